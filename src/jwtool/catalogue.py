@@ -1,0 +1,210 @@
+"""Where a catalogue lives and how it is read.
+
+A catalogue is a folder with ``interventions/`` (one YAML file per entry), ``schemas/`` (JSON
+Schemas and ``vocabularies/``) and optionally ``catalogue.yaml`` and ``templates/``. jwtool finds
+it, in this order: ``--catalogue DIR``, ``$JWTOOL_CATALOGUE``, the nearest parent of the working
+directory that has ``interventions/``, and finally the catalogue bundled with the package.
+"""
+
+from __future__ import annotations
+
+import os
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from jwtool.load import Limits, YamlFile, paused_gc, read_yaml
+from jwtool.model import Entry
+from jwtool.problems import Problem
+from jwtool.vocab import VOCABULARY_NAMES, Vocabulary
+
+ENV_VAR = "JWTOOL_CATALOGUE"
+_PACKAGE_DIR = Path(__file__).resolve().parent
+BUNDLED = _PACKAGE_DIR / "_catalogue"  # present in wheels (see pyproject.toml)
+_SOURCE_TREE = _PACKAGE_DIR.parent.parent  # src/jwtool/../.. in a checkout or editable install
+
+
+class CatalogueError(Exception):
+    """The catalogue cannot be found or used at all (a usage error, exit 2)."""
+
+
+def _is_catalogue(path: Path) -> bool:
+    return (path / "interventions").is_dir()
+
+
+def find_root(explicit: str | os.PathLike[str] | None = None, cwd: Path | None = None) -> Path:
+    if explicit:
+        root = Path(explicit).expanduser()
+        if not _is_catalogue(root):
+            raise CatalogueError(f"{root} is not a catalogue: it has no interventions/ folder")
+        return root.resolve()
+    env = os.environ.get(ENV_VAR)
+    if env:
+        root = Path(env).expanduser()
+        if not _is_catalogue(root):
+            raise CatalogueError(f"${ENV_VAR}={env} is not a catalogue: it has no interventions/ folder")
+        return root.resolve()
+    here = (cwd or Path.cwd()).resolve()
+    for candidate in (here, *here.parents):
+        if _is_catalogue(candidate) and ((candidate / "schemas").is_dir() or (candidate / "catalogue.yaml").is_file()):
+            return candidate
+    for fallback in (BUNDLED, _SOURCE_TREE):
+        if _is_catalogue(fallback):
+            return fallback
+    raise CatalogueError(f"no catalogue found: run inside a catalogue, pass --catalogue DIR or set ${ENV_VAR}")
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The folders of one catalogue; schemas and templates fall back to the bundled ones."""
+
+    root: Path
+
+    @property
+    def interventions(self) -> Path:
+        return self.root / "interventions"
+
+    @property
+    def schemas(self) -> Path:
+        own = self.root / "schemas"
+        return own if own.is_dir() else _first_existing("schemas")
+
+    @property
+    def vocabularies(self) -> Path:
+        return self.schemas / "vocabularies"
+
+    @property
+    def templates(self) -> Path:
+        own = self.root / "templates"
+        return own if own.is_dir() else _first_existing("templates")
+
+    @property
+    def meta_file(self) -> Path:
+        return self.root / "catalogue.yaml"
+
+    def rel(self, path: Path) -> str:
+        """Path relative to the catalogue root, as problems show it."""
+        try:
+            return path.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            try:
+                return path.absolute().relative_to(self.root.absolute()).as_posix()
+            except ValueError:
+                return path.as_posix()
+
+    def protected(self) -> list[Path]:
+        """Folders that jwtool never writes output into."""
+        return [self.interventions.resolve(), (self.root / "schemas").resolve()]
+
+
+def _first_existing(name: str) -> Path:
+    for base in (BUNDLED, _SOURCE_TREE):
+        if (base / name).is_dir():
+            return base / name
+    return BUNDLED / name
+
+
+def _name_problem(rel: str, name: str) -> Problem | None:
+    stem = name.rsplit(".", 1)[0]
+    if any(c.isspace() for c in name):
+        return Problem(rel, 1, 1, "file-name", f"file name {name!r} contains spaces; use the entry id, e.g. {stem.replace(' ', '-').lower()!r}.yaml")
+    if not name.isascii():
+        ascii_name = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode().lower()
+        return Problem(rel, 1, 1, "file-name", f"file name {name!r} contains non-ASCII letters; use the entry id, e.g. {ascii_name!r}.yaml")
+    if name.endswith(".yml"):
+        return Problem(rel, 1, 1, "file-name", "entry files end in .yaml, not .yml; rename the file")
+    return None
+
+
+def discover(layout: Layout, paths: list[Path] | None = None) -> tuple[list[tuple[Path, str]], list[Problem]]:
+    """Entry files to read (sorted) and problems with file names or symlinks."""
+    problems: list[Problem] = []
+    candidates: list[Path] = []
+    for base in paths or [layout.interventions]:
+        if base.is_dir():
+            candidates.extend(p for p in base.iterdir() if p.suffix in (".yaml", ".yml") and not p.name.startswith("."))
+        else:
+            candidates.append(base)
+    files: list[tuple[Path, str]] = []
+    inside = layout.root.resolve()
+    for path in sorted(set(candidates)):
+        rel = layout.rel(path)
+        if path.is_symlink():
+            target = path.resolve()
+            if not target.is_relative_to(inside):
+                problems.append(Problem(rel, 1, 1, "symlink", f"symbolic link points outside the catalogue ({target}); replace it with the file itself"))
+                continue
+        if not path.is_file():
+            problems.append(Problem(rel, 1, 1, "unreadable", "not a regular file"))
+            continue
+        name_problem = _name_problem(rel, path.name)
+        if name_problem:
+            problems.append(name_problem)
+        files.append((path, rel))
+    return files, problems
+
+
+def load_vocabularies(layout: Layout, limits: Limits = Limits()) -> tuple[dict[str, Vocabulary], list[YamlFile], list[Problem]]:
+    vocab: dict[str, Vocabulary] = {}
+    docs: list[YamlFile] = []
+    problems: list[Problem] = []
+    for name in VOCABULARY_NAMES:
+        path = layout.vocabularies / f"{name}.yaml"
+        rel = layout.rel(path)
+        if not path.is_file():
+            problems.append(Problem(rel, 1, 1, "vocabulary-file", f"vocabulary {name!r} is missing; every catalogue needs schemas/vocabularies/{name}.yaml"))
+            vocab[name] = Vocabulary(name=name)
+            continue
+        doc = read_yaml(path, rel, limits)
+        docs.append(doc)
+        vocab[name] = Vocabulary.from_data(name, doc.data if isinstance(doc.data, dict) else {})
+    return vocab, docs, problems
+
+
+@dataclass
+class Catalogue:
+    """Everything the query, graph and render layers need, read once."""
+
+    root: Path
+    entries: list[Entry]
+    vocab: dict[str, Vocabulary]
+    meta: dict[str, Any] = field(default_factory=dict)
+    broken: list[str] = field(default_factory=list)  # files that could not be read as entries
+
+    @property
+    def layout(self) -> Layout:
+        return Layout(self.root)
+
+    def by_id(self) -> dict[str, Entry]:
+        return {e.id: e for e in self.entries}
+
+    def report(self, report_id: str | None = None) -> dict[str, Any]:
+        reports = [r for r in self.meta.get("reports") or [] if isinstance(r, dict)]
+        for r in reports:
+            if report_id is None or r.get("id") == report_id:
+                return r
+        return {}
+
+
+def load_catalogue(root: Path, limits: Limits = Limits()) -> Catalogue:
+    """Read entries, vocabularies and catalogue.yaml; unreadable files are listed in ``broken``."""
+    layout = Layout(root)
+    vocab, _, _ = load_vocabularies(layout, limits)
+    files, _ = discover(layout)
+    entries: list[Entry] = []
+    broken: list[str] = []
+    with paused_gc():
+        for path, rel in files:
+            doc = read_yaml(path, rel, limits)
+            if doc.data is None or doc.problems and any(p.severity == "error" for p in doc.problems if p.rule != "line-endings"):
+                broken.append(rel)
+                if doc.data is None:
+                    continue
+            entries.append(Entry(doc.data, rel))
+    meta: dict[str, Any] = {}
+    if layout.meta_file.is_file():
+        m = read_yaml(layout.meta_file, "catalogue.yaml", limits)
+        meta = m.data if isinstance(m.data, dict) else {}
+    entries.sort(key=Entry.sort_key)
+    return Catalogue(root=root, entries=entries, vocab=vocab, meta=meta, broken=broken)

@@ -1,0 +1,77 @@
+"""The command line: a thin layer that parses options, calls the library and prints.
+
+Commands are registered here, in one place; each lives in its own module and imports heavy
+libraries (jsonschema, networkx, jinja2) only when it runs, so ``jwtool --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Annotated, Optional
+
+import typer
+
+from jwtool import __version__
+from jwtool.cli.common import EXIT_INTERRUPTED, EXIT_PROBLEMS, err
+
+app = typer.Typer(
+    name="jwtool",
+    help="Catalogue of interventions against youth unemployment (aanpak jeugdwerkloosheid): validate, search, compare, map and render.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+_debug = {"on": bool(os.environ.get("JWTOOL_DEBUG"))}
+
+
+def _version(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"jwtool {__version__}\n")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: Annotated[Optional[bool], typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")] = None,
+    debug: Annotated[bool, typer.Option("--debug", help="Show a full traceback on internal errors (for maintainers).")] = False,
+) -> None:
+    if debug:
+        _debug["on"] = True
+
+
+def _register() -> None:
+    from jwtool.cli.validate_cmd import validate
+
+    app.command("validate")(validate)
+
+
+_register()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console-script entry point: exit 0/1/2, 130 on Ctrl-C, one line instead of a traceback."""
+    try:
+        code = app(args=argv, prog_name="jwtool", standalone_mode=False)
+    except typer.Exit as exc:
+        code = exc.exit_code
+    except (typer.Abort, KeyboardInterrupt):
+        err("jwtool: interrupted")
+        code = EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # the reader (e.g. `| head`) went away: not an error of ours
+        sys.stderr.close()
+        code = 0
+    except Exception as exc:  # noqa: BLE001 - the last line of defence against tracebacks
+        if hasattr(exc, "show") and hasattr(exc, "exit_code"):  # click/typer usage errors
+            exc.show()
+            code = exc.exit_code
+        elif _debug["on"] or "--debug" in (argv if argv is not None else sys.argv):
+            raise
+        else:
+            err(f"jwtool: internal error: {type(exc).__name__}: {exc} (run with --debug for a traceback, and please report it)")
+            code = EXIT_PROBLEMS
+    sys.exit(code if isinstance(code, int) else 0)

@@ -1,0 +1,120 @@
+"""What every command shares: the catalogue option, output formats, consoles and exit codes.
+
+Consoles are built lazily (never at import), plain when piped, and respect NO_COLOR.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, Optional
+
+import typer
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from jwtool.catalogue import Catalogue
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+CatalogueOpt = Annotated[
+    Optional[Path],
+    typer.Option(
+        "--catalogue",
+        metavar="DIR",
+        help="Catalogue folder (with interventions/ and schemas/). Default: $JWTOOL_CATALOGUE, the enclosing catalogue, or the bundled one.",
+        show_default=False,
+    ),
+]
+MaxSizeOpt = Annotated[
+    Optional[int],
+    typer.Option("--max-file-size", metavar="BYTES", help="Refuse entry files larger than this (default 1 MiB, or $JWTOOL_MAX_FILE_SIZE).", show_default=False),
+]
+
+_consoles: dict[str, Any] = {}
+
+
+def console(stderr: bool = False) -> Console:
+    """A rich console for stdout or stderr; colour only on a TTY and without NO_COLOR."""
+    name = "err" if stderr else "out"
+    if name not in _consoles:
+        from rich.console import Console
+
+        stream = sys.stderr if stderr else sys.stdout
+        tty = stream.isatty()
+        no_color = "NO_COLOR" in os.environ
+        _consoles[name] = Console(
+            file=stream,
+            stderr=stderr,
+            force_terminal=tty,
+            no_color=no_color or not tty,
+            color_system=None if no_color or not tty else "auto",
+            highlight=False,
+            soft_wrap=not tty,
+            emoji=False,
+            markup=False,
+            width=None if tty else int(os.environ.get("COLUMNS", "0") or 0) or 100,
+        )
+    return _consoles[name]  # type: ignore[no-any-return]
+
+
+def reset_consoles() -> None:
+    """Forget consoles (tests swap sys.stdout between invocations)."""
+    _consoles.clear()
+
+
+def out(text: str = "") -> None:
+    """Write plain text to stdout, unchanged (for JSON, CSV, Markdown and piped text)."""
+    sys.stdout.write(text if text.endswith("\n") or not text else text + "\n")
+
+
+def err(text: str) -> None:
+    sys.stderr.write(text.rstrip("\n") + "\n")
+
+
+def fail(message: str, code: int = EXIT_PROBLEMS) -> NoReturn:
+    """One line on stderr and an exit code; never a traceback."""
+    err(f"jwtool: error: {message}")
+    raise typer.Exit(code)
+
+
+def usage_error(message: str) -> NoReturn:
+    fail(message, EXIT_USAGE)
+
+
+def limits(max_file_size: int | None = None) -> Any:
+    from jwtool.load import DEFAULT_MAX_FILE_SIZE, Limits
+
+    if max_file_size is None:
+        env = os.environ.get("JWTOOL_MAX_FILE_SIZE", "")
+        max_file_size = int(env) if env.isdigit() else DEFAULT_MAX_FILE_SIZE
+    if max_file_size <= 0:
+        usage_error("--max-file-size must be a positive number of bytes")
+    return Limits(max_file_size=max_file_size)
+
+
+def root(catalogue: Path | None) -> Path:
+    from jwtool.catalogue import CatalogueError, find_root
+
+    try:
+        return find_root(catalogue)
+    except CatalogueError as exc:
+        usage_error(str(exc))
+
+
+def open_catalogue(catalogue: Path | None, *, use_cache: bool = True) -> Catalogue:
+    """Load the catalogue for a read-only command; warn (stderr) about files that could not be read."""
+    from jwtool.catalogue import load_catalogue
+
+    cat = load_catalogue(root(catalogue), limits())
+    if cat.broken:
+        err(f"jwtool: warning: {len(cat.broken)} file(s) have problems and may be incomplete ({', '.join(cat.broken[:3])}{', …' if len(cat.broken) > 3 else ''}); run 'jwtool validate'")
+    return cat
+
+
+def choice(value: str, options: list[str], what: str) -> str:
+    if value not in options:
+        usage_error(f"unknown {what} {value!r}; choose one of: {', '.join(options)}")
+    return value

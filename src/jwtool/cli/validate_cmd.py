@@ -1,0 +1,68 @@
+"""``jwtool validate``: check entries, vocabularies and catalogue.yaml."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from jwtool.cli.common import EXIT_OK, EXIT_PROBLEMS, CatalogueOpt, MaxSizeOpt, choice, err, limits, out, root, usage_error
+
+FORMATS = ["text", "json", "github"]
+
+
+def validate(
+    paths: Annotated[Optional[list[Path]], typer.Argument(help="Entry files or folders to check (default: the whole catalogue).", show_default=False)] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="text (one problem a line), json (an array of problems) or github (workflow annotations).")] = "text",
+    changed_since: Annotated[Optional[str], typer.Option("--changed-since", metavar="REV", help="Only check entry files changed since this git revision (plus the catalogue-wide checks).")] = None,
+    catalogue: CatalogueOpt = None,
+    max_file_size: MaxSizeOpt = None,
+) -> None:
+    """Check the catalogue: YAML syntax, duplicate keys, schema, ids, vocabularies, numbers, URLs.
+
+    Prints one problem a line, sorted, as FILE:LINE:COLUMN: SEVERITY: FIELD: MESSAGE [RULE].
+    Exit 0 when clean, 1 when a problem is found, 2 for usage errors.
+
+    Example: jwtool validate interventions/learn2work.yaml --format json
+    """
+    choice(fmt, FORMATS, "format")
+    lim = limits(max_file_size)
+    base = root(catalogue)
+    selected: list[Path] | None = None
+    if paths:
+        missing = [str(p) for p in paths if not p.exists() and not p.is_symlink()]
+        if missing:
+            usage_error(f"no such file or folder: {', '.join(missing)}")
+        selected = [p.absolute() for p in paths]
+    if changed_since is not None:
+        from jwtool.gitlog import GitError, changed_entry_files
+
+        try:
+            changed = changed_entry_files(base, changed_since)
+        except GitError as exc:
+            usage_error(str(exc))
+        selected = [p for p in changed if selected is None or any(p == s or s in p.parents for s in selected)]
+
+    from jwtool.problems import problems_to_json
+    from jwtool.validate import validate as run
+
+    report = run(base, selected, lim) if selected is None or selected else _only_catalogue_checks(base, lim)
+    if fmt == "json":
+        out(problems_to_json(report.problems))
+    elif fmt == "github":
+        for p in report.problems:
+            out(p.format_github())
+    else:
+        for p in report.problems:
+            out(p.format())
+    summary = f"{report.errors} error(s), {report.warnings} warning(s) in {report.files_checked} file(s) checked"
+    err(("jwtool: " if report.problems else "jwtool: ok: ") + summary)
+    raise typer.Exit(EXIT_PROBLEMS if report.errors else EXIT_OK)
+
+
+def _only_catalogue_checks(base: Path, lim: object):  # type: ignore[no-untyped-def]
+    """--changed-since with no changed entries still checks vocabularies and catalogue.yaml."""
+    from jwtool.validate import validate as run
+
+    return run(base, [], lim)  # type: ignore[arg-type]

@@ -1,0 +1,288 @@
+"""Read YAML files safely and remember where every value stands.
+
+This is the one place that deals with PyYAML's traps (see STYLE.md): duplicate keys are
+reported instead of silently dropped, anchors/aliases and merge keys are refused (so no
+"billion laughs" expansion ever reaches the rest of jwtool), unknown tags are refused, dates
+stay strings, and files that are too big, too deep, not UTF-8 or empty get a positioned problem
+instead of a traceback.
+
+Speed: files are parsed once with libyaml's C parser (``CSafeLoader``) when available. Line and
+column of a field are only recovered (by composing the file again) when a problem needs them.
+"""
+
+from __future__ import annotations
+
+import codecs
+import gc
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.constructor import ConstructorError, SafeConstructor
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from jwtool.problems import Problem, position_of
+
+try:  # libyaml is ten times faster; fall back to pure Python where it is missing
+    from yaml import CSafeLoader as _BaseLoader
+except ImportError:  # pragma: no cover - depends on the PyYAML build
+    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
+
+DEFAULT_MAX_FILE_SIZE = 1024 * 1024  # bytes; an entry is ~5 KB, the largest report row ~15 KB
+MAX_DEPTH = 64
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Resource bounds for untrusted files."""
+
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    max_depth: int = MAX_DEPTH
+
+
+class _Refused(Exception):
+    """A construct we refuse to load, with the node where it starts."""
+
+    def __init__(self, rule: str, message: str, node: Node) -> None:
+        super().__init__(message)
+        self.rule, self.message, self.node = rule, message, node
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """Safe loader that refuses aliases/merge keys and records duplicate keys."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.duplicates: list[tuple[str, Node, Node]] = []
+
+    def construct_object(self, node: Node, deep: bool = False) -> Any:
+        if node in self.constructed_objects:  # the same node twice: an alias (*name)
+            raise _Refused("yaml-alias", "anchors and aliases (&name / *name) are not allowed; write the value out in full", node)
+        return super().construct_object(node, deep)
+
+    def construct_mapping(self, node: Node, deep: bool = False) -> dict[Any, Any]:
+        if isinstance(node, MappingNode):
+            seen: dict[tuple[str, str], Node] = {}
+            for key_node, _ in node.value:
+                if key_node.tag == _MERGE_TAG:
+                    raise _Refused("yaml-alias", "merge keys (<<) are not allowed; write the fields out in full", key_node)
+                if isinstance(key_node, ScalarNode):
+                    k = (key_node.tag, key_node.value)
+                    if k in seen:
+                        self.duplicates.append((key_node.value, seen[k], key_node))
+                    else:
+                        seen[k] = key_node
+        return super().construct_mapping(node, deep)  # type: ignore[no-any-return]
+
+
+# Dates stay text: JSON Schema checks `format: date`, and an impossible date such as 2023-13-01
+# becomes a positioned problem instead of a ValueError deep inside PyYAML.
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", SafeConstructor.construct_yaml_str)
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Loading builds many small objects that never form cycles; the collector only costs time."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+@dataclass
+class YamlFile:
+    """One loaded file: its data (or None), the problems found while reading, and positions."""
+
+    path: Path
+    rel: str
+    text: str | None = None
+    data: Any = None
+    problems: list[Problem] = field(default_factory=list)
+    _index: dict[str, tuple[int, int, int, int]] | None = field(default=None, repr=False)
+
+    @property
+    def ok(self) -> bool:
+        return self.data is not None and not any(p.severity == "error" for p in self.problems)
+
+    def problem(self, rule: str, message: str, pointer: str = "", *, key: bool = False, severity: str = "error") -> Problem:
+        line, column = self.position(pointer, key=key)
+        return Problem(self.rel, line, column, rule, message, pointer, severity)
+
+    def position(self, pointer: str, *, key: bool = False) -> tuple[int, int]:
+        """Line and column of the value at a JSON Pointer (or of its key), or its nearest parent."""
+        index = self._positions()
+        probe = pointer
+        while True:
+            if probe in index:
+                kl, kc, vl, vc = index[probe]
+                if key and probe == pointer and kl:
+                    return kl, kc
+                return (vl, vc) if probe == pointer or not kl else (kl, kc)
+            if not probe:
+                return 1, 1
+            probe = probe.rsplit("/", 1)[0]
+
+    def _positions(self) -> dict[str, tuple[int, int, int, int]]:
+        if self._index is None:
+            self._index = build_position_index(self.text) if self.text is not None and self.data is not None else {}
+        return self._index
+
+
+def escape_pointer(token: object) -> str:
+    return str(token).replace("~", "~0").replace("/", "~1")
+
+
+def build_position_index(text: str) -> dict[str, tuple[int, int, int, int]]:
+    """JSON Pointer → (key line, key column, value line, value column), 1-based."""
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.YAMLError:
+        return {}
+    if root is None:
+        return {}
+    index: dict[str, tuple[int, int, int, int]] = {"": (0, 0, root.start_mark.line + 1, root.start_mark.column + 1)}
+    stack: list[tuple[str, Node]] = [("", root)]
+    while stack:
+        pointer, node = stack.pop()
+        if isinstance(node, MappingNode):
+            for key_node, value_node in node.value:
+                child = f"{pointer}/{escape_pointer(key_node.value if isinstance(key_node, ScalarNode) else '?')}"
+                if child not in index:  # first occurrence wins, as for duplicate keys the message names both
+                    km, vm = key_node.start_mark, value_node.start_mark
+                    index[child] = (km.line + 1, km.column + 1, vm.line + 1, vm.column + 1)
+                    stack.append((child, value_node))
+        elif isinstance(node, SequenceNode):
+            for i, item in enumerate(node.value):
+                child = f"{pointer}/{i}"
+                index[child] = (0, 0, item.start_mark.line + 1, item.start_mark.column + 1)
+                stack.append((child, item))
+    return index
+
+
+_DEEP_HINT = re.compile(r"^ {200,}\S", re.M)
+
+
+def _too_deep(text: str, max_depth: int) -> int | None:
+    """Index where nesting exceeds ``max_depth``, or None.
+
+    libyaml's composer recurses in C and crashes the interpreter on ~100,000 nested brackets, so
+    suspicious files are first walked as a flat event stream, which costs nothing to nest.
+    """
+    openers = text.count("[") + text.count("{") + text.count("- -")
+    if openers <= max_depth and not _DEEP_HINT.search(text):
+        return None
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                depth += 1
+                if depth > max_depth:
+                    return int(event.start_mark.index)
+            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                depth -= 1
+    except yaml.YAMLError:
+        return None  # the real parse reports the syntax error with its position
+    return None
+
+
+def _syntax_message(err: yaml.MarkedYAMLError) -> str:
+    parts = [p for p in (err.context, err.problem) if p]
+    message = ", ".join(parts) or "invalid YAML"
+    if "\t" in message or "'\\t'" in message:
+        message += " (YAML does not allow tabs for indentation; use spaces)"
+    elif "found unknown escape character" in message or "while scanning a quoted scalar" in message:
+        message += " (check that every quote is closed)"
+    return message
+
+
+def read_yaml(path: Path, rel: str, limits: Limits = Limits()) -> YamlFile:
+    """Read one YAML file into a :class:`YamlFile`; never raises for bad content."""
+    doc = YamlFile(path=path, rel=rel)
+
+    def fail(rule: str, message: str, line: int = 1, column: int = 1) -> YamlFile:
+        doc.problems.append(Problem(rel, line, column, rule, message))
+        return doc
+
+    try:
+        size = path.stat().st_size
+        if size > limits.max_file_size:
+            return fail("file-size", f"file is {size:,} bytes, more than the limit of {limits.max_file_size:,} (raise it with --max-file-size if this is intended)")
+        with path.open("rb") as fh:
+            raw = fh.read(limits.max_file_size + 1)
+    except OSError as exc:
+        return fail("unreadable", f"cannot read file: {exc.strerror or exc}")
+    if len(raw) > limits.max_file_size:
+        return fail("file-size", f"file is larger than the limit of {limits.max_file_size:,} bytes")
+
+    if raw.startswith(codecs.BOM_UTF8):
+        doc.problems.append(Problem(rel, 1, 1, "encoding", "file starts with a UTF-8 byte order mark (BOM); save it as UTF-8 without BOM"))
+        raw = raw[len(codecs.BOM_UTF8):]
+    nul = raw.find(b"\x00")
+    if nul >= 0:
+        line = raw.count(b"\n", 0, nul) + 1
+        col = nul - (raw.rfind(b"\n", 0, nul) + 1) + 1
+        return fail("encoding", "file contains a NUL byte (binary data?); entries must be UTF-8 text", line, col)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        return fail("encoding", f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save it as UTF-8", line, col)
+    if "\r" in text:
+        line, col = position_of(text, text.index("\r"))
+        doc.problems.append(Problem(rel, line, col, "line-endings", "file has Windows (CRLF) or old Mac (CR) line endings; save it with Unix (LF) line endings"))
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    doc.text = text
+    if not text.strip():
+        return fail("empty-file", "file is empty; an entry is a mapping of fields (see schemas/ENTRY-FORMAT.md)")
+
+    deep_at = _too_deep(text, limits.max_depth)
+    if deep_at is not None:
+        line, col = position_of(text, deep_at)
+        return fail("nesting", f"structure is nested more than {limits.max_depth} levels deep", line, col)
+
+    loader = _Loader(text)
+    try:
+        data = loader.get_single_data()
+    except _Refused as exc:
+        mark = exc.node.start_mark
+        return fail(exc.rule, exc.message, mark.line + 1, mark.column + 1)
+    except ConstructorError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        if exc.problem and "could not determine a constructor" in exc.problem:
+            tag = exc.problem.split("tag", 1)[-1].strip()
+            return fail("yaml-tag", f"tag {tag} is not allowed; entries use plain YAML values only", line, col)
+        return fail("yaml-syntax", _syntax_message(exc), line, col)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        return fail("yaml-syntax", _syntax_message(exc), line, col)
+    except yaml.reader.ReaderError as exc:
+        line, col = position_of(text, exc.position)
+        return fail("encoding", f"character {exc.character!r} is not allowed in YAML (control character?)", line, col)
+    except (yaml.YAMLError, RecursionError, ValueError, TypeError) as exc:
+        return fail("yaml-syntax", f"cannot parse YAML: {exc}")
+    finally:
+        loader.dispose()
+
+    for key, first, second in loader.duplicates:
+        doc.problems.append(Problem(
+            rel, second.start_mark.line + 1, second.start_mark.column + 1, "duplicate-key",
+            f"duplicate key {key!r}: also defined at line {first.start_mark.line + 1}; keep only one of them",
+        ))
+    if data is None:
+        return fail("empty-file", "file has no content; an entry is a mapping of fields (see schemas/ENTRY-FORMAT.md)")
+    if not isinstance(data, dict):
+        kind = {list: "a list", str: "a single text", int: "a number", float: "a number", bool: "a boolean"}.get(type(data), type(data).__name__)
+        return fail("not-a-mapping", f"the file holds {kind}; it must be a mapping of fields such as 'id:' and 'name:'")
+    doc.data = data
+    return doc

@@ -1,0 +1,148 @@
+"""The entry model: a thin, typed view over one validated YAML mapping.
+
+Entries stay plain dicts underneath (that is what the schema describes and what exports
+write); the properties below are the few structured views every command needs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _strs(value: Any) -> list[str]:
+    return [v for v in _list(value) if isinstance(v, str)]
+
+
+@dataclass
+class Entry:
+    data: dict[str, Any]
+    file: str = ""  # path relative to the catalogue root
+    line_of: dict[str, int] = field(default_factory=dict, repr=False)
+
+    @property
+    def id(self) -> str:
+        return str(self.data.get("id", ""))
+
+    @property
+    def name(self) -> str:
+        return str(self.data.get("name", self.id))
+
+    @property
+    def kind(self) -> str:
+        return str(self.data.get("kind", ""))
+
+    @property
+    def aliases(self) -> list[str]:
+        return _strs(self.data.get("aliases"))
+
+    @property
+    def summary(self) -> str:
+        return str(self.data.get("summary", ""))
+
+    @property
+    def phases(self) -> list[str]:
+        return _strs(self.data.get("phases"))
+
+    @property
+    def target_group(self) -> dict[str, Any]:
+        return _dict(self.data.get("target_group"))
+
+    @property
+    def education_levels(self) -> list[str]:
+        return _strs(self.target_group.get("education_levels"))
+
+    @property
+    def characteristics(self) -> list[str]:
+        return _strs(self.target_group.get("characteristics"))
+
+    @property
+    def age(self) -> tuple[int | None, int | None]:
+        age = _dict(self.target_group.get("age"))
+        lo, hi = age.get("min"), age.get("max")
+        return (lo if isinstance(lo, int) else None, hi if isinstance(hi, int) else None)
+
+    @property
+    def goals(self) -> dict[str, Any]:
+        return _dict(self.data.get("goals"))
+
+    @property
+    def goal_tags(self) -> list[str]:
+        return _strs(self.goals.get("tags"))
+
+    @property
+    def providers(self) -> dict[str, Any]:
+        return _dict(self.data.get("providers"))
+
+    @property
+    def organisations(self) -> list[str]:
+        p = self.providers
+        return _strs(p.get("organisations")) + _strs(p.get("commissioned_by")) + _strs(p.get("developed_by"))
+
+    @property
+    def region(self) -> dict[str, Any]:
+        return _dict(self.data.get("region"))
+
+    @property
+    def evidence(self) -> dict[str, Any]:
+        return _dict(self.data.get("evidence"))
+
+    @property
+    def evidence_level(self) -> str:
+        return str(self.evidence.get("level", ""))
+
+    @property
+    def working_elements(self) -> list[dict[str, Any]]:
+        return [w for w in _list(self.data.get("working_elements")) if isinstance(w, dict)]
+
+    @property
+    def element_ids(self) -> list[str]:
+        """Canonical working-element ids, in the order the report names them, without repeats."""
+        out: list[str] = []
+        for w in self.working_elements:
+            for e in _strs(w.get("elements")):
+                if e not in out:
+                    out.append(e)
+        return out
+
+    @property
+    def success_factors(self) -> list[dict[str, Any]]:
+        return [s for s in _list(self.data.get("success_factors")) if isinstance(s, dict)]
+
+    @property
+    def factor_ids(self) -> list[str]:
+        return [str(s["factor"]) for s in self.success_factors if isinstance(s.get("factor"), str)]
+
+    @property
+    def sources(self) -> list[dict[str, Any]]:
+        return [s for s in _list(self.data.get("sources")) if isinstance(s, dict)]
+
+    @property
+    def provenance(self) -> dict[str, Any]:
+        return _dict(self.data.get("provenance"))
+
+    @property
+    def table(self) -> str:
+        return str(self.provenance.get("table", ""))
+
+    @property
+    def order(self) -> int:
+        o = self.provenance.get("order")
+        return o if isinstance(o, int) else 10_000
+
+    @property
+    def notes(self) -> list[str]:
+        return _strs(self.data.get("notes"))
+
+    def sort_key(self) -> tuple[int, str, int, str]:
+        """Report order: appendix B2.1 rows, B2.2 rows, then practice examples by id."""
+        rank = {"B2.1": 0, "B2.2": 1}.get(self.table, 2)
+        return (rank, self.table, self.order, self.id)

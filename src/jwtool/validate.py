@@ -1,0 +1,505 @@
+"""Validation: rules that turn a catalogue into a sorted list of positioned problems.
+
+Pipeline per file: read (``load.read_yaml``: syntax, encoding, duplicates, aliases, size) →
+JSON Schema (every message positioned on the offending key or value) → entry rules (one small
+function each, registered in ``ENTRY_RULES``) → catalogue rules across all entries
+(``CATALOGUE_RULES``: uniqueness, cross references). Vocabularies and ``catalogue.yaml`` are
+validated too, because a broken vocabulary would make every reference check meaningless.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import re
+import reprlib
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from jwtool.catalogue import Layout, discover, load_vocabularies
+from jwtool.load import Limits, YamlFile, escape_pointer, paused_gc, read_yaml
+from jwtool.problems import Problem, sort_problems
+from jwtool.textnorm import key
+from jwtool.vocab import Vocabulary, did_you_mean
+
+# Every rule id jwtool can report, with what it means. Tests assert each one fires.
+RULES: dict[str, str] = {
+    "unreadable": "The file cannot be read at all.",
+    "file-size": "The file is larger than the configured limit.",
+    "file-name": "The file name has spaces, non-ASCII letters or the wrong extension.",
+    "symlink": "A symbolic link points outside the catalogue.",
+    "encoding": "The file is not plain UTF-8 text (BOM, invalid bytes, NUL or control characters).",
+    "line-endings": "The file has CRLF or CR line endings instead of LF.",
+    "empty-file": "The file has no content.",
+    "yaml-syntax": "The file is not valid YAML.",
+    "yaml-alias": "The file uses anchors, aliases or merge keys.",
+    "yaml-tag": "The file uses a YAML tag such as !!python/object.",
+    "nesting": "The structure is nested deeper than allowed.",
+    "duplicate-key": "A mapping has the same key twice.",
+    "not-a-mapping": "The top level of the file is not a mapping.",
+    "schema": "The entry does not match the JSON Schema.",
+    "empty-string": "A text field is empty or only whitespace.",
+    "url": "A URL is not an http(s) address.",
+    "id-filename": "The id does not equal the file name.",
+    "unique-id": "Two entries have the same id.",
+    "unique-alias": "A name or alias is used by two entries.",
+    "unique-order": "Two entries claim the same row of an appendix table.",
+    "vocabulary": "A value is not a term of its controlled vocabulary.",
+    "reference": "A reference (report, study) does not point to anything.",
+    "provenance": "Provenance does not fit the kind of entry.",
+    "age-range": "The minimum age is above the maximum age.",
+    "percentage": "A percentage is outside 0-100.",
+    "count": "A count is inconsistent (larger than its total n).",
+    "year": "A year or date is implausible.",
+    "placeholder": "A field still holds a template placeholder.",
+    "schema-file": "A JSON Schema file of the catalogue is broken.",
+    "vocabulary-file": "A vocabulary file is broken or inconsistent.",
+    "catalogue-file": "catalogue.yaml is broken.",
+}
+
+PLACEHOLDER = re.compile(r"<\s*vul\s+in|\bTODO\b|\bFIXME\b|\bTBD\b|\{\{|\}\}|^\s*(\.\.\.|…)\s*$", re.IGNORECASE)
+_SHORT = reprlib.Repr()
+_SHORT.maxstring, _SHORT.maxother, _SHORT.maxlist, _SHORT.maxdict, _SHORT.maxlevel = 60, 60, 3, 3, 2
+
+
+def short(value: Any) -> str:
+    return _SHORT.repr(value)
+
+
+# ----------------------------------------------------------------------------- context
+
+
+@dataclass
+class Context:
+    """What rules may consult: vocabularies, known reports, today's date."""
+
+    vocab: dict[str, Vocabulary]
+    reports: set[str] = field(default_factory=set)
+    today: _dt.date = field(default_factory=_dt.date.today)
+    vocab_ok: set[str] = field(default_factory=set)  # vocabularies that loaded cleanly
+
+
+Finding = tuple[str, str, str, bool]  # (rule, pointer, message, position on the key?)
+EntryRule = Callable[[dict[str, Any], YamlFile, Context], Iterator[Finding]]
+ENTRY_RULES: list[EntryRule] = []
+
+
+def entry_rule(fn: EntryRule) -> EntryRule:
+    ENTRY_RULES.append(fn)
+    return fn
+
+
+def _get(data: Any, *path: str | int) -> Any:
+    for step in path:
+        if isinstance(step, int):
+            data = data[step] if isinstance(data, list) and step < len(data) else None
+        else:
+            data = data.get(step) if isinstance(data, dict) else None
+    return data
+
+
+def _items(data: Any) -> list[tuple[int, Any]]:
+    return list(enumerate(data)) if isinstance(data, list) else []
+
+
+# ----------------------------------------------------------------------------- entry rules
+
+
+@entry_rule
+def id_matches_file_name(data: dict[str, Any], doc: YamlFile, ctx: Context) -> Iterator[Finding]:
+    stem = doc.path.name.rsplit(".", 1)[0]
+    if isinstance(data.get("id"), str) and data["id"] != stem:
+        yield "id-filename", "/id", f"id {data['id']!r} differs from the file name {stem!r}; rename the file to {data['id']}.yaml or change the id", False
+
+
+# (vocabulary name, JSON pointer pattern as steps, label for messages)
+_VOCAB_REFS: list[tuple[str, tuple[str | None, ...], str]] = [
+    ("phases", ("phases", None), "phase"),
+    ("education-levels", ("target_group", "education_levels", None), "education level"),
+    ("target-characteristics", ("target_group", "characteristics", None), "target characteristic"),
+    ("goal-tags", ("goals", "tags", None), "goal tag"),
+    ("evidence-levels", ("evidence", "level"), "level"),
+    ("working-elements", ("working_elements", None, "elements", None), "working element"),
+    ("success-factors", ("success_factors", None, "factor"), "success factor"),
+]
+
+
+def _walk_steps(data: Any, steps: tuple[str | None, ...], pointer: str = "") -> Iterator[tuple[str, Any]]:
+    if not steps:
+        yield pointer, data
+        return
+    head, rest = steps[0], steps[1:]
+    if head is None:
+        for i, item in _items(data):
+            yield from _walk_steps(item, rest, f"{pointer}/{i}")
+    elif isinstance(data, dict) and head in data:
+        yield from _walk_steps(data[head], rest, f"{pointer}/{head}")
+
+
+@entry_rule
+def vocabulary_terms_exist(data: dict[str, Any], doc: YamlFile, ctx: Context) -> Iterator[Finding]:
+    for name, steps, label in _VOCAB_REFS:
+        if name not in ctx.vocab_ok:
+            continue
+        vocab = ctx.vocab[name]
+        for pointer, value in _walk_steps(data, steps):
+            if isinstance(value, str) and value not in vocab:
+                resolved = vocab.resolve(value)
+                hint = f" (did you mean {resolved!r}?)" if resolved else did_you_mean(vocab.suggest(value))
+                yield "vocabulary", pointer, f"{value!r} is not a known {label}{hint}; see schemas/vocabularies/{name}.yaml", False
+
+
+@entry_rule
+def age_range_is_ordered(data: dict[str, Any], doc: YamlFile, ctx: Context) -> Iterator[Finding]:
+    lo, hi = _get(data, "target_group", "age", "min"), _get(data, "target_group", "age", "max")
+    if isinstance(lo, int) and isinstance(hi, int) and lo > hi:
+        yield "age-range", "/target_group/age/min", f"minimum age {lo} is above maximum age {hi}", False
+
+
+@entry_rule
+def figures_are_consistent(data: dict[str, Any], doc: YamlFile, ctx: Context) -> Iterator[Finding]:
+    for i, fig in _items(_get(data, "results", "figures")):
+        if not isinstance(fig, dict):
+            continue
+        value, unit, n = fig.get("value"), fig.get("unit"), fig.get("n")
+        base = f"/results/figures/{i}"
+        if not isinstance(value, (int, float)) or isinstance(value, bool):
+            continue
+        if unit == "procent" and not 0 <= value <= 100:
+            yield "percentage", f"{base}/value", f"percentage {value} is outside 0-100", False
+        if unit == "aantal" and value < 0:
+            yield "count", f"{base}/value", f"count {value} is negative", False
+        if unit == "aantal" and isinstance(n, int) and value > n:
+            yield "count", f"{base}/value", f"count {value} is larger than its total n = {n}", False
+    scale = _get(data, "course", "scale")
+    if isinstance(scale, dict):
+        parts = scale.get("participants")
+        for k in ("schools", "municipalities"):
+            v = scale.get(k)
+            if isinstance(v, int) and isinstance(parts, int) and parts and v > parts and k == "schools":
+                yield "count", f"/course/scale/{k}", f"{v} schools for {parts} participants; check the numbers", False
+
+
+_YEAR_FIELDS = [
+    ("course", "start_year"), ("course", "end_year"), ("course", "scale", "year"),
+]
+
+
+@entry_rule
+def years_are_plausible(data: dict[str, Any], doc: YamlFile, ctx: Context) -> Iterator[Finding]:
+    latest = ctx.today.year + 1
+    found: list[tuple[str, Any]] = [("/" + "/".join(p), _get(data, *p)) for p in _YEAR_FIELDS]
+    found += [(f"/results/figures/{i}/year", _get(f, "year")) for i, f in _items(_get(data, "results", "figures"))]
+    found += [(f"/sources/{i}/year", _get(s, "year")) for i, s in _items(data.get("sources"))]
+    for pointer, year in found:
+        if isinstance(year, int) and not isinstance(year, bool) and not 1950 <= year <= latest:
+            yield "year", pointer, f"year {year} is implausible (expected 1950-{latest})", False
+    start, end = _get(data, "course", "start_year"), _get(data, "course", "end_year")
+    if isinstance(start, int) and isinstance(end, int) and end < start:
+        yield "year", "/course/end_year", f"end year {end} is before start year {start}", False
+    reviewed = data.get("last_reviewed")
+    if isinstance(reviewed, str):
+        try:
+            day = _dt.date.fromisoformat(reviewed)
+        except ValueError:
+            return  # the schema's date format reports it
+        if day > ctx.today:
+            yield "year", "/last_reviewed", f"last_reviewed {reviewed} lies in the future", False
+
+
+@entry_rule
+def studies_are_sources(data: dict[str, Any], doc: YamlFile, ctx: Context) -> Iterator[Finding]:
+    urls = {s.get("url") for _, s in _items(data.get("sources")) if isinstance(s, dict)}
+    for i, study in _items(_get(data, "evidence", "studies")):
+        if isinstance(study, str) and study not in urls:
+            yield "reference", f"/evidence/studies/{i}", f"study {short(study)} is not listed in sources; add it there with its title", False
+    report = _get(data, "provenance", "report")
+    if ctx.reports and isinstance(report, str) and report not in ctx.reports:
+        yield "reference", "/provenance/report", f"report {report!r} is not in catalogue.yaml{did_you_mean(sorted(ctx.reports)[:1])}", False
+
+
+@entry_rule
+def provenance_fits_kind(data: dict[str, Any], doc: YamlFile, ctx: Context) -> Iterator[Finding]:
+    prov = data.get("provenance") if isinstance(data.get("provenance"), dict) else None
+    if prov is None:
+        return
+    if data.get("kind") == "interventie":
+        for k in ("table", "order"):
+            if k not in prov:
+                yield "provenance", "/provenance", f"an 'interventie' is a row of appendix 2: add provenance.{k}", True
+    elif data.get("kind") == "praktijkvoorbeeld" and "table" in prov:
+        yield "provenance", "/provenance/table", "a 'praktijkvoorbeeld' has no appendix table row; remove provenance.table or use kind: interventie", True
+
+
+def _strings(data: Any, pointer: str = "", depth: int = 0) -> Iterator[tuple[str, str]]:
+    stack: list[tuple[str, Any, int]] = [(pointer, data, depth)]
+    while stack:
+        ptr, value, d = stack.pop()
+        if isinstance(value, str):
+            yield ptr, value
+        elif d < 16 and isinstance(value, dict):
+            stack.extend((f"{ptr}/{escape_pointer(k)}", v, d + 1) for k, v in value.items())
+        elif d < 16 and isinstance(value, list):
+            stack.extend((f"{ptr}/{i}", v, d + 1) for i, v in enumerate(value))
+
+
+@entry_rule
+def no_placeholders(data: dict[str, Any], doc: YamlFile, ctx: Context) -> Iterator[Finding]:
+    for pointer, text in _strings(data):
+        if PLACEHOLDER.search(text):
+            yield "placeholder", pointer, f"still holds a placeholder ({short(text)}); fill in the report's text or remove the field", False
+
+
+# ----------------------------------------------------------------------------- schema
+
+
+@dataclass
+class SchemaChecker:
+    """JSON Schema validation with messages that say what to do, placed on the key or value."""
+
+    schema: dict[str, Any]
+
+    def __post_init__(self) -> None:
+        from jsonschema import Draft202012Validator, FormatChecker
+
+        self._validator = Draft202012Validator(self.schema, format_checker=FormatChecker())
+
+    def check(self, data: Any) -> Iterator[Finding]:
+        for err in self._validator.iter_errors(data):
+            yield from self._explain(err)
+
+    def _explain(self, err: Any) -> Iterator[Finding]:
+        pointer = "".join(f"/{escape_pointer(p)}" for p in err.absolute_path)
+        kw, inst, sch = err.validator, err.instance, err.schema
+        if kw == "additionalProperties" and isinstance(inst, dict):
+            allowed = sorted(sch.get("properties", {}))
+            for extra in sorted(set(inst) - set(allowed), key=str):
+                hint = did_you_mean(_close(str(extra), allowed))
+                yield "schema", f"{pointer}/{escape_pointer(extra)}", f"unknown field {str(extra)!r}{hint}; allowed here: {', '.join(allowed)}", True
+        elif kw == "required":
+            missing = re.findall(r"'([^']+)' is a required property", err.message) or [str(err.validator_value)]
+            for m in missing:
+                where = pointer.rsplit("/", 1)[-1] or "the entry"
+                yield "schema", pointer, f"missing required field {m!r} in {where}", bool(pointer)
+        elif kw == "type":
+            expected = err.validator_value if isinstance(err.validator_value, str) else "/".join(err.validator_value)
+            names = {"string": "a text", "integer": "a whole number", "number": "a number", "object": "a mapping of fields", "array": "a list", "boolean": "true or false"}
+            hint = ' (put it in quotes to make it text, e.g. "2010")' if expected == "string" and isinstance(inst, (int, float, bool)) else ""
+            hint = hint or (" (use a list: one '- item' per line)" if expected == "array" and isinstance(inst, str) else "")
+            yield "schema", pointer, f"expected {names.get(expected, expected)}, got {_type_name(inst)} {short(inst)}{hint}", False
+        elif kw == "enum":
+            options = [str(o) for o in err.validator_value]
+            hint = did_you_mean(_close(str(inst), options))
+            yield "schema", pointer, f"{short(inst)} is not one of: {', '.join(options)}{hint}", False
+        elif kw in ("pattern", "minLength") and sch.get("pattern") == r"\S" or kw == "minLength" and sch.get("minLength") == 1:
+            yield "empty-string", pointer, "text is empty; fill it in or leave the field out", False
+        elif kw == "pattern" and str(sch.get("pattern", "")).startswith("^https?://"):
+            yield "url", pointer, f"{short(inst)} is not an http(s) URL; only http:// and https:// links are allowed", False
+        elif kw == "pattern" and "a-z0-9" in str(sch.get("pattern", "")):
+            from jwtool.textnorm import slugify
+
+            yield "schema", pointer, f"{short(inst)} is not a valid id: use lower-case letters, digits and hyphens, e.g. {slugify(str(inst))!r}", False
+        elif kw == "format" and err.validator_value == "date" or kw == "pattern" and "\\d{4}" in str(sch.get("pattern", "")):
+            if kw == "format" or not _is_date_like(inst):
+                yield "year" if kw == "format" else "schema", pointer, f"{short(inst)} is not a valid date; write YYYY-MM-DD, e.g. 2026-11-28", False
+        elif kw in ("minimum", "maximum") and "year" in str(sch.get("title", "")).lower() + str(sch.get("description", "")).lower():
+            yield "year", pointer, f"year {short(inst)} is implausible; {err.message}", False
+        elif kw == "uniqueItems":
+            yield "schema", pointer, "the list contains the same item twice; remove the repeat", False
+        elif kw == "minItems":
+            yield "schema", pointer, f"the list needs at least {err.validator_value} item(s)", False
+        else:
+            message = err.message if len(err.message) < 200 else err.message[:200] + "…"
+            yield "schema", pointer, message, False
+
+
+def _is_date_like(value: Any) -> bool:
+    return isinstance(value, str) and bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", value))
+
+
+def _type_name(value: Any) -> str:
+    return {str: "text", int: "number", float: "number", bool: "boolean", list: "a list", dict: "a mapping", type(None): "nothing"}.get(type(value), type(value).__name__)
+
+
+def _close(value: str, options: Iterable[str]) -> list[str]:
+    import difflib
+
+    return difflib.get_close_matches(value, list(options), n=1, cutoff=0.6)
+
+
+@lru_cache(maxsize=8)
+def _load_schema_cached(path: str, mtime: float) -> dict[str, Any]:
+    with open(path, encoding="utf-8") as fh:
+        return json.load(fh)  # type: ignore[no-any-return]
+
+
+def load_schema(path: Path, rel: str) -> tuple[dict[str, Any] | None, list[Problem]]:
+    try:
+        return _load_schema_cached(str(path), path.stat().st_mtime), []
+    except FileNotFoundError:
+        return None, [Problem(rel, 1, 1, "schema-file", "schema file is missing")]
+    except (OSError, ValueError) as exc:
+        line, col = (getattr(exc, "lineno", 1), getattr(exc, "colno", 1))
+        return None, [Problem(rel, line, col, "schema-file", f"schema file is not valid JSON: {getattr(exc, 'msg', exc)}")]
+
+
+# ----------------------------------------------------------------------------- vocabularies
+
+
+def _check_vocabulary(doc: YamlFile, name: str, checker: SchemaChecker | None) -> list[Problem]:
+    out = [p for p in doc.problems]
+    data = doc.data
+    if not isinstance(data, dict):
+        return out
+    if checker:
+        out += [_place(doc, f) for f in checker.check(data)]
+    if data.get("vocabulary") not in (None, name):
+        out.append(doc.problem("vocabulary-file", f"vocabulary is named {data.get('vocabulary')!r} but the file is {name}.yaml", "/vocabulary"))
+    terms = [t for t in data.get("terms") or [] if isinstance(t, dict)] if isinstance(data.get("terms"), list) else []
+    ids = [t.get("id") for t in terms]
+    groups = {g.get("id") for g in data.get("groups") or [] if isinstance(g, dict)} if isinstance(data.get("groups"), list) else set()
+    seen_keys: dict[str, str] = {}
+    for i, term in enumerate(terms):
+        tid = term.get("id")
+        if ids.count(tid) > 1 and ids.index(tid) != i:
+            out.append(doc.problem("vocabulary-file", f"term id {tid!r} is defined twice", f"/terms/{i}/id"))
+        if term.get("broader") and term["broader"] not in ids:
+            out.append(doc.problem("vocabulary-file", f"broader term {term['broader']!r} does not exist in this vocabulary", f"/terms/{i}/broader"))
+        if term.get("group") and term["group"] not in groups:
+            out.append(doc.problem("vocabulary-file", f"group {term['group']!r} is not defined under 'groups'", f"/terms/{i}/group"))
+        if name == "evidence-levels" and not isinstance(term.get("rank"), int):
+            out.append(doc.problem("vocabulary-file", "every evidence level needs an integer 'rank' (its place on the ladder)", f"/terms/{i}"))
+        for j, syn in enumerate([tid, term.get("label"), *(term.get("synonyms") or [])]):
+            if not isinstance(syn, str):
+                continue
+            k = key(syn)
+            if k in seen_keys and seen_keys[k] != tid:
+                where = f"/terms/{i}/synonyms/{j - 2}" if j >= 2 else f"/terms/{i}/id"
+                out.append(doc.problem("vocabulary-file", f"{syn!r} also names term {seen_keys[k]!r}; a synonym must point to one term", where))
+            seen_keys.setdefault(k, str(tid))
+    if name == "evidence-levels":
+        ranks = [t.get("rank") for t in terms if isinstance(t.get("rank"), int)]
+        if len(set(ranks)) != len(ranks):
+            out.append(doc.problem("vocabulary-file", "evidence levels must have distinct ranks", "/terms"))
+    return out
+
+
+def _place(doc: YamlFile, finding: Finding) -> Problem:
+    rule, pointer, message, on_key = finding
+    return doc.problem(rule, message, pointer, key=on_key)
+
+
+# ----------------------------------------------------------------------------- driver
+
+
+@dataclass
+class Report:
+    """The outcome of a validation run."""
+
+    problems: list[Problem]
+    files_checked: int
+
+    @property
+    def errors(self) -> int:
+        return sum(p.severity == "error" for p in self.problems)
+
+    @property
+    def warnings(self) -> int:
+        return sum(p.severity == "warning" for p in self.problems)
+
+
+def validate(root: Path, paths: list[Path] | None = None, limits: Limits = Limits()) -> Report:
+    """Validate the catalogue at ``root`` (or only ``paths`` in it, plus catalogue-wide checks)."""
+    layout = Layout(root)
+    problems: list[Problem] = []
+
+    schema, schema_problems = load_schema(layout.schemas / "intervention.schema.json", layout.rel(layout.schemas / "intervention.schema.json"))
+    vschema, vschema_problems = load_schema(layout.schemas / "vocabulary.schema.json", layout.rel(layout.schemas / "vocabulary.schema.json"))
+    cschema, cschema_problems = load_schema(layout.schemas / "catalogue.schema.json", layout.rel(layout.schemas / "catalogue.schema.json"))
+    problems += schema_problems + vschema_problems + cschema_problems
+    checker = SchemaChecker(schema) if schema else None
+
+    vocab, vocab_docs, vocab_problems = load_vocabularies(layout, limits)
+    problems += vocab_problems
+    vchecker = SchemaChecker(vschema) if vschema else None
+    ctx = Context(vocab=vocab)
+    for doc in vocab_docs:
+        name = doc.path.name.rsplit(".", 1)[0]
+        found = _check_vocabulary(doc, name, vchecker)
+        problems += found
+        if doc.data is not None and not any(p.severity == "error" for p in found):
+            ctx.vocab_ok.add(name)
+
+    if layout.meta_file.is_file():
+        meta = read_yaml(layout.meta_file, "catalogue.yaml", limits)
+        problems += meta.problems
+        if isinstance(meta.data, dict):
+            if cschema:
+                problems += [_place(meta, f) for f in SchemaChecker(cschema).check(meta.data)]
+            ctx.reports = {r["id"] for r in meta.data.get("reports") or [] if isinstance(r, dict) and isinstance(r.get("id"), str)}
+
+    selected, discover_problems = discover(layout, paths)
+    problems += discover_problems
+    selected_rels = {rel for _, rel in selected}
+    everything = selected if paths is None else discover(layout)[0]
+
+    docs: list[YamlFile] = []
+    with paused_gc():
+        for path, rel in everything:
+            doc = read_yaml(path, rel, limits)
+            docs.append(doc)
+
+    for doc in docs:
+        if doc.rel not in selected_rels:
+            continue
+        problems += doc.problems
+        if not isinstance(doc.data, dict):
+            continue
+        if checker:
+            problems += [_place(doc, f) for f in checker.check(doc.data)]
+        for rule in ENTRY_RULES:
+            problems += [_place(doc, f) for f in rule(doc.data, doc, ctx)]
+
+    problems += [p for p in _catalogue_rules(docs) if p.file in selected_rels]
+    return Report(problems=sort_problems(problems), files_checked=len(selected) + len(vocab_docs))
+
+
+def _catalogue_rules(docs: list[YamlFile]) -> Iterator[Problem]:
+    """Uniqueness across entries: ids, names/aliases, appendix rows."""
+    first_id: dict[str, YamlFile] = {}
+    first_name: dict[str, tuple[YamlFile, str, str]] = {}
+    first_row: dict[tuple[str, int], YamlFile] = {}
+    for doc in docs:
+        data = doc.data if isinstance(doc.data, dict) else None
+        if data is None:
+            continue
+        eid = data.get("id")
+        if isinstance(eid, str):
+            if eid in first_id:
+                yield doc.problem("unique-id", f"id {eid!r} is also used by {first_id[eid].rel}", "/id")
+            else:
+                first_id[eid] = doc
+        names = [("/name", data.get("name"))] + [(f"/aliases/{i}", a) for i, a in _items(data.get("aliases"))]
+        own: set[str] = set()
+        for pointer, name in names:
+            if not isinstance(name, str) or not key(name):
+                continue
+            k = key(name)
+            if k in own:
+                continue
+            own.add(k)
+            if k in first_name and first_name[k][0] is not doc:
+                other = first_name[k]
+                yield doc.problem("unique-alias", f"{name!r} also names {other[0].rel} ({other[2]}); a name or alias must identify one entry", pointer)
+            else:
+                first_name.setdefault(k, (doc, pointer, name))
+        table, order = _get(data, "provenance", "table"), _get(data, "provenance", "order")
+        if isinstance(table, str) and isinstance(order, int):
+            row = (table, order)
+            if row in first_row:
+                yield doc.problem("unique-order", f"row {order} of table {table} is also claimed by {first_row[row].rel}", "/provenance/order")
+            else:
+                first_row[row] = doc
