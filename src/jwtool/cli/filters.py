@@ -1,0 +1,71 @@
+"""The search filters as one option bundle, shared by search, export, elements, map and render.
+
+Decorate a command with :func:`with_filters` and give it a ``filters: RawFilters`` parameter; the
+decorator adds ``--target``, ``--phase``, ... to its signature so typer shows them, and hands
+the values over as one object. Resolve them with :func:`resolved`.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Annotated, Any, Optional
+
+import typer
+
+from jwtool.cli.common import usage_error
+from jwtool.query import RawFilters
+
+if TYPE_CHECKING:
+    from jwtool.catalogue import Catalogue
+    from jwtool.query import Filters
+
+_PANEL = "Filters (AND across options, OR within a repeated option)"
+
+_FILTER_PARAMS: dict[str, tuple[Any, Any]] = {
+    "target": (Annotated[Optional[list[str]], typer.Option("--target", "-t", metavar="LEVEL|TRAIT", help="Education level or target characteristic: vso, pro, praktijkonderwijs, entree, mbo-1, mbo2, migratieachtergrond, ...", rich_help_panel=_PANEL, show_default=False)], None),
+    "phase": (Annotated[Optional[list[str]], typer.Option("--phase", "-p", metavar="PHASE", help="tijdens-school, overgang or nazorg.", rich_help_panel=_PANEL, show_default=False)], None),
+    "element": (Annotated[Optional[list[str]], typer.Option("--element", "-e", metavar="ELEMENT", help="Working element id or label, e.g. nazorg, maatwerk.", rich_help_panel=_PANEL, show_default=False)], None),
+    "goal": (Annotated[Optional[list[str]], typer.Option("--goal", "-g", metavar="GOAL", help="Goal tag: werk, opleiding, zelfredzaamheid, participatie, arbeidsmarktkansen, ...", rich_help_panel=_PANEL, show_default=False)], None),
+    "min_evidence": (Annotated[Optional[str], typer.Option("--min-evidence", metavar="LEVEL", help="Lowest evidence level, e.g. goed-beschreven or eerste-aanwijzingen.", rich_help_panel=_PANEL, show_default=False)], None),
+    "age": (Annotated[Optional[list[int]], typer.Option("--age", metavar="N", help="Entries whose age range contains N.", rich_help_panel=_PANEL, show_default=False)], None),
+    "provider": (Annotated[Optional[list[str]], typer.Option("--provider", metavar="TEXT", help="Provider, commissioner or developer contains TEXT.", rich_help_panel=_PANEL, show_default=False)], None),
+    "kind": (Annotated[Optional[list[str]], typer.Option("--kind", "-k", metavar="KIND", help="interventie or praktijkvoorbeeld.", rich_help_panel=_PANEL, show_default=False)], None),
+    "region": (Annotated[Optional[list[str]], typer.Option("--region", metavar="TEXT", help="Region name or scope (landelijk, regionaal, lokaal) contains TEXT.", rich_help_panel=_PANEL, show_default=False)], None),
+}
+
+
+def with_filters(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Add the filter options to a command that takes ``filters: RawFilters``."""
+    sig = inspect.signature(fn)
+    kept = [p for p in sig.parameters.values() if p.name != "filters"]
+    extra = [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=ann)
+             for name, (ann, default) in _FILTER_PARAMS.items()]
+
+    @functools.wraps(fn)
+    def wrapper(**kwargs: Any) -> Any:
+        raw = {name: kwargs.pop(name, None) for name in _FILTER_PARAMS}
+        kwargs["filters"] = RawFilters(
+            target=raw["target"] or [], phase=raw["phase"] or [], element=raw["element"] or [],
+            goal=raw["goal"] or [], min_evidence=raw["min_evidence"], age=raw["age"] or [],
+            provider=raw["provider"] or [], kind=raw["kind"] or [], region=raw["region"] or [],
+        )
+        return fn(**kwargs)
+
+    params = [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in kept] + extra
+    wrapper.__signature__ = sig.replace(parameters=params)  # type: ignore[attr-defined]
+    annotations = {k: v for k, v in getattr(fn, "__annotations__", {}).items() if k != "filters"}
+    annotations.update({name: ann for name, (ann, _) in _FILTER_PARAMS.items()})
+    wrapper.__annotations__ = annotations
+    return wrapper
+
+
+def resolved(raw: RawFilters, cat: Catalogue) -> Filters:
+    """Resolve against the catalogue's vocabularies; an unknown value is a usage error (exit 2)."""
+    from jwtool.query import FilterError, resolve_filters
+
+    try:
+        return resolve_filters(raw, cat.vocab)
+    except FilterError as exc:
+        usage_error(str(exc))

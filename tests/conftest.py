@@ -1,0 +1,93 @@
+"""Shared fixtures: the real catalogue, a small hand-made one, and a CLI runner.
+
+Tests read like specifications; put new shared fixtures here instead of copying them.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+
+# Stable rich output regardless of the terminal the tests run in.
+os.environ["COLUMNS"] = "100"
+os.environ.pop("JWTOOL_CATALOGUE", None)
+os.environ.pop("NO_COLOR", None)
+
+
+@dataclass
+class Result:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+    @property
+    def output(self) -> str:
+        return self.stdout + self.stderr
+
+
+@pytest.fixture
+def repo_root() -> Path:
+    return REPO
+
+
+@pytest.fixture
+def catalogue_copy(tmp_path: Path) -> Path:
+    """A writable copy of the real catalogue (entries, schemas, catalogue.yaml, templates)."""
+    dest = tmp_path / "catalogue"
+    dest.mkdir()
+    for name in ("interventions", "schemas", "templates"):
+        if (REPO / name).exists():
+            shutil.copytree(REPO / name, dest / name, ignore=shutil.ignore_patterns("_proposals"))
+    shutil.copy(REPO / "catalogue.yaml", dest / "catalogue.yaml")
+    return dest
+
+
+@pytest.fixture
+def mini_catalogue(tmp_path: Path) -> Path:
+    """A small hand-made catalogue (tests/data/mini) with the real schemas and vocabularies."""
+    dest = tmp_path / "mini"
+    shutil.copytree(DATA / "mini", dest)
+    shutil.copytree(REPO / "schemas", dest / "schemas", ignore=shutil.ignore_patterns("_proposals"))
+    return dest
+
+
+@pytest.fixture
+def empty_catalogue(tmp_path: Path) -> Path:
+    """Schemas, vocabularies and catalogue.yaml, but no entries: add files to test one rule."""
+    dest = tmp_path / "empty"
+    (dest / "interventions").mkdir(parents=True)
+    shutil.copytree(REPO / "schemas", dest / "schemas", ignore=shutil.ignore_patterns("_proposals"))
+    shutil.copy(REPO / "catalogue.yaml", dest / "catalogue.yaml")
+    return dest
+
+
+@pytest.fixture
+def run_cli(capfd: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Callable[..., Result]:
+    """Run ``jwtool ARGS`` in-process through the real entry point; returns exit code and output."""
+    from jwtool.cli import main
+    from jwtool.cli.common import reset_consoles
+
+    def run(*args: str | os.PathLike[str], cwd: Path | None = None, env: dict[str, str] | None = None) -> Result:
+        if cwd is not None:
+            monkeypatch.chdir(cwd)
+        for k, v in (env or {}).items():
+            monkeypatch.setenv(k, v)
+        reset_consoles()
+        capfd.readouterr()
+        try:
+            main([str(a) for a in args])
+            code = 0
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else 1
+        captured = capfd.readouterr()
+        return Result(code, captured.out, captured.err)
+
+    return run
