@@ -188,19 +188,52 @@ def _too_deep(text: str, max_depth: int) -> int | None:
                     return int(event.start_mark.index)
             elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
                 depth -= 1
+    except yaml.MarkedYAMLError as exc:  # libyaml's own limit (1000 levels) says the same
+        if "nesting depth" in str(exc.problem) and exc.problem_mark is not None:
+            return int(exc.problem_mark.index)
     except yaml.YAMLError:
-        return None  # the real parse reports the syntax error with its position
+        pass  # the real parse reports the syntax error with its position
     return None
 
 
-def _syntax_message(err: yaml.MarkedYAMLError) -> str:
-    parts = [p for p in (err.context, err.problem) if p]
+_OPEN_QUOTE = re.compile(r"""^[^#'"]*?:\s+(["'])""")
+
+
+def _unclosed_quote_line(text: str, before_line: int) -> int | None:
+    """First line (1-based) before ``before_line`` whose quoted value never closes on that line.
+
+    libyaml reports an unclosed quote far below where it starts; pointing at the opening quote
+    is what a contributor needs.
+    """
+    for number, line in enumerate(text.splitlines()[:before_line], start=1):
+        m = _OPEN_QUOTE.match(line)
+        if not m:
+            continue
+        rest = line[m.end():]
+        quote = m.group(1)
+        closed = rest.replace('\\\\', "").replace('\\"', "").count(quote) if quote == '"' else rest.replace("''", "").count("'")
+        if closed == 0 and not rest.rstrip().endswith(quote):
+            return number
+    return None
+
+
+def _syntax_problem(exc: yaml.MarkedYAMLError, text: str) -> tuple[str, int, int]:
+    """Message, line and column for a YAML syntax error, with a hint where a common cause is likely."""
+    mark = exc.problem_mark or exc.context_mark
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    parts = [p for p in (exc.context, exc.problem) if p]
     message = ", ".join(parts) or "invalid YAML"
-    if "\t" in message or "'\\t'" in message:
-        message += " (YAML does not allow tabs for indentation; use spaces)"
-    elif "found unknown escape character" in message or "while scanning a quoted scalar" in message:
-        message += " (check that every quote is closed)"
-    return message
+    at = mark.index if mark else -1
+    if 0 <= at < len(text) and text[at] == "\t" or "\t" in message:
+        return message + " (YAML does not allow tabs for indentation; use spaces)", line, col
+    quote_line = _unclosed_quote_line(text, line)
+    if quote_line is not None and quote_line < line:
+        return f"quoted text that starts here is never closed ({message} at line {line}); add the closing quote", quote_line, 1
+    if "mapping values are not allowed" in message:
+        message += " (check the indentation of this line, or put text containing ': ' in quotes)"
+    elif "did not find expected key" in message or "expected <block end>" in message:
+        message += " (check the indentation of this line and the lines above)"
+    return message, line, col
 
 
 def read_yaml(path: Path, rel: str, limits: Limits = Limits()) -> YamlFile:
@@ -256,19 +289,18 @@ def read_yaml(path: Path, rel: str, limits: Limits = Limits()) -> YamlFile:
         mark = exc.node.start_mark
         return fail(exc.rule, exc.message, mark.line + 1, mark.column + 1)
     except ConstructorError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         if exc.problem and "could not determine a constructor" in exc.problem:
+            mark = exc.problem_mark or exc.context_mark
+            line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
             tag = exc.problem.split("tag", 1)[-1].strip()
             return fail("yaml-tag", f"tag {tag} is not allowed; entries use plain YAML values only", line, col)
-        return fail("yaml-syntax", _syntax_message(exc), line, col)
+        return fail("yaml-syntax", *_syntax_problem(exc, text))
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        return fail("yaml-syntax", _syntax_message(exc), line, col)
+        return fail("yaml-syntax", *_syntax_problem(exc, text))
     except yaml.reader.ReaderError as exc:
         line, col = position_of(text, exc.position)
-        return fail("encoding", f"character {exc.character!r} is not allowed in YAML (control character?)", line, col)
+        code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "\0")
+        return fail("encoding", f"control character U+{code:04X} is not allowed in YAML; remove it", line, col)
     except (yaml.YAMLError, RecursionError, ValueError, TypeError) as exc:
         return fail("yaml-syntax", f"cannot parse YAML: {exc}")
     finally:
