@@ -1,0 +1,160 @@
+"""The bundled catalogue says what the report says: the appendix rows, their eight columns,
+the practice examples, the vocabularies of sections 3.1, 3.2 and 7.3, and verbatim text."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from jwtool.catalogue import Layout, load_catalogue, load_vocabularies
+from jwtool.load import read_yaml
+
+REPO = Path(__file__).resolve().parent.parent
+REPORT = REPO.parent / "shared" / "seed" / "000_32bff5beeb345958.txt"
+ENTRY_FILES = sorted((REPO / "interventions").glob("*.yaml"))
+
+# Appendix 2 of the report, in the report's order (Tabel B2.1 and Tabel B2.2).
+B21 = ["boris-brengt-je-bij-een-baan", "bridge", "doorstroomprogramma-alliantie-mbo-arbeidsmarkt", "kix",
+       "ouders-en-loopbaankeuzes", "soepelere-overgang-naar-werk", "transitieroute"]
+B22 = ["2getthere", "aanpak-drechtsteden", "de-navigator", "een-nieuw-perspectief", "heilige-boontjes",
+       "jongeren-aan-zet", "learn2work", "praktijkleren-met-de-praktijkverklaring", "project-ja", "tops4jobs", "zowhat"]
+# Bijlage 1: the seven case studies.
+CASES = ["arbeidscoaches", "leren-op-de-werkvloer", "inzet-jongerenconsulenten", "transitiecoach",
+         "combinatiefunctionarissen", "nazorggesprekken", "nxt-coach"]
+EIGHT_COLUMNS = [("providers", "description"), ("target_group", "description"), ("goals", "description"),
+                 ("activities",), ("course", "description"), ("results", "description"), ("evidence", "verdict"),
+                 ("working_elements",)]
+
+
+@pytest.fixture(scope="module")
+def catalogue():  # type: ignore[no-untyped-def]
+    return load_catalogue(REPO)
+
+
+@pytest.mark.parametrize("path", ENTRY_FILES, ids=lambda p: p.stem)
+def test_entry_loads_without_problems(path: Path) -> None:
+    doc = read_yaml(path, path.name)
+    assert doc.problems == []
+    assert doc.data["id"] == path.stem
+    assert doc.text is not None and doc.text.startswith("# yaml-language-server: $schema=../schemas/intervention.schema.json")
+
+
+@pytest.mark.parametrize(("table", "ids"), [("B2.1", B21), ("B2.2", B22)])
+def test_appendix_table_has_exactly_the_report_rows_in_order(catalogue, table: str, ids: list[str]) -> None:  # type: ignore[no-untyped-def]
+    rows = sorted((e for e in catalogue.entries if e.table == table), key=lambda e: e.order)
+    assert [e.id for e in rows] == ids
+    assert [e.order for e in rows] == list(range(1, len(ids) + 1))
+    assert all(e.kind == "interventie" for e in rows)
+
+
+@pytest.mark.parametrize("entry_id", B21 + B22)
+def test_appendix_row_carries_all_eight_columns(catalogue, entry_id: str) -> None:  # type: ignore[no-untyped-def]
+    data = catalogue.by_id()[entry_id].data
+    for path in EIGHT_COLUMNS:
+        value = data
+        for step in path:
+            value = value.get(step) if isinstance(value, dict) else None
+        assert value, f"{entry_id}: column {'.'.join(path)} is empty"
+
+
+def test_the_eighteen_interventions_are_named_as_in_the_appendix(catalogue) -> None:  # type: ignore[no-untyped-def]
+    names = {e.id: e.name for e in catalogue.entries if e.table}
+    assert names["boris-brengt-je-bij-een-baan"] == "Boris brengt je bij ‘n baan"
+    assert names["zowhat"] == "ZoWh@t"
+    assert names["tops4jobs"] == "TOPs4JOBs"
+    assert len(names) == 18
+
+
+def test_the_seven_case_studies_of_bijlage_1_are_practice_examples(catalogue) -> None:  # type: ignore[no-untyped-def]
+    by_id = catalogue.by_id()
+    for case in CASES:
+        entry = by_id[case]
+        assert entry.kind == "praktijkvoorbeeld"
+        assert entry.evidence_level == "niet-onderzocht"
+        assert "bijlage 1" in entry.provenance["sections"]
+
+
+def test_regional_practice_examples_of_chapters_4_to_6(catalogue) -> None:  # type: ignore[no-untyped-def]
+    ids = {e.id for e in catalogue.entries if e.kind == "praktijkvoorbeeld"}
+    assert {"matchtafels-achterhoek", "rode-loper-achterhoek", "harrie-training", "route-arbeid", "school-als-wijk",
+            "leerwerkmakelaars", "vouchers-en-cheques"} <= ids
+
+
+def test_section_3_2_boxes_are_linked_to_their_success_factor(catalogue) -> None:  # type: ignore[no-untyped-def]
+    linked = {(e.id, f) for e in catalogue.entries for f in e.factor_ids}
+    assert linked >= {
+        ("jongeren-aan-zet", "consensus"), ("kix", "heldere-afspraken"),
+        ("boris-brengt-je-bij-een-baan", "samenwerking-disciplines"), ("transitieroute", "continuiteit"),
+        ("aanpak-drechtsteden", "contact-en-communicatie"),
+        ("praktijkleren-met-de-praktijkverklaring", "meerdere-niveaus"), ("soepelere-overgang-naar-werk", "coordinatie"),
+    }
+
+
+def test_vocabularies_hold_the_report_terms() -> None:
+    vocab, _, problems = load_vocabularies(Layout(REPO))
+    assert problems == []
+    elements = vocab["working-elements"]
+    # section 3.1: the seven recurring (possibly) working elements
+    assert {"individuele-begeleiding", "werkervaring", "loopbaancompetenties", "loopbaanorientatie", "maatwerk",
+            "bewijs-van-leren", "nazorg"} <= set(elements.terms)
+    # section 7.3: conditions for effective support
+    assert {"vertrouwensband", "wegwijs-maken", "persoonlijke-relevantie", "relatie-met-praktijk", "outreachend-werken"} <= set(elements.terms)
+    # one idea, one element: the report's phrasings resolve to it
+    assert "Persoonlijke begeleiding" in elements.terms["individuele-begeleiding"].phrasings
+    assert "Eén op één ondersteuning" in elements.terms["individuele-begeleiding"].phrasings
+    assert "intensieve-begeleiding" != "individuele-begeleiding" and "intensieve-begeleiding" in elements.terms
+    # section 3.2: nine success factors
+    assert len(vocab["success-factors"]) == 9
+    levels = vocab["evidence-levels"].ordered()
+    assert [t.id for t in levels] == ["niet-onderzocht", "goed-beschreven", "goed-onderbouwd", "eerste-aanwijzingen",
+                                      "goede-aanwijzingen", "sterke-aanwijzingen"]
+
+
+def test_every_phrasing_listed_in_the_vocabulary_is_used_or_from_the_report() -> None:
+    vocab, _, _ = load_vocabularies(Layout(REPO))
+    assert all(t.phrasings for t in vocab["working-elements"] if "bijlage 2" in t.source)
+
+
+# --- verbatim: every line of every verbatim field occurs in the report ---------------------------
+
+_KNOWN_EDITS = {
+    # footnote marker "30" removed from inside the quoted passage (noted in the entry)
+    ("transitiecoach", "target_group.description"), ("transitiecoach", "activities"),
+}
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"[\W_]+", "", text.lower())
+
+
+def _verbatim_fields(data: dict) -> dict[str, str]:  # type: ignore[type-arg]
+    g = lambda *p: _dig(data, *p)  # noqa: E731
+    fields = {
+        "providers.description": g("providers", "description"), "target_group.description": g("target_group", "description"),
+        "target_group.summary": g("target_group", "summary"), "goals.description": g("goals", "description"),
+        "goals.summary": g("goals", "summary"), "activities": g("activities"), "course.description": g("course", "description"),
+        "results.description": g("results", "description"), "evidence.verdict": g("evidence", "verdict"),
+    }
+    fields.update({f"components[{i}]": c for i, c in enumerate(data.get("components") or [])})
+    fields.update({f"working_elements[{i}]": w.get("text") for i, w in enumerate(data.get("working_elements") or [])})
+    fields.update({f"success_factors[{i}]": s.get("example") for i, s in enumerate(data.get("success_factors") or [])})
+    return {k: v for k, v in fields.items() if isinstance(v, str)}
+
+
+def _dig(data: object, *path: str) -> object:
+    for step in path:
+        data = data.get(step) if isinstance(data, dict) else None
+    return data
+
+
+@pytest.mark.skipif(not REPORT.is_file(), reason="the source report is not next to the repository")
+@pytest.mark.parametrize("path", ENTRY_FILES, ids=lambda p: p.stem)
+def test_verbatim_fields_are_the_report_words(path: Path) -> None:
+    report = _norm(REPORT.read_text(encoding="utf-8"))
+    data = read_yaml(path, path.name).data
+    missing = [(field, line[:80]) for field, text in _verbatim_fields(data).items()
+               if (path.stem, field) not in _KNOWN_EDITS
+               for line in text.split("\n") if _norm(line) and _norm(line) not in report]
+    assert missing == []
