@@ -1,0 +1,75 @@
+"""Property-based: whatever text or entry a stranger sends, the loader and the validator return
+(never raise), and every problem they report has a position and a known rule."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from jwtool.load import read_yaml
+from jwtool.validate import RULES, validate
+
+REPO = Path(__file__).resolve().parent.parent
+BASE = yaml.safe_load((Path(__file__).parent / "data" / "valid" / "minimal.yaml").read_text(encoding="utf-8"))
+BASE["last_reviewed"] = str(BASE["last_reviewed"])
+
+TOKENS = list("abcé: -\n\t[]{},&*!|>'\"#%@`?\\0123456789") + ["\r", "\ufeff", "\x00", "<<: ", "---\n", "!!python/object:os.system ", "&a ", "*a", "id: ", "name: "]
+YAMLISH = st.lists(st.sampled_from(TOKENS), max_size=120).map("".join)
+SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-10**6, 10**6), st.floats(allow_nan=False), st.text(max_size=40))
+VALUES = st.recursive(SCALARS, lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=10), inner, max_size=4)), max_leaves=12)
+
+
+def _check(problems: list[Any]) -> None:
+    for p in problems:
+        assert p.line >= 1 and p.column >= 1, p
+        assert p.rule in RULES, p
+        assert p.message
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=YAMLISH)
+def test_loader_never_raises_on_yaml_like_text(text: str) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "x.yaml"
+        path.write_bytes(text.encode("utf-8", "surrogatepass"))
+        doc = read_yaml(path, "x.yaml")
+        _check(doc.problems)
+        assert doc.data is None or isinstance(doc.data, dict)
+        assert doc.data is not None or doc.problems
+
+
+@st.composite
+def mutated_entries(draw: st.DrawFn) -> dict[str, Any]:
+    entry: dict[str, Any] = yaml.safe_load(yaml.safe_dump(BASE))
+    for _ in range(draw(st.integers(1, 4))):
+        action = draw(st.sampled_from(["drop", "replace", "add", "nest"]))
+        keys = sorted(entry)
+        if action == "drop" and keys:
+            entry.pop(draw(st.sampled_from(keys)))
+        elif action == "replace" and keys:
+            entry[draw(st.sampled_from(keys))] = draw(VALUES)
+        elif action == "add":
+            entry[draw(st.text(min_size=1, max_size=12))] = draw(VALUES)
+        elif action == "nest" and isinstance(entry.get("target_group"), dict):
+            entry["target_group"][draw(st.sampled_from(["age", "education_levels", "characteristics", "x"]))] = draw(VALUES)
+    return entry
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(entry=mutated_entries())
+def test_validator_never_raises_on_mutated_entries(entry: dict[str, Any]) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        (root / "interventions").mkdir()
+        shutil.copy(REPO / "catalogue.yaml", root / "catalogue.yaml")
+        (root / "interventions" / "minimal.yaml").write_text(yaml.safe_dump(entry, allow_unicode=True), encoding="utf-8")
+        report = validate(root)
+        _check(report.problems)
+        if entry == BASE:
+            assert report.problems == []
