@@ -160,3 +160,353 @@ def matches(entry: Entry, f: Filters) -> bool:
 
 def filter_entries(entries: Iterable[Entry], f: Filters) -> list[Entry]:
     return [e for e in entries if matches(e, f)]
+
+
+# --- References: how people name an entry --------------------------------------------------
+
+
+class RefError(LookupError):
+    """A reference that names no entry, or more than one; carries suggestions for the message."""
+
+    def __init__(self, ref: str, candidates: Sequence[Entry], ambiguous: bool) -> None:
+        self.ref, self.candidates, self.ambiguous = ref, list(candidates), ambiguous
+        names = ", ".join(f"{e.id!r} ({e.name})" for e in self.candidates[:8])
+        if ambiguous:
+            message = f"{ref!r} matches {len(self.candidates)} entries; did you mean {names}?"
+        elif self.candidates:
+            message = f"no entry {ref!r}; did you mean {names}?"
+        else:
+            message = f"no entry {ref!r}; run 'jwtool list' to see all entries"
+        super().__init__(message)
+
+
+def _names(entry: Entry) -> list[str]:
+    return [entry.id, entry.name, *entry.aliases]
+
+
+def resolve_ref(entries: Sequence[Entry], ref: str) -> Entry:
+    """The entry that ``ref`` names: id, alias or name (any case, with or without accents and
+    punctuation), or a prefix of one of those that fits exactly one entry."""
+    import difflib
+
+    wanted = key(ref)
+    if not wanted:
+        raise RefError(ref, [], ambiguous=False)
+    for e in entries:
+        if e.id == ref:
+            return e
+    exact = [e for e in entries if any(key(n) == wanted for n in _names(e))]
+    if len(exact) == 1:
+        return exact[0]
+    if exact:
+        raise RefError(ref, exact, ambiguous=True)
+    prefixed = [e for e in entries if any(key(n).startswith(wanted) for n in _names(e))]
+    if len(prefixed) == 1:
+        return prefixed[0]
+    if prefixed:
+        raise RefError(ref, prefixed, ambiguous=True)
+    by_key = {}
+    for e in entries:
+        for n in _names(e):
+            by_key.setdefault(key(n), e)
+    close = difflib.get_close_matches(wanted, list(by_key), n=5, cutoff=0.6)
+    found = [e for e in entries if e.id.startswith(ref) or fold(ref) in fold(e.name)]  # substring hint
+    suggestions: list[Entry] = []
+    for e in [by_key[c] for c in close] + found:
+        if e not in suggestions:
+            suggestions.append(e)
+    raise RefError(ref, suggestions[:5], ambiguous=False)
+
+
+def resolve_refs(entries: Sequence[Entry], refs: Sequence[str]) -> list[Entry]:
+    return [resolve_ref(entries, r) for r in refs]
+
+
+# --- Text search ------------------------------------------------------------------------------
+
+NAME_FIELDS = ("id", "name", "aliases")
+ELEMENT_FIELDS = ("working_elements",)
+WEIGHTS = {"name": 100, "element": 10, "body": 1}
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One entry found by :func:`search`: why it matched (tier, field) and where (snippet)."""
+
+    entry: Entry
+    score: int
+    tier: str  # "name", "element" or "body": the best place a search term was found
+    field: str  # dotted path of that place, e.g. "working_elements[2].text"
+    snippet: str
+
+
+def text_fields(data: object, path: str = "") -> Iterable[tuple[str, str]]:
+    """Every string in an entry, with its dotted path, in file order."""
+    if isinstance(data, str):
+        yield path, data
+    elif isinstance(data, dict):
+        for k, v in data.items():
+            yield from text_fields(v, f"{path}.{k}" if path else str(k))
+    elif isinstance(data, list):
+        for i, v in enumerate(data):
+            yield from text_fields(v, f"{path}[{i}]")
+    elif isinstance(data, (int, float)) and not isinstance(data, bool):
+        yield path, str(data)
+
+
+def _tier(path: str) -> str:
+    top = path.split(".", 1)[0].split("[", 1)[0]
+    if top in NAME_FIELDS:
+        return "name"
+    if top in ELEMENT_FIELDS:
+        return "element"
+    return "body"
+
+
+def _folded_with_map(text: str) -> tuple[str, list[int]]:
+    """``fold(text)`` and, for each folded character, the index of the original character."""
+    out: list[str] = []
+    where: list[int] = []
+    for i, c in enumerate(text):
+        f = fold(c)
+        out.append(f)
+        where.extend([i] * len(f))
+    return "".join(out), where
+
+
+def snippet(text: str, needle: str, width: int = 80) -> str:
+    """The part of ``text`` around the first (folded) occurrence of ``needle``, on one line."""
+    flat = " ".join(text.split())
+    if len(flat) <= width:
+        return flat
+    folded, where = _folded_with_map(flat)
+    at = folded.find(fold(needle))
+    if at < 0:
+        return flat[:width] + ("…" if len(flat) > width else "")
+    start_o = where[at]
+    end_o = where[min(at + len(fold(needle)), len(where)) - 1] + 1
+    room = max(0, width - (end_o - start_o))
+    lo = max(0, start_o - room // 3)
+    if lo > 0:  # start at a word boundary
+        space = flat.find(" ", lo, start_o)
+        lo = space + 1 if space >= 0 else lo
+    hi = min(len(flat), max(end_o, lo + width))
+    if hi < len(flat):
+        space = flat.rfind(" ", end_o, hi)
+        hi = space if space > 0 else hi
+    return ("…" if lo > 0 else "") + flat[lo:hi] + ("…" if hi < len(flat) else "")
+
+
+def _search_fields(entry: Entry, elements: Vocabulary | None) -> list[tuple[str, str, str]]:
+    """(path, original text, folded text) of every string; the name before the id, and a
+    working element's label instead of its bare id, so snippets read well."""
+    fields: list[tuple[str, str, str]] = []
+    ids: list[tuple[str, str, str]] = []
+    for path, text in text_fields(entry.data):
+        if path == "id":
+            ids.append((path, text, fold(text)))
+            continue
+        if elements is not None and path.startswith("working_elements[") and ".elements[" in path and text in elements:
+            label = elements.label(text)
+            fields.append((path, label, fold(f"{label} {text}")))
+            continue
+        fields.append((path, text, fold(" ".join(text.split()))))
+    return fields + ids
+
+
+def search(entries: Iterable[Entry], text: str, vocab: dict[str, Vocabulary] | None = None) -> list[Hit]:
+    """Entries that contain every word of ``text`` somewhere (case- and accent-insensitive).
+
+    Ranking: a word found in the name, id or an alias counts most, then one found in a working
+    element (its text or the label of its element), then anything else; the whole phrase found in
+    one field adds a bonus. Equal scores keep report order.
+    """
+    words = fold(text).split()
+    phrase = " ".join(words)
+    if not words:
+        return [Hit(e, 0, "", "", "") for e in sorted(entries, key=Entry.sort_key)]
+    elements = vocab.get("working-elements") if vocab else None
+    hits: list[Hit] = []
+    for entry in entries:
+        fields = _search_fields(entry, elements)
+        score = 0
+        tops: list[tuple[int, int, str, str]] = []  # (-weight, order, path, original text)
+        for word in words:
+            found = [(-WEIGHTS[_tier(p)], i, p, s) for i, (p, s, f) in enumerate(fields) if word in f]
+            if not found:
+                break
+            tops.append(min(found))
+            score += -tops[-1][0]
+        else:
+            best = min(tops)
+            if len(words) > 1:
+                in_phrase = [(-WEIGHTS[_tier(p)], i, p, s) for i, (p, s, f) in enumerate(fields) if phrase in f]
+                if in_phrase:
+                    score += -min(in_phrase)[0]
+                    best = min(min(in_phrase), best, key=lambda t: t[0])
+            flat = fold(" ".join(best[3].split()))
+            needle = phrase if phrase in flat else next(w for w in words if w in flat)
+            hits.append(Hit(entry, score, _tier(best[2]), best[2], snippet(best[3], needle)))
+    hits.sort(key=lambda h: (-h.score, h.entry.sort_key()))
+    return hits
+
+
+# --- Compare ----------------------------------------------------------------------------------
+
+ASPECTS = (
+    ("providers", "Providers"),
+    ("phases", "Phases"),
+    ("target_group", "Target group"),
+    ("ages", "Ages"),
+    ("goals", "Goals"),
+    ("components", "Components"),
+    ("course", "Course"),
+    ("working_elements", "Working elements"),
+    ("evidence", "Evidence"),
+    ("results", "Results"),
+)
+SHARED_ALL, SHARED_SOME, UNIQUE = "all", "some", "unique"
+# Used when a catalogue.yaml has no caveat of its own: the report's words (paragraph 3.1).
+DEFAULT_CAVEAT = ("De resultaten zijn onderling echter lastig vergelijkbaar door verschillen in de precieze "
+                  "doelgroep en daarnaast wordt doorgaans geen gebruik gemaakt van een controlegroep.")
+DEFAULT_CAVEAT_SOURCE = "Kwetsbare jongeren van school naar werk (Regioplan, 2023), paragraaf 3.1, Resultaten en effecten."
+
+
+@dataclass(frozen=True)
+class Aspect:
+    key: str
+    label: str
+    values: tuple[tuple[str, ...], ...]  # per entry: lines of text (empty tuple = not stated)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Entries side by side; the caveat travels with the results wherever they are shown."""
+
+    entries: tuple[Entry, ...]
+    aspects: tuple[Aspect, ...]
+    element_share: dict[str, str]  # element id -> "all" | "some" | "unique"
+    element_labels: dict[str, str]
+    similarity: tuple[tuple[float | None, ...], ...] | None  # Jaccard matrix, three or more entries
+    caveat: str
+    caveat_source: str
+
+    def elements_by_share(self, share: str) -> list[str]:
+        return [e for e, s in self.element_share.items() if s == share]
+
+    def holders(self, element: str) -> list[Entry]:
+        return [e for e in self.entries if element in e.element_ids]
+
+
+def jaccard(a: set[str], b: set[str]) -> float | None:
+    """|a ∩ b| / |a ∪ b|; None when neither entry names a working element."""
+    union = a | b
+    return len(a & b) / len(union) if union else None
+
+
+def _ages(entry: Entry) -> tuple[str, ...]:
+    lo, hi = entry.age
+    if lo is None and hi is None:
+        return ()
+    if lo is not None and hi is not None:
+        return (f"{lo}–{hi}",)
+    return (f"{lo} and older",) if lo is not None else (f"up to {hi}",)
+
+
+def _labels(vocab: dict[str, Vocabulary] | None, name: str, ids: Iterable[str]) -> str:
+    v = (vocab or {}).get(name)
+    return ", ".join(v.label(i) if v else i for i in ids)
+
+
+def _text(value: object) -> str:
+    return " ".join(str(value).split()) if value not in (None, "") else ""
+
+
+def _aspect_values(entry: Entry, aspect: str, vocab: dict[str, Vocabulary] | None, share: dict[str, str], labels: dict[str, str]) -> tuple[str, ...]:
+    lines: list[str] = []
+
+    def add(*parts: str) -> None:
+        lines.extend(p for p in parts if p)
+
+    if aspect == "providers":
+        p = entry.providers
+        add(_text(p.get("description")) or ", ".join(entry.organisations))
+        region = entry.region
+        if region:
+            add("Region: " + ", ".join(x for x in [_text(region.get("scope"))] + [_text(n) for n in region.get("names") or []] if x))
+    elif aspect == "phases":
+        add(_labels(vocab, "phases", entry.phases))
+    elif aspect == "target_group":
+        tg = entry.target_group
+        add(_text(tg.get("summary")) or _text(tg.get("description")))
+        if entry.education_levels:
+            add("Levels: " + _labels(vocab, "education-levels", entry.education_levels))
+        if entry.characteristics:
+            add("Characteristics: " + _labels(vocab, "target-characteristics", entry.characteristics))
+    elif aspect == "ages":
+        add(*_ages(entry))
+    elif aspect == "goals":
+        g = entry.goals
+        add(_text(g.get("summary")) or _text(g.get("description")))
+        if entry.goal_tags:
+            add("Tags: " + _labels(vocab, "goal-tags", entry.goal_tags))
+    elif aspect == "components":
+        add(*[_text(c) for c in entry.data.get("components") or [] if isinstance(c, (str, int))])
+    elif aspect == "course":
+        c = entry.data.get("course") if isinstance(entry.data.get("course"), dict) else {}
+        years = [str(c[k]) for k in ("start_year", "end_year") if isinstance(c.get(k), int)]
+        facts = []
+        if years:
+            facts.append("–".join(years) if len(years) == 2 else (f"since {years[0]}" if "start_year" in c else f"until {years[0]}"))
+        if c.get("status"):
+            facts.append(_text(c["status"]))
+        add("; ".join(facts))
+        scale = c.get("scale") if isinstance(c.get("scale"), dict) else {}
+        sized = [f"{v} {k}" for k, v in scale.items() if k != "year" and isinstance(v, int)]
+        if sized:
+            add("Scale: " + ", ".join(sized) + (f" ({scale['year']})" if isinstance(scale.get("year"), int) else ""))
+        add(_text(c.get("description")))
+    elif aspect == "results":
+        r = entry.data.get("results") if isinstance(entry.data.get("results"), dict) else {}
+        add(_text(r.get("description")))
+    elif aspect == "evidence":
+        ev = entry.evidence
+        add(_labels(vocab, "evidence-levels", [entry.evidence_level]) if entry.evidence_level else "")
+        add(_text(ev.get("verdict")))
+        flags = [name for flag, name in (("control_group", "control group"), ("cost_benefit", "cost-benefit analysis")) if ev.get(flag) is True]
+        if flags:
+            add("With " + " and ".join(flags))
+    elif aspect == "working_elements":
+        add(*[f"{labels[e]} [{share[e]}]" for e in entry.element_ids])
+    return tuple(lines)
+
+
+def compare(entries: Sequence[Entry], vocab: dict[str, Vocabulary] | None = None, meta: dict[str, object] | None = None) -> Comparison:
+    """Put two or more entries side by side; see :data:`ASPECTS` for the rows."""
+    if len(entries) < 2:
+        raise ValueError("compare needs at least two entries")
+    ids = [e.id for e in entries]
+    if len(set(ids)) != len(ids):
+        raise ValueError("compare needs different entries; " + ", ".join(sorted({i for i in ids if ids.count(i) > 1})) + " is named twice")
+    sets = [set(e.element_ids) for e in entries]
+    order: list[str] = []
+    for e in entries:
+        order.extend(x for x in e.element_ids if x not in order)
+    share: dict[str, str] = {}
+    for el in order:
+        n = sum(el in s for s in sets)
+        share[el] = SHARED_ALL if n == len(entries) else SHARED_SOME if n > 1 else UNIQUE
+    rank = {SHARED_ALL: 0, SHARED_SOME: 1, UNIQUE: 2}
+    share = dict(sorted(share.items(), key=lambda kv: (rank[kv[1]], order.index(kv[0]))))
+    v = (vocab or {}).get("working-elements")
+    labels = {el: v.label(el) if v else el for el in share}
+    aspects = tuple(Aspect(k, label, tuple(_aspect_values(e, k, vocab, share, labels) for e in entries)) for k, label in ASPECTS)
+    similarity = None
+    if len(entries) >= 3:
+        similarity = tuple(tuple(jaccard(a, b) for b in sets) for a in sets)
+    meta = meta or {}
+    caveat = _text(meta.get("caveat", "")) if isinstance(meta.get("caveat"), str) else ""
+    source = _text(meta.get("caveat_source", "")) if isinstance(meta.get("caveat_source"), str) else ""
+    if not caveat:
+        caveat, source = DEFAULT_CAVEAT, DEFAULT_CAVEAT_SOURCE
+    return Comparison(tuple(entries), aspects, share, labels, similarity, caveat, source)

@@ -1,0 +1,39 @@
+"""Markdown escaping for untrusted entry text: what a contributor writes is shown, never obeyed.
+
+Every ASCII punctuation character that CommonMark or GitHub could read as markup is escaped with a
+backslash (always valid CommonMark), so ``[x](javascript:...)``, ``<script>``, ``**`` or a ``|``
+that would break a table stay literal text.
+"""
+
+from __future__ import annotations
+
+import re
+
+_SPECIAL = re.compile(r"([\\`*_\[\]<>|#!~&$])")
+_LINE_START = re.compile(r"^(\s*)(?:([-+=>])|(\d+)([.)]))", re.M)
+
+
+def escape(text: str) -> str:
+    """Escape text for use inside a Markdown paragraph or list item (line breaks are kept)."""
+    text = _SPECIAL.sub(r"\\\1", str(text))
+    return _LINE_START.sub(_escape_marker, text)
+
+
+def _escape_marker(m: re.Match[str]) -> str:
+    # "- x" → "\- x"; "1. x" → "1\. x" (a backslash before a digit would stay visible)
+    if m.group(2):
+        return f"{m.group(1)}\\{m.group(2)}"
+    return f"{m.group(1)}{m.group(3)}\\{m.group(4)}"
+
+
+def cell(text: str) -> str:
+    """Escape text for one cell of a Markdown table: one line, ``|`` escaped."""
+    lines = [" ".join(line.split()) for line in str(text).splitlines()]
+    return "<br>".join(escape(line) for line in lines if line)
+
+
+def url(link: str) -> str:
+    """A link target, only for http(s) URLs; anything else is returned as escaped text."""
+    if re.match(r"^https?://[^\s<>()]+$", link or ""):
+        return f"<{link}>"
+    return escape(link)
