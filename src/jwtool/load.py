@@ -53,12 +53,36 @@ class _Refused(Exception):
         self.rule, self.message, self.node = rule, message, node
 
 
-class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
-    """Safe loader that refuses aliases/merge keys and records duplicate keys."""
+class _FastLoader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """Safe loader for files without anchors or merge keys: only notices duplicate keys.
+
+    A mapping with a duplicate key constructs into a dict with fewer keys than the node has
+    pairs; only then are the pairs looked at.
+    """
 
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
         self.duplicates: list[tuple[str, Node, Node]] = []
+
+    def construct_mapping(self, node: Node, deep: bool = False) -> dict[Any, Any]:
+        mapping = super().construct_mapping(node, deep)
+        if isinstance(node, MappingNode) and len(mapping) != len(node.value):
+            self._record_duplicates(node)
+        return mapping  # type: ignore[no-any-return]
+
+    def _record_duplicates(self, node: MappingNode) -> None:
+        seen: dict[tuple[str, str], Node] = {}
+        for key_node, _ in node.value:
+            if isinstance(key_node, ScalarNode):
+                k = (key_node.tag, key_node.value)
+                if k in seen:
+                    self.duplicates.append((key_node.value, seen[k], key_node))
+                else:
+                    seen[k] = key_node
+
+
+class _Loader(_FastLoader):
+    """Also refuses aliases and merge keys; used when the text could contain them (``&``, ``<<``)."""
 
     def construct_object(self, node: Node, deep: bool = False) -> Any:
         if node in self.constructed_objects:  # the same node twice: an alias (*name)
@@ -67,21 +91,15 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
 
     def construct_mapping(self, node: Node, deep: bool = False) -> dict[Any, Any]:
         if isinstance(node, MappingNode):
-            seen: dict[tuple[str, str], Node] = {}
             for key_node, _ in node.value:
                 if key_node.tag == _MERGE_TAG:
                     raise _Refused("yaml-alias", "merge keys (<<) are not allowed; write the fields out in full", key_node)
-                if isinstance(key_node, ScalarNode):
-                    k = (key_node.tag, key_node.value)
-                    if k in seen:
-                        self.duplicates.append((key_node.value, seen[k], key_node))
-                    else:
-                        seen[k] = key_node
-        return super().construct_mapping(node, deep)  # type: ignore[no-any-return]
+        return super().construct_mapping(node, deep)
 
 
 # Dates stay text: JSON Schema checks `format: date`, and an impossible date such as 2023-13-01
 # becomes a positioned problem instead of a ValueError deep inside PyYAML.
+_FastLoader.add_constructor("tag:yaml.org,2002:timestamp", SafeConstructor.construct_yaml_str)
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", SafeConstructor.construct_yaml_str)
 
 
@@ -167,7 +185,7 @@ def build_position_index(text: str) -> dict[str, tuple[int, int, int, int]]:
     return index
 
 
-_DEEP_HINT = re.compile(r"^ {200,}\S", re.M)
+_DEEP_INDENT = "\n" + " " * 200  # block nesting this deep needs at least this much indentation
 
 
 def _too_deep(text: str, max_depth: int) -> int | None:
@@ -177,7 +195,7 @@ def _too_deep(text: str, max_depth: int) -> int | None:
     suspicious files are first walked as a flat event stream, which costs nothing to nest.
     """
     openers = text.count("[") + text.count("{") + text.count("- -")
-    if openers <= max_depth and not _DEEP_HINT.search(text):
+    if openers <= max_depth and _DEEP_INDENT not in text:
         return None
     depth = 0
     try:
@@ -282,7 +300,8 @@ def read_yaml(path: Path, rel: str, limits: Limits = Limits()) -> YamlFile:
         line, col = position_of(text, deep_at)
         return fail("nesting", f"structure is nested more than {limits.max_depth} levels deep", line, col)
 
-    loader = _Loader(text)
+    # An alias needs an anchor (&) and a merge key needs "<<": without them the cheaper loader is safe.
+    loader = _Loader(text) if "&" in text or "<<" in text else _FastLoader(text)
     try:
         data = loader.get_single_data()
     except _Refused as exc:

@@ -1,0 +1,127 @@
+"""Generate a realistic synthetic catalogue of any size, valid against the schema and vocabularies.
+
+Entries are recombined from the real catalogue (Dutch text, real field shapes) with varied
+optional fields, so parsing, validation, search, map and render see what they would see on a
+national catalogue. Deterministic: the same size and seed give the same files.
+
+    python benchmarks/generate.py 10000 /tmp/cat10k
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import shutil
+import sys
+from pathlib import Path
+
+import yaml
+
+REPO = Path(__file__).resolve().parent.parent
+MODELINE = "# yaml-language-server: $schema=../schemas/intervention.schema.json\n"
+
+
+def _real_entries() -> list[dict]:  # type: ignore[type-arg]
+    out = []
+    for path in sorted((REPO / "interventions").glob("*.yaml")):
+        with path.open(encoding="utf-8") as fh:
+            out.append(yaml.safe_load(fh))
+    return out
+
+
+def _vocab_ids(name: str) -> list[str]:
+    with (REPO / "schemas" / "vocabularies" / f"{name}.yaml").open(encoding="utf-8") as fh:
+        return [t["id"] for t in yaml.safe_load(fh)["terms"]]
+
+
+def synthetic_entry(i: int, rng: random.Random, pool: list[dict], vocab: dict[str, list[str]]) -> dict:  # type: ignore[type-arg]
+    base = rng.choice(pool)
+    donor = rng.choice(pool)
+    e: dict = {}  # type: ignore[type-arg]
+    e["id"] = f"synthetisch-{i:05d}"
+    e["name"] = f"{base['name']} (variant {i})"
+    e["aliases"] = [f"Variant {i} van {donor['name']}"]
+    e["kind"] = rng.choice(["interventie", "praktijkvoorbeeld"])
+    e["summary"] = base["summary"]
+    if "providers" in base:
+        e["providers"] = base["providers"]
+    if rng.random() < 0.6:
+        e["region"] = {"scope": rng.choice(["landelijk", "regionaal", "lokaal"]), "names": [rng.choice(["Achterhoek", "Drechtsteden", "Leiden", "Rotterdam-Zuid", "Groot-Amsterdam", "Twente"])]}
+    e["phases"] = sorted(rng.sample(vocab["phases"], rng.randint(1, 3)))
+    tg = dict(base["target_group"])
+    tg["education_levels"] = sorted(rng.sample(vocab["education-levels"], rng.randint(1, 3)))
+    if rng.random() < 0.7:
+        lo = rng.randint(12, 20)
+        tg["age"] = {"min": lo, "max": lo + rng.randint(0, 12)}
+    if rng.random() < 0.5:
+        tg["characteristics"] = sorted(rng.sample(vocab["target-characteristics"], rng.randint(1, 2)))
+    e["target_group"] = tg
+    if "goals" in donor:
+        goals = dict(donor["goals"])
+        goals["tags"] = sorted(rng.sample(vocab["goal-tags"], rng.randint(1, 2)))
+        e["goals"] = goals
+    for k in ("components", "activities", "course", "results"):
+        src = base if rng.random() < 0.5 else donor
+        if k in src:
+            e[k] = src[k]
+    ev = dict(donor["evidence"])
+    ev["level"] = rng.choice(vocab["evidence-levels"])
+    ev.pop("studies", None)
+    e["evidence"] = ev
+    els = rng.sample(vocab["working-elements"], rng.randint(1, 6))
+    e["working_elements"] = [{"text": el.replace("-", " ").capitalize(), "elements": [el]} for el in els]
+    if "sources" in base:
+        e["sources"] = base["sources"]
+        if "studies" in base.get("evidence", {}):
+            e["evidence"]["studies"] = base["evidence"]["studies"]
+    prov = {"report": "kwetsbare-jongeren-2023", "sections": list(base["provenance"]["sections"])}
+    if e["kind"] == "interventie":
+        prov["table"] = rng.choice(["B2.1", "B2.2"])
+        prov["order"] = 1000 + i  # unique per synthetic row
+    e["provenance"] = prov
+    if "notes" in base and rng.random() < 0.3:
+        e["notes"] = base["notes"]
+    e["last_reviewed"] = f"2026-{rng.randint(1, 11):02d}-{rng.randint(1, 28):02d}"
+    return e
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+def _str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|" if "\n" in value else None)
+
+
+_Dumper.add_representer(str, _str)
+
+
+def generate(n: int, out: Path, seed: int = 20231) -> Path:
+    if out.exists():
+        shutil.rmtree(out)
+    (out / "interventions").mkdir(parents=True)
+    shutil.copytree(REPO / "schemas", out / "schemas", ignore=shutil.ignore_patterns("_proposals"))
+    shutil.copy(REPO / "catalogue.yaml", out / "catalogue.yaml")
+    rng = random.Random(seed)
+    pool = _real_entries()
+    vocab = {name: _vocab_ids(name) for name in ("phases", "education-levels", "target-characteristics", "goal-tags", "evidence-levels", "working-elements")}
+    for i in range(n):
+        entry = synthetic_entry(i, rng, pool, vocab)
+        text = MODELINE + yaml.dump(entry, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
+        (out / "interventions" / f"{entry['id']}.yaml").write_text(text, encoding="utf-8")
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("size", type=int)
+    parser.add_argument("out", type=Path)
+    parser.add_argument("--seed", type=int, default=20231)
+    args = parser.parse_args(argv)
+    generate(args.size, args.out, args.seed)
+    print(f"wrote {args.size} entries to {args.out}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
