@@ -48,6 +48,20 @@ def _register() -> None:
 
     app.command("validate")(validate)
 
+    from jwtool.cli.find_cmd import list_entries, search, show
+
+    app.command("list")(list_entries)
+    app.command("show")(show)
+    app.command("search")(search)
+
+    from jwtool.cli.compare_cmd import compare
+
+    app.command("compare")(compare)
+
+    from jwtool.cli.export_cmd import export
+
+    app.command("export")(export)
+
 
 _register()
 

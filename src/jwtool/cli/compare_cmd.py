@@ -1,0 +1,136 @@
+"""``jwtool compare``: entries side by side, with the report's caveat under the results.
+
+On a terminal the comparison is a table with one column per entry when every word fits its
+column; when it would not (many entries, narrow terminal), each aspect becomes a block with one
+line per entry, so words are never cut in the middle.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from jwtool.cli.common import CatalogueOpt, choice, console, open_catalogue, out, usage_error
+from jwtool.cli.find_cmd import entry_ref
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from jwtool.query import Comparison
+
+FORMATS = ["text", "json", "md"]
+SHARE_STYLE = {"all": "bold green", "some": "yellow", "unique": "dim"}
+
+
+def compare(
+    refs: Annotated[list[str], typer.Argument(metavar="REF REF [REF...]", help="Two or more entries: id, alias, name or a unique prefix.", show_default=False)],
+    fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help=f"Output format: {', '.join(FORMATS)}.")] = "text",
+    catalogue: CatalogueOpt = None,
+) -> None:
+    """Compare entries side by side: providers, phases, target group, ages, goals, components,
+    course, working elements, evidence and results.
+
+    Working elements are marked shared by all, shared by some or unique; with three or more
+    entries a similarity (Jaccard) matrix of the working elements follows. The report's caveat
+    that results are not comparable is always printed under the results.
+
+    Example: jwtool compare boris learn2work zowhat --format md
+    """
+    choice(fmt, FORMATS, "format")
+    if len(refs) < 2:
+        usage_error("compare needs at least two entries, e.g. jwtool compare boris learn2work")
+    cat = open_catalogue(catalogue)
+    entries = [entry_ref(cat, r) for r in refs]
+    from jwtool.query import compare as run_compare
+
+    try:
+        comparison = run_compare(entries, cat.vocab, cat.meta)
+    except ValueError as exc:
+        usage_error(str(exc))
+    if fmt == "json":
+        from jwtool.export import dumps
+        from jwtool.views import comparison_dict
+
+        out(dumps(comparison_dict(comparison)).rstrip("\n"))
+    elif fmt == "md":
+        from jwtool.views import comparison_markdown
+
+        out(comparison_markdown(comparison))
+    elif console().is_terminal:
+        render(console(), comparison)
+    else:
+        from jwtool.views import comparison_text
+
+        out(comparison_text(comparison))
+
+
+def _cell(lines: tuple[str, ...], key: str) -> Any:
+    from rich.text import Text
+
+    if not lines:
+        return Text("–", style="dim")
+    if key != "working_elements":
+        return Text("\n".join(lines))
+    text = Text()
+    for i, line in enumerate(lines):
+        share = line.rsplit("[", 1)[-1].rstrip("]")
+        text.append(("\n" if i else "") + line, style=SHARE_STYLE.get(share, ""))
+    return text
+
+
+def _table(c: Comparison) -> Any:
+    from rich import box
+    from rich.table import Table
+
+    table = Table(box=box.SIMPLE_HEAD, show_lines=True, header_style="bold", pad_edge=False)
+    table.add_column("", style="bold", overflow="fold")
+    for e in c.entries:
+        table.add_column(e.name, overflow="fold")
+    for a in c.aspects:
+        table.add_row(a.label, *[_cell(v, a.key) for v in a.values])
+    return table
+
+
+def _fits(con: Console, renderable: Any) -> bool:
+    """True when every word of every cell fits its column at this width."""
+    from rich.measure import Measurement
+
+    unbounded = con.options.update_width(1_000_000)  # measurements are clamped to the width given
+    return Measurement.get(con, unbounded, renderable).minimum <= con.width
+
+
+def render(con: Console, c: Comparison) -> None:
+    """The comparison for a terminal of ``con.width`` columns (used by tests with width 80)."""
+    from rich.padding import Padding
+    from rich.table import Table
+    from rich.text import Text
+
+    from jwtool.views import caveat_line, element_summary, similarity_value
+
+    table = _table(c)
+    if _fits(con, table):
+        con.print(table)
+        con.print(Padding(Text(caveat_line(c), style="italic"), (0, 0, 1, 0)))
+    else:
+        for a in c.aspects:
+            con.print(Text(a.label, style="bold cyan"))
+            for e, v in zip(c.entries, a.values):
+                con.print(Padding(Text(e.name, style="bold"), (0, 0, 0, 2)))
+                con.print(Padding(_cell(v, a.key), (0, 0, 0, 4)))
+            if a.key == "results":
+                con.print(Padding(Text(caveat_line(c), style="italic"), (1, 0, 0, 0)))
+            con.print()
+    con.print(Text("Working elements", style="bold cyan"))
+    for head, text in element_summary(c) or [("–", "")]:
+        con.print(Padding(Text.assemble((head + ": ", "bold"), text), (0, 0, 0, 2)))
+    if c.similarity is not None:
+        con.print()
+        con.print(Text("Similarity of working elements (Jaccard)", style="bold cyan"))
+        grid = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
+        grid.add_column("", overflow="fold")
+        for i in range(len(c.entries)):
+            grid.add_column(str(i + 1), justify="right", no_wrap=True)
+        for i, (e, row) in enumerate(zip(c.entries, c.similarity), start=1):
+            grid.add_row(f"{i}. {e.name}", *[similarity_value(v) for v in row])
+        con.print(Padding(grid, (0, 0, 0, 2)))

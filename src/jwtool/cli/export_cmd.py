@@ -1,0 +1,61 @@
+"""``jwtool export``: the full records of matching entries, for pandas, R or Excel."""
+
+# No `from __future__ import annotations` here: `with_filters` copies the signature, and typer
+# would then see the options' annotations as unevaluated strings.
+import sys
+from dataclasses import asdict
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from jwtool.cli.common import CatalogueOpt, choice, err, open_catalogue, usage_error
+from jwtool.cli.filters import resolved, with_filters
+from jwtool.query import RawFilters
+
+FORMATS = ["json", "jsonl", "csv"]
+
+
+@with_filters
+def export(
+    fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help="json (versioned envelope, see docs/export-format.md), jsonl (one entry per line) or csv (one row per entry, UTF-8 with BOM).")] = "json",
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE", help="Write to FILE (atomically) instead of stdout.", show_default=False)] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite FILE if it exists.")] = False,
+    catalogue: CatalogueOpt = None,
+    filters: RawFilters = RawFilters(),
+) -> None:
+    """Export the full records of the matching entries (all entries without filters).
+
+    CSV has one row per entry, nested fields as dotted columns (target_group.age.min), lists
+    joined with " | ", UTF-8 with a byte order mark so Excel reads Dutch text correctly, and
+    cells that a spreadsheet would run as a formula prefixed with a quote.
+
+    Example: jwtool export --format csv --target vso -o vso.csv
+    """
+    choice(fmt, FORMATS, "format")
+    from jwtool import export as ex
+    from jwtool.query import filter_entries
+
+    cat = open_catalogue(catalogue)
+    entries = filter_entries(cat.entries, resolved(filters, cat))
+    if fmt == "json":
+        query = {k: v for k, v in asdict(filters).items() if v not in (None, [])}
+        data = ex.dumps(ex.export_document(entries, cat.meta, {n: v.version for n, v in cat.vocab.items()}, query))
+    elif fmt == "jsonl":
+        data = ex.to_jsonl(entries)
+    else:
+        data = ex.to_csv(entries, ex.load_schema_columns(cat.layout.schemas))
+    if output is None:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data.encode("utf-8"))
+        sys.stdout.flush()
+    else:
+        from jwtool.output import OutputError, write_atomic
+
+        try:
+            path = write_atomic(output, data, cat.layout, force)
+        except OutputError as exc:
+            usage_error(str(exc))
+        except OSError as exc:
+            usage_error(f"cannot write {output}: {exc.strerror or exc}")
+        err(f"jwtool: wrote {len(entries)} entries to {path}")

@@ -1,0 +1,179 @@
+"""``jwtool list``, ``jwtool show`` and ``jwtool search``: finding entries.
+
+Text on a terminal is a rich table that fits the width; piped, it is one tab-separated line per
+entry (no header) for ``cut``/``grep``/``awk``. ``--format json|csv`` are for scripts.
+"""
+
+# No `from __future__ import annotations` here: `with_filters` copies the signature, and typer
+# would then see the options' annotations as unevaluated strings.
+from typing import TYPE_CHECKING, Annotated, Any, Optional
+
+import typer
+
+from jwtool.cli.common import CatalogueOpt, choice, console, err, fail, open_catalogue, out
+from jwtool.cli.filters import resolved, with_filters
+from jwtool.query import RawFilters
+
+if TYPE_CHECKING:
+    from jwtool.catalogue import Catalogue
+    from jwtool.model import Entry
+
+LIST_FORMATS = ["text", "json", "csv"]
+SHOW_FORMATS = ["text", "json", "yaml", "md"]
+
+
+def _format_opt(formats: list[str]) -> Any:
+    return typer.Option("--format", "-f", metavar="FORMAT", help=f"Output format: {', '.join(formats)}.")
+
+
+def entry_ref(cat: "Catalogue", ref: str) -> "Entry":
+    """The entry REF names, or exit 1 with "did you mean …"."""
+    from jwtool.query import RefError, resolve_ref
+
+    try:
+        return resolve_ref(cat.entries, ref)
+    except RefError as exc:
+        fail(str(exc))
+
+
+def _rows_out(rows: list[dict[str, Any]], fmt: str, with_match: bool, vocab: dict[str, Any]) -> None:
+    from jwtool.views import flat_row, row_header
+
+    if fmt == "json":
+        from jwtool.export import dumps
+
+        out(dumps(rows).rstrip("\n"))
+    elif fmt == "csv":
+        import sys
+
+        from jwtool.export import csv_table
+
+        sys.stdout.write(csv_table(row_header(rows, with_match), [flat_row(r) for r in rows]))
+    elif console().is_terminal:
+        _rows_table(rows, with_match, vocab)
+    else:
+        for r in rows:
+            cells = flat_row({k: (", ".join(v) if isinstance(v, list) else v) for k, v in r.items() if k not in ("score",)})
+            if with_match:  # drop the match tier: keep id, name, kind, phases, levels, evidence, field, snippet
+                cells = cells[:6] + cells[7:]
+            out("\t".join(c.replace("\t", " ").replace("\n", " ") for c in cells))
+
+
+def _rows_table(rows: list[dict[str, Any]], with_match: bool, vocab: dict[str, Any]) -> None:
+    from rich import box
+    from rich.table import Table
+
+    table = Table(box=box.SIMPLE_HEAD, expand=False, pad_edge=False, header_style="bold")
+    for col in ("Id", "Name", "Kind", "Phases", "Levels", "Evidence") + (("Match",) if with_match else ()):
+        table.add_column(col, overflow="fold")
+    for r in rows:
+        cells = [r["id"], r["name"], r["kind"], ", ".join(r["phases"]), ", ".join(r["education_levels"]), r["evidence_level"]]
+        if with_match:
+            m = r.get("match") or {}
+            cells.append(f"{m.get('snippet', '')} ({m.get('field', '')})" if m else "")
+        table.add_row(*cells)
+    console().print(table)
+
+
+def list_entries(
+    fmt: Annotated[str, _format_opt(LIST_FORMATS)] = "text",
+    catalogue: CatalogueOpt = None,
+) -> None:
+    """List every entry: id, name, kind, phases, education levels, evidence level.
+
+    Report order: appendix B2.1, then B2.2, then the practice examples.
+
+    Example: jwtool list --format csv > entries.csv
+    """
+    choice(fmt, LIST_FORMATS, "format")
+    from jwtool.views import summary
+
+    cat = open_catalogue(catalogue)
+    _rows_out([summary(e) for e in cat.entries], fmt, False, cat.vocab)
+
+
+@with_filters
+def search(
+    text: Annotated[Optional[str], typer.Argument(metavar="TEXT", help="Words to find in any text field (case- and accent-insensitive; every word must occur).", show_default=False)] = None,
+    fmt: Annotated[str, _format_opt(LIST_FORMATS)] = "text",
+    catalogue: CatalogueOpt = None,
+    filters: RawFilters = RawFilters(),
+) -> None:
+    """Find entries by text and filters.
+
+    Filters combine with AND; a repeated filter combines with OR. TEXT matches every text field;
+    hits in the name rank first, then hits in working elements, then the rest, and each result
+    shows the matching snippet. An unknown filter value lists the valid ones (exit 2).
+
+    Example: jwtool search orientatie --target vso --target pro --phase nazorg --min-evidence goed-beschreven
+    """
+    choice(fmt, LIST_FORMATS, "format")
+    from jwtool.query import filter_entries
+    from jwtool.query import search as run_search
+    from jwtool.views import hit_row
+
+    cat = open_catalogue(catalogue)
+    f = resolved(filters, cat)
+    words = (text or "").strip()
+    hits = run_search(filter_entries(cat.entries, f), words, cat.vocab)
+    _rows_out([hit_row(h) for h in hits], fmt, bool(words), cat.vocab)
+    if not hits:
+        err("jwtool: no entries match")
+    elif fmt == "text" and console().is_terminal:
+        err(f"jwtool: {len(hits)} of {len(cat.entries)} entries match")
+
+
+def show(
+    ref: Annotated[str, typer.Argument(metavar="REF", help="Id, alias or name (any case, accents optional); a unique prefix is enough.", show_default=False)],
+    fmt: Annotated[str, _format_opt(SHOW_FORMATS)] = "text",
+    catalogue: CatalogueOpt = None,
+) -> None:
+    """Show one entry in full, as a card or as JSON, YAML or Markdown.
+
+    REF may be the id, an alias, or the name in any case and with or without accents; a unique
+    prefix works. An unknown or ambiguous REF suggests entries and exits 1.
+
+    Example: jwtool show "boris brengt" --format md
+    """
+    choice(fmt, SHOW_FORMATS, "format")
+    cat = open_catalogue(catalogue)
+    entry = entry_ref(cat, ref)
+    if fmt == "json":
+        from jwtool.export import dumps
+
+        out(dumps(entry.data).rstrip("\n"))
+    elif fmt == "yaml":
+        import yaml
+
+        out(yaml.safe_dump(entry.data, allow_unicode=True, sort_keys=False, width=100))
+    elif fmt == "md":
+        from jwtool.views import card_markdown
+
+        out(card_markdown(entry, cat.vocab))
+    elif console().is_terminal:
+        _card_rich(entry, cat)
+    else:
+        from jwtool.views import card_text
+
+        out(card_text(entry, cat.vocab))
+
+
+def _card_rich(entry: "Entry", cat: "Catalogue") -> None:
+    from rich.rule import Rule
+    from rich.table import Table
+    from rich.text import Text
+
+    from jwtool.views import card
+
+    con = console()
+    con.print(Rule(Text(f"{entry.name}  ({entry.id})", style="bold"), align="left"))
+    for title, fields in card(entry, cat.vocab):
+        if title:
+            con.print(Text(title, style="bold cyan"))
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(style="dim", no_wrap=False, max_width=24)
+        grid.add_column(overflow="fold")
+        for label, value in fields:
+            text = "\n".join(f"• {v}" for v in value) if isinstance(value, list) else value
+            grid.add_row("" if label == title else label, text)
+        con.print(grid)
