@@ -62,6 +62,12 @@ def _register() -> None:
 
     app.command("export")(export)
 
+    from jwtool.cli.contribute_cmd import diff, history, new
+
+    app.command("new")(new)
+    app.command("diff")(diff)
+    app.command("history")(history)
+
 
 _register()
 

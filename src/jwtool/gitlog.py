@@ -1,0 +1,166 @@
+"""What git knows about the catalogue: changed files, files at a revision, an entry's history.
+
+Reviewers and CI ask "what does this pull request change?"; git has the answer. git is always
+run with an argument list (never a shell), revisions are checked before use and may not start
+with '-' (so they can never be read as options), and every failure becomes a :class:`GitError`
+with a message for people, which the CLI turns into a usage error.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+ENTRY_SUFFIXES = (".yaml", ".yml")
+WORKING_TREE = "working tree"
+
+
+class GitError(Exception):
+    """git is missing, the folder is not a repository, or a revision does not exist."""
+
+
+def _git(root: Path, *args: str, input_bytes: bytes | None = None) -> bytes:
+    env = {**os.environ, "GIT_PAGER": "cat", "LC_ALL": "C", "GIT_TERMINAL_PROMPT": "0"}
+    try:
+        proc = subprocess.run(
+            ["git", "-C", str(root), "-c", "core.quotePath=false", *args],
+            input=input_bytes, capture_output=True, check=False, env=env,
+        )
+    except FileNotFoundError:
+        raise GitError("git is not installed (or not on PATH); this command needs git") from None
+    if proc.returncode != 0:
+        message = proc.stderr.decode("utf-8", "replace").strip()
+        if "not a git repository" in message:
+            raise GitError(f"{root} is not inside a git repository; this command needs the catalogue's git history")
+        raise GitError(f"git {args[0]} failed: {message.splitlines()[-1] if message else f'exit code {proc.returncode}'}")
+    return proc.stdout
+
+
+def check_repo(root: Path) -> None:
+    _git(root, "rev-parse", "--git-dir")
+
+
+def resolve(root: Path, rev: str) -> str:
+    """The full commit id of ``rev``; a clear GitError for a revision that names no commit."""
+    check_repo(root)
+    if not rev or rev.startswith("-") or any(c in rev for c in "\0\n"):
+        raise GitError(f"{rev!r} is not a git revision")
+    try:
+        return _git(root, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}").decode().strip()
+    except GitError:
+        raise GitError(f"unknown git revision {rev!r} (a commit, branch or tag such as HEAD~1 or origin/main)") from None
+
+
+def short(root: Path, commit: str) -> str:
+    return _git(root, "rev-parse", "--short", commit).decode().strip()
+
+
+def _entry_file(rel: str) -> bool:
+    return rel.startswith("interventions/") and rel.endswith(ENTRY_SUFFIXES) and "/" not in rel[len("interventions/"):]
+
+
+def _split_z(data: bytes) -> list[str]:
+    return [p for p in data.decode("utf-8", "surrogateescape").split("\0") if p]
+
+
+def changed_files(root: Path, rev: str) -> tuple[list[str], bool]:
+    """Files under ``interventions/`` that differ between ``rev`` and the working tree (paths
+    relative to ``root``; a renamed file by its new name; new untracked files included), and
+    whether anything under ``schemas/`` changed."""
+    commit = resolve(root, rev)
+    out = _split_z(_git(root, "diff", "--name-status", "-z", "-M", "--relative", commit, "--", "interventions", "schemas"))
+    changed: set[str] = set()
+    schemas = False
+    i = 0
+    while i < len(out):
+        status = out[i]
+        n = 2 if status[:1] in ("R", "C") else 1
+        paths = out[i + 1:i + 1 + n]
+        i += 1 + n
+        if any(p.startswith("schemas/") for p in paths):
+            schemas = True
+        if paths and not status.startswith("D") and _entry_file(paths[-1]):
+            changed.add(paths[-1])
+    for p in _split_z(_git(root, "ls-files", "--others", "--exclude-standard", "-z", "--", "interventions", "schemas")):
+        if p.startswith("schemas/"):
+            schemas = True
+        elif _entry_file(p):
+            changed.add(p)
+    return sorted(changed), schemas
+
+
+def changed_entry_files(root: Path, rev: str) -> list[Path]:
+    """Entry files to validate after changes since ``rev``: those that changed or were added.
+
+    If anything under ``schemas/`` changed (a vocabulary term renamed, the schema tightened),
+    entries that did not change can break too, so then every entry file is returned.
+    """
+    rels, schemas_changed = changed_files(root, rev)
+    folder = root / "interventions"
+    if schemas_changed and folder.is_dir():
+        return sorted(p.absolute() for p in folder.iterdir() if p.suffix in ENTRY_SUFFIXES and not p.name.startswith(".") and p.is_file())
+    return [(root / rel).absolute() for rel in rels if (root / rel).is_file()]
+
+
+def entry_blobs(root: Path, rev: str) -> dict[str, bytes]:
+    """The entry files under ``interventions/`` at ``rev``: relative path → content."""
+    commit = resolve(root, rev)
+    listing = _split_z(_git(root, "ls-tree", "-r", "-z", commit, "--", "interventions"))
+    wanted: list[tuple[str, str]] = []
+    for line in listing:
+        meta, _, path = line.partition("\t")
+        parts = meta.split()
+        if len(parts) == 3 and parts[1] == "blob" and _entry_file(path) and not path.rsplit("/", 1)[-1].startswith("."):
+            wanted.append((path, parts[2]))
+    if not wanted:
+        return {}
+    raw = _git(root, "cat-file", "--batch", input_bytes="".join(f"{sha}\n" for _, sha in wanted).encode())
+    blobs: dict[str, bytes] = {}
+    pos = 0
+    for path, _sha in wanted:
+        header_end = raw.index(b"\n", pos)
+        size = int(raw[pos:header_end].split()[2])
+        start = header_end + 1
+        blobs[path] = raw[start:start + size]
+        pos = start + size + 1  # the content is followed by a newline
+    return blobs
+
+
+@dataclass(frozen=True)
+class Change:
+    """One commit that touched an entry file."""
+
+    commit: str
+    date: str  # author date, ISO 8601 with offset
+    author: str
+    message: str  # the subject line
+    file: str  # the file's path in that commit (renames are followed)
+
+    def to_dict(self) -> dict[str, str]:
+        return {"commit": self.commit, "date": self.date, "author": self.author, "message": self.message, "file": self.file}
+
+
+def history(root: Path, rel: str) -> list[Change]:
+    """Commits that changed the entry file ``rel`` (relative to ``root``), newest first, across renames."""
+    check_repo(root)
+    raw = _git(root, "log", "--follow", "-M", "--name-only", "--format=%x1e%H%x1f%aI%x1f%an%x1f%s", "--", rel)
+    changes: list[Change] = []
+    top = Path(_git(root, "rev-parse", "--show-toplevel").decode().strip())
+    for record in raw.decode("utf-8", "replace").split("\x1e")[1:]:
+        head, _, rest = record.partition("\n")
+        fields = head.split("\x1f")
+        if len(fields) != 4:
+            continue
+        files = [line for line in rest.splitlines() if line.strip()]
+        changes.append(Change(fields[0], fields[1], fields[2], fields[3], _relative(root, top, files[0]) if files else rel))
+    return changes
+
+
+def _relative(root: Path, top: Path, toplevel_path: str) -> str:
+    """git log prints paths from the repository top; show them from the catalogue root."""
+    try:
+        return (top / toplevel_path).relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return toplevel_path
