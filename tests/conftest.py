@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,8 @@ DATA = Path(__file__).resolve().parent / "data"
 os.environ["COLUMNS"] = "100"
 os.environ.pop("JWTOOL_CATALOGUE", None)
 os.environ.pop("NO_COLOR", None)
+# Tests never read or write the user's cache.
+os.environ["JWTOOL_CACHE_DIR"] = tempfile.mkdtemp(prefix="jwtool-test-cache-")
 
 
 @dataclass
@@ -91,3 +94,28 @@ def run_cli(capfd: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) 
         return Result(code, captured.out, captured.err)
 
     return run
+
+
+@pytest.fixture
+def terminal(monkeypatch: pytest.MonkeyPatch) -> Callable[[int], None]:
+    """Make commands believe stdout is a terminal of the given width (rich tables, no colour).
+
+    Call it before ``run_cli``: ``terminal(80)``. Patches ``console`` in every loaded
+    ``jwtool.cli`` module, since commands import it by name.
+    """
+    import sys
+
+    import jwtool.cli  # noqa: F401 - loads the command modules
+
+    def use(width: int) -> None:
+        from rich.console import Console
+
+        def fake(stderr: bool = False) -> Console:
+            return Console(file=sys.stderr if stderr else sys.stdout, force_terminal=True, width=width,
+                           color_system=None, highlight=False, markup=False, emoji=False)
+
+        for name, module in list(sys.modules.items()):
+            if (name == "jwtool.cli" or name.startswith("jwtool.cli.")) and hasattr(module, "console"):
+                monkeypatch.setattr(module, "console", fake)
+
+    return use

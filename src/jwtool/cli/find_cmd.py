@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from jwtool.model import Entry
 
 LIST_FORMATS = ["text", "json", "csv"]
+WIDE = 100  # below this many columns a table of six columns squeezes words; list entries instead
 SHOW_FORMATS = ["text", "json", "yaml", "md"]
 
 
@@ -60,19 +61,46 @@ def _rows_out(rows: list[dict[str, Any]], fmt: str, with_match: bool, vocab: dic
 
 
 def _rows_table(rows: list[dict[str, Any]], with_match: bool, vocab: dict[str, Any]) -> None:
+    """Name with the id under it, so the widest column holds the longest text; slugs fold, words wrap."""
     from rich import box
     from rich.table import Table
+    from rich.text import Text
 
-    table = Table(box=box.SIMPLE_HEAD, expand=False, pad_edge=False, header_style="bold")
-    for col in ("Id", "Name", "Kind", "Phases", "Levels", "Evidence") + (("Match",) if with_match else ()):
-        table.add_column(col, overflow="fold")
+    con = console()
+    if con.width < WIDE + (40 if with_match else 0):
+        _rows_compact(rows, with_match)
+        return
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, header_style="bold")
+    table.add_column("Name / id", overflow="fold", min_width=20)
+    table.add_column("Kind", no_wrap=True)
+    table.add_column("Phases", max_width=16)
+    table.add_column("Levels", max_width=14)
+    table.add_column("Evidence", no_wrap=True)
+    if with_match:
+        table.add_column("Match", overflow="fold", min_width=24)
     for r in rows:
-        cells = [r["id"], r["name"], r["kind"], ", ".join(r["phases"]), ", ".join(r["education_levels"]), r["evidence_level"]]
+        name = Text.assemble((r["name"], "bold"), "\n", (r["id"], "dim"))
+        cells: list[Any] = [name, r["kind"], ", ".join(r["phases"]), ", ".join(r["education_levels"]), r["evidence_level"]]
         if with_match:
             m = r.get("match") or {}
-            cells.append(f"{m.get('snippet', '')} ({m.get('field', '')})" if m else "")
+            cells.append(Text.assemble(m.get("snippet", ""), "\n", (m.get("field", ""), "dim")))
         table.add_row(*cells)
-    console().print(table)
+    con.print(table)
+
+
+def _rows_compact(rows: list[dict[str, Any]], with_match: bool) -> None:
+    """Narrow terminals: two or three lines per entry instead of a table of squeezed columns."""
+    from rich.padding import Padding
+    from rich.text import Text
+
+    con = console()
+    for r in rows:
+        con.print(Text.assemble((r["name"], "bold"), "  ", (r["id"], "dim")))
+        facts = " · ".join(x for x in (r["kind"], ", ".join(r["phases"]), ", ".join(r["education_levels"]), r["evidence_level"]) if x)
+        con.print(Padding(Text(facts), (0, 0, 0, 2)))
+        m = r.get("match") if with_match else None
+        if m:
+            con.print(Padding(Text.assemble(m["snippet"], "  ", (f"({m['field']})", "dim")), (0, 0, 0, 2)))
 
 
 def list_entries(

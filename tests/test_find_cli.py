@@ -1,0 +1,290 @@
+"""`jwtool list`, `show` and `search` on the command line: formats, filters, errors."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from jwtool.load import read_yaml
+
+MINI_ORDER = ["alpha", "beta", "gamma", "delta", "epsilon"]
+
+# Checked by hand against target_group.education_levels of every file in interventions/.
+VSO_ENTRIES = ["boris-brengt-je-bij-een-baan", "aanpak-drechtsteden", "zowhat", "combinatiefunctionarissen",
+               "matchtafels-achterhoek", "route-arbeid", "transitiecoach-vso-pro"]
+# mbo-2 also finds entries that name "mbo" without a level; each of these has phase nazorg.
+MBO2_NAZORG_ENTRIES = ["soepelere-overgang-naar-werk", "transitieroute", "zowhat", "nazorggesprekken", "nxt-coach", "route-arbeid"]
+# Every entry whose text contains "oriëntatie" (grep -il 'oriëntatie\|orientatie' interventions/).
+ORIENTATIE_ENTRIES = {"boris-brengt-je-bij-een-baan", "bridge", "doorstroomprogramma-alliantie-mbo-arbeidsmarkt", "kix", "transitieroute"}
+
+
+def ids(stdout: str) -> list[str]:
+    return [row["id"] for row in json.loads(stdout)]
+
+
+# --- the real catalogue: the sets the issue asks to pin ------------------------------------------
+
+
+def test_search_target_vso_finds_exactly_the_vso_entries(run_cli, repo_root: Path) -> None:
+    r = run_cli("search", "--target", "vso", "--format", "json", "--catalogue", repo_root)
+    assert r.exit_code == 0, r.stderr
+    assert ids(r.stdout) == VSO_ENTRIES
+
+
+def test_search_target_mbo2_and_phase_nazorg(run_cli, repo_root: Path) -> None:
+    r = run_cli("search", "--target", "mbo-2", "--phase", "nazorg", "-f", "json", "--catalogue", repo_root)
+    assert r.exit_code == 0, r.stderr
+    assert ids(r.stdout) == MBO2_NAZORG_ENTRIES
+
+
+def test_search_text_orientatie_finds_orientatie_with_diaeresis(run_cli, repo_root: Path) -> None:
+    r = run_cli("search", "orientatie", "-f", "json", "--catalogue", repo_root)
+    rows = json.loads(r.stdout)
+    assert {row["id"] for row in rows} == ORIENTATIE_ENTRIES
+    assert all("oriëntatie" in row["match"]["snippet"].lower() for row in rows)
+    tiers = [row["match"]["tier"] for row in rows]
+    assert tiers == sorted(tiers, key=["name", "element", "body"].index)  # element hits first
+
+
+# --- list ---------------------------------------------------------------------------------------------
+
+
+def test_list_json_has_the_summary_columns_in_report_order(run_cli, mini_catalogue: Path) -> None:
+    r = run_cli("list", "--format", "json", "--catalogue", mini_catalogue)
+    assert r.exit_code == 0 and r.stderr == ""
+    rows = json.loads(r.stdout)
+    assert [row["id"] for row in rows] == MINI_ORDER
+    assert rows[0] == {"id": "alpha", "name": "Alfa naar werk", "kind": "interventie", "phases": ["tijdens-school"],
+                       "education_levels": ["vso", "pro"], "evidence_level": "goed-beschreven"}
+
+
+def test_list_piped_is_one_tab_separated_line_per_entry(run_cli, mini_catalogue: Path) -> None:
+    r = run_cli("list", "--catalogue", mini_catalogue)
+    lines = r.stdout.splitlines()
+    assert lines[0] == "alpha\tAlfa naar werk\tinterventie\ttijdens-school\tvso, pro\tgoed-beschreven"
+    assert [line.split("\t")[0] for line in lines] == MINI_ORDER
+
+
+def test_list_csv(run_cli, mini_catalogue: Path) -> None:
+    r = run_cli("list", "-f", "csv", "--catalogue", mini_catalogue)
+    rows = list(csv.reader(io.StringIO(r.stdout)))
+    assert rows[0] == ["id", "name", "kind", "phases", "education_levels", "evidence_level"]
+    assert rows[1] == ["alpha", "Alfa naar werk", "interventie", "tijdens-school", "vso | pro", "goed-beschreven"]
+    assert len(rows) == 6
+
+
+def test_list_on_a_wide_terminal_is_a_table(run_cli, mini_catalogue: Path, terminal) -> None:
+    terminal(120)
+    r = run_cli("list", "--catalogue", mini_catalogue)
+    assert r.exit_code == 0
+    header = r.stdout.splitlines()[1].split()
+    assert header == ["Name", "/", "id", "Kind", "Phases", "Levels", "Evidence"]
+    assert "Alfa naar werk" in r.stdout and "goed-beschreven" in r.stdout
+    assert max(len(line) for line in r.stdout.splitlines()) <= 120
+
+
+def test_list_on_a_narrow_terminal_lists_entries_without_squeezing_words(run_cli, mini_catalogue: Path, terminal) -> None:
+    terminal(60)
+    r = run_cli("list", "--catalogue", mini_catalogue)
+    lines = [line.rstrip() for line in r.stdout.splitlines()]
+    assert lines[:2] == ["Alfa naar werk  alpha", "  interventie · tijdens-school · vso, pro · goed-beschreven"]
+    assert max(len(line) for line in lines) <= 60
+
+
+def test_output_is_deterministic(run_cli, repo_root: Path) -> None:
+    first = run_cli("search", "werk", "-f", "json", "--catalogue", repo_root).stdout
+    assert first == run_cli("search", "werk", "-f", "json", "--catalogue", repo_root).stdout
+
+
+def test_unknown_format_is_a_usage_error(run_cli, mini_catalogue: Path) -> None:
+    r = run_cli("list", "--format", "xml", "--catalogue", mini_catalogue)
+    assert r.exit_code == 2
+    assert "unknown format 'xml'; choose one of: text, json, csv" in r.stderr
+
+
+# --- show ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("ref", ["alpha", "Alfa", "alfa naar werk", "ALF"])
+def test_show_accepts_id_alias_name_and_prefix(run_cli, mini_catalogue: Path, ref: str) -> None:
+    r = run_cli("show", ref, "-f", "json", "--catalogue", mini_catalogue)
+    assert r.exit_code == 0
+    assert json.loads(r.stdout)["id"] == "alpha"
+
+
+def test_show_json_is_the_whole_entry(run_cli, mini_catalogue: Path) -> None:
+    r = run_cli("show", "beta", "-f", "json", "--catalogue", mini_catalogue)
+    on_disk = read_yaml(mini_catalogue / "interventions" / "beta.yaml", "beta.yaml").data
+    assert json.loads(r.stdout) == on_disk
+    assert "Bèta" in r.stdout  # UTF-8, not \u escapes
+
+
+def test_show_yaml_round_trips(run_cli, mini_catalogue: Path) -> None:
+    r = run_cli("show", "gamma", "--format", "yaml", "--catalogue", mini_catalogue)
+    on_disk = read_yaml(mini_catalogue / "interventions" / "gamma.yaml", "gamma.yaml").data
+    assert yaml.safe_load(r.stdout) == on_disk
+    assert r.stdout.startswith("id: gamma\nname: Gamma Route\n")
+
+
+def test_show_markdown_is_a_card_with_escaped_text(run_cli, mini_catalogue: Path) -> None:
+    path = mini_catalogue / "interventions" / "epsilon.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "summary: Een handgemaakt praktijkvoorbeeld van een training voor gediplomeerde mbo'ers.",
+        "summary: \"Klik [hier](javascript:alert(1)) <script>x</script> | **vet**\""), encoding="utf-8")
+    r = run_cli("show", "epsilon", "-f", "md", "--catalogue", mini_catalogue)
+    assert r.stdout.startswith("# Epsilon Training\n")
+    assert "## Working elements" in r.stdout and "- Sollicitatietraining → Trainen van (loopbaan)competenties" in r.stdout
+    assert r"Klik \[hier\](javascript:alert(1)) \<script\>x\</script\> \| \*\*vet\*\*" in r.stdout
+    assert "<script>" not in r.stdout
+
+
+def test_show_markdown_links_only_http_urls(run_cli, mini_catalogue: Path) -> None:
+    r = run_cli("show", "alpha", "-f", "md", "--catalogue", mini_catalogue)
+    assert "- <https://example.org/alfa-evaluatie.pdf>" in r.stdout
+
+
+def test_show_piped_is_plain_text(run_cli, mini_catalogue: Path) -> None:
+    r = run_cli("show", "alpha", "--catalogue", mini_catalogue)
+    assert r.stdout.startswith("Alfa naar werk (alpha)\n")
+    assert "  Level: Goed beschreven" in r.stdout or "  Level: " in r.stdout
+    assert "Working elements\n  - Individuele begeleiding → " in r.stdout
+    assert "\x1b[" not in r.stdout
+
+
+def test_show_on_a_terminal_is_a_card(run_cli, mini_catalogue: Path, terminal) -> None:
+    terminal(70)
+    r = run_cli("show", "alpha", "--catalogue", mini_catalogue)
+    assert "Alfa naar werk  (alpha)" in r.stdout and "Target group" in r.stdout
+    assert max(len(line) for line in r.stdout.splitlines()) <= 70
+
+
+def test_show_unknown_reference_suggests_and_exits_1(run_cli, mini_catalogue: Path) -> None:
+    r = run_cli("show", "gama", "--catalogue", mini_catalogue)
+    assert r.exit_code == 1
+    assert r.stdout == ""
+    assert "jwtool: error: no entry 'gama'; did you mean 'gamma' (Gamma Route)" in r.stderr
+
+
+def test_show_ambiguous_reference_exits_1(run_cli, repo_root: Path) -> None:
+    r = run_cli("show", "transitie", "--catalogue", repo_root)
+    assert r.exit_code == 1
+    assert "'transitie' matches 3 entries; did you mean" in r.stderr
+    for candidate in ("'transitiecoach'", "'transitiecoach-vso-pro'", "'transitieroute'"):
+        assert candidate in r.stderr
+
+
+def test_show_bad_format(run_cli, mini_catalogue: Path) -> None:
+    r = run_cli("show", "alpha", "-f", "csv", "--catalogue", mini_catalogue)
+    assert r.exit_code == 2 and "choose one of: text, json, yaml, md" in r.stderr
+
+
+# --- search: every filter ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    (["--target", "vso"], ["alpha", "delta"]),
+    (["--target", "praktijkonderwijs"], ["alpha"]),
+    (["--target", "mbo2"], ["beta", "epsilon"]),  # mbo-2, or mbo without a level
+    (["--target", "mbo-1"], ["gamma", "epsilon"]),  # synonym of entree
+    (["--target", "migratieachtergrond"], ["beta"]),
+    (["--target", "vso", "--target", "migratieachtergrond"], ["alpha", "beta", "delta"]),  # OR
+    (["--phase", "nazorg"], ["beta", "gamma", "epsilon"]),
+    (["--phase", "tijdens-school", "--phase", "overgang"], ["alpha", "gamma", "delta"]),
+    (["--element", "maatwerk"], ["beta", "gamma"]),
+    (["--goal", "werk"], ["alpha", "beta"]),
+    (["--min-evidence", "goed-beschreven"], ["alpha", "beta"]),
+    (["--min-evidence", "eerste-aanwijzingen"], ["beta"]),
+    (["--age", "17"], ["alpha", "beta"]),
+    (["--age", "25"], ["beta"]),
+    (["--provider", "beta"], ["beta"]),  # "Gemeente Bèta", accents ignored
+    (["--provider", "ocw"], ["alpha"]),  # commissioned_by counts
+    (["--kind", "praktijkvoorbeeld"], ["delta", "epsilon"]),
+    (["--region", "achterhoek"], ["beta"]),
+    (["--region", "landelijk"], ["alpha"]),
+    (["--phase", "nazorg", "--kind", "interventie"], ["beta", "gamma"]),  # AND
+    (["--target", "vso", "--phase", "nazorg"], []),
+])
+def test_search_filters(run_cli, mini_catalogue: Path, args: list[str], expected: list[str]) -> None:
+    r = run_cli("search", *args, "-f", "json", "--catalogue", mini_catalogue)
+    assert r.exit_code == 0, r.stderr
+    assert ids(r.stdout) == expected
+
+
+@pytest.mark.parametrize(("option", "value", "valid"), [
+    ("--target", "vmbo-t", "po, vmbo, vso, pro"),
+    ("--phase", "later", "tijdens-school, overgang, nazorg"),
+    ("--element", "toverstaf", "maatwerk"),
+    ("--goal", "geluk", "werk"),
+    ("--min-evidence", "bewezen", "niet-onderzocht, goed-beschreven"),
+    ("--kind", "project", "interventie, praktijkvoorbeeld"),
+    ("--age", "200", "between 0 and 120"),
+])
+def test_unknown_filter_value_is_a_usage_error_listing_valid_values(run_cli, mini_catalogue: Path, option: str, value: str, valid: str) -> None:
+    r = run_cli("search", option, value, "--catalogue", mini_catalogue)
+    assert r.exit_code == 2
+    assert f"unknown {option} value {value!r}" in r.stderr and valid in r.stderr
+    assert r.stdout == ""
+
+
+def test_search_text_ranks_and_shows_snippets(run_cli, mini_catalogue: Path) -> None:
+    r = run_cli("search", "orientatie", "-f", "json", "--catalogue", mini_catalogue)
+    rows = json.loads(r.stdout)
+    assert [(row["id"], row["match"]["tier"]) for row in rows] == [("gamma", "element"), ("alpha", "body"), ("beta", "body")]
+    assert rows[1]["match"] == {"tier": "body", "field": "summary",
+                                "snippet": "…pro-leerlingen, met oriëntatie op werk."}
+    assert list(rows[0]) == ["id", "name", "kind", "phases", "education_levels", "evidence_level", "score", "match"]
+
+
+def test_search_csv_has_match_columns(run_cli, mini_catalogue: Path) -> None:
+    r = run_cli("search", "stage", "-f", "csv", "--catalogue", mini_catalogue)
+    rows = list(csv.reader(io.StringIO(r.stdout)))
+    assert rows[0][-4:] == ["score", "match_tier", "match_field", "snippet"]
+    # working-element hits ("Stage", "Stages") before alpha's component "Stage"
+    assert [(row[0], row[-3]) for row in rows[1:]] == [("beta", "element"), ("delta", "element"), ("alpha", "body")]
+
+
+def test_search_piped_text_has_field_and_snippet(run_cli, mini_catalogue: Path) -> None:
+    r = run_cli("search", "sollicitatie", "--catalogue", mini_catalogue)
+    assert r.stdout == "epsilon\tEpsilon Training\tpraktijkvoorbeeld\tnazorg\tmbo\tniet-onderzocht\tworking_elements[0].text\tSollicitatietraining\n"
+
+
+def test_search_on_a_terminal_is_a_table_with_the_match(run_cli, mini_catalogue: Path, terminal) -> None:
+    terminal(160)
+    r = run_cli("search", "sollicitatie", "--catalogue", mini_catalogue)
+    assert r.stdout.splitlines()[1].split()[-1] == "Match"
+    assert "Sollicitatietraining" in r.stdout and "working_elements[0].text" in r.stdout
+    assert "1 of 5 entries match" in r.stderr
+
+
+def test_search_on_a_narrow_terminal_shows_the_snippet_under_the_entry(run_cli, mini_catalogue: Path, terminal) -> None:
+    terminal(80)
+    r = run_cli("search", "sollicitatie", "--catalogue", mini_catalogue)
+    assert [line.rstrip() for line in r.stdout.splitlines()] == [
+        "Epsilon Training  epsilon",
+        "  praktijkvoorbeeld · nazorg · mbo · niet-onderzocht",
+        "  Sollicitatietraining  (working_elements[0].text)",
+    ]
+
+
+def test_search_without_matches_says_so_on_stderr(run_cli, mini_catalogue: Path) -> None:
+    r = run_cli("search", "zeppelin", "--catalogue", mini_catalogue)
+    assert r.exit_code == 0 and r.stdout == ""
+    assert "no entries match" in r.stderr
+    assert json.loads(run_cli("search", "zeppelin", "-f", "json", "--catalogue", mini_catalogue).stdout) == []
+
+
+def test_missing_catalogue_is_a_usage_error(run_cli, tmp_path: Path) -> None:
+    r = run_cli("list", "--catalogue", tmp_path / "nowhere")
+    assert r.exit_code == 2 and "is not a catalogue" in r.stderr
+
+
+@pytest.mark.parametrize("command", ["list", "show", "search", "compare", "export"])
+def test_every_command_has_help_with_an_example(run_cli, command: str) -> None:
+    r = run_cli(command, "--help")
+    assert r.exit_code == 0
+    assert f"Example: jwtool {command}" in " ".join(r.stdout.split())
