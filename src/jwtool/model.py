@@ -22,6 +22,36 @@ def _strs(value: Any) -> list[str]:
     return [v for v in _list(value) if isinstance(v, str)]
 
 
+# The fields that list, filters and the graph need; everything else is long verbatim text.
+SUMMARY_FORMAT = 2  # raise when _SUMMARY_FIELDS changes: cached summaries are then rebuilt
+_SUMMARY_FIELDS: dict[str, tuple[str, ...] | None] = {
+    "id": None, "name": None, "aliases": None, "kind": None, "phases": None,
+    "region": None, "last_reviewed": None, "provenance": None,
+    "providers": ("organisations", "commissioned_by", "developed_by", "description"),
+    "target_group": ("education_levels", "age", "characteristics"),
+    "goals": ("tags",),
+    "evidence": ("level", "control_group", "cost_benefit"),
+    "working_elements": None, "success_factors": None,
+}
+
+
+def summary_view(data: dict[str, Any]) -> dict[str, Any]:
+    """The entry without its long verbatim texts (for the search index cache)."""
+    out: dict[str, Any] = {}
+    for key, sub in _SUMMARY_FIELDS.items():
+        if key not in data:
+            continue
+        value = data[key]
+        if key == "success_factors" and isinstance(value, list):
+            value = [{"factor": s.get("factor")} for s in value if isinstance(s, dict)]
+        elif key == "working_elements" and isinstance(value, list):
+            value = [{"elements": w.get("elements")} for w in value if isinstance(w, dict)]
+        elif sub is not None and isinstance(value, dict):
+            value = {k: value[k] for k in sub if k in value}
+        out[key] = value
+    return out
+
+
 @dataclass
 class Entry:
     data: dict[str, Any]
@@ -144,5 +174,7 @@ class Entry:
 
     def sort_key(self) -> tuple[int, str, int, str]:
         """Report order: appendix B2.1 rows, B2.2 rows, then practice examples by id."""
-        rank = {"B2.1": 0, "B2.2": 1}.get(self.table, 2)
-        return (rank, self.table, self.order, self.id)
+        prov = self.provenance
+        table = str(prov.get("table", ""))
+        order = prov.get("order")
+        return ({"B2.1": 0, "B2.2": 1}.get(table, 2), table, order if isinstance(order, int) else 10_000, self.id)

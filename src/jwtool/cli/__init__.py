@@ -38,9 +38,12 @@ def _version(value: bool) -> None:
 def _root(
     version: Annotated[Optional[bool], typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show a full traceback on internal errors (for maintainers).")] = False,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Parse every entry file again instead of using the cache of parsed entries (also: JWTOOL_NO_CACHE=1).")] = False,
 ) -> None:
     if debug:
         _debug["on"] = True
+    if no_cache:
+        os.environ["JWTOOL_NO_CACHE"] = "1"
 
 
 def _register() -> None:

@@ -1,0 +1,170 @@
+"""A cache of parsed entries, so repeated read-only commands skip YAML parsing.
+
+Keyed per file on (size, mtime, inode): any change to a file re-reads just that file; files
+added or removed are noticed because the folder is listed every time. Only files that loaded
+without problems are cached, so every warning is still seen. The cache lives outside the
+catalogue (``$JWTOOL_CACHE_DIR``, else ``$XDG_CACHE_HOME/jwtool``, else ``~/.cache/jwtool``), is
+written to a temporary file and renamed into place (two processes at once simply both write a
+complete file; the last one wins), and a corrupt or foreign cache is ignored and rebuilt.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from jwtool import __version__
+
+CACHE_FORMAT = 2
+Record = tuple[Any, bool]  # (data or None, loaded cleanly)
+
+
+def cache_dir() -> Path:
+    explicit = os.environ.get("JWTOOL_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "jwtool"
+
+
+def cache_enabled() -> bool:
+    return os.environ.get("JWTOOL_NO_CACHE", "") in ("", "0")
+
+
+def cache_path(root: Path) -> Path:
+    digest = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:20]
+    return cache_dir() / f"catalogue-{digest}.json"
+
+
+def _stamp(path: Path) -> list[int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return [st.st_size, st.st_mtime_ns, st.st_ino]
+
+
+def _read(path: Path, context: str) -> dict[str, Any]:
+    try:
+        with path.open(encoding="utf-8") as fh:
+            cached = json.load(fh)
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(cached, dict) or cached.get("format") != CACHE_FORMAT or cached.get("jwtool") != __version__ or cached.get("context") != context:
+        return {}
+    files = cached.get("files")
+    return files if isinstance(files, dict) else {}
+
+
+def _write(path: Path, context: str, files: dict[str, Any]) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".catalogue-", suffix=".tmp", dir=path.parent)
+    except OSError:
+        return  # no cache is not an error
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump({"format": CACHE_FORMAT, "jwtool": __version__, "context": context, "files": files}, fh, ensure_ascii=False, separators=(",", ":"))
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def load_index(root: Path, folder: Path, context: str) -> list[tuple[str, Any]] | None:
+    """All summaries from the index when every file in ``folder`` is unchanged, else None.
+
+    The fast path of a search: one directory listing and one ``stat`` per file, no ``pathlib``.
+    A file that changed, appeared or vanished (or became a link elsewhere: its stamp changes)
+    makes this return None, and the caller takes the full path through :func:`load_cached`.
+    """
+    from jwtool.model import SUMMARY_FORMAT
+
+    index = _read(cache_path(root).with_suffix(".index.json"), f"{context}|summary={SUMMARY_FORMAT}")
+    if not index:
+        return None
+    try:
+        names = sorted(n for n in os.listdir(folder) if n.endswith((".yaml", ".yml")) and not n.startswith("."))
+    except OSError:
+        return None
+    if len(names) != len(index):
+        return None
+    prefix = f"{folder.name}/"
+    base = str(folder)
+    out: list[tuple[str, Any]] = []
+    for name in names:
+        hit = index.get(prefix + name)
+        if not isinstance(hit, list) or _stamp_str(os.path.join(base, name)) != hit[0]:
+            return None
+        out.append((prefix + name, hit[1]))
+    return out
+
+
+def _stamp_str(path: str) -> list[int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return [st.st_size, st.st_mtime_ns, st.st_ino]
+
+
+def load_cached(
+    root: Path,
+    files: list[tuple[Path, str]],
+    read: Callable[[Path, str], Record],
+    context: str = "",
+    project: Callable[[Any], Any] | None = None,
+) -> list[tuple[str, Record]]:
+    """Records for ``files`` in order, parsing only those whose stamp changed since last time.
+
+    ``context`` names everything else the records depend on (e.g. the size limit), so a change
+    there starts a new cache. With ``project``, the records are projections of the data (see
+    :func:`jwtool.model.summary_view`), served from a small index file beside the full cache: a
+    search over 10,000 entries then reads a few MB instead of tens.
+    """
+    from jwtool.model import SUMMARY_FORMAT, summary_view
+
+    full_path = cache_path(root)
+    index_path = full_path.with_suffix(".index.json")
+    index_context = f"{context}|summary={SUMMARY_FORMAT}"
+    if project is not None:
+        index = _read(index_path, index_context)
+        stamps = [(_stamp(file), rel) for file, rel in files]
+        if index and len(index) == len(files) and all(
+            isinstance(index.get(rel), list) and index[rel][0] == stamp for stamp, rel in stamps
+        ):
+            return [(rel, (index[rel][1], True)) for _, rel in stamps]
+    old = _read(full_path, context)
+    new: dict[str, Any] = {}
+    out: list[tuple[str, Record]] = []
+    dirty = False
+    for file, rel in files:
+        stamp = _stamp(file)
+        hit = old.get(rel)
+        if stamp is not None and isinstance(hit, list) and len(hit) == 2 and hit[0] == stamp:
+            record: Record = (hit[1], True)
+        else:
+            record = read(file, rel)
+            dirty = True
+        if record[1] and stamp is not None:
+            new[rel] = [stamp, record[0]]
+        out.append((rel, record))
+    if dirty or set(old) != set(new) or (project is not None):
+        try:
+            if dirty or set(old) != set(new):
+                _write(full_path, context, new)
+            if project is not None or index_path.exists():
+                _write(index_path, index_context, {rel: [v[0], summary_view(v[1])] for rel, v in new.items()})
+        except OSError:
+            pass
+    if project is not None:
+        return [(rel, (project(data) if clean and isinstance(data, dict) else data, clean)) for rel, (data, clean) in out]
+    return out

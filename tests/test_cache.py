@@ -1,0 +1,100 @@
+"""The parsed-catalogue cache: same answers as without it, and never stale."""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from pathlib import Path
+
+import pytest
+
+from jwtool import cache
+from jwtool.catalogue import load_catalogue
+
+
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("JWTOOL_CACHE_DIR", str(folder))
+    monkeypatch.delenv("JWTOOL_NO_CACHE", raising=False)
+    return folder
+
+
+def ids(root: Path, **kw: object) -> list[str]:
+    return [e.id for e in load_catalogue(root, **kw).entries]  # type: ignore[arg-type]
+
+
+def test_cached_and_uncached_loads_agree(mini_catalogue: Path) -> None:
+    plain = load_catalogue(mini_catalogue, use_cache=False)
+    first = load_catalogue(mini_catalogue)  # fills the cache
+    second = load_catalogue(mini_catalogue)  # served from it
+    assert [e.data for e in first.entries] == [e.data for e in second.entries] == [e.data for e in plain.entries]
+
+
+def test_summaries_hold_what_filters_need_and_not_the_long_texts(mini_catalogue: Path) -> None:
+    load_catalogue(mini_catalogue)
+    alpha = next(e for e in load_catalogue(mini_catalogue, summary=True).entries if e.id == "alpha")
+    assert alpha.education_levels == ["vso", "pro"] and alpha.element_ids == ["individuele-begeleiding", "werkervaring", "nazorg"]
+    assert alpha.age == (15, 18) and alpha.evidence_level == "goed-beschreven"
+    assert "activities" not in alpha.data and "results" not in alpha.data
+
+
+def test_a_changed_file_is_read_again(mini_catalogue: Path) -> None:
+    load_catalogue(mini_catalogue, summary=True)
+    path = mini_catalogue / "interventions" / "gamma.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("name: Gamma Route", "name: Gamma Route Nieuw"), encoding="utf-8")
+    names = {e.id: e.name for e in load_catalogue(mini_catalogue, summary=True).entries}
+    assert names["gamma"] == "Gamma Route Nieuw"
+
+
+def test_added_and_removed_files_are_noticed(mini_catalogue: Path) -> None:
+    assert "zeta" not in ids(mini_catalogue, summary=True)
+    src = (mini_catalogue / "interventions" / "epsilon.yaml").read_text(encoding="utf-8")
+    (mini_catalogue / "interventions" / "zeta.yaml").write_text(src.replace("epsilon", "zeta").replace("Epsilon", "Zeta"), encoding="utf-8")
+    (mini_catalogue / "interventions" / "delta.yaml").unlink()
+    now = ids(mini_catalogue, summary=True)
+    assert "zeta" in now and "delta" not in now
+
+
+def test_a_corrupt_cache_is_ignored(mini_catalogue: Path, private_cache: Path) -> None:
+    load_catalogue(mini_catalogue, summary=True)
+    for f in private_cache.iterdir():
+        f.write_text("{not json", encoding="utf-8")
+    assert len(ids(mini_catalogue, summary=True)) == 5
+
+
+def test_no_cache_leaves_no_files(mini_catalogue: Path, private_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("JWTOOL_NO_CACHE", "1")
+    load_catalogue(mini_catalogue)
+    assert not private_cache.exists()
+
+
+def test_broken_files_are_not_cached(mini_catalogue: Path, private_cache: Path) -> None:
+    (mini_catalogue / "interventions" / "kapot.yaml").write_text("id: kapot\nname: [\n", encoding="utf-8")
+    cat = load_catalogue(mini_catalogue)
+    assert cat.broken == ["interventions/kapot.yaml"]
+    stored = json.loads(cache.cache_path(mini_catalogue).read_text(encoding="utf-8"))["files"]
+    assert "interventions/kapot.yaml" not in stored
+    assert load_catalogue(mini_catalogue).broken == ["interventions/kapot.yaml"]
+
+
+def test_two_processes_at_once_leave_a_complete_cache(mini_catalogue: Path) -> None:
+    errors: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            for _ in range(5):
+                assert len(load_catalogue(mini_catalogue, summary=True).entries) == 5
+        except BaseException as exc:  # noqa: BLE001
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    folder = cache.cache_path(mini_catalogue).parent
+    assert not [f for f in os.listdir(folder) if f.endswith(".tmp")]
+    json.loads(cache.cache_path(mini_catalogue).read_text(encoding="utf-8"))
