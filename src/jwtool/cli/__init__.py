@@ -71,6 +71,16 @@ def _register() -> None:
     app.command("diff")(diff)
     app.command("history")(history)
 
+    from jwtool.cli.graph_cmd import elements, map_, similar
+
+    app.command("elements")(elements)
+    app.command("similar")(similar)
+    app.command("map")(map_)
+
+    from jwtool.cli.render_cmd import render_app
+
+    app.add_typer(render_app, name="render")
+
 
 _register()
 

@@ -1,0 +1,420 @@
+"""The map of shared working elements: which entries share which elements, and how they cluster.
+
+The report's central finding is that interventions with different names share the same working
+elements, and that regions keep reinventing them. A bipartite graph (entries on one side,
+working elements on the other) makes that structure queryable: counts and cross-tabulations
+(:func:`element_use`, :func:`crosstab`), likeness (:func:`similar`), and clusters, bridging
+elements and co-occurrence (:func:`summarize`).
+
+Everything is deterministic: nodes are added in report order (entries) and vocabulary order
+(elements), ties are broken by those orders, community detection uses a fixed seed and numbers
+are rounded before they leave this module. networkx is imported only by the functions that
+build graphs, so counting and likeness stay fast.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from jwtool.model import Entry
+from jwtool.query import KINDS
+from jwtool.vocab import Vocabulary
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+ENTRY, ELEMENT, FACTOR, TARGET = "entry", "element", "factor", "target"
+NODE_TYPES = (ENTRY, ELEMENT, FACTOR, TARGET)
+EXTRA_TYPES = {"factors": FACTOR, "targets": TARGET}  # the --include choices
+PROJECTIONS = ("bipartite", "entries", "elements")
+BY_CHOICES = ("phase", "evidence", "target", "kind")
+DEFAULT_SEED = 42
+
+
+def node_id(kind: str, ref: str) -> str:
+    """Node ids carry their type, so an element and an entry with the same id never collide."""
+    return f"{kind}:{ref}"
+
+
+def _vocab(vocab: dict[str, Vocabulary], name: str) -> Vocabulary:
+    return vocab.get(name) or Vocabulary(name=name)
+
+
+def element_order(vocab: dict[str, Vocabulary]) -> dict[str, int]:
+    """Position of each element in working-elements.yaml: the tie-breaker everywhere."""
+    return {t.id: i for i, t in enumerate(_vocab(vocab, "working-elements"))}
+
+
+def _order_key(order: dict[str, int]) -> Any:
+    return lambda eid: (order.get(eid, len(order)), eid)
+
+
+# --- Counting ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ElementUse:
+    """One working element and the entries that name it."""
+
+    id: str
+    label: str
+    group: str
+    entries: tuple[Entry, ...]
+    total: int  # number of entries considered (the base of ``share``)
+
+    @property
+    def count(self) -> int:
+        return len(self.entries)
+
+    @property
+    def share(self) -> float:
+        return self.count / self.total if self.total else 0.0
+
+
+def element_use(entries: Sequence[Entry], vocab: dict[str, Vocabulary]) -> list[ElementUse]:
+    """Every element named by ``entries``, most shared first (ties: vocabulary order)."""
+    order = element_order(vocab)
+    wev = _vocab(vocab, "working-elements")
+    holders: dict[str, list[Entry]] = {}
+    for entry in entries:
+        for eid in entry.element_ids:
+            holders.setdefault(eid, []).append(entry)
+    ids = sorted(holders, key=lambda e: (-len(holders[e]), *_order_key(order)(e)))
+    return [ElementUse(e, wev.label(e), wev.terms[e].group if e in wev.terms else "", tuple(holders[e]), len(entries)) for e in ids]
+
+
+@dataclass(frozen=True)
+class CrossRow:
+    id: str
+    label: str
+    cells: tuple[tuple[Entry, ...], ...]  # per column: the entries with this element and value
+
+    @property
+    def counts(self) -> tuple[int, ...]:
+        return tuple(len(c) for c in self.cells)
+
+
+@dataclass(frozen=True)
+class CrossTab:
+    """Elements × values of one entry attribute: an evidence gap map, empty cells are gaps."""
+
+    by: str
+    columns: tuple[tuple[str, str], ...]  # (id, label)
+    column_entries: tuple[tuple[Entry, ...], ...]  # per column: all entries with that value
+    rows: tuple[CrossRow, ...]
+    uses: tuple[ElementUse, ...]
+
+
+def _values(entry: Entry, by: str) -> list[str]:
+    if by == "phase":
+        return entry.phases
+    if by == "evidence":
+        return [entry.evidence_level] if entry.evidence_level else []
+    if by == "target":
+        return entry.education_levels
+    if by == "kind":
+        return [entry.kind] if entry.kind else []
+    raise ValueError(f"unknown cross-tabulation {by!r}; choose one of: {', '.join(BY_CHOICES)}")
+
+
+def _columns(by: str, vocab: dict[str, Vocabulary]) -> list[tuple[str, str]]:
+    if by == "phase":
+        return [(t.id, t.label) for t in _vocab(vocab, "phases")]
+    if by == "evidence":
+        return [(t.id, t.label) for t in _vocab(vocab, "evidence-levels").ordered()]
+    if by == "target":
+        return [(t.id, t.label) for t in _vocab(vocab, "education-levels")]
+    return [(k, k) for k in KINDS]
+
+
+def crosstab(entries: Sequence[Entry], vocab: dict[str, Vocabulary], by: str) -> CrossTab:
+    """Every column of the vocabulary is kept, also when empty: an empty column is a gap too."""
+    columns = _columns(by, vocab)
+    known = {c for c, _ in columns}
+    extra = sorted({v for e in entries for v in _values(e, by)} - known)  # values outside the vocabulary
+    columns += [(v, v) for v in extra]
+    uses = element_use(entries, vocab)
+    rows = []
+    for use in uses:
+        cells = tuple(tuple(e for e in use.entries if col in _values(e, by)) for col, _ in columns)
+        rows.append(CrossRow(use.id, use.label, cells))
+    column_entries = tuple(tuple(e for e in entries if col in _values(e, by)) for col, _ in columns)
+    return CrossTab(by, tuple(columns), column_entries, tuple(rows), tuple(uses))
+
+
+# --- Likeness ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Match:
+    entry: Entry
+    score: float  # Jaccard index of the two sets of working elements
+    shared: tuple[str, ...]  # element ids, in the order the reference entry names them
+
+
+def similar(ref: Entry, candidates: Iterable[Entry], top: int | None = 5) -> list[Match]:
+    """Entries most alike ``ref`` by shared working elements (Jaccard).
+
+    Entries that share nothing are left out. Ties: more shared elements first, then report order.
+    """
+    mine = ref.element_ids
+    a = set(mine)
+    matches = []
+    for other in candidates:
+        if other.id == ref.id:
+            continue
+        b = set(other.element_ids)
+        shared = a & b
+        if not shared:
+            continue
+        matches.append(Match(other, len(shared) / len(a | b), tuple(e for e in mine if e in shared)))
+    matches.sort(key=lambda m: (-m.score, -len(m.shared), m.entry.sort_key()))
+    return matches if top is None else matches[:top]
+
+
+# --- The graph --------------------------------------------------------------------------------
+
+
+def build_graph(entries: Sequence[Entry], vocab: dict[str, Vocabulary], include: Iterable[str] = ()) -> nx.Graph:
+    """The bipartite graph: entries (``bipartite=0``) linked to their working elements (``1``).
+
+    ``include`` adds further node types on the non-entry side: ``"factors"`` (success factors of
+    section 3.2) and ``"targets"`` (education levels and target characteristics). List-valued
+    attributes stay lists here; exporters that need scalars join them.
+    """
+    import networkx as nx
+
+    include = set(include)
+    unknown = include - set(EXTRA_TYPES)
+    if unknown:
+        raise ValueError(f"unknown node type(s) {', '.join(sorted(unknown))}; choose from: {', '.join(EXTRA_TYPES)}")
+    g = nx.Graph(projection="bipartite", node_types=[ENTRY, ELEMENT] + [EXTRA_TYPES[k] for k in EXTRA_TYPES if k in include])
+    wev, ev = _vocab(vocab, "working-elements"), _vocab(vocab, "evidence-levels")
+    ranks = {t.id: (t.rank if t.rank is not None else i) for i, t in enumerate(ev.ordered())}
+    entries = sorted(entries, key=Entry.sort_key)
+    for e in entries:
+        attrs: dict[str, Any] = {
+            "type": ENTRY, "ref": e.id, "label": e.name, "bipartite": 0, "kind": e.kind,
+            "phases": list(e.phases), "education_levels": list(e.education_levels),
+            "characteristics": list(e.characteristics), "evidence_level": e.evidence_level,
+            "element_count": len(e.element_ids),
+        }
+        if e.evidence_level in ranks:
+            attrs["evidence_rank"] = ranks[e.evidence_level]
+        g.add_node(node_id(ENTRY, e.id), **attrs)
+    for use in sorted(element_use(entries, vocab), key=lambda u: _order_key(element_order(vocab))(u.id)):
+        group = use.group
+        g.add_node(node_id(ELEMENT, use.id), type=ELEMENT, ref=use.id, label=use.label, bipartite=1,
+                   group=group, group_label=str(wev.groups.get(group, {}).get("label", group)), entry_count=use.count)
+    if "factors" in include:
+        _add_side(g, entries, _vocab(vocab, "success-factors"), FACTOR, lambda e: e.factor_ids)
+    if "targets" in include:
+        _add_side(g, entries, _vocab(vocab, "education-levels"), TARGET, lambda e: e.education_levels, "level")
+        _add_side(g, entries, _vocab(vocab, "target-characteristics"), TARGET, lambda e: e.characteristics, "trait")
+    order = _order_key(element_order(vocab))
+    for e in entries:
+        texts: dict[str, list[str]] = {}
+        for w in e.working_elements:
+            for eid in w.get("elements") or []:
+                if isinstance(eid, str):
+                    texts.setdefault(eid, []).append(" ".join(str(w.get("text", "")).split()))
+        for eid in sorted(texts, key=order):
+            g.add_edge(node_id(ENTRY, e.id), node_id(ELEMENT, eid), relation=ELEMENT, texts=texts[eid])
+    if "factors" in include:
+        for e in entries:
+            for fid in dict.fromkeys(e.factor_ids):
+                g.add_edge(node_id(ENTRY, e.id), node_id(FACTOR, fid), relation=FACTOR)
+    if "targets" in include:
+        for e in entries:
+            for lid in dict.fromkeys(e.education_levels):
+                g.add_edge(node_id(ENTRY, e.id), node_id("level", lid), relation=TARGET)
+            for cid in dict.fromkeys(e.characteristics):
+                g.add_edge(node_id(ENTRY, e.id), node_id("trait", cid), relation=TARGET)
+    return g
+
+
+def _add_side(g: nx.Graph, entries: Sequence[Entry], v: Vocabulary, kind: str, ids: Any, prefix: str = "") -> None:
+    counts: dict[str, int] = {}
+    for e in entries:
+        for i in dict.fromkeys(ids(e)):
+            counts[i] = counts.get(i, 0) + 1
+    pos = {t.id: n for n, t in enumerate(v)}
+    for i in sorted(counts, key=lambda x: (pos.get(x, len(pos)), x)):
+        g.add_node(node_id(prefix or kind, i), type=kind, ref=i, label=v.label(i), bipartite=1, vocabulary=v.name, entry_count=counts[i])
+
+
+def nodes_of(g: nx.Graph, kind: str) -> list[str]:
+    return [n for n, t in g.nodes(data="type") if t == kind]
+
+
+def project(g: nx.Graph, onto: str) -> nx.Graph:
+    """One side of the bipartite graph, linked through the working elements they share.
+
+    ``entries``: two entries are linked when they share an element (``weight`` = number shared,
+    ``jaccard``, ``shared`` = element ids). ``elements``: two elements are linked when an entry
+    names both (``weight`` = number of such entries, ``entries`` = their ids).
+    """
+    import networkx as nx
+
+    if onto not in ("entries", "elements"):
+        raise ValueError(f"unknown projection {onto!r}; choose entries or elements")
+    side, other = (ENTRY, ELEMENT) if onto == "entries" else (ELEMENT, ENTRY)
+    p = nx.Graph(projection=onto, node_types=[side])
+    keep = nodes_of(g, side)
+    for n in keep:
+        p.add_node(n, **g.nodes[n])
+    pos = {n: i for i, n in enumerate(keep)}
+    others = nodes_of(g, other)
+    opos = {n: i for i, n in enumerate(others)}
+    link: dict[tuple[str, str], list[str]] = {}
+    for a in keep:
+        na = {x for x in g[a] if g.nodes[x]["type"] == other}
+        for b in keep[pos[a] + 1:]:
+            nb = {x for x in g[b] if g.nodes[x]["type"] == other}
+            shared = na & nb
+            if shared:
+                link[(a, b)] = sorted(shared, key=opos.__getitem__)
+                if onto == "entries":
+                    jac = len(shared) / len(na | nb)
+                    p.add_edge(a, b, weight=len(shared), jaccard=round(jac, 4), shared=[g.nodes[x]["ref"] for x in link[(a, b)]])
+                else:
+                    p.add_edge(a, b, weight=len(shared), entries=[g.nodes[x]["ref"] for x in link[(a, b)]])
+    return p
+
+
+def graph_for(entries: Sequence[Entry], vocab: dict[str, Vocabulary], projection: str = "bipartite", include: Iterable[str] = ()) -> nx.Graph:
+    """The graph an export writes: the bipartite graph or one of its projections."""
+    if projection not in PROJECTIONS:
+        raise ValueError(f"unknown projection {projection!r}; choose one of: {', '.join(PROJECTIONS)}")
+    include = list(include)
+    if include and projection != "bipartite":
+        raise ValueError("further node types (--include) only apply to the bipartite graph; projections link entries or elements through shared working elements")
+    g = build_graph(entries, vocab, include)
+    return g if projection == "bipartite" else project(g, projection)
+
+
+# --- The map: clusters, bridges, co-occurrence -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cluster:
+    number: int  # 1-based, largest cluster first
+    entries: tuple[Entry, ...]
+    characteristic: tuple[str, ...]  # element ids that mark this cluster, most characteristic first
+    counts: dict[str, int]  # element id -> entries in this cluster that name it
+
+
+@dataclass(frozen=True)
+class Bridge:
+    id: str
+    label: str
+    centrality: float  # betweenness in the bipartite graph, normalised, rounded to 4 decimals
+    clusters: tuple[int, ...]  # the clusters whose entries name this element
+    count: int
+
+
+@dataclass(frozen=True)
+class Pair:
+    a: str
+    b: str
+    entries: tuple[Entry, ...]
+
+    @property
+    def count(self) -> int:
+        return len(self.entries)
+
+
+@dataclass(frozen=True)
+class MapSummary:
+    entries: tuple[Entry, ...]  # all entries considered
+    elements: tuple[ElementUse, ...]
+    clusters: tuple[Cluster, ...]
+    bridges: tuple[Bridge, ...]
+    pairs: tuple[Pair, ...]
+    unconnected: tuple[Entry, ...]  # entries that name no working element
+    seed: int
+    labels: dict[str, str]  # element id -> label
+
+    @property
+    def cluster_of(self) -> dict[str, int]:
+        return {e.id: c.number for c in self.clusters for e in c.entries}
+
+
+def communities(entries: Sequence[Entry], vocab: dict[str, Vocabulary], seed: int = DEFAULT_SEED) -> list[list[Entry]]:
+    """Groups of entries that share working elements (Louvain on the entries projection,
+    weighted by Jaccard, fixed seed). Entries without elements are left out."""
+    import networkx as nx
+
+    g = project(build_graph(entries, vocab), "entries")
+    g.remove_nodes_from([n for n, d in g.nodes(data="element_count") if not d])
+    if g.number_of_nodes() == 0:
+        return []
+    by_node = {node_id(ENTRY, e.id): e for e in entries}
+    found = nx.community.louvain_communities(g, weight="jaccard", seed=seed)
+    groups = [sorted((by_node[n] for n in c), key=Entry.sort_key) for c in found]
+    groups.sort(key=lambda c: (-len(c), c[0].sort_key()))
+    return groups
+
+
+def _characteristic(members: Sequence[Entry], uses: Sequence[ElementUse], order: dict[str, int], n: int = 3) -> tuple[tuple[str, ...], dict[str, int]]:
+    """Elements most typical of a cluster: common inside it (coverage) and rare outside it
+    (precision); score = (inside / cluster size) × (inside / everywhere)."""
+    ids = {e.id for e in members}
+    counts = {u.id: sum(e.id in ids for e in u.entries) for u in uses}
+    counts = {k: v for k, v in counts.items() if v}
+    total = {u.id: u.count for u in uses}
+    need = 2 if len(members) > 1 else 1
+    scored = [(-(c / len(members)) * (c / total[k]), -c, order.get(k, len(order)), k) for k, c in counts.items() if c >= need]
+    scored.sort()
+    ordered = dict(sorted(counts.items(), key=lambda kv: (-kv[1], order.get(kv[0], len(order)), kv[0])))
+    return tuple(s[3] for s in scored[:n]), ordered
+
+
+def summarize(entries: Sequence[Entry], vocab: dict[str, Vocabulary], seed: int = DEFAULT_SEED, top: int = 10) -> MapSummary:
+    """Clusters with their characteristic elements, the elements that bridge clusters (highest
+    betweenness among elements named in two or more clusters) and the most frequent pairs."""
+    import networkx as nx
+
+    entries = sorted(entries, key=Entry.sort_key)
+    order = element_order(vocab)
+    uses = element_use(entries, vocab)
+    groups = communities(entries, vocab, seed)
+    clusters = []
+    for i, members in enumerate(groups, 1):
+        characteristic, counts = _characteristic(members, uses, order)
+        clusters.append(Cluster(i, tuple(members), characteristic, counts))
+    cluster_of = {e.id: c.number for c in clusters for e in c.entries}
+
+    g = build_graph(entries, vocab)
+    g.remove_nodes_from([n for n, d in g.nodes(data=True) if d["type"] == ENTRY and not d["element_count"]])
+    betweenness = nx.betweenness_centrality(g, normalized=True) if g.number_of_nodes() > 2 else {}
+    bridges = []
+    for u in uses:
+        spans = tuple(sorted({cluster_of[e.id] for e in u.entries if e.id in cluster_of}))
+        if len(spans) >= 2:
+            c = round(betweenness.get(node_id(ELEMENT, u.id), 0.0), 4)
+            bridges.append(Bridge(u.id, u.label, c, spans, u.count))
+    bridges.sort(key=lambda b: (-b.centrality, -len(b.clusters), order.get(b.id, len(order)), b.id))
+
+    holders = {u.id: u.entries for u in uses}
+    pairs = []
+    ids = sorted(holders, key=_order_key(order))
+    for i, a in enumerate(ids):
+        ha = {e.id for e in holders[a]}
+        for b in ids[i + 1:]:
+            both = tuple(e for e in holders[b] if e.id in ha)
+            if len(both) >= 2:  # one entry naming two elements is not yet a pattern
+                pairs.append(Pair(a, b, both))
+    pairs.sort(key=lambda p: (-p.count, order.get(p.a, len(order)), order.get(p.b, len(order)), p.a, p.b))
+
+    labels = {u.id: u.label for u in uses}
+    unconnected = tuple(e for e in entries if not e.element_ids)
+    return MapSummary(tuple(entries), tuple(uses), tuple(clusters), tuple(bridges[:top]), tuple(pairs[:top]), unconnected, seed, labels)
+
+
+def percent(share: float) -> str:
+    """A share as a whole percentage, the way the tables show it."""
+    return f"{math.floor(share * 100 + 0.5)}%"
