@@ -1,0 +1,130 @@
+"""``jwtool render appendix|overview``: the report's appendix and a reading overview."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Optional
+
+import typer
+
+from jwtool.cli.common import CatalogueOpt, choice, err, fail, open_catalogue, usage_error
+from jwtool.cli.filters import resolved, with_filters
+from jwtool.query import RawFilters
+
+if TYPE_CHECKING:
+    from jwtool.catalogue import Catalogue
+
+render_app = typer.Typer(
+    help="Render the report's appendix (Markdown, HTML, Word) or an overview of the whole catalogue (Markdown, HTML).",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+
+OutputOpt = Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE", help="Write to FILE (atomically) instead of standard output.", show_default=False)]
+ForceOpt = Annotated[bool, typer.Option("--force", help="Replace FILE if it exists.")]
+TemplatesOpt = Annotated[Optional[Path], typer.Option("--templates", metavar="DIR", help="Look for templates (and appendix.css, overview.css, overview.js, reference.docx) in DIR first, then in the catalogue's templates/.", show_default=False)]
+LangOpt = Annotated[str, typer.Option("--lang", help="Language of the labels: nl or en (entry text stays as written).")]
+
+
+def _templates(path: Path | None) -> Path | None:
+    if path is None:
+        return None
+    if not path.is_dir():
+        usage_error(f"--templates {path}: no such folder")
+    return path.resolve()
+
+
+def _emit(data: bytes, output: Path | None, force: bool, cat: Catalogue, binary: bool = False) -> None:
+    from jwtool.output import OutputError, write_atomic
+
+    if output is None:
+        if binary and sys.stdout.isatty():
+            usage_error("Word output is binary; write it to a file with -o FILE (or redirect standard output)")
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    try:
+        written = write_atomic(output, data, cat.layout, force)
+    except OutputError as exc:
+        usage_error(str(exc))
+    except OSError as exc:
+        fail(f"cannot write {output}: {exc.strerror or exc}")
+    err(f"jwtool: wrote {written}")
+
+
+@render_app.command("appendix")
+@with_filters
+def appendix(
+    fmt: Annotated[str, typer.Option("--format", "-f", help="md (GitHub Markdown), html (one page) or docx (Word).")] = "md",
+    style: Annotated[str, typer.Option("--style", help="full: the eight columns of appendix 2 (tables B2.1/B2.2); summary: the short tables 3.1/3.2 (Doelgroep, Doelstelling, Onderdelen).")] = "full",
+    output: OutputOpt = None,
+    force: ForceOpt = False,
+    templates: TemplatesOpt = None,
+    lang: LangOpt = "nl",
+    catalogue: CatalogueOpt = None,
+    filters: RawFilters = RawFilters(),  # noqa: B008 - replaced by the filter options
+) -> None:
+    """Render the report's appendix tables: interventions during the school career (B2.1) and
+    for (early) school leavers (B2.2), with their sources as numbered links.
+
+    All search filters apply. Word output has real tables whose header row repeats on every
+    page, landscape pages and named styles (JW Tabelkop, JW Tabeltekst, ...).
+
+    Example: jwtool render appendix --format docx --target vso -o bijlage-vso.docx
+    """
+    from jwtool.render import FORMATS_APPENDIX, LANGS, STYLES
+
+    choice(fmt, list(FORMATS_APPENDIX), "format")
+    choice(style, list(STYLES), "style")
+    choice(lang, list(LANGS), "language")
+    tdir = _templates(templates)
+    cat = open_catalogue(catalogue)
+    from jwtool.query import filter_entries
+    from jwtool.render import RenderError, appendix_entries, render_appendix
+
+    entries = filter_entries(cat.entries, resolved(filters, cat))
+    if not any(appendix_entries(entries, style).values()):
+        err("jwtool: warning: no appendix interventions match; the tables are empty")
+    try:
+        data = render_appendix(cat, entries, fmt, style, lang, tdir)
+    except RenderError as exc:
+        fail(str(exc))
+    _emit(data, output, force, cat, binary=fmt == "docx")
+
+
+@render_app.command("overview")
+def overview(
+    fmt: Annotated[str, typer.Option("--format", "-f", help="html (one self-contained page with a filter) or md (GitHub Markdown with a Mermaid map).")] = "html",
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="PATH", help="Write to PATH (atomically); a folder gets index.html or README.md.", show_default=False)] = None,
+    force: ForceOpt = False,
+    templates: TemplatesOpt = None,
+    lang: LangOpt = "nl",
+    catalogue: CatalogueOpt = None,
+) -> None:
+    """Render the whole catalogue for reading: an index of every entry, one section per entry
+    with all fields and sources, the working-element map, an evidence gap map, the
+    comparability caveat, the source report and the date of the catalogue.
+
+    The HTML page works offline from disk (no network, no CDN) and can be printed.
+
+    Example: jwtool render overview --format html -o site/
+    """
+    from jwtool.render import FORMATS_OVERVIEW, LANGS
+
+    choice(fmt, list(FORMATS_OVERVIEW), "format")
+    choice(lang, list(LANGS), "language")
+    tdir = _templates(templates)
+    cat = open_catalogue(catalogue)
+    from jwtool.render import RenderError, render_overview
+
+    if output is not None and (output.is_dir() or str(output).endswith(("/", "\\"))):
+        if not output.is_dir():
+            usage_error(f"folder {output} does not exist")
+        output = output / ("index.html" if fmt == "html" else "README.md")
+    try:
+        data = render_overview(cat, fmt, lang, tdir)
+    except RenderError as exc:
+        fail(str(exc))
+    _emit(data, output, force, cat)

@@ -1,0 +1,866 @@
+"""Render the report's appendix and a reading overview of the catalogue from Jinja2 templates.
+
+The work is split in two: plain functions here turn entries into *view models* (dicts of
+strings, lists and labels, sorted and deterministic), and templates only lay them out. Word output
+(:mod:`jwtool.render_docx`) reads the same view model, so every format shows the same rows.
+
+Entries are untrusted, so escaping is not left to template authors' care: HTML templates are
+autoescaped, Markdown templates escape every ``{{ value }}`` through ``finalize`` (a template
+must opt out explicitly with a filter that returns Markup), and links are only made for http(s)
+URLs. Templates are looked up in ``--templates DIR`` first, then in the catalogue's
+``templates/``; an undefined variable is an error, not an empty string.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from jwtool import mdtext
+from jwtool.model import Entry
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
+
+    from jwtool.catalogue import Catalogue
+    from jwtool.vocab import Vocabulary
+
+FORMATS_APPENDIX = ("md", "html", "docx")
+FORMATS_OVERVIEW = ("md", "html")
+STYLES = ("full", "summary")
+LANGS = ("nl", "en")
+APPENDIX_TABLES = ("B2.1", "B2.2")
+SUMMARY_TABLES = ("3.1", "3.2")
+
+# Every label a rendered document shows, in one place. Content (entry text) is never translated.
+LABELS: dict[str, dict[str, str]] = {
+    "nl": {
+        "appendix.title": "Overzicht van interventies",
+        "appendix.title.summary": "Interventies in het kort",
+        "table.B2.1": "Interventies tijdens de schoolloopbaan",
+        "table.B2.2": "Interventies voor (voortijdige) schoolverlaters",
+        "table.3.1": "Interventies tijdens de schoolloopbaan",
+        "table.3.2": "Interventies voor (voortijdige) schoolverlaters",
+        "table.caption": "Tabel",
+        "col.interventie": "Interventie",
+        "col.target_group": "Doelgroep",
+        "col.goals": "Doelstelling",
+        "col.activities": "Aanpak / activiteiten",
+        "col.course": "Verloop",
+        "col.results": "Resultaten / ervaringen",
+        "col.evidence": "Effecten / bewijskracht",
+        "col.working_elements": "(Mogelijk) werkzame elementen",
+        "col.components": "Onderdelen",
+        "sources": "Bronnen",
+        "source_ref": "Bron",
+        "no_rows": "Geen interventies die aan de selectie voldoen.",
+        "catalogue_date": "Stand van de catalogus",
+        "generated_by": "Gemaakt met jwtool uit de catalogus",
+        "source_report": "Bronrapport",
+        "caveat": "Let op bij het vergelijken",
+        "overview.title": "Overzicht",
+        "overview.index": "Alle interventies en praktijkvoorbeelden",
+        "overview.entries": "Interventies en praktijkvoorbeelden",
+        "overview.map": "Kaart van werkzame elementen",
+        "overview.map.alt": "Netwerk van interventies en de (mogelijk) werkzame elementen die ze delen.",
+        "overview.map.pending": "Er is geen kaart: geen van de interventies noemt een werkzaam element.",
+        "overview.gap": "Bewijskaart (evidence gap map)",
+        "overview.gap.intro": "Per werkzaam element: welke interventies het noemen, per fase en per niveau van bewijskracht. Een leeg vak is een leemte.",
+        "overview.gap.phases": "Werkzame elementen per fase",
+        "overview.gap.levels": "Werkzame elementen per niveau van bewijskracht",
+        "overview.gap.element": "Werkzaam element",
+        "overview.gap.empty": "geen",
+        "overview.contents": "Inhoud",
+        "overview.skip": "Naar de inhoud",
+        "overview.back": "Terug naar het overzicht",
+        "filter.legend": "Filter",
+        "filter.text": "Zoek",
+        "filter.target": "Doelgroep",
+        "filter.phase": "Fase",
+        "filter.element": "Werkzaam element",
+        "filter.any": "Alle",
+        "filter.reset": "Wis filter",
+        "filter.count": "{shown} van {total} getoond",
+        "filter.levels": "Onderwijsniveau",
+        "filter.characteristics": "Kenmerk",
+        "f.name": "Naam",
+        "f.kind": "Soort",
+        "f.aliases": "Ook genoemd",
+        "f.summary": "Samenvatting",
+        "f.providers": "Uitvoerders",
+        "f.organisations": "Organisaties",
+        "f.commissioned_by": "In opdracht van",
+        "f.developed_by": "Ontwikkeld door",
+        "f.region": "Regio",
+        "f.phases": "Fasen",
+        "f.target_group": "Doelgroep",
+        "f.target_summary": "Doelgroep (kort)",
+        "f.education_levels": "Onderwijsniveaus",
+        "f.age": "Leeftijd",
+        "f.characteristics": "Kenmerken",
+        "f.goals": "Doelstelling",
+        "f.goals_summary": "Doelstelling (kort)",
+        "f.goal_tags": "Doelen",
+        "f.components": "Onderdelen",
+        "f.activities": "Aanpak / activiteiten",
+        "f.course": "Verloop",
+        "f.period": "Looptijd",
+        "f.status": "Status",
+        "f.scale": "Omvang",
+        "f.results": "Resultaten / ervaringen",
+        "f.figures": "Cijfers",
+        "f.evidence": "Effecten / bewijskracht",
+        "f.evidence_level": "Niveau van bewijskracht",
+        "f.control_group": "Controlegroep",
+        "f.cost_benefit": "Kosten-batenanalyse",
+        "f.studies": "Evaluatiestudies",
+        "f.working_elements": "(Mogelijk) werkzame elementen",
+        "f.success_factors": "Succesfactoren",
+        "f.sources": "Bronnen",
+        "f.provenance": "Herkomst",
+        "f.sections": "Paragrafen in het rapport",
+        "f.notes": "Notities",
+        "f.last_reviewed": "Laatst nagekeken",
+        "yes": "ja",
+        "no": "nee",
+        "fig.measure": "Maat",
+        "fig.value": "Waarde",
+        "fig.n": "N",
+        "fig.year": "Jaar",
+        "fig.period": "Periode",
+        "age.range": "{min} tot en met {max} jaar",
+        "age.min": "vanaf {min} jaar",
+        "age.max": "tot en met {max} jaar",
+        "period.range": "{start}–{end}",
+        "period.start": "sinds {start}",
+        "period.end": "tot {end}",
+        "scale.participants": "deelnemers",
+        "scale.schools": "scholen",
+        "scale.municipalities": "gemeenten",
+        "scale.regions": "regio's",
+        "scale.year": "peiljaar",
+        "kind.interventie": "Interventie",
+        "kind.praktijkvoorbeeld": "Praktijkvoorbeeld",
+        "scope.landelijk": "landelijk",
+        "scope.regionaal": "regionaal",
+        "scope.lokaal": "lokaal",
+        "status.lopend": "lopend",
+        "status.afgerond": "afgerond",
+        "status.pilot": "pilot",
+        "status.onbekend": "onbekend",
+        "unit.procent": "%",
+        "unit.aantal": "",
+        "unit.euro": "euro",
+        "unit.jaar": "jaar",
+        "unit.maanden": "maanden",
+        "prov.table": "Bijlagetabel",
+        "prov.summary_table": "Tabel hoofdstuk 3",
+        "prov.order": "rij",
+        "map.mermaid_note": "Interventies (links) en de werkzame elementen die ze noemen (rechts).",
+    },
+    "en": {
+        "appendix.title": "Overview of interventions",
+        "appendix.title.summary": "Interventions in brief",
+        "table.B2.1": "Interventions during the school career",
+        "table.B2.2": "Interventions for (early) school leavers",
+        "table.3.1": "Interventions during the school career",
+        "table.3.2": "Interventions for (early) school leavers",
+        "table.caption": "Table",
+        "col.interventie": "Intervention",
+        "col.target_group": "Target group",
+        "col.goals": "Goal",
+        "col.activities": "Approach / activities",
+        "col.course": "Course",
+        "col.results": "Results / experiences",
+        "col.evidence": "Effects / strength of evidence",
+        "col.working_elements": "(Possibly) effective elements",
+        "col.components": "Components",
+        "sources": "Sources",
+        "source_ref": "Source",
+        "no_rows": "No interventions match the selection.",
+        "catalogue_date": "Catalogue as of",
+        "generated_by": "Made with jwtool from the catalogue",
+        "source_report": "Source report",
+        "caveat": "Caution when comparing",
+        "overview.title": "Overview",
+        "overview.index": "All interventions and practice examples",
+        "overview.entries": "Interventions and practice examples",
+        "overview.map": "Map of effective elements",
+        "overview.map.alt": "Network of interventions and the (possibly) effective elements they share.",
+        "overview.map.pending": "There is no map: none of the interventions names an effective element.",
+        "overview.gap": "Evidence gap map",
+        "overview.gap.intro": "Per effective element: which interventions name it, by phase and by strength of evidence. An empty cell is a gap.",
+        "overview.gap.phases": "Effective elements by phase",
+        "overview.gap.levels": "Effective elements by strength of evidence",
+        "overview.gap.element": "Effective element",
+        "overview.gap.empty": "none",
+        "overview.contents": "Contents",
+        "overview.skip": "Skip to content",
+        "overview.back": "Back to the overview",
+        "filter.legend": "Filter",
+        "filter.text": "Search",
+        "filter.target": "Target group",
+        "filter.phase": "Phase",
+        "filter.element": "Effective element",
+        "filter.any": "All",
+        "filter.reset": "Clear filter",
+        "filter.count": "{shown} of {total} shown",
+        "filter.levels": "Education level",
+        "filter.characteristics": "Characteristic",
+        "f.name": "Name",
+        "f.kind": "Kind",
+        "f.aliases": "Also called",
+        "f.summary": "Summary",
+        "f.providers": "Providers",
+        "f.organisations": "Organisations",
+        "f.commissioned_by": "Commissioned by",
+        "f.developed_by": "Developed by",
+        "f.region": "Region",
+        "f.phases": "Phases",
+        "f.target_group": "Target group",
+        "f.target_summary": "Target group (short)",
+        "f.education_levels": "Education levels",
+        "f.age": "Age",
+        "f.characteristics": "Characteristics",
+        "f.goals": "Goal",
+        "f.goals_summary": "Goal (short)",
+        "f.goal_tags": "Goals",
+        "f.components": "Components",
+        "f.activities": "Approach / activities",
+        "f.course": "Course",
+        "f.period": "Period",
+        "f.status": "Status",
+        "f.scale": "Scale",
+        "f.results": "Results / experiences",
+        "f.figures": "Figures",
+        "f.evidence": "Effects / strength of evidence",
+        "f.evidence_level": "Strength of evidence",
+        "f.control_group": "Control group",
+        "f.cost_benefit": "Cost-benefit analysis",
+        "f.studies": "Evaluation studies",
+        "f.working_elements": "(Possibly) effective elements",
+        "f.success_factors": "Success factors",
+        "f.sources": "Sources",
+        "f.provenance": "Provenance",
+        "f.sections": "Sections of the report",
+        "f.notes": "Notes",
+        "f.last_reviewed": "Last reviewed",
+        "yes": "yes",
+        "no": "no",
+        "fig.measure": "Measure",
+        "fig.value": "Value",
+        "fig.n": "N",
+        "fig.year": "Year",
+        "fig.period": "Period",
+        "age.range": "{min} to {max} years",
+        "age.min": "{min} years and older",
+        "age.max": "up to {max} years",
+        "period.range": "{start}–{end}",
+        "period.start": "since {start}",
+        "period.end": "until {end}",
+        "scale.participants": "participants",
+        "scale.schools": "schools",
+        "scale.municipalities": "municipalities",
+        "scale.regions": "regions",
+        "scale.year": "reference year",
+        "kind.interventie": "Intervention",
+        "kind.praktijkvoorbeeld": "Practice example",
+        "scope.landelijk": "national",
+        "scope.regionaal": "regional",
+        "scope.lokaal": "local",
+        "status.lopend": "ongoing",
+        "status.afgerond": "completed",
+        "status.pilot": "pilot",
+        "status.onbekend": "unknown",
+        "unit.procent": "%",
+        "unit.aantal": "",
+        "unit.euro": "euro",
+        "unit.jaar": "years",
+        "unit.maanden": "months",
+        "prov.table": "Appendix table",
+        "prov.summary_table": "Chapter 3 table",
+        "prov.order": "row",
+        "map.mermaid_note": "Interventions (left) and the effective elements they name (right).",
+    },
+}
+
+FULL_COLUMNS = ("target_group", "goals", "activities", "course", "results", "evidence", "working_elements")
+SUMMARY_COLUMNS = ("target_group", "goals", "components")
+
+
+class RenderError(Exception):
+    """A template cannot be found, parsed or filled; the message names the template and line."""
+
+
+# --- Safe text -------------------------------------------------------------------------------
+
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
+_HTTP_URL = re.compile(r"^https?://[^\s<>\"'`\\\x00-\x1f\x7f]+$", re.IGNORECASE)
+
+
+def clean(value: Any) -> str:
+    """Text without control characters (tabs become spaces, line ends become ``\\n``)."""
+    text = "" if value is None else str(value)
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
+    return _CONTROL.sub("", text)
+
+
+def http_url(value: Any) -> str:
+    """The URL if it is a plain http(s) URL, else ""; ``javascript:``, ``data:`` etc. never link."""
+    text = str(value or "").strip()
+    return text if _HTTP_URL.match(text) else ""
+
+
+def fold_for_search(text: str) -> str:
+    """Lower-case without accents; the overview's filter script folds typed text the same way."""
+    decomposed = unicodedata.normalize("NFD", text)
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).lower().split())
+
+
+def anchor_ids(entries: Sequence[Entry]) -> dict[str, str]:
+    """A safe, unique HTML id per entry id (``e-`` + slug); ids from strangers never reach markup raw."""
+    out: dict[str, str] = {}
+    used: set[str] = set()
+    for e in entries:
+        base = "e-" + (re.sub(r"[^a-z0-9-]+", "-", e.id.lower()).strip("-") or "entry")
+        aid, n = base, 2
+        while aid in used:
+            aid, n = f"{base}-{n}", n + 1
+        used.add(aid)
+        out[e.id] = aid
+    return out
+
+
+# --- Jinja2 environments -----------------------------------------------------------------------
+
+
+def _md_finalize(value: Any) -> Any:
+    from markupsafe import Markup
+
+    if isinstance(value, Markup):
+        return value
+    if value is None:
+        return ""
+    return mdtext.escape(clean(value))
+
+
+def _md_cell(value: Any) -> Any:
+    from markupsafe import Markup
+
+    if isinstance(value, (list, tuple)):
+        return Markup("<br>".join("• " + mdtext.cell(clean(v)) for v in value if str(v).strip()))
+    return Markup(mdtext.cell(clean(value)))
+
+
+def _md_text(value: Any) -> Any:
+    """A paragraph of escaped Markdown; line breaks are kept as hard breaks."""
+    from markupsafe import Markup
+
+    lines = [mdtext.escape(" ".join(line.split())) for line in clean(value).split("\n")]
+    return Markup("  \n".join(line for line in lines if line))
+
+
+def _md_link(url: Any, text: Any = None) -> Any:
+    from markupsafe import Markup
+
+    label = mdtext.escape(" ".join(clean(text if text is not None else url).split()))
+    target = http_url(url)
+    if not target:
+        return Markup(label)
+    target = target.replace("(", "%28").replace(")", "%29")
+    return Markup(f"[{label}](<{target}>)")
+
+
+def _md_anchor_link(anchor: str, text: Any) -> Any:
+    from markupsafe import Markup
+
+    return Markup(f"[{mdtext.escape(' '.join(clean(text).split()))}](#{anchor})")
+
+
+def _html_link(url: Any, text: Any = None) -> Any:
+    from markupsafe import Markup, escape
+
+    label = escape(clean(text if text is not None else url))
+    target = http_url(url)
+    if not target:
+        return label
+    return Markup('<a href="{0}" rel="noopener noreferrer">{1}</a>').format(target, label)
+
+
+def _html_text(value: Any) -> Any:
+    """Escaped text with line breaks kept as <br>."""
+    from markupsafe import Markup, escape
+
+    return Markup("<br>\n").join(escape(line) for line in clean(value).strip().split("\n"))
+
+
+def _label_filter(labels: dict[str, str]) -> Any:
+    def label(key: str, **kwargs: Any) -> str:
+        text = labels.get(key)
+        if text is None:
+            raise RenderError(f"no label {key!r}; labels live in jwtool.render.LABELS")
+        return text.format(**kwargs) if kwargs else text
+
+    return label
+
+
+def template_dirs(cat: Catalogue, extra: Path | None = None) -> list[Path]:
+    """Where templates are looked up: ``--templates DIR`` first, then the catalogue's templates/."""
+    dirs = [extra] if extra is not None else []
+    dirs.append(cat.layout.templates)
+    return dirs
+
+
+def environment(dirs: Sequence[Path], fmt: str, lang: str) -> Environment:
+    """A strict environment: HTML autoescaped, Markdown escaped by ``finalize``."""
+    from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
+
+    loader = ChoiceLoader([FileSystemLoader(str(d)) for d in dirs])
+    if fmt == "html":
+        env = Environment(loader=loader, autoescape=True, undefined=StrictUndefined,
+                          keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
+        env.filters.update(link=_html_link, text=_html_text)
+    else:
+        env = Environment(loader=loader, autoescape=False, undefined=StrictUndefined, finalize=_md_finalize,
+                          keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
+        env.filters.update(link=_md_link, cell=_md_cell, text=_md_text, anchor_link=_md_anchor_link)
+    env.filters["http_url"] = http_url
+    env.filters["label"] = _label_filter(LABELS[lang])
+    env.tests["http_url"] = lambda v: bool(http_url(v))
+    env.globals["lang"] = lang
+    return env
+
+
+def render_template(dirs: Sequence[Path], name: str, fmt: str, lang: str, context: dict[str, Any]) -> str:
+    """Fill one template; every Jinja2 problem becomes a :class:`RenderError` with file and line."""
+    from jinja2 import TemplateError, TemplateNotFound, TemplateSyntaxError
+
+    env = environment(dirs, fmt, lang)
+    try:
+        template = env.get_template(name)
+        text = template.render(**context)
+    except TemplateNotFound as exc:
+        raise RenderError(f"template {exc.name!r} not found in {', '.join(str(d) for d in dirs)}") from None
+    except TemplateSyntaxError as exc:
+        raise RenderError(f"{exc.filename or exc.name}:{exc.lineno}: template syntax error: {exc.message}") from None
+    except TemplateError as exc:
+        where = _template_line(exc)
+        raise RenderError(f"template {name}{where}: {exc}") from None
+    return text if text.endswith("\n") else text + "\n"
+
+
+def _template_line(exc: BaseException) -> str:
+    tb = exc.__traceback__
+    found = ""
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith(".j2"):
+            found = f" ({filename}:{tb.tb_lineno})"
+        tb = tb.tb_next
+    return found
+
+
+# --- View models ---------------------------------------------------------------------------------
+
+
+def _str(value: Any) -> str:
+    return clean(value).strip() if isinstance(value, (str, int, float)) and not isinstance(value, bool) else ""
+
+
+def _strs(value: Any) -> list[str]:
+    return [s for s in (_str(v) for v in value) if s] if isinstance(value, list) else []
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _vlabel(vocab: dict[str, Vocabulary], name: str, term: str, lang: str) -> str:
+    v = vocab.get(name)
+    return clean(v.label(term, lang)) if v is not None else term
+
+
+def catalogue_date(entries: Iterable[Entry]) -> str:
+    """The newest ``last_reviewed`` of the entries: the date the output was rendered from."""
+    dates = [d for d in (_str(e.data.get("last_reviewed")) for e in entries) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", d)]
+    return max(dates) if dates else ""
+
+
+@dataclass
+class SourceIndex:
+    """Numbers the sources of a document in order of first appearance (one URL, one number)."""
+
+    items: list[dict[str, Any]]
+
+    def number(self, source: dict[str, Any]) -> dict[str, Any]:
+        url = _str(source.get("url"))
+        title = _str(source.get("title")) or url
+        for item in self.items:
+            if item["url"] == url and item["title"] == title:
+                return item
+        item = {"n": len(self.items) + 1, "title": title, "url": url, "link": http_url(url),
+                "note": _str(source.get("note")), "kind": _str(source.get("kind"))}
+        self.items.append(item)
+        return item
+
+
+def _report(cat: Catalogue) -> dict[str, str]:
+    r = cat.report()
+    return {"title": _str(r.get("title")), "citation": _str(r.get("citation")), "year": _str(r.get("year")),
+            "publisher": _str(r.get("publisher")), "id": _str(r.get("id"))}
+
+
+def _caveat(cat: Catalogue) -> tuple[str, str]:
+    from jwtool.query import DEFAULT_CAVEAT, DEFAULT_CAVEAT_SOURCE
+
+    caveat = " ".join(_str(cat.meta.get("caveat")).split())
+    source = " ".join(_str(cat.meta.get("caveat_source")).split())
+    return (caveat, source) if caveat else (DEFAULT_CAVEAT, DEFAULT_CAVEAT_SOURCE)
+
+
+def _cell(key: str, entry: Entry) -> dict[str, Any]:
+    d = entry.data
+    text, items = "", []
+    if key == "target_group":
+        text = _str(entry.target_group.get("description"))
+    elif key == "goals":
+        text = _str(entry.goals.get("description"))
+    elif key == "activities":
+        text = _str(d.get("activities"))
+    elif key == "course":
+        text = _str(_dict(d.get("course")).get("description"))
+    elif key == "results":
+        text = _str(_dict(d.get("results")).get("description"))
+    elif key == "evidence":
+        text = _str(entry.evidence.get("verdict"))
+    elif key == "working_elements":
+        items = [t for t in (_str(w.get("text")) for w in entry.working_elements) if t]
+    elif key == "components":
+        items = _strs(d.get("components"))
+    return {"key": key, "text": text, "items": items}
+
+
+def _summary_cell(key: str, entry: Entry) -> dict[str, Any]:
+    if key == "target_group":
+        return {"key": key, "text": _str(entry.target_group.get("summary")) or _str(entry.target_group.get("description")), "items": []}
+    if key == "goals":
+        return {"key": key, "text": _str(entry.goals.get("summary")) or _str(entry.goals.get("description")), "items": []}
+    return _cell(key, entry)
+
+
+def appendix_entries(entries: Iterable[Entry], style: str = "full") -> dict[str, list[Entry]]:
+    """The rows of each appendix table (B2.1/B2.2, or 3.1/3.2 for the summary), in report order."""
+    tables = SUMMARY_TABLES if style == "summary" else APPENDIX_TABLES
+    out: dict[str, list[Entry]] = {t: [] for t in tables}
+    for e in sorted(entries, key=Entry.sort_key):
+        table = _str(e.provenance.get("summary_table")) if style == "summary" else e.table
+        if table in out:
+            out[table].append(e)
+    return out
+
+
+def appendix_context(cat: Catalogue, entries: Sequence[Entry], style: str = "full", lang: str = "nl") -> dict[str, Any]:
+    """The view model of ``render appendix``: tables of rows, their columns and numbered sources."""
+    labels = LABELS[lang]
+    keys = SUMMARY_COLUMNS if style == "summary" else FULL_COLUMNS
+    columns = [{"key": "interventie", "label": labels["col.interventie"]}]
+    columns += [{"key": k, "label": labels[f"col.{k}"]} for k in keys]
+    sources = SourceIndex([])
+    anchors = anchor_ids(list(entries))
+    tables = []
+    for table_id, rows in appendix_entries(entries, style).items():
+        out_rows = []
+        for e in rows:
+            refs = [sources.number(s) for s in e.sources] if style == "full" else []
+            cells = [(_summary_cell if style == "summary" else _cell)(k, e) for k in keys]
+            out_rows.append({"id": e.id, "anchor": anchors[e.id], "name": _str(e.name) or e.id,
+                             "providers": _str(e.providers.get("description")) if style == "full" else "",
+                             "refs": refs, "cells": cells})
+        tables.append({"id": table_id, "title": labels[f"table.{table_id}"], "rows": out_rows})
+    return {
+        "labels": labels, "lang": lang, "style": style,
+        "title": labels["appendix.title.summary" if style == "summary" else "appendix.title"],
+        "catalogue_title": _str(cat.meta.get("title")),
+        "columns": columns, "tables": [t for t in tables if t["rows"]], "all_tables": tables,
+        "sources": sources.items, "date": catalogue_date(entries), "report": _report(cat),
+        "count": sum(len(t["rows"]) for t in tables),
+    }
+
+
+def _age_text(entry: Entry, labels: dict[str, str]) -> str:
+    lo, hi = entry.age
+    if lo is not None and hi is not None:
+        return labels["age.range"].format(min=lo, max=hi)
+    if lo is not None:
+        return labels["age.min"].format(min=lo)
+    if hi is not None:
+        return labels["age.max"].format(max=hi)
+    return ""
+
+
+def _period(course: dict[str, Any], labels: dict[str, str]) -> str:
+    start, end = course.get("start_year"), course.get("end_year")
+    start = start if isinstance(start, int) and not isinstance(start, bool) else None
+    end = end if isinstance(end, int) and not isinstance(end, bool) else None
+    if start and end:
+        return labels["period.range"].format(start=start, end=end)
+    if start:
+        return labels["period.start"].format(start=start)
+    if end:
+        return labels["period.end"].format(end=end)
+    return ""
+
+
+def _lab(labels: dict[str, str], prefix: str, value: str) -> str:
+    return labels.get(f"{prefix}.{value}", value)
+
+
+def entry_view(entry: Entry, cat: Catalogue, lang: str, anchors: dict[str, str]) -> dict[str, Any]:
+    """Every field of one entry, labelled and cleaned, for the overview."""
+    labels, vocab, d = LABELS[lang], cat.vocab, entry.data
+    prov, course, results, ev = entry.provenance, _dict(d.get("course")), _dict(d.get("results")), entry.evidence
+    region = entry.region
+    scale = _dict(course.get("scale"))
+    figures = []
+    for f in _dict(results).get("figures") or []:
+        if isinstance(f, dict):
+            unit = _str(f.get("unit"))
+            figures.append({"measure": _str(f.get("measure")), "value": _str(f.get("value")),
+                            "unit": _lab(labels, "unit", unit) if unit else "", "n": _str(f.get("n")),
+                            "year": _str(f.get("year")), "period": _str(f.get("period")), "quote": _str(f.get("quote"))})
+    elements = []
+    for w in entry.working_elements:
+        ids = _strs(w.get("elements"))
+        elements.append({"text": _str(w.get("text")), "elements": [_vlabel(vocab, "working-elements", i, lang) for i in ids]})
+    factors = [{"factor": _vlabel(vocab, "success-factors", _str(s.get("factor")), lang), "title": _str(s.get("title")),
+                "example": _str(s.get("example")), "section": _str(s.get("section"))} for s in entry.success_factors]
+    sources = [{"title": _str(s.get("title")) or _str(s.get("url")), "url": _str(s.get("url")), "link": http_url(s.get("url")),
+                "kind": _str(s.get("kind")), "note": _str(s.get("note"))} for s in entry.sources]
+    studies = [{"url": u, "link": http_url(u)} for u in _strs(ev.get("studies"))]
+    scale_items = [f"{v} {labels.get('scale.' + k, k)}" for k, v in scale.items()
+                   if k != "year" and isinstance(v, int) and not isinstance(v, bool)]
+    if scale_items and isinstance(scale.get("year"), int):
+        scale_items.append(f"{labels['scale.year']} {scale['year']}")
+    targets = entry.education_levels + entry.characteristics
+    search_parts = [entry.id, entry.name, *entry.aliases, entry.summary, _str(entry.providers.get("description")),
+                    *entry.organisations, _str(entry.target_group.get("description")), _str(entry.target_group.get("summary")),
+                    _str(entry.goals.get("description")), *_strs(d.get("components")),
+                    *[w["text"] for w in elements], *[x for w in elements for x in w["elements"]]]
+    view = {
+        "id": entry.id, "anchor": anchors[entry.id], "name": _str(entry.name) or entry.id,
+        "kind": _lab(labels, "kind", entry.kind), "kind_id": entry.kind,
+        "aliases": entry.aliases and _strs(entry.aliases), "summary": _str(entry.summary),
+        "providers": {"description": _str(entry.providers.get("description")),
+                      "organisations": _strs(entry.providers.get("organisations")),
+                      "commissioned_by": _strs(entry.providers.get("commissioned_by")),
+                      "developed_by": _strs(entry.providers.get("developed_by"))},
+        "region": ", ".join(x for x in [_lab(labels, "scope", _str(region.get("scope"))) if _str(region.get("scope")) else "", *_strs(region.get("names"))] if x),
+        "phases": [_vlabel(vocab, "phases", p, lang) for p in entry.phases],
+        "target_group": {"description": _str(entry.target_group.get("description")), "summary": _str(entry.target_group.get("summary")),
+                         "levels": [_vlabel(vocab, "education-levels", x, lang) for x in entry.education_levels],
+                         "age": _age_text(entry, labels),
+                         "characteristics": [_vlabel(vocab, "target-characteristics", x, lang) for x in entry.characteristics]},
+        "goals": {"description": _str(entry.goals.get("description")), "summary": _str(entry.goals.get("summary")),
+                  "tags": [_vlabel(vocab, "goal-tags", x, lang) for x in entry.goal_tags]},
+        "components": _strs(d.get("components")),
+        "activities": _str(d.get("activities")),
+        "course": {"description": _str(course.get("description")), "period": _period(course, labels),
+                   "status": _lab(labels, "status", _str(course.get("status"))) if _str(course.get("status")) else "",
+                   "scale": scale_items},
+        "results": {"description": _str(results.get("description")), "figures": figures},
+        "evidence": {"verdict": _str(ev.get("verdict")),
+                     "level": _vlabel(vocab, "evidence-levels", entry.evidence_level, lang) if entry.evidence_level else "",
+                     "control_group": labels["yes"] if ev.get("control_group") is True else labels["no"] if ev.get("control_group") is False else "",
+                     "cost_benefit": labels["yes"] if ev.get("cost_benefit") is True else labels["no"] if ev.get("cost_benefit") is False else "",
+                     "studies": studies},
+        "working_elements": elements,
+        "success_factors": factors,
+        "sources": sources,
+        "provenance": {"report": _str(prov.get("report")), "table": _str(prov.get("table")),
+                       "summary_table": _str(prov.get("summary_table")), "order": _str(prov.get("order")),
+                       "sections": _strs(prov.get("sections"))},
+        "notes": _strs(d.get("notes")),
+        "last_reviewed": _str(d.get("last_reviewed")),
+        # what the overview's client-side filter matches on
+        "filter": {"phases": " ".join(entry.phases), "targets": " ".join(targets), "elements": " ".join(entry.element_ids),
+                   "search": fold_for_search(" ".join(p for p in search_parts if p))},
+        "element_labels": [_vlabel(vocab, "working-elements", i, lang) for i in entry.element_ids],
+        "evidence_level_id": entry.evidence_level,
+    }
+    return view
+
+
+def _used_terms(vocab: Vocabulary | None, used: set[str], lang: str) -> list[dict[str, str]]:
+    if vocab is None:
+        return [{"id": t, "label": t} for t in sorted(used)]
+    known = [{"id": t.id, "label": clean(t.label_for(lang))} for t in vocab.ordered() if t.id in used]
+    return known + [{"id": t, "label": t} for t in sorted(used - {t.id for t in vocab})]
+
+
+def gap_maps(entries: Sequence[Entry], cat: Catalogue, lang: str, anchors: dict[str, str]) -> dict[str, Any]:
+    """Working elements × phases and × evidence levels; each cell lists the entries (a gap is empty)."""
+    vocab = cat.vocab
+    elements_vocab = vocab.get("working-elements")
+    element_ids = [t.id for t in elements_vocab] if elements_vocab else []
+    used_elements = {x for e in entries for x in e.element_ids}
+    element_ids += sorted(used_elements - set(element_ids))
+    groups = elements_vocab.groups if elements_vocab else {}
+
+    def columns(name: str, used: set[str]) -> list[dict[str, str]]:
+        v = vocab.get(name)
+        cols = [{"id": t.id, "label": clean(t.label_for(lang))} for t in v.ordered()] if v else []
+        return cols + [{"id": u, "label": u} for u in sorted(used - {c["id"] for c in cols})]
+
+    def grid(cols: list[dict[str, str]], has: Any) -> list[dict[str, Any]]:
+        rows = []
+        for el in element_ids:
+            term = elements_vocab.terms.get(el) if elements_vocab else None
+            group = groups.get(term.group, {}) if term else {}
+            glabel = _str(group.get("label_en") if lang == "en" and group.get("label_en") else group.get("label"))
+            cells = []
+            for c in cols:
+                refs = [{"id": e.id, "anchor": anchors[e.id], "name": _str(e.name) or e.id}
+                        for e in entries if el in e.element_ids and has(e, c["id"])]
+                cells.append({"column": c["label"], "entries": refs})
+            rows.append({"id": el, "label": _vlabel(vocab, "working-elements", el, lang), "group": glabel,
+                         "cells": cells, "total": len({r["id"] for c in cells for r in c["entries"]})})
+        return rows
+
+    phase_cols = columns("phases", {p for e in entries for p in e.phases})
+    level_cols = columns("evidence-levels", {e.evidence_level for e in entries if e.evidence_level})
+    return {
+        "phases": {"columns": phase_cols, "rows": grid(phase_cols, lambda e, c: c in e.phases)},
+        "levels": {"columns": level_cols, "rows": grid(level_cols, lambda e, c: e.evidence_level == c)},
+    }
+
+
+def mermaid_map(entries: Sequence[Entry], cat: Catalogue, lang: str) -> str:
+    """The working-element map as a Mermaid flowchart (without the fence) for the Markdown overview.
+
+    Drawn by :func:`jwtool.graph_export.to_mermaid` (the same map ``jwtool map`` exports), so both
+    commands show one picture; labels are escaped there.
+    """
+    from jwtool.graph import build_graph
+    from jwtool.graph_export import to_mermaid
+
+    lines = to_mermaid(build_graph(list(entries), cat.vocab), cat.vocab).strip().splitlines()
+    return "\n".join(line for line in lines if not line.startswith("```"))
+
+
+def map_svg(entries: Sequence[Entry], cat: Catalogue, lang: str) -> str:
+    """The working-element map as inline SVG, drawn by :func:`jwtool.graph_svg.render_svg`."""
+    from jwtool.graph_svg import render_svg
+
+    return render_svg(list(entries), cat.vocab, title=LABELS[lang]["overview.map"])
+
+
+def overview_context(cat: Catalogue, entries: Sequence[Entry] | None = None, lang: str = "nl", fmt: str = "html") -> dict[str, Any]:
+    """The view model of ``render overview``: index, entries, map, gap maps, caveat, source, date."""
+    from markupsafe import Markup
+
+    labels = LABELS[lang]
+    chosen = sorted(entries if entries is not None else cat.entries, key=Entry.sort_key)
+    anchors = anchor_ids(chosen)
+    views = [entry_view(e, cat, lang, anchors) for e in chosen]
+    caveat, caveat_source = _caveat(cat)
+    levels_used = {x for e in chosen for x in e.education_levels}
+    chars_used = {x for e in chosen for x in e.characteristics}
+    elements_vocab = cat.vocab.get("working-elements")
+    element_opts = _used_terms(elements_vocab, {x for e in chosen for x in e.element_ids}, lang)
+    svg = map_svg(chosen, cat, lang) if fmt == "html" else None
+    return {
+        "labels": labels, "lang": lang,
+        "title": _str(cat.meta.get("title")) or labels["overview.title"],
+        "description": " ".join(_str(cat.meta.get("description")).split()),
+        "report": _report(cat), "caveat": caveat, "caveat_source": caveat_source,
+        "date": catalogue_date(chosen),
+        "entries": views,
+        "filters": {
+            "levels": _used_terms(cat.vocab.get("education-levels"), levels_used, lang),
+            "characteristics": _used_terms(cat.vocab.get("target-characteristics"), chars_used, lang),
+            "phases": _used_terms(cat.vocab.get("phases"), {p for e in chosen for p in e.phases}, lang),
+            "elements": element_opts,
+        },
+        "gap": gap_maps(chosen, cat, lang, anchors),
+        "map_svg": Markup(svg) if svg else None,
+        "mermaid": mermaid_map(chosen, cat, lang) if fmt == "md" else "",
+    }
+
+
+# --- Documents -----------------------------------------------------------------------------------
+
+
+def render_appendix(cat: Catalogue, entries: Sequence[Entry], fmt: str = "md", style: str = "full", lang: str = "nl",
+                    templates: Path | None = None) -> bytes:
+    """The appendix tables as Markdown, HTML or Word (bytes, deterministic)."""
+    context = appendix_context(cat, entries, style, lang)
+    dirs = template_dirs(cat, templates)
+    if fmt == "docx":
+        from jwtool.render_docx import appendix_docx
+
+        return appendix_docx(context, reference=find_template(dirs, "reference.docx"))
+    context["css"] = _css(dirs, "appendix.css") if fmt == "html" else ""
+    context["csp"] = _csp(style_hashes=[context["css"]]) if fmt == "html" else ""
+    return render_template(dirs, f"appendix.{fmt}.j2", fmt, lang, context).encode("utf-8")
+
+
+def render_overview(cat: Catalogue, fmt: str = "html", lang: str = "nl", templates: Path | None = None,
+                    entries: Sequence[Entry] | None = None) -> bytes:
+    """The reading overview as one Markdown file or one self-contained HTML page."""
+    context = overview_context(cat, entries, lang, fmt)
+    dirs = template_dirs(cat, templates)
+    if fmt == "html":
+        context["css"] = _css(dirs, "overview.css")
+        context["script"] = _asset(dirs, "overview.js")
+        context["csp"] = _csp(style_hashes=[context["css"], *_svg_styles(context["map_svg"])], script_hashes=[context["script"]])
+    return render_template(dirs, f"overview.{fmt}.j2", fmt, lang, context).encode("utf-8")
+
+
+def find_template(dirs: Sequence[Path], name: str) -> Path | None:
+    for d in dirs:
+        if (d / name).is_file():
+            return d / name
+    return None
+
+
+def _asset(dirs: Sequence[Path], name: str) -> str:
+    """A CSS or JS file from the templates folders, inlined (the page then needs no other file)."""
+    path = find_template(dirs, name)
+    if path is None:
+        raise RenderError(f"template {name!r} not found in {', '.join(str(d) for d in dirs)}")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RenderError(f"{path}: cannot read: {exc}") from None
+    if "</" in text:
+        raise RenderError(f"{path}: an inlined asset may not contain '</' (it would end the <style>/<script> element)")
+    return text.replace("\r\n", "\n")
+
+
+def _css(dirs: Sequence[Path], name: str) -> str:
+    return _asset(dirs, name)
+
+
+def _svg_styles(svg: str | None) -> list[str]:
+    """Contents of <style> elements inside the inlined SVG map: they need a CSP hash too."""
+    if not svg:
+        return []
+    return re.findall(r"<style[^>]*>(.*?)</style>", svg, flags=re.S)
+
+
+def _sha256(text: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"
+
+
+def _csp(style_hashes: Sequence[str] = (), script_hashes: Sequence[str] = ()) -> str:
+    """A Content-Security-Policy for a page that loads nothing: only its own hashed inline CSS/JS."""
+    styles = " ".join(sorted({_sha256(s) for s in style_hashes})) or "'none'"
+    scripts = " ".join(sorted({_sha256(s) for s in script_hashes})) or "'none'"
+    return (f"default-src 'none'; img-src 'self' data:; style-src {styles}; script-src {scripts}; "
+            "base-uri 'none'; form-action 'none'")
