@@ -187,7 +187,7 @@ DIFF_FORMATS = ["text", "md", "json"]
 
 def diff(
     rev: Annotated[str, typer.Argument(metavar="REV", help="The git revision to compare from, e.g. origin/main or HEAD~1.", show_default=False)],
-    rev2: Annotated[Optional[str], typer.Argument(metavar="[REV2]", help="The revision to compare to (default: the working tree, with uncommitted changes).", show_default=False)] = None,
+    rev2: Annotated[Optional[str], typer.Argument(metavar="REV2", help="The revision to compare to (default: the working tree, with uncommitted changes).", show_default=False)] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="text, md (Markdown, for a pull-request comment) or json.")] = "text",
     catalogue: CatalogueOpt = None,
 ) -> None:

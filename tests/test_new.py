@@ -1,0 +1,371 @@
+"""``jwtool new``: a new entry with every field, Dutch guidance and placeholders that fail
+``jwtool validate`` until they are filled; filling them yields a valid entry."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from jwtool.load import build_position_index, read_yaml
+from jwtool.scaffold import MODELINE, Draft, render
+from jwtool.validate import PLACEHOLDER
+
+PLACEHOLDER_TEXT = re.compile(r"<vul in: [^>]+>")
+
+# What a researcher would type for each placeholder (list indices written as []).
+FILLED: dict[str, Any] = {
+    "aliases[]": "Proefaanpak",
+    "summary": "Jongeren krijgen na school een coach die hen naar werk begeleidt.",
+    "providers.description": "Uitvoerders: gemeente Proefstad.",
+    "providers.organisations[]": "gemeente Proefstad",
+    "providers.commissioned_by[]": "SZW",
+    "providers.developed_by[]": "Movisie",
+    "region.scope": "lokaal",
+    "region.names[]": "Proefstad",
+    "phases[]": "overgang",
+    "target_group.description": "Schoolverlaters uit het mbo zonder werk.",
+    "target_group.summary": "Schoolverlaters mbo",
+    "target_group.education_levels[]": "mbo",
+    "target_group.age.min": 16,
+    "target_group.age.max": 27,
+    "target_group.characteristics[]": "schoolverlater",
+    "goals.description": "Jongeren naar werk begeleiden.",
+    "goals.summary": "Naar werk",
+    "goals.tags[]": "werk",
+    "components[]": "Coaching",
+    "activities": "Een coach zoekt samen met de jongere werk.",
+    "course.description": "Gestart in 2019, afgerond in 2021.",
+    "course.start_year": 2019,
+    "course.end_year": 2021,
+    "course.status": "afgerond",
+    "course.scale.participants": 40,
+    "course.scale.schools": 2,
+    "course.scale.municipalities": 1,
+    "course.scale.regions": 1,
+    "course.scale.year": 2021,
+    "course.scale.note": "40 jongeren op twee scholen",
+    "results.description": "30 van de 40 jongeren vonden werk.",
+    "results.figures[].measure": "jongeren aan het werk",
+    "results.figures[].value": 30,
+    "results.figures[].unit": "aantal",
+    "results.figures[].n": 40,
+    "results.figures[].year": 2021,
+    "results.figures[].period": "2019 tot 2021",
+    "results.figures[].quote": "30 van de 40 jongeren vonden werk.",
+    "evidence.verdict": "Goed beschreven.",
+    "evidence.level": "goed-beschreven",
+    "evidence.control_group": False,
+    "evidence.cost_benefit": False,
+    "evidence.studies[]": "https://example.org/evaluatie.pdf",
+    "working_elements[].text": "Maatwerk",
+    "working_elements[].elements[]": "maatwerk",
+    "success_factors[].factor": "coordinatie",
+    "success_factors[].title": "Coördinatie: Proefaanpak",
+    "success_factors[].example": "De gemeente coördineert.",
+    "success_factors[].section": "3.2",
+    "sources[].title": "Evaluatie Proefaanpak",
+    "sources[].url": "https://example.org/evaluatie.pdf",
+    "sources[].kind": "evaluatie",
+    "sources[].year": 2021,
+    "sources[].note": "Zie evaluatie.",
+    "provenance.report": "kwetsbare-jongeren-2023",
+    "provenance.table": "B2.2",
+    "provenance.summary_table": "3.2",
+    "provenance.order": 99,
+    "provenance.sections[]": "bijlage 2",
+    "notes[]": "Testentry.",
+    "last_reviewed": "2024-01-05",
+}
+
+
+def entry(path: Path) -> Any:
+    """The file as jwtool reads it (dates stay text)."""
+    return read_yaml(path, path.name).data
+
+
+def generic(pointer: str) -> str:
+    """``/working_elements/0/elements/0`` → ``working_elements[].elements[]``."""
+    out = ""
+    for part in pointer.split("/")[1:]:
+        out += "[]" if part.isdigit() else (f".{part}" if out else part)
+    return out
+
+
+def placeholders(data: Any, pointer: str = "") -> list[str]:
+    if isinstance(data, dict):
+        return [p for k, v in data.items() for p in placeholders(v, f"{pointer}/{k}")]
+    if isinstance(data, list):
+        return [p for i, v in enumerate(data) for p in placeholders(v, f"{pointer}/{i}")]
+    return [pointer] if isinstance(data, str) and PLACEHOLDER.search(data) else []
+
+
+def fill_in(path: Path) -> None:
+    """Replace every placeholder in the file text, as a researcher would: comments stay."""
+    text = path.read_text(encoding="utf-8")
+    index = build_position_index(text)
+    lines = text.split("\n")
+    spots = sorted(((index[p][2], index[p][3], p) for p in placeholders(yaml.safe_load(text))), reverse=True)
+    for line_no, col, pointer in spots:
+        line = lines[line_no - 1]
+        _, end = json.JSONDecoder().raw_decode(line, col - 1)
+        lines[line_no - 1] = line[: col - 1] + json.dumps(FILLED[generic(pointer)], ensure_ascii=False) + line[end:]
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def schema_paths(schema: dict[str, Any], node: dict[str, Any], prefix: str = "") -> set[str]:
+    node = schema["$defs"][node["$ref"].rsplit("/", 1)[-1]] if "$ref" in node else node
+    out: set[str] = set()
+    if node.get("type") == "array" and isinstance(node.get("items"), dict):
+        return schema_paths(schema, node["items"], prefix + "[]") or {prefix}
+    for key, sub in node.get("properties", {}).items():
+        path = f"{prefix}.{key}" if prefix else key
+        out.add(path)
+        out |= schema_paths(schema, sub, path)
+    return out
+
+
+def data_paths(data: Any, prefix: str = "") -> set[str]:
+    out: set[str] = set()
+    if isinstance(data, dict):
+        for key, value in data.items():
+            path = f"{prefix}.{key}" if prefix else key
+            out.add(path)
+            out |= data_paths(value, path)
+    elif isinstance(data, list) and data and isinstance(data[0], dict):
+        out |= data_paths(data[0], prefix + "[]")
+    return out
+
+
+# ----------------------------------------------------------------------------- the file
+
+
+def test_new_writes_the_entry_file_and_prints_its_path(empty_catalogue: Path, run_cli) -> None:
+    result = run_cli("new", "Proefaanpak Jongerencoach", "--no-input", "--catalogue", empty_catalogue)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == "interventions/proefaanpak-jongerencoach.yaml\n"
+    assert "jwtool validate interventions/proefaanpak-jongerencoach.yaml" in result.stderr
+    text = (empty_catalogue / "interventions" / "proefaanpak-jongerencoach.yaml").read_text(encoding="utf-8")
+    assert text.splitlines()[0] == MODELINE
+    data = yaml.safe_load(text)
+    assert data["id"] == "proefaanpak-jongerencoach"
+    assert data["name"] == "Proefaanpak Jongerencoach"
+    assert data["kind"] == "interventie"
+
+
+def test_the_new_file_holds_every_field_of_the_schema(empty_catalogue: Path, repo_root: Path, run_cli) -> None:
+    run_cli("new", "Proefaanpak", "--no-input", "--catalogue", empty_catalogue)
+    data = entry(empty_catalogue / "interventions" / "proefaanpak.yaml")
+    schema = json.loads((repo_root / "schemas" / "intervention.schema.json").read_text(encoding="utf-8"))
+    assert data_paths(data) == schema_paths(schema, schema)
+
+
+def test_every_field_has_a_dutch_comment_above_it(empty_catalogue: Path, run_cli) -> None:
+    run_cli("new", "Proefaanpak", "--no-input", "--catalogue", empty_catalogue)
+    lines = (empty_catalogue / "interventions" / "proefaanpak.yaml").read_text(encoding="utf-8").splitlines()
+    for i, line in enumerate(lines):
+        if re.match(r"^\s*(- )?[a-z_]+:", line):
+            assert lines[i - 1].lstrip().startswith("#"), f"no comment above line {i + 1}: {line}"
+    text = "\n".join(lines)
+    assert "Voorbeeld: boris-brengt-je-bij-een-baan" in text  # examples come from the report
+    assert "Letterlijke kolom 'Doelgroep'" in text
+
+
+def test_required_fields_are_marked_verplicht_as_in_the_schema(repo_root: Path) -> None:
+    from jwtool.catalogue import Layout, load_vocabularies
+    from jwtool.scaffold import template
+
+    schema = json.loads((repo_root / "schemas" / "intervention.schema.json").read_text(encoding="utf-8"))
+    vocab, _, _ = load_vocabularies(Layout(repo_root))
+    marked = {f.key for f in template(Draft(name="X"), vocab) if f.comment.startswith("(verplicht)")}
+    assert marked == set(schema["required"])
+
+
+def test_the_new_file_fails_validate_naming_each_field_to_fill(empty_catalogue: Path, run_cli) -> None:
+    run_cli("new", "Proefaanpak", "--no-input", "--catalogue", empty_catalogue)
+    result = run_cli("validate", "--catalogue", empty_catalogue)
+    assert result.exit_code == 1
+    assert "interventions/proefaanpak.yaml:" in result.stdout
+    for field in ("summary", "target_group.description", "evidence.level", "working_elements[0].text", "last_reviewed"):
+        assert re.search(rf": error: {re.escape(field)}: still holds a placeholder \('<vul in: .*\[placeholder\]$", result.stdout, re.M), field
+
+
+def test_new_then_filling_the_placeholders_gives_a_valid_entry(empty_catalogue: Path, run_cli) -> None:
+    assert run_cli("new", "Proefaanpak", "--no-input", "--catalogue", empty_catalogue).exit_code == 0
+    path = empty_catalogue / "interventions" / "proefaanpak.yaml"
+    fill_in(path)
+    text = path.read_text(encoding="utf-8")
+    assert "<vul in" not in text.split("\n", 5)[-1]  # the header comment still explains the markers
+    assert text.startswith(MODELINE) and "# (verplicht)" in text  # the guidance stays
+    result = run_cli("validate", "--catalogue", empty_catalogue)
+    assert result.exit_code == 0, result.stdout
+    assert result.stdout == ""
+
+
+def test_a_praktijkvoorbeeld_has_no_appendix_row_and_starts_niet_onderzocht(empty_catalogue: Path, run_cli) -> None:
+    result = run_cli("new", "Proefpraktijk", "--kind", "praktijkvoorbeeld", "--no-input", "--catalogue", empty_catalogue)
+    assert result.exit_code == 0, result.stderr
+    data = entry(empty_catalogue / "interventions" / "proefpraktijk.yaml")
+    assert data["kind"] == "praktijkvoorbeeld"
+    assert set(data["provenance"]) == {"report", "sections"}
+    assert data["evidence"]["level"] == "niet-onderzocht"
+
+
+def test_flags_fill_the_key_fields(empty_catalogue: Path, run_cli) -> None:
+    result = run_cli(
+        "new", "Proefaanpak", "--id", "proef", "--summary", "Een coach voor elke jongere.",
+        "--phase", "Tijdens school", "--phase", "overgang,nazorg", "--evidence-level", "eerste aanwijzingen",
+        "--source-title", "Evaluatie", "--source-url", "https://example.org/e.pdf", "--source-kind", "evaluatie",
+        "--report", "kwetsbare-jongeren-2023", "--table", "B2.1", "--order", "12", "--section", "3.1, bijlage 2",
+        "--last-reviewed", "2024-02-03", "--no-input", "--catalogue", empty_catalogue,
+    )
+    assert result.exit_code == 0, result.stderr
+    data = entry(empty_catalogue / "interventions" / "proef.yaml")
+    assert data["id"] == "proef"
+    assert data["summary"] == "Een coach voor elke jongere."
+    assert data["phases"] == ["tijdens-school", "overgang", "nazorg"]
+    assert data["evidence"]["level"] == "eerste-aanwijzingen"
+    assert data["evidence"]["studies"] == ["https://example.org/e.pdf"]
+    assert data["sources"][0]["title"] == "Evaluatie"
+    assert data["sources"][0]["url"] == "https://example.org/e.pdf"
+    assert data["sources"][0]["kind"] == "evaluatie"
+    assert data["provenance"]["report"] == "kwetsbare-jongeren-2023"
+    assert data["provenance"]["table"] == "B2.1"
+    assert data["provenance"]["order"] == 12
+    assert data["provenance"]["sections"] == ["3.1", "bijlage 2"]
+    assert data["last_reviewed"] == "2024-02-03"
+
+
+def test_the_report_defaults_to_the_only_report_of_the_catalogue(empty_catalogue: Path, run_cli) -> None:
+    run_cli("new", "Proefaanpak", "--no-input", "--catalogue", empty_catalogue)
+    data = entry(empty_catalogue / "interventions" / "proefaanpak.yaml")
+    assert data["provenance"]["report"] == "kwetsbare-jongeren-2023"
+
+
+def test_text_with_quotes_and_colons_stays_valid_yaml() -> None:
+    from jwtool.vocab import Vocabulary
+
+    vocab = {n: Vocabulary(n) for n in ("phases", "evidence-levels")}
+    text = render(Draft(name='Boris: "brengt" je # bij \'n baan', summary="a: b\n- c"), vocab)
+    data = yaml.safe_load(text)
+    assert data["name"] == 'Boris: "brengt" je # bij \'n baan'
+    assert data["summary"] == "a: b\n- c"
+
+
+# ----------------------------------------------------------------------------- refusals
+
+
+def test_new_refuses_to_overwrite_an_existing_file(catalogue_copy: Path, run_cli) -> None:
+    path = catalogue_copy / "interventions" / "bridge.yaml"
+    before = path.read_bytes()
+    result = run_cli("new", "Iets anders", "--id", "bridge", "--no-input", "--catalogue", catalogue_copy)
+    assert result.exit_code == 1
+    assert "interventions/bridge.yaml already exists" in result.stderr
+    assert path.read_bytes() == before
+
+
+def test_new_refuses_a_name_that_an_entry_already_uses(catalogue_copy: Path, run_cli) -> None:
+    result = run_cli("new", "Boris brengt je bij een baan", "--id", "boris-2", "--no-input", "--catalogue", catalogue_copy)
+    assert result.exit_code == 1
+    assert "already used by interventions/boris-brengt-je-bij-een-baan.yaml" in result.stderr
+    assert not (catalogue_copy / "interventions" / "boris-2.yaml").exists()
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["!!!"], "cannot make an id from this name; pass one with --id"),
+    (["X", "--id", "Niet Goed"], "'Niet Goed' is not a valid id"),
+    (["X", "--kind", "project"], "unknown --kind 'project'; choose one of: interventie, praktijkvoorbeeld"),
+    (["X", "--phase", "later"], "unknown --phase 'later'; choose one of: tijdens-school, overgang, nazorg"),
+    (["X", "--evidence-level", "super"], "unknown --evidence-level 'super'"),
+    (["X", "--source-url", "javascript:alert(1)"], "is not an http(s) URL"),
+    (["X", "--source-kind", "boek"], "unknown --source-kind 'boek'"),
+    (["X", "--report", "ander-rapport"], "unknown --report 'ander-rapport'; catalogue.yaml lists: kwetsbare-jongeren-2023"),
+    (["X", "--table", "B3"], "unknown --table 'B3'; choose one of: B2.1, B2.2"),
+    (["X", "--kind", "praktijkvoorbeeld", "--table", "B2.1"], "a praktijkvoorbeeld has no appendix row"),
+    (["X", "--last-reviewed", "28-11-2026"], "is not a date; write YYYY-MM-DD"),
+    (["X", "--last-reviewed", "2999-01-01"], "lies in the future"),
+    (["   "], "the name is empty"),
+])
+def test_bad_values_are_usage_errors_and_write_nothing(args: list[str], message: str, empty_catalogue: Path, run_cli) -> None:
+    result = run_cli("new", *args, "--no-input", "--catalogue", empty_catalogue)
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.output
+    assert list((empty_catalogue / "interventions").iterdir()) == []
+
+
+def test_order_must_be_a_positive_row_number(empty_catalogue: Path, run_cli) -> None:
+    result = run_cli("new", "X", "--order", "0", "--no-input", "--catalogue", empty_catalogue)
+    assert result.exit_code == 2
+    assert "--order" in result.stderr
+
+
+def test_help_has_an_example(run_cli) -> None:
+    result = run_cli("new", "--help")
+    assert result.exit_code == 0
+    assert "Example: jwtool new" in result.stdout
+
+
+# ----------------------------------------------------------------------------- prompts
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_on_a_terminal_missing_key_fields_are_asked_for(empty_catalogue: Path, run_cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    answers = [
+        "Een coach voor elke jongere.",  # summary
+        "later",  # phases: unknown, asked again
+        "overgang, nazorg",
+        "eerste aanwijzingen",  # evidence level
+        "Evaluatie Proef",  # source title
+        "ftp://x",  # not http(s): asked again
+        "https://example.org/p.pdf",
+        "evaluatie",  # source kind
+        "B2.2",  # table
+        "7",  # order
+        "bijlage 2",  # sections
+        "",  # last reviewed: accept today's date
+    ]
+    monkeypatch.setattr(sys, "stdin", _Terminal("\n".join(answers) + "\n"))
+    result = run_cli("new", "Proefaanpak", "--catalogue", empty_catalogue)
+    assert result.exit_code == 0, result.stderr
+    assert "unknown phase 'later'" in result.stderr
+    assert "'ftp://x' is not an http(s) URL" in result.stderr
+    data = entry(empty_catalogue / "interventions" / "proefaanpak.yaml")
+    assert data["summary"] == "Een coach voor elke jongere."
+    assert data["phases"] == ["overgang", "nazorg"]
+    assert data["evidence"]["level"] == "eerste-aanwijzingen"
+    assert data["sources"][0] == {**data["sources"][0], "title": "Evaluatie Proef", "url": "https://example.org/p.pdf", "kind": "evaluatie"}
+    assert data["provenance"]["table"] == "B2.2" and data["provenance"]["order"] == 7
+    assert data["provenance"]["sections"] == ["bijlage 2"]
+    import datetime
+
+    assert data["last_reviewed"] == datetime.date.today().isoformat()
+
+
+def test_an_empty_answer_keeps_the_placeholder(empty_catalogue: Path, run_cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "stdin", _Terminal("\n" * 20))
+    result = run_cli("new", "Proefaanpak", "--summary", "Gegeven.", "--catalogue", empty_catalogue)
+    assert result.exit_code == 0, result.stderr
+    data = entry(empty_catalogue / "interventions" / "proefaanpak.yaml")
+    assert data["summary"] == "Gegeven."  # given by flag, not asked
+    assert PLACEHOLDER_TEXT.fullmatch(data["phases"][0])
+    assert PLACEHOLDER_TEXT.fullmatch(data["evidence"]["level"])
+
+
+def test_no_input_never_prompts_even_on_a_terminal(empty_catalogue: Path, run_cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    stdin = _Terminal("should not be read\n")
+    monkeypatch.setattr(sys, "stdin", stdin)
+    result = run_cli("new", "Proefaanpak", "--no-input", "--catalogue", empty_catalogue)
+    assert result.exit_code == 0
+    assert stdin.tell() == 0
+    assert PLACEHOLDER_TEXT.fullmatch(entry(empty_catalogue / "interventions" / "proefaanpak.yaml")["summary"])
