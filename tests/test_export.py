@@ -1,0 +1,161 @@
+"""`jwtool export`: versioned JSON, JSON Lines and flat CSV for pandas, R and Excel."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from jwtool.export import EXPORT_VERSION, flatten, neutralise, schema_columns
+from jwtool.load import read_yaml
+
+
+def csv_rows(raw: bytes) -> list[dict[str, str]]:
+    assert raw.startswith(b"\xef\xbb\xbf"), "CSV must start with a UTF-8 BOM for Excel"
+    return list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
+
+
+def test_json_export_is_a_versioned_envelope_with_full_records(run_cli, mini_catalogue: Path) -> None:
+    r = run_cli("export", "--catalogue", mini_catalogue)
+    assert r.exit_code == 0, r.stderr
+    doc = json.loads(r.stdout)
+    assert list(doc) == ["format", "version", "catalogue", "vocabularies", "query", "count", "entries"]
+    assert doc["format"] == "jwtool-export" and doc["version"] == EXPORT_VERSION == 1
+    assert doc["catalogue"]["caveat"].startswith("De resultaten zijn onderling echter lastig vergelijkbaar")
+    assert doc["vocabularies"]["working-elements"] >= 1
+    assert doc["query"] == {} and doc["count"] == 5
+    assert doc["entries"][0] == read_yaml(mini_catalogue / "interventions" / "alpha.yaml", "alpha.yaml").data
+
+
+def test_json_export_records_the_filters(run_cli, mini_catalogue: Path) -> None:
+    r = run_cli("export", "-f", "json", "--target", "vso", "--phase", "overgang", "--catalogue", mini_catalogue)
+    doc = json.loads(r.stdout)
+    assert doc["query"] == {"target": ["vso"], "phase": ["overgang"]}
+    assert [e["id"] for e in doc["entries"]] == ["delta"] and doc["count"] == 1
+
+
+def test_jsonl_is_one_entry_per_line(run_cli, mini_catalogue: Path) -> None:
+    r = run_cli("export", "--format", "jsonl", "--kind", "praktijkvoorbeeld", "--catalogue", mini_catalogue)
+    lines = r.stdout.splitlines()
+    assert [json.loads(line)["id"] for line in lines] == ["delta", "epsilon"]
+
+
+def test_csv_to_stdout_starts_with_a_bom(run_cli, mini_catalogue: Path) -> None:
+    r = run_cli("export", "-f", "csv", "--catalogue", mini_catalogue)
+    assert r.exit_code == 0
+    assert r.stdout.startswith("\ufeffid,name,")
+
+
+def test_csv_is_one_row_per_entry_with_dotted_columns_and_joined_lists(run_cli, mini_catalogue: Path) -> None:
+    out = mini_catalogue.parent / "out.csv"
+    assert run_cli("export", "-f", "csv", "-o", out, "--catalogue", mini_catalogue).exit_code == 0
+    rows = csv_rows(out.read_bytes())
+    assert [row["id"] for row in rows] == ["alpha", "beta", "gamma", "delta", "epsilon"]
+    alpha = rows[0]
+    assert alpha["target_group.education_levels"] == "vso | pro"
+    assert alpha["target_group.age.min"] == "15" and alpha["target_group.age.max"] == "18"
+    assert alpha["working_elements.text"] == "Individuele begeleiding | Werkervaring opdoen | Nazorg"
+    assert alpha["working_elements.elements"] == "individuele-begeleiding | werkervaring | nazorg"
+    assert alpha["results.figures.value"] == "75 | 30"
+    assert alpha["evidence.control_group"] == "false"
+    assert rows[1]["name"] == "Bèta Perspectief"  # UTF-8 survives
+    assert rows[1]["components"] == ""
+
+
+def test_csv_columns_follow_the_schema_whatever_the_filter(run_cli, mini_catalogue: Path) -> None:
+    a, b = mini_catalogue.parent / "a.csv", mini_catalogue.parent / "b.csv"
+    run_cli("export", "-f", "csv", "-o", a, "--catalogue", mini_catalogue)
+    run_cli("export", "-f", "csv", "-o", b, "--kind", "praktijkvoorbeeld", "--catalogue", mini_catalogue)
+    header_a = a.read_bytes().decode("utf-8-sig").splitlines()[0]
+    header_b = b.read_bytes().decode("utf-8-sig").splitlines()[0]
+    assert header_a == header_b
+    assert header_a.startswith("id,name,aliases,kind,summary,providers.description,")
+
+
+def test_csv_neutralises_formulas(run_cli, mini_catalogue: Path) -> None:
+    path = mini_catalogue / "interventions" / "epsilon.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "summary: Een handgemaakt praktijkvoorbeeld van een training voor gediplomeerde mbo'ers.",
+        "summary: '=HYPERLINK(\"http://evil.example\",\"klik\")'"), encoding="utf-8")
+    out = mini_catalogue.parent / "x.csv"
+    run_cli("export", "-f", "csv", "-o", out, "--catalogue", mini_catalogue)
+    epsilon = csv_rows(out.read_bytes())[-1]
+    assert epsilon["summary"] == "'=HYPERLINK(\"http://evil.example\",\"klik\")"
+
+
+@pytest.mark.parametrize(("cell", "safe"), [
+    ("=1+1", "'=1+1"), ("+31 6", "'+31 6"), ("-x", "'-x"), ("@SUM(A1)", "'@SUM(A1)"), ("\t=1", "'\t=1"),
+    ("  =1", "'  =1"), ("vso-/pro", "vso-/pro"), ("", ""),
+])
+def test_neutralise(cell: str, safe: str) -> None:
+    assert neutralise(cell) == safe
+
+
+def test_flatten_lists_of_objects_keep_item_positions() -> None:
+    flat = flatten({"sources": [{"title": "A", "url": "https://a"}, {"title": "B"}], "tags": [], "age": {"min": 16}})
+    assert flat == {"sources.title": "A | B", "sources.url": "https://a | ", "age.min": "16"}
+
+
+def test_schema_columns_follow_refs_and_array_items() -> None:
+    schema = {"$defs": {"t": {"type": "string"}}, "properties": {
+        "a": {"$ref": "#/$defs/t"},
+        "b": {"type": "object", "properties": {"c": {"type": "integer"}}},
+        "d": {"type": "array", "items": {"type": "object", "properties": {"e": {}, "f": {}}}},
+        "g": {"type": "array", "items": {"type": "string"}},
+    }}
+    assert schema_columns(schema) == ["a", "b.c", "d.e", "d.f", "g"]
+
+
+def test_output_file_is_not_overwritten_without_force(run_cli, mini_catalogue: Path) -> None:
+    out = mini_catalogue.parent / "e.json"
+    out.write_text("keep me", encoding="utf-8")
+    r = run_cli("export", "-o", out, "--catalogue", mini_catalogue)
+    assert r.exit_code == 2 and "already exists; use --force" in r.stderr
+    assert out.read_text(encoding="utf-8") == "keep me"
+    r = run_cli("export", "-o", out, "--force", "--catalogue", mini_catalogue)
+    assert r.exit_code == 0 and "wrote 5 entries to" in r.stderr
+    assert json.loads(out.read_text(encoding="utf-8"))["count"] == 5
+    assert [p.name for p in out.parent.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_output_is_never_written_into_the_catalogue_data(run_cli, mini_catalogue: Path) -> None:
+    r = run_cli("export", "-o", mini_catalogue / "interventions" / "all.json", "--catalogue", mini_catalogue)
+    assert r.exit_code == 2 and "refusing to write" in r.stderr
+    assert not (mini_catalogue / "interventions" / "all.json").exists()
+
+
+def test_output_into_a_missing_folder_is_a_usage_error(run_cli, mini_catalogue: Path) -> None:
+    r = run_cli("export", "-o", mini_catalogue.parent / "no" / "such" / "x.json", "--catalogue", mini_catalogue)
+    assert r.exit_code == 2 and "does not exist" in r.stderr
+
+
+def test_export_with_an_unknown_filter_value_exits_2(run_cli, mini_catalogue: Path) -> None:
+    r = run_cli("export", "--element", "toverstaf", "--catalogue", mini_catalogue)
+    assert r.exit_code == 2 and "unknown --element value 'toverstaf'" in r.stderr and r.stdout == ""
+
+
+def test_export_bad_format(run_cli, mini_catalogue: Path) -> None:
+    r = run_cli("export", "-f", "xlsx", "--catalogue", mini_catalogue)
+    assert r.exit_code == 2 and "choose one of: json, jsonl, csv" in r.stderr
+
+
+def test_export_is_byte_identical_between_runs(run_cli, repo_root: Path) -> None:
+    first = run_cli("export", "-f", "csv", "--catalogue", repo_root).stdout
+    assert first and first == run_cli("export", "-f", "csv", "--catalogue", repo_root).stdout
+
+
+def test_write_atomic_cleans_up_when_interrupted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    from jwtool import output
+
+    def boom(src: str, dst: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "replace", boom)
+    with pytest.raises(KeyboardInterrupt):
+        output.write_atomic(tmp_path / "x.txt", "data")
+    assert list(tmp_path.iterdir()) == []
