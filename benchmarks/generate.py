@@ -85,7 +85,7 @@ def synthetic_entry(i: int, rng: random.Random, pool: list[dict], vocab: dict[st
     return e
 
 
-class _Dumper(yaml.SafeDumper):
+class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
     pass
 
 

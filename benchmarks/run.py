@@ -1,0 +1,196 @@
+"""Benchmark jwtool side by side with its floors and with check-jsonschema; write RESULTS.md.
+
+Every figure is a whole-process wall time (what a user waits for), the median of several runs
+with min–max, measured in one run on one machine so the ratios are fair. Peak memory is the
+child's maximum resident set size.
+
+    python benchmarks/run.py                 # 1,000 and 10,000 entries, 5 runs each
+    python benchmarks/run.py --sizes 50 --runs 1 --out /tmp/r.md   # a smoke run (the test suite)
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(HERE))
+
+from generate import generate  # noqa: E402
+
+BIN = Path(sys.executable).parent
+JWTOOL = [str(BIN / "jwtool")] if (BIN / "jwtool").exists() else [sys.executable, "-m", "jwtool"]
+
+
+@dataclass
+class Timing:
+    label: str
+    runs: list[float] = field(default_factory=list)
+    peak_mib: float = 0.0
+    note: str = ""
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.runs) if self.runs else float("nan")
+
+    def cell(self) -> str:
+        if not self.runs:
+            return "n/a"
+        return f"{self.median:.3f} s ({min(self.runs):.3f}–{max(self.runs):.3f})"
+
+
+def measure(label: str, cmd: list[str], runs: int, env: dict[str, str] | None = None, cwd: Path | None = None, ok: tuple[int, ...] = (0, 1)) -> Timing:
+    t = Timing(label)
+    for _ in range(runs):
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ, **(env or {})}, cwd=cwd)
+        _, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        stderr = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
+        if proc.stderr:
+            proc.stderr.close()
+        if proc.returncode not in ok:
+            raise SystemExit(f"benchmark command failed ({proc.returncode}): {' '.join(cmd)}\n{stderr[-2000:]}")
+        t.runs.append(elapsed)
+        t.peak_mib = max(t.peak_mib, usage.ru_maxrss / 1024)
+    return t
+
+
+def cpu_name() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+FLOOR = """
+import sys, yaml, pathlib
+for p in sorted(pathlib.Path(sys.argv[1]).glob('interventions/*.yaml')):
+    with open(p, encoding='utf-8') as fh:
+        yaml.load(fh, Loader=yaml.CSafeLoader)
+"""
+
+MINIMAL_TYPER = """
+import typer
+app = typer.Typer()
+@app.command()
+def noop() -> None:
+    pass
+@app.command()
+def other() -> None:
+    pass
+app()
+"""
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Benchmark jwtool and write a Markdown table.")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--out", type=Path, default=HERE / "RESULTS.md")
+    parser.add_argument("--work", type=Path, default=None, help="folder for generated catalogues (default: a temporary folder)")
+    parser.add_argument("--no-check-jsonschema", action="store_true", help="skip the check-jsonschema comparison")
+    args = parser.parse_args(argv)
+
+    work = args.work or Path(tempfile.mkdtemp(prefix="jwtool-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    cache_dir = work / "cache"
+    env = {"JWTOOL_CACHE_DIR": str(cache_dir), "NO_COLOR": "1", "COLUMNS": "120"}
+    floor_py = work / "floor.py"
+    floor_py.write_text(FLOOR, encoding="utf-8")
+    typer_py = work / "minimal_typer.py"
+    typer_py.write_text(MINIMAL_TYPER, encoding="utf-8")
+    check_jsonschema = shutil.which("check-jsonschema", path=str(BIN)) or shutil.which("check-jsonschema")
+    runs = args.runs
+
+    rows: list[tuple[str, str, Timing]] = []  # (group, size, timing)
+    start_rows = [
+        measure("python -c pass", [sys.executable, "-c", "pass"], runs),
+        measure("minimal typer app: no-op command", [sys.executable, str(typer_py), "noop"], runs),
+        measure("minimal typer app: --help", [sys.executable, str(typer_py), "--help"], runs),
+        measure("jwtool --version", [*JWTOOL, "--version"], runs),
+        measure("jwtool --help", [*JWTOOL, "--help"], runs),
+    ]
+    bundled = [
+        measure("jwtool search --target vso (bundled catalogue, cached)", [*JWTOOL, "search", "--target", "vso", "--catalogue", str(REPO)], runs, env),
+        measure("jwtool validate (bundled catalogue)", [*JWTOOL, "validate", "--catalogue", str(REPO)], runs, env),
+    ]
+    per_size: dict[int, dict[str, Timing]] = {}
+    for n in args.sizes:
+        cat = work / f"cat{n}"
+        if not (cat / "interventions").is_dir() or len(os.listdir(cat / "interventions")) != n:
+            generate(n, cat)
+        t: dict[str, Timing] = {}
+        t["floor"] = measure("floor: CSafeLoader loads every file", [sys.executable, str(floor_py), str(cat)], runs)
+        t["validate"] = measure("jwtool validate", [*JWTOOL, "validate", "--catalogue", str(cat)], runs, env)
+        if check_jsonschema and not args.no_check_jsonschema:
+            files = sorted(str(p) for p in (cat / "interventions").glob("*.yaml"))
+            t["check-jsonschema"] = measure("check-jsonschema (same files, same schema)", [check_jsonschema, "--schemafile", str(cat / "schemas" / "intervention.schema.json"), *files], max(1, min(runs, 3)))
+        shutil.rmtree(cache_dir, ignore_errors=True)
+        t["search-cold"] = measure("jwtool search --target vso (first run, fills the cache)", [*JWTOOL, "search", "--target", "vso", "--catalogue", str(cat)], 1, env)
+        t["search"] = measure("jwtool search --target vso (repeated, cached)", [*JWTOOL, "search", "--target", "vso", "--catalogue", str(cat)], runs, env)
+        t["search-nocache"] = measure("jwtool search --target vso --no-cache", [*JWTOOL, "--no-cache", "search", "--target", "vso", "--catalogue", str(cat)], max(1, min(runs, 3)), env)
+        t["map"] = measure("jwtool map", [*JWTOOL, "map", "--catalogue", str(cat)], runs, env)
+        out = work / f"overview-{n}"
+        t["render"] = measure("jwtool render overview --format html", [*JWTOOL, "render", "overview", "--format", "html", "--catalogue", str(cat), "-o", str(out), "--force"], runs, env)
+        per_size[n] = t
+
+    lines = ["# Benchmark results", ""]
+    lines.append(f"Machine: {cpu_name()}, {os.cpu_count()} cores; Python {platform.python_version()}; {platform.system()} {platform.release()}.")
+    lines.append(f"Whole-process wall time, median of {runs} runs (min–max); peak memory is the largest resident set of a run.")
+    lines.append("Catalogues generated by `benchmarks/generate.py` (entries recombined from the real catalogue).")
+    lines.append("Reproduce: `make bench` (or `python benchmarks/run.py`).")
+    lines += ["", "## Start-up", "", "| command | time | peak memory |", "|---|---|---|"]
+    for r in start_rows + bundled:
+        lines.append(f"| {r.label} | {r.cell()} | {r.peak_mib:.0f} MiB |")
+    for n, t in per_size.items():
+        size_mb = sum(p.stat().st_size for p in (work / f"cat{n}" / "interventions").iterdir()) / 1e6
+        lines += ["", f"## {n:,} entries ({size_mb:.1f} MB of YAML)", "", "| command | time | peak memory |", "|---|---|---|"]
+        for r in t.values():
+            lines.append(f"| {r.label} | {r.cell()} | {r.peak_mib:.0f} MiB |")
+
+    typer_noop, typer_help = start_rows[1].median, start_rows[2].median
+    checks: list[tuple[str, str, bool]] = []
+    checks.append(("`jwtool --help` ≤ 1.15× minimal typer app `--help`", f"{start_rows[4].median / typer_help:.2f}×", start_rows[4].median <= 1.15 * typer_help))
+    checks.append(("`jwtool --version` ≤ 1.15× minimal typer no-op command", f"{start_rows[3].median / typer_noop:.2f}×", start_rows[3].median <= 1.15 * typer_noop))
+    checks.append(("bundled `search --target vso` ≤ 1.5× minimal typer no-op command", f"{bundled[0].median / typer_noop:.2f}×", bundled[0].median <= 1.5 * typer_noop))
+    big = max(per_size)
+    tb = per_size[big]
+    if "check-jsonschema" in tb:
+        ratio = tb["check-jsonschema"].median / tb["validate"].median
+        checks.append((f"validate at {big:,}: ≥ 10× faster than check-jsonschema", f"{ratio:.1f}×", ratio >= 10))
+    ratio = tb["validate"].median / tb["floor"].median
+    checks.append((f"validate at {big:,}: ≤ 1.5× the CSafeLoader floor", f"{ratio:.2f}×", ratio <= 1.5))
+    checks.append((f"repeated `search --target vso` at {big:,}: < 0.5 s", f"{tb['search'].median:.3f} s", tb["search"].median < 0.5))
+    checks.append((f"`map` at {big:,}: < 1.5 s", f"{tb['map'].median:.3f} s", tb["map"].median < 1.5))
+    checks.append((f"`render overview --format html` at {big:,}: < 3 s", f"{tb['render'].median:.3f} s", tb["render"].median < 3))
+    peak = max(r.peak_mib for r in tb.values() if not r.label.startswith(("check-jsonschema", "floor")))
+    checks.append((f"peak memory of jwtool at {big:,}: < 300 MiB", f"{peak:.0f} MiB", peak < 300))
+    if len(per_size) >= 2:
+        small = min(per_size)
+        for key in ("validate", "search", "map", "render"):
+            g = per_size[big][key].median / per_size[small][key].median
+            checks.append((f"linear growth of `{key}`: time({big:,}) / time({small:,}) ≤ {big / small * 1.1:.0f}", f"{g:.1f}", g <= big / small * 1.1))
+    lines += ["", "## Targets (issue 9)", "", "| target | measured | met |", "|---|---|---|"]
+    lines += [f"| {name} | {value} | {'yes' if met else '**no**'} |" for name, value, met in checks]
+    args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print("\n".join(lines))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
