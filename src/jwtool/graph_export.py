@@ -157,14 +157,18 @@ def mermaid_label(text: str) -> str:
     return _MERMAID_UNSAFE.sub(lambda m: f"#{ord(m.group(0))};", flat)
 
 
+_MERMAID_PREFIX = {"entry": "E", "element": "W", "factor": "F", "level": "L", "trait": "T"}
+
+
 def mermaid_ids(nodes: list[str]) -> dict[str, str]:
-    """Node ids Mermaid accepts: ASCII letters, digits and ``_``, starting with a capital (so an id
-    never reads as a keyword such as ``end`` or as an ``o``/``x`` edge end), unique."""
+    """Node ids Mermaid accepts: ASCII letters, digits and ``_``, starting with a capital and
+    ``_`` (so an id never reads as a keyword such as ``end`` or as an ``o``/``x`` edge end), unique:
+    ``E_`` entries, ``W_`` working elements, ``F_`` factors, ``L_`` levels, ``T_`` characteristics."""
     out: dict[str, str] = {}
     used: set[str] = set()
     for n in nodes:
         kind, _, ref = n.partition(":")
-        base = (kind[:1].upper() or "N") + "_" + (re.sub(r"[^A-Za-z0-9]+", "_", ref).strip("_") or "x")
+        base = _MERMAID_PREFIX.get(kind, "N") + "_" + (re.sub(r"[^A-Za-z0-9]+", "_", ref).strip("_") or "x")
         candidate, i = base, 2
         while candidate in used:
             candidate, i = f"{base}_{i}", i + 1
