@@ -6,7 +6,6 @@ straight from here, so scripts and tests see exactly what people see.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from jwtool import mdtext
@@ -55,7 +54,7 @@ def flat_row(row: dict[str, Any]) -> list[str]:
     return cells
 
 
-def row_header(rows: Sequence[dict[str, Any]], with_match: bool) -> list[str]:
+def row_header(with_match: bool) -> list[str]:
     header = list(summary(Entry({})).keys())
     return header + ["score", "match_tier", "match_field", "snippet"] if with_match else header
 

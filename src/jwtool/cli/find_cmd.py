@@ -37,7 +37,7 @@ def entry_ref(cat: "Catalogue", ref: str) -> "Entry":
         fail(str(exc))
 
 
-def _rows_out(rows: list[dict[str, Any]], fmt: str, with_match: bool, vocab: dict[str, Any]) -> None:
+def _rows_out(rows: list[dict[str, Any]], fmt: str, with_match: bool) -> None:
     from jwtool.views import flat_row, row_header
 
     if fmt == "json":
@@ -49,9 +49,9 @@ def _rows_out(rows: list[dict[str, Any]], fmt: str, with_match: bool, vocab: dic
 
         from jwtool.export import csv_table
 
-        sys.stdout.write(csv_table(row_header(rows, with_match), [flat_row(r) for r in rows]))
+        sys.stdout.write(csv_table(row_header(with_match), [flat_row(r) for r in rows]))
     elif console().is_terminal:
-        _rows_table(rows, with_match, vocab)
+        _rows_table(rows, with_match)
     else:
         for r in rows:
             cells = flat_row({k: (", ".join(v) if isinstance(v, list) else v) for k, v in r.items() if k not in ("score",)})
@@ -60,7 +60,7 @@ def _rows_out(rows: list[dict[str, Any]], fmt: str, with_match: bool, vocab: dic
             out("\t".join(c.replace("\t", " ").replace("\n", " ") for c in cells))
 
 
-def _rows_table(rows: list[dict[str, Any]], with_match: bool, vocab: dict[str, Any]) -> None:
+def _rows_table(rows: list[dict[str, Any]], with_match: bool) -> None:
     """Name with the id under it, so the widest column holds the longest text; slugs fold, words wrap."""
     from rich import box
     from rich.table import Table
@@ -117,7 +117,7 @@ def list_entries(
     from jwtool.views import summary
 
     cat = open_catalogue(catalogue)
-    _rows_out([summary(e) for e in cat.entries], fmt, False, cat.vocab)
+    _rows_out([summary(e) for e in cat.entries], fmt, False)
 
 
 @with_filters
@@ -144,7 +144,7 @@ def search(
     f = resolved(filters, cat)
     words = (text or "").strip()
     hits = run_search(filter_entries(cat.entries, f), words, cat.vocab)
-    _rows_out([hit_row(h) for h in hits], fmt, bool(words), cat.vocab)
+    _rows_out([hit_row(h) for h in hits], fmt, bool(words))
     if not hits:
         err("jwtool: no entries match")
     elif fmt == "text" and console().is_terminal:
@@ -195,11 +195,13 @@ def _card_rich(entry: "Entry", cat: "Catalogue") -> None:
 
     con = console()
     con.print(Rule(Text(f"{entry.name}  ({entry.id})", style="bold"), align="left"))
-    for title, fields in card(entry, cat.vocab):
+    sections = card(entry, cat.vocab)
+    label_width = min(24, max((len(label) for title, fields in sections for label, _ in fields if label != title), default=0))
+    for title, fields in sections:
         if title:
             con.print(Text(title, style="bold cyan"))
         grid = Table.grid(padding=(0, 2))
-        grid.add_column(style="dim", no_wrap=False, max_width=24)
+        grid.add_column(style="dim", min_width=label_width, max_width=24)
         grid.add_column(overflow="fold")
         for label, value in fields:
             text = "\n".join(f"• {v}" for v in value) if isinstance(value, list) else value
