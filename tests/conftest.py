@@ -119,3 +119,34 @@ def terminal(monkeypatch: pytest.MonkeyPatch) -> Callable[[int], None]:
                 monkeypatch.setattr(module, "console", fake)
 
     return use
+
+
+HOSTILE_TEXT = '<script>alert(1)</script> [klik](javascript:alert(1)) =HYPERLINK("http://x") | einde'
+
+
+@pytest.fixture
+def hostile_catalogue(empty_catalogue: Path) -> Path:
+    """A catalogue with one appendix entry whose every text field holds script, a javascript:
+    link, a spreadsheet formula and a table pipe (issue 8: outputs must show it as text)."""
+    import yaml
+
+    t = HOSTILE_TEXT
+    entry = {
+        "id": "hostile", "name": t, "aliases": [t], "kind": "interventie", "summary": t,
+        "providers": {"description": t, "organisations": [t], "commissioned_by": [t], "developed_by": [t]},
+        "region": {"scope": "lokaal", "names": [t]}, "phases": ["tijdens-school"],
+        "target_group": {"description": t, "summary": t, "education_levels": ["vso"], "characteristics": ["beperking"]},
+        "goals": {"description": t, "summary": t, "tags": ["werk"]},
+        "components": [t, t], "activities": t + "\n" + t,
+        "course": {"description": t, "start_year": 2020, "status": "lopend"},
+        "results": {"description": t, "figures": [{"measure": t, "value": 1, "unit": "aantal", "period": t, "quote": t}]},
+        "evidence": {"verdict": t, "level": "niet-onderzocht", "studies": ["javascript:alert(1)"]},
+        "working_elements": [{"text": t, "elements": ["maatwerk"]}],
+        "success_factors": [{"factor": "samenwerking-disciplines", "title": t, "example": t, "section": "3.2"}],
+        "sources": [{"title": t, "url": "javascript:alert(1)", "kind": "website", "note": t},
+                    {"title": t, "url": "https://example.org/x?a=1&b=2", "kind": "website"}],
+        "provenance": {"report": "kwetsbare-jongeren-2023", "table": "B2.1", "summary_table": "3.1", "order": 1, "sections": [t]},
+        "notes": [t], "last_reviewed": "2026-01-02",
+    }
+    (empty_catalogue / "interventions" / "hostile.yaml").write_text(yaml.safe_dump(entry, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return empty_catalogue

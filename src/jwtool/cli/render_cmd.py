@@ -1,7 +1,7 @@
 """``jwtool render appendix|overview``: the report's appendix and a reading overview."""
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: `with_filters` copies the signature, and typer
+# would then see the options' annotations as unevaluated strings.
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
@@ -27,7 +27,7 @@ TemplatesOpt = Annotated[Optional[Path], typer.Option("--templates", metavar="DI
 LangOpt = Annotated[str, typer.Option("--lang", help="Language of the labels: nl or en (entry text stays as written).")]
 
 
-def _templates(path: Path | None) -> Path | None:
+def _templates(path: Optional[Path]) -> Optional[Path]:
     if path is None:
         return None
     if not path.is_dir():
@@ -35,7 +35,7 @@ def _templates(path: Path | None) -> Path | None:
     return path.resolve()
 
 
-def _emit(data: bytes, output: Path | None, force: bool, cat: Catalogue, binary: bool = False) -> None:
+def _emit(data: bytes, output: Optional[Path], force: bool, cat: "Catalogue", binary: bool = False) -> None:
     from jwtool.output import OutputError, write_atomic
 
     if output is None:
@@ -119,9 +119,7 @@ def overview(
     cat = open_catalogue(catalogue)
     from jwtool.render import RenderError, render_overview
 
-    if output is not None and (output.is_dir() or str(output).endswith(("/", "\\"))):
-        if not output.is_dir():
-            usage_error(f"folder {output} does not exist")
+    if output is not None and output.is_dir():
         output = output / ("index.html" if fmt == "html" else "README.md")
     try:
         data = render_overview(cat, fmt, lang, tdir)
