@@ -150,3 +150,31 @@ def hostile_catalogue(empty_catalogue: Path) -> Path:
     }
     (empty_catalogue / "interventions" / "hostile.yaml").write_text(yaml.safe_dump(entry, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return empty_catalogue
+
+
+CHROMIUM = os.environ.get("JWTOOL_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="session")
+def chromium():  # type: ignore[no-untyped-def]
+    """Headless Debian Chromium driven by Playwright (never `playwright install`). Skipped when
+    either is missing, unless JWTOOL_REQUIRE_BROWSER=1 (CI), where a missing browser fails."""
+    required = os.environ.get("JWTOOL_REQUIRE_BROWSER") == "1"
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        if required:
+            pytest.fail("JWTOOL_REQUIRE_BROWSER=1 but playwright is not installed")
+        pytest.skip("playwright is not installed")
+    if not Path(CHROMIUM).is_file():
+        if required:
+            pytest.fail(f"JWTOOL_REQUIRE_BROWSER=1 but {CHROMIUM} does not exist (apt-get install chromium)")
+        pytest.skip(f"{CHROMIUM} is not installed")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
