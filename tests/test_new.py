@@ -369,3 +369,13 @@ def test_no_input_never_prompts_even_on_a_terminal(empty_catalogue: Path, run_cl
     assert result.exit_code == 0
     assert stdin.tell() == 0
     assert PLACEHOLDER_TEXT.fullmatch(entry(empty_catalogue / "interventions" / "proefaanpak.yaml")["summary"])
+
+
+def test_new_never_writes_into_the_catalogue_bundled_with_the_package(empty_catalogue: Path, run_cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    import jwtool.catalogue
+
+    monkeypatch.setattr(jwtool.catalogue, "BUNDLED", empty_catalogue)
+    result = run_cli("new", "Proefaanpak", "--no-input", "--catalogue", empty_catalogue)
+    assert result.exit_code == 2
+    assert "no catalogue to add to here" in result.stderr
+    assert list((empty_catalogue / "interventions").iterdir()) == []

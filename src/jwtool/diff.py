@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -313,7 +314,8 @@ def to_markdown(d: CatalogueDiff) -> str:
                     out.append(f"  | {cell(f.path)} | {old} | {new} |")
                 out.append("")
         out.append("")
-    return "\n".join(out).rstrip("\n") + "\n"
+    text = "\n".join(out).rstrip("\n") + "\n"
+    return re.sub(r"\n{3,}", "\n\n", text)
 
 
 def to_json(d: CatalogueDiff) -> str:

@@ -64,7 +64,11 @@ def new(
         check_slug, check_terms, check_url, entry_path, render, write_new,
     )
 
+    from jwtool.catalogue import BUNDLED
+
     base = root(catalogue)
+    if base == BUNDLED.resolve():
+        usage_error("no catalogue to add to here: run inside a catalogue (a folder with interventions/) or pass --catalogue DIR")
     layout = Layout(base)
     vocab, _, _ = load_vocabularies(layout, limits())
     reports = _report_ids(layout)
