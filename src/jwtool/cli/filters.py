@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import typing
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated, Any, Optional
 
@@ -38,8 +39,11 @@ _FILTER_PARAMS: dict[str, tuple[Any, Any]] = {
 
 def with_filters(fn: Callable[..., Any]) -> Callable[..., Any]:
     """Add the filter options to a command that takes ``filters: RawFilters``."""
+    # Resolve string annotations (modules with `from __future__ import annotations`) here, so
+    # typer sees real types in the signature we hand it.
+    hints = typing.get_type_hints(fn, include_extras=True)
     sig = inspect.signature(fn)
-    kept = [p for p in sig.parameters.values() if p.name != "filters"]
+    kept = [p.replace(annotation=hints.get(p.name, p.annotation)) for p in sig.parameters.values() if p.name != "filters"]
     extra = [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=ann)
              for name, (ann, default) in _FILTER_PARAMS.items()]
 
@@ -55,7 +59,7 @@ def with_filters(fn: Callable[..., Any]) -> Callable[..., Any]:
 
     params = [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in kept] + extra
     wrapper.__signature__ = sig.replace(parameters=params)  # type: ignore[attr-defined]
-    annotations = {k: v for k, v in getattr(fn, "__annotations__", {}).items() if k != "filters"}
+    annotations = {k: v for k, v in hints.items() if k != "filters"}
     annotations.update({name: ann for name, (ann, _) in _FILTER_PARAMS.items()})
     wrapper.__annotations__ = annotations
     return wrapper
