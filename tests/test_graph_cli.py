@@ -166,7 +166,7 @@ def test_map_json_and_seed_and_top(run_cli, repo_root: Path) -> None:
 def test_map_lists_entries_without_elements(run_cli, mini_catalogue: Path) -> None:
     (mini_catalogue / "interventions" / "bare.yaml").write_text("id: bare\nname: Bare\nkind: praktijkvoorbeeld\n", encoding="utf-8")
     r = run_cli("map", "--catalogue", mini_catalogue)
-    assert "Not on the map (1 entries name no working element): bare" in r.stdout
+    assert "Not on the map (1 entry names no working element): bare" in r.stdout
 
 
 # --- map: exports -------------------------------------------------------------------------------

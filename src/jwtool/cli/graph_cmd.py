@@ -289,6 +289,10 @@ def _summary_json(s: Any) -> dict[str, Any]:
     }
 
 
+def _count(n: int, one: str, many: str = "") -> str:
+    return f"{n} {one if n == 1 else many or one + 's'}"
+
+
 def _blank() -> None:
     out("\n")
 
@@ -303,7 +307,7 @@ def _print_summary(s: Any) -> None:
     _blank()
     rows = [[c.number, len(c.entries), " · ".join(label(e, e) for e in c.characteristic) or "-", ", ".join(e.name for e in c.entries)] for c in s.clusters]
     _table(["#", "ENTRIES", "CHARACTERISTIC ELEMENTS", "MEMBERS"], rows,
-           f"Clusters: {len(s.clusters)} groups of the {linked} entries that name elements (Louvain, seed {s.seed})", right=(0, 1), piped_header=True)
+           f"Clusters: {_count(len(s.clusters), 'group')} of the {_count(linked, 'entry', 'entries')} that name elements (Louvain, seed {s.seed})", right=(0, 1), piped_header=True)
     _blank()
     if s.bridges:
         rows = [[f"{b.centrality:.3f}", ", ".join(str(c) for c in b.clusters), b.count, b.label] for b in s.bridges]
@@ -318,4 +322,4 @@ def _print_summary(s: Any) -> None:
         out("No two elements are named together by more than one entry.")
     if s.unconnected:
         _blank()
-        out(f"Not on the map ({len(s.unconnected)} entries name no working element): " + ", ".join(_clean(e.id) for e in s.unconnected))
+        out(f"Not on the map ({_count(len(s.unconnected), 'entry names', 'entries name')} no working element): " + ", ".join(_clean(e.id) for e in s.unconnected))
