@@ -130,7 +130,7 @@ def discover(layout: Layout, paths: list[Path] | None = None) -> tuple[list[tupl
     problems: list[Problem] = []
     found: dict[str, tuple[Path, str, bool, bool]] = {}  # key → (path, rel, is_symlink, is_file)
     inside = layout.root.resolve()
-    for base in paths or [layout.interventions]:
+    for base in paths if paths is not None else [layout.interventions]:
         if base.is_dir():
             prefix = layout.rel(base)
             with os.scandir(base) as it:

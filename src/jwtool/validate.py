@@ -477,13 +477,39 @@ def validate(root: Path, paths: list[Path] | None = None, limits: Limits = Limit
         problems += doc.problems
         if not isinstance(doc.data, dict):
             continue
-        if checker:
-            problems += [_place(doc, f) for f in checker.check(doc.data)]
+        findings: list[Finding] = list(checker.check(doc.data)) if checker else []
         for rule in ENTRY_RULES:
-            problems += [_place(doc, f) for f in rule(doc.data, doc, ctx)]
+            findings += rule(doc.data, doc, ctx)
+        problems += [_place(doc, f) for f in _without_placeholder_echoes(doc.data, findings)]
 
     problems += [p for p in _catalogue_rules(docs) if p.file in selected_rels]
     return Report(problems=sort_problems(problems), files_checked=len(selected) + len(vocab_docs))
+
+
+def _value_at(data: Any, pointer: str) -> Any:
+    for token in pointer.split("/")[1:]:
+        token = token.replace("~1", "/").replace("~0", "~")
+        if isinstance(data, dict):
+            data = data.get(token)
+        elif isinstance(data, list) and token.isdigit() and int(token) < len(data):
+            data = data[int(token)]
+        else:
+            return None
+    return data
+
+
+def _without_placeholder_echoes(data: Any, findings: list[Finding]) -> list[Finding]:
+    """A field that still holds ``<vul in: ...>`` gets one 'placeholder' problem, not also a
+    schema or vocabulary complaint about the same value (a fresh ``jwtool new`` file stays readable)."""
+    out = []
+    for f in findings:
+        rule, pointer = f[0], f[1]
+        if rule != "placeholder":
+            value = _value_at(data, pointer)
+            if isinstance(value, str) and PLACEHOLDER.search(value):
+                continue
+        out.append(f)
+    return out
 
 
 def _catalogue_rules(docs: list[YamlFile]) -> Iterator[Problem]:
