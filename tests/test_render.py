@@ -305,6 +305,8 @@ def test_word_appendix_converts_to_pdf_with_libreoffice(run_cli, tmp_path: Path)
     data = pdf.read_bytes()
     assert data.startswith(b"%PDF")
     assert len(re.findall(rb"/Type\s*/Page\b", data)) >= 2
+    boxes = {tuple(float(x) for x in m.split()) for m in re.findall(rb"/MediaBox\s*\[([^\]]*)\]", data)}
+    assert boxes and all(w > h for _, _, w, h in boxes)  # landscape pages
 
 
 # --- Determinism, atomic output, --force ----------------------------------------------------------
@@ -530,3 +532,17 @@ def test_hostile_text_is_harmless_in_word(run_cli, hostile_catalogue: Path, tmp_
     assert "fldSimple" not in xml and "instrText" not in xml  # no Word fields, so no HYPERLINK field
     links = [rel.target_ref for rel in doc.part.rels.values() if rel.reltype.endswith("/hyperlink")]
     assert links == ["https://example.org/x?a=1&b=2"]
+
+
+def test_overview_into_a_new_folder_creates_it(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    r = run_cli("render", "overview", "-o", f"{tmp_path}/site/")
+    assert r.exit_code == 0, r.stderr
+    assert (tmp_path / "site" / "index.html").is_file()
+    r = run_cli("render", "overview", "-o", tmp_path / "missing" / "site")
+    assert r.exit_code == 2 and "does not exist" in r.stderr
+
+
+def test_overview_folder_inside_the_catalogue_data_is_refused(run_cli, catalogue_copy: Path) -> None:  # type: ignore[no-untyped-def]
+    r = run_cli("render", "overview", "--catalogue", catalogue_copy, "-o", catalogue_copy / "interventions" / "site")
+    assert r.exit_code == 2 and "refusing to write" in r.stderr
+    assert not (catalogue_copy / "interventions" / "site").exists()

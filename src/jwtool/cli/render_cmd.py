@@ -24,7 +24,7 @@ render_app = typer.Typer(
 OutputOpt = Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE", help="Write to FILE (atomically) instead of standard output.", show_default=False)]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Replace FILE if it exists.")]
 TemplatesOpt = Annotated[Optional[Path], typer.Option("--templates", metavar="DIR", help="Look for templates (and appendix.css, overview.css, overview.js, reference.docx) in DIR first, then in the catalogue's templates/.", show_default=False)]
-LangOpt = Annotated[str, typer.Option("--lang", help="Language of the labels: nl or en (entry text stays as written).")]
+LangOpt = Annotated[str, typer.Option("--lang", metavar="nl|en", help="Language of the labels: nl or en (entry text stays as written).")]
 
 
 def _templates(path: Optional[Path]) -> Optional[Path]:
@@ -57,8 +57,8 @@ def _emit(data: bytes, output: Optional[Path], force: bool, cat: "Catalogue", bi
 @render_app.command("appendix")
 @with_filters
 def appendix(
-    fmt: Annotated[str, typer.Option("--format", "-f", help="md (GitHub Markdown), html (one page) or docx (Word).")] = "md",
-    style: Annotated[str, typer.Option("--style", help="full: the eight columns of appendix 2 (tables B2.1/B2.2); summary: the short tables 3.1/3.2 (Doelgroep, Doelstelling, Onderdelen).")] = "full",
+    fmt: Annotated[str, typer.Option("--format", "-f", metavar="md|html|docx", help="md (GitHub Markdown), html (one page) or docx (Word).")] = "md",
+    style: Annotated[str, typer.Option("--style", metavar="full|summary", help="full: the eight columns of appendix 2 (tables B2.1/B2.2); summary: the short tables 3.1/3.2 (Doelgroep, Doelstelling, Onderdelen).")] = "full",
     output: OutputOpt = None,
     force: ForceOpt = False,
     templates: TemplatesOpt = None,
@@ -96,8 +96,8 @@ def appendix(
 
 @render_app.command("overview")
 def overview(
-    fmt: Annotated[str, typer.Option("--format", "-f", help="html (one self-contained page with a filter) or md (GitHub Markdown with a Mermaid map).")] = "html",
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="PATH", help="Write to PATH (atomically); a folder gets index.html or README.md.", show_default=False)] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", metavar="html|md", help="html (one self-contained page with a filter) or md (GitHub Markdown with a Mermaid map).")] = "html",
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="PATH", help="Write to PATH (atomically); a folder (new if PATH has no file extension) gets index.html or README.md.", show_default=False)] = None,
     force: ForceOpt = False,
     templates: TemplatesOpt = None,
     lang: LangOpt = "nl",
@@ -119,6 +119,15 @@ def overview(
     cat = open_catalogue(catalogue)
     from jwtool.render import RenderError, render_overview
 
+    if output is not None and not output.is_dir() and not output.exists() and not output.suffix:
+        # `-o site` (or `-o site/`): a new folder for the page, like a static-site generator
+        from jwtool.output import OutputError, check_target
+
+        try:
+            check_target(output, cat.layout)
+            output.mkdir()
+        except (OutputError, OSError) as exc:
+            usage_error(str(exc))
     if output is not None and output.is_dir():
         output = output / ("index.html" if fmt == "html" else "README.md")
     try:
