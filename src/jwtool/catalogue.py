@@ -96,7 +96,11 @@ class Layout:
 
     def protected(self) -> list[Path]:
         """Folders that jwtool never writes output into."""
-        return [self.interventions.resolve(), (self.root / "schemas").resolve()]
+        return [self.interventions.resolve(), (self.root / "schemas").resolve(), (self.root / "templates").resolve()]
+
+    def protected_files(self) -> list[Path]:
+        """Catalogue files that no output may replace."""
+        return [self.meta_file.resolve()]
 
 
 def _first_existing(name: str) -> Path:

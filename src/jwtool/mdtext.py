@@ -10,7 +10,9 @@ from __future__ import annotations
 import re
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|#!~&$])")
-_LINE_START = re.compile(r"^(\s*)(?:([-+=>])|(\d+)([.)]))", re.M)
+# Only what CommonMark reads as block markup at a line start: a list marker followed by a space
+# ("- x", "1. x"), a thematic break or setext underline ("---", "==="), a blockquote (">").
+_LINE_START = re.compile(r"^(\s*)(?:(>|[-+=](?=\s|$|[-+=]))|(\d+)([.)])(?=\s|$))", re.M)
 
 
 def escape(text: str) -> str:
@@ -29,7 +31,8 @@ def _escape_marker(m: re.Match[str]) -> str:
 def cell(text: str) -> str:
     """Escape text for one cell of a Markdown table: one line, ``|`` escaped."""
     lines = [" ".join(line.split()) for line in str(text).splitlines()]
-    return "<br>".join(escape(line) for line in lines if line)
+    # inside a table cell nothing is block markup: only inline specials need escaping
+    return "<br>".join(_SPECIAL.sub(r"\\\1", line) for line in lines if line)
 
 
 def url(link: str) -> str:

@@ -29,6 +29,8 @@ def check_target(path: Path, layout: Layout | None = None, force: bool = False) 
         for folder in layout.protected():
             if target == folder or folder in target.parents:
                 raise OutputError(f"refusing to write {path} into the catalogue's {folder.name}/ folder; choose another path")
+        if target in layout.protected_files():
+            raise OutputError(f"refusing to write over the catalogue file {path}; choose another path")
     if target.is_dir():
         raise OutputError(f"{path} is a folder; give a file name")
     if not target.parent.is_dir():

@@ -89,6 +89,8 @@ def main(argv: list[str] | None = None) -> None:
     """Console-script entry point: exit 0/1/2, 130 on Ctrl-C, one line instead of a traceback."""
     try:
         code = app(args=argv, prog_name="jwtool", standalone_mode=False)
+        if code == EXIT_INTERRUPTED:
+            err("jwtool: interrupted")  # typer turns Ctrl-C into a silent exit code 130
     except typer.Exit as exc:
         code = exc.exit_code
     except (typer.Abort, KeyboardInterrupt):

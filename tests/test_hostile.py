@@ -1,0 +1,134 @@
+"""Issue 8: hostile content stays harmless in every output, output never damages the catalogue,
+and the process ends cleanly (one line per error, --debug for a traceback, 130 on Ctrl-C)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from jwtool.output import OutputError, write_atomic
+from conftest import HOSTILE_TEXT
+
+
+# --- outputs ------------------------------------------------------------------------------------
+
+
+def test_hostile_text_is_a_literal_value_in_csv_exports(run_cli, hostile_catalogue: Path, tmp_path: Path) -> None:
+    out = tmp_path / "x.csv"
+    assert run_cli("export", "--format", "csv", "--catalogue", hostile_catalogue, "-o", out).exit_code == 0
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+    cells = [v for row in rows for v in row.values() if v]
+    assert all(not c.startswith(("=", "+", "-", "@")) for c in cells)
+    assert any(c.startswith("'=HYPERLINK") or "=HYPERLINK" in c for c in cells)
+
+
+def test_hostile_text_is_escaped_in_list_and_show_markdown(run_cli, hostile_catalogue: Path) -> None:
+    md = run_cli("show", "hostile", "--format", "md", "--catalogue", hostile_catalogue).stdout
+    assert "<script>" not in md
+    assert not re.search(r"(?<!\\)\]\(javascript:", md)  # only the escaped form \](... remains
+
+
+def test_hostile_text_stays_text_in_json(run_cli, hostile_catalogue: Path) -> None:
+    import json
+
+    doc = json.loads(run_cli("show", "hostile", "--format", "json", "--catalogue", hostile_catalogue).stdout)
+    assert doc["name"] == HOSTILE_TEXT
+
+
+# --- writing ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("where", ["interventions/x.md", "schemas/x.md", "schemas/vocabularies/x.md", "templates/x.md", "catalogue.yaml"])
+def test_output_never_goes_into_the_catalogue(run_cli, catalogue_copy: Path, where: str) -> None:
+    target = catalogue_copy / where
+    before = target.read_bytes() if target.exists() else None
+    for args in (["export", "--format", "json"], ["render", "appendix", "--format", "md"]):
+        result = run_cli(*args, "--catalogue", catalogue_copy, "-o", target, "--force")
+        assert result.exit_code == 2, (args, result.output)
+        assert "refusing to write" in result.stderr
+    assert (target.read_bytes() if target.exists() else None) == before
+
+
+def test_an_interrupted_write_leaves_the_old_file_and_no_temporary_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "overzicht.md"
+    target.write_text("oud\n", encoding="utf-8")
+
+    def interrupted(*_: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "replace", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        write_atomic(target, "nieuw\n" * 1000, force=True)
+    assert target.read_text(encoding="utf-8") == "oud\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["overzicht.md"]
+
+
+def test_existing_output_is_replaced_only_with_force(tmp_path: Path) -> None:
+    target = tmp_path / "x.txt"
+    write_atomic(target, "een")
+    with pytest.raises(OutputError, match="--force"):
+        write_atomic(target, "twee")
+    write_atomic(target, "twee", force=True)
+    assert target.read_text(encoding="utf-8") == "twee"
+
+
+# --- the process --------------------------------------------------------------------------------
+
+
+def test_an_internal_error_is_one_line_without_debug_and_a_traceback_with_it(run_cli, mini_catalogue: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import jwtool.catalogue
+
+    def boom(*_: object, **__: object) -> None:
+        raise RuntimeError("kapot")
+
+    monkeypatch.setattr(jwtool.catalogue, "load_catalogue", boom)
+    result = run_cli("list", "--catalogue", mini_catalogue)
+    assert result.exit_code == 1
+    assert result.stderr.strip().splitlines() == ["jwtool: internal error: RuntimeError: kapot (run with --debug for a traceback, and please report it)"]
+    from jwtool.cli import main
+
+    with pytest.raises(RuntimeError, match="kapot"):
+        main(["--debug", "list", "--catalogue", str(mini_catalogue)])
+
+
+def test_ctrl_c_inside_a_command_exits_130(run_cli, mini_catalogue: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import jwtool.catalogue
+
+    def interrupted(*_: object, **__: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(jwtool.catalogue, "load_catalogue", interrupted)
+    result = run_cli("list", "--catalogue", mini_catalogue)
+    assert result.exit_code == 130
+    assert "Traceback" not in result.output and "interrupted" in result.stderr
+
+
+@pytest.mark.slow
+def test_sigint_during_a_render_exits_130_and_leaves_no_partial_output(tmp_path: Path) -> None:
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    from generate import generate
+
+    cat = generate(400, tmp_path / "cat")
+    out = tmp_path / "site"
+    env = {**os.environ, "JWTOOL_NO_CACHE": "1"}
+    proc = subprocess.Popen([sys.executable, "-m", "jwtool", "render", "overview", "--format", "html", "--catalogue", str(cat), "-o", str(out)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    time.sleep(0.8)
+    if proc.poll() is not None:
+        pytest.skip("the render finished before it could be interrupted")
+    proc.send_signal(signal.SIGINT)
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 130, stderr
+    assert b"Traceback" not in stderr
+    leftovers = [p for p in tmp_path.rglob("*") if p.name.endswith(".tmp") or p.name.startswith(".index")]
+    assert leftovers == []
+    assert not out.exists() or not any(out.iterdir())
