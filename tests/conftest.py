@@ -117,6 +117,8 @@ def terminal(monkeypatch: pytest.MonkeyPatch) -> Callable[[int], None]:
         for name, module in list(sys.modules.items()):
             if (name == "jwtool.cli" or name.startswith("jwtool.cli.")) and hasattr(module, "console"):
                 monkeypatch.setattr(module, "console", fake)
+            if (name == "jwtool.cli" or name.startswith("jwtool.cli.")) and hasattr(module, "is_terminal"):
+                monkeypatch.setattr(module, "is_terminal", lambda: True)
 
     return use
 

@@ -210,11 +210,13 @@ def test_communities_are_the_same_for_the_same_seed(real: Catalogue) -> None:
 
 def test_summarize_on_the_mini_catalogue(mini: Catalogue) -> None:
     s = summarize(mini.entries, mini.vocab)
-    assert [[e.id for e in c.entries] for c in s.clusters] == [["alpha", "beta", "gamma", "delta"], ["epsilon"]]
-    assert s.clusters[0].characteristic == ("individuele-begeleiding", "werkervaring", "maatwerk")
-    assert s.clusters[1].characteristic == ("loopbaancompetenties",)
+    # ib+werkervaring hold alpha, beta and delta; maatwerk+loopbaanoriëntatie are gamma's own community
+    assert [[e.id for e in c.entries] for c in s.clusters] == [["alpha", "beta", "delta"], ["gamma"], ["epsilon"]]
+    assert s.clusters[0].characteristic == ("individuele-begeleiding", "werkervaring")
+    assert s.clusters[1].characteristic == ("loopbaanorientatie", "maatwerk")
+    assert s.clusters[2].characteristic == ("loopbaancompetenties",)
     assert [(p.a, p.b, p.count) for p in s.pairs] == [("individuele-begeleiding", "werkervaring", 3)]
-    assert s.bridges == ()  # no element is named in both clusters
+    assert [(b.id, b.clusters) for b in s.bridges] == [("maatwerk", (1, 2))]  # beta and gamma both name it
 
 
 # --- the real catalogue against the report ------------------------------------------------------

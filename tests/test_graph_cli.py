@@ -148,9 +148,10 @@ def test_map_prints_clusters_bridges_and_pairs(run_cli, mini_catalogue: Path) ->
     r = run_cli("map", "--catalogue", mini_catalogue)
     assert r.exit_code == 0, r.stderr
     assert r.stdout.startswith("Map of 5 entries and 6 working elements\n")
-    assert "1\t4\tIndividuele begeleiding · Werkervaring opdoen · Maatwerk\tAlfa naar werk, Bèta Perspectief, Gamma Route, Delta Coach" in r.stdout
+    assert "1\t3\tIndividuele begeleiding · Werkervaring opdoen\tAlfa naar werk, Bèta Perspectief, Delta Coach" in r.stdout
+    assert "2\t1\tLoopbaanoriëntatie · Maatwerk\tGamma Route" in r.stdout
+    assert "0.300\t1, 2\t2\tMaatwerk" in r.stdout
     assert "3\tIndividuele begeleiding + Werkervaring opdoen\talpha, beta, delta" in r.stdout
-    assert "No element is shared across clusters." in r.stdout
 
 
 def test_map_json_and_seed_and_top(run_cli, repo_root: Path) -> None:

@@ -80,7 +80,7 @@ def _write(path: Path, context: str, files: dict[str, Any]) -> None:
 
 
 def load_index(root: Path, folder: Path, context: str) -> list[tuple[str, Any]] | None:
-    """All summaries from the index when every file in ``folder`` is unchanged, else None.
+    """All summaries from the index (in report order) when every file in ``folder`` is unchanged, else None.
 
     The fast path of a search: one directory listing and one ``stat`` per file, no ``pathlib``.
     A file that changed, appeared or vanished (or became a link elsewhere: its stamp changes)
@@ -99,13 +99,11 @@ def load_index(root: Path, folder: Path, context: str) -> list[tuple[str, Any]] 
         return None
     prefix = f"{folder.name}/"
     base = str(folder)
-    out: list[tuple[str, Any]] = []
     for name in names:
         hit = index.get(prefix + name)
         if not isinstance(hit, list) or _stamp_str(os.path.join(base, name)) != hit[0]:
             return None
-        out.append((prefix + name, hit[1]))
-    return out
+    return [(rel, hit[1]) for rel, hit in index.items()]  # stored in report order
 
 
 def _stamp_str(path: str) -> list[int] | None:
@@ -162,7 +160,10 @@ def load_cached(
             if dirty or set(old) != set(new):
                 _write(full_path, context, new)
             if project is not None or index_path.exists():
-                _write(index_path, index_context, {rel: [v[0], summary_view(v[1])] for rel, v in new.items()})
+                from jwtool.model import Entry
+
+                ordered = sorted(new.items(), key=lambda kv: Entry(summary_view(kv[1][1]), kv[0]).sort_key())
+                _write(index_path, index_context, {rel: [v[0], summary_view(v[1])] for rel, v in ordered})
         except OSError:
             pass
     if project is not None:

@@ -222,7 +222,7 @@ def load_catalogue(root: Path, limits: Limits = Limits(), *, use_cache: bool | N
         with paused_gc():
             fast = cache.load_index(root, layout.interventions, context)
         if fast is not None:
-            return _assemble(root, layout, vocab, [(rel, (data, True)) for rel, data in fast], limits)
+            return _assemble(root, layout, vocab, [(rel, (data, True)) for rel, data in fast], limits, presorted=True)
     files, _ = discover(layout)
 
     def read(path: Path, rel: str) -> tuple[Any, bool]:
@@ -239,10 +239,11 @@ def load_catalogue(root: Path, limits: Limits = Limits(), *, use_cache: bool | N
     return _assemble(root, layout, vocab, records, limits)
 
 
-def _assemble(root: Path, layout: Layout, vocab: dict[str, Vocabulary], records: list[tuple[str, tuple[Any, bool]]], limits: Limits) -> Catalogue:
+def _assemble(root: Path, layout: Layout, vocab: dict[str, Vocabulary], records: list[tuple[str, tuple[Any, bool]]], limits: Limits, presorted: bool = False) -> Catalogue:
     with paused_gc():
         entries = [Entry(data, rel) for rel, (data, _) in records if isinstance(data, dict)]
-        entries.sort(key=Entry.sort_key)
+        if not presorted:
+            entries.sort(key=Entry.sort_key)
     broken = [rel for rel, (data, clean) in records if not clean]
     meta: dict[str, Any] = {}
     if layout.meta_file.is_file():

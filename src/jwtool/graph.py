@@ -311,7 +311,7 @@ class Cluster:
 class Bridge:
     id: str
     label: str
-    centrality: float  # betweenness in the bipartite graph, normalised, rounded to 4 decimals
+    centrality: float  # betweenness in the element network, normalised, rounded to 4 decimals
     clusters: tuple[int, ...]  # the clusters whose entries name this element
     count: int
 
@@ -343,20 +343,61 @@ class MapSummary:
         return {e.id: c.number for c in self.clusters for e in c.entries}
 
 
-def communities(entries: Sequence[Entry], vocab: dict[str, Vocabulary], seed: int = DEFAULT_SEED) -> list[list[Entry]]:
-    """Groups of entries that share working elements (Louvain on the entries projection,
-    weighted by Jaccard, fixed seed). Entries without elements are left out."""
+def cooccurrence(entries: Sequence[Entry], vocab: dict[str, Vocabulary]) -> nx.Graph:
+    """The element network: two elements are linked when entries name both (``weight`` = how
+    many). Built in vocabulary order, so the result does not depend on the order of entries.
+
+    Its size depends on the vocabulary, not on the catalogue: it stays small at 10,000 entries,
+    where the entries projection would have tens of millions of edges.
+    """
+    import networkx as nx
+    from itertools import combinations
+
+    order = element_order(vocab)
+    key = _order_key(order)
+    weights: dict[tuple[str, str], int] = {}
+    named: set[str] = set()
+    for e in entries:
+        ids = sorted(set(e.element_ids), key=key)
+        named.update(ids)
+        for pair in combinations(ids, 2):
+            weights[pair] = weights.get(pair, 0) + 1
+    g = nx.Graph()
+    g.add_nodes_from(sorted(named, key=key))
+    g.add_weighted_edges_from((a, b, w) for (a, b), w in sorted(weights.items(), key=lambda kv: (key(kv[0][0]), key(kv[0][1]))))
+    return g
+
+
+def communities(entries: Sequence[Entry], vocab: dict[str, Vocabulary], seed: int = DEFAULT_SEED, network: nx.Graph | None = None) -> list[list[Entry]]:
+    """Groups of entries that share working elements.
+
+    Louvain (fixed seed) finds communities in the element network (:func:`cooccurrence`); each
+    entry joins the community that holds most of its elements (ties: the larger community, then
+    the one whose elements come first in the vocabulary). Entries without elements are left out.
+    Linear in the number of entries.
+    """
     import networkx as nx
 
-    g = project(build_graph(entries, vocab), "entries")
-    g.remove_nodes_from([n for n, d in g.nodes(data="element_count") if not d])
+    g = network if network is not None else cooccurrence(entries, vocab)
     if g.number_of_nodes() == 0:
         return []
-    by_node = {node_id(ENTRY, e.id): e for e in entries}
-    found = nx.community.louvain_communities(g, weight="jaccard", seed=seed)
-    groups = [sorted((by_node[n] for n in c), key=Entry.sort_key) for c in found]
-    groups.sort(key=lambda c: (-len(c), c[0].sort_key()))
-    return groups
+    order = element_order(vocab)
+    key = _order_key(order)
+    found = [sorted(c, key=key) for c in nx.community.louvain_communities(g, weight="weight", seed=seed)]
+    found.sort(key=lambda c: key(c[0]))
+    community_of = {el: i for i, c in enumerate(found) for el in c}
+    groups: dict[int, list[Entry]] = {}
+    for e in entries:
+        votes: dict[int, int] = {}
+        for el in set(e.element_ids):
+            if el in community_of:
+                votes[community_of[el]] = votes.get(community_of[el], 0) + 1
+        if votes:
+            best = min(votes, key=lambda c: (-votes[c], -len(found[c]), c))
+            groups.setdefault(best, []).append(e)
+    ordered = [sorted(members, key=Entry.sort_key) for members in groups.values()]
+    ordered.sort(key=lambda c: (-len(c), c[0].sort_key()))
+    return ordered
 
 
 def _characteristic(members: Sequence[Entry], uses: Sequence[ElementUse], order: dict[str, int], n: int = 3) -> tuple[tuple[str, ...], dict[str, int]]:
@@ -381,33 +422,34 @@ def summarize(entries: Sequence[Entry], vocab: dict[str, Vocabulary], seed: int 
     entries = sorted(entries, key=Entry.sort_key)
     order = element_order(vocab)
     uses = element_use(entries, vocab)
-    groups = communities(entries, vocab, seed)
+    network = cooccurrence(entries, vocab)
+    groups = communities(entries, vocab, seed, network)
     clusters = []
     for i, members in enumerate(groups, 1):
         characteristic, counts = _characteristic(members, uses, order)
         clusters.append(Cluster(i, tuple(members), characteristic, counts))
     cluster_of = {e.id: c.number for c in clusters for e in c.entries}
 
-    g = build_graph(entries, vocab)
-    g.remove_nodes_from([n for n, d in g.nodes(data=True) if d["type"] == ENTRY and not d["element_count"]])
+    # bridges: elements named in two or more clusters, ranked by betweenness in the element network
+    g = network
     betweenness = nx.betweenness_centrality(g, normalized=True) if g.number_of_nodes() > 2 else {}
     bridges = []
     for u in uses:
         spans = tuple(sorted({cluster_of[e.id] for e in u.entries if e.id in cluster_of}))
         if len(spans) >= 2:
-            c = round(betweenness.get(node_id(ELEMENT, u.id), 0.0), 4)
+            c = round(betweenness.get(u.id, 0.0), 4)
             bridges.append(Bridge(u.id, u.label, c, spans, u.count))
     bridges.sort(key=lambda b: (-b.centrality, -len(b.clusters), order.get(b.id, len(order)), b.id))
 
-    holders = {u.id: u.entries for u in uses}
-    pairs = []
-    ids = sorted(holders, key=_order_key(order))
-    for i, a in enumerate(ids):
-        ha = {e.id for e in holders[a]}
-        for b in ids[i + 1:]:
-            both = tuple(e for e in holders[b] if e.id in ha)
-            if len(both) >= 2:  # one entry naming two elements is not yet a pattern
-                pairs.append(Pair(a, b, both))
+    # pairs: one pass over the entries (k elements give k(k-1)/2 pairs), not over all element pairs
+    key = _order_key(order)
+    holders: dict[tuple[str, str], list[Entry]] = {}
+    for e in entries:
+        ids = sorted(set(e.element_ids), key=key)
+        for i, a in enumerate(ids):
+            for b in ids[i + 1:]:
+                holders.setdefault((a, b), []).append(e)
+    pairs = [Pair(a, b, tuple(both)) for (a, b), both in holders.items() if len(both) >= 2]  # one entry is not yet a pattern
     pairs.sort(key=lambda p: (-p.count, order.get(p.a, len(order)), order.get(p.b, len(order)), p.a, p.b))
 
     labels = {u.id: u.label for u in uses}

@@ -7,6 +7,7 @@ write); the properties below are the few structured views every command needs.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 
@@ -23,14 +24,14 @@ def _strs(value: Any) -> list[str]:
 
 
 # The fields that list, filters and the graph need; everything else is long verbatim text.
-SUMMARY_FORMAT = 2  # raise when _SUMMARY_FIELDS changes: cached summaries are then rebuilt
+SUMMARY_FORMAT = 3  # raise when _SUMMARY_FIELDS changes: cached summaries are then rebuilt
 _SUMMARY_FIELDS: dict[str, tuple[str, ...] | None] = {
     "id": None, "name": None, "aliases": None, "kind": None, "phases": None,
-    "region": None, "last_reviewed": None, "provenance": None,
+    "region": None, "provenance": ("table", "order"),
     "providers": ("organisations", "commissioned_by", "developed_by", "description"),
     "target_group": ("education_levels", "age", "characteristics"),
     "goals": ("tags",),
-    "evidence": ("level", "control_group", "cost_benefit"),
+    "evidence": ("level",),
     "working_elements": None, "success_factors": None,
 }
 
@@ -58,7 +59,7 @@ class Entry:
     file: str = ""  # path relative to the catalogue root
     line_of: dict[str, int] = field(default_factory=dict, repr=False)
 
-    @property
+    @cached_property
     def id(self) -> str:
         return str(self.data.get("id", ""))
 
@@ -133,9 +134,13 @@ class Entry:
     def working_elements(self) -> list[dict[str, Any]]:
         return [w for w in _list(self.data.get("working_elements")) if isinstance(w, dict)]
 
-    @property
+    @cached_property
     def element_ids(self) -> list[str]:
-        """Canonical working-element ids, in the order the report names them, without repeats."""
+        """Canonical working-element ids, in the order the report names them, without repeats.
+
+        Cached: the graph commands ask for it several times per entry, and entries are not
+        changed after loading.
+        """
         out: list[str] = []
         for w in self.working_elements:
             for e in _strs(w.get("elements")):
@@ -172,9 +177,14 @@ class Entry:
     def notes(self) -> list[str]:
         return _strs(self.data.get("notes"))
 
-    def sort_key(self) -> tuple[int, str, int, str]:
+    @cached_property
+    def _sort_key(self) -> tuple[int, str, int, str]:
         """Report order: appendix B2.1 rows, B2.2 rows, then practice examples by id."""
         prov = self.provenance
         table = str(prov.get("table", ""))
         order = prov.get("order")
         return ({"B2.1": 0, "B2.2": 1}.get(table, 2), table, order if isinstance(order, int) else 10_000, self.id)
+
+    def sort_key(self) -> tuple[int, str, int, str]:
+        """Report order: appendix B2.1 rows, B2.2 rows, then practice examples by id."""
+        return self._sort_key

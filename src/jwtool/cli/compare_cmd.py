@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from jwtool.cli.common import CatalogueOpt, choice, console, open_catalogue, out, usage_error
+from jwtool.cli.common import CatalogueOpt, choice, console, is_terminal, open_catalogue, out, usage_error
 from jwtool.cli.find_cmd import entry_ref
 
 if TYPE_CHECKING:
@@ -57,7 +57,7 @@ def compare(
         from jwtool.views import comparison_markdown
 
         out(comparison_markdown(comparison))
-    elif console().is_terminal:
+    elif is_terminal():
         render(console(), comparison)
     else:
         from jwtool.views import comparison_text

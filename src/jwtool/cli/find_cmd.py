@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
-from jwtool.cli.common import CatalogueOpt, choice, console, err, fail, open_catalogue, out
+from jwtool.cli.common import CatalogueOpt, choice, console, err, fail, is_terminal, open_catalogue, out
 from jwtool.cli.filters import resolved, with_filters
 from jwtool.query import RawFilters
 
@@ -50,7 +50,7 @@ def _rows_out(rows: list[dict[str, Any]], fmt: str, with_match: bool) -> None:
         from jwtool.export import csv_table
 
         sys.stdout.write(csv_table(row_header(with_match), [flat_row(r) for r in rows]))
-    elif console().is_terminal:
+    elif is_terminal():
         _rows_table(rows, with_match)
     else:
         for r in rows:
@@ -116,7 +116,7 @@ def list_entries(
     choice(fmt, LIST_FORMATS, "format")
     from jwtool.views import summary
 
-    cat = open_catalogue(catalogue)
+    cat = open_catalogue(catalogue, summary=True)
     _rows_out([summary(e) for e in cat.entries], fmt, False)
 
 
@@ -140,14 +140,14 @@ def search(
     from jwtool.query import search as run_search
     from jwtool.views import hit_row
 
-    cat = open_catalogue(catalogue)
-    f = resolved(filters, cat)
     words = (text or "").strip()
+    cat = open_catalogue(catalogue, summary=not words)  # a text search needs the full texts
+    f = resolved(filters, cat)
     hits = run_search(filter_entries(cat.entries, f), words, cat.vocab)
     _rows_out([hit_row(h) for h in hits], fmt, bool(words))
     if not hits:
         err("jwtool: no entries match")
-    elif fmt == "text" and console().is_terminal:
+    elif fmt == "text" and is_terminal():
         err(f"jwtool: {len(hits)} of {len(cat.entries)} entries match")
 
 
@@ -178,7 +178,7 @@ def show(
         from jwtool.views import card_markdown
 
         out(card_markdown(entry, cat.vocab))
-    elif console().is_terminal:
+    elif is_terminal():
         _card_rich(entry, cat)
     else:
         from jwtool.views import card_text

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
-from jwtool.cli.common import CatalogueOpt, choice, console, err, fail, open_catalogue, out, usage_error
+from jwtool.cli.common import CatalogueOpt, choice, console, err, fail, is_terminal, open_catalogue, out, usage_error
 from jwtool.cli.filters import resolved, with_filters
 from jwtool.query import RawFilters
 
@@ -37,7 +37,7 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[object]], title: str 
     """A rich table on a terminal. Piped: one tab-separated line per row, like ``list`` and
     ``search``; with ``piped_header`` (the map, the cross-tabulation) also the title and column names."""
     cells = [[_clean(c) for c in row] for row in rows]
-    if console().is_terminal:
+    if is_terminal():
         from rich import box
         from rich.table import Table
 
@@ -95,7 +95,7 @@ def elements(
         from jwtool.graph import BY_CHOICES
 
         choice(by, list(BY_CHOICES), "--by value")
-    cat = open_catalogue(catalogue)
+    cat = open_catalogue(catalogue, summary=True)
     selected = _selected(cat, filters)
     if not selected:
         err("jwtool: no entries match the filters")
@@ -135,7 +135,7 @@ def _crosstab(cat: "Catalogue", selected: list["Entry"], by: str, fmt: str) -> N
     rows: list[list[object]] = [[r.label] + [n or "-" for n in r.counts] + [u.count] for r, u in zip(tab.rows, tab.uses)]
     rows.append(["(entries)"] + [len(es) or "-" for es in tab.column_entries] + [len(selected)])
     title = f"Working elements × {by} in {len(selected)} entries (\"-\" = no entry: a gap)"
-    _table(headers, rows, "" if not console().is_terminal else title, right=tuple(range(1, len(headers))), piped_header=True)
+    _table(headers, rows, "" if not is_terminal() else title, right=tuple(range(1, len(headers))), piped_header=True)
 
 
 # --- similar -----------------------------------------------------------------------------------
@@ -158,7 +158,7 @@ def similar(
     Example: jwtool similar boris --top 3 --kind interventie
     """
     choice(fmt, FORMATS, "format")
-    cat = open_catalogue(catalogue)
+    cat = open_catalogue(catalogue, summary=True)
     from jwtool.cli.find_cmd import entry_ref
 
     entry = entry_ref(cat, ref)
@@ -233,7 +233,7 @@ def map_(
     elif force or projection != "bipartite" or include:
         what = "--force" if force else "--projection" if projection != "bipartite" else "--include"
         usage_error(f"{what} applies to an export; add --export FORMAT (and -o FILE)")
-    cat = open_catalogue(catalogue)
+    cat = open_catalogue(catalogue, summary=True)
     selected = _selected(cat, filters)
     if not selected:
         err("jwtool: no entries match the filters")
