@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
+import os
 import re
 import shutil
 import subprocess
@@ -294,6 +295,8 @@ def test_word_text_has_no_control_characters(cat) -> None:  # type: ignore[no-un
 def test_word_appendix_converts_to_pdf_with_libreoffice(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
+        if os.environ.get("JWTOOL_REQUIRE_LIBREOFFICE") == "1":
+            pytest.fail("JWTOOL_REQUIRE_LIBREOFFICE=1 but LibreOffice (soffice) is not installed")
         pytest.skip("LibreOffice (soffice) is not installed")
     out = tmp_path / "bijlage.docx"
     assert run_cli("render", "appendix", "-f", "docx", "-o", out).exit_code == 0
