@@ -246,12 +246,23 @@ def _strings(data: Any, pointer: str = "", depth: int = 0) -> Iterator[tuple[str
             stack.extend((f"{ptr}/{i}", v, d + 1) for i, v in enumerate(value))
 
 
-_PLACEHOLDER_HINTS = ("vul", "Vul", "VUL", "TODO", "FIXME", "TBD", "{{", "}}", "...", "…")
+_VUL_IN = re.compile(r"<\s*vul\s+in", re.IGNORECASE)
+_ELLIPSIS_AT_END = re.compile(r"(?:\.\.\.|…)[\"']?[ \t]*$", re.MULTILINE)
+
+
+def _may_hold_placeholder(text: str) -> bool:
+    """A cheap superset of PLACEHOLDER on the raw file text (substring tests first): when it
+    says no, no string in the file can be a placeholder and the strings need not be walked."""
+    return (
+        "TODO" in text or "FIXME" in text or "TBD" in text or "{{" in text or "}}" in text
+        or ("<" in text and _VUL_IN.search(text) is not None)
+        or (("..." in text or "…" in text) and _ELLIPSIS_AT_END.search(text) is not None)
+    )
 
 
 @entry_rule
 def no_placeholders(data: dict[str, Any], doc: YamlFile, ctx: Context) -> Iterator[Finding]:
-    if doc.text is not None and not any(h in doc.text for h in _PLACEHOLDER_HINTS):
+    if doc.text is not None and not _may_hold_placeholder(doc.text):
         return  # nothing in the file could be a placeholder: skip walking every string
     for pointer, text in _strings(data):
         if PLACEHOLDER.search(text):
@@ -465,24 +476,23 @@ def validate(root: Path, paths: list[Path] | None = None, limits: Limits = Limit
     selected_rels = {rel for _, rel in selected}
     everything = selected if paths is None else discover(layout)[0]
 
-    docs: list[YamlFile] = []
+    # One pass, one file at a time: check it, keep only the few facts the catalogue-wide rules
+    # need, and let the rest go (10,000 entries stay a few MB instead of hundreds).
+    facts: list[_Facts] = []
     with paused_gc():
         for path, rel in everything:
             doc = read_yaml(path, rel, limits)
-            docs.append(doc)
+            if rel in selected_rels:
+                problems += doc.problems
+                if isinstance(doc.data, dict):
+                    findings: list[Finding] = list(checker.check(doc.data)) if checker else []
+                    for rule in ENTRY_RULES:
+                        findings += rule(doc.data, doc, ctx)
+                    problems += [_place(doc, f) for f in _without_placeholder_echoes(doc.data, findings)]
+            if isinstance(doc.data, dict):
+                facts.append(_Facts.of(doc, limits))
 
-    for doc in docs:
-        if doc.rel not in selected_rels:
-            continue
-        problems += doc.problems
-        if not isinstance(doc.data, dict):
-            continue
-        findings: list[Finding] = list(checker.check(doc.data)) if checker else []
-        for rule in ENTRY_RULES:
-            findings += rule(doc.data, doc, ctx)
-        problems += [_place(doc, f) for f in _without_placeholder_echoes(doc.data, findings)]
-
-    problems += [p for p in _catalogue_rules(docs) if p.file in selected_rels]
+    problems += [p for p in _catalogue_rules(facts) if p.file in selected_rels]
     return Report(problems=sort_problems(problems), files_checked=len(selected) + len(vocab_docs))
 
 
@@ -512,39 +522,55 @@ def _without_placeholder_echoes(data: Any, findings: list[Finding]) -> list[Find
     return out
 
 
-def _catalogue_rules(docs: list[YamlFile]) -> Iterator[Problem]:
-    """Uniqueness across entries: ids, names/aliases, appendix rows."""
-    first_id: dict[str, YamlFile] = {}
-    first_name: dict[str, tuple[YamlFile, str, str]] = {}
-    first_row: dict[tuple[str, int], YamlFile] = {}
-    for doc in docs:
-        data = doc.data if isinstance(doc.data, dict) else None
-        if data is None:
-            continue
-        eid = data.get("id")
-        if isinstance(eid, str):
-            if eid in first_id:
-                yield doc.problem("unique-id", f"id {eid!r} is also used by {first_id[eid].rel}", "/id")
-            else:
-                first_id[eid] = doc
+@dataclass
+class _Facts:
+    """What the catalogue-wide rules need of one entry; positions are found again only for the
+    few entries that have a problem."""
+
+    path: Path
+    rel: str
+    limits: Limits
+    id: Any
+    names: list[tuple[str, Any]]
+    row: tuple[str, int] | None
+
+    @classmethod
+    def of(cls, doc: YamlFile, limits: Limits) -> _Facts:
+        data = doc.data
         names = [("/name", data.get("name"))] + [(f"/aliases/{i}", a) for i, a in _items(data.get("aliases"))]
+        table, order = _get(data, "provenance", "table"), _get(data, "provenance", "order")
+        row = (table, order) if isinstance(table, str) and isinstance(order, int) else None
+        return cls(doc.path, doc.rel, limits, data.get("id"), names, row)
+
+    def problem(self, rule: str, message: str, pointer: str) -> Problem:
+        return read_yaml(self.path, self.rel, self.limits).problem(rule, message, pointer)
+
+
+def _catalogue_rules(entries: list[_Facts]) -> Iterator[Problem]:
+    """Uniqueness across entries: ids, names/aliases, appendix rows."""
+    first_id: dict[str, _Facts] = {}
+    first_name: dict[str, tuple[_Facts, str]] = {}
+    first_row: dict[tuple[str, int], _Facts] = {}
+    for entry in entries:
+        if isinstance(entry.id, str):
+            if entry.id in first_id:
+                yield entry.problem("unique-id", f"id {entry.id!r} is also used by {first_id[entry.id].rel}", "/id")
+            else:
+                first_id[entry.id] = entry
         own: set[str] = set()
-        for pointer, name in names:
-            if not isinstance(name, str) or not key(name):
-                continue
-            k = key(name)
-            if k in own:
+        for pointer, name in entry.names:
+            k = key(name) if isinstance(name, str) else ""
+            if not k or k in own:
                 continue
             own.add(k)
-            if k in first_name and first_name[k][0] is not doc:
-                other = first_name[k]
-                yield doc.problem("unique-alias", f"{name!r} also names {other[0].rel} ({other[2]}); a name or alias must identify one entry", pointer)
+            if k in first_name and first_name[k][0] is not entry:
+                other, other_name = first_name[k]
+                yield entry.problem("unique-alias", f"{name!r} also names {other.rel} ({other_name}); a name or alias must identify one entry", pointer)
             else:
-                first_name.setdefault(k, (doc, pointer, name))
-        table, order = _get(data, "provenance", "table"), _get(data, "provenance", "order")
-        if isinstance(table, str) and isinstance(order, int):
-            row = (table, order)
-            if row in first_row:
-                yield doc.problem("unique-order", f"row {order} of table {table} is also claimed by {first_row[row].rel}", "/provenance/order")
+                first_name.setdefault(k, (entry, name))
+        if entry.row is not None:
+            if entry.row in first_row:
+                table, order = entry.row
+                yield entry.problem("unique-order", f"row {order} of table {table} is also claimed by {first_row[entry.row].rel}", "/provenance/order")
             else:
-                first_row[row] = doc
+                first_row[entry.row] = entry

@@ -123,6 +123,36 @@ def open_catalogue(catalogue: Path | None, *, summary: bool = False) -> Catalogu
     return cat
 
 
+def write_output(data: str | bytes, output: Path | None, layout: Any, force: bool) -> Path | None:
+    """Data to stdout, or atomically to ``-o FILE`` (refused into the catalogue: exit 2; a disk
+    or permission error: exit 1). Returns the written path, or None for stdout."""
+    if output is None:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data.encode("utf-8") if isinstance(data, str) else data)
+        sys.stdout.buffer.flush()
+        return None
+    from jwtool.output import OutputError, write_atomic
+
+    try:
+        return write_atomic(output, data, layout, force)
+    except OutputError as exc:
+        usage_error(str(exc))
+    except OSError as exc:
+        fail(f"cannot write {output}: {exc.strerror or exc}")
+
+
+def check_output(output: Path | None, layout: Any, force: bool) -> None:
+    """Refuse a bad ``-o`` before the work, not after it."""
+    if output is None:
+        return
+    from jwtool.output import OutputError, check_target
+
+    try:
+        check_target(output, layout, force)
+    except OutputError as exc:
+        usage_error(str(exc))
+
+
 def choice(value: str, options: list[str], what: str) -> str:
     if value not in options:
         usage_error(f"unknown {what} {value!r}; choose one of: {', '.join(options)}")

@@ -2,14 +2,13 @@
 
 # No `from __future__ import annotations` here: `with_filters` copies the signature, and typer
 # would then see the options' annotations as unevaluated strings.
-import sys
 from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
-from jwtool.cli.common import CatalogueOpt, choice, err, open_catalogue, usage_error
+from jwtool.cli.common import CatalogueOpt, choice, err, open_catalogue, write_output
 from jwtool.cli.filters import resolved, with_filters
 from jwtool.query import RawFilters
 
@@ -45,17 +44,6 @@ def export(
         data = ex.to_jsonl(entries)
     else:
         data = ex.to_csv(entries, ex.load_schema_columns(cat.layout.schemas))
-    if output is None:
-        sys.stdout.flush()
-        sys.stdout.buffer.write(data.encode("utf-8"))
-        sys.stdout.flush()
-    else:
-        from jwtool.output import OutputError, write_atomic
-
-        try:
-            path = write_atomic(output, data, cat.layout, force)
-        except OutputError as exc:
-            usage_error(str(exc))
-        except OSError as exc:
-            usage_error(f"cannot write {output}: {exc.strerror or exc}")
+    path = write_output(data, output, cat.layout, force)
+    if path is not None:
         err(f"jwtool: wrote {len(entries)} entries to {path}")

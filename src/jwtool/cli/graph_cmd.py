@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
-from jwtool.cli.common import CatalogueOpt, choice, console, err, fail, is_terminal, open_catalogue, out, usage_error
+from jwtool.cli.common import CatalogueOpt, check_output, choice, console, err, is_terminal, open_catalogue, out, usage_error, write_output
 from jwtool.cli.filters import resolved, with_filters
 from jwtool.query import RawFilters
 
@@ -252,24 +252,13 @@ def map_(
 def _export(cat: "Catalogue", selected: list["Entry"], fmt: str, output: Optional[Path], force: bool, projection: str, include: list[str]) -> None:
     from jwtool.graph import graph_for
     from jwtool.graph_export import export as render
-    from jwtool.output import OutputError, check_target, write_atomic
-
-    if output is not None:
-        try:
-            check_target(output, cat.layout, force)  # refuse before the work, not after
-        except OutputError as exc:
-            usage_error(str(exc))
+    check_output(output, cat.layout, force)
     graph = graph_for(selected, cat.vocab, projection, include)
     text = render(graph, fmt, cat.vocab)
     if output is None:
         out(text)
         return
-    try:
-        write_atomic(output, text, cat.layout, force)
-    except OutputError as exc:
-        usage_error(str(exc))
-    except OSError as exc:
-        fail(f"cannot write {output}: {exc.strerror or exc}")
+    write_output(text, output, cat.layout, force)
     err(f"jwtool: wrote {fmt} ({projection}, {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges) to {output}")
 
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from jwtool.cli.common import CatalogueOpt, choice, err, fail, open_catalogue, usage_error
+from jwtool.cli.common import CatalogueOpt, choice, err, fail, open_catalogue, usage_error, write_output
 from jwtool.cli.filters import resolved, with_filters
 from jwtool.query import RawFilters
 
@@ -36,22 +36,11 @@ def _templates(path: Optional[Path]) -> Optional[Path]:
 
 
 def _emit(data: bytes, output: Optional[Path], force: bool, cat: "Catalogue", binary: bool = False) -> None:
-    from jwtool.output import OutputError, write_atomic
-
-    if output is None:
-        if binary and sys.stdout.isatty():
-            usage_error("Word output is binary; write it to a file with -o FILE (or redirect standard output)")
-        sys.stdout.flush()
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
-        return
-    try:
-        written = write_atomic(output, data, cat.layout, force)
-    except OutputError as exc:
-        usage_error(str(exc))
-    except OSError as exc:
-        fail(f"cannot write {output}: {exc.strerror or exc}")
-    err(f"jwtool: wrote {written}")
+    if output is None and binary and sys.stdout.isatty():
+        usage_error("Word output is binary; write it to a file with -o FILE (or redirect standard output)")
+    written = write_output(data, output, cat.layout, force)
+    if written is not None:
+        err(f"jwtool: wrote {written}")
 
 
 @render_app.command("appendix")
