@@ -190,3 +190,15 @@ def test_unreadable_file_is_one_line_not_a_traceback(empty_catalogue: Path, run_
     path.chmod(0)
     result = run_cli("validate", "--catalogue", empty_catalogue)
     assert "[unreadable]" in result.stdout and result.exit_code == 1
+
+
+def test_json_format_is_an_array_of_positioned_problems(empty_catalogue: Path, run_cli) -> None:
+    shutil.copyfile(DATA / "invalid" / "vocabulary" / "unknown-level.yaml", empty_catalogue / "interventions" / "unknown-level.yaml")
+    result = run_cli("validate", "--format", "json", "--catalogue", empty_catalogue)
+    assert result.exit_code == 1
+    assert json.loads(result.stdout) == [{
+        "file": "interventions/unknown-level.yaml", "line": 10, "column": 10, "severity": "error", "rule": "vocabulary",
+        "path": "/evidence/level",
+        "message": "'sterk' is not a known level (did you mean 'sterke-aanwijzingen'?); see schemas/vocabularies/evidence-levels.yaml",
+    }]
+    assert result.stderr.startswith("jwtool: 1 error(s)")
