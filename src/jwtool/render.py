@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from jwtool import mdtext
+from jwtool.load import paused_gc
 from jwtool.model import Entry
 
 if TYPE_CHECKING:
@@ -799,6 +800,11 @@ def overview_context(cat: Catalogue, entries: Sequence[Entry] | None = None, lan
 def render_appendix(cat: Catalogue, entries: Sequence[Entry], fmt: str = "md", style: str = "full", lang: str = "nl",
                     templates: Path | None = None) -> bytes:
     """The appendix tables as Markdown, HTML or Word (bytes, deterministic)."""
+    with paused_gc():  # rendering allocates millions of short-lived objects and no cycles
+        return _render_appendix(cat, entries, fmt, style, lang, templates)
+
+
+def _render_appendix(cat: Catalogue, entries: Sequence[Entry], fmt: str, style: str, lang: str, templates: Path | None) -> bytes:
     context = appendix_context(cat, entries, style, lang)
     dirs = template_dirs(cat, templates)
     if fmt == "docx":
@@ -813,6 +819,11 @@ def render_appendix(cat: Catalogue, entries: Sequence[Entry], fmt: str = "md", s
 def render_overview(cat: Catalogue, fmt: str = "html", lang: str = "nl", templates: Path | None = None,
                     entries: Sequence[Entry] | None = None) -> bytes:
     """The reading overview as one Markdown file or one self-contained HTML page."""
+    with paused_gc():  # at 10,000 entries the collector otherwise walks the growing page again and again
+        return _render_overview(cat, fmt, lang, templates, entries)
+
+
+def _render_overview(cat: Catalogue, fmt: str, lang: str, templates: Path | None, entries: Sequence[Entry] | None) -> bytes:
     context = overview_context(cat, entries, lang, fmt)
     dirs = template_dirs(cat, templates)
     if fmt == "html":
