@@ -132,3 +132,15 @@ def test_sigint_during_a_render_exits_130_and_leaves_no_partial_output(tmp_path:
     leftovers = [p for p in tmp_path.rglob("*") if p.name.endswith(".tmp") or p.name.startswith(".index")]
     assert leftovers == []
     assert not out.exists() or not any(out.iterdir())
+
+
+@pytest.mark.slow
+def test_a_reader_that_goes_away_ends_the_process_quietly(repo_root: Path) -> None:
+    proc = subprocess.Popen([sys.executable, "-m", "jwtool", "export", "--format", "json", "--catalogue", str(repo_root)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.read(10)
+    proc.stdout.close()  # like `| head -c 10`
+    assert proc.wait(timeout=60) in (0, -signal.SIGPIPE)
+    with proc.stderr:
+        assert proc.stderr.read() == b""

@@ -7,6 +7,7 @@ libraries (jsonschema, networkx, jinja2) only when it runs, so ``jwtool --help``
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from typing import Annotated, Optional
 
@@ -87,6 +88,9 @@ _register()
 
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point: exit 0/1/2, 130 on Ctrl-C, one line instead of a traceback."""
+    if hasattr(signal, "SIGPIPE") and argv is None:
+        # `jwtool list | head`: end quietly when the reader goes away, like other Unix tools
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     try:
         code = app(args=argv, prog_name="jwtool", standalone_mode=False)
         if code == EXIT_INTERRUPTED:
