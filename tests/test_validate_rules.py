@@ -202,3 +202,17 @@ def test_json_format_is_an_array_of_positioned_problems(empty_catalogue: Path, r
         "message": "'sterk' is not a known level (did you mean 'sterke-aanwijzingen'?); see schemas/vocabularies/evidence-levels.yaml",
     }]
     assert result.stderr.startswith("jwtool: 1 error(s)")
+
+
+def test_one_run_over_the_whole_corpus_reports_every_file(empty_catalogue: Path, run_cli) -> None:
+    """A broken file never stops the others from being checked."""
+    expected = []
+    for case, problems in EXPECTED.items():
+        source = DATA / "invalid" / case
+        shutil.copyfile(source, empty_catalogue / "interventions" / source.name)
+        expected += [(f"interventions/{source.name}", rule, line, col) for rule, line, col in problems]
+    assert len({Path(c).name for c in EXPECTED}) == len(EXPECTED), "corpus file names must be unique"
+    assert sorted(problems_of(empty_catalogue)) == sorted(expected)
+    result = run_cli("validate", "--catalogue", empty_catalogue)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert len(result.stdout.splitlines()) == len(expected)
