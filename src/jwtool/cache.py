@@ -41,9 +41,9 @@ def cache_path(root: Path) -> Path:
     return cache_dir() / f"catalogue-{digest}.json"
 
 
-def _stamp(path: Path) -> list[int] | None:
+def _stamp(path: str | Path) -> list[int] | None:
     try:
-        st = path.stat()
+        st = os.stat(path)
     except OSError:
         return None
     return [st.st_size, st.st_mtime_ns, st.st_ino]
@@ -101,17 +101,9 @@ def load_index(root: Path, folder: Path, context: str) -> list[tuple[str, Any]] 
     base = str(folder)
     for name in names:
         hit = index.get(prefix + name)
-        if not isinstance(hit, list) or _stamp_str(os.path.join(base, name)) != hit[0]:
+        if not isinstance(hit, list) or _stamp(os.path.join(base, name)) != hit[0]:
             return None
     return [(rel, hit[1]) for rel, hit in index.items()]  # stored in report order
-
-
-def _stamp_str(path: str) -> list[int] | None:
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return [st.st_size, st.st_mtime_ns, st.st_ino]
 
 
 def load_cached(
@@ -119,31 +111,23 @@ def load_cached(
     files: list[tuple[Path, str]],
     read: Callable[[Path, str], Record],
     context: str = "",
-    project: Callable[[Any], Any] | None = None,
+    summary: bool = False,
 ) -> list[tuple[str, Record]]:
     """Records for ``files`` in order, parsing only those whose stamp changed since last time.
 
     ``context`` names everything else the records depend on (e.g. the size limit), so a change
-    there starts a new cache. With ``project``, the records are projections of the data (see
-    :func:`jwtool.model.summary_view`), served from a small index file beside the full cache: a
-    search over 10,000 entries then reads a few MB instead of tens.
+    there starts a new cache. Beside the full cache a small index of summaries
+    (:func:`jwtool.model.summary_view`, in report order) is kept for :func:`load_index`; with
+    ``summary=True`` the records returned are those summaries.
     """
-    from jwtool.model import SUMMARY_FORMAT, summary_view
+    from jwtool.model import SUMMARY_FORMAT, Entry, summary_view
 
     full_path = cache_path(root)
     index_path = full_path.with_suffix(".index.json")
-    index_context = f"{context}|summary={SUMMARY_FORMAT}"
-    if project is not None:
-        index = _read(index_path, index_context)
-        stamps = [(_stamp(file), rel) for file, rel in files]
-        if index and len(index) == len(files) and all(
-            isinstance(index.get(rel), list) and index[rel][0] == stamp for stamp, rel in stamps
-        ):
-            return [(rel, (index[rel][1], True)) for _, rel in stamps]
     old = _read(full_path, context)
     new: dict[str, Any] = {}
     out: list[tuple[str, Record]] = []
-    dirty = False
+    parsed = False
     for file, rel in files:
         stamp = _stamp(file)
         hit = old.get(rel)
@@ -151,21 +135,19 @@ def load_cached(
             record: Record = (hit[1], True)
         else:
             record = read(file, rel)
-            dirty = True
+            parsed = True
         if record[1] and stamp is not None:
             new[rel] = [stamp, record[0]]
         out.append((rel, record))
-    if dirty or set(old) != set(new) or (project is not None):
-        try:
-            if dirty or set(old) != set(new):
-                _write(full_path, context, new)
-            if project is not None or index_path.exists():
-                from jwtool.model import Entry
-
-                ordered = sorted(new.items(), key=lambda kv: Entry(summary_view(kv[1][1]), kv[0]).sort_key())
-                _write(index_path, index_context, {rel: [v[0], summary_view(v[1])] for rel, v in ordered})
-        except OSError:
-            pass
-    if project is not None:
-        return [(rel, (project(data) if clean and isinstance(data, dict) else data, clean)) for rel, (data, clean) in out]
+    changed = parsed or new.keys() != old.keys()
+    try:
+        if changed:
+            _write(full_path, context, new)
+        if changed or summary or not index_path.exists():  # a summary load only gets here when the index is stale
+            views = sorted(((rel, summary_view(v[1]), v[0]) for rel, v in new.items()), key=lambda t: Entry(t[1], t[0]).sort_key())
+            _write(index_path, f"{context}|summary={SUMMARY_FORMAT}", {rel: [stamp, view] for rel, view, stamp in views})
+    except OSError:
+        pass
+    if summary:
+        return [(rel, (summary_view(data) if clean and isinstance(data, dict) else data, clean)) for rel, (data, clean) in out]
     return out

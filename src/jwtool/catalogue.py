@@ -231,7 +231,7 @@ def load_catalogue(root: Path, limits: Limits = Limits(), *, use_cache: bool | N
 
     with paused_gc():
         if caching:
-            records = cache.load_cached(root, files, read, context=context, project=summary_view if summary else None)
+            records = cache.load_cached(root, files, read, context=context, summary=summary)
         else:
             records = [(rel, read(path, rel)) for path, rel in files]
             if summary:
