@@ -188,6 +188,7 @@ class Catalogue:
     vocab: dict[str, Vocabulary]
     meta: dict[str, Any] = field(default_factory=dict)
     broken: list[str] = field(default_factory=list)  # files that could not be read as entries
+    summary: bool = False  # entries hold only the fields of jwtool.model.summary_view
 
     @property
     def layout(self) -> Layout:
@@ -222,7 +223,7 @@ def load_catalogue(root: Path, limits: Limits = Limits(), *, use_cache: bool | N
         with paused_gc():
             fast = cache.load_index(root, layout.interventions, context)
         if fast is not None:
-            return _assemble(root, layout, vocab, [(rel, (data, True)) for rel, data in fast], limits, presorted=True)
+            return _assemble(root, layout, vocab, [(rel, (data, True)) for rel, data in fast], limits, presorted=True, summary=True)
     files, _ = discover(layout)
 
     def read(path: Path, rel: str) -> tuple[Any, bool]:
@@ -236,10 +237,10 @@ def load_catalogue(root: Path, limits: Limits = Limits(), *, use_cache: bool | N
             records = [(rel, read(path, rel)) for path, rel in files]
             if summary:
                 records = [(rel, (summary_view(d) if isinstance(d, dict) else d, ok)) for rel, (d, ok) in records]
-    return _assemble(root, layout, vocab, records, limits)
+    return _assemble(root, layout, vocab, records, limits, summary=summary)
 
 
-def _assemble(root: Path, layout: Layout, vocab: dict[str, Vocabulary], records: list[tuple[str, tuple[Any, bool]]], limits: Limits, presorted: bool = False) -> Catalogue:
+def _assemble(root: Path, layout: Layout, vocab: dict[str, Vocabulary], records: list[tuple[str, tuple[Any, bool]]], limits: Limits, presorted: bool = False, summary: bool = False) -> Catalogue:
     with paused_gc():
         entries = [Entry(data, rel) for rel, (data, _) in records if isinstance(data, dict)]
         if not presorted:
@@ -249,4 +250,4 @@ def _assemble(root: Path, layout: Layout, vocab: dict[str, Vocabulary], records:
     if layout.meta_file.is_file():
         m = read_yaml(layout.meta_file, "catalogue.yaml", limits)
         meta = m.data if isinstance(m.data, dict) else {}
-    return Catalogue(root=root, entries=entries, vocab=vocab, meta=meta, broken=broken)
+    return Catalogue(root=root, entries=entries, vocab=vocab, meta=meta, broken=broken, summary=summary)

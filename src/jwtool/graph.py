@@ -285,6 +285,27 @@ def project(g: nx.Graph, onto: str) -> nx.Graph:
     return p
 
 
+def element_network(entries: Sequence[Entry], vocab: dict[str, Vocabulary]) -> nx.Graph:
+    """The ``elements`` projection of :func:`project` without its per-edge entry lists, built in one
+    pass over the entries: the overview draws it for catalogues too large to draw every entry."""
+    import networkx as nx
+    from itertools import combinations
+
+    wev = _vocab(vocab, "working-elements")
+    order = _order_key(element_order(vocab))
+    p = nx.Graph(projection="elements", node_types=[ELEMENT])
+    for use in sorted(element_use(entries, vocab), key=lambda u: order(u.id)):
+        p.add_node(node_id(ELEMENT, use.id), type=ELEMENT, ref=use.id, label=use.label, bipartite=1,
+                   group=use.group, group_label=str(wev.groups.get(use.group, {}).get("label", use.group)), entry_count=use.count)
+    weights: dict[tuple[str, str], int] = {}
+    for e in entries:
+        for a, b in combinations(sorted(set(e.element_ids), key=order), 2):
+            weights[(a, b)] = weights.get((a, b), 0) + 1
+    for (a, b), w in sorted(weights.items(), key=lambda kv: (order(kv[0][0]), order(kv[0][1]))):
+        p.add_edge(node_id(ELEMENT, a), node_id(ELEMENT, b), weight=w)
+    return p
+
+
 def graph_for(entries: Sequence[Entry], vocab: dict[str, Vocabulary], projection: str = "bipartite", include: Iterable[str] = ()) -> nx.Graph:
     """The graph an export writes: the bipartite graph or one of its projections."""
     if projection not in PROJECTIONS:

@@ -24,9 +24,9 @@ def _strs(value: Any) -> list[str]:
 
 
 # The fields that list, filters and the graph need; everything else is long verbatim text.
-SUMMARY_FORMAT = 3  # raise when _SUMMARY_FIELDS changes: cached summaries are then rebuilt
+SUMMARY_FORMAT = 4  # raise when _SUMMARY_FIELDS changes: cached summaries are then rebuilt
 _SUMMARY_FIELDS: dict[str, tuple[str, ...] | None] = {
-    "id": None, "name": None, "aliases": None, "kind": None, "phases": None,
+    "id": None, "name": None, "aliases": None, "kind": None, "phases": None, "last_reviewed": None,
     "region": None, "provenance": ("table", "order"),
     "providers": ("organisations", "commissioned_by", "developed_by", "description"),
     "target_group": ("education_levels", "age", "characteristics"),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterable
 from contextlib import suppress
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -40,14 +41,19 @@ def check_target(path: Path, layout: Layout | None = None, force: bool = False) 
     return target
 
 
-def write_atomic(path: Path, data: bytes | str, layout: Layout | None = None, force: bool = False) -> Path:
-    """Write ``data`` (text is UTF-8 encoded) to ``path`` atomically; returns the resolved path."""
+def write_atomic(path: Path, data: bytes | str | Iterable[str], layout: Layout | None = None, force: bool = False) -> Path:
+    """Write ``data`` (text is UTF-8 encoded) to ``path`` atomically; returns the resolved path.
+
+    ``data`` may be a stream of text chunks (a large page is then never whole in memory); an
+    exception while it is produced leaves the old file as it was.
+    """
     target = check_target(path, layout, force)
-    payload = data.encode("utf-8") if isinstance(data, str) else data
+    chunks: Iterable[str | bytes] = [data] if isinstance(data, (str, bytes)) else data
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(payload)
+            for chunk in chunks:
+                fh.write(chunk.encode("utf-8") if isinstance(chunk, str) else chunk)
             fh.flush()
             os.fsync(fh.fileno())
         umask = os.umask(0)
@@ -57,5 +63,8 @@ def write_atomic(path: Path, data: bytes | str, layout: Layout | None = None, fo
     except BaseException:  # incl. KeyboardInterrupt: never leave the temporary file behind
         with suppress(OSError):
             os.unlink(tmp)
+        close = getattr(chunks, "close", None)
+        if close is not None:  # finish a half-read stream now, not at interpreter shutdown
+            close()
         raise
     return target

@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import os
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -70,6 +71,7 @@ LABELS: dict[str, dict[str, str]] = {
         "overview.entries": "Interventies en praktijkvoorbeelden",
         "overview.map": "Kaart van werkzame elementen",
         "overview.map.alt": "Netwerk van interventies en de (mogelijk) werkzame elementen die ze delen.",
+        "overview.map.alt.elements": "Werkzame elementen die samen in interventies voorkomen ({n} interventies; een boog verbindt twee elementen die samen genoemd worden, hoe dikker hoe vaker).",
         "overview.map.pending": "Er is geen kaart: geen van de interventies noemt een werkzaam element.",
         "overview.gap": "Bewijskaart (evidence gap map)",
         "overview.gap.intro": "Per werkzaam element: welke interventies het noemen, per fase en per niveau van bewijskracht. Een leeg vak is een leemte.",
@@ -77,6 +79,7 @@ LABELS: dict[str, dict[str, str]] = {
         "overview.gap.levels": "Werkzame elementen per niveau van bewijskracht",
         "overview.gap.element": "Werkzaam element",
         "overview.gap.empty": "geen",
+        "overview.gap.more": "en nog {n}",
         "overview.contents": "Inhoud",
         "overview.skip": "Naar de inhoud",
         "overview.back": "Terug naar het overzicht",
@@ -194,6 +197,7 @@ LABELS: dict[str, dict[str, str]] = {
         "overview.entries": "Interventions and practice examples",
         "overview.map": "Map of effective elements",
         "overview.map.alt": "Network of interventions and the (possibly) effective elements they share.",
+        "overview.map.alt.elements": "Effective elements named together by interventions ({n} interventions; an arc joins two elements named together, thicker when more often).",
         "overview.map.pending": "There is no map: none of the interventions names an effective element.",
         "overview.gap": "Evidence gap map",
         "overview.gap.intro": "Per effective element: which interventions name it, by phase and by strength of evidence. An empty cell is a gap.",
@@ -201,6 +205,7 @@ LABELS: dict[str, dict[str, str]] = {
         "overview.gap.levels": "Effective elements by strength of evidence",
         "overview.gap.element": "Effective element",
         "overview.gap.empty": "none",
+        "overview.gap.more": "and {n} more",
         "overview.contents": "Contents",
         "overview.skip": "Skip to content",
         "overview.back": "Back to the overview",
@@ -318,10 +323,23 @@ def http_url(value: Any) -> str:
     return text if _HTTP_URL.match(text) else ""
 
 
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
+def _drop_marks(match: re.Match[str]) -> str:
+    return "".join(c for c in match.group() if not unicodedata.combining(c))
+
+
 def fold_for_search(text: str) -> str:
-    """Lower-case without accents; the overview's filter script folds typed text the same way."""
+    """Lower-case without accents; the overview's filter script folds typed text the same way.
+
+    Only the non-ASCII runs are looked at character by character: at 10,000 entries the search
+    text of the overview is 15 MB, and a loop over every character took seconds.
+    """
     decomposed = unicodedata.normalize("NFD", text)
-    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).lower().split())
+    if not decomposed.isascii():
+        decomposed = _NON_ASCII.sub(_drop_marks, decomposed)
+    return " ".join(decomposed.lower().split())
 
 
 def anchor_ids(entries: Sequence[Entry]) -> dict[str, str]:
@@ -440,12 +458,21 @@ def environment(dirs: Sequence[Path], fmt: str, lang: str) -> Environment:
 
 def render_template(dirs: Sequence[Path], name: str, fmt: str, lang: str, context: dict[str, Any]) -> str:
     """Fill one template; every Jinja2 problem becomes a :class:`RenderError` with file and line."""
+    return "".join(template_chunks(environment(dirs, fmt, lang), dirs, name, context))
+
+
+def template_chunks(env: Environment, dirs: Sequence[Path], name: str, context: dict[str, Any]) -> Iterator[str]:
+    """The filled template as a stream of text that ends with a newline; Jinja2 problems (also
+    in pieces rendered on the way) become a :class:`RenderError` with file and line."""
     from jinja2 import TemplateError, TemplateNotFound, TemplateSyntaxError
 
-    env = environment(dirs, fmt, lang)
+    last = ""
     try:
         template = env.get_template(name)
-        text = template.render(**context)
+        for chunk in template.generate(**context):
+            if chunk:
+                last = chunk
+                yield chunk
     except TemplateNotFound as exc:
         raise RenderError(f"template {exc.name!r} not found in {', '.join(str(d) for d in dirs)}") from None
     except TemplateSyntaxError as exc:
@@ -453,7 +480,8 @@ def render_template(dirs: Sequence[Path], name: str, fmt: str, lang: str, contex
     except TemplateError as exc:
         where = _template_line(exc)
         raise RenderError(f"template {name}{where}: {exc}") from None
-    return text if text.endswith("\n") else text + "\n"
+    if not last.endswith("\n"):
+        yield "\n"
 
 
 def _template_line(exc: BaseException) -> str:
@@ -622,8 +650,32 @@ def _lab(labels: dict[str, str], prefix: str, value: str) -> str:
     return labels.get(f"{prefix}.{value}", value)
 
 
+def row_view(entry: Entry, cat: Catalogue, lang: str, anchors: dict[str, str]) -> dict[str, Any]:
+    """What the overview's index row shows of one entry, and what its client-side filter matches."""
+    labels, vocab, d = LABELS[lang], cat.vocab, entry.data
+    elements = [_str(w.get("text")) for w in entry.working_elements]
+    element_labels = [_vlabel(vocab, "working-elements", i, lang) for w in entry.working_elements for i in _strs(w.get("elements"))]
+    targets = entry.education_levels + entry.characteristics
+    search_parts = [entry.id, entry.name, *entry.aliases, entry.summary, _str(entry.providers.get("description")),
+                    *entry.organisations, _str(entry.target_group.get("description")), _str(entry.target_group.get("summary")),
+                    _str(entry.goals.get("description")), *_strs(d.get("components")), *elements, *element_labels]
+    return {
+        "id": entry.id, "anchor": anchors[entry.id], "name": _str(entry.name) or entry.id,
+        "kind": _lab(labels, "kind", entry.kind), "kind_id": entry.kind,
+        "phases": [_vlabel(vocab, "phases", p, lang) for p in entry.phases],
+        "target_group": {"summary": _str(entry.target_group.get("summary")),
+                         "levels": [_vlabel(vocab, "education-levels", x, lang) for x in entry.education_levels]},
+        "evidence": {"level": _vlabel(vocab, "evidence-levels", entry.evidence_level, lang) if entry.evidence_level else ""},
+        "element_labels": [_vlabel(vocab, "working-elements", i, lang) for i in entry.element_ids],
+        "evidence_level_id": entry.evidence_level,
+        # what the overview's client-side filter matches on
+        "filter": {"phases": " ".join(entry.phases), "targets": " ".join(targets), "elements": " ".join(entry.element_ids),
+                   "search": fold_for_search(" ".join(p for p in search_parts if p))},
+    }
+
+
 def entry_view(entry: Entry, cat: Catalogue, lang: str, anchors: dict[str, str]) -> dict[str, Any]:
-    """Every field of one entry, labelled and cleaned, for the overview."""
+    """Every field of one entry, labelled and cleaned, for its section of the overview."""
     labels, vocab, d = LABELS[lang], cat.vocab, entry.data
     prov, course, results, ev = entry.provenance, _dict(d.get("course")), _dict(d.get("results")), entry.evidence
     region = entry.region
@@ -648,11 +700,6 @@ def entry_view(entry: Entry, cat: Catalogue, lang: str, anchors: dict[str, str])
                    if k != "year" and isinstance(v, int) and not isinstance(v, bool)]
     if scale_items and isinstance(scale.get("year"), int):
         scale_items.append(f"{labels['scale.year']} {scale['year']}")
-    targets = entry.education_levels + entry.characteristics
-    search_parts = [entry.id, entry.name, *entry.aliases, entry.summary, _str(entry.providers.get("description")),
-                    *entry.organisations, _str(entry.target_group.get("description")), _str(entry.target_group.get("summary")),
-                    _str(entry.goals.get("description")), *_strs(d.get("components")),
-                    *[w["text"] for w in elements], *[x for w in elements for x in w["elements"]]]
     view = {
         "id": entry.id, "anchor": anchors[entry.id], "name": _str(entry.name) or entry.id,
         "kind": _lab(labels, "kind", entry.kind), "kind_id": entry.kind,
@@ -688,13 +735,8 @@ def entry_view(entry: Entry, cat: Catalogue, lang: str, anchors: dict[str, str])
                        "sections": _strs(prov.get("sections"))},
         "notes": _strs(d.get("notes")),
         "last_reviewed": _str(d.get("last_reviewed")),
-        # what the overview's client-side filter matches on
-        "filter": {"phases": " ".join(entry.phases), "targets": " ".join(targets), "elements": " ".join(entry.element_ids),
-                   "search": fold_for_search(" ".join(p for p in search_parts if p))},
-        "element_labels": [_vlabel(vocab, "working-elements", i, lang) for i in entry.element_ids],
-        "evidence_level_id": entry.evidence_level,
     }
-    return view
+    return {**row_view(entry, cat, lang, anchors), **view}
 
 
 def _used_terms(vocab: Vocabulary | None, used: set[str], lang: str) -> list[dict[str, str]]:
@@ -704,8 +746,15 @@ def _used_terms(vocab: Vocabulary | None, used: set[str], lang: str) -> list[dic
     return known + [{"id": t, "label": t} for t in sorted(used - {t.id for t in vocab})]
 
 
+GAP_LIST_MAX = 25  # a cell names at most this many entries, then says how many more
+
+
 def gap_maps(entries: Sequence[Entry], cat: Catalogue, lang: str, anchors: dict[str, str]) -> dict[str, Any]:
-    """Working elements × phases and × evidence levels; each cell lists the entries (a gap is empty)."""
+    """Working elements × phases and × evidence levels; each cell lists the entries (a gap is empty).
+
+    A cell names its first :data:`GAP_LIST_MAX` entries and counts the rest: at 10,000 entries a
+    full list made the page tens of megabytes of links nobody reads.
+    """
     vocab = cat.vocab
     elements_vocab = vocab.get("working-elements")
     element_ids = [t.id for t in elements_vocab] if elements_vocab else []
@@ -718,7 +767,17 @@ def gap_maps(entries: Sequence[Entry], cat: Catalogue, lang: str, anchors: dict[
         cols = [{"id": t.id, "label": clean(t.label_for(lang))} for t in v.ordered()] if v else []
         return cols + [{"id": u, "label": u} for u in sorted(used - {c["id"] for c in cols})]
 
-    def grid(cols: list[dict[str, str]], has: Any) -> list[dict[str, Any]]:
+    def grid(cols: list[dict[str, str]], values: Any) -> list[dict[str, Any]]:
+        # one pass over the entries (not elements × columns × entries: that was minutes at 10,000)
+        col_ids = [c["id"] for c in cols]
+        cells_of: dict[str, dict[str, list[Entry]]] = {el: {c: [] for c in col_ids} for el in element_ids}
+        totals: dict[str, set[str]] = {el: set() for el in element_ids}
+        for e in entries:
+            vs = [v for v in dict.fromkeys(values(e)) if v in col_ids]
+            for el in e.element_ids:
+                for v in vs:
+                    cells_of[el][v].append(e)
+                    totals[el].add(e.id)
         rows = []
         for el in element_ids:
             term = elements_vocab.terms.get(el) if elements_vocab else None
@@ -726,18 +785,18 @@ def gap_maps(entries: Sequence[Entry], cat: Catalogue, lang: str, anchors: dict[
             glabel = _str(group.get("label_en") if lang == "en" and group.get("label_en") else group.get("label"))
             cells = []
             for c in cols:
-                refs = [{"id": e.id, "anchor": anchors[e.id], "name": _str(e.name) or e.id}
-                        for e in entries if el in e.element_ids and has(e, c["id"])]
-                cells.append({"column": c["label"], "entries": refs})
+                members = cells_of[el][c["id"]]
+                refs = [{"id": e.id, "anchor": anchors[e.id], "name": _str(e.name) or e.id} for e in members[:GAP_LIST_MAX]]
+                cells.append({"column": c["label"], "entries": refs, "count": len(members), "more": max(0, len(members) - GAP_LIST_MAX)})
             rows.append({"id": el, "label": _vlabel(vocab, "working-elements", el, lang), "group": glabel,
-                         "cells": cells, "total": len({r["id"] for c in cells for r in c["entries"]})})
+                         "cells": cells, "total": len(totals[el])})
         return rows
 
     phase_cols = columns("phases", {p for e in entries for p in e.phases})
     level_cols = columns("evidence-levels", {e.evidence_level for e in entries if e.evidence_level})
     return {
-        "phases": {"columns": phase_cols, "rows": grid(phase_cols, lambda e, c: c in e.phases)},
-        "levels": {"columns": level_cols, "rows": grid(level_cols, lambda e, c: e.evidence_level == c)},
+        "phases": {"columns": phase_cols, "rows": grid(phase_cols, lambda e: e.phases)},
+        "levels": {"columns": level_cols, "rows": grid(level_cols, lambda e: [e.evidence_level])},
     }
 
 
@@ -754,21 +813,172 @@ def mermaid_map(entries: Sequence[Entry], cat: Catalogue, lang: str) -> str:
     return "\n".join(line for line in lines if not line.startswith("```"))
 
 
+MAP_ENTRIES_MAX = 200  # beyond this a map of every entry is unreadable: the elements are drawn instead
+
+
 def map_svg(entries: Sequence[Entry], cat: Catalogue, lang: str) -> str:
-    """The working-element map as inline SVG, drawn by :func:`jwtool.graph_svg.render_svg`."""
+    """The working-element map as inline SVG, drawn by :func:`jwtool.graph_svg.render_svg`: every
+    entry and its elements, or, above :data:`MAP_ENTRIES_MAX` entries, the elements named together
+    (a drawing of 10,000 rows helps nobody and took seconds)."""
     from jwtool.graph_svg import render_svg
 
+    if len(entries) > MAP_ENTRIES_MAX:
+        from jwtool.graph import element_network
+
+        return render_svg(element_network(list(entries), cat.vocab), cat.vocab, title=LABELS[lang]["overview.map"])
     return render_svg(list(entries), cat.vocab, title=LABELS[lang]["overview.map"])
 
 
-def overview_context(cat: Catalogue, entries: Sequence[Entry] | None = None, lang: str = "nl", fmt: str = "html") -> dict[str, Any]:
-    """The view model of ``render overview``: index, entries, map, gap maps, caveat, source, date."""
+def map_alt(entries: Sequence[Entry], lang: str) -> str:
+    """The map's caption: what it shows depends on the number of entries (see :func:`map_svg`)."""
+    if len(entries) > MAP_ENTRIES_MAX:
+        return LABELS[lang]["overview.map.alt.elements"].format(n=len(entries))
+    return LABELS[lang]["overview.map.alt"]
+
+
+class OverviewEntry:
+    """One entry as the overview page template sees it: ``e.row`` (its index row) and
+    ``e.section`` (its full section), each rendered on first use by :class:`Pieces`.
+
+    The page never holds every section at once, and unchanged pieces come from the fragment
+    store (:mod:`jwtool.fragments`) instead of being rendered again.
+    """
+
+    __slots__ = ("entry", "id", "anchor", "name", "_pieces")
+
+    def __init__(self, entry: Entry, anchor: str, pieces: Pieces) -> None:
+        self.entry, self.id, self.anchor, self.name, self._pieces = entry, entry.id, anchor, _str(entry.name) or entry.id, pieces
+
+    @property
+    def row(self) -> Any:
+        return self._pieces.piece(self, "row")
+
+    @property
+    def section(self) -> Any:
+        return self._pieces.piece(self, "section")
+
+
+PIECE_TEMPLATES = {"row": "partials/index-row.{fmt}.j2", "section": "partials/entry.{fmt}.j2"}
+_CODE = ("render.py", "model.py", "mdtext.py")  # jwtool's own code a rendered piece depends on
+
+
+class Pieces:
+    """Renders entries' index rows and sections, through the fragment store when there is one.
+
+    A piece's key names everything it is rendered from (see :mod:`jwtool.fragments`). A piece
+    that is not stored is rendered from the entry's full data: the entry itself, or, when the
+    catalogue was loaded as summaries, the entry read again — from its file when only a few
+    pieces are missing, else all entries at once from the parsed-entry cache (then each full
+    entry is let go as soon as both its pieces are stored).
+    """
+
+    def __init__(self, cat: Catalogue, env: Environment, fmt: str, lang: str, entries: Sequence[Entry], dirs: Sequence[Path],
+                 store: Any = None, limits: Any = None) -> None:
+        self.cat, self.env, self.fmt, self.lang, self.entries = cat, env, fmt, lang, entries
+        self.anchors = anchor_ids(entries)
+        self.store, self.limits = store, limits
+        self._templates: dict[str, Any] = {}
+        self._stamps: dict[str, str | None] = {}
+        self._full_by_file: dict[str, Entry] | None = None
+        self.base = _pieces_base(cat, fmt, lang, dirs) if store is not None else ""
+
+    def key(self, kind: str, entry: Entry) -> str | None:
+        if self.store is None or not entry.file:
+            return None
+        stamp = self._stamps.get(entry.file, "")
+        if stamp == "":
+            from jwtool.fragments import file_stamp
+
+            stamp = self._stamps[entry.file] = file_stamp(os.path.join(self.cat.root, entry.file))
+        if stamp is None:
+            return None
+        # NUL cannot occur in a path, a stamp, an anchor or a hex digest: the parts stay apart
+        parts = f"{self.base}\0{kind}\0{entry.file}\0{stamp}\0{self.anchors[entry.id]}"
+        return hashlib.sha256(parts.encode("utf-8", "surrogatepass")).hexdigest()
+
+    def missing(self) -> int:
+        """How many pieces of the page are not in the store (all of them without a store)."""
+        if self.store is None:
+            return len(PIECE_TEMPLATES) * len(self.entries)
+        have = self.store.keys()
+        return sum(1 for e in self.entries for kind in PIECE_TEMPLATES if self.key(kind, e) not in have)
+
+    def piece(self, item: OverviewEntry, kind: str) -> Any:
+        from markupsafe import Markup
+
+        key = self.key(kind, item.entry)
+        if key is not None:
+            cached = self.store.get(key)
+            if cached is not None:
+                return Markup(cached)
+        entry = self._full(item.entry)
+        text = self._render(kind, entry)
+        if key is not None:
+            self.store.put(key, text)
+            if kind == "row":  # the section too, while the full entry is at hand
+                section_key = self.key("section", item.entry)
+                if section_key is not None and self.store.get(section_key) is None:
+                    self.store.put(section_key, self._render("section", entry))
+                if self._full_by_file:
+                    self._full_by_file.pop(item.entry.file, None)
+        return Markup(text)
+
+    def _render(self, kind: str, entry: Entry) -> str:
+        if kind not in self._templates:
+            self._templates[kind] = self.env.get_template(PIECE_TEMPLATES[kind].format(fmt=self.fmt))
+        view = (row_view if kind == "row" else entry_view)(entry, self.cat, self.lang, self.anchors)
+        return str(self._templates[kind].render(e=view, labels=LABELS[self.lang], lang=self.lang))
+
+    def _full(self, entry: Entry) -> Entry:
+        if not self.cat.summary:
+            return entry
+        from jwtool.load import Limits
+
+        limits = self.limits or Limits()
+        if self._full_by_file is None:
+            self._full_by_file = {}
+            if self.missing() > FULL_LOAD_AFTER:
+                from jwtool.catalogue import load_catalogue
+
+                self._full_by_file = {e.file: e for e in load_catalogue(self.cat.root, limits).entries}
+        found = self._full_by_file.get(entry.file)
+        if found is not None:
+            return found
+        from jwtool.load import read_yaml
+
+        doc = read_yaml(self.cat.root / entry.file, entry.file, limits)
+        return Entry(doc.data, entry.file) if isinstance(doc.data, dict) else entry
+
+
+# Pieces to render beyond which one load of every entry beats reading the changed files one by one.
+FULL_LOAD_AFTER = 100
+
+
+def _pieces_base(cat: Catalogue, fmt: str, lang: str, dirs: Sequence[Path]) -> str:
+    """What every piece of one render depends on besides its entry: version, code, format,
+    language, templates and vocabularies."""
+    from jwtool import __version__
+    from jwtool.fragments import digest, folder_digest
+
+    here = Path(__file__).parent
+    code = [(here / name).read_bytes() for name in _CODE]
+    return digest([__version__, *code, fmt, lang, folder_digest(dirs), folder_digest([cat.layout.vocabularies])])
+
+
+def overview_context(cat: Catalogue, entries: Sequence[Entry] | None = None, lang: str = "nl", fmt: str = "html",
+                     pieces: Pieces | None = None) -> dict[str, Any]:
+    """The view model of ``render overview``: index, entries, map, gap maps, caveat, source, date.
+
+    ``entries`` are :class:`OverviewEntry` items whose row and section ``pieces`` render on demand
+    (without ``pieces`` they render without a store, from the catalogue's default templates).
+    """
     from markupsafe import Markup
 
     labels = LABELS[lang]
     chosen = sorted(entries if entries is not None else cat.entries, key=Entry.sort_key)
-    anchors = anchor_ids(chosen)
-    views = [entry_view(e, cat, lang, anchors) for e in chosen]
+    if pieces is None:
+        pieces = Pieces(cat, environment(template_dirs(cat), fmt, lang), fmt, lang, chosen, template_dirs(cat))
+    anchors = pieces.anchors
     caveat, caveat_source = _caveat(cat)
     levels_used = {x for e in chosen for x in e.education_levels}
     chars_used = {x for e in chosen for x in e.characteristics}
@@ -781,7 +991,7 @@ def overview_context(cat: Catalogue, entries: Sequence[Entry] | None = None, lan
         "description": " ".join(_str(cat.meta.get("description")).split()),
         "report": _report(cat), "caveat": caveat, "caveat_source": caveat_source,
         "date": catalogue_date(chosen),
-        "entries": views,
+        "entries": [OverviewEntry(e, anchors[e.id], pieces) for e in chosen],
         "filters": {
             "levels": _used_terms(cat.vocab.get("education-levels"), levels_used, lang),
             "characteristics": _used_terms(cat.vocab.get("target-characteristics"), chars_used, lang),
@@ -790,6 +1000,7 @@ def overview_context(cat: Catalogue, entries: Sequence[Entry] | None = None, lan
         },
         "gap": gap_maps(chosen, cat, lang, anchors),
         "map_svg": Markup(svg) if svg else None,
+        "map_alt": map_alt(chosen, lang),
         "mermaid": mermaid_map(chosen, cat, lang) if fmt == "md" else "",
     }
 
@@ -817,20 +1028,30 @@ def _render_appendix(cat: Catalogue, entries: Sequence[Entry], fmt: str, style: 
 
 
 def render_overview(cat: Catalogue, fmt: str = "html", lang: str = "nl", templates: Path | None = None,
-                    entries: Sequence[Entry] | None = None) -> bytes:
+                    entries: Sequence[Entry] | None = None, store: Any = None, limits: Any = None) -> bytes:
     """The reading overview as one Markdown file or one self-contained HTML page."""
+    return "".join(overview_chunks(cat, fmt, lang, templates, entries, store, limits)).encode("utf-8")
+
+
+def overview_chunks(cat: Catalogue, fmt: str = "html", lang: str = "nl", templates: Path | None = None,
+                    entries: Sequence[Entry] | None = None, store: Any = None, limits: Any = None) -> Iterator[str]:
+    """The overview as a stream of text, so a large page is written without being held in memory.
+
+    ``store`` (a :class:`jwtool.fragments.FragmentStore`) supplies the pieces of unchanged entries;
+    ``cat`` may then be a summary load (entries whose pieces are missing are read from their files,
+    with ``limits``).
+    """
     with paused_gc():  # at 10,000 entries the collector otherwise walks the growing page again and again
-        return _render_overview(cat, fmt, lang, templates, entries)
-
-
-def _render_overview(cat: Catalogue, fmt: str, lang: str, templates: Path | None, entries: Sequence[Entry] | None) -> bytes:
-    context = overview_context(cat, entries, lang, fmt)
-    dirs = template_dirs(cat, templates)
-    if fmt == "html":
-        context["css"] = _css(dirs, "overview.css")
-        context["script"] = _asset(dirs, "overview.js")
-        context["csp"] = _csp(style_hashes=[context["css"], *_svg_styles(context["map_svg"])], script_hashes=[context["script"]])
-    return render_template(dirs, f"overview.{fmt}.j2", fmt, lang, context).encode("utf-8")
+        dirs = template_dirs(cat, templates)
+        env = environment(dirs, fmt, lang)
+        chosen = sorted(entries if entries is not None else cat.entries, key=Entry.sort_key)
+        pieces = Pieces(cat, env, fmt, lang, chosen, dirs, store, limits)
+        context = overview_context(cat, chosen, lang, fmt, pieces)
+        if fmt == "html":
+            context["css"] = _css(dirs, "overview.css")
+            context["script"] = _asset(dirs, "overview.js")
+            context["csp"] = _csp(style_hashes=[context["css"], *_svg_styles(context["map_svg"])], script_hashes=[context["script"]])
+        yield from template_chunks(env, dirs, f"overview.{fmt}.j2", context)
 
 
 def find_template(dirs: Sequence[Path], name: str) -> Path | None:

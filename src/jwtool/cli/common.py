@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn, Optional
 import typer
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from rich.console import Console
 
     from jwtool.catalogue import Catalogue
@@ -123,10 +125,16 @@ def open_catalogue(catalogue: Path | None, *, summary: bool = False) -> Catalogu
     return cat
 
 
-def write_output(data: str | bytes, output: Path | None, layout: Any, force: bool) -> Path | None:
+def write_output(data: str | bytes | Iterable[str], output: Path | None, layout: Any, force: bool) -> Path | None:
     """Data to stdout, or atomically to ``-o FILE`` (refused into the catalogue: exit 2; a disk
-    or permission error: exit 1). Returns the written path, or None for stdout."""
+    or permission error: exit 1). Returns the written path, or None for stdout.
+
+    A stream of text chunks goes to the file as it comes; for stdout it is collected first, so a
+    failure half-way prints nothing.
+    """
     if output is None:
+        if not isinstance(data, (str, bytes)):
+            data = "".join(data)
         sys.stdout.flush()
         sys.stdout.buffer.write(data.encode("utf-8") if isinstance(data, str) else data)
         sys.stdout.buffer.flush()

@@ -3,16 +3,19 @@
 # No `from __future__ import annotations` here: `with_filters` copies the signature, and typer
 # would then see the options' annotations as unevaluated strings.
 import sys
+from contextlib import nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from jwtool.cli.common import CatalogueOpt, choice, err, fail, open_catalogue, usage_error, write_output
+from jwtool.cli.common import CatalogueOpt, choice, err, fail, limits, open_catalogue, root, usage_error, write_output
 from jwtool.cli.filters import resolved, with_filters
 from jwtool.query import RawFilters
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from jwtool.catalogue import Catalogue
 
 render_app = typer.Typer(
@@ -35,7 +38,7 @@ def _templates(path: Optional[Path]) -> Optional[Path]:
     return path.resolve()
 
 
-def _emit(data: bytes, output: Optional[Path], force: bool, cat: "Catalogue", binary: bool = False) -> None:
+def _emit(data: "bytes | Iterable[str]", output: Optional[Path], force: bool, cat: "Catalogue", binary: bool = False) -> None:
     if output is None and binary and sys.stdout.isatty():
         usage_error("Word output is binary; write it to a file with -o FILE (or redirect standard output)")
     written = write_output(data, output, cat.layout, force)
@@ -105,9 +108,12 @@ def overview(
     choice(fmt, list(FORMATS_OVERVIEW), "format")
     choice(lang, list(LANGS), "language")
     tdir = _templates(templates)
-    cat = open_catalogue(catalogue)
-    from jwtool.render import RenderError, render_overview
+    from jwtool.fragments import open_store
+    from jwtool.render import RenderError, overview_chunks
 
+    store = open_store(root(catalogue))
+    # With pieces kept from earlier runs the summaries are enough: only changed entries are read in full.
+    cat = open_catalogue(catalogue, summary=store is not None)
     if output is not None and not output.is_dir() and not output.exists() and not output.suffix:
         # `-o site` (or `-o site/`): a new folder for the page, like a static-site generator
         from jwtool.output import OutputError, check_target
@@ -120,7 +126,7 @@ def overview(
     if output is not None and output.is_dir():
         output = output / ("index.html" if fmt == "html" else "README.md")
     try:
-        data = render_overview(cat, fmt, lang, tdir)
+        with store if store is not None else nullcontext():
+            _emit(overview_chunks(cat, fmt, lang, tdir, store=store, limits=limits()), output, force, cat)
     except RenderError as exc:
         fail(str(exc))
-    _emit(data, output, force, cat)
