@@ -290,3 +290,14 @@ def test_render_svg_escapes_entry_text(mini: Catalogue) -> None:
     root = ET.fromstring(svg)  # still well-formed
     assert not [el for el in root.iter() if el.tag.endswith("script")]
     assert '&lt;script&gt;alert("x")&lt;/script&gt; &amp; "Co"' in svg
+
+
+def test_the_element_network_is_the_elements_projection_without_entry_lists(real: Catalogue) -> None:
+    from jwtool.graph import element_network
+
+    direct = element_network(real.entries, real.vocab)
+    projected = graph_for(real.entries, real.vocab, "elements")
+    assert list(direct.nodes(data=True)) == list(projected.nodes(data=True))
+    weights = {frozenset((a, b)): w for a, b, w in projected.edges(data="weight")}
+    assert {frozenset((a, b)): w for a, b, w in direct.edges(data="weight")} == weights
+    assert direct.graph["projection"] == "elements"

@@ -72,6 +72,28 @@ def test_an_interrupted_write_leaves_the_old_file_and_no_temporary_file(tmp_path
     assert sorted(p.name for p in tmp_path.iterdir()) == ["overzicht.md"]
 
 
+def test_a_stream_that_fails_half_way_leaves_the_old_file_and_is_closed(tmp_path: Path) -> None:
+    target = tmp_path / "overzicht.html"
+    target.write_text("oud\n", encoding="utf-8")
+    closed = []
+
+    def page():  # type: ignore[no-untyped-def]
+        try:
+            yield "<html>"
+            yield "nieuw " * 1000
+            raise RuntimeError("template broke")
+        finally:
+            closed.append(True)
+
+    with pytest.raises(RuntimeError):
+        write_atomic(target, page(), force=True)
+    assert target.read_text(encoding="utf-8") == "oud\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["overzicht.html"]
+    assert closed == [True]
+    write_atomic(target, iter(["<html>", "nieuw", "</html>\n"]), force=True)
+    assert target.read_text(encoding="utf-8") == "<html>nieuw</html>\n"
+
+
 def test_existing_output_is_replaced_only_with_force(tmp_path: Path) -> None:
     target = tmp_path / "x.txt"
     write_atomic(target, "een")

@@ -78,7 +78,7 @@ class FragmentStore:
         self.misses = 0
         self._db: sqlite3.Connection | None = None
         self._used: list[str] = []
-        self._pending: list[tuple[str, str]] = []
+        self._pending: dict[str, str] = {}  # written at the next batch; already served by get()
         try:
             self._db = self._connect()
         except (sqlite3.Error, OSError):
@@ -130,6 +130,10 @@ class FragmentStore:
             return set()
 
     def get(self, key: str) -> str | None:
+        pending = self._pending.get(key)
+        if pending is not None:
+            self.hits += 1
+            return pending
         if self._db is None:
             self.misses += 1
             return None
@@ -149,7 +153,7 @@ class FragmentStore:
     def put(self, key: str, body: str) -> None:
         if self._db is None:
             return
-        self._pending.append((key, body))
+        self._pending[key] = body
         if len(self._pending) >= BATCH:
             self._flush()
 
@@ -158,7 +162,7 @@ class FragmentStore:
             return
         try:
             self._db.execute("BEGIN IMMEDIATE")
-            self._db.executemany("INSERT OR REPLACE INTO pieces VALUES (?, ?, ?)", [(k, b, self.run) for k, b in self._pending])
+            self._db.executemany("INSERT OR REPLACE INTO pieces VALUES (?, ?, ?)", [(k, b, self.run) for k, b in self._pending.items()])
             self._db.execute("COMMIT")
         except sqlite3.Error:
             self._broke()

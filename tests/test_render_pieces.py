@@ -1,0 +1,200 @@
+"""Rendering from kept pieces (issue 9): a re-render renders only what changed, and the page is
+the same bytes as a render from scratch — whatever changed: an entry, a template, a label."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from jwtool.catalogue import load_catalogue
+from jwtool.fragments import FragmentStore, store_path
+from jwtool.model import Entry
+from jwtool.render import GAP_LIST_MAX, MAP_ENTRIES_MAX, fold_for_search, gap_maps, map_alt, map_svg, overview_chunks
+
+
+@pytest.fixture
+def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A cache folder of this test's own, so every test starts without kept pieces."""
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("JWTOOL_CACHE_DIR", str(folder))
+    return folder
+
+
+def render(run_cli, catalogue: Path, *extra: str, fmt: str = "html") -> str:  # type: ignore[no-untyped-def]
+    result = run_cli("render", "overview", "--format", fmt, "--catalogue", catalogue, *extra)
+    assert result.exit_code == 0, result.stderr
+    return result.stdout
+
+
+def fresh(run_cli, catalogue: Path, *extra: str, fmt: str = "html") -> str:  # type: ignore[no-untyped-def]
+    result = run_cli("--no-cache", "render", "overview", "--format", fmt, "--catalogue", catalogue, *extra)
+    assert result.exit_code == 0, result.stderr
+    return result.stdout
+
+
+def store_for(catalogue: Path) -> FragmentStore:
+    return FragmentStore(store_path(catalogue))
+
+
+def render_counting(catalogue: Path, fmt: str = "html") -> tuple[str, int, int]:
+    """The page, and how many pieces came from the store and how many were rendered."""
+    cat = load_catalogue(catalogue, summary=True)
+    with store_for(catalogue) as store:
+        page = "".join(overview_chunks(cat, fmt, store=store))
+        return page, store.hits, store.misses
+
+
+@pytest.mark.parametrize("fmt", ["html", "md"])
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_a_page_from_kept_pieces_is_byte_identical_to_a_fresh_render(run_cli, catalogue_copy: Path, cache_dir: Path, fmt: str, lang: str) -> None:  # type: ignore[no-untyped-def]
+    first = render(run_cli, catalogue_copy, "--lang", lang, fmt=fmt)
+    again = render(run_cli, catalogue_copy, "--lang", lang, fmt=fmt)
+    assert first == again == fresh(run_cli, catalogue_copy, "--lang", lang, fmt=fmt)
+    assert store_path(catalogue_copy).is_file()
+
+
+def test_a_second_render_takes_every_piece_from_the_store(catalogue_copy: Path, cache_dir: Path) -> None:
+    n = len(list((catalogue_copy / "interventions").glob("*.yaml")))
+    page, hits, misses = render_counting(catalogue_copy)
+    assert misses == 2 * n  # an index row and a section per entry
+    again, hits, misses = render_counting(catalogue_copy)
+    assert (hits, misses) == (2 * n, 0)
+    assert again == page
+
+
+def test_changing_one_entry_renders_only_that_entry_again(catalogue_copy: Path, cache_dir: Path) -> None:
+    render_counting(catalogue_copy)
+    path = catalogue_copy / "interventions" / "boris-brengt-je-bij-een-baan.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("name: Boris brengt je bij ‘n baan", "name: Boris brengt je bij ‘n baan (herzien)"), encoding="utf-8")
+    page, hits, misses = render_counting(catalogue_copy)
+    assert misses == 2  # its row and its section
+    assert "Boris brengt je bij ‘n baan (herzien)" in page
+    cat = load_catalogue(catalogue_copy, use_cache=False)
+    assert page == "".join(overview_chunks(cat, "html"))
+
+
+def test_an_edited_template_is_used_at_once(run_cli, catalogue_copy: Path, cache_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    render(run_cli, catalogue_copy)
+    partial = catalogue_copy / "templates" / "partials" / "entry.html.j2"
+    partial.write_text(partial.read_text(encoding="utf-8").replace('<p class="back">', '<p class="back huisstijl">'), encoding="utf-8")
+    page = render(run_cli, catalogue_copy)
+    assert page.count('<p class="back huisstijl">') == len(list((catalogue_copy / "interventions").glob("*.yaml")))
+    assert page == fresh(run_cli, catalogue_copy)
+
+
+def test_a_house_templates_folder_gets_pieces_of_its_own(run_cli, catalogue_copy: Path, cache_dir: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    house = tmp_path / "huisstijl" / "partials"
+    house.mkdir(parents=True)
+    (house / "index-row.html.j2").write_text('<tr data-anchor="{{ e.anchor }}" data-phases="" data-targets="" data-elements="" data-search=""><th scope="row">HUIS {{ e.name }}</th></tr>\n', encoding="utf-8")
+    plain = render(run_cli, catalogue_copy)
+    housed = render(run_cli, catalogue_copy, "--templates", house.parent)
+    assert "HUIS " not in plain and "HUIS Boris brengt je bij ‘n baan" in housed
+    assert render(run_cli, catalogue_copy) == plain
+
+
+def test_a_changed_vocabulary_label_is_shown_at_once(run_cli, catalogue_copy: Path, cache_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    before = render(run_cli, catalogue_copy)
+    vocab = catalogue_copy / "schemas" / "vocabularies" / "phases.yaml"
+    text = vocab.read_text(encoding="utf-8")
+    assert "label: Na de overgang (nazorg)" in text
+    vocab.write_text(text.replace("label: Na de overgang (nazorg)", "label: Nazorg na school"), encoding="utf-8")
+    after = render(run_cli, catalogue_copy)
+    assert "Nazorg na school" in after and "Nazorg na school" not in before
+    assert after == fresh(run_cli, catalogue_copy)
+
+
+def test_a_corrupt_store_is_started_afresh(run_cli, catalogue_copy: Path, cache_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    expected = fresh(run_cli, catalogue_copy)
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    store_path(catalogue_copy).write_bytes(b"this is not a database\0" * 200)
+    assert render(run_cli, catalogue_copy) == expected
+    assert render(run_cli, catalogue_copy) == expected
+
+
+def test_an_unusable_cache_folder_only_costs_time(run_cli, catalogue_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x", encoding="utf-8")
+    monkeypatch.setenv("JWTOOL_CACHE_DIR", str(blocker / "cache"))
+    result = run_cli("render", "overview", "--catalogue", catalogue_copy)
+    assert result.exit_code == 0 and "Traceback" not in result.stderr
+    assert result.stdout == fresh(run_cli, catalogue_copy)
+
+
+def test_two_renders_at_once_write_the_same_page(run_cli, catalogue_copy: Path, cache_dir: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    env = {**os.environ, "JWTOOL_CACHE_DIR": str(cache_dir)}
+    outs = [tmp_path / f"page-{i}.html" for i in range(3)]
+    procs = [subprocess.Popen([sys.executable, "-m", "jwtool", "render", "overview", "--catalogue", str(catalogue_copy), "-o", str(o)],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env) for o in outs]
+    for p in procs:
+        _, stderr = p.communicate(timeout=120)
+        assert p.returncode == 0, stderr
+    expected = fresh(run_cli, catalogue_copy)
+    assert all(o.read_text(encoding="utf-8") == expected for o in outs)
+
+
+def test_pieces_unused_by_recent_renders_are_dropped(catalogue_copy: Path, cache_dir: Path) -> None:
+    from jwtool.fragments import KEEP_RUNS
+
+    render_counting(catalogue_copy, "md")
+    for _ in range(KEEP_RUNS + 1):
+        render_counting(catalogue_copy, "html")
+    with store_for(catalogue_copy) as store:
+        kept = len(store.keys())
+    n = len(list((catalogue_copy / "interventions").glob("*.yaml")))
+    assert kept == 2 * n  # the html pieces; the md ones went
+
+
+# --- Large catalogues: what the page shows -------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def many() -> tuple[list[Entry], object]:
+    """The bundled entries repeated under new ids: more entries than the page lists or draws."""
+    from jwtool.catalogue import find_root
+
+    cat = load_catalogue(find_root(None))
+    entries = [Entry({**e.data, "id": f"{e.id}-{i}"}, e.file) for i in range(8) for e in cat.entries]
+    assert len(entries) > MAP_ENTRIES_MAX
+    return entries, cat
+
+
+def test_a_gap_map_cell_names_its_first_entries_and_counts_the_rest(many) -> None:  # type: ignore[no-untyped-def]
+    from jwtool.render import anchor_ids
+
+    entries, cat = many
+    grid = gap_maps(entries, cat, "nl", anchor_ids(entries))
+    cells = [c for row in grid["phases"]["rows"] for c in row["cells"]]
+    big = max(cells, key=lambda c: c["count"])
+    assert big["count"] > GAP_LIST_MAX
+    assert len(big["entries"]) == GAP_LIST_MAX and big["more"] == big["count"] - GAP_LIST_MAX
+    for row in grid["levels"]["rows"]:
+        expected = {e.id for e in entries if row["id"] in e.element_ids}
+        assert row["total"] == len(expected)
+
+
+def test_a_large_catalogue_maps_the_elements_not_every_entry(many) -> None:  # type: ignore[no-untyped-def]
+    entries, cat = many
+    svg = map_svg(entries, cat, "nl")
+    assert svg.startswith("<svg") and "Boris" not in svg
+    assert "Werkzame elementen die samen" in map_alt(entries, "nl")
+    few = entries[:MAP_ENTRIES_MAX]
+    assert "Boris brengt je bij" in map_svg(few, cat, "nl")
+
+
+def _fold_reference(text: str) -> str:
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFD", text)
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).lower().split())
+
+
+@given(st.text())
+def test_search_folding_drops_every_combining_mark(text: str) -> None:
+    assert fold_for_search(text) == _fold_reference(text)
