@@ -15,7 +15,15 @@ from hypothesis import strategies as st
 from jwtool.catalogue import load_catalogue
 from jwtool.fragments import FragmentStore, store_path
 from jwtool.model import Entry
-from jwtool.render import GAP_LIST_MAX, MAP_ENTRIES_MAX, fold_for_search, gap_maps, map_alt, map_svg, overview_chunks
+from jwtool.render import (
+    GAP_LIST_MAX,
+    MAP_ENTRIES_MAX,
+    fold_for_search,
+    gap_maps,
+    map_alt,
+    map_svg,
+    overview_chunks,
+)
 
 
 @pytest.fixture
@@ -73,7 +81,7 @@ def test_changing_one_entry_renders_only_that_entry_again(catalogue_copy: Path, 
     path = catalogue_copy / "interventions" / "boris-brengt-je-bij-een-baan.yaml"
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace("name: Boris brengt je bij ‘n baan", "name: Boris brengt je bij ‘n baan (herzien)"), encoding="utf-8")
-    page, hits, misses = render_counting(catalogue_copy)
+    page, _hits, misses = render_counting(catalogue_copy)
     assert misses == 2  # its row and its section
     assert "Boris brengt je bij ‘n baan (herzien)" in page
     cat = load_catalogue(catalogue_copy, use_cache=False)

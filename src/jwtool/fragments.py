@@ -21,6 +21,7 @@ import os
 import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Self
 
 STORE_FORMAT = "1"
 KEEP_RUNS = 8  # a piece unused by the last 8 renders (other languages, formats, templates) is dropped
@@ -119,6 +120,16 @@ class FragmentStore:
         self._db = None
         self._pending.clear()
 
+    def empty(self) -> bool:
+        """True when nothing is stored (a first render: every entry must be read in full anyway)."""
+        if self._db is None:
+            return True
+        try:
+            return self._db.execute("SELECT 1 FROM pieces LIMIT 1").fetchone() is None
+        except sqlite3.Error:
+            self._broke()
+            return True
+
     def keys(self) -> set[str]:
         """Every stored key (cheap: keys only), to decide up front how much must be rendered."""
         if self._db is None:
@@ -149,6 +160,28 @@ class FragmentStore:
         if row[1] < self.run - KEEP_RUNS // 2:  # refreshed now and then, not on every run
             self._used.append(key)
         return str(row[0])
+
+    def get_many(self, keys: list[str]) -> dict[str, str]:
+        """The stored pieces among ``keys`` in one query per few hundred keys (a query per piece
+        was a tenth of a warm render at 10,000 entries)."""
+        found = {k: self._pending[k] for k in keys if k in self._pending}
+        wanted = [k for k in keys if k not in found]
+        stale: list[str] = []
+        if self._db is not None:
+            try:
+                for i in range(0, len(wanted), BATCH):
+                    chunk = wanted[i:i + BATCH]
+                    marks = ",".join("?" * len(chunk))
+                    for key, body, run in self._db.execute(f"SELECT key, body, run FROM pieces WHERE key IN ({marks})", chunk):
+                        found[key] = str(body)
+                        if run < self.run - KEEP_RUNS // 2:
+                            stale.append(key)
+            except sqlite3.Error:
+                self._broke()
+        self._used.extend(stale)
+        self.hits += len(found)
+        self.misses += len(keys) - len(found)
+        return found
 
     def put(self, key: str, body: str) -> None:
         if self._db is None:
@@ -184,7 +217,7 @@ class FragmentStore:
             pass
         self._broke()
 
-    def __enter__(self) -> FragmentStore:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -288,8 +288,9 @@ def project(g: nx.Graph, onto: str) -> nx.Graph:
 def element_network(entries: Sequence[Entry], vocab: dict[str, Vocabulary]) -> nx.Graph:
     """The ``elements`` projection of :func:`project` without its per-edge entry lists, built in one
     pass over the entries: the overview draws it for catalogues too large to draw every entry."""
-    import networkx as nx
     from itertools import combinations
+
+    import networkx as nx
 
     wev = _vocab(vocab, "working-elements")
     order = _order_key(element_order(vocab))
@@ -371,8 +372,9 @@ def cooccurrence(entries: Sequence[Entry], vocab: dict[str, Vocabulary]) -> nx.G
     Its size depends on the vocabulary, not on the catalogue: it stays small at 10,000 entries,
     where the entries projection would have tens of millions of edges.
     """
-    import networkx as nx
     from itertools import combinations
+
+    import networkx as nx
 
     order = element_order(vocab)
     key = _order_key(order)

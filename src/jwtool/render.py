@@ -652,13 +652,24 @@ def _lab(labels: dict[str, str], prefix: str, value: str) -> str:
 
 def row_view(entry: Entry, cat: Catalogue, lang: str, anchors: dict[str, str]) -> dict[str, Any]:
     """What the overview's index row shows of one entry, and what its client-side filter matches."""
-    labels, vocab, d = LABELS[lang], cat.vocab, entry.data
+    vocab, d = cat.vocab, entry.data
     elements = [_str(w.get("text")) for w in entry.working_elements]
     element_labels = [_vlabel(vocab, "working-elements", i, lang) for w in entry.working_elements for i in _strs(w.get("elements"))]
     targets = entry.education_levels + entry.characteristics
     search_parts = [entry.id, entry.name, *entry.aliases, entry.summary, _str(entry.providers.get("description")),
                     *entry.organisations, _str(entry.target_group.get("description")), _str(entry.target_group.get("summary")),
                     _str(entry.goals.get("description")), *_strs(d.get("components")), *elements, *element_labels]
+    return {
+        **_heading_view(entry, cat, lang, anchors),
+        # what the overview's client-side filter matches on
+        "filter": {"phases": " ".join(entry.phases), "targets": " ".join(targets), "elements": " ".join(entry.element_ids),
+                   "search": fold_for_search(" ".join(p for p in search_parts if p))},
+    }
+
+
+def _heading_view(entry: Entry, cat: Catalogue, lang: str, anchors: dict[str, str]) -> dict[str, Any]:
+    """The fields an index row and a section both show."""
+    labels, vocab = LABELS[lang], cat.vocab
     return {
         "id": entry.id, "anchor": anchors[entry.id], "name": _str(entry.name) or entry.id,
         "kind": _lab(labels, "kind", entry.kind), "kind_id": entry.kind,
@@ -668,9 +679,6 @@ def row_view(entry: Entry, cat: Catalogue, lang: str, anchors: dict[str, str]) -
         "evidence": {"level": _vlabel(vocab, "evidence-levels", entry.evidence_level, lang) if entry.evidence_level else ""},
         "element_labels": [_vlabel(vocab, "working-elements", i, lang) for i in entry.element_ids],
         "evidence_level_id": entry.evidence_level,
-        # what the overview's client-side filter matches on
-        "filter": {"phases": " ".join(entry.phases), "targets": " ".join(targets), "elements": " ".join(entry.element_ids),
-                   "search": fold_for_search(" ".join(p for p in search_parts if p))},
     }
 
 
@@ -736,7 +744,7 @@ def entry_view(entry: Entry, cat: Catalogue, lang: str, anchors: dict[str, str])
         "notes": _strs(d.get("notes")),
         "last_reviewed": _str(d.get("last_reviewed")),
     }
-    return {**row_view(entry, cat, lang, anchors), **view}
+    return {**_heading_view(entry, cat, lang, anchors), **view}
 
 
 def _used_terms(vocab: Vocabulary | None, used: set[str], lang: str) -> list[dict[str, str]]:
@@ -844,10 +852,11 @@ class OverviewEntry:
     store (:mod:`jwtool.fragments`) instead of being rendered again.
     """
 
-    __slots__ = ("entry", "id", "anchor", "name", "_pieces")
+    __slots__ = ("_pieces", "anchor", "entry", "id", "index", "name")
 
-    def __init__(self, entry: Entry, anchor: str, pieces: Pieces) -> None:
-        self.entry, self.id, self.anchor, self.name, self._pieces = entry, entry.id, anchor, _str(entry.name) or entry.id, pieces
+    def __init__(self, entry: Entry, index: int, anchor: str, pieces: Pieces) -> None:
+        self.entry, self.index, self.id, self.anchor, self._pieces = entry, index, entry.id, anchor, pieces
+        self.name = _str(entry.name) or entry.id
 
     @property
     def row(self) -> Any:
@@ -880,6 +889,7 @@ class Pieces:
         self._templates: dict[str, Any] = {}
         self._stamps: dict[str, str | None] = {}
         self._full_by_file: dict[str, Entry] | None = None
+        self._ahead: dict[str, dict[int, str | None]] = {kind: {} for kind in PIECE_TEMPLATES}
         self.base = _pieces_base(cat, fmt, lang, dirs) if store is not None else ""
 
     def key(self, kind: str, entry: Entry) -> str | None:
@@ -903,12 +913,24 @@ class Pieces:
         have = self.store.keys()
         return sum(1 for e in self.entries for kind in PIECE_TEMPLATES if self.key(kind, e) not in have)
 
+    def _stored(self, kind: str, index: int) -> str | None:
+        """The stored piece of the ``index``-th entry; the pieces of the next entries are fetched
+        with it, since the page asks for them in order."""
+        ahead = self._ahead[kind]
+        if index not in ahead:
+            window = range(index, min(index + READ_AHEAD, len(self.entries)))
+            keys = {i: self.key(kind, self.entries[i]) for i in window}
+            found = self.store.get_many([k for k in keys.values() if k is not None])
+            ahead.clear()
+            ahead.update({i: found.get(k) if k is not None else None for i, k in keys.items()})
+        return ahead.pop(index)
+
     def piece(self, item: OverviewEntry, kind: str) -> Any:
         from markupsafe import Markup
 
         key = self.key(kind, item.entry)
         if key is not None:
-            cached = self.store.get(key)
+            cached = self._stored(kind, item.index) if self.entries[item.index] is item.entry else self.store.get(key)
             if cached is not None:
                 return Markup(cached)
         entry = self._full(item.entry)
@@ -952,6 +974,7 @@ class Pieces:
 
 # Pieces to render beyond which one load of every entry beats reading the changed files one by one.
 FULL_LOAD_AFTER = 100
+READ_AHEAD = 256  # pieces fetched from the store per query
 
 
 def _pieces_base(cat: Catalogue, fmt: str, lang: str, dirs: Sequence[Path]) -> str:
@@ -991,7 +1014,7 @@ def overview_context(cat: Catalogue, entries: Sequence[Entry] | None = None, lan
         "description": " ".join(_str(cat.meta.get("description")).split()),
         "report": _report(cat), "caveat": caveat, "caveat_source": caveat_source,
         "date": catalogue_date(chosen),
-        "entries": [OverviewEntry(e, anchors[e.id], pieces) for e in chosen],
+        "entries": [OverviewEntry(e, i, anchors[e.id], pieces) for i, e in enumerate(chosen)],
         "filters": {
             "levels": _used_terms(cat.vocab.get("education-levels"), levels_used, lang),
             "characteristics": _used_terms(cat.vocab.get("target-characteristics"), chars_used, lang),
@@ -1083,7 +1106,7 @@ def _svg_styles(svg: str | None) -> list[str]:
     """Contents of <style> elements inside the inlined SVG map: they need a CSP hash too."""
     if not svg:
         return []
-    return re.findall(r"<style[^>]*>(.*?)</style>", svg, flags=re.S)
+    return re.findall(r"<style[^>]*>(.*?)</style>", svg, flags=re.DOTALL)
 
 
 def _sha256(text: str) -> str:

@@ -113,7 +113,7 @@ def overview(
 
     store = open_store(root(catalogue))
     # With pieces kept from earlier runs the summaries are enough: only changed entries are read in full.
-    cat = open_catalogue(catalogue, summary=store is not None)
+    cat = open_catalogue(catalogue, summary=store is not None and not store.empty())
     if output is not None and not output.is_dir() and not output.exists() and not output.suffix:
         # `-o site` (or `-o site/`): a new folder for the page, like a static-site generator
         from jwtool.output import OutputError, check_target
