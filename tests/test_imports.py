@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-HEAVY = ["networkx", "jinja2", "jsonschema", "jsonschema_rs", "docx", "yaml", "rich.table", "difflib", "csv", "jwtool.render", "jwtool.graph"]
+HEAVY = ["networkx", "jinja2", "jsonschema", "jsonschema_rs", "docx", "yaml", "rich.table", "difflib", "csv", "jwtool.render", "jwtool.graph", "jwtool.load"]
 
 PROBE = """
 import json, sys
@@ -43,6 +43,13 @@ def loaded(*args: str, cwd: Path) -> set[str]:
 ])
 def test_a_command_imports_only_what_it_uses(args: list[str], forbidden: set[str], repo_root: Path) -> None:
     assert loaded(*args, cwd=repo_root) & forbidden == set()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("args", [["search", "--target", "vso"], ["list"]])
+def test_a_repeated_list_or_search_is_answered_without_parsing_yaml(args: list[str], repo_root: Path) -> None:
+    loaded(*args, cwd=repo_root)  # writes the search index if it is not there yet
+    assert loaded(*args, cwd=repo_root) & {"yaml", "jwtool.load", "jsonschema", "jsonschema_rs", "networkx", "jinja2", "docx"} == set()
 
 
 @pytest.mark.slow

@@ -11,12 +11,12 @@ complete file; the last one wins), and a corrupt or foreign cache is ignored and
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from jwtool import __version__
 
@@ -61,15 +61,20 @@ def _read(path: Path, context: str) -> dict[str, Any]:
     return files if isinstance(files, dict) else {}
 
 
-def _write(path: Path, context: str, files: dict[str, Any]) -> None:
+def _replace(path: Path, fill: Callable[[IO[bytes]], None]) -> bool:
+    """Write ``path`` through a temporary file in the same folder and rename it into place, so
+    that a reader sees the old file or the new one, never part of one. False when the folder
+    cannot be written (no cache is not an error)."""
+    import tempfile
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".catalogue-", suffix=".tmp", dir=path.parent)
     except OSError:
-        return  # no cache is not an error
+        return False
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump({"format": CACHE_FORMAT, "jwtool": __version__, "context": context, "files": files}, fh, ensure_ascii=False, separators=(",", ":"))
+        with os.fdopen(fd, "wb") as fh:
+            fill(fh)
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -77,6 +82,25 @@ def _write(path: Path, context: str, files: dict[str, Any]) -> None:
         except OSError:
             pass
         raise
+    return True
+
+
+def write_atomic(path: Path, data: bytes) -> bool:
+    """``data`` into ``path`` atomically (see :func:`_replace`); False if the disk refuses."""
+    try:
+        return _replace(path, lambda fh: fh.write(data))
+    except OSError:
+        return False
+
+
+def _write(path: Path, context: str, files: dict[str, Any]) -> None:
+    def fill(fh: IO[bytes]) -> None:
+        text = io.TextIOWrapper(fh, encoding="utf-8")
+        json.dump({"format": CACHE_FORMAT, "jwtool": __version__, "context": context, "files": files}, text, ensure_ascii=False, separators=(",", ":"))
+        text.flush()
+        text.detach()  # the caller closes the file
+
+    _replace(path, fill)
 
 
 def load_index(root: Path, folder: Path, context: str) -> list[tuple[str, Any]] | None:

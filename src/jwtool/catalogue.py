@@ -13,12 +13,15 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jwtool.load import Limits, YamlFile, paused_gc, read_yaml
+from jwtool.limits import Limits
 from jwtool.model import Entry
 from jwtool.problems import Problem
 from jwtool.vocab import VOCABULARY_NAMES, Vocabulary
+
+if TYPE_CHECKING:
+    from jwtool.load import YamlFile
 
 ENV_VAR = "JWTOOL_CATALOGUE"
 _PACKAGE_DIR = Path(__file__).resolve().parent
@@ -163,6 +166,8 @@ def discover(layout: Layout, paths: list[Path] | None = None) -> tuple[list[tupl
 
 
 def load_vocabularies(layout: Layout, limits: Limits = Limits()) -> tuple[dict[str, Vocabulary], list[YamlFile], list[Problem]]:
+    from jwtool.load import read_yaml  # PyYAML only when something is parsed
+
     vocab: dict[str, Vocabulary] = {}
     docs: list[YamlFile] = []
     problems: list[Problem] = []
@@ -213,6 +218,7 @@ def load_catalogue(root: Path, limits: Limits = Limits(), *, use_cache: bool | N
     texts (:func:`jwtool.model.summary_view`): enough for listing and filtering, and fast.
     """
     from jwtool import cache
+    from jwtool.load import paused_gc, read_yaml
     from jwtool.model import summary_view
 
     layout = Layout(root)
@@ -241,6 +247,8 @@ def load_catalogue(root: Path, limits: Limits = Limits(), *, use_cache: bool | N
 
 
 def _assemble(root: Path, layout: Layout, vocab: dict[str, Vocabulary], records: list[tuple[str, tuple[Any, bool]]], limits: Limits, presorted: bool = False, summary: bool = False) -> Catalogue:
+    from jwtool.load import paused_gc, read_yaml
+
     with paused_gc():
         entries = [Entry(data, rel) for rel, (data, _) in records if isinstance(data, dict)]
         if not presorted:

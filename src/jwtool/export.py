@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -133,9 +134,14 @@ def load_schema_columns(schemas_dir: Path) -> list[str]:
 
 def csv_table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
     """RFC 4180 CSV text (CRLF line ends, quoted where needed), every cell neutralised."""
+    return csv_rows(itertools.chain([header], rows))
+
+
+def csv_rows(rows: Iterable[Sequence[str]]) -> str:
+    """The lines of :func:`csv_table` without its header; rows are independent, so the lines of
+    one row can be stored and joined with others later (the search index does)."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow([neutralise(h) for h in header])
     for row in rows:
         writer.writerow([neutralise(c) for c in row])
     return buf.getvalue()

@@ -25,6 +25,7 @@ import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from jwtool.limits import DEFAULT_MAX_FILE_SIZE, MAX_DEPTH, Limits  # noqa: F401 - the loader's bounds, importable from here
 from jwtool.problems import Problem, position_of
 
 try:  # libyaml is ten times faster; fall back to pure Python where it is missing
@@ -32,17 +33,8 @@ try:  # libyaml is ten times faster; fall back to pure Python where it is missin
 except ImportError:  # pragma: no cover - depends on the PyYAML build
     from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
 
-DEFAULT_MAX_FILE_SIZE = 1024 * 1024  # bytes; an entry is ~5 KB, the largest report row ~15 KB
-MAX_DEPTH = 64
 _MERGE_TAG = "tag:yaml.org,2002:merge"
-
-
-@dataclass(frozen=True)
-class Limits:
-    """Resource bounds for untrusted files."""
-
-    max_file_size: int = DEFAULT_MAX_FILE_SIZE
-    max_depth: int = MAX_DEPTH
+_DEFAULT_LIMITS = Limits()
 
 
 class _Refused(Exception):
@@ -259,7 +251,7 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str) -> tuple[str, int, int
     return message, line, col
 
 
-def read_yaml(path: Path, rel: str, limits: Limits = Limits()) -> YamlFile:
+def read_yaml(path: Path, rel: str, limits: Limits = _DEFAULT_LIMITS) -> YamlFile:
     """Read one YAML file into a :class:`YamlFile`; never raises for bad content."""
     doc = YamlFile(path=path, rel=rel)
 

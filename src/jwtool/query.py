@@ -118,6 +118,20 @@ def resolve_filters(raw: RawFilters, vocab: dict[str, Vocabulary]) -> Filters:
     )
 
 
+def provider_text(entry: Entry) -> str:
+    """What ``--provider`` looks in: organisations, commissioners, developers and the description, folded."""
+    return fold(" ".join(entry.organisations + [str(entry.providers.get("description", ""))]))
+
+
+def region_text(entry: Entry) -> str:
+    """What ``--region`` looks in: the scope and the region names, folded (one name that is
+    not in a list counts as a name; anything else there is ignored rather than a crash)."""
+    region = entry.region
+    names = region.get("names")
+    names = names if isinstance(names, list) else [names] if isinstance(names, (str, int, float)) and not isinstance(names, bool) else []
+    return fold(" ".join([str(region.get("scope", ""))] + [str(n) for n in names]))
+
+
 def _any(wanted: Iterable[str], have: Iterable[str]) -> bool:
     return bool(set(wanted) & set(have))
 
@@ -145,14 +159,13 @@ def matches(entry: Entry, f: Filters) -> bool:
         if not any((lo is None or lo <= a) and (hi is None or a <= hi) for a in f.ages):
             return False
     if f.providers:
-        haystack = fold(" ".join(entry.organisations + [str(entry.providers.get("description", ""))]))
+        haystack = provider_text(entry)
         if not any(p in haystack for p in f.providers):
             return False
     if f.kinds and entry.kind not in f.kinds:
         return False
     if f.regions:
-        region = entry.region
-        haystack = fold(" ".join([str(region.get("scope", ""))] + [str(n) for n in region.get("names") or []]))
+        haystack = region_text(entry)
         if not any(r in haystack for r in f.regions):
             return False
     return True

@@ -6,6 +6,7 @@ straight from here, so scripts and tests see exactly what people see.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from jwtool import mdtext
@@ -57,6 +58,50 @@ def flat_row(row: dict[str, Any]) -> list[str]:
 def row_header(with_match: bool) -> list[str]:
     header = list(summary(Entry({})).keys())
     return header + ["score", "match_tier", "match_field", "snippet"] if with_match else header
+
+
+# --- list and search rows as text: one fragment per row, joined ----------------------------------
+
+ROW_FORMATS = ("text", "json", "csv")  # "text" is the piped form; a terminal gets a rich table
+FRAGMENT_JOINERS = {"text": "", "json": ",\n", "csv": ""}  # between the fragments of two rows
+
+
+def row_fragment(row: dict[str, Any], fmt: str, with_match: bool) -> str:
+    """One row as it stands in the output of ``fmt``. The output is the fragments joined
+    (:func:`rows_document`), so the search index can store them and join a selection later."""
+    if fmt == "json":
+        from jwtool.export import dumps
+
+        return "  " + dumps(row).rstrip("\n").replace("\n", "\n  ")  # an item of the indented list
+    if fmt == "csv":
+        from jwtool.export import csv_rows
+
+        return csv_rows([flat_row(row)])
+    cells = flat_row({k: (", ".join(v) if isinstance(v, list) else v) for k, v in row.items() if k != "score"})
+    if with_match:  # drop the match tier: keep id, name, kind, phases, levels, evidence, field, snippet
+        cells = cells[:6] + cells[7:]
+    return "\t".join(c.replace("\t", " ").replace("\n", " ") for c in cells) + "\n"
+
+
+def join_fragments(fragments: Iterable[str], fmt: str) -> str:
+    return FRAGMENT_JOINERS[fmt].join(fragments)
+
+
+def rows_document(joined: str, count: int, fmt: str, with_match: bool) -> str:
+    """The whole output around ``count`` joined fragments: a JSON array, a CSV table with its
+    header line, or tab-separated lines (nothing at all for no rows)."""
+    if fmt == "json":
+        return f"[\n{joined}\n]\n" if count else "[]\n"
+    if fmt == "csv":
+        from jwtool.export import csv_rows
+
+        return csv_rows([row_header(with_match)]) + joined
+    return joined
+
+
+def render_rows(rows: list[dict[str, Any]], fmt: str, with_match: bool) -> str:
+    """List or search rows as JSON (an array), CSV (with a header) or tab-separated text."""
+    return rows_document(join_fragments((row_fragment(r, fmt, with_match) for r in rows), fmt), len(rows), fmt, with_match)
 
 
 # --- show: an entry as a card -------------------------------------------------------------------

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from jwtool.catalogue import Catalogue
+    from jwtool.search_index import Summaries
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -92,7 +93,7 @@ def usage_error(message: str) -> NoReturn:
 
 
 def limits(max_file_size: int | None = None) -> Any:
-    from jwtool.load import DEFAULT_MAX_FILE_SIZE, Limits
+    from jwtool.limits import DEFAULT_MAX_FILE_SIZE, Limits
 
     if max_file_size is None:
         env = os.environ.get("JWTOOL_MAX_FILE_SIZE", "")
@@ -120,9 +121,23 @@ def open_catalogue(catalogue: Path | None, *, summary: bool = False) -> Catalogu
     from jwtool.catalogue import load_catalogue
 
     cat = load_catalogue(root(catalogue), limits(), summary=summary)
-    if cat.broken:
-        err(f"jwtool: warning: {len(cat.broken)} file(s) have problems and may be incomplete ({', '.join(cat.broken[:3])}{', …' if len(cat.broken) > 3 else ''}); run 'jwtool validate'")
+    warn_broken(cat.broken)
     return cat
+
+
+def open_summaries(catalogue: Path | None) -> Summaries:
+    """What ``list`` and ``search`` without TEXT print, from the search index when it is fresh
+    (no YAML parsed at all), else from the loaded catalogue; warns as :func:`open_catalogue`."""
+    from jwtool.search_index import open_summaries as load_summaries
+
+    found = load_summaries(root(catalogue), limits())
+    warn_broken(found.broken)
+    return found
+
+
+def warn_broken(broken: list[str]) -> None:
+    if broken:
+        err(f"jwtool: warning: {len(broken)} file(s) have problems and may be incomplete ({', '.join(broken[:3])}{', …' if len(broken) > 3 else ''}); run 'jwtool validate'")
 
 
 def write_output(data: str | bytes | Iterable[str], output: Path | None, layout: Any, force: bool) -> Path | None:

@@ -6,17 +6,29 @@ entry (no header) for ``cut``/``grep``/``awk``. ``--format json|csv`` are for sc
 
 # No `from __future__ import annotations` here: `with_filters` copies the signature, and typer
 # would then see the options' annotations as unevaluated strings.
+import sys
 from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
-from jwtool.cli.common import CatalogueOpt, choice, console, err, fail, is_terminal, open_catalogue, out
+from jwtool.cli.common import (
+    CatalogueOpt,
+    choice,
+    console,
+    err,
+    fail,
+    is_terminal,
+    open_catalogue,
+    open_summaries,
+    out,
+)
 from jwtool.cli.filters import resolved, with_filters
 from jwtool.query import RawFilters
 
 if TYPE_CHECKING:
     from jwtool.catalogue import Catalogue
     from jwtool.model import Entry
+    from jwtool.search_index import Summaries
 
 LIST_FORMATS = ["text", "json", "csv"]
 WIDE = 100  # below this many columns a table of six columns squeezes words; list entries instead
@@ -38,26 +50,20 @@ def entry_ref(cat: "Catalogue", ref: str) -> "Entry":
 
 
 def _rows_out(rows: list[dict[str, Any]], fmt: str, with_match: bool) -> None:
-    from jwtool.views import flat_row, row_header
-
-    if fmt == "json":
-        from jwtool.export import dumps
-
-        out(dumps(rows).rstrip("\n"))
-    elif fmt == "csv":
-        import sys
-
-        from jwtool.export import csv_table
-
-        sys.stdout.write(csv_table(row_header(with_match), [flat_row(r) for r in rows]))
-    elif is_terminal():
+    if fmt == "text" and is_terminal():
         _rows_table(rows, with_match)
     else:
-        for r in rows:
-            cells = flat_row({k: (", ".join(v) if isinstance(v, list) else v) for k, v in r.items() if k not in ("score",)})
-            if with_match:  # drop the match tier: keep id, name, kind, phases, levels, evidence, field, snippet
-                cells = cells[:6] + cells[7:]
-            out("\t".join(c.replace("\t", " ").replace("\n", " ") for c in cells))
+        from jwtool.views import render_rows
+
+        sys.stdout.write(render_rows(rows, fmt, with_match))
+
+
+def _summaries_out(found: "Summaries", numbers: list[int] | None, fmt: str) -> None:
+    """Rows of list/search without TEXT; the search index has them ready as text."""
+    if fmt == "text" and is_terminal():
+        _rows_table(found.rows(numbers), False)
+    else:
+        sys.stdout.write(found.render(numbers, fmt))
 
 
 def _rows_table(rows: list[dict[str, Any]], with_match: bool) -> None:
@@ -114,10 +120,7 @@ def list_entries(
     Example: jwtool list --format csv > entries.csv
     """
     choice(fmt, LIST_FORMATS, "format")
-    from jwtool.views import summary
-
-    cat = open_catalogue(catalogue, summary=True)
-    _rows_out([summary(e) for e in cat.entries], fmt, False)
+    _summaries_out(open_summaries(catalogue), None, fmt)
 
 
 @with_filters
@@ -136,19 +139,25 @@ def search(
     Example: jwtool search orientatie --target vso --target pro --phase nazorg --min-evidence goed-beschreven
     """
     choice(fmt, LIST_FORMATS, "format")
-    from jwtool.query import filter_entries
-    from jwtool.query import search as run_search
-    from jwtool.views import hit_row
-
     words = (text or "").strip()
-    cat = open_catalogue(catalogue, summary=not words)  # a text search needs the full texts
-    f = resolved(filters, cat)
-    hits = run_search(filter_entries(cat.entries, f), words, cat.vocab)
-    _rows_out([hit_row(h) for h in hits], fmt, bool(words))
-    if not hits:
+    if words:  # a text search needs the full texts
+        from jwtool.query import filter_entries
+        from jwtool.query import search as run_search
+        from jwtool.views import hit_row
+
+        cat = open_catalogue(catalogue)
+        hits = run_search(filter_entries(cat.entries, resolved(filters, cat)), words, cat.vocab)
+        _rows_out([hit_row(h) for h in hits], fmt, True)
+        count, total = len(hits), len(cat.entries)
+    else:  # filters alone: answered by the search index when it is fresh
+        found = open_summaries(catalogue)
+        numbers = found.select(resolved(filters, found))
+        _summaries_out(found, numbers, fmt)
+        count, total = len(numbers), len(found)
+    if not count:
         err("jwtool: no entries match")
     elif fmt == "text" and is_terminal():
-        err(f"jwtool: {len(hits)} of {len(cat.entries)} entries match")
+        err(f"jwtool: {count} of {total} entries match")
 
 
 def show(
