@@ -17,11 +17,11 @@ from typing import TYPE_CHECKING, Any
 
 from jwtool.limits import Limits
 from jwtool.model import Entry
-from jwtool.problems import Problem
 from jwtool.vocab import VOCABULARY_NAMES, Vocabulary
 
 if TYPE_CHECKING:
     from jwtool.load import YamlFile
+    from jwtool.problems import Problem
 
 ENV_VAR = "JWTOOL_CATALOGUE"
 _PACKAGE_DIR = Path(__file__).resolve().parent
@@ -117,6 +117,8 @@ _SPACE = re.compile(r"\s")
 
 
 def _name_problem(rel: str, name: str) -> Problem | None:
+    from jwtool.problems import Problem
+
     stem = name.rsplit(".", 1)[0]
     if _SPACE.search(name):
         return Problem(rel, 1, 1, "file-name", f"file name {name!r} contains spaces; use the entry id, e.g. {stem.replace(' ', '-').lower()!r}.yaml")
@@ -134,6 +136,8 @@ def discover(layout: Layout, paths: list[Path] | None = None) -> tuple[list[tupl
     Uses ``os.scandir`` so that 10,000 files cost one directory read, not 10,000 ``realpath``s;
     only symbolic links are resolved.
     """
+    from jwtool.problems import Problem
+
     problems: list[Problem] = []
     found: dict[str, tuple[Path, str, bool, bool]] = {}  # key → (path, rel, is_symlink, is_file)
     inside = layout.root.resolve()
@@ -167,6 +171,7 @@ def discover(layout: Layout, paths: list[Path] | None = None) -> tuple[list[tupl
 
 def load_vocabularies(layout: Layout, limits: Limits = Limits()) -> tuple[dict[str, Vocabulary], list[YamlFile], list[Problem]]:
     from jwtool.load import read_yaml  # PyYAML only when something is parsed
+    from jwtool.problems import Problem
 
     vocab: dict[str, Vocabulary] = {}
     docs: list[YamlFile] = []

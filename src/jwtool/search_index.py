@@ -11,9 +11,9 @@ One file, ``<cache>.search``: a first line of JSON, the header, then sections fo
 header's byte offsets, each with its own CRC-32, read only when a query needs them::
 
     {"format": 1, "jwtool": "0.1.0", "context": "...", "digest": "...", "count": 10000, "size": ...,
-     "sections": {"v.phases": [0, 812, crc], "p.phases": [812, 98000, crc], ..., "f.text": [...]}}
+     "sections": {"v.phases": [0, 812, crc], "p.phases=nazorg": [812, 9812, crc], ..., "f.text": [...]}}
     {"terms": [...], ...}                                <- v.NAME: a vocabulary (JSON)
-    {"nazorg": [0, 5, 9, ...], "overgang": [...], ...}   <- p.FIELD: postings (JSON)
+    ...                                                  <- p.FIELD=VALUE: entry numbers (uint32)
     [[15, 18], [null, null], ...]                        <- age, provider, region: columns (JSON)
     boris\tBoris brengt je bij 'n baan\t...\n ...         <- f.FORMAT: the rows as text, JSON, CSV
     ...                                                  <- o.FORMAT: where each row starts (uint32)
@@ -37,11 +37,10 @@ import sys
 import zlib
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from itertools import chain
 from operator import attrgetter
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from jwtool import __version__
 
@@ -82,13 +81,11 @@ class Summaries(Protocol):
         """The rows of these entries as :func:`jwtool.views.render_rows` writes them."""
 
 
-@dataclass
 class EntrySummaries:
     """The slow path: the same answers from loaded entries (:func:`jwtool.query.matches`)."""
 
-    entries: list[Entry]
-    vocab: Mapping[str, Vocabulary]
-    broken: list[str] = field(default_factory=list)
+    def __init__(self, entries: list[Entry], vocab: Mapping[str, Vocabulary], broken: list[str] | None = None) -> None:
+        self.entries, self.vocab, self.broken = entries, vocab, broken or []
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -136,20 +133,22 @@ class _Vocabularies(Mapping[str, "Vocabulary"]):
         return len(self._names)
 
 
-@dataclass
 class SearchIndex:
     """An index file, mapped into memory; each section is checked and decoded on first use.
 
     Should a section turn out damaged (its CRC differs), the index gives up and answers
-    everything from ``fallback`` (the catalogue loaded the ordinary way) instead.
+    everything from ``fallback`` (the catalogue loaded the ordinary way) instead. (Plain
+    classes here, not dataclasses: creating a dataclass costs a millisecond or two at import,
+    and this module is imported by every repeated search.)
     """
 
-    count: int
-    body: Any  # bytes or an mmap of the file after the header
-    sections: dict[str, tuple[int, int, int]]  # name → (start, end, crc32)
-    fallback: Callable[[], Summaries] | None = None
-    _decoded: dict[str, Any] = field(default_factory=dict, repr=False)
-    _instead: Summaries | None = field(default=None, repr=False)
+    def __init__(self, count: int, data: Any, sections: dict[str, tuple[int, int, int]], fallback: Callable[[], Summaries] | None = None) -> None:
+        self.count = count
+        self.data = data  # bytes, or an mmap of the file
+        self.sections = sections  # name → (start, end, crc32), offsets into data
+        self.fallback = fallback
+        self._decoded: dict[str, Any] = {}
+        self._instead: Summaries | None = None
 
     def __len__(self) -> int:
         return self.count
@@ -160,35 +159,39 @@ class SearchIndex:
 
     # --- sections
 
-    def _bytes(self, name: str) -> bytes:
+    def _bytes(self, name: str) -> memoryview:
         try:
             start, end, crc = self.sections[name]
         except KeyError:
             raise UnusableIndex(f"no section {name}") from None
-        data = self.body[start:end]
+        data = memoryview(self.data)[start:end]  # no copy
         if len(data) != end - start or zlib.crc32(data) != crc:
             raise UnusableIndex(f"section {name} is damaged")
-        return data  # type: ignore[no-any-return]
+        return data
+
+    def _numbers(self, name: str) -> array[int]:
+        numbers = array("I")
+        numbers.frombytes(self._bytes(name))
+        return numbers
 
     def _json(self, name: str) -> Any:
         if name not in self._decoded:
             try:
-                self._decoded[name] = json.loads(self._bytes(name))
+                self._decoded[name] = json.loads(bytes(self._bytes(name)))
             except ValueError as exc:
                 raise UnusableIndex(f"section {name} is not JSON") from exc
         return self._decoded[name]
 
-    def _fragments(self, fmt: str) -> tuple[bytes, array[int]]:
+    def _fragments(self, fmt: str) -> tuple[memoryview, array[int]]:
         key = f"f.{fmt}"
         if key not in self._decoded:
-            offsets = array("I")
-            offsets.frombytes(self._bytes(f"o.{fmt}"))
+            offsets = self._numbers(f"o.{fmt}")
             if len(offsets) != self.count + 1:
                 raise UnusableIndex(f"section o.{fmt} has the wrong length")
             self._decoded[key] = (self._bytes(key), offsets)
         return self._decoded[key]  # type: ignore[no-any-return]
 
-    def _slices(self, fmt: str, numbers: Sequence[int] | None) -> Iterator[bytes]:
+    def _slices(self, fmt: str, numbers: Sequence[int] | None) -> Iterator[memoryview]:
         data, offsets = self._fragments(fmt)
         if numbers is None:
             numbers = range(self.count)
@@ -248,10 +251,10 @@ class SearchIndex:
         return self._fall_back().render(numbers, fmt)
 
     def _union(self, name: str, values: Iterable[str]) -> set[int]:
-        postings = self._json(f"p.{name}")
         out: set[int] = set()
         for v in values:
-            out.update(postings.get(v, ()))
+            if f"p.{name}={v}" in self.sections:
+                out.update(self._numbers(f"p.{name}={v}"))
         return out
 
     def _select(self, f: Filters) -> list[int]:
@@ -272,7 +275,7 @@ class SearchIndex:
         if f.kinds:
             keep(self._union("kind", f.kinds))
         if f.min_rank is not None:
-            levels = self._json("p.evidence")
+            levels = [k.split("=", 1)[1] for k in self.sections if k.startswith("p.evidence=")]
             keep(self._union("evidence", [v for v in levels if f.evidence_ranks.get(v, -1) >= f.min_rank]))
         candidates: list[int] = list(range(self.count)) if chosen is None else sorted(chosen)
         if f.ages:
@@ -299,8 +302,7 @@ def _age_fits(age: list[int | None], wanted: Sequence[int]) -> bool:
 _STAMP = attrgetter("st_size", "st_mtime_ns", "st_ino")
 
 
-@dataclass(frozen=True)
-class Snapshot:
+class Snapshot(NamedTuple):
     """The state of the files an index depends on, taken before they are read."""
 
     digest: str
@@ -370,7 +372,7 @@ def index_path(root: Path) -> Path:
 def parse(data: Any, context: str, digest: str, fallback: Callable[[], Summaries] | None = None) -> SearchIndex:
     """The index in ``data`` (bytes or an mmap); raises :class:`UnusableIndex` unless it is
     ours, fresh and of the length its header says. Sections are checked when first used."""
-    end = data.find(b"\n", 0, 1 << 16)
+    end = data.find(b"\n")
     try:
         header = json.loads(data[:end]) if end > 0 else None
     except ValueError:
@@ -388,7 +390,7 @@ def parse(data: Any, context: str, digest: str, fallback: Callable[[], Summaries
         count = int(header["count"])
     except (KeyError, TypeError, ValueError, IndexError, AttributeError) as exc:
         raise UnusableIndex("malformed header") from exc
-    return SearchIndex(count=count, body=data, sections=sections, fallback=fallback)
+    return SearchIndex(count, data, sections, fallback)
 
 
 def build(entries: Sequence[Entry], vocab: Mapping[str, Vocabulary], context: str, digest: str) -> bytes:
@@ -414,7 +416,7 @@ def build(entries: Sequence[Entry], vocab: Mapping[str, Vocabulary], context: st
         for fmt, out in fragments.items():
             out.append(row_fragment(row, fmt, False).encode("utf-8"))
     parts: list[tuple[str, bytes]] = [(f"v.{name}", _json(_vocab_data(v))) for name, v in vocab.items()]
-    parts += [(f"p.{name}", _json(dict(sorted(p.items())))) for name, p in postings.items()]
+    parts += [(f"p.{name}={value}", array("I", numbers).tobytes()) for name, p in postings.items() for value, numbers in sorted(p.items())]
     parts += [("age", _json(ages)), ("provider", _json(providers)), ("region", _json(regions))]
     for fmt, out in fragments.items():
         offsets = array("I", [0])

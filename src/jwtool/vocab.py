@@ -6,7 +6,6 @@ the command line also accepts labels and synonyms, matched case- and accent-inse
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -80,6 +79,8 @@ class Vocabulary:
 
     def suggest(self, value: str, n: int = 1) -> list[str]:
         """Closest ids for a mistyped value ("did you mean ...")."""
+        import difflib
+
         k = key(value)
         names = list(self._lookup)
         hits = difflib.get_close_matches(k, names, n=5, cutoff=0.6)
