@@ -48,6 +48,34 @@ def test_a_changed_file_is_read_again(mini_catalogue: Path) -> None:
     assert names["gamma"] == "Gamma Route Nieuw"
 
 
+def test_after_an_edit_only_that_file_is_parsed_and_the_full_cache_is_left_alone(mini_catalogue: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import jwtool.load
+
+    load_catalogue(mini_catalogue)  # full cache and summary index
+    full = cache.cache_path(mini_catalogue)
+    before = full.stat().st_mtime_ns, full.read_bytes()
+    path = mini_catalogue / "interventions" / "gamma.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("name: Gamma Route", "name: Gamma Route Nieuw"), encoding="utf-8")
+    parsed: list[str] = []
+    real = jwtool.load.read_yaml
+
+    def counting(file: Path, rel: str, *args: object, **kw: object):  # type: ignore[no-untyped-def]
+        parsed.append(rel)
+        return real(file, rel, *args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(jwtool.load, "read_yaml", counting)
+    summaries = load_catalogue(mini_catalogue, summary=True)
+    assert [p for p in parsed if p.startswith("interventions/")] == ["interventions/gamma.yaml"]
+    assert (full.stat().st_mtime_ns, full.read_bytes()) == before
+    plain = load_catalogue(mini_catalogue, summary=True, use_cache=False)
+    assert [(e.file, e.data) for e in summaries.entries] == [(e.file, e.data) for e in plain.entries]
+    parsed.clear()
+    assert load_catalogue(mini_catalogue, summary=True).entries[0].data == plain.entries[0].data
+    assert [p for p in parsed if p.startswith("interventions/")] == []  # the index is fresh again
+    full_entries = load_catalogue(mini_catalogue).entries  # the full load catches up with the edit
+    assert {e.id: e.name for e in full_entries}["gamma"] == "Gamma Route Nieuw"
+
+
 def test_added_and_removed_files_are_noticed(mini_catalogue: Path) -> None:
     assert "zeta" not in ids(mini_catalogue, summary=True)
     src = (mini_catalogue / "interventions" / "epsilon.yaml").read_text(encoding="utf-8")

@@ -11,7 +11,6 @@ complete file; the last one wins), and a corrupt or foreign cache is ignored and
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import os
 from collections.abc import Callable
@@ -94,13 +93,14 @@ def write_atomic(path: Path, data: bytes) -> bool:
 
 
 def _write(path: Path, context: str, files: dict[str, Any]) -> None:
-    def fill(fh: IO[bytes]) -> None:
-        text = io.TextIOWrapper(fh, encoding="utf-8")
-        json.dump({"format": CACHE_FORMAT, "jwtool": __version__, "context": context, "files": files}, text, ensure_ascii=False, separators=(",", ":"))
-        text.flush()
-        text.detach()  # the caller closes the file
+    # json.dumps, not json.dump: only the one-shot form uses the C encoder (json.dump into a file
+    # took 1.5-2 s for the 8 MB summary index of 10,000 entries, dumps 0.1 s)
+    data = json.dumps({"format": CACHE_FORMAT, "jwtool": __version__, "context": context, "files": files},
+                      ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
+    _replace(path, lambda fh: fh.write(data))
 
-    _replace(path, fill)
+
+_read_before: dict[tuple[Path, str], dict[str, Any]] = {}  # the index load_index just read, for load_summaries
 
 
 def load_index(root: Path, folder: Path, context: str) -> list[tuple[str, Any]] | None:
@@ -112,7 +112,10 @@ def load_index(root: Path, folder: Path, context: str) -> list[tuple[str, Any]] 
     """
     from jwtool.model import SUMMARY_FORMAT
 
-    index = _read(cache_path(root).with_suffix(".index.json"), f"{context}|summary={SUMMARY_FORMAT}")
+    index_path = cache_path(root).with_suffix(".index.json")
+    index = _read(index_path, f"{context}|summary={SUMMARY_FORMAT}")
+    _read_before.clear()
+    _read_before[(index_path, context)] = index  # a stale index still serves load_summaries in this process
     if not index:
         return None
     try:
@@ -128,6 +131,50 @@ def load_index(root: Path, folder: Path, context: str) -> list[tuple[str, Any]] 
         if not isinstance(hit, list) or _stamp(os.path.join(base, name)) != hit[0]:
             return None
     return [(rel, hit[1]) for rel, hit in index.items()]  # stored in report order
+
+
+def load_summaries(
+    root: Path,
+    files: list[tuple[Path, str]],
+    read: Callable[[Path, str], Record],
+    context: str = "",
+) -> list[tuple[str, Record]] | None:
+    """Summaries for ``files`` from the summary index, parsing only the files that changed; None
+    when there is no usable index (then :func:`load_cached` builds one).
+
+    After an edit to one entry of 10,000 this reads the small index and one file instead of the
+    full cache, and rewrites only the index. The full cache is left as it is: it is keyed per file
+    too, so a later full load parses the changed file then.
+    """
+    from jwtool.model import SUMMARY_FORMAT, Entry, summary_view
+
+    index_path = cache_path(root).with_suffix(".index.json")
+    index_context = f"{context}|summary={SUMMARY_FORMAT}"
+    old = _read_before.pop((index_path, context), None) or _read(index_path, index_context)
+    if not old:
+        return None
+    new: dict[str, Any] = {}
+    out: list[tuple[str, Record]] = []
+    parsed = False
+    for file, rel in files:
+        stamp = _stamp(file)
+        hit = old.get(rel)
+        if stamp is not None and isinstance(hit, list) and len(hit) == 2 and hit[0] == stamp:
+            record: Record = (hit[1], True)
+        else:
+            data, clean = read(file, rel)
+            record = (summary_view(data) if clean and isinstance(data, dict) else data, clean)
+            parsed = True
+        if record[1] and stamp is not None:
+            new[rel] = [stamp, record[0]]
+        out.append((rel, record))
+    if parsed or new.keys() != old.keys():
+        views = sorted(new.items(), key=lambda kv: Entry(kv[1][1], kv[0]).sort_key())
+        try:
+            _write(index_path, index_context, dict(views))
+        except OSError:
+            pass
+    return out
 
 
 def load_cached(

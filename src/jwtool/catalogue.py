@@ -242,7 +242,10 @@ def load_catalogue(root: Path, limits: Limits = Limits(), *, use_cache: bool | N
         return doc.data, doc.data is not None and not doc.problems
 
     with paused_gc():
-        if caching:
+        partial = cache.load_summaries(root, files, read, context=context) if caching and summary else None
+        if partial is not None:
+            records = partial
+        elif caching:
             records = cache.load_cached(root, files, read, context=context, summary=summary)
         else:
             records = [(rel, read(path, rel)) for path, rel in files]

@@ -888,6 +888,7 @@ class Pieces:
         self.store, self.limits = store, limits
         self._templates: dict[str, Any] = {}
         self._stamps: dict[str, str | None] = {}
+        self._keys: dict[tuple[str, str], str | None] = {}
         self._full_by_file: dict[str, Entry] | None = None
         self._ahead: dict[str, dict[int, str | None]] = {kind: {} for kind in PIECE_TEMPLATES}
         self.base = _pieces_base(cat, fmt, lang, dirs) if store is not None else ""
@@ -895,6 +896,13 @@ class Pieces:
     def key(self, kind: str, entry: Entry) -> str | None:
         if self.store is None or not entry.file:
             return None
+        known = self._keys.get((kind, entry.file), "")
+        if known != "":
+            return known
+        key = self._keys[(kind, entry.file)] = self._key(kind, entry)
+        return key
+
+    def _key(self, kind: str, entry: Entry) -> str | None:
         stamp = self._stamps.get(entry.file, "")
         if stamp == "":
             from jwtool.fragments import file_stamp
