@@ -55,7 +55,6 @@ INDEX_FORMAT = 1
 ENTRY_SUFFIXES = (".yaml", ".yml")  # the files jwtool.catalogue.discover reads
 # The filter fields compared as whole strings, as in jwtool.query.matches
 POSTINGS = ("education_levels", "characteristics", "phases", "elements", "goals", "evidence", "kind")
-FORMATS = ("text", "json", "csv")  # jwtool.views.ROW_FORMATS
 
 Row = dict[str, Any]
 
@@ -137,7 +136,8 @@ class SearchIndex:
     """An index file, mapped into memory; each section is checked and decoded on first use.
 
     Should a section turn out damaged (its CRC differs), the index gives up and answers
-    everything from ``fallback`` (the catalogue loaded the ordinary way) instead. (Plain
+    everything from ``fallback`` (the catalogue loaded the ordinary way) instead; entry numbers
+    stay valid, since the digest said the files are the ones indexed. (Plain
     classes here, not dataclasses: creating a dataclass costs a millisecond or two at import,
     and this module is imported by every repeated search.)
     """
@@ -396,13 +396,13 @@ def parse(data: Any, context: str, digest: str, fallback: Callable[[], Summaries
 def build(entries: Sequence[Entry], vocab: Mapping[str, Vocabulary], context: str, digest: str) -> bytes:
     """The index file for ``entries``, in the order ``list`` prints them."""
     from jwtool.query import provider_text, region_text
-    from jwtool.views import row_fragment, summary
+    from jwtool.views import ROW_FORMATS, row_fragment, summary
 
     postings: dict[str, dict[str, list[int]]] = {name: {} for name in POSTINGS}
     ages: list[list[int | None]] = []
     providers: list[str] = []
     regions: list[str] = []
-    fragments: dict[str, list[bytes]] = {fmt: [] for fmt in FORMATS}
+    fragments: dict[str, list[bytes]] = {fmt: [] for fmt in ROW_FORMATS}
     for i, e in enumerate(entries):
         for name, values in (("education_levels", e.education_levels), ("characteristics", e.characteristics),
                              ("phases", e.phases), ("elements", e.element_ids), ("goals", e.goal_tags),
