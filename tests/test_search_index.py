@@ -404,7 +404,7 @@ def test_two_processes_at_once_leave_a_complete_index(mini_catalogue: Path) -> N
             for _ in range(5):
                 found = search_index.open_summaries(mini_catalogue, Limits())
                 assert [r["id"] for r in found.rows()] == ["alpha", "beta", "gamma", "delta", "epsilon"]
-        except BaseException as exc:
+        except BaseException as exc:  # noqa: BLE001
             errors.append(exc)
 
     threads = [threading.Thread(target=work) for _ in range(4)]
@@ -417,3 +417,44 @@ def test_two_processes_at_once_leave_a_complete_index(mini_catalogue: Path) -> N
     assert not [f for f in os.listdir(path.parent) if f.endswith(".tmp")]
     snap = search_index.snapshot(mini_catalogue)
     assert snap is not None and search_index.read(mini_catalogue, CONTEXT, snap.digest) is not None
+
+
+# --- the printed rows: the same text as jwtool has always written --------------------------------
+
+ANY_TEXT = st.text(st.characters(exclude_categories=("Cs",)), max_size=12) | st.sampled_from(['"', "\\", "\n", "\t", "\r\n", "=1+1", "é", "', '", ""])
+
+
+@st.composite
+def printed_rows(draw: st.DrawFn, with_match: bool) -> dict[str, Any]:
+    row: dict[str, Any] = {"id": draw(ANY_TEXT), "name": draw(ANY_TEXT), "kind": draw(ANY_TEXT),
+                           "phases": draw(st.lists(ANY_TEXT, max_size=3)), "education_levels": draw(st.lists(ANY_TEXT, max_size=3)),
+                           "evidence_level": draw(ANY_TEXT)}
+    if with_match:
+        row.update(score=draw(st.integers(0, 500)), match={"tier": draw(ANY_TEXT), "field": draw(ANY_TEXT), "snippet": draw(ANY_TEXT)})
+    return row
+
+
+def reference(rows: list[dict[str, Any]], fmt: str, with_match: bool) -> str:
+    """How list and search printed rows before the search index (the CLI's own loop)."""
+    from jwtool.export import csv_table, dumps
+    from jwtool.views import flat_row, row_header
+
+    if fmt == "json":
+        return dumps(rows).rstrip("\n") + "\n"
+    if fmt == "csv":
+        return csv_table(row_header(with_match), [flat_row(r) for r in rows])
+    lines = []
+    for r in rows:
+        cells = flat_row({k: (", ".join(v) if isinstance(v, list) else v) for k, v in r.items() if k not in ("score",)})
+        if with_match:
+            cells = cells[:6] + cells[7:]
+        lines.append("\t".join(c.replace("\t", " ").replace("\n", " ") for c in cells) + "\n")
+    return "".join(lines)
+
+
+@settings(max_examples=300, deadline=None)
+@given(with_match=st.booleans(), data=st.data())
+def test_rows_print_as_they_always_did(with_match: bool, data: st.DataObject) -> None:
+    rows = data.draw(st.lists(printed_rows(with_match), max_size=4))
+    for fmt in ROW_FORMATS:
+        assert render_rows(rows, fmt, with_match) == reference(rows, fmt, with_match)

@@ -396,13 +396,13 @@ def parse(data: Any, context: str, digest: str, fallback: Callable[[], Summaries
 def build(entries: Sequence[Entry], vocab: Mapping[str, Vocabulary], context: str, digest: str) -> bytes:
     """The index file for ``entries``, in the order ``list`` prints them."""
     from jwtool.query import provider_text, region_text
-    from jwtool.views import ROW_FORMATS, row_fragment, summary
+    from jwtool.views import ROW_FORMATS, row_fragments, summary
 
     postings: dict[str, dict[str, list[int]]] = {name: {} for name in POSTINGS}
     ages: list[list[int | None]] = []
     providers: list[str] = []
     regions: list[str] = []
-    fragments: dict[str, list[bytes]] = {fmt: [] for fmt in ROW_FORMATS}
+    rows: list[dict[str, Any]] = []
     for i, e in enumerate(entries):
         for name, values in (("education_levels", e.education_levels), ("characteristics", e.characteristics),
                              ("phases", e.phases), ("elements", e.element_ids), ("goals", e.goal_tags),
@@ -412,17 +412,16 @@ def build(entries: Sequence[Entry], vocab: Mapping[str, Vocabulary], context: st
         ages.append(list(e.age))
         providers.append(provider_text(e))
         regions.append(region_text(e))
-        row = summary(e)
-        for fmt, out in fragments.items():
-            out.append(row_fragment(row, fmt, False).encode("utf-8"))
+        rows.append(summary(e))
     parts: list[tuple[str, bytes]] = [(f"v.{name}", _json(_vocab_data(v))) for name, v in vocab.items()]
     parts += [(f"p.{name}={value}", array("I", numbers).tobytes()) for name, p in postings.items() for value, numbers in sorted(p.items())]
     parts += [("age", _json(ages)), ("provider", _json(providers)), ("region", _json(regions))]
-    for fmt, out in fragments.items():
+    for fmt in ROW_FORMATS:
+        blobs = [f.encode("utf-8") for f in row_fragments(rows, fmt, False)]
         offsets = array("I", [0])
-        for blob in out:
+        for blob in blobs:
             offsets.append(offsets[-1] + len(blob))  # OverflowError beyond 4 GiB: not indexed
-        parts += [(f"f.{fmt}", b"".join(out)), (f"o.{fmt}", offsets.tobytes())]
+        parts += [(f"f.{fmt}", b"".join(blobs)), (f"o.{fmt}", offsets.tobytes())]
     sections: dict[str, list[int]] = {}
     at = 0
     for name, blob in parts:

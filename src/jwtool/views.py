@@ -66,21 +66,45 @@ ROW_FORMATS = ("text", "json", "csv")  # "text" is the piped form; a terminal ge
 FRAGMENT_JOINERS = {"text": "", "json": ",\n", "csv": ""}  # between the fragments of two rows
 
 
-def row_fragment(row: dict[str, Any], fmt: str, with_match: bool) -> str:
-    """One row as it stands in the output of ``fmt``. The output is the fragments joined
+def row_fragments(rows: list[dict[str, Any]], fmt: str, with_match: bool) -> list[str]:
+    """Each row as it stands in the output of ``fmt``. The output is the fragments joined
     (:func:`rows_document`), so the search index can store them and join a selection later."""
     if fmt == "json":
-        from jwtool.export import dumps
-
-        return "  " + dumps(row).rstrip("\n").replace("\n", "\n  ")  # an item of the indented list
+        return [_json_item(r) for r in rows]
     if fmt == "csv":
-        from jwtool.export import csv_rows
+        from jwtool.export import csv_lines
 
-        return csv_rows([flat_row(row)])
-    cells = flat_row({k: (", ".join(v) if isinstance(v, list) else v) for k, v in row.items() if k != "score"})
-    if with_match:  # drop the match tier: keep id, name, kind, phases, levels, evidence, field, snippet
-        cells = cells[:6] + cells[7:]
-    return "\t".join(c.replace("\t", " ").replace("\n", " ") for c in cells) + "\n"
+        return csv_lines([flat_row(r) for r in rows])
+    out = []
+    for r in rows:
+        cells = flat_row({k: (", ".join(v) if isinstance(v, list) else v) for k, v in r.items() if k != "score"})
+        if with_match:  # drop the match tier: keep id, name, kind, phases, levels, evidence, field, snippet
+            cells = cells[:6] + cells[7:]
+        out.append("\t".join(c.replace("\t", " ").replace("\n", " ") for c in cells) + "\n")
+    return out
+
+
+def _json_item(row: dict[str, Any]) -> str:
+    """The row as an item of the indented list :func:`jwtool.export.dumps` writes.
+
+    Rows of strings and lists of strings (all of ``list``, and search without TEXT) are put
+    together from strings encoded by the C encoder: the indenting encoder is pure Python and
+    took most of the time of building the search index. Other rows go through ``dumps``.
+    """
+    # encode_basestring: the C function json.dumps(ensure_ascii=False) encodes strings with
+    from json.encoder import encode_basestring as enc
+
+    from jwtool.export import dumps
+
+    if row and all(isinstance(k, str) and (isinstance(v, str) or (isinstance(v, list) and all(isinstance(x, str) for x in v))) for k, v in row.items()):
+
+        def value(v: str | list[str]) -> str:
+            if isinstance(v, str):
+                return enc(v)
+            return "[\n" + ",\n".join("      " + enc(x) for x in v) + "\n    ]" if v else "[]"
+
+        return "  {\n" + ",\n".join(f"    {enc(k)}: {value(v)}" for k, v in row.items()) + "\n  }"
+    return "  " + dumps(row).rstrip("\n").replace("\n", "\n  ")
 
 
 def join_fragments(fragments: Iterable[str], fmt: str) -> str:
@@ -101,7 +125,7 @@ def rows_document(joined: str, count: int, fmt: str, with_match: bool) -> str:
 
 def render_rows(rows: list[dict[str, Any]], fmt: str, with_match: bool) -> str:
     """List or search rows as JSON (an array), CSV (with a header) or tab-separated text."""
-    return rows_document(join_fragments((row_fragment(r, fmt, with_match) for r in rows), fmt), len(rows), fmt, with_match)
+    return rows_document(join_fragments(row_fragments(rows, fmt, with_match), fmt), len(rows), fmt, with_match)
 
 
 # --- show: an entry as a card -------------------------------------------------------------------
