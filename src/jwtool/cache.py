@@ -100,6 +100,26 @@ def _write(path: Path, context: str, files: dict[str, Any]) -> None:
     _replace(path, lambda fh: fh.write(data))
 
 
+def _refresh(old: dict[str, Any], files: list[tuple[Path, str]], read: Callable[[Path, str], Record]) -> tuple[dict[str, Any], list[tuple[str, Record]], bool]:
+    """Records for ``files`` in order: from ``old`` where the file's stamp still matches, else
+    read. Also what to store now (clean records only) and whether that differs from ``old``."""
+    new: dict[str, Any] = {}
+    out: list[tuple[str, Record]] = []
+    parsed = False
+    for file, rel in files:
+        stamp = _stamp(file)
+        hit = old.get(rel)
+        if stamp is not None and isinstance(hit, list) and len(hit) == 2 and hit[0] == stamp:
+            record: Record = (hit[1], True)
+        else:
+            record = read(file, rel)
+            parsed = True
+        if record[1] and stamp is not None:
+            new[rel] = [stamp, record[0]]
+        out.append((rel, record))
+    return new, out, parsed or new.keys() != old.keys()
+
+
 _read_before: dict[tuple[Path, str], dict[str, Any]] = {}  # the index load_index just read, for load_summaries
 
 
@@ -153,22 +173,12 @@ def load_summaries(
     old = _read_before.pop((index_path, context), None) or _read(index_path, index_context)
     if not old:
         return None
-    new: dict[str, Any] = {}
-    out: list[tuple[str, Record]] = []
-    parsed = False
-    for file, rel in files:
-        stamp = _stamp(file)
-        hit = old.get(rel)
-        if stamp is not None and isinstance(hit, list) and len(hit) == 2 and hit[0] == stamp:
-            record: Record = (hit[1], True)
-        else:
-            data, clean = read(file, rel)
-            record = (summary_view(data) if clean and isinstance(data, dict) else data, clean)
-            parsed = True
-        if record[1] and stamp is not None:
-            new[rel] = [stamp, record[0]]
-        out.append((rel, record))
-    if parsed or new.keys() != old.keys():
+    def read_summary(file: Path, rel: str) -> Record:
+        data, clean = read(file, rel)
+        return (summary_view(data) if clean and isinstance(data, dict) else data, clean)
+
+    new, out, changed = _refresh(old, files, read_summary)
+    if changed:
         views = sorted(new.items(), key=lambda kv: Entry(kv[1][1], kv[0]).sort_key())
         try:
             _write(index_path, index_context, dict(views))
@@ -196,21 +206,7 @@ def load_cached(
     full_path = cache_path(root)
     index_path = full_path.with_suffix(".index.json")
     old = _read(full_path, context)
-    new: dict[str, Any] = {}
-    out: list[tuple[str, Record]] = []
-    parsed = False
-    for file, rel in files:
-        stamp = _stamp(file)
-        hit = old.get(rel)
-        if stamp is not None and isinstance(hit, list) and len(hit) == 2 and hit[0] == stamp:
-            record: Record = (hit[1], True)
-        else:
-            record = read(file, rel)
-            parsed = True
-        if record[1] and stamp is not None:
-            new[rel] = [stamp, record[0]]
-        out.append((rel, record))
-    changed = parsed or new.keys() != old.keys()
+    new, out, changed = _refresh(old, files, read)
     try:
         if changed:
             _write(full_path, context, new)
