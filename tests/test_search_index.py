@@ -329,7 +329,7 @@ def test_no_cache_neither_reads_nor_writes_the_index(run_cli, mini_catalogue: Pa
 
 
 def _damage_header(data: bytes) -> bytes:
-    return data.replace(b'"format":1', b'"format":99', 1)
+    return data.replace(b'"format":%d' % search_index.INDEX_FORMAT, b'"format":99', 1)
 
 
 def _damage_context(data: bytes) -> bytes:
@@ -458,3 +458,53 @@ def test_rows_print_as_they_always_did(with_match: bool, data: st.DataObject) ->
     rows = data.draw(st.lists(printed_rows(with_match), max_size=4))
     for fmt in ROW_FORMATS:
         assert render_rows(rows, fmt, with_match) == reference(rows, fmt, with_match)
+
+
+# --- after an edit: only what changed is worked out again ----------------------------------------
+
+
+def _state(root: Path) -> tuple[list[Entry], Any, dict[str, Any]]:
+    cat = load_catalogue(root, use_cache=False, summary=True)
+    snap = search_index.snapshot(root)
+    assert snap is not None
+    return cat.entries, cat.vocab, snap.stamps()
+
+
+def test_a_rebuild_after_edits_copies_unchanged_entries_and_gives_the_same_bytes(mini_catalogue: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    entries, vocab, stamps = _state(mini_catalogue)
+    previous = search_index.parse(search_index.build(entries, vocab, CONTEXT, "before", stamps), CONTEXT, None)
+    folder = mini_catalogue / "interventions"
+    gamma = folder / "gamma.yaml"
+    gamma.write_text(gamma.read_text(encoding="utf-8").replace("name: Gamma Route", "name: Gamma Route Nieuw"), encoding="utf-8")
+    later(gamma)
+    (folder / "zeta.yaml").write_text((folder / "epsilon.yaml").read_text(encoding="utf-8").replace("epsilon", "zeta").replace("Epsilon", "Zeta"), encoding="utf-8")
+    (folder / "delta.yaml").unlink()
+    entries, vocab, stamps = _state(mini_catalogue)
+
+    import jwtool.views
+
+    worked_out: list[str] = []
+    real_summary = jwtool.views.summary
+    monkeypatch.setattr(jwtool.views, "summary", lambda e: worked_out.append(e.id) or real_summary(e))
+    again = search_index.build(entries, vocab, CONTEXT, "after", stamps, previous)
+    assert sorted(worked_out) == ["gamma", "zeta"]
+    assert again == search_index.build(entries, vocab, CONTEXT, "after", stamps)
+
+
+def test_a_damaged_earlier_index_is_not_copied_from(mini_catalogue: Path) -> None:
+    entries, vocab, stamps = _state(mini_catalogue)
+    good = search_index.build(entries, vocab, CONTEXT, "d", stamps)
+    damaged = search_index.parse(_flip_a_row_byte(good), CONTEXT, None)
+    assert search_index.build(entries, vocab, CONTEXT, "d", stamps, damaged) == good
+
+
+def test_after_an_edit_the_command_line_rebuilds_from_the_earlier_index(run_cli, mini_catalogue: Path) -> None:
+    before = run_cli("search", "--target", "vso", "--format", "json", "--catalogue", mini_catalogue)
+    delta = mini_catalogue / "interventions" / "delta.yaml"
+    delta.write_text(delta.read_text(encoding="utf-8").replace("name: Delta Coach", "name: Delta Coach 2"), encoding="utf-8")
+    later(delta)
+    after = run_cli("search", "--target", "vso", "--format", "json", "--catalogue", mini_catalogue)
+    assert after.stdout == before.stdout.replace('"Delta Coach"', '"Delta Coach 2"') != before.stdout
+    assert after.stdout == run_cli("--no-cache", "search", "--target", "vso", "--format", "json", "--catalogue", mini_catalogue).stdout
+    snap = search_index.snapshot(mini_catalogue)
+    assert snap is not None and search_index.read(mini_catalogue, CONTEXT, snap.digest) is not None

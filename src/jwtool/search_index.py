@@ -10,7 +10,7 @@ written out as piped text, JSON and CSV (so printing 2,000 hits is joining 2,000
 One file, ``<cache>.search``: a first line of JSON, the header, then sections found through the
 header's byte offsets, each with its own CRC-32, read only when a query needs them::
 
-    {"format": 1, "jwtool": "0.1.0", "context": "...", "digest": "...", "count": 10000, "size": ...,
+    {"format": 2, "jwtool": "0.1.0", "context": "...", "digest": "...", "count": 10000, "size": ...,
      "sections": {"v.phases": [0, 812, crc], "p.phases=nazorg": [812, 9812, crc], ..., "f.text": [...]}}
     {"terms": [...], ...}                                <- v.NAME: a vocabulary (JSON)
     ...                                                  <- p.FIELD=VALUE: entry numbers (uint32)
@@ -51,7 +51,7 @@ if TYPE_CHECKING:
     from jwtool.query import Filters
     from jwtool.vocab import Vocabulary
 
-INDEX_FORMAT = 1
+INDEX_FORMAT = 2
 ENTRY_SUFFIXES = (".yaml", ".yml")  # the files jwtool.catalogue.discover reads
 # The filter fields compared as whole strings, as in jwtool.query.matches
 POSTINGS = ("education_levels", "characteristics", "phases", "elements", "goals", "evidence", "kind")
@@ -142,8 +142,10 @@ class SearchIndex:
     and this module is imported by every repeated search.)
     """
 
-    def __init__(self, count: int, data: Any, sections: dict[str, tuple[int, int, int]], fallback: Callable[[], Summaries] | None = None) -> None:
+    def __init__(self, count: int, data: Any, sections: dict[str, tuple[int, int, int]], digest: str = "",
+                 fallback: Callable[[], Summaries] | None = None) -> None:
         self.count = count
+        self.digest = digest  # of the files it was built from (see snapshot)
         self.data = data  # bytes, or an mmap of the file
         self.sections = sections  # name → (start, end, crc32), offsets into data
         self.fallback = fallback
@@ -201,8 +203,21 @@ class SearchIndex:
         if self._instead is None:
             if self.fallback is None:
                 raise UnusableIndex("damaged, and nothing to fall back on")
+            self.close()  # the fallback writes a new index over this file
             self._instead = self.fallback()
         return self._instead
+
+    def close(self) -> None:
+        """Let go of the mapped file (Windows cannot replace a file that is mapped)."""
+        for value in self._decoded.values():
+            if isinstance(value, tuple):  # fragments: (memoryview, offsets)
+                value[0].release()
+        self._decoded.clear()
+        if hasattr(self.data, "close"):
+            try:
+                self.data.close()
+            except BufferError:  # a view is still held somewhere: the mapping goes with it
+                pass
 
     # --- the Summaries protocol
 
@@ -307,6 +322,11 @@ class Snapshot(NamedTuple):
 
     digest: str
     names: tuple[str, ...]  # entry file names in interventions/, in directory order
+    stats: tuple[os.stat_result, ...]  # of those files, in the same order
+
+    def stamps(self) -> dict[str, Stamp]:
+        """Entry file (as ``Entry.file``) → stamp, for :func:`build`."""
+        return {f"interventions/{n}": _STAMP(st) for n, st in zip(self.names, self.stats)}
 
 
 def snapshot(root: Path) -> Snapshot | None:
@@ -350,7 +370,7 @@ def snapshot(root: Path) -> Snapshot | None:
     except OverflowError:  # an inode number beyond 2**63
         h.update(repr(list(map(_STAMP, stats))).encode())
     h.update(repr((vocab_dir, vocab_stamps)).encode("utf-8", "surrogateescape"))
-    return Snapshot(h.hexdigest(), tuple(names))
+    return Snapshot(h.hexdigest(), tuple(names), tuple(stats))
 
 
 def context_of(limits: Limits) -> str:
@@ -369,9 +389,10 @@ def index_path(root: Path) -> Path:
 # --- reading and writing ----------------------------------------------------------------------
 
 
-def parse(data: Any, context: str, digest: str, fallback: Callable[[], Summaries] | None = None) -> SearchIndex:
+def parse(data: Any, context: str, digest: str | None, fallback: Callable[[], Summaries] | None = None) -> SearchIndex:
     """The index in ``data`` (bytes or an mmap); raises :class:`UnusableIndex` unless it is
-    ours, fresh and of the length its header says. Sections are checked when first used."""
+    ours, of the length its header says and built from the files ``digest`` stands for (any,
+    for None). Sections are checked when first used."""
     end = data.find(b"\n")
     try:
         header = json.loads(data[:end]) if end > 0 else None
@@ -381,7 +402,7 @@ def parse(data: Any, context: str, digest: str, fallback: Callable[[], Summaries
         raise UnusableIndex("no header")
     if (header.get("format"), header.get("jwtool"), header.get("context")) != (INDEX_FORMAT, __version__, context):
         raise UnusableIndex("written by another version or for another context")
-    if header.get("digest") != digest:
+    if digest is not None and header.get("digest") != digest:
         raise UnusableIndex("stale")
     try:
         if len(data) != end + 1 + header["size"]:
@@ -390,20 +411,85 @@ def parse(data: Any, context: str, digest: str, fallback: Callable[[], Summaries
         count = int(header["count"])
     except (KeyError, TypeError, ValueError, IndexError, AttributeError) as exc:
         raise UnusableIndex("malformed header") from exc
-    return SearchIndex(count, data, sections, fallback)
+    return SearchIndex(count, data, sections, str(header.get("digest")), fallback)
 
 
-def build(entries: Sequence[Entry], vocab: Mapping[str, Vocabulary], context: str, digest: str) -> bytes:
-    """The index file for ``entries``, in the order ``list`` prints them."""
+Stamp = tuple[int, int, int]  # size, mtime in ns, inode
+
+
+def build(entries: Sequence[Entry], vocab: Mapping[str, Vocabulary], context: str, digest: str,
+          stamps: Mapping[str, Stamp] | None = None, previous: SearchIndex | None = None) -> bytes:
+    """The index file for ``entries``, in the order ``list`` prints them.
+
+    With ``stamps`` (entry file → stamp) the index remembers each entry's stamp; given the
+    ``previous`` index as well, an entry whose file has the stamp it had then is copied from it
+    instead of being worked out again (after one edit among 10,000 entries: 0.1 s, not 0.5 s).
+    The bytes are the same either way.
+    """
+    if previous is not None and stamps:
+        try:
+            return _build(entries, vocab, context, digest, stamps, _Reusable.of(previous, stamps))
+        except UnusableIndex:  # the previous index is damaged: work everything out
+            pass
+    return _build(entries, vocab, context, digest, stamps or {}, None)
+
+
+class _Reusable:
+    """What an earlier index knows about the entries whose files have not changed since."""
+
+    def __init__(self, index: SearchIndex, numbers: dict[str, int]) -> None:
+        self.index, self.numbers = index, numbers  # entry file → its number in the earlier index
+        self.keys: list[list[tuple[str, str]]] = [[] for _ in range(index.count)]
+        for name in index.sections:
+            if name.startswith("p."):
+                field_name, value = name[2:].split("=", 1)
+                for j in index._numbers(name):
+                    self.keys[j].append((field_name, value))
+        self.columns = {name: index._json(name) for name in ("age", "provider", "region")}
+        self.fragments = {fmt: index._fragments(fmt) for fmt in _formats()}
+
+    @classmethod
+    def of(cls, index: SearchIndex, stamps: Mapping[str, Stamp]) -> _Reusable:
+        files = index._json("files")
+        return cls(index, {f[0]: j for j, f in enumerate(files) if f is not None and stamps.get(f[0]) == tuple(f[1:])})
+
+    def fragment(self, fmt: str, j: int) -> bytes:
+        data, offsets = self.fragments[fmt]
+        return bytes(data[offsets[j]:offsets[j + 1]])
+
+
+def _formats() -> tuple[str, ...]:
+    from jwtool.views import ROW_FORMATS
+
+    return ROW_FORMATS
+
+
+def _build(entries: Sequence[Entry], vocab: Mapping[str, Vocabulary], context: str, digest: str,
+           stamps: Mapping[str, Stamp], reuse: _Reusable | None) -> bytes:
     from jwtool.query import provider_text, region_text
-    from jwtool.views import ROW_FORMATS, row_fragments, summary
+    from jwtool.views import row_fragments, summary
 
+    formats = _formats()
     postings: dict[str, dict[str, list[int]]] = {name: {} for name in POSTINGS}
+    files: list[list[Any] | None] = []
     ages: list[list[int | None]] = []
     providers: list[str] = []
     regions: list[str] = []
-    rows: list[dict[str, Any]] = []
+    fragments: dict[str, list[bytes | None]] = {fmt: [] for fmt in formats}
+    fresh: list[tuple[int, dict[str, Any]]] = []  # entries worked out here: (number, row)
     for i, e in enumerate(entries):
+        stamp = stamps.get(e.file)
+        files.append([e.file, *stamp] if stamp is not None else None)
+        j = reuse.numbers.get(e.file) if reuse is not None else None
+        if reuse is not None and j is not None:
+            for name, value in reuse.keys[j]:
+                postings[name].setdefault(value, []).append(i)
+            ages.append(reuse.columns["age"][j])
+            providers.append(reuse.columns["provider"][j])
+            regions.append(reuse.columns["region"][j])
+            for fmt in formats:
+                fragments[fmt].append(reuse.fragment(fmt, j))
+            continue
         for name, values in (("education_levels", e.education_levels), ("characteristics", e.characteristics),
                              ("phases", e.phases), ("elements", e.element_ids), ("goals", e.goal_tags),
                              ("evidence", [e.evidence_level]), ("kind", [e.kind])):
@@ -412,16 +498,21 @@ def build(entries: Sequence[Entry], vocab: Mapping[str, Vocabulary], context: st
         ages.append(list(e.age))
         providers.append(provider_text(e))
         regions.append(region_text(e))
-        rows.append(summary(e))
+        fresh.append((i, summary(e)))
+        for fmt in formats:
+            fragments[fmt].append(None)
+    for fmt in formats:
+        for (i, _), text in zip(fresh, row_fragments([row for _, row in fresh], fmt, False)):
+            fragments[fmt][i] = text.encode("utf-8")
     parts: list[tuple[str, bytes]] = [(f"v.{name}", _json(_vocab_data(v))) for name, v in vocab.items()]
     parts += [(f"p.{name}={value}", array("I", numbers).tobytes()) for name, p in postings.items() for value, numbers in sorted(p.items())]
-    parts += [("age", _json(ages)), ("provider", _json(providers)), ("region", _json(regions))]
-    for fmt in ROW_FORMATS:
-        blobs = [f.encode("utf-8") for f in row_fragments(rows, fmt, False)]
+    parts += [("age", _json(ages)), ("provider", _json(providers)), ("region", _json(regions)), ("files", _json(files))]
+    for fmt in formats:
+        blobs = fragments[fmt]
         offsets = array("I", [0])
         for blob in blobs:
-            offsets.append(offsets[-1] + len(blob))  # OverflowError beyond 4 GiB: not indexed
-        parts += [(f"f.{fmt}", b"".join(blobs)), (f"o.{fmt}", offsets.tobytes())]
+            offsets.append(offsets[-1] + len(blob))  # type: ignore[arg-type]  # OverflowError beyond 4 GiB: not indexed
+        parts += [(f"f.{fmt}", b"".join(blobs)), (f"o.{fmt}", offsets.tobytes())]  # type: ignore[arg-type]
     sections: dict[str, list[int]] = {}
     at = 0
     for name, blob in parts:
@@ -444,8 +535,9 @@ def _vocab_data(v: Vocabulary) -> dict[str, Any]:
     return {"version": v.version, "terms": terms, "groups": list(v.groups.values())}
 
 
-def read(root: Path, context: str, digest: str, fallback: Callable[[], Summaries] | None = None) -> SearchIndex | None:
-    """The fresh index of ``root``, mapped into memory; None when missing, stale, foreign or cut short."""
+def read(root: Path, context: str, digest: str | None, fallback: Callable[[], Summaries] | None = None) -> SearchIndex | None:
+    """The index of ``root`` built from the files ``digest`` stands for (None: any), mapped into
+    memory; None when missing, stale, foreign or cut short."""
     import mmap
 
     try:
@@ -457,14 +549,18 @@ def read(root: Path, context: str, digest: str, fallback: Callable[[], Summaries
         return None
 
 
-def write(root: Path, entries: Sequence[Entry], vocab: Mapping[str, Vocabulary], context: str, digest: str) -> bool:
-    """Write the index atomically; False (and nothing written) when it cannot be."""
+def write(root: Path, entries: Sequence[Entry], vocab: Mapping[str, Vocabulary], context: str, digest: str,
+          stamps: Mapping[str, Stamp] | None = None, previous: SearchIndex | None = None) -> bool:
+    """Write the index atomically (see :func:`build`); False (and nothing written) when it cannot be."""
     from jwtool.cache import write_atomic
 
     try:
-        data = build(entries, vocab, context, digest)
+        data = build(entries, vocab, context, digest, stamps, previous)
     except (TypeError, ValueError, OverflowError):  # something JSON cannot hold, e.g. a lone surrogate
         return False
+    finally:
+        if previous is not None:
+            previous.close()
     return write_atomic(index_path(root), data)
 
 
@@ -494,17 +590,21 @@ def open_summaries(root: Path, limits: Limits, *, use_cache: bool | None = None)
     caching = use_cache if use_cache is not None else cache.cache_enabled()
     context = context_of(limits)
     snap = snapshot(root) if caching else None
+    previous: SearchIndex | None = None  # a stale index: what it knows of unchanged files is reused
 
     def load() -> Summaries:
         from jwtool import catalogue
 
         cat = catalogue.load_catalogue(root, limits, use_cache=caching, summary=True)
         if snap is not None and indexable(cat, snap.names):
-            write(root, cat.entries, cat.vocab, context, snap.digest)
+            write(root, cat.entries, cat.vocab, context, snap.digest, snap.stamps(), previous)
+        elif previous is not None:
+            previous.close()
         return EntrySummaries(cat.entries, cat.vocab, cat.broken)
 
     if snap is not None:
-        index = read(root, context, snap.digest, fallback=load)
-        if index is not None:
+        index = read(root, context, None, fallback=load)
+        if index is not None and index.digest == snap.digest:
             return index
+        previous = index
     return load()
