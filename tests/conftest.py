@@ -36,6 +36,27 @@ class Result:
         return self.stdout + self.stderr
 
 
+def at_once(work: Callable[[], object], times: int = 5, threads: int = 4) -> list[BaseException]:
+    """Run ``work`` ``times`` times in each of ``threads`` threads at once; the exceptions raised."""
+    import threading
+
+    errors: list[BaseException] = []
+
+    def loop() -> None:
+        try:
+            for _ in range(times):
+                work()
+        except BaseException as exc:  # noqa: BLE001 - reported to the test
+            errors.append(exc)
+
+    started = [threading.Thread(target=loop) for _ in range(threads)]
+    for t in started:
+        t.start()
+    for t in started:
+        t.join()
+    return errors
+
+
 @pytest.fixture
 def repo_root() -> Path:
     return REPO

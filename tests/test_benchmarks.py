@@ -29,5 +29,5 @@ def test_the_benchmark_script_writes_its_table(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr[-3000:]
     table = out.read_text(encoding="utf-8")
     for row in ("minimal typer app: no-op command", "floor: CSafeLoader loads every file", "jwtool search --target vso (repeated, cached)",
-                "first render: every entry rendered and kept", "after editing one entry", "## Targets (issue 9)", "linear growth of `render`"):
+                "first render: every entry rendered and kept", "after editing one entry", "repeated, nothing changed", "## Targets (issue 9)", "linear growth of `render`"):
         assert row in table, row

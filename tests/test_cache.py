@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 import os
-import threading
 from pathlib import Path
 
 import pytest
+from conftest import at_once
 
 from jwtool import cache
 from jwtool.catalogue import load_catalogue
@@ -108,21 +108,10 @@ def test_broken_files_are_not_cached(mini_catalogue: Path, private_cache: Path) 
 
 
 def test_two_processes_at_once_leave_a_complete_cache(mini_catalogue: Path) -> None:
-    errors: list[BaseException] = []
-
     def work() -> None:
-        try:
-            for _ in range(5):
-                assert len(load_catalogue(mini_catalogue, summary=True).entries) == 5
-        except BaseException as exc:  # noqa: BLE001
-            errors.append(exc)
+        assert len(load_catalogue(mini_catalogue, summary=True).entries) == 5
 
-    threads = [threading.Thread(target=work) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
+    assert at_once(work) == []
     folder = cache.cache_path(mini_catalogue).parent
     assert not [f for f in os.listdir(folder) if f.endswith(".tmp")]
     json.loads(cache.cache_path(mini_catalogue).read_text(encoding="utf-8"))

@@ -18,7 +18,7 @@ import hashlib
 import os
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -878,7 +878,7 @@ class Pieces:
     that is not stored is rendered from the entry's full data: the entry itself, or, when the
     catalogue was loaded as summaries, the entry read again — from its file when only a few
     pieces are missing, else all entries at once from the parsed-entry cache (then each full
-    entry is let go as soon as both its pieces are stored).
+    entry is let go as soon as both its pieces are stored, and the summaries' data before that).
     """
 
     def __init__(self, cat: Catalogue, env: Environment, fmt: str, lang: str, entries: Sequence[Entry], dirs: Sequence[Path],
@@ -913,6 +913,25 @@ class Pieces:
         # NUL cannot occur in a path, a stamp, an anchor or a hex digest: the parts stay apart
         parts = f"{self.base}\0{kind}\0{entry.file}\0{stamp}\0{self.anchors[entry.id]}"
         return hashlib.sha256(parts.encode("utf-8", "surrogatepass")).hexdigest()
+
+    def whole(self, compute: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+        """The page's whole-catalogue parts (see :func:`_whole_page`), kept under a key that names
+        every entry's file, stamp and anchor in page order: unchanged when no entry changed."""
+        import json
+
+        keys = [self.key("row", e) for e in self.entries]
+        if self.store is None or any(k is None for k in keys):
+            return compute()
+        key = hashlib.sha256("\0".join([self.base, "whole", *keys]).encode("ascii")).hexdigest()  # type: ignore[list-item]
+        kept = self.store.get(key)
+        if kept is not None:
+            try:
+                return dict(json.loads(kept))
+            except ValueError:
+                pass
+        parts = compute()
+        self.store.put(key, json.dumps(parts, ensure_ascii=False, sort_keys=True))
+        return parts
 
     def missing(self) -> int:
         """How many pieces of the page are not in the store (all of them without a store)."""
@@ -970,6 +989,11 @@ class Pieces:
             if self.missing() > FULL_LOAD_AFTER:
                 from jwtool.catalogue import load_catalogue
 
+                # The summaries' data are let go first (ids, files and names are already taken), so
+                # the summaries and the full entries are never in memory together: 10,000 of both
+                # went past 350 MiB. A summary catalogue given to this render is spent afterwards.
+                for e in self.entries:
+                    e.data = {"id": e.id}
                 self._full_by_file = {e.file: e for e in load_catalogue(self.cat.root, limits).entries}
         found = self._full_by_file.get(entry.file)
         if found is not None:
@@ -1011,18 +1035,27 @@ def overview_context(cat: Catalogue, entries: Sequence[Entry] | None = None, lan
         pieces = Pieces(cat, environment(template_dirs(cat), fmt, lang), fmt, lang, chosen, template_dirs(cat))
     anchors = pieces.anchors
     caveat, caveat_source = _caveat(cat)
-    levels_used = {x for e in chosen for x in e.education_levels}
-    chars_used = {x for e in chosen for x in e.characteristics}
-    elements_vocab = cat.vocab.get("working-elements")
-    element_opts = _used_terms(elements_vocab, {x for e in chosen for x in e.element_ids}, lang)
-    svg = map_svg(chosen, cat, lang) if fmt == "html" else None
+    whole = pieces.whole(lambda: _whole_page(cat, chosen, lang, fmt, anchors))
     return {
         "labels": labels, "lang": lang,
         "title": _str(cat.meta.get("title")) or labels["overview.title"],
         "description": " ".join(_str(cat.meta.get("description")).split()),
         "report": _report(cat), "caveat": caveat, "caveat_source": caveat_source,
-        "date": catalogue_date(chosen),
         "entries": [OverviewEntry(e, i, anchors[e.id], pieces) for i, e in enumerate(chosen)],
+        **whole,
+        "map_svg": Markup(whole["map_svg"]) if whole["map_svg"] else None,
+    }
+
+
+def _whole_page(cat: Catalogue, chosen: Sequence[Entry], lang: str, fmt: str, anchors: dict[str, str]) -> dict[str, Any]:
+    """The parts of the overview that look at every entry at once: filter options, gap maps,
+    map, date. Plain JSON values, so :meth:`Pieces.whole` can keep them."""
+    levels_used = {x for e in chosen for x in e.education_levels}
+    chars_used = {x for e in chosen for x in e.characteristics}
+    elements_vocab = cat.vocab.get("working-elements")
+    element_opts = _used_terms(elements_vocab, {x for e in chosen for x in e.element_ids}, lang)
+    return {
+        "date": catalogue_date(chosen),
         "filters": {
             "levels": _used_terms(cat.vocab.get("education-levels"), levels_used, lang),
             "characteristics": _used_terms(cat.vocab.get("target-characteristics"), chars_used, lang),
@@ -1030,7 +1063,7 @@ def overview_context(cat: Catalogue, entries: Sequence[Entry] | None = None, lan
             "elements": element_opts,
         },
         "gap": gap_maps(chosen, cat, lang, anchors),
-        "map_svg": Markup(svg) if svg else None,
+        "map_svg": map_svg(chosen, cat, lang) if fmt == "html" else None,
         "map_alt": map_alt(chosen, lang),
         "mermaid": mermaid_map(chosen, cat, lang) if fmt == "md" else "",
     }
