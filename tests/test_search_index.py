@@ -123,18 +123,11 @@ def _agrees(entries: list[Entry], index: search_index.SearchIndex, f: Filters) -
         assert index.render(found, fmt) == render_rows([summary(e) for e in expected], fmt, False)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@pytest.mark.parametrize("loaded", [BUNDLED, SMALL], ids=["bundled catalogue", "mini catalogue"])
+@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(data=st.data())
-def test_select_is_filter_entries_on_the_bundled_catalogue(data: st.DataObject) -> None:
-    entries, vocab, index = BUNDLED
-    raw = data.draw(raw_filters(entries, vocab))
-    _agrees(entries, index, resolve_filters(raw, index.vocab))
-
-
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(data=st.data())
-def test_select_is_filter_entries_on_the_mini_catalogue(data: st.DataObject) -> None:
-    entries, vocab, index = SMALL
+def test_select_is_filter_entries(loaded, data: st.DataObject) -> None:  # type: ignore[no-untyped-def]
+    entries, vocab, index = loaded
     raw = data.draw(raw_filters(entries, vocab))
     _agrees(entries, index, resolve_filters(raw, index.vocab))
 
