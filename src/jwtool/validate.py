@@ -139,12 +139,28 @@ def _walk_steps(data: Any, steps: tuple[str | None, ...], pointer: str = "") -> 
         yield from _walk_steps(data[head], rest, f"{pointer}/{head}")
 
 
+def _values(data: Any, steps: tuple[str | None, ...]) -> Iterator[Any]:
+    """The values :func:`_walk_steps` reaches, without building their JSON pointers."""
+    if not steps:
+        yield data
+        return
+    head, rest = steps[0], steps[1:]
+    if head is None:
+        if isinstance(data, list):
+            for item in data:
+                yield from _values(item, rest)
+    elif isinstance(data, dict) and head in data:
+        yield from _values(data[head], rest)
+
+
 @entry_rule
 def vocabulary_terms_exist(data: dict[str, Any], doc: YamlFile, ctx: Context) -> Iterator[Finding]:
     for name, steps, label in _VOCAB_REFS:
         if name not in ctx.vocab_ok:
             continue
         vocab = ctx.vocab[name]
+        if all(not isinstance(v, str) or v in vocab for v in _values(data, steps)):
+            continue  # the common case: pointers are only worked out for a file with an unknown term
         for pointer, value in _walk_steps(data, steps):
             if isinstance(value, str) and value not in vocab:
                 resolved = vocab.resolve(value)
