@@ -957,7 +957,7 @@ class Pieces:
 
         key = self.key(kind, item.entry)
         if key is not None:
-            cached = self._stored(kind, item.index) if self.entries[item.index] is item.entry else self.store.get(key)
+            cached = self._stored(kind, item.index)
             if cached is not None:
                 return Markup(cached)
         entry = self._full(item.entry)
@@ -981,7 +981,7 @@ class Pieces:
     def _full(self, entry: Entry) -> Entry:
         if not self.cat.summary:
             return entry
-        from jwtool.load import Limits
+        from jwtool.limits import Limits
 
         limits = self.limits or Limits()
         if self._full_by_file is None:
