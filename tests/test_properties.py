@@ -8,6 +8,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -42,6 +43,47 @@ def test_loader_never_raises_on_yaml_like_text(text: str) -> None:
         _check(doc.problems)
         assert doc.data is None or isinstance(doc.data, dict)
         assert doc.data is not None or doc.problems
+
+
+def _read_text(text: str) -> Any:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "x.yaml"
+        path.write_bytes(text.encode("utf-8", "surrogatepass"))
+        return read_yaml(path, "x.yaml")
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=YAMLISH)
+def test_a_file_that_loads_cleanly_holds_what_pyyaml_reads_in_it(text: str) -> None:
+    # jwtool builds plain documents itself (faster); the result must be PyYAML's, value for value
+    doc = _read_text(text)
+    if doc.ok:
+        try:
+            expected = yaml.load(text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff"), Loader=yaml.SafeLoader)
+        except (yaml.YAMLError, ValueError):
+            return
+        assert doc.data == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(value=VALUES)
+def test_any_plain_data_loads_as_pyyaml_loads_it(value: Any) -> None:
+    text = yaml.safe_dump({"k": value}, allow_unicode=True)
+    assert _read_text(text).data == yaml.safe_load(text)  # (not always == value: PyYAML folds "\x85")
+
+
+@pytest.mark.parametrize("text", [
+    "k: !!int '7'\n", "k: !!str 7\n", "k: !!float 1\n", "k: !!binary aGFsbG8=\n", "k: !!set {a, b}\n",
+    "k: !!omap [a: 1, b: 2]\n", "k: !!pairs [a: 1, a: 2]\n", "1: een\n2.5: twee\n~: niets\ntrue: ja\n",
+])
+def test_tagged_and_unusual_values_load_as_pyyaml_loads_them(text: str) -> None:
+    doc = _read_text(text)
+    assert (doc.data, doc.problems) == (yaml.safe_load(text), [])
+
+
+def test_dates_stay_text_and_a_list_as_key_is_a_syntax_problem() -> None:
+    assert _read_text("k: 2024-01-02\n").data == {"k": "2024-01-02"}
+    assert [(p.rule, p.line) for p in _read_text("? [a, b]\n: 1\n").problems] == [("yaml-syntax", 1)]
 
 
 @st.composite

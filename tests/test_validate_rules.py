@@ -174,6 +174,17 @@ def test_billion_laughs_is_refused_quickly(empty_catalogue: Path) -> None:
     assert found == [("interventions/laughs.yaml", "yaml-alias", 1, 4)]
 
 
+@pytest.mark.parametrize("spelling", ["<<", "!!merge k", "!<tag:yaml.org,2002:merge> k", "!!m%65rge k"])
+def test_a_merge_key_is_refused_in_every_spelling_even_without_an_anchor(empty_catalogue: Path, spelling: str) -> None:
+    add(empty_catalogue, "samen.yaml", f"id: samen\nname: Mbo & W&I\n{spelling}: {{summary: tekst}}\n")
+    assert problems_of(empty_catalogue) == [("interventions/samen.yaml", "yaml-alias", 3, 1)]
+
+
+def test_an_ampersand_in_text_is_no_anchor(empty_catalogue: Path) -> None:
+    add(empty_catalogue, "en.yaml", "id: en\nname: Mbo & W&I\nsummary: 'a&b, & c'\n")
+    assert all(rule != "yaml-alias" for _, rule, _, _ in problems_of(empty_catalogue))
+
+
 def test_half_a_million_nested_brackets_do_not_crash_the_process(empty_catalogue: Path) -> None:
     # libyaml's composer recurses in C: without the guard this is a segmentation fault
     add(empty_catalogue, "deep.yaml", "id: deep\nsummary: " + "[" * 500_000 + "]" * 500_000 + "\n")
