@@ -116,40 +116,37 @@ _PLAIN_SCALARS = {
 }
 
 
-def _construct_plain(loader: _FastLoader, root: Node) -> Any:
+def _construct_plain(loader: _FastLoader, node: Node) -> Any:
     """The value of a composed document made of plain mappings, lists and scalars, or _NotPlain.
 
     PyYAML's general constructor (generators, recursion bookkeeping, per-node dispatch) is half of
     the load time; entries are plain data, so they are built directly. Everything else (another
     tag, a merge key, a duplicate key, a non-scalar key) goes to the general constructor, which
     handles or reports it, so the result never differs. Anchors never reach here (see read_yaml),
-    and nesting is already bounded by the depth check.
+    and nesting is already bounded by the depth check. (A module-level function, not a closure:
+    a recursive closure is a reference cycle that would keep every file's nodes alive while the
+    collector is paused for loading.)
     """
-    scalars = _PLAIN_SCALARS
-
-    def build(node: Node) -> Any:
-        cls = node.__class__
-        if cls is ScalarNode:
-            if node.tag == _STR_TAG:
-                return node.value
-            construct = scalars.get(node.tag)
-            if construct is None:
+    cls = node.__class__
+    if cls is ScalarNode:
+        if node.tag == _STR_TAG:
+            return node.value
+        construct = _PLAIN_SCALARS.get(node.tag)
+        if construct is None:
+            raise _NotPlain
+        return construct(loader, node)
+    if cls is MappingNode and node.tag == _MAP_TAG:
+        out = {}
+        for key_node, value_node in node.value:
+            if key_node.__class__ is not ScalarNode or key_node.tag == _MERGE_TAG:
                 raise _NotPlain
-            return construct(loader, node)
-        if cls is MappingNode and node.tag == _MAP_TAG:
-            out = {}
-            for key_node, value_node in node.value:
-                if key_node.__class__ is not ScalarNode or key_node.tag == _MERGE_TAG:
-                    raise _NotPlain
-                out[build(key_node)] = build(value_node)
-            if len(out) != len(node.value):
-                raise _NotPlain  # a duplicate key: the general constructor records where
-            return out
-        if cls is SequenceNode and node.tag == _SEQ_TAG:
-            return [build(item) for item in node.value]
-        raise _NotPlain
-
-    return build(root)
+            out[_construct_plain(loader, key_node)] = _construct_plain(loader, value_node)
+        if len(out) != len(node.value):
+            raise _NotPlain  # a duplicate key: the general constructor records where
+        return out
+    if cls is SequenceNode and node.tag == _SEQ_TAG:
+        return [_construct_plain(loader, item) for item in node.value]
+    raise _NotPlain
 
 
 @contextmanager
