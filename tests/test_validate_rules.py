@@ -17,6 +17,7 @@ import yaml
 from jwtool.validate import RULES, validate
 
 DATA = Path(__file__).parent / "data"
+REPO = DATA.parent.parent
 EXPECTED: dict[str, list[list[object]]] = yaml.safe_load((DATA / "invalid" / "expected.yaml").read_text(encoding="utf-8"))
 
 
@@ -172,6 +173,24 @@ def test_billion_laughs_is_refused_quickly(empty_catalogue: Path) -> None:
     found = problems_of(empty_catalogue)
     assert time.perf_counter() - start < 1.0
     assert found == [("interventions/laughs.yaml", "yaml-alias", 1, 4)]
+
+
+def test_reading_entries_leaves_no_reference_cycles_behind() -> None:
+    # loading runs with the collector paused (it is faster); a cycle per file would keep every
+    # file's parse tree alive until the end: at 10,000 entries hundreds of MB
+    import gc
+
+    from jwtool.load import read_yaml
+
+    files = sorted((REPO / "interventions").glob("*.yaml")) + sorted((DATA / "invalid").rglob("*.yaml"))
+    gc.collect()
+    gc.disable()
+    try:
+        for path in files:
+            read_yaml(path, path.name)
+        assert gc.collect() == 0
+    finally:
+        gc.enable()
 
 
 @pytest.mark.parametrize("spelling", ["<<", "!!merge k", "!<tag:yaml.org,2002:merge> k", "!!m%65rge k"])
