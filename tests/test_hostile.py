@@ -22,6 +22,21 @@ from conftest import HOSTILE_TEXT
 # --- outputs ------------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("command", [
+    ["render", "appendix"], ["render", "overview"], ["export"], ["map", "--export", "json"],
+])
+def test_an_existing_output_is_refused_before_the_catalogue_is_read(run_cli, mini_catalogue: Path, tmp_path: Path, command: list[str]) -> None:
+    # a 10,000-entry catalogue takes seconds to read; the refusal must not wait for it (the
+    # broken file would make reading the catalogue warn)
+    (mini_catalogue / "interventions" / "kapot.yaml").write_text("id: [\n", encoding="utf-8")
+    out = tmp_path / "bestaat.out"
+    out.write_text("houden\n", encoding="utf-8")
+    r = run_cli(*command, "-o", out, "--catalogue", mini_catalogue)
+    assert r.exit_code == 2
+    assert r.stderr.strip() == f"jwtool: error: {out} already exists; use --force to overwrite it"
+    assert out.read_text(encoding="utf-8") == "houden\n"
+
+
 def test_hostile_text_is_a_literal_value_in_csv_exports(run_cli, hostile_catalogue: Path, tmp_path: Path) -> None:
     out = tmp_path / "x.csv"
     assert run_cli("export", "--format", "csv", "--catalogue", hostile_catalogue, "-o", out).exit_code == 0

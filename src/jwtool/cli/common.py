@@ -164,14 +164,16 @@ def write_output(data: str | bytes | Iterable[str], output: Path | None, layout:
         fail(f"cannot write {output}: {exc.strerror or exc}")
 
 
-def check_output(output: Path | None, layout: Any, force: bool) -> None:
-    """Refuse a bad ``-o`` before the work, not after it."""
+def check_output(output: Path | None, catalogue: Path | None, force: bool) -> None:
+    """Refuse a bad ``-o`` (exists without --force, inside the catalogue, no such folder) before
+    the catalogue is loaded, not after seconds of work."""
     if output is None:
         return
+    from jwtool.catalogue import Layout
     from jwtool.output import OutputError, check_target
 
     try:
-        check_target(output, layout, force)
+        check_target(output, Layout(root(catalogue)), force)
     except OutputError as exc:
         usage_error(str(exc))
 

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from jwtool.cli.common import CatalogueOpt, choice, err, open_catalogue, write_output
+from jwtool.cli.common import CatalogueOpt, check_output, choice, err, open_catalogue, write_output
 from jwtool.cli.filters import resolved, with_filters
 from jwtool.query import RawFilters
 
@@ -35,6 +35,7 @@ def export(
     from jwtool import export as ex
     from jwtool.query import filter_entries
 
+    check_output(output, catalogue, force)
     cat = open_catalogue(catalogue)
     entries = filter_entries(cat.entries, resolved(filters, cat))
     if fmt == "json":

@@ -233,6 +233,7 @@ def map_(
     elif force or projection != "bipartite" or include:
         what = "--force" if force else "--projection" if projection != "bipartite" else "--include"
         usage_error(f"{what} applies to an export; add --export FORMAT (and -o FILE)")
+    check_output(output, catalogue, force)
     cat = open_catalogue(catalogue, summary=True)
     selected = _selected(cat, filters)
     if not selected:
@@ -252,7 +253,6 @@ def map_(
 def _export(cat: "Catalogue", selected: list["Entry"], fmt: str, output: Optional[Path], force: bool, projection: str, include: list[str]) -> None:
     from jwtool.graph import graph_for
     from jwtool.graph_export import export as render
-    check_output(output, cat.layout, force)
     graph = graph_for(selected, cat.vocab, projection, include)
     text = render(graph, fmt, cat.vocab)
     if output is None:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from jwtool.cli.common import CatalogueOpt, choice, err, fail, limits, open_catalogue, root, usage_error, write_output
+from jwtool.cli.common import CatalogueOpt, check_output, choice, err, fail, limits, open_catalogue, root, usage_error, write_output
 from jwtool.cli.filters import resolved, with_filters
 from jwtool.query import RawFilters
 
@@ -72,6 +72,7 @@ def appendix(
     choice(style, list(STYLES), "style")
     choice(lang, list(LANGS), "language")
     tdir = _templates(templates)
+    check_output(output, catalogue, force)
     cat = open_catalogue(catalogue)
     from jwtool.query import filter_entries
     from jwtool.render import RenderError, appendix_entries, render_appendix
@@ -111,20 +112,19 @@ def overview(
     from jwtool.fragments import open_store
     from jwtool.render import RenderError, overview_chunks
 
+    if output is not None and not output.is_dir() and not output.exists() and not output.suffix:
+        # `-o site` (or `-o site/`): a new folder for the page, like a static-site generator
+        check_output(output, catalogue, force)
+        try:
+            output.mkdir()
+        except OSError as exc:
+            usage_error(f"cannot create folder {output}: {exc.strerror or exc}")
+    if output is not None and output.is_dir():
+        output = output / ("index.html" if fmt == "html" else "README.md")
+    check_output(output, catalogue, force)
     store = open_store(root(catalogue))
     # With pieces kept from earlier runs the summaries are enough: only changed entries are read in full.
     cat = open_catalogue(catalogue, summary=store is not None and not store.empty())
-    if output is not None and not output.is_dir() and not output.exists() and not output.suffix:
-        # `-o site` (or `-o site/`): a new folder for the page, like a static-site generator
-        from jwtool.output import OutputError, check_target
-
-        try:
-            check_target(output, cat.layout)
-            output.mkdir()
-        except (OutputError, OSError) as exc:
-            usage_error(str(exc))
-    if output is not None and output.is_dir():
-        output = output / ("index.html" if fmt == "html" else "README.md")
     try:
         with store if store is not None else nullcontext():
             _emit(overview_chunks(cat, fmt, lang, tdir, store=store, limits=limits()), output, force, cat)
