@@ -22,6 +22,7 @@ from jwtool.render import (
     gap_maps,
     map_alt,
     map_svg,
+    mermaid_map,
     overview_chunks,
 )
 
@@ -194,6 +195,15 @@ def test_a_large_catalogue_maps_the_elements_not_every_entry(many) -> None:  # t
     assert "Werkzame elementen die samen" in map_alt(entries, "nl")
     few = entries[:MAP_ENTRIES_MAX]
     assert "Boris brengt je bij" in map_svg(few, cat, "nl")
+
+
+def test_the_markdown_map_of_a_large_catalogue_draws_the_elements_too(many) -> None:  # type: ignore[no-untyped-def]
+    entries, cat = many
+    mermaid = mermaid_map(entries, cat, "nl")
+    assert mermaid.startswith("flowchart") and "Boris" not in mermaid and "---|" in mermaid  # weighted element pairs
+    assert "Boris brengt je bij" in mermaid_map(entries[:MAP_ENTRIES_MAX], cat, "nl")
+    assert map_alt(entries, "nl", "map.mermaid_note") == map_alt(entries, "nl")
+    assert map_alt(entries[:MAP_ENTRIES_MAX], "nl", "map.mermaid_note").startswith("Interventies (links)")
 
 
 def _fold_reference(text: str) -> str:

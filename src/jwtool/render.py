@@ -811,36 +811,40 @@ def mermaid_map(entries: Sequence[Entry], cat: Catalogue, lang: str) -> str:
     """The working-element map as a Mermaid flowchart (without the fence) for the Markdown overview.
 
     Drawn by :func:`jwtool.graph_export.to_mermaid` (the same map ``jwtool map`` exports), so both
-    commands show one picture; labels are escaped there.
+    commands show one picture; labels are escaped there. Above :data:`MAP_ENTRIES_MAX` entries the
+    elements named together, as in :func:`map_svg` (every entry took 12 s and 54 MB at 10,000
+    entries, for a diagram GitHub refuses to draw).
     """
-    from jwtool.graph import build_graph
     from jwtool.graph_export import to_mermaid
 
-    lines = to_mermaid(build_graph(list(entries), cat.vocab), cat.vocab).strip().splitlines()
+    lines = to_mermaid(_map_graph(entries, cat), cat.vocab).strip().splitlines()
     return "\n".join(line for line in lines if not line.startswith("```"))
 
 
 MAP_ENTRIES_MAX = 200  # beyond this a map of every entry is unreadable: the elements are drawn instead
 
 
+def _map_graph(entries: Sequence[Entry], cat: Catalogue) -> Any:
+    """What the overview's map draws: every entry and its elements, or only the elements."""
+    from jwtool.graph import build_graph, element_network
+
+    return (element_network if len(entries) > MAP_ENTRIES_MAX else build_graph)(list(entries), cat.vocab)
+
+
 def map_svg(entries: Sequence[Entry], cat: Catalogue, lang: str) -> str:
-    """The working-element map as inline SVG, drawn by :func:`jwtool.graph_svg.render_svg`: every
-    entry and its elements, or, above :data:`MAP_ENTRIES_MAX` entries, the elements named together
-    (a drawing of 10,000 rows helps nobody and took seconds)."""
+    """The working-element map as inline SVG, drawn by :func:`jwtool.graph_svg.render_svg` (see
+    :func:`_map_graph`; a drawing of 10,000 rows helps nobody and took seconds)."""
     from jwtool.graph_svg import render_svg
 
-    if len(entries) > MAP_ENTRIES_MAX:
-        from jwtool.graph import element_network
-
-        return render_svg(element_network(list(entries), cat.vocab), cat.vocab, title=LABELS[lang]["overview.map"])
-    return render_svg(list(entries), cat.vocab, title=LABELS[lang]["overview.map"])
+    return render_svg(_map_graph(entries, cat), cat.vocab, title=LABELS[lang]["overview.map"])
 
 
-def map_alt(entries: Sequence[Entry], lang: str) -> str:
-    """The map's caption: what it shows depends on the number of entries (see :func:`map_svg`)."""
+def map_alt(entries: Sequence[Entry], lang: str, small: str = "overview.map.alt") -> str:
+    """The map's caption (``small``: the label for a map of every entry); what the map shows
+    depends on the number of entries (see :func:`_map_graph`)."""
     if len(entries) > MAP_ENTRIES_MAX:
         return LABELS[lang]["overview.map.alt.elements"].format(n=len(entries))
-    return LABELS[lang]["overview.map.alt"]
+    return LABELS[lang][small]
 
 
 class OverviewEntry:
@@ -1063,7 +1067,7 @@ def _whole_page(cat: Catalogue, chosen: Sequence[Entry], lang: str, fmt: str, an
         },
         "gap": gap_maps(chosen, cat, lang, anchors),
         "map_svg": map_svg(chosen, cat, lang) if fmt == "html" else None,
-        "map_alt": map_alt(chosen, lang),
+        "map_alt": map_alt(chosen, lang, "map.mermaid_note" if fmt == "md" else "overview.map.alt"),
         "mermaid": mermaid_map(chosen, cat, lang) if fmt == "md" else "",
     }
 
