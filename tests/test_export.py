@@ -8,8 +8,10 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from jwtool.export import EXPORT_VERSION, flatten, neutralise, schema_columns
+from jwtool.export import EXPORT_VERSION, dump_chunks, dumps, flatten, neutralise, schema_columns
 from jwtool.load import read_yaml
 
 
@@ -159,3 +161,19 @@ def test_write_atomic_cleans_up_when_interrupted(tmp_path: Path, monkeypatch: py
     with pytest.raises(KeyboardInterrupt):
         output.write_atomic(tmp_path / "x.txt", "data")
     assert list(tmp_path.iterdir()) == []
+
+
+JSONISH = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+                       lambda inner: st.lists(inner, max_size=5) | st.dictionaries(st.text(), inner, max_size=5), max_leaves=40)
+
+
+@given(JSONISH)
+def test_the_streamed_json_is_the_json_text(data: object) -> None:
+    # the export file is written from the stream; stdout and other commands use dumps
+    assert "".join(dump_chunks(data)) == dumps(data)
+
+
+def test_a_large_export_is_streamed_in_pieces_that_join_to_the_document() -> None:
+    data = {"entries": [{"name": "Boris brengt je bij een baan", "n": i} for i in range(5000)]}
+    chunks = list(dump_chunks(data))
+    assert len(chunks) > 1 and "".join(chunks) == dumps(data)
