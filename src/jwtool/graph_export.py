@@ -153,7 +153,8 @@ _MERMAID_UNSAFE = re.compile(r'["#<>&`\[\]{}|\\;]')
 def mermaid_label(text: str) -> str:
     """Text for a quoted Mermaid label: markup characters as ``#<code>;`` entities, one line."""
     flat = " ".join(str(text).split())
-    flat = "".join(c for c in flat if c.isprintable())
+    if not flat.isprintable():
+        flat = "".join(c for c in flat if c.isprintable())
     return _MERMAID_UNSAFE.sub(lambda m: f"#{ord(m.group(0))};", flat)
 
 
