@@ -365,7 +365,12 @@ class MapSummary:
         return {e.id: c.number for c in self.clusters for e in c.entries}
 
 
-def cooccurrence(entries: Sequence[Entry], vocab: dict[str, Vocabulary]) -> nx.Graph:
+def _sorted_ids(entries: Sequence[Entry], key: Any) -> list[list[str]]:
+    """Each entry's element ids in vocabulary order, without repeats."""
+    return [sorted(set(e.element_ids), key=key) for e in entries]
+
+
+def cooccurrence(entries: Sequence[Entry], vocab: dict[str, Vocabulary], sorted_ids: list[list[str]] | None = None) -> nx.Graph:
     """The element network: two elements are linked when entries name both (``weight`` = how
     many). Built in vocabulary order, so the result does not depend on the order of entries.
 
@@ -380,8 +385,7 @@ def cooccurrence(entries: Sequence[Entry], vocab: dict[str, Vocabulary]) -> nx.G
     key = _order_key(order)
     weights: dict[tuple[str, str], int] = {}
     named: set[str] = set()
-    for e in entries:
-        ids = sorted(set(e.element_ids), key=key)
+    for ids in sorted_ids if sorted_ids is not None else _sorted_ids(entries, key):
         named.update(ids)
         for pair in combinations(ids, 2):
             weights[pair] = weights.get(pair, 0) + 1
@@ -426,9 +430,10 @@ def communities(entries: Sequence[Entry], vocab: dict[str, Vocabulary], seed: in
 def _characteristic(members: Sequence[Entry], uses: Sequence[ElementUse], order: dict[str, int], n: int = 3) -> tuple[tuple[str, ...], dict[str, int]]:
     """Elements most typical of a cluster: common inside it (coverage) and rare outside it
     (precision); score = (inside / cluster size) × (inside / everywhere)."""
-    ids = {e.id for e in members}
-    counts = {u.id: sum(e.id in ids for e in u.entries) for u in uses}
-    counts = {k: v for k, v in counts.items() if v}
+    counts: dict[str, int] = {}
+    for e in members:  # one pass over the members' elements (was: every element's entries per cluster)
+        for eid in e.element_ids:
+            counts[eid] = counts.get(eid, 0) + 1
     total = {u.id: u.count for u in uses}
     need = 2 if len(members) > 1 else 1
     scored = [(-(c / len(members)) * (c / total[k]), -c, order.get(k, len(order)), k) for k, c in counts.items() if c >= need]
@@ -445,7 +450,9 @@ def summarize(entries: Sequence[Entry], vocab: dict[str, Vocabulary], seed: int 
     entries = sorted(entries, key=Entry.sort_key)
     order = element_order(vocab)
     uses = element_use(entries, vocab)
-    network = cooccurrence(entries, vocab)
+    key = _order_key(order)
+    sorted_ids = _sorted_ids(entries, key)  # for the network and the pairs: one sort per entry
+    network = cooccurrence(entries, vocab, sorted_ids)
     groups = communities(entries, vocab, seed, network)
     clusters = []
     for i, members in enumerate(groups, 1):
@@ -465,10 +472,8 @@ def summarize(entries: Sequence[Entry], vocab: dict[str, Vocabulary], seed: int 
     bridges.sort(key=lambda b: (-b.centrality, -len(b.clusters), order.get(b.id, len(order)), b.id))
 
     # pairs: one pass over the entries (k elements give k(k-1)/2 pairs), not over all element pairs
-    key = _order_key(order)
     holders: dict[tuple[str, str], list[Entry]] = {}
-    for e in entries:
-        ids = sorted(set(e.element_ids), key=key)
+    for e, ids in zip(entries, sorted_ids):
         for i, a in enumerate(ids):
             for b in ids[i + 1:]:
                 holders.setdefault((a, b), []).append(e)
