@@ -113,4 +113,17 @@ def main(argv: list[str] | None = None) -> None:
         else:
             err(f"jwtool: internal error: {type(exc).__name__}: {exc} (run with --debug for a traceback, and please report it)")
             code = EXIT_PROBLEMS
+    if code == EXIT_INTERRUPTED:
+        _forget_interrupt()
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def _forget_interrupt() -> None:
+    """Exit 130 after Ctrl-C, as promised, and not by the signal.
+
+    CPython remembers a KeyboardInterrupt raised inside code run by ``exec`` of a string (which
+    dataclasses and typer do while a command's modules load) even when it is caught, and then
+    ends the process by SIGINT (-2) instead of the exit code. Running such code once more resets
+    that memory: a Ctrl-C early in a command exited -2 in 3 of 20 tries (0.15-0.35 s in).
+    """
+    exec("")  # noqa: S102 - a constant empty string
