@@ -116,3 +116,25 @@ def test_two_processes_at_once_leave_a_complete_cache(mini_catalogue: Path) -> N
     assert not [f for f in os.listdir(folder) if f.endswith(".tmp")]
     lines = cache.cache_path(mini_catalogue).read_text(encoding="utf-8").splitlines()
     assert [json.loads(line)[0] for line in lines[1:]] == [f"interventions/{n}.yaml" for n in ("alpha", "beta", "delta", "epsilon", "gamma")]
+
+
+def test_show_and_compare_read_only_the_files_they_name(run_cli, mini_catalogue: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # at 10,000 entries loading every entry for one card took seconds; the summaries find the ref
+    import jwtool.load
+
+    before = run_cli("show", "gamma", "--format", "json", "--catalogue", mini_catalogue).stdout  # also fills the caches
+    parsed: list[str] = []
+    real = jwtool.load.read_yaml
+
+    def counting(file: Path, rel: str, *args: object, **kw: object):  # type: ignore[no-untyped-def]
+        parsed.append(rel)
+        return real(file, rel, *args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(jwtool.load, "read_yaml", counting)
+    shown = run_cli("show", "gamma", "--format", "json", "--catalogue", mini_catalogue)
+    assert shown.exit_code == 0 and shown.stdout == before
+    assert json.loads(shown.stdout)["id"] == "gamma"
+    assert [p for p in parsed if p.startswith("interventions/")] == ["interventions/gamma.yaml"]
+    parsed.clear()
+    assert run_cli("compare", "alpha", "beta", "--catalogue", mini_catalogue).exit_code == 0
+    assert [p for p in parsed if p.startswith("interventions/")] == ["interventions/alpha.yaml", "interventions/beta.yaml"]

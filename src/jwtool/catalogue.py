@@ -254,6 +254,15 @@ def load_catalogue(root: Path, limits: Limits = Limits(), *, use_cache: bool | N
     return _assemble(root, layout, vocab, records, limits, summary=summary)
 
 
+def read_entry(root: Path, rel: str, limits: Limits = Limits()) -> Entry | None:
+    """One entry in full from its file, or None when the file holds no mapping: the full text of
+    an entry found among summaries, without loading the whole catalogue."""
+    from jwtool.load import read_yaml
+
+    doc = read_yaml(root / rel, rel, limits)
+    return Entry(doc.data, rel) if isinstance(doc.data, dict) else None
+
+
 def _assemble(root: Path, layout: Layout, vocab: dict[str, Vocabulary], records: list[tuple[str, tuple[Any, bool]]], limits: Limits, presorted: bool = False, summary: bool = False) -> Catalogue:
     from jwtool.load import paused_gc, read_yaml
 

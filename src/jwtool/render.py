@@ -1001,10 +1001,9 @@ class Pieces:
         found = self._full_by_file.get(entry.file)
         if found is not None:
             return found
-        from jwtool.load import read_yaml
+        from jwtool.catalogue import read_entry
 
-        doc = read_yaml(self.cat.root / entry.file, entry.file, limits)
-        return Entry(doc.data, entry.file) if isinstance(doc.data, dict) else entry
+        return read_entry(self.cat.root, entry.file, limits) or entry
 
 
 # Pieces to render beyond which one load of every entry beats reading the changed files one by one.

@@ -40,7 +40,7 @@ def compare(
     choice(fmt, FORMATS, "format")
     if len(refs) < 2:
         usage_error("compare needs at least two entries, e.g. jwtool compare boris learn2work")
-    cat = open_catalogue(catalogue)
+    cat = open_catalogue(catalogue, summary=True)
     entries = [entry_ref(cat, r) for r in refs]
     from jwtool.query import compare as run_compare
 

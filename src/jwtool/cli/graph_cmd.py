@@ -164,7 +164,7 @@ def similar(
     cat = open_catalogue(catalogue, summary=True)
     from jwtool.cli.find_cmd import entry_ref
 
-    entry = entry_ref(cat, ref)
+    entry = entry_ref(cat, ref, full=False)  # the working elements are in the summary
     candidates = _selected(cat, filters)
     from jwtool.graph import similar as find
 
