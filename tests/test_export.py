@@ -11,7 +11,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from jwtool.export import EXPORT_VERSION, dump_chunks, dumps, flatten, neutralise, schema_columns
+from jwtool.export import EXPORT_VERSION, csv_chunks, dump_chunks, dumps, flatten, neutralise, schema_columns
+from jwtool.model import Entry
 from jwtool.load import read_yaml
 
 
@@ -177,3 +178,13 @@ def test_a_large_export_is_streamed_in_pieces_that_join_to_the_document() -> Non
     data = {"entries": [{"name": "Boris brengt je bij een baan", "n": i} for i in range(5000)]}
     chunks = list(dump_chunks(data))
     assert len(chunks) > 1 and "".join(chunks) == dumps(data)
+
+
+def test_a_large_csv_export_is_streamed_in_whole_rows() -> None:
+    entries = [Entry({"id": f"e{i}", "name": f"Regel {i}\nmet =1+1 en \"quotes\"", "extra": {"x": i}}, f"interventions/e{i}.yaml") for i in range(1200)]
+    chunks = list(csv_chunks(entries, ["id", "name"]))
+    assert len(chunks) == 4 and chunks[0].startswith("\ufeffid,name,extra.x\r\n")
+    rows = list(csv.reader(io.StringIO("".join(chunks)[1:])))
+    assert rows[0] == ["id", "name", "extra.x"] and len(rows) == 1201
+    assert rows[1200] == ["e1199", "Regel 1199\nmet =1+1 en \"quotes\"", "1199"]
+    assert all(chunk.endswith("\r\n") for chunk in chunks)  # no row is cut between two pieces

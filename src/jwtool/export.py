@@ -66,9 +66,6 @@ def jsonl_chunks(entries: Iterable[Entry]) -> Iterator[str]:
         yield json.dumps(e.data, ensure_ascii=False) + "\n"
 
 
-def to_jsonl(entries: Iterable[Entry]) -> str:
-    return "".join(jsonl_chunks(entries))
-
 
 # --- CSV ----------------------------------------------------------------------------------------
 
@@ -180,11 +177,17 @@ def csv_lines(rows: Iterable[Sequence[str]]) -> list[str]:
     return [text[start:end] for start, end in zip([0, *ends], ends)]
 
 
-def to_csv(entries: Sequence[Entry], columns: Sequence[str] = (), bom: bool = True) -> str:
-    """One row per entry; the schema's columns first (all of them), then any others alphabetically."""
+def csv_chunks(entries: Sequence[Entry], columns: Sequence[str] = (), bom: bool = True) -> Iterator[str]:
+    """One row per entry; the schema's columns first (all of them), then any others alphabetically.
+
+    A stream of text, 500 rows at a time, so an export of 10,000 entries is written without the
+    whole table in memory as one text as well.
+    """
     flats = [flatten(e.data) for e in entries]
     header = list(dict.fromkeys(columns))
     extra = sorted({k for f in flats for k in f} - set(header))
     header += extra
-    text = csv_table(header, ([f.get(c, "") for c in header] for f in flats))
-    return (BOM if bom else "") + text
+    yield (BOM if bom else "") + csv_rows([header])
+    for start in range(0, len(flats), 500):
+        yield csv_rows([f.get(c, "") for c in header] for f in flats[start:start + 500])
+

@@ -2,7 +2,6 @@
 
 # No `from __future__ import annotations` here: `with_filters` copies the signature, and typer
 # would then see the options' annotations as unevaluated strings.
-from collections.abc import Iterable
 from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated, Optional
@@ -41,11 +40,11 @@ def export(
     entries = filter_entries(cat.entries, resolved(filters, cat))
     if fmt == "json":
         query = {k: v for k, v in asdict(filters).items() if v not in (None, [])}
-        data: Iterable[str] | str = ex.dump_chunks(ex.export_document(entries, cat.meta, {n: v.version for n, v in cat.vocab.items()}, query))
+        data = ex.dump_chunks(ex.export_document(entries, cat.meta, {n: v.version for n, v in cat.vocab.items()}, query))
     elif fmt == "jsonl":
         data = ex.jsonl_chunks(entries)
     else:
-        data = ex.to_csv(entries, ex.load_schema_columns(cat.layout.schemas))
+        data = ex.csv_chunks(entries, ex.load_schema_columns(cat.layout.schemas))
     path = write_output(data, output, cat.layout, force)
     if path is not None:
         err(f"jwtool: wrote {len(entries)} entries to {path}")
