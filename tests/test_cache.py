@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,27 @@ def private_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("JWTOOL_CACHE_DIR", str(folder))
     monkeypatch.delenv("JWTOOL_NO_CACHE", raising=False)
     return folder
+
+
+@pytest.fixture
+def parsed_files(monkeypatch: pytest.MonkeyPatch) -> Callable[[], list[str]]:
+    """Start counting: the returned list fills with the catalogue files parsed from then on."""
+
+    def start() -> list[str]:
+        import jwtool.load
+
+        parsed: list[str] = []
+        real = jwtool.load.read_yaml
+
+        def counting(file: Path, rel: str, *args: object, **kw: object):  # type: ignore[no-untyped-def]
+            if rel.startswith("interventions/"):
+                parsed.append(rel)
+            return real(file, rel, *args, **kw)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(jwtool.load, "read_yaml", counting)
+        return parsed
+
+    return start
 
 
 def ids(root: Path, **kw: object) -> list[str]:
@@ -48,30 +70,21 @@ def test_a_changed_file_is_read_again(mini_catalogue: Path) -> None:
     assert names["gamma"] == "Gamma Route Nieuw"
 
 
-def test_after_an_edit_only_that_file_is_parsed_and_the_full_cache_is_left_alone(mini_catalogue: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import jwtool.load
-
+def test_after_an_edit_only_that_file_is_parsed_and_the_full_cache_is_left_alone(mini_catalogue: Path, parsed_files: Callable[[], list[str]]) -> None:
     load_catalogue(mini_catalogue)  # full cache and summary index
     full = cache.cache_path(mini_catalogue)
     before = full.stat().st_mtime_ns, full.read_bytes()
     path = mini_catalogue / "interventions" / "gamma.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("name: Gamma Route", "name: Gamma Route Nieuw"), encoding="utf-8")
-    parsed: list[str] = []
-    real = jwtool.load.read_yaml
-
-    def counting(file: Path, rel: str, *args: object, **kw: object):  # type: ignore[no-untyped-def]
-        parsed.append(rel)
-        return real(file, rel, *args, **kw)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(jwtool.load, "read_yaml", counting)
+    parsed = parsed_files()
     summaries = load_catalogue(mini_catalogue, summary=True)
-    assert [p for p in parsed if p.startswith("interventions/")] == ["interventions/gamma.yaml"]
+    assert parsed == ["interventions/gamma.yaml"]
     assert (full.stat().st_mtime_ns, full.read_bytes()) == before
     plain = load_catalogue(mini_catalogue, summary=True, use_cache=False)
     assert [(e.file, e.data) for e in summaries.entries] == [(e.file, e.data) for e in plain.entries]
     parsed.clear()
     assert load_catalogue(mini_catalogue, summary=True).entries[0].data == plain.entries[0].data
-    assert [p for p in parsed if p.startswith("interventions/")] == []  # the index is fresh again
+    assert parsed == []  # the index is fresh again
     full_entries = load_catalogue(mini_catalogue).entries  # the full load catches up with the edit
     assert {e.id: e.name for e in full_entries}["gamma"] == "Gamma Route Nieuw"
 
@@ -118,23 +131,14 @@ def test_two_processes_at_once_leave_a_complete_cache(mini_catalogue: Path) -> N
     assert [json.loads(line)[0] for line in lines[1:]] == [f"interventions/{n}.yaml" for n in ("alpha", "beta", "delta", "epsilon", "gamma")]
 
 
-def test_show_and_compare_read_only_the_files_they_name(run_cli, mini_catalogue: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_show_and_compare_read_only_the_files_they_name(run_cli, mini_catalogue: Path, parsed_files: Callable[[], list[str]]) -> None:  # type: ignore[no-untyped-def]
     # at 10,000 entries loading every entry for one card took seconds; the summaries find the ref
-    import jwtool.load
-
     before = run_cli("show", "gamma", "--format", "json", "--catalogue", mini_catalogue).stdout  # also fills the caches
-    parsed: list[str] = []
-    real = jwtool.load.read_yaml
-
-    def counting(file: Path, rel: str, *args: object, **kw: object):  # type: ignore[no-untyped-def]
-        parsed.append(rel)
-        return real(file, rel, *args, **kw)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(jwtool.load, "read_yaml", counting)
+    parsed = parsed_files()
     shown = run_cli("show", "gamma", "--format", "json", "--catalogue", mini_catalogue)
     assert shown.exit_code == 0 and shown.stdout == before
     assert json.loads(shown.stdout)["id"] == "gamma"
-    assert [p for p in parsed if p.startswith("interventions/")] == ["interventions/gamma.yaml"]
+    assert parsed == ["interventions/gamma.yaml"]
     parsed.clear()
     assert run_cli("compare", "alpha", "beta", "--catalogue", mini_catalogue).exit_code == 0
-    assert [p for p in parsed if p.startswith("interventions/")] == ["interventions/alpha.yaml", "interventions/beta.yaml"]
+    assert parsed == ["interventions/alpha.yaml", "interventions/beta.yaml"]
