@@ -196,6 +196,7 @@ def load_summaries(
     old = _read_before.pop((index_path, context), None) or _read(index_path, index_context)
     if not old:
         return None
+
     def read_summary(file: Path, rel: str) -> Record:
         data, clean = read(file, rel)
         return (summary_view(data) if clean and isinstance(data, dict) else data, clean)

@@ -66,7 +66,6 @@ def jsonl_chunks(entries: Iterable[Entry]) -> Iterator[str]:
         yield json.dumps(e.data, ensure_ascii=False) + "\n"
 
 
-
 # --- CSV ----------------------------------------------------------------------------------------
 
 

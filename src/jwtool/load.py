@@ -138,8 +138,8 @@ def _construct_plain(loader: _FastLoader, node: Node) -> Any:
     if cls is MappingNode and node.tag == _MAP_TAG:
         out = {}
         for key_node, value_node in node.value:
-            if key_node.__class__ is not ScalarNode or key_node.tag == _MERGE_TAG:
-                raise _NotPlain
+            if key_node.__class__ is not ScalarNode:
+                raise _NotPlain  # (a merge key has no plain tag, so it fails as a scalar)
             out[_construct_plain(loader, key_node)] = _construct_plain(loader, value_node)
         if len(out) != len(node.value):
             raise _NotPlain  # a duplicate key: the general constructor records where
@@ -357,11 +357,12 @@ def read_yaml(path: Path, rel: str, limits: Limits = _DEFAULT_LIMITS) -> YamlFil
     loader = _Loader(text) if may_anchor else _FastLoader(text)
     try:
         root = loader.get_single_node()
-        data = None
-        if root is not None:
+        if root is None:
+            data = None
+        elif may_anchor:
+            data = loader.construct_document(root)
+        else:
             try:
-                if may_anchor:
-                    raise _NotPlain
                 data = _construct_plain(loader, root)
             except _NotPlain:
                 data = loader.construct_document(root)

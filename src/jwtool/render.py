@@ -1077,10 +1077,6 @@ def _whole_page(cat: Catalogue, chosen: Sequence[Entry], lang: str, fmt: str, an
 def render_appendix(cat: Catalogue, entries: Sequence[Entry], fmt: str = "md", style: str = "full", lang: str = "nl",
                     templates: Path | None = None) -> bytes:
     """The appendix tables as Markdown, HTML or Word (bytes, deterministic)."""
-    return _render_appendix(cat, entries, fmt, style, lang, templates)
-
-
-def _render_appendix(cat: Catalogue, entries: Sequence[Entry], fmt: str, style: str, lang: str, templates: Path | None) -> bytes:
     context = appendix_context(cat, entries, style, lang)
     dirs = template_dirs(cat, templates)
     if fmt == "docx":

@@ -17,8 +17,8 @@ from jwtool.cli.common import (
     console,
     err,
     fail,
-    limits,
     is_terminal,
+    limits,
     open_catalogue,
     open_summaries,
     out,
@@ -55,10 +55,10 @@ def entry_ref(cat: "Catalogue", ref: str, *, full: bool = True) -> "Entry":
         fail(str(exc))
     if not (full and cat.summary):
         return found
-    full = read_entry(cat.root, found.file, limits())
-    if full is None:
+    whole = read_entry(cat.root, found.file, limits())
+    if whole is None:
         fail(f"{found.file} cannot be read as an entry any more; run 'jwtool validate'")
-    return full
+    return whole
 
 
 def _rows_out(rows: list[dict[str, Any]], fmt: str, with_match: bool) -> None:
