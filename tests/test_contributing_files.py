@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import fnmatch
 import json
+import os
 import re
 import shlex
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -156,12 +158,37 @@ def test_pre_commit_hook_for_other_catalogues() -> None:
     assert not files.search("src/jwtool/cli/__init__.py") and not files.search("README.md")
 
 
-def test_pre_commit_config_of_this_repository_runs_jwtool_validate() -> None:
+def this_repositorys_hook() -> dict:  # type: ignore[type-arg]
     config = yaml.safe_load((REPO / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
-    hooks = [h for r in config["repos"] if r["repo"] == "local" for h in r["hooks"]]
-    [hook] = [h for h in hooks if h["id"] == "jwtool-validate"]
-    assert hook["entry"] == "jwtool validate" and hook["pass_filenames"] is False
-    assert re.compile(hook["files"]).search("interventions/kix.yaml")
+    [hook] = [h for r in config["repos"] if r["repo"] == "local" for h in r["hooks"] if h["id"] == "jwtool-validate"]
+    return hook  # type: ignore[no-any-return]
+
+
+def test_pre_commit_config_of_this_repository_runs_jwtool_validate_from_source() -> None:
+    hook = this_repositorys_hook()
+    assert hook["language"] == "python" and hook["pass_filenames"] is False  # pre-commit builds its environment
+    assert shlex.split(hook["entry"])[-1] == "validate"
+    declared = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
+    assert hook["additional_dependencies"] == declared
+    files = re.compile(hook["files"])
+    assert files.search("interventions/kix.yaml") and files.search("catalogue.yaml") and not files.search("src/jwtool/load.py")
+
+
+@pytest.mark.slow
+def test_pre_commit_runs_on_a_fresh_clone_without_an_activated_environment(tmp_path: Path) -> None:
+    """`pre-commit run --all-files` in a clone, with no jwtool on PATH: the hook installs itself."""
+    clone = tmp_path / "clone"
+    shutil.copytree(REPO, clone, ignore=shutil.ignore_patterns(".git", ".venv", "__pycache__", "*.egg-info", ".pytest_cache", ".hypothesis", ".jwtool-cache", "work"))
+    env = {"PATH": os.pathsep.join(p for p in os.environ["PATH"].split(os.pathsep) if not (Path(p) / "jwtool").exists()),
+           "HOME": str(tmp_path), "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"),
+           "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull, "LANG": "C.UTF-8"}
+    git = ["git", "-C", str(clone), "-c", "user.name=T", "-c", "user.email=t@example.org", "-c", "commit.gpgsign=false"]
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "clone"]):
+        subprocess.run([*git, *args], check=True, env=env)
+    done = subprocess.run([sys.executable, "-m", "pre_commit", "run", "--all-files"], cwd=clone, env=env,
+                          capture_output=True, text=True, timeout=600, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert re.search(r"jwtool validate\.+Passed", done.stdout), done.stdout
 
 
 def test_the_hook_entry_is_a_working_command(repo_root: Path, run_cli) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -13,6 +12,8 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
+
+from conftest import require
 
 EVIL_NAME = 'Evil "quote" <script>alert(1)</script> # [x] {y} | end; \\N & co'
 
@@ -231,9 +232,9 @@ def test_dot_export_escapes_text(run_cli, hostile_catalogue: Path) -> None:
     assert 'label="Evil \\"quote\\" <script>alert(1)</script> # [x] {y} | end; \\\\N & co"' in dot
 
 
-@pytest.mark.skipif(shutil.which("dot") is None and os.environ.get("JWTOOL_REQUIRE_GRAPHVIZ") != "1", reason="Graphviz (dot) is not installed")
 @pytest.mark.parametrize("projection", ["bipartite", "entries", "elements"])
 def test_dot_export_is_read_by_graphviz(run_cli, hostile_catalogue: Path, projection: str) -> None:
+    require(shutil.which("dot") is not None, "Graphviz (dot)")
     dot = export(run_cli, hostile_catalogue, "dot", "--projection", projection)
     done = subprocess.run(["dot", "-Tsvg"], input=dot.encode("utf-8"), capture_output=True, timeout=60, check=False)
     assert done.returncode == 0, done.stderr.decode()

