@@ -183,11 +183,10 @@ def test_an_interrupted_write_leaves_neither_the_file_nor_a_temporary_file(tmp_p
 
 @pytest.mark.slow
 def test_a_reader_that_goes_away_ends_the_process_quietly(repo_root: Path) -> None:
-    proc = subprocess.Popen([sys.executable, "-m", "jwtool", "export", "--format", "json", "--catalogue", str(repo_root)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    assert proc.stdout is not None and proc.stderr is not None
-    proc.stdout.read(10)
-    proc.stdout.close()  # like `| head -c 10`
-    assert proc.wait(timeout=60) in (0, -signal.SIGPIPE)
-    with proc.stderr:
+    with subprocess.Popen([sys.executable, "-m", "jwtool", "export", "--format", "json", "--catalogue", str(repo_root)],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE) as proc:
+        assert proc.stdout is not None and proc.stderr is not None
+        proc.stdout.read(10)
+        proc.stdout.close()  # like `| head -c 10`
+        assert proc.wait(timeout=60) in (0, -signal.SIGPIPE)
         assert proc.stderr.read() == b""

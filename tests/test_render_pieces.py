@@ -3,6 +3,7 @@ the same bytes as a render from scratch — whatever changed: an entry, a templa
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -139,11 +140,12 @@ def test_an_unusable_cache_folder_only_costs_time(run_cli, catalogue_copy: Path,
 def test_two_renders_at_once_write_the_same_page(run_cli, catalogue_copy: Path, cache_dir: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     env = {**os.environ, "JWTOOL_CACHE_DIR": str(cache_dir)}
     outs = [tmp_path / f"page-{i}.html" for i in range(3)]
-    procs = [subprocess.Popen([sys.executable, "-m", "jwtool", "render", "overview", "--catalogue", str(catalogue_copy), "-o", str(o)],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env) for o in outs]
-    for p in procs:
-        _, stderr = p.communicate(timeout=120)
-        assert p.returncode == 0, stderr
+    with contextlib.ExitStack() as running:  # every process waited for and its pipes closed, whatever fails
+        procs = [running.enter_context(subprocess.Popen(
+            [sys.executable, "-m", "jwtool", "render", "overview", "--catalogue", str(catalogue_copy), "-o", str(o)],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)) for o in outs]
+        results = [p.communicate(timeout=120) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0, 0], [stderr for _, stderr in results]
     expected = fresh(run_cli, catalogue_copy)
     assert all(o.read_text(encoding="utf-8") == expected for o in outs)
 
