@@ -158,7 +158,7 @@ def test_write_atomic_cleans_up_when_interrupted(tmp_path: Path, monkeypatch: py
     def boom(src: str, dst: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(os, "replace", boom)
+    monkeypatch.setattr(os, "link", boom)  # the last step of a write without --force
     with pytest.raises(KeyboardInterrupt):
         output.write_atomic(tmp_path / "x.txt", "data")
     assert list(tmp_path.iterdir()) == []

@@ -14,7 +14,8 @@ from typing import Annotated, Optional
 import typer
 
 from jwtool import __version__
-from jwtool.cli.common import EXIT_INTERRUPTED, EXIT_PROBLEMS, err
+from jwtool.cli.common import EXIT_INTERRUPTED, EXIT_PROBLEMS, err, out
+from jwtool.output import OutputLost
 
 app = typer.Typer(
     name="jwtool",
@@ -31,7 +32,7 @@ _debug = {"on": bool(os.environ.get("JWTOOL_DEBUG"))}
 
 def _version(value: bool) -> None:
     if value:
-        sys.stdout.write(f"jwtool {__version__}\n")
+        out(f"jwtool {__version__}")
         raise typer.Exit(0)
 
 
@@ -104,6 +105,9 @@ def main(argv: list[str] | None = None) -> None:
         # the reader (e.g. `| head`) went away: not an error of ours
         sys.stderr.close()
         code = 0
+    except OutputLost as exc:
+        err(f"jwtool: cannot write output: {exc}")
+        code = EXIT_PROBLEMS
     except Exception as exc:  # noqa: BLE001 - the last line of defence against tracebacks
         if hasattr(exc, "show") and hasattr(exc, "exit_code"):  # click/typer usage errors
             exc.show()

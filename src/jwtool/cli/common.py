@@ -45,7 +45,7 @@ def console(stderr: bool = False) -> Console:
     if name not in _consoles:
         from rich.console import Console
 
-        stream = sys.stderr if stderr else sys.stdout
+        stream = sys.stderr if stderr else _Stdout()
         tty = stream.isatty()
         no_color = "NO_COLOR" in os.environ
         _consoles[name] = Console(
@@ -65,7 +65,28 @@ def console(stderr: bool = False) -> Console:
 
 def is_terminal() -> bool:
     """Whether stdout is a terminal, without building a rich console (importing rich costs ~40 ms)."""
-    return sys.stdout.isatty()
+    return sys.stdout is not None and sys.stdout.isatty()
+
+
+class _Stdout:
+    """What the stdout console writes to: :func:`jwtool.output.write_stdout`, so tables and cards
+    are checked like every other output."""
+
+    @property
+    def encoding(self) -> str:
+        return getattr(sys.stdout, "encoding", None) or "utf-8"
+
+    def write(self, text: str) -> int:
+        from jwtool.output import write_stdout
+
+        write_stdout(text)
+        return len(text)
+
+    def flush(self) -> None:
+        """Nothing to do: every write reached stdout whole."""
+
+    def isatty(self) -> bool:
+        return is_terminal()
 
 
 def reset_consoles() -> None:
@@ -74,8 +95,11 @@ def reset_consoles() -> None:
 
 
 def out(text: str = "") -> None:
-    """Write plain text to stdout, unchanged (for JSON, CSV, Markdown and piped text)."""
-    sys.stdout.write(text if text.endswith("\n") or not text else text + "\n")
+    """Write plain text to stdout, unchanged (for JSON, CSV, Markdown and piped text), ending
+    with a newline; checked (see :func:`jwtool.output.write_stdout`)."""
+    from jwtool.output import write_stdout
+
+    write_stdout(text if text.endswith("\n") or not text else text + "\n")
 
 
 def err(text: str) -> None:
@@ -140,40 +164,37 @@ def warn_broken(broken: list[str]) -> None:
         err(f"jwtool: warning: {len(broken)} file(s) have problems and may be incomplete ({', '.join(broken[:3])}{', …' if len(broken) > 3 else ''}); run 'jwtool validate'")
 
 
-def write_output(data: str | bytes | Iterable[str], output: Path | None, layout: Any, force: bool) -> Path | None:
-    """Data to stdout, or atomically to ``-o FILE`` (refused into the catalogue: exit 2; a disk
-    or permission error: exit 1). Returns the written path, or None for stdout.
+def write_output(data: str | bytes | Iterable[str], output: Path | None, layout: Any, force: bool, new_folder: bool = False) -> Path | None:
+    """Data to stdout, or atomically to ``-o FILE`` (refused into the catalogue or over an existing
+    file: exit 2; a disk or permission error: exit 1). Returns the written path, or None for stdout.
 
     A stream of text chunks goes to the file as it comes; for stdout it is collected first, so a
-    failure half-way prints nothing.
+    failure half-way prints nothing. ``new_folder``: see :func:`jwtool.output.write_atomic`.
     """
-    if output is None:
-        if not isinstance(data, (str, bytes)):
-            data = "".join(data)
-        sys.stdout.flush()
-        sys.stdout.buffer.write(data.encode("utf-8") if isinstance(data, str) else data)
-        sys.stdout.buffer.flush()
-        return None
-    from jwtool.output import OutputError, write_atomic
+    from jwtool.output import OutputError, write_atomic, write_stdout
 
+    if output is None:
+        text = data if isinstance(data, (str, bytes)) else "".join(data)
+        write_stdout(text.encode("utf-8") if isinstance(text, str) else text)  # a document is UTF-8, as its file would be
+        return None
     try:
-        return write_atomic(output, data, layout, force)
+        return write_atomic(output, data, layout, force, new_folder)
     except OutputError as exc:
         usage_error(str(exc))
     except OSError as exc:
         fail(f"cannot write {output}: {exc.strerror or exc}")
 
 
-def check_output(output: Path | None, catalogue: Path | None, force: bool) -> None:
+def check_output(output: Path | None, catalogue: Path | None, force: bool, new_folder: bool = False) -> None:
     """Refuse a bad ``-o`` (exists without --force, inside the catalogue, no such folder) before
-    the catalogue is loaded, not after seconds of work."""
+    the catalogue is loaded, not after seconds of work (the write itself checks again)."""
     if output is None:
         return
     from jwtool.catalogue import Layout
     from jwtool.output import OutputError, check_target
 
     try:
-        check_target(output, Layout(root(catalogue)), force)
+        check_target(output, Layout(root(catalogue)), force, new_folder)
     except OutputError as exc:
         usage_error(str(exc))
 

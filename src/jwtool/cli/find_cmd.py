@@ -6,7 +6,6 @@ entry (no header) for ``cut``/``grep``/``awk``. ``--format json|csv`` are for sc
 
 # No `from __future__ import annotations` here: `with_filters` copies the signature, and typer
 # would then see the options' annotations as unevaluated strings.
-import sys
 from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
@@ -24,6 +23,7 @@ from jwtool.cli.common import (
     out,
 )
 from jwtool.cli.filters import resolved, with_filters
+from jwtool.output import write_stdout
 from jwtool.query import RawFilters
 
 if TYPE_CHECKING:
@@ -67,7 +67,7 @@ def _rows_out(rows: list[dict[str, Any]], fmt: str, with_match: bool) -> None:
     else:
         from jwtool.views import render_rows
 
-        sys.stdout.write(render_rows(rows, fmt, with_match))
+        write_stdout(render_rows(rows, fmt, with_match))
 
 
 def _summaries_out(found: "Summaries", numbers: list[int] | None, fmt: str) -> None:
@@ -75,7 +75,7 @@ def _summaries_out(found: "Summaries", numbers: list[int] | None, fmt: str) -> N
     if fmt == "text" and is_terminal():
         _rows_table(found.rows(numbers), False)
     else:
-        sys.stdout.write(found.render(numbers, fmt))
+        write_stdout(found.render(numbers, fmt))
 
 
 def _rows_table(rows: list[dict[str, Any]], with_match: bool) -> None:

@@ -2,14 +2,13 @@
 
 # No `from __future__ import annotations` here: `with_filters` copies the signature, and typer
 # would then see the options' annotations as unevaluated strings.
-import sys
 from contextlib import nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from jwtool.cli.common import CatalogueOpt, check_output, choice, err, fail, limits, open_catalogue, root, usage_error, write_output
+from jwtool.cli.common import CatalogueOpt, check_output, choice, err, fail, is_terminal, limits, open_catalogue, root, usage_error, write_output
 from jwtool.cli.filters import resolved, with_filters
 from jwtool.query import RawFilters
 
@@ -38,10 +37,10 @@ def _templates(path: Optional[Path]) -> Optional[Path]:
     return path.resolve()
 
 
-def _emit(data: "bytes | Iterable[str]", output: Optional[Path], force: bool, cat: "Catalogue", binary: bool = False) -> None:
-    if output is None and binary and sys.stdout.isatty():
+def _emit(data: "bytes | Iterable[str]", output: Optional[Path], force: bool, cat: "Catalogue", binary: bool = False, new_folder: bool = False) -> None:
+    if output is None and binary and is_terminal():
         usage_error("Word output is binary; write it to a file with -o FILE (or redirect standard output)")
-    written = write_output(data, output, cat.layout, force)
+    written = write_output(data, output, cat.layout, force, new_folder)
     if written is not None:
         err(f"jwtool: wrote {written}")
 
@@ -112,21 +111,17 @@ def overview(
     from jwtool.fragments import open_store
     from jwtool.render import RenderError, overview_chunks
 
-    if output is not None and not output.is_dir() and not output.exists() and not output.suffix:
-        # `-o site` (or `-o site/`): a new folder for the page, like a static-site generator
-        check_output(output, catalogue, force)
-        try:
-            output.mkdir()
-        except OSError as exc:
-            usage_error(f"cannot create folder {output}: {exc.strerror or exc}")
-    if output is not None and output.is_dir():
+    # `-o site` (or `-o site/`): a folder for the page, like a static-site generator; a new one is
+    # made only when the page is complete
+    new_folder = output is not None and not output.is_dir() and not output.exists() and not output.suffix
+    if output is not None and (new_folder or output.is_dir()):
         output = output / ("index.html" if fmt == "html" else "README.md")
-    check_output(output, catalogue, force)
+    check_output(output, catalogue, force, new_folder)
     store = open_store(root(catalogue))
     # With pieces kept from earlier runs the summaries are enough: only changed entries are read in full.
     cat = open_catalogue(catalogue, summary=store is not None and not store.empty())
     try:
         with store if store is not None else nullcontext():
-            _emit(overview_chunks(cat, fmt, lang, tdir, store=store, limits=limits()), output, force, cat)
+            _emit(overview_chunks(cat, fmt, lang, tdir, store=store, limits=limits()), output, force, cat, new_folder=new_folder)
     except RenderError as exc:
         fail(str(exc))

@@ -1,0 +1,193 @@
+"""Issue 15: no output is lost or cut without an error, no file is replaced that was promised safe,
+and SIGTERM/SIGHUP clean up like Ctrl-C.
+
+Standard output: every document reaches it whole or the command ends with exit 1 and
+"jwtool: cannot write output: <reason>". Files (-o): written atomically; without --force the
+final step refuses a file that appeared meanwhile; --force replaces a regular file or a symbolic
+link itself, never a device or pipe, and never writes through a link.
+"""
+
+from __future__ import annotations
+
+import errno
+import io
+import os
+import stat
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from jwtool.output import OutputError, write_atomic
+
+JWTOOL = [sys.executable, "-m", "jwtool"]
+NO_SPACE = "jwtool: cannot write output: No space left on device"
+
+# Every kind of document a command prints (all larger than the 4 KiB a short write takes below).
+DOCUMENTS = [
+    ["export", "--format", "json"],
+    ["export", "--format", "csv"],
+    ["list", "--format", "json"],
+    ["search", "jongeren", "--format", "csv"],
+    ["elements", "--format", "json"],
+    ["map", "--export", "json"],
+    ["render", "overview", "--format", "md"],
+    ["render", "appendix", "--format", "html"],
+    ["show", "boris", "--format", "json"],
+]
+
+
+class Disk(io.RawIOBase):
+    """A raw standard output as Python has it under PYTHONUNBUFFERED (no buffer that retries):
+    each write takes at most 4 KiB, and a full disk after ``room`` bytes."""
+
+    def __init__(self, room: int, tty: bool = False) -> None:
+        super().__init__()
+        self.data = bytearray()
+        self.room = room
+        self.tty = tty
+
+    def writable(self) -> bool:
+        return True
+
+    def isatty(self) -> bool:
+        return self.tty
+
+    def write(self, b: bytes) -> int:  # type: ignore[override]
+        if len(self.data) >= self.room:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        taken = bytes(b[:min(4096, self.room - len(self.data))])
+        self.data += taken
+        return len(taken)
+
+
+def stdout_on(monkeypatch: pytest.MonkeyPatch, disk: Disk) -> None:
+    monkeypatch.setattr(sys, "stdout", io.TextIOWrapper(disk, encoding="utf-8", write_through=True))
+
+
+def placed(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir())
+
+
+# --- standard output --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", DOCUMENTS, ids=" ".join)
+def test_a_short_write_to_stdout_is_continued_so_the_document_arrives_whole(run_cli, repo_root: Path, monkeypatch: pytest.MonkeyPatch, command: list[str]) -> None:
+    expected = run_cli(*command, "--catalogue", repo_root).stdout.encode("utf-8")
+    disk = Disk(room=10 << 20)
+    stdout_on(monkeypatch, disk)
+    result = run_cli(*command, "--catalogue", repo_root)
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert len(expected) > 4096 and bytes(disk.data) == expected
+
+
+@pytest.mark.parametrize("command", [*DOCUMENTS, ["list"]], ids=" ".join)
+def test_a_full_disk_on_stdout_is_exit_1_with_the_reason(run_cli, repo_root: Path, monkeypatch: pytest.MonkeyPatch, command: list[str]) -> None:
+    # `list` as text on a terminal is a rich table: that goes through the same checked writer
+    stdout_on(monkeypatch, Disk(room=1000, tty=command == ["list"]))
+    result = run_cli(*command, "--catalogue", repo_root)
+    assert result.exit_code == 1
+    assert result.stderr == NO_SPACE + "\n"
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full (Linux)")
+@pytest.mark.parametrize("command", [["export", "--format", "json"], ["list"], ["render", "overview", "--format", "md"]], ids=" ".join)
+def test_stdout_on_dev_full_is_exit_1_with_the_reason(mini_catalogue: Path, command: list[str]) -> None:
+    with open("/dev/full", "wb") as full, subprocess.Popen([*JWTOOL, *command, "--catalogue", str(mini_catalogue)],
+                                                           stdout=full, stderr=subprocess.PIPE) as proc:
+        _, stderr = proc.communicate()
+    assert (proc.returncode, stderr.decode()) == (1, NO_SPACE + "\n")
+
+
+def test_a_closed_stdout_is_exit_1_with_the_reason(mini_catalogue: Path) -> None:
+    # `jwtool list >&-`
+    with subprocess.Popen(["sh", "-c", 'exec "$@" >&-', "sh", *JWTOOL, "list", "--catalogue", str(mini_catalogue)],
+                          stderr=subprocess.PIPE) as proc:
+        _, stderr = proc.communicate()
+    assert (proc.returncode, stderr.decode()) == (1, "jwtool: cannot write output: standard output is closed\n")
+
+
+# --- files: never over a file by surprise -------------------------------------------------------
+
+
+def test_a_file_that_appears_while_writing_is_not_replaced_without_force(tmp_path: Path) -> None:
+    target = tmp_path / "overzicht.html"
+
+    def page() -> Iterator[str]:
+        yield "<html>"
+        target.write_text("van een andere render\n", encoding="utf-8")  # a run alongside got there first
+        yield "</html>\n"
+
+    with pytest.raises(OutputError, match="already exists; use --force"):
+        write_atomic(target, page())
+    assert target.read_text(encoding="utf-8") == "van een andere render\n"
+    assert placed(tmp_path) == ["overzicht.html"]
+
+
+def test_without_hard_links_the_name_is_still_claimed_without_a_gap(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_links(*_: object) -> None:  # FAT, some network shares
+        raise OSError(errno.EPERM, os.strerror(errno.EPERM))
+
+    monkeypatch.setattr(os, "link", no_links)
+    target = tmp_path / "x.csv"
+    write_atomic(target, "een\n")
+    with pytest.raises(OutputError, match="already exists"):
+        write_atomic(target, "twee\n")
+    assert target.read_text(encoding="utf-8") == "een\n"
+    assert placed(tmp_path) == ["x.csv"]
+
+
+def test_force_replaces_a_symbolic_link_itself_never_the_file_it_points_to(run_cli, mini_catalogue: Path, tmp_path: Path) -> None:
+    theirs = tmp_path / "van-iemand-anders.txt"
+    theirs.write_text("geheim\n", encoding="utf-8")
+    theirs.chmod(0o600)
+    link = tmp_path / "export.json"
+    link.symlink_to(theirs)
+    result = run_cli("export", "-o", link, "--force", "--catalogue", mini_catalogue)
+    assert result.exit_code == 0, result.stderr
+    assert not link.is_symlink() and link.read_text(encoding="utf-8").startswith("{")
+    assert theirs.read_text(encoding="utf-8") == "geheim\n"
+    assert stat.S_IMODE(theirs.stat().st_mode) == 0o600
+
+
+def special_files(folder: Path) -> list[Path]:
+    """A FIFO, and as root also a character device (the same as /dev/full)."""
+    fifo = folder / "pijp"
+    os.mkfifo(fifo)
+    made = [fifo]
+    if os.geteuid() == 0:
+        device = folder / "apparaat"
+        os.mknod(device, stat.S_IFCHR | 0o666, os.makedev(1, 7))
+        made.append(device)
+    return made
+
+
+@pytest.mark.parametrize("force", [[], ["--force"]], ids=["plain", "force"])
+def test_a_device_or_pipe_is_never_replaced(run_cli, mini_catalogue: Path, tmp_path: Path, force: list[str]) -> None:
+    for special in special_files(tmp_path):
+        kind = stat.S_IFMT(special.lstat().st_mode)
+        result = run_cli("export", "-o", special, *force, "--catalogue", mini_catalogue)
+        assert result.exit_code == 2
+        assert result.stderr == f"jwtool: error: {special} is not a regular file (a device, pipe or socket); refusing to replace it\n"
+        assert stat.S_IFMT(special.lstat().st_mode) == kind
+
+
+def test_a_failed_render_into_a_new_folder_leaves_no_folder(run_cli, mini_catalogue: Path, tmp_path: Path) -> None:
+    templates = tmp_path / "huisstijl"
+    templates.mkdir()
+    (templates / "overview.md.j2").write_text("# Overzicht\n{{ bestaat_niet }}\n", encoding="utf-8")
+    site = tmp_path / "site"
+    result = run_cli("render", "overview", "--format", "md", "--templates", templates, "-o", site, "--catalogue", mini_catalogue)
+    assert result.exit_code == 1 and "bestaat_niet" in result.stderr
+    assert placed(tmp_path) == ["huisstijl", "mini"]
+
+
+def test_a_new_folder_is_made_with_its_page(run_cli, mini_catalogue: Path, tmp_path: Path) -> None:
+    result = run_cli("render", "overview", "--format", "md", "-o", tmp_path / "site", "--catalogue", mini_catalogue)
+    assert result.exit_code == 0, result.stderr
+    assert placed(tmp_path / "site") == ["README.md"]
+    again = run_cli("render", "overview", "--format", "md", "-o", tmp_path / "site", "--catalogue", mini_catalogue)
+    assert (again.exit_code, again.stderr) == (2, f"jwtool: error: {tmp_path / 'site' / 'README.md'} already exists; use --force to overwrite it\n")
