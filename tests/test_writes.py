@@ -12,6 +12,7 @@ from __future__ import annotations
 import errno
 import io
 import os
+import signal
 import stat
 import subprocess
 import sys
@@ -191,3 +192,46 @@ def test_a_new_folder_is_made_with_its_page(run_cli, mini_catalogue: Path, tmp_p
     assert placed(tmp_path / "site") == ["README.md"]
     again = run_cli("render", "overview", "--format", "md", "-o", tmp_path / "site", "--catalogue", mini_catalogue)
     assert (again.exit_code, again.stderr) == (2, f"jwtool: error: {tmp_path / 'site' / 'README.md'} already exists; use --force to overwrite it\n")
+
+
+# --- SIGTERM and SIGHUP -------------------------------------------------------------------------
+
+# Runs jwtool's own entry point, stopping it just before a finished temporary file under the
+# folder argv[1] is put in place: it says "placing" on stderr and waits for a line on stdin that
+# never comes. An audit hook (a Python feature for watching os.link/os.rename), so jwtool itself
+# has no test hook; the signal then arrives while the temporary file certainly exists.
+HOLD_BEFORE_PLACING = """
+import sys
+folder = sys.argv.pop(1)
+
+def hold(event, args):
+    if event in ("os.link", "os.rename") and str(args[0]).startswith(folder) and str(args[0]).endswith(".tmp"):
+        sys.stderr.write("placing\\n")
+        sys.stderr.flush()
+        sys.stdin.readline()
+
+sys.addaudithook(hold)
+from jwtool.cli import main
+main()
+"""
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
+@pytest.mark.parametrize("where", ["output", "cache"])
+def test_sigterm_and_sighup_remove_the_temporary_file_and_exit_128_plus_the_signal(mini_catalogue: Path, tmp_path: Path, signum: int, where: str) -> None:
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    out.mkdir()
+    env = {**os.environ, "JWTOOL_CACHE_DIR": str(cache)}
+    env.pop("JWTOOL_NO_CACHE", None)
+    argv = [sys.executable, "-c", HOLD_BEFORE_PLACING, str(out if where == "output" else cache),
+            "export", "-o", str(out / "export.json"), "--catalogue", str(mini_catalogue)]
+    with subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env) as proc:
+        assert proc.stderr is not None
+        assert proc.stderr.readline() == b"placing\n"
+        assert [p.name for p in (out if where == "output" else cache).iterdir() if p.name.endswith(".tmp")] != []
+        proc.send_signal(signum)
+        _, stderr = proc.communicate()
+    assert proc.returncode == 128 + signum, stderr
+    assert stderr.decode() == f"jwtool: terminated by {signal.Signals(signum).name}\n"
+    assert [p for p in tmp_path.rglob("*") if p.name.endswith(".tmp")] == []
+    assert not (out / "export.json").exists()

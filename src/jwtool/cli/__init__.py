@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import signal
 import sys
+from contextlib import suppress
 from typing import Annotated, Optional
 
 import typer
@@ -87,11 +88,30 @@ def _register() -> None:
 _register()
 
 
+class Terminated(SystemExit):
+    """SIGTERM or SIGHUP, raised where the program is so that it unwinds like Ctrl-C (temporary
+    files are removed); exit 128 + the signal number, as a shell reports a killed process."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(128 + signum)
+        self.signum = signum
+
+
+def _terminate(signum: int, _frame: object) -> None:
+    raise Terminated(signum)
+
+
 def main(argv: list[str] | None = None) -> None:
-    """Console-script entry point: exit 0/1/2, 130 on Ctrl-C, one line instead of a traceback."""
-    if hasattr(signal, "SIGPIPE") and argv is None:
-        # `jwtool list | head`: end quietly when the reader goes away, like other Unix tools
-        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    """Console-script entry point: exit 0/1/2, 130 on Ctrl-C, 143/129 on SIGTERM/SIGHUP, one line
+    instead of a traceback."""
+    if argv is None:
+        if hasattr(signal, "SIGPIPE"):
+            # `jwtool list | head`: end quietly when the reader goes away, like other Unix tools
+            signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+        for name in ("SIGTERM", "SIGHUP"):
+            signum = getattr(signal, name, None)
+            if signum is not None and signal.getsignal(signum) is not signal.SIG_IGN:  # keep `nohup`
+                signal.signal(signum, _terminate)
     try:
         code = app(args=argv, prog_name="jwtool", standalone_mode=False)
         if code == EXIT_INTERRUPTED:
@@ -101,6 +121,10 @@ def main(argv: list[str] | None = None) -> None:
     except (typer.Abort, KeyboardInterrupt):
         err("jwtool: interrupted")
         code = EXIT_INTERRUPTED
+    except Terminated as exc:
+        with suppress(OSError):  # after SIGHUP the terminal may be gone
+            err(f"jwtool: terminated by {signal.Signals(exc.signum).name}")
+        code = exc.code
     except BrokenPipeError:
         # the reader (e.g. `| head`) went away: not an error of ours
         sys.stderr.close()
