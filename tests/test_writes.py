@@ -235,3 +235,56 @@ def test_sigterm_and_sighup_remove_the_temporary_file_and_exit_128_plus_the_sign
     assert stderr.decode() == f"jwtool: terminated by {signal.Signals(signum).name}\n"
     assert [p for p in tmp_path.rglob("*") if p.name.endswith(".tmp")] == []
     assert not (out / "export.json").exists()
+
+
+def test_an_ignored_sighup_stays_ignored(mini_catalogue: Path, tmp_path: Path) -> None:
+    # `nohup jwtool ...`: the shell ignores SIGHUP before jwtool starts
+    out = tmp_path / "out"
+    out.mkdir()
+    argv = ["sh", "-c", 'trap "" HUP; exec "$@"', "sh", sys.executable, "-c", HOLD_BEFORE_PLACING, str(out),
+            "export", "-o", str(out / "export.json"), "--catalogue", str(mini_catalogue)]
+    with subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as proc:
+        assert proc.stderr is not None
+        assert proc.stderr.readline() == b"placing\n"
+        proc.send_signal(signal.SIGHUP)
+        _, stderr = proc.communicate(b"\n")  # go on
+    assert proc.returncode == 0, stderr
+    assert placed(out) == ["export.json"]
+
+
+# --- a full disk ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 64 KiB tmpfs (root only), unmounted afterwards."""
+    if os.geteuid() != 0:
+        pytest.skip("needs root to mount a small file system")
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(disk)], check=True)
+    try:
+        yield disk
+    finally:
+        subprocess.run(["umount", str(disk)], check=True)
+
+
+def test_root_only_a_full_disk_gives_exit_1_and_a_message_on_every_output_path(small_disk: Path, repo_root: Path) -> None:
+    # The bundled catalogue's export is 190 KB, its overview 200 KB: neither fits in 64 KiB.
+    # PYTHONUNBUFFERED=1 is the case that cut the file silently (no buffer that retries).
+    cases = [  # (arguments, -o file or None for stdout, expected message)
+        (["export", "--format", "json"], None, NO_SPACE),
+        (["render", "overview", "--format", "md"], None, NO_SPACE),
+        (["export", "--format", "json", "-o", str(small_disk / "export.json")], small_disk / "export.json",
+         f"jwtool: error: cannot write {small_disk / 'export.json'}: No space left on device"),
+    ]
+    for unbuffered in ("1", ""):
+        env = {**os.environ, "PYTHONUNBUFFERED": unbuffered}
+        for args, file, message in cases:
+            stdout_file = small_disk / "stdout"
+            with open(stdout_file, "wb") as sink, subprocess.Popen([*JWTOOL, *args, "--catalogue", str(repo_root)], stdout=sink,
+                                                                   stderr=subprocess.PIPE, env=env) as proc:
+                _, stderr = proc.communicate()
+            assert (proc.returncode, stderr.decode().strip()) == (1, message), (args, unbuffered)
+            assert placed(small_disk) == ["stdout"], (args, unbuffered)  # no -o file, no temporary file
+            stdout_file.unlink()
