@@ -288,3 +288,13 @@ def test_root_only_a_full_disk_gives_exit_1_and_a_message_on_every_output_path(s
             assert (proc.returncode, stderr.decode().strip()) == (1, message), (args, unbuffered)
             assert placed(small_disk) == ["stdout"], (args, unbuffered)  # no -o file, no temporary file
             stdout_file.unlink()
+
+
+def test_force_never_replaces_a_link_to_a_device_or_pipe(run_cli, mini_catalogue: Path, tmp_path: Path) -> None:
+    for special in special_files(tmp_path):  # like /dev/stdout, a link to a stream
+        link = tmp_path / f"link-{special.name}"
+        link.symlink_to(special)
+        result = run_cli("export", "-o", link, "--force", "--catalogue", mini_catalogue)
+        assert result.exit_code == 2
+        assert "links to a device, pipe or folder; refusing to replace it" in result.stderr
+        assert link.is_symlink() and os.readlink(link) == str(special)

@@ -93,6 +93,9 @@ def _replaceable(target: Path, path: Path, force: bool) -> None:
         return
     if not (stat.S_ISREG(mode) or stat.S_ISLNK(mode)):
         raise OutputError(f"{path} is not a regular file (a device, pipe or socket); refusing to replace it")
+    if stat.S_ISLNK(mode) and os.path.exists(target) and not os.path.isfile(target):
+        # e.g. /dev/stdout: a link to a stream or device is not a file to replace; print instead
+        raise OutputError(f"{path} links to a device, pipe or folder; refusing to replace it (leave out -o to print the output)")
     if not force:
         raise _exists(path)
 
