@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from jwtool.catalogue import load_catalogue
+from jwtool.labels import label
 from jwtool.query import ASPECTS, DEFAULT_CAVEAT, compare, jaccard, resolve_refs
 
 CAVEAT = ("De resultaten zijn onderling echter lastig vergelijkbaar door verschillen in de precieze "
@@ -78,7 +79,7 @@ def test_compare_json(run_cli, mini_catalogue: Path) -> None:
     doc = json.loads(r.stdout)
     assert list(doc) == ["entries", "aspects", "working_elements", "similarity", "caveat"]
     assert doc["entries"][0] == {"id": "alpha", "name": "Alfa naar werk", "kind": "interventie"}
-    assert [a["aspect"] for a in doc["aspects"]] == [k for k, _ in ASPECTS]
+    assert [a["aspect"] for a in doc["aspects"]] == list(ASPECTS)
     assert doc["working_elements"][0] == {"id": "individuele-begeleiding", "label": doc["working_elements"][0]["label"],
                                           "shared": "some", "entries": ["alpha", "beta"]}
     assert doc["similarity"] == {"method": "jaccard", "of": "working elements", "ids": ["alpha", "beta", "gamma"],
@@ -109,8 +110,8 @@ def test_compare_piped_text_has_every_aspect_and_the_caveat_after_results(run_cl
     r = run_cli("compare", "alpha", "delta", "--catalogue", mini_catalogue)
     assert r.exit_code == 0
     text = r.stdout
-    for _, label in ASPECTS:
-        assert f"\n{label}\n" in text
+    for key in ASPECTS:
+        assert f"\n{label(f'compare.aspect.{key}', 'en')}\n" in text
     assert text.index("\nResults\n") < text.index("Caveat: " + CAVEAT) < text.index("\nWorking elements\n  Shared by all")
 
 

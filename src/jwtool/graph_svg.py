@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
+from jwtool.labels import CLI_LANG, label, plural
 from jwtool.vocab import Vocabulary
 
 if TYPE_CHECKING:
@@ -61,17 +62,23 @@ def _colour(data: dict[str, Any], colours: dict[str, str]) -> str:
     return "#777777"
 
 
-def _title(data: dict[str, Any]) -> str:
-    extra = {"entry": "entry", "element": "working element", "factor": "success factor", "target": "target group"}.get(str(data.get("type")), "")
+NODE_TYPES = ("entry", "element", "factor", "target")
+
+
+def _title(data: dict[str, Any], lang: str) -> str:
+    """A node's tooltip: label, reference, and what it is ("werkzaam element, 3 interventies")."""
+    kind = str(data.get("type"))
+    if kind not in NODE_TYPES:
+        return f"{data.get('label', '')} [{data.get('ref', '')}]"
     count = data.get("entry_count")
-    tail = f" ({extra}{', ' + str(count) + ' entries' if isinstance(count, int) else ''})" if extra else ""
-    return f"{data.get('label', '')} [{data.get('ref', '')}]{tail}"
+    what = [label(f"map.type.{kind}", lang)] + ([plural("map.entries", count, lang)] if isinstance(count, int) else [])
+    return f"{data.get('label', '')} [{data.get('ref', '')}] ({', '.join(what)})"
 
 
-def _node(x: float, y: float, data: dict[str, Any], colours: dict[str, str], anchor: str, radius: float) -> list[str]:
+def _node(x: float, y: float, data: dict[str, Any], colours: dict[str, str], anchor: str, radius: float, lang: str) -> list[str]:
     kind = str(data.get("type", ""))
-    css = kind if kind in ("entry", "element", "factor", "target") else "other"
-    out = [f'<g class="jwg-node jwg-{css}">', f"<title>{escape(_title(data))}</title>"]
+    css = kind if kind in NODE_TYPES else "other"
+    out = [f'<g class="jwg-node jwg-{css}">', f"<title>{escape(_title(data, lang))}</title>"]
     if kind == "entry":
         fill = ENTRY_FILL.get(str(data.get("kind", "")), "#BBBBBB")
         out.append(f'<rect x="{_n(x - 4.5)}" y="{_n(y - 4.5)}" width="9" height="9" fill="{fill}" stroke="#444444" stroke-width="1.5"/>')
@@ -88,20 +95,25 @@ def _radius(data: dict[str, Any]) -> float:
     return min(9.0, 3.5 + 1.2 * math.sqrt(count)) if isinstance(count, int) else 4.5
 
 
-def _legend(colours: dict[str, str], vocab: dict[str, Vocabulary], x: float, y: float, entries: bool) -> tuple[list[str], float]:
+def _group_label(group: dict[str, Any], fallback: str, lang: str) -> str:
+    """A working-element group's name in ``lang`` (the vocabulary's ``label_en`` for English, if any)."""
+    return str((group.get("label_en") if lang == "en" else None) or group.get("label") or fallback)
+
+
+def _legend(colours: dict[str, str], vocab: dict[str, Vocabulary], x: float, y: float, entries: bool, lang: str) -> tuple[list[str], float]:
     wev = vocab.get("working-elements") or Vocabulary(name="working-elements")
     out = ['<g class="jwg-legend">']
     items: list[tuple[str, str]] = []
     if entries:
-        items += [("rect:" + ENTRY_FILL["interventie"], "Interventie (bijlage 2)"), ("rect:" + ENTRY_FILL["praktijkvoorbeeld"], "Praktijkvoorbeeld")]
-    items += [(colours[g], str(wev.groups[g].get("label", g))) for g in colours]
-    for i, (colour, label) in enumerate(items):
+        items += [("rect:" + ENTRY_FILL[k], label(f"map.legend.{k}", lang)) for k in ("interventie", "praktijkvoorbeeld")]
+    items += [(colours[g], _group_label(wev.groups[g], g, lang)) for g in colours]
+    for i, (colour, text) in enumerate(items):
         cy = y + i * ROW
         if colour.startswith("rect:"):
             out.append(f'<rect x="{_n(x - 4.5)}" y="{_n(cy - 4.5)}" width="9" height="9" fill="{colour[5:]}" stroke="#444444" stroke-width="1.5"/>')
         else:
             out.append(f'<circle cx="{_n(x)}" cy="{_n(cy)}" r="5" fill="{colour}" stroke="#333333" stroke-width="0.8"/>')
-        out.append(f'<text x="{_n(x + 12)}" y="{_n(cy + FONT * 0.35)}">{escape(label)}</text>')
+        out.append(f'<text x="{_n(x + 12)}" y="{_n(cy + FONT * 0.35)}">{escape(text)}</text>')
     out.append("</g>")
     return out, len(items) * ROW
 
@@ -127,7 +139,7 @@ def _bipartite_layout(g: nx.Graph) -> tuple[list[str], list[str]]:
     return left, right
 
 
-def _draw_bipartite(g: nx.Graph, vocab: dict[str, Vocabulary], title: str) -> str:
+def _draw_bipartite(g: nx.Graph, vocab: dict[str, Vocabulary], title: str, lang: str) -> str:
     colours = group_colours(vocab)
     left, right = _bipartite_layout(g)
     margin, top = 16.0, 44.0
@@ -142,10 +154,11 @@ def _draw_bipartite(g: nx.Graph, vocab: dict[str, Vocabulary], title: str) -> st
         for i, n in enumerate(column):
             y_of[n] = offset + i * ROW
     legend_y = top + rows * ROW + 16
-    legend, legend_h = _legend(colours, vocab, x1, legend_y, entries=True)
+    legend, legend_h = _legend(colours, vocab, x1, legend_y, entries=True, lang=lang)
     width = x2 + 12 + rw + margin
     height = legend_y + legend_h + 8
-    parts = _head(width, height, title, f"{len(left)} entries and {len(right)} linked nodes; lines connect an entry to the working elements it names.")
+    desc = label("map.desc.bipartite", lang, entries=plural("map.entries", len(left), lang), linked=plural("map.linked", len(right), lang))
+    parts = _head(width, height, title, desc)
     parts.append('<g class="jwg-edges" fill="none" stroke-opacity="0.5" stroke-width="1.2">')
     mid = (x1 + x2) / 2
     for a, b in g.edges():
@@ -157,9 +170,9 @@ def _draw_bipartite(g: nx.Graph, vocab: dict[str, Vocabulary], title: str) -> st
     parts.append("</g>")
     parts.append(f'<g class="jwg-nodes" font-family="sans-serif" font-size="{FONT}" fill="#222222">')
     for n in left:
-        parts += _node(x1, y_of[n], g.nodes[n], colours, "end", 4.5)
+        parts += _node(x1, y_of[n], g.nodes[n], colours, "end", 4.5, lang)
     for n in right:
-        parts += _node(x2, y_of[n], g.nodes[n], colours, "start", _radius(g.nodes[n]))
+        parts += _node(x2, y_of[n], g.nodes[n], colours, "start", _radius(g.nodes[n]), lang)
     parts.append("</g>")
     parts += _legend_wrap(legend)
     parts.append("</svg>\n")
@@ -184,7 +197,7 @@ def _arc_order(g: nx.Graph) -> list[str]:
     return ordered + [n for n in nodes if n not in set(ordered)]
 
 
-def _draw_arcs(g: nx.Graph, vocab: dict[str, Vocabulary], title: str) -> str:
+def _draw_arcs(g: nx.Graph, vocab: dict[str, Vocabulary], title: str, lang: str) -> str:
     """A projection as an arc diagram: nodes in one column, labels left, a half-circle on the
     right joins two nodes that are linked; line width = weight (shared elements or entries)."""
     colours = group_colours(vocab)
@@ -196,11 +209,11 @@ def _draw_arcs(g: nx.Graph, vocab: dict[str, Vocabulary], title: str) -> str:
     span = (len(nodes) - 1) * ROW if nodes else 0
     entries = bool(nodes) and g.nodes[nodes[0]].get("type") == "entry"
     legend_y = top + max(len(nodes), 1) * ROW + 16
-    legend, legend_h = _legend(colours if not entries else {}, vocab, margin + 6, legend_y, entries=entries)
+    legend, legend_h = _legend(colours if not entries else {}, vocab, margin + 6, legend_y, entries=entries, lang=lang)
     width = max(x + span / 2 + 16 + margin, margin + 320)
     height = legend_y + legend_h + 8
-    what = "share working elements" if entries else "are named by the same entries"
-    parts = _head(width, height, title, f"{len(nodes)} nodes; an arc joins two that {what}; thicker arcs share more.")
+    desc = label("map.desc.entries" if entries else "map.desc.elements", lang, nodes=plural("map.nodes", len(nodes), lang))
+    parts = _head(width, height, title, desc)
     parts.append('<g class="jwg-edges" fill="none" stroke="#555555" stroke-opacity="0.4">')
     for a, b, w in sorted(g.edges(data="weight", default=1), key=lambda e: (min(y_of[e[0]], y_of[e[1]]), max(y_of[e[0]], y_of[e[1]]))):
         ya, yb = sorted((y_of[a], y_of[b]))
@@ -210,7 +223,7 @@ def _draw_arcs(g: nx.Graph, vocab: dict[str, Vocabulary], title: str) -> str:
     parts.append("</g>")
     parts.append(f'<g class="jwg-nodes" font-family="sans-serif" font-size="{FONT}" fill="#222222">')
     for n in nodes:
-        parts += _node(x, y_of[n], g.nodes[n], colours, "end", _radius(g.nodes[n]))
+        parts += _node(x, y_of[n], g.nodes[n], colours, "end", _radius(g.nodes[n]), lang)
     parts.append("</g>")
     parts += _legend_wrap(legend)
     parts.append("</svg>\n")
@@ -231,9 +244,11 @@ def _head(width: float, height: float, title: str, desc: str) -> list[str]:
     ]
 
 
-def render_svg(graph_or_entries: nx.Graph | Sequence[Entry], vocab: dict[str, Vocabulary], title: str | None = None) -> str:
+def render_svg(graph_or_entries: nx.Graph | Sequence[Entry], vocab: dict[str, Vocabulary], title: str | None = None,
+               lang: str = CLI_LANG) -> str:
     """The SVG document (a string starting with ``<svg``) for a graph from :mod:`jwtool.graph`
-    (bipartite or a projection) or for a list of entries (drawn as their bipartite graph)."""
+    (bipartite or a projection) or for a list of entries (drawn as their bipartite graph), with
+    its words in ``lang`` (English by default, as the command line)."""
     import networkx as nx
 
     if isinstance(graph_or_entries, nx.Graph):
@@ -244,9 +259,8 @@ def render_svg(graph_or_entries: nx.Graph | Sequence[Entry], vocab: dict[str, Vo
         g = build_graph(list(graph_or_entries), vocab)
     projection = str(g.graph.get("projection", "bipartite"))
     if title is None:
-        title = {"entries": "Entries linked by shared working elements",
-                 "elements": "Working elements named together"}.get(projection, "Entries and their working elements")
+        title = label(f"map.title.{projection if projection in ('entries', 'elements') else 'bipartite'}", lang)
     if projection == "bipartite":
-        return _draw_bipartite(g, vocab, title)
-    return _draw_arcs(g, vocab, title)
+        return _draw_bipartite(g, vocab, title, lang)
+    return _draw_arcs(g, vocab, title, lang)
 

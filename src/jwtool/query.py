@@ -10,6 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from jwtool import fields
+from jwtool.fields import DEFAULT_CAVEAT, DEFAULT_CAVEAT_SOURCE  # noqa: F401 - the caveat compare() falls back to
+from jwtool.labels import CLI_LANG, label
 from jwtool.model import Entry
 from jwtool.textnorm import fold, key
 from jwtool.vocab import Vocabulary
@@ -366,23 +369,9 @@ def search(entries: Iterable[Entry], text: str, vocab: dict[str, Vocabulary] | N
 
 # --- Compare ----------------------------------------------------------------------------------
 
-ASPECTS = (
-    ("providers", "Providers"),
-    ("phases", "Phases"),
-    ("target_group", "Target group"),
-    ("ages", "Ages"),
-    ("goals", "Goals"),
-    ("components", "Components"),
-    ("course", "Course"),
-    ("working_elements", "Working elements"),
-    ("evidence", "Evidence"),
-    ("results", "Results"),
-)
+# The rows of a comparison, in order; each is labelled by ``compare.aspect.<key>`` in the label catalogue.
+ASPECTS = ("providers", "phases", "target_group", "ages", "goals", "components", "course", "working_elements", "evidence", "results")
 SHARED_ALL, SHARED_SOME, UNIQUE = "all", "some", "unique"
-# Used when a catalogue.yaml has no caveat of its own: the report's words (paragraph 3.1).
-DEFAULT_CAVEAT = ("De resultaten zijn onderling echter lastig vergelijkbaar door verschillen in de precieze "
-                  "doelgroep en daarnaast wordt doorgaans geen gebruik gemaakt van een controlegroep.")
-DEFAULT_CAVEAT_SOURCE = "Kwetsbare jongeren van school naar werk (Regioplan, 2023), paragraaf 3.1, Resultaten en effecten."
 
 
 @dataclass(frozen=True)
@@ -417,15 +406,6 @@ def jaccard(a: set[str], b: set[str]) -> float | None:
     return len(a & b) / len(union) if union else None
 
 
-def _ages(entry: Entry) -> tuple[str, ...]:
-    lo, hi = entry.age
-    if lo is None and hi is None:
-        return ()
-    if lo is not None and hi is not None:
-        return (f"{lo}–{hi}",)
-    return (f"{lo} and older",) if lo is not None else (f"up to {hi}",)
-
-
 def _labels(vocab: dict[str, Vocabulary] | None, name: str, ids: Iterable[str]) -> str:
     v = (vocab or {}).get(name)
     return ", ".join(v.label(i) if v else i for i in ids)
@@ -435,7 +415,8 @@ def _text(value: object) -> str:
     return " ".join(str(value).split()) if value not in (None, "") else ""
 
 
-def _aspect_values(entry: Entry, aspect: str, vocab: dict[str, Vocabulary] | None, share: dict[str, str], labels: dict[str, str]) -> tuple[str, ...]:
+def _aspect_values(entry: Entry, aspect: str, vocab: dict[str, Vocabulary] | None, share: dict[str, str], labels: dict[str, str],
+                   lang: str) -> tuple[str, ...]:
     lines: list[str] = []
 
     def add(*parts: str) -> None:
@@ -444,40 +425,33 @@ def _aspect_values(entry: Entry, aspect: str, vocab: dict[str, Vocabulary] | Non
     if aspect == "providers":
         p = entry.providers
         add(_text(p.get("description")) or ", ".join(entry.organisations))
-        region = entry.region
+        region = fields.region(entry, lang)
         if region:
-            add("Region: " + ", ".join(x for x in [_text(region.get("scope"))] + [_text(n) for n in region.get("names") or []] if x))
+            add(label("compare.region", lang, text=region))
     elif aspect == "phases":
         add(_labels(vocab, "phases", entry.phases))
     elif aspect == "target_group":
         tg = entry.target_group
         add(_text(tg.get("summary")) or _text(tg.get("description")))
         if entry.education_levels:
-            add("Levels: " + _labels(vocab, "education-levels", entry.education_levels))
+            add(label("compare.levels", lang, text=_labels(vocab, "education-levels", entry.education_levels)))
         if entry.characteristics:
-            add("Characteristics: " + _labels(vocab, "target-characteristics", entry.characteristics))
+            add(label("compare.characteristics", lang, text=_labels(vocab, "target-characteristics", entry.characteristics)))
     elif aspect == "ages":
-        add(*_ages(entry))
+        add(fields.age(entry, lang))
     elif aspect == "goals":
         g = entry.goals
         add(_text(g.get("summary")) or _text(g.get("description")))
         if entry.goal_tags:
-            add("Tags: " + _labels(vocab, "goal-tags", entry.goal_tags))
+            add(label("compare.tags", lang, text=_labels(vocab, "goal-tags", entry.goal_tags)))
     elif aspect == "components":
         add(*[_text(c) for c in entry.data.get("components") or [] if isinstance(c, (str, int))])
     elif aspect == "course":
         c = entry.data.get("course") if isinstance(entry.data.get("course"), dict) else {}
-        years = [str(c[k]) for k in ("start_year", "end_year") if isinstance(c.get(k), int)]
-        facts = []
-        if years:
-            facts.append("–".join(years) if len(years) == 2 else (f"since {years[0]}" if "start_year" in c else f"until {years[0]}"))
-        if c.get("status"):
-            facts.append(_text(c["status"]))
-        add("; ".join(facts))
-        scale = c.get("scale") if isinstance(c.get("scale"), dict) else {}
-        sized = [f"{v} {k}" for k, v in scale.items() if k != "year" and isinstance(v, int)]
-        if sized:
-            add("Scale: " + ", ".join(sized) + (f" ({scale['year']})" if isinstance(scale.get("year"), int) else ""))
+        add("; ".join(x for x in (fields.period(c, lang), fields.status(c, lang)) if x))
+        scale = fields.scale(c, lang)
+        if scale:
+            add(label("compare.scale", lang, text=", ".join(scale)))
         add(_text(c.get("description")))
     elif aspect == "results":
         r = entry.data.get("results") if isinstance(entry.data.get("results"), dict) else {}
@@ -486,16 +460,17 @@ def _aspect_values(entry: Entry, aspect: str, vocab: dict[str, Vocabulary] | Non
         ev = entry.evidence
         add(_labels(vocab, "evidence-levels", [entry.evidence_level]) if entry.evidence_level else "")
         add(_text(ev.get("verdict")))
-        flags = [name for flag, name in (("control_group", "control group"), ("cost_benefit", "cost-benefit analysis")) if ev.get(flag) is True]
+        flags = [flag for flag in ("control_group", "cost_benefit") if ev.get(flag) is True]
         if flags:
-            add("With " + " and ".join(flags))
+            add(label(f"compare.with.{flags[0] if len(flags) == 1 else 'both'}", lang))
     elif aspect == "working_elements":
         add(*[f"{labels[e]} [{share[e]}]" for e in entry.element_ids])
     return tuple(lines)
 
 
-def compare(entries: Sequence[Entry], vocab: dict[str, Vocabulary] | None = None, meta: dict[str, object] | None = None) -> Comparison:
-    """Put two or more entries side by side; see :data:`ASPECTS` for the rows."""
+def compare(entries: Sequence[Entry], vocab: dict[str, Vocabulary] | None = None, meta: dict[str, object] | None = None,
+            lang: str = CLI_LANG) -> Comparison:
+    """Put two or more entries side by side; see :data:`ASPECTS` for the rows (labelled in ``lang``)."""
     if len(entries) < 2:
         raise ValueError("compare needs at least two entries")
     ids = [e.id for e in entries]
@@ -513,13 +488,10 @@ def compare(entries: Sequence[Entry], vocab: dict[str, Vocabulary] | None = None
     share = dict(sorted(share.items(), key=lambda kv: (rank[kv[1]], order.index(kv[0]))))
     v = (vocab or {}).get("working-elements")
     labels = {el: v.label(el) if v else el for el in share}
-    aspects = tuple(Aspect(k, label, tuple(_aspect_values(e, k, vocab, share, labels) for e in entries)) for k, label in ASPECTS)
+    aspects = tuple(Aspect(k, label(f"compare.aspect.{k}", lang), tuple(_aspect_values(e, k, vocab, share, labels, lang) for e in entries))
+                    for k in ASPECTS)
     similarity = None
     if len(entries) >= 3:
         similarity = tuple(tuple(jaccard(a, b) for b in sets) for a in sets)
-    meta = meta or {}
-    caveat = _text(meta.get("caveat", "")) if isinstance(meta.get("caveat"), str) else ""
-    source = _text(meta.get("caveat_source", "")) if isinstance(meta.get("caveat_source"), str) else ""
-    if not caveat:
-        caveat, source = DEFAULT_CAVEAT, DEFAULT_CAVEAT_SOURCE
+    caveat, source = fields.caveat(meta or {})
     return Comparison(tuple(entries), aspects, share, labels, similarity, caveat, source)

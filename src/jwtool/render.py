@@ -23,7 +23,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from jwtool import mdtext
+from jwtool import fields, mdtext
+from jwtool.fields import clean
+from jwtool.labels import LANGS, LabelError, label
+from jwtool.labels import labels as table_of
 from jwtool.model import Entry
 
 if TYPE_CHECKING:
@@ -35,265 +38,8 @@ if TYPE_CHECKING:
 FORMATS_APPENDIX = ("md", "html", "docx")
 FORMATS_OVERVIEW = ("md", "html")
 STYLES = ("full", "summary")
-LANGS = ("nl", "en")
 APPENDIX_TABLES = ("B2.1", "B2.2")
 SUMMARY_TABLES = ("3.1", "3.2")
-
-# Every label a rendered document shows, in one place. Content (entry text) is never translated.
-LABELS: dict[str, dict[str, str]] = {
-    "nl": {
-        "appendix.title": "Overzicht van interventies",
-        "appendix.title.summary": "Interventies in het kort",
-        "table.B2.1": "Interventies tijdens de schoolloopbaan",
-        "table.B2.2": "Interventies voor (voortijdige) schoolverlaters",
-        "table.3.1": "Interventies tijdens de schoolloopbaan",
-        "table.3.2": "Interventies voor (voortijdige) schoolverlaters",
-        "table.caption": "Tabel",
-        "col.interventie": "Interventie",
-        "col.target_group": "Doelgroep",
-        "col.goals": "Doelstelling",
-        "col.activities": "Aanpak / activiteiten",
-        "col.course": "Verloop",
-        "col.results": "Resultaten / ervaringen",
-        "col.evidence": "Effecten / bewijskracht",
-        "col.working_elements": "(Mogelijk) werkzame elementen",
-        "col.components": "Onderdelen",
-        "sources": "Bronnen",
-        "source_ref": "Bron",
-        "no_rows": "Geen interventies die aan de selectie voldoen.",
-        "catalogue_date": "Stand van de catalogus",
-        "generated_by": "Gemaakt met jwtool uit de catalogus",
-        "source_report": "Bronrapport",
-        "caveat": "Let op bij het vergelijken",
-        "overview.title": "Overzicht",
-        "overview.index": "Alle interventies en praktijkvoorbeelden",
-        "overview.entries": "Interventies en praktijkvoorbeelden",
-        "overview.map": "Kaart van werkzame elementen",
-        "overview.map.alt": "Netwerk van interventies en de (mogelijk) werkzame elementen die ze delen.",
-        "overview.map.alt.elements": "Werkzame elementen die samen in interventies voorkomen ({n} interventies; een boog verbindt twee elementen die samen genoemd worden, hoe dikker hoe vaker).",
-        "overview.map.pending": "Er is geen kaart: geen van de interventies noemt een werkzaam element.",
-        "overview.gap": "Bewijskaart (evidence gap map)",
-        "overview.gap.intro": "Per werkzaam element: welke interventies het noemen, per fase en per niveau van bewijskracht. Een leeg vak is een leemte.",
-        "overview.gap.phases": "Werkzame elementen per fase",
-        "overview.gap.levels": "Werkzame elementen per niveau van bewijskracht",
-        "overview.gap.element": "Werkzaam element",
-        "overview.gap.empty": "geen",
-        "overview.gap.more": "en nog {n}",
-        "overview.contents": "Inhoud",
-        "overview.skip": "Naar de inhoud",
-        "overview.back": "Terug naar het overzicht",
-        "filter.legend": "Filter",
-        "filter.text": "Zoek",
-        "filter.target": "Doelgroep",
-        "filter.phase": "Fase",
-        "filter.element": "Werkzaam element",
-        "filter.any": "Alle",
-        "filter.reset": "Wis filter",
-        "filter.count": "{shown} van {total} getoond",
-        "filter.levels": "Onderwijsniveau",
-        "filter.characteristics": "Kenmerk",
-        "f.name": "Naam",
-        "f.kind": "Soort",
-        "f.aliases": "Ook genoemd",
-        "f.summary": "Samenvatting",
-        "f.providers": "Uitvoerders",
-        "f.organisations": "Organisaties",
-        "f.commissioned_by": "In opdracht van",
-        "f.developed_by": "Ontwikkeld door",
-        "f.region": "Regio",
-        "f.phases": "Fasen",
-        "f.target_group": "Doelgroep",
-        "f.target_summary": "Doelgroep (kort)",
-        "f.education_levels": "Onderwijsniveaus",
-        "f.age": "Leeftijd",
-        "f.characteristics": "Kenmerken",
-        "f.goals": "Doelstelling",
-        "f.goals_summary": "Doelstelling (kort)",
-        "f.goal_tags": "Doelen",
-        "f.components": "Onderdelen",
-        "f.activities": "Aanpak / activiteiten",
-        "f.course": "Verloop",
-        "f.period": "Looptijd",
-        "f.status": "Status",
-        "f.scale": "Omvang",
-        "f.results": "Resultaten / ervaringen",
-        "f.figures": "Cijfers",
-        "f.evidence": "Effecten / bewijskracht",
-        "f.evidence_level": "Niveau van bewijskracht",
-        "f.control_group": "Controlegroep",
-        "f.cost_benefit": "Kosten-batenanalyse",
-        "f.studies": "Evaluatiestudies",
-        "f.working_elements": "(Mogelijk) werkzame elementen",
-        "f.success_factors": "Succesfactoren",
-        "f.sources": "Bronnen",
-        "f.provenance": "Herkomst",
-        "f.sections": "Paragrafen in het rapport",
-        "f.notes": "Notities",
-        "f.last_reviewed": "Laatst nagekeken",
-        "yes": "ja",
-        "no": "nee",
-        "fig.measure": "Maat",
-        "fig.value": "Waarde",
-        "fig.n": "N",
-        "fig.year": "Jaar",
-        "fig.period": "Periode",
-        "age.range": "{min} tot en met {max} jaar",
-        "age.min": "vanaf {min} jaar",
-        "age.max": "tot en met {max} jaar",
-        "period.range": "{start}–{end}",
-        "period.start": "sinds {start}",
-        "period.end": "tot {end}",
-        "scale.participants": "deelnemers",
-        "scale.schools": "scholen",
-        "scale.municipalities": "gemeenten",
-        "scale.regions": "regio's",
-        "scale.year": "peiljaar",
-        "kind.interventie": "Interventie",
-        "kind.praktijkvoorbeeld": "Praktijkvoorbeeld",
-        "scope.landelijk": "landelijk",
-        "scope.regionaal": "regionaal",
-        "scope.lokaal": "lokaal",
-        "status.lopend": "lopend",
-        "status.afgerond": "afgerond",
-        "status.pilot": "pilot",
-        "status.onbekend": "onbekend",
-        "unit.procent": "%",
-        "unit.aantal": "",
-        "unit.euro": "euro",
-        "unit.jaar": "jaar",
-        "unit.maanden": "maanden",
-        "prov.table": "Bijlagetabel",
-        "prov.summary_table": "Tabel hoofdstuk 3",
-        "prov.order": "rij",
-        "map.mermaid_note": "Interventies (links) en de werkzame elementen die ze noemen (rechts).",
-    },
-    "en": {
-        "appendix.title": "Overview of interventions",
-        "appendix.title.summary": "Interventions in brief",
-        "table.B2.1": "Interventions during the school career",
-        "table.B2.2": "Interventions for (early) school leavers",
-        "table.3.1": "Interventions during the school career",
-        "table.3.2": "Interventions for (early) school leavers",
-        "table.caption": "Table",
-        "col.interventie": "Intervention",
-        "col.target_group": "Target group",
-        "col.goals": "Goal",
-        "col.activities": "Approach / activities",
-        "col.course": "Course",
-        "col.results": "Results / experiences",
-        "col.evidence": "Effects / strength of evidence",
-        "col.working_elements": "(Possibly) effective elements",
-        "col.components": "Components",
-        "sources": "Sources",
-        "source_ref": "Source",
-        "no_rows": "No interventions match the selection.",
-        "catalogue_date": "Catalogue as of",
-        "generated_by": "Made with jwtool from the catalogue",
-        "source_report": "Source report",
-        "caveat": "Caution when comparing",
-        "overview.title": "Overview",
-        "overview.index": "All interventions and practice examples",
-        "overview.entries": "Interventions and practice examples",
-        "overview.map": "Map of effective elements",
-        "overview.map.alt": "Network of interventions and the (possibly) effective elements they share.",
-        "overview.map.alt.elements": "Effective elements named together by interventions ({n} interventions; an arc joins two elements named together, thicker when more often).",
-        "overview.map.pending": "There is no map: none of the interventions names an effective element.",
-        "overview.gap": "Evidence gap map",
-        "overview.gap.intro": "Per effective element: which interventions name it, by phase and by strength of evidence. An empty cell is a gap.",
-        "overview.gap.phases": "Effective elements by phase",
-        "overview.gap.levels": "Effective elements by strength of evidence",
-        "overview.gap.element": "Effective element",
-        "overview.gap.empty": "none",
-        "overview.gap.more": "and {n} more",
-        "overview.contents": "Contents",
-        "overview.skip": "Skip to content",
-        "overview.back": "Back to the overview",
-        "filter.legend": "Filter",
-        "filter.text": "Search",
-        "filter.target": "Target group",
-        "filter.phase": "Phase",
-        "filter.element": "Effective element",
-        "filter.any": "All",
-        "filter.reset": "Clear filter",
-        "filter.count": "{shown} of {total} shown",
-        "filter.levels": "Education level",
-        "filter.characteristics": "Characteristic",
-        "f.name": "Name",
-        "f.kind": "Kind",
-        "f.aliases": "Also called",
-        "f.summary": "Summary",
-        "f.providers": "Providers",
-        "f.organisations": "Organisations",
-        "f.commissioned_by": "Commissioned by",
-        "f.developed_by": "Developed by",
-        "f.region": "Region",
-        "f.phases": "Phases",
-        "f.target_group": "Target group",
-        "f.target_summary": "Target group (short)",
-        "f.education_levels": "Education levels",
-        "f.age": "Age",
-        "f.characteristics": "Characteristics",
-        "f.goals": "Goal",
-        "f.goals_summary": "Goal (short)",
-        "f.goal_tags": "Goals",
-        "f.components": "Components",
-        "f.activities": "Approach / activities",
-        "f.course": "Course",
-        "f.period": "Period",
-        "f.status": "Status",
-        "f.scale": "Scale",
-        "f.results": "Results / experiences",
-        "f.figures": "Figures",
-        "f.evidence": "Effects / strength of evidence",
-        "f.evidence_level": "Strength of evidence",
-        "f.control_group": "Control group",
-        "f.cost_benefit": "Cost-benefit analysis",
-        "f.studies": "Evaluation studies",
-        "f.working_elements": "(Possibly) effective elements",
-        "f.success_factors": "Success factors",
-        "f.sources": "Sources",
-        "f.provenance": "Provenance",
-        "f.sections": "Sections of the report",
-        "f.notes": "Notes",
-        "f.last_reviewed": "Last reviewed",
-        "yes": "yes",
-        "no": "no",
-        "fig.measure": "Measure",
-        "fig.value": "Value",
-        "fig.n": "N",
-        "fig.year": "Year",
-        "fig.period": "Period",
-        "age.range": "{min} to {max} years",
-        "age.min": "{min} years and older",
-        "age.max": "up to {max} years",
-        "period.range": "{start}–{end}",
-        "period.start": "since {start}",
-        "period.end": "until {end}",
-        "scale.participants": "participants",
-        "scale.schools": "schools",
-        "scale.municipalities": "municipalities",
-        "scale.regions": "regions",
-        "scale.year": "reference year",
-        "kind.interventie": "Intervention",
-        "kind.praktijkvoorbeeld": "Practice example",
-        "scope.landelijk": "national",
-        "scope.regionaal": "regional",
-        "scope.lokaal": "local",
-        "status.lopend": "ongoing",
-        "status.afgerond": "completed",
-        "status.pilot": "pilot",
-        "status.onbekend": "unknown",
-        "unit.procent": "%",
-        "unit.aantal": "",
-        "unit.euro": "euro",
-        "unit.jaar": "years",
-        "unit.maanden": "months",
-        "prov.table": "Appendix table",
-        "prov.summary_table": "Chapter 3 table",
-        "prov.order": "row",
-        "map.mermaid_note": "Interventions (left) and the effective elements they name (right).",
-    },
-}
 
 FULL_COLUMNS = ("target_group", "goals", "activities", "course", "results", "evidence", "working_elements")
 SUMMARY_COLUMNS = ("target_group", "goals", "components")
@@ -305,15 +51,7 @@ class RenderError(Exception):
 
 # --- Safe text -------------------------------------------------------------------------------
 
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
 _HTTP_URL = re.compile(r"^https?://[^\s<>\"'`\\\x00-\x1f\x7f]+$", re.IGNORECASE)
-
-
-def clean(value: Any) -> str:
-    """Text without control characters (tabs become spaces, line ends become ``\\n``)."""
-    text = "" if value is None else str(value)
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
-    return _CONTROL.sub("", text)
 
 
 def http_url(value: Any) -> str:
@@ -418,14 +156,14 @@ def _html_text(value: Any) -> Any:
     return Markup("<br>\n").join(escape(line) for line in clean(value).strip().split("\n"))
 
 
-def _label_filter(labels: dict[str, str]) -> Any:
-    def label(key: str, **kwargs: Any) -> str:
-        text = labels.get(key)
-        if text is None:
-            raise RenderError(f"no label {key!r}; labels live in jwtool.render.LABELS")
-        return text.format(**kwargs) if kwargs else text
+def _label_filter(lang: str) -> Any:
+    def label_filter(key: str, **kwargs: Any) -> str:
+        try:
+            return label(key, lang, **kwargs)
+        except LabelError as exc:
+            raise RenderError(str(exc)) from None
 
-    return label
+    return label_filter
 
 
 def template_dirs(cat: Catalogue, extra: Path | None = None) -> list[Path]:
@@ -449,7 +187,7 @@ def environment(dirs: Sequence[Path], fmt: str, lang: str) -> Environment:
                           keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
         env.filters.update(link=_md_link, cell=_md_cell, text=_md_text, anchor_link=_md_anchor_link)
     env.filters["http_url"] = http_url
-    env.filters["label"] = _label_filter(LABELS[lang])
+    env.filters["label"] = _label_filter(lang)
     env.tests["http_url"] = lambda v: bool(http_url(v))
     env.globals["lang"] = lang
     return env
@@ -497,12 +235,7 @@ def _template_line(exc: BaseException) -> str:
 # --- View models ---------------------------------------------------------------------------------
 
 
-def _str(value: Any) -> str:
-    return clean(value).strip() if isinstance(value, (str, int, float)) and not isinstance(value, bool) else ""
-
-
-def _strs(value: Any) -> list[str]:
-    return [s for s in (_str(v) for v in value) if s] if isinstance(value, list) else []
+_str, _strs = fields.text, fields.texts
 
 
 def _dict(value: Any) -> dict[str, Any]:
@@ -542,14 +275,6 @@ def _report(cat: Catalogue) -> dict[str, str]:
     r = cat.report()
     return {"title": _str(r.get("title")), "citation": _str(r.get("citation")), "year": _str(r.get("year")),
             "publisher": _str(r.get("publisher")), "id": _str(r.get("id"))}
-
-
-def _caveat(cat: Catalogue) -> tuple[str, str]:
-    from jwtool.query import DEFAULT_CAVEAT, DEFAULT_CAVEAT_SOURCE
-
-    caveat = " ".join(_str(cat.meta.get("caveat")).split())
-    source = " ".join(_str(cat.meta.get("caveat_source")).split())
-    return (caveat, source) if caveat else (DEFAULT_CAVEAT, DEFAULT_CAVEAT_SOURCE)
 
 
 def _cell(key: str, entry: Entry) -> dict[str, Any]:
@@ -595,10 +320,10 @@ def appendix_entries(entries: Iterable[Entry], style: str = "full") -> dict[str,
 
 def appendix_context(cat: Catalogue, entries: Sequence[Entry], style: str = "full", lang: str = "nl") -> dict[str, Any]:
     """The view model of ``render appendix``: tables of rows, their columns and numbered sources."""
-    labels = LABELS[lang]
+    labels = table_of(lang)
     keys = SUMMARY_COLUMNS if style == "summary" else FULL_COLUMNS
-    columns = [{"key": "interventie", "label": labels["col.interventie"]}]
-    columns += [{"key": k, "label": labels[f"col.{k}"]} for k in keys]
+    columns = [{"key": "interventie", "label": label("col.interventie", lang)}]
+    columns += [{"key": k, "label": label(f"col.{k}", lang)} for k in keys]
     sources = SourceIndex([])
     anchors = anchor_ids(list(entries))
     tables = []
@@ -610,43 +335,15 @@ def appendix_context(cat: Catalogue, entries: Sequence[Entry], style: str = "ful
             out_rows.append({"id": e.id, "anchor": anchors[e.id], "name": _str(e.name) or e.id,
                              "providers": _str(e.providers.get("description")) if style == "full" else "",
                              "refs": refs, "cells": cells})
-        tables.append({"id": table_id, "title": labels[f"table.{table_id}"], "rows": out_rows})
+        tables.append({"id": table_id, "title": label(f"table.{table_id}", lang), "rows": out_rows})
     return {
         "labels": labels, "lang": lang, "style": style,
-        "title": labels["appendix.title.summary" if style == "summary" else "appendix.title"],
+        "title": label("appendix.title.summary" if style == "summary" else "appendix.title", lang),
         "catalogue_title": _str(cat.meta.get("title")),
         "columns": columns, "tables": [t for t in tables if t["rows"]], "all_tables": tables,
         "sources": sources.items, "date": catalogue_date(entries), "report": _report(cat),
         "count": sum(len(t["rows"]) for t in tables),
     }
-
-
-def _age_text(entry: Entry, labels: dict[str, str]) -> str:
-    lo, hi = entry.age
-    if lo is not None and hi is not None:
-        return labels["age.range"].format(min=lo, max=hi)
-    if lo is not None:
-        return labels["age.min"].format(min=lo)
-    if hi is not None:
-        return labels["age.max"].format(max=hi)
-    return ""
-
-
-def _period(course: dict[str, Any], labels: dict[str, str]) -> str:
-    start, end = course.get("start_year"), course.get("end_year")
-    start = start if isinstance(start, int) and not isinstance(start, bool) else None
-    end = end if isinstance(end, int) and not isinstance(end, bool) else None
-    if start and end:
-        return labels["period.range"].format(start=start, end=end)
-    if start:
-        return labels["period.start"].format(start=start)
-    if end:
-        return labels["period.end"].format(end=end)
-    return ""
-
-
-def _lab(labels: dict[str, str], prefix: str, value: str) -> str:
-    return labels.get(f"{prefix}.{value}", value)
 
 
 def row_view(entry: Entry, cat: Catalogue, lang: str, anchors: dict[str, str]) -> dict[str, Any]:
@@ -668,10 +365,10 @@ def row_view(entry: Entry, cat: Catalogue, lang: str, anchors: dict[str, str]) -
 
 def _heading_view(entry: Entry, cat: Catalogue, lang: str, anchors: dict[str, str]) -> dict[str, Any]:
     """The fields an index row and a section both show."""
-    labels, vocab = LABELS[lang], cat.vocab
+    vocab = cat.vocab
     return {
         "id": entry.id, "anchor": anchors[entry.id], "name": _str(entry.name) or entry.id,
-        "kind": _lab(labels, "kind", entry.kind), "kind_id": entry.kind,
+        "kind": fields.kind(entry, lang), "kind_id": entry.kind,
         "phases": [_vlabel(vocab, "phases", p, lang) for p in entry.phases],
         "target_group": {"summary": _str(entry.target_group.get("summary")),
                          "levels": [_vlabel(vocab, "education-levels", x, lang) for x in entry.education_levels]},
@@ -683,17 +380,8 @@ def _heading_view(entry: Entry, cat: Catalogue, lang: str, anchors: dict[str, st
 
 def entry_view(entry: Entry, cat: Catalogue, lang: str, anchors: dict[str, str]) -> dict[str, Any]:
     """Every field of one entry, labelled and cleaned, for its section of the overview."""
-    labels, vocab, d = LABELS[lang], cat.vocab, entry.data
+    vocab, d = cat.vocab, entry.data
     prov, course, results, ev = entry.provenance, _dict(d.get("course")), _dict(d.get("results")), entry.evidence
-    region = entry.region
-    scale = _dict(course.get("scale"))
-    figures = []
-    for f in _dict(results).get("figures") or []:
-        if isinstance(f, dict):
-            unit = _str(f.get("unit"))
-            figures.append({"measure": _str(f.get("measure")), "value": _str(f.get("value")),
-                            "unit": _lab(labels, "unit", unit) if unit else "", "n": _str(f.get("n")),
-                            "year": _str(f.get("year")), "period": _str(f.get("period")), "quote": _str(f.get("quote"))})
     elements = []
     for w in entry.working_elements:
         ids = _strs(w.get("elements"))
@@ -703,36 +391,31 @@ def entry_view(entry: Entry, cat: Catalogue, lang: str, anchors: dict[str, str])
     sources = [{"title": _str(s.get("title")) or _str(s.get("url")), "url": _str(s.get("url")), "link": http_url(s.get("url")),
                 "kind": _str(s.get("kind")), "note": _str(s.get("note"))} for s in entry.sources]
     studies = [{"url": u, "link": http_url(u)} for u in _strs(ev.get("studies"))]
-    scale_items = [f"{v} {labels.get('scale.' + k, k)}" for k, v in scale.items()
-                   if k != "year" and isinstance(v, int) and not isinstance(v, bool)]
-    if scale_items and isinstance(scale.get("year"), int):
-        scale_items.append(f"{labels['scale.year']} {scale['year']}")
     view = {
         "id": entry.id, "anchor": anchors[entry.id], "name": _str(entry.name) or entry.id,
-        "kind": _lab(labels, "kind", entry.kind), "kind_id": entry.kind,
+        "kind": fields.kind(entry, lang), "kind_id": entry.kind,
         "aliases": entry.aliases and _strs(entry.aliases), "summary": _str(entry.summary),
         "providers": {"description": _str(entry.providers.get("description")),
                       "organisations": _strs(entry.providers.get("organisations")),
                       "commissioned_by": _strs(entry.providers.get("commissioned_by")),
                       "developed_by": _strs(entry.providers.get("developed_by"))},
-        "region": ", ".join(x for x in [_lab(labels, "scope", _str(region.get("scope"))) if _str(region.get("scope")) else "", *_strs(region.get("names"))] if x),
+        "region": fields.region(entry, lang),
         "phases": [_vlabel(vocab, "phases", p, lang) for p in entry.phases],
         "target_group": {"description": _str(entry.target_group.get("description")), "summary": _str(entry.target_group.get("summary")),
                          "levels": [_vlabel(vocab, "education-levels", x, lang) for x in entry.education_levels],
-                         "age": _age_text(entry, labels),
+                         "age": fields.age(entry, lang),
                          "characteristics": [_vlabel(vocab, "target-characteristics", x, lang) for x in entry.characteristics]},
         "goals": {"description": _str(entry.goals.get("description")), "summary": _str(entry.goals.get("summary")),
                   "tags": [_vlabel(vocab, "goal-tags", x, lang) for x in entry.goal_tags]},
         "components": _strs(d.get("components")),
         "activities": _str(d.get("activities")),
-        "course": {"description": _str(course.get("description")), "period": _period(course, labels),
-                   "status": _lab(labels, "status", _str(course.get("status"))) if _str(course.get("status")) else "",
-                   "scale": scale_items},
-        "results": {"description": _str(results.get("description")), "figures": figures},
+        "course": {"description": _str(course.get("description")), "period": fields.period(course, lang),
+                   "status": fields.status(course, lang), "scale": fields.scale(course, lang)},
+        "results": {"description": _str(results.get("description")), "figures": fields.figures(entry, lang)},
         "evidence": {"verdict": _str(ev.get("verdict")),
                      "level": _vlabel(vocab, "evidence-levels", entry.evidence_level, lang) if entry.evidence_level else "",
-                     "control_group": labels["yes"] if ev.get("control_group") is True else labels["no"] if ev.get("control_group") is False else "",
-                     "cost_benefit": labels["yes"] if ev.get("cost_benefit") is True else labels["no"] if ev.get("cost_benefit") is False else "",
+                     "control_group": fields.yes_no(ev.get("control_group"), lang),
+                     "cost_benefit": fields.yes_no(ev.get("cost_benefit"), lang),
                      "studies": studies},
         "working_elements": elements,
         "success_factors": factors,
@@ -836,15 +519,15 @@ def map_svg(entries: Sequence[Entry], cat: Catalogue, lang: str) -> str:
     :func:`_map_graph`; a drawing of 10,000 rows helps nobody and took seconds)."""
     from jwtool.graph_svg import render_svg
 
-    return render_svg(_map_graph(entries, cat), cat.vocab, title=LABELS[lang]["overview.map"])
+    return render_svg(_map_graph(entries, cat), cat.vocab, title=label("overview.map", lang), lang=lang)
 
 
 def map_alt(entries: Sequence[Entry], lang: str, small: str = "overview.map.alt") -> str:
     """The map's caption (``small``: the label for a map of every entry); what the map shows
     depends on the number of entries (see :func:`_map_graph`)."""
     if len(entries) > MAP_ENTRIES_MAX:
-        return LABELS[lang]["overview.map.alt.elements"].format(n=len(entries))
-    return LABELS[lang][small]
+        return label("overview.map.alt.elements", lang, n=len(entries))
+    return label(small, lang)
 
 
 class OverviewEntry:
@@ -871,7 +554,8 @@ class OverviewEntry:
 
 
 PIECE_TEMPLATES = {"row": "partials/index-row.{fmt}.j2", "section": "partials/entry.{fmt}.j2"}
-_CODE = ("render.py", "model.py", "mdtext.py")  # jwtool's own code a rendered piece depends on
+# jwtool's own code and labels a rendered piece depends on
+_CODE = ("render.py", "model.py", "mdtext.py", "fields.py", "labels.py", "locale/nl.yaml", "locale/en.yaml")
 
 
 class Pieces:
@@ -979,7 +663,7 @@ class Pieces:
         if kind not in self._templates:
             self._templates[kind] = self.env.get_template(PIECE_TEMPLATES[kind].format(fmt=self.fmt))
         view = (row_view if kind == "row" else entry_view)(entry, self.cat, self.lang, self.anchors)
-        return str(self._templates[kind].render(e=view, labels=LABELS[self.lang], lang=self.lang))
+        return str(self._templates[kind].render(e=view, labels=table_of(self.lang), lang=self.lang))
 
     def _full(self, entry: Entry) -> Entry:
         if not self.cat.summary:
@@ -1031,16 +715,16 @@ def overview_context(cat: Catalogue, entries: Sequence[Entry] | None = None, lan
     """
     from markupsafe import Markup
 
-    labels = LABELS[lang]
+    labels = table_of(lang)
     chosen = sorted(entries if entries is not None else cat.entries, key=Entry.sort_key)
     if pieces is None:
         pieces = Pieces(cat, environment(template_dirs(cat), fmt, lang), fmt, lang, chosen, template_dirs(cat))
     anchors = pieces.anchors
-    caveat, caveat_source = _caveat(cat)
+    caveat, caveat_source = fields.caveat(cat.meta)
     whole = pieces.whole(lambda: _whole_page(cat, chosen, lang, fmt, anchors))
     return {
         "labels": labels, "lang": lang,
-        "title": _str(cat.meta.get("title")) or labels["overview.title"],
+        "title": _str(cat.meta.get("title")) or label("overview.title", lang),
         "description": " ".join(_str(cat.meta.get("description")).split()),
         "report": _report(cat), "caveat": caveat, "caveat_source": caveat_source,
         "entries": [OverviewEntry(e, i, anchors[e.id], pieces) for i, e in enumerate(chosen)],

@@ -19,7 +19,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from jwtool.render import clean, http_url
+from jwtool.fields import clean
+from jwtool.labels import label
+from jwtool.render import http_url
 
 STYLE_HEADER = "JW Tabelkop"
 STYLE_CELL = "JW Tabeltekst"
@@ -173,7 +175,7 @@ def appendix_docx(context: dict[str, Any], reference: Path | None = None) -> byt
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.shared import Cm, Pt
 
-    labels = context["labels"]
+    lang = context["lang"]
     try:
         doc = Document(str(reference)) if reference else Document()
     except Exception as exc:  # noqa: BLE001 - python-docx raises several types for a bad file
@@ -203,15 +205,15 @@ def appendix_docx(context: dict[str, Any], reference: Path | None = None) -> byt
     doc.add_heading(docx_text(context["title"]), level=1)
     report = context.get("report") or {}
     if report.get("citation"):
-        doc.add_paragraph(f"{labels['source_report']}: {docx_text(report['citation'])}", style=STYLE_NOTE)
+        doc.add_paragraph(f"{label('source_report', lang)}: {docx_text(report['citation'])}", style=STYLE_NOTE)
 
     columns = context["columns"]
     widths = SUMMARY_WIDTHS if context["style"] == "summary" else FULL_WIDTHS
     tables = context["tables"]
     if not tables:
-        doc.add_paragraph(labels["no_rows"], style=STYLE_NOTE)
+        doc.add_paragraph(label("no_rows", lang), style=STYLE_NOTE)
     for table_ctx in tables:
-        caption = doc.add_paragraph(f"{labels['table.caption']} {table_ctx['id']} {docx_text(table_ctx['title'])}", style="Caption")
+        caption = doc.add_paragraph(f"{label('table.caption', lang)} {table_ctx['id']} {docx_text(table_ctx['title'])}", style="Caption")
         caption.paragraph_format.keep_with_next = True
         table = doc.add_table(rows=1, cols=len(columns))
         try:
@@ -230,7 +232,7 @@ def appendix_docx(context: dict[str, Any], reference: Path | None = None) -> byt
             first += [(STYLE_CELL, p) for p in _paragraphs(row_ctx["providers"])]
             if row_ctx["refs"]:
                 refs = " ".join(f"[{r['n']}]" for r in row_ctx["refs"])
-                first.append((STYLE_CELL, f"{labels['sources']}: {refs}"))
+                first.append((STYLE_CELL, f"{label('sources', lang)}: {refs}"))
             _fill_cell(cells[0], first)
             for cell, cell_ctx in zip(cells[1:], row_ctx["cells"]):
                 if cell_ctx["items"]:
@@ -243,7 +245,7 @@ def appendix_docx(context: dict[str, Any], reference: Path | None = None) -> byt
         doc.add_paragraph("", style=STYLE_NOTE)
 
     if context["sources"]:
-        doc.add_heading(labels["sources"], level=2)
+        doc.add_heading(label("sources", lang), level=2)
         for s in context["sources"]:
             p = doc.add_paragraph(style=STYLE_SOURCE)
             p.paragraph_format.left_indent = Cm(0.8)
@@ -259,7 +261,7 @@ def appendix_docx(context: dict[str, Any], reference: Path | None = None) -> byt
             if s.get("note"):
                 p.add_run(f" — {docx_text(s['note'])}")
     if date:
-        doc.add_paragraph(f"{labels['catalogue_date']}: {date}", style=STYLE_NOTE).runs[0].font.size = Pt(8)
+        doc.add_paragraph(f"{label('catalogue_date', lang)}: {date}", style=STYLE_NOTE).runs[0].font.size = Pt(8)
 
     buffer = io.BytesIO()
     doc.save(buffer)

@@ -9,13 +9,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from jwtool import mdtext
+from jwtool import fields, mdtext
+from jwtool.labels import CLI_LANG, label
 from jwtool.model import Entry
 from jwtool.query import Comparison, Hit
 from jwtool.vocab import Vocabulary
 
 Vocab = dict[str, Vocabulary]
-SHARE_LABELS = {"all": "shared by all", "some": "shared by some", "unique": "unique"}
 
 
 def _label(vocab: Vocab | None, name: str, term: str) -> str:
@@ -142,105 +142,92 @@ def _block(value: Any) -> str:
     return "\n".join(line.rstrip() for line in str(value).strip().splitlines()) if value not in (None, "") else ""
 
 
-def _years(course: dict[str, Any]) -> str:
-    start, end = _t(course.get("start_year")), _t(course.get("end_year"))
-    return f"{start}–{end}" if start and end else f"from {start}" if start else f"until {end}" if end else ""
-
-
-def card(entry: Entry, vocab: Vocab | None = None) -> list[tuple[str, list[Field]]]:
+def card(entry: Entry, vocab: Vocab | None = None, lang: str = CLI_LANG) -> list[tuple[str, list[Field]]]:
     """The entry in sections of (label, text or list of texts); empty fields are left out."""
     d = entry.data
     lab = lambda name, ids: [_label(vocab, name, i) for i in ids]  # noqa: E731
     sub = lambda key: d.get(key) if isinstance(d.get(key), dict) else {}  # noqa: E731
-    course, results, prov = sub("course"), sub("results"), entry.provenance
-    lo, hi = entry.age
-    age = f"{lo}–{hi}" if lo is not None and hi is not None else f"{lo} and older" if lo is not None else f"up to {hi}" if hi is not None else ""
-    scale = course.get("scale") if isinstance(course.get("scale"), dict) else {}
-    region = entry.region
-    figures = []
-    for f in results.get("figures") or []:
-        if isinstance(f, dict):
-            extra = ", ".join(x for x in (f"n={f['n']}" if "n" in f else "", _t(f.get("year")), _t(f.get("period"))) if x)
-            figures.append(f"{_t(f.get('measure'))}: {_t(f.get('value'))} {_t(f.get('unit'))}" + (f" ({extra})" if extra else ""))
-    ev = entry.evidence
+    t = lambda key: label(f"card.{key}", lang)  # noqa: E731
+    course, results, prov, ev = sub("course"), sub("results"), entry.provenance, entry.evidence
+    providers = entry.providers
     sections: list[tuple[str, list[Field]]] = [
-        ("", [("Id", entry.id), ("Kind", entry.kind), ("Aliases", entry.aliases), ("Summary", _t(entry.summary))]),
-        ("Providers", [("Description", _t(entry.providers.get("description"))), ("Organisations", [str(x) for x in entry.providers.get("organisations") or []]),
-                       ("Commissioned by", [str(x) for x in entry.providers.get("commissioned_by") or []]),
-                       ("Developed by", [str(x) for x in entry.providers.get("developed_by") or []]),
-                       ("Region", ", ".join(x for x in [_t(region.get("scope"))] + [_t(n) for n in region.get("names") or []] if x))]),
-        ("Phases", [("Phases", lab("phases", entry.phases))]),
-        ("Target group", [("Description", _t(entry.target_group.get("description"))), ("Summary", _t(entry.target_group.get("summary"))),
-                          ("Education levels", lab("education-levels", entry.education_levels)), ("Ages", age),
-                          ("Characteristics", lab("target-characteristics", entry.characteristics))]),
-        ("Goals", [("Description", _t(entry.goals.get("description"))), ("Summary", _t(entry.goals.get("summary"))),
-                   ("Tags", lab("goal-tags", entry.goal_tags))]),
-        ("Components", [("Components", [_t(c) for c in d.get("components") or []])]),
-        ("Activities", [("Activities", _block(d.get("activities")))]),
-        ("Course", [("Description", _t(course.get("description"))),
-                    ("Years", _years(course)),
-                    ("Status", _t(course.get("status"))),
-                    ("Scale", ", ".join(f"{v} {k}" for k, v in scale.items() if k != "year") + (f" ({scale['year']})" if "year" in scale else ""))]),
-        ("Results", [("Description", _t(results.get("description"))), ("Figures", figures)]),
-        ("Evidence", [("Level", _label(vocab, "evidence-levels", entry.evidence_level) if entry.evidence_level else ""),
-                      ("Verdict", _t(ev.get("verdict"))),
-                      ("Control group", {True: "yes", False: "no"}.get(ev.get("control_group"), "")),  # type: ignore[arg-type]
-                      ("Cost-benefit analysis", {True: "yes", False: "no"}.get(ev.get("cost_benefit"), "")),  # type: ignore[arg-type]
-                      ("Studies", [str(s) for s in ev.get("studies") or []])]),
-        ("Working elements", [("Working elements", [f"{_t(w.get('text'))} → {', '.join(lab('working-elements', [str(x) for x in w.get('elements') or []]))}" for w in entry.working_elements])]),
-        ("Success factors", [("Success factors", [f"{_label(vocab, 'success-factors', str(s.get('factor', '')))}: {_t(s.get('title'))}" + (f" ({_t(s.get('section'))})" if s.get("section") else "") for s in entry.success_factors])]),
-        ("Sources", [("Sources", [" — ".join(x for x in (_t(s.get("title")), _t(s.get("url")), _t(s.get("kind"))) if x) for s in entry.sources])]),
-        ("Provenance", [("Report", _t(prov.get("report"))), ("Table", _t(prov.get("table"))), ("Summary table", _t(prov.get("summary_table"))),
-                        ("Order", _t(prov.get("order"))), ("Sections", [str(s) for s in prov.get("sections") or []])]),
-        ("Notes", [("Notes", [_t(n) for n in entry.notes])]),
-        ("", [("Last reviewed", _t(d.get("last_reviewed")))]),
+        ("", [(t("id"), entry.id), (t("kind"), entry.kind), (t("aliases"), entry.aliases), (t("summary"), _t(entry.summary))]),
+        (t("providers"), [(t("description"), _t(providers.get("description"))), (t("organisations"), [str(x) for x in providers.get("organisations") or []]),
+                          (t("commissioned_by"), [str(x) for x in providers.get("commissioned_by") or []]),
+                          (t("developed_by"), [str(x) for x in providers.get("developed_by") or []]),
+                          (t("region"), fields.region(entry, lang))]),
+        (t("phases"), [(t("phases"), lab("phases", entry.phases))]),
+        (t("target_group"), [(t("description"), _t(entry.target_group.get("description"))), (t("summary"), _t(entry.target_group.get("summary"))),
+                             (t("education_levels"), lab("education-levels", entry.education_levels)), (t("ages"), fields.age(entry, lang)),
+                             (t("characteristics"), lab("target-characteristics", entry.characteristics))]),
+        (t("goals"), [(t("description"), _t(entry.goals.get("description"))), (t("summary"), _t(entry.goals.get("summary"))),
+                      (t("tags"), lab("goal-tags", entry.goal_tags))]),
+        (t("components"), [(t("components"), [_t(c) for c in d.get("components") or []])]),
+        (t("activities"), [(t("activities"), _block(d.get("activities")))]),
+        (t("course"), [(t("description"), _t(course.get("description"))), (t("years"), fields.period(course, lang)),
+                       (t("status"), fields.status(course, lang)), (t("scale"), ", ".join(fields.scale(course, lang)))]),
+        (t("results"), [(t("description"), _t(results.get("description"))),
+                        (t("figures"), [fields.figure_line(f, lang) for f in fields.figures(entry, lang)])]),
+        (t("evidence"), [(t("level"), _label(vocab, "evidence-levels", entry.evidence_level) if entry.evidence_level else ""),
+                         (t("verdict"), _t(ev.get("verdict"))),
+                         (t("control_group"), fields.yes_no(ev.get("control_group"), lang)),
+                         (t("cost_benefit"), fields.yes_no(ev.get("cost_benefit"), lang)),
+                         (t("studies"), [str(s) for s in ev.get("studies") or []])]),
+        (t("working_elements"), [(t("working_elements"), [f"{_t(w.get('text'))} → {', '.join(lab('working-elements', [str(x) for x in w.get('elements') or []]))}" for w in entry.working_elements])]),
+        (t("success_factors"), [(t("success_factors"), [f"{_label(vocab, 'success-factors', str(s.get('factor', '')))}: {_t(s.get('title'))}" + (f" ({_t(s.get('section'))})" if s.get("section") else "") for s in entry.success_factors])]),
+        (t("sources"), [(t("sources"), [" — ".join(x for x in (_t(s.get("title")), _t(s.get("url")), _t(s.get("kind"))) if x) for s in entry.sources])]),
+        (t("provenance"), [(t("report"), _t(prov.get("report"))), (t("table"), _t(prov.get("table"))), (t("summary_table"), _t(prov.get("summary_table"))),
+                           (t("order"), _t(prov.get("order"))), (t("sections"), [str(s) for s in prov.get("sections") or []])]),
+        (t("notes"), [(t("notes"), [_t(n) for n in entry.notes])]),
+        ("", [(t("last_reviewed"), _t(d.get("last_reviewed")))]),
     ]
-    return [(title, [(k, v) for k, v in fields if v]) for title, fields in sections if any(v for _, v in fields)]
+    return [(title, [(k, v) for k, v in items if v]) for title, items in sections if any(v for _, v in items)]
 
 
 def card_text(entry: Entry, vocab: Vocab | None = None) -> str:
     """The card as plain text (piped output): a title line, then ``Label: value`` lines."""
     lines = [f"{entry.name} ({entry.id})"]
-    for title, fields in card(entry, vocab):
+    for title, items in card(entry, vocab):
         lines.append("")
         if title:
             lines.append(title)
-        for label, value in fields:
+        for name, value in items:
             indent = "  " if title else ""
-            if label == title:
+            if name == title:
                 lines.extend(f"  - {v}" for v in value) if isinstance(value, list) else lines.extend(f"  {v}" for v in value.splitlines())
             elif isinstance(value, list):
-                lines.append(f"{indent}{label}:")
+                lines.append(f"{indent}{name}:")
                 lines.extend(f"{indent}  - {v}" for v in value)
             elif "\n" in value:
-                lines.append(f"{indent}{label}:")
+                lines.append(f"{indent}{name}:")
                 lines.extend(f"{indent}  {v}" for v in value.splitlines())
             else:
-                lines.append(f"{indent}{label}: {value}")
+                lines.append(f"{indent}{name}: {value}")
     return "\n".join(lines) + "\n"
 
 
 def card_markdown(entry: Entry, vocab: Vocab | None = None) -> str:
     """The card as Markdown; all entry text escaped, links only for http(s) URLs."""
     lines = [f"# {mdtext.escape(entry.name)}"]
-    for title, fields in card(entry, vocab):
+    studies = label("card.studies", CLI_LANG)
+    for title, items in card(entry, vocab):
         lines.append("")
         if title:
             lines.extend([f"## {mdtext.escape(title)}", ""])
-        for label, value in fields:
+        for name, value in items:
             if isinstance(value, list):
-                show_label = label != title
+                show_label = name != title
                 if show_label:
-                    lines.append(f"**{label}:**")
+                    lines.append(f"**{name}:**")
                     lines.append("")
-                link = label in ("Studies",)
+                link = name == studies
                 lines.extend(f"- {mdtext.url(v) if link else mdtext.escape(v)}" for v in value)
                 if show_label:
                     lines.append("")
-            elif label == title:
+            elif name == title:
                 lines.extend([mdtext.escape(value).replace("\n", "  \n"), ""])
             else:
-                lines.append(f"**{label}:** {mdtext.escape(value)}  ")
+                lines.append(f"**{name}:** {mdtext.escape(value)}  ")
     text = "\n".join(lines).replace("\n\n\n", "\n\n").rstrip() + "\n"
     while "\n\n\n" in text:
         text = text.replace("\n\n\n", "\n\n")
@@ -272,11 +259,11 @@ def comparison_dict(c: Comparison) -> dict[str, Any]:
     return doc
 
 
-def caveat_line(c: Comparison) -> str:
-    return f"Caveat: {c.caveat}" + (f" (Source: {c.caveat_source})" if c.caveat_source else "")
+def caveat_line(c: Comparison, lang: str = CLI_LANG) -> str:
+    return f"{label('compare.caveat', lang)}: {c.caveat}" + (f" ({label('compare.source', lang)}: {c.caveat_source})" if c.caveat_source else "")
 
 
-def element_summary(c: Comparison) -> list[tuple[str, str]]:
+def element_summary(c: Comparison, lang: str = CLI_LANG) -> list[tuple[str, str]]:
     """(heading, text) lines: elements shared by all, by some (with who), unique (with whose)."""
     out: list[tuple[str, str]] = []
     for share in ("all", "some", "unique"):
@@ -287,23 +274,24 @@ def element_summary(c: Comparison) -> list[tuple[str, str]]:
             text = ", ".join(c.element_labels[e] for e in els)
         else:
             text = "; ".join(f"{c.element_labels[e]} ({', '.join(h.name for h in c.holders(e))})" for e in els)
-        out.append((SHARE_LABELS[share].capitalize(), text))
+        out.append((label(f"compare.share.{share}", lang), text))
     return out
 
 
 def comparison_text(c: Comparison) -> str:
     """Plain text for pipes: per aspect a heading and one line per entry (no table to break)."""
-    lines = ["Compare: " + " | ".join(f"{e.name} ({e.id})" for e in c.entries)]
+    lang = CLI_LANG
+    lines = [f"{label('compare.title', lang)}: " + " | ".join(f"{e.name} ({e.id})" for e in c.entries)]
     for a in c.aspects:
         lines += ["", a.label]
         for e, value in zip(c.entries, a.values):
             lines.append(f"  {e.name}: " + ("; ".join(value) if value else "–"))
         if a.key == "results":
             lines += ["", caveat_line(c)]
-    lines += ["", "Working elements"]
+    lines += ["", label("compare.elements", lang)]
     lines += [f"  {head}: {text}" for head, text in element_summary(c)] or ["  –"]
     if c.similarity is not None:
-        lines += ["", "Similarity of working elements (Jaccard)"]
+        lines += ["", label("compare.similarity", lang)]
         for i, (e, row) in enumerate(zip(c.entries, c.similarity), start=1):
             lines.append(f"  {i}. {e.name}: " + " ".join(similarity_value(v) for v in row))
     return "\n".join(lines) + "\n"
@@ -311,15 +299,17 @@ def comparison_text(c: Comparison) -> str:
 
 def comparison_markdown(c: Comparison) -> str:
     """A Markdown table (one column per entry), the caveat under the results, elements, matrix."""
+    lang = CLI_LANG
     names = [mdtext.cell(e.name) for e in c.entries]
-    lines = ["| Aspect | " + " | ".join(names) + " |", "|---|" + "---|" * len(c.entries)]
+    lines = [f"| {label('compare.aspect', lang)} | " + " | ".join(names) + " |", "|---|" + "---|" * len(c.entries)]
     for a in c.aspects:
         lines.append(f"| {a.label} | " + " | ".join(mdtext.cell("\n".join(v)) or "–" for v in a.values) + " |")
-    lines += ["", f"> **Caveat:** {mdtext.escape(c.caveat)}" + (f" (Source: {mdtext.escape(c.caveat_source)})" if c.caveat_source else ""), ""]
-    lines += ["## Working elements", ""]
+    source = f" ({label('compare.source', lang)}: {mdtext.escape(c.caveat_source)})" if c.caveat_source else ""
+    lines += ["", f"> **{label('compare.caveat', lang)}:** {mdtext.escape(c.caveat)}{source}", ""]
+    lines += [f"## {label('compare.elements', lang)}", ""]
     lines += [f"- **{head}:** {mdtext.escape(text)}" for head, text in element_summary(c)] or ["- –"]
     if c.similarity is not None:
-        lines += ["", "## Similarity of working elements (Jaccard)", "",
+        lines += ["", f"## {label('compare.similarity', lang)}", "",
                   "| | " + " | ".join(names) + " |", "|---|" + "---:|" * len(c.entries)]
         for name, row in zip(names, c.similarity):
             lines.append(f"| {name} | " + " | ".join(similarity_value(v) for v in row) + " |")

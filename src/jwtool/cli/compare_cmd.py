@@ -106,6 +106,7 @@ def render(con: Console, c: Comparison) -> None:
     from rich.table import Table
     from rich.text import Text
 
+    from jwtool.labels import CLI_LANG, label
     from jwtool.views import caveat_line, element_summary, similarity_value
 
     table = _table(c)
@@ -121,12 +122,12 @@ def render(con: Console, c: Comparison) -> None:
             if a.key == "results":
                 con.print(Padding(Text(caveat_line(c), style="italic"), (1, 0, 0, 0)))
             con.print()
-    con.print(Text("Working elements", style="bold cyan"))
+    con.print(Text(label("compare.elements", CLI_LANG), style="bold cyan"))
     for head, text in element_summary(c) or [("–", "")]:
         con.print(Padding(Text.assemble((head + ": ", "bold"), text), (0, 0, 0, 2)))
     if c.similarity is not None:
         con.print()
-        con.print(Text("Similarity of working elements (Jaccard)", style="bold cyan"))
+        con.print(Text(label("compare.similarity", CLI_LANG), style="bold cyan"))
         grid = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
         grid.add_column("", overflow="fold")
         for i in range(len(c.entries)):

@@ -23,6 +23,7 @@ from jwtool.cli.common import (
     out,
 )
 from jwtool.cli.filters import resolved, with_filters
+from jwtool.labels import CLI_LANG, label
 from jwtool.output import write_stdout
 from jwtool.query import RawFilters
 
@@ -89,13 +90,13 @@ def _rows_table(rows: list[dict[str, Any]], with_match: bool) -> None:
         _rows_compact(rows, with_match)
         return
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, header_style="bold")
-    table.add_column("Name / id", overflow="fold", min_width=20)
-    table.add_column("Kind", no_wrap=True)
-    table.add_column("Phases", max_width=16)
-    table.add_column("Levels", max_width=14)
-    table.add_column("Evidence", no_wrap=True)
+    table.add_column(label("list.name", CLI_LANG), overflow="fold", min_width=20)
+    table.add_column(label("list.kind", CLI_LANG), no_wrap=True)
+    table.add_column(label("list.phases", CLI_LANG), max_width=16)
+    table.add_column(label("list.levels", CLI_LANG), max_width=14)
+    table.add_column(label("list.evidence", CLI_LANG), no_wrap=True)
     if with_match:
-        table.add_column("Match", overflow="fold", min_width=24)
+        table.add_column(label("list.match", CLI_LANG), overflow="fold", min_width=24)
     for r in rows:
         name = Text.assemble((r["name"], "bold"), "\n", (r["id"], "dim"))
         cells: list[Any] = [name, r["kind"], ", ".join(r["phases"]), ", ".join(r["education_levels"]), r["evidence_level"]]
