@@ -46,7 +46,7 @@ def test_aspects_are_the_rows_the_issue_names(mini) -> None:
     assert [a.key for a in c.aspects] == ["providers", "phases", "target_group", "ages", "goals", "components",
                                            "course", "working_elements", "evidence", "results"]
     by_key = {a.key: a.values for a in c.aspects}
-    assert by_key["ages"] == (("15–18",), ("16–27",))
+    assert by_key["ages"] == (("15 to 18 years",), ("16 to 27 years",))  # worded as in every output (jwtool.fields)
     assert by_key["components"] == (("Loopbaanoriëntatie", "Stage"), ())
     assert by_key["results"][0] == ("30 van de 40 leerlingen (75%) vonden werk.",)
     assert by_key["evidence"][1][-1] == "With control group"

@@ -23,7 +23,7 @@ import pytest
 
 from jwtool.catalogue import load_catalogue
 from jwtool.query import RawFilters, filter_entries, resolve_filters
-from jwtool.render import LABELS, http_url, render_appendix, render_overview
+from jwtool.render import http_url, render_appendix, render_overview
 
 from conftest import HOSTILE_TEXT, require
 
@@ -395,10 +395,6 @@ def test_html_templates_are_autoescaped_even_in_a_house_template(run_cli, tmp_pa
     r = run_cli("render", "appendix", "-f", "html", "--templates", house, "--catalogue", hostile_catalogue)
     assert r.exit_code == 0, r.stderr
     assert "<script>" not in r.stdout and "&lt;script&gt;alert(1)&lt;/script&gt;" in r.stdout
-
-
-def test_labels_are_complete_in_both_languages() -> None:
-    assert set(LABELS["nl"]) == set(LABELS["en"])
 
 
 # --- Overview ------------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from typing import Any
 
 from jwtool.catalogue import Layout
 from jwtool.textnorm import slugify
+from jwtool.validate import VOCAB_REFS
 from jwtool.vocab import Vocabulary
 
 MODELINE = "# yaml-language-server: $schema=../schemas/intervention.schema.json"
@@ -152,160 +153,116 @@ class Items:
     items: list[Map]
 
 
-def _ids(vocab: dict[str, Vocabulary], name: str, limit: int = 12) -> str:
+def entry_schema(layout: Layout | None = None) -> dict[str, Any]:
+    """The entry schema of a catalogue (the bundled one when its folder has no schemas/)."""
+    folder = layout.schemas if layout is not None else Layout(Path(".")).schemas
+    return dict(json.loads((folder / "intervention.schema.json").read_text(encoding="utf-8")))
+
+
+# Which vocabulary lists the valid ids of a field (from validate's vocabulary checks).
+_VOCAB_OF = {".".join(step for step in steps if step): name for name, steps, _ in VOCAB_REFS}
+_VOCAB_LIMIT = 12  # ids shown in a comment; longer vocabularies say how many there are
+
+
+def _choices(vocab: dict[str, Vocabulary], name: str) -> str:
+    """The ids of a vocabulary for a comment: an ordinal ladder as ``a < b < c``, else ``a, b, c``."""
     v = vocab.get(name)
-    terms = [t.id for t in v.ordered()] if v else []
-    shown = ", ".join(terms[:limit])
-    return shown + (f" … ({len(terms)} in totaal)" if len(terms) > limit else "")
+    if v is None:
+        return ""
+    terms = list(v.ordered())
+    if all(t.rank is not None for t in terms) and terms:
+        return " < ".join(t.id for t in terms)
+    shown = ", ".join(t.id for t in terms[:_VOCAB_LIMIT])
+    return shown + (f" … ({len(terms)} in totaal)" if len(terms) > _VOCAB_LIMIT else "")
 
 
-def _ladder(vocab: dict[str, Vocabulary]) -> str:
-    v = vocab.get("evidence-levels")
-    return " < ".join(t.id for t in v.ordered()) if v else "schemas/vocabularies/evidence-levels.yaml"
+def _resolve(schema: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
+    """``node`` with a local ``$ref`` merged in (the node's own title and description win)."""
+    ref = node.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#/$defs/"):
+        return {**_resolve(schema, schema["$defs"][ref.rsplit("/", 1)[1]]), **{k: v for k, v in node.items() if k != "$ref"}}
+    return node
 
 
-def template(draft: Draft, vocab: dict[str, Vocabulary]) -> list[Field]:
-    """Every field of the entry schema, in the order of schemas/ENTRY-FORMAT.md."""
-    P = placeholder
+_TYPED = re.compile(r"^([-+]?[\d.]+|true|false|null|yes|no|on|off|~)$", re.IGNORECASE)  # read as no text
+_FLOW_PLAIN = re.compile(r"^[^\s,\[\]{}:#\"'&*!|>%@`-][^,\[\]{}:#\"]*$")
+
+
+def _example(value: Any, top: bool = True) -> str:
+    """An example as YAML flow text, as a contributor would type it (a text on its own unquoted)."""
+    if isinstance(value, list):
+        return "[" + ", ".join(_example(v, False) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {_example(v, False)}" for k, v in value.items()) + "}"
+    if isinstance(value, str) and (top or _FLOW_PLAIN.match(value)) and not _TYPED.match(value):
+        return value
+    return _scalar(value)
+
+
+def _comment_of(node: dict[str, Any], required: bool, path: str, vocab: dict[str, Vocabulary]) -> str:
+    """The schema's Dutch description of a field, with "(verplicht)", the vocabulary's ids and an example."""
+    parts = ["(verplicht)"] if required else []
+    parts.append(str(node.get("description") or node.get("title") or ""))
+    if path in _VOCAB_OF and _choices(vocab, _VOCAB_OF[path]):
+        parts.append(f"Keuze uit: {_choices(vocab, _VOCAB_OF[path])}.")
+    examples = node.get("examples")
+    if isinstance(examples, list) and examples:
+        parts.append(f"Voorbeeld: {_example(examples[0])}")
+    return " ".join(p for p in parts if p)
+
+
+def _placeholder_of(node: dict[str, Any]) -> str:
+    """What a placeholder asks for: the allowed values, an address, yes/no, or the field's title."""
+    if isinstance(node.get("enum"), list):
+        options = [str(o) for o in node["enum"]]
+        return placeholder(", ".join(options[:-1]) + " of " + options[-1] if len(options) > 1 else options[0])
+    if "http" in str(node.get("pattern", "")):
+        return placeholder("https://...")
+    if node.get("type") == "boolean":
+        return placeholder("true of false")
+    return placeholder(str(node.get("title") or "waarde").lower())
+
+
+def _field(schema: dict[str, Any], key: str, node: dict[str, Any], required: bool, path: str,
+           given: dict[str, Any], vocab: dict[str, Vocabulary]) -> Field:
+    node = _resolve(schema, node)
+    comment = _comment_of(node, required, path, vocab)
+    if path in given:
+        return Field(key, comment, given[path])
+    if node.get("type") == "object" and isinstance(node.get("properties"), dict):
+        return Field(key, comment, Map(_fields(schema, node, f"{path}.", given, vocab)))
+    if node.get("type") == "array":
+        items = _resolve(schema, node.get("items") or {})
+        if items.get("type") == "object":
+            return Field(key, comment, Items([Map(_fields(schema, items, f"{path}.", given, vocab))]))
+        return Field(key, comment, [_placeholder_of(items) if "enum" in items or "http" in str(items.get("pattern", "")) else placeholder(str(node.get("title", "waarde")).lower())])
+    return Field(key, comment, _placeholder_of(node))
+
+
+def _fields(schema: dict[str, Any], node: dict[str, Any], prefix: str, given: dict[str, Any], vocab: dict[str, Vocabulary]) -> list[Field]:
+    required = set(node.get("required") or [])
+    return [_field(schema, key, sub, key in required, prefix + key, given, vocab)
+            for key, sub in node["properties"].items() if given.get(prefix + key, True) is not None]
+
+
+def template(draft: Draft, vocab: dict[str, Vocabulary], schema: dict[str, Any] | None = None) -> list[Field]:
+    """Every field of the entry schema, in its order, each with the schema's Dutch guidance as a
+    comment; what the draft already knows is filled in, the rest holds a placeholder."""
+    schema = schema if schema is not None else entry_schema()
     d = draft
     practice = d.kind == "praktijkvoorbeeld"
-    level = d.evidence_level or ("niet-onderzocht" if practice else P("niveau van de bewijsladder"))
-    provenance = [
-        Field("report", "(verplicht) Id van het rapport in catalogue.yaml waar de entry uit komt. Voorbeeld: kwetsbare-jongeren-2023",
-              d.report or P("id van het rapport uit catalogue.yaml")),
-    ]
-    if not practice:
-        provenance += [
-            Field("table", "Bijlagetabel van de rij: B2.1 (tijdens de schoolloopbaan) of B2.2 ((voortijdige) schoolverlaters). Voorbeeld: B2.1",
-                  d.table or P("B2.1 of B2.2")),
-            Field("summary_table", "Tabel in hoofdstuk 3 waar de interventie kort staat: \"3.1\" of \"3.2\"; weghalen als ze daar niet staat. Voorbeeld: \"3.1\"",
-                  P("3.1 of 3.2")),
-            Field("order", "Plaats van de rij in de bijlagetabel (1 = eerste rij). Voorbeeld: 1",
-                  d.order if d.order is not None else P("rijnummer in de bijlagetabel")),
-        ]
-    provenance.append(Field(
-        "sections",
-        "(verplicht) Elke paragraaf van het rapport die de entry bespreekt. Voorbeeld: [\"3.1\", \"3.2\", \"5.1\", \"bijlage 2\"]"
-        + ("; voor een praktijkvoorbeeld de paragrafen van het hoofdstuk, bijv. [\"5.1\", \"bijlage 1\"]" if practice else ""),
-        d.sections or [P("paragraaf, bijv. 3.1")],
-    ))
-    return [
-        Field("id", "(verplicht) Korte naam van de entry: kleine letters, cijfers en '-'; gelijk aan de bestandsnaam. Voorbeeld: boris-brengt-je-bij-een-baan",
-              d.slug),
-        Field("name", "(verplicht) Naam zoals het rapport hem schrijft (voor interventies: bijlagetabel B2.x). Voorbeeld: Boris brengt je bij ‘n baan",
-              d.name),
-        Field("aliases", "Andere namen die het rapport gebruikt (tabel 3.x, lopende tekst); weghalen als er geen zijn. Voorbeeld: [Boris brengt je bij een baan, Boris]",
-              [P("andere naam")]),
-        Field("kind", "(verplicht) interventie (een rij van bijlage 2) of praktijkvoorbeeld (hoofdstuk 4-6, bijlage 1).", d.kind),
-        Field("summary", "(verplicht) Een of twee zinnen, zoveel mogelijk in de woorden van het rapport. Voorbeeld: Samen met de werkgever wordt voor een "
-              "leerling uit het vso-/pro-onderwijs een maatwerktraject afgestemd op basis van diens mogelijkheden en wensen.",
-              d.summary or P("een of twee zinnen uit het rapport")),
-        Field("providers", "Wie het uitvoert, in opdracht geeft of ontwikkelde; alleen wat het rapport noemt.", Map([
-            Field("description", "Letterlijke tekst onder de naam in de kolom 'Interventie'. Voorbeeld: \"Uitvoerders: SBB en SPSO, in opdracht van OCW.\"",
-                  P("letterlijke tekst over de uitvoerders")),
-            Field("organisations", "Uitvoerende organisaties, zoals geschreven. Voorbeeld: [SBB, SPSO]", [P("organisatie")]),
-            Field("commissioned_by", "Opdrachtgevers of financiers, alleen als genoemd. Voorbeeld: [OCW]", [P("opdrachtgever")]),
-            Field("developed_by", "Ontwikkelaars, alleen als genoemd. Voorbeeld: [Movisie]", [P("ontwikkelaar")]),
-        ])),
-        Field("region", "Waar het loopt, alleen als genoemd; anders het hele blok weghalen.", Map([
-            Field("scope", "landelijk, regionaal (arbeidsmarktregio of meerdere gemeenten) of lokaal (één gemeente of school). Voorbeeld: regionaal",
-                  P("landelijk, regionaal of lokaal")),
-            Field("names", "Namen van regio's of gemeenten, zoals geschreven. Voorbeeld: [Achterhoek]", [P("regio of gemeente")]),
-        ])),
-        Field("phases", f"(verplicht) Fasen waarin jongeren worden ondersteund; ids uit schemas/vocabularies/phases.yaml: {_ids(vocab, 'phases')}. "
-              "Voorbeeld: [tijdens-school]", d.phases or [P("fase")]),
-        Field("target_group", "(verplicht) Doelgroep: de letterlijke tekst plus afgeleide velden.", Map([
-            Field("description", "(verplicht) Letterlijke kolom 'Doelgroep' van bijlage 2 (of de woorden van het hoofdstuk). Voorbeeld: "
-                  "Jongeren uit vso/pro, die wel kunnen werken, maar geen volledige kwalificatie kunnen behalen.",
-                  P("letterlijke doelgroep uit het rapport")),
-            Field("summary", "Letterlijke 'Doelgroep' uit tabel 3.1/3.2. Voorbeeld: Vso/pro met uitstroomprofiel werk", P("doelgroep uit tabel 3.1 of 3.2")),
-            Field("education_levels", f"Onderwijssoorten en -niveaus; ids uit schemas/vocabularies/education-levels.yaml: {_ids(vocab, 'education-levels')}. "
-                  "Voorbeeld: [vso, pro]", [P("onderwijsniveau")]),
-            Field("age", "Leeftijd in jaren, alleen als genoemd; min of max mag ontbreken. Voorbeeld: {min: 16, max: 27}", Map([
-                Field("min", "Jongste leeftijd. Voorbeeld: 16", P("minimumleeftijd")),
-                Field("max", "Oudste leeftijd. Voorbeeld: 27", P("maximumleeftijd")),
-            ])),
-            Field("characteristics", "Kenmerken van de doelgroep; ids uit schemas/vocabularies/target-characteristics.yaml: "
-                  f"{_ids(vocab, 'target-characteristics')}. Voorbeeld: [geen-startkwalificatie]", [P("kenmerk")]),
-        ])),
-        Field("goals", "Doelstelling: de letterlijke tekst plus soort doel.", Map([
-            Field("description", "Letterlijke kolom 'Doelstelling'. Voorbeeld: Leerlingen naar een passende baan leiden.", P("letterlijke doelstelling")),
-            Field("summary", "Letterlijke 'Doelstelling' uit tabel 3.1/3.2. Voorbeeld: Leerling naar een passende baan leiden", P("doelstelling uit tabel 3.1 of 3.2")),
-            Field("tags", f"Soort doel; ids uit schemas/vocabularies/goal-tags.yaml: {_ids(vocab, 'goal-tags')}. Voorbeeld: [werk]", [P("soort doel")]),
-        ])),
-        Field("components", "Letterlijke 'Onderdelen' uit tabel 3.1/3.2, één item per opsommingsteken. Voorbeeld: [Loopbaanoriëntatie, Plaatsing bij leerbedrijf]",
-              [P("onderdeel")]),
-        Field("activities", "Letterlijke kolom 'Aanpak / activiteiten' (gebruik | voor een genummerde lijst). Voorbeeld: \"Drie fasen: 1. Loopbaanoriëntatie "
-              "en beroepskeuze. ...\"", P("letterlijke aanpak / activiteiten")),
-        Field("course", "Verloop: de letterlijke tekst plus jaartallen en aantallen.", Map([
-            Field("description", "Letterlijke kolom 'Verloop'. Voorbeeld: Het project is gestart in 2010. In 2013 liep een pilot in het vso.",
-                  P("letterlijk verloop")),
-            Field("start_year", "Startjaar, alleen als genoemd. Voorbeeld: 2010", P("startjaar")),
-            Field("end_year", "Eindjaar, alleen als genoemd. Voorbeeld: 2016", P("eindjaar")),
-            Field("status", "lopend, afgerond, pilot of onbekend; alleen als genoemd. Voorbeeld: lopend", P("lopend, afgerond, pilot of onbekend")),
-            Field("scale", "Omvang zoals genoemd; velden die het rapport niet noemt weghalen.", Map([
-                Field("participants", "Aantal deelnemende jongeren. Voorbeeld: 651", P("aantal deelnemers")),
-                Field("schools", "Aantal scholen. Voorbeeld: 53", P("aantal scholen")),
-                Field("municipalities", "Aantal gemeenten. Voorbeeld: 3", P("aantal gemeenten")),
-                Field("regions", "Aantal regio's. Voorbeeld: 2", P("aantal regio's")),
-                Field("year", "Jaar waarop de aantallen slaan. Voorbeeld: 2016", P("peiljaar")),
-                Field("note", "Letterlijke zin waar de aantallen uit komen, of een toelichting.", P("toelichting")),
-            ])),
-        ])),
-        Field("results", "Resultaten / ervaringen: de letterlijke tekst plus elk cijfer dat erin staat.", Map([
-            Field("description", "Letterlijke kolom 'Resultaten / ervaringen' (ervaringen voor praktijkvoorbeelden). Voorbeeld: In mei 2015 tot februari "
-                  "2016 heeft SBB 208 praktijkverklaringen ter certificering afgegeven.", P("letterlijke resultaten")),
-            Field("figures", "Elk cijfer uit de resultatentekst, één item per cijfer; weghalen als er geen cijfers zijn.", Items([Map([
-                Field("measure", "Wat er gemeten is, kort in het Nederlands. Voorbeeld: praktijkverklaringen afgegeven", P("wat er gemeten is")),
-                Field("value", "Het getal zoals genoemd. Voorbeeld: 208", P("getal")),
-                Field("unit", "aantal, procent, euro, jaar of maanden. Voorbeeld: aantal", P("aantal, procent, euro, jaar of maanden")),
-                Field("n", "Basis van een percentage of totaal, alleen als genoemd. Voorbeeld: 651", P("totaal n")),
-                Field("year", "Jaar waarop het cijfer slaat. Voorbeeld: 2016", P("jaar")),
-                Field("period", "Periode zoals geschreven. Voorbeeld: mei 2015 tot februari 2016", P("periode")),
-                Field("quote", "De zin waar het cijfer uit komt, letterlijk. Voorbeeld: In mei 2015 tot februari 2016 heeft SBB 208 praktijkverklaringen "
-                      "ter certificering afgegeven.", P("letterlijke zin")),
-            ])])),
-        ])),
-        Field("evidence", "(verplicht) Effecten / bewijskracht: het oordeel van het rapport plus een niveau op de bewijsladder.", Map([
-            Field("verdict", "Letterlijke kolom 'Effecten / bewijskracht'. Voorbeeld: Op basis van de cijfers in 2016 kan niet worden gezegd of Boris "
-                  "leidt tot meer stageplaatsen of doorstroom naar werk.", P("letterlijk oordeel over de bewijskracht")),
-            Field("level", f"(verplicht) Niveau op de bewijsladder ({_ladder(vocab)}); zie de definities en 'report_wordings' in "
-                  "schemas/vocabularies/evidence-levels.yaml. Voorbeeld: niet-onderzocht", level),
-            Field("control_group", "true alleen als een studie een controle- of vergelijkingsgroep gebruikte, anders false. Voorbeeld: false",
-                  P("true of false")),
-            Field("cost_benefit", "true alleen als er een kosten-batenanalyse is gedaan, anders false. Voorbeeld: false", P("true of false")),
-            Field("studies", "URL's van de evaluatiestudies achter het oordeel; elke URL moet ook onder 'sources' staan. "
-                  "Voorbeeld: [https://www.oberon.eu/media/cprl1hyc/boris-evaluatie-project.pdf]", [d.source_url or P("https://...")]),
-        ])),
-        Field("working_elements", "(verplicht) Kolom '(Mogelijk) werkzame elementen': elke formulering letterlijk, met de elementen die ze uitdrukt "
-              "(ids uit schemas/vocabularies/working-elements.yaml; 'jwtool elements' toont ze). Eén item per opsommingsteken.", Items([Map([
-                  Field("text", "(verplicht) De formulering van het rapport, letterlijk. Voorbeeld: Samenwerking met erkend leerbedrijf",
-                        P("letterlijke formulering")),
-                  Field("elements", "(verplicht) Een of meer element-ids. Voorbeeld: [werkgeversbetrokkenheid, werkervaring]", [P("element-id")]),
-              ])])),
-        Field("success_factors", "Praktijkvoorbeeld-kaders uit paragraaf 3.2 over deze entry; weghalen als die er niet zijn.", Items([Map([
-            Field("factor", f"(verplicht) Id uit schemas/vocabularies/success-factors.yaml: {_ids(vocab, 'success-factors')}. Voorbeeld: samenwerking-disciplines",
-                  P("succesfactor")),
-            Field("title", "Titel van het kader, letterlijk. Voorbeeld: \"Betrekken van werkgevers: Boris brengt je bij een baan\"", P("titel van het kader")),
-            Field("example", "Tekst van het kader, letterlijk. Voorbeeld: Een van de uitgangspunten bij de Boris-aanpak is het betrekken van werkgevers ...",
-                  P("tekst van het kader")),
-            Field("section", "Paragraaf van het rapport. Voorbeeld: \"3.2\"", P("paragraaf")),
-        ])])),
-        Field("sources", "Bronnen waar de feiten uit komen: studies, factsheets, beschrijvingen, websites. Eén item per bron.", Items([Map([
-            Field("title", "(verplicht) Titel of korte omschrijving. Voorbeeld: Evaluatie project Boris brengt je bij een baan",
-                  d.source_title or P("titel van de bron")),
-            Field("url", "http(s)-adres. Voorbeeld: https://www.oberon.eu/media/cprl1hyc/boris-evaluatie-project.pdf", d.source_url or P("https://...")),
-            Field("kind", "(verplicht) evaluatie, factsheet, beschrijving, website of rapport. Voorbeeld: evaluatie",
-                  d.source_kind or P("evaluatie, factsheet, beschrijving, website of rapport")),
-            Field("year", "Jaar van publicatie. Voorbeeld: 2016", P("jaar van publicatie")),
-            Field("note", "Hoe het rapport ernaar verwijst. Voorbeeld: \"Zie ook de evaluatie.\"", P("verwijzing in het rapport")),
-        ])])),
-        Field("provenance", "(verplicht) Waar in het rapport de entry vandaan komt.", Map(provenance)),
-        Field("notes", "Tegenstrijdigheden in het rapport en keuzes bij het overnemen; weghalen als er geen zijn. Voorbeeld: "
-              "Naam: bijlage 2 schrijft \"Boris brengt je bij ‘n baan\"; tabel 3.1 schrijft \"Boris brengt je bij een baan\".", [P("notitie")]),
-        Field("last_reviewed", "(verplicht) Datum (JJJJ-MM-DD) waarop je de entry met de bronnen hebt vergeleken. Voorbeeld: 2026-11-28",
-              d.last_reviewed or P("datum JJJJ-MM-DD")),
-    ]
+    # Values known before the file is opened; None leaves a field out.
+    given: dict[str, Any] = {"id": d.slug, "name": d.name, "kind": d.kind}
+    optional = {
+        "summary": d.summary, "phases": d.phases or None, "evidence.level": d.evidence_level or ("niet-onderzocht" if practice else None),
+        "evidence.studies": [d.source_url] if d.source_url else None, "sources.title": d.source_title, "sources.url": d.source_url,
+        "sources.kind": d.source_kind, "provenance.report": d.report, "provenance.table": d.table, "provenance.order": d.order,
+        "provenance.sections": d.sections or None, "last_reviewed": d.last_reviewed,
+    }
+    given.update({k: v for k, v in optional.items() if v is not None})
+    if practice:  # a practice example is no row of an appendix table
+        given.update({"provenance.table": None, "provenance.summary_table": None, "provenance.order": None})
+    return _fields(schema, schema, "", given, vocab)
 
 
 # ----------------------------------------------------------------------------- rendering
@@ -345,7 +302,7 @@ def _render(fields: list[Field], indent: int, out: list[str], first_lead: str | 
             out.append(f"{lead}{f.key}: {_scalar(f.value)}")
 
 
-def render(draft: Draft, vocab: dict[str, Vocabulary]) -> str:
+def render(draft: Draft, vocab: dict[str, Vocabulary], schema: dict[str, Any] | None = None) -> str:
     """The text of the new entry file; its first line is the schema modeline for editors."""
     out = [
         MODELINE,
@@ -354,7 +311,7 @@ def render(draft: Draft, vocab: dict[str, Vocabulary]) -> str:
         "# schemas/ENTRY-FORMAT.md en CONTRIBUTING.md. Controleer daarna met:",
         f"#   jwtool validate interventions/{draft.slug}.yaml",
     ]
-    _render(template(draft, vocab), 0, out)
+    _render(template(draft, vocab, schema), 0, out)
     return "\n".join(out) + "\n"
 
 

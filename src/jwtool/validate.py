@@ -116,7 +116,7 @@ def id_matches_file_name(data: dict[str, Any], doc: YamlFile, ctx: Context) -> I
 
 
 # (vocabulary name, JSON pointer pattern as steps, label for messages)
-_VOCAB_REFS: list[tuple[str, tuple[str | None, ...], str]] = [
+VOCAB_REFS: list[tuple[str, tuple[str | None, ...], str]] = [
     ("phases", ("phases", None), "phase"),
     ("education-levels", ("target_group", "education_levels", None), "education level"),
     ("target-characteristics", ("target_group", "characteristics", None), "target characteristic"),
@@ -155,7 +155,7 @@ def _values(data: Any, steps: tuple[str | None, ...]) -> Iterator[Any]:
 
 @entry_rule
 def vocabulary_terms_exist(data: dict[str, Any], doc: YamlFile, ctx: Context) -> Iterator[Finding]:
-    for name, steps, label in _VOCAB_REFS:
+    for name, steps, label in VOCAB_REFS:
         if name not in ctx.vocab_ok:
             continue
         vocab = ctx.vocab[name]

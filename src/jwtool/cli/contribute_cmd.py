@@ -61,7 +61,7 @@ def new(
     from jwtool.query import RefError, resolve_ref
     from jwtool.scaffold import (
         KINDS, SOURCE_KINDS, TABLES, Draft, ScaffoldError, check_choice, check_date, check_name, check_sections,
-        check_slug, check_terms, check_url, entry_path, render, write_new,
+        check_slug, check_terms, check_url, entry_path, entry_schema, render, write_new,
     )
 
     from jwtool.catalogue import BUNDLED
@@ -108,7 +108,7 @@ def new(
     if ask:
         _prompt_missing(draft, vocab, reports)
 
-    text = render(draft, vocab)
+    text = render(draft, vocab, entry_schema(layout))
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         write_new(path, text)
