@@ -1,0 +1,133 @@
+"""A catalogue's own schemas, templates and files are input from a pull request, not code (issue 15):
+they reach nothing outside the catalogue, cannot hang jwtool, and a broken one is a problem line."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+
+def _set_schema_property(catalogue: Path, field: str, subschema: dict[str, object]) -> None:
+    path = catalogue / "schemas" / "intervention.schema.json"
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    schema["properties"][field] = subschema
+    path.write_text(json.dumps(schema, indent=2), encoding="utf-8")
+
+
+@pytest.fixture
+def schema_server() -> Iterator[tuple[str, list[str]]]:
+    """An HTTP server on loopback that serves a valid schema at any path and records every
+    request: a $ref to it must never be fetched."""
+    requests: list[str] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - http.server's name
+            requests.append(self.path)
+            body = b'{"type": "string"}'
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    with ThreadingHTTPServer(("127.0.0.1", 0), Handler) as server:
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield f"http://127.0.0.1:{server.server_address[1]}", requests
+        finally:
+            server.shutdown()
+            thread.join()
+
+
+def test_a_schema_ref_to_the_network_is_refused_without_a_request(run_cli, mini_catalogue: Path, schema_server: tuple[str, list[str]]) -> None:
+    url, requests = schema_server
+    _set_schema_property(mini_catalogue, "summary", {"$ref": f"{url}/summary.json"})
+    result = run_cli("validate", "--catalogue", mini_catalogue)
+    assert result.exit_code == 1
+    assert requests == []
+    assert f"schemas/intervention.schema.json:" in result.stdout
+    assert f"$ref '{url}/summary.json' cannot be used" in result.stdout
+    assert "outside the catalogue's schemas/ folder" in result.stdout
+    assert "[schema-file]" in result.stdout and "internal error" not in result.output
+
+
+@pytest.mark.parametrize("ref", ["file://{secret}", "../../secret.json", "../../secret.json#/definitions/x"])
+def test_a_schema_ref_to_a_file_outside_schemas_is_refused_without_reading_it(run_cli, mini_catalogue: Path, ref: str) -> None:
+    # secret.json sits beside the catalogue and is a valid schema that every entry fails: had it
+    # been read, the entries would get 'expected a whole number' problems.
+    secret = mini_catalogue.parent / "secret.json"
+    secret.write_text('{"type": "integer", "definitions": {"x": {"type": "integer"}}}', encoding="utf-8")
+    _set_schema_property(mini_catalogue, "summary", {"$ref": ref.format(secret=secret)})
+    result = run_cli("validate", "--catalogue", mini_catalogue)
+    assert result.exit_code == 1
+    problems = result.stdout.splitlines()
+    assert len(problems) == 1, problems
+    assert problems[0].startswith("schemas/intervention.schema.json:")
+    assert "outside the catalogue's schemas/ folder" in problems[0] and "[schema-file]" in problems[0]
+
+
+def test_a_schema_ref_to_another_file_in_schemas_works(run_cli, mini_catalogue: Path) -> None:
+    (mini_catalogue / "schemas" / "extra.json").write_text('{"$defs": {"short": {"type": "string", "maxLength": 5}}}', encoding="utf-8")
+    _set_schema_property(mini_catalogue, "summary", {"$ref": "extra.json#/$defs/short"})
+    result = run_cli("validate", "--catalogue", mini_catalogue)
+    assert result.exit_code == 1
+    assert "interventions/alpha.yaml:" in result.stdout and "is too long" in result.stdout
+    assert "schema-file" not in result.stdout
+
+
+def test_neither_validator_fetches_or_reads_a_ref_outside_schemas(mini_catalogue: Path, schema_server: tuple[str, list[str]]) -> None:
+    """Both libraries, asked directly (not through the up-front check): jsonschema-rs cannot be
+    built and jsonschema reports the $ref as unresolvable, and neither made a request."""
+    from referencing.exceptions import Unresolvable
+
+    from jwtool.schema import LocalSchemas
+
+    url, requests = schema_server
+    schemas = mini_catalogue / "schemas"
+    for ref in (f"{url}/x.json", "file:///etc/passwd"):
+        schema = {"properties": {"a": {"$ref": ref}}}
+        local = LocalSchemas(schemas, schemas / "intervention.schema.json", schema)
+        assert local.fast_validator(schema) is None
+        with pytest.raises(Unresolvable):
+            list(local.full_validator(schema).iter_errors({"a": 1}))
+    assert requests == []
+
+
+def test_a_backtracking_pattern_in_a_schema_does_not_hang_validate(mini_catalogue: Path) -> None:
+    _set_schema_property(mini_catalogue, "summary", {"type": "string", "pattern": "^(a+)+$"})
+    alpha = mini_catalogue / "interventions" / "alpha.yaml"
+    text = alpha.read_text(encoding="utf-8")
+    alpha.write_text("\n".join("summary: " + "a" * 40 + "!" if line.startswith("summary:") else line for line in text.splitlines()) + "\n", encoding="utf-8")
+    with subprocess.Popen([sys.executable, "-m", "jwtool", "validate", "--catalogue", str(mini_catalogue)],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as proc:
+        try:
+            stdout, _ = proc.communicate(timeout=60)  # Python's re needs 2^40 steps: hours
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.communicate()
+            pytest.fail("validate hung on a backtracking pattern")
+    assert proc.returncode == 1
+    assert "interventions/alpha.yaml:" in stdout and "does not match '^(a+)+$'" in stdout
+
+
+def test_a_pattern_that_needs_backtracking_is_refused_where_it_stands(run_cli, mini_catalogue: Path) -> None:
+    _set_schema_property(mini_catalogue, "summary", {"type": "string", "pattern": "^(?=a)(a)\\1$"})
+    result = run_cli("validate", "--catalogue", mini_catalogue)
+    assert result.exit_code == 1
+    (line,) = result.stdout.splitlines()
+    text = (mini_catalogue / "schemas" / "intervention.schema.json").read_text(encoding="utf-8")
+    row = next(i for i, t in enumerate(text.splitlines(), 1) if "(?=a)" in t)
+    assert line.startswith(f"schemas/intervention.schema.json:{row}:")
+    assert "cannot be run in linear time" in line and "lookaround or backreferences" in line
+    assert result.stderr.count("\n") == 1  # only jwtool's summary: RE2 itself prints nothing
