@@ -131,3 +131,30 @@ def test_a_pattern_that_needs_backtracking_is_refused_where_it_stands(run_cli, m
     assert line.startswith(f"schemas/intervention.schema.json:{row}:")
     assert "cannot be run in linear time" in line and "lookaround or backreferences" in line
     assert result.stderr.count("\n") == 1  # only jwtool's summary: RE2 itself prints nothing
+
+
+ESCAPE = ("{% for c in ''.__class__.__mro__[1].__subclasses__() %}{% if c.__name__ == 'catch_warnings' %}"
+          "{{ c()._module.__builtins__['__import__']('os').popen('echo ran > ' ~ marker).read() }}{% endif %}{% endfor %}\n")
+
+
+def test_a_template_from_templates_option_cannot_reach_python_internals(run_cli, mini_catalogue: Path, tmp_path: Path) -> None:
+    house = tmp_path / "house"
+    house.mkdir()
+    (house / "appendix.md.j2").write_text("{% set marker = '" + str(tmp_path / "ran") + "' %}" + ESCAPE, encoding="utf-8")
+    result = run_cli("render", "appendix", "--format", "md", "--templates", house, "--catalogue", mini_catalogue)
+    assert result.exit_code == 1
+    assert not (tmp_path / "ran").exists()
+    assert f"template appendix.md.j2 ({house / 'appendix.md.j2'}:1)" in result.stderr
+    assert "access to attribute '__class__' of 'str' object is unsafe" in result.stderr
+    assert "internal error" not in result.output
+
+
+def test_a_catalogue_template_cannot_reach_os_popen(run_cli, catalogue_copy: Path, tmp_path: Path) -> None:
+    entry = catalogue_copy / "templates" / "partials" / "entry.md.j2"
+    entry.write_text("{{ self._TemplateReference__context.cycler.__init__.__globals__.os.popen('touch "
+                     + str(tmp_path / "ran") + "').read() }}\n", encoding="utf-8")
+    result = run_cli("--no-cache", "render", "overview", "--format", "md", "--catalogue", catalogue_copy, "-o", tmp_path / "out.md")
+    assert result.exit_code == 1
+    assert not (tmp_path / "ran").exists() and not (tmp_path / "out.md").exists()
+    assert "entry.md.j2" in result.stderr and "is unsafe" in result.stderr
+    assert "internal error" not in result.output

@@ -174,17 +174,24 @@ def template_dirs(cat: Catalogue, extra: Path | None = None) -> list[Path]:
 
 
 def environment(dirs: Sequence[Path], fmt: str, lang: str) -> Environment:
-    """A strict environment: HTML autoescaped, Markdown escaped by ``finalize``."""
-    from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
+    """A strict environment: HTML autoescaped, Markdown escaped by ``finalize``.
+
+    Sandboxed: templates come from the catalogue's templates/ or ``--templates DIR``, so a pull
+    request can change them; Jinja's sandbox refuses access to internals (``__class__``,
+    ``__subclasses__``, ``__globals__``...), which is how a template would reach ``os.popen``.
+    The refusal is a ``SecurityError``, reported like any other template error.
+    """
+    from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
+    from jinja2.sandbox import SandboxedEnvironment
 
     loader = ChoiceLoader([FileSystemLoader(str(d)) for d in dirs])
     if fmt == "html":
-        env = Environment(loader=loader, autoescape=True, undefined=StrictUndefined,
-                          keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
+        env = SandboxedEnvironment(loader=loader, autoescape=True, undefined=StrictUndefined,
+                                   keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
         env.filters.update(link=_html_link, text=_html_text)
     else:
-        env = Environment(loader=loader, autoescape=False, undefined=StrictUndefined, finalize=_md_finalize,
-                          keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
+        env = SandboxedEnvironment(loader=loader, autoescape=False, undefined=StrictUndefined, finalize=_md_finalize,
+                                   keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
         env.filters.update(link=_md_link, cell=_md_cell, text=_md_text, anchor_link=_md_anchor_link)
     env.filters["http_url"] = http_url
     env.filters["label"] = _label_filter(lang)
