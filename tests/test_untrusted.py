@@ -158,3 +158,20 @@ def test_a_catalogue_template_cannot_reach_os_popen(run_cli, catalogue_copy: Pat
     assert not (tmp_path / "ran").exists() and not (tmp_path / "out.md").exists()
     assert "entry.md.j2" in result.stderr and "is unsafe" in result.stderr
     assert "internal error" not in result.output
+
+
+def test_a_symlink_loop_is_one_problem_per_file_and_other_commands_skip_it(run_cli, mini_catalogue: Path) -> None:
+    folder = mini_catalogue / "interventions"
+    (folder / "a.yaml").symlink_to("b.yaml")
+    (folder / "b.yaml").symlink_to("a.yaml")
+    result = run_cli("validate", "--catalogue", mini_catalogue)
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        f"interventions/{name}:1:1: error: cannot read file: it is a symbolic link that leads back to itself (a loop); "
+        "replace it with the file itself [unreadable]" for name in ("a.yaml", "b.yaml")]
+    alone = run_cli("validate", folder / "a.yaml", "--catalogue", mini_catalogue)
+    assert alone.exit_code == 1 and alone.stdout.count("[unreadable]") == 1
+    for command in (["list"], ["search", "alpha"], ["show", "alpha"], ["export", "--format", "json"], ["map"]):
+        other = run_cli(*command, "--catalogue", mini_catalogue)
+        assert other.exit_code == 0, (command, other.output)
+        assert "internal error" not in other.output

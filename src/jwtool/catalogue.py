@@ -91,7 +91,7 @@ class Layout:
         """Path relative to the catalogue root, as problems show it."""
         try:
             return path.resolve().relative_to(self.root.resolve()).as_posix()
-        except ValueError:
+        except (ValueError, OSError, RuntimeError):  # outside, or a link that cannot be followed (a loop)
             try:
                 return path.absolute().relative_to(self.root.absolute()).as_posix()
             except ValueError:
@@ -130,6 +130,14 @@ def _name_problem(rel: str, name: str) -> Problem | None:
     return None
 
 
+def _is_file(entry: os.DirEntry[str]) -> bool:
+    """``entry.is_file()``, False where it cannot be told (a symbolic link loop raises ELOOP)."""
+    try:
+        return entry.is_file()
+    except OSError:
+        return False
+
+
 def discover(layout: Layout, paths: list[Path] | None = None) -> tuple[list[tuple[Path, str]], list[Problem]]:
     """Entry files to read (sorted by path) and problems with file names or symlinks.
 
@@ -148,14 +156,18 @@ def discover(layout: Layout, paths: list[Path] | None = None) -> tuple[list[tupl
                 for d in it:
                     if d.name.endswith((".yaml", ".yml")) and not d.name.startswith("."):
                         link = d.is_symlink()
-                        found[d.path] = (Path(d.path), f"{prefix}/{d.name}" if prefix != "." else d.name, link, d.is_file())
+                        found[d.path] = (Path(d.path), f"{prefix}/{d.name}" if prefix != "." else d.name, link, _is_file(d))
         else:
             found[str(base)] = (base, layout.rel(base), base.is_symlink(), base.is_file())
     files: list[tuple[Path, str]] = []
     for key in sorted(found):
         path, rel, link, is_file = found[key]
         if link:
-            target = path.resolve()
+            try:
+                target = path.resolve()
+            except (OSError, RuntimeError):  # a loop: a.yaml -> b.yaml -> a.yaml
+                problems.append(Problem(rel, 1, 1, "unreadable", "cannot read file: it is a symbolic link that leads back to itself (a loop); replace it with the file itself"))
+                continue
             if not target.is_relative_to(inside):
                 problems.append(Problem(rel, 1, 1, "symlink", f"symbolic link points outside the catalogue ({target}); replace it with the file itself"))
                 continue
