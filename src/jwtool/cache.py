@@ -1,7 +1,8 @@
 """A cache of parsed entries, so repeated read-only commands skip YAML parsing.
 
-Keyed per file on (size, mtime, inode): any change to a file re-reads just that file; files
-added or removed are noticed because the folder is listed every time. Only files that loaded
+Keyed per file on :func:`stat_stamp` (size, mtime, inode, ctime): any change to a file re-reads
+just that file; files added or removed are noticed because the folder is listed every time. Only
+files that loaded
 without problems are cached, so every warning is still seen. The cache lives outside the
 catalogue (``$JWTOOL_CACHE_DIR``, else ``$XDG_CACHE_HOME/jwtool``, else ``~/.cache/jwtool``), is
 written to a temporary file and renamed into place (two processes at once simply both write a
@@ -41,12 +42,31 @@ def cache_path(root: Path) -> Path:
     return cache_dir() / f"catalogue-{digest}.json"
 
 
-def _stamp(path: str | Path) -> list[int] | None:
+Stamp = tuple[int, int, int, int]  # size, mtime in ns, inode, ctime in ns
+
+
+def stat_stamp(st: os.stat_result) -> Stamp:
+    """What says a file is unchanged without reading it; every cache of jwtool keys on this.
+
+    Size, mtime and inode miss a file rewritten in place with the same size whose mtime was put
+    back (``os.utime``, ``touch -r``, ``rsync -t``, some editors and checkouts); ctime catches
+    that: the kernel sets it on every write and on ``utime`` itself, and nothing can set it back.
+    """
+    return (st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
+
+
+def file_stamp(path: str | Path) -> Stamp | None:
+    """:func:`stat_stamp` of the file at ``path``, or None when it cannot be looked at."""
     try:
-        st = os.stat(path)
+        return stat_stamp(os.stat(path))
     except OSError:
         return None
-    return [st.st_size, st.st_mtime_ns, st.st_ino]
+
+
+def _stamp(path: str | Path) -> list[int] | None:
+    """:func:`file_stamp` as the cache files store it (JSON has lists, not tuples)."""
+    stamp = file_stamp(path)
+    return None if stamp is None else list(stamp)
 
 
 def _read(path: Path, context: str) -> dict[str, Any]:

@@ -2,7 +2,7 @@
 
 Rendering 10,000 entries through Jinja2 takes seconds; concatenating 10,000 rendered sections
 takes a fraction of that. Each piece (an entry's index row or its section) is stored under a key
-that names everything it was rendered from: the entry file's stamp (path, size, mtime, inode —
+that names everything it was rendered from: the entry file's stamp (path, size, mtime, inode, ctime —
 the key of the parsed-entry cache too), its anchor, the language and format, the templates, the
 vocabularies and jwtool's own rendering code. Change any of those and the key changes, so a stale
 piece is never used; pieces no render has asked for in the last few runs are deleted.
@@ -62,11 +62,11 @@ def folder_digest(folders: Iterable[Path]) -> str:
 
 
 def file_stamp(path: str | Path) -> str | None:
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ino}"
+    """:func:`jwtool.cache.file_stamp` as text, for a piece's key."""
+    from jwtool.cache import file_stamp as stamp_of
+
+    stamp = stamp_of(path)
+    return None if stamp is None else ":".join(map(str, stamp))
 
 
 class FragmentStore:

@@ -19,7 +19,7 @@ header's byte offsets, each with its own CRC-32, read only when a query needs th
     ...                                                  <- o.FORMAT: where each row starts (uint32)
 
 Fresh means: the same entry files (one listing of ``interventions/``) with the same stamps (one
-``stat`` each: size, mtime in ns, inode, as :func:`jwtool.cache._stamp`), the same vocabulary
+``stat`` each: :func:`jwtool.cache.stat_stamp`, size, mtime, inode and ctime), the same vocabulary
 files, jwtool version and context (size limit, summary fields). All of it is hashed into one
 digest; a different digest, a foreign header or a truncated file means "no index": the caller
 loads the catalogue the ordinary way, which writes a new index. A section that fails its CRC
@@ -38,11 +38,11 @@ import zlib
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from itertools import chain
-from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from jwtool import __version__
+from jwtool.cache import Stamp, stat_stamp
 
 if TYPE_CHECKING:
     from jwtool.catalogue import Catalogue
@@ -314,7 +314,6 @@ def _age_fits(age: list[int | None], wanted: Sequence[int]) -> bool:
 
 # --- freshness --------------------------------------------------------------------------------
 
-_STAMP = attrgetter("st_size", "st_mtime_ns", "st_ino")
 
 
 class Snapshot(NamedTuple):
@@ -326,7 +325,7 @@ class Snapshot(NamedTuple):
 
     def stamps(self) -> dict[str, Stamp]:
         """Entry file (as ``Entry.file``) → stamp, for :func:`build`."""
-        return {f"interventions/{n}": _STAMP(st) for n, st in zip(self.names, self.stats)}
+        return {f"interventions/{n}": stat_stamp(st) for n, st in zip(self.names, self.stats)}
 
 
 def snapshot(root: Path) -> Snapshot | None:
@@ -358,7 +357,7 @@ def snapshot(root: Path) -> Snapshot | None:
         vocab_stamps: list[Any] = []
         for name in VOCABULARY_NAMES:
             try:
-                vocab_stamps.append(_STAMP(os.stat(os.path.join(vocab_dir, f"{name}.yaml"))))
+                vocab_stamps.append(stat_stamp(os.stat(os.path.join(vocab_dir, f"{name}.yaml"))))
             except FileNotFoundError:
                 vocab_stamps.append(None)
     except OSError:
@@ -366,9 +365,9 @@ def snapshot(root: Path) -> Snapshot | None:
     h = hashlib.blake2b(digest_size=16)
     h.update("\0".join(names).encode("utf-8", "surrogateescape"))
     try:
-        h.update(array("q", chain.from_iterable(map(_STAMP, stats))).tobytes())
+        h.update(array("q", chain.from_iterable(map(stat_stamp, stats))).tobytes())
     except OverflowError:  # an inode number beyond 2**63
-        h.update(repr(list(map(_STAMP, stats))).encode())
+        h.update(repr(list(map(stat_stamp, stats))).encode())
     h.update(repr((vocab_dir, vocab_stamps)).encode("utf-8", "surrogateescape"))
     return Snapshot(h.hexdigest(), tuple(names), tuple(stats))
 
@@ -414,7 +413,6 @@ def parse(data: Any, context: str, digest: str | None, fallback: Callable[[], Su
     return SearchIndex(count, data, sections, str(header.get("digest")), fallback)
 
 
-Stamp = tuple[int, int, int]  # size, mtime in ns, inode
 
 
 def build(entries: Sequence[Entry], vocab: Mapping[str, Vocabulary], context: str, digest: str,
