@@ -2,9 +2,8 @@
 
 Keyed per file on :func:`stat_stamp` (size, mtime, inode, ctime): any change to a file re-reads
 just that file; files added or removed are noticed because the folder is listed every time. Only
-files that loaded
-without problems are cached, so every warning is still seen. The cache lives outside the
-catalogue (``$JWTOOL_CACHE_DIR``, else ``$XDG_CACHE_HOME/jwtool``, else ``~/.cache/jwtool``), is
+files that loaded without problems are cached, so every warning is still seen. The cache lives
+outside the catalogue (``$JWTOOL_CACHE_DIR``, else ``$XDG_CACHE_HOME/jwtool``, else ``~/.cache/jwtool``), is
 written to a temporary file and renamed into place (two processes at once simply both write a
 complete file; the last one wins), and a corrupt or foreign cache is ignored and rebuilt.
 """
