@@ -175,3 +175,18 @@ def test_a_symlink_loop_is_one_problem_per_file_and_other_commands_skip_it(run_c
         other = run_cli(*command, "--catalogue", mini_catalogue)
         assert other.exit_code == 0, (command, other.output)
         assert "internal error" not in other.output
+
+
+def test_a_catalogue_title_longer_than_word_allows_is_cut_in_the_metadata_only(run_cli, mini_catalogue: Path, tmp_path: Path) -> None:
+    from docx import Document
+
+    title = ("Interventies aanpak jeugdwerkloosheid " * 9)[:308]
+    meta = mini_catalogue / "catalogue.yaml"
+    meta.write_text("\n".join(f"title: {title}" if line.startswith("title:") else line for line in meta.read_text(encoding="utf-8").splitlines()) + "\n", encoding="utf-8")
+    assert run_cli("validate", "--catalogue", mini_catalogue).exit_code == 0
+    result = run_cli("render", "appendix", "--format", "docx", "--catalogue", mini_catalogue, "-o", tmp_path / "out.docx")
+    assert result.exit_code == 0, result.output
+    subject = Document(str(tmp_path / "out.docx")).core_properties.subject
+    assert len(subject) == 255 and subject.endswith("…") and title.startswith(subject[:-1])
+    html = run_cli("render", "overview", "--format", "html", "--catalogue", mini_catalogue)
+    assert title in html.stdout  # the title people read stays whole

@@ -43,6 +43,16 @@ def docx_text(value: Any) -> str:
     return clean(value)
 
 
+CORE_PROPERTY_LIMIT = 255  # characters: the Office Open XML core properties allow no more
+
+
+def _property_text(value: Any) -> str:
+    """Text for a core property (title, subject): cut to the format's 255 characters with an
+    ellipsis. Only the file's metadata is cut; the document's own text stays whole."""
+    text = docx_text(value)
+    return text if len(text) <= CORE_PROPERTY_LIMIT else text[:CORE_PROPERTY_LIMIT - 1].rstrip() + "…"
+
+
 def _paragraphs(text: str) -> list[str]:
     return [" ".join(line.split()) for line in docx_text(text).split("\n") if line.strip()]
 
@@ -190,8 +200,8 @@ def appendix_docx(context: dict[str, Any], reference: Path | None = None) -> byt
 
     date = context.get("date") or ""
     props = doc.core_properties
-    props.title = docx_text(context["title"])
-    props.subject = docx_text(context.get("catalogue_title") or "")
+    props.title = _property_text(context["title"])
+    props.subject = _property_text(context.get("catalogue_title") or "")
     props.author = "jwtool"
     props.last_modified_by = "jwtool"
     props.revision = 1
