@@ -291,6 +291,48 @@ def test_history_of_an_unknown_entry_is_a_usage_error(repo: Repo, run_cli) -> No
     assert "no entry 'bestaat-niet'" in result.stderr
 
 
+# ----------------------------------------------------------------------------- shallow clones
+
+
+@pytest.fixture
+def shallow(repo: Repo, tmp_path: Path) -> Path:
+    """A clone at depth 1 (as GitHub Actions checks out) of a repository with two commits, the
+    second changing boris."""
+    repo.edit(BORIS, "level: niet-onderzocht", "level: eerste-aanwijzingen")
+    repo.commit("Boris: bewijskracht herzien")
+    clone = tmp_path / "shallow"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", repo.path.as_uri(), str(clone)], check=True, capture_output=True, env={**os.environ, **_ENV})
+    return clone
+
+
+def test_history_in_a_shallow_clone_says_where_it_is_cut(shallow: Path, run_cli) -> None:
+    head = Repo(shallow).git("rev-parse", "HEAD").strip()
+    result = run_cli("history", "boris", "--catalogue", shallow)
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].endswith(f"({BORIS}): 1 change(s) or more (shallow clone)")
+    assert lines[-1] == f"…  history cut here at {head[:10]}: older changes are not in this clone"
+    assert f"the history of {BORIS} is cut at commit {head[:10]}" in result.stderr
+    assert "git fetch --unshallow" in result.stderr and "fetch-depth: 0" in result.stderr
+    doc = json.loads(run_cli("history", "boris", "--format", "json", "--catalogue", shallow).stdout)
+    assert doc["cut_at"] == head and len(doc["changes"]) == 1
+
+
+@pytest.mark.parametrize("command", [["diff", "HEAD~1"], ["validate", "--changed-since", "HEAD~1"]])
+def test_a_revision_beyond_a_shallow_clone_says_how_to_fetch_it(shallow: Path, run_cli, command: list[str]) -> None:
+    result = run_cli(*command, "--catalogue", shallow)
+    assert result.exit_code == 2
+    assert "unknown git revision 'HEAD~1': this is a shallow clone" in result.stderr
+    assert "git fetch --unshallow" in result.stderr and "fetch-depth: 0" in result.stderr
+
+
+def test_a_complete_history_has_no_cut(repo: Repo, run_cli) -> None:
+    result = run_cli("history", "boris", "--catalogue", repo.path)
+    assert "cut" not in result.output and "shallow" not in result.output
+    assert "cut_at" not in json.loads(run_cli("history", "boris", "--format", "json", "--catalogue", repo.path).stdout)
+    assert "shallow" not in run_cli("diff", "HEAD~1", "--catalogue", repo.path).stderr
+
+
 # ----------------------------------------------------------------------------- --format github
 
 

@@ -42,14 +42,34 @@ def check_repo(root: Path) -> None:
     _git(root, "rev-parse", "--git-dir")
 
 
+UNSHALLOW_HINT = "run 'git fetch --unshallow' (in GitHub Actions: actions/checkout with fetch-depth: 0)"
+
+
+def shallow_cuts(root: Path) -> list[str]:
+    """The commits where a shallow clone's history is cut (their parents were not fetched), or
+    [] for a complete history. CI checkouts are shallow by default (GitHub Actions: depth 1)."""
+    if _git(root, "rev-parse", "--is-shallow-repository").decode().strip() != "true":
+        return []
+    shallow_file = root / _git(root, "rev-parse", "--git-path", "shallow").decode().strip()
+    try:
+        return sorted(line.strip() for line in shallow_file.read_text(encoding="ascii").splitlines() if line.strip())
+    except OSError:
+        return []
+
+
 def resolve(root: Path, rev: str) -> str:
-    """The full commit id of ``rev``; a clear GitError for a revision that names no commit."""
+    """The full commit id of ``rev``; a clear GitError for a revision that names no commit (in a
+    shallow clone, with how to fetch the missing history)."""
     check_repo(root)
     if not rev or rev.startswith("-") or any(c in rev for c in "\0\n"):
         raise GitError(f"{rev!r} is not a git revision")
     try:
         return _git(root, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}").decode().strip()
     except GitError:
+        cuts = shallow_cuts(root)
+        if cuts:
+            raise GitError(f"unknown git revision {rev!r}: this is a shallow clone, its history is cut at commit "
+                           f"{', '.join(c[:10] for c in cuts)}, so older commits are missing; {UNSHALLOW_HINT}") from None
         raise GitError(f"unknown git revision {rev!r} (a commit, branch or tag such as HEAD~1 or origin/main)") from None
 
 
@@ -142,8 +162,23 @@ class Change:
         return {"commit": self.commit, "date": self.date, "author": self.author, "message": self.message, "file": self.file}
 
 
+def history_cut(root: Path, changes: list[Change]) -> str | None:
+    """In a shallow clone, the commit where the history of an entry with these ``changes`` is cut
+    (its file exists there, so older changes are not in the clone); None when it is complete."""
+    if not changes:
+        return None
+    for cut in shallow_cuts(root):
+        try:
+            _git(root, "cat-file", "-e", f"{cut}:./{changes[-1].file}")
+        except GitError:
+            continue
+        return cut
+    return None
+
+
 def history(root: Path, rel: str) -> list[Change]:
-    """Commits that changed the entry file ``rel`` (relative to ``root``), newest first, across renames."""
+    """Commits that changed the entry file ``rel`` (relative to ``root``), newest first, across
+    renames. In a shallow clone the list stops at the cut (see :func:`history_cut`)."""
     check_repo(root)
     raw = _git(root, "log", "--follow", "-M", "--name-only", "--format=%x1e%H%x1f%aI%x1f%an%x1f%s", "--", rel)
     changes: list[Change] = []

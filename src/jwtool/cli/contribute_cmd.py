@@ -226,27 +226,35 @@ def history(
     Example: jwtool history boris-brengt-je-bij-een-baan
     """
     choice(fmt, HISTORY_FORMATS, "format")
-    from jwtool.gitlog import GitError, history as git_history
+    from jwtool.gitlog import UNSHALLOW_HINT, GitError, history as git_history, history_cut
 
     base = root(catalogue)
     rel, entry_id, entry_name = _history_target(base, ref)
     try:
         changes = git_history(base, rel)
+        cut = history_cut(base, changes)
     except GitError as exc:
         usage_error(str(exc))
+    if cut:
+        err(f"jwtool: warning: this is a shallow clone: the history of {rel} is cut at commit {cut[:10]} and older "
+            f"changes are not shown; {UNSHALLOW_HINT}")
     if fmt == "json":
         import json
 
-        doc = {"id": entry_id, "name": entry_name, "file": rel, "changes": [c.to_dict() for c in changes]}
+        doc: dict[str, object] = {"id": entry_id, "name": entry_name, "file": rel, "changes": [c.to_dict() for c in changes]}
+        if cut:
+            doc["cut_at"] = cut  # a shallow clone: changes before this commit are not known
         out(json.dumps(doc, ensure_ascii=False, indent=2))
         return
     if not changes:
         err(f"jwtool: {rel} has no committed history yet")
         return
-    out(f"{entry_name} ({rel}): {len(changes)} change(s)")
+    out(f"{entry_name} ({rel}): {len(changes)} change(s){' or more (shallow clone)' if cut else ''}")
     for c in changes:
         moved = f"  [{c.file}]" if c.file != rel else ""
         out(f"{c.date[:10]}  {c.commit[:10]}  {c.author}: {c.message}{moved}")
+    if cut:
+        out(f"…  history cut here at {cut[:10]}: older changes are not in this clone")
 
 
 def _history_target(base: Path, ref: str) -> tuple[str, str, str]:
