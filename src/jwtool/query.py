@@ -281,6 +281,8 @@ def _tier(path: str) -> str:
 
 def _folded_with_map(text: str) -> tuple[str, list[int]]:
     """``fold(text)`` and, for each folded character, the index of the original character."""
+    if text.isascii():  # folding ASCII is lower-casing, one character for one
+        return text.lower(), list(range(len(text)))
     out: list[str] = []
     where: list[int] = []
     for i, c in enumerate(text):
@@ -315,19 +317,23 @@ def snippet(text: str, needle: str, width: int = 80) -> str:
 
 def _search_fields(entry: Entry, elements: Vocabulary | None) -> list[tuple[str, str, str]]:
     """(path, original text, folded text) of every string; the name before the id, and a
-    working element's label instead of its bare id, so snippets read well."""
-    fields: list[tuple[str, str, str]] = []
-    ids: list[tuple[str, str, str]] = []
+    working element's label before its bare id, so snippets read well.
+
+    The folded text is always the fold of the original text, so a word found in a field is also
+    found in its snippet: a working element's id is a field of its own, not folded into its
+    label's text (a word only in the id, such as "leren" in ``bewijs-van-leren``, crashed the
+    snippet).
+    """
+    texts: list[tuple[str, str]] = []
+    ids: list[tuple[str, str]] = []
     for path, text in text_fields(entry.data):
         if path == "id":
-            ids.append((path, text, fold(text)))
-            continue
-        if elements is not None and path.startswith("working_elements[") and ".elements[" in path and text in elements:
-            label = elements.label(text)
-            fields.append((path, label, fold(f"{label} {text}")))
-            continue
-        fields.append((path, text, fold(" ".join(text.split()))))
-    return fields + ids
+            ids.append((path, text))
+        elif elements is not None and path.startswith("working_elements[") and ".elements[" in path and text in elements:
+            texts += [(path, elements.label(text)), (path, text)]
+        else:
+            texts.append((path, text))
+    return [(path, text, fold(" ".join(text.split()))) for path, text in texts + ids]
 
 
 def search(entries: Iterable[Entry], text: str, vocab: dict[str, Vocabulary] | None = None) -> list[Hit]:
@@ -346,7 +352,7 @@ def search(entries: Iterable[Entry], text: str, vocab: dict[str, Vocabulary] | N
     for entry in entries:
         fields = _search_fields(entry, elements)
         score = 0
-        tops: list[tuple[int, int, str, str]] = []  # (-weight, order, path, original text)
+        tops: list[tuple[int, int, str, str]] = []  # (-weight, field number, path, original text)
         for word in words:
             found = [(-WEIGHTS[_tier(p)], i, p, s) for i, (p, s, f) in enumerate(fields) if word in f]
             if not found:
@@ -360,7 +366,7 @@ def search(entries: Iterable[Entry], text: str, vocab: dict[str, Vocabulary] | N
                 if in_phrase:
                     score += -min(in_phrase)[0]
                     best = min(min(in_phrase), best, key=lambda t: t[0])
-            flat = fold(" ".join(best[3].split()))
+            flat = fields[best[1]][2]  # the best field's folded text: it holds the phrase or a word
             needle = phrase if phrase in flat else next(w for w in words if w in flat)
             hits.append(Hit(entry, score, _tier(best[2]), best[2], snippet(best[3], needle)))
     hits.sort(key=lambda h: (-h.score, h.entry.sort_key()))
