@@ -181,9 +181,10 @@ def terminal(monkeypatch: pytest.MonkeyPatch) -> Callable[[int], None]:
     def use(width: int) -> None:
         from rich.console import Console
 
+        from jwtool.cli.common import make_console
+
         def fake(stderr: bool = False) -> Console:
-            return Console(file=sys.stderr if stderr else sys.stdout, force_terminal=True, width=width,
-                           color_system=None, highlight=False, markup=False, emoji=False)
+            return make_console(sys.stderr if stderr else sys.stdout, terminal=True, colour=False, width=width)
 
         for name, module in list(sys.modules.items()):
             if (name == "jwtool.cli" or name.startswith("jwtool.cli.")) and hasattr(module, "console"):

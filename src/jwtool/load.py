@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import codecs
 import gc
+import math
 import os
 import re
 from collections.abc import Iterator
@@ -28,6 +29,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from jwtool.limits import DEFAULT_MAX_FILE_SIZE, MAX_DEPTH, Limits  # noqa: F401 - the loader's bounds, importable from here
 from jwtool.problems import Problem, position_of
+from jwtool.safetext import describe, first_control
 
 try:  # libyaml is ten times faster; fall back to pure Python where it is missing
     from yaml import CSafeLoader as _BaseLoader
@@ -398,4 +400,42 @@ def read_yaml(path: Path, rel: str, limits: Limits = _DEFAULT_LIMITS) -> YamlFil
         kind = {list: "a list", str: "a single text", int: "a number", float: "a number", bool: "a boolean"}.get(type(data), type(data).__name__)
         return fail("not-a-mapping", f"the file holds {kind}; it must be a mapping of fields such as 'id:' and 'name:'")
     doc.data = data
+    if "\\" in text or _MAY_BE_NOT_FINITE.search(text):  # only escapes make control characters, and only these spellings non-numbers
+        for rule, pointer, message, on_key in _unsafe_values(data):
+            doc.problems.append(doc.problem(rule, message, pointer, key=on_key))
     return doc
+
+
+# .nan, .inf, and numbers too large for a float (1e999, 400 digits), which YAML reads as infinity
+_MAY_BE_NOT_FINITE = re.compile(r"\.(?:nan|inf)|[0-9][eE][-+]?[0-9]{3}|[0-9]{300}", re.IGNORECASE)
+
+
+def _unsafe_values(data: Any) -> Iterator[tuple[str, str, str, bool]]:
+    """(rule, JSON pointer, message, on the key?) for every key or text holding a control character
+    (which a double-quoted YAML string can carry as an escape) and every number that is not
+    finite (``.nan``, ``.inf``), which no JSON output can hold."""
+    stack: list[tuple[str, Any]] = [("", data)]
+    while stack:
+        pointer, value = stack.pop()
+        if isinstance(value, str):
+            at = first_control(value)
+            if at is not None:
+                yield "control-character", pointer, _control_message(value[at]), False
+        elif isinstance(value, float) and not math.isfinite(value):
+            spelled = ".nan" if math.isnan(value) else ".inf" if value > 0 else "-.inf"
+            yield "number", pointer, (f"{spelled} is not a number: .nan, .inf and -.inf cannot be compared, sorted or written as JSON; "
+                            "write the figure as a plain number or leave the field out"), False
+        elif isinstance(value, dict):
+            for k, v in value.items():
+                child = f"{pointer}/{escape_pointer(k)}"
+                at = first_control(k) if isinstance(k, str) else None
+                if at is not None:
+                    yield "control-character", child, _control_message(k[at]), True
+                stack.append((child, v))
+        elif isinstance(value, list):
+            stack.extend((f"{pointer}/{i}", v) for i, v in enumerate(value))
+
+
+def _control_message(char: str) -> str:
+    return (f"text holds the control character {describe(char)}, written as an escape such as \\e, \\x1b, \\0 or \\u001b; "
+            "remove it (control characters can hide text or take over a terminal)")

@@ -210,13 +210,15 @@ def template_chunks(env: Environment, dirs: Sequence[Path], name: str, context: 
     in pieces rendered on the way) become a :class:`RenderError` with file and line."""
     from jinja2 import TemplateError, TemplateNotFound, TemplateSyntaxError
 
+    from jwtool.safetext import visible
+
     last = ""
     try:
         template = env.get_template(name)
         for chunk in template.generate(**context):
             if chunk:
                 last = chunk
-                yield chunk
+                yield visible(chunk)  # a control character that reached a page is shown, not kept raw
     except TemplateNotFound as exc:
         raise RenderError(f"template {exc.name!r} not found in {', '.join(str(d) for d in dirs)}") from None
     except TemplateSyntaxError as exc:

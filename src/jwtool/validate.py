@@ -43,6 +43,8 @@ RULES: dict[str, str] = {
     "not-a-mapping": "The top level of the file is not a mapping.",
     "schema": "The entry does not match the JSON Schema.",
     "empty-string": "A text field is empty or only whitespace.",
+    "control-character": "A text holds a control character written as an escape (\\e, \\x07, \\0, \\x9b, ...).",
+    "number": "A number is not finite (.nan, .inf).",
     "url": "A URL is not an http(s) address.",
     "id-filename": "The id does not equal the file name.",
     "unique-id": "Two entries have the same id.",
@@ -183,8 +185,8 @@ def figures_are_consistent(data: dict[str, Any], doc: YamlFile, ctx: Context) ->
             continue
         value, unit, n = fig.get("value"), fig.get("unit"), fig.get("n")
         base = f"/results/figures/{i}"
-        if not isinstance(value, (int, float)) or isinstance(value, bool):
-            continue
+        if not isinstance(value, (int, float)) or isinstance(value, bool) or value != value or value in (float("inf"), float("-inf")):
+            continue  # (.nan and .inf are the 'number' rule's)
         if unit == "procent" and not 0 <= value <= 100:
             yield "percentage", f"{base}/value", f"percentage {value} is outside 0-100", False
         if unit == "aantal" and value < 0:

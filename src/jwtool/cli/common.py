@@ -43,24 +43,52 @@ def console(stderr: bool = False) -> Console:
     """A rich console for stdout or stderr; colour only on a TTY and without NO_COLOR."""
     name = "err" if stderr else "out"
     if name not in _consoles:
-        from rich.console import Console
-
         stream = sys.stderr if stderr else _Stdout()
         tty = stream.isatty()
-        no_color = "NO_COLOR" in os.environ
-        _consoles[name] = Console(
-            file=stream,
-            stderr=stderr,
-            force_terminal=tty,
-            no_color=no_color or not tty,
-            color_system=None if no_color or not tty else "auto",
-            highlight=False,
-            soft_wrap=not tty,
-            emoji=False,
-            markup=False,
-            width=None if tty else int(os.environ.get("COLUMNS", "0") or 0) or 100,
-        )
+        colour = tty and "NO_COLOR" not in os.environ
+        _consoles[name] = make_console(stream, terminal=tty, colour=colour, width=None if tty else int(os.environ.get("COLUMNS", "0") or 0) or 100)
     return _consoles[name]  # type: ignore[no-any-return]
+
+
+def make_console(stream: Any, *, terminal: bool, colour: bool, width: int | None) -> Console:
+    """A rich console that shows control characters in what it prints as visible escapes
+    (:func:`jwtool.safetext.visible`), before layout, so they are measured as what is shown."""
+    from rich.console import Console
+    from rich.text import Span, Text
+
+    from jwtool.safetext import first_control, visible
+
+    def shown(text: Text) -> Text:
+        if first_control(text.plain) is None:
+            return text
+        cuts = sorted({i + d for i, c in enumerate(text.plain) if first_control(c) is not None for d in (0, 1)})
+        out = text.blank_copy()
+        for part in text.divide(cuts):
+            if first_control(part.plain) is not None:
+                escaped = visible(part.plain)
+                part = Text(escaped, style=part.style, spans=[Span(0, len(escaped), s.style) for s in part.spans])
+            out.append_text(part)
+        return out
+
+    class SafeConsole(Console):
+        def render_str(self, text: str, **kwargs: Any) -> Text:
+            return super().render_str(visible(text), **kwargs)
+
+        def render(self, renderable: Any, options: Any = None) -> Any:
+            return super().render(shown(renderable) if isinstance(renderable, Text) else renderable, options)
+
+    return SafeConsole(
+        file=stream,
+        stderr=stream is sys.stderr,
+        force_terminal=terminal,
+        no_color=not colour,
+        color_system="auto" if colour else None,
+        highlight=False,
+        soft_wrap=not terminal,
+        emoji=False,
+        markup=False,
+        width=width,
+    )
 
 
 def is_terminal() -> bool:
@@ -95,15 +123,20 @@ def reset_consoles() -> None:
 
 
 def out(text: str = "") -> None:
-    """Write plain text to stdout, unchanged (for JSON, CSV, Markdown and piped text), ending
-    with a newline; checked (see :func:`jwtool.output.write_stdout`)."""
+    """Write plain text to stdout (JSON, CSV, Markdown and piped text), ending with a newline;
+    control characters shown as visible escapes (valid JSON escapes too: JSON keeps its
+    meaning); checked (see :func:`jwtool.output.write_stdout`)."""
     from jwtool.output import write_stdout
+    from jwtool.safetext import visible
 
-    write_stdout(text if text.endswith("\n") or not text else text + "\n")
+    write_stdout(visible(text if text.endswith("\n") or not text else text + "\n"))
 
 
 def err(text: str) -> None:
-    sys.stderr.write(text.rstrip("\n") + "\n")
+    """A diagnostic line on stderr; control characters (e.g. in a file name) shown as escapes."""
+    from jwtool.safetext import visible
+
+    sys.stderr.write(visible(text.rstrip("\n") + "\n"))
 
 
 def fail(message: str, code: int = EXIT_PROBLEMS) -> NoReturn:
@@ -174,8 +207,10 @@ def write_output(data: str | bytes | Iterable[str], output: Path | None, layout:
     from jwtool.output import OutputError, write_atomic, write_stdout
 
     if output is None:
+        from jwtool.safetext import visible
+
         text = data if isinstance(data, (str, bytes)) else "".join(data)
-        write_stdout(text.encode("utf-8") if isinstance(text, str) else text)  # a document is UTF-8, as its file would be
+        write_stdout(visible(text).encode("utf-8") if isinstance(text, str) else text)  # a document is UTF-8, as its file would be
         return None
     try:
         return write_atomic(output, data, layout, force, new_folder)

@@ -24,7 +24,6 @@ from jwtool.cli.common import (
 )
 from jwtool.cli.filters import resolved, with_filters
 from jwtool.labels import CLI_LANG, label
-from jwtool.output import write_stdout
 from jwtool.query import RawFilters
 
 if TYPE_CHECKING:
@@ -68,7 +67,7 @@ def _rows_out(rows: list[dict[str, Any]], fmt: str, with_match: bool) -> None:
     else:
         from jwtool.views import render_rows
 
-        write_stdout(render_rows(rows, fmt, with_match))
+        out(render_rows(rows, fmt, with_match))
 
 
 def _summaries_out(found: "Summaries", numbers: list[int] | None, fmt: str) -> None:
@@ -76,7 +75,7 @@ def _summaries_out(found: "Summaries", numbers: list[int] | None, fmt: str) -> N
     if fmt == "text" and is_terminal():
         _rows_table(found.rows(numbers), False)
     else:
-        write_stdout(found.render(numbers, fmt))
+        out(found.render(numbers, fmt))
 
 
 def _rows_table(rows: list[dict[str, Any]], with_match: bool) -> None:

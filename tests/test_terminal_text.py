@@ -1,0 +1,143 @@
+"""Text that reaches a terminal is safe to read there (issue 15): control characters are refused
+by validation and shown as visible escapes by every command; no NaN reaches JSON; output works
+in any encoding; the `show` card wraps at any width without losing a word."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import REPO, Result
+
+CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# hidden text, a terminal hyperlink to another site, a window title, a bell, a NUL, an 8-bit CSI
+HOSTILE = "Zichtbaar \x1b[8mverborgen\x1b[0m \x1b]8;;http://evil.example/\x1b\\link\x1b]8;;\x1b\\ \x1b]0;titel\x07 bel\x07 nul\x00 csi\x9b2J einde"
+
+
+def raw_controls(text: str) -> list[str]:
+    """The control characters in ``text`` that a terminal would obey (CSV's "\\r\\n" line ends aside)."""
+    return CONTROLS.findall(text.replace("\r\n", "\n"))
+
+
+def entry(eid: str, text: str) -> dict[str, object]:
+    return {
+        "id": eid, "name": f"{text} {eid}", "aliases": [f"{eid} {text}"], "kind": "praktijkvoorbeeld", "summary": text,
+        "providers": {"description": text, "organisations": [text]},
+        "phases": ["overgang"],
+        "target_group": {"description": text, "education_levels": ["vso"]},
+        "goals": {"description": text, "tags": ["werk"]},
+        "components": [text], "activities": text + "\n" + text,
+        "results": {"description": text, "figures": [{"measure": text, "value": 3, "unit": "aantal"}]},
+        "evidence": {"verdict": text, "level": "niet-onderzocht"},
+        "working_elements": [{"text": text, "elements": ["maatwerk"]}],
+        "sources": [{"title": text, "url": "https://example.org/x", "kind": "website"}],
+        "provenance": {"report": "kwetsbare-jongeren-2023", "sections": ["5.2"]},
+        "notes": [text], "last_reviewed": "2026-01-02",
+    }
+
+
+@pytest.fixture
+def control_catalogue(empty_catalogue: Path) -> Path:
+    """Two entries with escape sequences in every text field (the YAML holds them as "\\e"
+    escapes) and an entry file whose name holds an escape sequence."""
+    folder = empty_catalogue / "interventions"
+    for eid in ("stuurtekens", "tweede"):
+        (folder / f"{eid}.yaml").write_text(yaml.safe_dump(entry(eid, HOSTILE), allow_unicode=True, sort_keys=False), encoding="utf-8")
+    assert "\\e[8m" in (folder / "stuurtekens.yaml").read_text(encoding="utf-8")  # written as an escape, not raw
+    (folder / "rood\x1b[31m.yaml").write_text("id: rood\n", encoding="utf-8")
+    return empty_catalogue
+
+
+# --- validation ---------------------------------------------------------------------------------
+
+
+def test_validation_refuses_control_characters_at_their_position(control_catalogue: Path, run_cli: Callable[..., Result]) -> None:
+    result = run_cli("validate", "--catalogue", control_catalogue)
+    assert result.exit_code == 1
+    assert "interventions/stuurtekens.yaml:2:7: error: name: text holds the control character U+001B (ESC)" in result.stdout
+    assert "remove it" in result.stdout and "[control-character]" in result.stdout
+    assert "interventions/rood\\u001b[31m.yaml" in result.stdout  # the file name, shown not obeyed
+    assert raw_controls(result.output) == []
+
+
+@pytest.mark.parametrize("text", ["k: \"a\\x07\"\n", "k: \"\\0\"\n", "k: \"\\x9b\"\n", "k: \"\\u001b\"\n", "k: \"\\r\"\n", "\"\\e\": 1\n", "k: [\"\\x7f\"]\n"])
+def test_every_spelling_of_a_control_character_is_a_problem(tmp_path: Path, text: str) -> None:
+    from jwtool.load import read_yaml
+
+    (tmp_path / "x.yaml").write_text(text, encoding="utf-8")
+    assert [(p.rule, p.line) for p in read_yaml(tmp_path / "x.yaml", "x.yaml").problems] == [("control-character", 1)]
+
+
+def test_tabs_and_line_breaks_are_plain_text(tmp_path: Path) -> None:
+    from jwtool.load import read_yaml
+
+    (tmp_path / "x.yaml").write_text('k: "a\\tb\\nc"\nblok: |\n  regel een\n  regel twee\n', encoding="utf-8")
+    assert read_yaml(tmp_path / "x.yaml", "x.yaml").problems == []
+
+
+# --- what the commands print --------------------------------------------------------------------
+
+PIPED = [
+    ["list"], ["list", "--format", "csv"], ["list", "--format", "json"],
+    ["search", "verborgen"], ["search", "verborgen", "--format", "csv"], ["search", "--target", "vso"],
+    ["show", "stuurtekens"], ["show", "stuurtekens", "--format", "md"], ["show", "stuurtekens", "--format", "json"],
+    ["show", "stuurtekens", "--format", "yaml"], ["compare", "stuurtekens", "tweede"], ["compare", "stuurtekens", "tweede", "--format", "md"],
+    ["elements"], ["elements", "--by", "phase"], ["map"], ["similar", "stuurtekens"], ["export", "--format", "csv"],
+]
+
+
+@pytest.mark.parametrize("args", PIPED, ids=" ".join)
+def test_no_command_prints_a_raw_control_character(args: list[str], control_catalogue: Path, run_cli: Callable[..., Result]) -> None:
+    result = run_cli(*args, "--catalogue", control_catalogue)
+    assert result.exit_code in (0, 1), result.output
+    assert "internal error" not in result.output
+    assert raw_controls(result.output) == []
+
+
+@pytest.mark.parametrize("args", [["list"], ["search", "verborgen"], ["show", "stuurtekens"], ["compare", "stuurtekens", "tweede"], ["elements"]], ids=" ".join)
+def test_on_a_terminal_control_characters_are_visible_escapes(args: list[str], control_catalogue: Path, run_cli: Callable[..., Result], terminal: Callable[[int], None]) -> None:
+    terminal(120)
+    result = run_cli(*args, "--catalogue", control_catalogue)
+    assert result.exit_code in (0, 1), result.output
+    assert raw_controls(result.output) == []
+    if args[0] != "elements":
+        assert "\\u001b[8m" in result.stdout
+
+
+def test_json_keeps_the_text_and_stays_json(control_catalogue: Path, run_cli: Callable[..., Result]) -> None:
+    shown = run_cli("show", "stuurtekens", "--format", "json", "--catalogue", control_catalogue)
+    assert raw_controls(shown.stdout) == []
+    assert json.loads(shown.stdout)["summary"] == HOSTILE  # the escapes are JSON's: same text
+
+
+@pytest.mark.parametrize("fmt", ["html", "md"])
+def test_rendered_pages_hold_no_raw_control_character(fmt: str, control_catalogue: Path, tmp_path: Path, run_cli: Callable[..., Result]) -> None:
+    target = tmp_path / f"overzicht.{fmt}"
+    result = run_cli("render", "overview", "--format", fmt, "-o", target, "--catalogue", control_catalogue)
+    assert result.exit_code == 0, result.output
+    page = target.read_text(encoding="utf-8")
+    assert "verborgen" in page and raw_controls(page) == []
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+@pytest.mark.parametrize("fmt", ["text", "md", "json"])
+def test_diff_prints_no_raw_control_character(fmt: str, catalogue_copy: Path, run_cli: Callable[..., Result]) -> None:
+    env = {**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull}
+    git = ["git", "-C", str(catalogue_copy), "-c", "user.name=Ada", "-c", "user.email=ada@example.org", "-c", "commit.gpgsign=false"]
+    subprocess.run([*git, "init", "-q"], check=True, env=env)
+    subprocess.run([*git, "add", "-A"], check=True, env=env)
+    subprocess.run([*git, "commit", "-q", "-m", "Catalogus"], check=True, env=env)
+    boris = catalogue_copy / "interventions" / "boris-brengt-je-bij-een-baan.yaml"
+    boris.write_text(boris.read_text(encoding="utf-8").replace("name: Boris brengt je bij ‘n baan", 'name: "Boris \\e[8mverborgen\\e[0m"'), encoding="utf-8")
+    result = run_cli("diff", "HEAD", "--format", fmt, "--catalogue", catalogue_copy)
+    assert result.exit_code == 0, result.output
+    assert "verborgen" in result.stdout and raw_controls(result.output) == []
