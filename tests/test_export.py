@@ -164,7 +164,7 @@ def test_write_atomic_cleans_up_when_interrupted(tmp_path: Path, monkeypatch: py
     assert list(tmp_path.iterdir()) == []
 
 
-JSONISH = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+JSONISH = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(),
                        lambda inner: st.lists(inner, max_size=5) | st.dictionaries(st.text(), inner, max_size=5), max_leaves=40)
 
 
@@ -172,6 +172,16 @@ JSONISH = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(all
 def test_the_streamed_json_is_the_json_text(data: object) -> None:
     # the export file is written from the stream; stdout and other commands use dumps
     assert "".join(dump_chunks(data)) == dumps(data)
+
+
+@pytest.mark.parametrize("number", [float("nan"), float("inf"), float("-inf")])
+def test_nan_and_infinity_are_refused_streamed_or_not(number: float) -> None:
+    from jwtool.export import NotJSONError
+
+    with pytest.raises(NotJSONError):
+        dumps({"value": number})
+    with pytest.raises(NotJSONError):
+        "".join(dump_chunks({"value": number}))
 
 
 def test_a_large_export_is_streamed_in_pieces_that_join_to_the_document() -> None:

@@ -9,14 +9,13 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 import yaml
 
-from conftest import REPO, Result
+from conftest import Result
 
 CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 # hidden text, a terminal hyperlink to another site, a window title, a bell, a NUL, an 8-bit CSI
@@ -141,3 +140,37 @@ def test_diff_prints_no_raw_control_character(fmt: str, catalogue_copy: Path, ru
     result = run_cli("diff", "HEAD", "--format", fmt, "--catalogue", catalogue_copy)
     assert result.exit_code == 0, result.output
     assert "verborgen" in result.stdout and raw_controls(result.output) == []
+
+
+# --- values that are not values -----------------------------------------------------------------
+
+
+@pytest.fixture
+def nan_catalogue(empty_catalogue: Path) -> Path:
+    """One entry whose figures are .nan and .inf: a catalogue that was not validated."""
+    figures = '\nresults:\n  figures:\n    - {measure: Uitstroom, value: .nan, unit: procent}\n    - {measure: Deelnemers, value: .inf, unit: aantal}\n'
+    minimal = (Path(__file__).parent / "data" / "valid" / "minimal.yaml").read_text(encoding="utf-8")
+    (empty_catalogue / "interventions" / "minimal.yaml").write_text(minimal + figures, encoding="utf-8")
+    return empty_catalogue
+
+
+@pytest.mark.parametrize("args", [["show", "minimal", "--format", "json"], ["export", "--format", "json"], ["export", "--format", "jsonl"]], ids=" ".join)
+def test_json_output_never_holds_nan_or_infinity(args: list[str], nan_catalogue: Path, run_cli: Callable[..., Result]) -> None:
+    result = run_cli(*args, "--catalogue", nan_catalogue)
+    assert "NaN" not in result.stdout and "Infinity" not in result.stdout
+    assert result.exit_code == 1 and "internal error" not in result.stderr
+    assert "jwtool: error: a number is NaN or infinite (.nan or .inf in an entry), which JSON cannot hold; run 'jwtool validate'" in result.stderr
+
+
+def test_an_export_file_is_not_written_with_nan(nan_catalogue: Path, tmp_path: Path, run_cli: Callable[..., Result]) -> None:
+    result = run_cli("export", "--format", "json", "-o", tmp_path / "uit.json", "--catalogue", nan_catalogue)
+    assert result.exit_code == 1 and "JSON cannot hold" in result.stderr
+    assert list(tmp_path.glob("uit.json*")) == [] and list(tmp_path.glob(".uit.json*")) == []
+
+
+def test_validate_names_the_nan_and_inf_figures(nan_catalogue: Path, run_cli: Callable[..., Result]) -> None:
+    result = run_cli("validate", "--catalogue", nan_catalogue)
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert [line.split(": ", 3)[2] for line in lines] == ["results.figures[0].value", "results.figures[1].value"]
+    assert ".nan is not a number" in lines[0] and ".inf is not a number" in lines[1] and all(line.endswith("[number]") for line in lines)

@@ -319,4 +319,6 @@ def to_markdown(d: CatalogueDiff) -> str:
 
 
 def to_json(d: CatalogueDiff) -> str:
-    return json.dumps(d.to_dict(), ensure_ascii=False, indent=2) + "\n"
+    from jwtool.export import dumps
+
+    return dumps(d.to_dict())

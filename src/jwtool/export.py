@@ -26,9 +26,28 @@ BOM = "\ufeff"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
+class NotJSONError(ValueError):
+    """A value that JSON cannot hold (NaN or an infinity, from ``.nan``/``.inf`` in a file that
+    was not validated): written, it would make the document unreadable for other tools."""
+
+    def __init__(self) -> None:
+        super().__init__("a number is NaN or infinite (.nan or .inf in an entry), which JSON cannot hold; run 'jwtool validate' to find it")
+
+
+def json_text(data: Any, indent: int | None = 2, sort_keys: bool = False) -> str:
+    """``json.dumps`` as jwtool writes JSON: UTF-8 text, key order kept, never NaN or Infinity
+    (:class:`NotJSONError` instead)."""
+    try:
+        return json.dumps(data, ensure_ascii=False, indent=indent, sort_keys=sort_keys, allow_nan=False)
+    except ValueError as exc:
+        if "JSON compliant" in str(exc):  # json's words for NaN and Infinity
+            raise NotJSONError from None
+        raise
+
+
 def dumps(data: Any) -> str:
     """JSON as every jwtool command writes it: UTF-8 text, two-space indent, key order kept."""
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    return json_text(data) + "\n"
 
 
 def dump_chunks(data: Any) -> Iterator[str]:
@@ -36,7 +55,14 @@ def dump_chunks(data: Any) -> Iterator[str]:
     written to its file without a second copy of the catalogue as one text."""
     pieces: list[str] = []
     size = 0
-    for token in json.JSONEncoder(ensure_ascii=False, indent=2).iterencode(data):
+    tokens = json.JSONEncoder(ensure_ascii=False, indent=2, allow_nan=False).iterencode(data)
+    while True:
+        try:
+            token = next(tokens)
+        except StopIteration:
+            break
+        except ValueError as exc:
+            raise NotJSONError from exc
         pieces.append(token)
         size += len(token)
         if size >= 1 << 16:
@@ -63,7 +89,7 @@ def export_document(entries: Sequence[Entry], meta: dict[str, Any] | None = None
 def jsonl_chunks(entries: Iterable[Entry]) -> Iterator[str]:
     """One entry per line, nothing else: ``pandas.read_json(path, lines=True)``."""
     for e in entries:
-        yield json.dumps(e.data, ensure_ascii=False) + "\n"
+        yield json_text(e.data, indent=None) + "\n"
 
 
 # --- CSV ----------------------------------------------------------------------------------------
@@ -82,7 +108,7 @@ def _scalar(value: Any) -> str:
     if isinstance(value, (list, tuple)):
         return INNER_SEPARATOR.join(_scalar(v) for v in value)
     if isinstance(value, dict):
-        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+        return json_text(value, indent=None, sort_keys=True)
     return str(value)
 
 

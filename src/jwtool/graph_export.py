@@ -8,7 +8,6 @@ nodes and edges in graph order). Text from entries is escaped for the target syn
 from __future__ import annotations
 
 import io
-import json
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -92,7 +91,9 @@ def to_json_data(g: nx.Graph) -> dict[str, Any]:
 
 
 def to_json(g: nx.Graph) -> str:
-    return json.dumps(to_json_data(g), ensure_ascii=False, indent=2) + "\n"
+    from jwtool.export import dumps
+
+    return dumps(to_json_data(g))
 
 
 # --- DOT ---------------------------------------------------------------------------------------

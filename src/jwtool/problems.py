@@ -55,7 +55,7 @@ def sort_problems(problems: list[Problem]) -> list[Problem]:
 
 
 def problems_to_json(problems: list[Problem]) -> str:
-    return json.dumps([p.to_dict() for p in problems], ensure_ascii=False, indent=2)
+    return json.dumps([p.to_dict() for p in problems], ensure_ascii=False, indent=2, allow_nan=False)
 
 
 def position_of(text: str, index: int) -> tuple[int, int]:

@@ -136,6 +136,9 @@ def main(argv: list[str] | None = None) -> None:
         if hasattr(exc, "show") and hasattr(exc, "exit_code"):  # click/typer usage errors
             exc.show()
             code = exc.exit_code
+        elif _is_not_json(exc):
+            err(f"jwtool: error: {exc}")
+            code = EXIT_PROBLEMS
         elif _debug["on"] or "--debug" in (argv if argv is not None else sys.argv):
             raise
         else:
@@ -144,6 +147,13 @@ def main(argv: list[str] | None = None) -> None:
     if code == EXIT_INTERRUPTED:
         _forget_interrupt()
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def _is_not_json(exc: Exception) -> bool:
+    """A value JSON cannot hold, met while writing JSON: bad data, not a bug of jwtool."""
+    from jwtool.export import NotJSONError
+
+    return isinstance(exc, NotJSONError)
 
 
 def _forget_interrupt() -> None:

@@ -239,12 +239,12 @@ def history(
         err(f"jwtool: warning: this is a shallow clone: the history of {rel} is cut at commit {cut[:10]} and older "
             f"changes are not shown; {UNSHALLOW_HINT}")
     if fmt == "json":
-        import json
+        from jwtool.export import json_text
 
         doc: dict[str, object] = {"id": entry_id, "name": entry_name, "file": rel, "changes": [c.to_dict() for c in changes]}
         if cut:
             doc["cut_at"] = cut  # a shallow clone: changes before this commit are not known
-        out(json.dumps(doc, ensure_ascii=False, indent=2))
+        out(json_text(doc))
         return
     if not changes:
         err(f"jwtool: {rel} has no committed history yet")
