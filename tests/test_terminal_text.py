@@ -9,6 +9,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -174,3 +175,21 @@ def test_validate_names_the_nan_and_inf_figures(nan_catalogue: Path, run_cli: Ca
     lines = result.stdout.splitlines()
     assert [line.split(": ", 3)[2] for line in lines] == ["results.figures[0].value", "results.figures[1].value"]
     assert ".nan is not a number" in lines[0] and ".inf is not a number" in lines[1] and all(line.endswith("[number]") for line in lines)
+
+
+# --- any terminal -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("env", [{"PYTHONIOENCODING": "cp1252"}, {"PYTHONIOENCODING": "ascii"}, {"LC_ALL": "C", "LANG": "C"}], ids=lambda e: " ".join(f"{k}={v}" for k, v in e.items()))
+@pytest.mark.parametrize("args", [["list"], ["show", "boris"], ["search", "orientatie"], ["compare", "boris", "learn2work"], ["elements"]], ids=" ".join)
+def test_output_in_an_encoding_without_every_character(args: list[str], env: dict[str, str], repo_root: Path) -> None:
+    encoding = env.get("PYTHONIOENCODING", "utf-8")
+    clean_env = {k: v for k, v in os.environ.items() if not k.startswith(("LC_", "PYTHONIOENCODING", "PYTHONUTF8"))}
+    with subprocess.Popen([sys.executable, "-m", "jwtool", *args], cwd=repo_root, env={**clean_env, **env},
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE) as proc:
+        stdout, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 0, stderr.decode("utf-8", "replace")
+    assert b"internal error" not in stderr and b"Traceback" not in stderr
+    text = stdout.decode(encoding)  # all of it is in the terminal's encoding
+    if args[0] == "show":  # Boris brengt je bij ‘n baan: in ASCII the quote is an escape, the rest is kept
+        assert ("\\u2018n baan" if encoding == "ascii" else "‘n baan") in text

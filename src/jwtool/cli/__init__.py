@@ -104,6 +104,7 @@ def _terminate(signum: int, _frame: object) -> None:
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point: exit 0/1/2, 130 on Ctrl-C, 143/129 on SIGTERM/SIGHUP, one line
     instead of a traceback."""
+    _tolerant_output()
     if argv is None:
         if hasattr(signal, "SIGPIPE"):
             # `jwtool list | head`: end quietly when the reader goes away, like other Unix tools
@@ -147,6 +148,16 @@ def main(argv: list[str] | None = None) -> None:
     if code == EXIT_INTERRUPTED:
         _forget_interrupt()
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def _tolerant_output() -> None:
+    """Write what the output encoding cannot hold (cp1252 has no '→', ASCII no 'ë'; a file name
+    may hold undecodable bytes) as ``\\u2192``-style escapes instead of ending the command with
+    UnicodeEncodeError half-way through its output."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
 
 
 def _is_not_json(exc: Exception) -> bool:
