@@ -193,3 +193,27 @@ def test_output_in_an_encoding_without_every_character(args: list[str], env: dic
     text = stdout.decode(encoding)  # all of it is in the terminal's encoding
     if args[0] == "show":  # Boris brengt je bij ‘n baan: in ASCII the quote is an escape, the rest is kept
         assert ("\\u2018n baan" if encoding == "ascii" else "‘n baan") in text
+
+
+# --- the show card ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("width", [20, 40, 80])
+@pytest.mark.parametrize("ref", ["learn2work", "project-ja", "zowhat"])  # each with a URL of 134-195 characters
+def test_the_show_card_wraps_and_keeps_every_word(ref: str, width: int, repo_root: Path, run_cli: Callable[..., Result], terminal: Callable[[int], None]) -> None:
+    from jwtool.catalogue import load_catalogue
+    from jwtool.views import card
+
+    cat = load_catalogue(repo_root)
+    entry = next(e for e in cat.entries if e.id == ref)
+    terminal(width)
+    result = run_cli("show", ref, cwd=repo_root)
+    assert result.exit_code == 0, result.stderr
+    assert all(len(line) <= width for line in result.stdout.splitlines())
+    joined = "".join(result.stdout.split())  # a folded URL or a wrapped line joins up again
+    words = entry.name.split() + [entry.id]
+    for _, fields in card(entry, cat.vocab):
+        for label, value in fields:
+            words += label.split() + [w for v in (value if isinstance(value, list) else [value]) for w in v.split()]
+    assert [w for w in words if w not in joined] == []
+    assert any(len(w) > 120 for w in words)  # a long URL is among them

@@ -207,7 +207,16 @@ def show(
         out(card_text(entry, cat.vocab))
 
 
+CARD_VALUE_MIN = 30  # narrower than this beside its label, a value goes under its label instead
+
+
 def _card_rich(entry: "Entry", cat: "Catalogue") -> None:
+    """The card at the terminal's width: every word wraps, a long URL folds, nothing is cut.
+
+    Labels stand beside their values where a value keeps at least CARD_VALUE_MIN columns,
+    above them on a narrower terminal.
+    """
+    from rich.padding import Padding
     from rich.rule import Rule
     from rich.table import Table
     from rich.text import Text
@@ -215,16 +224,25 @@ def _card_rich(entry: "Entry", cat: "Catalogue") -> None:
     from jwtool.views import card
 
     con = console()
-    con.print(Rule(Text(f"{entry.name}  ({entry.id})", style="bold"), align="left"))
+    con.print(Text(f"{entry.name}  ({entry.id})", style="bold", overflow="fold"))
+    con.print(Rule(style="dim"))
     sections = card(entry, cat.vocab)
     label_width = min(24, max((len(label) for title, fields in sections for label, _ in fields if label != title), default=0))
+    beside = con.width >= label_width + 2 + CARD_VALUE_MIN
     for title, fields in sections:
         if title:
-            con.print(Text(title, style="bold cyan"))
+            con.print(Text(title, style="bold cyan", overflow="fold"))
         grid = Table.grid(padding=(0, 2))
-        grid.add_column(style="dim", min_width=label_width, max_width=24)
+        if beside:
+            grid.add_column(style="dim", width=label_width, overflow="fold")
         grid.add_column(overflow="fold")
         for label, value in fields:
-            text = "\n".join(f"• {v}" for v in value) if isinstance(value, list) else value
-            grid.add_row("" if label == title else label, text)
+            text = Text("\n".join(f"• {v}" for v in value) if isinstance(value, list) else value, overflow="fold")
+            shown_label = "" if label == title else label
+            if beside:
+                grid.add_row(shown_label, text)
+            else:
+                if shown_label:
+                    grid.add_row(Text(shown_label, style="dim", overflow="fold"))
+                grid.add_row(Padding(text, (0, 0, 0, 2)))
         con.print(grid)
