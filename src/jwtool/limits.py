@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 DEFAULT_MAX_FILE_SIZE = 1024 * 1024  # bytes; an entry is ~5 KB, the largest report row ~15 KB
+MAX_FILE_SIZE_CAP = 1024 * 1024 * 1024  # the largest limit one may set: a file is read whole into memory
 MAX_DEPTH = 64
 
 

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn, Optional
 
 import typer
 
+from jwtool.limits import MAX_FILE_SIZE_CAP
+
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
@@ -33,7 +35,8 @@ CatalogueOpt = Annotated[
 ]
 MaxSizeOpt = Annotated[
     Optional[int],
-    typer.Option("--max-file-size", metavar="BYTES", help="Refuse entry files larger than this (default 1 MiB, or $JWTOOL_MAX_FILE_SIZE).", show_default=False),
+    typer.Option("--max-file-size", metavar="BYTES", min=1, max=MAX_FILE_SIZE_CAP,
+                 help="Refuse entry files larger than this, 1 byte to 1 GiB (default 1 MiB, or $JWTOOL_MAX_FILE_SIZE).", show_default=False),
 ]
 
 _consoles: dict[str, Any] = {}
@@ -150,13 +153,17 @@ def usage_error(message: str) -> NoReturn:
 
 
 def limits(max_file_size: int | None = None) -> Any:
+    """The resource limits: ``--max-file-size`` (checked by its option), else
+    ``$JWTOOL_MAX_FILE_SIZE`` (checked here: a bad value is a usage error, never ignored)."""
     from jwtool.limits import DEFAULT_MAX_FILE_SIZE, Limits
 
     if max_file_size is None:
-        env = os.environ.get("JWTOOL_MAX_FILE_SIZE", "")
-        max_file_size = int(env) if env.isdigit() else DEFAULT_MAX_FILE_SIZE
-    if max_file_size <= 0:
-        usage_error("--max-file-size must be a positive number of bytes")
+        env = os.environ.get("JWTOOL_MAX_FILE_SIZE", "").strip()
+        max_file_size = DEFAULT_MAX_FILE_SIZE
+        if env:
+            if not (env.isascii() and env.isdigit() and 1 <= int(env) <= MAX_FILE_SIZE_CAP):
+                usage_error(f"JWTOOL_MAX_FILE_SIZE must be a whole number of bytes from 1 to {MAX_FILE_SIZE_CAP} (1 GiB), not {env!r}")
+            max_file_size = int(env)
     return Limits(max_file_size=max_file_size)
 
 
