@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -358,3 +359,12 @@ def test_github_format_with_changed_since(repo: Repo, run_cli) -> None:
     assert result.exit_code == 1
     assert result.stdout.startswith(f"::error file={BORIS},line=")
     assert "did you mean 'sterke-aanwijzingen'?" in result.stdout
+
+
+def test_diff_markdown_mentions_nobody(repo: Repo, run_cli) -> None:
+    repo.edit(BORIS, "name: Boris brengt je bij ‘n baan", "name: \"Dank aan @octocat en @github/reviewers (mail info@example.org)\"")
+    md = run_cli("diff", "HEAD", "--format", "md", "--catalogue", repo.path).stdout
+    assert "octocat" in md and "github/reviewers" in md
+    assert re.search(r"(?<![A-Za-z0-9_])@[A-Za-z0-9]", md) is None  # what GitHub would link and notify
+    assert "@\u200d" + "octocat" in md and "info@example.org" in md  # shown as written; an e-mail address left alone
+    assert "@octocat" in run_cli("diff", "HEAD", "--catalogue", repo.path).stdout  # plain text is not Markdown

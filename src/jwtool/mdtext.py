@@ -2,7 +2,7 @@
 
 Every ASCII punctuation character that CommonMark or GitHub could read as markup is escaped with a
 backslash (always valid CommonMark), so ``[x](javascript:...)``, ``<script>``, ``**`` or a ``|``
-that would break a table stay literal text.
+that would break a table stay literal text; an ``@name`` mentions nobody.
 """
 
 from __future__ import annotations
@@ -15,9 +15,21 @@ _SPECIAL = re.compile(r"([\\`*_\[\]<>|#!~&$])")
 _LINE_START = re.compile(r"^(\s*)(?:(>|[-+=](?=\s|$|[-+=]))|(\d+)([.)])(?=\s|$))", re.M)
 
 
+# GitHub turns "@name" and "@org/team" into a mention (and notifies them) where "@" does not
+# follow a letter or digit; a zero-width joiner after the "@" keeps the text and pings nobody.
+# ("info@example.org" is no mention and stays as it is.)
+_MENTION = re.compile(r"(?<![A-Za-z0-9_])@(?=[A-Za-z0-9])")
+ZWJ = "\u200d"
+
+
+def no_mentions(text: str) -> str:
+    """``@name`` as text that GitHub does not read as a mention of anyone."""
+    return _MENTION.sub("@" + ZWJ, text)
+
+
 def escape(text: str) -> str:
     """Escape text for use inside a Markdown paragraph or list item (line breaks are kept)."""
-    text = _SPECIAL.sub(r"\\\1", str(text))
+    text = no_mentions(_SPECIAL.sub(r"\\\1", str(text)))
     return _LINE_START.sub(_escape_marker, text)
 
 
@@ -32,7 +44,7 @@ def cell(text: str) -> str:
     """Escape text for one cell of a Markdown table: one line, ``|`` escaped."""
     lines = [" ".join(line.split()) for line in str(text).splitlines()]
     # inside a table cell nothing is block markup: only inline specials need escaping
-    return "<br>".join(_SPECIAL.sub(r"\\\1", line) for line in lines if line)
+    return "<br>".join(no_mentions(_SPECIAL.sub(r"\\\1", line)) for line in lines if line)
 
 
 def url(link: str) -> str:
