@@ -227,7 +227,7 @@ def _card_rich(entry: "Entry", cat: "Catalogue") -> None:
     con.print(Text(f"{entry.name}  ({entry.id})", style="bold", overflow="fold"))
     con.print(Rule(style="dim"))
     sections = card(entry, cat.vocab)
-    label_width = min(24, max((len(label) for title, fields in sections for label, _ in fields if label != title), default=0))
+    label_width = min(24, max((len(name) for title, fields in sections for name, _ in fields if name != title), default=0))
     beside = con.width >= label_width + 2 + CARD_VALUE_MIN
     for title, fields in sections:
         if title:
@@ -236,9 +236,9 @@ def _card_rich(entry: "Entry", cat: "Catalogue") -> None:
         if beside:
             grid.add_column(style="dim", width=label_width, overflow="fold")
         grid.add_column(overflow="fold")
-        for label, value in fields:
+        for name, value in fields:
             text = Text("\n".join(f"• {v}" for v in value) if isinstance(value, list) else value, overflow="fold")
-            shown_label = "" if label == title else label
+            shown_label = "" if name == title else name
             if beside:
                 grid.add_row(shown_label, text)
             else:
