@@ -114,12 +114,6 @@ def _repeat_header(row: Any) -> None:
     tr_pr.append(header)
 
 
-def _cant_split(row: Any) -> None:
-    from docx.oxml import OxmlElement
-
-    row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
-
-
 def _add_hyperlink(paragraph: Any, url: str, text: str) -> None:
     """A real Word hyperlink (only ever called with a checked http(s) URL)."""
     from docx.opc.constants import RELATIONSHIP_TYPE as RT
