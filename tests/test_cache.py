@@ -1,17 +1,25 @@
-"""The parsed-catalogue cache: same answers as without it, and never stale."""
+"""The cache of parsed entries: the same answers as without it, never stale, and a damaged or
+busy cache only costs time."""
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
+import sqlite3
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import at_once
 
+import jwtool
 from jwtool import cache
 from jwtool.catalogue import load_catalogue
+from jwtool.limits import Limits
 
 
 @pytest.fixture(autouse=True)
@@ -19,6 +27,7 @@ def private_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     folder = tmp_path / "cache"
     monkeypatch.setenv("JWTOOL_CACHE_DIR", str(folder))
     monkeypatch.delenv("JWTOOL_NO_CACHE", raising=False)
+    monkeypatch.delenv("JWTOOL_MAX_FILE_SIZE", raising=False)
     return folder
 
 
@@ -47,11 +56,31 @@ def ids(root: Path, **kw: object) -> list[str]:
     return [e.id for e in load_catalogue(root, **kw).entries]  # type: ignore[arg-type]
 
 
+def stored_files(root: Path) -> list[str]:
+    with sqlite3.connect(cache.cache_path(root)) as db:
+        return [f for (f,) in db.execute("SELECT file FROM entries ORDER BY file")]
+
+
+def later(path: Path, seconds: int = 10) -> None:
+    """Give a file a clearly different mtime (file systems stamp in coarse ticks)."""
+    st = path.stat()
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + seconds * 1_000_000_000))
+
+
+def cli_column(run_cli: Callable[..., Any], root: Path, column: int, *args: str) -> list[str]:
+    return [line.split("\t")[column] for line in run_cli(*args, "--catalogue", root).stdout.splitlines()]
+
+
+# --- the library: load_catalogue ----------------------------------------------------------------
+
+
 def test_cached_and_uncached_loads_agree(mini_catalogue: Path) -> None:
     plain = load_catalogue(mini_catalogue, use_cache=False)
     first = load_catalogue(mini_catalogue)  # fills the cache
     second = load_catalogue(mini_catalogue)  # served from it
     assert [e.data for e in first.entries] == [e.data for e in second.entries] == [e.data for e in plain.entries]
+    summaries = load_catalogue(mini_catalogue, summary=True)
+    assert [e.data for e in summaries.entries] == [e.data for e in load_catalogue(mini_catalogue, summary=True, use_cache=False).entries]
 
 
 def test_summaries_hold_what_filters_need_and_not_the_long_texts(mini_catalogue: Path) -> None:
@@ -62,31 +91,19 @@ def test_summaries_hold_what_filters_need_and_not_the_long_texts(mini_catalogue:
     assert "activities" not in alpha.data and "results" not in alpha.data
 
 
-def test_a_changed_file_is_read_again(mini_catalogue: Path) -> None:
-    load_catalogue(mini_catalogue, summary=True)
-    path = mini_catalogue / "interventions" / "gamma.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("name: Gamma Route", "name: Gamma Route Nieuw"), encoding="utf-8")
-    names = {e.id: e.name for e in load_catalogue(mini_catalogue, summary=True).entries}
-    assert names["gamma"] == "Gamma Route Nieuw"
-
-
-def test_after_an_edit_only_that_file_is_parsed_and_the_full_cache_is_left_alone(mini_catalogue: Path, parsed_files: Callable[[], list[str]]) -> None:
-    load_catalogue(mini_catalogue)  # full cache and summary index
-    full = cache.cache_path(mini_catalogue)
-    before = full.stat().st_mtime_ns, full.read_bytes()
-    path = mini_catalogue / "interventions" / "gamma.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("name: Gamma Route", "name: Gamma Route Nieuw"), encoding="utf-8")
+def test_a_second_load_parses_nothing_and_after_an_edit_only_that_file(mini_catalogue: Path, parsed_files: Callable[[], list[str]]) -> None:
+    load_catalogue(mini_catalogue)
     parsed = parsed_files()
+    load_catalogue(mini_catalogue, summary=True)
+    load_catalogue(mini_catalogue)
+    assert parsed == []
+    path = mini_catalogue / "interventions" / "gamma.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("name: Gamma Route", "name: Gamma Route Nieuw"), encoding="utf-8")
     summaries = load_catalogue(mini_catalogue, summary=True)
     assert parsed == ["interventions/gamma.yaml"]
-    assert (full.stat().st_mtime_ns, full.read_bytes()) == before
-    plain = load_catalogue(mini_catalogue, summary=True, use_cache=False)
-    assert [(e.file, e.data) for e in summaries.entries] == [(e.file, e.data) for e in plain.entries]
-    parsed.clear()
-    assert load_catalogue(mini_catalogue, summary=True).entries[0].data == plain.entries[0].data
-    assert parsed == []  # the index is fresh again
-    full_entries = load_catalogue(mini_catalogue).entries  # the full load catches up with the edit
-    assert {e.id: e.name for e in full_entries}["gamma"] == "Gamma Route Nieuw"
+    assert {e.id: e.name for e in summaries.entries}["gamma"] == "Gamma Route Nieuw"
+    assert {e.id: e.name for e in load_catalogue(mini_catalogue).entries}["gamma"] == "Gamma Route Nieuw"
+    assert parsed == ["interventions/gamma.yaml"]  # the full load found it stored too
 
 
 def test_added_and_removed_files_are_noticed(mini_catalogue: Path) -> None:
@@ -96,44 +113,185 @@ def test_added_and_removed_files_are_noticed(mini_catalogue: Path) -> None:
     (mini_catalogue / "interventions" / "delta.yaml").unlink()
     now = ids(mini_catalogue, summary=True)
     assert "zeta" in now and "delta" not in now
+    assert "interventions/delta.yaml" not in stored_files(mini_catalogue)
 
 
-def test_a_corrupt_cache_is_ignored(mini_catalogue: Path, private_cache: Path) -> None:
-    load_catalogue(mini_catalogue, summary=True)
-    for f in private_cache.iterdir():
-        f.write_text("{not json", encoding="utf-8")
-    assert len(ids(mini_catalogue, summary=True)) == 5
-
-
-def test_no_cache_leaves_no_files(mini_catalogue: Path, private_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("JWTOOL_NO_CACHE", "1")
-    load_catalogue(mini_catalogue)
-    assert not private_cache.exists()
-
-
-def test_broken_files_are_not_cached(mini_catalogue: Path, private_cache: Path) -> None:
+def test_broken_files_are_not_cached(mini_catalogue: Path) -> None:
     (mini_catalogue / "interventions" / "kapot.yaml").write_text("id: kapot\nname: [\n", encoding="utf-8")
-    cat = load_catalogue(mini_catalogue)
-    assert cat.broken == ["interventions/kapot.yaml"]
-    stored = cache._read(cache.cache_path(mini_catalogue), "max_file_size=1048576")
-    assert stored and "interventions/kapot.yaml" not in stored
+    assert load_catalogue(mini_catalogue).broken == ["interventions/kapot.yaml"]
+    assert "interventions/kapot.yaml" not in stored_files(mini_catalogue) and len(stored_files(mini_catalogue)) == 5
     assert load_catalogue(mini_catalogue).broken == ["interventions/kapot.yaml"]
 
 
-def test_two_processes_at_once_leave_a_complete_cache(mini_catalogue: Path) -> None:
+def test_another_key_starts_afresh(mini_catalogue: Path, parsed_files: Callable[[], list[str]]) -> None:
+    # the key names jwtool's code and the load limits: another code digest is another key
+    assert cache.cache_key("max_file_size=1") != cache.cache_key("max_file_size=2")
+    load_catalogue(mini_catalogue)
+    parsed = parsed_files()
+    assert load_catalogue(mini_catalogue, Limits(max_file_size=400)).broken  # every file is over 400 bytes
+    assert len(parsed) == 5 and stored_files(mini_catalogue) == []
+    parsed.clear()
+    assert not load_catalogue(mini_catalogue).broken
+    assert len(parsed) == 5
+
+
+def test_no_cache_leaves_no_files(mini_catalogue: Path, private_cache: Path) -> None:
+    load_catalogue(mini_catalogue, use_cache=False)
+    load_catalogue(mini_catalogue, use_cache=False, summary=True)
+    assert not private_cache.exists()
+
+
+def test_the_cache_never_writes_into_the_catalogue(mini_catalogue: Path) -> None:
+    before = sorted(p.relative_to(mini_catalogue) for p in mini_catalogue.rglob("*"))
+    load_catalogue(mini_catalogue)
+    load_catalogue(mini_catalogue, summary=True)
+    assert sorted(p.relative_to(mini_catalogue) for p in mini_catalogue.rglob("*")) == before
+
+
+@pytest.mark.parametrize("damage", [b"{not json", b"", b"SQLite format 3\0" + b"\xff" * 4000])
+def test_a_corrupt_cache_is_recreated(mini_catalogue: Path, private_cache: Path, damage: bytes) -> None:
+    load_catalogue(mini_catalogue, summary=True)
+    for f in private_cache.iterdir():
+        f.write_bytes(damage)
+    assert len(ids(mini_catalogue, summary=True)) == 5
+    assert len(stored_files(mini_catalogue)) == 5  # a sound database again
+
+
+def test_damaged_text_in_a_sound_database_is_read_from_the_files(mini_catalogue: Path) -> None:
+    expected = [e.data for e in load_catalogue(mini_catalogue).entries]
+    with sqlite3.connect(cache.cache_path(mini_catalogue)) as db:
+        db.execute("UPDATE entries SET data = '{\"id\": ' WHERE file = 'interventions/beta.yaml'")
+    assert [e.data for e in load_catalogue(mini_catalogue).entries] == expected
+    assert [e.data for e in load_catalogue(mini_catalogue).entries] == expected  # and stored again
+
+
+def test_an_unusable_cache_folder_only_costs_time(mini_catalogue: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x", encoding="utf-8")
+    monkeypatch.setenv("JWTOOL_CACHE_DIR", str(blocker / "cache"))
+    assert len(ids(mini_catalogue)) == 5
+
+
+def test_a_locked_cache_only_costs_time(mini_catalogue: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    load_catalogue(mini_catalogue)
+    path = mini_catalogue / "interventions" / "gamma.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("name: Gamma Route", "name: Gamma Route Nieuw"), encoding="utf-8")
+    real = sqlite3.connect
+    monkeypatch.setattr(sqlite3, "connect", lambda *a, **kw: real(*a, **{**kw, "timeout": 0}))
+    with sqlite3.connect(cache.cache_path(mini_catalogue)) as other:
+        other.execute("BEGIN EXCLUSIVE")  # another process holds the database
+        names = {e.id: e.name for e in load_catalogue(mini_catalogue).entries}
+        other.rollback()
+    assert names["gamma"] == "Gamma Route Nieuw"
+    assert len(stored_files(mini_catalogue)) == 5  # busy is not damaged: nothing was deleted
+
+
+def test_many_loads_at_once_leave_a_complete_cache(mini_catalogue: Path) -> None:
     def work() -> None:
         assert len(load_catalogue(mini_catalogue, summary=True).entries) == 5
 
     assert at_once(work) == []
-    folder = cache.cache_path(mini_catalogue).parent
-    assert not [f for f in os.listdir(folder) if f.endswith(".tmp")]
-    lines = cache.cache_path(mini_catalogue).read_text(encoding="utf-8").splitlines()
-    assert [json.loads(line)[0] for line in lines[1:]] == [f"interventions/{n}.yaml" for n in ("alpha", "beta", "delta", "epsilon", "gamma")]
+    assert stored_files(mini_catalogue) == [f"interventions/{n}.yaml" for n in ("alpha", "beta", "delta", "epsilon", "gamma")]
+
+
+def test_several_processes_at_once_agree(mini_catalogue: Path, private_cache: Path) -> None:
+    env = {**os.environ, "JWTOOL_CACHE_DIR": str(private_cache)}
+    command = [sys.executable, "-m", "jwtool", "list", "--format", "json", "--catalogue", str(mini_catalogue)]
+    procs = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env) for _ in range(4)]
+    outputs = []
+    for p in procs:
+        with p:
+            out, err = p.communicate(timeout=120)
+        assert p.returncode == 0, err
+        outputs.append(out)
+    assert len(set(outputs)) == 1 and len(json.loads(outputs[0])) == 5
+    assert len(stored_files(mini_catalogue)) == 5
+
+
+# --- the command line: never stale, the same bytes with and without the cache --------------------
+
+COMMANDS = [
+    ["list"],
+    ["search", "--target", "vso"],
+    ["search", "--target", "mbo-2", "--phase", "nazorg"],
+    ["search", "--target", "pro", "--target", "migratieachtergrond", "--min-evidence", "goed-beschreven"],
+    ["search", "--age", "16", "--kind", "interventie", "--region", "landelijk"],
+    ["search", "--provider", "gemeente", "--goal", "werk", "--element", "nazorg"],
+    ["search", "orientatie", "--target", "vso"],
+    ["search", "--target", "vso", "--phase", "nazorg", "--age", "99"],  # nothing matches
+]
+
+
+@pytest.mark.parametrize("args", COMMANDS, ids=[" ".join(c) for c in COMMANDS])
+@pytest.mark.parametrize("fmt", ["text", "json", "csv"])
+def test_cold_warm_and_no_cache_print_the_same(args: list[str], fmt: str, run_cli, catalogue_copy: Path) -> None:  # type: ignore[no-untyped-def]
+    command = [*args, "--format", fmt, "--catalogue", catalogue_copy]
+    cold = run_cli(*command)  # fills the cache
+    warm = run_cli(*command)
+    uncached = run_cli("--no-cache", *command)
+    assert (warm.exit_code, warm.stdout, warm.stderr) == (cold.exit_code, cold.stdout, cold.stderr) == (uncached.exit_code, uncached.stdout, uncached.stderr)
+
+
+def test_an_edit_that_keeps_the_size_is_noticed(run_cli, mini_catalogue: Path) -> None:  # type: ignore[no-untyped-def]
+    assert "gamma" not in cli_column(run_cli, mini_catalogue, 0, "search", "--target", "vso")
+    path = mini_catalogue / "interventions" / "gamma.yaml"
+    text = path.read_text(encoding="utf-8")
+    edited = text.replace("education_levels: [entree]", "education_levels: [vso]   ")
+    assert len(edited) == len(text) != len(edited.replace("[vso]   ", "[vso]"))
+    path.write_text(edited, encoding="utf-8")
+    later(path)
+    assert "gamma" in cli_column(run_cli, mini_catalogue, 0, "search", "--target", "vso")
+
+
+def test_a_file_rewritten_in_place_with_its_mtime_restored_is_read_again(run_cli, mini_catalogue: Path) -> None:  # type: ignore[no-untyped-def]
+    assert "Gamma Route" in cli_column(run_cli, mini_catalogue, 1, "list")
+    path = mini_catalogue / "interventions" / "gamma.yaml"
+    st = path.stat()
+    with path.open("r+", encoding="utf-8") as fh:  # same size, same inode
+        text = fh.read()
+        fh.seek(0)
+        fh.write(text.replace("name: Gamma Route", "name: Gamma Rauta"))
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))  # as `cp -p` or an editor might
+    assert (path.stat().st_size, path.stat().st_mtime_ns, path.stat().st_ino) == (st.st_size, st.st_mtime_ns, st.st_ino)
+    assert "Gamma Rauta" in cli_column(run_cli, mini_catalogue, 1, "list")
+
+
+def test_a_changed_vocabulary_is_noticed(run_cli, mini_catalogue: Path) -> None:  # type: ignore[no-untyped-def]
+    assert run_cli("search", "--target", "speciaalschool", "--catalogue", mini_catalogue).exit_code == 2
+    path = mini_catalogue / "schemas" / "vocabularies" / "education-levels.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "synonyms: [voortgezet-speciaal-onderwijs, " in text
+    path.write_text(text.replace("synonyms: [voortgezet-speciaal-onderwijs, ", "synonyms: [speciaalschool, voortgezet-speciaal-onderwijs, "), encoding="utf-8")
+    assert cli_column(run_cli, mini_catalogue, 0, "search", "--target", "speciaalschool") == ["alpha", "delta"]
+
+
+def test_another_size_limit_is_noticed(run_cli, mini_catalogue: Path) -> None:  # type: ignore[no-untyped-def]
+    run_cli("list", "--catalogue", mini_catalogue)
+    result = run_cli("list", "--catalogue", mini_catalogue, env={"JWTOOL_MAX_FILE_SIZE": "400"})
+    assert result.stdout == "" and "5 file(s) have problems" in result.stderr
+
+
+def test_broken_files_are_never_hidden_behind_the_cache(run_cli, mini_catalogue: Path) -> None:  # type: ignore[no-untyped-def]
+    (mini_catalogue / "interventions" / "kapot.yaml").write_text("id: kapot\nname: [\n", encoding="utf-8")
+    for _ in range(2):
+        result = run_cli("search", "--target", "vso", "--catalogue", mini_catalogue)
+        assert "1 file(s) have problems and may be incomplete (interventions/kapot.yaml)" in result.stderr
+
+
+@pytest.mark.parametrize("how", [["--no-cache"], []], ids=["--no-cache", "JWTOOL_NO_CACHE=1"])
+def test_no_cache_neither_reads_nor_writes_the_cache(how: list[str], run_cli, mini_catalogue: Path, private_cache: Path, parsed_files: Callable[[], list[str]]) -> None:  # type: ignore[no-untyped-def]
+    env = {} if how else {"JWTOOL_NO_CACHE": "1"}
+    assert run_cli(*how, "list", "--catalogue", mini_catalogue, env=env).exit_code == 0
+    assert not private_cache.exists()
+    run_cli("list", "--catalogue", mini_catalogue)  # now there is a cache
+    parsed = parsed_files()
+    assert run_cli(*how, "list", "--catalogue", mini_catalogue, env=env).exit_code == 0
+    assert len(parsed) == 5
 
 
 def test_show_and_compare_read_only_the_files_they_name(run_cli, mini_catalogue: Path, parsed_files: Callable[[], list[str]]) -> None:  # type: ignore[no-untyped-def]
     # at 10,000 entries loading every entry for one card took seconds; the summaries find the ref
-    before = run_cli("show", "gamma", "--format", "json", "--catalogue", mini_catalogue).stdout  # also fills the caches
+    before = run_cli("show", "gamma", "--format", "json", "--catalogue", mini_catalogue).stdout  # also fills the cache
     parsed = parsed_files()
     shown = run_cli("show", "gamma", "--format", "json", "--catalogue", mini_catalogue)
     assert shown.exit_code == 0 and shown.stdout == before
@@ -142,3 +300,44 @@ def test_show_and_compare_read_only_the_files_they_name(run_cli, mini_catalogue:
     parsed.clear()
     assert run_cli("compare", "alpha", "beta", "--catalogue", mini_catalogue).exit_code == 0
     assert parsed == ["interventions/alpha.yaml", "interventions/beta.yaml"]
+
+
+# --- a change to jwtool itself, a template or a label shows at once --------------------------------
+
+
+def test_a_changed_template_label_or_python_function_shows_in_the_next_command(catalogue_copy: Path, tmp_path: Path) -> None:
+    """jwtool run from a copy of its package, as an editable install would be; every command
+    uses the cache, and each change shows in the very next command."""
+    site = tmp_path / "site"
+    shutil.copytree(Path(jwtool.__file__).parent, site / "jwtool", ignore=shutil.ignore_patterns("__pycache__", "_catalogue"))
+    env = {**os.environ, "PYTHONPATH": str(site), "PYTHONDONTWRITEBYTECODE": "1", "JWTOOL_CACHE_DIR": str(tmp_path / "cache"), "NO_COLOR": "1"}
+    env.pop("JWTOOL_NO_CACHE", None)
+
+    def jwtool_says(*args: str) -> str:
+        command = [sys.executable, "-m", "jwtool", *args, "--catalogue", str(catalogue_copy)]
+        with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True, encoding="utf-8") as p:
+            out, err = p.communicate(timeout=120)
+        assert p.returncode == 0, err
+        return out
+
+    def edit(path: Path, old: str, new: str) -> None:
+        text = path.read_text(encoding="utf-8")
+        assert old in text
+        path.write_text(text.replace(old, new), encoding="utf-8")
+
+    overview = ("render", "overview", "--format", "md")
+    assert "Boris brengt je bij ‘n baan\t" in jwtool_says("list")
+    before = jwtool_says(*overview)
+    assert "HUISSTIJL" not in before and "Nazorg na school" not in before
+
+    edit(catalogue_copy / "templates" / "overview.md.j2", "{{ title }}", "{{ title }} HUISSTIJL")
+    assert "HUISSTIJL" in jwtool_says(*overview)
+
+    edit(catalogue_copy / "schemas" / "vocabularies" / "phases.yaml", "label: Na de overgang (nazorg)", "label: Nazorg na school")
+    assert "Nazorg na school" in jwtool_says(*overview)
+
+    edit(site / "jwtool" / "views.py", '"\\t".join(c.replace', '" | ".join(c.replace')  # the row format of list
+    assert "boris-brengt-je-bij-een-baan | Boris brengt je bij ‘n baan | " in jwtool_says("list")
+
+    edit(site / "jwtool" / "model.py", "        out[key] = value\n", "        out[key] = value.upper() if key == 'name' and isinstance(value, str) else value\n")
+    assert "BORIS BRENGT JE BIJ ‘N BAAN" in jwtool_says("list")  # parsed entries kept from before: made again

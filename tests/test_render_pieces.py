@@ -1,5 +1,5 @@
-"""Rendering from kept pieces (issue 9): a re-render renders only what changed, and the page is
-the same bytes as a render from scratch — whatever changed: an entry, a template, a label."""
+"""Rendering with the cache: the page is the same bytes as a render from scratch, whatever
+changed (an entry, a template, a label), and a broken cache only costs time."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from jwtool.catalogue import load_catalogue
-from jwtool.fragments import FragmentStore, store_path
+from jwtool.cache import cache_path
 from jwtool.model import Entry
 from jwtool.render import (
     GAP_LIST_MAX,
@@ -30,7 +30,7 @@ from jwtool.render import (
 
 @pytest.fixture
 def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A cache folder of this test's own, so every test starts without kept pieces."""
+    """A cache folder of this test's own, so every test starts with an empty cache."""
     folder = tmp_path / "cache"
     monkeypatch.setenv("JWTOOL_CACHE_DIR", str(folder))
     return folder
@@ -48,43 +48,21 @@ def fresh(run_cli, catalogue: Path, *extra: str, fmt: str = "html") -> str:  # t
     return result.stdout
 
 
-def store_for(catalogue: Path) -> FragmentStore:
-    return FragmentStore(store_path(catalogue))
-
-
-def render_counting(catalogue: Path, fmt: str = "html") -> tuple[str, int, int]:
-    """The page, and how many pieces came from the store and how many were rendered."""
-    cat = load_catalogue(catalogue, summary=True)
-    with store_for(catalogue) as store:
-        page = "".join(overview_chunks(cat, fmt, store=store))
-        return page, store.hits, store.misses
-
-
 @pytest.mark.parametrize("fmt", ["html", "md"])
 @pytest.mark.parametrize("lang", ["nl", "en"])
-def test_a_page_from_kept_pieces_is_byte_identical_to_a_fresh_render(run_cli, catalogue_copy: Path, cache_dir: Path, fmt: str, lang: str) -> None:  # type: ignore[no-untyped-def]
+def test_a_page_from_cached_entries_is_byte_identical_to_a_fresh_render(run_cli, catalogue_copy: Path, cache_dir: Path, fmt: str, lang: str) -> None:  # type: ignore[no-untyped-def]
     first = render(run_cli, catalogue_copy, "--lang", lang, fmt=fmt)
     again = render(run_cli, catalogue_copy, "--lang", lang, fmt=fmt)
     assert first == again == fresh(run_cli, catalogue_copy, "--lang", lang, fmt=fmt)
-    assert store_path(catalogue_copy).is_file()
+    assert cache_path(catalogue_copy).is_file()
 
 
-def test_a_second_render_takes_every_piece_from_the_store(catalogue_copy: Path, cache_dir: Path) -> None:
-    n = len(list((catalogue_copy / "interventions").glob("*.yaml")))
-    page, hits, misses = render_counting(catalogue_copy)
-    assert misses == 2 * n + 1  # an index row and a section per entry, and the whole-catalogue parts
-    again, hits, misses = render_counting(catalogue_copy)
-    assert (hits, misses) == (2 * n + 1, 0)
-    assert again == page
-
-
-def test_changing_one_entry_renders_only_that_entry_again(catalogue_copy: Path, cache_dir: Path) -> None:
-    render_counting(catalogue_copy)
+def test_changing_one_entry_shows_in_the_next_render(run_cli, catalogue_copy: Path, cache_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    render(run_cli, catalogue_copy)
     path = catalogue_copy / "interventions" / "boris-brengt-je-bij-een-baan.yaml"
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace("name: Boris brengt je bij ‘n baan", "name: Boris brengt je bij ‘n baan (herzien)"), encoding="utf-8")
-    page, _hits, misses = render_counting(catalogue_copy)
-    assert misses == 3  # its row, its section and the whole-catalogue parts (gap maps, map)
+    page = render(run_cli, catalogue_copy)
     assert "Boris brengt je bij ‘n baan (herzien)" in page
     cat = load_catalogue(catalogue_copy, use_cache=False)
     assert page == "".join(overview_chunks(cat, "html"))
@@ -99,7 +77,7 @@ def test_an_edited_template_is_used_at_once(run_cli, catalogue_copy: Path, cache
     assert page == fresh(run_cli, catalogue_copy)
 
 
-def test_a_house_templates_folder_gets_pieces_of_its_own(run_cli, catalogue_copy: Path, cache_dir: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_house_templates_folder_is_used_and_then_left(run_cli, catalogue_copy: Path, cache_dir: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     house = tmp_path / "huisstijl" / "partials"
     house.mkdir(parents=True)
     (house / "index-row.html.j2").write_text('<tr data-anchor="{{ e.anchor }}" data-phases="" data-targets="" data-elements="" data-search=""><th scope="row">HUIS {{ e.name }}</th></tr>\n', encoding="utf-8")
@@ -120,10 +98,10 @@ def test_a_changed_vocabulary_label_is_shown_at_once(run_cli, catalogue_copy: Pa
     assert after == fresh(run_cli, catalogue_copy)
 
 
-def test_a_corrupt_store_is_started_afresh(run_cli, catalogue_copy: Path, cache_dir: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_corrupt_cache_is_started_afresh(run_cli, catalogue_copy: Path, cache_dir: Path) -> None:  # type: ignore[no-untyped-def]
     expected = fresh(run_cli, catalogue_copy)
     cache_dir.mkdir(parents=True, exist_ok=True)
-    store_path(catalogue_copy).write_bytes(b"this is not a database\0" * 200)
+    cache_path(catalogue_copy).write_bytes(b"this is not a database\0" * 200)
     assert render(run_cli, catalogue_copy) == expected
     assert render(run_cli, catalogue_copy) == expected
 
@@ -148,18 +126,6 @@ def test_two_renders_at_once_write_the_same_page(run_cli, catalogue_copy: Path, 
     assert [p.returncode for p in procs] == [0, 0, 0], [stderr for _, stderr in results]
     expected = fresh(run_cli, catalogue_copy)
     assert all(o.read_text(encoding="utf-8") == expected for o in outs)
-
-
-def test_pieces_unused_by_recent_renders_are_dropped(catalogue_copy: Path, cache_dir: Path) -> None:
-    from jwtool.fragments import KEEP_RUNS
-
-    render_counting(catalogue_copy, "md")
-    for _ in range(KEEP_RUNS + 1):
-        render_counting(catalogue_copy, "html")
-    with store_for(catalogue_copy) as store:
-        kept = len(store.keys())
-    n = len(list((catalogue_copy / "interventions").glob("*.yaml")))
-    assert kept == 2 * n + 1  # the html pieces (and whole-catalogue parts); the md ones went
 
 
 # --- Large catalogues: what the page shows -------------------------------------------------------

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from jwtool import cache
 from jwtool.limits import Limits
 from jwtool.model import Entry
 from jwtool.vocab import VOCABULARY_NAMES, Vocabulary
@@ -227,26 +228,18 @@ class Catalogue:
         return {}
 
 
-def load_catalogue(root: Path, limits: Limits = Limits(), *, use_cache: bool | None = None, summary: bool = False) -> Catalogue:
+def load_catalogue(root: Path, limits: Limits = Limits(), *, use_cache: bool = True, summary: bool = False) -> Catalogue:
     """Read entries, vocabularies and catalogue.yaml; unreadable files are listed in ``broken``.
 
-    Parsed entries come from the cache (see :mod:`jwtool.cache`) unless ``use_cache`` is False
-    or ``$JWTOOL_NO_CACHE`` is set. ``summary=True`` gives entries without their long verbatim
-    texts (:func:`jwtool.model.summary_view`): enough for listing and filtering, and fast.
+    Parsed entries come from the catalogue's cache (:mod:`jwtool.cache`) unless ``use_cache``
+    is False. ``summary=True`` gives entries without their long verbatim texts
+    (:func:`jwtool.model.summary_view`): enough for listing and filtering, and fast.
     """
-    from jwtool import cache
     from jwtool.load import paused_gc, read_yaml
     from jwtool.model import summary_view
 
     layout = Layout(root)
     vocab, _, _ = load_vocabularies(layout, limits)
-    context = f"max_file_size={limits.max_file_size}"
-    caching = use_cache if use_cache is not None else cache.cache_enabled()
-    if caching and summary:
-        with paused_gc():
-            fast = cache.load_index(root, layout.interventions, context)
-        if fast is not None:
-            return _assemble(root, layout, vocab, [(rel, (data, True)) for rel, data in fast], limits, presorted=True, summary=True)
     files, _ = discover(layout)
 
     def read(path: Path, rel: str) -> tuple[Any, bool]:
@@ -254,11 +247,9 @@ def load_catalogue(root: Path, limits: Limits = Limits(), *, use_cache: bool | N
         return doc.data, doc.data is not None and not doc.problems
 
     with paused_gc():
-        partial = cache.load_summaries(root, files, read, context=context) if caching and summary else None
-        if partial is not None:
-            records = partial
-        elif caching:
-            records = cache.load_cached(root, files, read, context=context, summary=summary)
+        if use_cache:
+            with cache.open_cache(root, cache.cache_key(f"max_file_size={limits.max_file_size}")) as stored:
+                records = stored.load(files, read, summary=summary)
         else:
             records = [(rel, read(path, rel)) for path, rel in files]
             if summary:
@@ -275,13 +266,12 @@ def read_entry(root: Path, rel: str, limits: Limits = Limits()) -> Entry | None:
     return Entry(doc.data, rel) if isinstance(doc.data, dict) else None
 
 
-def _assemble(root: Path, layout: Layout, vocab: dict[str, Vocabulary], records: list[tuple[str, tuple[Any, bool]]], limits: Limits, presorted: bool = False, summary: bool = False) -> Catalogue:
+def _assemble(root: Path, layout: Layout, vocab: dict[str, Vocabulary], records: list[tuple[str, tuple[Any, bool]]], limits: Limits, summary: bool = False) -> Catalogue:
     from jwtool.load import paused_gc, read_yaml
 
     with paused_gc():
         entries = [Entry(data, rel) for rel, (data, _) in records if isinstance(data, dict)]
-        if not presorted:
-            entries.sort(key=Entry.sort_key)
+        entries.sort(key=Entry.sort_key)
     broken = [rel for rel, (data, clean) in records if not clean]
     meta: dict[str, Any] = {}
     if layout.meta_file.is_file():

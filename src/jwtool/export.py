@@ -180,26 +180,12 @@ def csv_table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
 
 
 def csv_rows(rows: Iterable[Sequence[str]]) -> str:
-    """The lines of :func:`csv_table` without its header."""
+    """Rows as CSV lines (CRLF), every cell guarded by :func:`neutralise`."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     for row in rows:
         writer.writerow([neutralise(c) for c in row])
     return buf.getvalue()
-
-
-def csv_lines(rows: Iterable[Sequence[str]]) -> list[str]:
-    """What :func:`csv_rows` writes, cut per row (a quoted cell may hold a line break, so the
-    cuts are where the writer was after each row). Rows are independent, so the search index
-    keeps these and joins a selection later."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
-    ends = []
-    for row in rows:
-        writer.writerow([neutralise(c) for c in row])
-        ends.append(buf.tell())
-    text = buf.getvalue()
-    return [text[start:end] for start, end in zip([0, *ends], ends)]
 
 
 def csv_chunks(entries: Sequence[Entry], columns: Sequence[str] = (), bom: bool = True) -> Iterator[str]:

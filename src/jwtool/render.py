@@ -15,10 +15,9 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import os
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -541,11 +540,8 @@ def map_alt(entries: Sequence[Entry], lang: str, small: str = "overview.map.alt"
 
 class OverviewEntry:
     """One entry as the overview page template sees it: ``e.row`` (its index row) and
-    ``e.section`` (its full section), each rendered on first use by :class:`Pieces`.
-
-    The page never holds every section at once, and unchanged pieces come from the fragment
-    store (:mod:`jwtool.fragments`) instead of being rendered again.
-    """
+    ``e.section`` (its full section), each rendered when the template asks for it, so the page
+    never holds every section at once."""
 
     __slots__ = ("_pieces", "anchor", "entry", "id", "index", "name")
 
@@ -555,182 +551,49 @@ class OverviewEntry:
 
     @property
     def row(self) -> Any:
-        return self._pieces.piece(self, "row")
+        return self._pieces.render("row", self.entry)
 
     @property
     def section(self) -> Any:
-        return self._pieces.piece(self, "section")
+        return self._pieces.render("section", self.entry)
 
 
 PIECE_TEMPLATES = {"row": "partials/index-row.{fmt}.j2", "section": "partials/entry.{fmt}.j2"}
-# jwtool's own code and labels a rendered piece depends on
-_CODE = ("render.py", "model.py", "mdtext.py", "fields.py", "labels.py", "locale/nl.yaml", "locale/en.yaml")
 
 
 class Pieces:
-    """Renders entries' index rows and sections, through the fragment store when there is one.
+    """Renders an entry's index row or section through its partial template."""
 
-    A piece's key names everything it is rendered from (see :mod:`jwtool.fragments`). A piece
-    that is not stored is rendered from the entry's full data: the entry itself, or, when the
-    catalogue was loaded as summaries, the entry read again — from its file when only a few
-    pieces are missing, else all entries at once from the parsed-entry cache (then each full
-    entry is let go as soon as both its pieces are stored, and the summaries' data before that).
-    """
-
-    def __init__(self, cat: Catalogue, env: Environment, fmt: str, lang: str, entries: Sequence[Entry], dirs: Sequence[Path],
-                 store: Any = None, limits: Any = None) -> None:
-        self.cat, self.env, self.fmt, self.lang, self.entries = cat, env, fmt, lang, entries
+    def __init__(self, cat: Catalogue, env: Environment, fmt: str, lang: str, entries: Sequence[Entry]) -> None:
+        self.cat, self.env, self.fmt, self.lang = cat, env, fmt, lang
         self.anchors = anchor_ids(entries)
-        self.store, self.limits = store, limits
         self._templates: dict[str, Any] = {}
-        self._stamps: dict[str, str | None] = {}
-        self._keys: dict[tuple[str, str], str | None] = {}
-        self._full_by_file: dict[str, Entry] | None = None
-        self._ahead: dict[str, dict[int, str | None]] = {kind: {} for kind in PIECE_TEMPLATES}
-        self.base = _pieces_base(cat, fmt, lang, dirs) if store is not None else ""
 
-    def key(self, kind: str, entry: Entry) -> str | None:
-        if self.store is None or not entry.file:
-            return None
-        known = self._keys.get((kind, entry.file), "")
-        if known != "":
-            return known
-        key = self._keys[(kind, entry.file)] = self._key(kind, entry)
-        return key
-
-    def _key(self, kind: str, entry: Entry) -> str | None:
-        stamp = self._stamps.get(entry.file, "")
-        if stamp == "":
-            from jwtool.fragments import file_stamp
-
-            stamp = self._stamps[entry.file] = file_stamp(os.path.join(self.cat.root, entry.file))
-        if stamp is None:
-            return None
-        # NUL cannot occur in a path, a stamp, an anchor or a hex digest: the parts stay apart
-        parts = f"{self.base}\0{kind}\0{entry.file}\0{stamp}\0{self.anchors[entry.id]}"
-        return hashlib.sha256(parts.encode("utf-8", "surrogatepass")).hexdigest()
-
-    def whole(self, compute: Callable[[], dict[str, Any]]) -> dict[str, Any]:
-        """The page's whole-catalogue parts (see :func:`_whole_page`), kept under a key that names
-        every entry's file, stamp and anchor in page order: unchanged when no entry changed."""
-        import json
-
-        keys = [self.key("row", e) for e in self.entries]
-        if self.store is None or any(k is None for k in keys):
-            return compute()
-        key = hashlib.sha256("\0".join([self.base, "whole", *keys]).encode("ascii")).hexdigest()  # type: ignore[list-item]
-        kept = self.store.get(key)
-        if kept is not None:
-            try:
-                return dict(json.loads(kept))
-            except ValueError:
-                pass
-        parts = compute()
-        self.store.put(key, json.dumps(parts, ensure_ascii=False, sort_keys=True))
-        return parts
-
-    def missing(self) -> int:
-        """How many pieces of the page are not in the store (all of them without a store)."""
-        if self.store is None:
-            return len(PIECE_TEMPLATES) * len(self.entries)
-        have = self.store.keys()
-        return sum(1 for e in self.entries for kind in PIECE_TEMPLATES if self.key(kind, e) not in have)
-
-    def _stored(self, kind: str, index: int) -> str | None:
-        """The stored piece of the ``index``-th entry; the pieces of the next entries are fetched
-        with it, since the page asks for them in order."""
-        ahead = self._ahead[kind]
-        if index not in ahead:
-            window = range(index, min(index + READ_AHEAD, len(self.entries)))
-            keys = {i: self.key(kind, self.entries[i]) for i in window}
-            found = self.store.get_many([k for k in keys.values() if k is not None])
-            ahead.clear()
-            ahead.update({i: found.get(k) if k is not None else None for i, k in keys.items()})
-        return ahead.pop(index)
-
-    def piece(self, item: OverviewEntry, kind: str) -> Any:
+    def render(self, kind: str, entry: Entry) -> Any:
         from markupsafe import Markup
 
-        key = self.key(kind, item.entry)
-        if key is not None:
-            cached = self._stored(kind, item.index)
-            if cached is not None:
-                return Markup(cached)
-        entry = self._full(item.entry)
-        text = self._render(kind, entry)
-        if key is not None:
-            self.store.put(key, text)
-            if kind == "row":  # the section too, while the full entry is at hand
-                section_key = self.key("section", item.entry)
-                if section_key is not None and self.store.get(section_key) is None:
-                    self.store.put(section_key, self._render("section", entry))
-                if self._full_by_file:
-                    self._full_by_file.pop(item.entry.file, None)
-        return Markup(text)
-
-    def _render(self, kind: str, entry: Entry) -> str:
         if kind not in self._templates:
             self._templates[kind] = self.env.get_template(PIECE_TEMPLATES[kind].format(fmt=self.fmt))
         view = (row_view if kind == "row" else entry_view)(entry, self.cat, self.lang, self.anchors)
-        return str(self._templates[kind].render(e=view, labels=table_of(self.lang), lang=self.lang))
-
-    def _full(self, entry: Entry) -> Entry:
-        if not self.cat.summary:
-            return entry
-        from jwtool.limits import Limits
-
-        limits = self.limits or Limits()
-        if self._full_by_file is None:
-            self._full_by_file = {}
-            if self.missing() > FULL_LOAD_AFTER:
-                from jwtool.catalogue import load_catalogue
-
-                # The summaries' data are let go first (ids, files and names are already taken), so
-                # the summaries and the full entries are never in memory together: 10,000 of both
-                # went past 350 MiB. A summary catalogue given to this render is spent afterwards.
-                for e in self.entries:
-                    e.data = {"id": e.id}
-                self._full_by_file = {e.file: e for e in load_catalogue(self.cat.root, limits).entries}
-        found = self._full_by_file.get(entry.file)
-        if found is not None:
-            return found
-        from jwtool.catalogue import read_entry
-
-        return read_entry(self.cat.root, entry.file, limits) or entry
-
-
-# Pieces to render beyond which one load of every entry beats reading the changed files one by one.
-FULL_LOAD_AFTER = 100
-READ_AHEAD = 256  # pieces fetched from the store per query
-
-
-def _pieces_base(cat: Catalogue, fmt: str, lang: str, dirs: Sequence[Path]) -> str:
-    """What every piece of one render depends on besides its entry: version, code, format,
-    language, templates and vocabularies."""
-    from jwtool import __version__
-    from jwtool.fragments import digest, folder_digest
-
-    here = Path(__file__).parent
-    code = [(here / name).read_bytes() for name in _CODE]
-    return digest([__version__, *code, fmt, lang, folder_digest(dirs), folder_digest([cat.layout.vocabularies])])
+        return Markup(self._templates[kind].render(e=view, labels=table_of(self.lang), lang=self.lang))
 
 
 def overview_context(cat: Catalogue, entries: Sequence[Entry] | None = None, lang: str = "nl", fmt: str = "html",
                      pieces: Pieces | None = None) -> dict[str, Any]:
     """The view model of ``render overview``: index, entries, map, gap maps, caveat, source, date.
 
-    ``entries`` are :class:`OverviewEntry` items whose row and section ``pieces`` render on demand
-    (without ``pieces`` they render without a store, from the catalogue's default templates).
+    ``entries`` are :class:`OverviewEntry` items whose row and section render on demand through
+    ``pieces`` (by default from the catalogue's templates).
     """
     from markupsafe import Markup
 
     labels = table_of(lang)
     chosen = sorted(entries if entries is not None else cat.entries, key=Entry.sort_key)
     if pieces is None:
-        pieces = Pieces(cat, environment(template_dirs(cat), fmt, lang), fmt, lang, chosen, template_dirs(cat))
+        pieces = Pieces(cat, environment(template_dirs(cat), fmt, lang), fmt, lang, chosen)
     anchors = pieces.anchors
     caveat, caveat_source = fields.caveat(cat.meta)
-    whole = pieces.whole(lambda: _whole_page(cat, chosen, lang, fmt, anchors))
+    whole = _whole_page(cat, chosen, lang, fmt, anchors)
     return {
         "labels": labels, "lang": lang,
         "title": _str(cat.meta.get("title")) or label("overview.title", lang),
@@ -744,7 +607,7 @@ def overview_context(cat: Catalogue, entries: Sequence[Entry] | None = None, lan
 
 def _whole_page(cat: Catalogue, chosen: Sequence[Entry], lang: str, fmt: str, anchors: dict[str, str]) -> dict[str, Any]:
     """The parts of the overview that look at every entry at once: filter options, gap maps,
-    map, date. Plain JSON values, so :meth:`Pieces.whole` can keep them."""
+    map, date."""
     levels_used = {x for e in chosen for x in e.education_levels}
     chars_used = {x for e in chosen for x in e.characteristics}
     elements_vocab = cat.vocab.get("working-elements")
@@ -782,25 +645,20 @@ def render_appendix(cat: Catalogue, entries: Sequence[Entry], fmt: str = "md", s
 
 
 def render_overview(cat: Catalogue, fmt: str = "html", lang: str = "nl", templates: Path | None = None,
-                    entries: Sequence[Entry] | None = None, store: Any = None, limits: Any = None) -> bytes:
+                    entries: Sequence[Entry] | None = None) -> bytes:
     """The reading overview as one Markdown file or one self-contained HTML page."""
-    return "".join(overview_chunks(cat, fmt, lang, templates, entries, store, limits)).encode("utf-8")
+    return "".join(overview_chunks(cat, fmt, lang, templates, entries)).encode("utf-8")
 
 
 def overview_chunks(cat: Catalogue, fmt: str = "html", lang: str = "nl", templates: Path | None = None,
-                    entries: Sequence[Entry] | None = None, store: Any = None, limits: Any = None) -> Iterator[str]:
-    """The overview as a stream of text, so a large page is written without being held in memory.
-
-    ``store`` (a :class:`jwtool.fragments.FragmentStore`) supplies the pieces of unchanged entries;
-    ``cat`` may then be a summary load (entries whose pieces are missing are read from their files,
-    with ``limits``).
-    """
+                    entries: Sequence[Entry] | None = None) -> Iterator[str]:
+    """The overview as a stream of text, so a large page is written without being held in memory."""
     # The collector stays on: Jinja2 leaves reference cycles behind (contexts, macros; 60 objects
     # per entry), and pausing it kept them all (+90 MB at 10,000 entries) to save 0.3 s of 11.
     dirs = template_dirs(cat, templates)
     env = environment(dirs, fmt, lang)
     chosen = sorted(entries if entries is not None else cat.entries, key=Entry.sort_key)
-    pieces = Pieces(cat, env, fmt, lang, chosen, dirs, store, limits)
+    pieces = Pieces(cat, env, fmt, lang, chosen)
     context = overview_context(cat, chosen, lang, fmt, pieces)
     if fmt == "html":
         context["css"] = _css(dirs, "overview.css")

@@ -6,7 +6,6 @@ straight from here, so scripts and tests see exactly what people see.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 from jwtool import fields, mdtext
@@ -60,72 +59,29 @@ def row_header(with_match: bool) -> list[str]:
     return header + ["score", "match_tier", "match_field", "snippet"] if with_match else header
 
 
-# --- list and search rows as text: one fragment per row, joined ----------------------------------
+# --- list and search rows as text --------------------------------------------------------------
 
 ROW_FORMATS = ("text", "json", "csv")  # "text" is the piped form; a terminal gets a rich table
-FRAGMENT_JOINERS = {"text": "", "json": ",\n", "csv": ""}  # between the fragments of two rows
 
 
-def row_fragments(rows: list[dict[str, Any]], fmt: str, with_match: bool) -> list[str]:
-    """Each row as it stands in the output of ``fmt``. The output is the fragments joined
-    (:func:`rows_document`), so the search index can store them and join a selection later."""
+def render_rows(rows: list[dict[str, Any]], fmt: str, with_match: bool) -> str:
+    """List or search rows as JSON (an array), CSV (with a header) or tab-separated text (one
+    line per row, nothing at all for no rows)."""
     if fmt == "json":
-        return [_json_item(r) for r in rows]
-    if fmt == "csv":
-        from jwtool.export import csv_lines
+        from jwtool.export import dumps
 
-        return csv_lines([flat_row(r) for r in rows])
+        return dumps(rows)
+    if fmt == "csv":
+        from jwtool.export import csv_rows
+
+        return csv_rows([row_header(with_match), *(flat_row(r) for r in rows)])
     out = []
     for r in rows:
         cells = flat_row({k: (", ".join(v) if isinstance(v, list) else v) for k, v in r.items() if k != "score"})
         if with_match:  # drop the match tier: keep id, name, kind, phases, levels, evidence, field, snippet
             cells = cells[:6] + cells[7:]
         out.append("\t".join(c.replace("\t", " ").replace("\n", " ") for c in cells) + "\n")
-    return out
-
-
-def _json_item(row: dict[str, Any]) -> str:
-    """The row as an item of the indented list :func:`jwtool.export.dumps` writes.
-
-    Rows of strings and lists of strings (all of ``list``, and search without TEXT) are put
-    together from strings encoded by the C encoder: the indenting encoder is pure Python and
-    took most of the time of building the search index. Other rows go through ``dumps``.
-    """
-    # encode_basestring: the C function json.dumps(ensure_ascii=False) encodes strings with
-    from json.encoder import encode_basestring as enc
-
-    from jwtool.export import dumps
-
-    if row and all(isinstance(k, str) and (isinstance(v, str) or (isinstance(v, list) and all(isinstance(x, str) for x in v))) for k, v in row.items()):
-
-        def value(v: str | list[str]) -> str:
-            if isinstance(v, str):
-                return enc(v)
-            return "[\n" + ",\n".join("      " + enc(x) for x in v) + "\n    ]" if v else "[]"
-
-        return "  {\n" + ",\n".join(f"    {enc(k)}: {value(v)}" for k, v in row.items()) + "\n  }"
-    return "  " + dumps(row).rstrip("\n").replace("\n", "\n  ")
-
-
-def join_fragments(fragments: Iterable[str], fmt: str) -> str:
-    return FRAGMENT_JOINERS[fmt].join(fragments)
-
-
-def rows_document(joined: str, count: int, fmt: str, with_match: bool) -> str:
-    """The whole output around ``count`` joined fragments: a JSON array, a CSV table with its
-    header line, or tab-separated lines (nothing at all for no rows)."""
-    if fmt == "json":
-        return f"[\n{joined}\n]\n" if count else "[]\n"
-    if fmt == "csv":
-        from jwtool.export import csv_rows
-
-        return csv_rows([row_header(with_match)]) + joined
-    return joined
-
-
-def render_rows(rows: list[dict[str, Any]], fmt: str, with_match: bool) -> str:
-    """List or search rows as JSON (an array), CSV (with a header) or tab-separated text."""
-    return rows_document(join_fragments(row_fragments(rows, fmt, with_match), fmt), len(rows), fmt, with_match)
+    return "".join(out)
 
 
 # --- show: an entry as a card -------------------------------------------------------------------

@@ -15,7 +15,7 @@ from typing import Annotated, Optional
 import typer
 
 from jwtool import __version__
-from jwtool.cli.common import EXIT_INTERRUPTED, EXIT_PROBLEMS, err, out
+from jwtool.cli.common import EXIT_INTERRUPTED, EXIT_PROBLEMS, Settings, err, out
 from jwtool.output import OutputLost
 
 app = typer.Typer(
@@ -39,14 +39,14 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
+    ctx: typer.Context,
     version: Annotated[Optional[bool], typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show a full traceback on internal errors (for maintainers).")] = False,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Parse every entry file again instead of using the cache of parsed entries (also: JWTOOL_NO_CACHE=1).")] = False,
 ) -> None:
     if debug:
         _debug["on"] = True
-    if no_cache:
-        os.environ["JWTOOL_NO_CACHE"] = "1"
+    ctx.obj = Settings(use_cache=not no_cache and os.environ.get("JWTOOL_NO_CACHE", "") in ("", "0"))
 
 
 def _register() -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn, Optional
 
@@ -20,7 +21,6 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from jwtool.catalogue import Catalogue
-    from jwtool.search_index import Summaries
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -40,6 +40,19 @@ MaxSizeOpt = Annotated[
 ]
 
 _consoles: dict[str, Any] = {}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Options of the root command that every command honours (kept in the click context)."""
+
+    use_cache: bool = True
+
+
+def use_cache(ctx: typer.Context) -> bool:
+    """Whether this command line may use the cache (not under ``--no-cache`` or ``JWTOOL_NO_CACHE=1``)."""
+    found = ctx.find_object(Settings)
+    return found.use_cache if found is not None else True
 
 
 def console(stderr: bool = False) -> Console:
@@ -176,27 +189,16 @@ def root(catalogue: Path | None) -> Path:
         usage_error(str(exc))
 
 
-def open_catalogue(catalogue: Path | None, *, summary: bool = False) -> Catalogue:
+def open_catalogue(ctx: typer.Context, catalogue: Path | None, *, summary: bool = False) -> Catalogue:
     """Load the catalogue for a read-only command; warn (stderr) about files that could not be read.
 
-    ``summary=True`` (list, filters, graph) loads entries without their long verbatim texts from
-    the cache's small index: a search over 10,000 entries then answers in well under a second.
+    ``summary=True`` (list, filters, graph) loads entries without their long verbatim texts.
     """
     from jwtool.catalogue import load_catalogue
 
-    cat = load_catalogue(root(catalogue), limits(), summary=summary)
+    cat = load_catalogue(root(catalogue), limits(), use_cache=use_cache(ctx), summary=summary)
     warn_broken(cat.broken)
     return cat
-
-
-def open_summaries(catalogue: Path | None) -> Summaries:
-    """What ``list`` and ``search`` without TEXT print, from the search index when it is fresh
-    (no YAML parsed at all), else from the loaded catalogue; warns as :func:`open_catalogue`."""
-    from jwtool.search_index import open_summaries as load_summaries
-
-    found = load_summaries(root(catalogue), limits())
-    warn_broken(found.broken)
-    return found
 
 
 def warn_broken(broken: list[str]) -> None:

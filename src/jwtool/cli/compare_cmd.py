@@ -24,6 +24,7 @@ SHARE_STYLE = {"all": "bold green", "some": "yellow", "unique": "dim"}
 
 
 def compare(
+    ctx: typer.Context,
     refs: Annotated[list[str], typer.Argument(metavar="REF REF [REF...]", help="Two or more entries: id, alias, name or a unique prefix.", show_default=False)],
     fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help=f"Output format: {', '.join(FORMATS)}.")] = "text",
     catalogue: CatalogueOpt = None,
@@ -40,7 +41,7 @@ def compare(
     choice(fmt, FORMATS, "format")
     if len(refs) < 2:
         usage_error("compare needs at least two entries, e.g. jwtool compare boris learn2work")
-    cat = open_catalogue(catalogue, summary=True)
+    cat = open_catalogue(ctx, catalogue, summary=True)
     entries = [entry_ref(cat, r) for r in refs]
     from jwtool.query import compare as run_compare
 

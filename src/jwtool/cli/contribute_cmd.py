@@ -8,7 +8,7 @@ from typing import Annotated, Any, Callable, Optional
 
 import typer
 
-from jwtool.cli.common import CatalogueOpt, choice, err, fail, limits, out, root, usage_error
+from jwtool.cli.common import CatalogueOpt, choice, err, fail, limits, out, root, usage_error, use_cache
 
 _KEY = "Key fields (asked interactively when missing and stdin is a terminal)"
 
@@ -32,6 +32,7 @@ def _ask(label: str, convert: Callable[[str], Any], default: str = "") -> Any:
 
 
 def new(
+    ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="Name of the intervention as the report writes it.", show_default=False)],
     kind: Annotated[Optional[str], typer.Option("--kind", "-k", help="interventie (appendix 2 row) or praktijkvoorbeeld (chapters 4-6). Default: interventie.", show_default=False)] = None,
     slug: Annotated[Optional[str], typer.Option("--id", metavar="SLUG", help="Id and file name (default: made from NAME).", show_default=False)] = None,
@@ -99,7 +100,7 @@ def new(
     if path.exists() or path.is_symlink():
         fail(f"{layout.rel(path)} already exists; edit that file, or choose another id with --id")
     try:
-        other = resolve_ref(_entries(base), draft.name)
+        other = resolve_ref(_entries(ctx, base), draft.name)
         if _same_name(other, draft.name):
             fail(f"the name {draft.name!r} is already used by {other.file}; edit that entry, or give the new one a distinguishing name")
     except RefError:
@@ -172,10 +173,10 @@ def _report_ids(layout: Any) -> list[str]:
     return [r["id"] for r in reports or [] if isinstance(r, dict) and isinstance(r.get("id"), str)]
 
 
-def _entries(base: Path) -> list[Any]:
+def _entries(ctx: typer.Context, base: Path) -> list[Any]:
     from jwtool.catalogue import load_catalogue
 
-    return load_catalogue(base, limits()).entries
+    return load_catalogue(base, limits(), use_cache=use_cache(ctx), summary=True).entries
 
 
 def _same_name(entry: Any, name: str) -> bool:
@@ -216,6 +217,7 @@ HISTORY_FORMATS = ["text", "json"]
 
 
 def history(
+    ctx: typer.Context,
     ref: Annotated[str, typer.Argument(metavar="REF", help="Entry id, name, alias or file (interventions/<id>.yaml; also of a removed entry).", show_default=False)],
     fmt: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
     catalogue: CatalogueOpt = None,
@@ -229,7 +231,7 @@ def history(
     from jwtool.gitlog import UNSHALLOW_HINT, GitError, history as git_history, history_cut
 
     base = root(catalogue)
-    rel, entry_id, entry_name = _history_target(base, ref)
+    rel, entry_id, entry_name = _history_target(ctx, base, ref)
     try:
         changes = git_history(base, rel)
         cut = history_cut(base, changes)
@@ -257,7 +259,7 @@ def history(
         out(f"…  history cut here at {cut[:10]}: older changes are not in this clone")
 
 
-def _history_target(base: Path, ref: str) -> tuple[str, str, str]:
+def _history_target(ctx: typer.Context, base: Path, ref: str) -> tuple[str, str, str]:
     """The file (relative to the catalogue), id and name that ``ref`` names; removed entries by file or id."""
     from jwtool.catalogue import Layout
     from jwtool.query import RefError, resolve_ref
@@ -270,7 +272,7 @@ def _history_target(base: Path, ref: str) -> tuple[str, str, str]:
         stem = Path(rel).stem
         return rel, stem, stem
     try:
-        entry = resolve_ref(_entries(base), ref)
+        entry = resolve_ref(_entries(ctx, base), ref)
         return entry.file, entry.id, entry.name
     except RefError as exc:
         from jwtool.gitlog import GitError, history as git_history

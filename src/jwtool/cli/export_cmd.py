@@ -17,6 +17,7 @@ FORMATS = ["json", "jsonl", "csv"]
 
 @with_filters
 def export(
+    ctx: typer.Context,
     fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help="json (versioned envelope, see docs/export-format.md), jsonl (one entry per line) or csv (one row per entry, UTF-8 with BOM).")] = "json",
     output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE", help="Write to FILE (atomically) instead of stdout.", show_default=False)] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite FILE if it exists.")] = False,
@@ -36,7 +37,7 @@ def export(
     from jwtool.query import filter_entries
 
     check_output(output, catalogue, force)
-    cat = open_catalogue(catalogue)
+    cat = open_catalogue(ctx, catalogue)
     entries = filter_entries(cat.entries, resolved(filters, cat))
     if fmt == "json":
         query = {k: v for k, v in asdict(filters).items() if v not in (None, [])}

@@ -19,7 +19,6 @@ from jwtool.cli.common import (
     is_terminal,
     limits,
     open_catalogue,
-    open_summaries,
     out,
 )
 from jwtool.cli.filters import resolved, with_filters
@@ -29,7 +28,6 @@ from jwtool.query import RawFilters
 if TYPE_CHECKING:
     from jwtool.catalogue import Catalogue
     from jwtool.model import Entry
-    from jwtool.search_index import Summaries
 
 LIST_FORMATS = ["text", "json", "csv"]
 WIDE = 100  # below this many columns a table of six columns squeezes words; list entries instead
@@ -68,14 +66,6 @@ def _rows_out(rows: list[dict[str, Any]], fmt: str, with_match: bool) -> None:
         from jwtool.views import render_rows
 
         out(render_rows(rows, fmt, with_match))
-
-
-def _summaries_out(found: "Summaries", numbers: list[int] | None, fmt: str) -> None:
-    """Rows of list/search without TEXT; the search index has them ready as text."""
-    if fmt == "text" and is_terminal():
-        _rows_table(found.rows(numbers), False)
-    else:
-        out(found.render(numbers, fmt))
 
 
 def _rows_table(rows: list[dict[str, Any]], with_match: bool) -> None:
@@ -122,6 +112,7 @@ def _rows_compact(rows: list[dict[str, Any]], with_match: bool) -> None:
 
 
 def list_entries(
+    ctx: typer.Context,
     fmt: Annotated[str, _format_opt(LIST_FORMATS)] = "text",
     catalogue: CatalogueOpt = None,
 ) -> None:
@@ -131,12 +122,15 @@ def list_entries(
 
     Example: jwtool list --format csv > entries.csv
     """
+    from jwtool.views import summary
+
     choice(fmt, LIST_FORMATS, "format")
-    _summaries_out(open_summaries(catalogue), None, fmt)
+    _rows_out([summary(e) for e in open_catalogue(ctx, catalogue, summary=True).entries], fmt, False)
 
 
 @with_filters
 def search(
+    ctx: typer.Context,
     text: Annotated[Optional[str], typer.Argument(metavar="TEXT", help="Words to find in any text field (case- and accent-insensitive; every word must occur).", show_default=False)] = None,
     fmt: Annotated[str, _format_opt(LIST_FORMATS)] = "text",
     catalogue: CatalogueOpt = None,
@@ -151,21 +145,21 @@ def search(
     Example: jwtool search orientatie --target vso --target pro --phase nazorg --min-evidence goed-beschreven
     """
     choice(fmt, LIST_FORMATS, "format")
-    words = (text or "").strip()
-    if words:  # a text search needs the full texts
-        from jwtool.query import filter_entries
-        from jwtool.query import search as run_search
-        from jwtool.views import hit_row
+    from jwtool.query import filter_entries
+    from jwtool.query import search as run_search
+    from jwtool.views import hit_row, summary
 
-        cat = open_catalogue(catalogue)
-        hits = run_search(filter_entries(cat.entries, resolved(filters, cat)), words, cat.vocab)
+    words = (text or "").strip()
+    cat = open_catalogue(ctx, catalogue, summary=not words)  # a text search needs the full texts
+    chosen = filter_entries(cat.entries, resolved(filters, cat))
+    if words:
+        hits = run_search(chosen, words, cat.vocab)
         _rows_out([hit_row(h) for h in hits], fmt, True)
-        count, total = len(hits), len(cat.entries)
-    else:  # filters alone: answered by the search index when it is fresh
-        found = open_summaries(catalogue)
-        numbers = found.select(resolved(filters, found))
-        _summaries_out(found, numbers, fmt)
-        count, total = len(numbers), len(found)
+        count = len(hits)
+    else:
+        _rows_out([summary(e) for e in chosen], fmt, False)
+        count = len(chosen)
+    total = len(cat.entries)
     if not count:
         err("jwtool: no entries match")
     elif fmt == "text" and is_terminal():
@@ -173,6 +167,7 @@ def search(
 
 
 def show(
+    ctx: typer.Context,
     ref: Annotated[str, typer.Argument(metavar="REF", help="Id, alias or name (any case, accents optional); a unique prefix is enough.", show_default=False)],
     fmt: Annotated[str, _format_opt(SHOW_FORMATS)] = "text",
     catalogue: CatalogueOpt = None,
@@ -185,7 +180,7 @@ def show(
     Example: jwtool show "boris brengt" --format md
     """
     choice(fmt, SHOW_FORMATS, "format")
-    cat = open_catalogue(catalogue, summary=True)
+    cat = open_catalogue(ctx, catalogue, summary=True)
     entry = entry_ref(cat, ref)
     if fmt == "json":
         from jwtool.export import dumps

@@ -80,6 +80,7 @@ def _selected(cat: "Catalogue", filters: RawFilters) -> list["Entry"]:
 
 @with_filters
 def elements(
+    ctx: typer.Context,
     by: Annotated[Optional[str], typer.Option("--by", metavar="phase|evidence|target|kind", help="Cross-tabulate elements × phases, evidence levels, education levels (target) or kinds: an evidence gap map, empty cells are gaps.", show_default=False)] = None,
     fmt: FormatOpt = "text",
     catalogue: CatalogueOpt = None,
@@ -98,7 +99,7 @@ def elements(
         from jwtool.graph import BY_CHOICES
 
         choice(by, list(BY_CHOICES), "--by value")
-    cat = open_catalogue(catalogue, summary=True)
+    cat = open_catalogue(ctx, catalogue, summary=True)
     selected = _selected(cat, filters)
     if not selected:
         err("jwtool: no entries match the filters")
@@ -146,6 +147,7 @@ def _crosstab(cat: "Catalogue", selected: list["Entry"], by: str, fmt: str) -> N
 
 @with_filters
 def similar(
+    ctx: typer.Context,
     ref: Annotated[str, typer.Argument(metavar="REF", help="Entry id, name or alias (any case; a unique prefix will do).", show_default=False)],
     top: Annotated[int, typer.Option("--top", "-n", metavar="K", min=1, help="How many entries to show.")] = 5,
     fmt: FormatOpt = "text",
@@ -161,7 +163,7 @@ def similar(
     Example: jwtool similar boris --top 3 --kind interventie
     """
     choice(fmt, FORMATS, "format")
-    cat = open_catalogue(catalogue, summary=True)
+    cat = open_catalogue(ctx, catalogue, summary=True)
     from jwtool.cli.find_cmd import entry_ref
 
     entry = entry_ref(cat, ref, full=False)  # the working elements are in the summary
@@ -191,6 +193,7 @@ def similar(
 
 @with_filters
 def map_(
+    ctx: typer.Context,
     export: Annotated[Optional[str], typer.Option("--export", "-x", metavar="graphml|gexf|json|dot|mermaid|svg", help="Write the graph in this format instead of printing the summary (default: from the suffix of -o).", show_default=False)] = None,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE", help="Where to write the export (default: standard output).", show_default=False)] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite FILE if it exists.")] = False,
@@ -237,7 +240,7 @@ def map_(
         what = "--force" if force else "--projection" if projection != "bipartite" else "--include"
         usage_error(f"{what} applies to an export; add --export FORMAT (and -o FILE)")
     check_output(output, catalogue, force)
-    cat = open_catalogue(catalogue, summary=True)
+    cat = open_catalogue(ctx, catalogue, summary=True)
     selected = _selected(cat, filters)
     if not selected:
         err("jwtool: no entries match the filters")

@@ -2,13 +2,12 @@
 
 # No `from __future__ import annotations` here: `with_filters` copies the signature, and typer
 # would then see the options' annotations as unevaluated strings.
-from contextlib import nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from jwtool.cli.common import CatalogueOpt, check_output, choice, err, fail, is_terminal, limits, open_catalogue, root, usage_error, write_output
+from jwtool.cli.common import CatalogueOpt, check_output, choice, err, fail, is_terminal, open_catalogue, usage_error, write_output
 from jwtool.cli.filters import resolved, with_filters
 from jwtool.query import RawFilters
 
@@ -48,6 +47,7 @@ def _emit(data: "bytes | Iterable[str]", output: Optional[Path], force: bool, ca
 @render_app.command("appendix")
 @with_filters
 def appendix(
+    ctx: typer.Context,
     fmt: Annotated[str, typer.Option("--format", "-f", metavar="md|html|docx", help="md (GitHub Markdown), html (one page) or docx (Word).")] = "md",
     style: Annotated[str, typer.Option("--style", metavar="full|summary", help="full: the eight columns of appendix 2 (tables B2.1/B2.2); summary: the short tables 3.1/3.2 (Doelgroep, Doelstelling, Onderdelen).")] = "full",
     output: OutputOpt = None,
@@ -72,7 +72,7 @@ def appendix(
     choice(lang, list(LANGS), "language")
     tdir = _templates(templates)
     check_output(output, catalogue, force)
-    cat = open_catalogue(catalogue)
+    cat = open_catalogue(ctx, catalogue)
     from jwtool.query import filter_entries
     from jwtool.render import RenderError, appendix_entries, render_appendix
 
@@ -88,6 +88,7 @@ def appendix(
 
 @render_app.command("overview")
 def overview(
+    ctx: typer.Context,
     fmt: Annotated[str, typer.Option("--format", "-f", metavar="html|md", help="html (one self-contained page with a filter) or md (GitHub Markdown with a Mermaid map).")] = "html",
     output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="PATH", help="Write to PATH (atomically); a folder (new if PATH has no file extension) gets index.html or README.md.", show_default=False)] = None,
     force: ForceOpt = False,
@@ -108,7 +109,6 @@ def overview(
     choice(fmt, list(FORMATS_OVERVIEW), "format")
     choice(lang, list(LANGS), "language")
     tdir = _templates(templates)
-    from jwtool.fragments import open_store
     from jwtool.render import RenderError, overview_chunks
 
     # `-o site` (or `-o site/`): a folder for the page, like a static-site generator; a new one is
@@ -117,11 +117,8 @@ def overview(
     if output is not None and (new_folder or output.is_dir()):
         output = output / ("index.html" if fmt == "html" else "README.md")
     check_output(output, catalogue, force, new_folder)
-    store = open_store(root(catalogue))
-    # With pieces kept from earlier runs the summaries are enough: only changed entries are read in full.
-    cat = open_catalogue(catalogue, summary=store is not None and not store.empty())
+    cat = open_catalogue(ctx, catalogue)
     try:
-        with store if store is not None else nullcontext():
-            _emit(overview_chunks(cat, fmt, lang, tdir, store=store, limits=limits()), output, force, cat, new_folder=new_folder)
+        _emit(overview_chunks(cat, fmt, lang, tdir), output, force, cat, new_folder=new_folder)
     except RenderError as exc:
         fail(str(exc))
