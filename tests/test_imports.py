@@ -46,13 +46,6 @@ def test_a_command_imports_only_what_it_uses(args: list[str], forbidden: set[str
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("args", [["search", "--target", "vso"], ["list"]])
-def test_a_repeated_list_or_search_is_answered_without_parsing_yaml(args: list[str], repo_root: Path) -> None:
-    loaded(*args, cwd=repo_root)  # writes the search index if it is not there yet
-    assert loaded(*args, cwd=repo_root) & {"yaml", "jwtool.load", "jsonschema", "jsonschema_rs", "networkx", "jinja2", "docx"} == set()
-
-
-@pytest.mark.slow
 def test_graph_and_render_commands_do_load_their_libraries(repo_root: Path) -> None:
     # the probe must be able to fail: these commands really need them
     assert "networkx" in loaded("map", cwd=repo_root)

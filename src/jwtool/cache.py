@@ -26,6 +26,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from jwtool.model import summary_view
+
 FORMAT = "1"  # raise when the tables or what they hold change
 Stamp = str
 Record = tuple[Any, bool]  # (data or None, loaded cleanly)
@@ -143,8 +145,6 @@ class Cache:
     def load(self, files: Sequence[tuple[Path, str]], read: Callable[[Path, str], Record], summary: bool = False) -> list[tuple[str, Record]]:
         """Records for ``files`` in order: stored where the file's stamp still matches, else
         ``read`` (and stored, when clean). ``summary``: entries as :func:`jwtool.model.summary_view`."""
-        from jwtool.model import summary_view
-
         column = "summary" if summary else "data"
         stored: dict[str, tuple[str, str]] = {}
         if self._db is not None:
@@ -177,8 +177,6 @@ class Cache:
         return out
 
     def _store(self, fresh: list[tuple[str, str, Any]], gone: list[str]) -> None:
-        from jwtool.model import summary_view
-
         def dumps(value: Any) -> str:
             return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from jwtool import cache
 from jwtool.limits import Limits
-from jwtool.model import Entry
+from jwtool.model import Entry, summary_view
 from jwtool.vocab import VOCABULARY_NAMES, Vocabulary
 
 if TYPE_CHECKING:
@@ -236,8 +236,6 @@ def load_catalogue(root: Path, limits: Limits = Limits(), *, use_cache: bool = T
     (:func:`jwtool.model.summary_view`): enough for listing and filtering, and fast.
     """
     from jwtool.load import paused_gc, read_yaml
-    from jwtool.model import summary_view
-
     layout = Layout(root)
     vocab, _, _ = load_vocabularies(layout, limits)
     files, _ = discover(layout)

@@ -1,7 +1,6 @@
 """Resource bounds for untrusted files, which :mod:`jwtool.load` enforces.
 
-Apart from the loader so that commands which never parse YAML (a search answered from the
-search index) need not import PyYAML just to know the size limit.
+Apart from the loader so that knowing the size limit does not import PyYAML.
 """
 
 from __future__ import annotations

@@ -24,7 +24,6 @@ def _strs(value: Any) -> list[str]:
 
 
 # The fields that list, filters and the graph need; everything else is long verbatim text.
-SUMMARY_FORMAT = 4  # raise when _SUMMARY_FIELDS changes: cached summaries are then rebuilt
 _SUMMARY_FIELDS: dict[str, tuple[str, ...] | None] = {
     "id": None, "name": None, "aliases": None, "kind": None, "phases": None, "last_reviewed": None,
     "region": None, "provenance": ("table", "order"),
@@ -37,7 +36,7 @@ _SUMMARY_FIELDS: dict[str, tuple[str, ...] | None] = {
 
 
 def summary_view(data: dict[str, Any]) -> dict[str, Any]:
-    """The entry without its long verbatim texts (for the search index cache)."""
+    """The entry without its long verbatim texts: what list, filters and the graph need."""
     out: dict[str, Any] = {}
     for key, sub in _SUMMARY_FIELDS.items():
         if key not in data:

@@ -61,8 +61,6 @@ def row_header(with_match: bool) -> list[str]:
 
 # --- list and search rows as text --------------------------------------------------------------
 
-ROW_FORMATS = ("text", "json", "csv")  # "text" is the piped form; a terminal gets a rich table
-
 
 def render_rows(rows: list[dict[str, Any]], fmt: str, with_match: bool) -> str:
     """List or search rows as JSON (an array), CSV (with a header) or tab-separated text (one

@@ -11,7 +11,7 @@ import functools
 import inspect
 import typing
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Annotated, Any, Optional, Protocol
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
@@ -19,8 +19,8 @@ from jwtool.cli.common import usage_error
 from jwtool.query import RawFilters
 
 if TYPE_CHECKING:
+    from jwtool.catalogue import Catalogue
     from jwtool.query import Filters
-    from jwtool.vocab import Vocabulary
 
 _PANEL = "Filters (AND across options, OR within a repeated option)"
 
@@ -65,11 +65,7 @@ def with_filters(fn: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-class _HasVocab(Protocol):
-    vocab: dict[str, Vocabulary]  # a Catalogue, or the search index's Summaries
-
-
-def resolved(raw: RawFilters, cat: _HasVocab) -> Filters:
+def resolved(raw: RawFilters, cat: Catalogue) -> Filters:
     """Resolve against the catalogue's vocabularies; an unknown value is a usage error (exit 2)."""
     from jwtool.query import FilterError, resolve_filters
 
