@@ -3,8 +3,8 @@
 A stored entry depends on two things, and both are checked on every read. First the file it
 came from, by its :func:`stamp` (size, mtime, ctime, inode; ctime because a copy or an editor can
 restore an mtime, but the kernel sets ctime on every change). Second a key naming everything else
-it was made with (:func:`cache_key`): jwtool's own code and the load limits. A different key
-empties the database, a different stamp re-reads that one file. Nothing made from templates,
+it was made with (:func:`cache_key`): jwtool's own code and the load limits. An entry stored
+with another stamp or key is read from its file again. Nothing made from templates,
 vocabularies or ``catalogue.yaml`` is stored: they are read on every run (milliseconds), so a
 change to them, or to the code, is never served stale. Only files that loaded without problems
 are stored, so every warning is still seen.
@@ -28,15 +28,12 @@ from typing import Any
 
 from jwtool.model import summary_view
 
-FORMAT = "1"  # raise when the tables or what they hold change
+FORMAT = "1"  # raise when the table or what it holds changes (it names the database file)
 Stamp = str
 Record = tuple[Any, bool]  # (data or None, loaded cleanly)
 BATCH = 500  # rows written per statement: bounded memory
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS entries (file TEXT PRIMARY KEY, stamp TEXT NOT NULL, data TEXT NOT NULL, summary TEXT NOT NULL);
-"""
+_TABLE = "CREATE TABLE IF NOT EXISTS entries (file TEXT PRIMARY KEY, stamp TEXT NOT NULL, key TEXT NOT NULL, data TEXT NOT NULL, summary TEXT NOT NULL)"
 
 
 def cache_dir() -> Path:
@@ -49,7 +46,7 @@ def cache_dir() -> Path:
 
 def cache_path(root: Path) -> Path:
     digest = hashlib.sha256(str(root.resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:20]
-    return cache_dir() / f"catalogue-{digest}.sqlite3"
+    return cache_dir() / f"catalogue-{digest}-{FORMAT}.sqlite3"
 
 
 def stamp(path: str | os.PathLike[str]) -> Stamp | None:
@@ -93,17 +90,17 @@ def code_digest() -> str:
 def cache_key(context: str) -> str:
     """Everything besides an entry's own file that a stored entry depends on: the cache format,
     jwtool's code and ``context`` (the load limits)."""
-    return digest([FORMAT, code_digest(), context])
+    return digest([code_digest(), context])
 
 
 class Cache:
-    """The database of one catalogue under one key; use :func:`open_cache`.
+    """The database of one catalogue, used under one key; use :func:`open_cache`.
 
     Every method is safe after the database broke: it then behaves as empty and forgets writes.
     """
 
-    def __init__(self, db: sqlite3.Connection | None, path: Path | None = None) -> None:
-        self._db, self.path = db, path
+    def __init__(self, db: sqlite3.Connection | None, key: str = "", path: Path | None = None) -> None:
+        self._db, self.key, self.path = db, key, path
 
     def _broke(self, exc: sqlite3.Error | None = None) -> None:
         """Switch the cache off for this run; a damaged database (not merely a busy one) goes."""
@@ -146,14 +143,15 @@ class Cache:
         """Records for ``files`` in order: stored where the file's stamp still matches, else
         ``read`` (and stored, when clean). ``summary``: entries as :func:`jwtool.model.summary_view`."""
         column = "summary" if summary else "data"
-        stored: dict[str, tuple[str, str]] = {}
+        stored: dict[str, tuple[str, str]] = {}  # file → (stamp, JSON text); "" for another key
         if self._db is not None:
             try:
-                stored = {f: (s, text) for f, s, text in self._db.execute(f"SELECT file, stamp, {column} FROM entries")}  # noqa: S608 - a fixed name
+                query = f"SELECT file, stamp, CASE key WHEN ? THEN {column} ELSE '' END FROM entries"  # noqa: S608 - a fixed name
+                stored = {f: (s, text) for f, s, text in self._db.execute(query, (self.key,))}
             except sqlite3.Error as exc:
                 self._broke(exc)
         stamps = [stamp(path) for path, _ in files]
-        is_hit = [now is not None and stored.get(rel, ("",))[0] == now for (_, rel), now in zip(files, stamps)]
+        is_hit = [now is not None and stored.get(rel, ("", ""))[0] == now and stored[rel][1] != "" for (_, rel), now in zip(files, stamps)]
         try:  # one JSON document for all hits: a tenth of the time of one per entry
             decoded = iter(json.loads("[" + ",".join(stored[rel][1] for (_, rel), hit in zip(files, is_hit) if hit) + "]"))
         except ValueError:  # damaged text in a sound database: read those files again
@@ -183,8 +181,8 @@ class Cache:
         def work(db: sqlite3.Connection) -> None:
             db.executemany("DELETE FROM entries WHERE file = ?", [(rel,) for rel in gone])
             for i in range(0, len(fresh), BATCH):
-                rows = [(rel, st, dumps(data), dumps(summary_view(data) if isinstance(data, dict) else data)) for rel, st, data in fresh[i:i + BATCH]]
-                db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?)", rows)
+                rows = [(rel, st, self.key, dumps(data), dumps(summary_view(data) if isinstance(data, dict) else data)) for rel, st, data in fresh[i:i + BATCH]]
+                db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?, ?)", rows)
 
         try:
             self._write(work)
@@ -205,21 +203,13 @@ def _remove(path: Path) -> None:
             pass
 
 
-def _connect(path: Path, key: str) -> sqlite3.Connection:
+def _connect(path: Path) -> sqlite3.Connection:
     path.parent.mkdir(parents=True, exist_ok=True)
-    db = sqlite3.connect(path, timeout=30, isolation_level=None)
+    db = sqlite3.connect(path, timeout=10, isolation_level=None)
     try:
-        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA journal_mode=WAL")  # readers never wait for a writer
         db.execute("PRAGMA synchronous=NORMAL")
-        db.executescript(_SCHEMA)
-        row = db.execute("SELECT value FROM meta WHERE name = 'key'").fetchone()
-        if row is None or row[0] != key:
-            db.execute("BEGIN IMMEDIATE")
-            row = db.execute("SELECT value FROM meta WHERE name = 'key'").fetchone()
-            if row is None or row[0] != key:  # another process may have just done it
-                db.execute("DELETE FROM entries")
-                db.execute("INSERT OR REPLACE INTO meta VALUES ('key', ?)", (key,))
-            db.execute("COMMIT")
+        db.execute(_TABLE)
     except BaseException:
         db.close()
         raise
@@ -231,12 +221,12 @@ def open_cache(root: Path, key: str) -> Cache:
     unusable database is deleted and made again once, else the cache is off for this run."""
     path = cache_path(root)
     try:
-        return Cache(_connect(path, key), path)
+        return Cache(_connect(path), key, path)
     except (sqlite3.Error, OSError) as exc:
         if not _damaged(exc):
             return Cache(None)
         _remove(path)
     try:
-        return Cache(_connect(path, key), path)
+        return Cache(_connect(path), key, path)
     except (sqlite3.Error, OSError):
         return Cache(None)
