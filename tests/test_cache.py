@@ -3,6 +3,7 @@ busy cache only costs time."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -197,14 +198,12 @@ def test_many_loads_at_once_leave_a_complete_cache(mini_catalogue: Path) -> None
 def test_several_processes_at_once_agree(mini_catalogue: Path, private_cache: Path) -> None:
     env = {**os.environ, "JWTOOL_CACHE_DIR": str(private_cache)}
     command = [sys.executable, "-m", "jwtool", "list", "--format", "json", "--catalogue", str(mini_catalogue)]
-    procs = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env) for _ in range(4)]
-    outputs = []
-    for p in procs:
-        with p:
-            out, err = p.communicate(timeout=120)
-        assert p.returncode == 0, err
-        outputs.append(out)
-    assert len(set(outputs)) == 1 and len(json.loads(outputs[0])) == 5
+    with contextlib.ExitStack() as running:  # every process waited for and its pipes closed, whatever fails
+        procs = [running.enter_context(subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)) for _ in range(4)]
+        results = [p.communicate(timeout=120) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0, 0, 0], [err for _, err in results]
+    outputs = {out for out, _ in results}
+    assert len(outputs) == 1 and len(json.loads(outputs.pop())) == 5
     assert len(stored_files(mini_catalogue)) == 5
 
 
@@ -335,6 +334,7 @@ def test_a_changed_template_label_or_python_function_shows_in_the_next_command(c
 
     edit(catalogue_copy / "schemas" / "vocabularies" / "phases.yaml", "label: Na de overgang (nazorg)", "label: Nazorg na school")
     assert "Nazorg na school" in jwtool_says(*overview)
+    jwtool_says("list")  # whatever list keeps is up to date with the catalogue now
 
     edit(site / "jwtool" / "views.py", '"\\t".join(c.replace', '" | ".join(c.replace')  # the row format of list
     assert "boris-brengt-je-bij-een-baan | Boris brengt je bij ‘n baan | " in jwtool_says("list")
