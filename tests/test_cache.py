@@ -7,6 +7,7 @@ import contextlib
 import json
 import os
 import shutil
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -205,6 +206,41 @@ def test_several_processes_at_once_agree(mini_catalogue: Path, private_cache: Pa
     outputs = {out for out, _ in results}
     assert len(outputs) == 1 and len(json.loads(outputs.pop())) == 5
     assert len(stored_files(mini_catalogue)) == 5
+
+
+# Runs jwtool's entry point, stopping it inside the cache's write transaction (at the first
+# summary it makes of a freshly parsed entry): it says "writing" and waits for a line on stdin.
+HOLD_WHILE_WRITING = """
+import sys
+import jwtool.cache
+
+real = jwtool.cache.summary_view
+
+def held(data):
+    sys.stderr.write("writing\\n")
+    sys.stderr.flush()
+    sys.stdin.readline()
+    return real(data)
+
+jwtool.cache.summary_view = held
+from jwtool.cli import main
+main()
+"""
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
+def test_a_signal_while_the_cache_is_written_leaves_a_sound_cache(mini_catalogue: Path, private_cache: Path, signum: int) -> None:
+    env = {**os.environ, "JWTOOL_CACHE_DIR": str(private_cache)}
+    argv = [sys.executable, "-c", HOLD_WHILE_WRITING, "export", "--catalogue", str(mini_catalogue)]
+    with subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env) as proc:
+        assert proc.stderr is not None
+        assert proc.stderr.readline() == b"writing\n"
+        proc.send_signal(signum)
+        _, stderr = proc.communicate()
+    assert proc.returncode == 128 + signum, stderr
+    assert stderr.decode() == f"jwtool: terminated by {signal.Signals(signum).name}\n"
+    assert stored_files(mini_catalogue) == []  # the transaction was rolled back whole
+    assert len(ids(mini_catalogue)) == 5 and len(stored_files(mini_catalogue)) == 5
 
 
 # --- the command line: never stale, the same bytes with and without the cache --------------------

@@ -3,11 +3,11 @@
 A stored entry depends on two things, and both are checked on every read. First the file it
 came from, by its :func:`stamp` (size, mtime, ctime, inode; ctime because a copy or an editor can
 restore an mtime, but the kernel sets ctime on every change). Second a key naming everything else
-it was made with (:func:`cache_key`): jwtool's own code and the load limits. An entry stored
-with another stamp or key is read from its file again. Nothing made from templates,
-vocabularies or ``catalogue.yaml`` is stored: they are read on every run (milliseconds), so a
-change to them, or to the code, is never served stale. Only files that loaded without problems
-are stored, so every warning is still seen.
+it was made with (:func:`cache_key`): jwtool's own files (code and label catalogues) and the load
+limits. An entry stored with another stamp or key is read from its file again. Nothing made from
+templates, vocabularies or ``catalogue.yaml`` is stored: they are read on every run
+(milliseconds), so a change to them, or to jwtool, is never served stale. Only files that loaded
+without problems are stored, so every warning is still seen.
 
 The database lives outside the catalogue (``$JWTOOL_CACHE_DIR``, else ``$XDG_CACHE_HOME/jwtool``,
 else ``~/.cache/jwtool``). SQLite makes several processes at once safe (WAL, immediate write
@@ -68,23 +68,23 @@ def digest(parts: Iterable[str | bytes]) -> str:
     return h.hexdigest()
 
 
-def _files(folder: Path, pattern: str = "*") -> Iterable[str | bytes]:
-    """The names and contents of the files under ``folder``, in a fixed order."""
-    yield str(folder)
-    if not folder.is_dir():
-        return
-    for path in sorted(p for p in folder.rglob(pattern) if p.is_file() and "__pycache__" not in p.parts):
-        yield path.relative_to(folder).as_posix()
-        try:
-            yield path.read_bytes()
-        except OSError:
-            yield b"\0unreadable"
+def _package_files(folder: Path) -> Iterable[str | bytes]:
+    """The names and contents of the package's own files (code and label catalogues), in a fixed
+    order; not the bundled catalogue, whose entries are stamped one by one."""
+    for path in sorted(folder.rglob("*")):
+        parts = path.relative_to(folder).parts
+        if path.is_file() and "__pycache__" not in parts and parts[0] != "_catalogue" and not path.name.endswith((".pyc", ".pyo")):
+            yield path.relative_to(folder).as_posix()
+            try:
+                yield path.read_bytes()
+            except OSError:
+                yield b"\0unreadable"
 
 
 @cache
 def code_digest() -> str:
-    """jwtool's own source (every ``.py`` file of the installed package), once per process."""
-    return digest(_files(Path(__file__).resolve().parent, "*.py"))
+    """jwtool's own source and labels (every file of the installed package), once per process."""
+    return digest(_package_files(Path(__file__).resolve().parent))
 
 
 def cache_key(context: str) -> str:
