@@ -236,6 +236,7 @@ def load_catalogue(root: Path, limits: Limits = Limits(), *, use_cache: bool = T
     (:func:`jwtool.model.summary_view`): enough for listing and filtering, and fast.
     """
     from jwtool.load import paused_gc, read_yaml
+
     layout = Layout(root)
     vocab, _, _ = load_vocabularies(layout, limits)
     files, _ = discover(layout)

@@ -44,7 +44,7 @@ _consoles: dict[str, Any] = {}
 
 @dataclass(frozen=True)
 class Settings:
-    """Options of the root command that every command honours (kept in the click context)."""
+    """Options of the root command that every command honours (``ctx.obj`` of the command line)."""
 
     use_cache: bool = True
 
