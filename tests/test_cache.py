@@ -16,12 +16,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import at_once
 
 import jwtool
-from jwtool import cache
-from jwtool.catalogue import load_catalogue
-from jwtool.limits import Limits
+from conftest import at_once
+from jwtool.catalogue import cache
+from jwtool.catalogue.limits import Limits
+from jwtool.catalogue.load import load_catalogue
 
 
 @pytest.fixture(autouse=True)
@@ -38,17 +38,17 @@ def parsed_files(monkeypatch: pytest.MonkeyPatch) -> Callable[[], list[str]]:
     """Start counting: the returned list fills with the catalogue files parsed from then on."""
 
     def start() -> list[str]:
-        import jwtool.load
+        import jwtool.catalogue.yamlfile
 
         parsed: list[str] = []
-        real = jwtool.load.read_yaml
+        real = jwtool.catalogue.yamlfile.read_yaml
 
         def counting(file: Path, rel: str, *args: object, **kw: object):  # type: ignore[no-untyped-def]
             if rel.startswith("interventions/"):
                 parsed.append(rel)
             return real(file, rel, *args, **kw)  # type: ignore[arg-type]
 
-        monkeypatch.setattr(jwtool.load, "read_yaml", counting)
+        monkeypatch.setattr(jwtool.catalogue.yamlfile, "read_yaml", counting)
         return parsed
 
     return start
@@ -212,9 +212,9 @@ def test_several_processes_at_once_agree(mini_catalogue: Path, private_cache: Pa
 # summary it makes of a freshly parsed entry): it says "writing" and waits for a line on stdin.
 HOLD_WHILE_WRITING = """
 import sys
-import jwtool.cache
+import jwtool.catalogue.cache
 
-real = jwtool.cache.summary_view
+real = jwtool.catalogue.cache.summary_view
 
 def held(data):
     sys.stderr.write("writing\\n")
@@ -222,7 +222,7 @@ def held(data):
     sys.stdin.readline()
     return real(data)
 
-jwtool.cache.summary_view = held
+jwtool.catalogue.cache.summary_view = held
 from jwtool.cli import main
 main()
 """
@@ -372,8 +372,8 @@ def test_a_changed_template_label_or_python_function_shows_in_the_next_command(c
     assert "Nazorg na school" in jwtool_says(*overview)
     jwtool_says("list")  # whatever list keeps is up to date with the catalogue now
 
-    edit(site / "jwtool" / "views.py", '"\\t".join(c.replace', '" | ".join(c.replace')  # the row format of list
+    edit(site / "jwtool" / "query" / "views.py", '"\\t".join(c.replace', '" | ".join(c.replace')  # the row format of list
     assert "boris-brengt-je-bij-een-baan | Boris brengt je bij ‘n baan | " in jwtool_says("list")
 
-    edit(site / "jwtool" / "model.py", "        out[key] = value\n", "        out[key] = value.upper() if key == 'name' and isinstance(value, str) else value\n")
+    edit(site / "jwtool" / "catalogue" / "model.py", "        out[key] = value\n", "        out[key] = value.upper() if key == 'name' and isinstance(value, str) else value\n")
     assert "BORIS BRENGT JE BIJ ‘N BAAN" in jwtool_says("list")  # parsed entries kept from before: made again

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from jwtool.catalogue import Layout, load_catalogue, load_vocabularies
-from jwtool.load import read_yaml
-
 from conftest import REPORT, require
+from jwtool.catalogue.layout import Layout
+from jwtool.catalogue.load import load_catalogue, load_vocabularies
+from jwtool.catalogue.yamlfile import read_yaml
 
 REPO = Path(__file__).resolve().parent.parent
 ENTRY_FILES = sorted((REPO / "interventions").glob("*.yaml"))

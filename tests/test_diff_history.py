@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from jwtool.problems import Problem
+from jwtool.validate.problems import Problem
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
@@ -106,7 +106,7 @@ def test_changed_since_validates_only_changed_files(repo: Repo, run_cli) -> None
 
 
 def test_changed_since_includes_uncommitted_untracked_and_renamed_files(repo: Repo, run_cli) -> None:
-    from jwtool.gitlog import changed_entry_files
+    from jwtool.contribute.git import changed_entry_files
 
     repo.edit(BORIS, "level: niet-onderzocht", "level: goed-beschreven")  # not committed
     (repo.path / "interventions" / "nieuw.yaml").write_text("id: nieuw\n", encoding="utf-8")  # untracked
@@ -117,7 +117,7 @@ def test_changed_since_includes_uncommitted_untracked_and_renamed_files(repo: Re
 
 
 def test_a_changed_vocabulary_rechecks_every_entry(repo: Repo, run_cli) -> None:
-    from jwtool.gitlog import changed_entry_files
+    from jwtool.contribute.git import changed_entry_files
 
     vocab = repo.path / "schemas" / "vocabularies" / "phases.yaml"
     vocab.write_text(vocab.read_text(encoding="utf-8") + "\n", encoding="utf-8")

@@ -72,7 +72,7 @@ def test_the_catalogue_is_found_from_env_and_option(tmp_path: Path, mini_catalog
 
 
 def test_outside_any_checkout_the_bundled_catalogue_is_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import jwtool.catalogue as catalogue
+    import jwtool.catalogue.layout as catalogue
 
     bundled = tmp_path / "site-packages" / "jwtool" / "_catalogue"
     (bundled / "interventions").mkdir(parents=True)

@@ -11,9 +11,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from jwtool.export import EXPORT_VERSION, csv_chunks, dump_chunks, dumps, flatten, neutralise, schema_columns
-from jwtool.model import Entry
-from jwtool.load import read_yaml
+from jwtool.catalogue.model import Entry
+from jwtool.catalogue.yamlfile import read_yaml
+from jwtool.render.export import (
+    EXPORT_VERSION,
+    csv_chunks,
+    dump_chunks,
+    dumps,
+    flatten,
+    neutralise,
+    schema_columns,
+)
 
 
 def csv_rows(raw: bytes) -> list[dict[str, str]]:
@@ -153,7 +161,7 @@ def test_export_is_byte_identical_between_runs(run_cli, repo_root: Path) -> None
 def test_write_atomic_cleans_up_when_interrupted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import os
 
-    from jwtool import output
+    from jwtool.render import output
 
     def boom(src: str, dst: object) -> None:
         raise KeyboardInterrupt
@@ -176,7 +184,7 @@ def test_the_streamed_json_is_the_json_text(data: object) -> None:
 
 @pytest.mark.parametrize("number", [float("nan"), float("inf"), float("-inf")])
 def test_nan_and_infinity_are_refused_streamed_or_not(number: float) -> None:
-    from jwtool.export import NotJSONError
+    from jwtool.render.export import NotJSONError
 
     with pytest.raises(NotJSONError):
         dumps({"value": number})

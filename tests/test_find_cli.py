@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from jwtool.load import read_yaml
+from jwtool.catalogue.yamlfile import read_yaml
 
 MINI_ORDER = ["alpha", "beta", "gamma", "delta", "epsilon"]
 

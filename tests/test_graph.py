@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from jwtool.catalogue import Catalogue, load_catalogue
-from jwtool.graph import (
+from jwtool.catalogue.load import Catalogue, load_catalogue
+from jwtool.catalogue.model import Entry
+from jwtool.graph.analysis import (
     ENTRY,
     build_graph,
     communities,
@@ -24,9 +25,8 @@ from jwtool.graph import (
     similar,
     summarize,
 )
-from jwtool.graph_svg import group_colours, render_svg
-from jwtool.model import Entry
-from jwtool.query import RawFilters, filter_entries, resolve_filters
+from jwtool.graph.svg import group_colours, render_svg
+from jwtool.query.filters import RawFilters, filter_entries, resolve_filters
 
 REPO = Path(__file__).resolve().parent.parent
 MINI = Path(__file__).resolve().parent / "data" / "mini"
@@ -293,7 +293,7 @@ def test_render_svg_escapes_entry_text(mini: Catalogue) -> None:
 
 
 def test_the_element_network_is_the_elements_projection_without_entry_lists(real: Catalogue) -> None:
-    from jwtool.graph import element_network
+    from jwtool.graph.analysis import element_network
 
     direct = element_network(real.entries, real.vocab)
     projected = graph_for(real.entries, real.vocab, "elements")

@@ -15,9 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from jwtool.output import OutputError, write_atomic
 from conftest import HOSTILE_TEXT
-
+from jwtool.render.output import OutputError, write_atomic
 
 # --- outputs ------------------------------------------------------------------------------------
 
@@ -122,12 +121,12 @@ def test_existing_output_is_replaced_only_with_force(tmp_path: Path) -> None:
 
 
 def test_an_internal_error_is_one_line_without_debug_and_a_traceback_with_it(run_cli, mini_catalogue: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import jwtool.catalogue
+    import jwtool.cli.common
 
     def boom(*_: object, **__: object) -> None:
         raise RuntimeError("kapot")
 
-    monkeypatch.setattr(jwtool.catalogue, "load_catalogue", boom)
+    monkeypatch.setattr(jwtool.cli.common, "load_catalogue", boom)
     result = run_cli("list", "--catalogue", mini_catalogue)
     assert result.exit_code == 1
     assert result.stderr.strip().splitlines() == ["jwtool: internal error: RuntimeError: kapot (run with --debug for a traceback, and please report it)"]
@@ -138,12 +137,12 @@ def test_an_internal_error_is_one_line_without_debug_and_a_traceback_with_it(run
 
 
 def test_ctrl_c_inside_a_command_exits_130(run_cli, mini_catalogue: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import jwtool.catalogue
+    import jwtool.cli.common
 
     def interrupted(*_: object, **__: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(jwtool.catalogue, "load_catalogue", interrupted)
+    monkeypatch.setattr(jwtool.cli.common, "load_catalogue", interrupted)
     result = run_cli("list", "--catalogue", mini_catalogue)
     assert result.exit_code == 130
     assert "Traceback" not in result.output and "interrupted" in result.stderr

@@ -11,16 +11,16 @@ from pathlib import Path
 
 import pytest
 
-from jwtool import fields
+from jwtool.catalogue.model import Entry
 from jwtool.labels import LANGS, LOCALE_DIR, LabelError, label, labels, plural
-from jwtool.model import Entry
+from jwtool.render import fields
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "jwtool"
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 
 # The modules that put words in front of people (the renders, the map, show/compare/list).
-OUTPUT_MODULES = ["render.py", "render_docx.py", "views.py", "graph_svg.py", "fields.py",
-                  "cli/find_cmd.py", "cli/compare_cmd.py"]
+OUTPUT_MODULES = ["render/appendix.py", "render/overview.py", "render/environment.py", "render/docx.py", "render/fields.py",
+                  "query/views.py", "query/compare.py", "graph/svg.py", "cli/find_cmd.py", "cli/compare_cmd.py"]
 # Prose in those modules that is not a label: the Word styles' names (a report restyles them by
 # name), the document keywords, a value of the compare JSON (data for scripts) and the report's
 # own caveat (content, quoted as written).
@@ -147,7 +147,7 @@ def test_the_literal_scan_finds_a_label_written_in_code(tmp_path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def bundled():  # type: ignore[no-untyped-def]
-    from jwtool.catalogue import load_catalogue
+    from jwtool.catalogue.load import load_catalogue
 
     return load_catalogue(Path(__file__).resolve().parents[1])
 
@@ -159,7 +159,7 @@ def bundled():  # type: ignore[no-untyped-def]
      ["werkzaam element", "1 entries", "Interventie (bijlage 2)"]),
 ])
 def test_the_overview_map_is_worded_in_the_language_of_the_page(bundled, lang: str, wanted: list[str], foreign: list[str]) -> None:  # type: ignore[no-untyped-def]
-    from jwtool.render import map_svg
+    from jwtool.render.overview import map_svg
 
     svg = map_svg(bundled.entries, bundled, lang)
     for text in wanted:
@@ -210,8 +210,8 @@ def test_show_compare_and_the_overview_word_a_field_alike(run_cli, mini_catalogu
 
 def test_a_label_file_change_shows_in_the_next_render(mini_catalogue: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     import jwtool.labels
-    from jwtool.catalogue import load_catalogue
-    from jwtool.render import render_appendix
+    from jwtool.catalogue.load import load_catalogue
+    from jwtool.render.appendix import render_appendix
 
     locale = tmp_path / "locale"
     locale.mkdir()
@@ -259,6 +259,6 @@ def test_new_writes_the_schema_s_description_and_example_above_each_field(empty_
 
 
 def test_scaffold_holds_no_copy_of_the_schema_s_help_text(repo_root: Path) -> None:
-    source = (SRC / "scaffold.py").read_text(encoding="utf-8")
+    source = (SRC / "contribute" / "scaffold.py").read_text(encoding="utf-8")
     for text in ("Letterlijke kolom", "Voorbeeld: boris", "alleen als genoemd"):
         assert text not in source

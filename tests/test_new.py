@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 import yaml
 
-from jwtool.load import build_position_index, read_yaml
-from jwtool.scaffold import MODELINE, Draft, render
-from jwtool.validate import PLACEHOLDER
+from jwtool.catalogue.yamlfile import build_position_index, read_yaml
+from jwtool.contribute.scaffold import MODELINE, Draft, render
+from jwtool.validate.rules import PLACEHOLDER
 
 PLACEHOLDER_TEXT = re.compile(r"<vul in: [^>]+>")
 
@@ -178,8 +178,9 @@ def test_every_field_has_a_dutch_comment_above_it(empty_catalogue: Path, run_cli
 
 
 def test_required_fields_are_marked_verplicht_as_in_the_schema(repo_root: Path) -> None:
-    from jwtool.catalogue import Layout, load_vocabularies
-    from jwtool.scaffold import template
+    from jwtool.catalogue.layout import Layout
+    from jwtool.catalogue.load import load_vocabularies
+    from jwtool.contribute.scaffold import template
 
     schema = json.loads((repo_root / "schemas" / "intervention.schema.json").read_text(encoding="utf-8"))
     vocab, _, _ = load_vocabularies(Layout(repo_root))
@@ -249,7 +250,7 @@ def test_the_report_defaults_to_the_only_report_of_the_catalogue(empty_catalogue
 
 
 def test_text_with_quotes_and_colons_stays_valid_yaml() -> None:
-    from jwtool.vocab import Vocabulary
+    from jwtool.catalogue.vocabularies import Vocabulary
 
     vocab = {n: Vocabulary(n) for n in ("phases", "evidence-levels")}
     text = render(Draft(name='Boris: "brengt" je # bij \'n baan', summary="a: b\n- c"), vocab)
@@ -372,9 +373,9 @@ def test_no_input_never_prompts_even_on_a_terminal(empty_catalogue: Path, run_cl
 
 
 def test_new_never_writes_into_the_catalogue_bundled_with_the_package(empty_catalogue: Path, run_cli, monkeypatch: pytest.MonkeyPatch) -> None:
-    import jwtool.catalogue
+    import jwtool.catalogue.layout
 
-    monkeypatch.setattr(jwtool.catalogue, "BUNDLED", empty_catalogue)
+    monkeypatch.setattr(jwtool.catalogue.layout, "BUNDLED", empty_catalogue)
     result = run_cli("new", "Proefaanpak", "--no-input", "--catalogue", empty_catalogue)
     assert result.exit_code == 2
     assert "no catalogue to add to here" in result.stderr

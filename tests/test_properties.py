@@ -13,8 +13,8 @@ import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from jwtool.load import read_yaml
-from jwtool.validate import RULES, validate
+from jwtool.catalogue.yamlfile import read_yaml
+from jwtool.validate.rules import RULES, validate
 
 REPO = Path(__file__).resolve().parent.parent
 BASE = yaml.safe_load((Path(__file__).parent / "data" / "valid" / "minimal.yaml").read_text(encoding="utf-8"))

@@ -6,8 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from jwtool.catalogue import load_catalogue
-from jwtool.query import RawFilters, RefError, filter_entries, resolve_filters, resolve_ref, search, snippet
+from jwtool.catalogue.load import load_catalogue
+from jwtool.query.filters import RawFilters, filter_entries, resolve_filters
+from jwtool.query.refs import RefError, resolve_ref
+from jwtool.query.search import search, snippet
 
 
 @pytest.fixture

@@ -12,10 +12,9 @@ from typing import Any
 
 import pytest
 
-from jwtool.catalogue import load_catalogue
-from jwtool.query import RawFilters, filter_entries, resolve_filters
-
 from conftest import HOSTILE_TEXT
+from jwtool.catalogue.load import load_catalogue
+from jwtool.query.filters import RawFilters, filter_entries, resolve_filters
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 expect = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install -e '.[test]')").expect

@@ -13,13 +13,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from jwtool.catalogue import load_catalogue
-from jwtool.cache import cache_path
-from jwtool.model import Entry
-from jwtool.render import (
+from jwtool.catalogue.cache import cache_path
+from jwtool.catalogue.load import load_catalogue
+from jwtool.catalogue.model import Entry
+from jwtool.render.escaping import fold_for_search
+from jwtool.render.overview import (
     GAP_LIST_MAX,
     MAP_ENTRIES_MAX,
-    fold_for_search,
     gap_maps,
     map_alt,
     map_svg,
@@ -134,7 +134,7 @@ def test_two_renders_at_once_write_the_same_page(run_cli, catalogue_copy: Path, 
 @pytest.fixture(scope="module")
 def many() -> tuple[list[Entry], object]:
     """The bundled entries repeated under new ids: more entries than the page lists or draws."""
-    from jwtool.catalogue import find_root
+    from jwtool.catalogue.layout import find_root
 
     cat = load_catalogue(find_root(None))
     entries = [Entry({**e.data, "id": f"{e.id}-{i}"}, e.file) for i in range(8) for e in cat.entries]
@@ -143,7 +143,7 @@ def many() -> tuple[list[Entry], object]:
 
 
 def test_a_gap_map_cell_names_its_first_entries_and_counts_the_rest(many) -> None:  # type: ignore[no-untyped-def]
-    from jwtool.render import anchor_ids
+    from jwtool.render.escaping import anchor_ids
 
     entries, cat = many
     grid = gap_maps(entries, cat, "nl", anchor_ids(entries))

@@ -13,10 +13,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import REPO, Result
-from jwtool.catalogue import Catalogue, load_catalogue
-from jwtool.query import RefError, compare, resolve_ref, search
-from jwtool.textnorm import fold
-from jwtool.views import card_text, comparison_text, hit_row, render_rows
+from jwtool.catalogue.load import Catalogue, load_catalogue
+from jwtool.catalogue.text import fold
+from jwtool.query.compare import compare
+from jwtool.query.refs import RefError, resolve_ref
+from jwtool.query.search import search
+from jwtool.query.views import card_text, comparison_text, hit_row, render_rows
 
 
 def _strings(value: Any) -> Iterator[str]:

@@ -32,7 +32,7 @@ def test_an_entry_rewritten_with_its_mtime_restored_is_seen_by_every_cached_comm
 
 
 def test_the_cache_stamp_has_ctime() -> None:
-    from jwtool import cache
+    from jwtool.catalogue import cache
 
     st = os.stat(__file__)
     assert cache.stamp(__file__) == f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"

@@ -71,14 +71,14 @@ def test_validation_refuses_control_characters_at_their_position(control_catalog
 
 @pytest.mark.parametrize("text", ["k: \"a\\x07\"\n", "k: \"\\0\"\n", "k: \"\\x9b\"\n", "k: \"\\u001b\"\n", "k: \"\\r\"\n", "\"\\e\": 1\n", "k: [\"\\x7f\"]\n"])
 def test_every_spelling_of_a_control_character_is_a_problem(tmp_path: Path, text: str) -> None:
-    from jwtool.load import read_yaml
+    from jwtool.catalogue.yamlfile import read_yaml
 
     (tmp_path / "x.yaml").write_text(text, encoding="utf-8")
     assert [(p.rule, p.line) for p in read_yaml(tmp_path / "x.yaml", "x.yaml").problems] == [("control-character", 1)]
 
 
 def test_tabs_and_line_breaks_are_plain_text(tmp_path: Path) -> None:
-    from jwtool.load import read_yaml
+    from jwtool.catalogue.yamlfile import read_yaml
 
     (tmp_path / "x.yaml").write_text('k: "a\\tb\\nc"\nblok: |\n  regel een\n  regel twee\n', encoding="utf-8")
     assert read_yaml(tmp_path / "x.yaml", "x.yaml").problems == []
@@ -201,8 +201,8 @@ def test_output_in_an_encoding_without_every_character(args: list[str], env: dic
 @pytest.mark.parametrize("width", [20, 40, 80])
 @pytest.mark.parametrize("ref", ["learn2work", "project-ja", "zowhat"])  # each with a URL of 134-195 characters
 def test_the_show_card_wraps_and_keeps_every_word(ref: str, width: int, repo_root: Path, run_cli: Callable[..., Result], terminal: Callable[[int], None]) -> None:
-    from jwtool.catalogue import load_catalogue
-    from jwtool.views import card
+    from jwtool.catalogue.load import load_catalogue
+    from jwtool.query.views import card
 
     cat = load_catalogue(repo_root)
     entry = next(e for e in cat.entries if e.id == ref)

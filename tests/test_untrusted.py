@@ -92,7 +92,7 @@ def test_neither_validator_fetches_or_reads_a_ref_outside_schemas(mini_catalogue
     each have served a valid schema; and no request was made."""
     from referencing.exceptions import Unresolvable
 
-    from jwtool.schema import LocalSchemas
+    from jwtool.validate.schema import LocalSchemas
 
     url, requests = schema_server
     schemas = mini_catalogue / "schemas"

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from jwtool.validate import RULES, validate
+from jwtool.validate.rules import RULES, validate
 
 DATA = Path(__file__).parent / "data"
 REPO = DATA.parent.parent
@@ -192,7 +192,7 @@ def test_reading_entries_leaves_no_reference_cycles_behind() -> None:
     # file's parse tree alive until the end: at 10,000 entries hundreds of MB
     import gc
 
-    from jwtool.load import read_yaml
+    from jwtool.catalogue.yamlfile import read_yaml
 
     files = sorted((REPO / "interventions").glob("*.yaml")) + sorted((DATA / "invalid").rglob("*.yaml"))
     gc.collect()

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from jwtool.output import OutputError, write_atomic
+from jwtool.render.output import OutputError, write_atomic
 
 JWTOOL = [sys.executable, "-m", "jwtool"]
 NO_SPACE = "jwtool: cannot write output: No space left on device"

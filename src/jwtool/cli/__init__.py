@@ -16,7 +16,15 @@ import typer
 
 from jwtool import __version__
 from jwtool.cli.common import EXIT_INTERRUPTED, EXIT_PROBLEMS, Settings, err, out
-from jwtool.output import OutputLost
+from jwtool.cli.compare_cmd import compare
+from jwtool.cli.contribute_cmd import diff, history, new
+from jwtool.cli.export_cmd import export
+from jwtool.cli.find_cmd import list_entries, search, show
+from jwtool.cli.graph_cmd import elements, map_, similar
+from jwtool.cli.render_cmd import render_app
+from jwtool.cli.validate_cmd import validate
+from jwtool.render.export import NotJSONError
+from jwtool.render.output import OutputLost
 
 app = typer.Typer(
     name="jwtool",
@@ -50,37 +58,30 @@ def _root(
 
 
 def _register() -> None:
-    from jwtool.cli.validate_cmd import validate
 
     app.command("validate")(validate)
 
-    from jwtool.cli.find_cmd import list_entries, search, show
 
     app.command("list")(list_entries)
     app.command("show")(show)
     app.command("search")(search)
 
-    from jwtool.cli.compare_cmd import compare
 
     app.command("compare")(compare)
 
-    from jwtool.cli.export_cmd import export
 
     app.command("export")(export)
 
-    from jwtool.cli.contribute_cmd import diff, history, new
 
     app.command("new")(new)
     app.command("diff")(diff)
     app.command("history")(history)
 
-    from jwtool.cli.graph_cmd import elements, map_, similar
 
     app.command("elements")(elements)
     app.command("similar")(similar)
     app.command("map")(map_)
 
-    from jwtool.cli.render_cmd import render_app
 
     app.add_typer(render_app, name="render")
 
@@ -162,7 +163,6 @@ def _tolerant_output() -> None:
 
 def _is_not_json(exc: Exception) -> bool:
     """A value JSON cannot hold, met while writing JSON: bad data, not a bug of jwtool."""
-    from jwtool.export import NotJSONError
 
     return isinstance(exc, NotJSONError)
 

@@ -13,14 +13,18 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn, Optional
 
 import typer
 
-from jwtool.limits import MAX_FILE_SIZE_CAP
+from jwtool.catalogue.layout import CatalogueError, Layout, find_root
+from jwtool.catalogue.limits import DEFAULT_MAX_FILE_SIZE, MAX_FILE_SIZE_CAP, Limits
+from jwtool.catalogue.load import load_catalogue
+from jwtool.catalogue.text import first_control, visible
+from jwtool.render.output import OutputError, check_target, write_atomic, write_stdout
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from rich.console import Console
 
-    from jwtool.catalogue import Catalogue
+    from jwtool.catalogue.load import Catalogue
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -68,11 +72,10 @@ def console(stderr: bool = False) -> Console:
 
 def make_console(stream: Any, *, terminal: bool, colour: bool, width: int | None) -> Console:
     """A rich console that shows control characters in what it prints as visible escapes
-    (:func:`jwtool.safetext.visible`), before layout, so they are measured as what is shown."""
+    (:func:`jwtool.catalogue.text.visible`), before layout, so they are measured as what is shown."""
     from rich.console import Console
     from rich.text import Span, Text
 
-    from jwtool.safetext import first_control, visible
 
     def shown(text: Text) -> Text:
         if first_control(text.plain) is None:
@@ -113,7 +116,7 @@ def is_terminal() -> bool:
 
 
 class _Stdout:
-    """What the stdout console writes to: :func:`jwtool.output.write_stdout`, so tables and cards
+    """What the stdout console writes to: :func:`jwtool.render.output.write_stdout`, so tables and cards
     are checked like every other output."""
 
     @property
@@ -121,7 +124,6 @@ class _Stdout:
         return getattr(sys.stdout, "encoding", None) or "utf-8"
 
     def write(self, text: str) -> int:
-        from jwtool.output import write_stdout
 
         write_stdout(text)
         return len(text)
@@ -141,16 +143,13 @@ def reset_consoles() -> None:
 def out(text: str = "") -> None:
     """Write plain text to stdout (JSON, CSV, Markdown and piped text), ending with a newline;
     control characters shown as visible escapes (valid JSON escapes too: JSON keeps its
-    meaning); checked (see :func:`jwtool.output.write_stdout`)."""
-    from jwtool.output import write_stdout
-    from jwtool.safetext import visible
+    meaning); checked (see :func:`jwtool.render.output.write_stdout`)."""
 
     write_stdout(visible(text if text.endswith("\n") or not text else text + "\n"))
 
 
 def err(text: str) -> None:
     """A diagnostic line on stderr; control characters (e.g. in a file name) shown as escapes."""
-    from jwtool.safetext import visible
 
     sys.stderr.write(visible(text.rstrip("\n") + "\n"))
 
@@ -168,7 +167,6 @@ def usage_error(message: str) -> NoReturn:
 def limits(max_file_size: int | None = None) -> Any:
     """The resource limits: ``--max-file-size`` (checked by its option), else
     ``$JWTOOL_MAX_FILE_SIZE`` (checked here: a bad value is a usage error, never ignored)."""
-    from jwtool.limits import DEFAULT_MAX_FILE_SIZE, Limits
 
     if max_file_size is None:
         env = os.environ.get("JWTOOL_MAX_FILE_SIZE", "").strip()
@@ -181,7 +179,6 @@ def limits(max_file_size: int | None = None) -> Any:
 
 
 def root(catalogue: Path | None) -> Path:
-    from jwtool.catalogue import CatalogueError, find_root
 
     try:
         return find_root(catalogue)
@@ -194,7 +191,6 @@ def open_catalogue(ctx: typer.Context, catalogue: Path | None, *, summary: bool 
 
     ``summary=True`` (list, filters, graph) loads entries without their long verbatim texts.
     """
-    from jwtool.catalogue import load_catalogue
 
     cat = load_catalogue(root(catalogue), limits(), use_cache=use_cache(ctx), summary=summary)
     warn_broken(cat.broken)
@@ -211,12 +207,10 @@ def write_output(data: str | bytes | Iterable[str], output: Path | None, layout:
     file: exit 2; a disk or permission error: exit 1). Returns the written path, or None for stdout.
 
     A stream of text chunks goes to the file as it comes; for stdout it is collected first, so a
-    failure half-way prints nothing. ``new_folder``: see :func:`jwtool.output.write_atomic`.
+    failure half-way prints nothing. ``new_folder``: see :func:`jwtool.render.output.write_atomic`.
     """
-    from jwtool.output import OutputError, write_atomic, write_stdout
 
     if output is None:
-        from jwtool.safetext import visible
 
         text = data if isinstance(data, (str, bytes)) else "".join(data)
         write_stdout(visible(text).encode("utf-8") if isinstance(text, str) else text)  # a document is UTF-8, as its file would be
@@ -234,8 +228,6 @@ def check_output(output: Path | None, catalogue: Path | None, force: bool, new_f
     the catalogue is loaded, not after seconds of work (the write itself checks again)."""
     if output is None:
         return
-    from jwtool.catalogue import Layout
-    from jwtool.output import OutputError, check_target
 
     try:
         check_target(output, Layout(root(catalogue)), force, new_folder)

@@ -11,13 +11,25 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from jwtool.cli.common import CatalogueOpt, choice, console, is_terminal, open_catalogue, out, usage_error
+from jwtool.cli.common import (
+    CatalogueOpt,
+    choice,
+    console,
+    is_terminal,
+    open_catalogue,
+    out,
+    usage_error,
+)
 from jwtool.cli.find_cmd import entry_ref
+from jwtool.labels import CLI_LANG, label
+from jwtool.query.compare import compare as run_compare
+from jwtool.query.views import caveat_line, comparison_dict, comparison_markdown, comparison_text, element_summary, similarity_value
+from jwtool.render.export import dumps
 
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from jwtool.query import Comparison
+    from jwtool.query.compare import Comparison
 
 FORMATS = ["text", "json", "md"]
 SHARE_STYLE = {"all": "bold green", "some": "yellow", "unique": "dim"}
@@ -43,25 +55,20 @@ def compare(
         usage_error("compare needs at least two entries, e.g. jwtool compare boris learn2work")
     cat = open_catalogue(ctx, catalogue, summary=True)
     entries = [entry_ref(cat, r) for r in refs]
-    from jwtool.query import compare as run_compare
 
     try:
         comparison = run_compare(entries, cat.vocab, cat.meta)
     except ValueError as exc:
         usage_error(str(exc))
     if fmt == "json":
-        from jwtool.export import dumps
-        from jwtool.views import comparison_dict
 
         out(dumps(comparison_dict(comparison)).rstrip("\n"))
     elif fmt == "md":
-        from jwtool.views import comparison_markdown
 
         out(comparison_markdown(comparison))
     elif is_terminal():
         render(console(), comparison)
     else:
-        from jwtool.views import comparison_text
 
         out(comparison_text(comparison))
 
@@ -107,8 +114,6 @@ def render(con: Console, c: Comparison) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from jwtool.labels import CLI_LANG, label
-    from jwtool.views import caveat_line, element_summary, similarity_value
 
     table = _table(c)
     if _fits(con, table):

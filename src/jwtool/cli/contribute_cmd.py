@@ -8,7 +8,24 @@ from typing import Annotated, Any, Callable, Optional
 
 import typer
 
-from jwtool.cli.common import CatalogueOpt, choice, err, fail, limits, out, root, usage_error, use_cache
+from jwtool.catalogue.layout import Layout, is_bundled
+from jwtool.catalogue.load import load_catalogue, load_vocabularies
+from jwtool.catalogue.text import key
+from jwtool.cli.common import (
+    CatalogueOpt,
+    choice,
+    err,
+    fail,
+    limits,
+    out,
+    root,
+    usage_error,
+    use_cache,
+)
+from jwtool.contribute.git import UNSHALLOW_HINT, GitError, history_cut
+from jwtool.contribute.git import history as git_history
+from jwtool.query.refs import RefError, resolve_ref
+from jwtool.render.export import json_text
 
 _KEY = "Key fields (asked interactively when missing and stdin is a terminal)"
 
@@ -19,7 +36,7 @@ def _interactive(no_input: bool) -> bool:
 
 def _ask(label: str, convert: Callable[[str], Any], default: str = "") -> Any:
     """Prompt until the answer converts; an empty answer keeps the placeholder (None)."""
-    from jwtool.scaffold import ScaffoldError
+    from jwtool.contribute.scaffold import ScaffoldError
 
     while True:
         answer = typer.prompt(label, default=default, show_default=bool(default), err=True).strip()
@@ -58,17 +75,27 @@ def new(
 
     Example: jwtool new "Boris brengt je bij een baan" --phase tijdens-school --no-input
     """
-    from jwtool.catalogue import Layout, load_vocabularies
-    from jwtool.query import RefError, resolve_ref
-    from jwtool.scaffold import (
-        KINDS, SOURCE_KINDS, TABLES, Draft, ScaffoldError, check_choice, check_date, check_name, check_sections,
-        check_slug, check_terms, check_url, entry_path, entry_schema, render, write_new,
+    from jwtool.contribute.scaffold import (
+        KINDS,
+        SOURCE_KINDS,
+        TABLES,
+        Draft,
+        ScaffoldError,
+        check_choice,
+        check_date,
+        check_name,
+        check_sections,
+        check_slug,
+        check_terms,
+        check_url,
+        entry_path,
+        entry_schema,
+        render,
+        write_new,
     )
 
-    from jwtool.catalogue import BUNDLED
-
     base = root(catalogue)
-    if base == BUNDLED.resolve():
+    if is_bundled(base):
         usage_error("no catalogue to add to here: run inside a catalogue (a folder with interventions/) or pass --catalogue DIR")
     layout = Layout(base)
     vocab, _, _ = load_vocabularies(layout, limits())
@@ -124,7 +151,15 @@ def new(
 
 
 def _prompt_missing(draft: Any, vocab: dict[str, Any], reports: list[str]) -> None:
-    from jwtool.scaffold import SOURCE_KINDS, TABLES, check_choice, check_date, check_sections, check_terms, check_url
+    from jwtool.contribute.scaffold import (
+        SOURCE_KINDS,
+        TABLES,
+        check_choice,
+        check_date,
+        check_sections,
+        check_terms,
+        check_url,
+    )
 
     ladder = ", ".join(t.id for t in vocab["evidence-levels"].ordered())
     if draft.summary is None:
@@ -156,7 +191,7 @@ def _prompt_missing(draft: Any, vocab: dict[str, Any], reports: list[str]) -> No
 
 
 def _positive(text: str) -> int:
-    from jwtool.scaffold import ScaffoldError
+    from jwtool.contribute.scaffold import ScaffoldError
 
     if not text.isdigit() or int(text) < 1:
         raise ScaffoldError(f"{text!r} is not a row number (1, 2, 3, …)")
@@ -164,7 +199,7 @@ def _positive(text: str) -> int:
 
 
 def _report_ids(layout: Any) -> list[str]:
-    from jwtool.load import read_yaml
+    from jwtool.catalogue.yamlfile import read_yaml
 
     if not layout.meta_file.is_file():
         return []
@@ -174,13 +209,11 @@ def _report_ids(layout: Any) -> list[str]:
 
 
 def _entries(ctx: typer.Context, base: Path) -> list[Any]:
-    from jwtool.catalogue import load_catalogue
 
     return load_catalogue(base, limits(), use_cache=use_cache(ctx), summary=True).entries
 
 
 def _same_name(entry: Any, name: str) -> bool:
-    from jwtool.textnorm import key
 
     return any(key(n) == key(name) for n in (entry.id, entry.name, *entry.aliases))
 
@@ -202,8 +235,7 @@ def diff(
     Example: jwtool diff origin/main --format md
     """
     choice(fmt, DIFF_FORMATS, "format")
-    from jwtool.diff import catalogue_diff, to_json, to_markdown, to_text
-    from jwtool.gitlog import GitError
+    from jwtool.contribute.diff import catalogue_diff, to_json, to_markdown, to_text
 
     base = root(catalogue)
     try:
@@ -228,7 +260,6 @@ def history(
     Example: jwtool history boris-brengt-je-bij-een-baan
     """
     choice(fmt, HISTORY_FORMATS, "format")
-    from jwtool.gitlog import UNSHALLOW_HINT, GitError, history as git_history, history_cut
 
     base = root(catalogue)
     rel, entry_id, entry_name = _history_target(ctx, base, ref)
@@ -241,7 +272,6 @@ def history(
         err(f"jwtool: warning: this is a shallow clone: the history of {rel} is cut at commit {cut[:10]} and older "
             f"changes are not shown; {UNSHALLOW_HINT}")
     if fmt == "json":
-        from jwtool.export import json_text
 
         doc: dict[str, object] = {"id": entry_id, "name": entry_name, "file": rel, "changes": [c.to_dict() for c in changes]}
         if cut:
@@ -261,8 +291,6 @@ def history(
 
 def _history_target(ctx: typer.Context, base: Path, ref: str) -> tuple[str, str, str]:
     """The file (relative to the catalogue), id and name that ``ref`` names; removed entries by file or id."""
-    from jwtool.catalogue import Layout
-    from jwtool.query import RefError, resolve_ref
 
     layout = Layout(base)
     as_path = Path(ref)
@@ -275,7 +303,6 @@ def _history_target(ctx: typer.Context, base: Path, ref: str) -> tuple[str, str,
         entry = resolve_ref(_entries(ctx, base), ref)
         return entry.file, entry.id, entry.name
     except RefError as exc:
-        from jwtool.gitlog import GitError, history as git_history
 
         gone = f"interventions/{ref}.yaml"
         try:

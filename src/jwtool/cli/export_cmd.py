@@ -8,9 +8,17 @@ from typing import Annotated, Optional
 
 import typer
 
-from jwtool.cli.common import CatalogueOpt, check_output, choice, err, open_catalogue, write_output
+from jwtool.cli.common import (
+    CatalogueOpt,
+    check_output,
+    choice,
+    err,
+    open_catalogue,
+    write_output,
+)
 from jwtool.cli.filters import resolved, with_filters
-from jwtool.query import RawFilters
+from jwtool.query.filters import RawFilters, filter_entries
+from jwtool.render import export as ex
 
 FORMATS = ["json", "jsonl", "csv"]
 
@@ -33,8 +41,6 @@ def export(
     Example: jwtool export --format csv --target vso -o vso.csv
     """
     choice(fmt, FORMATS, "format")
-    from jwtool import export as ex
-    from jwtool.query import filter_entries
 
     check_output(output, catalogue, force)
     cat = open_catalogue(ctx, catalogue)

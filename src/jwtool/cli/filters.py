@@ -16,11 +16,11 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional
 import typer
 
 from jwtool.cli.common import usage_error
-from jwtool.query import RawFilters
+from jwtool.query.filters import FilterError, RawFilters, resolve_filters
 
 if TYPE_CHECKING:
-    from jwtool.catalogue import Catalogue
-    from jwtool.query import Filters
+    from jwtool.catalogue.load import Catalogue
+    from jwtool.query.filters import Filters
 
 _PANEL = "Filters (AND across options, OR within a repeated option)"
 
@@ -67,7 +67,6 @@ def with_filters(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 def resolved(raw: RawFilters, cat: Catalogue) -> Filters:
     """Resolve against the catalogue's vocabularies; an unknown value is a usage error (exit 2)."""
-    from jwtool.query import FilterError, resolve_filters
 
     try:
         return resolve_filters(raw, cat.vocab)

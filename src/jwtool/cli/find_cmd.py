@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
+from jwtool.catalogue.load import read_entry
 from jwtool.cli.common import (
     CatalogueOpt,
     choice,
@@ -23,11 +24,15 @@ from jwtool.cli.common import (
 )
 from jwtool.cli.filters import resolved, with_filters
 from jwtool.labels import CLI_LANG, label
-from jwtool.query import RawFilters
+from jwtool.query.filters import RawFilters, filter_entries
+from jwtool.query.refs import RefError, resolve_ref
+from jwtool.query.search import search as run_search
+from jwtool.query.views import card, card_markdown, card_text, hit_row, render_rows, summary
+from jwtool.render.export import dumps
 
 if TYPE_CHECKING:
-    from jwtool.catalogue import Catalogue
-    from jwtool.model import Entry
+    from jwtool.catalogue.load import Catalogue
+    from jwtool.catalogue.model import Entry
 
 LIST_FORMATS = ["text", "json", "csv"]
 WIDE = 100  # below this many columns a table of six columns squeezes words; list entries instead
@@ -44,8 +49,6 @@ def entry_ref(cat: "Catalogue", ref: str, *, full: bool = True) -> "Entry":
     REF is resolved on the catalogue's summaries (ids, names and aliases are in them) and only
     that entry's file is read: at 10,000 entries `show` took 3.9 s loading every entry.
     """
-    from jwtool.catalogue import read_entry
-    from jwtool.query import RefError, resolve_ref
 
     try:
         found = resolve_ref(cat.entries, ref)
@@ -63,7 +66,6 @@ def _rows_out(rows: list[dict[str, Any]], fmt: str, with_match: bool) -> None:
     if fmt == "text" and is_terminal():
         _rows_table(rows, with_match)
     else:
-        from jwtool.views import render_rows
 
         out(render_rows(rows, fmt, with_match))
 
@@ -122,7 +124,6 @@ def list_entries(
 
     Example: jwtool list --format csv > entries.csv
     """
-    from jwtool.views import summary
 
     choice(fmt, LIST_FORMATS, "format")
     _rows_out([summary(e) for e in open_catalogue(ctx, catalogue, summary=True).entries], fmt, False)
@@ -145,9 +146,6 @@ def search(
     Example: jwtool search orientatie --target vso --target pro --phase nazorg --min-evidence goed-beschreven
     """
     choice(fmt, LIST_FORMATS, "format")
-    from jwtool.query import filter_entries
-    from jwtool.query import search as run_search
-    from jwtool.views import hit_row, summary
 
     words = (text or "").strip()
     cat = open_catalogue(ctx, catalogue, summary=not words)  # a text search needs the full texts
@@ -183,7 +181,6 @@ def show(
     cat = open_catalogue(ctx, catalogue, summary=True)
     entry = entry_ref(cat, ref)
     if fmt == "json":
-        from jwtool.export import dumps
 
         out(dumps(entry.data).rstrip("\n"))
     elif fmt == "yaml":
@@ -191,13 +188,11 @@ def show(
 
         out(yaml.safe_dump(entry.data, allow_unicode=True, sort_keys=False, width=100))
     elif fmt == "md":
-        from jwtool.views import card_markdown
 
         out(card_markdown(entry, cat.vocab))
     elif is_terminal():
         _card_rich(entry, cat)
     else:
-        from jwtool.views import card_text
 
         out(card_text(entry, cat.vocab))
 
@@ -216,7 +211,6 @@ def _card_rich(entry: "Entry", cat: "Catalogue") -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from jwtool.views import card
 
     con = console()
     con.print(Text(f"{entry.name}  ({entry.id})", style="bold", overflow="fold"))

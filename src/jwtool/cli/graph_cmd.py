@@ -1,7 +1,7 @@
 """``jwtool elements``, ``jwtool similar`` and ``jwtool map``: the shared working elements.
 
 Only options and printing live here; counting, likeness, clusters and exports are in
-:mod:`jwtool.graph`, :mod:`jwtool.graph_export` and :mod:`jwtool.graph_svg` (imported when a
+:mod:`jwtool.graph`, :mod:`jwtool.graph.exports` and :mod:`jwtool.graph.svg` (imported when a
 command runs, so networkx never slows down other commands).
 """
 
@@ -13,13 +13,31 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
-from jwtool.cli.common import CatalogueOpt, check_output, choice, console, err, is_terminal, open_catalogue, out, usage_error, write_output
+from jwtool.cli.common import (
+    CatalogueOpt,
+    check_output,
+    choice,
+    console,
+    err,
+    is_terminal,
+    open_catalogue,
+    out,
+    usage_error,
+    write_output,
+)
 from jwtool.cli.filters import resolved, with_filters
-from jwtool.query import RawFilters
+from jwtool.cli.find_cmd import entry_ref
+from jwtool.graph.analysis import BY_CHOICES, EXTRA_TYPES, PROJECTIONS, crosstab, element_use, graph_for, percent, summarize
+from jwtool.graph.analysis import similar as find
+from jwtool.graph.exports import FORMATS as EXPORTS
+from jwtool.graph.exports import SUFFIXES, format_for
+from jwtool.graph.exports import export as render
+from jwtool.query.filters import RawFilters, filter_entries
+from jwtool.render.export import dumps
 
 if TYPE_CHECKING:
-    from jwtool.catalogue import Catalogue
-    from jwtool.model import Entry
+    from jwtool.catalogue.load import Catalogue
+    from jwtool.catalogue.model import Entry
 
 FORMATS = ["text", "json"]
 FormatOpt = Annotated[str, typer.Option("--format", "-f", metavar="text|json", help="text (a table) or json (one document).")]
@@ -60,7 +78,6 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[object]], title: str 
 
 
 def _json(doc: object) -> None:
-    from jwtool.export import dumps
 
     out(dumps(doc))
 
@@ -70,7 +87,6 @@ def _ref(entry: "Entry") -> dict[str, str]:
 
 
 def _selected(cat: "Catalogue", filters: RawFilters) -> list["Entry"]:
-    from jwtool.query import filter_entries
 
     return filter_entries(cat.entries, resolved(filters, cat))
 
@@ -96,7 +112,6 @@ def elements(
     """
     choice(fmt, FORMATS, "format")
     if by is not None:
-        from jwtool.graph import BY_CHOICES
 
         choice(by, list(BY_CHOICES), "--by value")
     cat = open_catalogue(ctx, catalogue, summary=True)
@@ -106,7 +121,6 @@ def elements(
     if by:
         _crosstab(cat, selected, by, fmt)
         return
-    from jwtool.graph import element_use, percent
 
     uses = element_use(selected, cat.vocab)
     if fmt == "json":
@@ -123,7 +137,6 @@ def elements(
 
 
 def _crosstab(cat: "Catalogue", selected: list["Entry"], by: str, fmt: str) -> None:
-    from jwtool.graph import crosstab
 
     tab = crosstab(selected, cat.vocab, by)
     if fmt == "json":
@@ -164,11 +177,9 @@ def similar(
     """
     choice(fmt, FORMATS, "format")
     cat = open_catalogue(ctx, catalogue, summary=True)
-    from jwtool.cli.find_cmd import entry_ref
 
     entry = entry_ref(cat, ref, full=False)  # the working elements are in the summary
     candidates = _selected(cat, filters)
-    from jwtool.graph import similar as find
 
     matches = find(entry, candidates, top)
     wev = cat.vocab.get("working-elements")
@@ -216,7 +227,6 @@ def map_(
 
     Example: jwtool map --kind interventie --export graphml -o map.graphml
     """
-    from jwtool.graph import EXTRA_TYPES, PROJECTIONS
 
     choice(fmt, FORMATS, "format")
     choice(projection, list(PROJECTIONS), "--projection value")
@@ -225,13 +235,11 @@ def map_(
     if include and projection != "bipartite":
         usage_error("--include adds nodes to the bipartite graph only; leave out --projection or --include")
     if export is None and output is not None:
-        from jwtool.graph_export import SUFFIXES, format_for
 
         export = format_for(output)
         if export is None:
             usage_error(f"cannot tell the export format from {output.name!r}; add --export or use one of: {', '.join(SUFFIXES)}")
     if export is not None:
-        from jwtool.graph_export import FORMATS as EXPORTS
 
         choice(export, list(EXPORTS), "--export format")
         if fmt != "text":
@@ -247,7 +255,6 @@ def map_(
     if export is not None:
         _export(cat, selected, export, output, force, projection, include or [])
         return
-    from jwtool.graph import summarize
 
     summary = summarize(selected, cat.vocab, seed=seed, top=top)
     if fmt == "json":
@@ -257,8 +264,6 @@ def map_(
 
 
 def _export(cat: "Catalogue", selected: list["Entry"], fmt: str, output: Optional[Path], force: bool, projection: str, include: list[str]) -> None:
-    from jwtool.graph import graph_for
-    from jwtool.graph_export import export as render
     graph = graph_for(selected, cat.vocab, projection, include)
     text = render(graph, fmt, cat.vocab)
     if output is None:

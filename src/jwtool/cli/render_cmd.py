@@ -7,14 +7,28 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from jwtool.cli.common import CatalogueOpt, check_output, choice, err, fail, is_terminal, open_catalogue, usage_error, write_output
+from jwtool.cli.common import (
+    CatalogueOpt,
+    check_output,
+    choice,
+    err,
+    fail,
+    is_terminal,
+    open_catalogue,
+    usage_error,
+    write_output,
+)
 from jwtool.cli.filters import resolved, with_filters
-from jwtool.query import RawFilters
+from jwtool.labels import LANGS
+from jwtool.query.filters import RawFilters, filter_entries
+from jwtool.render.appendix import appendix_entries, render_appendix
+from jwtool.render.environment import FORMATS_APPENDIX, FORMATS_OVERVIEW, STYLES, RenderError
+from jwtool.render.overview import overview_chunks
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from jwtool.catalogue import Catalogue
+    from jwtool.catalogue.load import Catalogue
 
 render_app = typer.Typer(
     help="Render the report's appendix (Markdown, HTML, Word) or an overview of the whole catalogue (Markdown, HTML).",
@@ -65,7 +79,6 @@ def appendix(
 
     Example: jwtool render appendix --format docx --target vso -o bijlage-vso.docx
     """
-    from jwtool.render import FORMATS_APPENDIX, LANGS, STYLES
 
     choice(fmt, list(FORMATS_APPENDIX), "format")
     choice(style, list(STYLES), "style")
@@ -73,8 +86,6 @@ def appendix(
     tdir = _templates(templates)
     check_output(output, catalogue, force)
     cat = open_catalogue(ctx, catalogue)
-    from jwtool.query import filter_entries
-    from jwtool.render import RenderError, appendix_entries, render_appendix
 
     entries = filter_entries(cat.entries, resolved(filters, cat))
     if not any(appendix_entries(entries, style).values()):
@@ -104,12 +115,10 @@ def overview(
 
     Example: jwtool render overview --format html -o site/
     """
-    from jwtool.render import FORMATS_OVERVIEW, LANGS
 
     choice(fmt, list(FORMATS_OVERVIEW), "format")
     choice(lang, list(LANGS), "language")
     tdir = _templates(templates)
-    from jwtool.render import RenderError, overview_chunks
 
     # `-o site` (or `-o site/`): a folder for the page, like a static-site generator; a new one is
     # made only when the page is complete

@@ -7,7 +7,20 @@ from typing import Annotated, Optional
 
 import typer
 
-from jwtool.cli.common import EXIT_OK, EXIT_PROBLEMS, CatalogueOpt, MaxSizeOpt, choice, err, limits, out, root, usage_error
+from jwtool.cli.common import (
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    CatalogueOpt,
+    MaxSizeOpt,
+    choice,
+    err,
+    limits,
+    out,
+    root,
+    usage_error,
+)
+from jwtool.contribute.git import GitError, changed_entry_files
+from jwtool.validate.problems import problems_to_json
 
 FORMATS = ["text", "json", "github"]
 
@@ -36,7 +49,6 @@ def validate(
             usage_error(f"no such file or folder: {', '.join(missing)}")
         selected = [p.absolute() for p in paths]
     if changed_since is not None:
-        from jwtool.gitlog import GitError, changed_entry_files
 
         try:
             changed = changed_entry_files(base, changed_since)
@@ -44,8 +56,7 @@ def validate(
             usage_error(str(exc))
         selected = [p for p in changed if selected is None or any(p == s or s in p.parents for s in selected)]
 
-    from jwtool.problems import problems_to_json
-    from jwtool.validate import validate as run
+    from jwtool.validate.rules import validate as run
 
     report = run(base, selected, lim) if selected is None or selected else _only_catalogue_checks(base, lim)
     if fmt == "json":
@@ -63,6 +74,6 @@ def validate(
 
 def _only_catalogue_checks(base: Path, lim: object):  # type: ignore[no-untyped-def]
     """--changed-since with no changed entries still checks vocabularies and catalogue.yaml."""
-    from jwtool.validate import validate as run
+    from jwtool.validate.rules import validate as run
 
     return run(base, [], lim)  # type: ignore[arg-type]

@@ -1,0 +1,117 @@
+"""Reading a whole catalogue: its vocabularies, its entries (through the cache) and its meta data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from jwtool.catalogue import cache
+from jwtool.catalogue.layout import Layout, discover
+from jwtool.catalogue.limits import Limits
+from jwtool.catalogue.model import Entry, summary_view
+from jwtool.catalogue.vocabularies import VOCABULARY_NAMES, Vocabulary
+from jwtool.validate.problems import Problem
+
+if TYPE_CHECKING:
+    from jwtool.catalogue.yamlfile import YamlFile
+    from jwtool.validate.problems import Problem
+
+
+def load_vocabularies(layout: Layout, limits: Limits = Limits()) -> tuple[dict[str, Vocabulary], list[YamlFile], list[Problem]]:
+    from jwtool.catalogue.yamlfile import (
+        read_yaml,  # PyYAML only when something is parsed
+    )
+
+    vocab: dict[str, Vocabulary] = {}
+    docs: list[YamlFile] = []
+    problems: list[Problem] = []
+    for name in VOCABULARY_NAMES:
+        path = layout.vocabularies / f"{name}.yaml"
+        rel = layout.rel(path)
+        if not path.is_file():
+            problems.append(Problem(rel, 1, 1, "vocabulary-file", f"vocabulary {name!r} is missing; every catalogue needs schemas/vocabularies/{name}.yaml"))
+            vocab[name] = Vocabulary(name=name)
+            continue
+        doc = read_yaml(path, rel, limits)
+        docs.append(doc)
+        vocab[name] = Vocabulary.from_data(name, doc.data if isinstance(doc.data, dict) else {})
+    return vocab, docs, problems
+
+
+@dataclass
+class Catalogue:
+    """Everything the query, graph and render layers need, read once."""
+
+    root: Path
+    entries: list[Entry]
+    vocab: dict[str, Vocabulary]
+    meta: dict[str, Any] = field(default_factory=dict)
+    broken: list[str] = field(default_factory=list)  # files that could not be read as entries
+    summary: bool = False  # entries hold only the fields of jwtool.catalogue.model.summary_view
+
+    @property
+    def layout(self) -> Layout:
+        return Layout(self.root)
+
+    def by_id(self) -> dict[str, Entry]:
+        return {e.id: e for e in self.entries}
+
+    def report(self, report_id: str | None = None) -> dict[str, Any]:
+        reports = [r for r in self.meta.get("reports") or [] if isinstance(r, dict)]
+        for r in reports:
+            if report_id is None or r.get("id") == report_id:
+                return r
+        return {}
+
+
+def load_catalogue(root: Path, limits: Limits = Limits(), *, use_cache: bool = True, summary: bool = False) -> Catalogue:
+    """Read entries, vocabularies and catalogue.yaml; unreadable files are listed in ``broken``.
+
+    Parsed entries come from the catalogue's cache (:mod:`jwtool.catalogue.cache`) unless ``use_cache``
+    is False. ``summary=True`` gives entries without their long verbatim texts
+    (:func:`jwtool.catalogue.model.summary_view`): enough for listing and filtering, and fast.
+    """
+    from jwtool.catalogue.yamlfile import paused_gc, read_yaml
+
+    layout = Layout(root)
+    vocab, _, _ = load_vocabularies(layout, limits)
+    files, _ = discover(layout)
+
+    def read(path: Path, rel: str) -> tuple[Any, bool]:
+        doc = read_yaml(path, rel, limits)
+        return doc.data, doc.data is not None and not doc.problems
+
+    with paused_gc():
+        if use_cache:
+            with cache.open_cache(root, cache.cache_key(f"max_file_size={limits.max_file_size}")) as stored:
+                records = stored.load(files, read, summary=summary)
+        else:
+            records = [(rel, read(path, rel)) for path, rel in files]
+            if summary:
+                records = [(rel, (summary_view(d) if isinstance(d, dict) else d, ok)) for rel, (d, ok) in records]
+    return _assemble(root, layout, vocab, records, limits, summary=summary)
+
+
+def read_entry(root: Path, rel: str, limits: Limits = Limits()) -> Entry | None:
+    """One entry in full from its file, or None when the file holds no mapping: the full text of
+    an entry found among summaries, without loading the whole catalogue."""
+    from jwtool.catalogue.yamlfile import read_yaml
+
+    doc = read_yaml(root / rel, rel, limits)
+    return Entry(doc.data, rel) if isinstance(doc.data, dict) else None
+
+
+def _assemble(root: Path, layout: Layout, vocab: dict[str, Vocabulary], records: list[tuple[str, tuple[Any, bool]]], limits: Limits, summary: bool = False) -> Catalogue:
+    from jwtool.catalogue.yamlfile import paused_gc, read_yaml
+
+    with paused_gc():
+        entries = [Entry(data, rel) for rel, (data, _) in records if isinstance(data, dict)]
+        entries.sort(key=Entry.sort_key)
+    broken = [rel for rel, (data, clean) in records if not clean]
+    meta: dict[str, Any] = {}
+    if layout.meta_file.is_file():
+        m = read_yaml(layout.meta_file, "catalogue.yaml", limits)
+        meta = m.data if isinstance(m.data, dict) else {}
+    return Catalogue(root=root, entries=entries, vocab=vocab, meta=meta, broken=broken, summary=summary)

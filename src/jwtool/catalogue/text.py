@@ -1,0 +1,61 @@
+"""Text folding for matching: case- and accent-insensitive, so "orientatie" finds "oriëntatie"."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+
+
+@lru_cache(maxsize=4096)
+def fold(text: str) -> str:
+    """Lower-case, strip accents, keep everything else: for searching running text."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def key(text: str) -> str:
+    """Fold and drop punctuation and spaces: ``"Mbo 2"``, ``"mbo-2"`` and ``"MBO2"`` are one key."""
+    return _NON_ALNUM.sub("", fold(text))
+
+
+def slugify(text: str) -> str:
+    """An id from a name: ``"Boris brengt je bij 'n baan"`` → ``"boris-brengt-je-bij-n-baan"``."""
+    return _NON_ALNUM.sub("-", fold(text)).strip("-")[:80].strip("-")
+
+
+# --- visible: control characters shown, never obeyed
+
+# C0 controls except tab and line feed, DEL, and the C1 controls; a carriage return only where
+# it does not end a line ("\r\n", as CSV output writes it)
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]|\r(?!\n)")
+# in entry text even a "\r\n" is not plain text: the loader turns line ends into "\n"
+_CONTROL_IN_VALUE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+NAMES = {0x00: "NUL", 0x07: "BEL", 0x08: "BS", 0x0B: "VT", 0x0C: "FF", 0x0D: "CR", 0x1B: "ESC", 0x7F: "DEL", 0x9B: "CSI", 0x9D: "OSC"}
+
+
+def _escape(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
+def visible(text: str) -> str:
+    """``text`` with every control character except tab and line end as a ``\\u001b``-style
+    escape. The escape is valid inside JSON and JavaScript strings too, with the same meaning, so
+    the one function serves every output format."""
+    return _CONTROL.sub(_escape, text) if _CONTROL.search(text) else text
+
+
+def first_control(text: str) -> int | None:
+    """Index of the first control character that entry text may not hold (all but tab and
+    line feed), or None."""
+    m = _CONTROL_IN_VALUE.search(text)
+    return m.start() if m else None
+
+
+def describe(char: str) -> str:
+    """``U+001B (ESC)``: a control character named for a message."""
+    code = ord(char)
+    name = NAMES.get(code)
+    return f"U+{code:04X}" + (f" ({name})" if name else "")

@@ -1,0 +1,131 @@
+"""Controlled vocabularies: the one place where a term (element, level, phase, ...) is defined.
+
+Every vocabulary is a YAML file under ``schemas/vocabularies/``. Entries refer to terms by id;
+the command line also accepts labels and synonyms, matched case- and accent-insensitively.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from jwtool.catalogue.text import key
+
+# The vocabularies an entry refers to, by file name, and the fields that refer to each.
+VOCABULARY_NAMES = (
+    "phases",
+    "education-levels",
+    "target-characteristics",
+    "goal-tags",
+    "evidence-levels",
+    "working-elements",
+    "success-factors",
+)
+
+
+@dataclass(frozen=True)
+class Term:
+    id: str
+    label: str
+    label_en: str = ""
+    definition: str = ""
+    synonyms: tuple[str, ...] = ()
+    phrasings: tuple[str, ...] = ()
+    report_wordings: tuple[str, ...] = ()
+    broader: str = ""
+    group: str = ""
+    rank: int | None = None
+    source: tuple[str, ...] = ()
+
+    def label_for(self, lang: str = "nl") -> str:
+        return self.label_en if lang == "en" and self.label_en else self.label
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Term:
+        tup = lambda k: tuple(str(x) for x in d.get(k) or ())  # noqa: E731
+        return cls(
+            id=str(d["id"]), label=str(d.get("label", d["id"])), label_en=str(d.get("label_en", "")),
+            definition=str(d.get("definition", "")), synonyms=tup("synonyms"), phrasings=tup("phrasings"),
+            report_wordings=tup("report_wordings"), broader=str(d.get("broader", "")), group=str(d.get("group", "")),
+            rank=d.get("rank") if isinstance(d.get("rank"), int) else None, source=tup("source"),
+        )
+
+
+@dataclass
+class Vocabulary:
+    name: str
+    terms: dict[str, Term] = field(default_factory=dict)
+    groups: dict[str, dict[str, str]] = field(default_factory=dict)
+    version: int = 1
+    _lookup: dict[str, str] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        for term in self.terms.values():
+            for name in (term.id, term.label, *term.synonyms):
+                self._lookup.setdefault(key(name), term.id)
+
+    def __contains__(self, term_id: object) -> bool:
+        return term_id in self.terms
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self.terms.values())
+
+    def __len__(self) -> int:
+        return len(self.terms)
+
+    def resolve(self, value: str) -> str | None:
+        """The id for an id, label or synonym, or None."""
+        return self._lookup.get(key(value))
+
+    def suggest(self, value: str, n: int = 1) -> list[str]:
+        """Closest ids for a mistyped value ("did you mean ...")."""
+        import difflib
+
+        k = key(value)
+        names = list(self._lookup)
+        hits = difflib.get_close_matches(k, names, n=5, cutoff=0.6)
+        if not hits:  # a prefix is a strong hint: 'sterk' → 'sterke-aanwijzingen'
+            hits = [name for name in names if name.startswith(k) or (len(name) >= 3 and k.startswith(name))] if k else []
+        out: list[str] = []
+        for h in hits:
+            tid = self._lookup[h]
+            if tid not in out:
+                out.append(tid)
+        return out[:n]
+
+    def narrower(self, term_id: str) -> set[str]:
+        """The term and every term whose ``broader`` chain leads to it."""
+        out = {term_id}
+        changed = True
+        while changed:
+            changed = False
+            for t in self.terms.values():
+                if t.broader in out and t.id not in out:
+                    out.add(t.id)
+                    changed = True
+        return out
+
+    def label(self, term_id: str, lang: str = "nl") -> str:
+        term = self.terms.get(term_id)
+        return term.label_for(lang) if term else term_id
+
+    def ordered(self) -> list[Term]:
+        """Terms in rank order where ranked (evidence levels), else file order."""
+        terms = list(self.terms.values())
+        if all(t.rank is not None for t in terms):
+            terms.sort(key=lambda t: t.rank or 0)
+        return terms
+
+    @classmethod
+    def from_data(cls, name: str, data: dict[str, Any]) -> Vocabulary:
+        terms = {}
+        for d in data.get("terms") or []:
+            if isinstance(d, dict) and isinstance(d.get("id"), str) and d["id"] not in terms:
+                terms[d["id"]] = Term.from_dict(d)
+        groups = {g["id"]: g for g in data.get("groups") or [] if isinstance(g, dict) and isinstance(g.get("id"), str)}
+        version = data.get("version") if isinstance(data.get("version"), int) else 1
+        return cls(name=name, terms=terms, groups=groups, version=version)
+
+
+def did_you_mean(suggestions: list[str]) -> str:
+    return f" (did you mean {', '.join(repr(s) for s in suggestions)}?)" if suggestions else ""

@@ -1,0 +1,441 @@
+"""Read YAML files safely and remember where every value stands.
+
+This is the one place that deals with PyYAML's traps (see STYLE.md): duplicate keys are
+reported instead of silently dropped, anchors/aliases and merge keys are refused (so no
+"billion laughs" expansion ever reaches the rest of jwtool), unknown tags are refused, dates
+stay strings, and files that are too big, too deep, not UTF-8 or empty get a positioned problem
+instead of a traceback.
+
+Speed: files are parsed once with libyaml's C parser (``CSafeLoader``) when available. Line and
+column of a field are only recovered (by composing the file again) when a problem needs them.
+"""
+
+from __future__ import annotations
+
+import codecs
+import gc
+import math
+import os
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.constructor import ConstructorError, SafeConstructor
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from jwtool.catalogue.limits import DEFAULT_MAX_FILE_SIZE, MAX_DEPTH, Limits  # noqa: F401 - the loader's bounds, importable from here
+from jwtool.catalogue.text import describe, first_control
+from jwtool.validate.problems import Problem, position_of
+
+try:  # libyaml is ten times faster; fall back to pure Python where it is missing
+    from yaml import CSafeLoader as _BaseLoader
+except ImportError:  # pragma: no cover - depends on the PyYAML build
+    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
+
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+_VALUE_TAG = "tag:yaml.org,2002:value"
+_STR_TAG = "tag:yaml.org,2002:str"
+# An anchor is "&name" where a node starts (line start, after a blank or a flow indicator). The
+# pattern leads with the literal "&" so the regex engine can skip to candidates: the earlier
+# form that led with the alternatives cost 0.46 ms per file, a third of the parse.
+_MAY_ANCHOR = re.compile(r"(?<![^\s\[\{,:])&[^\s\[\]\{\},]")
+_DEFAULT_LIMITS = Limits()
+
+
+class _Refused(Exception):
+    """A construct we refuse to load, with the node where it starts."""
+
+    def __init__(self, rule: str, message: str, node: Node) -> None:
+        super().__init__(message)
+        self.rule, self.message, self.node = rule, message, node
+
+
+class _FastLoader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """Safe loader that refuses merge keys and notices duplicate keys; used for text without anchors.
+
+    Merge keys are refused here, on the resolved tag, so every spelling (``<<``, ``!!merge``, a
+    verbatim or %-escaped tag) is caught. A mapping with a duplicate key constructs into a dict
+    with fewer keys than the node has pairs; only then are the pairs looked at.
+    """
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.duplicates: list[tuple[str, Node, Node]] = []
+
+    def flatten_mapping(self, node: MappingNode) -> None:
+        # Replaces SafeConstructor.flatten_mapping, whose only other job is expanding merges.
+        for key_node, _ in node.value:
+            if key_node.tag == _MERGE_TAG:
+                raise _Refused("yaml-alias", "merge keys (<<) are not allowed; write the fields out in full", key_node)
+            if key_node.tag == _VALUE_TAG:
+                key_node.tag = _STR_TAG
+
+    def construct_mapping(self, node: Node, deep: bool = False) -> dict[Any, Any]:
+        mapping = super().construct_mapping(node, deep)
+        if isinstance(node, MappingNode) and len(mapping) != len(node.value):
+            self._record_duplicates(node)
+        return mapping  # type: ignore[no-any-return]
+
+    def _record_duplicates(self, node: MappingNode) -> None:
+        seen: dict[tuple[str, str], Node] = {}
+        for key_node, _ in node.value:
+            if isinstance(key_node, ScalarNode):
+                k = (key_node.tag, key_node.value)
+                if k in seen:
+                    self.duplicates.append((key_node.value, seen[k], key_node))
+                else:
+                    seen[k] = key_node
+
+
+class _Loader(_FastLoader):
+    """Also refuses aliases; used when the text could hold an anchor, which every alias needs."""
+
+    def construct_object(self, node: Node, deep: bool = False) -> Any:
+        if node in self.constructed_objects:  # the same node twice: an alias (*name)
+            raise _Refused("yaml-alias", "anchors and aliases (&name / *name) are not allowed; write the value out in full", node)
+        return super().construct_object(node, deep)
+
+
+# Dates stay text: JSON Schema checks `format: date`, and an impossible date such as 2023-13-01
+# becomes a positioned problem instead of a ValueError deep inside PyYAML.
+_FastLoader.add_constructor("tag:yaml.org,2002:timestamp", SafeConstructor.construct_yaml_str)
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", SafeConstructor.construct_yaml_str)
+
+
+class _NotPlain(Exception):
+    """The document needs more than plain mappings, lists and scalars; construct it the general way."""
+
+
+_MAP_TAG = "tag:yaml.org,2002:map"
+_SEQ_TAG = "tag:yaml.org,2002:seq"
+_PLAIN_SCALARS = {
+    tag: _FastLoader.yaml_constructors[tag]
+    for tag in ("tag:yaml.org,2002:null", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp")
+}
+
+
+def _construct_plain(loader: _FastLoader, node: Node) -> Any:
+    """The value of a composed document made of plain mappings, lists and scalars, or _NotPlain.
+
+    PyYAML's general constructor (generators, recursion bookkeeping, per-node dispatch) is half of
+    the load time; entries are plain data, so they are built directly. Everything else (another
+    tag, a merge key, a duplicate key, a non-scalar key) goes to the general constructor, which
+    handles or reports it, so the result never differs. Anchors never reach here (see read_yaml),
+    and nesting is already bounded by the depth check. (A module-level function, not a closure:
+    a recursive closure is a reference cycle that would keep every file's nodes alive while the
+    collector is paused for loading.)
+    """
+    cls = node.__class__
+    if cls is ScalarNode:
+        if node.tag == _STR_TAG:
+            return node.value
+        construct = _PLAIN_SCALARS.get(node.tag)
+        if construct is None:
+            raise _NotPlain
+        return construct(loader, node)
+    if cls is MappingNode and node.tag == _MAP_TAG:
+        out = {}
+        for key_node, value_node in node.value:
+            if key_node.__class__ is not ScalarNode:
+                raise _NotPlain  # (a merge key has no plain tag, so it fails as a scalar)
+            out[_construct_plain(loader, key_node)] = _construct_plain(loader, value_node)
+        if len(out) != len(node.value):
+            raise _NotPlain  # a duplicate key: the general constructor records where
+        return out
+    if cls is SequenceNode and node.tag == _SEQ_TAG:
+        return [_construct_plain(loader, item) for item in node.value]
+    raise _NotPlain
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Loading builds many small objects that never form cycles; the collector only costs time.
+
+    Afterwards the loaded objects are frozen (moved out of the collector's generations), so the
+    first collection after loading does not walk the whole catalogue either.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if was_enabled:
+            gc.enable()
+
+
+@dataclass
+class YamlFile:
+    """One loaded file: its data (or None), the problems found while reading, and positions."""
+
+    path: Path
+    rel: str
+    text: str | None = None
+    data: Any = None
+    problems: list[Problem] = field(default_factory=list)
+    _index: dict[str, tuple[int, int, int, int]] | None = field(default=None, repr=False)
+
+    @property
+    def ok(self) -> bool:
+        return self.data is not None and not any(p.severity == "error" for p in self.problems)
+
+    def problem(self, rule: str, message: str, pointer: str = "", *, key: bool = False, severity: str = "error") -> Problem:
+        line, column = self.position(pointer, key=key)
+        return Problem(self.rel, line, column, rule, message, pointer, severity)
+
+    def position(self, pointer: str, *, key: bool = False) -> tuple[int, int]:
+        """Line and column of the value at a JSON Pointer (or of its key), or its nearest parent."""
+        index = self._positions()
+        probe = pointer
+        while True:
+            if probe in index:
+                kl, kc, vl, vc = index[probe]
+                if key and probe == pointer and kl:
+                    return kl, kc
+                return (vl, vc) if probe == pointer or not kl else (kl, kc)
+            if not probe:
+                return 1, 1
+            probe = probe.rsplit("/", 1)[0]
+
+    def _positions(self) -> dict[str, tuple[int, int, int, int]]:
+        if self._index is None:
+            self._index = build_position_index(self.text) if self.text is not None and self.data is not None else {}
+        return self._index
+
+
+def escape_pointer(token: object) -> str:
+    return str(token).replace("~", "~0").replace("/", "~1")
+
+
+def build_position_index(text: str) -> dict[str, tuple[int, int, int, int]]:
+    """JSON Pointer → (key line, key column, value line, value column), 1-based."""
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.YAMLError:
+        return {}
+    if root is None:
+        return {}
+    index: dict[str, tuple[int, int, int, int]] = {"": (0, 0, root.start_mark.line + 1, root.start_mark.column + 1)}
+    stack: list[tuple[str, Node]] = [("", root)]
+    while stack:
+        pointer, node = stack.pop()
+        if isinstance(node, MappingNode):
+            for key_node, value_node in node.value:
+                child = f"{pointer}/{escape_pointer(key_node.value if isinstance(key_node, ScalarNode) else '?')}"
+                if child not in index:  # first occurrence wins, as for duplicate keys the message names both
+                    km, vm = key_node.start_mark, value_node.start_mark
+                    index[child] = (km.line + 1, km.column + 1, vm.line + 1, vm.column + 1)
+                    stack.append((child, value_node))
+        elif isinstance(node, SequenceNode):
+            for i, item in enumerate(node.value):
+                child = f"{pointer}/{i}"
+                index[child] = (0, 0, item.start_mark.line + 1, item.start_mark.column + 1)
+                stack.append((child, item))
+    return index
+
+
+_DEEP_INDENT = "\n" + " " * 200  # block nesting this deep needs at least this much indentation
+
+
+def _too_deep(text: str, max_depth: int) -> int | None:
+    """Index where nesting exceeds ``max_depth``, or None.
+
+    libyaml's composer recurses in C and crashes the interpreter on ~100,000 nested brackets, so
+    suspicious files are first walked as a flat event stream, which costs nothing to nest.
+    """
+    openers = text.count("[") + text.count("{") + text.count("- -")
+    if openers <= max_depth and _DEEP_INDENT not in text:
+        return None
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                depth += 1
+                if depth > max_depth:
+                    return int(event.start_mark.index)
+            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                depth -= 1
+    except yaml.MarkedYAMLError as exc:  # libyaml's own limit (1000 levels) says the same
+        if "nesting depth" in str(exc.problem) and exc.problem_mark is not None:
+            return int(exc.problem_mark.index)
+    except yaml.YAMLError:
+        pass  # the real parse reports the syntax error with its position
+    return None
+
+
+_OPEN_QUOTE = re.compile(r"""^[^#'"]*?:\s+(["'])""")
+
+
+def _unclosed_quote_line(text: str, before_line: int) -> int | None:
+    """First line (1-based) before ``before_line`` whose quoted value never closes on that line.
+
+    libyaml reports an unclosed quote far below where it starts; pointing at the opening quote
+    is what a contributor needs.
+    """
+    for number, line in enumerate(text.splitlines()[:before_line], start=1):
+        m = _OPEN_QUOTE.match(line)
+        if not m:
+            continue
+        rest = line[m.end():]
+        quote = m.group(1)
+        closed = rest.replace('\\\\', "").replace('\\"', "").count(quote) if quote == '"' else rest.replace("''", "").count("'")
+        if closed == 0 and not rest.rstrip().endswith(quote):
+            return number
+    return None
+
+
+def _syntax_problem(exc: yaml.MarkedYAMLError, text: str) -> tuple[str, int, int]:
+    """Message, line and column for a YAML syntax error, with a hint where a common cause is likely."""
+    mark = exc.problem_mark or exc.context_mark
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    parts = [p for p in (exc.context, exc.problem) if p]
+    message = ", ".join(parts) or "invalid YAML"
+    at = mark.index if mark else -1
+    if 0 <= at < len(text) and text[at] == "\t" or "\t" in message:
+        return message + " (YAML does not allow tabs for indentation; use spaces)", line, col
+    quote_line = _unclosed_quote_line(text, line)
+    if quote_line is not None and quote_line < line:
+        return f"quoted text that starts here is never closed ({message} at line {line}); add the closing quote", quote_line, 1
+    if "mapping values are not allowed" in message:
+        message += " (check the indentation of this line, or put text containing ': ' in quotes)"
+    elif "did not find expected key" in message or "expected <block end>" in message:
+        message += " (check the indentation of this line and the lines above)"
+    return message, line, col
+
+
+def read_yaml(path: Path, rel: str, limits: Limits = _DEFAULT_LIMITS) -> YamlFile:
+    """Read one YAML file into a :class:`YamlFile`; never raises for bad content."""
+    doc = YamlFile(path=path, rel=rel)
+
+    def fail(rule: str, message: str, line: int = 1, column: int = 1) -> YamlFile:
+        doc.problems.append(Problem(rel, line, column, rule, message))
+        return doc
+
+    try:
+        with open(path, "rb") as fh:  # reading one byte past the limit bounds memory for any file
+            raw = fh.read(limits.max_file_size + 1)
+            if len(raw) > limits.max_file_size:
+                size = os.fstat(fh.fileno()).st_size
+                return fail("file-size", f"file is {size:,} bytes, more than the limit of {limits.max_file_size:,} (raise it with --max-file-size if this is intended)"
+                            if size > limits.max_file_size else f"file is larger than the limit of {limits.max_file_size:,} bytes")
+    except OSError as exc:
+        return fail("unreadable", f"cannot read file: {exc.strerror or exc}")
+
+    if raw.startswith(codecs.BOM_UTF8):
+        doc.problems.append(Problem(rel, 1, 1, "encoding", "file starts with a UTF-8 byte order mark (BOM); save it as UTF-8 without BOM"))
+        raw = raw[len(codecs.BOM_UTF8):]
+    nul = raw.find(b"\x00")
+    if nul >= 0:
+        line = raw.count(b"\n", 0, nul) + 1
+        col = nul - (raw.rfind(b"\n", 0, nul) + 1) + 1
+        return fail("encoding", "file contains a NUL byte (binary data?); entries must be UTF-8 text", line, col)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        return fail("encoding", f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save it as UTF-8", line, col)
+    if "\r" in text:
+        line, col = position_of(text, text.index("\r"))
+        doc.problems.append(Problem(rel, line, col, "line-endings", "file has Windows (CRLF) or old Mac (CR) line endings; save it with Unix (LF) line endings"))
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    doc.text = text
+    if not text.strip():
+        return fail("empty-file", "file is empty; an entry is a mapping of fields (see schemas/ENTRY-FORMAT.md)")
+
+    deep_at = _too_deep(text, limits.max_depth)
+    if deep_at is not None:
+        line, col = position_of(text, deep_at)
+        return fail("nesting", f"structure is nested more than {limits.max_depth} levels deep", line, col)
+
+    # An alias needs an anchor (libyaml refuses an undefined one); without "&name" where a node
+    # starts, the loader without the per-node alias check is safe. ("Mbo & Arbeidsmarkt" or "W&I"
+    # are no anchors: 15% of real-looking entries have such an "&".)
+    may_anchor = "&" in text and _MAY_ANCHOR.search(text) is not None
+    loader = _Loader(text) if may_anchor else _FastLoader(text)
+    try:
+        root = loader.get_single_node()
+        if root is None:
+            data = None
+        elif may_anchor:
+            data = loader.construct_document(root)
+        else:
+            try:
+                data = _construct_plain(loader, root)
+            except _NotPlain:
+                data = loader.construct_document(root)
+    except _Refused as exc:
+        mark = exc.node.start_mark
+        return fail(exc.rule, exc.message, mark.line + 1, mark.column + 1)
+    except ConstructorError as exc:
+        if exc.problem and "could not determine a constructor" in exc.problem:
+            mark = exc.problem_mark or exc.context_mark
+            line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+            tag = exc.problem.split("tag", 1)[-1].strip()
+            return fail("yaml-tag", f"tag {tag} is not allowed; entries use plain YAML values only", line, col)
+        return fail("yaml-syntax", *_syntax_problem(exc, text))
+    except yaml.MarkedYAMLError as exc:
+        return fail("yaml-syntax", *_syntax_problem(exc, text))
+    except yaml.reader.ReaderError as exc:
+        line, col = position_of(text, exc.position)
+        code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "\0")
+        return fail("encoding", f"control character U+{code:04X} is not allowed in YAML; remove it", line, col)
+    except (yaml.YAMLError, RecursionError, ValueError, TypeError) as exc:
+        return fail("yaml-syntax", f"cannot parse YAML: {exc}")
+    finally:
+        loader.dispose()
+
+    for key, first, second in loader.duplicates:
+        doc.problems.append(Problem(
+            rel, second.start_mark.line + 1, second.start_mark.column + 1, "duplicate-key",
+            f"duplicate key {key!r}: also defined at line {first.start_mark.line + 1}; keep only one of them",
+        ))
+    if data is None:
+        return fail("empty-file", "file has no content; an entry is a mapping of fields (see schemas/ENTRY-FORMAT.md)")
+    if not isinstance(data, dict):
+        kind = {list: "a list", str: "a single text", int: "a number", float: "a number", bool: "a boolean"}.get(type(data), type(data).__name__)
+        return fail("not-a-mapping", f"the file holds {kind}; it must be a mapping of fields such as 'id:' and 'name:'")
+    doc.data = data
+    if "\\" in text or _MAY_BE_NOT_FINITE.search(text):  # only escapes make control characters, and only these spellings non-numbers
+        for rule, pointer, message, on_key in _unsafe_values(data):
+            doc.problems.append(doc.problem(rule, message, pointer, key=on_key))
+    return doc
+
+
+# .nan, .inf, and numbers too large for a float (1e999, 400 digits), which YAML reads as infinity
+_MAY_BE_NOT_FINITE = re.compile(r"\.(?:nan|inf)|[0-9][eE][-+]?[0-9]{3}|[0-9]{300}", re.IGNORECASE)
+
+
+def _unsafe_values(data: Any) -> Iterator[tuple[str, str, str, bool]]:
+    """(rule, JSON pointer, message, on the key?) for every key or text holding a control character
+    (which a double-quoted YAML string can carry as an escape) and every number that is not
+    finite (``.nan``, ``.inf``), which no JSON output can hold."""
+    stack: list[tuple[str, Any]] = [("", data)]
+    while stack:
+        pointer, value = stack.pop()
+        if isinstance(value, str):
+            at = first_control(value)
+            if at is not None:
+                yield "control-character", pointer, _control_message(value[at]), False
+        elif isinstance(value, float) and not math.isfinite(value):
+            spelled = ".nan" if math.isnan(value) else ".inf" if value > 0 else "-.inf"
+            yield "number", pointer, (f"{spelled} is not a number: .nan, .inf and -.inf cannot be compared, sorted or written as JSON; "
+                            "write the figure as a plain number or leave the field out"), False
+        elif isinstance(value, dict):
+            for k, v in value.items():
+                child = f"{pointer}/{escape_pointer(k)}"
+                at = first_control(k) if isinstance(k, str) else None
+                if at is not None:
+                    yield "control-character", child, _control_message(k[at]), True
+                stack.append((child, v))
+        elif isinstance(value, list):
+            stack.extend((f"{pointer}/{i}", v) for i, v in enumerate(value))
+
+
+def _control_message(char: str) -> str:
+    return (f"text holds the control character {describe(char)}, written as an escape such as \\e, \\x1b, \\0 or \\u001b; "
+            "remove it (control characters can hide text or take over a terminal)")

@@ -1,0 +1,1 @@
+"""Contributing: the scaffold of a new entry, the diff of two revisions, and git."""

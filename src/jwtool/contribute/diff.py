@@ -1,0 +1,324 @@
+"""What a change does to the catalogue, entry by entry and field by field.
+
+A line diff of YAML tells a reviewer which lines moved; this tells them that the evidence level
+of one intervention went from ``niet-onderzocht`` to ``eerste-aanwijzingen`` and that an entry
+was renamed. Entries are matched by file; unmatched ones by id, then by similar content (a file
+renamed together with its id is a rename, not a removal plus an addition).
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from jwtool.catalogue.layout import Layout, discover
+from jwtool.catalogue.yamlfile import Limits, read_yaml
+from jwtool.contribute import git as gitlog
+from jwtool.render.escaping import cell, escape
+from jwtool.render.export import dumps
+
+RENAME_SIMILARITY = 0.5  # share of identical fields for two files to count as one renamed entry
+STATUS_ORDER = ("added", "renamed", "changed", "removed")
+_MISSING = object()
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    path: str  # dotted path, e.g. ``evidence.level`` or ``working_elements[2].text``
+    change: str  # added | removed | changed
+    old: Any = None
+    new: Any = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"path": self.path, "change": self.change, "old": self.old, "new": self.new}
+
+
+@dataclass
+class EntryChange:
+    status: str  # added | renamed | changed | removed
+    id: str
+    name: str
+    file: str
+    old_file: str = ""
+    old_id: str = ""
+    similarity: float | None = None
+    fields: list[FieldChange] = field(default_factory=list)
+    problem: str = ""  # why a side could not be read, if so
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "name": self.name, "status": self.status, "file": self.file,
+            "old_file": self.old_file or None, "old_id": self.old_id or None,
+            "similarity": self.similarity, "problem": self.problem or None,
+            "fields": [f.to_dict() for f in self.fields],
+        }
+
+
+@dataclass
+class Side:
+    """One end of the comparison: a git revision or the working tree."""
+
+    label: str  # as the user wrote it, or "working tree"
+    commit: str | None = None
+
+
+@dataclass
+class CatalogueDiff:
+    old: Side
+    new: Side
+    entries: list[EntryChange]
+
+    def counts(self) -> dict[str, int]:
+        return {s: sum(e.status == s for e in self.entries) for s in STATUS_ORDER}
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "from": {"rev": self.old.label, "commit": self.old.commit},
+            "to": {"rev": self.new.label, "commit": self.new.commit},
+            "summary": self.counts(),
+            "entries": [e.to_dict() for e in self.entries],
+        }
+
+
+@dataclass
+class _Doc:
+    data: dict[str, Any] | None
+    problem: str = ""
+
+
+# ----------------------------------------------------------------------------- reading snapshots
+
+
+def _parse_blobs(blobs: dict[str, bytes], limits: Limits) -> dict[str, _Doc]:
+    """Parse files from git with the same safe loader as files on disk (via a private temp dir)."""
+    out: dict[str, _Doc] = {}
+    with tempfile.TemporaryDirectory(prefix="jwtool-diff-") as tmp:
+        for rel, raw in sorted(blobs.items()):
+            path = Path(tmp) / rel.rsplit("/", 1)[-1]
+            path.write_bytes(raw)
+            out[rel] = _doc(read_yaml(path, rel, limits))
+    return out
+
+
+def _doc(yf: Any) -> _Doc:
+    errors = [p for p in yf.problems if p.severity == "error" and p.rule != "line-endings"]
+    if isinstance(yf.data, dict):
+        return _Doc(yf.data, errors[0].format() if errors else "")
+    return _Doc(None, errors[0].format() if errors else "not a mapping of fields")
+
+
+def snapshot_at(root: Path, rev: str, limits: Limits = Limits()) -> dict[str, _Doc]:
+    return _parse_blobs(gitlog.entry_blobs(root, rev), limits)
+
+
+def snapshot_working_tree(root: Path, limits: Limits = Limits()) -> dict[str, _Doc]:
+
+    files, _ = discover(Layout(root))
+    return {rel: _doc(read_yaml(path, rel, limits)) for path, rel in files}
+
+
+# ----------------------------------------------------------------------------- comparing
+
+
+def _join(path: str, key: Any) -> str:
+    return f"{path}[{key}]" if isinstance(key, int) else (f"{path}.{key}" if path else str(key))
+
+
+def _canon(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+
+
+def diff_values(old: Any, new: Any, path: str = "") -> list[FieldChange]:
+    """Field-level changes from ``old`` to ``new``; lists of mappings are aligned item by item."""
+    if old is _MISSING:
+        return [FieldChange(path, "added", None, new)]
+    if new is _MISSING:
+        return [FieldChange(path, "removed", old, None)]
+    if old == new and type(old) is type(new):
+        return []
+    if isinstance(old, dict) and isinstance(new, dict):
+        keys = list(old) + [k for k in new if k not in old]
+        out: list[FieldChange] = []
+        for k in keys:
+            out += diff_values(old.get(k, _MISSING), new.get(k, _MISSING), _join(path, k))
+        return out
+    if isinstance(old, list) and isinstance(new, list) and any(isinstance(v, dict) for v in old + new):
+        out = []
+        matcher = difflib.SequenceMatcher(None, [_canon(v) for v in old], [_canon(v) for v in new], autojunk=False)
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+            if tag == "equal":
+                continue
+            paired = min(i2 - i1, j2 - j1)
+            for k in range(paired):
+                out += diff_values(old[i1 + k], new[j1 + k], _join(path, j1 + k))
+            out += [FieldChange(_join(path, i), "removed", old[i], None) for i in range(i1 + paired, i2)]
+            out += [FieldChange(_join(path, j), "added", None, new[j]) for j in range(j1 + paired, j2)]
+        return out
+    return [FieldChange(path, "changed", old, new)]
+
+
+def _leaves(value: Any, path: str = "") -> set[str]:
+    if isinstance(value, dict):
+        return set().union(*(_leaves(v, _join(path, k)) for k, v in value.items())) if value else {path + "={}"}
+    if isinstance(value, list) and any(isinstance(v, dict) for v in value):
+        return set().union(*(_leaves(v, _join(path, i)) for i, v in enumerate(value)))
+    return {f"{path}={_canon(value)}"}
+
+
+def similarity(a: dict[str, Any], b: dict[str, Any]) -> float:
+    """Share of identical fields (Jaccard index of path=value pairs)."""
+    la, lb = _leaves(a), _leaves(b)
+    return len(la & lb) / len(la | lb) if la | lb else 1.0
+
+
+def _ident(doc: _Doc, rel: str) -> tuple[str, str]:
+    stem = rel.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    data = doc.data or {}
+    eid = data.get("id") if isinstance(data.get("id"), str) else stem
+    name = data.get("name") if isinstance(data.get("name"), str) else eid
+    return str(eid), str(name)
+
+
+def compare_snapshots(old: dict[str, _Doc], new: dict[str, _Doc]) -> list[EntryChange]:
+    changes: list[EntryChange] = []
+    for rel in sorted(set(old) & set(new)):
+        a, b = old[rel], new[rel]
+        eid, name = _ident(b, rel)
+        if a.data is not None and b.data is not None:
+            fields = diff_values(a.data, b.data)
+            if fields:
+                changes.append(EntryChange("changed", eid, name, rel, fields=fields))
+        elif a.problem != b.problem or (a.data is None) != (b.data is None):
+            changes.append(EntryChange("changed", eid, name, rel, problem=b.problem or a.problem))
+
+    gone = sorted(set(old) - set(new))
+    came = sorted(set(new) - set(old))
+    pairs: list[tuple[float, str, str]] = []
+    for o in gone:
+        for n in came:
+            a, b = old[o], new[n]
+            if a.data is None or b.data is None:
+                continue
+            same_id = _ident(a, o)[0] == _ident(b, n)[0]
+            score = similarity(a.data, b.data)
+            if same_id or score >= RENAME_SIMILARITY:
+                pairs.append((2.0 if same_id else score, o, n))
+    used_old: set[str] = set()
+    used_new: set[str] = set()
+    for score, o, n in sorted(pairs, key=lambda p: (-p[0], p[1], p[2])):
+        if o in used_old or n in used_new:
+            continue
+        used_old.add(o)
+        used_new.add(n)
+        a, b = old[o], new[n]
+        eid, name = _ident(b, n)
+        changes.append(EntryChange(
+            "renamed", eid, name, n, old_file=o, old_id=_ident(a, o)[0],
+            similarity=round(similarity(a.data or {}, b.data or {}), 2),
+            fields=diff_values(a.data, b.data),
+        ))
+    for n in came:
+        if n not in used_new:
+            eid, name = _ident(new[n], n)
+            changes.append(EntryChange("added", eid, name, n, problem=new[n].problem))
+    for o in gone:
+        if o not in used_old:
+            eid, name = _ident(old[o], o)
+            changes.append(EntryChange("removed", eid, name, "", old_file=o, problem=old[o].problem))
+    changes.sort(key=lambda c: (STATUS_ORDER.index(c.status), c.id, c.file or c.old_file))
+    return changes
+
+
+def catalogue_diff(root: Path, old_rev: str, new_rev: str | None = None, limits: Limits = Limits()) -> CatalogueDiff:
+    """Changes to the entries from ``old_rev`` to ``new_rev`` (default: the working tree)."""
+    old_side = Side(old_rev, gitlog.resolve(root, old_rev))
+    old = snapshot_at(root, old_side.commit or old_rev, limits)
+    if new_rev is None:
+        new_side, new = Side(gitlog.WORKING_TREE), snapshot_working_tree(root, limits)
+    else:
+        new_side = Side(new_rev, gitlog.resolve(root, new_rev))
+        new = snapshot_at(root, new_side.commit or new_rev, limits)
+    return CatalogueDiff(old_side, new_side, compare_snapshots(old, new))
+
+
+# ----------------------------------------------------------------------------- presenting
+
+
+def show(value: Any, width: int = 80) -> str:
+    """A value on one line, shortened for text and Markdown."""
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    text = " ".join(str(text).split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _summary(d: CatalogueDiff) -> str:
+    c = d.counts()
+    parts = [f"{c[s]} {s}" for s in STATUS_ORDER if c[s]]
+    return ", ".join(parts) if parts else "no entry changed"
+
+
+def _side(s: Side) -> str:
+    return f"{s.label} ({s.commit[:12]})" if s.commit and s.commit[:12] != s.label[:12] else s.label
+
+
+def _field_line(f: FieldChange) -> str:
+    if f.change == "added":
+        return f"{f.path}: + {show(f.new)}"
+    if f.change == "removed":
+        return f"{f.path}: - {show(f.old)}"
+    return f"{f.path}: {show(f.old)} → {show(f.new)}"
+
+
+def to_text(d: CatalogueDiff) -> str:
+    lines = [f"Catalogue changes from {_side(d.old)} to {_side(d.new)}: {_summary(d)}"]
+    for e in d.entries:
+        if e.status == "renamed":
+            head = f"renamed  {e.old_id} → {e.id}  {e.name}  ({e.old_file} → {e.file}, {round((e.similarity or 0) * 100)}% same)"
+        else:
+            head = f"{e.status:<8} {e.id}  {e.name}  ({e.file or e.old_file})"
+        lines.append(head)
+        if e.problem:
+            lines.append(f"  cannot be read: {e.problem}")
+        lines += [f"  {_field_line(f)}" for f in e.fields]
+    return "\n".join(lines) + "\n"
+
+
+MARKER = "<!-- jwtool-diff -->"
+
+
+def to_markdown(d: CatalogueDiff) -> str:
+    """A PR comment: every piece of entry text escaped, so a contributor's text stays text."""
+
+    out = [MARKER, f"### Catalogue changes: {escape(_side(d.old))} → {escape(_side(d.new))}", "", f"**{escape(_summary(d))}**", ""]
+    titles = {"added": "Added", "renamed": "Renamed", "changed": "Changed", "removed": "Removed"}
+    for status in STATUS_ORDER:
+        group = [e for e in d.entries if e.status == status]
+        if not group:
+            continue
+        out += [f"#### {titles[status]} ({len(group)})", ""]
+        for e in group:
+            where = f"{escape(e.old_file)} → {escape(e.file)}" if status == "renamed" else escape(e.file or e.old_file)
+            extra = f", id {escape(e.old_id)} → {escape(e.id)}, {round((e.similarity or 0) * 100)}% same" if status == "renamed" else f", id {escape(e.id)}"
+            out.append(f"- **{escape(e.name)}** ({where}{extra})")
+            if e.problem:
+                out.append(f"  - cannot be read: {escape(e.problem)}")
+            if e.fields and status != "added":
+                out += ["", "  | Field | Old | New |", "  | --- | --- | --- |"]
+                for f in e.fields:
+                    old = "" if f.change == "added" else cell(show(f.old, 200))
+                    new = "" if f.change == "removed" else cell(show(f.new, 200))
+                    out.append(f"  | {cell(f.path)} | {old} | {new} |")
+                out.append("")
+        out.append("")
+    text = "\n".join(out).rstrip("\n") + "\n"
+    return re.sub(r"\n{3,}", "\n\n", text)
+
+
+def to_json(d: CatalogueDiff) -> str:
+
+    return dumps(d.to_dict())

@@ -1,0 +1,332 @@
+"""A new entry to fill in: every field of the schema, a Dutch comment above each, placeholders.
+
+Contributors mostly know YAML and git only a little; a file that already holds every field,
+says in Dutch what belongs there (with an example from the report) and fails ``jwtool validate``
+until each ``<vul in: …>`` is replaced or removed, guides them better than a blank page.
+
+The file is written as text, not dumped, so that comments sit above the fields they explain.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import os
+import re
+import textwrap
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from jwtool.catalogue.layout import Layout
+from jwtool.catalogue.text import slugify
+from jwtool.catalogue.vocabularies import Vocabulary
+from jwtool.validate.rules import VOCAB_REFS
+
+MODELINE = "# yaml-language-server: $schema=../schemas/intervention.schema.json"
+KINDS = ("interventie", "praktijkvoorbeeld")
+SOURCE_KINDS = ("evaluatie", "factsheet", "beschrijving", "website", "rapport")
+TABLES = ("B2.1", "B2.2")
+_SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+_URL = re.compile(r"^https?://\S+$")
+_PLAIN = re.compile(r"^[a-z][a-z0-9-]*$|^\d{4}-\d{2}-\d{2}$")
+_YAML_WORDS = {"true", "false", "null", "yes", "no", "on", "off", "y", "n"}
+
+
+class ScaffoldError(ValueError):
+    """A value given for the new entry that cannot be used (a usage error)."""
+
+
+def placeholder(hint: str) -> str:
+    """The marker that ``jwtool validate`` reports (rule ``placeholder``) until it is replaced."""
+    return f"<vul in: {hint}>"
+
+
+@dataclass
+class Draft:
+    """What is known about the new entry before the contributor opens the file."""
+
+    name: str
+    kind: str = "interventie"
+    id: str = ""
+    summary: str | None = None
+    phases: list[str] = field(default_factory=list)
+    evidence_level: str | None = None
+    source_title: str | None = None
+    source_url: str | None = None
+    source_kind: str | None = None
+    report: str | None = None
+    table: str | None = None
+    order: int | None = None
+    sections: list[str] = field(default_factory=list)
+    last_reviewed: str | None = None
+
+    @property
+    def slug(self) -> str:
+        return self.id or slugify(self.name)
+
+
+# ----------------------------------------------------------------------------- checking values
+
+
+def check_name(name: str) -> str:
+    name = " ".join(name.split())
+    if not name:
+        raise ScaffoldError("the name is empty; give the name as the report writes it")
+    return name
+
+
+def check_slug(slug: str) -> str:
+    if not slug:
+        raise ScaffoldError("cannot make an id from this name; pass one with --id, e.g. --id mijn-aanpak")
+    if not _SLUG.match(slug) or len(slug) > 80:
+        raise ScaffoldError(f"{slug!r} is not a valid id: use lower-case letters, digits and hyphens, e.g. {slugify(slug) or 'mijn-aanpak'!r}")
+    return slug
+
+
+def check_choice(value: str, options: tuple[str, ...], what: str) -> str:
+    if value not in options:
+        raise ScaffoldError(f"unknown {what} {value!r}; choose one of: {', '.join(options)}")
+    return value
+
+
+def check_terms(values: list[str], vocab: Vocabulary, what: str) -> list[str]:
+    """Vocabulary ids for ids, labels or synonyms; an unknown value lists the valid ids."""
+    out: list[str] = []
+    for raw in values:
+        for value in (v.strip() for v in raw.split(",")):
+            if not value:
+                continue
+            term = vocab.resolve(value)
+            if term is None:
+                raise ScaffoldError(f"unknown {what} {value!r}; choose one of: {', '.join(t.id for t in vocab.ordered())}")
+            if term not in out:
+                out.append(term)
+    return out
+
+
+def check_url(url: str) -> str:
+    url = url.strip()
+    if not _URL.match(url):
+        raise ScaffoldError(f"{url!r} is not an http(s) URL; only http:// and https:// links are allowed")
+    return url
+
+
+def check_date(value: str) -> str:
+    try:
+        day = _dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise ScaffoldError(f"{value!r} is not a date; write YYYY-MM-DD, e.g. 2026-11-28") from None
+    if day > _dt.date.today():
+        raise ScaffoldError(f"{value} lies in the future")
+    return day.isoformat()
+
+
+def check_sections(values: list[str]) -> list[str]:
+    out: list[str] = []
+    for raw in values:
+        for value in (v.strip() for v in raw.split(",")):
+            if value and value not in out:
+                out.append(value)
+    return out
+
+
+# ----------------------------------------------------------------------------- the template
+
+
+@dataclass
+class Field:
+    key: str
+    comment: str
+    value: Any  # a scalar, a list of scalars, a Map or an Items
+
+
+@dataclass
+class Map:
+    fields: list[Field]
+
+
+@dataclass
+class Items:
+    """A list of mappings; the template shows one item to copy."""
+
+    items: list[Map]
+
+
+def entry_schema(layout: Layout | None = None) -> dict[str, Any]:
+    """The entry schema of a catalogue (the bundled one when its folder has no schemas/)."""
+    folder = layout.schemas if layout is not None else Layout(Path(".")).schemas
+    return dict(json.loads((folder / "intervention.schema.json").read_text(encoding="utf-8")))
+
+
+# Which vocabulary lists the valid ids of a field (from validate's vocabulary checks).
+_VOCAB_OF = {".".join(step for step in steps if step): name for name, steps, _ in VOCAB_REFS}
+_VOCAB_LIMIT = 12  # ids shown in a comment; longer vocabularies say how many there are
+
+
+def _choices(vocab: dict[str, Vocabulary], name: str) -> str:
+    """The ids of a vocabulary for a comment: an ordinal ladder as ``a < b < c``, else ``a, b, c``."""
+    v = vocab.get(name)
+    if v is None:
+        return ""
+    terms = list(v.ordered())
+    if all(t.rank is not None for t in terms) and terms:
+        return " < ".join(t.id for t in terms)
+    shown = ", ".join(t.id for t in terms[:_VOCAB_LIMIT])
+    return shown + (f" … ({len(terms)} in totaal)" if len(terms) > _VOCAB_LIMIT else "")
+
+
+def _resolve(schema: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
+    """``node`` with a local ``$ref`` merged in (the node's own title and description win)."""
+    ref = node.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#/$defs/"):
+        return {**_resolve(schema, schema["$defs"][ref.rsplit("/", 1)[1]]), **{k: v for k, v in node.items() if k != "$ref"}}
+    return node
+
+
+_TYPED = re.compile(r"^([-+]?[\d.]+|true|false|null|yes|no|on|off|~)$", re.IGNORECASE)  # read as no text
+_FLOW_PLAIN = re.compile(r"^[^\s,\[\]{}:#\"'&*!|>%@`-][^,\[\]{}:#\"]*$")
+
+
+def _example(value: Any, top: bool = True) -> str:
+    """An example as YAML flow text, as a contributor would type it (a text on its own unquoted)."""
+    if isinstance(value, list):
+        return "[" + ", ".join(_example(v, False) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {_example(v, False)}" for k, v in value.items()) + "}"
+    if isinstance(value, str) and (top or _FLOW_PLAIN.match(value)) and not _TYPED.match(value):
+        return value
+    return _scalar(value)
+
+
+def _comment_of(node: dict[str, Any], required: bool, path: str, vocab: dict[str, Vocabulary]) -> str:
+    """The schema's Dutch description of a field, with "(verplicht)", the vocabulary's ids and an example."""
+    parts = ["(verplicht)"] if required else []
+    parts.append(str(node.get("description") or node.get("title") or ""))
+    if path in _VOCAB_OF and _choices(vocab, _VOCAB_OF[path]):
+        parts.append(f"Keuze uit: {_choices(vocab, _VOCAB_OF[path])}.")
+    examples = node.get("examples")
+    if isinstance(examples, list) and examples:
+        parts.append(f"Voorbeeld: {_example(examples[0])}")
+    return " ".join(p for p in parts if p)
+
+
+def _placeholder_of(node: dict[str, Any]) -> str:
+    """What a placeholder asks for: the allowed values, an address, yes/no, or the field's title."""
+    if isinstance(node.get("enum"), list):
+        options = [str(o) for o in node["enum"]]
+        return placeholder(", ".join(options[:-1]) + " of " + options[-1] if len(options) > 1 else options[0])
+    if "http" in str(node.get("pattern", "")):
+        return placeholder("https://...")
+    if node.get("type") == "boolean":
+        return placeholder("true of false")
+    return placeholder(str(node.get("title") or "waarde").lower())
+
+
+def _field(schema: dict[str, Any], key: str, node: dict[str, Any], required: bool, path: str,
+           given: dict[str, Any], vocab: dict[str, Vocabulary]) -> Field:
+    node = _resolve(schema, node)
+    comment = _comment_of(node, required, path, vocab)
+    if path in given:
+        return Field(key, comment, given[path])
+    if node.get("type") == "object" and isinstance(node.get("properties"), dict):
+        return Field(key, comment, Map(_fields(schema, node, f"{path}.", given, vocab)))
+    if node.get("type") == "array":
+        items = _resolve(schema, node.get("items") or {})
+        if items.get("type") == "object":
+            return Field(key, comment, Items([Map(_fields(schema, items, f"{path}.", given, vocab))]))
+        return Field(key, comment, [_placeholder_of(items) if "enum" in items or "http" in str(items.get("pattern", "")) else placeholder(str(node.get("title", "waarde")).lower())])
+    return Field(key, comment, _placeholder_of(node))
+
+
+def _fields(schema: dict[str, Any], node: dict[str, Any], prefix: str, given: dict[str, Any], vocab: dict[str, Vocabulary]) -> list[Field]:
+    required = set(node.get("required") or [])
+    return [_field(schema, key, sub, key in required, prefix + key, given, vocab)
+            for key, sub in node["properties"].items() if given.get(prefix + key, True) is not None]
+
+
+def template(draft: Draft, vocab: dict[str, Vocabulary], schema: dict[str, Any] | None = None) -> list[Field]:
+    """Every field of the entry schema, in its order, each with the schema's Dutch guidance as a
+    comment; what the draft already knows is filled in, the rest holds a placeholder."""
+    schema = schema if schema is not None else entry_schema()
+    d = draft
+    practice = d.kind == "praktijkvoorbeeld"
+    # Values known before the file is opened; None leaves a field out.
+    given: dict[str, Any] = {"id": d.slug, "name": d.name, "kind": d.kind}
+    optional = {
+        "summary": d.summary, "phases": d.phases or None, "evidence.level": d.evidence_level or ("niet-onderzocht" if practice else None),
+        "evidence.studies": [d.source_url] if d.source_url else None, "sources.title": d.source_title, "sources.url": d.source_url,
+        "sources.kind": d.source_kind, "provenance.report": d.report, "provenance.table": d.table, "provenance.order": d.order,
+        "provenance.sections": d.sections or None, "last_reviewed": d.last_reviewed,
+    }
+    given.update({k: v for k, v in optional.items() if v is not None})
+    if practice:  # a practice example is no row of an appendix table
+        given.update({"provenance.table": None, "provenance.summary_table": None, "provenance.order": None})
+    return _fields(schema, schema, "", given, vocab)
+
+
+# ----------------------------------------------------------------------------- rendering
+
+
+def _scalar(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    text = str(value)
+    if _PLAIN.match(text) and text not in _YAML_WORDS:
+        return text
+    return json.dumps(text, ensure_ascii=False)  # a JSON string is a valid YAML double-quoted scalar
+
+
+def _comment(text: str, indent: int, out: list[str]) -> None:
+    for line in textwrap.wrap(text, width=max(40, 100 - indent - 2), break_long_words=False, break_on_hyphens=False):
+        out.append(" " * indent + "# " + line)
+
+
+def _render(fields: list[Field], indent: int, out: list[str], first_lead: str | None = None) -> None:
+    for i, f in enumerate(fields):
+        pad = " " * indent
+        lead = first_lead if first_lead is not None and i == 0 else pad
+        _comment(f.comment, len(lead) - 2 if lead is first_lead else indent, out)
+        if isinstance(f.value, Map):
+            out.append(f"{lead}{f.key}:")
+            _render(f.value.fields, indent + 2, out)
+        elif isinstance(f.value, Items):
+            out.append(f"{lead}{f.key}:")
+            for item in f.value.items:
+                _render(item.fields, indent + 4, out, first_lead=" " * (indent + 2) + "- ")
+        elif isinstance(f.value, list):
+            out.append(f"{lead}{f.key}: [{', '.join(_scalar(v) for v in f.value)}]")
+        else:
+            out.append(f"{lead}{f.key}: {_scalar(f.value)}")
+
+
+def render(draft: Draft, vocab: dict[str, Vocabulary], schema: dict[str, Any] | None = None) -> str:
+    """The text of the new entry file; its first line is the schema modeline for editors."""
+    out = [
+        MODELINE,
+        "# Nieuwe entry. Vervang elke <vul in: …> door de tekst van het rapport, of haal het veld weg",
+        "# als het rapport er niets over zegt (velden met '(verplicht)' moeten blijven). Zie",
+        "# schemas/ENTRY-FORMAT.md en CONTRIBUTING.md. Controleer daarna met:",
+        f"#   jwtool validate interventions/{draft.slug}.yaml",
+    ]
+    _render(template(draft, vocab, schema), 0, out)
+    return "\n".join(out) + "\n"
+
+
+def entry_path(layout: Layout, slug: str) -> Path:
+    return layout.interventions / f"{slug}.yaml"
+
+
+def write_new(path: Path, text: str) -> None:
+    """Create ``path`` with ``text``; never overwrite (FileExistsError), never leave half a file."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise

@@ -1,0 +1,1 @@
+"""The map of shared working elements: analysis (networkx), exports (GraphML, GEXF, JSON, DOT, Mermaid) and SVG."""

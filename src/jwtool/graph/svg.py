@@ -1,0 +1,266 @@
+"""A drawing of the map as SVG: for ``jwtool map --export svg`` and for inlining in the HTML overview.
+
+The layout is computed here, not by a physics simulation, so the same catalogue always gives the
+same bytes and labels never overlap. The bipartite graph is drawn in two columns (entries left,
+working elements right, grouped and coloured by their group in working-elements.yaml; entries
+ordered next to the elements they name). A projection (entries or elements only) is drawn as an
+arc diagram. All text is XML-escaped; the drawing refers to nothing outside itself (no fonts, no
+scripts, no links), so it is safe to inline.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+from xml.sax.saxutils import escape
+
+from jwtool.catalogue.vocabularies import Vocabulary
+from jwtool.graph.analysis import build_graph
+from jwtool.labels import CLI_LANG, label, plural
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from jwtool.catalogue.model import Entry
+
+# Okabe-Ito: distinguishable with the common forms of colour blindness.
+PALETTE = ("#E69F00", "#56B4E9", "#009E73", "#CC79A7", "#0072B2", "#D55E00", "#F0E442", "#000000")
+OTHER = "#999999"
+ENTRY_FILL = {"interventie": "#444444", "praktijkvoorbeeld": "#FFFFFF"}
+FONT = 12
+ROW = 20
+CHAR_WIDTH = 6.6  # average advance of a 12px sans-serif character, for reserving label space
+MAX_LABEL = 48
+
+
+def group_colours(vocab: dict[str, Vocabulary]) -> dict[str, str]:
+    """A colour per working-element group, in the order the vocabulary lists the groups."""
+    groups = list((vocab.get("working-elements") or Vocabulary(name="working-elements")).groups)
+    return {g: PALETTE[i % len(PALETTE)] for i, g in enumerate(groups)}
+
+
+def _short(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= MAX_LABEL else text[: MAX_LABEL - 1].rstrip() + "…"
+
+
+def _width(text: str) -> float:
+    return len(_short(text)) * CHAR_WIDTH
+
+
+def _n(x: float) -> str:
+    """Coordinates with one decimal: stable bytes and small files."""
+    s = f"{x:.1f}"
+    return s[:-2] if s.endswith(".0") else s
+
+
+def _colour(data: dict[str, Any], colours: dict[str, str]) -> str:
+    if data.get("type") == "element":
+        return colours.get(str(data.get("group", "")), OTHER)
+    if data.get("type") == "entry":
+        return "#444444"
+    return "#777777"
+
+
+NODE_TYPES = ("entry", "element", "factor", "target")
+
+
+def _title(data: dict[str, Any], lang: str) -> str:
+    """A node's tooltip: label, reference, and what it is ("werkzaam element, 3 interventies")."""
+    kind = str(data.get("type"))
+    if kind not in NODE_TYPES:
+        return f"{data.get('label', '')} [{data.get('ref', '')}]"
+    count = data.get("entry_count")
+    what = [label(f"map.type.{kind}", lang)] + ([plural("map.entries", count, lang)] if isinstance(count, int) else [])
+    return f"{data.get('label', '')} [{data.get('ref', '')}] ({', '.join(what)})"
+
+
+def _node(x: float, y: float, data: dict[str, Any], colours: dict[str, str], anchor: str, radius: float, lang: str) -> list[str]:
+    kind = str(data.get("type", ""))
+    css = kind if kind in NODE_TYPES else "other"
+    out = [f'<g class="jwg-node jwg-{css}">', f"<title>{escape(_title(data, lang))}</title>"]
+    if kind == "entry":
+        fill = ENTRY_FILL.get(str(data.get("kind", "")), "#BBBBBB")
+        out.append(f'<rect x="{_n(x - 4.5)}" y="{_n(y - 4.5)}" width="9" height="9" fill="{fill}" stroke="#444444" stroke-width="1.5"/>')
+    else:
+        out.append(f'<circle cx="{_n(x)}" cy="{_n(y)}" r="{_n(radius)}" fill="{_colour(data, colours)}" stroke="#333333" stroke-width="0.8"/>')
+    dx = -(radius + 6) if anchor == "end" else radius + 6
+    out.append(f'<text x="{_n(x + dx)}" y="{_n(y + FONT * 0.35)}" text-anchor="{anchor}">{escape(_short(str(data.get("label", ""))))}</text>')
+    out.append("</g>")
+    return out
+
+
+def _radius(data: dict[str, Any]) -> float:
+    count = data.get("entry_count")
+    return min(9.0, 3.5 + 1.2 * math.sqrt(count)) if isinstance(count, int) else 4.5
+
+
+def _group_label(group: dict[str, Any], fallback: str, lang: str) -> str:
+    """A working-element group's name in ``lang`` (the vocabulary's ``label_en`` for English, if any)."""
+    return str((group.get("label_en") if lang == "en" else None) or group.get("label") or fallback)
+
+
+def _legend(colours: dict[str, str], vocab: dict[str, Vocabulary], x: float, y: float, entries: bool, lang: str) -> tuple[list[str], float]:
+    wev = vocab.get("working-elements") or Vocabulary(name="working-elements")
+    out = ['<g class="jwg-legend">']
+    items: list[tuple[str, str]] = []
+    if entries:
+        items += [("rect:" + ENTRY_FILL[k], label(f"map.legend.{k}", lang)) for k in ("interventie", "praktijkvoorbeeld")]
+    items += [(colours[g], _group_label(wev.groups[g], g, lang)) for g in colours]
+    for i, (colour, text) in enumerate(items):
+        cy = y + i * ROW
+        if colour.startswith("rect:"):
+            out.append(f'<rect x="{_n(x - 4.5)}" y="{_n(cy - 4.5)}" width="9" height="9" fill="{colour[5:]}" stroke="#444444" stroke-width="1.5"/>')
+        else:
+            out.append(f'<circle cx="{_n(x)}" cy="{_n(cy)}" r="5" fill="{colour}" stroke="#333333" stroke-width="0.8"/>')
+        out.append(f'<text x="{_n(x + 12)}" y="{_n(cy + FONT * 0.35)}">{escape(text)}</text>')
+    out.append("</g>")
+    return out, len(items) * ROW
+
+
+def _bipartite_layout(g: nx.Graph) -> tuple[list[str], list[str]]:
+    """Left: entries; right: the other nodes, elements grouped, most shared first in a group.
+    Entries sit at the mean height of the elements they name (the barycentre heuristic)."""
+    right = [n for n, t in g.nodes(data="type") if t != "entry"]
+    group_pos: dict[str, int] = {}
+    for n in right:  # groups in order of first appearance (vocabulary order)
+        group_pos.setdefault(f"{g.nodes[n].get('type')}:{g.nodes[n].get('group', '')}", len(group_pos))
+    index = {n: i for i, n in enumerate(right)}
+    right.sort(key=lambda n: (group_pos[f"{g.nodes[n].get('type')}:{g.nodes[n].get('group', '')}"], -int(g.nodes[n].get("entry_count", 0)), index[n]))
+    rpos = {n: i for i, n in enumerate(right)}
+    left = [n for n, t in g.nodes(data="type") if t == "entry"]
+    lindex = {n: i for i, n in enumerate(left)}
+
+    def centre(n: str) -> tuple[int, float, int]:
+        ys = [rpos[m] for m in g[n] if m in rpos]
+        return (0, sum(ys) / len(ys), lindex[n]) if ys else (1, 0.0, lindex[n])
+
+    left.sort(key=centre)
+    return left, right
+
+
+def _draw_bipartite(g: nx.Graph, vocab: dict[str, Vocabulary], title: str, lang: str) -> str:
+    colours = group_colours(vocab)
+    left, right = _bipartite_layout(g)
+    margin, top = 16.0, 44.0
+    lw = max((_width(str(g.nodes[n].get("label", ""))) for n in left), default=0.0)
+    rw = max((_width(str(g.nodes[n].get("label", ""))) for n in right), default=0.0)
+    x1 = margin + lw + 12
+    x2 = x1 + 360
+    rows = max(len(left), len(right), 1)
+    y_of: dict[str, float] = {}
+    for column in (left, right):
+        offset = top + (rows - len(column)) * ROW / 2
+        for i, n in enumerate(column):
+            y_of[n] = offset + i * ROW
+    legend_y = top + rows * ROW + 16
+    legend, legend_h = _legend(colours, vocab, x1, legend_y, entries=True, lang=lang)
+    width = x2 + 12 + rw + margin
+    height = legend_y + legend_h + 8
+    desc = label("map.desc.bipartite", lang, entries=plural("map.entries", len(left), lang), linked=plural("map.linked", len(right), lang))
+    parts = _head(width, height, title, desc)
+    parts.append('<g class="jwg-edges" fill="none" stroke-opacity="0.5" stroke-width="1.2">')
+    mid = (x1 + x2) / 2
+    for a, b in g.edges():
+        a, b = (a, b) if a in left or b not in left else (b, a)
+        if a not in y_of or b not in y_of:
+            continue
+        ya, yb = y_of[a], y_of[b]
+        parts.append(f'<path d="M{_n(x1)} {_n(ya)}C{_n(mid)} {_n(ya)} {_n(mid)} {_n(yb)} {_n(x2)} {_n(yb)}" stroke="{_colour(g.nodes[b], colours)}"/>')
+    parts.append("</g>")
+    parts.append(f'<g class="jwg-nodes" font-family="sans-serif" font-size="{FONT}" fill="#222222">')
+    for n in left:
+        parts += _node(x1, y_of[n], g.nodes[n], colours, "end", 4.5, lang)
+    for n in right:
+        parts += _node(x2, y_of[n], g.nodes[n], colours, "start", _radius(g.nodes[n]), lang)
+    parts.append("</g>")
+    parts += _legend_wrap(legend)
+    parts.append("</svg>\n")
+    return "\n".join(parts)
+
+
+def _arc_order(g: nx.Graph) -> list[str]:
+    """Elements by group; entries by cluster (Louvain, fixed seed), so that arcs stay short."""
+    import networkx as nx
+
+    nodes = list(g.nodes())
+    idx = {n: i for i, n in enumerate(nodes)}
+    if nodes and g.nodes[nodes[0]].get("type") == "element":
+        gpos: dict[str, int] = {}
+        for n in nodes:
+            gpos.setdefault(str(g.nodes[n].get("group", "")), len(gpos))
+        return sorted(nodes, key=lambda n: (gpos[str(g.nodes[n].get("group", ""))], idx[n]))
+    linked = g.subgraph([n for n in nodes if g.degree(n)])
+    found = nx.community.louvain_communities(linked, weight="jaccard", seed=42) if linked.number_of_nodes() else []
+    groups = sorted((sorted(c, key=idx.__getitem__) for c in found), key=lambda c: (-len(c), idx[c[0]]))
+    ordered = [n for c in groups for n in c]
+    return ordered + [n for n in nodes if n not in set(ordered)]
+
+
+def _draw_arcs(g: nx.Graph, vocab: dict[str, Vocabulary], title: str, lang: str) -> str:
+    """A projection as an arc diagram: nodes in one column, labels left, a half-circle on the
+    right joins two nodes that are linked; line width = weight (shared elements or entries)."""
+    colours = group_colours(vocab)
+    nodes = _arc_order(g)
+    margin, top = 16.0, 44.0
+    lw = max((_width(str(g.nodes[n].get("label", ""))) for n in nodes), default=0.0)
+    x = margin + lw + 16
+    y_of = {n: top + i * ROW for i, n in enumerate(nodes)}
+    span = (len(nodes) - 1) * ROW if nodes else 0
+    entries = bool(nodes) and g.nodes[nodes[0]].get("type") == "entry"
+    legend_y = top + max(len(nodes), 1) * ROW + 16
+    legend, legend_h = _legend(colours if not entries else {}, vocab, margin + 6, legend_y, entries=entries, lang=lang)
+    width = max(x + span / 2 + 16 + margin, margin + 320)
+    height = legend_y + legend_h + 8
+    desc = label("map.desc.entries" if entries else "map.desc.elements", lang, nodes=plural("map.nodes", len(nodes), lang))
+    parts = _head(width, height, title, desc)
+    parts.append('<g class="jwg-edges" fill="none" stroke="#555555" stroke-opacity="0.4">')
+    for a, b, w in sorted(g.edges(data="weight", default=1), key=lambda e: (min(y_of[e[0]], y_of[e[1]]), max(y_of[e[0]], y_of[e[1]]))):
+        ya, yb = sorted((y_of[a], y_of[b]))
+        r = (yb - ya) / 2
+        colour = _colour(g.nodes[a], colours) if not entries and g.nodes[a].get("group") == g.nodes[b].get("group") else "#555555"
+        parts.append(f'<path d="M{_n(x)} {_n(ya)}A{_n(r)} {_n(r)} 0 0 1 {_n(x)} {_n(yb)}" stroke="{colour}" stroke-width="{_n(min(6.0, 0.8 * float(w)))}"/>')
+    parts.append("</g>")
+    parts.append(f'<g class="jwg-nodes" font-family="sans-serif" font-size="{FONT}" fill="#222222">')
+    for n in nodes:
+        parts += _node(x, y_of[n], g.nodes[n], colours, "end", _radius(g.nodes[n]), lang)
+    parts.append("</g>")
+    parts += _legend_wrap(legend)
+    parts.append("</svg>\n")
+    return "\n".join(parts)
+
+
+def _legend_wrap(legend: list[str]) -> list[str]:
+    return [f'<g font-family="sans-serif" font-size="{FONT}" fill="#222222">', *legend, "</g>"]
+
+
+def _head(width: float, height: float, title: str, desc: str) -> list[str]:
+    return [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="jwg-map" role="img" width="{_n(width)}" height="{_n(height)}" viewBox="0 0 {_n(width)} {_n(height)}">',
+        f"<title>{escape(title)}</title>",
+        f"<desc>{escape(desc)}</desc>",
+        '<rect class="jwg-background" width="100%" height="100%" fill="#FFFFFF"/>',
+        f'<text x="16" y="26" font-family="sans-serif" font-size="16" font-weight="bold" fill="#222222">{escape(title)}</text>',
+    ]
+
+
+def render_svg(graph_or_entries: nx.Graph | Sequence[Entry], vocab: dict[str, Vocabulary], title: str | None = None,
+               lang: str = CLI_LANG) -> str:
+    """The SVG document (a string starting with ``<svg``) for a graph from :mod:`jwtool.graph`
+    (bipartite or a projection) or for a list of entries (drawn as their bipartite graph), with
+    its words in ``lang`` (English by default, as the command line)."""
+    import networkx as nx
+
+    if isinstance(graph_or_entries, nx.Graph):
+        g = graph_or_entries
+    else:
+
+        g = build_graph(list(graph_or_entries), vocab)
+    projection = str(g.graph.get("projection", "bipartite"))
+    if title is None:
+        title = label(f"map.title.{projection if projection in ('entries', 'elements') else 'bipartite'}", lang)
+    if projection == "bipartite":
+        return _draw_bipartite(g, vocab, title, lang)
+    return _draw_arcs(g, vocab, title, lang)
+

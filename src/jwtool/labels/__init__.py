@@ -1,0 +1,60 @@
+"""Every label jwtool shows, in Dutch and English, from one message catalogue.
+
+The catalogue is ``nl.yaml`` and ``en.yaml`` beside this module: flat ``key: text``
+files, read once with PyYAML's C safe loader. YAML rather than gettext ``.po`` files: the labels
+are a few hundred short strings looked up by key (not by English source text), and YAML needs no
+compile step, no Babel and no extra dependency. Text may hold ``{placeholders}`` filled with
+:meth:`str.format`; a count is worded by :func:`plural` (keys ``<key>.one`` and ``<key>.other``).
+Entry content is never translated, only the words around it.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import Any
+
+LANGS = ("nl", "en")
+CLI_LANG = "en"  # the language of the command line's own words (show, compare, list headers, map export)
+LOCALE_DIR = Path(__file__).parent
+
+
+class LabelError(LookupError):
+    """A label key that the catalogue does not hold, or a language it does not have."""
+
+
+def catalogue_file(lang: str) -> Path:
+    return LOCALE_DIR / f"{lang}.yaml"
+
+
+@functools.cache
+def labels(lang: str) -> dict[str, str]:
+    """The whole table of one language (key -> text), as templates receive it."""
+    if lang not in LANGS:
+        raise LabelError(f"no labels for language {lang!r}; choose one of: {', '.join(LANGS)}")
+    import yaml  # deferred: `jwtool --help` and a cached search never read a label
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's, where PyYAML was built with it
+    data = yaml.load(catalogue_file(lang).read_text(encoding="utf-8"), Loader=loader)
+    if not isinstance(data, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in data.items()):
+        # e.g. an unquoted `no:` key, which YAML reads as the boolean false
+        raise LabelError(f"{catalogue_file(lang)}: every line must be `key: \"text\"` with a quoted text and a string key")
+    return data
+
+
+def label(key: str, lang: str, **values: Any) -> str:
+    """The text of ``key`` in ``lang``, with ``{placeholders}`` filled from ``values``."""
+    text = labels(lang).get(key)
+    if text is None:
+        raise LabelError(f"no label {key!r} in {catalogue_file(lang)}")
+    return text.format(**values) if values else text
+
+
+def plural(key: str, n: int, lang: str, **values: Any) -> str:
+    """``key.one`` for a count of 1, else ``key.other``; ``{n}`` is the count."""
+    return label(f"{key}.{'one' if n == 1 else 'other'}", lang, n=n, **values)
+
+
+def label_or(key: str, lang: str, default: str) -> str:
+    """The text of ``key``, or ``default`` when there is none (a vocabulary value without a label)."""
+    return labels(lang).get(key, default)

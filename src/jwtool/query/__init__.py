@@ -1,0 +1,1 @@
+"""Questions to the catalogue: filters, references, text search, comparison, and their rows and cards."""

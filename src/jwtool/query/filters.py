@@ -1,0 +1,175 @@
+"""Filtering entries: the questions policy staff ask ("vso/pro, after school, some evidence").
+
+Filters combine with AND; the values of one filter combine with OR. Every value is resolved
+against its vocabulary first (ids, labels and synonyms, case- and accent-insensitive), so a typo
+is an error that lists the valid values instead of an empty result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from jwtool.catalogue.model import Entry
+from jwtool.catalogue.text import fold, key
+from jwtool.catalogue.vocabularies import Vocabulary
+
+KINDS = {"interventie": ("interventie", "interventies", "intervention", "appendix", "bijlage"),
+         "praktijkvoorbeeld": ("praktijkvoorbeeld", "praktijkvoorbeelden", "praktijk", "practice", "practice-example", "voorbeeld")}
+
+
+class FilterError(ValueError):
+    """A filter value that names nothing; carries the valid values for the message."""
+
+    def __init__(self, option: str, value: str, valid: Sequence[str], hint: str = "") -> None:
+        self.option, self.value, self.valid, self.hint = option, value, list(valid), hint
+        super().__init__(f"unknown {option} value {value!r}{hint}; valid values: {', '.join(self.valid)}")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Resolved filter values (vocabulary ids). Empty tuples mean "no restriction"."""
+
+    levels: tuple[frozenset[str], ...] = ()  # each --target that is an education level, expanded
+    characteristics: tuple[str, ...] = ()
+    phases: tuple[str, ...] = ()
+    elements: tuple[str, ...] = ()
+    goals: tuple[str, ...] = ()
+    min_rank: int | None = None
+    ages: tuple[int, ...] = ()
+    providers: tuple[str, ...] = ()  # folded substrings
+    kinds: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()  # folded substrings
+    evidence_ranks: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def active(self) -> bool:
+        return any((self.levels, self.characteristics, self.phases, self.elements, self.goals,
+                    self.min_rank is not None, self.ages, self.providers, self.kinds, self.regions))
+
+
+@dataclass
+class RawFilters:
+    """Filter values as typed on the command line or passed from Python."""
+
+    target: list[str] = field(default_factory=list)
+    phase: list[str] = field(default_factory=list)
+    element: list[str] = field(default_factory=list)
+    goal: list[str] = field(default_factory=list)
+    min_evidence: str | None = None
+    age: list[int] = field(default_factory=list)
+    provider: list[str] = field(default_factory=list)
+    kind: list[str] = field(default_factory=list)
+    region: list[str] = field(default_factory=list)
+
+
+def _resolve(vocab: Vocabulary, value: str, option: str) -> str:
+    tid = vocab.resolve(value)
+    if tid is None:
+        suggestion = vocab.suggest(value)
+        hint = f" (did you mean {suggestion[0]!r}?)" if suggestion else ""
+        raise FilterError(option, value, [t.id for t in vocab], hint)
+    return tid
+
+
+def resolve_filters(raw: RawFilters, vocab: dict[str, Vocabulary]) -> Filters:
+    """Turn typed values into vocabulary ids; raises :class:`FilterError` for unknown values."""
+    levels_vocab, chars_vocab = vocab["education-levels"], vocab["target-characteristics"]
+    levels: list[frozenset[str]] = []
+    chars: list[str] = []
+    for value in raw.target:
+        level = levels_vocab.resolve(value)
+        if level:
+            # a query for mbo-2 also finds entries that name "mbo" without a level
+            broader = {t.broader for t in levels_vocab if t.id == level and t.broader}
+            levels.append(frozenset(levels_vocab.narrower(level) | broader))
+            continue
+        char = chars_vocab.resolve(value)
+        if char:
+            chars.append(char)
+            continue
+        candidates = [t.id for t in levels_vocab] + [t.id for t in chars_vocab]
+        sugg = levels_vocab.suggest(value) or chars_vocab.suggest(value)
+        raise FilterError("--target", value, candidates, f" (did you mean {sugg[0]!r}?)" if sugg else "")
+    kinds = []
+    for value in raw.kind:
+        found = [k for k, names in KINDS.items() if key(value) in {key(n) for n in names}]
+        if not found:
+            raise FilterError("--kind", value, list(KINDS))
+        kinds.append(found[0])
+    ev = vocab["evidence-levels"]
+    ranks = {t.id: (t.rank if t.rank is not None else i) for i, t in enumerate(ev.ordered())}
+    min_rank = ranks[_resolve(ev, raw.min_evidence, "--min-evidence")] if raw.min_evidence else None
+    for a in raw.age:
+        if not 0 <= a <= 120:
+            raise FilterError("--age", str(a), ["a whole number of years between 0 and 120"])
+    return Filters(
+        levels=tuple(levels),
+        characteristics=tuple(chars),
+        phases=tuple(_resolve(vocab["phases"], v, "--phase") for v in raw.phase),
+        elements=tuple(_resolve(vocab["working-elements"], v, "--element") for v in raw.element),
+        goals=tuple(_resolve(vocab["goal-tags"], v, "--goal") for v in raw.goal),
+        min_rank=min_rank,
+        ages=tuple(raw.age),
+        providers=tuple(fold(p) for p in raw.provider),
+        kinds=tuple(kinds),
+        regions=tuple(fold(r) for r in raw.region),
+        evidence_ranks=ranks,
+    )
+
+
+def provider_text(entry: Entry) -> str:
+    """What ``--provider`` looks in: organisations, commissioners, developers and the description, folded."""
+    return fold(" ".join(entry.organisations + [str(entry.providers.get("description", ""))]))
+
+
+def region_text(entry: Entry) -> str:
+    """What ``--region`` looks in: the scope and the region names, folded (one name that is
+    not in a list counts as a name; anything else there is ignored rather than a crash)."""
+    region = entry.region
+    names = region.get("names")
+    names = names if isinstance(names, list) else [names] if isinstance(names, (str, int, float)) and not isinstance(names, bool) else []
+    return fold(" ".join([str(region.get("scope", ""))] + [str(n) for n in names]))
+
+
+def _any(wanted: Iterable[str], have: Iterable[str]) -> bool:
+    return bool(set(wanted) & set(have))
+
+
+def matches(entry: Entry, f: Filters) -> bool:
+    """True when the entry passes every active filter."""
+    if f.levels or f.characteristics:
+        # --target values OR together, whether they are levels or characteristics
+        by_level = any(group & set(entry.education_levels) for group in f.levels)
+        by_char = _any(f.characteristics, entry.characteristics)
+        if not (by_level or by_char):
+            return False
+    if f.phases and not _any(f.phases, entry.phases):
+        return False
+    if f.elements and not _any(f.elements, entry.element_ids):
+        return False
+    if f.goals and not _any(f.goals, entry.goal_tags):
+        return False
+    if f.min_rank is not None and f.evidence_ranks.get(entry.evidence_level, -1) < f.min_rank:
+        return False
+    if f.ages:
+        lo, hi = entry.age
+        if lo is None and hi is None:
+            return False
+        if not any((lo is None or lo <= a) and (hi is None or a <= hi) for a in f.ages):
+            return False
+    if f.providers:
+        haystack = provider_text(entry)
+        if not any(p in haystack for p in f.providers):
+            return False
+    if f.kinds and entry.kind not in f.kinds:
+        return False
+    if f.regions:
+        haystack = region_text(entry)
+        if not any(r in haystack for r in f.regions):
+            return False
+    return True
+
+
+def filter_entries(entries: Iterable[Entry], f: Filters) -> list[Entry]:
+    return [e for e in entries if matches(e, f)]

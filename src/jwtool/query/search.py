@@ -1,0 +1,143 @@
+"""Text search: every word must occur, accents and case ignored; names weigh more than elements, elements more than body text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from jwtool.catalogue.model import Entry
+from jwtool.catalogue.text import fold
+from jwtool.catalogue.vocabularies import Vocabulary
+
+NAME_FIELDS = ("id", "name", "aliases")
+ELEMENT_FIELDS = ("working_elements",)
+WEIGHTS = {"name": 100, "element": 10, "body": 1}
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One entry found by :func:`search`: why it matched (tier, field) and where (snippet)."""
+
+    entry: Entry
+    score: int
+    tier: str  # "name", "element" or "body": the best place a search term was found
+    field: str  # dotted path of that place, e.g. "working_elements[2].text"
+    snippet: str
+
+
+def text_fields(data: object, path: str = "") -> Iterable[tuple[str, str]]:
+    """Every string in an entry, with its dotted path, in file order."""
+    if isinstance(data, str):
+        yield path, data
+    elif isinstance(data, dict):
+        for k, v in data.items():
+            yield from text_fields(v, f"{path}.{k}" if path else str(k))
+    elif isinstance(data, list):
+        for i, v in enumerate(data):
+            yield from text_fields(v, f"{path}[{i}]")
+    elif isinstance(data, (int, float)) and not isinstance(data, bool):
+        yield path, str(data)
+
+
+def _tier(path: str) -> str:
+    top = path.split(".", 1)[0].split("[", 1)[0]
+    if top in NAME_FIELDS:
+        return "name"
+    if top in ELEMENT_FIELDS:
+        return "element"
+    return "body"
+
+
+def _folded_with_map(text: str) -> tuple[str, list[int]]:
+    """``fold(text)`` and, for each folded character, the index of the original character."""
+    if text.isascii():  # folding ASCII is lower-casing, one character for one
+        return text.lower(), list(range(len(text)))
+    out: list[str] = []
+    where: list[int] = []
+    for i, c in enumerate(text):
+        f = fold(c)
+        out.append(f)
+        where.extend([i] * len(f))
+    return "".join(out), where
+
+
+def snippet(text: str, needle: str, width: int = 80) -> str:
+    """The part of ``text`` around the first (folded) occurrence of ``needle``, on one line."""
+    flat = " ".join(text.split())
+    if len(flat) <= width:
+        return flat
+    folded, where = _folded_with_map(flat)
+    at = folded.find(fold(needle))
+    if at < 0:
+        return flat[:width] + ("…" if len(flat) > width else "")
+    start_o = where[at]
+    end_o = where[min(at + len(fold(needle)), len(where)) - 1] + 1
+    room = max(0, width - (end_o - start_o))
+    lo = max(0, start_o - room // 3)
+    if lo > 0:  # start at a word boundary
+        space = flat.find(" ", lo, start_o)
+        lo = space + 1 if space >= 0 else lo
+    hi = min(len(flat), max(end_o, lo + width))
+    if hi < len(flat):
+        space = flat.rfind(" ", end_o, hi)
+        hi = space if space > 0 else hi
+    return ("…" if lo > 0 else "") + flat[lo:hi] + ("…" if hi < len(flat) else "")
+
+
+def _search_fields(entry: Entry, elements: Vocabulary | None) -> list[tuple[str, str, str]]:
+    """(path, original text, folded text) of every string; the name before the id, and a
+    working element's label before its bare id, so snippets read well.
+
+    The folded text is always the fold of the original text, so a word found in a field is also
+    found in its snippet: a working element's id is a field of its own, not folded into its
+    label's text (a word only in the id, such as "leren" in ``bewijs-van-leren``, crashed the
+    snippet).
+    """
+    texts: list[tuple[str, str]] = []
+    ids: list[tuple[str, str]] = []
+    for path, text in text_fields(entry.data):
+        if path == "id":
+            ids.append((path, text))
+        elif elements is not None and path.startswith("working_elements[") and ".elements[" in path and text in elements:
+            texts += [(path, elements.label(text)), (path, text)]
+        else:
+            texts.append((path, text))
+    return [(path, text, fold(" ".join(text.split()))) for path, text in texts + ids]
+
+
+def search(entries: Iterable[Entry], text: str, vocab: dict[str, Vocabulary] | None = None) -> list[Hit]:
+    """Entries that contain every word of ``text`` somewhere (case- and accent-insensitive).
+
+    Ranking: a word found in the name, id or an alias counts most, then one found in a working
+    element (its text or the label of its element), then anything else; the whole phrase found in
+    one field adds a bonus. Equal scores keep report order.
+    """
+    words = fold(text).split()
+    phrase = " ".join(words)
+    if not words:
+        return [Hit(e, 0, "", "", "") for e in sorted(entries, key=Entry.sort_key)]
+    elements = vocab.get("working-elements") if vocab else None
+    hits: list[Hit] = []
+    for entry in entries:
+        fields = _search_fields(entry, elements)
+        score = 0
+        tops: list[tuple[int, int, str, str]] = []  # (-weight, field number, path, original text)
+        for word in words:
+            found = [(-WEIGHTS[_tier(p)], i, p, s) for i, (p, s, f) in enumerate(fields) if word in f]
+            if not found:
+                break
+            tops.append(min(found))
+            score += -tops[-1][0]
+        else:
+            best = min(tops)
+            if len(words) > 1:
+                in_phrase = [(-WEIGHTS[_tier(p)], i, p, s) for i, (p, s, f) in enumerate(fields) if phrase in f]
+                if in_phrase:
+                    score += -min(in_phrase)[0]
+                    best = min(min(in_phrase), best, key=lambda t: t[0])
+            flat = fields[best[1]][2]  # the best field's folded text: it holds the phrase or a word
+            needle = phrase if phrase in flat else next(w for w in words if w in flat)
+            hits.append(Hit(entry, score, _tier(best[2]), best[2], snippet(best[3], needle)))
+    hits.sort(key=lambda h: (-h.score, h.entry.sort_key()))
+    return hits

@@ -1,0 +1,271 @@
+"""What list, search, show and compare print, as plain data and text, without rich.
+
+The CLI turns these into rich tables on a terminal; JSON, CSV, Markdown and piped text come
+straight from here, so scripts and tests see exactly what people see.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jwtool.catalogue.model import Entry
+from jwtool.catalogue.vocabularies import Vocabulary
+from jwtool.labels import CLI_LANG, label
+from jwtool.query.compare import Comparison
+from jwtool.query.search import Hit
+from jwtool.render import escaping as mdtext
+from jwtool.render import fields
+from jwtool.render.export import csv_rows, dumps
+
+Vocab = dict[str, Vocabulary]
+
+
+def _label(vocab: Vocab | None, name: str, term: str) -> str:
+    v = (vocab or {}).get(name)
+    return v.label(term) if v else term
+
+
+def summary(entry: Entry) -> dict[str, Any]:
+    """The columns of ``jwtool list``: id, name, kind, phases, education levels, evidence level."""
+    return {
+        "id": entry.id,
+        "name": entry.name,
+        "kind": entry.kind,
+        "phases": entry.phases,
+        "education_levels": entry.education_levels,
+        "evidence_level": entry.evidence_level,
+    }
+
+
+def hit_row(hit: Hit) -> dict[str, Any]:
+    row = summary(hit.entry)
+    if hit.field:
+        row.update(score=hit.score, match={"tier": hit.tier, "field": hit.field, "snippet": hit.snippet})
+    return row
+
+
+def flat_row(row: dict[str, Any]) -> list[str]:
+    """A summary or hit row as CSV/TSV cells (lists joined with `` | ``)."""
+    cells = []
+    for value in row.values():
+        if isinstance(value, dict):
+            cells.extend(str(v) for v in value.values())
+        elif isinstance(value, list):
+            cells.append(" | ".join(value))
+        else:
+            cells.append(str(value))
+    return cells
+
+
+def row_header(with_match: bool) -> list[str]:
+    header = list(summary(Entry({})).keys())
+    return header + ["score", "match_tier", "match_field", "snippet"] if with_match else header
+
+
+# --- list and search rows as text --------------------------------------------------------------
+
+
+def render_rows(rows: list[dict[str, Any]], fmt: str, with_match: bool) -> str:
+    """List or search rows as JSON (an array), CSV (with a header) or tab-separated text (one
+    line per row, nothing at all for no rows)."""
+    if fmt == "json":
+
+        return dumps(rows)
+    if fmt == "csv":
+
+        return csv_rows([row_header(with_match), *(flat_row(r) for r in rows)])
+    out = []
+    for r in rows:
+        cells = flat_row({k: (", ".join(v) if isinstance(v, list) else v) for k, v in r.items() if k != "score"})
+        if with_match:  # drop the match tier: keep id, name, kind, phases, levels, evidence, field, snippet
+            cells = cells[:6] + cells[7:]
+        out.append("\t".join(c.replace("\t", " ").replace("\n", " ") for c in cells) + "\n")
+    return "".join(out)
+
+
+# --- show: an entry as a card -------------------------------------------------------------------
+
+Field = tuple[str, "str | list[str]"]
+
+
+def _t(value: Any) -> str:
+    return " ".join(str(value).split()) if value not in (None, "", [], {}) else ""
+
+
+def _block(value: Any) -> str:
+    """Verbatim text with its line structure (numbered lists in `activities`)."""
+    return "\n".join(line.rstrip() for line in str(value).strip().splitlines()) if value not in (None, "") else ""
+
+
+def card(entry: Entry, vocab: Vocab | None = None, lang: str = CLI_LANG) -> list[tuple[str, list[Field]]]:
+    """The entry in sections of (label, text or list of texts); empty fields are left out."""
+    d = entry.data
+    lab = lambda name, ids: [_label(vocab, name, i) for i in ids]  # noqa: E731
+    sub = lambda key: d.get(key) if isinstance(d.get(key), dict) else {}  # noqa: E731
+    t = lambda key: label(f"card.{key}", lang)  # noqa: E731
+    course, results, prov, ev = sub("course"), sub("results"), entry.provenance, entry.evidence
+    providers = entry.providers
+    sections: list[tuple[str, list[Field]]] = [
+        ("", [(t("id"), entry.id), (t("kind"), entry.kind), (t("aliases"), entry.aliases), (t("summary"), _t(entry.summary))]),
+        (t("providers"), [(t("description"), _t(providers.get("description"))), (t("organisations"), [str(x) for x in providers.get("organisations") or []]),
+                          (t("commissioned_by"), [str(x) for x in providers.get("commissioned_by") or []]),
+                          (t("developed_by"), [str(x) for x in providers.get("developed_by") or []]),
+                          (t("region"), fields.region(entry, lang))]),
+        (t("phases"), [(t("phases"), lab("phases", entry.phases))]),
+        (t("target_group"), [(t("description"), _t(entry.target_group.get("description"))), (t("summary"), _t(entry.target_group.get("summary"))),
+                             (t("education_levels"), lab("education-levels", entry.education_levels)), (t("ages"), fields.age(entry, lang)),
+                             (t("characteristics"), lab("target-characteristics", entry.characteristics))]),
+        (t("goals"), [(t("description"), _t(entry.goals.get("description"))), (t("summary"), _t(entry.goals.get("summary"))),
+                      (t("tags"), lab("goal-tags", entry.goal_tags))]),
+        (t("components"), [(t("components"), [_t(c) for c in d.get("components") or []])]),
+        (t("activities"), [(t("activities"), _block(d.get("activities")))]),
+        (t("course"), [(t("description"), _t(course.get("description"))), (t("years"), fields.period(course, lang)),
+                       (t("status"), fields.status(course, lang)), (t("scale"), ", ".join(fields.scale(course, lang)))]),
+        (t("results"), [(t("description"), _t(results.get("description"))),
+                        (t("figures"), [fields.figure_line(f, lang) for f in fields.figures(entry, lang)])]),
+        (t("evidence"), [(t("level"), _label(vocab, "evidence-levels", entry.evidence_level) if entry.evidence_level else ""),
+                         (t("verdict"), _t(ev.get("verdict"))),
+                         (t("control_group"), fields.yes_no(ev.get("control_group"), lang)),
+                         (t("cost_benefit"), fields.yes_no(ev.get("cost_benefit"), lang)),
+                         (t("studies"), [str(s) for s in ev.get("studies") or []])]),
+        (t("working_elements"), [(t("working_elements"), [f"{_t(w.get('text'))} → {', '.join(lab('working-elements', [str(x) for x in w.get('elements') or []]))}" for w in entry.working_elements])]),
+        (t("success_factors"), [(t("success_factors"), [f"{_label(vocab, 'success-factors', str(s.get('factor', '')))}: {_t(s.get('title'))}" + (f" ({_t(s.get('section'))})" if s.get("section") else "") for s in entry.success_factors])]),
+        (t("sources"), [(t("sources"), [" — ".join(x for x in (_t(s.get("title")), _t(s.get("url")), _t(s.get("kind"))) if x) for s in entry.sources])]),
+        (t("provenance"), [(t("report"), _t(prov.get("report"))), (t("table"), _t(prov.get("table"))), (t("summary_table"), _t(prov.get("summary_table"))),
+                           (t("order"), _t(prov.get("order"))), (t("sections"), [str(s) for s in prov.get("sections") or []])]),
+        (t("notes"), [(t("notes"), [_t(n) for n in entry.notes])]),
+        ("", [(t("last_reviewed"), _t(d.get("last_reviewed")))]),
+    ]
+    return [(title, [(k, v) for k, v in items if v]) for title, items in sections if any(v for _, v in items)]
+
+
+def card_text(entry: Entry, vocab: Vocab | None = None) -> str:
+    """The card as plain text (piped output): a title line, then ``Label: value`` lines."""
+    lines = [f"{entry.name} ({entry.id})"]
+    for title, items in card(entry, vocab):
+        lines.append("")
+        if title:
+            lines.append(title)
+        for name, value in items:
+            indent = "  " if title else ""
+            if name == title:
+                lines.extend(f"  - {v}" for v in value) if isinstance(value, list) else lines.extend(f"  {v}" for v in value.splitlines())
+            elif isinstance(value, list):
+                lines.append(f"{indent}{name}:")
+                lines.extend(f"{indent}  - {v}" for v in value)
+            elif "\n" in value:
+                lines.append(f"{indent}{name}:")
+                lines.extend(f"{indent}  {v}" for v in value.splitlines())
+            else:
+                lines.append(f"{indent}{name}: {value}")
+    return "\n".join(lines) + "\n"
+
+
+def card_markdown(entry: Entry, vocab: Vocab | None = None) -> str:
+    """The card as Markdown; all entry text escaped, links only for http(s) URLs."""
+    lines = [f"# {mdtext.escape(entry.name)}"]
+    studies = label("card.studies", CLI_LANG)
+    for title, items in card(entry, vocab):
+        lines.append("")
+        if title:
+            lines.extend([f"## {mdtext.escape(title)}", ""])
+        for name, value in items:
+            if isinstance(value, list):
+                show_label = name != title
+                if show_label:
+                    lines.append(f"**{name}:**")
+                    lines.append("")
+                link = name == studies
+                lines.extend(f"- {mdtext.url(v) if link else mdtext.escape(v)}" for v in value)
+                if show_label:
+                    lines.append("")
+            elif name == title:
+                lines.extend([mdtext.escape(value).replace("\n", "  \n"), ""])
+            else:
+                lines.append(f"**{name}:** {mdtext.escape(value)}  ")
+    text = "\n".join(lines).replace("\n\n\n", "\n\n").rstrip() + "\n"
+    while "\n\n\n" in text:
+        text = text.replace("\n\n\n", "\n\n")
+    return text
+
+
+# --- compare ----------------------------------------------------------------------------------
+
+
+def similarity_value(value: float | None) -> str:
+    return "–" if value is None else f"{value:.2f}"
+
+
+def comparison_dict(c: Comparison) -> dict[str, Any]:
+    """The comparison as one JSON document; the caveat is part of it, always."""
+    ids = [e.id for e in c.entries]
+    doc: dict[str, Any] = {
+        "entries": [{"id": e.id, "name": e.name, "kind": e.kind} for e in c.entries],
+        "aspects": [{"aspect": a.key, "label": a.label,
+                     "values": [{"id": i, "lines": list(v)} for i, v in zip(ids, a.values)]} for a in c.aspects],
+        "working_elements": [{"id": el, "label": c.element_labels[el], "shared": share,
+                              "entries": [e.id for e in c.holders(el)]} for el, share in c.element_share.items()],
+        "similarity": None,
+        "caveat": {"text": c.caveat, "source": c.caveat_source},
+    }
+    if c.similarity is not None:
+        doc["similarity"] = {"method": "jaccard", "of": "working elements", "ids": ids,
+                             "matrix": [[None if v is None else round(v, 3) for v in row] for row in c.similarity]}
+    return doc
+
+
+def caveat_line(c: Comparison, lang: str = CLI_LANG) -> str:
+    return f"{label('compare.caveat', lang)}: {c.caveat}" + (f" ({label('compare.source', lang)}: {c.caveat_source})" if c.caveat_source else "")
+
+
+def element_summary(c: Comparison, lang: str = CLI_LANG) -> list[tuple[str, str]]:
+    """(heading, text) lines: elements shared by all, by some (with who), unique (with whose)."""
+    out: list[tuple[str, str]] = []
+    for share in ("all", "some", "unique"):
+        els = c.elements_by_share(share)
+        if not els:
+            continue
+        if share == "all":
+            text = ", ".join(c.element_labels[e] for e in els)
+        else:
+            text = "; ".join(f"{c.element_labels[e]} ({', '.join(h.name for h in c.holders(e))})" for e in els)
+        out.append((label(f"compare.share.{share}", lang), text))
+    return out
+
+
+def comparison_text(c: Comparison) -> str:
+    """Plain text for pipes: per aspect a heading and one line per entry (no table to break)."""
+    lang = CLI_LANG
+    lines = [f"{label('compare.title', lang)}: " + " | ".join(f"{e.name} ({e.id})" for e in c.entries)]
+    for a in c.aspects:
+        lines += ["", a.label]
+        for e, value in zip(c.entries, a.values):
+            lines.append(f"  {e.name}: " + ("; ".join(value) if value else "–"))
+        if a.key == "results":
+            lines += ["", caveat_line(c)]
+    lines += ["", label("compare.elements", lang)]
+    lines += [f"  {head}: {text}" for head, text in element_summary(c)] or ["  –"]
+    if c.similarity is not None:
+        lines += ["", label("compare.similarity", lang)]
+        for i, (e, row) in enumerate(zip(c.entries, c.similarity), start=1):
+            lines.append(f"  {i}. {e.name}: " + " ".join(similarity_value(v) for v in row))
+    return "\n".join(lines) + "\n"
+
+
+def comparison_markdown(c: Comparison) -> str:
+    """A Markdown table (one column per entry), the caveat under the results, elements, matrix."""
+    lang = CLI_LANG
+    names = [mdtext.cell(e.name) for e in c.entries]
+    lines = [f"| {label('compare.aspect', lang)} | " + " | ".join(names) + " |", "|---|" + "---|" * len(c.entries)]
+    for a in c.aspects:
+        lines.append(f"| {a.label} | " + " | ".join(mdtext.cell("\n".join(v)) or "–" for v in a.values) + " |")
+    source = f" ({label('compare.source', lang)}: {mdtext.escape(c.caveat_source)})" if c.caveat_source else ""
+    lines += ["", f"> **{label('compare.caveat', lang)}:** {mdtext.escape(c.caveat)}{source}", ""]
+    lines += [f"## {label('compare.elements', lang)}", ""]
+    lines += [f"- **{head}:** {mdtext.escape(text)}" for head, text in element_summary(c)] or ["- –"]
+    if c.similarity is not None:
+        lines += ["", f"## {label('compare.similarity', lang)}", "",
+                  "| | " + " | ".join(names) + " |", "|---|" + "---:|" * len(c.entries)]
+        for name, row in zip(names, c.similarity):
+            lines.append(f"| {name} | " + " | ".join(similarity_value(v) for v in row) + " |")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,181 @@
+"""Render the report's appendix and a reading overview of the catalogue from Jinja2 templates.
+
+The work is split in two: plain functions here turn entries into *view models* (dicts of
+strings, lists and labels, sorted and deterministic), and templates only lay them out. Word output
+(:mod:`jwtool.render.docx`) reads the same view model, so every format shows the same rows.
+
+Entries are untrusted, so escaping is not left to template authors' care: HTML templates are
+autoescaped, Markdown templates escape every ``{{ value }}`` through ``finalize`` (a template
+must opt out explicitly with a filter that returns Markup), and links are only made for http(s)
+URLs. Templates are looked up in ``--templates DIR`` first, then in the catalogue's
+``templates/``; an undefined variable is an error, not an empty string.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from jwtool.catalogue.text import visible
+from jwtool.labels import LabelError, label
+from jwtool.render.escaping import (
+    _html_link,
+    _html_text,
+    _md_anchor_link,
+    _md_cell,
+    _md_finalize,
+    _md_link,
+    _md_text,
+    http_url,
+)
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
+
+    from jwtool.catalogue.load import Catalogue
+
+
+FORMATS_APPENDIX = ("md", "html", "docx")
+FORMATS_OVERVIEW = ("md", "html")
+STYLES = ("full", "summary")
+APPENDIX_TABLES = ("B2.1", "B2.2")
+SUMMARY_TABLES = ("3.1", "3.2")
+
+FULL_COLUMNS = ("target_group", "goals", "activities", "course", "results", "evidence", "working_elements")
+SUMMARY_COLUMNS = ("target_group", "goals", "components")
+
+
+class RenderError(Exception):
+    """A template cannot be found, parsed or filled; the message names the template and line."""
+
+
+def _label_filter(lang: str) -> Any:
+    def label_filter(key: str, **kwargs: Any) -> str:
+        try:
+            return label(key, lang, **kwargs)
+        except LabelError as exc:
+            raise RenderError(str(exc)) from None
+
+    return label_filter
+
+
+def template_dirs(cat: Catalogue, extra: Path | None = None) -> list[Path]:
+    """Where templates are looked up: ``--templates DIR`` first, then the catalogue's templates/."""
+    dirs = [extra] if extra is not None else []
+    dirs.append(cat.layout.templates)
+    return dirs
+
+
+def environment(dirs: Sequence[Path], fmt: str, lang: str) -> Environment:
+    """A strict environment: HTML autoescaped, Markdown escaped by ``finalize``.
+
+    Sandboxed: templates come from the catalogue's templates/ or ``--templates DIR``, so a pull
+    request can change them; Jinja's sandbox refuses access to internals (``__class__``,
+    ``__subclasses__``, ``__globals__``...), which is how a template would reach ``os.popen``.
+    The refusal is a ``SecurityError``, reported like any other template error.
+    """
+    from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
+    from jinja2.sandbox import SandboxedEnvironment
+
+    loader = ChoiceLoader([FileSystemLoader(str(d)) for d in dirs])
+    if fmt == "html":
+        env = SandboxedEnvironment(loader=loader, autoescape=True, undefined=StrictUndefined,
+                                   keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
+        env.filters.update(link=_html_link, text=_html_text)
+    else:
+        env = SandboxedEnvironment(loader=loader, autoescape=False, undefined=StrictUndefined, finalize=_md_finalize,
+                                   keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
+        env.filters.update(link=_md_link, cell=_md_cell, text=_md_text, anchor_link=_md_anchor_link)
+    env.filters["http_url"] = http_url
+    env.filters["label"] = _label_filter(lang)
+    env.tests["http_url"] = lambda v: bool(http_url(v))
+    env.globals["lang"] = lang
+    return env
+
+
+def render_template(dirs: Sequence[Path], name: str, fmt: str, lang: str, context: dict[str, Any]) -> str:
+    """Fill one template; every Jinja2 problem becomes a :class:`RenderError` with file and line."""
+    return "".join(template_chunks(environment(dirs, fmt, lang), dirs, name, context))
+
+
+def template_chunks(env: Environment, dirs: Sequence[Path], name: str, context: dict[str, Any]) -> Iterator[str]:
+    """The filled template as a stream of text that ends with a newline; Jinja2 problems (also
+    in pieces rendered on the way) become a :class:`RenderError` with file and line."""
+    from jinja2 import TemplateError, TemplateNotFound, TemplateSyntaxError
+
+
+    last = ""
+    try:
+        template = env.get_template(name)
+        for chunk in template.generate(**context):
+            if chunk:
+                last = chunk
+                yield visible(chunk)  # a control character that reached a page is shown, not kept raw
+    except TemplateNotFound as exc:
+        raise RenderError(f"template {exc.name!r} not found in {', '.join(str(d) for d in dirs)}") from None
+    except TemplateSyntaxError as exc:
+        raise RenderError(f"{exc.filename or exc.name}:{exc.lineno}: template syntax error: {exc.message}") from None
+    except TemplateError as exc:
+        where = _template_line(exc)
+        raise RenderError(f"template {name}{where}: {exc}") from None
+    if not last.endswith("\n"):
+        yield "\n"
+
+
+def _template_line(exc: BaseException) -> str:
+    tb = exc.__traceback__
+    found = ""
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith(".j2"):
+            found = f" ({filename}:{tb.tb_lineno})"
+        tb = tb.tb_next
+    return found
+
+
+def find_template(dirs: Sequence[Path], name: str) -> Path | None:
+    for d in dirs:
+        if (d / name).is_file():
+            return d / name
+    return None
+
+
+def _asset(dirs: Sequence[Path], name: str) -> str:
+    """A CSS or JS file from the templates folders, inlined (the page then needs no other file)."""
+    path = find_template(dirs, name)
+    if path is None:
+        raise RenderError(f"template {name!r} not found in {', '.join(str(d) for d in dirs)}")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RenderError(f"{path}: cannot read: {exc}") from None
+    if "</" in text:
+        raise RenderError(f"{path}: an inlined asset may not contain '</' (it would end the <style>/<script> element)")
+    return text.replace("\r\n", "\n")
+
+
+def _css(dirs: Sequence[Path], name: str) -> str:
+    return _asset(dirs, name)
+
+
+def _svg_styles(svg: str | None) -> list[str]:
+    """Contents of <style> elements inside the inlined SVG map: they need a CSP hash too."""
+    if not svg:
+        return []
+    return re.findall(r"<style[^>]*>(.*?)</style>", svg, flags=re.DOTALL)
+
+
+def _sha256(text: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"
+
+
+def _csp(style_hashes: Sequence[str] = (), script_hashes: Sequence[str] = ()) -> str:
+    """A Content-Security-Policy for a page that loads nothing: only its own hashed inline CSS/JS."""
+    styles = " ".join(sorted({_sha256(s) for s in style_hashes})) or "'none'"
+    scripts = " ".join(sorted({_sha256(s) for s in script_hashes})) or "'none'"
+    return (f"default-src 'none'; img-src 'self' data:; style-src {styles}; script-src {scripts}; "
+            "base-uri 'none'; form-action 'none'")

@@ -1,0 +1,169 @@
+"""Escaping untrusted text for each output, and safe links and anchors.
+
+Markdown escaping for untrusted entry text: what a contributor writes is shown, never obeyed.
+
+Every ASCII punctuation character that CommonMark or GitHub could read as markup is escaped with a
+backslash (always valid CommonMark), so ``[x](javascript:...)``, ``<script>``, ``**`` or a ``|``
+that would break a table stay literal text; an ``@name`` mentions nobody.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from typing import Any
+
+from jwtool.catalogue.model import Entry
+from jwtool.render.fields import clean
+
+_SPECIAL = re.compile(r"([\\`*_\[\]<>|#!~&$])")
+# Only what CommonMark reads as block markup at a line start: a list marker followed by a space
+# ("- x", "1. x"), a thematic break or setext underline ("---", "==="), a blockquote (">").
+_LINE_START = re.compile(r"^(\s*)(?:(>|[-+=](?=\s|$|[-+=]))|(\d+)([.)])(?=\s|$))", re.M)
+
+
+# GitHub turns "@name" and "@org/team" into a mention (and notifies them) where "@" does not
+# follow a letter or digit; a zero-width joiner after the "@" keeps the text and pings nobody.
+# ("info@example.org" is no mention and stays as it is.)
+_MENTION = re.compile(r"(?<![A-Za-z0-9_])@(?=[A-Za-z0-9])")
+ZWJ = "\u200d"
+
+
+def no_mentions(text: str) -> str:
+    """``@name`` as text that GitHub does not read as a mention of anyone."""
+    return _MENTION.sub("@" + ZWJ, text)
+
+
+def escape(text: str) -> str:
+    """Escape text for use inside a Markdown paragraph or list item (line breaks are kept)."""
+    text = no_mentions(_SPECIAL.sub(r"\\\1", str(text)))
+    return _LINE_START.sub(_escape_marker, text)
+
+
+def _escape_marker(m: re.Match[str]) -> str:
+    # "- x" → "\- x"; "1. x" → "1\. x" (a backslash before a digit would stay visible)
+    if m.group(2):
+        return f"{m.group(1)}\\{m.group(2)}"
+    return f"{m.group(1)}{m.group(3)}\\{m.group(4)}"
+
+
+def cell(text: str) -> str:
+    """Escape text for one cell of a Markdown table: one line, ``|`` escaped."""
+    lines = [" ".join(line.split()) for line in str(text).splitlines()]
+    # inside a table cell nothing is block markup: only inline specials need escaping
+    return "<br>".join(no_mentions(_SPECIAL.sub(r"\\\1", line)) for line in lines if line)
+
+
+def url(link: str) -> str:
+    """A link target, only for http(s) URLs; anything else is returned as escaped text."""
+    if re.match(r"^https?://[^\s<>()]+$", link or ""):
+        return f"<{link}>"
+    return escape(link)
+
+
+# --- Safe text -------------------------------------------------------------------------------
+
+_HTTP_URL = re.compile(r"^https?://[^\s<>\"'`\\\x00-\x1f\x7f]+$", re.IGNORECASE)
+
+
+def http_url(value: Any) -> str:
+    """The URL if it is a plain http(s) URL, else ""; ``javascript:``, ``data:`` etc. never link."""
+    text = str(value or "").strip()
+    return text if _HTTP_URL.match(text) else ""
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
+def _drop_marks(match: re.Match[str]) -> str:
+    return "".join(c for c in match.group() if not unicodedata.combining(c))
+
+
+def fold_for_search(text: str) -> str:
+    """Lower-case without accents; the overview's filter script folds typed text the same way.
+
+    Only the non-ASCII runs are looked at character by character: at 10,000 entries the search
+    text of the overview is 15 MB, and a loop over every character took seconds.
+    """
+    decomposed = unicodedata.normalize("NFD", text)
+    if not decomposed.isascii():
+        decomposed = _NON_ASCII.sub(_drop_marks, decomposed)
+    return " ".join(decomposed.lower().split())
+
+
+def anchor_ids(entries: Sequence[Entry]) -> dict[str, str]:
+    """A safe, unique HTML id per entry id (``e-`` + slug); ids from strangers never reach markup raw."""
+    out: dict[str, str] = {}
+    used: set[str] = set()
+    for e in entries:
+        base = "e-" + (re.sub(r"[^a-z0-9-]+", "-", e.id.lower()).strip("-") or "entry")
+        aid, n = base, 2
+        while aid in used:
+            aid, n = f"{base}-{n}", n + 1
+        used.add(aid)
+        out[e.id] = aid
+    return out
+
+
+# --- Jinja2 environments -----------------------------------------------------------------------
+
+
+def _md_finalize(value: Any) -> Any:
+    from markupsafe import Markup
+
+    if isinstance(value, Markup):
+        return value
+    if value is None:
+        return ""
+    return escape(clean(value))
+
+
+def _md_cell(value: Any) -> Any:
+    from markupsafe import Markup
+
+    if isinstance(value, (list, tuple)):
+        return Markup("<br>".join("• " + cell(clean(v)) for v in value if str(v).strip()))
+    return Markup(cell(clean(value)))
+
+
+def _md_text(value: Any) -> Any:
+    """A paragraph of escaped Markdown; line breaks are kept as hard breaks."""
+    from markupsafe import Markup
+
+    lines = [escape(" ".join(line.split())) for line in clean(value).split("\n")]
+    return Markup("  \n".join(line for line in lines if line))
+
+
+def _md_link(url: Any, text: Any = None) -> Any:
+    from markupsafe import Markup
+
+    label = escape(" ".join(clean(text if text is not None else url).split()))
+    target = http_url(url)
+    if not target:
+        return Markup(label)
+    target = target.replace("(", "%28").replace(")", "%29")
+    return Markup(f"[{label}](<{target}>)")
+
+
+def _md_anchor_link(anchor: str, text: Any) -> Any:
+    from markupsafe import Markup
+
+    return Markup(f"[{escape(' '.join(clean(text).split()))}](#{anchor})")
+
+
+def _html_link(url: Any, text: Any = None) -> Any:
+    from markupsafe import Markup, escape
+
+    label = escape(clean(text if text is not None else url))
+    target = http_url(url)
+    if not target:
+        return label
+    return Markup('<a href="{0}" rel="noopener noreferrer">{1}</a>').format(target, label)
+
+
+def _html_text(value: Any) -> Any:
+    """Escaped text with line breaks kept as <br>."""
+    from markupsafe import Markup, escape
+
+    return Markup("<br>\n").join(escape(line) for line in clean(value).strip().split("\n"))

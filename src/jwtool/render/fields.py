@@ -1,0 +1,161 @@
+"""How one field of an entry reads, the same in every output: ``show``, ``compare``, Markdown,
+HTML and Word.
+
+Each function takes the entry (or the field's raw value) and a language and returns plain text;
+the words around the values come from :mod:`jwtool.labels`. Escaping for Markdown, HTML or a
+terminal is left to the output. Values of the wrong type (the schema forbids them, but a file
+being edited may hold them) are left out rather than shown raw.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from jwtool.catalogue.model import Entry
+from jwtool.labels import label, label_or
+
+if TYPE_CHECKING:
+    from jwtool.catalogue.load import Catalogue
+    from jwtool.catalogue.vocabularies import Vocabulary
+
+# Used when a catalogue.yaml has no caveat of its own: the report's words (paragraph 3.1).
+DEFAULT_CAVEAT = ("De resultaten zijn onderling echter lastig vergelijkbaar door verschillen in de precieze "
+                  "doelgroep en daarnaast wordt doorgaans geen gebruik gemaakt van een controlegroep.")
+DEFAULT_CAVEAT_SOURCE = "Kwetsbare jongeren van school naar werk (Regioplan, 2023), paragraaf 3.1, Resultaten en effecten."
+
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
+
+
+def clean(value: Any) -> str:
+    """Text without control characters (tabs become spaces, line ends become ``\\n``)."""
+    text = "" if value is None else str(value)
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
+    return _CONTROL.sub("", text)
+
+
+def text(value: Any) -> str:
+    """A scalar as clean text without surrounding blanks; "" for anything else (lists, maps, booleans)."""
+    return clean(value).strip() if isinstance(value, (str, int, float)) and not isinstance(value, bool) else ""
+
+
+def texts(value: Any) -> list[str]:
+    """The non-empty scalars of a list as clean text; [] for anything that is not a list."""
+    return [s for s in (text(v) for v in value) if s] if isinstance(value, list) else []
+
+
+def line(value: Any) -> str:
+    """A scalar as clean text on one line (runs of blanks and line ends become one space)."""
+    return " ".join(text(value).split())
+
+
+def as_dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _int(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def age(entry: Entry, lang: str) -> str:
+    """The target group's ages: "16 tot en met 27 jaar", "vanaf 16 jaar", ... ("" when not stated)."""
+    lo, hi = entry.age
+    if lo is not None and hi is not None:
+        return label("age.range", lang, min=lo, max=hi)
+    if lo is not None:
+        return label("age.min", lang, min=lo)
+    if hi is not None:
+        return label("age.max", lang, max=hi)
+    return ""
+
+
+def period(course: Any, lang: str) -> str:
+    """The years an entry ran (``course.start_year``/``end_year``): "2010–2016", "sinds 2010", ..."""
+    start, end = _int(as_dict(course).get("start_year")), _int(as_dict(course).get("end_year"))
+    if start and end:
+        return label("period.range", lang, start=start, end=end)
+    if start:
+        return label("period.start", lang, start=start)
+    if end:
+        return label("period.end", lang, end=end)
+    return ""
+
+
+def region(entry: Entry, lang: str) -> str:
+    """Where it runs: the scope in words, then the names as written ("regionaal, Achterhoek")."""
+    reg = entry.region
+    scope = line(reg.get("scope"))
+    names = reg.get("names")
+    names = names if isinstance(names, list) else [names]
+    parts = [label_or(f"scope.{scope}", lang, scope) if scope else "", *(line(n) for n in names)]
+    return ", ".join(p for p in parts if p)
+
+
+def scale(course: Any, lang: str) -> list[str]:
+    """The course's numbers in words ("651 deelnemers", ..., "peiljaar 2016"); [] when there are none."""
+    numbers = as_dict(as_dict(course).get("scale"))
+    items = [f"{v} {label_or('scale.' + k, lang, k)}" for k, v in numbers.items() if k != "year" and _int(v) is not None]
+    year = _int(numbers.get("year"))
+    if items and year is not None:
+        items.append(f"{label('scale.year', lang)} {year}")
+    return items
+
+
+def status(course: Any, lang: str) -> str:
+    value = line(as_dict(course).get("status"))
+    return label_or(f"status.{value}", lang, value) if value else ""
+
+
+def kind(entry: Entry, lang: str) -> str:
+    return label_or(f"kind.{entry.kind}", lang, entry.kind)
+
+
+def yes_no(value: Any, lang: str) -> str:
+    """"ja"/"nee" for a boolean, "" for anything else (not stated)."""
+    return label("yes", lang) if value is True else label("no", lang) if value is False else ""
+
+
+def figures(entry: Entry, lang: str) -> list[dict[str, str]]:
+    """Each figure of ``results.figures`` as text fields: measure, value, unit (in words), n, year, period, quote."""
+    out = []
+    for f in as_dict(entry.data.get("results")).get("figures") or []:
+        if isinstance(f, dict):
+            unit = line(f.get("unit"))
+            out.append({"measure": text(f.get("measure")), "value": text(f.get("value")),
+                        "unit": label_or(f"unit.{unit}", lang, unit) if unit else "", "n": text(f.get("n")),
+                        "year": text(f.get("year")), "period": text(f.get("period")), "quote": text(f.get("quote"))})
+    return out
+
+
+def figure_line(figure: dict[str, str], lang: str) -> str:
+    """One figure on one line: "praktijkverklaringen afgegeven: 208 (n=651, 2016, mei 2015 tot februari 2016)"."""
+    extra = ", ".join(x for x in (label("fig.n_is", lang, n=figure["n"]) if figure["n"] else "", figure["year"], figure["period"]) if x)
+    value = " ".join(x for x in (figure["value"], figure["unit"]) if x)
+    return " ".join(f"{figure['measure']}: {value}".split()) + (f" ({' '.join(extra.split())})" if extra else "")
+
+
+def caveat(meta: dict[str, Any]) -> tuple[str, str]:
+    """The catalogue's caveat on comparing results, and its source (the report's words by default)."""
+    own = line(meta.get("caveat"))
+    source = line(meta.get("caveat_source"))
+    return (own, source) if own else (DEFAULT_CAVEAT, DEFAULT_CAVEAT_SOURCE)
+
+
+def vocab_label(vocab: dict[str, Vocabulary], name: str, term: str, lang: str) -> str:
+    """The label of a vocabulary term in ``lang`` (the id when the vocabulary is missing)."""
+    v = vocab.get(name)
+    return clean(v.label(term, lang)) if v is not None else term
+
+
+def catalogue_date(entries: Iterable[Entry]) -> str:
+    """The newest ``last_reviewed`` of the entries: the date the output was rendered from."""
+    dates = [d for d in (text(e.data.get("last_reviewed")) for e in entries) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", d)]
+    return max(dates) if dates else ""
+
+
+def report(cat: Catalogue) -> dict[str, str]:
+    """The catalogue's main report, as strings for the page header and the source list."""
+    r = cat.report()
+    return {"title": text(r.get("title")), "citation": text(r.get("citation")), "year": text(r.get("year")),
+            "publisher": text(r.get("publisher")), "id": text(r.get("id"))}

@@ -1,0 +1,174 @@
+"""Writing output safely: stdout whole or an error, files atomically, never over a file by surprise.
+
+Every document printed goes through :func:`write_stdout`, which continues a short write and turns
+a failed one (a full disk, ``/dev/full``, a closed stdout) into :class:`OutputLost`, so the command
+ends with a message and exit 1 instead of a cut-off file and exit 0.
+
+Every ``-o FILE`` goes through :func:`write_atomic`: the bytes go to a temporary file in the same
+folder, are flushed to disk and only then put in place, in one step that cannot replace a file
+created meanwhile (without ``--force``) and never writes through a symbolic link, so a reader never
+sees half a file and an interrupted run leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+import sys
+from collections.abc import Iterable
+from contextlib import suppress
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from jwtool.catalogue.layout import Layout
+
+
+class OutputError(Exception):
+    """The output cannot be written where asked (a usage error for the CLI)."""
+
+
+class OutputLost(Exception):
+    """Standard output did not take the whole document (the message says why)."""
+
+
+def write_stdout(data: str | bytes) -> None:
+    """Write ``data`` to standard output whole, or raise :class:`OutputLost`.
+
+    Text is encoded as ``sys.stdout`` would encode it. A short write (a nearly full disk; under
+    PYTHONUNBUFFERED stdout has no buffer that would retry) is continued where it stopped, so the
+    next write reports the error. ``BrokenPipeError`` (the reader went away) passes unchanged.
+    """
+    stream = sys.stdout
+    if stream is None:  # started with stdout closed (`jwtool list >&-`)
+        raise OutputLost("standard output is closed")
+    if isinstance(data, str):
+        data = data.encode(stream.encoding or "utf-8", stream.errors or "strict")
+    try:
+        stream.flush()  # text written to sys.stdout itself (e.g. by click) comes first
+        view = memoryview(data)
+        while view:
+            written = stream.buffer.write(view)
+            if not written:  # None: a non-blocking stdout that is full
+                raise OutputLost("standard output takes no more data")
+            view = view[written:]
+        stream.buffer.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        raise OutputLost(exc.strerror or str(exc)) from None
+
+
+def check_target(path: Path, layout: Layout | None = None, force: bool = False, new_folder: bool = False) -> Path:
+    """Where ``path`` will be written (its folder resolved, the name itself not, so a symbolic
+    link is replaced rather than followed), or :class:`OutputError` if writing there is refused.
+
+    ``new_folder``: the folder of ``path`` does not exist yet and is made when the file is placed.
+    """
+    path = Path(path).expanduser()
+    target = path.parent.resolve() / path.name
+    if layout is not None:
+        real = Path(os.path.realpath(path))  # a link to a catalogue file counts as that file (a loop: itself)
+        for folder in layout.protected():
+            if any(t == folder or folder in t.parents for t in (target, real)):
+                raise OutputError(f"refusing to write {path} into the catalogue's {folder.name}/ folder; choose another path")
+        if target in layout.protected_files() or real in layout.protected_files():
+            raise OutputError(f"refusing to write over the catalogue file {path}; choose another path")
+    if target.is_dir():
+        raise OutputError(f"{path} is a folder; give a file name")
+    folder = target.parent.parent if new_folder else target.parent
+    if not folder.is_dir():
+        raise OutputError(f"folder {path.parent.parent if new_folder else path.parent} does not exist")
+    _replaceable(target, path, force)
+    return target
+
+
+def _replaceable(target: Path, path: Path, force: bool) -> None:
+    """:class:`OutputError` unless ``target`` is free, or (with ``force``) a regular file or a
+    symbolic link; a device, pipe or socket is never replaced."""
+    try:
+        mode = os.lstat(target).st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        return
+    if not (stat.S_ISREG(mode) or stat.S_ISLNK(mode)):
+        raise OutputError(f"{path} is not a regular file (a device, pipe or socket); refusing to replace it")
+    if stat.S_ISLNK(mode) and os.path.exists(target) and not os.path.isfile(target):
+        # e.g. /dev/stdout: a link to a stream or device is not a file to replace; print instead
+        raise OutputError(f"{path} links to a device, pipe or folder; refusing to replace it (leave out -o to print the output)")
+    if not force:
+        raise _exists(path)
+
+
+def write_atomic(path: Path, data: bytes | str | Iterable[str], layout: Layout | None = None, force: bool = False,
+                 new_folder: bool = False) -> Path:
+    """Write ``data`` (text is UTF-8 encoded) to ``path`` atomically; returns where it was written.
+
+    ``data`` may be a stream of text chunks (a large page is then never whole in memory); an
+    exception while it is produced leaves the old file as it was. With ``new_folder`` the missing
+    folder of ``path`` is made only once the file is complete (the temporary file waits in the
+    folder above), so a failed run leaves no empty folder.
+    """
+    import tempfile
+
+    target = check_target(path, layout, force, new_folder)
+    chunks: Iterable[str | bytes] = [data] if isinstance(data, (str, bytes)) else data
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent.parent if new_folder else target.parent)
+    made = False
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            for chunk in chunks:
+                fh.write(chunk.encode("utf-8") if isinstance(chunk, str) else chunk)
+            fh.flush()
+            os.fsync(fh.fileno())
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        if new_folder:
+            with suppress(FileExistsError):  # made by a run alongside: then it is not ours to remove
+                target.parent.mkdir()
+                made = True
+        _place(tmp, target, Path(path), force)
+    except BaseException:  # incl. KeyboardInterrupt, SIGTERM: never leave the temporary file behind
+        with suppress(OSError):
+            os.unlink(tmp)
+        if made:
+            with suppress(OSError):
+                target.parent.rmdir()
+        close = getattr(chunks, "close", None)
+        if close is not None:  # finish a half-read stream now, not at interpreter shutdown
+            close()
+        raise
+    return target
+
+
+def _place(tmp: str, target: Path, path: Path, force: bool) -> None:
+    """Put the finished temporary file at ``target`` in one step.
+
+    Without ``force`` a hard link claims the name and fails if anything is there by now (no gap
+    between a check and the write); ``os.replace`` (with ``force``) swaps the directory entry, so
+    a symbolic link is replaced, never followed.
+    """
+    if force:
+        _replaceable(target, path, force)
+        os.replace(tmp, target)
+        return
+    try:
+        os.link(tmp, target)
+    except FileExistsError:
+        raise _exists(path) from None
+    except OSError as exc:
+        if exc.errno not in (errno.EPERM, errno.EOPNOTSUPP, errno.ENOSYS):
+            raise
+        # no hard links on this file system (FAT, some network shares): claim the name, then fill it
+        try:
+            os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        except FileExistsError:
+            raise _exists(path) from None
+        os.replace(tmp, target)
+    else:
+        os.unlink(tmp)
+
+
+def _exists(path: Path) -> OutputError:
+    return OutputError(f"{path} already exists; use --force to overwrite it")

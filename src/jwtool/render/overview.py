@@ -1,0 +1,328 @@
+"""The reading overview: an index, every entry, the map and the gap maps, as a view model and a document.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from jwtool.catalogue.model import Entry
+from jwtool.graph.analysis import build_graph, element_network
+from jwtool.graph.exports import to_mermaid
+from jwtool.graph.svg import render_svg
+from jwtool.labels import label
+from jwtool.labels import labels as table_of
+from jwtool.render import fields
+from jwtool.render.environment import (
+    _asset,
+    _csp,
+    _css,
+    _svg_styles,
+    environment,
+    template_chunks,
+    template_dirs,
+)
+from jwtool.render.escaping import anchor_ids, fold_for_search, http_url
+from jwtool.render.fields import clean
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
+
+    from jwtool.catalogue.load import Catalogue
+    from jwtool.catalogue.vocabularies import Vocabulary
+
+_str, _strs = fields.text, fields.texts
+
+
+def row_view(entry: Entry, cat: Catalogue, lang: str, anchors: dict[str, str]) -> dict[str, Any]:
+    """What the overview's index row shows of one entry, and what its client-side filter matches."""
+    vocab, d = cat.vocab, entry.data
+    elements = [_str(w.get("text")) for w in entry.working_elements]
+    element_labels = [fields.vocab_label(vocab, "working-elements", i, lang) for w in entry.working_elements for i in _strs(w.get("elements"))]
+    targets = entry.education_levels + entry.characteristics
+    search_parts = [entry.id, entry.name, *entry.aliases, entry.summary, _str(entry.providers.get("description")),
+                    *entry.organisations, _str(entry.target_group.get("description")), _str(entry.target_group.get("summary")),
+                    _str(entry.goals.get("description")), *_strs(d.get("components")), *elements, *element_labels]
+    return {
+        **_heading_view(entry, cat, lang, anchors),
+        # what the overview's client-side filter matches on
+        "filter": {"phases": " ".join(entry.phases), "targets": " ".join(targets), "elements": " ".join(entry.element_ids),
+                   "search": fold_for_search(" ".join(p for p in search_parts if p))},
+    }
+
+
+def _heading_view(entry: Entry, cat: Catalogue, lang: str, anchors: dict[str, str]) -> dict[str, Any]:
+    """The fields an index row and a section both show."""
+    vocab = cat.vocab
+    return {
+        "id": entry.id, "anchor": anchors[entry.id], "name": _str(entry.name) or entry.id,
+        "kind": fields.kind(entry, lang), "kind_id": entry.kind,
+        "phases": [fields.vocab_label(vocab, "phases", p, lang) for p in entry.phases],
+        "target_group": {"summary": _str(entry.target_group.get("summary")),
+                         "levels": [fields.vocab_label(vocab, "education-levels", x, lang) for x in entry.education_levels]},
+        "evidence": {"level": fields.vocab_label(vocab, "evidence-levels", entry.evidence_level, lang) if entry.evidence_level else ""},
+        "element_labels": [fields.vocab_label(vocab, "working-elements", i, lang) for i in entry.element_ids],
+        "evidence_level_id": entry.evidence_level,
+    }
+
+
+def entry_view(entry: Entry, cat: Catalogue, lang: str, anchors: dict[str, str]) -> dict[str, Any]:
+    """Every field of one entry, labelled and cleaned, for its section of the overview."""
+    vocab, d = cat.vocab, entry.data
+    prov, course, results, ev = entry.provenance, fields.as_dict(d.get("course")), fields.as_dict(d.get("results")), entry.evidence
+    elements = []
+    for w in entry.working_elements:
+        ids = _strs(w.get("elements"))
+        elements.append({"text": _str(w.get("text")), "elements": [fields.vocab_label(vocab, "working-elements", i, lang) for i in ids]})
+    factors = [{"factor": fields.vocab_label(vocab, "success-factors", _str(s.get("factor")), lang), "title": _str(s.get("title")),
+                "example": _str(s.get("example")), "section": _str(s.get("section"))} for s in entry.success_factors]
+    sources = [{"title": _str(s.get("title")) or _str(s.get("url")), "url": _str(s.get("url")), "link": http_url(s.get("url")),
+                "kind": _str(s.get("kind")), "note": _str(s.get("note"))} for s in entry.sources]
+    studies = [{"url": u, "link": http_url(u)} for u in _strs(ev.get("studies"))]
+    view = {
+        "id": entry.id, "anchor": anchors[entry.id], "name": _str(entry.name) or entry.id,
+        "kind": fields.kind(entry, lang), "kind_id": entry.kind,
+        "aliases": entry.aliases and _strs(entry.aliases), "summary": _str(entry.summary),
+        "providers": {"description": _str(entry.providers.get("description")),
+                      "organisations": _strs(entry.providers.get("organisations")),
+                      "commissioned_by": _strs(entry.providers.get("commissioned_by")),
+                      "developed_by": _strs(entry.providers.get("developed_by"))},
+        "region": fields.region(entry, lang),
+        "phases": [fields.vocab_label(vocab, "phases", p, lang) for p in entry.phases],
+        "target_group": {"description": _str(entry.target_group.get("description")), "summary": _str(entry.target_group.get("summary")),
+                         "levels": [fields.vocab_label(vocab, "education-levels", x, lang) for x in entry.education_levels],
+                         "age": fields.age(entry, lang),
+                         "characteristics": [fields.vocab_label(vocab, "target-characteristics", x, lang) for x in entry.characteristics]},
+        "goals": {"description": _str(entry.goals.get("description")), "summary": _str(entry.goals.get("summary")),
+                  "tags": [fields.vocab_label(vocab, "goal-tags", x, lang) for x in entry.goal_tags]},
+        "components": _strs(d.get("components")),
+        "activities": _str(d.get("activities")),
+        "course": {"description": _str(course.get("description")), "period": fields.period(course, lang),
+                   "status": fields.status(course, lang), "scale": fields.scale(course, lang)},
+        "results": {"description": _str(results.get("description")), "figures": fields.figures(entry, lang)},
+        "evidence": {"verdict": _str(ev.get("verdict")),
+                     "level": fields.vocab_label(vocab, "evidence-levels", entry.evidence_level, lang) if entry.evidence_level else "",
+                     "control_group": fields.yes_no(ev.get("control_group"), lang),
+                     "cost_benefit": fields.yes_no(ev.get("cost_benefit"), lang),
+                     "studies": studies},
+        "working_elements": elements,
+        "success_factors": factors,
+        "sources": sources,
+        "provenance": {"report": _str(prov.get("report")), "table": _str(prov.get("table")),
+                       "summary_table": _str(prov.get("summary_table")), "order": _str(prov.get("order")),
+                       "sections": _strs(prov.get("sections"))},
+        "notes": _strs(d.get("notes")),
+        "last_reviewed": _str(d.get("last_reviewed")),
+    }
+    return {**_heading_view(entry, cat, lang, anchors), **view}
+
+
+def _used_terms(vocab: Vocabulary | None, used: set[str], lang: str) -> list[dict[str, str]]:
+    if vocab is None:
+        return [{"id": t, "label": t} for t in sorted(used)]
+    known = [{"id": t.id, "label": clean(t.label_for(lang))} for t in vocab.ordered() if t.id in used]
+    return known + [{"id": t, "label": t} for t in sorted(used - {t.id for t in vocab})]
+
+
+GAP_LIST_MAX = 25  # a cell names at most this many entries, then says how many more
+
+
+def gap_maps(entries: Sequence[Entry], cat: Catalogue, lang: str, anchors: dict[str, str]) -> dict[str, Any]:
+    """Working elements × phases and × evidence levels; each cell lists the entries (a gap is empty).
+
+    A cell names its first :data:`GAP_LIST_MAX` entries and counts the rest: at 10,000 entries a
+    full list made the page tens of megabytes of links nobody reads.
+    """
+    vocab = cat.vocab
+    elements_vocab = vocab.get("working-elements")
+    element_ids = [t.id for t in elements_vocab] if elements_vocab else []
+    used_elements = {x for e in entries for x in e.element_ids}
+    element_ids += sorted(used_elements - set(element_ids))
+    groups = elements_vocab.groups if elements_vocab else {}
+
+    def columns(name: str, used: set[str]) -> list[dict[str, str]]:
+        v = vocab.get(name)
+        cols = [{"id": t.id, "label": clean(t.label_for(lang))} for t in v.ordered()] if v else []
+        return cols + [{"id": u, "label": u} for u in sorted(used - {c["id"] for c in cols})]
+
+    def grid(cols: list[dict[str, str]], values: Any) -> list[dict[str, Any]]:
+        # one pass over the entries (not elements × columns × entries: that was minutes at 10,000)
+        col_ids = [c["id"] for c in cols]
+        cells_of: dict[str, dict[str, list[Entry]]] = {el: {c: [] for c in col_ids} for el in element_ids}
+        totals: dict[str, set[str]] = {el: set() for el in element_ids}
+        for e in entries:
+            vs = [v for v in dict.fromkeys(values(e)) if v in col_ids]
+            for el in e.element_ids:
+                for v in vs:
+                    cells_of[el][v].append(e)
+                    totals[el].add(e.id)
+        rows = []
+        for el in element_ids:
+            term = elements_vocab.terms.get(el) if elements_vocab else None
+            group = groups.get(term.group, {}) if term else {}
+            glabel = _str(group.get("label_en") if lang == "en" and group.get("label_en") else group.get("label"))
+            cells = []
+            for c in cols:
+                members = cells_of[el][c["id"]]
+                refs = [{"id": e.id, "anchor": anchors[e.id], "name": _str(e.name) or e.id} for e in members[:GAP_LIST_MAX]]
+                cells.append({"column": c["label"], "entries": refs, "count": len(members), "more": max(0, len(members) - GAP_LIST_MAX)})
+            rows.append({"id": el, "label": fields.vocab_label(vocab, "working-elements", el, lang), "group": glabel,
+                         "cells": cells, "total": len(totals[el])})
+        return rows
+
+    phase_cols = columns("phases", {p for e in entries for p in e.phases})
+    level_cols = columns("evidence-levels", {e.evidence_level for e in entries if e.evidence_level})
+    return {
+        "phases": {"columns": phase_cols, "rows": grid(phase_cols, lambda e: e.phases)},
+        "levels": {"columns": level_cols, "rows": grid(level_cols, lambda e: [e.evidence_level])},
+    }
+
+
+def mermaid_map(entries: Sequence[Entry], cat: Catalogue, lang: str) -> str:
+    """The working-element map as a Mermaid flowchart (without the fence) for the Markdown overview.
+
+    Drawn by :func:`jwtool.graph.exports.to_mermaid` (the same map ``jwtool map`` exports), so both
+    commands show one picture; labels are escaped there. Above :data:`MAP_ENTRIES_MAX` entries the
+    elements named together, as in :func:`map_svg` (every entry took 12 s and 54 MB at 10,000
+    entries, for a diagram GitHub refuses to draw).
+    """
+
+    lines = to_mermaid(_map_graph(entries, cat), cat.vocab).strip().splitlines()
+    return "\n".join(line for line in lines if not line.startswith("```"))
+
+
+MAP_ENTRIES_MAX = 200  # beyond this a map of every entry is unreadable: the elements are drawn instead
+
+
+def _map_graph(entries: Sequence[Entry], cat: Catalogue) -> Any:
+    """What the overview's map draws: every entry and its elements, or only the elements."""
+
+    return (element_network if len(entries) > MAP_ENTRIES_MAX else build_graph)(list(entries), cat.vocab)
+
+
+def map_svg(entries: Sequence[Entry], cat: Catalogue, lang: str) -> str:
+    """The working-element map as inline SVG, drawn by :func:`jwtool.graph.svg.render_svg` (see
+    :func:`_map_graph`; a drawing of 10,000 rows helps nobody and took seconds)."""
+
+    return render_svg(_map_graph(entries, cat), cat.vocab, title=label("overview.map", lang), lang=lang)
+
+
+def map_alt(entries: Sequence[Entry], lang: str, small: str = "overview.map.alt") -> str:
+    """The map's caption (``small``: the label for a map of every entry); what the map shows
+    depends on the number of entries (see :func:`_map_graph`)."""
+    if len(entries) > MAP_ENTRIES_MAX:
+        return label("overview.map.alt.elements", lang, n=len(entries))
+    return label(small, lang)
+
+
+class OverviewEntry:
+    """One entry as the overview page template sees it: ``e.row`` (its index row) and
+    ``e.section`` (its full section), each rendered when the template asks for it, so the page
+    never holds every section at once."""
+
+    __slots__ = ("_pieces", "anchor", "entry", "id", "index", "name")
+
+    def __init__(self, entry: Entry, index: int, anchor: str, pieces: Pieces) -> None:
+        self.entry, self.index, self.id, self.anchor, self._pieces = entry, index, entry.id, anchor, pieces
+        self.name = _str(entry.name) or entry.id
+
+    @property
+    def row(self) -> Any:
+        return self._pieces.render("row", self.entry)
+
+    @property
+    def section(self) -> Any:
+        return self._pieces.render("section", self.entry)
+
+
+PIECE_TEMPLATES = {"row": "partials/index-row.{fmt}.j2", "section": "partials/entry.{fmt}.j2"}
+
+
+class Pieces:
+    """Renders an entry's index row or section through its partial template."""
+
+    def __init__(self, cat: Catalogue, env: Environment, fmt: str, lang: str, entries: Sequence[Entry]) -> None:
+        self.cat, self.env, self.fmt, self.lang = cat, env, fmt, lang
+        self.anchors = anchor_ids(entries)
+        self._templates: dict[str, Any] = {}
+
+    def render(self, kind: str, entry: Entry) -> Any:
+        from markupsafe import Markup
+
+        if kind not in self._templates:
+            self._templates[kind] = self.env.get_template(PIECE_TEMPLATES[kind].format(fmt=self.fmt))
+        view = (row_view if kind == "row" else entry_view)(entry, self.cat, self.lang, self.anchors)
+        return Markup(self._templates[kind].render(e=view, labels=table_of(self.lang), lang=self.lang))
+
+
+def overview_context(cat: Catalogue, entries: Sequence[Entry] | None = None, lang: str = "nl", fmt: str = "html",
+                     pieces: Pieces | None = None) -> dict[str, Any]:
+    """The view model of ``render overview``: index, entries, map, gap maps, caveat, source, date.
+
+    ``entries`` are :class:`OverviewEntry` items whose row and section render on demand through
+    ``pieces`` (by default from the catalogue's templates).
+    """
+    from markupsafe import Markup
+
+    labels = table_of(lang)
+    chosen = sorted(entries if entries is not None else cat.entries, key=Entry.sort_key)
+    if pieces is None:
+        pieces = Pieces(cat, environment(template_dirs(cat), fmt, lang), fmt, lang, chosen)
+    anchors = pieces.anchors
+    caveat, caveat_source = fields.caveat(cat.meta)
+    whole = _whole_page(cat, chosen, lang, fmt, anchors)
+    return {
+        "labels": labels, "lang": lang,
+        "title": _str(cat.meta.get("title")) or label("overview.title", lang),
+        "description": " ".join(_str(cat.meta.get("description")).split()),
+        "report": fields.report(cat), "caveat": caveat, "caveat_source": caveat_source,
+        "entries": [OverviewEntry(e, i, anchors[e.id], pieces) for i, e in enumerate(chosen)],
+        **whole,
+        "map_svg": Markup(whole["map_svg"]) if whole["map_svg"] else None,
+    }
+
+
+def _whole_page(cat: Catalogue, chosen: Sequence[Entry], lang: str, fmt: str, anchors: dict[str, str]) -> dict[str, Any]:
+    """The parts of the overview that look at every entry at once: filter options, gap maps,
+    map, date."""
+    levels_used = {x for e in chosen for x in e.education_levels}
+    chars_used = {x for e in chosen for x in e.characteristics}
+    elements_vocab = cat.vocab.get("working-elements")
+    element_opts = _used_terms(elements_vocab, {x for e in chosen for x in e.element_ids}, lang)
+    return {
+        "date": fields.catalogue_date(chosen),
+        "filters": {
+            "levels": _used_terms(cat.vocab.get("education-levels"), levels_used, lang),
+            "characteristics": _used_terms(cat.vocab.get("target-characteristics"), chars_used, lang),
+            "phases": _used_terms(cat.vocab.get("phases"), {p for e in chosen for p in e.phases}, lang),
+            "elements": element_opts,
+        },
+        "gap": gap_maps(chosen, cat, lang, anchors),
+        "map_svg": map_svg(chosen, cat, lang) if fmt == "html" else None,
+        "map_alt": map_alt(chosen, lang, "map.mermaid_note" if fmt == "md" else "overview.map.alt"),
+        "mermaid": mermaid_map(chosen, cat, lang) if fmt == "md" else "",
+    }
+
+
+def render_overview(cat: Catalogue, fmt: str = "html", lang: str = "nl", templates: Path | None = None,
+                    entries: Sequence[Entry] | None = None) -> bytes:
+    """The reading overview as one Markdown file or one self-contained HTML page."""
+    return "".join(overview_chunks(cat, fmt, lang, templates, entries)).encode("utf-8")
+
+
+def overview_chunks(cat: Catalogue, fmt: str = "html", lang: str = "nl", templates: Path | None = None,
+                    entries: Sequence[Entry] | None = None) -> Iterator[str]:
+    """The overview as a stream of text, so a large page is written without being held in memory."""
+    # The collector stays on: Jinja2 leaves reference cycles behind (contexts, macros; 60 objects
+    # per entry), and pausing it kept them all (+90 MB at 10,000 entries) to save 0.3 s of 11.
+    dirs = template_dirs(cat, templates)
+    env = environment(dirs, fmt, lang)
+    chosen = sorted(entries if entries is not None else cat.entries, key=Entry.sort_key)
+    pieces = Pieces(cat, env, fmt, lang, chosen)
+    context = overview_context(cat, chosen, lang, fmt, pieces)
+    if fmt == "html":
+        context["css"] = _css(dirs, "overview.css")
+        context["script"] = _asset(dirs, "overview.js")
+        context["csp"] = _csp(style_hashes=[context["css"], *_svg_styles(context["map_svg"])], script_hashes=[context["script"]])
+    yield from template_chunks(env, dirs, f"overview.{fmt}.j2", context)

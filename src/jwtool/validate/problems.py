@@ -1,0 +1,80 @@
+"""Problems found in catalogue files, and how they are printed.
+
+A problem always carries a position (``file:line:column``, 1-based) and a stable rule id, so
+that editors, CI annotations and tests can rely on it.
+"""
+
+from __future__ import annotations
+
+import json
+import reprlib
+from dataclasses import asdict, dataclass
+from typing import Any
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    file: str
+    line: int
+    column: int
+    rule: str
+    message: str
+    path: str = ""  # JSON Pointer into the document, "" for the whole file
+    severity: str = ERROR
+
+    @property
+    def dotted(self) -> str:
+        """The JSON Pointer as a readable field path: ``/evidence/level`` → ``evidence.level``."""
+        parts = [p.replace("~1", "/").replace("~0", "~") for p in self.path.split("/")[1:]]
+        out = ""
+        for part in parts:
+            out += f"[{part}]" if part.isdigit() else (f".{part}" if out else part)
+        return out
+
+    def format(self) -> str:
+        where = f"{self.dotted}: " if self.path else ""
+        return f"{self.file}:{self.line}:{self.column}: {self.severity}: {where}{self.message} [{self.rule}]"
+
+    def format_github(self) -> str:
+        """A GitHub Actions workflow command, so the problem shows as a PR annotation."""
+        level = "error" if self.severity == ERROR else "warning"
+        where = f"{self.dotted}: " if self.path else ""
+        text = f"{where}{self.message} [{self.rule}]"
+        text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        file = self.file.replace("%", "%25").replace(",", "%2C").replace(":", "%3A")
+        return f"::{level} file={file},line={self.line},col={self.column},title={self.rule}::{text}"
+
+    def to_dict(self) -> dict[str, object]:
+        d = asdict(self)
+        return {k: d[k] for k in ("file", "line", "column", "severity", "rule", "path", "message")}
+
+
+def sort_problems(problems: list[Problem]) -> list[Problem]:
+    return sorted(set(problems), key=lambda p: (p.file, p.line, p.column, p.rule, p.path, p.message))
+
+
+def problems_to_json(problems: list[Problem]) -> str:
+    return json.dumps([p.to_dict() for p in problems], ensure_ascii=False, indent=2, allow_nan=False)
+
+
+def position_of(text: str, index: int) -> tuple[int, int]:
+    """1-based line and column of a character index."""
+    index = max(0, min(index, len(text)))
+    line = text.count("\n", 0, index) + 1
+    start = text.rfind("\n", 0, index) + 1
+    return line, index - start + 1
+
+
+Finding = tuple[str, str, str, bool]  # (rule, pointer, message, position on the key?)
+
+
+_SHORT = reprlib.Repr()
+_SHORT.maxstring, _SHORT.maxother, _SHORT.maxlist, _SHORT.maxdict, _SHORT.maxlevel = 60, 60, 3, 3, 2
+
+
+def short(value: Any) -> str:
+    """A value cut to a readable length for a message."""
+    return _SHORT.repr(value)

@@ -1,0 +1,483 @@
+"""Validation: rules that turn a catalogue into a sorted list of positioned problems.
+
+Pipeline per file: read (``load.read_yaml``: syntax, encoding, duplicates, aliases, size) →
+JSON Schema (every message positioned on the offending key or value) → entry rules (one small
+function each, registered in ``ENTRY_RULES``) → catalogue rules across all entries
+(``CATALOGUE_RULES``: uniqueness, cross references). Vocabularies and ``catalogue.yaml`` are
+validated too, because a broken vocabulary would make every reference check meaningless.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from jwtool.catalogue.layout import Layout, discover
+from jwtool.catalogue.load import load_vocabularies
+from jwtool.catalogue.text import key
+from jwtool.catalogue.vocabularies import Vocabulary, did_you_mean
+from jwtool.catalogue.yamlfile import (
+    Limits,
+    YamlFile,
+    escape_pointer,
+    paused_gc,
+    read_yaml,
+)
+from jwtool.validate.problems import Finding, Problem, short, sort_problems
+from jwtool.validate.schema import SchemaChecker, schema_checker
+
+# Every rule id jwtool can report, with what it means. Tests assert each one fires.
+RULES: dict[str, str] = {
+    "unreadable": "The file cannot be read at all.",
+    "file-size": "The file is larger than the configured limit.",
+    "file-name": "The file name has spaces, non-ASCII letters or the wrong extension.",
+    "symlink": "A symbolic link points outside the catalogue.",
+    "encoding": "The file is not plain UTF-8 text (BOM, invalid bytes, NUL or control characters).",
+    "line-endings": "The file has CRLF or CR line endings instead of LF.",
+    "empty-file": "The file has no content.",
+    "yaml-syntax": "The file is not valid YAML.",
+    "yaml-alias": "The file uses anchors, aliases or merge keys.",
+    "yaml-tag": "The file uses a YAML tag such as !!python/object.",
+    "nesting": "The structure is nested deeper than allowed.",
+    "duplicate-key": "A mapping has the same key twice.",
+    "not-a-mapping": "The top level of the file is not a mapping.",
+    "schema": "The entry does not match the JSON Schema.",
+    "empty-string": "A text field is empty or only whitespace.",
+    "control-character": "A text holds a control character written as an escape (\\e, \\x07, \\0, \\x9b, ...).",
+    "number": "A number is not finite (.nan, .inf).",
+    "url": "A URL is not an http(s) address.",
+    "id-filename": "The id does not equal the file name.",
+    "unique-id": "Two entries have the same id.",
+    "unique-alias": "A name or alias is used by two entries.",
+    "unique-order": "Two entries claim the same row of an appendix table.",
+    "vocabulary": "A value is not a term of its controlled vocabulary.",
+    "reference": "A reference (report, study) does not point to anything.",
+    "provenance": "Provenance does not fit the kind of entry.",
+    "age-range": "The minimum age is above the maximum age.",
+    "percentage": "A percentage is outside 0-100.",
+    "count": "A count is inconsistent (larger than its total n).",
+    "year": "A year or date is implausible.",
+    "placeholder": "A field still holds a template placeholder.",
+    "schema-file": "A JSON Schema file of the catalogue is broken.",
+    "vocabulary-file": "A vocabulary file is broken or inconsistent.",
+    "catalogue-file": "catalogue.yaml is broken.",
+}
+
+PLACEHOLDER = re.compile(r"<\s*vul\s+in|\bTODO\b|\bFIXME\b|\bTBD\b|\{\{|\}\}|^\s*(\.\.\.|…)\s*$", re.IGNORECASE)
+
+
+# ----------------------------------------------------------------------------- context
+
+
+@dataclass
+class Context:
+    """What rules may consult: vocabularies, known reports, today's date."""
+
+    vocab: dict[str, Vocabulary]
+    reports: set[str] = field(default_factory=set)
+    today: _dt.date = field(default_factory=_dt.date.today)
+    vocab_ok: set[str] = field(default_factory=set)  # vocabularies that loaded cleanly
+
+
+EntryRule = Callable[[dict[str, Any], YamlFile, Context], Iterator[Finding]]
+ENTRY_RULES: list[EntryRule] = []
+
+
+def entry_rule(fn: EntryRule) -> EntryRule:
+    ENTRY_RULES.append(fn)
+    return fn
+
+
+def _get(data: Any, *path: str | int) -> Any:
+    for step in path:
+        if isinstance(step, int):
+            data = data[step] if isinstance(data, list) and step < len(data) else None
+        else:
+            data = data.get(step) if isinstance(data, dict) else None
+    return data
+
+
+def _items(data: Any) -> list[tuple[int, Any]]:
+    return list(enumerate(data)) if isinstance(data, list) else []
+
+
+# ----------------------------------------------------------------------------- entry rules
+
+
+@entry_rule
+def id_matches_file_name(data: dict[str, Any], doc: YamlFile, ctx: Context) -> Iterator[Finding]:
+    stem = doc.path.name.rsplit(".", 1)[0]
+    if isinstance(data.get("id"), str) and data["id"] != stem:
+        yield "id-filename", "/id", f"id {data['id']!r} differs from the file name {stem!r}; rename the file to {data['id']}.yaml or change the id", False
+
+
+# (vocabulary name, JSON pointer pattern as steps, label for messages)
+VOCAB_REFS: list[tuple[str, tuple[str | None, ...], str]] = [
+    ("phases", ("phases", None), "phase"),
+    ("education-levels", ("target_group", "education_levels", None), "education level"),
+    ("target-characteristics", ("target_group", "characteristics", None), "target characteristic"),
+    ("goal-tags", ("goals", "tags", None), "goal tag"),
+    ("evidence-levels", ("evidence", "level"), "level"),
+    ("working-elements", ("working_elements", None, "elements", None), "working element"),
+    ("success-factors", ("success_factors", None, "factor"), "success factor"),
+]
+
+
+def _walk_steps(data: Any, steps: tuple[str | None, ...], pointer: str = "") -> Iterator[tuple[str, Any]]:
+    if not steps:
+        yield pointer, data
+        return
+    head, rest = steps[0], steps[1:]
+    if head is None:
+        for i, item in _items(data):
+            yield from _walk_steps(item, rest, f"{pointer}/{i}")
+    elif isinstance(data, dict) and head in data:
+        yield from _walk_steps(data[head], rest, f"{pointer}/{head}")
+
+
+def _values(data: Any, steps: tuple[str | None, ...]) -> Iterator[Any]:
+    """The values :func:`_walk_steps` reaches, without building their JSON pointers."""
+    if not steps:
+        yield data
+        return
+    head, rest = steps[0], steps[1:]
+    if head is None:
+        if isinstance(data, list):
+            for item in data:
+                yield from _values(item, rest)
+    elif isinstance(data, dict) and head in data:
+        yield from _values(data[head], rest)
+
+
+@entry_rule
+def vocabulary_terms_exist(data: dict[str, Any], doc: YamlFile, ctx: Context) -> Iterator[Finding]:
+    for name, steps, label in VOCAB_REFS:
+        if name not in ctx.vocab_ok:
+            continue
+        vocab = ctx.vocab[name]
+        if all(not isinstance(v, str) or v in vocab for v in _values(data, steps)):
+            continue  # the common case: pointers are only worked out for a file with an unknown term
+        for pointer, value in _walk_steps(data, steps):
+            if isinstance(value, str) and value not in vocab:
+                resolved = vocab.resolve(value)
+                hint = f" (did you mean {resolved!r}?)" if resolved else did_you_mean(vocab.suggest(value))
+                yield "vocabulary", pointer, f"{value!r} is not a known {label}{hint}; see schemas/vocabularies/{name}.yaml", False
+
+
+@entry_rule
+def age_range_is_ordered(data: dict[str, Any], doc: YamlFile, ctx: Context) -> Iterator[Finding]:
+    lo, hi = _get(data, "target_group", "age", "min"), _get(data, "target_group", "age", "max")
+    if isinstance(lo, int) and isinstance(hi, int) and lo > hi:
+        yield "age-range", "/target_group/age/min", f"minimum age {lo} is above maximum age {hi}", False
+
+
+@entry_rule
+def figures_are_consistent(data: dict[str, Any], doc: YamlFile, ctx: Context) -> Iterator[Finding]:
+    for i, fig in _items(_get(data, "results", "figures")):
+        if not isinstance(fig, dict):
+            continue
+        value, unit, n = fig.get("value"), fig.get("unit"), fig.get("n")
+        base = f"/results/figures/{i}"
+        if not isinstance(value, (int, float)) or isinstance(value, bool) or value != value or value in (float("inf"), float("-inf")):
+            continue  # (.nan and .inf are the 'number' rule's)
+        if unit == "procent" and not 0 <= value <= 100:
+            yield "percentage", f"{base}/value", f"percentage {value} is outside 0-100", False
+        if unit == "aantal" and value < 0:
+            yield "count", f"{base}/value", f"count {value} is negative", False
+        if unit == "aantal" and isinstance(n, int) and value > n:
+            yield "count", f"{base}/value", f"count {value} is larger than its total n = {n}", False
+    scale = _get(data, "course", "scale")
+    if isinstance(scale, dict):
+        parts = scale.get("participants")
+        for k in ("schools", "municipalities"):
+            v = scale.get(k)
+            if isinstance(v, int) and isinstance(parts, int) and parts and v > parts and k == "schools":
+                yield "count", f"/course/scale/{k}", f"{v} schools for {parts} participants; check the numbers", False
+
+
+_YEAR_FIELDS = [
+    ("course", "start_year"), ("course", "end_year"), ("course", "scale", "year"),
+]
+
+
+@entry_rule
+def years_are_plausible(data: dict[str, Any], doc: YamlFile, ctx: Context) -> Iterator[Finding]:
+    latest = ctx.today.year + 1
+    found: list[tuple[str, Any]] = [("/" + "/".join(p), _get(data, *p)) for p in _YEAR_FIELDS]
+    found += [(f"/results/figures/{i}/year", _get(f, "year")) for i, f in _items(_get(data, "results", "figures"))]
+    found += [(f"/sources/{i}/year", _get(s, "year")) for i, s in _items(data.get("sources"))]
+    for pointer, year in found:
+        if isinstance(year, int) and not isinstance(year, bool) and not 1950 <= year <= latest:
+            yield "year", pointer, f"year {year} is implausible (expected 1950-{latest})", False
+    start, end = _get(data, "course", "start_year"), _get(data, "course", "end_year")
+    if isinstance(start, int) and isinstance(end, int) and end < start:
+        yield "year", "/course/end_year", f"end year {end} is before start year {start}", False
+    reviewed = data.get("last_reviewed")
+    if isinstance(reviewed, str):
+        try:
+            day = _dt.date.fromisoformat(reviewed)
+        except ValueError:
+            return  # the schema's date format reports it
+        if day > ctx.today:
+            yield "year", "/last_reviewed", f"last_reviewed {reviewed} lies in the future", False
+
+
+@entry_rule
+def studies_are_sources(data: dict[str, Any], doc: YamlFile, ctx: Context) -> Iterator[Finding]:
+    urls = {s.get("url") for _, s in _items(data.get("sources")) if isinstance(s, dict)}
+    for i, study in _items(_get(data, "evidence", "studies")):
+        if isinstance(study, str) and study not in urls:
+            yield "reference", f"/evidence/studies/{i}", f"study {short(study)} is not listed in sources; add it there with its title", False
+    report = _get(data, "provenance", "report")
+    if ctx.reports and isinstance(report, str) and report not in ctx.reports:
+        yield "reference", "/provenance/report", f"report {report!r} is not in catalogue.yaml{did_you_mean(sorted(ctx.reports)[:1])}", False
+
+
+@entry_rule
+def provenance_fits_kind(data: dict[str, Any], doc: YamlFile, ctx: Context) -> Iterator[Finding]:
+    prov = data.get("provenance") if isinstance(data.get("provenance"), dict) else None
+    if prov is None:
+        return
+    if data.get("kind") == "interventie":
+        for k in ("table", "order"):
+            if k not in prov:
+                yield "provenance", "/provenance", f"an 'interventie' is a row of appendix 2: add provenance.{k}", True
+    elif data.get("kind") == "praktijkvoorbeeld" and "table" in prov:
+        yield "provenance", "/provenance/table", "a 'praktijkvoorbeeld' has no appendix table row; remove provenance.table or use kind: interventie", True
+
+
+def _strings(data: Any, pointer: str = "", depth: int = 0) -> Iterator[tuple[str, str]]:
+    stack: list[tuple[str, Any, int]] = [(pointer, data, depth)]
+    while stack:
+        ptr, value, d = stack.pop()
+        if isinstance(value, str):
+            yield ptr, value
+        elif d < 16 and isinstance(value, dict):
+            stack.extend((f"{ptr}/{escape_pointer(k)}", v, d + 1) for k, v in value.items())
+        elif d < 16 and isinstance(value, list):
+            stack.extend((f"{ptr}/{i}", v, d + 1) for i, v in enumerate(value))
+
+
+_VUL_IN = re.compile(r"<\s*vul\s+in", re.IGNORECASE)
+_ELLIPSIS_AT_END = re.compile(r"(?:\.\.\.|…)[\"']?[ \t]*$", re.MULTILINE)
+
+
+def _may_hold_placeholder(text: str) -> bool:
+    """A cheap superset of PLACEHOLDER on the raw file text (substring tests first): when it
+    says no, no string in the file can be a placeholder and the strings need not be walked."""
+    return (
+        "TODO" in text or "FIXME" in text or "TBD" in text or "{{" in text or "}}" in text
+        or ("<" in text and _VUL_IN.search(text) is not None)
+        or (("..." in text or "…" in text) and _ELLIPSIS_AT_END.search(text) is not None)
+    )
+
+
+@entry_rule
+def no_placeholders(data: dict[str, Any], doc: YamlFile, ctx: Context) -> Iterator[Finding]:
+    if doc.text is not None and not _may_hold_placeholder(doc.text):
+        return  # nothing in the file could be a placeholder: skip walking every string
+    for pointer, text in _strings(data):
+        if PLACEHOLDER.search(text):
+            yield "placeholder", pointer, f"still holds a placeholder ({short(text)}); fill in the report's text or remove the field", False
+
+
+# ----------------------------------------------------------------------------- vocabularies
+
+
+def _check_vocabulary(doc: YamlFile, name: str, checker: SchemaChecker | None) -> list[Problem]:
+    out = [p for p in doc.problems]
+    data = doc.data
+    if not isinstance(data, dict):
+        return out
+    if checker:
+        out += [_place(doc, f) for f in checker.check(data)]
+    if data.get("vocabulary") not in (None, name):
+        out.append(doc.problem("vocabulary-file", f"vocabulary is named {data.get('vocabulary')!r} but the file is {name}.yaml", "/vocabulary"))
+    terms = [t for t in data.get("terms") or [] if isinstance(t, dict)] if isinstance(data.get("terms"), list) else []
+    ids = [t.get("id") for t in terms]
+    groups = {g.get("id") for g in data.get("groups") or [] if isinstance(g, dict)} if isinstance(data.get("groups"), list) else set()
+    seen_keys: dict[str, str] = {}
+    for i, term in enumerate(terms):
+        tid = term.get("id")
+        if ids.count(tid) > 1 and ids.index(tid) != i:
+            out.append(doc.problem("vocabulary-file", f"term id {tid!r} is defined twice", f"/terms/{i}/id"))
+        if term.get("broader") and term["broader"] not in ids:
+            out.append(doc.problem("vocabulary-file", f"broader term {term['broader']!r} does not exist in this vocabulary", f"/terms/{i}/broader"))
+        if term.get("group") and term["group"] not in groups:
+            out.append(doc.problem("vocabulary-file", f"group {term['group']!r} is not defined under 'groups'", f"/terms/{i}/group"))
+        if name == "evidence-levels" and not isinstance(term.get("rank"), int):
+            out.append(doc.problem("vocabulary-file", "every evidence level needs an integer 'rank' (its place on the ladder)", f"/terms/{i}"))
+        for j, syn in enumerate([tid, term.get("label"), *(term.get("synonyms") or [])]):
+            if not isinstance(syn, str):
+                continue
+            k = key(syn)
+            if k in seen_keys and seen_keys[k] != tid:
+                where = f"/terms/{i}/synonyms/{j - 2}" if j >= 2 else f"/terms/{i}/id"
+                out.append(doc.problem("vocabulary-file", f"{syn!r} also names term {seen_keys[k]!r}; a synonym must point to one term", where))
+            seen_keys.setdefault(k, str(tid))
+    if name == "evidence-levels":
+        ranks = [t.get("rank") for t in terms if isinstance(t.get("rank"), int)]
+        if len(set(ranks)) != len(ranks):
+            out.append(doc.problem("vocabulary-file", "evidence levels must have distinct ranks", "/terms"))
+    return out
+
+
+def _place(doc: YamlFile, finding: Finding) -> Problem:
+    rule, pointer, message, on_key = finding
+    return doc.problem(rule, message, pointer, key=on_key)
+
+
+# ----------------------------------------------------------------------------- driver
+
+
+@dataclass
+class Report:
+    """The outcome of a validation run."""
+
+    problems: list[Problem]
+    files_checked: int
+
+    @property
+    def errors(self) -> int:
+        return sum(p.severity == "error" for p in self.problems)
+
+    @property
+    def warnings(self) -> int:
+        return sum(p.severity == "warning" for p in self.problems)
+
+
+def validate(root: Path, paths: list[Path] | None = None, limits: Limits = Limits()) -> Report:
+    """Validate the catalogue at ``root`` (or only ``paths`` in it, plus catalogue-wide checks)."""
+    layout = Layout(root)
+    problems: list[Problem] = []
+
+    checker, schema_problems = schema_checker(layout, "intervention.schema.json")
+    vchecker, vschema_problems = schema_checker(layout, "vocabulary.schema.json")
+    cchecker, cschema_problems = schema_checker(layout, "catalogue.schema.json")
+    problems += schema_problems + vschema_problems + cschema_problems
+
+    vocab, vocab_docs, vocab_problems = load_vocabularies(layout, limits)
+    problems += vocab_problems
+    ctx = Context(vocab=vocab)
+    for doc in vocab_docs:
+        name = doc.path.name.rsplit(".", 1)[0]
+        found = _check_vocabulary(doc, name, vchecker)
+        problems += found
+        if doc.data is not None and not any(p.severity == "error" for p in found):
+            ctx.vocab_ok.add(name)
+
+    if layout.meta_file.is_file():
+        meta = read_yaml(layout.meta_file, "catalogue.yaml", limits)
+        problems += meta.problems
+        if isinstance(meta.data, dict):
+            if cchecker:
+                problems += [_place(meta, f) for f in cchecker.check(meta.data)]
+            ctx.reports = {r["id"] for r in meta.data.get("reports") or [] if isinstance(r, dict) and isinstance(r.get("id"), str)}
+
+    selected, discover_problems = discover(layout, paths)
+    problems += discover_problems
+    selected_rels = {rel for _, rel in selected}
+    everything = selected if paths is None else discover(layout)[0]
+
+    # One pass, one file at a time: check it, keep only the few facts the catalogue-wide rules
+    # need, and let the rest go (10,000 entries stay a few MB instead of hundreds).
+    facts: list[_Facts] = []
+    with paused_gc():
+        for path, rel in everything:
+            doc = read_yaml(path, rel, limits)
+            if rel in selected_rels:
+                problems += doc.problems
+                if isinstance(doc.data, dict):
+                    findings: list[Finding] = list(checker.check(doc.data)) if checker else []
+                    for rule in ENTRY_RULES:
+                        findings += rule(doc.data, doc, ctx)
+                    problems += [_place(doc, f) for f in _without_placeholder_echoes(doc.data, findings)]
+            if isinstance(doc.data, dict):
+                facts.append(_Facts.of(doc, limits))
+
+    problems += [p for p in _catalogue_rules(facts) if p.file in selected_rels]
+    return Report(problems=sort_problems(problems), files_checked=len(selected) + len(vocab_docs))
+
+
+def _value_at(data: Any, pointer: str) -> Any:
+    for token in pointer.split("/")[1:]:
+        token = token.replace("~1", "/").replace("~0", "~")
+        if isinstance(data, dict):
+            data = data.get(token)
+        elif isinstance(data, list) and token.isdigit() and int(token) < len(data):
+            data = data[int(token)]
+        else:
+            return None
+    return data
+
+
+def _without_placeholder_echoes(data: Any, findings: list[Finding]) -> list[Finding]:
+    """A field that still holds ``<vul in: ...>`` gets one 'placeholder' problem, not also a
+    schema or vocabulary complaint about the same value (a fresh ``jwtool new`` file stays readable)."""
+    out = []
+    for f in findings:
+        rule, pointer = f[0], f[1]
+        if rule != "placeholder":
+            value = _value_at(data, pointer)
+            if isinstance(value, str) and PLACEHOLDER.search(value):
+                continue
+        out.append(f)
+    return out
+
+
+@dataclass
+class _Facts:
+    """What the catalogue-wide rules need of one entry; positions are found again only for the
+    few entries that have a problem."""
+
+    path: Path
+    rel: str
+    limits: Limits
+    id: Any
+    names: list[tuple[str, Any]]
+    row: tuple[str, int] | None
+
+    @classmethod
+    def of(cls, doc: YamlFile, limits: Limits) -> _Facts:
+        data = doc.data
+        names = [("/name", data.get("name"))] + [(f"/aliases/{i}", a) for i, a in _items(data.get("aliases"))]
+        table, order = _get(data, "provenance", "table"), _get(data, "provenance", "order")
+        row = (table, order) if isinstance(table, str) and isinstance(order, int) else None
+        return cls(doc.path, doc.rel, limits, data.get("id"), names, row)
+
+    def problem(self, rule: str, message: str, pointer: str) -> Problem:
+        return read_yaml(self.path, self.rel, self.limits).problem(rule, message, pointer)
+
+
+def _catalogue_rules(entries: list[_Facts]) -> Iterator[Problem]:
+    """Uniqueness across entries: ids, names/aliases, appendix rows."""
+    first_id: dict[str, _Facts] = {}
+    first_name: dict[str, tuple[_Facts, str]] = {}
+    first_row: dict[tuple[str, int], _Facts] = {}
+    for entry in entries:
+        if isinstance(entry.id, str):
+            if entry.id in first_id:
+                yield entry.problem("unique-id", f"id {entry.id!r} is also used by {first_id[entry.id].rel}", "/id")
+            else:
+                first_id[entry.id] = entry
+        own: set[str] = set()
+        for pointer, name in entry.names:
+            k = key(name) if isinstance(name, str) else ""
+            if not k or k in own:
+                continue
+            own.add(k)
+            if k in first_name and first_name[k][0] is not entry:
+                other, other_name = first_name[k]
+                yield entry.problem("unique-alias", f"{name!r} also names {other.rel} ({other_name}); a name or alias must identify one entry", pointer)
+            else:
+                first_name.setdefault(k, (entry, name))
+        if entry.row is not None:
+            if entry.row in first_row:
+                table, order = entry.row
+                yield entry.problem("unique-order", f"row {order} of table {table} is also claimed by {first_row[entry.row].rel}", "/provenance/order")
+            else:
+                first_row[entry.row] = entry
