@@ -12,8 +12,9 @@
   var count = document.getElementById("filter-count");
   var rows = Array.prototype.slice.call(table.tBodies[0].rows);
 
+  // the same fold as jwtool's search (jwtool.catalogue.text.fold): accents off, case folded
   function fold(s) {
-    return s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+    return s.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toUpperCase().toLowerCase();
   }
   function has(list, value) {
     return !value || (" " + list + " ").indexOf(" " + value + " ") >= 0;

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from jwtool.catalogue.cache import cache_path
 from jwtool.catalogue.load import load_catalogue
 from jwtool.catalogue.model import Entry
-from jwtool.render.escaping import fold_for_search
+from jwtool.catalogue.text import fold
 from jwtool.render.overview import (
     GAP_LIST_MAX,
     MAP_ENTRIES_MAX,
@@ -177,10 +177,16 @@ def test_the_markdown_map_of_a_large_catalogue_draws_the_elements_too(many) -> N
 def _fold_reference(text: str) -> str:
     import unicodedata
 
-    decomposed = unicodedata.normalize("NFD", text)
-    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).lower().split())
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
 @given(st.text())
-def test_search_folding_drops_every_combining_mark(text: str) -> None:
-    assert fold_for_search(text) == _fold_reference(text)
+def test_one_fold_for_every_search_drops_every_combining_mark_and_folds_case(text: str) -> None:
+    fold.cache_clear()
+    assert fold(text) == _fold_reference(text)
+
+
+def test_the_fold_reads_sharp_s_as_ss_like_casefold() -> None:
+    assert fold("Straße") == fold("STRASSE") == "strasse"
+    assert fold("Oriëntatie") == "orientatie"

@@ -9,11 +9,29 @@ from functools import lru_cache
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 
 
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+# A plain http(s) URL: the only kind of link any output makes (javascript:, data: etc. never link)
+_HTTP_URL = re.compile(r"^https?://[^\s<>\"'`\\\x00-\x1f\x7f]+$", re.IGNORECASE)
+
+
+def _drop_marks(match: re.Match[str]) -> str:
+    return "".join(c for c in match.group() if not unicodedata.combining(c))
+
+
 @lru_cache(maxsize=4096)
 def fold(text: str) -> str:
-    """Lower-case, strip accents, keep everything else: for searching running text."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    """Case-folded, accents stripped, everything else kept: how every search compares text
+    ("Oriëntatie" and "orientatie", "Straße" and "strasse" are one). The overview's script folds
+    typed text the same way. ASCII text (most of it) skips the per-character work."""
+    if text.isascii():
+        return text.lower()
+    return _NON_ASCII.sub(_drop_marks, unicodedata.normalize("NFKD", text)).casefold()
+
+
+def http_url(value: object) -> str:
+    """The value if it is a plain http(s) URL, else ""."""
+    text = str(value or "").strip()
+    return text if _HTTP_URL.match(text) else ""
 
 
 def key(text: str) -> str:

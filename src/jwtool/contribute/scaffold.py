@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from jwtool.catalogue.layout import Layout
-from jwtool.catalogue.text import slugify
+from jwtool.catalogue.text import http_url, slugify
 from jwtool.catalogue.vocabularies import Vocabulary
 from jwtool.validate.rules import VOCAB_REFS
 
@@ -28,7 +28,6 @@ KINDS = ("interventie", "praktijkvoorbeeld")
 SOURCE_KINDS = ("evaluatie", "factsheet", "beschrijving", "website", "rapport")
 TABLES = ("B2.1", "B2.2")
 _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-_URL = re.compile(r"^https?://\S+$")
 _PLAIN = re.compile(r"^[a-z][a-z0-9-]*$|^\d{4}-\d{2}-\d{2}$")
 _YAML_WORDS = {"true", "false", "null", "yes", "no", "on", "off", "y", "n"}
 
@@ -107,7 +106,7 @@ def check_terms(values: list[str], vocab: Vocabulary, what: str) -> list[str]:
 
 def check_url(url: str) -> str:
     url = url.strip()
-    if not _URL.match(url):
+    if not http_url(url):
         raise ScaffoldError(f"{url!r} is not an http(s) URL; only http:// and https:// links are allowed")
     return url
 

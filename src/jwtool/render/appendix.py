@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from jwtool.catalogue.model import Entry
+from jwtool.catalogue.text import http_url
 from jwtool.labels import label
 from jwtool.labels import labels as table_of
 from jwtool.render import fields
@@ -24,7 +25,7 @@ from jwtool.render.environment import (
     render_template,
     template_dirs,
 )
-from jwtool.render.escaping import anchor_ids, http_url
+from jwtool.render.escaping import anchor_ids
 
 if TYPE_CHECKING:
 

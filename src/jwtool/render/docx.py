@@ -19,9 +19,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from jwtool.catalogue.text import http_url
 from jwtool.labels import label
 from jwtool.render.environment import RenderError
-from jwtool.render.escaping import http_url
 from jwtool.render.fields import clean
 
 STYLE_HEADER = "JW Tabelkop"

@@ -20,7 +20,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from jwtool.catalogue.text import visible
+from jwtool.catalogue.text import http_url, visible
 from jwtool.labels import LabelError, label
 from jwtool.render.escaping import (
     _html_link,
@@ -30,7 +30,6 @@ from jwtool.render.escaping import (
     _md_finalize,
     _md_link,
     _md_text,
-    http_url,
 )
 
 if TYPE_CHECKING:

@@ -10,11 +10,11 @@ that would break a table stay literal text; an ``@name`` mentions nobody.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
 from jwtool.catalogue.model import Entry
+from jwtool.catalogue.text import http_url
 from jwtool.render.fields import clean
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|#!~&$])")
@@ -57,40 +57,12 @@ def cell(text: str) -> str:
 
 def url(link: str) -> str:
     """A link target, only for http(s) URLs; anything else is returned as escaped text."""
-    if re.match(r"^https?://[^\s<>()]+$", link or ""):
+    if http_url(link) and not re.search(r"[()]", link):
         return f"<{link}>"
     return escape(link)
 
 
 # --- Safe text -------------------------------------------------------------------------------
-
-_HTTP_URL = re.compile(r"^https?://[^\s<>\"'`\\\x00-\x1f\x7f]+$", re.IGNORECASE)
-
-
-def http_url(value: Any) -> str:
-    """The URL if it is a plain http(s) URL, else ""; ``javascript:``, ``data:`` etc. never link."""
-    text = str(value or "").strip()
-    return text if _HTTP_URL.match(text) else ""
-
-
-_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
-
-
-def _drop_marks(match: re.Match[str]) -> str:
-    return "".join(c for c in match.group() if not unicodedata.combining(c))
-
-
-def fold_for_search(text: str) -> str:
-    """Lower-case without accents; the overview's filter script folds typed text the same way.
-
-    Only the non-ASCII runs are looked at character by character: at 10,000 entries the search
-    text of the overview is 15 MB, and a loop over every character took seconds.
-    """
-    decomposed = unicodedata.normalize("NFD", text)
-    if not decomposed.isascii():
-        decomposed = _NON_ASCII.sub(_drop_marks, decomposed)
-    return " ".join(decomposed.lower().split())
-
 
 def anchor_ids(entries: Sequence[Entry]) -> dict[str, str]:
     """A safe, unique HTML id per entry id (``e-`` + slug); ids from strangers never reach markup raw."""

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from jwtool.catalogue.model import Entry
+from jwtool.catalogue.text import fold, http_url
 from jwtool.graph.analysis import build_graph, element_network
 from jwtool.graph.exports import to_mermaid
 from jwtool.graph.svg import render_svg
@@ -23,7 +24,7 @@ from jwtool.render.environment import (
     template_chunks,
     template_dirs,
 )
-from jwtool.render.escaping import anchor_ids, fold_for_search, http_url
+from jwtool.render.escaping import anchor_ids
 from jwtool.render.fields import clean
 
 if TYPE_CHECKING:
@@ -48,7 +49,7 @@ def row_view(entry: Entry, cat: Catalogue, lang: str, anchors: dict[str, str]) -
         **_heading_view(entry, cat, lang, anchors),
         # what the overview's client-side filter matches on
         "filter": {"phases": " ".join(entry.phases), "targets": " ".join(targets), "elements": " ".join(entry.element_ids),
-                   "search": fold_for_search(" ".join(p for p in search_parts if p))},
+                   "search": " ".join(fold(" ".join(p for p in search_parts if p)).split())},
     }
 
 
