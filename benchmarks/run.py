@@ -29,7 +29,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 
-from generate import generate
+from generate import generate  # noqa: E402 - a sibling script, found through sys.path above
 
 BIN = Path(sys.executable).parent
 JWTOOL = [str(BIN / "jwtool")] if (BIN / "jwtool").exists() else [sys.executable, "-m", "jwtool"]

@@ -150,17 +150,11 @@ def run_cli(capfd: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) 
             monkeypatch.setenv(k, v)
         reset_consoles()
         capfd.readouterr()
-        no_cache = os.environ.get("JWTOOL_NO_CACHE")  # `--no-cache` sets it for the process
         try:
             main([str(a) for a in args])
             code = 0
         except SystemExit as exc:
             code = exc.code if isinstance(exc.code, int) else 1
-        finally:
-            if no_cache is None:
-                os.environ.pop("JWTOOL_NO_CACHE", None)
-            else:
-                os.environ["JWTOOL_NO_CACHE"] = no_cache
         captured = capfd.readouterr()
         return Result(code, captured.out, captured.err)
 

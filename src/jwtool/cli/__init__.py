@@ -1,7 +1,8 @@
 """The command line: a thin layer that parses options, calls the library and prints.
 
-Commands are registered here, in one place; each lives in its own module and imports heavy
-libraries (jsonschema, networkx, jinja2) only when it runs, so ``jwtool --help`` stays fast.
+Commands are registered here, in one place; each lives in its own module (one per command group),
+and the library behind them imports heavy libraries (jsonschema, networkx, jinja2) only when a
+command runs, so ``jwtool --help`` stays fast.
 """
 
 from __future__ import annotations
@@ -36,9 +37,6 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-_debug = {"on": bool(os.environ.get("JWTOOL_DEBUG"))}
-
-
 def _version(value: bool) -> None:
     if value:
         out(f"jwtool {__version__}")
@@ -52,41 +50,23 @@ def _root(
     debug: Annotated[bool, typer.Option("--debug", help="Show a full traceback on internal errors (for maintainers).")] = False,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Parse every entry file again instead of using the cache of parsed entries (also: JWTOOL_NO_CACHE=1).")] = False,
 ) -> None:
-    if debug:
-        _debug["on"] = True
+    # --debug is read by main() from the command line itself: it must work when parsing fails too
     ctx.obj = Settings(use_cache=not no_cache and os.environ.get("JWTOOL_NO_CACHE", "") in ("", "0"))
 
 
-def _register() -> None:
-
-    app.command("validate")(validate)
-
-
-    app.command("list")(list_entries)
-    app.command("show")(show)
-    app.command("search")(search)
-
-
-    app.command("compare")(compare)
-
-
-    app.command("export")(export)
-
-
-    app.command("new")(new)
-    app.command("diff")(diff)
-    app.command("history")(history)
-
-
-    app.command("elements")(elements)
-    app.command("similar")(similar)
-    app.command("map")(map_)
-
-
-    app.add_typer(render_app, name="render")
-
-
-_register()
+app.command("validate")(validate)
+app.command("list")(list_entries)
+app.command("show")(show)
+app.command("search")(search)
+app.command("compare")(compare)
+app.command("export")(export)
+app.command("new")(new)
+app.command("diff")(diff)
+app.command("history")(history)
+app.command("elements")(elements)
+app.command("similar")(similar)
+app.command("map")(map_)
+app.add_typer(render_app, name="render")
 
 
 class Terminated(SystemExit):
@@ -141,7 +121,7 @@ def main(argv: list[str] | None = None) -> None:
         elif _is_not_json(exc):
             err(f"jwtool: error: {exc}")
             code = EXIT_PROBLEMS
-        elif _debug["on"] or "--debug" in (argv if argv is not None else sys.argv):
+        elif os.environ.get("JWTOOL_DEBUG") or "--debug" in (argv if argv is not None else sys.argv):
             raise
         else:
             err(f"jwtool: internal error: {type(exc).__name__}: {exc} (run with --debug for a traceback, and please report it)")

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import io
-import itertools
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
@@ -172,11 +171,6 @@ def load_schema_columns(schemas_dir: Path) -> list[str]:
     except (OSError, ValueError):
         return []
     return schema_columns(schema) if isinstance(schema, dict) else []
-
-
-def csv_table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
-    """RFC 4180 CSV text (CRLF line ends, quoted where needed), every cell neutralised."""
-    return csv_rows(itertools.chain([header], rows))
 
 
 def csv_rows(rows: Iterable[Sequence[str]]) -> str:
