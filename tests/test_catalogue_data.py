@@ -24,6 +24,9 @@ B22 = ["2getthere", "aanpak-drechtsteden", "de-navigator", "een-nieuw-perspectie
 # Bijlage 1: the seven case studies.
 CASES = ["arbeidscoaches", "leren-op-de-werkvloer", "inzet-jongerenconsulenten", "transitiecoach",
          "combinatiefunctionarissen", "nazorggesprekken", "nxt-coach"]
+# Practice examples of chapter 5 added by the second pass over the structured fields.
+REGIONAL_EXAMPLES_ADDED_IN_SECOND_PASS = ["stage-bij-sociaal-werkbedrijf", "entree-opleiding-voor-pro-leerlingen",
+                                          "rmc-trajectbegeleiders-outreachend", "nabellen-oud-studenten-mbo"]
 EIGHT_COLUMNS = [("providers", "description"), ("target_group", "description"), ("goals", "description"),
                  ("activities",), ("course", "description"), ("results", "description"), ("evidence", "verdict"),
                  ("working_elements",)]
@@ -80,7 +83,21 @@ def test_the_seven_case_studies_of_bijlage_1_are_practice_examples(catalogue) ->
 def test_regional_practice_examples_of_chapters_4_to_6(catalogue) -> None:  # type: ignore[no-untyped-def]
     ids = {e.id for e in catalogue.entries if e.kind == "praktijkvoorbeeld"}
     assert {"matchtafels-achterhoek", "rode-loper-achterhoek", "harrie-training", "route-arbeid", "school-als-wijk",
-            "leerwerkmakelaars", "vouchers-en-cheques"} <= ids
+            "leerwerkmakelaars", "vouchers-en-cheques", "transitiecoach-vso-pro",
+            # 5.1 sociale werkbedrijven, 5.2 Entree in het mbo voor pro-leerlingen, 5.3 outreachende
+            # RMC-trajectbegeleiders ingehuurd door de gemeente, 5.3/6.2 nabellen door het mbo
+            "stage-bij-sociaal-werkbedrijf", "entree-opleiding-voor-pro-leerlingen",
+            "rmc-trajectbegeleiders-outreachend", "nabellen-oud-studenten-mbo"} <= ids
+
+
+@pytest.mark.parametrize("entry_id", REGIONAL_EXAMPLES_ADDED_IN_SECOND_PASS)
+def test_practice_examples_of_chapter_5_rest_on_the_report_only(catalogue, entry_id: str) -> None:  # type: ignore[no-untyped-def]
+    entry = catalogue.by_id()[entry_id]
+    assert entry.kind == "praktijkvoorbeeld"
+    assert entry.evidence_level == "niet-onderzocht"
+    assert set(entry.provenance["sections"]) & {"5.1", "5.2", "5.3"}
+    assert "region" not in entry.data, "the report names none of these regions"
+    assert entry.data.get("notes"), "every choice made in a practice example is explained in a note"
 
 
 def test_section_3_2_boxes_are_linked_to_their_success_factor(catalogue) -> None:  # type: ignore[no-untyped-def]
@@ -164,3 +181,4 @@ def test_verbatim_fields_are_the_report_words(path: Path, report: str) -> None:
                if (path.stem, field) not in _KNOWN_EDITS
                for line in text.split("\n") if _norm(line) and _norm(line) not in report]
     assert missing == []
+

@@ -16,9 +16,10 @@ MINI_ORDER = ["alpha", "beta", "gamma", "delta", "epsilon"]
 
 # Checked by hand against target_group.education_levels of every file in interventions/.
 VSO_ENTRIES = ["boris-brengt-je-bij-een-baan", "aanpak-drechtsteden", "zowhat", "combinatiefunctionarissen",
-               "matchtafels-achterhoek", "route-arbeid", "transitiecoach-vso-pro"]
+               "matchtafels-achterhoek", "route-arbeid", "stage-bij-sociaal-werkbedrijf", "transitiecoach-vso-pro"]
 # mbo-2 also finds entries that name "mbo" without a level; each of these has phase nazorg.
-MBO2_NAZORG_ENTRIES = ["soepelere-overgang-naar-werk", "transitieroute", "zowhat", "nazorggesprekken", "nxt-coach", "route-arbeid"]
+MBO2_NAZORG_ENTRIES = ["soepelere-overgang-naar-werk", "transitieroute", "zowhat", "nabellen-oud-studenten-mbo", "nazorggesprekken",
+                       "nxt-coach", "route-arbeid"]
 # Every entry whose text contains "oriëntatie" (grep -il 'oriëntatie\|orientatie' interventions/).
 ORIENTATIE_ENTRIES = {"boris-brengt-je-bij-een-baan", "bridge", "doorstroomprogramma-alliantie-mbo-arbeidsmarkt", "kix", "transitieroute"}
 
