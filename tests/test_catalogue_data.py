@@ -182,3 +182,98 @@ def test_verbatim_fields_are_the_report_words(path: Path, report: str) -> None:
                for line in text.split("\n") if _norm(line) and _norm(line) not in report]
     assert missing == []
 
+
+# --- structured fields: only what the text says ----------------------------------------------------
+
+_START_WORDS = re.compile(r"gestart|van start|sinds|liep van|bestaat sinds", re.IGNORECASE)
+
+
+def _sentences(text: str) -> list[str]:
+    return re.split(r"(?<=[.!?])\s+", " ".join(text.split()))
+
+
+@pytest.mark.parametrize("path", ENTRY_FILES, ids=lambda p: p.stem)
+def test_a_start_year_is_a_year_the_course_text_says_something_started(path: Path) -> None:
+    """'In de periode 2019-2021 hebben 27 jongeren deelgenomen' and 'ontwikkeld in 2015' are no start."""
+    course = read_yaml(path, path.name).data.get("course") or {}
+    start = course.get("start_year")
+    if start is None:
+        return
+    said = [s for s in _sentences(course.get("description") or "") if str(start) in s and _START_WORDS.search(s)]
+    assert said, f"start_year {start} is not stated as a start in course.description"
+
+
+@pytest.mark.parametrize(("entry_id", "words"), [
+    ("jongeren-aan-zet", "In de periode 2019-2021 hebben 27 jongeren deelgenomen"),
+    ("soepelere-overgang-naar-werk", "In 2018 – 2019 deden zes regio’s mee aan de pilot"),
+    ("aanpak-drechtsteden", "Deze aanpak is ontwikkeld in 2015"),
+])
+def test_a_participation_period_or_development_year_gives_no_start_or_end_year(catalogue, entry_id: str, words: str) -> None:  # type: ignore[no-untyped-def]
+    data = catalogue.by_id()[entry_id].data
+    assert words in " ".join(data["course"]["description"].split())
+    assert "start_year" not in data["course"] and "end_year" not in data["course"]
+    assert any(words in " ".join(n.split()) for n in data["notes"]), "the decision is recorded with the report's words"
+
+
+# "118 leerlingen aangemeld" counts registrations, "9 mbo-instellingen" institutions (of a parent pilot).
+_OTHER_UNITS = re.compile(r"(\d+) (?:\w+ ){0,2}(aangemeld|mbo-instellingen|instellingen|trajecten)")
+
+
+@pytest.mark.parametrize("path", ENTRY_FILES, ids=lambda p: p.stem)
+def test_a_count_of_another_unit_is_not_recorded_as_participants_or_schools(path: Path) -> None:
+    course = read_yaml(path, path.name).data.get("course") or {}
+    scale = course.get("scale") or {}
+    other = {int(m.group(1)) for m in _OTHER_UNITS.finditer(" ".join((course.get("description") or "").split()))}
+    assert not other & {scale.get("participants"), scale.get("schools")}
+
+
+@pytest.mark.parametrize("entry_id", ["de-navigator", "transitieroute"])
+def test_registrations_and_institutions_of_a_parent_pilot_give_no_scale(catalogue, entry_id: str) -> None:  # type: ignore[no-untyped-def]
+    assert "scale" not in catalogue.by_id()[entry_id].data["course"]
+
+
+def _texts_outside_providers(data: dict) -> str:  # type: ignore[type-arg]
+    fields = {k: v for k, v in _verbatim_fields(data).items() if not k.startswith("providers.")}
+    return " ".join([str(data.get("summary") or ""), *fields.values()])
+
+
+@pytest.mark.parametrize("path", ENTRY_FILES, ids=lambda p: p.stem)
+def test_a_region_is_named_by_the_text_not_taken_from_a_provider_name(path: Path) -> None:
+    """'WSP Noord-Holland Noord' names an organisation; it does not say where ZoWh@t runs."""
+    data = read_yaml(path, path.name).data
+    elsewhere = _norm(_texts_outside_providers(data))
+    described = " ".join(((data.get("providers") or {}).get("description") or "").split())
+    for name in (data.get("region") or {}).get("names") or []:
+        assert _norm(name) in elsewhere or f"regio {name}" in described, f"region {name!r} only in a provider name"
+
+
+def test_zowhat_has_no_region_from_its_provider_name(catalogue) -> None:  # type: ignore[no-untyped-def]
+    data = catalogue.by_id()["zowhat"].data
+    assert "WSP Noord-Holland Noord" in data["providers"]["organisations"]
+    assert "region" not in data
+
+
+@pytest.mark.parametrize("path", ENTRY_FILES, ids=lambda p: p.stem)
+def test_an_element_the_report_names_in_parentheses_is_mapped_to_that_element_only(path: Path) -> None:
+    """'Continuïteit van de begeleiding (nazorg)': the report names the narrower element itself."""
+    vocab, _, _ = load_vocabularies(Layout(REPO))
+    by_label = {t.label.lower(): t.id for t in vocab["working-elements"]}
+    for item in read_yaml(path, path.name).data.get("working_elements") or []:
+        named = re.search(r"\(([^()]+)\)\s*$", item["text"])
+        if named and named.group(1).lower() in by_label:
+            assert item["elements"] == [by_label[named.group(1).lower()]], item["text"]
+
+
+@pytest.mark.parametrize(("factor", "words"), [
+    ("legitimiteit-en-vertrouwen", "Het belang van legitimiteit en vertrouwen werd echter niet expliciet benoemd in de "
+                                   "beschrijvingen of evaluaties van de interventies."),
+    ("stabiliteit-en-flexibiliteit", "In geen van de beschrijvingen of evaluaties van de eerdergenoemde interventies "
+                                     "werden echter stabiliteit en/of flexibiliteit als succesfactoren genoemd"),
+])
+def test_a_success_factor_no_intervention_names_says_so_in_its_definition(catalogue, report: str, factor: str, words: str) -> None:  # type: ignore[no-untyped-def]
+    vocab, _, _ = load_vocabularies(Layout(REPO))
+    term = vocab["success-factors"].terms[factor]
+    assert _norm(words) in report
+    assert words in " ".join(term.definition.split())
+    assert "3.2" in term.source
+    assert not [e.id for e in catalogue.entries if factor in e.factor_ids], "the report: no intervention names it"
