@@ -232,6 +232,15 @@ def test_registrations_and_institutions_of_a_parent_pilot_give_no_scale(catalogu
     assert "scale" not in catalogue.by_id()[entry_id].data["course"]
 
 
+@pytest.mark.parametrize("path", ENTRY_FILES, ids=lambda p: p.stem)
+def test_the_base_of_a_percentage_counts_the_unit_the_percentage_is_of(path: Path) -> None:
+    """'Van de 103 trajecten ... was 39% van de deelnemers': 103 trajectories are no base for participants."""
+    for fig in (read_yaml(path, path.name).data.get("results") or {}).get("figures") or []:
+        n, quote = fig.get("n"), " ".join(str(fig.get("quote") or "").split())
+        if n is not None and re.search(rf"\b{n} trajecten\b", quote):
+            assert "traject" in fig["measure"], f"n {n} counts trajecten, the measure is {fig['measure']!r}"
+
+
 def _texts_outside_providers(data: dict) -> str:  # type: ignore[type-arg]
     fields = {k: v for k, v in _verbatim_fields(data).items() if not k.startswith("providers.")}
     return " ".join([str(data.get("summary") or ""), *fields.values()])
