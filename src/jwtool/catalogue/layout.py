@@ -143,8 +143,8 @@ def _is_file(entry: os.DirEntry[str]) -> bool:
 def discover(layout: Layout, paths: list[Path] | None = None) -> tuple[list[tuple[Path, str]], list[Problem]]:
     """Entry files to read (sorted by path) and problems with file names or symlinks.
 
-    Uses ``os.scandir`` so that 10,000 files cost one directory read, not 10,000 ``realpath``s;
-    only symbolic links are resolved.
+    Uses ``os.scandir`` (one directory read, no ``realpath`` per file); only symbolic links
+    are resolved.
     """
 
     problems: list[Problem] = []

@@ -49,7 +49,7 @@ FormatOpt = Annotated[str, typer.Option("--format", "-f", metavar="text|json", h
 def _clean(text: object) -> str:
     """One line without control characters: entry text never moves the cursor or colours the terminal."""
     text = str(text)
-    if not text.isprintable():  # rare; checking every character in Python took 0.18 s at 10,000 entries
+    if not text.isprintable():  # rare: the per-character pass only when needed
         text = "".join(c if c.isprintable() else " " for c in text)
     return " ".join(text.split())
 

@@ -431,7 +431,7 @@ def _characteristic(members: Sequence[Entry], uses: Sequence[ElementUse], order:
     """Elements most typical of a cluster: common inside it (coverage) and rare outside it
     (precision); score = (inside / cluster size) × (inside / everywhere)."""
     counts: dict[str, int] = {}
-    for e in members:  # one pass over the members' elements (was: every element's entries per cluster)
+    for e in members:  # one pass over the members' elements
         for eid in e.element_ids:
             counts[eid] = counts.get(eid, 0) + 1
     total = {u.id: u.count for u in uses}

@@ -50,8 +50,8 @@ def dumps(data: Any) -> str:
 
 
 def dump_chunks(data: Any) -> Iterator[str]:
-    """:func:`dumps` as a stream of text (about 64 KB a piece), so an export of 10,000 entries is
-    written to its file without a second copy of the catalogue as one text."""
+    """:func:`dumps` as a stream of text (about 64 KB a piece), so a large export is written to
+    its file without a second copy of the catalogue as one text."""
     pieces: list[str] = []
     size = 0
     tokens = json.JSONEncoder(ensure_ascii=False, indent=2, allow_nan=False).iterencode(data)

@@ -132,8 +132,8 @@ GAP_LIST_MAX = 25  # a cell names at most this many entries, then says how many 
 def gap_maps(entries: Sequence[Entry], cat: Catalogue, lang: str, anchors: dict[str, str]) -> dict[str, Any]:
     """Working elements × phases and × evidence levels; each cell lists the entries (a gap is empty).
 
-    A cell names its first :data:`GAP_LIST_MAX` entries and counts the rest: at 10,000 entries a
-    full list made the page tens of megabytes of links nobody reads.
+    A cell names its first :data:`GAP_LIST_MAX` entries and counts the rest, so the page of a
+    large catalogue stays readable.
     """
     vocab = cat.vocab
     elements_vocab = vocab.get("working-elements")
@@ -148,7 +148,7 @@ def gap_maps(entries: Sequence[Entry], cat: Catalogue, lang: str, anchors: dict[
         return cols + [{"id": u, "label": u} for u in sorted(used - {c["id"] for c in cols})]
 
     def grid(cols: list[dict[str, str]], values: Any) -> list[dict[str, Any]]:
-        # one pass over the entries (not elements × columns × entries: that was minutes at 10,000)
+        # one pass over the entries, not elements × columns × entries
         col_ids = [c["id"] for c in cols]
         cells_of: dict[str, dict[str, list[Entry]]] = {el: {c: [] for c in col_ids} for el in element_ids}
         totals: dict[str, set[str]] = {el: set() for el in element_ids}
@@ -185,8 +185,8 @@ def mermaid_map(entries: Sequence[Entry], cat: Catalogue, lang: str) -> str:
 
     Drawn by :func:`jwtool.graph.exports.to_mermaid` (the same map ``jwtool map`` exports), so both
     commands show one picture; labels are escaped there. Above :data:`MAP_ENTRIES_MAX` entries the
-    elements named together, as in :func:`map_svg` (every entry took 12 s and 54 MB at 10,000
-    entries, for a diagram GitHub refuses to draw).
+    elements named together, as in :func:`map_svg` (a diagram of thousands of entries is one
+    GitHub refuses to draw).
     """
 
     lines = to_mermaid(_map_graph(entries, cat), cat.vocab).strip().splitlines()
@@ -315,8 +315,8 @@ def render_overview(cat: Catalogue, fmt: str = "html", lang: str = "nl", templat
 def overview_chunks(cat: Catalogue, fmt: str = "html", lang: str = "nl", templates: Path | None = None,
                     entries: Sequence[Entry] | None = None) -> Iterator[str]:
     """The overview as a stream of text, so a large page is written without being held in memory."""
-    # The collector stays on: Jinja2 leaves reference cycles behind (contexts, macros; 60 objects
-    # per entry), and pausing it kept them all (+90 MB at 10,000 entries) to save 0.3 s of 11.
+    # The collector stays on: Jinja2 leaves reference cycles behind (contexts, macros), and a
+    # paused collector would keep them all for the whole page.
     dirs = template_dirs(cat, templates)
     env = environment(dirs, fmt, lang)
     chosen = sorted(entries if entries is not None else cat.entries, key=Entry.sort_key)
