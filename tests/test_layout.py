@@ -1,0 +1,91 @@
+"""The package shows its pipeline and stays readable: one subpackage per step, no import cycles,
+no long modules, and jwtool's own modules imported at the top of a module."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+SRC = Path(__file__).resolve().parent.parent / "src" / "jwtool"
+STEPS = ["catalogue", "validate", "query", "graph", "render", "contribute", "labels", "cli"]
+MAX_LINES = 500
+# Modules that load PyYAML when imported: others import them where a file is parsed, so that
+# `jwtool --help` reads no YAML library.
+LOADS_YAML = {"jwtool.catalogue.yamlfile", "jwtool.validate.rules", "jwtool.validate.schema",
+              "jwtool.contribute.diff", "jwtool.contribute.scaffold"}
+
+
+def modules() -> dict[str, Path]:
+    return {".".join(p.relative_to(SRC.parent).with_suffix("").parts).removesuffix(".__init__"): p for p in sorted(SRC.rglob("*.py"))}
+
+
+def imported(node: ast.ImportFrom, known: dict[str, Path]) -> set[str]:
+    """The jwtool modules an import statement loads (``from jwtool.x import y`` may name a module y)."""
+    names = {f"{node.module}.{a.name}" for a in node.names} & set(known)
+    return ({node.module} & set(known)) | names
+
+
+def top_level_imports(path: Path, known: dict[str, Path]) -> set[str]:
+    found: set[str] = set()
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("jwtool"):
+            found |= imported(node, known)
+    return found
+
+
+def test_every_module_sits_in_the_subpackage_of_its_step() -> None:
+    loose = sorted(p.name for p in SRC.glob("*.py") if p.name not in ("__init__.py", "__main__.py"))
+    assert loose == []
+    assert sorted(p.name for p in SRC.iterdir() if (p / "__init__.py").is_file()) == sorted(STEPS)
+
+
+def test_no_module_level_import_cycle() -> None:
+    known = modules()
+    graph = {m: top_level_imports(p, known) for m, p in known.items()}
+    cycles: list[list[str]] = []
+
+    def visit(m: str, stack: list[str], done: set[str]) -> None:
+        if m in stack:
+            cycles.append(stack[stack.index(m):] + [m])
+            return
+        if m in done:
+            return
+        done.add(m)
+        for d in sorted(graph[m]):
+            visit(d, [*stack, m], done)
+
+    done: set[str] = set()
+    for m in sorted(graph):
+        visit(m, [], done)
+    assert cycles == []
+
+
+def test_no_module_is_longer_than_a_reader_can_hold() -> None:
+    long = {m: n for m, p in modules().items() if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES}
+    assert long == {}
+
+
+def test_jwtool_modules_are_imported_at_the_top_except_those_that_load_yaml() -> None:
+    known = modules()
+    inside: list[str] = []
+    for m, path in known.items():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for fn in (n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))):
+            for node in (n for n in ast.walk(fn) if isinstance(n, ast.ImportFrom) and n.module and n.module.startswith("jwtool")):
+                if not imported(node, known) & LOADS_YAML and m != "jwtool.__main__":
+                    inside.append(f"{m}: from {node.module} import ...")
+    assert inside == []
+
+
+def test_the_yaml_loading_modules_are_exactly_those_that_import_yaml_at_their_top() -> None:
+    known = modules()
+    direct = {m for m, p in known.items() if any(isinstance(n, ast.Import) and any(a.name == "yaml" for a in n.names)
+                                                  for n in ast.parse(p.read_text(encoding="utf-8")).body)}
+    closure, grew = set(direct), True
+    while grew:
+        grew = False
+        for m, p in known.items():
+            if m not in closure and top_level_imports(p, known) & closure:
+                closure.add(m)
+                grew = True
+    assert closure == LOADS_YAML
