@@ -76,7 +76,6 @@ def make_console(stream: Any, *, terminal: bool, colour: bool, width: int | None
     from rich.console import Console
     from rich.text import Span, Text
 
-
     def shown(text: Text) -> Text:
         if first_control(text.plain) is None:
             return text
@@ -211,7 +210,6 @@ def write_output(data: str | bytes | Iterable[str], output: Path | None, layout:
     """
 
     if output is None:
-
         text = data if isinstance(data, (str, bytes)) else "".join(data)
         write_stdout(visible(text).encode("utf-8") if isinstance(text, str) else text)  # a document is UTF-8, as its file would be
         return None

@@ -61,15 +61,12 @@ def compare(
     except ValueError as exc:
         usage_error(str(exc))
     if fmt == "json":
-
         out(dumps(comparison_dict(comparison)).rstrip("\n"))
     elif fmt == "md":
-
         out(comparison_markdown(comparison))
     elif is_terminal():
         render(console(), comparison)
     else:
-
         out(comparison_text(comparison))
 
 
@@ -113,7 +110,6 @@ def render(con: Console, c: Comparison) -> None:
     from rich.padding import Padding
     from rich.table import Table
     from rich.text import Text
-
 
     table = _table(c)
     if _fits(con, table):

@@ -272,7 +272,6 @@ def history(
         err(f"jwtool: warning: this is a shallow clone: the history of {rel} is cut at commit {cut[:10]} and older "
             f"changes are not shown; {UNSHALLOW_HINT}")
     if fmt == "json":
-
         doc: dict[str, object] = {"id": entry_id, "name": entry_name, "file": rel, "changes": [c.to_dict() for c in changes]}
         if cut:
             doc["cut_at"] = cut  # a shallow clone: changes before this commit are not known
@@ -303,7 +302,6 @@ def _history_target(ctx: typer.Context, base: Path, ref: str) -> tuple[str, str,
         entry = resolve_ref(_entries(ctx, base), ref)
         return entry.file, entry.id, entry.name
     except RefError as exc:
-
         gone = f"interventions/{ref}.yaml"
         try:
             if git_history(base, gone):  # an entry that was removed: its history is still there

@@ -66,7 +66,6 @@ def _rows_out(rows: list[dict[str, Any]], fmt: str, with_match: bool) -> None:
     if fmt == "text" and is_terminal():
         _rows_table(rows, with_match)
     else:
-
         out(render_rows(rows, fmt, with_match))
 
 
@@ -181,19 +180,16 @@ def show(
     cat = open_catalogue(ctx, catalogue, summary=True)
     entry = entry_ref(cat, ref)
     if fmt == "json":
-
         out(dumps(entry.data).rstrip("\n"))
     elif fmt == "yaml":
         import yaml
 
         out(yaml.safe_dump(entry.data, allow_unicode=True, sort_keys=False, width=100))
     elif fmt == "md":
-
         out(card_markdown(entry, cat.vocab))
     elif is_terminal():
         _card_rich(entry, cat)
     else:
-
         out(card_text(entry, cat.vocab))
 
 
@@ -210,7 +206,6 @@ def _card_rich(entry: "Entry", cat: "Catalogue") -> None:
     from rich.rule import Rule
     from rich.table import Table
     from rich.text import Text
-
 
     con = console()
     con.print(Text(f"{entry.name}  ({entry.id})", style="bold", overflow="fold"))

@@ -112,7 +112,6 @@ def elements(
     """
     choice(fmt, FORMATS, "format")
     if by is not None:
-
         choice(by, list(BY_CHOICES), "--by value")
     cat = open_catalogue(ctx, catalogue, summary=True)
     selected = _selected(cat, filters)
@@ -235,12 +234,10 @@ def map_(
     if include and projection != "bipartite":
         usage_error("--include adds nodes to the bipartite graph only; leave out --projection or --include")
     if export is None and output is not None:
-
         export = format_for(output)
         if export is None:
             usage_error(f"cannot tell the export format from {output.name!r}; add --export or use one of: {', '.join(SUFFIXES)}")
     if export is not None:
-
         choice(export, list(EXPORTS), "--export format")
         if fmt != "text":
             usage_error("--format chooses how the summary is printed; an export is written in its own format (--export)")

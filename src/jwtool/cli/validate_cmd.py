@@ -49,7 +49,6 @@ def validate(
             usage_error(f"no such file or folder: {', '.join(missing)}")
         selected = [p.absolute() for p in paths]
     if changed_since is not None:
-
         try:
             changed = changed_entry_files(base, changed_since)
         except GitError as exc:

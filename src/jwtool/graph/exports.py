@@ -223,6 +223,5 @@ def export(g: nx.Graph, fmt: str, vocab: dict[str, Vocabulary]) -> str:
     if fmt == "mermaid":
         return to_mermaid(g, vocab)
     if fmt == "svg":
-
         return render_svg(g, vocab)
     raise ValueError(f"unknown export format {fmt!r}; choose one of: {', '.join(FORMATS)}")

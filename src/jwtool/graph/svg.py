@@ -255,7 +255,6 @@ def render_svg(graph_or_entries: nx.Graph | Sequence[Entry], vocab: dict[str, Vo
     if isinstance(graph_or_entries, nx.Graph):
         g = graph_or_entries
     else:
-
         g = build_graph(list(graph_or_entries), vocab)
     projection = str(g.graph.get("projection", "bipartite"))
     if title is None:

@@ -69,10 +69,8 @@ def render_rows(rows: list[dict[str, Any]], fmt: str, with_match: bool) -> str:
     """List or search rows as JSON (an array), CSV (with a header) or tab-separated text (one
     line per row, nothing at all for no rows)."""
     if fmt == "json":
-
         return dumps(rows)
     if fmt == "csv":
-
         return csv_rows([row_header(with_match), *(flat_row(r) for r in rows)])
     out = []
     for r in rows:

@@ -28,7 +28,6 @@ from jwtool.render.environment import (
 from jwtool.render.escaping import anchor_ids
 
 if TYPE_CHECKING:
-
     from jwtool.catalogue.load import Catalogue
 
 
@@ -131,7 +130,6 @@ def render_appendix(cat: Catalogue, entries: Sequence[Entry], fmt: str = "md", s
     context = appendix_context(cat, entries, style, lang)
     dirs = template_dirs(cat, templates)
     if fmt == "docx":
-
         return appendix_docx(context, reference=find_template(dirs, "reference.docx"))
     context["css"] = _css(dirs, "appendix.css") if fmt == "html" else ""
     context["csp"] = _csp(style_hashes=[context["css"]]) if fmt == "html" else ""

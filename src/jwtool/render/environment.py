@@ -106,7 +106,6 @@ def template_chunks(env: Environment, dirs: Sequence[Path], name: str, context: 
     in pieces rendered on the way) become a :class:`RenderError` with file and line."""
     from jinja2 import TemplateError, TemplateNotFound, TemplateSyntaxError
 
-
     last = ""
     try:
         template = env.get_template(name)
