@@ -16,7 +16,7 @@ from typing import Annotated, Optional
 import typer
 
 from jwtool import __version__
-from jwtool.cli.common import EXIT_INTERRUPTED, EXIT_PROBLEMS, Settings, err, out
+from jwtool.cli.common import EXIT_INTERRUPTED, EXIT_PROBLEMS, LangOpt, Settings, choice, err, out
 from jwtool.cli.compare_cmd import compare
 from jwtool.cli.contribute_cmd import diff, history, new
 from jwtool.cli.export_cmd import export
@@ -24,6 +24,7 @@ from jwtool.cli.find_cmd import list_entries, search, show
 from jwtool.cli.graph_cmd import elements, map_, similar
 from jwtool.cli.render_cmd import render_app
 from jwtool.cli.validate_cmd import validate
+from jwtool.labels import LANGS
 from jwtool.render.export import NotJSONError
 from jwtool.render.output import OutputLost
 
@@ -49,9 +50,12 @@ def _root(
     version: Annotated[Optional[bool], typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show a full traceback on internal errors (for maintainers).")] = False,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Parse every entry file again instead of using the cache of parsed entries (also: JWTOOL_NO_CACHE=1).")] = False,
+    lang: LangOpt = None,
 ) -> None:
     # --debug is read by main() from the command line itself: it must work when parsing fails too
-    ctx.obj = Settings(use_cache=not no_cache and os.environ.get("JWTOOL_NO_CACHE", "") in ("", "0"))
+    if lang is not None:
+        choice(lang, list(LANGS), "language")
+    ctx.obj = Settings(use_cache=not no_cache and os.environ.get("JWTOOL_NO_CACHE", "") in ("", "0"), lang=lang)
 
 
 app.command("validate")(validate)

@@ -17,6 +17,7 @@ from jwtool.catalogue.layout import CatalogueError, Layout, find_root
 from jwtool.catalogue.limits import DEFAULT_MAX_FILE_SIZE, MAX_FILE_SIZE_CAP, Limits
 from jwtool.catalogue.load import load_catalogue
 from jwtool.catalogue.text import first_control, visible
+from jwtool.labels import DEFAULT_LANG, LANGS
 from jwtool.render.output import OutputError, check_target, write_atomic, write_stdout
 
 if TYPE_CHECKING:
@@ -43,6 +44,13 @@ MaxSizeOpt = Annotated[
                  help="Refuse entry files larger than this, 1 byte to 1 GiB (default 1 MiB, or $JWTOOL_MAX_FILE_SIZE).", show_default=False),
 ]
 
+LangOpt = Annotated[
+    Optional[str],
+    typer.Option("--lang", metavar="nl|en",
+                 help="Language of labels, headers and values: nl (default) or en; also $JWTOOL_LANG. JSON keeps ids and is the same in every language.",
+                 show_default=False),
+]
+
 _consoles: dict[str, Any] = {}
 
 
@@ -51,6 +59,20 @@ class Settings:
     """Options of the root command that every command honours (``ctx.obj`` of the command line)."""
 
     use_cache: bool = True
+    lang: str | None = None  # `jwtool --lang en <command>`
+
+
+def cli_lang(ctx: typer.Context, lang: str | None = None) -> str:
+    """The language of a command's words: its own ``--lang``, else the root's ``--lang``, else
+    ``$JWTOOL_LANG``, else Dutch. An unknown language is a usage error (exit 2), never ignored."""
+    found = ctx.find_object(Settings)
+    chosen = lang or (found.lang if found is not None else None)
+    if chosen is None:
+        env = os.environ.get("JWTOOL_LANG", "").strip()
+        if env and env not in LANGS:
+            usage_error(f"JWTOOL_LANG must be one of: {', '.join(LANGS)}, not {env!r}")
+        chosen = env or DEFAULT_LANG
+    return choice(chosen, list(LANGS), "language")
 
 
 def use_cache(ctx: typer.Context) -> bool:

@@ -13,7 +13,9 @@ import typer
 
 from jwtool.cli.common import (
     CatalogueOpt,
+    LangOpt,
     choice,
+    cli_lang,
     console,
     is_terminal,
     open_catalogue,
@@ -21,9 +23,9 @@ from jwtool.cli.common import (
     usage_error,
 )
 from jwtool.cli.find_cmd import entry_ref
-from jwtool.labels import CLI_LANG, label
+from jwtool.labels import DEFAULT_LANG, label
 from jwtool.query.compare import compare as run_compare
-from jwtool.query.views import caveat_line, comparison_dict, comparison_markdown, comparison_text, element_summary, similarity_value
+from jwtool.query.views import JSON_LANG, JSON_TERM_LANG, caveat_line, comparison_dict, comparison_markdown, comparison_text, element_summary, similarity_value
 from jwtool.render.export import dumps
 
 if TYPE_CHECKING:
@@ -40,6 +42,7 @@ def compare(
     refs: Annotated[list[str], typer.Argument(metavar="REF REF [REF...]", help="Two or more entries: id, alias, name or a unique prefix.", show_default=False)],
     fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help=f"Output format: {', '.join(FORMATS)}.")] = "text",
     catalogue: CatalogueOpt = None,
+    lang: LangOpt = None,
 ) -> None:
     """Compare entries side by side: providers, phases, target group, ages, goals, components,
     course, working elements, evidence and results.
@@ -51,23 +54,27 @@ def compare(
     Example: jwtool compare boris learn2work zowhat --format md
     """
     choice(fmt, FORMATS, "format")
+    lang = cli_lang(ctx, lang)
     if len(refs) < 2:
         usage_error("compare needs at least two entries, e.g. jwtool compare boris learn2work")
     cat = open_catalogue(ctx, catalogue, summary=True)
-    entries = [entry_ref(cat, r) for r in refs]
+    entries = [entry_ref(cat, r, lang=lang) for r in refs]
 
     try:
-        comparison = run_compare(entries, cat.vocab, cat.meta)
+        if fmt == "json":
+            comparison = run_compare(entries, cat.vocab, cat.meta, JSON_LANG, JSON_TERM_LANG)
+        else:
+            comparison = run_compare(entries, cat.vocab, cat.meta, lang)
     except ValueError as exc:
         usage_error(str(exc))
     if fmt == "json":
         out(dumps(comparison_dict(comparison)).rstrip("\n"))
     elif fmt == "md":
-        out(comparison_markdown(comparison))
+        out(comparison_markdown(comparison, lang))
     elif is_terminal():
-        render(console(), comparison)
+        render(console(), comparison, lang)
     else:
-        out(comparison_text(comparison))
+        out(comparison_text(comparison, lang))
 
 
 def _cell(lines: tuple[str, ...], key: str) -> Any:
@@ -105,8 +112,8 @@ def _fits(con: Console, renderable: Any) -> bool:
     return Measurement.get(con, unbounded, renderable).minimum <= con.width
 
 
-def render(con: Console, c: Comparison) -> None:
-    """The comparison for a terminal of ``con.width`` columns (used by tests with width 80)."""
+def render(con: Console, c: Comparison, lang: str = DEFAULT_LANG) -> None:
+    """The comparison for a terminal of ``con.width`` columns (used by tests with width 80), in ``lang``."""
     from rich.padding import Padding
     from rich.table import Table
     from rich.text import Text
@@ -114,7 +121,7 @@ def render(con: Console, c: Comparison) -> None:
     table = _table(c)
     if _fits(con, table):
         con.print(table)
-        con.print(Padding(Text(caveat_line(c), style="italic"), (0, 0, 1, 0)))
+        con.print(Padding(Text(caveat_line(c, lang), style="italic"), (0, 0, 1, 0)))
     else:
         for a in c.aspects:
             con.print(Text(a.label, style="bold cyan"))
@@ -122,14 +129,14 @@ def render(con: Console, c: Comparison) -> None:
                 con.print(Padding(Text(e.name, style="bold"), (0, 0, 0, 2)))
                 con.print(Padding(_cell(v, a.key), (0, 0, 0, 4)))
             if a.key == "results":
-                con.print(Padding(Text(caveat_line(c), style="italic"), (1, 0, 0, 0)))
+                con.print(Padding(Text(caveat_line(c, lang), style="italic"), (1, 0, 0, 0)))
             con.print()
-    con.print(Text(label("compare.elements", CLI_LANG), style="bold cyan"))
-    for head, text in element_summary(c) or [("–", "")]:
+    con.print(Text(label("compare.elements", lang), style="bold cyan"))
+    for head, text in element_summary(c, lang) or [("–", "")]:
         con.print(Padding(Text.assemble((head + ": ", "bold"), text), (0, 0, 0, 2)))
     if c.similarity is not None:
         con.print()
-        con.print(Text(label("compare.similarity", CLI_LANG), style="bold cyan"))
+        con.print(Text(label("compare.similarity", lang), style="bold cyan"))
         grid = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
         grid.add_column("", overflow="fold")
         for i in range(len(c.entries)):

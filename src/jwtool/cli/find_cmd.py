@@ -1,11 +1,14 @@
 """``jwtool list``, ``jwtool show`` and ``jwtool search``: finding entries.
 
-Text on a terminal is a rich table that fits the width; piped, it is one tab-separated line per
-entry (no header) for ``cut``/``grep``/``awk``. ``--format json|csv`` are for scripts.
+Text on a terminal is a rich table that fits the width; piped, it is a header line and one
+tab-separated line per entry for ``cut``/``grep``/``awk``. Both are for people: worded in the
+language of ``--lang`` (Dutch by default), values as labels. ``--format json|csv`` are for scripts:
+ids and field names, the same in every language.
 """
 
 # No `from __future__ import annotations` here: `with_filters` copies the signature, and typer
 # would then see the options' annotations as unevaluated strings.
+from dataclasses import replace
 from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
@@ -13,7 +16,9 @@ import typer
 from jwtool.catalogue.load import read_entry
 from jwtool.cli.common import (
     CatalogueOpt,
+    LangOpt,
     choice,
+    cli_lang,
     console,
     err,
     fail,
@@ -23,11 +28,12 @@ from jwtool.cli.common import (
     out,
 )
 from jwtool.cli.filters import resolved, with_filters
-from jwtool.labels import CLI_LANG, label
+from jwtool.labels import DEFAULT_LANG, label, plural
 from jwtool.query.filters import RawFilters, filter_entries
 from jwtool.query.refs import RefError, resolve_ref
+from jwtool.query.search import FUZZY
 from jwtool.query.search import search as run_search
-from jwtool.query.views import card, card_markdown, card_text, hit_row, render_rows, summary
+from jwtool.query.views import card, card_markdown, card_text, hit_row, render_rows, shown, summary
 from jwtool.render.export import dumps
 
 if TYPE_CHECKING:
@@ -43,8 +49,9 @@ def _format_opt(formats: list[str]) -> Any:
     return typer.Option("--format", "-f", metavar="FORMAT", help=f"Output format: {', '.join(formats)}.")
 
 
-def entry_ref(cat: "Catalogue", ref: str, *, full: bool = True) -> "Entry":
-    """The entry REF names (``full``: with all its fields), or exit 1 with "did you mean …".
+def entry_ref(cat: "Catalogue", ref: str, *, full: bool = True, lang: str = DEFAULT_LANG) -> "Entry":
+    """The entry REF names (``full``: with all its fields), or exit 1 with "bedoelde u …?" /
+    "did you mean …?" in ``lang`` (typos forgiven: :func:`jwtool.query.refs.suggestions`).
 
     REF is resolved on the catalogue's summaries (ids, names and aliases are in them) and only
     that entry's file is read, so `show` stays fast in a large catalogue.
@@ -53,7 +60,7 @@ def entry_ref(cat: "Catalogue", ref: str, *, full: bool = True) -> "Entry":
     try:
         found = resolve_ref(cat.entries, ref)
     except RefError as exc:
-        fail(str(exc))
+        fail(exc.message(lang))
     if not (full and cat.summary):
         return found
     whole = read_entry(cat.root, found.file, limits())
@@ -62,14 +69,14 @@ def entry_ref(cat: "Catalogue", ref: str, *, full: bool = True) -> "Entry":
     return whole
 
 
-def _rows_out(rows: list[dict[str, Any]], fmt: str, with_match: bool) -> None:
+def _rows_out(rows: list[dict[str, Any]], fmt: str, with_match: bool, cat: "Catalogue", lang: str) -> None:
     if fmt == "text" and is_terminal():
-        _rows_table(rows, with_match)
+        _rows_table([shown(r, cat.vocab, lang) for r in rows], with_match, lang)
     else:
-        out(render_rows(rows, fmt, with_match))
+        out(render_rows(rows, fmt, with_match, cat.vocab, lang))
 
 
-def _rows_table(rows: list[dict[str, Any]], with_match: bool) -> None:
+def _rows_table(rows: list[dict[str, Any]], with_match: bool, lang: str) -> None:
     """Name with the id under it, so the widest column holds the longest text; slugs fold, words wrap."""
     from rich import box
     from rich.table import Table
@@ -80,13 +87,13 @@ def _rows_table(rows: list[dict[str, Any]], with_match: bool) -> None:
         _rows_compact(rows, with_match)
         return
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, header_style="bold")
-    table.add_column(label("list.name", CLI_LANG), overflow="fold", min_width=20)
-    table.add_column(label("list.kind", CLI_LANG), no_wrap=True)
-    table.add_column(label("list.phases", CLI_LANG), max_width=16)
-    table.add_column(label("list.levels", CLI_LANG), max_width=14)
-    table.add_column(label("list.evidence", CLI_LANG), no_wrap=True)
+    table.add_column(label("list.name", lang), overflow="fold", min_width=20)
+    table.add_column(label("list.kind", lang), no_wrap=True)
+    table.add_column(label("list.phases", lang), max_width=16)
+    table.add_column(label("list.levels", lang), max_width=14)
+    table.add_column(label("list.evidence", lang), no_wrap=True)
     if with_match:
-        table.add_column(label("list.match", CLI_LANG), overflow="fold", min_width=24)
+        table.add_column(label("list.match", lang), overflow="fold", min_width=24)
     for r in rows:
         name = Text.assemble((r["name"], "bold"), "\n", (r["id"], "dim"))
         cells: list[Any] = [name, r["kind"], ", ".join(r["phases"]), ", ".join(r["education_levels"]), r["evidence_level"]]
@@ -116,6 +123,7 @@ def list_entries(
     ctx: typer.Context,
     fmt: Annotated[str, _format_opt(LIST_FORMATS)] = "text",
     catalogue: CatalogueOpt = None,
+    lang: LangOpt = None,
 ) -> None:
     """List every entry: id, name, kind, phases, education levels, evidence level.
 
@@ -125,7 +133,9 @@ def list_entries(
     """
 
     choice(fmt, LIST_FORMATS, "format")
-    _rows_out([summary(e) for e in open_catalogue(ctx, catalogue, summary=True).entries], fmt, False)
+    lang = cli_lang(ctx, lang)
+    cat = open_catalogue(ctx, catalogue, summary=True)
+    _rows_out([summary(e) for e in cat.entries], fmt, False, cat, lang)
 
 
 @with_filters
@@ -134,33 +144,60 @@ def search(
     text: Annotated[Optional[str], typer.Argument(metavar="TEXT", help="Words to find in any text field (case- and accent-insensitive; every word must occur).", show_default=False)] = None,
     fmt: Annotated[str, _format_opt(LIST_FORMATS)] = "text",
     catalogue: CatalogueOpt = None,
+    lang: LangOpt = None,
     filters: RawFilters = RawFilters(),
 ) -> None:
     """Find entries by text and filters.
 
     Filters combine with AND; a repeated filter combines with OR. TEXT matches every text field;
     hits in the name rank first, then hits in working elements, then the rest, and each result
-    shows the matching snippet. An unknown filter value lists the valid ones (exit 2).
+    shows the matching snippet. A word that no entry holds as written finds names, aliases and
+    ids like it (one typo forgiven: Borris finds Boris). When filters leave nothing, a line on
+    stderr says which one filter to drop for results. An unknown filter value lists the valid
+    ones (exit 2).
 
     Example: jwtool search orientatie --target vso --target pro --phase nazorg --min-evidence goed-beschreven
     """
     choice(fmt, LIST_FORMATS, "format")
-
+    lang = cli_lang(ctx, lang)
     words = (text or "").strip()
     cat = open_catalogue(ctx, catalogue, summary=not words)  # a text search needs the full texts
     chosen = filter_entries(cat.entries, resolved(filters, cat))
     if words:
-        hits = run_search(chosen, words, cat.vocab)
-        _rows_out([hit_row(h) for h in hits], fmt, True)
+        hits = run_search(chosen, words, cat.vocab, fuzzy=True)
+        _rows_out([hit_row(h) for h in hits], fmt, True, cat, lang)
         count = len(hits)
+        if hits and hits[0].tier == FUZZY:
+            err(f"jwtool: {label('search.fuzzy', lang, text=repr(words))}")
     else:
-        _rows_out([summary(e) for e in chosen], fmt, False)
+        _rows_out([summary(e) for e in chosen], fmt, False, cat, lang)
         count = len(chosen)
     total = len(cat.entries)
     if not count:
-        err("jwtool: no entries match")
+        err(f"jwtool: {label('search.none', lang)}")
+        hint = _dropped_filter_hint(cat, filters, words, lang)
+        if hint:
+            err(f"jwtool: {hint}")
     elif fmt == "text" and is_terminal():
-        err(f"jwtool: {count} of {total} entries match")
+        err(f"jwtool: {plural('search.count', count, lang, total=total)}")
+
+
+def _dropped_filter_hint(cat: "Catalogue", filters: RawFilters, words: str, lang: str) -> str:
+    """For a search that found nothing: each filter option that, dropped on its own, gives results,
+    with how many ("zonder --phase nazorg: 3 interventies"), most results first; "" without filters."""
+    counts: list[tuple[int, str]] = []
+    for name, value in vars(filters).items():
+        if value in (None, []):
+            continue
+        fewer = filter_entries(cat.entries, resolved(replace(filters, **{name: None if name == "min_evidence" else []}), cat))
+        n = len(run_search(fewer, words, cat.vocab, fuzzy=True)) if words else len(fewer)
+        option = "--" + name.replace("_", "-")
+        typed = " ".join(f"{option} {v}" for v in (value if isinstance(value, list) else [value]))
+        if n:
+            counts.append((n, plural("search.without", n, lang, option=typed)))
+    if not counts:
+        return label("search.without.none", lang) if any(v not in (None, []) for v in vars(filters).values()) else ""
+    return "; ".join(text for _, text in sorted(counts, key=lambda c: -c[0]))
 
 
 def show(
@@ -168,17 +205,19 @@ def show(
     ref: Annotated[str, typer.Argument(metavar="REF", help="Id, alias or name (any case, accents optional); a unique prefix is enough.", show_default=False)],
     fmt: Annotated[str, _format_opt(SHOW_FORMATS)] = "text",
     catalogue: CatalogueOpt = None,
+    lang: LangOpt = None,
 ) -> None:
     """Show one entry in full, as a card or as JSON, YAML or Markdown.
 
     REF may be the id, an alias, or the name in any case and with or without accents; a unique
-    prefix works. An unknown or ambiguous REF suggests entries and exits 1.
+    prefix works. An unknown or ambiguous REF suggests entries (typos forgiven) and exits 1.
 
     Example: jwtool show "boris brengt" --format md
     """
     choice(fmt, SHOW_FORMATS, "format")
+    lang = cli_lang(ctx, lang)
     cat = open_catalogue(ctx, catalogue, summary=True)
-    entry = entry_ref(cat, ref)
+    entry = entry_ref(cat, ref, lang=lang)
     if fmt == "json":
         out(dumps(entry.data).rstrip("\n"))
     elif fmt == "yaml":
@@ -186,17 +225,17 @@ def show(
 
         out(yaml.safe_dump(entry.data, allow_unicode=True, sort_keys=False, width=100))
     elif fmt == "md":
-        out(card_markdown(entry, cat.vocab))
+        out(card_markdown(entry, cat.vocab, lang))
     elif is_terminal():
-        _card_rich(entry, cat)
+        _card_rich(entry, cat, lang)
     else:
-        out(card_text(entry, cat.vocab))
+        out(card_text(entry, cat.vocab, lang))
 
 
 CARD_VALUE_MIN = 30  # narrower than this beside its label, a value goes under its label instead
 
 
-def _card_rich(entry: "Entry", cat: "Catalogue") -> None:
+def _card_rich(entry: "Entry", cat: "Catalogue", lang: str) -> None:
     """The card at the terminal's width: every word wraps, a long URL folds, nothing is cut.
 
     Labels stand beside their values where a value keeps at least CARD_VALUE_MIN columns,
@@ -210,7 +249,7 @@ def _card_rich(entry: "Entry", cat: "Catalogue") -> None:
     con = console()
     con.print(Text(f"{entry.name}  ({entry.id})", style="bold", overflow="fold"))
     con.print(Rule(style="dim"))
-    sections = card(entry, cat.vocab)
+    sections = card(entry, cat.vocab, lang)
     label_width = min(24, max((len(name) for title, fields in sections for name, _ in fields if name != title), default=0))
     beside = con.width >= label_width + 2 + CARD_VALUE_MIN
     for title, fields in sections:

@@ -2,12 +2,13 @@
 
 Only options and printing live here; counting, likeness, clusters and exports are in
 :mod:`jwtool.graph`, :mod:`jwtool.graph.exports` and :mod:`jwtool.graph.svg` (imported when a
-command runs, so networkx never slows down other commands).
+command runs, so networkx never slows down other commands). Tables and titles are worded in the
+language of ``--lang`` (labels ``graph.*``); JSON keeps ids and the vocabularies' own labels.
 """
 
 # No `from __future__ import annotations` here: `with_filters` copies the signature, and typer
 # would then see the options' annotations as unevaluated strings.
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Optional
 
@@ -15,8 +16,10 @@ import typer
 
 from jwtool.cli.common import (
     CatalogueOpt,
+    LangOpt,
     check_output,
     choice,
+    cli_lang,
     console,
     err,
     is_terminal,
@@ -32,6 +35,7 @@ from jwtool.graph.analysis import similar as find
 from jwtool.graph.exports import FORMATS as EXPORTS
 from jwtool.graph.exports import SUFFIXES, format_for
 from jwtool.graph.exports import export as render
+from jwtool.labels import label, label_or, plural
 from jwtool.query.filters import RawFilters, filter_entries
 from jwtool.render.export import dumps
 
@@ -54,9 +58,11 @@ def _clean(text: object) -> str:
     return " ".join(text.split())
 
 
-def _table(headers: Sequence[str], rows: Sequence[Sequence[object]], title: str = "", right: Sequence[int] = (), piped_header: bool = False) -> None:
-    """A rich table on a terminal. Piped: one tab-separated line per row, like ``list`` and
-    ``search``; with ``piped_header`` (the map, the cross-tabulation) also the title and column names."""
+def _table(headers: Sequence[str], rows: Sequence[Sequence[object]], title: str = "", right: Sequence[int] = (), piped_header: bool = True,
+           piped_title: bool = True) -> None:
+    """A rich table on a terminal. Piped: a line of column names, then one tab-separated line per
+    row, like ``list`` and ``search``; with ``piped_title`` (the map's several tables) the title
+    above them."""
     cells = [[_clean(c) for c in row] for row in rows]
     if is_terminal():
         from rich import box
@@ -70,7 +76,7 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[object]], title: str 
         console().print(table)
         return
     if piped_header:
-        if title:
+        if title and piped_title:
             out(title)
         out("\t".join(headers))
     for row in cells:
@@ -91,6 +97,25 @@ def _selected(cat: "Catalogue", filters: RawFilters) -> list["Entry"]:
     return filter_entries(cat.entries, resolved(filters, cat))
 
 
+def _headers(lang: str, *keys: str) -> list[str]:
+    return [label(f"graph.col.{k}", lang) for k in keys]
+
+
+def _element_label(cat: "Catalogue", lang: str) -> Callable[[str], str]:
+    """Element id -> its label in ``lang`` (the id when the vocabulary does not know it)."""
+    wev = cat.vocab.get("working-elements")
+    return (lambda e: wev.label(e, lang)) if wev else (lambda e: e)
+
+
+def _column_label(cat: "Catalogue", by: str, column: str, lang: str) -> str:
+    """A column of ``elements --by``: a phase, evidence level or kind by its label; an education
+    level by its short name (vso, mbo-2), as ``list`` shows it: the labels are a sentence long."""
+    if by == "kind":
+        return label_or(f"kind.{column}", lang, column)
+    vocab = cat.vocab.get({"phase": "phases", "evidence": "evidence-levels"}.get(by, ""))
+    return vocab.label(column, lang) if vocab else column
+
+
 # --- elements ----------------------------------------------------------------------------------
 
 
@@ -100,6 +125,7 @@ def elements(
     by: Annotated[Optional[str], typer.Option("--by", metavar="phase|evidence|target|kind", help="Cross-tabulate elements × phases, evidence levels, education levels (target) or kinds: an evidence gap map, empty cells are gaps.", show_default=False)] = None,
     fmt: FormatOpt = "text",
     catalogue: CatalogueOpt = None,
+    lang: LangOpt = None,
     filters: RawFilters = RawFilters(),
 ) -> None:
     """List the working elements with how many entries name them, most shared first.
@@ -111,6 +137,7 @@ def elements(
     Example: jwtool elements --target vso --by phase
     """
     choice(fmt, FORMATS, "format")
+    lang = cli_lang(ctx, lang)
     if by is not None:
         choice(by, list(BY_CHOICES), "--by value")
     cat = open_catalogue(ctx, catalogue, summary=True)
@@ -118,7 +145,7 @@ def elements(
     if not selected:
         err("jwtool: no entries match the filters")
     if by:
-        _crosstab(cat, selected, by, fmt)
+        _crosstab(cat, selected, by, fmt, lang)
         return
 
     uses = element_use(selected, cat.vocab)
@@ -131,11 +158,13 @@ def elements(
         if selected:
             err(f"jwtool: none of the {len(selected)} selected entries names a working element")
         return
-    rows = [[u.count, percent(u.share), u.label, ", ".join(e.id for e in u.entries)] for u in uses]
-    _table(["COUNT", "SHARE", "ELEMENT", "ENTRIES"], rows, f"{len(uses)} working elements in {len(selected)} entries, most shared first", right=(0, 1))
+    name = _element_label(cat, lang)
+    rows = [[u.count, percent(u.share), name(u.id), ", ".join(e.id for e in u.entries)] for u in uses]
+    title = label("graph.elements.title", lang, elements=plural("graph.elements", len(uses), lang), entries=plural("map.entries", len(selected), lang))
+    _table(_headers(lang, "count", "share", "element", "entries"), rows, title, right=(0, 1), piped_header=True, piped_title=False)
 
 
-def _crosstab(cat: "Catalogue", selected: list["Entry"], by: str, fmt: str) -> None:
+def _crosstab(cat: "Catalogue", selected: list["Entry"], by: str, fmt: str, lang: str) -> None:
 
     tab = crosstab(selected, cat.vocab, by)
     if fmt == "json":
@@ -147,11 +176,12 @@ def _crosstab(cat: "Catalogue", selected: list["Entry"], by: str, fmt: str) -> N
         return
     if not tab.rows:
         return
-    headers = ["ELEMENT"] + [c for c, _ in tab.columns] + ["TOTAL"]
-    rows: list[list[object]] = [[r.label] + [n or "-" for n in r.counts] + [u.count] for r, u in zip(tab.rows, tab.uses)]
-    rows.append(["(entries)"] + [len(es) or "-" for es in tab.column_entries] + [len(selected)])
-    title = f"Working elements × {by} in {len(selected)} entries (\"-\" = no entry: a gap)"
-    _table(headers, rows, "" if not is_terminal() else title, right=tuple(range(1, len(headers))), piped_header=True)
+    name = _element_label(cat, lang)
+    headers = _headers(lang, "element") + [_column_label(cat, by, c, lang) for c, _ in tab.columns] + _headers(lang, "total")
+    rows: list[list[object]] = [[name(r.id)] + [n or "-" for n in r.counts] + [u.count] for r, u in zip(tab.rows, tab.uses)]
+    rows.append([label("graph.row.entries", lang)] + [len(es) or "-" for es in tab.column_entries] + [len(selected)])
+    title = label("graph.crosstab.title", lang, by=label(f"graph.by.{by}", lang), entries=plural("map.entries", len(selected), lang))
+    _table(headers, rows, title, right=tuple(range(1, len(headers))), piped_header=True, piped_title=False)
 
 
 # --- similar -----------------------------------------------------------------------------------
@@ -164,6 +194,7 @@ def similar(
     top: Annotated[int, typer.Option("--top", "-n", metavar="K", min=1, help="How many entries to show.")] = 5,
     fmt: FormatOpt = "text",
     catalogue: CatalogueOpt = None,
+    lang: LangOpt = None,
     filters: RawFilters = RawFilters(),
 ) -> None:
     """Show the entries most alike REF by the working elements they share.
@@ -175,17 +206,18 @@ def similar(
     Example: jwtool similar boris --top 3 --kind interventie
     """
     choice(fmt, FORMATS, "format")
+    lang = cli_lang(ctx, lang)
     cat = open_catalogue(ctx, catalogue, summary=True)
 
-    entry = entry_ref(cat, ref, full=False)  # the working elements are in the summary
+    entry = entry_ref(cat, ref, full=False, lang=lang)  # the working elements are in the summary
     candidates = _selected(cat, filters)
 
     matches = find(entry, candidates, top)
     wev = cat.vocab.get("working-elements")
-    label = (lambda e: wev.label(e)) if wev else (lambda e: e)
+    term = (lambda e: wev.label(e)) if wev else (lambda e: e)
     if fmt == "json":
-        _json({"ref": _ref(entry) | {"elements": [{"id": e, "name": label(e)} for e in entry.element_ids]},
-               "similar": [_ref(m.entry) | {"score": round(m.score, 4), "shared": [{"id": e, "name": label(e)} for e in m.shared]} for m in matches]})
+        _json({"ref": _ref(entry) | {"elements": [{"id": e, "name": term(e)} for e in entry.element_ids]},
+               "similar": [_ref(m.entry) | {"score": round(m.score, 4), "shared": [{"id": e, "name": term(e)} for e in m.shared]} for m in matches]})
         return
     if not entry.element_ids:
         err(f"jwtool: {entry.id} names no working elements, so nothing can be alike by them")
@@ -193,9 +225,10 @@ def similar(
     if not matches:
         err(f"jwtool: no {'selected ' if len(candidates) < len(cat.entries) else ''}entry shares a working element with {entry.id}")
         return
-    rows = [[i, f"{m.score:.2f}", m.entry.id, m.entry.name, ", ".join(label(e) for e in m.shared)] for i, m in enumerate(matches, 1)]
-    title = f"Most alike {entry.name} ({entry.id}) by shared working elements (Jaccard)"
-    _table(["#", "SCORE", "ID", "NAME", "SHARED ELEMENTS"], rows, title, right=(0, 1))
+    name = _element_label(cat, lang)
+    rows = [[i, f"{m.score:.2f}", m.entry.id, m.entry.name, ", ".join(name(e) for e in m.shared)] for i, m in enumerate(matches, 1)]
+    title = label("graph.similar.title", lang, name=entry.name, id=entry.id)
+    _table(["#", *_headers(lang, "score", "id", "name", "shared")], rows, title, right=(0, 1), piped_header=True, piped_title=False)
 
 
 # --- map ---------------------------------------------------------------------------------------
@@ -213,6 +246,7 @@ def map_(
     seed: Annotated[int, typer.Option("--seed", metavar="N", help="Seed of the community detection (the same seed gives the same clusters).")] = 42,
     fmt: FormatOpt = "text",
     catalogue: CatalogueOpt = None,
+    lang: LangOpt = None,
     filters: RawFilters = RawFilters(),
 ) -> None:
     """Show how entries cluster around shared working elements, or export the graph.
@@ -228,6 +262,7 @@ def map_(
     """
 
     choice(fmt, FORMATS, "format")
+    lang = cli_lang(ctx, lang)
     choice(projection, list(PROJECTIONS), "--projection value")
     for value in include or []:
         choice(value, list(EXTRA_TYPES), "--include value")
@@ -250,19 +285,20 @@ def map_(
     if not selected:
         err("jwtool: no entries match the filters")
     if export is not None:
-        _export(cat, selected, export, output, force, projection, include or [])
+        _export(cat, selected, export, output, force, projection, include or [], lang)
         return
 
     summary = summarize(selected, cat.vocab, seed=seed, top=top)
     if fmt == "json":
         _json(_summary_json(summary))
     else:
-        _print_summary(summary)
+        _print_summary(summary, cat, lang)
 
 
-def _export(cat: "Catalogue", selected: list["Entry"], fmt: str, output: Optional[Path], force: bool, projection: str, include: list[str]) -> None:
+def _export(cat: "Catalogue", selected: list["Entry"], fmt: str, output: Optional[Path], force: bool, projection: str, include: list[str],
+            lang: str) -> None:
     graph = graph_for(selected, cat.vocab, projection, include)
-    text = render(graph, fmt, cat.vocab)
+    text = render(graph, fmt, cat.vocab, lang)
     if output is None:
         out(text)
         return
@@ -271,52 +307,48 @@ def _export(cat: "Catalogue", selected: list["Entry"], fmt: str, output: Optiona
 
 
 def _summary_json(s: Any) -> dict[str, Any]:
-    label = s.labels.get
+    term = s.labels.get
     return {
         "entries": len(s.entries),
         "elements": len(s.elements),
         "seed": s.seed,
-        "clusters": [{"number": c.number, "characteristic": [{"id": e, "name": label(e, e)} for e in c.characteristic],
+        "clusters": [{"number": c.number, "characteristic": [{"id": e, "name": term(e, e)} for e in c.characteristic],
                       "entries": [_ref(e) for e in c.entries],
-                      "elements": [{"id": e, "name": label(e, e), "count": n} for e, n in c.counts.items()]} for c in s.clusters],
+                      "elements": [{"id": e, "name": term(e, e), "count": n} for e, n in c.counts.items()]} for c in s.clusters],
         "bridges": [{"id": b.id, "name": b.label, "betweenness": b.centrality, "count": b.count, "clusters": list(b.clusters)} for b in s.bridges],
-        "pairs": [{"elements": [{"id": p.a, "name": label(p.a, p.a)}, {"id": p.b, "name": label(p.b, p.b)}], "count": p.count,
+        "pairs": [{"elements": [{"id": p.a, "name": term(p.a, p.a)}, {"id": p.b, "name": term(p.b, p.b)}], "count": p.count,
                    "entries": [_ref(e) for e in p.entries]} for p in s.pairs],
         "unconnected": [_ref(e) for e in s.unconnected],
     }
-
-
-def _count(n: int, one: str, many: str = "") -> str:
-    return f"{n} {one if n == 1 else many or one + 's'}"
 
 
 def _blank() -> None:
     out("\n")
 
 
-def _print_summary(s: Any) -> None:
-    label = s.labels.get
+def _print_summary(s: Any, cat: "Catalogue", lang: str) -> None:
+    name = _element_label(cat, lang)
     linked = len(s.entries) - len(s.unconnected)
-    out(f"Map of {len(s.entries)} entries and {len(s.elements)} working elements")
+    out(label("graph.map.title", lang, entries=plural("map.entries", len(s.entries), lang), elements=plural("graph.elements", len(s.elements), lang)))
     if not s.clusters:
         err("jwtool: no entry names a working element, so there is nothing to map")
         return
     _blank()
-    rows = [[c.number, len(c.entries), " · ".join(label(e, e) for e in c.characteristic) or "-", ", ".join(e.name for e in c.entries)] for c in s.clusters]
-    _table(["#", "ENTRIES", "CHARACTERISTIC ELEMENTS", "MEMBERS"], rows,
-           f"Clusters: {_count(len(s.clusters), 'group')} of the {_count(linked, 'entry', 'entries')} that name elements (Louvain, seed {s.seed})", right=(0, 1), piped_header=True)
+    rows = [[c.number, len(c.entries), " · ".join(name(e) for e in c.characteristic) or "-", ", ".join(e.name for e in c.entries)] for c in s.clusters]
+    title = label("graph.clusters.title", lang, groups=plural("graph.groups", len(s.clusters), lang), linked=plural("map.entries", linked, lang), seed=s.seed)
+    _table(["#", *_headers(lang, "entries", "characteristic", "members")], rows, title, right=(0, 1), piped_header=True)
     _blank()
     if s.bridges:
-        rows = [[f"{b.centrality:.3f}", ", ".join(str(c) for c in b.clusters), b.count, b.label] for b in s.bridges]
-        _table(["BETWEENNESS", "CLUSTERS", "ENTRIES", "ELEMENT"], rows, "Elements that bridge clusters (betweenness centrality)", right=(0, 2), piped_header=True)
+        rows = [[f"{b.centrality:.3f}", ", ".join(str(c) for c in b.clusters), b.count, name(b.id)] for b in s.bridges]
+        _table(_headers(lang, "betweenness", "clusters", "entries", "element"), rows, label("graph.bridges.title", lang), right=(0, 2), piped_header=True)
     else:
-        out("No element is shared across clusters.")
+        out(label("graph.bridges.none", lang))
     _blank()
     if s.pairs:
-        rows = [[p.count, f"{label(p.a, p.a)} + {label(p.b, p.b)}", ", ".join(e.id for e in p.entries)] for p in s.pairs]
-        _table(["ENTRIES", "ELEMENTS NAMED TOGETHER", "BY"], rows, "Most frequent pairs of elements", right=(0,), piped_header=True)
+        rows = [[p.count, f"{name(p.a)} + {name(p.b)}", ", ".join(e.id for e in p.entries)] for p in s.pairs]
+        _table(_headers(lang, "entries", "pair", "by"), rows, label("graph.pairs.title", lang), right=(0,), piped_header=True)
     else:
-        out("No two elements are named together by more than one entry.")
+        out(label("graph.pairs.none", lang))
     if s.unconnected:
         _blank()
-        out(f"Not on the map ({_count(len(s.unconnected), 'entry names', 'entries name')} no working element): " + ", ".join(_clean(e.id) for e in s.unconnected))
+        out(plural("graph.unconnected", len(s.unconnected), lang) + ": " + ", ".join(_clean(e.id) for e in s.unconnected))

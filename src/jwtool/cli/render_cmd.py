@@ -11,6 +11,7 @@ from jwtool.cli.common import (
     CatalogueOpt,
     check_output,
     choice,
+    cli_lang,
     err,
     fail,
     is_terminal,
@@ -19,7 +20,6 @@ from jwtool.cli.common import (
     write_output,
 )
 from jwtool.cli.filters import resolved, with_filters
-from jwtool.labels import LANGS
 from jwtool.query.filters import RawFilters, filter_entries
 from jwtool.render.appendix import appendix_entries, render_appendix
 from jwtool.render.environment import FORMATS_APPENDIX, FORMATS_OVERVIEW, STYLES, RenderError
@@ -39,7 +39,7 @@ render_app = typer.Typer(
 OutputOpt = Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE", help="Write to FILE (atomically) instead of standard output.", show_default=False)]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Replace FILE if it exists.")]
 TemplatesOpt = Annotated[Optional[Path], typer.Option("--templates", metavar="DIR", help="Look for templates (and appendix.css, overview.css, overview.js, reference.docx) in DIR first, then in the catalogue's templates/.", show_default=False)]
-LangOpt = Annotated[str, typer.Option("--lang", metavar="nl|en", help="Language of the labels: nl or en (entry text stays as written).")]
+LangOpt = Annotated[Optional[str], typer.Option("--lang", metavar="nl|en", help="Language of the labels: nl (default) or en (entry text stays as written); also $JWTOOL_LANG.", show_default=False)]
 
 
 def _templates(path: Optional[Path]) -> Optional[Path]:
@@ -67,7 +67,7 @@ def appendix(
     output: OutputOpt = None,
     force: ForceOpt = False,
     templates: TemplatesOpt = None,
-    lang: LangOpt = "nl",
+    lang: LangOpt = None,
     catalogue: CatalogueOpt = None,
     filters: RawFilters = RawFilters(),  # noqa: B008 - replaced by the filter options
 ) -> None:
@@ -82,7 +82,7 @@ def appendix(
 
     choice(fmt, list(FORMATS_APPENDIX), "format")
     choice(style, list(STYLES), "style")
-    choice(lang, list(LANGS), "language")
+    lang = cli_lang(ctx, lang)
     tdir = _templates(templates)
     check_output(output, catalogue, force)
     cat = open_catalogue(ctx, catalogue)
@@ -104,7 +104,7 @@ def overview(
     output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="PATH", help="Write to PATH (atomically); a folder (new if PATH has no file extension) gets index.html or README.md.", show_default=False)] = None,
     force: ForceOpt = False,
     templates: TemplatesOpt = None,
-    lang: LangOpt = "nl",
+    lang: LangOpt = None,
     catalogue: CatalogueOpt = None,
 ) -> None:
     """Render the whole catalogue for reading: an index of every entry, one section per entry
@@ -117,7 +117,7 @@ def overview(
     """
 
     choice(fmt, list(FORMATS_OVERVIEW), "format")
-    choice(lang, list(LANGS), "language")
+    lang = cli_lang(ctx, lang)
     tdir = _templates(templates)
 
     # `-o site` (or `-o site/`): a folder for the page, like a static-site generator; a new one is

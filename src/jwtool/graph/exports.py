@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from jwtool.catalogue.vocabularies import Vocabulary
 from jwtool.graph.svg import OTHER, group_colours, render_svg
+from jwtool.labels import DEFAULT_LANG
 from jwtool.render.export import dumps
 
 if TYPE_CHECKING:
@@ -210,8 +211,8 @@ def to_mermaid(g: nx.Graph, vocab: dict[str, Vocabulary]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def export(g: nx.Graph, fmt: str, vocab: dict[str, Vocabulary]) -> str:
-    """The graph as text in ``fmt`` (one of :data:`FORMATS`)."""
+def export(g: nx.Graph, fmt: str, vocab: dict[str, Vocabulary], lang: str = DEFAULT_LANG) -> str:
+    """The graph as text in ``fmt`` (one of :data:`FORMATS`); the SVG drawing's own words in ``lang``."""
     if fmt == "graphml":
         return to_graphml(g)
     if fmt == "gexf":
@@ -223,5 +224,5 @@ def export(g: nx.Graph, fmt: str, vocab: dict[str, Vocabulary]) -> str:
     if fmt == "mermaid":
         return to_mermaid(g, vocab)
     if fmt == "svg":
-        return render_svg(g, vocab)
+        return render_svg(g, vocab, lang=lang)
     raise ValueError(f"unknown export format {fmt!r}; choose one of: {', '.join(FORMATS)}")

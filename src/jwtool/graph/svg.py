@@ -17,7 +17,7 @@ from xml.sax.saxutils import escape
 
 from jwtool.catalogue.vocabularies import Vocabulary
 from jwtool.graph.analysis import build_graph
-from jwtool.labels import CLI_LANG, label, plural
+from jwtool.labels import DEFAULT_LANG, label, plural
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -246,10 +246,10 @@ def _head(width: float, height: float, title: str, desc: str) -> list[str]:
 
 
 def render_svg(graph_or_entries: nx.Graph | Sequence[Entry], vocab: dict[str, Vocabulary], title: str | None = None,
-               lang: str = CLI_LANG) -> str:
+               lang: str = DEFAULT_LANG) -> str:
     """The SVG document (a string starting with ``<svg``) for a graph from :mod:`jwtool.graph`
     (bipartite or a projection) or for a list of entries (drawn as their bipartite graph), with
-    its words in ``lang`` (English by default, as the command line)."""
+    its words in ``lang`` (Dutch unless told otherwise)."""
     import networkx as nx
 
     if isinstance(graph_or_entries, nx.Graph):

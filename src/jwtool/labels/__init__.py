@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 LANGS = ("nl", "en")
-CLI_LANG = "en"  # the language of the command line's own words (show, compare, list headers, map export)
+DEFAULT_LANG = "nl"  # every output speaks Dutch unless --lang or $JWTOOL_LANG says otherwise
 LOCALE_DIR = Path(__file__).parent
 
 

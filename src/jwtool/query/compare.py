@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from jwtool.catalogue.model import Entry
 from jwtool.catalogue.vocabularies import Vocabulary
-from jwtool.labels import CLI_LANG, label
+from jwtool.labels import DEFAULT_LANG, label
 from jwtool.render import fields
 
 # The rows of a comparison, in order; each is labelled by ``compare.aspect.<key>`` in the label catalogue.
@@ -48,9 +48,9 @@ def jaccard(a: set[str], b: set[str]) -> float | None:
     return len(a & b) / len(union) if union else None
 
 
-def _labels(vocab: dict[str, Vocabulary] | None, name: str, ids: Iterable[str]) -> str:
+def _labels(vocab: dict[str, Vocabulary] | None, name: str, ids: Iterable[str], lang: str) -> str:
     v = (vocab or {}).get(name)
-    return ", ".join(v.label(i) if v else i for i in ids)
+    return ", ".join(v.label(i, lang) if v else i for i in ids)
 
 
 def _text(value: object) -> str:
@@ -58,7 +58,7 @@ def _text(value: object) -> str:
 
 
 def _aspect_values(entry: Entry, aspect: str, vocab: dict[str, Vocabulary] | None, share: dict[str, str], labels: dict[str, str],
-                   lang: str) -> tuple[str, ...]:
+                   lang: str, term_lang: str) -> tuple[str, ...]:
     lines: list[str] = []
 
     def add(*parts: str) -> None:
@@ -71,21 +71,21 @@ def _aspect_values(entry: Entry, aspect: str, vocab: dict[str, Vocabulary] | Non
         if region:
             add(label("compare.region", lang, text=region))
     elif aspect == "phases":
-        add(_labels(vocab, "phases", entry.phases))
+        add(_labels(vocab, "phases", entry.phases, term_lang))
     elif aspect == "target_group":
         tg = entry.target_group
         add(_text(tg.get("summary")) or _text(tg.get("description")))
         if entry.education_levels:
-            add(label("compare.levels", lang, text=_labels(vocab, "education-levels", entry.education_levels)))
+            add(label("compare.levels", lang, text=_labels(vocab, "education-levels", entry.education_levels, term_lang)))
         if entry.characteristics:
-            add(label("compare.characteristics", lang, text=_labels(vocab, "target-characteristics", entry.characteristics)))
+            add(label("compare.characteristics", lang, text=_labels(vocab, "target-characteristics", entry.characteristics, term_lang)))
     elif aspect == "ages":
         add(fields.age(entry, lang))
     elif aspect == "goals":
         g = entry.goals
         add(_text(g.get("summary")) or _text(g.get("description")))
         if entry.goal_tags:
-            add(label("compare.tags", lang, text=_labels(vocab, "goal-tags", entry.goal_tags)))
+            add(label("compare.tags", lang, text=_labels(vocab, "goal-tags", entry.goal_tags, term_lang)))
     elif aspect == "components":
         add(*[_text(c) for c in entry.data.get("components") or [] if isinstance(c, (str, int))])
     elif aspect == "course":
@@ -100,7 +100,7 @@ def _aspect_values(entry: Entry, aspect: str, vocab: dict[str, Vocabulary] | Non
         add(_text(r.get("description")))
     elif aspect == "evidence":
         ev = entry.evidence
-        add(_labels(vocab, "evidence-levels", [entry.evidence_level]) if entry.evidence_level else "")
+        add(_labels(vocab, "evidence-levels", [entry.evidence_level], term_lang) if entry.evidence_level else "")
         add(_text(ev.get("verdict")))
         flags = [flag for flag in ("control_group", "cost_benefit") if ev.get(flag) is True]
         if flags:
@@ -111,8 +111,10 @@ def _aspect_values(entry: Entry, aspect: str, vocab: dict[str, Vocabulary] | Non
 
 
 def compare(entries: Sequence[Entry], vocab: dict[str, Vocabulary] | None = None, meta: dict[str, object] | None = None,
-            lang: str = CLI_LANG) -> Comparison:
-    """Put two or more entries side by side; see :data:`ASPECTS` for the rows (labelled in ``lang``)."""
+            lang: str = DEFAULT_LANG, term_lang: str | None = None) -> Comparison:
+    """Put two or more entries side by side; see :data:`ASPECTS` for the rows (labelled in ``lang``,
+    vocabulary terms in ``term_lang``, by default ``lang`` too)."""
+    term_lang = term_lang or lang
     if len(entries) < 2:
         raise ValueError("compare needs at least two entries")
     ids = [e.id for e in entries]
@@ -129,8 +131,8 @@ def compare(entries: Sequence[Entry], vocab: dict[str, Vocabulary] | None = None
     rank = {SHARED_ALL: 0, SHARED_SOME: 1, UNIQUE: 2}
     share = dict(sorted(share.items(), key=lambda kv: (rank[kv[1]], order.index(kv[0]))))
     v = (vocab or {}).get("working-elements")
-    labels = {el: v.label(el) if v else el for el in share}
-    aspects = tuple(Aspect(k, label(f"compare.aspect.{k}", lang), tuple(_aspect_values(e, k, vocab, share, labels, lang) for e in entries))
+    labels = {el: v.label(el, term_lang) if v else el for el in share}
+    aspects = tuple(Aspect(k, label(f"compare.aspect.{k}", lang), tuple(_aspect_values(e, k, vocab, share, labels, lang, term_lang) for e in entries))
                     for k in ASPECTS)
     similarity = None
     if len(entries) >= 3:

@@ -3,10 +3,15 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from jwtool.catalogue.model import Entry
 from jwtool.catalogue.text import fold, key
+from jwtool.labels import label
+
+SUGGEST_CUTOFF = 80  # rapidfuzz WRatio, 0-100: "borris-brengt" → Boris brengt … (86), "zeppelin" → nothing (60)
+SUGGEST_MAX = 5
 
 
 class RefError(LookupError):
@@ -14,14 +19,16 @@ class RefError(LookupError):
 
     def __init__(self, ref: str, candidates: Sequence[Entry], ambiguous: bool) -> None:
         self.ref, self.candidates, self.ambiguous = ref, list(candidates), ambiguous
+        super().__init__(self.message("en"))  # str(exc): English, for logs and Python callers
+
+    def message(self, lang: str) -> str:
+        """The message in ``lang``: "did you mean …?" / "bedoelde u …?" with the candidates."""
         names = ", ".join(f"{e.id!r} ({e.name})" for e in self.candidates[:8])
-        if ambiguous:
-            message = f"{ref!r} matches {len(self.candidates)} entries; did you mean {names}?"
-        elif self.candidates:
-            message = f"no entry {ref!r}; did you mean {names}?"
-        else:
-            message = f"no entry {ref!r}; run 'jwtool list' to see all entries"
-        super().__init__(message)
+        if self.ambiguous:
+            return label("ref.ambiguous", lang, ref=repr(self.ref), n=len(self.candidates), names=names)
+        if self.candidates:
+            return label("ref.suggest", lang, ref=repr(self.ref), names=names)
+        return label("ref.unknown", lang, ref=repr(self.ref))
 
 
 def _names(entry: Entry) -> list[str]:
@@ -31,8 +38,6 @@ def _names(entry: Entry) -> list[str]:
 def resolve_ref(entries: Sequence[Entry], ref: str) -> Entry:
     """The entry that ``ref`` names: id, alias or name (any case, with or without accents and
     punctuation), or a prefix of one of those that fits exactly one entry."""
-    import difflib
-
     wanted = key(ref)
     if not wanted:
         raise RefError(ref, [], ambiguous=False)
@@ -49,17 +54,37 @@ def resolve_ref(entries: Sequence[Entry], ref: str) -> Entry:
         return prefixed[0]
     if prefixed:
         raise RefError(ref, prefixed, ambiguous=True)
-    by_key = {}
-    for e in entries:
+    raise RefError(ref, suggestions(entries, ref), ambiguous=False)
+
+
+_NOT_WORD = re.compile(r"[^0-9a-z]+")
+
+
+def _words(text: str) -> str:
+    return " ".join(_NOT_WORD.sub(" ", fold(text)).split())
+
+
+def suggestions(entries: Sequence[Entry], ref: str, limit: int = SUGGEST_MAX) -> list[Entry]:
+    """The entries whose id, name or alias is most like ``ref`` (typos forgiven: rapidfuzz's
+    WRatio at least SUGGEST_CUTOFF), best first, ties in catalogue order; then entries whose id
+    starts with ``ref`` or whose name contains it."""
+    from rapidfuzz import fuzz  # deferred: only a reference that names nothing needs it
+
+    wanted = _words(ref)
+    best: dict[str, tuple[float, int]] = {}  # entry id -> (-score, position)
+    for pos, e in enumerate(entries):
         for n in _names(e):
-            by_key.setdefault(key(n), e)
-    close = difflib.get_close_matches(wanted, list(by_key), n=5, cutoff=0.6)
+            score = fuzz.WRatio(wanted, _words(n), score_cutoff=SUGGEST_CUTOFF)
+            if score and (e.id not in best or -score < best[e.id][0]):
+                best[e.id] = (-score, pos)
+    by_id = {e.id: e for e in entries}
+    close = [by_id[i] for i, _ in sorted(best.items(), key=lambda kv: kv[1])]
     found = [e for e in entries if e.id.startswith(ref) or fold(ref) in fold(e.name)]  # substring hint
-    suggestions: list[Entry] = []
-    for e in [by_key[c] for c in close] + found:
-        if e not in suggestions:
-            suggestions.append(e)
-    raise RefError(ref, suggestions[:5], ambiguous=False)
+    out: list[Entry] = []
+    for e in close + found:
+        if e not in out:
+            out.append(e)
+    return out[:limit]
 
 
 def resolve_refs(entries: Sequence[Entry], refs: Sequence[str]) -> list[Entry]:

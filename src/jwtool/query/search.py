@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -13,6 +14,7 @@ from jwtool.catalogue.vocabularies import Vocabulary
 NAME_FIELDS = ("id", "name", "aliases")
 ELEMENT_FIELDS = ("working_elements",)
 WEIGHTS = {"name": 100, "element": 10, "body": 1}
+FUZZY = "fuzzy"  # the tier of a hit by a name, alias or id that is like a word of the text, not the word itself
 
 
 @dataclass(frozen=True)
@@ -21,7 +23,7 @@ class Hit:
 
     entry: Entry
     score: int
-    tier: str  # "name", "element" or "body": the best place a search term was found
+    tier: str  # "name", "element" or "body": the best place a search term was found; FUZZY: a name like a word
     field: str  # dotted path of that place, e.g. "working_elements[2].text"
     snippet: str
 
@@ -106,18 +108,30 @@ def _search_fields(entry: Entry, elements: Vocabulary | None) -> list[tuple[str,
     return [(path, text, fold(" ".join(text.split()))) for path, text in texts + ids]
 
 
-def search(entries: Iterable[Entry], text: str, vocab: dict[str, Vocabulary] | None = None) -> list[Hit]:
+def search(entries: Iterable[Entry], text: str, vocab: dict[str, Vocabulary] | None = None, *, fuzzy: bool = False) -> list[Hit]:
     """Entries that contain every word of ``text`` somewhere (case- and accent-insensitive).
 
     Ranking: a word found in the name, id or an alias counts most, then one found in a working
     element (its text or the label of its element), then anything else; the whole phrase found in
     one field adds a bonus. Equal scores keep report order.
+
+    ``fuzzy`` forgives typos in names, ids and aliases (``Borris`` finds Boris), but only for a
+    word that no entry holds as written, so an exact answer is never mixed with guesses: see
+    :func:`fuzzy_search`.
     """
+    entries = list(entries)
     words = fold(text).split()
-    phrase = " ".join(words)
     if not words:
         return [Hit(e, 0, "", "", "") for e in sorted(entries, key=Entry.sort_key)]
     elements = vocab.get("working-elements") if vocab else None
+    hits = _exact(entries, words, elements)
+    if hits or not fuzzy:
+        return hits
+    return fuzzy_search(entries, words, elements)
+
+
+def _exact(entries: list[Entry], words: list[str], elements: Vocabulary | None) -> list[Hit]:
+    phrase = " ".join(words)
     hits: list[Hit] = []
     for entry in entries:
         fields = _search_fields(entry, elements)
@@ -139,5 +153,57 @@ def search(entries: Iterable[Entry], text: str, vocab: dict[str, Vocabulary] | N
             flat = fields[best[1]][2]  # the best field's folded text: it holds the phrase or a word
             needle = phrase if phrase in flat else next(w for w in words if w in flat)
             hits.append(Hit(entry, score, _tier(best[2]), best[2], snippet(best[3], needle)))
+    hits.sort(key=lambda h: (-h.score, h.entry.sort_key()))
+    return hits
+
+
+FUZZY_MIN_LENGTH = 4  # shorter words are too often another word with one letter changed
+FUZZY_CUTOFF = 85  # rapidfuzz's normalised Indel similarity of word and name word, 0-100: one typo in a word of 6+ letters
+
+
+def _name_words(entry: Entry) -> list[tuple[str, str, list[str]]]:
+    """(path, original text, its folded words) of the name, the aliases and the id."""
+    named = [("name", entry.name)] + [(f"aliases[{i}]", a) for i, a in enumerate(entry.aliases)] + [("id", entry.id)]
+    return [(path, text, _WORD.findall(fold(text))) for path, text in named if text]
+
+
+_WORD = re.compile(r"[0-9a-z]+")
+
+
+def fuzzy_search(entries: Iterable[Entry], words: list[str], elements: Vocabulary | None = None) -> list[Hit]:
+    """The forgiving pass of :func:`search`: a word that no entry holds exactly may match a word of
+    an entry's name, alias or id that differs by a typo (rapidfuzz similarity >= FUZZY_CUTOFF;
+    words of FUZZY_MIN_LENGTH letters or more); every other word must still occur as written.
+    A fuzzy hit counts half a name hit, scaled by its similarity; its tier is FUZZY; ties keep
+    report order."""
+    from rapidfuzz import fuzz  # deferred: only a search that found nothing needs it
+
+    entries = list(entries)
+    everything = [_search_fields(e, elements) for e in entries]
+    missing = [w for w in dict.fromkeys(words) if not any(w in f for fields in everything for _, _, f in fields)]
+    if not missing or any(len(w) < FUZZY_MIN_LENGTH for w in missing):
+        return []
+    hits: list[Hit] = []
+    for entry, fields in zip(entries, everything):
+        score, best = 0, None
+        for word in words:
+            if word in missing:
+                close = [(fuzz.ratio(word, token, score_cutoff=FUZZY_CUTOFF), -i, path, text, token)
+                         for i, (path, text, tokens) in enumerate(_name_words(entry)) for token in tokens]
+                close = [c for c in close if c[0]]
+                if not close:
+                    break
+                top = max(close)
+                score += round(WEIGHTS["name"] * top[0] / 200)
+                best = best or top
+            else:
+                found = [(-WEIGHTS[_tier(p)], i) for i, (p, _, f) in enumerate(fields) if word in f]
+                if not found:
+                    break
+                score += -min(found)[0]
+        else:
+            if best is not None:  # always: at least one word is missing, and it matched
+                _, _, path, text, token = best
+                hits.append(Hit(entry, score, FUZZY, path, snippet(text, token)))
     hits.sort(key=lambda h: (-h.score, h.entry.sort_key()))
     return hits

@@ -10,7 +10,7 @@ from typing import Any
 
 from jwtool.catalogue.model import Entry
 from jwtool.catalogue.vocabularies import Vocabulary
-from jwtool.labels import CLI_LANG, label
+from jwtool.labels import DEFAULT_LANG, label, label_or
 from jwtool.query.compare import Comparison
 from jwtool.query.search import Hit
 from jwtool.render import escaping as mdtext
@@ -20,9 +20,15 @@ from jwtool.render.export import csv_rows, dumps
 Vocab = dict[str, Vocabulary]
 
 
-def _label(vocab: Vocab | None, name: str, term: str) -> str:
+# The compare JSON document as scripts have always read it: aspect labels in English, the
+# vocabularies' own (Dutch) labels. JSON never follows --lang, so a script's input does not
+# depend on the language of the person who runs it.
+JSON_LANG, JSON_TERM_LANG = "en", "nl"
+
+
+def _label(vocab: Vocab | None, name: str, term: str, lang: str = DEFAULT_LANG) -> str:
     v = (vocab or {}).get(name)
-    return v.label(term) if v else term
+    return v.label(term, lang) if v else term
 
 
 def summary(entry: Entry) -> dict[str, Any]:
@@ -42,6 +48,22 @@ def hit_row(hit: Hit) -> dict[str, Any]:
     if hit.field:
         row.update(score=hit.score, match={"tier": hit.tier, "field": hit.field, "snippet": hit.snippet})
     return row
+
+
+def shown(row: dict[str, Any], vocab: Vocab | None, lang: str) -> dict[str, Any]:
+    """A summary or hit row for people: kind, phases and evidence level as their labels in
+    ``lang`` (education levels keep their short names: vso, pro, mbo-2). JSON and CSV keep ids."""
+    return row | {
+        "kind": label_or(f"kind.{row['kind']}", lang, row["kind"]) if row["kind"] else "",
+        "phases": [_label(vocab, "phases", p, lang) for p in row["phases"]],
+        "evidence_level": _label(vocab, "evidence-levels", row["evidence_level"], lang) if row["evidence_level"] else "",
+    }
+
+
+def text_header(with_match: bool, lang: str) -> list[str]:
+    """The column names of piped ``list`` and ``search`` text, in ``lang``."""
+    names = ["list.id", "list.title", "list.kind", "list.phases", "list.levels", "list.evidence"]
+    return [label(n, lang) for n in names + (["list.field", "list.snippet"] if with_match else [])]
 
 
 def flat_row(row: dict[str, Any]) -> list[str]:
@@ -65,15 +87,16 @@ def row_header(with_match: bool) -> list[str]:
 # --- list and search rows as text --------------------------------------------------------------
 
 
-def render_rows(rows: list[dict[str, Any]], fmt: str, with_match: bool) -> str:
-    """List or search rows as JSON (an array), CSV (with a header) or tab-separated text (one
-    line per row, nothing at all for no rows)."""
+def render_rows(rows: list[dict[str, Any]], fmt: str, with_match: bool, vocab: Vocab | None = None, lang: str = DEFAULT_LANG) -> str:
+    """List or search rows as JSON (an array of ids), CSV (ids, with a header of field names) or
+    tab-separated text for people (a header line in ``lang``, then one line per row with labels;
+    nothing at all for no rows)."""
     if fmt == "json":
         return dumps(rows)
     if fmt == "csv":
         return csv_rows([row_header(with_match), *(flat_row(r) for r in rows)])
-    out = []
-    for r in rows:
+    out = ["\t".join(text_header(with_match, lang)) + "\n"] if rows else []
+    for r in (shown(r, vocab, lang) for r in rows):
         cells = flat_row({k: (", ".join(v) if isinstance(v, list) else v) for k, v in r.items() if k != "score"})
         if with_match:  # drop the match tier: keep id, name, kind, phases, levels, evidence, field, snippet
             cells = cells[:6] + cells[7:]
@@ -95,16 +118,16 @@ def _block(value: Any) -> str:
     return "\n".join(line.rstrip() for line in str(value).strip().splitlines()) if value not in (None, "") else ""
 
 
-def card(entry: Entry, vocab: Vocab | None = None, lang: str = CLI_LANG) -> list[tuple[str, list[Field]]]:
-    """The entry in sections of (label, text or list of texts); empty fields are left out."""
+def card(entry: Entry, vocab: Vocab | None = None, lang: str = DEFAULT_LANG) -> list[tuple[str, list[Field]]]:
+    """The entry in sections of (label, text or list of texts), worded in ``lang``; empty fields are left out."""
     d = entry.data
-    lab = lambda name, ids: [_label(vocab, name, i) for i in ids]  # noqa: E731
+    lab = lambda name, ids: [_label(vocab, name, i, lang) for i in ids]  # noqa: E731
     sub = lambda key: d.get(key) if isinstance(d.get(key), dict) else {}  # noqa: E731
     t = lambda key: label(f"card.{key}", lang)  # noqa: E731
     course, results, prov, ev = sub("course"), sub("results"), entry.provenance, entry.evidence
     providers = entry.providers
     sections: list[tuple[str, list[Field]]] = [
-        ("", [(t("id"), entry.id), (t("kind"), entry.kind), (t("aliases"), entry.aliases), (t("summary"), _t(entry.summary))]),
+        ("", [(t("id"), entry.id), (t("kind"), fields.kind(entry, lang) if entry.kind else ""), (t("aliases"), entry.aliases), (t("summary"), _t(entry.summary))]),
         (t("providers"), [(t("description"), _t(providers.get("description"))), (t("organisations"), [str(x) for x in providers.get("organisations") or []]),
                           (t("commissioned_by"), [str(x) for x in providers.get("commissioned_by") or []]),
                           (t("developed_by"), [str(x) for x in providers.get("developed_by") or []]),
@@ -121,13 +144,13 @@ def card(entry: Entry, vocab: Vocab | None = None, lang: str = CLI_LANG) -> list
                        (t("status"), fields.status(course, lang)), (t("scale"), ", ".join(fields.scale(course, lang)))]),
         (t("results"), [(t("description"), _t(results.get("description"))),
                         (t("figures"), [fields.figure_line(f, lang) for f in fields.figures(entry, lang)])]),
-        (t("evidence"), [(t("level"), _label(vocab, "evidence-levels", entry.evidence_level) if entry.evidence_level else ""),
+        (t("evidence"), [(t("level"), _label(vocab, "evidence-levels", entry.evidence_level, lang) if entry.evidence_level else ""),
                          (t("verdict"), _t(ev.get("verdict"))),
                          (t("control_group"), fields.yes_no(ev.get("control_group"), lang)),
                          (t("cost_benefit"), fields.yes_no(ev.get("cost_benefit"), lang)),
                          (t("studies"), [str(s) for s in ev.get("studies") or []])]),
         (t("working_elements"), [(t("working_elements"), [f"{_t(w.get('text'))} → {', '.join(lab('working-elements', [str(x) for x in w.get('elements') or []]))}" for w in entry.working_elements])]),
-        (t("success_factors"), [(t("success_factors"), [f"{_label(vocab, 'success-factors', str(s.get('factor', '')))}: {_t(s.get('title'))}" + (f" ({_t(s.get('section'))})" if s.get("section") else "") for s in entry.success_factors])]),
+        (t("success_factors"), [(t("success_factors"), [f"{_label(vocab, 'success-factors', str(s.get('factor', '')), lang)}: {_t(s.get('title'))}" + (f" ({_t(s.get('section'))})" if s.get("section") else "") for s in entry.success_factors])]),
         (t("sources"), [(t("sources"), [" — ".join(x for x in (_t(s.get("title")), _t(s.get("url")), _t(s.get("kind"))) if x) for s in entry.sources])]),
         (t("provenance"), [(t("report"), _t(prov.get("report"))), (t("table"), _t(prov.get("table"))), (t("summary_table"), _t(prov.get("summary_table"))),
                            (t("order"), _t(prov.get("order"))), (t("sections"), [str(s) for s in prov.get("sections") or []])]),
@@ -137,10 +160,10 @@ def card(entry: Entry, vocab: Vocab | None = None, lang: str = CLI_LANG) -> list
     return [(title, [(k, v) for k, v in items if v]) for title, items in sections if any(v for _, v in items)]
 
 
-def card_text(entry: Entry, vocab: Vocab | None = None) -> str:
+def card_text(entry: Entry, vocab: Vocab | None = None, lang: str = DEFAULT_LANG) -> str:
     """The card as plain text (piped output): a title line, then ``Label: value`` lines."""
     lines = [f"{entry.name} ({entry.id})"]
-    for title, items in card(entry, vocab):
+    for title, items in card(entry, vocab, lang):
         lines.append("")
         if title:
             lines.append(title)
@@ -159,11 +182,11 @@ def card_text(entry: Entry, vocab: Vocab | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def card_markdown(entry: Entry, vocab: Vocab | None = None) -> str:
+def card_markdown(entry: Entry, vocab: Vocab | None = None, lang: str = DEFAULT_LANG) -> str:
     """The card as Markdown; all entry text escaped, links only for http(s) URLs."""
     lines = [f"# {mdtext.escape(entry.name)}"]
-    studies = label("card.studies", CLI_LANG)
-    for title, items in card(entry, vocab):
+    studies = label("card.studies", lang)
+    for title, items in card(entry, vocab, lang):
         lines.append("")
         if title:
             lines.extend([f"## {mdtext.escape(title)}", ""])
@@ -212,11 +235,11 @@ def comparison_dict(c: Comparison) -> dict[str, Any]:
     return doc
 
 
-def caveat_line(c: Comparison, lang: str = CLI_LANG) -> str:
+def caveat_line(c: Comparison, lang: str = DEFAULT_LANG) -> str:
     return f"{label('compare.caveat', lang)}: {c.caveat}" + (f" ({label('compare.source', lang)}: {c.caveat_source})" if c.caveat_source else "")
 
 
-def element_summary(c: Comparison, lang: str = CLI_LANG) -> list[tuple[str, str]]:
+def element_summary(c: Comparison, lang: str = DEFAULT_LANG) -> list[tuple[str, str]]:
     """(heading, text) lines: elements shared by all, by some (with who), unique (with whose)."""
     out: list[tuple[str, str]] = []
     for share in ("all", "some", "unique"):
@@ -231,18 +254,17 @@ def element_summary(c: Comparison, lang: str = CLI_LANG) -> list[tuple[str, str]
     return out
 
 
-def comparison_text(c: Comparison) -> str:
+def comparison_text(c: Comparison, lang: str = DEFAULT_LANG) -> str:
     """Plain text for pipes: per aspect a heading and one line per entry (no table to break)."""
-    lang = CLI_LANG
     lines = [f"{label('compare.title', lang)}: " + " | ".join(f"{e.name} ({e.id})" for e in c.entries)]
     for a in c.aspects:
         lines += ["", a.label]
         for e, value in zip(c.entries, a.values):
             lines.append(f"  {e.name}: " + ("; ".join(value) if value else "–"))
         if a.key == "results":
-            lines += ["", caveat_line(c)]
+            lines += ["", caveat_line(c, lang)]
     lines += ["", label("compare.elements", lang)]
-    lines += [f"  {head}: {text}" for head, text in element_summary(c)] or ["  –"]
+    lines += [f"  {head}: {text}" for head, text in element_summary(c, lang)] or ["  –"]
     if c.similarity is not None:
         lines += ["", label("compare.similarity", lang)]
         for i, (e, row) in enumerate(zip(c.entries, c.similarity), start=1):
@@ -250,9 +272,8 @@ def comparison_text(c: Comparison) -> str:
     return "\n".join(lines) + "\n"
 
 
-def comparison_markdown(c: Comparison) -> str:
+def comparison_markdown(c: Comparison, lang: str = DEFAULT_LANG) -> str:
     """A Markdown table (one column per entry), the caveat under the results, elements, matrix."""
-    lang = CLI_LANG
     names = [mdtext.cell(e.name) for e in c.entries]
     lines = [f"| {label('compare.aspect', lang)} | " + " | ".join(names) + " |", "|---|" + "---|" * len(c.entries)]
     for a in c.aspects:
@@ -260,7 +281,7 @@ def comparison_markdown(c: Comparison) -> str:
     source = f" ({label('compare.source', lang)}: {mdtext.escape(c.caveat_source)})" if c.caveat_source else ""
     lines += ["", f"> **{label('compare.caveat', lang)}:** {mdtext.escape(c.caveat)}{source}", ""]
     lines += [f"## {label('compare.elements', lang)}", ""]
-    lines += [f"- **{head}:** {mdtext.escape(text)}" for head, text in element_summary(c)] or ["- –"]
+    lines += [f"- **{head}:** {mdtext.escape(text)}" for head, text in element_summary(c, lang)] or ["- –"]
     if c.similarity is not None:
         lines += ["", f"## {label('compare.similarity', lang)}", "",
                   "| | " + " | ".join(names) + " |", "|---|" + "---:|" * len(c.entries)]
