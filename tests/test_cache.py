@@ -70,7 +70,8 @@ def later(path: Path, seconds: int = 10) -> None:
 
 
 def cli_column(run_cli: Callable[..., Any], root: Path, column: int, *args: str) -> list[str]:
-    return [line.split("\t")[column] for line in run_cli(*args, "--catalogue", root).stdout.splitlines()]
+    """One column of piped `list`/`search` text, below its header line."""
+    return [line.split("\t")[column] for line in run_cli(*args, "--catalogue", root).stdout.splitlines()[1:]]
 
 
 # --- the library: load_catalogue ----------------------------------------------------------------

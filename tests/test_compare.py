@@ -44,7 +44,7 @@ def test_jaccard_matrix_only_for_three_or_more(mini) -> None:
 
 
 def test_aspects_are_the_rows_the_issue_names(mini) -> None:
-    c = compare(resolve_refs(mini.entries, ["alpha", "beta"]), mini.vocab)
+    c = compare(resolve_refs(mini.entries, ["alpha", "beta"]), mini.vocab, lang="en")
     assert [a.key for a in c.aspects] == ["providers", "phases", "target_group", "ages", "goals", "components",
                                            "course", "working_elements", "evidence", "results"]
     by_key = {a.key: a.values for a in c.aspects}
@@ -90,14 +90,14 @@ def test_compare_json(run_cli, mini_catalogue: Path) -> None:
 
 
 def test_compare_markdown_puts_the_caveat_under_the_results(run_cli, mini_catalogue: Path) -> None:
-    r = run_cli("compare", "alpha", "beta", "-f", "md", "--catalogue", mini_catalogue)
+    r = run_cli("compare", "alpha", "beta", "-f", "md", "--lang", "en", "--catalogue", mini_catalogue)
     lines = r.stdout.splitlines()
     assert lines[0] == "| Aspect | Alfa naar werk | Bèta Perspectief |"
     results = next(i for i, line in enumerate(lines) if line.startswith("| Results |"))
     assert lines[results + 1] == ""
     assert lines[results + 2].startswith("> **Caveat:** De resultaten zijn onderling echter lastig vergelijkbaar")
     assert "Similarity" not in r.stdout  # two entries: no matrix
-    assert "\n- **Shared by all:** Individuele begeleiding, Werkervaring opdoen\n" in r.stdout
+    assert "\n- **Shared by all:** Individual guidance, Gaining work experience\n" in r.stdout  # the elements' English labels
 
 
 def test_compare_markdown_escapes_entry_text(run_cli, mini_catalogue: Path) -> None:
@@ -109,7 +109,7 @@ def test_compare_markdown_escapes_entry_text(run_cli, mini_catalogue: Path) -> N
 
 
 def test_compare_piped_text_has_every_aspect_and_the_caveat_after_results(run_cli, mini_catalogue: Path) -> None:
-    r = run_cli("compare", "alpha", "delta", "--catalogue", mini_catalogue)
+    r = run_cli("compare", "alpha", "delta", "--lang", "en", "--catalogue", mini_catalogue)
     assert r.exit_code == 0
     text = r.stdout
     for key in ASPECTS:
@@ -128,7 +128,7 @@ def test_compare_the_same_entry_twice_is_a_usage_error(run_cli, mini_catalogue: 
 
 
 def test_compare_unknown_ref_exits_1_with_suggestion(run_cli, mini_catalogue: Path) -> None:
-    r = run_cli("compare", "alpha", "bta", "--catalogue", mini_catalogue)
+    r = run_cli("compare", "alpha", "bta", "--lang", "en", "--catalogue", mini_catalogue)
     assert r.exit_code == 1 and "did you mean 'beta'" in r.stderr
 
 
@@ -146,13 +146,13 @@ FOUR = ["boris-brengt-je-bij-een-baan", "learn2work", "zowhat", "transitiecoach-
 @pytest.mark.parametrize("refs", [TWO, FOUR], ids=["two", "four"])
 def test_compare_fits_80_columns_without_cutting_words(run_cli, repo_root: Path, terminal, refs: list[str]) -> None:
     terminal(80)
-    r = run_cli("compare", *refs, "--catalogue", repo_root)
+    r = run_cli("compare", *refs, "--lang", "en", "--catalogue", repo_root)
     assert r.exit_code == 0, r.stderr
     lines = r.stdout.splitlines()
     assert max(len(line) for line in lines) <= 80
     printed = set(r.stdout.split())
     cat = load_catalogue(repo_root)
-    c = compare(resolve_refs(cat.entries, refs), cat.vocab, cat.meta)
+    c = compare(resolve_refs(cat.entries, refs), cat.vocab, cat.meta, lang="en")
     words = {w for a in c.aspects for value in a.values for line in value for w in line.split()}
     words |= {w for e in c.entries for w in e.name.split()} | set(c.caveat.split())
     assert words - printed == set()  # every word of every cell appears whole
@@ -162,14 +162,14 @@ def test_compare_fits_80_columns_without_cutting_words(run_cli, repo_root: Path,
 
 def test_compare_of_two_on_80_columns_is_a_table(run_cli, repo_root: Path, terminal) -> None:
     terminal(80)
-    r = run_cli("compare", *TWO, "--catalogue", repo_root)
+    r = run_cli("compare", *TWO, "--lang", "en", "--catalogue", repo_root)
     header = r.stdout.splitlines()[1]
     assert "Boris brengt je bij ‘n baan" in header and "Learn2Work" in header
 
 
 def test_compare_of_four_on_80_columns_stacks_aspects(run_cli, repo_root: Path, terminal) -> None:
     terminal(80)
-    r = run_cli("compare", *FOUR, "--catalogue", repo_root)
+    r = run_cli("compare", *FOUR, "--lang", "en", "--catalogue", repo_root)
     assert r.stdout.startswith("Providers\n  Boris brengt je bij ‘n baan")
     assert re.search(r"Similarity of working elements \(Jaccard\)\n +1 +2 +3 +4", r.stdout)
 

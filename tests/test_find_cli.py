@@ -64,11 +64,12 @@ def test_list_json_has_the_summary_columns_in_report_order(run_cli, mini_catalog
                        "education_levels": ["vso", "pro"], "evidence_level": "goed-beschreven"}
 
 
-def test_list_piped_is_one_tab_separated_line_per_entry(run_cli, mini_catalogue: Path) -> None:
+def test_list_piped_is_a_header_line_and_one_tab_separated_line_per_entry(run_cli, mini_catalogue: Path) -> None:
     r = run_cli("list", "--catalogue", mini_catalogue)
     lines = r.stdout.splitlines()
-    assert lines[0] == "alpha\tAlfa naar werk\tinterventie\ttijdens-school\tvso, pro\tgoed-beschreven"
-    assert [line.split("\t")[0] for line in lines] == MINI_ORDER
+    assert lines[0] == "Id\tNaam\tSoort\tFasen\tNiveaus\tBewijskracht"
+    assert lines[1] == "alpha\tAlfa naar werk\tInterventie\tTijdens school\tvso, pro\tGoed beschreven"
+    assert [line.split("\t")[0] for line in lines[1:]] == MINI_ORDER
 
 
 def test_list_csv(run_cli, mini_catalogue: Path) -> None:
@@ -81,11 +82,11 @@ def test_list_csv(run_cli, mini_catalogue: Path) -> None:
 
 def test_list_on_a_wide_terminal_is_a_table(run_cli, mini_catalogue: Path, terminal) -> None:
     terminal(120)
-    r = run_cli("list", "--catalogue", mini_catalogue)
+    r = run_cli("list", "--lang", "en", "--catalogue", mini_catalogue)
     assert r.exit_code == 0
     header = r.stdout.splitlines()[1].split()
     assert header == ["Name", "/", "id", "Kind", "Phases", "Levels", "Evidence"]
-    assert "Alfa naar werk" in r.stdout and "goed-beschreven" in r.stdout
+    assert "Alfa naar werk" in r.stdout and "Well described" in r.stdout
     assert max(len(line) for line in r.stdout.splitlines()) <= 120
 
 
@@ -93,7 +94,7 @@ def test_list_on_a_narrow_terminal_lists_entries_without_squeezing_words(run_cli
     terminal(60)
     r = run_cli("list", "--catalogue", mini_catalogue)
     lines = [line.rstrip() for line in r.stdout.splitlines()]
-    assert lines[:2] == ["Alfa naar werk  alpha", "  interventie · tijdens-school · vso, pro · goed-beschreven"]
+    assert lines[:2] == ["Alfa naar werk  alpha", "  Interventie · Tijdens school · vso, pro · Goed beschreven"]
     assert max(len(line) for line in lines) <= 60
 
 
@@ -139,7 +140,7 @@ def test_show_markdown_is_a_card_with_escaped_text(run_cli, mini_catalogue: Path
         "summary: \"Klik [hier](javascript:alert(1)) <script>x</script> | **vet**\""), encoding="utf-8")
     r = run_cli("show", "epsilon", "-f", "md", "--catalogue", mini_catalogue)
     assert r.stdout.startswith("# Epsilon Training\n")
-    assert "## Working elements" in r.stdout and "- Sollicitatietraining → Trainen van (loopbaan)competenties" in r.stdout
+    assert "## Werkzame elementen" in r.stdout and "- Sollicitatietraining → Trainen van (loopbaan)competenties" in r.stdout
     assert r"Klik \[hier\](javascript:alert(1)) \<script\>x\</script\> \| \*\*vet\*\*" in r.stdout
     assert "<script>" not in r.stdout
 
@@ -150,7 +151,7 @@ def test_show_markdown_links_only_http_urls(run_cli, mini_catalogue: Path) -> No
 
 
 def test_show_piped_is_plain_text(run_cli, mini_catalogue: Path) -> None:
-    r = run_cli("show", "alpha", "--catalogue", mini_catalogue)
+    r = run_cli("show", "alpha", "--lang", "en", "--catalogue", mini_catalogue)
     assert r.stdout.startswith("Alfa naar werk (alpha)\n")
     assert "  Level: Goed beschreven" in r.stdout or "  Level: " in r.stdout
     assert "Working elements\n  - Individuele begeleiding → " in r.stdout
@@ -159,20 +160,20 @@ def test_show_piped_is_plain_text(run_cli, mini_catalogue: Path) -> None:
 
 def test_show_on_a_terminal_is_a_card(run_cli, mini_catalogue: Path, terminal) -> None:
     terminal(70)
-    r = run_cli("show", "alpha", "--catalogue", mini_catalogue)
+    r = run_cli("show", "alpha", "--lang", "en", "--catalogue", mini_catalogue)
     assert "Alfa naar werk  (alpha)" in r.stdout and "Target group" in r.stdout
     assert max(len(line) for line in r.stdout.splitlines()) <= 70
 
 
 def test_show_unknown_reference_suggests_and_exits_1(run_cli, mini_catalogue: Path) -> None:
-    r = run_cli("show", "gama", "--catalogue", mini_catalogue)
+    r = run_cli("show", "gama", "--lang", "en", "--catalogue", mini_catalogue)
     assert r.exit_code == 1
     assert r.stdout == ""
     assert "jwtool: error: no entry 'gama'; did you mean 'gamma' (Gamma Route)" in r.stderr
 
 
 def test_show_ambiguous_reference_exits_1(run_cli, repo_root: Path) -> None:
-    r = run_cli("show", "transitie", "--catalogue", repo_root)
+    r = run_cli("show", "transitie", "--lang", "en", "--catalogue", repo_root)
     assert r.exit_code == 1
     assert "'transitie' matches 3 entries; did you mean" in r.stderr
     for candidate in ("'transitiecoach'", "'transitiecoach-vso-pro'", "'transitieroute'"):
@@ -250,13 +251,14 @@ def test_search_csv_has_match_columns(run_cli, mini_catalogue: Path) -> None:
 
 
 def test_search_piped_text_has_field_and_snippet(run_cli, mini_catalogue: Path) -> None:
-    r = run_cli("search", "sollicitatie", "--catalogue", mini_catalogue)
-    assert r.stdout == "epsilon\tEpsilon Training\tpraktijkvoorbeeld\tnazorg\tmbo\tniet-onderzocht\tworking_elements[0].text\tSollicitatietraining\n"
+    r = run_cli("search", "sollicitatie", "--lang", "en", "--catalogue", mini_catalogue)
+    assert r.stdout == ("Id\tName\tKind\tPhases\tLevels\tEvidence\tField\tSnippet\n"
+                        "epsilon\tEpsilon Training\tPractice example\tAfter the transition (aftercare)\tmbo\tNot studied\tworking_elements[0].text\tSollicitatietraining\n")
 
 
 def test_search_on_a_terminal_is_a_table_with_the_match(run_cli, mini_catalogue: Path, terminal) -> None:
     terminal(160)
-    r = run_cli("search", "sollicitatie", "--catalogue", mini_catalogue)
+    r = run_cli("search", "sollicitatie", "--lang", "en", "--catalogue", mini_catalogue)
     assert r.stdout.splitlines()[1].split()[-1] == "Match"
     assert "Sollicitatietraining" in r.stdout and "working_elements[0].text" in r.stdout
     assert "1 of 5 entries match" in r.stderr
@@ -267,13 +269,13 @@ def test_search_on_a_narrow_terminal_shows_the_snippet_under_the_entry(run_cli, 
     r = run_cli("search", "sollicitatie", "--catalogue", mini_catalogue)
     assert [line.rstrip() for line in r.stdout.splitlines()] == [
         "Epsilon Training  epsilon",
-        "  praktijkvoorbeeld · nazorg · mbo · niet-onderzocht",
+        "  Praktijkvoorbeeld · Na de overgang (nazorg) · mbo · Niet (effect)onderzocht",
         "  Sollicitatietraining  (working_elements[0].text)",
     ]
 
 
 def test_search_without_matches_says_so_on_stderr(run_cli, mini_catalogue: Path) -> None:
-    r = run_cli("search", "zeppelin", "--catalogue", mini_catalogue)
+    r = run_cli("search", "zeppelin", "--lang", "en", "--catalogue", mini_catalogue)
     assert r.exit_code == 0 and r.stdout == ""
     assert "no entries match" in r.stderr
     assert json.loads(run_cli("search", "zeppelin", "-f", "json", "--catalogue", mini_catalogue).stdout) == []

@@ -37,7 +37,8 @@ def hostile_catalogue(mini_catalogue: Path) -> Path:
 def test_elements_lists_counts_shares_and_entries_most_shared_first(run_cli, mini_catalogue: Path) -> None:
     r = run_cli("elements", "--catalogue", mini_catalogue)
     assert r.exit_code == 0, r.stderr
-    lines = [line.split("\t") for line in r.stdout.splitlines()]
+    header, *lines = [line.split("\t") for line in r.stdout.splitlines()]
+    assert header == ["AANTAL", "AANDEEL", "WERKZAAM ELEMENT", "INTERVENTIES"]
     assert lines[0] == ["3", "60%", "Individuele begeleiding", "alpha, beta, delta"]
     assert [line[2] for line in lines] == ["Individuele begeleiding", "Werkervaring opdoen", "Maatwerk",
                                            "Trainen van (loopbaan)competenties", "Loopbaanoriëntatie", "Nazorg"]
@@ -65,9 +66,9 @@ def test_elements_by_phase_is_a_gap_map(run_cli, mini_catalogue: Path) -> None:
     r = run_cli("elements", "--by", "phase", "--catalogue", mini_catalogue)
     assert r.exit_code == 0, r.stderr
     rows = [line.split("\t") for line in r.stdout.splitlines()]
-    assert rows[0] == ["ELEMENT", "tijdens-school", "overgang", "nazorg", "TOTAL"]
+    assert rows[0] == ["WERKZAAM ELEMENT", "Tijdens school", "De overgang van school naar vervolg", "Na de overgang (nazorg)", "TOTAAL"]
     assert ["Maatwerk", "-", "1", "2", "2"] in rows  # "-": no entry, a gap
-    assert rows[-1] == ["(entries)", "1", "2", "3", "5"]
+    assert rows[-1] == ["(interventies)", "1", "2", "3", "5"]
 
 
 @pytest.mark.parametrize("by, column", [("evidence", "goed-beschreven"), ("target", "vso"), ("kind", "praktijkvoorbeeld")])
@@ -90,7 +91,7 @@ def test_elements_errors(run_cli, mini_catalogue: Path) -> None:
 
 
 def test_elements_with_no_matching_entries_says_so(run_cli, mini_catalogue: Path) -> None:
-    r = run_cli("elements", "--target", "vso", "--phase", "nazorg", "--catalogue", mini_catalogue)
+    r = run_cli("elements", "--target", "vso", "--phase", "nazorg", "--lang", "en", "--catalogue", mini_catalogue)
     assert r.exit_code == 0 and r.stdout == "" and "no entries match" in r.stderr
     r = run_cli("elements", "--target", "vso", "--phase", "nazorg", "-f", "json", "--catalogue", mini_catalogue)
     assert json.loads(r.stdout) == {"entries": 0, "elements": []}
@@ -103,6 +104,7 @@ def test_similar_names_the_shared_elements(run_cli, mini_catalogue: Path) -> Non
     r = run_cli("similar", "alpha", "--catalogue", mini_catalogue)
     assert r.exit_code == 0, r.stderr
     assert r.stdout.splitlines() == [
+        "#\tSCORE\tID\tNAAM\tGEDEELDE ELEMENTEN",
         "1\t0.67\tdelta\tDelta Coach\tIndividuele begeleiding, Werkervaring opdoen",
         "2\t0.50\tbeta\tBèta Perspectief\tIndividuele begeleiding, Werkervaring opdoen",
     ]
@@ -122,7 +124,7 @@ def test_similar_filters_limit_the_candidates(run_cli, mini_catalogue: Path) -> 
 
 
 def test_similar_errors(run_cli, mini_catalogue: Path) -> None:
-    r = run_cli("similar", "omega", "--catalogue", mini_catalogue)
+    r = run_cli("similar", "omega", "--lang", "en", "--catalogue", mini_catalogue)
     assert r.exit_code == 1 and "no entry 'omega'" in r.stderr
     r = run_cli("similar", "alpha", "--top", "0", "--catalogue", mini_catalogue)
     assert r.exit_code == 2
@@ -149,7 +151,7 @@ def test_similar_on_the_real_catalogue_groups_boris_with_praktijkleren(run_cli, 
 def test_map_prints_clusters_bridges_and_pairs(run_cli, mini_catalogue: Path) -> None:
     r = run_cli("map", "--catalogue", mini_catalogue)
     assert r.exit_code == 0, r.stderr
-    assert r.stdout.startswith("Map of 5 entries and 6 working elements\n")
+    assert r.stdout.startswith("Kaart van 5 interventies en 6 werkzame elementen\n")
     assert "1\t3\tIndividuele begeleiding · Werkervaring opdoen\tAlfa naar werk, Bèta Perspectief, Delta Coach" in r.stdout
     assert "2\t1\tLoopbaanoriëntatie · Maatwerk\tGamma Route" in r.stdout
     assert "0.300\t1, 2\t2\tMaatwerk" in r.stdout
@@ -168,7 +170,7 @@ def test_map_json_and_seed_and_top(run_cli, repo_root: Path) -> None:
 
 def test_map_lists_entries_without_elements(run_cli, mini_catalogue: Path) -> None:
     (mini_catalogue / "interventions" / "bare.yaml").write_text("id: bare\nname: Bare\nkind: praktijkvoorbeeld\n", encoding="utf-8")
-    r = run_cli("map", "--catalogue", mini_catalogue)
+    r = run_cli("map", "--lang", "en", "--catalogue", mini_catalogue)
     assert "Not on the map (1 entry names no working element): bare" in r.stdout
 
 

@@ -20,7 +20,7 @@ TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 
 # The modules that put words in front of people (the renders, the map, show/compare/list).
 OUTPUT_MODULES = ["render/appendix.py", "render/overview.py", "render/environment.py", "render/docx.py", "render/fields.py",
-                  "query/views.py", "query/compare.py", "graph/svg.py", "cli/find_cmd.py", "cli/compare_cmd.py"]
+                  "query/views.py", "query/compare.py", "graph/svg.py", "cli/find_cmd.py", "cli/compare_cmd.py", "cli/graph_cmd.py"]
 # Prose in those modules that is not a label: the Word styles' names (a report restyles them by
 # name), the document keywords, a value of the compare JSON (data for scripts) and the report's
 # own caveat (content, quoted as written).
@@ -28,7 +28,7 @@ NOT_LABELS = {"JW Tabelkop", "JW Tabeltekst", "JW Tabelopsomming", "JW Intervent
               "Table Grid", "jeugdwerkloosheid; interventies", "working elements",
               fields.DEFAULT_CAVEAT, fields.DEFAULT_CAVEAT_SOURCE}
 # Diagnostics (stderr) and --help texts are messages, not labels around content; rich styles are no words.
-MESSAGE_CALLS = {"err", "fail", "usage_error", "Option", "Argument"}
+MESSAGE_CALLS = {"err", "fail", "usage_error", "choice", "Option", "Argument"}  # choice(): a usage error naming the option
 NOT_SHOWN_KEYWORDS = {"help", "metavar", "style", "header_style"}
 RICH_STYLE = re.compile(r"^((bold|dim|italic|underline|reverse|red|green|yellow|blue|magenta|cyan|white|black) ?)+$")
 
@@ -201,8 +201,8 @@ def test_years_region_scale_and_figures_are_worded_by_the_label_catalogue() -> N
 
 
 def test_show_compare_and_the_overview_word_a_field_alike(run_cli, mini_catalogue: Path) -> None:  # type: ignore[no-untyped-def]
-    shown = run_cli("show", "alpha", "--catalogue", mini_catalogue).stdout
-    compared = run_cli("compare", "alpha", "beta", "--catalogue", mini_catalogue).stdout
+    shown = run_cli("show", "alpha", "--lang", "en", "--catalogue", mini_catalogue).stdout
+    compared = run_cli("compare", "alpha", "beta", "--lang", "en", "--catalogue", mini_catalogue).stdout
     overview = run_cli("render", "overview", "--format", "md", "--lang", "en", "--catalogue", mini_catalogue).stdout
     for output in (shown, compared, overview):
         assert "15 to 18 years" in output
