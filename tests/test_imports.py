@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-HEAVY = ["networkx", "jinja2", "jsonschema", "jsonschema_rs", "docx", "yaml", "rich.table", "difflib", "csv"]
+HEAVY = ["networkx", "jinja2", "jsonschema", "jsonschema_rs", "docx", "yaml", "rich.table", "difflib", "csv", "rapidfuzz"]
 
 PROBE = """
 import json, sys
@@ -38,9 +38,9 @@ def loaded(*args: str, cwd: Path) -> set[str]:
 @pytest.mark.parametrize(("args", "forbidden"), [
     (["--help"], {"networkx", "jinja2", "jsonschema", "jsonschema_rs", "docx", "yaml"}),
     (["--version"], {"networkx", "jinja2", "jsonschema", "jsonschema_rs", "docx", "yaml"}),
-    (["search", "--target", "vso"], {"networkx", "jinja2", "jsonschema", "jsonschema_rs", "docx"}),
-    (["list"], {"networkx", "jinja2", "jsonschema", "jsonschema_rs", "docx"}),
-    (["show", "learn2work"], {"networkx", "jinja2", "jsonschema", "jsonschema_rs", "docx"}),
+    (["search", "--target", "vso"], {"networkx", "jinja2", "jsonschema", "jsonschema_rs", "docx", "rapidfuzz"}),
+    (["list"], {"networkx", "jinja2", "jsonschema", "jsonschema_rs", "docx", "rapidfuzz"}),
+    (["show", "learn2work"], {"networkx", "jinja2", "jsonschema", "jsonschema_rs", "docx", "rapidfuzz"}),
     (["validate"], {"networkx", "jinja2", "docx"}),
     (["elements"], {"networkx", "jinja2", "jsonschema", "docx"}),
     (["export", "--format", "json"], {"networkx", "jinja2", "jsonschema", "docx"}),
