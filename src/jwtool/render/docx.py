@@ -1,19 +1,26 @@
 """The appendix as a Word document (python-docx), from the same view model as the templates.
 
-What report writers need from it: real Word tables (not text laid out with tabs), a header row
-that Word repeats on every page (``w:tblHeader``), landscape A4 pages, and named paragraph styles
-("JW Tabelkop", "JW Tabeltekst", ...) that a report can restyle once for the whole appendix. An
-organisation can also put a ``reference.docx`` in its templates folder: its styles, page setup
-and headers/footers are used and its body text is dropped (as pandoc's reference-doc does).
+What report writers need from it: real Word tables (not text laid out with tabs) whose column
+widths follow their text (no word broken inside), a header row that Word repeats on every page
+(``w:tblHeader``), captions as Word caption fields (``SEQ Tabel``, so a list of tables works),
+page numbers in the footer, Dutch as the document language (spelling is checked as Dutch),
+landscape A4 pages, and a sober sans-serif house style with named paragraph styles
+("JW Tabelkop", "JW Tabeltekst", ...) that a report can restyle once for the whole appendix.
 
-Entry text is untrusted: control characters are removed, nothing is interpreted as a field or
-formula, and only http(s) URLs become hyperlinks. The bytes are deterministic: fixed zip
-timestamps and document properties taken from the catalogue's own date.
+An organisation can put a ``reference.docx`` in its templates folder (or pass ``--reference-docx``):
+then its styles, page setup and headers/footers are used instead of the house style, and its body
+text is dropped (as pandoc's reference-doc does).
+
+Entry text is untrusted: control characters are removed, nothing in it becomes a field or formula
+(the only fields are the page number and caption numbers jwtool writes itself), and only http(s)
+URLs become hyperlinks. The bytes are deterministic: fixed zip timestamps and document properties
+taken from the catalogue's own date.
 """
 
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from datetime import datetime, timezone
 from pathlib import Path
@@ -21,6 +28,7 @@ from typing import Any
 
 from jwtool.catalogue.text import http_url
 from jwtool.labels import label
+from jwtool.render.columns import Text, column_widths
 from jwtool.render.environment import RenderError
 from jwtool.render.fields import clean
 
@@ -32,11 +40,14 @@ STYLE_SOURCE = "JW Bron"
 STYLE_NOTE = "JW Toelichting"
 TABLE_STYLE = "Table Grid"
 
-# Column widths in cm for A4 landscape with 1.5 cm margins (26.7 cm of text width).
-FULL_WIDTHS = {"interventie": 3.4, "target_group": 3.0, "goals": 3.0, "activities": 4.4, "course": 3.0,
-               "results": 3.5, "evidence": 3.0, "working_elements": 3.4}
-SUMMARY_WIDTHS = {"interventie": 5.5, "target_group": 6.0, "goals": 6.0, "components": 9.2}
+# The entry text is Dutch whatever the label language, so the document is Dutch for spelling.
+DOCUMENT_LANGUAGE = "nl-NL"
+HOUSE_FONT = "Arial"  # sans-serif on every Word; LibreOffice shows Liberation Sans or DejaVu Sans
+HOUSE_COLOR = (0x1A, 0x1A, 0x1A)
+CELL_MARGIN = 57  # twips (0.1 cm) left and right in a table cell: narrow, as in the report's tables
+CELL_PADDING = 2 * CELL_MARGIN / 20 + 1.5  # points a cell's text is narrower than its column (margins, borders)
 _FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+Cell = list[tuple[str, str]]  # the (style name, text) paragraphs of one table cell
 
 
 def docx_text(value: Any) -> str:
@@ -58,9 +69,13 @@ def _paragraphs(text: str) -> list[str]:
     return [" ".join(line.split()) for line in docx_text(text).split("\n") if line.strip()]
 
 
+# --- Styles and language ------------------------------------------------------------------------
+
+
 def _ensure_styles(doc: Any) -> None:
+    """Add jwtool's named styles (and Word's Caption and Footer) where the document lacks them."""
     from docx.enum.style import WD_STYLE_TYPE
-    from docx.shared import Pt, RGBColor
+    from docx.shared import Cm, Pt, RGBColor
 
     styles = doc.styles
     names = {s.name for s in styles}
@@ -76,6 +91,8 @@ def _ensure_styles(doc: Any) -> None:
         style.paragraph_format.space_after = Pt(after)
         style.paragraph_format.space_before = Pt(0)
 
+    para("Caption", 9, bold=True, after=3)
+    para("Footer", 8)
     para(STYLE_HEADER, 8.5, bold=True)
     para(STYLE_CELL, 8, after=2)
     para(STYLE_ITEM, 8, after=1)
@@ -84,12 +101,78 @@ def _ensure_styles(doc: Any) -> None:
     para(STYLE_NOTE, 9, after=4)
     if STYLE_ITEM not in names:
         fmt = styles[STYLE_ITEM].paragraph_format
-        from docx.shared import Cm
-
         fmt.left_indent = Cm(0.3)
         fmt.first_line_indent = Cm(-0.3)
     if STYLE_NOTE not in names:
         styles[STYLE_NOTE].font.color.rgb = RGBColor(0x3D, 0x3D, 0x3D)
+
+
+def _house_style(doc: Any) -> None:
+    """A sober look instead of python-docx's template (Cambria, blue headings): one sans-serif
+    font, dark grey headings and captions. Not applied over a reference.docx."""
+    from docx.oxml.ns import qn
+    from docx.shared import Pt, RGBColor
+
+    for fonts in doc.styles.element.iter(qn("w:rFonts")):  # theme fonts (Cambria, Calibri) → Arial
+        themed = [key for key in fonts.attrib if key.lower().endswith("theme")]
+        if themed or fonts.getparent().getparent().tag == qn("w:rPrDefault"):
+            for key in themed:
+                del fonts.attrib[key]
+            for slot in ("ascii", "hAnsi", "cs", "eastAsia"):
+                fonts.set(qn(f"w:{slot}"), HOUSE_FONT)
+    styles = doc.styles
+    styles["Normal"].font.size = Pt(10)
+    looks = {"Title": (16, 0, 8), "Heading 1": (14, 0, 6), "Heading 2": (11, 12, 4), "Caption": (9, 8, 3)}
+    for name, (size, before, after) in looks.items():
+        style = styles[name]
+        style.font.size = Pt(size)
+        style.font.bold = True
+        style.font.italic = False
+        style.font.color.rgb = RGBColor(*HOUSE_COLOR)
+        style.paragraph_format.space_before = Pt(before)
+        style.paragraph_format.space_after = Pt(after)
+        border = style.element.find(f"{qn('w:pPr')}/{qn('w:pBdr')}")
+        if border is not None:  # the template's blue rule under the title
+            border.getparent().remove(border)
+    styles["Caption"].paragraph_format.keep_with_next = True
+
+
+def _child(parent: Any, tag: str, first: bool = False) -> Any:
+    """``parent``'s child element ``tag`` (for example "w:lang"), added if missing."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    found = parent.find(qn(tag))
+    if found is None:
+        found = OxmlElement(tag)
+        parent.insert(0, found) if first else parent.append(found)
+    return found
+
+
+def _language(doc: Any) -> None:
+    """Dutch as the language of every style, of the document defaults and of the core properties,
+    so Word and LibreOffice check spelling (and choose quotes and hyphenation) as Dutch."""
+    from docx.oxml.ns import qn
+
+    styles = doc.styles.element
+    defaults = _child(_child(_child(styles, "w:docDefaults", first=True), "w:rPrDefault", first=True), "w:rPr")
+    _child(defaults, "w:lang")
+    for lang in styles.iter(qn("w:lang")):
+        lang.set(qn("w:val"), DOCUMENT_LANGUAGE)
+    settings = doc.settings.element
+    for name in ("w:themeFontLang",):
+        for lang in settings.iter(qn(name)):
+            lang.set(qn("w:val"), DOCUMENT_LANGUAGE)
+    proof = settings.find(qn("w:proofState"))
+    if proof is not None:  # "already checked": would keep Word from checking the Dutch text
+        settings.remove(proof)
+    doc.core_properties.language = DOCUMENT_LANGUAGE
+    for r_id, rel in list(doc.part.rels.items()):
+        if rel.reltype.endswith("/stylesWithEffects"):  # Word 2010's second copy of the styles (en-US)
+            doc.part.drop_rel(r_id)
+
+
+# --- Page setup, fields --------------------------------------------------------------------------
 
 
 def _landscape(section: Any) -> None:
@@ -102,6 +185,62 @@ def _landscape(section: Any) -> None:
         setattr(section, side, Cm(1.5))
     for side in ("top_margin", "bottom_margin"):
         setattr(section, side, Cm(1.5))
+
+
+def _field(paragraph: Any, instruction: str, result: str) -> None:
+    """A Word field (``PAGE``, ``SEQ Tabel``) at the end of ``paragraph``; ``result`` is the value
+    shown until Word or LibreOffice computes it again."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    def run(tag: str, **attrs: str) -> Any:
+        r = OxmlElement("w:r")
+        child = OxmlElement(tag)
+        for key, value in attrs.items():
+            child.set(qn(key), value)
+        r.append(child)
+        paragraph._p.append(r)
+        return child
+
+    run("w:fldChar", **{"w:fldCharType": "begin"})
+    code = run("w:instrText", **{"xml:space": "preserve"})
+    code.text = f" {instruction} "
+    run("w:fldChar", **{"w:fldCharType": "separate"})
+    run("w:t").text = result
+    run("w:fldChar", **{"w:fldCharType": "end"})
+
+
+def _page_numbers(section: Any) -> None:
+    """The page number (a PAGE field) centred in the footer, unless the reference has a footer."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    if not section.footer.is_linked_to_previous:
+        return  # the reference document's own footer
+    paragraph = section.footer.paragraphs[0]
+    paragraph.style = "Footer"
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _field(paragraph, "PAGE", "1")
+
+
+def _caption(doc: Any, word: str, table_id: str, title: str, expected: int) -> int:
+    """A caption "Tabel B2.1 <title>" whose number is a ``SEQ Tabel`` field, so Word lists it in a
+    table of figures. The report numbers tables within an appendix ("B2." + 1, 2): the field
+    counts, and is set (``\\r``) only where the tables shown skip a number. Returns that number."""
+    paragraph = doc.add_paragraph(style="Caption")
+    paragraph.paragraph_format.keep_with_next = True
+    match = re.fullmatch(r"(.*?)(\d+)", table_id)
+    identifier = re.sub(r"\W", "", word)
+    if not match or not identifier:
+        paragraph.add_run(f"{word} {table_id} {title}")
+        return expected
+    number = int(match.group(2))
+    paragraph.add_run(f"{word} {match.group(1)}")
+    _field(paragraph, f"SEQ {identifier} \\* ARABIC" + (f" \\r {number}" if number != expected else ""), str(number))
+    paragraph.add_run(f" {title}")
+    return number
+
+
+# --- Tables --------------------------------------------------------------------------------------
 
 
 def _repeat_header(row: Any) -> None:
@@ -140,7 +279,7 @@ def _add_hyperlink(paragraph: Any, url: str, text: str) -> None:
     paragraph._p.append(link)
 
 
-def _fill_cell(cell: Any, paragraphs: list[tuple[str, str]]) -> None:
+def _fill_cell(cell: Any, paragraphs: Cell) -> None:
     """Write (style, text) paragraphs into a cell, reusing its first empty paragraph."""
     first = True
     for style, text in paragraphs:
@@ -150,6 +289,92 @@ def _fill_cell(cell: Any, paragraphs: list[tuple[str, str]]) -> None:
         p.add_run(text)
     if first:
         cell.paragraphs[0].style = STYLE_CELL
+
+
+def _style_metrics(doc: Any, name: str) -> tuple[float, bool, float]:
+    """Font size (points), bold, and left indent (points) of a paragraph style, following its
+    base styles; a reference.docx may set them differently from jwtool's own styles."""
+    size: float | None = None
+    bold: bool | None = None
+    indent: float | None = None
+    style = doc.styles[name]
+    while style is not None:
+        size = size if size is not None or style.font.size is None else style.font.size.pt
+        bold = bold if bold is not None else style.font.bold
+        left = style.paragraph_format.left_indent
+        indent = indent if indent is not None or left is None else left.pt
+        style = style.base_style
+    return size or 11.0, bool(bold), max(indent or 0.0, 0.0)
+
+
+def _table_layout(table: Any, width: int) -> None:
+    """A fixed table ``width`` (twips) and narrow left and right cell margins."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    props = table._tbl.tblPr
+    table_width = props.find(qn("w:tblW"))
+    table_width.set(qn("w:type"), "dxa")
+    table_width.set(qn("w:w"), str(width))
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        margin = OxmlElement(f"w:{side}")
+        margin.set(qn("w:w"), str(CELL_MARGIN))
+        margin.set(qn("w:type"), "dxa")
+        margins.append(margin)
+    look = props.find(qn("w:tblLook"))
+    look.addprevious(margins) if look is not None else props.append(margins)
+
+
+def _add_table(doc: Any, header: list[Cell], rows: list[list[Cell]], width: int) -> None:
+    """A table whose header row repeats on every page and whose columns share ``width`` (twips)
+    in proportion to their text, each at least as wide as its longest word."""
+    from docx.enum.table import WD_TABLE_ALIGNMENT
+    from docx.oxml.ns import qn
+    from docx.shared import Twips
+
+    metrics = {name: _style_metrics(doc, name) for name in {s for row in [header, *rows] for cell in row for s, _ in cell}}
+    columns = [[Text(text, *metrics[style]) for row in [header, *rows] for style, text in row[i]] for i in range(len(header))]
+    widths = column_widths(columns, width, CELL_PADDING)
+
+    table = doc.add_table(rows=1, cols=len(header))
+    try:
+        table.style = doc.styles[TABLE_STYLE]
+    except KeyError:
+        pass  # a reference document without "Table Grid": its default table look applies
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    _table_layout(table, width)
+    _repeat_header(table.rows[0])
+    for cell, paragraphs in zip(table.rows[0].cells, header):
+        _fill_cell(cell, paragraphs)
+    for row in rows:
+        for cell, paragraphs in zip(table.add_row().cells, row):
+            _fill_cell(cell, paragraphs)
+    for column, twips in zip(table.columns, widths):
+        column.width = Twips(twips)
+    for row in table.rows:
+        for cell, twips in zip(row.cells, widths):
+            cell.width = Twips(twips)
+
+
+def _row_cells(row_ctx: dict[str, Any], lang: str) -> list[Cell]:
+    """The cells of one intervention's row: name, providers and source numbers, then its columns."""
+    first: Cell = [(STYLE_NAME, docx_text(row_ctx["name"]))]
+    first += [(STYLE_CELL, p) for p in _paragraphs(row_ctx["providers"])]
+    if row_ctx["refs"]:
+        refs = " ".join(f"[{r['n']}]" for r in row_ctx["refs"])
+        first.append((STYLE_CELL, f"{label('sources', lang)}: {refs}"))
+    cells = [first]
+    for cell_ctx in row_ctx["cells"]:
+        if cell_ctx["items"]:
+            cells.append([(STYLE_ITEM, "• " + " ".join(docx_text(i).split())) for i in cell_ctx["items"]])
+        else:
+            cells.append([(STYLE_CELL, p) for p in _paragraphs(cell_ctx["text"])])
+    return cells
+
+
+# --- The document --------------------------------------------------------------------------------
 
 
 def _clear_body(doc: Any) -> None:
@@ -174,24 +399,7 @@ def _normalise_zip(data: bytes) -> bytes:
     return out.getvalue()
 
 
-def appendix_docx(context: dict[str, Any], reference: Path | None = None) -> bytes:
-    """The appendix view model (:func:`jwtool.render.appendix_context`) as .docx bytes."""
-    from docx import Document
-    from docx.enum.table import WD_TABLE_ALIGNMENT
-    from docx.shared import Cm, Pt
-
-    lang = context["lang"]
-    try:
-        doc = Document(str(reference)) if reference else Document()
-    except Exception as exc:  # noqa: BLE001 - python-docx raises several types for a bad file
-
-        raise RenderError(f"{reference}: not a usable Word reference document: {exc}") from None
-    if reference:
-        _clear_body(doc)
-    _ensure_styles(doc)
-    for section in doc.sections:
-        _landscape(section)
-
+def _properties(doc: Any, context: dict[str, Any]) -> None:
     date = context.get("date") or ""
     props = doc.core_properties
     props.title = _property_text(context["title"])
@@ -206,51 +414,50 @@ def appendix_docx(context: dict[str, Any], reference: Path | None = None) -> byt
     props.modified = stamp
     props.last_printed = stamp
 
+
+def appendix_docx(context: dict[str, Any], reference: Path | None = None) -> bytes:
+    """The appendix view model (:func:`jwtool.render.appendix_context`) as .docx bytes."""
+    from docx import Document
+    from docx.shared import Cm, Pt
+
+    lang = context["lang"]
+    try:
+        doc = Document(str(reference)) if reference else Document()
+    except Exception as exc:  # noqa: BLE001 - python-docx raises several types for a bad file
+
+        raise RenderError(f"{reference}: not a usable Word reference document: {exc}") from None
+    if reference:
+        _clear_body(doc)
+    else:
+        _house_style(doc)
+    _ensure_styles(doc)
+    _language(doc)
+    for section in doc.sections:
+        _landscape(section)
+        _page_numbers(section)
+    _properties(doc, context)
+
     doc.add_heading(docx_text(context["title"]), level=1)
     report = context.get("report") or {}
     if report.get("citation"):
         doc.add_paragraph(f"{label('source_report', lang)}: {docx_text(report['citation'])}", style=STYLE_NOTE)
 
-    columns = context["columns"]
-    widths = SUMMARY_WIDTHS if context["style"] == "summary" else FULL_WIDTHS
+    section = doc.sections[-1]
+    width = (section.page_width - section.left_margin - section.right_margin) // 635  # EMU → twips
+    header = [[(STYLE_HEADER, docx_text(col["label"]))] for col in context["columns"]]
     tables = context["tables"]
     if not tables:
         doc.add_paragraph(label("no_rows", lang), style=STYLE_NOTE)
+    expected = 1
     for table_ctx in tables:
-        caption = doc.add_paragraph(f"{label('table.caption', lang)} {table_ctx['id']} {docx_text(table_ctx['title'])}", style="Caption")
-        caption.paragraph_format.keep_with_next = True
-        table = doc.add_table(rows=1, cols=len(columns))
-        try:
-            table.style = doc.styles[TABLE_STYLE]
-        except KeyError:
-            pass  # a reference document without "Table Grid": its default table look applies
-        table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        table.autofit = False
-        header = table.rows[0]
-        _repeat_header(header)
-        for cell, col in zip(header.cells, columns):
-            _fill_cell(cell, [(STYLE_HEADER, docx_text(col["label"]))])
-        for row_ctx in table_ctx["rows"]:
-            cells = table.add_row().cells
-            first: list[tuple[str, str]] = [(STYLE_NAME, docx_text(row_ctx["name"]))]
-            first += [(STYLE_CELL, p) for p in _paragraphs(row_ctx["providers"])]
-            if row_ctx["refs"]:
-                refs = " ".join(f"[{r['n']}]" for r in row_ctx["refs"])
-                first.append((STYLE_CELL, f"{label('sources', lang)}: {refs}"))
-            _fill_cell(cells[0], first)
-            for cell, cell_ctx in zip(cells[1:], row_ctx["cells"]):
-                if cell_ctx["items"]:
-                    _fill_cell(cell, [(STYLE_ITEM, "• " + " ".join(docx_text(i).split())) for i in cell_ctx["items"]])
-                else:
-                    _fill_cell(cell, [(STYLE_CELL, p) for p in _paragraphs(cell_ctx["text"])])
-        for row in table.rows:
-            for cell, col in zip(row.cells, columns):
-                cell.width = Cm(widths.get(col["key"], 3.0))
+        number = _caption(doc, docx_text(label("table.caption", lang)), table_ctx["id"], docx_text(table_ctx["title"]), expected)
+        expected = number + 1
+        _add_table(doc, header, [_row_cells(row, lang) for row in table_ctx["rows"]], width)
         doc.add_paragraph("", style=STYLE_NOTE)
 
     if context["sources"]:
         doc.add_heading(label("sources", lang), level=2)
-        for s in context["sources"]:
+        for s in context["sources"]:  # the citation only: editor notes are not for readers
             p = doc.add_paragraph(style=STYLE_SOURCE)
             p.paragraph_format.left_indent = Cm(0.8)
             p.paragraph_format.first_line_indent = Cm(-0.8)
@@ -262,8 +469,7 @@ def appendix_docx(context: dict[str, Any], reference: Path | None = None) -> byt
                 _add_hyperlink(p, link, link)
             elif s["url"] and s["url"] != s["title"]:
                 p.add_run(f" ({docx_text(s['url'])})")  # not a web address: shown as text only
-            if s.get("note"):
-                p.add_run(f" — {docx_text(s['note'])}")
+    date = context.get("date") or ""
     if date:
         doc.add_paragraph(f"{label('catalogue_date', lang)}: {date}", style=STYLE_NOTE).runs[0].font.size = Pt(8)
 

@@ -1,0 +1,86 @@
+"""Column widths of a Word table in proportion to its text, as the report's own tables are set.
+
+Each column gets a share of the table width in proportion to the amount of text it holds, but
+never less than its longest unbreakable word (plus the cell padding), so that Word or
+LibreOffice never has to break a word inside ("Doorstroomprogr amma"). Only a word wider than
+the whole table's fair share can still be broken: when the longest words of all columns together
+do not fit, every column is scaled down alike.
+
+Text is measured with the metrics of Helvetica, which Arial (the house font) and its stand-in
+Liberation Sans share glyph for glyph; the metrics come with reportlab, not from a font file on
+this machine, so the widths (and the document's bytes) are the same everywhere.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+FONTS = {False: "Helvetica", True: "Helvetica-Bold"}  # metric twins of Arial and Arial Bold
+
+# Where Word and LibreOffice may end a line: at spaces, and after a hyphen.
+_PIECES = re.compile(r"[^\s\-]*-+|[^\s\-]+")
+
+
+@dataclass(frozen=True)
+class Text:
+    """One paragraph of a cell, with what decides its width: font size, weight, indent (points)."""
+
+    text: str
+    size: float
+    bold: bool = False
+    indent: float = 0.0
+
+
+def unbreakable(text: str) -> list[str]:
+    """The pieces of ``text`` that a line cannot be broken inside."""
+    return _PIECES.findall(text)
+
+
+def word_width(word: str, size: float, bold: bool = False) -> float:
+    """The width in points of ``word`` set in Arial of ``size`` points."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    return float(stringWidth(word, FONTS[bold], size))
+
+
+def _floor(column: Sequence[Text], padding: float) -> float:
+    """The narrowest the column can be without breaking a word inside."""
+    widest = max((word_width(w, t.size, t.bold) + t.indent for t in column for w in unbreakable(t.text)), default=0.0)
+    return widest + padding
+
+
+def _need(column: Sequence[Text]) -> float:
+    """How much text the column holds (characters times font size: its area, roughly)."""
+    return sum(len(t.text) * t.size for t in column) or 1.0
+
+
+def proportional(needs: Sequence[float], floors: Sequence[float], total: float) -> list[float]:
+    """Split ``total`` in proportion to ``needs``, giving every column at least its floor.
+
+    A column whose share falls below its floor gets its floor; the rest is shared out again among
+    the others, until every share holds. When the floors alone exceed ``total``, they are scaled.
+    """
+    if sum(floors) >= total:
+        scale = total / sum(floors)
+        return [f * scale for f in floors]
+    fixed: dict[int, float] = {}
+    while True:
+        free = [i for i in range(len(needs)) if i not in fixed]
+        rest = total - sum(fixed.values())
+        weight = sum(needs[i] for i in free)
+        shares = {i: rest * needs[i] / weight for i in free}
+        short = [i for i in free if shares[i] < floors[i]]
+        if not short:
+            return [fixed[i] if i in fixed else shares[i] for i in range(len(needs))]
+        for i in short:
+            fixed[i] = floors[i]
+
+
+def column_widths(columns: Sequence[Sequence[Text]], total: int, padding: float) -> list[int]:
+    """Widths in twips (1/20 point) of the table's columns; they add up to ``total`` exactly."""
+    points = proportional([_need(c) for c in columns], [_floor(c, padding) for c in columns], total / 20)
+    twips = [int(p * 20) for p in points]
+    twips[twips.index(max(twips))] += total - sum(twips)  # rounding remainder to the widest column
+    return twips
