@@ -24,6 +24,7 @@ from jwtool.query.filters import RawFilters, filter_entries
 from jwtool.render.appendix import appendix_entries, render_appendix
 from jwtool.render.environment import FORMATS_APPENDIX, FORMATS_OVERVIEW, STYLES, RenderError
 from jwtool.render.overview import overview_chunks
+from jwtool.render.pdf import MISSING, soffice
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -52,7 +53,7 @@ def _templates(path: Optional[Path]) -> Optional[Path]:
 
 def _emit(data: "bytes | Iterable[str]", output: Optional[Path], force: bool, cat: "Catalogue", binary: bool = False, new_folder: bool = False) -> None:
     if output is None and binary and is_terminal():
-        usage_error("Word output is binary; write it to a file with -o FILE (or redirect standard output)")
+        usage_error("Word and PDF output are binary; write it to a file with -o FILE (or redirect standard output)")
     written = write_output(data, output, cat.layout, force, new_folder)
     if written is not None:
         err(f"jwtool: wrote {written}")
@@ -62,11 +63,12 @@ def _emit(data: "bytes | Iterable[str]", output: Optional[Path], force: bool, ca
 @with_filters
 def appendix(
     ctx: typer.Context,
-    fmt: Annotated[str, typer.Option("--format", "-f", metavar="md|html|docx", help="md (GitHub Markdown), html (one page) or docx (Word).")] = "md",
+    fmt: Annotated[str, typer.Option("--format", "-f", metavar="md|html|docx|pdf", help="md (GitHub Markdown), html (one page), docx (Word) or pdf (the Word document converted by LibreOffice, which must be installed).")] = "md",
     style: Annotated[str, typer.Option("--style", metavar="full|summary", help="full: the eight columns of appendix 2 (tables B2.1/B2.2); summary: the short tables 3.1/3.2 (Doelgroep, Doelstelling, Onderdelen).")] = "full",
     output: OutputOpt = None,
     force: ForceOpt = False,
     templates: TemplatesOpt = None,
+    reference_docx: Annotated[Optional[Path], typer.Option("--reference-docx", metavar="FILE", help="Take the Word styles, page setup, header and footer from FILE (as pandoc's --reference-doc) instead of jwtool's house style; default: reference.docx in the templates folder, if any.", show_default=False)] = None,
     lang: LangOpt = None,
     catalogue: CatalogueOpt = None,
     filters: RawFilters = RawFilters(),  # noqa: B008 - replaced by the filter options
@@ -74,8 +76,9 @@ def appendix(
     """Render the report's appendix tables: interventions during the school career (B2.1) and
     for (early) school leavers (B2.2), with their sources as numbered links.
 
-    All search filters apply. Word output has real tables whose header row repeats on every
-    page, landscape pages and named styles (JW Tabelkop, JW Tabeltekst, ...).
+    All search filters apply. Word output has real tables with columns sized to their text and a
+    header row that repeats on every page, caption fields (SEQ Tabel), page numbers, Dutch as
+    its language, landscape pages and named styles (JW Tabelkop, JW Tabeltekst, ...).
 
     Example: jwtool render appendix --format docx --target vso -o bijlage-vso.docx
     """
@@ -84,6 +87,10 @@ def appendix(
     choice(style, list(STYLES), "style")
     lang = cli_lang(ctx, lang)
     tdir = _templates(templates)
+    if reference_docx is not None and not reference_docx.is_file():
+        usage_error(f"--reference-docx {reference_docx}: no such file")
+    if fmt == "pdf" and soffice() is None:
+        fail(MISSING)
     check_output(output, catalogue, force)
     cat = open_catalogue(ctx, catalogue)
 
@@ -91,10 +98,10 @@ def appendix(
     if not any(appendix_entries(entries, style).values()):
         err("jwtool: warning: no appendix interventions match; the tables are empty")
     try:
-        data = render_appendix(cat, entries, fmt, style, lang, tdir)
+        data = render_appendix(cat, entries, fmt, style, lang, tdir, reference_docx)
     except RenderError as exc:
         fail(str(exc))
-    _emit(data, output, force, cat, binary=fmt == "docx")
+    _emit(data, output, force, cat, binary=fmt in ("docx", "pdf"))
 
 
 @render_app.command("overview")

@@ -26,6 +26,7 @@ from jwtool.render.environment import (
     template_dirs,
 )
 from jwtool.render.escaping import anchor_ids
+from jwtool.render.pdf import docx_to_pdf
 
 if TYPE_CHECKING:
     from jwtool.catalogue.load import Catalogue
@@ -125,12 +126,14 @@ def appendix_context(cat: Catalogue, entries: Sequence[Entry], style: str = "ful
 
 
 def render_appendix(cat: Catalogue, entries: Sequence[Entry], fmt: str = "md", style: str = "full", lang: str = "nl",
-                    templates: Path | None = None) -> bytes:
-    """The appendix tables as Markdown, HTML or Word (bytes, deterministic)."""
+                    templates: Path | None = None, reference: Path | None = None) -> bytes:
+    """The appendix tables as Markdown, HTML, Word or PDF (bytes; deterministic except the PDF's
+    creation time). Word takes its styles from ``reference``, else a templates' reference.docx."""
     context = appendix_context(cat, entries, style, lang)
     dirs = template_dirs(cat, templates)
-    if fmt == "docx":
-        return appendix_docx(context, reference=find_template(dirs, "reference.docx"))
+    if fmt in ("docx", "pdf"):
+        docx = appendix_docx(context, reference=reference or find_template(dirs, "reference.docx"))
+        return docx_to_pdf(docx) if fmt == "pdf" else docx
     context["css"] = _css(dirs, "appendix.css") if fmt == "html" else ""
     context["csp"] = _csp(style_hashes=[context["css"]]) if fmt == "html" else ""
     return render_template(dirs, f"appendix.{fmt}.j2", fmt, lang, context).encode("utf-8")

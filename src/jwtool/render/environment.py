@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from jwtool.catalogue.load import Catalogue
 
 
-FORMATS_APPENDIX = ("md", "html", "docx")
+FORMATS_APPENDIX = ("md", "html", "docx", "pdf")
 FORMATS_OVERVIEW = ("md", "html")
 STYLES = ("full", "summary")
 APPENDIX_TABLES = ("B2.1", "B2.2")
