@@ -13,6 +13,7 @@ this machine, so the widths (and the document's bytes) are the same everywhere.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -81,6 +82,6 @@ def proportional(needs: Sequence[float], floors: Sequence[float], total: float) 
 def column_widths(columns: Sequence[Sequence[Text]], total: int, padding: float) -> list[int]:
     """Widths in twips (1/20 point) of the table's columns; they add up to ``total`` exactly."""
     points = proportional([_need(c) for c in columns], [_floor(c, padding) for c in columns], total / 20)
-    twips = [int(p * 20) for p in points]
-    twips[twips.index(max(twips))] += total - sum(twips)  # rounding remainder to the widest column
+    twips = [math.ceil(p * 20) for p in points]  # up, so no column ends below its floor
+    twips[twips.index(max(twips))] += total - sum(twips)  # what rounding added comes off the widest
     return twips
