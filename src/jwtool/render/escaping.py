@@ -2,9 +2,11 @@
 
 Markdown escaping for untrusted entry text: what a contributor writes is shown, never obeyed.
 
-Every ASCII punctuation character that CommonMark or GitHub could read as markup is escaped with a
-backslash (always valid CommonMark), so ``[x](javascript:...)``, ``<script>``, ``**`` or a ``|``
-that would break a table stay literal text; an ``@name`` mentions nobody.
+A punctuation character is escaped with a backslash (always valid CommonMark) where CommonMark or
+GitHub would read it as markup there, so ``[x](javascript:...)``, ``<script>``, ``**`` or a ``|``
+that would break a table stay literal text, and an ``@name`` mentions nobody; where it would be
+read as itself it is left alone, so "K!X" and "Mbo & Arbeidsmarkt" read as written. ``<`` and
+``>`` are always escaped: raw HTML is the one markup every Markdown renderer obeys.
 """
 
 from __future__ import annotations
@@ -17,10 +19,15 @@ from jwtool.catalogue.model import Entry
 from jwtool.catalogue.text import http_url
 from jwtool.render.fields import clean
 
-_SPECIAL = re.compile(r"([\\`*_\[\]<>|#!~&$])")
+# Inline markup, wherever it stands: code (`), emphasis (* and _ except inside a word, where an _
+# is read as itself), links and images ([ ]; a "!" is harmless once "[" is escaped), HTML and
+# autolinks (< >), table cells (|), strikethrough (~), GitHub's math ($), an entity or character
+# reference ("&amp;", "&#35;"; any other "&" is text), GitHub's issue links ("#12").
+_SPECIAL = re.compile(r"[\\`*\[\]<>|~$]|_(?![^\W_])|(?<![^\W_])_|&(?=#?[A-Za-z0-9]+;)|#(?=\d)")
 # Only what CommonMark reads as block markup at a line start: a list marker followed by a space
-# ("- x", "1. x"), a thematic break or setext underline ("---", "==="), a blockquote (">").
-_LINE_START = re.compile(r"^(\s*)(?:(>|[-+=](?=\s|$|[-+=]))|(\d+)([.)])(?=\s|$))", re.M)
+# ("- x", "1. x"), a thematic break or setext underline ("---", "==="), a blockquote (">"), a
+# heading ("# x").
+_LINE_START = re.compile(r"^(\s*)(?:(>|#(?=#{0,5}(?:\s|$))|[-+=](?=\s|$|[-+=]))|(\d+)([.)])(?=\s|$))", re.M)
 
 
 # GitHub turns "@name" and "@org/team" into a mention (and notifies them) where "@" does not
@@ -37,7 +44,7 @@ def no_mentions(text: str) -> str:
 
 def escape(text: str) -> str:
     """Escape text for use inside a Markdown paragraph or list item (line breaks are kept)."""
-    text = no_mentions(_SPECIAL.sub(r"\\\1", str(text)))
+    text = no_mentions(_SPECIAL.sub(r"\\\g<0>", str(text)))
     return _LINE_START.sub(_escape_marker, text)
 
 
@@ -52,7 +59,7 @@ def cell(text: str) -> str:
     """Escape text for one cell of a Markdown table: one line, ``|`` escaped."""
     lines = [" ".join(line.split()) for line in str(text).splitlines()]
     # inside a table cell nothing is block markup: only inline specials need escaping
-    return "<br>".join(no_mentions(_SPECIAL.sub(r"\\\1", line)) for line in lines if line)
+    return "<br>".join(no_mentions(_SPECIAL.sub(r"\\\g<0>", line)) for line in lines if line)
 
 
 def url(link: str) -> str:
