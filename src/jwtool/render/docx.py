@@ -160,9 +160,8 @@ def _language(doc: Any) -> None:
     for lang in styles.iter(qn("w:lang")):
         lang.set(qn("w:val"), DOCUMENT_LANGUAGE)
     settings = doc.settings.element
-    for name in ("w:themeFontLang",):
-        for lang in settings.iter(qn(name)):
-            lang.set(qn("w:val"), DOCUMENT_LANGUAGE)
+    for lang in settings.iter(qn("w:themeFontLang")):
+        lang.set(qn("w:val"), DOCUMENT_LANGUAGE)
     proof = settings.find(qn("w:proofState"))
     if proof is not None:  # "already checked": would keep Word from checking the Dutch text
         settings.remove(proof)
@@ -330,7 +329,6 @@ def _add_table(doc: Any, header: list[Cell], rows: list[list[Cell]], width: int)
     """A table whose header row repeats on every page and whose columns share ``width`` (twips)
     in proportion to their text, each at least as wide as its longest word."""
     from docx.enum.table import WD_TABLE_ALIGNMENT
-    from docx.oxml.ns import qn
     from docx.shared import Twips
 
     metrics = {name: _style_metrics(doc, name) for name in {s for row in [header, *rows] for cell in row for s, _ in cell}}
