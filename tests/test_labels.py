@@ -28,7 +28,7 @@ NOT_LABELS = {"JW Tabelkop", "JW Tabeltekst", "JW Tabelopsomming", "JW Intervent
               "Table Grid", "jeugdwerkloosheid; interventies", "working elements",
               fields.DEFAULT_CAVEAT, fields.DEFAULT_CAVEAT_SOURCE}
 # Diagnostics (stderr) and --help texts are messages, not labels around content; rich styles are no words.
-MESSAGE_CALLS = {"err", "fail", "usage_error", "choice", "Option", "Argument"}  # choice(): a usage error naming the option
+MESSAGE_CALLS = {"err", "fail", "usage_error", "choice", "Option", "Argument", "format_option"}  # choice(): a usage error; format_option(): --help text
 NOT_SHOWN_KEYWORDS = {"help", "metavar", "style", "header_style"}
 RICH_STYLE = re.compile(r"^((bold|dim|italic|underline|reverse|red|green|yellow|blue|magenta|cyan|white|black) ?)+$")
 

@@ -5,8 +5,10 @@ Consoles are built lazily (never at import), plain when piped, and respect NO_CO
 
 from __future__ import annotations
 
+import enum
 import os
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn, Optional
@@ -21,7 +23,6 @@ from jwtool.labels import DEFAULT_LANG, LANGS
 from jwtool.render.output import OutputError, check_target, write_atomic, write_stdout
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
 
     from rich.console import Console
 
@@ -253,6 +254,17 @@ def check_output(output: Path | None, catalogue: Path | None, force: bool, new_f
         check_target(output, Layout(root(catalogue)), force, new_folder)
     except OutputError as exc:
         usage_error(str(exc))
+
+
+def formats(name: str, names: Iterable[str]) -> Any:
+    """The ``--format`` values of a command, from the names of its reporters: an enumeration, which
+    typer turns into a ``click.Choice``, so ``--help`` lists them and any other value is a usage
+    error (exit 2) before the command runs."""
+    return enum.Enum(name, [(n, n) for n in names], type=str)
+
+
+def format_option(help: str) -> Any:
+    return typer.Option("--format", "-f", help=help, case_sensitive=False)
 
 
 def choice(value: str, options: list[str], what: str) -> str:

@@ -7,6 +7,7 @@ line per entry, so words are never cut in the middle.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -14,9 +15,10 @@ import typer
 from jwtool.cli.common import (
     CatalogueOpt,
     LangOpt,
-    choice,
     cli_lang,
     console,
+    format_option,
+    formats,
     is_terminal,
     open_catalogue,
     out,
@@ -33,14 +35,22 @@ if TYPE_CHECKING:
 
     from jwtool.query.compare import Comparison
 
-FORMATS = ["text", "json", "md"]
 SHARE_STYLE = {"all": "bold green", "some": "yellow", "unique": "dim"}
+
+
+# --format: one reporter per format
+REPORTERS: dict[str, Callable[["Comparison", str], None]] = {
+    "text": lambda c, lang: _text(c, lang),
+    "json": lambda c, lang: out(dumps(comparison_dict(c)).rstrip("\n")),
+    "md": lambda c, lang: out(comparison_markdown(c, lang)),
+}
+CompareFormat = formats("CompareFormat", REPORTERS)
 
 
 def compare(
     ctx: typer.Context,
     refs: Annotated[list[str], typer.Argument(metavar="REF REF [REF...]", help="Two or more entries: id, alias, name or a unique prefix.", show_default=False)],
-    fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help=f"Output format: {', '.join(FORMATS)}.")] = "text",
+    fmt: Annotated[CompareFormat, format_option("text (a table on a terminal), json (ids, for scripts) or md (Markdown).")] = CompareFormat.text,
     catalogue: CatalogueOpt = None,
     lang: LangOpt = None,
 ) -> None:
@@ -53,7 +63,6 @@ def compare(
 
     Example: jwtool compare boris learn2work zowhat --format md
     """
-    choice(fmt, FORMATS, "format")
     lang = cli_lang(ctx, lang)
     if len(refs) < 2:
         usage_error("compare needs at least two entries, e.g. jwtool compare boris learn2work")
@@ -67,14 +76,14 @@ def compare(
             comparison = run_compare(entries, cat.vocab, cat.meta, lang)
     except ValueError as exc:
         usage_error(str(exc))
-    if fmt == "json":
-        out(dumps(comparison_dict(comparison)).rstrip("\n"))
-    elif fmt == "md":
-        out(comparison_markdown(comparison, lang))
-    elif is_terminal():
-        render(console(), comparison, lang)
+    REPORTERS[fmt.value](comparison, lang)
+
+
+def _text(c: Comparison, lang: str) -> None:
+    if is_terminal():
+        render(console(), c, lang)
     else:
-        out(comparison_text(comparison, lang))
+        out(comparison_text(c, lang))
 
 
 def _cell(lines: tuple[str, ...], key: str) -> Any:

@@ -13,9 +13,10 @@ from jwtool.catalogue.load import load_catalogue, load_vocabularies
 from jwtool.catalogue.text import key
 from jwtool.cli.common import (
     CatalogueOpt,
-    choice,
     err,
     fail,
+    format_option,
+    formats,
     limits,
     out,
     root,
@@ -220,13 +221,13 @@ def _same_name(entry: Any, name: str) -> bool:
 
 # ----------------------------------------------------------------------------- diff and history
 
-DIFF_FORMATS = ["text", "md", "json"]
+DiffFormat = formats("DiffFormat", ["text", "md", "json"])
 
 
 def diff(
     rev: Annotated[str, typer.Argument(metavar="REV", help="The git revision to compare from, e.g. origin/main or HEAD~1.", show_default=False)],
     rev2: Annotated[Optional[str], typer.Argument(metavar="REV2", help="The revision to compare to (default: the working tree, with uncommitted changes).", show_default=False)] = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="text, md (Markdown, for a pull-request comment) or json.")] = "text",
+    fmt: Annotated[DiffFormat, format_option("text, md (Markdown, for a pull-request comment) or json.")] = DiffFormat.text,
     catalogue: CatalogueOpt = None,
 ) -> None:
     """Show what changed in the catalogue between two git revisions: entries added, removed,
@@ -234,7 +235,6 @@ def diff(
 
     Example: jwtool diff origin/main --format md
     """
-    choice(fmt, DIFF_FORMATS, "format")
     from jwtool.contribute.diff import catalogue_diff, to_json, to_markdown, to_text
 
     base = root(catalogue)
@@ -242,16 +242,17 @@ def diff(
         result = catalogue_diff(base, rev, rev2, limits())
     except GitError as exc:
         usage_error(str(exc))
-    out({"md": to_markdown, "json": to_json}.get(fmt, to_text)(result))
+    reporters = {"text": to_text, "md": to_markdown, "json": to_json}  # one per DiffFormat
+    out(reporters[fmt.value](result))
 
 
-HISTORY_FORMATS = ["text", "json"]
+HistoryFormat = formats("HistoryFormat", ["text", "json"])
 
 
 def history(
     ctx: typer.Context,
     ref: Annotated[str, typer.Argument(metavar="REF", help="Entry id, name, alias or file (interventions/<id>.yaml; also of a removed entry).", show_default=False)],
-    fmt: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
+    fmt: Annotated[HistoryFormat, format_option("text or json.")] = HistoryFormat.text,
     catalogue: CatalogueOpt = None,
 ) -> None:
     """Show an entry's change log from git: date, author and message of every commit that
@@ -259,7 +260,6 @@ def history(
 
     Example: jwtool history boris-brengt-je-bij-een-baan
     """
-    choice(fmt, HISTORY_FORMATS, "format")
 
     base = root(catalogue)
     rel, entry_id, entry_name = _history_target(ctx, base, ref)

@@ -8,6 +8,7 @@ ids and field names, the same in every language.
 
 # No `from __future__ import annotations` here: `with_filters` copies the signature, and typer
 # would then see the options' annotations as unevaluated strings.
+from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Annotated, Any, Optional
 
@@ -17,11 +18,12 @@ from jwtool.catalogue.load import read_entry
 from jwtool.cli.common import (
     CatalogueOpt,
     LangOpt,
-    choice,
     cli_lang,
     console,
     err,
     fail,
+    format_option,
+    formats,
     is_terminal,
     limits,
     open_catalogue,
@@ -33,20 +35,15 @@ from jwtool.query.filters import RawFilters, filter_entries
 from jwtool.query.refs import RefError, resolve_ref
 from jwtool.query.search import FUZZY
 from jwtool.query.search import search as run_search
-from jwtool.query.views import card, card_markdown, card_text, hit_row, render_rows, shown, summary
+from jwtool.query.views import ROW_FORMATS, card, card_markdown, card_text, hit_row, render_rows, shown, summary
 from jwtool.render.export import dumps
 
 if TYPE_CHECKING:
     from jwtool.catalogue.load import Catalogue
     from jwtool.catalogue.model import Entry
 
-LIST_FORMATS = ["text", "json", "csv"]
+ListFormat = formats("ListFormat", ROW_FORMATS)
 WIDE = 100  # below this many columns a table of six columns squeezes words; list entries instead
-SHOW_FORMATS = ["text", "json", "yaml", "md"]
-
-
-def _format_opt(formats: list[str]) -> Any:
-    return typer.Option("--format", "-f", metavar="FORMAT", help=f"Output format: {', '.join(formats)}.")
 
 
 def entry_ref(cat: "Catalogue", ref: str, *, full: bool = True, lang: str = DEFAULT_LANG) -> "Entry":
@@ -121,7 +118,7 @@ def _rows_compact(rows: list[dict[str, Any]], with_match: bool) -> None:
 
 def list_entries(
     ctx: typer.Context,
-    fmt: Annotated[str, _format_opt(LIST_FORMATS)] = "text",
+    fmt: Annotated[ListFormat, format_option("text (a table on a terminal, tab-separated with a header when piped), json or csv (ids, for scripts).")] = ListFormat.text,
     catalogue: CatalogueOpt = None,
     lang: LangOpt = None,
 ) -> None:
@@ -132,7 +129,6 @@ def list_entries(
     Example: jwtool list --format csv > entries.csv
     """
 
-    choice(fmt, LIST_FORMATS, "format")
     lang = cli_lang(ctx, lang)
     cat = open_catalogue(ctx, catalogue, summary=True)
     _rows_out([summary(e) for e in cat.entries], fmt, False, cat, lang)
@@ -142,7 +138,7 @@ def list_entries(
 def search(
     ctx: typer.Context,
     text: Annotated[Optional[str], typer.Argument(metavar="TEXT", help="Words to find in any text field (case- and accent-insensitive; every word must occur).", show_default=False)] = None,
-    fmt: Annotated[str, _format_opt(LIST_FORMATS)] = "text",
+    fmt: Annotated[ListFormat, format_option("text (a table on a terminal, tab-separated with a header when piped), json or csv (ids, for scripts).")] = ListFormat.text,
     catalogue: CatalogueOpt = None,
     lang: LangOpt = None,
     filters: RawFilters = RawFilters(),
@@ -158,7 +154,6 @@ def search(
 
     Example: jwtool search orientatie --target vso --target pro --phase nazorg --min-evidence goed-beschreven
     """
-    choice(fmt, LIST_FORMATS, "format")
     lang = cli_lang(ctx, lang)
     words = (text or "").strip()
     cat = open_catalogue(ctx, catalogue, summary=not words)  # a text search needs the full texts
@@ -200,10 +195,33 @@ def _dropped_filter_hint(cat: "Catalogue", filters: RawFilters, words: str, lang
     return "; ".join(text for _, text in sorted(counts, key=lambda c: -c[0]))
 
 
+def _show_yaml(entry: "Entry", cat: "Catalogue", lang: str) -> None:
+    import yaml
+
+    out(yaml.safe_dump(entry.data, allow_unicode=True, sort_keys=False, width=100))
+
+
+def _show_text(entry: "Entry", cat: "Catalogue", lang: str) -> None:
+    if is_terminal():
+        _card_rich(entry, cat, lang)
+    else:
+        out(card_text(entry, cat.vocab, lang))
+
+
+# --format of show: one reporter per format
+SHOW_REPORTERS: dict[str, Callable[["Entry", "Catalogue", str], None]] = {
+    "text": _show_text,
+    "json": lambda entry, cat, lang: out(dumps(entry.data).rstrip("\n")),
+    "yaml": _show_yaml,
+    "md": lambda entry, cat, lang: out(card_markdown(entry, cat.vocab, lang)),
+}
+ShowFormat = formats("ShowFormat", SHOW_REPORTERS)
+
+
 def show(
     ctx: typer.Context,
     ref: Annotated[str, typer.Argument(metavar="REF", help="Id, alias or name (any case, accents optional); a unique prefix is enough.", show_default=False)],
-    fmt: Annotated[str, _format_opt(SHOW_FORMATS)] = "text",
+    fmt: Annotated[ShowFormat, format_option("text (a card), json, yaml (the entry as stored) or md (Markdown).")] = ShowFormat.text,
     catalogue: CatalogueOpt = None,
     lang: LangOpt = None,
 ) -> None:
@@ -214,22 +232,10 @@ def show(
 
     Example: jwtool show "boris brengt" --format md
     """
-    choice(fmt, SHOW_FORMATS, "format")
     lang = cli_lang(ctx, lang)
     cat = open_catalogue(ctx, catalogue, summary=True)
     entry = entry_ref(cat, ref, lang=lang)
-    if fmt == "json":
-        out(dumps(entry.data).rstrip("\n"))
-    elif fmt == "yaml":
-        import yaml
-
-        out(yaml.safe_dump(entry.data, allow_unicode=True, sort_keys=False, width=100))
-    elif fmt == "md":
-        out(card_markdown(entry, cat.vocab, lang))
-    elif is_terminal():
-        _card_rich(entry, cat, lang)
-    else:
-        out(card_text(entry, cat.vocab, lang))
+    SHOW_REPORTERS[fmt.value](entry, cat, lang)
 
 
 CARD_VALUE_MIN = 30  # narrower than this beside its label, a value goes under its label instead

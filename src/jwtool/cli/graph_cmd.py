@@ -22,6 +22,8 @@ from jwtool.cli.common import (
     cli_lang,
     console,
     err,
+    format_option,
+    formats,
     is_terminal,
     open_catalogue,
     out,
@@ -43,8 +45,8 @@ if TYPE_CHECKING:
     from jwtool.catalogue.load import Catalogue
     from jwtool.catalogue.model import Entry
 
-FORMATS = ["text", "json"]
-FormatOpt = Annotated[str, typer.Option("--format", "-f", metavar="text|json", help="text (a table) or json (one document).")]
+GraphFormat = formats("GraphFormat", ["text", "json"])
+FormatOpt = Annotated[GraphFormat, format_option("text (a table) or json (one document).")]
 
 
 # --- shared printing ---------------------------------------------------------------------------
@@ -123,7 +125,7 @@ def _column_label(cat: "Catalogue", by: str, column: str, lang: str) -> str:
 def elements(
     ctx: typer.Context,
     by: Annotated[Optional[str], typer.Option("--by", metavar="phase|evidence|target|kind", help="Cross-tabulate elements × phases, evidence levels, education levels (target) or kinds: an evidence gap map, empty cells are gaps.", show_default=False)] = None,
-    fmt: FormatOpt = "text",
+    fmt: FormatOpt = GraphFormat.text,
     catalogue: CatalogueOpt = None,
     lang: LangOpt = None,
     filters: RawFilters = RawFilters(),
@@ -136,7 +138,6 @@ def elements(
 
     Example: jwtool elements --target vso --by phase
     """
-    choice(fmt, FORMATS, "format")
     lang = cli_lang(ctx, lang)
     if by is not None:
         choice(by, list(BY_CHOICES), "--by value")
@@ -192,7 +193,7 @@ def similar(
     ctx: typer.Context,
     ref: Annotated[str, typer.Argument(metavar="REF", help="Entry id, name or alias (any case; a unique prefix will do).", show_default=False)],
     top: Annotated[int, typer.Option("--top", "-n", metavar="K", min=1, help="How many entries to show.")] = 5,
-    fmt: FormatOpt = "text",
+    fmt: FormatOpt = GraphFormat.text,
     catalogue: CatalogueOpt = None,
     lang: LangOpt = None,
     filters: RawFilters = RawFilters(),
@@ -205,7 +206,6 @@ def similar(
 
     Example: jwtool similar boris --top 3 --kind interventie
     """
-    choice(fmt, FORMATS, "format")
     lang = cli_lang(ctx, lang)
     cat = open_catalogue(ctx, catalogue, summary=True)
 
@@ -244,7 +244,7 @@ def map_(
     include: Annotated[Optional[list[str]], typer.Option("--include", metavar="factors|targets", help="Add success factors or target groups (education levels, characteristics) as nodes of the bipartite graph. Repeatable.", show_default=False)] = None,
     top: Annotated[int, typer.Option("--top", "-n", metavar="N", min=1, help="How many bridging elements and element pairs to show.")] = 10,
     seed: Annotated[int, typer.Option("--seed", metavar="N", help="Seed of the community detection (the same seed gives the same clusters).")] = 42,
-    fmt: FormatOpt = "text",
+    fmt: FormatOpt = GraphFormat.text,
     catalogue: CatalogueOpt = None,
     lang: LangOpt = None,
     filters: RawFilters = RawFilters(),
@@ -261,7 +261,6 @@ def map_(
     Example: jwtool map --kind interventie --export graphml -o map.graphml
     """
 
-    choice(fmt, FORMATS, "format")
     lang = cli_lang(ctx, lang)
     choice(projection, list(PROJECTIONS), "--projection value")
     for value in include or []:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -12,22 +13,29 @@ from jwtool.cli.common import (
     EXIT_PROBLEMS,
     CatalogueOpt,
     MaxSizeOpt,
-    choice,
     err,
+    format_option,
+    formats,
     limits,
     out,
     root,
     usage_error,
 )
 from jwtool.contribute.git import GitError, changed_entry_files
-from jwtool.validate.problems import problems_to_json
+from jwtool.validate.problems import Problem, problems_to_json
 
-FORMATS = ["text", "json", "github"]
+# --format: how the problems are printed, one reporter per format
+REPORTERS: dict[str, Callable[[list[Problem]], Iterable[str]]] = {
+    "text": lambda problems: (p.format() for p in problems),
+    "json": lambda problems: [problems_to_json(problems)],
+    "github": lambda problems: (p.format_github() for p in problems),
+}
+Format = formats("ValidateFormat", REPORTERS)
 
 
 def validate(
     paths: Annotated[Optional[list[Path]], typer.Argument(help="Entry files or folders to check (default: the whole catalogue).", show_default=False)] = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="text (one problem a line), json (an array of problems) or github (workflow annotations).")] = "text",
+    fmt: Annotated[Format, format_option("text (one problem a line), json (an array of problems) or github (workflow annotations).")] = Format.text,
     changed_since: Annotated[Optional[str], typer.Option("--changed-since", metavar="REV", help="Only check entry files changed since this git revision (plus the catalogue-wide checks).")] = None,
     catalogue: CatalogueOpt = None,
     max_file_size: MaxSizeOpt = None,
@@ -39,7 +47,6 @@ def validate(
 
     Example: jwtool validate interventions/learn2work.yaml --format json
     """
-    choice(fmt, FORMATS, "format")
     lim = limits(max_file_size)
     base = root(catalogue)
     selected: list[Path] | None = None
@@ -58,14 +65,8 @@ def validate(
     from jwtool.validate.rules import validate as run
 
     report = run(base, selected, lim) if selected is None or selected else _only_catalogue_checks(base, lim)
-    if fmt == "json":
-        out(problems_to_json(report.problems))
-    elif fmt == "github":
-        for p in report.problems:
-            out(p.format_github())
-    else:
-        for p in report.problems:
-            out(p.format())
+    for line in REPORTERS[fmt.value](report.problems):
+        out(line)
     summary = f"{report.errors} error(s), {report.warnings} warning(s) in {report.files_checked} file(s) checked"
     err(("jwtool: " if report.problems else "jwtool: ok: ") + summary)
     raise typer.Exit(EXIT_PROBLEMS if report.errors else EXIT_OK)

@@ -87,14 +87,19 @@ def row_header(with_match: bool) -> list[str]:
 # --- list and search rows as text --------------------------------------------------------------
 
 
-def render_rows(rows: list[dict[str, Any]], fmt: str, with_match: bool, vocab: Vocab | None = None, lang: str = DEFAULT_LANG) -> str:
-    """List or search rows as JSON (an array of ids), CSV (ids, with a header of field names) or
-    tab-separated text for people (a header line in ``lang``, then one line per row with labels;
-    nothing at all for no rows)."""
-    if fmt == "json":
-        return dumps(rows)
-    if fmt == "csv":
-        return csv_rows([row_header(with_match), *(flat_row(r) for r in rows)])
+def json_rows(rows: list[dict[str, Any]], with_match: bool, vocab: Vocab | None = None, lang: str = DEFAULT_LANG) -> str:
+    """An array of rows with ids, the same in every language."""
+    return dumps(rows)
+
+
+def csv_rows_of(rows: list[dict[str, Any]], with_match: bool, vocab: Vocab | None = None, lang: str = DEFAULT_LANG) -> str:
+    """CSV with a header of field names, then ids."""
+    return csv_rows([row_header(with_match), *(flat_row(r) for r in rows)])
+
+
+def text_rows(rows: list[dict[str, Any]], with_match: bool, vocab: Vocab | None = None, lang: str = DEFAULT_LANG) -> str:
+    """Tab-separated text for people: a header line in ``lang``, then one line per row with
+    labels; nothing at all for no rows."""
     out = ["\t".join(text_header(with_match, lang)) + "\n"] if rows else []
     for r in (shown(r, vocab, lang) for r in rows):
         cells = flat_row({k: (", ".join(v) if isinstance(v, list) else v) for k, v in r.items() if k != "score"})
@@ -102,6 +107,15 @@ def render_rows(rows: list[dict[str, Any]], fmt: str, with_match: bool, vocab: V
             cells = cells[:6] + cells[7:]
         out.append("\t".join(c.replace("\t", " ").replace("\n", " ") for c in cells) + "\n")
     return "".join(out)
+
+
+# The formats of list and search rows (``--format``)
+ROW_FORMATS = {"text": text_rows, "json": json_rows, "csv": csv_rows_of}
+
+
+def render_rows(rows: list[dict[str, Any]], fmt: str, with_match: bool, vocab: Vocab | None = None, lang: str = DEFAULT_LANG) -> str:
+    """List or search rows in one of :data:`ROW_FORMATS`."""
+    return ROW_FORMATS[fmt](rows, with_match, vocab, lang)
 
 
 # --- show: an entry as a card -------------------------------------------------------------------
