@@ -171,7 +171,7 @@ def test_pre_commit_config_of_this_repository_runs_jwtool_validate_from_source()
     declared = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
     assert hook["additional_dependencies"] == declared
     files = re.compile(hook["files"])
-    assert files.search("interventions/kix.yaml") and files.search("catalogue.yaml") and not files.search("src/jwtool/load.py")
+    assert files.search("interventions/kix.yaml") and files.search("catalogue.yaml") and not files.search("src/jwtool/catalogue/yamlfile.py")
 
 
 @pytest.mark.slow

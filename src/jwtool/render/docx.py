@@ -414,7 +414,7 @@ def _properties(doc: Any, context: dict[str, Any]) -> None:
 
 
 def appendix_docx(context: dict[str, Any], reference: Path | None = None) -> bytes:
-    """The appendix view model (:func:`jwtool.render.appendix_context`) as .docx bytes."""
+    """The appendix view model (:func:`jwtool.render.appendix.appendix_context`) as .docx bytes."""
     from docx import Document
     from docx.shared import Cm, Pt
 
