@@ -97,3 +97,12 @@ def test_the_wheel_bundles_the_catalogue(tmp_path: Path) -> None:
     assert "jwtool/_catalogue/schemas/vocabularies/working-elements.yaml" in names
     assert "jwtool/_catalogue/catalogue.yaml" in names
     assert any(n.startswith("jwtool/_catalogue/templates/") for n in names)
+
+
+def test_the_readme_python_example_runs(repo_root: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    text = (repo_root / "README.md").read_text(encoding="utf-8")
+    code = text.split("## Using jwtool from Python", 1)[1].split("```python\n", 1)[1].split("```", 1)[0]
+    monkeypatch.chdir(repo_root)
+    exec(compile(code, "README.md", "exec"), {})  # noqa: S102 - the README's own example
+    printed = capsys.readouterr().out.splitlines()
+    assert "Boris brengt je bij ‘n baan" in printed[0] and printed[1].startswith("[")
