@@ -1,43 +1,143 @@
-// Client-side filter of the overview: type text or pick a target group, phase or element;
-// index rows (and their entry sections) that do not match are hidden. No network, no eval.
+// The overview's filter. It decides no match itself: the JSON block #filter-data holds, for every
+// facet value, the ids of the entries `jwtool search` selects with that one value, and for every
+// entry the folded text `jwtool search TEXT` looks in. Here the values of one facet unite (a
+// repeated option is OR), the facets intersect (different options are AND), and every typed word
+// must occur in an entry's text. The state is the URL: ?target=vso&target=pro&phase=nazorg&q=...
+// No network, no eval.
 (function () {
   "use strict";
   var form = document.getElementById("filter");
   var table = document.getElementById("index-table");
-  if (!form || !table) { return; }
+  var block = document.getElementById("filter-data");
+  if (!form || !table || !block) { return; }
+  var data = JSON.parse(block.textContent);
   var text = document.getElementById("filter-text");
-  var target = document.getElementById("filter-target");
-  var phase = document.getElementById("filter-phase");
-  var element = document.getElementById("filter-element");
+  var sort = document.getElementById("sort");
   var count = document.getElementById("filter-count");
-  var rows = Array.prototype.slice.call(table.tBodies[0].rows);
+  var none = document.getElementById("filter-none");
+  var tbody = table.tBodies[0];
+  var rows = Array.prototype.slice.call(tbody.rows);
+  var order = {};
+  data.ids.forEach(function (id, i) { order[id] = i; });
+  var facetNames = Object.keys(data.facets);
+  var sets = {};  // facet -> value -> {id: true}
+  facetNames.forEach(function (f) {
+    sets[f] = {};
+    Object.keys(data.facets[f]).forEach(function (v) {
+      var s = {};
+      data.facets[f][v].forEach(function (id) { s[id] = true; });
+      sets[f][v] = s;
+    });
+  });
 
-  // the same fold as jwtool's search (jwtool.catalogue.text.fold): accents off, case folded
+  // jwtool.catalogue.text.fold, with Python's own tables (data.marks, data.casefold)
+  var marks = new RegExp("[" + data.marks + "]", "gu");
+  var spaces = new RegExp("[" + data.spaces + "]+", "u");
   function fold(s) {
-    return s.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toUpperCase().toLowerCase();
+    if (/^[\x00-\x7f]*$/.test(s)) { return s.toLowerCase(); }
+    return Array.from(s.normalize("NFKD").replace(marks, ""), function (c) {
+      return Object.prototype.hasOwnProperty.call(data.casefold, c) ? data.casefold[c] : c.toLowerCase();
+    }).join("");
   }
-  function has(list, value) {
-    return !value || (" " + list + " ").indexOf(" " + value + " ") >= 0;
+  // jwtool.catalogue.text.key: how the CLI matches a typed value to a vocabulary id
+  function key(s) { return fold(s).replace(/[^0-9a-z]+/g, ""); }
+
+  function inputs(facet) {
+    return Array.prototype.slice.call(form.querySelectorAll("input[name='" + facet + "']"));
   }
+  function chosen(facet) {
+    return inputs(facet).filter(function (i) { return i.checked && i.value; }).map(function (i) { return i.value; });
+  }
+  function union(facet, values) {
+    var out = {};
+    values.forEach(function (v) { Object.keys(sets[facet][v] || {}).forEach(function (id) { out[id] = true; }); });
+    return out;
+  }
+  function words() { return fold(text.value).split(spaces).filter(Boolean); }
+  function textOk(id, ws) {
+    var t = data.text[id];
+    return ws.every(function (w) { return t.indexOf(w) >= 0; });
+  }
+  // the ids every facet but `skip` (and the text) lets through
+  function passing(skip, picks, ws) {
+    return data.ids.filter(function (id) {
+      return textOk(id, ws) && facetNames.every(function (f) {
+        return f === skip || !picks[f].length || picks[f].some(function (v) { return sets[f][v] && sets[f][v][id]; });
+      });
+    });
+  }
+
+  function toUrl(picks) {
+    var params = new URLSearchParams();
+    if (text.value.trim()) { params.append("q", text.value.trim()); }
+    facetNames.forEach(function (f) { picks[f].forEach(function (v) { params.append(f, v); }); });
+    if (sort.value !== "order") { params.append("sort", sort.value); }
+    var query = params.toString();
+    try {
+      history.replaceState(null, "", query ? "?" + query : location.pathname);
+    } catch (e) { /* a page opened from disk may not change its address: the filter still works */ }
+  }
+  function fromUrl() {
+    var params = new URLSearchParams(location.search);
+    text.value = params.get("q") || "";
+    facetNames.forEach(function (f) {
+      var wanted = params.getAll(f).map(function (v) { return data.spellings[f][key(v)]; }).filter(Boolean);
+      inputs(f).forEach(function (i) { i.checked = i.value ? wanted.indexOf(i.value) >= 0 : !wanted.length; });
+    });
+    var s = params.get("sort");
+    if (s && sort.querySelector("option[value='" + s.replace(/[^a-z]/g, "") + "']")) { sort.value = s; }
+  }
+
+  function sortRows() {
+    var by = sort.value;
+    var sorted = rows.slice().sort(function (a, b) {
+      var ia = a.getAttribute("data-id"), ib = b.getAttribute("data-id");
+      if (by === "name") {
+        var c = a.cells[0].textContent.localeCompare(b.cells[0].textContent, document.documentElement.lang);
+        if (c) { return c; }
+      } else if (by === "evidence") {
+        var r = Number(b.getAttribute("data-rank")) - Number(a.getAttribute("data-rank"));
+        if (r) { return r; }
+      }
+      return order[ia] - order[ib];
+    });
+    sorted.forEach(function (row) { tbody.appendChild(row); });
+  }
+
   function apply() {
-    var words = fold(text.value).split(/\s+/).filter(Boolean);
-    var shown = 0;
+    var picks = {};
+    facetNames.forEach(function (f) { picks[f] = chosen(f); });
+    var ws = words();
+    var shown = {};
+    passing(null, picks, ws).forEach(function (id) { shown[id] = true; });
+    var n = 0;
     rows.forEach(function (row) {
-      var d = row.dataset;
-      var ok = has(d.targets, target.value) && has(d.phases, phase.value) && has(d.elements, element.value) &&
-        words.every(function (w) { return d.search.indexOf(w) >= 0; });
+      var ok = !!shown[row.getAttribute("data-id")];
       row.hidden = !ok;
-      var section = document.getElementById(d.anchor);
+      var section = document.getElementById(row.getAttribute("data-anchor"));
       if (section) { section.hidden = !ok; }
-      if (ok) { shown += 1; }
+      if (ok) { n += 1; }
+    });
+    // each value's count: what it would show together with the other facets and the text
+    facetNames.forEach(function (f) {
+      var base = passing(f, picks, ws);
+      Object.keys(sets[f]).forEach(function (v) {
+        var el = form.querySelector("[data-count-for='" + f + "=" + v + "']");
+        if (el) { el.textContent = "(" + base.filter(function (id) { return sets[f][v][id]; }).length + ")"; }
+      });
     });
     count.textContent = count.getAttribute("data-template")
-      .replace("{shown}", String(shown)).replace("{total}", String(rows.length));
+      .replace("{shown}", String(n)).replace("{total}", String(rows.length));
+    none.hidden = n > 0;
+    sortRows();
+    toUrl(picks);
   }
+
   form.addEventListener("input", apply);
   form.addEventListener("change", apply);
   form.addEventListener("reset", function () { window.setTimeout(apply, 0); });
   form.addEventListener("submit", function (event) { event.preventDefault(); });
+  fromUrl();
   form.hidden = false;
   apply();
 })();

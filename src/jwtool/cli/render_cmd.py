@@ -16,15 +16,19 @@ from jwtool.cli.common import (
     fail,
     is_terminal,
     open_catalogue,
+    root,
     usage_error,
     write_output,
 )
+from jwtool.catalogue.layout import Layout
 from jwtool.cli.filters import resolved, with_filters
 from jwtool.query.filters import RawFilters, filter_entries
 from jwtool.render.appendix import appendix_entries, render_appendix
 from jwtool.render.environment import FORMATS_APPENDIX, FORMATS_OVERVIEW, STYLES, RenderError
+from jwtool.render.output import OutputError, check_folder, write_folder_atomic
 from jwtool.render.overview import overview_chunks
 from jwtool.render.pdf import MISSING, soffice
+from jwtool.render.site import site_files
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -107,8 +111,8 @@ def appendix(
 @render_app.command("overview")
 def overview(
     ctx: typer.Context,
-    fmt: Annotated[str, typer.Option("--format", "-f", metavar="html|md", help="html (one self-contained page with a filter) or md (GitHub Markdown with a Mermaid map).")] = "html",
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="PATH", help="Write to PATH (atomically); a folder (new if PATH has no file extension) gets index.html or README.md.", show_default=False)] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", metavar="html|md", help="html (a site with filters, or one self-contained page) or md (GitHub Markdown with a Mermaid map).")] = "html",
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="PATH", help="Write to PATH (atomically). A folder (new if PATH has no file extension): html writes the site (index, a page per entry, map, gap maps, evidence levels; an existing site is replaced only with --force), md writes README.md in it. FILE.html: everything on one page.", show_default=False)] = None,
     force: ForceOpt = False,
     templates: TemplatesOpt = None,
     lang: LangOpt = None,
@@ -127,14 +131,36 @@ def overview(
     lang = cli_lang(ctx, lang)
     tdir = _templates(templates)
 
-    # `-o site` (or `-o site/`): a folder for the page, like a static-site generator; a new one is
-    # made only when the page is complete
-    new_folder = output is not None and not output.is_dir() and not output.exists() and not output.suffix
-    if output is not None and (new_folder or output.is_dir()):
-        output = output / ("index.html" if fmt == "html" else "README.md")
+    # `-o site` (or `-o site/`): a folder, like a static-site generator. HTML: the site of pages
+    # (jwtool.render.site), written whole; Markdown: README.md in it, made only once complete.
+    is_folder = output is not None and (output.is_dir() or (not output.exists() and not output.suffix))
+    if is_folder and fmt == "html":
+        _site(ctx, output, force, tdir, lang, catalogue)
+        return
+    new_folder = is_folder and not output.is_dir()
+    if output is not None and is_folder:
+        output = output / "README.md"
     check_output(output, catalogue, force, new_folder)
     cat = open_catalogue(ctx, catalogue)
     try:
         _emit(overview_chunks(cat, fmt, lang, tdir), output, force, cat, new_folder=new_folder)
     except RenderError as exc:
         fail(str(exc))
+
+
+def _site(ctx: typer.Context, output: Path, force: bool, tdir: Optional[Path], lang: str, catalogue: Optional[Path]) -> None:
+    """Write the overview as a site into the folder ``output`` (see :mod:`jwtool.render.site`)."""
+    try:
+        check_folder(output, Layout(root(catalogue)), force)
+    except OutputError as exc:
+        usage_error(str(exc))
+    cat = open_catalogue(ctx, catalogue)
+    try:
+        written = write_folder_atomic(output, site_files(cat, lang, tdir), cat.layout, force)
+    except RenderError as exc:
+        fail(str(exc))
+    except OutputError as exc:
+        usage_error(str(exc))
+    except OSError as exc:
+        fail(f"cannot write {output}: {exc.strerror or exc}")
+    err(f"jwtool: wrote {written}/")

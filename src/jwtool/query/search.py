@@ -108,6 +108,14 @@ def _search_fields(entry: Entry, elements: Vocabulary | None) -> list[tuple[str,
     return [(path, text, fold(" ".join(text.split()))) for path, text in texts + ids]
 
 
+def searchable_text(entry: Entry, vocab: dict[str, Vocabulary] | None = None) -> str:
+    """Every folded field :func:`search` looks in, one per line: a search word (never holding
+    whitespace) occurs in this text exactly when it occurs in one of the fields, so the HTML
+    overview filters on it with the same answers as ``jwtool search``."""
+    elements = vocab.get("working-elements") if vocab else None
+    return "\n".join(f for _, _, f in _search_fields(entry, elements))
+
+
 def search(entries: Iterable[Entry], text: str, vocab: dict[str, Vocabulary] | None = None, *, fuzzy: bool = False) -> list[Hit]:
     """Entries that contain every word of ``text`` somewhere (case- and accent-insensitive).
 

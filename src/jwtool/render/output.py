@@ -172,3 +172,86 @@ def _place(tmp: str, target: Path, path: Path, force: bool) -> None:
 
 def _exists(path: Path) -> OutputError:
     return OutputError(f"{path} already exists; use --force to overwrite it")
+
+
+SITE_MARK = b'<meta name="generator" content="jwtool">'  # in the index.html of every site jwtool writes
+
+
+def check_folder(path: Path, layout: Layout | None = None, force: bool = False) -> Path:
+    """Where the folder ``path`` will be written, or :class:`OutputError` if that is refused:
+    inside the catalogue, its parent missing, a file there, or a folder that is not empty (without
+    ``--force``; with it, only a site jwtool wrote before is replaced, never any other folder)."""
+    path = Path(path).expanduser()
+    target = path.parent.resolve() / path.name if path.name else path.resolve()
+    if layout is not None:
+        for folder in layout.protected():
+            if target == folder or folder in target.parents or target in folder.parents:
+                raise OutputError(f"refusing to write the site {path} over the catalogue's {folder.name}/ folder; choose another path")
+    if not target.parent.is_dir():
+        raise OutputError(f"folder {path.parent} does not exist")
+    if os.path.lexists(target):
+        if target.is_symlink() or not target.is_dir():
+            raise OutputError(f"{path} exists and is not a folder; refusing to replace it")
+        if any(target.iterdir()):
+            if not force:
+                raise OutputError(f"{path} already exists and is not empty; use --force to replace it")
+            if not _is_site(target):
+                raise OutputError(f"{path} is not a site written by jwtool (no index.html from jwtool); refusing to replace it even with --force")
+    return target
+
+
+def _is_site(folder: Path) -> bool:
+    try:
+        with open(folder / "index.html", "rb") as fh:
+            return SITE_MARK in fh.read(4096)
+    except OSError:
+        return False
+
+
+def write_folder_atomic(path: Path, files: Iterable[tuple[str, str | bytes]], layout: Layout | None = None,
+                        force: bool = False) -> Path:
+    """Write ``files`` (path inside the folder, content) as the folder ``path``, whole or not at all.
+
+    The files go to a temporary folder beside ``path``, are flushed to disk, and the folder is then
+    renamed into place; an existing site (``--force``) is first moved aside and removed only once
+    the new one is in place. An error or interrupt leaves no temporary folder behind.
+    """
+    import shutil
+    import tempfile
+
+    target = check_folder(path, layout, force)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+    old: Path | None = None
+    try:
+        umask = os.umask(0)
+        os.umask(umask)
+        for name, content in files:
+            dest = tmp / name
+            if dest.resolve().parent != tmp and tmp not in dest.resolve().parents:
+                raise OutputError(f"refusing to write {name} outside the site folder")
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            with open(dest, "xb") as fh:
+                fh.write(content.encode("utf-8") if isinstance(content, str) else content)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.chmod(dest, 0o666 & ~umask)
+        for folder in sorted({p for p in tmp.rglob("*") if p.is_dir()} | {tmp}):
+            os.chmod(folder, 0o777 & ~umask)
+        check_folder(path, layout, force)  # again: something may have appeared meanwhile
+        if os.path.lexists(target):
+            if any(target.iterdir()):
+                old = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent))
+                os.replace(target, old / "site")
+            else:
+                target.rmdir()
+        os.rename(tmp, target)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        if old is not None and not os.path.lexists(target) and (old / "site").is_dir():
+            os.replace(old / "site", target)  # put the old site back
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+    return target

@@ -8,11 +8,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from jwtool.catalogue.model import Entry
-from jwtool.catalogue.text import fold, http_url
+from jwtool.catalogue.text import http_url
 from jwtool.graph.analysis import build_graph, element_network
 from jwtool.graph.exports import to_mermaid
 from jwtool.graph.svg import render_svg
-from jwtool.labels import label
+from jwtool.labels import label, label_or, plural
 from jwtool.labels import labels as table_of
 from jwtool.render import fields
 from jwtool.render.environment import (
@@ -26,31 +26,37 @@ from jwtool.render.environment import (
 )
 from jwtool.render.escaping import anchor_ids
 from jwtool.render.fields import clean
+from jwtool.render.filterdata import as_json, facet_values, filter_data
 
 if TYPE_CHECKING:
     from jinja2 import Environment
 
     from jwtool.catalogue.load import Catalogue
-    from jwtool.catalogue.vocabularies import Vocabulary
 
 _str, _strs = fields.text, fields.texts
 
 
 def row_view(entry: Entry, cat: Catalogue, lang: str, anchors: dict[str, str]) -> dict[str, Any]:
-    """What the overview's index row shows of one entry, and what its client-side filter matches."""
-    vocab, d = cat.vocab, entry.data
-    elements = [_str(w.get("text")) for w in entry.working_elements]
-    element_labels = [fields.vocab_label(vocab, "working-elements", i, lang) for w in entry.working_elements for i in _strs(w.get("elements"))]
-    targets = entry.education_levels + entry.characteristics
-    search_parts = [entry.id, entry.name, *entry.aliases, entry.summary, _str(entry.providers.get("description")),
-                    *entry.organisations, _str(entry.target_group.get("description")), _str(entry.target_group.get("summary")),
-                    _str(entry.goals.get("description")), *_strs(d.get("components")), *elements, *element_labels]
-    return {
-        **_heading_view(entry, cat, lang, anchors),
-        # what the overview's client-side filter matches on
-        "filter": {"phases": " ".join(entry.phases), "targets": " ".join(targets), "elements": " ".join(entry.element_ids),
-                   "search": " ".join(fold(" ".join(p for p in search_parts if p)).split())},
-    }
+    """What the overview's index row shows of one entry (the filter's data comes from
+    :mod:`jwtool.render.filterdata`, not from the row)."""
+    return _heading_view(entry, cat, lang, anchors)
+
+
+def source_views(entry: Entry) -> list[dict[str, str]]:
+    """An entry's sources as the overview shows them: title, URL (a link only for http(s)),
+    kind, and the editor's note (shown only under "Notities voor redactie")."""
+    return [{"title": _str(s.get("title")) or _str(s.get("url")), "url": _str(s.get("url")), "link": http_url(s.get("url")),
+             "kind": _str(s.get("kind")), "note": _str(s.get("note"))} for s in entry.sources]
+
+
+def evidence_rank(cat: Catalogue, level: str) -> int:
+    """The rank of an evidence level (-1 for none), as ``--min-evidence`` compares them."""
+    vocab = cat.vocab.get("evidence-levels")
+    ordered = [t.id for t in vocab.ordered()] if vocab is not None else []
+    term = vocab.terms.get(level) if vocab is not None else None
+    if term is None:
+        return -1
+    return term.rank if term.rank is not None else ordered.index(level)
 
 
 def _heading_view(entry: Entry, cat: Catalogue, lang: str, anchors: dict[str, str]) -> dict[str, Any]:
@@ -65,6 +71,8 @@ def _heading_view(entry: Entry, cat: Catalogue, lang: str, anchors: dict[str, st
         "evidence": {"level": fields.vocab_label(vocab, "evidence-levels", entry.evidence_level, lang) if entry.evidence_level else ""},
         "element_labels": [fields.vocab_label(vocab, "working-elements", i, lang) for i in entry.element_ids],
         "evidence_level_id": entry.evidence_level,
+        "evidence_rank": evidence_rank(cat, entry.evidence_level),
+        "slug": anchors[entry.id][2:],
     }
 
 
@@ -78,8 +86,7 @@ def entry_view(entry: Entry, cat: Catalogue, lang: str, anchors: dict[str, str])
         elements.append({"text": _str(w.get("text")), "elements": [fields.vocab_label(vocab, "working-elements", i, lang) for i in ids]})
     factors = [{"factor": fields.vocab_label(vocab, "success-factors", _str(s.get("factor")), lang), "title": _str(s.get("title")),
                 "example": _str(s.get("example")), "section": _str(s.get("section"))} for s in entry.success_factors]
-    sources = [{"title": _str(s.get("title")) or _str(s.get("url")), "url": _str(s.get("url")), "link": http_url(s.get("url")),
-                "kind": _str(s.get("kind")), "note": _str(s.get("note"))} for s in entry.sources]
+    sources = source_views(entry)
     studies = [{"url": u, "link": http_url(u)} for u in _strs(ev.get("studies"))]
     view = {
         "id": entry.id, "anchor": anchors[entry.id], "name": _str(entry.name) or entry.id,
@@ -117,13 +124,6 @@ def entry_view(entry: Entry, cat: Catalogue, lang: str, anchors: dict[str, str])
         "last_reviewed": _str(d.get("last_reviewed")),
     }
     return {**_heading_view(entry, cat, lang, anchors), **view}
-
-
-def _used_terms(vocab: Vocabulary | None, used: set[str], lang: str) -> list[dict[str, str]]:
-    if vocab is None:
-        return [{"id": t, "label": t} for t in sorted(used)]
-    known = [{"id": t.id, "label": clean(t.label_for(lang))} for t in vocab.ordered() if t.id in used]
-    return known + [{"id": t, "label": t} for t in sorted(used - {t.id for t in vocab})]
 
 
 GAP_LIST_MAX = 25  # a cell names at most this many entries, then says how many more
@@ -243,8 +243,10 @@ PIECE_TEMPLATES = {"row": "partials/index-row.{fmt}.j2", "section": "partials/en
 class Pieces:
     """Renders an entry's index row or section through its partial template."""
 
-    def __init__(self, cat: Catalogue, env: Environment, fmt: str, lang: str, entries: Sequence[Entry]) -> None:
+    def __init__(self, cat: Catalogue, env: Environment, fmt: str, lang: str, entries: Sequence[Entry],
+                 site_root: str | None = None) -> None:
         self.cat, self.env, self.fmt, self.lang = cat, env, fmt, lang
+        self.site_root = site_root  # the way from a page of the site to its top ("../"), None on one page
         self.anchors = anchor_ids(entries)
         self._templates: dict[str, Any] = {}
 
@@ -254,7 +256,7 @@ class Pieces:
         if kind not in self._templates:
             self._templates[kind] = self.env.get_template(PIECE_TEMPLATES[kind].format(fmt=self.fmt))
         view = (row_view if kind == "row" else entry_view)(entry, self.cat, self.lang, self.anchors)
-        return Markup(self._templates[kind].render(e=view, labels=table_of(self.lang), lang=self.lang))
+        return Markup(self._templates[kind].render(e=view, labels=table_of(self.lang), lang=self.lang, site_root=self.site_root))
 
 
 def overview_context(cat: Catalogue, entries: Sequence[Entry] | None = None, lang: str = "nl", fmt: str = "html",
@@ -274,6 +276,7 @@ def overview_context(cat: Catalogue, entries: Sequence[Entry] | None = None, lan
     caveat, caveat_source = fields.caveat(cat.meta)
     whole = _whole_page(cat, chosen, lang, fmt, anchors)
     return {
+        "site_root": pieces.site_root, "page": "",
         "labels": labels, "lang": lang,
         "title": _str(cat.meta.get("title")) or label("overview.title", lang),
         "description": " ".join(_str(cat.meta.get("description")).split()),
@@ -285,25 +288,59 @@ def overview_context(cat: Catalogue, entries: Sequence[Entry] | None = None, lan
 
 
 def _whole_page(cat: Catalogue, chosen: Sequence[Entry], lang: str, fmt: str, anchors: dict[str, str]) -> dict[str, Any]:
-    """The parts of the overview that look at every entry at once: filter options, gap maps,
-    map, date."""
-    levels_used = {x for e in chosen for x in e.education_levels}
-    chars_used = {x for e in chosen for x in e.characteristics}
-    elements_vocab = cat.vocab.get("working-elements")
-    element_opts = _used_terms(elements_vocab, {x for e in chosen for x in e.element_ids}, lang)
+    """The parts of the overview that look at every entry at once: facets and their data, gap
+    maps, map, the evidence ladder, date."""
+    data = filter_data(cat, chosen) if fmt == "html" else {}
     return {
         "date": fields.catalogue_date(chosen),
-        "filters": {
-            "levels": _used_terms(cat.vocab.get("education-levels"), levels_used, lang),
-            "characteristics": _used_terms(cat.vocab.get("target-characteristics"), chars_used, lang),
-            "phases": _used_terms(cat.vocab.get("phases"), {p for e in chosen for p in e.phases}, lang),
-            "elements": element_opts,
-        },
+        "facets": facet_views(cat, chosen, lang, data) if fmt == "html" else [],
+        "filter_json": as_json(data) if fmt == "html" else "",
+        "ladder": ladder(cat, chosen, lang),
         "gap": gap_maps(chosen, cat, lang, anchors),
         "map_svg": map_svg(chosen, cat, lang) if fmt == "html" else None,
         "map_alt": map_alt(chosen, lang, "map.mermaid_note" if fmt == "md" else "overview.map.alt"),
         "mermaid": mermaid_map(chosen, cat, lang) if fmt == "md" else "",
     }
+
+
+FACET_LABELS = {"target": "site.facet.target", "phase": "site.facet.phase", "element": "site.facet.element",
+                "min-evidence": "site.facet.min_evidence", "kind": "site.facet.kind"}
+FACET_VOCABS = {"target": ("education-levels", "target-characteristics"), "phase": ("phases",),
+                "element": ("working-elements",), "min-evidence": ("evidence-levels",)}
+
+
+def facet_views(cat: Catalogue, entries: Sequence[Entry], lang: str, data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The index's facets: name (the CLI option and URL parameter), label, and per value its
+    label and how many entries it selects (``data``: :func:`filter_data`; the page updates the
+    counts as filters change)."""
+    out = []
+    for facet, values in facet_values(cat, entries).items():
+        opts = []
+        for v in values:
+            if facet == "kind":
+                text = label_or(f"kind.{v}", lang, v)
+            else:
+                text = next((fields.vocab_label(cat.vocab, n, v, lang) for n in FACET_VOCABS[facet]
+                             if cat.vocab.get(n) is not None and v in cat.vocab[n]), v)
+            opts.append({"id": v, "label": text, "count": len(data["facets"][facet][v])})
+        out.append({"name": facet, "label": label(FACET_LABELS[facet], lang), "options": opts,
+                    "single": facet == "min-evidence"})
+    return out
+
+
+def ladder(cat: Catalogue, entries: Sequence[Entry], lang: str) -> list[dict[str, Any]]:
+    """The evidence ladder as the vocabulary defines it, highest level first, with how many
+    entries stand on each step."""
+    vocab = cat.vocab.get("evidence-levels")
+    if vocab is None:
+        return []
+    steps = []
+    for t in vocab.ordered():
+        n = sum(1 for e in entries if e.evidence_level == t.id)
+        steps.append({"id": t.id, "label": clean(t.label_for(lang)), "definition": " ".join(t.definition.split()),
+                      "wordings": list(t.report_wordings), "rank": evidence_rank(cat, t.id),
+                      "count": plural("site.ladder.entries", n, lang)})
+    return steps[::-1]
 
 
 def render_overview(cat: Catalogue, fmt: str = "html", lang: str = "nl", templates: Path | None = None,

@@ -1,0 +1,129 @@
+"""What the HTML overview filters on, computed by the code ``jwtool search`` runs.
+
+The page never decides a match itself: for every value of every facet it gets the ids of the
+entries that ``resolve_filters`` + ``matches`` select for that one value, and for every entry the
+folded text :func:`jwtool.query.search.search` looks in. The page then only unites the sets of
+one facet (a repeated option is OR) and intersects the facets (different options are AND), as
+the CLI combines them, and checks that every typed word occurs in an entry's text.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import unicodedata
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from jwtool.catalogue.model import Entry
+from jwtool.catalogue.text import key
+from jwtool.query.filters import KINDS, RawFilters, filter_entries, resolve_filters
+from jwtool.query.search import searchable_text
+
+if TYPE_CHECKING:
+    from jwtool.catalogue.load import Catalogue
+    from jwtool.catalogue.vocabularies import Vocabulary
+
+# facet name (the CLI's option name, also the URL parameter) -> vocabulary it takes values from
+FACETS = (("target", ("education-levels", "target-characteristics")), ("phase", ("phases",)),
+          ("element", ("working-elements",)), ("min-evidence", ("evidence-levels",)), ("kind", ()))
+
+
+def _raw(facet: str, value: str) -> RawFilters:
+    if facet == "min-evidence":
+        return RawFilters(min_evidence=value)
+    return RawFilters(**{facet: [value]})
+
+
+def _terms(vocab: Vocabulary | None, used: set[str]) -> list[str]:
+    """The vocabulary's ids in its order, each only if some entry uses it (evidence levels: all)."""
+    return [t.id for t in vocab.ordered()] if vocab is not None else sorted(used)
+
+
+def facet_values(cat: Catalogue, entries: Sequence[Entry]) -> dict[str, list[str]]:
+    """The values each facet offers, in vocabulary order: those at least one entry carries (a
+    broader education level such as ``mbo`` counts through its narrower ones)."""
+    used = {"target": {x for e in entries for x in e.education_levels + e.characteristics},
+            "phase": {p for e in entries for p in e.phases},
+            "element": {x for e in entries for x in e.element_ids},
+            "kind": {e.kind for e in entries}}
+    out: dict[str, list[str]] = {}
+    for facet, names in FACETS:
+        if facet == "kind":
+            out[facet] = [k for k in KINDS if k in used["kind"]]
+            continue
+        values = [v for n in names for v in _terms(cat.vocab.get(n), set())]
+        if facet != "min-evidence":
+            values = [v for v in values if v in used[facet] or _selects_any(cat, entries, facet, v)]
+        out[facet] = list(dict.fromkeys(values))
+    return out
+
+
+def _selects_any(cat: Catalogue, entries: Sequence[Entry], facet: str, value: str) -> bool:
+    return bool(filter_entries(entries, resolve_filters(_raw(facet, value), cat.vocab)))
+
+
+def _spellings(cat: Catalogue, facet: str, value: str) -> set[str]:
+    """Every key the CLI resolves to ``value`` (id, labels, synonyms), so a link typed with
+    ``?target=mbo2`` selects what ``--target mbo2`` does."""
+    if facet == "kind":
+        return {key(n) for n in KINDS[value]}
+    names = dict(FACETS)[facet]
+    for n in names:
+        vocab = cat.vocab.get(n)
+        term = vocab.terms.get(value) if vocab is not None else None
+        if term is not None:
+            return {key(s) for s in (term.id, term.label, term.label_en, *term.synonyms) if s and vocab.resolve(s) == value}
+    return {key(value)}
+
+
+def filter_data(cat: Catalogue, entries: Sequence[Entry]) -> dict[str, Any]:
+    """The page's filter data: per facet and value the selected entry ids (in report order), the
+    spellings a URL may use for a value, each entry's searchable text and :func:`fold_tables`."""
+    chosen = sorted(entries, key=Entry.sort_key)
+    sets: dict[str, dict[str, list[str]]] = {}
+    spellings: dict[str, dict[str, str]] = {}
+    for facet, values in facet_values(cat, chosen).items():
+        sets[facet] = {}
+        spellings[facet] = {}
+        for v in values:
+            sets[facet][v] = [e.id for e in filter_entries(chosen, resolve_filters(_raw(facet, v), cat.vocab))]
+            for s in sorted(_spellings(cat, facet, v)):
+                spellings[facet].setdefault(s, v)
+    return {"ids": [e.id for e in chosen], "facets": sets, "spellings": spellings,
+            "text": {e.id: searchable_text(e, cat.vocab) for e in chosen}, **fold_tables()}
+
+
+@lru_cache(maxsize=1)
+def fold_tables() -> dict[str, Any]:
+    """What the page needs to fold and split typed text as Python does (the browser's own tables
+    differ): ``marks``, the characters :func:`jwtool.catalogue.text.fold` drops (combining class
+    not 0), and ``spaces``, those ``str.split`` splits on, each as the body of a JavaScript
+    regular-expression class; ``casefold``, each character whose ``casefold()`` is not its
+    ``lower()`` (``ß`` → ``ss``)."""
+    marks: list[tuple[int, int]] = []
+    spaces: list[tuple[int, int]] = []
+    casefold: dict[str, str] = {}
+    for code in range(sys.maxunicode + 1):
+        c = chr(code)
+        for table, yes in ((marks, unicodedata.combining(c)), (spaces, c.isspace())):
+            if yes:
+                if table and table[-1][1] == code - 1:
+                    table[-1] = (table[-1][0], code)
+                else:
+                    table.append((code, code))
+        if c.casefold() != c.lower():
+            casefold[c] = c.casefold()
+    return {"marks": _js_class(marks), "spaces": _js_class(spaces), "casefold": casefold}
+
+
+def _js_class(ranges: list[tuple[int, int]]) -> str:
+    return "".join(f"\\u{{{a:x}}}" + (f"-\\u{{{b:x}}}" if b != a else "") for a, b in ranges)
+
+
+def as_json(data: dict[str, Any]) -> str:
+    """JSON for a ``<script type="application/json">`` block: sorted keys, and ``<``, ``>``, ``&``
+    escaped so no entry text can close the block."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
