@@ -19,7 +19,7 @@
   var rows = Array.prototype.slice.call(tbody.rows);
   var order = {};
   data.ids.forEach(function (id, i) { order[id] = i; });
-  var facetNames = Object.keys(data.facets);
+  var facetNames = data.facet_order;  // the CLI's order of options, also in the URL
   var sets = {};  // facet -> value -> {id: true}
   facetNames.forEach(function (f) {
     sets[f] = {};

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -240,3 +241,19 @@ def chromium():  # type: ignore[no-untyped-def]
             yield browser
         finally:
             browser.close()
+
+
+AXE_DIR = Path(__file__).resolve().parent / "axe"  # package.json + package-lock.json pin axe-core
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    """axe-core's script (from the npm registry, pinned in tests/axe/package-lock.json), installed
+    into tests/axe/node_modules with `npm ci` on first use; in CI a missing npm or axe fails."""
+    script = AXE_DIR / "node_modules" / "axe-core" / "axe.min.js"
+    if not script.is_file() and shutil.which("npm"):
+        with subprocess.Popen(["npm", "ci", "--no-audit", "--no-fund", "--prefix", str(AXE_DIR)], cwd=AXE_DIR,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT) as proc:
+            proc.communicate()
+    require(script.is_file(), "axe-core (npm ci --prefix tests/axe)")
+    return script.read_text(encoding="utf-8")

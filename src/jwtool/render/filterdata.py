@@ -91,7 +91,7 @@ def filter_data(cat: Catalogue, entries: Sequence[Entry]) -> dict[str, Any]:
             sets[facet][v] = [e.id for e in filter_entries(chosen, resolve_filters(_raw(facet, v), cat.vocab))]
             for s in sorted(_spellings(cat, facet, v)):
                 spellings[facet].setdefault(s, v)
-    return {"ids": [e.id for e in chosen], "facets": sets, "spellings": spellings,
+    return {"ids": [e.id for e in chosen], "facets": sets, "facet_order": list(sets), "spellings": spellings,
             "text": {e.id: searchable_text(e, cat.vocab) for e in chosen}, **fold_tables()}
 
 

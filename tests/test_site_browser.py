@@ -1,0 +1,159 @@
+"""The overview site in headless Chromium: the page answers every filter exactly as `jwtool
+search` does, no page scrolls sideways on a phone, axe-core finds nothing serious, and the
+filters work with the keyboard alone."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+expect = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install -e '.[test]')").expect
+
+PAGE_TYPES = {"index": "index.html", "entry": "interventies/boris-brengt-je-bij-een-baan/index.html",
+              "map": "kaart/index.html", "gaps": "bewijskaart/index.html", "ladder": "bewijsniveaus/index.html"}
+
+# (CLI filter options as the URL names them, search text): each is asked of the CLI and of the page
+COMBINATIONS: list[tuple[list[tuple[str, str]], str]] = [
+    ([("target", "mbo-2")], ""),
+    ([("target", "entree")], ""),
+    ([("target", "mbo")], ""),
+    ([], "nazorg"),
+    ([("target", "vso"), ("target", "pro")], ""),
+    ([("target", "vso"), ("target", "pro"), ("phase", "nazorg")], ""),
+    ([("target", "vso"), ("target", "pro"), ("min-evidence", "goed-beschreven")], ""),
+    ([("min-evidence", "eerste-aanwijzingen")], ""),
+    ([("min-evidence", "goed-onderbouwd"), ("kind", "interventie")], ""),
+    ([("kind", "praktijkvoorbeeld")], ""),
+    ([("phase", "tijdens-school"), ("phase", "overgang")], ""),
+    ([("element", "nazorg")], ""),
+    ([("element", "maatwerk"), ("element", "sociaal-netwerk")], ""),
+    ([("target", "mbo2")], ""),  # a spelling the CLI resolves (synonym/key), in the URL too
+    ([("target", "migratieachtergrond")], ""),
+    ([("target", "vso"), ("target", "migratieachtergrond")], ""),
+    ([], "loopbaanorientatie"),
+    ([], "BORIS"),
+    ([], "Oriëntatie werk"),
+    ([], "jongeren school"),
+    ([("phase", "nazorg")], "coach"),
+    ([("target", "pro"), ("kind", "interventie"), ("phase", "overgang")], "werk"),
+    ([], "straße"),  # folds to "strasse", as in Python; finds nothing in this catalogue
+    ([("min-evidence", "sterke-aanwijzingen")], ""),
+]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from typer.testing import CliRunner
+
+    from jwtool.cli import app
+
+    out = tmp_path_factory.mktemp("site") / "site"
+    result = CliRunner().invoke(app, ["render", "overview", "--format", "html", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+@pytest.fixture
+def page(chromium) -> Any:  # type: ignore[no-untyped-def]
+    p = chromium.new_page(viewport={"width": 1280, "height": 900})
+    errors: list[str] = []
+    p.on("pageerror", lambda e: errors.append(str(e)))
+    p.on("console", lambda m: errors.append(m.text) if m.type in ("error", "warning") else None)
+    yield p
+    p.close()
+    assert errors == []
+
+
+def cli_ids(run_cli, options: list[tuple[str, str]], text: str) -> list[str]:  # type: ignore[no-untyped-def]
+    args = ["search", *([text] if text else []), "--format", "json"]
+    for name, value in options:
+        args += [f"--{name}", value]
+    result = run_cli(*args)
+    assert result.exit_code in (0, 1), result.output
+    return sorted(row["id"] for row in json.loads(result.stdout or "[]"))
+
+
+def shown_ids(page: Any) -> list[str]:
+    return sorted(page.eval_on_selector_all("#index-table tbody tr", "rows => rows.filter(r => !r.hidden).map(r => r.dataset.id)"))
+
+
+@pytest.mark.parametrize(("options", "text"), COMBINATIONS, ids=lambda v: str(v))
+def test_the_page_answers_every_filter_as_the_cli_does(run_cli, page, site: Path, options, text) -> None:  # type: ignore[no-untyped-def]
+    expected = cli_ids(run_cli, options, text)
+    query = urlencode(options + ([("q", text)] if text else []))
+    page.goto((site / "index.html").as_uri() + ("?" + query if query else ""))
+    expect(page.locator("#filter-count")).to_have_text(f"{len(expected)} van {page.locator('#index-table tbody tr').count()} getoond")
+    assert shown_ids(page) == expected
+
+
+def test_twenty_combinations_at_least() -> None:
+    assert len(COMBINATIONS) >= 20
+
+
+def test_every_row_and_entry_carries_its_id_and_the_filter_state_is_the_url(page, site: Path) -> None:  # type: ignore[no-untyped-def]
+    page.goto((site / "index.html").as_uri())
+    page.check("#facet-target input[value='vso']")
+    page.check("#facet-target input[value='pro']")
+    page.check("#facet-phase input[value='nazorg']")
+    page.check("#facet-min-evidence input[value='goed-beschreven']")
+    expect(page).to_have_url((site / "index.html").as_uri() + "?target=vso&target=pro&phase=nazorg&min-evidence=goed-beschreven")
+    assert all(page.eval_on_selector_all("#index-table tbody tr", "rows => rows.map(r => !!r.dataset.id)"))
+    page.goto((site / PAGE_TYPES["entry"]).as_uri())
+    assert page.get_attribute("article.entry", "data-id") == "boris-brengt-je-bij-een-baan"
+
+
+def test_the_filters_work_with_the_keyboard_alone(page, site: Path) -> None:  # type: ignore[no-untyped-def]
+    page.goto((site / "index.html").as_uri())
+    page.focus("#filter-text")
+    page.keyboard.type("nazorg")
+    total = page.locator("#index-table tbody tr").count()
+    expect(page.locator("#filter-count")).not_to_have_text(f"{total} van {total} getoond")
+    page.keyboard.press("Tab")  # to the first target-group checkbox
+    first = page.evaluate("document.activeElement.name + '=' + document.activeElement.value")
+    assert first.startswith("target=")
+    page.keyboard.press("Space")
+    expect(page).to_have_url(__import__("re").compile(r"[?&]target="))
+    page.keyboard.press("Space")
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Control+a")
+    page.keyboard.press("Backspace")
+    expect(page.locator("#filter-count")).to_have_text(f"{total} van {total} getoond")
+    # the sort menu and the reset button answer to the keyboard too
+    page.focus("#sort")
+    page.keyboard.press("ArrowDown")  # order -> name
+    expect(page).to_have_url(__import__("re").compile(r"sort=name"))
+    page.check("#facet-phase input[value='nazorg']")
+    page.focus("button[type=reset]")
+    page.keyboard.press("Enter")
+    expect(page.locator("#filter-count")).to_have_text(f"{total} van {total} getoond")
+
+
+@pytest.mark.parametrize("kind", PAGE_TYPES)
+def test_no_page_scrolls_sideways_on_a_phone(chromium, site: Path, kind: str) -> None:  # type: ignore[no-untyped-def]
+    page = chromium.new_page(viewport={"width": 390, "height": 844})
+    try:
+        page.goto((site / PAGE_TYPES[kind]).as_uri() + ("?target=vso&phase=nazorg" if kind == "index" else ""))
+        assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("kind", PAGE_TYPES)
+def test_axe_finds_no_serious_or_critical_violation(chromium, axe_source: str, site: Path, kind: str) -> None:  # type: ignore[no-untyped-def]
+    for width in (1280, 390):
+        context = chromium.new_context(viewport={"width": width, "height": 900}, bypass_csp=True)  # to inject axe
+        try:
+            page = context.new_page()
+            page.goto((site / PAGE_TYPES[kind]).as_uri())
+            page.add_script_tag(content=axe_source)
+            result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+            bad = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]
+                   if v["impact"] in ("serious", "critical")]
+            assert bad == [], (kind, width)
+        finally:
+            context.close()
