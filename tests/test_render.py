@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 
 from conftest import HOSTILE_TEXT, require
+from jwtool.render import fields
 from jwtool.catalogue.load import load_catalogue
 from jwtool.query.filters import RawFilters, filter_entries, resolve_filters
 from jwtool.render.appendix import render_appendix
@@ -72,6 +73,8 @@ class Tables(HTMLParser):
             self._cell = [tag, a.get("scope") or "", ""]
         elif tag == "a":
             self.links.append(a)
+        elif tag == "script" and a.get("type") == "application/json":
+            self._in, self._buf = "data", ""  # data for the script, not a script (the CSP does not run it)
         elif tag in ("script", "style"):
             self._in, self._buf = tag, ""
         elif tag == "meta":
@@ -84,6 +87,8 @@ class Tables(HTMLParser):
         elif tag in ("th", "td") and self._cell is not None:
             self.tables[-1]["rows"][-1]["cells"].append((self._cell[0], self._cell[1], " ".join(self._cell[2].split())))
             self._cell = None
+        elif tag == "script" and self._in == "data":
+            self._in = None
         elif tag in ("script", "style") and self._in == tag:
             (self.scripts if tag == "script" else self.styles).append(self._buf)
             self._in = None
@@ -353,7 +358,7 @@ def test_overview_into_a_folder_writes_index_html_and_replaces_it_only_with_forc
     assert run_cli("render", "overview", "-o", site).exit_code == 2
     assert run_cli("render", "overview", "-o", site, "--force").exit_code == 0
     assert run_cli("render", "overview", "-f", "md", "-o", site).exit_code == 0
-    assert sorted(p.name for p in site.iterdir()) == ["README.md", "index.html"]
+    assert sorted(p.name for p in site.iterdir()) == ["README.md", "bewijskaart", "bewijsniveaus", "index.html", "interventies", "kaart"]
 
 
 # --- Templates ------------------------------------------------------------------------------------
@@ -410,7 +415,7 @@ def test_html_overview_is_one_self_contained_page_with_everything(run_cli, cat, 
     assert '<html lang="nl">' in html
     # every entry: in the index (linking to its section) and as a section with its fields
     index = next(t for t in page.tables if t["id"] == "index-table")
-    assert [row["cells"][0][2] for row in index["rows"][1:]] == [e.name for e in cat.entries]
+    assert [row["cells"][0][2].removesuffix(" " + fields.kind(e, "nl")) for row, e in zip(index["rows"][1:], cat.entries)] == [e.name for e in cat.entries]
     for e in cat.entries:
         assert f'<article class="entry" id="e-{e.id}"' in html
         assert f'<a href="#e-{e.id}">' in html
