@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
+from jwtool.catalogue.layout import Layout
 from jwtool.cli.common import (
     CatalogueOpt,
     check_output,
@@ -20,7 +21,6 @@ from jwtool.cli.common import (
     usage_error,
     write_output,
 )
-from jwtool.catalogue.layout import Layout
 from jwtool.cli.filters import resolved, with_filters
 from jwtool.query.filters import RawFilters, filter_entries
 from jwtool.render.appendix import appendix_entries, render_appendix
