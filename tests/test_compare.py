@@ -10,9 +10,9 @@ import pytest
 
 from jwtool.catalogue.load import load_catalogue
 from jwtool.labels import label
+from jwtool.labels.fields import DEFAULT_CAVEAT
 from jwtool.query.compare import ASPECTS, compare, jaccard
 from jwtool.query.refs import resolve_refs
-from jwtool.render.fields import DEFAULT_CAVEAT
 
 CAVEAT = ("De resultaten zijn onderling echter lastig vergelijkbaar door verschillen in de precieze "
           "doelgroep en daarnaast wordt doorgaans geen gebruik gemaakt van een controlegroep.")
@@ -48,7 +48,7 @@ def test_aspects_are_the_rows_the_issue_names(mini) -> None:
     assert [a.key for a in c.aspects] == ["providers", "phases", "target_group", "ages", "goals", "components",
                                            "course", "working_elements", "evidence", "results"]
     by_key = {a.key: a.values for a in c.aspects}
-    assert by_key["ages"] == (("15 to 18 years",), ("16 to 27 years",))  # worded as in every output (jwtool.render.fields)
+    assert by_key["ages"] == (("15 to 18 years",), ("16 to 27 years",))  # worded as in every output (jwtool.labels.fields)
     assert by_key["components"] == (("Loopbaanoriëntatie", "Stage"), ())
     assert by_key["results"][0] == ("30 van de 40 leerlingen (75%) vonden werk.",)
     assert by_key["evidence"][1][-1] == "With control group"

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from jwtool.catalogue.model import Entry
 from jwtool.catalogue.yamlfile import read_yaml
-from jwtool.render.export import (
+from jwtool.query.export import (
     EXPORT_VERSION,
     csv_chunks,
     dump_chunks,
@@ -184,7 +184,7 @@ def test_the_streamed_json_is_the_json_text(data: object) -> None:
 
 @pytest.mark.parametrize("number", [float("nan"), float("inf"), float("-inf")])
 def test_nan_and_infinity_are_refused_streamed_or_not(number: float) -> None:
-    from jwtool.render.export import NotJSONError
+    from jwtool.query.export import NotJSONError
 
     with pytest.raises(NotJSONError):
         dumps({"value": number})

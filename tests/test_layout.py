@@ -60,6 +60,17 @@ def test_no_module_level_import_cycle() -> None:
     assert cycles == []
 
 
+def test_the_steps_depend_on_earlier_steps_only() -> None:
+    # catalogue → validate → query → graph → render → contribute → cli; labels (words and the
+    # wording of fields) sit just above catalogue and serve every later step
+    order = ["catalogue", "labels", "validate", "query", "graph", "render", "contribute", "cli"]
+    known = modules()
+    backwards = sorted(f"{m} imports {d}" for m, p in known.items() if m.count(".") >= 1 and m.split(".")[1] in order
+                       for d in top_level_imports(p, known) if d.count(".") >= 1 and d.split(".")[1] in order
+                       and order.index(d.split(".")[1]) > order.index(m.split(".")[1]))
+    assert backwards == []
+
+
 def test_no_module_is_longer_than_a_reader_can_hold() -> None:
     long = {m: n for m, p in modules().items() if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES}
     assert long == {}

@@ -61,12 +61,13 @@ def test_escaped_text_is_a_paragraph_of_exactly_that_text(text: str) -> None:
 @given(st.text(alphabet=ALPHABET, min_size=1, max_size=30).map(str.strip).filter(bool))
 @example("a | b")
 @example("K!X")
+@example("0  0")  # a cell is one line: runs of white space become one space
 def test_escaped_text_is_a_table_cell_of_exactly_that_text(text: str) -> None:
     page = markdown(f"| kop |\n| --- |\n| {cell(text)} |\n")
     assert page.tags == ["table", "thead", "tr", "th", "tbody", "tr", "td"]
     cells = [t for t in page.text if t.strip()]
     assert cells[0] == "kop"
-    assert "".join(cells[1:]).strip().replace(ZWJ, "") == text
+    assert "".join(cells[1:]).strip().replace(ZWJ, "") == " ".join(text.split())
 
 
 @pytest.mark.parametrize(("text", "expected"), [

@@ -23,8 +23,8 @@ import pytest
 
 from conftest import HOSTILE_TEXT, require
 from jwtool.catalogue.load import load_catalogue
+from jwtool.labels import fields
 from jwtool.query.filters import RawFilters, filter_entries, resolve_filters
-from jwtool.render import fields
 from jwtool.render.appendix import render_appendix
 from jwtool.render.escaping import cell, http_url
 from jwtool.render.overview import render_overview

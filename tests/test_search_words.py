@@ -18,7 +18,7 @@ from jwtool.catalogue.text import fold
 from jwtool.query.compare import compare
 from jwtool.query.refs import RefError, resolve_ref
 from jwtool.query.search import search
-from jwtool.query.views import card_text, comparison_text, hit_row, render_rows
+from jwtool.render.views import card_text, comparison_text, hit_row, render_rows
 
 
 def _strings(value: Any) -> Iterator[str]:

@@ -202,7 +202,7 @@ def test_output_in_an_encoding_without_every_character(args: list[str], env: dic
 @pytest.mark.parametrize("ref", ["learn2work", "project-ja", "zowhat"])  # each with a URL of 134-195 characters
 def test_the_show_card_wraps_and_keeps_every_word(ref: str, width: int, repo_root: Path, run_cli: Callable[..., Result], terminal: Callable[[int], None]) -> None:
     from jwtool.catalogue.load import load_catalogue
-    from jwtool.query.views import card
+    from jwtool.render.views import card
 
     cat = load_catalogue(repo_root)
     entry = next(e for e in cat.entries if e.id == ref)

@@ -13,13 +13,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from jwtool.validate.problems import Problem
-
-if TYPE_CHECKING:
-    from jwtool.validate.problems import Problem
-
+from jwtool.catalogue.problems import Problem
 
 ENV_VAR = "JWTOOL_CATALOGUE"
 _PACKAGE_DIR = Path(__file__).resolve().parent.parent

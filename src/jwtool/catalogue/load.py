@@ -11,12 +11,11 @@ from jwtool.catalogue import cache
 from jwtool.catalogue.layout import Layout, discover
 from jwtool.catalogue.limits import Limits
 from jwtool.catalogue.model import Entry, summary_view
+from jwtool.catalogue.problems import Problem
 from jwtool.catalogue.vocabularies import VOCABULARY_NAMES, Vocabulary
-from jwtool.validate.problems import Problem
 
 if TYPE_CHECKING:
     from jwtool.catalogue.yamlfile import YamlFile
-    from jwtool.validate.problems import Problem
 
 
 def load_vocabularies(layout: Layout, limits: Limits = Limits()) -> tuple[dict[str, Vocabulary], list[YamlFile], list[Problem]]:

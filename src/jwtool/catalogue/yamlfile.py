@@ -28,8 +28,8 @@ from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from jwtool.catalogue.limits import DEFAULT_MAX_FILE_SIZE, MAX_DEPTH, Limits  # noqa: F401 - the loader's bounds, importable from here
+from jwtool.catalogue.problems import Problem, position_of
 from jwtool.catalogue.text import describe, first_control
-from jwtool.validate.problems import Problem, position_of
 
 try:  # libyaml is ten times faster; fall back to pure Python where it is missing
     from yaml import CSafeLoader as _BaseLoader

@@ -25,7 +25,7 @@ from jwtool.cli.graph_cmd import elements, map_, similar
 from jwtool.cli.render_cmd import render_app
 from jwtool.cli.validate_cmd import validate
 from jwtool.labels import LANGS
-from jwtool.render.export import NotJSONError
+from jwtool.query.export import NotJSONError
 from jwtool.render.output import OutputLost
 
 app = typer.Typer(

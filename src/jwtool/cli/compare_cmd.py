@@ -27,8 +27,8 @@ from jwtool.cli.common import (
 from jwtool.cli.find_cmd import entry_ref
 from jwtool.labels import DEFAULT_LANG, label
 from jwtool.query.compare import compare as run_compare
-from jwtool.query.views import JSON_LANG, JSON_TERM_LANG, caveat_line, comparison_dict, comparison_markdown, comparison_text, element_summary, similarity_value
-from jwtool.render.export import dumps
+from jwtool.query.export import dumps
+from jwtool.render.views import JSON_LANG, JSON_TERM_LANG, caveat_line, comparison_dict, comparison_markdown, comparison_text, element_summary, similarity_value
 
 if TYPE_CHECKING:
     from rich.console import Console

@@ -25,8 +25,8 @@ from jwtool.cli.common import (
 )
 from jwtool.contribute.git import UNSHALLOW_HINT, GitError, history_cut
 from jwtool.contribute.git import history as git_history
+from jwtool.query.export import json_text
 from jwtool.query.refs import RefError, resolve_ref
-from jwtool.render.export import json_text
 
 _KEY = "Key fields (asked interactively when missing and stdin is a terminal)"
 

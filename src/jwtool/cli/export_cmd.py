@@ -17,8 +17,8 @@ from jwtool.cli.common import (
     write_output,
 )
 from jwtool.cli.filters import resolved, with_filters
+from jwtool.query import export as ex
 from jwtool.query.filters import RawFilters, filter_entries
-from jwtool.render import export as ex
 
 FORMATS = ["json", "jsonl", "csv"]
 

@@ -31,12 +31,12 @@ from jwtool.cli.common import (
 )
 from jwtool.cli.filters import resolved, with_filters
 from jwtool.labels import DEFAULT_LANG, label, plural
+from jwtool.query.export import dumps
 from jwtool.query.filters import RawFilters, filter_entries
 from jwtool.query.refs import RefError, resolve_ref
 from jwtool.query.search import FUZZY
 from jwtool.query.search import search as run_search
-from jwtool.query.views import ROW_FORMATS, card, card_markdown, card_text, hit_row, render_rows, shown, summary
-from jwtool.render.export import dumps
+from jwtool.render.views import ROW_FORMATS, card, card_markdown, card_text, hit_row, render_rows, shown, summary
 
 if TYPE_CHECKING:
     from jwtool.catalogue.load import Catalogue

@@ -38,8 +38,8 @@ from jwtool.graph.exports import FORMATS as EXPORTS
 from jwtool.graph.exports import SUFFIXES, format_for
 from jwtool.graph.exports import export as render
 from jwtool.labels import label, label_or, plural
+from jwtool.query.export import dumps
 from jwtool.query.filters import RawFilters, filter_entries
-from jwtool.render.export import dumps
 
 if TYPE_CHECKING:
     from jwtool.catalogue.load import Catalogue

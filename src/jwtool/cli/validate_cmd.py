@@ -8,6 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from jwtool.catalogue.problems import Problem, problems_to_json
 from jwtool.cli.common import (
     EXIT_OK,
     EXIT_PROBLEMS,
@@ -22,7 +23,6 @@ from jwtool.cli.common import (
     usage_error,
 )
 from jwtool.contribute.git import GitError, changed_entry_files
-from jwtool.validate.problems import Problem, problems_to_json
 
 # --format: how the problems are printed, one reporter per format
 REPORTERS: dict[str, Callable[[list[Problem]], Iterable[str]]] = {

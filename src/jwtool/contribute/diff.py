@@ -19,8 +19,8 @@ from typing import Any
 from jwtool.catalogue.layout import Layout, discover
 from jwtool.catalogue.yamlfile import Limits, read_yaml
 from jwtool.contribute import git as gitlog
+from jwtool.query.export import dumps
 from jwtool.render.escaping import cell, escape
-from jwtool.render.export import dumps
 
 RENAME_SIMILARITY = 0.5  # share of identical fields for two files to count as one renamed entry
 STATUS_ORDER = ("added", "renamed", "changed", "removed")

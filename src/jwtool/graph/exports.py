@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from jwtool.catalogue.vocabularies import Vocabulary
 from jwtool.graph.svg import OTHER, group_colours, render_svg
 from jwtool.labels import DEFAULT_LANG
-from jwtool.render.export import dumps
+from jwtool.query.export import dumps
 
 if TYPE_CHECKING:
     import networkx as nx

@@ -1,1 +1,2 @@
-"""Questions to the catalogue: filters, references, text search, comparison, and their rows and cards."""
+"""Questions to the catalogue: filters, references, text search, comparison, and the export of
+entries as JSON, JSON lines or CSV."""

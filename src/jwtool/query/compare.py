@@ -8,8 +8,7 @@ from dataclasses import dataclass
 
 from jwtool.catalogue.model import Entry
 from jwtool.catalogue.vocabularies import Vocabulary
-from jwtool.labels import DEFAULT_LANG, label
-from jwtool.render import fields
+from jwtool.labels import DEFAULT_LANG, fields, label
 
 # The rows of a comparison, in order; each is labelled by ``compare.aspect.<key>`` in the label catalogue.
 ASPECTS = ("providers", "phases", "target_group", "ages", "goals", "components", "course", "working_elements", "evidence", "results")

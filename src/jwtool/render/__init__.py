@@ -1,2 +1,2 @@
-"""Documents: escaping, the Jinja2 environment, field wording, the appendix, the overview, Word, exports
-and writing files safely."""
+"""Showing results to people: escaping, the Jinja2 environment, rows and cards for the terminal,
+the appendix, the overview site, Word, and writing files safely."""

@@ -10,9 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 from jwtool.catalogue.model import Entry
 from jwtool.catalogue.text import http_url
-from jwtool.labels import label
+from jwtool.labels import fields, label
 from jwtool.labels import labels as table_of
-from jwtool.render import fields
 from jwtool.render.docx import appendix_docx
 from jwtool.render.environment import (
     APPENDIX_TABLES,

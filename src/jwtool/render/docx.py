@@ -28,9 +28,9 @@ from typing import Any
 
 from jwtool.catalogue.text import http_url
 from jwtool.labels import label
+from jwtool.labels.fields import clean
 from jwtool.render.columns import Text, column_widths
 from jwtool.render.environment import RenderError
-from jwtool.render.fields import clean
 
 STYLE_HEADER = "JW Tabelkop"
 STYLE_CELL = "JW Tabeltekst"

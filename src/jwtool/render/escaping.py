@@ -17,7 +17,7 @@ from typing import Any
 
 from jwtool.catalogue.model import Entry
 from jwtool.catalogue.text import http_url
-from jwtool.render.fields import clean
+from jwtool.labels.fields import clean
 
 # Inline markup, wherever it stands: code (`), emphasis (* and _ except inside a word, where an _
 # is read as itself), links and images ([ ]; a "!" is harmless once "[" is escaped), HTML and

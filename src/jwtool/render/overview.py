@@ -12,9 +12,9 @@ from jwtool.catalogue.text import http_url
 from jwtool.graph.analysis import build_graph, element_network
 from jwtool.graph.exports import to_mermaid
 from jwtool.graph.svg import render_svg
-from jwtool.labels import label, label_or, plural
+from jwtool.labels import fields, label, label_or, plural
 from jwtool.labels import labels as table_of
-from jwtool.render import fields
+from jwtool.labels.fields import clean
 from jwtool.render.environment import (
     _asset,
     _csp,
@@ -25,7 +25,6 @@ from jwtool.render.environment import (
     template_dirs,
 )
 from jwtool.render.escaping import anchor_ids
-from jwtool.render.fields import clean
 from jwtool.render.filterdata import as_json, facet_values, filter_data
 
 if TYPE_CHECKING:

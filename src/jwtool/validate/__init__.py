@@ -1,1 +1,1 @@
-"""Validation: the entry rules, the catalogue's JSON Schema under safe rules, and the problems found."""
+"""Validation: the entry rules, and the catalogue's JSON Schema under safe rules."""

@@ -18,6 +18,7 @@ from typing import Any
 
 from jwtool.catalogue.layout import Layout, discover
 from jwtool.catalogue.load import load_vocabularies
+from jwtool.catalogue.problems import Finding, Problem, short, sort_problems
 from jwtool.catalogue.text import key
 from jwtool.catalogue.vocabularies import Vocabulary, did_you_mean
 from jwtool.catalogue.yamlfile import (
@@ -27,7 +28,6 @@ from jwtool.catalogue.yamlfile import (
     paused_gc,
     read_yaml,
 )
-from jwtool.validate.problems import Finding, Problem, short, sort_problems
 from jwtool.validate.schema import SchemaChecker, schema_checker
 
 # Every rule id jwtool can report, with what it means. Tests assert each one fires.

@@ -22,12 +22,12 @@ from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 
 from jwtool.catalogue.layout import Layout
+from jwtool.catalogue.problems import Finding, Problem, position_of, short
 from jwtool.catalogue.text import slugify
 from jwtool.catalogue.vocabularies import did_you_mean
 from jwtool.catalogue.yamlfile import (
     escape_pointer,
 )
-from jwtool.validate.problems import Finding, Problem, position_of, short
 
 
 class SchemaRefused(Exception):

@@ -10,12 +10,11 @@ from typing import Any
 
 from jwtool.catalogue.model import Entry
 from jwtool.catalogue.vocabularies import Vocabulary
-from jwtool.labels import DEFAULT_LANG, label, label_or
+from jwtool.labels import DEFAULT_LANG, fields, label, label_or
 from jwtool.query.compare import Comparison
+from jwtool.query.export import csv_rows, dumps
 from jwtool.query.search import Hit
 from jwtool.render import escaping as mdtext
-from jwtool.render import fields
-from jwtool.render.export import csv_rows, dumps
 
 Vocab = dict[str, Vocabulary]
 
