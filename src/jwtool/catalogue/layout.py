@@ -1,6 +1,7 @@
 """Where a catalogue lives and how it is read.
 
-A catalogue is a folder with ``interventions/`` (one YAML file per entry), ``schemas/`` (JSON
+A catalogue is a folder with ``interventions/`` (one YAML file per entry), ``sources/`` (one per
+source that entries cite), ``schemas/`` (JSON
 Schemas and ``vocabularies/``) and optionally ``catalogue.yaml`` and ``templates/``. jwtool finds
 it, in this order: ``--catalogue DIR``, ``$JWTOOL_CATALOGUE``, the nearest parent of the working
 directory that has ``interventions/``, and finally the catalogue bundled with the package.
@@ -82,6 +83,11 @@ class Layout:
         return own if own.is_dir() else _first_existing("templates")
 
     @property
+    def sources(self) -> Path:
+        """One YAML file per source (report, evaluation, factsheet, website) that entries cite."""
+        return self.root / "sources"
+
+    @property
     def meta_file(self) -> Path:
         return self.root / "catalogue.yaml"
 
@@ -97,7 +103,7 @@ class Layout:
 
     def protected(self) -> list[Path]:
         """Folders that jwtool never writes output into."""
-        return [self.interventions.resolve(), (self.root / "schemas").resolve(), (self.root / "templates").resolve()]
+        return [self.interventions.resolve(), self.sources.resolve(), (self.root / "schemas").resolve(), (self.root / "templates").resolve()]
 
     def protected_files(self) -> list[Path]:
         """Catalogue files that no output may replace."""

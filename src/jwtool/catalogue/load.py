@@ -12,6 +12,7 @@ from jwtool.catalogue.layout import Layout, discover
 from jwtool.catalogue.limits import Limits
 from jwtool.catalogue.model import Entry, summary_view
 from jwtool.catalogue.problems import Problem
+from jwtool.catalogue.sources import Library, check_format, load_library
 from jwtool.catalogue.vocabularies import VOCABULARY_NAMES, Vocabulary
 
 if TYPE_CHECKING:
@@ -49,6 +50,7 @@ class Catalogue:
     meta: dict[str, Any] = field(default_factory=dict)
     broken: list[str] = field(default_factory=list)  # files that could not be read as entries
     summary: bool = False  # entries hold only the fields of jwtool.catalogue.model.summary_view
+    library: Library = field(default_factory=Library)  # the sources of sources/
 
     @property
     def layout(self) -> Layout:
@@ -58,11 +60,9 @@ class Catalogue:
         return {e.id: e for e in self.entries}
 
     def report(self, report_id: str | None = None) -> dict[str, Any]:
-        reports = [r for r in self.meta.get("reports") or [] if isinstance(r, dict)]
-        for r in reports:
-            if report_id is None or r.get("id") == report_id:
-                return r
-        return {}
+        """A source record (default: the catalogue's main report, ``main_source`` in catalogue.yaml)."""
+        source = self.library.get(report_id or self.library.main)
+        return source.data if source is not None else {}
 
 
 def load_catalogue(root: Path, limits: Limits = Limits(), *, use_cache: bool = True, summary: bool = False) -> Catalogue:
@@ -75,6 +75,8 @@ def load_catalogue(root: Path, limits: Limits = Limits(), *, use_cache: bool = T
     from jwtool.catalogue.yamlfile import paused_gc, read_yaml
 
     layout = Layout(root)
+    meta = _read_meta(layout, limits)
+    check_format(meta, layout.meta_file.is_file())
     vocab, _, _ = load_vocabularies(layout, limits)
     files, _ = discover(layout)
 
@@ -90,27 +92,34 @@ def load_catalogue(root: Path, limits: Limits = Limits(), *, use_cache: bool = T
             records = [(rel, read(path, rel)) for path, rel in files]
             if summary:
                 records = [(rel, (summary_view(d) if isinstance(d, dict) else d, ok)) for rel, (d, ok) in records]
-    return _assemble(root, layout, vocab, records, limits, summary=summary)
+    return _assemble(root, layout, vocab, records, meta, limits, summary=summary)
 
 
-def read_entry(root: Path, rel: str, limits: Limits = Limits()) -> Entry | None:
+def read_entry(root: Path, rel: str, limits: Limits = Limits(), library: Library | None = None) -> Entry | None:
     """One entry in full from its file, or None when the file holds no mapping: the full text of
     an entry found among summaries, without loading the whole catalogue."""
     from jwtool.catalogue.yamlfile import read_yaml
 
     doc = read_yaml(root / rel, rel, limits)
-    return Entry(doc.data, rel) if isinstance(doc.data, dict) else None
+    return Entry(doc.data, rel, library=library or Library()) if isinstance(doc.data, dict) else None
 
 
-def _assemble(root: Path, layout: Layout, vocab: dict[str, Vocabulary], records: list[tuple[str, tuple[Any, bool]]], limits: Limits, summary: bool = False) -> Catalogue:
-    from jwtool.catalogue.yamlfile import paused_gc, read_yaml
+def _read_meta(layout: Layout, limits: Limits) -> dict[str, Any]:
+    from jwtool.catalogue.yamlfile import read_yaml
 
+    if not layout.meta_file.is_file():
+        return {}
+    m = read_yaml(layout.meta_file, "catalogue.yaml", limits)
+    return m.data if isinstance(m.data, dict) else {}
+
+
+def _assemble(root: Path, layout: Layout, vocab: dict[str, Vocabulary], records: list[tuple[str, tuple[Any, bool]]], meta: dict[str, Any],
+              limits: Limits, summary: bool = False) -> Catalogue:
+    from jwtool.catalogue.yamlfile import paused_gc
+
+    library = load_library(layout, meta, limits)
     with paused_gc():
-        entries = [Entry(data, rel) for rel, (data, _) in records if isinstance(data, dict)]
+        entries = [Entry(data, rel, library=library) for rel, (data, _) in records if isinstance(data, dict)]
         entries.sort(key=Entry.sort_key)
     broken = [rel for rel, (data, clean) in records if not clean]
-    meta: dict[str, Any] = {}
-    if layout.meta_file.is_file():
-        m = read_yaml(layout.meta_file, "catalogue.yaml", limits)
-        meta = m.data if isinstance(m.data, dict) else {}
-    return Catalogue(root=root, entries=entries, vocab=vocab, meta=meta, broken=broken, summary=summary)
+    return Catalogue(root=root, entries=entries, vocab=vocab, meta=meta, broken=broken, summary=summary, library=library)

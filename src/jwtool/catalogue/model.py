@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from jwtool.catalogue.sources import Library, rows_of
+
 
 def _dict(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
@@ -26,7 +28,7 @@ def _strs(value: Any) -> list[str]:
 # The fields that list, filters and the graph need; everything else is long verbatim text.
 _SUMMARY_FIELDS: dict[str, tuple[str, ...] | None] = {
     "id": None, "name": None, "aliases": None, "kind": None, "phases": None, "last_reviewed": None,
-    "region": None, "provenance": ("table", "order"),
+    "region": None, "cites": None,
     "providers": ("organisations", "commissioned_by", "developed_by", "description"),
     "target_group": ("education_levels", "age", "characteristics"),
     "goals": ("tags",),
@@ -44,6 +46,8 @@ def summary_view(data: dict[str, Any]) -> dict[str, Any]:
         value = data[key]
         if key == "success_factors" and isinstance(value, list):
             value = [{"factor": s.get("factor")} for s in value if isinstance(s, dict)]
+        elif key == "cites" and isinstance(value, list):
+            value = [{k: c[k] for k in ("source", "rows") if k in c} for c in value if isinstance(c, dict)]
         elif key == "working_elements" and isinstance(value, list):
             value = [{"elements": w.get("elements")} for w in value if isinstance(w, dict)]
         elif sub is not None and isinstance(value, dict):
@@ -57,6 +61,7 @@ class Entry:
     data: dict[str, Any]
     file: str = ""  # path relative to the catalogue root
     line_of: dict[str, int] = field(default_factory=dict, repr=False)
+    library: Library = field(default_factory=Library, repr=False)  # the catalogue's sources, to resolve cites
 
     @cached_property
     def id(self) -> str:
@@ -156,21 +161,66 @@ class Entry:
         return [str(s["factor"]) for s in self.success_factors if isinstance(s.get("factor"), str)]
 
     @property
+    def cites(self) -> list[dict[str, Any]]:
+        """The entry's citations: which source, and where in it (rows, sections, page, quote)."""
+        return [c for c in _list(self.data.get("cites")) if isinstance(c, dict)]
+
+    @property
+    def rows(self) -> list[tuple[str, str, int]]:
+        """Every table row the entry is: (source id, table id, row number), in the order cited."""
+        return [(s, t, r) for _, _, s, t, r in rows_of(self.data)]
+
+    def row_in(self, source_id: str, table_id: str) -> int | None:
+        """The entry's row number in one table of one source, or None."""
+        return next((r for s, t, r in self.rows if s == source_id and t == table_id), None)
+
+    @property
     def sources(self) -> list[dict[str, Any]]:
-        return [s for s in _list(self.data.get("sources")) if isinstance(s, dict)]
+        """The sources an entry cites besides the reports it is a table row of, as the renders
+        show them: title, url, kind and the citation's note (how the report refers to it)."""
+        with_rows = {s for s, _, _ in self.rows}
+        out = []
+        for c in self.cites:
+            sid = c.get("source")
+            if not isinstance(sid, str) or sid in with_rows:
+                continue
+            rec = self.library.get(sid)
+            data = rec.data if rec is not None else {}
+            item = {"id": sid, "title": data.get("title", sid), "kind": data.get("kind", "")}
+            if isinstance(data.get("URL"), str):
+                item["url"] = data["URL"]
+            if isinstance(c.get("note"), str):
+                item["note"] = c["note"]
+            out.append(item)
+        return out
 
     @property
     def provenance(self) -> dict[str, Any]:
-        return _dict(self.data.get("provenance"))
+        """Where the entry comes from, for cards and pages: the first source it cites, its first
+        table row (``table``/``order``), a second table's row (``summary_table``) and the sections."""
+        first = self.cites[0] if self.cites else {}
+        out: dict[str, Any] = {}
+        if isinstance(first.get("source"), str):
+            out["report"] = first["source"]
+        rows = [(t, r) for s, t, r in self.rows if s == out.get("report")]
+        if rows:
+            out["table"], out["order"] = rows[0]
+        if len(rows) > 1:
+            out["summary_table"] = rows[1][0]
+        sections = _strs(first.get("sections"))
+        if sections:
+            out["sections"] = sections
+        return out
 
     @property
     def table(self) -> str:
-        return str(self.provenance.get("table", ""))
+        rows = self.rows
+        return rows[0][1] if rows else ""
 
     @property
     def order(self) -> int:
-        o = self.provenance.get("order")
-        return o if isinstance(o, int) else 10_000
+        rows = self.rows
+        return rows[0][2] if rows else 10_000
 
     @property
     def notes(self) -> list[str]:
@@ -178,12 +228,12 @@ class Entry:
 
     @cached_property
     def _sort_key(self) -> tuple[int, str, int, str]:
-        """Report order: appendix B2.1 rows, B2.2 rows, then practice examples by id."""
-        prov = self.provenance
-        table = str(prov.get("table", ""))
-        order = prov.get("order")
-        return ({"B2.1": 0, "B2.2": 1}.get(table, 2), table, order if isinstance(order, int) else 10_000, self.id)
+        """Report order: the rows of the first table the entry is in, then entries without a row by id."""
+        rows = self.rows
+        if rows:
+            return (0, rows[0][1], rows[0][2], self.id)
+        return (1, "", 10_000, self.id)
 
     def sort_key(self) -> tuple[int, str, int, str]:
-        """Report order: appendix B2.1 rows, B2.2 rows, then practice examples by id."""
+        """Report order: table rows (B2.1, then B2.2, ...), then entries without a row by id."""
         return self._sort_key

@@ -23,6 +23,7 @@ from jwtool.cli.export_cmd import export
 from jwtool.cli.find_cmd import list_entries, search, show
 from jwtool.cli.graph_cmd import elements, map_, similar
 from jwtool.cli.render_cmd import render_app
+from jwtool.cli.sources_cmd import cite, upgrade
 from jwtool.cli.validate_cmd import validate
 from jwtool.labels import LANGS
 from jwtool.query.export import NotJSONError
@@ -64,9 +65,11 @@ app.command("show")(show)
 app.command("search")(search)
 app.command("compare")(compare)
 app.command("export")(export)
+app.command("cite")(cite)
 app.command("new")(new)
 app.command("diff")(diff)
 app.command("history")(history)
+app.command("upgrade")(upgrade)
 app.command("elements")(elements)
 app.command("similar")(similar)
 app.command("map")(map_)

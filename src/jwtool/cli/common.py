@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn, Optional
 import typer
 
 from jwtool.catalogue.layout import CatalogueError, Layout, find_root
+from jwtool.catalogue.sources import OldFormatError
 from jwtool.catalogue.limits import DEFAULT_MAX_FILE_SIZE, MAX_FILE_SIZE_CAP, Limits
 from jwtool.catalogue.load import load_catalogue
 from jwtool.catalogue.text import first_control, visible
@@ -214,7 +215,10 @@ def open_catalogue(ctx: typer.Context, catalogue: Path | None, *, summary: bool 
     ``summary=True`` (list, filters, graph) loads entries without their long verbatim texts.
     """
 
-    cat = load_catalogue(root(catalogue), limits(), use_cache=use_cache(ctx), summary=summary)
+    try:
+        cat = load_catalogue(root(catalogue), limits(), use_cache=use_cache(ctx), summary=summary)
+    except OldFormatError as exc:
+        fail(str(exc))
     warn_broken(cat.broken)
     return cat
 

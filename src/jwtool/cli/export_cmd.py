@@ -19,14 +19,15 @@ from jwtool.cli.common import (
 from jwtool.cli.filters import resolved, with_filters
 from jwtool.query import export as ex
 from jwtool.query.filters import RawFilters, filter_entries
+from jwtool.render import citations
 
-FORMATS = ["json", "jsonl", "csv"]
+FORMATS = ["json", "jsonl", "csv", *citations.EXPORT_FORMATS]
 
 
 @with_filters
 def export(
     ctx: typer.Context,
-    fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help="json (versioned envelope, see docs/export-format.md), jsonl (one entry per line) or csv (one row per entry, UTF-8 with BOM).")] = "json",
+    fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help="json (versioned envelope, see docs/export-format.md), jsonl (one entry per line), csv (one row per entry, UTF-8 with BOM); csl-json, bibtex or ris: every source in sources/, for reference managers.")] = "json",
     output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE", help="Write to FILE (atomically) instead of stdout.", show_default=False)] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite FILE if it exists.")] = False,
     catalogue: CatalogueOpt = None,
@@ -38,12 +39,20 @@ def export(
     joined with " | ", UTF-8 with a byte order mark so Excel reads Dutch text correctly, and
     cells that a spreadsheet would run as a formula prefixed with a quote.
 
+    --format csl-json, bibtex or ris exports every source instead (filters do not apply).
+
     Example: jwtool export --format csv --target vso -o vso.csv
     """
     choice(fmt, FORMATS, "format")
 
     check_output(output, catalogue, force)
     cat = open_catalogue(ctx, catalogue)
+    if fmt in citations.EXPORT_FORMATS:
+        sources = [cat.library.sources[k] for k in sorted(cat.library.sources)]
+        path = write_output(citations.render(sources, fmt), output, cat.layout, force)
+        if path is not None:
+            err(f"jwtool: wrote {len(sources)} sources to {path}")
+        return
     entries = filter_entries(cat.entries, resolved(filters, cat))
     if fmt == "json":
         query = {k: v for k, v in asdict(filters).items() if v not in (None, [])}

@@ -60,7 +60,7 @@ def entry_ref(cat: "Catalogue", ref: str, *, full: bool = True, lang: str = DEFA
         fail(exc.message(lang))
     if not (full and cat.summary):
         return found
-    whole = read_entry(cat.root, found.file, limits())
+    whole = read_entry(cat.root, found.file, limits(), cat.library)
     if whole is None:
         fail(f"{found.file} cannot be read as an entry any more; run 'jwtool validate'")
     return whole

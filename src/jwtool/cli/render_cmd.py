@@ -23,7 +23,7 @@ from jwtool.cli.common import (
 )
 from jwtool.cli.filters import resolved, with_filters
 from jwtool.query.filters import RawFilters, filter_entries
-from jwtool.render.appendix import appendix_entries, render_appendix
+from jwtool.render.appendix import AppendixError, appendix_entries, render_appendix, report_tables
 from jwtool.render.environment import FORMATS_APPENDIX, FORMATS_OVERVIEW, STYLES, RenderError
 from jwtool.render.output import OutputError, check_folder, write_folder_atomic
 from jwtool.render.overview import overview_chunks
@@ -74,11 +74,14 @@ def appendix(
     templates: TemplatesOpt = None,
     reference_docx: Annotated[Optional[Path], typer.Option("--reference-docx", metavar="FILE", help="Take the Word styles, page setup, header and footer from FILE (as pandoc's --reference-doc) instead of jwtool's house style; default: reference.docx in the templates folder, if any.", show_default=False)] = None,
     lang: LangOpt = None,
+    source: Annotated[Optional[str], typer.Option("--source", metavar="ID", help="The report whose tables to render (a source id in sources/). Default: main_source of catalogue.yaml.", show_default=False)] = None,
     catalogue: CatalogueOpt = None,
     filters: RawFilters = RawFilters(),  # noqa: B008 - replaced by the filter options
 ) -> None:
-    """Render the report's appendix tables: interventions during the school career (B2.1) and
-    for (early) school leavers (B2.2), with their sources as numbered links.
+    """Render a report's tables from the entries that cite their rows, in the report's order:
+    for the 2023 report, interventions during the school career (B2.1) and for (early) school
+    leavers (B2.2), with their sources as numbered links. An entry that is no row of the
+    report never appears.
 
     All search filters apply. Word output has real tables with columns sized to their text and a
     header row that repeats on every page, caption fields (SEQ Tabel), page numbers, Dutch as
@@ -99,10 +102,14 @@ def appendix(
     cat = open_catalogue(ctx, catalogue)
 
     entries = filter_entries(cat.entries, resolved(filters, cat))
-    if not any(appendix_entries(entries, style).values()):
+    try:
+        sid, tables = report_tables(cat, source, style)
+    except AppendixError as exc:
+        usage_error(str(exc))
+    if not any(appendix_entries(entries, sid, tables).values()):
         err("jwtool: warning: no appendix interventions match; the tables are empty")
     try:
-        data = render_appendix(cat, entries, fmt, style, lang, tdir, reference_docx)
+        data = render_appendix(cat, entries, fmt, style, lang, tdir, reference_docx, sid)
     except RenderError as exc:
         fail(str(exc))
     _emit(data, output, force, cat, binary=fmt in ("docx", "pdf"))

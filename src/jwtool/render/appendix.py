@@ -1,4 +1,5 @@
-"""The report's appendix tables (B2.1, B2.2, and the summary tables 3.1 and 3.2) as a view model and a document.
+"""A report's tables (for the 2023 report: appendix tables B2.1 and B2.2, summary tables 3.1 and 3.2)
+as a view model and a document: the tables its source file declares, with the entries that cite their rows.
 """
 
 from __future__ import annotations
@@ -9,15 +10,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from jwtool.catalogue.model import Entry
+from jwtool.catalogue.sources import Table
 from jwtool.catalogue.text import http_url
 from jwtool.labels import fields, label
 from jwtool.labels import labels as table_of
 from jwtool.render.docx import appendix_docx
 from jwtool.render.environment import (
-    APPENDIX_TABLES,
-    FULL_COLUMNS,
-    SUMMARY_COLUMNS,
-    SUMMARY_TABLES,
     _csp,
     _css,
     find_template,
@@ -47,9 +45,9 @@ class SourceIndex:
         url = _str(source.get("url"))
         title = _str(source.get("title")) or url
         for item in self.items:
-            if item["url"] == url and item["title"] == title:
+            if item["id"] == source.get("id"):
                 return item
-        item = {"n": len(self.items) + 1, "title": title, "url": url, "link": http_url(url),
+        item = {"n": len(self.items) + 1, "id": source.get("id"), "title": title, "url": url, "link": http_url(url),
                 "note": _str(source.get("note")), "kind": _str(source.get("kind"))}
         self.items.append(item)
         return item
@@ -85,27 +83,43 @@ def _summary_cell(key: str, entry: Entry) -> dict[str, Any]:
     return _cell(key, entry)
 
 
-def appendix_entries(entries: Iterable[Entry], style: str = "full") -> dict[str, list[Entry]]:
-    """The rows of each appendix table (B2.1/B2.2, or 3.1/3.2 for the summary), in report order."""
-    tables = SUMMARY_TABLES if style == "summary" else APPENDIX_TABLES
-    out: dict[str, list[Entry]] = {t: [] for t in tables}
-    for e in sorted(entries, key=Entry.sort_key):
-        table = _str(e.provenance.get("summary_table")) if style == "summary" else e.table
-        if table in out:
-            out[table].append(e)
+class AppendixError(ValueError):
+    """The source to render has no tables (or is not in sources/)."""
+
+
+def report_tables(cat: Catalogue, source_id: str | None, style: str = "full") -> tuple[str, list[Table]]:
+    """The source to render (default: the catalogue's main report) and its tables of one style."""
+    sid = source_id or cat.library.main
+    source = cat.library.get(sid)
+    if source is None:
+        known = ", ".join(i for i, s in cat.library.sources.items() if s.tables) or "none"
+        raise AppendixError(f"no source {sid!r} in sources/; sources with tables: {known}")
+    tables = [t for t in source.tables.values() if t.summary == (style == "summary")]
+    if not tables:
+        raise AppendixError(f"source {sid!r} declares no {'summary ' if style == 'summary' else ''}tables to render; see its tables in {source.file}")
+    return sid, tables
+
+
+def appendix_entries(entries: Iterable[Entry], source_id: str, tables: Sequence[Table]) -> dict[str, list[Entry]]:
+    """The rows of each table of one source, in its row order: only entries that cite that row."""
+    out: dict[str, list[Entry]] = {t.id: [] for t in tables}
+    for t in tables:
+        rows = [(e.row_in(source_id, t.id), e) for e in entries]
+        out[t.id] = [e for n, e in sorted(((n, e) for n, e in rows if n is not None), key=lambda r: (r[0], r[1].id))]
     return out
 
 
-def appendix_context(cat: Catalogue, entries: Sequence[Entry], style: str = "full", lang: str = "nl") -> dict[str, Any]:
+def appendix_context(cat: Catalogue, entries: Sequence[Entry], style: str = "full", lang: str = "nl", source_id: str | None = None) -> dict[str, Any]:
     """The view model of ``render appendix``: tables of rows, their columns and numbered sources."""
     labels = table_of(lang)
-    keys = SUMMARY_COLUMNS if style == "summary" else FULL_COLUMNS
+    sid, declared = report_tables(cat, source_id, style)
+    keys = [k for k in declared[0].columns if k != "interventie"]
     columns = [{"key": "interventie", "label": label("col.interventie", lang)}]
     columns += [{"key": k, "label": label(f"col.{k}", lang)} for k in keys]
     sources = SourceIndex([])
     anchors = anchor_ids(list(entries))
     tables = []
-    for table_id, rows in appendix_entries(entries, style).items():
+    for table_id, rows in appendix_entries(entries, sid, declared).items():
         out_rows = []
         for e in rows:
             refs = [sources.number(s) for s in e.sources] if style == "full" else []
@@ -113,22 +127,24 @@ def appendix_context(cat: Catalogue, entries: Sequence[Entry], style: str = "ful
             out_rows.append({"id": e.id, "anchor": anchors[e.id], "name": _str(e.name) or e.id,
                              "providers": _str(e.providers.get("description")) if style == "full" else "",
                              "refs": refs, "cells": cells})
-        tables.append({"id": table_id, "title": label(f"table.{table_id}", lang), "rows": out_rows})
+        title = label(f"table.{table_id}", lang) if f"table.{table_id}" in labels else next(t.title for t in declared if t.id == table_id)
+        tables.append({"id": table_id, "title": title, "rows": out_rows})
     return {
         "labels": labels, "lang": lang, "style": style,
         "title": label("appendix.title.summary" if style == "summary" else "appendix.title", lang),
         "catalogue_title": _str(cat.meta.get("title")),
         "columns": columns, "tables": [t for t in tables if t["rows"]], "all_tables": tables,
-        "sources": sources.items, "date": fields.catalogue_date(entries), "report": fields.report(cat),
+        "sources": sources.items, "date": fields.catalogue_date(entries), "report": fields.report(cat, sid),
         "count": sum(len(t["rows"]) for t in tables),
     }
 
 
 def render_appendix(cat: Catalogue, entries: Sequence[Entry], fmt: str = "md", style: str = "full", lang: str = "nl",
-                    templates: Path | None = None, reference: Path | None = None) -> bytes:
-    """The appendix tables as Markdown, HTML, Word or PDF (bytes; deterministic except the PDF's
-    creation time). Word takes its styles from ``reference``, else a templates' reference.docx."""
-    context = appendix_context(cat, entries, style, lang)
+                    templates: Path | None = None, reference: Path | None = None, source_id: str | None = None) -> bytes:
+    """The tables of one report (default: the main report) as Markdown, HTML, Word or PDF (bytes;
+    deterministic except the PDF's creation time). Word takes its styles from ``reference``, else
+    a templates' reference.docx."""
+    context = appendix_context(cat, entries, style, lang, source_id)
     dirs = template_dirs(cat, templates)
     if fmt in ("docx", "pdf"):
         docx = appendix_docx(context, reference=reference or find_template(dirs, "reference.docx"))

@@ -19,6 +19,7 @@ from typing import Any
 from jwtool.catalogue.layout import Layout, discover
 from jwtool.catalogue.load import load_vocabularies
 from jwtool.catalogue.problems import Finding, Problem, short, sort_problems
+from jwtool.catalogue.sources import SCHEMA_VERSION, Library, format_version, old_format_message, rows_of
 from jwtool.catalogue.text import key
 from jwtool.catalogue.vocabularies import Vocabulary, did_you_mean
 from jwtool.catalogue.yamlfile import (
@@ -28,6 +29,7 @@ from jwtool.catalogue.yamlfile import (
     paused_gc,
     read_yaml,
 )
+from jwtool.validate import citations as citation_rules
 from jwtool.validate.schema import SchemaChecker, schema_checker
 
 # Every rule id jwtool can report, with what it means. Tests assert each one fires.
@@ -53,10 +55,8 @@ RULES: dict[str, str] = {
     "id-filename": "The id does not equal the file name.",
     "unique-id": "Two entries have the same id.",
     "unique-alias": "A name or alias is used by two entries.",
-    "unique-order": "Two entries claim the same row of an appendix table.",
     "vocabulary": "A value is not a term of its controlled vocabulary.",
-    "reference": "A reference (report, study) does not point to anything.",
-    "provenance": "Provenance does not fit the kind of entry.",
+    "reference": "An evidence study is not the URL of a source the entry cites.",
     "age-range": "The minimum age is above the maximum age.",
     "percentage": "A percentage is outside 0-100.",
     "count": "A count is inconsistent (larger than its total n).",
@@ -65,6 +65,7 @@ RULES: dict[str, str] = {
     "schema-file": "A JSON Schema file of the catalogue is broken.",
     "vocabulary-file": "A vocabulary file is broken or inconsistent.",
     "catalogue-file": "catalogue.yaml is broken.",
+    **citation_rules.RULES,
 }
 
 PLACEHOLDER = re.compile(r"<\s*vul\s+in|\bTODO\b|\bFIXME\b|\bTBD\b|\{\{|\}\}|^\s*(\.\.\.|…)\s*$", re.IGNORECASE)
@@ -75,10 +76,10 @@ PLACEHOLDER = re.compile(r"<\s*vul\s+in|\bTODO\b|\bFIXME\b|\bTBD\b|\{\{|\}\}|^\s
 
 @dataclass
 class Context:
-    """What rules may consult: vocabularies, known reports, today's date."""
+    """What rules may consult: vocabularies, the sources, today's date."""
 
     vocab: dict[str, Vocabulary]
-    reports: set[str] = field(default_factory=set)
+    library: Library = field(default_factory=Library)
     today: _dt.date = field(default_factory=_dt.date.today)
     vocab_ok: set[str] = field(default_factory=set)  # vocabularies that loaded cleanly
 
@@ -209,7 +210,6 @@ def years_are_plausible(data: dict[str, Any], doc: YamlFile, ctx: Context) -> It
     latest = ctx.today.year + 1
     found: list[tuple[str, Any]] = [("/" + "/".join(p), _get(data, *p)) for p in _YEAR_FIELDS]
     found += [(f"/results/figures/{i}/year", _get(f, "year")) for i, f in _items(_get(data, "results", "figures"))]
-    found += [(f"/sources/{i}/year", _get(s, "year")) for i, s in _items(data.get("sources"))]
     for pointer, year in found:
         if isinstance(year, int) and not isinstance(year, bool) and not 1950 <= year <= latest:
             yield "year", pointer, f"year {year} is implausible (expected 1950-{latest})", False
@@ -227,27 +227,8 @@ def years_are_plausible(data: dict[str, Any], doc: YamlFile, ctx: Context) -> It
 
 
 @entry_rule
-def studies_are_sources(data: dict[str, Any], doc: YamlFile, ctx: Context) -> Iterator[Finding]:
-    urls = {s.get("url") for _, s in _items(data.get("sources")) if isinstance(s, dict)}
-    for i, study in _items(_get(data, "evidence", "studies")):
-        if isinstance(study, str) and study not in urls:
-            yield "reference", f"/evidence/studies/{i}", f"study {short(study)} is not listed in sources; add it there with its title", False
-    report = _get(data, "provenance", "report")
-    if ctx.reports and isinstance(report, str) and report not in ctx.reports:
-        yield "reference", "/provenance/report", f"report {report!r} is not in catalogue.yaml{did_you_mean(sorted(ctx.reports)[:1])}", False
-
-
-@entry_rule
-def provenance_fits_kind(data: dict[str, Any], doc: YamlFile, ctx: Context) -> Iterator[Finding]:
-    prov = data.get("provenance") if isinstance(data.get("provenance"), dict) else None
-    if prov is None:
-        return
-    if data.get("kind") == "interventie":
-        for k in ("table", "order"):
-            if k not in prov:
-                yield "provenance", "/provenance", f"an 'interventie' is a row of appendix 2: add provenance.{k}", True
-    elif data.get("kind") == "praktijkvoorbeeld" and "table" in prov:
-        yield "provenance", "/provenance/table", "a 'praktijkvoorbeeld' has no appendix table row; remove provenance.table or use kind: interventie", True
+def citations_fit_their_sources(data: dict[str, Any], doc: YamlFile, ctx: Context) -> Iterator[Finding]:
+    yield from citation_rules.entry_findings(data, ctx.library)
 
 
 def _strings(data: Any, pointer: str = "", depth: int = 0) -> Iterator[tuple[str, str]]:
@@ -358,7 +339,8 @@ def validate(root: Path, paths: list[Path] | None = None, limits: Limits = Limit
     checker, schema_problems = schema_checker(layout, "intervention.schema.json")
     vchecker, vschema_problems = schema_checker(layout, "vocabulary.schema.json")
     cchecker, cschema_problems = schema_checker(layout, "catalogue.schema.json")
-    problems += schema_problems + vschema_problems + cschema_problems
+    schecker, sschema_problems = schema_checker(layout, "source.schema.json")
+    problems += schema_problems + vschema_problems + cschema_problems + sschema_problems
 
     vocab, vocab_docs, vocab_problems = load_vocabularies(layout, limits)
     problems += vocab_problems
@@ -370,13 +352,19 @@ def validate(root: Path, paths: list[Path] | None = None, limits: Limits = Limit
         if doc.data is not None and not any(p.severity == "error" for p in found):
             ctx.vocab_ok.add(name)
 
+    meta_data: Any = None
     if layout.meta_file.is_file():
         meta = read_yaml(layout.meta_file, "catalogue.yaml", limits)
         problems += meta.problems
-        if isinstance(meta.data, dict):
-            if cchecker:
-                problems += [_place(meta, f) for f in cchecker.check(meta.data)]
-            ctx.reports = {r["id"] for r in meta.data.get("reports") or [] if isinstance(r, dict) and isinstance(r.get("id"), str)}
+        meta_data = meta.data
+        if isinstance(meta.data, dict) and format_version(meta.data) < SCHEMA_VERSION:
+            # One clear message instead of a problem for every entry of an old catalogue.
+            return Report([meta.problem("old-format", old_format_message(format_version(meta.data)), "")], 1)
+        if isinstance(meta.data, dict) and cchecker:
+            problems += [_place(meta, f) for f in cchecker.check(meta.data)]
+    source_files, source_problems = citation_rules.check_sources(layout, meta_data, schecker, limits)
+    problems += source_problems
+    ctx.library = source_files.library
 
     selected, discover_problems = discover(layout, paths)
     problems += discover_problems
@@ -400,6 +388,10 @@ def validate(root: Path, paths: list[Path] | None = None, limits: Limits = Limit
                 facts.append(_Facts.of(doc, limits))
 
     problems += [p for p in _catalogue_rules(facts) if p.file in selected_rels]
+    if paths is None:
+        claimed = {(sid, table, row) for f in facts for sid, table, row, _ in f.rows}
+        cited = {sid for f in facts for sid in f.cited}
+        problems += citation_rules.source_findings(source_files, claimed, cited)
     return Report(problems=sort_problems(problems), files_checked=len(selected) + len(vocab_docs))
 
 
@@ -439,15 +431,17 @@ class _Facts:
     limits: Limits
     id: Any
     names: list[tuple[str, Any]]
-    row: tuple[str, int] | None
+    rows: list[tuple[str, str, int, str]]  # (source, table, row, JSON pointer of the row number)
+    cited: set[str]
 
     @classmethod
     def of(cls, doc: YamlFile, limits: Limits) -> _Facts:
         data = doc.data
         names = [("/name", data.get("name"))] + [(f"/aliases/{i}", a) for i, a in _items(data.get("aliases"))]
-        table, order = _get(data, "provenance", "table"), _get(data, "provenance", "order")
-        row = (table, order) if isinstance(table, str) and isinstance(order, int) else None
-        return cls(doc.path, doc.rel, limits, data.get("id"), names, row)
+        rows = [(sid, table, row, f"/cites/{i}/rows/{j}/row") for i, j, sid, table, row in rows_of(data)]
+        cited = {c["source"] for c in data.get("cites") or [] if isinstance(c, dict) and isinstance(c.get("source"), str)} \
+            if isinstance(data.get("cites"), list) else set()
+        return cls(doc.path, doc.rel, limits, data.get("id"), names, rows, cited)
 
     def problem(self, rule: str, message: str, pointer: str) -> Problem:
         return read_yaml(self.path, self.rel, self.limits).problem(rule, message, pointer)
@@ -457,7 +451,7 @@ def _catalogue_rules(entries: list[_Facts]) -> Iterator[Problem]:
     """Uniqueness across entries: ids, names/aliases, appendix rows."""
     first_id: dict[str, _Facts] = {}
     first_name: dict[str, tuple[_Facts, str]] = {}
-    first_row: dict[tuple[str, int], _Facts] = {}
+    first_row: dict[tuple[str, str, int], _Facts] = {}
     for entry in entries:
         if isinstance(entry.id, str):
             if entry.id in first_id:
@@ -475,9 +469,7 @@ def _catalogue_rules(entries: list[_Facts]) -> Iterator[Problem]:
                 yield entry.problem("unique-alias", f"{name!r} also names {other.rel} ({other_name}); a name or alias must identify one entry", pointer)
             else:
                 first_name.setdefault(k, (entry, name))
-        if entry.row is not None:
-            if entry.row in first_row:
-                table, order = entry.row
-                yield entry.problem("unique-order", f"row {order} of table {table} is also claimed by {first_row[entry.row].rel}", "/provenance/order")
-            else:
-                first_row[entry.row] = entry
+        for sid, table, row, pointer in entry.rows:
+            other = first_row.setdefault((sid, table, row), entry)
+            if other is not entry:
+                yield entry.problem("unique-order", f"row {row} of table {table} of {sid!r} is also claimed by {other.rel}; one row is one entry: correct the row number here or there", pointer)

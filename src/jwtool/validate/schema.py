@@ -287,6 +287,8 @@ class SchemaChecker:
             yield "empty-string", pointer, "text is empty; fill it in or leave the field out", False
         elif kw == "pattern" and str(sch.get("pattern", "")).startswith("^https?://"):
             yield "url", pointer, f"{short(inst)} is not an http(s) URL; only http:// and https:// links are allowed", False
+        elif kw == "pattern" and str(sch.get("pattern", "")).startswith("^10\\."):
+            yield "doi", pointer, f"{short(inst)} is not a DOI; write it as 10.<registrant>/<suffix>, e.g. 10.1234/abcd, without https://doi.org/", False
         elif kw == "pattern" and "a-z0-9" in str(sch.get("pattern", "")):
             yield "schema", pointer, f"{short(inst)} is not a valid id: use lower-case letters, digits and hyphens, e.g. {slugify(str(inst))!r}", False
         elif kw == "format" and err.validator_value == "date" or kw == "pattern" and "\\d{4}" in str(sch.get("pattern", "")):

@@ -1,0 +1,139 @@
+"""Sources as records: one YAML file per source in ``sources/``, and the format version.
+
+A source is what an entry's facts come from: a report, an evaluation study, a factsheet, a
+databank page, a website. Its fields are CSL-JSON's (``type``, ``title``, ``author``, ``issued``,
+``publisher``, ``publisher-place``, ``URL``, ``DOI``, ``note``, ...) so that it can be exported to
+a reference manager as it stands, plus what the catalogue needs: ``kind``, ``commissioned_by``,
+``research_questions`` and, for a report whose tables entries are rows of, ``tables``.
+
+Entries point at sources with ``cites`` (source id plus locators: table rows, sections, page,
+quote). The catalogue's ``schema_version`` says which shape its files have; an older catalogue
+is refused with one message that names ``jwtool upgrade``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from jwtool.catalogue.layout import CatalogueError, Layout
+from jwtool.catalogue.limits import Limits
+
+if TYPE_CHECKING:
+    from jwtool.catalogue.yamlfile import YamlFile
+
+SCHEMA_VERSION = 2  # the shape of catalogue.yaml, sources/ and interventions/ this jwtool reads
+UPGRADE_HINT = "run `jwtool upgrade` to migrate it in place (it keeps comments and key order; running it again changes nothing)"
+
+
+class OldFormatError(CatalogueError):
+    """The catalogue is in an older format: it must be upgraded before anything can use it."""
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table that a source (a report) declares: entries may claim its rows 1..rows."""
+
+    id: str
+    title: str
+    rows: int
+    columns: tuple[str, ...]
+    summary: bool = False  # a short table in the report's body (rendered by --style summary)
+
+
+@dataclass
+class Source:
+    data: dict[str, Any]
+    file: str = ""
+
+    @property
+    def id(self) -> str:
+        return str(self.data.get("id", ""))
+
+    @property
+    def title(self) -> str:
+        return str(self.data.get("title", self.id))
+
+    @property
+    def url(self) -> str:
+        url = self.data.get("URL")
+        return url if isinstance(url, str) else ""
+
+    @property
+    def kind(self) -> str:
+        return str(self.data.get("kind", ""))
+
+    @property
+    def tables(self) -> dict[str, Table]:
+        out: dict[str, Table] = {}
+        for t in self.data.get("tables") or []:
+            if isinstance(t, dict) and isinstance(t.get("id"), str) and isinstance(t.get("rows"), int):
+                cols = tuple(c for c in t.get("columns") or [] if isinstance(c, str))
+                out[t["id"]] = Table(t["id"], str(t.get("title", "")), t["rows"], cols, t.get("summary") is True)
+        return out
+
+
+@dataclass
+class Library:
+    """Every source of a catalogue by id, and which one is the catalogue's main report."""
+
+    sources: dict[str, Source] = field(default_factory=dict)
+    main: str = ""
+
+    def get(self, source_id: str) -> Source | None:
+        return self.sources.get(source_id)
+
+
+def format_version(meta: Any) -> int:
+    """The schema version a catalogue.yaml declares (1 when it declares none: the old format)."""
+    version = meta.get("schema_version") if isinstance(meta, dict) else None
+    return version if isinstance(version, int) and not isinstance(version, bool) else 1
+
+
+def old_format_message(version: int) -> str:
+    return f"this catalogue is in the format of schema version {version}; this jwtool reads version {SCHEMA_VERSION}: {UPGRADE_HINT}"
+
+
+def check_format(meta: Any, has_meta: bool) -> None:
+    """Refuse an old-format catalogue with one message naming the upgrade (OldFormatError)."""
+    if has_meta and format_version(meta) < SCHEMA_VERSION:
+        raise OldFormatError(f"catalogue.yaml: {old_format_message(format_version(meta))}")
+
+
+def read_sources(layout: Layout, limits: Limits = Limits()) -> list[YamlFile]:
+    """The parsed files of ``sources/``, sorted by name (problems stay on each file)."""
+    from jwtool.catalogue.yamlfile import read_yaml
+
+    folder = layout.sources
+    if not folder.is_dir():
+        return []
+    paths = sorted(p for p in folder.iterdir() if p.suffix == ".yaml" and not p.name.startswith(".") and p.is_file())
+    return [read_yaml(p, layout.rel(p), limits) for p in paths]
+
+
+def load_library(layout: Layout, meta: Any, limits: Limits = Limits()) -> Library:
+    """The sources of a catalogue (files that do not hold a mapping are left out; validate reports them)."""
+    sources = {}
+    for doc in read_sources(layout, limits):
+        if isinstance(doc.data, dict) and isinstance(doc.data.get("id"), str):
+            sources.setdefault(doc.data["id"], Source(doc.data, doc.rel))
+    main = meta.get("main_source") if isinstance(meta, dict) else None
+    return Library(sources, main if isinstance(main, str) else "")
+
+
+def cites(data: Any) -> list[dict[str, Any]]:
+    """An entry's citations (mappings only)."""
+    value = data.get("cites") if isinstance(data, dict) else None
+    return [c for c in value if isinstance(c, dict)] if isinstance(value, list) else []
+
+
+def rows_of(data: Any) -> list[tuple[int, int, str, str, int]]:
+    """Every table row an entry claims: (cite index, row index, source id, table id, row number)."""
+    out = []
+    for i, c in enumerate(cites(data)):
+        rows = c.get("rows")
+        for j, r in enumerate(rows if isinstance(rows, list) else []):
+            if isinstance(r, dict) and isinstance(c.get("source"), str) and isinstance(r.get("table"), str) \
+                    and isinstance(r.get("row"), int) and not isinstance(r.get("row"), bool):
+                out.append((i, j, c["source"], r["table"], r["row"]))
+    return out

@@ -1,0 +1,285 @@
+"""``jwtool upgrade``: move a catalogue of schema version 1 to version 2, in place.
+
+Version 1 welded entries to one report: ``catalogue.yaml`` listed ``reports``, and every entry
+had ``provenance`` (report, appendix table, summary table, row) and free-text ``sources``.
+Version 2 has a ``sources/`` folder with one CSL-JSON-shaped record per source, the main
+report's declared tables, and entries that ``cite`` sources with locators.
+
+The upgrade is idempotent (a version-2 file is left as it is) and rewrites files with
+ruamel.yaml's round trip, so comments, key order, quoting and block scalars stay as written.
+Inline sources become source files, once each: the same URL, or without a URL the same title,
+is one source; an existing source file with that URL, title or one of its ``aliases`` is reused.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from jwtool.catalogue.layout import Layout, discover
+from jwtool.catalogue.sources import SCHEMA_VERSION, format_version
+from jwtool.catalogue.text import key, slugify
+from jwtool.labels import label
+from jwtool.render.environment import FULL_COLUMNS, SUMMARY_COLUMNS
+from jwtool.render.output import write_atomic
+
+# The two tables of each kind that version 1 knew (its schema allowed no others).
+_V1_FULL = ("B2.1", "B2.2")
+_V1_SUMMARY = ("3.1", "3.2")
+# Version 1's source kinds and the CSL type each one exports as.
+CSL_TYPE = {"evaluatie": "report", "rapport": "report", "beschrijving": "document", "factsheet": "document",
+            "website": "webpage", "databank": "dataset"}
+
+
+class UpgradeError(Exception):
+    """A file the upgrade cannot read; nothing has been written."""
+
+
+@dataclass
+class Result:
+    """What an upgrade changed (paths relative to the catalogue root)."""
+
+    written: list[str] = field(default_factory=list)
+    created: list[str] = field(default_factory=list)
+
+
+def _yaml() -> Any:
+    from ruamel.yaml import YAML
+
+    y = YAML()  # round trip: comments, order, quotes and block scalars are kept
+    y.preserve_quotes = True
+    y.width = 4096  # never re-wrap a line that was written by hand
+    y.indent(mapping=2, sequence=4, offset=2)
+    return y
+
+
+def _load(path: Path, rel: str) -> Any:
+    from ruamel.yaml.error import YAMLError
+
+    try:
+        return _yaml().load(path.read_text(encoding="utf-8"))
+    except (YAMLError, UnicodeDecodeError, OSError) as exc:
+        raise UpgradeError(f"{rel}: cannot upgrade a file that cannot be read: {str(exc).splitlines()[0] if str(exc) else exc!r}; fix it (jwtool validate) and run jwtool upgrade again") from exc
+
+
+def _dump(data: Any) -> str:
+    buf = io.StringIO()
+    _yaml().dump(data, buf)
+    return buf.getvalue()
+
+
+def _replace_key(mapping: Any, old: str, new: str, value: Any) -> None:
+    """Put ``new: value`` where ``old`` was (keeping the key order) and drop ``old``."""
+    keys = list(mapping.keys())
+    at = keys.index(old) if old in keys else len(keys)
+    mapping.insert(at, new, value)
+    if old in mapping and old != new:
+        del mapping[old]
+
+
+def _source_id(title: str, taken: set[str]) -> str:
+    base = slugify(title)[:60].rstrip("-") or "bron"
+    if "-" in base and len(slugify(title)) > 60:
+        base = base.rsplit("-", 1)[0]
+    candidate, n = base, 2
+    while candidate in taken:
+        candidate, n = f"{base}-{n}", n + 1
+    taken.add(candidate)
+    return candidate
+
+
+def _report_source(report: dict[str, Any], tables: list[dict[str, Any]]) -> dict[str, Any]:
+    """A version-1 report of catalogue.yaml as a version-2 source record (CSL-JSON field names)."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    out = CommentedMap()
+    out["id"] = report["id"]
+    out["type"] = "report"
+    out["kind"] = "rapport"
+    out["title"] = report["title"]
+    if report.get("subtitle"):
+        out["genre"] = report["subtitle"]
+    if report.get("authors"):
+        out["author"] = CommentedSeq([{"literal": a} for a in report["authors"]])
+    if isinstance(report.get("year"), int):
+        out["issued"] = _issued(report["year"])
+    for old, new in (("publisher", "publisher"), ("place", "publisher-place"), ("url", "URL"), ("commissioned_by", "commissioned_by"),
+                     ("research_questions", "research_questions"), ("citation", "citation"), ("notes", "notes")):
+        if old in report:
+            out[new] = report[old]
+    out["tables"] = tables
+    return out
+
+
+def _inline_source(src: dict[str, Any], sid: str) -> dict[str, Any]:
+    from ruamel.yaml.comments import CommentedMap
+
+    out = CommentedMap()
+    out["id"] = sid
+    kind = str(src.get("kind", "website"))
+    out["type"] = CSL_TYPE.get(kind, "document")
+    out["kind"] = kind
+    out["title"] = src.get("title")
+    if isinstance(src.get("year"), int):
+        out["issued"] = _issued(src["year"])
+    if src.get("url"):
+        out["URL"] = src["url"]
+    return out
+
+
+def _old_sort_key(data: dict[str, Any]) -> tuple[int, str, int, str]:
+    prov = data.get("provenance") if isinstance(data.get("provenance"), dict) else {}
+    table, order = str(prov.get("table", "")), prov.get("order")
+    return ({"B2.1": 0, "B2.2": 1}.get(table, 2), table, order if isinstance(order, int) else 10_000, str(data.get("id", "")))
+
+
+def _declared_tables(entries: list[dict[str, Any]], report_id: str) -> list[dict[str, Any]]:
+    """The tables version-1 entries are rows of, with as many rows as the entries claim."""
+    from ruamel.yaml.comments import CommentedMap
+
+    tables = []
+    for table in _V1_FULL + _V1_SUMMARY:
+        summary = table in _V1_SUMMARY
+        field_name = "summary_table" if summary else "table"
+        claimed = [d for d in entries if d["provenance"].get("report") == report_id and d["provenance"].get(field_name) == table]
+        if not claimed:
+            continue
+        rows = len(claimed) if summary else max((d["provenance"].get("order") or 0 for d in claimed), default=0)
+        t = CommentedMap()
+        t["id"] = table
+        title = label(f"table.{table}", "nl")
+        if title != f"table.{table}":
+            t["title"] = title
+        t["rows"] = rows
+        t["columns"] = _flow_seq(["interventie", *(SUMMARY_COLUMNS if summary else FULL_COLUMNS)])
+        if summary:
+            t["summary"] = True
+        tables.append(t)
+    return tables
+
+
+def upgrade(root: Path) -> Result:
+    """Upgrade the catalogue at ``root`` in place; a second run changes nothing."""
+    layout = Layout(root)
+    result = Result()
+    meta = _load(layout.meta_file, "catalogue.yaml") if layout.meta_file.is_file() else None
+    files, _ = discover(layout)
+    docs = [(path, rel, _load(path, rel)) for path, rel in files]
+    old = [d for _, _, d in docs if isinstance(d, dict) and "provenance" in d and isinstance(d["provenance"], dict)]
+
+    existing = {}  # dedupe key → source id, from source files already there
+    taken: set[str] = set()
+    if layout.sources.is_dir():
+        for p in sorted(layout.sources.glob("*.yaml")):
+            rec = _load(p, layout.rel(p))
+            if isinstance(rec, dict) and isinstance(rec.get("id"), str):
+                taken.add(rec["id"])
+                if isinstance(rec.get("URL"), str):
+                    existing.setdefault(rec["URL"], rec["id"])
+                for title in [rec.get("title"), *(rec.get("aliases") or [])]:
+                    if isinstance(title, str):
+                        existing.setdefault(key(title), rec["id"])
+
+    new_sources: dict[str, dict[str, Any]] = {}
+    meta_changed = isinstance(meta, dict) and format_version(meta) < SCHEMA_VERSION
+    if meta_changed:
+        reports = [r for r in meta.get("reports") or [] if isinstance(r, dict) and isinstance(r.get("id"), str)]
+        for r in reports:
+            if r["id"] not in taken:
+                taken.add(r["id"])
+                new_sources[r["id"]] = _report_source(r, _declared_tables(old, r["id"]))
+        meta.insert(0, "schema_version", SCHEMA_VERSION)
+        if reports:
+            _replace_key(meta, "reports", "main_source", reports[0]["id"])
+        elif "reports" in meta:
+            del meta["reports"]
+
+    summary_rows: dict[tuple[str, str], dict[str, int]] = {}
+    for d in sorted(old, key=_old_sort_key):
+        prov = d["provenance"]
+        if prov.get("summary_table"):
+            rows = summary_rows.setdefault((str(prov.get("report")), str(prov["summary_table"])), {})
+            rows[str(d.get("id"))] = len(rows) + 1
+
+    for path, rel, data in docs:
+        if not isinstance(data, dict) or "cites" in data or ("provenance" not in data and "sources" not in data):
+            continue
+        data_cites = _entry_cites(data, summary_rows, existing, taken, new_sources)
+        _replace_key(data, "sources" if "sources" in data else "provenance", "cites", data_cites)
+        if "provenance" in data:
+            del data["provenance"]
+        write_atomic(path, _dump(data), force=True)
+        result.written.append(rel)
+
+    for sid, rec in new_sources.items():
+        target = layout.sources / f"{sid}.yaml"
+        layout.sources.mkdir(exist_ok=True)
+        write_atomic(target, "# yaml-language-server: $schema=../schemas/source.schema.json\n" + _dump(rec), force=True)
+        result.created.append(layout.rel(target))
+    if meta_changed:
+        write_atomic(layout.meta_file, _dump(meta), force=True)
+        result.written.insert(0, "catalogue.yaml")
+    return result
+
+
+def _entry_cites(data: Any, summary_rows: dict[tuple[str, str], dict[str, int]], existing: dict[str, str], taken: set[str],
+                 new_sources: dict[str, dict[str, Any]]) -> Any:
+    """The ``cites`` list of a version-1 entry: its report with rows and sections, then its sources."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    out = CommentedSeq()
+    prov = data.get("provenance") if isinstance(data.get("provenance"), dict) else {}
+    if isinstance(prov.get("report"), str):
+        first = CommentedMap()
+        first["source"] = prov["report"]
+        rows = CommentedSeq()
+        if prov.get("table") and isinstance(prov.get("order"), int):
+            rows.append(_flow({"table": prov["table"], "row": prov["order"]}))
+        if prov.get("summary_table"):
+            n = summary_rows.get((prov["report"], str(prov["summary_table"])), {}).get(str(data.get("id")))
+            if n:
+                rows.append(_flow({"table": prov["summary_table"], "row": n}))
+        if rows:
+            first["rows"] = rows
+        if prov.get("sections"):
+            first["sections"] = prov["sections"]
+        out.append(first)
+    for src in data.get("sources") or []:
+        if not isinstance(src, dict):
+            continue
+        url, title = src.get("url"), src.get("title")
+        dedupe = url if isinstance(url, str) and url else key(str(title or ""))
+        sid = existing.get(dedupe)
+        if sid is None:
+            sid = _source_id(str(title or url or "bron"), taken)
+            existing[dedupe] = sid
+            new_sources[sid] = _inline_source(src, sid)
+        cite = CommentedMap()
+        cite["source"] = sid
+        if src.get("note"):
+            cite["note"] = src["note"]
+        out.append(cite)
+    return out
+
+
+def _flow(mapping: dict[str, Any]) -> Any:
+    from ruamel.yaml.comments import CommentedMap
+
+    m = CommentedMap(mapping)
+    m.fa.set_flow_style()
+    return m
+
+
+def _flow_seq(items: list[Any]) -> Any:
+    from ruamel.yaml.comments import CommentedSeq
+
+    seq = CommentedSeq(items)
+    seq.fa.set_flow_style()
+    return seq
+
+
+def _issued(year: int) -> Any:
+    """CSL-JSON's date: ``{date-parts: [[2023]]}``, written on one line."""
+    return _flow({"date-parts": [[year]]})
