@@ -70,15 +70,12 @@ def synthetic_entry(i: int, rng: random.Random, pool: list[dict], vocab: dict[st
     e["evidence"] = ev
     els = rng.sample(vocab["working-elements"], rng.randint(1, 6))
     e["working_elements"] = [{"text": el.replace("-", " ").capitalize(), "elements": [el]} for el in els]
-    if "sources" in base:
-        e["sources"] = base["sources"]
-        if "studies" in base.get("evidence", {}):
-            e["evidence"]["studies"] = base["evidence"]["studies"]
-    prov = {"report": "kwetsbare-jongeren-2023", "sections": list(base["provenance"]["sections"])}
-    if e["kind"] == "interventie":
-        prov["table"] = rng.choice(["B2.1", "B2.2"])
-        prov["order"] = 1000 + i  # unique per synthetic row
-    e["provenance"] = prov
+    # Synthetic entries cite the report by section only (its tables have the 18 real rows) and
+    # the base entry's other sources, so its evidence studies stay sources it cites.
+    report = base["cites"][0]
+    e["cites"] = [{"source": report["source"], "sections": list(report.get("sections") or ["bijlage 2"])}] + base["cites"][1:]
+    if "studies" in base.get("evidence", {}):
+        e["evidence"]["studies"] = base["evidence"]["studies"]
     if "notes" in base and rng.random() < 0.3:
         e["notes"] = base["notes"]
     e["last_reviewed"] = f"2026-{rng.randint(1, 11):02d}-{rng.randint(1, 28):02d}"
@@ -102,6 +99,11 @@ def generate(n: int, out: Path, seed: int = 20231) -> Path:
     (out / "interventions").mkdir(parents=True)
     shutil.copytree(REPO / "schemas", out / "schemas", ignore=shutil.ignore_patterns("_proposals"))
     shutil.copy(REPO / "catalogue.yaml", out / "catalogue.yaml")
+    shutil.copytree(REPO / "sources", out / "sources")
+    for path in (out / "sources").glob("*.yaml"):  # no rows to claim: synthetic entries are no table rows
+        record = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if record.pop("tables", None) is not None:
+            path.write_text(yaml.dump(record, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100), encoding="utf-8")
     rng = random.Random(seed)
     pool = _real_entries()
     vocab = {name: _vocab_ids(name) for name in ("phases", "education-levels", "target-characteristics", "goal-tags", "evidence-levels", "working-elements")}

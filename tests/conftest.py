@@ -112,7 +112,7 @@ def catalogue_copy(tmp_path: Path) -> Path:
     """A writable copy of the real catalogue (entries, schemas, catalogue.yaml, templates)."""
     dest = tmp_path / "catalogue"
     dest.mkdir()
-    for name in ("interventions", "schemas", "templates"):
+    for name in ("interventions", "sources", "schemas", "templates"):
         if (REPO / name).exists():
             shutil.copytree(REPO / name, dest / name, ignore=shutil.ignore_patterns("_proposals"))
     shutil.copy(REPO / "catalogue.yaml", dest / "catalogue.yaml")
@@ -135,7 +135,19 @@ def empty_catalogue(tmp_path: Path) -> Path:
     (dest / "interventions").mkdir(parents=True)
     shutil.copytree(REPO / "schemas", dest / "schemas", ignore=shutil.ignore_patterns("_proposals"))
     shutil.copy(REPO / "catalogue.yaml", dest / "catalogue.yaml")
+    _report_without_tables(dest)
     return dest
+
+
+def _report_without_tables(dest: Path) -> None:
+    """sources/ with only the main report, its tables left out: entries may cite it by section,
+    and no declared row waits for an entry (which would be a row-gap problem)."""
+    import yaml
+
+    (dest / "sources").mkdir(exist_ok=True)
+    record = yaml.safe_load((REPO / "sources" / "kwetsbare-jongeren-2023.yaml").read_text(encoding="utf-8"))
+    record.pop("tables", None)
+    (dest / "sources" / "kwetsbare-jongeren-2023.yaml").write_text(yaml.safe_dump(record, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 
 @pytest.fixture
@@ -212,11 +224,12 @@ def hostile_catalogue(empty_catalogue: Path) -> Path:
         "evidence": {"verdict": t, "level": "niet-onderzocht", "studies": ["javascript:alert(1)"]},
         "working_elements": [{"text": t, "elements": ["maatwerk"]}],
         "success_factors": [{"factor": "samenwerking-disciplines", "title": t, "example": t, "section": "3.2"}],
-        "sources": [{"title": t, "url": "javascript:alert(1)", "kind": "website", "note": t},
-                    {"title": t, "url": "https://example.org/x?a=1&b=2", "kind": "website"}],
-        "provenance": {"report": "kwetsbare-jongeren-2023", "table": "B2.1", "summary_table": "3.1", "order": 1, "sections": [t]},
+        "cites": [{"source": "kwetsbare-jongeren-2023", "sections": [t], "quote": t, "page": t},
+                  {"source": "hostile-source", "note": t}],
         "notes": [t], "last_reviewed": "2026-01-02",
     }
+    source = {"id": "hostile-source", "type": "webpage", "kind": "website", "title": t, "URL": "javascript:alert(1)", "note": t}
+    (empty_catalogue / "sources" / "hostile-source.yaml").write_text(yaml.safe_dump(source, allow_unicode=True, sort_keys=False), encoding="utf-8")
     (empty_catalogue / "interventions" / "hostile.yaml").write_text(yaml.safe_dump(entry, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return empty_catalogue
 
