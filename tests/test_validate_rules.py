@@ -24,12 +24,17 @@ def problems_of(root: Path) -> list[tuple[str, str, int, int]]:
     return [(p.file, p.rule, p.line, p.column) for p in validate(root).problems]
 
 
+def place(case: str, root: Path) -> str:
+    """Copy a corpus file into the catalogue: cases under sources/ are source files, the others
+    entries. Returns the file's path relative to the catalogue."""
+    folder = "sources" if case.startswith("sources/") else "interventions"
+    shutil.copyfile(DATA / "invalid" / case, root / folder / Path(case).name)
+    return f"{folder}/{Path(case).name}"
+
+
 @pytest.mark.parametrize("case", sorted(EXPECTED))
 def test_broken_file_is_reported_at_its_position(case: str, empty_catalogue: Path, run_cli) -> None:
-    source = DATA / "invalid" / case
-    target = empty_catalogue / "interventions" / source.name
-    shutil.copyfile(source, target)
-    rel = f"interventions/{source.name}"
+    rel = place(case, empty_catalogue)
     expected = sorted((rel, rule, line, col) for rule, line, col in EXPECTED[case])
     assert sorted(problems_of(empty_catalogue)) == expected
     result = run_cli("validate", "--catalogue", empty_catalogue)
@@ -45,9 +50,11 @@ def test_every_corpus_file_is_listed_in_the_manifest() -> None:
     assert on_disk == set(EXPECTED)
 
 
-@pytest.mark.parametrize("name", ["minimal.yaml", "boundaries.yaml"])
-def test_files_on_the_edge_of_every_rule_pass(name: str, empty_catalogue: Path) -> None:
+@pytest.mark.parametrize(("name", "sources"), [("minimal.yaml", []), ("boundaries.yaml", ["studie.yaml"])])
+def test_files_on_the_edge_of_every_rule_pass(name: str, sources: list[str], empty_catalogue: Path) -> None:
     shutil.copyfile(DATA / "valid" / name, empty_catalogue / "interventions" / name)
+    for source in sources:
+        shutil.copyfile(DATA / "valid" / "sources" / source, empty_catalogue / "sources" / source)
     assert problems_of(empty_catalogue) == []
 
 
@@ -90,12 +97,14 @@ def test_a_name_or_alias_identifies_one_entry(empty_catalogue: Path) -> None:
     assert problems_of(empty_catalogue) == [("interventions/twee.yaml", "unique-alias", 3, 11)]
 
 
-def test_two_entries_cannot_claim_one_appendix_row(empty_catalogue: Path) -> None:
-    row = "kind: interventie"
-    prov = "  sections: [\"5.2\"]\n  table: B2.1\n  order: 3"
-    add(empty_catalogue, "een.yaml", minimal("een").replace("kind: praktijkvoorbeeld", row).replace('  sections: ["5.2"]', prov))
-    add(empty_catalogue, "twee.yaml", minimal("twee").replace("kind: praktijkvoorbeeld", row).replace('  sections: ["5.2"]', prov))
-    assert problems_of(empty_catalogue) == [("interventions/twee.yaml", "unique-order", 18, 10)]
+def test_two_entries_cannot_claim_one_row_of_a_table(empty_catalogue: Path) -> None:
+    (empty_catalogue / "sources" / "rapport.yaml").write_text(
+        "id: rapport\ntype: report\nkind: rapport\ntitle: Rapport\ntables:\n  - {id: T1, title: Interventies, rows: 1, columns: [interventie]}\n",
+        encoding="utf-8")
+    row = "  - source: rapport\n    rows: [{table: T1, row: 1}]\n"
+    for name in ("een", "twee"):
+        add(empty_catalogue, f"{name}.yaml", minimal(name).replace("kind: praktijkvoorbeeld", "kind: interventie").replace("cites:\n", "cites:\n" + row))
+    assert problems_of(empty_catalogue) == [("interventions/twee.yaml", "unique-order", 16, 29)]
 
 
 def test_file_names_with_spaces_or_non_ascii_letters(empty_catalogue: Path) -> None:
@@ -169,8 +178,16 @@ def test_a_broken_schema_file(empty_catalogue: Path) -> None:
 
 
 def test_a_broken_catalogue_file(empty_catalogue: Path) -> None:
-    (empty_catalogue / "catalogue.yaml").write_text("title: Een catalogus\nreports: geen lijst\n", encoding="utf-8")
-    assert ("catalogue.yaml", "schema", 2, 10) in problems_of(empty_catalogue)
+    (empty_catalogue / "catalogue.yaml").write_text("schema_version: 2\ntitle: Een catalogus\nmain_source: [geen, id]\n", encoding="utf-8")
+    assert ("catalogue.yaml", "schema", 3, 14) in problems_of(empty_catalogue)
+
+
+def test_a_catalogue_of_an_older_format_gets_one_problem_naming_the_upgrade(empty_catalogue: Path) -> None:
+    (empty_catalogue / "catalogue.yaml").write_text("title: Een catalogus\nreports: []\n", encoding="utf-8")
+    add(empty_catalogue, "minimal.yaml", minimal("minimal"))
+    [problem] = validate(empty_catalogue).problems
+    assert (problem.file, problem.rule, problem.line, problem.column) == ("catalogue.yaml", "old-format", 1, 1)
+    assert "jwtool upgrade" in problem.message
 
 
 def test_every_rule_id_is_exercised_by_a_test() -> None:
@@ -250,9 +267,8 @@ def test_one_run_over_the_whole_corpus_reports_every_file(empty_catalogue: Path,
     """A broken file never stops the others from being checked."""
     expected = []
     for case, problems in EXPECTED.items():
-        source = DATA / "invalid" / case
-        shutil.copyfile(source, empty_catalogue / "interventions" / source.name)
-        expected += [(f"interventions/{source.name}", rule, line, col) for rule, line, col in problems]
+        rel = place(case, empty_catalogue)
+        expected += [(rel, rule, line, col) for rule, line, col in problems]
     assert len({Path(c).name for c in EXPECTED}) == len(EXPECTED), "corpus file names must be unique"
     assert sorted(problems_of(empty_catalogue)) == sorted(expected)
     result = run_cli("validate", "--catalogue", empty_catalogue)

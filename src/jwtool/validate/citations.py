@@ -92,6 +92,15 @@ def entry_findings(data: dict[str, Any], library: Library) -> Iterator[Finding]:
             yield "reference", f"/evidence/studies/{i}", f"study {study!r} is not the URL of a source the entry cites; add the study to sources/ and cite it", False
 
 
+def without_old_format_echoes(findings: list[Finding]) -> list[Finding]:
+    """An entry in the old format gets its 'old-format' problem (which names the upgrade), not also
+    schema complaints that it lacks 'cites' or has the old fields: one cause, one message."""
+    old = {f[1] for f in findings if f[0] == "old-format"}
+    if not old:
+        return findings
+    return [f for f in findings if f[0] != "schema" or not (f[1].startswith(tuple(old)) or f[1] == "" and "'cites'" in f[2])]
+
+
 def _close(value: str, options: list[str]) -> list[str]:
     import difflib
 

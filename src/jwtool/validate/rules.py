@@ -383,6 +383,7 @@ def validate(root: Path, paths: list[Path] | None = None, limits: Limits = Limit
                     findings: list[Finding] = list(checker.check(doc.data)) if checker else []
                     for rule in ENTRY_RULES:
                         findings += rule(doc.data, doc, ctx)
+                    findings = citation_rules.without_old_format_echoes(findings)
                     problems += [_place(doc, f) for f in _without_placeholder_echoes(doc.data, findings)]
             if isinstance(doc.data, dict):
                 facts.append(_Facts.of(doc, limits))
