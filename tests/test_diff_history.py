@@ -56,12 +56,13 @@ def repo(catalogue_copy: Path) -> Repo:
 
 
 def add_entry(repo: Repo, run_cli, name: str = "Proefaanpak") -> str:
-    """A new, filled-in entry (jwtool new + the researcher's text); returns its file."""
+    """A new, filled-in entry from a new evaluation (jwtool new + the researcher's text); returns its file."""
     from test_new import fill_in
 
-    result = run_cli("new", name, "--no-input", "--catalogue", repo.path)
+    evaluation = ["--source-url", "https://example.org/evaluatie.pdf", "--source-title", f"Evaluatie {name}", "--source-kind", "evaluatie"]
+    result = run_cli("new", name, *evaluation, "--no-input", "--catalogue", repo.path)
     assert result.exit_code == 0, result.stderr
-    rel = result.stdout.strip()
+    rel = result.stdout.splitlines()[0]
     fill_in(repo.path / rel)
     return rel
 

@@ -70,16 +70,11 @@ FILLED: dict[str, Any] = {
     "success_factors[].title": "Coördinatie: Proefaanpak",
     "success_factors[].example": "De gemeente coördineert.",
     "success_factors[].section": "3.2",
-    "sources[].title": "Evaluatie Proefaanpak",
-    "sources[].url": "https://example.org/evaluatie.pdf",
-    "sources[].kind": "evaluatie",
-    "sources[].year": 2021,
-    "sources[].note": "Zie evaluatie.",
-    "provenance.report": "kwetsbare-jongeren-2023",
-    "provenance.table": "B2.2",
-    "provenance.summary_table": "3.2",
-    "provenance.order": 99,
-    "provenance.sections[]": "bijlage 2",
+    "cites[].source": "kwetsbare-jongeren-2023",
+    "cites[].sections[]": "bijlage 2",
+    "cites[].page": "12",
+    "cites[].quote": "30 van de 40 jongeren vonden werk.",
+    "cites[].note": "Zie de evaluatie.",
     "notes[]": "Testentry.",
     "last_reviewed": "2024-01-05",
 }
@@ -163,7 +158,8 @@ def test_the_new_file_holds_every_field_of_the_schema(empty_catalogue: Path, rep
     run_cli("new", "Proefaanpak", "--no-input", "--catalogue", empty_catalogue)
     data = entry(empty_catalogue / "interventions" / "proefaanpak.yaml")
     schema = json.loads((repo_root / "schemas" / "intervention.schema.json").read_text(encoding="utf-8"))
-    assert data_paths(data) == schema_paths(schema, schema)
+    rows = {p for p in schema_paths(schema, schema) if p.startswith("cites[].rows")}
+    assert rows and data_paths(data) == schema_paths(schema, schema) - rows  # no row is offered unless asked for
 
 
 def test_every_field_has_a_dutch_comment_above_it(empty_catalogue: Path, run_cli) -> None:
@@ -198,7 +194,8 @@ def test_the_new_file_fails_validate_naming_each_field_to_fill(empty_catalogue: 
 
 
 def test_new_then_filling_the_placeholders_gives_a_valid_entry(empty_catalogue: Path, run_cli) -> None:
-    assert run_cli("new", "Proefaanpak", "--no-input", "--catalogue", empty_catalogue).exit_code == 0
+    new_source = ["--source-url", "https://example.org/evaluatie.pdf", "--source-title", "Evaluatie Proefaanpak", "--source-kind", "evaluatie"]
+    assert run_cli("new", "Proefaanpak", *new_source, "--no-input", "--catalogue", empty_catalogue).exit_code == 0
     path = empty_catalogue / "interventions" / "proefaanpak.yaml"
     fill_in(path)
     text = path.read_text(encoding="utf-8")
@@ -209,12 +206,12 @@ def test_new_then_filling_the_placeholders_gives_a_valid_entry(empty_catalogue: 
     assert result.stdout == ""
 
 
-def test_a_praktijkvoorbeeld_has_no_appendix_row_and_starts_niet_onderzocht(empty_catalogue: Path, run_cli) -> None:
-    result = run_cli("new", "Proefpraktijk", "--kind", "praktijkvoorbeeld", "--no-input", "--catalogue", empty_catalogue)
+def test_a_praktijkvoorbeeld_starts_niet_onderzocht_and_claims_no_row(empty_catalogue: Path, run_cli) -> None:
+    result = run_cli("new", "Proefpraktijk", "--kind", "praktijkvoorbeeld", "--source", "kwetsbare-jongeren-2023", "--no-input", "--catalogue", empty_catalogue)
     assert result.exit_code == 0, result.stderr
     data = entry(empty_catalogue / "interventions" / "proefpraktijk.yaml")
     assert data["kind"] == "praktijkvoorbeeld"
-    assert set(data["provenance"]) == {"report", "sections"}
+    assert data["cites"][0]["source"] == "kwetsbare-jongeren-2023" and "rows" not in data["cites"][0]
     assert data["evidence"]["level"] == "niet-onderzocht"
 
 
@@ -222,31 +219,80 @@ def test_flags_fill_the_key_fields(empty_catalogue: Path, run_cli) -> None:
     result = run_cli(
         "new", "Proefaanpak", "--id", "proef", "--summary", "Een coach voor elke jongere.",
         "--phase", "Tijdens school", "--phase", "overgang,nazorg", "--evidence-level", "eerste aanwijzingen",
-        "--source-title", "Evaluatie", "--source-url", "https://example.org/e.pdf", "--source-kind", "evaluatie",
-        "--report", "kwetsbare-jongeren-2023", "--table", "B2.1", "--order", "12", "--section", "3.1, bijlage 2",
+        "--source", "kwetsbare-jongeren-2023", "--section", "3.1, bijlage 2",
         "--last-reviewed", "2024-02-03", "--no-input", "--catalogue", empty_catalogue,
     )
     assert result.exit_code == 0, result.stderr
+    assert result.stdout == "interventions/proef.yaml\n"  # an existing source: no new source file
     data = entry(empty_catalogue / "interventions" / "proef.yaml")
     assert data["id"] == "proef"
     assert data["summary"] == "Een coach voor elke jongere."
     assert data["phases"] == ["tijdens-school", "overgang", "nazorg"]
     assert data["evidence"]["level"] == "eerste-aanwijzingen"
-    assert data["evidence"]["studies"] == ["https://example.org/e.pdf"]
-    assert data["sources"][0]["title"] == "Evaluatie"
-    assert data["sources"][0]["url"] == "https://example.org/e.pdf"
-    assert data["sources"][0]["kind"] == "evaluatie"
-    assert data["provenance"]["report"] == "kwetsbare-jongeren-2023"
-    assert data["provenance"]["table"] == "B2.1"
-    assert data["provenance"]["order"] == 12
-    assert data["provenance"]["sections"] == ["3.1", "bijlage 2"]
+    assert data["cites"][0]["source"] == "kwetsbare-jongeren-2023"
+    assert data["cites"][0]["sections"] == ["3.1", "bijlage 2"]
+    assert "rows" not in data["cites"][0]
+    assert "sources" not in data and "provenance" not in data  # the old format is never written
     assert data["last_reviewed"] == "2024-02-03"
 
 
-def test_the_report_defaults_to_the_only_report_of_the_catalogue(empty_catalogue: Path, run_cli) -> None:
+def test_without_a_source_the_citation_is_a_placeholder_not_the_2023_report(empty_catalogue: Path, run_cli) -> None:
     run_cli("new", "Proefaanpak", "--no-input", "--catalogue", empty_catalogue)
     data = entry(empty_catalogue / "interventions" / "proefaanpak.yaml")
-    assert data["provenance"]["report"] == "kwetsbare-jongeren-2023"
+    assert PLACEHOLDER_TEXT.fullmatch(data["cites"][0]["source"])
+    assert "rows" not in data["cites"][0]
+
+
+def test_a_new_evaluation_becomes_a_source_file_and_the_entry_cites_it(empty_catalogue: Path, run_cli) -> None:
+    result = run_cli("new", "Proefaanpak", "--source-url", "https://example.org/e.pdf", "--source-title", "Evaluatie Proefaanpak",
+                     "--source-kind", "evaluatie", "--no-input", "--catalogue", empty_catalogue)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == "interventions/proefaanpak.yaml\nsources/evaluatie-proefaanpak.yaml\n"
+    record = yaml.safe_load((empty_catalogue / "sources" / "evaluatie-proefaanpak.yaml").read_text(encoding="utf-8"))
+    assert record == {"id": "evaluatie-proefaanpak", "type": "report", "kind": "evaluatie", "title": "Evaluatie Proefaanpak", "URL": "https://example.org/e.pdf"}
+    data = entry(empty_catalogue / "interventions" / "proefaanpak.yaml")
+    assert data["cites"][0]["source"] == "evaluatie-proefaanpak" and "rows" not in data["cites"][0]
+    assert data["evidence"]["studies"] == ["https://example.org/e.pdf"]
+
+
+def test_the_new_entry_and_its_new_source_validate_once_filled_in(empty_catalogue: Path, run_cli) -> None:
+    run_cli("new", "Proefaanpak", "--source-url", "https://example.org/e.pdf", "--no-input", "--catalogue", empty_catalogue)
+    path = empty_catalogue / "interventions" / "proefaanpak.yaml"
+    fill_in(path)
+    path.write_text(path.read_text(encoding="utf-8").replace('"kwetsbare-jongeren-2023"', '"example-org-e"'), encoding="utf-8")
+    source = empty_catalogue / "sources" / "example-org-e.yaml"
+    before = run_cli("validate", "--catalogue", empty_catalogue)
+    assert before.exit_code == 1
+    assert "sources/example-org-e.yaml:" in before.stdout and "[placeholder]" in before.stdout and "[schema]" not in before.stdout
+    text = source.read_text(encoding="utf-8")
+    for field, value in (("type", "report"), ("kind", "evaluatie"), ("title", "Evaluatie")):
+        text = re.sub(rf"^{field}: .*$", f'{field}: "{value}"', text, flags=re.M)
+    source.write_text(text, encoding="utf-8")
+    after = run_cli("validate", "--catalogue", empty_catalogue)
+    assert after.exit_code == 0, after.stdout
+
+
+def test_a_known_url_reuses_the_existing_source(catalogue_copy: Path, run_cli) -> None:
+    before = sorted(p.name for p in (catalogue_copy / "sources").iterdir())
+    boris = yaml.safe_load((catalogue_copy / "sources" / "evaluatie-project-boris-brengt-je-bij-een-baan.yaml").read_text(encoding="utf-8"))
+    result = run_cli("new", "Proefaanpak", "--source-url", boris["URL"], "--no-input", "--catalogue", catalogue_copy)
+    assert result.exit_code == 0, result.stderr
+    assert sorted(p.name for p in (catalogue_copy / "sources").iterdir()) == before
+    assert entry(catalogue_copy / "interventions" / "proefaanpak.yaml")["cites"][0]["source"] == boris["id"]
+
+
+def test_a_row_is_claimed_only_when_asked_and_only_if_it_exists_and_is_free(catalogue_copy: Path, run_cli) -> None:
+    base = ["--source", "kwetsbare-jongeren-2023", "--no-input", "--catalogue", catalogue_copy]
+    taken = run_cli("new", "Proefaanpak", "--table", "B2.2", "--order", "3", *base)
+    assert taken.exit_code == 2 and "row 3 of table B2.2 is already held by interventions/" in taken.stderr
+    beyond = run_cli("new", "Proefaanpak", "--table", "B2.2", "--order", "19", *base)
+    assert beyond.exit_code == 2 and "table B2.2 of 'kwetsbare-jongeren-2023' has 11 rows, so there is no row 19" in beyond.stderr
+    assert list((catalogue_copy / "interventions").glob("proefaanpak*")) == []
+    record = catalogue_copy / "sources" / "kwetsbare-jongeren-2023.yaml"
+    record.write_text(record.read_text(encoding="utf-8").replace("rows: 11", "rows: 12"), encoding="utf-8")
+    free = run_cli("new", "Proefaanpak", "--table", "B2.2", "--order", "12", *base)
+    assert free.exit_code == 0, free.stderr
+    assert entry(catalogue_copy / "interventions" / "proefaanpak.yaml")["cites"][0]["rows"] == [{"table": "B2.2", "row": 12}]
 
 
 def test_text_with_quotes_and_colons_stays_valid_yaml() -> None:
@@ -286,9 +332,13 @@ def test_new_refuses_a_name_that_an_entry_already_uses(catalogue_copy: Path, run
     (["X", "--evidence-level", "super"], "unknown --evidence-level 'super'"),
     (["X", "--source-url", "javascript:alert(1)"], "is not an http(s) URL"),
     (["X", "--source-kind", "boek"], "unknown --source-kind 'boek'"),
-    (["X", "--report", "ander-rapport"], "unknown --report 'ander-rapport'; catalogue.yaml lists: kwetsbare-jongeren-2023"),
-    (["X", "--table", "B3"], "unknown --table 'B3'; choose one of: B2.1, B2.2"),
-    (["X", "--kind", "praktijkvoorbeeld", "--table", "B2.1"], "a praktijkvoorbeeld has no appendix row"),
+    (["X", "--source", "ander-rapport"], "unknown --source 'ander-rapport'; give an id from sources/ (kwetsbare-jongeren-2023)"),
+    (["X", "--report", "ander-rapport"], "unknown --report 'ander-rapport'"),
+    (["X", "--source", "kwetsbare-jongeren-2023", "--source-title", "Y"], "not both"),
+    (["X", "--source", "kwetsbare-jongeren-2023", "--table", "B3", "--order", "1"], "has no table 'B3' (it declares no tables)"),
+    (["X", "--source", "kwetsbare-jongeren-2023", "--table", "B3"], "needs both --table and --order"),
+    (["X", "--table", "B2.1", "--order", "1"], "name the source with --source"),
+    (["X", "--kind", "praktijkvoorbeeld", "--table", "B2.1"], "a praktijkvoorbeeld is no row of a report's table"),
     (["X", "--last-reviewed", "28-11-2026"], "is not a date; write YYYY-MM-DD"),
     (["X", "--last-reviewed", "2999-01-01"], "lies in the future"),
     (["   "], "the name is empty"),
@@ -299,6 +349,7 @@ def test_bad_values_are_usage_errors_and_write_nothing(args: list[str], message:
     assert message in result.stderr
     assert "Traceback" not in result.output
     assert list((empty_catalogue / "interventions").iterdir()) == []
+    assert sorted(p.name for p in (empty_catalogue / "sources").iterdir()) == ["kwetsbare-jongeren-2023.yaml"]
 
 
 def test_order_must_be_a_positive_row_number(empty_catalogue: Path, run_cli) -> None:
@@ -327,12 +378,10 @@ def test_on_a_terminal_missing_key_fields_are_asked_for(empty_catalogue: Path, r
         "later",  # phases: unknown, asked again
         "overgang, nazorg",
         "eerste aanwijzingen",  # evidence level
-        "Evaluatie Proef",  # source title
-        "ftp://x",  # not http(s): asked again
-        "https://example.org/p.pdf",
-        "evaluatie",  # source kind
-        "B2.2",  # table
-        "7",  # order
+        "ftp://x",  # source: not http(s), asked again
+        "https://example.org/p.pdf",  # source: a new one, by its URL
+        "Evaluatie Proef",  # its title
+        "evaluatie",  # its kind
         "bijlage 2",  # sections
         "",  # last reviewed: accept today's date
     ]
@@ -341,16 +390,26 @@ def test_on_a_terminal_missing_key_fields_are_asked_for(empty_catalogue: Path, r
     assert result.exit_code == 0, result.stderr
     assert "unknown phase 'later'" in result.stderr
     assert "'ftp://x' is not an http(s) URL" in result.stderr
+    assert "table" not in result.stderr.lower()  # no row of a report is offered
     data = entry(empty_catalogue / "interventions" / "proefaanpak.yaml")
     assert data["summary"] == "Een coach voor elke jongere."
     assert data["phases"] == ["overgang", "nazorg"]
     assert data["evidence"]["level"] == "eerste-aanwijzingen"
-    assert data["sources"][0] == {**data["sources"][0], "title": "Evaluatie Proef", "url": "https://example.org/p.pdf", "kind": "evaluatie"}
-    assert data["provenance"]["table"] == "B2.2" and data["provenance"]["order"] == 7
-    assert data["provenance"]["sections"] == ["bijlage 2"]
+    assert data["cites"][0] == {**data["cites"][0], "source": "example-org-p", "sections": ["bijlage 2"]}
+    assert "rows" not in data["cites"][0]
+    record = yaml.safe_load((empty_catalogue / "sources" / "example-org-p.yaml").read_text(encoding="utf-8"))
+    assert record == {"id": "example-org-p", "type": "report", "kind": "evaluatie", "title": "Evaluatie Proef", "URL": "https://example.org/p.pdf"}
     import datetime
 
     assert data["last_reviewed"] == datetime.date.today().isoformat()
+
+
+def test_on_a_terminal_an_existing_source_id_is_cited_as_it_is(empty_catalogue: Path, run_cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "stdin", _Terminal("\n".join(["", "", "", "kwetsbare-jongeren-2023", "", ""]) + "\n"))
+    result = run_cli("new", "Proefaanpak", "--catalogue", empty_catalogue)
+    assert result.exit_code == 0, result.stderr
+    assert entry(empty_catalogue / "interventions" / "proefaanpak.yaml")["cites"][0]["source"] == "kwetsbare-jongeren-2023"
+    assert sorted(p.name for p in (empty_catalogue / "sources").iterdir()) == ["kwetsbare-jongeren-2023.yaml"]
 
 
 def test_an_empty_answer_keeps_the_placeholder(empty_catalogue: Path, run_cli, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -75,8 +75,8 @@ def load_catalogue(root: Path, limits: Limits = Limits(), *, use_cache: bool = T
     from jwtool.catalogue.yamlfile import paused_gc, read_yaml
 
     layout = Layout(root)
-    meta = _read_meta(layout, limits)
-    check_format(meta, layout.meta_file.is_file())
+    meta, readable = _read_meta(layout, limits)
+    check_format(meta, readable)
     vocab, _, _ = load_vocabularies(layout, limits)
     files, _ = discover(layout)
 
@@ -104,13 +104,15 @@ def read_entry(root: Path, rel: str, limits: Limits = Limits(), library: Library
     return Entry(doc.data, rel, library=library or Library()) if isinstance(doc.data, dict) else None
 
 
-def _read_meta(layout: Layout, limits: Limits) -> dict[str, Any]:
+def _read_meta(layout: Layout, limits: Limits) -> tuple[dict[str, Any], bool]:
+    """catalogue.yaml's fields, and whether it was read cleanly as a mapping: only a file that was
+    read can be of an older format (a file over the size limit or broken is reported as such)."""
     from jwtool.catalogue.yamlfile import read_yaml
 
     if not layout.meta_file.is_file():
-        return {}
+        return {}, False
     m = read_yaml(layout.meta_file, "catalogue.yaml", limits)
-    return m.data if isinstance(m.data, dict) else {}
+    return (m.data, not m.problems) if isinstance(m.data, dict) else ({}, False)
 
 
 def _assemble(root: Path, layout: Layout, vocab: dict[str, Vocabulary], records: list[tuple[str, tuple[Any, bool]]], meta: dict[str, Any],

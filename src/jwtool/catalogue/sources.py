@@ -94,9 +94,10 @@ def old_format_message(version: int) -> str:
     return f"this catalogue is in the format of schema version {version}; this jwtool reads version {SCHEMA_VERSION}: {UPGRADE_HINT}"
 
 
-def check_format(meta: Any, has_meta: bool) -> None:
-    """Refuse an old-format catalogue with one message naming the upgrade (OldFormatError)."""
-    if has_meta and format_version(meta) < SCHEMA_VERSION:
+def check_format(meta: Any, readable: bool) -> None:
+    """Refuse an old-format catalogue with one message naming the upgrade (OldFormatError);
+    ``readable``: catalogue.yaml exists and was read cleanly."""
+    if readable and format_version(meta) < SCHEMA_VERSION:
         raise OldFormatError(f"catalogue.yaml: {old_format_message(format_version(meta))}")
 
 

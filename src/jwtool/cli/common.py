@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn, Optional
 import typer
 
 from jwtool.catalogue.layout import CatalogueError, Layout, find_root
-from jwtool.catalogue.sources import OldFormatError
 from jwtool.catalogue.limits import DEFAULT_MAX_FILE_SIZE, MAX_FILE_SIZE_CAP, Limits
 from jwtool.catalogue.load import load_catalogue
+from jwtool.catalogue.sources import OldFormatError
 from jwtool.catalogue.text import first_control, visible
 from jwtool.labels import DEFAULT_LANG, LANGS
 from jwtool.render.output import OutputError, check_target, write_atomic, write_stdout

@@ -51,35 +51,37 @@ def _ask(label: str, convert: Callable[[str], Any], default: str = "") -> Any:
 
 def new(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="Name of the intervention as the report writes it.", show_default=False)],
-    kind: Annotated[Optional[str], typer.Option("--kind", "-k", help="interventie (appendix 2 row) or praktijkvoorbeeld (chapters 4-6). Default: interventie.", show_default=False)] = None,
+    name: Annotated[str, typer.Argument(help="Name of the intervention as its source writes it.", show_default=False)],
+    kind: Annotated[Optional[str], typer.Option("--kind", "-k", help="interventie or praktijkvoorbeeld (a practice example). Default: interventie.", show_default=False)] = None,
     slug: Annotated[Optional[str], typer.Option("--id", metavar="SLUG", help="Id and file name (default: made from NAME).", show_default=False)] = None,
-    summary: Annotated[Optional[str], typer.Option("--summary", metavar="TEXT", help="One or two sentences from the report.", rich_help_panel=_KEY, show_default=False)] = None,
+    summary: Annotated[Optional[str], typer.Option("--summary", metavar="TEXT", help="One or two sentences from the source.", rich_help_panel=_KEY, show_default=False)] = None,
     phase: Annotated[Optional[list[str]], typer.Option("--phase", "-p", metavar="PHASE", help="tijdens-school, overgang or nazorg (repeat or separate with commas).", rich_help_panel=_KEY, show_default=False)] = None,
     evidence_level: Annotated[Optional[str], typer.Option("--evidence-level", metavar="LEVEL", help="Level on the evidence ladder, e.g. niet-onderzocht or eerste-aanwijzingen.", rich_help_panel=_KEY, show_default=False)] = None,
-    source_title: Annotated[Optional[str], typer.Option("--source-title", metavar="TEXT", help="Title of the main source.", rich_help_panel=_KEY, show_default=False)] = None,
-    source_url: Annotated[Optional[str], typer.Option("--source-url", metavar="URL", help="http(s) address of the main source.", rich_help_panel=_KEY, show_default=False)] = None,
-    source_kind: Annotated[Optional[str], typer.Option("--source-kind", metavar="KIND", help="evaluatie, factsheet, beschrijving, website or rapport.", rich_help_panel=_KEY, show_default=False)] = None,
-    report: Annotated[Optional[str], typer.Option("--report", metavar="ID", help="Report id from catalogue.yaml (default: the only report, if there is one).", rich_help_panel=_KEY, show_default=False)] = None,
-    table: Annotated[Optional[str], typer.Option("--table", metavar="TABLE", help="Appendix table of an interventie: B2.1 or B2.2.", rich_help_panel=_KEY, show_default=False)] = None,
-    order: Annotated[Optional[int], typer.Option("--order", metavar="N", min=1, help="Row number in the appendix table.", rich_help_panel=_KEY, show_default=False)] = None,
-    section: Annotated[Optional[list[str]], typer.Option("--section", metavar="SECTION", help="Report section that discusses it, e.g. 3.1 or 'bijlage 2' (repeatable).", rich_help_panel=_KEY, show_default=False)] = None,
+    source: Annotated[Optional[str], typer.Option("--source", metavar="ID", help="Id of the source it comes from, a file in sources/ (e.g. kwetsbare-jongeren-2023).", rich_help_panel=_KEY, show_default=False)] = None,
+    source_url: Annotated[Optional[str], typer.Option("--source-url", metavar="URL", help="http(s) address of a new source (an existing source with this address is reused).", rich_help_panel=_KEY, show_default=False)] = None,
+    source_title: Annotated[Optional[str], typer.Option("--source-title", metavar="TEXT", help="Title of a new source: creates sources/<id>.yaml.", rich_help_panel=_KEY, show_default=False)] = None,
+    source_kind: Annotated[Optional[str], typer.Option("--source-kind", metavar="KIND", help="Kind of a new source: evaluatie, factsheet, beschrijving, databank, website or rapport.", rich_help_panel=_KEY, show_default=False)] = None,
+    report: Annotated[Optional[str], typer.Option("--report", metavar="ID", hidden=True, help="Same as --source.", show_default=False)] = None,
+    table: Annotated[Optional[str], typer.Option("--table", metavar="TABLE", help="Only for a row of a report: a table the source declares, e.g. B2.1.", rich_help_panel=_KEY, show_default=False)] = None,
+    order: Annotated[Optional[int], typer.Option("--order", metavar="N", min=1, help="Only for a row of a report: the row number in --table.", rich_help_panel=_KEY, show_default=False)] = None,
+    section: Annotated[Optional[list[str]], typer.Option("--section", metavar="SECTION", help="Section of the source that discusses it, e.g. 3.1 or 'bijlage 2' (repeatable).", rich_help_panel=_KEY, show_default=False)] = None,
     last_reviewed: Annotated[Optional[str], typer.Option("--last-reviewed", metavar="YYYY-MM-DD", help="Date you checked the entry against its sources.", rich_help_panel=_KEY, show_default=False)] = None,
     no_input: Annotated[bool, typer.Option("--no-input", help="Never prompt; leave missing key fields as placeholders.")] = False,
     catalogue: CatalogueOpt = None,
 ) -> None:
     """Create interventions/<id>.yaml with every field, a Dutch comment above each and placeholders.
 
-    The new file fails 'jwtool validate' until every '<vul in: …>' is filled in or removed.
-    On a terminal, key fields that no option gives are asked for; an empty answer keeps the
-    placeholder. Refuses to overwrite an existing file (exit 1).
+    The entry cites its source: an existing one (--source ID) or a new one (--source-url and/or
+    --source-title: writes sources/<id>.yaml too). It is a row of a report's table only when
+    --table and --order say so. The new files fail 'jwtool validate' until every '<vul in: …>'
+    is filled in or removed. On a terminal, key fields that no option gives are asked for; an
+    empty answer keeps the placeholder. Refuses to overwrite an existing file (exit 1).
 
-    Example: jwtool new "Boris brengt je bij een baan" --phase tijdens-school --no-input
+    Example: jwtool new "Proefaanpak" --source-url https://example.org/evaluatie.pdf --source-title "Evaluatie Proefaanpak" --no-input
     """
+    from jwtool.contribute.newsource import SOURCE_KINDS, by_id, check_row, new_or_existing, read_library
     from jwtool.contribute.scaffold import (
         KINDS,
-        SOURCE_KINDS,
-        TABLES,
         Draft,
         ScaffoldError,
         check_choice,
@@ -92,7 +94,6 @@ def new(
         entry_path,
         entry_schema,
         render,
-        write_new,
     )
 
     base = root(catalogue)
@@ -100,8 +101,9 @@ def new(
         usage_error("no catalogue to add to here: run inside a catalogue (a folder with interventions/) or pass --catalogue DIR")
     layout = Layout(base)
     vocab, _, _ = load_vocabularies(layout, limits())
-    reports = _report_ids(layout)
+    library = read_library(layout, limits())
     ask = _interactive(no_input)
+    chosen = None
     try:
         draft = Draft(name=check_name(name))
         draft.kind = check_choice(kind, KINDS, "--kind") if kind else "interventie"
@@ -109,16 +111,24 @@ def new(
         draft.summary = summary.strip() or None if summary is not None else None
         draft.phases = check_terms(phase or [], vocab["phases"], "--phase")
         draft.evidence_level = check_terms([evidence_level], vocab["evidence-levels"], "--evidence-level")[0] if evidence_level else None
-        draft.source_title = source_title.strip() or None if source_title is not None else None
-        draft.source_url = check_url(source_url) if source_url else None
-        draft.source_kind = check_choice(source_kind, SOURCE_KINDS, "--source-kind") if source_kind else None
-        if report is not None and reports and report not in reports:
-            raise ScaffoldError(f"unknown --report {report!r}; catalogue.yaml lists: {', '.join(reports)}")
-        draft.report = report or (reports[0] if len(reports) == 1 else None)
+        url = check_url(source_url) if source_url else None
+        title = source_title.strip() or None if source_title is not None else None
+        new_kind = check_choice(source_kind, SOURCE_KINDS, "--source-kind") if source_kind else None
+        if source is not None and report is not None and source != report:
+            raise ScaffoldError("--report is the old name of --source; give one of them")
+        if (source or report) is not None and (url or title):
+            raise ScaffoldError("give --source ID for an existing source, or --source-url/--source-title for a new one, not both")
+        if (source or report) is not None:
+            chosen = by_id(library, str(source or report), "--source" if source else "--report")
+        elif url or title:
+            chosen = new_or_existing(library, title, url, new_kind)
         if (table is not None or order is not None) and draft.kind == "praktijkvoorbeeld":
-            raise ScaffoldError("a praktijkvoorbeeld has no appendix row; leave out --table and --order")
-        draft.table = check_choice(table, TABLES, "--table") if table else None
-        draft.order = order
+            raise ScaffoldError("a praktijkvoorbeeld is no row of a report's table; leave out --table and --order")
+        if table is not None or order is not None:
+            if chosen is None:
+                raise ScaffoldError("--table and --order claim a row of a source's table: name the source with --source")
+            check_row(chosen, table, order, _claimed_rows(ctx, base))
+        draft.table, draft.order = table, order
         draft.sections = check_sections(section or [])
         draft.last_reviewed = check_date(last_reviewed) if last_reviewed else None
     except ScaffoldError as exc:
@@ -135,78 +145,79 @@ def new(
         pass
 
     if ask:
-        _prompt_missing(draft, vocab, reports)
+        chosen = _prompt_missing(draft, vocab, library, chosen)
+    if chosen is not None:
+        draft.source, draft.study_url = chosen.id, chosen.url or None
+    _write_files(layout, path, render(draft, vocab, entry_schema(layout)), chosen)
 
-    text = render(draft, vocab, entry_schema(layout))
+
+def _write_files(layout: Layout, path: Path, text: str, chosen: Any) -> None:
+    """The new source file (if any), then the entry; a failed entry leaves no new source behind."""
+    from jwtool.contribute.newsource import render_record, source_path
+    from jwtool.contribute.scaffold import write_new
+
+    written: list[Path] = []
+    files = [(source_path(layout, chosen.id), render_record(chosen.record))] if chosen is not None and chosen.record is not None else []
+    files.append((path, text))
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_new(path, text)
-    except FileExistsError:
-        fail(f"{layout.rel(path)} already exists; edit that file, or choose another id with --id")
+        for target, content in files:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            write_new(target, content)
+            written.append(target)
     except OSError as exc:
-        fail(f"cannot write {layout.rel(path)}: {exc.strerror or exc}")
-    out(layout.rel(path))
-    left = text.count("\"<vul in:")
-    err(f"jwtool: created {layout.rel(path)} with {left} field(s) to fill in (marked '<vul in: …>'); "
-        f"fill them in or remove what the report does not say, then run: jwtool validate {layout.rel(path)}")
+        for done in written:
+            done.unlink(missing_ok=True)
+        if isinstance(exc, FileExistsError):
+            fail(f"{layout.rel(target)} already exists; edit that file, or choose another id with --id")
+        fail(f"cannot write {layout.rel(target)}: {exc.strerror or exc}")
+    for done in [path] + [w for w in written if w != path]:  # the entry first: scripts read its path from the first line
+        out(layout.rel(done))
+    left = sum(content.count("\"<vul in:") for _, content in files)
+    err(f"jwtool: created {' and '.join(layout.rel(w) for w in written)} with {left} field(s) to fill in (marked '<vul in: …>'); "
+        f"fill them in or remove what the source does not say, then run: jwtool validate {layout.rel(path)}")
 
 
-def _prompt_missing(draft: Any, vocab: dict[str, Any], reports: list[str]) -> None:
-    from jwtool.contribute.scaffold import (
-        SOURCE_KINDS,
-        TABLES,
-        check_choice,
-        check_date,
-        check_sections,
-        check_terms,
-        check_url,
-    )
+def _prompt_missing(draft: Any, vocab: dict[str, Any], library: Any, chosen: Any) -> Any:
+    """Ask for the key fields no option gave; returns the source the entry cites (or None)."""
+    from jwtool.contribute.newsource import CSL_TYPE, SOURCE_KINDS, from_answer
+    from jwtool.contribute.scaffold import check_choice, check_date, check_sections, check_terms, check_url
 
     ladder = ", ".join(t.id for t in vocab["evidence-levels"].ordered())
     if draft.summary is None:
-        draft.summary = _ask("Summary (samenvatting, one or two sentences from the report)", lambda s: s)
+        draft.summary = _ask("Summary (samenvatting, one or two sentences from the source)", lambda s: s)
     if not draft.phases:
         draft.phases = _ask("Phases (fasen: tijdens-school, overgang, nazorg; comma-separated)", lambda s: check_terms([s], vocab["phases"], "phase")) or []
     if draft.evidence_level is None:
         default = "niet-onderzocht" if draft.kind == "praktijkvoorbeeld" else ""
         draft.evidence_level = _ask(f"Evidence level (bewijskracht: {ladder})", lambda s: check_terms([s], vocab["evidence-levels"], "evidence level")[0], default)
-    if draft.source_title is None:
-        draft.source_title = _ask("Main source title (titel van de bron)", lambda s: s)
-    if draft.source_url is None:
-        draft.source_url = _ask("Main source URL (http(s)://…)", check_url)
-    if draft.source_kind is None and (draft.source_title or draft.source_url):
-        draft.source_kind = _ask(f"Source kind ({', '.join(SOURCE_KINDS)})", lambda s: check_choice(s, SOURCE_KINDS, "source kind"))
-    if draft.report is None and reports:
-        draft.report = _ask(f"Report id ({', '.join(reports)})", lambda s: check_choice(s, tuple(reports), "report"))
-    if draft.kind == "interventie":
-        if draft.table is None:
-            draft.table = _ask("Appendix table (B2.1 or B2.2)", lambda s: check_choice(s, TABLES, "table"))
-        if draft.order is None:
-            draft.order = _ask("Row number in that table (rijnummer)", _positive)
+    if chosen is None:
+        known = sorted(library.sources)
+        shown = ", ".join(known[:5]) + (", …" if len(known) > 5 else "")
+        chosen = _ask(f"Source (bron): an id from sources/ ({shown}), or the URL or title of a new source", lambda s: from_answer(library, s))
+    if chosen is not None and chosen.record is not None:  # a new source: what it is
+        record = chosen.record
+        if "URL" not in record:
+            url = _ask("Its URL (http(s)://…, empty if it has none)", check_url)
+            if url:
+                record["URL"] = chosen.url = url
+        if str(record["title"]).startswith("<vul in"):
+            record["title"] = _ask("Its title (titel van de bron)", lambda s: s) or record["title"]
+        if str(record["kind"]).startswith("<vul in"):
+            new_kind = _ask(f"Its kind ({', '.join(SOURCE_KINDS)})", lambda s: check_choice(s, SOURCE_KINDS, "source kind"))
+            if new_kind:
+                record["kind"], record["type"] = new_kind, CSL_TYPE[new_kind]
     if not draft.sections:
-        draft.sections = _ask("Report sections that discuss it (paragrafen, e.g. 3.1, bijlage 2)", lambda s: check_sections([s])) or []
+        draft.sections = _ask("Sections of the source that discuss it (paragrafen, e.g. 3.1, bijlage 2)", lambda s: check_sections([s])) or []
     if draft.last_reviewed is None:
         import datetime as _dt
 
         draft.last_reviewed = _ask("Last reviewed (YYYY-MM-DD)", check_date, _dt.date.today().isoformat())
+    return chosen
 
 
-def _positive(text: str) -> int:
-    from jwtool.contribute.scaffold import ScaffoldError
-
-    if not text.isdigit() or int(text) < 1:
-        raise ScaffoldError(f"{text!r} is not a row number (1, 2, 3, …)")
-    return int(text)
-
-
-def _report_ids(layout: Any) -> list[str]:
-    from jwtool.catalogue.yamlfile import read_yaml
-
-    if not layout.meta_file.is_file():
-        return []
-    data = read_yaml(layout.meta_file, "catalogue.yaml", limits()).data
-    reports = data.get("reports") if isinstance(data, dict) else None
-    return [r["id"] for r in reports or [] if isinstance(r, dict) and isinstance(r.get("id"), str)]
+def _claimed_rows(ctx: typer.Context, base: Path) -> dict[tuple[str, str, int], str]:
+    """Every table row an entry holds, with the file that holds it."""
+    return {(s, t, r): f"held by {e.file}" for e in _entries(ctx, base) for s, t, r in e.rows}
 
 
 def _entries(ctx: typer.Context, base: Path) -> list[Any]:

@@ -25,8 +25,6 @@ from jwtool.validate.rules import VOCAB_REFS
 
 MODELINE = "# yaml-language-server: $schema=../schemas/intervention.schema.json"
 KINDS = ("interventie", "praktijkvoorbeeld")
-SOURCE_KINDS = ("evaluatie", "factsheet", "beschrijving", "website", "rapport")
-TABLES = ("B2.1", "B2.2")
 _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _PLAIN = re.compile(r"^[a-z][a-z0-9-]*$|^\d{4}-\d{2}-\d{2}$")
 _YAML_WORDS = {"true", "false", "null", "yes", "no", "on", "off", "y", "n"}
@@ -51,11 +49,9 @@ class Draft:
     summary: str | None = None
     phases: list[str] = field(default_factory=list)
     evidence_level: str | None = None
-    source_title: str | None = None
-    source_url: str | None = None
-    source_kind: str | None = None
-    report: str | None = None
-    table: str | None = None
+    source: str | None = None  # id of the source in sources/ the entry cites
+    study_url: str | None = None  # the source's address, listed as the evidence study
+    table: str | None = None  # a row of a table the source declares, only when asked for
     order: int | None = None
     sections: list[str] = field(default_factory=list)
     last_reviewed: str | None = None
@@ -254,13 +250,12 @@ def template(draft: Draft, vocab: dict[str, Vocabulary], schema: dict[str, Any] 
     given: dict[str, Any] = {"id": d.slug, "name": d.name, "kind": d.kind}
     optional = {
         "summary": d.summary, "phases": d.phases or None, "evidence.level": d.evidence_level or ("niet-onderzocht" if practice else None),
-        "evidence.studies": [d.source_url] if d.source_url else None, "sources.title": d.source_title, "sources.url": d.source_url,
-        "sources.kind": d.source_kind, "provenance.report": d.report, "provenance.table": d.table, "provenance.order": d.order,
-        "provenance.sections": d.sections or None, "last_reviewed": d.last_reviewed,
+        "evidence.studies": [d.study_url] if d.study_url else None, "cites.source": d.source,
+        "cites.rows.table": d.table, "cites.rows.row": d.order, "cites.sections": d.sections or None, "last_reviewed": d.last_reviewed,
     }
     given.update({k: v for k, v in optional.items() if v is not None})
-    if practice:  # a practice example is no row of an appendix table
-        given.update({"provenance.table": None, "provenance.summary_table": None, "provenance.order": None})
+    if d.table is None:  # a row of a report's table is claimed only when asked for (jwtool new --table --order)
+        given["cites.rows"] = None
     return _fields(schema, schema, "", given, vocab)
 
 

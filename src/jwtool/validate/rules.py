@@ -363,7 +363,7 @@ def validate(root: Path, paths: list[Path] | None = None, limits: Limits = Limit
         if isinstance(meta.data, dict) and cchecker:
             problems += [_place(meta, f) for f in cchecker.check(meta.data)]
     source_files, source_problems = citation_rules.check_sources(layout, meta_data, schecker, limits)
-    problems += source_problems
+    problems += _with_source_placeholders(source_files.docs, source_problems, ctx)
     ctx.library = source_files.library
 
     selected, discover_problems = discover(layout, paths)
@@ -406,6 +406,18 @@ def _value_at(data: Any, pointer: str) -> Any:
         else:
             return None
     return data
+
+
+def _with_source_placeholders(docs: list[YamlFile], problems: list[Problem], ctx: Context) -> list[Problem]:
+    """A new source file from ``jwtool new`` holds placeholders too: each is one 'placeholder'
+    problem, instead of a schema complaint about the same value."""
+    out = list(problems)
+    for doc in docs:
+        if isinstance(doc.data, dict):
+            found = list(no_placeholders(doc.data, doc, ctx))
+            held = {f[1] for f in found}
+            out = [p for p in out if not (p.file == doc.rel and p.path in held)] + [_place(doc, f) for f in found]
+    return out
 
 
 def _without_placeholder_echoes(data: Any, findings: list[Finding]) -> list[Finding]:

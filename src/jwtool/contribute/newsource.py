@@ -1,0 +1,143 @@
+"""The source a new entry cites: an existing record of ``sources/``, or a new source file.
+
+``jwtool new`` asks for the source, not for a row of a report: a new intervention usually comes
+from a new evaluation, factsheet or website. A URL or title that an existing source already has
+reuses that source (each source is one file, cited by every entry that uses it); anything else
+becomes a new file ``sources/<id>.yaml``. A table row is claimed only when asked for explicitly,
+and only in a table the source declares, with a row that exists and that no entry holds yet.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from jwtool.catalogue.layout import Layout
+from jwtool.catalogue.limits import Limits
+from jwtool.catalogue.sources import Library, Source, load_library
+from jwtool.catalogue.text import fold, http_url, slugify
+from jwtool.catalogue.vocabularies import did_you_mean
+from jwtool.contribute.scaffold import ScaffoldError
+
+SOURCE_KINDS = ("evaluatie", "factsheet", "beschrijving", "databank", "website", "rapport")
+# The CSL item type that fits each kind of source (reference managers need a type).
+CSL_TYPE = {"evaluatie": "report", "rapport": "report", "factsheet": "document", "beschrijving": "webpage", "databank": "dataset", "website": "webpage"}
+MODELINE = "# yaml-language-server: $schema=../schemas/source.schema.json"
+
+
+class SourceError(ScaffoldError):
+    """A source or row given for the new entry that cannot be used (a usage error)."""
+
+
+@dataclass
+class SourceChoice:
+    """The source a new entry cites; ``record`` is set when it is a new file still to be written."""
+
+    id: str
+    url: str = ""
+    record: dict[str, Any] | None = None
+    tables: dict[str, int] = field(default_factory=dict)  # table id -> number of rows
+
+
+def read_library(layout: Layout, limits: Limits) -> Library:
+    """The sources of a catalogue, with its main report from catalogue.yaml."""
+    from jwtool.catalogue.yamlfile import read_yaml
+
+    meta = read_yaml(layout.meta_file, "catalogue.yaml", limits).data if layout.meta_file.is_file() else None
+    return load_library(layout, meta, limits)
+
+
+def _existing(source: Source) -> SourceChoice:
+    return SourceChoice(source.id, source.url, None, {t.id: t.rows for t in source.tables.values()})
+
+
+def by_id(library: Library, source_id: str, option: str = "--source") -> SourceChoice:
+    source = library.get(source_id)
+    if source is None:
+        known = sorted(library.sources)
+        hint = did_you_mean(_close(source_id, known))
+        raise SourceError(f"unknown {option} {source_id!r}{hint}; give an id from sources/ ({', '.join(known[:8]) or 'none yet'}"
+                          f"{' …' if len(known) > 8 else ''}), or a new source with --source-url and --source-title")
+    return _existing(source)
+
+
+def new_or_existing(library: Library, title: str | None, url: str | None, kind: str | None) -> SourceChoice:
+    """The existing source with this URL (or, without a URL, this title), else a new record."""
+    for source in library.sources.values():
+        if url and source.url == url or not url and title and fold(source.title) == fold(title):
+            return _existing(source)
+    base = slugify(title or _words_of(url or "")) or "bron"
+    sid, n = base[:72], 2
+    while sid in library.sources:
+        sid, n = f"{base[:72]}-{n}", n + 1
+    record: dict[str, Any] = {"id": sid, "type": CSL_TYPE.get(kind or "", _placeholder("report, webpage, document, dataset, article-journal, book of thesis")),
+                              "kind": kind or _placeholder(", ".join(SOURCE_KINDS[:-1]) + " of " + SOURCE_KINDS[-1]),
+                              "title": title or _placeholder("titel zoals de bron hem geeft")}
+    if url:
+        record["URL"] = url
+    return SourceChoice(sid, url or "", record)
+
+
+def from_answer(library: Library, answer: str) -> SourceChoice:
+    """What a contributor typed at the source prompt: an id of sources/, a URL, or a title."""
+    answer = answer.strip()
+    if library.get(answer) is not None:
+        return by_id(library, answer)
+    if http_url(answer):
+        return new_or_existing(library, None, answer, None)
+    if "://" in answer or answer.lower().startswith(("javascript:", "data:")):
+        raise SourceError(f"{answer!r} is not an http(s) URL; only http:// and https:// links are allowed")
+    return new_or_existing(library, answer, None, None)
+
+
+def check_row(choice: SourceChoice, table: str | None, row: int | None, claimed: dict[tuple[str, str, int], str]) -> None:
+    """A row claim must name both table and row, a table the source declares, a row that exists
+    in it, and a row no entry holds yet (a correction edits that entry instead)."""
+    if table is None and row is None:
+        return
+    if table is None or row is None:
+        raise SourceError("a table row needs both --table and --order (or neither: an entry need not be a row of a report)")
+    if table not in choice.tables:
+        declared = ", ".join(choice.tables) or "no tables"
+        raise SourceError(f"source {choice.id!r} has no table {table!r} (it declares {declared}); leave out --table and --order for an entry that is not a row of it")
+    if not 1 <= row <= choice.tables[table]:
+        raise SourceError(f"table {table} of {choice.id!r} has {choice.tables[table]} rows, so there is no row {row}; an entry that is not a row of the report needs no --table/--order")
+    if (choice.id, table, row) in claimed:
+        raise SourceError(f"row {row} of table {table} is already {claimed[(choice.id, table, row)]}; to correct that row, edit that file")
+
+
+def render_record(record: dict[str, Any]) -> str:
+    """A new source file's text: the schema modeline, a comment, then the fields (JSON scalars are YAML)."""
+    lines = [MODELINE, "# Nieuwe bron. Vervang elke <vul in: …> en vul aan wat de bron zegt (CSL-JSON-velden, zie",
+             "# schemas/source.schema.json), bijvoorbeeld:",
+             "#   author: [{family: Jansen, given: A.}]",
+             "#   issued: {date-parts: [[2025]]}",
+             "#   publisher: Regioplan"]
+    for key, value in record.items():
+        lines.append(f"{key}: {json.dumps(value, ensure_ascii=False)}")
+    return "\n".join(lines) + "\n"
+
+
+def source_path(layout: Layout, source_id: str) -> Path:
+    return layout.sources / f"{source_id}.yaml"
+
+
+def _placeholder(hint: str) -> str:
+    return f"<vul in: {hint}>"
+
+
+def _words_of(url: str) -> str:
+    """A readable id for a source known only by its address: host and last path segment."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    last = parts.path.rstrip("/").rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    return f"{parts.hostname or ''} {last}".removeprefix("www.")
+
+
+def _close(value: str, options: list[str]) -> list[str]:
+    import difflib
+
+    return difflib.get_close_matches(value, options, n=1, cutoff=0.6)
