@@ -155,6 +155,7 @@ def test_pre_commit_hook_for_other_catalogues() -> None:
     assert hook["pass_filenames"] is False  # a vocabulary change can break unchanged entries
     files = re.compile(hook["files"])
     assert files.search("interventions/bridge.yaml") and files.search("schemas/vocabularies/phases.yaml")
+    assert files.search("sources/evaluatie-2025.yaml") and files.search("catalogue.yaml")  # a source or the format version can break entries
     assert not files.search("src/jwtool/cli/__init__.py") and not files.search("README.md")
 
 
@@ -171,7 +172,7 @@ def test_pre_commit_config_of_this_repository_runs_jwtool_validate_from_source()
     declared = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
     assert hook["additional_dependencies"] == declared
     files = re.compile(hook["files"])
-    assert files.search("interventions/kix.yaml") and files.search("catalogue.yaml") and not files.search("src/jwtool/catalogue/yamlfile.py")
+    assert files.search("interventions/kix.yaml") and files.search("sources/kix.yaml") and files.search("catalogue.yaml") and not files.search("src/jwtool/catalogue/yamlfile.py")
 
 
 @pytest.mark.slow

@@ -8,6 +8,8 @@ import typer
 
 from jwtool.catalogue.sources import Source
 from jwtool.cli.common import CatalogueOpt, choice, err, fail, open_catalogue, out, root
+from jwtool.contribute.upgrade import UpgradeError
+from jwtool.contribute.upgrade import upgrade as upgrade_catalogue
 from jwtool.query.refs import RefError, resolve_ref
 from jwtool.render import citations
 
@@ -59,11 +61,8 @@ def upgrade(
 
     Example: jwtool upgrade && git diff --stat
     """
-    from jwtool.contribute.upgrade import UpgradeError
-    from jwtool.contribute.upgrade import upgrade as run
-
     try:
-        result = run(root(catalogue))
+        result = upgrade_catalogue(root(catalogue))
     except UpgradeError as exc:
         fail(str(exc))
     for rel in result.created:
