@@ -207,8 +207,10 @@ HOSTILE_TEXT = '<script>alert(1)</script> [klik](javascript:alert(1)) =HYPERLINK
 
 @pytest.fixture
 def hostile_catalogue(empty_catalogue: Path) -> Path:
-    """A catalogue with one appendix entry whose every text field holds script, a javascript:
-    link, a spreadsheet formula and a table pipe (issue 8: outputs must show it as text)."""
+    """A catalogue with one appendix entry (row 1 of tables B2.1 and 3.1 of the main report) whose
+    every text field, and every field of the two sources it cites besides the report, holds
+    script, a javascript: link, a spreadsheet formula and a table pipe (issue 8: outputs must
+    show it as text). One source's URL is javascript:, the other's an http URL with a query."""
     import yaml
 
     t = HOSTILE_TEXT
@@ -224,12 +226,24 @@ def hostile_catalogue(empty_catalogue: Path) -> Path:
         "evidence": {"verdict": t, "level": "niet-onderzocht", "studies": ["javascript:alert(1)"]},
         "working_elements": [{"text": t, "elements": ["maatwerk"]}],
         "success_factors": [{"factor": "samenwerking-disciplines", "title": t, "example": t, "section": "3.2"}],
-        "cites": [{"source": "kwetsbare-jongeren-2023", "sections": [t], "quote": t, "page": t},
-                  {"source": "hostile-source", "note": t}],
+        "cites": [{"source": "kwetsbare-jongeren-2023", "rows": [{"table": "B2.1", "row": 1}, {"table": "3.1", "row": 1}], "sections": [t], "quote": t, "page": t},
+                  {"source": "hostile-source", "note": t},
+                  {"source": "hostile-link", "note": t}],
         "notes": [t], "last_reviewed": "2026-01-02",
     }
-    source = {"id": "hostile-source", "type": "webpage", "kind": "website", "title": t, "URL": "javascript:alert(1)", "note": t}
-    (empty_catalogue / "sources" / "hostile-source.yaml").write_text(yaml.safe_dump(source, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    people = [{"family": t, "given": t}]
+    sources = [
+        {"id": "hostile-source", "type": "webpage", "kind": "website", "title": t, "author": people, "publisher": t, "URL": "javascript:alert(1)", "note": t},
+        {"id": "hostile-link", "type": "report", "kind": "evaluatie", "title": t, "author": people, "publisher": t, "URL": "https://example.org/x?a=1&b=2", "note": t},
+    ]
+    for source in sources:
+        (empty_catalogue / "sources" / f"{source['id']}.yaml").write_text(yaml.safe_dump(source, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    report = empty_catalogue / "sources" / "kwetsbare-jongeren-2023.yaml"
+    record = yaml.safe_load(report.read_text(encoding="utf-8"))
+    full = ["interventie", "target_group", "goals", "activities", "course", "results", "evidence", "working_elements"]
+    record["tables"] = [{"id": "B2.1", "title": "Interventies tijdens de schoolloopbaan", "rows": 1, "columns": full},
+                        {"id": "3.1", "title": "Interventies tijdens de schoolloopbaan", "rows": 1, "columns": ["interventie", "target_group", "goals", "components"], "summary": True}]
+    report.write_text(yaml.safe_dump(record, allow_unicode=True, sort_keys=False), encoding="utf-8")
     (empty_catalogue / "interventions" / "hostile.yaml").write_text(yaml.safe_dump(entry, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return empty_catalogue
 
