@@ -121,6 +121,37 @@ def test_cite_boris_parses_as_bibtex_and_ris(run_cli) -> None:  # type: ignore[n
     assert "Kwetsbare jongeren van school naar werk" in apa and "(2023)" in apa
 
 
+def _source(**fields: object) -> object:
+    from jwtool.catalogue.sources import Source
+
+    return Source({"type": "report", "issued": {"date-parts": [[2019]]}, **fields})
+
+
+def test_apa_puts_the_title_of_a_work_without_author_first_and_names_it_once() -> None:
+    from jwtool.render.citations import apa
+
+    work = _source(id="e", title="Evaluatie Proefaanpak", genre="Eindrapport", publisher="Movisie", URL="https://example.org/e.pdf")
+    assert apa([work]) == "Evaluatie Proefaanpak [Eindrapport]. (2019). Movisie. https://example.org/e.pdf\n"
+    authored = _source(id="j", title="Evaluatie Proefaanpak", author=[{"family": "Jansen", "given": "Anna"}], publisher="Movisie")
+    assert apa([authored]) == "Jansen, A. (2019). Evaluatie Proefaanpak. Movisie.\n"
+
+
+def test_apa_lists_references_alphabetically_by_what_stands_first() -> None:
+    from jwtool.render.citations import apa
+
+    refs = [_source(id="z", title="Zeta", author=[{"family": "Zwart", "given": "Z."}]), _source(id="m", title="Midden"),
+            _source(id="a", title="Alfa", author=[{"family": "Aarts", "given": "A."}])]
+    assert [line.split(".")[0] for line in apa(refs).splitlines()] == ["Aarts, A", "Midden", "Zwart, Z"]
+
+
+def test_cite_boris_in_apa_names_each_title_once(run_cli) -> None:  # type: ignore[no-untyped-def]
+    lines = run_cli("cite", "boris").stdout.splitlines()
+    assert lines == [
+        "Evaluatie project Boris brengt je bij een baan. (z.d.). Geraadpleegd https://www.oberon.eu/media/cprl1hyc/boris-evaluatie-project.pdf",
+        "Kwetsbare jongeren van school naar werk [Eindrapport]. (2023). Regioplan.",
+    ]
+
+
 def test_a_title_with_braces_percent_ampersand_and_a_line_break_survives_every_format(catalogue_copy: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
     import bibtexparser
     import rispy

@@ -63,18 +63,33 @@ def _names(item: dict[str, Any]) -> list[str]:
     return out
 
 
+def _title_as_author(item: dict[str, Any]) -> dict[str, Any]:
+    """APA's rule for a work without author or editor: the title (with its description in
+    brackets) moves to the author position, and is not repeated after the date. The APA CSL style
+    asks for this by substituting the title for the author, which citeproc-py renders without
+    suppressing the title later ("Title. (n.d.). Title."); giving citeproc-py the title as the
+    author's literal name, and no title, yields APA's form, sorted by title as APA sorts it."""
+    if item.get("author") or item.get("editor") or not item.get("title"):
+        return item
+    out = {k: v for k, v in item.items() if k not in ("title", "genre")}
+    genre = f" [{item['genre']}]" if item.get("genre") else ""
+    out["author"] = [{"literal": f"{item['title']}{genre}"}]
+    return out
+
+
 def apa(sources: Sequence[Source], lang: str = "nl") -> str:
     """A reference list in APA style (7th edition), one reference a line, in APA's order."""
     from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
     from citeproc.source.json import CiteProcJSON
 
-    items = [_one_line(csl_item(s)) for s in sources]
+    items = [_title_as_author(_one_line(csl_item(s))) for s in sources]
     if not items:
         return ""
     style = CitationStylesStyle(str(STYLE), validate=False, locale=_LOCALE.get(lang, "nl-NL"))
     bib = CitationStylesBibliography(style, CiteProcJSON(items), formatter.plain)
     for item in items:
         bib.register(Citation([CitationItem(item["id"])]))
+    bib.sort()  # the style's order (APA: by author, or by title where the title is in the author position)
     return "".join(_SPACE.sub(" ", str(ref)).strip() + "\n" for ref in bib.bibliography())
 
 
