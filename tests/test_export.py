@@ -33,12 +33,22 @@ def test_json_export_is_a_versioned_envelope_with_full_records(run_cli, mini_cat
     r = run_cli("export", "--catalogue", mini_catalogue)
     assert r.exit_code == 0, r.stderr
     doc = json.loads(r.stdout)
-    assert list(doc) == ["format", "version", "catalogue", "vocabularies", "query", "count", "entries"]
+    assert list(doc) == ["format", "version", "catalogue", "vocabularies", "query", "count", "entries", "sources"]
     assert doc["format"] == "jwtool-export" and doc["version"] == EXPORT_VERSION == 1
     assert doc["catalogue"]["caveat"].startswith("De resultaten zijn onderling echter lastig vergelijkbaar")
     assert doc["vocabularies"]["working-elements"] >= 1
     assert doc["query"] == {} and doc["count"] == 5
     assert doc["entries"][0] == read_yaml(mini_catalogue / "interventions" / "alpha.yaml", "alpha.yaml").data
+
+
+def test_json_export_carries_the_record_of_every_source_its_entries_cite(run_cli, mini_catalogue: Path) -> None:
+    doc = json.loads(run_cli("export", "--catalogue", mini_catalogue).stdout)
+    cited = {c["source"] for e in doc["entries"] for c in e["cites"]}
+    assert list(doc["sources"]) == sorted(cited)
+    for sid, record in doc["sources"].items():
+        assert record == read_yaml(mini_catalogue / "sources" / f"{sid}.yaml", f"{sid}.yaml").data
+    only_alpha = json.loads(run_cli("export", "--catalogue", mini_catalogue, "--target", "vso").stdout)
+    assert set(only_alpha["sources"]) == {c["source"] for e in only_alpha["entries"] for c in e["cites"]}
 
 
 def test_json_export_records_the_filters(run_cli, mini_catalogue: Path) -> None:

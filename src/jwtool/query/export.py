@@ -82,7 +82,20 @@ def export_document(entries: Sequence[Entry], meta: dict[str, Any] | None = None
         "query": dict(query or {}),
         "count": len(entries),
         "entries": [e.data for e in entries],
+        "sources": cited_sources(entries),
     }
+
+
+def cited_sources(entries: Sequence[Entry]) -> dict[str, Any]:
+    """The records of sources/ that the entries cite, by id (sorted): where each entry comes from,
+    without a second file to read."""
+    out: dict[str, Any] = {}
+    for e in entries:
+        for c in e.cites:
+            source = e.library.get(c.get("source")) if isinstance(c.get("source"), str) else None
+            if source is not None:
+                out[source.id] = source.data
+    return dict(sorted(out.items()))
 
 
 def jsonl_chunks(entries: Iterable[Entry]) -> Iterator[str]:
