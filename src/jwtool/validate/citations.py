@@ -13,10 +13,10 @@ from typing import Any
 
 from jwtool.catalogue.layout import Layout
 from jwtool.catalogue.limits import Limits
+from jwtool.catalogue.problems import WARNING, Finding, Problem
 from jwtool.catalogue.sources import Library, Source, cites, read_sources
 from jwtool.catalogue.vocabularies import did_you_mean
 from jwtool.catalogue.yamlfile import YamlFile
-from jwtool.catalogue.problems import WARNING, Finding, Problem
 from jwtool.validate.schema import SchemaChecker
 
 RULES: dict[str, str] = {
