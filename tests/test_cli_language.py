@@ -138,3 +138,9 @@ def test_render_lang_works_as_before_and_follows_jwtool_lang_when_not_given(run_
     assert "Terug naar het overzicht" in dutch and "Back to the overview" in english
     assert run_cli(*args, env={"JWTOOL_LANG": "en"}).stdout == english
     assert run_cli(*args, "--lang", "nl", env={"JWTOOL_LANG": "en"}).stdout == dutch
+
+
+def test_compare_marks_shared_elements_in_the_language_of_the_command(run_cli) -> None:
+    dutch = run_cli("compare", "boris", "learn2work").stdout
+    assert "[uniek]" in dutch and "[alle]" in dutch and "[unique]" not in dutch
+    assert "[unique]" in run_cli("compare", "boris", "learn2work", "--lang", "en").stdout

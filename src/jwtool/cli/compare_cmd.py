@@ -86,7 +86,7 @@ def _text(c: Comparison, lang: str) -> None:
         out(comparison_text(c, lang))
 
 
-def _cell(lines: tuple[str, ...], key: str) -> Any:
+def _cell(lines: tuple[str, ...], key: str, lang: str = DEFAULT_LANG) -> Any:
     from rich.text import Text
 
     if not lines:
@@ -95,12 +95,13 @@ def _cell(lines: tuple[str, ...], key: str) -> Any:
         return Text("\n".join(lines))
     text = Text()
     for i, line in enumerate(lines):
-        share = line.rsplit("[", 1)[-1].rstrip("]")
-        text.append(("\n" if i else "") + line, style=SHARE_STYLE.get(share, ""))
+        mark = line.rsplit("[", 1)[-1].rstrip("]")  # the share, as compare.mark.* words it
+        styles = {label(f"compare.mark.{share}", lang): style for share, style in SHARE_STYLE.items()}
+        text.append(("\n" if i else "") + line, style=styles.get(mark, ""))
     return text
 
 
-def _table(c: Comparison) -> Any:
+def _table(c: Comparison, lang: str = DEFAULT_LANG) -> Any:
     from rich import box
     from rich.table import Table
 
@@ -109,7 +110,7 @@ def _table(c: Comparison) -> Any:
     for e in c.entries:
         table.add_column(e.name, overflow="fold")
     for a in c.aspects:
-        table.add_row(a.label, *[_cell(v, a.key) for v in a.values])
+        table.add_row(a.label, *[_cell(v, a.key, lang) for v in a.values])
     return table
 
 
@@ -127,7 +128,7 @@ def render(con: Console, c: Comparison, lang: str = DEFAULT_LANG) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    table = _table(c)
+    table = _table(c, lang)
     if _fits(con, table):
         con.print(table)
         con.print(Padding(Text(caveat_line(c, lang), style="italic"), (0, 0, 1, 0)))
@@ -136,7 +137,7 @@ def render(con: Console, c: Comparison, lang: str = DEFAULT_LANG) -> None:
             con.print(Text(a.label, style="bold cyan"))
             for e, v in zip(c.entries, a.values):
                 con.print(Padding(Text(e.name, style="bold"), (0, 0, 0, 2)))
-                con.print(Padding(_cell(v, a.key), (0, 0, 0, 4)))
+                con.print(Padding(_cell(v, a.key, lang), (0, 0, 0, 4)))
             if a.key == "results":
                 con.print(Padding(Text(caveat_line(c, lang), style="italic"), (1, 0, 0, 0)))
             con.print()

@@ -105,7 +105,7 @@ def _aspect_values(entry: Entry, aspect: str, vocab: dict[str, Vocabulary] | Non
         if flags:
             add(label(f"compare.with.{flags[0] if len(flags) == 1 else 'both'}", lang))
     elif aspect == "working_elements":
-        add(*[f"{labels[e]} [{share[e]}]" for e in entry.element_ids])
+        add(*[f"{labels[e]} [{label(f'compare.mark.{share[e]}', lang)}]" for e in entry.element_ids])
     return tuple(lines)
 
 
