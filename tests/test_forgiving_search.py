@@ -96,7 +96,7 @@ def test_ref_suggestions_forgive_typos_and_guess_nothing_for_nonsense(bundled: C
 def test_an_empty_filtered_search_says_which_single_filter_to_drop(run_cli, mini_catalogue: Path) -> None:  # type: ignore[no-untyped-def]
     r = run_cli("search", "--target", "vso", "--phase", "nazorg", "--catalogue", mini_catalogue)
     assert r.exit_code == 0 and r.stdout == ""
-    assert r.stderr.splitlines() == ["jwtool: geen interventies gevonden",
+    assert r.stderr.splitlines() == ["jwtool: geen interventies of praktijkvoorbeelden gevonden",
                                      "jwtool: zonder --target vso: 3 interventies; zonder --phase nazorg: 2 interventies"]
     r = run_cli("search", "--target", "vso", "--phase", "nazorg", "--kind", "interventie", "--lang", "en", "--catalogue", mini_catalogue)
     assert r.stderr.splitlines() == ["jwtool: no entries match", "jwtool: without --target vso: 2 entries; without --phase nazorg: 1 entry"]
@@ -109,6 +109,6 @@ def test_the_hint_counts_with_the_text_and_names_repeated_options(run_cli, mini_
 
 
 def test_no_hint_without_filters_and_a_plain_line_when_no_single_filter_helps(run_cli, mini_catalogue: Path) -> None:  # type: ignore[no-untyped-def]
-    assert run_cli("search", "zeppelin", "--catalogue", mini_catalogue).stderr.splitlines() == ["jwtool: geen interventies gevonden"]
+    assert run_cli("search", "zeppelin", "--catalogue", mini_catalogue).stderr.splitlines() == ["jwtool: geen interventies of praktijkvoorbeelden gevonden"]
     r = run_cli("search", "zeppelin", "--phase", "nazorg", "--lang", "en", "--catalogue", mini_catalogue)
     assert r.stderr.splitlines() == ["jwtool: no entries match", "jwtool: dropping any one filter still finds nothing"]

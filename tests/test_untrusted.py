@@ -152,6 +152,16 @@ def test_a_template_from_templates_option_cannot_reach_python_internals(run_cli,
     assert "internal error" not in result.output
 
 
+@pytest.mark.parametrize("body", ["{% for i in range(10**9) %}{{ i }}{% endfor %}", "{{ 1 / 0 }}", "{{ [1][5] }}"])
+def test_a_template_that_fails_is_an_error_at_its_line_not_an_internal_error(run_cli, mini_catalogue: Path, tmp_path: Path, body: str) -> None:
+    house = tmp_path / "house"
+    house.mkdir()
+    (house / "appendix.md.j2").write_text("# Bijlage\n" + body + "\n", encoding="utf-8")
+    result = run_cli("render", "appendix", "--format", "md", "--templates", house, "--catalogue", mini_catalogue)
+    assert result.exit_code == 1 and "internal error" not in result.output
+    assert f"template appendix.md.j2 ({house / 'appendix.md.j2'}:2)" in result.stderr
+
+
 def test_a_catalogue_template_cannot_reach_os_popen(run_cli, catalogue_copy: Path, tmp_path: Path) -> None:
     entry = catalogue_copy / "templates" / "partials" / "entry.md.j2"
     entry.write_text("{{ self._TemplateReference__context.cycler.__init__.__globals__.os.popen('touch "

@@ -120,6 +120,10 @@ def template_chunks(env: Environment, dirs: Sequence[Path], name: str, context: 
     except TemplateError as exc:
         where = _template_line(exc)
         raise RenderError(f"template {name}{where}: {exc}") from None
+    except (ArithmeticError, LookupError, TypeError, ValueError, RecursionError) as exc:
+        # a template is code from a pull request: what it does wrong ({{ 1/0 }}, range(10**9) in
+        # the sandbox) is the template's error, reported at its line
+        raise RenderError(f"template {name}{_template_line(exc)}: {type(exc).__name__}: {exc}") from None
     if not last.endswith("\n"):
         yield "\n"
 
