@@ -217,3 +217,26 @@ def test_the_show_card_wraps_and_keeps_every_word(ref: str, width: int, repo_roo
             words += label.split() + [w for v in (value if isinstance(value, list) else [value]) for w in v.split()]
     assert [w for w in words if w not in joined] == []
     assert any(len(w) > 120 for w in words)  # a long URL is among them
+
+
+def test_the_show_card_on_a_cp1252_terminal_draws_its_rule_in_ascii(repo_root: Path) -> None:
+    import pty  # a real terminal, so show draws its rich card
+
+    main, sub = pty.openpty()
+    env = {**os.environ, "PYTHONIOENCODING": "cp1252", "COLUMNS": "60", "NO_COLOR": "1"}
+    with subprocess.Popen([sys.executable, "-m", "jwtool", "show", "kix"], stdout=sub, stderr=subprocess.PIPE, env=env, cwd=repo_root) as proc:
+        os.close(sub)
+        chunks = []
+        while True:
+            try:
+                data = os.read(main, 65536)
+            except OSError:  # the terminal closed with the process
+                break
+            if not data:
+                break
+            chunks.append(data)
+        proc.communicate(timeout=60)
+    os.close(main)
+    card = b"".join(chunks).decode("cp1252")
+    assert proc.returncode == 0
+    assert "\\u2500" not in card and "-" * 40 in card

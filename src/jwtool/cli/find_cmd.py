@@ -254,7 +254,7 @@ def _card_rich(entry: "Entry", cat: "Catalogue", lang: str) -> None:
 
     con = console()
     con.print(Text(f"{entry.name}  ({entry.id})", style="bold", overflow="fold"))
-    con.print(Rule(style="dim"))
+    con.print(Rule(characters="─" if con.options.encoding.lower().startswith("utf") else "-", style="dim"))  # cp1252 has no "─"
     sections = card(entry, cat.vocab, lang)
     label_width = min(24, max((len(name) for title, fields in sections for name, _ in fields if name != title), default=0))
     beside = con.width >= label_width + 2 + CARD_VALUE_MIN
