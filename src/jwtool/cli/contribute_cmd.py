@@ -276,7 +276,7 @@ def history(
     rel, entry_id, entry_name = _history_target(ctx, base, ref)
     try:
         changes = git_history(base, rel)
-        cut = history_cut(base, changes)
+        changes, cut = history_cut(base, changes)
     except GitError as exc:
         usage_error(str(exc))
     if cut:
@@ -288,10 +288,10 @@ def history(
             doc["cut_at"] = cut  # a shallow clone: changes before this commit are not known
         out(json_text(doc))
         return
-    if not changes:
+    if not changes and not cut:
         err(f"jwtool: {rel} has no committed history yet")
         return
-    out(f"{entry_name} ({rel}): {len(changes)} change(s){' or more (shallow clone)' if cut else ''}")
+    out(f"{entry_name} ({rel}): {len(changes)} change(s){f' since the cut at {cut[:10]} (shallow clone)' if cut else ''}")
     for c in changes:
         moved = f"  [{c.file}]" if c.file != rel else ""
         out(f"{c.date[:10]}  {c.commit[:10]}  {c.author}: {c.message}{moved}")

@@ -162,18 +162,19 @@ class Change:
         return {"commit": self.commit, "date": self.date, "author": self.author, "message": self.message, "file": self.file}
 
 
-def history_cut(root: Path, changes: list[Change]) -> str | None:
-    """In a shallow clone, the commit where the history of an entry with these ``changes`` is cut
-    (its file exists there, so older changes are not in the clone); None when it is complete."""
+def history_cut(root: Path, changes: list[Change]) -> tuple[list[Change], str | None]:
+    """The known ``changes`` and, in a shallow clone, the commit where the entry's history is cut
+    (its file exists there, so older changes are not in the clone). The cut commit itself is not a
+    known change: without its parent, git shows it as adding every file it holds."""
     if not changes:
-        return None
+        return changes, None
     for cut in shallow_cuts(root):
         try:
             _git(root, "cat-file", "-e", f"{cut}:./{changes[-1].file}")
         except GitError:
             continue
-        return cut
-    return None
+        return [c for c in changes if c.commit != cut], cut
+    return changes, None
 
 
 def history(root: Path, rel: str) -> list[Change]:
