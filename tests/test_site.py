@@ -108,3 +108,12 @@ def test_the_pages_workflow_builds_the_site_and_deploys_it_on_every_push_to_main
     assert [s.get("uses", "").split("@")[0] for s in deploy["steps"]] == ["actions/deploy-pages"]
     assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
     assert any("jwtool render overview --format html -o _site" in s.get("run", "") for s in build["steps"])
+
+
+def test_a_trailing_slash_makes_a_folder_even_when_the_name_has_a_dot(run_cli, tmp_path: Path) -> None:
+    site = tmp_path / "site.v2"
+    assert run_cli("render", "overview", "-o", f"{site}/").exit_code == 0
+    assert (site / "index.html").is_file()
+    notes = tmp_path / "release-1.0"
+    assert run_cli("render", "overview", "--format", "md", "-o", f"{notes}/").exit_code == 0
+    assert (notes / "README.md").is_file()

@@ -2,6 +2,7 @@
 
 # No `from __future__ import annotations` here: `with_filters` copies the signature, and typer
 # would then see the options' annotations as unevaluated strings.
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
 
@@ -119,7 +120,7 @@ def appendix(
 def overview(
     ctx: typer.Context,
     fmt: Annotated[str, typer.Option("--format", "-f", metavar="html|md", help="html (a site with filters, or one self-contained page) or md (GitHub Markdown with a Mermaid map).")] = "html",
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="PATH", help="Write to PATH (atomically). A folder (new if PATH has no file extension): html writes the site (index, a page per entry, map, gap maps, evidence levels; an existing site is replaced only with --force), md writes README.md in it. FILE.html: everything on one page.", show_default=False)] = None,
+    output_arg: Annotated[Optional[str], typer.Option("--output", "-o", metavar="PATH", help="Write to PATH (atomically). A folder (PATH/, or new if PATH has no file extension): html writes the site (index, a page per entry, map, gap maps, evidence levels; an existing site is replaced only with --force), md writes README.md in it. FILE.html: everything on one page.", show_default=False)] = None,
     force: ForceOpt = False,
     templates: TemplatesOpt = None,
     lang: LangOpt = None,
@@ -138,9 +139,10 @@ def overview(
     lang = cli_lang(ctx, lang)
     tdir = _templates(templates)
 
-    # `-o site` (or `-o site/`): a folder, like a static-site generator. HTML: the site of pages
+    # `-o site` (or `-o site.v2/`): a folder, like a static-site generator. HTML: the site of pages
     # (jwtool.render.site), written whole; Markdown: README.md in it, made only once complete.
-    is_folder = output is not None and (output.is_dir() or (not output.exists() and not output.suffix))
+    output = Path(output_arg) if output_arg else None
+    is_folder = output is not None and (output_arg.endswith(("/", os.sep)) or output.is_dir() or (not output.exists() and not output.suffix))
     if is_folder and fmt == "html":
         _site(ctx, output, force, tdir, lang, catalogue)
         return
