@@ -2,17 +2,19 @@
 
 # No `from __future__ import annotations` here: `with_filters` copies the signature, and typer
 # would then see the options' annotations as unevaluated strings.
+from collections.abc import Callable, Iterable
 from dataclasses import asdict
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
 from jwtool.cli.common import (
     CatalogueOpt,
     check_output,
-    choice,
     err,
+    format_option,
+    formats,
     open_catalogue,
     write_output,
 )
@@ -21,13 +23,25 @@ from jwtool.query import export as ex
 from jwtool.query.filters import RawFilters, filter_entries
 from jwtool.render import citations
 
-FORMATS = ["json", "jsonl", "csv", *citations.EXPORT_FORMATS]
+if TYPE_CHECKING:
+    from jwtool.catalogue.load import Catalogue
+    from jwtool.catalogue.model import Entry
+
+# --format for entries: one exporter per format, (entries, catalogue, the filters asked) -> text
+EXPORTERS: dict[str, Callable[[list["Entry"], "Catalogue", RawFilters], Iterable[str]]] = {
+    "json": lambda entries, cat, filters: ex.dump_chunks(ex.export_document(
+        entries, cat.meta, {n: v.version for n, v in cat.vocab.items()}, {k: v for k, v in asdict(filters).items() if v not in (None, [])})),
+    "jsonl": lambda entries, cat, filters: ex.jsonl_chunks(entries),
+    "csv": lambda entries, cat, filters: ex.csv_chunks(entries, ex.load_schema_columns(cat.layout.schemas)),
+}
+# ... and the reference-manager formats, which export every source
+ExportFormat = formats("ExportFormat", [*EXPORTERS, *citations.EXPORT_FORMATS])
 
 
 @with_filters
 def export(
     ctx: typer.Context,
-    fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help="json (versioned envelope, see docs/export-format.md), jsonl (one entry per line), csv (one row per entry, UTF-8 with BOM); csl-json, bibtex or ris: every source in sources/, for reference managers.")] = "json",
+    fmt: Annotated[ExportFormat, format_option("json (versioned envelope, see docs/export-format.md), jsonl (one entry per line), csv (one row per entry, UTF-8 with BOM); csl-json, bibtex or ris: every source in sources/, for reference managers.")] = ExportFormat.json,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE", help="Write to FILE (atomically) instead of stdout.", show_default=False)] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite FILE if it exists.")] = False,
     catalogue: CatalogueOpt = None,
@@ -43,24 +57,16 @@ def export(
 
     Example: jwtool export --format csv --target vso -o vso.csv
     """
-    choice(fmt, FORMATS, "format")
-
     check_output(output, catalogue, force)
     cat = open_catalogue(ctx, catalogue)
     if fmt in citations.EXPORT_FORMATS:
         sources = [cat.library.sources[k] for k in sorted(cat.library.sources)]
-        path = write_output(citations.render(sources, fmt), output, cat.layout, force)
+        path = write_output(citations.render(sources, fmt.value), output, cat.layout, force)
         if path is not None:
             err(f"jwtool: wrote {len(sources)} sources to {path}")
         return
     entries = filter_entries(cat.entries, resolved(filters, cat))
-    if fmt == "json":
-        query = {k: v for k, v in asdict(filters).items() if v not in (None, [])}
-        data = ex.dump_chunks(ex.export_document(entries, cat.meta, {n: v.version for n, v in cat.vocab.items()}, query))
-    elif fmt == "jsonl":
-        data = ex.jsonl_chunks(entries)
-    else:
-        data = ex.csv_chunks(entries, ex.load_schema_columns(cat.layout.schemas))
+    data = EXPORTERS[fmt.value](entries, cat, filters)
     path = write_output(data, output, cat.layout, force)
     if path is not None:
         err(f"jwtool: wrote {len(entries)} entries to {path}")

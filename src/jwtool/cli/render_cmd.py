@@ -16,6 +16,8 @@ from jwtool.cli.common import (
     cli_lang,
     err,
     fail,
+    format_option,
+    formats,
     is_terminal,
     open_catalogue,
     root,
@@ -35,6 +37,9 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from jwtool.catalogue.load import Catalogue
+
+AppendixFormat = formats("AppendixFormat", FORMATS_APPENDIX)
+OverviewFormat = formats("OverviewFormat", FORMATS_OVERVIEW)
 
 render_app = typer.Typer(
     help="Render the report's appendix (Markdown, HTML, Word) or an overview of the whole catalogue (Markdown, HTML).",
@@ -68,7 +73,7 @@ def _emit(data: "bytes | Iterable[str]", output: Optional[Path], force: bool, ca
 @with_filters
 def appendix(
     ctx: typer.Context,
-    fmt: Annotated[str, typer.Option("--format", "-f", metavar="md|html|docx|pdf", help="md (GitHub Markdown), html (one page), docx (Word) or pdf (the Word document converted by LibreOffice, which must be installed).")] = "md",
+    fmt: Annotated[AppendixFormat, format_option("md (GitHub Markdown), html (one page), docx (Word) or pdf (the Word document converted by LibreOffice, which must be installed).")] = AppendixFormat.md,
     style: Annotated[str, typer.Option("--style", metavar="full|summary", help="full: the eight columns of appendix 2 (tables B2.1/B2.2); summary: the short tables 3.1/3.2 (Doelgroep, Doelstelling, Onderdelen).")] = "full",
     output: OutputOpt = None,
     force: ForceOpt = False,
@@ -91,7 +96,7 @@ def appendix(
     Example: jwtool render appendix --format docx --target vso -o bijlage-vso.docx
     """
 
-    choice(fmt, list(FORMATS_APPENDIX), "format")
+    fmt = fmt.value
     choice(style, list(STYLES), "style")
     lang = cli_lang(ctx, lang)
     tdir = _templates(templates)
@@ -119,7 +124,7 @@ def appendix(
 @render_app.command("overview")
 def overview(
     ctx: typer.Context,
-    fmt: Annotated[str, typer.Option("--format", "-f", metavar="html|md", help="html (a site with filters, or one self-contained page) or md (GitHub Markdown with a Mermaid map).")] = "html",
+    fmt: Annotated[OverviewFormat, format_option("html (a site with filters, or one self-contained page) or md (GitHub Markdown with a Mermaid map).")] = OverviewFormat.html,
     output_arg: Annotated[Optional[str], typer.Option("--output", "-o", metavar="PATH", help="Write to PATH (atomically). A folder (PATH/, or new if PATH has no file extension): html writes the site (index, a page per entry, map, gap maps, evidence levels; an existing site is replaced only with --force), md writes README.md in it. FILE.html: everything on one page.", show_default=False)] = None,
     force: ForceOpt = False,
     templates: TemplatesOpt = None,
@@ -135,7 +140,7 @@ def overview(
     Example: jwtool render overview --format html -o site/
     """
 
-    choice(fmt, list(FORMATS_OVERVIEW), "format")
+    fmt = fmt.value
     lang = cli_lang(ctx, lang)
     tdir = _templates(templates)
 

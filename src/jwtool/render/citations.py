@@ -139,7 +139,14 @@ def ris(sources: Sequence[Source]) -> str:
         if item.get("note"):
             rec["notes"] = [str(item["note"])]
         records.append(rec)
-    return rispy.dumps(records)
+
+    class Plain(rispy.RisWriter):  # type: ignore[misc]
+        """RIS as reference managers write it: records apart by a blank line, no "1." counter."""
+
+        def set_header(self, count: int) -> str:
+            return ""
+
+    return rispy.dumps(records, implementation=Plain)
 
 
 def render(sources: Sequence[Source], fmt: str, lang: str = "nl") -> str:
