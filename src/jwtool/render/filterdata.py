@@ -92,7 +92,14 @@ def filter_data(cat: Catalogue, entries: Sequence[Entry]) -> dict[str, Any]:
             for s in sorted(_spellings(cat, facet, v)):
                 spellings[facet].setdefault(s, v)
     return {"ids": [e.id for e in chosen], "facets": sets, "facet_order": list(sets), "spellings": spellings,
-            "text": {e.id: searchable_text(e, cat.vocab) for e in chosen}, **fold_tables()}
+            "text": {e.id: _tokens(searchable_text(e, cat.vocab)) for e in chosen}, **fold_tables()}
+
+
+def _tokens(text: str) -> str:
+    """Each whitespace-separated token of ``text`` once, in order: a search word never holds
+    whitespace, so it occurs in the text exactly when it occurs in one of these tokens (and a
+    large catalogue's page carries a third less text)."""
+    return " ".join(dict.fromkeys(text.split()))
 
 
 @lru_cache(maxsize=1)
@@ -122,8 +129,11 @@ def _js_class(ranges: list[tuple[int, int]]) -> str:
     return "".join(f"\\u{{{a:x}}}" + (f"-\\u{{{b:x}}}" if b != a else "") for a, b in ranges)
 
 
+_BLOCK_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
+
+
 def as_json(data: dict[str, Any]) -> str:
     """JSON for a ``<script type="application/json">`` block: sorted keys, and ``<``, ``>``, ``&``
-    escaped so no entry text can close the block."""
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    escaped so no entry text can close the block. ASCII only (``\\u`` escapes): a large
+    catalogue's text then takes one byte a character in memory, not two or four."""
+    return json.dumps(data, ensure_ascii=True, sort_keys=True, separators=(",", ":")).translate(_BLOCK_SAFE)

@@ -208,7 +208,7 @@ def _is_site(folder: Path) -> bool:
         return False
 
 
-def write_folder_atomic(path: Path, files: Iterable[tuple[str, str | bytes]], layout: Layout | None = None,
+def write_folder_atomic(path: Path, files: Iterable[tuple[str, str | bytes | Iterable[str]]], layout: Layout | None = None,
                         force: bool = False) -> Path:
     """Write ``files`` (path inside the folder, content) as the folder ``path``, whole or not at all.
 
@@ -231,7 +231,8 @@ def write_folder_atomic(path: Path, files: Iterable[tuple[str, str | bytes]], la
                 raise OutputError(f"refusing to write {name} outside the site folder")
             dest.parent.mkdir(parents=True, exist_ok=True)
             with open(dest, "xb") as fh:
-                fh.write(content.encode("utf-8") if isinstance(content, str) else content)
+                for chunk in [content] if isinstance(content, (str, bytes)) else content:
+                    fh.write(chunk.encode("utf-8") if isinstance(chunk, str) else chunk)
                 fh.flush()
                 os.fsync(fh.fileno())
             os.chmod(dest, 0o666 & ~umask)

@@ -36,8 +36,8 @@ def entry_path(slug: str) -> str:
 
 
 def site_files(cat: Catalogue, lang: str = "nl", templates: Path | None = None,
-               entries: Sequence[Entry] | None = None) -> Iterator[tuple[str, str]]:
-    """Every page of the site as (path inside the site, text), in a fixed order."""
+               entries: Sequence[Entry] | None = None) -> Iterator[tuple[str, Iterator[str]]]:
+    """Every page of the site as (path inside the site, its text as a stream), in a fixed order."""
     dirs = template_dirs(cat, templates)
     env = environment(dirs, "html", lang)
     chosen = sorted(entries if entries is not None else cat.entries, key=Entry.sort_key)
@@ -60,5 +60,6 @@ def site_files(cat: Catalogue, lang: str = "nl", templates: Path | None = None,
         yield entry_path(pieces.anchors[e.id][2:]), _text(env, dirs, "site/entry.html.j2", {**entry_context, "entry": e})
 
 
-def _text(env: Any, dirs: Sequence[Path], template: str, context: dict[str, Any]) -> str:
-    return "".join(template_chunks(env, dirs, template, context))
+def _text(env: Any, dirs: Sequence[Path], template: str, context: dict[str, Any]) -> Iterator[str]:
+    """A page as a stream of text: the index of a large catalogue is never whole in memory."""
+    return template_chunks(env, dirs, template, context)
