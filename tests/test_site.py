@@ -117,3 +117,11 @@ def test_a_trailing_slash_makes_a_folder_even_when_the_name_has_a_dot(run_cli, t
     notes = tmp_path / "release-1.0"
     assert run_cli("render", "overview", "--format", "md", "-o", f"{notes}/").exit_code == 0
     assert (notes / "README.md").is_file()
+
+
+def test_the_streamed_filter_json_is_the_json_of_the_whole_filter_data(cat) -> None:  # type: ignore[no-untyped-def]
+    from jwtool.render.filterdata import as_json, filter_data, page_texts
+
+    whole = as_json(filter_data(cat, cat.entries))
+    assert as_json(filter_data(cat, cat.entries, with_text=False), page_texts(cat, cat.entries)) == whole
+    assert whole.isascii() and "<" not in whole and json.loads(whole)["text"]

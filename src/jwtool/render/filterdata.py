@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import sys
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -78,9 +78,10 @@ def _spellings(cat: Catalogue, facet: str, value: str) -> set[str]:
     return {key(value)}
 
 
-def filter_data(cat: Catalogue, entries: Sequence[Entry]) -> dict[str, Any]:
+def filter_data(cat: Catalogue, entries: Sequence[Entry], with_text: bool = True) -> dict[str, Any]:
     """The page's filter data: per facet and value the selected entry ids (in report order), the
-    spellings a URL may use for a value, each entry's searchable text and :func:`fold_tables`."""
+    spellings a URL may use for a value, each entry's searchable text (:func:`page_texts`; left
+    out with ``with_text=False``, for :func:`as_json` to stream) and :func:`fold_tables`."""
     chosen = sorted(entries, key=Entry.sort_key)
     sets: dict[str, dict[str, list[str]]] = {}
     spellings: dict[str, dict[str, str]] = {}
@@ -92,7 +93,14 @@ def filter_data(cat: Catalogue, entries: Sequence[Entry]) -> dict[str, Any]:
             for s in sorted(_spellings(cat, facet, v)):
                 spellings[facet].setdefault(s, v)
     return {"ids": [e.id for e in chosen], "facets": sets, "facet_order": list(sets), "spellings": spellings,
-            "text": {e.id: _tokens(searchable_text(e, cat.vocab)) for e in chosen}, **fold_tables()}
+            **({"text": dict(page_texts(cat, chosen))} if with_text else {}), **fold_tables()}
+
+
+def page_texts(cat: Catalogue, entries: Sequence[Entry]) -> Iterator[tuple[str, str]]:
+    """(entry id, its searchable text as the page filters on it), by id: the order of the JSON's
+    sorted keys."""
+    for e in sorted(entries, key=lambda e: e.id):
+        yield e.id, _tokens(searchable_text(e, cat.vocab))
 
 
 def _tokens(text: str) -> str:
@@ -132,8 +140,17 @@ def _js_class(ranges: list[tuple[int, int]]) -> str:
 _BLOCK_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
 
 
-def as_json(data: dict[str, Any]) -> str:
+def as_json(data: dict[str, Any], texts: Iterable[tuple[str, str]] = ()) -> str:
     """JSON for a ``<script type="application/json">`` block: sorted keys, and ``<``, ``>``, ``&``
     escaped so no entry text can close the block. ASCII only (``\\u`` escapes): a large
-    catalogue's text then takes one byte a character in memory, not two or four."""
-    return json.dumps(data, ensure_ascii=True, sort_keys=True, separators=(",", ":")).translate(_BLOCK_SAFE)
+    catalogue's text then takes one byte a character in memory, not two or four. ``texts``
+    (:func:`page_texts`) become the "text" object one entry at a time, never a dict of them all."""
+    if "text" in data or not texts:
+        return _dumps(data)
+    head = _dumps({**data, "text": {}})
+    assert head.endswith('"text":{}}')  # "text" sorts last
+    return head[:-2] + ",".join(f"{_dumps(k)}:{_dumps(v)}" for k, v in texts) + "}}"
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=True, sort_keys=True, separators=(",", ":")).translate(_BLOCK_SAFE)

@@ -25,7 +25,7 @@ from jwtool.render.environment import (
     template_dirs,
 )
 from jwtool.render.escaping import anchor_ids
-from jwtool.render.filterdata import as_json, facet_values, filter_data
+from jwtool.render.filterdata import as_json, facet_values, filter_data, page_texts
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -289,11 +289,11 @@ def overview_context(cat: Catalogue, entries: Sequence[Entry] | None = None, lan
 def _whole_page(cat: Catalogue, chosen: Sequence[Entry], lang: str, fmt: str, anchors: dict[str, str]) -> dict[str, Any]:
     """The parts of the overview that look at every entry at once: facets and their data, gap
     maps, map, the evidence ladder, date."""
-    data = filter_data(cat, chosen) if fmt == "html" else {}
+    data = filter_data(cat, chosen, with_text=False) if fmt == "html" else {}
     return {
         "date": fields.catalogue_date(chosen),
         "facets": facet_views(cat, chosen, lang, data) if fmt == "html" else [],
-        "filter_json": as_json(data) if fmt == "html" else "",
+        "filter_json": as_json(data, page_texts(cat, chosen)) if fmt == "html" else "",
         "ladder": ladder(cat, chosen, lang),
         "gap": gap_maps(chosen, cat, lang, anchors),
         "map_svg": map_svg(chosen, cat, lang) if fmt == "html" else None,
