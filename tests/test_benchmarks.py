@@ -30,7 +30,7 @@ def test_the_benchmark_script_writes_its_table(tmp_path: Path) -> None:
     table = out.read_text(encoding="utf-8")
     for row in ("minimal typer app: no-op command", "floor: CSafeLoader loads every file", "jwtool search --target vso (repeated, cached)",
                 "first render: fills the cache", "after editing one entry", "repeated: entries from the cache", "## Targets (issue 16)",
-                "repeated `render overview --format html` at 12: ≤ 2.5 s", "linear growth of `render`"):
+                "repeated `render overview --format html -o page.html` at 12: ≤ 2.5 s", "linear growth of `render`"):
         assert row in table, row
     for section in table.split("\n## ")[1:]:  # every command once per table
         rows = [line.split(" | ")[0] for line in section.splitlines() if line.startswith("| ") and not line.startswith("| command")]
