@@ -32,8 +32,8 @@ _SUMMARY_FIELDS: dict[str, tuple[str, ...] | None] = {
     "providers": ("organisations", "commissioned_by", "developed_by", "description"),
     "target_group": ("education_levels", "age", "characteristics"),
     "goals": ("tags",),
-    "evidence": ("level",),
-    "working_elements": None, "success_factors": None,
+    "evidence": ("level", "studies"),
+    "working_elements": None, "components": None, "success_factors": None,
 }
 
 
@@ -48,12 +48,72 @@ def summary_view(data: dict[str, Any]) -> dict[str, Any]:
             value = [{"factor": s.get("factor")} for s in value if isinstance(s, dict)]
         elif key == "cites" and isinstance(value, list):
             value = [{k: c[k] for k in ("source", "rows") if k in c} for c in value if isinstance(c, dict)]
-        elif key == "working_elements" and isinstance(value, list):
+        elif key in ("working_elements", "components") and isinstance(value, list):
             value = [{"elements": w.get("elements")} for w in value if isinstance(w, dict)]
+        elif key == "evidence" and isinstance(value, dict):
+            value = {k: value[k] for k in sub or () if k in value}
+            if isinstance(value.get("studies"), list):
+                value["studies"] = [_study_summary(s) for s in value["studies"] if isinstance(s, dict)]
         elif sub is not None and isinstance(value, dict):
             value = {k: value[k] for k in sub if k in value}
         out[key] = value
     return out
+
+
+def _study_summary(study: dict[str, Any]) -> dict[str, Any]:
+    """A study without its verbatim texts: what the outcome and design filters need."""
+    findings = [{k: f[k] for k in ("outcome", "direction", "comparison") if k in f}
+                for f in _list(study.get("findings")) if isinstance(f, dict)]
+    return {k: study[k] for k in ("id", "designs") if k in study} | {"findings": findings}
+
+
+ELEMENT_SOURCES = ("all", "components", "working-elements")  # where an entry's element ids come from
+
+
+@dataclass(frozen=True)
+class Finding:
+    """What one study found on one outcome domain, and the verbatim quote it rests on."""
+
+    outcome: str
+    direction: str
+    comparison: bool
+    quote: str = ""
+    figure: dict[str, Any] | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Study:
+    """One evaluation of an entry as its source describes it (``evidence.studies[]``)."""
+
+    id: str
+    designs: tuple[str, ...]
+    findings: tuple[Finding, ...]
+    title: str = ""
+    description: str = ""
+    participants: int | None = None
+    period: str = ""
+    cites: tuple[dict[str, Any], ...] = ()
+    notes: tuple[str, ...] = ()
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Study:
+        findings = tuple(
+            Finding(outcome=str(f.get("outcome", "")), direction=str(f.get("direction", "")),
+                    comparison=f.get("comparison") is True, quote=str(f.get("quote", "")),
+                    figure=f["figure"] if isinstance(f.get("figure"), dict) else None, note=str(f.get("note", "")))
+            for f in _list(d.get("findings")) if isinstance(f, dict))
+        participants = d.get("participants")
+        return cls(id=str(d.get("id", "")), designs=tuple(_strs(d.get("designs"))), findings=findings,
+                   title=str(d.get("title", "")), description=str(d.get("description", "")),
+                   participants=participants if isinstance(participants, int) and not isinstance(participants, bool) else None,
+                   period=str(d.get("period", "")), cites=tuple(c for c in _list(d.get("cites")) if isinstance(c, dict)),
+                   notes=tuple(_strs(d.get("notes"))))
+
+    @property
+    def outcomes(self) -> list[str]:
+        """Outcome domains the study has a finding on, in the order found, without repeats."""
+        return list(dict.fromkeys(f.outcome for f in self.findings))
 
 
 @dataclass
@@ -151,6 +211,33 @@ class Entry:
                 if e not in out:
                     out.append(e)
         return out
+
+    @property
+    def components(self) -> list[dict[str, Any]]:
+        """The components (Onderdelen): verbatim ``text`` and the ``elements`` each is an instance of."""
+        return [c for c in _list(self.data.get("components")) if isinstance(c, dict)]
+
+    @property
+    def component_texts(self) -> list[str]:
+        return [str(c["text"]) for c in self.components if isinstance(c.get("text"), (str, int))]
+
+    def elements_from(self, source: str = "all") -> list[str]:
+        """Element ids tagged on the working elements, the components or both (``ELEMENT_SOURCES``),
+        in the order the entry names them, without repeats."""
+        items = {"working-elements": self.working_elements, "components": self.components}.get(source)
+        if items is None:
+            items = self.working_elements + self.components
+        out: list[str] = []
+        for w in items:
+            for e in _strs(w.get("elements")):
+                if e not in out:
+                    out.append(e)
+        return out
+
+    @cached_property
+    def studies(self) -> list[Study]:
+        """The evaluations behind the evidence level, with their findings per outcome."""
+        return [Study.from_dict(s) for s in _list(self.evidence.get("studies")) if isinstance(s, dict)]
 
     @property
     def success_factors(self) -> list[dict[str, Any]]:

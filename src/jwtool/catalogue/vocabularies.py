@@ -20,6 +20,8 @@ VOCABULARY_NAMES = (
     "evidence-levels",
     "working-elements",
     "success-factors",
+    "study-designs",
+    "outcome-domains",
 )
 
 
@@ -36,6 +38,7 @@ class Term:
     group: str = ""
     rank: int | None = None
     source: tuple[str, ...] = ()
+    comparison: bool = False  # study designs: compares with young people or projects without the intervention
 
     def label_for(self, lang: str = "nl") -> str:
         return self.label_en if lang == "en" and self.label_en else self.label
@@ -48,6 +51,7 @@ class Term:
             definition=str(d.get("definition", "")), synonyms=tup("synonyms"), phrasings=tup("phrasings"),
             report_wordings=tup("report_wordings"), broader=str(d.get("broader", "")), group=str(d.get("group", "")),
             rank=d.get("rank") if isinstance(d.get("rank"), int) else None, source=tup("source"),
+            comparison=d.get("comparison") is True,
         )
 
 

@@ -86,7 +86,7 @@ def _aspect_values(entry: Entry, aspect: str, vocab: dict[str, Vocabulary] | Non
         if entry.goal_tags:
             add(label("compare.tags", lang, text=_labels(vocab, "goal-tags", entry.goal_tags, term_lang)))
     elif aspect == "components":
-        add(*[_text(c) for c in entry.data.get("components") or [] if isinstance(c, (str, int))])
+        add(*[_text(c) for c in entry.component_texts])
     elif aspect == "course":
         c = entry.data.get("course") if isinstance(entry.data.get("course"), dict) else {}
         add("; ".join(x for x in (fields.period(c, lang), fields.status(c, lang)) if x))

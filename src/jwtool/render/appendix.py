@@ -71,7 +71,7 @@ def _cell(key: str, entry: Entry) -> dict[str, Any]:
     elif key == "working_elements":
         items = [t for t in (_str(w.get("text")) for w in entry.working_elements) if t]
     elif key == "components":
-        items = _strs(d.get("components"))
+        items = entry.component_texts
     return {"key": key, "text": text, "items": items}
 
 

@@ -103,7 +103,7 @@ def entry_view(entry: Entry, cat: Catalogue, lang: str, anchors: dict[str, str])
                          "characteristics": [fields.vocab_label(vocab, "target-characteristics", x, lang) for x in entry.characteristics]},
         "goals": {"description": _str(entry.goals.get("description")), "summary": _str(entry.goals.get("summary")),
                   "tags": [fields.vocab_label(vocab, "goal-tags", x, lang) for x in entry.goal_tags]},
-        "components": _strs(d.get("components")),
+        "components": entry.component_texts,
         "activities": _str(d.get("activities")),
         "course": {"description": _str(course.get("description")), "period": fields.period(course, lang),
                    "status": fields.status(course, lang), "scale": fields.scale(course, lang)},

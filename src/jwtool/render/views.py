@@ -151,7 +151,7 @@ def card(entry: Entry, vocab: Vocab | None = None, lang: str = DEFAULT_LANG) -> 
                              (t("characteristics"), lab("target-characteristics", entry.characteristics))]),
         (t("goals"), [(t("description"), _t(entry.goals.get("description"))), (t("summary"), _t(entry.goals.get("summary"))),
                       (t("tags"), lab("goal-tags", entry.goal_tags))]),
-        (t("components"), [(t("components"), [_t(c) for c in d.get("components") or []])]),
+        (t("components"), [(t("components"), [_t(c) for c in entry.component_texts])]),
         (t("activities"), [(t("activities"), _block(d.get("activities")))]),
         (t("course"), [(t("description"), _t(course.get("description"))), (t("years"), fields.period(course, lang)),
                        (t("status"), fields.status(course, lang)), (t("scale"), ", ".join(fields.scale(course, lang)))]),

@@ -116,6 +116,8 @@ def id_matches_file_name(data: dict[str, Any], doc: YamlFile, ctx: Context) -> I
         yield "id-filename", "/id", f"id {data['id']!r} differs from the file name {stem!r}; rename the file to {data['id']}.yaml or change the id", False
 
 
+RANKED = ("evidence-levels", "study-designs")  # vocabularies that are ladders: every term has a distinct rank
+
 # (vocabulary name, JSON pointer pattern as steps, label for messages)
 VOCAB_REFS: list[tuple[str, tuple[str | None, ...], str]] = [
     ("phases", ("phases", None), "phase"),
@@ -125,6 +127,9 @@ VOCAB_REFS: list[tuple[str, tuple[str | None, ...], str]] = [
     ("evidence-levels", ("evidence", "level"), "level"),
     ("working-elements", ("working_elements", None, "elements", None), "working element"),
     ("success-factors", ("success_factors", None, "factor"), "success factor"),
+    ("working-elements", ("components", None, "elements", None), "working element"),
+    ("study-designs", ("evidence", "studies", None, "designs", None), "study design"),
+    ("outcome-domains", ("evidence", "studies", None, "findings", None, "outcome"), "outcome"),
 ]
 
 
@@ -290,8 +295,8 @@ def _check_vocabulary(doc: YamlFile, name: str, checker: SchemaChecker | None) -
             out.append(doc.problem("vocabulary-file", f"broader term {term['broader']!r} does not exist in this vocabulary", f"/terms/{i}/broader"))
         if term.get("group") and term["group"] not in groups:
             out.append(doc.problem("vocabulary-file", f"group {term['group']!r} is not defined under 'groups'", f"/terms/{i}/group"))
-        if name == "evidence-levels" and not isinstance(term.get("rank"), int):
-            out.append(doc.problem("vocabulary-file", "every evidence level needs an integer 'rank' (its place on the ladder)", f"/terms/{i}"))
+        if name in RANKED and not isinstance(term.get("rank"), int):
+            out.append(doc.problem("vocabulary-file", f"every term of {name} needs an integer 'rank' (its place on the ladder)", f"/terms/{i}"))
         for j, syn in enumerate([tid, term.get("label"), *(term.get("synonyms") or [])]):
             if not isinstance(syn, str):
                 continue
@@ -300,10 +305,10 @@ def _check_vocabulary(doc: YamlFile, name: str, checker: SchemaChecker | None) -
                 where = f"/terms/{i}/synonyms/{j - 2}" if j >= 2 else f"/terms/{i}/id"
                 out.append(doc.problem("vocabulary-file", f"{syn!r} also names term {seen_keys[k]!r}; a synonym must point to one term", where))
             seen_keys.setdefault(k, str(tid))
-    if name == "evidence-levels":
+    if name in RANKED:
         ranks = [t.get("rank") for t in terms if isinstance(t.get("rank"), int)]
         if len(set(ranks)) != len(ranks):
-            out.append(doc.problem("vocabulary-file", "evidence levels must have distinct ranks", "/terms"))
+            out.append(doc.problem("vocabulary-file", f"the terms of {name} must have distinct ranks", "/terms"))
     return out
 
 
