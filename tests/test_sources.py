@@ -124,7 +124,8 @@ def test_cite_boris_parses_as_bibtex_and_ris(run_cli) -> None:  # type: ignore[n
 def _source(**fields: object) -> object:
     from jwtool.catalogue.sources import Source
 
-    return Source({"type": "report", "issued": {"date-parts": [[2019]]}, **fields})
+    data = {"type": "report", "issued": {"date-parts": [[2019]]}, **fields}
+    return Source({k: v for k, v in data.items() if v is not None})
 
 
 def test_apa_puts_the_title_of_a_work_without_author_first_and_names_it_once() -> None:
@@ -144,10 +145,21 @@ def test_apa_lists_references_alphabetically_by_what_stands_first() -> None:
     assert [line.split(".")[0] for line in apa(refs).splitlines()] == ["Aarts, A", "Midden", "Zwart, Z"]
 
 
+@pytest.mark.parametrize(("lang", "retrieved"), [("nl", "Geraadpleegd 3 mei 2023, van"), ("en", "Retrieved May 3, 2023, from")])
+def test_an_undated_web_source_says_retrieved_only_with_its_retrieval_date(lang: str, retrieved: str) -> None:
+    from jwtool.render.citations import apa
+
+    url = "https://example.org/pagina"
+    undated = _source(id="w", type="webpage", title="Pagina", URL=url, issued=None)
+    assert apa([undated], lang) == f"Pagina. ({'z.d.' if lang == 'nl' else 'n.d.'}). {url}\n"
+    accessed = _source(id="w", type="webpage", title="Pagina", URL=url, issued=None, accessed={"date-parts": [[2023, 5, 3]]})
+    assert apa([accessed], lang) == f"Pagina. ({'z.d.' if lang == 'nl' else 'n.d.'}). {retrieved} {url}\n"
+
+
 def test_cite_boris_in_apa_names_each_title_once(run_cli) -> None:  # type: ignore[no-untyped-def]
     lines = run_cli("cite", "boris").stdout.splitlines()
     assert lines == [
-        "Evaluatie project Boris brengt je bij een baan. (z.d.). Geraadpleegd https://www.oberon.eu/media/cprl1hyc/boris-evaluatie-project.pdf",
+        "Evaluatie project Boris brengt je bij een baan. (z.d.). https://www.oberon.eu/media/cprl1hyc/boris-evaluatie-project.pdf",
         "Kwetsbare jongeren van school naar werk [Eindrapport]. (2023). Regioplan.",
     ]
 
