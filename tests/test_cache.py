@@ -314,6 +314,12 @@ def test_broken_files_are_never_hidden_behind_the_cache(run_cli, mini_catalogue:
         assert "1 file(s) have problems and may be incomplete (interventions/kapot.yaml)" in result.stderr
 
 
+def test_a_file_that_cannot_be_read_at_all_is_named_too(run_cli, mini_catalogue: Path) -> None:  # type: ignore[no-untyped-def]
+    (mini_catalogue / "interventions" / "lus.yaml").symlink_to("lus.yaml")  # a link to itself: never readable
+    result = run_cli("list", "--catalogue", mini_catalogue)
+    assert result.exit_code == 0 and "1 file(s) have problems and may be incomplete (interventions/lus.yaml)" in result.stderr
+
+
 @pytest.mark.parametrize("how", [["--no-cache"], []], ids=["--no-cache", "JWTOOL_NO_CACHE=1"])
 def test_no_cache_neither_reads_nor_writes_the_cache(how: list[str], run_cli, mini_catalogue: Path, private_cache: Path, parsed_files: Callable[[], list[str]]) -> None:  # type: ignore[no-untyped-def]
     env = {} if how else {"JWTOOL_NO_CACHE": "1"}

@@ -78,7 +78,9 @@ def load_catalogue(root: Path, limits: Limits = Limits(), *, use_cache: bool = T
     meta, readable = _read_meta(layout, limits)
     check_format(meta, readable)
     vocab, _, _ = load_vocabularies(layout, limits)
-    files, _ = discover(layout)
+    files, found = discover(layout)
+    read_rels = {rel for _, rel in files}
+    skipped = [p.file for p in found if p.file not in read_rels]  # a symbolic-link loop, a link outside, not a file
 
     def read(path: Path, rel: str) -> tuple[Any, bool]:
         doc = read_yaml(path, rel, limits)
@@ -92,7 +94,7 @@ def load_catalogue(root: Path, limits: Limits = Limits(), *, use_cache: bool = T
             records = [(rel, read(path, rel)) for path, rel in files]
             if summary:
                 records = [(rel, (summary_view(d) if isinstance(d, dict) else d, ok)) for rel, (d, ok) in records]
-    return _assemble(root, layout, vocab, records, meta, limits, summary=summary)
+    return _assemble(root, layout, vocab, records, meta, limits, summary=summary, skipped=skipped)
 
 
 def read_entry(root: Path, rel: str, limits: Limits = Limits(), library: Library | None = None) -> Entry | None:
@@ -116,12 +118,12 @@ def _read_meta(layout: Layout, limits: Limits) -> tuple[dict[str, Any], bool]:
 
 
 def _assemble(root: Path, layout: Layout, vocab: dict[str, Vocabulary], records: list[tuple[str, tuple[Any, bool]]], meta: dict[str, Any],
-              limits: Limits, summary: bool = False) -> Catalogue:
+              limits: Limits, summary: bool = False, skipped: list[str] | None = None) -> Catalogue:
     from jwtool.catalogue.yamlfile import paused_gc
 
     library = load_library(layout, meta, limits)
     with paused_gc():
         entries = [Entry(data, rel, library=library) for rel, (data, _) in records if isinstance(data, dict)]
         entries.sort(key=Entry.sort_key)
-    broken = [rel for rel, (data, clean) in records if not clean]
+    broken = sorted({*(skipped or ()), *(rel for rel, (data, clean) in records if not clean)})
     return Catalogue(root=root, entries=entries, vocab=vocab, meta=meta, broken=broken, summary=summary, library=library)
