@@ -1,9 +1,10 @@
 // The overview's filter. It decides no match itself: the JSON block #filter-data holds, for every
 // facet value, the ids of the entries `jwtool search` selects with that one value, and for every
-// entry the folded text `jwtool search TEXT` looks in. Here the values of one facet unite (a
-// repeated option is OR), the facets intersect (different options are AND), and every typed word
-// must occur in an entry's text. The state is the URL: ?target=vso&target=pro&phase=nazorg&q=...
-// No network, no eval.
+// entry the folded text `jwtool search TEXT` looks in and the words of its name, aliases and id.
+// Here the values of one facet unite (a repeated option is OR), the facets intersect (different
+// options are AND), and every typed word must occur in an entry's text; when that leaves nothing,
+// typos in names are forgiven as jwtool.query.search.fuzzy_search does (see `similar`).
+// The state is the URL: ?target=vso&target=pro&phase=nazorg&q=...  No network, no eval.
 (function () {
   "use strict";
   var form = document.getElementById("filter");
@@ -15,6 +16,8 @@
   var sort = document.getElementById("sort");
   var count = document.getElementById("filter-count");
   var none = document.getElementById("filter-none");
+  var without = document.getElementById("filter-without");
+  var fuzzyNote = document.getElementById("filter-fuzzy");
   var tbody = table.tBodies[0];
   var rows = Array.prototype.slice.call(tbody.rows);
   var order = {};
@@ -54,17 +57,59 @@
     return out;
   }
   function words() { return fold(text.value).split(spaces).filter(Boolean); }
-  function textOk(id, ws) {
-    var t = data.text[id];
-    return ws.every(function (w) { return t.indexOf(w) >= 0; });
-  }
-  // the ids every facet but `skip` (and the text) lets through
-  function passing(skip, picks, ws) {
+  function holds(id, w) { return data.text[id].indexOf(w) >= 0; }
+  // the ids every facet but `skip` lets through (the text aside)
+  function passing(skip, picks) {
     return data.ids.filter(function (id) {
-      return textOk(id, ws) && facetNames.every(function (f) {
+      return facetNames.every(function (f) {
         return f === skip || !picks[f].length || picks[f].some(function (v) { return sets[f][v] && sets[f][v][id]; });
       });
     });
+  }
+
+  // The one rule this page computes itself (all else is data from Python): rapidfuzz's
+  // fuzz.ratio(a, b) >= cutoff, the normalised Indel similarity 1 - (len a + len b - 2 LCS) /
+  // (len a + len b), over code points and in the same floating-point steps, so a word is "like" a
+  // name word exactly when it is for jwtool search (tests/test_page_fuzzy.py checks it on many pairs).
+  function similar(a, b, cutoff) {
+    var x = Array.from(a), y = Array.from(b), lensum = x.length + y.length;
+    if (!lensum) { return true; }
+    var row = new Array(y.length + 1).fill(0);
+    for (var i = 1; i <= x.length; i += 1) {
+      var diag = 0;
+      for (var j = 1; j <= y.length; j += 1) {
+        var up = row[j];
+        row[j] = x[i - 1] === y[j - 1] ? diag + 1 : Math.max(row[j], row[j - 1]);
+        diag = up;
+      }
+    }
+    var dist = lensum - 2 * row[y.length];
+    return 1 - dist / lensum >= cutoff / 100;
+  }
+  var close = {};  // word -> id -> whether a name word of that entry is like it
+  function nameLike(id, w) {
+    var memo = close[w] || (close[w] = {});
+    if (!(id in memo)) {
+      memo[id] = data.names[id].some(function (t) { return similar(w, t, data.fuzzy_cutoff); });
+    }
+    return memo[id];
+  }
+  // jwtool search TEXT on the entries `base`: those holding every word; if none does, those whose
+  // name, alias or id has a word like each word no entry of `base` holds (all such words at least
+  // fuzzy_min_length long), every other word still held as written.
+  function select(base, ws) {
+    var exact = base.filter(function (id) { return ws.every(function (w) { return holds(id, w); }); });
+    if (exact.length || !ws.length) { return {ids: exact, fuzzy: false}; }
+    var missing = ws.filter(function (w, i) {
+      return ws.indexOf(w) === i && !base.some(function (id) { return holds(id, w); });
+    });
+    if (!missing.length || missing.some(function (w) { return Array.from(w).length < data.fuzzy_min_length; })) {
+      return {ids: [], fuzzy: false};
+    }
+    var found = base.filter(function (id) {
+      return ws.every(function (w) { return missing.indexOf(w) >= 0 ? nameLike(id, w) : holds(id, w); });
+    });
+    return {ids: found, fuzzy: found.length > 0};
   }
 
   function toUrl(picks) {
@@ -109,7 +154,8 @@
     facetNames.forEach(function (f) { picks[f] = chosen(f); });
     var ws = words();
     var shown = {};
-    passing(null, picks, ws).forEach(function (id) { shown[id] = true; });
+    var answer = select(passing(null, picks), ws);
+    answer.ids.forEach(function (id) { shown[id] = true; });
     var n = 0;
     rows.forEach(function (row) {
       var ok = !!shown[row.getAttribute("data-id")];
@@ -120,17 +166,37 @@
     });
     // each value's count: what it would show together with the other facets and the text
     facetNames.forEach(function (f) {
-      var base = passing(f, picks, ws);
+      var base = passing(f, picks);
       Object.keys(sets[f]).forEach(function (v) {
         var el = form.querySelector("[data-count-for='" + f + "=" + v + "']");
-        if (el) { el.textContent = "(" + base.filter(function (id) { return sets[f][v][id]; }).length + ")"; }
+        if (el) { el.textContent = "(" + select(base.filter(function (id) { return sets[f][v][id]; }), ws).ids.length + ")"; }
       });
     });
     count.textContent = count.getAttribute("data-template")
       .replace("{shown}", String(n)).replace("{total}", String(rows.length));
     none.hidden = n > 0;
+    fuzzyNote.hidden = !answer.fuzzy;
+    fuzzyNote.textContent = fuzzyNote.getAttribute("data-template").replace("{text}", "'" + text.value.trim() + "'");
+    hintWithout(picks, ws, n);
     sortRows();
     toUrl(picks);
+  }
+
+  // as jwtool search says on stderr when filters leave nothing: each facet that, dropped on its
+  // own, gives results, and how many, most first
+  function hintWithout(picks, ws, n) {
+    var active = facetNames.filter(function (f) { return picks[f].length; });
+    var parts = [];
+    if (!n) {
+      active.forEach(function (f) {
+        var k = select(passing(f, picks), ws).ids.length;
+        var legend = form.querySelector("#facet-" + f + " legend");
+        if (k) { parts.push([k, without.getAttribute("data-template").replace("{facet}", legend ? legend.textContent : f).replace("{n}", String(k))]); }
+      });
+    }
+    parts.sort(function (a, b) { return b[0] - a[0]; });
+    without.textContent = parts.length ? parts.map(function (p) { return p[1]; }).join(" ") : without.getAttribute("data-none");
+    without.hidden = n > 0 || !active.length;
   }
 
   form.addEventListener("input", apply);

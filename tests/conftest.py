@@ -107,16 +107,71 @@ def repo_root() -> Path:
     return REPO
 
 
-@pytest.fixture
-def catalogue_copy(tmp_path: Path) -> Path:
-    """A writable copy of the real catalogue (entries, schemas, catalogue.yaml, templates)."""
-    dest = tmp_path / "catalogue"
+def _copy_catalogue(dest: Path) -> Path:
     dest.mkdir()
     for name in ("interventions", "sources", "schemas", "templates"):
         if (REPO / name).exists():
             shutil.copytree(REPO / name, dest / name, ignore=shutil.ignore_patterns("_proposals"))
     shutil.copy(REPO / "catalogue.yaml", dest / "catalogue.yaml")
     return dest
+
+
+@pytest.fixture
+def catalogue_copy(tmp_path: Path) -> Path:
+    """A writable copy of the real catalogue (entries, schemas, catalogue.yaml, templates)."""
+    return _copy_catalogue(tmp_path / "catalogue")
+
+
+# Test studies in the shape of evidence.studies (issue 18), so the outcome and design filters
+# select non-trivial sets whatever studies the catalogue holds itself: entry id -> (designs,
+# outcomes) per study. They are appended to the entry's own studies, with ids "test-<entry>-<n>".
+TEST_STUDIES: dict[str, list[tuple[list[str], list[str]]]] = {
+    "boris-brengt-je-bij-een-baan": [(["kwalitatief"], ["ervaringen"])],
+    "heilige-boontjes": [(["controlegroep"], ["werk", "onderwijs"])],
+    "learn2work": [(["voor-nameting", "monitoring"], ["werk"])],
+    "tops4jobs": [(["vergelijking-andere-projecten"], ["werk", "kosten-baten"])],
+    "een-nieuw-perspectief": [(["gerandomiseerd"], ["welzijn-participatie"]), (["kwalitatief"], ["ervaringen"])],
+    "aanpak-drechtsteden": [(["monitoring"], ["startkwalificatie", "werk"])],
+    "transitieroute": [(["kwalitatief"], ["vaardigheden"])],
+    "route-arbeid": [(["monitoring"], ["werk"])],
+    "zowhat": [(["theoretisch"], ["zelfredzaamheid"])],
+    "praktijkleren-met-de-praktijkverklaring": [(["kosten-baten"], ["kosten-baten", "startkwalificatie"])],
+    "alpha": [(["controlegroep"], ["werk"]), (["kwalitatief"], ["ervaringen"])],
+    "beta": [(["monitoring"], ["onderwijs", "werk"])],
+}
+
+
+def add_test_studies(root: Path, studies: dict[str, list[tuple[list[str], list[str]]]] = TEST_STUDIES) -> Path:
+    """Append ``studies`` to the entries of the catalogue at ``root`` that exist there (each
+    citing the report by section, one positive finding per outcome with a placeholder quote)."""
+    import yaml
+
+    for entry_id, planned in studies.items():
+        path = root / "interventions" / f"{entry_id}.yaml"
+        if not path.exists():
+            continue
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        have = data.setdefault("evidence", {}).setdefault("studies", [])
+        for n, (designs, outcomes) in enumerate(planned, 1):
+            compares = any(d in ("gerandomiseerd", "controlegroep", "vergelijking-andere-projecten") for d in designs)
+            have.append({"id": f"test-{entry_id}-{n}", "designs": designs, "description": "Een teststudie.",
+                         "cites": [{"source": "kwetsbare-jongeren-2023", "sections": ["bijlage 2"]}],
+                         "findings": [{"outcome": o, "direction": "positief", "comparison": compares, "quote": "Een testcitaat."}
+                                      for o in outcomes]})
+        path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return root
+
+
+@pytest.fixture(scope="session")
+def studied_catalogue(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the real catalogue with TEST_STUDIES added; shared by the session, so read only."""
+    return add_test_studies(_copy_catalogue(tmp_path_factory.mktemp("studied") / "catalogue"))
+
+
+@pytest.fixture
+def studied_mini(mini_catalogue: Path) -> Path:
+    """The mini catalogue with TEST_STUDIES added (alpha: controlegroep/werk and kwalitatief/ervaringen; beta: monitoring/onderwijs+werk)."""
+    return add_test_studies(mini_catalogue)
 
 
 @pytest.fixture

@@ -34,6 +34,8 @@ _FILTER_PARAMS: dict[str, tuple[Any, Any]] = {
     "provider": (Annotated[Optional[list[str]], typer.Option("--provider", metavar="TEXT", help="Provider, commissioner or developer contains TEXT.", rich_help_panel=_PANEL, show_default=False)], None),
     "kind": (Annotated[Optional[list[str]], typer.Option("--kind", "-k", metavar="KIND", help="interventie or praktijkvoorbeeld.", rich_help_panel=_PANEL, show_default=False)], None),
     "region": (Annotated[Optional[list[str]], typer.Option("--region", metavar="TEXT", help="Region name or scope (landelijk, regionaal, lokaal) contains TEXT.", rich_help_panel=_PANEL, show_default=False)], None),
+    "outcome": (Annotated[Optional[list[str]], typer.Option("--outcome", metavar="OUTCOME", help="Some study has a finding on this outcome domain: werk (work), onderwijs (education), startkwalificatie, vaardigheden (skills), zelfredzaamheid, welzijn-participatie, kosten-baten, ervaringen.", rich_help_panel=_PANEL, show_default=False)], None),
+    "min_design": (Annotated[Optional[str], typer.Option("--min-design", metavar="DESIGN", help="Some study has a design at least this strong, e.g. controlegroep (comparison), voor-nameting, kwalitatief.", rich_help_panel=_PANEL, show_default=False)], None),
 }
 
 
@@ -54,6 +56,7 @@ def with_filters(fn: Callable[..., Any]) -> Callable[..., Any]:
             target=raw["target"] or [], phase=raw["phase"] or [], element=raw["element"] or [],
             goal=raw["goal"] or [], min_evidence=raw["min_evidence"], age=raw["age"] or [],
             provider=raw["provider"] or [], kind=raw["kind"] or [], region=raw["region"] or [],
+            outcome=raw["outcome"] or [], min_design=raw["min_design"],
         )
         return fn(**kwargs)
 

@@ -184,7 +184,7 @@ def _dropped_filter_hint(cat: "Catalogue", filters: RawFilters, words: str, lang
     for name, value in vars(filters).items():
         if value in (None, []):
             continue
-        fewer = filter_entries(cat.entries, resolved(replace(filters, **{name: None if name == "min_evidence" else []}), cat))
+        fewer = filter_entries(cat.entries, resolved(replace(filters, **{name: [] if isinstance(value, list) else None}), cat))
         n = len(run_search(fewer, words, cat.vocab, fuzzy=True)) if words else len(fewer)
         option = "--" + name.replace("_", "-")
         typed = " ".join(f"{option} {v}" for v in (value if isinstance(value, list) else [value]))

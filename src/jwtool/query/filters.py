@@ -40,12 +40,16 @@ class Filters:
     providers: tuple[str, ...] = ()  # folded substrings
     kinds: tuple[str, ...] = ()
     regions: tuple[str, ...] = ()  # folded substrings
+    outcomes: tuple[str, ...] = ()  # outcome-domain ids: some study has a finding on one of them
+    min_design_rank: int | None = None  # some study's strongest design ranks at least this
     evidence_ranks: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
+    design_ranks: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
 
     @property
     def active(self) -> bool:
         return any((self.levels, self.characteristics, self.phases, self.elements, self.goals,
-                    self.min_rank is not None, self.ages, self.providers, self.kinds, self.regions))
+                    self.min_rank is not None, self.ages, self.providers, self.kinds, self.regions,
+                    self.outcomes, self.min_design_rank is not None))
 
 
 @dataclass
@@ -61,6 +65,13 @@ class RawFilters:
     provider: list[str] = field(default_factory=list)
     kind: list[str] = field(default_factory=list)
     region: list[str] = field(default_factory=list)
+    outcome: list[str] = field(default_factory=list)
+    min_design: str | None = None
+
+
+def _ranks(vocab: Vocabulary) -> dict[str, int]:
+    """Each term's rank (its place in the vocabulary where it has none), for a ``--min-*`` filter."""
+    return {t.id: (t.rank if t.rank is not None else i) for i, t in enumerate(vocab.ordered())}
 
 
 def _resolve(vocab: Vocabulary, value: str, option: str) -> str:
@@ -97,9 +108,10 @@ def resolve_filters(raw: RawFilters, vocab: dict[str, Vocabulary]) -> Filters:
         if not found:
             raise FilterError("--kind", value, list(KINDS))
         kinds.append(found[0])
-    ev = vocab["evidence-levels"]
-    ranks = {t.id: (t.rank if t.rank is not None else i) for i, t in enumerate(ev.ordered())}
+    ev, designs = vocab["evidence-levels"], vocab["study-designs"]
+    ranks, design_ranks = _ranks(ev), _ranks(designs)
     min_rank = ranks[_resolve(ev, raw.min_evidence, "--min-evidence")] if raw.min_evidence else None
+    min_design = design_ranks[_resolve(designs, raw.min_design, "--min-design")] if raw.min_design else None
     for a in raw.age:
         if not 0 <= a <= 120:
             raise FilterError("--age", str(a), ["a whole number of years between 0 and 120"])
@@ -114,7 +126,10 @@ def resolve_filters(raw: RawFilters, vocab: dict[str, Vocabulary]) -> Filters:
         providers=tuple(fold(p) for p in raw.provider),
         kinds=tuple(kinds),
         regions=tuple(fold(r) for r in raw.region),
+        outcomes=tuple(_resolve(vocab["outcome-domains"], v, "--outcome") for v in raw.outcome),
+        min_design_rank=min_design,
         evidence_ranks=ranks,
+        design_ranks=design_ranks,
     )
 
 
@@ -130,6 +145,18 @@ def region_text(entry: Entry) -> str:
     names = region.get("names")
     names = names if isinstance(names, list) else [names] if isinstance(names, (str, int, float)) and not isinstance(names, bool) else []
     return fold(" ".join([str(region.get("scope", ""))] + [str(n) for n in names]))
+
+
+def study_outcomes(entry: Entry) -> set[str]:
+    """The outcome domains ``--outcome`` looks at: those some study of the entry has a finding on."""
+    return {o for s in entry.studies for o in s.outcomes}
+
+
+def strongest_design(entry: Entry, design_ranks: dict[str, int]) -> int | None:
+    """The rank ``--min-design`` compares: the highest rank of any design of any study of the
+    entry (a study combining designs counts as its strongest one); None without ranked designs."""
+    ranks = [design_ranks[d] for s in entry.studies for d in s.designs if d in design_ranks]
+    return max(ranks, default=None)
 
 
 def _any(wanted: Iterable[str], have: Iterable[str]) -> bool:
@@ -167,6 +194,12 @@ def matches(entry: Entry, f: Filters) -> bool:
     if f.regions:
         haystack = region_text(entry)
         if not any(r in haystack for r in f.regions):
+            return False
+    if f.outcomes and not _any(f.outcomes, study_outcomes(entry)):
+        return False
+    if f.min_design_rank is not None:
+        best = strongest_design(entry, f.design_ranks)
+        if best is None or best < f.min_design_rank:
             return False
     return True
 

@@ -178,6 +178,12 @@ def _name_words(entry: Entry) -> list[tuple[str, str, list[str]]]:
 _WORD = re.compile(r"[0-9a-z]+")
 
 
+def name_tokens(entry: Entry) -> list[str]:
+    """Every word :func:`fuzzy_search` compares a typed word with (name, aliases, id), once each,
+    in that order: what the HTML overview gets to forgive the same typos."""
+    return list(dict.fromkeys(t for _, _, tokens in _name_words(entry) for t in tokens))
+
+
 def fuzzy_search(entries: Iterable[Entry], words: list[str], elements: Vocabulary | None = None) -> list[Hit]:
     """The forgiving pass of :func:`search`: a word that no entry holds exactly may match a word of
     an entry's name, alias or id that differs by a typo (rapidfuzz similarity >= FUZZY_CUTOFF;

@@ -4,7 +4,10 @@ The page never decides a match itself: for every value of every facet it gets th
 entries that ``resolve_filters`` + ``matches`` select for that one value, and for every entry the
 folded text :func:`jwtool.query.search.search` looks in. The page then only unites the sets of
 one facet (a repeated option is OR) and intersects the facets (different options are AND), as
-the CLI combines them, and checks that every typed word occurs in an entry's text.
+the CLI combines them, and checks that every typed word occurs in an entry's text. When no
+entry passes, it forgives a typo as :func:`jwtool.query.search.fuzzy_search` does, with the name
+words and the cutoff this module hands it (:func:`fuzzy_data`): the similarity measure is the one
+rule the page computes itself.
 """
 
 from __future__ import annotations
@@ -18,8 +21,8 @@ from typing import TYPE_CHECKING, Any
 
 from jwtool.catalogue.model import Entry
 from jwtool.catalogue.text import key
-from jwtool.query.filters import KINDS, RawFilters, filter_entries, resolve_filters
-from jwtool.query.search import searchable_text
+from jwtool.query.filters import KINDS, RawFilters, filter_entries, resolve_filters, study_outcomes
+from jwtool.query.search import FUZZY_CUTOFF, FUZZY_MIN_LENGTH, name_tokens, searchable_text
 
 if TYPE_CHECKING:
     from jwtool.catalogue.load import Catalogue
@@ -27,12 +30,17 @@ if TYPE_CHECKING:
 
 # facet name (the CLI's option name, also the URL parameter) -> vocabulary it takes values from
 FACETS = (("target", ("education-levels", "target-characteristics")), ("phase", ("phases",)),
-          ("element", ("working-elements",)), ("min-evidence", ("evidence-levels",)), ("kind", ()))
+          ("element", ("working-elements",)), ("min-evidence", ("evidence-levels",)), ("kind", ()),
+          ("outcome", ("outcome-domains",)), ("min-design", ("study-designs",)))
+# facets that offer every vocabulary value, used or not: a minimum is a step on a ladder, and an
+# outcome no study reports on is a gap worth seeing (0), not a value to hide
+ALL_VALUES = ("min-evidence", "min-design", "outcome")
+SINGLE = ("min-evidence", "min-design")  # one value at a time, as the CLI's option
 
 
 def _raw(facet: str, value: str) -> RawFilters:
-    if facet == "min-evidence":
-        return RawFilters(min_evidence=value)
+    if facet in SINGLE:
+        return RawFilters(**{facet.replace("-", "_"): value})
     return RawFilters(**{facet: [value]})
 
 
@@ -47,14 +55,15 @@ def facet_values(cat: Catalogue, entries: Sequence[Entry]) -> dict[str, list[str
     used = {"target": {x for e in entries for x in e.education_levels + e.characteristics},
             "phase": {p for e in entries for p in e.phases},
             "element": {x for e in entries for x in e.element_ids},
-            "kind": {e.kind for e in entries}}
+            "kind": {e.kind for e in entries},
+            "outcome": {o for e in entries for o in study_outcomes(e)}}
     out: dict[str, list[str]] = {}
     for facet, names in FACETS:
         if facet == "kind":
             out[facet] = [k for k in KINDS if k in used["kind"]]
             continue
         values = [v for n in names for v in _terms(cat.vocab.get(n), set())]
-        if facet != "min-evidence":
+        if facet not in ALL_VALUES:
             values = [v for v in values if v in used[facet] or _selects_any(cat, entries, facet, v)]
         out[facet] = list(dict.fromkeys(values))
     return out
@@ -93,7 +102,15 @@ def filter_data(cat: Catalogue, entries: Sequence[Entry], with_text: bool = True
             for s in sorted(_spellings(cat, facet, v)):
                 spellings[facet].setdefault(s, v)
     return {"ids": [e.id for e in chosen], "facets": sets, "facet_order": list(sets), "spellings": spellings,
-            **({"text": dict(page_texts(cat, chosen))} if with_text else {}), **fold_tables()}
+            **fuzzy_data(chosen), **({"text": dict(page_texts(cat, chosen))} if with_text else {}), **fold_tables()}
+
+
+def fuzzy_data(entries: Sequence[Entry]) -> dict[str, Any]:
+    """What the page needs to forgive a typo as ``jwtool search`` does: each entry's name, alias
+    and id words as the CLI's :func:`jwtool.query.search.name_tokens` splits them, the similarity
+    cutoff and the shortest word that is forgiven."""
+    return {"names": {e.id: name_tokens(e) for e in sorted(entries, key=lambda e: e.id)},
+            "fuzzy_cutoff": FUZZY_CUTOFF, "fuzzy_min_length": FUZZY_MIN_LENGTH}
 
 
 def page_texts(cat: Catalogue, entries: Sequence[Entry]) -> Iterator[tuple[str, str]]:

@@ -25,7 +25,7 @@ from jwtool.render.environment import (
     template_dirs,
 )
 from jwtool.render.escaping import anchor_ids
-from jwtool.render.filterdata import as_json, facet_values, filter_data, page_texts
+from jwtool.render.filterdata import FACETS, SINGLE, as_json, facet_values, filter_data, page_texts
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -303,9 +303,9 @@ def _whole_page(cat: Catalogue, chosen: Sequence[Entry], lang: str, fmt: str, an
 
 
 FACET_LABELS = {"target": "site.facet.target", "phase": "site.facet.phase", "element": "site.facet.element",
-                "min-evidence": "site.facet.min_evidence", "kind": "site.facet.kind"}
-FACET_VOCABS = {"target": ("education-levels", "target-characteristics"), "phase": ("phases",),
-                "element": ("working-elements",), "min-evidence": ("evidence-levels",)}
+                "min-evidence": "site.facet.min_evidence", "kind": "site.facet.kind",
+                "outcome": "site.facet.outcome", "min-design": "site.facet.min_design"}
+FACET_VOCABS = dict(FACETS)
 
 
 def facet_views(cat: Catalogue, entries: Sequence[Entry], lang: str, data: dict[str, Any]) -> list[dict[str, Any]]:
@@ -323,7 +323,7 @@ def facet_views(cat: Catalogue, entries: Sequence[Entry], lang: str, data: dict[
                              if cat.vocab.get(n) is not None and v in cat.vocab[n]), v)
             opts.append({"id": v, "label": text, "count": len(data["facets"][facet][v])})
         out.append({"name": facet, "label": label(FACET_LABELS[facet], lang), "options": opts,
-                    "single": facet == "min-evidence"})
+                    "single": facet in SINGLE})
     return out
 
 
