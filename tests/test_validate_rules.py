@@ -178,7 +178,7 @@ def test_a_broken_schema_file(empty_catalogue: Path) -> None:
 
 
 def test_a_broken_catalogue_file(empty_catalogue: Path) -> None:
-    (empty_catalogue / "catalogue.yaml").write_text("schema_version: 2\ntitle: Een catalogus\nmain_source: [geen, id]\n", encoding="utf-8")
+    (empty_catalogue / "catalogue.yaml").write_text("schema_version: 3\ntitle: Een catalogus\nmain_source: [geen, id]\n", encoding="utf-8")
     assert ("catalogue.yaml", "schema", 3, 14) in problems_of(empty_catalogue)
 
 

@@ -22,7 +22,7 @@ from jwtool.catalogue.limits import Limits
 if TYPE_CHECKING:
     from jwtool.catalogue.yamlfile import YamlFile
 
-SCHEMA_VERSION = 2  # the shape of catalogue.yaml, sources/ and interventions/ this jwtool reads
+SCHEMA_VERSION = 3  # the shape of catalogue.yaml, sources/ and interventions/ this jwtool reads
 UPGRADE_HINT = "run `jwtool upgrade` to migrate it in place (it keeps comments and key order; running it again changes nothing)"
 
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional
 import typer
 
 from jwtool.cli.common import usage_error
+from jwtool.catalogue.model import ELEMENT_SOURCES
 from jwtool.query.filters import FilterError, RawFilters, resolve_filters
 
 if TYPE_CHECKING:
@@ -33,6 +34,7 @@ _FILTER_PARAMS: dict[str, tuple[Any, Any]] = {
     "age": (Annotated[Optional[list[int]], typer.Option("--age", metavar="N", help="Entries whose age range contains N.", rich_help_panel=_PANEL, show_default=False)], None),
     "provider": (Annotated[Optional[list[str]], typer.Option("--provider", metavar="TEXT", help="Provider, commissioner or developer contains TEXT.", rich_help_panel=_PANEL, show_default=False)], None),
     "kind": (Annotated[Optional[list[str]], typer.Option("--kind", "-k", metavar="KIND", help="interventie or praktijkvoorbeeld.", rich_help_panel=_PANEL, show_default=False)], None),
+    "element_source": (Annotated[str, typer.Option("--from", metavar="|".join(ELEMENT_SOURCES), help="Where element ids come from, for --element and for counting elements: the working elements (appendix column), the components (Onderdelen) or all (both).", rich_help_panel=_PANEL)], "all"),
     "region": (Annotated[Optional[list[str]], typer.Option("--region", metavar="TEXT", help="Region name or scope (landelijk, regionaal, lokaal) contains TEXT.", rich_help_panel=_PANEL, show_default=False)], None),
     "outcome": (Annotated[Optional[list[str]], typer.Option("--outcome", metavar="OUTCOME", help="Some study has a finding on this outcome domain: werk (work), onderwijs (education), startkwalificatie, vaardigheden (skills), zelfredzaamheid, welzijn-participatie, kosten-baten, ervaringen.", rich_help_panel=_PANEL, show_default=False)], None),
     "min_design": (Annotated[Optional[str], typer.Option("--min-design", metavar="DESIGN", help="Some study has a design at least this strong, e.g. controlegroep (comparison), voor-nameting, kwalitatief.", rich_help_panel=_PANEL, show_default=False)], None),
@@ -57,6 +59,7 @@ def with_filters(fn: Callable[..., Any]) -> Callable[..., Any]:
             goal=raw["goal"] or [], min_evidence=raw["min_evidence"], age=raw["age"] or [],
             provider=raw["provider"] or [], kind=raw["kind"] or [], region=raw["region"] or [],
             outcome=raw["outcome"] or [], min_design=raw["min_design"],
+            element_source=raw["element_source"] or "all",
         )
         return fn(**kwargs)
 

@@ -146,12 +146,12 @@ def elements(
     if not selected:
         err("jwtool: no entries match the filters")
     if by:
-        _crosstab(cat, selected, by, fmt, lang)
+        _crosstab(cat, selected, by, fmt, lang, filters.element_source)
         return
 
-    uses = element_use(selected, cat.vocab)
+    uses = element_use(selected, cat.vocab, filters.element_source)
     if fmt == "json":
-        _json({"entries": len(selected), "elements": [
+        _json({"from": filters.element_source, "entries": len(selected), "elements": [
             {"id": u.id, "name": u.label, "group": u.group, "count": u.count, "share": round(u.share, 4),
              "entries": [_ref(e) for e in u.entries]} for u in uses]})
         return
@@ -165,11 +165,11 @@ def elements(
     _table(_headers(lang, "count", "share", "element", "entries"), rows, title, right=(0, 1), piped_header=True, piped_title=False)
 
 
-def _crosstab(cat: "Catalogue", selected: list["Entry"], by: str, fmt: str, lang: str) -> None:
+def _crosstab(cat: "Catalogue", selected: list["Entry"], by: str, fmt: str, lang: str, source: str) -> None:
 
-    tab = crosstab(selected, cat.vocab, by)
+    tab = crosstab(selected, cat.vocab, by, source)
     if fmt == "json":
-        _json({"by": by, "entries": len(selected),
+        _json({"by": by, "from": source, "entries": len(selected),
                "columns": [{"id": c, "name": label, "entries": len(es)} for (c, label), es in zip(tab.columns, tab.column_entries)],
                "elements": [{"id": r.id, "name": r.label, "count": u.count,
                              "cells": [{"column": c, "count": len(cell), "entries": [_ref(e) for e in cell]} for (c, _), cell in zip(tab.columns, r.cells)]}
@@ -212,14 +212,15 @@ def similar(
     entry = entry_ref(cat, ref, full=False, lang=lang)  # the working elements are in the summary
     candidates = _selected(cat, filters)
 
-    matches = find(entry, candidates, top)
+    source = filters.element_source
+    matches = find(entry, candidates, top, source)
     wev = cat.vocab.get("working-elements")
     term = (lambda e: wev.label(e)) if wev else (lambda e: e)
     if fmt == "json":
-        _json({"ref": _ref(entry) | {"elements": [{"id": e, "name": term(e)} for e in entry.element_ids]},
+        _json({"from": source, "ref": _ref(entry) | {"elements": [{"id": e, "name": term(e)} for e in entry.elements_from(source)]},
                "similar": [_ref(m.entry) | {"score": round(m.score, 4), "shared": [{"id": e, "name": term(e)} for e in m.shared]} for m in matches]})
         return
-    if not entry.element_ids:
+    if not entry.elements_from(source):
         err(f"jwtool: {entry.id} names no working elements, so nothing can be alike by them")
         return
     if not matches:
@@ -284,10 +285,10 @@ def map_(
     if not selected:
         err("jwtool: no entries match the filters")
     if export is not None:
-        _export(cat, selected, export, output, force, projection, include or [], lang)
+        _export(cat, selected, export, output, force, projection, include or [], lang, filters.element_source)
         return
 
-    summary = summarize(selected, cat.vocab, seed=seed, top=top)
+    summary = summarize(selected, cat.vocab, seed=seed, top=top, source=filters.element_source)
     if fmt == "json":
         _json(_summary_json(summary))
     else:
@@ -295,8 +296,8 @@ def map_(
 
 
 def _export(cat: "Catalogue", selected: list["Entry"], fmt: str, output: Optional[Path], force: bool, projection: str, include: list[str],
-            lang: str) -> None:
-    graph = graph_for(selected, cat.vocab, projection, include)
+            lang: str, source: str) -> None:
+    graph = graph_for(selected, cat.vocab, projection, include, source)
     text = render(graph, fmt, cat.vocab, lang)
     if output is None:
         out(text)
@@ -308,6 +309,7 @@ def _export(cat: "Catalogue", selected: list["Entry"], fmt: str, output: Optiona
 def _summary_json(s: Any) -> dict[str, Any]:
     term = s.labels.get
     return {
+        "from": s.source,
         "entries": len(s.entries),
         "elements": len(s.elements),
         "seed": s.seed,

@@ -53,11 +53,13 @@ def cite(
 def upgrade(
     catalogue: CatalogueOpt = None,
 ) -> None:
-    """Migrate a catalogue in place to the current format (schema version 2).
+    """Migrate a catalogue in place to the current format (schema version 3).
 
-    Moves the reports of catalogue.yaml and the sources written inside entries to sources/
-    (one file per source, each once), and rewrites every entry's provenance and sources as
-    cites with locators, keeping comments and key order. Running it again changes nothing.
+    From version 1: moves the reports of catalogue.yaml and the sources written inside entries to
+    sources/ (one file per source, each once), and rewrites every entry's provenance and sources
+    as cites with locators. From version 2: turns each plain-text component into {text,
+    elements: []} and drops each evidence.studies URL that a cited source has (any other URL
+    becomes a source and a cite). Comments and key order are kept; running it again changes nothing.
 
     Example: jwtool upgrade && git diff --stat
     """

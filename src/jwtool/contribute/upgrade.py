@@ -1,11 +1,14 @@
-"""``jwtool upgrade``: move a catalogue of schema version 1 to version 2, in place.
+"""``jwtool upgrade``: move a catalogue of schema version 1 or 2 to version 3, in place.
 
 Version 1 welded entries to one report: ``catalogue.yaml`` listed ``reports``, and every entry
 had ``provenance`` (report, appendix table, summary table, row) and free-text ``sources``.
 Version 2 has a ``sources/`` folder with one CSL-JSON-shaped record per source, the main
 report's declared tables, and entries that ``cite`` sources with locators.
+Version 3 tags components like working elements (``{text, elements}``) and makes
+``evidence.studies`` study records: a version-2 study was a URL, which is dropped when a source
+the entry cites has that URL, and otherwise becomes a source record and a citation.
 
-The upgrade is idempotent (a version-2 file is left as it is) and rewrites files with
+The upgrade is idempotent (a version-3 file is left as it is) and rewrites files with
 ruamel.yaml's round trip, so comments, key order, quoting and block scalars stay as written.
 Inline sources become source files, once each: the same URL, or without a URL the same title,
 is one source; an existing source file with that URL, title or one of its ``aliases`` is reused.
@@ -190,7 +193,10 @@ def upgrade(root: Path) -> Result:
             if r["id"] not in taken:
                 taken.add(r["id"])
                 new_sources[r["id"]] = _report_source(r, _declared_tables(old, r["id"]))
-        meta.insert(0, "schema_version", SCHEMA_VERSION)
+        if "schema_version" in meta:
+            meta["schema_version"] = SCHEMA_VERSION
+        else:
+            meta.insert(0, "schema_version", SCHEMA_VERSION)
         if reports:
             _replace_key(meta, "reports", "main_source", reports[0]["id"])
         elif "reports" in meta:
@@ -204,14 +210,19 @@ def upgrade(root: Path) -> Result:
             rows[str(d.get("id"))] = len(rows) + 1
 
     for path, rel, data in docs:
-        if not isinstance(data, dict) or "cites" in data or ("provenance" not in data and "sources" not in data):
+        if not isinstance(data, dict):
             continue
-        data_cites = _entry_cites(data, summary_rows, existing, taken, new_sources)
-        _replace_key(data, "sources" if "sources" in data else "provenance", "cites", data_cites)
-        if "provenance" in data:
-            del data["provenance"]
-        write_atomic(path, _dump(data), force=True)
-        result.written.append(rel)
+        changed = False
+        if "cites" not in data and ("provenance" in data or "sources" in data):  # 1 → 2
+            data_cites = _entry_cites(data, summary_rows, existing, taken, new_sources)
+            _replace_key(data, "sources" if "sources" in data else "provenance", "cites", data_cites)
+            if "provenance" in data:
+                del data["provenance"]
+            changed = True
+        changed = _tag_components(data) | _study_urls(data, existing, taken, new_sources) or changed  # 2 → 3
+        if changed:
+            write_atomic(path, _dump(data), force=True)
+            result.written.append(rel)
 
     for sid, rec in new_sources.items():
         target = layout.sources / f"{sid}.yaml"
@@ -262,6 +273,58 @@ def _entry_cites(data: Any, summary_rows: dict[tuple[str, str], dict[str, int]],
             cite["note"] = src["note"]
         out.append(cite)
     return out
+
+
+def _tag_components(data: Any) -> bool:
+    """Plain-text components (version 2) as ``{text, elements: []}``: untagged until someone tags them."""
+    from ruamel.yaml.comments import CommentedMap
+
+    components = data.get("components")
+    if not isinstance(components, list) or not any(isinstance(c, (str, int, float)) and not isinstance(c, bool) for c in components):
+        return False
+    if hasattr(components, "fa"):
+        components.fa.set_block_style()  # [a, b] would become a line of mappings
+    for i, c in enumerate(components):
+        if isinstance(c, (str, int, float)) and not isinstance(c, bool):
+            item = CommentedMap()
+            item["text"] = c
+            item["elements"] = _flow_seq([])
+            comment = (components.ca.items.pop(i, None) or [None])[0] if hasattr(components, "ca") else None
+            if comment is not None:  # the item's end-of-line comment moves to its text
+                item.yaml_add_eol_comment(comment.value.strip(), "text")
+            components[i] = item
+    return True
+
+
+def _study_urls(data: Any, existing: dict[str, str], taken: set[str], new_sources: dict[str, dict[str, Any]]) -> bool:
+    """Version-2 ``evidence.studies`` URLs: dropped when a cited source has the URL, otherwise a
+    source record (reused when one has that URL) and a citation of it; study records stay."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    evidence = data.get("evidence")
+    studies = evidence.get("studies") if isinstance(evidence, dict) else None
+    if not isinstance(studies, list) or not any(isinstance(s, str) for s in studies):
+        return False
+    if not isinstance(data.get("cites"), list):
+        data["cites"] = CommentedSeq()
+    cited = {c.get("source") for c in data["cites"] if isinstance(c, dict)}
+    for url in (s for s in studies if isinstance(s, str)):
+        sid = existing.get(url)
+        if sid is None:
+            sid = _source_id(url.split("://", 1)[-1], taken)
+            existing[url] = sid
+            new_sources[sid] = _inline_source({"title": url, "url": url, "kind": "evaluatie"}, sid)
+        if sid not in cited:
+            cite = CommentedMap()
+            cite["source"] = sid
+            data["cites"].append(cite)
+            cited.add(sid)
+    records = CommentedSeq(s for s in studies if not isinstance(s, str))
+    if records:
+        evidence["studies"] = records
+    else:
+        del evidence["studies"]
+    return True
 
 
 def _flow(mapping: dict[str, Any]) -> Any:

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from jwtool.catalogue.model import Entry
+from jwtool.catalogue.model import ELEMENT_SOURCES, Entry
 from jwtool.catalogue.vocabularies import Vocabulary
 from jwtool.query.filters import KINDS
 
@@ -32,6 +32,7 @@ EXTRA_TYPES = {"factors": FACTOR, "targets": TARGET}  # the --include choices
 PROJECTIONS = ("bipartite", "entries", "elements")
 BY_CHOICES = ("phase", "evidence", "target", "kind")
 DEFAULT_SEED = 42
+DEFAULT_SOURCE = "all"  # where element ids come from by default: working elements and components (ELEMENT_SOURCES)
 
 
 def node_id(kind: str, ref: str) -> str:
@@ -74,13 +75,20 @@ class ElementUse:
         return self.count / self.total if self.total else 0.0
 
 
-def element_use(entries: Sequence[Entry], vocab: dict[str, Vocabulary]) -> list[ElementUse]:
-    """Every element named by ``entries``, most shared first (ties: vocabulary order)."""
+def tagged_items(entry: Entry, source: str = DEFAULT_SOURCE) -> list[dict[str, Any]]:
+    """The items whose ``elements`` count for ``source``: working elements, components or both."""
+    return entry.working_elements if source == "working-elements" else entry.components if source == "components" else entry.working_elements + entry.components
+
+
+def element_use(entries: Sequence[Entry], vocab: dict[str, Vocabulary], source: str = DEFAULT_SOURCE) -> list[ElementUse]:
+    """Every element ``entries`` name in ``source`` (:data:`ELEMENT_SOURCES`), most shared first (ties: vocabulary order)."""
+    if source not in ELEMENT_SOURCES:
+        raise ValueError(f"unknown element source {source!r}; choose one of: {', '.join(ELEMENT_SOURCES)}")
     order = element_order(vocab)
     wev = _vocab(vocab, "working-elements")
     holders: dict[str, list[Entry]] = {}
     for entry in entries:
-        for eid in entry.element_ids:
+        for eid in entry.elements_from(source):
             holders.setdefault(eid, []).append(entry)
     ids = sorted(holders, key=lambda e: (-len(holders[e]), *_order_key(order)(e)))
     return [ElementUse(e, wev.label(e), wev.terms[e].group if e in wev.terms else "", tuple(holders[e]), len(entries)) for e in ids]
@@ -130,13 +138,13 @@ def _columns(by: str, vocab: dict[str, Vocabulary]) -> list[tuple[str, str]]:
     return [(k, k) for k in KINDS]
 
 
-def crosstab(entries: Sequence[Entry], vocab: dict[str, Vocabulary], by: str) -> CrossTab:
+def crosstab(entries: Sequence[Entry], vocab: dict[str, Vocabulary], by: str, source: str = DEFAULT_SOURCE) -> CrossTab:
     """Every column of the vocabulary is kept, also when empty: an empty column is a gap too."""
     columns = _columns(by, vocab)
     known = {c for c, _ in columns}
     extra = sorted({v for e in entries for v in _values(e, by)} - known)  # values outside the vocabulary
     columns += [(v, v) for v in extra]
-    uses = element_use(entries, vocab)
+    uses = element_use(entries, vocab, source)
     rows = []
     for use in uses:
         cells = tuple(tuple(e for e in use.entries if col in _values(e, by)) for col, _ in columns)
@@ -155,18 +163,18 @@ class Match:
     shared: tuple[str, ...]  # element ids, in the order the reference entry names them
 
 
-def similar(ref: Entry, candidates: Iterable[Entry], top: int | None = 5) -> list[Match]:
-    """Entries most alike ``ref`` by shared working elements (Jaccard).
+def similar(ref: Entry, candidates: Iterable[Entry], top: int | None = 5, source: str = DEFAULT_SOURCE) -> list[Match]:
+    """Entries most alike ``ref`` by shared elements from ``source`` (Jaccard).
 
     Entries that share nothing are left out. Ties: more shared elements first, then report order.
     """
-    mine = ref.element_ids
+    mine = ref.elements_from(source)
     a = set(mine)
     matches = []
     for other in candidates:
         if other.id == ref.id:
             continue
-        b = set(other.element_ids)
+        b = set(other.elements_from(source))
         shared = a & b
         if not shared:
             continue
@@ -178,8 +186,9 @@ def similar(ref: Entry, candidates: Iterable[Entry], top: int | None = 5) -> lis
 # --- The graph --------------------------------------------------------------------------------
 
 
-def build_graph(entries: Sequence[Entry], vocab: dict[str, Vocabulary], include: Iterable[str] = ()) -> nx.Graph:
-    """The bipartite graph: entries (``bipartite=0``) linked to their working elements (``1``).
+def build_graph(entries: Sequence[Entry], vocab: dict[str, Vocabulary], include: Iterable[str] = (), source: str = DEFAULT_SOURCE) -> nx.Graph:
+    """The bipartite graph: entries (``bipartite=0``) linked to the elements (``1``) tagged on
+    their working elements, components or both (``source``, a graph attribute ``elements_from``).
 
     ``include`` adds further node types on the non-entry side: ``"factors"`` (success factors of
     section 3.2) and ``"targets"`` (education levels and target characteristics). List-valued
@@ -191,7 +200,7 @@ def build_graph(entries: Sequence[Entry], vocab: dict[str, Vocabulary], include:
     unknown = include - set(EXTRA_TYPES)
     if unknown:
         raise ValueError(f"unknown node type(s) {', '.join(sorted(unknown))}; choose from: {', '.join(EXTRA_TYPES)}")
-    g = nx.Graph(projection="bipartite", node_types=[ENTRY, ELEMENT] + [EXTRA_TYPES[k] for k in EXTRA_TYPES if k in include])
+    g = nx.Graph(projection="bipartite", elements_from=source, node_types=[ENTRY, ELEMENT] + [EXTRA_TYPES[k] for k in EXTRA_TYPES if k in include])
     wev, ev = _vocab(vocab, "working-elements"), _vocab(vocab, "evidence-levels")
     ranks = {t.id: (t.rank if t.rank is not None else i) for i, t in enumerate(ev.ordered())}
     entries = sorted(entries, key=Entry.sort_key)
@@ -200,12 +209,12 @@ def build_graph(entries: Sequence[Entry], vocab: dict[str, Vocabulary], include:
             "type": ENTRY, "ref": e.id, "label": e.name, "bipartite": 0, "kind": e.kind,
             "phases": list(e.phases), "education_levels": list(e.education_levels),
             "characteristics": list(e.characteristics), "evidence_level": e.evidence_level,
-            "element_count": len(e.element_ids),
+            "element_count": len(e.elements_from(source)),
         }
         if e.evidence_level in ranks:
             attrs["evidence_rank"] = ranks[e.evidence_level]
         g.add_node(node_id(ENTRY, e.id), **attrs)
-    for use in sorted(element_use(entries, vocab), key=lambda u: _order_key(element_order(vocab))(u.id)):
+    for use in sorted(element_use(entries, vocab, source), key=lambda u: _order_key(element_order(vocab))(u.id)):
         group = use.group
         g.add_node(node_id(ELEMENT, use.id), type=ELEMENT, ref=use.id, label=use.label, bipartite=1,
                    group=group, group_label=str(wev.groups.get(group, {}).get("label", group)), entry_count=use.count)
@@ -217,7 +226,7 @@ def build_graph(entries: Sequence[Entry], vocab: dict[str, Vocabulary], include:
     order = _order_key(element_order(vocab))
     for e in entries:
         texts: dict[str, list[str]] = {}
-        for w in e.working_elements:
+        for w in tagged_items(e, source):
             for eid in w.get("elements") or []:
                 if isinstance(eid, str):
                     texts.setdefault(eid, []).append(" ".join(str(w.get("text", "")).split()))
@@ -262,7 +271,7 @@ def project(g: nx.Graph, onto: str) -> nx.Graph:
     if onto not in ("entries", "elements"):
         raise ValueError(f"unknown projection {onto!r}; choose entries or elements")
     side, other = (ENTRY, ELEMENT) if onto == "entries" else (ELEMENT, ENTRY)
-    p = nx.Graph(projection=onto, node_types=[side])
+    p = nx.Graph(projection=onto, elements_from=g.graph.get("elements_from", DEFAULT_SOURCE), node_types=[side])
     keep = nodes_of(g, side)
     for n in keep:
         p.add_node(n, **g.nodes[n])
@@ -285,7 +294,7 @@ def project(g: nx.Graph, onto: str) -> nx.Graph:
     return p
 
 
-def element_network(entries: Sequence[Entry], vocab: dict[str, Vocabulary]) -> nx.Graph:
+def element_network(entries: Sequence[Entry], vocab: dict[str, Vocabulary], source: str = DEFAULT_SOURCE) -> nx.Graph:
     """The ``elements`` projection of :func:`project` without its per-edge entry lists, built in one
     pass over the entries: the overview draws it for catalogues too large to draw every entry."""
     from itertools import combinations
@@ -294,27 +303,27 @@ def element_network(entries: Sequence[Entry], vocab: dict[str, Vocabulary]) -> n
 
     wev = _vocab(vocab, "working-elements")
     order = _order_key(element_order(vocab))
-    p = nx.Graph(projection="elements", node_types=[ELEMENT])
-    for use in sorted(element_use(entries, vocab), key=lambda u: order(u.id)):
+    p = nx.Graph(projection="elements", elements_from=source, node_types=[ELEMENT])
+    for use in sorted(element_use(entries, vocab, source), key=lambda u: order(u.id)):
         p.add_node(node_id(ELEMENT, use.id), type=ELEMENT, ref=use.id, label=use.label, bipartite=1,
                    group=use.group, group_label=str(wev.groups.get(use.group, {}).get("label", use.group)), entry_count=use.count)
     weights: dict[tuple[str, str], int] = {}
     for e in entries:
-        for a, b in combinations(sorted(set(e.element_ids), key=order), 2):
+        for a, b in combinations(sorted(set(e.elements_from(source)), key=order), 2):
             weights[(a, b)] = weights.get((a, b), 0) + 1
     for (a, b), w in sorted(weights.items(), key=lambda kv: (order(kv[0][0]), order(kv[0][1]))):
         p.add_edge(node_id(ELEMENT, a), node_id(ELEMENT, b), weight=w)
     return p
 
 
-def graph_for(entries: Sequence[Entry], vocab: dict[str, Vocabulary], projection: str = "bipartite", include: Iterable[str] = ()) -> nx.Graph:
+def graph_for(entries: Sequence[Entry], vocab: dict[str, Vocabulary], projection: str = "bipartite", include: Iterable[str] = (), source: str = DEFAULT_SOURCE) -> nx.Graph:
     """The graph an export writes: the bipartite graph or one of its projections."""
     if projection not in PROJECTIONS:
         raise ValueError(f"unknown projection {projection!r}; choose one of: {', '.join(PROJECTIONS)}")
     include = list(include)
     if include and projection != "bipartite":
         raise ValueError("further node types (--include) only apply to the bipartite graph; projections link entries or elements through shared working elements")
-    g = build_graph(entries, vocab, include)
+    g = build_graph(entries, vocab, include, source)
     return g if projection == "bipartite" else project(g, projection)
 
 
@@ -359,18 +368,19 @@ class MapSummary:
     unconnected: tuple[Entry, ...]  # entries that name no working element
     seed: int
     labels: dict[str, str]  # element id -> label
+    source: str = DEFAULT_SOURCE  # where the element ids came from (ELEMENT_SOURCES)
 
     @property
     def cluster_of(self) -> dict[str, int]:
         return {e.id: c.number for c in self.clusters for e in c.entries}
 
 
-def _sorted_ids(entries: Sequence[Entry], key: Any) -> list[list[str]]:
+def _sorted_ids(entries: Sequence[Entry], key: Any, source: str = DEFAULT_SOURCE) -> list[list[str]]:
     """Each entry's element ids in vocabulary order, without repeats."""
-    return [sorted(set(e.element_ids), key=key) for e in entries]
+    return [sorted(set(e.elements_from(source)), key=key) for e in entries]
 
 
-def cooccurrence(entries: Sequence[Entry], vocab: dict[str, Vocabulary], sorted_ids: list[list[str]] | None = None) -> nx.Graph:
+def cooccurrence(entries: Sequence[Entry], vocab: dict[str, Vocabulary], sorted_ids: list[list[str]] | None = None, source: str = DEFAULT_SOURCE) -> nx.Graph:
     """The element network: two elements are linked when entries name both (``weight`` = how
     many). Built in vocabulary order, so the result does not depend on the order of entries.
 
@@ -385,7 +395,7 @@ def cooccurrence(entries: Sequence[Entry], vocab: dict[str, Vocabulary], sorted_
     key = _order_key(order)
     weights: dict[tuple[str, str], int] = {}
     named: set[str] = set()
-    for ids in sorted_ids if sorted_ids is not None else _sorted_ids(entries, key):
+    for ids in sorted_ids if sorted_ids is not None else _sorted_ids(entries, key, source):
         named.update(ids)
         for pair in combinations(ids, 2):
             weights[pair] = weights.get(pair, 0) + 1
@@ -395,7 +405,7 @@ def cooccurrence(entries: Sequence[Entry], vocab: dict[str, Vocabulary], sorted_
     return g
 
 
-def communities(entries: Sequence[Entry], vocab: dict[str, Vocabulary], seed: int = DEFAULT_SEED, network: nx.Graph | None = None) -> list[list[Entry]]:
+def communities(entries: Sequence[Entry], vocab: dict[str, Vocabulary], seed: int = DEFAULT_SEED, network: nx.Graph | None = None, source: str = DEFAULT_SOURCE) -> list[list[Entry]]:
     """Groups of entries that share working elements.
 
     Louvain (fixed seed) finds communities in the element network (:func:`cooccurrence`); each
@@ -405,7 +415,7 @@ def communities(entries: Sequence[Entry], vocab: dict[str, Vocabulary], seed: in
     """
     import networkx as nx
 
-    g = network if network is not None else cooccurrence(entries, vocab)
+    g = network if network is not None else cooccurrence(entries, vocab, source=source)
     if g.number_of_nodes() == 0:
         return []
     order = element_order(vocab)
@@ -416,7 +426,7 @@ def communities(entries: Sequence[Entry], vocab: dict[str, Vocabulary], seed: in
     groups: dict[int, list[Entry]] = {}
     for e in entries:
         votes: dict[int, int] = {}
-        for el in set(e.element_ids):
+        for el in set(e.elements_from(source)):
             if el in community_of:
                 votes[community_of[el]] = votes.get(community_of[el], 0) + 1
         if votes:
@@ -427,12 +437,12 @@ def communities(entries: Sequence[Entry], vocab: dict[str, Vocabulary], seed: in
     return ordered
 
 
-def _characteristic(members: Sequence[Entry], uses: Sequence[ElementUse], order: dict[str, int], n: int = 3) -> tuple[tuple[str, ...], dict[str, int]]:
+def _characteristic(members: Sequence[Entry], uses: Sequence[ElementUse], order: dict[str, int], n: int = 3, source: str = DEFAULT_SOURCE) -> tuple[tuple[str, ...], dict[str, int]]:
     """Elements most typical of a cluster: common inside it (coverage) and rare outside it
     (precision); score = (inside / cluster size) × (inside / everywhere)."""
     counts: dict[str, int] = {}
     for e in members:  # one pass over the members' elements
-        for eid in e.element_ids:
+        for eid in e.elements_from(source):
             counts[eid] = counts.get(eid, 0) + 1
     total = {u.id: u.count for u in uses}
     need = 2 if len(members) > 1 else 1
@@ -442,21 +452,21 @@ def _characteristic(members: Sequence[Entry], uses: Sequence[ElementUse], order:
     return tuple(s[3] for s in scored[:n]), ordered
 
 
-def summarize(entries: Sequence[Entry], vocab: dict[str, Vocabulary], seed: int = DEFAULT_SEED, top: int = 10) -> MapSummary:
+def summarize(entries: Sequence[Entry], vocab: dict[str, Vocabulary], seed: int = DEFAULT_SEED, top: int = 10, source: str = DEFAULT_SOURCE) -> MapSummary:
     """Clusters with their characteristic elements, the elements that bridge clusters (highest
     betweenness among elements named in two or more clusters) and the most frequent pairs."""
     import networkx as nx
 
     entries = sorted(entries, key=Entry.sort_key)
     order = element_order(vocab)
-    uses = element_use(entries, vocab)
+    uses = element_use(entries, vocab, source)
     key = _order_key(order)
-    sorted_ids = _sorted_ids(entries, key)  # for the network and the pairs: one sort per entry
+    sorted_ids = _sorted_ids(entries, key, source)  # for the network and the pairs: one sort per entry
     network = cooccurrence(entries, vocab, sorted_ids)
-    groups = communities(entries, vocab, seed, network)
+    groups = communities(entries, vocab, seed, network, source)
     clusters = []
     for i, members in enumerate(groups, 1):
-        characteristic, counts = _characteristic(members, uses, order)
+        characteristic, counts = _characteristic(members, uses, order, source=source)
         clusters.append(Cluster(i, tuple(members), characteristic, counts))
     cluster_of = {e.id: c.number for c in clusters for e in c.entries}
 
@@ -481,8 +491,8 @@ def summarize(entries: Sequence[Entry], vocab: dict[str, Vocabulary], seed: int 
     pairs.sort(key=lambda p: (-p.count, order.get(p.a, len(order)), order.get(p.b, len(order)), p.a, p.b))
 
     labels = {u.id: u.label for u in uses}
-    unconnected = tuple(e for e in entries if not e.element_ids)
-    return MapSummary(tuple(entries), tuple(uses), tuple(clusters), tuple(bridges[:top]), tuple(pairs[:top]), unconnected, seed, labels)
+    unconnected = tuple(e for e in entries if not e.elements_from(source))
+    return MapSummary(tuple(entries), tuple(uses), tuple(clusters), tuple(bridges[:top]), tuple(pairs[:top]), unconnected, seed, labels, source)
 
 
 def percent(share: float) -> str:

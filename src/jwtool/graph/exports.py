@@ -85,7 +85,7 @@ def to_json_data(g: nx.Graph) -> dict[str, Any]:
     """The versioned node-link document; see docs/graph-format.md and
     schemas/graph-export.schema.json. ``networkx.node_link_graph(doc, edges="links")`` reads it."""
     graph = {"projection": g.graph.get("projection", "bipartite"), "node_types": list(g.graph.get("node_types", [])),
-             "nodes": g.number_of_nodes(), "links": g.number_of_edges()}
+             "nodes": g.number_of_nodes(), "links": g.number_of_edges(), "elements_from": g.graph.get("elements_from", "all")}
     links = []
     for a, b, d in g.edges(data=True):
         links.append({"source": a, "target": b} | {k: d[k] for k in sorted(d)})

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from jwtool.catalogue.model import Entry
+from jwtool.catalogue.model import ELEMENT_SOURCES, Entry
 from jwtool.catalogue.text import fold, key
 from jwtool.catalogue.vocabularies import Vocabulary
 
@@ -42,6 +42,7 @@ class Filters:
     regions: tuple[str, ...] = ()  # folded substrings
     outcomes: tuple[str, ...] = ()  # outcome-domain ids: some study has a finding on one of them
     min_design_rank: int | None = None  # some study's strongest design ranks at least this
+    element_source: str = "all"  # where --element looks: working elements, components or both (ELEMENT_SOURCES)
     evidence_ranks: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
     design_ranks: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
 
@@ -67,6 +68,7 @@ class RawFilters:
     region: list[str] = field(default_factory=list)
     outcome: list[str] = field(default_factory=list)
     min_design: str | None = None
+    element_source: str = "all"  # --from
 
 
 def _ranks(vocab: Vocabulary) -> dict[str, int]:
@@ -112,6 +114,8 @@ def resolve_filters(raw: RawFilters, vocab: dict[str, Vocabulary]) -> Filters:
     ranks, design_ranks = _ranks(ev), _ranks(designs)
     min_rank = ranks[_resolve(ev, raw.min_evidence, "--min-evidence")] if raw.min_evidence else None
     min_design = design_ranks[_resolve(designs, raw.min_design, "--min-design")] if raw.min_design else None
+    if raw.element_source not in ELEMENT_SOURCES:
+        raise FilterError("--from", raw.element_source, ELEMENT_SOURCES)
     for a in raw.age:
         if not 0 <= a <= 120:
             raise FilterError("--age", str(a), ["a whole number of years between 0 and 120"])
@@ -128,6 +132,7 @@ def resolve_filters(raw: RawFilters, vocab: dict[str, Vocabulary]) -> Filters:
         regions=tuple(fold(r) for r in raw.region),
         outcomes=tuple(_resolve(vocab["outcome-domains"], v, "--outcome") for v in raw.outcome),
         min_design_rank=min_design,
+        element_source=raw.element_source,
         evidence_ranks=ranks,
         design_ranks=design_ranks,
     )
@@ -173,7 +178,7 @@ def matches(entry: Entry, f: Filters) -> bool:
             return False
     if f.phases and not _any(f.phases, entry.phases):
         return False
-    if f.elements and not _any(f.elements, entry.element_ids):
+    if f.elements and not _any(f.elements, entry.elements_from(f.element_source)):
         return False
     if f.goals and not _any(f.goals, entry.goal_tags):
         return False

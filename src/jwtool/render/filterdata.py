@@ -54,7 +54,7 @@ def facet_values(cat: Catalogue, entries: Sequence[Entry]) -> dict[str, list[str
     broader education level such as ``mbo`` counts through its narrower ones)."""
     used = {"target": {x for e in entries for x in e.education_levels + e.characteristics},
             "phase": {p for e in entries for p in e.phases},
-            "element": {x for e in entries for x in e.element_ids},
+            "element": {x for e in entries for x in e.elements_from(RawFilters().element_source)},  # what --element looks in
             "kind": {e.kind for e in entries},
             "outcome": {o for e in entries for o in study_outcomes(e)}}
     out: dict[str, list[str]] = {}

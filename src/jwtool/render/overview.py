@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from jwtool.catalogue.model import Entry
 from jwtool.catalogue.text import http_url
-from jwtool.graph.analysis import build_graph, element_network
+from jwtool.graph.analysis import DEFAULT_SOURCE, build_graph, element_network
 from jwtool.graph.exports import to_mermaid
 from jwtool.graph.svg import render_svg
 from jwtool.labels import fields, label, label_or, plural
@@ -68,7 +68,7 @@ def _heading_view(entry: Entry, cat: Catalogue, lang: str, anchors: dict[str, st
         "target_group": {"summary": _str(entry.target_group.get("summary")),
                          "levels": [fields.vocab_label(vocab, "education-levels", x, lang) for x in entry.education_levels]},
         "evidence": {"level": fields.vocab_label(vocab, "evidence-levels", entry.evidence_level, lang) if entry.evidence_level else ""},
-        "element_labels": [fields.vocab_label(vocab, "working-elements", i, lang) for i in entry.element_ids],
+        "element_labels": [fields.vocab_label(vocab, "working-elements", i, lang) for i in entry.elements_from(DEFAULT_SOURCE)],
         "evidence_level_id": entry.evidence_level,
         "evidence_rank": evidence_rank(cat, entry.evidence_level),
         "slug": anchors[entry.id][2:],
@@ -128,8 +128,9 @@ def entry_view(entry: Entry, cat: Catalogue, lang: str, anchors: dict[str, str])
 GAP_LIST_MAX = 25  # a cell names at most this many entries, then says how many more
 
 
-def gap_maps(entries: Sequence[Entry], cat: Catalogue, lang: str, anchors: dict[str, str]) -> dict[str, Any]:
-    """Working elements × phases and × evidence levels; each cell lists the entries (a gap is empty).
+def gap_maps(entries: Sequence[Entry], cat: Catalogue, lang: str, anchors: dict[str, str], source: str = DEFAULT_SOURCE) -> dict[str, Any]:
+    """Working elements (tagged on the working elements, components or both: ``source``) × phases
+    and × evidence levels; each cell lists the entries (a gap is empty).
 
     A cell names its first :data:`GAP_LIST_MAX` entries and counts the rest, so the page of a
     large catalogue stays readable.
@@ -137,7 +138,7 @@ def gap_maps(entries: Sequence[Entry], cat: Catalogue, lang: str, anchors: dict[
     vocab = cat.vocab
     elements_vocab = vocab.get("working-elements")
     element_ids = [t.id for t in elements_vocab] if elements_vocab else []
-    used_elements = {x for e in entries for x in e.element_ids}
+    used_elements = {x for e in entries for x in e.elements_from(source)}
     element_ids += sorted(used_elements - set(element_ids))
     groups = elements_vocab.groups if elements_vocab else {}
 
@@ -153,7 +154,7 @@ def gap_maps(entries: Sequence[Entry], cat: Catalogue, lang: str, anchors: dict[
         totals: dict[str, set[str]] = {el: set() for el in element_ids}
         for e in entries:
             vs = [v for v in dict.fromkeys(values(e)) if v in col_ids]
-            for el in e.element_ids:
+            for el in e.elements_from(source):
                 for v in vs:
                     cells_of[el][v].append(e)
                     totals[el].add(e.id)

@@ -131,6 +131,16 @@ def _block(value: Any) -> str:
     return "\n".join(line.rstrip() for line in str(value).strip().splitlines()) if value not in (None, "") else ""
 
 
+def _ids(item: dict[str, Any]) -> list[str]:
+    """The element ids an item (a working element or a component) is tagged with."""
+    return [str(x) for x in item.get("elements") or [] if isinstance(x, str)]
+
+
+def _tagged(text: str, labels: list[str]) -> str:
+    """A component with the labels of its elements after an arrow, as working elements show them; untagged, only its text."""
+    return f"{text} → {', '.join(labels)}" if labels else text
+
+
 def card(entry: Entry, vocab: Vocab | None = None, lang: str = DEFAULT_LANG) -> list[tuple[str, list[Field]]]:
     """The entry in sections of (label, text or list of texts), worded in ``lang``; empty fields are left out."""
     d = entry.data
@@ -151,7 +161,7 @@ def card(entry: Entry, vocab: Vocab | None = None, lang: str = DEFAULT_LANG) -> 
                              (t("characteristics"), lab("target-characteristics", entry.characteristics))]),
         (t("goals"), [(t("description"), _t(entry.goals.get("description"))), (t("summary"), _t(entry.goals.get("summary"))),
                       (t("tags"), lab("goal-tags", entry.goal_tags))]),
-        (t("components"), [(t("components"), [_t(c) for c in entry.component_texts])]),
+        (t("components"), [(t("components"), [_tagged(_t(c.get("text")), lab("working-elements", _ids(c))) for c in entry.components if _t(c.get("text"))])]),
         (t("activities"), [(t("activities"), _block(d.get("activities")))]),
         (t("course"), [(t("description"), _t(course.get("description"))), (t("years"), fields.period(course, lang)),
                        (t("status"), fields.status(course, lang)), (t("scale"), ", ".join(fields.scale(course, lang)))]),
