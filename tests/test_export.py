@@ -83,7 +83,8 @@ def test_csv_is_one_row_per_entry_with_dotted_columns_and_joined_lists(run_cli, 
     assert alpha["results.figures.value"] == "75 | 30"
     assert alpha["evidence.control_group"] == "false"
     assert rows[1]["name"] == "Bèta Perspectief"  # UTF-8 survives
-    assert rows[1]["components"] == ""
+    assert alpha["components.text"] == "Loopbaanoriëntatie | Stage" and alpha["components.elements"] == ""  # both untagged
+    assert rows[1]["components.text"] == ""
 
 
 def test_csv_columns_follow_the_schema_whatever_the_filter(run_cli, mini_catalogue: Path) -> None:

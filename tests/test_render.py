@@ -171,7 +171,7 @@ def test_summary_style_gives_the_short_tables_of_chapter_3(run_cli, cat) -> None
     boris = cat.by_id()["boris-brengt-je-bij-een-baan"]
     row = next(md_cells(line) for line in r.stdout.splitlines() if "Boris" in line and line.startswith("| "))
     assert row[1] == "Vso/pro met uitstroomprofiel werk" == boris.target_group["summary"]
-    assert row[3] == "<br>".join("• " + c for c in boris.data["components"])
+    assert row[3] == "<br>".join("• " + c for c in boris.component_texts)
     in_summary = [e for e in cat.entries if e.provenance.get("summary_table")]
     assert sum(1 for line in r.stdout.splitlines() if line.startswith("| **")) == len(in_summary)
 

@@ -134,9 +134,11 @@ def elements(
 
     Each element shows its count, its share of the selected entries and the entries that name it.
     With --by, a table of elements × phase (or evidence level, education level, kind) shows where
-    an element is used and where it is not (the gaps). All search filters apply.
+    an element is used and where it is not (the gaps). All search filters apply. --from chooses
+    the elements of the working elements, of the components (as section 3.1 of the report reads
+    them) or of both (all, the default).
 
-    Example: jwtool elements --target vso --by phase
+    Example: jwtool elements --kind interventie --from components
     """
     lang = cli_lang(ctx, lang)
     if by is not None:
@@ -202,7 +204,7 @@ def similar(
 
     Likeness is the Jaccard index: shared elements divided by all elements of the two entries.
     Ties go to the entry with more shared elements, then report order. Filters limit the
-    candidates (REF itself may lie outside them).
+    candidates (REF itself may lie outside them); --from chooses whose elements count.
 
     Example: jwtool similar boris --top 3 --kind interventie
     """
@@ -257,7 +259,8 @@ def map_(
     (betweenness centrality) and the pairs of elements most often named together. With --export
     (or -o FILE.graphml/.gexf/.json/.dot/.mmd/.svg) it writes the graph instead: GraphML and GEXF
     for Gephi and Cytoscape, node-link JSON (docs/graph-format.md), DOT for Graphviz, a Mermaid
-    block for GitHub Markdown, or an SVG drawing. All search filters apply.
+    block for GitHub Markdown, or an SVG drawing. All search filters apply; --from chooses
+    whose elements count (working elements, components or all).
 
     Example: jwtool map --kind interventie --export graphml -o map.graphml
     """
