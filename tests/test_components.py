@@ -147,3 +147,20 @@ def test_upgrade_from_version_2_tags_components_and_turns_study_urls_into_citati
     new = beta["cites"][-1]["source"]
     record = yaml.safe_load((cat / "sources" / f"{new}.yaml").read_text(encoding="utf-8"))
     assert record["URL"] == "https://example.org/beta-monitor.pdf" and record["kind"] == "evaluatie"
+
+
+def test_the_overview_gap_maps_count_working_elements_and_components(repo_root: Path) -> None:
+    from jwtool.catalogue.load import load_catalogue
+    from jwtool.render.escaping import anchor_ids
+    from jwtool.render.overview import gap_maps
+
+    cat = load_catalogue(repo_root)
+    anchors = anchor_ids(cat.entries)
+
+    def totals(source: str) -> dict[str, int]:
+        return {row["id"]: row["total"] for row in gap_maps(cat.entries, cat, "nl", anchors, source)["phases"]["rows"] if row["total"]}
+
+    both, old = totals("all"), totals("working-elements")
+    assert totals("all") == {row["id"]: row["total"] for row in gap_maps(cat.entries, cat, "nl", anchors)["phases"]["rows"] if row["total"]}
+    assert old["werkervaring"] < both["werkervaring"] == len({e.id for e in cat.entries if "werkervaring" in e.elements_from("all")})
+    assert "rolmodellen" in both and totals("components")["rolmodellen"] == 1  # 2GetThere's "Opleiden tot jongerencoach"

@@ -56,6 +56,8 @@ def test_json_export_records_the_filters(run_cli, mini_catalogue: Path) -> None:
     doc = json.loads(r.stdout)
     assert doc["query"] == {"target": ["vso"], "phase": ["overgang"]}
     assert [e["id"] for e in doc["entries"]] == ["delta"] and doc["count"] == 1
+    by_element = json.loads(run_cli("export", "-f", "json", "--element", "maatwerk", "--from", "working-elements", "--catalogue", mini_catalogue).stdout)
+    assert by_element["query"] == {"element": ["maatwerk"], "element_source": "working-elements"}
 
 
 def test_jsonl_is_one_entry_per_line(run_cli, mini_catalogue: Path) -> None:

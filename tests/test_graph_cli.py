@@ -94,7 +94,7 @@ def test_elements_with_no_matching_entries_says_so(run_cli, mini_catalogue: Path
     r = run_cli("elements", "--target", "vso", "--phase", "nazorg", "--lang", "en", "--catalogue", mini_catalogue)
     assert r.exit_code == 0 and r.stdout == "" and "no entries match" in r.stderr
     r = run_cli("elements", "--target", "vso", "--phase", "nazorg", "-f", "json", "--catalogue", mini_catalogue)
-    assert json.loads(r.stdout) == {"entries": 0, "elements": []}
+    assert json.loads(r.stdout) == {"from": "all", "entries": 0, "elements": []}
 
 
 # --- similar ------------------------------------------------------------------------------------

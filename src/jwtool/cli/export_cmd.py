@@ -3,7 +3,6 @@
 # No `from __future__ import annotations` here: `with_filters` copies the signature, and typer
 # would then see the options' annotations as unevaluated strings.
 from collections.abc import Callable, Iterable
-from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
 
@@ -30,7 +29,7 @@ if TYPE_CHECKING:
 # --format for entries: one exporter per format, (entries, catalogue, the filters asked) -> text
 EXPORTERS: dict[str, Callable[[list["Entry"], "Catalogue", RawFilters], Iterable[str]]] = {
     "json": lambda entries, cat, filters: ex.dump_chunks(ex.export_document(
-        entries, cat.meta, {n: v.version for n, v in cat.vocab.items()}, {k: v for k, v in asdict(filters).items() if v not in (None, [])})),
+        entries, cat.meta, {n: v.version for n, v in cat.vocab.items()}, filters.given() | ({"element_source": filters.element_source} if filters.element else {}))),
     "jsonl": lambda entries, cat, filters: ex.jsonl_chunks(entries),
     "csv": lambda entries, cat, filters: ex.csv_chunks(entries, ex.load_schema_columns(cat.layout.schemas)),
 }

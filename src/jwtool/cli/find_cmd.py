@@ -181,9 +181,7 @@ def _dropped_filter_hint(cat: "Catalogue", filters: RawFilters, words: str, lang
     """For a search that found nothing: each filter option that, dropped on its own, gives results,
     with how many ("zonder --phase nazorg: 3 interventies"), most results first; "" without filters."""
     counts: list[tuple[int, str]] = []
-    for name, value in vars(filters).items():
-        if value in (None, []):
-            continue
+    for name, value in filters.given().items():
         fewer = filter_entries(cat.entries, resolved(replace(filters, **{name: [] if isinstance(value, list) else None}), cat))
         n = len(run_search(fewer, words, cat.vocab, fuzzy=True)) if words else len(fewer)
         option = "--" + name.replace("_", "-")
@@ -191,7 +189,7 @@ def _dropped_filter_hint(cat: "Catalogue", filters: RawFilters, words: str, lang
         if n:
             counts.append((n, plural("search.without", n, lang, option=typed)))
     if not counts:
-        return label("search.without.none", lang) if any(v not in (None, []) for v in vars(filters).values()) else ""
+        return label("search.without.none", lang) if filters.given() else ""
     return "; ".join(text for _, text in sorted(counts, key=lambda c: -c[0]))
 
 

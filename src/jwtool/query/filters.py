@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from jwtool.catalogue.model import ELEMENT_SOURCES, Entry
 from jwtool.catalogue.text import fold, key
@@ -69,6 +70,11 @@ class RawFilters:
     outcome: list[str] = field(default_factory=list)
     min_design: str | None = None
     element_source: str = "all"  # --from
+
+    def given(self) -> dict[str, Any]:
+        """The filters that select something (a value given), without ``element_source``: --from
+        only says where --element looks, it drops no entry by itself."""
+        return {k: v for k, v in vars(self).items() if k != "element_source" and v not in (None, [])}
 
 
 def _ranks(vocab: Vocabulary) -> dict[str, int]:
