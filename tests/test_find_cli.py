@@ -21,7 +21,8 @@ VSO_ENTRIES = ["boris-brengt-je-bij-een-baan", "aanpak-drechtsteden", "zowhat", 
 MBO2_NAZORG_ENTRIES = ["soepelere-overgang-naar-werk", "transitieroute", "zowhat", "nabellen-oud-studenten-mbo", "nazorggesprekken",
                        "nxt-coach", "route-arbeid"]
 # Every entry whose text contains "oriëntatie" (grep -il 'oriëntatie\|orientatie' interventions/).
-ORIENTATIE_ENTRIES = {"boris-brengt-je-bij-een-baan", "bridge", "doorstroomprogramma-alliantie-mbo-arbeidsmarkt", "kix", "transitieroute"}
+ORIENTATIE_ENTRIES = {"boris-brengt-je-bij-een-baan", "bridge", "doorstroomprogramma-alliantie-mbo-arbeidsmarkt", "kix", "transitieroute",
+                      "ouders-en-loopbaankeuzes"}  # its component "Samen met ouders LOB-opdrachten maken" is tagged loopbaanorientatie
 
 
 def ids(stdout: str) -> list[str]:

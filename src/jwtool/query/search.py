@@ -88,8 +88,8 @@ def snippet(text: str, needle: str, width: int = 80) -> str:
 
 
 def _search_fields(entry: Entry, elements: Vocabulary | None) -> list[tuple[str, str, str]]:
-    """(path, original text, folded text) of every string; the name before the id, and a
-    working element's label before its bare id, so snippets read well.
+    """(path, original text, folded text) of every string; the name before the id, and the label
+    of an element (of a working element or a component) before its bare id, so snippets read well.
 
     The folded text is always the fold of the original text, so a word found in a field is also
     found in its snippet: a working element's id is a field of its own, not folded into its
@@ -101,7 +101,7 @@ def _search_fields(entry: Entry, elements: Vocabulary | None) -> list[tuple[str,
     for path, text in text_fields(entry.data):
         if path == "id":
             ids.append((path, text))
-        elif elements is not None and path.startswith("working_elements[") and ".elements[" in path and text in elements:
+        elif elements is not None and path.startswith(("working_elements[", "components[")) and ".elements[" in path and text in elements:
             texts += [(path, elements.label(text)), (path, text)]
         else:
             texts.append((path, text))
