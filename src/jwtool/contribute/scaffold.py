@@ -247,7 +247,7 @@ def template(draft: Draft, vocab: dict[str, Vocabulary], schema: dict[str, Any] 
     d = draft
     practice = d.kind == "praktijkvoorbeeld"
     # Values known before the file is opened; None leaves a field out.
-    given: dict[str, Any] = {"id": d.slug, "name": d.name, "kind": d.kind, "reviewed_warnings": None}  # nothing reviewed yet
+    given: dict[str, Any] = {"id": d.slug, "name": d.name, "kind": d.kind}
     optional = {
         "summary": d.summary, "phases": d.phases or None, "evidence.level": d.evidence_level or ("niet-onderzocht" if practice else None),
         "evidence.studies": [d.study_url] if d.study_url else None, "cites.source": d.source,
