@@ -21,6 +21,7 @@ from jwtool.cli.compare_cmd import compare
 from jwtool.cli.contribute_cmd import diff, history, new
 from jwtool.cli.export_cmd import export
 from jwtool.cli.find_cmd import list_entries, search, show
+from jwtool.cli.gaps_cmd import gaps
 from jwtool.cli.graph_cmd import elements, map_, similar
 from jwtool.cli.render_cmd import render_app
 from jwtool.cli.sources_cmd import cite, upgrade
@@ -73,6 +74,7 @@ app.command("upgrade")(upgrade)
 app.command("elements")(elements)
 app.command("similar")(similar)
 app.command("map")(map_)
+app.command("gaps")(gaps)
 app.add_typer(render_app, name="render")
 
 

@@ -1,0 +1,132 @@
+"""The evidence gap map (elements × outcome domains) as JSON, CSV, Markdown and a view for the templates.
+
+The map itself is computed by :func:`jwtool.graph.gapmap.gap_map`; this module only writes it.
+JSON and CSV keep ids (the same in every language); Markdown, the terminal table and the HTML
+overview use the labels of ``lang``. A design is shown by its short label (``gapmap.design.<id>``,
+e.g. RCT), explained in the legend under every table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Any
+
+from jwtool.catalogue.model import Entry
+from jwtool.catalogue.vocabularies import Vocabulary
+from jwtool.graph.gapmap import GapCell, GapMap, gap_map
+from jwtool.labels import fields, label, label_or, plural
+from jwtool.labels.fields import clean
+from jwtool.query.export import BOM, LIST_SEPARATOR, csv_rows
+from jwtool.render.escaping import cell as md_cell
+
+if TYPE_CHECKING:
+    from jwtool.catalogue.load import Catalogue
+
+GAP_MARKER = "·"  # an empty cell: no study, a gap
+CSV_COLUMNS = ("row_kind", "row_id", "row_name", "outcome", "outcome_name", "count", "design", "design_name", "entries", "studies")
+SHADES = 4  # cells are shaded n1..n4 by their count (4 = four studies or more)
+CELL_LIST_MAX = 25  # an HTML cell names at most this many entries, then says how many more
+
+
+def _designs(vocab: dict[str, Vocabulary]) -> Vocabulary:
+    return vocab.get("study-designs") or Vocabulary(name="study-designs")
+
+
+def design_short(design: str, lang: str) -> str:
+    """A design's short label (RCT, CG, ...), or its id when there is none."""
+    return label_or(f"gapmap.design.{design}", lang, design)
+
+
+def row_label(gm: GapMap, row_id: str, name: str, vocab: dict[str, Vocabulary], lang: str) -> str:
+    """A row's name in ``lang``: an element or group by its vocabulary label, an entry by its name."""
+    wev = vocab.get("working-elements")
+    if gm.rows_by == "elements":
+        return fields.vocab_label(vocab, "working-elements", row_id, lang) if wev is not None else row_id
+    if gm.rows_by == "groups" and wev is not None:
+        group = wev.groups.get(row_id, {})
+        return clean(str(group.get("label_en") if lang == "en" and group.get("label_en") else group.get("label", row_id)))
+    return clean(name)
+
+
+def column_label(outcome: str, vocab: dict[str, Vocabulary], lang: str) -> str:
+    domains = vocab.get("outcome-domains")
+    return clean(domains.label(outcome, lang)) if domains is not None else outcome
+
+
+def cell_text(c: GapCell, lang: str) -> str:
+    """What a cell shows in a table: its count and the strongest design's short label, or the gap marker."""
+    if not c.count:
+        return GAP_MARKER
+    return f"{c.count} {design_short(c.design, lang)}".strip()
+
+
+def legend(gm: GapMap, vocab: dict[str, Vocabulary], lang: str) -> str:
+    """One line under a table: what a cell says, the designs' short labels (strongest first) and the gap marker."""
+    designs = sorted(_designs(vocab), key=lambda t: -(t.rank or 0))
+    named = "; ".join(f"{design_short(t.id, lang)} = {clean(t.label_for(lang))}" for t in designs)
+    return label("gapmap.legend", lang, designs=named, gap=GAP_MARKER)
+
+
+def document(gm: GapMap, vocab: dict[str, Vocabulary]) -> dict[str, Any]:
+    """The map as one JSON document: ids throughout, names from the vocabularies, each cell with its
+    count, strongest design, entries and studies."""
+    designs = _designs(vocab)
+    return {
+        "rows": gm.rows_by, "from": gm.source, "entries": len(gm.entries),
+        "columns": [{"id": c, "name": name} for c, name in gm.columns],
+        "designs": [{"id": t.id, "name": t.label, "rank": t.rank} for t in sorted(designs, key=lambda t: -(t.rank or 0))],
+        "map": [{"id": r.id, "name": r.label, **({"group": r.group} if gm.rows_by == "elements" else {}),
+                 "entries": [e.id for e in r.entries], "studies": r.count,
+                 "cells": [{"outcome": c.outcome, "count": c.count, "design": c.design or None,
+                            "entries": [e.id for e in c.entries], "studies": list(c.studies)} for c in r.cells]}
+                for r in gm.rows],
+    }
+
+
+def csv_chunks(gm: GapMap, vocab: dict[str, Vocabulary], bom: bool = True) -> Iterator[str]:
+    """Long format, one line per cell (row × outcome, empty cells too, count 0): what
+    ``pandas.read_csv`` or R's ``read.csv`` loads and pivots (``pivot(index="row_id",
+    columns="outcome", values="count")``); lists joined by `` | ``."""
+    yield (BOM if bom else "") + csv_rows([CSV_COLUMNS])
+    names, designs = dict(gm.columns), _designs(vocab)
+    for r in gm.rows:
+        yield csv_rows([[gm.rows_by, r.id, r.label, c.outcome, names.get(c.outcome, c.outcome), str(c.count), c.design,
+                         designs.label(c.design) if c.design else "", LIST_SEPARATOR.join(e.id for e in c.entries), LIST_SEPARATOR.join(c.studies)]
+                        for c in r.cells])
+
+
+def markdown(gm: GapMap, vocab: dict[str, Vocabulary], lang: str) -> str:
+    """A Markdown table (rows × outcome domains), every name escaped for a cell, with its legend."""
+    head = [label(f"gapmap.rows.{gm.rows_by}", lang)] + [column_label(c, vocab, lang) for c, _ in gm.columns]
+    lines = ["| " + " | ".join(md_cell(h) for h in head) + " |", "|" + " --- |" * len(head)]
+    for r in gm.rows:
+        cells = [md_cell(row_label(gm, r.id, r.label, vocab, lang))] + [md_cell(cell_text(c, lang)) for c in r.cells]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n\n" + md_cell(legend(gm, vocab, lang)) + "\n"
+
+
+def view(entries: Sequence[Entry], cat: Catalogue, lang: str, anchors: dict[str, str], rows_by: str = "elements",
+         source: str = "all") -> dict[str, Any]:
+    """What the overview's templates show: columns, rows of cells (count, shade, design, entries
+    as links), the designs for the legend and the gap marker."""
+    vocab = cat.vocab
+    gm = gap_map(entries, vocab, rows_by, source)
+    designs = sorted(_designs(vocab), key=lambda t: -(t.rank or 0))
+    rows = []
+    for r in gm.rows:
+        cells = []
+        for c in r.cells:
+            refs = [{"id": e.id, "anchor": anchors[e.id], "name": clean(e.name) or e.id} for e in c.entries[:CELL_LIST_MAX]]
+            cells.append({"outcome": column_label(c.outcome, vocab, lang), "count": c.count, "shade": min(c.count, SHADES),
+                          "design": design_short(c.design, lang) if c.design else "",
+                          "design_label": fields.vocab_label(vocab, "study-designs", c.design, lang) if c.design else "",
+                          "studies": plural("gapmap.studies", c.count, lang), "text": cell_text(c, lang),
+                          "entries": refs, "more": max(0, len(c.entries) - CELL_LIST_MAX)})
+        rows.append({"id": r.id, "label": row_label(gm, r.id, r.label, vocab, lang), "cells": cells, "total": r.count})
+    return {
+        "rows_by": rows_by, "corner": label(f"gapmap.rows.{rows_by}", lang),
+        "columns": [{"id": c, "label": column_label(c, vocab, lang)} for c, _ in gm.columns],
+        "rows": rows, "gap_marker": GAP_MARKER,
+        "designs": [{"id": t.id, "short": design_short(t.id, lang), "label": clean(t.label_for(lang))} for t in designs],
+        "studies": len({s.id for e in gm.entries for s in e.studies}),
+    }
