@@ -339,3 +339,37 @@ def axe_source() -> str:
             proc.communicate()
     require(script.is_file(), "axe-core (npm ci --prefix tests/axe)")
     return script.read_text(encoding="utf-8")
+
+
+def _study(sid: str, designs: list[str], *outcomes: str) -> dict[str, object]:
+    """A study record in the issue 18 shape, one finding per outcome given (repeats allowed)."""
+    return {"id": sid, "designs": designs, "description": f"Beschrijving van {sid}.",
+            "cites": [{"source": "kwetsbare-jongeren-2023", "sections": ["2.1"]}],
+            "findings": [{"outcome": o, "direction": "positief", "comparison": False, "quote": f"Citaat {sid} over {o}."} for o in outcomes]}
+
+
+GAPMAP_STUDIES = {
+    # alpha-monitor has two findings on werk: it counts once per cell
+    "alpha": [_study("alpha-monitor", ["monitoring"], "werk", "werk", "ervaringen"), _study("alpha-vergelijking", ["controlegroep"], "werk")],
+    "beta": [_study("beta-rct", ["kwalitatief", "gerandomiseerd"], "onderwijs"), _study("beta-interviews", ["kwalitatief"], "werk")],
+    "delta": [_study("delta-gesprekken", ["kwalitatief"], "welzijn-participatie")],
+}
+
+
+@pytest.fixture
+def gapmap_catalogue(mini_catalogue: Path) -> Path:
+    """The mini catalogue with studies (GAPMAP_STUDIES) and tagged components (alpha: Loopbaanoriëntatie
+    is loopbaanorientatie, Stage is werkervaring), for the evidence gap map. Elements from the working
+    elements: alpha, beta, delta individuele-begeleiding and werkervaring; gamma (no studies)
+    loopbaanorientatie and maatwerk; beta maatwerk."""
+    import yaml
+
+    for path in sorted((mini_catalogue / "interventions").glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if data["id"] == "alpha":
+            data["components"] = [{"text": "Loopbaanoriëntatie", "elements": ["loopbaanorientatie"]},
+                                  {"text": "Stage", "elements": ["werkervaring"]}]
+        if data["id"] in GAPMAP_STUDIES:
+            data.setdefault("evidence", {})["studies"] = GAPMAP_STUDIES[data["id"]]
+        path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return mini_catalogue

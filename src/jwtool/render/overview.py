@@ -26,6 +26,7 @@ from jwtool.render.environment import (
 )
 from jwtool.render.escaping import anchor_ids
 from jwtool.render.filterdata import FACETS, SINGLE, as_json, facet_values, filter_data, page_texts
+from jwtool.render.gapmap import view as gapmap_view
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -289,7 +290,7 @@ def overview_context(cat: Catalogue, entries: Sequence[Entry] | None = None, lan
 
 def _whole_page(cat: Catalogue, chosen: Sequence[Entry], lang: str, fmt: str, anchors: dict[str, str]) -> dict[str, Any]:
     """The parts of the overview that look at every entry at once: facets and their data, gap
-    maps, map, the evidence ladder, date."""
+    maps (by phase and level, and by outcome), map, the evidence ladder, date."""
     data = filter_data(cat, chosen, with_text=False) if fmt == "html" else {}
     return {
         "date": fields.catalogue_date(chosen),
@@ -297,6 +298,7 @@ def _whole_page(cat: Catalogue, chosen: Sequence[Entry], lang: str, fmt: str, an
         "filter_json": as_json(data, page_texts(cat, chosen)) if fmt == "html" else "",
         "ladder": ladder(cat, chosen, lang),
         "gap": gap_maps(chosen, cat, lang, anchors),
+        "gapmap": gapmap_view(chosen, cat, lang, anchors),
         "map_svg": map_svg(chosen, cat, lang) if fmt == "html" else None,
         "map_alt": map_alt(chosen, lang, "map.mermaid_note" if fmt == "md" else "overview.map.alt"),
         "mermaid": mermaid_map(chosen, cat, lang) if fmt == "md" else "",

@@ -6,6 +6,7 @@ name ``index.html`` so the site also works opened from disk):
 - ``index.html``: introduction, facets and the list of every entry (the only page with a script)
 - ``interventies/<id>/index.html``: one entry with its studies and sources
 - ``kaart/index.html``, ``bewijskaart/index.html``: the map and the gap maps
+- ``studiekaart/index.html``: the evidence gap map of working elements × outcome domains
 - ``bewijsniveaus/index.html``: what each evidence level requires, and what the levels are not
 
 The files are produced in a fixed order from sorted data, so a re-render is byte-identical.
@@ -27,7 +28,8 @@ if TYPE_CHECKING:
 ENTRY_FOLDER = "interventies"
 # page name -> (template, folder); the index is the site's top
 PAGES = {"index": ("site/index.html.j2", ""), "kaart": ("site/map.html.j2", "kaart"),
-         "bewijskaart": ("site/gaps.html.j2", "bewijskaart"), "bewijsniveaus": ("site/evidence.html.j2", "bewijsniveaus")}
+         "bewijskaart": ("site/gaps.html.j2", "bewijskaart"),
+         "studiekaart": ("site/gapmap.html.j2", "studiekaart"), "bewijsniveaus": ("site/evidence.html.j2", "bewijsniveaus")}
 
 
 def entry_path(slug: str) -> str:
