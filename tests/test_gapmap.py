@@ -250,3 +250,13 @@ def test_hostile_names_are_text_in_every_gap_map_output(run_cli, hostile_with_st
     assert "\\<script\\>" in row and row.count(" | ") == 8  # the pipe in the name is escaped: still nine cells
     rows = list(csv.reader(io.StringIO(run_cli("gaps", "--catalogue", hostile_with_study, "--rows", "entries", "--format", "csv").stdout.lstrip("\ufeff"))))
     assert rows[1][2] == HOSTILE_TEXT  # a name that is not a formula is kept as written
+
+
+def test_every_design_of_the_vocabulary_has_a_short_label_in_both_languages(cat) -> None:  # type: ignore[no-untyped-def]
+    from jwtool.render.gapmap import design_short
+
+    for lang in ("nl", "en"):
+        shorts = [design_short(t.id, lang) for t in cat.vocab["study-designs"]]
+        assert all(s and len(s) <= 5 and s.upper() == s for s in shorts), (lang, shorts)
+        assert len(set(shorts)) == len(shorts), lang
+    assert design_short("onbekende-opzet", "nl") == "onbekende-opzet"  # a design the labels do not know: its id

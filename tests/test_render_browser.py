@@ -158,3 +158,40 @@ def test_a_hostile_entry_runs_no_script_in_the_browser(run_cli, open_page, hosti
         page.click(f"text={HOSTILE_TEXT.split(' | ')[0]} >> nth=0")
         assert o.dialogs == [] and o.errors == [] and o.failed == []
         assert o.requests == [o.url]
+
+
+@pytest.mark.parametrize("form", ["page.html", "site"])
+def test_the_outcome_gap_map_fits_a_phone_scrolls_in_its_own_box_and_axe_finds_nothing_serious(  # type: ignore[no-untyped-def]
+        run_cli, chromium, axe_source: str, gapmap_catalogue: Path, tmp_path: Path, form: str) -> None:
+    out = tmp_path / form
+    assert run_cli("render", "overview", "--catalogue", gapmap_catalogue, "-o", out).exit_code == 0
+    path = out if form == "page.html" else out / "studiekaart" / "index.html"
+    for width in (1280, 390):
+        context = chromium.new_context(viewport={"width": width, "height": 900}, bypass_csp=True)  # to inject axe
+        try:
+            page = context.new_page()
+            page.goto(path.as_uri())
+            box = page.locator(".gap-scroll:has(#gapmap)")
+            box.scroll_into_view_if_needed()
+            assert page.evaluate("document.documentElement.scrollWidth <= innerWidth"), width  # the page never scrolls sideways
+            if width == 390:  # the table is wider than a phone: it scrolls inside its box
+                assert box.evaluate("el => el.scrollWidth > el.clientWidth")
+                shot = tmp_path / f"gapmap-{form}-390.png"
+                page.screenshot(path=str(shot))
+                assert shot.stat().st_size > 10_000
+            assert page.locator("#gapmap td.n3 .count").first.inner_text() == "3"
+            page.add_script_tag(content=axe_source)
+            result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+            bad = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]
+                   if v["impact"] in ("serious", "critical")]
+            assert bad == [], (form, width)
+        finally:
+            context.close()
+    # printed, the table stays within the page
+    page = chromium.new_page(viewport={"width": 700, "height": 1000})
+    try:
+        page.goto(path.as_uri())
+        page.emulate_media(media="print")
+        assert page.evaluate("document.querySelector('#gapmap').getBoundingClientRect().right <= innerWidth")
+    finally:
+        page.close()

@@ -33,8 +33,9 @@ def _designs(vocab: dict[str, Vocabulary]) -> Vocabulary:
 
 
 def design_short(design: str, lang: str) -> str:
-    """A design's short label (RCT, CG, ...), or its id when there is none."""
-    return label_or(f"gapmap.design.{design}", lang, design)
+    """A design's short label (RCT, CG, ...; label keys spell the id's hyphens as underscores), or
+    its id when there is none."""
+    return label_or(f"gapmap.design.{design.replace('-', '_')}", lang, design)
 
 
 def row_label(gm: GapMap, row_id: str, name: str, vocab: dict[str, Vocabulary], lang: str) -> str:
