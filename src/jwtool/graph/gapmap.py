@@ -124,24 +124,32 @@ def gap_map(entries: Sequence[Entry], vocab: dict[str, Vocabulary], rows_by: str
     columns = _columns(chosen, vocab)
     ranks = design_ranks(vocab)
     carriers = _carriers(chosen, vocab, rows_by, source)
+    findings = {e.id: _by_outcome(e) for e in chosen}
     rows = []
     for rid, rlabel, group in _row_keys(chosen, vocab, rows_by, source):
         holders = carriers.get(rid, [])
-        cells = tuple(_cell(outcome, holders, ranks) for outcome, _ in columns)
+        cells = tuple(_cell(outcome, holders, findings, ranks) for outcome, _ in columns)
         studies = tuple(dict.fromkeys(sid for c in cells for sid in c.studies))
         rows.append(GapRow(rid, rlabel, group, tuple(holders), cells, studies))
     return GapMap(rows_by, source, tuple(columns), tuple(rows), tuple(chosen))
 
 
-def _cell(outcome: str, holders: Sequence[Entry], ranks: dict[str, int]) -> GapCell:
+def _by_outcome(entry: Entry) -> dict[str, dict[str, Study]]:
+    """Outcome -> the entry's studies with a finding on it, by study id (each study once)."""
+    out: dict[str, dict[str, Study]] = {}
+    for i, study in enumerate(entry.studies):
+        key = study.id or f"{entry.id}#{i + 1}"  # ids are unique in a valid catalogue
+        for outcome in study.outcomes:
+            out.setdefault(outcome, {}).setdefault(key, study)
+    return out
+
+
+def _cell(outcome: str, holders: Sequence[Entry], findings: dict[str, dict[str, dict[str, Study]]], ranks: dict[str, int]) -> GapCell:
     """The studies of ``holders`` with a finding on ``outcome``, each counted once."""
     seen: dict[str, Study] = {}
     behind: dict[str, Entry] = {}
     for e in holders:
-        for i, study in enumerate(e.studies):
-            if outcome not in study.outcomes:
-                continue
-            key = study.id or f"{e.id}#{i + 1}"  # ids are unique in a valid catalogue
+        for key, study in findings[e.id].get(outcome, {}).items():
             if key not in seen:
                 seen[key] = study
                 behind.setdefault(e.id, e)
