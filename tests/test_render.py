@@ -358,7 +358,7 @@ def test_overview_into_a_folder_writes_index_html_and_replaces_it_only_with_forc
     assert run_cli("render", "overview", "-o", site).exit_code == 2
     assert run_cli("render", "overview", "-o", site, "--force").exit_code == 0
     assert run_cli("render", "overview", "-f", "md", "-o", site).exit_code == 0
-    assert sorted(p.name for p in site.iterdir()) == ["README.md", "bewijskaart", "bewijsniveaus", "index.html", "interventies", "kaart"]
+    assert sorted(p.name for p in site.iterdir()) == ["README.md", "bewijskaart", "bewijsniveaus", "index.html", "interventies", "kaart", "studiekaart"]
 
 
 # --- Templates ------------------------------------------------------------------------------------
