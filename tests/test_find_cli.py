@@ -147,8 +147,33 @@ def test_show_markdown_is_a_card_with_escaped_text(run_cli, mini_catalogue: Path
 
 
 def test_show_markdown_links_only_http_urls(run_cli, mini_catalogue: Path) -> None:
+    # the card links nothing: a source's address is text, an evaluation is a study citing its source
     r = run_cli("show", "alpha", "-f", "md", "--catalogue", mini_catalogue)
-    assert "- <https://example.org/alfa-evaluatie.pdf>" in r.stdout
+    assert "- Evaluatie Alfa — https://example.org/alfa-evaluatie.pdf — evaluatie" in r.stdout
+    assert "<https://" not in r.stdout and "](" not in r.stdout
+
+
+def test_show_puts_each_study_and_its_findings_next_to_the_level(run_cli, mini_catalogue: Path) -> None:
+    r = run_cli("show", "alpha", "--catalogue", mini_catalogue)
+    level, study, elements = (r.stdout.index(x) for x in ("Niveau: Goed beschreven", "Studie: Evaluatie Alfa (2016)", "Werkzame elementen"))
+    assert level < study < elements
+    card = r.stdout[study:elements]
+    assert "Id: alpha-evaluatie-2016" in card
+    assert "Opzet: Vergelijking met een controle- of vergelijkingsgroep, Monitoring- of resultaatcijfers" in card
+    assert "Deelnemers: 40" in card and "Periode: 2015-2016" in card
+    assert "- Evaluatie Alfa, p. 4" in card  # the source it cites, by title
+    assert "- Werk: positief, met vergelijking — naar werk: 75 % (n=40, 2016) — “30 van de 40 leerlingen (75%) vonden werk.”" in card
+    assert "- Ervaringen en tevredenheid: onduidelijk, zonder vergelijking — “Goed beschreven.”" in card
+    en = run_cli("show", "alpha", "--lang", "en", "--catalogue", mini_catalogue).stdout
+    assert "Study: Evaluatie Alfa (2016)" in en and "- Work: positive, with comparison — " in en and "Design: Comparison or control group" in en
+
+
+def test_show_json_keeps_the_study_ids(run_cli, mini_catalogue: Path) -> None:
+    doc = json.loads(run_cli("show", "alpha", "-f", "json", "--catalogue", mini_catalogue).stdout)
+    [study] = doc["evidence"]["studies"]
+    assert study["id"] == "alpha-evaluatie-2016" and study["designs"] == ["controlegroep", "monitoring"]
+    assert [(f["outcome"], f["direction"], f["comparison"]) for f in study["findings"]] == [("werk", "positief", True), ("ervaringen", "onduidelijk", False)]
+    assert study["cites"] == [{"source": "evaluatie-alfa", "page": "4"}]
 
 
 def test_show_piped_is_plain_text(run_cli, mini_catalogue: Path) -> None:

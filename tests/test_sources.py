@@ -26,7 +26,10 @@ def _new_intervention(cat: Path, rows: list | None = None, source: str = "evalua
     _write(cat / "interventions" / "werkroute.yaml", {
         "id": "werkroute", "name": "Werkroute", "kind": "interventie", "summary": "Begeleiding van school naar werk.",
         "phases": ["nazorg"], "target_group": {"description": "Schoolverlaters uit het vso.", "education_levels": ["vso"]},
-        "evidence": {"level": "niet-onderzocht", "studies": ["https://example.org/werkroute-2025.pdf"]},
+        "evidence": {"level": "niet-onderzocht", "studies": [{
+            "id": "werkroute-evaluatie-2025", "designs": ["monitoring"], "description": "De jongeren zijn een jaar gevolgd.",
+            "cites": [{"source": "evaluatie-2025", "page": "12"}],
+            "findings": [{"outcome": "werk", "direction": "positief", "comparison": False, "quote": "Twaalf jongeren vonden werk."}]}]},
         "working_elements": [{"text": "Maatwerk", "elements": ["maatwerk"]}], "cites": [cite], "last_reviewed": "2026-01-02"})
 
 
@@ -38,6 +41,7 @@ def test_a_new_intervention_citing_only_a_new_evaluation_is_everywhere_but_the_2
     assert "werkroute" in run_cli("map", "--format", "json", "--catalogue", catalogue_copy).stdout
     overview = run_cli("render", "overview", "--format", "md", "--catalogue", catalogue_copy).stdout
     assert "Werkroute" in overview and "evaluatie-2025" in overview  # where it comes from
+    assert "werkroute-evaluatie-2025" in overview and "Evaluatie Werkroute 2025" in overview  # the study and the source it cites
     appendix = run_cli("render", "appendix", "--catalogue", catalogue_copy).stdout
     assert "Werkroute" not in appendix and "werkroute-2025" not in appendix
 

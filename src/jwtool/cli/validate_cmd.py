@@ -23,12 +23,14 @@ from jwtool.cli.common import (
     usage_error,
 )
 from jwtool.contribute.git import GitError, changed_entry_files
+from jwtool.validate.studies import SILENCED
 
-# --format: how the problems are printed, one reporter per format
+# --format: how the problems are printed, one reporter per format. A warning a reviewed marker
+# silences is in the JSON (severity "silenced") and counted in the summary line, not printed as text.
 REPORTERS: dict[str, Callable[[list[Problem]], Iterable[str]]] = {
-    "text": lambda problems: (p.format() for p in problems),
+    "text": lambda problems: (p.format() for p in problems if p.severity != SILENCED),
     "json": lambda problems: [problems_to_json(problems)],
-    "github": lambda problems: (p.format_github() for p in problems),
+    "github": lambda problems: (p.format_github() for p in problems if p.severity != SILENCED),
 }
 Format = formats("ValidateFormat", REPORTERS)
 
@@ -67,8 +69,9 @@ def validate(
     report = run(base, selected, lim) if selected is None or selected else _only_catalogue_checks(base, lim)
     for line in REPORTERS[fmt.value](report.problems):
         out(line)
-    summary = f"{report.errors} error(s), {report.warnings} warning(s) in {report.files_checked} file(s) checked"
-    err(("jwtool: " if report.problems else "jwtool: ok: ") + summary)
+    silenced = f", {report.silenced} reviewed warning(s) silenced" if report.silenced else ""
+    summary = f"{report.errors} error(s), {report.warnings} warning(s){silenced} in {report.files_checked} file(s) checked"
+    err(("jwtool: " if report.errors or report.warnings else "jwtool: ok: ") + summary)
     raise typer.Exit(EXIT_PROBLEMS if report.errors else EXIT_OK)
 
 

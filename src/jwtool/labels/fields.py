@@ -118,14 +118,47 @@ def yes_no(value: Any, lang: str) -> str:
 
 def figures(entry: Entry, lang: str) -> list[dict[str, str]]:
     """Each figure of ``results.figures`` as text fields: measure, value, unit (in words), n, year, period, quote."""
+    return [figure(f, lang) for f in as_dict(entry.data.get("results")).get("figures") or [] if isinstance(f, dict)]
+
+
+def figure(f: dict[str, Any], lang: str) -> dict[str, str]:
+    """One figure (of the results, or of a study's finding) as text fields."""
+    unit = line(f.get("unit"))
+    return {"measure": text(f.get("measure")), "value": text(f.get("value")),
+            "unit": label_or(f"unit.{unit}", lang, unit) if unit else "", "n": text(f.get("n")),
+            "year": text(f.get("year")), "period": text(f.get("period")), "quote": text(f.get("quote"))}
+
+
+def studies(entry: Entry, vocab: dict[str, Vocabulary], lang: str) -> list[dict[str, Any]]:
+    """Each study behind the evidence level, as every output shows it: id, title (the id when it
+    has none), design labels, participants, period, the sources it cites (title, URL, page,
+    sections) and its findings (outcome and direction as labels, with or without comparison,
+    the figure on one line, the verbatim quote). Ids are kept beside the labels."""
     out = []
-    for f in as_dict(entry.data.get("results")).get("figures") or []:
-        if isinstance(f, dict):
-            unit = line(f.get("unit"))
-            out.append({"measure": text(f.get("measure")), "value": text(f.get("value")),
-                        "unit": label_or(f"unit.{unit}", lang, unit) if unit else "", "n": text(f.get("n")),
-                        "year": text(f.get("year")), "period": text(f.get("period")), "quote": text(f.get("quote"))})
+    for s in entry.studies:
+        sources = []
+        for c in s.cites:
+            sid = text(c.get("source"))
+            record = entry.library.get(sid)
+            sources.append({"id": sid, "title": text(record.data.get("title")) or sid if record else sid,
+                            "url": record.url if record else "", "page": text(c.get("page")), "sections": texts(c.get("sections"))})
+        findings = [{"outcome_id": f.outcome, "outcome": vocab_label(vocab, "outcome-domains", f.outcome, lang),
+                     "direction_id": f.direction, "direction": label_or(f"direction.{f.direction.replace('-', '_')}", lang, f.direction),
+                     "comparison": label("finding.with_comparison" if f.comparison else "finding.without_comparison", lang),
+                     "figure": figure_line(figure(f.figure, lang), lang) if f.figure else "", "quote": text(f.quote)}
+                    for f in s.findings]
+        out.append({"id": s.id, "title": text(s.title) or s.id, "description": text(s.description),
+                    "designs": [vocab_label(vocab, "study-designs", d, lang) for d in s.designs],
+                    "participants": text(s.participants) if s.participants is not None else "", "period": text(s.period),
+                    "sources": sources, "findings": findings})
     return out
+
+
+def finding_line(f: dict[str, str], lang: str) -> str:
+    """One finding on one line: "Werk: positief, met vergelijking — naar werk: 75 % (n=40) — “…”"."""
+    head = label("finding.line", lang, outcome=f["outcome"], direction=f["direction"], comparison=f["comparison"])
+    quote = label("finding.quote", lang, quote=f["quote"]) if f["quote"] else ""
+    return " — ".join(x for x in (head, f["figure"], quote) if x)
 
 
 def figure_line(figure: dict[str, str], lang: str) -> str:

@@ -87,7 +87,6 @@ def entry_view(entry: Entry, cat: Catalogue, lang: str, anchors: dict[str, str])
     factors = [{"factor": fields.vocab_label(vocab, "success-factors", _str(s.get("factor")), lang), "title": _str(s.get("title")),
                 "example": _str(s.get("example")), "section": _str(s.get("section"))} for s in entry.success_factors]
     sources = source_views(entry)
-    studies = [{"url": u, "link": http_url(u)} for u in _strs(ev.get("studies"))]
     view = {
         "id": entry.id, "anchor": anchors[entry.id], "name": _str(entry.name) or entry.id,
         "kind": fields.kind(entry, lang), "kind_id": entry.kind,
@@ -113,7 +112,7 @@ def entry_view(entry: Entry, cat: Catalogue, lang: str, anchors: dict[str, str])
                      "level": fields.vocab_label(vocab, "evidence-levels", entry.evidence_level, lang) if entry.evidence_level else "",
                      "control_group": fields.yes_no(ev.get("control_group"), lang),
                      "cost_benefit": fields.yes_no(ev.get("cost_benefit"), lang),
-                     "studies": studies},
+                     "studies": fields.studies(entry, vocab, lang)},
         "working_elements": elements,
         "success_factors": factors,
         "sources": sources,

@@ -170,8 +170,8 @@ def card(entry: Entry, vocab: Vocab | None = None, lang: str = DEFAULT_LANG) -> 
         (t("evidence"), [(t("level"), _label(vocab, "evidence-levels", entry.evidence_level, lang) if entry.evidence_level else ""),
                          (t("verdict"), _t(ev.get("verdict"))),
                          (t("control_group"), fields.yes_no(ev.get("control_group"), lang)),
-                         (t("cost_benefit"), fields.yes_no(ev.get("cost_benefit"), lang)),
-                         (t("studies"), [str(s) for s in ev.get("studies") or []])]),
+                         (t("cost_benefit"), fields.yes_no(ev.get("cost_benefit"), lang))]),
+        *[_study_section(s, lang) for s in fields.studies(entry, vocab or {}, lang)],
         (t("working_elements"), [(t("working_elements"), [f"{_t(w.get('text'))} → {', '.join(lab('working-elements', [str(x) for x in w.get('elements') or []]))}" for w in entry.working_elements])]),
         (t("success_factors"), [(t("success_factors"), [f"{_label(vocab, 'success-factors', str(s.get('factor', '')), lang)}: {_t(s.get('title'))}" + (f" ({_t(s.get('section'))})" if s.get("section") else "") for s in entry.success_factors])]),
         (t("sources"), [(t("sources"), [" — ".join(x for x in (_t(s.get("title")), _t(s.get("url")), _t(s.get("kind"))) if x) for s in entry.sources])]),
@@ -181,6 +181,18 @@ def card(entry: Entry, vocab: Vocab | None = None, lang: str = DEFAULT_LANG) -> 
         ("", [(t("last_reviewed"), _t(d.get("last_reviewed")))]),
     ]
     return [(title, [(k, v) for k, v in items if v]) for title, items in sections if any(v for _, v in items)]
+
+
+def _study_section(study: dict[str, Any], lang: str) -> tuple[str, list[Field]]:
+    """A study as a section of the card, right after the evidence level it stands behind."""
+    t = lambda key: label(key, lang)  # noqa: E731
+    sources = [", ".join(x for x in (c["title"], label("study.page", lang, page=c["page"]) if c["page"] else "", ", ".join(c["sections"])) if x)
+               for c in study["sources"]]
+    return (label("study.heading", lang, title=study["title"]), [
+        (t("study.id"), study["id"]), (t("study.designs"), ", ".join(study["designs"])),
+        (t("study.participants"), study["participants"]), (t("study.period"), study["period"]),
+        (t("study.description"), study["description"]), (t("study.sources"), sources),
+        (t("study.findings"), [fields.finding_line(f, lang) for f in study["findings"]])])
 
 
 def card_text(entry: Entry, vocab: Vocab | None = None, lang: str = DEFAULT_LANG) -> str:
@@ -208,7 +220,6 @@ def card_text(entry: Entry, vocab: Vocab | None = None, lang: str = DEFAULT_LANG
 def card_markdown(entry: Entry, vocab: Vocab | None = None, lang: str = DEFAULT_LANG) -> str:
     """The card as Markdown; all entry text escaped, links only for http(s) URLs."""
     lines = [f"# {mdtext.escape(entry.name)}"]
-    studies = label("card.studies", lang)
     for title, items in card(entry, vocab, lang):
         lines.append("")
         if title:
@@ -219,8 +230,7 @@ def card_markdown(entry: Entry, vocab: Vocab | None = None, lang: str = DEFAULT_
                 if show_label:
                     lines.append(f"**{name}:**")
                     lines.append("")
-                link = name == studies
-                lines.extend(f"- {mdtext.url(v) if link else mdtext.escape(v)}" for v in value)
+                lines.extend(f"- {mdtext.escape(v)}" for v in value)
                 if show_label:
                     lines.append("")
             elif name == title:

@@ -1,6 +1,6 @@
 """Rules for sources and citations: source files, locators, and table rows across entries.
 
-A citation names a source in ``sources/``; a table row is claimed only in a table that source
+A citation (of an entry, or of one of its studies) names a source in ``sources/``; a table row is claimed only in a table that source
 declares, with a row number from 1 to the table's row count, and by one entry only; every
 declared row is claimed (no gap); a source file that no entry cites is worth a warning.
 """
@@ -18,12 +18,13 @@ from jwtool.catalogue.sources import Library, Source, cites, read_sources
 from jwtool.catalogue.vocabularies import did_you_mean
 from jwtool.catalogue.yamlfile import YamlFile
 from jwtool.validate.schema import SchemaChecker
+from jwtool.validate.studies import study_citations
 
 RULES: dict[str, str] = {
     "citation": "A citation names a source that is not in sources/, or a table or row that source does not have.",
     "unique-order": "Two entries claim the same row of a source's table.",
     "row-gap": "A row of a declared table is claimed by no entry.",
-    "unused-source": "A source file is cited by no entry (warning).",
+    "unused-source": "A source file is cited by no entry and no study (warning).",
     "doi": "A DOI is not written as 10.<registrant>/<suffix>.",
     "old-format": "The catalogue or an entry is in an older format: run jwtool upgrade.",
 }
@@ -65,14 +66,22 @@ def entry_findings(data: dict[str, Any], library: Library) -> Iterator[Finding]:
     for old in ("provenance", "sources"):
         if old in data:
             yield "old-format", f"/{old}", f"'{old}' is the old format (schema version 1): entries now cite sources under 'cites'; run `jwtool upgrade` to move it", True
+    yield from citation_findings(cites(data), "/cites", library, "an entry")
+    for base, items in study_citations(data):
+        yield from citation_findings([c for c in items if isinstance(c, dict)], base, library, "a study")
+
+
+def citation_findings(items: list[dict[str, Any]], base: str, library: Library, who: str) -> Iterator[Finding]:
+    """Each citation of ``items`` (at JSON pointer ``base``) names a source in sources/, and only
+    tables and rows that source declares; ``who`` cites (an entry, a study), for the messages."""
     known = sorted(library.sources)
-    for i, c in enumerate(cites(data)):
+    for i, c in enumerate(items):
         sid = c.get("source")
         if not isinstance(sid, str):
             continue
         source = library.get(sid)
         if source is None:
-            yield "citation", f"/cites/{i}/source", f"source {sid!r} is not in sources/{did_you_mean(_close(sid, known))}; add sources/{sid}.yaml (jwtool new can create it) or cite an existing source", False
+            yield "citation", f"{base}/{i}/source", f"source {sid!r} is not in sources/{did_you_mean(_close(sid, known))}; add sources/{sid}.yaml (jwtool new can create it) or cite an existing source", False
             continue
         tables = source.tables
         rows = c.get("rows") if isinstance(c.get("rows"), list) else []
@@ -82,14 +91,9 @@ def entry_findings(data: dict[str, Any], library: Library) -> Iterator[Finding]:
             table, row = r.get("table"), r.get("row")
             if isinstance(table, str) and table not in tables:
                 declared = ", ".join(tables) or "no tables"
-                yield "citation", f"/cites/{i}/rows/{j}/table", f"{source.title!r} has no table {table!r} (it declares {declared}); a row can only be claimed in a table the source declares in {source.file}", False
+                yield "citation", f"{base}/{i}/rows/{j}/table", f"{source.title!r} has no table {table!r} (it declares {declared}); a row can only be claimed in a table the source declares in {source.file}", False
             elif isinstance(table, str) and isinstance(row, int) and not isinstance(row, bool) and row > tables[table].rows:
-                yield "citation", f"/cites/{i}/rows/{j}/row", f"table {table} of {source.title!r} has {tables[table].rows} rows, so there is no row {row}; an entry that is not a row of the report needs no rows at all", False
-    studies = data.get("evidence", {}).get("studies") if isinstance(data.get("evidence"), dict) else None
-    urls = {library.get(c["source"]).url for c in cites(data) if isinstance(c.get("source"), str) and library.get(c["source"]) is not None}
-    for i, study in enumerate(studies if isinstance(studies, list) else []):
-        if isinstance(study, str) and study not in urls:
-            yield "reference", f"/evidence/studies/{i}", f"study {study!r} is not the URL of a source the entry cites; add the study to sources/ and cite it", False
+                yield "citation", f"{base}/{i}/rows/{j}/row", f"table {table} of {source.title!r} has {tables[table].rows} rows, so there is no row {row}; {who} that is not a row of the report needs no rows at all", False
 
 
 def without_old_format_echoes(findings: list[Finding]) -> list[Finding]:
@@ -117,7 +121,7 @@ def source_findings(files: SourceFiles, claimed: dict[tuple[str, str, int], Any]
         if source is None or source.file != doc.rel:
             continue
         if sid not in cited and sid != files.library.main:
-            yield doc.problem("unused-source", f"no entry cites {sid!r}; cite it from an entry (cites: - source: {sid}) or remove the file", "", severity=WARNING)
+            yield doc.problem("unused-source", f"no entry or study cites {sid!r}; cite it from an entry (cites: - source: {sid}) or a study, or remove the file", "", severity=WARNING)
         for k, t in enumerate(doc.data.get("tables") or []):
             table = source.tables.get(t.get("id")) if isinstance(t, dict) else None
             if table is None:

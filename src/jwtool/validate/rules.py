@@ -18,7 +18,7 @@ from typing import Any
 
 from jwtool.catalogue.layout import Layout, discover
 from jwtool.catalogue.load import load_vocabularies
-from jwtool.catalogue.problems import Finding, Problem, short, sort_problems
+from jwtool.catalogue.problems import ERROR, WARNING, Finding, Problem, short, sort_problems
 from jwtool.catalogue.sources import SCHEMA_VERSION, Library, format_version, old_format_message, rows_of
 from jwtool.catalogue.text import key
 from jwtool.catalogue.vocabularies import Vocabulary, did_you_mean
@@ -30,7 +30,9 @@ from jwtool.catalogue.yamlfile import (
     read_yaml,
 )
 from jwtool.validate import citations as citation_rules
+from jwtool.validate import studies as study_rules
 from jwtool.validate.schema import SchemaChecker, schema_checker
+from jwtool.validate.vocabfiles import check_vocabulary
 
 # Every rule id jwtool can report, with what it means. Tests assert each one fires.
 RULES: dict[str, str] = {
@@ -53,10 +55,9 @@ RULES: dict[str, str] = {
     "number": "A number is not finite (.nan, .inf).",
     "url": "A URL is not an http(s) address.",
     "id-filename": "The id does not equal the file name.",
-    "unique-id": "Two entries have the same id.",
+    "unique-id": "Two entries, or two studies, have the same id.",
     "unique-alias": "A name or alias is used by two entries.",
     "vocabulary": "A value is not a term of its controlled vocabulary.",
-    "reference": "An evidence study is not the URL of a source the entry cites.",
     "age-range": "The minimum age is above the maximum age.",
     "percentage": "A percentage is outside 0-100.",
     "count": "A count is inconsistent (larger than its total n).",
@@ -66,6 +67,7 @@ RULES: dict[str, str] = {
     "vocabulary-file": "A vocabulary file is broken or inconsistent.",
     "catalogue-file": "catalogue.yaml is broken.",
     **citation_rules.RULES,
+    **study_rules.RULES,
 }
 
 PLACEHOLDER = re.compile(r"<\s*vul\s+in|\bTODO\b|\bFIXME\b|\bTBD\b|\{\{|\}\}|^\s*(\.\.\.|…)\s*$", re.IGNORECASE)
@@ -115,8 +117,6 @@ def id_matches_file_name(data: dict[str, Any], doc: YamlFile, ctx: Context) -> I
     if isinstance(data.get("id"), str) and data["id"] != stem:
         yield "id-filename", "/id", f"id {data['id']!r} differs from the file name {stem!r}; rename the file to {data['id']}.yaml or change the id", False
 
-
-RANKED = ("evidence-levels", "study-designs")  # vocabularies that are ladders: every term has a distinct rank
 
 # (vocabulary name, JSON pointer pattern as steps, label for messages)
 VOCAB_REFS: list[tuple[str, tuple[str | None, ...], str]] = [
@@ -183,11 +183,8 @@ def age_range_is_ordered(data: dict[str, Any], doc: YamlFile, ctx: Context) -> I
 
 @entry_rule
 def figures_are_consistent(data: dict[str, Any], doc: YamlFile, ctx: Context) -> Iterator[Finding]:
-    for i, fig in _items(_get(data, "results", "figures")):
-        if not isinstance(fig, dict):
-            continue
+    for base, fig in study_rules.figures(data):
         value, unit, n = fig.get("value"), fig.get("unit"), fig.get("n")
-        base = f"/results/figures/{i}"
         if not isinstance(value, (int, float)) or isinstance(value, bool) or value != value or value in (float("inf"), float("-inf")):
             continue  # (.nan and .inf are the 'number' rule's)
         if unit == "procent" and not 0 <= value <= 100:
@@ -214,7 +211,7 @@ _YEAR_FIELDS = [
 def years_are_plausible(data: dict[str, Any], doc: YamlFile, ctx: Context) -> Iterator[Finding]:
     latest = ctx.today.year + 1
     found: list[tuple[str, Any]] = [("/" + "/".join(p), _get(data, *p)) for p in _YEAR_FIELDS]
-    found += [(f"/results/figures/{i}/year", _get(f, "year")) for i, f in _items(_get(data, "results", "figures"))]
+    found += [(f"{base}/year", f.get("year")) for base, f in study_rules.figures(data)]
     for pointer, year in found:
         if isinstance(year, int) and not isinstance(year, bool) and not 1950 <= year <= latest:
             yield "year", pointer, f"year {year} is implausible (expected 1950-{latest})", False
@@ -234,6 +231,11 @@ def years_are_plausible(data: dict[str, Any], doc: YamlFile, ctx: Context) -> It
 @entry_rule
 def citations_fit_their_sources(data: dict[str, Any], doc: YamlFile, ctx: Context) -> Iterator[Finding]:
     yield from citation_rules.entry_findings(data, ctx.library)
+
+
+@entry_rule
+def level_agrees_with_studies(data: dict[str, Any], doc: YamlFile, ctx: Context) -> Iterator[Finding]:
+    yield from study_rules.level_findings(data, ctx.vocab, ctx.vocab_ok)
 
 
 def _strings(data: Any, pointer: str = "", depth: int = 0) -> Iterator[tuple[str, str]]:
@@ -271,50 +273,9 @@ def no_placeholders(data: dict[str, Any], doc: YamlFile, ctx: Context) -> Iterat
             yield "placeholder", pointer, f"still holds a placeholder ({short(text)}); fill in the report's text or remove the field", False
 
 
-# ----------------------------------------------------------------------------- vocabularies
-
-
-def _check_vocabulary(doc: YamlFile, name: str, checker: SchemaChecker | None) -> list[Problem]:
-    out = [p for p in doc.problems]
-    data = doc.data
-    if not isinstance(data, dict):
-        return out
-    if checker:
-        out += [_place(doc, f) for f in checker.check(data)]
-    if data.get("vocabulary") not in (None, name):
-        out.append(doc.problem("vocabulary-file", f"vocabulary is named {data.get('vocabulary')!r} but the file is {name}.yaml", "/vocabulary"))
-    terms = [t for t in data.get("terms") or [] if isinstance(t, dict)] if isinstance(data.get("terms"), list) else []
-    ids = [t.get("id") for t in terms]
-    groups = {g.get("id") for g in data.get("groups") or [] if isinstance(g, dict)} if isinstance(data.get("groups"), list) else set()
-    seen_keys: dict[str, str] = {}
-    for i, term in enumerate(terms):
-        tid = term.get("id")
-        if ids.count(tid) > 1 and ids.index(tid) != i:
-            out.append(doc.problem("vocabulary-file", f"term id {tid!r} is defined twice", f"/terms/{i}/id"))
-        if term.get("broader") and term["broader"] not in ids:
-            out.append(doc.problem("vocabulary-file", f"broader term {term['broader']!r} does not exist in this vocabulary", f"/terms/{i}/broader"))
-        if term.get("group") and term["group"] not in groups:
-            out.append(doc.problem("vocabulary-file", f"group {term['group']!r} is not defined under 'groups'", f"/terms/{i}/group"))
-        if name in RANKED and not isinstance(term.get("rank"), int):
-            out.append(doc.problem("vocabulary-file", f"every term of {name} needs an integer 'rank' (its place on the ladder)", f"/terms/{i}"))
-        for j, syn in enumerate([tid, term.get("label"), *(term.get("synonyms") or [])]):
-            if not isinstance(syn, str):
-                continue
-            k = key(syn)
-            if k in seen_keys and seen_keys[k] != tid:
-                where = f"/terms/{i}/synonyms/{j - 2}" if j >= 2 else f"/terms/{i}/id"
-                out.append(doc.problem("vocabulary-file", f"{syn!r} also names term {seen_keys[k]!r}; a synonym must point to one term", where))
-            seen_keys.setdefault(k, str(tid))
-    if name in RANKED:
-        ranks = [t.get("rank") for t in terms if isinstance(t.get("rank"), int)]
-        if len(set(ranks)) != len(ranks):
-            out.append(doc.problem("vocabulary-file", f"the terms of {name} must have distinct ranks", "/terms"))
-    return out
-
-
 def _place(doc: YamlFile, finding: Finding) -> Problem:
     rule, pointer, message, on_key = finding
-    return doc.problem(rule, message, pointer, key=on_key)
+    return doc.problem(rule, message, pointer, key=on_key, severity=WARNING if rule in study_rules.WARNING_RULES else ERROR)
 
 
 # ----------------------------------------------------------------------------- driver
@@ -335,6 +296,11 @@ class Report:
     def warnings(self) -> int:
         return sum(p.severity == "warning" for p in self.problems)
 
+    @property
+    def silenced(self) -> int:
+        """Warnings a reviewed marker silences: reported, but no problem."""
+        return sum(p.severity == study_rules.SILENCED for p in self.problems)
+
 
 def validate(root: Path, paths: list[Path] | None = None, limits: Limits = Limits()) -> Report:
     """Validate the catalogue at ``root`` (or only ``paths`` in it, plus catalogue-wide checks)."""
@@ -352,7 +318,7 @@ def validate(root: Path, paths: list[Path] | None = None, limits: Limits = Limit
     ctx = Context(vocab=vocab)
     for doc in vocab_docs:
         name = doc.path.name.rsplit(".", 1)[0]
-        found = _check_vocabulary(doc, name, vchecker)
+        found = check_vocabulary(doc, name, vchecker)
         problems += found
         if doc.data is not None and not any(p.severity == "error" for p in found):
             ctx.vocab_ok.add(name)
@@ -389,7 +355,8 @@ def validate(root: Path, paths: list[Path] | None = None, limits: Limits = Limit
                     for rule in ENTRY_RULES:
                         findings += rule(doc.data, doc, ctx)
                     findings = citation_rules.without_old_format_echoes(findings)
-                    problems += [_place(doc, f) for f in _without_placeholder_echoes(doc.data, findings)]
+                    placed = [_place(doc, f) for f in _without_placeholder_echoes(doc.data, findings)]
+                    problems += study_rules.with_reviewed_markers(doc, placed)
             if isinstance(doc.data, dict):
                 facts.append(_Facts.of(doc, limits))
 
@@ -451,23 +418,25 @@ class _Facts:
     names: list[tuple[str, Any]]
     rows: list[tuple[str, str, int, str]]  # (source, table, row, JSON pointer of the row number)
     cited: set[str]
+    studies: list[tuple[str, str]]  # (JSON pointer of the id, study id)
 
     @classmethod
     def of(cls, doc: YamlFile, limits: Limits) -> _Facts:
         data = doc.data
         names = [("/name", data.get("name"))] + [(f"/aliases/{i}", a) for i, a in _items(data.get("aliases"))]
         rows = [(sid, table, row, f"/cites/{i}/rows/{j}/row") for i, j, sid, table, row in rows_of(data)]
-        cited = {c["source"] for c in data.get("cites") or [] if isinstance(c, dict) and isinstance(c.get("source"), str)} \
-            if isinstance(data.get("cites"), list) else set()
-        return cls(doc.path, doc.rel, limits, data.get("id"), names, rows, cited)
+        cited = {c["source"] for _, cs in [("", data.get("cites")), *study_rules.study_citations(data)] if isinstance(cs, list)
+                 for c in cs if isinstance(c, dict) and isinstance(c.get("source"), str)}
+        return cls(doc.path, doc.rel, limits, data.get("id"), names, rows, cited, study_rules.study_ids(data))
 
     def problem(self, rule: str, message: str, pointer: str) -> Problem:
         return read_yaml(self.path, self.rel, self.limits).problem(rule, message, pointer)
 
 
 def _catalogue_rules(entries: list[_Facts]) -> Iterator[Problem]:
-    """Uniqueness across entries: ids, names/aliases, appendix rows."""
+    """Uniqueness across entries: ids, names/aliases, appendix rows, study ids."""
     first_id: dict[str, _Facts] = {}
+    first_study: dict[str, _Facts] = {}
     first_name: dict[str, tuple[_Facts, str]] = {}
     first_row: dict[tuple[str, str, int], _Facts] = {}
     for entry in entries:
@@ -491,3 +460,10 @@ def _catalogue_rules(entries: list[_Facts]) -> Iterator[Problem]:
             other = first_row.setdefault((sid, table, row), entry)
             if other is not entry:
                 yield entry.problem("unique-order", f"row {row} of table {table} of {sid!r} is also claimed by {other.rel}; one row is one entry: correct the row number here or there", pointer)
+        here: set[str] = set()
+        for pointer, sid in entry.studies:
+            where = "this entry" if sid in here else first_study[sid].rel if sid in first_study else ""
+            if where:
+                yield entry.problem("unique-id", f"study id {sid!r} is also used in {where}; a study id must be unique in the catalogue: rename one of them", pointer)
+            first_study.setdefault(sid, entry)
+            here.add(sid)

@@ -271,8 +271,8 @@ class SchemaChecker:
         elif kw == "required":
             missing = re.findall(r"'([^']+)' is a required property", err.message) or [str(err.validator_value)]
             for m in missing:
-                where = pointer.rsplit("/", 1)[-1] or "the entry"
-                yield "schema", pointer, f"missing required field {m!r} in {where}", bool(pointer)
+                hint = _REQUIRED_HINTS.get(m, "") if pointer.rsplit("/", 2)[-2:-1] == ["findings"] else ""
+                yield "schema", pointer, f"missing required field {m!r} in {_where(pointer)}{hint}", bool(pointer)
         elif kw == "type":
             expected = err.validator_value if isinstance(err.validator_value, str) else "/".join(err.validator_value)
             names = {"string": "a text", "integer": "a whole number", "number": "a number", "object": "a mapping of fields", "array": "a list", "boolean": "true or false"}
@@ -303,6 +303,19 @@ class SchemaChecker:
         else:
             message = err.message if len(err.message) < 200 else err.message[:200] + "…"
             yield "schema", pointer, message, False
+
+
+# What a missing field of a finding is for (the message stands at the finding)
+_REQUIRED_HINTS = {"quote": ": every finding rests on the source's own words; add quote: with the sentence(s) it rests on, verbatim"}
+
+
+def _where(pointer: str) -> str:
+    """``/evidence/studies/0/findings/1`` → ``evidence.studies[0].findings[1]``; "the entry" for ""."""
+    out = ""
+    for part in pointer.split("/")[1:]:
+        part = part.replace("~1", "/").replace("~0", "~")
+        out += f"[{part}]" if part.isdigit() else (f".{part}" if out else part)
+    return out or "the entry"
 
 
 def _is_date_like(value: Any) -> bool:

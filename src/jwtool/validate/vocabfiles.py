@@ -1,0 +1,55 @@
+"""Vocabulary files: each is checked before any entry, because a broken vocabulary would make
+every reference check of the entries meaningless."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from jwtool.catalogue.problems import Problem
+from jwtool.catalogue.text import key
+
+if TYPE_CHECKING:
+    from jwtool.catalogue.yamlfile import YamlFile
+    from jwtool.validate.schema import SchemaChecker
+
+RANKED = ("evidence-levels", "study-designs")  # vocabularies that are ladders: every term has a distinct rank
+
+
+def check_vocabulary(doc: YamlFile, name: str, checker: SchemaChecker | None) -> list[Problem]:
+    """The problems of one vocabulary file: schema, name, duplicate ids, broader terms and
+    groups that exist, synonyms that name one term, and distinct ranks on a ladder."""
+    out = [p for p in doc.problems]
+    data = doc.data
+    if not isinstance(data, dict):
+        return out
+    if checker:
+        out += [doc.problem(r, m, p, key=k) for r, p, m, k in checker.check(data)]
+    if data.get("vocabulary") not in (None, name):
+        out.append(doc.problem("vocabulary-file", f"vocabulary is named {data.get('vocabulary')!r} but the file is {name}.yaml", "/vocabulary"))
+    terms = [t for t in data.get("terms") or [] if isinstance(t, dict)] if isinstance(data.get("terms"), list) else []
+    ids = [t.get("id") for t in terms]
+    groups = {g.get("id") for g in data.get("groups") or [] if isinstance(g, dict)} if isinstance(data.get("groups"), list) else set()
+    seen_keys: dict[str, str] = {}
+    for i, term in enumerate(terms):
+        tid = term.get("id")
+        if ids.count(tid) > 1 and ids.index(tid) != i:
+            out.append(doc.problem("vocabulary-file", f"term id {tid!r} is defined twice", f"/terms/{i}/id"))
+        if term.get("broader") and term["broader"] not in ids:
+            out.append(doc.problem("vocabulary-file", f"broader term {term['broader']!r} does not exist in this vocabulary", f"/terms/{i}/broader"))
+        if term.get("group") and term["group"] not in groups:
+            out.append(doc.problem("vocabulary-file", f"group {term['group']!r} is not defined under 'groups'", f"/terms/{i}/group"))
+        if name in RANKED and not isinstance(term.get("rank"), int):
+            out.append(doc.problem("vocabulary-file", f"every term of {name} needs an integer 'rank' (its place on the ladder)", f"/terms/{i}"))
+        for j, syn in enumerate([tid, term.get("label"), *(term.get("synonyms") or [])]):
+            if not isinstance(syn, str):
+                continue
+            k = key(syn)
+            if k in seen_keys and seen_keys[k] != tid:
+                where = f"/terms/{i}/synonyms/{j - 2}" if j >= 2 else f"/terms/{i}/id"
+                out.append(doc.problem("vocabulary-file", f"{syn!r} also names term {seen_keys[k]!r}; a synonym must point to one term", where))
+            seen_keys.setdefault(k, str(tid))
+    if name in RANKED:
+        ranks = [t.get("rank") for t in terms if isinstance(t.get("rank"), int)]
+        if len(set(ranks)) != len(ranks):
+            out.append(doc.problem("vocabulary-file", f"the terms of {name} must have distinct ranks", "/terms"))
+    return out
