@@ -64,7 +64,30 @@ FILLED: dict[str, Any] = {
     "evidence.level": "goed-beschreven",
     "evidence.control_group": False,
     "evidence.cost_benefit": False,
-    "evidence.studies[]": "https://example.org/evaluatie.pdf",
+    "evidence.studies[].id": "proefaanpak-evaluatie-2021",
+    "evidence.studies[].title": "Evaluatie Proefaanpak (2021)",
+    "evidence.studies[].designs[]": "monitoring",
+    "evidence.studies[].description": "De gemeente volgde de 40 jongeren twee jaar.",
+    "evidence.studies[].participants": 40,
+    "evidence.studies[].period": "2019-2021",
+    "evidence.studies[].cites[].source": "kwetsbare-jongeren-2023",
+    "evidence.studies[].cites[].sections[]": "bijlage 2",
+    "evidence.studies[].cites[].page": "12",
+    "evidence.studies[].cites[].quote": "30 van de 40 jongeren vonden werk.",
+    "evidence.studies[].cites[].note": "Zie de evaluatie.",
+    "evidence.studies[].findings[].outcome": "werk",
+    "evidence.studies[].findings[].direction": "positief",
+    "evidence.studies[].findings[].comparison": False,
+    "evidence.studies[].findings[].figure.measure": "jongeren aan het werk",
+    "evidence.studies[].findings[].figure.value": 75,
+    "evidence.studies[].findings[].figure.unit": "procent",
+    "evidence.studies[].findings[].figure.n": 40,
+    "evidence.studies[].findings[].figure.year": 2021,
+    "evidence.studies[].findings[].figure.period": "2019 tot 2021",
+    "evidence.studies[].findings[].figure.quote": "30 van de 40 jongeren vonden werk.",
+    "evidence.studies[].findings[].quote": "30 van de 40 jongeren vonden werk.",
+    "evidence.studies[].findings[].note": "75% is 30 van de 40.",
+    "evidence.studies[].notes[]": "Uit de evaluatie.",
     "working_elements[].text": "Maatwerk",
     "working_elements[].elements[]": "maatwerk",
     "success_factors[].factor": "coordinatie",
@@ -159,8 +182,10 @@ def test_the_new_file_holds_every_field_of_the_schema(empty_catalogue: Path, rep
     run_cli("new", "Proefaanpak", "--no-input", "--catalogue", empty_catalogue)
     data = entry(empty_catalogue / "interventions" / "proefaanpak.yaml")
     schema = json.loads((repo_root / "schemas" / "intervention.schema.json").read_text(encoding="utf-8"))
-    rows = {p for p in schema_paths(schema, schema) if p.startswith("cites[].rows")}
-    assert rows and data_paths(data) == schema_paths(schema, schema) - rows  # no row is offered unless asked for
+    # no row is offered unless asked for (a study cites by page or section), no reviewed marker in a new file
+    left_out = {p for p in schema_paths(schema, schema) if p.startswith(("cites[].rows", "evidence.studies[].cites[].rows", "reviewed_warnings"))}
+    assert {"cites[].rows", "evidence.studies[].cites[].rows", "reviewed_warnings"} <= left_out
+    assert data_paths(data) == schema_paths(schema, schema) - left_out
 
 
 def test_every_field_has_a_dutch_comment_above_it(empty_catalogue: Path, run_cli) -> None:
@@ -253,7 +278,9 @@ def test_a_new_evaluation_becomes_a_source_file_and_the_entry_cites_it(empty_cat
     assert record == {"id": "evaluatie-proefaanpak", "type": "report", "kind": "evaluatie", "title": "Evaluatie Proefaanpak", "URL": "https://example.org/e.pdf"}
     data = entry(empty_catalogue / "interventions" / "proefaanpak.yaml")
     assert data["cites"][0]["source"] == "evaluatie-proefaanpak" and "rows" not in data["cites"][0]
-    assert data["evidence"]["studies"] == ["https://example.org/e.pdf"]
+    [study] = data["evidence"]["studies"]  # a study skeleton to fill in, citing the new evaluation
+    assert study["cites"][0]["source"] == "evaluatie-proefaanpak" and "rows" not in study["cites"][0]
+    assert PLACEHOLDER_TEXT.fullmatch(study["id"]) and PLACEHOLDER_TEXT.fullmatch(study["findings"][0]["quote"])
 
 
 def test_the_new_entry_and_its_new_source_validate_once_filled_in(empty_catalogue: Path, run_cli) -> None:

@@ -147,7 +147,7 @@ def new(
     if ask:
         chosen = _prompt_missing(draft, vocab, library, chosen)
     if chosen is not None:
-        draft.source, draft.study_url = chosen.id, chosen.url or None
+        draft.source = chosen.id
     _write_files(layout, path, render(draft, vocab, entry_schema(layout)), chosen)
 
 

@@ -50,7 +50,6 @@ class Draft:
     phases: list[str] = field(default_factory=list)
     evidence_level: str | None = None
     source: str | None = None  # id of the source in sources/ the entry cites
-    study_url: str | None = None  # the source's address, listed as the evidence study
     table: str | None = None  # a row of a table the source declares, only when asked for
     order: int | None = None
     sections: list[str] = field(default_factory=list)
@@ -250,12 +249,15 @@ def template(draft: Draft, vocab: dict[str, Vocabulary], schema: dict[str, Any] 
     given: dict[str, Any] = {"id": d.slug, "name": d.name, "kind": d.kind}
     optional = {
         "summary": d.summary, "phases": d.phases or None, "evidence.level": d.evidence_level or ("niet-onderzocht" if practice else None),
-        "evidence.studies": [d.study_url] if d.study_url else None, "cites.source": d.source,
+        "cites.source": d.source, "evidence.studies.cites.source": d.source,
         "cites.rows.table": d.table, "cites.rows.row": d.order, "cites.sections": d.sections or None, "last_reviewed": d.last_reviewed,
     }
     given.update({k: v for k, v in optional.items() if v is not None})
     if d.table is None:  # a row of a report's table is claimed only when asked for (jwtool new --table --order)
         given["cites.rows"] = None
+    # A study cites its source by page or section; the entry, not its study, is a table's row.
+    # A reviewed warning is marked after a review of the validator's warning, never in a new file.
+    given["evidence.studies.cites.rows"] = given["reviewed_warnings"] = None
     return _fields(schema, schema, "", given, vocab)
 
 
