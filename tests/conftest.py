@@ -265,7 +265,8 @@ def hostile_catalogue(empty_catalogue: Path) -> Path:
     """A catalogue with one appendix entry (row 1 of tables B2.1 and 3.1 of the main report) whose
     every text field, and every field of the two sources it cites besides the report, holds
     script, a javascript: link, a spreadsheet formula and a table pipe (issue 8: outputs must
-    show it as text). One source's URL is javascript:, the other's an http URL with a query."""
+    show it as text). One source's URL is javascript:, the other's an http URL with a query. Its
+    study (a title, quote and figure of the same text) cites the javascript: source."""
     import yaml
 
     t = HOSTILE_TEXT
@@ -278,7 +279,12 @@ def hostile_catalogue(empty_catalogue: Path) -> Path:
         "components": [t, t], "activities": t + "\n" + t,
         "course": {"description": t, "start_year": 2020, "status": "lopend"},
         "results": {"description": t, "figures": [{"measure": t, "value": 1, "unit": "aantal", "period": t, "quote": t}]},
-        "evidence": {"verdict": t, "level": "niet-onderzocht", "studies": ["javascript:alert(1)"]},
+        "evidence": {"verdict": t, "level": "niet-onderzocht", "studies": [{
+            "id": "hostile-study", "title": t, "designs": ["controlegroep"], "description": t, "participants": 3, "period": t,
+            "cites": [{"source": "hostile-source", "page": t, "sections": [t], "quote": t, "note": t}],
+            "findings": [{"outcome": "werk", "direction": "positief", "comparison": True, "quote": t, "note": t,
+                          "figure": {"measure": t, "value": 1, "unit": "aantal", "period": t, "quote": t}}],
+            "notes": [t]}]},
         "working_elements": [{"text": t, "elements": ["maatwerk"]}],
         "success_factors": [{"factor": "samenwerking-disciplines", "title": t, "example": t, "section": "3.2"}],
         "cites": [{"source": "kwetsbare-jongeren-2023", "rows": [{"table": "B2.1", "row": 1}, {"table": "3.1", "row": 1}], "sections": [t], "quote": t, "page": t},

@@ -124,15 +124,16 @@ def with_reviewed_markers(doc: YamlFile, problems: list[Problem]) -> list[Proble
         return problems
     out, notes = list(problems), _notes(data)
     for i, marker in enumerate(markers):
-        if not isinstance(marker, dict) or not isinstance(marker.get("rule"), str) or not isinstance(marker.get("note"), str):
-            continue  # the schema says what is missing
+        if not isinstance(marker, dict) or not isinstance(marker.get("rule"), str) or not isinstance(marker.get("note"), str) \
+                or not marker["note"].strip():
+            continue  # the schema says what is missing or empty
         rule, note, where = marker["rule"], marker["note"], f"/reviewed_warnings/{i}"
         if rule not in WARNING_RULES:
             close = difflib.get_close_matches(rule, WARNING_RULES, n=1, cutoff=0.6)
             out.append(doc.problem("reviewed-warning", f"{rule!r} is not a warning a marker can silence{did_you_mean(close)}; "
                                    f"a marker silences one of: {', '.join(WARNING_RULES)}", f"{where}/rule"))
             continue
-        begins = [k for k, n in enumerate(notes) if note.strip() and n.startswith(note)]
+        begins = [k for k, n in enumerate(notes) if n.startswith(note)]
         if len(begins) != 1:
             found = "begins none of the entry's notes" if not begins else f"begins {len(begins)} notes ({', '.join(f'notes[{k}]' for k in begins)})"
             fix = "copy the first words of the note that explains the contradiction" if not begins else "write more of the note's first words, so they begin that note only"

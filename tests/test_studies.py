@@ -1,0 +1,211 @@
+"""Studies behind the evidence level: validated like citations, checked against the level (a
+warning, silenced only by a reviewed marker naming the note that explains it), and shown with
+their findings next to the level in `show`, the overview and the site, escaped everywhere."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import HOSTILE_TEXT
+from jwtool.validate.rules import validate
+
+DATA = Path(__file__).parent / "data"
+STUDIES = DATA / "studies"
+
+
+def add(root: Path, name: str, text: str) -> Path:
+    path = root / "interventions" / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def case(name: str, entry_id: str | None = None) -> str:
+    """A fixture entry with one study, renamed to ``entry_id`` (its study id follows)."""
+    text = (STUDIES / f"{name}.yaml").read_text(encoding="utf-8")
+    return text.replace(name, entry_id) if entry_id else text
+
+
+def found(root: Path) -> list[tuple[str, str, str, int, int]]:
+    return [(p.file, p.severity, p.rule, p.line, p.column) for p in validate(root).problems]
+
+
+# --- citations and ids -------------------------------------------------------------------------
+
+
+def test_a_study_citing_a_table_its_source_does_not_declare_is_an_error_at_its_line(empty_catalogue: Path) -> None:
+    text = case("comparison-not-studied").replace('          sections: ["5.2"]\n      findings', '          rows: [{table: B9.9, row: 1}]\n      findings', 1)
+    add(empty_catalogue, "comparison-not-studied.yaml", text)
+    [problem] = [p for p in validate(empty_catalogue).problems if p.rule == "citation"]
+    assert (problem.line, problem.column, problem.path) == (17, 26, "/evidence/studies/0/cites/0/rows/0/table")
+    assert "has no table 'B9.9'" in problem.message
+
+
+def test_a_study_id_is_unique_across_the_catalogue_and_the_error_names_both_files(empty_catalogue: Path) -> None:
+    add(empty_catalogue, "een.yaml", case("stale-marker", "een"))
+    add(empty_catalogue, "twee.yaml", case("stale-marker", "twee").replace("twee-evaluatie", "een-evaluatie"))
+    [problem] = [p for p in validate(empty_catalogue).problems if p.rule == "unique-id"]
+    assert (problem.file, problem.line, problem.column, problem.severity) == ("interventions/twee.yaml", 12, 11, "error")
+    assert "study id 'een-evaluatie' is also used in interventions/een.yaml" in problem.message
+
+
+def test_a_study_id_twice_in_one_entry_is_an_error_at_the_second(empty_catalogue: Path) -> None:
+    text = case("stale-marker")
+    study = text[text.index("    - id:"):text.index("working_elements:")]
+    add(empty_catalogue, "stale-marker.yaml", text.replace(study, study + study))
+    [problem] = [p for p in validate(empty_catalogue).problems if p.rule == "unique-id"]
+    assert problem.line == 12 + study.count("\n") and "also used in this entry" in problem.message
+
+
+def test_a_source_cited_only_by_a_study_is_not_unused(empty_catalogue: Path) -> None:
+    (empty_catalogue / "sources" / "evaluatie.yaml").write_text("id: evaluatie\ntype: report\nkind: evaluatie\ntitle: Evaluatie\n", encoding="utf-8")
+    add(empty_catalogue, "stale-marker.yaml", case("stale-marker").replace("        - source: kwetsbare-jongeren-2023\n          sections", "        - source: evaluatie\n          sections", 1))
+    assert [r for _, _, r, _, _ in found(empty_catalogue)] == ["stale-reviewed-warning"]
+
+
+# --- the level against the studies --------------------------------------------------------------
+
+
+def test_a_level_of_first_indications_without_a_comparing_study_is_a_warning(empty_catalogue: Path, run_cli) -> None:
+    add(empty_catalogue, "level-without-comparison.yaml", case("level-without-comparison"))
+    assert found(empty_catalogue) == [("interventions/level-without-comparison.yaml", "warning", "evidence-level-without-comparison", 10, 10)]
+    result = run_cli("validate", "--catalogue", empty_catalogue)
+    assert result.exit_code == 0  # a warning, not an error
+    assert "warning: evidence.level: level 'eerste-aanwijzingen' says a study found effects with a comparison" in result.stdout
+    assert "reviewed_warnings: [{rule: evidence-level-without-comparison, note:" in result.stdout  # how to silence it
+
+
+@pytest.mark.parametrize(("change", "warns"), [
+    (("designs: [monitoring]", "designs: [monitoring, controlegroep]"), False),  # a design that compares
+    (("comparison: false", "comparison: true"), False),  # a finding that compares
+    (("level: eerste-aanwijzingen", "level: goed-onderbouwd"), False),  # a level below the threshold
+    (("level: eerste-aanwijzingen", "level: sterke-aanwijzingen"), True),
+])
+def test_what_counts_as_a_comparison(empty_catalogue: Path, change: tuple[str, str], warns: bool) -> None:
+    add(empty_catalogue, "level-without-comparison.yaml", case("level-without-comparison").replace(*change))
+    assert bool(found(empty_catalogue)) is warns
+
+
+def test_a_level_above_niet_onderzocht_without_any_study_is_a_warning(empty_catalogue: Path) -> None:
+    text = case("level-without-comparison")
+    add(empty_catalogue, "level-without-comparison.yaml", text[:text.index("  studies:")] + text[text.index("working_elements:"):])
+    [problem] = validate(empty_catalogue).problems
+    assert problem.rule == "evidence-level-without-comparison" and "it records no study" in problem.message
+
+
+def test_a_comparing_study_under_niet_onderzocht_is_a_warning_at_the_study(empty_catalogue: Path) -> None:
+    add(empty_catalogue, "comparison-not-studied.yaml", case("comparison-not-studied"))
+    [problem] = validate(empty_catalogue).problems
+    assert (problem.severity, problem.rule, problem.line, problem.column) == ("warning", "comparison-study-not-studied", 12, 7)
+    assert "study 'comparison-not-studied-evaluatie' compares (its design 'controlegroep' compares)" in problem.message
+
+
+# --- reviewed markers ----------------------------------------------------------------------------
+
+NOTE = '  - "Bewijskracht: het rapport noemt een controlegroep maar beoordeelt het niveau als niet onderzocht."\n'
+
+
+def marked(name: str, note: str = "Bewijskracht:", rule: str = "comparison-study-not-studied", notes: str = NOTE) -> str:
+    text = case(name)
+    return text.replace("last_reviewed:", f"notes:\n{notes}reviewed_warnings:\n  - {{rule: {rule}, note: \"{note}\", reviewed: 2026-11-28}}\nlast_reviewed:")
+
+
+def test_a_reviewed_marker_silences_the_warning_which_stays_visible_in_json_and_the_summary(empty_catalogue: Path, run_cli) -> None:
+    add(empty_catalogue, "comparison-not-studied.yaml", marked("comparison-not-studied"))
+    assert found(empty_catalogue) == [("interventions/comparison-not-studied.yaml", "silenced", "comparison-study-not-studied", 12, 7)]
+    text = run_cli("validate", "--catalogue", empty_catalogue)
+    assert (text.exit_code, text.stdout) == (0, "")
+    assert "jwtool: ok: 0 error(s), 0 warning(s), 1 reviewed warning(s) silenced in " in text.stderr
+    [item] = json.loads(run_cli("validate", "--format", "json", "--catalogue", empty_catalogue).stdout)
+    assert (item["severity"], item["rule"]) == ("silenced", "comparison-study-not-studied")
+    assert "(reviewed 2026-11-28: see notes[0], 'Bewijskracht:" in item["message"]
+    assert run_cli("validate", "--format", "github", "--catalogue", empty_catalogue).stdout == ""
+
+
+def test_a_marker_silences_its_own_entry_only(empty_catalogue: Path) -> None:
+    add(empty_catalogue, "comparison-not-studied.yaml", marked("comparison-not-studied"))
+    add(empty_catalogue, "ander.yaml", case("comparison-not-studied", "ander"))
+    assert sorted((f, s) for f, s, _, _, _ in found(empty_catalogue)) == [
+        ("interventions/ander.yaml", "warning"), ("interventions/comparison-not-studied.yaml", "silenced")]
+
+
+@pytest.mark.parametrize(("note", "notes", "rule", "words"), [
+    ("Tegenstrijdig:", NOTE, "reviewed-warning", "begins none of the entry's notes; copy the first words of the note"),
+    ("Bewijskracht:", NOTE + '  - "Bewijskracht: nog een notitie."\n', "reviewed-warning", "begins 2 notes (notes[0], notes[1]); write more of the note's first words"),
+    ("", NOTE, "empty-string", "text is empty"),
+])
+def test_a_marker_must_name_exactly_one_note_or_it_is_an_error_and_silences_nothing(empty_catalogue: Path, note: str, notes: str, rule: str, words: str) -> None:
+    add(empty_catalogue, "comparison-not-studied.yaml", marked("comparison-not-studied", note=note, notes=notes))
+    problems = validate(empty_catalogue).problems
+    [error] = [p for p in problems if p.severity == "error"]
+    assert error.rule == rule and error.path == "/reviewed_warnings/0/note" and words in error.message
+    assert [p.severity for p in problems if p.rule == "comparison-study-not-studied"] == ["warning"]
+
+
+def test_a_marker_for_a_rule_that_is_no_warning_is_an_error_with_a_suggestion(empty_catalogue: Path) -> None:
+    add(empty_catalogue, "comparison-not-studied.yaml", marked("comparison-not-studied", rule="comparison-study-not-studie"))
+    [error] = [p for p in validate(empty_catalogue).problems if p.severity == "error"]
+    assert error.rule == "reviewed-warning" and error.path == "/reviewed_warnings/0/rule"
+    assert "did you mean 'comparison-study-not-studied'" in error.message
+
+
+def test_a_marker_whose_warning_no_longer_fires_is_a_warning_to_remove_it(empty_catalogue: Path) -> None:
+    add(empty_catalogue, "stale-marker.yaml", case("stale-marker"))
+    [problem] = validate(empty_catalogue).problems
+    assert (problem.severity, problem.rule, problem.line, problem.column) == ("warning", "stale-reviewed-warning", 32, 5)
+    assert "no longer fires for this entry; remove this marker" in problem.message
+
+
+def test_the_mini_catalogue_has_one_reviewed_warning(mini_catalogue: Path, run_cli) -> None:
+    result = run_cli("validate", "--catalogue", mini_catalogue)
+    assert (result.exit_code, result.stdout) == (0, "")
+    assert "1 reviewed warning(s) silenced" in result.stderr
+
+
+# --- display ---------------------------------------------------------------------------------------
+
+
+def test_the_overview_shows_each_study_as_a_table_of_findings(mini_catalogue: Path, run_cli) -> None:
+    html = run_cli("render", "overview", "-f", "html", "--catalogue", mini_catalogue).stdout
+    study = html[html.index('<div class="study" data-study="alpha-evaluatie-2016">'):]
+    study = study[:study.index("</div>")]
+    assert '<strong>Evaluatie Alfa (2016)</strong> <span class="study-id">(alpha-evaluatie-2016)</span>' in study
+    assert "Opzet: Vergelijking met een controle- of vergelijkingsgroep, Monitoring- of resultaatcijfers · Deelnemers: 40 · Periode: " in study
+    assert 'Bron: <a href="https://example.org/alfa-evaluatie.pdf" rel="noopener noreferrer">Evaluatie Alfa</a>, p. 4' in study
+    assert ('<tr data-outcome="werk" data-direction="positief"><th scope="row">Werk</th><td>positief</td><td>met vergelijking</td>'
+            "<td>naar werk: 75 % (n=40, 2016)</td><td>30 van de 40 leerlingen (75%) vonden werk.</td></tr>") in study
+    md = run_cli("render", "overview", "-f", "md", "--lang", "en", "--catalogue", mini_catalogue).stdout
+    assert "- **Evaluatie Alfa (2016)** (alpha-evaluatie-2016) · Design: Comparison or control group, Monitoring figures · Participants: 40" in md
+    assert "  | Work | positive | with comparison | naar werk: 75 % (n=40, 2016) | 30 van de 40 leerlingen (75%) vonden werk. |" in md
+
+
+def test_the_site_page_of_an_entry_shows_its_studies(mini_catalogue: Path, run_cli, tmp_path: Path) -> None:
+    assert run_cli("render", "overview", "-o", tmp_path / "site", "--catalogue", mini_catalogue).exit_code == 0
+    page = (tmp_path / "site" / "interventies" / "beta" / "index.html").read_text(encoding="utf-8")
+    assert '<div class="study" data-study="beta-gesprekken">' in page and "<td>zonder vergelijking</td>" in page
+
+
+def test_no_output_shows_a_list_of_study_urls_any_more(repo_root: Path) -> None:
+    templates = " ".join(p.read_text(encoding="utf-8") for p in (repo_root / "templates").rglob("*.j2"))
+    assert "s.url|link }}</li>" not in templates and "- {{ s.url|link }}" not in templates
+
+
+def test_a_hostile_study_is_text_in_every_output(hostile_catalogue: Path, run_cli, tmp_path: Path) -> None:
+    text = run_cli("show", "hostile", "--catalogue", hostile_catalogue).stdout
+    assert f"Studie: {HOSTILE_TEXT}" in text and f"“{HOSTILE_TEXT}”" in text  # plain text keeps it as written
+    md = run_cli("show", "hostile", "-f", "md", "--catalogue", hostile_catalogue).stdout
+    overview_md = run_cli("render", "overview", "-f", "md", "--catalogue", hostile_catalogue).stdout
+    for out in (md, overview_md):
+        assert "<script>" not in out and not re.search(r"(?<!\\)\]\(javascript:", out)
+    assert run_cli("render", "overview", "-o", tmp_path / "site", "--catalogue", hostile_catalogue).exit_code == 0
+    pages = [run_cli("render", "overview", "-f", "html", "--catalogue", hostile_catalogue).stdout,
+             (tmp_path / "site" / "interventies" / "hostile" / "index.html").read_text(encoding="utf-8")]
+    for html in pages:
+        study = html[html.index('<div class="study"'):]
+        study = study[:study.index("</div>")]
+        assert "<script>" not in study and study.count("&lt;script&gt;alert(1)&lt;/script&gt;") >= 5  # title, description, source, figure, quote
+        assert "javascript:" in study and not re.search(r"href=\"\s*javascript", study, flags=re.I)
