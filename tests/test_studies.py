@@ -209,3 +209,12 @@ def test_a_hostile_study_is_text_in_every_output(hostile_catalogue: Path, run_cl
         study = study[:study.index("</div>")]
         assert "<script>" not in study and study.count("&lt;script&gt;alert(1)&lt;/script&gt;") >= 5  # title, description, source, figure, quote
         assert "javascript:" in study and not re.search(r"href=\"\s*javascript", study, flags=re.I)
+
+
+def test_the_marker_and_its_review_are_documented(repo_root: Path) -> None:
+    fmt = " ".join((repo_root / "schemas" / "ENTRY-FORMAT.md").read_text(encoding="utf-8").split())
+    for rule in ("evidence-level-without-comparison", "comparison-study-not-studied", "reviewed-warning", "stale-reviewed-warning"):
+        assert f"`{rule}`" in fmt
+    assert "reviewed_warnings:" in fmt and "1 reviewed warning(s) silenced" in fmt and '"severity": "silenced"' in fmt
+    contributing = " ".join((repo_root / "CONTRIBUTING.md").read_text(encoding="utf-8").split())
+    assert "**Reviewed warnings**: for every `reviewed_warnings` marker, read the note it names against the report" in contributing
