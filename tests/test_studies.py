@@ -218,3 +218,11 @@ def test_the_marker_and_its_review_are_documented(repo_root: Path) -> None:
     assert "reviewed_warnings:" in fmt and "1 reviewed warning(s) silenced" in fmt and '"severity": "silenced"' in fmt
     contributing = " ".join((repo_root / "CONTRIBUTING.md").read_text(encoding="utf-8").split())
     assert "**Reviewed warnings**: for every `reviewed_warnings` marker, read the note it names against the report" in contributing
+
+
+def test_a_finding_s_figure_year_is_checked_like_a_result_s(empty_catalogue: Path) -> None:
+    text = case("stale-marker").replace("          quote: Zes van de tien jongeren vonden werk.\n",
+                                        "          quote: Zes van de tien jongeren vonden werk.\n          figure: {measure: naar werk, value: 6, unit: aantal, n: 10, year: 1900}\n")
+    add(empty_catalogue, "stale-marker.yaml", text)
+    [problem] = [p for p in validate(empty_catalogue).problems if p.rule == "year"]
+    assert problem.path == "/evidence/studies/0/findings/0/figure/year" and "year 1900 is implausible" in problem.message

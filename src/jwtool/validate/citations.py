@@ -121,7 +121,7 @@ def source_findings(files: SourceFiles, claimed: dict[tuple[str, str, int], Any]
         if source is None or source.file != doc.rel:
             continue
         if sid not in cited and sid != files.library.main:
-            yield doc.problem("unused-source", f"no entry or study cites {sid!r}; cite it from an entry (cites: - source: {sid}) or a study, or remove the file", "", severity=WARNING)
+            yield doc.problem("unused-source", f"no entry cites {sid!r}, not even in a study; cite it from an entry (cites: - source: {sid}) or a study, or remove the file", "", severity=WARNING)
         for k, t in enumerate(doc.data.get("tables") or []):
             table = source.tables.get(t.get("id")) if isinstance(t, dict) else None
             if table is None:
