@@ -71,11 +71,12 @@ def synthetic_entry(i: int, rng: random.Random, pool: list[dict], vocab: dict[st
     els = rng.sample(vocab["working-elements"], rng.randint(1, 6))
     e["working_elements"] = [{"text": el.replace("-", " ").capitalize(), "elements": [el]} for el in els]
     # Synthetic entries cite the report by section only (its tables have the 18 real rows) and
-    # the base entry's other sources, so its evidence studies stay sources it cites.
+    # the base entry's other sources (which its studies cite too).
     report = base["cites"][0]
     e["cites"] = [{"source": report["source"], "sections": list(report.get("sections") or ["bijlage 2"])}] + base["cites"][1:]
-    if "studies" in base.get("evidence", {}):
-        e["evidence"]["studies"] = base["evidence"]["studies"]
+    if "studies" in base.get("evidence", {}):  # the base's studies, with ids unique to this entry and no table rows
+        e["evidence"]["studies"] = [{**s, "id": f"{e['id']}-{k + 1}", "cites": [{x: v for x, v in c.items() if x != "rows"} for c in s["cites"]]}
+                                    for k, s in enumerate(base["evidence"]["studies"])]
     if "notes" in base and rng.random() < 0.3:
         e["notes"] = base["notes"]
     e["last_reviewed"] = f"2026-{rng.randint(1, 11):02d}-{rng.randint(1, 28):02d}"

@@ -96,7 +96,7 @@ def test_diff_and_changed_since_on_a_pull_request_with_a_changed_and_an_added_en
 def test_changed_since_validates_only_changed_files(repo: Repo, run_cli) -> None:
     repo.edit("interventions/bridge.yaml", "kind: interventie", "kind: project")  # broken before the PR
     repo.commit("Kapotte entry")
-    repo.edit(BORIS, "level: niet-onderzocht", "level: eerste-aanwijzingen")
+    repo.edit(BORIS, "level: niet-onderzocht", "level: goed-beschreven")  # a valid change (a higher level would want a comparing study)
     repo.commit("Boris")
 
     assert run_cli("validate", "--catalogue", repo.path).exit_code == 1
