@@ -10,7 +10,6 @@ from typing import Annotated
 
 import typer
 
-from jwtool.catalogue.model import ELEMENT_SOURCES
 from jwtool.cli.common import CatalogueOpt, LangOpt, choice, cli_lang, err, format_option, formats, is_terminal, open_catalogue, out
 from jwtool.cli.filters import resolved, with_filters
 from jwtool.cli.graph_cmd import _table
@@ -27,7 +26,6 @@ GapsFormat = formats("GapsFormat", ["table", "json", "csv", "md"])
 def gaps(
     ctx: typer.Context,
     rows: Annotated[str, typer.Option("--rows", metavar="elements|groups|entries", help="What the rows are: working elements, their groups, or the entries themselves.")] = "elements",
-    source: Annotated[str, typer.Option("--from", metavar="all|components|working-elements", help="Where an entry's elements come from: its components, its working elements, or both.")] = "all",
     fmt: Annotated[GapsFormat, format_option("table (rows × outcomes), json (one document), csv (one line per cell, for pandas or R) or md (a Markdown table).")] = GapsFormat.table,
     catalogue: CatalogueOpt = None,
     lang: LangOpt = None,
@@ -45,12 +43,11 @@ def gaps(
     """
     lang = cli_lang(ctx, lang)
     choice(rows, list(ROW_KINDS), "--rows value")
-    choice(source, list(ELEMENT_SOURCES), "--from value")
     cat = open_catalogue(ctx, catalogue, summary=True)
     selected = filter_entries(cat.entries, resolved(filters, cat))
     if not selected:
         err("jwtool: no entries match the filters")
-    gm = gap_map(selected, cat.vocab, rows, source)
+    gm = gap_map(selected, cat.vocab, rows, filters.element_source or "all")
     if fmt == "json":
         out(dumps(doc.document(gm, cat.vocab)))
         return
