@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
-from jwtool.cli.common import usage_error
 from jwtool.catalogue.model import ELEMENT_SOURCES
+from jwtool.cli.common import usage_error
 from jwtool.query.filters import FilterError, RawFilters, resolve_filters
 
 if TYPE_CHECKING:

@@ -31,7 +31,7 @@ from jwtool.catalogue.yamlfile import (
 )
 from jwtool.validate import citations as citation_rules
 from jwtool.validate import studies as study_rules
-from jwtool.validate.schema import SchemaChecker, schema_checker
+from jwtool.validate.schema import schema_checker
 from jwtool.validate.vocabfiles import check_vocabulary
 
 # Every rule id jwtool can report, with what it means. Tests assert each one fires.
