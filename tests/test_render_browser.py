@@ -5,6 +5,7 @@ and a hostile entry runs no script."""
 from __future__ import annotations
 
 import shutil
+import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from conftest import HOSTILE_TEXT
+from conftest import HOSTILE_TEXT, require
 from jwtool.catalogue.load import load_catalogue
 from jwtool.query.filters import RawFilters, filter_entries, resolve_filters
 from jwtool.query.search import search
@@ -187,11 +188,19 @@ def test_the_outcome_gap_map_fits_a_phone_scrolls_in_its_own_box_and_axe_finds_n
             assert bad == [], (form, width)
         finally:
             context.close()
-    # printed, the table stays within the page
-    page = chromium.new_page(viewport={"width": 700, "height": 1000})
+    # printed, the map gets a landscape A4 page (1010 CSS px between 1.5 cm margins) and stays within it,
+    # its cells' entry lists folded as on screen
+    page = chromium.new_page(viewport={"width": 1010, "height": 700})
     try:
         page.goto(path.as_uri())
         page.emulate_media(media="print")
         assert page.evaluate("document.querySelector('#gapmap').getBoundingClientRect().right <= innerWidth")
+        assert not page.locator("#gapmap td li").first.is_visible()
+        pdf = tmp_path / f"gapmap-{form}.pdf"
+        pdf.write_bytes(page.pdf(prefer_css_page_size=True))
     finally:
         page.close()
+    require(shutil.which("pdfinfo") is not None, "pdfinfo (apt-get install poppler-utils)")
+    with subprocess.Popen(["pdfinfo", "-f", "1", "-l", "999", str(pdf)], stdout=subprocess.PIPE, text=True) as proc:
+        sizes = [line.split("size:")[1].split("pts")[0].split(" x ") for line in proc.communicate()[0].splitlines() if " size:" in line]
+    assert any(float(w) > float(h) for w, h in sizes)  # a landscape page holds the map
