@@ -16,7 +16,8 @@ expect = pytest.importorskip("playwright.sync_api", reason="playwright is not in
 
 PAGE_TYPES = {"index": "index.html", "entry": "interventies/boris-brengt-je-bij-een-baan/index.html",
               "map": "kaart/index.html", "gaps": "bewijskaart/index.html", "ladder": "bewijsniveaus/index.html",
-              "gapmap": "studiekaart/index.html"}
+              "gapmap": "studiekaart/index.html",
+              "entry-with-studies": "interventies/learn2work/index.html"}  # a findings table, a card per finding on a phone
 
 # (CLI filter options as the URL names them, search text): each is asked of the CLI and of the page
 COMBINATIONS: list[tuple[list[tuple[str, str]], str]] = [
@@ -154,3 +155,85 @@ def test_an_empty_answer_says_which_facet_to_drop_with_the_cli_counts(run_cli, p
     if not cli_counts:
         assert "ook zonder een van de filters is er niets gevonden" in r.stderr
         assert shown == "Ook zonder een van de filters is er niets gevonden."
+
+
+def test_every_row_and_entry_carries_its_id_and_the_filter_state_is_the_url(page, site: Path) -> None:  # type: ignore[no-untyped-def]
+    page.goto((site / "index.html").as_uri())
+    page.check("#facet-target input[value='vso']")
+    page.check("#facet-target input[value='pro']")
+    page.check("#facet-phase input[value='nazorg']")
+    page.check("#facet-min-evidence input[value='goed-beschreven']")
+    expect(page).to_have_url((site / "index.html").as_uri() + "?target=vso&target=pro&phase=nazorg&min-evidence=goed-beschreven")
+    assert all(page.eval_on_selector_all("#index-table tbody tr", "rows => rows.map(r => !!r.dataset.id)"))
+    page.goto((site / PAGE_TYPES["entry"]).as_uri())
+    assert page.get_attribute("article.entry", "data-id") == "boris-brengt-je-bij-een-baan"
+
+
+def test_the_filters_work_with_the_keyboard_alone(page, site: Path) -> None:  # type: ignore[no-untyped-def]
+    page.goto((site / "index.html").as_uri())
+    page.focus("#filter-text")
+    page.keyboard.type("nazorg")
+    total = page.locator("#index-table tbody tr").count()
+    expect(page.locator("#filter-count")).not_to_have_text(f"{total} van {total} getoond")
+    page.keyboard.press("Tab")  # to the first target-group checkbox
+    first = page.evaluate("document.activeElement.name + '=' + document.activeElement.value")
+    assert first.startswith("target=")
+    page.keyboard.press("Space")
+    expect(page).to_have_url(__import__("re").compile(r"[?&]target="))
+    page.keyboard.press("Space")
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Control+a")
+    page.keyboard.press("Backspace")
+    expect(page.locator("#filter-count")).to_have_text(f"{total} van {total} getoond")
+    # the sort menu and the reset button answer to the keyboard too
+    page.focus("#sort")
+    page.keyboard.press("ArrowDown")  # order -> name
+    expect(page).to_have_url(__import__("re").compile(r"sort=name"))
+    page.check("#facet-phase input[value='nazorg']")
+    page.focus("button[type=reset]")
+    page.keyboard.press("Enter")
+    expect(page.locator("#filter-count")).to_have_text(f"{total} van {total} getoond")
+
+
+@pytest.mark.parametrize("kind", PAGE_TYPES)
+def test_no_page_scrolls_sideways_on_a_phone(chromium, site: Path, kind: str) -> None:  # type: ignore[no-untyped-def]
+    page = chromium.new_page(viewport={"width": 390, "height": 844})
+    try:
+        page.goto((site / PAGE_TYPES[kind]).as_uri() + ("?target=vso&phase=nazorg" if kind == "index" else ""))
+        assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("kind", PAGE_TYPES)
+def test_axe_finds_no_serious_or_critical_violation(chromium, axe_source: str, site: Path, kind: str) -> None:  # type: ignore[no-untyped-def]
+    for width in (1280, 390):
+        context = chromium.new_context(viewport={"width": width, "height": 900}, bypass_csp=True)  # to inject axe
+        try:
+            page = context.new_page()
+            page.goto((site / PAGE_TYPES[kind]).as_uri())
+            page.add_script_tag(content=axe_source)
+            result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+            bad = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]
+                   if v["impact"] in ("serious", "critical")]
+            assert bad == [], (kind, width)
+        finally:
+            context.close()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_a_finding_s_one_word_cells_never_break_inside_the_word(chromium, site: Path, width: int) -> None:  # type: ignore[no-untyped-def]
+    """Direction and outcome words ("positief", "Zelfredzaamheid") stay whole: a table at 1280 px,
+    a card per finding at 390 px."""
+    page = chromium.new_page(viewport={"width": width, "height": 900})
+    try:
+        page.goto((site / PAGE_TYPES["entry-with-studies"]).as_uri())
+        lines = page.eval_on_selector_all("table.findings tbody td:first-of-type", """cells => cells.map(td => {
+            const text = [...td.childNodes].find(n => n.nodeType === 3), range = document.createRange();
+            range.selectNodeContents(text);
+            return new Set([...range.getClientRects()].map(r => Math.round(r.top))).size; })""")
+        assert lines and set(lines) == {1}
+        shown = page.eval_on_selector_all("table.findings tbody tr", "rows => rows.map(r => getComputedStyle(r).display)")
+        assert set(shown) == ({"table-row"} if width == 1280 else {"block"})
+    finally:
+        page.close()

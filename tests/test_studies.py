@@ -175,8 +175,9 @@ def test_the_overview_shows_each_study_as_a_table_of_findings(mini_catalogue: Pa
     assert '<strong>Evaluatie Alfa (2016)</strong> <span class="study-id">(alpha-evaluatie-2016)</span>' in study
     assert "Opzet: Vergelijking met een controle- of vergelijkingsgroep, Monitoring- of resultaatcijfers · Deelnemers: 40 · Periode: " in study
     assert 'Bron: <a href="https://example.org/alfa-evaluatie.pdf" rel="noopener noreferrer">Evaluatie Alfa</a>, p. 4' in study
-    assert ('<tr data-outcome="werk" data-direction="positief"><th scope="row">Werk</th><td>positief</td><td>met vergelijking</td>'
-            "<td>naar werk: 75 % (n=40, 2016)</td><td>30 van de 40 leerlingen (75%) vonden werk.</td></tr>") in study
+    assert ('<tr data-outcome="werk" data-direction="positief"><th scope="row">Werk</th><td data-label="Richting">positief</td>'
+            '<td data-label="Vergelijking">met vergelijking</td><td data-label="Cijfer">naar werk: 75 % (n=40, 2016)</td>'
+            '<td data-label="Citaat">30 van de 40 leerlingen (75%) vonden werk.</td></tr>') in study  # data-label: a finding is a card on a phone
     md = run_cli("render", "overview", "-f", "md", "--lang", "en", "--catalogue", mini_catalogue).stdout
     assert "- **Evaluatie Alfa (2016)** (alpha-evaluatie-2016) · Design: Comparison or control group, Monitoring figures · Participants: 40" in md
     assert "  | Work | positive | with comparison | naar werk: 75 % (n=40, 2016) | 30 van de 40 leerlingen (75%) vonden werk. |" in md
@@ -185,7 +186,7 @@ def test_the_overview_shows_each_study_as_a_table_of_findings(mini_catalogue: Pa
 def test_the_site_page_of_an_entry_shows_its_studies(mini_catalogue: Path, run_cli, tmp_path: Path) -> None:
     assert run_cli("render", "overview", "-o", tmp_path / "site", "--catalogue", mini_catalogue).exit_code == 0
     page = (tmp_path / "site" / "interventies" / "beta" / "index.html").read_text(encoding="utf-8")
-    assert '<div class="study" data-study="beta-gesprekken">' in page and "<td>zonder vergelijking</td>" in page
+    assert '<div class="study" data-study="beta-gesprekken">' in page and '<td data-label="Vergelijking">zonder vergelijking</td>' in page
 
 
 def test_no_output_shows_a_list_of_study_urls_any_more(repo_root: Path) -> None:

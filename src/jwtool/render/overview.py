@@ -80,10 +80,11 @@ def entry_view(entry: Entry, cat: Catalogue, lang: str, anchors: dict[str, str])
     """Every field of one entry, labelled and cleaned, for its section of the overview."""
     vocab, d = cat.vocab, entry.data
     prov, course, results, ev = entry.provenance, fields.as_dict(d.get("course")), fields.as_dict(d.get("results")), entry.evidence
-    elements = []
-    for w in entry.working_elements:
-        ids = _strs(w.get("elements"))
-        elements.append({"text": _str(w.get("text")), "elements": [fields.vocab_label(vocab, "working-elements", i, lang) for i in ids]})
+    def tagged(items: list[dict[str, Any]]) -> list[dict[str, Any]]:  # verbatim text and the labels of its elements
+        return [{"text": _str(w.get("text")), "elements": [fields.vocab_label(vocab, "working-elements", i, lang) for i in _strs(w.get("elements"))]}
+                for w in items if _str(w.get("text"))]
+
+    elements = tagged(entry.working_elements)
     factors = [{"factor": fields.vocab_label(vocab, "success-factors", _str(s.get("factor")), lang), "title": _str(s.get("title")),
                 "example": _str(s.get("example")), "section": _str(s.get("section"))} for s in entry.success_factors]
     sources = source_views(entry)
@@ -103,7 +104,7 @@ def entry_view(entry: Entry, cat: Catalogue, lang: str, anchors: dict[str, str])
                          "characteristics": [fields.vocab_label(vocab, "target-characteristics", x, lang) for x in entry.characteristics]},
         "goals": {"description": _str(entry.goals.get("description")), "summary": _str(entry.goals.get("summary")),
                   "tags": [fields.vocab_label(vocab, "goal-tags", x, lang) for x in entry.goal_tags]},
-        "components": entry.component_texts,
+        "components": tagged(entry.components),
         "activities": _str(d.get("activities")),
         "course": {"description": _str(course.get("description")), "period": fields.period(course, lang),
                    "status": fields.status(course, lang), "scale": fields.scale(course, lang)},
