@@ -141,25 +141,35 @@ TEST_STUDIES: dict[str, list[tuple[list[str], list[str]]]] = {
 }
 
 
-def add_test_studies(root: Path, studies: dict[str, list[tuple[list[str], list[str]]]] = TEST_STUDIES) -> Path:
-    """Append ``studies`` to the entries of the catalogue at ``root`` that exist there (each
-    citing the report by section, one positive finding per outcome with a placeholder quote)."""
+def study(sid: str, designs: list[str], *outcomes: str, comparison: bool = False) -> dict[str, object]:
+    """A study record in the shape of evidence.studies: citing the report by section, one positive
+    finding per outcome given (repeats allowed) with a placeholder quote."""
+    return {"id": sid, "designs": designs, "description": f"Beschrijving van {sid}.",
+            "cites": [{"source": "kwetsbare-jongeren-2023", "sections": ["bijlage 2"]}],
+            "findings": [{"outcome": o, "direction": "positief", "comparison": comparison, "quote": f"Citaat {sid} over {o}."} for o in outcomes]}
+
+
+def put_studies(root: Path, studies: dict[str, list[dict[str, object]]], *, replace: bool = False) -> Path:
+    """Give the entries of the catalogue at ``root`` that exist there the ``studies`` (entry id ->
+    study records), after their own studies or, with ``replace``, instead of them."""
     import yaml
 
-    for entry_id, planned in studies.items():
+    for entry_id, records in studies.items():
         path = root / "interventions" / f"{entry_id}.yaml"
         if not path.exists():
             continue
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        have = data.setdefault("evidence", {}).setdefault("studies", [])
-        for n, (designs, outcomes) in enumerate(planned, 1):
-            compares = any(d in ("gerandomiseerd", "controlegroep", "vergelijking-andere-projecten") for d in designs)
-            have.append({"id": f"test-{entry_id}-{n}", "designs": designs, "description": "Een teststudie.",
-                         "cites": [{"source": "kwetsbare-jongeren-2023", "sections": ["bijlage 2"]}],
-                         "findings": [{"outcome": o, "direction": "positief", "comparison": compares, "quote": "Een testcitaat."}
-                                      for o in outcomes]})
+        evidence = data.setdefault("evidence", {})
+        evidence["studies"] = ([] if replace else evidence.get("studies") or []) + records
         path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return root
+
+
+def add_test_studies(root: Path) -> Path:
+    """Append TEST_STUDIES (ids "test-<entry>-<n>"; a finding compares when a design does)."""
+    compare = {"gerandomiseerd", "controlegroep", "vergelijking-andere-projecten"}
+    return put_studies(root, {eid: [study(f"test-{eid}-{n}", designs, *outcomes, comparison=bool(compare & set(designs)))
+                                    for n, (designs, outcomes) in enumerate(planned, 1)] for eid, planned in TEST_STUDIES.items()})
 
 
 @pytest.fixture(scope="session")
@@ -347,18 +357,11 @@ def axe_source() -> str:
     return script.read_text(encoding="utf-8")
 
 
-def _study(sid: str, designs: list[str], *outcomes: str) -> dict[str, object]:
-    """A study record in the issue 18 shape, one finding per outcome given (repeats allowed)."""
-    return {"id": sid, "designs": designs, "description": f"Beschrijving van {sid}.",
-            "cites": [{"source": "kwetsbare-jongeren-2023", "sections": ["2.1"]}],
-            "findings": [{"outcome": o, "direction": "positief", "comparison": False, "quote": f"Citaat {sid} over {o}."} for o in outcomes]}
-
-
 GAPMAP_STUDIES = {
     # alpha-monitor has two findings on werk: it counts once per cell
-    "alpha": [_study("alpha-monitor", ["monitoring"], "werk", "werk", "ervaringen"), _study("alpha-vergelijking", ["controlegroep"], "werk")],
-    "beta": [_study("beta-rct", ["kwalitatief", "gerandomiseerd"], "onderwijs"), _study("beta-interviews", ["kwalitatief"], "werk")],
-    "delta": [_study("delta-gesprekken", ["kwalitatief"], "welzijn-participatie")],
+    "alpha": [study("alpha-monitor", ["monitoring"], "werk", "werk", "ervaringen"), study("alpha-vergelijking", ["controlegroep"], "werk")],
+    "beta": [study("beta-rct", ["kwalitatief", "gerandomiseerd"], "onderwijs"), study("beta-interviews", ["kwalitatief"], "werk")],
+    "delta": [study("delta-gesprekken", ["kwalitatief"], "welzijn-participatie")],
 }
 
 
@@ -370,12 +373,8 @@ def gapmap_catalogue(mini_catalogue: Path) -> Path:
     loopbaanorientatie and maatwerk; beta maatwerk."""
     import yaml
 
-    for path in sorted((mini_catalogue / "interventions").glob("*.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        if data["id"] == "alpha":
-            data["components"] = [{"text": "Loopbaanoriëntatie", "elements": ["loopbaanorientatie"]},
-                                  {"text": "Stage", "elements": ["werkervaring"]}]
-        if data["id"] in GAPMAP_STUDIES:
-            data.setdefault("evidence", {})["studies"] = GAPMAP_STUDIES[data["id"]]
-        path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    return mini_catalogue
+    alpha = mini_catalogue / "interventions" / "alpha.yaml"
+    data = yaml.safe_load(alpha.read_text(encoding="utf-8"))
+    data["components"] = [{"text": "Loopbaanoriëntatie", "elements": ["loopbaanorientatie"]}, {"text": "Stage", "elements": ["werkervaring"]}]
+    alpha.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return put_studies(mini_catalogue, GAPMAP_STUDIES, replace=True)
