@@ -56,6 +56,15 @@ def test_search_text_orientatie_finds_orientatie_with_diaeresis(run_cli, repo_ro
 # --- list ---------------------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize(("lang", "fields"), [("nl", ["Naam", "Notities"]), ("en", ["Name", "Notes"])])
+def test_a_hit_names_its_field_as_people_know_it_and_json_keeps_the_path(run_cli, repo_root: Path, lang: str, fields: list[str]) -> None:  # type: ignore[no-untyped-def]
+    rows = [line.split("\t") for line in run_cli("--lang", lang, "search", "boris", "--catalogue", repo_root).stdout.splitlines()[1:]]
+    assert [r[0] for r in rows][:2] == ["boris-brengt-je-bij-een-baan", "learn2work"]
+    assert [r[-2] for r in rows][:2] == fields
+    paths = [r["match"]["field"] for r in json.loads(run_cli("search", "boris", "-f", "json", "--catalogue", repo_root).stdout)]
+    assert paths[0] == "name" and paths[1].startswith("notes[")
+
+
 def test_list_json_has_the_summary_columns_in_report_order(run_cli, mini_catalogue: Path) -> None:
     r = run_cli("list", "--format", "json", "--catalogue", mini_catalogue)
     assert r.exit_code == 0 and r.stderr == ""
@@ -279,14 +288,14 @@ def test_search_csv_has_match_columns(run_cli, mini_catalogue: Path) -> None:
 def test_search_piped_text_has_field_and_snippet(run_cli, mini_catalogue: Path) -> None:
     r = run_cli("search", "sollicitatie", "--lang", "en", "--catalogue", mini_catalogue)
     assert r.stdout == ("Id\tName\tKind\tPhases\tLevels\tEvidence\tField\tSnippet\n"
-                        "epsilon\tEpsilon Training\tPractice example\tAfter the transition (aftercare)\tmbo\tNot studied\tworking_elements[0].text\tSollicitatietraining\n")
+                        "epsilon\tEpsilon Training\tPractice example\tAfter the transition (aftercare)\tmbo\tNot studied\t(Possibly) effective elements\tSollicitatietraining\n")  # the field by its name
 
 
 def test_search_on_a_terminal_is_a_table_with_the_match(run_cli, mini_catalogue: Path, terminal) -> None:
     terminal(160)
     r = run_cli("search", "sollicitatie", "--lang", "en", "--catalogue", mini_catalogue)
     assert r.stdout.splitlines()[1].split()[-1] == "Match"
-    assert "Sollicitatietraining" in r.stdout and "working_elements[0].text" in r.stdout
+    assert "Sollicitatietraining" in r.stdout and "(Possibly)" in r.stdout
     assert "1 of 5 entries match" in r.stderr
 
 
@@ -296,7 +305,7 @@ def test_search_on_a_narrow_terminal_shows_the_snippet_under_the_entry(run_cli, 
     assert [line.rstrip() for line in r.stdout.splitlines()] == [
         "Epsilon Training  epsilon",
         "  Praktijkvoorbeeld · Na de overgang (nazorg) · mbo · Niet (effect)onderzocht",
-        "  Sollicitatietraining  (working_elements[0].text)",
+        "  Sollicitatietraining  ((Mogelijk) werkzame elementen)",
     ]
 
 

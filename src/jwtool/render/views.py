@@ -49,14 +49,27 @@ def hit_row(hit: Hit) -> dict[str, Any]:
     return row
 
 
+def field_label(path: str, lang: str) -> str:
+    """The name people know a field by, for the path of a search hit: ``notes[5]`` is "Notities",
+    ``evidence.studies[0].findings[1].quote`` "Evaluatiestudies". JSON and CSV keep the path."""
+    top = path.split(".")[0].split("[")[0]
+    if top == "evidence" and path.startswith("evidence.studies"):
+        top = "studies"
+    return label_or(f"f.{top}", lang, path)
+
+
 def shown(row: dict[str, Any], vocab: Vocab | None, lang: str) -> dict[str, Any]:
     """A summary or hit row for people: kind, phases and evidence level as their labels in
-    ``lang`` (education levels keep their short names: vso, pro, mbo-2). JSON and CSV keep ids."""
-    return row | {
+    ``lang`` (education levels keep their short names: vso, pro, mbo-2), the field of a hit by its
+    name. JSON and CSV keep ids and paths."""
+    out = row | {
         "kind": label_or(f"kind.{row['kind']}", lang, row["kind"]) if row["kind"] else "",
         "phases": [_label(vocab, "phases", p, lang) for p in row["phases"]],
         "evidence_level": _label(vocab, "evidence-levels", row["evidence_level"], lang) if row["evidence_level"] else "",
     }
+    if row.get("match"):
+        out["match"] = row["match"] | {"field": field_label(str(row["match"].get("field", "")), lang)}
+    return out
 
 
 def text_header(with_match: bool, lang: str) -> list[str]:
