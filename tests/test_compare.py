@@ -51,7 +51,10 @@ def test_aspects_are_the_rows_the_issue_names(mini) -> None:
     assert by_key["ages"] == (("15 to 18 years",), ("16 to 27 years",))  # worded as in every output (jwtool.labels.fields)
     assert by_key["components"] == (("Loopbaanoriëntatie", "Stage"), ())
     assert by_key["results"][0] == ("30 van de 40 leerlingen (75%) vonden werk.",)
-    assert by_key["evidence"][1][-1] == "With control group"
+    assert by_key["evidence"][1][-2:] == ("With control group", "Study (Qualitative study): Work (unclear)")
+    # each study: its designs, and per outcome the direction and whether it rests on a comparison
+    assert by_key["evidence"][0][-1] == ("Study (Comparison or control group, Monitoring figures): Work (positive, with comparison), "
+                                         "Experiences and satisfaction (unclear)")
 
 
 def test_the_caveat_comes_from_catalogue_yaml(mini) -> None:

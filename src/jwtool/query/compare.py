@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from jwtool.catalogue.model import Entry
 from jwtool.catalogue.vocabularies import Vocabulary
-from jwtool.labels import DEFAULT_LANG, fields, label
+from jwtool.labels import DEFAULT_LANG, fields, label, label_or
 
 # The rows of a comparison, in order; each is labelled by ``compare.aspect.<key>`` in the label catalogue.
 ASPECTS = ("providers", "phases", "target_group", "ages", "goals", "components", "course", "working_elements", "evidence", "results")
@@ -50,6 +50,10 @@ def jaccard(a: set[str], b: set[str]) -> float | None:
 def _labels(vocab: dict[str, Vocabulary] | None, name: str, ids: Iterable[str], lang: str) -> str:
     v = (vocab or {}).get(name)
     return ", ".join(v.label(i, lang) if v else i for i in ids)
+
+
+def _direction(direction: str, lang: str) -> str:
+    return label_or(f"direction.{direction.replace('-', '_')}", lang, direction)
 
 
 def _text(value: object) -> str:
@@ -104,6 +108,11 @@ def _aspect_values(entry: Entry, aspect: str, vocab: dict[str, Vocabulary] | Non
         flags = [flag for flag in ("control_group", "cost_benefit") if ev.get(flag) is True]
         if flags:
             add(label(f"compare.with.{flags[0] if len(flags) == 1 else 'both'}", lang))
+        for st in entry.studies:  # what each study is and what it found, per outcome
+            found = ", ".join(dict.fromkeys(  # each outcome once per direction and comparison
+                f"{_labels(vocab, 'outcome-domains', [f.outcome], term_lang)} ({_direction(f.direction, lang)}"
+                + (f", {label('finding.with_comparison', lang)})" if f.comparison else ")") for f in st.findings))
+            add(label("compare.study", lang, designs=_labels(vocab, "study-designs", st.designs, term_lang), findings=found))
     elif aspect == "working_elements":
         add(*[f"{labels[e]} [{label(f'compare.mark.{share[e]}', lang)}]" for e in entry.element_ids])
     return tuple(lines)
