@@ -194,7 +194,7 @@ def test_a_figures_table_has_a_column_only_where_some_figure_has_a_value(mini_ca
     page = (tmp_path / "site" / "interventies" / "alpha" / "index.html").read_text(encoding="utf-8")
     head = page.split('<table class="figures">', 1)[1].split("</thead>", 1)[0]
     assert [h.split("<")[0] for h in head.split('<th scope="col">')[1:]] == ["Maat", "Waarde", "N", "Jaar"]  # no figure has a period
-    assert '<td data-label="Waarde">75 procent</td><td data-label="N">40</td><td data-label="Jaar">2016</td>' in page  # a card on a phone
+    assert '<td data-label="Waarde">75 %</td><td data-label="N">40</td><td data-label="Jaar">2016</td>' in page  # a card on a phone
 
 
 def test_no_output_shows_a_list_of_study_urls_any_more(repo_root: Path) -> None:
