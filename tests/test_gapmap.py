@@ -213,7 +213,7 @@ def test_the_site_has_the_gap_map_on_its_own_page_linked_from_every_page(run_cli
     assert run_cli("render", "overview", "--catalogue", gapmap_catalogue, "-o", out).exit_code == 0
     page = (out / "studiekaart" / "index.html").read_text(encoding="utf-8")
     assert '<a href="../interventies/alpha/index.html">Alfa naar werk</a>' in page
-    assert 'aria-current="page">Studiekaart</a>' in page
+    assert 'aria-current="page">Bewijskaart</a>' in page  # the evidence gap map (element × outcome) at studiekaart/
     for other in ("index.html", "kaart/index.html", "interventies/alpha/index.html"):
         text = (out / other).read_text(encoding="utf-8")
         assert re.search(r'href="(\.\./)*studiekaart/index\.html"', text), other
