@@ -119,9 +119,12 @@ def test_a_reviewed_marker_silences_the_warning_which_stays_visible_in_json_and_
     text = run_cli("validate", "--catalogue", empty_catalogue)
     assert (text.exit_code, text.stdout) == (0, "")
     assert "jwtool: ok: 0 error(s), 0 warning(s), 1 reviewed warning(s) silenced in " in text.stderr
+    assert text.stderr.endswith(" file(s) checked (--show-reviewed lists the silenced ones)\n")
+    shown = run_cli("validate", "--show-reviewed", "--catalogue", empty_catalogue)
+    assert shown.exit_code == 0 and shown.stdout.startswith("interventions/comparison-not-studied.yaml:12:7: warning (reviewed): ")
     [item] = json.loads(run_cli("validate", "--format", "json", "--catalogue", empty_catalogue).stdout)
     assert (item["severity"], item["rule"]) == ("silenced", "comparison-study-not-studied")
-    assert "(reviewed 2026-11-28: see notes[0], 'Bewijskracht:" in item["message"]
+    assert "(reviewed 2026-11-28: the report contradicts itself, as the note beginning 'Bewijskracht:' explains)" in item["message"]
     assert run_cli("validate", "--format", "github", "--catalogue", empty_catalogue).stdout == ""
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -26,7 +27,8 @@ from jwtool.contribute.git import GitError, changed_entry_files
 from jwtool.validate.studies import SILENCED
 
 # --format: how the problems are printed, one reporter per format. A warning a reviewed marker
-# silences is in the JSON (severity "silenced") and counted in the summary line, not printed as text.
+# silences is in the JSON (severity "silenced") and counted in the summary line; as text only with
+# --show-reviewed, so that a contradiction in the report stays one command away.
 REPORTERS: dict[str, Callable[[list[Problem]], Iterable[str]]] = {
     "text": lambda problems: (p.format() for p in problems if p.severity != SILENCED),
     "json": lambda problems: [problems_to_json(problems)],
@@ -39,6 +41,7 @@ def validate(
     paths: Annotated[Optional[list[Path]], typer.Argument(help="Entry files or folders to check (default: the whole catalogue).", show_default=False)] = None,
     fmt: Annotated[Format, format_option("text (one problem a line), json (an array of problems) or github (workflow annotations).")] = Format.text,
     changed_since: Annotated[Optional[str], typer.Option("--changed-since", metavar="REV", help="Only check entry files changed since this git revision (plus the catalogue-wide checks).")] = None,
+    show_reviewed: Annotated[bool, typer.Option("--show-reviewed", help="Also print the warnings that a reviewed_warnings marker silences (the report's own contradictions), as 'silenced'.")] = False,
     catalogue: CatalogueOpt = None,
     max_file_size: MaxSizeOpt = None,
 ) -> None:
@@ -67,10 +70,14 @@ def validate(
     from jwtool.validate.rules import validate as run
 
     report = run(base, selected, lim) if selected is None or selected else _only_catalogue_checks(base, lim)
-    for line in REPORTERS[fmt.value](report.problems):
+    problems = report.problems
+    if show_reviewed and fmt.value == "text":
+        problems = [replace(p, severity="warning (reviewed)") if p.severity == SILENCED else p for p in problems]
+    for line in REPORTERS[fmt.value](problems):
         out(line)
     silenced = f", {report.silenced} reviewed warning(s) silenced" if report.silenced else ""
-    summary = f"{report.errors} error(s), {report.warnings} warning(s){silenced} in {report.files_checked} file(s) checked"
+    hint = " (--show-reviewed lists the silenced ones)" if report.silenced and not show_reviewed and fmt.value == "text" else ""
+    summary = f"{report.errors} error(s), {report.warnings} warning(s){silenced} in {report.files_checked} file(s) checked{hint}"
     err(("jwtool: " if report.errors or report.warnings else "jwtool: ok: ") + summary)
     raise typer.Exit(EXIT_PROBLEMS if report.errors else EXIT_OK)
 

@@ -144,6 +144,6 @@ def with_reviewed_markers(doc: YamlFile, problems: list[Problem]) -> list[Proble
             out.append(doc.problem("stale-reviewed-warning", f"the warning {rule!r} no longer fires for this entry; remove this marker",
                                    where, severity=WARNING))
         reviewed = marker.get("reviewed")
-        silenced = f" (reviewed {reviewed}: see notes[{begins[0]}], {short(notes[begins[0]])})"
+        silenced = f" (reviewed {reviewed}: the report contradicts itself, as the note beginning {note!r} explains)"
         out = [replace(p, severity=SILENCED, message=p.message.split(_SILENCE_HINT)[0] + silenced) if p in fired else p for p in out]
     return out
