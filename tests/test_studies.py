@@ -237,3 +237,12 @@ def test_a_finding_s_figure_year_is_checked_like_a_result_s(empty_catalogue: Pat
     add(empty_catalogue, "stale-marker.yaml", text)
     [problem] = [p for p in validate(empty_catalogue).problems if p.rule == "year"]
     assert problem.path == "/evidence/studies/0/findings/0/figure/year" and "year 1900 is implausible" in problem.message
+
+
+def test_a_reviewed_contradiction_stands_next_to_the_level_in_show_and_the_overview(mini_catalogue: Path, run_cli) -> None:
+    card = run_cli("show", "beta", "--catalogue", mini_catalogue).stdout
+    level, contradiction = card.split("Niveau: ", 1)[1].splitlines()[:2]
+    assert contradiction.strip().startswith("Tegenstrijdig: het rapport spreekt zichzelf tegen over de bewijskracht; zie de notitie die begint met “")
+    assert "Tegenstrijdig" not in run_cli("show", "alpha", "--catalogue", mini_catalogue).stdout  # no marker, no line
+    page = run_cli("render", "overview", "--format", "md", "--catalogue", mini_catalogue).stdout
+    assert page.count("**Tegenstrijdig in het rapport:**") == 1

@@ -240,6 +240,13 @@ class Entry:
         return [Study.from_dict(s) for s in _list(self.evidence.get("studies")) if isinstance(s, dict)]
 
     @property
+    def contradictions(self) -> list[str]:
+        """The first words of the notes that reviewed_warnings markers name: where the report
+        contradicts itself about this entry's evidence (the validator keeps the warning silenced)."""
+        return list(dict.fromkeys(str(m["note"]) for m in _list(self.data.get("reviewed_warnings"))
+                                  if isinstance(m, dict) and isinstance(m.get("note"), str)))
+
+    @property
     def success_factors(self) -> list[dict[str, Any]]:
         return [s for s in _list(self.data.get("success_factors")) if isinstance(s, dict)]
 

@@ -195,3 +195,8 @@ def report(cat: Catalogue, source_id: str | None = None) -> dict[str, str]:
     year = parts[0][0] if parts and isinstance(parts[0], list) and parts[0] else ""
     return {"title": text(r.get("title")), "citation": text(r.get("citation")), "year": text(year),
             "publisher": text(r.get("publisher")), "id": text(r.get("id"))}
+
+
+def contradictions(entry: Entry, lang: str) -> str:
+    """Where the report contradicts itself about the entry's evidence, in one line ("" if nowhere)."""
+    return "; ".join(label("evidence.contradiction", lang, note=n) for n in entry.contradictions)

@@ -113,6 +113,7 @@ def entry_view(entry: Entry, cat: Catalogue, lang: str, anchors: dict[str, str])
                      "level": fields.vocab_label(vocab, "evidence-levels", entry.evidence_level, lang) if entry.evidence_level else "",
                      "control_group": fields.yes_no(ev.get("control_group"), lang),
                      "cost_benefit": fields.yes_no(ev.get("cost_benefit"), lang),
+                     "contradiction": fields.contradictions(entry, lang),
                      "studies": fields.studies(entry, vocab, lang)},
         "working_elements": elements,
         "success_factors": factors,

@@ -181,6 +181,7 @@ def card(entry: Entry, vocab: Vocab | None = None, lang: str = DEFAULT_LANG) -> 
         (t("results"), [(t("description"), _t(results.get("description"))),
                         (t("figures"), [fields.figure_line(f, lang) for f in fields.figures(entry, lang)])]),
         (t("evidence"), [(t("level"), _label(vocab, "evidence-levels", entry.evidence_level, lang) if entry.evidence_level else ""),
+                         (t("contradiction"), fields.contradictions(entry, lang)),
                          (t("verdict"), _t(ev.get("verdict"))),
                          (t("control_group"), fields.yes_no(ev.get("control_group"), lang)),
                          (t("cost_benefit"), fields.yes_no(ev.get("cost_benefit"), lang))]),
