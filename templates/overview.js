@@ -18,6 +18,7 @@
   var none = document.getElementById("filter-none");
   var without = document.getElementById("filter-without");
   var fuzzyNote = document.getElementById("filter-fuzzy");
+  var unknownNote = document.getElementById("filter-unknown");
   var tbody = table.tBodies[0];
   var rows = Array.prototype.slice.call(tbody.rows);
   var order = {};
@@ -122,15 +123,30 @@
       history.replaceState(null, "", query ? "?" + query : location.pathname);
     } catch (e) { /* a page opened from disk may not change its address: the filter still works */ }
   }
+  // a value the page does not know stays in no checkbox: it is named (as the CLI names an unknown
+  // option value), never silently dropped
   function fromUrl() {
     var params = new URLSearchParams(location.search);
+    var unknown = [];
     text.value = params.get("q") || "";
     facetNames.forEach(function (f) {
-      var wanted = params.getAll(f).map(function (v) { return data.spellings[f][key(v)]; }).filter(Boolean);
+      var wanted = [];
+      params.getAll(f).forEach(function (v) {
+        var id = data.spellings[f][key(v)];
+        if (id) { wanted.push(id); } else { unknown.push(f + "=" + v); }
+      });
       inputs(f).forEach(function (i) { i.checked = i.value ? wanted.indexOf(i.value) >= 0 : !wanted.length; });
     });
     var s = params.get("sort");
     if (s && sort.querySelector("option[value='" + s.replace(/[^a-z]/g, "") + "']")) { sort.value = s; }
+    unknownNote.hidden = !unknown.length;
+    unknownNote.textContent = unknown.map(function (u) {
+      return unknownNote.getAttribute("data-template").replace("{param}", u);
+    }).join(" ");
+    // a facet the link selects in opens; the others stay closed (and open by hand)
+    Array.prototype.forEach.call(form.querySelectorAll("details[data-facet]"), function (d) {
+      if (chosen(d.getAttribute("data-facet")).length) { d.open = true; }
+    });
   }
 
   function sortRows() {
@@ -166,6 +182,8 @@
     });
     // each value's count: what it would show together with the other facets and the text
     facetNames.forEach(function (f) {
+      var mark = form.querySelector("[data-chosen-for='" + f + "']");
+      if (mark) { mark.textContent = picks[f].length ? " " + mark.getAttribute("data-template").replace("{n}", String(picks[f].length)) : ""; }
       var base = passing(f, picks);
       Object.keys(sets[f]).forEach(function (v) {
         var el = form.querySelector("[data-count-for='" + f + "=" + v + "']");

@@ -159,6 +159,8 @@ def test_an_empty_answer_says_which_facet_to_drop_with_the_cli_counts(run_cli, p
 
 def test_every_row_and_entry_carries_its_id_and_the_filter_state_is_the_url(page, site: Path) -> None:  # type: ignore[no-untyped-def]
     page.goto((site / "index.html").as_uri())
+    for facet in ("target", "phase", "min-evidence"):
+        page.click(f"details[data-facet='{facet}'] > summary")
     page.check("#facet-target input[value='vso']")
     page.check("#facet-target input[value='pro']")
     page.check("#facet-phase input[value='nazorg']")
@@ -175,12 +177,22 @@ def test_the_filters_work_with_the_keyboard_alone(page, site: Path) -> None:  # 
     page.keyboard.type("nazorg")
     total = page.locator("#index-table tbody tr").count()
     expect(page.locator("#filter-count")).not_to_have_text(f"{total} van {total} getoond")
-    page.keyboard.press("Tab")  # to the first target-group checkbox
+    page.keyboard.press("Tab")  # to the target-group facet's summary, closed
+    assert page.evaluate("document.activeElement.parentElement.dataset.facet") == "target"
+    expect(page.locator("details[data-facet='target']")).not_to_have_attribute("open", "")
+    page.keyboard.press("Enter")  # opens it
+    expect(page.locator("details[data-facet='target']")).to_have_attribute("open", "")
+    page.keyboard.press("Tab")  # to its first checkbox
     first = page.evaluate("document.activeElement.name + '=' + document.activeElement.value")
     assert first.startswith("target=")
     page.keyboard.press("Space")
     expect(page).to_have_url(__import__("re").compile(r"[?&]target="))
+    expect(page.locator("details[data-facet='target'] summary")).to_have_text("Doelgroep (1 gekozen)")
+    expect(page.locator("details[data-facet='target']")).to_have_attribute("open", "")  # stays open while in use
     page.keyboard.press("Space")
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Space")  # Space on the summary closes it again
+    expect(page.locator("details[data-facet='target']")).not_to_have_attribute("open", "")
     page.keyboard.press("Shift+Tab")
     page.keyboard.press("Control+a")
     page.keyboard.press("Backspace")
@@ -189,10 +201,66 @@ def test_the_filters_work_with_the_keyboard_alone(page, site: Path) -> None:  # 
     page.focus("#sort")
     page.keyboard.press("ArrowDown")  # order -> name
     expect(page).to_have_url(__import__("re").compile(r"sort=name"))
+    page.click("details[data-facet='phase'] > summary")
     page.check("#facet-phase input[value='nazorg']")
     page.focus("button[type=reset]")
     page.keyboard.press("Enter")
     expect(page.locator("#filter-count")).to_have_text(f"{total} van {total} getoond")
+
+
+def first_row_top(page: Any) -> float:
+    return page.evaluate("[...document.querySelectorAll('#index-table tbody tr')].find(r => !r.hidden).getBoundingClientRect().top")
+
+
+@pytest.mark.parametrize("query", ["", "?outcome=work&target=vso"])
+def test_on_a_desktop_screen_the_first_result_shows_without_scrolling(page, site: Path, query: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto((site / "index.html").as_uri() + query)
+    expect(page.locator("#filter-count")).to_be_visible()
+    row = page.locator("#index-table tbody tr:not([hidden])").first
+    box = row.bounding_box()
+    assert box is not None and box["y"] + min(box["height"], 40) <= 900, box  # its name shows on the first screen
+    assert page.evaluate("scrollY") == 0
+
+
+def test_on_a_phone_the_results_start_within_two_screens(chromium, site: Path) -> None:  # type: ignore[no-untyped-def]
+    page = chromium.new_page(viewport={"width": 390, "height": 844})
+    try:
+        page.goto((site / "index.html").as_uri())
+        expect(page.locator("#filter-count")).to_be_visible()
+        assert first_row_top(page) < 2 * 844 - 40
+    finally:
+        page.close()
+
+
+def test_facets_open_where_the_link_selects_and_stay_closed_elsewhere(page, site: Path) -> None:  # type: ignore[no-untyped-def]
+    page.goto((site / "index.html").as_uri() + "?outcome=work&target=vso&target=pro&min-design=kwalitatief")
+    expect(page.locator("#filter-count")).to_be_visible()
+    opened = page.eval_on_selector_all("details[data-facet]", "ds => ds.filter(d => d.open).map(d => d.dataset.facet)")
+    assert sorted(opened) == ["min-design", "outcome", "target"]
+    closed = page.eval_on_selector_all("details[data-facet]", "ds => ds.filter(d => !d.open).map(d => d.dataset.facet)")
+    assert closed and set(closed).isdisjoint(opened)
+    expect(page.locator("details[data-facet='target'] summary")).to_have_text("Doelgroep (2 gekozen)")
+    expect(page.locator("details[data-facet='phase'] summary")).to_have_text("Fase")
+    # a screen reader still meets each facet's options as a group named by its legend
+    assert page.locator("details[data-facet='target'] fieldset#facet-target > legend").text_content() == "Doelgroep"
+    page.goto((site / "index.html").as_uri())
+    expect(page.locator("#filter-count")).to_be_visible()
+    assert page.eval_on_selector_all("details[data-facet]", "ds => ds.filter(d => d.open).length") == 0
+
+
+@pytest.mark.parametrize(("query", "notice"), [
+    ("?outcome=wrok", "Onbekende waarde in de link: outcome=wrok."),
+    ("?target=vsoo&phase=nazorg", "Onbekende waarde in de link: target=vsoo."),
+    ("?kind=interventi&kind=praktijkvoorbeeld", "Onbekende waarde in de link: kind=interventi."),
+])
+def test_a_value_the_page_does_not_know_is_named_not_silently_dropped(run_cli, page, site: Path, studied_catalogue: Path, query: str, notice: str) -> None:  # type: ignore[no-untyped-def]
+    name, value = notice.rsplit(" ", 1)[1].rstrip(".").split("=")
+    assert run_cli("search", f"--{name}", value, "--catalogue", studied_catalogue).exit_code == 2  # the CLI refuses it too
+    page.goto((site / "index.html").as_uri() + query)
+    expect(page.locator("#filter-unknown")).to_have_text(notice)
+    page.goto((site / "index.html").as_uri() + "?outcome=werk")
+    expect(page.locator("#filter-count")).to_be_visible()
+    expect(page.locator("#filter-unknown")).to_be_hidden()
 
 
 @pytest.mark.parametrize("kind", PAGE_TYPES)
