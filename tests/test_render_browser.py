@@ -95,11 +95,13 @@ def test_overview_works_offline_and_its_filter_and_links_work(run_cli, open_page
     assert o.visible_rows() == everyone
     assert page.inner_text("#filter-count") == f"{len(everyone)} van {len(everyone)} getoond"
 
-    # pick a phase: only entries in that phase stay
+    # pick a phase (its facet opens by hand): only entries in that phase stay
+    page.click("details[data-facet='phase'] > summary")
     page.check("#facet-phase input[value='nazorg']")
     assert o.visible_rows() == ids(cat, phase=["nazorg"])
     assert page.inner_text("#filter-count").startswith(f"{len(ids(cat, phase=['nazorg']))} van ")
     # and a target group on top of it (AND)
+    page.click("details[data-facet='target'] > summary")
     page.check("#facet-target input[value='vso']")
     assert o.visible_rows() == ids(cat, phase=["nazorg"], target=["vso"])
     assert 0 < len(o.visible_rows()) < len(ids(cat, phase=["nazorg"]))
@@ -110,6 +112,7 @@ def test_overview_works_offline_and_its_filter_and_links_work(run_cli, open_page
     page.click("button[type=reset]")  # the page re-filters after the form has reset, in a timeout
     expect(page.locator("#index-table tbody tr:not([hidden])")).to_have_count(len(everyone))
     element = "ouderbetrokkenheid" if "ouderbetrokkenheid" in cat.vocab["working-elements"] else cat.entries[0].element_ids[0]
+    page.click("details[data-facet='element'] > summary")
     page.check(f"#facet-element input[value='{element}']")
     assert o.visible_rows() == ids(cat, element=[element])
     page.uncheck(f"#facet-element input[value='{element}']")
