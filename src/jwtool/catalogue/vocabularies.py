@@ -6,6 +6,7 @@ the command line also accepts labels and synonyms, matched case- and accent-inse
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -82,20 +83,8 @@ class Vocabulary:
         return self._lookup.get(key(value))
 
     def suggest(self, value: str, n: int = 1) -> list[str]:
-        """Closest ids for a mistyped value ("did you mean ...")."""
-        import difflib
-
-        k = key(value)
-        names = list(self._lookup)
-        hits = difflib.get_close_matches(k, names, n=5, cutoff=0.6)
-        if not hits:  # a prefix is a strong hint: 'sterk' → 'sterke-aanwijzingen'
-            hits = [name for name in names if name.startswith(k) or (len(name) >= 3 and k.startswith(name))] if k else []
-        out: list[str] = []
-        for h in hits:
-            tid = self._lookup[h]
-            if tid not in out:
-                out.append(tid)
-        return out[:n]
+        """Closest ids for a mistyped value ("did you mean ..."), matched on ids, labels and synonyms."""
+        return list(dict.fromkeys(self._lookup[h] for h in _close_keys(value, list(self._lookup))))[:n]
 
     def narrower(self, term_id: str) -> set[str]:
         """The term and every term whose ``broader`` chain leads to it."""
@@ -129,6 +118,27 @@ class Vocabulary:
         groups = {g["id"]: g for g in data.get("groups") or [] if isinstance(g, dict) and isinstance(g.get("id"), str)}
         version = data.get("version") if isinstance(data.get("version"), int) else 1
         return cls(name=name, terms=terms, groups=groups, version=version)
+
+
+def _close_keys(value: str, keys: list[str]) -> list[str]:
+    """The folded keys closest to ``value``: by spelling (difflib), else those it starts or ends a
+    prefix of ('sterk' -> 'sterke-aanwijzingen')."""
+    import difflib
+
+    k = key(value)
+    hits = difflib.get_close_matches(k, keys, n=5, cutoff=0.6)
+    if not hits and k:
+        hits = [name for name in keys if name.startswith(k) or (len(name) >= 3 and k.startswith(name))]
+    return hits
+
+
+def suggest(value: str, options: Iterable[str], n: int = 1) -> list[str]:
+    """The options closest to a mistyped value, matched as vocabulary values are (case, accents and
+    punctuation ignored): for a command's fixed choices (--rows, --from, --kind, ...)."""
+    by_key: dict[str, str] = {}
+    for option in options:
+        by_key.setdefault(key(option), option)
+    return list(dict.fromkeys(by_key[h] for h in _close_keys(value, list(by_key))))[:n]
 
 
 def did_you_mean(suggestions: list[str]) -> str:

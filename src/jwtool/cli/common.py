@@ -20,6 +20,7 @@ from jwtool.catalogue.limits import DEFAULT_MAX_FILE_SIZE, MAX_FILE_SIZE_CAP, Li
 from jwtool.catalogue.load import load_catalogue
 from jwtool.catalogue.sources import OldFormatError
 from jwtool.catalogue.text import first_control, visible
+from jwtool.catalogue.vocabularies import did_you_mean, suggest
 from jwtool.labels import DEFAULT_LANG, LANGS
 from jwtool.render.output import OutputError, check_target, write_atomic, write_stdout
 
@@ -272,6 +273,8 @@ def format_option(help: str) -> Any:
 
 
 def choice(value: str, options: list[str], what: str) -> str:
+    """``value`` if it is one of ``options``; else a usage error (exit 2) that suggests the closest
+    option, as an unknown vocabulary value does, and lists them all."""
     if value not in options:
-        usage_error(f"unknown {what} {value!r}; choose one of: {', '.join(options)}")
+        usage_error(f"unknown {what} {value!r}{did_you_mean(suggest(value, options))}; choose one of: {', '.join(options)}")
     return value

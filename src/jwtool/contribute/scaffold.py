@@ -20,7 +20,7 @@ from typing import Any
 
 from jwtool.catalogue.layout import Layout
 from jwtool.catalogue.text import http_url, slugify
-from jwtool.catalogue.vocabularies import Vocabulary
+from jwtool.catalogue.vocabularies import Vocabulary, did_you_mean, suggest
 from jwtool.validate.rules import VOCAB_REFS
 
 MODELINE = "# yaml-language-server: $schema=../schemas/intervention.schema.json"
@@ -80,7 +80,7 @@ def check_slug(slug: str) -> str:
 
 def check_choice(value: str, options: tuple[str, ...], what: str) -> str:
     if value not in options:
-        raise ScaffoldError(f"unknown {what} {value!r}; choose one of: {', '.join(options)}")
+        raise ScaffoldError(f"unknown {what} {value!r}{did_you_mean(suggest(value, options))}; choose one of: {', '.join(options)}")
     return value
 
 

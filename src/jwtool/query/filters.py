@@ -13,7 +13,7 @@ from typing import Any
 
 from jwtool.catalogue.model import ELEMENT_SOURCES, Entry
 from jwtool.catalogue.text import fold, key
-from jwtool.catalogue.vocabularies import Vocabulary
+from jwtool.catalogue.vocabularies import Vocabulary, did_you_mean, suggest
 
 KINDS = {"interventie": ("interventie", "interventies", "intervention", "appendix", "bijlage"),
          "praktijkvoorbeeld": ("praktijkvoorbeeld", "praktijkvoorbeelden", "praktijk", "practice", "practice-example", "voorbeeld")}
@@ -114,14 +114,15 @@ def resolve_filters(raw: RawFilters, vocab: dict[str, Vocabulary]) -> Filters:
     for value in raw.kind:
         found = [k for k, names in KINDS.items() if key(value) in {key(n) for n in names}]
         if not found:
-            raise FilterError("--kind", value, list(KINDS))
+            names = {n: k for k, ns in KINDS.items() for n in ns}
+            raise FilterError("--kind", value, list(KINDS), did_you_mean([names[n] for n in suggest(value, names)]))
         kinds.append(found[0])
     ev, designs = vocab["evidence-levels"], vocab["study-designs"]
     ranks, design_ranks = _ranks(ev), _ranks(designs)
     min_rank = ranks[_resolve(ev, raw.min_evidence, "--min-evidence")] if raw.min_evidence else None
     min_design = design_ranks[_resolve(designs, raw.min_design, "--min-design")] if raw.min_design else None
     if raw.element_source not in ELEMENT_SOURCES:
-        raise FilterError("--from", raw.element_source, ELEMENT_SOURCES)
+        raise FilterError("--from", raw.element_source, ELEMENT_SOURCES, did_you_mean(suggest(raw.element_source, ELEMENT_SOURCES)))
     for a in raw.age:
         if not 0 <= a <= 120:
             raise FilterError("--age", str(a), ["a whole number of years between 0 and 120"])
