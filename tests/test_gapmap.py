@@ -167,8 +167,95 @@ def test_on_a_terminal_a_table_with_the_legend_under_it(run_cli, terminal, gapma
     assert r.exit_code == 0, r.stderr
     assert "Studies by outcome: 5 studies in 5 entries" in r.stdout
     assert re.search(r"Alfa naar werk\s+2 CG\s+·", r.stdout)
-    assert r.stdout.rstrip().splitlines()[-1].startswith("A cell: the number of studies")
+    assert any(line.startswith("A cell: the number of studies") for line in r.stdout.splitlines())
+    assert r.stdout.rstrip().endswith("· = no study, a gap.")  # entries rows always have their entry: no "–"
     assert "\x1b" not in r.stdout
+
+
+def _names(gapmap_catalogue: Path, lang: str, table: bool) -> list[str]:
+    """The names a terminal shows: every row's; the corner and every outcome in a table, in the
+    compact form the outcomes that some row has a study on."""
+    from jwtool.render import gapmap as doc
+
+    cat = load_catalogue(gapmap_catalogue, use_cache=False)
+    gm = gap_map(cat.entries, cat.vocab)
+    rows = [doc.row_label(gm, r.id, r.label, cat.vocab, lang) for r in gm.rows]
+    studied = {c.outcome for r in gm.rows for c in r.cells if c.count}
+    outcomes = [doc.column_label(c, cat.vocab, lang) for c, _ in gm.columns if table or c in studied]
+    return rows + outcomes + ([doc.label("gapmap.rows.elements", lang)] if table else [])
+
+
+@pytest.mark.parametrize("width", [60, 80, 100, 160, 200])
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_on_a_terminal_of_any_width_no_word_is_cut_in_two(run_cli, terminal, gapmap_catalogue: Path, width: int, lang: str) -> None:  # type: ignore[no-untyped-def]
+    terminal(width)
+    r = run_cli("gaps", "--catalogue", gapmap_catalogue, "--lang", lang)
+    assert r.exit_code == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert max(len(line) for line in lines) <= width
+    shown = set(r.stdout.split())
+    for name in _names(gapmap_catalogue, lang, table=width >= 160):
+        assert set(name.split()) <= shown, name  # every word of every header and row name whole
+
+
+def test_on_a_wide_terminal_the_row_names_get_their_room(run_cli, terminal, gapmap_catalogue: Path) -> None:  # type: ignore[no-untyped-def]
+    terminal(160)
+    r = run_cli("gaps", "--catalogue", gapmap_catalogue)
+    assert re.search(r"^ ?Trainen van \(loopbaan\)competenties +· ", r.stdout, re.MULTILINE)  # one line, not squeezed
+    assert re.search(r"^ ?Individuele begeleiding +3 CG +1 RCT +· ", r.stdout, re.MULTILINE)
+
+
+def test_on_a_narrow_terminal_each_row_lists_its_outcomes_with_studies(run_cli, terminal, gapmap_catalogue: Path) -> None:  # type: ignore[no-untyped-def]
+    terminal(80)
+    r = run_cli("gaps", "--catalogue", gapmap_catalogue, "--from", "working-elements")
+    lines = [line.rstrip() for line in r.stdout.splitlines()]
+    assert lines[0] == "Studies per uitkomst: 5 studies in 5 interventies"
+    at = lines.index("Individuele begeleiding")
+    assert lines[at + 1:at + 3] == ["  Werk 3 CG · Onderwijs en terugkeer naar school 1 RCT ·",  # an outcome stays with its count
+                                    "  Welzijn en participatie 1 KWAL · Ervaringen en tevredenheid 1 MON"]
+    at = lines.index("Loopbaanoriëntatie")  # gamma has it, without a study: a gap
+    assert lines[at + 1] == "  · geen studie: een leemte"
+    at = lines.index("Intensieve begeleiding")  # no entry has it: nothing to study
+    assert lines[at + 1] == "  – geen geselecteerde interventie heeft dit werkzaam element, er valt niets te"
+    assert "· = geen studie, een leemte. – = geen geselecteerde interventie heeft dit werkzaam element" in " ".join(lines)
+
+
+# --- a gap, or no entry at all -----------------------------------------------------------------
+
+
+def test_a_row_no_selected_entry_carries_is_marked_apart_from_a_gap(run_cli, gapmap_catalogue: Path) -> None:  # type: ignore[no-untyped-def]
+    r = run_cli("gaps", "--catalogue", gapmap_catalogue, "--from", "working-elements", "--lang", "en")
+    assert "Intensive guidance\t–\t–\t–" in r.stdout  # no entry has the element
+    assert "Career orientation\t·\t·" in r.stdout  # gamma has it, no study: a gap
+    assert "· = no study, a gap. – = no selected entry has this working element, there is nothing to study." in r.stderr
+    md = run_cli("gaps", "--catalogue", gapmap_catalogue, "--from", "working-elements", "--format", "md", "--lang", "en").stdout
+    assert "| Intensive guidance | – | – |" in md and "| Career orientation | · | · |" in md
+    assert "– = no selected entry has this working element" in md.splitlines()[-1]
+    groups = run_cli("gaps", "--catalogue", gapmap_catalogue, "--rows", "groups", "--kind", "praktijkvoorbeeld", "--format", "md", "--lang", "en").stdout
+    assert "– = no selected entry has an element of this group" in groups
+    doc = json.loads(run_cli("gaps", "--catalogue", gapmap_catalogue, "--format", "json").stdout)
+    row = next(x for x in doc["map"] if x["id"] == "intensieve-begeleiding")
+    assert row["entries"] == [] and {c["count"] for c in row["cells"]} == {0}  # JSON as before: entries say it
+
+
+def test_the_html_gap_map_marks_rows_without_entries_and_explains_every_marker(run_cli, gapmap_catalogue: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "page.html"
+    assert run_cli("render", "overview", "--catalogue", gapmap_catalogue, "-o", out).exit_code == 0
+    section = out.read_text(encoding="utf-8").split('<section id="studiekaart"')[1].split("</section>")[0]
+    row = section.split('<th scope="row">Intensieve begeleiding</th>')[1].split("</tr>")[0]
+    none = ('<td class="gap-cell no-entries"><span aria-hidden="true">–</span><span class="visually-hidden">'
+            "geen geselecteerde interventie heeft dit werkzaam element, er valt niets te onderzoeken</span></td>")
+    assert row.count(none) == 8 and "leemte" not in row
+    gap = section.split('<th scope="row">Loopbaanoriëntatie</th>')[1].split("</tr>")[0]
+    assert 'class="gap-cell"' in gap and "no-entries" not in gap
+    legend = section.split('<div class="gap-legend">')[1]
+    assert '<dt><span class="swatch gap-cell">·</span></dt><dd>geen studie: een leemte</dd>' in legend
+    assert '<dt><span class="swatch gap-cell no-entries">–</span></dt><dd>geen geselecteerde interventie heeft dit werkzaam element' in legend
+    assert '<span class="swatch gap-cell empty-row" aria-hidden="true">Werkzaam element</span></dt><dd>grijze naam: geen enkele studie in deze rij</dd>' in legend
+    md = run_cli("render", "overview", "--catalogue", gapmap_catalogue, "--format", "md", "-o", tmp_path / "o.md")
+    assert md.exit_code == 0
+    text = (tmp_path / "o.md").read_text(encoding="utf-8")
+    assert "| Intensieve begeleiding | – |" in text and "; – = geen geselecteerde interventie heeft dit werkzaam element" in text
 
 
 def test_the_search_filters_apply(run_cli, gapmap_catalogue: Path) -> None:  # type: ignore[no-untyped-def]
@@ -186,6 +273,30 @@ def test_a_bad_option_is_a_usage_error(run_cli, gapmap_catalogue: Path, args: tu
     r = run_cli("gaps", "--catalogue", gapmap_catalogue, *args)
     assert r.exit_code == 2 and r.stdout == ""
     assert "Traceback" not in r.stderr
+
+
+@pytest.mark.parametrize(("args", "meant"), [
+    (("gaps", "--rows", "element"), "elements"), (("gaps", "--rows", "Groups"), "groups"),
+    (("gaps", "--from", "component"), "components"), (("elements", "--from", "werkzame-elementen"), "working-elements"),
+    (("gaps", "--kind", "praktijkvoorbeld"), "praktijkvoorbeeld"), (("elements", "--by", "phases"), "phase"),
+])
+def test_a_mistyped_choice_suggests_the_closest_value(run_cli, gapmap_catalogue: Path, args: tuple[str, ...], meant: str) -> None:  # type: ignore[no-untyped-def]
+    r = run_cli(*args, "--catalogue", gapmap_catalogue)
+    assert r.exit_code == 2 and f"(did you mean {meant!r}?)" in r.stderr
+
+
+def test_a_choice_far_from_every_value_suggests_nothing(run_cli, gapmap_catalogue: Path) -> None:  # type: ignore[no-untyped-def]
+    r = run_cli("gaps", "--rows", "xyz", "--catalogue", gapmap_catalogue)
+    assert r.exit_code == 2 and "did you mean" not in r.stderr and "choose one of: elements, groups, entries" in r.stderr
+
+
+def test_the_csv_starts_with_a_bom_and_the_readme_says_how_to_read_it(run_cli, gapmap_catalogue: Path, repo_root: Path) -> None:  # type: ignore[no-untyped-def]
+    r = run_cli("gaps", "--catalogue", gapmap_catalogue, "--format", "csv")
+    assert r.stdout.startswith("\ufeffrow_kind,")
+    section = (repo_root / "README.md").read_text(encoding="utf-8").split("### `jwtool gaps`")[1].split("\n### ")[0]
+    assert "byte order mark (BOM)" in section
+    assert 'read.csv("gaps.csv", fileEncoding = "UTF-8-BOM")' in section
+    assert 'read_csv("gaps.csv", encoding="utf-8-sig")' in section
 
 
 # --- the overview and the site -----------------------------------------------------------------

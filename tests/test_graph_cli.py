@@ -97,6 +97,14 @@ def test_elements_with_no_matching_entries_says_so(run_cli, mini_catalogue: Path
     assert json.loads(r.stdout) == {"from": "all", "entries": 0, "elements": []}
 
 
+def test_elements_from_components_says_no_entry_has_tagged_components(run_cli, mini_catalogue: Path) -> None:
+    r = run_cli("elements", "--from", "components", "--lang", "en", "--catalogue", mini_catalogue)
+    assert r.exit_code == 0 and r.stdout == ""
+    assert "none of the 5 entries selected has tagged components" in r.stderr and "names a working element" not in r.stderr
+    r = run_cli("elements", "--from", "components", "--catalogue", mini_catalogue)
+    assert "geen van de 5 interventies in de selectie heeft onderdelen met werkzame elementen" in r.stderr
+
+
 # --- similar ------------------------------------------------------------------------------------
 
 

@@ -10,10 +10,10 @@ from typing import Annotated
 
 import typer
 
-from jwtool.cli.common import CatalogueOpt, LangOpt, choice, cli_lang, err, format_option, formats, is_terminal, open_catalogue, out
+from jwtool.cli.common import CatalogueOpt, LangOpt, choice, cli_lang, console, err, format_option, formats, is_terminal, open_catalogue, out
 from jwtool.cli.filters import resolved, with_filters
 from jwtool.cli.graph_cmd import _table
-from jwtool.graph.gapmap import ROW_KINDS, gap_map
+from jwtool.graph.gapmap import ROW_KINDS, GapMap, gap_map
 from jwtool.labels import label, plural
 from jwtool.query.export import dumps
 from jwtool.query.filters import RawFilters, filter_entries
@@ -35,9 +35,10 @@ def gaps(
 
     Each cell counts the studies with a finding on that outcome among the entries that carry the
     row's element (a study counts once per cell), with the strongest design among them (RCT, CG,
-    ...; the legend explains them). An empty cell is a gap: no study of those entries says anything
-    about that outcome. --rows groups uses the element groups, --rows entries each entry's own
-    studies. All search filters apply.
+    ...; the legend explains them). An empty cell "·" is a gap: no study of those entries says
+    anything about that outcome; "–" fills a row that no selected entry carries (nothing to
+    study). --rows groups uses the element groups, --rows entries each entry's own studies. All
+    search filters apply. A terminal too narrow for the table gets each row's outcomes on a line.
 
     Example: jwtool gaps --kind interventie --from components --format csv > gaps.csv
     """
@@ -58,11 +59,49 @@ def gaps(
         out(doc.markdown(gm, cat.vocab, lang))
         return
     headers = [label(f"gapmap.rows.{rows}", lang)] + [doc.column_label(c, cat.vocab, lang) for c, _ in gm.columns]
-    table = [[doc.row_label(gm, r.id, r.label, cat.vocab, lang)] + [doc.cell_text(c, lang) for c in r.cells] for r in gm.rows]
+    names = [doc.row_label(gm, r.id, r.label, cat.vocab, lang) for r in gm.rows]
+    table = [[name] + [doc.cell_text(c, lang, bool(r.entries)) for c in r.cells] for name, r in zip(names, gm.rows)]
     studies = len({s.id for e in gm.entries for s in e.studies})
     title = label("gapmap.title", lang, studies=plural("gapmap.studies", studies, lang), entries=plural("map.entries", len(selected), lang))
-    _table(headers, table, title, right=tuple(range(1, len(headers))), piped_header=True, piped_title=False)
-    if is_terminal():
-        out(doc.legend(gm, cat.vocab, lang))
-    else:  # stdout stays one header line and tab-separated rows
+    if not is_terminal():  # stdout stays one header line and tab-separated rows
+        _table(headers, table, title, piped_header=True, piped_title=False)
         err(doc.legend(gm, cat.vocab, lang))
+        return
+    from rich.text import Text
+
+    if not _table(headers, table, title, right=tuple(range(1, len(headers))), whole_words=True):
+        _compact(gm, names, headers[1:], table, title, lang)
+    console().print(Text(doc.legend(gm, cat.vocab, lang)))  # wrapped at spaces, as the table is
+
+
+def _compact(gm: GapMap, names: list[str], outcomes: list[str], table: list[list[str]], title: str, lang: str) -> None:
+    """A terminal too narrow for the matrix without cutting words: per row its name on one line,
+    then its outcomes with studies ("Werk 7 VP · Onderwijs ... 6 VP"), an outcome never split
+    from its count; a row without any says in words whether it is a gap or has no entries."""
+    from rich.padding import Padding
+    from rich.text import Text
+
+    con = console()
+    con.print(Text(title, style="italic"))
+    con.print(Text(label("gapmap.compact", lang)))
+    for name, row, cells in zip(names, gm.rows, table):
+        found = [f"{o} {t}" for o, t, c in zip(outcomes, cells[1:], row.cells) if c.count]
+        if not found:
+            found = [f"{doc.GAP_MARKER} {label('gapmap.legend.gap', lang)}" if row.entries else f"{doc.NONE_MARKER} {doc.none_label(gm.rows_by, lang)}"]
+        con.print(Text(name, style="bold"))
+        for line in _pack(found, con.width - 2):
+            con.print(Padding(Text(line), (0, 0, 0, 2)))
+
+
+def _pack(items: list[str], width: int) -> list[str]:
+    """Items joined by " · " into lines of at most ``width`` characters, breaking only between
+    items (an item longer than a line gets one of its own, which the console wraps at spaces)."""
+    lines: list[str] = []
+    for item in items:
+        if lines and len(lines[-1]) + 3 + len(item) + 2 <= width:  # + 2: room for a " ·" that may end the line
+            lines[-1] += f" · {item}"
+        else:
+            if lines:
+                lines[-1] += " ·"
+            lines.append(item)
+    return lines

@@ -22,7 +22,8 @@ from jwtool.render.escaping import cell as md_cell
 if TYPE_CHECKING:
     from jwtool.catalogue.load import Catalogue
 
-GAP_MARKER = "·"  # an empty cell: no study, a gap
+GAP_MARKER = "·"  # an empty cell of a row with entries: none of their studies has a finding there, a gap
+NONE_MARKER = "–"  # an empty cell of a row without entries: no selected entry has the element, nothing to study
 CSV_COLUMNS = ("row_kind", "row_id", "row_name", "outcome", "outcome_name", "count", "design", "design_name", "entries", "studies")
 SHADES = 4  # cells are shaded n1..n4 by their count (4 = four studies or more)
 CELL_LIST_MAX = 25  # an HTML cell names at most this many entries, then says how many more
@@ -54,18 +55,28 @@ def column_label(outcome: str, vocab: dict[str, Vocabulary], lang: str) -> str:
     return clean(domains.label(outcome, lang)) if domains is not None else outcome
 
 
-def cell_text(c: GapCell, lang: str) -> str:
-    """What a cell shows in a table: its count and the strongest design's short label, or the gap marker."""
+def cell_text(c: GapCell, lang: str, carried: bool = True) -> str:
+    """What a cell shows in a table: its count and the strongest design's short label; empty, the
+    gap marker, or the no-entries marker when no selected entry carries the row (``carried`` false)."""
     if not c.count:
-        return GAP_MARKER
+        return GAP_MARKER if carried else NONE_MARKER
     return f"{c.count} {design_short(c.design, lang)}".strip()
 
 
+def none_label(rows_by: str, lang: str) -> str:
+    """What the no-entries marker means for rows of this kind ("" for entries rows, which always
+    have their entry): a different answer from a gap, so it has its own words."""
+    return "" if rows_by == "entries" else label(f"gapmap.none.{rows_by}", lang)
+
+
 def legend(gm: GapMap, vocab: dict[str, Vocabulary], lang: str) -> str:
-    """One line under a table: what a cell says, the designs' short labels (strongest first) and the gap marker."""
+    """One line under a table: what a cell says, the designs' short labels (strongest first), the
+    gap marker and (rows of elements or groups) the no-entries marker."""
     designs = sorted(_designs(vocab), key=lambda t: -(t.rank or 0))
     named = "; ".join(f"{design_short(t.id, lang)} = {clean(t.label_for(lang))}" for t in designs)
-    return label("gapmap.legend", lang, designs=named, gap=GAP_MARKER)
+    text = label("gapmap.legend", lang, designs=named, gap=GAP_MARKER)
+    none = none_label(gm.rows_by, lang)
+    return f"{text} {NONE_MARKER} = {none}." if none else text
 
 
 def document(gm: GapMap, vocab: dict[str, Vocabulary]) -> dict[str, Any]:
@@ -101,7 +112,7 @@ def markdown(gm: GapMap, vocab: dict[str, Vocabulary], lang: str) -> str:
     head = [label(f"gapmap.rows.{gm.rows_by}", lang)] + [column_label(c, vocab, lang) for c, _ in gm.columns]
     lines = ["| " + " | ".join(md_cell(h) for h in head) + " |", "|" + " --- |" * len(head)]
     for r in gm.rows:
-        cells = [md_cell(row_label(gm, r.id, r.label, vocab, lang))] + [md_cell(cell_text(c, lang)) for c in r.cells]
+        cells = [md_cell(row_label(gm, r.id, r.label, vocab, lang))] + [md_cell(cell_text(c, lang, bool(r.entries))) for c in r.cells]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n\n" + md_cell(legend(gm, vocab, lang)) + "\n"
 
@@ -109,7 +120,7 @@ def markdown(gm: GapMap, vocab: dict[str, Vocabulary], lang: str) -> str:
 def view(entries: Sequence[Entry], cat: Catalogue, lang: str, anchors: dict[str, str], rows_by: str = "elements",
          source: str = "all") -> dict[str, Any]:
     """What the overview's templates show: columns, rows of cells (count, shade, design, entries
-    as links), the designs for the legend and the gap marker."""
+    as links), the designs for the legend, the gap marker and the no-entries marker with its words."""
     vocab = cat.vocab
     gm = gap_map(entries, vocab, rows_by, source)
     designs = sorted(_designs(vocab), key=lambda t: -(t.rank or 0))
@@ -121,13 +132,14 @@ def view(entries: Sequence[Entry], cat: Catalogue, lang: str, anchors: dict[str,
             cells.append({"outcome": column_label(c.outcome, vocab, lang), "count": c.count, "shade": min(c.count, SHADES),
                           "design": design_short(c.design, lang) if c.design else "",
                           "design_label": fields.vocab_label(vocab, "study-designs", c.design, lang) if c.design else "",
-                          "studies": plural("gapmap.studies", c.count, lang), "text": cell_text(c, lang),
+                          "studies": plural("gapmap.studies", c.count, lang), "text": cell_text(c, lang, bool(r.entries)),
                           "entries": refs, "more": max(0, len(c.entries) - CELL_LIST_MAX)})
-        rows.append({"id": r.id, "label": row_label(gm, r.id, r.label, vocab, lang), "cells": cells, "total": r.count})
+        rows.append({"id": r.id, "label": row_label(gm, r.id, r.label, vocab, lang), "cells": cells, "total": r.count,
+                     "carried": bool(r.entries)})
     return {
         "rows_by": rows_by, "corner": label(f"gapmap.rows.{rows_by}", lang),
         "columns": [{"id": c, "label": column_label(c, vocab, lang)} for c, _ in gm.columns],
-        "rows": rows, "gap_marker": GAP_MARKER,
+        "rows": rows, "gap_marker": GAP_MARKER, "none_marker": NONE_MARKER, "none_label": none_label(rows_by, lang),
         "designs": [{"id": t.id, "short": design_short(t.id, lang), "label": clean(t.label_for(lang))} for t in designs],
         "studies": len({s.id for e in gm.entries for s in e.studies}),
     }
