@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 from collections.abc import Callable
@@ -28,6 +29,14 @@ ROOT_ONLY_SKIPS = {
 }
 # The 2023 report the catalogue was taken from: JWTOOL_REPORT, or ../shared/seed/ beside the clone.
 REPORT = Path(os.environ.get("JWTOOL_REPORT") or REPO.parent / "shared" / "seed" / "000_32bff5beeb345958.txt")
+
+
+def default_signals() -> None:
+    """For ``Popen(preexec_fn=...)`` in the signal tests: the child starts with SIGINT, SIGHUP and
+    SIGTERM at their defaults, as from a terminal, whatever the test run inherited (`nohup` ignores
+    SIGHUP and a background job SIGINT; jwtool rightly keeps an ignored signal ignored)."""
+    for signum in (signal.SIGINT, signal.SIGHUP, signal.SIGTERM):
+        signal.signal(signum, signal.SIG_DFL)
 
 
 def require(available: bool, what: str) -> None:

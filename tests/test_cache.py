@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 import jwtool
-from conftest import at_once
+from conftest import at_once, default_signals
 from jwtool.catalogue import cache
 from jwtool.catalogue.limits import Limits
 from jwtool.catalogue.load import load_catalogue
@@ -233,7 +233,7 @@ main()
 def test_a_signal_while_the_cache_is_written_leaves_a_sound_cache(mini_catalogue: Path, private_cache: Path, signum: int) -> None:
     env = {**os.environ, "JWTOOL_CACHE_DIR": str(private_cache)}
     argv = [sys.executable, "-c", HOLD_WHILE_WRITING, "export", "--catalogue", str(mini_catalogue)]
-    with subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env) as proc:
+    with subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, preexec_fn=default_signals) as proc:
         assert proc.stderr is not None
         assert proc.stderr.readline() == b"writing\n"
         proc.send_signal(signum)

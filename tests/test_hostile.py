@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import HOSTILE_TEXT
+from conftest import HOSTILE_TEXT, default_signals
 from jwtool.render.output import OutputError, write_atomic
 
 # --- outputs ------------------------------------------------------------------------------------
@@ -158,7 +158,7 @@ def test_sigint_during_a_render_exits_130_and_leaves_nothing_behind(tmp_path: Pa
     cat = generate(400, tmp_path / "cat")
     env = {**os.environ, "JWTOOL_CACHE_DIR": str(tmp_path / "cache")}
     with subprocess.Popen([sys.executable, "-m", "jwtool", "render", "overview", "--format", "html", "--catalogue", str(cat)],
-                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env) as proc:
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, preexec_fn=default_signals) as proc:
         assert proc.stdout is not None
         first = proc.stdout.read(1)
         proc.send_signal(signal.SIGINT)

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import default_signals
 from jwtool.render.output import OutputError, write_atomic
 
 JWTOOL = [sys.executable, "-m", "jwtool"]
@@ -225,7 +226,7 @@ def test_sigterm_and_sighup_remove_the_temporary_file_and_exit_128_plus_the_sign
     env.pop("JWTOOL_NO_CACHE", None)
     argv = [sys.executable, "-c", HOLD_BEFORE_PLACING, str(out),
             "export", "-o", str(out / "export.json"), "--catalogue", str(mini_catalogue)]
-    with subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env) as proc:
+    with subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, preexec_fn=default_signals) as proc:
         assert proc.stderr is not None
         assert proc.stderr.readline() == b"placing\n"
         assert [p.name for p in out.iterdir() if p.name.endswith(".tmp")] != []
