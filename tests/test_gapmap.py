@@ -134,10 +134,17 @@ def test_csv_is_long_one_line_per_cell_for_pandas_or_r(run_cli, gapmap_catalogue
     assert tuple(rows[0]) == CSV_COLUMNS
     assert len(rows) == 5 * 8  # every entry × every outcome domain, gaps included
     alpha_work = next(x for x in rows if x["row_id"] == "alpha" and x["outcome"] == "werk")
-    assert alpha_work == {"row_kind": "entries", "row_id": "alpha", "row_name": "Alfa naar werk", "outcome": "werk", "outcome_name": "Werk",
+    assert alpha_work == {"row_kind": "entries", "row_id": "alpha", "row_name": "Alfa naar werk", "row_entries": "1", "outcome": "werk", "outcome_name": "Werk",
                           "count": "2", "design": "controlegroep", "design_name": "Vergelijking met een controle- of vergelijkingsgroep",
                           "entries": "alpha", "studies": "alpha-monitor | alpha-vergelijking"}
     assert next(x for x in rows if x["row_id"] == "gamma" and x["outcome"] == "werk")["count"] == "0"
+
+
+def test_csv_tells_a_gap_from_a_row_no_entry_has(run_cli, gapmap_catalogue: Path) -> None:  # type: ignore[no-untyped-def]
+    rows = list(csv.DictReader(io.StringIO(run_cli("gaps", "--catalogue", gapmap_catalogue, "--format", "csv").stdout.lstrip("\ufeff"))))
+    werk = {x["row_id"]: (x["row_entries"], x["count"]) for x in rows if x["outcome"] == "werk"}
+    assert werk["maatwerk"] == ("2", "1") and werk["loopbaancompetenties"] == ("1", "0")  # the latter: a gap
+    assert werk["warme-overdracht"] == ("0", "0")  # nobody has it: not a gap in the studies
 
 
 def test_markdown_is_a_table_with_a_legend(run_cli, gapmap_catalogue: Path) -> None:  # type: ignore[no-untyped-def]

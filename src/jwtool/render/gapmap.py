@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 GAP_MARKER = "·"  # an empty cell of a row with entries: none of their studies has a finding there, a gap
 NONE_MARKER = "–"  # an empty cell of a row without entries: no selected entry has the element, nothing to study
-CSV_COLUMNS = ("row_kind", "row_id", "row_name", "outcome", "outcome_name", "count", "design", "design_name", "entries", "studies")
+CSV_COLUMNS = ("row_kind", "row_id", "row_name", "row_entries", "outcome", "outcome_name", "count", "design", "design_name", "entries", "studies")
 SHADES = 4  # cells are shaded n1..n4 by their count (4 = four studies or more)
 CELL_LIST_MAX = 25  # an HTML cell names at most this many entries, then says how many more
 
@@ -98,11 +98,12 @@ def document(gm: GapMap, vocab: dict[str, Vocabulary]) -> dict[str, Any]:
 def csv_chunks(gm: GapMap, vocab: dict[str, Vocabulary], bom: bool = True) -> Iterator[str]:
     """Long format, one line per cell (row × outcome, empty cells too, count 0): what
     ``pandas.read_csv`` or R's ``read.csv`` loads and pivots (``pivot(index="row_id",
-    columns="outcome", values="count")``); lists joined by `` | ``."""
+    columns="outcome", values="count")``); lists joined by `` | ``. ``row_entries`` is how many
+    selected entries carry the row: count 0 with row_entries 0 is a row nobody has, not a gap."""
     yield (BOM if bom else "") + csv_rows([CSV_COLUMNS])
     names, designs = dict(gm.columns), _designs(vocab)
     for r in gm.rows:
-        yield csv_rows([[gm.rows_by, r.id, r.label, c.outcome, names.get(c.outcome, c.outcome), str(c.count), c.design,
+        yield csv_rows([[gm.rows_by, r.id, r.label, str(len(r.entries)), c.outcome, names.get(c.outcome, c.outcome), str(c.count), c.design,
                          designs.label(c.design) if c.design else "", LIST_SEPARATOR.join(e.id for e in c.entries), LIST_SEPARATOR.join(c.studies)]
                         for c in r.cells])
 
