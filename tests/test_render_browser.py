@@ -205,5 +205,8 @@ def test_the_outcome_gap_map_fits_a_phone_scrolls_in_its_own_box_and_axe_finds_n
         page.close()
     require(shutil.which("pdfinfo") is not None, "pdfinfo (apt-get install poppler-utils)")
     with subprocess.Popen(["pdfinfo", "-f", "1", "-l", "999", str(pdf)], stdout=subprocess.PIPE, text=True) as proc:
-        sizes = [line.split("size:")[1].split("pts")[0].split(" x ") for line in proc.communicate()[0].splitlines() if " size:" in line]
+        sizes = [line.split("size:")[1].split("pts")[0].split(" x ") for line in proc.communicate()[0].splitlines()
+                 if line.startswith("Page ") and " size:" in line]  # "Page    2 size: 841.92 x 594.96 pts (A4)"
     assert any(float(w) > float(h) for w, h in sizes)  # a landscape page holds the map
+    if form == "site":  # its own page: heading, map and legend together on landscape pages, none left behind
+        assert all(float(w) > float(h) for w, h in sizes)

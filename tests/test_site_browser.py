@@ -305,3 +305,25 @@ def test_a_finding_s_one_word_cells_never_break_inside_the_word(chromium, site: 
         assert set(shown) == ({"table-row"} if width == 1280 else {"block"})
     finally:
         page.close()
+
+
+# Every word of the selected cells whose glyphs sit on more than one line (a word broken inside;
+# a break after a hyphen in "vso-/pro-leerlingen" is where a word may break, so those are left out).
+BROKEN_WORDS = """(selector) => { const bad = [];
+  for (const cell of document.querySelectorAll(selector)) {
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT); let node;
+    while ((node = walker.nextNode())) { const words = /[^\\s-]+(?=\\s|$)/g; let m;
+      while ((m = words.exec(node.data))) { const range = document.createRange();
+        range.setStart(node, m.index); range.setEnd(node, m.index + m[0].length);
+        if (new Set([...range.getClientRects()].map(r => Math.round(r.top))).size > 1) bad.push(m[0]); } } }
+  return bad; }"""
+
+
+@pytest.mark.parametrize("width", [1280, 1024])
+def test_no_name_in_the_index_breaks_inside_a_word_beside_the_facets(chromium, site: Path, width: int) -> None:  # type: ignore[no-untyped-def]
+    page = chromium.new_page(viewport={"width": width, "height": 900})
+    try:
+        page.goto((site / "index.html").as_uri())
+        assert page.evaluate(BROKEN_WORDS, "#index-table th, #index-table td") == []
+    finally:
+        page.close()
