@@ -153,10 +153,10 @@ def bundled():  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize(("lang", "wanted", "foreign"), [
-    ("nl", ["(werkzaam element, 1 interventie)", "(interventie)", "Interventie (bijlage 2)", "interventies en"],
+    ("nl", ["(werkzaam element, 1 interventie)", "(interventie)", "(praktijkvoorbeeld)", "Interventie (bijlage 2)", "interventies en"],
      ["working element", "entries", "(entry)", "Intervention (appendix 2)"]),
-    ("en", ["(working element, 1 entry)", "(entry)", "Intervention (appendix 2)", "entries and"],
-     ["werkzaam element", "1 entries", "Interventie (bijlage 2)"]),
+    ("en", ["(working element, 1 entry)", "(intervention)", "(practice example)", "Intervention (appendix 2)", "entries and"],
+     ["werkzaam element", "1 entries", "Interventie (bijlage 2)", "(entry)"]),
 ])
 def test_the_overview_map_is_worded_in_the_language_of_the_page(bundled, lang: str, wanted: list[str], foreign: list[str]) -> None:  # type: ignore[no-untyped-def]
     from jwtool.render.overview import map_svg

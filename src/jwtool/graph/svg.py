@@ -17,7 +17,7 @@ from xml.sax.saxutils import escape
 
 from jwtool.catalogue.vocabularies import Vocabulary
 from jwtool.graph.analysis import build_graph
-from jwtool.labels import DEFAULT_LANG, label, plural
+from jwtool.labels import DEFAULT_LANG, label, label_or, plural
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -72,7 +72,8 @@ def _title(data: dict[str, Any], lang: str) -> str:
     if kind not in NODE_TYPES:
         return f"{data.get('label', '')} [{data.get('ref', '')}]"
     count = data.get("entry_count")
-    what = [label(f"map.type.{kind}", lang)] + ([plural("map.entries", count, lang)] if isinstance(count, int) else [])
+    own = f"kind.{data['kind']}" if kind == "entry" and data.get("kind") else f"map.type.{kind}"  # a practice example says so
+    what = [label_or(own, lang, label(f"map.type.{kind}", lang)).lower()] + ([plural("map.entries", count, lang)] if isinstance(count, int) else [])
     return f"{data.get('label', '')} [{data.get('ref', '')}] ({', '.join(what)})"
 
 

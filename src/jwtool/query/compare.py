@@ -38,7 +38,7 @@ class Comparison:
         return [e for e, s in self.element_share.items() if s == share]
 
     def holders(self, element: str) -> list[Entry]:
-        return [e for e in self.entries if element in e.element_ids]
+        return [e for e in self.entries if element in e.elements_from("all")]
 
 
 def jaccard(a: set[str], b: set[str]) -> float | None:
@@ -114,7 +114,7 @@ def _aspect_values(entry: Entry, aspect: str, vocab: dict[str, Vocabulary] | Non
                 + (f", {label('finding.with_comparison', lang)})" if f.comparison else ")") for f in st.findings))
             add(label("compare.study", lang, designs=_labels(vocab, "study-designs", st.designs, term_lang), findings=found))
     elif aspect == "working_elements":
-        add(*[f"{labels[e]} [{label(f'compare.mark.{share[e]}', lang)}]" for e in entry.element_ids])
+        add(*[f"{labels[e]} [{label(f'compare.mark.{share[e]}', lang)}]" for e in entry.elements_from("all")])
     return tuple(lines)
 
 
@@ -128,10 +128,10 @@ def compare(entries: Sequence[Entry], vocab: dict[str, Vocabulary] | None = None
     ids = [e.id for e in entries]
     if len(set(ids)) != len(ids):
         raise ValueError("compare needs different entries; " + ", ".join(sorted({i for i in ids if ids.count(i) > 1})) + " is named twice")
-    sets = [set(e.element_ids) for e in entries]
+    sets = [set(e.elements_from("all")) for e in entries]  # the working elements and the components' elements
     order: list[str] = []
     for e in entries:
-        order.extend(x for x in e.element_ids if x not in order)
+        order.extend(x for x in e.elements_from("all") if x not in order)
     share: dict[str, str] = {}
     for el in order:
         n = sum(el in s for s in sets)

@@ -203,7 +203,7 @@ def _study_section(study: dict[str, Any], lang: str) -> tuple[str, list[Field]]:
     sources = [", ".join(x for x in (c["title"], label("study.page", lang, page=c["page"]) if c["page"] else "", ", ".join(c["sections"])) if x)
                for c in study["sources"]]
     return (label("study.heading", lang, title=study["title"]), [
-        (t("study.id"), study["id"]), (t("study.designs"), ", ".join(study["designs"])),
+        (t("study.id"), study["id"] if study["title"] != study["id"] else ""), (t("study.designs"), ", ".join(study["designs"])),
         (t("study.participants"), study["participants"]), (t("study.period"), study["period"]),
         (t("study.description"), study["description"]), (t("study.sources"), sources),
         (t("study.findings"), [fields.finding_line(f, lang) for f in study["findings"]])])

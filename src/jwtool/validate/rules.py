@@ -188,7 +188,7 @@ def figures_are_consistent(data: dict[str, Any], doc: YamlFile, ctx: Context) ->
         if not isinstance(value, (int, float)) or isinstance(value, bool) or value != value or value in (float("inf"), float("-inf")):
             continue  # (.nan and .inf are the 'number' rule's)
         if unit == "procent" and not 0 <= value <= 100:
-            yield "percentage", f"{base}/value", f"percentage {value} is outside 0-100", False
+            yield "percentage", f"{base}/value", f"percentage {value} is outside 0-100; check the number against the source, or use unit aantal if it is a count", False
         if unit == "aantal" and value < 0:
             yield "count", f"{base}/value", f"count {value} is negative", False
         if unit == "aantal" and isinstance(n, int) and value > n:
