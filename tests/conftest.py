@@ -350,6 +350,15 @@ def chromium():  # type: ignore[no-untyped-def]
             browser.close()
 
 
+def serious_axe_violations(page: object, axe_source: str) -> list[tuple[str, str, list[object]]]:
+    """axe-core run on the page as it is now (the page's context needs ``bypass_csp=True`` so the
+    script can be injected): every serious or critical violation as (rule, impact, first targets)."""
+    page.add_script_tag(content=axe_source)  # type: ignore[attr-defined]
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")  # type: ignore[attr-defined]
+    return [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]
+            if v["impact"] in ("serious", "critical")]
+
+
 AXE_DIR = Path(__file__).resolve().parent / "axe"  # package.json + package-lock.json pin axe-core
 
 

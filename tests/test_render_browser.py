@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from conftest import HOSTILE_TEXT, require
+from conftest import HOSTILE_TEXT, require, serious_axe_violations
 from jwtool.catalogue.load import load_catalogue
 from jwtool.query.filters import RawFilters, filter_entries, resolve_filters
 from jwtool.query.search import search
@@ -184,11 +184,7 @@ def test_the_outcome_gap_map_fits_a_phone_scrolls_in_its_own_box_and_axe_finds_n
                 page.screenshot(path=str(shot))
                 assert shot.stat().st_size > 10_000
             assert page.locator("#gapmap td.n3 .count").first.inner_text() == "3"
-            page.add_script_tag(content=axe_source)
-            result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-            bad = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]
-                   if v["impact"] in ("serious", "critical")]
-            assert bad == [], (form, width)
+            assert serious_axe_violations(page, axe_source) == [], (form, width)
         finally:
             context.close()
     # printed, the map gets a landscape A4 page (1010 CSS px between 1.5 cm margins) and stays within it,

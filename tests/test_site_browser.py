@@ -11,6 +11,8 @@ from urllib.parse import urlencode
 
 import pytest
 
+from conftest import serious_axe_violations
+
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 expect = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install -e '.[test]')").expect
 
@@ -280,11 +282,7 @@ def test_axe_finds_no_serious_or_critical_violation(chromium, axe_source: str, s
         try:
             page = context.new_page()
             page.goto((site / PAGE_TYPES[kind]).as_uri())
-            page.add_script_tag(content=axe_source)
-            result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-            bad = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]
-                   if v["impact"] in ("serious", "critical")]
-            assert bad == [], (kind, width)
+            assert serious_axe_violations(page, axe_source) == [], (kind, width)
         finally:
             context.close()
 
