@@ -65,7 +65,6 @@ def synthetic_entry(i: int, rng: random.Random, pool: list[dict], vocab: dict[st
         if k in src:
             e[k] = src[k]
     ev = dict(donor["evidence"])
-    ev["level"] = rng.choice(vocab["evidence-levels"])
     ev.pop("studies", None)
     e["evidence"] = ev
     els = rng.sample(vocab["working-elements"], rng.randint(1, 6))
@@ -77,6 +76,10 @@ def synthetic_entry(i: int, rng: random.Random, pool: list[dict], vocab: dict[st
     if "studies" in base.get("evidence", {}):  # the base's studies, with ids unique to this entry and no table rows
         e["evidence"]["studies"] = [{**s, "id": f"{e['id']}-{k + 1}", "cites": [{x: v for x, v in c.items() if x != "rows"} for c in s["cites"]]}
                                     for k, s in enumerate(base["evidence"]["studies"])]
+    # a level its studies carry (as in a reviewed catalogue): effect levels only over a study that compares
+    compares = any(f.get("comparison") for s in e["evidence"].get("studies", []) for f in s["findings"])
+    levels = vocab["evidence-levels"]
+    e["evidence"]["level"] = rng.choice(levels[3:] if compares else levels[:3])
     if "notes" in base and rng.random() < 0.3:
         e["notes"] = base["notes"]
     e["last_reviewed"] = f"2026-{rng.randint(1, 11):02d}-{rng.randint(1, 28):02d}"
