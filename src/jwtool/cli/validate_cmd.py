@@ -41,7 +41,7 @@ def validate(
     paths: Annotated[Optional[list[Path]], typer.Argument(help="Entry files or folders to check (default: the whole catalogue).", show_default=False)] = None,
     fmt: Annotated[Format, format_option("text (one problem a line), json (an array of problems) or github (workflow annotations).")] = Format.text,
     changed_since: Annotated[Optional[str], typer.Option("--changed-since", metavar="REV", help="Only check entry files changed since this git revision (plus the catalogue-wide checks).")] = None,
-    show_reviewed: Annotated[bool, typer.Option("--show-reviewed", help="Also print the warnings that a reviewed_warnings marker silences (the report's own contradictions), as 'silenced'.")] = False,
+    show_reviewed: Annotated[bool, typer.Option("--show-reviewed", help="Also print the warnings that a reviewed_warnings marker silences (the report's own contradictions), marked 'warning (reviewed)'.")] = False,
     catalogue: CatalogueOpt = None,
     max_file_size: MaxSizeOpt = None,
 ) -> None:
