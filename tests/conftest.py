@@ -79,6 +79,46 @@ os.environ.pop("NO_COLOR", None)
 os.environ["JWTOOL_CACHE_DIR"] = _CACHE_DIR = tempfile.mkdtemp(prefix="jwtool-test-cache-")
 
 
+# git that ignores the user's configuration, with fixed dates
+GIT_ENV = {
+    "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull, "GIT_AUTHOR_DATE": "2024-03-01T10:00:00+01:00",
+    "GIT_COMMITTER_DATE": "2024-03-01T10:00:00+01:00",
+}
+
+
+@dataclass
+class Repo:
+    """A git repository for tests: run git in it, commit everything, replace text in a file."""
+
+    path: Path
+
+    def git(self, *args: str, author: str = "Ada Onderzoeker") -> str:
+        proc = subprocess.run(
+            ["git", "-C", str(self.path), "-c", f"user.name={author}", "-c", "user.email=ada@example.org",
+             "-c", "commit.gpgsign=false", "-c", "init.defaultBranch=main", *args],
+            capture_output=True, text=True, check=True, env={**os.environ, **GIT_ENV},
+        )
+        return proc.stdout
+
+    def commit(self, message: str, author: str = "Ada Onderzoeker") -> None:
+        self.git("add", "-A")
+        self.git("commit", "-q", "-m", message, author=author)
+
+    def edit(self, rel: str, old: str, new: str) -> None:
+        path = self.path / rel
+        text = path.read_text(encoding="utf-8")
+        assert old in text, f"{old!r} not in {rel}"
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def git_repo(path: Path) -> Repo:
+    """Make ``path`` a fresh git repository with everything in it as one commit."""
+    repo = Repo(path)
+    repo.git("init", "-q")
+    repo.commit("Catalogus")
+    return repo
+
+
 @dataclass
 class Result:
     exit_code: int
@@ -198,6 +238,20 @@ def mini_catalogue(tmp_path: Path) -> Path:
     """A small hand-made catalogue (tests/data/mini) with the real schemas and vocabularies."""
     dest = tmp_path / "mini"
     shutil.copytree(DATA / "mini", dest)
+    shutil.copytree(REPO / "schemas", dest / "schemas", ignore=shutil.ignore_patterns("_proposals"))
+    return dest
+
+
+CATALOGUE_2025 = DATA / "catalogue-2025"
+
+
+@pytest.fixture
+def catalogue_2025(tmp_path: Path) -> Path:
+    """A second, FICTIONAL catalogue (tests/data/catalogue-2025, with the real schemas): four entries
+    from an invented "Evaluatierapport Werkroutes 2025" (source ``werkroutes-2025``, no tables) and an
+    invented effect study, with studies and findings. No output for it may mention the 2023 report."""
+    dest = tmp_path / "catalogue-2025"
+    shutil.copytree(CATALOGUE_2025, dest)
     shutil.copytree(REPO / "schemas", dest / "schemas", ignore=shutil.ignore_patterns("_proposals"))
     return dest
 

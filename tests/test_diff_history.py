@@ -8,52 +8,20 @@ import os
 import re
 import shutil
 import subprocess
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from conftest import GIT_ENV, Repo, git_repo
 
 from jwtool.catalogue.problems import Problem
 from jwtool.catalogue.vocabularies import VOCABULARY_NAMES
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
-_ENV = {
-    "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull, "GIT_AUTHOR_DATE": "2024-03-01T10:00:00+01:00",
-    "GIT_COMMITTER_DATE": "2024-03-01T10:00:00+01:00",
-}
-
-
-@dataclass
-class Repo:
-    path: Path
-
-    def git(self, *args: str, author: str = "Ada Onderzoeker") -> str:
-        proc = subprocess.run(
-            ["git", "-C", str(self.path), "-c", f"user.name={author}", "-c", "user.email=ada@example.org",
-             "-c", "commit.gpgsign=false", "-c", "init.defaultBranch=main", *args],
-            capture_output=True, text=True, check=True, env={**os.environ, **_ENV},
-        )
-        return proc.stdout
-
-    def commit(self, message: str, author: str = "Ada Onderzoeker") -> None:
-        self.git("add", "-A")
-        self.git("commit", "-q", "-m", message, author=author)
-
-    def edit(self, rel: str, old: str, new: str) -> None:
-        path = self.path / rel
-        text = path.read_text(encoding="utf-8")
-        assert old in text, f"{old!r} not in {rel}"
-        path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
 @pytest.fixture
 def repo(catalogue_copy: Path) -> Repo:
     """The real catalogue as a fresh git repository with one commit."""
-    r = Repo(catalogue_copy)
-    r.git("init", "-q")
-    r.commit("Catalogus")
-    return r
+    return git_repo(catalogue_copy)
 
 
 def add_entry(repo: Repo, run_cli, name: str = "Proefaanpak") -> str:
@@ -305,7 +273,7 @@ def shallow(repo: Repo, tmp_path: Path) -> Path:
     repo.edit(BORIS, "level: niet-onderzocht", "level: eerste-aanwijzingen")
     repo.commit("Boris: bewijskracht herzien")
     clone = tmp_path / "shallow"
-    subprocess.run(["git", "clone", "-q", "--depth", "1", repo.path.as_uri(), str(clone)], check=True, capture_output=True, env={**os.environ, **_ENV})
+    subprocess.run(["git", "clone", "-q", "--depth", "1", repo.path.as_uri(), str(clone)], check=True, capture_output=True, env={**os.environ, **GIT_ENV})
     return clone
 
 
