@@ -10,6 +10,7 @@ national catalogue. Deterministic: the same size and seed give the same files.
 from __future__ import annotations
 
 import argparse
+import functools
 import random
 import shutil
 import sys
@@ -32,6 +33,21 @@ def _real_entries() -> list[dict]:  # type: ignore[type-arg]
 def _vocab_ids(name: str) -> list[str]:
     with (REPO / "schemas" / "vocabularies" / f"{name}.yaml").open(encoding="utf-8") as fh:
         return [t["id"] for t in yaml.safe_load(fh)["terms"]]
+
+
+@functools.cache
+def _levels() -> list:  # type: ignore[type-arg]
+    from jwtool.catalogue.vocabularies import Vocabulary
+
+    with (REPO / "schemas" / "vocabularies" / "evidence-levels.yaml").open(encoding="utf-8") as fh:
+        return Vocabulary.from_data("evidence-levels", yaml.safe_load(fh)).ordered()
+
+
+def _carried(studies: list[dict]) -> list[str]:  # type: ignore[type-arg]
+    """The evidence levels that ``studies`` carry: every level whose criteria (evidence-levels.yaml) they meet."""
+    from jwtool.validate.studies import counts_for
+
+    return [t.id for t in _levels() if t.criteria is None or sum(counts_for(s, t.criteria) for s in studies) >= t.criteria.studies]
 
 
 def synthetic_entry(i: int, rng: random.Random, pool: list[dict], vocab: dict[str, list[str]]) -> dict:  # type: ignore[type-arg]
@@ -76,10 +92,8 @@ def synthetic_entry(i: int, rng: random.Random, pool: list[dict], vocab: dict[st
     if "studies" in base.get("evidence", {}):  # the base's studies, with ids unique to this entry and no table rows
         e["evidence"]["studies"] = [{**s, "id": f"{e['id']}-{k + 1}", "cites": [{x: v for x, v in c.items() if x != "rows"} for c in s["cites"]]}
                                     for k, s in enumerate(base["evidence"]["studies"])]
-    # a level its studies carry (as in a reviewed catalogue): effect levels only over a study that compares
-    compares = any(f.get("comparison") for s in e["evidence"].get("studies", []) for f in s["findings"])
-    levels = vocab["evidence-levels"]
-    e["evidence"]["level"] = rng.choice(levels[3:] if compares else levels[:3])
+    # a level its studies carry (as in a reviewed catalogue), by the ladder's criteria in evidence-levels.yaml
+    e["evidence"]["level"] = rng.choice(_carried(e["evidence"].get("studies", [])))
     if "notes" in base and rng.random() < 0.3:
         e["notes"] = base["notes"]
     e["last_reviewed"] = f"2026-{rng.randint(1, 11):02d}-{rng.randint(1, 28):02d}"

@@ -67,7 +67,7 @@ def test_the_real_catalogue_is_valid(repo_root: Path, run_cli) -> None:
 
 def test_mini_catalogue_is_valid(mini_catalogue: Path) -> None:
     problems = validate(mini_catalogue).problems
-    assert [(p.file, p.rule, p.severity) for p in problems] == [("interventions/beta.yaml", "evidence-level-without-comparison", "silenced")]
+    assert [(p.file, p.rule, p.severity) for p in problems] == [("interventions/beta.yaml", "evidence-level-not-carried", "silenced")]
 
 
 # --- rules that need more than one file, or a file made at test time ---------------------------
@@ -194,7 +194,7 @@ def test_a_catalogue_of_an_older_format_gets_one_problem_naming_the_upgrade(empt
 def test_every_rule_id_is_exercised_by_a_test() -> None:
     in_corpus = {rule for problems in EXPECTED.values() for rule, _, _ in problems}
     elsewhere = {"unique-id", "unique-alias", "unique-order", "file-name", "symlink", "file-size", "vocabulary-file", "schema-file", "unreadable", "catalogue-file",
-                 "evidence-level-without-comparison", "comparison-study-not-studied", "stale-reviewed-warning"}  # warnings: tests/test_studies.py
+                 "evidence-level-not-carried", "comparison-study-not-studied", "stale-reviewed-warning"}  # warnings: tests/test_studies.py
     assert set(RULES) <= in_corpus | elsewhere
 
 

@@ -27,6 +27,27 @@ VOCABULARY_NAMES = (
 
 
 @dataclass(frozen=True)
+class Criteria:
+    """What the recognition ladder asks of the studies behind an evidence level
+    (``criteria`` in evidence-levels.yaml): at least ``studies`` studies, each with a design among
+    ``designs`` (or, with ``comparison_finding``, a finding with ``comparison: true``) and a finding
+    in the ``direction`` given; ``requires`` says it in words."""
+
+    requires: str = ""
+    studies: int = 0
+    designs: tuple[str, ...] = ()
+    comparison_finding: bool = False
+    direction: str = ""
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Criteria:
+        studies = d.get("studies")
+        return cls(requires=str(d.get("requires", "")), studies=studies if isinstance(studies, int) and not isinstance(studies, bool) else 0,
+                   designs=tuple(str(x) for x in d.get("designs") or () if isinstance(x, str)),
+                   comparison_finding=d.get("comparison_finding") is True, direction=str(d.get("direction") or ""))
+
+
+@dataclass(frozen=True)
 class Term:
     id: str
     label: str
@@ -40,6 +61,7 @@ class Term:
     rank: int | None = None
     source: tuple[str, ...] = ()
     comparison: bool = False  # study designs: compares with young people or projects without the intervention
+    criteria: Criteria | None = None  # evidence levels: what the ladder asks of the studies behind the level
 
     def label_for(self, lang: str = "nl") -> str:
         return self.label_en if lang == "en" and self.label_en else self.label
@@ -53,6 +75,7 @@ class Term:
             report_wordings=tup("report_wordings"), broader=str(d.get("broader", "")), group=str(d.get("group", "")),
             rank=d.get("rank") if isinstance(d.get("rank"), int) else None, source=tup("source"),
             comparison=d.get("comparison") is True,
+            criteria=Criteria.from_dict(d["criteria"]) if isinstance(d.get("criteria"), dict) else None,
         )
 
 

@@ -1,11 +1,12 @@
 """Rules for the studies behind an evidence level, and the reviewed markers that silence a warning.
 
 The level (``evidence.level``) and the studies (``evidence.studies``) are two readings of the same
-report; when they disagree the validator warns. A level of eerste aanwijzingen or higher rests on
-a study that compares (a finding with ``comparison: true``, or a design whose vocabulary term has
-``comparison: true``); a study that compares does not sit under niet-onderzocht.
+source; when they disagree the validator warns. What a level asks of its studies is data: the
+``criteria`` of each level in ``evidence-levels.yaml``, after the Dutch recognition ladder (how
+many studies, with which designs, finding what). A study that compares does not sit under
+niet-onderzocht.
 
-Where the report itself is inconsistent, the entry explains it in a note and silences the warning
+Where the source itself is inconsistent, the entry explains it in a note and silences the warning
 with a marker in ``reviewed_warnings`` (``{rule, note, reviewed}``) whose ``note`` is the beginning
 of exactly one of the entry's notes. A silenced warning is still reported, as silenced, so the
 contradiction stays visible; a marker whose warning no longer fires is itself a warning.
@@ -19,25 +20,25 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from jwtool.catalogue.problems import WARNING, Finding, Problem, short
-from jwtool.catalogue.vocabularies import Vocabulary, did_you_mean
+from jwtool.catalogue.vocabularies import Criteria, Vocabulary, did_you_mean
 
 if TYPE_CHECKING:
     from jwtool.catalogue.yamlfile import YamlFile
 
 RULES: dict[str, str] = {
-    "evidence-level-without-comparison": "The evidence level is eerste aanwijzingen or higher, but no study compares (warning).",
+    "evidence-level-not-carried": "The entry's studies do not carry its evidence level: fewer studies with the designs and findings the ladder asks for it (criteria in evidence-levels.yaml) (warning).",
     "comparison-study-not-studied": "A study that compares sits under the evidence level niet-onderzocht (warning).",
     "reviewed-warning": "A reviewed_warnings marker names a rule that cannot be silenced, or a note that is not the beginning of exactly one note.",
     "stale-reviewed-warning": "A reviewed_warnings marker silences a warning that no longer fires (warning).",
 }
 
-# The warnings a reviewed marker may silence: the entry's own, about what the report says.
-WARNING_RULES = ("evidence-level-without-comparison", "comparison-study-not-studied")
+# The warnings a reviewed marker may silence: the entry's own, about what the source says.
+WARNING_RULES = ("evidence-level-not-carried", "comparison-study-not-studied")
+RENAMED = {"evidence-level-without-comparison": "evidence-level-not-carried"}  # old rule -> its successor, for markers
 SILENCED = "silenced"  # the severity of a warning a reviewed marker silences
-COMPARING_LEVEL = "eerste-aanwijzingen"  # from this level up, a level needs a study that compares
 NOT_STUDIED = "niet-onderzocht"
-_SILENCE_HINT = "; if the report itself says so"
-_HOW_TO_SILENCE = ("if the report itself says so, explain the contradiction in a note and add "
+_SILENCE_HINT = "; if the source itself says so"
+_HOW_TO_SILENCE = ("if the source itself says so, explain the contradiction in a note and add "
                    "reviewed_warnings: [{rule: %s, note: <the note's first words>, reviewed: YYYY-MM-DD}]")
 
 
@@ -87,6 +88,38 @@ def comparison_of(study: dict[str, Any], designs: Vocabulary | None) -> str:
     return ""
 
 
+def counts_for(study: dict[str, Any], criteria: Criteria) -> bool:
+    """Whether ``study`` is one of the studies ``criteria`` asks for: a design among its designs
+    (or a comparing finding, where that counts) and a finding in its direction."""
+    findings = [f for f in _list(study.get("findings")) if isinstance(f, dict)]
+    designed = any(d in criteria.designs for d in _list(study.get("designs")))
+    compared = criteria.comparison_finding and any(f.get("comparison") is True for f in findings)
+    return (designed or compared) and (not criteria.direction or any(f.get("direction") == criteria.direction for f in findings))
+
+
+def carried_level(studies: list[dict[str, Any]], levels: Vocabulary) -> str:
+    """The highest level that asks something of the studies and whose criteria they meet ("" when
+    they carry none: the levels below rest on the description and theory, which are no studies)."""
+    carried = ""
+    for term in levels.ordered():
+        c = term.criteria
+        if c is None or not c.studies:
+            continue
+        if sum(counts_for(s, c) for s in studies) < c.studies:
+            break
+        carried = term.id
+    return carried
+
+
+def _asked(c: Criteria) -> str:
+    """What one counted study needs, in a line."""
+    ways = [f"a design among {', '.join(c.designs)}"] if c.designs else []
+    if c.comparison_finding:
+        ways.append("a finding with comparison: true")
+    need = " or ".join(ways) or "any design"
+    return need + (f", and a finding {c.direction!r}" if c.direction else "")
+
+
 def level_findings(data: dict[str, Any], vocab: dict[str, Vocabulary], ok: set[str]) -> Iterator[Finding]:
     """The level against the studies: warnings (see :data:`WARNING_RULES`)."""
     levels = vocab.get("evidence-levels") if "evidence-levels" in ok else None
@@ -95,19 +128,32 @@ def level_findings(data: dict[str, Any], vocab: dict[str, Vocabulary], ok: set[s
     if levels is None or not isinstance(level, str) or level not in levels.terms:
         return
     designs = vocab.get("study-designs") if "study-designs" in ok else None
-    reasons = [(i, s.get("id"), comparison_of(s, designs)) for i, s in _studies(data)]
-    rank, threshold = levels.terms[level].rank, levels.terms.get(COMPARING_LEVEL)
-    if threshold is not None and rank is not None and threshold.rank is not None and rank >= threshold.rank \
-            and not any(why for _, _, why in reasons):
-        what = f"none of its {len(reasons)} studies compares" if reasons else "it records no study"
-        yield ("evidence-level-without-comparison", "/evidence/level",
-               f"level {level!r} says a study found effects with a comparison, but {what} (no finding with comparison: true, no design "
-               f"that compares); record the study that compares, or lower the level; " + _HOW_TO_SILENCE % "evidence-level-without-comparison", False)
+    studies = _studies(data)
+    criteria = levels.terms[level].criteria
+    if criteria is not None and criteria.studies:
+        counted = [s.get("id") for _, s in studies if counts_for(s, criteria)]
+        if len(counted) < criteria.studies:
+            if not studies:
+                what = "it records no study"
+            elif not counted:
+                what = f"none of its {len(studies)} studies does"
+            else:
+                what = f"only {len(counted)} of its {len(studies)} studies does ({', '.join(map(repr, counted))})"
+            carried = carried_level([s for _, s in studies], levels)
+            lowest = next((t.id for t in levels.ordered() if t.criteria is not None and t.criteria.studies), level)
+            lower = (f"or lower the level to {carried!r}, which its studies carry" if carried else
+                     f"or lower the level below {lowest!r} (its studies carry no level of effect)")
+            need = f"{criteria.studies} stud{'y' if criteria.studies == 1 else 'ies'}"
+            yield ("evidence-level-not-carried", "/evidence/level",
+                   f"level {level!r} asks for at least {need} with {_asked(criteria)} (the ladder's criteria in "
+                   f"schemas/vocabularies/evidence-levels.yaml), but {what}; record the studies the source describes, {lower}; "
+                   + _HOW_TO_SILENCE % "evidence-level-not-carried", False)
     if level == NOT_STUDIED:
-        for i, sid, why in reasons:
+        for i, s in studies:
+            why = comparison_of(s, designs)
             if why:
                 yield ("comparison-study-not-studied", f"/evidence/studies/{i}",
-                       f"study {sid!r} compares ({why}) but the level is {NOT_STUDIED!r}; raise the level or correct the study; "
+                       f"study {s.get('id')!r} compares ({why}) but the level is {NOT_STUDIED!r}; raise the level or correct the study; "
                        + _HOW_TO_SILENCE % "comparison-study-not-studied", False)
 
 
@@ -129,7 +175,7 @@ def with_reviewed_markers(doc: YamlFile, problems: list[Problem]) -> list[Proble
             continue  # the schema says what is missing or empty
         rule, note, where = marker["rule"], marker["note"], f"/reviewed_warnings/{i}"
         if rule not in WARNING_RULES:
-            close = difflib.get_close_matches(rule, WARNING_RULES, n=1, cutoff=0.6)
+            close = [RENAMED[rule]] if rule in RENAMED else difflib.get_close_matches(rule, WARNING_RULES, n=1, cutoff=0.6)
             out.append(doc.problem("reviewed-warning", f"{rule!r} is not a warning a marker can silence{did_you_mean(close)}; "
                                    f"a marker silences one of: {', '.join(WARNING_RULES)}", f"{where}/rule"))
             continue
@@ -144,6 +190,6 @@ def with_reviewed_markers(doc: YamlFile, problems: list[Problem]) -> list[Proble
             out.append(doc.problem("stale-reviewed-warning", f"the warning {rule!r} no longer fires for this entry; remove this marker",
                                    where, severity=WARNING))
         reviewed = marker.get("reviewed")
-        silenced = f" (reviewed {reviewed}: the report contradicts itself, as the note beginning {note!r} explains)"
+        silenced = f" (reviewed {reviewed}: the source contradicts itself, as the note beginning {note!r} explains)"
         out = [replace(p, severity=SILENCED, message=p.message.split(_SILENCE_HINT)[0] + silenced) if p in fired else p for p in out]
     return out
