@@ -195,8 +195,18 @@ def test_every_field_has_a_dutch_comment_above_it(empty_catalogue: Path, run_cli
         if re.match(r"^\s*(- )?[a-z_]+:", line):
             assert lines[i - 1].lstrip().startswith("#"), f"no comment above line {i + 1}: {line}"
     text = "\n".join(lines)
-    assert "Voorbeeld: boris-brengt-je-bij-een-baan" in text  # examples come from the report
-    assert "Letterlijke kolom 'Doelgroep'" in text
+    assert "Voorbeeld: boris-brengt-je-bij-een-baan" in text  # examples come from real entries
+    assert "Letterlijke beschrijving van de doelgroep in de bron." in text
+
+
+def test_the_comments_speak_of_the_source_not_of_one_report(empty_catalogue: Path, run_cli) -> None:
+    """Without a claimed table row, no comment names a report's tables, columns or appendix."""
+    run_cli("new", "Proefaanpak", "--no-input", "--catalogue", empty_catalogue)
+    text = (empty_catalogue / "interventions" / "proefaanpak.yaml").read_text(encoding="utf-8")
+    comments = "\n".join(line for line in text.splitlines() if line.lstrip().startswith("#"))
+    for word in ("kolom", "bijlage", "tabel 3", "B2.", "het rapport", "Regioplan", "2023"):
+        assert word not in comments, word
+    assert "de bron" in comments
 
 
 def test_required_fields_are_marked_verplicht_as_in_the_schema(repo_root: Path) -> None:
@@ -321,6 +331,47 @@ def test_a_row_is_claimed_only_when_asked_and_only_if_it_exists_and_is_free(cata
     free = run_cli("new", "Proefaanpak", "--table", "B2.2", "--order", "12", *base)
     assert free.exit_code == 0, free.stderr
     assert entry(catalogue_copy / "interventions" / "proefaanpak.yaml")["cites"][0]["rows"] == [{"table": "B2.2", "row": 12}]
+    # a row of a declared table: the comments name the table's columns beside the fields they fill
+    lines = (catalogue_copy / "interventions" / "proefaanpak.yaml").read_text(encoding="utf-8").splitlines()
+    assert "In tabel B2.2 van de bron: kolom 'Doelgroep'." in comment_above(lines, "target_group", "description")
+    assert "In tabel B2.2 van de bron: kolom 'Effecten / bewijskracht'." in comment_above(lines, "evidence", "verdict")
+    assert "In tabel B2.2 van de bron: de tekst onder de naam in kolom 'Interventie'." in comment_above(lines, "providers", "description")
+    assert "kolom" not in comment_above(lines, "summary")  # no column of B2.2 holds the summary
+
+
+def comment_above(lines: list[str], *keys: str) -> str:
+    """The comment lines directly above the field at ``keys`` (a top-level key, then a key inside it), joined."""
+    i = -1
+    for depth, k in enumerate(keys):
+        i = next(n for n in range(i + 1, len(lines)) if lines[n].startswith(" " * 2 * depth + k + ":"))
+    above = []
+    while lines[i - 1].lstrip().startswith("#"):
+        i -= 1
+        above.insert(0, lines[i].strip().removeprefix("# "))
+    return " ".join(above)
+
+
+def test_a_praktijkvoorbeeld_may_be_a_row_too_kind_says_what_it_is_not_where_it_comes_from(catalogue_copy: Path, run_cli) -> None:
+    record = catalogue_copy / "sources" / "kwetsbare-jongeren-2023.yaml"
+    record.write_text(record.read_text(encoding="utf-8").replace("rows: 11", "rows: 12"), encoding="utf-8")
+    result = run_cli("new", "Proefpraktijk", "--kind", "praktijkvoorbeeld", "--source", "kwetsbare-jongeren-2023", "--table", "B2.2",
+                     "--order", "12", "--no-input", "--catalogue", catalogue_copy)
+    assert result.exit_code == 0, result.stderr
+    data = entry(catalogue_copy / "interventions" / "proefpraktijk.yaml")
+    assert data["kind"] == "praktijkvoorbeeld" and data["cites"][0]["rows"] == [{"table": "B2.2", "row": 12}]
+
+
+def test_column_hints_follow_the_declared_table() -> None:
+    from jwtool.contribute.scaffold import column_hints
+
+    full = column_hints("4.1", ("interventie", "target_group", "evidence"), summary=False)
+    assert full == {"name": "In tabel 4.1 van de bron: kolom 'Interventie'.",
+                    "providers.description": "In tabel 4.1 van de bron: de tekst onder de naam in kolom 'Interventie'.",
+                    "target_group.description": "In tabel 4.1 van de bron: kolom 'Doelgroep'.",
+                    "evidence.verdict": "In tabel 4.1 van de bron: kolom 'Effecten / bewijskracht'."}
+    short = column_hints("2", ("interventie", "target_group", "components"), summary=True)
+    assert short["target_group.summary"] == "In tabel 2 van de bron: kolom 'Doelgroep'." and "target_group.description" not in short
+    assert short["components"] == "In tabel 2 van de bron: kolom 'Onderdelen'."
 
 
 def test_text_with_quotes_and_colons_stays_valid_yaml() -> None:
@@ -366,7 +417,6 @@ def test_new_refuses_a_name_that_an_entry_already_uses(catalogue_copy: Path, run
     (["X", "--source", "kwetsbare-jongeren-2023", "--table", "B3", "--order", "1"], "has no table 'B3' (it declares no tables)"),
     (["X", "--source", "kwetsbare-jongeren-2023", "--table", "B3"], "needs both --table and --order"),
     (["X", "--table", "B2.1", "--order", "1"], "name the source with --source"),
-    (["X", "--kind", "praktijkvoorbeeld", "--table", "B2.1"], "a praktijkvoorbeeld is no row of a report's table"),
     (["X", "--last-reviewed", "28-11-2026"], "is not a date; write YYYY-MM-DD"),
     (["X", "--last-reviewed", "2999-01-01"], "lies in the future"),
     (["   "], "the name is empty"),

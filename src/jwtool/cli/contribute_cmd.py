@@ -64,7 +64,7 @@ def new(
     report: Annotated[Optional[str], typer.Option("--report", metavar="ID", hidden=True, help="Same as --source.", show_default=False)] = None,
     table: Annotated[Optional[str], typer.Option("--table", metavar="TABLE", help="Only for a row of a report: a table the source declares, e.g. B2.1.", rich_help_panel=_KEY, show_default=False)] = None,
     order: Annotated[Optional[int], typer.Option("--order", metavar="N", min=1, help="Only for a row of a report: the row number in --table.", rich_help_panel=_KEY, show_default=False)] = None,
-    section: Annotated[Optional[list[str]], typer.Option("--section", metavar="SECTION", help="Section of the source that discusses it, e.g. 3.1 or 'bijlage 2' (repeatable).", rich_help_panel=_KEY, show_default=False)] = None,
+    section: Annotated[Optional[list[str]], typer.Option("--section", metavar="SECTION", help="Section of the source that discusses it, e.g. 3.1 or 4.2 (repeatable).", rich_help_panel=_KEY, show_default=False)] = None,
     last_reviewed: Annotated[Optional[str], typer.Option("--last-reviewed", metavar="YYYY-MM-DD", help="Date you checked the entry against its sources.", rich_help_panel=_KEY, show_default=False)] = None,
     no_input: Annotated[bool, typer.Option("--no-input", help="Never prompt; leave missing key fields as placeholders.")] = False,
     catalogue: CatalogueOpt = None,
@@ -122,13 +122,12 @@ def new(
             chosen = by_id(library, str(source or report), "--source" if source else "--report")
         elif url or title:
             chosen = new_or_existing(library, title, url, new_kind)
-        if (table is not None or order is not None) and draft.kind == "praktijkvoorbeeld":
-            raise ScaffoldError("a praktijkvoorbeeld is no row of a report's table; leave out --table and --order")
         if table is not None or order is not None:
             if chosen is None:
                 raise ScaffoldError("--table and --order claim a row of a source's table: name the source with --source")
             check_row(chosen, table, order, _claimed_rows(ctx, base))
         draft.table, draft.order = table, order
+        draft.column_hints = chosen.hints(table) if chosen is not None else {}
         draft.sections = check_sections(section or [])
         draft.last_reviewed = check_date(last_reviewed) if last_reviewed else None
     except ScaffoldError as exc:
@@ -207,7 +206,7 @@ def _prompt_missing(draft: Any, vocab: dict[str, Any], library: Any, chosen: Any
             if new_kind:
                 record["kind"], record["type"] = new_kind, CSL_TYPE[new_kind]
     if not draft.sections:
-        draft.sections = _ask("Sections of the source that discuss it (paragrafen, e.g. 3.1, bijlage 2)", lambda s: check_sections([s])) or []
+        draft.sections = _ask("Sections of the source that discuss it (paragrafen, e.g. 3.1, 4.2)", lambda s: check_sections([s])) or []
     if draft.last_reviewed is None:
         import datetime as _dt
 

@@ -16,10 +16,10 @@ from typing import Any
 
 from jwtool.catalogue.layout import Layout
 from jwtool.catalogue.limits import Limits
-from jwtool.catalogue.sources import Library, Source, load_library
+from jwtool.catalogue.sources import Library, Source, Table, load_library
 from jwtool.catalogue.text import fold, http_url, slugify
 from jwtool.catalogue.vocabularies import did_you_mean
-from jwtool.contribute.scaffold import ScaffoldError
+from jwtool.contribute.scaffold import ScaffoldError, column_hints
 
 SOURCE_KINDS = ("evaluatie", "factsheet", "beschrijving", "databank", "website", "rapport")
 # The CSL item type that fits each kind of source (reference managers need a type).
@@ -39,6 +39,12 @@ class SourceChoice:
     url: str = ""
     record: dict[str, Any] | None = None
     tables: dict[str, int] = field(default_factory=dict)  # table id -> number of rows
+    declared: dict[str, Table] = field(default_factory=dict)  # the tables themselves, with their columns
+
+    def hints(self, table: str | None) -> dict[str, str]:
+        """The column of the claimed table beside each field it fills ({} when no row is claimed)."""
+        spec = self.declared.get(table) if table else None
+        return column_hints(spec.id, spec.columns, spec.summary) if spec is not None else {}
 
 
 def read_library(layout: Layout, limits: Limits) -> Library:
@@ -50,7 +56,7 @@ def read_library(layout: Layout, limits: Limits) -> Library:
 
 
 def _existing(source: Source) -> SourceChoice:
-    return SourceChoice(source.id, source.url, None, {t.id: t.rows for t in source.tables.values()})
+    return SourceChoice(source.id, source.url, None, {t.id: t.rows for t in source.tables.values()}, dict(source.tables))
 
 
 def by_id(library: Library, source_id: str, option: str = "--source") -> SourceChoice:
@@ -103,7 +109,7 @@ def check_row(choice: SourceChoice, table: str | None, row: int | None, claimed:
         declared = ", ".join(choice.tables) or "no tables"
         raise SourceError(f"source {choice.id!r} has no table {table!r} (it declares {declared}); leave out --table and --order for an entry that is not a row of it")
     if not 1 <= row <= choice.tables[table]:
-        raise SourceError(f"table {table} of {choice.id!r} has {choice.tables[table]} rows, so there is no row {row}; an entry that is not a row of the report needs no --table/--order")
+        raise SourceError(f"table {table} of {choice.id!r} has {choice.tables[table]} rows, so there is no row {row}; an entry that is not a row of the source's table needs no --table/--order")
     if (choice.id, table, row) in claimed:
         raise SourceError(f"row {row} of table {table} is already {claimed[(choice.id, table, row)]}; to correct that row, edit that file")
 
@@ -114,7 +120,7 @@ def render_record(record: dict[str, Any]) -> str:
              "# schemas/source.schema.json), bijvoorbeeld:",
              "#   author: [{family: Jansen, given: A.}]",
              "#   issued: {date-parts: [[2025]]}",
-             "#   publisher: Regioplan"]
+             "#   publisher: Naam van de uitgever"]
     for key, value in record.items():
         lines.append(f"{key}: {json.dumps(value, ensure_ascii=False)}")
     return "\n".join(lines) + "\n"

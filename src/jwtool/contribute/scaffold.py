@@ -1,8 +1,12 @@
 """A new entry to fill in: every field of the schema, a Dutch comment above each, placeholders.
 
 Contributors mostly know YAML and git only a little; a file that already holds every field,
-says in Dutch what belongs there (with an example from the report) and fails ``jwtool validate``
-until each ``<vul in: …>`` is replaced or removed, guides them better than a blank page.
+says in Dutch what belongs there (with an example) and fails ``jwtool validate`` until each
+``<vul in: …>`` is replaced or removed, guides them better than a blank page.
+
+The comments speak of "the source" whatever the entry comes from. Only an entry that claims a row
+of a table its source declares gets, beside the fields that the table's columns fill, the name of
+that column (the table's own words, as ``render appendix`` heads it).
 
 The file is written as text, not dumped, so that comments sit above the fields they explain.
 """
@@ -21,6 +25,7 @@ from typing import Any
 from jwtool.catalogue.layout import Layout
 from jwtool.catalogue.text import http_url, slugify
 from jwtool.catalogue.vocabularies import Vocabulary, did_you_mean, suggest
+from jwtool.labels import label_or
 from jwtool.validate.rules import VOCAB_REFS
 
 MODELINE = "# yaml-language-server: $schema=../schemas/intervention.schema.json"
@@ -54,6 +59,8 @@ class Draft:
     order: int | None = None
     sections: list[str] = field(default_factory=list)
     last_reviewed: str | None = None
+    column_hints: dict[str, str] = field(default_factory=dict)  # field path -> where the claimed table has it
+    values: dict[str, Any] = field(default_factory=dict)  # field path -> a value known beforehand (e.g. from an issue form)
 
     @property
     def slug(self) -> str:
@@ -66,7 +73,7 @@ class Draft:
 def check_name(name: str) -> str:
     name = " ".join(name.split())
     if not name:
-        raise ScaffoldError("the name is empty; give the name as the report writes it")
+        raise ScaffoldError("the name is empty; give the name as the source writes it")
     return name
 
 
@@ -123,6 +130,31 @@ def check_sections(values: list[str]) -> list[str]:
             if value and value not in out:
                 out.append(value)
     return out
+
+
+# ----------------------------------------------------------------------------- a table's columns
+
+# The fields a column of a source's table fills: in a full table (and, where it differs, in a
+# summary table); the same reading as ``render appendix``.
+COLUMN_FIELDS: dict[str, tuple[str, ...]] = {
+    "interventie": ("name", "providers.description"), "target_group": ("target_group.description",),
+    "goals": ("goals.description",), "activities": ("activities",), "course": ("course.description",),
+    "results": ("results.description",), "evidence": ("evidence.verdict",), "working_elements": ("working_elements",),
+    "components": ("components",),
+}
+SUMMARY_COLUMN_FIELDS = {"interventie": ("name",), "target_group": ("target_group.summary",), "goals": ("goals.summary",)}
+
+
+def column_hints(table_id: str, columns: tuple[str, ...], summary: bool, lang: str = "nl") -> dict[str, str]:
+    """For an entry that is a row of table ``table_id``: each field a column fills -> a comment
+    naming that column (its heading in the label catalogue)."""
+    hints: dict[str, str] = {}
+    for column in columns:
+        heading = label_or(f"col.{column}", lang, column)
+        for path in (SUMMARY_COLUMN_FIELDS.get(column) if summary else None) or COLUMN_FIELDS.get(column, ()):
+            where = "de tekst onder de naam in kolom" if path == "providers.description" else "kolom"
+            hints[path] = f"In tabel {table_id} van de bron: {where} '{heading}'."
+    return hints
 
 
 # ----------------------------------------------------------------------------- the template
@@ -193,10 +225,13 @@ def _example(value: Any, top: bool = True) -> str:
     return _scalar(value)
 
 
-def _comment_of(node: dict[str, Any], required: bool, path: str, vocab: dict[str, Vocabulary]) -> str:
-    """The schema's Dutch description of a field, with "(verplicht)", the vocabulary's ids and an example."""
+def _comment_of(node: dict[str, Any], required: bool, path: str, vocab: dict[str, Vocabulary], hints: dict[str, str]) -> str:
+    """The schema's Dutch description of a field, with "(verplicht)", the claimed table's column,
+    the vocabulary's ids and an example."""
     parts = ["(verplicht)"] if required else []
     parts.append(str(node.get("description") or node.get("title") or ""))
+    if path in hints:
+        parts.append(hints[path])
     if path in _VOCAB_OF and _choices(vocab, _VOCAB_OF[path]):
         parts.append(f"Keuze uit: {_choices(vocab, _VOCAB_OF[path])}.")
     examples = node.get("examples")
@@ -218,24 +253,30 @@ def _placeholder_of(node: dict[str, Any]) -> str:
 
 
 def _field(schema: dict[str, Any], key: str, node: dict[str, Any], required: bool, path: str,
-           given: dict[str, Any], vocab: dict[str, Vocabulary]) -> Field:
+           given: dict[str, Any], vocab: dict[str, Vocabulary], hints: dict[str, str]) -> Field:
     node = _resolve(schema, node)
-    comment = _comment_of(node, required, path, vocab)
+    comment = _comment_of(node, required, path, vocab, hints)
     if path in given:
-        return Field(key, comment, given[path])
+        value = given[path]
+        if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):  # known items of a list of mappings
+            items = _resolve(schema, node.get("items") or {})
+            return Field(key, comment, Items([Map(_fields(schema, items, f"{path}.", {**given, **{f"{path}.{k}": v for k, v in item.items()}}, vocab, hints))
+                                              for item in value]))
+        return Field(key, comment, value)
     if node.get("type") == "object" and isinstance(node.get("properties"), dict):
-        return Field(key, comment, Map(_fields(schema, node, f"{path}.", given, vocab)))
+        return Field(key, comment, Map(_fields(schema, node, f"{path}.", given, vocab, hints)))
     if node.get("type") == "array":
         items = _resolve(schema, node.get("items") or {})
         if items.get("type") == "object":
-            return Field(key, comment, Items([Map(_fields(schema, items, f"{path}.", given, vocab))]))
+            return Field(key, comment, Items([Map(_fields(schema, items, f"{path}.", given, vocab, hints))]))
         return Field(key, comment, [_placeholder_of(items) if "enum" in items or "http" in str(items.get("pattern", "")) else placeholder(str(node.get("title", "waarde")).lower())])
     return Field(key, comment, _placeholder_of(node))
 
 
-def _fields(schema: dict[str, Any], node: dict[str, Any], prefix: str, given: dict[str, Any], vocab: dict[str, Vocabulary]) -> list[Field]:
+def _fields(schema: dict[str, Any], node: dict[str, Any], prefix: str, given: dict[str, Any], vocab: dict[str, Vocabulary],
+            hints: dict[str, str]) -> list[Field]:
     required = set(node.get("required") or [])
-    return [_field(schema, key, sub, key in required, prefix + key, given, vocab)
+    return [_field(schema, key, sub, key in required, prefix + key, given, vocab, hints)
             for key, sub in node["properties"].items() if given.get(prefix + key, True) is not None]
 
 
@@ -258,7 +299,8 @@ def template(draft: Draft, vocab: dict[str, Vocabulary], schema: dict[str, Any] 
     # A study cites its source by page or section; the entry, not its study, is a table's row.
     # A reviewed warning is marked after a review of the validator's warning, never in a new file.
     given["evidence.studies.cites.rows"] = given["reviewed_warnings"] = None
-    return _fields(schema, schema, "", given, vocab)
+    given.update(d.values)
+    return _fields(schema, schema, "", given, vocab, d.column_hints)
 
 
 # ----------------------------------------------------------------------------- rendering
@@ -302,8 +344,8 @@ def render(draft: Draft, vocab: dict[str, Vocabulary], schema: dict[str, Any] | 
     """The text of the new entry file; its first line is the schema modeline for editors."""
     out = [
         MODELINE,
-        "# Nieuwe entry. Vervang elke <vul in: …> door de tekst van het rapport, of haal het veld weg",
-        "# als het rapport er niets over zegt (velden met '(verplicht)' moeten blijven). Zie",
+        "# Nieuwe entry. Vervang elke <vul in: …> door de tekst van de bron, of haal het veld weg",
+        "# als de bron er niets over zegt (velden met '(verplicht)' moeten blijven). Zie",
         "# schemas/ENTRY-FORMAT.md en CONTRIBUTING.md. Controleer daarna met:",
         f"#   jwtool validate interventions/{draft.slug}.yaml",
     ]

@@ -15,7 +15,7 @@ from jwtool.catalogue.model import ELEMENT_SOURCES, Entry
 from jwtool.catalogue.text import fold, key
 from jwtool.catalogue.vocabularies import Vocabulary, did_you_mean, suggest
 
-KINDS = {"interventie": ("interventie", "interventies", "intervention", "appendix", "bijlage"),
+KINDS = {"interventie": ("interventie", "interventies", "intervention"),  # what an entry is, not where it comes from
          "praktijkvoorbeeld": ("praktijkvoorbeeld", "praktijkvoorbeelden", "praktijk", "practice", "practice-example", "voorbeeld")}
 
 

@@ -270,7 +270,7 @@ def no_placeholders(data: dict[str, Any], doc: YamlFile, ctx: Context) -> Iterat
         return  # nothing in the file could be a placeholder: skip walking every string
     for pointer, text in _strings(data):
         if PLACEHOLDER.search(text):
-            yield "placeholder", pointer, f"still holds a placeholder ({short(text)}); fill in the report's text or remove the field", False
+            yield "placeholder", pointer, f"still holds a placeholder ({short(text)}); fill in the source's text or remove the field", False
 
 
 def _place(doc: YamlFile, finding: Finding) -> Problem:
