@@ -50,11 +50,12 @@ def test_diff_and_changed_since_on_a_pull_request_with_a_changed_and_an_added_en
     result = run_cli("diff", "HEAD~1", "HEAD", "--catalogue", repo.path)
     assert result.exit_code == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0].startswith("Catalogue changes from HEAD~1 (") and lines[0].endswith(": 1 added, 1 changed")
+    assert lines[0].startswith("Catalogue changes from HEAD~1 (") and lines[0].endswith(": 1 added, 1 changed; Sources: 1 added")
     assert lines[1] == f"added    proefaanpak  Proefaanpak  ({new_rel})"
     assert lines[2] == f"changed  boris-brengt-je-bij-een-baan  Boris brengt je bij ‘n baan  ({BORIS})"
     assert lines[3] == "  evidence.level: niet-onderzocht → eerste-aanwijzingen"
-    assert len(lines) == 4
+    assert lines[4:6] == ["Sources: 1 added", "added    evaluatie-proefaanpak  Evaluatie Proefaanpak  (sources/evaluatie-proefaanpak.yaml)"]
+    assert all(line.startswith("  ") and ": + " in line for line in lines[6:])  # the new source, field by field
 
     result = run_cli("validate", "--changed-since", "HEAD~1", "--catalogue", repo.path)
     assert result.exit_code == 0, result.stdout
@@ -118,6 +119,80 @@ def test_outside_a_git_repository_is_a_usage_error(catalogue_copy: Path, run_cli
         assert "is not inside a git repository" in result.stderr
 
 
+# ----------------------------------------------------------------------------- diff: everything a pull request can change
+
+
+def test_diff_shows_a_new_source_file_and_a_changed_source_title_old_to_new(repo: Repo, run_cli) -> None:
+    """The researcher's pull request: an entry citing a new evaluation, and a corrected title."""
+    new_rel = add_entry(repo, run_cli)  # writes sources/evaluatie-proefaanpak.yaml too
+    repo.edit("sources/folder-resultaten-ja.yaml", "title: ", "title: Gecorrigeerd - ")
+    repo.commit("Proefaanpak met zijn evaluatie; titel gecorrigeerd")
+    text = run_cli("diff", "HEAD~1", "HEAD", "--catalogue", repo.path).stdout
+    lines = text.splitlines()
+    assert lines[0].endswith(": 1 added; Sources: 1 added, 1 changed")
+    assert f"added    proefaanpak  Proefaanpak  ({new_rel})" in lines
+    assert "Sources: 1 added, 1 changed" in lines
+    added = lines.index(next(line for line in lines if line.startswith("added    evaluatie-proefaanpak")))
+    assert lines[added].endswith("(sources/evaluatie-proefaanpak.yaml)") and lines[added + 1] == "  id: + evaluatie-proefaanpak"
+    changed = next(i for i, line in enumerate(lines) if line.startswith("changed  folder-resultaten-ja"))
+    assert re.fullmatch(r"  title: (.+) → Gecorrigeerd - \1", lines[changed + 1])
+    doc = json.loads(run_cli("diff", "HEAD~1", "HEAD", "--format", "json", "--catalogue", repo.path).stdout)
+    assert doc["by_kind"]["sources"] == {"added": 1, "renamed": 0, "changed": 1, "removed": 0}
+    [title] = next(s for s in doc["sources"] if s["id"] == "folder-resultaten-ja")["fields"]
+    assert title["path"] == "title" and title["new"] == "Gecorrigeerd - " + title["old"]
+    md = run_cli("diff", "HEAD~1", "HEAD", "--format", "md", "--catalogue", repo.path).stdout
+    assert "#### Sources: added (1)" in md and "#### Sources: changed (1)" in md
+
+
+def test_diff_shows_a_removed_source_with_what_it_held(repo: Repo, run_cli) -> None:
+    (repo.path / "sources" / "hanzen-2015.yaml").unlink()
+    doc = json.loads(run_cli("diff", "HEAD", "--format", "json", "--catalogue", repo.path).stdout)
+    [gone] = doc["sources"]
+    assert (gone["status"], gone["old_file"], gone["file"]) == ("removed", "sources/hanzen-2015.yaml", "")
+    assert {f["path"]: f["change"] for f in gone["fields"]}["title"] == "removed"
+
+
+def test_diff_shows_catalogue_yaml_vocabulary_terms_by_id_and_the_schema(repo: Repo, run_cli) -> None:
+    repo.edit("catalogue.yaml", "title: Interventies aanpak jeugdwerkloosheid", "title: Interventies tegen jeugdwerkloosheid")
+    repo.edit("schemas/vocabularies/phases.yaml", "label: Na de overgang (nazorg)", "label: Nazorg na school")
+    vocab = repo.path / "schemas" / "vocabularies" / "goal-tags.yaml"
+    text = vocab.read_text(encoding="utf-8")
+    first = text.index("  - id: ")
+    second = text.index("  - id: ", first + 1)
+    vocab.write_text(text[:first] + text[second:] + text[first:second], encoding="utf-8")  # only the order of terms changed
+    schema = repo.path / "schemas" / "intervention.schema.json"
+    data = json.loads(schema.read_text(encoding="utf-8"))
+    data["required"].append("goals")
+    schema.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+    result = run_cli("diff", "HEAD", "--catalogue", repo.path)
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].endswith(": no entry changed; catalogue.yaml: 1 changed; Vocabularies: 1 changed; Schemas: 1 changed")
+    assert "  title: Interventies aanpak jeugdwerkloosheid → Interventies tegen jeugdwerkloosheid" in lines
+    assert "  terms.nazorg.label: Na de overgang (nazorg) → Nazorg na school" in lines  # by the term's id, not its position
+    assert not any("goal-tags" in line for line in lines)  # reordering terms changes nothing a user reads
+    assert any(line.startswith("  required: [") for line in lines)
+    [schema_change] = json.loads(run_cli("diff", "HEAD", "--format", "json", "--catalogue", repo.path).stdout)["schemas"]
+    assert schema_change["file"] == "schemas/intervention.schema.json" and schema_change["fields"][0]["new"][-1] == "goals"
+
+
+def test_diff_markdown_escapes_source_text(repo: Repo, run_cli) -> None:
+    repo.edit("sources/hanzen-2015.yaml", "title: ", "title: <script>x</script> [klik](javascript:alert(1)) | ")
+    md = run_cli("diff", "HEAD", "--format", "md", "--catalogue", repo.path).stdout
+    assert "<script>" not in md and "\\<script\\>" in md and "\\[klik\\](javascript:" in md
+    row = next(line for line in md.splitlines() if line.strip().startswith("| title |"))
+    assert row.count(" | ") == 3
+
+
+def test_diff_never_reads_a_symlinked_source(repo: Repo, run_cli, tmp_path: Path) -> None:
+    secret = tmp_path / "geheim.yaml"
+    secret.write_text("id: geheim\ntitle: GEHEIM\n", encoding="utf-8")
+    (repo.path / "sources" / "geheim.yaml").symlink_to(secret)
+    repo.commit("een link")
+    for args in (("HEAD~1", "HEAD"), ("HEAD~1",)):
+        assert "GEHEIM" not in run_cli("diff", *args, "--format", "json", "--catalogue", repo.path).stdout
+
+
 # ----------------------------------------------------------------------------- diff
 
 
@@ -169,7 +244,7 @@ def test_diff_json_is_one_document_with_ids_and_names(repo: Repo, run_cli) -> No
     repo.edit(BORIS, "level: niet-onderzocht", "level: eerste-aanwijzingen")
     result = run_cli("diff", "HEAD", "--format", "json", "--catalogue", repo.path)
     doc = json.loads(result.stdout)
-    assert list(doc) == ["from", "to", "summary", "entries"]
+    assert list(doc) == ["from", "to", "summary", "by_kind", "entries", "sources", "catalogue", "vocabularies", "schemas"]
     assert doc["from"]["rev"] == "HEAD" and len(doc["from"]["commit"]) == 40
     assert doc["to"] == {"rev": "working tree", "commit": None}
     assert doc["entries"][0]["id"] == "boris-brengt-je-bij-een-baan"

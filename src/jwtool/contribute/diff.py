@@ -1,9 +1,12 @@
-"""What a change does to the catalogue, entry by entry and field by field.
+"""What a change does to the catalogue, file by file and field by field.
 
 A line diff of YAML tells a reviewer which lines moved; this tells them that the evidence level
-of one intervention went from ``niet-onderzocht`` to ``eerste-aanwijzingen`` and that an entry
-was renamed. Entries are matched by file; unmatched ones by id, then by similar content (a file
-renamed together with its id is a rename, not a removal plus an addition).
+of one intervention went from ``niet-onderzocht`` to ``eerste-aanwijzingen``, that an entry was
+renamed, that a source's title changed or a vocabulary term's label. Everything a pull request
+can change that alters what users read is compared: entries, ``sources/``, ``catalogue.yaml``,
+the vocabularies and the JSON Schemas. Files are matched by path; unmatched ones of the same kind
+by id, then by similar content (a file renamed together with its id is a rename, not a removal
+plus an addition). Vocabulary terms and a source's tables are compared by id, not by position.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import difflib
 import json
 import re
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -38,8 +41,14 @@ class FieldChange:
         return {"path": self.path, "change": self.change, "old": self.old, "new": self.new}
 
 
+# The kinds of files compared (jwtool.contribute.git.FILE_KINDS), with their titles in the reports.
+KIND_TITLES = {"entries": "Entries", "sources": "Sources", "catalogue": "catalogue.yaml", "vocabularies": "Vocabularies", "schemas": "Schemas"}
+
+
 @dataclass
 class EntryChange:
+    """A changed file: an entry, a source, catalogue.yaml, a vocabulary or a schema (``kind``)."""
+
     status: str  # added | renamed | changed | removed
     id: str
     name: str
@@ -49,6 +58,7 @@ class EntryChange:
     similarity: float | None = None
     fields: list[FieldChange] = field(default_factory=list)
     problem: str = ""  # why a side could not be read, if so
+    kind: str = "entries"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -71,17 +81,26 @@ class Side:
 class CatalogueDiff:
     old: Side
     new: Side
-    entries: list[EntryChange]
+    changes: list[EntryChange]
 
-    def counts(self) -> dict[str, int]:
-        return {s: sum(e.status == s for e in self.entries) for s in STATUS_ORDER}
+    def of(self, kind: str) -> list[EntryChange]:
+        return [c for c in self.changes if c.kind == kind]
+
+    @property
+    def entries(self) -> list[EntryChange]:
+        return self.of("entries")
+
+    def counts(self, kind: str = "entries") -> dict[str, int]:
+        return {s: sum(e.status == s for e in self.of(kind)) for s in STATUS_ORDER}
 
     def to_dict(self) -> dict[str, Any]:
+        """``summary`` counts the entries (as ``by_kind`` every kind); one list of changes per kind."""
         return {
             "from": {"rev": self.old.label, "commit": self.old.commit},
             "to": {"rev": self.new.label, "commit": self.new.commit},
             "summary": self.counts(),
-            "entries": [e.to_dict() for e in self.entries],
+            "by_kind": {k: self.counts(k) for k in KIND_TITLES},
+            **{k: [e.to_dict() for e in self.of(k)] for k in KIND_TITLES},
         }
 
 
@@ -94,14 +113,27 @@ class _Doc:
 # ----------------------------------------------------------------------------- reading snapshots
 
 
+def _parse(rel: str, path: Path, limits: Limits) -> _Doc:
+    """One file, parsed as the catalogue reads it: YAML with the safe loader, a schema as JSON."""
+    if rel.endswith(".json"):
+        try:
+            if path.stat().st_size > limits.max_file_size:
+                return _Doc(None, f"{rel}: larger than {limits.max_file_size} bytes")
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:
+            return _Doc(None, f"{rel}: not valid JSON ({exc})")
+        return _Doc(data) if isinstance(data, dict) else _Doc(None, "not a mapping of fields")
+    return _doc(read_yaml(path, rel, limits))
+
+
 def _parse_blobs(blobs: dict[str, bytes], limits: Limits) -> dict[str, _Doc]:
     """Parse files from git with the same safe loader as files on disk (via a private temp dir)."""
     out: dict[str, _Doc] = {}
     with tempfile.TemporaryDirectory(prefix="jwtool-diff-") as tmp:
-        for rel, raw in sorted(blobs.items()):
-            path = Path(tmp) / rel.rsplit("/", 1)[-1]
+        for i, (rel, raw) in enumerate(sorted(blobs.items())):
+            path = Path(tmp) / f"{i}-{rel.rsplit('/', 1)[-1]}"
             path.write_bytes(raw)
-            out[rel] = _doc(read_yaml(path, rel, limits))
+            out[rel] = _parse(rel, path, limits)
     return out
 
 
@@ -113,13 +145,22 @@ def _doc(yf: Any) -> _Doc:
 
 
 def snapshot_at(root: Path, rev: str, limits: Limits = Limits()) -> dict[str, _Doc]:
-    return _parse_blobs(gitlog.entry_blobs(root, rev), limits)
+    """Every catalogue file at ``rev`` (see :func:`jwtool.contribute.git.file_kind`), parsed."""
+    return _parse_blobs(gitlog.catalogue_blobs(root, rev), limits)
 
 
 def snapshot_working_tree(root: Path, limits: Limits = Limits()) -> dict[str, _Doc]:
-
+    """Every catalogue file in the working tree, parsed; symbolic links outside interventions/
+    are left out (nothing outside the catalogue is read)."""
     files, _ = discover(Layout(root))
-    return {rel: _doc(read_yaml(path, rel, limits)) for path, rel in files}
+    out = {rel: _doc(read_yaml(path, rel, limits)) for path, rel in files}
+    others = [root / "catalogue.yaml", *sorted((root / "sources").glob("*")), *sorted((root / "schemas").glob("*")),
+              *sorted((root / "schemas" / "vocabularies").glob("*"))]
+    for path in others:
+        rel = path.relative_to(root).as_posix()
+        if gitlog.file_kind(rel) and path.is_file() and not path.is_symlink():
+            out[rel] = _parse(rel, path, limits)
+    return out
 
 
 # ----------------------------------------------------------------------------- comparing
@@ -176,15 +217,52 @@ def similarity(a: dict[str, Any], b: dict[str, Any]) -> float:
     return len(la & lb) / len(la | lb) if la | lb else 1.0
 
 
+# Lists compared by their items' ids, per kind: a vocabulary's terms and groups, a source's tables.
+_KEYED = {"vocabularies": ("terms", "groups"), "sources": ("tables",)}
+
+
+def _by_id(data: dict[str, Any], kind: str) -> dict[str, Any]:
+    """``data`` with the lists of :data:`_KEYED` as mappings id -> item (when every item has a
+    distinct string id), so a changed term reads ``terms.nazorg.label`` wherever it stands."""
+    out = dict(data)
+    for key in _KEYED.get(kind, ()):
+        items = data.get(key)
+        if isinstance(items, list) and items and all(isinstance(i, dict) and isinstance(i.get("id"), str) for i in items):
+            ids = [i["id"] for i in items]
+            if len(set(ids)) == len(ids):
+                out[key] = {i["id"]: {k: v for k, v in i.items() if k != "id"} for i in items}
+    return out
+
+
 def _ident(doc: _Doc, rel: str) -> tuple[str, str]:
-    stem = rel.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    stem = rel.rsplit("/", 1)[-1].rsplit(".", 1)[0].removesuffix(".schema")
     data = doc.data or {}
-    eid = data.get("id") if isinstance(data.get("id"), str) else stem
-    name = data.get("name") if isinstance(data.get("name"), str) else eid
+    eid = data.get("id") if isinstance(data.get("id"), str) and not data["id"].startswith("http") else stem
+    name = next((data[k] for k in ("name", "title", "vocabulary") if isinstance(data.get(k), str)), eid)
     return str(eid), str(name)
 
 
+def _whole(doc: _Doc, kind: str, status: str) -> list[FieldChange]:
+    """An added or removed source, catalogue.yaml, vocabulary or schema field by field (an added
+    entry is shown by its id and name only, as before: its file is the review)."""
+    if kind == "entries" or doc.data is None:
+        return []
+    data = _by_id(doc.data, kind)
+    return [FieldChange(k, status, data[k] if status == "removed" else None, data[k] if status == "added" else None) for k in data]
+
+
 def compare_snapshots(old: dict[str, _Doc], new: dict[str, _Doc]) -> list[EntryChange]:
+    """The changes from ``old`` to ``new``, kind by kind (a file is never renamed into another kind)."""
+    changes: list[EntryChange] = []
+    for kind in KIND_TITLES:
+        part = lambda snap: {rel: doc for rel, doc in snap.items() if gitlog.file_kind(rel) == kind}  # noqa: E731
+        changes += [replace(c, kind=kind) for c in _compare_kind(part(old), part(new), kind)]
+    return changes
+
+
+def _compare_kind(old: dict[str, _Doc], new: dict[str, _Doc], kind: str) -> list[EntryChange]:
+    old = {rel: _Doc(_by_id(d.data, kind), d.problem) if d.data is not None else d for rel, d in old.items()}
+    new = {rel: _Doc(_by_id(d.data, kind), d.problem) if d.data is not None else d for rel, d in new.items()}
     changes: list[EntryChange] = []
     for rel in sorted(set(old) & set(new)):
         a, b = old[rel], new[rel]
@@ -225,17 +303,17 @@ def compare_snapshots(old: dict[str, _Doc], new: dict[str, _Doc]) -> list[EntryC
     for n in came:
         if n not in used_new:
             eid, name = _ident(new[n], n)
-            changes.append(EntryChange("added", eid, name, n, problem=new[n].problem))
+            changes.append(EntryChange("added", eid, name, n, problem=new[n].problem, fields=_whole(new[n], kind, "added")))
     for o in gone:
         if o not in used_old:
             eid, name = _ident(old[o], o)
-            changes.append(EntryChange("removed", eid, name, "", old_file=o, problem=old[o].problem))
+            changes.append(EntryChange("removed", eid, name, "", old_file=o, problem=old[o].problem, fields=_whole(old[o], kind, "removed")))
     changes.sort(key=lambda c: (STATUS_ORDER.index(c.status), c.id, c.file or c.old_file))
     return changes
 
 
 def catalogue_diff(root: Path, old_rev: str, new_rev: str | None = None, limits: Limits = Limits()) -> CatalogueDiff:
-    """Changes to the entries from ``old_rev`` to ``new_rev`` (default: the working tree)."""
+    """Changes to the catalogue's files from ``old_rev`` to ``new_rev`` (default: the working tree)."""
     old_side = Side(old_rev, gitlog.resolve(root, old_rev))
     old = snapshot_at(root, old_side.commit or old_rev, limits)
     if new_rev is None:
@@ -256,10 +334,15 @@ def show(value: Any, width: int = 80) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+def _counted(c: dict[str, int]) -> str:
+    return ", ".join(f"{c[s]} {s}" for s in STATUS_ORDER if c[s])
+
+
 def _summary(d: CatalogueDiff) -> str:
-    c = d.counts()
-    parts = [f"{c[s]} {s}" for s in STATUS_ORDER if c[s]]
-    return ", ".join(parts) if parts else "no entry changed"
+    """The entries' changes (or "no entry changed"), then every other kind that changed."""
+    parts = [_counted(d.counts()) or "no entry changed"]
+    parts += [f"{KIND_TITLES[k]}: {_counted(d.counts(k))}" for k in KIND_TITLES if k != "entries" and d.of(k)]
+    return "; ".join(parts)
 
 
 def _side(s: Side) -> str:
@@ -276,15 +359,19 @@ def _field_line(f: FieldChange) -> str:
 
 def to_text(d: CatalogueDiff) -> str:
     lines = [f"Catalogue changes from {_side(d.old)} to {_side(d.new)}: {_summary(d)}"]
-    for e in d.entries:
-        if e.status == "renamed":
-            head = f"renamed  {e.old_id} → {e.id}  {e.name}  ({e.old_file} → {e.file}, {round((e.similarity or 0) * 100)}% same)"
-        else:
-            head = f"{e.status:<8} {e.id}  {e.name}  ({e.file or e.old_file})"
-        lines.append(head)
-        if e.problem:
-            lines.append(f"  cannot be read: {e.problem}")
-        lines += [f"  {_field_line(f)}" for f in e.fields]
+    for kind in KIND_TITLES:
+        group = d.of(kind)
+        if kind != "entries" and group:
+            lines.append(f"{KIND_TITLES[kind]}: {_counted(d.counts(kind))}")
+        for e in group:
+            if e.status == "renamed":
+                head = f"renamed  {e.old_id} → {e.id}  {e.name}  ({e.old_file} → {e.file}, {round((e.similarity or 0) * 100)}% same)"
+            else:
+                head = f"{e.status:<8} {e.id}  {e.name}  ({e.file or e.old_file})"
+            lines.append(head)
+            if e.problem:
+                lines.append(f"  cannot be read: {e.problem}")
+            lines += [f"  {_field_line(f)}" for f in e.fields]
     return "\n".join(lines) + "\n"
 
 
@@ -296,25 +383,27 @@ def to_markdown(d: CatalogueDiff) -> str:
 
     out = [MARKER, f"### Catalogue changes: {escape(_side(d.old))} → {escape(_side(d.new))}", "", f"**{escape(_summary(d))}**", ""]
     titles = {"added": "Added", "renamed": "Renamed", "changed": "Changed", "removed": "Removed"}
-    for status in STATUS_ORDER:
-        group = [e for e in d.entries if e.status == status]
-        if not group:
-            continue
-        out += [f"#### {titles[status]} ({len(group)})", ""]
-        for e in group:
-            where = f"{escape(e.old_file)} → {escape(e.file)}" if status == "renamed" else escape(e.file or e.old_file)
-            extra = f", id {escape(e.old_id)} → {escape(e.id)}, {round((e.similarity or 0) * 100)}% same" if status == "renamed" else f", id {escape(e.id)}"
-            out.append(f"- **{escape(e.name)}** ({where}{extra})")
-            if e.problem:
-                out.append(f"  - cannot be read: {escape(e.problem)}")
-            if e.fields and status != "added":
-                out += ["", "  | Field | Old | New |", "  | --- | --- | --- |"]
-                for f in e.fields:
-                    old = "" if f.change == "added" else cell(show(f.old, 200))
-                    new = "" if f.change == "removed" else cell(show(f.new, 200))
-                    out.append(f"  | {cell(f.path)} | {old} | {new} |")
-                out.append("")
-        out.append("")
+    for kind in KIND_TITLES:
+        for status in STATUS_ORDER:
+            group = [e for e in d.of(kind) if e.status == status]
+            if not group:
+                continue
+            what = "" if kind == "entries" else f"{KIND_TITLES[kind]}: "
+            out += [f"#### {escape(what)}{titles[status] if not what else titles[status].lower()} ({len(group)})", ""]
+            for e in group:
+                where = f"{escape(e.old_file)} → {escape(e.file)}" if status == "renamed" else escape(e.file or e.old_file)
+                extra = f", id {escape(e.old_id)} → {escape(e.id)}, {round((e.similarity or 0) * 100)}% same" if status == "renamed" else f", id {escape(e.id)}"
+                out.append(f"- **{escape(e.name)}** ({where}{extra})")
+                if e.problem:
+                    out.append(f"  - cannot be read: {escape(e.problem)}")
+                if e.fields and (status != "added" or kind != "entries"):
+                    out += ["", "  | Field | Old | New |", "  | --- | --- | --- |"]
+                    for f in e.fields:
+                        old = "" if f.change == "added" else cell(show(f.old, 200))
+                        new = "" if f.change == "removed" else cell(show(f.new, 200))
+                        out.append(f"  | {cell(f.path)} | {old} | {new} |")
+                    out.append("")
+            out.append("")
     text = "\n".join(out).rstrip("\n") + "\n"
     return re.sub(r"\n{3,}", "\n\n", text)
 

@@ -124,15 +124,38 @@ def changed_entry_files(root: Path, rev: str) -> list[Path]:
     return [(root / rel).absolute() for rel in rels if (root / rel).is_file()]
 
 
-def entry_blobs(root: Path, rev: str) -> dict[str, bytes]:
-    """The entry files under ``interventions/`` at ``rev``: relative path → content."""
+# The files a pull request can change that alter what users read, by kind: relative path -> kind.
+FILE_KINDS = ("entries", "sources", "catalogue", "vocabularies", "schemas")
+
+
+def file_kind(rel: str) -> str | None:
+    """Which kind of catalogue file ``rel`` is (see :data:`FILE_KINDS`), or None for any other file."""
+    name = rel.rsplit("/", 1)[-1]
+    if name.startswith("."):
+        return None
+    if _entry_file(rel):
+        return "entries"
+    if rel.startswith("sources/") and rel.count("/") == 1 and rel.endswith(ENTRY_SUFFIXES):
+        return "sources"
+    if rel == "catalogue.yaml":
+        return "catalogue"
+    if rel.startswith("schemas/vocabularies/") and rel.count("/") == 2 and rel.endswith(ENTRY_SUFFIXES):
+        return "vocabularies"
+    if rel.startswith("schemas/") and rel.count("/") == 1 and rel.endswith(".json"):
+        return "schemas"
+    return None
+
+
+def catalogue_blobs(root: Path, rev: str) -> dict[str, bytes]:
+    """The catalogue's files at ``rev`` (entries, sources, catalogue.yaml, vocabularies, schemas):
+    relative path -> content. Symbolic links are left out: they are no file of the catalogue."""
     commit = resolve(root, rev)
-    listing = _split_z(_git(root, "ls-tree", "-r", "-z", commit, "--", "interventions"))
+    listing = _split_z(_git(root, "ls-tree", "-r", "-z", commit, "--", "interventions", "sources", "catalogue.yaml", "schemas"))
     wanted: list[tuple[str, str]] = []
     for line in listing:
         meta, _, path = line.partition("\t")
         parts = meta.split()
-        if len(parts) == 3 and parts[1] == "blob" and _entry_file(path) and not path.rsplit("/", 1)[-1].startswith("."):
+        if len(parts) == 3 and parts[1] == "blob" and parts[0] != "120000" and file_kind(path):
             wanted.append((path, parts[2]))
     if not wanted:
         return {}
@@ -146,6 +169,11 @@ def entry_blobs(root: Path, rev: str) -> dict[str, bytes]:
         blobs[path] = raw[start:start + size]
         pos = start + size + 1  # the content is followed by a newline
     return blobs
+
+
+def entry_blobs(root: Path, rev: str) -> dict[str, bytes]:
+    """The entry files under ``interventions/`` at ``rev``: relative path → content."""
+    return {rel: raw for rel, raw in catalogue_blobs(root, rev).items() if file_kind(rel) == "entries"}
 
 
 @dataclass(frozen=True)
