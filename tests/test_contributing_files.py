@@ -22,7 +22,7 @@ REPO = Path(__file__).resolve().parent.parent
 WORKFLOWS = sorted((REPO / ".github" / "workflows").glob("*.yml"))
 ISSUE_FORMS = sorted((REPO / ".github" / "ISSUE_TEMPLATE").glob("*.yml"))
 # Commands a workflow may run besides the project's own (`jwtool ...`, `make ...`).
-SHELL_TOOLS = {"python", "mkdir", "cat"}
+SHELL_TOOLS = {"python", "mkdir", "cat", "git"}  # git: the issue workflow commits the new entry on its branch
 
 
 def load(path: Path) -> Any:
@@ -135,7 +135,7 @@ def test_the_issue_form_asks_for_the_required_fields_with_the_vocabularies_choic
     form = yaml.safe_load((REPO / ".github" / "ISSUE_TEMPLATE" / "nieuwe-interventie.yml").read_text(encoding="utf-8"))
     fields = {b["id"]: b for b in form["body"] if "id" in b}
     schema = json.loads((repo_root / "schemas" / "intervention.schema.json").read_text(encoding="utf-8"))
-    asked = {re.sub(r"_(verdict|level)$", "", k) for k in fields} | {"evidence"}
+    asked = {re.sub(r"_(verdict|level)$", "", k) for k in fields} | {"evidence"} | ({"cites"} if "source" in fields else set())
     for required in schema["required"]:
         if required not in ("id", "last_reviewed"):  # made by the maintainer
             assert required in asked, required

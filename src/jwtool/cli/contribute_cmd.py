@@ -51,7 +51,7 @@ def _ask(label: str, convert: Callable[[str], Any], default: str = "") -> Any:
 
 def new(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="Name of the intervention as its source writes it.", show_default=False)],
+    name: Annotated[Optional[str], typer.Argument(help="Name of the intervention as its source writes it (not with --from-issue).", show_default=False)] = None,
     kind: Annotated[Optional[str], typer.Option("--kind", "-k", help="interventie or praktijkvoorbeeld (a practice example). Default: interventie.", show_default=False)] = None,
     slug: Annotated[Optional[str], typer.Option("--id", metavar="SLUG", help="Id and file name (default: made from NAME).", show_default=False)] = None,
     summary: Annotated[Optional[str], typer.Option("--summary", metavar="TEXT", help="One or two sentences from the source.", rich_help_panel=_KEY, show_default=False)] = None,
@@ -66,6 +66,7 @@ def new(
     order: Annotated[Optional[int], typer.Option("--order", metavar="N", min=1, help="Only for a row of a report: the row number in --table.", rich_help_panel=_KEY, show_default=False)] = None,
     section: Annotated[Optional[list[str]], typer.Option("--section", metavar="SECTION", help="Section of the source that discusses it, e.g. 3.1 or 4.2 (repeatable).", rich_help_panel=_KEY, show_default=False)] = None,
     last_reviewed: Annotated[Optional[str], typer.Option("--last-reviewed", metavar="YYYY-MM-DD", help="Date you checked the entry against its sources.", rich_help_panel=_KEY, show_default=False)] = None,
+    from_issue: Annotated[Optional[Path], typer.Option("--from-issue", metavar="FILE", help="Take everything from a submitted issue form: FILE holds the issue body GitHub sends (the workflow .github/workflows/issue-to-pr.yml does this). Never prompts.", show_default=False)] = None,
     no_input: Annotated[bool, typer.Option("--no-input", help="Never prompt; leave missing key fields as placeholders.")] = False,
     catalogue: CatalogueOpt = None,
 ) -> None:
@@ -105,31 +106,42 @@ def new(
     ask = _interactive(no_input)
     chosen = None
     try:
-        draft = Draft(name=check_name(name))
-        draft.kind = check_choice(kind, KINDS, "--kind") if kind else "interventie"
-        draft.id = check_slug(slug if slug is not None else draft.slug)
-        draft.summary = summary.strip() or None if summary is not None else None
-        draft.phases = check_terms(phase or [], vocab["phases"], "--phase")
-        draft.evidence_level = check_terms([evidence_level], vocab["evidence-levels"], "--evidence-level")[0] if evidence_level else None
-        url = check_url(source_url) if source_url else None
-        title = source_title.strip() or None if source_title is not None else None
-        new_kind = check_choice(source_kind, SOURCE_KINDS, "--source-kind") if source_kind else None
-        if source is not None and report is not None and source != report:
-            raise ScaffoldError("--report is the old name of --source; give one of them")
-        if (source or report) is not None and (url or title):
-            raise ScaffoldError("give --source ID for an existing source, or --source-url/--source-title for a new one, not both")
-        if (source or report) is not None:
-            chosen = by_id(library, str(source or report), "--source" if source else "--report")
-        elif url or title:
-            chosen = new_or_existing(library, title, url, new_kind)
-        if table is not None or order is not None:
-            if chosen is None:
-                raise ScaffoldError("--table and --order claim a row of a source's table: name the source with --source")
-            check_row(chosen, table, order, _claimed_rows(ctx, base))
-        draft.table, draft.order = table, order
-        draft.column_hints = chosen.hints(table) if chosen is not None else {}
-        draft.sections = check_sections(section or [])
-        draft.last_reviewed = check_date(last_reviewed) if last_reviewed else None
+        if from_issue is not None:
+            from jwtool.contribute.issueform import draft_from_issue
+
+            options = (name, kind, slug, summary, evidence_level, source, source_url, source_title, source_kind, report, table, order, last_reviewed)
+            if any(v is not None for v in options) or phase or section:
+                raise ScaffoldError("--from-issue takes every answer from the form: give no NAME and no other option (only --catalogue)")
+            draft, chosen = draft_from_issue(from_issue, vocab, library)
+            ask = None
+        else:
+            if name is None:
+                raise ScaffoldError("give the NAME of the intervention as its source writes it (or --from-issue FILE)")
+            draft = Draft(name=check_name(name))
+            draft.kind = check_choice(kind, KINDS, "--kind") if kind else "interventie"
+            draft.id = check_slug(slug if slug is not None else draft.slug)
+            draft.summary = summary.strip() or None if summary is not None else None
+            draft.phases = check_terms(phase or [], vocab["phases"], "--phase")
+            draft.evidence_level = check_terms([evidence_level], vocab["evidence-levels"], "--evidence-level")[0] if evidence_level else None
+            url = check_url(source_url) if source_url else None
+            title = source_title.strip() or None if source_title is not None else None
+            new_kind = check_choice(source_kind, SOURCE_KINDS, "--source-kind") if source_kind else None
+            if source is not None and report is not None and source != report:
+                raise ScaffoldError("--report is the old name of --source; give one of them")
+            if (source or report) is not None and (url or title):
+                raise ScaffoldError("give --source ID for an existing source, or --source-url/--source-title for a new one, not both")
+            if (source or report) is not None:
+                chosen = by_id(library, str(source or report), "--source" if source else "--report")
+            elif url or title:
+                chosen = new_or_existing(library, title, url, new_kind)
+            if table is not None or order is not None:
+                if chosen is None:
+                    raise ScaffoldError("--table and --order claim a row of a source's table: name the source with --source")
+                check_row(chosen, table, order, _claimed_rows(ctx, base))
+            draft.table, draft.order = table, order
+            draft.column_hints = chosen.hints(table) if chosen is not None else {}
+            draft.sections = check_sections(section or [])
+            draft.last_reviewed = check_date(last_reviewed) if last_reviewed else None
     except ScaffoldError as exc:
         usage_error(str(exc))
 
