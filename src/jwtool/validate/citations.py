@@ -93,7 +93,7 @@ def citation_findings(items: list[dict[str, Any]], base: str, library: Library, 
                 declared = ", ".join(tables) or "no tables"
                 yield "citation", f"{base}/{i}/rows/{j}/table", f"{source.title!r} has no table {table!r} (it declares {declared}); a row can only be claimed in a table the source declares in {source.file}", False
             elif isinstance(table, str) and isinstance(row, int) and not isinstance(row, bool) and row > tables[table].rows:
-                yield "citation", f"{base}/{i}/rows/{j}/row", f"table {table} of {source.title!r} has {tables[table].rows} rows, so there is no row {row}; {who} that is not a row of the report needs no rows at all", False
+                yield "citation", f"{base}/{i}/rows/{j}/row", f"table {table} of {source.title!r} has {tables[table].rows} rows, so there is no row {row}; {who} that is not a row of its table needs no rows at all", False
 
 
 def without_old_format_echoes(findings: list[Finding]) -> list[Finding]:
