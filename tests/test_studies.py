@@ -158,6 +158,14 @@ def test_every_level_states_its_criteria_and_names_only_known_designs(repo_root:
         assert set(term["criteria"].get("designs", [])) <= designs, term["id"]
 
 
+def test_a_criterion_naming_an_unknown_design_is_an_error_in_the_vocabulary(empty_catalogue: Path) -> None:
+    vocab = empty_catalogue / "schemas" / "vocabularies" / "evidence-levels.yaml"
+    vocab.write_text(vocab.read_text(encoding="utf-8").replace("designs: [controlegroep, gerandomiseerd]", "designs: [controlgroep, gerandomiseerd]", 1), encoding="utf-8")
+    [problem] = validate(empty_catalogue).problems
+    assert (problem.file, problem.rule) == ("schemas/vocabularies/evidence-levels.yaml", "vocabulary-file")
+    assert "'controlgroep' is not a design in study-designs.yaml (did you mean 'controlegroep'?)" in problem.message
+
+
 def test_a_marker_naming_the_old_rule_says_what_it_is_now(empty_catalogue: Path) -> None:
     add(empty_catalogue, "level-without-comparison.yaml", marked("level-without-comparison", rule="evidence-level-without-comparison"))
     [error] = [p for p in validate(empty_catalogue).problems if p.severity == "error"]

@@ -318,7 +318,7 @@ def validate(root: Path, paths: list[Path] | None = None, limits: Limits = Limit
     ctx = Context(vocab=vocab)
     for doc in vocab_docs:
         name = doc.path.name.rsplit(".", 1)[0]
-        found = check_vocabulary(doc, name, vchecker)
+        found = check_vocabulary(doc, name, vchecker, vocab)
         problems += found
         if doc.data is not None and not any(p.severity == "error" for p in found):
             ctx.vocab_ok.add(name)

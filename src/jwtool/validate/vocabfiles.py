@@ -7,17 +7,20 @@ from typing import TYPE_CHECKING
 
 from jwtool.catalogue.problems import Problem
 from jwtool.catalogue.text import key
+from jwtool.catalogue.vocabularies import did_you_mean
 
 if TYPE_CHECKING:
+    from jwtool.catalogue.vocabularies import Vocabulary
     from jwtool.catalogue.yamlfile import YamlFile
     from jwtool.validate.schema import SchemaChecker
 
 RANKED = ("evidence-levels", "study-designs")  # vocabularies that are ladders: every term has a distinct rank
 
 
-def check_vocabulary(doc: YamlFile, name: str, checker: SchemaChecker | None) -> list[Problem]:
+def check_vocabulary(doc: YamlFile, name: str, checker: SchemaChecker | None, others: dict[str, Vocabulary] | None = None) -> list[Problem]:
     """The problems of one vocabulary file: schema, name, duplicate ids, broader terms and
-    groups that exist, synonyms that name one term, and distinct ranks on a ladder."""
+    groups that exist, synonyms that name one term, distinct ranks on a ladder, and study
+    designs that exist in the criteria of an evidence level."""
     out = [p for p in doc.problems]
     data = doc.data
     if not isinstance(data, dict):
@@ -38,6 +41,13 @@ def check_vocabulary(doc: YamlFile, name: str, checker: SchemaChecker | None) ->
             out.append(doc.problem("vocabulary-file", f"broader term {term['broader']!r} does not exist in this vocabulary", f"/terms/{i}/broader"))
         if term.get("group") and term["group"] not in groups:
             out.append(doc.problem("vocabulary-file", f"group {term['group']!r} is not defined under 'groups'", f"/terms/{i}/group"))
+        criteria = term.get("criteria")
+        designs = (others or {}).get("study-designs")
+        if isinstance(criteria, dict) and isinstance(criteria.get("designs"), list) and designs is not None and len(designs):
+            for j, d in enumerate(criteria["designs"]):
+                if isinstance(d, str) and d not in designs:
+                    out.append(doc.problem("vocabulary-file", f"{d!r} is not a design in study-designs.yaml{did_you_mean(designs.suggest(d))}; "
+                                           "the criteria would never count a study", f"/terms/{i}/criteria/designs/{j}"))
         if name in RANKED and not isinstance(term.get("rank"), int):
             out.append(doc.problem("vocabulary-file", f"every term of {name} needs an integer 'rank' (its place on the ladder)", f"/terms/{i}"))
         for j, syn in enumerate([tid, term.get("label"), *(term.get("synonyms") or [])]):
