@@ -73,10 +73,11 @@ def new(
     """Create interventions/<id>.yaml with every field, a Dutch comment above each and placeholders.
 
     The entry cites its source: an existing one (--source ID) or a new one (--source-url and/or
-    --source-title: writes sources/<id>.yaml too). It is a row of a report's table only when
+    --source-title: writes sources/<id>.yaml too). It is a row of a table of its source only when
     --table and --order say so. The new files fail 'jwtool validate' until every '<vul in: …>'
     is filled in or removed. On a terminal, key fields that no option gives are asked for; an
-    empty answer keeps the placeholder. Refuses to overwrite an existing file (exit 1).
+    empty answer keeps the placeholder. With --from-issue FILE everything comes from a submitted
+    issue form instead. Refuses to overwrite an existing file (exit 1).
 
     Example: jwtool new "Proefaanpak" --source-url https://example.org/evaluatie.pdf --source-title "Evaluatie Proefaanpak" --no-input
     """
