@@ -12,7 +12,8 @@ MAX_LINES = 500
 # Modules that load PyYAML when imported: others import them where a file is parsed, so that
 # `jwtool --help` reads no YAML library.
 LOADS_YAML = {"jwtool.catalogue.yamlfile", "jwtool.validate.rules", "jwtool.validate.schema",
-              "jwtool.contribute.diff", "jwtool.contribute.scaffold", "jwtool.contribute.newsource", "jwtool.validate.citations"}
+              "jwtool.contribute.diff", "jwtool.contribute.scaffold", "jwtool.contribute.newsource", "jwtool.contribute.issueform",
+              "jwtool.validate.citations"}
 
 
 def modules() -> dict[str, Path]:
