@@ -95,6 +95,22 @@ def test_a_changed_vocabulary_rechecks_every_entry(repo: Repo, run_cli) -> None:
     assert len(changed_entry_files(repo.path, "HEAD")) == len(list((repo.path / "interventions").glob("*.yaml")))
 
 
+@pytest.mark.parametrize("changed", ["sources/hanzen-2015.yaml", "catalogue.yaml"])
+def test_a_changed_source_or_catalogue_yaml_rechecks_every_entry(changed: str, repo: Repo, run_cli) -> None:
+    """A source's table shortened or a cited source removed breaks entries that did not change."""
+    from jwtool.contribute.git import changed_entry_files
+
+    path = repo.path / changed
+    path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert len(changed_entry_files(repo.path, "HEAD")) == len(list((repo.path / "interventions").glob("*.yaml")))
+
+
+def test_a_removed_source_is_reported_by_changed_since_at_the_entries_that_cite_it(repo: Repo, run_cli) -> None:
+    (repo.path / "sources" / "hanzen-2015.yaml").unlink()
+    result = run_cli("validate", "--changed-since", "HEAD", "--catalogue", repo.path)
+    assert result.exit_code == 1 and "[citation]" in result.stdout and "hanzen-2015" in result.stdout
+
+
 def test_changed_since_with_nothing_changed_still_checks_the_vocabularies(repo: Repo, run_cli) -> None:
     result = run_cli("validate", "--changed-since", "HEAD", "--catalogue", repo.path)
     assert result.exit_code == 0

@@ -88,9 +88,12 @@ def _split_z(data: bytes) -> list[str]:
 def changed_files(root: Path, rev: str) -> tuple[list[str], bool]:
     """Files under ``interventions/`` that differ between ``rev`` and the working tree (paths
     relative to ``root``; a renamed file by its new name; new untracked files included), and
-    whether anything under ``schemas/`` changed."""
+    whether anything that every entry depends on changed: ``schemas/``, an existing source in
+    ``sources/`` (a table's rows, a removed source; a new source breaks nothing) or
+    ``catalogue.yaml``."""
     commit = resolve(root, rev)
-    out = _split_z(_git(root, "diff", "--name-status", "-z", "-M", "--relative", commit, "--", "interventions", "schemas"))
+    shared = ("schemas", "sources", "catalogue.yaml")
+    out = _split_z(_git(root, "diff", "--name-status", "-z", "-M", "--relative", commit, "--", "interventions", *shared))
     changed: set[str] = set()
     schemas = False
     i = 0
@@ -99,12 +102,12 @@ def changed_files(root: Path, rev: str) -> tuple[list[str], bool]:
         n = 2 if status[:1] in ("R", "C") else 1
         paths = out[i + 1:i + 1 + n]
         i += 1 + n
-        if any(p.startswith("schemas/") for p in paths):
-            schemas = True
+        if any(p.startswith("schemas/") or p == "catalogue.yaml" or (p.startswith("sources/") and not status.startswith("A")) for p in paths):
+            schemas = True  # a new source breaks no entry; a changed or removed one may
         if paths and not status.startswith("D") and _entry_file(paths[-1]):
             changed.add(paths[-1])
-    for p in _split_z(_git(root, "ls-files", "--others", "--exclude-standard", "-z", "--", "interventions", "schemas")):
-        if p.startswith("schemas/"):
+    for p in _split_z(_git(root, "ls-files", "--others", "--exclude-standard", "-z", "--", "interventions", *shared)):
+        if p.startswith("schemas/") or p == "catalogue.yaml":  # an untracked source is a new one
             schemas = True
         elif _entry_file(p):
             changed.add(p)
@@ -114,8 +117,9 @@ def changed_files(root: Path, rev: str) -> tuple[list[str], bool]:
 def changed_entry_files(root: Path, rev: str) -> list[Path]:
     """Entry files to validate after changes since ``rev``: those that changed or were added.
 
-    If anything under ``schemas/`` changed (a vocabulary term renamed, the schema tightened),
-    entries that did not change can break too, so then every entry file is returned.
+    If anything under ``schemas/`` changed (a vocabulary term renamed, the schema tightened), or a
+    source or ``catalogue.yaml`` (a table shortened, a cited source removed), entries that did not
+    change can break too, so then every entry file is returned.
     """
     rels, schemas_changed = changed_files(root, rev)
     folder = root / "interventions"
