@@ -189,3 +189,220 @@ def test_a_reader_that_goes_away_ends_the_process_quietly(repo_root: Path) -> No
         proc.stdout.close()  # like `| head -c 10`
         assert proc.wait(timeout=60) in (0, -signal.SIGPIPE)
         assert proc.stderr.read() == b""
+
+
+# --- the second attack (issue 27): a catalogue from a stranger ----------------------------------
+
+SECRET = "GEHEIM-TOKEN-4711"
+
+
+@pytest.fixture
+def v1_catalogue(tmp_path: Path, repo_root: Path) -> Path:
+    """A catalogue of schema version 1 (tests/data/v1/mini), waiting for `jwtool upgrade`."""
+    import shutil
+
+    cat = tmp_path / "old"
+    shutil.copytree(Path(__file__).parent / "data" / "v1" / "mini", cat)
+    shutil.copytree(repo_root / "schemas", cat / "schemas")
+    return cat
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file() and not p.is_symlink()}
+
+
+@pytest.mark.parametrize("held", ["id: iets-anders\nnote: PRECIOUS\n", "note: PRECIOUS\n", "- PRECIOUS\n"], ids=["other-id", "no-id", "no-mapping"])
+def test_upgrade_never_replaces_a_source_file_it_did_not_create(run_cli, v1_catalogue: Path, held: str) -> None:
+    # alpha's inline source "Evaluatie Alfa" would become sources/evaluatie-alfa.yaml
+    (v1_catalogue / "sources").mkdir()
+    precious = v1_catalogue / "sources" / "evaluatie-alfa.yaml"
+    precious.write_text(held, encoding="utf-8")
+    result = run_cli("upgrade", "--catalogue", v1_catalogue)
+    assert result.exit_code == 0, result.output
+    assert precious.read_text(encoding="utf-8") == held
+    assert "created sources/evaluatie-alfa.yaml" not in result.stderr
+    assert "created sources/evaluatie-alfa-2.yaml" in result.stderr
+    assert "evaluatie-alfa-2" in (v1_catalogue / "interventions" / "alpha.yaml").read_text(encoding="utf-8")
+
+
+def test_upgrade_stops_before_writing_when_the_report_file_holds_something_else(run_cli, v1_catalogue: Path) -> None:
+    (v1_catalogue / "sources").mkdir()
+    (v1_catalogue / "sources" / "kwetsbare-jongeren-2023.yaml").write_text("note: PRECIOUS\n", encoding="utf-8")
+    before = snapshot(v1_catalogue)
+    result = run_cli("upgrade", "--catalogue", v1_catalogue)
+    assert result.exit_code == 1
+    assert "sources/kwetsbare-jongeren-2023.yaml already exists" in result.stderr and "nothing has been written" in result.stderr
+    assert snapshot(v1_catalogue) == before
+
+
+@pytest.mark.parametrize(("content", "rule"), [
+    ("id: alpha\nnest: " + "[" * 300 + "]" * 300 + "\n", "nesting"),
+    ("id: alpha\nnote: |\n" + "  a\n" * 1_400_000, "file-size"),
+    ("id: alpha\na: &a [x, x]\nb: *a\n", "yaml-alias"),
+], ids=["300-levels-deep", "4-mb", "alias"])
+def test_upgrade_reads_every_file_through_the_safe_reader(run_cli, v1_catalogue: Path, content: str, rule: str) -> None:
+    (v1_catalogue / "interventions" / "alpha.yaml").write_text(content, encoding="utf-8")
+    before = snapshot(v1_catalogue)
+    result = run_cli("upgrade", "--catalogue", v1_catalogue)
+    assert result.exit_code == 1 and "internal error" not in result.output
+    assert result.stderr.startswith("jwtool: error: interventions/alpha.yaml:") and f"[{rule}]" in result.stderr
+    assert snapshot(v1_catalogue) == before
+
+
+def test_upgrade_leaves_a_looping_or_outside_source_link_alone(run_cli, v1_catalogue: Path, tmp_path: Path) -> None:
+    sources = v1_catalogue / "sources"
+    sources.mkdir()
+    (sources / "loop.yaml").symlink_to("loop.yaml")
+    (tmp_path / "elders.yaml").write_text(f"id: elders\ntitle: {SECRET}\nURL: https://example.org/alfa-evaluatie.pdf\n", encoding="utf-8")
+    (sources / "elders.yaml").symlink_to(tmp_path / "elders.yaml")
+    result = run_cli("upgrade", "--catalogue", v1_catalogue)
+    assert result.exit_code == 0, result.output
+    alpha = (v1_catalogue / "interventions" / "alpha.yaml").read_text(encoding="utf-8")
+    assert "source: elders" not in alpha  # the record outside the catalogue was never read, so not reused
+    assert (sources / "loop.yaml").is_symlink() and (sources / "elders.yaml").is_symlink()
+
+
+def test_a_source_link_out_of_the_catalogue_is_refused_and_never_read(run_cli, mini_catalogue: Path, tmp_path: Path) -> None:
+    from jwtool.catalogue.load import load_catalogue
+
+    (tmp_path / "elders.yaml").write_text(f"id: elders\ntype: report\nkind: evaluatie\ntitle: {SECRET}\n", encoding="utf-8")
+    (mini_catalogue / "sources" / "elders.yaml").symlink_to(tmp_path / "elders.yaml")
+    (mini_catalogue / "sources" / "passwd.yaml").symlink_to("/etc/passwd")
+    result = run_cli("validate", "--catalogue", mini_catalogue)
+    assert result.exit_code == 1
+    for name, target in (("elders", tmp_path / "elders.yaml"), ("passwd", Path("/etc/passwd"))):
+        assert (f"sources/{name}.yaml:1:1: error: symbolic link points outside the catalogue ({target}); "
+                "replace it with the file itself [symlink]") in result.stdout
+    assert "root:" not in result.output and SECRET not in result.output
+    assert "elders" not in load_catalogue(mini_catalogue, use_cache=False).library.sources
+    exported = run_cli("export", "--format", "json", "--catalogue", mini_catalogue)
+    assert SECRET not in exported.stdout and "root:" not in exported.stdout
+
+
+def test_a_schema_or_vocabulary_link_out_of_the_catalogue_is_refused(run_cli, mini_catalogue: Path, tmp_path: Path) -> None:
+    (tmp_path / "levels.yaml").write_text(f"vocabulary: evidence-levels\nterms: [{{id: {SECRET.lower()}}}]\n", encoding="utf-8")
+    vocab = mini_catalogue / "schemas" / "vocabularies" / "evidence-levels.yaml"
+    vocab.unlink()
+    vocab.symlink_to(tmp_path / "levels.yaml")
+    schema = mini_catalogue / "schemas" / "source.schema.json"
+    (tmp_path / "s.json").write_text(schema.read_text(encoding="utf-8"), encoding="utf-8")
+    schema.unlink()
+    schema.symlink_to(tmp_path / "s.json")
+    result = run_cli("validate", "--catalogue", mini_catalogue)
+    assert result.exit_code == 1
+    assert "schemas/vocabularies/evidence-levels.yaml:1:1: error: symbolic link points outside the catalogue" in result.stdout
+    assert "schemas/source.schema.json:1:1: error: symbolic link points outside the catalogue" in result.stdout
+    assert SECRET.lower() not in result.output
+
+
+def _secret_file(tmp_path: Path) -> Path:
+    secret = tmp_path / "environ"
+    secret.write_text(f"GITHUB_TOKEN={SECRET}\n", encoding="utf-8")
+    return secret
+
+
+def test_a_template_link_out_of_the_catalogue_is_refused_naming_the_file(run_cli, catalogue_copy: Path, tmp_path: Path) -> None:
+    partials = catalogue_copy / "templates" / "partials"
+    (partials / "env.md.j2").symlink_to(_secret_file(tmp_path))
+    entry = partials / "entry.md.j2"
+    entry.write_text('{% include "partials/env.md.j2" %}\n' + entry.read_text(encoding="utf-8"), encoding="utf-8")
+    validated = run_cli("validate", "--catalogue", catalogue_copy)
+    assert "templates/partials/env.md.j2:1:1: error: symbolic link points outside the catalogue" in validated.stdout
+    result = run_cli("--no-cache", "render", "overview", "--format", "md", "--catalogue", catalogue_copy)
+    assert result.exit_code == 1 and "internal error" not in result.output
+    assert SECRET not in result.output
+    assert f"{partials / 'env.md.j2'}: symbolic link points outside the catalogue ({tmp_path / 'environ'})" in result.stderr
+
+
+def test_a_template_link_out_of_the_templates_option_folder_is_refused(run_cli, mini_catalogue: Path, tmp_path: Path) -> None:
+    house = tmp_path / "house"
+    house.mkdir()
+    (house / "env.md.j2").symlink_to(_secret_file(tmp_path))
+    (house / "appendix.md.j2").write_text('# Bijlage\n{% include "env.md.j2" %}\n', encoding="utf-8")
+    result = run_cli("render", "appendix", "--format", "md", "--templates", house, "--catalogue", mini_catalogue)
+    assert result.exit_code == 1 and SECRET not in result.output and "internal error" not in result.output
+    assert f"{house / 'env.md.j2'}: symbolic link points outside the catalogue" in result.stderr
+
+
+@pytest.mark.parametrize("asset", ["overview.css", "overview.js"])
+def test_an_inlined_asset_linked_out_of_the_catalogue_is_refused(run_cli, catalogue_copy: Path, tmp_path: Path, asset: str) -> None:
+    target = catalogue_copy / "templates" / asset
+    target.unlink()
+    target.symlink_to(_secret_file(tmp_path))
+    result = run_cli("--no-cache", "render", "overview", "--format", "html", "--catalogue", catalogue_copy)
+    assert result.exit_code == 1 and SECRET not in result.output
+    assert f"{target}: symbolic link points outside the catalogue" in result.stderr
+
+
+def test_a_templates_folder_that_is_a_link_out_of_the_catalogue_is_refused(run_cli, mini_catalogue: Path, tmp_path: Path) -> None:
+    import shutil
+
+    elsewhere = tmp_path / "elders"
+    shutil.copytree(Path(__file__).parent.parent / "templates", elsewhere)
+    (mini_catalogue / "templates").symlink_to(elsewhere)
+    result = run_cli("render", "overview", "--format", "md", "--catalogue", mini_catalogue)
+    assert result.exit_code == 1 and "templates: symbolic link points outside the catalogue" in result.stderr
+
+
+def test_a_hostile_git_config_runs_nothing(run_cli, mini_catalogue: Path, tmp_path: Path) -> None:
+    """core.fsmonitor, filter.X.clean/smudge/process (also one marked required), diff.X.textconv
+    and diff.external from the repository's own .git/config and attributes never run."""
+    import shutil
+
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    marker = tmp_path / "ran"
+    env = {**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull}
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", "-C", str(mini_catalogue), "-c", "user.name=A", "-c", "user.email=a@b", *args], check=True, capture_output=True, env=env)
+
+    git("init", "-q")
+    git("add", "-A")
+    git("commit", "-qm", "start")
+    run = f"sh -c 'echo $0 >> {marker}; cat'"
+    with open(mini_catalogue / ".git" / "config", "a", encoding="utf-8") as fh:
+        fh.write(f'[core]\n\tfsmonitor = "{run} fsmonitor"\n'
+                 f'[filter "evil"]\n\tclean = "{run} clean"\n\tsmudge = "{run} smudge"\n\tprocess = "{run} process"\n\trequired = true\n'
+                 f'[diff "evil"]\n\ttextconv = "{run} textconv"\n\tcommand = "{run} command"\n'
+                 f'[diff]\n\texternal = "{run} external"\n')
+    (mini_catalogue / ".git" / "info" / "attributes").write_text("* filter=evil diff=evil\n", encoding="utf-8")
+    alpha = mini_catalogue / "interventions" / "alpha.yaml"
+    alpha.write_text(alpha.read_text(encoding="utf-8") + "# changed\n", encoding="utf-8")
+    result = run_cli("validate", "--changed-since", "HEAD", "--catalogue", mini_catalogue)
+    assert result.exit_code == 0, result.output
+    assert not marker.exists(), marker.read_text(encoding="utf-8")
+    assert run_cli("diff", "HEAD", "--catalogue", mini_catalogue).exit_code in (0, 1)
+    assert run_cli("history", "alpha", "--catalogue", mini_catalogue).exit_code == 0
+    assert not marker.exists(), marker.read_text(encoding="utf-8")
+    # the same repository without jwtool's guard runs them: the test can fail
+    subprocess.run(["git", "-C", str(mini_catalogue), "diff", "HEAD"], capture_output=True, env=env)
+    assert marker.exists()
+
+
+@pytest.mark.parametrize("kind", ["site", "file"])
+def test_what_a_killed_render_left_behind_is_removed_by_the_next_and_only_then(tmp_path: Path, kind: str) -> None:
+    from jwtool.render.output import sweep_stale
+
+    target = tmp_path / ("site" if kind == "site" else "overzicht.html")
+    writer = ("write_folder_atomic(target, [('index.html', pages())])" if kind == "site" else "write_atomic(target, pages())")
+    script = ("import sys, time\nfrom pathlib import Path\nfrom jwtool.render.output import write_atomic, write_folder_atomic\n"
+              f"target = Path({str(target)!r})\n"
+              "def pages():\n    yield 'x' * 1_000_000\n    print('ready', flush=True)\n    time.sleep(600)\n    yield ''\n"
+              f"{writer}\n")
+    with subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True) as proc:
+        assert proc.stdout is not None and proc.stdout.readline() == "ready\n"
+        (left,) = [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+        assert sweep_stale(tmp_path, target.name) == []  # its run is still at work
+        proc.kill()
+    assert (tmp_path / left).exists()
+    assert sweep_stale(tmp_path, target.name) == [left]
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_the_next_site_render_removes_a_killed_renders_temporary_folder(run_cli, mini_catalogue: Path, tmp_path: Path) -> None:
+    stale = tmp_path / ".site.k1ll3d00.tmp"
+    stale.mkdir()
+    (stale / "index.html").write_text("half\n", encoding="utf-8")
+    assert run_cli("render", "overview", "--format", "html", "-o", tmp_path / "site", "--catalogue", mini_catalogue).exit_code == 0
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []

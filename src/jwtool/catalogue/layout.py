@@ -14,8 +14,13 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from jwtool.catalogue.limits import Limits
 from jwtool.catalogue.problems import Problem
+
+if TYPE_CHECKING:
+    from jwtool.catalogue.yamlfile import YamlFile
 
 ENV_VAR = "JWTOOL_CATALOGUE"
 _PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -25,6 +30,36 @@ _SOURCE_TREE = _PACKAGE_DIR.parent.parent  # src/jwtool/../.. in a checkout or e
 
 class CatalogueError(Exception):
     """The catalogue cannot be found or used at all (a usage error, exit 2)."""
+
+
+class Outside(ValueError):
+    """A file that jwtool refuses to read: a symbolic link that leaves its catalogue, or a loop.
+
+    ``rule`` is the validation rule it is reported under; the message names no content. (A
+    ValueError, so that code which handles an unreadable file handles this one too.)"""
+
+    def __init__(self, rule: str, message: str) -> None:
+        super().__init__(message)
+        self.rule, self.message = rule, message
+
+
+def confine(path: Path, root: Path) -> Path:
+    """``path`` with every symbolic link resolved, if it stays inside ``root``; else :class:`Outside`.
+
+    The one confinement rule for everything jwtool reads from a catalogue (entries, sources,
+    schemas, vocabularies, catalogue.yaml, templates and the CSS/JS they inline) and from
+    ``--templates DIR``. Git stores symbolic links, so a pull request can add one: a link to
+    ``/proc/self/environ`` or ``~/.ssh`` must never be read, let alone printed into an output.
+    """
+    try:
+        target = Path(os.path.realpath(path, strict=True))
+    except FileNotFoundError:  # missing (reading it will say so), or a link to nothing: still where it points
+        target = Path(os.path.realpath(path))
+    except (OSError, RuntimeError):  # a loop: a.yaml -> b.yaml -> a.yaml
+        raise Outside("unreadable", "cannot read file: it is a symbolic link that leads back to itself (a loop); replace it with the file itself") from None
+    if not target.is_relative_to(os.path.realpath(root)):
+        raise Outside("symlink", f"symbolic link points outside the catalogue ({target}); replace it with the file itself")
+    return target
 
 
 def _is_catalogue(path: Path) -> bool:
@@ -101,6 +136,39 @@ class Layout:
             except ValueError:
                 return path.as_posix()
 
+    def base_of(self, path: Path) -> Path:
+        """What ``path`` must stay inside (:func:`confine`): the catalogue, or for the schemas and
+        templates that fall back to jwtool's own, the folder they come from."""
+        for base in (self.root, BUNDLED, _SOURCE_TREE):
+            if Path(os.path.abspath(path)).is_relative_to(os.path.abspath(base)):
+                return base
+        return self.root
+
+    def confine(self, path: Path) -> Path:
+        """``path`` resolved, or :class:`Outside` if a symbolic link takes it out of its catalogue."""
+        return confine(path, self.base_of(path))
+
+    def read(self, path: Path, limits: Limits = Limits()) -> YamlFile:
+        """One YAML file of the catalogue through the safe reader, confined to the catalogue."""
+        from jwtool.catalogue.yamlfile import read_yaml
+
+        return read_yaml(path, self.rel(path), limits, inside=self.base_of(path))
+
+    def read_json(self, path: Path, limits: Limits = Limits()) -> object:
+        """One JSON file of the catalogue (a schema), confined and size-bounded like YAML files;
+        :class:`Outside`, OSError or ValueError (also for nesting too deep to parse)."""
+        import json
+
+        self.confine(path)
+        with open(path, "rb") as fh:
+            raw = fh.read(limits.max_file_size + 1)
+        if len(raw) > limits.max_file_size:
+            raise ValueError(f"file is larger than the limit of {limits.max_file_size:,} bytes")
+        try:
+            return json.loads(raw.decode("utf-8"))
+        except RecursionError:
+            raise ValueError("structure is nested too deep") from None
+
     def protected(self) -> list[Path]:
         """Folders that jwtool never writes output into."""
         return [self.interventions.resolve(), self.sources.resolve(), (self.root / "schemas").resolve(), (self.root / "templates").resolve()]
@@ -141,6 +209,22 @@ def _is_file(entry: os.DirEntry[str]) -> bool:
         return False
 
 
+def links_out(layout: Layout, folder: Path) -> list[Problem]:
+    """A problem for every symbolic link under ``folder`` (and the folder itself) that leaves the
+    catalogue or loops: ``validate`` names them before any render would refuse them."""
+    problems = []
+    paths = [folder]
+    for top, dirs, names in os.walk(folder):
+        paths += [Path(top) / n for n in sorted(dirs + names)]
+    for path in paths:
+        if path.is_symlink():
+            try:
+                layout.confine(path)
+            except Outside as exc:
+                problems.append(Problem(layout.rel(path), 1, 1, exc.rule, exc.message))
+    return problems
+
+
 def discover(layout: Layout, paths: list[Path] | None = None) -> tuple[list[tuple[Path, str]], list[Problem]]:
     """Entry files to read (sorted by path) and problems with file names or symlinks.
 
@@ -150,9 +234,13 @@ def discover(layout: Layout, paths: list[Path] | None = None) -> tuple[list[tupl
 
     problems: list[Problem] = []
     found: dict[str, tuple[Path, str, bool, bool]] = {}  # key → (path, rel, is_symlink, is_file)
-    inside = layout.root.resolve()
     for base in paths if paths is not None else [layout.interventions]:
         if base.is_dir():
+            try:
+                layout.confine(base)  # the folder itself may be the link that leaves the catalogue
+            except Outside as exc:
+                problems.append(Problem(layout.rel(base), 1, 1, exc.rule, exc.message.replace("cannot read file", "cannot read folder")))
+                continue
             prefix = layout.rel(base)
             with os.scandir(base) as it:
                 for d in it:
@@ -166,12 +254,9 @@ def discover(layout: Layout, paths: list[Path] | None = None) -> tuple[list[tupl
         path, rel, link, is_file = found[key]
         if link:
             try:
-                target = path.resolve()
-            except (OSError, RuntimeError):  # a loop: a.yaml -> b.yaml -> a.yaml
-                problems.append(Problem(rel, 1, 1, "unreadable", "cannot read file: it is a symbolic link that leads back to itself (a loop); replace it with the file itself"))
-                continue
-            if not target.is_relative_to(inside):
-                problems.append(Problem(rel, 1, 1, "symlink", f"symbolic link points outside the catalogue ({target}); replace it with the file itself"))
+                layout.confine(path)
+            except Outside as exc:
+                problems.append(Problem(rel, 1, 1, exc.rule, exc.message))
                 continue
         if not is_file:
             problems.append(Problem(rel, 1, 1, "unreadable", "not a regular file"))

@@ -20,21 +20,17 @@ if TYPE_CHECKING:
 
 
 def load_vocabularies(layout: Layout, limits: Limits = Limits()) -> tuple[dict[str, Vocabulary], list[YamlFile], list[Problem]]:
-    from jwtool.catalogue.yamlfile import (
-        read_yaml,  # PyYAML only when something is parsed
-    )
-
     vocab: dict[str, Vocabulary] = {}
     docs: list[YamlFile] = []
     problems: list[Problem] = []
     for name in VOCABULARY_NAMES:
         path = layout.vocabularies / f"{name}.yaml"
         rel = layout.rel(path)
-        if not path.is_file():
+        if not path.is_file() and not path.is_symlink():
             problems.append(Problem(rel, 1, 1, "vocabulary-file", f"vocabulary {name!r} is missing; every catalogue needs schemas/vocabularies/{name}.yaml"))
             vocab[name] = Vocabulary(name=name)
             continue
-        doc = read_yaml(path, rel, limits)
+        doc = layout.read(path, limits)
         docs.append(doc)
         vocab[name] = Vocabulary.from_data(name, doc.data if isinstance(doc.data, dict) else {})
     return vocab, docs, problems
@@ -100,20 +96,16 @@ def load_catalogue(root: Path, limits: Limits = Limits(), *, use_cache: bool = T
 def read_entry(root: Path, rel: str, limits: Limits = Limits(), library: Library | None = None) -> Entry | None:
     """One entry in full from its file, or None when the file holds no mapping: the full text of
     an entry found among summaries, without loading the whole catalogue."""
-    from jwtool.catalogue.yamlfile import read_yaml
-
-    doc = read_yaml(root / rel, rel, limits)
+    doc = Layout(root).read(root / rel, limits)
     return Entry(doc.data, rel, library=library or Library()) if isinstance(doc.data, dict) else None
 
 
 def _read_meta(layout: Layout, limits: Limits) -> tuple[dict[str, Any], bool]:
     """catalogue.yaml's fields, and whether it was read cleanly as a mapping: only a file that was
     read can be of an older format (a file over the size limit or broken is reported as such)."""
-    from jwtool.catalogue.yamlfile import read_yaml
-
     if not layout.meta_file.is_file():
         return {}, False
-    m = read_yaml(layout.meta_file, "catalogue.yaml", limits)
+    m = layout.read(layout.meta_file, limits)
     return (m.data, not m.problems) if isinstance(m.data, dict) else ({}, False)
 
 

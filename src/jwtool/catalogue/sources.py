@@ -103,13 +103,11 @@ def check_format(meta: Any, readable: bool) -> None:
 
 def read_sources(layout: Layout, limits: Limits = Limits()) -> list[YamlFile]:
     """The parsed files of ``sources/``, sorted by name (problems stay on each file)."""
-    from jwtool.catalogue.yamlfile import read_yaml
-
     folder = layout.sources
     if not folder.is_dir():
         return []
-    paths = sorted(p for p in folder.iterdir() if p.suffix == ".yaml" and not p.name.startswith(".") and p.is_file())
-    return [read_yaml(p, layout.rel(p), limits) for p in paths]
+    paths = sorted(p for p in folder.iterdir() if p.suffix == ".yaml" and not p.name.startswith(".") and (p.is_file() or p.is_symlink()))
+    return [layout.read(p, limits) for p in paths]  # a link that leaves the catalogue is a problem, never read
 
 
 def load_library(layout: Layout, meta: Any, limits: Limits = Limits()) -> Library:

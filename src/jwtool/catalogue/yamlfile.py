@@ -27,6 +27,7 @@ import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from jwtool.catalogue.layout import Outside, confine
 from jwtool.catalogue.limits import DEFAULT_MAX_FILE_SIZE, MAX_DEPTH, Limits  # noqa: F401 - the loader's bounds, importable from here
 from jwtool.catalogue.problems import Problem, position_of
 from jwtool.catalogue.text import describe, first_control
@@ -306,13 +307,23 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str) -> tuple[str, int, int
     return message, line, col
 
 
-def read_yaml(path: Path, rel: str, limits: Limits = _DEFAULT_LIMITS) -> YamlFile:
-    """Read one YAML file into a :class:`YamlFile`; never raises for bad content."""
+def read_yaml(path: Path, rel: str, limits: Limits = _DEFAULT_LIMITS, inside: Path | None = None) -> YamlFile:
+    """Read one YAML file into a :class:`YamlFile`; never raises for bad content.
+
+    The one reader of every YAML file jwtool takes from a catalogue (validate, load, upgrade,
+    diff). ``inside``: the folder the file must stay in (see :func:`jwtool.catalogue.layout.confine`;
+    :meth:`Layout.read <jwtool.catalogue.layout.Layout.read>` passes it)."""
     doc = YamlFile(path=path, rel=rel)
 
     def fail(rule: str, message: str, line: int = 1, column: int = 1) -> YamlFile:
         doc.problems.append(Problem(rel, line, column, rule, message))
         return doc
+
+    if inside is not None:
+        try:
+            confine(path, inside)
+        except Outside as exc:
+            return fail(exc.rule, exc.message)
 
     try:
         with open(path, "rb") as fh:  # reading one byte past the limit bounds memory for any file

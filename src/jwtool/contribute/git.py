@@ -21,15 +21,40 @@ class GitError(Exception):
     """git is missing, the folder is not a repository, or a revision does not exist."""
 
 
-def _git(root: Path, *args: str, input_bytes: bytes | None = None) -> bytes:
-    env = {**os.environ, "GIT_PAGER": "cat", "LC_ALL": "C", "GIT_TERMINAL_PROMPT": "0"}
+# A repository is input too: a clone of a pull request, or a catalogue from a stranger, brings its
+# own .git/config, and git runs commands that config names (core.fsmonitor, filter.X.clean,
+# diff.X.textconv, diff.external, gpg.program for log.showSignature, hooks). Every git call goes
+# through _git, which switches each of them off; system and global config are not read at all.
+_SAFE_ENV = {"GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": "/dev/null", "GIT_PAGER": "cat", "PAGER": "cat",
+             "GIT_OPTIONAL_LOCKS": "0", "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
+_SAFE_CONFIG = ("core.fsmonitor=false", "core.hooksPath=/dev/null", "core.quotePath=false", "core.pager=cat",
+                "diff.external=", "log.showSignature=false", "core.untrackedCache=false")
+_DIFFING = {"diff", "log", "show"}  # subcommands that could run an external diff or a textconv driver
+
+
+def _run(root: Path, args: list[str], input_bytes: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+    env = {k: v for k, v in os.environ.items() if k not in ("GIT_EXTERNAL_DIFF", "GIT_CONFIG_PARAMETERS", "GIT_CONFIG_COUNT")}
     try:
-        proc = subprocess.run(
-            ["git", "-C", str(root), "-c", "core.quotePath=false", *args],
-            input=input_bytes, capture_output=True, check=False, env=env,
-        )
+        return subprocess.run(["git", "-C", str(root), *(a for c in _SAFE_CONFIG for a in ("-c", c)), *args],
+                              input=input_bytes, capture_output=True, check=False, env={**env, **_SAFE_ENV})
     except FileNotFoundError:
         raise GitError("git is not installed (or not on PATH); this command needs git") from None
+
+
+def _no_filters(root: Path) -> list[str]:
+    """``-c`` options that empty every filter driver the repository configures: a clean filter
+    runs whenever git reads a changed file of the work tree (git diff), and no general switch
+    turns them off; a driver left ``required`` would make git fail instead."""
+    proc = _run(root, ["config", "-z", "--name-only", "--get-regexp", r"^filter\."])
+    names = {key.split(".", 1)[1].rsplit(".", 1)[0] for key in proc.stdout.decode("utf-8", "surrogateescape").split("\0") if key.count(".") >= 2}
+    return [a for name in sorted(names) for setting in ("clean", "smudge", "process", "required=false")
+            for a in ("-c", f"filter.{name}.{setting}" + ("" if "=" in setting else "="))]
+
+
+def _git(root: Path, *args: str, input_bytes: bytes | None = None) -> bytes:
+    """Run ``git ARGS`` in ``root`` with nothing the repository configures able to run a command."""
+    extra = ["--no-ext-diff", "--no-textconv"] if args and args[0] in _DIFFING else []
+    proc = _run(root, [*_no_filters(root), *args[:1], *extra, *args[1:]], input_bytes)
     if proc.returncode != 0:
         message = proc.stderr.decode("utf-8", "replace").strip()
         if "not a git repository" in message:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
-import os
 import re
 import textwrap
 from dataclasses import dataclass, field
@@ -26,6 +25,7 @@ from jwtool.catalogue.layout import Layout
 from jwtool.catalogue.text import http_url, slugify
 from jwtool.catalogue.vocabularies import Vocabulary, did_you_mean, suggest
 from jwtool.labels import label_or
+from jwtool.render.output import FileTaken, OutputError, write_atomic
 from jwtool.validate.rules import VOCAB_REFS
 
 MODELINE = "# yaml-language-server: $schema=../schemas/intervention.schema.json"
@@ -181,8 +181,8 @@ class Items:
 
 def entry_schema(layout: Layout | None = None) -> dict[str, Any]:
     """The entry schema of a catalogue (the bundled one when its folder has no schemas/)."""
-    folder = layout.schemas if layout is not None else Layout(Path(".")).schemas
-    return dict(json.loads((folder / "intervention.schema.json").read_text(encoding="utf-8")))
+    layout = layout if layout is not None else Layout(Path("."))
+    return dict(layout.read_json(layout.schemas / "intervention.schema.json"))  # type: ignore[call-overload]
 
 
 # Which vocabulary lists the valid ids of a field (from validate's vocabulary checks).
@@ -358,13 +358,11 @@ def entry_path(layout: Layout, slug: str) -> Path:
 
 
 def write_new(path: Path, text: str) -> None:
-    """Create ``path`` with ``text``; never overwrite (FileExistsError), never leave half a file."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    """Create ``path`` with ``text``, atomically and never over anything already there (a
+    FileExistsError): the one rule of :mod:`jwtool.render.output`."""
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-    except BaseException:
-        path.unlink(missing_ok=True)
+        write_atomic(path, text)
+    except FileTaken:
         raise
+    except OutputError as exc:  # a folder or a device by that name: the name is taken all the same
+        raise FileTaken(str(exc)) from None

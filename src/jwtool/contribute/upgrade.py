@@ -22,11 +22,12 @@ from pathlib import Path
 from typing import Any
 
 from jwtool.catalogue.layout import Layout, discover
+from jwtool.catalogue.limits import Limits
 from jwtool.catalogue.sources import SCHEMA_VERSION, format_version
 from jwtool.catalogue.text import key, slugify
 from jwtool.labels import label
 from jwtool.render.environment import FULL_COLUMNS, SUMMARY_COLUMNS
-from jwtool.render.output import write_atomic
+from jwtool.render.output import FileTaken, OutputError, check_target, write_atomic
 
 # The two tables of each kind that version 1 knew (its schema allowed no others).
 _V1_FULL = ("B2.1", "B2.2")
@@ -58,13 +59,24 @@ def _yaml() -> Any:
     return y
 
 
-def _load(path: Path, rel: str) -> Any:
+def _load(layout: Layout, path: Path, limits: Limits) -> Any:
+    """A file for rewriting: first through jwtool's safe reader (confined, bounded in size and
+    depth, no aliases or tags), and only then through ruamel.yaml's round trip, which keeps the
+    comments; None for a file that holds no mapping."""
     from ruamel.yaml.error import YAMLError
 
+    doc = layout.read(path, limits)
+    refused = [p for p in doc.problems if p.rule not in ("empty-file", "not-a-mapping")] if doc.data is None else []
+    if refused:
+        raise UpgradeError(f"{refused[0].format()}; cannot upgrade a file that cannot be read safely: fix it (jwtool validate) "
+                           "and run jwtool upgrade again (nothing has been written)")
+    if not isinstance(doc.data, dict):
+        return None
     try:
-        return _yaml().load(path.read_text(encoding="utf-8"))
-    except (YAMLError, UnicodeDecodeError, OSError) as exc:
-        raise UpgradeError(f"{rel}: cannot upgrade a file that cannot be read: {str(exc).splitlines()[0] if str(exc) else exc!r}; fix it (jwtool validate) and run jwtool upgrade again") from exc
+        return _yaml().load(doc.text)
+    except YAMLError as exc:
+        raise UpgradeError(f"{doc.rel}: cannot upgrade a file that cannot be read: {str(exc).splitlines()[0] if str(exc) else exc!r}; "
+                           "fix it (jwtool validate) and run jwtool upgrade again (nothing has been written)") from exc
 
 
 def _dump(data: Any) -> str:
@@ -163,21 +175,29 @@ def _declared_tables(entries: list[dict[str, Any]], report_id: str) -> list[dict
     return tables
 
 
-def upgrade(root: Path) -> Result:
-    """Upgrade the catalogue at ``root`` in place; a second run changes nothing."""
+def upgrade(root: Path, limits: Limits = Limits()) -> Result:
+    """Upgrade the catalogue at ``root`` in place; a second run changes nothing.
+
+    Every file is read through the safe reader before anything is written; a new source file
+    never replaces a file that is there (whatever its id), and all new names are checked to be
+    free before the first write."""
     layout = Layout(root)
     result = Result()
-    meta = _load(layout.meta_file, "catalogue.yaml") if layout.meta_file.is_file() else None
-    files, _ = discover(layout)
-    docs = [(path, rel, _load(path, rel)) for path, rel in files]
+    meta = _load(layout, layout.meta_file, limits) if layout.meta_file.is_file() else None
+    files, _ = discover(layout)  # (a link out of the catalogue or a loop is left alone; validate reports it)
+    docs = [(path, rel, _load(layout, path, limits)) for path, rel in files]
     old = [d for _, _, d in docs if isinstance(d, dict) and "provenance" in d and isinstance(d["provenance"], dict)]
 
     existing = {}  # dedupe key → source id, from source files already there
-    taken: set[str] = set()
+    ids: set[str] = set()  # ids of the source records there
+    taken: set[str] = set()  # and the names of every file there, whatever it holds
     if layout.sources.is_dir():
-        for p in sorted(layout.sources.glob("*.yaml")):
-            rec = _load(p, layout.rel(p))
+        names = sorted(p for p in layout.sources.iterdir() if not p.name.startswith("."))
+        taken.update(p.name.rsplit(".", 1)[0] for p in names)
+        for p in names:
+            rec = layout.read(p, limits).data if p.suffix == ".yaml" else None  # (a loop or a link out: not read)
             if isinstance(rec, dict) and isinstance(rec.get("id"), str):
+                ids.add(rec["id"])
                 taken.add(rec["id"])
                 if isinstance(rec.get("URL"), str):
                     existing.setdefault(rec["URL"], rec["id"])
@@ -190,7 +210,7 @@ def upgrade(root: Path) -> Result:
     if meta_changed:
         reports = [r for r in meta.get("reports") or [] if isinstance(r, dict) and isinstance(r.get("id"), str)]
         for r in reports:
-            if r["id"] not in taken:
+            if r["id"] not in ids:  # (a file of that name with another id stops the upgrade below)
                 taken.add(r["id"])
                 new_sources[r["id"]] = _report_source(r, _declared_tables(old, r["id"]))
         if "schema_version" in meta:
@@ -209,6 +229,7 @@ def upgrade(root: Path) -> Result:
             rows = summary_rows.setdefault((str(prov.get("report")), str(prov["summary_table"])), {})
             rows[str(d.get("id"))] = len(rows) + 1
 
+    rewrites: list[tuple[Path, str, Any]] = []
     for path, rel, data in docs:
         if not isinstance(data, dict):
             continue
@@ -221,14 +242,27 @@ def upgrade(root: Path) -> Result:
             changed = True
         changed = _tag_components(data) | _study_urls(data, existing, taken, new_sources) or changed  # 2 → 3
         if changed:
-            write_atomic(path, _dump(data), force=True)
-            result.written.append(rel)
+            rewrites.append((path, rel, data))
 
-    for sid, rec in new_sources.items():
-        target = layout.sources / f"{sid}.yaml"
+    created = [(layout.sources / f"{sid}.yaml", "# yaml-language-server: $schema=../schemas/source.schema.json\n" + _dump(rec))
+               for sid, rec in new_sources.items()]
+    if created:
         layout.sources.mkdir(exist_ok=True)
-        write_atomic(target, "# yaml-language-server: $schema=../schemas/source.schema.json\n" + _dump(rec), force=True)
-        result.created.append(layout.rel(target))
+    try:
+        for target, _ in created:  # every new name is free before anything is written
+            check_target(target)
+        for target, text in created:
+            write_atomic(target, text)  # never force: a file that appeared meanwhile stays
+            result.created.append(layout.rel(target))
+    except OutputError as exc:
+        for rel in result.created:
+            (layout.root / rel).unlink(missing_ok=True)
+        taken_by = "exists" if isinstance(exc, FileTaken) else "cannot be written"
+        raise UpgradeError(f"{exc}: upgrade would create this source file, but it {taken_by}; rename or move it and run jwtool upgrade again "
+                           "(nothing has been written)") from None
+    for path, rel, data in rewrites:  # files the upgrade read and changes in place
+        write_atomic(path, _dump(data), force=True)
+        result.written.append(rel)
     if meta_changed:
         write_atomic(layout.meta_file, _dump(meta), force=True)
         result.written.insert(0, "catalogue.yaml")

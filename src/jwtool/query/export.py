@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from jwtool.catalogue.layout import Layout
 from jwtool.catalogue.model import Entry
 
 EXPORT_FORMAT = "jwtool-export"
@@ -180,8 +181,8 @@ def schema_columns(schema: dict[str, Any]) -> list[str]:
 
 def load_schema_columns(schemas_dir: Path) -> list[str]:
     try:
-        schema = json.loads((schemas_dir / "intervention.schema.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        schema = Layout(schemas_dir.parent).read_json(schemas_dir / "intervention.schema.json")
+    except (OSError, ValueError):  # also a link out of the catalogue (Outside)
         return []
     return schema_columns(schema) if isinstance(schema, dict) else []
 

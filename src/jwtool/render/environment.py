@@ -20,6 +20,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from jwtool.catalogue.layout import Outside, confine
 from jwtool.catalogue.text import http_url, visible
 from jwtool.labels import LabelError, label
 from jwtool.render.escaping import (
@@ -63,10 +64,41 @@ def _label_filter(lang: str) -> Any:
 
 
 def template_dirs(cat: Catalogue, extra: Path | None = None) -> list[Path]:
-    """Where templates are looked up: ``--templates DIR`` first, then the catalogue's templates/."""
+    """Where templates are looked up: ``--templates DIR`` first, then the catalogue's templates/
+    (which must itself stay inside the catalogue; every file in a folder must stay in that folder,
+    see :func:`confined`)."""
     dirs = [extra] if extra is not None else []
+    try:
+        cat.layout.confine(cat.layout.templates)
+    except Outside as exc:
+        raise RenderError(f"{cat.layout.rel(cat.layout.templates)}: {exc.message.replace('cannot read file', 'cannot read folder')}") from None
     dirs.append(cat.layout.templates)
     return dirs
+
+
+def confined(path: Path, folder: Path) -> Path:
+    """``path`` (a template or asset found in ``folder``) if its links keep it in that folder, else
+    a :class:`RenderError` naming it: a template linked to ``/proc/self/environ`` is never read."""
+    try:
+        confine(path, folder)
+    except Outside as exc:
+        raise RenderError(f"{path}: {exc.message}") from None
+    return path
+
+
+def _loader(folder: Path) -> Any:
+    """Jinja's file loader for one folder, refusing a template that a symbolic link takes out of it."""
+    from jinja2 import FileSystemLoader
+    from jinja2.loaders import split_template_path
+
+    class ConfinedLoader(FileSystemLoader):
+        def get_source(self, environment: Any, template: str) -> Any:
+            path = folder.joinpath(*split_template_path(template))
+            if path.is_symlink() or path.exists():
+                confined(path, folder)
+            return super().get_source(environment, template)
+
+    return ConfinedLoader(str(folder))
 
 
 def environment(dirs: Sequence[Path], fmt: str, lang: str) -> Environment:
@@ -77,10 +109,10 @@ def environment(dirs: Sequence[Path], fmt: str, lang: str) -> Environment:
     ``__subclasses__``, ``__globals__``...), which is how a template would reach ``os.popen``.
     The refusal is a ``SecurityError``, reported like any other template error.
     """
-    from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
+    from jinja2 import ChoiceLoader, StrictUndefined
     from jinja2.sandbox import SandboxedEnvironment
 
-    loader = ChoiceLoader([FileSystemLoader(str(d)) for d in dirs])
+    loader = ChoiceLoader([_loader(d) for d in dirs])
     if fmt == "html":
         env = SandboxedEnvironment(loader=loader, autoescape=True, undefined=StrictUndefined,
                                    keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
@@ -140,9 +172,10 @@ def _template_line(exc: BaseException) -> str:
 
 
 def find_template(dirs: Sequence[Path], name: str) -> Path | None:
+    """The first ``name`` in ``dirs`` (a stylesheet, script or reference.docx), confined to its folder."""
     for d in dirs:
-        if (d / name).is_file():
-            return d / name
+        if (d / name).is_file() or (d / name).is_symlink():
+            return confined(d / name, d)
     return None
 
 

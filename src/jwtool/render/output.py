@@ -4,16 +4,25 @@ Every document printed goes through :func:`write_stdout`, which continues a shor
 a failed one (a full disk, ``/dev/full``, a closed stdout) into :class:`OutputLost`, so the command
 ends with a message and exit 1 instead of a cut-off file and exit 0.
 
-Every ``-o FILE`` goes through :func:`write_atomic`: the bytes go to a temporary file in the same
-folder, are flushed to disk and only then put in place, in one step that cannot replace a file
-created meanwhile (without ``--force``) and never writes through a symbolic link, so a reader never
-sees half a file and an interrupted run leaves nothing behind.
+Every file jwtool writes goes through :func:`write_atomic`: the bytes go to a temporary file in the
+same folder, are flushed to disk and only then put in place, in one step that never writes through
+a symbolic link, so a reader never sees half a file and an interrupted run leaves nothing behind.
+
+One rule for every writer: **jwtool never replaces a file it did not create**. A new file claims
+its name in one step that fails if anything is there (:class:`FileTaken`), also a file that
+appeared meanwhile. Only what the user handed over is replaced: the ``-o FILE`` of a run with
+``--force``, the catalogue files ``jwtool upgrade`` rewrites in place, and a site folder that
+holds jwtool's mark (:data:`SITE_MARK`). A temporary file or folder is locked while its run works
+on it; one left by a run that was killed (``kill -9``, a power cut) is removed by the next write
+beside it (:func:`sweep_stale`).
 """
 
 from __future__ import annotations
 
 import errno
 import os
+import re
+import shutil
 import stat
 import sys
 from collections.abc import Iterable
@@ -27,6 +36,10 @@ if TYPE_CHECKING:
 
 class OutputError(Exception):
     """The output cannot be written where asked (a usage error for the CLI)."""
+
+
+class FileTaken(OutputError, FileExistsError):
+    """The name is taken: jwtool does not replace a file it did not create (see the module docstring)."""
 
 
 class OutputLost(Exception):
@@ -113,7 +126,11 @@ def write_atomic(path: Path, data: bytes | str | Iterable[str], layout: Layout |
 
     target = check_target(path, layout, force, new_folder)
     chunks: Iterable[str | bytes] = [data] if isinstance(data, (str, bytes)) else data
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent.parent if new_folder else target.parent)
+    where = target.parent.parent if new_folder else target.parent
+    sweep_stale(where, target.name)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=where)
+    lock = os.dup(fd)  # held until the file is in place (the writing below closes fd)
+    _hold(lock)
     made = False
     try:
         with os.fdopen(fd, "wb") as fh:
@@ -139,6 +156,8 @@ def write_atomic(path: Path, data: bytes | str | Iterable[str], layout: Layout |
         if close is not None:  # finish a half-read stream now, not at interpreter shutdown
             close()
         raise
+    finally:
+        os.close(lock)
     return target
 
 
@@ -170,8 +189,53 @@ def _place(tmp: str, target: Path, path: Path, force: bool) -> None:
         os.unlink(tmp)
 
 
-def _exists(path: Path) -> OutputError:
-    return OutputError(f"{path} already exists; use --force to overwrite it")
+def _exists(path: Path) -> FileTaken:
+    return FileTaken(f"{path} already exists; use --force to overwrite it")
+
+
+def _hold(fd: int) -> None:
+    """Lock a temporary file or folder for as long as this process has it open: the kernel lets go
+    when the process ends however it ends, so a lock that can be taken means its run is gone."""
+    try:
+        import fcntl
+
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except (ImportError, OSError):  # no flock (Windows, some network file systems): never swept
+        pass
+
+
+def sweep_stale(folder: Path, name: str) -> list[str]:
+    """Remove the temporary files and folders that runs writing ``name`` in ``folder`` left behind
+    when they were killed (their lock is free); returns their names. Only names :func:`write_atomic`
+    and :func:`write_folder_atomic` make (``.NAME.XXXXXXXX.tmp`` / ``.old``) are touched, never
+    through a symbolic link, and never one whose run is still at work."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        return []
+    pattern = re.compile(rf"\.{re.escape(name)}\.[A-Za-z0-9_]{{8}}\.(?:tmp|old)")
+    removed = []
+    try:
+        candidates = [d for d in os.scandir(folder) if pattern.fullmatch(d.name) and not d.is_symlink()]
+    except OSError:
+        return []
+    for d in candidates:
+        try:
+            fd = os.open(d.path, os.O_RDONLY | os.O_NOFOLLOW)
+        except OSError:
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            if stat.S_ISDIR(os.fstat(fd).st_mode):
+                shutil.rmtree(d.path, ignore_errors=True)
+            else:
+                os.unlink(d.path)
+            removed.append(d.name)
+        except OSError:  # in use by a run alongside (its lock is held), or already gone
+            pass
+        finally:
+            os.close(fd)
+    return removed
 
 
 SITE_MARK = b'<meta name="generator" content="jwtool">'  # in the index.html of every site jwtool writes
@@ -216,11 +280,13 @@ def write_folder_atomic(path: Path, files: Iterable[tuple[str, str | bytes | Ite
     renamed into place; an existing site (``--force``) is first moved aside and removed only once
     the new one is in place. An error or interrupt leaves no temporary folder behind.
     """
-    import shutil
     import tempfile
 
     target = check_folder(path, layout, force)
+    sweep_stale(target.parent, target.name)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+    held = [os.open(tmp, os.O_RDONLY)]
+    _hold(held[0])
     old: Path | None = None
     try:
         umask = os.umask(0)
@@ -242,6 +308,8 @@ def write_folder_atomic(path: Path, files: Iterable[tuple[str, str | bytes | Ite
         if os.path.lexists(target):
             if any(target.iterdir()):
                 old = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent))
+                held.append(os.open(old, os.O_RDONLY))
+                _hold(held[-1])
                 os.replace(target, old / "site")
             else:
                 target.rmdir()
@@ -253,6 +321,9 @@ def write_folder_atomic(path: Path, files: Iterable[tuple[str, str | bytes | Ite
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
         raise
+    finally:
+        for fd in held:
+            os.close(fd)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
     return target

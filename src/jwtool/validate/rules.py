@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from jwtool.catalogue.layout import Layout, discover
+from jwtool.catalogue.layout import Layout, discover, links_out
 from jwtool.catalogue.load import load_vocabularies
 from jwtool.catalogue.problems import ERROR, WARNING, Finding, Problem, short, sort_problems
 from jwtool.catalogue.sources import SCHEMA_VERSION, Library, format_version, old_format_message, rows_of
@@ -325,7 +325,7 @@ def validate(root: Path, paths: list[Path] | None = None, limits: Limits = Limit
 
     meta_data: Any = None
     if layout.meta_file.is_file():
-        meta = read_yaml(layout.meta_file, "catalogue.yaml", limits)
+        meta = layout.read(layout.meta_file, limits)
         problems += meta.problems
         meta_data = meta.data
         if isinstance(meta.data, dict) and format_version(meta.data) < SCHEMA_VERSION:
@@ -339,6 +339,8 @@ def validate(root: Path, paths: list[Path] | None = None, limits: Limits = Limit
 
     selected, discover_problems = discover(layout, paths)
     problems += discover_problems
+    if (layout.root / "templates").is_dir() or (layout.root / "templates").is_symlink():
+        problems += links_out(layout, layout.root / "templates")
     selected_rels = {rel for _, rel in selected}
     everything = selected if paths is None else discover(layout)[0]
 

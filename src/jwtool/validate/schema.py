@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 
-from jwtool.catalogue.layout import Layout
+from jwtool.catalogue.layout import Layout, Outside
 from jwtool.catalogue.problems import Finding, Problem, position_of, short
 from jwtool.catalogue.text import slugify
 from jwtool.catalogue.vocabularies import did_you_mean
@@ -333,14 +333,16 @@ def _close(value: str, options: Iterable[str]) -> list[str]:
 
 
 @lru_cache(maxsize=8)
-def _load_schema_cached(path: str, mtime: float) -> dict[str, Any]:
-    with open(path, encoding="utf-8") as fh:
-        return json.load(fh)  # type: ignore[no-any-return]
+def _load_schema_cached(path: str, mtime: float) -> Any:
+    return Layout(Path(path).parent).read_json(Path(path))
 
 
-def load_schema(path: Path, rel: str) -> tuple[dict[str, Any] | None, list[Problem]]:
+def load_schema(layout: Layout, path: Path, rel: str) -> tuple[dict[str, Any] | None, list[Problem]]:
     try:
+        layout.confine(path)
         return _load_schema_cached(str(path), path.stat().st_mtime), []
+    except Outside as exc:
+        return None, [Problem(rel, 1, 1, exc.rule, exc.message)]
     except FileNotFoundError:
         return None, [Problem(rel, 1, 1, "schema-file", "schema file is missing")]
     except (OSError, ValueError) as exc:
@@ -353,7 +355,7 @@ def schema_checker(layout: Layout, name: str) -> tuple[SchemaChecker | None, lis
     JSON, a $ref outside schemas/, a pattern that cannot run in linear time."""
     path = layout.schemas / name
     rel = layout.rel(path)
-    schema, problems = load_schema(path, rel)
+    schema, problems = load_schema(layout, path, rel)
     if schema is None:
         return None, problems
     local = LocalSchemas(layout.schemas, path, schema)
