@@ -406,3 +406,16 @@ def test_the_next_site_render_removes_a_killed_renders_temporary_folder(run_cli,
     (stale / "index.html").write_text("half\n", encoding="utf-8")
     assert run_cli("render", "overview", "--format", "html", "-o", tmp_path / "site", "--catalogue", mini_catalogue).exit_code == 0
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+
+
+def test_site_pages_collected_before_rendering_link_from_where_each_page_is(mini_catalogue: Path) -> None:
+    """Pages render lazily: each must carry its own way to the site's top, not share one."""
+    from jwtool.catalogue.load import load_catalogue
+    from jwtool.render.site import site_files
+
+    pages = list(site_files(load_catalogue(mini_catalogue, use_cache=False)))
+    texts = {path: "".join(chunks) for path, chunks in pages}
+    assert 'href="interventies/alpha/index.html"' in texts["index.html"]
+    assert "../" not in texts["index.html"]
+    assert 'href="../../index.html"' in texts["interventies/alpha/index.html"]
+    assert 'href="../index.html"' in texts["kaart/index.html"] and "../../" not in texts["kaart/index.html"]

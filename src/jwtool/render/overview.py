@@ -224,19 +224,24 @@ class OverviewEntry:
     ``e.section`` (its full section), each rendered when the template asks for it, so the page
     never holds every section at once."""
 
-    __slots__ = ("_pieces", "anchor", "entry", "id", "index", "name")
+    __slots__ = ("_pieces", "anchor", "entry", "id", "index", "name", "site_root")
 
-    def __init__(self, entry: Entry, index: int, anchor: str, pieces: Pieces) -> None:
+    def __init__(self, entry: Entry, index: int, anchor: str, pieces: Pieces, site_root: str | None = None) -> None:
         self.entry, self.index, self.id, self.anchor, self._pieces = entry, index, entry.id, anchor, pieces
         self.name = _str(entry.name) or entry.id
+        self.site_root = site_root  # the way from the page it is shown on to the site's top; None on one page
+
+    def at(self, site_root: str | None) -> OverviewEntry:
+        """The same entry as a page ``site_root`` below the site's top shows it."""
+        return OverviewEntry(self.entry, self.index, self.anchor, self._pieces, site_root)
 
     @property
     def row(self) -> Any:
-        return self._pieces.render("row", self.entry)
+        return self._pieces.render("row", self.entry, self.site_root)
 
     @property
     def section(self) -> Any:
-        return self._pieces.render("section", self.entry)
+        return self._pieces.render("section", self.entry, self.site_root)
 
 
 PIECE_TEMPLATES = {"row": "partials/index-row.{fmt}.j2", "section": "partials/entry.{fmt}.j2"}
@@ -245,20 +250,19 @@ PIECE_TEMPLATES = {"row": "partials/index-row.{fmt}.j2", "section": "partials/en
 class Pieces:
     """Renders an entry's index row or section through its partial template."""
 
-    def __init__(self, cat: Catalogue, env: Environment, fmt: str, lang: str, entries: Sequence[Entry],
-                 site_root: str | None = None) -> None:
+    def __init__(self, cat: Catalogue, env: Environment, fmt: str, lang: str, entries: Sequence[Entry]) -> None:
         self.cat, self.env, self.fmt, self.lang = cat, env, fmt, lang
-        self.site_root = site_root  # the way from a page of the site to its top ("../"), None on one page
         self.anchors = anchor_ids(entries)
         self._templates: dict[str, Any] = {}
 
-    def render(self, kind: str, entry: Entry) -> Any:
+    def render(self, kind: str, entry: Entry, site_root: str | None = None) -> Any:
+        """``site_root``: the way from the page the piece is on to the site's top ("../"), None on one page."""
         from markupsafe import Markup
 
         if kind not in self._templates:
             self._templates[kind] = self.env.get_template(PIECE_TEMPLATES[kind].format(fmt=self.fmt))
         view = (row_view if kind == "row" else entry_view)(entry, self.cat, self.lang, self.anchors)
-        return Markup(self._templates[kind].render(e=view, labels=table_of(self.lang), lang=self.lang, site_root=self.site_root))
+        return Markup(self._templates[kind].render(e=view, labels=table_of(self.lang), lang=self.lang, site_root=site_root))
 
 
 def overview_context(cat: Catalogue, entries: Sequence[Entry] | None = None, lang: str = "nl", fmt: str = "html",
@@ -278,7 +282,7 @@ def overview_context(cat: Catalogue, entries: Sequence[Entry] | None = None, lan
     caveat, caveat_source = fields.caveat(cat.meta)
     whole = _whole_page(cat, chosen, lang, fmt, anchors)
     return {
-        "site_root": pieces.site_root, "page": "",
+        "site_root": None, "page": "",
         "labels": labels, "lang": lang,
         "title": _str(cat.meta.get("title")) or label("overview.title", lang),
         "description": " ".join(_str(cat.meta.get("description")).split()),

@@ -43,22 +43,21 @@ def site_files(cat: Catalogue, lang: str = "nl", templates: Path | None = None,
     dirs = template_dirs(cat, templates)
     env = environment(dirs, "html", lang)
     chosen = sorted(entries if entries is not None else cat.entries, key=Entry.sort_key)
-    pieces = Pieces(cat, env, "html", lang, chosen, site_root="")
+    pieces = Pieces(cat, env, "html", lang, chosen)
     context = overview_context(cat, chosen, lang, "html", pieces)
     css = _css(dirs, "overview.css")
     script = _asset(dirs, "overview.js")
     svg_styles = _svg_styles(context["map_svg"])
     for page, (template, folder) in PAGES.items():
         root = "../" if folder else ""
-        pieces.site_root = root
         with_script = page == "index"
-        page_context = {**context, "page": page, "site_root": root, "css": css, "script": script if with_script else "",
+        page_context = {**context, "page": page, "site_root": root, "entries": [e.at(root) for e in context["entries"]], "css": css, "script": script if with_script else "",
                         "csp": _csp(style_hashes=[css, *(svg_styles if page == "kaart" else [])],
                                     script_hashes=[script] if with_script else [])}
         yield (f"{folder}/index.html" if folder else "index.html"), _text(env, dirs, template, page_context)
-    pieces.site_root = "../../"
-    entry_context = {**context, "page": "", "site_root": "../../", "css": css, "script": "", "csp": _csp(style_hashes=[css])}
-    for e in context["entries"]:
+    below = [e.at("../../") for e in context["entries"]]  # as an entry's own page links them
+    entry_context = {**context, "page": "", "site_root": "../../", "entries": below, "css": css, "script": "", "csp": _csp(style_hashes=[css])}
+    for e in below:
         yield entry_path(pieces.anchors[e.id][2:]), _text(env, dirs, "site/entry.html.j2", {**entry_context, "entry": e})
 
 
