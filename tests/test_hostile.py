@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from conftest import HOSTILE_TEXT, default_signals
 from jwtool.render.output import OutputError, write_atomic
@@ -419,3 +421,84 @@ def test_site_pages_collected_before_rendering_link_from_where_each_page_is(mini
     assert "../" not in texts["index.html"]
     assert 'href="../../index.html"' in texts["interventies/alpha/index.html"]
     assert 'href="../index.html"' in texts["kaart/index.html"] and "../../" not in texts["kaart/index.html"]
+
+
+def test_the_library_leaves_the_garbage_collector_as_it_found_it(mini_catalogue: Path) -> None:
+    """A notebook or server that uses jwtool as a library: a reference cycle made before a load
+    is still collected after it, and the collector is on and nothing frozen."""
+    import gc
+    import weakref
+
+    from jwtool.catalogue.load import load_catalogue
+    from jwtool.validate.rules import validate
+
+    gc.unfreeze()
+    gc.enable()
+
+    class Node:
+        pass
+
+    cycle = Node()
+    cycle.me = cycle  # type: ignore[attr-defined]
+    alive = weakref.ref(cycle)
+    del cycle
+    load_catalogue(mini_catalogue, use_cache=False)
+    load_catalogue(mini_catalogue)
+    load_catalogue(mini_catalogue)  # from the cache
+    validate(mini_catalogue)
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    gc.collect()
+    assert alive() is None
+
+
+_SCALARS = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False, allow_infinity=False),
+                     st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cc", "Cs", "Zl", "Zp")), max_size=8))
+_KEYS = st.one_of(st.text(alphabet="abcxyz-_", min_size=1, max_size=6), st.integers(min_value=-5, max_value=3000),
+                  st.sampled_from([2019, 1.5, True, None, "2019", "true", "1.5"]))
+_VALUES = st.recursive(_SCALARS, lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(_KEYS, inner, max_size=3)), max_leaves=12)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(body=st.dictionaries(_KEYS, _VALUES, max_size=5))
+def test_the_cache_gives_exactly_what_a_fresh_parse_gives(empty_catalogue: Path, tmp_path: Path, body: dict[object, object]) -> None:
+    """Any YAML mapping, also with keys such as 2019:, 1.5: or true:, comes back from the cache
+    with the same keys, types and order as from its file."""
+    import yaml
+
+    from jwtool.catalogue.load import load_catalogue
+
+    os.environ["JWTOOL_CACHE_DIR"] = str(tmp_path / "cache")
+    try:
+        (empty_catalogue / "interventions" / "x.yaml").write_text(yaml.safe_dump({"id": "x", **body}, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        fresh = [repr(e.data) for e in load_catalogue(empty_catalogue, use_cache=False).entries]
+        for _ in range(2):  # the second load is served from the cache
+            assert [repr(e.data) for e in load_catalogue(empty_catalogue).entries] == fresh
+    finally:
+        del os.environ["JWTOOL_CACHE_DIR"]
+
+
+def test_a_number_key_comes_back_from_the_cache_as_a_number(empty_catalogue: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from jwtool.catalogue.load import load_catalogue
+
+    monkeypatch.setenv("JWTOOL_CACHE_DIR", str(tmp_path / "cache"))
+    (empty_catalogue / "interventions" / "x.yaml").write_text("id: x\ncounts:\n  2019: 12\n  2020: 14\n", encoding="utf-8")
+    for _ in range(3):
+        assert load_catalogue(empty_catalogue).entries[0].data["counts"] == {2019: 12, 2020: 14}
+
+
+@pytest.mark.parametrize("change", ["depth", "yaml-version", "loader"])
+def test_the_cache_key_names_everything_that_shapes_a_parse(change: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    import yaml
+
+    import jwtool.catalogue.yamlfile as yamlfile
+    from jwtool.catalogue.limits import Limits
+
+    before = yamlfile.reader_key(Limits())
+    if change == "depth":
+        assert yamlfile.reader_key(Limits(max_depth=10)) != before
+        return
+    if change == "yaml-version":
+        monkeypatch.setattr(yaml, "__version__", "0.0")
+    else:
+        monkeypatch.setattr(yamlfile, "_BaseLoader", yaml.SafeLoader if yamlfile._BaseLoader is not yaml.SafeLoader else yaml.Loader)
+    assert yamlfile.reader_key(Limits()) != before

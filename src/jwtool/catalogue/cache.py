@@ -3,8 +3,11 @@
 A stored entry depends on two things, and both are checked on every read. First the file it
 came from, by its :func:`stamp` (size, mtime, ctime, inode; ctime because a copy or an editor can
 restore an mtime, but the kernel sets ctime on every change). Second a key naming everything else
-it was made with (:func:`cache_key`): jwtool's own files (code and label catalogues) and the load
-limits. An entry stored with another stamp or key is read from its file again. Nothing made from
+it was made with (:func:`cache_key`): jwtool's own files (code and label catalogues) and
+everything that shapes a parse (limits, PyYAML and its C parser, Python: :func:`reader_key
+<jwtool.catalogue.yamlfile.reader_key>`). An entry stored with another stamp or key is read from its
+file again. What is served is exactly what a fresh parse gives: an entry that JSON cannot hold
+as it is (a mapping key that is a number, such as ``2019:``) is never stored. Nothing made from
 templates, vocabularies or ``catalogue.yaml`` is stored: they are read on every run
 (milliseconds), so a change to them, or to jwtool, is never served stale. Only files that loaded
 without problems are stored, so every warning is still seen.
@@ -89,7 +92,7 @@ def code_digest() -> str:
 
 def cache_key(context: str) -> str:
     """Everything besides an entry's own file that a stored entry depends on: the cache format,
-    jwtool's code and ``context`` (the load limits)."""
+    jwtool's code and ``context`` (what shapes a parse: :func:`jwtool.catalogue.yamlfile.reader_key`)."""
     return digest([code_digest(), context])
 
 
@@ -165,7 +168,7 @@ class Cache:
                 keep.add(rel)
                 continue
             data, clean = read(path, rel)
-            if clean and now is not None:
+            if clean and now is not None and exact_in_json(data):
                 fresh.append((rel, now, data))
                 keep.add(rel)
             out.append((rel, ((summary_view(data) if summary and isinstance(data, dict) else data), clean)))
@@ -188,6 +191,26 @@ class Cache:
             self._write(work)
         except (TypeError, ValueError):  # something JSON cannot hold: that run is simply not cached
             pass
+
+
+def exact_in_json(value: Any) -> bool:
+    """Whether JSON gives back ``value`` as it is: only text keys, no tuples or other types, and
+    finite numbers (JSON would turn the key 2019 into "2019")."""
+    stack = [value]
+    while stack:
+        v = stack.pop()
+        if isinstance(v, dict):
+            if not all(type(k) is str for k in v):
+                return False
+            stack.extend(v.values())
+        elif isinstance(v, list):
+            stack.extend(v)
+        elif isinstance(v, float):
+            if v != v or v in (float("inf"), float("-inf")):
+                return False
+        elif v is not None and type(v) not in (str, int, bool):
+            return False
+    return True
 
 
 def _damaged(exc: BaseException | None) -> bool:

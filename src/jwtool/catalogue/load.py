@@ -68,7 +68,7 @@ def load_catalogue(root: Path, limits: Limits = Limits(), *, use_cache: bool = T
     is False. ``summary=True`` gives entries without their long verbatim texts
     (:func:`jwtool.catalogue.model.summary_view`): enough for listing and filtering, and fast.
     """
-    from jwtool.catalogue.yamlfile import paused_gc, read_yaml
+    from jwtool.catalogue.yamlfile import read_yaml, reader_key
 
     layout = Layout(root)
     meta, readable = _read_meta(layout, limits)
@@ -82,14 +82,13 @@ def load_catalogue(root: Path, limits: Limits = Limits(), *, use_cache: bool = T
         doc = read_yaml(path, rel, limits)
         return doc.data, doc.data is not None and not doc.problems
 
-    with paused_gc():
-        if use_cache:
-            with cache.open_cache(root, cache.cache_key(f"max_file_size={limits.max_file_size}")) as stored:
-                records = stored.load(files, read, summary=summary)
-        else:
-            records = [(rel, read(path, rel)) for path, rel in files]
-            if summary:
-                records = [(rel, (summary_view(d) if isinstance(d, dict) else d, ok)) for rel, (d, ok) in records]
+    if use_cache:
+        with cache.open_cache(root, cache.cache_key(reader_key(limits))) as stored:
+            records = stored.load(files, read, summary=summary)
+    else:
+        records = [(rel, read(path, rel)) for path, rel in files]
+        if summary:
+            records = [(rel, (summary_view(d) if isinstance(d, dict) else d, ok)) for rel, (d, ok) in records]
     return _assemble(root, layout, vocab, records, meta, limits, summary=summary, skipped=skipped)
 
 
@@ -111,11 +110,8 @@ def _read_meta(layout: Layout, limits: Limits) -> tuple[dict[str, Any], bool]:
 
 def _assemble(root: Path, layout: Layout, vocab: dict[str, Vocabulary], records: list[tuple[str, tuple[Any, bool]]], meta: dict[str, Any],
               limits: Limits, summary: bool = False, skipped: list[str] | None = None) -> Catalogue:
-    from jwtool.catalogue.yamlfile import paused_gc
-
     library = load_library(layout, meta, limits)
-    with paused_gc():
-        entries = [Entry(data, rel, library=library) for rel, (data, _) in records if isinstance(data, dict)]
-        entries.sort(key=Entry.sort_key)
+    entries = [Entry(data, rel, library=library) for rel, (data, _) in records if isinstance(data, dict)]
+    entries.sort(key=Entry.sort_key)
     broken = sorted({*(skipped or ()), *(rel for rel, (data, clean) in records if not clean)})
     return Catalogue(root=root, entries=entries, vocab=vocab, meta=meta, broken=broken, summary=summary, library=library)

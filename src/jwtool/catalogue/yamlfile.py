@@ -13,12 +13,11 @@ column of a field are only recovered (by composing the file again) when a proble
 from __future__ import annotations
 
 import codecs
-import gc
 import math
 import os
 import re
+import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -126,8 +125,8 @@ def _construct_plain(loader: _FastLoader, node: Node) -> Any:
     tag, a merge key, a duplicate key, a non-scalar key) goes to the general constructor, which
     handles or reports it, so the result never differs. Anchors never reach here (see read_yaml),
     and nesting is already bounded by the depth check. (A module-level function, not a closure:
-    a recursive closure is a reference cycle that would keep every file's nodes alive while the
-    collector is paused for loading.)
+    a recursive closure is a reference cycle that would keep every file's nodes alive until the
+    collector runs.)
     """
     cls = node.__class__
     if cls is ScalarNode:
@@ -151,21 +150,10 @@ def _construct_plain(loader: _FastLoader, node: Node) -> Any:
     raise _NotPlain
 
 
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """Loading builds many small objects that never form cycles; the collector only costs time.
-
-    Afterwards the loaded objects are frozen (moved out of the collector's generations), so the
-    first collection after loading does not walk the whole catalogue either.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        if was_enabled:
-            gc.enable()
+def reader_key(limits: Limits) -> str:
+    """Everything besides a file's bytes and jwtool's own code that shapes what :func:`read_yaml`
+    makes of it: the limits, the YAML library and whether its C parser is used, and Python."""
+    return f"{limits!r} PyYAML={yaml.__version__} loader={_BaseLoader.__name__} python={sys.version}"
 
 
 @dataclass

@@ -26,7 +26,6 @@ from jwtool.catalogue.yamlfile import (
     Limits,
     YamlFile,
     escape_pointer,
-    paused_gc,
     read_yaml,
 )
 from jwtool.validate import citations as citation_rules
@@ -347,20 +346,19 @@ def validate(root: Path, paths: list[Path] | None = None, limits: Limits = Limit
     # One pass, one file at a time: check it, keep only the few facts the catalogue-wide rules
     # need, and let the rest go (10,000 entries stay a few MB instead of hundreds).
     facts: list[_Facts] = []
-    with paused_gc():
-        for path, rel in everything:
-            doc = read_yaml(path, rel, limits)
-            if rel in selected_rels:
-                problems += doc.problems
-                if isinstance(doc.data, dict):
-                    findings: list[Finding] = list(checker.check(doc.data)) if checker else []
-                    for rule in ENTRY_RULES:
-                        findings += rule(doc.data, doc, ctx)
-                    findings = citation_rules.without_old_format_echoes(findings)
-                    placed = [_place(doc, f) for f in _without_placeholder_echoes(doc.data, findings)]
-                    problems += study_rules.with_reviewed_markers(doc, placed)
+    for path, rel in everything:
+        doc = read_yaml(path, rel, limits)
+        if rel in selected_rels:
+            problems += doc.problems
             if isinstance(doc.data, dict):
-                facts.append(_Facts.of(doc, limits))
+                findings: list[Finding] = list(checker.check(doc.data)) if checker else []
+                for rule in ENTRY_RULES:
+                    findings += rule(doc.data, doc, ctx)
+                findings = citation_rules.without_old_format_echoes(findings)
+                placed = [_place(doc, f) for f in _without_placeholder_echoes(doc.data, findings)]
+                problems += study_rules.with_reviewed_markers(doc, placed)
+        if isinstance(doc.data, dict):
+            facts.append(_Facts.of(doc, limits))
 
     problems += [p for p in _catalogue_rules(facts) if p.file in selected_rels]
     if paths is None:
