@@ -502,3 +502,56 @@ def test_the_cache_key_names_everything_that_shapes_a_parse(change: str, monkeyp
     else:
         monkeypatch.setattr(yamlfile, "_BaseLoader", yaml.SafeLoader if yamlfile._BaseLoader is not yaml.SafeLoader else yaml.Loader)
     assert yamlfile.reader_key(Limits()) != before
+
+
+def _house(tmp_path: Path, body: str) -> Path:
+    house = tmp_path / "house"
+    house.mkdir()
+    (house / "appendix.md.j2").write_text("# Bijlage\n" + body + "\n", encoding="utf-8")
+    return house
+
+
+def test_a_template_that_runs_without_end_is_stopped_at_its_time_bound(run_cli, mini_catalogue: Path, tmp_path: Path) -> None:
+    import time
+
+    house = _house(tmp_path, "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}")
+    started = time.monotonic()
+    result = run_cli("render", "appendix", "--format", "md", "--templates", house, "--catalogue", mini_catalogue,
+                     env={"JWTOOL_TEMPLATE_SECONDS": "2"})
+    assert time.monotonic() - started < 30
+    assert result.exit_code == 1 and "internal error" not in result.output
+    assert "template appendix.md.j2: stopped: it took longer than 2 seconds" in result.stderr and "JWTOOL_TEMPLATE_SECONDS" in result.stderr
+
+
+@pytest.mark.parametrize(("body", "says"), [
+    ('{{ ("a" * 400000000)|length }}', "repeating a value of length 1 400,000,000 times needs more than the memory bound of 64 MiB"),
+    ("{{ 10 ** 100000000 }}", "10 ** 100000000 is a number of more than 1,000,000 bits"),
+    ('{% set ns = namespace(x="a") %}{% for i in range(40) %}{% set ns.x = ns.x ~ ns.x %}{% endfor %}{{ ns.x|length }}',
+     "stopped: it needed more than 64 MiB of memory"),
+], ids=["repeat", "power", "doubling"])
+def test_a_template_that_takes_too_much_memory_is_stopped_at_its_memory_bound(run_cli, mini_catalogue: Path, tmp_path: Path, body: str, says: str) -> None:
+    result = run_cli("render", "appendix", "--format", "md", "--templates", _house(tmp_path, body), "--catalogue", mini_catalogue,
+                     env={"JWTOOL_TEMPLATE_MEMORY": "64"})
+    assert result.exit_code == 1 and "internal error" not in result.output
+    assert "template appendix.md.j2" in result.stderr and says in result.stderr
+
+
+@pytest.mark.slow
+def test_a_template_under_a_process_memory_limit_is_a_clear_error_not_a_memory_error(mini_catalogue: Path, tmp_path: Path) -> None:
+    import resource
+
+    house = _house(tmp_path, '{{ "a"|center(3000000000)|length }}')
+
+    def limited() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (1536 * 1024 * 1024, 1536 * 1024 * 1024))  # `ulimit -v`
+
+    proc = subprocess.run([sys.executable, "-m", "jwtool", "render", "appendix", "--format", "md", "--templates", str(house),
+                           "--catalogue", str(mini_catalogue)], capture_output=True, text=True, preexec_fn=limited, timeout=120)
+    assert proc.returncode == 1, proc.stderr
+    assert "MemoryError" not in proc.stderr and "internal error" not in proc.stderr
+    assert "template appendix.md.j2: stopped: it needed more memory than the system allows" in proc.stderr
+
+
+def test_a_template_bound_that_is_no_number_is_an_error_naming_it(run_cli, mini_catalogue: Path) -> None:
+    result = run_cli("render", "appendix", "--format", "md", "--catalogue", mini_catalogue, env={"JWTOOL_TEMPLATE_SECONDS": "lang"})
+    assert result.exit_code != 0 and "$JWTOOL_TEMPLATE_SECONDS=lang is not a positive number" in result.stderr

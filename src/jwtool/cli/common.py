@@ -6,6 +6,7 @@ Consoles are built lazily (never at import), plain when piped, and respect NO_CO
 from __future__ import annotations
 
 import enum
+import gc
 import os
 import sys
 from collections.abc import Iterable
@@ -210,6 +211,9 @@ def root(catalogue: Path | None) -> Path:
         usage_error(str(exc))
 
 
+WHOLE_PROCESS = False  # set by the console script: the process is this one run, so it may tune the collector
+
+
 def open_catalogue(ctx: typer.Context, catalogue: Path | None, *, summary: bool = False) -> Catalogue:
     """Load the catalogue for a read-only command; warn (stderr) about files that could not be read.
 
@@ -220,6 +224,8 @@ def open_catalogue(ctx: typer.Context, catalogue: Path | None, *, summary: bool 
         cat = load_catalogue(root(catalogue), limits(), use_cache=use_cache(ctx), summary=summary)
     except OldFormatError as exc:
         fail(str(exc))
+    if WHOLE_PROCESS:
+        gc.freeze()  # the catalogue lives to the end of the run: collections (Jinja makes many) need not walk it
     warn_broken(cat.broken)
     return cat
 

@@ -17,12 +17,14 @@ import base64
 import hashlib
 import re
 from collections.abc import Iterator, Sequence
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from jwtool.catalogue.layout import Outside, confine
 from jwtool.catalogue.text import http_url, visible
 from jwtool.labels import LabelError, label
+from jwtool.render.bounds import RenderLimits, TemplateLimit, Watch, check_binop
 from jwtool.render.escaping import (
     _html_link,
     _html_text,
@@ -110,8 +112,8 @@ def environment(dirs: Sequence[Path], fmt: str, lang: str) -> Environment:
     The refusal is a ``SecurityError``, reported like any other template error.
     """
     from jinja2 import ChoiceLoader, StrictUndefined
-    from jinja2.sandbox import SandboxedEnvironment
 
+    SandboxedEnvironment = _bounded_sandbox()
     loader = ChoiceLoader([_loader(d) for d in dirs])
     if fmt == "html":
         env = SandboxedEnvironment(loader=loader, autoescape=True, undefined=StrictUndefined,
@@ -128,6 +130,29 @@ def environment(dirs: Sequence[Path], fmt: str, lang: str) -> Environment:
     return env
 
 
+@cache
+def _bounded_sandbox() -> type:
+    """Jinja's sandbox with the bounds of :mod:`jwtool.render.bounds` (``env.limits``): an
+    operation whose result alone would pass them is refused before it runs."""
+    from jinja2.sandbox import SandboxedEnvironment
+
+    class BoundedSandbox(SandboxedEnvironment):
+        intercepted_binops = frozenset(["*", "**"])
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            try:
+                self.limits = RenderLimits.from_env()
+            except ValueError as exc:
+                raise RenderError(str(exc)) from None
+
+        def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+            check_binop(self.limits, operator, left, right)
+            return super().call_binop(context, operator, left, right)
+
+    return BoundedSandbox
+
+
 def render_template(dirs: Sequence[Path], name: str, fmt: str, lang: str, context: dict[str, Any]) -> str:
     """Fill one template; every Jinja2 problem becomes a :class:`RenderError` with file and line."""
     return "".join(template_chunks(environment(dirs, fmt, lang), dirs, name, context))
@@ -139,12 +164,30 @@ def template_chunks(env: Environment, dirs: Sequence[Path], name: str, context: 
     from jinja2 import TemplateError, TemplateNotFound, TemplateSyntaxError
 
     last = ""
+    watch = Watch(getattr(env, "limits", RenderLimits()))
     try:
-        template = env.get_template(name)
-        for chunk in template.generate(**context):
+        watch.enter()
+        try:
+            template = env.get_template(name)
+            chunks = template.generate(**context)
+        finally:
+            watch.leave()
+        while True:
+            watch.enter()  # the bounds count only while the template runs, not while its output is written
+            try:
+                chunk = next(chunks, None)
+            finally:
+                watch.leave()
+            if chunk is None:
+                break
             if chunk:
                 last = chunk
                 yield visible(chunk)  # a control character that reached a page is shown, not kept raw
+    except TemplateLimit:
+        raise RenderError(f"template {name}: stopped: it {watch.message()}") from None
+    except MemoryError:
+        raise RenderError(f"template {name}: stopped: it needed more memory than the system allows "
+                          f"(the bound for a template is {watch.limits.describe()[1]}, set by $JWTOOL_TEMPLATE_MEMORY in MiB)") from None
     except TemplateNotFound as exc:
         raise RenderError(f"template {exc.name!r} not found in {', '.join(str(d) for d in dirs)}") from None
     except TemplateSyntaxError as exc:

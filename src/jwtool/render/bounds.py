@@ -1,0 +1,153 @@
+"""Time and memory bounds for rendering one template: a template is code from a pull request.
+
+Jinja's sandbox keeps a template away from Python's internals, but not from work without end:
+two nested ``range(100000)`` loops run for hours and ``"a" * 400000000`` takes 400 MB. So every
+template renders under two bounds, by default 30 seconds and 256 MiB, configurable with
+``$JWTOOL_TEMPLATE_SECONDS`` and ``$JWTOOL_TEMPLATE_MEMORY`` (MiB):
+
+- the sandbox refuses, before it starts, one operation whose result alone would break the bound
+  (repeating a text or list, a power of whole numbers: :func:`check_binop`);
+- a watchdog thread looks at the clock and at the process's resident memory every 20 ms while a
+  template renders, and when either bound is passed raises :class:`TemplateLimit` in the thread
+  that renders, between two steps of the template (:class:`Watch`).
+
+The time counts only while the template itself runs, not while its output is written. jwtool
+itself stays untouched: no signal handler, no process-wide resource limit, nothing that outlives
+the render.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import math
+import os
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any
+
+DEFAULT_SECONDS = 30.0
+DEFAULT_MEMORY = 256 * 1024 * 1024
+_POLL = 0.02  # seconds between two looks of the watchdog
+_MAX_POWER_BITS = 1_000_000  # a power of whole numbers larger than this takes seconds in C, which no watchdog interrupts
+
+
+class TemplateLimit(BaseException):
+    """Raised by the watchdog inside a template that passed its bound (a BaseException, so that
+    no ``except Exception`` on the way swallows it); :class:`Watch` says which bound."""
+
+
+@dataclass(frozen=True)
+class RenderLimits:
+    seconds: float = DEFAULT_SECONDS
+    memory: int = DEFAULT_MEMORY  # bytes the process may grow by while one template renders
+
+    @classmethod
+    def from_env(cls) -> RenderLimits:
+        """The bounds ``$JWTOOL_TEMPLATE_SECONDS`` and ``$JWTOOL_TEMPLATE_MEMORY`` (MiB) set; a
+        value that is no positive number is a ValueError naming the variable."""
+        out = {}
+        for name, field, scale in (("JWTOOL_TEMPLATE_SECONDS", "seconds", 1), ("JWTOOL_TEMPLATE_MEMORY", "memory", 1024 * 1024)):
+            raw = os.environ.get(name)
+            if raw:
+                try:
+                    value = float(raw)
+                except ValueError:
+                    value = -1.0
+                if not math.isfinite(value) or value <= 0:
+                    raise ValueError(f"${name}={raw} is not a positive number ({'seconds' if scale == 1 else 'MiB'})")
+                out[field] = value if scale == 1 else int(value * scale)
+        return cls(**out)
+
+    def describe(self) -> tuple[str, str]:
+        return f"{self.seconds:g} seconds", f"{self.memory / 1024 / 1024:g} MiB"
+
+
+def check_binop(limits: RenderLimits, operator: str, left: Any, right: Any) -> None:
+    """ValueError when ``left operator right`` alone would pass the memory bound (repetition) or
+    take long in C (a huge power)."""
+    if operator == "*":
+        seq, times = (left, right) if isinstance(right, int) else (right, left)
+        if isinstance(seq, (str, bytes, list, tuple)) and isinstance(times, int) and len(seq) * max(times, 0) * (1 if isinstance(seq, (str, bytes)) else 8) > limits.memory:
+            raise ValueError(f"repeating a value of length {len(seq):,} {times:,} times needs more than the memory bound of {limits.describe()[1]}")
+    elif operator == "**" and isinstance(left, int) and isinstance(right, int) and right > 0 and abs(left) > 1:
+        if right * math.log2(abs(left)) > _MAX_POWER_BITS:
+            raise ValueError(f"{left} ** {right} is a number of more than {_MAX_POWER_BITS:,} bits")
+
+
+def _resident() -> int | None:
+    """The process's resident memory in bytes (Linux), or None where it cannot be read."""
+    try:
+        with open("/proc/self/statm", "rb") as fh:
+            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+class Watch:
+    """The bounds of one template render in one thread; use :meth:`inside` around each step."""
+
+    _lock = threading.Lock()
+    _active: set[Watch] = set()
+    _wake = threading.Event()
+    _thread: threading.Thread | None = None
+
+    def __init__(self, limits: RenderLimits) -> None:
+        self.limits = limits
+        self.used = 0.0  # seconds spent inside the template so far
+        self.since = 0.0
+        self.base = _resident()
+        self.thread = threading.get_ident()
+        self.running = False
+        self.passed = ""  # which bound was passed ("" while none)
+
+    def enter(self) -> None:
+        with Watch._lock:
+            self.since, self.running = time.monotonic(), True
+            Watch._active.add(self)
+            if Watch._thread is None:
+                Watch._thread = threading.Thread(target=Watch._watch, name="jwtool-template-watchdog", daemon=True)
+                Watch._thread.start()
+            Watch._wake.set()
+
+    def leave(self) -> None:
+        """Stop the clock; :class:`TemplateLimit` if a bound was passed (also when the watchdog
+        raised it too late to land inside the template: it is then taken back)."""
+        with Watch._lock:
+            self.used += time.monotonic() - self.since
+            self.running = False
+            Watch._active.discard(self)
+            passed = self.passed
+        if passed:
+            _raise_in(self.thread, None)  # a raise still on its way would land outside the template
+            raise TemplateLimit
+
+    def message(self) -> str:
+        seconds, memory = self.limits.describe()
+        if self.passed == "time":
+            return f"took longer than {seconds} (a loop without end?); the bound is set by $JWTOOL_TEMPLATE_SECONDS"
+        return f"needed more than {memory} of memory; the bound is set by $JWTOOL_TEMPLATE_MEMORY (MiB)"
+
+    @classmethod
+    def _watch(cls) -> None:
+        while True:
+            cls._wake.wait()
+            time.sleep(_POLL)
+            now, resident = time.monotonic(), _resident()
+            with cls._lock:
+                if not cls._active:
+                    cls._wake.clear()
+                for w in cls._active:
+                    if not w.running or w.passed:
+                        continue
+                    if w.used + now - w.since > w.limits.seconds:
+                        w.passed = "time"
+                    elif resident is not None and w.base is not None and resident - w.base > w.limits.memory:
+                        w.passed = "memory"
+                    if w.passed:
+                        _raise_in(w.thread, TemplateLimit)
+
+
+def _raise_in(thread: int, exc: type[BaseException] | None) -> None:
+    """Raise ``exc`` in ``thread`` at its next Python step (None: take back one not yet raised)."""
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread), ctypes.py_object(exc) if exc is not None else None)
