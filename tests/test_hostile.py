@@ -555,3 +555,17 @@ def test_a_template_under_a_process_memory_limit_is_a_clear_error_not_a_memory_e
 def test_a_template_bound_that_is_no_number_is_an_error_naming_it(run_cli, mini_catalogue: Path) -> None:
     result = run_cli("render", "appendix", "--format", "md", "--catalogue", mini_catalogue, env={"JWTOOL_TEMPLATE_SECONDS": "lang"})
     assert result.exit_code != 0 and "$JWTOOL_TEMPLATE_SECONDS=lang is not a positive number" in result.stderr
+
+
+@pytest.mark.parametrize("command", [["list"], ["search", "alfa"], ["show", "alpha", "--format", "md"], ["show", "alpha"],
+                                     ["render", "overview", "--format", "html"], ["render", "appendix", "--format", "md"],
+                                     ["export", "--format", "csv"]], ids=" ".join)
+def test_invisible_and_direction_characters_are_shown_escaped_in_every_output(run_cli, mini_catalogue: Path, command: list[str]) -> None:
+    alpha = mini_catalogue / "interventions" / "alpha.yaml"
+    text = alpha.read_text(encoding="utf-8")
+    name = next(line for line in text.splitlines() if line.startswith("name:"))
+    alpha.write_text(text.replace(name, name + " \u202eleeb\u202c \u2066x\u2069 zero\u200bwidth \ufeffbom"), encoding="utf-8")
+    result = run_cli(*command, "--catalogue", mini_catalogue)
+    assert result.exit_code == 0, result.output
+    assert not any(c in result.stdout for c in "\u202e\u202c\u2066\u2069\u200b\ufeff")
+    assert "\\u202e" in result.stdout

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from functools import lru_cache
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
@@ -46,16 +47,26 @@ def slugify(text: str) -> str:
 
 # --- visible: control characters shown, never obeyed
 
-# C0 controls except tab and line feed, DEL, and the C1 controls; a carriage return only where
-# it does not end a line ("\r\n", as CSV output writes it)
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]|\r(?!\n)")
+# Characters that change how text looks without being seen: zero-width ones, direction marks,
+# embeddings, overrides and isolates (U+202E turns "evil.exe" into what reads as "exe.live"), a
+# byte order mark inside text, invisible operators and the tag characters. What a reviewer reads
+# would differ from what users see ("Trojan Source").
+INVISIBLE = "\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ufff9-\ufffb\U000e0000-\U000e007f"
+_INVISIBLE = re.compile(f"[{INVISIBLE}]")
+# C0 controls except tab and line feed, DEL, the C1 controls and the invisible characters; a
+# carriage return only where it does not end a line ("\r\n", as CSV output writes it)
+_CONTROL = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{INVISIBLE}]|\r(?!\n)")
 # in entry text even a "\r\n" is not plain text: the loader turns line ends into "\n"
 _CONTROL_IN_VALUE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 NAMES = {0x00: "NUL", 0x07: "BEL", 0x08: "BS", 0x0B: "VT", 0x0C: "FF", 0x0D: "CR", 0x1B: "ESC", 0x7F: "DEL", 0x9B: "CSI", 0x9D: "OSC"}
 
 
 def _escape(match: re.Match[str]) -> str:
-    return f"\\u{ord(match.group()):04x}"
+    code = ord(match.group())
+    if code > 0xFFFF:  # as JSON and JavaScript write it: a surrogate pair
+        code -= 0x10000
+        return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+    return f"\\u{code:04x}"
 
 
 def visible(text: str) -> str:
@@ -72,8 +83,22 @@ def first_control(text: str) -> int | None:
     return m.start() if m else None
 
 
+def first_hidden(text: str) -> int | None:
+    """Index of the first character :func:`visible` shows as an escape (a control character other
+    than tab and line feed, or an :data:`INVISIBLE` one), or None."""
+    m = _CONTROL_IN_VALUE.search(text) or _INVISIBLE.search(text)
+    return m.start() if m else None
+
+
+def invisible(text: str) -> Iterator[int]:
+    """Where ``text`` holds an :data:`INVISIBLE` character."""
+    return (m.start() for m in _INVISIBLE.finditer(text))
+
+
 def describe(char: str) -> str:
-    """``U+001B (ESC)``: a control character named for a message."""
+    """``U+001B (ESC)``, ``U+202E (RIGHT-TO-LEFT OVERRIDE)``: a character named for a message."""
+    import unicodedata
+
     code = ord(char)
-    name = NAMES.get(code)
+    name = NAMES.get(code) or (unicodedata.name(char, "") if _INVISIBLE.match(char) else "")
     return f"U+{code:04X}" + (f" ({name})" if name else "")

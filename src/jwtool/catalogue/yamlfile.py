@@ -29,7 +29,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from jwtool.catalogue.layout import Outside, confine
 from jwtool.catalogue.limits import DEFAULT_MAX_FILE_SIZE, MAX_DEPTH, Limits  # noqa: F401 - the loader's bounds, importable from here
 from jwtool.catalogue.problems import Problem, position_of
-from jwtool.catalogue.text import describe, first_control
+from jwtool.catalogue.text import describe, first_control, invisible
 
 try:  # libyaml is ten times faster; fall back to pure Python where it is missing
     from yaml import CSafeLoader as _BaseLoader
@@ -43,6 +43,7 @@ _STR_TAG = "tag:yaml.org,2002:str"
 # pattern leads with the literal "&" so the regex engine can skip to candidates.
 _MAY_ANCHOR = re.compile(r"(?<![^\s\[\{,:])&[^\s\[\]\{\},]")
 _DEFAULT_LIMITS = Limits()
+_MAX_INVISIBLE = 10  # invisible characters reported per file
 
 
 class _Refused(Exception):
@@ -398,6 +399,11 @@ def read_yaml(path: Path, rel: str, limits: Limits = _DEFAULT_LIMITS, inside: Pa
         kind = {list: "a list", str: "a single text", int: "a number", float: "a number", bool: "a boolean"}.get(type(data), type(data).__name__)
         return fail("not-a-mapping", f"the file holds {kind}; it must be a mapping of fields such as 'id:' and 'name:'")
     doc.data = data
+    for at in list(invisible(text))[:_MAX_INVISIBLE]:
+        line, col = position_of(text, at)
+        doc.problems.append(Problem(rel, line, col, "invisible-character",
+                                    f"text holds the invisible character {describe(text[at])}, which makes what a reviewer reads differ from "
+                                    "what users see (it hides text or turns its direction); delete the character at this position"))
     if "\\" in text or _MAY_BE_NOT_FINITE.search(text):  # only escapes make control characters, and only these spellings non-numbers
         for rule, pointer, message, on_key in _unsafe_values(data):
             doc.problems.append(doc.problem(rule, message, pointer, key=on_key))

@@ -20,7 +20,7 @@ from jwtool.catalogue.layout import CatalogueError, Layout, find_root
 from jwtool.catalogue.limits import DEFAULT_MAX_FILE_SIZE, MAX_FILE_SIZE_CAP, Limits
 from jwtool.catalogue.load import load_catalogue
 from jwtool.catalogue.sources import OldFormatError
-from jwtool.catalogue.text import first_control, visible
+from jwtool.catalogue.text import first_hidden, visible
 from jwtool.catalogue.vocabularies import did_you_mean, suggest
 from jwtool.labels import DEFAULT_LANG, LANGS
 from jwtool.render.output import OutputError, check_target, write_atomic, write_stdout
@@ -103,12 +103,12 @@ def make_console(stream: Any, *, terminal: bool, colour: bool, width: int | None
     from rich.text import Span, Text
 
     def shown(text: Text) -> Text:
-        if first_control(text.plain) is None:
+        if first_hidden(text.plain) is None:
             return text
-        cuts = sorted({i + d for i, c in enumerate(text.plain) if first_control(c) is not None for d in (0, 1)})
+        cuts = sorted({i + d for i, c in enumerate(text.plain) if first_hidden(c) is not None for d in (0, 1)})
         out = text.blank_copy()
         for part in text.divide(cuts):
-            if first_control(part.plain) is not None:
+            if first_hidden(part.plain) is not None:
                 escaped = visible(part.plain)
                 part = Text(escaped, style=part.style, spans=[Span(0, len(escaped), s.style) for s in part.spans])
             out.append_text(part)

@@ -51,6 +51,7 @@ RULES: dict[str, str] = {
     "schema": "The entry does not match the JSON Schema.",
     "empty-string": "A text field is empty or only whitespace.",
     "control-character": "A text holds a control character written as an escape (\\e, \\x07, \\0, \\x9b, ...).",
+    "invisible-character": "A text holds an invisible or direction-changing character (U+202E, U+2066-2069, zero-width space, a BOM inside text, ...).",
     "number": "A number is not finite (.nan, .inf).",
     "url": "A URL is not an http(s) address.",
     "id-filename": "The id does not equal the file name.",
