@@ -569,3 +569,32 @@ def test_invisible_and_direction_characters_are_shown_escaped_in_every_output(ru
     assert result.exit_code == 0, result.output
     assert not any(c in result.stdout for c in "\u202e\u202c\u2066\u2069\u200b\ufeff")
     assert "\\u202e" in result.stdout
+
+
+def test_an_unknown_finding_outcome_is_an_error_not_a_column_of_the_gap_map(run_cli, gapmap_catalogue: Path) -> None:
+    from conftest import put_studies, study
+
+    odd = study("vreemd", ["controlegroep"], "werk", "werkk")
+    odd["findings"][0]["outcome"] = ["werk"]  # type: ignore[index]
+    put_studies(gapmap_catalogue, {"alpha": [odd]})
+    validated = run_cli("validate", "--catalogue", gapmap_catalogue)
+    assert validated.exit_code == 1
+    assert "'werkk' is not a known outcome" in validated.stdout and "expected a text, got a list ['werk']" in validated.stdout
+    for fmt in ("csv", "md", "json"):
+        shown = run_cli("gaps", "--format", fmt, "--catalogue", gapmap_catalogue)
+        assert shown.exit_code == 0, shown.output
+        assert "['werk']" not in shown.stdout and "[&#39;werk&#39;]" not in shown.stdout and "werkk" not in shown.stdout
+
+
+def test_an_id_too_long_for_a_file_name_is_an_error_and_the_site_still_renders(run_cli, mini_catalogue: Path, tmp_path: Path) -> None:
+    long_id = "a" * 300
+    beta = mini_catalogue / "interventions" / "beta.yaml"
+    (mini_catalogue / "interventions" / "gamma.yaml").write_text(
+        (mini_catalogue / "interventions" / "gamma.yaml").read_text(encoding="utf-8").replace("id: gamma", f"id: {long_id}"), encoding="utf-8")
+    validated = run_cli("validate", "--catalogue", mini_catalogue)
+    assert validated.exit_code == 1 and "interventions/gamma.yaml:1:5: error: id:" in validated.stdout and "too long" in validated.stdout
+    site = run_cli("render", "overview", "--format", "html", "-o", tmp_path / "site", "--catalogue", mini_catalogue)
+    assert site.exit_code == 0, site.output
+    pages = [p for p in (tmp_path / "site" / "interventies").iterdir()]
+    assert len(pages) == 5 and all(len(p.name) <= 100 for p in pages)
+    assert beta.exists()

@@ -99,7 +99,7 @@ class Study:
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Study:
         findings = tuple(
-            Finding(outcome=str(f.get("outcome", "")), direction=str(f.get("direction", "")),
+            Finding(outcome=f["outcome"] if isinstance(f.get("outcome"), str) else "", direction=str(f.get("direction", "")),
                     comparison=f.get("comparison") is True, quote=str(f.get("quote", "")),
                     figure=f["figure"] if isinstance(f.get("figure"), dict) else None, note=str(f.get("note", "")))
             for f in _list(d.get("findings")) if isinstance(f, dict))

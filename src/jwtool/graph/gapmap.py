@@ -77,13 +77,11 @@ def strongest(studies: Sequence[Study], ranks: dict[str, int]) -> str:
     return best
 
 
-def _columns(entries: Sequence[Entry], vocab: dict[str, Vocabulary]) -> list[tuple[str, str]]:
-    """Outcome domains in vocabulary order, then outcomes the vocabulary does not know (sorted)."""
+def _columns(vocab: dict[str, Vocabulary]) -> list[tuple[str, str]]:
+    """The outcome domains, in vocabulary order. An outcome the vocabulary does not know is no
+    column: it is an error that validate reports, not a domain of the map."""
     domains = vocab.get("outcome-domains") or Vocabulary(name="outcome-domains")
-    cols = [(t.id, t.label) for t in domains]
-    known = {c for c, _ in cols}
-    used = {o for e in entries for s in e.studies for o in s.outcomes}
-    return cols + [(o, o) for o in sorted(used - known) if o]
+    return [(t.id, t.label) for t in domains]
 
 
 def _row_keys(entries: Sequence[Entry], vocab: dict[str, Vocabulary], rows_by: str, source: str) -> list[tuple[str, str, str]]:
@@ -121,7 +119,7 @@ def gap_map(entries: Sequence[Entry], vocab: dict[str, Vocabulary], rows_by: str
     if source not in ELEMENT_SOURCES:
         raise ValueError(f"unknown element source {source!r}; choose one of: {', '.join(ELEMENT_SOURCES)}")
     chosen = sorted(entries, key=Entry.sort_key)
-    columns = _columns(chosen, vocab)
+    columns = _columns(vocab)
     ranks = design_ranks(vocab)
     carriers = _carriers(chosen, vocab, rows_by, source)
     findings = {e.id: _by_outcome(e) for e in chosen}

@@ -11,6 +11,7 @@ read as itself it is left alone, so "K!X" and "Mbo & Arbeidsmarkt" read as writt
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -71,12 +72,17 @@ def url(link: str) -> str:
 
 # --- Safe text -------------------------------------------------------------------------------
 
+_MAX_ANCHOR = 82  # "e-" and the longest id the schema allows (80)
+
+
 def anchor_ids(entries: Sequence[Entry]) -> dict[str, str]:
     """A safe, unique HTML id per entry id (``e-`` + slug); ids from strangers never reach markup raw."""
     out: dict[str, str] = {}
     used: set[str] = set()
     for e in entries:
         base = "e-" + (re.sub(r"[^a-z0-9-]+", "-", e.id.lower()).strip("-") or "entry")
+        if len(base) > _MAX_ANCHOR:  # it names a folder of the site too: file names end at 255 bytes
+            base = base[:_MAX_ANCHOR - 9].rstrip("-") + "-" + hashlib.sha256(e.id.encode("utf-8", "surrogatepass")).hexdigest()[:8]
         aid, n = base, 2
         while aid in used:
             aid, n = f"{base}-{n}", n + 1

@@ -218,14 +218,12 @@ def years_are_plausible(data: dict[str, Any], doc: YamlFile, ctx: Context) -> It
     start, end = _get(data, "course", "start_year"), _get(data, "course", "end_year")
     if isinstance(start, int) and isinstance(end, int) and end < start:
         yield "year", "/course/end_year", f"end year {end} is before start year {start}", False
-    reviewed = data.get("last_reviewed")
-    if isinstance(reviewed, str):
-        try:
-            day = _dt.date.fromisoformat(reviewed)
-        except ValueError:
-            return  # the schema's date format reports it
-        if day > ctx.today:
-            yield "year", "/last_reviewed", f"last_reviewed {reviewed} lies in the future", False
+    dates = [("/last_reviewed", "last_reviewed", data.get("last_reviewed"))]
+    dates += [(f"/reviewed_warnings/{i}/reviewed", "the marker's reviewed date", m.get("reviewed"))
+              for i, m in _items(data.get("reviewed_warnings")) if isinstance(m, dict)]
+    for pointer, what, reviewed in dates:
+        if study_rules.in_the_future(reviewed, ctx.today):
+            yield "year", pointer, f"{what} {reviewed} lies in the future; write the day it was reviewed", False
 
 
 @entry_rule
@@ -357,7 +355,7 @@ def validate(root: Path, paths: list[Path] | None = None, limits: Limits = Limit
                     findings += rule(doc.data, doc, ctx)
                 findings = citation_rules.without_old_format_echoes(findings)
                 placed = [_place(doc, f) for f in _without_placeholder_echoes(doc.data, findings)]
-                problems += study_rules.with_reviewed_markers(doc, placed)
+                problems += study_rules.with_reviewed_markers(doc, placed, ctx.today)
         if isinstance(doc.data, dict):
             facts.append(_Facts.of(doc, limits))
 

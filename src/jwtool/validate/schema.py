@@ -300,6 +300,8 @@ class SchemaChecker:
             yield "schema", pointer, "the list contains the same item twice; remove the repeat", False
         elif kw == "minItems":
             yield "schema", pointer, f"the list needs at least {err.validator_value} item(s)", False
+        elif kw == "maxLength" and isinstance(inst, str):
+            yield "schema", pointer, f"{short(inst)} is too long: {len(inst):,} characters, at most {err.validator_value} here; shorten it", False
         else:
             message = err.message if len(err.message) < 200 else err.message[:200] + "…"
             yield "schema", pointer, message, False

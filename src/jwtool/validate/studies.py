@@ -14,6 +14,7 @@ contradiction stays visible; a marker whose warning no longer fires is itself a 
 
 from __future__ import annotations
 
+import datetime as _dt
 import difflib
 from collections.abc import Iterator
 from dataclasses import replace
@@ -161,9 +162,18 @@ def _notes(data: dict[str, Any]) -> list[str]:
     return [n for n in _list(data.get("notes")) if isinstance(n, str)]
 
 
-def with_reviewed_markers(doc: YamlFile, problems: list[Problem]) -> list[Problem]:
+def in_the_future(day: Any, today: _dt.date) -> bool:
+    """Whether ``day`` is an ISO date after ``today`` (a date that is no date is the schema's to report)."""
+    try:
+        return isinstance(day, str) and _dt.date.fromisoformat(day) > today
+    except ValueError:
+        return False
+
+
+def with_reviewed_markers(doc: YamlFile, problems: list[Problem], today: _dt.date | None = None) -> list[Problem]:
     """``problems`` of one entry with the warnings its reviewed markers silence marked
-    :data:`SILENCED`, plus a problem for every marker that is wrong (an error) or stale (a warning)."""
+    :data:`SILENCED`, plus a problem for every marker that is wrong (an error) or stale (a warning).
+    A marker dated after ``today`` silences nothing (the 'year' rule reports it)."""
     data = doc.data
     markers = data.get("reviewed_warnings") if isinstance(data, dict) else None
     if not isinstance(markers, list):
@@ -174,6 +184,8 @@ def with_reviewed_markers(doc: YamlFile, problems: list[Problem]) -> list[Proble
                 or not marker["note"].strip():
             continue  # the schema says what is missing or empty
         rule, note, where = marker["rule"], marker["note"], f"/reviewed_warnings/{i}"
+        if in_the_future(marker.get("reviewed"), today or _dt.date.today()):
+            continue
         if rule not in WARNING_RULES:
             close = [RENAMED[rule]] if rule in RENAMED else difflib.get_close_matches(rule, WARNING_RULES, n=1, cutoff=0.6)
             out.append(doc.problem("reviewed-warning", f"{rule!r} is not a warning a marker can silence{did_you_mean(close)}; "
