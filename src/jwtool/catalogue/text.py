@@ -69,11 +69,16 @@ def _escape(match: re.Match[str]) -> str:
     return f"\\u{code:04x}"
 
 
-def visible(text: str) -> str:
-    """``text`` with every control character except tab and line end as a ``\\u001b``-style
-    escape. The escape is valid inside JSON and JavaScript strings too, with the same meaning, so
-    the one function serves every output format."""
-    return _CONTROL.sub(_escape, text) if _CONTROL.search(text) else text
+def visible(text: str, *, start: bool = True) -> str:
+    """``text`` with every control character except tab and line feed, and every invisible one,
+    as a ``\\u001b``-style escape. The escape is valid inside JSON and JavaScript strings too, with
+    the same meaning, so the one function serves every output format. ``start``: ``text`` starts a
+    document, where a byte order mark is the document's encoding mark (CSV for Excel) and stays."""
+    if not _CONTROL.search(text):
+        return text
+    if start and text.startswith("\ufeff"):
+        return "\ufeff" + _CONTROL.sub(_escape, text[1:])
+    return _CONTROL.sub(_escape, text)
 
 
 def first_control(text: str) -> int | None:

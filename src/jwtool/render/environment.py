@@ -182,7 +182,7 @@ def template_chunks(env: Environment, dirs: Sequence[Path], name: str, context: 
                 break
             if chunk:
                 last = chunk
-                yield visible(chunk)  # a control character that reached a page is shown, not kept raw
+                yield visible(chunk, start=False)  # a control character that reached a page is shown, not kept raw
     except TemplateLimit:
         raise RenderError(f"template {name}: stopped: it {watch.message()}") from None
     except MemoryError:
