@@ -85,7 +85,8 @@ def _resident() -> int | None:
 
 
 class Watch:
-    """The bounds of one template render in one thread; use :meth:`inside` around each step."""
+    """The bounds of one template render in one thread: :meth:`start` and :meth:`stop` around the
+    render, :meth:`enter` and :meth:`leave` around each step the template takes."""
 
     _lock = threading.Lock()
     _active: set[Watch] = set()
@@ -101,14 +102,23 @@ class Watch:
         self.running = False
         self.passed = ""  # which bound was passed ("" while none)
 
-    def enter(self) -> None:
+    def start(self) -> None:
+        """Put the render under watch (once per template; :meth:`stop` when it ends)."""
         with Watch._lock:
-            self.since, self.running = time.monotonic(), True
             Watch._active.add(self)
             if Watch._thread is None:
                 Watch._thread = threading.Thread(target=Watch._watch, name="jwtool-template-watchdog", daemon=True)
                 Watch._thread.start()
-            Watch._wake.set()
+        Watch._wake.set()
+
+    def stop(self) -> None:
+        with Watch._lock:
+            Watch._active.discard(self)
+
+    def enter(self) -> None:
+        """The template runs (from here to :meth:`leave`): its clock runs."""
+        with Watch._lock:
+            self.since, self.running = time.monotonic(), True
 
     def leave(self) -> None:
         """Stop the clock; :class:`TemplateLimit` if a bound was passed (also when the watchdog
@@ -116,7 +126,6 @@ class Watch:
         with Watch._lock:
             self.used += time.monotonic() - self.since
             self.running = False
-            Watch._active.discard(self)
             passed = self.passed
         if passed:
             _raise_in(self.thread, None)  # a raise still on its way would land outside the template

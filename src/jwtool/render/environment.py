@@ -51,6 +51,9 @@ FULL_COLUMNS = ("target_group", "goals", "activities", "course", "results", "evi
 SUMMARY_COLUMNS = ("target_group", "goals", "components")
 
 
+_BATCH = 8192  # characters of a page produced between two looks at the template's bounds
+
+
 class RenderError(Exception):
     """A template cannot be found, parsed or filled; the message names the template and line."""
 
@@ -165,6 +168,7 @@ def template_chunks(env: Environment, dirs: Sequence[Path], name: str, context: 
 
     last = ""
     watch = Watch(getattr(env, "limits", RenderLimits()))
+    watch.start()
     try:
         watch.enter()
         try:
@@ -173,16 +177,23 @@ def template_chunks(env: Environment, dirs: Sequence[Path], name: str, context: 
         finally:
             watch.leave()
         while True:
+            batch: list[str] = []
+            size = 0
             watch.enter()  # the bounds count only while the template runs, not while its output is written
             try:
-                chunk = next(chunks, None)
+                for chunk in chunks:  # some 8 KB at a time: Jinja's chunks are small, the watch costs a little each time
+                    batch.append(chunk)
+                    size += len(chunk)
+                    if size >= _BATCH:
+                        break
             finally:
                 watch.leave()
-            if chunk is None:
+            if not batch:
                 break
-            if chunk:
-                last = chunk
-                yield visible(chunk, start=False)  # a control character that reached a page is shown, not kept raw
+            text = "".join(batch)
+            if text:
+                last = text
+                yield visible(text, start=False)  # a control character that reached a page is shown, not kept raw
     except TemplateLimit:
         raise RenderError(f"template {name}: stopped: it {watch.message()}") from None
     except MemoryError:
@@ -199,6 +210,8 @@ def template_chunks(env: Environment, dirs: Sequence[Path], name: str, context: 
         # a template is code from a pull request: what it does wrong ({{ 1/0 }}, range(10**9) in
         # the sandbox) is the template's error, reported at its line
         raise RenderError(f"template {name}{_template_line(exc)}: {type(exc).__name__}: {exc}") from None
+    finally:
+        watch.stop()
     if not last.endswith("\n"):
         yield "\n"
 
