@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from jwtool.catalogue.sources import Source
-from jwtool.cli.common import CatalogueOpt, choice, err, fail, open_catalogue, out, root
+from jwtool.cli.common import CatalogueOpt, choice, err, fail, limits, open_catalogue, out, root
 from jwtool.contribute.upgrade import UpgradeError
 from jwtool.contribute.upgrade import upgrade as upgrade_catalogue
 from jwtool.query.refs import RefError, resolve_ref
@@ -64,7 +64,7 @@ def upgrade(
     Example: jwtool upgrade && git diff --stat
     """
     try:
-        result = upgrade_catalogue(root(catalogue))
+        result = upgrade_catalogue(root(catalogue), limits())  # $JWTOOL_MAX_FILE_SIZE, as every reader
     except UpgradeError as exc:
         fail(str(exc))
     for rel in result.created:
