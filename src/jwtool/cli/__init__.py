@@ -16,8 +16,7 @@ from typing import Annotated, Optional
 import typer
 
 from jwtool import __version__
-from jwtool.cli import common as cli_common
-from jwtool.cli.common import EXIT_INTERRUPTED, EXIT_PROBLEMS, LangOpt, Settings, choice, err, out
+from jwtool.cli.common import EXIT_INTERRUPTED, EXIT_PROBLEMS, LangOpt, Settings, choice, err, one_run_per_process, out
 from jwtool.cli.compare_cmd import compare
 from jwtool.cli.contribute_cmd import diff, history, new
 from jwtool.cli.export_cmd import export
@@ -97,7 +96,7 @@ def main(argv: list[str] | None = None) -> None:
     instead of a traceback."""
     _tolerant_output()
     if argv is None:
-        cli_common.WHOLE_PROCESS = True
+        one_run_per_process()
         if hasattr(signal, "SIGPIPE"):
             # `jwtool list | head`: end quietly when the reader goes away, like other Unix tools
             signal.signal(signal.SIGPIPE, signal.SIG_DFL)

@@ -211,7 +211,14 @@ def root(catalogue: Path | None) -> Path:
         usage_error(str(exc))
 
 
-WHOLE_PROCESS = False  # set by the console script: the process is this one run, so it may tune the collector
+_WHOLE_PROCESS = False
+
+
+def one_run_per_process() -> None:
+    """The console script says the process is this one run: it may then tune the collector (the
+    library, used by a notebook or a server, leaves it alone)."""
+    global _WHOLE_PROCESS
+    _WHOLE_PROCESS = True
 
 
 def open_catalogue(ctx: typer.Context, catalogue: Path | None, *, summary: bool = False) -> Catalogue:
@@ -224,7 +231,7 @@ def open_catalogue(ctx: typer.Context, catalogue: Path | None, *, summary: bool 
         cat = load_catalogue(root(catalogue), limits(), use_cache=use_cache(ctx), summary=summary)
     except OldFormatError as exc:
         fail(str(exc))
-    if WHOLE_PROCESS:
+    if _WHOLE_PROCESS:
         gc.freeze()  # the catalogue lives to the end of the run: collections (Jinja makes many) need not walk it
     warn_broken(cat.broken)
     return cat
