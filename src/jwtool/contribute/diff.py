@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from jwtool.catalogue.layout import Layout, discover
+from jwtool.catalogue.layout import Layout, Outside, discover
 from jwtool.catalogue.yamlfile import Limits, read_yaml
 from jwtool.contribute import git as gitlog
 from jwtool.query.export import dumps
@@ -149,16 +149,26 @@ def snapshot_at(root: Path, rev: str, limits: Limits = Limits()) -> dict[str, _D
     return _parse_blobs(gitlog.catalogue_blobs(root, rev), limits)
 
 
+def _inside(layout: Layout, path: Path) -> bool:
+    """Whether a symbolic link does not take ``path`` (or its folder) out of the catalogue."""
+    try:
+        layout.confine(path)
+    except Outside:
+        return False
+    return True
+
+
 def snapshot_working_tree(root: Path, limits: Limits = Limits()) -> dict[str, _Doc]:
-    """Every catalogue file in the working tree, parsed; symbolic links outside interventions/
-    are left out (nothing outside the catalogue is read)."""
-    files, _ = discover(Layout(root))
+    """Every catalogue file in the working tree, parsed; a file a symbolic link takes out of the
+    catalogue is left out (:func:`jwtool.catalogue.layout.confine`: nothing outside is read)."""
+    layout = Layout(root)
+    files, _ = discover(layout)
     out = {rel: _doc(read_yaml(path, rel, limits)) for path, rel in files}
     others = [root / "catalogue.yaml", *sorted((root / "sources").glob("*")), *sorted((root / "schemas").glob("*")),
               *sorted((root / "schemas" / "vocabularies").glob("*"))]
     for path in others:
         rel = path.relative_to(root).as_posix()
-        if gitlog.file_kind(rel) and path.is_file() and not path.is_symlink():
+        if gitlog.file_kind(rel) and path.is_file() and _inside(layout, path):
             out[rel] = _parse(rel, path, limits)
     return out
 
