@@ -53,9 +53,13 @@ def slugify(text: str) -> str:
 # would differ from what users see ("Trojan Source").
 INVISIBLE = "\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ufff9-\ufffb\U000e0000-\U000e007f"
 _INVISIBLE = re.compile(f"[{INVISIBLE}]")
+# Outputs keep the zero-width joiners (emoji need them, and jwtool's own Markdown puts one after
+# an "@" so that GitHub notifies nobody); entry text may not hold them all the same.
+_ESCAPED = INVISIBLE.replace("\u200b-\u200f", "\u200b\u200e\u200f")
 # C0 controls except tab and line feed, DEL, the C1 controls and the invisible characters; a
 # carriage return only where it does not end a line ("\r\n", as CSV output writes it)
-_CONTROL = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{INVISIBLE}]|\r(?!\n)")
+_CONTROL = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{_ESCAPED}]|\r(?!\n)")
+_SHOWN_ESCAPED = re.compile(f"[{_ESCAPED}]")
 # in entry text even a "\r\n" is not plain text: the loader turns line ends into "\n"
 _CONTROL_IN_VALUE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 NAMES = {0x00: "NUL", 0x07: "BEL", 0x08: "BS", 0x0B: "VT", 0x0C: "FF", 0x0D: "CR", 0x1B: "ESC", 0x7F: "DEL", 0x9B: "CSI", 0x9D: "OSC"}
@@ -89,9 +93,8 @@ def first_control(text: str) -> int | None:
 
 
 def first_hidden(text: str) -> int | None:
-    """Index of the first character :func:`visible` shows as an escape (a control character other
-    than tab and line feed, or an :data:`INVISIBLE` one), or None."""
-    m = _CONTROL_IN_VALUE.search(text) or _INVISIBLE.search(text)
+    """Index of the first character :func:`visible` shows as an escape, or None."""
+    m = _CONTROL_IN_VALUE.search(text) or _SHOWN_ESCAPED.search(text)
     return m.start() if m else None
 
 
