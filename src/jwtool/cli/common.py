@@ -9,7 +9,6 @@ import enum
 import os
 import sys
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn, Optional
 
@@ -17,11 +16,13 @@ import typer
 
 from jwtool.catalogue.layout import CatalogueError, Layout, find_root
 from jwtool.catalogue.limits import DEFAULT_MAX_FILE_SIZE, MAX_FILE_SIZE_CAP, Limits
-from jwtool.catalogue.load import load_catalogue
+from jwtool.catalogue.load import load_catalogue, read_entry
 from jwtool.catalogue.sources import OldFormatError
 from jwtool.catalogue.text import first_control, visible
 from jwtool.catalogue.vocabularies import did_you_mean, suggest
+from jwtool.cli.framework import Settings, settings
 from jwtool.labels import DEFAULT_LANG, LANGS
+from jwtool.query.refs import RefError, resolve_ref
 from jwtool.render.output import OutputError, check_target, write_atomic, write_stdout
 
 if TYPE_CHECKING:
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from jwtool.catalogue.load import Catalogue
+    from jwtool.catalogue.model import Entry
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -55,14 +57,6 @@ LangOpt = Annotated[
 ]
 
 _consoles: dict[str, Any] = {}
-
-
-@dataclass(frozen=True)
-class Settings:
-    """Options of the root command that every command honours (``ctx.obj`` of the command line)."""
-
-    use_cache: bool = True
-    lang: str | None = None  # `jwtool --lang en <command>`
 
 
 def cli_lang(ctx: typer.Context, lang: str | None = None) -> str:
@@ -205,7 +199,7 @@ def limits(max_file_size: int | None = None) -> Any:
 def root(catalogue: Path | None) -> Path:
 
     try:
-        return find_root(catalogue)
+        return find_root(catalogue if catalogue is not None else settings().catalogue)
     except CatalogueError as exc:
         usage_error(str(exc))
 
@@ -278,3 +272,23 @@ def choice(value: str, options: list[str], what: str) -> str:
     if value not in options:
         usage_error(f"unknown {what} {value!r}{did_you_mean(suggest(value, options))}; choose one of: {', '.join(options)}")
     return value
+
+
+def entry_ref(cat: Catalogue, ref: str, *, full: bool = True, lang: str = DEFAULT_LANG) -> Entry:
+    """The entry REF names (``full``: with all its fields), or exit 1 with "bedoelde u …?" /
+    "did you mean …?" in ``lang`` (typos forgiven: :func:`jwtool.query.refs.suggestions`).
+
+    REF is resolved on the catalogue's summaries (ids, names and aliases are in them) and only
+    that entry's file is read, so `show` stays fast in a large catalogue.
+    """
+
+    try:
+        found = resolve_ref(cat.entries, ref)
+    except RefError as exc:
+        fail(exc.message(lang))
+    if not (full and cat.summary):
+        return found
+    whole = read_entry(cat.root, found.file, limits(), cat.library)
+    if whole is None:
+        fail(f"{found.file} cannot be read as an entry any more; run 'jwtool validate'")
+    return whole

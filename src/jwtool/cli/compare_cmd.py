@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from jwtool.cli.common import (
+    entry_ref,
     CatalogueOpt,
     LangOpt,
     cli_lang,
@@ -24,7 +25,6 @@ from jwtool.cli.common import (
     out,
     usage_error,
 )
-from jwtool.cli.find_cmd import entry_ref
 from jwtool.labels import DEFAULT_LANG, label
 from jwtool.query.compare import compare as run_compare
 from jwtool.query.export import dumps

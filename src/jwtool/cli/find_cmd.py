@@ -14,26 +14,23 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
-from jwtool.catalogue.load import read_entry
 from jwtool.cli.common import (
     CatalogueOpt,
+    entry_ref,
     LangOpt,
     cli_lang,
     console,
     err,
-    fail,
     format_option,
     formats,
     is_terminal,
-    limits,
     open_catalogue,
     out,
 )
 from jwtool.cli.filters import resolved, with_filters
-from jwtool.labels import DEFAULT_LANG, label, plural
+from jwtool.labels import label, plural
 from jwtool.query.export import dumps
 from jwtool.query.filters import RawFilters, filter_entries
-from jwtool.query.refs import RefError, resolve_ref
 from jwtool.query.search import FUZZY
 from jwtool.query.search import search as run_search
 from jwtool.render.views import ROW_FORMATS, card, card_markdown, card_text, hit_row, render_rows, shown, summary
@@ -44,26 +41,6 @@ if TYPE_CHECKING:
 
 ListFormat = formats("ListFormat", ROW_FORMATS)
 WIDE = 100  # below this many columns a table of six columns squeezes words; list entries instead
-
-
-def entry_ref(cat: "Catalogue", ref: str, *, full: bool = True, lang: str = DEFAULT_LANG) -> "Entry":
-    """The entry REF names (``full``: with all its fields), or exit 1 with "bedoelde u …?" /
-    "did you mean …?" in ``lang`` (typos forgiven: :func:`jwtool.query.refs.suggestions`).
-
-    REF is resolved on the catalogue's summaries (ids, names and aliases are in them) and only
-    that entry's file is read, so `show` stays fast in a large catalogue.
-    """
-
-    try:
-        found = resolve_ref(cat.entries, ref)
-    except RefError as exc:
-        fail(exc.message(lang))
-    if not (full and cat.summary):
-        return found
-    whole = read_entry(cat.root, found.file, limits(), cat.library)
-    if whole is None:
-        fail(f"{found.file} cannot be read as an entry any more; run 'jwtool validate'")
-    return whole
 
 
 def _rows_out(rows: list[dict[str, Any]], fmt: str, with_match: bool, cat: "Catalogue", lang: str) -> None:

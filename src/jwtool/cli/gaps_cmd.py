@@ -12,7 +12,6 @@ import typer
 
 from jwtool.cli.common import CatalogueOpt, LangOpt, choice, cli_lang, console, err, format_option, formats, is_terminal, open_catalogue, out
 from jwtool.cli.filters import resolved, with_filters
-from jwtool.cli.graph_cmd import _table
 from jwtool.graph.gapmap import ROW_KINDS, GapMap, gap_map
 from jwtool.labels import label, plural
 from jwtool.query.export import dumps
@@ -64,12 +63,12 @@ def gaps(
     studies = len({s.id for e in gm.entries for s in e.studies})
     title = label("gapmap.title", lang, studies=plural("gapmap.studies", studies, lang), entries=plural("map.entries", len(selected), lang))
     if not is_terminal():  # stdout stays one header line and tab-separated rows
-        _table(headers, table, title, piped_header=True, piped_title=False)
+        table(headers, table, title, piped_header=True, piped_title=False)
         err(doc.legend(gm, cat.vocab, lang))
         return
     from rich.text import Text
 
-    if not _table(headers, table, title, right=tuple(range(1, len(headers))), whole_words=True):
+    if not table(headers, table, title, right=tuple(range(1, len(headers))), whole_words=True):
         _compact(gm, names, headers[1:], table, title, lang)
     console().print(Text(doc.legend(gm, cat.vocab, lang)))  # wrapped at spaces, as the table is
 

@@ -8,7 +8,7 @@ language of ``--lang`` (labels ``graph.*``); JSON keeps ids and the vocabularies
 
 # No `from __future__ import annotations` here: `with_filters` copies the signature, and typer
 # would then see the options' annotations as unevaluated strings.
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Optional
 
@@ -16,22 +16,21 @@ import typer
 
 from jwtool.cli.common import (
     CatalogueOpt,
+    entry_ref,
     LangOpt,
     check_output,
     choice,
     cli_lang,
-    console,
     err,
     format_option,
     formats,
-    is_terminal,
     open_catalogue,
     out,
     usage_error,
     write_output,
 )
 from jwtool.cli.filters import resolved, with_filters
-from jwtool.cli.find_cmd import entry_ref
+from jwtool.cli.tables import clean, table
 from jwtool.graph.analysis import BY_CHOICES, EXTRA_TYPES, PROJECTIONS, crosstab, element_use, graph_for, percent, summarize
 from jwtool.graph.analysis import similar as find
 from jwtool.graph.exports import FORMATS as EXPORTS
@@ -50,77 +49,6 @@ FormatOpt = Annotated[GraphFormat, format_option("text (a table) or json (one do
 
 
 # --- shared printing ---------------------------------------------------------------------------
-
-
-def _clean(text: object) -> str:
-    """One line without control characters: entry text never moves the cursor or colours the terminal."""
-    text = str(text)
-    if not text.isprintable():  # rare: the per-character pass only when needed
-        text = "".join(c if c.isprintable() else " " for c in text)
-    return " ".join(text.split())
-
-
-def _table(headers: Sequence[str], rows: Sequence[Sequence[object]], title: str = "", right: Sequence[int] = (), piped_header: bool = True,
-           piped_title: bool = True, whole_words: bool = False) -> bool:
-    """A rich table on a terminal. Piped: a line of column names, then one tab-separated line per
-    row, like ``list`` and ``search``; with ``piped_title`` (the map's several tables) the title
-    above them.
-
-    ``whole_words`` (a matrix of row names × short values): no word is ever cut in two; the first
-    column wraps only at spaces, the other cells never wrap, headers wrap at spaces (widths from
-    :func:`_fit`). Returns False, printing nothing, when the terminal is too narrow for that: the
-    caller then prints a compact form. Otherwise True."""
-    cells = [[_clean(c) for c in row] for row in rows]
-    if is_terminal():
-        from rich import box
-        from rich.table import Table
-
-        con = console()
-        widths = _fit([_clean(h) for h in headers], cells, con.width) if whole_words else None
-        if whole_words and widths is None:
-            return False
-        table = Table(title=title or None, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False, header_style="bold")
-        for i, h in enumerate(headers):
-            table.add_column(h, justify="right" if i in right else "left", overflow="fold", width=widths[i] if widths else None)
-        for row in cells:
-            table.add_row(*row)
-        con.print(table)
-        return True
-    if piped_header:
-        if title and piped_title:
-            out(title)
-        out("\t".join(headers))
-    for row in cells:
-        out("\t".join(row))
-    return True
-
-
-def _fit(headers: Sequence[str], rows: Sequence[Sequence[str]], width: int) -> list[int] | None:
-    """Column widths for a ``_table(whole_words=True)`` within ``width`` characters, or None when it
-    cannot fit. Each column gets at least its header's longest word, the first column its names'
-    longest word, the others their longest cell; what is left widens the first column up to its
-    longest name (names on one line), then the other columns in turn up to their longest header."""
-
-    def longest_word(texts: Sequence[str]) -> int:
-        return max((len(w) for t in texts for w in t.split()), default=1)
-
-    columns = [[r[i] for r in rows if i < len(r)] for i in range(len(headers))]
-    least = [max(longest_word([h]), longest_word(col) if i == 0 else max(map(len, col), default=1))
-             for i, (h, col) in enumerate(zip(headers, columns))]
-    most = [max(len(h), *(len(c) for c in col), n) for h, col, n in zip(headers, columns, least)]
-    spare = width - (sum(least) + 3 * len(headers) - 1)  # SIMPLE_HEAD without edge padding: 3 between columns, 1 at each edge
-    if spare < 0:
-        return None
-    widths = list(least)
-    grow = min(spare, most[0] - widths[0])
-    widths[0] += grow
-    spare -= grow
-    while spare > 0 and any(w < m for w, m in zip(widths[1:], most[1:])):
-        for i in range(1, len(widths)):
-            if spare > 0 and widths[i] < most[i]:
-                widths[i] += 1
-                spare -= 1
-    return widths
 
 
 def _json(doc: object) -> None:
@@ -202,7 +130,7 @@ def elements(
     name = _element_label(cat, lang)
     rows = [[u.count, percent(u.share), name(u.id), ", ".join(e.id for e in u.entries)] for u in uses]
     title = label("graph.elements.title", lang, elements=plural("graph.elements", len(uses), lang), entries=plural("map.entries", len(selected), lang))
-    _table(_headers(lang, "count", "share", "element", "entries"), rows, title, right=(0, 1), piped_header=True, piped_title=False)
+    table(_headers(lang, "count", "share", "element", "entries"), rows, title, right=(0, 1), piped_header=True, piped_title=False)
 
 
 def _crosstab(cat: "Catalogue", selected: list["Entry"], by: str, fmt: str, lang: str, source: str) -> None:
@@ -222,7 +150,7 @@ def _crosstab(cat: "Catalogue", selected: list["Entry"], by: str, fmt: str, lang
     rows: list[list[object]] = [[name(r.id)] + [n or "-" for n in r.counts] + [u.count] for r, u in zip(tab.rows, tab.uses)]
     rows.append([label("graph.row.entries", lang)] + [len(es) or "-" for es in tab.column_entries] + [len(selected)])
     title = label("graph.crosstab.title", lang, by=label(f"graph.by.{by}", lang), entries=plural("map.entries", len(selected), lang))
-    _table(headers, rows, title, right=tuple(range(1, len(headers))), piped_header=True, piped_title=False)
+    table(headers, rows, title, right=tuple(range(1, len(headers))), piped_header=True, piped_title=False)
 
 
 # --- similar -----------------------------------------------------------------------------------
@@ -269,7 +197,7 @@ def similar(
     name = _element_label(cat, lang)
     rows = [[i, f"{m.score:.2f}", m.entry.id, m.entry.name, ", ".join(name(e) for e in m.shared)] for i, m in enumerate(matches, 1)]
     title = label("graph.similar.title", lang, name=entry.name, id=entry.id)
-    _table(["#", *_headers(lang, "score", "id", "name", "shared")], rows, title, right=(0, 1), piped_header=True, piped_title=False)
+    table(["#", *_headers(lang, "score", "id", "name", "shared")], rows, title, right=(0, 1), piped_header=True, piped_title=False)
 
 
 # --- map ---------------------------------------------------------------------------------------
@@ -378,19 +306,19 @@ def _print_summary(s: Any, cat: "Catalogue", lang: str) -> None:
     _blank()
     rows = [[c.number, len(c.entries), " · ".join(name(e) for e in c.characteristic) or "-", ", ".join(e.name for e in c.entries)] for c in s.clusters]
     title = label("graph.clusters.title", lang, groups=plural("graph.groups", len(s.clusters), lang), linked=plural("map.entries", linked, lang), seed=s.seed)
-    _table(["#", *_headers(lang, "entries", "characteristic", "members")], rows, title, right=(0, 1), piped_header=True)
+    table(["#", *_headers(lang, "entries", "characteristic", "members")], rows, title, right=(0, 1), piped_header=True)
     _blank()
     if s.bridges:
         rows = [[f"{b.centrality:.3f}", ", ".join(str(c) for c in b.clusters), b.count, name(b.id)] for b in s.bridges]
-        _table(_headers(lang, "betweenness", "clusters", "entries", "element"), rows, label("graph.bridges.title", lang), right=(0, 2), piped_header=True)
+        table(_headers(lang, "betweenness", "clusters", "entries", "element"), rows, label("graph.bridges.title", lang), right=(0, 2), piped_header=True)
     else:
         out(label("graph.bridges.none", lang))
     _blank()
     if s.pairs:
         rows = [[p.count, f"{name(p.a)} + {name(p.b)}", ", ".join(e.id for e in p.entries)] for p in s.pairs]
-        _table(_headers(lang, "entries", "pair", "by"), rows, label("graph.pairs.title", lang), right=(0,), piped_header=True)
+        table(_headers(lang, "entries", "pair", "by"), rows, label("graph.pairs.title", lang), right=(0,), piped_header=True)
     else:
         out(label("graph.pairs.none", lang))
     if s.unconnected:
         _blank()
-        out(plural("graph.unconnected", len(s.unconnected), lang) + ": " + ", ".join(_clean(e.id) for e in s.unconnected))
+        out(plural("graph.unconnected", len(s.unconnected), lang) + ": " + ", ".join(clean(e.id) for e in s.unconnected))

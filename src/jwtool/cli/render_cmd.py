@@ -25,6 +25,7 @@ from jwtool.cli.common import (
     write_output,
 )
 from jwtool.cli.filters import resolved, with_filters
+from jwtool.cli.framework import Command, Group
 from jwtool.query.filters import RawFilters, filter_entries
 from jwtool.render.appendix import AppendixError, appendix_entries, render_appendix, report_tables
 from jwtool.render.environment import FORMATS_APPENDIX, FORMATS_OVERVIEW, STYLES, RenderError
@@ -41,11 +42,7 @@ if TYPE_CHECKING:
 AppendixFormat = formats("AppendixFormat", FORMATS_APPENDIX)
 OverviewFormat = formats("OverviewFormat", FORMATS_OVERVIEW)
 
-render_app = typer.Typer(
-    help="Render the report's appendix (Markdown, HTML, Word) or an overview of the whole catalogue (Markdown, HTML).",
-    no_args_is_help=True,
-    rich_markup_mode=None,
-)
+render_app = typer.Typer(cls=Group, help="cmd.render", no_args_is_help=True, add_completion=False, rich_markup_mode=None)
 
 OutputOpt = Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE", help="Write to FILE (atomically) instead of standard output.", show_default=False)]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Replace FILE if it exists.")]
@@ -69,7 +66,7 @@ def _emit(data: "bytes | Iterable[str]", output: Optional[Path], force: bool, ca
         err(f"jwtool: wrote {written}")
 
 
-@render_app.command("appendix")
+@render_app.command("appendix", cls=Command)
 @with_filters
 def appendix(
     ctx: typer.Context,
@@ -121,7 +118,7 @@ def appendix(
     _emit(data, output, force, cat, binary=fmt in ("docx", "pdf"))
 
 
-@render_app.command("overview")
+@render_app.command("overview", cls=Command)
 def overview(
     ctx: typer.Context,
     fmt: Annotated[OverviewFormat, format_option("html (a site with filters, or one self-contained page) or md (GitHub Markdown with a Mermaid map).")] = OverviewFormat.html,
