@@ -80,7 +80,7 @@ def _root(
         from jwtool.cli.common import choice
         from jwtool.labels import LANGS
 
-        choice(lang, list(LANGS), "language")
+        choice(lang, list(LANGS), "--lang")
     ctx.obj = Settings(use_cache=not no_cache and os.environ.get("JWTOOL_NO_CACHE", "") in ("", "0"), lang=lang, catalogue=catalogue)
 
 

@@ -19,8 +19,8 @@ from jwtool.catalogue.limits import DEFAULT_MAX_FILE_SIZE, MAX_FILE_SIZE_CAP, Li
 from jwtool.catalogue.load import load_catalogue, read_entry
 from jwtool.catalogue.sources import OldFormatError
 from jwtool.catalogue.text import first_control, visible
-from jwtool.catalogue.vocabularies import did_you_mean, suggest
-from jwtool.cli.framework import Settings, settings
+from jwtool.catalogue.vocabularies import suggest
+from jwtool.cli.framework import Settings, message, settings
 from jwtool.labels import DEFAULT_LANG, LANGS
 from jwtool.query.refs import RefError, resolve_ref
 from jwtool.render.output import OutputError, check_target, write_atomic, write_stdout
@@ -39,20 +39,20 @@ CatalogueOpt = Annotated[
     typer.Option(
         "--catalogue",
         metavar="DIR",
-        help="Catalogue folder (with interventions/ and schemas/). Default: $JWTOOL_CATALOGUE, the enclosing catalogue, or the bundled one.",
+        help="opt.catalogue",
         show_default=False,
     ),
 ]
 MaxSizeOpt = Annotated[
     Optional[int],
     typer.Option("--max-file-size", metavar="BYTES", min=1, max=MAX_FILE_SIZE_CAP,
-                 help="Refuse entry files larger than this, 1 byte to 1 GiB (default 1 MiB, or $JWTOOL_MAX_FILE_SIZE).", show_default=False),
+                 help="opt.max_file_size", show_default=False),
 ]
 
 LangOpt = Annotated[
     Optional[str],
     typer.Option("--lang", metavar="nl|en",
-                 help="Language of labels, headers and values: nl (default) or en; also $JWTOOL_LANG. JSON keeps ids and is the same in every language.",
+                 help="opt.lang",
                  show_default=False),
 ]
 
@@ -67,9 +67,9 @@ def cli_lang(ctx: typer.Context, lang: str | None = None) -> str:
     if chosen is None:
         env = os.environ.get("JWTOOL_LANG", "").strip()
         if env and env not in LANGS:
-            usage_error(f"JWTOOL_LANG must be one of: {', '.join(LANGS)}, not {env!r}")
+            usage_error(message("cli.bad_env_lang", value=env, choices=", ".join(LANGS)))
         chosen = env or DEFAULT_LANG
-    return choice(chosen, list(LANGS), "language")
+    return choice(chosen, list(LANGS), "--lang")
 
 
 def use_cache(ctx: typer.Context) -> bool:
@@ -172,14 +172,24 @@ def err(text: str) -> None:
     sys.stderr.write(visible(text.rstrip("\n") + "\n"))
 
 
-def fail(message: str, code: int = EXIT_PROBLEMS) -> NoReturn:
+def fail(text: str, code: int = EXIT_PROBLEMS) -> NoReturn:
     """One line on stderr and an exit code; never a traceback."""
-    err(f"jwtool: error: {message}")
+    err(message("cli.error", message=text))
     raise typer.Exit(code)
 
 
-def usage_error(message: str) -> NoReturn:
-    fail(message, EXIT_USAGE)
+def usage_error(text: str) -> NoReturn:
+    fail(text, EXIT_USAGE)
+
+
+def warn(text: str) -> None:
+    """A warning on stderr: the run goes on."""
+    err(message("cli.warning", message=text))
+
+
+def note(text: str) -> None:
+    """What a command did or found, on stderr ("jwtool: …"), beside its output on stdout."""
+    err(message("cli.note", message=text))
 
 
 def limits(max_file_size: int | None = None) -> Any:
@@ -191,7 +201,7 @@ def limits(max_file_size: int | None = None) -> Any:
         max_file_size = DEFAULT_MAX_FILE_SIZE
         if env:
             if not (env.isascii() and env.isdigit() and 1 <= int(env) <= MAX_FILE_SIZE_CAP):
-                usage_error(f"JWTOOL_MAX_FILE_SIZE must be a whole number of bytes from 1 to {MAX_FILE_SIZE_CAP} (1 GiB), not {env!r}")
+                usage_error(message("cli.bad_env_max_file_size", value=env, cap=MAX_FILE_SIZE_CAP))
             max_file_size = int(env)
     return Limits(max_file_size=max_file_size)
 
@@ -220,7 +230,7 @@ def open_catalogue(ctx: typer.Context, catalogue: Path | None, *, summary: bool 
 
 def warn_broken(broken: list[str]) -> None:
     if broken:
-        err(f"jwtool: warning: {len(broken)} file(s) have problems and may be incomplete ({', '.join(broken[:3])}{', …' if len(broken) > 3 else ''}); run 'jwtool validate'")
+        warn(message("cli.broken_files", n=len(broken), files=", ".join(broken[:3]) + (", …" if len(broken) > 3 else "")))
 
 
 def write_output(data: str | bytes | Iterable[str], output: Path | None, layout: Any, force: bool, new_folder: bool = False) -> Path | None:
@@ -240,7 +250,7 @@ def write_output(data: str | bytes | Iterable[str], output: Path | None, layout:
     except OutputError as exc:
         usage_error(str(exc))
     except OSError as exc:
-        fail(f"cannot write {output}: {exc.strerror or exc}")
+        fail(message("cli.cannot_write", path=output, error=exc.strerror or exc))
 
 
 def check_output(output: Path | None, catalogue: Path | None, force: bool, new_folder: bool = False) -> None:
@@ -266,12 +276,18 @@ def format_option(help: str) -> Any:
     return typer.Option("--format", "-f", help=help, case_sensitive=False)
 
 
-def choice(value: str, options: list[str], what: str) -> str:
-    """``value`` if it is one of ``options``; else a usage error (exit 2) that suggests the closest
-    option, as an unknown vocabulary value does, and lists them all."""
+def choice(value: str, options: list[str], option: str) -> str:
+    """``value`` if it is one of ``options``; else a usage error (exit 2) that names ``option``
+    (``--rows``), suggests the closest value, as an unknown vocabulary value does, and lists them all."""
     if value not in options:
-        usage_error(f"unknown {what} {value!r}{did_you_mean(suggest(value, options))}; choose one of: {', '.join(options)}")
+        usage_error(unknown_value(option, value, options, suggest(value, options)))
     return value
+
+
+def unknown_value(option: str, value: str, valid: list[str], suggestions: list[str]) -> str:
+    """"onbekende waarde voor --outcome: 'wrk' (bedoelde u 'werk'?); kies uit: …", in the message language."""
+    hint = message("click.did_you_mean", names=", ".join(repr(s) for s in suggestions)) if suggestions else ""
+    return message("cli.unknown_value", option=option, value=value, hint=hint, choices=", ".join(valid))
 
 
 def entry_ref(cat: Catalogue, ref: str, *, full: bool = True, lang: str = DEFAULT_LANG) -> Entry:
@@ -290,5 +306,5 @@ def entry_ref(cat: Catalogue, ref: str, *, full: bool = True, lang: str = DEFAUL
         return found
     whole = read_entry(cat.root, found.file, limits(), cat.library)
     if whole is None:
-        fail(f"{found.file} cannot be read as an entry any more; run 'jwtool validate'")
+        fail(message("cli.unreadable_entry", file=found.file))
     return whole

@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from jwtool.cli.common import (
-    entry_ref,
     CatalogueOpt,
     LangOpt,
     cli_lang,
     console,
+    entry_ref,
     format_option,
     formats,
     is_terminal,
@@ -25,6 +25,7 @@ from jwtool.cli.common import (
     out,
     usage_error,
 )
+from jwtool.cli.framework import message
 from jwtool.labels import DEFAULT_LANG, label
 from jwtool.query.compare import compare as run_compare
 from jwtool.query.export import dumps
@@ -49,8 +50,8 @@ CompareFormat = formats("CompareFormat", REPORTERS)
 
 def compare(
     ctx: typer.Context,
-    refs: Annotated[list[str], typer.Argument(metavar="REF REF [REF...]", help="Two or more entries: id, alias, name or a unique prefix.", show_default=False)],
-    fmt: Annotated[CompareFormat, format_option("text (a table on a terminal), json (ids, for scripts) or md (Markdown).")] = CompareFormat.text,
+    refs: Annotated[list[str], typer.Argument(metavar="REF REF [REF...]", help="opt.compare.refs", show_default=False)],
+    fmt: Annotated[CompareFormat, format_option("opt.compare.format")] = CompareFormat.text,
     catalogue: CatalogueOpt = None,
     lang: LangOpt = None,
 ) -> None:
@@ -66,7 +67,7 @@ def compare(
     """
     lang = cli_lang(ctx, lang)
     if len(refs) < 2:
-        usage_error("compare needs at least two entries, e.g. jwtool compare boris learn2work")
+        usage_error(message("cli.compare.too_few"))
     cat = open_catalogue(ctx, catalogue, summary=True)
     entries = [entry_ref(cat, r, lang=lang) for r in refs]
 

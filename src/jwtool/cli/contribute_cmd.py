@@ -13,22 +13,24 @@ from jwtool.catalogue.load import load_catalogue, load_vocabularies
 from jwtool.catalogue.text import key
 from jwtool.cli.common import (
     CatalogueOpt,
-    err,
     fail,
     format_option,
     formats,
     limits,
+    note,
     out,
     root,
     usage_error,
     use_cache,
+    warn,
 )
+from jwtool.cli.framework import message
 from jwtool.contribute.git import UNSHALLOW_HINT, GitError, history_cut
 from jwtool.contribute.git import history as git_history
 from jwtool.query.export import json_text
 from jwtool.query.refs import RefError, resolve_ref
 
-_KEY = "Key fields (asked interactively when missing and stdin is a terminal)"
+_KEY = "panel.new.key"
 
 
 def _interactive(no_input: bool) -> bool:
@@ -46,28 +48,28 @@ def _ask(label: str, convert: Callable[[str], Any], default: str = "") -> Any:
         try:
             return convert(answer)
         except ScaffoldError as exc:
-            err(f"jwtool: {exc}")
+            note(str(exc))
 
 
 def new(
     ctx: typer.Context,
-    name: Annotated[Optional[str], typer.Argument(help="Name of the intervention as its source writes it (not with --from-issue).", show_default=False)] = None,
-    kind: Annotated[Optional[str], typer.Option("--kind", "-k", help="interventie or praktijkvoorbeeld (a practice example). Default: interventie.", show_default=False)] = None,
-    slug: Annotated[Optional[str], typer.Option("--id", metavar="SLUG", help="Id and file name (default: made from NAME).", show_default=False)] = None,
-    summary: Annotated[Optional[str], typer.Option("--summary", metavar="TEXT", help="One or two sentences from the source.", rich_help_panel=_KEY, show_default=False)] = None,
-    phase: Annotated[Optional[list[str]], typer.Option("--phase", "-p", metavar="PHASE", help="tijdens-school, overgang or nazorg (repeat or separate with commas).", rich_help_panel=_KEY, show_default=False)] = None,
-    evidence_level: Annotated[Optional[str], typer.Option("--evidence-level", metavar="LEVEL", help="Level on the evidence ladder, e.g. niet-onderzocht or eerste-aanwijzingen.", rich_help_panel=_KEY, show_default=False)] = None,
-    source: Annotated[Optional[str], typer.Option("--source", metavar="ID", help="Id of the source it comes from, a file in sources/ (e.g. kwetsbare-jongeren-2023).", rich_help_panel=_KEY, show_default=False)] = None,
-    source_url: Annotated[Optional[str], typer.Option("--source-url", metavar="URL", help="http(s) address of a new source (an existing source with this address is reused).", rich_help_panel=_KEY, show_default=False)] = None,
-    source_title: Annotated[Optional[str], typer.Option("--source-title", metavar="TEXT", help="Title of a new source: creates sources/<id>.yaml.", rich_help_panel=_KEY, show_default=False)] = None,
-    source_kind: Annotated[Optional[str], typer.Option("--source-kind", metavar="KIND", help="Kind of a new source: evaluatie, factsheet, beschrijving, databank, website or rapport.", rich_help_panel=_KEY, show_default=False)] = None,
-    report: Annotated[Optional[str], typer.Option("--report", metavar="ID", hidden=True, help="Same as --source.", show_default=False)] = None,
-    table: Annotated[Optional[str], typer.Option("--table", metavar="TABLE", help="Only for a row of a table: a table the source declares (tables: in sources/<id>.yaml).", rich_help_panel=_KEY, show_default=False)] = None,
-    order: Annotated[Optional[int], typer.Option("--order", metavar="N", min=1, help="Only for a row of a table: the row number in --table.", rich_help_panel=_KEY, show_default=False)] = None,
-    section: Annotated[Optional[list[str]], typer.Option("--section", metavar="SECTION", help="Section of the source that discusses it, e.g. 3.1 or 4.2 (repeatable).", rich_help_panel=_KEY, show_default=False)] = None,
-    last_reviewed: Annotated[Optional[str], typer.Option("--last-reviewed", metavar="YYYY-MM-DD", help="Date you checked the entry against its sources.", rich_help_panel=_KEY, show_default=False)] = None,
-    from_issue: Annotated[Optional[Path], typer.Option("--from-issue", metavar="FILE", help="Take everything from a submitted issue form: FILE holds the issue body GitHub sends (the workflow .github/workflows/issue-to-pr.yml does this). Never prompts.", show_default=False)] = None,
-    no_input: Annotated[bool, typer.Option("--no-input", help="Never prompt; leave missing key fields as placeholders.")] = False,
+    name: Annotated[Optional[str], typer.Argument(metavar="NAME", help="opt.new.name", show_default=False)] = None,
+    kind: Annotated[Optional[str], typer.Option("--kind", "-k", help="opt.new.kind", show_default=False)] = None,
+    slug: Annotated[Optional[str], typer.Option("--id", metavar="SLUG", help="opt.new.slug", show_default=False)] = None,
+    summary: Annotated[Optional[str], typer.Option("--summary", metavar="TEXT", help="opt.new.summary", rich_help_panel=_KEY, show_default=False)] = None,
+    phase: Annotated[Optional[list[str]], typer.Option("--phase", "-p", metavar="PHASE", help="opt.new.phase", rich_help_panel=_KEY, show_default=False)] = None,
+    evidence_level: Annotated[Optional[str], typer.Option("--evidence-level", metavar="LEVEL", help="opt.new.evidence_level", rich_help_panel=_KEY, show_default=False)] = None,
+    source: Annotated[Optional[str], typer.Option("--source", metavar="ID", help="opt.new.source", rich_help_panel=_KEY, show_default=False)] = None,
+    source_url: Annotated[Optional[str], typer.Option("--source-url", metavar="URL", help="opt.new.source_url", rich_help_panel=_KEY, show_default=False)] = None,
+    source_title: Annotated[Optional[str], typer.Option("--source-title", metavar="TEXT", help="opt.new.source_title", rich_help_panel=_KEY, show_default=False)] = None,
+    source_kind: Annotated[Optional[str], typer.Option("--source-kind", metavar="KIND", help="opt.new.source_kind", rich_help_panel=_KEY, show_default=False)] = None,
+    report: Annotated[Optional[str], typer.Option("--report", metavar="ID", hidden=True, help="opt.new.report", show_default=False)] = None,
+    table: Annotated[Optional[str], typer.Option("--table", metavar="TABLE", help="opt.new.table", rich_help_panel=_KEY, show_default=False)] = None,
+    order: Annotated[Optional[int], typer.Option("--order", metavar="N", min=1, help="opt.new.order", rich_help_panel=_KEY, show_default=False)] = None,
+    section: Annotated[Optional[list[str]], typer.Option("--section", metavar="SECTION", help="opt.new.section", rich_help_panel=_KEY, show_default=False)] = None,
+    last_reviewed: Annotated[Optional[str], typer.Option("--last-reviewed", metavar="YYYY-MM-DD", help="opt.new.last_reviewed", rich_help_panel=_KEY, show_default=False)] = None,
+    from_issue: Annotated[Optional[Path], typer.Option("--from-issue", metavar="FILE", help="opt.new.from_issue", show_default=False)] = None,
+    no_input: Annotated[bool, typer.Option("--no-input", help="opt.new.no_input")] = False,
     catalogue: CatalogueOpt = None,
 ) -> None:
     """Create interventions/<id>.yaml with every field, a Dutch comment above each and placeholders.
@@ -100,7 +102,7 @@ def new(
 
     base = root(catalogue)
     if is_bundled(base):
-        usage_error("no catalogue to add to here: run inside a catalogue (a folder with interventions/) or pass --catalogue DIR")
+        usage_error(message("cli.new.no_catalogue"))
     layout = Layout(base)
     vocab, _, _ = load_vocabularies(layout, limits())
     library = read_library(layout, limits())
@@ -148,11 +150,11 @@ def new(
 
     path = entry_path(layout, draft.id)
     if path.exists() or path.is_symlink():
-        fail(f"{layout.rel(path)} already exists; edit that file, or choose another id with --id")
+        fail(message("cli.new.exists", file=layout.rel(path)))
     try:
         other = resolve_ref(_entries(ctx, base), draft.name)
         if _same_name(other, draft.name):
-            fail(f"the name {draft.name!r} is already used by {other.file}; edit that entry, or give the new one a distinguishing name")
+            fail(message("cli.new.name_taken", name=draft.name, file=other.file))
     except RefError:
         pass
 
@@ -180,13 +182,12 @@ def _write_files(layout: Layout, path: Path, text: str, chosen: Any) -> None:
         for done in written:
             done.unlink(missing_ok=True)
         if isinstance(exc, FileExistsError):
-            fail(f"{layout.rel(target)} already exists; edit that file, or choose another id with --id")
-        fail(f"cannot write {layout.rel(target)}: {exc.strerror or exc}")
+            fail(message("cli.new.exists", file=layout.rel(target)))
+        fail(message("cli.cannot_write", path=layout.rel(target), error=exc.strerror or exc))
     for done in [path] + [w for w in written if w != path]:  # the entry first: scripts read its path from the first line
         out(layout.rel(done))
     left = sum(content.count("\"<vul in:") for _, content in files)
-    err(f"jwtool: created {' and '.join(layout.rel(w) for w in written)} with {left} field(s) to fill in (marked '<vul in: …>'); "
-        f"fill them in or remove what the source does not say, then run: jwtool validate {layout.rel(path)}")
+    note(message("cli.new.created", files=message("cli.and").join(str(layout.rel(w)) for w in written), n=left, file=layout.rel(path)))
 
 
 def _prompt_missing(draft: Any, vocab: dict[str, Any], library: Any, chosen: Any) -> Any:
@@ -248,9 +249,9 @@ DiffFormat = formats("DiffFormat", ["text", "md", "json"])
 
 
 def diff(
-    rev: Annotated[str, typer.Argument(metavar="REV", help="The git revision to compare from, e.g. origin/main or HEAD~1.", show_default=False)],
-    rev2: Annotated[Optional[str], typer.Argument(metavar="REV2", help="The revision to compare to (default: the working tree, with uncommitted changes).", show_default=False)] = None,
-    fmt: Annotated[DiffFormat, format_option("text, md (Markdown, for a pull-request comment) or json.")] = DiffFormat.text,
+    rev: Annotated[str, typer.Argument(metavar="REV", help="opt.diff.rev", show_default=False)],
+    rev2: Annotated[Optional[str], typer.Argument(metavar="REV2", help="opt.diff.rev2", show_default=False)] = None,
+    fmt: Annotated[DiffFormat, format_option("opt.diff.format")] = DiffFormat.text,
     catalogue: CatalogueOpt = None,
 ) -> None:
     """Show what changed in the catalogue between two git revisions: entries added, removed,
@@ -274,8 +275,8 @@ HistoryFormat = formats("HistoryFormat", ["text", "json"])
 
 def history(
     ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(metavar="REF", help="Entry id, name, alias or file (interventions/<id>.yaml; also of a removed entry).", show_default=False)],
-    fmt: Annotated[HistoryFormat, format_option("text or json.")] = HistoryFormat.text,
+    ref: Annotated[str, typer.Argument(metavar="REF", help="opt.history.ref", show_default=False)],
+    fmt: Annotated[HistoryFormat, format_option("opt.history.format")] = HistoryFormat.text,
     catalogue: CatalogueOpt = None,
 ) -> None:
     """Show an entry's change log from git: date, author and message of every commit that
@@ -292,8 +293,7 @@ def history(
     except GitError as exc:
         usage_error(str(exc))
     if cut:
-        err(f"jwtool: warning: this is a shallow clone: the history of {rel} is cut at commit {cut[:10]} and older "
-            f"changes are not shown; {UNSHALLOW_HINT}")
+        warn(message("cli.history.shallow", file=rel, commit=cut[:10], hint=UNSHALLOW_HINT))
     if fmt == "json":
         doc: dict[str, object] = {"id": entry_id, "name": entry_name, "file": rel, "changes": [c.to_dict() for c in changes]}
         if cut:
@@ -301,7 +301,7 @@ def history(
         out(json_text(doc))
         return
     if not changes and not cut:
-        err(f"jwtool: {rel} has no committed history yet")
+        note(message("cli.history.none", file=rel))
         return
     out(f"{entry_name} ({rel}): {len(changes)} change(s){f' since the cut at {cut[:10]} (shallow clone)' if cut else ''}")
     for c in changes:

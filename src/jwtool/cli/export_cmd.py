@@ -11,13 +11,14 @@ import typer
 from jwtool.cli.common import (
     CatalogueOpt,
     check_output,
-    err,
     format_option,
     formats,
+    note,
     open_catalogue,
     write_output,
 )
 from jwtool.cli.filters import resolved, with_filters
+from jwtool.cli.framework import message
 from jwtool.query import export as ex
 from jwtool.query.filters import RawFilters, filter_entries
 from jwtool.render import citations
@@ -40,9 +41,9 @@ ExportFormat = formats("ExportFormat", [*EXPORTERS, *citations.EXPORT_FORMATS])
 @with_filters
 def export(
     ctx: typer.Context,
-    fmt: Annotated[ExportFormat, format_option("json (versioned envelope, see docs/export-format.md), jsonl (one entry per line), csv (one row per entry, UTF-8 with BOM); csl-json, bibtex or ris: every source in sources/, for reference managers.")] = ExportFormat.json,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE", help="Write to FILE (atomically) instead of stdout.", show_default=False)] = None,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite FILE if it exists.")] = False,
+    fmt: Annotated[ExportFormat, format_option("opt.export.format")] = ExportFormat.json,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE", help="opt.export.output", show_default=False)] = None,
+    force: Annotated[bool, typer.Option("--force", help="opt.export.force")] = False,
     catalogue: CatalogueOpt = None,
     filters: RawFilters = RawFilters(),
 ) -> None:
@@ -62,10 +63,10 @@ def export(
         sources = [cat.library.sources[k] for k in sorted(cat.library.sources)]
         path = write_output(citations.render(sources, fmt.value), output, cat.layout, force)
         if path is not None:
-            err(f"jwtool: wrote {len(sources)} sources to {path}")
+            note(message("cli.export.wrote_sources", n=len(sources), path=path))
         return
     entries = filter_entries(cat.entries, resolved(filters, cat))
     data = EXPORTERS[fmt.value](entries, cat, filters)
     path = write_output(data, output, cat.layout, force)
     if path is not None:
-        err(f"jwtool: wrote {len(entries)} entries to {path}")
+        note(message("cli.export.wrote_entries", n=len(entries), path=path))

@@ -16,14 +16,15 @@ import typer
 
 from jwtool.cli.common import (
     CatalogueOpt,
-    entry_ref,
     LangOpt,
     cli_lang,
     console,
+    entry_ref,
     err,
     format_option,
     formats,
     is_terminal,
+    note,
     open_catalogue,
     out,
 )
@@ -95,7 +96,7 @@ def _rows_compact(rows: list[dict[str, Any]], with_match: bool) -> None:
 
 def list_entries(
     ctx: typer.Context,
-    fmt: Annotated[ListFormat, format_option("text (a table on a terminal, tab-separated with a header when piped), json or csv (ids, for scripts).")] = ListFormat.text,
+    fmt: Annotated[ListFormat, format_option("opt.list.format")] = ListFormat.text,
     catalogue: CatalogueOpt = None,
     lang: LangOpt = None,
 ) -> None:
@@ -114,8 +115,8 @@ def list_entries(
 @with_filters
 def search(
     ctx: typer.Context,
-    text: Annotated[Optional[str], typer.Argument(metavar="TEXT", help="Words to find in any text field (case- and accent-insensitive; every word must occur).", show_default=False)] = None,
-    fmt: Annotated[ListFormat, format_option("text (a table on a terminal, tab-separated with a header when piped), json or csv (ids, for scripts).")] = ListFormat.text,
+    text: Annotated[Optional[str], typer.Argument(metavar="TEXT", help="opt.search.text", show_default=False)] = None,
+    fmt: Annotated[ListFormat, format_option("opt.list.format")] = ListFormat.text,
     catalogue: CatalogueOpt = None,
     lang: LangOpt = None,
     filters: RawFilters = RawFilters(),
@@ -146,10 +147,10 @@ def search(
         count = len(chosen)
     total = len(cat.entries)
     if not count:
-        err(f"jwtool: {label('search.none', lang)}")
+        note(label("search.none", lang))
         hint = _dropped_filter_hint(cat, filters, words, lang)
         if hint:
-            err(f"jwtool: {hint}")
+            note(hint)
     elif fmt == "text" and is_terminal():
         err(f"jwtool: {plural('search.count', count, lang, total=total)}")
 
@@ -195,8 +196,8 @@ ShowFormat = formats("ShowFormat", SHOW_REPORTERS)
 
 def show(
     ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(metavar="REF", help="Id, alias or name (any case, accents optional); a unique prefix is enough.", show_default=False)],
-    fmt: Annotated[ShowFormat, format_option("text (a card), json, yaml (the entry as stored) or md (Markdown).")] = ShowFormat.text,
+    ref: Annotated[str, typer.Argument(metavar="REF", help="opt.show.ref", show_default=False)],
+    fmt: Annotated[ShowFormat, format_option("opt.show.format")] = ShowFormat.text,
     catalogue: CatalogueOpt = None,
     lang: LangOpt = None,
 ) -> None:

@@ -25,8 +25,8 @@ from pathlib import Path
 from typing import Annotated, Any, Optional, Union, get_args, get_origin
 
 import typer
-from typer._coercion import RuntimeParam  # noqa: PLC2701 - the one seam typer offers for coercion
 from typer._click.globals import get_current_context  # noqa: PLC2701
+from typer._coercion import RuntimeParam  # noqa: PLC2701 - the one seam typer offers for coercion
 from typer.core import TyperCommand, TyperGroup, _TyperParameter  # noqa: PLC2701
 from typer.main import get_command, get_command_from_info
 from typer.models import CommandInfo
@@ -166,7 +166,7 @@ class Texts:
     help_key = "cmd.jwtool"
 
     def format_usage(self, ctx: Any, formatter: Any) -> None:
-        pieces = [message("click.options_metavar") if p == "[OPTIONS]" else message("click.command_metavar") if p == "COMMAND [ARGS]..." else p
+        pieces = [message("click.options_metavar") if p == "[OPTIONS]" else message("click.command_metavar") if p == "COMMAND [ARGS]..." else metavars(p)
                   for p in self.collect_usage_pieces(ctx)]  # type: ignore[attr-defined]
         formatter.write_usage(ctx.command_path, " ".join(pieces), prefix=message("click.usage") + " ")
 
@@ -199,13 +199,23 @@ class Texts:
         return option
 
 
+def metavars(text: str) -> str:
+    """Placeholders of values (FILE, DIR, TEXT, ...) in the message language (labels ``metavar.*``)."""
+    import re
+
+    from jwtool.labels import label_or
+
+    lang = message_lang()
+    return re.sub(r"\b[A-Z]{2,}\b", lambda m: label_or(f"metavar.{m.group()}", lang, m.group()), text)
+
+
 def help_record(param: Any, ctx: Any) -> tuple[str, str] | None:
     """One row of the options table: typer's names and value type, the help in the message
     language, and the default, bounds or "required" worded by labels."""
     record = param.get_help_record(ctx)
     if record is None:
         return None
-    names = record[0].replace(" <str>", "").replace(" <path>", "")
+    names = metavars(record[0].replace(" <str>", "").replace(" <path>", ""))
     extra = []
     default = param.default
     if param.param_type_name == "option" and param.show_default is not False and default not in (None, False, True, (), []) and not callable(default):
@@ -213,7 +223,8 @@ def help_record(param: Any, ctx: Any) -> tuple[str, str] | None:
         extra.append(message("click.default", default=shown))
     info = getattr(getattr(param, "type_descriptor", None), "parameter_info", None)
     if info is not None and (info.min is not None or info.max is not None):
-        extra.append(message("click.bounds", low="" if info.min is None else info.min, high="" if info.max is None else info.max))
+        extra.append(message("click.bounds", low=info.min, high=info.max) if info.min is not None and info.max is not None
+                     else message("click.at_least", low=info.min) if info.min is not None else message("click.at_most", high=info.max))
     if param.required:
         extra.append(message("click.required"))
     text = message(param.help) if param.help else ""

@@ -10,8 +10,9 @@ from typing import Annotated
 
 import typer
 
-from jwtool.cli.common import CatalogueOpt, LangOpt, choice, cli_lang, console, err, format_option, formats, is_terminal, open_catalogue, out
+from jwtool.cli.common import CatalogueOpt, LangOpt, choice, cli_lang, console, err, format_option, formats, is_terminal, note, open_catalogue, out
 from jwtool.cli.filters import resolved, with_filters
+from jwtool.cli.framework import message
 from jwtool.graph.gapmap import ROW_KINDS, GapMap, gap_map
 from jwtool.labels import label, plural
 from jwtool.query.export import dumps
@@ -24,8 +25,8 @@ GapsFormat = formats("GapsFormat", ["table", "json", "csv", "md"])
 @with_filters
 def gaps(
     ctx: typer.Context,
-    rows: Annotated[str, typer.Option("--rows", metavar="elements|groups|entries", help="What the rows are: working elements, their groups, or the entries themselves.")] = "elements",
-    fmt: Annotated[GapsFormat, format_option("table (rows × outcomes), json (one document), csv (one line per cell, for pandas or R) or md (a Markdown table).")] = GapsFormat.table,
+    rows: Annotated[str, typer.Option("--rows", metavar="elements|groups|entries", help="opt.gaps.rows")] = "elements",
+    fmt: Annotated[GapsFormat, format_option("opt.gaps.format")] = GapsFormat.table,
     catalogue: CatalogueOpt = None,
     lang: LangOpt = None,
     filters: RawFilters = RawFilters(),
@@ -42,11 +43,11 @@ def gaps(
     Example: jwtool gaps --kind interventie --from components --format csv > gaps.csv
     """
     lang = cli_lang(ctx, lang)
-    choice(rows, list(ROW_KINDS), "--rows value")
+    choice(rows, list(ROW_KINDS), "--rows")
     cat = open_catalogue(ctx, catalogue, summary=True)
     selected = filter_entries(cat.entries, resolved(filters, cat))
     if not selected:
-        err("jwtool: no entries match the filters")
+        note(message("cli.no_match"))
     gm = gap_map(selected, cat.vocab, rows, filters.element_source or "all")
     if fmt == "json":
         out(dumps(doc.document(gm, cat.vocab)))

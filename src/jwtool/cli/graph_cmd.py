@@ -16,20 +16,22 @@ import typer
 
 from jwtool.cli.common import (
     CatalogueOpt,
-    entry_ref,
     LangOpt,
     check_output,
     choice,
     cli_lang,
+    entry_ref,
     err,
     format_option,
     formats,
+    note,
     open_catalogue,
     out,
     usage_error,
     write_output,
 )
 from jwtool.cli.filters import resolved, with_filters
+from jwtool.cli.framework import message
 from jwtool.cli.tables import clean, table
 from jwtool.graph.analysis import BY_CHOICES, EXTRA_TYPES, PROJECTIONS, crosstab, element_use, graph_for, percent, summarize
 from jwtool.graph.analysis import similar as find
@@ -45,7 +47,7 @@ if TYPE_CHECKING:
     from jwtool.catalogue.model import Entry
 
 GraphFormat = formats("GraphFormat", ["text", "json"])
-FormatOpt = Annotated[GraphFormat, format_option("text (a table) or json (one document).")]
+FormatOpt = Annotated[GraphFormat, format_option("opt.graph.format")]
 
 
 # --- shared printing ---------------------------------------------------------------------------
@@ -90,7 +92,7 @@ def _column_label(cat: "Catalogue", by: str, column: str, lang: str) -> str:
 @with_filters
 def elements(
     ctx: typer.Context,
-    by: Annotated[Optional[str], typer.Option("--by", metavar="phase|evidence|target|kind", help="Cross-tabulate elements × phases, evidence levels, education levels (target) or kinds: an evidence gap map, empty cells are gaps.", show_default=False)] = None,
+    by: Annotated[Optional[str], typer.Option("--by", metavar="phase|evidence|target|kind", help="opt.elements.by", show_default=False)] = None,
     fmt: FormatOpt = GraphFormat.text,
     catalogue: CatalogueOpt = None,
     lang: LangOpt = None,
@@ -108,11 +110,11 @@ def elements(
     """
     lang = cli_lang(ctx, lang)
     if by is not None:
-        choice(by, list(BY_CHOICES), "--by value")
+        choice(by, list(BY_CHOICES), "--by")
     cat = open_catalogue(ctx, catalogue, summary=True)
     selected = _selected(cat, filters)
     if not selected:
-        err("jwtool: no entries match the filters")
+        note(message("cli.no_match"))
     if by:
         _crosstab(cat, selected, by, fmt, lang, filters.element_source)
         return
@@ -159,8 +161,8 @@ def _crosstab(cat: "Catalogue", selected: list["Entry"], by: str, fmt: str, lang
 @with_filters
 def similar(
     ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(metavar="REF", help="Entry id, name or alias (any case; a unique prefix will do).", show_default=False)],
-    top: Annotated[int, typer.Option("--top", "-n", metavar="K", min=1, help="How many entries to show.")] = 5,
+    ref: Annotated[str, typer.Argument(metavar="REF", help="opt.similar.ref", show_default=False)],
+    top: Annotated[int, typer.Option("--top", "-n", metavar="K", min=1, help="opt.similar.top")] = 5,
     fmt: FormatOpt = GraphFormat.text,
     catalogue: CatalogueOpt = None,
     lang: LangOpt = None,
@@ -189,10 +191,10 @@ def similar(
                "similar": [_ref(m.entry) | {"score": round(m.score, 4), "shared": [{"id": e, "name": term(e)} for e in m.shared]} for m in matches]})
         return
     if not entry.elements_from(source):
-        err(f"jwtool: {entry.id} names no working elements, so nothing can be alike by them")
+        note(message("cli.similar.no_elements", id=entry.id))
         return
     if not matches:
-        err(f"jwtool: no {'selected ' if len(candidates) < len(cat.entries) else ''}entry shares a working element with {entry.id}")
+        note(message("cli.similar.none_selected" if len(candidates) < len(cat.entries) else "cli.similar.none", id=entry.id))
         return
     name = _element_label(cat, lang)
     rows = [[i, f"{m.score:.2f}", m.entry.id, m.entry.name, ", ".join(name(e) for e in m.shared)] for i, m in enumerate(matches, 1)]
@@ -206,13 +208,13 @@ def similar(
 @with_filters
 def map_(
     ctx: typer.Context,
-    export: Annotated[Optional[str], typer.Option("--export", "-x", metavar="graphml|gexf|json|dot|mermaid|svg", help="Write the graph in this format instead of printing the summary (default: from the suffix of -o).", show_default=False)] = None,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE", help="Where to write the export (default: standard output).", show_default=False)] = None,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite FILE if it exists.")] = False,
-    projection: Annotated[str, typer.Option("--projection", metavar="bipartite|entries|elements", help="bipartite (entries and their elements), entries (linked by shared elements) or elements (linked when named together).")] = "bipartite",
-    include: Annotated[Optional[list[str]], typer.Option("--include", metavar="factors|targets", help="Add success factors or target groups (education levels, characteristics) as nodes of the bipartite graph. Repeatable.", show_default=False)] = None,
-    top: Annotated[int, typer.Option("--top", "-n", metavar="N", min=1, help="How many bridging elements and element pairs to show.")] = 10,
-    seed: Annotated[int, typer.Option("--seed", metavar="N", help="Seed of the community detection (the same seed gives the same clusters).")] = 42,
+    export: Annotated[Optional[str], typer.Option("--export", "-x", metavar="graphml|gexf|json|dot|mermaid|svg", help="opt.map.export", show_default=False)] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE", help="opt.map.output", show_default=False)] = None,
+    force: Annotated[bool, typer.Option("--force", help="opt.export.force")] = False,
+    projection: Annotated[str, typer.Option("--projection", metavar="bipartite|entries|elements", help="opt.map.projection")] = "bipartite",
+    include: Annotated[Optional[list[str]], typer.Option("--include", metavar="factors|targets", help="opt.map.include", show_default=False)] = None,
+    top: Annotated[int, typer.Option("--top", "-n", metavar="N", min=1, help="opt.map.top")] = 10,
+    seed: Annotated[int, typer.Option("--seed", metavar="N", help="opt.map.seed")] = 42,
     fmt: FormatOpt = GraphFormat.text,
     catalogue: CatalogueOpt = None,
     lang: LangOpt = None,
@@ -232,27 +234,27 @@ def map_(
     """
 
     lang = cli_lang(ctx, lang)
-    choice(projection, list(PROJECTIONS), "--projection value")
+    choice(projection, list(PROJECTIONS), "--projection")
     for value in include or []:
-        choice(value, list(EXTRA_TYPES), "--include value")
+        choice(value, list(EXTRA_TYPES), "--include")
     if include and projection != "bipartite":
-        usage_error("--include adds nodes to the bipartite graph only; leave out --projection or --include")
+        usage_error(message("cli.map.include_bipartite"))
     if export is None and output is not None:
         export = format_for(output)
         if export is None:
-            usage_error(f"cannot tell the export format from {output.name!r}; add --export or use one of: {', '.join(SUFFIXES)}")
+            usage_error(message("cli.map.unknown_suffix", name=output.name, suffixes=", ".join(SUFFIXES)))
     if export is not None:
-        choice(export, list(EXPORTS), "--export format")
+        choice(export, list(EXPORTS), "--export")
         if fmt != "text":
-            usage_error("--format chooses how the summary is printed; an export is written in its own format (--export)")
+            usage_error(message("cli.map.format_with_export"))
     elif force or projection != "bipartite" or include:
         what = "--force" if force else "--projection" if projection != "bipartite" else "--include"
-        usage_error(f"{what} applies to an export; add --export FORMAT (and -o FILE)")
+        usage_error(message("cli.map.needs_export", option=what))
     check_output(output, catalogue, force)
     cat = open_catalogue(ctx, catalogue, summary=True)
     selected = _selected(cat, filters)
     if not selected:
-        err("jwtool: no entries match the filters")
+        note(message("cli.no_match"))
     if export is not None:
         _export(cat, selected, export, output, force, projection, include or [], lang, filters.element_source)
         return
@@ -272,7 +274,7 @@ def _export(cat: "Catalogue", selected: list["Entry"], fmt: str, output: Optiona
         out(text)
         return
     write_output(text, output, cat.layout, force)
-    err(f"jwtool: wrote {fmt} ({projection}, {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges) to {output}")
+    note(message("cli.map.wrote", format=fmt, projection=projection, nodes=graph.number_of_nodes(), edges=graph.number_of_edges(), path=output))
 
 
 def _summary_json(s: Any) -> dict[str, Any]:
@@ -301,7 +303,7 @@ def _print_summary(s: Any, cat: "Catalogue", lang: str) -> None:
     linked = len(s.entries) - len(s.unconnected)
     out(label("graph.map.title", lang, entries=plural("map.entries", len(s.entries), lang), elements=plural("graph.elements", len(s.elements), lang)))
     if not s.clusters:
-        err("jwtool: no entry names a working element, so there is nothing to map")
+        note(message("cli.map.no_elements"))
         return
     _blank()
     rows = [[c.number, len(c.entries), " · ".join(name(e) for e in c.characteristic) or "-", ", ".join(e.name for e in c.entries)] for c in s.clusters]
