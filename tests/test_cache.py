@@ -239,7 +239,7 @@ def test_a_signal_while_the_cache_is_written_leaves_a_sound_cache(mini_catalogue
         proc.send_signal(signum)
         _, stderr = proc.communicate()
     assert proc.returncode == 128 + signum, stderr
-    assert stderr.decode() == f"jwtool: terminated by {signal.Signals(signum).name}\n"
+    assert stderr.decode() == f"jwtool: beëindigd door {signal.Signals(signum).name}\n"
     assert stored_files(mini_catalogue) == []  # the transaction was rolled back whole
     assert len(ids(mini_catalogue)) == 5 and len(stored_files(mini_catalogue)) == 5
 

@@ -137,7 +137,7 @@ def test_compare_unknown_ref_exits_1_with_suggestion(run_cli, mini_catalogue: Pa
 
 def test_compare_bad_format(run_cli, mini_catalogue: Path) -> None:
     r = run_cli("compare", "alpha", "beta", "-f", "csv", "--catalogue", mini_catalogue)
-    assert r.exit_code == 2 and "'csv' is not one of 'text', 'json', 'md'" in r.stderr
+    assert r.exit_code == 2 and "'csv' is geen van de mogelijke waarden; kies uit: text, json, md" in r.stderr
 
 
 # --- 80 columns: nothing cut ------------------------------------------------------------------------

@@ -293,12 +293,12 @@ def test_an_unreadable_file_is_reported_not_a_crash(repo: Repo, run_cli) -> None
 def test_diff_rejects_an_unknown_format(repo: Repo, run_cli) -> None:
     result = run_cli("diff", "HEAD", "--format", "html", "--catalogue", repo.path)
     assert result.exit_code == 2
-    assert "'html' is not one of 'text', 'md', 'json'" in result.stderr
+    assert "'html' is geen van de mogelijke waarden; kies uit: text, md, json" in result.stderr
 
 
 def test_diff_help_has_an_example(run_cli) -> None:
-    assert "Example: jwtool diff" in run_cli("diff", "--help").stdout
-    assert "Example: jwtool history" in run_cli("history", "--help").stdout
+    assert "Voorbeeld: jwtool diff" in run_cli("diff", "--help").stdout
+    assert "Voorbeeld: jwtool history" in run_cli("history", "--help").stdout
 
 
 # ----------------------------------------------------------------------------- history

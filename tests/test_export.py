@@ -163,7 +163,7 @@ def test_export_with_an_unknown_filter_value_exits_2(run_cli, mini_catalogue: Pa
 
 def test_export_bad_format(run_cli, mini_catalogue: Path) -> None:
     r = run_cli("export", "-f", "xlsx", "--catalogue", mini_catalogue)
-    assert r.exit_code == 2 and "'xlsx' is not one of 'json', 'jsonl', 'csv', 'csl-json', 'bibtex', 'ris'" in r.stderr
+    assert r.exit_code == 2 and "'xlsx' is geen van de mogelijke waarden; kies uit: json, jsonl, csv, csl-json, bibtex, ris" in r.stderr
 
 
 def test_export_is_byte_identical_between_runs(run_cli, repo_root: Path) -> None:

@@ -116,7 +116,7 @@ def test_output_is_deterministic(run_cli, repo_root: Path) -> None:
 def test_unknown_format_is_a_usage_error(run_cli, mini_catalogue: Path) -> None:
     r = run_cli("list", "--format", "xml", "--catalogue", mini_catalogue)
     assert r.exit_code == 2
-    assert "Invalid value for '--format' / '-f'" in r.stderr and "'xml' is not one of 'text', 'json', 'csv'" in r.stderr
+    assert "ongeldige waarde voor '--format' / '-f'" in r.stderr and "'xml' is geen van de mogelijke waarden; kies uit: text, json, csv" in r.stderr
 
 
 # --- show ---------------------------------------------------------------------------------------------
@@ -217,7 +217,7 @@ def test_show_ambiguous_reference_exits_1(run_cli, repo_root: Path) -> None:
 
 def test_show_bad_format(run_cli, mini_catalogue: Path) -> None:
     r = run_cli("show", "alpha", "-f", "csv", "--catalogue", mini_catalogue)
-    assert r.exit_code == 2 and "'csv' is not one of 'text', 'json', 'yaml', 'md'" in r.stderr
+    assert r.exit_code == 2 and "'csv' is geen van de mogelijke waarden; kies uit: text, json, yaml, md" in r.stderr
 
 
 # --- search: every filter ------------------------------------------------------------------------
@@ -325,7 +325,7 @@ def test_missing_catalogue_is_a_usage_error(run_cli, tmp_path: Path) -> None:
 def test_every_command_has_help_with_an_example(run_cli, command: str) -> None:
     r = run_cli(command, "--help")
     assert r.exit_code == 0
-    assert f"Example: jwtool {command}" in " ".join(r.stdout.split())
+    assert f"Voorbeeld: jwtool {command}" in " ".join(r.stdout.split())
 
 
 def test_every_format_option_lists_its_values_in_help(run_cli) -> None:

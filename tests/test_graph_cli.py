@@ -327,7 +327,7 @@ def test_map_usage_errors(run_cli, tmp_path: Path, mini_catalogue: Path, args: t
 @pytest.mark.parametrize("command", ["elements", "similar", "map"])
 def test_help_has_an_example(run_cli, command: str) -> None:
     r = run_cli(command, "--help")
-    assert r.exit_code == 0 and f"Example: jwtool {command}" in r.stdout
+    assert r.exit_code == 0 and f"Voorbeeld: jwtool {command}" in r.stdout
 
 
 @pytest.mark.slow

@@ -129,7 +129,7 @@ def test_an_internal_error_is_one_line_without_debug_and_a_traceback_with_it(run
     monkeypatch.setattr(jwtool.cli.common, "load_catalogue", boom)
     result = run_cli("list", "--catalogue", mini_catalogue)
     assert result.exit_code == 1
-    assert result.stderr.strip().splitlines() == ["jwtool: internal error: RuntimeError: kapot (run with --debug for a traceback, and please report it)"]
+    assert result.stderr.strip().splitlines() == ["jwtool: interne fout: RuntimeError: kapot (voer opnieuw uit met --debug voor een traceback, en meld het alstublieft)"]
     from jwtool.cli import main
 
     with pytest.raises(RuntimeError, match="kapot"):
@@ -145,7 +145,7 @@ def test_ctrl_c_inside_a_command_exits_130(run_cli, mini_catalogue: Path, monkey
     monkeypatch.setattr(jwtool.cli.common, "load_catalogue", interrupted)
     result = run_cli("list", "--catalogue", mini_catalogue)
     assert result.exit_code == 130
-    assert "Traceback" not in result.output and "interrupted" in result.stderr
+    assert "Traceback" not in result.output and "jwtool: onderbroken" in result.stderr
 
 
 @pytest.mark.slow
@@ -165,7 +165,7 @@ def test_sigint_during_a_render_exits_130_and_leaves_nothing_behind(tmp_path: Pa
         rest, stderr = proc.communicate(timeout=120)
     assert first == b"<" and len(rest) < 5_000_000
     assert proc.returncode == 130, stderr
-    assert stderr.decode().strip().splitlines()[-1] == "jwtool: interrupted"
+    assert stderr.decode().strip().splitlines()[-1] == "jwtool: onderbroken"
     assert b"Traceback" not in stderr
     assert [p for p in tmp_path.rglob("*") if p.name.endswith(".tmp")] == []
 

@@ -439,7 +439,7 @@ def test_order_must_be_a_positive_row_number(empty_catalogue: Path, run_cli) -> 
 def test_help_has_an_example(run_cli) -> None:
     result = run_cli("new", "--help")
     assert result.exit_code == 0
-    assert "Example: jwtool new" in result.stdout
+    assert "Voorbeeld: jwtool new" in result.stdout
 
 
 # ----------------------------------------------------------------------------- prompts

@@ -211,7 +211,7 @@ def test_english_labels_keep_the_dutch_content(run_cli, cat) -> None:  # type: i
 
 
 @pytest.mark.parametrize(("args", "message"), [
-    (["--format", "odt"], "'odt' is not one of 'md', 'html', 'docx', 'pdf'"),
+    (["--format", "odt"], "'odt' is geen van de mogelijke waarden; kies uit: md, html, docx, pdf"),
     (["--style", "short"], "unknown style 'short'"),
     (["--lang", "de"], "unknown language 'de'"),
     (["--templates", "no-such-folder"], "no such folder"),

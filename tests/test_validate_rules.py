@@ -138,12 +138,12 @@ def test_file_size_cap_is_configurable(empty_catalogue: Path, run_cli) -> None:
 @pytest.mark.parametrize("value", ["99999999999999999999", "abc", "-5", "0", "1.5", "1073741825"])
 def test_a_max_file_size_that_is_no_size_is_a_usage_error(value: str, empty_catalogue: Path, run_cli) -> None:
     option = run_cli("validate", "--catalogue", empty_catalogue, f"--max-file-size={value}")
-    assert option.exit_code == 2 and "Invalid value for '--max-file-size'" in option.stderr, option.output
+    assert option.exit_code == 2 and "ongeldige waarde voor '--max-file-size'" in option.stderr, option.output
     for command in (["validate"], ["list"]):
         env = run_cli(*command, "--catalogue", empty_catalogue, env={"JWTOOL_MAX_FILE_SIZE": value})
         assert env.exit_code == 2, env.output
         assert f"jwtool: error: JWTOOL_MAX_FILE_SIZE must be a whole number of bytes from 1 to 1073741824 (1 GiB), not {value!r}" in env.stderr
-    assert "internal error" not in option.output + env.output
+    assert "interne fout" not in option.output + env.output
 
 
 def test_the_largest_max_file_size_is_one_gib(empty_catalogue: Path, run_cli) -> None:

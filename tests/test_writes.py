@@ -25,7 +25,7 @@ from conftest import default_signals
 from jwtool.render.output import OutputError, write_atomic
 
 JWTOOL = [sys.executable, "-m", "jwtool"]
-NO_SPACE = "jwtool: cannot write output: No space left on device"
+NO_SPACE = "jwtool: kan de uitvoer niet schrijven: No space left on device"
 
 # Every kind of document a command prints (all larger than the 4 KiB a short write takes below).
 DOCUMENTS = [
@@ -109,7 +109,7 @@ def test_a_closed_stdout_is_exit_1_with_the_reason(mini_catalogue: Path) -> None
     with subprocess.Popen(["sh", "-c", 'exec "$@" >&-', "sh", *JWTOOL, "list", "--catalogue", str(mini_catalogue)],
                           stderr=subprocess.PIPE) as proc:
         _, stderr = proc.communicate()
-    assert (proc.returncode, stderr.decode()) == (1, "jwtool: cannot write output: standard output is closed\n")
+    assert (proc.returncode, stderr.decode()) == (1, "jwtool: kan de uitvoer niet schrijven: standard output is closed\n")
 
 
 # --- files: never over a file by surprise -------------------------------------------------------
@@ -233,7 +233,7 @@ def test_sigterm_and_sighup_remove_the_temporary_file_and_exit_128_plus_the_sign
         proc.send_signal(signum)
         _, stderr = proc.communicate()
     assert proc.returncode == 128 + signum, stderr
-    assert stderr.decode() == f"jwtool: terminated by {signal.Signals(signum).name}\n"
+    assert stderr.decode() == f"jwtool: beëindigd door {signal.Signals(signum).name}\n"
     assert [p for p in tmp_path.rglob("*") if p.name.endswith(".tmp")] == []
     assert not (out / "export.json").exists()
 

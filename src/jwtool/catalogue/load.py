@@ -14,16 +14,13 @@ from jwtool.catalogue.model import Entry, summary_view
 from jwtool.catalogue.problems import Problem
 from jwtool.catalogue.sources import Library, check_format, load_library
 from jwtool.catalogue.vocabularies import VOCABULARY_NAMES, Vocabulary
+from jwtool.catalogue.yamlfile import paused_gc, read_yaml
 
 if TYPE_CHECKING:
     from jwtool.catalogue.yamlfile import YamlFile
 
 
 def load_vocabularies(layout: Layout, limits: Limits = Limits()) -> tuple[dict[str, Vocabulary], list[YamlFile], list[Problem]]:
-    from jwtool.catalogue.yamlfile import (
-        read_yaml,  # PyYAML only when something is parsed
-    )
-
     vocab: dict[str, Vocabulary] = {}
     docs: list[YamlFile] = []
     problems: list[Problem] = []
@@ -72,7 +69,6 @@ def load_catalogue(root: Path, limits: Limits = Limits(), *, use_cache: bool = T
     is False. ``summary=True`` gives entries without their long verbatim texts
     (:func:`jwtool.catalogue.model.summary_view`): enough for listing and filtering, and fast.
     """
-    from jwtool.catalogue.yamlfile import paused_gc, read_yaml
 
     layout = Layout(root)
     meta, readable = _read_meta(layout, limits)
@@ -100,7 +96,6 @@ def load_catalogue(root: Path, limits: Limits = Limits(), *, use_cache: bool = T
 def read_entry(root: Path, rel: str, limits: Limits = Limits(), library: Library | None = None) -> Entry | None:
     """One entry in full from its file, or None when the file holds no mapping: the full text of
     an entry found among summaries, without loading the whole catalogue."""
-    from jwtool.catalogue.yamlfile import read_yaml
 
     doc = read_yaml(root / rel, rel, limits)
     return Entry(doc.data, rel, library=library or Library()) if isinstance(doc.data, dict) else None
@@ -109,7 +104,6 @@ def read_entry(root: Path, rel: str, limits: Limits = Limits(), library: Library
 def _read_meta(layout: Layout, limits: Limits) -> tuple[dict[str, Any], bool]:
     """catalogue.yaml's fields, and whether it was read cleanly as a mapping: only a file that was
     read can be of an older format (a file over the size limit or broken is reported as such)."""
-    from jwtool.catalogue.yamlfile import read_yaml
 
     if not layout.meta_file.is_file():
         return {}, False
@@ -119,7 +113,6 @@ def _read_meta(layout: Layout, limits: Limits) -> tuple[dict[str, Any], bool]:
 
 def _assemble(root: Path, layout: Layout, vocab: dict[str, Vocabulary], records: list[tuple[str, tuple[Any, bool]]], meta: dict[str, Any],
               limits: Limits, summary: bool = False, skipped: list[str] | None = None) -> Catalogue:
-    from jwtool.catalogue.yamlfile import paused_gc
 
     library = load_library(layout, meta, limits)
     with paused_gc():

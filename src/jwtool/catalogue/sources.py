@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from jwtool.catalogue.layout import CatalogueError, Layout
 from jwtool.catalogue.limits import Limits
+from jwtool.catalogue.yamlfile import read_yaml
 
 if TYPE_CHECKING:
     from jwtool.catalogue.yamlfile import YamlFile
@@ -103,7 +104,6 @@ def check_format(meta: Any, readable: bool) -> None:
 
 def read_sources(layout: Layout, limits: Limits = Limits()) -> list[YamlFile]:
     """The parsed files of ``sources/``, sorted by name (problems stay on each file)."""
-    from jwtool.catalogue.yamlfile import read_yaml
 
     folder = layout.sources
     if not folder.is_dir():

@@ -6,6 +6,7 @@ the command line also accepts labels and synonyms, matched case- and accent-inse
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -146,7 +147,6 @@ class Vocabulary:
 def _close_keys(value: str, keys: list[str]) -> list[str]:
     """The folded keys closest to ``value``: by spelling (difflib), else those it starts or ends a
     prefix of ('sterk' -> 'sterke-aanwijzingen')."""
-    import difflib
 
     k = key(value)
     hits = difflib.get_close_matches(k, keys, n=5, cutoff=0.6)

@@ -18,7 +18,9 @@ import typer
 
 from jwtool import __version__
 from jwtool.__main__ import exit_interrupted
-from jwtool.cli.framework import LazyGroup, Settings, message, set_message_lang, show_usage_error
+from jwtool.catalogue.text import visible
+from jwtool.cli.framework import LazyGroup, Settings, choice, message, set_message_lang, show_usage_error
+from jwtool.labels import LANGS
 
 EXIT_PROBLEMS, EXIT_INTERRUPTED = 1, 130
 
@@ -77,9 +79,6 @@ def _root(
 ) -> None:
     # --debug is read by main() from the command line itself: it must work when parsing fails too
     if lang is not None:
-        from jwtool.cli.common import choice
-        from jwtool.labels import LANGS
-
         choice(lang, list(LANGS), "--lang")
     ctx.obj = Settings(use_cache=not no_cache and os.environ.get("JWTOOL_NO_CACHE", "") in ("", "0"), lang=lang, catalogue=catalogue)
 
@@ -135,7 +134,7 @@ def main(argv: list[str] | None = None) -> None:
             code = EXIT_PROBLEMS
         elif _raised("jwtool.query.export", "NotJSONError", exc):
             # a value JSON cannot hold, met while writing JSON: bad data, not a bug of jwtool
-            _err(message("cli.error", message=exc))
+            _err(message("cli.error", message=message("cli.not_json")))
             code = EXIT_PROBLEMS
         elif hasattr(exc, "show") and hasattr(exc, "exit_code"):  # other click exceptions
             exc.show()
@@ -158,8 +157,6 @@ def _raised(module: str, name: str, exc: Exception) -> bool:
 
 
 def _err(text: str) -> None:
-    from jwtool.catalogue.text import visible
-
     sys.stderr.write(visible(text.rstrip("\n") + "\n"))
 
 

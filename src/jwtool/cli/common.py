@@ -13,14 +13,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn, Optional
 
 import typer
+from rich.console import Console
+from rich.text import Span, Text
 
 from jwtool.catalogue.layout import CatalogueError, Layout, find_root
 from jwtool.catalogue.limits import DEFAULT_MAX_FILE_SIZE, MAX_FILE_SIZE_CAP, Limits
 from jwtool.catalogue.load import load_catalogue, read_entry
 from jwtool.catalogue.sources import OldFormatError
 from jwtool.catalogue.text import first_control, visible
-from jwtool.catalogue.vocabularies import suggest
-from jwtool.cli.framework import Settings, message, settings
+from jwtool.cli.framework import Settings, choice, message, settings, unknown_value  # noqa: F401 - choice, unknown_value: for the commands
 from jwtool.labels import DEFAULT_LANG, LANGS
 from jwtool.query.refs import RefError, resolve_ref
 from jwtool.render.output import OutputError, check_target, write_atomic, write_stdout
@@ -92,8 +93,6 @@ def console(stderr: bool = False) -> Console:
 def make_console(stream: Any, *, terminal: bool, colour: bool, width: int | None) -> Console:
     """A rich console that shows control characters in what it prints as visible escapes
     (:func:`jwtool.catalogue.text.visible`), before layout, so they are measured as what is shown."""
-    from rich.console import Console
-    from rich.text import Span, Text
 
     def shown(text: Text) -> Text:
         if first_control(text.plain) is None:
@@ -142,7 +141,6 @@ class _Stdout:
         return getattr(sys.stdout, "encoding", None) or "utf-8"
 
     def write(self, text: str) -> int:
-
         write_stdout(text)
         return len(text)
 
@@ -207,7 +205,6 @@ def limits(max_file_size: int | None = None) -> Any:
 
 
 def root(catalogue: Path | None) -> Path:
-
     try:
         return find_root(catalogue if catalogue is not None else settings().catalogue)
     except CatalogueError as exc:
@@ -274,20 +271,6 @@ def formats(name: str, names: Iterable[str]) -> Any:
 
 def format_option(help: str) -> Any:
     return typer.Option("--format", "-f", help=help, case_sensitive=False)
-
-
-def choice(value: str, options: list[str], option: str) -> str:
-    """``value`` if it is one of ``options``; else a usage error (exit 2) that names ``option``
-    (``--rows``), suggests the closest value, as an unknown vocabulary value does, and lists them all."""
-    if value not in options:
-        usage_error(unknown_value(option, value, options, suggest(value, options)))
-    return value
-
-
-def unknown_value(option: str, value: str, valid: list[str], suggestions: list[str]) -> str:
-    """"onbekende waarde voor --outcome: 'wrk' (bedoelde u 'werk'?); kies uit: …", in the message language."""
-    hint = message("click.did_you_mean", names=", ".join(repr(s) for s in suggestions)) if suggestions else ""
-    return message("cli.unknown_value", option=option, value=value, hint=hint, choices=", ".join(valid))
 
 
 def entry_ref(cat: Catalogue, ref: str, *, full: bool = True, lang: str = DEFAULT_LANG) -> Entry:

@@ -11,6 +11,11 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from rich import box
+from rich.measure import Measurement
+from rich.padding import Padding
+from rich.table import Table
+from rich.text import Text
 
 from jwtool.cli.common import (
     CatalogueOpt,
@@ -89,8 +94,6 @@ def _text(c: Comparison, lang: str) -> None:
 
 
 def _cell(lines: tuple[str, ...], key: str, lang: str = DEFAULT_LANG) -> Any:
-    from rich.text import Text
-
     if not lines:
         return Text("–", style="dim")
     if key != "working_elements":
@@ -104,9 +107,6 @@ def _cell(lines: tuple[str, ...], key: str, lang: str = DEFAULT_LANG) -> Any:
 
 
 def _table(c: Comparison, lang: str = DEFAULT_LANG) -> Any:
-    from rich import box
-    from rich.table import Table
-
     table = Table(box=box.SIMPLE_HEAD, show_lines=True, header_style="bold", pad_edge=False)
     table.add_column("", style="bold", overflow="fold")
     for e in c.entries:
@@ -118,7 +118,6 @@ def _table(c: Comparison, lang: str = DEFAULT_LANG) -> Any:
 
 def _fits(con: Console, renderable: Any) -> bool:
     """True when every word of every cell fits its column at this width."""
-    from rich.measure import Measurement
 
     unbounded = con.options.update_width(1_000_000)  # measurements are clamped to the width given
     return Measurement.get(con, unbounded, renderable).minimum <= con.width
@@ -126,9 +125,6 @@ def _fits(con: Console, renderable: Any) -> bool:
 
 def render(con: Console, c: Comparison, lang: str = DEFAULT_LANG) -> None:
     """The comparison for a terminal of ``con.width`` columns (used by tests with width 80), in ``lang``."""
-    from rich.padding import Padding
-    from rich.table import Table
-    from rich.text import Text
 
     table = _table(c, lang)
     if _fits(con, table):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as _dt
 import sys
 from pathlib import Path
 from typing import Annotated, Any, Callable, Optional
@@ -25,8 +26,26 @@ from jwtool.cli.common import (
     warn,
 )
 from jwtool.cli.framework import message
+from jwtool.contribute.diff import catalogue_diff, to_json, to_markdown, to_text
 from jwtool.contribute.git import UNSHALLOW_HINT, GitError, history_cut
 from jwtool.contribute.git import history as git_history
+from jwtool.contribute.newsource import CSL_TYPE, SOURCE_KINDS, by_id, check_row, from_answer, new_or_existing, read_library, render_record, source_path
+from jwtool.contribute.scaffold import (
+    KINDS,
+    Draft,
+    ScaffoldError,
+    check_choice,
+    check_date,
+    check_name,
+    check_sections,
+    check_slug,
+    check_terms,
+    check_url,
+    entry_path,
+    entry_schema,
+    render,
+    write_new,
+)
 from jwtool.query.export import json_text
 from jwtool.query.refs import RefError, resolve_ref
 
@@ -39,7 +58,6 @@ def _interactive(no_input: bool) -> bool:
 
 def _ask(label: str, convert: Callable[[str], Any], default: str = "") -> Any:
     """Prompt until the answer converts; an empty answer keeps the placeholder (None)."""
-    from jwtool.contribute.scaffold import ScaffoldError
 
     while True:
         answer = typer.prompt(label, default=default, show_default=bool(default), err=True).strip()
@@ -83,22 +101,6 @@ def new(
 
     Example: jwtool new "Proefaanpak" --source-url https://example.org/evaluatie.pdf --source-title "Evaluatie Proefaanpak" --no-input
     """
-    from jwtool.contribute.newsource import SOURCE_KINDS, by_id, check_row, new_or_existing, read_library
-    from jwtool.contribute.scaffold import (
-        KINDS,
-        Draft,
-        ScaffoldError,
-        check_choice,
-        check_date,
-        check_name,
-        check_sections,
-        check_slug,
-        check_terms,
-        check_url,
-        entry_path,
-        entry_schema,
-        render,
-    )
 
     base = root(catalogue)
     if is_bundled(base):
@@ -167,8 +169,6 @@ def new(
 
 def _write_files(layout: Layout, path: Path, text: str, chosen: Any) -> None:
     """The new source file (if any), then the entry; a failed entry leaves no new source behind."""
-    from jwtool.contribute.newsource import render_record, source_path
-    from jwtool.contribute.scaffold import write_new
 
     written: list[Path] = []
     files = [(source_path(layout, chosen.id), render_record(chosen.record))] if chosen is not None and chosen.record is not None else []
@@ -192,8 +192,6 @@ def _write_files(layout: Layout, path: Path, text: str, chosen: Any) -> None:
 
 def _prompt_missing(draft: Any, vocab: dict[str, Any], library: Any, chosen: Any) -> Any:
     """Ask for the key fields no option gave; returns the source the entry cites (or None)."""
-    from jwtool.contribute.newsource import CSL_TYPE, SOURCE_KINDS, from_answer
-    from jwtool.contribute.scaffold import check_choice, check_date, check_sections, check_terms, check_url
 
     ladder = ", ".join(t.id for t in vocab["evidence-levels"].ordered())
     if draft.summary is None:
@@ -222,7 +220,6 @@ def _prompt_missing(draft: Any, vocab: dict[str, Any], library: Any, chosen: Any
     if not draft.sections:
         draft.sections = _ask("Sections of the source that discuss it (paragrafen, e.g. 3.1, 4.2)", lambda s: check_sections([s])) or []
     if draft.last_reviewed is None:
-        import datetime as _dt
 
         draft.last_reviewed = _ask("Last reviewed (YYYY-MM-DD)", check_date, _dt.date.today().isoformat())
     return chosen
@@ -234,12 +231,10 @@ def _claimed_rows(ctx: typer.Context, base: Path) -> dict[tuple[str, str, int], 
 
 
 def _entries(ctx: typer.Context, base: Path) -> list[Any]:
-
     return load_catalogue(base, limits(), use_cache=use_cache(ctx), summary=True).entries
 
 
 def _same_name(entry: Any, name: str) -> bool:
-
     return any(key(n) == key(name) for n in (entry.id, entry.name, *entry.aliases))
 
 
@@ -259,7 +254,6 @@ def diff(
 
     Example: jwtool diff origin/main --format md
     """
-    from jwtool.contribute.diff import catalogue_diff, to_json, to_markdown, to_text
 
     base = root(catalogue)
     try:

@@ -13,6 +13,12 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
+import yaml
+from rich import box
+from rich.padding import Padding
+from rich.rule import Rule
+from rich.table import Table
+from rich.text import Text
 
 from jwtool.cli.common import (
     CatalogueOpt,
@@ -53,9 +59,6 @@ def _rows_out(rows: list[dict[str, Any]], fmt: str, with_match: bool, cat: "Cata
 
 def _rows_table(rows: list[dict[str, Any]], with_match: bool, lang: str) -> None:
     """Name with the id under it, so the widest column holds the longest text; slugs fold, words wrap."""
-    from rich import box
-    from rich.table import Table
-    from rich.text import Text
 
     con = console()
     if con.width < WIDE + (40 if with_match else 0):
@@ -81,8 +84,6 @@ def _rows_table(rows: list[dict[str, Any]], with_match: bool, lang: str) -> None
 
 def _rows_compact(rows: list[dict[str, Any]], with_match: bool) -> None:
     """Narrow terminals: two or three lines per entry instead of a table of squeezed columns."""
-    from rich.padding import Padding
-    from rich.text import Text
 
     con = console()
     for r in rows:
@@ -172,8 +173,6 @@ def _dropped_filter_hint(cat: "Catalogue", filters: RawFilters, words: str, lang
 
 
 def _show_yaml(entry: "Entry", cat: "Catalogue", lang: str) -> None:
-    import yaml
-
     out(yaml.safe_dump(entry.data, allow_unicode=True, sort_keys=False, width=100))
 
 
@@ -223,10 +222,6 @@ def _card_rich(entry: "Entry", cat: "Catalogue", lang: str) -> None:
     Labels stand beside their values where a value keeps at least CARD_VALUE_MIN columns,
     above them on a narrower terminal.
     """
-    from rich.padding import Padding
-    from rich.rule import Rule
-    from rich.table import Table
-    from rich.text import Text
 
     con = console()
     con.print(Text(f"{entry.name}  ({entry.id})", style="bold", overflow="fold"))

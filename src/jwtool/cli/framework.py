@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import importlib
 import os
+import re
+import sys
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -30,6 +32,10 @@ from typer._coercion import RuntimeParam  # noqa: PLC2701 - the one seam typer o
 from typer.core import TyperCommand, TyperGroup, _TyperParameter  # noqa: PLC2701
 from typer.main import get_command, get_command_from_info
 from typer.models import CommandInfo
+
+from jwtool.catalogue.text import visible
+from jwtool.catalogue.vocabularies import suggest
+from jwtool.labels import DEFAULT_LANG, LANGS, label_or
 
 _click = typer._click  # noqa: SLF001 - typer's own copy of click, whose classes its commands are
 
@@ -201,12 +207,10 @@ class Texts:
 
 def metavars(text: str) -> str:
     """Placeholders of values (FILE, DIR, TEXT, ...) in the message language (labels ``metavar.*``)."""
-    import re
 
-    from jwtool.labels import label_or
 
     lang = message_lang()
-    return re.sub(r"\b[A-Z]{2,}\b", lambda m: label_or(f"metavar.{m.group()}", lang, m.group()), text)
+    return re.sub(r"\b[A-Z]{2,}\b", lambda m: label_or(f"metavar.{m.group().lower()}", lang, m.group()), text)
 
 
 def help_record(param: Any, ctx: Any) -> tuple[str, str] | None:
@@ -322,7 +326,6 @@ def short_help(text: str, limit: int) -> str:
 def show_usage_error(exc: Any) -> int:
     """Print a usage error as click does (usage line, where to find help, the problem), worded in
     the message language; returns its exit code (2)."""
-    import sys
 
     if isinstance(exc, _click.exceptions.NoArgsIsHelpError):
         sys.stderr.write(exc.ctx.get_help() + "\n")
@@ -333,7 +336,6 @@ def show_usage_error(exc: Any) -> int:
         if ctx.command.get_help_option(ctx) is not None:
             sys.stderr.write(message("click.try_help", command=f"{ctx.command_path} {ctx.help_option_names[0]}") + "\n")
         sys.stderr.write("\n")
-    from jwtool.catalogue.text import visible
 
     sys.stderr.write(visible(message("click.error", message=usage_message(exc))) + "\n")
     return exc.exit_code  # type: ignore[no-any-return]
@@ -341,7 +343,6 @@ def show_usage_error(exc: Any) -> int:
 
 def usage_message(exc: Any) -> str:
     """What is wrong on the command line, in the message language, from the parts click keeps."""
-    import re
 
     errors = _click.exceptions
     hint = (lambda p: exc.param_hint if isinstance(exc.param_hint, str) else " / ".join(exc.param_hint)) if getattr(exc, "param_hint", None) else None
@@ -388,7 +389,6 @@ def set_message_lang(args: list[str]) -> None:
 def message_lang() -> str:
     """The language of messages: the last ``--lang`` on the command line, else ``$JWTOOL_LANG``,
     else Dutch; an unknown one falls back to Dutch (and is reported where it is checked)."""
-    from jwtool.labels import DEFAULT_LANG, LANGS
 
     for lang in reversed(_MESSAGE_LANG):
         if lang in LANGS:
@@ -399,15 +399,27 @@ def message_lang() -> str:
 
 def message(key: str, **values: Any) -> str:
     """The label ``key`` in the message language, ``{placeholders}`` filled."""
-    from jwtool.labels import label_or
 
     text = label_or(key, message_lang(), key)
     return text.format(**values) if values else text
 
 
+def choice(value: str, options: list[str], option: str) -> str:
+    """``value`` if it is one of ``options``; else a usage error (exit 2) that names ``option``
+    (``--rows``), suggests the closest value, as an unknown vocabulary value does, and lists them all."""
+    if value not in options:
+        raise _click.exceptions.UsageError(unknown_value(option, value, options, suggest(value, options)), ctx=get_current_context(silent=True))
+    return value
+
+
+def unknown_value(option: str, value: str, valid: list[str], suggestions: list[str]) -> str:
+    """"onbekende waarde voor --outcome: 'wrk' (bedoelde u 'werk'?); kies uit: …", in the message language."""
+    hint = message("click.did_you_mean", names=", ".join(repr(s) for s in suggestions)) if suggestions else ""
+    return message("cli.unknown_value", option=option, value=value, hint=hint, choices=", ".join(valid))
+
+
 def _closest(value: str, options: list[str]) -> str:
     """" (bedoelde u 'x'?)" for the option closest to a mistyped value, or nothing."""
-    from jwtool.catalogue.vocabularies import suggest
 
     found = suggest(value, options)
     return message("click.did_you_mean", names=", ".join(repr(s) for s in found)) if found else ""

@@ -9,10 +9,13 @@ documents (JSON, CSV, Markdown) are written by :mod:`jwtool.render.gapmap`.
 from typing import Annotated
 
 import typer
+from rich.padding import Padding
+from rich.text import Text
 
 from jwtool.cli.common import CatalogueOpt, LangOpt, choice, cli_lang, console, err, format_option, formats, is_terminal, note, open_catalogue, out
 from jwtool.cli.filters import resolved, with_filters
 from jwtool.cli.framework import message
+from jwtool.cli.tables import print_table
 from jwtool.graph.gapmap import ROW_KINDS, GapMap, gap_map
 from jwtool.labels import label, plural
 from jwtool.query.export import dumps
@@ -64,12 +67,11 @@ def gaps(
     studies = len({s.id for e in gm.entries for s in e.studies})
     title = label("gapmap.title", lang, studies=plural("gapmap.studies", studies, lang), entries=plural("map.entries", len(selected), lang))
     if not is_terminal():  # stdout stays one header line and tab-separated rows
-        table(headers, table, title, piped_header=True, piped_title=False)
+        print_table(headers, table, title, piped_header=True, piped_title=False)
         err(doc.legend(gm, cat.vocab, lang))
         return
-    from rich.text import Text
 
-    if not table(headers, table, title, right=tuple(range(1, len(headers))), whole_words=True):
+    if not print_table(headers, table, title, right=tuple(range(1, len(headers))), whole_words=True):
         _compact(gm, names, headers[1:], table, title, lang)
     console().print(Text(doc.legend(gm, cat.vocab, lang)))  # wrapped at spaces, as the table is
 
@@ -78,8 +80,6 @@ def _compact(gm: GapMap, names: list[str], outcomes: list[str], table: list[list
     """A terminal too narrow for the matrix without cutting words: per row its name on one line,
     then its outcomes with studies ("Werk 7 VP · Onderwijs ... 6 VP"), an outcome never split
     from its count; a row without any says in words whether it is a gap or has no entries."""
-    from rich.padding import Padding
-    from rich.text import Text
 
     con = console()
     con.print(Text(title, style="italic"))

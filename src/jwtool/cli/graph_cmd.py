@@ -32,7 +32,7 @@ from jwtool.cli.common import (
 )
 from jwtool.cli.filters import resolved, with_filters
 from jwtool.cli.framework import message
-from jwtool.cli.tables import clean, table
+from jwtool.cli.tables import clean, print_table
 from jwtool.graph.analysis import BY_CHOICES, EXTRA_TYPES, PROJECTIONS, crosstab, element_use, graph_for, percent, summarize
 from jwtool.graph.analysis import similar as find
 from jwtool.graph.exports import FORMATS as EXPORTS
@@ -54,7 +54,6 @@ FormatOpt = Annotated[GraphFormat, format_option("opt.graph.format")]
 
 
 def _json(doc: object) -> None:
-
     out(dumps(doc))
 
 
@@ -63,7 +62,6 @@ def _ref(entry: "Entry") -> dict[str, str]:
 
 
 def _selected(cat: "Catalogue", filters: RawFilters) -> list["Entry"]:
-
     return filter_entries(cat.entries, resolved(filters, cat))
 
 
@@ -132,11 +130,10 @@ def elements(
     name = _element_label(cat, lang)
     rows = [[u.count, percent(u.share), name(u.id), ", ".join(e.id for e in u.entries)] for u in uses]
     title = label("graph.elements.title", lang, elements=plural("graph.elements", len(uses), lang), entries=plural("map.entries", len(selected), lang))
-    table(_headers(lang, "count", "share", "element", "entries"), rows, title, right=(0, 1), piped_header=True, piped_title=False)
+    print_table(_headers(lang, "count", "share", "element", "entries"), rows, title, right=(0, 1), piped_header=True, piped_title=False)
 
 
 def _crosstab(cat: "Catalogue", selected: list["Entry"], by: str, fmt: str, lang: str, source: str) -> None:
-
     tab = crosstab(selected, cat.vocab, by, source)
     if fmt == "json":
         _json({"by": by, "from": source, "entries": len(selected),
@@ -152,7 +149,7 @@ def _crosstab(cat: "Catalogue", selected: list["Entry"], by: str, fmt: str, lang
     rows: list[list[object]] = [[name(r.id)] + [n or "-" for n in r.counts] + [u.count] for r, u in zip(tab.rows, tab.uses)]
     rows.append([label("graph.row.entries", lang)] + [len(es) or "-" for es in tab.column_entries] + [len(selected)])
     title = label("graph.crosstab.title", lang, by=label(f"graph.by.{by}", lang), entries=plural("map.entries", len(selected), lang))
-    table(headers, rows, title, right=tuple(range(1, len(headers))), piped_header=True, piped_title=False)
+    print_table(headers, rows, title, right=tuple(range(1, len(headers))), piped_header=True, piped_title=False)
 
 
 # --- similar -----------------------------------------------------------------------------------
@@ -199,7 +196,7 @@ def similar(
     name = _element_label(cat, lang)
     rows = [[i, f"{m.score:.2f}", m.entry.id, m.entry.name, ", ".join(name(e) for e in m.shared)] for i, m in enumerate(matches, 1)]
     title = label("graph.similar.title", lang, name=entry.name, id=entry.id)
-    table(["#", *_headers(lang, "score", "id", "name", "shared")], rows, title, right=(0, 1), piped_header=True, piped_title=False)
+    print_table(["#", *_headers(lang, "score", "id", "name", "shared")], rows, title, right=(0, 1), piped_header=True, piped_title=False)
 
 
 # --- map ---------------------------------------------------------------------------------------
@@ -308,17 +305,17 @@ def _print_summary(s: Any, cat: "Catalogue", lang: str) -> None:
     _blank()
     rows = [[c.number, len(c.entries), " · ".join(name(e) for e in c.characteristic) or "-", ", ".join(e.name for e in c.entries)] for c in s.clusters]
     title = label("graph.clusters.title", lang, groups=plural("graph.groups", len(s.clusters), lang), linked=plural("map.entries", linked, lang), seed=s.seed)
-    table(["#", *_headers(lang, "entries", "characteristic", "members")], rows, title, right=(0, 1), piped_header=True)
+    print_table(["#", *_headers(lang, "entries", "characteristic", "members")], rows, title, right=(0, 1), piped_header=True)
     _blank()
     if s.bridges:
         rows = [[f"{b.centrality:.3f}", ", ".join(str(c) for c in b.clusters), b.count, name(b.id)] for b in s.bridges]
-        table(_headers(lang, "betweenness", "clusters", "entries", "element"), rows, label("graph.bridges.title", lang), right=(0, 2), piped_header=True)
+        print_table(_headers(lang, "betweenness", "clusters", "entries", "element"), rows, label("graph.bridges.title", lang), right=(0, 2), piped_header=True)
     else:
         out(label("graph.bridges.none", lang))
     _blank()
     if s.pairs:
         rows = [[p.count, f"{name(p.a)} + {name(p.b)}", ", ".join(e.id for e in p.entries)] for p in s.pairs]
-        table(_headers(lang, "entries", "pair", "by"), rows, label("graph.pairs.title", lang), right=(0,), piped_header=True)
+        print_table(_headers(lang, "entries", "pair", "by"), rows, label("graph.pairs.title", lang), right=(0,), piped_header=True)
     else:
         out(label("graph.pairs.none", lang))
     if s.unconnected:

@@ -17,7 +17,7 @@ def clean(text: object) -> str:
     return " ".join(text.split())
 
 
-def table(headers: Sequence[str], rows: Sequence[Sequence[object]], title: str = "", right: Sequence[int] = (), piped_header: bool = True,
+def print_table(headers: Sequence[str], rows: Sequence[Sequence[object]], title: str = "", right: Sequence[int] = (), piped_header: bool = True,
            piped_title: bool = True, whole_words: bool = False) -> bool:
     """A rich table on a terminal. Piped: a line of column names, then one tab-separated line per
     row, like ``list`` and ``search``; with ``piped_title`` (the map's several tables) the title
@@ -50,7 +50,7 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[object]], title: str =
 
 
 def fit_columns(headers: Sequence[str], rows: Sequence[Sequence[str]], width: int) -> list[int] | None:
-    """Column widths for a ``table(whole_words=True)`` within ``width`` characters, or None when it
+    """Column widths for a ``print_table(whole_words=True)`` within ``width`` characters, or None when it
     cannot fit. Each column gets at least its header's longest word, the first column its names'
     longest word, the others their longest cell; what is left widens the first column up to its
     longest name (names on one line), then the other columns in turn up to their longest header."""

@@ -25,6 +25,7 @@ from jwtool.cli.common import (
 )
 from jwtool.cli.framework import message
 from jwtool.contribute.git import GitError, changed_entry_files
+from jwtool.validate.rules import validate as run
 from jwtool.validate.studies import SILENCED
 
 # --format: how the problems are printed, one reporter per format. A warning a reviewed marker
@@ -68,7 +69,6 @@ def validate(
             usage_error(str(exc))
         selected = [p for p in changed if selected is None or any(p == s or s in p.parents for s in selected)]
 
-    from jwtool.validate.rules import validate as run
 
     report = run(base, selected, lim) if selected is None or selected else _only_catalogue_checks(base, lim)
     problems = report.problems
@@ -85,6 +85,5 @@ def validate(
 
 def _only_catalogue_checks(base: Path, lim: object):  # type: ignore[no-untyped-def]
     """--changed-since with no changed entries still checks vocabularies and catalogue.yaml."""
-    from jwtool.validate.rules import validate as run
 
     return run(base, [], lim)  # type: ignore[arg-type]

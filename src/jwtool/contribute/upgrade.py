@@ -21,6 +21,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import YAMLError
+
 from jwtool.catalogue.layout import Layout, discover
 from jwtool.catalogue.sources import SCHEMA_VERSION, format_version
 from jwtool.catalogue.text import key, slugify
@@ -49,8 +53,6 @@ class Result:
 
 
 def _yaml() -> Any:
-    from ruamel.yaml import YAML
-
     y = YAML()  # round trip: comments, order, quotes and block scalars are kept
     y.preserve_quotes = True
     y.width = 4096  # never re-wrap a line that was written by hand
@@ -59,8 +61,6 @@ def _yaml() -> Any:
 
 
 def _load(path: Path, rel: str) -> Any:
-    from ruamel.yaml.error import YAMLError
-
     try:
         return _yaml().load(path.read_text(encoding="utf-8"))
     except (YAMLError, UnicodeDecodeError, OSError) as exc:
@@ -95,7 +95,6 @@ def _source_id(title: str, taken: set[str]) -> str:
 
 def _report_source(report: dict[str, Any], tables: list[dict[str, Any]]) -> dict[str, Any]:
     """A version-1 report of catalogue.yaml as a version-2 source record (CSL-JSON field names)."""
-    from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
     out = CommentedMap()
     out["id"] = report["id"]
@@ -117,8 +116,6 @@ def _report_source(report: dict[str, Any], tables: list[dict[str, Any]]) -> dict
 
 
 def _inline_source(src: dict[str, Any], sid: str) -> dict[str, Any]:
-    from ruamel.yaml.comments import CommentedMap
-
     out = CommentedMap()
     out["id"] = sid
     kind = str(src.get("kind", "website"))
@@ -140,7 +137,6 @@ def _old_sort_key(data: dict[str, Any]) -> tuple[int, str, int, str]:
 
 def _declared_tables(entries: list[dict[str, Any]], report_id: str) -> list[dict[str, Any]]:
     """The tables version-1 entries are rows of, with as many rows as the entries claim."""
-    from ruamel.yaml.comments import CommentedMap
 
     tables = []
     for table in _V1_FULL + _V1_SUMMARY:
@@ -238,7 +234,6 @@ def upgrade(root: Path) -> Result:
 def _entry_cites(data: Any, summary_rows: dict[tuple[str, str], dict[str, int]], existing: dict[str, str], taken: set[str],
                  new_sources: dict[str, dict[str, Any]]) -> Any:
     """The ``cites`` list of a version-1 entry: its report with rows and sections, then its sources."""
-    from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
     out = CommentedSeq()
     prov = data.get("provenance") if isinstance(data.get("provenance"), dict) else {}
@@ -277,7 +272,6 @@ def _entry_cites(data: Any, summary_rows: dict[tuple[str, str], dict[str, int]],
 
 def _tag_components(data: Any) -> bool:
     """Plain-text components (version 2) as ``{text, elements: []}``: untagged until someone tags them."""
-    from ruamel.yaml.comments import CommentedMap
 
     components = data.get("components")
     if not isinstance(components, list) or not any(isinstance(c, (str, int, float)) and not isinstance(c, bool) for c in components):
@@ -299,7 +293,6 @@ def _tag_components(data: Any) -> bool:
 def _study_urls(data: Any, existing: dict[str, str], taken: set[str], new_sources: dict[str, dict[str, Any]]) -> bool:
     """Version-2 ``evidence.studies`` URLs: dropped when a cited source has the URL, otherwise a
     source record (reused when one has that URL) and a citation of it; study records stay."""
-    from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
     evidence = data.get("evidence")
     studies = evidence.get("studies") if isinstance(evidence, dict) else None
@@ -328,16 +321,12 @@ def _study_urls(data: Any, existing: dict[str, str], taken: set[str], new_source
 
 
 def _flow(mapping: dict[str, Any]) -> Any:
-    from ruamel.yaml.comments import CommentedMap
-
     m = CommentedMap(mapping)
     m.fa.set_flow_style()
     return m
 
 
 def _flow_seq(items: list[Any]) -> Any:
-    from ruamel.yaml.comments import CommentedSeq
-
     seq = CommentedSeq(items)
     seq.fa.set_flow_style()
     return seq

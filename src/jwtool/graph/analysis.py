@@ -17,7 +17,10 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import combinations
 from typing import TYPE_CHECKING, Any
+
+import networkx as nx
 
 from jwtool.catalogue.model import ELEMENT_SOURCES, Entry
 from jwtool.catalogue.vocabularies import Vocabulary
@@ -194,7 +197,6 @@ def build_graph(entries: Sequence[Entry], vocab: dict[str, Vocabulary], include:
     section 3.2) and ``"targets"`` (education levels and target characteristics). List-valued
     attributes stay lists here; exporters that need scalars join them.
     """
-    import networkx as nx
 
     include = set(include)
     unknown = include - set(EXTRA_TYPES)
@@ -266,7 +268,6 @@ def project(g: nx.Graph, onto: str) -> nx.Graph:
     ``jaccard``, ``shared`` = element ids). ``elements``: two elements are linked when an entry
     names both (``weight`` = number of such entries, ``entries`` = their ids).
     """
-    import networkx as nx
 
     if onto not in ("entries", "elements"):
         raise ValueError(f"unknown projection {onto!r}; choose entries or elements")
@@ -297,9 +298,7 @@ def project(g: nx.Graph, onto: str) -> nx.Graph:
 def element_network(entries: Sequence[Entry], vocab: dict[str, Vocabulary], source: str = DEFAULT_SOURCE) -> nx.Graph:
     """The ``elements`` projection of :func:`project` without its per-edge entry lists, built in one
     pass over the entries: the overview draws it for catalogues too large to draw every entry."""
-    from itertools import combinations
 
-    import networkx as nx
 
     wev = _vocab(vocab, "working-elements")
     order = _order_key(element_order(vocab))
@@ -387,9 +386,7 @@ def cooccurrence(entries: Sequence[Entry], vocab: dict[str, Vocabulary], sorted_
     Its size depends on the vocabulary, not on the catalogue: it stays small at 10,000 entries,
     where the entries projection would have tens of millions of edges.
     """
-    from itertools import combinations
 
-    import networkx as nx
 
     order = element_order(vocab)
     key = _order_key(order)
@@ -413,7 +410,6 @@ def communities(entries: Sequence[Entry], vocab: dict[str, Vocabulary], seed: in
     the one whose elements come first in the vocabulary). Entries without elements are left out.
     Linear in the number of entries.
     """
-    import networkx as nx
 
     g = network if network is not None else cooccurrence(entries, vocab, source=source)
     if g.number_of_nodes() == 0:
@@ -455,7 +451,6 @@ def _characteristic(members: Sequence[Entry], uses: Sequence[ElementUse], order:
 def summarize(entries: Sequence[Entry], vocab: dict[str, Vocabulary], seed: int = DEFAULT_SEED, top: int = 10, source: str = DEFAULT_SOURCE) -> MapSummary:
     """Clusters with their characteristic elements, the elements that bridge clusters (highest
     betweenness among elements named in two or more clusters) and the most frequent pairs."""
-    import networkx as nx
 
     entries = sorted(entries, key=Entry.sort_key)
     order = element_order(vocab)

@@ -12,6 +12,9 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import networkx as nx
+from networkx.readwrite.gexf import GEXFWriter
+
 from jwtool.catalogue.vocabularies import Vocabulary
 from jwtool.graph.svg import OTHER, group_colours, render_svg
 from jwtool.labels import DEFAULT_LANG
@@ -41,7 +44,6 @@ def _scalar(value: Any) -> Any:
 
 def _scalar_copy(g: nx.Graph) -> nx.Graph:
     """GraphML and GEXF hold scalars only: lists are joined with ``"; "``."""
-    import networkx as nx
 
     h = nx.Graph()
     h.graph.update({k: _scalar(v) for k, v in g.graph.items()})
@@ -53,16 +55,12 @@ def _scalar_copy(g: nx.Graph) -> nx.Graph:
 
 
 def to_graphml(g: nx.Graph) -> str:
-    import networkx as nx
-
     buf = io.BytesIO()
     nx.write_graphml(_scalar_copy(g), buf, encoding="utf-8", prettyprint=True)
     return buf.getvalue().decode("utf-8")
 
 
 def to_gexf(g: nx.Graph) -> str:
-    from networkx.readwrite.gexf import GEXFWriter
-
     writer = GEXFWriter(encoding="utf-8", prettyprint=True, version="1.2draft")
     meta = writer.xml.find("meta")
     if meta is not None:  # no date of today in the file: the same graph gives the same bytes
@@ -94,7 +92,6 @@ def to_json_data(g: nx.Graph) -> dict[str, Any]:
 
 
 def to_json(g: nx.Graph) -> str:
-
     return dumps(to_json_data(g))
 
 
@@ -119,7 +116,6 @@ def _dot_attrs(attrs: dict[str, Any]) -> str:
 
 
 def to_dot(g: nx.Graph, vocab: dict[str, Vocabulary]) -> str:
-
     colours = group_colours(vocab)
     projection = str(g.graph.get("projection", "bipartite"))
     lines = [

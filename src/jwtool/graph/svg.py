@@ -15,6 +15,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
+import networkx as nx
+
 from jwtool.catalogue.vocabularies import Vocabulary
 from jwtool.graph.analysis import build_graph
 from jwtool.labels import DEFAULT_LANG, label, label_or, plural
@@ -183,7 +185,6 @@ def _draw_bipartite(g: nx.Graph, vocab: dict[str, Vocabulary], title: str, lang:
 
 def _arc_order(g: nx.Graph) -> list[str]:
     """Elements by group; entries by cluster (Louvain, fixed seed), so that arcs stay short."""
-    import networkx as nx
 
     nodes = list(g.nodes())
     idx = {n: i for i, n in enumerate(nodes)}
@@ -251,7 +252,6 @@ def render_svg(graph_or_entries: nx.Graph | Sequence[Entry], vocab: dict[str, Vo
     """The SVG document (a string starting with ``<svg``) for a graph from :mod:`jwtool.graph`
     (bipartite or a projection) or for a list of entries (drawn as their bipartite graph), with
     its words in ``lang`` (Dutch unless told otherwise)."""
-    import networkx as nx
 
     if isinstance(graph_or_entries, nx.Graph):
         g = graph_or_entries

@@ -14,6 +14,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import bibtexparser
+import rispy
+from bibtexparser.middlewares import LatexEncodingMiddleware
+from bibtexparser.model import Entry, Field
+from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
+from citeproc.source.json import CiteProcJSON
+
 from jwtool.catalogue.sources import Source
 from jwtool.query.export import json_text
 
@@ -79,8 +86,6 @@ def _title_as_author(item: dict[str, Any]) -> dict[str, Any]:
 
 def apa(sources: Sequence[Source], lang: str = "nl") -> str:
     """A reference list in APA style (7th edition), one reference a line, in APA's order."""
-    from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
-    from citeproc.source.json import CiteProcJSON
 
     items = [_title_as_author(_one_line(csl_item(s))) for s in sources]
     if not items:
@@ -95,9 +100,6 @@ def apa(sources: Sequence[Source], lang: str = "nl") -> str:
 
 def bibtex(sources: Sequence[Source]) -> str:
     """BibTeX entries (LaTeX special characters encoded by bibtexparser), one per source."""
-    import bibtexparser
-    from bibtexparser.middlewares import LatexEncodingMiddleware
-    from bibtexparser.model import Entry, Field
 
     library = bibtexparser.Library()
     for s in sources:
@@ -121,7 +123,6 @@ def bibtex(sources: Sequence[Source]) -> str:
 
 def ris(sources: Sequence[Source]) -> str:
     """RIS records (rispy), one per source; line breaks in values become spaces (RIS is line-based)."""
-    import rispy
 
     records = []
     for s in sources:

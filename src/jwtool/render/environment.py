@@ -20,6 +20,9 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateError, TemplateNotFound, TemplateSyntaxError
+from jinja2.sandbox import SandboxedEnvironment
+
 from jwtool.catalogue.text import http_url, visible
 from jwtool.labels import LabelError, label
 from jwtool.render.escaping import (
@@ -77,8 +80,6 @@ def environment(dirs: Sequence[Path], fmt: str, lang: str) -> Environment:
     ``__subclasses__``, ``__globals__``...), which is how a template would reach ``os.popen``.
     The refusal is a ``SecurityError``, reported like any other template error.
     """
-    from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
-    from jinja2.sandbox import SandboxedEnvironment
 
     loader = ChoiceLoader([FileSystemLoader(str(d)) for d in dirs])
     if fmt == "html":
@@ -104,7 +105,6 @@ def render_template(dirs: Sequence[Path], name: str, fmt: str, lang: str, contex
 def template_chunks(env: Environment, dirs: Sequence[Path], name: str, context: dict[str, Any]) -> Iterator[str]:
     """The filled template as a stream of text that ends with a newline; Jinja2 problems (also
     in pieces rendered on the way) become a :class:`RenderError` with file and line."""
-    from jinja2 import TemplateError, TemplateNotFound, TemplateSyntaxError
 
     last = ""
     try:

@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import errno
 import os
+import shutil
 import stat
 import sys
+import tempfile
 from collections.abc import Iterable
 from contextlib import suppress
 from pathlib import Path
@@ -109,7 +111,6 @@ def write_atomic(path: Path, data: bytes | str | Iterable[str], layout: Layout |
     folder of ``path`` is made only once the file is complete (the temporary file waits in the
     folder above), so a failed run leaves no empty folder.
     """
-    import tempfile
 
     target = check_target(path, layout, force, new_folder)
     chunks: Iterable[str | bytes] = [data] if isinstance(data, (str, bytes)) else data
@@ -216,8 +217,6 @@ def write_folder_atomic(path: Path, files: Iterable[tuple[str, str | bytes | Ite
     renamed into place; an existing site (``--force``) is first moved aside and removed only once
     the new one is in place. An error or interrupt leaves no temporary folder behind.
     """
-    import shutil
-    import tempfile
 
     target = check_folder(path, layout, force)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))

@@ -7,6 +7,8 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from markupsafe import Markup
+
 from jwtool.catalogue.model import Entry
 from jwtool.catalogue.text import http_url
 from jwtool.graph.analysis import DEFAULT_SOURCE, build_graph, element_network
@@ -253,8 +255,6 @@ class Pieces:
         self._templates: dict[str, Any] = {}
 
     def render(self, kind: str, entry: Entry) -> Any:
-        from markupsafe import Markup
-
         if kind not in self._templates:
             self._templates[kind] = self.env.get_template(PIECE_TEMPLATES[kind].format(fmt=self.fmt))
         view = (row_view if kind == "row" else entry_view)(entry, self.cat, self.lang, self.anchors)
@@ -268,7 +268,6 @@ def overview_context(cat: Catalogue, entries: Sequence[Entry] | None = None, lan
     ``entries`` are :class:`OverviewEntry` items whose row and section render on demand through
     ``pieces`` (by default from the catalogue's templates).
     """
-    from markupsafe import Markup
 
     labels = table_of(lang)
     chosen = sorted(entries if entries is not None else cat.entries, key=Entry.sort_key)
