@@ -38,6 +38,7 @@ def parsed_files(monkeypatch: pytest.MonkeyPatch) -> Callable[[], list[str]]:
     """Start counting: the returned list fills with the catalogue files parsed from then on."""
 
     def start() -> list[str]:
+        import jwtool.catalogue.load
         import jwtool.catalogue.yamlfile
 
         parsed: list[str] = []
@@ -49,6 +50,7 @@ def parsed_files(monkeypatch: pytest.MonkeyPatch) -> Callable[[], list[str]]:
             return real(file, rel, *args, **kw)  # type: ignore[arg-type]
 
         monkeypatch.setattr(jwtool.catalogue.yamlfile, "read_yaml", counting)
+        monkeypatch.setattr(jwtool.catalogue.load, "read_yaml", counting)  # where the loader calls it
         return parsed
 
     return start
@@ -311,13 +313,13 @@ def test_broken_files_are_never_hidden_behind_the_cache(run_cli, mini_catalogue:
     (mini_catalogue / "interventions" / "kapot.yaml").write_text("id: kapot\nname: [\n", encoding="utf-8")
     for _ in range(2):
         result = run_cli("search", "--target", "vso", "--catalogue", mini_catalogue)
-        assert "1 file(s) have problems and may be incomplete (interventions/kapot.yaml)" in result.stderr
+        assert "1 bestand(en) hebben problemen en zijn misschien onvolledig (interventions/kapot.yaml)" in result.stderr
 
 
 def test_a_file_that_cannot_be_read_at_all_is_named_too(run_cli, mini_catalogue: Path) -> None:  # type: ignore[no-untyped-def]
     (mini_catalogue / "interventions" / "lus.yaml").symlink_to("lus.yaml")  # a link to itself: never readable
     result = run_cli("list", "--catalogue", mini_catalogue)
-    assert result.exit_code == 0 and "1 file(s) have problems and may be incomplete (interventions/lus.yaml)" in result.stderr
+    assert result.exit_code == 0 and "1 bestand(en) hebben problemen en zijn misschien onvolledig (interventions/lus.yaml)" in result.stderr
 
 
 @pytest.mark.parametrize("how", [["--no-cache"], []], ids=["--no-cache", "JWTOOL_NO_CACHE=1"])

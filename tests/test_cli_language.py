@@ -53,9 +53,9 @@ def test_jwtool_lang_and_the_root_option_choose_the_language_and_a_command_s_own
 
 
 @pytest.mark.parametrize(("args", "env", "message"), [
-    (("list", "--lang", "de"), {}, "unknown language 'de'; choose one of: nl, en"),
-    (("--lang", "fr", "list"), {}, "unknown language 'fr'; choose one of: nl, en"),
-    (("list",), {"JWTOOL_LANG": "english"}, "JWTOOL_LANG must be one of: nl, en, not 'english'"),
+    (("list", "--lang", "de"), {}, "onbekende waarde voor --lang: 'de'; kies uit: nl, en"),
+    (("--lang", "fr", "list"), {}, "onbekende waarde voor --lang: 'fr'; kies uit: nl, en"),
+    (("list",), {"JWTOOL_LANG": "english"}, "JWTOOL_LANG moet een van nl, en zijn, niet 'english'"),
 ])
 def test_an_unknown_language_is_a_usage_error(run_cli, mini_catalogue: Path, args: tuple[str, ...], env: dict[str, str], message: str) -> None:  # type: ignore[no-untyped-def]
     r = run_cli(*args, "--catalogue", mini_catalogue, env=env)

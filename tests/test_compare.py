@@ -122,7 +122,7 @@ def test_compare_piped_text_has_every_aspect_and_the_caveat_after_results(run_cl
 
 def test_compare_needs_two_refs(run_cli, mini_catalogue: Path) -> None:
     r = run_cli("compare", "alpha", "--catalogue", mini_catalogue)
-    assert r.exit_code == 2 and "at least two entries" in r.stderr
+    assert r.exit_code == 2 and "minstens twee vermeldingen" in r.stderr
 
 
 def test_compare_the_same_entry_twice_is_a_usage_error(run_cli, mini_catalogue: Path) -> None:

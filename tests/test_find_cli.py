@@ -259,12 +259,12 @@ def test_search_filters(run_cli, mini_catalogue: Path, args: list[str], expected
     ("--goal", "geluk", "werk"),
     ("--min-evidence", "bewezen", "niet-onderzocht, goed-beschreven"),
     ("--kind", "project", "interventie, praktijkvoorbeeld"),
-    ("--age", "200", "between 0 and 120"),
+    ("--age", "200", "van 0 tot en met 120"),
 ])
 def test_unknown_filter_value_is_a_usage_error_listing_valid_values(run_cli, mini_catalogue: Path, option: str, value: str, valid: str) -> None:
     r = run_cli("search", option, value, "--catalogue", mini_catalogue)
     assert r.exit_code == 2
-    assert f"unknown {option} value {value!r}" in r.stderr and valid in r.stderr
+    assert (f"onbekende waarde voor {option}: {value!r}" in r.stderr or f"{option} {value}: een leeftijd" in r.stderr) and valid in r.stderr
     assert r.stdout == ""
 
 

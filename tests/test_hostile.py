@@ -32,7 +32,7 @@ def test_an_existing_output_is_refused_before_the_catalogue_is_read(run_cli, min
     out.write_text("houden\n", encoding="utf-8")
     r = run_cli(*command, "-o", out, "--catalogue", mini_catalogue)
     assert r.exit_code == 2
-    assert r.stderr.strip() == f"jwtool: error: {out} already exists; use --force to overwrite it"
+    assert r.stderr.strip() == f"jwtool: fout: {out} already exists; use --force to overwrite it"
     assert out.read_text(encoding="utf-8") == "houden\n"
 
 

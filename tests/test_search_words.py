@@ -92,7 +92,7 @@ def _answers_with_a_message(result: Result, codes: tuple[int, ...] = (0, 1)) -> 
     assert "interne fout" not in result.output, result.output
     assert result.exit_code in codes, result.output
     if result.exit_code:
-        assert result.stderr.startswith("jwtool: error: "), result.output
+        assert result.stderr.startswith("jwtool: fout: "), result.output
 
 
 COMMAND_TEXT = st.one_of(st.sampled_from(WORDS), st.text(min_size=1, max_size=30).filter(lambda t: t.strip() and not t.startswith("-") and "\x00" not in t))

@@ -142,7 +142,7 @@ def test_a_max_file_size_that_is_no_size_is_a_usage_error(value: str, empty_cata
     for command in (["validate"], ["list"]):
         env = run_cli(*command, "--catalogue", empty_catalogue, env={"JWTOOL_MAX_FILE_SIZE": value})
         assert env.exit_code == 2, env.output
-        assert f"jwtool: error: JWTOOL_MAX_FILE_SIZE must be a whole number of bytes from 1 to 1073741824 (1 GiB), not {value!r}" in env.stderr
+        assert f"jwtool: fout: JWTOOL_MAX_FILE_SIZE moet een heel aantal bytes van 1 tot 1073741824 (1 GiB) zijn, niet {value!r}" in env.stderr
     assert "interne fout" not in option.output + env.output
 
 

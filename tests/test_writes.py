@@ -173,7 +173,7 @@ def test_a_device_or_pipe_is_never_replaced(run_cli, mini_catalogue: Path, tmp_p
         kind = stat.S_IFMT(special.lstat().st_mode)
         result = run_cli("export", "-o", special, *force, "--catalogue", mini_catalogue)
         assert result.exit_code == 2
-        assert result.stderr == f"jwtool: error: {special} is not a regular file (a device, pipe or socket); refusing to replace it\n"
+        assert result.stderr == f"jwtool: fout: {special} is not a regular file (a device, pipe or socket); refusing to replace it\n"
         assert stat.S_IFMT(special.lstat().st_mode) == kind
 
 
@@ -192,7 +192,7 @@ def test_a_new_folder_is_made_with_its_page(run_cli, mini_catalogue: Path, tmp_p
     assert result.exit_code == 0, result.stderr
     assert placed(tmp_path / "site") == ["README.md"]
     again = run_cli("render", "overview", "--format", "md", "-o", tmp_path / "site", "--catalogue", mini_catalogue)
-    assert (again.exit_code, again.stderr) == (2, f"jwtool: error: {tmp_path / 'site' / 'README.md'} already exists; use --force to overwrite it\n")
+    assert (again.exit_code, again.stderr) == (2, f"jwtool: fout: {tmp_path / 'site' / 'README.md'} already exists; use --force to overwrite it\n")
 
 
 # --- SIGTERM and SIGHUP -------------------------------------------------------------------------
@@ -277,7 +277,7 @@ def test_root_only_a_full_disk_gives_exit_1_and_a_message_on_every_output_path(s
         (["export", "--format", "json"], None, NO_SPACE),
         (["render", "overview", "--format", "md"], None, NO_SPACE),
         (["export", "--format", "json", "-o", str(small_disk / "export.json")], small_disk / "export.json",
-         f"jwtool: error: cannot write {small_disk / 'export.json'}: No space left on device"),
+         f"jwtool: fout: cannot write {small_disk / 'export.json'}: No space left on device"),
     ]
     for unbuffered in ("1", ""):
         env = {**os.environ, "PYTHONUNBUFFERED": unbuffered}

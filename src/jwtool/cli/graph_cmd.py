@@ -33,11 +33,12 @@ from jwtool.cli.common import (
 from jwtool.cli.filters import resolved, with_filters
 from jwtool.cli.framework import message
 from jwtool.cli.tables import clean, print_table
-from jwtool.graph.analysis import BY_CHOICES, EXTRA_TYPES, PROJECTIONS, crosstab, element_use, graph_for, percent, summarize
+from jwtool.graph.analysis import BY_CHOICES, EXTRA_TYPES, PROJECTIONS, crosstab, element_use, percent
 from jwtool.graph.analysis import similar as find
 from jwtool.graph.exports import FORMATS as EXPORTS
 from jwtool.graph.exports import SUFFIXES, format_for
 from jwtool.graph.exports import export as render
+from jwtool.graph.network import graph_for, summarize
 from jwtool.labels import label, label_or, plural
 from jwtool.query.export import dumps
 from jwtool.query.filters import RawFilters, filter_entries

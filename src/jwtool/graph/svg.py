@@ -18,7 +18,7 @@ from xml.sax.saxutils import escape
 import networkx as nx
 
 from jwtool.catalogue.vocabularies import Vocabulary
-from jwtool.graph.analysis import build_graph
+from jwtool.graph.network import build_graph
 from jwtool.labels import DEFAULT_LANG, label, label_or, plural
 
 if TYPE_CHECKING:

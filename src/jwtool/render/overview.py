@@ -11,8 +11,9 @@ from markupsafe import Markup
 
 from jwtool.catalogue.model import Entry
 from jwtool.catalogue.text import http_url
-from jwtool.graph.analysis import DEFAULT_SOURCE, build_graph, element_network
+from jwtool.graph.analysis import DEFAULT_SOURCE
 from jwtool.graph.exports import to_mermaid
+from jwtool.graph.network import build_graph, element_network
 from jwtool.graph.svg import render_svg
 from jwtool.labels import fields, label, label_or, plural
 from jwtool.labels import labels as table_of
