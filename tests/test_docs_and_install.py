@@ -60,7 +60,7 @@ def test_the_installed_console_script(tmp_path: Path) -> None:
     bad = subprocess.run([str(SCRIPT), "validate", "--no-such-option"], capture_output=True, text=True, env=env, timeout=60)
     assert bad.returncode == 2
     missing = subprocess.run([str(SCRIPT), "validate", str(tmp_path / "nope.yaml"), "--catalogue", str(REPO)], capture_output=True, text=True, env=env, timeout=60)
-    assert missing.returncode == 2 and "no such file" in missing.stderr
+    assert missing.returncode == 2 and "bestand of map bestaat niet" in missing.stderr
     via_module = subprocess.run([sys.executable, "-m", "jwtool", "list", "--format", "json", "--catalogue", str(REPO)], capture_output=True, text=True, env=env, timeout=60)
     assert via_module.returncode == 0 and '"id": "learn2work"' in via_module.stdout
 

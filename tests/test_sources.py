@@ -109,7 +109,7 @@ def test_upgrade_migrates_an_old_catalogue_and_a_second_run_changes_nothing(tmp_
 
 def test_the_bundled_catalogue_is_already_upgraded(catalogue_copy: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
     before = {p: p.read_bytes() for p in sorted(catalogue_copy.rglob("*.yaml"))}
-    assert "nothing to upgrade" in run_cli("upgrade", "--catalogue", catalogue_copy).stderr
+    assert "niets om te zetten" in run_cli("upgrade", "--catalogue", catalogue_copy).stderr
     assert {p: p.read_bytes() for p in sorted(catalogue_copy.rglob("*.yaml"))} == before
 
 

@@ -277,7 +277,7 @@ def test_root_only_a_full_disk_gives_exit_1_and_a_message_on_every_output_path(s
         (["export", "--format", "json"], None, NO_SPACE),
         (["render", "overview", "--format", "md"], None, NO_SPACE),
         (["export", "--format", "json", "-o", str(small_disk / "export.json")], small_disk / "export.json",
-         f"jwtool: fout: cannot write {small_disk / 'export.json'}: No space left on device"),
+         f"jwtool: fout: kan {small_disk / 'export.json'} niet schrijven: No space left on device"),
     ]
     for unbuffered in ("1", ""):
         env = {**os.environ, "PYTHONUNBUFFERED": unbuffered}

@@ -29,6 +29,7 @@ from jwtool.cli.framework import message
 from jwtool.contribute.diff import catalogue_diff, to_json, to_markdown, to_text
 from jwtool.contribute.git import UNSHALLOW_HINT, GitError, history_cut
 from jwtool.contribute.git import history as git_history
+from jwtool.contribute.issueform import draft_from_issue
 from jwtool.contribute.newsource import CSL_TYPE, SOURCE_KINDS, by_id, check_row, from_answer, new_or_existing, read_library, render_record, source_path
 from jwtool.contribute.scaffold import (
     KINDS,
@@ -112,8 +113,6 @@ def new(
     chosen = None
     try:
         if from_issue is not None:
-            from jwtool.contribute.issueform import draft_from_issue
-
             options = (name, kind, slug, summary, evidence_level, source, source_url, source_title, source_kind, report, table, order, last_reviewed)
             if any(v is not None for v in options) or phase or section:
                 raise ScaffoldError("--from-issue takes every answer from the form: give no NAME and no other option (only --catalogue)")
@@ -195,33 +194,33 @@ def _prompt_missing(draft: Any, vocab: dict[str, Any], library: Any, chosen: Any
 
     ladder = ", ".join(t.id for t in vocab["evidence-levels"].ordered())
     if draft.summary is None:
-        draft.summary = _ask("Summary (samenvatting, one or two sentences from the source)", lambda s: s)
+        draft.summary = _ask(message("prompt.new.summary"), lambda s: s)
     if not draft.phases:
-        draft.phases = _ask("Phases (fasen: tijdens-school, overgang, nazorg; comma-separated)", lambda s: check_terms([s], vocab["phases"], "phase")) or []
+        draft.phases = _ask(message("prompt.new.phases"), lambda s: check_terms([s], vocab["phases"], "phase")) or []
     if draft.evidence_level is None:
         default = "niet-onderzocht" if draft.kind == "praktijkvoorbeeld" else ""
-        draft.evidence_level = _ask(f"Evidence level (bewijskracht: {ladder})", lambda s: check_terms([s], vocab["evidence-levels"], "evidence level")[0], default)
+        draft.evidence_level = _ask(message("prompt.new.evidence_level", ladder=ladder), lambda s: check_terms([s], vocab["evidence-levels"], "evidence level")[0], default)
     if chosen is None:
         known = sorted(library.sources)
         shown = ", ".join(known[:5]) + (", …" if len(known) > 5 else "")
-        chosen = _ask(f"Source (bron): an id from sources/ ({shown}), or the URL or title of a new source", lambda s: from_answer(library, s))
+        chosen = _ask(message("prompt.new.source", shown=shown), lambda s: from_answer(library, s))
     if chosen is not None and chosen.record is not None:  # a new source: what it is
         record = chosen.record
         if "URL" not in record:
-            url = _ask("Its URL (http(s)://…, empty if it has none)", check_url)
+            url = _ask(message("prompt.new.source_url"), check_url)
             if url:
                 record["URL"] = chosen.url = url
         if str(record["title"]).startswith("<vul in"):
-            record["title"] = _ask("Its title (titel van de bron)", lambda s: s) or record["title"]
+            record["title"] = _ask(message("prompt.new.source_title"), lambda s: s) or record["title"]
         if str(record["kind"]).startswith("<vul in"):
-            new_kind = _ask(f"Its kind ({', '.join(SOURCE_KINDS)})", lambda s: check_choice(s, SOURCE_KINDS, "source kind"))
+            new_kind = _ask(message("prompt.new.source_kind", kinds=", ".join(SOURCE_KINDS)), lambda s: check_choice(s, SOURCE_KINDS, "source kind"))
             if new_kind:
                 record["kind"], record["type"] = new_kind, CSL_TYPE[new_kind]
     if not draft.sections:
-        draft.sections = _ask("Sections of the source that discuss it (paragrafen, e.g. 3.1, 4.2)", lambda s: check_sections([s])) or []
+        draft.sections = _ask(message("prompt.new.sections"), lambda s: check_sections([s])) or []
     if draft.last_reviewed is None:
 
-        draft.last_reviewed = _ask("Last reviewed (YYYY-MM-DD)", check_date, _dt.date.today().isoformat())
+        draft.last_reviewed = _ask(message("prompt.new.last_reviewed"), check_date, _dt.date.today().isoformat())
     return chosen
 
 
