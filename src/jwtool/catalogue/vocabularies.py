@@ -80,6 +80,12 @@ class Term:
         )
 
 
+def group_label(group: dict[str, Any], lang: str = "nl", fallback: str = "") -> str:
+    """A group's name (of working elements, say) in ``lang``: ``label_en`` for English where the
+    vocabulary has one, else ``label``, as :meth:`Term.label_for` chooses a term's."""
+    return str((group.get("label_en") if lang == "en" else None) or group.get("label") or fallback)
+
+
 @dataclass
 class Vocabulary:
     name: str

@@ -106,9 +106,13 @@ def _cell(lines: tuple[str, ...], key: str, lang: str = DEFAULT_LANG) -> Any:
     return text
 
 
+ASPECT_WIDTH_MAX = 14  # a longer aspect label wraps at its spaces, leaving the entries room
+
+
 def _table(c: Comparison, lang: str = DEFAULT_LANG) -> Any:
     table = Table(box=box.SIMPLE_HEAD, show_lines=True, header_style="bold", pad_edge=False)
-    table.add_column("", style="bold", overflow="fold")
+    longest_word = max((len(w) for a in c.aspects for w in a.label.split()), default=0)
+    table.add_column("", style="bold", overflow="fold", min_width=longest_word, max_width=max(longest_word, ASPECT_WIDTH_MAX))
     for e in c.entries:
         table.add_column(e.name, overflow="fold")
     for a in c.aspects:

@@ -40,7 +40,7 @@ from jwtool.query.export import dumps
 from jwtool.query.filters import RawFilters, filter_entries
 from jwtool.query.search import FUZZY
 from jwtool.query.search import search as run_search
-from jwtool.render.views import ROW_FORMATS, card, card_markdown, card_text, hit_row, render_rows, shown, summary
+from jwtool.render.views import ROW_FORMATS, card, card_text, hit_row, render_rows, shown, summary
 
 if TYPE_CHECKING:
     from jwtool.catalogue.load import Catalogue
@@ -176,6 +176,12 @@ def _show_yaml(entry: "Entry", cat: "Catalogue", lang: str) -> None:
     out(yaml.safe_dump(entry.data, allow_unicode=True, sort_keys=False, width=100))
 
 
+def _entry_markdown(entry: "Entry", cat: "Catalogue", lang: str) -> str:
+    from jwtool.render.overview import entry_document  # the overview's section template
+
+    return entry_document(cat, entry, "md", lang)
+
+
 def _show_text(entry: "Entry", cat: "Catalogue", lang: str) -> None:
     if is_terminal():
         _card_rich(entry, cat, lang)
@@ -188,7 +194,7 @@ SHOW_REPORTERS: dict[str, Callable[["Entry", "Catalogue", str], None]] = {
     "text": _show_text,
     "json": lambda entry, cat, lang: out(dumps(entry.data).rstrip("\n")),
     "yaml": _show_yaml,
-    "md": lambda entry, cat, lang: out(card_markdown(entry, cat.vocab, lang)),
+    "md": lambda entry, cat, lang: out(_entry_markdown(entry, cat, lang)),
 }
 ShowFormat = formats("ShowFormat", SHOW_REPORTERS)
 

@@ -17,7 +17,7 @@ from xml.sax.saxutils import escape
 
 import networkx as nx
 
-from jwtool.catalogue.vocabularies import Vocabulary
+from jwtool.catalogue.vocabularies import Vocabulary, group_label
 from jwtool.graph.network import build_graph
 from jwtool.labels import DEFAULT_LANG, label, label_or, plural
 
@@ -99,18 +99,13 @@ def _radius(data: dict[str, Any]) -> float:
     return min(9.0, 3.5 + 1.2 * math.sqrt(count)) if isinstance(count, int) else 4.5
 
 
-def _group_label(group: dict[str, Any], fallback: str, lang: str) -> str:
-    """A working-element group's name in ``lang`` (the vocabulary's ``label_en`` for English, if any)."""
-    return str((group.get("label_en") if lang == "en" else None) or group.get("label") or fallback)
-
-
 def _legend(colours: dict[str, str], vocab: dict[str, Vocabulary], x: float, y: float, entries: bool, lang: str) -> tuple[list[str], float]:
     wev = vocab.get("working-elements") or Vocabulary(name="working-elements")
     out = ['<g class="jwg-legend">']
     items: list[tuple[str, str]] = []
     if entries:
         items += [("rect:" + ENTRY_FILL[k], label(f"map.legend.{k}", lang)) for k in ("interventie", "praktijkvoorbeeld")]
-    items += [(colours[g], _group_label(wev.groups[g], g, lang)) for g in colours]
+    items += [(colours[g], group_label(wev.groups[g], lang, g)) for g in colours]
     for i, (colour, text) in enumerate(items):
         cy = y + i * ROW
         if colour.startswith("rect:"):

@@ -20,11 +20,6 @@ if TYPE_CHECKING:
     from jwtool.catalogue.load import Catalogue
     from jwtool.catalogue.vocabularies import Vocabulary
 
-# Used when a catalogue.yaml has no caveat of its own: the report's words (paragraph 3.1).
-DEFAULT_CAVEAT = ("De resultaten zijn onderling echter lastig vergelijkbaar door verschillen in de precieze "
-                  "doelgroep en daarnaast wordt doorgaans geen gebruik gemaakt van een controlegroep.")
-DEFAULT_CAVEAT_SOURCE = "Kwetsbare jongeren van school naar werk (Regioplan, 2023), paragraaf 3.1, Resultaten en effecten."
-
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
 
 
@@ -144,6 +139,7 @@ def studies(entry: Entry, vocab: dict[str, Vocabulary], lang: str) -> list[dict[
                             "url": record.url if record else "", "page": text(c.get("page")), "sections": texts(c.get("sections"))})
         findings = [{"outcome_id": f.outcome, "outcome": vocab_label(vocab, "outcome-domains", f.outcome, lang),
                      "direction_id": f.direction, "direction": label_or(f"direction.{f.direction.replace('-', '_')}", lang, f.direction),
+                     "compared": bool(f.comparison),
                      "comparison": label("finding.with_comparison" if f.comparison else "finding.without_comparison", lang),
                      "figure": figure_line(figure(f.figure, lang), lang) if f.figure else "", "quote": text(f.quote)}
                     for f in s.findings]
@@ -168,11 +164,11 @@ def figure_line(figure: dict[str, str], lang: str) -> str:
     return " ".join(f"{figure['measure']}: {value}".split()) + (f" ({' '.join(extra.split())})" if extra else "")
 
 
-def caveat(meta: dict[str, Any]) -> tuple[str, str]:
-    """The catalogue's caveat on comparing results, and its source (the report's words by default)."""
+def caveat(meta: dict[str, Any], lang: str) -> tuple[str, str]:
+    """The catalogue's caveat on comparing results and its source, as catalogue.yaml quotes them;
+    without one, jwtool's own general caveat in ``lang`` (``caveat.default``), which cites no source."""
     own = line(meta.get("caveat"))
-    source = line(meta.get("caveat_source"))
-    return (own, source) if own else (DEFAULT_CAVEAT, DEFAULT_CAVEAT_SOURCE)
+    return (own, line(meta.get("caveat_source"))) if own else (label("caveat.default", lang), "")
 
 
 def vocab_label(vocab: dict[str, Vocabulary], name: str, term: str, lang: str) -> str:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -10,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from markupsafe import Markup
 
 from jwtool.catalogue.model import Entry
-from jwtool.catalogue.text import http_url
+from jwtool.catalogue.vocabularies import group_label
 from jwtool.graph.analysis import DEFAULT_SOURCE
 from jwtool.graph.exports import to_mermaid
 from jwtool.graph.network import build_graph, element_network
@@ -18,6 +19,7 @@ from jwtool.graph.svg import render_svg
 from jwtool.labels import fields, label, label_or, plural
 from jwtool.labels import labels as table_of
 from jwtool.labels.fields import clean
+from jwtool.labels.view import entry_view as full_view
 from jwtool.render.environment import (
     _asset,
     _csp,
@@ -43,13 +45,6 @@ def row_view(entry: Entry, cat: Catalogue, lang: str, anchors: dict[str, str]) -
     """What the overview's index row shows of one entry (the filter's data comes from
     :mod:`jwtool.render.filterdata`, not from the row)."""
     return _heading_view(entry, cat, lang, anchors)
-
-
-def source_views(entry: Entry) -> list[dict[str, str]]:
-    """An entry's sources as the overview shows them: title, URL (a link only for http(s)),
-    kind, and the editor's note (shown only under "Notities voor redactie")."""
-    return [{"title": _str(s.get("title")) or _str(s.get("url")), "url": _str(s.get("url")), "link": http_url(s.get("url")),
-             "kind": _str(s.get("kind")), "note": _str(s.get("note"))} for s in entry.sources]
 
 
 def evidence_rank(cat: Catalogue, level: str) -> int:
@@ -80,54 +75,20 @@ def _heading_view(entry: Entry, cat: Catalogue, lang: str, anchors: dict[str, st
 
 
 def entry_view(entry: Entry, cat: Catalogue, lang: str, anchors: dict[str, str]) -> dict[str, Any]:
-    """Every field of one entry, labelled and cleaned, for its section of the overview."""
-    vocab, d = cat.vocab, entry.data
-    prov, course, results, ev = entry.provenance, fields.as_dict(d.get("course")), fields.as_dict(d.get("results")), entry.evidence
-    def tagged(items: list[dict[str, Any]]) -> list[dict[str, Any]]:  # verbatim text and the labels of its elements
-        return [{"text": _str(w.get("text")), "elements": [fields.vocab_label(vocab, "working-elements", i, lang) for i in _strs(w.get("elements"))]}
-                for w in items if _str(w.get("text"))]
+    """Every field of one entry, labelled and cleaned (:func:`jwtool.labels.view.entry_view`), for
+    its section of the overview: each field's value by its path (``e.target_group.summary``),
+    ``e.view`` the view itself, and what its index row shows."""
+    view = full_view(entry, cat.vocab, lang)
+    return {**_heading_view(entry, cat, lang, anchors), **view.tree(), "view": view}
 
-    elements = tagged(entry.working_elements)
-    factors = [{"factor": fields.vocab_label(vocab, "success-factors", _str(s.get("factor")), lang), "title": _str(s.get("title")),
-                "example": _str(s.get("example")), "section": _str(s.get("section"))} for s in entry.success_factors]
-    sources = source_views(entry)
-    view = {
-        "id": entry.id, "anchor": anchors[entry.id], "name": _str(entry.name) or entry.id,
-        "kind": fields.kind(entry, lang), "kind_id": entry.kind,
-        "aliases": entry.aliases and _strs(entry.aliases), "summary": _str(entry.summary),
-        "providers": {"description": _str(entry.providers.get("description")),
-                      "organisations": _strs(entry.providers.get("organisations")),
-                      "commissioned_by": _strs(entry.providers.get("commissioned_by")),
-                      "developed_by": _strs(entry.providers.get("developed_by"))},
-        "region": fields.region(entry, lang),
-        "phases": [fields.vocab_label(vocab, "phases", p, lang) for p in entry.phases],
-        "target_group": {"description": _str(entry.target_group.get("description")), "summary": _str(entry.target_group.get("summary")),
-                         "levels": [fields.vocab_label(vocab, "education-levels", x, lang) for x in entry.education_levels],
-                         "age": fields.age(entry, lang),
-                         "characteristics": [fields.vocab_label(vocab, "target-characteristics", x, lang) for x in entry.characteristics]},
-        "goals": {"description": _str(entry.goals.get("description")), "summary": _str(entry.goals.get("summary")),
-                  "tags": [fields.vocab_label(vocab, "goal-tags", x, lang) for x in entry.goal_tags]},
-        "components": tagged(entry.components),
-        "activities": _str(d.get("activities")),
-        "course": {"description": _str(course.get("description")), "period": fields.period(course, lang),
-                   "status": fields.status(course, lang), "scale": fields.scale(course, lang)},
-        "results": {"description": _str(results.get("description")), "figures": fields.figures(entry, lang)},
-        "evidence": {"verdict": _str(ev.get("verdict")),
-                     "level": fields.vocab_label(vocab, "evidence-levels", entry.evidence_level, lang) if entry.evidence_level else "",
-                     "control_group": fields.yes_no(ev.get("control_group"), lang),
-                     "cost_benefit": fields.yes_no(ev.get("cost_benefit"), lang),
-                     "contradiction": fields.contradictions(entry, lang),
-                     "studies": fields.studies(entry, vocab, lang)},
-        "working_elements": elements,
-        "success_factors": factors,
-        "sources": sources,
-        "provenance": {"report": _str(prov.get("report")), "table": _str(prov.get("table")),
-                       "summary_table": _str(prov.get("summary_table")), "order": _str(prov.get("order")),
-                       "sections": _strs(prov.get("sections"))},
-        "notes": _strs(d.get("notes")),
-        "last_reviewed": _str(d.get("last_reviewed")),
-    }
-    return {**_heading_view(entry, cat, lang, anchors), **view}
+
+def entry_document(cat: Catalogue, entry: Entry, fmt: str = "md", lang: str = "nl", templates: Path | None = None) -> str:
+    """One entry on its own (``show --format md``): its section of the overview, from the same
+    template, as a document of its own (a top-level heading, no link back to an index)."""
+    env = environment(template_dirs(cat, templates), fmt, lang)
+    view = entry_view(entry, cat, lang, anchor_ids([entry]))
+    text = env.get_template(PIECE_TEMPLATES["section"].format(fmt=fmt)).render(e=view, labels=table_of(lang), lang=lang, site_root=None, alone=True)
+    return re.sub(r"\n{3,}", "\n\n", text.strip()) + "\n"
 
 
 GAP_LIST_MAX = 25  # a cell names at most this many entries, then says how many more
@@ -167,7 +128,7 @@ def gap_maps(entries: Sequence[Entry], cat: Catalogue, lang: str, anchors: dict[
         for el in element_ids:
             term = elements_vocab.terms.get(el) if elements_vocab else None
             group = groups.get(term.group, {}) if term else {}
-            glabel = _str(group.get("label_en") if lang == "en" and group.get("label_en") else group.get("label"))
+            glabel = _str(group_label(group, lang))
             cells = []
             for c in cols:
                 members = cells_of[el][c["id"]]
@@ -259,7 +220,7 @@ class Pieces:
         if kind not in self._templates:
             self._templates[kind] = self.env.get_template(PIECE_TEMPLATES[kind].format(fmt=self.fmt))
         view = (row_view if kind == "row" else entry_view)(entry, self.cat, self.lang, self.anchors)
-        return Markup(self._templates[kind].render(e=view, labels=table_of(self.lang), lang=self.lang, site_root=self.site_root))
+        return Markup(self._templates[kind].render(e=view, labels=table_of(self.lang), lang=self.lang, site_root=self.site_root, alone=False))
 
 
 def overview_context(cat: Catalogue, entries: Sequence[Entry] | None = None, lang: str = "nl", fmt: str = "html",
@@ -275,7 +236,7 @@ def overview_context(cat: Catalogue, entries: Sequence[Entry] | None = None, lan
     if pieces is None:
         pieces = Pieces(cat, environment(template_dirs(cat), fmt, lang), fmt, lang, chosen)
     anchors = pieces.anchors
-    caveat, caveat_source = fields.caveat(cat.meta)
+    caveat, caveat_source = fields.caveat(cat.meta, lang)
     whole = _whole_page(cat, chosen, lang, fmt, anchors)
     return {
         "site_root": pieces.site_root, "page": "",
