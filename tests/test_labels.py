@@ -186,10 +186,10 @@ def bundled():  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize(("lang", "wanted", "foreign"), [
-    ("nl", ["(werkzaam element, 1 interventie)", "(interventie)", "(praktijkvoorbeeld)", "Interventie (bijlage 2)", "interventies en"],
-     ["working element", "entries", "(entry)", "Intervention (appendix 2)"]),
-    ("en", ["(working element, 1 entry)", "(intervention)", "(practice example)", "Intervention (appendix 2)", "entries and"],
-     ["werkzaam element", "1 entries", "Interventie (bijlage 2)", "(entry)"]),
+    ("nl", ["(werkzaam element, 1 interventie)", "(interventie)", "(praktijkvoorbeeld)", "Interventie (rij in bijlagetabel B2.1, B2.2)", "interventies en"],
+     ["working element", "entries", "(entry)", "Intervention (row of"]),
+    ("en", ["(working element, 1 entry)", "(intervention)", "(practice example)", "Intervention (row of appendix table B2.1, B2.2)", "entries and"],
+     ["werkzaam element", "1 entries", "Interventie (rij", "(entry)"]),
 ])
 def test_the_overview_map_is_worded_in_the_language_of_the_page(bundled, lang: str, wanted: list[str], foreign: list[str]) -> None:  # type: ignore[no-untyped-def]
     from jwtool.render.overview import map_svg

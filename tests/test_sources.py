@@ -56,9 +56,18 @@ def test_the_2023_appendix_renders_its_18_rows_in_the_report_order(run_cli) -> N
     assert run_cli("render", "appendix", "--source", "kwetsbare-jongeren-2023").stdout == md
 
 
-def test_render_appendix_of_a_source_without_tables_is_a_usage_error(run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_render_appendix_of_a_source_without_tables_lists_the_entries_citing_it(run_cli) -> None:  # type: ignore[no-untyped-def]
     result = run_cli("render", "appendix", "--source", "aa-et-al-2016")
-    assert result.exit_code == 2 and "declares no tables" in result.stderr
+    assert result.exit_code == 0, result.stderr
+    assert "## Tabel 1 Interventies beschreven in " in result.stdout and "| **" in result.stdout
+
+
+def test_render_appendix_of_a_source_nobody_cites_or_without_the_tables_asked_is_a_usage_error(run_cli, catalogue_copy: Path) -> None:  # type: ignore[no-untyped-def]
+    (catalogue_copy / "sources" / "nergens-2024.yaml").write_text("id: nergens-2024\ntype: report\nkind: rapport\ntitle: Nergens\n", encoding="utf-8")
+    result = run_cli("render", "appendix", "--source", "nergens-2024", "--catalogue", catalogue_copy)
+    assert result.exit_code == 2 and "no entry cites source 'nergens-2024'" in result.stderr
+    result = run_cli("render", "appendix", "--source", "geen-2024", "--catalogue", catalogue_copy)
+    assert result.exit_code == 2 and "no source 'geen-2024' in sources/" in result.stderr
 
 
 @pytest.mark.parametrize(("rows", "source", "rule", "words"), [

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from jwtool.catalogue.model import Entry
-from jwtool.labels import label, label_or
+from jwtool.labels import label, label_or, labels, plural
 
 if TYPE_CHECKING:
     from jwtool.catalogue.load import Catalogue
@@ -191,6 +191,23 @@ def report(cat: Catalogue, source_id: str | None = None) -> dict[str, str]:
     year = parts[0][0] if parts and isinstance(parts[0], list) and parts[0] else ""
     return {"title": text(r.get("title")), "citation": text(r.get("citation")), "year": text(year),
             "publisher": text(r.get("publisher")), "id": text(r.get("id"))}
+
+
+def origins(cat: Catalogue, entries: Iterable[Entry], lang: str) -> list[dict[str, str]]:
+    """The sources the entries come from (the first source each cites), most entries first: the
+    source's id, its citation (its title when it has none) and how many entries of each kind."""
+    counts: dict[str, dict[str, int]] = {}
+    for e in entries:
+        first = text(e.cites[0].get("source")) if e.cites else ""
+        if first:
+            kinds = counts.setdefault(first, {})
+            kinds[e.kind] = kinds.get(e.kind, 0) + 1
+    out = []
+    for sid, kinds in sorted(counts.items(), key=lambda kv: (-sum(kv[1].values()), kv[0])):
+        r = report(cat, sid) if cat.library.get(sid) is not None else {"citation": "", "title": ""}
+        words = [plural(f"count.{k}", n, lang) if f"count.{k}.one" in labels(lang) else f"{n} {k}" for k, n in sorted(kinds.items())]
+        out.append({"id": sid, "citation": r["citation"] or r["title"] or sid, "count": ", ".join(words)})
+    return out
 
 
 def contradictions(entry: Entry, lang: str) -> str:

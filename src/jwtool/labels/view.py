@@ -15,6 +15,7 @@ outputs escape them for Markdown, HTML, Word or a terminal.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -229,3 +230,32 @@ def provenance(entry: Entry, lang: str) -> tuple[dict[str, Any], ...]:
         out.append({"source": sid, "title": title, "main": not credit, "rows": [{"table": t, "row": r} for t, r in rows],
                     "sections": sections, "page": page, "text": (f"{title}: " if credit else "") + "; ".join(parts)})
     return tuple(out)
+
+
+def appendix_rows(entry: Entry) -> list[tuple[str, str]]:
+    """The (source, table) of each row the entry claims in a table its source renders as an
+    appendix (one not marked ``summary``)."""
+    out = []
+    for sid, table, _ in entry.rows:
+        record = entry.library.get(sid)
+        declared = record.tables.get(table) if record is not None else None
+        if declared is not None and not declared.summary:
+            out.append((sid, table))
+    return out
+
+
+def kind_legend(entries: Iterable[Entry], lang: str) -> dict[str, str]:
+    """How a map's legend names each kind of entry: its label, and when every entry of that kind
+    is a row of a source's appendix tables, which ("Interventie (rij in bijlagetabel B2.1, B2.2)")."""
+    by_kind: dict[str, list[Entry]] = {}
+    for e in entries:
+        by_kind.setdefault(e.kind, []).append(e)
+    out = {}
+    for kind, members in by_kind.items():
+        rows = [appendix_rows(e) for e in members]
+        name = label_or(f"kind.{kind}", lang, kind)
+        if all(rows):
+            tables = ", ".join(sorted({t for r in rows for _, t in r}))
+            name = label("map.legend.rows", lang, kind=name, tables=tables)
+        out[kind] = name
+    return out

@@ -142,7 +142,7 @@ def appendix_context(cat: Catalogue, entries: Sequence[Entry], style: str = "ful
     sources = SourceIndex([])
     anchors = anchor_ids(list(entries))
     tables = []
-    for number, (table_id, rows) in enumerate(appendix_entries(entries, sid, declared).items(), start=1):
+    for table_id, rows in appendix_entries(entries, sid, declared).items():
         out_rows = []
         for e in rows:
             view = entry_view(e, cat.vocab, lang)
@@ -150,20 +150,23 @@ def appendix_context(cat: Catalogue, entries: Sequence[Entry], style: str = "ful
             out_rows.append({"id": e.id, "anchor": anchors[e.id], "name": view.name,
                              "providers": view.field("providers.description").value if style == "full" else "",
                              "refs": refs, "cells": [_cell(k, view, style) for k in keys]})
+        kind = table_id if made else "interventie"
+        columns = [{"key": "interventie", "label": label_or(f"kind.{kind}", lang, kind)}] + [{"key": k, "label": label(label_key(k), lang)} for k in keys]
         if made:
             title = label("appendix.made.title", lang, kinds=label(f"kinds.{table_id}", lang), source=short_citation(report) or sid)
-            tables.append({"id": str(number), "kind": table_id, "title": title, "rows": out_rows})
+            tables.append({"id": "", "kind": kind, "title": title, "columns": columns, "rows": out_rows})
             continue
         title = label(f"table.{table_id}", lang) if f"table.{table_id}" in labels else next(t.title for t in declared if t.id == table_id)
-        tables.append({"id": table_id, "kind": "interventie", "title": title, "rows": out_rows})
+        tables.append({"id": table_id, "kind": kind, "title": title, "columns": columns, "rows": out_rows})
     shown = [t for t in tables if t["rows"]]
-    first = label_or(f"kind.{shown[0]['kind']}", lang, shown[0]["kind"]) if shown and all(t["kind"] == shown[0]["kind"] for t in shown) else label("kind.interventie", lang)
-    columns = [{"key": "interventie", "label": first}] + [{"key": k, "label": label(label_key(k), lang)} for k in keys]
+    if made:  # numbered as shown: Tabel 1, Tabel 2
+        for number, t in enumerate(shown, start=1):
+            t["id"] = str(number)
     return {
         "labels": labels, "lang": lang, "style": style,
         "title": label("appendix.title.summary" if style == "summary" else "appendix.title", lang),
         "catalogue_title": _str(cat.meta.get("title")),
-        "columns": columns, "tables": shown, "all_tables": tables,
+        "columns": tables[0]["columns"], "tables": shown, "all_tables": tables,
         "sources": sources.items, "date": fields.catalogue_date(entries), "report": report,
         "count": sum(len(t["rows"]) for t in tables),
     }

@@ -428,7 +428,6 @@ def appendix_docx(context: dict[str, Any], reference: Path | None = None) -> byt
 
     section = doc.sections[-1]
     width = (section.page_width - section.left_margin - section.right_margin) // 635  # EMU → twips
-    header = [[(STYLE_HEADER, docx_text(col["label"]))] for col in context["columns"]]
     tables = context["tables"]
     if not tables:
         doc.add_paragraph(label("no_rows", lang), style=STYLE_NOTE)
@@ -436,6 +435,7 @@ def appendix_docx(context: dict[str, Any], reference: Path | None = None) -> byt
     for table_ctx in tables:
         number = _caption(doc, docx_text(label("table.caption", lang)), table_ctx["id"], docx_text(table_ctx["title"]), expected)
         expected = number + 1
+        header = [[(STYLE_HEADER, docx_text(col["label"]))] for col in table_ctx["columns"]]  # the first names the table's kind
         _add_table(doc, header, [_row_cells(row, lang) for row in table_ctx["rows"]], width)
         doc.add_paragraph("", style=STYLE_NOTE)
 

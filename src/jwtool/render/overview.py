@@ -20,6 +20,7 @@ from jwtool.labels import fields, label, label_or, plural
 from jwtool.labels import labels as table_of
 from jwtool.labels.fields import clean
 from jwtool.labels.view import entry_view as full_view
+from jwtool.labels.view import kind_legend
 from jwtool.render.environment import (
     _asset,
     _csp,
@@ -172,7 +173,7 @@ def map_svg(entries: Sequence[Entry], cat: Catalogue, lang: str) -> str:
     """The working-element map as inline SVG, drawn by :func:`jwtool.graph.svg.render_svg` (see
     :func:`_map_graph`; a drawing of 10,000 rows helps nobody and took seconds)."""
 
-    return render_svg(_map_graph(entries, cat), cat.vocab, title=label("overview.map", lang), lang=lang)
+    return render_svg(_map_graph(entries, cat), cat.vocab, title=label("overview.map", lang), lang=lang, kinds=kind_legend(entries, lang))
 
 
 def map_alt(entries: Sequence[Entry], lang: str, small: str = "overview.map.alt") -> str:
@@ -243,7 +244,7 @@ def overview_context(cat: Catalogue, entries: Sequence[Entry] | None = None, lan
         "labels": labels, "lang": lang,
         "title": _str(cat.meta.get("title")) or label("overview.title", lang),
         "description": " ".join(_str(cat.meta.get("description")).split()),
-        "report": fields.report(cat), "caveat": caveat, "caveat_source": caveat_source,
+        "report": fields.report(cat), "origins": fields.origins(cat, chosen, lang), "caveat": caveat, "caveat_source": caveat_source,
         "entries": [OverviewEntry(e, i, anchors[e.id], pieces) for i, e in enumerate(chosen)],
         **whole,
         "map_svg": Markup(whole["map_svg"]) if whole["map_svg"] else None,
