@@ -99,6 +99,21 @@ def test_every_key_used_in_code_and_templates_exists() -> None:
         assert sorted((code | templates) - set(labels(lang))) == [], lang
 
 
+# Label families looked up by a key built at run time from data: a declared table's id, an entry's kind.
+DATA_KEYED = ("table.", "count.")
+
+
+def test_every_label_is_used() -> None:
+    # a key, or the stem code builds it from (f"scale.{key}"), appears in the code or the templates:
+    # no label is left behind when the output that showed it changes
+    text = "\n".join(p.read_text(encoding="utf-8") for p in [*SRC.rglob("*.py"), *TEMPLATES.rglob("*.j2"), *TEMPLATES.rglob("*.js")])
+    used = _keys_used_in_code() | _keys_used_in_templates()
+    for lang in LANGS:
+        unused = [k for k in labels(lang) if k not in used and k not in text and f"{k.rsplit('.', 1)[0]}." not in text
+                  and not k.startswith(DATA_KEYED)]
+        assert unused == [], lang
+
+
 def _prose_literals(path: Path) -> list[tuple[int, str]]:
     """String constants that read as words to a person: two or more words of letters, outside
     docstrings, exception messages and keyword arguments that are not shown (style=, overflow=)."""
