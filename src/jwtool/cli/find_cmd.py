@@ -40,6 +40,7 @@ from jwtool.query.export import dumps
 from jwtool.query.filters import RawFilters, filter_entries
 from jwtool.query.search import FUZZY
 from jwtool.query.search import search as run_search
+from jwtool.render.entry import entry_document
 from jwtool.render.views import ROW_FORMATS, card, card_text, hit_row, render_rows, shown, summary
 
 if TYPE_CHECKING:
@@ -177,8 +178,6 @@ def _show_yaml(entry: "Entry", cat: "Catalogue", lang: str) -> None:
 
 
 def _entry_markdown(entry: "Entry", cat: "Catalogue", lang: str) -> str:
-    from jwtool.render.overview import entry_document  # the overview's section template
-
     return entry_document(cat, entry, "md", lang)
 
 

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,7 +18,6 @@ from jwtool.graph.svg import render_svg
 from jwtool.labels import fields, label, label_or, plural
 from jwtool.labels import labels as table_of
 from jwtool.labels.fields import clean
-from jwtool.labels.view import entry_view as full_view
 from jwtool.labels.view import kind_legend
 from jwtool.render.environment import (
     _asset,
@@ -30,6 +28,7 @@ from jwtool.render.environment import (
     template_chunks,
     template_dirs,
 )
+from jwtool.render.entry import PIECE_TEMPLATES, entry_view, evidence_rank, row_view
 from jwtool.render.escaping import anchor_ids
 from jwtool.render.filterdata import FACETS, SINGLE, as_json, facet_values, filter_data, page_texts
 from jwtool.render.gapmap import view as gapmap_view
@@ -39,57 +38,7 @@ if TYPE_CHECKING:
 
     from jwtool.catalogue.load import Catalogue
 
-_str, _strs = fields.text, fields.texts
-
-
-def row_view(entry: Entry, cat: Catalogue, lang: str, anchors: dict[str, str]) -> dict[str, Any]:
-    """What the overview's index row shows of one entry (the filter's data comes from
-    :mod:`jwtool.render.filterdata`, not from the row)."""
-    return _heading_view(entry, cat, lang, anchors)
-
-
-def evidence_rank(cat: Catalogue, level: str) -> int:
-    """The rank of an evidence level (-1 for none), as ``--min-evidence`` compares them."""
-    vocab = cat.vocab.get("evidence-levels")
-    ordered = [t.id for t in vocab.ordered()] if vocab is not None else []
-    term = vocab.terms.get(level) if vocab is not None else None
-    if term is None:
-        return -1
-    return term.rank if term.rank is not None else ordered.index(level)
-
-
-def _heading_view(entry: Entry, cat: Catalogue, lang: str, anchors: dict[str, str]) -> dict[str, Any]:
-    """The fields an index row and a section both show."""
-    vocab = cat.vocab
-    return {
-        "id": entry.id, "anchor": anchors[entry.id], "name": _str(entry.name) or entry.id,
-        "kind": fields.kind(entry, lang), "kind_id": entry.kind,
-        "phases": [fields.vocab_label(vocab, "phases", p, lang) for p in entry.phases],
-        "target_group": {"summary": _str(entry.target_group.get("summary")),
-                         "levels": [fields.vocab_label(vocab, "education-levels", x, lang) for x in entry.education_levels]},
-        "evidence": {"level": fields.vocab_label(vocab, "evidence-levels", entry.evidence_level, lang) if entry.evidence_level else ""},
-        "element_labels": [fields.vocab_label(vocab, "working-elements", i, lang) for i in entry.elements_from(DEFAULT_SOURCE)],
-        "evidence_level_id": entry.evidence_level,
-        "evidence_rank": evidence_rank(cat, entry.evidence_level),
-        "slug": anchors[entry.id][2:],
-    }
-
-
-def entry_view(entry: Entry, cat: Catalogue, lang: str, anchors: dict[str, str]) -> dict[str, Any]:
-    """Every field of one entry, labelled and cleaned (:func:`jwtool.labels.view.entry_view`), for
-    its section of the overview: each field's value by its path (``e.target_group.summary``),
-    ``e.view`` the view itself, and what its index row shows."""
-    view = full_view(entry, cat.vocab, lang)
-    return {**_heading_view(entry, cat, lang, anchors), **view.tree(), "view": view}
-
-
-def entry_document(cat: Catalogue, entry: Entry, fmt: str = "md", lang: str = "nl", templates: Path | None = None) -> str:
-    """One entry on its own (``show --format md``): its section of the overview, from the same
-    template, as a document of its own (a top-level heading, no link back to an index)."""
-    env = environment(template_dirs(cat, templates), fmt, lang)
-    view = entry_view(entry, cat, lang, anchor_ids([entry]))
-    text = env.get_template(PIECE_TEMPLATES["section"].format(fmt=fmt)).render(e=view, labels=table_of(lang), lang=lang, site_root=None, alone=True)
-    return re.sub(r"\n{3,}", "\n\n", text.strip()) + "\n"
+_str = fields.text
 
 
 GAP_LIST_MAX = 25  # a cell names at most this many entries, then says how many more
@@ -202,9 +151,6 @@ class OverviewEntry:
     @property
     def section(self) -> Any:
         return self._pieces.render("section", self.entry)
-
-
-PIECE_TEMPLATES = {"row": "partials/index-row.{fmt}.j2", "section": "partials/entry.{fmt}.j2"}
 
 
 class Pieces:
