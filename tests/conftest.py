@@ -257,16 +257,6 @@ def catalogue_2025(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def fictional_catalogue(tmp_path: Path) -> Path:
-    """A catalogue drawn from a fictional 2025 evaluation report (tests/data/fictional-2025): a
-    source without tables, two interventions and a practice example, with the real schemas."""
-    dest = tmp_path / "fictional"
-    shutil.copytree(DATA / "fictional-2025", dest)
-    shutil.copytree(REPO / "schemas", dest / "schemas", ignore=shutil.ignore_patterns("_proposals"))
-    return dest
-
-
-@pytest.fixture
 def empty_catalogue(tmp_path: Path) -> Path:
     """Schemas, vocabularies and catalogue.yaml, but no entries: add files to test one rule."""
     dest = tmp_path / "empty"

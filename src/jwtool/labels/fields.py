@@ -183,13 +183,18 @@ def catalogue_date(entries: Iterable[Entry]) -> str:
     return max(dates) if dates else ""
 
 
+def report_year(record: dict[str, Any]) -> str:
+    """The year a source record was issued (CSL ``issued.date-parts``), "" when it does not say."""
+    issued = record.get("issued") if isinstance(record.get("issued"), dict) else {}
+    parts = issued.get("date-parts") if isinstance(issued.get("date-parts"), list) else []
+    return text(parts[0][0] if parts and isinstance(parts[0], list) and parts[0] else "")
+
+
 def report(cat: Catalogue, source_id: str | None = None) -> dict[str, str]:
     """A report (default: the catalogue's main report), as strings for the page header and the source list."""
     r = cat.report(source_id)
-    issued = r.get("issued") if isinstance(r.get("issued"), dict) else {}
-    parts = issued.get("date-parts") if isinstance(issued.get("date-parts"), list) else []
-    year = parts[0][0] if parts and isinstance(parts[0], list) and parts[0] else ""
-    return {"title": text(r.get("title")), "citation": text(r.get("citation")), "year": text(year),
+    year = report_year(r)
+    return {"title": text(r.get("title")), "citation": text(r.get("citation")), "year": year,
             "publisher": text(r.get("publisher")), "id": text(r.get("id"))}
 
 

@@ -10,12 +10,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from jwtool.catalogue.model import Entry
-from jwtool.catalogue.sources import Table
+from jwtool.catalogue.sources import Source, Table
 from jwtool.catalogue.text import http_url
 from jwtool.labels import fields, label, label_or
 from jwtool.labels.view import EntryView, entry_view, label_key
 from jwtool.query.filters import KINDS
 from jwtool.labels import labels as table_of
+from jwtool.render.citations import apa
 from jwtool.render.docx import appendix_docx
 from jwtool.render.environment import (
     FULL_COLUMNS,
@@ -123,13 +124,15 @@ def appendix_entries(entries: Iterable[Entry], source_id: str, tables: Sequence[
     return out
 
 
-def short_citation(report: dict[str, str]) -> str:
-    """A source as a caption names it: its title with publisher and year ("Titel (Uitgever, 2025)"),
-    else its whole citation."""
-    after = ", ".join(x for x in (report["publisher"], report["year"]) if x)
-    if report["title"]:
-        return f"{report['title']} ({after})" if after else report["title"]
-    return report["citation"]
+def short_citation(source: Source, lang: str) -> str:
+    """A source as a caption names it: its title, then its authors (or publisher) and year
+    ("Evaluatierapport Werkroutes 2025 (Vermeulen & Osei, 2025)")."""
+    families = [str(a.get("family") or a.get("literal") or "") for a in source.data.get("author") or [] if isinstance(a, dict)]
+    families = [f for f in families if f]
+    who = (" & ".join(families) if len(families) <= 2 else label("citation.et_al", lang, name=families[0])) or _str(source.data.get("publisher"))
+    after = ", ".join(x for x in (who, fields.report_year(source.data)) if x)
+    title = _str(source.data.get("title")) or source.id
+    return f"{title} ({after})" if after else title
 
 
 def appendix_context(cat: Catalogue, entries: Sequence[Entry], style: str = "full", lang: str = "nl", source_id: str | None = None) -> dict[str, Any]:
@@ -138,6 +141,8 @@ def appendix_context(cat: Catalogue, entries: Sequence[Entry], style: str = "ful
     sid, declared = report_tables(cat, source_id, style)
     made = not declared[0].rows  # tables made from the entries that cite a source without tables
     report = fields.report(cat, sid)
+    if not report["citation"]:  # the record's own citation, else APA made from its CSL fields
+        report["citation"] = apa([cat.library.sources[sid]], lang).strip()
     keys = [k for k in declared[0].columns if k != "interventie"]
     sources = SourceIndex([])
     anchors = anchor_ids(list(entries))
@@ -153,7 +158,7 @@ def appendix_context(cat: Catalogue, entries: Sequence[Entry], style: str = "ful
         kind = table_id if made else "interventie"
         columns = [{"key": "interventie", "label": label_or(f"kind.{kind}", lang, kind)}] + [{"key": k, "label": label(label_key(k), lang)} for k in keys]
         if made:
-            title = label("appendix.made.title", lang, kinds=label(f"kinds.{table_id}", lang), source=short_citation(report) or sid)
+            title = label("appendix.made.title", lang, kinds=label(f"kinds.{table_id}", lang), source=short_citation(cat.library.sources[sid], lang))
             tables.append({"id": "", "kind": kind, "title": title, "columns": columns, "rows": out_rows})
             continue
         title = label(f"table.{table_id}", lang) if f"table.{table_id}" in labels else next(t.title for t in declared if t.id == table_id)

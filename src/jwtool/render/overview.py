@@ -28,6 +28,7 @@ from jwtool.render.environment import (
     template_chunks,
     template_dirs,
 )
+from jwtool.render.citations import apa
 from jwtool.render.entry import PIECE_TEMPLATES, entry_view, evidence_rank, row_view
 from jwtool.render.escaping import anchor_ids
 from jwtool.render.filterdata import FACETS, SINGLE, as_json, facet_values, filter_data, page_texts
@@ -190,11 +191,22 @@ def overview_context(cat: Catalogue, entries: Sequence[Entry] | None = None, lan
         "labels": labels, "lang": lang,
         "title": _str(cat.meta.get("title")) or label("overview.title", lang),
         "description": " ".join(_str(cat.meta.get("description")).split()),
-        "report": fields.report(cat), "origins": fields.origins(cat, chosen, lang), "caveat": caveat, "caveat_source": caveat_source,
+        "report": fields.report(cat), "origins": origins(cat, chosen, lang), "caveat": caveat, "caveat_source": caveat_source,
         "entries": [OverviewEntry(e, i, anchors[e.id], pieces) for i, e in enumerate(chosen)],
         **whole,
         "map_svg": Markup(whole["map_svg"]) if whole["map_svg"] else None,
     }
+
+
+def origins(cat: Catalogue, entries: Sequence[Entry], lang: str) -> list[dict[str, str]]:
+    """The sources the entries come from, with counts (:func:`jwtool.labels.fields.origins`); a
+    source without a citation of its own is cited in APA style from its record."""
+    out = fields.origins(cat, entries, lang)
+    for o in out:
+        record = cat.library.get(o["id"])
+        if record is not None and not _str(record.data.get("citation")):
+            o["citation"] = apa([record], lang).strip() or o["citation"]
+    return out
 
 
 def _whole_page(cat: Catalogue, chosen: Sequence[Entry], lang: str, fmt: str, anchors: dict[str, str]) -> dict[str, Any]:
