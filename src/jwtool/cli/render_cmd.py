@@ -85,7 +85,8 @@ def appendix(
     """Render a report's tables from the entries that cite their rows, in the report's order:
     for the 2023 report, interventions during the school career (B2.1) and for (early) school
     leavers (B2.2), with their sources as numbered links. An entry that is no row of the
-    report never appears.
+    report never appears. A source that declares no tables gets a table per kind (interventions,
+    practice examples) of the entries that cite it, with the same columns.
 
     All search filters apply. Word output has real tables with columns sized to their text and a
     header row that repeats on every page, caption fields (SEQ Tabel), page numbers, Dutch as
