@@ -56,6 +56,30 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
 BLOCKS = {"activities"}  # verbatim text whose line structure counts (numbered lists)
 
 
+# The fields a column of a source's table shows, as render appendix fills it and the scaffold
+# explains it: in a full table, and where it differs, in a summary table (the short form first).
+TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "interventie": ("name", "providers.description"), "target_group": ("target_group.description",),
+    "goals": ("goals.description",), "activities": ("activities",), "course": ("course.description",),
+    "results": ("results.description",), "evidence": ("evidence.verdict",), "working_elements": ("working_elements",),
+    "components": ("components",),
+}
+SUMMARY_TABLE_COLUMNS = {"interventie": ("name",), "target_group": ("target_group.summary",), "goals": ("goals.summary",)}
+
+
+def column_fields(column: str, summary: bool = False) -> tuple[str, ...]:
+    """The fields of an entry that a column of a table shows (a summary table's short forms)."""
+    return (SUMMARY_TABLE_COLUMNS.get(column) if summary else None) or TABLE_COLUMNS.get(column, ())
+
+
+def column_label(column: str, lang: str, kind: str = "interventie") -> str:
+    """A table column's heading: the label of the field it shows; the first column (name and
+    providers) is named by the kind of entry the table lists."""
+    if column == "interventie":
+        return label_or(f"kind.{kind}", lang, kind)
+    return label(label_key(column), lang) if column in TABLE_COLUMNS else column
+
+
 def label_key(key: str) -> str:
     """The label catalogue key of a field or section: ``f.<key>``, a group's main text by the group."""
     return f"f.{MAIN.get(key, key)}"

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any
 from jwtool.catalogue.model import Entry
 from jwtool.catalogue.sources import Source, Table
 from jwtool.catalogue.text import http_url
-from jwtool.labels import fields, label, label_or
-from jwtool.labels.view import EntryView, entry_view, label_key
+from jwtool.labels import fields, label
+from jwtool.labels.view import EntryView, column_fields, column_label, entry_view
 from jwtool.query.filters import KINDS
 from jwtool.labels import labels as table_of
 from jwtool.render.citations import apa
@@ -58,18 +58,11 @@ class SourceIndex:
         return item
 
 
-# A column of a table (as sources declare them) and the field of the entry's view it shows.
-COLUMN_FIELDS = {"target_group": "target_group.description", "goals": "goals.description", "activities": "activities",
-                 "course": "course.description", "results": "results.description", "evidence": "evidence.verdict",
-                 "working_elements": "working_elements", "components": "components"}
-# In a summary table, the short form of a field where the entry has one.
-SHORT_FIELDS = {"target_group": "target_group.summary", "goals": "goals.summary"}
-
-
 def _cell(key: str, view: EntryView, style: str) -> dict[str, Any]:
     """One cell of an entry's row: a text, or the items of a list (tagged texts without their tags).
     The verbatim verdict has the evidence level's label beside it, so a reader need not know the ladder's ids."""
-    f = view.field(SHORT_FIELDS[key]) if style == "summary" and key in SHORT_FIELDS and view.field(SHORT_FIELDS[key]) else view.field(COLUMN_FIELDS[key])
+    short, full = column_fields(key, summary=True)[0], column_fields(key)[0]
+    f = view.field(short) if style == "summary" and view.field(short) else view.field(full)
     if f.items:
         return {"key": key, "text": "", "items": [x["text"] for x in f.items]}
     text = f.value if isinstance(f.value, str) else ", ".join(f.value)
@@ -156,7 +149,7 @@ def appendix_context(cat: Catalogue, entries: Sequence[Entry], style: str = "ful
                              "providers": view.field("providers.description").value if style == "full" else "",
                              "refs": refs, "cells": [_cell(k, view, style) for k in keys]})
         kind = table_id if made else "interventie"
-        columns = [{"key": "interventie", "label": label_or(f"kind.{kind}", lang, kind)}] + [{"key": k, "label": label(label_key(k), lang)} for k in keys]
+        columns = [{"key": k, "label": column_label(k, lang, kind)} for k in ("interventie", *keys)]
         if made:
             title = label("appendix.made.title", lang, kinds=label(f"kinds.{table_id}", lang), source=short_citation(cat.library.sources[sid], lang))
             tables.append({"id": "", "kind": kind, "title": title, "columns": columns, "rows": out_rows})
