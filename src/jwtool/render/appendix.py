@@ -13,9 +13,9 @@ from jwtool.catalogue.model import Entry
 from jwtool.catalogue.sources import Source, Table
 from jwtool.catalogue.text import http_url
 from jwtool.labels import fields, label
+from jwtool.labels import labels as table_of
 from jwtool.labels.view import EntryView, column_fields, column_label, entry_view
 from jwtool.query.filters import KINDS
-from jwtool.labels import labels as table_of
 from jwtool.render.citations import apa
 from jwtool.render.docx import appendix_docx
 from jwtool.render.environment import (

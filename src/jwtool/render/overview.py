@@ -19,6 +19,8 @@ from jwtool.labels import fields, label, label_or, plural
 from jwtool.labels import labels as table_of
 from jwtool.labels.fields import clean
 from jwtool.labels.view import kind_legend
+from jwtool.render.citations import apa
+from jwtool.render.entry import PIECE_TEMPLATES, entry_view, evidence_rank, row_view
 from jwtool.render.environment import (
     _asset,
     _csp,
@@ -28,8 +30,6 @@ from jwtool.render.environment import (
     template_chunks,
     template_dirs,
 )
-from jwtool.render.citations import apa
-from jwtool.render.entry import PIECE_TEMPLATES, entry_view, evidence_rank, row_view
 from jwtool.render.escaping import anchor_ids
 from jwtool.render.filterdata import FACETS, SINGLE, as_json, facet_values, filter_data, page_texts
 from jwtool.render.gapmap import view as gapmap_view
