@@ -29,17 +29,13 @@ from jwtool.cli.framework import message
 from jwtool.contribute.diff import catalogue_diff, to_json, to_markdown, to_text
 from jwtool.contribute.git import UNSHALLOW_HINT, GitError, history_cut
 from jwtool.contribute.git import history as git_history
-from jwtool.contribute.issueform import draft_from_issue
-from jwtool.contribute.newsource import CSL_TYPE, SOURCE_KINDS, by_id, check_row, from_answer, new_or_existing, read_library, render_record, source_path
+from jwtool.contribute.newsource import CSL_TYPE, SOURCE_KINDS, from_answer, read_library, render_record, source_path
+from jwtool.contribute.options import NewOptions, draft_from_options
 from jwtool.contribute.scaffold import (
-    KINDS,
-    Draft,
     ScaffoldError,
     check_choice,
     check_date,
-    check_name,
     check_sections,
-    check_slug,
     check_terms,
     check_url,
     entry_path,
@@ -110,44 +106,15 @@ def new(
     vocab, _, _ = load_vocabularies(layout, limits())
     library = read_library(layout, limits())
     ask = _interactive(no_input)
-    chosen = None
+    options = NewOptions(name=name, kind=kind, slug=slug, summary=summary, phase=phase or [], evidence_level=evidence_level, source=source,
+                         source_url=source_url, source_title=source_title, source_kind=source_kind, report=report, table=table, order=order,
+                         section=section or [], last_reviewed=last_reviewed, from_issue=from_issue)
     try:
-        if from_issue is not None:
-            options = (name, kind, slug, summary, evidence_level, source, source_url, source_title, source_kind, report, table, order, last_reviewed)
-            if any(v is not None for v in options) or phase or section:
-                raise ScaffoldError("--from-issue takes every answer from the form: give no NAME and no other option (only --catalogue)")
-            draft, chosen = draft_from_issue(from_issue, vocab, library)
-            ask = None
-        else:
-            if name is None:
-                raise ScaffoldError("give the NAME of the intervention as its source writes it (or --from-issue FILE)")
-            draft = Draft(name=check_name(name))
-            draft.kind = check_choice(kind, KINDS, "--kind") if kind else "interventie"
-            draft.id = check_slug(slug if slug is not None else draft.slug)
-            draft.summary = summary.strip() or None if summary is not None else None
-            draft.phases = check_terms(phase or [], vocab["phases"], "--phase")
-            draft.evidence_level = check_terms([evidence_level], vocab["evidence-levels"], "--evidence-level")[0] if evidence_level else None
-            url = check_url(source_url) if source_url else None
-            title = source_title.strip() or None if source_title is not None else None
-            new_kind = check_choice(source_kind, SOURCE_KINDS, "--source-kind") if source_kind else None
-            if source is not None and report is not None and source != report:
-                raise ScaffoldError("--report is the old name of --source; give one of them")
-            if (source or report) is not None and (url or title):
-                raise ScaffoldError("give --source ID for an existing source, or --source-url/--source-title for a new one, not both")
-            if (source or report) is not None:
-                chosen = by_id(library, str(source or report), "--source" if source else "--report")
-            elif url or title:
-                chosen = new_or_existing(library, title, url, new_kind)
-            if table is not None or order is not None:
-                if chosen is None:
-                    raise ScaffoldError("--table and --order claim a row of a source's table: name the source with --source")
-                check_row(chosen, table, order, _claimed_rows(ctx, base))
-            draft.table, draft.order = table, order
-            draft.column_hints = chosen.hints(table) if chosen is not None else {}
-            draft.sections = check_sections(section or [])
-            draft.last_reviewed = check_date(last_reviewed) if last_reviewed else None
+        draft, chosen = draft_from_options(options, vocab, library, lambda: _claimed_rows(ctx, base))
     except ScaffoldError as exc:
         usage_error(str(exc))
+    if from_issue is not None:
+        ask = False  # the form holds every answer
 
     path = entry_path(layout, draft.id)
     if path.exists() or path.is_symlink():
