@@ -123,11 +123,11 @@ def test_the_bundled_catalogue_is_already_upgraded(catalogue_copy: Path, run_cli
 
 
 def test_cite_boris_parses_as_bibtex_and_ris(run_cli) -> None:  # type: ignore[no-untyped-def]
-    import bibtexparser
     import rispy
+    from pybtex.database import parse_string
 
-    bib = bibtexparser.parse_string(run_cli("cite", "boris", "--format", "bibtex").stdout)
-    assert not bib.failed_blocks and {e.key for e in bib.entries} == {"kwetsbare-jongeren-2023", "evaluatie-project-boris-brengt-je-bij-een-baan"}
+    bib = parse_string(run_cli("cite", "boris", "--format", "bibtex").stdout, "bibtex")
+    assert set(bib.entries) == {"kwetsbare-jongeren-2023", "evaluatie-project-boris-brengt-je-bij-een-baan"}
     ris = rispy.loads(run_cli("cite", "boris", "--format", "ris").stdout)
     assert sorted(r["title"] for r in ris) == ["Evaluatie project Boris brengt je bij een baan", "Kwetsbare jongeren van school naar werk"]
     apa = run_cli("cite", "boris").stdout
@@ -178,9 +178,9 @@ def test_cite_boris_in_apa_names_each_title_once(run_cli) -> None:  # type: igno
 
 
 def test_a_title_with_braces_percent_ampersand_and_a_line_break_survives_every_format(catalogue_copy: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
-    import bibtexparser
     import rispy
-    from bibtexparser.middlewares import LatexDecodingMiddleware
+
+    from tests.test_citation_readers import _pybtex_read
 
     _new_intervention(catalogue_copy)
     path = catalogue_copy / "sources" / "evaluatie-2025.yaml"
@@ -188,9 +188,8 @@ def test_a_title_with_braces_percent_ampersand_and_a_line_break_survives_every_f
     _write(path, dict(data, title=HOSTILE_TITLE))
     one_line = " ".join(HOSTILE_TITLE.split())
     assert json.loads(run_cli("cite", "werkroute", "--format", "csl-json", "--catalogue", catalogue_copy).stdout)[0]["title"] == HOSTILE_TITLE
-    bib = bibtexparser.parse_string(run_cli("cite", "werkroute", "--format", "bibtex", "--catalogue", catalogue_copy).stdout,
-                                    append_middleware=[LatexDecodingMiddleware()])
-    assert not bib.failed_blocks and bib.entries[0]["title"] == HOSTILE_TITLE
+    bib = _pybtex_read(run_cli("cite", "werkroute", "--format", "bibtex", "--catalogue", catalogue_copy).stdout)
+    assert [r["title"] for r in bib.values()] == [one_line]  # BibTeX reads a line break as a space
     assert rispy.loads(run_cli("cite", "werkroute", "--format", "ris", "--catalogue", catalogue_copy).stdout)[0]["title"] == one_line
     assert one_line in run_cli("cite", "werkroute", "--catalogue", catalogue_copy).stdout
 
