@@ -253,11 +253,11 @@ def test_dot_export_is_read_by_graphviz(run_cli, hostile_catalogue: Path, projec
     assert any(t and "Evil" in t for t in titles) or projection == "elements"
 
 
-def test_mermaid_export_is_a_fenced_block_with_safe_ids_and_escaped_labels(run_cli, hostile_catalogue: Path) -> None:
+def test_mermaid_export_is_a_bare_diagram_with_safe_ids_and_escaped_labels(run_cli, hostile_catalogue: Path) -> None:
     text = export(run_cli, hostile_catalogue, "mermaid")
     lines = text.splitlines()
-    assert lines[0] == "```mermaid" and lines[1] == "flowchart LR" and lines[-1] == "```"
-    body = lines[2:-1]
+    assert lines[0] == "flowchart LR" and "```" not in text
+    body = lines[1:]
     nodes = [line.strip() for line in body if re.match(r"\s+[A-Z]_\w+[\[(]", line)]
     assert len(nodes) == 6 + 6
     assert all(re.fullmatch(r"[A-Z]_[A-Za-z0-9_]+(\[\"[^\"]*\"\]|\(\[\"[^\"]*\"\]\))", n) for n in nodes), nodes
@@ -277,7 +277,7 @@ def test_svg_export_escapes_text_and_is_wellformed(run_cli, hostile_catalogue: P
 
 
 def test_export_format_from_the_file_suffix(run_cli, tmp_path: Path, mini_catalogue: Path) -> None:
-    for suffix, marker in ((".gv", "graph "), (".mmd", "```mermaid"), (".svg", "<svg"), (".json", '"format": "jwtool-graph"')):
+    for suffix, marker in ((".gv", "graph "), (".mmd", "flowchart LR"), (".md", "```mermaid\nflowchart LR"), (".svg", "<svg"), (".json", '"format": "jwtool-graph"')):
         path = tmp_path / f"map{suffix}"
         r = run_cli("map", "-o", path, "--catalogue", mini_catalogue)
         assert r.exit_code == 0, r.stderr
@@ -285,7 +285,7 @@ def test_export_format_from_the_file_suffix(run_cli, tmp_path: Path, mini_catalo
 
 
 def test_export_to_stdout_without_output(run_cli, mini_catalogue: Path) -> None:
-    assert export(run_cli, mini_catalogue, "mermaid").startswith("```mermaid\n")
+    assert export(run_cli, mini_catalogue, "mermaid").startswith("flowchart LR\n")
 
 
 def test_export_refuses_to_overwrite_without_force(run_cli, tmp_path: Path, mini_catalogue: Path) -> None:

@@ -36,7 +36,7 @@ from jwtool.cli.tables import clean, print_table
 from jwtool.graph.analysis import BY_CHOICES, EXTRA_TYPES, PROJECTIONS, crosstab, element_use, percent
 from jwtool.graph.analysis import similar as find
 from jwtool.graph.exports import FORMATS as EXPORTS
-from jwtool.graph.exports import SUFFIXES, format_for
+from jwtool.graph.exports import SUFFIXES, fenced, format_for
 from jwtool.graph.exports import export as render
 from jwtool.graph.network import graph_for, summarize
 from jwtool.labels import label, label_or, plural
@@ -268,6 +268,8 @@ def _export(cat: "Catalogue", selected: list["Entry"], fmt: str, output: Optiona
             lang: str, source: str) -> None:
     graph = graph_for(selected, cat.vocab, projection, include, source)
     text = render(graph, fmt, cat.vocab, lang)
+    if fmt == "mermaid" and output is not None and output.suffix.lower() == ".md":
+        text = fenced(text)  # bare in .mmd and on stdout; fenced only into Markdown
     if output is None:
         out(text)
         return

@@ -69,6 +69,9 @@ def to_gexf(g: nx.Graph) -> str:
         if creator is not None:
             creator.text = "jwtool"
     writer.add_graph(_scalar_copy(g))
+    graph = writer.xml.find("graph")
+    if graph is not None and not graph.get("name"):  # networkx writes name="", which GEXF's schema has no place for
+        graph.attrib.pop("name", None)
     buf = io.BytesIO()
     writer.write(buf)
     return buf.getvalue().decode("utf-8")
@@ -177,11 +180,12 @@ def mermaid_ids(nodes: list[str]) -> dict[str, str]:
 
 
 def to_mermaid(g: nx.Graph, vocab: dict[str, Vocabulary]) -> str:
-    """A fenced ```mermaid block (flowchart) that GitHub renders in Markdown."""
+    """A Mermaid flowchart, bare, as a ``.mmd`` file and mermaid's parser take it
+    (:func:`fenced` puts it in a Markdown document)."""
 
     colours = group_colours(vocab)
     ids = mermaid_ids(list(g.nodes()))
-    lines = ["```mermaid", "flowchart LR"]
+    lines = ["flowchart LR"]
     for n, d in g.nodes(data=True):
         label = mermaid_label(str(d.get("label", n)))
         if d.get("type") == "entry":
@@ -203,8 +207,12 @@ def to_mermaid(g: nx.Graph, vocab: dict[str, Vocabulary]) -> str:
     if interventions:
         lines.append("  classDef interventie fill:#DDDDDD,stroke:#444444")
         lines.append(f"  class {','.join(interventions)} interventie")
-    lines.append("```")
     return "\n".join(lines) + "\n"
+
+
+def fenced(diagram: str) -> str:
+    """A Mermaid diagram as a fenced ```mermaid block, for a Markdown file (GitHub renders it)."""
+    return f"```mermaid\n{diagram}```\n"
 
 
 def export(g: nx.Graph, fmt: str, vocab: dict[str, Vocabulary], lang: str = DEFAULT_LANG) -> str:

@@ -106,8 +106,7 @@ def mermaid_map(entries: Sequence[Entry], cat: Catalogue, lang: str) -> str:
     GitHub refuses to draw).
     """
 
-    lines = to_mermaid(_map_graph(entries, cat), cat.vocab).strip().splitlines()
-    return "\n".join(line for line in lines if not line.startswith("```"))
+    return to_mermaid(_map_graph(entries, cat), cat.vocab).rstrip("\n")
 
 
 MAP_ENTRIES_MAX = 200  # beyond this a map of every entry is unreadable: the elements are drawn instead
