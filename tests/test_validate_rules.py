@@ -194,7 +194,8 @@ def test_a_catalogue_of_an_older_format_gets_one_problem_naming_the_upgrade(empt
 def test_every_rule_id_is_exercised_by_a_test() -> None:
     in_corpus = {rule for problems in EXPECTED.values() for rule, _, _ in problems}
     elsewhere = {"unique-id", "unique-alias", "unique-order", "file-name", "symlink", "file-size", "vocabulary-file", "schema-file", "unreadable", "catalogue-file",
-                 "evidence-level-not-carried", "comparison-study-not-studied", "stale-reviewed-warning"}  # warnings: tests/test_studies.py
+                 "evidence-level-not-carried", "comparison-study-not-studied", "stale-reviewed-warning",  # warnings: tests/test_studies.py
+                 "unquoted-date"}  # a warning: tests/test_standard_readers.py
     assert set(RULES) <= in_corpus | elsewhere
 
 

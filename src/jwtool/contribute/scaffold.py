@@ -31,7 +31,7 @@ from jwtool.validate.rules import VOCAB_REFS
 MODELINE = "# yaml-language-server: $schema=../schemas/intervention.schema.json"
 KINDS = ("interventie", "praktijkvoorbeeld")
 _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-_PLAIN = re.compile(r"^[a-z][a-z0-9-]*$|^\d{4}-\d{2}-\d{2}$")
+_PLAIN = re.compile(r"^[a-z][a-z0-9-]*$")  # a date is quoted: YAML 1.1 readers would make it a date, not text
 _YAML_WORDS = {"true", "false", "null", "yes", "no", "on", "off", "y", "n"}
 
 
@@ -199,7 +199,7 @@ def _resolve(schema: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
     return node
 
 
-_TYPED = re.compile(r"^([-+]?[\d.]+|true|false|null|yes|no|on|off|~)$", re.IGNORECASE)  # read as no text
+_TYPED = re.compile(r"^([-+]?[\d.]+|true|false|null|yes|no|on|off|~|\d{4}-\d\d?-\d\d?.*)$", re.IGNORECASE)  # read as no text (a date: as a date)
 _FLOW_PLAIN = re.compile(r"^[^\s,\[\]{}:#\"'&*!|>%@`-][^,\[\]{}:#\"]*$")
 
 

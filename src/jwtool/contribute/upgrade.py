@@ -216,6 +216,7 @@ def upgrade(root: Path) -> Result:
                 del data["provenance"]
             changed = True
         changed = _tag_components(data) | _study_urls(data, existing, taken, new_sources) or changed  # 2 → 3
+        changed = _quote_dates(data) or changed
         if changed:
             write_atomic(path, _dump(data), force=True)
             result.written.append(rel)
@@ -225,6 +226,8 @@ def upgrade(root: Path) -> Result:
         layout.sources.mkdir(exist_ok=True)
         write_atomic(target, "# yaml-language-server: $schema=../schemas/source.schema.json\n" + _dump(rec), force=True)
         result.created.append(layout.rel(target))
+    if isinstance(meta, dict) and _quote_dates(meta):
+        meta_changed = True
     if meta_changed:
         write_atomic(layout.meta_file, _dump(meta), force=True)
         result.written.insert(0, "catalogue.yaml")
@@ -318,6 +321,25 @@ def _study_urls(data: Any, existing: dict[str, str], taken: set[str], new_source
     else:
         del evidence["studies"]
     return True
+
+
+def _quote_dates(node: Any) -> bool:
+    """Write every date in quotes ("2026-11-28"), as the schema's text: a date without them is a
+    date to YAML 1.1 readers (PyYAML's ``safe_load``), and the entry then fails its schema in their
+    scripts. True if one was changed."""
+    import datetime as dt
+
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
+    changed = False
+    slots = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else []
+    for k, v in list(slots):
+        if isinstance(v, (dt.date, dt.datetime)):
+            node[k] = DoubleQuotedScalarString(v.isoformat())
+            changed = True
+        elif isinstance(v, (dict, list)):
+            changed = _quote_dates(v) or changed
+    return changed
 
 
 def _flow(mapping: dict[str, Any]) -> Any:
