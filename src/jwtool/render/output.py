@@ -196,17 +196,24 @@ def check_folder(path: Path, layout: Layout | None = None, force: bool = False) 
         if any(target.iterdir()):
             if not force:
                 raise OutputError(f"{path} already exists and is not empty; use --force to replace it")
-            if not _is_site(target):
-                raise OutputError(f"{path} is not a site written by jwtool (no index.html from jwtool); refusing to replace it even with --force")
+            if not _written_by_jwtool(target):
+                raise OutputError(f"{path} is not a folder written by jwtool (no index.html or datapackage.json from jwtool); refusing to replace it even with --force")
     return target
 
 
-def _is_site(folder: Path) -> bool:
-    try:
-        with open(folder / "index.html", "rb") as fh:
-            return SITE_MARK in fh.read(4096)
-    except OSError:
-        return False
+DATAPACKAGE_MARK = b'"generator": "jwtool"'  # in the datapackage.json of every data package jwtool writes
+
+
+def _written_by_jwtool(folder: Path) -> bool:
+    """A site (its index.html) or a data package (its datapackage.json) that jwtool wrote."""
+    for name, mark in (("index.html", SITE_MARK), ("datapackage.json", DATAPACKAGE_MARK)):
+        try:
+            with open(folder / name, "rb") as fh:
+                if mark in fh.read(4096):
+                    return True
+        except OSError:
+            pass
+    return False
 
 
 def write_folder_atomic(path: Path, files: Iterable[tuple[str, str | bytes | Iterable[str]]], layout: Layout | None = None,
