@@ -193,7 +193,7 @@ NOTE = '  - "Bewijskracht: het rapport noemt een controlegroep maar beoordeelt h
 
 def marked(name: str, note: str = "Bewijskracht:", rule: str = "comparison-study-not-studied", notes: str = NOTE) -> str:
     text = case(name)
-    return text.replace("last_reviewed:", f"notes:\n{notes}reviewed_warnings:\n  - {{rule: {rule}, note: \"{note}\", reviewed: 2026-11-28}}\nlast_reviewed:")
+    return text.replace("last_reviewed:", f"notes:\n{notes}reviewed_warnings:\n  - {{rule: {rule}, note: \"{note}\", reviewed: \"2026-11-28\"}}\nlast_reviewed:")
 
 
 def test_a_reviewed_marker_silences_the_warning_which_stays_visible_in_json_and_the_summary(empty_catalogue: Path, run_cli) -> None:
