@@ -100,14 +100,14 @@ def _schema() -> list[Table]:
     return [
         Table("entries", "One row per intervention or practice example.", [
             ("id", s, "Entry id (its file name)"), ("name", s, "Name as the source writes it"), ("kind", s, "interventie or praktijkvoorbeeld"),
-            ("summary", s, ""), ("activities", s, ""), ("providers_description", s, ""), ("region_scope", s, ""),
-            ("target_group_description", s, ""), ("target_group_summary", s, ""), ("age_min", i, ""), ("age_max", i, ""),
-            ("goals_description", s, ""), ("goals_summary", s, ""), ("course_description", s, ""), ("course_start_year", i, ""),
-            ("course_end_year", i, ""), ("course_status", s, ""), ("scale_participants", i, ""), ("scale_schools", i, ""),
-            ("scale_municipalities", i, ""), ("scale_regions", i, ""), ("scale_year", i, ""), ("scale_note", s, ""),
-            ("results_description", s, ""), ("evidence_verdict", s, "The source's own words on the evidence"),
-            ("evidence_level", s, "Step on the evidence ladder (vocab_evidence_levels)"), ("evidence_control_group", b, ""),
-            ("evidence_cost_benefit", b, ""), ("last_reviewed", d, "Date the entry was last checked against its sources")],
+            ("summary", s, "The entry's summary"), ("activities", s, "The entry's activities"), ("providers_description", s, "The entry's providers.description"), ("region_scope", s, "The entry's region.scope"),
+            ("target_group_description", s, "The entry's target_group.description"), ("target_group_summary", s, "The entry's target_group.summary"), ("age_min", i, "The entry's target_group.age.min"), ("age_max", i, "The entry's target_group.age.max"),
+            ("goals_description", s, "The entry's goals.description"), ("goals_summary", s, "The entry's goals.summary"), ("course_description", s, "The entry's course.description"), ("course_start_year", i, "The entry's course.start_year"),
+            ("course_end_year", i, "The entry's course.end_year"), ("course_status", s, "The entry's course.status"), ("scale_participants", i, "The entry's course.scale.participants"), ("scale_schools", i, "The entry's course.scale.schools"),
+            ("scale_municipalities", i, "The entry's course.scale.municipalities"), ("scale_regions", i, "The entry's course.scale.regions"), ("scale_year", i, "The entry's course.scale.year"), ("scale_note", s, "The entry's course.scale.note"),
+            ("results_description", s, "The entry's results.description"), ("evidence_verdict", s, "The source's own words on the evidence"),
+            ("evidence_level", s, "Step on the evidence ladder (vocab_evidence_levels)"), ("evidence_control_group", b, "The entry's evidence.control_group"),
+            ("evidence_cost_benefit", b, "The entry's evidence.cost_benefit"), ("last_reviewed", d, "Date the entry was last checked against its sources")],
             ["id"], [_vocab_fk("evidence_level", "evidence-levels")]),
         Table("entry_lists", "The entries' plain lists, one item a row: aliases, providers.organisations, providers.commissioned_by, "
               "providers.developed_by, region.names, notes.", [(E, s, ""), ("list", s, "Field path in the entry"), ("position", i, ""), ("value", s, "")],
@@ -335,7 +335,8 @@ def markdown() -> str:
            "formula starts with a `'`). `--format sqlite -o FILE` writes the same tables to one SQLite database with the same "
            "keys, full-text search tables `entries_fts` and `findings_fts` (FTS5, `content=` the table, as Datasette and "
            "sqlite-utils expect) and a table `_jwtool` (format, version, title, licence). Positions count from 1 in the order "
-           "of the entry. The same catalogue always gives the same bytes.", ""]
+           "of the entry; a field path such as `course.scale.year` is explained in schemas/ENTRY-FORMAT.md. The same catalogue "
+           "always gives the same bytes.", ""]
     for table in _schema():
         out += [f"## `{table.name}`", "", table.description, "",
                 f"Primary key: {', '.join(f'`{k}`' for k in table.primary_key)}."]
