@@ -16,6 +16,7 @@ is one source; an existing source file with that URL, title or one of its ``alia
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +25,7 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from jwtool.catalogue.layout import Layout, discover
 from jwtool.catalogue.sources import SCHEMA_VERSION, format_version
@@ -327,10 +329,6 @@ def _quote_dates(node: Any) -> bool:
     """Write every date in quotes ("2026-11-28"), as the schema's text: a date without them is a
     date to YAML 1.1 readers (PyYAML's ``safe_load``), and the entry then fails its schema in their
     scripts. True if one was changed."""
-    import datetime as dt
-
-    from ruamel.yaml.scalarstring import DoubleQuotedScalarString
-
     changed = False
     slots = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else []
     for k, v in list(slots):
