@@ -125,6 +125,83 @@ app()
 """
 
 
+# The two ways Python starts jwtool (issue 28): with the bytecode cache that `pip install` and the
+# first run write (a user's normal case), and without it, as under PYTHONDONTWRITEBYTECODE=1 (set
+# on this project's machines and common in containers and CI): an editable install then compiles
+# each of jwtool's modules it imports on every start, while the dependencies keep the bytecode
+# their installation wrote.
+STARTUP_CASES = {
+    "with bytecode cache": "jwtool's modules compiled beforehand (`compileall`), as `pip install` and the first run leave them.",
+    "without bytecode cache": "`PYTHONDONTWRITEBYTECODE=1` and no `__pycache__` under `src/`: every start compiles the jwtool modules it imports "
+                              "(the dependencies keep their installed bytecode).",
+}
+
+
+def jwtool_commands() -> list[str]:
+    sys.path.insert(0, str(REPO / "src"))
+    from jwtool.cli import COMMANDS
+
+    return list(COMMANDS)
+
+
+def measure_startup(case: str, typer_py: Path, env: dict[str, str], runs: int) -> list[Timing]:
+    """Start-up rows of one case, round-robin with the minimal typer app; each row's note is its
+    ratio to the app row it is held against (see :func:`startup_checks`)."""
+    if case == "with bytecode cache":
+        compileall.compile_dir(str(REPO / "src"), quiet=1)
+        case_env: dict[str, str] = {}
+    else:
+        for cache in (REPO / "src").rglob("__pycache__"):
+            shutil.rmtree(cache, ignore_errors=True)
+        case_env = {"PYTHONDONTWRITEBYTECODE": "1"}
+    bundled = {**env, **case_env}
+    items: list[tuple[str, list[str], dict[str, str] | None]] = [
+        ("python -c pass", [sys.executable, "-c", "pass"], case_env),
+        ("minimal typer app: no-op command", [sys.executable, str(typer_py), "noop"], case_env),
+        ("minimal typer app: --help", [sys.executable, str(typer_py), "--help"], case_env),
+        ("minimal typer app: noop --help", [sys.executable, str(typer_py), "noop", "--help"], case_env),
+        ("jwtool --version", [*JWTOOL, "--version"], case_env),
+        ("jwtool --help", [*JWTOOL, "--help"], case_env),
+        ("jwtool search --target vso (bundled catalogue, cached)", [*JWTOOL, "search", "--target", "vso", "--catalogue", str(REPO)], bundled),
+        *[(f"jwtool {name} --help", [*JWTOOL, name, "--help"], case_env) for name in jwtool_commands()],
+        ("jwtool validate (bundled catalogue)", [*JWTOOL, "validate", "--catalogue", str(REPO)], bundled),
+    ]
+    rows = measure_together(items, runs)
+    base = {r.label: r.median for r in rows}
+    for r in rows:
+        against = startup_baseline(r.label)
+        if against:
+            r.note = f"{r.median / base[against]:.2f}× ({against.removeprefix('minimal typer app: ')})"
+    return rows
+
+
+def startup_baseline(label: str) -> str | None:
+    """The minimal typer app's row a jwtool start-up row is held against: help against help, a
+    command against the no-op command."""
+    if not label.startswith("jwtool"):
+        return None
+    if label == "jwtool --help":
+        return "minimal typer app: --help"
+    if label.endswith(" --help"):
+        return "minimal typer app: noop --help"
+    return "minimal typer app: no-op command"
+
+
+def startup_checks(case: str, rows: list[Timing]) -> list[tuple[str, str, bool]]:
+    """Issue 28's start-up targets: with the bytecode cache `--help` and `--version` ≤ 1.0× and
+    the bundled search ≤ 1.3×; without it no command's start above 1.3×."""
+    base = {r.label: r.median for r in rows}
+    ratio = {r.label: r.median / base[b] for r in rows if (b := startup_baseline(r.label))}
+    if case == "with bytecode cache":
+        limits = {"jwtool --help": 1.0, "jwtool --version": 1.0, "jwtool search --target vso (bundled catalogue, cached)": 1.3}
+        return [(f"{case}: `{label.split(' (')[0]}` ≤ {limit:.1f}× minimal typer app", f"{ratio[label]:.2f}×", ratio[label] <= limit)
+                for label, limit in limits.items()]
+    starts = {label: r for label, r in ratio.items() if "validate (bundled" not in label}  # validate does a command's work, not only start
+    worst = max(starts, key=lambda label: starts[label])
+    return [(f"{case}: every command's start ≤ 1.3× minimal typer app (worst: `{worst.split(' (')[0]}`)", f"{starts[worst]:.2f}×",
+             starts[worst] <= 1.3)]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Benchmark jwtool and write a Markdown table.")
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
@@ -132,11 +209,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=HERE / "RESULTS.md")
     parser.add_argument("--work", type=Path, default=None, help="folder for generated catalogues (default: a temporary folder)")
     parser.add_argument("--no-check-jsonschema", action="store_true", help="skip the check-jsonschema comparison")
+    parser.add_argument("--startup-only", action="store_true", help="measure only the start-up rows (both cases)")
     args = parser.parse_args(argv)
 
-    # As `pip install` does: compiled modules, so no run pays for compiling jwtool (the environment
-    # may set PYTHONDONTWRITEBYTECODE, which would otherwise make every run compile it again).
-    compileall.compile_dir(str(REPO / "src"), quiet=1)
     work = args.work or Path(tempfile.mkdtemp(prefix="jwtool-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     cache_dir = work / "cache"
@@ -148,18 +223,12 @@ def main(argv: list[str] | None = None) -> int:
     check_jsonschema = shutil.which("check-jsonschema", path=str(BIN)) or shutil.which("check-jsonschema")
     runs = args.runs
 
-    start_rows = measure_together([
-        ("python -c pass", [sys.executable, "-c", "pass"], None),
-        ("minimal typer app: no-op command", [sys.executable, str(typer_py), "noop"], None),
-        ("minimal typer app: --help", [sys.executable, str(typer_py), "--help"], None),
-        ("jwtool --version", [*JWTOOL, "--version"], None),
-        ("jwtool --help", [*JWTOOL, "--help"], None),
-        ("jwtool search --target vso (bundled catalogue, cached)", [*JWTOOL, "search", "--target", "vso", "--catalogue", str(REPO)], env),
-        ("jwtool validate (bundled catalogue)", [*JWTOOL, "validate", "--catalogue", str(REPO)], env),
-    ], runs)
-    bundled = start_rows[5:]
+    startup = {case: measure_startup(case, typer_py, env, runs) for case in STARTUP_CASES}
     per_size: dict[int, dict[str, Timing]] = {}
-    for n in args.sizes:
+    # As `pip install` does: compiled modules, so no run below pays for compiling jwtool (the
+    # environment may set PYTHONDONTWRITEBYTECODE, which would otherwise make every run compile it).
+    compileall.compile_dir(str(REPO / "src"), quiet=1)
+    for n in [] if args.startup_only else args.sizes:
         cat = work / f"cat{n}"
         if not (cat / "interventions").is_dir() or len(os.listdir(cat / "interventions")) != n:
             generate(n, cat)
@@ -196,9 +265,10 @@ def main(argv: list[str] | None = None) -> int:
     lines.append("render), the commands with a target in seconds before the long CPU-bound runs of each size.")
     lines.append("Catalogues generated by `benchmarks/generate.py` (entries recombined from the real catalogue).")
     lines.append("Reproduce: `make bench` (or `python benchmarks/run.py`).")
-    lines += ["", "## Start-up", "", "| command | time | peak memory |", "|---|---|---|"]
-    for r in start_rows:
-        lines.append(f"| {r.label} | {r.cell()} | {r.peak_mib:.0f} MiB |")
+    for case, rows in startup.items():
+        lines += ["", f"## Start-up, {case}", "", STARTUP_CASES[case], "", "| command | time | × minimal typer app | peak memory |", "|---|---|---|---|"]
+        for r in rows:
+            lines.append(f"| {r.label} | {r.cell()} | {r.note} | {r.peak_mib:.0f} MiB |")
     for n, t in per_size.items():
         size_mb = sum(p.stat().st_size for p in (work / f"cat{n}" / "interventions").iterdir()) / 1e6
         lines += ["", f"## {n:,} entries ({size_mb:.1f} MB of YAML)", "", "| command | time | peak memory |", "|---|---|---|"]
@@ -206,30 +276,29 @@ def main(argv: list[str] | None = None) -> int:
         for r in [t[k] for k in shown if k in t]:
             lines.append(f"| {r.label} | {r.cell()} | {r.peak_mib:.0f} MiB |")
 
-    typer_noop, typer_help = start_rows[1].median, start_rows[2].median
     checks: list[tuple[str, str, bool]] = []
-    checks.append(("`jwtool --help` ≤ 1.15× minimal typer app `--help`", f"{start_rows[4].median / typer_help:.2f}×", start_rows[4].median <= 1.15 * typer_help))
-    checks.append(("`jwtool --version` ≤ 1.15× minimal typer no-op command", f"{start_rows[3].median / typer_noop:.2f}×", start_rows[3].median <= 1.15 * typer_noop))
-    checks.append(("bundled `search --target vso` ≤ 1.5× minimal typer no-op command", f"{bundled[0].median / typer_noop:.2f}×", bundled[0].median <= 1.5 * typer_noop))
-    big = max(per_size)
-    tb = per_size[big]
-    if "check-jsonschema" in tb:
-        ratio = tb["check-jsonschema"].median / tb["validate"].median
-        checks.append((f"validate at {big:,}: ≥ 10× faster than check-jsonschema", f"{ratio:.1f}×", ratio >= 10))
-    ratio = tb["validate"].median / tb["floor"].median
-    checks.append((f"validate at {big:,}: ≤ 1.5× the CSafeLoader floor", f"{ratio:.2f}×", ratio <= 1.5))
-    small = min(per_size)
-    ts = per_size[small]
-    checks.append((f"repeated `search --target vso` at {small:,}: ≤ 0.3 s", f"{ts['search'].median:.3f} s", ts["search"].median <= 0.3))
-    checks.append((f"repeated `render overview --format html -o page.html` at {small:,}: ≤ 2.5 s", f"{ts['render'].median:.3f} s", ts["render"].median <= 2.5))
-    checks.append((f"repeated `search --target vso` at {big:,}: ≤ 1.0 s", f"{tb['search'].median:.3f} s", tb["search"].median <= 1.0))
-    peak = max(r.peak_mib for r in tb.values() if not r.label.startswith(("check-jsonschema", "floor")))
-    checks.append((f"peak memory of jwtool at {big:,}: < 300 MiB", f"{peak:.0f} MiB", peak < 300))
-    if len(per_size) >= 2:
-        for key in ("validate", "search", "map", "render"):
-            g = per_size[big][key].median / per_size[small][key].median
-            checks.append((f"linear growth of `{key}`: time({big:,}) / time({small:,}) ≤ {big / small * 1.1:.0f}", f"{g:.1f}", g <= big / small * 1.1))
-    lines += ["", "## Targets (issue 16)", "", "| target | measured | met |", "|---|---|---|"]
+    for case, rows in startup.items():
+        checks += startup_checks(case, rows)
+    if per_size:
+        big = max(per_size)
+        tb = per_size[big]
+        if "check-jsonschema" in tb:
+            ratio = tb["check-jsonschema"].median / tb["validate"].median
+            checks.append((f"validate at {big:,}: ≥ 10× faster than check-jsonschema", f"{ratio:.1f}×", ratio >= 10))
+        ratio = tb["validate"].median / tb["floor"].median
+        checks.append((f"validate at {big:,}: ≤ 1.5× the CSafeLoader floor", f"{ratio:.2f}×", ratio <= 1.5))
+        small = min(per_size)
+        ts = per_size[small]
+        checks.append((f"repeated `search --target vso` at {small:,}: ≤ 0.3 s", f"{ts['search'].median:.3f} s", ts["search"].median <= 0.3))
+        checks.append((f"repeated `render overview --format html -o page.html` at {small:,}: ≤ 2.5 s", f"{ts['render'].median:.3f} s", ts["render"].median <= 2.5))
+        checks.append((f"repeated `search --target vso` at {big:,}: ≤ 1.0 s", f"{tb['search'].median:.3f} s", tb["search"].median <= 1.0))
+        peak = max(r.peak_mib for r in tb.values() if not r.label.startswith(("check-jsonschema", "floor")))
+        checks.append((f"peak memory of jwtool at {big:,}: < 300 MiB", f"{peak:.0f} MiB", peak < 300))
+        if len(per_size) >= 2:
+            for key in ("validate", "search", "map", "render"):
+                g = per_size[big][key].median / per_size[small][key].median
+                checks.append((f"linear growth of `{key}`: time({big:,}) / time({small:,}) ≤ {big / small * 1.1:.0f}", f"{g:.1f}", g <= big / small * 1.1))
+    lines += ["", "## Targets (issues 16 and 28)", "", "| target | measured | met |", "|---|---|---|"]
     lines += [f"| {name} | {value} | {'yes' if met else '**no**'} |" for name, value, met in checks]
     args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print("\n".join(lines))

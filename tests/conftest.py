@@ -309,9 +309,13 @@ def terminal(monkeypatch: pytest.MonkeyPatch) -> Callable[[int], None]:
     Call it before ``run_cli``: ``terminal(80)``. Patches ``console`` in every loaded
     ``jwtool.cli`` module, since commands import it by name.
     """
+    import importlib
     import sys
 
-    import jwtool.cli  # noqa: F401 - loads the command modules
+    from jwtool.cli import COMMANDS
+
+    for target in COMMANDS.values():  # commands load on demand: load them all now, to patch them
+        importlib.import_module(target.partition(":")[0])
 
     def use(width: int) -> None:
         from rich.console import Console

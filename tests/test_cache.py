@@ -38,6 +38,7 @@ def parsed_files(monkeypatch: pytest.MonkeyPatch) -> Callable[[], list[str]]:
     """Start counting: the returned list fills with the catalogue files parsed from then on."""
 
     def start() -> list[str]:
+        import jwtool.catalogue.load
         import jwtool.catalogue.yamlfile
 
         parsed: list[str] = []
@@ -49,6 +50,7 @@ def parsed_files(monkeypatch: pytest.MonkeyPatch) -> Callable[[], list[str]]:
             return real(file, rel, *args, **kw)  # type: ignore[arg-type]
 
         monkeypatch.setattr(jwtool.catalogue.yamlfile, "read_yaml", counting)
+        monkeypatch.setattr(jwtool.catalogue.load, "read_yaml", counting)  # where the loader calls it
         return parsed
 
     return start
@@ -239,7 +241,7 @@ def test_a_signal_while_the_cache_is_written_leaves_a_sound_cache(mini_catalogue
         proc.send_signal(signum)
         _, stderr = proc.communicate()
     assert proc.returncode == 128 + signum, stderr
-    assert stderr.decode() == f"jwtool: terminated by {signal.Signals(signum).name}\n"
+    assert stderr.decode() == f"jwtool: beëindigd door {signal.Signals(signum).name}\n"
     assert stored_files(mini_catalogue) == []  # the transaction was rolled back whole
     assert len(ids(mini_catalogue)) == 5 and len(stored_files(mini_catalogue)) == 5
 
@@ -304,20 +306,20 @@ def test_a_changed_vocabulary_is_noticed(run_cli, mini_catalogue: Path) -> None:
 def test_another_size_limit_is_noticed(run_cli, mini_catalogue: Path) -> None:  # type: ignore[no-untyped-def]
     run_cli("list", "--catalogue", mini_catalogue)
     result = run_cli("list", "--catalogue", mini_catalogue, env={"JWTOOL_MAX_FILE_SIZE": "400"})
-    assert result.stdout == "" and "5 file(s) have problems" in result.stderr
+    assert result.stdout == "" and "5 bestand(en) hebben problemen" in result.stderr
 
 
 def test_broken_files_are_never_hidden_behind_the_cache(run_cli, mini_catalogue: Path) -> None:  # type: ignore[no-untyped-def]
     (mini_catalogue / "interventions" / "kapot.yaml").write_text("id: kapot\nname: [\n", encoding="utf-8")
     for _ in range(2):
         result = run_cli("search", "--target", "vso", "--catalogue", mini_catalogue)
-        assert "1 file(s) have problems and may be incomplete (interventions/kapot.yaml)" in result.stderr
+        assert "1 bestand(en) hebben problemen en zijn misschien onvolledig (interventions/kapot.yaml)" in result.stderr
 
 
 def test_a_file_that_cannot_be_read_at_all_is_named_too(run_cli, mini_catalogue: Path) -> None:  # type: ignore[no-untyped-def]
     (mini_catalogue / "interventions" / "lus.yaml").symlink_to("lus.yaml")  # a link to itself: never readable
     result = run_cli("list", "--catalogue", mini_catalogue)
-    assert result.exit_code == 0 and "1 file(s) have problems and may be incomplete (interventions/lus.yaml)" in result.stderr
+    assert result.exit_code == 0 and "1 bestand(en) hebben problemen en zijn misschien onvolledig (interventions/lus.yaml)" in result.stderr
 
 
 @pytest.mark.parametrize("how", [["--no-cache"], []], ids=["--no-cache", "JWTOOL_NO_CACHE=1"])

@@ -22,11 +22,6 @@ MENTIONS_2023 = re.compile(r"\b2023\b|(bijlage|appendix)\s*2\b|bijlagetabel|appe
 
 ENTRIES = ["stapstenen-naar-werk", "buurtbaan-coaching", "leerwerkplaats-de-kade", "startbaan-online"]
 
-# Not yet source-neutral: the other half of issue 23 (items 2 and 3, the "render" work). strict, so
-# the marker must go when that lands.
-_APPENDIX = pytest.mark.xfail(strict=True, reason="issue 23 item 2: an appendix for a source without tables")
-_MAP_LEGEND = pytest.mark.xfail(strict=True, reason="issue 23 item 3: the map legend says 'Interventie (bijlage 2)' / 'Intervention (appendix 2)'")
-
 COMMANDS = [
     ["validate"], ["validate", "--format", "json"], ["validate", "--format", "github"],
     ["list"], ["list", "--format", "json"], ["list", "--format", "csv"],
@@ -41,17 +36,17 @@ COMMANDS = [
     ["similar", "stapstenen-naar-werk"], ["similar", "stapstenen-naar-werk", "--format", "json"],
     ["map"], ["map", "--format", "json"],
     *[["map", "--export", fmt] for fmt in ("graphml", "gexf", "json", "dot", "mermaid")],
-    pytest.param(["map", "--export", "svg"], marks=_MAP_LEGEND),
+    ["map", "--export", "svg"],
     *[["gaps", "--format", fmt] for fmt in ("table", "json", "csv", "md")],
     ["upgrade"],
-    pytest.param(["render", "appendix"], marks=_APPENDIX),
-    pytest.param(["render", "appendix", "--source", "werkroutes-2025", "--format", "html", "-o", "{out}/bijlage.html"], marks=_APPENDIX),
-    pytest.param(["render", "appendix", "--source", "werkroutes-2025", "--format", "docx", "-o", "{out}/bijlage.docx"], marks=_APPENDIX),
+    ["render", "appendix"],
+    ["render", "appendix", "--source", "werkroutes-2025", "--format", "html", "-o", "{out}/bijlage.html"],
+    ["render", "appendix", "--source", "werkroutes-2025", "--format", "docx", "-o", "{out}/bijlage.docx"],
     ["render", "overview", "--format", "md"],
     ["render", "overview", "--format", "md", "-o", "{out}/md/"],
-    pytest.param(["render", "overview", "--format", "html", "-o", "{out}/overzicht.html"], marks=_MAP_LEGEND),
-    pytest.param(["render", "overview", "--format", "html", "--lang", "en", "-o", "{out}/overview.html"], marks=_MAP_LEGEND),
-    pytest.param(["render", "overview", "--format", "html", "-o", "{out}/site/"], marks=_MAP_LEGEND),
+    ["render", "overview", "--format", "html", "-o", "{out}/overzicht.html"],
+    ["render", "overview", "--format", "html", "--lang", "en", "-o", "{out}/overview.html"],
+    ["render", "overview", "--format", "html", "-o", "{out}/site/"],
 ]
 
 
@@ -105,7 +100,6 @@ def test_no_output_mentions_the_2023_report(command: list[str], catalogue_2025: 
     assert not _mentions(outputs)
 
 
-@_APPENDIX
 def test_the_appendix_as_pdf_does_not_mention_the_2023_report(catalogue_2025: Path, tmp_path: Path, run_cli) -> None:
     require(shutil.which("soffice") is not None or shutil.which("libreoffice") is not None, "LibreOffice")
     require(shutil.which("pdftotext") is not None, "pdftotext (poppler-utils)")

@@ -53,9 +53,9 @@ def test_jwtool_lang_and_the_root_option_choose_the_language_and_a_command_s_own
 
 
 @pytest.mark.parametrize(("args", "env", "message"), [
-    (("list", "--lang", "de"), {}, "unknown language 'de'; choose one of: nl, en"),
-    (("--lang", "fr", "list"), {}, "unknown language 'fr'; choose one of: nl, en"),
-    (("list",), {"JWTOOL_LANG": "english"}, "JWTOOL_LANG must be one of: nl, en, not 'english'"),
+    (("list", "--lang", "de"), {}, "onbekende waarde voor --lang: 'de'; kies uit: nl, en"),
+    (("--lang", "fr", "list"), {}, "onbekende waarde voor --lang: 'fr'; kies uit: nl, en"),
+    (("list",), {"JWTOOL_LANG": "english"}, "JWTOOL_LANG moet een van nl, en zijn, niet 'english'"),
 ])
 def test_an_unknown_language_is_a_usage_error(run_cli, mini_catalogue: Path, args: tuple[str, ...], env: dict[str, str], message: str) -> None:  # type: ignore[no-untyped-def]
     r = run_cli(*args, "--catalogue", mini_catalogue, env=env)
@@ -112,13 +112,13 @@ def test_the_map_drawing_is_worded_in_the_chosen_language(run_cli, mini_catalogu
 
 def test_show_and_compare_speak_the_chosen_language(run_cli, mini_catalogue: Path) -> None:  # type: ignore[no-untyped-def]
     shown = run_cli("show", "alpha", "--catalogue", mini_catalogue).stdout
-    assert "Soort: Interventie\n" in shown and "  Niveau: Goed beschreven\n" in shown and "Fasen\n  - Tijdens school\n" in shown
+    assert "Soort: Interventie\n" in shown and "  Niveau van bewijskracht: Goed beschreven\n" in shown and "Fasen\n  - Tijdens school\n" in shown
     shown_en = run_cli("show", "alpha", "--lang", "en", "--catalogue", mini_catalogue).stdout
-    assert "Kind: Intervention\n" in shown_en and "  Level: Well described\n" in shown_en and "Phases\n  - During school\n" in shown_en
+    assert "Kind: Intervention\n" in shown_en and "  Strength of evidence: Well described\n" in shown_en and "Phases\n  - During school\n" in shown_en
     md = run_cli("show", "alpha", "-f", "md", "--catalogue", mini_catalogue).stdout
-    assert "**Soort:** Interventie" in md and "## Doelgroep" in md
+    assert "*Interventie · Tijdens school · Goed beschreven*" in md and "**Doelgroep:** " in md
     compared = run_cli("compare", "alpha", "beta", "--catalogue", mini_catalogue).stdout
-    assert compared.startswith("Vergelijking: ") and "\nResultaten\n" in compared and "\nLet op: " in compared
+    assert compared.startswith("Vergelijking: ") and "\nResultaten / ervaringen\n" in compared and "\nLet op: " in compared
     assert "\nFasen\n  Alfa naar werk: Tijdens school\n" in compared
     compared_en = run_cli("compare", "alpha", "beta", "--lang", "en", "--catalogue", mini_catalogue).stdout
     assert "\nPhases\n  Alfa naar werk: During school\n" in compared_en

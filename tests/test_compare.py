@@ -10,7 +10,7 @@ import pytest
 
 from jwtool.catalogue.load import load_catalogue
 from jwtool.labels import label
-from jwtool.labels.fields import DEFAULT_CAVEAT
+from jwtool.labels.view import label_key
 from jwtool.query.compare import ASPECTS, compare, jaccard
 from jwtool.query.refs import resolve_refs
 
@@ -64,8 +64,11 @@ def test_the_caveat_comes_from_catalogue_yaml(mini) -> None:
 
 
 def test_the_caveat_is_there_even_without_catalogue_yaml(mini) -> None:
+    # jwtool's own general caveat, in the language asked for, quoting no source
     c = compare(resolve_refs(mini.entries, ["alpha", "beta"]), mini.vocab, {})
-    assert c.caveat == DEFAULT_CAVEAT == CAVEAT
+    assert (c.caveat, c.caveat_source) == (label("caveat.default", "nl"), "") and "controlegroep" in c.caveat
+    c = compare(resolve_refs(mini.entries, ["alpha", "beta"]), mini.vocab, {}, lang="en")
+    assert c.caveat == label("caveat.default", "en") and "control group" in c.caveat
 
 
 def test_compare_refuses_one_entry_or_the_same_twice(mini) -> None:
@@ -84,7 +87,7 @@ def test_compare_json(run_cli, mini_catalogue: Path) -> None:
     doc = json.loads(r.stdout)
     assert list(doc) == ["entries", "aspects", "working_elements", "similarity", "caveat"]
     assert doc["entries"][0] == {"id": "alpha", "name": "Alfa naar werk", "kind": "interventie"}
-    assert [a["aspect"] for a in doc["aspects"]] == list(ASPECTS)
+    assert [a["aspect"] for a in doc["aspects"]] == [key for key, _, _ in ASPECTS]
     assert doc["working_elements"][0] == {"id": "individuele-begeleiding", "label": doc["working_elements"][0]["label"],
                                           "shared": "some", "entries": ["alpha", "beta"]}
     assert doc["similarity"] == {"method": "jaccard", "of": "working elements", "ids": ["alpha", "beta", "gamma"],
@@ -96,7 +99,7 @@ def test_compare_markdown_puts_the_caveat_under_the_results(run_cli, mini_catalo
     r = run_cli("compare", "alpha", "beta", "-f", "md", "--lang", "en", "--catalogue", mini_catalogue)
     lines = r.stdout.splitlines()
     assert lines[0] == "| Aspect | Alfa naar werk | Bèta Perspectief |"
-    results = next(i for i, line in enumerate(lines) if line.startswith("| Results |"))
+    results = next(i for i, line in enumerate(lines) if line.startswith("| Results / experiences |"))
     assert lines[results + 1] == ""
     assert lines[results + 2].startswith("> **Caveat:** De resultaten zijn onderling echter lastig vergelijkbaar")
     assert "Similarity" not in r.stdout  # two entries: no matrix
@@ -115,14 +118,14 @@ def test_compare_piped_text_has_every_aspect_and_the_caveat_after_results(run_cl
     r = run_cli("compare", "alpha", "delta", "--lang", "en", "--catalogue", mini_catalogue)
     assert r.exit_code == 0
     text = r.stdout
-    for key in ASPECTS:
-        assert f"\n{label(f'compare.aspect.{key}', 'en')}\n" in text
-    assert text.index("\nResults\n") < text.index("Caveat: " + CAVEAT) < text.index("\nWorking elements\n  Shared by all")
+    for _, field, _ in ASPECTS:
+        assert f"\n{label(label_key(field), 'en')}\n" in text
+    assert text.index("\nResults / experiences\n") < text.index("Caveat: " + CAVEAT) < text.index("\nWorking elements\n  Shared by all")
 
 
 def test_compare_needs_two_refs(run_cli, mini_catalogue: Path) -> None:
     r = run_cli("compare", "alpha", "--catalogue", mini_catalogue)
-    assert r.exit_code == 2 and "at least two entries" in r.stderr
+    assert r.exit_code == 2 and "minstens twee vermeldingen" in r.stderr
 
 
 def test_compare_the_same_entry_twice_is_a_usage_error(run_cli, mini_catalogue: Path) -> None:
@@ -137,7 +140,7 @@ def test_compare_unknown_ref_exits_1_with_suggestion(run_cli, mini_catalogue: Pa
 
 def test_compare_bad_format(run_cli, mini_catalogue: Path) -> None:
     r = run_cli("compare", "alpha", "beta", "-f", "csv", "--catalogue", mini_catalogue)
-    assert r.exit_code == 2 and "'csv' is not one of 'text', 'json', 'md'" in r.stderr
+    assert r.exit_code == 2 and "'csv' is geen van de mogelijke waarden; kies uit: text, json, md" in r.stderr
 
 
 # --- 80 columns: nothing cut ------------------------------------------------------------------------

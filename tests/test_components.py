@@ -128,7 +128,7 @@ def test_upgrade_from_version_2_tags_components_and_turns_study_urls_into_citati
     after = {p: p.read_bytes() for p in sorted(cat.rglob("*.yaml"))}
     assert run_cli("validate", "--catalogue", cat).exit_code == 0
     second = run_cli("upgrade", "--catalogue", cat)
-    assert "nothing to upgrade" in second.stderr
+    assert "niets om te zetten" in second.stderr
     assert {p: p.read_bytes() for p in sorted(cat.rglob("*.yaml"))} == after
 
     assert yaml.safe_load(meta.read_text(encoding="utf-8"))["schema_version"] == 3

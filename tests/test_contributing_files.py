@@ -22,7 +22,7 @@ REPO = Path(__file__).resolve().parent.parent
 WORKFLOWS = sorted((REPO / ".github" / "workflows").glob("*.yml"))
 ISSUE_FORMS = sorted((REPO / ".github" / "ISSUE_TEMPLATE").glob("*.yml"))
 # Commands a workflow may run besides the project's own (`jwtool ...`, `make ...`).
-SHELL_TOOLS = {"python", "mkdir", "cat", "git"}  # git: the issue workflow commits the new entry on its branch
+SHELL_TOOLS = {"python", "mkdir", "cat", "git", "check-jsonschema"}  # git: the issue workflow commits the new entry on its branch; check-jsonschema: README, Editor support
 
 
 def load(path: Path) -> Any:

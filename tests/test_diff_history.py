@@ -123,7 +123,7 @@ def test_an_unknown_revision_is_a_usage_error(rev: str, repo: Repo, run_cli, tmp
     for args in (["validate", "--changed-since", rev], ["diff", "--", rev]):
         result = run_cli(args[0], "--catalogue", repo.path, *args[1:])
         assert result.exit_code == 2, args
-        assert "jwtool: error: " in result.stderr and "git revision" in result.stderr
+        assert "jwtool: fout: " in result.stderr and "git revision" in result.stderr
         assert "Traceback" not in result.output
     assert not (tmp_path / "x").exists()  # the revision was never read as git's --output option
 
@@ -293,12 +293,12 @@ def test_an_unreadable_file_is_reported_not_a_crash(repo: Repo, run_cli) -> None
 def test_diff_rejects_an_unknown_format(repo: Repo, run_cli) -> None:
     result = run_cli("diff", "HEAD", "--format", "html", "--catalogue", repo.path)
     assert result.exit_code == 2
-    assert "'html' is not one of 'text', 'md', 'json'" in result.stderr
+    assert "'html' is geen van de mogelijke waarden; kies uit: text, md, json" in result.stderr
 
 
 def test_diff_help_has_an_example(run_cli) -> None:
-    assert "Example: jwtool diff" in run_cli("diff", "--help").stdout
-    assert "Example: jwtool history" in run_cli("history", "--help").stdout
+    assert "Voorbeeld: jwtool diff" in run_cli("diff", "--help").stdout
+    assert "Voorbeeld: jwtool history" in run_cli("history", "--help").stdout
 
 
 # ----------------------------------------------------------------------------- history
@@ -343,7 +343,7 @@ def test_history_of_a_new_uncommitted_entry_is_empty(repo: Repo, run_cli) -> Non
     result = run_cli("history", "proefaanpak", "--catalogue", repo.path)
     assert result.exit_code == 0
     assert result.stdout == ""
-    assert "has no committed history yet" in result.stderr
+    assert "heeft nog geen vastgelegde geschiedenis" in result.stderr
     doc = json.loads(run_cli("history", "proefaanpak", "--format", "json", "--catalogue", repo.path).stdout)
     assert doc["changes"] == []
 
@@ -376,7 +376,7 @@ def test_history_in_a_shallow_clone_says_where_it_is_cut(shallow: Path, run_cli)
     # the cut commit is where the clone's history starts, not a known change of the file
     assert lines[0].endswith(f"({BORIS}): 0 change(s) since the cut at {head[:10]} (shallow clone)")
     assert lines[-1] == f"…  history cut here at {head[:10]}: older changes are not in this clone"
-    assert f"the history of {BORIS} is cut at commit {head[:10]}" in result.stderr
+    assert f"de geschiedenis van {BORIS} is afgekapt bij commit {head[:10]}" in result.stderr
     assert "git fetch --unshallow" in result.stderr and "fetch-depth: 0" in result.stderr
     doc = json.loads(run_cli("history", "boris", "--format", "json", "--catalogue", shallow).stdout)
     assert doc["cut_at"] == head and doc["changes"] == []

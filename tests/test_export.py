@@ -140,7 +140,7 @@ def test_output_file_is_not_overwritten_without_force(run_cli, mini_catalogue: P
     assert r.exit_code == 2 and "already exists; use --force" in r.stderr
     assert out.read_text(encoding="utf-8") == "keep me"
     r = run_cli("export", "-o", out, "--force", "--catalogue", mini_catalogue)
-    assert r.exit_code == 0 and "wrote 5 entries to" in r.stderr
+    assert r.exit_code == 0 and "5 vermeldingen naar" in r.stderr
     assert json.loads(out.read_text(encoding="utf-8"))["count"] == 5
     assert [p.name for p in out.parent.iterdir() if p.name.endswith(".tmp")] == []
 
@@ -158,12 +158,12 @@ def test_output_into_a_missing_folder_is_a_usage_error(run_cli, mini_catalogue: 
 
 def test_export_with_an_unknown_filter_value_exits_2(run_cli, mini_catalogue: Path) -> None:
     r = run_cli("export", "--element", "toverstaf", "--catalogue", mini_catalogue)
-    assert r.exit_code == 2 and "unknown --element value 'toverstaf'" in r.stderr and r.stdout == ""
+    assert r.exit_code == 2 and "onbekende waarde voor --element: 'toverstaf'" in r.stderr and r.stdout == ""
 
 
 def test_export_bad_format(run_cli, mini_catalogue: Path) -> None:
     r = run_cli("export", "-f", "xlsx", "--catalogue", mini_catalogue)
-    assert r.exit_code == 2 and "'xlsx' is not one of 'json', 'jsonl', 'csv', 'csl-json', 'bibtex', 'ris'" in r.stderr
+    assert r.exit_code == 2 and "'xlsx' is geen van de mogelijke waarden; kies uit: json, jsonl, csv, csl-json, bibtex, ris" in r.stderr
 
 
 def test_export_is_byte_identical_between_runs(run_cli, repo_root: Path) -> None:

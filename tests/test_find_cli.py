@@ -116,7 +116,7 @@ def test_output_is_deterministic(run_cli, repo_root: Path) -> None:
 def test_unknown_format_is_a_usage_error(run_cli, mini_catalogue: Path) -> None:
     r = run_cli("list", "--format", "xml", "--catalogue", mini_catalogue)
     assert r.exit_code == 2
-    assert "Invalid value for '--format' / '-f'" in r.stderr and "'xml' is not one of 'text', 'json', 'csv'" in r.stderr
+    assert "ongeldige waarde voor '--format' / '-f'" in r.stderr and "'xml' is geen van de mogelijke waarden; kies uit: text, json, csv" in r.stderr
 
 
 # --- show ---------------------------------------------------------------------------------------------
@@ -143,28 +143,32 @@ def test_show_yaml_round_trips(run_cli, mini_catalogue: Path) -> None:
     assert r.stdout.startswith("id: gamma\nname: Gamma Route\n")
 
 
-def test_show_markdown_is_a_card_with_escaped_text(run_cli, mini_catalogue: Path) -> None:
+def test_show_markdown_is_the_overview_s_section_with_escaped_text(run_cli, mini_catalogue: Path) -> None:
     path = mini_catalogue / "interventions" / "epsilon.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace(
         "summary: Een handgemaakt praktijkvoorbeeld van een training voor gediplomeerde mbo'ers.",
         "summary: \"Klik [hier](javascript:alert(1)) <script>x</script> | **vet**\""), encoding="utf-8")
     r = run_cli("show", "epsilon", "-f", "md", "--catalogue", mini_catalogue)
     assert r.stdout.startswith("# Epsilon Training\n")
-    assert "## Werkzame elementen" in r.stdout and "- Sollicitatietraining → Trainen van (loopbaan)competenties" in r.stdout
+    assert "**(Mogelijk) werkzame elementen:**\n\n- Sollicitatietraining (Trainen van (loopbaan)competenties)" in r.stdout
+    assert "[Terug naar het overzicht]" not in r.stdout  # a document of its own: no index to go back to
     assert r"Klik \[hier\](javascript:alert(1)) \<script\>x\</script\> \| \*\*vet\*\*" in r.stdout
     assert "<script>" not in r.stdout
 
 
 def test_show_markdown_links_only_http_urls(run_cli, mini_catalogue: Path) -> None:
-    # the card links nothing: a source's address is text, an evaluation is a study citing its source
+    # as on the overview: an http(s) address is a link, anything else stays text
     r = run_cli("show", "alpha", "-f", "md", "--catalogue", mini_catalogue)
-    assert "- Evaluatie Alfa — https://example.org/alfa-evaluatie.pdf — evaluatie" in r.stdout
-    assert "<https://" not in r.stdout and "](" not in r.stdout
+    assert "[Evaluatie Alfa](<https://example.org/alfa-evaluatie.pdf>)" in r.stdout
+    path = mini_catalogue / "sources" / "evaluatie-alfa.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("https://example.org/alfa-evaluatie.pdf", "javascript:alert(1)"), encoding="utf-8")
+    r = run_cli("show", "alpha", "-f", "md", "--catalogue", mini_catalogue)
+    assert "](" not in r.stdout and "javascript" not in r.stdout and "1. Evaluatie Alfa\n" in r.stdout
 
 
 def test_show_puts_each_study_and_its_findings_next_to_the_level(run_cli, mini_catalogue: Path) -> None:
     r = run_cli("show", "alpha", "--catalogue", mini_catalogue)
-    level, study, elements = (r.stdout.index(x) for x in ("Niveau: Goed beschreven", "Studie: Evaluatie Alfa (2016)", "Werkzame elementen"))
+    level, study, elements = (r.stdout.index(x) for x in ("Niveau van bewijskracht: Goed beschreven", "Studie: Evaluatie Alfa (2016)", "(Mogelijk) werkzame elementen"))
     assert level < study < elements
     card = r.stdout[study:elements]
     assert "Id: alpha-evaluatie-2016" in card
@@ -188,8 +192,8 @@ def test_show_json_keeps_the_study_ids(run_cli, mini_catalogue: Path) -> None:
 def test_show_piped_is_plain_text(run_cli, mini_catalogue: Path) -> None:
     r = run_cli("show", "alpha", "--lang", "en", "--catalogue", mini_catalogue)
     assert r.stdout.startswith("Alfa naar werk (alpha)\n")
-    assert "  Level: Goed beschreven" in r.stdout or "  Level: " in r.stdout
-    assert "Working elements\n  - Individuele begeleiding → " in r.stdout
+    assert "  Strength of evidence: Well described" in r.stdout
+    assert "(Possibly) effective elements\n  - Individuele begeleiding → " in r.stdout
     assert "\x1b[" not in r.stdout
 
 
@@ -217,7 +221,7 @@ def test_show_ambiguous_reference_exits_1(run_cli, repo_root: Path) -> None:
 
 def test_show_bad_format(run_cli, mini_catalogue: Path) -> None:
     r = run_cli("show", "alpha", "-f", "csv", "--catalogue", mini_catalogue)
-    assert r.exit_code == 2 and "'csv' is not one of 'text', 'json', 'yaml', 'md'" in r.stderr
+    assert r.exit_code == 2 and "'csv' is geen van de mogelijke waarden; kies uit: text, json, yaml, md" in r.stderr
 
 
 # --- search: every filter ------------------------------------------------------------------------
@@ -259,12 +263,12 @@ def test_search_filters(run_cli, mini_catalogue: Path, args: list[str], expected
     ("--goal", "geluk", "werk"),
     ("--min-evidence", "bewezen", "niet-onderzocht, goed-beschreven"),
     ("--kind", "project", "interventie, praktijkvoorbeeld"),
-    ("--age", "200", "between 0 and 120"),
+    ("--age", "200", "van 0 tot en met 120"),
 ])
 def test_unknown_filter_value_is_a_usage_error_listing_valid_values(run_cli, mini_catalogue: Path, option: str, value: str, valid: str) -> None:
     r = run_cli("search", option, value, "--catalogue", mini_catalogue)
     assert r.exit_code == 2
-    assert f"unknown {option} value {value!r}" in r.stderr and valid in r.stderr
+    assert (f"onbekende waarde voor {option}: {value!r}" in r.stderr or f"{option} {value}: een leeftijd" in r.stderr) and valid in r.stderr
     assert r.stdout == ""
 
 
@@ -325,7 +329,7 @@ def test_missing_catalogue_is_a_usage_error(run_cli, tmp_path: Path) -> None:
 def test_every_command_has_help_with_an_example(run_cli, command: str) -> None:
     r = run_cli(command, "--help")
     assert r.exit_code == 0
-    assert f"Example: jwtool {command}" in " ".join(r.stdout.split())
+    assert f"Voorbeeld: jwtool {command}" in " ".join(r.stdout.split())
 
 
 def test_every_format_option_lists_its_values_in_help(run_cli) -> None:

@@ -72,7 +72,7 @@ def test_a_mistyped_ref_suggests_the_entry_in_dutch(run_cli, command: tuple[str,
     args = [command[0], "borris-brengt", *command[1:]]
     r = run_cli(*args, "--catalogue", REPO)
     assert r.exit_code == 1 and r.stdout == ""
-    assert "jwtool: error: geen interventie 'borris-brengt'; bedoelde u 'boris-brengt-je-bij-een-baan' (Boris brengt je bij ‘n baan)?" in r.stderr
+    assert "jwtool: fout: geen interventie 'borris-brengt'; bedoelde u 'boris-brengt-je-bij-een-baan' (Boris brengt je bij ‘n baan)?" in r.stderr
 
 
 def test_a_mistyped_ref_suggests_the_entry_in_english(run_cli) -> None:  # type: ignore[no-untyped-def]

@@ -289,12 +289,12 @@ def test_a_bad_option_is_a_usage_error(run_cli, gapmap_catalogue: Path, args: tu
 ])
 def test_a_mistyped_choice_suggests_the_closest_value(run_cli, gapmap_catalogue: Path, args: tuple[str, ...], meant: str) -> None:  # type: ignore[no-untyped-def]
     r = run_cli(*args, "--catalogue", gapmap_catalogue)
-    assert r.exit_code == 2 and f"(did you mean {meant!r}?)" in r.stderr
+    assert r.exit_code == 2 and f"(bedoelde u {meant!r}?)" in r.stderr
 
 
 def test_a_choice_far_from_every_value_suggests_nothing(run_cli, gapmap_catalogue: Path) -> None:  # type: ignore[no-untyped-def]
     r = run_cli("gaps", "--rows", "xyz", "--catalogue", gapmap_catalogue)
-    assert r.exit_code == 2 and "did you mean" not in r.stderr and "choose one of: elements, groups, entries" in r.stderr
+    assert r.exit_code == 2 and "bedoelde u" not in r.stderr and "kies uit: elements, groups, entries" in r.stderr
 
 
 def test_the_csv_starts_with_a_bom_and_the_readme_says_how_to_read_it(run_cli, gapmap_catalogue: Path, repo_root: Path) -> None:  # type: ignore[no-untyped-def]

@@ -13,18 +13,8 @@ import pytest
 
 from jwtool.catalogue.load import Catalogue, load_catalogue
 from jwtool.catalogue.model import Entry
-from jwtool.graph.analysis import (
-    ENTRY,
-    build_graph,
-    communities,
-    crosstab,
-    element_use,
-    graph_for,
-    node_id,
-    project,
-    similar,
-    summarize,
-)
+from jwtool.graph.analysis import ENTRY, crosstab, element_use, node_id, similar
+from jwtool.graph.network import build_graph, communities, graph_for, project, summarize
 from jwtool.graph.svg import group_colours, render_svg
 from jwtool.query.filters import RawFilters, filter_entries, resolve_filters
 
@@ -293,7 +283,7 @@ def test_render_svg_escapes_entry_text(mini: Catalogue) -> None:
 
 
 def test_the_element_network_is_the_elements_projection_without_entry_lists(real: Catalogue) -> None:
-    from jwtool.graph.analysis import element_network
+    from jwtool.graph.network import element_network
 
     direct = element_network(real.entries, real.vocab)
     projected = graph_for(real.entries, real.vocab, "elements")

@@ -34,7 +34,7 @@ def test_an_existing_output_is_refused_before_the_catalogue_is_read(run_cli, min
     out.write_text("houden\n", encoding="utf-8")
     r = run_cli(*command, "-o", out, "--catalogue", mini_catalogue)
     assert r.exit_code == 2
-    assert r.stderr.strip() == f"jwtool: error: {out} already exists; use --force to overwrite it"
+    assert r.stderr.strip() == f"jwtool: fout: {out} already exists; use --force to overwrite it"
     assert out.read_text(encoding="utf-8") == "houden\n"
 
 
@@ -131,7 +131,7 @@ def test_an_internal_error_is_one_line_without_debug_and_a_traceback_with_it(run
     monkeypatch.setattr(jwtool.cli.common, "load_catalogue", boom)
     result = run_cli("list", "--catalogue", mini_catalogue)
     assert result.exit_code == 1
-    assert result.stderr.strip().splitlines() == ["jwtool: internal error: RuntimeError: kapot (run with --debug for a traceback, and please report it)"]
+    assert result.stderr.strip().splitlines() == ["jwtool: interne fout: RuntimeError: kapot (voer opnieuw uit met --debug voor een traceback, en meld het alstublieft)"]
     from jwtool.cli import main
 
     with pytest.raises(RuntimeError, match="kapot"):
@@ -147,7 +147,7 @@ def test_ctrl_c_inside_a_command_exits_130(run_cli, mini_catalogue: Path, monkey
     monkeypatch.setattr(jwtool.cli.common, "load_catalogue", interrupted)
     result = run_cli("list", "--catalogue", mini_catalogue)
     assert result.exit_code == 130
-    assert "Traceback" not in result.output and "interrupted" in result.stderr
+    assert "Traceback" not in result.output and "jwtool: onderbroken" in result.stderr
 
 
 @pytest.mark.slow
@@ -167,7 +167,7 @@ def test_sigint_during_a_render_exits_130_and_leaves_nothing_behind(tmp_path: Pa
         rest, stderr = proc.communicate(timeout=120)
     assert first == b"<" and len(rest) < 5_000_000
     assert proc.returncode == 130, stderr
-    assert stderr.decode().strip().splitlines()[-1] == "jwtool: interrupted"
+    assert stderr.decode().strip().splitlines()[-1] == "jwtool: onderbroken"
     assert b"Traceback" not in stderr
     assert [p for p in tmp_path.rglob("*") if p.name.endswith(".tmp")] == []
 

@@ -173,7 +173,7 @@ def test_an_unanswered_required_question_and_an_unknown_choice_are_named(catalog
 def test_a_form_for_an_existing_entry_writes_nothing(catalogue_2025: Path, run_cli) -> None:
     body = (FORMS / "filled.md").read_text(encoding="utf-8").replace("Werkstart Noord", "Stapstenen naar werk")
     result = from_issue(run_cli, catalogue_2025, body)
-    assert result.exit_code == 1 and "interventions/stapstenen-naar-werk.yaml already exists" in result.stderr
+    assert result.exit_code == 1 and "interventions/stapstenen-naar-werk.yaml bestaat al" in result.stderr
 
 
 def test_from_issue_takes_no_name_or_other_options(catalogue_2025: Path, run_cli) -> None:

@@ -18,15 +18,13 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "jwtool"
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 
 # The modules that put words in front of people (the renders, the map, show/compare/list).
-OUTPUT_MODULES = ["render/appendix.py", "render/overview.py", "render/environment.py", "render/docx.py", "labels/fields.py",
+OUTPUT_MODULES = ["render/appendix.py", "render/overview.py", "render/environment.py", "render/docx.py", "labels/fields.py", "labels/view.py",
                   "render/views.py", "query/compare.py", "graph/svg.py", "cli/find_cmd.py", "cli/compare_cmd.py", "cli/graph_cmd.py",
                   "render/gapmap.py", "cli/gaps_cmd.py"]
 # Prose in those modules that is not a label: the Word styles' names (a report restyles them by
-# name), the document keywords, a value of the compare JSON (data for scripts) and the report's
-# own caveat (content, quoted as written).
+# name), the document keywords and a value of the compare JSON (data for scripts).
 NOT_LABELS = {"JW Tabelkop", "JW Tabeltekst", "JW Tabelopsomming", "JW Interventienaam", "JW Bron", "JW Toelichting",
-              "Table Grid", "jeugdwerkloosheid; interventies", "working elements",
-              fields.DEFAULT_CAVEAT, fields.DEFAULT_CAVEAT_SOURCE}
+              "Table Grid", "jeugdwerkloosheid; interventies", "working elements"}
 # Diagnostics (stderr) and --help texts are messages, not labels around content; rich styles are no words.
 MESSAGE_CALLS = {"err", "fail", "usage_error", "choice", "Option", "Argument", "format_option"}  # choice(): a usage error; format_option(): --help text
 NOT_SHOWN_KEYWORDS = {"help", "metavar", "style", "header_style"}
@@ -101,6 +99,21 @@ def test_every_key_used_in_code_and_templates_exists() -> None:
         assert sorted((code | templates) - set(labels(lang))) == [], lang
 
 
+# Label families looked up by a key built at run time from data: a declared table's id, an entry's kind.
+DATA_KEYED = ("table.", "count.")
+
+
+def test_every_label_is_used() -> None:
+    # a key, or the stem code builds it from (f"scale.{key}"), appears in the code or the templates:
+    # no label is left behind when the output that showed it changes
+    text = "\n".join(p.read_text(encoding="utf-8") for p in [*SRC.rglob("*.py"), *TEMPLATES.rglob("*.j2"), *TEMPLATES.rglob("*.js")])
+    used = _keys_used_in_code() | _keys_used_in_templates()
+    for lang in LANGS:
+        unused = [k for k in labels(lang) if k not in used and k not in text and f"{k.rsplit('.', 1)[0]}." not in text
+                  and not k.startswith(DATA_KEYED)]
+        assert unused == [], lang
+
+
 def _prose_literals(path: Path) -> list[tuple[int, str]]:
     """String constants that read as words to a person: two or more words of letters, outside
     docstrings, exception messages and keyword arguments that are not shown (style=, overflow=)."""
@@ -134,6 +147,41 @@ def test_no_output_module_holds_a_label_literal(module: str) -> None:
     assert _prose_literals(SRC / module) == []
 
 
+def test_each_field_has_one_label_per_language() -> None:
+    # fields are labelled by their path (f.<path>), once: no second family of labels for a card,
+    # a table column or a compared aspect, and no text under two field keys
+    from jwtool.labels.view import SECTIONS, label_key
+
+    for lang in LANGS:
+        table = labels(lang)
+        assert [k for k in table if k.startswith(("card.", "col.", "compare.aspect."))] == [], lang
+        field_texts = [v for k, v in table.items() if k.startswith("f.")]
+        assert sorted({t for t in field_texts if field_texts.count(t) > 1}) == [], lang
+        for section, keys in SECTIONS:
+            for key in (section, *keys) if section else keys:
+                assert label_key(key) in table, (lang, key)
+
+
+def test_only_the_vocabularies_choose_a_label_by_language() -> None:
+    # a term's or group's label in a language is chosen in one place (Term.label_for, group_label)
+    chooser = re.compile(r"""lang\s*[!=]=\s*["'](en|nl)["']|\.get\(["']label_en["']\)""")
+    found = [f"{p.relative_to(SRC)}:{n}" for p in SRC.rglob("*.py") if p.name != "vocabularies.py"
+             for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), start=1) if chooser.search(line)]
+    assert found == []
+
+
+def test_the_label_files_point_at_files_that_exist() -> None:
+    for lang in LANGS:
+        comments = "\n".join(line for line in (LOCALE_DIR / f"{lang}.yaml").read_text(encoding="utf-8").splitlines() if line.startswith("#"))
+        for path in re.findall(r"src/jwtool/[\w/]+\.py", comments):
+            assert (SRC.parents[1] / path).is_file(), (lang, path)
+
+
+def test_without_a_caveat_of_its_own_a_catalogue_gets_jwtool_s_in_its_language() -> None:
+    assert fields.caveat({}, "en") == (label("caveat.default", "en"), "")
+    assert fields.caveat({"caveat": "Eigen woorden.", "caveat_source": "Rapport, p. 3"}, "en") == ("Eigen woorden.", "Rapport, p. 3")
+
+
 def test_the_literal_scan_finds_a_label_written_in_code(tmp_path: Path) -> None:
     # the scan can fail: a label typed into code is caught, a docstring or error message is not
     path = tmp_path / "m.py"
@@ -153,10 +201,10 @@ def bundled():  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize(("lang", "wanted", "foreign"), [
-    ("nl", ["(werkzaam element, 1 interventie)", "(interventie)", "(praktijkvoorbeeld)", "Interventie (bijlage 2)", "interventies en"],
-     ["working element", "entries", "(entry)", "Intervention (appendix 2)"]),
-    ("en", ["(working element, 1 entry)", "(intervention)", "(practice example)", "Intervention (appendix 2)", "entries and"],
-     ["werkzaam element", "1 entries", "Interventie (bijlage 2)", "(entry)"]),
+    ("nl", ["(werkzaam element, 1 interventie)", "(interventie)", "(praktijkvoorbeeld)", "Interventie (rij in bijlagetabel B2.1, B2.2)", "interventies en"],
+     ["working element", "entries", "(entry)", "Intervention (row of"]),
+    ("en", ["(working element, 1 entry)", "(intervention)", "(practice example)", "Intervention (row of appendix table B2.1, B2.2)", "entries and"],
+     ["werkzaam element", "1 entries", "Interventie (rij", "(entry)"]),
 ])
 def test_the_overview_map_is_worded_in_the_language_of_the_page(bundled, lang: str, wanted: list[str], foreign: list[str]) -> None:  # type: ignore[no-untyped-def]
     from jwtool.render.overview import map_svg

@@ -392,14 +392,14 @@ def test_new_refuses_to_overwrite_an_existing_file(catalogue_copy: Path, run_cli
     before = path.read_bytes()
     result = run_cli("new", "Iets anders", "--id", "bridge", "--no-input", "--catalogue", catalogue_copy)
     assert result.exit_code == 1
-    assert "interventions/bridge.yaml already exists" in result.stderr
+    assert "interventions/bridge.yaml bestaat al" in result.stderr
     assert path.read_bytes() == before
 
 
 def test_new_refuses_a_name_that_an_entry_already_uses(catalogue_copy: Path, run_cli) -> None:
     result = run_cli("new", "Boris brengt je bij een baan", "--id", "boris-2", "--no-input", "--catalogue", catalogue_copy)
     assert result.exit_code == 1
-    assert "already used by interventions/boris-brengt-je-bij-een-baan.yaml" in result.stderr
+    assert "wordt al gebruikt door interventions/boris-brengt-je-bij-een-baan.yaml" in result.stderr
     assert not (catalogue_copy / "interventions" / "boris-2.yaml").exists()
 
 
@@ -439,7 +439,7 @@ def test_order_must_be_a_positive_row_number(empty_catalogue: Path, run_cli) -> 
 def test_help_has_an_example(run_cli) -> None:
     result = run_cli("new", "--help")
     assert result.exit_code == 0
-    assert "Example: jwtool new" in result.stdout
+    assert "Voorbeeld: jwtool new" in result.stdout
 
 
 # ----------------------------------------------------------------------------- prompts
@@ -515,5 +515,5 @@ def test_new_never_writes_into_the_catalogue_bundled_with_the_package(empty_cata
     monkeypatch.setattr(jwtool.catalogue.layout, "BUNDLED", empty_catalogue)
     result = run_cli("new", "Proefaanpak", "--no-input", "--catalogue", empty_catalogue)
     assert result.exit_code == 2
-    assert "no catalogue to add to here" in result.stderr
+    assert "hier is geen catalogus om aan toe te voegen" in result.stderr
     assert list((empty_catalogue / "interventions").iterdir()) == []

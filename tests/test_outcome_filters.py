@@ -57,15 +57,15 @@ def test_the_strongest_design_of_a_study_counts() -> None:
 
 
 @pytest.mark.parametrize(("option", "value", "hint"), [
-    ("--outcome", "wrk", "did you mean 'werk'?"),
-    ("--outcome", "zeppelin", "valid values: werk, onderwijs"),
-    ("--min-design", "controlegroepp", "did you mean 'controlegroep'?"),
-    ("--min-design", "rct-ish", "valid values: gerandomiseerd, controlegroep"),
+    ("--outcome", "wrk", "bedoelde u 'werk'?"),
+    ("--outcome", "zeppelin", "kies uit: werk, onderwijs"),
+    ("--min-design", "controlegroepp", "bedoelde u 'controlegroep'?"),
+    ("--min-design", "rct-ish", "kies uit: gerandomiseerd, controlegroep"),
 ])
 def test_an_unknown_outcome_or_design_is_a_usage_error(run_cli, studied_mini: Path, option: str, value: str, hint: str) -> None:  # type: ignore[no-untyped-def]
     r = run_cli("search", option, value, "--catalogue", studied_mini)
     assert r.exit_code == 2 and r.stdout == ""
-    assert f"unknown {option} value {value!r}" in r.stderr and hint in r.stderr
+    assert f"onbekende waarde voor {option}: {value!r}" in r.stderr and hint in r.stderr
     assert "Traceback" not in r.stderr
 
 

@@ -191,7 +191,7 @@ def test_search_filters_choose_the_appendix_rows(run_cli, cat) -> None:  # type:
 def test_filters_that_match_nothing_warn_and_render_empty_tables(run_cli) -> None:  # type: ignore[no-untyped-def]
     r = run_cli("render", "appendix", "--kind", "praktijkvoorbeeld")
     assert r.exit_code == 0
-    assert "no appendix interventions match" in r.stderr
+    assert "geen interventies uit de bijlage voldoen" in r.stderr
     assert "Geen interventies die aan de selectie voldoen." in r.stdout
 
 
@@ -211,10 +211,10 @@ def test_english_labels_keep_the_dutch_content(run_cli, cat) -> None:  # type: i
 
 
 @pytest.mark.parametrize(("args", "message"), [
-    (["--format", "odt"], "'odt' is not one of 'md', 'html', 'docx', 'pdf'"),
-    (["--style", "short"], "unknown style 'short'"),
-    (["--lang", "de"], "unknown language 'de'"),
-    (["--templates", "no-such-folder"], "no such folder"),
+    (["--format", "odt"], "'odt' is geen van de mogelijke waarden; kies uit: md, html, docx, pdf"),
+    (["--style", "short"], "onbekende waarde voor --style: 'short'"),
+    (["--lang", "de"], "onbekende waarde voor --lang: 'de'"),
+    (["--templates", "no-such-folder"], "deze map bestaat niet"),
 ])
 def test_bad_options_are_usage_errors(run_cli, args: list[str], message: str) -> None:  # type: ignore[no-untyped-def]
     r = run_cli("render", "appendix", *args)

@@ -205,7 +205,7 @@ def test_a_reference_docx_keeps_its_own_look_and_footer(run_cli, tmp_path: Path)
     assert "PAGE" not in zipfile.ZipFile(out).read("word/footer1.xml").decode("utf-8")
     assert "<dc:language>nl-NL</dc:language>" in zipfile.ZipFile(out).read("docProps/core.xml").decode("utf-8")
     r = run_cli("render", "appendix", "-f", "docx", "--reference-docx", tmp_path / "geen.docx", "-o", tmp_path / "c.docx")
-    assert r.exit_code == 2 and "--reference-docx" in r.stderr and "no such file" in r.stderr
+    assert r.exit_code == 2 and "--reference-docx" in r.stderr and "dit bestand bestaat niet" in r.stderr
 
 
 def test_sources_are_listed_by_their_citation_without_editor_notes(cat, word: bytes) -> None:  # type: ignore[no-untyped-def]
@@ -239,7 +239,7 @@ def test_pdf_without_libreoffice_is_a_clear_error(run_cli, tmp_path: Path, monke
     out = tmp_path / "bijlage.pdf"
     r = run_cli("render", "appendix", "-f", "pdf", "-o", out)
     assert r.exit_code == 1
-    assert r.stderr.strip() == ("jwtool: error: --format pdf needs LibreOffice (soffice), which is not installed or not on PATH; "
+    assert r.stderr.strip() == ("jwtool: fout: --format pdf needs LibreOffice (soffice), which is not installed or not on PATH; "
                                 "install LibreOffice, or render --format docx and convert that")
     assert "Traceback" not in r.output
     assert not out.exists()

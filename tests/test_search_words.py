@@ -66,7 +66,7 @@ def test_a_word_only_in_a_working_element_id_is_found_with_a_snippet(bundled: Ca
 def test_search_leren_on_the_command_line(run_cli: Callable[..., Result]) -> None:
     found = run_cli("search", "leren")
     assert found.exit_code == 0, found.stderr
-    assert "internal error" not in found.stderr and "boris-brengt-je-bij-een-baan" in found.stdout
+    assert "interne fout" not in found.stderr and "boris-brengt-je-bij-een-baan" in found.stdout
 
 
 def test_every_catalogue_word_searches_shows_and_compares(bundled: Catalogue) -> None:
@@ -89,10 +89,10 @@ def test_every_catalogue_word_searches_shows_and_compares(bundled: Catalogue) ->
 
 
 def _answers_with_a_message(result: Result, codes: tuple[int, ...] = (0, 1)) -> None:
-    assert "internal error" not in result.output, result.output
+    assert "interne fout" not in result.output, result.output
     assert result.exit_code in codes, result.output
     if result.exit_code:
-        assert result.stderr.startswith("jwtool: error: "), result.output
+        assert result.stderr.startswith("jwtool: fout: "), result.output
 
 
 COMMAND_TEXT = st.one_of(st.sampled_from(WORDS), st.text(min_size=1, max_size=30).filter(lambda t: t.strip() and not t.startswith("-") and "\x00" not in t))

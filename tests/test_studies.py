@@ -193,7 +193,7 @@ NOTE = '  - "Bewijskracht: het rapport noemt een controlegroep maar beoordeelt h
 
 def marked(name: str, note: str = "Bewijskracht:", rule: str = "comparison-study-not-studied", notes: str = NOTE) -> str:
     text = case(name)
-    return text.replace("last_reviewed:", f"notes:\n{notes}reviewed_warnings:\n  - {{rule: {rule}, note: \"{note}\", reviewed: 2026-11-28}}\nlast_reviewed:")
+    return text.replace("last_reviewed:", f"notes:\n{notes}reviewed_warnings:\n  - {{rule: {rule}, note: \"{note}\", reviewed: \"2026-11-28\"}}\nlast_reviewed:")
 
 
 def test_a_reviewed_marker_silences_the_warning_which_stays_visible_in_json_and_the_summary(empty_catalogue: Path, run_cli) -> None:
@@ -324,8 +324,8 @@ def test_a_finding_s_figure_year_is_checked_like_a_result_s(empty_catalogue: Pat
 
 def test_a_reviewed_contradiction_stands_next_to_the_level_in_show_and_the_overview(mini_catalogue: Path, run_cli) -> None:
     card = run_cli("show", "beta", "--catalogue", mini_catalogue).stdout
-    level, contradiction = card.split("Niveau: ", 1)[1].splitlines()[:2]
-    assert contradiction.strip().startswith("Tegenstrijdig: het rapport spreekt zichzelf tegen over de bewijskracht; zie de notitie die begint met “")
+    level, contradiction = card.split("Niveau van bewijskracht: ", 1)[1].splitlines()[:2]
+    assert contradiction.strip().startswith("Tegenstrijdig in het rapport: het rapport spreekt zichzelf tegen over de bewijskracht; zie de notitie die begint met “")
     assert "Tegenstrijdig" not in run_cli("show", "alpha", "--catalogue", mini_catalogue).stdout  # no marker, no line
     page = run_cli("render", "overview", "--format", "md", "--catalogue", mini_catalogue).stdout
     assert page.count("**Tegenstrijdig in het rapport:**") == 1

@@ -99,7 +99,7 @@ PIPED = [
 def test_no_command_prints_a_raw_control_character(args: list[str], control_catalogue: Path, run_cli: Callable[..., Result]) -> None:
     result = run_cli(*args, "--catalogue", control_catalogue)
     assert result.exit_code in (0, 1), result.output
-    assert "internal error" not in result.output
+    assert "interne fout" not in result.output
     assert raw_controls(result.output) == []
 
 
@@ -159,13 +159,13 @@ def nan_catalogue(empty_catalogue: Path) -> Path:
 def test_json_output_never_holds_nan_or_infinity(args: list[str], nan_catalogue: Path, run_cli: Callable[..., Result]) -> None:
     result = run_cli(*args, "--catalogue", nan_catalogue)
     assert "NaN" not in result.stdout and "Infinity" not in result.stdout
-    assert result.exit_code == 1 and "internal error" not in result.stderr
-    assert "jwtool: error: a number is NaN or infinite (.nan or .inf in an entry), which JSON cannot hold; run 'jwtool validate'" in result.stderr
+    assert result.exit_code == 1 and "interne fout" not in result.stderr
+    assert "jwtool: fout: een getal is NaN of oneindig (.nan of .inf in een vermelding), wat JSON niet kan bevatten; voer 'jwtool validate' uit" in result.stderr
 
 
 def test_an_export_file_is_not_written_with_nan(nan_catalogue: Path, tmp_path: Path, run_cli: Callable[..., Result]) -> None:
     result = run_cli("export", "--format", "json", "-o", tmp_path / "uit.json", "--catalogue", nan_catalogue)
-    assert result.exit_code == 1 and "JSON cannot hold" in result.stderr
+    assert result.exit_code == 1 and "wat JSON niet kan bevatten" in result.stderr
     assert list(tmp_path.glob("uit.json*")) == [] and list(tmp_path.glob(".uit.json*")) == []
 
 
@@ -189,7 +189,7 @@ def test_output_in_an_encoding_without_every_character(args: list[str], env: dic
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE) as proc:
         stdout, stderr = proc.communicate(timeout=60)
     assert proc.returncode == 0, stderr.decode("utf-8", "replace")
-    assert b"internal error" not in stderr and b"Traceback" not in stderr
+    assert b"interne fout" not in stderr and b"Traceback" not in stderr
     text = stdout.decode(encoding)  # all of it is in the terminal's encoding
     if args[0] == "show":  # Boris brengt je bij ‘n baan: in ASCII the quote is an escape, the rest is kept
         assert ("\\u2018n baan" if encoding == "ascii" else "‘n baan") in text

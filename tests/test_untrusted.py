@@ -59,7 +59,7 @@ def test_a_schema_ref_to_the_network_is_refused_without_a_request(run_cli, mini_
     assert "schemas/intervention.schema.json:" in result.stdout
     assert f"$ref '{url}/summary.json' cannot be used" in result.stdout
     assert "outside the catalogue's schemas/ folder" in result.stdout
-    assert "[schema-file]" in result.stdout and "internal error" not in result.output
+    assert "[schema-file]" in result.stdout and "interne fout" not in result.output
 
 
 @pytest.mark.parametrize("ref", ["file://{secret}", "../../secret.json", "../../secret.json#/definitions/x"])
@@ -149,7 +149,7 @@ def test_a_template_from_templates_option_cannot_reach_python_internals(run_cli,
     assert not (tmp_path / "ran").exists()
     assert f"template appendix.md.j2 ({house / 'appendix.md.j2'}:1)" in result.stderr
     assert "access to attribute '__class__' of 'str' object is unsafe" in result.stderr
-    assert "internal error" not in result.output
+    assert "interne fout" not in result.output
 
 
 @pytest.mark.parametrize("body", ["{% for i in range(10**9) %}{{ i }}{% endfor %}", "{{ 1 / 0 }}", "{{ [1][5] }}"])
@@ -158,7 +158,7 @@ def test_a_template_that_fails_is_an_error_at_its_line_not_an_internal_error(run
     house.mkdir()
     (house / "appendix.md.j2").write_text("# Bijlage\n" + body + "\n", encoding="utf-8")
     result = run_cli("render", "appendix", "--format", "md", "--templates", house, "--catalogue", mini_catalogue)
-    assert result.exit_code == 1 and "internal error" not in result.output
+    assert result.exit_code == 1 and "interne fout" not in result.output
     assert f"template appendix.md.j2 ({house / 'appendix.md.j2'}:2)" in result.stderr
 
 
@@ -170,7 +170,7 @@ def test_a_catalogue_template_cannot_reach_os_popen(run_cli, catalogue_copy: Pat
     assert result.exit_code == 1
     assert not (tmp_path / "ran").exists() and not (tmp_path / "out.md").exists()
     assert "entry.md.j2" in result.stderr and "is unsafe" in result.stderr
-    assert "internal error" not in result.output
+    assert "interne fout" not in result.output
 
 
 def test_a_symlink_loop_is_one_problem_per_file_and_other_commands_skip_it(run_cli, mini_catalogue: Path) -> None:
@@ -187,7 +187,7 @@ def test_a_symlink_loop_is_one_problem_per_file_and_other_commands_skip_it(run_c
     for command in (["list"], ["search", "alpha"], ["show", "alpha"], ["export", "--format", "json"], ["map"]):
         other = run_cli(*command, "--catalogue", mini_catalogue)
         assert other.exit_code == 0, (command, other.output)
-        assert "internal error" not in other.output
+        assert "interne fout" not in other.output
 
 
 def test_a_catalogue_title_longer_than_word_allows_is_cut_in_the_metadata_only(run_cli, mini_catalogue: Path, tmp_path: Path) -> None:

@@ -25,7 +25,7 @@ from conftest import default_signals
 from jwtool.render.output import OutputError, write_atomic
 
 JWTOOL = [sys.executable, "-m", "jwtool"]
-NO_SPACE = "jwtool: cannot write output: No space left on device"
+NO_SPACE = "jwtool: kan de uitvoer niet schrijven: No space left on device"
 
 # Every kind of document a command prints (all larger than the 4 KiB a short write takes below).
 DOCUMENTS = [
@@ -109,7 +109,7 @@ def test_a_closed_stdout_is_exit_1_with_the_reason(mini_catalogue: Path) -> None
     with subprocess.Popen(["sh", "-c", 'exec "$@" >&-', "sh", *JWTOOL, "list", "--catalogue", str(mini_catalogue)],
                           stderr=subprocess.PIPE) as proc:
         _, stderr = proc.communicate()
-    assert (proc.returncode, stderr.decode()) == (1, "jwtool: cannot write output: standard output is closed\n")
+    assert (proc.returncode, stderr.decode()) == (1, "jwtool: kan de uitvoer niet schrijven: standard output is closed\n")
 
 
 # --- files: never over a file by surprise -------------------------------------------------------
@@ -173,7 +173,7 @@ def test_a_device_or_pipe_is_never_replaced(run_cli, mini_catalogue: Path, tmp_p
         kind = stat.S_IFMT(special.lstat().st_mode)
         result = run_cli("export", "-o", special, *force, "--catalogue", mini_catalogue)
         assert result.exit_code == 2
-        assert result.stderr == f"jwtool: error: {special} is not a regular file (a device, pipe or socket); refusing to replace it\n"
+        assert result.stderr == f"jwtool: fout: {special} is not a regular file (a device, pipe or socket); refusing to replace it\n"
         assert stat.S_IFMT(special.lstat().st_mode) == kind
 
 
@@ -192,7 +192,7 @@ def test_a_new_folder_is_made_with_its_page(run_cli, mini_catalogue: Path, tmp_p
     assert result.exit_code == 0, result.stderr
     assert placed(tmp_path / "site") == ["README.md"]
     again = run_cli("render", "overview", "--format", "md", "-o", tmp_path / "site", "--catalogue", mini_catalogue)
-    assert (again.exit_code, again.stderr) == (2, f"jwtool: error: {tmp_path / 'site' / 'README.md'} already exists; use --force to overwrite it\n")
+    assert (again.exit_code, again.stderr) == (2, f"jwtool: fout: {tmp_path / 'site' / 'README.md'} already exists; use --force to overwrite it\n")
 
 
 # --- SIGTERM and SIGHUP -------------------------------------------------------------------------
@@ -233,7 +233,7 @@ def test_sigterm_and_sighup_remove_the_temporary_file_and_exit_128_plus_the_sign
         proc.send_signal(signum)
         _, stderr = proc.communicate()
     assert proc.returncode == 128 + signum, stderr
-    assert stderr.decode() == f"jwtool: terminated by {signal.Signals(signum).name}\n"
+    assert stderr.decode() == f"jwtool: beëindigd door {signal.Signals(signum).name}\n"
     assert [p for p in tmp_path.rglob("*") if p.name.endswith(".tmp")] == []
     assert not (out / "export.json").exists()
 
@@ -277,7 +277,7 @@ def test_root_only_a_full_disk_gives_exit_1_and_a_message_on_every_output_path(s
         (["export", "--format", "json"], None, NO_SPACE),
         (["render", "overview", "--format", "md"], None, NO_SPACE),
         (["export", "--format", "json", "-o", str(small_disk / "export.json")], small_disk / "export.json",
-         f"jwtool: error: cannot write {small_disk / 'export.json'}: No space left on device"),
+         f"jwtool: fout: kan {small_disk / 'export.json'} niet schrijven: No space left on device"),
     ]
     for unbuffered in ("1", ""):
         env = {**os.environ, "PYTHONUNBUFFERED": unbuffered}

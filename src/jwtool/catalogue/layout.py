@@ -189,7 +189,6 @@ _SPACE = re.compile(r"\s")
 
 
 def _name_problem(rel: str, name: str) -> Problem | None:
-
     stem = name.rsplit(".", 1)[0]
     if _SPACE.search(name):
         return Problem(rel, 1, 1, "file-name", f"file name {name!r} contains spaces; use the entry id, e.g. {stem.replace(' ', '-').lower()!r}.yaml")

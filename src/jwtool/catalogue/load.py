@@ -14,6 +14,7 @@ from jwtool.catalogue.model import Entry, summary_view
 from jwtool.catalogue.problems import Problem
 from jwtool.catalogue.sources import Library, check_format, load_library
 from jwtool.catalogue.vocabularies import VOCABULARY_NAMES, Vocabulary
+from jwtool.catalogue.yamlfile import read_yaml, reader_key
 
 if TYPE_CHECKING:
     from jwtool.catalogue.yamlfile import YamlFile
@@ -68,7 +69,6 @@ def load_catalogue(root: Path, limits: Limits = Limits(), *, use_cache: bool = T
     is False. ``summary=True`` gives entries without their long verbatim texts
     (:func:`jwtool.catalogue.model.summary_view`): enough for listing and filtering, and fast.
     """
-    from jwtool.catalogue.yamlfile import read_yaml, reader_key
 
     layout = Layout(root)
     meta, readable = _read_meta(layout, limits)

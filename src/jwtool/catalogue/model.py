@@ -49,7 +49,7 @@ def summary_view(data: dict[str, Any]) -> dict[str, Any]:
         elif key == "cites" and isinstance(value, list):
             value = [{k: c[k] for k in ("source", "rows") if k in c} for c in value if isinstance(c, dict)]
         elif key in ("working_elements", "components") and isinstance(value, list):
-            value = [{"elements": w.get("elements")} for w in value if isinstance(w, dict)]
+            value = [{k: w[k] for k in ("text", "elements") if k in w} for w in value if isinstance(w, dict)]  # text: a graph link's wording
         elif key == "evidence" and isinstance(value, dict):
             value = {k: value[k] for k in sub or () if k in value}
             if isinstance(value.get("studies"), list):

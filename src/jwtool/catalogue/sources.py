@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from jwtool.catalogue.layout import CatalogueError, Layout
 from jwtool.catalogue.limits import Limits
+from jwtool.catalogue.yamlfile import read_yaml
 
 if TYPE_CHECKING:
     from jwtool.catalogue.yamlfile import YamlFile

@@ -6,6 +6,7 @@ the command line also accepts labels and synonyms, matched case- and accent-inse
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -79,6 +80,12 @@ class Term:
         )
 
 
+def group_label(group: dict[str, Any], lang: str = "nl", fallback: str = "") -> str:
+    """A group's name (of working elements, say) in ``lang``: ``label_en`` for English where the
+    vocabulary has one, else ``label``, as :meth:`Term.label_for` chooses a term's."""
+    return str((group.get("label_en") if lang == "en" else None) or group.get("label") or fallback)
+
+
 @dataclass
 class Vocabulary:
     name: str
@@ -146,7 +153,6 @@ class Vocabulary:
 def _close_keys(value: str, keys: list[str]) -> list[str]:
     """The folded keys closest to ``value``: by spelling (difflib), else those it starts or ends a
     prefix of ('sterk' -> 'sterke-aanwijzingen')."""
-    import difflib
 
     k = key(value)
     hits = difflib.get_close_matches(k, keys, n=5, cutoff=0.6)

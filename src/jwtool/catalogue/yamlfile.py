@@ -65,6 +65,7 @@ class _FastLoader(_BaseLoader):  # type: ignore[misc, valid-type]
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
         self.duplicates: list[tuple[str, Node, Node]] = []
+        self.unquoted_dates: list[Node] = []
 
     def flatten_mapping(self, node: MappingNode) -> None:
         # Replaces SafeConstructor.flatten_mapping, whose only other job is expanding merges.
@@ -100,10 +101,16 @@ class _Loader(_FastLoader):
         return super().construct_object(node, deep)
 
 
-# Dates stay text: JSON Schema checks `format: date`, and an impossible date such as 2023-13-01
-# becomes a positioned problem instead of a ValueError deep inside PyYAML.
-_FastLoader.add_constructor("tag:yaml.org,2002:timestamp", SafeConstructor.construct_yaml_str)
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", SafeConstructor.construct_yaml_str)
+def _unquoted_date(loader: _FastLoader, node: ScalarNode) -> str:
+    """A date written without quotes stays text (JSON Schema checks ``format: date``, and an
+    impossible date such as 2023-13-01 becomes a positioned problem instead of a ValueError deep
+    inside PyYAML), and is noted: other YAML 1.1 readers (PyYAML's ``safe_load``) make it a date."""
+    loader.unquoted_dates.append(node)
+    return SafeConstructor.construct_yaml_str(loader, node)  # type: ignore[no-any-return]
+
+
+_FastLoader.add_constructor("tag:yaml.org,2002:timestamp", _unquoted_date)
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _unquoted_date)
 
 
 class _NotPlain(Exception):
@@ -392,6 +399,12 @@ def read_yaml(path: Path, rel: str, limits: Limits = _DEFAULT_LIMITS, inside: Pa
         doc.problems.append(Problem(
             rel, second.start_mark.line + 1, second.start_mark.column + 1, "duplicate-key",
             f"duplicate key {key!r}: also defined at line {first.start_mark.line + 1}; keep only one of them",
+        ))
+    for node in loader.unquoted_dates:
+        doc.problems.append(Problem(
+            rel, node.start_mark.line + 1, node.start_mark.column + 1, "unquoted-date",
+            f"date {node.value} is not in quotes, so YAML 1.1 readers (PyYAML's safe_load, most scripts) read it as a date, "
+            f"not as the text the schema asks for; write it as \"{node.value}\" (jwtool upgrade quotes every date)", severity="warning",
         ))
     if data is None:
         return fail("empty-file", "file has no content; an entry is a mapping of fields (see schemas/ENTRY-FORMAT.md)")

@@ -1,8 +1,8 @@
 """The command line: a thin layer that parses options, calls the library and prints.
 
-Commands are registered here, in one place; each lives in its own module (one per command group),
-and the library behind them imports heavy libraries (jsonschema, networkx, jinja2) only when a
-command runs, so ``jwtool --help`` stays fast.
+Commands are registered here, in one place (:data:`COMMANDS`); each lives in its own module (one
+per command group), which is imported only when its command runs (see
+:mod:`jwtool.cli.framework`), so ``jwtool --help`` imports none of them.
 """
 
 from __future__ import annotations
@@ -11,28 +11,49 @@ import os
 import signal
 import sys
 from contextlib import suppress
+from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
 from jwtool import __version__
-from jwtool.cli.common import EXIT_INTERRUPTED, EXIT_PROBLEMS, LangOpt, Settings, choice, err, one_run_per_process, out
-from jwtool.cli.compare_cmd import compare
-from jwtool.cli.contribute_cmd import diff, history, new
-from jwtool.cli.export_cmd import export
-from jwtool.cli.find_cmd import list_entries, search, show
-from jwtool.cli.gaps_cmd import gaps
-from jwtool.cli.graph_cmd import elements, map_, similar
-from jwtool.cli.render_cmd import render_app
-from jwtool.cli.sources_cmd import cite, upgrade
-from jwtool.cli.validate_cmd import validate
+from jwtool.__main__ import exit_interrupted
+from jwtool.catalogue.text import visible
+from jwtool.cli.framework import LazyGroup, Settings, choice, message, one_run_per_process, set_message_lang, show_usage_error
 from jwtool.labels import LANGS
-from jwtool.query.export import NotJSONError
-from jwtool.render.output import OutputLost
+
+EXIT_PROBLEMS, EXIT_INTERRUPTED = 1, 130
+
+# name -> "module:attribute" (a command function, or a typer app of subcommands); in the order
+# `jwtool --help` lists them. Each command's help is the label cmd.<name> (cmd.<name>.<sub>).
+COMMANDS = {
+    "validate": "jwtool.cli.validate_cmd:validate",
+    "list": "jwtool.cli.find_cmd:list_entries",
+    "show": "jwtool.cli.find_cmd:show",
+    "search": "jwtool.cli.find_cmd:search",
+    "compare": "jwtool.cli.compare_cmd:compare",
+    "export": "jwtool.cli.export_cmd:export",
+    "cite": "jwtool.cli.sources_cmd:cite",
+    "new": "jwtool.cli.contribute_cmd:new",
+    "diff": "jwtool.cli.contribute_cmd:diff",
+    "history": "jwtool.cli.contribute_cmd:history",
+    "upgrade": "jwtool.cli.sources_cmd:upgrade",
+    "elements": "jwtool.cli.graph_cmd:elements",
+    "similar": "jwtool.cli.graph_cmd:similar",
+    "map": "jwtool.cli.graph_cmd:map_",
+    "gaps": "jwtool.cli.gaps_cmd:gaps",
+    "render": "jwtool.cli.render_cmd:render_app",
+}
+
+
+class Commands(LazyGroup):
+    lazy_commands = COMMANDS
+
 
 app = typer.Typer(
     name="jwtool",
-    help="Catalogue of interventions against youth unemployment (aanpak jeugdwerkloosheid): validate, search, compare, map and render.",
+    cls=Commands,
+    help="cmd.jwtool",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -40,42 +61,26 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
+
 def _version(value: bool) -> None:
     if value:
-        out(f"jwtool {__version__}")
+        sys.stdout.write(f"jwtool {__version__}\n")
         raise typer.Exit(0)
 
 
 @app.callback()
 def _root(
     ctx: typer.Context,
-    version: Annotated[Optional[bool], typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")] = None,
-    debug: Annotated[bool, typer.Option("--debug", help="Show a full traceback on internal errors (for maintainers).")] = False,
-    no_cache: Annotated[bool, typer.Option("--no-cache", help="Parse every entry file again instead of using the cache of parsed entries (also: JWTOOL_NO_CACHE=1).")] = False,
-    lang: LangOpt = None,
+    version: Annotated[Optional[bool], typer.Option("--version", callback=_version, is_eager=True, help="opt.version")] = None,
+    catalogue: Annotated[Optional[Path], typer.Option("--catalogue", metavar="DIR", help="opt.catalogue", show_default=False)] = None,
+    lang: Annotated[Optional[str], typer.Option("--lang", metavar="nl|en", help="opt.lang", show_default=False)] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="opt.no_cache")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="opt.debug")] = False,
 ) -> None:
     # --debug is read by main() from the command line itself: it must work when parsing fails too
     if lang is not None:
-        choice(lang, list(LANGS), "language")
-    ctx.obj = Settings(use_cache=not no_cache and os.environ.get("JWTOOL_NO_CACHE", "") in ("", "0"), lang=lang)
-
-
-app.command("validate")(validate)
-app.command("list")(list_entries)
-app.command("show")(show)
-app.command("search")(search)
-app.command("compare")(compare)
-app.command("export")(export)
-app.command("cite")(cite)
-app.command("new")(new)
-app.command("diff")(diff)
-app.command("history")(history)
-app.command("upgrade")(upgrade)
-app.command("elements")(elements)
-app.command("similar")(similar)
-app.command("map")(map_)
-app.command("gaps")(gaps)
-app.add_typer(render_app, name="render")
+        choice(lang, list(LANGS), "--lang")
+    ctx.obj = Settings(use_cache=not no_cache and os.environ.get("JWTOOL_NO_CACHE", "") in ("", "0"), lang=lang, catalogue=catalogue)
 
 
 class Terminated(SystemExit):
@@ -95,6 +100,7 @@ def main(argv: list[str] | None = None) -> None:
     """Console-script entry point: exit 0/1/2, 130 on Ctrl-C, 143/129 on SIGTERM/SIGHUP, one line
     instead of a traceback."""
     _tolerant_output()
+    set_message_lang(sys.argv[1:] if argv is None else argv)
     if argv is None:
         one_run_per_process()
         if hasattr(signal, "SIGPIPE"):
@@ -107,38 +113,52 @@ def main(argv: list[str] | None = None) -> None:
     try:
         code = app(args=argv, prog_name="jwtool", standalone_mode=False)
         if code == EXIT_INTERRUPTED:
-            err("jwtool: interrupted")  # typer turns Ctrl-C into a silent exit code 130
+            _err(message("cli.interrupted"))  # typer turns Ctrl-C into a silent exit code 130
     except typer.Exit as exc:
         code = exc.exit_code
     except (typer.Abort, KeyboardInterrupt):
-        err("jwtool: interrupted")
+        _err(message("cli.interrupted"))
         code = EXIT_INTERRUPTED
     except Terminated as exc:
         with suppress(OSError):  # after SIGHUP the terminal may be gone
-            err(f"jwtool: terminated by {signal.Signals(exc.signum).name}")
+            _err(message("cli.terminated", signal=signal.Signals(exc.signum).name))
         code = exc.code
     except BrokenPipeError:
         # the reader (e.g. `| head`) went away: not an error of ours
         sys.stderr.close()
         code = 0
-    except OutputLost as exc:
-        err(f"jwtool: cannot write output: {exc}")
-        code = EXIT_PROBLEMS
+    except typer._click.exceptions.UsageError as exc:  # noqa: SLF001
+        code = show_usage_error(exc)
     except Exception as exc:  # noqa: BLE001 - the last line of defence against tracebacks
-        if hasattr(exc, "show") and hasattr(exc, "exit_code"):  # click/typer usage errors
+        if _raised("jwtool.render.output", "OutputLost", exc):
+            _err(message("cli.output_lost", error=exc))
+            code = EXIT_PROBLEMS
+        elif _raised("jwtool.query.export", "NotJSONError", exc):
+            # a value JSON cannot hold, met while writing JSON: bad data, not a bug of jwtool
+            _err(message("cli.error", message=message("cli.not_json")))
+            code = EXIT_PROBLEMS
+        elif hasattr(exc, "show") and hasattr(exc, "exit_code"):  # other click exceptions
             exc.show()
             code = exc.exit_code
-        elif _is_not_json(exc):
-            err(f"jwtool: error: {exc}")
-            code = EXIT_PROBLEMS
         elif os.environ.get("JWTOOL_DEBUG") or "--debug" in (argv if argv is not None else sys.argv):
             raise
         else:
-            err(f"jwtool: internal error: {type(exc).__name__}: {exc} (run with --debug for a traceback, and please report it)")
+            _err(message("cli.internal_error", name=type(exc).__name__, error=exc))
             code = EXIT_PROBLEMS
     if code == EXIT_INTERRUPTED:
-        _forget_interrupt()
+        exit_interrupted()
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def _raised(module: str, name: str, exc: Exception) -> bool:
+    """Whether ``exc`` is ``module.name``, without importing the module: a command that raised it
+    has imported it."""
+    loaded = sys.modules.get(module)
+    return loaded is not None and isinstance(exc, getattr(loaded, name))
+
+
+def _err(text: str) -> None:
+    sys.stderr.write(visible(text.rstrip("\n") + "\n"))
 
 
 def _tolerant_output() -> None:
@@ -149,20 +169,3 @@ def _tolerant_output() -> None:
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
             reconfigure(errors="backslashreplace")
-
-
-def _is_not_json(exc: Exception) -> bool:
-    """A value JSON cannot hold, met while writing JSON: bad data, not a bug of jwtool."""
-
-    return isinstance(exc, NotJSONError)
-
-
-def _forget_interrupt() -> None:
-    """Exit 130 after Ctrl-C, as promised, and not by the signal.
-
-    CPython remembers a KeyboardInterrupt raised inside code run by ``exec`` of a string (which
-    dataclasses and typer do while a command's modules load) even when it is caught, and then
-    ends the process by SIGINT (-2) instead of the exit code. Running such code once more resets
-    that memory.
-    """
-    exec("")  # noqa: S102 - a constant empty string

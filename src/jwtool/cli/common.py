@@ -10,19 +10,21 @@ import gc
 import os
 import sys
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn, Optional
 
 import typer
+from rich.console import Console
+from rich.text import Span, Text
 
 from jwtool.catalogue.layout import CatalogueError, Layout, find_root
 from jwtool.catalogue.limits import DEFAULT_MAX_FILE_SIZE, MAX_FILE_SIZE_CAP, Limits
-from jwtool.catalogue.load import load_catalogue
+from jwtool.catalogue.load import load_catalogue, read_entry
 from jwtool.catalogue.sources import OldFormatError
 from jwtool.catalogue.text import first_hidden, visible
-from jwtool.catalogue.vocabularies import did_you_mean, suggest
+from jwtool.cli.framework import Settings, choice, message, one_run_per_process, settings, unknown_value  # noqa: F401 - choice, unknown_value: for the commands
 from jwtool.labels import DEFAULT_LANG, LANGS
+from jwtool.query.refs import RefError, resolve_ref
 from jwtool.render.output import OutputError, check_target, write_atomic, write_stdout
 
 if TYPE_CHECKING:
@@ -30,6 +32,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from jwtool.catalogue.load import Catalogue
+    from jwtool.catalogue.model import Entry
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -38,32 +41,24 @@ CatalogueOpt = Annotated[
     typer.Option(
         "--catalogue",
         metavar="DIR",
-        help="Catalogue folder (with interventions/ and schemas/). Default: $JWTOOL_CATALOGUE, the enclosing catalogue, or the bundled one.",
+        help="opt.catalogue",
         show_default=False,
     ),
 ]
 MaxSizeOpt = Annotated[
     Optional[int],
     typer.Option("--max-file-size", metavar="BYTES", min=1, max=MAX_FILE_SIZE_CAP,
-                 help="Refuse entry files larger than this, 1 byte to 1 GiB (default 1 MiB, or $JWTOOL_MAX_FILE_SIZE).", show_default=False),
+                 help="opt.max_file_size", show_default=False),
 ]
 
 LangOpt = Annotated[
     Optional[str],
     typer.Option("--lang", metavar="nl|en",
-                 help="Language of labels, headers and values: nl (default) or en; also $JWTOOL_LANG. JSON keeps ids and is the same in every language.",
+                 help="opt.lang",
                  show_default=False),
 ]
 
 _consoles: dict[str, Any] = {}
-
-
-@dataclass(frozen=True)
-class Settings:
-    """Options of the root command that every command honours (``ctx.obj`` of the command line)."""
-
-    use_cache: bool = True
-    lang: str | None = None  # `jwtool --lang en <command>`
 
 
 def cli_lang(ctx: typer.Context, lang: str | None = None) -> str:
@@ -74,9 +69,9 @@ def cli_lang(ctx: typer.Context, lang: str | None = None) -> str:
     if chosen is None:
         env = os.environ.get("JWTOOL_LANG", "").strip()
         if env and env not in LANGS:
-            usage_error(f"JWTOOL_LANG must be one of: {', '.join(LANGS)}, not {env!r}")
+            usage_error(message("cli.bad_env_lang", value=env, choices=", ".join(LANGS)))
         chosen = env or DEFAULT_LANG
-    return choice(chosen, list(LANGS), "language")
+    return choice(chosen, list(LANGS), "--lang")
 
 
 def use_cache(ctx: typer.Context) -> bool:
@@ -99,8 +94,6 @@ def console(stderr: bool = False) -> Console:
 def make_console(stream: Any, *, terminal: bool, colour: bool, width: int | None) -> Console:
     """A rich console that shows control characters in what it prints as visible escapes
     (:func:`jwtool.catalogue.text.visible`), before layout, so they are measured as what is shown."""
-    from rich.console import Console
-    from rich.text import Span, Text
 
     def shown(text: Text) -> Text:
         if first_hidden(text.plain) is None:
@@ -149,7 +142,6 @@ class _Stdout:
         return getattr(sys.stdout, "encoding", None) or "utf-8"
 
     def write(self, text: str) -> int:
-
         write_stdout(text)
         return len(text)
 
@@ -179,14 +171,24 @@ def err(text: str) -> None:
     sys.stderr.write(visible(text.rstrip("\n") + "\n"))
 
 
-def fail(message: str, code: int = EXIT_PROBLEMS) -> NoReturn:
+def fail(text: str, code: int = EXIT_PROBLEMS) -> NoReturn:
     """One line on stderr and an exit code; never a traceback."""
-    err(f"jwtool: error: {message}")
+    err(message("cli.error", message=text))
     raise typer.Exit(code)
 
 
-def usage_error(message: str) -> NoReturn:
-    fail(message, EXIT_USAGE)
+def usage_error(text: str) -> NoReturn:
+    fail(text, EXIT_USAGE)
+
+
+def warn(text: str) -> None:
+    """A warning on stderr: the run goes on."""
+    err(message("cli.warning", message=text))
+
+
+def note(text: str) -> None:
+    """What a command did or found, on stderr ("jwtool: …"), beside its output on stdout."""
+    err(message("cli.note", message=text))
 
 
 def limits(max_file_size: int | None = None) -> Any:
@@ -198,27 +200,16 @@ def limits(max_file_size: int | None = None) -> Any:
         max_file_size = DEFAULT_MAX_FILE_SIZE
         if env:
             if not (env.isascii() and env.isdigit() and 1 <= int(env) <= MAX_FILE_SIZE_CAP):
-                usage_error(f"JWTOOL_MAX_FILE_SIZE must be a whole number of bytes from 1 to {MAX_FILE_SIZE_CAP} (1 GiB), not {env!r}")
+                usage_error(message("cli.bad_env_max_file_size", value=env, cap=MAX_FILE_SIZE_CAP))
             max_file_size = int(env)
     return Limits(max_file_size=max_file_size)
 
 
 def root(catalogue: Path | None) -> Path:
-
     try:
-        return find_root(catalogue)
+        return find_root(catalogue if catalogue is not None else settings().catalogue)
     except CatalogueError as exc:
         usage_error(str(exc))
-
-
-_WHOLE_PROCESS = False
-
-
-def one_run_per_process() -> None:
-    """The console script says the process is this one run: it may then tune the collector (the
-    library, used by a notebook or a server, leaves it alone)."""
-    global _WHOLE_PROCESS
-    _WHOLE_PROCESS = True
 
 
 def open_catalogue(ctx: typer.Context, catalogue: Path | None, *, summary: bool = False) -> Catalogue:
@@ -231,7 +222,7 @@ def open_catalogue(ctx: typer.Context, catalogue: Path | None, *, summary: bool 
         cat = load_catalogue(root(catalogue), limits(), use_cache=use_cache(ctx), summary=summary)
     except OldFormatError as exc:
         fail(str(exc))
-    if _WHOLE_PROCESS:
+    if one_run_per_process.called:  # type: ignore[attr-defined]
         gc.freeze()  # the catalogue lives to the end of the run: collections (Jinja makes many) need not walk it
     warn_broken(cat.broken)
     return cat
@@ -239,7 +230,7 @@ def open_catalogue(ctx: typer.Context, catalogue: Path | None, *, summary: bool 
 
 def warn_broken(broken: list[str]) -> None:
     if broken:
-        err(f"jwtool: warning: {len(broken)} file(s) have problems and may be incomplete ({', '.join(broken[:3])}{', …' if len(broken) > 3 else ''}); run 'jwtool validate'")
+        warn(message("cli.broken_files", n=len(broken), files=", ".join(broken[:3]) + (", …" if len(broken) > 3 else "")))
 
 
 def write_output(data: str | bytes | Iterable[str], output: Path | None, layout: Any, force: bool, new_folder: bool = False) -> Path | None:
@@ -259,7 +250,7 @@ def write_output(data: str | bytes | Iterable[str], output: Path | None, layout:
     except OutputError as exc:
         usage_error(str(exc))
     except OSError as exc:
-        fail(f"cannot write {output}: {exc.strerror or exc}")
+        fail(message("cli.cannot_write", path=output, error=exc.strerror or exc))
 
 
 def check_output(output: Path | None, catalogue: Path | None, force: bool, new_folder: bool = False) -> None:
@@ -285,9 +276,21 @@ def format_option(help: str) -> Any:
     return typer.Option("--format", "-f", help=help, case_sensitive=False)
 
 
-def choice(value: str, options: list[str], what: str) -> str:
-    """``value`` if it is one of ``options``; else a usage error (exit 2) that suggests the closest
-    option, as an unknown vocabulary value does, and lists them all."""
-    if value not in options:
-        usage_error(f"unknown {what} {value!r}{did_you_mean(suggest(value, options))}; choose one of: {', '.join(options)}")
-    return value
+def entry_ref(cat: Catalogue, ref: str, *, full: bool = True, lang: str = DEFAULT_LANG) -> Entry:
+    """The entry REF names (``full``: with all its fields), or exit 1 with "bedoelde u …?" /
+    "did you mean …?" in ``lang`` (typos forgiven: :func:`jwtool.query.refs.suggestions`).
+
+    REF is resolved on the catalogue's summaries (ids, names and aliases are in them) and only
+    that entry's file is read, so `show` stays fast in a large catalogue.
+    """
+
+    try:
+        found = resolve_ref(cat.entries, ref)
+    except RefError as exc:
+        fail(exc.message(lang))
+    if not (full and cat.summary):
+        return found
+    whole = read_entry(cat.root, found.file, limits(), cat.library)
+    if whole is None:
+        fail(message("cli.unreadable_entry", file=found.file))
+    return whole

@@ -11,12 +11,18 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from rich import box
+from rich.measure import Measurement
+from rich.padding import Padding
+from rich.table import Table
+from rich.text import Text
 
 from jwtool.cli.common import (
     CatalogueOpt,
     LangOpt,
     cli_lang,
     console,
+    entry_ref,
     format_option,
     formats,
     is_terminal,
@@ -24,7 +30,7 @@ from jwtool.cli.common import (
     out,
     usage_error,
 )
-from jwtool.cli.find_cmd import entry_ref
+from jwtool.cli.framework import message
 from jwtool.labels import DEFAULT_LANG, label
 from jwtool.query.compare import compare as run_compare
 from jwtool.query.export import dumps
@@ -49,8 +55,8 @@ CompareFormat = formats("CompareFormat", REPORTERS)
 
 def compare(
     ctx: typer.Context,
-    refs: Annotated[list[str], typer.Argument(metavar="REF REF [REF...]", help="Two or more entries: id, alias, name or a unique prefix.", show_default=False)],
-    fmt: Annotated[CompareFormat, format_option("text (a table on a terminal), json (ids, for scripts) or md (Markdown).")] = CompareFormat.text,
+    refs: Annotated[list[str], typer.Argument(metavar="REF REF [REF...]", help="opt.compare.refs", show_default=False)],
+    fmt: Annotated[CompareFormat, format_option("opt.compare.format")] = CompareFormat.text,
     catalogue: CatalogueOpt = None,
     lang: LangOpt = None,
 ) -> None:
@@ -66,7 +72,7 @@ def compare(
     """
     lang = cli_lang(ctx, lang)
     if len(refs) < 2:
-        usage_error("compare needs at least two entries, e.g. jwtool compare boris learn2work")
+        usage_error(message("cli.compare.too_few"))
     cat = open_catalogue(ctx, catalogue, summary=True)
     entries = [entry_ref(cat, r, lang=lang) for r in refs]
 
@@ -88,8 +94,6 @@ def _text(c: Comparison, lang: str) -> None:
 
 
 def _cell(lines: tuple[str, ...], key: str, lang: str = DEFAULT_LANG) -> Any:
-    from rich.text import Text
-
     if not lines:
         return Text("–", style="dim")
     if key != "working_elements":
@@ -102,12 +106,13 @@ def _cell(lines: tuple[str, ...], key: str, lang: str = DEFAULT_LANG) -> Any:
     return text
 
 
-def _table(c: Comparison, lang: str = DEFAULT_LANG) -> Any:
-    from rich import box
-    from rich.table import Table
+ASPECT_WIDTH_MAX = 14  # a longer aspect label wraps at its spaces, leaving the entries room
 
+
+def _table(c: Comparison, lang: str = DEFAULT_LANG) -> Any:
     table = Table(box=box.SIMPLE_HEAD, show_lines=True, header_style="bold", pad_edge=False)
-    table.add_column("", style="bold", overflow="fold")
+    longest_word = max((len(w) for a in c.aspects for w in a.label.split()), default=0)
+    table.add_column("", style="bold", overflow="fold", min_width=longest_word, max_width=max(longest_word, ASPECT_WIDTH_MAX))
     for e in c.entries:
         table.add_column(e.name, overflow="fold")
     for a in c.aspects:
@@ -117,7 +122,6 @@ def _table(c: Comparison, lang: str = DEFAULT_LANG) -> Any:
 
 def _fits(con: Console, renderable: Any) -> bool:
     """True when every word of every cell fits its column at this width."""
-    from rich.measure import Measurement
 
     unbounded = con.options.update_width(1_000_000)  # measurements are clamped to the width given
     return Measurement.get(con, unbounded, renderable).minimum <= con.width
@@ -125,9 +129,6 @@ def _fits(con: Console, renderable: Any) -> bool:
 
 def render(con: Console, c: Comparison, lang: str = DEFAULT_LANG) -> None:
     """The comparison for a terminal of ``con.width`` columns (used by tests with width 80), in ``lang``."""
-    from rich.padding import Padding
-    from rich.table import Table
-    from rich.text import Text
 
     table = _table(c, lang)
     if _fits(con, table):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as _dt
 import sys
 from pathlib import Path
 from typing import Annotated, Any, Callable, Optional
@@ -13,22 +14,39 @@ from jwtool.catalogue.load import load_catalogue, load_vocabularies
 from jwtool.catalogue.text import key
 from jwtool.cli.common import (
     CatalogueOpt,
-    err,
     fail,
     format_option,
     formats,
     limits,
+    note,
     out,
     root,
     usage_error,
     use_cache,
+    warn,
 )
+from jwtool.cli.framework import message
+from jwtool.contribute.diff import catalogue_diff, to_json, to_markdown, to_text
 from jwtool.contribute.git import UNSHALLOW_HINT, GitError, history_cut
 from jwtool.contribute.git import history as git_history
+from jwtool.contribute.newsource import CSL_TYPE, SOURCE_KINDS, from_answer, read_library, render_record, source_path
+from jwtool.contribute.options import NewOptions, draft_from_options
+from jwtool.contribute.scaffold import (
+    ScaffoldError,
+    check_choice,
+    check_date,
+    check_sections,
+    check_terms,
+    check_url,
+    entry_path,
+    entry_schema,
+    render,
+    write_new,
+)
 from jwtool.query.export import json_text
 from jwtool.query.refs import RefError, resolve_ref
 
-_KEY = "Key fields (asked interactively when missing and stdin is a terminal)"
+_KEY = "panel.new.key"
 
 
 def _interactive(no_input: bool) -> bool:
@@ -37,7 +55,6 @@ def _interactive(no_input: bool) -> bool:
 
 def _ask(label: str, convert: Callable[[str], Any], default: str = "") -> Any:
     """Prompt until the answer converts; an empty answer keeps the placeholder (None)."""
-    from jwtool.contribute.scaffold import ScaffoldError
 
     while True:
         answer = typer.prompt(label, default=default, show_default=bool(default), err=True).strip()
@@ -46,28 +63,28 @@ def _ask(label: str, convert: Callable[[str], Any], default: str = "") -> Any:
         try:
             return convert(answer)
         except ScaffoldError as exc:
-            err(f"jwtool: {exc}")
+            note(str(exc))
 
 
 def new(
     ctx: typer.Context,
-    name: Annotated[Optional[str], typer.Argument(help="Name of the intervention as its source writes it (not with --from-issue).", show_default=False)] = None,
-    kind: Annotated[Optional[str], typer.Option("--kind", "-k", help="interventie or praktijkvoorbeeld (a practice example). Default: interventie.", show_default=False)] = None,
-    slug: Annotated[Optional[str], typer.Option("--id", metavar="SLUG", help="Id and file name (default: made from NAME).", show_default=False)] = None,
-    summary: Annotated[Optional[str], typer.Option("--summary", metavar="TEXT", help="One or two sentences from the source.", rich_help_panel=_KEY, show_default=False)] = None,
-    phase: Annotated[Optional[list[str]], typer.Option("--phase", "-p", metavar="PHASE", help="tijdens-school, overgang or nazorg (repeat or separate with commas).", rich_help_panel=_KEY, show_default=False)] = None,
-    evidence_level: Annotated[Optional[str], typer.Option("--evidence-level", metavar="LEVEL", help="Level on the evidence ladder, e.g. niet-onderzocht or eerste-aanwijzingen.", rich_help_panel=_KEY, show_default=False)] = None,
-    source: Annotated[Optional[str], typer.Option("--source", metavar="ID", help="Id of the source it comes from, a file in sources/ (e.g. kwetsbare-jongeren-2023).", rich_help_panel=_KEY, show_default=False)] = None,
-    source_url: Annotated[Optional[str], typer.Option("--source-url", metavar="URL", help="http(s) address of a new source (an existing source with this address is reused).", rich_help_panel=_KEY, show_default=False)] = None,
-    source_title: Annotated[Optional[str], typer.Option("--source-title", metavar="TEXT", help="Title of a new source: creates sources/<id>.yaml.", rich_help_panel=_KEY, show_default=False)] = None,
-    source_kind: Annotated[Optional[str], typer.Option("--source-kind", metavar="KIND", help="Kind of a new source: evaluatie, factsheet, beschrijving, databank, website or rapport.", rich_help_panel=_KEY, show_default=False)] = None,
-    report: Annotated[Optional[str], typer.Option("--report", metavar="ID", hidden=True, help="Same as --source.", show_default=False)] = None,
-    table: Annotated[Optional[str], typer.Option("--table", metavar="TABLE", help="Only for a row of a table: a table the source declares (tables: in sources/<id>.yaml).", rich_help_panel=_KEY, show_default=False)] = None,
-    order: Annotated[Optional[int], typer.Option("--order", metavar="N", min=1, help="Only for a row of a table: the row number in --table.", rich_help_panel=_KEY, show_default=False)] = None,
-    section: Annotated[Optional[list[str]], typer.Option("--section", metavar="SECTION", help="Section of the source that discusses it, e.g. 3.1 or 4.2 (repeatable).", rich_help_panel=_KEY, show_default=False)] = None,
-    last_reviewed: Annotated[Optional[str], typer.Option("--last-reviewed", metavar="YYYY-MM-DD", help="Date you checked the entry against its sources.", rich_help_panel=_KEY, show_default=False)] = None,
-    from_issue: Annotated[Optional[Path], typer.Option("--from-issue", metavar="FILE", help="Take everything from a submitted issue form: FILE holds the issue body GitHub sends (the workflow .github/workflows/issue-to-pr.yml does this). Never prompts.", show_default=False)] = None,
-    no_input: Annotated[bool, typer.Option("--no-input", help="Never prompt; leave missing key fields as placeholders.")] = False,
+    name: Annotated[Optional[str], typer.Argument(metavar="NAME", help="opt.new.name", show_default=False)] = None,
+    kind: Annotated[Optional[str], typer.Option("--kind", "-k", help="opt.new.kind", show_default=False)] = None,
+    slug: Annotated[Optional[str], typer.Option("--id", metavar="SLUG", help="opt.new.slug", show_default=False)] = None,
+    summary: Annotated[Optional[str], typer.Option("--summary", metavar="TEXT", help="opt.new.summary", rich_help_panel=_KEY, show_default=False)] = None,
+    phase: Annotated[Optional[list[str]], typer.Option("--phase", "-p", metavar="PHASE", help="opt.new.phase", rich_help_panel=_KEY, show_default=False)] = None,
+    evidence_level: Annotated[Optional[str], typer.Option("--evidence-level", metavar="LEVEL", help="opt.new.evidence_level", rich_help_panel=_KEY, show_default=False)] = None,
+    source: Annotated[Optional[str], typer.Option("--source", metavar="ID", help="opt.new.source", rich_help_panel=_KEY, show_default=False)] = None,
+    source_url: Annotated[Optional[str], typer.Option("--source-url", metavar="URL", help="opt.new.source_url", rich_help_panel=_KEY, show_default=False)] = None,
+    source_title: Annotated[Optional[str], typer.Option("--source-title", metavar="TEXT", help="opt.new.source_title", rich_help_panel=_KEY, show_default=False)] = None,
+    source_kind: Annotated[Optional[str], typer.Option("--source-kind", metavar="KIND", help="opt.new.source_kind", rich_help_panel=_KEY, show_default=False)] = None,
+    report: Annotated[Optional[str], typer.Option("--report", metavar="ID", hidden=True, help="opt.new.report", show_default=False)] = None,
+    table: Annotated[Optional[str], typer.Option("--table", metavar="TABLE", help="opt.new.table", rich_help_panel=_KEY, show_default=False)] = None,
+    order: Annotated[Optional[int], typer.Option("--order", metavar="N", min=1, help="opt.new.order", rich_help_panel=_KEY, show_default=False)] = None,
+    section: Annotated[Optional[list[str]], typer.Option("--section", metavar="SECTION", help="opt.new.section", rich_help_panel=_KEY, show_default=False)] = None,
+    last_reviewed: Annotated[Optional[str], typer.Option("--last-reviewed", metavar="YYYY-MM-DD", help="opt.new.last_reviewed", rich_help_panel=_KEY, show_default=False)] = None,
+    from_issue: Annotated[Optional[Path], typer.Option("--from-issue", metavar="FILE", help="opt.new.from_issue", show_default=False)] = None,
+    no_input: Annotated[bool, typer.Option("--no-input", help="opt.new.no_input")] = False,
     catalogue: CatalogueOpt = None,
 ) -> None:
     """Create interventions/<id>.yaml with every field, a Dutch comment above each and placeholders.
@@ -81,78 +98,31 @@ def new(
 
     Example: jwtool new "Proefaanpak" --source-url https://example.org/evaluatie.pdf --source-title "Evaluatie Proefaanpak" --no-input
     """
-    from jwtool.contribute.newsource import SOURCE_KINDS, by_id, check_row, new_or_existing, read_library
-    from jwtool.contribute.scaffold import (
-        KINDS,
-        Draft,
-        ScaffoldError,
-        check_choice,
-        check_date,
-        check_name,
-        check_sections,
-        check_slug,
-        check_terms,
-        check_url,
-        entry_path,
-        entry_schema,
-        render,
-    )
 
     base = root(catalogue)
     if is_bundled(base):
-        usage_error("no catalogue to add to here: run inside a catalogue (a folder with interventions/) or pass --catalogue DIR")
+        usage_error(message("cli.new.no_catalogue"))
     layout = Layout(base)
     vocab, _, _ = load_vocabularies(layout, limits())
     library = read_library(layout, limits())
     ask = _interactive(no_input)
-    chosen = None
+    options = NewOptions(name=name, kind=kind, slug=slug, summary=summary, phase=phase or [], evidence_level=evidence_level, source=source,
+                         source_url=source_url, source_title=source_title, source_kind=source_kind, report=report, table=table, order=order,
+                         section=section or [], last_reviewed=last_reviewed, from_issue=from_issue)
     try:
-        if from_issue is not None:
-            from jwtool.contribute.issueform import draft_from_issue
-
-            options = (name, kind, slug, summary, evidence_level, source, source_url, source_title, source_kind, report, table, order, last_reviewed)
-            if any(v is not None for v in options) or phase or section:
-                raise ScaffoldError("--from-issue takes every answer from the form: give no NAME and no other option (only --catalogue)")
-            draft, chosen = draft_from_issue(from_issue, vocab, library)
-            ask = None
-        else:
-            if name is None:
-                raise ScaffoldError("give the NAME of the intervention as its source writes it (or --from-issue FILE)")
-            draft = Draft(name=check_name(name))
-            draft.kind = check_choice(kind, KINDS, "--kind") if kind else "interventie"
-            draft.id = check_slug(slug if slug is not None else draft.slug)
-            draft.summary = summary.strip() or None if summary is not None else None
-            draft.phases = check_terms(phase or [], vocab["phases"], "--phase")
-            draft.evidence_level = check_terms([evidence_level], vocab["evidence-levels"], "--evidence-level")[0] if evidence_level else None
-            url = check_url(source_url) if source_url else None
-            title = source_title.strip() or None if source_title is not None else None
-            new_kind = check_choice(source_kind, SOURCE_KINDS, "--source-kind") if source_kind else None
-            if source is not None and report is not None and source != report:
-                raise ScaffoldError("--report is the old name of --source; give one of them")
-            if (source or report) is not None and (url or title):
-                raise ScaffoldError("give --source ID for an existing source, or --source-url/--source-title for a new one, not both")
-            if (source or report) is not None:
-                chosen = by_id(library, str(source or report), "--source" if source else "--report")
-            elif url or title:
-                chosen = new_or_existing(library, title, url, new_kind)
-            if table is not None or order is not None:
-                if chosen is None:
-                    raise ScaffoldError("--table and --order claim a row of a source's table: name the source with --source")
-                check_row(chosen, table, order, _claimed_rows(ctx, base))
-            draft.table, draft.order = table, order
-            draft.column_hints = chosen.hints(table) if chosen is not None else {}
-            draft.sections = check_sections(section or [])
-            draft.last_reviewed = check_date(last_reviewed) if last_reviewed else None
+        draft, chosen = draft_from_options(options, vocab, library, lambda: _claimed_rows(ctx, base))
     except ScaffoldError as exc:
         usage_error(str(exc))
+    if from_issue is not None:
+        ask = False  # the form holds every answer
 
     path = entry_path(layout, draft.id)
     if path.exists() or path.is_symlink():
-        fail(f"{layout.rel(path)} already exists; edit that file, or choose another id with --id")
+        fail(message("cli.new.exists", file=layout.rel(path)))
     try:
         other = resolve_ref(_entries(ctx, base), draft.name)
         if _same_name(other, draft.name):
-            fail(f"the name {draft.name!r} is already used by {other.file}; edit that entry, or give the new one a distinguishing name")
+            fail(message("cli.new.name_taken", name=draft.name, file=other.file))
     except RefError:
         pass
 
@@ -165,8 +135,6 @@ def new(
 
 def _write_files(layout: Layout, path: Path, text: str, chosen: Any) -> None:
     """The new source file (if any), then the entry; a failed entry leaves no new source behind."""
-    from jwtool.contribute.newsource import render_record, source_path
-    from jwtool.contribute.scaffold import write_new
 
     written: list[Path] = []
     files = [(source_path(layout, chosen.id), render_record(chosen.record))] if chosen is not None and chosen.record is not None else []
@@ -180,50 +148,46 @@ def _write_files(layout: Layout, path: Path, text: str, chosen: Any) -> None:
         for done in written:
             done.unlink(missing_ok=True)
         if isinstance(exc, FileExistsError):
-            fail(f"{layout.rel(target)} already exists; edit that file, or choose another id with --id")
-        fail(f"cannot write {layout.rel(target)}: {exc.strerror or exc}")
+            fail(message("cli.new.exists", file=layout.rel(target)))
+        fail(message("cli.cannot_write", path=layout.rel(target), error=exc.strerror or exc))
     for done in [path] + [w for w in written if w != path]:  # the entry first: scripts read its path from the first line
         out(layout.rel(done))
     left = sum(content.count("\"<vul in:") for _, content in files)
-    err(f"jwtool: created {' and '.join(layout.rel(w) for w in written)} with {left} field(s) to fill in (marked '<vul in: …>'); "
-        f"fill them in or remove what the source does not say, then run: jwtool validate {layout.rel(path)}")
+    note(message("cli.new.created", files=message("cli.and").join(str(layout.rel(w)) for w in written), n=left, file=layout.rel(path)))
 
 
 def _prompt_missing(draft: Any, vocab: dict[str, Any], library: Any, chosen: Any) -> Any:
     """Ask for the key fields no option gave; returns the source the entry cites (or None)."""
-    from jwtool.contribute.newsource import CSL_TYPE, SOURCE_KINDS, from_answer
-    from jwtool.contribute.scaffold import check_choice, check_date, check_sections, check_terms, check_url
 
     ladder = ", ".join(t.id for t in vocab["evidence-levels"].ordered())
     if draft.summary is None:
-        draft.summary = _ask("Summary (samenvatting, one or two sentences from the source)", lambda s: s)
+        draft.summary = _ask(message("prompt.new.summary"), lambda s: s)
     if not draft.phases:
-        draft.phases = _ask("Phases (fasen: tijdens-school, overgang, nazorg; comma-separated)", lambda s: check_terms([s], vocab["phases"], "phase")) or []
+        draft.phases = _ask(message("prompt.new.phases"), lambda s: check_terms([s], vocab["phases"], "phase")) or []
     if draft.evidence_level is None:
         default = "niet-onderzocht" if draft.kind == "praktijkvoorbeeld" else ""
-        draft.evidence_level = _ask(f"Evidence level (bewijskracht: {ladder})", lambda s: check_terms([s], vocab["evidence-levels"], "evidence level")[0], default)
+        draft.evidence_level = _ask(message("prompt.new.evidence_level", ladder=ladder), lambda s: check_terms([s], vocab["evidence-levels"], "evidence level")[0], default)
     if chosen is None:
         known = sorted(library.sources)
         shown = ", ".join(known[:5]) + (", …" if len(known) > 5 else "")
-        chosen = _ask(f"Source (bron): an id from sources/ ({shown}), or the URL or title of a new source", lambda s: from_answer(library, s))
+        chosen = _ask(message("prompt.new.source", shown=shown), lambda s: from_answer(library, s))
     if chosen is not None and chosen.record is not None:  # a new source: what it is
         record = chosen.record
         if "URL" not in record:
-            url = _ask("Its URL (http(s)://…, empty if it has none)", check_url)
+            url = _ask(message("prompt.new.source_url"), check_url)
             if url:
                 record["URL"] = chosen.url = url
         if str(record["title"]).startswith("<vul in"):
-            record["title"] = _ask("Its title (titel van de bron)", lambda s: s) or record["title"]
+            record["title"] = _ask(message("prompt.new.source_title"), lambda s: s) or record["title"]
         if str(record["kind"]).startswith("<vul in"):
-            new_kind = _ask(f"Its kind ({', '.join(SOURCE_KINDS)})", lambda s: check_choice(s, SOURCE_KINDS, "source kind"))
+            new_kind = _ask(message("prompt.new.source_kind", kinds=", ".join(SOURCE_KINDS)), lambda s: check_choice(s, SOURCE_KINDS, "source kind"))
             if new_kind:
                 record["kind"], record["type"] = new_kind, CSL_TYPE[new_kind]
     if not draft.sections:
-        draft.sections = _ask("Sections of the source that discuss it (paragrafen, e.g. 3.1, 4.2)", lambda s: check_sections([s])) or []
+        draft.sections = _ask(message("prompt.new.sections"), lambda s: check_sections([s])) or []
     if draft.last_reviewed is None:
-        import datetime as _dt
 
-        draft.last_reviewed = _ask("Last reviewed (YYYY-MM-DD)", check_date, _dt.date.today().isoformat())
+        draft.last_reviewed = _ask(message("prompt.new.last_reviewed"), check_date, _dt.date.today().isoformat())
     return chosen
 
 
@@ -233,12 +197,10 @@ def _claimed_rows(ctx: typer.Context, base: Path) -> dict[tuple[str, str, int], 
 
 
 def _entries(ctx: typer.Context, base: Path) -> list[Any]:
-
     return load_catalogue(base, limits(), use_cache=use_cache(ctx), summary=True).entries
 
 
 def _same_name(entry: Any, name: str) -> bool:
-
     return any(key(n) == key(name) for n in (entry.id, entry.name, *entry.aliases))
 
 
@@ -248,9 +210,9 @@ DiffFormat = formats("DiffFormat", ["text", "md", "json"])
 
 
 def diff(
-    rev: Annotated[str, typer.Argument(metavar="REV", help="The git revision to compare from, e.g. origin/main or HEAD~1.", show_default=False)],
-    rev2: Annotated[Optional[str], typer.Argument(metavar="REV2", help="The revision to compare to (default: the working tree, with uncommitted changes).", show_default=False)] = None,
-    fmt: Annotated[DiffFormat, format_option("text, md (Markdown, for a pull-request comment) or json.")] = DiffFormat.text,
+    rev: Annotated[str, typer.Argument(metavar="REV", help="opt.diff.rev", show_default=False)],
+    rev2: Annotated[Optional[str], typer.Argument(metavar="REV2", help="opt.diff.rev2", show_default=False)] = None,
+    fmt: Annotated[DiffFormat, format_option("opt.diff.format")] = DiffFormat.text,
     catalogue: CatalogueOpt = None,
 ) -> None:
     """Show what changed in the catalogue between two git revisions: entries added, removed,
@@ -258,7 +220,6 @@ def diff(
 
     Example: jwtool diff origin/main --format md
     """
-    from jwtool.contribute.diff import catalogue_diff, to_json, to_markdown, to_text
 
     base = root(catalogue)
     try:
@@ -274,8 +235,8 @@ HistoryFormat = formats("HistoryFormat", ["text", "json"])
 
 def history(
     ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(metavar="REF", help="Entry id, name, alias or file (interventions/<id>.yaml; also of a removed entry).", show_default=False)],
-    fmt: Annotated[HistoryFormat, format_option("text or json.")] = HistoryFormat.text,
+    ref: Annotated[str, typer.Argument(metavar="REF", help="opt.history.ref", show_default=False)],
+    fmt: Annotated[HistoryFormat, format_option("opt.history.format")] = HistoryFormat.text,
     catalogue: CatalogueOpt = None,
 ) -> None:
     """Show an entry's change log from git: date, author and message of every commit that
@@ -292,8 +253,7 @@ def history(
     except GitError as exc:
         usage_error(str(exc))
     if cut:
-        err(f"jwtool: warning: this is a shallow clone: the history of {rel} is cut at commit {cut[:10]} and older "
-            f"changes are not shown; {UNSHALLOW_HINT}")
+        warn(message("cli.history.shallow", file=rel, commit=cut[:10], hint=UNSHALLOW_HINT))
     if fmt == "json":
         doc: dict[str, object] = {"id": entry_id, "name": entry_name, "file": rel, "changes": [c.to_dict() for c in changes]}
         if cut:
@@ -301,7 +261,7 @@ def history(
         out(json_text(doc))
         return
     if not changes and not cut:
-        err(f"jwtool: {rel} has no committed history yet")
+        note(message("cli.history.none", file=rel))
         return
     out(f"{entry_name} ({rel}): {len(changes)} change(s){f' since the cut at {cut[:10]} (shallow clone)' if cut else ''}")
     for c in changes:

@@ -2,6 +2,7 @@
 
 # No `from __future__ import annotations` here: `with_filters` copies the signature, and typer
 # would then see the options' annotations as unevaluated strings.
+import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
@@ -10,17 +11,24 @@ import typer
 
 from jwtool.cli.common import (
     CatalogueOpt,
+    Layout,
     check_output,
-    err,
+    fail,
     format_option,
     formats,
+    note,
     open_catalogue,
+    root,
+    usage_error,
     write_output,
 )
 from jwtool.cli.filters import resolved, with_filters
+from jwtool.cli.framework import message
+from jwtool.query import dataset
 from jwtool.query import export as ex
 from jwtool.query.filters import RawFilters, filter_entries
 from jwtool.render import citations
+from jwtool.render.output import OutputError, check_folder, write_folder_atomic
 
 if TYPE_CHECKING:
     from jwtool.catalogue.load import Catalogue
@@ -33,16 +41,17 @@ EXPORTERS: dict[str, Callable[[list["Entry"], "Catalogue", RawFilters], Iterable
     "jsonl": lambda entries, cat, filters: ex.jsonl_chunks(entries),
     "csv": lambda entries, cat, filters: ex.csv_chunks(entries, ex.load_schema_columns(cat.layout.schemas)),
 }
-# ... and the reference-manager formats, which export every source
-ExportFormat = formats("ExportFormat", [*EXPORTERS, *citations.EXPORT_FORMATS])
+# ... the reference-manager formats, which export every source, and the dataset formats (-o only)
+DATASET_FORMATS = ("datapackage", "sqlite")
+ExportFormat = formats("ExportFormat", [*EXPORTERS, *citations.EXPORT_FORMATS, *DATASET_FORMATS])
 
 
 @with_filters
 def export(
     ctx: typer.Context,
-    fmt: Annotated[ExportFormat, format_option("json (versioned envelope, see docs/export-format.md), jsonl (one entry per line), csv (one row per entry, UTF-8 with BOM); csl-json, bibtex or ris: every source in sources/, for reference managers.")] = ExportFormat.json,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE", help="Write to FILE (atomically) instead of stdout.", show_default=False)] = None,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite FILE if it exists.")] = False,
+    fmt: Annotated[ExportFormat, format_option("opt.export.format")] = ExportFormat.json,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE", help="opt.export.output", show_default=False)] = None,
+    force: Annotated[bool, typer.Option("--force", help="opt.export.force")] = False,
     catalogue: CatalogueOpt = None,
     filters: RawFilters = RawFilters(),
 ) -> None:
@@ -54,18 +63,58 @@ def export(
 
     --format csl-json, bibtex or ris exports every source instead (filters do not apply).
 
+    --format datapackage -o DIR and --format sqlite -o FILE write the catalogue as a dataset:
+    tables of entries, studies, findings, components, element tags, target groups, citations,
+    sources and vocabularies, joined by keys (filters choose the entries).
+
     Example: jwtool export --format csv --target vso -o vso.csv
     """
+    if fmt.value in DATASET_FORMATS:
+        _dataset(ctx, fmt.value, output, force, catalogue, filters)
+        return
     check_output(output, catalogue, force)
     cat = open_catalogue(ctx, catalogue)
     if fmt in citations.EXPORT_FORMATS:
         sources = [cat.library.sources[k] for k in sorted(cat.library.sources)]
         path = write_output(citations.render(sources, fmt.value), output, cat.layout, force)
         if path is not None:
-            err(f"jwtool: wrote {len(sources)} sources to {path}")
+            note(message("cli.export.wrote_sources", n=len(sources), path=path))
         return
     entries = filter_entries(cat.entries, resolved(filters, cat))
     data = EXPORTERS[fmt.value](entries, cat, filters)
     path = write_output(data, output, cat.layout, force)
     if path is not None:
-        err(f"jwtool: wrote {len(entries)} entries to {path}")
+        note(message("cli.export.wrote_entries", n=len(entries), path=path))
+
+
+def _dataset(ctx: typer.Context, fmt: str, output: Optional[Path], force: bool, catalogue: Optional[Path], filters: RawFilters) -> None:
+    """Write the matching entries as a Frictionless data package (a folder) or an SQLite file."""
+    if output is None:
+        usage_error(message(f"cli.export.{fmt}_needs_output"))
+    if fmt == "datapackage":
+        try:
+            check_folder(output, Layout(root(catalogue)), force)
+        except OutputError as exc:
+            usage_error(str(exc))
+    else:
+        check_output(output, catalogue, force)
+    cat = open_catalogue(ctx, catalogue)
+    entries = filter_entries(cat.entries, resolved(filters, cat))
+    tables = dataset.tables(entries, [cat.library.sources[k] for k in sorted(cat.library.sources)], cat.vocab)
+    if fmt == "datapackage":
+        try:
+            written = write_folder_atomic(output, dataset.datapackage_files(tables, cat.meta), cat.layout, force)
+        except OutputError as exc:
+            usage_error(str(exc))
+        except OSError as exc:
+            fail(message("cli.cannot_write", path=output, error=exc.strerror or exc))
+        note(message("cli.export.wrote_datapackage", n=len(entries), tables=len(tables), path=f"{written}/"))
+        return
+    with tempfile.TemporaryDirectory(prefix="jwtool-sqlite-") as tmp:
+        db = Path(tmp) / "catalogue.sqlite"
+        try:
+            dataset.write_sqlite(str(db), tables, cat.meta)
+        except ValueError as exc:
+            fail(message("cli.cannot_write", path=output, error=exc))
+        path = write_output(db.read_bytes(), output, cat.layout, force)
+    note(message("cli.export.wrote_sqlite", n=len(entries), tables=len(tables), path=path))

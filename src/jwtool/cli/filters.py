@@ -16,28 +16,29 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional
 import typer
 
 from jwtool.catalogue.model import ELEMENT_SOURCES
-from jwtool.cli.common import usage_error
-from jwtool.query.filters import FilterError, RawFilters, resolve_filters
+from jwtool.cli.common import unknown_value, usage_error
+from jwtool.cli.framework import message
+from jwtool.query.filters import AGES, FilterError, RawFilters, resolve_filters
 
 if TYPE_CHECKING:
     from jwtool.catalogue.load import Catalogue
     from jwtool.query.filters import Filters
 
-_PANEL = "Filters (AND across options, OR within a repeated option)"
+_PANEL = "panel.filters"
 
 _FILTER_PARAMS: dict[str, tuple[Any, Any]] = {
-    "target": (Annotated[Optional[list[str]], typer.Option("--target", "-t", metavar="LEVEL|TRAIT", help="Education level or target characteristic: vso, pro, praktijkonderwijs, entree, mbo-1, mbo2, migratieachtergrond, ...", rich_help_panel=_PANEL, show_default=False)], None),
-    "phase": (Annotated[Optional[list[str]], typer.Option("--phase", "-p", metavar="PHASE", help="tijdens-school, overgang or nazorg.", rich_help_panel=_PANEL, show_default=False)], None),
-    "element": (Annotated[Optional[list[str]], typer.Option("--element", "-e", metavar="ELEMENT", help="Working element id or label, e.g. nazorg, maatwerk.", rich_help_panel=_PANEL, show_default=False)], None),
-    "goal": (Annotated[Optional[list[str]], typer.Option("--goal", "-g", metavar="GOAL", help="Goal tag: werk, opleiding, zelfredzaamheid, participatie, arbeidsmarktkansen, ...", rich_help_panel=_PANEL, show_default=False)], None),
-    "min_evidence": (Annotated[Optional[str], typer.Option("--min-evidence", metavar="LEVEL", help="Lowest evidence level, e.g. goed-beschreven or eerste-aanwijzingen.", rich_help_panel=_PANEL, show_default=False)], None),
-    "age": (Annotated[Optional[list[int]], typer.Option("--age", metavar="N", help="Entries whose age range contains N.", rich_help_panel=_PANEL, show_default=False)], None),
-    "provider": (Annotated[Optional[list[str]], typer.Option("--provider", metavar="TEXT", help="Provider, commissioner or developer contains TEXT.", rich_help_panel=_PANEL, show_default=False)], None),
-    "kind": (Annotated[Optional[list[str]], typer.Option("--kind", "-k", metavar="KIND", help="interventie or praktijkvoorbeeld.", rich_help_panel=_PANEL, show_default=False)], None),
-    "element_source": (Annotated[str, typer.Option("--from", metavar="|".join(ELEMENT_SOURCES), help="Where element ids come from, for --element and for counting elements: the working elements (appendix column), the components (Onderdelen) or all (both).", rich_help_panel=_PANEL)], "all"),
-    "region": (Annotated[Optional[list[str]], typer.Option("--region", metavar="TEXT", help="Region name or scope (landelijk, regionaal, lokaal) contains TEXT.", rich_help_panel=_PANEL, show_default=False)], None),
-    "outcome": (Annotated[Optional[list[str]], typer.Option("--outcome", metavar="OUTCOME", help="Some study has a finding on this outcome domain: werk (work), onderwijs (education), startkwalificatie, vaardigheden (skills), zelfredzaamheid, welzijn-participatie, kosten-baten, ervaringen.", rich_help_panel=_PANEL, show_default=False)], None),
-    "min_design": (Annotated[Optional[str], typer.Option("--min-design", metavar="DESIGN", help="Some study has a design at least this strong, e.g. controlegroep (comparison), voor-nameting, kwalitatief.", rich_help_panel=_PANEL, show_default=False)], None),
+    "target": (Annotated[Optional[list[str]], typer.Option("--target", "-t", metavar="LEVEL|TRAIT", help="opt.filter.target", rich_help_panel=_PANEL, show_default=False)], None),
+    "phase": (Annotated[Optional[list[str]], typer.Option("--phase", "-p", metavar="PHASE", help="opt.filter.phase", rich_help_panel=_PANEL, show_default=False)], None),
+    "element": (Annotated[Optional[list[str]], typer.Option("--element", "-e", metavar="ELEMENT", help="opt.filter.element", rich_help_panel=_PANEL, show_default=False)], None),
+    "goal": (Annotated[Optional[list[str]], typer.Option("--goal", "-g", metavar="GOAL", help="opt.filter.goal", rich_help_panel=_PANEL, show_default=False)], None),
+    "min_evidence": (Annotated[Optional[str], typer.Option("--min-evidence", metavar="LEVEL", help="opt.filter.min_evidence", rich_help_panel=_PANEL, show_default=False)], None),
+    "age": (Annotated[Optional[list[int]], typer.Option("--age", metavar="N", help="opt.filter.age", rich_help_panel=_PANEL, show_default=False)], None),
+    "provider": (Annotated[Optional[list[str]], typer.Option("--provider", metavar="TEXT", help="opt.filter.provider", rich_help_panel=_PANEL, show_default=False)], None),
+    "kind": (Annotated[Optional[list[str]], typer.Option("--kind", "-k", metavar="KIND", help="opt.filter.kind", rich_help_panel=_PANEL, show_default=False)], None),
+    "element_source": (Annotated[str, typer.Option("--from", metavar="|".join(ELEMENT_SOURCES), help="opt.filter.element_source", rich_help_panel=_PANEL)], "all"),
+    "region": (Annotated[Optional[list[str]], typer.Option("--region", metavar="TEXT", help="opt.filter.region", rich_help_panel=_PANEL, show_default=False)], None),
+    "outcome": (Annotated[Optional[list[str]], typer.Option("--outcome", metavar="OUTCOME", help="opt.filter.outcome", rich_help_panel=_PANEL, show_default=False)], None),
+    "min_design": (Annotated[Optional[str], typer.Option("--min-design", metavar="DESIGN", help="opt.filter.min_design", rich_help_panel=_PANEL, show_default=False)], None),
 }
 
 
@@ -77,4 +78,6 @@ def resolved(raw: RawFilters, cat: Catalogue) -> Filters:
     try:
         return resolve_filters(raw, cat.vocab)
     except FilterError as exc:
-        usage_error(str(exc))
+        if exc.option == "--age":
+            usage_error(message("cli.bad_age", value=exc.value, low=AGES.start, high=AGES.stop - 1))
+        usage_error(unknown_value(exc.option, exc.value, exc.valid, exc.suggestions))

@@ -13,30 +13,35 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
+import yaml
+from rich import box
+from rich.padding import Padding
+from rich.rule import Rule
+from rich.table import Table
+from rich.text import Text
 
-from jwtool.catalogue.load import read_entry
 from jwtool.cli.common import (
     CatalogueOpt,
     LangOpt,
     cli_lang,
     console,
+    entry_ref,
     err,
-    fail,
     format_option,
     formats,
     is_terminal,
-    limits,
+    note,
     open_catalogue,
     out,
 )
 from jwtool.cli.filters import resolved, with_filters
-from jwtool.labels import DEFAULT_LANG, label, plural
+from jwtool.labels import label, plural
 from jwtool.query.export import dumps
 from jwtool.query.filters import RawFilters, filter_entries
-from jwtool.query.refs import RefError, resolve_ref
 from jwtool.query.search import FUZZY
 from jwtool.query.search import search as run_search
-from jwtool.render.views import ROW_FORMATS, card, card_markdown, card_text, hit_row, render_rows, shown, summary
+from jwtool.render.entry import entry_document
+from jwtool.render.views import ROW_FORMATS, card, card_text, hit_row, render_rows, shown, summary
 
 if TYPE_CHECKING:
     from jwtool.catalogue.load import Catalogue
@@ -44,26 +49,6 @@ if TYPE_CHECKING:
 
 ListFormat = formats("ListFormat", ROW_FORMATS)
 WIDE = 100  # below this many columns a table of six columns squeezes words; list entries instead
-
-
-def entry_ref(cat: "Catalogue", ref: str, *, full: bool = True, lang: str = DEFAULT_LANG) -> "Entry":
-    """The entry REF names (``full``: with all its fields), or exit 1 with "bedoelde u …?" /
-    "did you mean …?" in ``lang`` (typos forgiven: :func:`jwtool.query.refs.suggestions`).
-
-    REF is resolved on the catalogue's summaries (ids, names and aliases are in them) and only
-    that entry's file is read, so `show` stays fast in a large catalogue.
-    """
-
-    try:
-        found = resolve_ref(cat.entries, ref)
-    except RefError as exc:
-        fail(exc.message(lang))
-    if not (full and cat.summary):
-        return found
-    whole = read_entry(cat.root, found.file, limits(), cat.library)
-    if whole is None:
-        fail(f"{found.file} cannot be read as an entry any more; run 'jwtool validate'")
-    return whole
 
 
 def _rows_out(rows: list[dict[str, Any]], fmt: str, with_match: bool, cat: "Catalogue", lang: str) -> None:
@@ -75,9 +60,6 @@ def _rows_out(rows: list[dict[str, Any]], fmt: str, with_match: bool, cat: "Cata
 
 def _rows_table(rows: list[dict[str, Any]], with_match: bool, lang: str) -> None:
     """Name with the id under it, so the widest column holds the longest text; slugs fold, words wrap."""
-    from rich import box
-    from rich.table import Table
-    from rich.text import Text
 
     con = console()
     if con.width < WIDE + (40 if with_match else 0):
@@ -103,8 +85,6 @@ def _rows_table(rows: list[dict[str, Any]], with_match: bool, lang: str) -> None
 
 def _rows_compact(rows: list[dict[str, Any]], with_match: bool) -> None:
     """Narrow terminals: two or three lines per entry instead of a table of squeezed columns."""
-    from rich.padding import Padding
-    from rich.text import Text
 
     con = console()
     for r in rows:
@@ -118,7 +98,7 @@ def _rows_compact(rows: list[dict[str, Any]], with_match: bool) -> None:
 
 def list_entries(
     ctx: typer.Context,
-    fmt: Annotated[ListFormat, format_option("text (a table on a terminal, tab-separated with a header when piped), json or csv (ids, for scripts).")] = ListFormat.text,
+    fmt: Annotated[ListFormat, format_option("opt.list.format")] = ListFormat.text,
     catalogue: CatalogueOpt = None,
     lang: LangOpt = None,
 ) -> None:
@@ -137,8 +117,8 @@ def list_entries(
 @with_filters
 def search(
     ctx: typer.Context,
-    text: Annotated[Optional[str], typer.Argument(metavar="TEXT", help="Words to find in any text field (case- and accent-insensitive; every word must occur).", show_default=False)] = None,
-    fmt: Annotated[ListFormat, format_option("text (a table on a terminal, tab-separated with a header when piped), json or csv (ids, for scripts).")] = ListFormat.text,
+    text: Annotated[Optional[str], typer.Argument(metavar="TEXT", help="opt.search.text", show_default=False)] = None,
+    fmt: Annotated[ListFormat, format_option("opt.list.format")] = ListFormat.text,
     catalogue: CatalogueOpt = None,
     lang: LangOpt = None,
     filters: RawFilters = RawFilters(),
@@ -169,10 +149,10 @@ def search(
         count = len(chosen)
     total = len(cat.entries)
     if not count:
-        err(f"jwtool: {label('search.none', lang)}")
+        note(label("search.none", lang))
         hint = _dropped_filter_hint(cat, filters, words, lang)
         if hint:
-            err(f"jwtool: {hint}")
+            note(hint)
     elif fmt == "text" and is_terminal():
         err(f"jwtool: {plural('search.count', count, lang, total=total)}")
 
@@ -194,9 +174,11 @@ def _dropped_filter_hint(cat: "Catalogue", filters: RawFilters, words: str, lang
 
 
 def _show_yaml(entry: "Entry", cat: "Catalogue", lang: str) -> None:
-    import yaml
-
     out(yaml.safe_dump(entry.data, allow_unicode=True, sort_keys=False, width=100))
+
+
+def _entry_markdown(entry: "Entry", cat: "Catalogue", lang: str) -> str:
+    return entry_document(cat, entry, "md", lang)
 
 
 def _show_text(entry: "Entry", cat: "Catalogue", lang: str) -> None:
@@ -211,15 +193,15 @@ SHOW_REPORTERS: dict[str, Callable[["Entry", "Catalogue", str], None]] = {
     "text": _show_text,
     "json": lambda entry, cat, lang: out(dumps(entry.data).rstrip("\n")),
     "yaml": _show_yaml,
-    "md": lambda entry, cat, lang: out(card_markdown(entry, cat.vocab, lang)),
+    "md": lambda entry, cat, lang: out(_entry_markdown(entry, cat, lang)),
 }
 ShowFormat = formats("ShowFormat", SHOW_REPORTERS)
 
 
 def show(
     ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(metavar="REF", help="Id, alias or name (any case, accents optional); a unique prefix is enough.", show_default=False)],
-    fmt: Annotated[ShowFormat, format_option("text (a card), json, yaml (the entry as stored) or md (Markdown).")] = ShowFormat.text,
+    ref: Annotated[str, typer.Argument(metavar="REF", help="opt.show.ref", show_default=False)],
+    fmt: Annotated[ShowFormat, format_option("opt.show.format")] = ShowFormat.text,
     catalogue: CatalogueOpt = None,
     lang: LangOpt = None,
 ) -> None:
@@ -245,10 +227,6 @@ def _card_rich(entry: "Entry", cat: "Catalogue", lang: str) -> None:
     Labels stand beside their values where a value keeps at least CARD_VALUE_MIN columns,
     above them on a narrower terminal.
     """
-    from rich.padding import Padding
-    from rich.rule import Rule
-    from rich.table import Table
-    from rich.text import Text
 
     con = console()
     con.print(Text(f"{entry.name}  ({entry.id})", style="bold", overflow="fold"))

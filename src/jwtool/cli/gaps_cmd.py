@@ -9,10 +9,13 @@ documents (JSON, CSV, Markdown) are written by :mod:`jwtool.render.gapmap`.
 from typing import Annotated
 
 import typer
+from rich.padding import Padding
+from rich.text import Text
 
-from jwtool.cli.common import CatalogueOpt, LangOpt, choice, cli_lang, console, err, format_option, formats, is_terminal, open_catalogue, out
+from jwtool.cli.common import CatalogueOpt, LangOpt, choice, cli_lang, console, err, format_option, formats, is_terminal, note, open_catalogue, out
 from jwtool.cli.filters import resolved, with_filters
-from jwtool.cli.graph_cmd import _table
+from jwtool.cli.framework import message
+from jwtool.cli.tables import print_table
 from jwtool.graph.gapmap import ROW_KINDS, GapMap, gap_map
 from jwtool.labels import label, plural
 from jwtool.query.export import dumps
@@ -25,8 +28,8 @@ GapsFormat = formats("GapsFormat", ["table", "json", "csv", "md"])
 @with_filters
 def gaps(
     ctx: typer.Context,
-    rows: Annotated[str, typer.Option("--rows", metavar="elements|groups|entries", help="What the rows are: working elements, their groups, or the entries themselves.")] = "elements",
-    fmt: Annotated[GapsFormat, format_option("table (rows × outcomes), json (one document), csv (one line per cell, for pandas or R) or md (a Markdown table).")] = GapsFormat.table,
+    rows: Annotated[str, typer.Option("--rows", metavar="elements|groups|entries", help="opt.gaps.rows")] = "elements",
+    fmt: Annotated[GapsFormat, format_option("opt.gaps.format")] = GapsFormat.table,
     catalogue: CatalogueOpt = None,
     lang: LangOpt = None,
     filters: RawFilters = RawFilters(),
@@ -43,11 +46,11 @@ def gaps(
     Example: jwtool gaps --kind interventie --from components --format csv > gaps.csv
     """
     lang = cli_lang(ctx, lang)
-    choice(rows, list(ROW_KINDS), "--rows value")
+    choice(rows, list(ROW_KINDS), "--rows")
     cat = open_catalogue(ctx, catalogue, summary=True)
     selected = filter_entries(cat.entries, resolved(filters, cat))
     if not selected:
-        err("jwtool: no entries match the filters")
+        note(message("cli.no_match"))
     gm = gap_map(selected, cat.vocab, rows, filters.element_source or "all")
     if fmt == "json":
         out(dumps(doc.document(gm, cat.vocab)))
@@ -64,12 +67,11 @@ def gaps(
     studies = len({s.id for e in gm.entries for s in e.studies})
     title = label("gapmap.title", lang, studies=plural("gapmap.studies", studies, lang), entries=plural("map.entries", len(selected), lang))
     if not is_terminal():  # stdout stays one header line and tab-separated rows
-        _table(headers, table, title, piped_header=True, piped_title=False)
+        print_table(headers, table, title, piped_header=True, piped_title=False)
         err(doc.legend(gm, cat.vocab, lang))
         return
-    from rich.text import Text
 
-    if not _table(headers, table, title, right=tuple(range(1, len(headers))), whole_words=True):
+    if not print_table(headers, table, title, right=tuple(range(1, len(headers))), whole_words=True):
         _compact(gm, names, headers[1:], table, title, lang)
     console().print(Text(doc.legend(gm, cat.vocab, lang)))  # wrapped at spaces, as the table is
 
@@ -78,8 +80,6 @@ def _compact(gm: GapMap, names: list[str], outcomes: list[str], table: list[list
     """A terminal too narrow for the matrix without cutting words: per row its name on one line,
     then its outcomes with studies ("Werk 7 VP · Onderwijs ... 6 VP"), an outcome never split
     from its count; a row without any says in words whether it is a gap or has no entries."""
-    from rich.padding import Padding
-    from rich.text import Text
 
     con = console()
     con.print(Text(title, style="italic"))

@@ -8,7 +8,7 @@ language of ``--lang`` (labels ``graph.*``); JSON keeps ids and the vocabularies
 
 # No `from __future__ import annotations` here: `with_filters` copies the signature, and typer
 # would then see the options' annotations as unevaluated strings.
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Optional
 
@@ -20,23 +20,25 @@ from jwtool.cli.common import (
     check_output,
     choice,
     cli_lang,
-    console,
+    entry_ref,
     err,
     format_option,
     formats,
-    is_terminal,
+    note,
     open_catalogue,
     out,
     usage_error,
     write_output,
 )
 from jwtool.cli.filters import resolved, with_filters
-from jwtool.cli.find_cmd import entry_ref
-from jwtool.graph.analysis import BY_CHOICES, EXTRA_TYPES, PROJECTIONS, crosstab, element_use, graph_for, percent, summarize
+from jwtool.cli.framework import message
+from jwtool.cli.tables import clean, print_table
+from jwtool.graph.analysis import BY_CHOICES, EXTRA_TYPES, PROJECTIONS, crosstab, element_use, percent
 from jwtool.graph.analysis import similar as find
 from jwtool.graph.exports import FORMATS as EXPORTS
-from jwtool.graph.exports import SUFFIXES, format_for
+from jwtool.graph.exports import SUFFIXES, fenced, format_for
 from jwtool.graph.exports import export as render
+from jwtool.graph.network import graph_for, summarize
 from jwtool.labels import label, label_or, plural
 from jwtool.query.export import dumps
 from jwtool.query.filters import RawFilters, filter_entries
@@ -46,85 +48,13 @@ if TYPE_CHECKING:
     from jwtool.catalogue.model import Entry
 
 GraphFormat = formats("GraphFormat", ["text", "json"])
-FormatOpt = Annotated[GraphFormat, format_option("text (a table) or json (one document).")]
+FormatOpt = Annotated[GraphFormat, format_option("opt.graph.format")]
 
 
 # --- shared printing ---------------------------------------------------------------------------
 
 
-def _clean(text: object) -> str:
-    """One line without control characters: entry text never moves the cursor or colours the terminal."""
-    text = str(text)
-    if not text.isprintable():  # rare: the per-character pass only when needed
-        text = "".join(c if c.isprintable() else " " for c in text)
-    return " ".join(text.split())
-
-
-def _table(headers: Sequence[str], rows: Sequence[Sequence[object]], title: str = "", right: Sequence[int] = (), piped_header: bool = True,
-           piped_title: bool = True, whole_words: bool = False) -> bool:
-    """A rich table on a terminal. Piped: a line of column names, then one tab-separated line per
-    row, like ``list`` and ``search``; with ``piped_title`` (the map's several tables) the title
-    above them.
-
-    ``whole_words`` (a matrix of row names × short values): no word is ever cut in two; the first
-    column wraps only at spaces, the other cells never wrap, headers wrap at spaces (widths from
-    :func:`_fit`). Returns False, printing nothing, when the terminal is too narrow for that: the
-    caller then prints a compact form. Otherwise True."""
-    cells = [[_clean(c) for c in row] for row in rows]
-    if is_terminal():
-        from rich import box
-        from rich.table import Table
-
-        con = console()
-        widths = _fit([_clean(h) for h in headers], cells, con.width) if whole_words else None
-        if whole_words and widths is None:
-            return False
-        table = Table(title=title or None, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False, header_style="bold")
-        for i, h in enumerate(headers):
-            table.add_column(h, justify="right" if i in right else "left", overflow="fold", width=widths[i] if widths else None)
-        for row in cells:
-            table.add_row(*row)
-        con.print(table)
-        return True
-    if piped_header:
-        if title and piped_title:
-            out(title)
-        out("\t".join(headers))
-    for row in cells:
-        out("\t".join(row))
-    return True
-
-
-def _fit(headers: Sequence[str], rows: Sequence[Sequence[str]], width: int) -> list[int] | None:
-    """Column widths for a ``_table(whole_words=True)`` within ``width`` characters, or None when it
-    cannot fit. Each column gets at least its header's longest word, the first column its names'
-    longest word, the others their longest cell; what is left widens the first column up to its
-    longest name (names on one line), then the other columns in turn up to their longest header."""
-
-    def longest_word(texts: Sequence[str]) -> int:
-        return max((len(w) for t in texts for w in t.split()), default=1)
-
-    columns = [[r[i] for r in rows if i < len(r)] for i in range(len(headers))]
-    least = [max(longest_word([h]), longest_word(col) if i == 0 else max(map(len, col), default=1))
-             for i, (h, col) in enumerate(zip(headers, columns))]
-    most = [max(len(h), *(len(c) for c in col), n) for h, col, n in zip(headers, columns, least)]
-    spare = width - (sum(least) + 3 * len(headers) - 1)  # SIMPLE_HEAD without edge padding: 3 between columns, 1 at each edge
-    if spare < 0:
-        return None
-    widths = list(least)
-    grow = min(spare, most[0] - widths[0])
-    widths[0] += grow
-    spare -= grow
-    while spare > 0 and any(w < m for w, m in zip(widths[1:], most[1:])):
-        for i in range(1, len(widths)):
-            if spare > 0 and widths[i] < most[i]:
-                widths[i] += 1
-                spare -= 1
-    return widths
-
-
 def _json(doc: object) -> None:
-
     out(dumps(doc))
 
 
@@ -133,7 +63,6 @@ def _ref(entry: "Entry") -> dict[str, str]:
 
 
 def _selected(cat: "Catalogue", filters: RawFilters) -> list["Entry"]:
-
     return filter_entries(cat.entries, resolved(filters, cat))
 
 
@@ -162,7 +91,7 @@ def _column_label(cat: "Catalogue", by: str, column: str, lang: str) -> str:
 @with_filters
 def elements(
     ctx: typer.Context,
-    by: Annotated[Optional[str], typer.Option("--by", metavar="phase|evidence|target|kind", help="Cross-tabulate elements × phases, evidence levels, education levels (target) or kinds: an evidence gap map, empty cells are gaps.", show_default=False)] = None,
+    by: Annotated[Optional[str], typer.Option("--by", metavar="phase|evidence|target|kind", help="opt.elements.by", show_default=False)] = None,
     fmt: FormatOpt = GraphFormat.text,
     catalogue: CatalogueOpt = None,
     lang: LangOpt = None,
@@ -180,11 +109,11 @@ def elements(
     """
     lang = cli_lang(ctx, lang)
     if by is not None:
-        choice(by, list(BY_CHOICES), "--by value")
+        choice(by, list(BY_CHOICES), "--by")
     cat = open_catalogue(ctx, catalogue, summary=True)
     selected = _selected(cat, filters)
     if not selected:
-        err("jwtool: no entries match the filters")
+        note(message("cli.no_match"))
     if by:
         _crosstab(cat, selected, by, fmt, lang, filters.element_source)
         return
@@ -202,11 +131,10 @@ def elements(
     name = _element_label(cat, lang)
     rows = [[u.count, percent(u.share), name(u.id), ", ".join(e.id for e in u.entries)] for u in uses]
     title = label("graph.elements.title", lang, elements=plural("graph.elements", len(uses), lang), entries=plural("map.entries", len(selected), lang))
-    _table(_headers(lang, "count", "share", "element", "entries"), rows, title, right=(0, 1), piped_header=True, piped_title=False)
+    print_table(_headers(lang, "count", "share", "element", "entries"), rows, title, right=(0, 1), piped_header=True, piped_title=False)
 
 
 def _crosstab(cat: "Catalogue", selected: list["Entry"], by: str, fmt: str, lang: str, source: str) -> None:
-
     tab = crosstab(selected, cat.vocab, by, source)
     if fmt == "json":
         _json({"by": by, "from": source, "entries": len(selected),
@@ -222,7 +150,7 @@ def _crosstab(cat: "Catalogue", selected: list["Entry"], by: str, fmt: str, lang
     rows: list[list[object]] = [[name(r.id)] + [n or "-" for n in r.counts] + [u.count] for r, u in zip(tab.rows, tab.uses)]
     rows.append([label("graph.row.entries", lang)] + [len(es) or "-" for es in tab.column_entries] + [len(selected)])
     title = label("graph.crosstab.title", lang, by=label(f"graph.by.{by}", lang), entries=plural("map.entries", len(selected), lang))
-    _table(headers, rows, title, right=tuple(range(1, len(headers))), piped_header=True, piped_title=False)
+    print_table(headers, rows, title, right=tuple(range(1, len(headers))), piped_header=True, piped_title=False)
 
 
 # --- similar -----------------------------------------------------------------------------------
@@ -231,8 +159,8 @@ def _crosstab(cat: "Catalogue", selected: list["Entry"], by: str, fmt: str, lang
 @with_filters
 def similar(
     ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(metavar="REF", help="Entry id, name or alias (any case; a unique prefix will do).", show_default=False)],
-    top: Annotated[int, typer.Option("--top", "-n", metavar="K", min=1, help="How many entries to show.")] = 5,
+    ref: Annotated[str, typer.Argument(metavar="REF", help="opt.similar.ref", show_default=False)],
+    top: Annotated[int, typer.Option("--top", "-n", metavar="K", min=1, help="opt.similar.top")] = 5,
     fmt: FormatOpt = GraphFormat.text,
     catalogue: CatalogueOpt = None,
     lang: LangOpt = None,
@@ -261,15 +189,15 @@ def similar(
                "similar": [_ref(m.entry) | {"score": round(m.score, 4), "shared": [{"id": e, "name": term(e)} for e in m.shared]} for m in matches]})
         return
     if not entry.elements_from(source):
-        err(f"jwtool: {entry.id} names no working elements, so nothing can be alike by them")
+        note(message("cli.similar.no_elements", id=entry.id))
         return
     if not matches:
-        err(f"jwtool: no {'selected ' if len(candidates) < len(cat.entries) else ''}entry shares a working element with {entry.id}")
+        note(message("cli.similar.none_selected" if len(candidates) < len(cat.entries) else "cli.similar.none", id=entry.id))
         return
     name = _element_label(cat, lang)
     rows = [[i, f"{m.score:.2f}", m.entry.id, m.entry.name, ", ".join(name(e) for e in m.shared)] for i, m in enumerate(matches, 1)]
     title = label("graph.similar.title", lang, name=entry.name, id=entry.id)
-    _table(["#", *_headers(lang, "score", "id", "name", "shared")], rows, title, right=(0, 1), piped_header=True, piped_title=False)
+    print_table(["#", *_headers(lang, "score", "id", "name", "shared")], rows, title, right=(0, 1), piped_header=True, piped_title=False)
 
 
 # --- map ---------------------------------------------------------------------------------------
@@ -278,13 +206,13 @@ def similar(
 @with_filters
 def map_(
     ctx: typer.Context,
-    export: Annotated[Optional[str], typer.Option("--export", "-x", metavar="graphml|gexf|json|dot|mermaid|svg", help="Write the graph in this format instead of printing the summary (default: from the suffix of -o).", show_default=False)] = None,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE", help="Where to write the export (default: standard output).", show_default=False)] = None,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite FILE if it exists.")] = False,
-    projection: Annotated[str, typer.Option("--projection", metavar="bipartite|entries|elements", help="bipartite (entries and their elements), entries (linked by shared elements) or elements (linked when named together).")] = "bipartite",
-    include: Annotated[Optional[list[str]], typer.Option("--include", metavar="factors|targets", help="Add success factors or target groups (education levels, characteristics) as nodes of the bipartite graph. Repeatable.", show_default=False)] = None,
-    top: Annotated[int, typer.Option("--top", "-n", metavar="N", min=1, help="How many bridging elements and element pairs to show.")] = 10,
-    seed: Annotated[int, typer.Option("--seed", metavar="N", help="Seed of the community detection (the same seed gives the same clusters).")] = 42,
+    export: Annotated[Optional[str], typer.Option("--export", "-x", metavar="graphml|gexf|json|dot|mermaid|svg", help="opt.map.export", show_default=False)] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE", help="opt.map.output", show_default=False)] = None,
+    force: Annotated[bool, typer.Option("--force", help="opt.export.force")] = False,
+    projection: Annotated[str, typer.Option("--projection", metavar="bipartite|entries|elements", help="opt.map.projection")] = "bipartite",
+    include: Annotated[Optional[list[str]], typer.Option("--include", metavar="factors|targets", help="opt.map.include", show_default=False)] = None,
+    top: Annotated[int, typer.Option("--top", "-n", metavar="N", min=1, help="opt.map.top")] = 10,
+    seed: Annotated[int, typer.Option("--seed", metavar="N", help="opt.map.seed")] = 42,
     fmt: FormatOpt = GraphFormat.text,
     catalogue: CatalogueOpt = None,
     lang: LangOpt = None,
@@ -304,27 +232,27 @@ def map_(
     """
 
     lang = cli_lang(ctx, lang)
-    choice(projection, list(PROJECTIONS), "--projection value")
+    choice(projection, list(PROJECTIONS), "--projection")
     for value in include or []:
-        choice(value, list(EXTRA_TYPES), "--include value")
+        choice(value, list(EXTRA_TYPES), "--include")
     if include and projection != "bipartite":
-        usage_error("--include adds nodes to the bipartite graph only; leave out --projection or --include")
+        usage_error(message("cli.map.include_bipartite"))
     if export is None and output is not None:
         export = format_for(output)
         if export is None:
-            usage_error(f"cannot tell the export format from {output.name!r}; add --export or use one of: {', '.join(SUFFIXES)}")
+            usage_error(message("cli.map.unknown_suffix", name=output.name, suffixes=", ".join(SUFFIXES)))
     if export is not None:
-        choice(export, list(EXPORTS), "--export format")
+        choice(export, list(EXPORTS), "--export")
         if fmt != "text":
-            usage_error("--format chooses how the summary is printed; an export is written in its own format (--export)")
+            usage_error(message("cli.map.format_with_export"))
     elif force or projection != "bipartite" or include:
         what = "--force" if force else "--projection" if projection != "bipartite" else "--include"
-        usage_error(f"{what} applies to an export; add --export FORMAT (and -o FILE)")
+        usage_error(message("cli.map.needs_export", option=what))
     check_output(output, catalogue, force)
     cat = open_catalogue(ctx, catalogue, summary=True)
     selected = _selected(cat, filters)
     if not selected:
-        err("jwtool: no entries match the filters")
+        note(message("cli.no_match"))
     if export is not None:
         _export(cat, selected, export, output, force, projection, include or [], lang, filters.element_source)
         return
@@ -340,11 +268,13 @@ def _export(cat: "Catalogue", selected: list["Entry"], fmt: str, output: Optiona
             lang: str, source: str) -> None:
     graph = graph_for(selected, cat.vocab, projection, include, source)
     text = render(graph, fmt, cat.vocab, lang)
+    if fmt == "mermaid" and output is not None and output.suffix.lower() == ".md":
+        text = fenced(text)  # bare in .mmd and on stdout; fenced only into Markdown
     if output is None:
         out(text)
         return
     write_output(text, output, cat.layout, force)
-    err(f"jwtool: wrote {fmt} ({projection}, {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges) to {output}")
+    note(message("cli.map.wrote", format=fmt, projection=projection, nodes=graph.number_of_nodes(), edges=graph.number_of_edges(), path=output))
 
 
 def _summary_json(s: Any) -> dict[str, Any]:
@@ -373,24 +303,24 @@ def _print_summary(s: Any, cat: "Catalogue", lang: str) -> None:
     linked = len(s.entries) - len(s.unconnected)
     out(label("graph.map.title", lang, entries=plural("map.entries", len(s.entries), lang), elements=plural("graph.elements", len(s.elements), lang)))
     if not s.clusters:
-        err("jwtool: no entry names a working element, so there is nothing to map")
+        note(message("cli.map.no_elements"))
         return
     _blank()
     rows = [[c.number, len(c.entries), " · ".join(name(e) for e in c.characteristic) or "-", ", ".join(e.name for e in c.entries)] for c in s.clusters]
     title = label("graph.clusters.title", lang, groups=plural("graph.groups", len(s.clusters), lang), linked=plural("map.entries", linked, lang), seed=s.seed)
-    _table(["#", *_headers(lang, "entries", "characteristic", "members")], rows, title, right=(0, 1), piped_header=True)
+    print_table(["#", *_headers(lang, "entries", "characteristic", "members")], rows, title, right=(0, 1), piped_header=True)
     _blank()
     if s.bridges:
         rows = [[f"{b.centrality:.3f}", ", ".join(str(c) for c in b.clusters), b.count, name(b.id)] for b in s.bridges]
-        _table(_headers(lang, "betweenness", "clusters", "entries", "element"), rows, label("graph.bridges.title", lang), right=(0, 2), piped_header=True)
+        print_table(_headers(lang, "betweenness", "clusters", "entries", "element"), rows, label("graph.bridges.title", lang), right=(0, 2), piped_header=True)
     else:
         out(label("graph.bridges.none", lang))
     _blank()
     if s.pairs:
         rows = [[p.count, f"{name(p.a)} + {name(p.b)}", ", ".join(e.id for e in p.entries)] for p in s.pairs]
-        _table(_headers(lang, "entries", "pair", "by"), rows, label("graph.pairs.title", lang), right=(0,), piped_header=True)
+        print_table(_headers(lang, "entries", "pair", "by"), rows, label("graph.pairs.title", lang), right=(0,), piped_header=True)
     else:
         out(label("graph.pairs.none", lang))
     if s.unconnected:
         _blank()
-        out(plural("graph.unconnected", len(s.unconnected), lang) + ": " + ", ".join(_clean(e.id) for e in s.unconnected))
+        out(plural("graph.unconnected", len(s.unconnected), lang) + ": " + ", ".join(clean(e.id) for e in s.unconnected))

@@ -14,17 +14,19 @@ from jwtool.cli.common import (
     check_output,
     choice,
     cli_lang,
-    err,
     fail,
     format_option,
     formats,
     is_terminal,
+    note,
     open_catalogue,
     root,
     usage_error,
+    warn,
     write_output,
 )
 from jwtool.cli.filters import resolved, with_filters
+from jwtool.cli.framework import Command, Group, message
 from jwtool.query.filters import RawFilters, filter_entries
 from jwtool.render.appendix import AppendixError, appendix_entries, render_appendix, report_tables
 from jwtool.render.environment import FORMATS_APPENDIX, FORMATS_OVERVIEW, STYLES, RenderError
@@ -41,53 +43,50 @@ if TYPE_CHECKING:
 AppendixFormat = formats("AppendixFormat", FORMATS_APPENDIX)
 OverviewFormat = formats("OverviewFormat", FORMATS_OVERVIEW)
 
-render_app = typer.Typer(
-    help="Render the report's appendix (Markdown, HTML, Word) or an overview of the whole catalogue (Markdown, HTML).",
-    no_args_is_help=True,
-    rich_markup_mode=None,
-)
+render_app = typer.Typer(cls=Group, help="cmd.render", no_args_is_help=True, add_completion=False, rich_markup_mode=None)
 
-OutputOpt = Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE", help="Write to FILE (atomically) instead of standard output.", show_default=False)]
-ForceOpt = Annotated[bool, typer.Option("--force", help="Replace FILE if it exists.")]
-TemplatesOpt = Annotated[Optional[Path], typer.Option("--templates", metavar="DIR", help="Look for templates (and appendix.css, overview.css, overview.js, reference.docx) in DIR first, then in the catalogue's templates/.", show_default=False)]
-LangOpt = Annotated[Optional[str], typer.Option("--lang", metavar="nl|en", help="Language of the labels: nl (default) or en (entry text stays as written); also $JWTOOL_LANG.", show_default=False)]
+OutputOpt = Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE", help="opt.render.output", show_default=False)]
+ForceOpt = Annotated[bool, typer.Option("--force", help="opt.render.force")]
+TemplatesOpt = Annotated[Optional[Path], typer.Option("--templates", metavar="DIR", help="opt.render.templates", show_default=False)]
+LangOpt = Annotated[Optional[str], typer.Option("--lang", metavar="nl|en", help="opt.render.lang", show_default=False)]
 
 
 def _templates(path: Optional[Path]) -> Optional[Path]:
     if path is None:
         return None
     if not path.is_dir():
-        usage_error(f"--templates {path}: no such folder")
+        usage_error(message("cli.no_such_folder", option="--templates", path=path))
     return path.resolve()
 
 
 def _emit(data: "bytes | Iterable[str]", output: Optional[Path], force: bool, cat: "Catalogue", binary: bool = False, new_folder: bool = False) -> None:
     if output is None and binary and is_terminal():
-        usage_error("Word and PDF output are binary; write it to a file with -o FILE (or redirect standard output)")
+        usage_error(message("cli.render.binary"))
     written = write_output(data, output, cat.layout, force, new_folder)
     if written is not None:
-        err(f"jwtool: wrote {written}")
+        note(message("cli.wrote", path=written))
 
 
-@render_app.command("appendix")
+@render_app.command("appendix", cls=Command)
 @with_filters
 def appendix(
     ctx: typer.Context,
-    fmt: Annotated[AppendixFormat, format_option("md (GitHub Markdown), html (one page), docx (Word) or pdf (the Word document converted by LibreOffice, which must be installed).")] = AppendixFormat.md,
-    style: Annotated[str, typer.Option("--style", metavar="full|summary", help="full: the eight columns of appendix 2 (tables B2.1/B2.2); summary: the short tables 3.1/3.2 (Doelgroep, Doelstelling, Onderdelen).")] = "full",
+    fmt: Annotated[AppendixFormat, format_option("opt.appendix.format")] = AppendixFormat.md,
+    style: Annotated[str, typer.Option("--style", metavar="full|summary", help="opt.appendix.style")] = "full",
     output: OutputOpt = None,
     force: ForceOpt = False,
     templates: TemplatesOpt = None,
-    reference_docx: Annotated[Optional[Path], typer.Option("--reference-docx", metavar="FILE", help="Take the Word styles, page setup, header and footer from FILE (as pandoc's --reference-doc) instead of jwtool's house style; default: reference.docx in the templates folder, if any.", show_default=False)] = None,
+    reference_docx: Annotated[Optional[Path], typer.Option("--reference-docx", metavar="FILE", help="opt.appendix.reference_docx", show_default=False)] = None,
     lang: LangOpt = None,
-    source: Annotated[Optional[str], typer.Option("--source", metavar="ID", help="The report whose tables to render (a source id in sources/). Default: main_source of catalogue.yaml.", show_default=False)] = None,
+    source: Annotated[Optional[str], typer.Option("--source", metavar="ID", help="opt.appendix.source", show_default=False)] = None,
     catalogue: CatalogueOpt = None,
     filters: RawFilters = RawFilters(),  # noqa: B008 - replaced by the filter options
 ) -> None:
     """Render a report's tables from the entries that cite their rows, in the report's order:
     for the 2023 report, interventions during the school career (B2.1) and for (early) school
     leavers (B2.2), with their sources as numbered links. An entry that is no row of the
-    report never appears.
+    report never appears. A source that declares no tables gets a table per kind (interventions,
+    practice examples) of the entries that cite it, with the same columns.
 
     All search filters apply. Word output has real tables with columns sized to their text and a
     header row that repeats on every page, caption fields (SEQ Tabel), page numbers, Dutch as
@@ -97,11 +96,11 @@ def appendix(
     """
 
     fmt = fmt.value
-    choice(style, list(STYLES), "style")
+    choice(style, list(STYLES), "--style")
     lang = cli_lang(ctx, lang)
     tdir = _templates(templates)
     if reference_docx is not None and not reference_docx.is_file():
-        usage_error(f"--reference-docx {reference_docx}: no such file")
+        usage_error(message("cli.no_such_file", option="--reference-docx", path=reference_docx))
     if fmt == "pdf" and soffice() is None:
         fail(MISSING)
     check_output(output, catalogue, force)
@@ -113,7 +112,7 @@ def appendix(
     except AppendixError as exc:
         usage_error(str(exc))
     if not any(appendix_entries(entries, sid, tables).values()):
-        err("jwtool: warning: no appendix interventions match; the tables are empty")
+        warn(message("cli.render.empty"))
     try:
         data = render_appendix(cat, entries, fmt, style, lang, tdir, reference_docx, sid)
     except RenderError as exc:
@@ -121,11 +120,11 @@ def appendix(
     _emit(data, output, force, cat, binary=fmt in ("docx", "pdf"))
 
 
-@render_app.command("overview")
+@render_app.command("overview", cls=Command)
 def overview(
     ctx: typer.Context,
-    fmt: Annotated[OverviewFormat, format_option("html (a site with filters, or one self-contained page) or md (GitHub Markdown with a Mermaid map).")] = OverviewFormat.html,
-    output_arg: Annotated[Optional[str], typer.Option("--output", "-o", metavar="PATH", help="Write to PATH (atomically). A folder (PATH/, or new if PATH has no file extension): html writes the site (index, a page per entry, map, gap maps, evidence levels; an existing site is replaced only with --force), md writes README.md in it. FILE.html: everything on one page.", show_default=False)] = None,
+    fmt: Annotated[OverviewFormat, format_option("opt.overview.format")] = OverviewFormat.html,
+    output_arg: Annotated[Optional[str], typer.Option("--output", "-o", metavar="PATH", help="opt.overview.output_arg", show_default=False)] = None,
     force: ForceOpt = False,
     templates: TemplatesOpt = None,
     lang: LangOpt = None,
@@ -176,5 +175,5 @@ def _site(ctx: typer.Context, output: Path, force: bool, tdir: Optional[Path], l
     except OutputError as exc:
         usage_error(str(exc))
     except OSError as exc:
-        fail(f"cannot write {output}: {exc.strerror or exc}")
-    err(f"jwtool: wrote {written}/")
+        fail(message("cli.cannot_write", path=output, error=exc.strerror or exc))
+    note(message("cli.wrote", path=f"{written}/"))

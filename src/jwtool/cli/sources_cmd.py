@@ -7,7 +7,8 @@ from typing import Annotated
 import typer
 
 from jwtool.catalogue.sources import Source
-from jwtool.cli.common import CatalogueOpt, choice, err, fail, limits, open_catalogue, out, root
+from jwtool.cli.common import CatalogueOpt, choice, fail, limits, note, open_catalogue, out, root
+from jwtool.cli.framework import message
 from jwtool.contribute.upgrade import UpgradeError
 from jwtool.contribute.upgrade import upgrade as upgrade_catalogue
 from jwtool.query.refs import RefError, resolve_ref
@@ -16,9 +17,9 @@ from jwtool.render import citations
 
 def cite(
     ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(metavar="REF", help="An entry (id, alias, name or unique prefix) or a source id.", show_default=False)],
-    fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help="apa (a reference list, APA 7th edition), bibtex, ris or csl-json.")] = "apa",
-    lang: Annotated[str, typer.Option("--lang", metavar="LANG", help="Language of APA's words (z.d., Geraadpleegd): nl or en.")] = "nl",
+    ref: Annotated[str, typer.Argument(metavar="REF", help="opt.cite.ref", show_default=False)],
+    fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help="opt.cite.fmt")] = "apa",
+    lang: Annotated[str, typer.Option("--lang", metavar="LANG", help="opt.cite.lang")] = "nl",
     catalogue: CatalogueOpt = None,
 ) -> None:
     """Print the sources an entry cites as references, for a report or a reference manager.
@@ -28,8 +29,8 @@ def cite(
 
     Example: jwtool cite boris --format bibtex > boris.bib
     """
-    choice(fmt, list(citations.FORMATS), "format")
-    choice(lang, ["nl", "en"], "lang")
+    choice(fmt, list(citations.FORMATS), "--format")
+    choice(lang, ["nl", "en"], "--lang")
     cat = open_catalogue(ctx, catalogue, summary=True)
     chosen: list[Source]
     source = cat.library.get(ref)
@@ -43,10 +44,10 @@ def cite(
         ids = list(dict.fromkeys(c["source"] for c in entry.cites if isinstance(c.get("source"), str)))
         missing = [i for i in ids if cat.library.get(i) is None]
         if missing:
-            fail(f"{entry.file} cites {', '.join(repr(m) for m in missing)}, which is not in sources/; run 'jwtool validate'")
+            fail(message("cli.cite.missing", file=entry.file, ids=", ".join(repr(m) for m in missing)))
         chosen = [s for s in (cat.library.get(i) for i in ids) if s is not None]
         if not chosen:
-            fail(f"{entry.id} cites no source; add one under cites (see CONTRIBUTING.md)")
+            fail(message("cli.cite.none", id=entry.id))
     out(citations.render(chosen, fmt, lang))
 
 
@@ -68,9 +69,9 @@ def upgrade(
     except UpgradeError as exc:
         fail(str(exc))
     for rel in result.created:
-        err(f"jwtool: created {rel}")
+        note(message("cli.created", path=rel))
     for rel in result.written:
-        err(f"jwtool: upgraded {rel}")
+        note(message("cli.upgrade.done", path=rel))
     if not result.created and not result.written:
-        err("jwtool: nothing to upgrade; the catalogue is in the current format")
+        note(message("cli.upgrade.nothing"))
 

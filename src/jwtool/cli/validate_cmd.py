@@ -23,7 +23,9 @@ from jwtool.cli.common import (
     root,
     usage_error,
 )
+from jwtool.cli.framework import message
 from jwtool.contribute.git import GitError, changed_entry_files
+from jwtool.validate.rules import validate as run
 from jwtool.validate.studies import SILENCED
 
 # --format: how the problems are printed, one reporter per format. A warning a reviewed marker
@@ -38,10 +40,10 @@ Format = formats("ValidateFormat", REPORTERS)
 
 
 def validate(
-    paths: Annotated[Optional[list[Path]], typer.Argument(help="Entry files or folders to check (default: the whole catalogue).", show_default=False)] = None,
-    fmt: Annotated[Format, format_option("text (one problem a line), json (an array of problems) or github (workflow annotations).")] = Format.text,
-    changed_since: Annotated[Optional[str], typer.Option("--changed-since", metavar="REV", help="Only check entry files changed since this git revision (plus the catalogue-wide checks).")] = None,
-    show_reviewed: Annotated[bool, typer.Option("--show-reviewed", help="Also print the warnings that a reviewed_warnings marker silences (the report's own contradictions), marked 'warning (reviewed)'.")] = False,
+    paths: Annotated[Optional[list[Path]], typer.Argument(metavar="PATH", help="opt.validate.paths", show_default=False)] = None,
+    fmt: Annotated[Format, format_option("opt.validate.format")] = Format.text,
+    changed_since: Annotated[Optional[str], typer.Option("--changed-since", metavar="REV", help="opt.validate.changed_since")] = None,
+    show_reviewed: Annotated[bool, typer.Option("--show-reviewed", help="opt.validate.show_reviewed")] = False,
     catalogue: CatalogueOpt = None,
     max_file_size: MaxSizeOpt = None,
 ) -> None:
@@ -58,7 +60,7 @@ def validate(
     if paths:
         missing = [str(p) for p in paths if not p.exists() and not p.is_symlink()]
         if missing:
-            usage_error(f"no such file or folder: {', '.join(missing)}")
+            usage_error(message("cli.validate.missing", paths=", ".join(missing)))
         selected = [p.absolute() for p in paths]
     if changed_since is not None:
         try:
@@ -67,7 +69,6 @@ def validate(
             usage_error(str(exc))
         selected = [p for p in changed if selected is None or any(p == s or s in p.parents for s in selected)]
 
-    from jwtool.validate.rules import validate as run
 
     report = run(base, selected, lim) if selected is None or selected else _only_catalogue_checks(base, lim)
     problems = report.problems
@@ -84,6 +85,5 @@ def validate(
 
 def _only_catalogue_checks(base: Path, lim: object):  # type: ignore[no-untyped-def]
     """--changed-since with no changed entries still checks vocabularies and catalogue.yaml."""
-    from jwtool.validate.rules import validate as run
 
     return run(base, [], lim)  # type: ignore[arg-type]

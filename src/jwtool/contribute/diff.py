@@ -419,5 +419,4 @@ def to_markdown(d: CatalogueDiff) -> str:
 
 
 def to_json(d: CatalogueDiff) -> str:
-
     return dumps(d.to_dict())

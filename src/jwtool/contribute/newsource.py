@@ -9,16 +9,19 @@ and only in a table the source declares, with a row that exists and that no entr
 
 from __future__ import annotations
 
+import difflib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from jwtool.catalogue.layout import Layout
 from jwtool.catalogue.limits import Limits
 from jwtool.catalogue.sources import Library, Source, Table, load_library
 from jwtool.catalogue.text import fold, http_url, slugify
 from jwtool.catalogue.vocabularies import did_you_mean
+from jwtool.catalogue.yamlfile import read_yaml
 from jwtool.contribute.scaffold import ScaffoldError, column_hints
 
 SOURCE_KINDS = ("evaluatie", "factsheet", "beschrijving", "databank", "website", "rapport")
@@ -49,7 +52,6 @@ class SourceChoice:
 
 def read_library(layout: Layout, limits: Limits) -> Library:
     """The sources of a catalogue, with its main report from catalogue.yaml."""
-    from jwtool.catalogue.yamlfile import read_yaml
 
     meta = read_yaml(layout.meta_file, "catalogue.yaml", limits).data if layout.meta_file.is_file() else None
     return load_library(layout, meta, limits)
@@ -136,7 +138,6 @@ def _placeholder(hint: str) -> str:
 
 def _words_of(url: str) -> str:
     """A readable id for a source known only by its address: host and last path segment."""
-    from urllib.parse import urlsplit
 
     parts = urlsplit(url)
     last = parts.path.rstrip("/").rsplit("/", 1)[-1].rsplit(".", 1)[0]
@@ -144,6 +145,4 @@ def _words_of(url: str) -> str:
 
 
 def _close(value: str, options: list[str]) -> list[str]:
-    import difflib
-
     return difflib.get_close_matches(value, options, n=1, cutoff=0.6)

@@ -24,14 +24,14 @@ from typing import Any
 from jwtool.catalogue.layout import Layout
 from jwtool.catalogue.text import http_url, slugify
 from jwtool.catalogue.vocabularies import Vocabulary, did_you_mean, suggest
-from jwtool.labels import label_or
+from jwtool.labels.view import column_fields, column_label
 from jwtool.render.output import FileTaken, OutputError, write_atomic
 from jwtool.validate.rules import VOCAB_REFS
 
 MODELINE = "# yaml-language-server: $schema=../schemas/intervention.schema.json"
 KINDS = ("interventie", "praktijkvoorbeeld")
 _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-_PLAIN = re.compile(r"^[a-z][a-z0-9-]*$|^\d{4}-\d{2}-\d{2}$")
+_PLAIN = re.compile(r"^[a-z][a-z0-9-]*$")  # a date is quoted: YAML 1.1 readers would make it a date, not text
 _YAML_WORDS = {"true", "false", "null", "yes", "no", "on", "off", "y", "n"}
 
 
@@ -134,24 +134,13 @@ def check_sections(values: list[str]) -> list[str]:
 
 # ----------------------------------------------------------------------------- a table's columns
 
-# The fields a column of a source's table fills: in a full table (and, where it differs, in a
-# summary table); the same reading as ``render appendix``.
-COLUMN_FIELDS: dict[str, tuple[str, ...]] = {
-    "interventie": ("name", "providers.description"), "target_group": ("target_group.description",),
-    "goals": ("goals.description",), "activities": ("activities",), "course": ("course.description",),
-    "results": ("results.description",), "evidence": ("evidence.verdict",), "working_elements": ("working_elements",),
-    "components": ("components",),
-}
-SUMMARY_COLUMN_FIELDS = {"interventie": ("name",), "target_group": ("target_group.summary",), "goals": ("goals.summary",)}
-
-
 def column_hints(table_id: str, columns: tuple[str, ...], summary: bool, lang: str = "nl") -> dict[str, str]:
     """For an entry that is a row of table ``table_id``: each field a column fills -> a comment
     naming that column (its heading in the label catalogue)."""
     hints: dict[str, str] = {}
     for column in columns:
-        heading = label_or(f"col.{column}", lang, column)
-        for path in (SUMMARY_COLUMN_FIELDS.get(column) if summary else None) or COLUMN_FIELDS.get(column, ()):
+        heading = column_label(column, lang)
+        for path in column_fields(column, summary):
             where = "de tekst onder de naam in kolom" if path == "providers.description" else "kolom"
             hints[path] = f"In tabel {table_id} van de bron: {where} '{heading}'."
     return hints
@@ -210,7 +199,7 @@ def _resolve(schema: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
     return node
 
 
-_TYPED = re.compile(r"^([-+]?[\d.]+|true|false|null|yes|no|on|off|~)$", re.IGNORECASE)  # read as no text
+_TYPED = re.compile(r"^([-+]?[\d.]+|true|false|null|yes|no|on|off|~|\d{4}-\d\d?-\d\d?.*)$", re.IGNORECASE)  # read as no text (a date: as a date)
 _FLOW_PLAIN = re.compile(r"^[^\s,\[\]{}:#\"'&*!|>%@`-][^,\[\]{}:#\"]*$")
 
 

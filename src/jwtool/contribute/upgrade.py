@@ -16,10 +16,16 @@ is one source; an existing source file with that URL, title or one of its ``alia
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import YAMLError
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from jwtool.catalogue.layout import Layout, discover
 from jwtool.catalogue.limits import Limits
@@ -50,8 +56,6 @@ class Result:
 
 
 def _yaml() -> Any:
-    from ruamel.yaml import YAML
-
     y = YAML()  # round trip: comments, order, quotes and block scalars are kept
     y.preserve_quotes = True
     y.width = 4096  # never re-wrap a line that was written by hand
@@ -63,8 +67,6 @@ def _load(layout: Layout, path: Path, limits: Limits) -> Any:
     """A file for rewriting: first through jwtool's safe reader (confined, bounded in size and
     depth, no aliases or tags), and only then through ruamel.yaml's round trip, which keeps the
     comments; None for a file that holds no mapping."""
-    from ruamel.yaml.error import YAMLError
-
     doc = layout.read(path, limits)
     refused = [p for p in doc.problems if p.rule not in ("empty-file", "not-a-mapping")] if doc.data is None else []
     if refused:
@@ -107,7 +109,6 @@ def _source_id(title: str, taken: set[str]) -> str:
 
 def _report_source(report: dict[str, Any], tables: list[dict[str, Any]]) -> dict[str, Any]:
     """A version-1 report of catalogue.yaml as a version-2 source record (CSL-JSON field names)."""
-    from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
     out = CommentedMap()
     out["id"] = report["id"]
@@ -129,8 +130,6 @@ def _report_source(report: dict[str, Any], tables: list[dict[str, Any]]) -> dict
 
 
 def _inline_source(src: dict[str, Any], sid: str) -> dict[str, Any]:
-    from ruamel.yaml.comments import CommentedMap
-
     out = CommentedMap()
     out["id"] = sid
     kind = str(src.get("kind", "website"))
@@ -152,7 +151,6 @@ def _old_sort_key(data: dict[str, Any]) -> tuple[int, str, int, str]:
 
 def _declared_tables(entries: list[dict[str, Any]], report_id: str) -> list[dict[str, Any]]:
     """The tables version-1 entries are rows of, with as many rows as the entries claim."""
-    from ruamel.yaml.comments import CommentedMap
 
     tables = []
     for table in _V1_FULL + _V1_SUMMARY:
@@ -241,6 +239,7 @@ def upgrade(root: Path, limits: Limits = Limits()) -> Result:
                 del data["provenance"]
             changed = True
         changed = _tag_components(data) | _study_urls(data, existing, taken, new_sources) or changed  # 2 → 3
+        changed = _quote_dates(data) or changed
         if changed:
             rewrites.append((path, rel, data))
 
@@ -263,6 +262,8 @@ def upgrade(root: Path, limits: Limits = Limits()) -> Result:
     for path, rel, data in rewrites:  # files the upgrade read and changes in place
         write_atomic(path, _dump(data), force=True)
         result.written.append(rel)
+    if isinstance(meta, dict) and _quote_dates(meta):
+        meta_changed = True
     if meta_changed:
         write_atomic(layout.meta_file, _dump(meta), force=True)
         result.written.insert(0, "catalogue.yaml")
@@ -272,7 +273,6 @@ def upgrade(root: Path, limits: Limits = Limits()) -> Result:
 def _entry_cites(data: Any, summary_rows: dict[tuple[str, str], dict[str, int]], existing: dict[str, str], taken: set[str],
                  new_sources: dict[str, dict[str, Any]]) -> Any:
     """The ``cites`` list of a version-1 entry: its report with rows and sections, then its sources."""
-    from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
     out = CommentedSeq()
     prov = data.get("provenance") if isinstance(data.get("provenance"), dict) else {}
@@ -311,7 +311,6 @@ def _entry_cites(data: Any, summary_rows: dict[tuple[str, str], dict[str, int]],
 
 def _tag_components(data: Any) -> bool:
     """Plain-text components (version 2) as ``{text, elements: []}``: untagged until someone tags them."""
-    from ruamel.yaml.comments import CommentedMap
 
     components = data.get("components")
     if not isinstance(components, list) or not any(isinstance(c, (str, int, float)) and not isinstance(c, bool) for c in components):
@@ -333,7 +332,6 @@ def _tag_components(data: Any) -> bool:
 def _study_urls(data: Any, existing: dict[str, str], taken: set[str], new_sources: dict[str, dict[str, Any]]) -> bool:
     """Version-2 ``evidence.studies`` URLs: dropped when a cited source has the URL, otherwise a
     source record (reused when one has that URL) and a citation of it; study records stay."""
-    from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
     evidence = data.get("evidence")
     studies = evidence.get("studies") if isinstance(evidence, dict) else None
@@ -361,17 +359,28 @@ def _study_urls(data: Any, existing: dict[str, str], taken: set[str], new_source
     return True
 
 
-def _flow(mapping: dict[str, Any]) -> Any:
-    from ruamel.yaml.comments import CommentedMap
+def _quote_dates(node: Any) -> bool:
+    """Write every date in quotes ("2026-11-28"), as the schema's text: a date without them is a
+    date to YAML 1.1 readers (PyYAML's ``safe_load``), and the entry then fails its schema in their
+    scripts. True if one was changed."""
+    changed = False
+    slots = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else []
+    for k, v in list(slots):
+        if isinstance(v, (dt.date, dt.datetime)):
+            node[k] = DoubleQuotedScalarString(v.isoformat())
+            changed = True
+        elif isinstance(v, (dict, list)):
+            changed = _quote_dates(v) or changed
+    return changed
 
+
+def _flow(mapping: dict[str, Any]) -> Any:
     m = CommentedMap(mapping)
     m.fa.set_flow_style()
     return m
 
 
 def _flow_seq(items: list[Any]) -> Any:
-    from ruamel.yaml.comments import CommentedSeq
-
     seq = CommentedSeq(items)
     seq.fa.set_flow_style()
     return seq

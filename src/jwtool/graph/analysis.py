@@ -8,8 +8,8 @@ elements and co-occurrence (:func:`summarize`).
 
 Everything is deterministic: nodes are added in report order (entries) and vocabulary order
 (elements), ties are broken by those orders, community detection uses a fixed seed and numbers
-are rounded before they leave this module. networkx is imported only by the functions that
-build graphs, so counting and likeness stay fast.
+are rounded before they leave this module. The graphs themselves (networkx) are in
+:mod:`jwtool.graph.network`, so counting and likeness never import networkx.
 """
 
 from __future__ import annotations
@@ -17,14 +17,11 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from jwtool.catalogue.model import ELEMENT_SOURCES, Entry
 from jwtool.catalogue.vocabularies import Vocabulary
 from jwtool.query.filters import KINDS
-
-if TYPE_CHECKING:
-    import networkx as nx
 
 ENTRY, ELEMENT, FACTOR, TARGET = "entry", "element", "factor", "target"
 NODE_TYPES = (ENTRY, ELEMENT, FACTOR, TARGET)
@@ -40,16 +37,16 @@ def node_id(kind: str, ref: str) -> str:
     return f"{kind}:{ref}"
 
 
-def _vocab(vocab: dict[str, Vocabulary], name: str) -> Vocabulary:
+def vocabulary(vocab: dict[str, Vocabulary], name: str) -> Vocabulary:
     return vocab.get(name) or Vocabulary(name=name)
 
 
 def element_order(vocab: dict[str, Vocabulary]) -> dict[str, int]:
     """Position of each element in working-elements.yaml: the tie-breaker everywhere."""
-    return {t.id: i for i, t in enumerate(_vocab(vocab, "working-elements"))}
+    return {t.id: i for i, t in enumerate(vocabulary(vocab, "working-elements"))}
 
 
-def _order_key(order: dict[str, int]) -> Any:
+def order_key(order: dict[str, int]) -> Any:
     return lambda eid: (order.get(eid, len(order)), eid)
 
 
@@ -85,12 +82,12 @@ def element_use(entries: Sequence[Entry], vocab: dict[str, Vocabulary], source: 
     if source not in ELEMENT_SOURCES:
         raise ValueError(f"unknown element source {source!r}; choose one of: {', '.join(ELEMENT_SOURCES)}")
     order = element_order(vocab)
-    wev = _vocab(vocab, "working-elements")
+    wev = vocabulary(vocab, "working-elements")
     holders: dict[str, list[Entry]] = {}
     for entry in entries:
         for eid in entry.elements_from(source):
             holders.setdefault(eid, []).append(entry)
-    ids = sorted(holders, key=lambda e: (-len(holders[e]), *_order_key(order)(e)))
+    ids = sorted(holders, key=lambda e: (-len(holders[e]), *order_key(order)(e)))
     return [ElementUse(e, wev.label(e), wev.terms[e].group if e in wev.terms else "", tuple(holders[e]), len(entries)) for e in ids]
 
 
@@ -130,11 +127,11 @@ def _values(entry: Entry, by: str) -> list[str]:
 
 def _columns(by: str, vocab: dict[str, Vocabulary]) -> list[tuple[str, str]]:
     if by == "phase":
-        return [(t.id, t.label) for t in _vocab(vocab, "phases")]
+        return [(t.id, t.label) for t in vocabulary(vocab, "phases")]
     if by == "evidence":
-        return [(t.id, t.label) for t in _vocab(vocab, "evidence-levels").ordered()]
+        return [(t.id, t.label) for t in vocabulary(vocab, "evidence-levels").ordered()]
     if by == "target":
-        return [(t.id, t.label) for t in _vocab(vocab, "education-levels")]
+        return [(t.id, t.label) for t in vocabulary(vocab, "education-levels")]
     return [(k, k) for k in KINDS]
 
 
@@ -181,318 +178,6 @@ def similar(ref: Entry, candidates: Iterable[Entry], top: int | None = 5, source
         matches.append(Match(other, len(shared) / len(a | b), tuple(e for e in mine if e in shared)))
     matches.sort(key=lambda m: (-m.score, -len(m.shared), m.entry.sort_key()))
     return matches if top is None else matches[:top]
-
-
-# --- The graph --------------------------------------------------------------------------------
-
-
-def build_graph(entries: Sequence[Entry], vocab: dict[str, Vocabulary], include: Iterable[str] = (), source: str = DEFAULT_SOURCE) -> nx.Graph:
-    """The bipartite graph: entries (``bipartite=0``) linked to the elements (``1``) tagged on
-    their working elements, components or both (``source``, a graph attribute ``elements_from``).
-
-    ``include`` adds further node types on the non-entry side: ``"factors"`` (success factors of
-    section 3.2) and ``"targets"`` (education levels and target characteristics). List-valued
-    attributes stay lists here; exporters that need scalars join them.
-    """
-    import networkx as nx
-
-    include = set(include)
-    unknown = include - set(EXTRA_TYPES)
-    if unknown:
-        raise ValueError(f"unknown node type(s) {', '.join(sorted(unknown))}; choose from: {', '.join(EXTRA_TYPES)}")
-    g = nx.Graph(projection="bipartite", elements_from=source, node_types=[ENTRY, ELEMENT] + [EXTRA_TYPES[k] for k in EXTRA_TYPES if k in include])
-    wev, ev = _vocab(vocab, "working-elements"), _vocab(vocab, "evidence-levels")
-    ranks = {t.id: (t.rank if t.rank is not None else i) for i, t in enumerate(ev.ordered())}
-    entries = sorted(entries, key=Entry.sort_key)
-    for e in entries:
-        attrs: dict[str, Any] = {
-            "type": ENTRY, "ref": e.id, "label": e.name, "bipartite": 0, "kind": e.kind,
-            "phases": list(e.phases), "education_levels": list(e.education_levels),
-            "characteristics": list(e.characteristics), "evidence_level": e.evidence_level,
-            "element_count": len(e.elements_from(source)),
-        }
-        if e.evidence_level in ranks:
-            attrs["evidence_rank"] = ranks[e.evidence_level]
-        g.add_node(node_id(ENTRY, e.id), **attrs)
-    for use in sorted(element_use(entries, vocab, source), key=lambda u: _order_key(element_order(vocab))(u.id)):
-        group = use.group
-        g.add_node(node_id(ELEMENT, use.id), type=ELEMENT, ref=use.id, label=use.label, bipartite=1,
-                   group=group, group_label=str(wev.groups.get(group, {}).get("label", group)), entry_count=use.count)
-    if "factors" in include:
-        _add_side(g, entries, _vocab(vocab, "success-factors"), FACTOR, lambda e: e.factor_ids)
-    if "targets" in include:
-        _add_side(g, entries, _vocab(vocab, "education-levels"), TARGET, lambda e: e.education_levels, "level")
-        _add_side(g, entries, _vocab(vocab, "target-characteristics"), TARGET, lambda e: e.characteristics, "trait")
-    order = _order_key(element_order(vocab))
-    for e in entries:
-        texts: dict[str, list[str]] = {}
-        for w in tagged_items(e, source):
-            for eid in w.get("elements") or []:
-                if isinstance(eid, str):
-                    texts.setdefault(eid, []).append(" ".join(str(w.get("text", "")).split()))
-        for eid in sorted(texts, key=order):
-            g.add_edge(node_id(ENTRY, e.id), node_id(ELEMENT, eid), relation=ELEMENT, texts=texts[eid])
-    if "factors" in include:
-        for e in entries:
-            for fid in dict.fromkeys(e.factor_ids):
-                g.add_edge(node_id(ENTRY, e.id), node_id(FACTOR, fid), relation=FACTOR)
-    if "targets" in include:
-        for e in entries:
-            for lid in dict.fromkeys(e.education_levels):
-                g.add_edge(node_id(ENTRY, e.id), node_id("level", lid), relation=TARGET)
-            for cid in dict.fromkeys(e.characteristics):
-                g.add_edge(node_id(ENTRY, e.id), node_id("trait", cid), relation=TARGET)
-    return g
-
-
-def _add_side(g: nx.Graph, entries: Sequence[Entry], v: Vocabulary, kind: str, ids: Any, prefix: str = "") -> None:
-    counts: dict[str, int] = {}
-    for e in entries:
-        for i in dict.fromkeys(ids(e)):
-            counts[i] = counts.get(i, 0) + 1
-    pos = {t.id: n for n, t in enumerate(v)}
-    for i in sorted(counts, key=lambda x: (pos.get(x, len(pos)), x)):
-        g.add_node(node_id(prefix or kind, i), type=kind, ref=i, label=v.label(i), bipartite=1, vocabulary=v.name, entry_count=counts[i])
-
-
-def nodes_of(g: nx.Graph, kind: str) -> list[str]:
-    return [n for n, t in g.nodes(data="type") if t == kind]
-
-
-def project(g: nx.Graph, onto: str) -> nx.Graph:
-    """One side of the bipartite graph, linked through the working elements they share.
-
-    ``entries``: two entries are linked when they share an element (``weight`` = number shared,
-    ``jaccard``, ``shared`` = element ids). ``elements``: two elements are linked when an entry
-    names both (``weight`` = number of such entries, ``entries`` = their ids).
-    """
-    import networkx as nx
-
-    if onto not in ("entries", "elements"):
-        raise ValueError(f"unknown projection {onto!r}; choose entries or elements")
-    side, other = (ENTRY, ELEMENT) if onto == "entries" else (ELEMENT, ENTRY)
-    p = nx.Graph(projection=onto, elements_from=g.graph.get("elements_from", DEFAULT_SOURCE), node_types=[side])
-    keep = nodes_of(g, side)
-    for n in keep:
-        p.add_node(n, **g.nodes[n])
-    pos = {n: i for i, n in enumerate(keep)}
-    others = nodes_of(g, other)
-    opos = {n: i for i, n in enumerate(others)}
-    link: dict[tuple[str, str], list[str]] = {}
-    for a in keep:
-        na = {x for x in g[a] if g.nodes[x]["type"] == other}
-        for b in keep[pos[a] + 1:]:
-            nb = {x for x in g[b] if g.nodes[x]["type"] == other}
-            shared = na & nb
-            if shared:
-                link[(a, b)] = sorted(shared, key=opos.__getitem__)
-                if onto == "entries":
-                    jac = len(shared) / len(na | nb)
-                    p.add_edge(a, b, weight=len(shared), jaccard=round(jac, 4), shared=[g.nodes[x]["ref"] for x in link[(a, b)]])
-                else:
-                    p.add_edge(a, b, weight=len(shared), entries=[g.nodes[x]["ref"] for x in link[(a, b)]])
-    return p
-
-
-def element_network(entries: Sequence[Entry], vocab: dict[str, Vocabulary], source: str = DEFAULT_SOURCE) -> nx.Graph:
-    """The ``elements`` projection of :func:`project` without its per-edge entry lists, built in one
-    pass over the entries: the overview draws it for catalogues too large to draw every entry."""
-    from itertools import combinations
-
-    import networkx as nx
-
-    wev = _vocab(vocab, "working-elements")
-    order = _order_key(element_order(vocab))
-    p = nx.Graph(projection="elements", elements_from=source, node_types=[ELEMENT])
-    for use in sorted(element_use(entries, vocab, source), key=lambda u: order(u.id)):
-        p.add_node(node_id(ELEMENT, use.id), type=ELEMENT, ref=use.id, label=use.label, bipartite=1,
-                   group=use.group, group_label=str(wev.groups.get(use.group, {}).get("label", use.group)), entry_count=use.count)
-    weights: dict[tuple[str, str], int] = {}
-    for e in entries:
-        for a, b in combinations(sorted(set(e.elements_from(source)), key=order), 2):
-            weights[(a, b)] = weights.get((a, b), 0) + 1
-    for (a, b), w in sorted(weights.items(), key=lambda kv: (order(kv[0][0]), order(kv[0][1]))):
-        p.add_edge(node_id(ELEMENT, a), node_id(ELEMENT, b), weight=w)
-    return p
-
-
-def graph_for(entries: Sequence[Entry], vocab: dict[str, Vocabulary], projection: str = "bipartite", include: Iterable[str] = (), source: str = DEFAULT_SOURCE) -> nx.Graph:
-    """The graph an export writes: the bipartite graph or one of its projections."""
-    if projection not in PROJECTIONS:
-        raise ValueError(f"unknown projection {projection!r}; choose one of: {', '.join(PROJECTIONS)}")
-    include = list(include)
-    if include and projection != "bipartite":
-        raise ValueError("further node types (--include) only apply to the bipartite graph; projections link entries or elements through shared working elements")
-    g = build_graph(entries, vocab, include, source)
-    return g if projection == "bipartite" else project(g, projection)
-
-
-# --- The map: clusters, bridges, co-occurrence -------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Cluster:
-    number: int  # 1-based, largest cluster first
-    entries: tuple[Entry, ...]
-    characteristic: tuple[str, ...]  # element ids that mark this cluster, most characteristic first
-    counts: dict[str, int]  # element id -> entries in this cluster that name it
-
-
-@dataclass(frozen=True)
-class Bridge:
-    id: str
-    label: str
-    centrality: float  # betweenness in the element network, normalised, rounded to 4 decimals
-    clusters: tuple[int, ...]  # the clusters whose entries name this element
-    count: int
-
-
-@dataclass(frozen=True)
-class Pair:
-    a: str
-    b: str
-    entries: tuple[Entry, ...]
-
-    @property
-    def count(self) -> int:
-        return len(self.entries)
-
-
-@dataclass(frozen=True)
-class MapSummary:
-    entries: tuple[Entry, ...]  # all entries considered
-    elements: tuple[ElementUse, ...]
-    clusters: tuple[Cluster, ...]
-    bridges: tuple[Bridge, ...]
-    pairs: tuple[Pair, ...]
-    unconnected: tuple[Entry, ...]  # entries that name no working element
-    seed: int
-    labels: dict[str, str]  # element id -> label
-    source: str = DEFAULT_SOURCE  # where the element ids came from (ELEMENT_SOURCES)
-
-    @property
-    def cluster_of(self) -> dict[str, int]:
-        return {e.id: c.number for c in self.clusters for e in c.entries}
-
-
-def _sorted_ids(entries: Sequence[Entry], key: Any, source: str = DEFAULT_SOURCE) -> list[list[str]]:
-    """Each entry's element ids in vocabulary order, without repeats."""
-    return [sorted(set(e.elements_from(source)), key=key) for e in entries]
-
-
-def cooccurrence(entries: Sequence[Entry], vocab: dict[str, Vocabulary], sorted_ids: list[list[str]] | None = None, source: str = DEFAULT_SOURCE) -> nx.Graph:
-    """The element network: two elements are linked when entries name both (``weight`` = how
-    many). Built in vocabulary order, so the result does not depend on the order of entries.
-
-    Its size depends on the vocabulary, not on the catalogue: it stays small at 10,000 entries,
-    where the entries projection would have tens of millions of edges.
-    """
-    from itertools import combinations
-
-    import networkx as nx
-
-    order = element_order(vocab)
-    key = _order_key(order)
-    weights: dict[tuple[str, str], int] = {}
-    named: set[str] = set()
-    for ids in sorted_ids if sorted_ids is not None else _sorted_ids(entries, key, source):
-        named.update(ids)
-        for pair in combinations(ids, 2):
-            weights[pair] = weights.get(pair, 0) + 1
-    g = nx.Graph()
-    g.add_nodes_from(sorted(named, key=key))
-    g.add_weighted_edges_from((a, b, w) for (a, b), w in sorted(weights.items(), key=lambda kv: (key(kv[0][0]), key(kv[0][1]))))
-    return g
-
-
-def communities(entries: Sequence[Entry], vocab: dict[str, Vocabulary], seed: int = DEFAULT_SEED, network: nx.Graph | None = None, source: str = DEFAULT_SOURCE) -> list[list[Entry]]:
-    """Groups of entries that share working elements.
-
-    Louvain (fixed seed) finds communities in the element network (:func:`cooccurrence`); each
-    entry joins the community that holds most of its elements (ties: the larger community, then
-    the one whose elements come first in the vocabulary). Entries without elements are left out.
-    Linear in the number of entries.
-    """
-    import networkx as nx
-
-    g = network if network is not None else cooccurrence(entries, vocab, source=source)
-    if g.number_of_nodes() == 0:
-        return []
-    order = element_order(vocab)
-    key = _order_key(order)
-    found = [sorted(c, key=key) for c in nx.community.louvain_communities(g, weight="weight", seed=seed)]
-    found.sort(key=lambda c: key(c[0]))
-    community_of = {el: i for i, c in enumerate(found) for el in c}
-    groups: dict[int, list[Entry]] = {}
-    for e in entries:
-        votes: dict[int, int] = {}
-        for el in set(e.elements_from(source)):
-            if el in community_of:
-                votes[community_of[el]] = votes.get(community_of[el], 0) + 1
-        if votes:
-            best = min(votes, key=lambda c: (-votes[c], -len(found[c]), c))
-            groups.setdefault(best, []).append(e)
-    ordered = [sorted(members, key=Entry.sort_key) for members in groups.values()]
-    ordered.sort(key=lambda c: (-len(c), c[0].sort_key()))
-    return ordered
-
-
-def _characteristic(members: Sequence[Entry], uses: Sequence[ElementUse], order: dict[str, int], n: int = 3, source: str = DEFAULT_SOURCE) -> tuple[tuple[str, ...], dict[str, int]]:
-    """Elements most typical of a cluster: common inside it (coverage) and rare outside it
-    (precision); score = (inside / cluster size) × (inside / everywhere)."""
-    counts: dict[str, int] = {}
-    for e in members:  # one pass over the members' elements
-        for eid in e.elements_from(source):
-            counts[eid] = counts.get(eid, 0) + 1
-    total = {u.id: u.count for u in uses}
-    need = 2 if len(members) > 1 else 1
-    scored = [(-(c / len(members)) * (c / total[k]), -c, order.get(k, len(order)), k) for k, c in counts.items() if c >= need]
-    scored.sort()
-    ordered = dict(sorted(counts.items(), key=lambda kv: (-kv[1], order.get(kv[0], len(order)), kv[0])))
-    return tuple(s[3] for s in scored[:n]), ordered
-
-
-def summarize(entries: Sequence[Entry], vocab: dict[str, Vocabulary], seed: int = DEFAULT_SEED, top: int = 10, source: str = DEFAULT_SOURCE) -> MapSummary:
-    """Clusters with their characteristic elements, the elements that bridge clusters (highest
-    betweenness among elements named in two or more clusters) and the most frequent pairs."""
-    import networkx as nx
-
-    entries = sorted(entries, key=Entry.sort_key)
-    order = element_order(vocab)
-    uses = element_use(entries, vocab, source)
-    key = _order_key(order)
-    sorted_ids = _sorted_ids(entries, key, source)  # for the network and the pairs: one sort per entry
-    network = cooccurrence(entries, vocab, sorted_ids)
-    groups = communities(entries, vocab, seed, network, source)
-    clusters = []
-    for i, members in enumerate(groups, 1):
-        characteristic, counts = _characteristic(members, uses, order, source=source)
-        clusters.append(Cluster(i, tuple(members), characteristic, counts))
-    cluster_of = {e.id: c.number for c in clusters for e in c.entries}
-
-    # bridges: elements named in two or more clusters, ranked by betweenness in the element network
-    g = network
-    betweenness = nx.betweenness_centrality(g, normalized=True) if g.number_of_nodes() > 2 else {}
-    bridges = []
-    for u in uses:
-        spans = tuple(sorted({cluster_of[e.id] for e in u.entries if e.id in cluster_of}))
-        if len(spans) >= 2:
-            c = round(betweenness.get(u.id, 0.0), 4)
-            bridges.append(Bridge(u.id, u.label, c, spans, u.count))
-    bridges.sort(key=lambda b: (-b.centrality, -len(b.clusters), order.get(b.id, len(order)), b.id))
-
-    # pairs: one pass over the entries (k elements give k(k-1)/2 pairs), not over all element pairs
-    holders: dict[tuple[str, str], list[Entry]] = {}
-    for e, ids in zip(entries, sorted_ids):
-        for i, a in enumerate(ids):
-            for b in ids[i + 1:]:
-                holders.setdefault((a, b), []).append(e)
-    pairs = [Pair(a, b, tuple(both)) for (a, b), both in holders.items() if len(both) >= 2]  # one entry is not yet a pattern
-    pairs.sort(key=lambda p: (-p.count, order.get(p.a, len(order)), order.get(p.b, len(order)), p.a, p.b))
-
-    labels = {u.id: u.label for u in uses}
-    unconnected = tuple(e for e in entries if not e.elements_from(source))
-    return MapSummary(tuple(entries), tuple(uses), tuple(clusters), tuple(bridges[:top]), tuple(pairs[:top]), unconnected, seed, labels, source)
 
 
 def percent(share: float) -> str:

@@ -12,6 +12,9 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import networkx as nx
+from networkx.readwrite.gexf import GEXFWriter
+
 from jwtool.catalogue.vocabularies import Vocabulary
 from jwtool.graph.svg import OTHER, group_colours, render_svg
 from jwtool.labels import DEFAULT_LANG
@@ -41,7 +44,6 @@ def _scalar(value: Any) -> Any:
 
 def _scalar_copy(g: nx.Graph) -> nx.Graph:
     """GraphML and GEXF hold scalars only: lists are joined with ``"; "``."""
-    import networkx as nx
 
     h = nx.Graph()
     h.graph.update({k: _scalar(v) for k, v in g.graph.items()})
@@ -53,16 +55,12 @@ def _scalar_copy(g: nx.Graph) -> nx.Graph:
 
 
 def to_graphml(g: nx.Graph) -> str:
-    import networkx as nx
-
     buf = io.BytesIO()
     nx.write_graphml(_scalar_copy(g), buf, encoding="utf-8", prettyprint=True)
     return buf.getvalue().decode("utf-8")
 
 
 def to_gexf(g: nx.Graph) -> str:
-    from networkx.readwrite.gexf import GEXFWriter
-
     writer = GEXFWriter(encoding="utf-8", prettyprint=True, version="1.2draft")
     meta = writer.xml.find("meta")
     if meta is not None:  # no date of today in the file: the same graph gives the same bytes
@@ -71,6 +69,9 @@ def to_gexf(g: nx.Graph) -> str:
         if creator is not None:
             creator.text = "jwtool"
     writer.add_graph(_scalar_copy(g))
+    graph = writer.xml.find("graph")
+    if graph is not None and not graph.get("name"):  # networkx writes name="", which GEXF's schema has no place for
+        graph.attrib.pop("name", None)
     buf = io.BytesIO()
     writer.write(buf)
     return buf.getvalue().decode("utf-8")
@@ -94,7 +95,6 @@ def to_json_data(g: nx.Graph) -> dict[str, Any]:
 
 
 def to_json(g: nx.Graph) -> str:
-
     return dumps(to_json_data(g))
 
 
@@ -119,7 +119,6 @@ def _dot_attrs(attrs: dict[str, Any]) -> str:
 
 
 def to_dot(g: nx.Graph, vocab: dict[str, Vocabulary]) -> str:
-
     colours = group_colours(vocab)
     projection = str(g.graph.get("projection", "bipartite"))
     lines = [
@@ -181,11 +180,12 @@ def mermaid_ids(nodes: list[str]) -> dict[str, str]:
 
 
 def to_mermaid(g: nx.Graph, vocab: dict[str, Vocabulary]) -> str:
-    """A fenced ```mermaid block (flowchart) that GitHub renders in Markdown."""
+    """A Mermaid flowchart, bare, as a ``.mmd`` file and mermaid's parser take it
+    (:func:`fenced` puts it in a Markdown document)."""
 
     colours = group_colours(vocab)
     ids = mermaid_ids(list(g.nodes()))
-    lines = ["```mermaid", "flowchart LR"]
+    lines = ["flowchart LR"]
     for n, d in g.nodes(data=True):
         label = mermaid_label(str(d.get("label", n)))
         if d.get("type") == "entry":
@@ -207,8 +207,12 @@ def to_mermaid(g: nx.Graph, vocab: dict[str, Vocabulary]) -> str:
     if interventions:
         lines.append("  classDef interventie fill:#DDDDDD,stroke:#444444")
         lines.append(f"  class {','.join(interventions)} interventie")
-    lines.append("```")
     return "\n".join(lines) + "\n"
+
+
+def fenced(diagram: str) -> str:
+    """A Mermaid diagram as a fenced ```mermaid block, for a Markdown file (GitHub renders it)."""
+    return f"```mermaid\n{diagram}```\n"
 
 
 def export(g: nx.Graph, fmt: str, vocab: dict[str, Vocabulary], lang: str = DEFAULT_LANG) -> str:

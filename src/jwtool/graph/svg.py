@@ -15,8 +15,10 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
-from jwtool.catalogue.vocabularies import Vocabulary
-from jwtool.graph.analysis import build_graph
+import networkx as nx
+
+from jwtool.catalogue.vocabularies import Vocabulary, group_label
+from jwtool.graph.network import build_graph
 from jwtool.labels import DEFAULT_LANG, label, label_or, plural
 
 if TYPE_CHECKING:
@@ -97,18 +99,14 @@ def _radius(data: dict[str, Any]) -> float:
     return min(9.0, 3.5 + 1.2 * math.sqrt(count)) if isinstance(count, int) else 4.5
 
 
-def _group_label(group: dict[str, Any], fallback: str, lang: str) -> str:
-    """A working-element group's name in ``lang`` (the vocabulary's ``label_en`` for English, if any)."""
-    return str((group.get("label_en") if lang == "en" else None) or group.get("label") or fallback)
-
-
-def _legend(colours: dict[str, str], vocab: dict[str, Vocabulary], x: float, y: float, entries: bool, lang: str) -> tuple[list[str], float]:
+def _legend(colours: dict[str, str], vocab: dict[str, Vocabulary], x: float, y: float, entries: bool, lang: str,
+            kinds: dict[str, str] | None = None) -> tuple[list[str], float]:
     wev = vocab.get("working-elements") or Vocabulary(name="working-elements")
     out = ['<g class="jwg-legend">']
     items: list[tuple[str, str]] = []
     if entries:
-        items += [("rect:" + ENTRY_FILL[k], label(f"map.legend.{k}", lang)) for k in ("interventie", "praktijkvoorbeeld")]
-    items += [(colours[g], _group_label(wev.groups[g], g, lang)) for g in colours]
+        items += [("rect:" + ENTRY_FILL[k], (kinds or {}).get(k) or label(f"kind.{k}", lang)) for k in ("interventie", "praktijkvoorbeeld")]
+    items += [(colours[g], group_label(wev.groups[g], lang, g)) for g in colours]
     for i, (colour, text) in enumerate(items):
         cy = y + i * ROW
         if colour.startswith("rect:"):
@@ -141,7 +139,7 @@ def _bipartite_layout(g: nx.Graph) -> tuple[list[str], list[str]]:
     return left, right
 
 
-def _draw_bipartite(g: nx.Graph, vocab: dict[str, Vocabulary], title: str, lang: str) -> str:
+def _draw_bipartite(g: nx.Graph, vocab: dict[str, Vocabulary], title: str, lang: str, kinds: dict[str, str] | None = None) -> str:
     colours = group_colours(vocab)
     left, right = _bipartite_layout(g)
     margin, top = 16.0, 44.0
@@ -156,7 +154,7 @@ def _draw_bipartite(g: nx.Graph, vocab: dict[str, Vocabulary], title: str, lang:
         for i, n in enumerate(column):
             y_of[n] = offset + i * ROW
     legend_y = top + rows * ROW + 16
-    legend, legend_h = _legend(colours, vocab, x1, legend_y, entries=True, lang=lang)
+    legend, legend_h = _legend(colours, vocab, x1, legend_y, entries=True, lang=lang, kinds=kinds)
     width = x2 + 12 + rw + margin
     height = legend_y + legend_h + 8
     desc = label("map.desc.bipartite", lang, entries=plural("map.entries", len(left), lang), linked=plural("map.linked", len(right), lang))
@@ -183,7 +181,6 @@ def _draw_bipartite(g: nx.Graph, vocab: dict[str, Vocabulary], title: str, lang:
 
 def _arc_order(g: nx.Graph) -> list[str]:
     """Elements by group; entries by cluster (Louvain, fixed seed), so that arcs stay short."""
-    import networkx as nx
 
     nodes = list(g.nodes())
     idx = {n: i for i, n in enumerate(nodes)}
@@ -199,7 +196,7 @@ def _arc_order(g: nx.Graph) -> list[str]:
     return ordered + [n for n in nodes if n not in set(ordered)]
 
 
-def _draw_arcs(g: nx.Graph, vocab: dict[str, Vocabulary], title: str, lang: str) -> str:
+def _draw_arcs(g: nx.Graph, vocab: dict[str, Vocabulary], title: str, lang: str, kinds: dict[str, str] | None = None) -> str:
     """A projection as an arc diagram: nodes in one column, labels left, a half-circle on the
     right joins two nodes that are linked; line width = weight (shared elements or entries)."""
     colours = group_colours(vocab)
@@ -211,7 +208,7 @@ def _draw_arcs(g: nx.Graph, vocab: dict[str, Vocabulary], title: str, lang: str)
     span = (len(nodes) - 1) * ROW if nodes else 0
     entries = bool(nodes) and g.nodes[nodes[0]].get("type") == "entry"
     legend_y = top + max(len(nodes), 1) * ROW + 16
-    legend, legend_h = _legend(colours if not entries else {}, vocab, margin + 6, legend_y, entries=entries, lang=lang)
+    legend, legend_h = _legend(colours if not entries else {}, vocab, margin + 6, legend_y, entries=entries, lang=lang, kinds=kinds)
     width = max(x + span / 2 + 16 + margin, margin + 320)
     height = legend_y + legend_h + 8
     desc = label("map.desc.entries" if entries else "map.desc.elements", lang, nodes=plural("map.nodes", len(nodes), lang))
@@ -247,11 +244,11 @@ def _head(width: float, height: float, title: str, desc: str) -> list[str]:
 
 
 def render_svg(graph_or_entries: nx.Graph | Sequence[Entry], vocab: dict[str, Vocabulary], title: str | None = None,
-               lang: str = DEFAULT_LANG) -> str:
+               lang: str = DEFAULT_LANG, kinds: dict[str, str] | None = None) -> str:
     """The SVG document (a string starting with ``<svg``) for a graph from :mod:`jwtool.graph`
     (bipartite or a projection) or for a list of entries (drawn as their bipartite graph), with
-    its words in ``lang`` (Dutch unless told otherwise)."""
-    import networkx as nx
+    its words in ``lang`` (Dutch unless told otherwise). ``kinds``: the legend's text per kind of
+    entry (:func:`jwtool.labels.view.kind_legend`), by default the kind's label."""
 
     if isinstance(graph_or_entries, nx.Graph):
         g = graph_or_entries
@@ -261,6 +258,6 @@ def render_svg(graph_or_entries: nx.Graph | Sequence[Entry], vocab: dict[str, Vo
     if title is None:
         title = label(f"map.title.{projection if projection in ('entries', 'elements') else 'bipartite'}", lang)
     if projection == "bipartite":
-        return _draw_bipartite(g, vocab, title, lang)
-    return _draw_arcs(g, vocab, title, lang)
+        return _draw_bipartite(g, vocab, title, lang, kinds)
+    return _draw_arcs(g, vocab, title, lang, kinds)
 

@@ -14,6 +14,8 @@ import functools
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 LANGS = ("nl", "en")
 DEFAULT_LANG = "nl"  # every output speaks Dutch unless --lang or $JWTOOL_LANG says otherwise
 LOCALE_DIR = Path(__file__).parent
@@ -32,7 +34,6 @@ def labels(lang: str) -> dict[str, str]:
     """The whole table of one language (key -> text), as templates receive it."""
     if lang not in LANGS:
         raise LabelError(f"no labels for language {lang!r}; choose one of: {', '.join(LANGS)}")
-    import yaml  # deferred: `jwtool --help` and a cached search never read a label
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's, where PyYAML was built with it
     data = yaml.load(catalogue_file(lang).read_text(encoding="utf-8"), Loader=loader)

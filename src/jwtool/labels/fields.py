@@ -14,16 +14,11 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from jwtool.catalogue.model import Entry
-from jwtool.labels import label, label_or
+from jwtool.labels import label, label_or, labels, plural
 
 if TYPE_CHECKING:
     from jwtool.catalogue.load import Catalogue
     from jwtool.catalogue.vocabularies import Vocabulary
-
-# Used when a catalogue.yaml has no caveat of its own: the report's words (paragraph 3.1).
-DEFAULT_CAVEAT = ("De resultaten zijn onderling echter lastig vergelijkbaar door verschillen in de precieze "
-                  "doelgroep en daarnaast wordt doorgaans geen gebruik gemaakt van een controlegroep.")
-DEFAULT_CAVEAT_SOURCE = "Kwetsbare jongeren van school naar werk (Regioplan, 2023), paragraaf 3.1, Resultaten en effecten."
 
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
 
@@ -144,6 +139,7 @@ def studies(entry: Entry, vocab: dict[str, Vocabulary], lang: str) -> list[dict[
                             "url": record.url if record else "", "page": text(c.get("page")), "sections": texts(c.get("sections"))})
         findings = [{"outcome_id": f.outcome, "outcome": vocab_label(vocab, "outcome-domains", f.outcome, lang),
                      "direction_id": f.direction, "direction": label_or(f"direction.{f.direction.replace('-', '_')}", lang, f.direction),
+                     "compared": bool(f.comparison),
                      "comparison": label("finding.with_comparison" if f.comparison else "finding.without_comparison", lang),
                      "figure": figure_line(figure(f.figure, lang), lang) if f.figure else "", "quote": text(f.quote)}
                     for f in s.findings]
@@ -168,11 +164,11 @@ def figure_line(figure: dict[str, str], lang: str) -> str:
     return " ".join(f"{figure['measure']}: {value}".split()) + (f" ({' '.join(extra.split())})" if extra else "")
 
 
-def caveat(meta: dict[str, Any]) -> tuple[str, str]:
-    """The catalogue's caveat on comparing results, and its source (the report's words by default)."""
+def caveat(meta: dict[str, Any], lang: str) -> tuple[str, str]:
+    """The catalogue's caveat on comparing results and its source, as catalogue.yaml quotes them;
+    without one, jwtool's own general caveat in ``lang`` (``caveat.default``), which cites no source."""
     own = line(meta.get("caveat"))
-    source = line(meta.get("caveat_source"))
-    return (own, source) if own else (DEFAULT_CAVEAT, DEFAULT_CAVEAT_SOURCE)
+    return (own, line(meta.get("caveat_source"))) if own else (label("caveat.default", lang), "")
 
 
 def vocab_label(vocab: dict[str, Vocabulary], name: str, term: str, lang: str) -> str:
@@ -187,14 +183,36 @@ def catalogue_date(entries: Iterable[Entry]) -> str:
     return max(dates) if dates else ""
 
 
+def report_year(record: dict[str, Any]) -> str:
+    """The year a source record was issued (CSL ``issued.date-parts``), "" when it does not say."""
+    issued = record.get("issued") if isinstance(record.get("issued"), dict) else {}
+    parts = issued.get("date-parts") if isinstance(issued.get("date-parts"), list) else []
+    return text(parts[0][0] if parts and isinstance(parts[0], list) and parts[0] else "")
+
+
 def report(cat: Catalogue, source_id: str | None = None) -> dict[str, str]:
     """A report (default: the catalogue's main report), as strings for the page header and the source list."""
     r = cat.report(source_id)
-    issued = r.get("issued") if isinstance(r.get("issued"), dict) else {}
-    parts = issued.get("date-parts") if isinstance(issued.get("date-parts"), list) else []
-    year = parts[0][0] if parts and isinstance(parts[0], list) and parts[0] else ""
-    return {"title": text(r.get("title")), "citation": text(r.get("citation")), "year": text(year),
+    year = report_year(r)
+    return {"title": text(r.get("title")), "citation": text(r.get("citation")), "year": year,
             "publisher": text(r.get("publisher")), "id": text(r.get("id"))}
+
+
+def origins(cat: Catalogue, entries: Iterable[Entry], lang: str) -> list[dict[str, str]]:
+    """The sources the entries come from (the first source each cites), most entries first: the
+    source's id, its citation (its title when it has none) and how many entries of each kind."""
+    counts: dict[str, dict[str, int]] = {}
+    for e in entries:
+        first = text(e.cites[0].get("source")) if e.cites else ""
+        if first:
+            kinds = counts.setdefault(first, {})
+            kinds[e.kind] = kinds.get(e.kind, 0) + 1
+    out = []
+    for sid, kinds in sorted(counts.items(), key=lambda kv: (-sum(kv[1].values()), kv[0])):
+        r = report(cat, sid) if cat.library.get(sid) is not None else {"citation": "", "title": ""}
+        words = [plural(f"count.{k}", n, lang) if f"count.{k}.one" in labels(lang) else f"{n} {k}" for k, n in sorted(kinds.items())]
+        out.append({"id": sid, "citation": r["citation"] or r["title"] or sid, "count": ", ".join(words)})
+    return out
 
 
 def contradictions(entry: Entry, lang: str) -> str:

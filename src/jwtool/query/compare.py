@@ -3,15 +3,31 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from jwtool.catalogue.model import Entry
 from jwtool.catalogue.vocabularies import Vocabulary
-from jwtool.labels import DEFAULT_LANG, fields, label, label_or
+from jwtool.labels import DEFAULT_LANG, fields, label
+from jwtool.labels.view import EntryView, entry_view, label_key
 
-# The rows of a comparison, in order; each is labelled by ``compare.aspect.<key>`` in the label catalogue.
-ASPECTS = ("providers", "phases", "target_group", "ages", "goals", "components", "course", "working_elements", "evidence", "results")
+# The rows of a comparison, in order: (key in the JSON, the field whose label names the row, the
+# lines it shows). A line is a field of the entry's view (jwtool.labels.view); "a|b": the first
+# of them that has a value; "a;b": both on one line; "+a": the field with its label in front.
+# The working elements and the evidence add lines of their own (see _aspect_values).
+ASPECTS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("providers", "providers", ("providers.description|providers.organisations", "+region")),
+    ("phases", "phases", ("phases",)),
+    ("target_group", "target_group", ("target_group.summary|target_group.description", "+target_group.education_levels",
+                                      "+target_group.characteristics")),
+    ("ages", "target_group.age", ("target_group.age",)),
+    ("goals", "goals", ("goals.summary|goals.description", "+goals.tags")),
+    ("components", "components", ("components",)),
+    ("course", "course", ("course.period;course.status", "+course.scale", "course.description")),
+    ("working_elements", "working_elements", ()),
+    ("evidence", "evidence", ("evidence.level", "evidence.verdict")),
+    ("results", "results", ("results.description",)),
+)
 SHARED_ALL, SHARED_SOME, UNIQUE = "all", "some", "unique"
 
 
@@ -47,74 +63,39 @@ def jaccard(a: set[str], b: set[str]) -> float | None:
     return len(a & b) / len(union) if union else None
 
 
-def _labels(vocab: dict[str, Vocabulary] | None, name: str, ids: Iterable[str], lang: str) -> str:
-    v = (vocab or {}).get(name)
-    return ", ".join(v.label(i, lang) if v else i for i in ids)
+def _one_line(value: str | tuple[str, ...]) -> str:
+    return " ".join((", ".join(value) if isinstance(value, tuple) else value).split())
 
 
-def _direction(direction: str, lang: str) -> str:
-    return label_or(f"direction.{direction.replace('-', '_')}", lang, direction)
+def _lines(view: EntryView, spec: str) -> list[str]:
+    """The lines of one spec of :data:`ASPECTS` for one entry."""
+    if spec.startswith("+"):
+        f = view.field(spec[1:])
+        return [f"{f.label}: {_one_line(f.value)}"] if f else []
+    if "|" in spec:
+        return next((_lines(view, s) for s in spec.split("|") if view.field(s)), [])
+    if ";" in spec:
+        return ["; ".join(x for s in spec.split(";") for x in _lines(view, s))] if any(view.field(s) for s in spec.split(";")) else []
+    f = view.field(spec)
+    if f.items:  # tagged texts: one line each, without the tags (the elements have a row of their own)
+        return [_one_line(x["text"]) for x in f.items]
+    return [_one_line(f.value)] if f else []
 
 
-def _text(value: object) -> str:
-    return " ".join(str(value).split()) if value not in (None, "") else ""
-
-
-def _aspect_values(entry: Entry, aspect: str, vocab: dict[str, Vocabulary] | None, share: dict[str, str], labels: dict[str, str],
-                   lang: str, term_lang: str) -> tuple[str, ...]:
-    lines: list[str] = []
-
-    def add(*parts: str) -> None:
-        lines.extend(p for p in parts if p)
-
-    if aspect == "providers":
-        p = entry.providers
-        add(_text(p.get("description")) or ", ".join(entry.organisations))
-        region = fields.region(entry, lang)
-        if region:
-            add(label("compare.region", lang, text=region))
-    elif aspect == "phases":
-        add(_labels(vocab, "phases", entry.phases, term_lang))
-    elif aspect == "target_group":
-        tg = entry.target_group
-        add(_text(tg.get("summary")) or _text(tg.get("description")))
-        if entry.education_levels:
-            add(label("compare.levels", lang, text=_labels(vocab, "education-levels", entry.education_levels, term_lang)))
-        if entry.characteristics:
-            add(label("compare.characteristics", lang, text=_labels(vocab, "target-characteristics", entry.characteristics, term_lang)))
-    elif aspect == "ages":
-        add(fields.age(entry, lang))
-    elif aspect == "goals":
-        g = entry.goals
-        add(_text(g.get("summary")) or _text(g.get("description")))
-        if entry.goal_tags:
-            add(label("compare.tags", lang, text=_labels(vocab, "goal-tags", entry.goal_tags, term_lang)))
-    elif aspect == "components":
-        add(*[_text(c) for c in entry.component_texts])
-    elif aspect == "course":
-        c = entry.data.get("course") if isinstance(entry.data.get("course"), dict) else {}
-        add("; ".join(x for x in (fields.period(c, lang), fields.status(c, lang)) if x))
-        scale = fields.scale(c, lang)
-        if scale:
-            add(label("compare.scale", lang, text=", ".join(scale)))
-        add(_text(c.get("description")))
-    elif aspect == "results":
-        r = entry.data.get("results") if isinstance(entry.data.get("results"), dict) else {}
-        add(_text(r.get("description")))
-    elif aspect == "evidence":
+def _aspect_values(view: EntryView, entry: Entry, aspect: str, specs: tuple[str, ...], share: dict[str, str],
+                   labels: dict[str, str], lang: str) -> tuple[str, ...]:
+    lines = [x for spec in specs for x in _lines(view, spec) if x]
+    if aspect == "evidence":
         ev = entry.evidence
-        add(_labels(vocab, "evidence-levels", [entry.evidence_level], term_lang) if entry.evidence_level else "")
-        add(_text(ev.get("verdict")))
         flags = [flag for flag in ("control_group", "cost_benefit") if ev.get(flag) is True]
         if flags:
-            add(label(f"compare.with.{flags[0] if len(flags) == 1 else 'both'}", lang))
-        for st in entry.studies:  # what each study is and what it found, per outcome
+            lines.append(label(f"compare.with.{flags[0] if len(flags) == 1 else 'both'}", lang))
+        for st in view.field("evidence.studies").items:  # what each study is and what it found, per outcome
             found = ", ".join(dict.fromkeys(  # each outcome once per direction and comparison
-                f"{_labels(vocab, 'outcome-domains', [f.outcome], term_lang)} ({_direction(f.direction, lang)}"
-                + (f", {label('finding.with_comparison', lang)})" if f.comparison else ")") for f in st.findings))
-            add(label("compare.study", lang, designs=_labels(vocab, "study-designs", st.designs, term_lang), findings=found))
+                f"{f['outcome']} ({f['direction']}" + (f", {f['comparison']})" if f["compared"] else ")") for f in st["findings"]))
+            lines.append(label("compare.study", lang, designs=", ".join(st["designs"]), findings=found))
     elif aspect == "working_elements":
-        add(*[f"{labels[e]} [{label(f'compare.mark.{share[e]}', lang)}]" for e in entry.elements_from("all")])
+        lines += [f"{labels[e]} [{label(f'compare.mark.{share[e]}', lang)}]" for e in entry.elements_from("all")]
     return tuple(lines)
 
 
@@ -140,10 +121,11 @@ def compare(entries: Sequence[Entry], vocab: dict[str, Vocabulary] | None = None
     share = dict(sorted(share.items(), key=lambda kv: (rank[kv[1]], order.index(kv[0]))))
     v = (vocab or {}).get("working-elements")
     labels = {el: v.label(el, term_lang) if v else el for el in share}
-    aspects = tuple(Aspect(k, label(f"compare.aspect.{k}", lang), tuple(_aspect_values(e, k, vocab, share, labels, lang, term_lang) for e in entries))
-                    for k in ASPECTS)
+    views = [entry_view(e, vocab, lang, term_lang) for e in entries]
+    aspects = tuple(Aspect(k, label(label_key(field), lang), tuple(_aspect_values(v, e, k, specs, share, labels, lang) for v, e in zip(views, entries)))
+                    for k, field, specs in ASPECTS)
     similarity = None
     if len(entries) >= 3:
         similarity = tuple(tuple(jaccard(a, b) for b in sets) for a in sets)
-    caveat, source = fields.caveat(meta or {})
+    caveat, source = fields.caveat(meta or {}, lang)
     return Comparison(tuple(entries), aspects, share, labels, similarity, caveat, source)

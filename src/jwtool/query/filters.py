@@ -20,11 +20,15 @@ KINDS = {"interventie": ("interventie", "interventies", "intervention"),  # what
 
 
 class FilterError(ValueError):
-    """A filter value that names nothing; carries the valid values for the message."""
+    """A filter value that names nothing (or an age out of range): the option, the value, the
+    valid values and the closest ones, so that the command line words the message in its language."""
 
-    def __init__(self, option: str, value: str, valid: Sequence[str], hint: str = "") -> None:
-        self.option, self.value, self.valid, self.hint = option, value, list(valid), hint
-        super().__init__(f"unknown {option} value {value!r}{hint}; valid values: {', '.join(self.valid)}")
+    def __init__(self, option: str, value: str, valid: Sequence[str], suggestions: Sequence[str] = ()) -> None:
+        self.option, self.value, self.valid, self.suggestions = option, value, list(valid), list(suggestions)
+        super().__init__(f"unknown {option} value {value!r}{did_you_mean(self.suggestions)}; valid values: {', '.join(self.valid)}")
+
+
+AGES = range(0, 121)  # what --age accepts: an age in whole years
 
 
 @dataclass(frozen=True)
@@ -85,9 +89,7 @@ def _ranks(vocab: Vocabulary) -> dict[str, int]:
 def _resolve(vocab: Vocabulary, value: str, option: str) -> str:
     tid = vocab.resolve(value)
     if tid is None:
-        suggestion = vocab.suggest(value)
-        hint = f" (did you mean {suggestion[0]!r}?)" if suggestion else ""
-        raise FilterError(option, value, [t.id for t in vocab], hint)
+        raise FilterError(option, value, [t.id for t in vocab], vocab.suggest(value))
     return tid
 
 
@@ -109,23 +111,23 @@ def resolve_filters(raw: RawFilters, vocab: dict[str, Vocabulary]) -> Filters:
             continue
         candidates = [t.id for t in levels_vocab] + [t.id for t in chars_vocab]
         sugg = levels_vocab.suggest(value) or chars_vocab.suggest(value)
-        raise FilterError("--target", value, candidates, f" (did you mean {sugg[0]!r}?)" if sugg else "")
+        raise FilterError("--target", value, candidates, sugg[:1])
     kinds = []
     for value in raw.kind:
         found = [k for k, names in KINDS.items() if key(value) in {key(n) for n in names}]
         if not found:
             names = {n: k for k, ns in KINDS.items() for n in ns}
-            raise FilterError("--kind", value, list(KINDS), did_you_mean([names[n] for n in suggest(value, names)]))
+            raise FilterError("--kind", value, list(KINDS), [names[n] for n in suggest(value, names)])
         kinds.append(found[0])
     ev, designs = vocab["evidence-levels"], vocab["study-designs"]
     ranks, design_ranks = _ranks(ev), _ranks(designs)
     min_rank = ranks[_resolve(ev, raw.min_evidence, "--min-evidence")] if raw.min_evidence else None
     min_design = design_ranks[_resolve(designs, raw.min_design, "--min-design")] if raw.min_design else None
     if raw.element_source not in ELEMENT_SOURCES:
-        raise FilterError("--from", raw.element_source, ELEMENT_SOURCES, did_you_mean(suggest(raw.element_source, ELEMENT_SOURCES)))
+        raise FilterError("--from", raw.element_source, ELEMENT_SOURCES, suggest(raw.element_source, ELEMENT_SOURCES))
     for a in raw.age:
-        if not 0 <= a <= 120:
-            raise FilterError("--age", str(a), ["a whole number of years between 0 and 120"])
+        if a not in AGES:
+            raise FilterError("--age", str(a), [])
     return Filters(
         levels=tuple(levels),
         characteristics=tuple(chars),

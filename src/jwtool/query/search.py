@@ -7,6 +7,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from rapidfuzz import fuzz
+
 from jwtool.catalogue.model import Entry
 from jwtool.catalogue.text import fold
 from jwtool.catalogue.vocabularies import Vocabulary
@@ -190,7 +192,6 @@ def fuzzy_search(entries: Iterable[Entry], words: list[str], elements: Vocabular
     words of FUZZY_MIN_LENGTH letters or more); every other word must still occur as written.
     A fuzzy hit counts half a name hit, scaled by its similarity; its tier is FUZZY; ties keep
     report order."""
-    from rapidfuzz import fuzz  # deferred: only a search that found nothing needs it
 
     entries = list(entries)
     everything = [_search_fields(e, elements) for e in entries]

@@ -10,12 +10,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from jwtool.catalogue.model import Entry
-from jwtool.catalogue.sources import Table
+from jwtool.catalogue.sources import Source, Table
 from jwtool.catalogue.text import http_url
 from jwtool.labels import fields, label
 from jwtool.labels import labels as table_of
+from jwtool.labels.view import EntryView, column_fields, column_label, entry_view
+from jwtool.query.filters import KINDS
+from jwtool.render.citations import apa
 from jwtool.render.docx import appendix_docx
 from jwtool.render.environment import (
+    FULL_COLUMNS,
+    SUMMARY_COLUMNS,
     _csp,
     _css,
     find_template,
@@ -53,47 +58,45 @@ class SourceIndex:
         return item
 
 
-def _cell(key: str, entry: Entry) -> dict[str, Any]:
-    d = entry.data
-    text, items = "", []
-    if key == "target_group":
-        text = _str(entry.target_group.get("description"))
-    elif key == "goals":
-        text = _str(entry.goals.get("description"))
-    elif key == "activities":
-        text = _str(d.get("activities"))
-    elif key == "course":
-        text = _str(fields.as_dict(d.get("course")).get("description"))
-    elif key == "results":
-        text = _str(fields.as_dict(d.get("results")).get("description"))
-    elif key == "evidence":
-        text = _str(entry.evidence.get("verdict"))
-    elif key == "working_elements":
-        items = [t for t in (_str(w.get("text")) for w in entry.working_elements) if t]
-    elif key == "components":
-        items = entry.component_texts
-    return {"key": key, "text": text, "items": items}
-
-
-def _summary_cell(key: str, entry: Entry) -> dict[str, Any]:
-    if key == "target_group":
-        return {"key": key, "text": _str(entry.target_group.get("summary")) or _str(entry.target_group.get("description")), "items": []}
-    if key == "goals":
-        return {"key": key, "text": _str(entry.goals.get("summary")) or _str(entry.goals.get("description")), "items": []}
-    return _cell(key, entry)
+def _cell(key: str, view: EntryView, style: str) -> dict[str, Any]:
+    """One cell of an entry's row: a text, or the items of a list (tagged texts without their tags).
+    The verbatim verdict has the evidence level's label beside it, so a reader need not know the ladder's ids."""
+    short, full = column_fields(key, summary=True)[0], column_fields(key)[0]
+    f = view.field(short) if style == "summary" and view.field(short) else view.field(full)
+    if f.items:
+        return {"key": key, "text": "", "items": [x["text"] for x in f.items]}
+    text = f.value if isinstance(f.value, str) else ", ".join(f.value)
+    level = view.field("evidence.level")
+    if key == "evidence" and level:
+        text = "\n".join(x for x in (text, f"{level.label}: {level.value}") if x)
+    return {"key": key, "text": text, "items": []}
 
 
 class AppendixError(ValueError):
-    """The source to render has no tables (or is not in sources/)."""
+    """The source to render is not in sources/, or no entry cites it, or it lacks the tables asked for."""
+
+
+def cited_by(entry: Entry, source_id: str) -> bool:
+    """Whether the entry, or one of its studies, cites the source."""
+    return any(c.get("source") == source_id for c in entry.cites) or any(c.get("source") == source_id for s in entry.studies for c in s.cites)
 
 
 def report_tables(cat: Catalogue, source_id: str | None, style: str = "full") -> tuple[str, list[Table]]:
-    """The source to render (default: the catalogue's main report) and its tables of one style."""
+    """The source to render (default: the catalogue's main report) and its tables of one style.
+
+    A source that declares no tables gets one table per kind of the entries that cite it (see
+    :func:`appendix_entries`), with the columns of the declared tables of that style."""
     sid = source_id or cat.library.main
     source = cat.library.get(sid)
     if source is None:
-        known = ", ".join(i for i, s in cat.library.sources.items() if s.tables) or "none"
-        raise AppendixError(f"no source {sid!r} in sources/; sources with tables: {known}")
+        cited = sorted({str(c.get("source")) for e in cat.entries for c in e.cites if c.get("source")} & set(cat.library.sources))
+        raise AppendixError(f"no source {sid!r} in sources/; sources that entries cite: {', '.join(cited) or 'none'}")
+    if not source.tables:
+        kinds = [k for k in KINDS if any(e.kind == k and cited_by(e, sid) for e in cat.entries)]
+        if not kinds:
+            raise AppendixError(f"no entry cites source {sid!r}, so it has no appendix; cite it in an entry's cites (or a study's)")
+        columns = ("interventie", *(SUMMARY_COLUMNS if style == "summary" else FULL_COLUMNS))
+        return sid, [Table(kind, "", 0, columns, style == "summary") for kind in kinds]
     tables = [t for t in source.tables.values() if t.summary == (style == "summary")]
     if not tables:
         raise AppendixError(f"source {sid!r} declares no {'summary ' if style == 'summary' else ''}tables to render; see its tables in {source.file}")
@@ -101,40 +104,68 @@ def report_tables(cat: Catalogue, source_id: str | None, style: str = "full") ->
 
 
 def appendix_entries(entries: Iterable[Entry], source_id: str, tables: Sequence[Table]) -> dict[str, list[Entry]]:
-    """The rows of each table of one source, in its row order: only entries that cite that row."""
+    """The rows of each table of one source, in its row order: only entries that cite that row.
+    A table made for a source without tables (``rows`` 0, its id a kind) holds the entries of
+    that kind that cite the source, in the catalogue's order."""
     out: dict[str, list[Entry]] = {t.id: [] for t in tables}
     for t in tables:
+        if not t.rows:
+            out[t.id] = sorted((e for e in entries if e.kind == t.id and cited_by(e, source_id)), key=Entry.sort_key)
+            continue
         rows = [(e.row_in(source_id, t.id), e) for e in entries]
         out[t.id] = [e for n, e in sorted(((n, e) for n, e in rows if n is not None), key=lambda r: (r[0], r[1].id))]
     return out
+
+
+def short_citation(source: Source, lang: str) -> str:
+    """A source as a caption names it: its title, then its authors (or publisher) and year
+    ("Evaluatierapport Werkroutes 2025 (Vermeulen & Osei, 2025)")."""
+    families = [str(a.get("family") or a.get("literal") or "") for a in source.data.get("author") or [] if isinstance(a, dict)]
+    families = [f for f in families if f]
+    who = (" & ".join(families) if len(families) <= 2 else label("citation.et_al", lang, name=families[0])) or _str(source.data.get("publisher"))
+    after = ", ".join(x for x in (who, fields.report_year(source.data)) if x)
+    title = _str(source.data.get("title")) or source.id
+    return f"{title} ({after})" if after else title
 
 
 def appendix_context(cat: Catalogue, entries: Sequence[Entry], style: str = "full", lang: str = "nl", source_id: str | None = None) -> dict[str, Any]:
     """The view model of ``render appendix``: tables of rows, their columns and numbered sources."""
     labels = table_of(lang)
     sid, declared = report_tables(cat, source_id, style)
+    made = not declared[0].rows  # tables made from the entries that cite a source without tables
+    report = fields.report(cat, sid)
+    if not report["citation"]:  # the record's own citation, else APA made from its CSL fields
+        report["citation"] = apa([cat.library.sources[sid]], lang).strip()
     keys = [k for k in declared[0].columns if k != "interventie"]
-    columns = [{"key": "interventie", "label": label("col.interventie", lang)}]
-    columns += [{"key": k, "label": label(f"col.{k}", lang)} for k in keys]
     sources = SourceIndex([])
     anchors = anchor_ids(list(entries))
     tables = []
     for table_id, rows in appendix_entries(entries, sid, declared).items():
         out_rows = []
         for e in rows:
-            refs = [sources.number(s) for s in e.sources] if style == "full" else []
-            cells = [(_summary_cell if style == "summary" else _cell)(k, e) for k in keys]
-            out_rows.append({"id": e.id, "anchor": anchors[e.id], "name": _str(e.name) or e.id,
-                             "providers": _str(e.providers.get("description")) if style == "full" else "",
-                             "refs": refs, "cells": cells})
+            view = entry_view(e, cat.vocab, lang)
+            refs = [sources.number(s) for s in e.sources if s.get("id") != sid] if style == "full" else []
+            out_rows.append({"id": e.id, "anchor": anchors[e.id], "name": view.name,
+                             "providers": view.field("providers.description").value if style == "full" else "",
+                             "refs": refs, "cells": [_cell(k, view, style) for k in keys]})
+        kind = table_id if made else "interventie"
+        columns = [{"key": k, "label": column_label(k, lang, kind)} for k in ("interventie", *keys)]
+        if made:
+            title = label("appendix.made.title", lang, kinds=label(f"kinds.{table_id}", lang), source=short_citation(cat.library.sources[sid], lang))
+            tables.append({"id": "", "kind": kind, "title": title, "columns": columns, "rows": out_rows})
+            continue
         title = label(f"table.{table_id}", lang) if f"table.{table_id}" in labels else next(t.title for t in declared if t.id == table_id)
-        tables.append({"id": table_id, "title": title, "rows": out_rows})
+        tables.append({"id": table_id, "kind": kind, "title": title, "columns": columns, "rows": out_rows})
+    shown = [t for t in tables if t["rows"]]
+    if made:  # numbered as shown: Tabel 1, Tabel 2
+        for number, t in enumerate(shown, start=1):
+            t["id"] = str(number)
     return {
         "labels": labels, "lang": lang, "style": style,
         "title": label("appendix.title.summary" if style == "summary" else "appendix.title", lang),
         "catalogue_title": _str(cat.meta.get("title")),
-        "columns": columns, "tables": [t for t in tables if t["rows"]], "all_tables": tables,
-        "sources": sources.items, "date": fields.catalogue_date(entries), "report": fields.report(cat, sid),
+        "columns": tables[0]["columns"], "tables": shown, "all_tables": tables,
+        "sources": sources.items, "date": fields.catalogue_date(entries), "report": report,
         "count": sum(len(t["rows"]) for t in tables),
     }
 

@@ -1,10 +1,11 @@
 """Sources as references: CSL-JSON, APA (citeproc-py with the APA CSL style), BibTeX and RIS.
 
 Source records already use CSL-JSON field names, so CSL-JSON is the record without the
-catalogue's own fields; the other formats are made from it by their libraries (citeproc-py,
-bibtexparser, rispy), never by string templates, so that a title with ``{``, ``%``, ``&`` or a
-line break comes out intact (in the line-based formats, APA text and RIS, a line break becomes
-a space).
+catalogue's own fields; APA and RIS are made from it by their libraries (citeproc-py, rispy),
+BibTeX by :func:`bibtex` with the escaping documented at :func:`latex_text`, so that a title with
+``{``, ``%``, ``&`` or a line break comes out intact (in the line-based formats, APA text and
+RIS, a line break becomes a space). tests/test_citation_readers.py reads each format back with
+independent readers (biber, pybtex, pandoc, rispy, citeproc-py).
 """
 
 from __future__ import annotations
@@ -14,6 +15,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import rispy
+from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
+from citeproc.source.json import CiteProcJSON
+
 from jwtool.catalogue.sources import Source
 from jwtool.query.export import json_text
 
@@ -22,7 +27,6 @@ EXPORT_FORMATS = ("csl-json", "bibtex", "ris")
 STYLE = Path(__file__).resolve().parent / "styles" / "apa.csl"  # CC BY-SA 3.0, see styles/README.md
 CSL_FIELDS = ("id", "type", "title", "author", "editor", "issued", "accessed", "publisher", "publisher-place", "genre",
               "container-title", "URL", "DOI", "note", "page", "number", "language")
-_BIBTEX_TYPE = {"report": "techreport", "thesis": "phdthesis", "book": "book", "article-journal": "article"}
 _RIS_TYPE = {"report": "RPRT", "webpage": "ELEC", "book": "BOOK", "article-journal": "JOUR", "dataset": "DATA", "thesis": "THES"}
 _LOCALE = {"nl": "nl-NL", "en": "en-US"}
 _SPACE = re.compile(r"\s+")
@@ -53,16 +57,6 @@ def _year(item: dict[str, Any]) -> str:
     return str(parts[0][0]) if parts and parts[0] else ""
 
 
-def _names(item: dict[str, Any]) -> list[str]:
-    out = []
-    for n in item.get("author") or []:
-        if isinstance(n, dict):
-            name = n.get("literal") or ", ".join(x for x in (n.get("family"), n.get("given")) if x)
-            if name:
-                out.append(str(name))
-    return out
-
-
 def _title_as_author(item: dict[str, Any]) -> dict[str, Any]:
     """APA's rule for a work without author or editor: the title (with its description in
     brackets) moves to the author position, and is not repeated after the date. The APA CSL style
@@ -79,8 +73,6 @@ def _title_as_author(item: dict[str, Any]) -> dict[str, Any]:
 
 def apa(sources: Sequence[Source], lang: str = "nl") -> str:
     """A reference list in APA style (7th edition), one reference a line, in APA's order."""
-    from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
-    from citeproc.source.json import CiteProcJSON
 
     items = [_title_as_author(_one_line(csl_item(s))) for s in sources]
     if not items:
@@ -90,38 +82,162 @@ def apa(sources: Sequence[Source], lang: str = "nl") -> str:
     for item in items:
         bib.register(Citation([CitationItem(item["id"])]))
     bib.sort()  # the style's order (APA: by author, or by title where the title is in the author position)
-    return "".join(_SPACE.sub(" ", str(ref)).strip() + "\n" for ref in bib.bibliography())
+    dated = {i["id"]: _dated_title(i) for i in items}
+    refs = []
+    for cited, ref in zip(bib.items, bib.bibliography()):
+        text = _SPACE.sub(" ", str(ref)).strip()
+        head = dated[cited.key]
+        if head and text.startswith(head):  # "Aa et al. (2016)." rather than "Aa et al. (2016). (2016)."
+            text = head + _DATE_AFTER_HEAD.sub(".", text[len(head):], count=1)
+        refs.append(text + "\n")
+    return "".join(refs)
+
+
+# A title that ends in its own date: "Aa et al. (2016)", "Een goed gesprek (ECBO, 2018)"
+_TITLE_YEAR = re.compile(r"\((?:[^()]*\D)?(\d{4})\)$")
+_DATE_AFTER_HEAD = re.compile(r"^\. \([^()]*\)\.")
+
+
+def _dated_title(item: dict[str, Any]) -> str:
+    """The author-position title of a work whose title already ends in its year (a placeholder
+    such as "Aa et al. (2016)", or "(Movisie, 2019)" after the name), when the work has no other
+    date or that same year: APA's date after it would only repeat the year, or say "(n.d.)" of a
+    work whose year stands right there. Empty for every other work."""
+    names = item.get("author") or []
+    literal = str(names[0].get("literal", "")) if len(names) == 1 and isinstance(names[0], dict) else ""
+    m = _TITLE_YEAR.search(literal)
+    if not m or item.get("title"):
+        return ""
+    year = _year(item)
+    return literal if not year or year == m.group(1) else ""
+
+
+# --- BibTeX ---------------------------------------------------------------------------------------
+# biblatex's entry types and field names, which biber and pandoc read (and pybtex parses): a CSL
+# type without its own biblatex type is @misc.
+_BIBTEX_TYPE = {"report": "report", "webpage": "online", "document": "misc", "dataset": "dataset",
+                "book": "book", "article-journal": "article", "thesis": "thesis"}
+_BIBLATEX_LANG = {"nl": "dutch", "en": "english", "de": "german", "fr": "french"}
+# LaTeX's special characters as text-mode commands. Braces are the hard case: BibTeX, biber and
+# pybtex count every brace in a value, escaped or not, so a lone "\{" runs the value on into the
+# next entry; pandoc, on the other hand, reads only "\{" and "\}" as brace characters. Braces that
+# pair up in the text are therefore written "\{" ... "\}" (balanced for every reader, read as
+# braces by all), and a brace without a partner as \textbraceleft{} or \textbraceright{}, which
+# every reader parses and LaTeX prints, but which pandoc leaves out of its text.
+_LATEX = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
+          "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
+_LONE_BRACE = {"{": r"\textbraceleft{}", "}": r"\textbraceright{}"}
+_LATEX_SPECIAL = re.compile(r"[\\&%$#_~^{}]")
+_URL_UNSAFE = re.compile(r"[^A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]")
+
+
+def latex_text(text: str) -> str:
+    """``text`` as the value of a BibTeX field: UTF-8 kept as it is (biber, pandoc and pybtex read
+    it; no ``{\\textendash}``), white space as one space, LaTeX's special characters escaped, braces
+    balanced (see _LONE_BRACE), so a title can neither end its field nor start an entry."""
+    text = _SPACE.sub(" ", text).strip()
+    paired: set[int] = set()
+    opened: list[int] = []
+    for i, ch in enumerate(text):
+        if ch == "{":
+            opened.append(i)
+        elif ch == "}" and opened:
+            paired.update((opened.pop(), i))
+
+    def one(m: re.Match[str]) -> str:
+        ch = m.group()
+        if ch in _LONE_BRACE:
+            return "\\" + ch if m.start() in paired else _LONE_BRACE[ch]
+        return _LATEX[ch]
+
+    return _LATEX_SPECIAL.sub(one, text)
+
+
+def _safe_url(url: str) -> str:
+    """A URL as BibTeX's verbatim ``url`` field and RIS's UR want it: bare (no ``\\url``), with
+    anything that is not a URL character (braces, a backslash, spaces) percent-encoded, so it can
+    neither unbalance a BibTeX entry nor be cut at a space."""
+    return _URL_UNSAFE.sub(lambda m: "".join(f"%{b:02X}" for b in m.group().encode("utf-8")), url.strip())
+
+
+def _bib_name(name: dict[str, Any]) -> str:
+    """One CSL name as a BibTeX name: an organisation (``literal``) in braces, so it stays one name
+    ("{Department for Work and Pensions}"); a person as "von Last, Jr, First", each part braced
+    when it holds a comma or the word "and", which would split it."""
+    def part(value: Any) -> str:
+        text = latex_text(str(value))
+        return "{" + text + "}" if "," in text or re.search(r"\band\b", text, re.I) else text
+
+    if name.get("literal"):
+        return "{" + latex_text(str(name["literal"])) + "}"
+    family = " ".join(part(name[k]) for k in ("dropping-particle", "non-dropping-particle", "family") if name.get(k))
+    given = part(name["given"]) if name.get("given") else ""
+    suffix = part(name["suffix"]) if name.get("suffix") else ""
+    return ", ".join(x for x in (family, suffix, given) if x) if suffix else ", ".join(x for x in (family, given) if x)
+
+
+def _bib_date(value: Any) -> str:
+    """A CSL date as biblatex's ISO 8601 ``date`` (2019, 2019-10, 2019-10-31, or a range a/b)."""
+    parts = value.get("date-parts") if isinstance(value, dict) else None
+    if not parts:
+        return ""
+    return "/".join("-".join(f"{int(n):04d}" if i == 0 else f"{int(n):02d}" for i, n in enumerate(p)) for p in parts if p)
 
 
 def bibtex(sources: Sequence[Source]) -> str:
-    """BibTeX entries (LaTeX special characters encoded by bibtexparser), one per source."""
-    import bibtexparser
-    from bibtexparser.middlewares import LatexEncodingMiddleware
-    from bibtexparser.model import Entry, Field
+    """BibTeX (biblatex fields), one entry per source, escaped by :func:`latex_text`.
 
-    library = bibtexparser.Library()
+    Written here rather than by a library: the escaping is the whole job (bibtexparser's encoder
+    wrote a lone ``\\{`` that biber reads as an open brace, ``\\url{...}`` inside ``url`` and
+    ``{\\textendash}``), and the entry around it is a line per field."""
+    out = []
     for s in sources:
         item = csl_item(s)
         kind = _BIBTEX_TYPE.get(str(item.get("type")), "misc")
-        fields = [Field("title", item["title"])] if item.get("title") else []
-        if _names(item):
-            fields.append(Field("author", " and ".join(_names(item))))
-        if _year(item):
-            fields.append(Field("year", _year(item)))
-        if item.get("publisher"):
-            fields.append(Field("institution" if kind == "techreport" else "publisher", item["publisher"]))
-        for csl, bib in (("publisher-place", "address"), ("genre", "type"), ("DOI", "doi"), ("note", "note")):
+        fields: list[tuple[str, str]] = []
+        for role in ("author", "editor"):
+            names = [n for n in item.get(role) or [] if isinstance(n, dict)]
+            if names:
+                fields.append((role, " and ".join(_bib_name(n) for n in names)))
+        if item.get("title"):
+            fields.append(("title", "{" + latex_text(str(item["title"])) + "}"))  # inner braces: the source's capitals kept
+        if item.get("container-title"):
+            fields.append(("journaltitle" if kind == "article" else "booktitle", latex_text(str(item["container-title"]))))
+        if item.get("genre"):
+            fields.append(("type", latex_text(str(item["genre"]))))
+        for csl, bib in (("publisher", "institution" if kind in ("report", "thesis") else "publisher"), ("publisher-place", "location")):
+            if item.get(csl):  # biblatex lists, split at "and": braced, the publisher is one item
+                fields.append((bib, "{" + latex_text(str(item[csl])) + "}"))
+        for csl, bib in (("number", "number"), ("page", "pages"), ("note", "note")):
             if item.get(csl):
-                fields.append(Field(bib, str(item[csl])))
+                fields.append((bib, latex_text(str(item[csl]))))
+        if _bib_date(item.get("issued")):
+            fields.append(("date", _bib_date(item["issued"])))
+        if item.get("language"):
+            lang = str(item["language"])
+            fields.append(("langid", _BIBLATEX_LANG[lang]) if lang in _BIBLATEX_LANG else ("language", latex_text(lang)))
+        if item.get("DOI"):
+            fields.append(("doi", _safe_url(str(item["DOI"]))))
         if item.get("URL"):
-            fields.append(Field("url", item["URL"]))
-        library.add(Entry(kind, s.id, fields))
-    return bibtexparser.write_string(library, prepend_middleware=[LatexEncodingMiddleware(keep_math=False)])
+            fields.append(("url", _safe_url(str(item["URL"]))))
+        if _bib_date(item.get("accessed")):
+            fields.append(("urldate", _bib_date(item["accessed"])))
+        body = "".join(f"  {name} = {{{value}}},\n" for name, value in fields)
+        out.append(f"@{kind}{{{s.id},\n{body}}}\n")
+    return "\n".join(out)
+
+
+def _ris_name(name: dict[str, Any]) -> str:
+    """One CSL name as RIS writes it: "van der Aa, Jan"; an organisation with RIS's trailing comma
+    ("Department for Work and Pensions,"), which tells readers it is one name, not a person's."""
+    if name.get("literal"):
+        return f"{name['literal']},"
+    family = " ".join(str(name[k]) for k in ("dropping-particle", "non-dropping-particle", "family") if name.get(k))
+    return ", ".join(x for x in (family, str(name.get("given") or ""), str(name.get("suffix") or "")) if x)
 
 
 def ris(sources: Sequence[Source]) -> str:
     """RIS records (rispy), one per source; line breaks in values become spaces (RIS is line-based)."""
-    import rispy
 
     records = []
     for s in sources:
@@ -130,12 +246,17 @@ def ris(sources: Sequence[Source]) -> str:
         for csl, key in (("title", "title"), ("publisher", "publisher"), ("publisher-place", "place_published"), ("DOI", "doi")):
             if item.get(csl):
                 rec[key] = str(item[csl])
-        if _names(item):
-            rec["authors"] = _names(item)
+        for csl, key in (("author", "authors"), ("editor", "secondary_authors")):
+            names = [_ris_name(n) for n in item.get(csl) or [] if isinstance(n, dict)]
+            if names:
+                rec[key] = names
         if _year(item):
             rec["year"] = _year(item)
+        parts = item["issued"]["date-parts"][0] if _year(item) else []
+        if len(parts) > 1:  # RIS's DA: YYYY/MM/DD/ (an empty day when only the month is known)
+            rec["date"] = "/".join([f"{parts[0]:04d}", *(f"{p:02d}" for p in parts[1:3])] + [""] * (4 - len(parts[:3])))
         if item.get("URL"):
-            rec["urls"] = [item["URL"]]
+            rec["urls"] = [_safe_url(str(item["URL"]))]
         if item.get("note"):
             rec["notes"] = [str(item["note"])]
         records.append(rec)

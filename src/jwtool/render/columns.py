@@ -18,6 +18,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from reportlab.pdfbase.pdfmetrics import stringWidth
+
 FONTS = {False: "Helvetica", True: "Helvetica-Bold"}  # metric twins of Arial and Arial Bold
 
 # Where Word and LibreOffice may end a line: at spaces, and after a hyphen.
@@ -41,7 +43,6 @@ def unbreakable(text: str) -> list[str]:
 
 def word_width(word: str, size: float, bold: bool = False) -> float:
     """The width in points of ``word`` set in Arial of ``size`` points."""
-    from reportlab.pdfbase.pdfmetrics import stringWidth
 
     return float(stringWidth(word, FONTS[bold], size))
 

@@ -26,6 +26,16 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor, Twips
+
 from jwtool.catalogue.text import http_url
 from jwtool.labels import label
 from jwtool.labels.fields import clean
@@ -74,8 +84,6 @@ def _paragraphs(text: str) -> list[str]:
 
 def _ensure_styles(doc: Any) -> None:
     """Add jwtool's named styles (and Word's Caption and Footer) where the document lacks them."""
-    from docx.enum.style import WD_STYLE_TYPE
-    from docx.shared import Cm, Pt, RGBColor
 
     styles = doc.styles
     names = {s.name for s in styles}
@@ -110,8 +118,6 @@ def _ensure_styles(doc: Any) -> None:
 def _house_style(doc: Any) -> None:
     """A sober look instead of python-docx's template (Cambria, blue headings): one sans-serif
     font, dark grey headings and captions. Not applied over a reference.docx."""
-    from docx.oxml.ns import qn
-    from docx.shared import Pt, RGBColor
 
     for fonts in doc.styles.element.iter(qn("w:rFonts")):  # theme fonts (Cambria, Calibri) → Arial
         themed = [key for key in fonts.attrib if key.lower().endswith("theme")]
@@ -139,8 +145,6 @@ def _house_style(doc: Any) -> None:
 
 def _child(parent: Any, tag: str, first: bool = False) -> Any:
     """``parent``'s child element ``tag`` (for example "w:lang"), added if missing."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
 
     found = parent.find(qn(tag))
     if found is None:
@@ -152,7 +156,6 @@ def _child(parent: Any, tag: str, first: bool = False) -> Any:
 def _language(doc: Any) -> None:
     """Dutch as the language of every style, of the document defaults and of the core properties,
     so Word and LibreOffice check spelling (and choose quotes and hyphenation) as Dutch."""
-    from docx.oxml.ns import qn
 
     styles = doc.styles.element
     defaults = _child(_child(_child(styles, "w:docDefaults", first=True), "w:rPrDefault", first=True), "w:rPr")
@@ -175,9 +178,6 @@ def _language(doc: Any) -> None:
 
 
 def _landscape(section: Any) -> None:
-    from docx.enum.section import WD_ORIENT
-    from docx.shared import Cm
-
     section.orientation = WD_ORIENT.LANDSCAPE
     section.page_width, section.page_height = Cm(29.7), Cm(21.0)
     for side in ("left_margin", "right_margin"):
@@ -189,8 +189,6 @@ def _landscape(section: Any) -> None:
 def _field(paragraph: Any, instruction: str, result: str) -> None:
     """A Word field (``PAGE``, ``SEQ Tabel``) at the end of ``paragraph``; ``result`` is the value
     shown until Word or LibreOffice computes it again."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
 
     def run(tag: str, **attrs: str) -> Any:
         r = OxmlElement("w:r")
@@ -211,7 +209,6 @@ def _field(paragraph: Any, instruction: str, result: str) -> None:
 
 def _page_numbers(section: Any) -> None:
     """The page number (a PAGE field) centred in the footer, unless the reference has a footer."""
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
 
     if not section.footer.is_linked_to_previous:
         return  # the reference document's own footer
@@ -244,8 +241,6 @@ def _caption(doc: Any, word: str, table_id: str, title: str, expected: int) -> i
 
 def _repeat_header(row: Any) -> None:
     """Mark a row as a header row that Word repeats at the top of every page."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
 
     tr_pr = row._tr.get_or_add_trPr()
     header = OxmlElement("w:tblHeader")
@@ -255,9 +250,6 @@ def _repeat_header(row: Any) -> None:
 
 def _add_hyperlink(paragraph: Any, url: str, text: str) -> None:
     """A real Word hyperlink (only ever called with a checked http(s) URL)."""
-    from docx.opc.constants import RELATIONSHIP_TYPE as RT
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
 
     r_id = paragraph.part.relate_to(url, RT.HYPERLINK, is_external=True)
     link = OxmlElement("w:hyperlink")
@@ -308,8 +300,6 @@ def _style_metrics(doc: Any, name: str) -> tuple[float, bool, float]:
 
 def _table_layout(table: Any, width: int) -> None:
     """A fixed table ``width`` (twips) and narrow left and right cell margins."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
 
     props = table._tbl.tblPr
     table_width = props.find(qn("w:tblW"))
@@ -328,8 +318,6 @@ def _table_layout(table: Any, width: int) -> None:
 def _add_table(doc: Any, header: list[Cell], rows: list[list[Cell]], width: int) -> None:
     """A table whose header row repeats on every page and whose columns share ``width`` (twips)
     in proportion to their text, each at least as wide as its longest word."""
-    from docx.enum.table import WD_TABLE_ALIGNMENT
-    from docx.shared import Twips
 
     metrics = {name: _style_metrics(doc, name) for name in {s for row in [header, *rows] for cell in row for s, _ in cell}}
     columns = [[Text(text, *metrics[style]) for row in [header, *rows] for style, text in row[i]] for i in range(len(header))]
@@ -415,8 +403,6 @@ def _properties(doc: Any, context: dict[str, Any]) -> None:
 
 def appendix_docx(context: dict[str, Any], reference: Path | None = None) -> bytes:
     """The appendix view model (:func:`jwtool.render.appendix.appendix_context`) as .docx bytes."""
-    from docx import Document
-    from docx.shared import Cm, Pt
 
     lang = context["lang"]
     try:
@@ -442,7 +428,6 @@ def appendix_docx(context: dict[str, Any], reference: Path | None = None) -> byt
 
     section = doc.sections[-1]
     width = (section.page_width - section.left_margin - section.right_margin) // 635  # EMU → twips
-    header = [[(STYLE_HEADER, docx_text(col["label"]))] for col in context["columns"]]
     tables = context["tables"]
     if not tables:
         doc.add_paragraph(label("no_rows", lang), style=STYLE_NOTE)
@@ -450,6 +435,7 @@ def appendix_docx(context: dict[str, Any], reference: Path | None = None) -> byt
     for table_ctx in tables:
         number = _caption(doc, docx_text(label("table.caption", lang)), table_ctx["id"], docx_text(table_ctx["title"]), expected)
         expected = number + 1
+        header = [[(STYLE_HEADER, docx_text(col["label"]))] for col in table_ctx["columns"]]  # the first names the table's kind
         _add_table(doc, header, [_row_cells(row, lang) for row in table_ctx["rows"]], width)
         doc.add_paragraph("", style=STYLE_NOTE)
 

@@ -21,6 +21,9 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from jinja2 import ChoiceLoader, StrictUndefined, TemplateError, TemplateNotFound, TemplateSyntaxError
+from jinja2.sandbox import SandboxedEnvironment
+
 from jwtool.catalogue.layout import Outside, confine
 from jwtool.catalogue.text import http_url, visible
 from jwtool.labels import LabelError, label
@@ -114,7 +117,6 @@ def environment(dirs: Sequence[Path], fmt: str, lang: str) -> Environment:
     ``__subclasses__``, ``__globals__``...), which is how a template would reach ``os.popen``.
     The refusal is a ``SecurityError``, reported like any other template error.
     """
-    from jinja2 import ChoiceLoader, StrictUndefined
 
     SandboxedEnvironment = _bounded_sandbox()
     loader = ChoiceLoader([_loader(d) for d in dirs])
@@ -164,7 +166,6 @@ def render_template(dirs: Sequence[Path], name: str, fmt: str, lang: str, contex
 def template_chunks(env: Environment, dirs: Sequence[Path], name: str, context: dict[str, Any]) -> Iterator[str]:
     """The filled template as a stream of text that ends with a newline; Jinja2 problems (also
     in pieces rendered on the way) become a :class:`RenderError` with file and line."""
-    from jinja2 import TemplateError, TemplateNotFound, TemplateSyntaxError
 
     last = ""
     watch = Watch(getattr(env, "limits", RenderLimits()))

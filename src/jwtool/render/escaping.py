@@ -16,6 +16,9 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from markupsafe import Markup
+from markupsafe import escape as html_escape
+
 from jwtool.catalogue.model import Entry
 from jwtool.catalogue.text import http_url
 from jwtool.labels.fields import clean
@@ -95,8 +98,6 @@ def anchor_ids(entries: Sequence[Entry]) -> dict[str, str]:
 
 
 def _md_finalize(value: Any) -> Any:
-    from markupsafe import Markup
-
     if isinstance(value, Markup):
         return value
     if value is None:
@@ -105,8 +106,6 @@ def _md_finalize(value: Any) -> Any:
 
 
 def _md_cell(value: Any) -> Any:
-    from markupsafe import Markup
-
     if isinstance(value, (list, tuple)):
         return Markup("<br>".join("• " + cell(clean(v)) for v in value if str(v).strip()))
     return Markup(cell(clean(value)))
@@ -114,15 +113,12 @@ def _md_cell(value: Any) -> Any:
 
 def _md_text(value: Any) -> Any:
     """A paragraph of escaped Markdown; line breaks are kept as hard breaks."""
-    from markupsafe import Markup
 
     lines = [escape(" ".join(line.split())) for line in clean(value).split("\n")]
     return Markup("  \n".join(line for line in lines if line))
 
 
 def _md_link(url: Any, text: Any = None) -> Any:
-    from markupsafe import Markup
-
     label = escape(" ".join(clean(text if text is not None else url).split()))
     target = http_url(url)
     if not target:
@@ -132,15 +128,11 @@ def _md_link(url: Any, text: Any = None) -> Any:
 
 
 def _md_anchor_link(anchor: str, text: Any) -> Any:
-    from markupsafe import Markup
-
     return Markup(f"[{escape(' '.join(clean(text).split()))}](#{anchor})")
 
 
 def _html_link(url: Any, text: Any = None) -> Any:
-    from markupsafe import Markup, escape
-
-    label = escape(clean(text if text is not None else url))
+    label = html_escape(clean(text if text is not None else url))
     target = http_url(url)
     if not target:
         return label
@@ -149,6 +141,4 @@ def _html_link(url: Any, text: Any = None) -> Any:
 
 def _html_text(value: Any) -> Any:
     """Escaped text with line breaks kept as <br>."""
-    from markupsafe import Markup, escape
-
-    return Markup("<br>\n").join(escape(line) for line in clean(value).strip().split("\n"))
+    return Markup("<br>\n").join(html_escape(line) for line in clean(value).strip().split("\n"))

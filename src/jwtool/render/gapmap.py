@@ -12,7 +12,7 @@ from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from jwtool.catalogue.model import Entry
-from jwtool.catalogue.vocabularies import Vocabulary
+from jwtool.catalogue.vocabularies import Vocabulary, group_label
 from jwtool.graph.gapmap import GapCell, GapMap, gap_map
 from jwtool.labels import fields, label, label_or, plural
 from jwtool.labels.fields import clean
@@ -46,7 +46,7 @@ def row_label(gm: GapMap, row_id: str, name: str, vocab: dict[str, Vocabulary], 
         return fields.vocab_label(vocab, "working-elements", row_id, lang) if wev is not None else row_id
     if gm.rows_by == "groups" and wev is not None:
         group = wev.groups.get(row_id, {})
-        return clean(str(group.get("label_en") if lang == "en" and group.get("label_en") else group.get("label", row_id)))
+        return clean(group_label(group, lang, row_id))
     return clean(name)
 
 

@@ -25,6 +25,7 @@ import re
 import shutil
 import stat
 import sys
+import tempfile
 from collections.abc import Iterable
 from contextlib import suppress
 from pathlib import Path
@@ -122,7 +123,6 @@ def write_atomic(path: Path, data: bytes | str | Iterable[str], layout: Layout |
     folder of ``path`` is made only once the file is complete (the temporary file waits in the
     folder above), so a failed run leaves no empty folder.
     """
-    import tempfile
 
     target = check_target(path, layout, force, new_folder)
     chunks: Iterable[str | bytes] = [data] if isinstance(data, (str, bytes)) else data
@@ -259,17 +259,24 @@ def check_folder(path: Path, layout: Layout | None = None, force: bool = False) 
         if any(target.iterdir()):
             if not force:
                 raise OutputError(f"{path} already exists and is not empty; use --force to replace it")
-            if not _is_site(target):
-                raise OutputError(f"{path} is not a site written by jwtool (no index.html from jwtool); refusing to replace it even with --force")
+            if not _written_by_jwtool(target):
+                raise OutputError(f"{path} is not a folder written by jwtool (no index.html or datapackage.json from jwtool); refusing to replace it even with --force")
     return target
 
 
-def _is_site(folder: Path) -> bool:
-    try:
-        with open(folder / "index.html", "rb") as fh:
-            return SITE_MARK in fh.read(4096)
-    except OSError:
-        return False
+DATAPACKAGE_MARK = b'"generator": "jwtool"'  # in the datapackage.json of every data package jwtool writes
+
+
+def _written_by_jwtool(folder: Path) -> bool:
+    """A site (its index.html) or a data package (its datapackage.json) that jwtool wrote."""
+    for name, mark in (("index.html", SITE_MARK), ("datapackage.json", DATAPACKAGE_MARK)):
+        try:
+            with open(folder / name, "rb") as fh:
+                if mark in fh.read(4096):
+                    return True
+        except OSError:
+            pass
+    return False
 
 
 def write_folder_atomic(path: Path, files: Iterable[tuple[str, str | bytes | Iterable[str]]], layout: Layout | None = None,
@@ -280,7 +287,6 @@ def write_folder_atomic(path: Path, files: Iterable[tuple[str, str | bytes | Ite
     renamed into place; an existing site (``--force``) is first moved aside and removed only once
     the new one is in place. An error or interrupt leaves no temporary folder behind.
     """
-    import tempfile
 
     target = check_folder(path, layout, force)
     sweep_stale(target.parent, target.name)

@@ -7,14 +7,20 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from markupsafe import Markup
+
 from jwtool.catalogue.model import Entry
-from jwtool.catalogue.text import http_url
-from jwtool.graph.analysis import DEFAULT_SOURCE, build_graph, element_network
+from jwtool.catalogue.vocabularies import group_label
+from jwtool.graph.analysis import DEFAULT_SOURCE
 from jwtool.graph.exports import to_mermaid
+from jwtool.graph.network import build_graph, element_network
 from jwtool.graph.svg import render_svg
 from jwtool.labels import fields, label, label_or, plural
 from jwtool.labels import labels as table_of
 from jwtool.labels.fields import clean
+from jwtool.labels.view import kind_legend
+from jwtool.render.citations import apa
+from jwtool.render.entry import PIECE_TEMPLATES, entry_view, evidence_rank, row_view
 from jwtool.render.environment import (
     _asset,
     _csp,
@@ -33,98 +39,7 @@ if TYPE_CHECKING:
 
     from jwtool.catalogue.load import Catalogue
 
-_str, _strs = fields.text, fields.texts
-
-
-def row_view(entry: Entry, cat: Catalogue, lang: str, anchors: dict[str, str]) -> dict[str, Any]:
-    """What the overview's index row shows of one entry (the filter's data comes from
-    :mod:`jwtool.render.filterdata`, not from the row)."""
-    return _heading_view(entry, cat, lang, anchors)
-
-
-def source_views(entry: Entry) -> list[dict[str, str]]:
-    """An entry's sources as the overview shows them: title, URL (a link only for http(s)),
-    kind, and the editor's note (shown only under "Notities voor redactie")."""
-    return [{"title": _str(s.get("title")) or _str(s.get("url")), "url": _str(s.get("url")), "link": http_url(s.get("url")),
-             "kind": _str(s.get("kind")), "note": _str(s.get("note"))} for s in entry.sources]
-
-
-def evidence_rank(cat: Catalogue, level: str) -> int:
-    """The rank of an evidence level (-1 for none), as ``--min-evidence`` compares them."""
-    vocab = cat.vocab.get("evidence-levels")
-    ordered = [t.id for t in vocab.ordered()] if vocab is not None else []
-    term = vocab.terms.get(level) if vocab is not None else None
-    if term is None:
-        return -1
-    return term.rank if term.rank is not None else ordered.index(level)
-
-
-def _heading_view(entry: Entry, cat: Catalogue, lang: str, anchors: dict[str, str]) -> dict[str, Any]:
-    """The fields an index row and a section both show."""
-    vocab = cat.vocab
-    return {
-        "id": entry.id, "anchor": anchors[entry.id], "name": _str(entry.name) or entry.id,
-        "kind": fields.kind(entry, lang), "kind_id": entry.kind,
-        "phases": [fields.vocab_label(vocab, "phases", p, lang) for p in entry.phases],
-        "target_group": {"summary": _str(entry.target_group.get("summary")),
-                         "levels": [fields.vocab_label(vocab, "education-levels", x, lang) for x in entry.education_levels]},
-        "evidence": {"level": fields.vocab_label(vocab, "evidence-levels", entry.evidence_level, lang) if entry.evidence_level else ""},
-        "element_labels": [fields.vocab_label(vocab, "working-elements", i, lang) for i in entry.elements_from(DEFAULT_SOURCE)],
-        "evidence_level_id": entry.evidence_level,
-        "evidence_rank": evidence_rank(cat, entry.evidence_level),
-        "slug": anchors[entry.id][2:],
-    }
-
-
-def entry_view(entry: Entry, cat: Catalogue, lang: str, anchors: dict[str, str]) -> dict[str, Any]:
-    """Every field of one entry, labelled and cleaned, for its section of the overview."""
-    vocab, d = cat.vocab, entry.data
-    prov, course, results, ev = entry.provenance, fields.as_dict(d.get("course")), fields.as_dict(d.get("results")), entry.evidence
-    def tagged(items: list[dict[str, Any]]) -> list[dict[str, Any]]:  # verbatim text and the labels of its elements
-        return [{"text": _str(w.get("text")), "elements": [fields.vocab_label(vocab, "working-elements", i, lang) for i in _strs(w.get("elements"))]}
-                for w in items if _str(w.get("text"))]
-
-    elements = tagged(entry.working_elements)
-    factors = [{"factor": fields.vocab_label(vocab, "success-factors", _str(s.get("factor")), lang), "title": _str(s.get("title")),
-                "example": _str(s.get("example")), "section": _str(s.get("section"))} for s in entry.success_factors]
-    sources = source_views(entry)
-    view = {
-        "id": entry.id, "anchor": anchors[entry.id], "name": _str(entry.name) or entry.id,
-        "kind": fields.kind(entry, lang), "kind_id": entry.kind,
-        "aliases": entry.aliases and _strs(entry.aliases), "summary": _str(entry.summary),
-        "providers": {"description": _str(entry.providers.get("description")),
-                      "organisations": _strs(entry.providers.get("organisations")),
-                      "commissioned_by": _strs(entry.providers.get("commissioned_by")),
-                      "developed_by": _strs(entry.providers.get("developed_by"))},
-        "region": fields.region(entry, lang),
-        "phases": [fields.vocab_label(vocab, "phases", p, lang) for p in entry.phases],
-        "target_group": {"description": _str(entry.target_group.get("description")), "summary": _str(entry.target_group.get("summary")),
-                         "levels": [fields.vocab_label(vocab, "education-levels", x, lang) for x in entry.education_levels],
-                         "age": fields.age(entry, lang),
-                         "characteristics": [fields.vocab_label(vocab, "target-characteristics", x, lang) for x in entry.characteristics]},
-        "goals": {"description": _str(entry.goals.get("description")), "summary": _str(entry.goals.get("summary")),
-                  "tags": [fields.vocab_label(vocab, "goal-tags", x, lang) for x in entry.goal_tags]},
-        "components": tagged(entry.components),
-        "activities": _str(d.get("activities")),
-        "course": {"description": _str(course.get("description")), "period": fields.period(course, lang),
-                   "status": fields.status(course, lang), "scale": fields.scale(course, lang)},
-        "results": {"description": _str(results.get("description")), "figures": fields.figures(entry, lang)},
-        "evidence": {"verdict": _str(ev.get("verdict")),
-                     "level": fields.vocab_label(vocab, "evidence-levels", entry.evidence_level, lang) if entry.evidence_level else "",
-                     "control_group": fields.yes_no(ev.get("control_group"), lang),
-                     "cost_benefit": fields.yes_no(ev.get("cost_benefit"), lang),
-                     "contradiction": fields.contradictions(entry, lang),
-                     "studies": fields.studies(entry, vocab, lang)},
-        "working_elements": elements,
-        "success_factors": factors,
-        "sources": sources,
-        "provenance": {"report": _str(prov.get("report")), "table": _str(prov.get("table")),
-                       "summary_table": _str(prov.get("summary_table")), "order": _str(prov.get("order")),
-                       "sections": _strs(prov.get("sections"))},
-        "notes": _strs(d.get("notes")),
-        "last_reviewed": _str(d.get("last_reviewed")),
-    }
-    return {**_heading_view(entry, cat, lang, anchors), **view}
+_str = fields.text
 
 
 GAP_LIST_MAX = 25  # a cell names at most this many entries, then says how many more
@@ -164,7 +79,7 @@ def gap_maps(entries: Sequence[Entry], cat: Catalogue, lang: str, anchors: dict[
         for el in element_ids:
             term = elements_vocab.terms.get(el) if elements_vocab else None
             group = groups.get(term.group, {}) if term else {}
-            glabel = _str(group.get("label_en") if lang == "en" and group.get("label_en") else group.get("label"))
+            glabel = _str(group_label(group, lang))
             cells = []
             for c in cols:
                 members = cells_of[el][c["id"]]
@@ -191,8 +106,7 @@ def mermaid_map(entries: Sequence[Entry], cat: Catalogue, lang: str) -> str:
     GitHub refuses to draw).
     """
 
-    lines = to_mermaid(_map_graph(entries, cat), cat.vocab).strip().splitlines()
-    return "\n".join(line for line in lines if not line.startswith("```"))
+    return to_mermaid(_map_graph(entries, cat), cat.vocab).rstrip("\n")
 
 
 MAP_ENTRIES_MAX = 200  # beyond this a map of every entry is unreadable: the elements are drawn instead
@@ -208,7 +122,7 @@ def map_svg(entries: Sequence[Entry], cat: Catalogue, lang: str) -> str:
     """The working-element map as inline SVG, drawn by :func:`jwtool.graph.svg.render_svg` (see
     :func:`_map_graph`; a drawing of 10,000 rows helps nobody and took seconds)."""
 
-    return render_svg(_map_graph(entries, cat), cat.vocab, title=label("overview.map", lang), lang=lang)
+    return render_svg(_map_graph(entries, cat), cat.vocab, title=label("overview.map", lang), lang=lang, kinds=kind_legend(entries, lang))
 
 
 def map_alt(entries: Sequence[Entry], lang: str, small: str = "overview.map.alt") -> str:
@@ -244,9 +158,6 @@ class OverviewEntry:
         return self._pieces.render("section", self.entry, self.site_root)
 
 
-PIECE_TEMPLATES = {"row": "partials/index-row.{fmt}.j2", "section": "partials/entry.{fmt}.j2"}
-
-
 class Pieces:
     """Renders an entry's index row or section through its partial template."""
 
@@ -257,12 +168,10 @@ class Pieces:
 
     def render(self, kind: str, entry: Entry, site_root: str | None = None) -> Any:
         """``site_root``: the way from the page the piece is on to the site's top ("../"), None on one page."""
-        from markupsafe import Markup
-
         if kind not in self._templates:
             self._templates[kind] = self.env.get_template(PIECE_TEMPLATES[kind].format(fmt=self.fmt))
         view = (row_view if kind == "row" else entry_view)(entry, self.cat, self.lang, self.anchors)
-        return Markup(self._templates[kind].render(e=view, labels=table_of(self.lang), lang=self.lang, site_root=site_root))
+        return Markup(self._templates[kind].render(e=view, labels=table_of(self.lang), lang=self.lang, site_root=site_root, alone=False))
 
 
 def overview_context(cat: Catalogue, entries: Sequence[Entry] | None = None, lang: str = "nl", fmt: str = "html",
@@ -272,25 +181,35 @@ def overview_context(cat: Catalogue, entries: Sequence[Entry] | None = None, lan
     ``entries`` are :class:`OverviewEntry` items whose row and section render on demand through
     ``pieces`` (by default from the catalogue's templates).
     """
-    from markupsafe import Markup
 
     labels = table_of(lang)
     chosen = sorted(entries if entries is not None else cat.entries, key=Entry.sort_key)
     if pieces is None:
         pieces = Pieces(cat, environment(template_dirs(cat), fmt, lang), fmt, lang, chosen)
     anchors = pieces.anchors
-    caveat, caveat_source = fields.caveat(cat.meta)
+    caveat, caveat_source = fields.caveat(cat.meta, lang)
     whole = _whole_page(cat, chosen, lang, fmt, anchors)
     return {
         "site_root": None, "page": "",
         "labels": labels, "lang": lang,
         "title": _str(cat.meta.get("title")) or label("overview.title", lang),
         "description": " ".join(_str(cat.meta.get("description")).split()),
-        "report": fields.report(cat), "caveat": caveat, "caveat_source": caveat_source,
+        "report": fields.report(cat), "origins": origins(cat, chosen, lang), "caveat": caveat, "caveat_source": caveat_source,
         "entries": [OverviewEntry(e, i, anchors[e.id], pieces) for i, e in enumerate(chosen)],
         **whole,
         "map_svg": Markup(whole["map_svg"]) if whole["map_svg"] else None,
     }
+
+
+def origins(cat: Catalogue, entries: Sequence[Entry], lang: str) -> list[dict[str, str]]:
+    """The sources the entries come from, with counts (:func:`jwtool.labels.fields.origins`); a
+    source without a citation of its own is cited in APA style from its record."""
+    out = fields.origins(cat, entries, lang)
+    for o in out:
+        record = cat.library.get(o["id"])
+        if record is not None and not _str(record.data.get("citation")):
+            o["citation"] = apa([record], lang).strip() or o["citation"]
+    return out
 
 
 def _whole_page(cat: Catalogue, chosen: Sequence[Entry], lang: str, fmt: str, anchors: dict[str, str]) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from typing import Any
 from jwtool.catalogue.model import Entry
 from jwtool.catalogue.vocabularies import Vocabulary
 from jwtool.labels import DEFAULT_LANG, fields, label, label_or
+from jwtool.labels.view import entry_view
 from jwtool.query.compare import Comparison
 from jwtool.query.export import csv_rows, dumps
 from jwtool.query.search import Hit
@@ -54,7 +55,7 @@ def field_label(path: str, lang: str) -> str:
     ``evidence.studies[0].findings[1].quote`` "Evaluatiestudies". JSON and CSV keep the path."""
     top = path.split(".")[0].split("[")[0]
     if top == "evidence" and path.startswith("evidence.studies"):
-        top = "studies"
+        top = "evidence.studies"
     return label_or(f"f.{top}", lang, path)
 
 
@@ -135,66 +136,26 @@ def render_rows(rows: list[dict[str, Any]], fmt: str, with_match: bool, vocab: V
 Field = tuple[str, "str | list[str]"]
 
 
-def _t(value: Any) -> str:
-    return " ".join(str(value).split()) if value not in (None, "", [], {}) else ""
+def _t(value: str) -> str:
+    return " ".join(value.split())
 
 
-def _block(value: Any) -> str:
+def _block(value: str) -> str:
     """Verbatim text with its line structure (numbered lists in `activities`)."""
-    return "\n".join(line.rstrip() for line in str(value).strip().splitlines()) if value not in (None, "") else ""
-
-
-def _ids(item: dict[str, Any]) -> list[str]:
-    """The element ids an item (a working element or a component) is tagged with."""
-    return [str(x) for x in item.get("elements") or [] if isinstance(x, str)]
-
-
-def _tagged(text: str, labels: list[str]) -> str:
-    """A component with the labels of its elements after an arrow, as working elements show them; untagged, only its text."""
-    return f"{text} → {', '.join(labels)}" if labels else text
+    return "\n".join(line.rstrip() for line in value.strip().splitlines())
 
 
 def card(entry: Entry, vocab: Vocab | None = None, lang: str = DEFAULT_LANG) -> list[tuple[str, list[Field]]]:
-    """The entry in sections of (label, text or list of texts), worded in ``lang``; empty fields are left out."""
-    d = entry.data
-    lab = lambda name, ids: [_label(vocab, name, i, lang) for i in ids]  # noqa: E731
-    sub = lambda key: d.get(key) if isinstance(d.get(key), dict) else {}  # noqa: E731
-    t = lambda key: label(f"card.{key}", lang)  # noqa: E731
-    course, results, prov, ev = sub("course"), sub("results"), entry.provenance, entry.evidence
-    providers = entry.providers
-    sections: list[tuple[str, list[Field]]] = [
-        ("", [(t("id"), entry.id), (t("kind"), fields.kind(entry, lang) if entry.kind else ""), (t("aliases"), entry.aliases), (t("summary"), _t(entry.summary))]),
-        (t("providers"), [(t("description"), _t(providers.get("description"))), (t("organisations"), [str(x) for x in providers.get("organisations") or []]),
-                          (t("commissioned_by"), [str(x) for x in providers.get("commissioned_by") or []]),
-                          (t("developed_by"), [str(x) for x in providers.get("developed_by") or []]),
-                          (t("region"), fields.region(entry, lang))]),
-        (t("phases"), [(t("phases"), lab("phases", entry.phases))]),
-        (t("target_group"), [(t("description"), _t(entry.target_group.get("description"))), (t("summary"), _t(entry.target_group.get("summary"))),
-                             (t("education_levels"), lab("education-levels", entry.education_levels)), (t("ages"), fields.age(entry, lang)),
-                             (t("characteristics"), lab("target-characteristics", entry.characteristics))]),
-        (t("goals"), [(t("description"), _t(entry.goals.get("description"))), (t("summary"), _t(entry.goals.get("summary"))),
-                      (t("tags"), lab("goal-tags", entry.goal_tags))]),
-        (t("components"), [(t("components"), [_tagged(_t(c.get("text")), lab("working-elements", _ids(c))) for c in entry.components if _t(c.get("text"))])]),
-        (t("activities"), [(t("activities"), _block(d.get("activities")))]),
-        (t("course"), [(t("description"), _t(course.get("description"))), (t("years"), fields.period(course, lang)),
-                       (t("status"), fields.status(course, lang)), (t("scale"), ", ".join(fields.scale(course, lang)))]),
-        (t("results"), [(t("description"), _t(results.get("description"))),
-                        (t("figures"), [fields.figure_line(f, lang) for f in fields.figures(entry, lang)])]),
-        (t("evidence"), [(t("level"), _label(vocab, "evidence-levels", entry.evidence_level, lang) if entry.evidence_level else ""),
-                         (t("contradiction"), fields.contradictions(entry, lang)),
-                         (t("verdict"), _t(ev.get("verdict"))),
-                         (t("control_group"), fields.yes_no(ev.get("control_group"), lang)),
-                         (t("cost_benefit"), fields.yes_no(ev.get("cost_benefit"), lang))]),
-        *[_study_section(s, lang) for s in fields.studies(entry, vocab or {}, lang)],
-        (t("working_elements"), [(t("working_elements"), [f"{_t(w.get('text'))} → {', '.join(lab('working-elements', [str(x) for x in w.get('elements') or []]))}" for w in entry.working_elements])]),
-        (t("success_factors"), [(t("success_factors"), [f"{_label(vocab, 'success-factors', str(s.get('factor', '')), lang)}: {_t(s.get('title'))}" + (f" ({_t(s.get('section'))})" if s.get("section") else "") for s in entry.success_factors])]),
-        (t("sources"), [(t("sources"), [" — ".join(x for x in (_t(s.get("title")), _t(s.get("url")), _t(s.get("kind"))) if x) for s in entry.sources])]),
-        (t("provenance"), [(t("report"), _t(prov.get("report"))), (t("table"), _t(prov.get("table"))), (t("summary_table"), _t(prov.get("summary_table"))),
-                           (t("order"), _t(prov.get("order"))), (t("sections"), [str(s) for s in prov.get("sections") or []])]),
-        (t("notes"), [(t("notes"), [_t(n) for n in entry.notes])]),
-        ("", [(t("last_reviewed"), _t(d.get("last_reviewed")))]),
-    ]
-    return [(title, [(k, v) for k, v in items if v]) for title, items in sections if any(v for _, v in items)]
+    """The entry's view (:func:`jwtool.labels.view.entry_view`) in sections of (label, text or
+    list of texts), a section per study; empty fields are left out."""
+    out: list[tuple[str, list[Field]]] = []
+    for section in entry_view(entry, vocab, lang).shown():
+        if section.key == "evidence.studies":
+            out += [(title, [(k, v) for k, v in items if v]) for title, items in (_study_section(s, lang) for s in section.fields[0].items)]
+            continue
+        out.append((section.label, [(f.label, [_t(x) for x in f.value] if isinstance(f.value, tuple) else _block(f.value) if f.block else _t(f.value))
+                                    for f in section.fields]))
+    return out
 
 
 def _study_section(study: dict[str, Any], lang: str) -> tuple[str, list[Field]]:
@@ -229,32 +190,6 @@ def card_text(entry: Entry, vocab: Vocab | None = None, lang: str = DEFAULT_LANG
             else:
                 lines.append(f"{indent}{name}: {value}")
     return "\n".join(lines) + "\n"
-
-
-def card_markdown(entry: Entry, vocab: Vocab | None = None, lang: str = DEFAULT_LANG) -> str:
-    """The card as Markdown; all entry text escaped, links only for http(s) URLs."""
-    lines = [f"# {mdtext.escape(entry.name)}"]
-    for title, items in card(entry, vocab, lang):
-        lines.append("")
-        if title:
-            lines.extend([f"## {mdtext.escape(title)}", ""])
-        for name, value in items:
-            if isinstance(value, list):
-                show_label = name != title
-                if show_label:
-                    lines.append(f"**{name}:**")
-                    lines.append("")
-                lines.extend(f"- {mdtext.escape(v)}" for v in value)
-                if show_label:
-                    lines.append("")
-            elif name == title:
-                lines.extend([mdtext.escape(value).replace("\n", "  \n"), ""])
-            else:
-                lines.append(f"**{name}:** {mdtext.escape(value)}  ")
-    text = "\n".join(lines).replace("\n\n\n", "\n\n").rstrip() + "\n"
-    while "\n\n\n" in text:
-        text = text.replace("\n\n\n", "\n\n")
-    return text
 
 
 # --- compare ----------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ declared row is claimed (no gap); a source file that no entry cites is worth a w
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -106,8 +107,6 @@ def without_old_format_echoes(findings: list[Finding]) -> list[Finding]:
 
 
 def _close(value: str, options: list[str]) -> list[str]:
-    import difflib
-
     return difflib.get_close_matches(value, options, n=1, cutoff=0.6)
 
 

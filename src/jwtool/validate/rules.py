@@ -47,6 +47,7 @@ RULES: dict[str, str] = {
     "yaml-tag": "The file uses a YAML tag such as !!python/object.",
     "nesting": "The structure is nested deeper than allowed.",
     "duplicate-key": "A mapping has the same key twice.",
+    "unquoted-date": "A date is not in quotes, so YAML 1.1 readers (PyYAML) read it as a date instead of text.",
     "not-a-mapping": "The top level of the file is not a mapping.",
     "schema": "The entry does not match the JSON Schema.",
     "empty-string": "A text field is empty or only whitespace.",

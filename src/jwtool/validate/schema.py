@@ -12,6 +12,7 @@ and its linear ``regex`` engine.
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
 from collections.abc import Iterable, Iterator
@@ -20,6 +21,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
+
+import re2
+from jsonschema import Draft202012Validator, FormatChecker, ValidationError, validators
+from jsonschema_specifications import REGISTRY as SPECIFICATIONS
+from referencing import Registry, Resource
+from referencing.exceptions import NoSuchAnchor, PointerToNowhere, Unresolvable
+from referencing.jsonschema import DRAFT202012
 
 from jwtool.catalogue.layout import Layout, Outside
 from jwtool.catalogue.problems import Finding, Problem, position_of, short
@@ -37,7 +45,6 @@ class SchemaRefused(Exception):
 @lru_cache(maxsize=256)
 def regex(pattern: str) -> Any:
     """``pattern`` compiled by RE2, or SchemaRefused when RE2 cannot run it."""
-    import re2
 
     options = re2.Options()
     options.log_errors = False  # RE2 would print its own message on stderr
@@ -86,8 +93,6 @@ class LocalSchemas:
 
     def registry(self) -> Any:
         """A ``referencing`` registry whose only retrieval is :meth:`contents`."""
-        from referencing import Registry, Resource
-        from referencing.jsonschema import DRAFT202012
 
         def retrieve(uri: str) -> Any:
             return Resource.from_contents(self.contents(uri), default_specification=DRAFT202012)
@@ -99,10 +104,6 @@ class LocalSchemas:
         ``$ref`` is resolved now (so a bad one is one clear problem, not an error halfway through
         validating an entry) and every pattern compiled. The JSON Schema meta-schemas, which
         ``referencing`` bundles, are served but not walked: they are not the catalogue's."""
-        from jsonschema_specifications import REGISTRY as SPECIFICATIONS
-        from referencing import Resource
-        from referencing.exceptions import Unresolvable
-        from referencing.jsonschema import DRAFT202012
 
         root = Resource.from_contents(schema, default_specification=DRAFT202012)
         resolver = SPECIFICATIONS.combine(self.registry()).resolver_with_root(root)
@@ -157,7 +158,6 @@ class LocalSchemas:
 
     def full_validator(self, schema: dict[str, Any]) -> Any:
         """The Python ``jsonschema`` validator under the same rules (it explains the errors)."""
-        from jsonschema import FormatChecker
 
         return _re2_validator_class()(schema, registry=self.registry(), format_checker=FormatChecker())
 
@@ -165,7 +165,6 @@ class LocalSchemas:
 def _reason(exc: BaseException) -> str:
     """What went wrong with a $ref: jwtool's refusal where there was one (``referencing`` wraps
     it), else the kind of failure without the whole target document."""
-    from referencing.exceptions import NoSuchAnchor, PointerToNowhere
 
     seen: BaseException | None = exc
     while seen is not None:
@@ -185,8 +184,6 @@ def _matches(pattern: str, text: str) -> bool:
 
 
 def _pattern(validator: Any, pattern: str, instance: Any, schema: dict[str, Any]) -> Iterator[Any]:
-    from jsonschema import ValidationError
-
     if validator.is_type(instance, "string") and not _matches(pattern, instance):
         yield ValidationError(f"{instance!r} does not match {pattern!r}")
 
@@ -201,8 +198,6 @@ def _pattern_properties(validator: Any, patterns: dict[str, Any], instance: Any,
 
 
 def _additional_properties(validator: Any, allowed: Any, instance: Any, schema: dict[str, Any]) -> Iterator[Any]:
-    from jsonschema import ValidationError
-
     if not validator.is_type(instance, "object"):
         return
     properties, patterns = schema.get("properties", {}), list(schema.get("patternProperties", {}))
@@ -222,8 +217,6 @@ def _additional_properties(validator: Any, allowed: Any, instance: Any, schema: 
 
 @lru_cache(maxsize=1)
 def _re2_validator_class() -> Any:
-    from jsonschema import Draft202012Validator, validators
-
     return validators.extend(Draft202012Validator, {
         "pattern": _pattern, "patternProperties": _pattern_properties, "additionalProperties": _additional_properties,
     })
@@ -329,8 +322,6 @@ def _type_name(value: Any) -> str:
 
 
 def _close(value: str, options: Iterable[str]) -> list[str]:
-    import difflib
-
     return difflib.get_close_matches(value, list(options), n=1, cutoff=0.6)
 
 

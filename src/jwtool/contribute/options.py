@@ -1,0 +1,94 @@
+"""Which options of ``jwtool new`` go together, and the draft entry they describe.
+
+The command line only collects the options (:class:`NewOptions`); :func:`draft_from_options`
+checks each value and the rules between them (an existing source or a new one, not both; a row
+of a table only with the source that declares the table; a practice example is no row; an issue
+form instead of every other option) and returns the draft and the source it cites. Every
+problem is a :class:`~jwtool.contribute.scaffold.ScaffoldError` (a usage error on the command line).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from jwtool.contribute.issueform import draft_from_issue
+from jwtool.contribute.newsource import SOURCE_KINDS, by_id, check_row, new_or_existing
+from jwtool.contribute.scaffold import (
+    KINDS,
+    Draft,
+    ScaffoldError,
+    check_choice,
+    check_date,
+    check_name,
+    check_sections,
+    check_slug,
+    check_terms,
+    check_url,
+)
+
+
+@dataclass
+class NewOptions:
+    """The options of ``jwtool new`` as given (None: not given)."""
+
+    name: str | None = None
+    kind: str | None = None
+    slug: str | None = None
+    summary: str | None = None
+    phase: list[str] = field(default_factory=list)
+    evidence_level: str | None = None
+    source: str | None = None
+    source_url: str | None = None
+    source_title: str | None = None
+    source_kind: str | None = None
+    report: str | None = None  # the old name of --source
+    table: str | None = None
+    order: int | None = None
+    section: list[str] = field(default_factory=list)
+    last_reviewed: str | None = None
+    from_issue: Path | None = None
+
+
+def draft_from_options(o: NewOptions, vocab: dict[str, Any], library: Any, claimed_rows: Callable[[], dict[tuple[str, str, int], str]]) -> tuple[Draft, Any]:
+    """The draft entry the options describe and the source it cites (None: not known yet).
+
+    ``claimed_rows`` gives the table rows other entries already claim; it is called only when
+    ``--table``/``--order`` are given (it reads the catalogue)."""
+    if o.from_issue is not None:
+        given = (o.name, o.kind, o.slug, o.summary, o.evidence_level, o.source, o.source_url, o.source_title, o.source_kind, o.report, o.table,
+                 o.order, o.last_reviewed)
+        if any(v is not None for v in given) or o.phase or o.section:
+            raise ScaffoldError("--from-issue takes every answer from the form: give no NAME and no other option (only --catalogue)")
+        return draft_from_issue(o.from_issue, vocab, library)  # type: ignore[no-any-return]
+    if o.name is None:
+        raise ScaffoldError("give the NAME of the intervention as its source writes it (or --from-issue FILE)")
+    draft = Draft(name=check_name(o.name))
+    draft.kind = check_choice(o.kind, KINDS, "--kind") if o.kind else "interventie"
+    draft.id = check_slug(o.slug if o.slug is not None else draft.slug)
+    draft.summary = o.summary.strip() or None if o.summary is not None else None
+    draft.phases = check_terms(o.phase, vocab["phases"], "--phase")
+    draft.evidence_level = check_terms([o.evidence_level], vocab["evidence-levels"], "--evidence-level")[0] if o.evidence_level else None
+    url = check_url(o.source_url) if o.source_url else None
+    title = o.source_title.strip() or None if o.source_title is not None else None
+    new_kind = check_choice(o.source_kind, SOURCE_KINDS, "--source-kind") if o.source_kind else None
+    if o.source is not None and o.report is not None and o.source != o.report:
+        raise ScaffoldError("--report is the old name of --source; give one of them")
+    if (o.source or o.report) is not None and (url or title):
+        raise ScaffoldError("give --source ID for an existing source, or --source-url/--source-title for a new one, not both")
+    chosen = None
+    if (o.source or o.report) is not None:
+        chosen = by_id(library, str(o.source or o.report), "--source" if o.source else "--report")
+    elif url or title:
+        chosen = new_or_existing(library, title, url, new_kind)
+    if o.table is not None or o.order is not None:
+        if chosen is None:
+            raise ScaffoldError("--table and --order claim a row of a source's table: name the source with --source")
+        check_row(chosen, o.table, o.order, claimed_rows())
+    draft.table, draft.order = o.table, o.order
+    draft.column_hints = chosen.hints(o.table) if chosen is not None else {}
+    draft.sections = check_sections(o.section)
+    draft.last_reviewed = check_date(o.last_reviewed) if o.last_reviewed else None
+    return draft, chosen

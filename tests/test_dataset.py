@@ -1,0 +1,179 @@
+"""The catalogue as a dataset: `jwtool export --format datapackage` is a Frictionless data package
+that `frictionless` validates (types, primary and foreign keys), `--format sqlite` the same tables
+in SQLite with foreign keys and full-text search that Datasette serves, and the README's three
+questions give the same answers in SQL, pandas and R."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import json
+import re
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO, require
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled catalogue as catalogue-data/ and catalogue.sqlite, the README's names."""
+    out = tmp_path_factory.mktemp("dataset")
+    for fmt, name in (("datapackage", "catalogue-data"), ("sqlite", "catalogue.sqlite")):
+        run = subprocess.run([sys.executable, "-m", "jwtool", "export", "--format", fmt, "-o", str(out / name), "--catalogue", str(REPO)],
+                             capture_output=True, text=True, timeout=300)
+        assert run.returncode == 0, run.stderr
+    return out
+
+
+def _csv_rows(path: Path) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+
+
+@pytest.mark.slow
+def test_the_data_package_passes_frictionless_validate(exported: Path) -> None:
+    from frictionless import validate
+
+    report = validate(str(exported / "catalogue-data" / "datapackage.json"))
+    assert report.valid, report.flatten(["resourceName", "rowNumber", "fieldName", "type", "note"])[:10]
+    descriptor = json.loads((exported / "catalogue-data" / "datapackage.json").read_text(encoding="utf-8"))
+    assert descriptor["licenses"][0]["name"] == "MIT"
+    by_name = {r["name"]: r for r in descriptor["resources"]}
+    assert {"entries", "sources", "citations", "studies", "findings", "components", "element_tags", "education_levels", "characteristics"} <= set(by_name)
+    assert by_name["findings"]["schema"]["foreignKeys"][0]["reference"] == {"resource": "studies", "fields": ["entry_id", "study_id"]}
+
+
+@pytest.mark.slow
+def test_frictionless_finds_a_finding_that_points_to_no_study(exported: Path, tmp_path: Path) -> None:
+    from frictionless import validate
+
+    broken = tmp_path / "broken"
+    shutil.copytree(exported / "catalogue-data", broken)
+    studies = broken / "data" / "studies.csv"
+    lines = studies.read_text(encoding="utf-8").splitlines(keepends=True)
+    studies.write_text("".join(lines[:1] + lines[2:]), encoding="utf-8")  # one study gone, its findings stay
+    report = validate(str(broken / "datapackage.json"))
+    assert not report.valid and "foreign-key" in {row[0] for row in report.flatten(["type"])}
+
+
+def test_tidy_tables_hold_what_the_entries_say(exported: Path, repo_root: Path) -> None:
+    import yaml
+
+    data = exported / "catalogue-data" / "data"
+    boris = yaml.safe_load((repo_root / "interventions" / "boris-brengt-je-bij-een-baan.yaml").read_text(encoding="utf-8"))
+    tags = [(r["section"], r["position"], r["element"]) for r in _csv_rows(data / "element_tags.csv") if r["entry_id"] == boris["id"]]
+    expected = [(section, str(i), el) for section in ("components", "working_elements")
+                for i, item in enumerate(boris.get(section) or [], 1) for el in item["elements"]]
+    assert tags == expected
+    texts = [r["text"] for r in _csv_rows(data / "components.csv") if r["entry_id"] == boris["id"] and r["section"] == "working_elements"]
+    assert "Samenwerking met erkend leerbedrijf" in texts
+    entries = {r["id"]: r for r in _csv_rows(data / "entries.csv")}
+    assert len(entries) == len(list((repo_root / "interventions").glob("*.yaml")))
+    assert entries[boris["id"]]["last_reviewed"] == boris["last_reviewed"]
+
+
+def test_sqlite_has_the_same_tables_foreign_keys_and_full_text_search(exported: Path) -> None:
+    con = sqlite3.connect(exported / "catalogue.sqlite")
+    try:
+        assert con.execute("PRAGMA foreign_key_check").fetchall() == []
+        tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '%_fts%'")}
+        csvs = {p.stem for p in (exported / "catalogue-data" / "data").glob("*.csv")}
+        assert csvs <= tables
+        for name in csvs:
+            assert con.execute(f'SELECT COUNT(*) FROM "{name}"').fetchone()[0] == len(_csv_rows(exported / "catalogue-data" / "data" / f"{name}.csv")), name
+        assert con.execute("SELECT COUNT(*) FROM pragma_foreign_key_list('findings')").fetchone()[0] >= 2
+        hits = [r[0] for r in con.execute("SELECT e.id FROM entries_fts JOIN entries e ON e.rowid = entries_fts.rowid WHERE entries_fts MATCH 'leerbedrijf'")]
+        assert "boris-brengt-je-bij-een-baan" in hits
+    finally:
+        con.close()
+
+
+@pytest.mark.slow
+def test_datasette_serves_the_database_with_search(exported: Path) -> None:
+    from datasette.app import Datasette
+
+    async def get() -> tuple[dict, dict]:  # type: ignore[type-arg]
+        ds = Datasette([str(exported / "catalogue.sqlite")])
+        found = await ds.client.get("/catalogue/entries.json?_search=leerbedrijf&_shape=objects")
+        findings = await ds.client.get("/catalogue/findings.json?outcome=werk&_shape=objects")
+        assert found.status_code == 200 and findings.status_code == 200
+        return found.json(), findings.json()
+
+    found, findings = asyncio.run(get())
+    assert "boris-brengt-je-bij-een-baan" in [r["id"] for r in found["rows"]]
+    assert findings["rows"] and all(r["outcome"] == "werk" for r in findings["rows"])
+
+
+def test_the_same_catalogue_gives_the_same_bytes(exported: Path, repo_root: Path, tmp_path: Path) -> None:
+    for fmt, name in (("datapackage", "again"), ("sqlite", "again.sqlite")):
+        run = subprocess.run([sys.executable, "-m", "jwtool", "export", "--format", fmt, "-o", str(tmp_path / name), "--catalogue", str(repo_root)],
+                             capture_output=True, text=True, timeout=300)
+        assert run.returncode == 0, run.stderr
+    assert (tmp_path / "again.sqlite").read_bytes() == (exported / "catalogue.sqlite").read_bytes()
+    for path in (exported / "catalogue-data").rglob("*"):
+        if path.is_file():
+            assert (tmp_path / "again" / path.relative_to(exported / "catalogue-data")).read_bytes() == path.read_bytes()
+
+
+def test_a_folder_jwtool_did_not_write_is_never_replaced(run_cli, tmp_path: Path, mini_catalogue: Path) -> None:  # type: ignore[no-untyped-def]
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("keep", encoding="utf-8")
+    r = run_cli("export", "--format", "datapackage", "-o", mine, "--force", "--catalogue", mini_catalogue)
+    assert r.exit_code == 2 and "not a folder written by jwtool" in r.stderr and (mine / "notes.txt").read_text(encoding="utf-8") == "keep"
+    pkg = tmp_path / "pkg"
+    assert run_cli("export", "--format", "datapackage", "-o", pkg, "--catalogue", mini_catalogue).exit_code == 0
+    again = run_cli("export", "--format", "datapackage", "-o", pkg, "--catalogue", mini_catalogue)
+    assert again.exit_code == 2 and "--force" in again.stderr
+    assert run_cli("export", "--format", "datapackage", "-o", pkg, "--force", "--catalogue", mini_catalogue).exit_code == 0
+    assert run_cli("export", "--format", "sqlite", "--catalogue", mini_catalogue).exit_code == 2  # a database is never printed
+    db = tmp_path / "c.sqlite"
+    db.write_text("keep", encoding="utf-8")
+    assert run_cli("export", "--format", "sqlite", "-o", db, "--catalogue", mini_catalogue).exit_code == 2 and db.read_text(encoding="utf-8") == "keep"
+    assert run_cli("export", "--format", "datapackage", "-o", mini_catalogue / "interventions" / "x", "--catalogue", mini_catalogue).exit_code == 2
+
+
+# --- the README's questions -------------------------------------------------------------------
+
+
+def _readme_questions(repo_root: Path) -> list[dict[str, str]]:
+    readme = (repo_root / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### `jwtool export --format datapackage|sqlite`", 1)[1].split("\n### ", 1)[0]
+    blocks = re.findall(r"```(sql|python|r)\n(.*?)```", section, re.S)
+    assert [lang for lang, _ in blocks] == ["sql", "python", "r"] * 3
+    return [dict(blocks[i:i + 3]) for i in range(0, 9, 3)]
+
+
+def _rows(text: str) -> list[tuple[str, ...]]:
+    return [tuple(r) for r in csv.reader(io.StringIO(text.strip())) if r][1:]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("question", [0, 1, 2])
+def test_the_readme_questions_have_one_answer_in_sql_pandas_and_r(question: int, exported: Path, repo_root: Path) -> None:
+    code = _readme_questions(repo_root)[question]
+    con = sqlite3.connect(exported / "catalogue.sqlite")
+    try:
+        sql = [tuple(str(v) for v in row) for row in con.execute(code["sql"])]
+    finally:
+        con.close()
+    assert sql
+    pandas = subprocess.run([sys.executable, "-c", code["python"]], cwd=exported, capture_output=True, text=True, timeout=300)
+    assert pandas.returncode == 0, pandas.stderr
+    assert _rows(pandas.stdout) == sql
+    require(shutil.which("Rscript") is not None, "R (apt-get install r-base-core)")
+    r = subprocess.run(["Rscript", "-e", code["r"]], cwd=exported, capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert _rows(r.stdout) == sql
+
+
+def test_docs_describe_every_table_and_column(repo_root: Path) -> None:
+    from jwtool.query.dataset import markdown
+
+    assert (repo_root / "docs" / "dataset-format.md").read_text(encoding="utf-8") == markdown(), "regenerate: python -m jwtool.query.dataset > docs/dataset-format.md"

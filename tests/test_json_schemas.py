@@ -1,0 +1,138 @@
+"""Every JSON output has a JSON Schema in schemas/ that real outputs meet, and its documentation
+names exactly the schema's keys: `export --format json`, `validate --format json`, `gaps --format
+json` and the graph export (`map --export json`, tested in test_graph_cli.py)."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import REPO
+
+SCHEMAS = REPO / "schemas"
+
+
+def _validator(name: str) -> Any:
+    import jsonschema
+    from referencing import Registry, Resource
+
+    resources = []
+    for path in SCHEMAS.glob("*.schema.json"):
+        spec = json.loads(path.read_text(encoding="utf-8"))
+        resources.append((spec["$id"], Resource.from_contents(spec)))
+    registry = Registry().with_resources(resources)
+    schema = json.loads((SCHEMAS / name).read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(schema, registry=registry, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+
+
+def _errors(name: str, doc: Any) -> list[str]:
+    return [f"{'/'.join(map(str, e.absolute_path))}: {e.message[:200]}" for e in _validator(name).iter_errors(doc)]
+
+
+EXPORT_QUERIES = [(), ("--target", "vso"), ("--outcome", "werk", "--min-design", "monitoring"), ("--element", "maatwerk", "--from", "components"),
+                  ("--phase", "nazorg", "--goal", "werk", "--min-evidence", "goed-beschreven", "--age", "17", "--kind", "interventie")]
+
+
+@pytest.mark.parametrize("query", EXPORT_QUERIES)
+def test_the_json_export_meets_its_schema(run_cli, query: tuple[str, ...]) -> None:  # type: ignore[no-untyped-def]
+    r = run_cli("export", *query)
+    assert r.exit_code == 0, r.stderr
+    doc = json.loads(r.stdout)
+    assert _errors("export.schema.json", doc) == []
+    assert bool(doc["query"]) == bool(query)
+
+
+def test_the_json_export_schema_refuses_what_the_export_never_writes(run_cli) -> None:  # type: ignore[no-untyped-def]
+    doc = json.loads(run_cli("export", "--target", "vso").stdout)
+    assert _errors("export.schema.json", doc | {"query": {"reports": ["x"]}})
+    assert _errors("export.schema.json", doc | {"entries": [{"id": "x"}]})
+
+
+def test_export_of_a_catalogue_without_catalogue_yaml_meets_the_schema(run_cli, mini_catalogue: Path) -> None:  # type: ignore[no-untyped-def]
+    (mini_catalogue / "catalogue.yaml").unlink()
+    r = run_cli("export", "--catalogue", mini_catalogue)
+    assert r.exit_code == 0, r.stderr
+    doc = json.loads(r.stdout)
+    assert doc["catalogue"] == {} and _errors("export.schema.json", doc) == []
+
+
+def test_validate_json_meets_its_schema(run_cli, catalogue_copy: Path, hostile_catalogue: Path) -> None:  # type: ignore[no-untyped-def]
+    path = catalogue_copy / "interventions" / "zowhat.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace('last_reviewed: "2026-11-28"', "last_reviewed: 2026-11-28").replace("kind: interventie", "kind: iets"),
+                    encoding="utf-8")
+    for cat, extra in ((catalogue_copy, ()), (catalogue_copy, ("--show-reviewed",)), (hostile_catalogue, ())):
+        doc = json.loads(run_cli("validate", "--format", "json", *extra, "--catalogue", cat).stdout)
+        assert _errors("validate-report.schema.json", doc) == []
+    assert {p["severity"] for p in doc} | {"error", "warning"} >= {"error"}
+    problems = json.loads(run_cli("validate", "--format", "json", "--show-reviewed", "--catalogue", catalogue_copy).stdout)
+    assert {"error", "warning", "silenced"} <= {p["severity"] for p in problems}
+
+
+@pytest.mark.parametrize("extra", [(), ("--rows", "groups"), ("--rows", "entries"), ("--from", "components", "--target", "vso")])
+def test_gaps_json_meets_its_schema(run_cli, extra: tuple[str, ...]) -> None:  # type: ignore[no-untyped-def]
+    doc = json.loads(run_cli("gaps", "--format", "json", *extra).stdout)
+    assert _errors("gaps.schema.json", doc) == []
+    assert doc["map"] and any(c["count"] for r in doc["map"] for c in r["cells"])
+
+
+# --- the documentation names exactly the schema's keys --------------------------------------------
+
+
+def _table_keys(markdown: str, after: str) -> list[str]:
+    """The first column (`key`) of the first table after the heading or text ``after``."""
+    keys: list[str] = []
+    started = False
+    for line in markdown.split(after, 1)[1].splitlines():
+        if line.startswith("|"):
+            started = True
+            m = re.match(r"^\| `([^`]+)` \|", line)
+            if m:
+                keys.append(m.group(1))
+        elif started:
+            break
+    return keys
+
+
+def test_export_format_doc_names_every_key_and_filter_of_the_schema() -> None:
+    doc = (REPO / "docs" / "export-format.md").read_text(encoding="utf-8")
+    schema = json.loads((SCHEMAS / "export.schema.json").read_text(encoding="utf-8"))
+    assert _table_keys(doc, "| Key | Meaning |") == list(schema["properties"])
+    query_row = next(line for line in doc.splitlines() if line.startswith("| `query` |"))
+    values = set(schema["properties"]["query"]["properties"]["element_source"]["enum"])
+    named = set(re.findall(r"`([a-z][a-z_-]*)`", query_row)) - {"query"} - values
+    assert named == set(schema["properties"]["query"]["properties"]), "docs/export-format.md's query row and the schema's query keys differ"
+    assert "reports" not in doc
+
+
+def test_the_export_query_keys_are_the_filters_jwtool_has() -> None:
+    from dataclasses import fields
+
+    from jwtool.query.filters import RawFilters
+
+    schema = json.loads((SCHEMAS / "export.schema.json").read_text(encoding="utf-8"))
+    assert set(schema["properties"]["query"]["properties"]) == {f.name for f in fields(RawFilters)}
+
+
+@pytest.mark.parametrize(("heading", "schema", "pointer"), [
+    ("## `jwtool validate --format json`", "validate-report.schema.json", ("items",)),
+    ("## `jwtool gaps --format json`", "gaps.schema.json", ()),
+    ("Each cell (`map[].cells[]`):", "gaps.schema.json", ("properties", "map", "items", "properties", "cells", "items")),
+])
+def test_json_outputs_doc_names_exactly_the_schemas_keys(heading: str, schema: str, pointer: tuple[str, ...]) -> None:
+    doc = (REPO / "docs" / "json-outputs.md").read_text(encoding="utf-8")
+    node = json.loads((SCHEMAS / schema).read_text(encoding="utf-8"))
+    for key in pointer:
+        node = node[key]
+    assert _table_keys(doc, heading) == list(node["properties"])
+
+
+def test_every_json_output_schema_is_listed_in_the_docs() -> None:
+    doc = (REPO / "docs" / "json-outputs.md").read_text(encoding="utf-8")
+    outputs = {"export.schema.json", "graph-export.schema.json", "validate-report.schema.json", "gaps.schema.json"}
+    assert outputs <= {p.name for p in SCHEMAS.glob("*.schema.json")}
+    assert all(f"schemas/{name}" in doc for name in outputs)
