@@ -222,8 +222,8 @@ def test_upgrade_never_replaces_a_source_file_it_did_not_create(run_cli, v1_cata
     result = run_cli("upgrade", "--catalogue", v1_catalogue)
     assert result.exit_code == 0, result.output
     assert precious.read_text(encoding="utf-8") == held
-    assert "created sources/evaluatie-alfa.yaml" not in result.stderr
-    assert "created sources/evaluatie-alfa-2.yaml" in result.stderr
+    assert "sources/evaluatie-alfa.yaml" not in result.stderr
+    assert "sources/evaluatie-alfa-2.yaml" in result.stderr
     assert "evaluatie-alfa-2" in (v1_catalogue / "interventions" / "alpha.yaml").read_text(encoding="utf-8")
 
 
@@ -247,7 +247,7 @@ def test_upgrade_reads_every_file_through_the_safe_reader(run_cli, v1_catalogue:
     before = snapshot(v1_catalogue)
     result = run_cli("upgrade", "--catalogue", v1_catalogue)
     assert result.exit_code == 1 and "internal error" not in result.output
-    assert result.stderr.startswith("jwtool: error: interventions/alpha.yaml:") and f"[{rule}]" in result.stderr
+    assert "interventions/alpha.yaml:" in result.stderr and f"[{rule}]" in result.stderr
     assert snapshot(v1_catalogue) == before
 
 

@@ -14,13 +14,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from jwtool.catalogue.limits import Limits
 from jwtool.catalogue.problems import Problem
-
-if TYPE_CHECKING:
-    from jwtool.catalogue.yamlfile import YamlFile
 
 ENV_VAR = "JWTOOL_CATALOGUE"
 _PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -147,12 +143,6 @@ class Layout:
     def confine(self, path: Path) -> Path:
         """``path`` resolved, or :class:`Outside` if a symbolic link takes it out of its catalogue."""
         return confine(path, self.base_of(path))
-
-    def read(self, path: Path, limits: Limits = Limits()) -> YamlFile:
-        """One YAML file of the catalogue through the safe reader, confined to the catalogue."""
-        from jwtool.catalogue.yamlfile import read_yaml
-
-        return read_yaml(path, self.rel(path), limits, inside=self.base_of(path))
 
     def read_json(self, path: Path, limits: Limits = Limits()) -> object:
         """One JSON file of the catalogue (a schema), confined and size-bounded like YAML files;

@@ -14,7 +14,7 @@ from jwtool.catalogue.model import Entry, summary_view
 from jwtool.catalogue.problems import Problem
 from jwtool.catalogue.sources import Library, check_format, load_library
 from jwtool.catalogue.vocabularies import VOCABULARY_NAMES, Vocabulary
-from jwtool.catalogue.yamlfile import read_yaml, reader_key
+from jwtool.catalogue.yamlfile import read_in, read_yaml, reader_key
 
 if TYPE_CHECKING:
     from jwtool.catalogue.yamlfile import YamlFile
@@ -31,7 +31,7 @@ def load_vocabularies(layout: Layout, limits: Limits = Limits()) -> tuple[dict[s
             problems.append(Problem(rel, 1, 1, "vocabulary-file", f"vocabulary {name!r} is missing; every catalogue needs schemas/vocabularies/{name}.yaml"))
             vocab[name] = Vocabulary(name=name)
             continue
-        doc = layout.read(path, limits)
+        doc = read_in(layout, path, limits)
         docs.append(doc)
         vocab[name] = Vocabulary.from_data(name, doc.data if isinstance(doc.data, dict) else {})
     return vocab, docs, problems
@@ -95,7 +95,7 @@ def load_catalogue(root: Path, limits: Limits = Limits(), *, use_cache: bool = T
 def read_entry(root: Path, rel: str, limits: Limits = Limits(), library: Library | None = None) -> Entry | None:
     """One entry in full from its file, or None when the file holds no mapping: the full text of
     an entry found among summaries, without loading the whole catalogue."""
-    doc = Layout(root).read(root / rel, limits)
+    doc = read_in(Layout(root), root / rel, limits)
     return Entry(doc.data, rel, library=library or Library()) if isinstance(doc.data, dict) else None
 
 
@@ -104,7 +104,7 @@ def _read_meta(layout: Layout, limits: Limits) -> tuple[dict[str, Any], bool]:
     read can be of an older format (a file over the size limit or broken is reported as such)."""
     if not layout.meta_file.is_file():
         return {}, False
-    m = layout.read(layout.meta_file, limits)
+    m = read_in(layout, layout.meta_file, limits)
     return (m.data, not m.problems) if isinstance(m.data, dict) else ({}, False)
 
 

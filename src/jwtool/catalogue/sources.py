@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from jwtool.catalogue.layout import CatalogueError, Layout
 from jwtool.catalogue.limits import Limits
-from jwtool.catalogue.yamlfile import read_yaml
+from jwtool.catalogue.yamlfile import read_in
 
 if TYPE_CHECKING:
     from jwtool.catalogue.yamlfile import YamlFile
@@ -108,7 +108,7 @@ def read_sources(layout: Layout, limits: Limits = Limits()) -> list[YamlFile]:
     if not folder.is_dir():
         return []
     paths = sorted(p for p in folder.iterdir() if p.suffix == ".yaml" and not p.name.startswith(".") and (p.is_file() or p.is_symlink()))
-    return [layout.read(p, limits) for p in paths]  # a link that leaves the catalogue is a problem, never read
+    return [read_in(layout, p, limits) for p in paths]  # a link that leaves the catalogue is a problem, never read
 
 
 def load_library(layout: Layout, meta: Any, limits: Limits = Limits()) -> Library:

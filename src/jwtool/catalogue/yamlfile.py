@@ -26,7 +26,7 @@ import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from jwtool.catalogue.layout import Outside, confine
+from jwtool.catalogue.layout import Layout, Outside, confine
 from jwtool.catalogue.limits import DEFAULT_MAX_FILE_SIZE, MAX_DEPTH, Limits  # noqa: F401 - the loader's bounds, importable from here
 from jwtool.catalogue.problems import Problem, position_of
 from jwtool.catalogue.text import describe, first_control, invisible
@@ -308,7 +308,7 @@ def read_yaml(path: Path, rel: str, limits: Limits = _DEFAULT_LIMITS, inside: Pa
 
     The one reader of every YAML file jwtool takes from a catalogue (validate, load, upgrade,
     diff). ``inside``: the folder the file must stay in (see :func:`jwtool.catalogue.layout.confine`;
-    :meth:`Layout.read <jwtool.catalogue.layout.Layout.read>` passes it)."""
+    :func:`read_in` passes it)."""
     doc = YamlFile(path=path, rel=rel)
 
     def fail(rule: str, message: str, line: int = 1, column: int = 1) -> YamlFile:
@@ -421,6 +421,11 @@ def read_yaml(path: Path, rel: str, limits: Limits = _DEFAULT_LIMITS, inside: Pa
         for rule, pointer, message, on_key in _unsafe_values(data):
             doc.problems.append(doc.problem(rule, message, pointer, key=on_key))
     return doc
+
+
+def read_in(layout: Layout, path: Path, limits: Limits = _DEFAULT_LIMITS) -> YamlFile:
+    """One YAML file of the catalogue through :func:`read_yaml`, confined to the catalogue."""
+    return read_yaml(path, layout.rel(path), limits, inside=layout.base_of(path))
 
 
 # .nan, .inf, and numbers too large for a float (1e999, 400 digits), which YAML reads as infinity

@@ -31,6 +31,7 @@ from jwtool.catalogue.layout import Layout, discover
 from jwtool.catalogue.limits import Limits
 from jwtool.catalogue.sources import SCHEMA_VERSION, format_version
 from jwtool.catalogue.text import key, slugify
+from jwtool.catalogue.yamlfile import read_in
 from jwtool.labels import label
 from jwtool.render.environment import FULL_COLUMNS, SUMMARY_COLUMNS
 from jwtool.render.output import FileTaken, OutputError, check_target, write_atomic
@@ -67,7 +68,7 @@ def _load(layout: Layout, path: Path, limits: Limits) -> Any:
     """A file for rewriting: first through jwtool's safe reader (confined, bounded in size and
     depth, no aliases or tags), and only then through ruamel.yaml's round trip, which keeps the
     comments; None for a file that holds no mapping."""
-    doc = layout.read(path, limits)
+    doc = read_in(layout, path, limits)
     refused = [p for p in doc.problems if p.rule not in ("empty-file", "not-a-mapping")] if doc.data is None else []
     if refused:
         raise UpgradeError(f"{refused[0].format()}; cannot upgrade a file that cannot be read safely: fix it (jwtool validate) "
@@ -193,7 +194,7 @@ def upgrade(root: Path, limits: Limits = Limits()) -> Result:
         names = sorted(p for p in layout.sources.iterdir() if not p.name.startswith("."))
         taken.update(p.name.rsplit(".", 1)[0] for p in names)
         for p in names:
-            rec = layout.read(p, limits).data if p.suffix == ".yaml" else None  # (a loop or a link out: not read)
+            rec = read_in(layout, p, limits).data if p.suffix == ".yaml" else None  # (a loop or a link out: not read)
             if isinstance(rec, dict) and isinstance(rec.get("id"), str):
                 ids.add(rec["id"])
                 taken.add(rec["id"])

@@ -26,6 +26,7 @@ from jwtool.catalogue.yamlfile import (
     Limits,
     YamlFile,
     escape_pointer,
+    read_in,
     read_yaml,
 )
 from jwtool.validate import citations as citation_rules
@@ -324,7 +325,7 @@ def validate(root: Path, paths: list[Path] | None = None, limits: Limits = Limit
 
     meta_data: Any = None
     if layout.meta_file.is_file():
-        meta = layout.read(layout.meta_file, limits)
+        meta = read_in(layout, layout.meta_file, limits)
         problems += meta.problems
         meta_data = meta.data
         if isinstance(meta.data, dict) and format_version(meta.data) < SCHEMA_VERSION:
