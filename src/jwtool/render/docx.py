@@ -2,7 +2,9 @@
 
 What report writers need from it: real Word tables (not text laid out with tabs) whose column
 widths follow their text (no word broken inside), a header row that Word repeats on every page
-(``w:tblHeader``), captions as Word caption fields (``SEQ Tabel``, so a list of tables works),
+(``w:tblHeader``), rows kept on one page (``w:cantSplit``; a row higher than a page continues in
+rows that name their intervention, "(vervolg)"), captions that keep the report's numbers (plain
+text in the Caption style, never a field a pasting report would renumber),
 page numbers in the footer, Dutch as the document language (spelling is checked as Dutch),
 landscape A4 pages, and a sober sans-serif house style with named paragraph styles
 ("JW Tabelkop", "JW Tabeltekst", ...) that a report can restyle once for the whole appendix.
@@ -22,6 +24,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -39,7 +42,7 @@ from docx.shared import Cm, Pt, RGBColor, Twips
 from jwtool.catalogue.text import http_url
 from jwtool.labels import label
 from jwtool.labels.fields import clean
-from jwtool.render.columns import Text, column_widths
+from jwtool.render.columns import Text, column_widths, unbreakable, word_width
 from jwtool.render.environment import RenderError
 
 STYLE_HEADER = "JW Tabelkop"
@@ -218,22 +221,14 @@ def _page_numbers(section: Any) -> None:
     _field(paragraph, "PAGE", "1")
 
 
-def _caption(doc: Any, word: str, table_id: str, title: str, expected: int) -> int:
-    """A caption "Tabel B2.1 <title>" whose number is a ``SEQ Tabel`` field, so Word lists it in a
-    table of figures. The report numbers tables within an appendix ("B2." + 1, 2): the field
-    counts, and is set (``\\r``) only where the tables shown skip a number. Returns that number."""
+def _caption(doc: Any, word: str, table_id: str, title: str) -> None:
+    """A caption "Tabel B2.1 <title>" in Word's Caption style, its number plain text: pasted into
+    a report that numbers its own tables with ``SEQ Tabel`` fields, an updated field would count
+    the report's tables too and renumber the appendix (B2.1 becoming B2.3). The number is the
+    report's, so it must not be computed; a table of figures can still collect the Caption style."""
     paragraph = doc.add_paragraph(style="Caption")
     paragraph.paragraph_format.keep_with_next = True
-    match = re.fullmatch(r"(.*?)(\d+)", table_id)
-    identifier = re.sub(r"\W", "", word)
-    if not match or not identifier:
-        paragraph.add_run(f"{word} {table_id} {title}")
-        return expected
-    number = int(match.group(2))
-    paragraph.add_run(f"{word} {match.group(1)}")
-    _field(paragraph, f"SEQ {identifier} \\* ARABIC" + (f" \\r {number}" if number != expected else ""), str(number))
-    paragraph.add_run(f" {title}")
-    return number
+    paragraph.add_run(" ".join(part for part in (word, table_id, title) if part))
 
 
 # --- Tables --------------------------------------------------------------------------------------
@@ -282,20 +277,23 @@ def _fill_cell(cell: Any, paragraphs: Cell) -> None:
         cell.paragraphs[0].style = STYLE_CELL
 
 
-def _style_metrics(doc: Any, name: str) -> tuple[float, bool, float]:
-    """Font size (points), bold, and left indent (points) of a paragraph style, following its
-    base styles; a reference.docx may set them differently from jwtool's own styles."""
+def _style_metrics(doc: Any, name: str) -> tuple[float, bool, float, float]:
+    """Font size (points), bold, left indent and space after (points) of a paragraph style,
+    following its base styles; a reference.docx may set them differently from jwtool's own styles."""
     size: float | None = None
     bold: bool | None = None
     indent: float | None = None
+    after: float | None = None
     style = doc.styles[name]
     while style is not None:
         size = size if size is not None or style.font.size is None else style.font.size.pt
         bold = bold if bold is not None else style.font.bold
         left = style.paragraph_format.left_indent
         indent = indent if indent is not None or left is None else left.pt
+        space = style.paragraph_format.space_after
+        after = after if after is not None or space is None else space.pt
         style = style.base_style
-    return size or 11.0, bool(bold), max(indent or 0.0, 0.0)
+    return size or 11.0, bool(bold), max(indent or 0.0, 0.0), after or 0.0
 
 
 def _table_layout(table: Any, width: int) -> None:
@@ -315,13 +313,93 @@ def _table_layout(table: Any, width: int) -> None:
     look.addprevious(margins) if look is not None else props.append(margins)
 
 
-def _add_table(doc: Any, header: list[Cell], rows: list[list[Cell]], width: int) -> None:
-    """A table whose header row repeats on every page and whose columns share ``width`` (twips)
-    in proportion to their text, each at least as wide as its longest word."""
+# --- Rows that fit a page ------------------------------------------------------------------------
 
-    metrics = {name: _style_metrics(doc, name) for name in {s for row in [header, *rows] for cell in row for s, _ in cell}}
-    columns = [[Text(text, *metrics[style]) for row in [header, *rows] for style, text in row[i]] for i in range(len(header))]
+LINE_HEIGHT = 1.15  # a line of Arial (Liberation Sans) is about 1.15 times its font size high
+PAGE_SHARE = 0.8  # a row may fill this much of a page's text height below the repeated header row
+Metrics = dict[str, tuple[float, bool, float, float]]
+
+
+def _lines(text: str, width: float, size: float, bold: bool) -> list[str]:
+    """``text`` wrapped at spaces and hyphens into lines at most ``width`` points wide, as a word
+    processor breaks them (a piece wider than a line gets a line of its own)."""
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
+        pieces = unbreakable(word)
+        for i, piece in enumerate(pieces):
+            joined = f"{line} {piece}" if line and i == 0 else line + piece
+            if line and word_width(joined, size, bold) > width:
+                lines.append(line)
+                line = piece
+            else:
+                line = joined
+    return [*lines, line] if line else lines
+
+
+def _paragraph_height(style: str, text: str, width: float, metrics: Metrics) -> float:
+    size, bold, indent, after = metrics[style]
+    return max(len(_lines(text, width - indent, size, bold)), 1) * size * LINE_HEIGHT + after
+
+
+def _split_cell(cell: Cell, width: float, budget: float, metrics: Metrics) -> list[Cell]:
+    """A cell's paragraphs in parts that are each at most ``budget`` points high; a paragraph
+    taller than that is cut between lines (the cut continues in the same style)."""
+    parts: list[Cell] = [[]]
+    used = 0.0
+    for style, text in cell:
+        size, bold, indent, after = metrics[style]
+        pieces = [text]
+        if _paragraph_height(style, text, width, metrics) > budget:
+            per_part = max(int((budget - after) // (size * LINE_HEIGHT)), 1)
+            lines = _lines(text, width - indent, size, bold)
+            pieces = [" ".join(lines[i:i + per_part]) for i in range(0, len(lines), per_part)]
+        for piece in pieces:
+            high = _paragraph_height(style, piece, width, metrics)
+            if parts[-1] and used + high > budget:
+                parts.append([])
+                used = 0.0
+            parts[-1].append((style, piece))
+            used += high
+    return parts
+
+
+def _fitting_rows(name: str, cells: list[Cell], widths: list[float], budget: float, metrics: Metrics,
+                  continued: Callable[[str], str]) -> list[list[Cell]]:
+    """One table row, or, when it is higher than ``budget`` points (it cannot stay on one page),
+    several rows that each fit: each later one names its intervention ("<name> (vervolg)")."""
+    parts = [_split_cell(cell, width, budget, metrics) for cell, width in zip(cells, widths)]
+    if all(len(p) == 1 for p in parts):
+        return [cells]
+    later = (STYLE_NAME, continued(name))
+    size = _paragraph_height(STYLE_NAME, later[1], widths[0], metrics)
+    first = _split_cell(cells[0], widths[0], budget - size, metrics)
+    parts[0] = [first[0]] + [[later, *p] for p in first[1:]]
+    count = max(len(p) for p in parts)
+    parts[0] += [[later]] * (count - len(parts[0]))
+    return [[p[i] if i < len(p) else [] for p in parts] for i in range(count)]
+
+
+def _keep_row_together(row: Any) -> None:
+    """Word and LibreOffice move a row that does not fit the rest of a page to the next one whole."""
+    row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+
+
+def _add_table(doc: Any, header: list[Cell], rows: list[tuple[str, list[Cell]]], width: int, height: int,
+               continued: Callable[[str], str]) -> None:
+    """A table whose header row repeats on every page and whose columns share ``width`` (twips)
+    in proportion to their text, each at least as wide as its longest word. Every row is kept on
+    one page; a row higher than a page (``height`` twips of text) becomes several that each name
+    their intervention (``continued``)."""
+
+    every = [header, *(cells for _, cells in rows)]
+    metrics = {name: _style_metrics(doc, name) for name in {s for row in every for cell in row for s, _ in cell}}
+    metrics.setdefault(STYLE_NAME, _style_metrics(doc, STYLE_NAME))
+    columns = [[Text(text, *metrics[style][:3]) for row in every for style, text in row[i]] for i in range(len(header))]
     widths = column_widths(columns, width, CELL_PADDING)
+    text_widths = [w / 20 - CELL_PADDING for w in widths]
+    header_height = max(sum(_paragraph_height(s, t, w, metrics) for s, t in cell) for cell, w in zip(header, text_widths))
+    budget = height / 20 * PAGE_SHARE - header_height
 
     table = doc.add_table(rows=1, cols=len(header))
     try:
@@ -332,11 +410,15 @@ def _add_table(doc: Any, header: list[Cell], rows: list[list[Cell]], width: int)
     table.autofit = False
     _table_layout(table, width)
     _repeat_header(table.rows[0])
+    _keep_row_together(table.rows[0])
     for cell, paragraphs in zip(table.rows[0].cells, header):
         _fill_cell(cell, paragraphs)
-    for row in rows:
-        for cell, paragraphs in zip(table.add_row().cells, row):
-            _fill_cell(cell, paragraphs)
+    for name, cells in rows:
+        for part in _fitting_rows(name, cells, text_widths, budget, metrics, continued):
+            row = table.add_row()
+            _keep_row_together(row)
+            for cell, paragraphs in zip(row.cells, part):
+                _fill_cell(cell, paragraphs)
     for column, twips in zip(table.columns, widths):
         column.width = Twips(twips)
     for row in table.rows:
@@ -428,15 +510,15 @@ def appendix_docx(context: dict[str, Any], reference: Path | None = None) -> byt
 
     section = doc.sections[-1]
     width = (section.page_width - section.left_margin - section.right_margin) // 635  # EMU → twips
+    height = (section.page_height - section.top_margin - section.bottom_margin) // 635
     tables = context["tables"]
     if not tables:
         doc.add_paragraph(label("no_rows", lang), style=STYLE_NOTE)
-    expected = 1
     for table_ctx in tables:
-        number = _caption(doc, docx_text(label("table.caption", lang)), table_ctx["id"], docx_text(table_ctx["title"]), expected)
-        expected = number + 1
+        _caption(doc, docx_text(label("table.caption", lang)), docx_text(table_ctx["id"]), docx_text(table_ctx["title"]))
         header = [[(STYLE_HEADER, docx_text(col["label"]))] for col in table_ctx["columns"]]  # the first names the table's kind
-        _add_table(doc, header, [_row_cells(row, lang) for row in table_ctx["rows"]], width)
+        rows = [(docx_text(row["name"]), _row_cells(row, lang)) for row in table_ctx["rows"]]
+        _add_table(doc, header, rows, width, height, lambda name: docx_text(label("table.continued", lang, name=name)))
         doc.add_paragraph("", style=STYLE_NOTE)
 
     if context["sources"]:
