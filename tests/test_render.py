@@ -140,7 +140,30 @@ def test_markdown_appendix_numbers_the_sources_as_footnote_links(run_cli, cat) -
     assert [int(a) for a, _ in footnotes] == list(range(1, len(footnotes) + 1))
     assert set(refs) == {int(b) for _, b in footnotes}
     boris = cat.by_id()["boris-brengt-je-bij-een-baan"].sources[0]["url"]
-    assert f"(<{boris}>)" in r.stdout
+    assert f" <{boris}>" in r.stdout  # an autolink: the address shown once, as its own link
+
+
+def test_the_appendix_source_list_is_the_readers_each_address_once_and_the_date_apart(run_cli, cat, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """No editors' notes ("Linktekst ...") in the list, each URL written once, no empty "()" for
+    a source without one, and the closing date a paragraph of its own after a rule."""
+    md = run_cli("render", "appendix").stdout
+    listed = md.split("## Bronnen", 1)[1]
+    items = re.findall(r"^\d+\. .*$", listed, flags=re.M)
+    assert len(items) == 20
+    assert "Linktekst" not in md and "()" not in md
+    for url in {s["url"] for e in cat.entries for s in e.sources if s.get("url", "").startswith("http")}:
+        assert md.count(url) <= 1 or md.count(f"<{url}>") == 1, url
+        assert sum(item.count(url) for item in items) <= 1
+    assert re.search(r"\n\n---\n\n\*Stand van de catalogus: \d{4}-\d\d-\d\d\.\*\n$", md)
+    out = tmp_path / "bijlage.html"
+    run_cli("render", "appendix", "--format", "html", "-o", out)
+    html_text = re.sub(r"<[^>]+>", "", out.read_text(encoding="utf-8"))
+    assert "Linktekst" not in html_text and "()" not in html_text
+    for url in {s["url"] for e in cat.entries for s in e.sources if s.get("url", "").startswith("http")}:
+        assert html_text.count(url) <= 1, url
+    run_cli("render", "overview", "--format", "html", "-o", tmp_path / "overzicht.html")
+    shown = re.sub(r"<(script|style)[^>]*>.*?</\1>", "", (tmp_path / "overzicht.html").read_text(encoding="utf-8"), flags=re.S)
+    assert "()" not in re.sub(r"<[^>]+>", "", shown)  # a source without a URL shows no empty brackets
 
 
 def test_html_appendix_has_semantic_tables_in_report_order(run_cli, cat, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from conftest import HOSTILE_TEXT, require, serious_axe_violations
+from conftest import BROKEN_WORDS, HOSTILE_TEXT, require, serious_axe_violations
 from jwtool.catalogue.load import load_catalogue
 from jwtool.query.filters import RawFilters, filter_entries, resolve_filters
 from jwtool.query.search import search
@@ -162,6 +162,22 @@ def test_a_hostile_entry_runs_no_script_in_the_browser(run_cli, open_page, hosti
         page.click(f"text={HOSTILE_TEXT.split(' | ')[0]} >> nth=0")
         assert o.dialogs == [] and o.errors == [] and o.failed == []
         assert o.requests == [o.url]
+
+
+@pytest.mark.parametrize("width", [1920, 1280, 1024, 800, 600, 390, 320])
+def test_no_word_of_the_html_appendix_breaks_inside_at_any_width(chromium, run_cli, tmp_path: Path, width: int) -> None:  # type: ignore[no-untyped-def]
+    """"loopbaancompetenties" and every other word stay whole; a table wider than the screen
+    scrolls sideways in its own box, never the page."""
+    out = tmp_path / "bijlage.html"
+    assert run_cli("render", "appendix", "--format", "html", "-o", out).exit_code == 0
+    page = chromium.new_page(viewport={"width": width, "height": 900})
+    try:
+        page.goto(out.as_uri())
+        assert "loopbaancompetenties" in page.inner_text("table.appendix")
+        assert page.evaluate(BROKEN_WORDS, "table.appendix th, table.appendix td") == []
+        assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
+    finally:
+        page.close()
 
 
 @pytest.mark.parametrize("form", ["page.html", "site"])

@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from conftest import serious_axe_violations
+from conftest import BROKEN_WORDS, serious_axe_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 expect = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install -e '.[test]')").expect
@@ -303,18 +303,6 @@ def test_a_finding_s_one_word_cells_never_break_inside_the_word(chromium, site: 
         assert set(shown) == ({"table-row"} if width == 1280 else {"block"})
     finally:
         page.close()
-
-
-# Every word of the selected cells whose glyphs sit on more than one line (a word broken inside;
-# a break after a hyphen in "vso-/pro-leerlingen" is where a word may break, so those are left out).
-BROKEN_WORDS = """(selector) => { const bad = [];
-  for (const cell of document.querySelectorAll(selector)) {
-    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT); let node;
-    while ((node = walker.nextNode())) { const words = /[^\\s-]+(?=\\s|$)/g; let m;
-      while ((m = words.exec(node.data))) { const range = document.createRange();
-        range.setStart(node, m.index); range.setEnd(node, m.index + m[0].length);
-        if (new Set([...range.getClientRects()].map(r => Math.round(r.top))).size > 1) bad.push(m[0]); } } }
-  return bad; }"""
 
 
 @pytest.mark.parametrize("width", [1280, 1024])
