@@ -185,7 +185,7 @@ def test_the_outcome_gap_map_fits_a_phone_scrolls_in_its_own_box_and_axe_finds_n
         run_cli, chromium, axe_source: str, gapmap_catalogue: Path, tmp_path: Path, form: str) -> None:
     out = tmp_path / form
     assert run_cli("render", "overview", "--catalogue", gapmap_catalogue, "-o", out).exit_code == 0
-    path = out if form == "page.html" else out / "studiekaart" / "index.html"
+    path = out if form == "page.html" else out / "bewijskaart" / "index.html"
     for width in (1280, 390):
         context = chromium.new_context(viewport={"width": width, "height": 900}, bypass_csp=True)  # to inject axe
         try:
@@ -199,7 +199,7 @@ def test_the_outcome_gap_map_fits_a_phone_scrolls_in_its_own_box_and_axe_finds_n
                 shot = tmp_path / f"gapmap-{form}-390.png"
                 page.screenshot(path=str(shot))
                 assert shot.stat().st_size > 10_000
-            assert page.locator("#gapmap td.n3 .count").first.inner_text() == "3"
+            assert page.locator("#gapmap td.mark-cell circle").count() > 0
             assert serious_axe_violations(page, axe_source) == [], (form, width)
         finally:
             context.close()

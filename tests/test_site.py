@@ -33,7 +33,7 @@ def test_the_site_has_an_index_a_page_per_entry_the_maps_and_the_evidence_ladder
     out = tmp_path / "site"
     assert run_cli("render", "overview", "-o", out).exit_code == 0
     files = _files(out)
-    assert {"index.html", "kaart/index.html", "bewijskaart/index.html", "studiekaart/index.html", "bewijsniveaus/index.html"} <= set(files)
+    assert {"index.html", "kaart/index.html", "bewijskaart/index.html", "elementen-per-fase/index.html", "studiekaart/index.html", "bewijsniveaus/index.html"} <= set(files)
     assert {f"interventies/{e.id}/index.html" for e in cat.entries} <= set(files)
     ladder = files["bewijsniveaus/index.html"].decode()
     assert "Erkenningscommissie" in ladder and "geen oordeel of erkenning" in ladder

@@ -17,8 +17,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 expect = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install -e '.[test]')").expect
 
 PAGE_TYPES = {"index": "index.html", "entry": "interventies/boris-brengt-je-bij-een-baan/index.html",
-              "map": "kaart/index.html", "gaps": "bewijskaart/index.html", "ladder": "bewijsniveaus/index.html",
-              "gapmap": "studiekaart/index.html",
+              "map": "kaart/index.html", "gaps": "elementen-per-fase/index.html", "ladder": "bewijsniveaus/index.html",
+              "gapmap": "bewijskaart/index.html",
               "entry-with-studies": "interventies/learn2work/index.html"}  # a findings table, a card per finding on a phone
 
 # (CLI filter options as the URL names them, search text): each is asked of the CLI and of the page

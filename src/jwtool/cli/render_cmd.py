@@ -89,8 +89,9 @@ def appendix(
     practice examples) of the entries that cite it, with the same columns.
 
     All search filters apply. Word output has real tables with columns sized to their text and a
-    header row that repeats on every page, caption fields (SEQ Tabel), page numbers, Dutch as
-    its language, landscape pages and named styles (JW Tabelkop, JW Tabeltekst, ...).
+    header row that repeats on every page, rows kept whole on a page, captions with the report's
+    own numbers (text, so a report's field update keeps them), page numbers, Dutch as its
+    language, landscape pages and named styles (JW Tabelkop, JW Tabeltekst, ...).
 
     Example: jwtool render appendix --format docx --target vso -o bijlage-vso.docx
     """

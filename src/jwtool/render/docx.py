@@ -42,7 +42,8 @@ from docx.shared import Cm, Pt, RGBColor, Twips
 from jwtool.catalogue.text import http_url
 from jwtool.labels import label
 from jwtool.labels.fields import clean
-from jwtool.render.columns import Text, column_widths, unbreakable, word_width
+from jwtool.render.columns import Text, column_widths
+from jwtool.render.docxrows import PAGE_SHARE, Cell, Metrics, fitting_rows, paragraph_height
 from jwtool.render.environment import RenderError
 
 STYLE_HEADER = "JW Tabelkop"
@@ -60,7 +61,6 @@ HOUSE_COLOR = (0x1A, 0x1A, 0x1A)
 CELL_MARGIN = 57  # twips (0.1 cm) left and right in a table cell: narrow, as in the report's tables
 CELL_PADDING = 2 * CELL_MARGIN / 20 + 1.5  # points a cell's text is narrower than its column (margins, borders)
 _FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
-Cell = list[tuple[str, str]]  # the (style name, text) paragraphs of one table cell
 
 
 def docx_text(value: Any) -> str:
@@ -190,7 +190,7 @@ def _landscape(section: Any) -> None:
 
 
 def _field(paragraph: Any, instruction: str, result: str) -> None:
-    """A Word field (``PAGE``, ``SEQ Tabel``) at the end of ``paragraph``; ``result`` is the value
+    """A Word field (``PAGE``) at the end of ``paragraph``; ``result`` is the value
     shown until Word or LibreOffice computes it again."""
 
     def run(tag: str, **attrs: str) -> Any:
@@ -313,73 +313,6 @@ def _table_layout(table: Any, width: int) -> None:
     look.addprevious(margins) if look is not None else props.append(margins)
 
 
-# --- Rows that fit a page ------------------------------------------------------------------------
-
-LINE_HEIGHT = 1.15  # a line of Arial (Liberation Sans) is about 1.15 times its font size high
-PAGE_SHARE = 0.8  # a row may fill this much of a page's text height below the repeated header row
-Metrics = dict[str, tuple[float, bool, float, float]]
-
-
-def _lines(text: str, width: float, size: float, bold: bool) -> list[str]:
-    """``text`` wrapped at spaces and hyphens into lines at most ``width`` points wide, as a word
-    processor breaks them (a piece wider than a line gets a line of its own)."""
-    lines: list[str] = []
-    line = ""
-    for word in text.split():
-        pieces = unbreakable(word)
-        for i, piece in enumerate(pieces):
-            joined = f"{line} {piece}" if line and i == 0 else line + piece
-            if line and word_width(joined, size, bold) > width:
-                lines.append(line)
-                line = piece
-            else:
-                line = joined
-    return [*lines, line] if line else lines
-
-
-def _paragraph_height(style: str, text: str, width: float, metrics: Metrics) -> float:
-    size, bold, indent, after = metrics[style]
-    return max(len(_lines(text, width - indent, size, bold)), 1) * size * LINE_HEIGHT + after
-
-
-def _split_cell(cell: Cell, width: float, budget: float, metrics: Metrics) -> list[Cell]:
-    """A cell's paragraphs in parts that are each at most ``budget`` points high; a paragraph
-    taller than that is cut between lines (the cut continues in the same style)."""
-    parts: list[Cell] = [[]]
-    used = 0.0
-    for style, text in cell:
-        size, bold, indent, after = metrics[style]
-        pieces = [text]
-        if _paragraph_height(style, text, width, metrics) > budget:
-            per_part = max(int((budget - after) // (size * LINE_HEIGHT)), 1)
-            lines = _lines(text, width - indent, size, bold)
-            pieces = [" ".join(lines[i:i + per_part]) for i in range(0, len(lines), per_part)]
-        for piece in pieces:
-            high = _paragraph_height(style, piece, width, metrics)
-            if parts[-1] and used + high > budget:
-                parts.append([])
-                used = 0.0
-            parts[-1].append((style, piece))
-            used += high
-    return parts
-
-
-def _fitting_rows(name: str, cells: list[Cell], widths: list[float], budget: float, metrics: Metrics,
-                  continued: Callable[[str], str]) -> list[list[Cell]]:
-    """One table row, or, when it is higher than ``budget`` points (it cannot stay on one page),
-    several rows that each fit: each later one names its intervention ("<name> (vervolg)")."""
-    parts = [_split_cell(cell, width, budget, metrics) for cell, width in zip(cells, widths)]
-    if all(len(p) == 1 for p in parts):
-        return [cells]
-    later = (STYLE_NAME, continued(name))
-    size = _paragraph_height(STYLE_NAME, later[1], widths[0], metrics)
-    first = _split_cell(cells[0], widths[0], budget - size, metrics)
-    parts[0] = [first[0]] + [[later, *p] for p in first[1:]]
-    count = max(len(p) for p in parts)
-    parts[0] += [[later]] * (count - len(parts[0]))
-    return [[p[i] if i < len(p) else [] for p in parts] for i in range(count)]
-
-
 def _keep_row_together(row: Any) -> None:
     """Word and LibreOffice move a row that does not fit the rest of a page to the next one whole."""
     row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
@@ -393,12 +326,12 @@ def _add_table(doc: Any, header: list[Cell], rows: list[tuple[str, list[Cell]]],
     their intervention (``continued``)."""
 
     every = [header, *(cells for _, cells in rows)]
-    metrics = {name: _style_metrics(doc, name) for name in {s for row in every for cell in row for s, _ in cell}}
+    metrics: Metrics = {name: _style_metrics(doc, name) for name in {s for row in every for cell in row for s, _ in cell}}
     metrics.setdefault(STYLE_NAME, _style_metrics(doc, STYLE_NAME))
     columns = [[Text(text, *metrics[style][:3]) for row in every for style, text in row[i]] for i in range(len(header))]
     widths = column_widths(columns, width, CELL_PADDING)
     text_widths = [w / 20 - CELL_PADDING for w in widths]
-    header_height = max(sum(_paragraph_height(s, t, w, metrics) for s, t in cell) for cell, w in zip(header, text_widths))
+    header_height = max(sum(paragraph_height(s, t, w, metrics) for s, t in cell) for cell, w in zip(header, text_widths))
     budget = height / 20 * PAGE_SHARE - header_height
 
     table = doc.add_table(rows=1, cols=len(header))
@@ -414,7 +347,7 @@ def _add_table(doc: Any, header: list[Cell], rows: list[tuple[str, list[Cell]]],
     for cell, paragraphs in zip(table.rows[0].cells, header):
         _fill_cell(cell, paragraphs)
     for name, cells in rows:
-        for part in _fitting_rows(name, cells, text_widths, budget, metrics, continued):
+        for part in fitting_rows(name, cells, text_widths, budget, metrics, continued, STYLE_NAME):
             row = table.add_row()
             _keep_row_together(row)
             for cell, paragraphs in zip(row.cells, part):
