@@ -22,7 +22,6 @@ taken from the catalogue's own date.
 from __future__ import annotations
 
 import io
-import re
 import zipfile
 from collections.abc import Callable
 from datetime import datetime, timezone

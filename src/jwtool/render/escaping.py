@@ -124,8 +124,6 @@ def _md_link(url: Any, text: Any = None) -> Any:
 def _md_autolink(url: Any) -> Any:
     """An http(s) URL shown once, as itself and its own link (``<https://...>``); anything else as
     escaped text (an autolink takes no escapes, so a URL with spaces or angle brackets is text)."""
-    from markupsafe import Markup
-
     target = http_url(url)
     if target and not re.search(r"[\s<>]", target):
         return Markup(f"<{target}>")
