@@ -15,6 +15,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Property tests check what holds, not how fast: a loaded CI machine must not turn a slow example
+# into a failure (hypothesis's default 200 ms deadline did, under load, in test_markdown_escaping).
+settings.register_profile("jwtool", deadline=None)
+settings.load_profile("jwtool")
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
