@@ -320,6 +320,7 @@ def test_word_text_has_no_control_characters(cat) -> None:  # type: ignore[no-un
     assert not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", xml)
 
 
+@pytest.mark.slow
 def test_word_appendix_converts_to_pdf_with_libreoffice(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     require(soffice is not None, "LibreOffice (soffice)")

@@ -78,6 +78,7 @@ def pdf_words(cat, word: bytes, tmp_path_factory: pytest.TempPathFactory) -> lis
 # --- Columns ---------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_no_word_in_the_tables_is_broken_inside_in_the_pdf(word: bytes, pdf_words: list[str]) -> None:
     from docx import Document
 
@@ -110,6 +111,16 @@ def test_a_column_is_never_narrower_than_its_longest_word() -> None:
     assert widths[1] / 20 >= word_width("Participatiemogelijkheden", 8) + 7
     assert widths[2] == max(widths)
     assert unbreakable("loopbaan-begeleiding vso/pro") == ["loopbaan-", "begeleiding", "vso/pro"]
+
+
+def test_words_are_measured_with_arials_metrics() -> None:
+    """Helvetica's AFM widths, which Arial and Liberation Sans share (e.g. ``C 87 ; WX 944 ; N W``)."""
+    assert word_width("W", 10) == pytest.approx(9.44) and word_width("i", 10) == pytest.approx(2.22)
+    assert word_width("i", 10, bold=True) == pytest.approx(2.78) and word_width("m", 10, bold=True) == pytest.approx(8.89)
+    assert word_width("Doorstroomprogramma", 8) == pytest.approx(8 * 0.001 * sum([722, 556, 556, 333, 500, 278, 333, 556, 556, 833, 556, 333, 556, 556, 333, 556, 833, 833, 556]))
+    assert word_width("café €", 10) == pytest.approx(0.01 * (500 + 556 + 278 + 556 + 278 + 556))
+    assert word_width("≥", 10) == pytest.approx(5.49)  # from the Symbol font, as a PDF writer would set it
+    assert word_width("\U0001f600", 10) == pytest.approx(7.61)  # a character the fonts lack: their .notdef width
 
 
 def test_words_longer_than_the_table_scale_all_columns_alike() -> None:
@@ -281,6 +292,7 @@ def test_the_house_style_is_one_sober_sans_serif_font(word: bytes) -> None:
     assert re.search(r'<w:rFonts w:ascii="Arial" w:hAnsi="Arial" w:cs="Arial" w:eastAsia="Arial"/>', defaults)
 
 
+@pytest.mark.slow
 def test_a_reference_docx_keeps_its_own_look_and_footer(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     from docx import Document
     from docx.shared import RGBColor
@@ -317,6 +329,7 @@ def test_sources_are_listed_by_their_citation_without_editor_notes(cat, word: by
 # --- PDF ---------------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_pdf_output_is_the_word_appendix_converted_by_libreoffice(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     require(shutil.which("soffice") is not None, "LibreOffice (soffice)")
     out = tmp_path / "bijlage.pdf"

@@ -14,13 +14,12 @@ contradiction stays visible; a marker whose warning no longer fires is itself a 
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from jwtool.catalogue.problems import WARNING, Finding, Problem, short
-from jwtool.catalogue.vocabularies import Criteria, Vocabulary, did_you_mean
+from jwtool.catalogue.vocabularies import Criteria, Vocabulary, close_matches, did_you_mean
 
 if TYPE_CHECKING:
     from jwtool.catalogue.yamlfile import YamlFile
@@ -175,7 +174,7 @@ def with_reviewed_markers(doc: YamlFile, problems: list[Problem]) -> list[Proble
             continue  # the schema says what is missing or empty
         rule, note, where = marker["rule"], marker["note"], f"/reviewed_warnings/{i}"
         if rule not in WARNING_RULES:
-            close = [RENAMED[rule]] if rule in RENAMED else difflib.get_close_matches(rule, WARNING_RULES, n=1, cutoff=0.6)
+            close = [RENAMED[rule]] if rule in RENAMED else close_matches(rule, WARNING_RULES)
             out.append(doc.problem("reviewed-warning", f"{rule!r} is not a warning a marker can silence{did_you_mean(close)}; "
                                    f"a marker silences one of: {', '.join(WARNING_RULES)}", f"{where}/rule"))
             continue
