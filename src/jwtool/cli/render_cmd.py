@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
+from jwtool import progress
 from jwtool.catalogue.layout import Layout
 from jwtool.cli.common import (
     CatalogueOpt,
@@ -105,9 +106,10 @@ def appendix(
     if fmt == "pdf" and soffice() is None:
         fail(MISSING)
     check_output(output, catalogue, force)
-    cat = open_catalogue(ctx, catalogue)
+    cat = open_catalogue(ctx, catalogue, summary=True)
 
-    entries = filter_entries(cat.entries, resolved(filters, cat))
+    # only an entry that is a table row can appear; those are read in full
+    entries = list(cat.full(e for e in filter_entries(cat.entries, resolved(filters, cat)) if e.rows))
     try:
         sid, tables = report_tables(cat, source, style)
     except AppendixError as exc:
@@ -155,7 +157,7 @@ def overview(
     if output is not None and is_folder:
         output = output / "README.md"
     check_output(output, catalogue, force, new_folder)
-    cat = open_catalogue(ctx, catalogue)
+    cat = open_catalogue(ctx, catalogue, summary=True)  # each section reads its entry in full
     try:
         _emit(overview_chunks(cat, fmt, lang, tdir), output, force, cat, new_folder=new_folder)
     except RenderError as exc:
@@ -168,7 +170,8 @@ def _site(ctx: typer.Context, output: Path, force: bool, tdir: Optional[Path], l
         check_folder(output, Layout(root(catalogue)), force)
     except OutputError as exc:
         usage_error(str(exc))
-    cat = open_catalogue(ctx, catalogue)
+    cat = open_catalogue(ctx, catalogue, summary=True)  # each page reads its entry in full
+    progress.enable()
     try:
         written = write_folder_atomic(output, site_files(cat, lang, tdir), cat.layout, force)
     except RenderError as exc:

@@ -31,6 +31,7 @@ from jwtool.catalogue.layout import Layout, discover
 from jwtool.catalogue.sources import SCHEMA_VERSION, format_version
 from jwtool.catalogue.text import key, slugify
 from jwtool.labels import label
+from jwtool.progress import track
 from jwtool.render.environment import FULL_COLUMNS, SUMMARY_COLUMNS
 from jwtool.render.output import write_atomic
 
@@ -167,7 +168,7 @@ def upgrade(root: Path) -> Result:
     result = Result()
     meta = _load(layout.meta_file, "catalogue.yaml") if layout.meta_file.is_file() else None
     files, _ = discover(layout)
-    docs = [(path, rel, _load(path, rel)) for path, rel in files]
+    docs = [(path, rel, _load(path, rel)) for path, rel in track(files, len(files), "upgrade")]
     old = [d for _, _, d in docs if isinstance(d, dict) and "provenance" in d and isinstance(d["provenance"], dict)]
 
     existing = {}  # dedupe key → source id, from source files already there

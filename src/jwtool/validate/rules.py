@@ -29,6 +29,7 @@ from jwtool.catalogue.yamlfile import (
     paused_gc,
     read_yaml,
 )
+from jwtool.progress import track
 from jwtool.validate import citations as citation_rules
 from jwtool.validate import studies as study_rules
 from jwtool.validate.schema import schema_checker
@@ -347,7 +348,7 @@ def validate(root: Path, paths: list[Path] | None = None, limits: Limits = Limit
     # need, and let the rest go (10,000 entries stay a few MB instead of hundreds).
     facts: list[_Facts] = []
     with paused_gc():
-        for path, rel in everything:
+        for path, rel in track(everything, len(everything), "validate"):
             doc = read_yaml(path, rel, limits)
             if rel in selected_rels:
                 problems += doc.problems
