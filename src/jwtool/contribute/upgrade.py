@@ -30,6 +30,7 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 from jwtool.catalogue.layout import Layout, discover
 from jwtool.catalogue.sources import SCHEMA_VERSION, format_version
 from jwtool.catalogue.text import key, slugify
+from jwtool.catalogue.yamlfile import read_yaml
 from jwtool.labels import label
 from jwtool.progress import track
 from jwtool.render.environment import FULL_COLUMNS, SUMMARY_COLUMNS
@@ -168,7 +169,9 @@ def upgrade(root: Path) -> Result:
     result = Result()
     meta = _load(layout.meta_file, "catalogue.yaml") if layout.meta_file.is_file() else None
     files, _ = discover(layout)
-    docs = [(path, rel, _load(path, rel)) for path, rel in track(files, len(files), "upgrade")]
+    # Only the files that need it are loaded with ruamel (slow, and heavy: every file of 10,000 at
+    # once took far more memory than the catalogue); the fast reader picks them out first.
+    docs = [(path, rel, _load(path, rel)) for path, rel in track(files, len(files), "upgrade") if _needs_upgrade(read_yaml(path, rel).data)]
     old = [d for _, _, d in docs if isinstance(d, dict) and "provenance" in d and isinstance(d["provenance"], dict)]
 
     existing = {}  # dedupe key → source id, from source files already there
@@ -235,6 +238,20 @@ def upgrade(root: Path) -> Result:
         write_atomic(layout.meta_file, _dump(meta), force=True)
         result.written.insert(0, "catalogue.yaml")
     return result
+
+
+def _needs_upgrade(data: Any) -> bool:
+    """Whether an entry (as the fast reader reads it; None when it could not) may be changed by
+    :func:`upgrade`: of version 1 (provenance or sources, no cites), plain-text components or
+    study URLs (version 2). Errs on the side of yes: a file it cannot read is loaded anyway."""
+    if not isinstance(data, dict):
+        return True
+    evidence = data.get("evidence")
+    studies = evidence.get("studies") if isinstance(evidence, dict) else None
+    components = data.get("components")
+    return (("cites" not in data and ("provenance" in data or "sources" in data))
+            or isinstance(components, list) and any(isinstance(c, (str, int, float)) for c in components)
+            or isinstance(studies, list) and any(isinstance(s, str) for s in studies))
 
 
 def _entry_cites(data: Any, summary_rows: dict[tuple[str, str], dict[str, int]], existing: dict[str, str], taken: set[str],
