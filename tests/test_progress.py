@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from jwtool import progress
+from jwtool.catalogue import progress
 
 # jwtool with the bar's delay at 0, so the bundled catalogue's short runs show it too
-RUN = "import sys, jwtool.progress as p; p.DELAY = 0; from jwtool.cli import main; main(sys.argv[1:])"
+RUN = "import sys, jwtool.catalogue.progress as p; p.DELAY = 0; from jwtool.cli import main; main(sys.argv[1:])"
 BAR = "━"  # rich's bar
 
 

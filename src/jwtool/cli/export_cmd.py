@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from jwtool import progress
+from jwtool.catalogue import progress
 from jwtool.cli.common import (
     CatalogueOpt,
     Layout,

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from jwtool import progress
+from jwtool.catalogue import progress
 from jwtool.catalogue.sources import Source
 from jwtool.cli.common import CatalogueOpt, choice, fail, note, open_catalogue, out, root
 from jwtool.cli.framework import message

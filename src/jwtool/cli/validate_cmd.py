@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from jwtool import progress
+from jwtool.catalogue import progress
 from jwtool.catalogue.problems import Problem, problems_to_json
 from jwtool.cli.common import (
     EXIT_OK,

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from jwtool.catalogue.model import Entry
-from jwtool.progress import track
+from jwtool.catalogue.progress import track
 from jwtool.render.environment import _asset, _csp, _css, _svg_styles, environment, template_chunks, template_dirs
 from jwtool.render.filterdata import as_json, filter_data, fold_tables
 from jwtool.render.gapmap import page_data
@@ -49,7 +49,7 @@ def entry_path(slug: str) -> str:
 def site_files(cat: Catalogue, lang: str = "nl", templates: Path | None = None,
                entries: Sequence[Entry] | None = None) -> Iterator[tuple[str, Iterator[str]]]:
     """Every page of the site as (path inside the site, its text as a stream), in a fixed order,
-    with a progress bar (:mod:`jwtool.progress`) as they are written."""
+    with a progress bar (:mod:`jwtool.catalogue.progress`) as they are written."""
     chosen = entries if entries is not None else cat.entries
     return track(_pages(cat, lang, templates, chosen), len(PAGES) + len(chosen), "site")
 

@@ -19,6 +19,7 @@ from typing import Any
 from jwtool.catalogue.layout import Layout, discover
 from jwtool.catalogue.load import load_vocabularies
 from jwtool.catalogue.problems import ERROR, WARNING, Finding, Problem, short, sort_problems
+from jwtool.catalogue.progress import track
 from jwtool.catalogue.sources import SCHEMA_VERSION, Library, format_version, old_format_message, rows_of
 from jwtool.catalogue.text import key
 from jwtool.catalogue.vocabularies import Vocabulary, did_you_mean
@@ -29,7 +30,6 @@ from jwtool.catalogue.yamlfile import (
     paused_gc,
     read_yaml,
 )
-from jwtool.progress import track
 from jwtool.validate import citations as citation_rules
 from jwtool.validate import studies as study_rules
 from jwtool.validate.schema import schema_checker
