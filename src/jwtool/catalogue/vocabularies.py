@@ -10,8 +10,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from rapidfuzz import fuzz, process
-
 from jwtool.catalogue.text import key
 
 # The vocabularies an entry refers to, by file name, and the fields that refer to each.
@@ -158,6 +156,8 @@ def close_matches(value: str, options: Iterable[str], n: int = 1) -> list[str]:
     """The ``n`` options spelled most like ``value`` (similarity at least :data:`CLOSE_CUTOFF`),
     best first: every "did you mean" of jwtool measures with this one function, by the measure
     the search's typo forgiveness (and the site's, in JavaScript) uses."""
+    from rapidfuzz import fuzz, process  # deferred: the CLI's --help imports this module, and only a mistake needs it
+
     return [match for match, _, _ in process.extract(value, list(options), scorer=fuzz.ratio, limit=n, score_cutoff=CLOSE_CUTOFF)]
 
 

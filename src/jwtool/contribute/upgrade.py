@@ -31,6 +31,7 @@ from jwtool.catalogue.layout import Layout, discover
 from jwtool.catalogue.progress import track
 from jwtool.catalogue.sources import SCHEMA_VERSION, format_version
 from jwtool.catalogue.text import key, slugify
+from jwtool.catalogue.yamlfile import read_yaml
 from jwtool.labels import label
 from jwtool.render.environment import FULL_COLUMNS, SUMMARY_COLUMNS
 from jwtool.render.output import write_atomic
@@ -168,7 +169,6 @@ def upgrade(root: Path) -> Result:
     result = Result()
     meta = _load(layout.meta_file, "catalogue.yaml") if layout.meta_file.is_file() else None
     files, _ = discover(layout)
-    from jwtool.catalogue.yamlfile import read_yaml  # PyYAML only when something is parsed
     # Only the files that need it are loaded with ruamel (slow, and heavy: every file of 10,000 at
     # once took far more memory than the catalogue); the fast reader picks them out first.
     docs = [(path, rel, _load(path, rel)) for path, rel in track(files, len(files), "upgrade") if _needs_upgrade(read_yaml(path, rel).data)]
