@@ -108,14 +108,15 @@ def appendix(
     check_output(output, catalogue, force)
     cat = open_catalogue(ctx, catalogue, summary=True)
 
-    # only an entry that is a table row can appear; those are read in full
-    entries = list(cat.full(e for e in filter_entries(cat.entries, resolved(filters, cat)) if e.rows))
     try:
         sid, tables = report_tables(cat, source, style)
     except AppendixError as exc:
         usage_error(str(exc))
-    if not any(appendix_entries(entries, sid, tables).values()):
+    shown = appendix_entries(filter_entries(cat.entries, resolved(filters, cat)), sid, tables)
+    if not any(shown.values()):
         warn(message("cli.render.empty"))
+    # chosen among the summaries; only the entries the tables show are read in full
+    entries = list(cat.full({e.file: e for rows in shown.values() for e in rows}.values()))
     try:
         data = render_appendix(cat, entries, fmt, style, lang, tdir, reference_docx, sid)
     except RenderError as exc:
