@@ -198,7 +198,51 @@
     hintWithout(picks, ws, n);
     sortRows();
     toUrl(picks);
+    describe(picks);
   }
+
+  // what the page shows, in words, above the results (also on paper): each chosen facet with its
+  // values, the search text, and "3 van 37 getoond"; the index's heading says it is a selection
+  var summary = document.getElementById("filter-summary");
+  var heading = document.getElementById("index-h");
+  var headingText = heading ? heading.textContent : "";
+  var facetsFold = document.getElementById("facets-fold");
+  function optionLabel(f, v) {
+    var input = form.querySelector("input[name='" + f + "'][value='" + v + "']");
+    var shown = input && input.parentNode.querySelector(".opt-label");
+    return shown ? shown.textContent : v;
+  }
+  function describe(picks) {
+    var active = facetNames.filter(function (f) { return picks[f].length; });
+    var chosenCount = active.reduce(function (k, f) { return k + picks[f].length; }, 0);
+    if (facetsFold) {
+      var toggle = facetsFold.querySelector("summary");
+      toggle.textContent = chosenCount ? toggle.getAttribute("data-template").replace("{n}", String(chosenCount)) : toggle.getAttribute("data-none");
+    }
+    if (!summary) { return; }
+    var words = document.getElementById("filter-summary-words");
+    var or = " " + words.getAttribute("data-or") + " ";
+    var parts = active.map(function (f) {
+      var legend = form.querySelector("#facet-" + f + " legend");
+      return (legend ? legend.textContent : f) + ": " + picks[f].map(function (v) { return optionLabel(f, v); }).join(or);
+    });
+    if (text.value.trim()) { parts.push(words.getAttribute("data-text") + ": '" + text.value.trim() + "'"); }
+    summary.hidden = !parts.length;
+    words.textContent = parts.join("; ") + ".";
+    document.getElementById("filter-summary-count").textContent = count.textContent + ".";
+    if (heading) { heading.textContent = parts.length ? heading.getAttribute("data-selection") : headingText; }
+    var toMap = document.getElementById("filter-summary-map");
+    if (toMap) {  // the Bewijskaart takes the same filters from its address
+      var params = new URLSearchParams();
+      active.forEach(function (f) { picks[f].forEach(function (v) { params.append(f, v); }); });
+      toMap.setAttribute("href", toMap.getAttribute("href").split("?")[0] + (active.length ? "?" + params.toString() : ""));
+      toMap.parentNode.hidden = !active.length;
+    }
+  }
+  // on a wide screen the facets stand open beside the results; on a phone they fold away
+  var wide = window.matchMedia ? window.matchMedia("(min-width: 64rem)") : null;
+  function unfold() { if (facetsFold && wide && wide.matches) { facetsFold.open = true; } }
+  if (wide && wide.addEventListener) { wide.addEventListener("change", unfold); }
 
   // as jwtool search says on stderr when filters leave nothing: each facet that, dropped on its
   // own, gives results, and how many, most first
@@ -223,5 +267,12 @@
   form.addEventListener("submit", function (event) { event.preventDefault(); });
   fromUrl();
   form.hidden = false;
+  unfold();
   apply();
+  // a link with a selection asks for its results: when the first one is below the first screen
+  // (a phone, with the introduction above), the page opens at the results
+  var first = rows.filter(function (r) { return !r.hidden; })[0];
+  if (summary && !summary.hidden && !location.hash && first && first.getBoundingClientRect().top > window.innerHeight - 60) {
+    document.getElementById("index").scrollIntoView();
+  }
 })();

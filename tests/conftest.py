@@ -15,6 +15,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Property tests check what holds, not how fast: a loaded CI machine must not turn a slow example
+# into a failure (hypothesis's default 200 ms deadline did, under load, in test_markdown_escaping).
+settings.register_profile("jwtool", deadline=None)
+settings.load_profile("jwtool")
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -417,20 +423,60 @@ def serious_axe_violations(page: object, axe_source: str) -> list[tuple[str, str
             if v["impact"] in ("serious", "critical")]
 
 
+# Every word of the selected cells whose glyphs sit on more than one line (a word broken inside;
+# a break after a hyphen in "vso-/pro-leerlingen" is where a word may break, so those are left out).
+BROKEN_WORDS = """(selector) => { const bad = [];
+  for (const cell of document.querySelectorAll(selector)) {
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT); let node;
+    while ((node = walker.nextNode())) { const words = /[^\\s-]+(?=\\s|$)/g; let m;
+      while ((m = words.exec(node.data))) { const range = document.createRange();
+        range.setStart(node, m.index); range.setEnd(node, m.index + m[0].length);
+        if (new Set([...range.getClientRects()].map(r => Math.round(r.top))).size > 1) bad.push(m[0]); } } }
+  return bad; }"""
+
+
 AXE_DIR = Path(__file__).resolve().parent / "axe"  # package.json + package-lock.json pin axe-core
+
+
+def _npm_tool(path: str) -> Path:
+    """A file of the test tools pinned in tests/axe/package-lock.json (axe-core, vnu-jar), installed
+    into tests/axe/node_modules with `npm ci` on first use (install scripts off: vnu-jar's would
+    download a Java runtime; the system's is used)."""
+    target = AXE_DIR / "node_modules" / path
+    if not target.is_file() and shutil.which("npm"):
+        with subprocess.Popen(["npm", "ci", "--no-audit", "--no-fund", "--ignore-scripts", "--prefix", str(AXE_DIR)], cwd=AXE_DIR,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT) as proc:
+            proc.communicate()
+    return target
 
 
 @pytest.fixture(scope="session")
 def axe_source() -> str:
-    """axe-core's script (from the npm registry, pinned in tests/axe/package-lock.json), installed
-    into tests/axe/node_modules with `npm ci` on first use; in CI a missing npm or axe fails."""
-    script = AXE_DIR / "node_modules" / "axe-core" / "axe.min.js"
-    if not script.is_file() and shutil.which("npm"):
-        with subprocess.Popen(["npm", "ci", "--no-audit", "--no-fund", "--prefix", str(AXE_DIR)], cwd=AXE_DIR,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT) as proc:
-            proc.communicate()
+    """axe-core's script (from the npm registry, pinned in tests/axe/package-lock.json); in CI a
+    missing npm or axe fails."""
+    script = _npm_tool("axe-core/axe.min.js")
     require(script.is_file(), "axe-core (npm ci --prefix tests/axe)")
     return script.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def vnu() -> Callable[[list[Path]], list[str]]:
+    """The Nu Html Checker (vnu-jar from npm, pinned in tests/axe/package-lock.json; needs Java):
+    ``vnu(files)`` checks them all in one run and returns every error as "file:line: message"."""
+    import json
+
+    jar = _npm_tool("vnu-jar/build/dist/vnu.jar")
+    require(jar.is_file(), "the Nu Html Checker (npm ci --prefix tests/axe)")
+    require(shutil.which("java") is not None, "Java (apt-get install default-jre-headless)")
+
+    def check(files: list[Path]) -> list[str]:
+        proc = subprocess.run(["java", "-Xss16m", "-jar", str(jar), "--format", "json", "--errors-only", *map(str, files)],
+                              capture_output=True, text=True, check=False, timeout=600)
+        messages = json.loads(proc.stderr or proc.stdout)["messages"]
+        return [f"{m.get('url', '')}:{m.get('lastLine', '?')}: {m.get('message', '')}"
+                for m in messages if m.get("type") in ("error", "non-document-error")]
+
+    return check
 
 
 GAPMAP_STUDIES = {

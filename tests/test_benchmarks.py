@@ -39,6 +39,9 @@ def test_the_benchmark_script_writes_its_table(tmp_path: Path) -> None:
                 "with bytecode cache: `jwtool --help` ≤ 1.0× minimal typer app", "without bytecode cache: every command's start ≤ 1.3×",
                 "repeated `render overview --format html -o page.html` at 12: ≤ 2.5 s", "linear growth of `render`"):
         assert row in table, row
+    for row in ("jwtool export --format json -o FILE", "jwtool export --format csv -o FILE", "jwtool upgrade", "the site at 24: ≤ 10 s",
+                "peak memory of every jwtool command at 24: < 250 MiB", "linear growth of `site`"):  # issue 28 item 6
+        assert row in table, row
     for section in table.split("\n## ")[1:]:  # every command once per table
         rows = [line.split(" | ")[0] for line in section.splitlines() if line.startswith("| ") and not line.startswith("| command")]
         assert len(rows) == len(set(rows)), section

@@ -349,6 +349,7 @@ def test_show_and_compare_read_only_the_files_they_name(run_cli, mini_catalogue:
 # --- a change to jwtool itself, a template or a label shows at once --------------------------------
 
 
+@pytest.mark.slow
 def test_a_changed_template_label_or_python_function_shows_in_the_next_command(catalogue_copy: Path, tmp_path: Path) -> None:
     """jwtool run from a copy of its package, as an editable install would be; every command
     uses the cache, and each change shows in the very next command."""

@@ -14,16 +14,22 @@ import yaml
 DATA = Path(__file__).resolve().parent / "data"
 
 # Section 3.1, "Onderdelen en werkzame factoren", in the report's words: the components that recur
-# in several interventions "en kunnen daarom gekenmerkt worden als (mogelijk) werkzaam element".
+# in several interventions "en kunnen daarom gekenmerkt worden als (mogelijk) werkzaam element",
+# in the order of how often the report says they recur.
 REPORT_3_1 = {
     "individuele-begeleiding": "Individuele begeleiding komt in een groot deel van de bovenstaande interventies terug.",
     "werkervaring": "Werkervaring opdoen komt eveneens terug bij veel interventies, in de vorm van een stage, "
                     "leerwerktraject en/of plaatsing bij een leerbedrijf.",
     "loopbaancompetenties": "Trainen van (loopbaan)competenties: een aantal interventies beoogt de arbeidsmarktkansen "
                             "van de deelnemers te vergroten door (loopbaan)competenties te trainen.",
+    "maatwerk": "Maatwerk: bij een aantal interventies wordt expliciet benoemd dat het mogelijk is om maatwerk te leveren.",
+    "loopbaanorientatie": "Loopbaanoriëntatie: enkele interventies zetten in op loopbaanoriëntatie.",
+    "bewijs-van-leren": "bij twee van de interventies (Boris en Praktijkleren met praktijkverklaring) ontvangen de "
+                        "deelnemers na afloop van de interventie een verklaring",
 }
-# "Loopbaanoriëntatie: enkele interventies zetten in op loopbaanoriëntatie." -- "enkele" (a few),
-# after "een groot deel" and "veel": it ranks below the three above.
+# How many, in the report's words: "een groot deel" and "veel" > "een aantal" > "enkele" > "twee".
+REPORT_3_1_TIERS = [("individuele-begeleiding", "werkervaring"), ("loopbaancompetenties", "maatwerk"),
+                    ("loopbaanorientatie",), ("bewijs-van-leren",)]
 
 
 def _elements(run_cli, *args: str) -> dict:  # type: ignore[no-untyped-def]
@@ -39,14 +45,26 @@ def _ranking(doc: dict) -> list[tuple[str, int]]:
 def test_the_components_reproduce_the_recurring_elements_of_section_3_1(run_cli) -> None:  # type: ignore[no-untyped-def]
     doc = _elements(run_cli, "--kind", "interventie", "--from", "components")
     assert doc["from"] == "components" and doc["entries"] == 18
-    top_four = [eid for eid, _ in _ranking(doc)[:4]]
-    for element, words in REPORT_3_1.items():
-        assert element in top_four, f"section 3.1 says: {words!r}; the components rank {element} below {top_four}"
     counts = dict(_ranking(doc))
-    assert counts["loopbaanorientatie"] < min(counts[e] for e in REPORT_3_1)
+    top_two = [eid for eid, _ in _ranking(doc)[:2]]
+    assert set(top_two) == set(REPORT_3_1_TIERS[0]), f"section 3.1: {REPORT_3_1['werkervaring']!r}; the components rank {top_two}"
+    for higher, lower in zip(REPORT_3_1_TIERS, REPORT_3_1_TIERS[1:]):
+        for a in higher:
+            for b in lower:
+                assert counts[a] > counts[b], f"section 3.1: {REPORT_3_1[a]!r} and {REPORT_3_1[b]!r}; counts {counts[a]} and {counts[b]}"
     # "bij twee van de interventies (Boris en Praktijkleren met praktijkverklaring) ontvangen de deelnemers ... een verklaring"
     bewijs = next(e for e in doc["elements"] if e["id"] == "bewijs-van-leren")
     assert [e["id"] for e in bewijs["entries"]] == ["boris-brengt-je-bij-een-baan", "praktijkleren-met-de-praktijkverklaring"]
+
+
+def test_work_placements_are_work_experience_and_group_lessons_a_group_form(run_cli) -> None:  # type: ignore[no-untyped-def]
+    """3.1 joins "een passende werkplek" to werkervaring; a component naming a form is that form."""
+    doc = _elements(run_cli, "--kind", "interventie", "--from", "components")
+    holders = {e["id"]: {x["id"] for x in e["entries"]} for e in doc["elements"]}
+    assert {"zowhat", "aanpak-drechtsteden"} <= holders["werkervaring"]
+    assert not {"doorstroomprogramma-alliantie-mbo-arbeidsmarkt", "een-nieuw-perspectief"} & holders["loopbaancompetenties"]
+    assert {"doorstroomprogramma-alliantie-mbo-arbeidsmarkt", "een-nieuw-perspectief"} <= holders["groepsaanpak"]
+    assert "learn2work" in holders["loopbaancompetenties"] and "kix" not in holders["loopbaanorientatie"]
 
 
 def test_loopbaanorientatie_is_on_the_interventions_whose_components_name_it(run_cli) -> None:  # type: ignore[no-untyped-def]
@@ -103,9 +121,18 @@ def test_similar_and_map_say_which_source_they_used(run_cli) -> None:  # type: i
 def test_a_card_shows_each_component_with_the_labels_of_its_elements(run_cli) -> None:  # type: ignore[no-untyped-def]
     text = run_cli("show", "zowhat").stdout
     assert "Jongere in casusoverleg bespreken → Samenwerking tussen partijen rond de jongere" in text
-    assert "  - Passende werkplek\n" in text  # untagged: only its text
+    assert "Passende werkplek → Werkervaring opdoen" in text
     english = run_cli("show", "boris", "--lang", "en").stdout
     assert "Plaatsing bij leerbedrijf → Gaining work experience" in english
+
+
+def test_a_card_shows_an_untagged_component_with_its_text_only(run_cli, catalogue_copy: Path) -> None:  # type: ignore[no-untyped-def]
+    path = catalogue_copy / "interventions" / "zowhat.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("  - text: Passende werkplek\n    elements: [werkervaring]", "  - text: Passende werkplek\n    elements: []"),
+                    encoding="utf-8")
+    shown = run_cli("show", "zowhat", "--catalogue", catalogue_copy).stdout
+    assert "  - Passende werkplek\n" in shown
 
 
 def test_every_component_is_a_tagged_record(repo_root: Path) -> None:

@@ -74,7 +74,7 @@ def test_the_workflow_runs_on_pull_requests_and_does_what_the_issue_asks() -> No
     assert next(s for s in steps if s.get("uses", "").startswith("actions/setup-python@"))["with"]["python-version"] == "3.11"
     assert any(u.startswith("actions/upload-artifact@") for u in uses)
     lines = run_lines(wf)
-    assert "python -m pip install -e '.[test]'" in lines
+    assert "python -m pip install -c constraints.txt -e '.[test]'" in lines  # the tested versions
     assert "jwtool validate --format github" in lines
     assert "make test" in lines
     assert any(line.startswith("jwtool render appendix --format ") for line in lines)

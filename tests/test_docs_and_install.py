@@ -43,6 +43,25 @@ def test_readme_quick_start_is_two_make_targets() -> None:
     assert "make test" in (REPO / ".ci" / "run").read_text(encoding="utf-8")
 
 
+def test_every_dependency_is_pinned_in_the_constraints_file_and_every_install_uses_it() -> None:
+    """CI, `make demo`/`make test` and the Pages build install the tested versions; pyproject.toml
+    keeps lower bounds only (the weekly newest.yml workflow installs without the pins)."""
+    import re
+    import tomllib
+
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    wanted = [re.split(r"[<>=!~;\[ ]", d, maxsplit=1)[0] for d in project["dependencies"] + project["optional-dependencies"]["test"]]
+    pins = dict(line.split("==") for line in (REPO / "constraints.txt").read_text(encoding="utf-8").splitlines()
+                if line and not line.startswith("#"))
+    norm = {re.sub(r"[-_.]+", "-", name).lower() for name in pins}
+    missing = [name for name in wanted if re.sub(r"[-_.]+", "-", name).lower() not in norm]
+    assert not missing, f"add these to constraints.txt (make constraints): {missing}"
+    assert "-c $(CONSTRAINTS)" in (REPO / "Makefile").read_text(encoding="utf-8")
+    for workflow in ("ci.yml", "pages.yml"):
+        assert "pip install -c constraints.txt" in (REPO / ".github" / "workflows" / workflow).read_text(encoding="utf-8"), workflow
+    assert "schedule:" in (REPO / ".github" / "workflows" / "newest.yml").read_text(encoding="utf-8")
+
+
 def test_typer_cli_runner_validates_the_catalogue() -> None:
     result = CliRunner().invoke(app, ["validate", "--catalogue", str(REPO)])
     assert result.exit_code == 0

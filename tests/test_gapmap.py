@@ -17,7 +17,11 @@ from conftest import HOSTILE_TEXT
 from jwtool.catalogue.load import load_catalogue
 from jwtool.catalogue.model import Study
 from jwtool.graph.gapmap import design_ranks, gap_map, strongest
-from jwtool.render.gapmap import CSV_COLUMNS
+from jwtool.render.gapmap import CSV_COLUMNS, mark_radius
+
+REPO = Path(__file__).resolve().parent.parent
+# The outcome domains are the columns: werk, onderwijs, werk-of-onderwijs, ... (nine).
+OUTCOMES = [t["id"] for t in yaml.safe_load((REPO / "schemas" / "vocabularies" / "outcome-domains.yaml").read_text(encoding="utf-8"))["terms"]]
 
 
 def _cells(gm, row_id: str) -> dict[str, tuple[int, str, list[str], list[str]]]:  # type: ignore[no-untyped-def]
@@ -124,7 +128,7 @@ def test_json_keeps_ids_and_gives_each_cell_its_count_design_entries_and_studies
     assert row["name"] == "Individuele begeleiding" and row["group"] == "begeleiding"  # JSON is the same in every language
     assert row["cells"][0] == {"outcome": "werk", "count": 3, "design": "controlegroep", "entries": ["alpha", "beta"],
                                "studies": ["alpha-monitor", "alpha-vergelijking", "beta-interviews"]}
-    assert row["cells"][2] == {"outcome": "startkwalificatie", "count": 0, "design": None, "entries": [], "studies": []}
+    assert row["cells"][OUTCOMES.index("startkwalificatie")] == {"outcome": "startkwalificatie", "count": 0, "design": None, "entries": [], "studies": []}
 
 
 def test_csv_is_long_one_line_per_cell_for_pandas_or_r(run_cli, gapmap_catalogue: Path) -> None:  # type: ignore[no-untyped-def]
@@ -132,7 +136,7 @@ def test_csv_is_long_one_line_per_cell_for_pandas_or_r(run_cli, gapmap_catalogue
     assert r.exit_code == 0, r.stderr
     rows = list(csv.DictReader(io.StringIO(r.stdout.lstrip("\ufeff"))))
     assert tuple(rows[0]) == CSV_COLUMNS
-    assert len(rows) == 5 * 8  # every entry × every outcome domain, gaps included
+    assert len(rows) == 5 * len(OUTCOMES)  # every entry × every outcome domain, gaps included
     alpha_work = next(x for x in rows if x["row_id"] == "alpha" and x["outcome"] == "werk")
     assert alpha_work == {"row_kind": "entries", "row_id": "alpha", "row_name": "Alfa naar werk", "row_entries": "1", "outcome": "werk", "outcome_name": "Werk",
                           "count": "2", "design": "controlegroep", "design_name": "Vergelijking met een controle- of vergelijkingsgroep",
@@ -152,7 +156,7 @@ def test_markdown_is_a_table_with_a_legend(run_cli, gapmap_catalogue: Path) -> N
     assert r.exit_code == 0, r.stderr
     lines = r.stdout.splitlines()
     assert lines[0].startswith("| Group of working elements | Work | Education and return to school |")
-    assert lines[1] == "|" + " --- |" * 9
+    assert lines[1] == "|" + " --- |" * (1 + len(OUTCOMES))
     assert "| Guidance of the young person | 3 CG | 1 RCT | · |" in r.stdout
     assert "RCT = Randomised trial" in lines[-1] and "· = no study, a gap" in lines[-1]
 
@@ -206,7 +210,7 @@ def test_on_a_terminal_of_any_width_no_word_is_cut_in_two(run_cli, terminal, gap
 
 
 def test_on_a_wide_terminal_the_row_names_get_their_room(run_cli, terminal, gapmap_catalogue: Path) -> None:  # type: ignore[no-untyped-def]
-    terminal(160)
+    terminal(180)  # nine outcome columns
     r = run_cli("gaps", "--catalogue", gapmap_catalogue)
     assert re.search(r"^ ?Trainen van \(loopbaan\)competenties +· ", r.stdout, re.MULTILINE)  # one line, not squeezed
     assert re.search(r"^ ?Individuele begeleiding +3 CG +1 RCT +· ", r.stdout, re.MULTILINE)
@@ -248,17 +252,17 @@ def test_a_row_no_selected_entry_carries_is_marked_apart_from_a_gap(run_cli, gap
 def test_the_html_gap_map_marks_rows_without_entries_and_explains_every_marker(run_cli, gapmap_catalogue: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     out = tmp_path / "page.html"
     assert run_cli("render", "overview", "--catalogue", gapmap_catalogue, "-o", out).exit_code == 0
-    section = out.read_text(encoding="utf-8").split('<section id="studiekaart"')[1].split("</section>")[0]
+    section = out.read_text(encoding="utf-8").split('<section id="bewijskaart"')[1].split("</section>")[0]
     row = section.split('<th scope="row">Intensieve begeleiding</th>')[1].split("</tr>")[0]
     none = ('<td class="gap-cell no-entries"><span aria-hidden="true">–</span><span class="visually-hidden">'
             "geen geselecteerde interventie heeft dit werkzaam element, er valt niets te onderzoeken</span></td>")
-    assert row.count(none) == 8 and "leemte" not in row
+    assert row.count(none) == len(OUTCOMES) and "leemte" not in row
     gap = section.split('<th scope="row">Loopbaanoriëntatie</th>')[1].split("</tr>")[0]
     assert 'class="gap-cell"' in gap and "no-entries" not in gap
-    legend = section.split('<div class="gap-legend">')[1]
-    assert '<dt><span class="swatch gap-cell">·</span></dt><dd>geen studie: een leemte</dd>' in legend
-    assert '<dt><span class="swatch gap-cell no-entries">–</span></dt><dd>geen geselecteerde interventie heeft dit werkzaam element' in legend
-    assert '<span class="swatch gap-cell empty-row" aria-hidden="true">Werkzaam element</span></dt><dd>grijze naam: geen enkele studie in deze rij</dd>' in legend
+    legend = section.split('<div class="gap-legend" id="gapmap-legend">')[1].split('<p class="map-caption"')[0]  # above the map
+    assert '<li><span class="swatch gap-cell" aria-hidden="true">·</span> geen studie: een leemte</li>' in legend
+    assert '<li><span class="swatch gap-cell no-entries" aria-hidden="true">–</span> geen geselecteerde interventie heeft dit werkzaam element' in legend
+    assert '<li><span class="swatch empty-row" aria-hidden="true">Werkzaam element</span> grijze naam: geen enkele studie in deze rij</li>' in legend
     md = run_cli("render", "overview", "--catalogue", gapmap_catalogue, "--format", "md", "-o", tmp_path / "o.md")
     assert md.exit_code == 0
     text = (tmp_path / "o.md").read_text(encoding="utf-8")
@@ -270,7 +274,7 @@ def test_the_search_filters_apply(run_cli, gapmap_catalogue: Path) -> None:  # t
     doc = json.loads(r.stdout)
     assert doc["entries"] == 2
     row = next(x for x in doc["map"] if x["id"] == "individuele-begeleiding")
-    assert [c["count"] for c in row["cells"]] == [0, 0, 0, 0, 0, 1, 0, 0]
+    assert {c["outcome"]: c["count"] for c in row["cells"] if c["count"]} == {"welzijn-participatie": 1}
     r = run_cli("gaps", "--catalogue", gapmap_catalogue, "--target", "vso", "--rows", "entries", "--format", "json")
     assert [x["id"] for x in json.loads(r.stdout)["map"]] == ["alpha", "delta"]
 
@@ -313,15 +317,22 @@ def test_the_html_overview_has_the_gap_map_with_shaded_cells_links_legend_and_ga
     out = tmp_path / "page.html"
     assert run_cli("render", "overview", "--catalogue", gapmap_catalogue, "-o", out).exit_code == 0
     html = out.read_text(encoding="utf-8")
-    section = html.split('<section id="studiekaart"')[1].split("</section>")[0]
-    assert 'href="#studiekaart"' in html  # in the contents
+    section = html.split('<section id="bewijskaart"')[1].split("</section>")[0]
+    assert 'href="#bewijskaart"' in html  # in the contents
     first = section.split('<th scope="row">Individuele begeleiding</th>')[1].split("</tr>")[0]
     werk = first.split("</td>")[0]
-    assert 'class="n3"' in werk and '<span class="count">3</span> <span class="design">CG</span>' in werk
-    assert "3 studies; sterkste opzet: Vergelijking met een controle- of vergelijkingsgroep" in werk  # in words, not colour alone
+    # a mark sized by its 3 studies (the map's most) and coloured by its strongest design, controlegroep (2nd strongest)
+    assert f'<circle class="design-2" cx="16.0" cy="16.0" r="{mark_radius(3, 3)}"/>' in werk
+    assert '<span class="tip" aria-hidden="true">3 studies · Vergelijking met een controle- of vergelijkingsgroep</span>' in werk  # hover, focus
+    assert "Individuele begeleiding, Werk: 3 studies; sterkste opzet: Vergelijking met een controle- of vergelijkingsgroep" in werk  # read out
     assert '<a href="#e-alpha">Alfa naar werk</a>' in werk and '<a href="#e-beta">Bèta Perspectief</a>' in werk
+    assert "alpha-vergelijking <span class=\"designs\">(Vergelijking met een controle- of vergelijkingsgroep)</span>" in werk  # its studies
+    onderwijs = first.split("</td>")[1]
+    assert f'<circle class="design-1" cx="16.0" cy="16.0" r="{mark_radius(1, 3)}"/>' in onderwijs and mark_radius(1, 3) < mark_radius(3, 3)
     assert 'class="gap-cell"' in first and "geen studie: een leemte" in first
-    assert '<dt>RCT</dt><dd>Gerandomiseerd onderzoek (RCT)</dd>' in section
+    assert "Gerandomiseerd onderzoek (RCT)</span></li>" in section
+    text = section.split('<table class="gap outcome-map text" id="gapmap-table">')[1]  # the text table stays
+    assert '<th scope="row">Individuele begeleiding</th>\n<td>3 CG</td><td>1 RCT</td><td class="gap-cell">·</td>' in text
     assert 'class="gap-scroll" tabindex="0" role="region"' in section
     assert html.count('id="gap-phases"') == 1  # the gap maps by phase and level stay
 
@@ -329,18 +340,26 @@ def test_the_html_overview_has_the_gap_map_with_shaded_cells_links_legend_and_ga
 def test_the_site_has_the_gap_map_on_its_own_page_linked_from_every_page(run_cli, gapmap_catalogue: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     out = tmp_path / "site"
     assert run_cli("render", "overview", "--catalogue", gapmap_catalogue, "-o", out).exit_code == 0
-    page = (out / "studiekaart" / "index.html").read_text(encoding="utf-8")
+    page = (out / "bewijskaart" / "index.html").read_text(encoding="utf-8")
     assert '<a href="../interventies/alpha/index.html">Alfa naar werk</a>' in page
-    assert 'aria-current="page">Bewijskaart</a>' in page  # the evidence gap map (element × outcome) at studiekaart/
+    assert 'aria-current="page">Bewijskaart</a>' in page  # the evidence gap map (element × outcome) at bewijskaart/
+    assert '<title>Bewijskaart: ' in page
+    phases = (out / "elementen-per-fase" / "index.html").read_text(encoding="utf-8")
+    assert 'aria-current="page">Elementen per fase</a>' in phases and "<title>Werkzame elementen per fase en bewijsniveau · " in phases
     for other in ("index.html", "kaart/index.html", "interventies/alpha/index.html"):
         text = (out / other).read_text(encoding="utf-8")
-        assert re.search(r'href="(\.\./)*studiekaart/index\.html"', text), other
+        assert re.search(r'href="(\.\./)*bewijskaart/index\.html"', text), other
+        assert re.search(r'href="(\.\./)*elementen-per-fase/index\.html"', text), other
+    # the old folder of the Bewijskaart sends an old link on
+    moved = (out / "studiekaart" / "index.html").read_text(encoding="utf-8")
+    assert '<meta http-equiv="refresh" content="0; url=../bewijskaart/index.html">' in moved
+    assert '<a href="../bewijskaart/index.html">Bewijskaart</a>' in moved
 
 
 def test_the_markdown_overview_has_the_gap_map_table(run_cli, gapmap_catalogue: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     out = tmp_path / "o.md"
     assert run_cli("render", "overview", "--catalogue", gapmap_catalogue, "--format", "md", "-o", out).exit_code == 0
-    md = out.read_text(encoding="utf-8").split('<a id="studiekaart"></a>')[1].split('<a id="interventies"></a>')[0]
+    md = out.read_text(encoding="utf-8").split('<a id="bewijskaart"></a>')[1].split('<a id="interventies"></a>')[0]
     assert "| Individuele begeleiding | 3 CG<br>[Alfa naar werk](#e-alpha)<br>[Bèta Perspectief](#e-beta) | 1 RCT<br>[Bèta Perspectief](#e-beta) | · |" in md
     assert "RCT = Gerandomiseerd onderzoek (RCT)" in md
 
@@ -360,12 +379,12 @@ def hostile_with_study(hostile_catalogue: Path) -> Path:
 def test_hostile_names_are_text_in_every_gap_map_output(run_cli, hostile_with_study: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     out = tmp_path / "page.html"
     assert run_cli("render", "overview", "--catalogue", hostile_with_study, "-o", out).exit_code == 0
-    section = out.read_text(encoding="utf-8").split('<section id="studiekaart"')[1].split("</section>")[0]
+    section = out.read_text(encoding="utf-8").split('<section id="bewijskaart"')[1].split("</section>")[0]
     assert "<script>" not in section and "&lt;script&gt;alert(1)&lt;/script&gt;" in section
     assert 'href="#e-hostile"' in section and "javascript:" not in section.split("href=")[1].split(">")[0]
     md = run_cli("gaps", "--catalogue", hostile_with_study, "--rows", "entries", "--format", "md").stdout
     row = next(line for line in md.splitlines() if "alert" in line)
-    assert "\\<script\\>" in row and row.count(" | ") == 8  # the pipe in the name is escaped: still nine cells
+    assert "\\<script\\>" in row and row.count(" | ") == len(OUTCOMES)  # the pipe in the name is escaped: still one cell per column
     rows = list(csv.reader(io.StringIO(run_cli("gaps", "--catalogue", hostile_with_study, "--rows", "entries", "--format", "csv").stdout.lstrip("\ufeff"))))
     assert rows[1][2] == HOSTILE_TEXT  # a name that is not a formula is kept as written
 

@@ -97,6 +97,7 @@ def typo_of(draw: st.DrawFn) -> tuple[str, str]:
 @example(pair=("abcdefghijkxyz", "abcdefghijk"), cutoff=FUZZY_CUTOFF)  # 22/25 = 88
 @example(pair=("abcdefghi", "abcdefghijk"), cutoff=90)  # exactly at the cutoff
 @example(pair=("abcdefghijklmnopq", "abcdefghijklmnopqrst"), cutoff=FUZZY_CUTOFF)  # 34/37
+@pytest.mark.slow
 def test_the_page_measures_similarity_exactly_as_rapidfuzz(js_similar, pair: tuple[str, str], cutoff: int) -> None:  # type: ignore[no-untyped-def]
     a, b = pair
     assert js_similar(a, b, cutoff) == cli_similar(a, b, cutoff), (a, b, fuzz.ratio(a, b))

@@ -110,6 +110,7 @@ def mutated_entries(draw: st.DrawFn) -> dict[str, Any]:
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(entry=mutated_entries())
+@pytest.mark.slow
 def test_validator_never_raises_on_mutated_entries(entry: dict[str, Any]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)

@@ -140,7 +140,30 @@ def test_markdown_appendix_numbers_the_sources_as_footnote_links(run_cli, cat) -
     assert [int(a) for a, _ in footnotes] == list(range(1, len(footnotes) + 1))
     assert set(refs) == {int(b) for _, b in footnotes}
     boris = cat.by_id()["boris-brengt-je-bij-een-baan"].sources[0]["url"]
-    assert f"(<{boris}>)" in r.stdout
+    assert f" <{boris}>" in r.stdout  # an autolink: the address shown once, as its own link
+
+
+def test_the_appendix_source_list_is_the_readers_each_address_once_and_the_date_apart(run_cli, cat, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """No editors' notes ("Linktekst ...") in the list, each URL written once, no empty "()" for
+    a source without one, and the closing date a paragraph of its own after a rule."""
+    md = run_cli("render", "appendix").stdout
+    listed = md.split("## Bronnen", 1)[1]
+    items = re.findall(r"^\d+\. .*$", listed, flags=re.M)
+    assert len(items) == 20
+    assert "Linktekst" not in md and "()" not in md
+    for url in {s["url"] for e in cat.entries for s in e.sources if s.get("url", "").startswith("http")}:
+        assert md.count(url) <= 1 or md.count(f"<{url}>") == 1, url
+        assert sum(item.count(url) for item in items) <= 1
+    assert re.search(r"\n\n---\n\n\*Stand van de catalogus: \d{4}-\d\d-\d\d\.\*\n$", md)
+    out = tmp_path / "bijlage.html"
+    run_cli("render", "appendix", "--format", "html", "-o", out)
+    html_text = re.sub(r"<[^>]+>", "", out.read_text(encoding="utf-8"))
+    assert "Linktekst" not in html_text and "()" not in html_text
+    for url in {s["url"] for e in cat.entries for s in e.sources if s.get("url", "").startswith("http")}:
+        assert html_text.count(url) <= 1, url
+    run_cli("render", "overview", "--format", "html", "-o", tmp_path / "overzicht.html")
+    shown = re.sub(r"<(script|style)[^>]*>.*?</\1>", "", (tmp_path / "overzicht.html").read_text(encoding="utf-8"), flags=re.S)
+    assert "()" not in re.sub(r"<[^>]+>", "", shown)  # a source without a URL shows no empty brackets
 
 
 def test_html_appendix_has_semantic_tables_in_report_order(run_cli, cat, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -297,6 +320,7 @@ def test_word_text_has_no_control_characters(cat) -> None:  # type: ignore[no-un
     assert not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", xml)
 
 
+@pytest.mark.slow
 def test_word_appendix_converts_to_pdf_with_libreoffice(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     require(soffice is not None, "LibreOffice (soffice)")
@@ -337,7 +361,7 @@ def test_an_existing_output_is_replaced_only_with_force(run_cli, tmp_path: Path)
     assert out.read_text(encoding="utf-8") == "oud\n"
     r = run_cli("render", "appendix", "-o", out, "--force")
     assert r.exit_code == 0
-    assert out.read_text(encoding="utf-8").startswith("# Overzicht van interventies")
+    assert out.read_text(encoding="utf-8").startswith("# Bijlage 2 Overzicht van interventies")
     assert [p.name for p in tmp_path.iterdir()] == ["bijlage.md"]  # no temporary files left
 
 
@@ -358,7 +382,7 @@ def test_overview_into_a_folder_writes_index_html_and_replaces_it_only_with_forc
     assert run_cli("render", "overview", "-o", site).exit_code == 2
     assert run_cli("render", "overview", "-o", site, "--force").exit_code == 0
     assert run_cli("render", "overview", "-f", "md", "-o", site).exit_code == 0
-    assert sorted(p.name for p in site.iterdir()) == ["README.md", "bewijskaart", "bewijsniveaus", "index.html", "interventies", "kaart", "studiekaart"]
+    assert sorted(p.name for p in site.iterdir()) == ["README.md", "bewijskaart", "bewijsniveaus", "elementen-per-fase", "index.html", "interventies", "kaart", "studiekaart"]
 
 
 # --- Templates ------------------------------------------------------------------------------------
@@ -485,7 +509,7 @@ def test_overview_for_the_mini_catalogue(run_cli, mini_catalogue: Path) -> None:
 
 def test_the_library_renders_without_the_command_line(cat) -> None:  # type: ignore[no-untyped-def]
     md = render_appendix(cat, cat.entries, "md").decode("utf-8")
-    assert md.startswith("# Overzicht van interventies\n")
+    assert md.startswith("# Bijlage 2 Overzicht van interventies\n")
     assert render_overview(cat, "html").startswith(b"<!DOCTYPE html>")
 
 
@@ -531,9 +555,9 @@ def test_hostile_text_is_harmless_in_word(run_cli, hostile_catalogue: Path, tmp_
     row = doc.tables[0].rows[1]
     assert row.cells[0].paragraphs[0].text == HOSTILE_TEXT
     xml = zipfile.ZipFile(out).read("word/document.xml").decode("utf-8")
-    # no field from entry text (so no HYPERLINK field): only the caption numbers jwtool writes itself
+    # no field from entry text (so no HYPERLINK field); the captions' numbers are text, too
     assert "fldSimple" not in xml
-    assert re.findall(r"<w:instrText[^>]*>([^<]*)</w:instrText>", xml) == [" SEQ Tabel \\* ARABIC "]
+    assert re.findall(r"<w:instrText[^>]*>([^<]*)</w:instrText>", xml) == []
     links = [rel.target_ref for rel in doc.part.rels.values() if rel.reltype.endswith("/hyperlink")]
     assert links == ["https://example.org/x?a=1&b=2"]
 

@@ -2,8 +2,9 @@
 
 Columns take the table width in proportion to their text and are never narrower than their
 longest word, so LibreOffice (and Word) break no word inside: checked on the PDF LibreOffice
-makes, word by word. The document is Dutch (nl-NL), numbers its pages in the footer, numbers its
-tables with Word caption fields (SEQ Tabel), repeats the header row, looks sober (one sans-serif
+makes, word by word. The document is Dutch (nl-NL), numbers its pages in the footer, captions its
+tables with the report's numbers as text (a pasting report's field update leaves them), keeps a row
+on one page (one higher than a page continues under its name), repeats the header row, looks sober (one sans-serif
 font, no blue Cambria headings) unless a reference document gives the house style, and lists
 each source by its citation only.
 """
@@ -77,6 +78,7 @@ def pdf_words(cat, word: bytes, tmp_path_factory: pytest.TempPathFactory) -> lis
 # --- Columns ---------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_no_word_in_the_tables_is_broken_inside_in_the_pdf(word: bytes, pdf_words: list[str]) -> None:
     from docx import Document
 
@@ -111,6 +113,16 @@ def test_a_column_is_never_narrower_than_its_longest_word() -> None:
     assert unbreakable("loopbaan-begeleiding vso/pro") == ["loopbaan-", "begeleiding", "vso/pro"]
 
 
+def test_words_are_measured_with_arials_metrics() -> None:
+    """Helvetica's AFM widths, which Arial and Liberation Sans share (e.g. ``C 87 ; WX 944 ; N W``)."""
+    assert word_width("W", 10) == pytest.approx(9.44) and word_width("i", 10) == pytest.approx(2.22)
+    assert word_width("i", 10, bold=True) == pytest.approx(2.78) and word_width("m", 10, bold=True) == pytest.approx(8.89)
+    assert word_width("Doorstroomprogramma", 8) == pytest.approx(8 * 0.001 * sum([722, 556, 556, 333, 500, 278, 333, 556, 556, 833, 556, 333, 556, 556, 333, 556, 833, 833, 556]))
+    assert word_width("café €", 10) == pytest.approx(0.01 * (500 + 556 + 278 + 556 + 278 + 556))
+    assert word_width("≥", 10) == pytest.approx(5.49)  # from the Symbol font, as a PDF writer would set it
+    assert word_width("\U0001f600", 10) == pytest.approx(7.61)  # a character the fonts lack: their .notdef width
+
+
 def test_words_longer_than_the_table_scale_all_columns_alike() -> None:
     columns = [[Text("x" * 200, 8)], [Text("y" * 100, 8)]]
     widths = column_widths(columns, 3000, padding=0)
@@ -140,22 +152,117 @@ def test_every_page_has_its_number_in_the_footer(word: bytes) -> None:
     assert [fields(part(word, n)) for n in footers] == [["PAGE"]]
 
 
-def test_table_captions_are_word_caption_fields(cat, word: bytes) -> None:  # type: ignore[no-untyped-def]
+def test_table_captions_carry_the_reports_numbers_as_text(cat, word: bytes) -> None:  # type: ignore[no-untyped-def]
     from docx import Document
 
-    assert fields(part(word, "word/document.xml")) == ["SEQ Tabel \\* ARABIC", "SEQ Tabel \\* ARABIC"]
+    assert fields(part(word, "word/document.xml")) == []  # no SEQ field a report could renumber
     captions = [p.text for p in Document(io.BytesIO(word)).paragraphs if p.style.name == "Caption"]
     assert captions == ["Tabel B2.1 Interventies tijdens de schoolloopbaan", "Tabel B2.2 Interventies voor (voortijdige) schoolverlaters"]
-    # only table B2.2 shown: its field starts the count at 2, so Word shows "B2.2", not "B2.1"
     leavers = [e for e in cat.entries if e.table == "B2.2"]
-    assert fields(part(render_appendix(cat, leavers, "docx"), "word/document.xml")) == ["SEQ Tabel \\* ARABIC \\r 2"]
-    summary = render_appendix(cat, cat.entries, "docx", style="summary")
-    assert fields(part(summary, "word/document.xml")) == ["SEQ Tabel \\* ARABIC", "SEQ Tabel \\* ARABIC"]
+    only = [p.text for p in Document(io.BytesIO(render_appendix(cat, leavers, "docx"))).paragraphs if p.style.name == "Caption"]
+    assert only == ["Tabel B2.2 Interventies voor (voortijdige) schoolverlaters"]
+    english = [p.text for p in Document(io.BytesIO(render_appendix(cat, cat.entries, "docx", lang="en"))).paragraphs if p.style.name == "Caption"]
+    assert english == ["Table B2.1 Interventions during the school career", "Table B2.2 Interventions for (early) school leavers"]
 
 
-def test_english_labels_number_tables_with_an_english_caption_field(cat) -> None:  # type: ignore[no-untyped-def]
-    blob = render_appendix(cat, cat.entries, "docx", lang="en")
-    assert fields(part(blob, "word/document.xml")) == ["SEQ Table \\* ARABIC", "SEQ Table \\* ARABIC"]
+def test_the_heading_names_the_appendix_as_the_report_does(cat, word: bytes) -> None:  # type: ignore[no-untyped-def]
+    from docx import Document
+
+    def heading(blob: bytes) -> str:
+        return next(p.text for p in Document(io.BytesIO(blob)).paragraphs if p.style.name == "Heading 1")
+
+    assert heading(word) == "Bijlage 2 Overzicht van interventies"  # sources/kwetsbare-jongeren-2023.yaml: tables[].part
+    assert heading(render_appendix(cat, cat.entries, "docx", style="summary")) == "3.1 Interventies"
+
+
+EARLIER_CAPTION = ('<w:p><w:pPr><w:pStyle w:val="Caption"/></w:pPr><w:r><w:t xml:space="preserve">Tabel 3.</w:t></w:r>'
+                   '<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> SEQ Tabel \\* ARABIC </w:instrText></w:r>'
+                   '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>1</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r>'
+                   '<w:r><w:t xml:space="preserve"> Een tabel van het rapport</w:t></w:r></w:p>')
+UPDATE_FIELDS_MACRO = """<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE script:module PUBLIC "-//OpenOffice.org//DTD OfficeDocument 1.0//EN" "module.dtd">
+<script:module xmlns:script="http://openoffice.org/2000/script" script:name="Module1" script:language="StarBasic">
+Sub UpdateAndExport(source As String, target As String)
+  Dim load(0) As New com.sun.star.beans.PropertyValue
+  load(0).Name = &quot;Hidden&quot;
+  load(0).Value = True
+  doc = StarDesktop.loadComponentFromURL(source, &quot;_blank&quot;, 0, load())
+  doc.getTextFields().refresh()
+  doc.refresh()
+  Dim store(0) As New com.sun.star.beans.PropertyValue
+  store(0).Name = &quot;FilterName&quot;
+  store(0).Value = &quot;writer_pdf_Export&quot;
+  doc.storeToURL(target, store())
+  doc.close(True)
+End Sub
+</script:module>
+"""
+
+
+def updated_in_libreoffice(docx: Path) -> str:
+    """The text of ``docx`` after LibreOffice updated every field (Tools > Update > Fields, as a
+    macro in a profile of its own) and exported it as PDF (pdftotext)."""
+    profile = docx.parent / "profile"
+    soffice = [shutil.which("soffice") or "soffice", f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore"]
+    subprocess.run([*soffice, "--terminate_after_init"], capture_output=True, check=True, timeout=300)
+    (profile / "user" / "basic" / "Standard" / "Module1.xba").write_text(UPDATE_FIELDS_MACRO, encoding="utf-8")
+    pdf = docx.with_suffix(".pdf")
+    subprocess.run([*soffice, f'macro:///Standard.Module1.UpdateAndExport("{docx.as_uri()}","{pdf.as_uri()}")'],
+                   capture_output=True, check=True, timeout=300)
+    return subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def test_pasted_after_a_reports_own_caption_the_numbers_survive_a_field_update(word: bytes, tmp_path: Path) -> None:
+    """The appendix pasted behind a report's "Tabel 3.1" (a SEQ Tabel caption): LibreOffice
+    updates every field, and the captions still read B2.1 and B2.2 (a SEQ caption became B2.2, B2.3)."""
+    require(shutil.which("soffice") is not None, "LibreOffice (soffice)")
+    require(shutil.which("pdftotext") is not None, "pdftotext (poppler-utils)")
+    pasted = tmp_path / "rapport.docx"
+    with zipfile.ZipFile(io.BytesIO(word)) as src, zipfile.ZipFile(pasted, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "word/document.xml":
+                data = data.replace(b"<w:body>", b"<w:body>" + EARLIER_CAPTION.encode("utf-8"), 1)
+            dst.writestr(info, data)
+    text = updated_in_libreoffice(pasted)
+    assert re.findall(r"Tabel [B\d][\d.]*\d", text) == ["Tabel 3.1", "Tabel B2.1", "Tabel B2.2"]
+
+
+def test_every_row_is_kept_on_one_page(word: bytes) -> None:
+    xml = part(word, "word/document.xml")
+    rows = [row for table in re.findall(r"<w:tbl>.*?</w:tbl>", xml) for row in re.findall(r"<w:tr>.*?</w:tr>", table)]
+    assert rows and all("<w:cantSplit/>" in row for row in rows)
+
+
+def test_a_row_higher_than_a_page_continues_in_rows_that_name_it(catalogue_copy: Path, tmp_path: Path) -> None:
+    """An entry whose activities fill more than a page: its row is cut into rows that each fit a
+    page, the later ones headed "<name> (vervolg)", so every page says whose row it shows."""
+    import yaml
+
+    from docx import Document
+
+    path = catalogue_copy / "interventions" / "boris-brengt-je-bij-een-baan.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["activities"] = "\n".join(f"- Stap {n}: de jongere en de coach bespreken samen wat er deze week is gebeurd." for n in range(1, 121))
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    cat = load_catalogue(catalogue_copy)
+    blob = render_appendix(cat, cat.entries, "docx")
+    table = Document(io.BytesIO(blob)).tables[0]
+    names = [row.cells[0].paragraphs[0].text for row in table.rows[1:]]
+    continued = [n for n in names if n.endswith("(vervolg)")]
+    assert continued and set(continued) == {f"{data['name']} (vervolg)"}
+    assert names[:len(continued) + 1] == [data["name"], *continued]
+    steps = [p.text for row in table.rows[1:len(continued) + 2] for p in row.cells[3].paragraphs]
+    assert steps == [f"- Stap {n}: de jongere en de coach bespreken samen wat er deze week is gebeurd." for n in range(1, 121)]
+    require(shutil.which("soffice") is not None, "LibreOffice (soffice)")
+    require(shutil.which("pdftotext") is not None, "pdftotext (poppler-utils)")
+    pdf = tmp_path / "lang.pdf"
+    pdf.write_bytes(render_appendix(cat, cat.entries, "pdf"))
+    pages = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout.split("\f")
+    holding = [i for i, page in enumerate(pages) if "Stap " in page]
+    assert len(holding) >= 2
+    for i in holding[1:]:  # every later page with its steps says whose row it is
+        assert f"{data['name']} (vervolg)" in " ".join(pages[i].split())
 
 
 def test_only_the_header_row_repeats_on_every_page(word: bytes) -> None:
@@ -185,6 +292,7 @@ def test_the_house_style_is_one_sober_sans_serif_font(word: bytes) -> None:
     assert re.search(r'<w:rFonts w:ascii="Arial" w:hAnsi="Arial" w:cs="Arial" w:eastAsia="Arial"/>', defaults)
 
 
+@pytest.mark.slow
 def test_a_reference_docx_keeps_its_own_look_and_footer(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     from docx import Document
     from docx.shared import RGBColor
@@ -221,6 +329,7 @@ def test_sources_are_listed_by_their_citation_without_editor_notes(cat, word: by
 # --- PDF ---------------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_pdf_output_is_the_word_appendix_converted_by_libreoffice(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     require(shutil.which("soffice") is not None, "LibreOffice (soffice)")
     out = tmp_path / "bijlage.pdf"

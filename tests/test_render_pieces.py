@@ -50,6 +50,7 @@ def fresh(run_cli, catalogue: Path, *extra: str, fmt: str = "html") -> str:  # t
 
 @pytest.mark.parametrize("fmt", ["html", "md"])
 @pytest.mark.parametrize("lang", ["nl", "en"])
+@pytest.mark.slow
 def test_a_page_from_cached_entries_is_byte_identical_to_a_fresh_render(run_cli, catalogue_copy: Path, cache_dir: Path, fmt: str, lang: str) -> None:  # type: ignore[no-untyped-def]
     first = render(run_cli, catalogue_copy, "--lang", lang, fmt=fmt)
     again = render(run_cli, catalogue_copy, "--lang", lang, fmt=fmt)
@@ -57,6 +58,7 @@ def test_a_page_from_cached_entries_is_byte_identical_to_a_fresh_render(run_cli,
     assert cache_path(catalogue_copy).is_file()
 
 
+@pytest.mark.slow
 def test_changing_one_entry_shows_in_the_next_render(run_cli, catalogue_copy: Path, cache_dir: Path) -> None:  # type: ignore[no-untyped-def]
     render(run_cli, catalogue_copy)
     path = catalogue_copy / "interventions" / "boris-brengt-je-bij-een-baan.yaml"
@@ -68,6 +70,7 @@ def test_changing_one_entry_shows_in_the_next_render(run_cli, catalogue_copy: Pa
     assert page == "".join(overview_chunks(cat, "html"))
 
 
+@pytest.mark.slow
 def test_an_edited_template_is_used_at_once(run_cli, catalogue_copy: Path, cache_dir: Path) -> None:  # type: ignore[no-untyped-def]
     render(run_cli, catalogue_copy)
     partial = catalogue_copy / "templates" / "partials" / "entry.html.j2"
@@ -77,6 +80,7 @@ def test_an_edited_template_is_used_at_once(run_cli, catalogue_copy: Path, cache
     assert page == fresh(run_cli, catalogue_copy)
 
 
+@pytest.mark.slow
 def test_a_house_templates_folder_is_used_and_then_left(run_cli, catalogue_copy: Path, cache_dir: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     house = tmp_path / "huisstijl" / "partials"
     house.mkdir(parents=True)
@@ -87,6 +91,7 @@ def test_a_house_templates_folder_is_used_and_then_left(run_cli, catalogue_copy:
     assert render(run_cli, catalogue_copy) == plain
 
 
+@pytest.mark.slow
 def test_a_changed_vocabulary_label_is_shown_at_once(run_cli, catalogue_copy: Path, cache_dir: Path) -> None:  # type: ignore[no-untyped-def]
     before = render(run_cli, catalogue_copy)
     vocab = catalogue_copy / "schemas" / "vocabularies" / "phases.yaml"
@@ -98,6 +103,7 @@ def test_a_changed_vocabulary_label_is_shown_at_once(run_cli, catalogue_copy: Pa
     assert after == fresh(run_cli, catalogue_copy)
 
 
+@pytest.mark.slow
 def test_a_corrupt_cache_is_started_afresh(run_cli, catalogue_copy: Path, cache_dir: Path) -> None:  # type: ignore[no-untyped-def]
     expected = fresh(run_cli, catalogue_copy)
     cache_dir.mkdir(parents=True, exist_ok=True)
@@ -106,6 +112,7 @@ def test_a_corrupt_cache_is_started_afresh(run_cli, catalogue_copy: Path, cache_
     assert render(run_cli, catalogue_copy) == expected
 
 
+@pytest.mark.slow
 def test_an_unusable_cache_folder_only_costs_time(run_cli, catalogue_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("x", encoding="utf-8")
@@ -115,6 +122,7 @@ def test_an_unusable_cache_folder_only_costs_time(run_cli, catalogue_copy: Path,
     assert result.stdout == fresh(run_cli, catalogue_copy)
 
 
+@pytest.mark.slow
 def test_two_renders_at_once_write_the_same_page(run_cli, catalogue_copy: Path, cache_dir: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     env = {**os.environ, "JWTOOL_CACHE_DIR": str(cache_dir)}
     outs = [tmp_path / f"page-{i}.html" for i in range(3)]

@@ -69,6 +69,7 @@ def test_search_leren_on_the_command_line(run_cli: Callable[..., Result]) -> Non
     assert "interne fout" not in found.stderr and "boris-brengt-je-bij-een-baan" in found.stdout
 
 
+@pytest.mark.slow
 def test_every_catalogue_word_searches_shows_and_compares(bundled: Catalogue) -> None:
     """What search, show and compare do for each word, through the library and the views that
     print it; the only failure allowed is "no such entry" (exit 1 on the command line)."""
@@ -100,6 +101,7 @@ COMMAND_TEXT = st.one_of(st.sampled_from(WORDS), st.text(min_size=1, max_size=30
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(text=COMMAND_TEXT)
+@pytest.mark.slow
 def test_search_show_and_compare_of_any_text_exit_0_or_1_with_a_message(run_cli: Callable[..., Result], text: str) -> None:
     _answers_with_a_message(run_cli("search", text))
     _answers_with_a_message(run_cli("show", text))
@@ -108,6 +110,7 @@ def test_search_show_and_compare_of_any_text_exit_0_or_1_with_a_message(run_cli:
 
 @settings(max_examples=150, deadline=None)
 @given(text=st.text(max_size=40))
+@pytest.mark.slow
 def test_library_search_of_any_text_never_raises(bundled: Catalogue, text: str) -> None:
     for hit in search(bundled.entries, text, bundled.vocab):
         assert hit.entry.id and isinstance(hit.snippet, str)

@@ -33,7 +33,7 @@ def test_the_site_has_an_index_a_page_per_entry_the_maps_and_the_evidence_ladder
     out = tmp_path / "site"
     assert run_cli("render", "overview", "-o", out).exit_code == 0
     files = _files(out)
-    assert {"index.html", "kaart/index.html", "bewijskaart/index.html", "studiekaart/index.html", "bewijsniveaus/index.html"} <= set(files)
+    assert {"index.html", "kaart/index.html", "bewijskaart/index.html", "elementen-per-fase/index.html", "studiekaart/index.html", "bewijsniveaus/index.html"} <= set(files)
     assert {f"interventies/{e.id}/index.html" for e in cat.entries} <= set(files)
     ladder = files["bewijsniveaus/index.html"].decode()
     assert "Erkenningscommissie" in ladder and "geen oordeel of erkenning" in ladder
@@ -59,12 +59,14 @@ def test_editor_notes_are_collapsed_and_not_in_the_readers_text(run_cli, cat, tm
         assert "Herkomst: " not in reader and "kwetsbare-jongeren-2023" not in reader
 
 
+@pytest.mark.slow
 def test_a_rerender_is_byte_identical(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     assert run_cli("render", "overview", "-o", tmp_path / "a").exit_code == 0
     assert run_cli("render", "overview", "-o", tmp_path / "b").exit_code == 0
     assert _files(tmp_path / "a") == _files(tmp_path / "b")
 
 
+@pytest.mark.slow
 def test_the_folder_is_written_whole_and_replaced_only_with_force(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     out = tmp_path / "site"
     assert run_cli("render", "overview", "-o", out).exit_code == 0
@@ -110,6 +112,7 @@ def test_the_pages_workflow_builds_the_site_and_deploys_it_on_every_push_to_main
     assert any("jwtool render overview --format html -o _site" in s.get("run", "") for s in build["steps"])
 
 
+@pytest.mark.slow
 def test_a_trailing_slash_makes_a_folder_even_when_the_name_has_a_dot(run_cli, tmp_path: Path) -> None:
     site = tmp_path / "site.v2"
     assert run_cli("render", "overview", "-o", f"{site}/").exit_code == 0

@@ -5,20 +5,23 @@ filters work with the keyboard alone."""
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
 import pytest
 
-from conftest import serious_axe_violations
+from conftest import BROKEN_WORDS, require, serious_axe_violations
+from jwtool.catalogue.load import load_catalogue
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 expect = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install -e '.[test]')").expect
 
 PAGE_TYPES = {"index": "index.html", "entry": "interventies/boris-brengt-je-bij-een-baan/index.html",
-              "map": "kaart/index.html", "gaps": "bewijskaart/index.html", "ladder": "bewijsniveaus/index.html",
-              "gapmap": "studiekaart/index.html",
+              "map": "kaart/index.html", "gaps": "elementen-per-fase/index.html", "ladder": "bewijsniveaus/index.html",
+              "gapmap": "bewijskaart/index.html",
               "entry-with-studies": "interventies/learn2work/index.html"}  # a findings table, a card per finding on a phone
 
 # (CLI filter options as the URL names them, search text): each is asked of the CLI and of the page
@@ -234,6 +237,151 @@ def test_on_a_phone_the_results_start_within_two_screens(chromium, site: Path) -
         page.close()
 
 
+def test_on_a_phone_a_link_with_a_selection_shows_its_first_result_on_the_first_screen(run_cli, chromium, site: Path, studied_catalogue: Path) -> None:  # type: ignore[no-untyped-def]
+    """The facets fold behind one "Filters (n)" control and the page opens at the results, which
+    say what is selected; the introduction is one scroll up."""
+    expected = cli_ids(run_cli, [("target", "vso"), ("outcome", "werk")], "", studied_catalogue)
+    page = chromium.new_page(viewport={"width": 390, "height": 844})
+    try:
+        page.goto((site / "index.html").as_uri() + "?target=vso&outcome=werk")
+        expect(page.locator("#filter-count")).to_be_visible()
+        assert 0 <= first_row_top(page) and first_row_top(page) + 40 <= 844
+        fold = page.locator("#facets-fold")
+        expect(fold.locator("> summary")).to_have_text("Filters (2)")
+        expect(fold).not_to_have_attribute("open", "")
+        expect(page.locator("#filter-summary")).to_be_in_viewport()
+        fold.locator("> summary").click()  # the facets are one tap away, the link's facets opened
+        expect(page.locator("#facet-target input[value='vso']")).to_be_checked()
+        assert shown_ids(page) == expected
+    finally:
+        page.close()
+
+
+def test_a_printed_index_says_what_it_shows(run_cli, page, site: Path, studied_catalogue: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    expected = cli_ids(run_cli, [("target", "vso"), ("outcome", "werk")], "", studied_catalogue)
+    page.goto((site / "index.html").as_uri() + "?target=vso&outcome=werk")
+    total = page.locator("#index-table tbody tr").count()
+    words = (f"Selectie: Doelgroep: Voortgezet speciaal onderwijs (vso); Uitkomst (bevinding van een studie): Werk. "
+             f"{len(expected)} van {total} getoond.")
+    expect(page.locator("#filter-summary")).to_have_text(__import__("re").compile(__import__("re").escape(words)))
+    expect(page.locator("#index-h")).to_have_text("Interventies en praktijkvoorbeelden in deze selectie")
+    page.emulate_media(media="print")
+    expect(page.locator("#filter-summary")).to_be_visible()
+    expect(page.locator("#filter")).to_be_hidden()  # the form is not printed, its state is
+    require(shutil.which("pdftotext") is not None, "pdftotext (apt-get install poppler-utils)")
+    pdf = tmp_path / "index.pdf"
+    pdf.write_bytes(page.pdf())
+    text = " ".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout.split())
+    assert words in text and "in deze selectie" in text
+    page.emulate_media(media="screen")
+    page.goto((site / "index.html").as_uri())  # no selection: nothing to state, the heading as written
+    expect(page.locator("#filter-count")).to_be_visible()
+    expect(page.locator("#filter-summary")).to_be_hidden()
+    expect(page.locator("#index-h")).to_have_text("Alle interventies en praktijkvoorbeelden")
+
+
+# The Bewijskaart with the index's filters in its link, against `jwtool gaps` with the same options.
+MAP_COMBINATIONS: list[list[tuple[str, str]]] = [
+    [], [("target", "vso")], [("phase", "nazorg")], [("kind", "praktijkvoorbeeld")], [("element", "maatwerk")],
+    [("outcome", "werk")], [("min-design", "controlegroep")], [("target", "vso"), ("outcome", "werk")],
+    [("target", "mbo2")], [("phase", "tijdens-school"), ("phase", "overgang")], [("outcome", "work"), ("min-design", "kwalitatief")],
+    [("element", "nazorg"), ("kind", "interventie")], [("target", "pro"), ("min-design", "monitoring")],
+    [("element", "maatwerk"), ("element", "nazorg"), ("outcome", "ervaringen")],
+]
+
+
+def gaps_doc(run_cli, options: list[tuple[str, str]], catalogue: Path) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    args = ["gaps", "--format", "json", "--catalogue", str(catalogue)]
+    for name, value in options:
+        args += [f"--{name}", value]
+    result = run_cli(*args)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+@pytest.mark.parametrize("options", MAP_COMBINATIONS, ids=lambda v: urlencode(v) or "all")
+def test_the_bewijskaart_takes_the_index_filters_and_agrees_with_gaps(run_cli, page, site: Path, studied_catalogue: Path, options) -> None:  # type: ignore[no-untyped-def]
+    from jwtool.render.gapmap import design_colours, design_short
+
+    doc = gaps_doc(run_cli, options, studied_catalogue)
+    colours = design_colours(load_catalogue(studied_catalogue).vocab)
+    page.goto((site / "bewijskaart" / "index.html").as_uri() + ("?" + urlencode(options) if options else ""))
+    total = len(cli_ids(run_cli, [], "", studied_catalogue))
+    expect(page.locator("#selection-count")).to_have_text(__import__("re").compile(rf"^{doc['entries']} van {total} interventies, "))
+    text = page.eval_on_selector_all("#gapmap-table tbody tr", "rows => rows.map(r => [r.dataset.row, [...r.cells].slice(1).map(c => c.textContent)])")
+    marks = page.eval_on_selector_all("#gapmap tbody tr", """rows => rows.map(r => [r.dataset.row, [...r.cells].slice(1).map(c => {
+        const dot = c.querySelector('circle'); return dot ? [dot.getAttribute('class'), Number(dot.getAttribute('r')),
+        [...c.querySelectorAll('.cell-list > ul > li > a')].map(a => a.textContent)] : c.textContent; })])""")
+    names = {e: n for e, n in page.evaluate("Object.entries(JSON.parse(document.getElementById('gapmap-data').textContent).entries).map(([k, v]) => [k, v.name])")}
+    want_text, want_marks = [], []
+    for row in doc["map"]:
+        carried = bool(row["entries"])
+        want_text.append([row["id"], [f"{c['count']} {design_short(c['design'], 'nl')}" if c["count"] else ("·" if carried else "–") for c in row["cells"]]])
+        want_marks.append([row["id"], [[f"design-{colours[c['design']]}", None, [names[e] for e in c["entries"]]] if c["count"] else ("·" + ("geen studie: een leemte" if carried else "geen geselecteerde interventie heeft dit werkzaam element, er valt niets te onderzoeken")) for c in row["cells"]]])
+    assert text == want_text
+    assert [[r, [[m[0], None, m[2]] if isinstance(m, list) else m for m in cells]] for r, cells in marks] == [
+        [r, [m if isinstance(m, list) else m.replace("·", "–", 1) if "geselecteerde" in m else m for m in cells]] for r, cells in want_marks]
+    counts = {c["count"]: m[1] for row, (_, cells) in zip(doc["map"], marks) for c, m in zip(row["cells"], cells) if c["count"]}
+    assert [counts[n] for n in sorted(counts)] == sorted(counts.values())  # more studies, a larger mark
+    if options:
+        expect(page.locator("#selection-words")).not_to_have_text("Geen selectie: alle interventies en praktijkvoorbeelden.")
+
+
+def test_ten_map_combinations_at_least() -> None:
+    assert len(MAP_COMBINATIONS) >= 10
+
+
+def test_the_bewijskaart_reads_at_a_glance_by_mouse_keyboard_and_screen_reader(page, site: Path) -> None:  # type: ignore[no-untyped-def]
+    page.goto((site / "bewijskaart" / "index.html").as_uri())
+    legend, table = page.locator("#gapmap-legend").bounding_box(), page.locator("#gapmap").bounding_box()
+    assert legend and table and legend["y"] + legend["height"] <= table["y"]  # the legend comes first
+    assert page.locator("#gapmap-legend .legend-designs li").count() == len(page.evaluate("Object.keys(JSON.parse(document.getElementById('gapmap-data').textContent).ranks)"))
+    cell = page.locator("#gapmap td.mark-cell").first
+    tip = cell.locator(".tip")
+    expect(tip).to_be_hidden()
+    cell.locator("summary").hover()
+    expect(tip).to_be_visible()
+    expect(tip).to_have_text(__import__("re").compile(r"^\d+ studies? · \S"))
+    page.mouse.move(0, 0)
+    expect(tip).to_be_hidden()
+    page.focus("#gapmap td.mark-cell summary >> nth=1")  # reached by keyboard
+    second = page.locator("#gapmap td.mark-cell").nth(1)
+    expect(second.locator(".tip")).to_be_visible()
+    name = second.locator("summary .visually-hidden").text_content()
+    assert __import__("re").fullmatch(r"[^,]+, [^:]+: \d+ studies?; sterkste opzet: .+", name or ""), name  # what a screen reader reads
+    page.keyboard.press("Enter")
+    expect(second.locator(".cell-list")).to_be_visible()
+    links = second.locator(".cell-list a")
+    assert links.count() >= 1 and second.locator(".cell-list ul.studies li").count() >= 1
+    page.keyboard.press("Tab")  # into the opened list: its first entry
+    assert page.evaluate("document.activeElement.closest('.cell-list') !== null")
+    assert page.locator("#gapmap-text").evaluate("d => !d.open")  # the text table is there, folded
+    page.locator("#gapmap-text > summary").click()
+    expect(page.locator("#gapmap-table")).to_be_visible()
+
+
+def test_on_a_phone_the_bewijskaart_keeps_its_row_names_in_view(chromium, site: Path) -> None:  # type: ignore[no-untyped-def]
+    page = chromium.new_page(viewport={"width": 390, "height": 844})
+    try:
+        page.goto((site / "bewijskaart" / "index.html").as_uri() + "?outcome=werk")
+        box = page.locator(".gap-scroll:has(#gapmap)")
+        box.scroll_into_view_if_needed()
+        box.evaluate("el => { el.scrollLeft = el.scrollWidth; }")
+        assert box.evaluate("el => el.scrollLeft > 0")
+        name = page.locator("#gapmap tbody th").first.bounding_box()
+        assert name and 0 <= name["x"] and name["x"] + name["width"] <= 390  # sticks to the left edge
+        assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
+        assert page.evaluate(BROKEN_WORDS, "#gapmap tbody th") == []
+    finally:
+        page.close()
+
+
+def test_the_old_folder_of_the_bewijskaart_sends_the_reader_on(page, site: Path) -> None:  # type: ignore[no-untyped-def]
+    page.goto((site / "studiekaart" / "index.html").as_uri())
+    page.wait_for_url("**/bewijskaart/index.html")
+    expect(page.locator("h1")).to_have_text(__import__("re").compile("^Bewijskaart"))
+
+
 def test_facets_open_where_the_link_selects_and_stay_closed_elsewhere(page, site: Path) -> None:  # type: ignore[no-untyped-def]
     page.goto((site / "index.html").as_uri() + "?outcome=work&target=vso&target=pro&min-design=kwalitatief")
     expect(page.locator("#filter-count")).to_be_visible()
@@ -303,18 +451,6 @@ def test_a_finding_s_one_word_cells_never_break_inside_the_word(chromium, site: 
         assert set(shown) == ({"table-row"} if width == 1280 else {"block"})
     finally:
         page.close()
-
-
-# Every word of the selected cells whose glyphs sit on more than one line (a word broken inside;
-# a break after a hyphen in "vso-/pro-leerlingen" is where a word may break, so those are left out).
-BROKEN_WORDS = """(selector) => { const bad = [];
-  for (const cell of document.querySelectorAll(selector)) {
-    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT); let node;
-    while ((node = walker.nextNode())) { const words = /[^\\s-]+(?=\\s|$)/g; let m;
-      while ((m = words.exec(node.data))) { const range = document.createRange();
-        range.setStart(node, m.index); range.setEnd(node, m.index + m[0].length);
-        if (new Set([...range.getClientRects()].map(r => Math.round(r.top))).size > 1) bad.push(m[0]); } } }
-  return bad; }"""
 
 
 @pytest.mark.parametrize("width", [1280, 1024])

@@ -288,6 +288,7 @@ def test_no_output_shows_a_list_of_study_urls_any_more(repo_root: Path) -> None:
     assert "s.url|link }}</li>" not in templates and "- {{ s.url|link }}" not in templates
 
 
+@pytest.mark.slow
 def test_a_hostile_study_is_text_in_every_output(hostile_catalogue: Path, run_cli, tmp_path: Path) -> None:
     text = run_cli("show", "hostile", "--catalogue", hostile_catalogue).stdout
     assert f"Studie: {HOSTILE_TEXT}" in text and f"“{HOSTILE_TEXT}”" in text  # plain text keeps it as written

@@ -182,6 +182,7 @@ def test_validate_names_the_nan_and_inf_figures(nan_catalogue: Path, run_cli: Ca
 
 @pytest.mark.parametrize("env", [{"PYTHONIOENCODING": "cp1252"}, {"PYTHONIOENCODING": "ascii"}, {"LC_ALL": "C", "LANG": "C"}], ids=lambda e: " ".join(f"{k}={v}" for k, v in e.items()))
 @pytest.mark.parametrize("args", [["list"], ["show", "boris"], ["search", "orientatie"], ["compare", "boris", "learn2work"], ["elements"]], ids=" ".join)
+@pytest.mark.slow
 def test_output_in_an_encoding_without_every_character(args: list[str], env: dict[str, str], repo_root: Path) -> None:
     encoding = env.get("PYTHONIOENCODING", "utf-8")
     clean_env = {k: v for k, v in os.environ.items() if not k.startswith(("LC_", "PYTHONIOENCODING", "PYTHONUTF8"))}

@@ -107,6 +107,7 @@ def test_neither_validator_fetches_or_reads_a_ref_outside_schemas(mini_catalogue
     assert requests == []
 
 
+@pytest.mark.slow
 def test_a_backtracking_pattern_in_a_schema_does_not_hang_validate(mini_catalogue: Path) -> None:
     _set_schema_property(mini_catalogue, "summary", {"type": "string", "pattern": "^(a+)+$"})
     alpha = mini_catalogue / "interventions" / "alpha.yaml"

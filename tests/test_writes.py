@@ -97,6 +97,7 @@ def test_a_full_disk_on_stdout_is_exit_1_with_the_reason(run_cli, repo_root: Pat
 
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full (Linux)")
 @pytest.mark.parametrize("command", [["export", "--format", "json"], ["list"], ["render", "overview", "--format", "md"]], ids=" ".join)
+@pytest.mark.slow
 def test_stdout_on_dev_full_is_exit_1_with_the_reason(mini_catalogue: Path, command: list[str]) -> None:
     with open("/dev/full", "wb") as full, subprocess.Popen([*JWTOOL, *command, "--catalogue", str(mini_catalogue)],
                                                            stdout=full, stderr=subprocess.PIPE) as proc:
@@ -270,6 +271,7 @@ def small_disk(tmp_path: Path) -> Iterator[Path]:
         subprocess.run(["umount", str(disk)], check=True)
 
 
+@pytest.mark.slow
 def test_root_only_a_full_disk_gives_exit_1_and_a_message_on_every_output_path(small_disk: Path, repo_root: Path) -> None:
     # The bundled catalogue's export is 190 KB, its overview 200 KB: neither fits in 64 KiB.
     # PYTHONUNBUFFERED=1 is the case that cut the file silently (no buffer that retries).

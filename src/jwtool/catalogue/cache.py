@@ -171,11 +171,24 @@ class Cache:
             if clean and now is not None and exact_in_json(data):
                 fresh.append((rel, now, data))
                 keep.add(rel)
+                if len(fresh) >= BATCH:  # stored as it goes: a first run never holds every full record
+                    self._store(fresh, [])
+                    fresh = []
             out.append((rel, ((summary_view(data) if summary and isinstance(data, dict) else data), clean)))
         gone = [rel for rel in stored if rel not in keep]
         if fresh or gone:
             self._store(fresh, gone)
         return out
+
+    def get(self, rel: str, now: Stamp | None) -> Any:
+        """The full record stored for ``rel`` when its file's stamp is still ``now``, else None."""
+        if self._db is None or now is None:
+            return None
+        try:
+            row = self._db.execute("SELECT data FROM entries WHERE file = ? AND stamp = ? AND key = ?", (rel, now, self.key)).fetchone()
+            return json.loads(row[0]) if row else None
+        except (sqlite3.Error, ValueError):
+            return None
 
     def _store(self, fresh: list[tuple[str, str, Any]], gone: list[str]) -> None:
         def dumps(value: Any) -> str:

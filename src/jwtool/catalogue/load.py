@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -48,6 +49,9 @@ class Catalogue:
     broken: list[str] = field(default_factory=list)  # files that could not be read as entries
     summary: bool = False  # entries hold only the fields of jwtool.catalogue.model.summary_view
     library: Library = field(default_factory=Library)  # the sources of sources/
+    limits: Limits = field(default_factory=Limits, repr=False)
+    cache_key: str = ""  # the key of the cache the entries came from ("": read without the cache)
+    _records: cache.Cache | None = field(default=None, repr=False)  # opened by :meth:`full` on first use
 
     @property
     def layout(self) -> Layout:
@@ -55,6 +59,21 @@ class Catalogue:
 
     def by_id(self) -> dict[str, Entry]:
         return {e.id: e for e in self.entries}
+
+    def full(self, entries: Iterable[Entry]) -> Iterator[Entry]:
+        """Each of ``entries`` with every field, one at a time: the entries themselves when the
+        catalogue was loaded in full, else each one's full record, from the cache where its file is
+        unchanged, or from its file. So a render or an export of a catalogue loaded as summaries
+        holds one full record at a time, never all of them."""
+        for e in entries:
+            if not self.summary:
+                yield e
+                continue
+            if self._records is None and self.cache_key:
+                self._records = cache.open_cache(self.root, self.cache_key)
+            data = self._records.get(e.file, cache.stamp(self.root / e.file)) if self._records is not None else None
+            whole = Entry(data, e.file, library=self.library) if isinstance(data, dict) else read_entry(self.root, e.file, self.limits, self.library)
+            yield whole if whole is not None else e
 
     def report(self, report_id: str | None = None) -> dict[str, Any]:
         """A source record (default: the catalogue's main report, ``main_source`` in catalogue.yaml)."""
@@ -82,14 +101,17 @@ def load_catalogue(root: Path, limits: Limits = Limits(), *, use_cache: bool = T
         doc = read_yaml(path, rel, limits)
         return doc.data, doc.data is not None and not doc.problems
 
+    key = cache.cache_key(reader_key(limits)) if use_cache else ""
     if use_cache:
-        with cache.open_cache(root, cache.cache_key(reader_key(limits))) as stored:
+        with cache.open_cache(root, key) as stored:
             records = stored.load(files, read, summary=summary)
     else:
         records = [(rel, read(path, rel)) for path, rel in files]
         if summary:
             records = [(rel, (summary_view(d) if isinstance(d, dict) else d, ok)) for rel, (d, ok) in records]
-    return _assemble(root, layout, vocab, records, meta, limits, summary=summary, skipped=skipped)
+    cat = _assemble(root, layout, vocab, records, meta, limits, summary=summary, skipped=skipped)
+    cat.limits, cat.cache_key = limits, key
+    return cat
 
 
 def read_entry(root: Path, rel: str, limits: Limits = Limits(), library: Library | None = None) -> Entry | None:

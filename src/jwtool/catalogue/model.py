@@ -30,7 +30,7 @@ _SUMMARY_FIELDS: dict[str, tuple[str, ...] | None] = {
     "id": None, "name": None, "aliases": None, "kind": None, "phases": None, "last_reviewed": None,
     "region": None, "cites": None,
     "providers": ("organisations", "commissioned_by", "developed_by", "description"),
-    "target_group": ("education_levels", "age", "characteristics"),
+    "target_group": ("summary", "education_levels", "age", "characteristics"),
     "goals": ("tags",),
     "evidence": ("level", "studies"),
     "working_elements": None, "components": None, "success_factors": None,
@@ -38,7 +38,8 @@ _SUMMARY_FIELDS: dict[str, tuple[str, ...] | None] = {
 
 
 def summary_view(data: dict[str, Any]) -> dict[str, Any]:
-    """The entry without its long verbatim texts: what list, filters and the graph need."""
+    """The entry without its long verbatim texts: what list, filters, the graph and the
+    overview's index need (a render reads each full record as it writes its section)."""
     out: dict[str, Any] = {}
     for key, sub in _SUMMARY_FIELDS.items():
         if key not in data:

@@ -40,6 +40,7 @@ class Table:
     rows: int
     columns: tuple[str, ...]
     summary: bool = False  # a short table in the report's body (rendered by --style summary)
+    part: str = ""  # the appendix or chapter holding it, as headed: "Bijlage 2 Overzicht van interventies"
 
 
 @dataclass
@@ -70,7 +71,9 @@ class Source:
         for t in self.data.get("tables") or []:
             if isinstance(t, dict) and isinstance(t.get("id"), str) and isinstance(t.get("rows"), int):
                 cols = tuple(c for c in t.get("columns") or [] if isinstance(c, str))
-                out[t["id"]] = Table(t["id"], str(t.get("title", "")), t["rows"], cols, t.get("summary") is True)
+                part = t.get("part") if isinstance(t.get("part"), dict) else {}
+                heading = " ".join(str(part[k]) for k in ("number", "title") if isinstance(part.get(k), str))
+                out[t["id"]] = Table(t["id"], str(t.get("title", "")), t["rows"], cols, t.get("summary") is True, heading)
         return out
 
 

@@ -6,7 +6,6 @@ the command line also accepts labels and synonyms, matched case- and accent-inse
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -150,12 +149,23 @@ class Vocabulary:
         return cls(name=name, terms=terms, groups=groups, version=version)
 
 
-def _close_keys(value: str, keys: list[str]) -> list[str]:
-    """The folded keys closest to ``value``: by spelling (difflib), else those it starts or ends a
-    prefix of ('sterk' -> 'sterke-aanwijzingen')."""
+CLOSE_CUTOFF = 60  # rapidfuzz's normalised Indel similarity, 0-100: 'sterk-aanwijzing' -> 'sterke-aanwijzingen'
 
+
+def close_matches(value: str, options: Iterable[str], n: int = 1) -> list[str]:
+    """The ``n`` options spelled most like ``value`` (similarity at least :data:`CLOSE_CUTOFF`),
+    best first: every "did you mean" of jwtool measures with this one function, by the measure
+    the search's typo forgiveness (and the site's, in JavaScript) uses."""
+    from rapidfuzz import fuzz, process  # deferred: the CLI's --help imports this module, and only a mistake needs it
+
+    return [match for match, _, _ in process.extract(value, list(options), scorer=fuzz.ratio, limit=n, score_cutoff=CLOSE_CUTOFF)]
+
+
+def _close_keys(value: str, keys: list[str]) -> list[str]:
+    """The folded keys closest to ``value``: by spelling, else those it starts or ends a prefix of
+    ('sterk' -> 'sterke-aanwijzingen')."""
     k = key(value)
-    hits = difflib.get_close_matches(k, keys, n=5, cutoff=0.6)
+    hits = close_matches(k, keys, n=5)
     if not hits and k:
         hits = [name for name in keys if name.startswith(k) or (len(name) >= 3 and k.startswith(name))]
     return hits

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
+from jwtool.catalogue import progress
 from jwtool.cli.common import (
     CatalogueOpt,
     Layout,
@@ -34,12 +35,17 @@ if TYPE_CHECKING:
     from jwtool.catalogue.load import Catalogue
     from jwtool.catalogue.model import Entry
 
+def _full(cat: "Catalogue", entries: list["Entry"]) -> Callable[[Iterable["Entry"]], Iterable["Entry"]]:
+    """The entries' full records, read one at a time as they are written, with a progress bar."""
+    return lambda chosen: progress.track(cat.full(chosen), len(entries), "export")
+
+
 # --format for entries: one exporter per format, (entries, catalogue, the filters asked) -> text
 EXPORTERS: dict[str, Callable[[list["Entry"], "Catalogue", RawFilters], Iterable[str]]] = {
     "json": lambda entries, cat, filters: ex.dump_chunks(ex.export_document(
-        entries, cat.meta, {n: v.version for n, v in cat.vocab.items()}, filters.given() | ({"element_source": filters.element_source} if filters.element else {}))),
-    "jsonl": lambda entries, cat, filters: ex.jsonl_chunks(entries),
-    "csv": lambda entries, cat, filters: ex.csv_chunks(entries, ex.load_schema_columns(cat.layout.schemas)),
+        entries, cat.meta, {n: v.version for n, v in cat.vocab.items()}, filters.given() | ({"element_source": filters.element_source} if filters.element else {}), _full(cat, entries))),
+    "jsonl": lambda entries, cat, filters: ex.jsonl_chunks(_full(cat, entries)(entries)),
+    "csv": lambda entries, cat, filters: ex.csv_chunks(entries, ex.load_schema_columns(cat.layout.schemas), full=_full(cat, entries)),
 }
 # ... the reference-manager formats, which export every source, and the dataset formats (-o only)
 DATASET_FORMATS = ("datapackage", "sqlite")
@@ -73,7 +79,7 @@ def export(
         _dataset(ctx, fmt.value, output, force, catalogue, filters)
         return
     check_output(output, catalogue, force)
-    cat = open_catalogue(ctx, catalogue)
+    cat = open_catalogue(ctx, catalogue, summary=True)  # the full records are read as they are written
     if fmt in citations.EXPORT_FORMATS:
         sources = [cat.library.sources[k] for k in sorted(cat.library.sources)]
         path = write_output(citations.render(sources, fmt.value), output, cat.layout, force)
@@ -81,6 +87,7 @@ def export(
             note(message("cli.export.wrote_sources", n=len(sources), path=path))
         return
     entries = filter_entries(cat.entries, resolved(filters, cat))
+    progress.enable(fmt.value != "json")
     data = EXPORTERS[fmt.value](entries, cat, filters)
     path = write_output(data, output, cat.layout, force)
     if path is not None:

@@ -136,10 +136,10 @@ def search(
     """
     lang = cli_lang(ctx, lang)
     words = (text or "").strip()
-    cat = open_catalogue(ctx, catalogue, summary=not words)  # a text search needs the full texts
+    cat = open_catalogue(ctx, catalogue, summary=True)  # a text search reads each full text in turn
     chosen = filter_entries(cat.entries, resolved(filters, cat))
     if words:
-        hits = run_search(chosen, words, cat.vocab, fuzzy=True)
+        hits = run_search(chosen, words, cat.vocab, fuzzy=True, full=cat.full)
         _rows_out([hit_row(h) for h in hits], fmt, True, cat, lang)
         count = len(hits)
         if hits and hits[0].tier == FUZZY:
@@ -163,7 +163,7 @@ def _dropped_filter_hint(cat: "Catalogue", filters: RawFilters, words: str, lang
     counts: list[tuple[int, str]] = []
     for name, value in filters.given().items():
         fewer = filter_entries(cat.entries, resolved(replace(filters, **{name: [] if isinstance(value, list) else None}), cat))
-        n = len(run_search(fewer, words, cat.vocab, fuzzy=True)) if words else len(fewer)
+        n = len(run_search(fewer, words, cat.vocab, fuzzy=True, full=cat.full)) if words else len(fewer)
         option = "--" + name.replace("_", "-")
         typed = " ".join(f"{option} {v}" for v in (value if isinstance(value, list) else [value]))
         if n:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
+from jwtool.catalogue import progress
 from jwtool.catalogue.layout import Layout
 from jwtool.cli.common import (
     CatalogueOpt,
@@ -89,8 +90,9 @@ def appendix(
     practice examples) of the entries that cite it, with the same columns.
 
     All search filters apply. Word output has real tables with columns sized to their text and a
-    header row that repeats on every page, caption fields (SEQ Tabel), page numbers, Dutch as
-    its language, landscape pages and named styles (JW Tabelkop, JW Tabeltekst, ...).
+    header row that repeats on every page, rows kept whole on a page, captions with the report's
+    own numbers (text, so a report's field update keeps them), page numbers, Dutch as its
+    language, landscape pages and named styles (JW Tabelkop, JW Tabeltekst, ...).
 
     Example: jwtool render appendix --format docx --target vso -o bijlage-vso.docx
     """
@@ -104,15 +106,17 @@ def appendix(
     if fmt == "pdf" and soffice() is None:
         fail(MISSING)
     check_output(output, catalogue, force)
-    cat = open_catalogue(ctx, catalogue)
+    cat = open_catalogue(ctx, catalogue, summary=True)
 
-    entries = filter_entries(cat.entries, resolved(filters, cat))
     try:
         sid, tables = report_tables(cat, source, style)
     except AppendixError as exc:
         usage_error(str(exc))
-    if not any(appendix_entries(entries, sid, tables).values()):
+    shown = appendix_entries(filter_entries(cat.entries, resolved(filters, cat)), sid, tables)
+    if not any(shown.values()):
         warn(message("cli.render.empty"))
+    # chosen among the summaries; only the entries the tables show are read in full
+    entries = list(cat.full({e.file: e for rows in shown.values() for e in rows}.values()))
     try:
         data = render_appendix(cat, entries, fmt, style, lang, tdir, reference_docx, sid)
     except RenderError as exc:
@@ -154,7 +158,7 @@ def overview(
     if output is not None and is_folder:
         output = output / "README.md"
     check_output(output, catalogue, force, new_folder)
-    cat = open_catalogue(ctx, catalogue)
+    cat = open_catalogue(ctx, catalogue, summary=True)  # each section reads its entry in full
     try:
         _emit(overview_chunks(cat, fmt, lang, tdir), output, force, cat, new_folder=new_folder)
     except RenderError as exc:
@@ -167,7 +171,8 @@ def _site(ctx: typer.Context, output: Path, force: bool, tdir: Optional[Path], l
         check_folder(output, Layout(root(catalogue)), force)
     except OutputError as exc:
         usage_error(str(exc))
-    cat = open_catalogue(ctx, catalogue)
+    cat = open_catalogue(ctx, catalogue, summary=True)  # each page reads its entry in full
+    progress.enable()
     try:
         written = write_folder_atomic(output, site_files(cat, lang, tdir), cat.layout, force)
     except RenderError as exc:

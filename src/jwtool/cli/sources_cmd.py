@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from jwtool.catalogue import progress
 from jwtool.catalogue.sources import Source
 from jwtool.cli.common import CatalogueOpt, choice, fail, limits, note, open_catalogue, out, root
 from jwtool.cli.framework import message
@@ -64,6 +65,7 @@ def upgrade(
 
     Example: jwtool upgrade && git diff --stat
     """
+    progress.enable()
     try:
         result = upgrade_catalogue(root(catalogue), limits())  # $JWTOOL_MAX_FILE_SIZE, as every reader
     except UpgradeError as exc:

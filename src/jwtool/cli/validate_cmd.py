@@ -9,6 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from jwtool.catalogue import progress
 from jwtool.catalogue.problems import Problem, problems_to_json
 from jwtool.cli.common import (
     EXIT_OK,
@@ -70,6 +71,7 @@ def validate(
         selected = [p for p in changed if selected is None or any(p == s or s in p.parents for s in selected)]
 
 
+    progress.enable(fmt.value != "json")
     report = run(base, selected, lim) if selected is None or selected else _only_catalogue_checks(base, lim)
     problems = report.problems
     if show_reviewed and fmt.value == "text":

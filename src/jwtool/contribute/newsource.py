@@ -9,7 +9,6 @@ and only in a table the source declares, with a row that exists and that no entr
 
 from __future__ import annotations
 
-import difflib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +19,7 @@ from jwtool.catalogue.layout import Layout
 from jwtool.catalogue.limits import Limits
 from jwtool.catalogue.sources import Library, Source, Table, load_library
 from jwtool.catalogue.text import fold, http_url, slugify
-from jwtool.catalogue.vocabularies import did_you_mean
+from jwtool.catalogue.vocabularies import close_matches, did_you_mean
 from jwtool.catalogue.yamlfile import read_yaml
 from jwtool.contribute.scaffold import ScaffoldError, column_hints
 
@@ -65,7 +64,7 @@ def by_id(library: Library, source_id: str, option: str = "--source") -> SourceC
     source = library.get(source_id)
     if source is None:
         known = sorted(library.sources)
-        hint = did_you_mean(_close(source_id, known))
+        hint = did_you_mean(close_matches(source_id, known))
         raise SourceError(f"unknown {option} {source_id!r}{hint}; give an id from sources/ ({', '.join(known[:8]) or 'none yet'}"
                           f"{' …' if len(known) > 8 else ''}), or a new source with --source-url and --source-title")
     return _existing(source)
@@ -143,6 +142,3 @@ def _words_of(url: str) -> str:
     last = parts.path.rstrip("/").rsplit("/", 1)[-1].rsplit(".", 1)[0]
     return f"{parts.hostname or ''} {last}".removeprefix("www.")
 
-
-def _close(value: str, options: list[str]) -> list[str]:
-    return difflib.get_close_matches(value, options, n=1, cutoff=0.6)

@@ -29,6 +29,7 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from jwtool.catalogue.layout import Layout, discover
 from jwtool.catalogue.limits import Limits
+from jwtool.catalogue.progress import track
 from jwtool.catalogue.sources import SCHEMA_VERSION, format_version
 from jwtool.catalogue.text import key, slugify
 from jwtool.catalogue.yamlfile import read_in
@@ -184,7 +185,11 @@ def upgrade(root: Path, limits: Limits = Limits()) -> Result:
     result = Result()
     meta = _load(layout, layout.meta_file, limits) if layout.meta_file.is_file() else None
     files, _ = discover(layout)  # (a link out of the catalogue or a loop is left alone; validate reports it)
-    docs = [(path, rel, _load(layout, path, limits)) for path, rel in files]
+    # Only the files that need it are loaded with ruamel (slow, and heavy: every file of 10,000 at
+    # once took far more memory than the catalogue); the safe reader picks them out first, and a
+    # file it cannot read stops the upgrade before anything is written (_load says why).
+    docs = [(path, rel, _load(layout, path, limits)) for path, rel in track(files, len(files), "upgrade")
+            if (data := read_in(layout, path, limits).data) is None or _needs_upgrade(data)]
     old = [d for _, _, d in docs if isinstance(d, dict) and "provenance" in d and isinstance(d["provenance"], dict)]
 
     existing = {}  # dedupe key → source id, from source files already there
@@ -269,6 +274,20 @@ def upgrade(root: Path, limits: Limits = Limits()) -> Result:
         write_atomic(layout.meta_file, _dump(meta), force=True)
         result.written.insert(0, "catalogue.yaml")
     return result
+
+
+def _needs_upgrade(data: Any) -> bool:
+    """Whether an entry (as the fast reader reads it; None when it could not) may be changed by
+    :func:`upgrade`: of version 1 (provenance or sources, no cites), plain-text components or
+    study URLs (version 2). Errs on the side of yes: a file it cannot read is loaded anyway."""
+    if not isinstance(data, dict):
+        return True
+    evidence = data.get("evidence")
+    studies = evidence.get("studies") if isinstance(evidence, dict) else None
+    components = data.get("components")
+    return (("cites" not in data and ("provenance" in data or "sources" in data))
+            or isinstance(components, list) and any(isinstance(c, (str, int, float)) for c in components)
+            or isinstance(studies, list) and any(isinstance(s, str) for s in studies))
 
 
 def _entry_cites(data: Any, summary_rows: dict[tuple[str, str], dict[str, int]], existing: dict[str, str], taken: set[str],

@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +24,29 @@ LIST_SEPARATOR = " | "  # between the items of a list in one CSV cell
 INNER_SEPARATOR = ", "  # between the items of a list inside a list item (working_elements.elements)
 BOM = "\ufeff"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+Full = Callable[[Iterable[Entry]], Iterator[Entry]]  # summaries -> full entries, one at a time (Catalogue.full)
+
+
+def _as_is(entries: Iterable[Entry]) -> Iterator[Entry]:
+    return iter(entries)
+
+
+class Streamed(list):  # type: ignore[type-arg]
+    """A list that JSON's encoder (the indenting one :func:`dump_chunks` uses) walks item by item:
+    its length is known up front, its items are made as they are written, so an export of a
+    large catalogue never holds every full record."""
+
+    def __init__(self, length: int, items: Callable[[], Iterator[Any]]) -> None:
+        super().__init__()
+        self._length, self._items = length, items
+
+    def __len__(self) -> int:
+        return self._length
+
+    def __iter__(self) -> Iterator[Any]:
+        return self._items()
 
 
 class NotJSONError(ValueError):
@@ -73,8 +96,10 @@ def dump_chunks(data: Any) -> Iterator[str]:
 
 
 def export_document(entries: Sequence[Entry], meta: dict[str, Any] | None = None,
-                    vocab_versions: dict[str, int] | None = None, query: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The versioned export envelope (see docs/export-format.md)."""
+                    vocab_versions: dict[str, int] | None = None, query: dict[str, Any] | None = None,
+                    full: Full = _as_is) -> dict[str, Any]:
+    """The versioned export envelope (see docs/export-format.md); ``full`` gives each entry's full
+    record as the document is written (:meth:`jwtool.catalogue.load.Catalogue.full`)."""
     return {
         "format": EXPORT_FORMAT,
         "version": EXPORT_VERSION,
@@ -82,7 +107,7 @@ def export_document(entries: Sequence[Entry], meta: dict[str, Any] | None = None
         "vocabularies": dict(sorted((vocab_versions or {}).items())),
         "query": dict(query or {}),
         "count": len(entries),
-        "entries": [e.data for e in entries],
+        "entries": Streamed(len(entries), lambda: (e.data for e in full(entries))),
         "sources": cited_sources(entries),
     }
 
@@ -196,17 +221,23 @@ def csv_rows(rows: Iterable[Sequence[str]]) -> str:
     return buf.getvalue()
 
 
-def csv_chunks(entries: Sequence[Entry], columns: Sequence[str] = (), bom: bool = True) -> Iterator[str]:
+def csv_chunks(entries: Sequence[Entry], columns: Sequence[str] = (), bom: bool = True, full: Full = _as_is) -> Iterator[str]:
     """One row per entry; the schema's columns first (all of them), then any others alphabetically.
 
     A stream of text, 500 rows at a time, so an export of 10,000 entries is written without the
-    whole table in memory as one text as well.
+    whole table in memory; ``full`` gives each entry's full record, twice (the columns are known
+    only once every entry was seen), so only one is held at a time.
     """
-    flats = [flatten(e.data) for e in entries]
     header = list(dict.fromkeys(columns))
-    extra = sorted({k for f in flats for k in f} - set(header))
-    header += extra
+    header += sorted({k for e in full(entries) for k in flatten(e.data)} - set(header))
     yield (BOM if bom else "") + csv_rows([header])
-    for start in range(0, len(flats), 500):
-        yield csv_rows([f.get(c, "") for c in header] for f in flats[start:start + 500])
+    rows: list[list[str]] = []
+    for e in full(entries):
+        flat = flatten(e.data)
+        rows.append([flat.get(c, "") for c in header])
+        if len(rows) == 500:
+            yield csv_rows(rows)
+            rows = []
+    if rows:
+        yield csv_rows(rows)
 

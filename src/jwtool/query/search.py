@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
@@ -118,7 +118,15 @@ def searchable_text(entry: Entry, vocab: dict[str, Vocabulary] | None = None) ->
     return "\n".join(f for _, _, f in _search_fields(entry, elements))
 
 
-def search(entries: Iterable[Entry], text: str, vocab: dict[str, Vocabulary] | None = None, *, fuzzy: bool = False) -> list[Hit]:
+Full = Callable[[Iterable[Entry]], Iterator[Entry]]  # entries -> the same entries with every field (Catalogue.full)
+
+
+def _as_is(entries: Iterable[Entry]) -> Iterator[Entry]:
+    return iter(entries)
+
+
+def search(entries: Iterable[Entry], text: str, vocab: dict[str, Vocabulary] | None = None, *, fuzzy: bool = False,
+           full: Full = _as_is) -> list[Hit]:
     """Entries that contain every word of ``text`` somewhere (case- and accent-insensitive).
 
     Ranking: a word found in the name, id or an alias counts most, then one found in a working
@@ -128,23 +136,26 @@ def search(entries: Iterable[Entry], text: str, vocab: dict[str, Vocabulary] | N
     ``fuzzy`` forgives typos in names, ids and aliases (``Borris`` finds Boris), but only for a
     word that no entry holds as written, so an exact answer is never mixed with guesses: see
     :func:`fuzzy_search`.
+
+    ``entries`` may be summaries: ``full`` gives each one's full record as it is searched, one
+    at a time (:meth:`jwtool.catalogue.load.Catalogue.full`); a hit holds the entry as given.
     """
     entries = list(entries)
     words = fold(text).split()
     if not words:
         return [Hit(e, 0, "", "", "") for e in sorted(entries, key=Entry.sort_key)]
     elements = vocab.get("working-elements") if vocab else None
-    hits = _exact(entries, words, elements)
+    hits = _exact(entries, words, elements, full)
     if hits or not fuzzy:
         return hits
-    return fuzzy_search(entries, words, elements)
+    return fuzzy_search(entries, words, elements, full)
 
 
-def _exact(entries: list[Entry], words: list[str], elements: Vocabulary | None) -> list[Hit]:
+def _exact(entries: list[Entry], words: list[str], elements: Vocabulary | None, full: Full = _as_is) -> list[Hit]:
     phrase = " ".join(words)
     hits: list[Hit] = []
-    for entry in entries:
-        fields = _search_fields(entry, elements)
+    for entry, whole in zip(entries, full(entries)):
+        fields = _search_fields(whole, elements)
         score = 0
         tops: list[tuple[int, int, str, str]] = []  # (-weight, field number, path, original text)
         for word in words:
@@ -186,7 +197,7 @@ def name_tokens(entry: Entry) -> list[str]:
     return list(dict.fromkeys(t for _, _, tokens in _name_words(entry) for t in tokens))
 
 
-def fuzzy_search(entries: Iterable[Entry], words: list[str], elements: Vocabulary | None = None) -> list[Hit]:
+def fuzzy_search(entries: Iterable[Entry], words: list[str], elements: Vocabulary | None = None, full: Full = _as_is) -> list[Hit]:
     """The forgiving pass of :func:`search`: a word that no entry holds exactly may match a word of
     an entry's name, alias or id that differs by a typo (rapidfuzz similarity >= FUZZY_CUTOFF;
     words of FUZZY_MIN_LENGTH letters or more); every other word must still occur as written.
@@ -194,12 +205,17 @@ def fuzzy_search(entries: Iterable[Entry], words: list[str], elements: Vocabular
     report order."""
 
     entries = list(entries)
-    everything = [_search_fields(e, elements) for e in entries]
-    missing = [w for w in dict.fromkeys(words) if not any(w in f for fields in everything for _, _, f in fields)]
-    if not missing or any(len(w) < FUZZY_MIN_LENGTH for w in missing):
+    missing = list(dict.fromkeys(words))
+    for whole in full(entries):  # which words no entry holds as written
+        folded = [f for _, _, f in _search_fields(whole, elements)]
+        missing = [w for w in missing if not any(w in f for f in folded)]
+        if not missing:
+            return []
+    if any(len(w) < FUZZY_MIN_LENGTH for w in missing):
         return []
     hits: list[Hit] = []
-    for entry, fields in zip(entries, everything):
+    for entry, whole in zip(entries, full(entries)):
+        fields = _search_fields(whole, elements)
         score, best = 0, None
         for word in words:
             if word in missing:

@@ -160,9 +160,11 @@ def appendix_context(cat: Catalogue, entries: Sequence[Entry], style: str = "ful
     if made:  # numbered as shown: Tabel 1, Tabel 2
         for number, t in enumerate(shown, start=1):
             t["id"] = str(number)
+    parts = {t.part for t in declared}
     return {
         "labels": labels, "lang": lang, "style": style,
-        "title": label("appendix.title.summary" if style == "summary" else "appendix.title", lang),
+        # the report's own heading of the part holding the tables (Bijlage 2 Overzicht van interventies)
+        "title": parts.pop() if len(parts) == 1 and "" not in parts else label("appendix.title.summary" if style == "summary" else "appendix.title", lang),
         "catalogue_title": _str(cat.meta.get("title")),
         "columns": tables[0]["columns"], "tables": shown, "all_tables": tables,
         "sources": sources.items, "date": fields.catalogue_date(entries), "report": report,

@@ -7,8 +7,9 @@ the whole table's fair share can still be broken: when the longest words of all 
 do not fit, every column is scaled down alike.
 
 Text is measured with the metrics of Helvetica, which Arial (the house font) and its stand-in
-Liberation Sans share glyph for glyph; the metrics come with reportlab, not from a font file on
-this machine, so the widths (and the document's bytes) are the same everywhere.
+Liberation Sans share glyph for glyph; the metrics are a table in :mod:`jwtool.render.fontmetrics`,
+not read from a font file on this machine, so the widths (and the document's bytes) are the same
+everywhere.
 """
 
 from __future__ import annotations
@@ -18,9 +19,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from reportlab.pdfbase.pdfmetrics import stringWidth
-
-FONTS = {False: "Helvetica", True: "Helvetica-Bold"}  # metric twins of Arial and Arial Bold
+from jwtool.render.fontmetrics import NOTDEF, WIDTHS
 
 # Where Word and LibreOffice may end a line: at spaces, and after a hyphen.
 _PIECES = re.compile(r"[^\s\-]*-+|[^\s\-]+")
@@ -43,8 +42,8 @@ def unbreakable(text: str) -> list[str]:
 
 def word_width(word: str, size: float, bold: bool = False) -> float:
     """The width in points of ``word`` set in Arial of ``size`` points."""
-
-    return float(stringWidth(word, FONTS[bold], size))
+    widths = WIDTHS[bold]
+    return sum(widths.get(c, NOTDEF) for c in word) * 0.001 * size
 
 
 def _floor(column: Sequence[Text], padding: float) -> float:

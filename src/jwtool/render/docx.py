@@ -2,7 +2,9 @@
 
 What report writers need from it: real Word tables (not text laid out with tabs) whose column
 widths follow their text (no word broken inside), a header row that Word repeats on every page
-(``w:tblHeader``), captions as Word caption fields (``SEQ Tabel``, so a list of tables works),
+(``w:tblHeader``), rows kept on one page (``w:cantSplit``; a row higher than a page continues in
+rows that name their intervention, "(vervolg)"), captions that keep the report's numbers (plain
+text in the Caption style, never a field a pasting report would renumber),
 page numbers in the footer, Dutch as the document language (spelling is checked as Dutch),
 landscape A4 pages, and a sober sans-serif house style with named paragraph styles
 ("JW Tabelkop", "JW Tabeltekst", ...) that a report can restyle once for the whole appendix.
@@ -20,8 +22,8 @@ taken from the catalogue's own date.
 from __future__ import annotations
 
 import io
-import re
 import zipfile
+from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -40,6 +42,7 @@ from jwtool.catalogue.text import http_url
 from jwtool.labels import label
 from jwtool.labels.fields import clean
 from jwtool.render.columns import Text, column_widths
+from jwtool.render.docxrows import PAGE_SHARE, Cell, Metrics, fitting_rows, paragraph_height
 from jwtool.render.environment import RenderError
 
 STYLE_HEADER = "JW Tabelkop"
@@ -57,7 +60,6 @@ HOUSE_COLOR = (0x1A, 0x1A, 0x1A)
 CELL_MARGIN = 57  # twips (0.1 cm) left and right in a table cell: narrow, as in the report's tables
 CELL_PADDING = 2 * CELL_MARGIN / 20 + 1.5  # points a cell's text is narrower than its column (margins, borders)
 _FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
-Cell = list[tuple[str, str]]  # the (style name, text) paragraphs of one table cell
 
 
 def docx_text(value: Any) -> str:
@@ -187,7 +189,7 @@ def _landscape(section: Any) -> None:
 
 
 def _field(paragraph: Any, instruction: str, result: str) -> None:
-    """A Word field (``PAGE``, ``SEQ Tabel``) at the end of ``paragraph``; ``result`` is the value
+    """A Word field (``PAGE``) at the end of ``paragraph``; ``result`` is the value
     shown until Word or LibreOffice computes it again."""
 
     def run(tag: str, **attrs: str) -> Any:
@@ -218,22 +220,14 @@ def _page_numbers(section: Any) -> None:
     _field(paragraph, "PAGE", "1")
 
 
-def _caption(doc: Any, word: str, table_id: str, title: str, expected: int) -> int:
-    """A caption "Tabel B2.1 <title>" whose number is a ``SEQ Tabel`` field, so Word lists it in a
-    table of figures. The report numbers tables within an appendix ("B2." + 1, 2): the field
-    counts, and is set (``\\r``) only where the tables shown skip a number. Returns that number."""
+def _caption(doc: Any, word: str, table_id: str, title: str) -> None:
+    """A caption "Tabel B2.1 <title>" in Word's Caption style, its number plain text: pasted into
+    a report that numbers its own tables with ``SEQ Tabel`` fields, an updated field would count
+    the report's tables too and renumber the appendix (B2.1 becoming B2.3). The number is the
+    report's, so it must not be computed; a table of figures can still collect the Caption style."""
     paragraph = doc.add_paragraph(style="Caption")
     paragraph.paragraph_format.keep_with_next = True
-    match = re.fullmatch(r"(.*?)(\d+)", table_id)
-    identifier = re.sub(r"\W", "", word)
-    if not match or not identifier:
-        paragraph.add_run(f"{word} {table_id} {title}")
-        return expected
-    number = int(match.group(2))
-    paragraph.add_run(f"{word} {match.group(1)}")
-    _field(paragraph, f"SEQ {identifier} \\* ARABIC" + (f" \\r {number}" if number != expected else ""), str(number))
-    paragraph.add_run(f" {title}")
-    return number
+    paragraph.add_run(" ".join(part for part in (word, table_id, title) if part))
 
 
 # --- Tables --------------------------------------------------------------------------------------
@@ -282,20 +276,23 @@ def _fill_cell(cell: Any, paragraphs: Cell) -> None:
         cell.paragraphs[0].style = STYLE_CELL
 
 
-def _style_metrics(doc: Any, name: str) -> tuple[float, bool, float]:
-    """Font size (points), bold, and left indent (points) of a paragraph style, following its
-    base styles; a reference.docx may set them differently from jwtool's own styles."""
+def _style_metrics(doc: Any, name: str) -> tuple[float, bool, float, float]:
+    """Font size (points), bold, left indent and space after (points) of a paragraph style,
+    following its base styles; a reference.docx may set them differently from jwtool's own styles."""
     size: float | None = None
     bold: bool | None = None
     indent: float | None = None
+    after: float | None = None
     style = doc.styles[name]
     while style is not None:
         size = size if size is not None or style.font.size is None else style.font.size.pt
         bold = bold if bold is not None else style.font.bold
         left = style.paragraph_format.left_indent
         indent = indent if indent is not None or left is None else left.pt
+        space = style.paragraph_format.space_after
+        after = after if after is not None or space is None else space.pt
         style = style.base_style
-    return size or 11.0, bool(bold), max(indent or 0.0, 0.0)
+    return size or 11.0, bool(bold), max(indent or 0.0, 0.0), after or 0.0
 
 
 def _table_layout(table: Any, width: int) -> None:
@@ -315,13 +312,26 @@ def _table_layout(table: Any, width: int) -> None:
     look.addprevious(margins) if look is not None else props.append(margins)
 
 
-def _add_table(doc: Any, header: list[Cell], rows: list[list[Cell]], width: int) -> None:
-    """A table whose header row repeats on every page and whose columns share ``width`` (twips)
-    in proportion to their text, each at least as wide as its longest word."""
+def _keep_row_together(row: Any) -> None:
+    """Word and LibreOffice move a row that does not fit the rest of a page to the next one whole."""
+    row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
 
-    metrics = {name: _style_metrics(doc, name) for name in {s for row in [header, *rows] for cell in row for s, _ in cell}}
-    columns = [[Text(text, *metrics[style]) for row in [header, *rows] for style, text in row[i]] for i in range(len(header))]
+
+def _add_table(doc: Any, header: list[Cell], rows: list[tuple[str, list[Cell]]], width: int, height: int,
+               continued: Callable[[str], str]) -> None:
+    """A table whose header row repeats on every page and whose columns share ``width`` (twips)
+    in proportion to their text, each at least as wide as its longest word. Every row is kept on
+    one page; a row higher than a page (``height`` twips of text) becomes several that each name
+    their intervention (``continued``)."""
+
+    every = [header, *(cells for _, cells in rows)]
+    metrics: Metrics = {name: _style_metrics(doc, name) for name in {s for row in every for cell in row for s, _ in cell}}
+    metrics.setdefault(STYLE_NAME, _style_metrics(doc, STYLE_NAME))
+    columns = [[Text(text, *metrics[style][:3]) for row in every for style, text in row[i]] for i in range(len(header))]
     widths = column_widths(columns, width, CELL_PADDING)
+    text_widths = [w / 20 - CELL_PADDING for w in widths]
+    header_height = max(sum(paragraph_height(s, t, w, metrics) for s, t in cell) for cell, w in zip(header, text_widths))
+    budget = height / 20 * PAGE_SHARE - header_height
 
     table = doc.add_table(rows=1, cols=len(header))
     try:
@@ -332,11 +342,15 @@ def _add_table(doc: Any, header: list[Cell], rows: list[list[Cell]], width: int)
     table.autofit = False
     _table_layout(table, width)
     _repeat_header(table.rows[0])
+    _keep_row_together(table.rows[0])
     for cell, paragraphs in zip(table.rows[0].cells, header):
         _fill_cell(cell, paragraphs)
-    for row in rows:
-        for cell, paragraphs in zip(table.add_row().cells, row):
-            _fill_cell(cell, paragraphs)
+    for name, cells in rows:
+        for part in fitting_rows(name, cells, text_widths, budget, metrics, continued, STYLE_NAME):
+            row = table.add_row()
+            _keep_row_together(row)
+            for cell, paragraphs in zip(row.cells, part):
+                _fill_cell(cell, paragraphs)
     for column, twips in zip(table.columns, widths):
         column.width = Twips(twips)
     for row in table.rows:
@@ -428,15 +442,15 @@ def appendix_docx(context: dict[str, Any], reference: Path | None = None) -> byt
 
     section = doc.sections[-1]
     width = (section.page_width - section.left_margin - section.right_margin) // 635  # EMU → twips
+    height = (section.page_height - section.top_margin - section.bottom_margin) // 635
     tables = context["tables"]
     if not tables:
         doc.add_paragraph(label("no_rows", lang), style=STYLE_NOTE)
-    expected = 1
     for table_ctx in tables:
-        number = _caption(doc, docx_text(label("table.caption", lang)), table_ctx["id"], docx_text(table_ctx["title"]), expected)
-        expected = number + 1
+        _caption(doc, docx_text(label("table.caption", lang)), docx_text(table_ctx["id"]), docx_text(table_ctx["title"]))
         header = [[(STYLE_HEADER, docx_text(col["label"]))] for col in table_ctx["columns"]]  # the first names the table's kind
-        _add_table(doc, header, [_row_cells(row, lang) for row in table_ctx["rows"]], width)
+        rows = [(docx_text(row["name"]), _row_cells(row, lang)) for row in table_ctx["rows"]]
+        _add_table(doc, header, rows, width, height, lambda name: docx_text(label("table.continued", lang, name=name)))
         doc.add_paragraph("", style=STYLE_NOTE)
 
     if context["sources"]:

@@ -34,6 +34,7 @@ from jwtool.render.escaping import (
     _md_anchor_link,
     _md_cell,
     _md_finalize,
+    _md_autolink,
     _md_link,
     _md_text,
 )
@@ -127,7 +128,7 @@ def environment(dirs: Sequence[Path], fmt: str, lang: str) -> Environment:
     else:
         env = SandboxedEnvironment(loader=loader, autoescape=False, undefined=StrictUndefined, finalize=_md_finalize,
                                    keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
-        env.filters.update(link=_md_link, cell=_md_cell, text=_md_text, anchor_link=_md_anchor_link)
+        env.filters.update(link=_md_link, cell=_md_cell, text=_md_text, anchor_link=_md_anchor_link, autolink=_md_autolink)
     env.filters["http_url"] = http_url
     env.filters["label"] = _label_filter(lang)
     env.tests["http_url"] = lambda v: bool(http_url(v))

@@ -127,6 +127,15 @@ def _md_link(url: Any, text: Any = None) -> Any:
     return Markup(f"[{label}](<{target}>)")
 
 
+def _md_autolink(url: Any) -> Any:
+    """An http(s) URL shown once, as itself and its own link (``<https://...>``); anything else as
+    escaped text (an autolink takes no escapes, so a URL with spaces or angle brackets is text)."""
+    target = http_url(url)
+    if target and not re.search(r"[\s<>]", target):
+        return Markup(f"<{target}>")
+    return Markup(escape(" ".join(clean(url).split())))
+
+
 def _md_anchor_link(anchor: str, text: Any) -> Any:
     return Markup(f"[{escape(' '.join(clean(text).split()))}](#{anchor})")
 

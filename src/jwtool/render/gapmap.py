@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from jwtool.catalogue.model import Entry
 from jwtool.catalogue.vocabularies import Vocabulary, group_label
-from jwtool.graph.gapmap import GapCell, GapMap, gap_map
+from jwtool.graph.gapmap import GapCell, GapMap, design_ranks, gap_map
 from jwtool.labels import fields, label, label_or, plural
 from jwtool.labels.fields import clean
 from jwtool.query.export import BOM, LIST_SEPARATOR, csv_rows
@@ -118,21 +118,53 @@ def markdown(gm: GapMap, vocab: dict[str, Vocabulary], lang: str) -> str:
     return "\n".join(lines) + "\n\n" + md_cell(legend(gm, vocab, lang)) + "\n"
 
 
+MARK_BOX = 32  # px: the square a cell's mark is drawn in
+MARK_MIN, MARK_MAX = 4.0, 15.0  # px: the radius of a mark of one study, and of the most studies in the map
+
+
+def mark_radius(count: int, most: int) -> float:
+    """A cell's mark: its area grows with the number of studies (the square root of the share of
+    the map's largest count), so a cell of four studies looks twice the size of one of one."""
+    share = min(count, most) / max(most, 1)
+    return round(MARK_MIN + (MARK_MAX - MARK_MIN) * share ** 0.5, 1)
+
+
+def design_colours(vocab: dict[str, Vocabulary]) -> dict[str, int]:
+    """Design id -> its colour (1 = the strongest design's, darkest), in rank order."""
+    return {t.id: i for i, t in enumerate(sorted(_designs(vocab), key=lambda t: -(t.rank or 0)), 1)}
+
+
+def _studies_in(entry: Entry, outcome: str, vocab: dict[str, Vocabulary], lang: str) -> list[dict[str, str]]:
+    """The entry's studies with a finding on ``outcome``: title (or id) and designs in words."""
+    out = []
+    for i, study in enumerate(entry.studies):
+        if outcome in study.outcomes:
+            designs = ", ".join(fields.vocab_label(vocab, "study-designs", d, lang) for d in study.designs)
+            out.append({"title": clean(study.title) or study.id or f"{entry.id}#{i + 1}", "designs": designs})
+    return out
+
+
 def view(entries: Sequence[Entry], cat: Catalogue, lang: str, anchors: dict[str, str], rows_by: str = "elements",
          source: str = "all") -> dict[str, Any]:
-    """What the overview's templates show: columns, rows of cells (count, shade, design, entries
-    as links), the designs for the legend, the gap marker and the no-entries marker with its words."""
+    """What the overview's templates show: columns, rows of cells (count, mark size and colour,
+    design, entries as links with their studies), the designs for the legend, the gap marker and
+    the no-entries marker with its words."""
     vocab = cat.vocab
     gm = gap_map(entries, vocab, rows_by, source)
     designs = sorted(_designs(vocab), key=lambda t: -(t.rank or 0))
+    colours = design_colours(vocab)
+    most = max((c.count for r in gm.rows for c in r.cells), default=1)
     rows = []
     for r in gm.rows:
         cells = []
         for c in r.cells:
-            refs = [{"id": e.id, "anchor": anchors[e.id], "name": clean(e.name) or e.id} for e in c.entries[:CELL_LIST_MAX]]
+            refs = [{"id": e.id, "anchor": anchors[e.id], "name": clean(e.name) or e.id,
+                     "studies": _studies_in(e, c.outcome, vocab, lang)} for e in c.entries[:CELL_LIST_MAX]]
             cells.append({"outcome": column_label(c.outcome, vocab, lang), "count": c.count, "shade": min(c.count, SHADES),
                           "design": design_short(c.design, lang) if c.design else "",
                           "design_label": fields.vocab_label(vocab, "study-designs", c.design, lang) if c.design else "",
+                          "colour": colours.get(c.design, len(colours) + 1) if c.design else 0,
+                          "radius": mark_radius(c.count, most),
                           "studies": plural("gapmap.studies", c.count, lang), "text": cell_text(c, lang, bool(r.entries)),
                           "entries": refs, "more": max(0, len(c.entries) - CELL_LIST_MAX)})
         rows.append({"id": r.id, "label": row_label(gm, r.id, r.label, vocab, lang), "cells": cells, "total": r.count,
@@ -141,6 +173,35 @@ def view(entries: Sequence[Entry], cat: Catalogue, lang: str, anchors: dict[str,
         "rows_by": rows_by, "corner": label(f"gapmap.rows.{rows_by}", lang),
         "columns": [{"id": c, "label": column_label(c, vocab, lang)} for c, _ in gm.columns],
         "rows": rows, "gap_marker": GAP_MARKER, "none_marker": NONE_MARKER, "none_label": none_label(rows_by, lang),
-        "designs": [{"id": t.id, "short": design_short(t.id, lang), "label": clean(t.label_for(lang))} for t in designs],
-        "studies": len({s.id for e in gm.entries for s in e.studies}),
+        "designs": [{"id": t.id, "short": design_short(t.id, lang), "label": clean(t.label_for(lang)), "colour": colours[t.id]} for t in designs],
+        "studies": len({s.id for e in gm.entries for s in e.studies}), "entries": len(gm.entries),
+        "most": most, "box": MARK_BOX, "sizes": sorted({1, (most + 1) // 2, most}),
+        "radii": {n: mark_radius(n, most) for n in {1, (most + 1) // 2, most}},
+    }
+
+
+def page_data(entries: Sequence[Entry], cat: Catalogue, lang: str, anchors: dict[str, str], source: str = "all") -> dict[str, Any]:
+    """What the Bewijskaart page needs to draw the map again for the entries a link selects, as
+    :func:`jwtool.graph.gapmap.gap_map` does (``jwtool gaps`` with the same filters): each entry's
+    elements and studies (id, designs, outcomes, title), the rows, columns, design ranks and
+    words. The entries a filter value selects come from the index's filter data."""
+    vocab = cat.vocab
+    gm = gap_map(entries, vocab, "elements", source)
+    chosen = sorted(entries, key=Entry.sort_key)
+    return {
+        "entries": {e.id: {"name": clean(e.name) or e.id, "anchor": anchors[e.id][2:], "elements": list(dict.fromkeys(e.elements_from(source))),
+                           "studies": [{"key": s.id or f"{e.id}#{i + 1}", "title": clean(s.title) or s.id or f"{e.id}#{i + 1}",
+                                        "designs": list(s.designs), "outcomes": list(dict.fromkeys(s.outcomes))}
+                                       for i, s in enumerate(e.studies)]} for e in chosen},
+        "order": [e.id for e in chosen],
+        "rows": [{"id": r.id, "label": row_label(gm, r.id, r.label, vocab, lang)} for r in gm.rows],
+        "columns": [{"id": c, "label": column_label(c, vocab, lang)} for c, _ in gm.columns],
+        "ranks": design_ranks(vocab), "colours": design_colours(vocab),
+        "design_labels": {t.id: clean(t.label_for(lang)) for t in _designs(vocab)},
+        "design_short": {t.id: design_short(t.id, lang) for t in _designs(vocab)},
+        "most": max((c.count for r in gm.rows for c in r.cells), default=1), "mark": [MARK_MIN, MARK_MAX],
+        "list_max": CELL_LIST_MAX, "gap_marker": GAP_MARKER, "none_marker": NONE_MARKER,
+        "labels": {"study_one": label("gapmap.studies.one", lang), "study_other": label("gapmap.studies.other", lang),
+                   "strongest": label("gapmap.strongest", lang), "gap": label("gapmap.empty", lang),
+                   "none": none_label("elements", lang), "or": label("site.selection.or", lang)},
     }

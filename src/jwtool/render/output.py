@@ -283,9 +283,11 @@ def write_folder_atomic(path: Path, files: Iterable[tuple[str, str | bytes | Ite
                         force: bool = False) -> Path:
     """Write ``files`` (path inside the folder, content) as the folder ``path``, whole or not at all.
 
-    The files go to a temporary folder beside ``path``, are flushed to disk, and the folder is then
-    renamed into place; an existing site (``--force``) is first moved aside and removed only once
-    the new one is in place. An error or interrupt leaves no temporary folder behind.
+    The files go to a temporary folder beside ``path``, and the folder is then renamed into place
+    in one step; an existing site (``--force``) is first moved aside and removed only once the new
+    one is in place. An error or interrupt leaves no temporary folder behind. The files are not
+    flushed to disk one by one (an fsync per page made a site of 10,000 entries take 27 s): a
+    reader never sees half a site, and a site lost to a power cut is rendered again.
     """
 
     target = check_folder(path, layout, force)
@@ -305,8 +307,6 @@ def write_folder_atomic(path: Path, files: Iterable[tuple[str, str | bytes | Ite
             with open(dest, "xb") as fh:
                 for chunk in [content] if isinstance(content, (str, bytes)) else content:
                     fh.write(chunk.encode("utf-8") if isinstance(chunk, str) else chunk)
-                fh.flush()
-                os.fsync(fh.fileno())
             os.chmod(dest, 0o666 & ~umask)
         for folder in sorted({p for p in tmp.rglob("*") if p.is_dir()} | {tmp}):
             os.chmod(folder, 0o777 & ~umask)

@@ -31,7 +31,7 @@ from jwtool.render.environment import (
     template_dirs,
 )
 from jwtool.render.escaping import anchor_ids
-from jwtool.render.filterdata import FACETS, SINGLE, as_json, facet_values, filter_data, page_texts
+from jwtool.render.filterdata import FACETS, SINGLE, Streamed, facet_values, filter_data, page_texts
 from jwtool.render.gapmap import view as gapmap_view
 
 if TYPE_CHECKING:
@@ -170,6 +170,8 @@ class Pieces:
         """``site_root``: the way from the page the piece is on to the site's top ("../"), None on one page."""
         if kind not in self._templates:
             self._templates[kind] = self.env.get_template(PIECE_TEMPLATES[kind].format(fmt=self.fmt))
+        if kind == "section":  # the full record, read now: a catalogue of summaries never holds them all
+            entry = next(self.cat.full([entry]))
         view = (row_view if kind == "row" else entry_view)(entry, self.cat, self.lang, self.anchors)
         return Markup(self._templates[kind].render(e=view, labels=table_of(self.lang), lang=self.lang, site_root=site_root, alone=False))
 
@@ -219,7 +221,7 @@ def _whole_page(cat: Catalogue, chosen: Sequence[Entry], lang: str, fmt: str, an
     return {
         "date": fields.catalogue_date(chosen),
         "facets": facet_views(cat, chosen, lang, data) if fmt == "html" else [],
-        "filter_json": as_json(data, page_texts(cat, chosen)) if fmt == "html" else "",
+        "filter_json": Streamed(data, lambda: page_texts(cat, chosen)) if fmt == "html" else "",
         "ladder": ladder(cat, chosen, lang),
         "gap": gap_maps(chosen, cat, lang, anchors),
         "gapmap": gapmap_view(chosen, cat, lang, anchors),

@@ -5,8 +5,12 @@ name ``index.html`` so the site also works opened from disk):
 
 - ``index.html``: introduction, facets and the list of every entry (the only page with a script)
 - ``interventies/<id>/index.html``: one entry with its studies and sources
-- ``kaart/index.html``, ``bewijskaart/index.html``: the map and the gap maps
-- ``studiekaart/index.html``: the evidence gap map of working elements × outcome domains
+- ``kaart/index.html``: the map of entries and the working elements they share
+- ``bewijskaart/index.html``: the Bewijskaart, the evidence gap map of working elements × outcome
+  domains; it takes the index's filters from its address (``?target=vso&outcome=werk``)
+- ``elementen-per-fase/index.html``: the working elements per phase and per evidence level
+- ``studiekaart/index.html``: a page that sends an old link on to ``bewijskaart/`` (the folder's
+  name until the folders were named after their pages)
 - ``bewijsniveaus/index.html``: what each evidence level requires, and what the levels are not
 
 The files are produced in a fixed order from sorted data, so a re-render is byte-identical.
@@ -19,7 +23,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from jwtool.catalogue.model import Entry
+from jwtool.catalogue.progress import track
 from jwtool.render.environment import _asset, _csp, _css, _svg_styles, environment, template_chunks, template_dirs
+from jwtool.render.filterdata import as_json, filter_data, fold_tables
+from jwtool.render.gapmap import page_data
 from jwtool.render.overview import Pieces, overview_context
 
 if TYPE_CHECKING:
@@ -28,8 +35,10 @@ if TYPE_CHECKING:
 ENTRY_FOLDER = "interventies"
 # page name -> (template, folder); the index is the site's top
 PAGES = {"index": ("site/index.html.j2", ""), "kaart": ("site/map.html.j2", "kaart"),
-         "bewijskaart": ("site/gaps.html.j2", "bewijskaart"),
-         "studiekaart": ("site/gapmap.html.j2", "studiekaart"), "bewijsniveaus": ("site/evidence.html.j2", "bewijsniveaus")}
+         "elementen-per-fase": ("site/gaps.html.j2", "elementen-per-fase"),
+         "bewijskaart": ("site/gapmap.html.j2", "bewijskaart"), "bewijsniveaus": ("site/evidence.html.j2", "bewijsniveaus")}
+# an old folder -> the page that now holds what it held (its page sends the reader on)
+MOVED = {"studiekaart": "bewijskaart"}
 
 
 def entry_path(slug: str) -> str:
@@ -39,26 +48,48 @@ def entry_path(slug: str) -> str:
 
 def site_files(cat: Catalogue, lang: str = "nl", templates: Path | None = None,
                entries: Sequence[Entry] | None = None) -> Iterator[tuple[str, Iterator[str]]]:
-    """Every page of the site as (path inside the site, its text as a stream), in a fixed order."""
+    """Every page of the site as (path inside the site, its text as a stream), in a fixed order,
+    with a progress bar (:mod:`jwtool.catalogue.progress`) as they are written."""
+    chosen = entries if entries is not None else cat.entries
+    return track(_pages(cat, lang, templates, chosen), len(PAGES) + len(chosen), "site")
+
+
+def _pages(cat: Catalogue, lang: str, templates: Path | None, entries: Sequence[Entry]) -> Iterator[tuple[str, Iterator[str]]]:
     dirs = template_dirs(cat, templates)
     env = environment(dirs, "html", lang)
-    chosen = sorted(entries if entries is not None else cat.entries, key=Entry.sort_key)
+    chosen = sorted(entries, key=Entry.sort_key)
     pieces = Pieces(cat, env, "html", lang, chosen)
     context = overview_context(cat, chosen, lang, "html", pieces)
     css = _css(dirs, "overview.css")
     script = _asset(dirs, "overview.js")
     svg_styles = _svg_styles(context["map_svg"])
+    scripts = {"index": script, "bewijskaart": _asset(dirs, "gapmap.js")}
     for page, (template, folder) in PAGES.items():
         root = "../" if folder else ""
-        with_script = page == "index"
-        page_context = {**context, "page": page, "site_root": root, "entries": [e.at(root) for e in context["entries"]], "css": css, "script": script if with_script else "",
+        page_script = scripts.get(page, "")
+        extra = {"gapmap_json": map_json(cat, chosen, lang, pieces.anchors, context["facets"])} if page == "bewijskaart" else {}
+        page_context = {**context, **extra, "page": page, "site_root": root, "entries": [e.at(root) for e in context["entries"]], "css": css, "script": page_script,
                         "csp": _csp(style_hashes=[css, *(svg_styles if page == "kaart" else [])],
-                                    script_hashes=[script] if with_script else [])}
+                                    script_hashes=[page_script] if page_script else [])}
         yield (f"{folder}/index.html" if folder else "index.html"), _text(env, dirs, template, page_context)
+    for old, new in MOVED.items():
+        moved = {**context, "page": "", "site_root": "../", "css": css, "script": "", "csp": _csp(style_hashes=[css]), "moved_to": new}
+        yield f"{old}/index.html", _text(env, dirs, "site/moved.html.j2", moved)
     below = [e.at("../../") for e in context["entries"]]  # as an entry's own page links them
     entry_context = {**context, "page": "", "site_root": "../../", "entries": below, "css": css, "script": "", "csp": _csp(style_hashes=[css])}
     for e in below:
         yield entry_path(pieces.anchors[e.id][2:]), _text(env, dirs, "site/entry.html.j2", {**entry_context, "entry": e})
+
+
+def map_json(cat: Catalogue, chosen: Sequence[Entry], lang: str, anchors: dict[str, str], facets: list[dict[str, Any]]) -> str:
+    """The Bewijskaart page's data: which entries each filter value selects (as on the index, so a
+    link means the same on both pages), the names of the facets and values (to say in words what
+    is selected), and what the map is drawn from (:func:`jwtool.render.gapmap.page_data`)."""
+    data = filter_data(cat, chosen, with_text=False)
+    words = {f["name"]: {"label": f["label"], "values": {o["id"]: o["label"] for o in f["options"]}} for f in facets}
+    return as_json({"ids": data["ids"], "facets": data["facets"], "facet_order": data["facet_order"],
+                    "spellings": data["spellings"], "words": words, **page_data(chosen, cat, lang, anchors),
+                    "marks": fold_tables()["marks"], "casefold": fold_tables()["casefold"]})
 
 
 def _text(env: Any, dirs: Sequence[Path], template: str, context: dict[str, Any]) -> Iterator[str]:

@@ -7,7 +7,6 @@ declared row is claimed (no gap); a source file that no entry cites is worth a w
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,7 +15,7 @@ from jwtool.catalogue.layout import Layout
 from jwtool.catalogue.limits import Limits
 from jwtool.catalogue.problems import WARNING, Finding, Problem
 from jwtool.catalogue.sources import Library, Source, cites, read_sources
-from jwtool.catalogue.vocabularies import did_you_mean
+from jwtool.catalogue.vocabularies import close_matches, did_you_mean
 from jwtool.catalogue.yamlfile import YamlFile
 from jwtool.validate.schema import SchemaChecker
 from jwtool.validate.studies import study_citations
@@ -82,7 +81,7 @@ def citation_findings(items: list[dict[str, Any]], base: str, library: Library, 
             continue
         source = library.get(sid)
         if source is None:
-            yield "citation", f"{base}/{i}/source", f"source {sid!r} is not in sources/{did_you_mean(_close(sid, known))}; add sources/{sid}.yaml (jwtool new can create it) or cite an existing source", False
+            yield "citation", f"{base}/{i}/source", f"source {sid!r} is not in sources/{did_you_mean(close_matches(sid, known))}; add sources/{sid}.yaml (jwtool new can create it) or cite an existing source", False
             continue
         tables = source.tables
         rows = c.get("rows") if isinstance(c.get("rows"), list) else []
@@ -105,9 +104,6 @@ def without_old_format_echoes(findings: list[Finding]) -> list[Finding]:
         return findings
     return [f for f in findings if f[0] != "schema" or not (f[1].startswith(tuple(old)) or f[1] == "" and "'cites'" in f[2])]
 
-
-def _close(value: str, options: list[str]) -> list[str]:
-    return difflib.get_close_matches(value, options, n=1, cutoff=0.6)
 
 
 def source_findings(files: SourceFiles, claimed: dict[tuple[str, str, int], Any], cited: set[str]) -> Iterator[Problem]:

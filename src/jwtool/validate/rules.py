@@ -19,6 +19,7 @@ from typing import Any
 from jwtool.catalogue.layout import Layout, discover, links_out
 from jwtool.catalogue.load import load_vocabularies
 from jwtool.catalogue.problems import ERROR, WARNING, Finding, Problem, short, sort_problems
+from jwtool.catalogue.progress import track
 from jwtool.catalogue.sources import SCHEMA_VERSION, Library, format_version, old_format_message, rows_of
 from jwtool.catalogue.text import key
 from jwtool.catalogue.vocabularies import Vocabulary, did_you_mean
@@ -347,7 +348,7 @@ def validate(root: Path, paths: list[Path] | None = None, limits: Limits = Limit
     # One pass, one file at a time: check it, keep only the few facts the catalogue-wide rules
     # need, and let the rest go (10,000 entries stay a few MB instead of hundreds).
     facts: list[_Facts] = []
-    for path, rel in everything:
+    for path, rel in track(everything, len(everything), "validate"):
         doc = read_yaml(path, rel, limits)
         if rel in selected_rels:
             problems += doc.problems

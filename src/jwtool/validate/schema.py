@@ -12,10 +12,9 @@ and its linear ``regex`` engine.
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -32,7 +31,7 @@ from referencing.jsonschema import DRAFT202012
 from jwtool.catalogue.layout import Layout, Outside
 from jwtool.catalogue.problems import Finding, Problem, position_of, short
 from jwtool.catalogue.text import slugify
-from jwtool.catalogue.vocabularies import did_you_mean
+from jwtool.catalogue.vocabularies import close_matches, did_you_mean
 from jwtool.catalogue.yamlfile import (
     escape_pointer,
 )
@@ -259,7 +258,7 @@ class SchemaChecker:
         if kw == "additionalProperties" and isinstance(inst, dict):
             allowed = sorted(sch.get("properties", {}))
             for extra in sorted(set(inst) - set(allowed), key=str):
-                hint = did_you_mean(_close(str(extra), allowed))
+                hint = did_you_mean(close_matches(str(extra), allowed))
                 yield "schema", f"{pointer}/{escape_pointer(extra)}", f"unknown field {str(extra)!r}{hint}; allowed here: {', '.join(allowed)}", True
         elif kw == "required":
             missing = re.findall(r"'([^']+)' is a required property", err.message) or [str(err.validator_value)]
@@ -274,7 +273,7 @@ class SchemaChecker:
             yield "schema", pointer, f"expected {names.get(expected, expected)}, got {_type_name(inst)} {short(inst)}{hint}", False
         elif kw == "enum":
             options = [str(o) for o in err.validator_value]
-            hint = did_you_mean(_close(str(inst), options))
+            hint = did_you_mean(close_matches(str(inst), options))
             yield "schema", pointer, f"{short(inst)} is not one of: {', '.join(options)}{hint}", False
         elif kw in ("pattern", "minLength") and sch.get("pattern") == r"\S" or kw == "minLength" and sch.get("minLength") == 1:
             yield "empty-string", pointer, "text is empty; fill it in or leave the field out", False
@@ -320,9 +319,6 @@ def _is_date_like(value: Any) -> bool:
 def _type_name(value: Any) -> str:
     return {str: "text", int: "number", float: "number", bool: "boolean", list: "a list", dict: "a mapping", type(None): "nothing"}.get(type(value), type(value).__name__)
 
-
-def _close(value: str, options: Iterable[str]) -> list[str]:
-    return difflib.get_close_matches(value, list(options), n=1, cutoff=0.6)
 
 
 @lru_cache(maxsize=8)

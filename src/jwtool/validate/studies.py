@@ -21,7 +21,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from jwtool.catalogue.problems import WARNING, Finding, Problem, short
-from jwtool.catalogue.vocabularies import Criteria, Vocabulary, did_you_mean
+from jwtool.catalogue.vocabularies import Criteria, Vocabulary, close_matches, did_you_mean
 
 if TYPE_CHECKING:
     from jwtool.catalogue.yamlfile import YamlFile
@@ -187,7 +187,7 @@ def with_reviewed_markers(doc: YamlFile, problems: list[Problem], today: _dt.dat
         if in_the_future(marker.get("reviewed"), today or _dt.date.today()):
             continue
         if rule not in WARNING_RULES:
-            close = [RENAMED[rule]] if rule in RENAMED else difflib.get_close_matches(rule, WARNING_RULES, n=1, cutoff=0.6)
+            close = [RENAMED[rule]] if rule in RENAMED else close_matches(rule, WARNING_RULES)
             out.append(doc.problem("reviewed-warning", f"{rule!r} is not a warning a marker can silence{did_you_mean(close)}; "
                                    f"a marker silences one of: {', '.join(WARNING_RULES)}", f"{where}/rule"))
             continue

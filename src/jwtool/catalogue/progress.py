@@ -1,0 +1,60 @@
+"""A progress bar on stderr for work that takes more than about a second.
+
+The library marks its long loops with :func:`track` (validating every file, writing the pages of a
+site, exporting every entry, upgrading every file); it draws nothing unless a command asked for
+bars with :func:`enable` (the CLI does, except under ``--format json``), stderr is a terminal and
+the run is not in CI. Even then the bar appears only once the work has taken a second, so a quick
+run never flashes one, and it is removed when the work ends: what stays on the screen is the
+command's own output. rich's bar, as the rest of the CLI; rich is imported only when one is drawn.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Iterable, Iterator
+from typing import TypeVar
+
+T = TypeVar("T")
+
+DELAY = 1.0  # seconds of work before a bar appears
+_enabled = False
+
+
+def enable(on: bool = True) -> None:
+    """Let :func:`track` draw bars in this process (the CLI's choice; off for a library user)."""
+    global _enabled
+    _enabled = on
+
+
+def wanted() -> bool:
+    """Whether a bar may be drawn now: enabled, stderr a terminal, not CI, not a dumb terminal."""
+    stream = sys.stderr
+    return (_enabled and stream is not None and stream.isatty() and not os.environ.get("CI")
+            and os.environ.get("JWTOOL_CI") != "1" and os.environ.get("TERM") != "dumb")
+
+
+def track(items: Iterable[T], total: int, what: str) -> Iterator[T]:
+    """``items`` unchanged, with a bar of ``total`` steps named ``what`` once they take a second."""
+    if not wanted():
+        yield from items
+        return
+    start, done = time.monotonic(), 0
+    iterator = iter(items)
+    for item in iterator:
+        yield item
+        done += 1
+        if time.monotonic() - start >= DELAY:
+            break
+    else:
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(what, total=total, completed=done)
+        for item in iterator:
+            yield item
+            bar.advance(task)
