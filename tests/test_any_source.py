@@ -63,7 +63,7 @@ def test_the_html_and_word_appendix_of_a_source_without_tables(run_cli, catalogu
     from docx import Document
 
     html = run_cli("render", "appendix", "-f", "html", "--catalogue", catalogue_2025).stdout
-    assert f"<caption>Tabel 1 {CAPTION_1.replace('&', '&amp;')}</caption>" in html and '<th scope="col">Praktijkvoorbeeld</th>' in html
+    assert f"<caption id=\"caption-1\">Tabel 1 {CAPTION_1.replace('&', '&amp;')}</caption>" in html and '<th scope="col">Praktijkvoorbeeld</th>' in html
     out = tmp_path / "bijlage.docx"
     assert run_cli("render", "appendix", "-f", "docx", "-o", out, "--catalogue", catalogue_2025).exit_code == 0
     doc = Document(io.BytesIO(out.read_bytes()))
