@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from tests.conftest import REPO
 
@@ -63,8 +64,9 @@ def test_export_of_a_catalogue_without_catalogue_yaml_meets_the_schema(run_cli, 
 
 def test_validate_json_meets_its_schema(run_cli, catalogue_copy: Path, hostile_catalogue: Path) -> None:  # type: ignore[no-untyped-def]
     path = catalogue_copy / "interventions" / "zowhat.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace('last_reviewed: "2026-11-28"', "last_reviewed: 2026-11-28").replace("kind: interventie", "kind: iets"),
-                    encoding="utf-8")
+    text = path.read_text(encoding="utf-8")
+    date = yaml.safe_load(text)["last_reviewed"]
+    path.write_text(text.replace(f'last_reviewed: "{date}"', f"last_reviewed: {date}").replace("kind: interventie", "kind: iets"), encoding="utf-8")
     for cat, extra in ((catalogue_copy, ()), (catalogue_copy, ("--show-reviewed",)), (hostile_catalogue, ())):
         doc = json.loads(run_cli("validate", "--format", "json", *extra, "--catalogue", cat).stdout)
         assert _errors("validate-report.schema.json", doc) == []

@@ -43,14 +43,15 @@ def test_check_jsonschema_accepts_every_file(repo_root: Path, files: str, schema
 def test_validate_warns_about_a_date_without_quotes_with_its_position_and_fix(run_cli, catalogue_copy: Path) -> None:  # type: ignore[no-untyped-def]
     path = catalogue_copy / "interventions" / "zowhat.yaml"
     text = path.read_text(encoding="utf-8")
-    assert 'last_reviewed: "' in text
-    path.write_text(text.replace('last_reviewed: "2026-11-28"', "last_reviewed: 2026-11-28"), encoding="utf-8")
+    date = yaml.safe_load(text)["last_reviewed"]
+    assert f'last_reviewed: "{date}"' in text
+    path.write_text(text.replace(f'last_reviewed: "{date}"', f"last_reviewed: {date}"), encoding="utf-8")
     line = next(i for i, ln in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if ln.startswith("last_reviewed:"))
     r = run_cli("validate", "--catalogue", catalogue_copy)
     assert r.exit_code == 0  # a warning: jwtool itself reads the date as text
     warning = next(ln for ln in r.stdout.splitlines() + r.stderr.splitlines() if "[unquoted-date]" in ln)
     assert warning.startswith(f"interventions/zowhat.yaml:{line}:16: warning:")
-    assert 'write it as "2026-11-28"' in warning
+    assert f'write it as "{date}"' in warning
     as_json = json.loads(run_cli("validate", "--format", "json", "--catalogue", catalogue_copy).stdout)
     assert any(p["rule"] == "unquoted-date" and p["line"] == line and p["severity"] == "warning" for p in as_json)
 

@@ -62,10 +62,11 @@ def summary_view(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _study_summary(study: dict[str, Any]) -> dict[str, Any]:
-    """A study without its verbatim texts: what the outcome and design filters need."""
+    """A study without its verbatim texts: what the outcome and design filters need, and its title
+    (the gap map's cell lists name each study by it)."""
     findings = [{k: f[k] for k in ("outcome", "direction", "comparison") if k in f}
                 for f in _list(study.get("findings")) if isinstance(f, dict)]
-    return {k: study[k] for k in ("id", "designs") if k in study} | {"findings": findings}
+    return {k: study[k] for k in ("id", "title", "designs") if k in study} | {"findings": findings}
 
 
 ELEMENT_SOURCES = ("all", "components", "working-elements")  # where an entry's element ids come from

@@ -32,7 +32,7 @@ from jwtool.catalogue.limits import Limits
 from jwtool.catalogue.progress import track
 from jwtool.catalogue.sources import SCHEMA_VERSION, format_version
 from jwtool.catalogue.text import key, slugify
-from jwtool.catalogue.yamlfile import read_in
+from jwtool.catalogue.yamlfile import YamlFile, read_in
 from jwtool.labels import label
 from jwtool.render.environment import FULL_COLUMNS, SUMMARY_COLUMNS
 from jwtool.render.output import FileTaken, OutputError, check_target, write_atomic
@@ -189,7 +189,7 @@ def upgrade(root: Path, limits: Limits = Limits()) -> Result:
     # once took far more memory than the catalogue); the safe reader picks them out first, and a
     # file it cannot read stops the upgrade before anything is written (_load says why).
     docs = [(path, rel, _load(layout, path, limits)) for path, rel in track(files, len(files), "upgrade")
-            if (data := read_in(layout, path, limits).data) is None or _needs_upgrade(data)]
+            if _needs_upgrade(read_in(layout, path, limits))]
     old = [d for _, _, d in docs if isinstance(d, dict) and "provenance" in d and isinstance(d["provenance"], dict)]
 
     existing = {}  # dedupe key → source id, from source files already there
@@ -276,11 +276,13 @@ def upgrade(root: Path, limits: Limits = Limits()) -> Result:
     return result
 
 
-def _needs_upgrade(data: Any) -> bool:
-    """Whether an entry (as the fast reader reads it; None when it could not) may be changed by
-    :func:`upgrade`: of version 1 (provenance or sources, no cites), plain-text components or
-    study URLs (version 2). Errs on the side of yes: a file it cannot read is loaded anyway."""
-    if not isinstance(data, dict):
+def _needs_upgrade(doc: YamlFile) -> bool:
+    """Whether an entry (as the fast reader reads it) may be changed by :func:`upgrade`: of
+    version 1 (provenance or sources, no cites), plain-text components or study URLs (version 2),
+    or a date not in quotes anywhere in it. Errs on the side of yes: a file it cannot read is
+    loaded anyway."""
+    data = doc.data
+    if not isinstance(data, dict) or any(p.rule == "unquoted-date" for p in doc.problems):
         return True
     evidence = data.get("evidence")
     studies = evidence.get("studies") if isinstance(evidence, dict) else None
