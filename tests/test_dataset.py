@@ -14,6 +14,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -105,7 +106,10 @@ def test_datasette_serves_the_database_with_search(exported: Path) -> None:
         assert found.status_code == 200 and findings.status_code == 200
         return found.json(), findings.json()
 
-    found, findings = asyncio.run(get())
+    # In a thread of its own: a session's Playwright browser (sync API) keeps an event loop running
+    # in the main thread, where asyncio.run() refuses to start another.
+    with ThreadPoolExecutor(1) as pool:
+        found, findings = pool.submit(lambda: asyncio.run(get())).result()
     assert "boris-brengt-je-bij-een-baan" in [r["id"] for r in found["rows"]]
     assert findings["rows"] and all(r["outcome"] == "werk" for r in findings["rows"])
 
