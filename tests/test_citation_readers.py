@@ -62,13 +62,7 @@ def _expected(source: Source) -> dict[str, Any]:
 def _without_lone_braces(text: str) -> str:
     """``text`` without the braces that have no partner: pandoc, alone among the readers, drops
     the \\textbraceleft{} and \\textbraceright{} such a brace is written as (see citations.latex_text)."""
-    paired: set[int] = set()
-    opened: list[int] = []
-    for i, ch in enumerate(text):
-        if ch == "{":
-            opened.append(i)
-        elif ch == "}" and opened:
-            paired.update((opened.pop(), i))
+    paired = citations.paired_braces(text)
     return "".join(ch for i, ch in enumerate(text) if ch not in "{}" or i in paired)
 
 

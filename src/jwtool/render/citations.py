@@ -131,11 +131,8 @@ _LATEX_SPECIAL = re.compile(r"[\\&%$#_~^{}]")
 _URL_UNSAFE = re.compile(r"[^A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]")
 
 
-def latex_text(text: str) -> str:
-    """``text`` as the value of a BibTeX field: UTF-8 kept as it is (biber, pandoc and pybtex read
-    it; no ``{\\textendash}``), white space as one space, LaTeX's special characters escaped, braces
-    balanced (see _LONE_BRACE), so a title can neither end its field nor start an entry."""
-    text = _SPACE.sub(" ", text).strip()
+def paired_braces(text: str) -> set[int]:
+    """The positions of the braces in ``text`` that have a partner ("{" before its "}")."""
     paired: set[int] = set()
     opened: list[int] = []
     for i, ch in enumerate(text):
@@ -143,6 +140,15 @@ def latex_text(text: str) -> str:
             opened.append(i)
         elif ch == "}" and opened:
             paired.update((opened.pop(), i))
+    return paired
+
+
+def latex_text(text: str) -> str:
+    """``text`` as the value of a BibTeX field: UTF-8 kept as it is (biber, pandoc and pybtex read
+    it; no ``{\\textendash}``), white space as one space, LaTeX's special characters escaped, braces
+    balanced (see _LONE_BRACE), so a title can neither end its field nor start an entry."""
+    text = _SPACE.sub(" ", text).strip()
+    paired = paired_braces(text)
 
     def one(m: re.Match[str]) -> str:
         ch = m.group()
