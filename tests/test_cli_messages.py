@@ -9,8 +9,9 @@ import re
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
-from jwtool.cli import COMMANDS
+from jwtool.cli import COMMANDS, app, main
 
 # Words that give a text away as the other language. Vocabulary ids (nazorg, tijdens-school,
 # praktijkvoorbeeld) and file names are the same in both, so only common function words count.
@@ -111,3 +112,15 @@ def test_the_option_after_the_command_wins(run_cli, mini_catalogue: Path, tmp_pa
     assert r.exit_code == 0, r.stderr
     r = run_cli("--catalogue", mini_catalogue, "list", "--catalogue", tmp_path)
     assert r.exit_code == 2 and "is not a catalogue" in r.stderr or "geen catalogus" in r.stderr
+
+
+def test_each_run_speaks_its_own_command_lines_language(capsys: pytest.CaptureFixture[str]) -> None:
+    """One process, several runs (a test session, a script calling the library's app): an
+    earlier ``--lang en`` does not make a later run without it speak English."""
+    with pytest.raises(SystemExit):
+        main(["--lang", "en", "search", "--help"])
+    assert "Example:" in capsys.readouterr().out
+    result = CliRunner().invoke(app, ["search", "--help"])
+    assert result.exit_code == 0
+    assert "Voorbeeld:" in result.output
+    speaks(result.output, "nl")

@@ -19,7 +19,7 @@ import typer
 from jwtool import __version__
 from jwtool.__main__ import exit_interrupted
 from jwtool.catalogue.text import visible
-from jwtool.cli.framework import LazyGroup, Settings, choice, message, one_run_per_process, set_message_lang, show_usage_error
+from jwtool.cli.framework import LazyGroup, Settings, choice, message, one_run_per_process, show_usage_error
 from jwtool.labels import LANGS
 
 EXIT_PROBLEMS, EXIT_INTERRUPTED = 1, 130
@@ -100,7 +100,6 @@ def main(argv: list[str] | None = None) -> None:
     """Console-script entry point: exit 0/1/2, 130 on Ctrl-C, 143/129 on SIGTERM/SIGHUP, one line
     instead of a traceback."""
     _tolerant_output()
-    set_message_lang(sys.argv[1:] if argv is None else argv)
     if argv is None:
         one_run_per_process()
         if hasattr(signal, "SIGPIPE"):

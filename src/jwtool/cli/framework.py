@@ -289,6 +289,12 @@ class LazyGroup(Texts, TyperGroup):
         use_plain_checks(self)
         self._loaded: dict[str, Any] = {}
 
+    def main(self, args: Any = None, *rest: Any, **kwargs: Any) -> Any:
+        """Every run (the console script, ``python -m jwtool``, a test's ``CliRunner``) chooses the
+        language of its help and usage messages from its own command line first."""
+        set_message_lang(list(sys.argv[1:] if args is None else args))
+        return super().main(args, *rest, **kwargs)
+
     def list_commands(self, ctx: Any) -> list[str]:
         return list(self.lazy_commands)
 
