@@ -174,14 +174,14 @@ def test_export_is_byte_identical_between_runs(run_cli, repo_root: Path) -> None
 def test_write_atomic_cleans_up_when_interrupted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import os
 
-    from jwtool.render import output
+    from jwtool.catalogue import files
 
     def boom(src: str, dst: object) -> None:
         raise KeyboardInterrupt
 
     monkeypatch.setattr(os, "link", boom)  # the last step of a write without --force
     with pytest.raises(KeyboardInterrupt):
-        output.write_atomic(tmp_path / "x.txt", "data")
+        files.write_atomic(tmp_path / "x.txt", "data")
     assert list(tmp_path.iterdir()) == []
 
 

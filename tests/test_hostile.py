@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import HOSTILE_TEXT, default_signals
-from jwtool.render.output import OutputError, write_atomic
+from jwtool.catalogue.files import OutputError, write_atomic
 
 # --- outputs ------------------------------------------------------------------------------------
 
@@ -384,11 +384,11 @@ def test_a_hostile_git_config_runs_nothing(run_cli, mini_catalogue: Path, tmp_pa
 
 @pytest.mark.parametrize("kind", ["site", "file"])
 def test_what_a_killed_render_left_behind_is_removed_by_the_next_and_only_then(tmp_path: Path, kind: str) -> None:
-    from jwtool.render.output import sweep_stale
+    from jwtool.catalogue.files import sweep_stale
 
     target = tmp_path / ("site" if kind == "site" else "overzicht.html")
     writer = ("write_folder_atomic(target, [('index.html', pages())])" if kind == "site" else "write_atomic(target, pages())")
-    script = ("import sys, time\nfrom pathlib import Path\nfrom jwtool.render.output import write_atomic, write_folder_atomic\n"
+    script = ("import sys, time\nfrom pathlib import Path\nfrom jwtool.catalogue.files import write_atomic, write_folder_atomic\n"
               f"target = Path({str(target)!r})\n"
               "def pages():\n    yield 'x' * 1_000_000\n    print('ready', flush=True)\n    time.sleep(600)\n    yield ''\n"
               f"{writer}\n")

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from conftest import default_signals
-from jwtool.render.output import OutputError, write_atomic
+from jwtool.catalogue.files import OutputError, write_atomic
 
 JWTOOL = [sys.executable, "-m", "jwtool"]
 NO_SPACE = "jwtool: kan de uitvoer niet schrijven: No space left on device"

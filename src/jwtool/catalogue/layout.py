@@ -9,12 +9,14 @@ directory that has ``interventions/``, and finally the catalogue bundled with th
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from jwtool.catalogue.files import Outside, confine
 from jwtool.catalogue.limits import Limits
 from jwtool.catalogue.problems import Problem
 
@@ -26,36 +28,6 @@ _SOURCE_TREE = _PACKAGE_DIR.parent.parent  # src/jwtool/../.. in a checkout or e
 
 class CatalogueError(Exception):
     """The catalogue cannot be found or used at all (a usage error, exit 2)."""
-
-
-class Outside(ValueError):
-    """A file that jwtool refuses to read: a symbolic link that leaves its catalogue, or a loop.
-
-    ``rule`` is the validation rule it is reported under; the message names no content. (A
-    ValueError, so that code which handles an unreadable file handles this one too.)"""
-
-    def __init__(self, rule: str, message: str) -> None:
-        super().__init__(message)
-        self.rule, self.message = rule, message
-
-
-def confine(path: Path, root: Path) -> Path:
-    """``path`` with every symbolic link resolved, if it stays inside ``root``; else :class:`Outside`.
-
-    The one confinement rule for everything jwtool reads from a catalogue (entries, sources,
-    schemas, vocabularies, catalogue.yaml, templates and the CSS/JS they inline) and from
-    ``--templates DIR``. Git stores symbolic links, so a pull request can add one: a link to
-    ``/proc/self/environ`` or ``~/.ssh`` must never be read, let alone printed into an output.
-    """
-    try:
-        target = Path(os.path.realpath(path, strict=True))
-    except FileNotFoundError:  # missing (reading it will say so), or a link to nothing: still where it points
-        target = Path(os.path.realpath(path))
-    except (OSError, RuntimeError):  # a loop: a.yaml -> b.yaml -> a.yaml
-        raise Outside("unreadable", "cannot read file: it is a symbolic link that leads back to itself (a loop); replace it with the file itself") from None
-    if not target.is_relative_to(os.path.realpath(root)):
-        raise Outside("symlink", f"symbolic link points outside the catalogue ({target}); replace it with the file itself")
-    return target
 
 
 def _is_catalogue(path: Path) -> bool:
@@ -147,8 +119,6 @@ class Layout:
     def read_json(self, path: Path, limits: Limits = Limits()) -> object:
         """One JSON file of the catalogue (a schema), confined and size-bounded like YAML files;
         :class:`Outside`, OSError or ValueError (also for nesting too deep to parse)."""
-        import json
-
         self.confine(path)
         with open(path, "rb") as fh:
             raw = fh.read(limits.max_file_size + 1)

@@ -26,7 +26,8 @@ import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from jwtool.catalogue.layout import Layout, Outside, confine
+from jwtool.catalogue.files import Outside, confine
+from jwtool.catalogue.layout import Layout
 from jwtool.catalogue.limits import DEFAULT_MAX_FILE_SIZE, MAX_DEPTH, Limits  # noqa: F401 - the loader's bounds, importable from here
 from jwtool.catalogue.problems import Problem, position_of
 from jwtool.catalogue.text import describe, first_control, invisible
@@ -307,7 +308,7 @@ def read_yaml(path: Path, rel: str, limits: Limits = _DEFAULT_LIMITS, inside: Pa
     """Read one YAML file into a :class:`YamlFile`; never raises for bad content.
 
     The one reader of every YAML file jwtool takes from a catalogue (validate, load, upgrade,
-    diff). ``inside``: the folder the file must stay in (see :func:`jwtool.catalogue.layout.confine`;
+    diff). ``inside``: the folder the file must stay in (see :func:`jwtool.catalogue.files.confine`;
     :func:`read_in` passes it)."""
     doc = YamlFile(path=path, rel=rel)
 

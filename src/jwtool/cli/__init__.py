@@ -129,7 +129,7 @@ def main(argv: list[str] | None = None) -> None:
     except typer._click.exceptions.UsageError as exc:  # noqa: SLF001
         code = show_usage_error(exc)
     except Exception as exc:  # noqa: BLE001 - the last line of defence against tracebacks
-        if _raised("jwtool.render.output", "OutputLost", exc):
+        if _raised("jwtool.catalogue.files", "OutputLost", exc):
             _err(message("cli.output_lost", error=exc))
             code = EXIT_PROBLEMS
         elif _raised("jwtool.query.export", "NotJSONError", exc):

@@ -25,7 +25,7 @@ from jwtool.catalogue.text import first_hidden, visible
 from jwtool.cli.framework import Settings, choice, message, one_run_per_process, settings, unknown_value  # noqa: F401 - choice, unknown_value: for the commands
 from jwtool.labels import DEFAULT_LANG, LANGS
 from jwtool.query.refs import RefError, resolve_ref
-from jwtool.render.output import OutputError, check_target, write_atomic, write_stdout
+from jwtool.catalogue.files import OutputError, check_target, write_atomic, write_stdout
 
 if TYPE_CHECKING:
 
@@ -134,7 +134,7 @@ def is_terminal() -> bool:
 
 
 class _Stdout:
-    """What the stdout console writes to: :func:`jwtool.render.output.write_stdout`, so tables and cards
+    """What the stdout console writes to: :func:`jwtool.catalogue.files.write_stdout`, so tables and cards
     are checked like every other output."""
 
     @property
@@ -160,7 +160,7 @@ def reset_consoles() -> None:
 def out(text: str = "") -> None:
     """Write plain text to stdout (JSON, CSV, Markdown and piped text), ending with a newline;
     control characters shown as visible escapes (valid JSON escapes too: JSON keeps its
-    meaning); checked (see :func:`jwtool.render.output.write_stdout`)."""
+    meaning); checked (see :func:`jwtool.catalogue.files.write_stdout`)."""
 
     write_stdout(visible(text if text.endswith("\n") or not text else text + "\n"))
 
@@ -238,7 +238,7 @@ def write_output(data: str | bytes | Iterable[str], output: Path | None, layout:
     file: exit 2; a disk or permission error: exit 1). Returns the written path, or None for stdout.
 
     A stream of text chunks goes to the file as it comes; for stdout it is collected first, so a
-    failure half-way prints nothing. ``new_folder``: see :func:`jwtool.render.output.write_atomic`.
+    failure half-way prints nothing. ``new_folder``: see :func:`jwtool.catalogue.files.write_atomic`.
     """
 
     if output is None:

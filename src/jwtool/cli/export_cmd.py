@@ -29,7 +29,7 @@ from jwtool.query import dataset
 from jwtool.query import export as ex
 from jwtool.query.filters import RawFilters, filter_entries
 from jwtool.render import citations
-from jwtool.render.output import OutputError, check_folder, write_folder_atomic
+from jwtool.catalogue.files import OutputError, check_folder, write_folder_atomic
 
 if TYPE_CHECKING:
     from jwtool.catalogue.load import Catalogue

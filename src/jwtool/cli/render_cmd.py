@@ -31,7 +31,7 @@ from jwtool.cli.framework import Command, Group, message
 from jwtool.query.filters import RawFilters, filter_entries
 from jwtool.render.appendix import AppendixError, appendix_entries, render_appendix, report_tables
 from jwtool.render.environment import FORMATS_APPENDIX, FORMATS_OVERVIEW, STYLES, RenderError
-from jwtool.render.output import OutputError, check_folder, write_folder_atomic
+from jwtool.catalogue.files import OutputError, check_folder, write_folder_atomic
 from jwtool.render.overview import overview_chunks
 from jwtool.render.pdf import MISSING, soffice
 from jwtool.render.site import site_files

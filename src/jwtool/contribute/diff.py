@@ -19,7 +19,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from jwtool.catalogue.layout import Layout, Outside, discover
+from jwtool.catalogue.files import Outside
+from jwtool.catalogue.layout import Layout, discover
 from jwtool.catalogue.yamlfile import Limits, read_yaml
 from jwtool.contribute import git as gitlog
 from jwtool.query.export import dumps
@@ -160,7 +161,7 @@ def _inside(layout: Layout, path: Path) -> bool:
 
 def snapshot_working_tree(root: Path, limits: Limits = Limits()) -> dict[str, _Doc]:
     """Every catalogue file in the working tree, parsed; a file a symbolic link takes out of the
-    catalogue is left out (:func:`jwtool.catalogue.layout.confine`: nothing outside is read)."""
+    catalogue is left out (:func:`jwtool.catalogue.files.confine`: nothing outside is read)."""
     layout = Layout(root)
     files, _ = discover(layout)
     out = {rel: _doc(read_yaml(path, rel, limits)) for path, rel in files}

@@ -25,7 +25,7 @@ from jwtool.catalogue.layout import Layout
 from jwtool.catalogue.text import http_url, slugify
 from jwtool.catalogue.vocabularies import Vocabulary, did_you_mean, suggest
 from jwtool.labels.view import column_fields, column_label
-from jwtool.render.output import FileTaken, OutputError, write_atomic
+from jwtool.catalogue.files import FileTaken, OutputError, write_atomic
 from jwtool.validate.rules import VOCAB_REFS
 
 MODELINE = "# yaml-language-server: $schema=../schemas/intervention.schema.json"
@@ -348,7 +348,7 @@ def entry_path(layout: Layout, slug: str) -> Path:
 
 def write_new(path: Path, text: str) -> None:
     """Create ``path`` with ``text``, atomically and never over anything already there (a
-    FileExistsError): the one rule of :mod:`jwtool.render.output`."""
+    FileExistsError): the one rule of :mod:`jwtool.catalogue.files`."""
     try:
         write_atomic(path, text)
     except FileTaken:

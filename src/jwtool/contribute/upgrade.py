@@ -35,7 +35,7 @@ from jwtool.catalogue.text import key, slugify
 from jwtool.catalogue.yamlfile import YamlFile, read_in
 from jwtool.labels import label
 from jwtool.render.environment import FULL_COLUMNS, SUMMARY_COLUMNS
-from jwtool.render.output import FileTaken, OutputError, check_target, write_atomic
+from jwtool.catalogue.files import FileTaken, OutputError, check_target, write_atomic
 
 # The two tables of each kind that version 1 knew (its schema allowed no others).
 _V1_FULL = ("B2.1", "B2.2")

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from jinja2 import ChoiceLoader, StrictUndefined, TemplateError, TemplateNotFound, TemplateSyntaxError
 from jinja2.sandbox import SandboxedEnvironment
 
-from jwtool.catalogue.layout import Outside, confine
+from jwtool.catalogue.files import Outside, confine
 from jwtool.catalogue.text import http_url, visible
 from jwtool.labels import LabelError, label
 from jwtool.render.bounds import RenderLimits, TemplateLimit, Watch, check_binop

@@ -28,7 +28,8 @@ from referencing import Registry, Resource
 from referencing.exceptions import NoSuchAnchor, PointerToNowhere, Unresolvable
 from referencing.jsonschema import DRAFT202012
 
-from jwtool.catalogue.layout import Layout, Outside
+from jwtool.catalogue.files import Outside
+from jwtool.catalogue.layout import Layout
 from jwtool.catalogue.problems import Finding, Problem, position_of, short
 from jwtool.catalogue.text import slugify
 from jwtool.catalogue.vocabularies import close_matches, did_you_mean

@@ -1,6 +1,9 @@
-"""Writing output safely: stdout whole or an error, files atomically, never over a file by surprise.
+"""Files, safely: the one module every layer reads and writes through.
 
-Every document printed goes through :func:`write_stdout`, which continues a short write and turns
+Reading: :func:`confine` keeps every read inside its catalogue (a symbolic link that leaves it, or
+a loop, is :class:`Outside`).
+
+Writing: stdout whole or an error, files atomically, never over a file by surprise. Every document printed goes through :func:`write_stdout`, which continues a short write and turns
 a failed one (a full disk, ``/dev/full``, a closed stdout) into :class:`OutputLost`, so the command
 ends with a message and exit 1 instead of a cut-off file and exit 0.
 
@@ -31,8 +34,43 @@ from contextlib import suppress
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: no flock, so temporary files are never swept
+    fcntl = None  # type: ignore[assignment]
+
 if TYPE_CHECKING:
     from jwtool.catalogue.layout import Layout
+
+
+class Outside(ValueError):
+    """A file that jwtool refuses to read: a symbolic link that leaves its catalogue, or a loop.
+
+    ``rule`` is the validation rule it is reported under; the message names no content. (A
+    ValueError, so that code which handles an unreadable file handles this one too.)"""
+
+    def __init__(self, rule: str, message: str) -> None:
+        super().__init__(message)
+        self.rule, self.message = rule, message
+
+
+def confine(path: Path, root: Path) -> Path:
+    """``path`` with every symbolic link resolved, if it stays inside ``root``; else :class:`Outside`.
+
+    The one confinement rule for everything jwtool reads from a catalogue (entries, sources,
+    schemas, vocabularies, catalogue.yaml, templates and the CSS/JS they inline) and from
+    ``--templates DIR``. Git stores symbolic links, so a pull request can add one: a link to
+    ``/proc/self/environ`` or ``~/.ssh`` must never be read, let alone printed into an output.
+    """
+    try:
+        target = Path(os.path.realpath(path, strict=True))
+    except FileNotFoundError:  # missing (reading it will say so), or a link to nothing: still where it points
+        target = Path(os.path.realpath(path))
+    except (OSError, RuntimeError):  # a loop: a.yaml -> b.yaml -> a.yaml
+        raise Outside("unreadable", "cannot read file: it is a symbolic link that leads back to itself (a loop); replace it with the file itself") from None
+    if not target.is_relative_to(os.path.realpath(root)):
+        raise Outside("symlink", f"symbolic link points outside the catalogue ({target}); replace it with the file itself")
+    return target
 
 
 class OutputError(Exception):
@@ -196,12 +234,9 @@ def _exists(path: Path) -> FileTaken:
 def _hold(fd: int) -> None:
     """Lock a temporary file or folder for as long as this process has it open: the kernel lets go
     when the process ends however it ends, so a lock that can be taken means its run is gone."""
-    try:
-        import fcntl
-
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except (ImportError, OSError):  # no flock (Windows, some network file systems): never swept
-        pass
+    if fcntl is not None:
+        with suppress(OSError):  # no flock on some network file systems: never swept
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
 
 
 def sweep_stale(folder: Path, name: str) -> list[str]:
@@ -209,9 +244,7 @@ def sweep_stale(folder: Path, name: str) -> list[str]:
     when they were killed (their lock is free); returns their names. Only names :func:`write_atomic`
     and :func:`write_folder_atomic` make (``.NAME.XXXXXXXX.tmp`` / ``.old``) are touched, never
     through a symbolic link, and never one whose run is still at work."""
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - Windows
+    if fcntl is None:
         return []
     pattern = re.compile(rf"\.{re.escape(name)}\.[A-Za-z0-9_]{{8}}\.(?:tmp|old)")
     removed = []
