@@ -84,3 +84,30 @@ def test_jwtool_modules_are_imported_at_the_top() -> None:
                 if m != "jwtool.__main__":
                     inside.append(f"{m}: from {node.module} import ...")
     assert inside == []
+
+
+def private_imports(path: Path, known: dict[str, Path]) -> list[str]:
+    """``from jwtool.x import _name`` and ``module._name`` for a jwtool module bound in ``path``."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found, modules_bound = [], set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("jwtool"):
+            found += [f"from {node.module} import {a.name}" for a in node.names if a.name.startswith("_") and not a.name.startswith("__")]
+            modules_bound |= {a.asname or a.name for a in node.names if f"{node.module}.{a.name}" in known}
+        elif isinstance(node, ast.Import):
+            modules_bound |= {a.asname for a in node.names if a.asname and a.name in known}
+    found += [f"{node.value.id}.{node.attr}" for node in ast.walk(tree) if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
+              and node.value.id in modules_bound and node.attr.startswith("_") and not node.attr.startswith("__")]
+    return found
+
+
+def test_no_module_uses_another_modules_private_names() -> None:
+    # a name with a leading underscore is its module's own; what another module needs is public
+    known = modules()
+    assert {m: found for m, p in known.items() if (found := private_imports(p, known))} == {}
+
+
+def test_the_private_import_check_finds_both_forms(tmp_path: Path) -> None:
+    sample = tmp_path / "sample.py"
+    sample.write_text("from jwtool.render.environment import _hidden, csp\nfrom jwtool.render import site\nsite._x()\n", encoding="utf-8")
+    assert private_imports(sample, modules()) == ["from jwtool.render.environment import _hidden", "site._x"]

@@ -17,6 +17,7 @@ import typer
 from rich.console import Console
 from rich.text import Span, Text
 
+from jwtool.catalogue.files import OutputError, check_target, write_atomic, write_stdout
 from jwtool.catalogue.layout import CatalogueError, Layout, find_root
 from jwtool.catalogue.limits import DEFAULT_MAX_FILE_SIZE, MAX_FILE_SIZE_CAP, Limits
 from jwtool.catalogue.load import load_catalogue, read_entry
@@ -25,7 +26,6 @@ from jwtool.catalogue.text import first_hidden, visible
 from jwtool.cli.framework import Settings, choice, message, one_run_per_process, settings, unknown_value  # noqa: F401 - choice, unknown_value: for the commands
 from jwtool.labels import DEFAULT_LANG, LANGS
 from jwtool.query.refs import RefError, resolve_ref
-from jwtool.catalogue.files import OutputError, check_target, write_atomic, write_stdout
 
 if TYPE_CHECKING:
 

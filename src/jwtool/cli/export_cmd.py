@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 import typer
 
 from jwtool.catalogue import progress
+from jwtool.catalogue.files import OutputError, check_folder, write_folder_atomic
 from jwtool.cli.common import (
     CatalogueOpt,
     Layout,
@@ -29,7 +30,6 @@ from jwtool.query import dataset
 from jwtool.query import export as ex
 from jwtool.query.filters import RawFilters, filter_entries
 from jwtool.render import citations
-from jwtool.catalogue.files import OutputError, check_folder, write_folder_atomic
 
 if TYPE_CHECKING:
     from jwtool.catalogue.load import Catalogue

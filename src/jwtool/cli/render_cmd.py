@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 import typer
 
 from jwtool.catalogue import progress
+from jwtool.catalogue.files import OutputError, check_folder, write_folder_atomic
 from jwtool.catalogue.layout import Layout
 from jwtool.cli.common import (
     CatalogueOpt,
@@ -31,7 +32,6 @@ from jwtool.cli.framework import Command, Group, message
 from jwtool.query.filters import RawFilters, filter_entries
 from jwtool.render.appendix import AppendixError, appendix_entries, render_appendix, report_tables
 from jwtool.render.environment import FORMATS_APPENDIX, FORMATS_OVERVIEW, STYLES, RenderError
-from jwtool.catalogue.files import OutputError, check_folder, write_folder_atomic
 from jwtool.render.overview import overview_chunks
 from jwtool.render.pdf import MISSING, soffice
 from jwtool.render.site import site_files

@@ -21,11 +21,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from jwtool.catalogue.files import FileTaken, OutputError, write_atomic
 from jwtool.catalogue.layout import Layout
 from jwtool.catalogue.text import http_url, slugify
 from jwtool.catalogue.vocabularies import Vocabulary, did_you_mean, suggest
 from jwtool.labels.view import column_fields, column_label
-from jwtool.catalogue.files import FileTaken, OutputError, write_atomic
 from jwtool.validate.rules import VOCAB_REFS
 
 MODELINE = "# yaml-language-server: $schema=../schemas/intervention.schema.json"

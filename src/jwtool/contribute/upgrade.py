@@ -27,6 +27,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
+from jwtool.catalogue.files import FileTaken, OutputError, check_target, write_atomic
 from jwtool.catalogue.layout import Layout, discover
 from jwtool.catalogue.limits import Limits
 from jwtool.catalogue.progress import track
@@ -35,7 +36,6 @@ from jwtool.catalogue.text import key, slugify
 from jwtool.catalogue.yamlfile import YamlFile, read_in
 from jwtool.labels import label
 from jwtool.render.environment import FULL_COLUMNS, SUMMARY_COLUMNS
-from jwtool.catalogue.files import FileTaken, OutputError, check_target, write_atomic
 
 # The two tables of each kind that version 1 knew (its schema allowed no others).
 _V1_FULL = ("B2.1", "B2.2")

@@ -21,9 +21,9 @@ from jwtool.render.docx import appendix_docx
 from jwtool.render.environment import (
     FULL_COLUMNS,
     SUMMARY_COLUMNS,
-    _csp,
-    _css,
+    csp,
     find_template,
+    inline_asset,
     render_template,
     template_dirs,
 )
@@ -182,6 +182,6 @@ def render_appendix(cat: Catalogue, entries: Sequence[Entry], fmt: str = "md", s
     if fmt in ("docx", "pdf"):
         docx = appendix_docx(context, reference=reference or find_template(dirs, "reference.docx"))
         return docx_to_pdf(docx) if fmt == "pdf" else docx
-    context["css"] = _css(dirs, "appendix.css") if fmt == "html" else ""
-    context["csp"] = _csp(style_hashes=[context["css"]]) if fmt == "html" else ""
+    context["css"] = inline_asset(dirs, "appendix.css") if fmt == "html" else ""
+    context["csp"] = csp(style_hashes=[context["css"]]) if fmt == "html" else ""
     return render_template(dirs, f"appendix.{fmt}.j2", fmt, lang, context).encode("utf-8")

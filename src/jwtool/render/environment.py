@@ -17,27 +17,18 @@ import base64
 import hashlib
 import re
 from collections.abc import Iterator, Sequence
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from jinja2 import ChoiceLoader, StrictUndefined, TemplateError, TemplateNotFound, TemplateSyntaxError
+from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateError, TemplateNotFound, TemplateSyntaxError
+from jinja2.loaders import split_template_path
 from jinja2.sandbox import SandboxedEnvironment
 
 from jwtool.catalogue.files import Outside, confine
 from jwtool.catalogue.text import http_url, visible
 from jwtool.labels import LabelError, label
 from jwtool.render.bounds import RenderLimits, TemplateLimit, Watch, check_binop
-from jwtool.render.escaping import (
-    _html_link,
-    _html_text,
-    _md_anchor_link,
-    _md_cell,
-    _md_finalize,
-    _md_autolink,
-    _md_link,
-    _md_text,
-)
+from jwtool.render.escaping import HTML_FILTERS, MARKDOWN_FILTERS, markdown_finalize
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -95,19 +86,36 @@ def confined(path: Path, folder: Path) -> Path:
     return path
 
 
-def _loader(folder: Path) -> Any:
+class ConfinedLoader(FileSystemLoader):
     """Jinja's file loader for one folder, refusing a template that a symbolic link takes out of it."""
-    from jinja2 import FileSystemLoader
-    from jinja2.loaders import split_template_path
 
-    class ConfinedLoader(FileSystemLoader):
-        def get_source(self, environment: Any, template: str) -> Any:
-            path = folder.joinpath(*split_template_path(template))
-            if path.is_symlink() or path.exists():
-                confined(path, folder)
-            return super().get_source(environment, template)
+    def __init__(self, folder: Path) -> None:
+        super().__init__(str(folder))
+        self.folder = folder
 
-    return ConfinedLoader(str(folder))
+    def get_source(self, environment: Any, template: str) -> Any:
+        path = self.folder.joinpath(*split_template_path(template))
+        if path.is_symlink() or path.exists():
+            confined(path, self.folder)
+        return super().get_source(environment, template)
+
+
+class BoundedSandbox(SandboxedEnvironment):
+    """Jinja's sandbox with the bounds of :mod:`jwtool.render.bounds` (``env.limits``): an
+    operation whose result alone would pass them is refused before it runs."""
+
+    intercepted_binops = frozenset(["*", "**"])
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        try:
+            self.limits = RenderLimits.from_env()
+        except ValueError as exc:
+            raise RenderError(str(exc)) from None
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        check_binop(self.limits, operator, left, right)
+        return super().call_binop(context, operator, left, right)
 
 
 def environment(dirs: Sequence[Path], fmt: str, lang: str) -> Environment:
@@ -119,44 +127,20 @@ def environment(dirs: Sequence[Path], fmt: str, lang: str) -> Environment:
     The refusal is a ``SecurityError``, reported like any other template error.
     """
 
-    SandboxedEnvironment = _bounded_sandbox()
-    loader = ChoiceLoader([_loader(d) for d in dirs])
+    loader = ChoiceLoader([ConfinedLoader(d) for d in dirs])
     if fmt == "html":
-        env = SandboxedEnvironment(loader=loader, autoescape=True, undefined=StrictUndefined,
+        env = BoundedSandbox(loader=loader, autoescape=True, undefined=StrictUndefined,
                                    keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
-        env.filters.update(link=_html_link, text=_html_text)
+        env.filters.update(HTML_FILTERS)
     else:
-        env = SandboxedEnvironment(loader=loader, autoescape=False, undefined=StrictUndefined, finalize=_md_finalize,
+        env = BoundedSandbox(loader=loader, autoescape=False, undefined=StrictUndefined, finalize=markdown_finalize,
                                    keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
-        env.filters.update(link=_md_link, cell=_md_cell, text=_md_text, anchor_link=_md_anchor_link, autolink=_md_autolink)
+        env.filters.update(MARKDOWN_FILTERS)
     env.filters["http_url"] = http_url
     env.filters["label"] = _label_filter(lang)
     env.tests["http_url"] = lambda v: bool(http_url(v))
     env.globals["lang"] = lang
     return env
-
-
-@cache
-def _bounded_sandbox() -> type:
-    """Jinja's sandbox with the bounds of :mod:`jwtool.render.bounds` (``env.limits``): an
-    operation whose result alone would pass them is refused before it runs."""
-    from jinja2.sandbox import SandboxedEnvironment
-
-    class BoundedSandbox(SandboxedEnvironment):
-        intercepted_binops = frozenset(["*", "**"])
-
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, **kwargs)
-            try:
-                self.limits = RenderLimits.from_env()
-            except ValueError as exc:
-                raise RenderError(str(exc)) from None
-
-        def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
-            check_binop(self.limits, operator, left, right)
-            return super().call_binop(context, operator, left, right)
-
-    return BoundedSandbox
 
 
 def render_template(dirs: Sequence[Path], name: str, fmt: str, lang: str, context: dict[str, Any]) -> str:
@@ -237,7 +221,7 @@ def find_template(dirs: Sequence[Path], name: str) -> Path | None:
     return None
 
 
-def _asset(dirs: Sequence[Path], name: str) -> str:
+def inline_asset(dirs: Sequence[Path], name: str) -> str:
     """A CSS or JS file from the templates folders, inlined (the page then needs no other file)."""
     path = find_template(dirs, name)
     if path is None:
@@ -251,11 +235,7 @@ def _asset(dirs: Sequence[Path], name: str) -> str:
     return text.replace("\r\n", "\n")
 
 
-def _css(dirs: Sequence[Path], name: str) -> str:
-    return _asset(dirs, name)
-
-
-def _svg_styles(svg: str | None) -> list[str]:
+def svg_styles(svg: str | None) -> list[str]:
     """Contents of <style> elements inside the inlined SVG map: they need a CSP hash too."""
     if not svg:
         return []
@@ -266,7 +246,7 @@ def _sha256(text: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"
 
 
-def _csp(style_hashes: Sequence[str] = (), script_hashes: Sequence[str] = ()) -> str:
+def csp(style_hashes: Sequence[str] = (), script_hashes: Sequence[str] = ()) -> str:
     """A Content-Security-Policy for a page that loads nothing: only its own hashed inline CSS/JS."""
     styles = " ".join(sorted({_sha256(s) for s in style_hashes})) or "'none'"
     scripts = " ".join(sorted({_sha256(s) for s in script_hashes})) or "'none'"

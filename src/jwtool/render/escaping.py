@@ -97,7 +97,7 @@ def anchor_ids(entries: Sequence[Entry]) -> dict[str, str]:
 # --- Jinja2 environments -----------------------------------------------------------------------
 
 
-def _md_finalize(value: Any) -> Any:
+def markdown_finalize(value: Any) -> Any:
     if isinstance(value, Markup):
         return value
     if value is None:
@@ -151,3 +151,7 @@ def _html_link(url: Any, text: Any = None) -> Any:
 def _html_text(value: Any) -> Any:
     """Escaped text with line breaks kept as <br>."""
     return Markup("<br>\n").join(html_escape(line) for line in clean(value).strip().split("\n"))
+
+
+MARKDOWN_FILTERS = {"link": _md_link, "cell": _md_cell, "text": _md_text, "anchor_link": _md_anchor_link, "autolink": _md_autolink}
+HTML_FILTERS = {"link": _html_link, "text": _html_text}

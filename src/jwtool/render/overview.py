@@ -22,11 +22,10 @@ from jwtool.labels.view import kind_legend
 from jwtool.render.citations import apa
 from jwtool.render.entry import PIECE_TEMPLATES, entry_view, evidence_rank, row_view
 from jwtool.render.environment import (
-    _asset,
-    _csp,
-    _css,
-    _svg_styles,
+    csp,
     environment,
+    inline_asset,
+    svg_styles,
     template_chunks,
     template_dirs,
 )
@@ -288,7 +287,7 @@ def overview_chunks(cat: Catalogue, fmt: str = "html", lang: str = "nl", templat
     pieces = Pieces(cat, env, fmt, lang, chosen)
     context = overview_context(cat, chosen, lang, fmt, pieces)
     if fmt == "html":
-        context["css"] = _css(dirs, "overview.css")
-        context["script"] = _asset(dirs, "overview.js")
-        context["csp"] = _csp(style_hashes=[context["css"], *_svg_styles(context["map_svg"])], script_hashes=[context["script"]])
+        context["css"] = inline_asset(dirs, "overview.css")
+        context["script"] = inline_asset(dirs, "overview.js")
+        context["csp"] = csp(style_hashes=[context["css"], *svg_styles(context["map_svg"])], script_hashes=[context["script"]])
     yield from template_chunks(env, dirs, f"overview.{fmt}.j2", context)

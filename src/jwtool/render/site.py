@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from jwtool.catalogue.model import Entry
 from jwtool.catalogue.progress import track
-from jwtool.render.environment import _asset, _csp, _css, _svg_styles, environment, template_chunks, template_dirs
+from jwtool.render.environment import csp, environment, inline_asset, svg_styles, template_chunks, template_dirs
 from jwtool.render.filterdata import as_json, filter_data, fold_tables
 from jwtool.render.gapmap import page_data
 from jwtool.render.overview import Pieces, overview_context
@@ -60,23 +60,23 @@ def _pages(cat: Catalogue, lang: str, templates: Path | None, entries: Sequence[
     chosen = sorted(entries, key=Entry.sort_key)
     pieces = Pieces(cat, env, "html", lang, chosen)
     context = overview_context(cat, chosen, lang, "html", pieces)
-    css = _css(dirs, "overview.css")
-    script = _asset(dirs, "overview.js")
-    svg_styles = _svg_styles(context["map_svg"])
-    scripts = {"index": script, "bewijskaart": _asset(dirs, "gapmap.js")}
+    css = inline_asset(dirs, "overview.css")
+    script = inline_asset(dirs, "overview.js")
+    map_styles = svg_styles(context["map_svg"])
+    scripts = {"index": script, "bewijskaart": inline_asset(dirs, "gapmap.js")}
     for page, (template, folder) in PAGES.items():
         root = "../" if folder else ""
         page_script = scripts.get(page, "")
         extra = {"gapmap_json": map_json(cat, chosen, lang, pieces.anchors, context["facets"])} if page == "bewijskaart" else {}
         page_context = {**context, **extra, "page": page, "site_root": root, "entries": [e.at(root) for e in context["entries"]], "css": css, "script": page_script,
-                        "csp": _csp(style_hashes=[css, *(svg_styles if page == "kaart" else [])],
+                        "csp": csp(style_hashes=[css, *(map_styles if page == "kaart" else [])],
                                     script_hashes=[page_script] if page_script else [])}
         yield (f"{folder}/index.html" if folder else "index.html"), _text(env, dirs, template, page_context)
     for old, new in MOVED.items():
-        moved = {**context, "page": "", "site_root": "../", "css": css, "script": "", "csp": _csp(style_hashes=[css]), "moved_to": new}
+        moved = {**context, "page": "", "site_root": "../", "css": css, "script": "", "csp": csp(style_hashes=[css]), "moved_to": new}
         yield f"{old}/index.html", _text(env, dirs, "site/moved.html.j2", moved)
     below = [e.at("../../") for e in context["entries"]]  # as an entry's own page links them
-    entry_context = {**context, "page": "", "site_root": "../../", "entries": below, "css": css, "script": "", "csp": _csp(style_hashes=[css])}
+    entry_context = {**context, "page": "", "site_root": "../../", "entries": below, "css": css, "script": "", "csp": csp(style_hashes=[css])}
     for e in below:
         yield entry_path(pieces.anchors[e.id][2:]), _text(env, dirs, "site/entry.html.j2", {**entry_context, "entry": e})
 

@@ -15,7 +15,6 @@ contradiction stays visible; a marker whose warning no longer fires is itself a 
 from __future__ import annotations
 
 import datetime as _dt
-import difflib
 from collections.abc import Iterator
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
