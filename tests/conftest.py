@@ -319,9 +319,10 @@ def terminal(monkeypatch: pytest.MonkeyPatch) -> Callable[[int], None]:
     import sys
 
     from jwtool.cli import COMMANDS
+    from jwtool.cli.framework import command_modules
 
-    for target in COMMANDS.values():  # commands load on demand: load them all now, to patch them
-        importlib.import_module(target.partition(":")[0])
+    for module in command_modules(COMMANDS):  # commands load on demand: load them all now, to patch them
+        importlib.import_module(module)
 
     def use(width: int) -> None:
         from rich.console import Console

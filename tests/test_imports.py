@@ -16,8 +16,9 @@ from pathlib import Path
 import pytest
 
 from jwtool.cli import COMMANDS
+from jwtool.cli.framework import command_modules
 
-COMMAND_MODULES = sorted({target.partition(":")[0] for target in COMMANDS.values()})
+COMMAND_MODULES = sorted(command_modules(COMMANDS))
 HEAVY = ["networkx", "jinja2", "jsonschema", "jsonschema_rs", "docx", "rich", "pydantic", "rapidfuzz", "ruamel", "citeproc", "bibtexparser"]
 
 PROBE = """
@@ -47,8 +48,10 @@ def test_help_and_version_import_no_command_and_no_heavy_library(args: list[str]
 @pytest.mark.slow
 @pytest.mark.parametrize(("args", "module"), [
     (["search", "--target", "vso"], "jwtool.cli.find_cmd"),
-    (["map", "--help"], "jwtool.cli.graph_cmd"),
-    (["render", "overview", "--help"], "jwtool.cli.render_cmd"),
+    (["elements", "--help"], "jwtool.cli.graph_cmd"),
+    (["map", "--help"], "jwtool.cli.map_cmd"),
+    (["render", "overview", "--help"], "jwtool.cli.render_overview_cmd"),
+    (["render", "appendix", "--help"], "jwtool.cli.render_appendix_cmd"),
     (["validate", "--help"], "jwtool.cli.validate_cmd"),
 ])
 def test_a_command_imports_its_own_module_and_no_other(args: list[str], module: str, repo_root: Path) -> None:

@@ -12,7 +12,7 @@ import signal
 import sys
 from contextlib import suppress
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 
@@ -24,12 +24,13 @@ from jwtool.labels import LANGS
 
 EXIT_PROBLEMS, EXIT_INTERRUPTED = 1, 130
 
-# name -> "module:attribute" (a command function, or a typer app of subcommands); in the order
-# `jwtool --help` lists them. Each command's help is the label cmd.<name> (cmd.<name>.<sub>).
-COMMANDS = {
+# name -> "module:attribute" (a command function), or for a group of commands (render) a dict of
+# its subcommands alike; in the order `jwtool --help` lists them. Each command's help is the label
+# cmd.<name> (cmd.<name>.<sub>).
+COMMANDS: dict[str, Any] = {
     "validate": "jwtool.cli.validate_cmd:validate",
     "list": "jwtool.cli.find_cmd:list_entries",
-    "show": "jwtool.cli.find_cmd:show",
+    "show": "jwtool.cli.show_cmd:show",
     "search": "jwtool.cli.find_cmd:search",
     "compare": "jwtool.cli.compare_cmd:compare",
     "export": "jwtool.cli.export_cmd:export",
@@ -40,9 +41,12 @@ COMMANDS = {
     "upgrade": "jwtool.cli.sources_cmd:upgrade",
     "elements": "jwtool.cli.graph_cmd:elements",
     "similar": "jwtool.cli.graph_cmd:similar",
-    "map": "jwtool.cli.graph_cmd:map_",
+    "map": "jwtool.cli.map_cmd:map_",
     "gaps": "jwtool.cli.gaps_cmd:gaps",
-    "render": "jwtool.cli.render_cmd:render_app",
+    "render": {
+        "appendix": "jwtool.cli.render_appendix_cmd:appendix",
+        "overview": "jwtool.cli.render_overview_cmd:overview",
+    },
 }
 
 

@@ -30,7 +30,7 @@ import typer
 from typer._click.globals import get_current_context  # noqa: PLC2701
 from typer._coercion import RuntimeParam  # noqa: PLC2701 - the one seam typer offers for coercion
 from typer.core import TyperCommand, TyperGroup, _TyperParameter  # noqa: PLC2701
-from typer.main import get_command, get_command_from_info
+from typer.main import get_command_from_info
 from typer.models import CommandInfo
 
 from jwtool.catalogue.text import visible
@@ -253,40 +253,23 @@ class Command(Texts, TyperCommand):
         add_global_options(self)
 
 
-class Group(Texts, TyperGroup):
-    """A group of jwtool commands (``jwtool render``): plain value checks, global options, help
-    from the label catalogue."""
-
-    def get_command(self, ctx: Any, cmd_name: str) -> Any:
-        command = super().get_command(ctx, cmd_name)
-        if command is not None:
-            command.help_key = f"{self.help_key}.{cmd_name}"
-        return command
-
-    def format_commands(self, ctx: Any, formatter: Any) -> None:
-        names = self.list_commands(ctx)
-        rows = [(name, short_help(message(f"{self.help_key}.{name}"), formatter.width - 6 - max(map(len, names)))) for name in names]
-        with formatter.section(message("click.commands")):
-            formatter.write_dl(rows)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        use_plain_checks(self)
-        add_global_options(self)
-
-
 class LazyGroup(Texts, TyperGroup):
-    """The root command: its commands are imported when they are used (see the module docstring).
+    """The root command, and a group of commands (``jwtool render``): its commands are imported
+    when they are used (see the module docstring).
 
-    ``lazy_commands`` maps a command's name to ``"module:attribute"``: a typer command function or
-    a :class:`typer.Typer` group of commands.
+    ``lazy_commands`` maps a command's name to ``"module:attribute"`` (a typer command function),
+    or to a dict like it for a group of subcommands. A command's help is the label
+    ``<commands_key>.<name>``: ``cmd.validate``, ``cmd.render.overview``.
     """
 
-    lazy_commands: dict[str, str] = {}
+    lazy_commands: dict[str, Any] = {}
+    commands_key = "cmd"
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, lazy_commands: dict[str, Any] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         use_plain_checks(self)
+        if lazy_commands is not None:
+            self.lazy_commands = lazy_commands
         self._loaded: dict[str, Any] = {}
 
     def main(self, args: Any = None, *rest: Any, **kwargs: Any) -> Any:
@@ -303,12 +286,13 @@ class LazyGroup(Texts, TyperGroup):
             return None
         if cmd_name not in self._loaded:
             self._loaded[cmd_name] = load_command(cmd_name, self.lazy_commands[cmd_name])
-            self._loaded[cmd_name].help_key = f"cmd.{cmd_name}"
+            self._loaded[cmd_name].help_key = f"{self.commands_key}.{cmd_name}"
         return self._loaded[cmd_name]
 
     def format_commands(self, ctx: Any, formatter: Any) -> None:
         """The list of commands, each with the first sentence of its help, without importing it."""
-        rows = [(name, short_help(message(f"cmd.{name}"), formatter.width - 6 - max(map(len, self.lazy_commands)))) for name in self.lazy_commands]
+        width = formatter.width - 6 - max(map(len, self.lazy_commands))
+        rows = [(name, short_help(message(f"{self.commands_key}.{name}"), width)) for name in self.lazy_commands]
         with formatter.section(message("click.commands")):
             formatter.write_dl(rows)
 
@@ -322,15 +306,23 @@ class LazyGroup(Texts, TyperGroup):
         return (name if command else None), command, args[1:]
 
 
-def load_command(name: str, target: str) -> Any:
-    """Import the module of one command and build its click command."""
+def load_command(name: str, target: str | dict[str, Any]) -> Any:
+    """Import the module of one command and build its click command; for a group, build the group
+    (its commands load when they are used)."""
+    if isinstance(target, dict):
+        group = LazyGroup(name=name, lazy_commands=target, no_args_is_help=True, rich_markup_mode=None)
+        group.commands_key = f"cmd.{name}"
+        add_global_options(group)
+        return group
     module_name, _, attribute = target.partition(":")
     obj = getattr(importlib.import_module(module_name), attribute)
-    if isinstance(obj, typer.Typer):  # built with cls=Group and its commands with cls=Command
-        command = get_command(obj)
-        command.name = name
-        return command
     return get_command_from_info(CommandInfo(name=name, callback=obj, cls=Command), pretty_exceptions_short=True, rich_markup_mode=None)
+
+
+def command_modules(commands: dict[str, Any]) -> set[str]:
+    """The modules of every command in ``commands`` (:data:`jwtool.cli.COMMANDS`), subcommands too."""
+    return {module for target in commands.values()
+            for module in (command_modules(target) if isinstance(target, dict) else {target.partition(":")[0]})}
 
 
 def short_help(text: str, limit: int) -> str:

@@ -1,12 +1,22 @@
 """Tables on the terminal (rich) and piped (a header line and tab-separated rows), shared by the
 commands that print tables of counts: elements, similar, map and gaps."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Annotated
 
 from rich import box
 from rich.table import Table
 
-from jwtool.cli.common import console, is_terminal, out
+from jwtool.cli.common import console, format_option, formats, is_terminal, out
+from jwtool.labels import label
+
+if TYPE_CHECKING:
+    from jwtool.catalogue.load import Catalogue
+    from jwtool.catalogue.model import Entry
+
+# --format of elements, similar and map
+GraphFormat = formats("GraphFormat", ["text", "json"])
+FormatOpt = Annotated[GraphFormat, format_option("opt.graph.format")]
 
 
 def clean(text: object) -> str:
@@ -75,3 +85,19 @@ def fit_columns(headers: Sequence[str], rows: Sequence[Sequence[str]], width: in
                 widths[i] += 1
                 spare -= 1
     return widths
+
+
+def column_headers(lang: str, *keys: str) -> list[str]:
+    """The column names ``keys`` (labels ``graph.col.*``) in ``lang``."""
+    return [label(f"graph.col.{k}", lang) for k in keys]
+
+
+def element_namer(cat: "Catalogue", lang: str) -> Callable[[str], str]:
+    """Element id -> its label in ``lang`` (the id when the vocabulary does not know it)."""
+    wev = cat.vocab.get("working-elements")
+    return (lambda e: wev.label(e, lang)) if wev else (lambda e: e)
+
+
+def id_and_name(entry: "Entry") -> dict[str, str]:
+    """An entry as JSON output names it: its id and name."""
+    return {"id": entry.id, "name": entry.name}

@@ -1,0 +1,74 @@
+"""``jwtool render appendix``: a report's tables (the 2023 report's appendix B2) from the entries that cite their rows."""
+
+# No `from __future__ import annotations` here: `with_filters` copies the signature, and typer
+# would then see the options' annotations as unevaluated strings.
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from jwtool.cli.common import CatalogueOpt, check_output, choice, cli_lang, fail, format_option, formats, open_catalogue, usage_error, warn
+from jwtool.cli.filters import resolved, with_filters
+from jwtool.cli.framework import message
+from jwtool.cli.render_options import ForceOpt, LangOpt, OutputOpt, TemplatesOpt, emit, templates_folder
+from jwtool.query.filters import RawFilters, filter_entries
+from jwtool.render.appendix import AppendixError, appendix_entries, render_appendix, report_tables
+from jwtool.render.environment import FORMATS_APPENDIX, STYLES, RenderError
+from jwtool.render.pdf import MISSING, soffice
+
+AppendixFormat = formats("AppendixFormat", FORMATS_APPENDIX)
+
+
+@with_filters
+def appendix(
+    ctx: typer.Context,
+    fmt: Annotated[AppendixFormat, format_option("opt.appendix.format")] = AppendixFormat.md,
+    style: Annotated[str, typer.Option("--style", metavar="full|summary", help="opt.appendix.style")] = "full",
+    output: OutputOpt = None,
+    force: ForceOpt = False,
+    templates: TemplatesOpt = None,
+    reference_docx: Annotated[Optional[Path], typer.Option("--reference-docx", metavar="FILE", help="opt.appendix.reference_docx", show_default=False)] = None,
+    lang: LangOpt = None,
+    source: Annotated[Optional[str], typer.Option("--source", metavar="ID", help="opt.appendix.source", show_default=False)] = None,
+    catalogue: CatalogueOpt = None,
+    filters: RawFilters = RawFilters(),  # noqa: B008 - replaced by the filter options
+) -> None:
+    """Render a report's tables from the entries that cite their rows, in the report's order:
+    for the 2023 report, interventions during the school career (B2.1) and for (early) school
+    leavers (B2.2), with their sources as numbered links. An entry that is no row of the
+    report never appears. A source that declares no tables gets a table per kind (interventions,
+    practice examples) of the entries that cite it, with the same columns.
+
+    All search filters apply. Word output has real tables with columns sized to their text and a
+    header row that repeats on every page, rows kept whole on a page, captions with the report's
+    own numbers (text, so a report's field update keeps them), page numbers, Dutch as its
+    language, landscape pages and named styles (JW Tabelkop, JW Tabeltekst, ...).
+
+    Example: jwtool render appendix --format docx --target vso -o bijlage-vso.docx
+    """
+
+    fmt = fmt.value
+    choice(style, list(STYLES), "--style")
+    lang = cli_lang(ctx, lang)
+    tdir = templates_folder(templates)
+    if reference_docx is not None and not reference_docx.is_file():
+        usage_error(message("cli.no_such_file", option="--reference-docx", path=reference_docx))
+    if fmt == "pdf" and soffice() is None:
+        fail(MISSING)
+    check_output(output, catalogue, force)
+    cat = open_catalogue(ctx, catalogue, summary=True)
+
+    try:
+        sid, tables = report_tables(cat, source, style)
+    except AppendixError as exc:
+        usage_error(str(exc))
+    shown = appendix_entries(filter_entries(cat.entries, resolved(filters, cat)), sid, tables)
+    if not any(shown.values()):
+        warn(message("cli.render.empty"))
+    # chosen among the summaries; only the entries the tables show are read in full
+    entries = list(cat.full({e.file: e for rows in shown.values() for e in rows}.values()))
+    try:
+        data = render_appendix(cat, entries, fmt, style, lang, tdir, reference_docx, sid)
+    except RenderError as exc:
+        fail(str(exc))
+    emit(data, output, force, cat, binary=fmt in ("docx", "pdf"))
