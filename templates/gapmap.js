@@ -16,39 +16,19 @@
   var params = new URLSearchParams(location.search);
   var SVG = "http://www.w3.org/2000/svg";
 
-  // jwtool.catalogue.text.key over jwtool.catalogue.text.fold, as the index page spells values
-  var marks = new RegExp("[" + data.marks + "]", "gu");
-  function fold(s) {
-    if (/^[\x00-\x7f]*$/.test(s)) { return s.toLowerCase(); }
-    return Array.from(s.normalize("NFKD").replace(marks, ""), function (c) {
-      return Object.prototype.hasOwnProperty.call(data.casefold, c) ? data.casefold[c] : c.toLowerCase();
-    }).join("");
+  // the selection (selection.js): per facet the values the link names; a value the page does not
+  // know is named. A search text (q=, which the index also takes) is named as not applied: the
+  // map, as `jwtool gaps`, selects by the facets only.
+  var selection = jwtoolSelection(data), url = selection.fromUrl(params), picks = url.picks;
+  selection.nameUnknown(document.getElementById("selection-unknown"), url.unknown);
+  var textNote = document.getElementById("selection-text");
+  if ((params.get("q") || "").trim()) {
+    textNote.hidden = false;
+    textNote.textContent = textNote.getAttribute("data-template").replace("{text}", params.get("q").trim());
   }
-  function key(s) { return fold(s).replace(/[^0-9a-z]+/g, ""); }
+  if (!data.facet_order.some(function (f) { return picks[f].length; })) { return; }  // the page as written maps every entry
 
-  // the selection: per facet the values the link names; a value the page does not know is named
-  var picks = {}, unknown = [], any = false;
-  data.facet_order.forEach(function (f) {
-    picks[f] = [];
-    params.getAll(f).forEach(function (v) {
-      var id = data.spellings[f][key(v)];
-      if (id) { if (picks[f].indexOf(id) < 0) { picks[f].push(id); any = true; } } else { unknown.push(f + "=" + v); }
-    });
-  });
-  var unknownNote = document.getElementById("selection-unknown");
-  if (unknown.length) {
-    unknownNote.hidden = false;
-    unknownNote.textContent = unknown.map(function (u) {
-      return unknownNote.getAttribute("data-template").replace("{param}", u);
-    }).join(" ");
-  }
-  if (!any) { return; }  // the page as written is the map of every entry
-
-  var chosen = data.order.filter(function (id) {
-    return data.facet_order.every(function (f) {
-      return !picks[f].length || picks[f].some(function (v) { return (data.facets[f][v] || []).indexOf(id) >= 0; });
-    });
-  });
+  var chosen = selection.passing(null, picks);
 
   // what is selected, in words, and how much of the catalogue that is
   var words = document.getElementById("selection-words");

@@ -24,27 +24,9 @@
   var order = {};
   data.ids.forEach(function (id, i) { order[id] = i; });
   var facetNames = data.facet_order;  // the CLI's order of options, also in the URL
-  var sets = {};  // facet -> value -> {id: true}
-  facetNames.forEach(function (f) {
-    sets[f] = {};
-    Object.keys(data.facets[f]).forEach(function (v) {
-      var s = {};
-      data.facets[f][v].forEach(function (id) { s[id] = true; });
-      sets[f][v] = s;
-    });
-  });
-
-  // jwtool.catalogue.text.fold, with Python's own tables (data.marks, data.casefold)
-  var marks = new RegExp("[" + data.marks + "]", "gu");
+  var selection = jwtoolSelection(data);  // selection.js
+  var sets = selection.sets, passing = selection.passing, fold = selection.fold;
   var spaces = new RegExp("[" + data.spaces + "]+", "u");
-  function fold(s) {
-    if (/^[\x00-\x7f]*$/.test(s)) { return s.toLowerCase(); }
-    return Array.from(s.normalize("NFKD").replace(marks, ""), function (c) {
-      return Object.prototype.hasOwnProperty.call(data.casefold, c) ? data.casefold[c] : c.toLowerCase();
-    }).join("");
-  }
-  // jwtool.catalogue.text.key: how the CLI matches a typed value to a vocabulary id
-  function key(s) { return fold(s).replace(/[^0-9a-z]+/g, ""); }
 
   function inputs(facet) {
     return Array.prototype.slice.call(form.querySelectorAll("input[name='" + facet + "']"));
@@ -59,14 +41,6 @@
   }
   function words() { return fold(text.value).split(spaces).filter(Boolean); }
   function holds(id, w) { return data.text[id].indexOf(w) >= 0; }
-  // the ids every facet but `skip` lets through (the text aside)
-  function passing(skip, picks) {
-    return data.ids.filter(function (id) {
-      return facetNames.every(function (f) {
-        return f === skip || !picks[f].length || picks[f].some(function (v) { return sets[f][v] && sets[f][v][id]; });
-      });
-    });
-  }
 
   // The one rule this page computes itself (all else is data from Python): rapidfuzz's
   // fuzz.ratio(a, b) >= cutoff, the normalised Indel similarity 1 - (len a + len b - 2 LCS) /
@@ -123,26 +97,17 @@
       history.replaceState(null, "", query ? "?" + query : location.pathname);
     } catch (e) { /* a page opened from disk may not change its address: the filter still works */ }
   }
-  // a value the page does not know stays in no checkbox: it is named (as the CLI names an unknown
-  // option value), never silently dropped
+  // a value the page does not know stays in no checkbox (it is named)
   function fromUrl() {
     var params = new URLSearchParams(location.search);
-    var unknown = [];
+    var wanted = selection.fromUrl(params);
     text.value = params.get("q") || "";
     facetNames.forEach(function (f) {
-      var wanted = [];
-      params.getAll(f).forEach(function (v) {
-        var id = data.spellings[f][key(v)];
-        if (id) { wanted.push(id); } else { unknown.push(f + "=" + v); }
-      });
-      inputs(f).forEach(function (i) { i.checked = i.value ? wanted.indexOf(i.value) >= 0 : !wanted.length; });
+      inputs(f).forEach(function (i) { i.checked = i.value ? wanted.picks[f].indexOf(i.value) >= 0 : !wanted.picks[f].length; });
     });
     var s = params.get("sort");
     if (s && sort.querySelector("option[value='" + s.replace(/[^a-z]/g, "") + "']")) { sort.value = s; }
-    unknownNote.hidden = !unknown.length;
-    unknownNote.textContent = unknown.map(function (u) {
-      return unknownNote.getAttribute("data-template").replace("{param}", u);
-    }).join(" ");
+    selection.nameUnknown(unknownNote, wanted.unknown);
     // a facet the link selects in opens; the others stay closed (and open by hand)
     Array.prototype.forEach.call(form.querySelectorAll("details[data-facet]"), function (d) {
       if (chosen(d.getAttribute("data-facet")).length) { d.open = true; }

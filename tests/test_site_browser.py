@@ -327,6 +327,16 @@ def test_the_bewijskaart_takes_the_index_filters_and_agrees_with_gaps(run_cli, p
         expect(page.locator("#selection-words")).not_to_have_text("Geen selectie: alle interventies en praktijkvoorbeelden.")
 
 
+def test_the_bewijskaart_says_it_does_not_search_text(run_cli, page, site: Path, studied_catalogue: Path) -> None:  # type: ignore[no-untyped-def]
+    # `jwtool gaps` has no text search; the map, which agrees with it, names a q= and maps the facets
+    doc = gaps_doc(run_cli, [("target", "vso")], studied_catalogue)
+    page.goto((site / "bewijskaart" / "index.html").as_uri() + "?target=vso&q=zzzz")
+    expect(page.locator("#selection-text")).to_have_text("De bewijskaart filtert niet op zoektekst ('zzzz'), net als jwtool gaps; het overzicht doet dat wel.")
+    expect(page.locator("#selection-count")).to_have_text(__import__("re").compile(rf"^{doc['entries']} van "))
+    page.goto((site / "bewijskaart" / "index.html").as_uri() + "?target=vso")
+    expect(page.locator("#selection-text")).to_be_hidden()
+
+
 def test_ten_map_combinations_at_least() -> None:
     assert len(MAP_COMBINATIONS) >= 10
 

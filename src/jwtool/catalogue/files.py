@@ -29,7 +29,7 @@ import shutil
 import stat
 import sys
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from contextlib import suppress
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -110,6 +110,21 @@ def write_stdout(data: str | bytes) -> None:
         raise
     except OSError as exc:
         raise OutputLost(exc.strerror or str(exc)) from None
+
+
+def gathered(pieces: Iterable[str], size: int = 1 << 16) -> Iterator[str]:
+    """``pieces`` of text (JSON tokens, a page's parts) joined into chunks of about ``size``
+    characters: what a large document is written in, without the whole of it in memory at once."""
+    batch: list[str] = []
+    length = 0
+    for piece in pieces:
+        batch.append(piece)
+        length += len(piece)
+        if length >= size:
+            yield "".join(batch)
+            batch, length = [], 0
+    if batch:
+        yield "".join(batch)
 
 
 def check_target(path: Path, layout: Layout | None = None, force: bool = False, new_folder: bool = False) -> Path:

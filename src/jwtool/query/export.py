@@ -12,9 +12,11 @@ import csv
 import io
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
+from jwtool.catalogue.files import gathered
 from jwtool.catalogue.layout import Layout
 from jwtool.catalogue.model import Entry
 
@@ -76,23 +78,11 @@ def dumps(data: Any) -> str:
 def dump_chunks(data: Any) -> Iterator[str]:
     """:func:`dumps` as a stream of text (about 64 KB a piece), so a large export is written to
     its file without a second copy of the catalogue as one text."""
-    pieces: list[str] = []
-    size = 0
     tokens = json.JSONEncoder(ensure_ascii=False, indent=2, allow_nan=False).iterencode(data)
-    while True:
-        try:
-            token = next(tokens)
-        except StopIteration:
-            break
-        except ValueError as exc:
-            raise NotJSONError from exc
-        pieces.append(token)
-        size += len(token)
-        if size >= 1 << 16:
-            yield "".join(pieces)
-            pieces, size = [], 0
-    pieces.append("\n")
-    yield "".join(pieces)
+    try:
+        yield from gathered(chain(tokens, ["\n"]))
+    except ValueError as exc:
+        raise NotJSONError from exc
 
 
 def export_document(entries: Sequence[Entry], meta: dict[str, Any] | None = None,

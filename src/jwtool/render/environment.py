@@ -221,8 +221,13 @@ def find_template(dirs: Sequence[Path], name: str) -> Path | None:
     return None
 
 
-def inline_asset(dirs: Sequence[Path], name: str) -> str:
-    """A CSS or JS file from the templates folders, inlined (the page then needs no other file)."""
+def inline_asset(dirs: Sequence[Path], *names: str) -> str:
+    """CSS or JS files from the templates folders, inlined one after the other (the page then
+    needs no other file)."""
+    return "\n".join(_asset(dirs, name) for name in names)
+
+
+def _asset(dirs: Sequence[Path], name: str) -> str:
     path = find_template(dirs, name)
     if path is None:
         raise RenderError(f"template {name!r} not found in {', '.join(str(d) for d in dirs)}")

@@ -17,8 +17,10 @@ import sys
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
+from itertools import chain
 from typing import TYPE_CHECKING, Any
 
+from jwtool.catalogue.files import gathered
 from jwtool.catalogue.model import Entry
 from jwtool.catalogue.text import key
 from jwtool.query.filters import KINDS, RawFilters, filter_entries, resolve_filters, study_outcomes
@@ -173,16 +175,8 @@ def json_chunks(data: dict[str, Any], texts: Iterable[tuple[str, str]] = ()) -> 
         return
     head = _dumps({**data, "text": {}})
     assert head.endswith('"text":{}}')  # "text" sorts last
-    pieces, size = [head[:-2]], 0
-    for i, (k, v) in enumerate(texts):
-        piece = f"{',' if i else ''}{_dumps(k)}:{_dumps(v)}"
-        pieces.append(piece)
-        size += len(piece)
-        if size >= 1 << 16:
-            yield "".join(pieces)
-            pieces, size = [], 0
-    pieces.append("}}")
-    yield "".join(pieces)
+    pairs = (f"{',' if i else ''}{_dumps(k)}:{_dumps(v)}" for i, (k, v) in enumerate(texts))
+    yield from gathered(chain([head[:-2]], pairs, ["}}"]))
 
 
 class Streamed:

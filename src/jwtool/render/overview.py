@@ -288,6 +288,6 @@ def overview_chunks(cat: Catalogue, fmt: str = "html", lang: str = "nl", templat
     context = overview_context(cat, chosen, lang, fmt, pieces)
     if fmt == "html":
         context["css"] = inline_asset(dirs, "overview.css")
-        context["script"] = inline_asset(dirs, "overview.js")
+        context["script"] = inline_asset(dirs, "selection.js", "overview.js")
         context["csp"] = csp(style_hashes=[context["css"], *svg_styles(context["map_svg"])], script_hashes=[context["script"]])
     yield from template_chunks(env, dirs, f"overview.{fmt}.j2", context)

@@ -3,17 +3,19 @@
 Pages (every one self-contained, offline, under a strict CSP, linked with relative paths that
 name ``index.html`` so the site also works opened from disk):
 
-- ``index.html``: introduction, facets and the list of every entry (the only page with a script)
+- ``index.html``: introduction, facets and the list of every entry
 - ``interventies/<id>/index.html``: one entry with its studies and sources
 - ``kaart/index.html``: the map of entries and the working elements they share
 - ``bewijskaart/index.html``: the Bewijskaart, the evidence gap map of working elements × outcome
-  domains; it takes the index's filters from its address (``?target=vso&outcome=werk``)
+  domains; it takes the index's facet filters from its address (``?target=vso&outcome=werk``), as
+  ``jwtool gaps`` takes them. Like ``gaps`` it has no text search: a ``q=`` is named, not applied.
 - ``elementen-per-fase/index.html``: the working elements per phase and per evidence level
 - ``studiekaart/index.html``: a page that sends an old link on to ``bewijskaart/`` (the folder's
   name until the folders were named after their pages)
 - ``bewijsniveaus/index.html``: what each evidence level requires, and what the levels are not
 
-The files are produced in a fixed order from sorted data, so a re-render is byte-identical.
+The index and the Bewijskaart have a script each (``selection.js`` before their own: the selection
+both make as ``jwtool search`` does). The files are produced in a fixed order from sorted data, so a re-render is byte-identical.
 """
 
 from __future__ import annotations
@@ -61,9 +63,9 @@ def _pages(cat: Catalogue, lang: str, templates: Path | None, entries: Sequence[
     pieces = Pieces(cat, env, "html", lang, chosen)
     context = overview_context(cat, chosen, lang, "html", pieces)
     css = inline_asset(dirs, "overview.css")
-    script = inline_asset(dirs, "overview.js")
+    script = inline_asset(dirs, "selection.js", "overview.js")
     map_styles = svg_styles(context["map_svg"])
-    scripts = {"index": script, "bewijskaart": inline_asset(dirs, "gapmap.js")}
+    scripts = {"index": script, "bewijskaart": inline_asset(dirs, "selection.js", "gapmap.js")}
     for page, (template, folder) in PAGES.items():
         root = "../" if folder else ""
         page_script = scripts.get(page, "")
