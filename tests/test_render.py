@@ -501,6 +501,19 @@ def test_english_overview_labels(run_cli) -> None:  # type: ignore[no-untyped-de
     assert '<dd lang="nl">' in r.stdout  # the Dutch content is marked as Dutch
 
 
+def test_an_english_appendix_marks_the_source_s_dutch_part_title_as_dutch(cat) -> None:  # type: ignore[no-untyped-def]
+    en = render_appendix(cat, cat.entries, "html", lang="en").decode("utf-8")
+    assert '<h1 lang="nl">Bijlage 2 Overzicht van interventies</h1>' in en and '<html lang="en">' in en
+    assert "<h1>Bijlage 2 Overzicht van interventies</h1>" in render_appendix(cat, cat.entries, "html").decode("utf-8")
+
+
+def test_a_selection_on_the_one_page_overview_says_its_maps_are_the_whole_catalogue_s(cat) -> None:  # type: ignore[no-untyped-def]
+    page = render_overview(cat, "html").decode("utf-8")
+    summary = page[page.index('<div class="selection" id="filter-summary" hidden>'):]
+    summary = summary[:summary.index("</div>")]  # shown only with a selection
+    assert "tonen de hele catalogus, niet alleen deze selectie" in summary
+
+
 def test_overview_for_the_mini_catalogue(run_cli, mini_catalogue: Path) -> None:  # type: ignore[no-untyped-def]
     r = run_cli("render", "overview", "--catalogue", mini_catalogue)
     assert r.exit_code == 0, r.stderr

@@ -326,7 +326,7 @@ def test_a_finding_s_figure_year_is_checked_like_a_result_s(empty_catalogue: Pat
 def test_a_reviewed_contradiction_stands_next_to_the_level_in_show_and_the_overview(mini_catalogue: Path, run_cli) -> None:
     card = run_cli("show", "beta", "--catalogue", mini_catalogue).stdout
     level, contradiction = card.split("Niveau van bewijskracht: ", 1)[1].splitlines()[:2]
-    assert contradiction.strip().startswith("Tegenstrijdig in het rapport: het rapport spreekt zichzelf tegen over de bewijskracht; zie de notitie die begint met “")
+    assert contradiction.strip().startswith("Tegenstrijdig in de bron: de bron spreekt zichzelf tegen over de bewijskracht; zie de notitie die begint met “")
     assert "Tegenstrijdig" not in run_cli("show", "alpha", "--catalogue", mini_catalogue).stdout  # no marker, no line
     page = run_cli("render", "overview", "--format", "md", "--catalogue", mini_catalogue).stdout
-    assert page.count("**Tegenstrijdig in het rapport:**") == 1
+    assert page.count("**Tegenstrijdig in de bron:**") == 1

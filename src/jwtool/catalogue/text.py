@@ -15,6 +15,16 @@ _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 _HTTP_URL = re.compile(r"^https?://[^\s<>\"'`\\\x00-\x1f\x7f]+$", re.IGNORECASE)
 
 
+# What a field of a file `jwtool new` writes holds until the contributor fills it in: catalogue
+# text (Dutch, as the entries), which `jwtool validate` reports under the rule 'placeholder'
+PLACEHOLDER_START = "<vul in:"
+
+
+def placeholder(hint: str) -> str:
+    """The marker for a field still to fill in, with a hint of what goes there."""
+    return f"{PLACEHOLDER_START} {hint}>"
+
+
 def _drop_marks(match: re.Match[str]) -> str:
     return "".join(c for c in match.group() if not unicodedata.combining(c))
 

@@ -11,7 +11,7 @@ import typer
 
 from jwtool.catalogue.layout import Layout, is_bundled
 from jwtool.catalogue.load import load_catalogue, load_vocabularies
-from jwtool.catalogue.text import key
+from jwtool.catalogue.text import PLACEHOLDER_START, key
 from jwtool.cli.common import (
     CatalogueOpt,
     fail,
@@ -152,7 +152,7 @@ def _write_files(layout: Layout, path: Path, text: str, chosen: Any) -> None:
         fail(message("cli.cannot_write", path=layout.rel(target), error=exc.strerror or exc))
     for done in [path] + [w for w in written if w != path]:  # the entry first: scripts read its path from the first line
         out(layout.rel(done))
-    left = sum(content.count("\"<vul in:") for _, content in files)
+    left = sum(content.count(f'"{PLACEHOLDER_START}') for _, content in files)
     note(message("cli.new.created", files=message("cli.and").join(str(layout.rel(w)) for w in written), n=left, file=layout.rel(path)))
 
 
@@ -177,9 +177,9 @@ def _prompt_missing(draft: Any, vocab: dict[str, Any], library: Any, chosen: Any
             url = _ask(message("prompt.new.source_url"), check_url)
             if url:
                 record["URL"] = chosen.url = url
-        if str(record["title"]).startswith("<vul in"):
+        if str(record["title"]).startswith(PLACEHOLDER_START):
             record["title"] = _ask(message("prompt.new.source_title"), lambda s: s) or record["title"]
-        if str(record["kind"]).startswith("<vul in"):
+        if str(record["kind"]).startswith(PLACEHOLDER_START):
             new_kind = _ask(message("prompt.new.source_kind", kinds=", ".join(SOURCE_KINDS)), lambda s: check_choice(s, SOURCE_KINDS, "source kind"))
             if new_kind:
                 record["kind"], record["type"] = new_kind, CSL_TYPE[new_kind]

@@ -31,7 +31,7 @@ from jwtool.validate.studies import SILENCED
 
 # --format: how the problems are printed, one reporter per format. A warning a reviewed marker
 # silences is in the JSON (severity "silenced") and counted in the summary line; as text only with
-# --show-reviewed, so that a contradiction in the report stays one command away.
+# --show-reviewed, so that a source's own contradiction stays one command away.
 REPORTERS: dict[str, Callable[[list[Problem]], Iterable[str]]] = {
     "text": lambda problems: (p.format() for p in problems if p.severity != SILENCED),
     "json": lambda problems: [problems_to_json(problems)],

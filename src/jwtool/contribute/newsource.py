@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 from jwtool.catalogue.layout import Layout
 from jwtool.catalogue.limits import Limits
 from jwtool.catalogue.sources import Library, Source, Table, load_library
-from jwtool.catalogue.text import fold, http_url, slugify
+from jwtool.catalogue.text import fold, http_url, placeholder, slugify
 from jwtool.catalogue.vocabularies import close_matches, did_you_mean
 from jwtool.catalogue.yamlfile import read_yaml
 from jwtool.contribute.scaffold import ScaffoldError, column_hints
@@ -79,9 +79,9 @@ def new_or_existing(library: Library, title: str | None, url: str | None, kind: 
     sid, n = base[:72], 2
     while sid in library.sources:
         sid, n = f"{base[:72]}-{n}", n + 1
-    record: dict[str, Any] = {"id": sid, "type": CSL_TYPE.get(kind or "", _placeholder("report, webpage, document, dataset, article-journal, book of thesis")),
-                              "kind": kind or _placeholder(", ".join(SOURCE_KINDS[:-1]) + " of " + SOURCE_KINDS[-1]),
-                              "title": title or _placeholder("titel zoals de bron hem geeft")}
+    record: dict[str, Any] = {"id": sid, "type": CSL_TYPE.get(kind or "", placeholder("report, webpage, document, dataset, article-journal, book of thesis")),
+                              "kind": kind or placeholder(", ".join(SOURCE_KINDS[:-1]) + " of " + SOURCE_KINDS[-1]),
+                              "title": title or placeholder("titel zoals de bron hem geeft")}
     if url:
         record["URL"] = url
     return SourceChoice(sid, url or "", record)
@@ -117,7 +117,7 @@ def check_row(choice: SourceChoice, table: str | None, row: int | None, claimed:
 
 def render_record(record: dict[str, Any]) -> str:
     """A new source file's text: the schema modeline, a comment, then the fields (JSON scalars are YAML)."""
-    lines = [MODELINE, "# Nieuwe bron. Vervang elke <vul in: …> en vul aan wat de bron zegt (CSL-JSON-velden, zie",
+    lines = [MODELINE, f"# Nieuwe bron. Vervang elke {placeholder('…')} en vul aan wat de bron zegt (CSL-JSON-velden, zie",
              "# schemas/source.schema.json), bijvoorbeeld:",
              "#   author: [{family: Jansen, given: A.}]",
              "#   issued: {date-parts: [[2025]]}",
@@ -129,10 +129,6 @@ def render_record(record: dict[str, Any]) -> str:
 
 def source_path(layout: Layout, source_id: str) -> Path:
     return layout.sources / f"{source_id}.yaml"
-
-
-def _placeholder(hint: str) -> str:
-    return f"<vul in: {hint}>"
 
 
 def _words_of(url: str) -> str:

@@ -23,7 +23,7 @@ from typing import Any
 
 from jwtool.catalogue.files import FileTaken, OutputError, write_atomic
 from jwtool.catalogue.layout import Layout
-from jwtool.catalogue.text import http_url, slugify
+from jwtool.catalogue.text import http_url, placeholder, slugify
 from jwtool.catalogue.vocabularies import Vocabulary, did_you_mean, suggest
 from jwtool.labels.view import column_fields, column_label
 from jwtool.validate.rules import VOCAB_REFS
@@ -37,11 +37,6 @@ _YAML_WORDS = {"true", "false", "null", "yes", "no", "on", "off", "y", "n"}
 
 class ScaffoldError(ValueError):
     """A value given for the new entry that cannot be used (a usage error)."""
-
-
-def placeholder(hint: str) -> str:
-    """The marker that ``jwtool validate`` reports (rule ``placeholder``) until it is replaced."""
-    return f"<vul in: {hint}>"
 
 
 @dataclass
@@ -333,7 +328,7 @@ def render(draft: Draft, vocab: dict[str, Vocabulary], schema: dict[str, Any] | 
     """The text of the new entry file; its first line is the schema modeline for editors."""
     out = [
         MODELINE,
-        "# Nieuwe entry. Vervang elke <vul in: …> door de tekst van de bron, of haal het veld weg",
+        f"# Nieuwe entry. Vervang elke {placeholder('…')} door de tekst van de bron, of haal het veld weg",
         "# als de bron er niets over zegt (velden met '(verplicht)' moeten blijven). Zie",
         "# schemas/ENTRY-FORMAT.md en CONTRIBUTING.md. Controleer daarna met:",
         f"#   jwtool validate interventions/{draft.slug}.yaml",

@@ -15,7 +15,7 @@ from typing import Any
 import networkx as nx
 
 from jwtool.catalogue.model import Entry
-from jwtool.catalogue.vocabularies import Vocabulary
+from jwtool.catalogue.vocabularies import Vocabulary, group_label
 from jwtool.graph.analysis import (
     DEFAULT_SEED,
     DEFAULT_SOURCE,
@@ -67,7 +67,7 @@ def build_graph(entries: Sequence[Entry], vocab: dict[str, Vocabulary], include:
     for use in sorted(element_use(entries, vocab, source), key=lambda u: order_key(element_order(vocab))(u.id)):
         group = use.group
         g.add_node(node_id(ELEMENT, use.id), type=ELEMENT, ref=use.id, label=use.label, bipartite=1,
-                   group=group, group_label=str(wev.groups.get(group, {}).get("label", group)), entry_count=use.count)
+                   group=group, group_label=group_label(wev.groups.get(group, {}), fallback=group), entry_count=use.count)
     if "factors" in include:
         _add_side(g, entries, vocabulary(vocab, "success-factors"), FACTOR, lambda e: e.factor_ids)
     if "targets" in include:
@@ -153,7 +153,7 @@ def element_network(entries: Sequence[Entry], vocab: dict[str, Vocabulary], sour
     p = nx.Graph(projection="elements", elements_from=source, node_types=[ELEMENT])
     for use in sorted(element_use(entries, vocab, source), key=lambda u: order(u.id)):
         p.add_node(node_id(ELEMENT, use.id), type=ELEMENT, ref=use.id, label=use.label, bipartite=1,
-                   group=use.group, group_label=str(wev.groups.get(use.group, {}).get("label", use.group)), entry_count=use.count)
+                   group=use.group, group_label=group_label(wev.groups.get(use.group, {}), fallback=use.group), entry_count=use.count)
     weights: dict[tuple[str, str], int] = {}
     for e in entries:
         for a, b in combinations(sorted(set(e.elements_from(source)), key=order), 2):

@@ -161,10 +161,13 @@ def appendix_context(cat: Catalogue, entries: Sequence[Entry], style: str = "ful
         for number, t in enumerate(shown, start=1):
             t["id"] = str(number)
     parts = {t.part for t in declared}
+    part = parts.pop() if len(parts) == 1 and "" not in parts else ""
     return {
         "labels": labels, "lang": lang, "style": style,
-        # the report's own heading of the part holding the tables (Bijlage 2 Overzicht van interventies)
-        "title": parts.pop() if len(parts) == 1 and "" not in parts else label("appendix.title.summary" if style == "summary" else "appendix.title", lang),
+        # the report's own heading of the part holding the tables (Bijlage 2 Overzicht van interventies),
+        # in the source's language (Dutch, as the entries' text) whatever the labels' language
+        "title": part or label("appendix.title.summary" if style == "summary" else "appendix.title", lang),
+        "title_lang": "nl" if part else lang,
         "catalogue_title": _str(cat.meta.get("title")),
         "columns": tables[0]["columns"], "tables": shown, "all_tables": tables,
         "sources": sources.items, "date": fields.catalogue_date(entries), "report": report,
