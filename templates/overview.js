@@ -45,7 +45,7 @@
   // The one rule this page computes itself (all else is data from Python): rapidfuzz's
   // fuzz.ratio(a, b) >= cutoff, the normalised Indel similarity 1 - (len a + len b - 2 LCS) /
   // (len a + len b), over code points and in the same floating-point steps, so a word is "like" a
-  // name word exactly when it is for jwtool search (tests/test_page_fuzzy.py checks it on many pairs).
+  // name word exactly when it is for jwtool search (tests/readers/test_page_fuzzy.py checks it on many pairs).
   function similar(a, b, cutoff) {
     var x = Array.from(a), y = Array.from(b), lensum = x.length + y.length;
     if (!lensum) { return true; }

@@ -23,7 +23,7 @@ settings.register_profile("jwtool", deadline=None)
 settings.load_profile("jwtool")
 
 REPO = Path(__file__).resolve().parent.parent
-DATA = Path(__file__).resolve().parent / "data"
+DATA = Path(__file__).resolve().parent / "fixtures"
 
 # `.ci/run` sets JWTOOL_CI=1: there every optional tool (Chromium, Graphviz, LibreOffice) and the
 # source report are installed, so a test that cannot find one fails instead of skipping, and the
@@ -31,7 +31,7 @@ DATA = Path(__file__).resolve().parent / "data"
 IN_CI = os.environ.get("JWTOOL_CI") == "1"
 # Tests that cannot run as root (CI runs as root); the only skips CI accepts.
 ROOT_ONLY_SKIPS = {
-    "tests/test_validate_rules.py::test_unreadable_file_is_one_line_not_a_traceback",
+    "tests/cli/test_validate_rules.py::test_unreadable_file_is_one_line_not_a_traceback",
 }
 # The 2023 report the catalogue was taken from: JWTOOL_REPORT, or ../shared/seed/ beside the clone.
 REPORT = Path(os.environ.get("JWTOOL_REPORT") or REPO.parent / "shared" / "seed" / "000_32bff5beeb345958.txt")
@@ -241,7 +241,7 @@ def studied_mini(mini_catalogue: Path) -> Path:
 
 @pytest.fixture
 def mini_catalogue(tmp_path: Path) -> Path:
-    """A small hand-made catalogue (tests/data/mini) with the real schemas and vocabularies."""
+    """A small hand-made catalogue (tests/fixtures/mini) with the real schemas and vocabularies."""
     dest = tmp_path / "mini"
     shutil.copytree(DATA / "mini", dest)
     shutil.copytree(REPO / "schemas", dest / "schemas", ignore=shutil.ignore_patterns("_proposals"))
@@ -253,7 +253,7 @@ CATALOGUE_2025 = DATA / "catalogue-2025"
 
 @pytest.fixture
 def catalogue_2025(tmp_path: Path) -> Path:
-    """A second, FICTIONAL catalogue (tests/data/catalogue-2025, with the real schemas): four entries
+    """A second, FICTIONAL catalogue (tests/fixtures/catalogue-2025, with the real schemas): four entries
     from an invented "Evaluatierapport Werkroutes 2025" (source ``werkroutes-2025``, no tables) and an
     invented effect study, with studies and findings. No output for it may mention the 2023 report."""
     dest = tmp_path / "catalogue-2025"
@@ -436,12 +436,12 @@ BROKEN_WORDS = """(selector) => { const bad = [];
   return bad; }"""
 
 
-AXE_DIR = Path(__file__).resolve().parent / "axe"  # package.json + package-lock.json pin axe-core
+AXE_DIR = Path(__file__).resolve().parent / "tools" / "axe"  # package.json + package-lock.json pin axe-core
 
 
 def _npm_tool(path: str) -> Path:
-    """A file of the test tools pinned in tests/axe/package-lock.json (axe-core, vnu-jar), installed
-    into tests/axe/node_modules with `npm ci` on first use (install scripts off: vnu-jar's would
+    """A file of the test tools pinned in tests/tools/axe/package-lock.json (axe-core, vnu-jar), installed
+    into tests/tools/axe/node_modules with `npm ci` on first use (install scripts off: vnu-jar's would
     download a Java runtime; the system's is used)."""
     target = AXE_DIR / "node_modules" / path
     if not target.is_file() and shutil.which("npm"):
@@ -453,21 +453,21 @@ def _npm_tool(path: str) -> Path:
 
 @pytest.fixture(scope="session")
 def axe_source() -> str:
-    """axe-core's script (from the npm registry, pinned in tests/axe/package-lock.json); in CI a
+    """axe-core's script (from the npm registry, pinned in tests/tools/axe/package-lock.json); in CI a
     missing npm or axe fails."""
     script = _npm_tool("axe-core/axe.min.js")
-    require(script.is_file(), "axe-core (npm ci --prefix tests/axe)")
+    require(script.is_file(), "axe-core (npm ci --prefix tests/tools/axe)")
     return script.read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="session")
 def vnu() -> Callable[[list[Path]], list[str]]:
-    """The Nu Html Checker (vnu-jar from npm, pinned in tests/axe/package-lock.json; needs Java):
+    """The Nu Html Checker (vnu-jar from npm, pinned in tests/tools/axe/package-lock.json; needs Java):
     ``vnu(files)`` checks them all in one run and returns every error as "file:line: message"."""
     import json
 
     jar = _npm_tool("vnu-jar/build/dist/vnu.jar")
-    require(jar.is_file(), "the Nu Html Checker (npm ci --prefix tests/axe)")
+    require(jar.is_file(), "the Nu Html Checker (npm ci --prefix tests/tools/axe)")
     require(shutil.which("java") is not None, "Java (apt-get install default-jre-headless)")
 
     def check(files: list[Path]) -> list[str]:

@@ -4,7 +4,7 @@ Source records already use CSL-JSON field names, so CSL-JSON is the record witho
 catalogue's own fields; APA and RIS are made from it by their libraries (citeproc-py, rispy),
 BibTeX by :func:`bibtex` with the escaping documented at :func:`latex_text`, so that a title with
 ``{``, ``%``, ``&`` or a line break comes out intact (in the line-based formats, APA text and
-RIS, a line break becomes a space). tests/test_citation_readers.py reads each format back with
+RIS, a line break becomes a space). tests/readers/test_citation_readers.py reads each format back with
 independent readers (biber, pybtex, pandoc, rispy, citeproc-py).
 """
 

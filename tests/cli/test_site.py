@@ -1,0 +1,130 @@
+"""The overview as a site (`render overview --format html -o DIR`): its pages and paths, editor
+notes kept from readers, a byte-identical re-render, a folder written whole and never over
+another folder, the one-page form and Markdown still there, and the Pages workflow."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from markupsafe import escape
+
+from jwtool.catalogue.load import load_catalogue
+from jwtool.catalogue.text import fold
+from jwtool.query.filters import RawFilters, filter_entries, resolve_filters
+from jwtool.render.filterdata import filter_data
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def cat():  # type: ignore[no-untyped-def]
+    return load_catalogue(REPO)
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_the_site_has_an_index_a_page_per_entry_the_maps_and_the_evidence_ladder(run_cli, cat, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "site"
+    assert run_cli("render", "overview", "-o", out).exit_code == 0
+    files = _files(out)
+    assert {"index.html", "kaart/index.html", "bewijskaart/index.html", "elementen-per-fase/index.html", "studiekaart/index.html", "bewijsniveaus/index.html"} <= set(files)
+    assert {f"interventies/{e.id}/index.html" for e in cat.entries} <= set(files)
+    ladder = files["bewijsniveaus/index.html"].decode()
+    assert "Erkenningscommissie" in ladder and "geen oordeel of erkenning" in ladder
+    for t in cat.vocab["evidence-levels"]:
+        assert str(escape(" ".join(t.definition.split()))) in ladder
+    for name, data in files.items():
+        text = data.decode()
+        assert 'http-equiv="Content-Security-Policy"' in text and "default-src &#39;none&#39;" in text, name
+        assert not re.search(r"""(src|href)=["']?(https?:)?//""", text.split("<body>")[0]), name  # nothing loaded from outside
+
+
+def test_editor_notes_are_collapsed_and_not_in_the_readers_text(run_cli, cat, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "site"
+    assert run_cli("render", "overview", "-o", out).exit_code == 0
+    noted = [e for e in cat.entries if e.data.get("notes") or any(s.get("note") for s in e.sources)]
+    assert noted
+    for e in noted:
+        page = (out / "interventies" / e.id / "index.html").read_text()
+        reader, _, editor = page.partition('<details class="editor">')
+        assert "<summary>Notities voor redactie</summary>" in editor
+        assert "<dt>Notities</dt>" not in reader  # the notes field, and a source's note after its link
+        assert not re.search(r"</a>(\s*<span class=\"url\">.*?</span>)? — <span", reader)
+        assert "Herkomst: " not in reader and "kwetsbare-jongeren-2023" not in reader
+
+
+@pytest.mark.slow
+def test_a_rerender_is_byte_identical(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    assert run_cli("render", "overview", "-o", tmp_path / "a").exit_code == 0
+    assert run_cli("render", "overview", "-o", tmp_path / "b").exit_code == 0
+    assert _files(tmp_path / "a") == _files(tmp_path / "b")
+
+
+@pytest.mark.slow
+def test_the_folder_is_written_whole_and_replaced_only_with_force(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "site"
+    assert run_cli("render", "overview", "-o", out).exit_code == 0
+    first = _files(out)
+    again = run_cli("render", "overview", "-o", out)
+    assert again.exit_code == 2 and "--force" in again.stderr
+    assert run_cli("render", "overview", "-o", out, "--force").exit_code == 0
+    assert _files(out) == first
+    other = tmp_path / "mine"
+    other.mkdir()
+    (other / "notes.txt").write_text("keep me")
+    refused = run_cli("render", "overview", "-o", other, "--force")
+    assert refused.exit_code == 2 and "not a folder written by jwtool" in refused.stderr
+    assert (other / "notes.txt").read_text() == "keep me"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mine", "site"]  # no temporary folder left
+
+
+def test_one_page_and_markdown_still_work(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    assert run_cli("render", "overview", "-o", tmp_path / "all.html").exit_code == 0
+    page = (tmp_path / "all.html").read_text()
+    assert 'id="filter-data"' in page and 'id="bewijsniveaus"' in page and 'href="#e-learn2work"' in page
+    assert run_cli("render", "overview", "--format", "md", "-o", tmp_path / "md").exit_code == 0
+    assert (tmp_path / "md" / "README.md").read_text().startswith("#")
+
+
+def test_the_filter_data_is_what_the_cli_selects_and_searches(cat) -> None:  # type: ignore[no-untyped-def]
+    data = filter_data(cat, cat.entries)
+    for value, ids in data["facets"]["target"].items():
+        assert ids == [e.id for e in filter_entries(cat.entries, resolve_filters(RawFilters(target=[value]), cat.vocab))]
+    assert data["spellings"]["target"]["mbo2"] == "mbo-2"
+    assert all(t == fold(t) for t in data["text"].values())
+    json.dumps(data)
+
+
+def test_the_pages_workflow_builds_the_site_and_deploys_it_on_every_push_to_main() -> None:
+    wf = yaml.safe_load((REPO / ".github" / "workflows" / "pages.yml").read_text())
+    assert wf[True]["push"]["branches"] == ["main"]  # YAML reads the key `on` as True
+    build, deploy = wf["jobs"]["build"], wf["jobs"]["deploy"]
+    uses = [s.get("uses", "").split("@")[0] for s in build["steps"]]
+    assert "actions/configure-pages" in uses and "actions/upload-pages-artifact" in uses
+    assert [s.get("uses", "").split("@")[0] for s in deploy["steps"]] == ["actions/deploy-pages"]
+    assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
+    assert any("jwtool render overview --format html -o _site" in s.get("run", "") for s in build["steps"])
+
+
+@pytest.mark.slow
+def test_a_trailing_slash_makes_a_folder_even_when_the_name_has_a_dot(run_cli, tmp_path: Path) -> None:
+    site = tmp_path / "site.v2"
+    assert run_cli("render", "overview", "-o", f"{site}/").exit_code == 0
+    assert (site / "index.html").is_file()
+    notes = tmp_path / "release-1.0"
+    assert run_cli("render", "overview", "--format", "md", "-o", f"{notes}/").exit_code == 0
+    assert (notes / "README.md").is_file()
+
+
+def test_the_streamed_filter_json_is_the_json_of_the_whole_filter_data(cat) -> None:  # type: ignore[no-untyped-def]
+    from jwtool.render.filterdata import as_json, filter_data, page_texts
+
+    whole = as_json(filter_data(cat, cat.entries))
+    assert as_json(filter_data(cat, cat.entries, with_text=False), page_texts(cat, cat.entries)) == whole
+    assert whole.isascii() and "<" not in whole and json.loads(whole)["text"]

@@ -1,0 +1,279 @@
+"""Every validation rule: a broken file yields the right rule at the right file:line:column,
+a file on the edge of the rule passes, and no input ever produces a traceback."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from jwtool.validate.rules import RULES, validate
+
+DATA = Path(__file__).resolve().parents[1] / "fixtures"
+REPO = DATA.parent.parent
+EXPECTED: dict[str, list[list[object]]] = yaml.safe_load((DATA / "invalid" / "expected.yaml").read_text(encoding="utf-8"))
+
+
+def problems_of(root: Path) -> list[tuple[str, str, int, int]]:
+    return [(p.file, p.rule, p.line, p.column) for p in validate(root).problems]
+
+
+def place(case: str, root: Path) -> str:
+    """Copy a corpus file into the catalogue: cases under sources/ are source files, the others
+    entries. Returns the file's path relative to the catalogue."""
+    folder = "sources" if case.startswith("sources/") else "interventions"
+    shutil.copyfile(DATA / "invalid" / case, root / folder / Path(case).name)
+    return f"{folder}/{Path(case).name}"
+
+
+@pytest.mark.parametrize("case", sorted(EXPECTED))
+def test_broken_file_is_reported_at_its_position(case: str, empty_catalogue: Path, run_cli) -> None:
+    rel = place(case, empty_catalogue)
+    expected = sorted((rel, rule, line, col) for rule, line, col in EXPECTED[case])
+    assert sorted(problems_of(empty_catalogue)) == expected
+    result = run_cli("validate", "--catalogue", empty_catalogue)
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    rule, line, col = EXPECTED[case][0]
+    assert f"{rel}:{line}:{col}: error: " in result.stdout
+    assert f"[{rule}]" in result.stdout
+
+
+def test_every_corpus_file_is_listed_in_the_manifest() -> None:
+    on_disk = {p.relative_to(DATA / "invalid").as_posix() for p in (DATA / "invalid").rglob("*.yaml") if p.name != "expected.yaml"}
+    assert on_disk == set(EXPECTED)
+
+
+@pytest.mark.parametrize(("name", "sources"), [("minimal.yaml", []), ("boundaries.yaml", ["studie.yaml"])])
+def test_files_on_the_edge_of_every_rule_pass(name: str, sources: list[str], empty_catalogue: Path) -> None:
+    shutil.copyfile(DATA / "valid" / name, empty_catalogue / "interventions" / name)
+    for source in sources:
+        shutil.copyfile(DATA / "valid" / "sources" / source, empty_catalogue / "sources" / source)
+    assert problems_of(empty_catalogue) == []
+
+
+def test_the_real_catalogue_is_valid(repo_root: Path, run_cli) -> None:
+    result = run_cli("validate", cwd=repo_root)
+    assert result.stdout == ""
+    assert result.exit_code == 0, result.stderr
+    assert "ok: 0 error(s)" in result.stderr
+
+
+def test_mini_catalogue_is_valid(mini_catalogue: Path) -> None:
+    problems = validate(mini_catalogue).problems
+    assert [(p.file, p.rule, p.severity) for p in problems] == [("interventions/beta.yaml", "evidence-level-not-carried", "silenced")]
+
+
+# --- rules that need more than one file, or a file made at test time ---------------------------
+
+
+def add(root: Path, name: str, text: str) -> Path:
+    path = root / "interventions" / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def minimal(entry_id: str, name: str | None = None) -> str:
+    text = (DATA / "valid" / "minimal.yaml").read_text(encoding="utf-8")
+    return text.replace("id: minimal", f"id: {entry_id}").replace("Minimaal voorbeeld", name or f"Voorbeeld {entry_id}")
+
+
+def test_two_entries_with_one_id(empty_catalogue: Path) -> None:
+    add(empty_catalogue, "een.yaml", minimal("een"))
+    add(empty_catalogue, "twee.yaml", minimal("een", "Andere naam"))
+    found = problems_of(empty_catalogue)
+    assert ("interventions/twee.yaml", "unique-id", 1, 5) in found
+    assert ("interventions/twee.yaml", "id-filename", 1, 5) in found
+
+
+def test_a_name_or_alias_identifies_one_entry(empty_catalogue: Path) -> None:
+    add(empty_catalogue, "een.yaml", minimal("een", "Jongeren aan Zet"))
+    add(empty_catalogue, "twee.yaml", minimal("twee").replace("kind:", "aliases: [jongeren aan zét]\nkind:"))
+    assert problems_of(empty_catalogue) == [("interventions/twee.yaml", "unique-alias", 3, 11)]
+
+
+def test_two_entries_cannot_claim_one_row_of_a_table(empty_catalogue: Path) -> None:
+    (empty_catalogue / "sources" / "rapport.yaml").write_text(
+        "id: rapport\ntype: report\nkind: rapport\ntitle: Rapport\ntables:\n  - {id: T1, title: Interventies, rows: 1, columns: [interventie]}\n",
+        encoding="utf-8")
+    row = "  - source: rapport\n    rows: [{table: T1, row: 1}]\n"
+    for name in ("een", "twee"):
+        add(empty_catalogue, f"{name}.yaml", minimal(name).replace("kind: praktijkvoorbeeld", "kind: interventie").replace("cites:\n", "cites:\n" + row))
+    assert problems_of(empty_catalogue) == [("interventions/twee.yaml", "unique-order", 16, 29)]
+
+
+def test_file_names_with_spaces_or_non_ascii_letters(empty_catalogue: Path) -> None:
+    add(empty_catalogue, "met spatie.yaml", minimal("met spatie"))
+    add(empty_catalogue, "één.yaml", minimal("een"))
+    found = problems_of(empty_catalogue)
+    assert ("interventions/met spatie.yaml", "file-name", 1, 1) in found
+    assert ("interventions/één.yaml", "file-name", 1, 1) in found
+
+
+def test_symlink_outside_the_catalogue_is_refused_and_not_read(empty_catalogue: Path, tmp_path: Path) -> None:
+    secret = tmp_path / "secret.yaml"
+    secret.write_text("wachtwoord: geheim\n", encoding="utf-8")
+    (empty_catalogue / "interventions" / "link.yaml").symlink_to(secret)
+    found = validate(empty_catalogue).problems
+    assert [(p.file, p.rule, p.line, p.column) for p in found] == [("interventions/link.yaml", "symlink", 1, 1)]
+    assert "geheim" not in found[0].message
+
+
+def test_file_size_cap_is_configurable(empty_catalogue: Path, run_cli) -> None:
+    add(empty_catalogue, "minimal.yaml", minimal("minimal"))
+    assert run_cli("validate", "--catalogue", empty_catalogue).exit_code == 0
+    small = run_cli("validate", "--catalogue", empty_catalogue, "--max-file-size", "100")
+    assert small.exit_code == 1
+    assert "interventions/minimal.yaml:1:1: error: file is" in small.stdout and "[file-size]" in small.stdout
+    env = run_cli("validate", "--catalogue", empty_catalogue, env={"JWTOOL_MAX_FILE_SIZE": "100"})
+    assert env.exit_code == 1
+
+
+@pytest.mark.parametrize("value", ["99999999999999999999", "abc", "-5", "0", "1.5", "1073741825"])
+def test_a_max_file_size_that_is_no_size_is_a_usage_error(value: str, empty_catalogue: Path, run_cli) -> None:
+    option = run_cli("validate", "--catalogue", empty_catalogue, f"--max-file-size={value}")
+    assert option.exit_code == 2 and "ongeldige waarde voor '--max-file-size'" in option.stderr, option.output
+    for command in (["validate"], ["list"]):
+        env = run_cli(*command, "--catalogue", empty_catalogue, env={"JWTOOL_MAX_FILE_SIZE": value})
+        assert env.exit_code == 2, env.output
+        assert f"jwtool: fout: JWTOOL_MAX_FILE_SIZE moet een heel aantal bytes van 1 tot 1073741824 (1 GiB) zijn, niet {value!r}" in env.stderr
+    assert "interne fout" not in option.output + env.output
+
+
+def test_the_largest_max_file_size_is_one_gib(empty_catalogue: Path, run_cli) -> None:
+    add(empty_catalogue, "minimal.yaml", minimal("minimal"))
+    assert run_cli("validate", "--catalogue", empty_catalogue, "--max-file-size", "1073741824").exit_code == 0
+
+
+def test_a_broken_vocabulary_file_is_reported_and_the_rest_still_checked(empty_catalogue: Path) -> None:
+    vocab = empty_catalogue / "schemas" / "vocabularies" / "phases.yaml"
+    vocab.write_text(vocab.read_text(encoding="utf-8").replace("  - id: overgang", "  - id: tijdens-school"), encoding="utf-8")
+    add(empty_catalogue, "minimal.yaml", minimal("minimal").replace("level: niet-onderzocht", "level: sterk"))
+    found = problems_of(empty_catalogue)
+    assert ("schemas/vocabularies/phases.yaml", "vocabulary-file", 11, 9) in found
+    assert ("interventions/minimal.yaml", "vocabulary", 10, 10) in found
+
+
+def test_a_vocabulary_that_is_not_yaml(empty_catalogue: Path) -> None:
+    (empty_catalogue / "schemas" / "vocabularies" / "goal-tags.yaml").write_text("terms: [\n", encoding="utf-8")
+    found = problems_of(empty_catalogue)
+    assert [f for f in found if f[0].endswith("goal-tags.yaml")][0][1] == "yaml-syntax"
+
+
+def test_a_missing_vocabulary(empty_catalogue: Path) -> None:
+    (empty_catalogue / "schemas" / "vocabularies" / "success-factors.yaml").unlink()
+    assert ("schemas/vocabularies/success-factors.yaml", "vocabulary-file", 1, 1) in problems_of(empty_catalogue)
+
+
+def test_a_broken_schema_file(empty_catalogue: Path) -> None:
+    (empty_catalogue / "schemas" / "intervention.schema.json").write_text('{"type": "object",\n  oops}', encoding="utf-8")
+    found = problems_of(empty_catalogue)
+    assert found[0][:2] == ("schemas/intervention.schema.json", "schema-file")
+    assert found[0][2] == 2
+
+
+def test_a_broken_catalogue_file(empty_catalogue: Path) -> None:
+    (empty_catalogue / "catalogue.yaml").write_text("schema_version: 3\ntitle: Een catalogus\nmain_source: [geen, id]\n", encoding="utf-8")
+    assert ("catalogue.yaml", "schema", 3, 14) in problems_of(empty_catalogue)
+
+
+def test_a_catalogue_of_an_older_format_gets_one_problem_naming_the_upgrade(empty_catalogue: Path) -> None:
+    (empty_catalogue / "catalogue.yaml").write_text("title: Een catalogus\nreports: []\n", encoding="utf-8")
+    add(empty_catalogue, "minimal.yaml", minimal("minimal"))
+    [problem] = validate(empty_catalogue).problems
+    assert (problem.file, problem.rule, problem.line, problem.column) == ("catalogue.yaml", "old-format", 1, 1)
+    assert "jwtool upgrade" in problem.message
+
+
+def test_every_rule_id_is_exercised_by_a_test() -> None:
+    in_corpus = {rule for problems in EXPECTED.values() for rule, _, _ in problems}
+    elsewhere = {"unique-id", "unique-alias", "unique-order", "file-name", "symlink", "file-size", "vocabulary-file", "schema-file", "unreadable", "catalogue-file",
+                 "evidence-level-not-carried", "comparison-study-not-studied", "stale-reviewed-warning",  # warnings: tests/cli/test_studies.py
+                 "unquoted-date"}  # a warning: tests/readers/test_standard_readers.py
+    assert set(RULES) <= in_corpus | elsewhere
+
+
+# --- resource bounds ----------------------------------------------------------------------------
+
+
+def test_billion_laughs_is_refused_without_expanding_it(empty_catalogue: Path) -> None:
+    shutil.copyfile(DATA / "invalid" / "yaml-alias" / "billion-laughs.yaml", empty_catalogue / "interventions" / "laughs.yaml")
+    assert problems_of(empty_catalogue) == [("interventions/laughs.yaml", "yaml-alias", 1, 4)]
+
+
+def test_reading_entries_leaves_no_reference_cycles_behind() -> None:
+    # loading runs with the collector paused (it is faster); a cycle per file would keep every
+    # file's parse tree alive until the end: at 10,000 entries hundreds of MB
+    import gc
+
+    from jwtool.catalogue.yamlfile import read_yaml
+
+    files = sorted((REPO / "interventions").glob("*.yaml")) + sorted((DATA / "invalid").rglob("*.yaml"))
+    gc.collect()
+    gc.disable()
+    try:
+        for path in files:
+            read_yaml(path, path.name)
+        assert gc.collect() == 0
+    finally:
+        gc.enable()
+
+
+@pytest.mark.parametrize("spelling", ["<<", "!!merge k", "!<tag:yaml.org,2002:merge> k", "!!m%65rge k"])
+def test_a_merge_key_is_refused_in_every_spelling_even_without_an_anchor(empty_catalogue: Path, spelling: str) -> None:
+    add(empty_catalogue, "samen.yaml", f"id: samen\nname: Mbo & W&I\n{spelling}: {{summary: tekst}}\n")
+    assert problems_of(empty_catalogue) == [("interventions/samen.yaml", "yaml-alias", 3, 1)]
+
+
+def test_an_ampersand_in_text_is_no_anchor(empty_catalogue: Path) -> None:
+    add(empty_catalogue, "en.yaml", "id: en\nname: Mbo & W&I\nsummary: 'a&b, & c'\n")
+    assert all(rule != "yaml-alias" for _, rule, _, _ in problems_of(empty_catalogue))
+
+
+def test_half_a_million_nested_brackets_do_not_crash_the_process(empty_catalogue: Path) -> None:
+    # libyaml's composer recurses in C: without the guard this is a segmentation fault
+    add(empty_catalogue, "deep.yaml", "id: deep\nsummary: " + "[" * 500_000 + "]" * 500_000 + "\n")
+    proc = subprocess.run([sys.executable, "-m", "jwtool", "validate", "--catalogue", str(empty_catalogue), "--format", "json"],
+                          capture_output=True, text=True, timeout=60, env={**os.environ, "JWTOOL_MAX_FILE_SIZE": "2000000"})
+    assert proc.returncode == 1, proc.stderr
+    assert json.loads(proc.stdout)[0]["rule"] == "nesting"
+
+
+def test_unreadable_file_is_one_line_not_a_traceback(empty_catalogue: Path, run_cli) -> None:
+    if os.geteuid() == 0:
+        pytest.skip("root can read any file")
+    path = add(empty_catalogue, "geheim.yaml", minimal("geheim"))
+    path.chmod(0)
+    result = run_cli("validate", "--catalogue", empty_catalogue)
+    assert "[unreadable]" in result.stdout and result.exit_code == 1
+
+
+def test_json_format_is_an_array_of_positioned_problems(empty_catalogue: Path, run_cli) -> None:
+    shutil.copyfile(DATA / "invalid" / "vocabulary" / "unknown-level.yaml", empty_catalogue / "interventions" / "unknown-level.yaml")
+    result = run_cli("validate", "--format", "json", "--catalogue", empty_catalogue)
+    assert result.exit_code == 1
+    assert json.loads(result.stdout) == [{
+        "file": "interventions/unknown-level.yaml", "line": 10, "column": 10, "severity": "error", "rule": "vocabulary",
+        "path": "/evidence/level",
+        "message": "'sterk' is not a known level (did you mean 'sterke-aanwijzingen'?); see schemas/vocabularies/evidence-levels.yaml",
+    }]
+    assert result.stderr.startswith("jwtool: 1 error(s)")
+
+
+def test_one_run_over_the_whole_corpus_reports_every_file(empty_catalogue: Path, run_cli) -> None:
+    """A broken file never stops the others from being checked."""
+    expected = []
+    for case, problems in EXPECTED.items():
+        rel = place(case, empty_catalogue)
+        expected += [(rel, rule, line, col) for rule, line, col in problems]
+    assert len({Path(c).name for c in EXPECTED}) == len(EXPECTED), "corpus file names must be unique"
+    assert sorted(problems_of(empty_catalogue)) == sorted(expected)
+    result = run_cli("validate", "--catalogue", empty_catalogue)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert len(result.stdout.splitlines()) == len(expected)
