@@ -110,7 +110,7 @@
     list.appendChild(el("p", "cell-title", rowLabel + " · " + outcomeLabel));
     c.entries.slice(0, data.list_max).forEach(function (id) {
       var e = data.entries[id], li = el("li"), a = el("a", "", e.name), sub = el("ul", "studies");
-      a.setAttribute("href", "../interventies/" + e.anchor + "/index.html");
+      a.setAttribute("href", data.entry_base + e.anchor + "/index.html");
       li.appendChild(a);
       c.studies.forEach(function (s) {
         if (e.studies.indexOf(s) < 0) { return; }

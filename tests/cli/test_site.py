@@ -128,3 +128,17 @@ def test_the_streamed_filter_json_is_the_json_of_the_whole_filter_data(cat) -> N
     whole = as_json(filter_data(cat, cat.entries))
     assert as_json(filter_data(cat, cat.entries, with_text=False), page_texts(cat, cat.entries)) == whole
     assert whole.isascii() and "<" not in whole and json.loads(whole)["text"]
+
+
+def test_the_site_s_addresses_are_spelled_in_one_table(repo_root: Path) -> None:
+    # folders and anchors are addresses people link to: the same in every language, named once
+    # (jwtool.render.environment.ADDRESSES); templates and scripts go through it
+    from jwtool.render.environment import ADDRESSES
+
+    files = [*(repo_root / "templates").rglob("*.j2"), *(repo_root / "templates").rglob("*.js")]
+    assert len(files) > 20
+    spelled = [f"{p.name}: {folder}" for p in files for name, folder in ADDRESSES.items()
+               if name != "index" and re.search(rf"(?<![\w-]){re.escape(folder)}(?![\w-])", p.read_text(encoding="utf-8"))]
+    assert spelled == []
+    assert ADDRESSES == {"index": "index", "map": "kaart", "gaps": "elementen-per-fase", "gapmap": "bewijskaart", "evidence": "bewijsniveaus",
+                         "entries": "interventies"}  # the URLs stay as they are

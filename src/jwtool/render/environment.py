@@ -45,6 +45,12 @@ SUMMARY_TABLES = ("3.1", "3.2")
 FULL_COLUMNS = ("target_group", "goals", "activities", "course", "results", "evidence", "working_elements")
 SUMMARY_COLUMNS = ("target_group", "goals", "components")
 
+# The overview's parts by name: each one's anchor on the one-page overview and its folder in the
+# site (templates: ``addresses.map``). Addresses, not words shown: the same in every language and
+# never renamed, since people link to them (a folder that moved: jwtool.render.site.MOVED).
+ADDRESSES = {"index": "index", "map": "kaart", "gaps": "elementen-per-fase", "gapmap": "bewijskaart", "evidence": "bewijsniveaus",
+             "entries": "interventies"}
+
 
 _BATCH = 8192  # characters of a page produced between two looks at the template's bounds
 
@@ -140,6 +146,7 @@ def environment(dirs: Sequence[Path], fmt: str, lang: str) -> Environment:
     env.filters["label"] = _label_filter(lang)
     env.tests["http_url"] = lambda v: bool(http_url(v))
     env.globals["lang"] = lang
+    env.globals["addresses"] = ADDRESSES
     return env
 
 

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from jwtool.catalogue.model import Entry
 from jwtool.catalogue.progress import track
-from jwtool.render.environment import csp, environment, inline_asset, svg_styles, template_chunks, template_dirs
+from jwtool.render.environment import ADDRESSES, csp, environment, inline_asset, svg_styles, template_chunks, template_dirs
 from jwtool.render.filterdata import as_json, filter_data, fold_tables
 from jwtool.render.gapmap import page_data
 from jwtool.render.overview import Pieces, overview_context
@@ -34,18 +34,16 @@ from jwtool.render.overview import Pieces, overview_context
 if TYPE_CHECKING:
     from jwtool.catalogue.load import Catalogue
 
-ENTRY_FOLDER = "interventies"
-# page name -> (template, folder); the index is the site's top
-PAGES = {"index": ("site/index.html.j2", ""), "kaart": ("site/map.html.j2", "kaart"),
-         "elementen-per-fase": ("site/gaps.html.j2", "elementen-per-fase"),
-         "bewijskaart": ("site/gapmap.html.j2", "bewijskaart"), "bewijsniveaus": ("site/evidence.html.j2", "bewijsniveaus")}
+# page -> its template; the folder is the page's address (ADDRESSES), the index is the site's top
+PAGES = {"index": "site/index.html.j2", "map": "site/map.html.j2", "gaps": "site/gaps.html.j2", "gapmap": "site/gapmap.html.j2",
+         "evidence": "site/evidence.html.j2"}
 # an old folder -> the page that now holds what it held (its page sends the reader on)
-MOVED = {"studiekaart": "bewijskaart"}
+MOVED = {"studiekaart": "gapmap"}
 
 
 def entry_path(slug: str) -> str:
     """The stable path of an entry's page inside the site."""
-    return f"{ENTRY_FOLDER}/{slug}/index.html"
+    return f"{ADDRESSES['entries']}/{slug}/index.html"
 
 
 def site_files(cat: Catalogue, lang: str = "nl", templates: Path | None = None,
@@ -65,17 +63,18 @@ def _pages(cat: Catalogue, lang: str, templates: Path | None, entries: Sequence[
     css = inline_asset(dirs, "overview.css")
     script = inline_asset(dirs, "selection.js", "overview.js")
     map_styles = svg_styles(context["map_svg"])
-    scripts = {"index": script, "bewijskaart": inline_asset(dirs, "selection.js", "gapmap.js")}
-    for page, (template, folder) in PAGES.items():
+    scripts = {"index": script, "gapmap": inline_asset(dirs, "selection.js", "gapmap.js")}
+    for page, template in PAGES.items():
+        folder = "" if page == "index" else ADDRESSES[page]
         root = "../" if folder else ""
         page_script = scripts.get(page, "")
-        extra = {"gapmap_json": map_json(cat, chosen, lang, pieces.anchors, context["facets"])} if page == "bewijskaart" else {}
+        extra = {"gapmap_json": map_json(cat, chosen, lang, pieces.anchors, context["facets"])} if page == "gapmap" else {}
         page_context = {**context, **extra, "page": page, "site_root": root, "entries": [e.at(root) for e in context["entries"]], "css": css, "script": page_script,
-                        "csp": csp(style_hashes=[css, *(map_styles if page == "kaart" else [])],
+                        "csp": csp(style_hashes=[css, *(map_styles if page == "map" else [])],
                                     script_hashes=[page_script] if page_script else [])}
         yield (f"{folder}/index.html" if folder else "index.html"), _text(env, dirs, template, page_context)
     for old, new in MOVED.items():
-        moved = {**context, "page": "", "site_root": "../", "css": css, "script": "", "csp": csp(style_hashes=[css]), "moved_to": new}
+        moved = {**context, "page": "", "site_root": "../", "css": css, "script": "", "csp": csp(style_hashes=[css]), "moved_to": ADDRESSES[new], "moved_page": new}
         yield f"{old}/index.html", _text(env, dirs, "site/moved.html.j2", moved)
     below = [e.at("../../") for e in context["entries"]]  # as an entry's own page links them
     entry_context = {**context, "page": "", "site_root": "../../", "entries": below, "css": css, "script": "", "csp": csp(style_hashes=[css])}
@@ -91,6 +90,7 @@ def map_json(cat: Catalogue, chosen: Sequence[Entry], lang: str, anchors: dict[s
     words = {f["name"]: {"label": f["label"], "values": {o["id"]: o["label"] for o in f["options"]}} for f in facets}
     return as_json({"ids": data["ids"], "facets": data["facets"], "facet_order": data["facet_order"],
                     "spellings": data["spellings"], "words": words, **page_data(chosen, cat, lang, anchors),
+                    "entry_base": f"../{ADDRESSES['entries']}/",
                     "marks": fold_tables()["marks"], "casefold": fold_tables()["casefold"]})
 
 
