@@ -7,10 +7,10 @@ import re
 from pathlib import Path
 
 import pytest
-
-from conftest import REPORT, require
 from data_audit import norm as _norm
 from data_audit import verbatim_fields as _verbatim_fields
+
+from conftest import REPORT, require
 from jwtool.catalogue.layout import Layout
 from jwtool.catalogue.load import load_catalogue, load_vocabularies
 from jwtool.catalogue.yamlfile import read_yaml

@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 import yaml
+from data_audit import Problem, audit_entry, flat, norm, says
 
 from conftest import REPORT, require
-from data_audit import Problem, audit_entry, flat, norm, says
 from jwtool.catalogue.load import load_catalogue
 
 REPO = Path(__file__).resolve().parents[2]

@@ -11,6 +11,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+
 from conftest import CATALOGUE_2025, require
 
 MAIN = "werkroutes-2025"

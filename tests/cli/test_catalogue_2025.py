@@ -14,6 +14,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+
 from conftest import git_repo, require
 
 # What betrays the 2023 report: its year, its appendix and its tables, its publisher and title.

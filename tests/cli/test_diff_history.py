@@ -11,8 +11,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import GIT_ENV, Repo, git_repo
 
+from conftest import GIT_ENV, Repo, git_repo
 from jwtool.catalogue.problems import Problem
 from jwtool.catalogue.vocabularies import VOCABULARY_NAMES
 

@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import require
 
+from conftest import require
 from jwtool.catalogue.layout import Layout
 from jwtool.catalogue.load import load_vocabularies
 from jwtool.contribute.issueform import MAX_ANSWER, MAX_BODY, NO_RESPONSE, QUESTIONS, form, parse_body

@@ -183,7 +183,6 @@ def test_cite_boris_in_apa_names_each_title_once(run_cli) -> None:  # type: igno
 @pytest.mark.slow
 def test_a_title_with_braces_percent_ampersand_and_a_line_break_survives_every_format(catalogue_copy: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
     import rispy
-
     from tests.readers.test_citation_readers import _pybtex_read
 
     _new_intervention(catalogue_copy)

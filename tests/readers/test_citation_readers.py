@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.conftest import DATA, require
 
 from jwtool.catalogue.sources import Source
 from jwtool.render import citations
-from tests.conftest import DATA, require
 
 HOSTILE = [
     "Rapport {deel 3",  # a brace that never closes

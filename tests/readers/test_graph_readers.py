@@ -11,7 +11,6 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
-
 from tests.conftest import DATA, require
 
 MERMAID_DIR = Path(__file__).resolve().parents[1] / "tools" / "mermaid"  # package.json + package-lock.json pin mermaid

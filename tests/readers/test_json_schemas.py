@@ -11,7 +11,6 @@ from typing import Any
 
 import pytest
 import yaml
-
 from tests.conftest import REPO
 
 SCHEMAS = REPO / "schemas"

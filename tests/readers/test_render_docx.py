@@ -238,7 +238,6 @@ def test_a_row_higher_than_a_page_continues_in_rows_that_name_it(catalogue_copy:
     """An entry whose activities fill more than a page: its row is cut into rows that each fit a
     page, the later ones headed "<name> (vervolg)", so every page says whose row it shows."""
     import yaml
-
     from docx import Document
 
     path = catalogue_copy / "interventions" / "boris-brengt-je-bij-een-baan.yaml"
