@@ -122,7 +122,6 @@ class Study:
 class Entry:
     data: dict[str, Any]
     file: str = ""  # path relative to the catalogue root
-    line_of: dict[str, int] = field(default_factory=dict, repr=False)
     library: Library = field(default_factory=Library, repr=False)  # the catalogue's sources, to resolve cites
 
     @cached_property

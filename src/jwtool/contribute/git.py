@@ -200,11 +200,6 @@ def catalogue_blobs(root: Path, rev: str) -> dict[str, bytes]:
     return blobs
 
 
-def entry_blobs(root: Path, rev: str) -> dict[str, bytes]:
-    """The entry files under ``interventions/`` at ``rev``: relative path → content."""
-    return {rel: raw for rel, raw in catalogue_blobs(root, rev).items() if file_kind(rel) == "entries"}
-
-
 @dataclass(frozen=True)
 class Change:
     """One commit that touched an entry file."""

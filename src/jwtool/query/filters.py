@@ -51,12 +51,6 @@ class Filters:
     evidence_ranks: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
     design_ranks: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
 
-    @property
-    def active(self) -> bool:
-        return any((self.levels, self.characteristics, self.phases, self.elements, self.goals,
-                    self.min_rank is not None, self.ages, self.providers, self.kinds, self.regions,
-                    self.outcomes, self.min_design_rank is not None))
-
 
 @dataclass
 class RawFilters:

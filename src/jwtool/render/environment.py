@@ -39,8 +39,6 @@ if TYPE_CHECKING:
 FORMATS_APPENDIX = ("md", "html", "docx", "pdf")
 FORMATS_OVERVIEW = ("md", "html")
 STYLES = ("full", "summary")
-APPENDIX_TABLES = ("B2.1", "B2.2")
-SUMMARY_TABLES = ("3.1", "3.2")
 
 FULL_COLUMNS = ("target_group", "goals", "activities", "course", "results", "evidence", "working_elements")
 SUMMARY_COLUMNS = ("target_group", "goals", "components")

@@ -230,9 +230,6 @@ def _whole_page(cat: Catalogue, chosen: Sequence[Entry], lang: str, fmt: str, an
     }
 
 
-FACET_LABELS = {"target": "site.facet.target", "phase": "site.facet.phase", "element": "site.facet.element",
-                "min-evidence": "site.facet.min_evidence", "kind": "site.facet.kind",
-                "outcome": "site.facet.outcome", "min-design": "site.facet.min_design"}
 FACET_VOCABS = dict(FACETS)
 
 
@@ -250,7 +247,7 @@ def facet_views(cat: Catalogue, entries: Sequence[Entry], lang: str, data: dict[
                 text = next((fields.vocab_label(cat.vocab, n, v, lang) for n in FACET_VOCABS[facet]
                              if cat.vocab.get(n) is not None and v in cat.vocab[n]), v)
             opts.append({"id": v, "label": text, "count": len(data["facets"][facet][v])})
-        out.append({"name": facet, "label": label(FACET_LABELS[facet], lang), "options": opts,
+        out.append({"name": facet, "label": label(f"site.facet.{facet.replace('-', '_')}", lang), "options": opts,
                     "single": facet in SINGLE})
     return out
 

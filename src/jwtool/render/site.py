@@ -72,14 +72,14 @@ def _pages(cat: Catalogue, lang: str, templates: Path | None, entries: Sequence[
         page_context = {**context, **extra, "page": page, "site_root": root, "entries": [e.at(root) for e in context["entries"]], "css": css, "script": page_script,
                         "csp": csp(style_hashes=[css, *(map_styles if page == "map" else [])],
                                     script_hashes=[page_script] if page_script else [])}
-        yield (f"{folder}/index.html" if folder else "index.html"), _text(env, dirs, template, page_context)
+        yield (f"{folder}/index.html" if folder else "index.html"), template_chunks(env, dirs, template, page_context)
     for old, new in MOVED.items():
         moved = {**context, "page": "", "site_root": "../", "css": css, "script": "", "csp": csp(style_hashes=[css]), "moved_to": ADDRESSES[new], "moved_page": new}
-        yield f"{old}/index.html", _text(env, dirs, "site/moved.html.j2", moved)
+        yield f"{old}/index.html", template_chunks(env, dirs, "site/moved.html.j2", moved)
     below = [e.at("../../") for e in context["entries"]]  # as an entry's own page links them
     entry_context = {**context, "page": "", "site_root": "../../", "entries": below, "css": css, "script": "", "csp": csp(style_hashes=[css])}
     for e in below:
-        yield entry_path(pieces.anchors[e.id][2:]), _text(env, dirs, "site/entry.html.j2", {**entry_context, "entry": e})
+        yield entry_path(pieces.anchors[e.id][2:]), template_chunks(env, dirs, "site/entry.html.j2", {**entry_context, "entry": e})
 
 
 def map_json(cat: Catalogue, chosen: Sequence[Entry], lang: str, anchors: dict[str, str], facets: list[dict[str, Any]]) -> str:
@@ -92,8 +92,3 @@ def map_json(cat: Catalogue, chosen: Sequence[Entry], lang: str, anchors: dict[s
                     "spellings": data["spellings"], "words": words, **page_data(chosen, cat, lang, anchors),
                     "entry_base": f"../{ADDRESSES['entries']}/",
                     "marks": fold_tables()["marks"], "casefold": fold_tables()["casefold"]})
-
-
-def _text(env: Any, dirs: Sequence[Path], template: str, context: dict[str, Any]) -> Iterator[str]:
-    """A page as a stream of text: the index of a large catalogue is never whole in memory."""
-    return template_chunks(env, dirs, template, context)
