@@ -115,8 +115,6 @@ def invisible(text: str) -> Iterator[int]:
 
 def describe(char: str) -> str:
     """``U+001B (ESC)``, ``U+202E (RIGHT-TO-LEFT OVERRIDE)``: a character named for a message."""
-    import unicodedata
-
     code = ord(char)
     name = NAMES.get(code) or (unicodedata.name(char, "") if _INVISIBLE.match(char) else "")
     return f"U+{code:04X}" + (f" ({name})" if name else "")

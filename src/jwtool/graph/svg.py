@@ -168,15 +168,9 @@ def _draw_bipartite(g: nx.Graph, vocab: dict[str, Vocabulary], title: str, lang:
         ya, yb = y_of[a], y_of[b]
         parts.append(f'<path d="M{_n(x1)} {_n(ya)}C{_n(mid)} {_n(ya)} {_n(mid)} {_n(yb)} {_n(x2)} {_n(yb)}" stroke="{_colour(g.nodes[b], colours)}"/>')
     parts.append("</g>")
-    parts.append(f'<g class="jwg-nodes" font-family="sans-serif" font-size="{FONT}" fill="#222222">')
-    for n in left:
-        parts += _node(x1, y_of[n], g.nodes[n], colours, "end", 4.5, lang)
-    for n in right:
-        parts += _node(x2, y_of[n], g.nodes[n], colours, "start", _radius(g.nodes[n]), lang)
-    parts.append("</g>")
-    parts += _legend_wrap(legend)
-    parts.append("</svg>\n")
-    return "\n".join(parts)
+    nodes = [line for n in left for line in _node(x1, y_of[n], g.nodes[n], colours, "end", 4.5, lang)]
+    nodes += [line for n in right for line in _node(x2, y_of[n], g.nodes[n], colours, "start", _radius(g.nodes[n]), lang)]
+    return _finish(parts, nodes, legend)
 
 
 def _arc_order(g: nx.Graph) -> list[str]:
@@ -220,17 +214,13 @@ def _draw_arcs(g: nx.Graph, vocab: dict[str, Vocabulary], title: str, lang: str,
         colour = _colour(g.nodes[a], colours) if not entries and g.nodes[a].get("group") == g.nodes[b].get("group") else "#555555"
         parts.append(f'<path d="M{_n(x)} {_n(ya)}A{_n(r)} {_n(r)} 0 0 1 {_n(x)} {_n(yb)}" stroke="{colour}" stroke-width="{_n(min(6.0, 0.8 * float(w)))}"/>')
     parts.append("</g>")
-    parts.append(f'<g class="jwg-nodes" font-family="sans-serif" font-size="{FONT}" fill="#222222">')
-    for n in nodes:
-        parts += _node(x, y_of[n], g.nodes[n], colours, "end", _radius(g.nodes[n]), lang)
-    parts.append("</g>")
-    parts += _legend_wrap(legend)
-    parts.append("</svg>\n")
-    return "\n".join(parts)
+    return _finish(parts, [line for n in nodes for line in _node(x, y_of[n], g.nodes[n], colours, "end", _radius(g.nodes[n]), lang)], legend)
 
 
-def _legend_wrap(legend: list[str]) -> list[str]:
-    return [f'<g font-family="sans-serif" font-size="{FONT}" fill="#222222">', *legend, "</g>"]
+def _finish(parts: list[str], nodes: list[str], legend: list[str]) -> str:
+    """The drawing so far, then its nodes and its legend, closed."""
+    font = f'font-family="sans-serif" font-size="{FONT}" fill="#222222"'
+    return "\n".join([*parts, f'<g class="jwg-nodes" {font}>', *nodes, "</g>", f"<g {font}>", *legend, "</g>", "</svg>\n"])
 
 
 def _head(width: float, height: float, title: str, desc: str) -> list[str]:

@@ -145,6 +145,15 @@ def _house_style(doc: Any) -> None:
     styles["Caption"].paragraph_format.keep_with_next = True
 
 
+def _element(tag: str, attrs: dict[str, str] | None = None, *children: Any) -> Any:
+    """An Office Open XML element with its attributes (``{"w:val": "true"}``) and children."""
+    element = OxmlElement(tag)
+    for name, value in (attrs or {}).items():
+        element.set(qn(name), value)
+    element.extend(children)
+    return element
+
+
 def _child(parent: Any, tag: str, first: bool = False) -> Any:
     """``parent``'s child element ``tag`` (for example "w:lang"), added if missing."""
 
@@ -192,21 +201,16 @@ def _field(paragraph: Any, instruction: str, result: str) -> None:
     """A Word field (``PAGE``) at the end of ``paragraph``; ``result`` is the value
     shown until Word or LibreOffice computes it again."""
 
-    def run(tag: str, **attrs: str) -> Any:
-        r = OxmlElement("w:r")
-        child = OxmlElement(tag)
-        for key, value in attrs.items():
-            child.set(qn(key), value)
-        r.append(child)
-        paragraph._p.append(r)
+    def run(tag: str, attrs: dict[str, str] | None = None) -> Any:
+        child = _element(tag, attrs)
+        paragraph._p.append(_element("w:r", None, child))
         return child
 
-    run("w:fldChar", **{"w:fldCharType": "begin"})
-    code = run("w:instrText", **{"xml:space": "preserve"})
-    code.text = f" {instruction} "
-    run("w:fldChar", **{"w:fldCharType": "separate"})
+    run("w:fldChar", {"w:fldCharType": "begin"})
+    run("w:instrText", {"xml:space": "preserve"}).text = f" {instruction} "
+    run("w:fldChar", {"w:fldCharType": "separate"})
     run("w:t").text = result
-    run("w:fldChar", **{"w:fldCharType": "end"})
+    run("w:fldChar", {"w:fldCharType": "end"})
 
 
 def _page_numbers(section: Any) -> None:
@@ -236,32 +240,17 @@ def _caption(doc: Any, word: str, table_id: str, title: str) -> None:
 def _repeat_header(row: Any) -> None:
     """Mark a row as a header row that Word repeats at the top of every page."""
 
-    tr_pr = row._tr.get_or_add_trPr()
-    header = OxmlElement("w:tblHeader")
-    header.set(qn("w:val"), "true")
-    tr_pr.append(header)
+    row._tr.get_or_add_trPr().append(_element("w:tblHeader", {"w:val": "true"}))
 
 
 def _add_hyperlink(paragraph: Any, url: str, text: str) -> None:
     """A real Word hyperlink (only ever called with a checked http(s) URL)."""
 
     r_id = paragraph.part.relate_to(url, RT.HYPERLINK, is_external=True)
-    link = OxmlElement("w:hyperlink")
-    link.set(qn("r:id"), r_id)
-    run = OxmlElement("w:r")
-    props = OxmlElement("w:rPr")
-    color = OxmlElement("w:color")
-    color.set(qn("w:val"), "0B4F9C")
-    underline = OxmlElement("w:u")
-    underline.set(qn("w:val"), "single")
-    props.extend([color, underline])
-    run.append(props)
-    t = OxmlElement("w:t")
+    t = _element("w:t", {"xml:space": "preserve"})
     t.text = docx_text(text)
-    t.set(qn("xml:space"), "preserve")
-    run.append(t)
-    link.append(run)
-    paragraph._p.append(link)
+    props = _element("w:rPr", None, _element("w:color", {"w:val": "0B4F9C"}), _element("w:u", {"w:val": "single"}))
+    paragraph._p.append(_element("w:hyperlink", {"r:id": r_id}, _element("w:r", None, props, t)))
 
 
 def _fill_cell(cell: Any, paragraphs: Cell) -> None:
@@ -302,12 +291,7 @@ def _table_layout(table: Any, width: int) -> None:
     table_width = props.find(qn("w:tblW"))
     table_width.set(qn("w:type"), "dxa")
     table_width.set(qn("w:w"), str(width))
-    margins = OxmlElement("w:tblCellMar")
-    for side in ("left", "right"):
-        margin = OxmlElement(f"w:{side}")
-        margin.set(qn("w:w"), str(CELL_MARGIN))
-        margin.set(qn("w:type"), "dxa")
-        margins.append(margin)
+    margins = _element("w:tblCellMar", None, *(_element(f"w:{side}", {"w:w": str(CELL_MARGIN), "w:type": "dxa"}) for side in ("left", "right")))
     look = props.find(qn("w:tblLook"))
     look.addprevious(margins) if look is not None else props.append(margins)
 
