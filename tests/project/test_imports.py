@@ -61,6 +61,18 @@ def test_a_command_imports_its_own_module_and_no_other(args: list[str], module: 
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize(("args", "unused"), [
+    (["search", "--target", "vso"], {"networkx", "jinja2", "rapidfuzz"}),  # no text to forgive typos in, no Markdown card
+    (["list"], {"networkx", "jinja2", "rapidfuzz"}),
+    (["elements", "--help"], {"networkx"}),  # counting needs no graph; that is map's
+    (["similar", "--help"], {"networkx"}),
+    (["render", "appendix", "--help"], {"networkx"}),  # the overview's map is not the appendix's
+])
+def test_a_command_imports_no_heavy_library_it_does_not_use(args: list[str], unused: set[str], repo_root: Path) -> None:
+    assert {m.partition(".")[0] for m in loaded(*args, cwd=repo_root)} & unused == set()
+
+
+@pytest.mark.slow
 def test_options_are_checked_without_pydantic(repo_root: Path) -> None:
     # typer checks option values with pydantic, which costs more to import than typer itself
     assert "pydantic" not in {m.partition(".")[0] for m in loaded("search", "--target", "vso", "--age", "17", cwd=repo_root)}

@@ -6,8 +6,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from rapidfuzz import fuzz
-
 from jwtool.catalogue.model import Entry
 from jwtool.catalogue.text import fold, key
 from jwtool.labels import label
@@ -70,6 +68,7 @@ def suggestions(entries: Sequence[Entry], ref: str, limit: int = SUGGEST_MAX) ->
     """The entries whose id, name or alias is most like ``ref`` (typos forgiven: rapidfuzz's
     WRatio at least SUGGEST_CUTOFF), best first, ties in catalogue order; then entries whose id
     starts with ``ref`` or whose name contains it."""
+    from rapidfuzz import fuzz  # deferred: every command imports this module, and only a mistyped REF needs it
 
     wanted = _words(ref)
     best: dict[str, tuple[float, int]] = {}  # entry id -> (-score, position)

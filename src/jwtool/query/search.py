@@ -7,8 +7,6 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz
-
 from jwtool.catalogue.model import Entry
 from jwtool.catalogue.text import fold
 from jwtool.catalogue.vocabularies import Vocabulary
@@ -203,6 +201,7 @@ def fuzzy_search(entries: Iterable[Entry], words: list[str], elements: Vocabular
     words of FUZZY_MIN_LENGTH letters or more); every other word must still occur as written.
     A fuzzy hit counts half a name hit, scaled by its similarity; its tier is FUZZY; ties keep
     report order."""
+    from rapidfuzz import fuzz  # deferred: only a word that no entry holds as written needs it
 
     entries = list(entries)
     missing = list(dict.fromkeys(words))
