@@ -12,10 +12,8 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import networkx as nx
-from networkx.readwrite.gexf import GEXFWriter
-
 from jwtool.catalogue.vocabularies import Vocabulary
+from jwtool.graph import nx
 from jwtool.graph.svg import OTHER, group_colours, render_svg
 from jwtool.labels import DEFAULT_LANG
 from jwtool.query.export import dumps
@@ -61,7 +59,7 @@ def to_graphml(g: nx.Graph) -> str:
 
 
 def to_gexf(g: nx.Graph) -> str:
-    writer = GEXFWriter(encoding="utf-8", prettyprint=True, version="1.2draft")
+    writer = nx.readwrite.gexf.GEXFWriter(encoding="utf-8", prettyprint=True, version="1.2draft")
     meta = writer.xml.find("meta")
     if meta is not None:  # no date of today in the file: the same graph gives the same bytes
         meta.attrib.pop("lastmodifieddate", None)

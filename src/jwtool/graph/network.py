@@ -12,10 +12,9 @@ from dataclasses import dataclass
 from itertools import combinations
 from typing import Any
 
-import networkx as nx
-
 from jwtool.catalogue.model import Entry
 from jwtool.catalogue.vocabularies import Vocabulary, group_label
+from jwtool.graph import nx
 from jwtool.graph.analysis import (
     DEFAULT_SEED,
     DEFAULT_SOURCE,

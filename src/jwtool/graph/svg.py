@@ -10,14 +10,13 @@ scripts, no links), so it is safe to inline.
 
 from __future__ import annotations
 
+import html
 import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
-from xml.sax.saxutils import escape
-
-import networkx as nx
 
 from jwtool.catalogue.vocabularies import Vocabulary, group_label
+from jwtool.graph import nx
 from jwtool.graph.network import build_graph
 from jwtool.labels import DEFAULT_LANG, label, label_or, plural
 
@@ -25,6 +24,11 @@ if TYPE_CHECKING:
     import networkx as nx
 
     from jwtool.catalogue.model import Entry
+
+def escape(text: str) -> str:
+    """Text as the content of an SVG element: ``&``, ``<`` and ``>`` escaped (quotes need none there)."""
+    return html.escape(text, quote=False)
+
 
 # Okabe-Ito: distinguishable with the common forms of colour blindness.
 PALETTE = ("#E69F00", "#56B4E9", "#009E73", "#CC79A7", "#0072B2", "#D55E00", "#F0E442", "#000000")
