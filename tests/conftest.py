@@ -309,6 +309,13 @@ def run_cli(capfd: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) 
 
 
 @pytest.fixture
+def english(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Messages in English (``JWTOOL_LANG=en``), for tests that read what ``validate`` and the
+    library say; tests/test_cli_messages.py checks that every message speaks both languages."""
+    monkeypatch.setenv("JWTOOL_LANG", "en")
+
+
+@pytest.fixture
 def terminal(monkeypatch: pytest.MonkeyPatch) -> Callable[[int], None]:
     """Make commands believe stdout is a terminal of the given width (rich tables, no colour).
 

@@ -82,14 +82,14 @@ def test_the_fixture_is_marked_fictional_and_its_main_source_has_no_tables(catal
     assert any("working_elements" not in e for e in entries)  # a source may name none
 
 
-def test_the_fixture_validates_without_a_word(catalogue_2025: Path, run_cli) -> None:
+def test_the_fixture_validates_without_a_word(catalogue_2025: Path, run_cli, english) -> None:
     result = run_cli("validate", "--catalogue", catalogue_2025)
     assert result.exit_code == 0, result.output
     assert "0 error(s), 0 warning(s)" in result.output
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c).replace("{out}/", ""))
-def test_no_output_mentions_the_2023_report(command: list[str], catalogue_2025: Path, tmp_path: Path, run_cli) -> None:
+def test_no_output_mentions_the_2023_report(command: list[str], catalogue_2025: Path, tmp_path: Path, run_cli, english) -> None:
     out = tmp_path / "out"
     out.mkdir()
     args = [a.replace("{out}", str(out)) for a in command]

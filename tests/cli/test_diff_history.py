@@ -42,7 +42,7 @@ BORIS = "interventions/boris-brengt-je-bij-een-baan.yaml"
 # ----------------------------------------------------------------------------- done when
 
 
-def test_diff_and_changed_since_on_a_pull_request_with_a_changed_and_an_added_entry(repo: Repo, run_cli) -> None:
+def test_diff_and_changed_since_on_a_pull_request_with_a_changed_and_an_added_entry(repo: Repo, run_cli, english) -> None:
     repo.edit(BORIS, "level: niet-onderzocht", "level: eerste-aanwijzingen")
     new_rel = add_entry(repo, run_cli)
     repo.commit("Boris: bewijskracht; Proefaanpak toegevoegd")
@@ -111,7 +111,7 @@ def test_a_removed_source_is_reported_by_changed_since_at_the_entries_that_cite_
     assert result.exit_code == 1 and "[citation]" in result.stdout and "hanzen-2015" in result.stdout
 
 
-def test_changed_since_with_nothing_changed_still_checks_the_vocabularies(repo: Repo, run_cli) -> None:
+def test_changed_since_with_nothing_changed_still_checks_the_vocabularies(repo: Repo, run_cli, english) -> None:
     result = run_cli("validate", "--changed-since", "HEAD", "--catalogue", repo.path)
     assert result.exit_code == 0
     assert f"in {len(VOCABULARY_NAMES)} file(s) checked" in result.stderr  # every vocabulary, no entry
@@ -123,12 +123,12 @@ def test_an_unknown_revision_is_a_usage_error(rev: str, repo: Repo, run_cli, tmp
     for args in (["validate", "--changed-since", rev], ["diff", "--", rev]):
         result = run_cli(args[0], "--catalogue", repo.path, *args[1:])
         assert result.exit_code == 2, args
-        assert "jwtool: fout: " in result.stderr and "git revision" in result.stderr
+        assert "jwtool: fout: " in result.stderr and "git-revisie" in result.stderr
         assert "Traceback" not in result.output
     assert not (tmp_path / "x").exists()  # the revision was never read as git's --output option
 
 
-def test_outside_a_git_repository_is_a_usage_error(catalogue_copy: Path, run_cli) -> None:
+def test_outside_a_git_repository_is_a_usage_error(catalogue_copy: Path, run_cli, english) -> None:
     for args in (["validate", "--changed-since", "HEAD"], ["diff", "HEAD"], ["history", "bridge"]):
         result = run_cli(*args, "--catalogue", catalogue_copy)
         assert result.exit_code == 2, args
@@ -383,7 +383,7 @@ def test_history_in_a_shallow_clone_says_where_it_is_cut(shallow: Path, run_cli)
 
 
 @pytest.mark.parametrize("command", [["diff", "HEAD~1"], ["validate", "--changed-since", "HEAD~1"]])
-def test_a_revision_beyond_a_shallow_clone_says_how_to_fetch_it(shallow: Path, run_cli, command: list[str]) -> None:
+def test_a_revision_beyond_a_shallow_clone_says_how_to_fetch_it(shallow: Path, run_cli, command: list[str], english) -> None:
     result = run_cli(*command, "--catalogue", shallow)
     assert result.exit_code == 2
     assert "unknown git revision 'HEAD~1': this is a shallow clone" in result.stderr
@@ -400,7 +400,7 @@ def test_a_complete_history_has_no_cut(repo: Repo, run_cli) -> None:
 # ----------------------------------------------------------------------------- --format github
 
 
-def test_github_format_is_a_workflow_command_per_problem(empty_catalogue: Path, run_cli) -> None:
+def test_github_format_is_a_workflow_command_per_problem(empty_catalogue: Path, run_cli, english) -> None:
     (empty_catalogue / "interventions" / "kapot.yaml").write_text("id: kapot\nname: Kapot\nkind: project\n", encoding="utf-8")
     result = run_cli("validate", "--format", "github", "--catalogue", empty_catalogue)
     assert result.exit_code == 1
@@ -416,7 +416,7 @@ def test_github_format_escapes_what_would_break_the_command() -> None:
     assert w.format_github() == "::warning file=interventions/a.yaml,line=1,col=1,title=year::old [year]"
 
 
-def test_github_format_with_changed_since(repo: Repo, run_cli) -> None:
+def test_github_format_with_changed_since(repo: Repo, run_cli, english) -> None:
     repo.edit(BORIS, "level: niet-onderzocht", "level: sterk")
     result = run_cli("validate", "--format", "github", "--changed-since", "HEAD", "--catalogue", repo.path)
     assert result.exit_code == 1

@@ -34,7 +34,7 @@ def test_an_existing_output_is_refused_before_the_catalogue_is_read(run_cli, min
     out.write_text("houden\n", encoding="utf-8")
     r = run_cli(*command, "-o", out, "--catalogue", mini_catalogue)
     assert r.exit_code == 2
-    assert r.stderr.strip() == f"jwtool: fout: {out} already exists; use --force to overwrite it"
+    assert r.stderr.strip() == f"jwtool: fout: {out} bestaat al; overschrijf het met --force"
     assert out.read_text(encoding="utf-8") == "houden\n"
 
 
@@ -64,7 +64,7 @@ def test_hostile_text_stays_text_in_json(run_cli, hostile_catalogue: Path) -> No
 
 
 @pytest.mark.parametrize("where", ["interventions/x.md", "schemas/x.md", "schemas/vocabularies/x.md", "templates/x.md", "catalogue.yaml"])
-def test_output_never_goes_into_the_catalogue(run_cli, catalogue_copy: Path, where: str) -> None:
+def test_output_never_goes_into_the_catalogue(run_cli, catalogue_copy: Path, where: str, english) -> None:
     target = catalogue_copy / where
     before = target.read_bytes() if target.exists() else None
     for args in (["export", "--format", "json"], ["render", "appendix", "--format", "md"]):
@@ -227,7 +227,7 @@ def test_upgrade_never_replaces_a_source_file_it_did_not_create(run_cli, v1_cata
     assert "evaluatie-alfa-2" in (v1_catalogue / "interventions" / "alpha.yaml").read_text(encoding="utf-8")
 
 
-def test_upgrade_stops_before_writing_when_the_report_file_holds_something_else(run_cli, v1_catalogue: Path) -> None:
+def test_upgrade_stops_before_writing_when_the_report_file_holds_something_else(run_cli, v1_catalogue: Path, english) -> None:
     (v1_catalogue / "sources").mkdir()
     (v1_catalogue / "sources" / "kwetsbare-jongeren-2023.yaml").write_text("note: PRECIOUS\n", encoding="utf-8")
     before = snapshot(v1_catalogue)
@@ -264,7 +264,7 @@ def test_upgrade_leaves_a_looping_or_outside_source_link_alone(run_cli, v1_catal
     assert (sources / "loop.yaml").is_symlink() and (sources / "elders.yaml").is_symlink()
 
 
-def test_a_source_link_out_of_the_catalogue_is_refused_and_never_read(run_cli, mini_catalogue: Path, tmp_path: Path) -> None:
+def test_a_source_link_out_of_the_catalogue_is_refused_and_never_read(run_cli, mini_catalogue: Path, tmp_path: Path, english) -> None:
     from jwtool.catalogue.load import load_catalogue
 
     (tmp_path / "elders.yaml").write_text(f"id: elders\ntype: report\nkind: evaluatie\ntitle: {SECRET}\n", encoding="utf-8")
@@ -281,7 +281,7 @@ def test_a_source_link_out_of_the_catalogue_is_refused_and_never_read(run_cli, m
     assert SECRET not in exported.stdout and "root:" not in exported.stdout
 
 
-def test_a_schema_or_vocabulary_link_out_of_the_catalogue_is_refused(run_cli, mini_catalogue: Path, tmp_path: Path) -> None:
+def test_a_schema_or_vocabulary_link_out_of_the_catalogue_is_refused(run_cli, mini_catalogue: Path, tmp_path: Path, english) -> None:
     (tmp_path / "levels.yaml").write_text(f"vocabulary: evidence-levels\nterms: [{{id: {SECRET.lower()}}}]\n", encoding="utf-8")
     vocab = mini_catalogue / "schemas" / "vocabularies" / "evidence-levels.yaml"
     vocab.unlink()
@@ -303,7 +303,7 @@ def _secret_file(tmp_path: Path) -> Path:
     return secret
 
 
-def test_a_template_link_out_of_the_catalogue_is_refused_naming_the_file(run_cli, catalogue_copy: Path, tmp_path: Path) -> None:
+def test_a_template_link_out_of_the_catalogue_is_refused_naming_the_file(run_cli, catalogue_copy: Path, tmp_path: Path, english) -> None:
     partials = catalogue_copy / "templates" / "partials"
     (partials / "env.md.j2").symlink_to(_secret_file(tmp_path))
     entry = partials / "entry.md.j2"
@@ -316,7 +316,7 @@ def test_a_template_link_out_of_the_catalogue_is_refused_naming_the_file(run_cli
     assert f"{partials / 'env.md.j2'}: symbolic link points outside the catalogue ({tmp_path / 'environ'})" in result.stderr
 
 
-def test_a_template_link_out_of_the_templates_option_folder_is_refused(run_cli, mini_catalogue: Path, tmp_path: Path) -> None:
+def test_a_template_link_out_of_the_templates_option_folder_is_refused(run_cli, mini_catalogue: Path, tmp_path: Path, english) -> None:
     house = tmp_path / "house"
     house.mkdir()
     (house / "env.md.j2").symlink_to(_secret_file(tmp_path))
@@ -327,7 +327,7 @@ def test_a_template_link_out_of_the_templates_option_folder_is_refused(run_cli, 
 
 
 @pytest.mark.parametrize("asset", ["overview.css", "overview.js"])
-def test_an_inlined_asset_linked_out_of_the_catalogue_is_refused(run_cli, catalogue_copy: Path, tmp_path: Path, asset: str) -> None:
+def test_an_inlined_asset_linked_out_of_the_catalogue_is_refused(run_cli, catalogue_copy: Path, tmp_path: Path, asset: str, english) -> None:
     target = catalogue_copy / "templates" / asset
     target.unlink()
     target.symlink_to(_secret_file(tmp_path))
@@ -336,7 +336,7 @@ def test_an_inlined_asset_linked_out_of_the_catalogue_is_refused(run_cli, catalo
     assert f"{target}: symbolic link points outside the catalogue" in result.stderr
 
 
-def test_a_templates_folder_that_is_a_link_out_of_the_catalogue_is_refused(run_cli, mini_catalogue: Path, tmp_path: Path) -> None:
+def test_a_templates_folder_that_is_a_link_out_of_the_catalogue_is_refused(run_cli, mini_catalogue: Path, tmp_path: Path, english) -> None:
     import shutil
 
     elsewhere = tmp_path / "elders"
@@ -511,7 +511,7 @@ def _house(tmp_path: Path, body: str) -> Path:
     return house
 
 
-def test_a_template_that_runs_without_end_is_stopped_at_its_time_bound(run_cli, mini_catalogue: Path, tmp_path: Path) -> None:
+def test_a_template_that_runs_without_end_is_stopped_at_its_time_bound(run_cli, mini_catalogue: Path, tmp_path: Path, english) -> None:
     import time
 
     house = _house(tmp_path, "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}")
@@ -529,7 +529,7 @@ def test_a_template_that_runs_without_end_is_stopped_at_its_time_bound(run_cli, 
     ('{% set ns = namespace(x="a") %}{% for i in range(40) %}{% set ns.x = ns.x ~ ns.x %}{% endfor %}{{ ns.x|length }}',
      "stopped: it needed more than 64 MiB of memory"),
 ], ids=["repeat", "power", "doubling"])
-def test_a_template_that_takes_too_much_memory_is_stopped_at_its_memory_bound(run_cli, mini_catalogue: Path, tmp_path: Path, body: str, says: str) -> None:
+def test_a_template_that_takes_too_much_memory_is_stopped_at_its_memory_bound(run_cli, mini_catalogue: Path, tmp_path: Path, body: str, says: str, english) -> None:
     result = run_cli("render", "appendix", "--format", "md", "--templates", _house(tmp_path, body), "--catalogue", mini_catalogue,
                      env={"JWTOOL_TEMPLATE_MEMORY": "64"})
     assert result.exit_code == 1 and "internal error" not in result.output
@@ -537,7 +537,7 @@ def test_a_template_that_takes_too_much_memory_is_stopped_at_its_memory_bound(ru
 
 
 @pytest.mark.slow
-def test_a_template_under_a_process_memory_limit_is_a_clear_error_not_a_memory_error(mini_catalogue: Path, tmp_path: Path) -> None:
+def test_a_template_under_a_process_memory_limit_is_a_clear_error_not_a_memory_error(mini_catalogue: Path, tmp_path: Path, english) -> None:
     import resource
 
     house = _house(tmp_path, '{{ "a"|center(3000000000)|length }}')
@@ -552,7 +552,7 @@ def test_a_template_under_a_process_memory_limit_is_a_clear_error_not_a_memory_e
     assert "template appendix.md.j2: stopped: it needed more memory than the system allows" in proc.stderr
 
 
-def test_a_template_bound_that_is_no_number_is_an_error_naming_it(run_cli, mini_catalogue: Path) -> None:
+def test_a_template_bound_that_is_no_number_is_an_error_naming_it(run_cli, mini_catalogue: Path, english) -> None:
     result = run_cli("render", "appendix", "--format", "md", "--catalogue", mini_catalogue, env={"JWTOOL_TEMPLATE_SECONDS": "lang"})
     assert result.exit_code != 0 and "$JWTOOL_TEMPLATE_SECONDS=lang is not a positive number" in result.stderr
 
@@ -571,7 +571,7 @@ def test_invisible_and_direction_characters_are_shown_escaped_in_every_output(ru
     assert "\\u202e" in result.stdout
 
 
-def test_an_unknown_finding_outcome_is_an_error_not_a_column_of_the_gap_map(run_cli, gapmap_catalogue: Path) -> None:
+def test_an_unknown_finding_outcome_is_an_error_not_a_column_of_the_gap_map(run_cli, gapmap_catalogue: Path, english) -> None:
     from conftest import put_studies, study
 
     odd = study("vreemd", ["controlegroep"], "werk", "werkk")
@@ -586,7 +586,7 @@ def test_an_unknown_finding_outcome_is_an_error_not_a_column_of_the_gap_map(run_
         assert "['werk']" not in shown.stdout and "[&#39;werk&#39;]" not in shown.stdout and "werkk" not in shown.stdout
 
 
-def test_an_id_too_long_for_a_file_name_is_an_error_and_the_site_still_renders(run_cli, mini_catalogue: Path, tmp_path: Path) -> None:
+def test_an_id_too_long_for_a_file_name_is_an_error_and_the_site_still_renders(run_cli, mini_catalogue: Path, tmp_path: Path, english) -> None:
     long_id = "a" * 300
     beta = mini_catalogue / "interventions" / "beta.yaml"
     (mini_catalogue / "interventions" / "gamma.yaml").write_text(

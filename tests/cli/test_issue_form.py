@@ -142,14 +142,14 @@ def test_yaml_in_answers_cannot_add_keys_documents_tags_or_aliases(catalogue_202
     ("bidi.md", "the answer to 'Resultaten / ervaringen (results)' holds the invisible character U+202E"),
     ("not-a-form.md", "it is not a filled-in 'Nieuwe interventie of praktijkvoorbeeld' form"),
 ])
-def test_a_body_that_cannot_be_an_entry_is_a_usage_error_that_writes_nothing(form_body: str, message: str, catalogue_2025: Path, run_cli) -> None:
+def test_a_body_that_cannot_be_an_entry_is_a_usage_error_that_writes_nothing(form_body: str, message: str, catalogue_2025: Path, run_cli, english) -> None:
     before = sorted(p.relative_to(catalogue_2025) for p in catalogue_2025.rglob("*"))
     result = from_issue(run_cli, catalogue_2025, FORMS / form_body)
     assert result.exit_code == 2 and message in result.stderr and "Traceback" not in result.stderr
     assert sorted(p.relative_to(catalogue_2025) for p in catalogue_2025.rglob("*")) == before
 
 
-def test_huge_answers_and_bodies_are_refused_with_the_limit(catalogue_2025: Path, run_cli) -> None:
+def test_huge_answers_and_bodies_are_refused_with_the_limit(catalogue_2025: Path, run_cli, english) -> None:
     body = (FORMS / "filled.md").read_text(encoding="utf-8")
     long_answer = body.replace("Van de 40 deelnemers vond 22 werk.", "werk " * (MAX_ANSWER // 5 + 1))  # stripped: 20004
     result = from_issue(run_cli, catalogue_2025, long_answer)
@@ -162,12 +162,12 @@ def test_huge_answers_and_bodies_are_refused_with_the_limit(catalogue_2025: Path
     assert not (catalogue_2025 / "interventions" / "werkstart-noord.yaml").exists()
 
 
-def test_an_unanswered_required_question_and_an_unknown_choice_are_named(catalogue_2025: Path, run_cli) -> None:
+def test_an_unanswered_required_question_and_an_unknown_choice_are_named(catalogue_2025: Path, run_cli, english) -> None:
     body = (FORMS / "filled.md").read_text(encoding="utf-8")
     no_summary = body.replace(answer(body, "Samenvatting (summary)"), NO_RESPONSE)
     assert "the question 'Samenvatting (summary)' is unanswered; it is required" in from_issue(run_cli, catalogue_2025, no_summary).stderr
     odd_phase = body.replace("overgang, nazorg", "overgang, ergens")
-    assert "unknown phase 'ergens'" in from_issue(run_cli, catalogue_2025, odd_phase).stderr
+    assert "unknown phase value 'ergens'" in from_issue(run_cli, catalogue_2025, odd_phase).stderr
 
 
 def test_a_form_for_an_existing_entry_writes_nothing(catalogue_2025: Path, run_cli) -> None:
@@ -176,7 +176,7 @@ def test_a_form_for_an_existing_entry_writes_nothing(catalogue_2025: Path, run_c
     assert result.exit_code == 1 and "interventions/stapstenen-naar-werk.yaml bestaat al" in result.stderr
 
 
-def test_from_issue_takes_no_name_or_other_options(catalogue_2025: Path, run_cli) -> None:
+def test_from_issue_takes_no_name_or_other_options(catalogue_2025: Path, run_cli, english) -> None:
     result = run_cli("new", "Iets", "--from-issue", FORMS / "filled.md", "--catalogue", catalogue_2025)
     assert result.exit_code == 2 and "--from-issue takes every answer from the form" in result.stderr
     assert run_cli("new", "--catalogue", catalogue_2025).exit_code == 2  # neither a NAME nor a form

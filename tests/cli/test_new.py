@@ -220,7 +220,7 @@ def test_required_fields_are_marked_verplicht_as_in_the_schema(repo_root: Path) 
     assert marked == set(schema["required"])
 
 
-def test_the_new_file_fails_validate_naming_each_field_to_fill(empty_catalogue: Path, run_cli) -> None:
+def test_the_new_file_fails_validate_naming_each_field_to_fill(empty_catalogue: Path, run_cli, english) -> None:
     run_cli("new", "Proefaanpak", "--no-input", "--catalogue", empty_catalogue)
     result = run_cli("validate", "--catalogue", empty_catalogue)
     assert result.exit_code == 1
@@ -319,7 +319,7 @@ def test_a_known_url_reuses_the_existing_source(catalogue_copy: Path, run_cli) -
     assert entry(catalogue_copy / "interventions" / "proefaanpak.yaml")["cites"][0]["source"] == boris["id"]
 
 
-def test_a_row_is_claimed_only_when_asked_and_only_if_it_exists_and_is_free(catalogue_copy: Path, run_cli) -> None:
+def test_a_row_is_claimed_only_when_asked_and_only_if_it_exists_and_is_free(catalogue_copy: Path, run_cli, english) -> None:
     base = ["--source", "kwetsbare-jongeren-2023", "--no-input", "--catalogue", catalogue_copy]
     taken = run_cli("new", "Proefaanpak", "--table", "B2.2", "--order", "3", *base)
     assert taken.exit_code == 2 and "row 3 of table B2.2 is already held by interventions/" in taken.stderr
@@ -406,22 +406,22 @@ def test_new_refuses_a_name_that_an_entry_already_uses(catalogue_copy: Path, run
 @pytest.mark.parametrize(("args", "message"), [
     (["!!!"], "cannot make an id from this name; pass one with --id"),
     (["X", "--id", "Niet Goed"], "'Niet Goed' is not a valid id"),
-    (["X", "--kind", "project"], "unknown --kind 'project'; choose one of: interventie, praktijkvoorbeeld"),
-    (["X", "--phase", "later"], "unknown --phase 'later'; choose one of: tijdens-school, overgang, nazorg"),
-    (["X", "--evidence-level", "super"], "unknown --evidence-level 'super'"),
+    (["X", "--kind", "project"], "unknown --kind value 'project'; choose one of: interventie, praktijkvoorbeeld"),
+    (["X", "--phase", "later"], "unknown --phase value 'later'; choose one of: tijdens-school, overgang, nazorg"),
+    (["X", "--evidence-level", "super"], "unknown --evidence-level value 'super'"),
     (["X", "--source-url", "javascript:alert(1)"], "is not an http(s) URL"),
-    (["X", "--source-kind", "boek"], "unknown --source-kind 'boek'"),
+    (["X", "--source-kind", "boek"], "unknown --source-kind value 'boek'"),
     (["X", "--source", "ander-rapport"], "unknown --source 'ander-rapport'; give an id from sources/ (kwetsbare-jongeren-2023)"),
     (["X", "--report", "ander-rapport"], "unknown --report 'ander-rapport'"),
     (["X", "--source", "kwetsbare-jongeren-2023", "--source-title", "Y"], "not both"),
     (["X", "--source", "kwetsbare-jongeren-2023", "--table", "B3", "--order", "1"], "has no table 'B3' (it declares no tables)"),
     (["X", "--source", "kwetsbare-jongeren-2023", "--table", "B3"], "needs both --table and --order"),
     (["X", "--table", "B2.1", "--order", "1"], "name the source with --source"),
-    (["X", "--last-reviewed", "28-11-2026"], "is not a date; write YYYY-MM-DD"),
+    (["X", "--last-reviewed", "28-11-2026"], "is not a valid date; write YYYY-MM-DD"),
     (["X", "--last-reviewed", "2999-01-01"], "lies in the future"),
     (["   "], "the name is empty"),
 ])
-def test_bad_values_are_usage_errors_and_write_nothing(args: list[str], message: str, empty_catalogue: Path, run_cli) -> None:
+def test_bad_values_are_usage_errors_and_write_nothing(args: list[str], message: str, empty_catalogue: Path, run_cli, english) -> None:
     result = run_cli("new", *args, "--no-input", "--catalogue", empty_catalogue)
     assert result.exit_code == 2
     assert message in result.stderr
@@ -450,7 +450,7 @@ class _Terminal(io.StringIO):
         return True
 
 
-def test_on_a_terminal_missing_key_fields_are_asked_for(empty_catalogue: Path, run_cli, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_on_a_terminal_missing_key_fields_are_asked_for(empty_catalogue: Path, run_cli, monkeypatch: pytest.MonkeyPatch, english) -> None:
     answers = [
         "Een coach voor elke jongere.",  # summary
         "later",  # phases: unknown, asked again
@@ -466,7 +466,7 @@ def test_on_a_terminal_missing_key_fields_are_asked_for(empty_catalogue: Path, r
     monkeypatch.setattr(sys, "stdin", _Terminal("\n".join(answers) + "\n"))
     result = run_cli("new", "Proefaanpak", "--catalogue", empty_catalogue)
     assert result.exit_code == 0, result.stderr
-    assert "unknown phase 'later'" in result.stderr
+    assert "unknown phase value 'later'" in result.stderr
     assert "'ftp://x' is not an http(s) URL" in result.stderr
     assert "table" not in result.stderr.lower()  # no row of a report is offered
     data = entry(empty_catalogue / "interventions" / "proefaanpak.yaml")

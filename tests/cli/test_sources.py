@@ -64,7 +64,7 @@ def test_render_appendix_of_a_source_without_tables_lists_the_entries_citing_it(
     assert "## Tabel 1 Interventies beschreven in " in result.stdout and "| **" in result.stdout
 
 
-def test_render_appendix_of_a_source_nobody_cites_or_without_the_tables_asked_is_a_usage_error(run_cli, catalogue_copy: Path) -> None:  # type: ignore[no-untyped-def]
+def test_render_appendix_of_a_source_nobody_cites_or_without_the_tables_asked_is_a_usage_error(run_cli, catalogue_copy: Path, english) -> None:  # type: ignore[no-untyped-def]
     (catalogue_copy / "sources" / "nergens-2024.yaml").write_text("id: nergens-2024\ntype: report\nkind: rapport\ntitle: Nergens\n", encoding="utf-8")
     result = run_cli("render", "appendix", "--source", "nergens-2024", "--catalogue", catalogue_copy)
     assert result.exit_code == 2 and "no entry cites source 'nergens-2024'" in result.stderr
@@ -78,7 +78,7 @@ def test_render_appendix_of_a_source_nobody_cites_or_without_the_tables_asked_is
     ([{"table": "B2.2", "row": 19}], "kwetsbare-jongeren-2023", "citation", "has 11 rows, so there is no row 19"),
     ([{"table": "B2.2", "row": 4}], "kwetsbare-jongeren-2023", "unique-order", "row 4 of table B2.2 of 'kwetsbare-jongeren-2023' is also claimed by"),
 ])
-def test_a_wrong_locator_is_explained_at_its_line(catalogue_copy: Path, run_cli, rows, source, rule, words) -> None:  # type: ignore[no-untyped-def]
+def test_a_wrong_locator_is_explained_at_its_line(catalogue_copy: Path, run_cli, rows, source, rule, words, english) -> None:  # type: ignore[no-untyped-def]
     _new_intervention(catalogue_copy, rows, source)
     result = run_cli("validate", "--catalogue", catalogue_copy)
     assert result.exit_code == 1
@@ -86,7 +86,7 @@ def test_a_wrong_locator_is_explained_at_its_line(catalogue_copy: Path, run_cli,
     assert found and found[0].startswith(("interventions/werkroute.yaml:", "interventions/een-nieuw-perspectief.yaml:")), result.stdout
 
 
-def test_a_declared_row_nobody_claims_and_a_source_nobody_cites_are_reported(catalogue_copy: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_a_declared_row_nobody_claims_and_a_source_nobody_cites_are_reported(catalogue_copy: Path, run_cli, english) -> None:  # type: ignore[no-untyped-def]
     (catalogue_copy / "interventions" / "zowhat.yaml").unlink()
     _write(catalogue_copy / "sources" / "niemand.yaml", {"id": "niemand", "type": "webpage", "kind": "website", "title": "Niemand citeert mij"})
     out = run_cli("validate", "--catalogue", catalogue_copy).stdout
@@ -94,7 +94,7 @@ def test_a_declared_row_nobody_claims_and_a_source_nobody_cites_are_reported(cat
     assert "sources/niemand.yaml:1:1: warning: no entry cites 'niemand'" in out
 
 
-def test_a_doi_or_url_that_is_not_one_is_an_error_at_its_line(catalogue_copy: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_a_doi_or_url_that_is_not_one_is_an_error_at_its_line(catalogue_copy: Path, run_cli, english) -> None:  # type: ignore[no-untyped-def]
     _new_intervention(catalogue_copy)
     path = catalogue_copy / "sources" / "evaluatie-2025.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("URL: https://", "URL: ftp://") + "DOI: doi:10/abc\n", encoding="utf-8")
@@ -103,7 +103,7 @@ def test_a_doi_or_url_that_is_not_one_is_an_error_at_its_line(catalogue_copy: Pa
     assert "sources/evaluatie-2025.yaml:6:6: error: DOI: 'doi:10/abc' is not a DOI" in out
 
 
-def test_upgrade_migrates_an_old_catalogue_and_a_second_run_changes_nothing(tmp_path: Path, repo_root: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_upgrade_migrates_an_old_catalogue_and_a_second_run_changes_nothing(tmp_path: Path, repo_root: Path, run_cli, english) -> None:  # type: ignore[no-untyped-def]
     cat = tmp_path / "old"
     shutil.copytree(DATA / "v1" / "mini", cat)
     shutil.copytree(repo_root / "schemas", cat / "schemas")

@@ -69,7 +69,7 @@ def test_a_source_cited_only_by_a_study_is_not_unused(empty_catalogue: Path) -> 
 # --- the level against the studies --------------------------------------------------------------
 
 
-def test_a_level_of_first_indications_on_monitoring_figures_only_is_a_warning_with_reason_and_fix(empty_catalogue: Path, run_cli) -> None:
+def test_a_level_of_first_indications_on_monitoring_figures_only_is_a_warning_with_reason_and_fix(empty_catalogue: Path, run_cli, english) -> None:
     add(empty_catalogue, "level-without-comparison.yaml", case("level-without-comparison"))
     assert found(empty_catalogue) == [("interventions/level-without-comparison.yaml", "warning", "evidence-level-not-carried", 10, 10)]
     result = run_cli("validate", "--catalogue", empty_catalogue)
@@ -196,7 +196,7 @@ def marked(name: str, note: str = "Bewijskracht:", rule: str = "comparison-study
     return text.replace("last_reviewed:", f"notes:\n{notes}reviewed_warnings:\n  - {{rule: {rule}, note: \"{note}\", reviewed: \"2026-11-28\"}}\nlast_reviewed:")
 
 
-def test_a_reviewed_marker_silences_the_warning_which_stays_visible_in_json_and_the_summary(empty_catalogue: Path, run_cli) -> None:
+def test_a_reviewed_marker_silences_the_warning_which_stays_visible_in_json_and_the_summary(empty_catalogue: Path, run_cli, english) -> None:
     add(empty_catalogue, "comparison-not-studied.yaml", marked("comparison-not-studied"))
     assert found(empty_catalogue) == [("interventions/comparison-not-studied.yaml", "silenced", "comparison-study-not-studied", 12, 7)]
     text = run_cli("validate", "--catalogue", empty_catalogue)
@@ -245,7 +245,7 @@ def test_a_marker_whose_warning_no_longer_fires_is_a_warning_to_remove_it(empty_
     assert "no longer fires for this entry; remove this marker" in problem.message
 
 
-def test_the_mini_catalogue_has_one_reviewed_warning(mini_catalogue: Path, run_cli) -> None:
+def test_the_mini_catalogue_has_one_reviewed_warning(mini_catalogue: Path, run_cli, english) -> None:
     result = run_cli("validate", "--catalogue", mini_catalogue)
     assert (result.exit_code, result.stdout) == (0, "")
     assert "1 reviewed warning(s) silenced" in result.stderr

@@ -60,7 +60,7 @@ def control_catalogue(empty_catalogue: Path) -> Path:
 # --- validation ---------------------------------------------------------------------------------
 
 
-def test_validation_refuses_control_characters_at_their_position(control_catalogue: Path, run_cli: Callable[..., Result]) -> None:
+def test_validation_refuses_control_characters_at_their_position(control_catalogue: Path, run_cli: Callable[..., Result], english) -> None:
     result = run_cli("validate", "--catalogue", control_catalogue)
     assert result.exit_code == 1
     assert "interventions/stuurtekens.yaml:2:7: error: name: text holds the control character U+001B (ESC)" in result.stdout
@@ -169,7 +169,7 @@ def test_an_export_file_is_not_written_with_nan(nan_catalogue: Path, tmp_path: P
     assert list(tmp_path.glob("uit.json*")) == [] and list(tmp_path.glob(".uit.json*")) == []
 
 
-def test_validate_names_the_nan_and_inf_figures(nan_catalogue: Path, run_cli: Callable[..., Result]) -> None:
+def test_validate_names_the_nan_and_inf_figures(nan_catalogue: Path, run_cli: Callable[..., Result], english) -> None:
     result = run_cli("validate", "--catalogue", nan_catalogue)
     assert result.exit_code == 1
     lines = result.stdout.splitlines()

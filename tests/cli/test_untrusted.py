@@ -50,7 +50,7 @@ def schema_server() -> Iterator[tuple[str, list[str]]]:
             thread.join()
 
 
-def test_a_schema_ref_to_the_network_is_refused_without_a_request(run_cli, mini_catalogue: Path, schema_server: tuple[str, list[str]]) -> None:
+def test_a_schema_ref_to_the_network_is_refused_without_a_request(run_cli, mini_catalogue: Path, schema_server: tuple[str, list[str]], english) -> None:
     url, requests = schema_server
     _set_schema_property(mini_catalogue, "summary", {"$ref": f"{url}/summary.json"})
     result = run_cli("validate", "--catalogue", mini_catalogue)
@@ -63,7 +63,7 @@ def test_a_schema_ref_to_the_network_is_refused_without_a_request(run_cli, mini_
 
 
 @pytest.mark.parametrize("ref", ["file://{secret}", "../../secret.json", "../../secret.json#/definitions/x"])
-def test_a_schema_ref_to_a_file_outside_schemas_is_refused_without_reading_it(run_cli, mini_catalogue: Path, ref: str) -> None:
+def test_a_schema_ref_to_a_file_outside_schemas_is_refused_without_reading_it(run_cli, mini_catalogue: Path, ref: str, english) -> None:
     # secret.json sits beside the catalogue and is a valid schema that every entry fails: had it
     # been read, the entries would get 'expected a whole number' problems.
     secret = mini_catalogue.parent / "secret.json"
@@ -77,7 +77,7 @@ def test_a_schema_ref_to_a_file_outside_schemas_is_refused_without_reading_it(ru
     assert "outside the catalogue's schemas/ folder" in problems[0] and "[schema-file]" in problems[0]
 
 
-def test_a_schema_ref_to_another_file_in_schemas_works(run_cli, mini_catalogue: Path) -> None:
+def test_a_schema_ref_to_another_file_in_schemas_works(run_cli, mini_catalogue: Path, english) -> None:
     (mini_catalogue / "schemas" / "extra.json").write_text('{"$defs": {"short": {"type": "string", "maxLength": 5}}}', encoding="utf-8")
     _set_schema_property(mini_catalogue, "summary", {"$ref": "extra.json#/$defs/short"})
     result = run_cli("validate", "--catalogue", mini_catalogue)
@@ -108,7 +108,7 @@ def test_neither_validator_fetches_or_reads_a_ref_outside_schemas(mini_catalogue
 
 
 @pytest.mark.slow
-def test_a_backtracking_pattern_in_a_schema_does_not_hang_validate(mini_catalogue: Path) -> None:
+def test_a_backtracking_pattern_in_a_schema_does_not_hang_validate(mini_catalogue: Path, english) -> None:
     _set_schema_property(mini_catalogue, "summary", {"type": "string", "pattern": "^(a+)+$"})
     alpha = mini_catalogue / "interventions" / "alpha.yaml"
     text = alpha.read_text(encoding="utf-8")
@@ -125,7 +125,7 @@ def test_a_backtracking_pattern_in_a_schema_does_not_hang_validate(mini_catalogu
     assert "interventions/alpha.yaml:" in stdout and "does not match '^(a+)+$'" in stdout
 
 
-def test_a_pattern_that_needs_backtracking_is_refused_where_it_stands(run_cli, mini_catalogue: Path) -> None:
+def test_a_pattern_that_needs_backtracking_is_refused_where_it_stands(run_cli, mini_catalogue: Path, english) -> None:
     _set_schema_property(mini_catalogue, "summary", {"type": "string", "pattern": "^(?=a)(a)\\1$"})
     result = run_cli("validate", "--catalogue", mini_catalogue)
     assert result.exit_code == 1
@@ -141,7 +141,7 @@ ESCAPE = ("{% for c in ''.__class__.__mro__[1].__subclasses__() %}{% if c.__name
           "{{ c()._module.__builtins__['__import__']('os').popen('echo ran > ' ~ marker).read() }}{% endif %}{% endfor %}\n")
 
 
-def test_a_template_from_templates_option_cannot_reach_python_internals(run_cli, mini_catalogue: Path, tmp_path: Path) -> None:
+def test_a_template_from_templates_option_cannot_reach_python_internals(run_cli, mini_catalogue: Path, tmp_path: Path, english) -> None:
     house = tmp_path / "house"
     house.mkdir()
     (house / "appendix.md.j2").write_text("{% set marker = '" + str(tmp_path / "ran") + "' %}" + ESCAPE, encoding="utf-8")
@@ -154,7 +154,7 @@ def test_a_template_from_templates_option_cannot_reach_python_internals(run_cli,
 
 
 @pytest.mark.parametrize("body", ["{% for i in range(10**9) %}{{ i }}{% endfor %}", "{{ 1 / 0 }}", "{{ [1][5] }}"])
-def test_a_template_that_fails_is_an_error_at_its_line_not_an_internal_error(run_cli, mini_catalogue: Path, tmp_path: Path, body: str) -> None:
+def test_a_template_that_fails_is_an_error_at_its_line_not_an_internal_error(run_cli, mini_catalogue: Path, tmp_path: Path, body: str, english) -> None:
     house = tmp_path / "house"
     house.mkdir()
     (house / "appendix.md.j2").write_text("# Bijlage\n" + body + "\n", encoding="utf-8")
@@ -174,7 +174,7 @@ def test_a_catalogue_template_cannot_reach_os_popen(run_cli, catalogue_copy: Pat
     assert "interne fout" not in result.output
 
 
-def test_a_symlink_loop_is_one_problem_per_file_and_other_commands_skip_it(run_cli, mini_catalogue: Path) -> None:
+def test_a_symlink_loop_is_one_problem_per_file_and_other_commands_skip_it(run_cli, mini_catalogue: Path, english) -> None:
     folder = mini_catalogue / "interventions"
     (folder / "a.yaml").symlink_to("b.yaml")
     (folder / "b.yaml").symlink_to("a.yaml")

@@ -15,6 +15,8 @@ import yaml
 
 from jwtool.validate.rules import RULES, validate
 
+pytestmark = pytest.mark.usefixtures("english")  # these tests read the English wording of messages
+
 DATA = Path(__file__).resolve().parents[1] / "fixtures"
 REPO = DATA.parent.parent
 EXPECTED: dict[str, list[list[object]]] = yaml.safe_load((DATA / "invalid" / "expected.yaml").read_text(encoding="utf-8"))
@@ -137,7 +139,7 @@ def test_file_size_cap_is_configurable(empty_catalogue: Path, run_cli) -> None:
 
 @pytest.mark.parametrize("value", ["99999999999999999999", "abc", "-5", "0", "1.5", "1073741825"])
 def test_a_max_file_size_that_is_no_size_is_a_usage_error(value: str, empty_catalogue: Path, run_cli) -> None:
-    option = run_cli("validate", "--catalogue", empty_catalogue, f"--max-file-size={value}")
+    option = run_cli("validate", "--catalogue", empty_catalogue, f"--max-file-size={value}", env={"JWTOOL_LANG": "nl"})
     assert option.exit_code == 2 and "ongeldige waarde voor '--max-file-size'" in option.stderr, option.output
     for command in (["validate"], ["list"]):
         env = run_cli(*command, "--catalogue", empty_catalogue, env={"JWTOOL_MAX_FILE_SIZE": value})

@@ -25,7 +25,7 @@ from conftest import default_signals
 from jwtool.catalogue.files import OutputError, write_atomic
 
 JWTOOL = [sys.executable, "-m", "jwtool"]
-NO_SPACE = "jwtool: kan de uitvoer niet schrijven: No space left on device"
+NO_SPACE = "jwtool: kan de uitvoer niet schrijven: geen ruimte meer op het apparaat"
 
 # Every kind of document a command prints (all larger than the 4 KiB a short write takes below).
 DOCUMENTS = [
@@ -110,7 +110,7 @@ def test_a_closed_stdout_is_exit_1_with_the_reason(mini_catalogue: Path) -> None
     with subprocess.Popen(["sh", "-c", 'exec "$@" >&-', "sh", *JWTOOL, "list", "--catalogue", str(mini_catalogue)],
                           stderr=subprocess.PIPE) as proc:
         _, stderr = proc.communicate()
-    assert (proc.returncode, stderr.decode()) == (1, "jwtool: kan de uitvoer niet schrijven: standard output is closed\n")
+    assert (proc.returncode, stderr.decode()) == (1, "jwtool: kan de uitvoer niet schrijven: de standaarduitvoer is gesloten\n")
 
 
 # --- files: never over a file by surprise -------------------------------------------------------
@@ -174,11 +174,11 @@ def test_a_device_or_pipe_is_never_replaced(run_cli, mini_catalogue: Path, tmp_p
         kind = stat.S_IFMT(special.lstat().st_mode)
         result = run_cli("export", "-o", special, *force, "--catalogue", mini_catalogue)
         assert result.exit_code == 2
-        assert result.stderr == f"jwtool: fout: {special} is not a regular file (a device, pipe or socket); refusing to replace it\n"
+        assert result.stderr == f"jwtool: fout: {special} is geen gewoon bestand (een apparaat, pijp of socket) en wordt niet vervangen\n"
         assert stat.S_IFMT(special.lstat().st_mode) == kind
 
 
-def test_a_failed_render_into_a_new_folder_leaves_no_folder(run_cli, mini_catalogue: Path, tmp_path: Path) -> None:
+def test_a_failed_render_into_a_new_folder_leaves_no_folder(run_cli, mini_catalogue: Path, tmp_path: Path, english) -> None:
     templates = tmp_path / "huisstijl"
     templates.mkdir()
     (templates / "overview.md.j2").write_text("# Overzicht\n{{ bestaat_niet }}\n", encoding="utf-8")
@@ -193,7 +193,7 @@ def test_a_new_folder_is_made_with_its_page(run_cli, mini_catalogue: Path, tmp_p
     assert result.exit_code == 0, result.stderr
     assert placed(tmp_path / "site") == ["README.md"]
     again = run_cli("render", "overview", "--format", "md", "-o", tmp_path / "site", "--catalogue", mini_catalogue)
-    assert (again.exit_code, again.stderr) == (2, f"jwtool: fout: {tmp_path / 'site' / 'README.md'} already exists; use --force to overwrite it\n")
+    assert (again.exit_code, again.stderr) == (2, f"jwtool: fout: {tmp_path / 'site' / 'README.md'} bestaat al; overschrijf het met --force\n")
 
 
 # --- SIGTERM and SIGHUP -------------------------------------------------------------------------
@@ -279,7 +279,7 @@ def test_root_only_a_full_disk_gives_exit_1_and_a_message_on_every_output_path(s
         (["export", "--format", "json"], None, NO_SPACE),
         (["render", "overview", "--format", "md"], None, NO_SPACE),
         (["export", "--format", "json", "-o", str(small_disk / "export.json")], small_disk / "export.json",
-         f"jwtool: fout: kan {small_disk / 'export.json'} niet schrijven: No space left on device"),
+         f"jwtool: fout: kan {small_disk / 'export.json'} niet schrijven: geen ruimte meer op het apparaat"),
     ]
     for unbuffered in ("1", ""):
         env = {**os.environ, "PYTHONUNBUFFERED": unbuffered}
@@ -293,7 +293,7 @@ def test_root_only_a_full_disk_gives_exit_1_and_a_message_on_every_output_path(s
             stdout_file.unlink()
 
 
-def test_force_never_replaces_a_link_to_a_device_or_pipe(run_cli, mini_catalogue: Path, tmp_path: Path) -> None:
+def test_force_never_replaces_a_link_to_a_device_or_pipe(run_cli, mini_catalogue: Path, tmp_path: Path, english) -> None:
     for special in special_files(tmp_path):  # like /dev/stdout, a link to a stream
         link = tmp_path / f"link-{special.name}"
         link.symlink_to(special)

@@ -69,6 +69,11 @@ def test_the_label_files_hold_only_quoted_texts_under_string_keys() -> None:
                 assert re.fullmatch(r'("[a-z]+"|[a-z][A-Za-z0-9_.]*[a-z0-9]): ".*"', line), f"{lang}.yaml:{n}: {line}"
 
 
+# calls whose first argument is a label key: the label itself, the CLI's message() and the
+# library's Message() (a problem or error worded later, in the command's language)
+KEY_CALLS = {"label", "message", "Message"}
+
+
 def _keys_used_in_code() -> set[str]:
     used: set[str] = set()
     for path in SRC.rglob("*.py"):
@@ -76,11 +81,30 @@ def _keys_used_in_code() -> set[str]:
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.args:
                 first = node.args[0]
                 if isinstance(first, ast.Constant) and isinstance(first.value, str):
-                    if node.func.id == "label":
+                    if node.func.id in KEY_CALLS:
                         used.add(first.value)
                     elif node.func.id == "plural":
                         used |= {f"{first.value}.one", f"{first.value}.other"}
     return used
+
+
+def test_every_key_a_message_is_built_from_exists_in_both_languages() -> None:
+    # keys built at run time: a vocabulary's kind of term, a severity, the JSON types a schema asks for
+    from jwtool.catalogue.vocabularies import VOCABULARY_NAMES
+    from jwtool.validate.rules import VOCAB_REFS, term_key
+    from jwtool.validate.schema import _TYPES
+
+    built = {term_key(name) for name, _ in VOCAB_REFS} | {f"severity.{s}" for s in ("error", "warning", "silenced", "reviewed")}
+    built |= {f"problem.schema.expected.{t}" for t in _TYPES} | {f"problem.schema.got.{t}" for t in ("text", "number", "boolean", "list", "mapping", "nothing", "unknown")}
+    built |= {f"problem.holds.{t}" for t in ("list", "text", "number", "boolean", "unknown")} | {"problem.studies.one", "problem.studies.other"}
+    assert {n for n, _ in VOCAB_REFS} <= set(VOCABULARY_NAMES)
+    for lang in LANGS:
+        assert sorted(built - set(labels(lang))) == [], lang
+
+
+def test_the_key_scan_finds_the_library_s_messages() -> None:
+    used = _keys_used_in_code()
+    assert {"problem.placeholder", "error.not_a_catalogue", "error.output.exists", "problem.schema.unknown_field", "cli.validate.summary"} <= used
 
 
 def _keys_used_in_templates() -> set[str]:

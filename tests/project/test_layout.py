@@ -58,11 +58,14 @@ def test_no_module_level_import_cycle() -> None:
 
 def test_the_steps_depend_on_earlier_steps_only() -> None:
     # catalogue → validate → query → graph → render → contribute → cli; labels (words and the
-    # wording of fields) sit just above catalogue and serve every later step
+    # wording of fields) sit just above catalogue and serve every later step. The label lookup
+    # itself (jwtool.labels: the two label files and Message) imports no jwtool module, so every
+    # step may use it: catalogue words its problems with it.
     order = ["catalogue", "labels", "validate", "query", "graph", "render", "contribute", "cli"]
     known = modules()
+    assert top_level_imports(known["jwtool.labels"], known) == set()
     backwards = sorted(f"{m} imports {d}" for m, p in known.items() if m.count(".") >= 1 and m.split(".")[1] in order
-                       for d in top_level_imports(p, known) if d.count(".") >= 1 and d.split(".")[1] in order
+                       for d in top_level_imports(p, known) if d.count(".") >= 1 and d.split(".")[1] in order and d != "jwtool.labels"
                        and order.index(d.split(".")[1]) > order.index(m.split(".")[1]))
     assert backwards == []
 

@@ -34,6 +34,8 @@ from contextlib import suppress
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from jwtool.labels import Message, os_error
+
 try:
     import fcntl
 except ImportError:  # pragma: no cover - Windows: no flock, so temporary files are never swept
@@ -49,7 +51,7 @@ class Outside(ValueError):
     ``rule`` is the validation rule it is reported under; the message names no content. (A
     ValueError, so that code which handles an unreadable file handles this one too.)"""
 
-    def __init__(self, rule: str, message: str) -> None:
+    def __init__(self, rule: str, message: Message) -> None:
         super().__init__(message)
         self.rule, self.message = rule, message
 
@@ -67,9 +69,9 @@ def confine(path: Path, root: Path) -> Path:
     except FileNotFoundError:  # missing (reading it will say so), or a link to nothing: still where it points
         target = Path(os.path.realpath(path))
     except (OSError, RuntimeError):  # a loop: a.yaml -> b.yaml -> a.yaml
-        raise Outside("unreadable", "cannot read file: it is a symbolic link that leads back to itself (a loop); replace it with the file itself") from None
+        raise Outside("unreadable", Message("problem.link_loop")) from None
     if not target.is_relative_to(os.path.realpath(root)):
-        raise Outside("symlink", f"symbolic link points outside the catalogue ({target}); replace it with the file itself")
+        raise Outside("symlink", Message("problem.link_outside", target=str(target)))
     return target
 
 
@@ -94,7 +96,7 @@ def write_stdout(data: str | bytes) -> None:
     """
     stream = sys.stdout
     if stream is None:  # started with stdout closed (`jwtool list >&-`)
-        raise OutputLost("standard output is closed")
+        raise OutputLost(Message("error.stdout_closed"))
     if isinstance(data, str):
         data = data.encode(stream.encoding or "utf-8", stream.errors or "strict")
     try:
@@ -103,13 +105,13 @@ def write_stdout(data: str | bytes) -> None:
         while view:
             written = stream.buffer.write(view)
             if not written:  # None: a non-blocking stdout that is full
-                raise OutputLost("standard output takes no more data")
+                raise OutputLost(Message("error.stdout_full"))
             view = view[written:]
         stream.buffer.flush()
     except BrokenPipeError:
         raise
     except OSError as exc:
-        raise OutputLost(exc.strerror or str(exc)) from None
+        raise OutputLost(os_error(exc)) from None
 
 
 def gathered(pieces: Iterable[str], size: int = 1 << 16) -> Iterator[str]:
@@ -139,14 +141,14 @@ def check_target(path: Path, layout: Layout | None = None, force: bool = False, 
         real = Path(os.path.realpath(path))  # a link to a catalogue file counts as that file (a loop: itself)
         for folder in layout.protected():
             if any(t == folder or folder in t.parents for t in (target, real)):
-                raise OutputError(f"refusing to write {path} into the catalogue's {folder.name}/ folder; choose another path")
+                raise OutputError(Message("error.output.in_catalogue", path=str(path), folder=folder.name))
         if target in layout.protected_files() or real in layout.protected_files():
-            raise OutputError(f"refusing to write over the catalogue file {path}; choose another path")
+            raise OutputError(Message("error.output.catalogue_file", path=str(path)))
     if target.is_dir():
-        raise OutputError(f"{path} is a folder; give a file name")
+        raise OutputError(Message("error.output.is_folder", path=str(path)))
     folder = target.parent.parent if new_folder else target.parent
     if not folder.is_dir():
-        raise OutputError(f"folder {path.parent.parent if new_folder else path.parent} does not exist")
+        raise OutputError(Message("error.output.no_folder", path=str(path.parent.parent if new_folder else path.parent)))
     _replaceable(target, path, force)
     return target
 
@@ -159,10 +161,10 @@ def _replaceable(target: Path, path: Path, force: bool) -> None:
     except (FileNotFoundError, NotADirectoryError):
         return
     if not (stat.S_ISREG(mode) or stat.S_ISLNK(mode)):
-        raise OutputError(f"{path} is not a regular file (a device, pipe or socket); refusing to replace it")
+        raise OutputError(Message("error.output.not_a_file", path=str(path)))
     if stat.S_ISLNK(mode) and os.path.exists(target) and not os.path.isfile(target):
         # e.g. /dev/stdout: a link to a stream or device is not a file to replace; print instead
-        raise OutputError(f"{path} links to a device, pipe or folder; refusing to replace it (leave out -o to print the output)")
+        raise OutputError(Message("error.output.links_to_device", path=str(path)))
     if not force:
         raise _exists(path)
 
@@ -243,7 +245,7 @@ def _place(tmp: str, target: Path, path: Path, force: bool) -> None:
 
 
 def _exists(path: Path) -> FileTaken:
-    return FileTaken(f"{path} already exists; use --force to overwrite it")
+    return FileTaken(Message("error.output.exists", path=str(path)))
 
 
 def _hold(fd: int) -> None:
@@ -298,17 +300,17 @@ def check_folder(path: Path, layout: Layout | None = None, force: bool = False) 
     if layout is not None:
         for folder in layout.protected():
             if target == folder or folder in target.parents or target in folder.parents:
-                raise OutputError(f"refusing to write the site {path} over the catalogue's {folder.name}/ folder; choose another path")
+                raise OutputError(Message("error.output.site_in_catalogue", path=str(path), folder=folder.name))
     if not target.parent.is_dir():
-        raise OutputError(f"folder {path.parent} does not exist")
+        raise OutputError(Message("error.output.no_folder", path=str(path.parent)))
     if os.path.lexists(target):
         if target.is_symlink() or not target.is_dir():
-            raise OutputError(f"{path} exists and is not a folder; refusing to replace it")
+            raise OutputError(Message("error.output.not_a_folder", path=str(path)))
         if any(target.iterdir()):
             if not force:
-                raise OutputError(f"{path} already exists and is not empty; use --force to replace it")
+                raise OutputError(Message("error.output.folder_exists", path=str(path)))
             if not _written_by_jwtool(target):
-                raise OutputError(f"{path} is not a folder written by jwtool (no index.html or datapackage.json from jwtool); refusing to replace it even with --force")
+                raise OutputError(Message("error.output.foreign_folder", path=str(path)))
     return target
 
 
@@ -350,7 +352,7 @@ def write_folder_atomic(path: Path, files: Iterable[tuple[str, str | bytes | Ite
         for name, content in files:
             dest = tmp / name
             if dest.resolve().parent != tmp and tmp not in dest.resolve().parents:
-                raise OutputError(f"refusing to write {name} outside the site folder")
+                raise OutputError(Message("error.output.outside_site", name=name))
             dest.parent.mkdir(parents=True, exist_ok=True)
             with open(dest, "xb") as fh:
                 for chunk in [content] if isinstance(content, (str, bytes)) else content:

@@ -19,6 +19,7 @@ from pathlib import Path
 from jwtool.catalogue.files import Outside, confine
 from jwtool.catalogue.limits import Limits
 from jwtool.catalogue.problems import Problem
+from jwtool.labels import Message
 
 ENV_VAR = "JWTOOL_CATALOGUE"
 _PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -27,7 +28,8 @@ _SOURCE_TREE = _PACKAGE_DIR.parent.parent  # src/jwtool/../.. in a checkout or e
 
 
 class CatalogueError(Exception):
-    """The catalogue cannot be found or used at all (a usage error, exit 2)."""
+    """The catalogue cannot be found or used at all (a usage error, exit 2); its argument is a
+    :class:`jwtool.labels.Message`."""
 
 
 def _is_catalogue(path: Path) -> bool:
@@ -38,13 +40,13 @@ def find_root(explicit: str | os.PathLike[str] | None = None, cwd: Path | None =
     if explicit:
         root = Path(explicit).expanduser()
         if not _is_catalogue(root):
-            raise CatalogueError(f"{root} is not a catalogue: it has no interventions/ folder")
+            raise CatalogueError(Message("error.not_a_catalogue", path=str(root)))
         return root.resolve()
     env = os.environ.get(ENV_VAR)
     if env:
         root = Path(env).expanduser()
         if not _is_catalogue(root):
-            raise CatalogueError(f"${ENV_VAR}={env} is not a catalogue: it has no interventions/ folder")
+            raise CatalogueError(Message("error.not_a_catalogue", path=f"${ENV_VAR}={env}"))
         return root.resolve()
     here = (cwd or Path.cwd()).resolve()
     for candidate in (here, *here.parents):
@@ -53,7 +55,7 @@ def find_root(explicit: str | os.PathLike[str] | None = None, cwd: Path | None =
     for fallback in (BUNDLED, _SOURCE_TREE):
         if _is_catalogue(fallback):
             return fallback
-    raise CatalogueError(f"no catalogue found: run inside a catalogue, pass --catalogue DIR or set ${ENV_VAR}")
+    raise CatalogueError(Message("error.no_catalogue", var=f"${ENV_VAR}"))
 
 
 def is_bundled(root: Path) -> bool:
@@ -123,11 +125,11 @@ class Layout:
         with open(path, "rb") as fh:
             raw = fh.read(limits.max_file_size + 1)
         if len(raw) > limits.max_file_size:
-            raise ValueError(f"file is larger than the limit of {limits.max_file_size:,} bytes")
+            raise ValueError(Message("problem.file_size.growing", limit=limits.max_file_size))
         try:
             return json.loads(raw.decode("utf-8"))
         except RecursionError:
-            raise ValueError("structure is nested too deep") from None
+            raise ValueError(Message("problem.too_deep")) from None
 
     def protected(self) -> list[Path]:
         """Folders that jwtool never writes output into."""
@@ -151,12 +153,12 @@ _SPACE = re.compile(r"\s")
 def _name_problem(rel: str, name: str) -> Problem | None:
     stem = name.rsplit(".", 1)[0]
     if _SPACE.search(name):
-        return Problem(rel, 1, 1, "file-name", f"file name {name!r} contains spaces; use the entry id, e.g. {stem.replace(' ', '-').lower()!r}.yaml")
+        return Problem(rel, 1, 1, "file-name", Message("problem.file_name.spaces", name=repr(name), example=repr(stem.replace(" ", "-").lower())))
     if not name.isascii():
         ascii_name = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode().lower()
-        return Problem(rel, 1, 1, "file-name", f"file name {name!r} contains non-ASCII letters; use the entry id, e.g. {ascii_name!r}.yaml")
+        return Problem(rel, 1, 1, "file-name", Message("problem.file_name.ascii", name=repr(name), example=repr(ascii_name)))
     if name.endswith(".yml"):
-        return Problem(rel, 1, 1, "file-name", "entry files end in .yaml, not .yml; rename the file")
+        return Problem(rel, 1, 1, "file-name", Message("problem.file_name.yml"))
     return None
 
 
@@ -198,7 +200,7 @@ def discover(layout: Layout, paths: list[Path] | None = None) -> tuple[list[tupl
             try:
                 layout.confine(base)  # the folder itself may be the link that leaves the catalogue
             except Outside as exc:
-                problems.append(Problem(layout.rel(base), 1, 1, exc.rule, exc.message.replace("cannot read file", "cannot read folder")))
+                problems.append(Problem(layout.rel(base), 1, 1, exc.rule, Message("problem.folder_loop") if exc.rule == "unreadable" else exc.message))
                 continue
             prefix = layout.rel(base)
             with os.scandir(base) as it:
@@ -218,7 +220,7 @@ def discover(layout: Layout, paths: list[Path] | None = None) -> tuple[list[tupl
                 problems.append(Problem(rel, 1, 1, exc.rule, exc.message))
                 continue
         if not is_file:
-            problems.append(Problem(rel, 1, 1, "unreadable", "not a regular file"))
+            problems.append(Problem(rel, 1, 1, "unreadable", Message("problem.not_a_file")))
             continue
         name_problem = _name_problem(rel, path.name)
         if name_problem:

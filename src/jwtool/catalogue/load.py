@@ -16,6 +16,7 @@ from jwtool.catalogue.problems import Problem
 from jwtool.catalogue.sources import Library, check_format, load_library
 from jwtool.catalogue.vocabularies import VOCABULARY_NAMES, Vocabulary
 from jwtool.catalogue.yamlfile import read_in, read_yaml, reader_key
+from jwtool.labels import Message
 
 if TYPE_CHECKING:
     from jwtool.catalogue.yamlfile import YamlFile
@@ -29,7 +30,7 @@ def load_vocabularies(layout: Layout, limits: Limits = Limits()) -> tuple[dict[s
         path = layout.vocabularies / f"{name}.yaml"
         rel = layout.rel(path)
         if not path.is_file() and not path.is_symlink():
-            problems.append(Problem(rel, 1, 1, "vocabulary-file", f"vocabulary {name!r} is missing; every catalogue needs schemas/vocabularies/{name}.yaml"))
+            problems.append(Problem(rel, 1, 1, "vocabulary-file", Message("problem.vocabulary_missing", name=name)))
             vocab[name] = Vocabulary(name=name)
             continue
         doc = read_in(layout, path, limits)

@@ -1,7 +1,10 @@
 """Problems found in catalogue files, and how they are printed.
 
 A problem always carries a position (``file:line:column``, 1-based) and a stable rule id, so
-that editors, CI annotations and tests can rely on it.
+that editors, CI annotations and tests can rely on it. Its message is a
+:class:`jwtool.labels.Message` (a label key and its values): printed as text or a GitHub
+annotation in the command's language, and in English in JSON, so that ``--format json`` is the
+same in every language and scripts that read it keep working.
 """
 
 from __future__ import annotations
@@ -10,6 +13,8 @@ import json
 import reprlib
 from dataclasses import asdict, dataclass
 from typing import Any
+
+from jwtool.labels import Message, worded
 
 ERROR = "error"
 WARNING = "warning"
@@ -21,7 +26,7 @@ class Problem:
     line: int
     column: int
     rule: str
-    message: str
+    message: str  # a Message, whose str is its English wording
     path: str = ""  # JSON Pointer into the document, "" for the whole file
     severity: str = ERROR
 
@@ -34,15 +39,24 @@ class Problem:
             out += f"[{part}]" if part.isdigit() else (f".{part}" if out else part)
         return out
 
-    def format(self) -> str:
+    def text(self, lang: str = "en") -> str:
+        """``FIELD: MESSAGE [RULE]`` in ``lang``."""
         where = f"{self.dotted}: " if self.path else ""
-        return f"{self.file}:{self.line}:{self.column}: {self.severity}: {where}{self.message} [{self.rule}]"
+        return f"{where}{worded(self.message, lang)} [{self.rule}]"
 
-    def format_github(self) -> str:
+    def located(self) -> Message:
+        """``FILE:LINE:COLUMN: SEVERITY: FIELD: MESSAGE [RULE]`` as a message (part of another one)."""
+        return Message("problem.located", file=self.file, line=self.line, column=self.column, severity=Message(f"severity.{self.severity}"),
+                       field=f"{self.dotted}: " if self.path else "", message=self.message, rule=self.rule)
+
+    def format(self, lang: str = "en") -> str:
+        """:meth:`located` in ``lang``: one line of ``jwtool validate``."""
+        return self.located().text(lang)
+
+    def format_github(self, lang: str = "en") -> str:
         """A GitHub Actions workflow command, so the problem shows as a PR annotation."""
         level = "error" if self.severity == ERROR else "warning"
-        where = f"{self.dotted}: " if self.path else ""
-        text = f"{where}{self.message} [{self.rule}]"
+        text = self.text(lang)
         text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
         file = self.file.replace("%", "%25").replace(",", "%2C").replace(":", "%3A")
         return f"::{level} file={file},line={self.line},col={self.column},title={self.rule}::{text}"
@@ -68,7 +82,7 @@ def position_of(text: str, index: int) -> tuple[int, int]:
     return line, index - start + 1
 
 
-Finding = tuple[str, str, str, bool]  # (rule, pointer, message, position on the key?)
+Finding = tuple[str, str, Message, bool]  # (rule, pointer, message, position on the key?)
 
 
 _SHORT = reprlib.Repr()

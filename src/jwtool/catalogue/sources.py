@@ -19,12 +19,12 @@ from typing import TYPE_CHECKING, Any
 from jwtool.catalogue.layout import CatalogueError, Layout
 from jwtool.catalogue.limits import Limits
 from jwtool.catalogue.yamlfile import read_in
+from jwtool.labels import Message
 
 if TYPE_CHECKING:
     from jwtool.catalogue.yamlfile import YamlFile
 
 SCHEMA_VERSION = 3  # the shape of catalogue.yaml, sources/ and interventions/ this jwtool reads
-UPGRADE_HINT = "run `jwtool upgrade` to migrate it in place (it keeps comments and key order; running it again changes nothing)"
 
 
 class OldFormatError(CatalogueError):
@@ -94,15 +94,15 @@ def format_version(meta: Any) -> int:
     return version if isinstance(version, int) and not isinstance(version, bool) else 1
 
 
-def old_format_message(version: int) -> str:
-    return f"this catalogue is in the format of schema version {version}; this jwtool reads version {SCHEMA_VERSION}: {UPGRADE_HINT}"
+def old_format_message(version: int) -> Message:
+    return Message("problem.old_catalogue", version=version, current=SCHEMA_VERSION)
 
 
 def check_format(meta: Any, readable: bool) -> None:
     """Refuse an old-format catalogue with one message naming the upgrade (OldFormatError);
     ``readable``: catalogue.yaml exists and was read cleanly."""
     if readable and format_version(meta) < SCHEMA_VERSION:
-        raise OldFormatError(f"catalogue.yaml: {old_format_message(format_version(meta))}")
+        raise OldFormatError(Message("error.in_file", file="catalogue.yaml", message=old_format_message(format_version(meta))))
 
 
 def read_sources(layout: Layout, limits: Limits = Limits()) -> list[YamlFile]:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from jwtool.catalogue.text import key
+from jwtool.labels import Message
 
 # The vocabularies an entry refers to, by file name, and the fields that refer to each.
 VOCABULARY_NAMES = (
@@ -180,5 +181,7 @@ def suggest(value: str, options: Iterable[str], n: int = 1) -> list[str]:
     return list(dict.fromkeys(by_key[h] for h in _close_keys(value, list(by_key))))[:n]
 
 
-def did_you_mean(suggestions: list[str]) -> str:
-    return f" (did you mean {', '.join(repr(s) for s in suggestions)}?)" if suggestions else ""
+def did_you_mean(suggestions: list[str]) -> Message | str:
+    """" (did you mean 'x'?)" as a message (worded in the language of the message it is part
+    of), or nothing."""
+    return Message("click.did_you_mean", names=", ".join(repr(s) for s in suggestions)) if suggestions else ""

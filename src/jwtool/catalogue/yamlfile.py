@@ -31,6 +31,7 @@ from jwtool.catalogue.layout import Layout
 from jwtool.catalogue.limits import DEFAULT_MAX_FILE_SIZE, MAX_DEPTH, Limits  # noqa: F401 - the loader's bounds, importable from here
 from jwtool.catalogue.problems import Problem, position_of
 from jwtool.catalogue.text import describe, first_control, invisible
+from jwtool.labels import Message, os_error
 
 try:  # libyaml is ten times faster; fall back to pure Python where it is missing
     from yaml import CSafeLoader as _BaseLoader
@@ -50,7 +51,7 @@ _MAX_INVISIBLE = 10  # invisible characters reported per file
 class _Refused(Exception):
     """A construct we refuse to load, with the node where it starts."""
 
-    def __init__(self, rule: str, message: str, node: Node) -> None:
+    def __init__(self, rule: str, message: Message, node: Node) -> None:
         super().__init__(message)
         self.rule, self.message, self.node = rule, message, node
 
@@ -72,7 +73,7 @@ class _FastLoader(_BaseLoader):  # type: ignore[misc, valid-type]
         # Replaces SafeConstructor.flatten_mapping, whose only other job is expanding merges.
         for key_node, _ in node.value:
             if key_node.tag == _MERGE_TAG:
-                raise _Refused("yaml-alias", "merge keys (<<) are not allowed; write the fields out in full", key_node)
+                raise _Refused("yaml-alias", Message("problem.merge_key"), key_node)
             if key_node.tag == _VALUE_TAG:
                 key_node.tag = _STR_TAG
 
@@ -98,7 +99,7 @@ class _Loader(_FastLoader):
 
     def construct_object(self, node: Node, deep: bool = False) -> Any:
         if node in self.constructed_objects:  # the same node twice: an alias (*name)
-            raise _Refused("yaml-alias", "anchors and aliases (&name / *name) are not allowed; write the value out in full", node)
+            raise _Refused("yaml-alias", Message("problem.anchor"), node)
         return super().construct_object(node, deep)
 
 
@@ -285,23 +286,20 @@ def _unclosed_quote_line(text: str, before_line: int) -> int | None:
     return None
 
 
-def _syntax_problem(exc: yaml.MarkedYAMLError, text: str) -> tuple[str, int, int]:
-    """Message, line and column for a YAML syntax error, with a hint where a common cause is likely."""
+def _syntax_problem(exc: yaml.MarkedYAMLError, text: str) -> tuple[Message, int, int]:
+    """Message, line and column for a YAML syntax error, with a hint where a common cause is
+    likely. The parser's own words (``detail``) are English; the Dutch message quotes them."""
     mark = exc.problem_mark or exc.context_mark
     line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-    parts = [p for p in (exc.context, exc.problem) if p]
-    message = ", ".join(parts) or "invalid YAML"
+    detail = ", ".join(p for p in (exc.context, exc.problem) if p) or "invalid YAML"
     at = mark.index if mark else -1
-    if 0 <= at < len(text) and text[at] == "\t" or "\t" in message:
-        return message + " (YAML does not allow tabs for indentation; use spaces)", line, col
     quote_line = _unclosed_quote_line(text, line)
-    if quote_line is not None and quote_line < line:
-        return f"quoted text that starts here is never closed ({message} at line {line}); add the closing quote", quote_line, 1
-    if "mapping values are not allowed" in message:
-        message += " (check the indentation of this line, or put text containing ': ' in quotes)"
-    elif "did not find expected key" in message or "expected <block end>" in message:
-        message += " (check the indentation of this line and the lines above)"
-    return message, line, col
+    if not (0 <= at < len(text) and text[at] == "\t" or "\t" in detail) and quote_line is not None and quote_line < line:
+        return Message("problem.unclosed_quote", detail=detail, line=line), quote_line, 1
+    hint = ("problem.yaml_syntax.tabs" if 0 <= at < len(text) and text[at] == "\t" or "\t" in detail
+            else "problem.yaml_syntax.colon" if "mapping values are not allowed" in detail
+            else "problem.yaml_syntax.indent" if "did not find expected key" in detail or "expected <block end>" in detail else "")
+    return Message("problem.yaml_syntax", detail=detail, hint=Message(hint) if hint else ""), line, col
 
 
 def read_yaml(path: Path, rel: str, limits: Limits = _DEFAULT_LIMITS, inside: Path | None = None) -> YamlFile:
@@ -312,7 +310,7 @@ def read_yaml(path: Path, rel: str, limits: Limits = _DEFAULT_LIMITS, inside: Pa
     :func:`read_in` passes it)."""
     doc = YamlFile(path=path, rel=rel)
 
-    def fail(rule: str, message: str, line: int = 1, column: int = 1) -> YamlFile:
+    def fail(rule: str, message: Message, line: int = 1, column: int = 1) -> YamlFile:
         doc.problems.append(Problem(rel, line, column, rule, message))
         return doc
 
@@ -327,37 +325,37 @@ def read_yaml(path: Path, rel: str, limits: Limits = _DEFAULT_LIMITS, inside: Pa
             raw = fh.read(limits.max_file_size + 1)
             if len(raw) > limits.max_file_size:
                 size = os.fstat(fh.fileno()).st_size
-                return fail("file-size", f"file is {size:,} bytes, more than the limit of {limits.max_file_size:,} (raise it with --max-file-size if this is intended)"
-                            if size > limits.max_file_size else f"file is larger than the limit of {limits.max_file_size:,} bytes")
+                return fail("file-size", Message("problem.file_size", size=size, limit=limits.max_file_size) if size > limits.max_file_size
+                            else Message("problem.file_size.growing", limit=limits.max_file_size))
     except OSError as exc:
-        return fail("unreadable", f"cannot read file: {exc.strerror or exc}")
+        return fail("unreadable", Message("problem.unreadable", error=os_error(exc)))
 
     if raw.startswith(codecs.BOM_UTF8):
-        doc.problems.append(Problem(rel, 1, 1, "encoding", "file starts with a UTF-8 byte order mark (BOM); save it as UTF-8 without BOM"))
+        doc.problems.append(Problem(rel, 1, 1, "encoding", Message("problem.bom")))
         raw = raw[len(codecs.BOM_UTF8):]
     nul = raw.find(b"\x00")
     if nul >= 0:
         line = raw.count(b"\n", 0, nul) + 1
         col = nul - (raw.rfind(b"\n", 0, nul) + 1) + 1
-        return fail("encoding", "file contains a NUL byte (binary data?); entries must be UTF-8 text", line, col)
+        return fail("encoding", Message("problem.nul_byte"), line, col)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        return fail("encoding", f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save it as UTF-8", line, col)
+        return fail("encoding", Message("problem.not_utf8", byte=f"0x{raw[exc.start]:02x}"), line, col)
     if "\r" in text:
         line, col = position_of(text, text.index("\r"))
-        doc.problems.append(Problem(rel, line, col, "line-endings", "file has Windows (CRLF) or old Mac (CR) line endings; save it with Unix (LF) line endings"))
+        doc.problems.append(Problem(rel, line, col, "line-endings", Message("problem.line_endings")))
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     doc.text = text
     if not text.strip():
-        return fail("empty-file", "file is empty; an entry is a mapping of fields (see schemas/ENTRY-FORMAT.md)")
+        return fail("empty-file", Message("problem.empty_file"))
 
     deep_at = _too_deep(text, limits.max_depth)
     if deep_at is not None:
         line, col = position_of(text, deep_at)
-        return fail("nesting", f"structure is nested more than {limits.max_depth} levels deep", line, col)
+        return fail("nesting", Message("problem.nesting", depth=limits.max_depth), line, col)
 
     # An alias needs an anchor (libyaml refuses an undefined one); without "&name" where a node
     # starts, the loader without the per-node alias check is safe. ("Mbo & Arbeidsmarkt" or "W&I"
@@ -383,41 +381,38 @@ def read_yaml(path: Path, rel: str, limits: Limits = _DEFAULT_LIMITS, inside: Pa
             mark = exc.problem_mark or exc.context_mark
             line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
             tag = exc.problem.split("tag", 1)[-1].strip()
-            return fail("yaml-tag", f"tag {tag} is not allowed; entries use plain YAML values only", line, col)
+            return fail("yaml-tag", Message("problem.yaml_tag", tag=tag), line, col)
         return fail("yaml-syntax", *_syntax_problem(exc, text))
     except yaml.MarkedYAMLError as exc:
         return fail("yaml-syntax", *_syntax_problem(exc, text))
     except yaml.reader.ReaderError as exc:
         line, col = position_of(text, exc.position)
         code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "\0")
-        return fail("encoding", f"control character U+{code:04X} is not allowed in YAML; remove it", line, col)
+        return fail("encoding", Message("problem.control_in_yaml", code=f"U+{code:04X}"), line, col)
     except (yaml.YAMLError, RecursionError, ValueError, TypeError) as exc:
-        return fail("yaml-syntax", f"cannot parse YAML: {exc}")
+        return fail("yaml-syntax", Message("problem.yaml_unparsable", detail=str(exc)))
     finally:
         loader.dispose()
 
     for key, first, second in loader.duplicates:
         doc.problems.append(Problem(
             rel, second.start_mark.line + 1, second.start_mark.column + 1, "duplicate-key",
-            f"duplicate key {key!r}: also defined at line {first.start_mark.line + 1}; keep only one of them",
+            Message("problem.duplicate_key", name=repr(key), line=first.start_mark.line + 1),
         ))
     for node in loader.unquoted_dates:
         doc.problems.append(Problem(
             rel, node.start_mark.line + 1, node.start_mark.column + 1, "unquoted-date",
-            f"date {node.value} is not in quotes, so YAML 1.1 readers (PyYAML's safe_load, most scripts) read it as a date, "
-            f"not as the text the schema asks for; write it as \"{node.value}\" (jwtool upgrade quotes every date)", severity="warning",
+            Message("problem.unquoted_date", date=node.value), severity="warning",
         ))
     if data is None:
-        return fail("empty-file", "file has no content; an entry is a mapping of fields (see schemas/ENTRY-FORMAT.md)")
+        return fail("empty-file", Message("problem.no_content"))
     if not isinstance(data, dict):
-        kind = {list: "a list", str: "a single text", int: "a number", float: "a number", bool: "a boolean"}.get(type(data), type(data).__name__)
-        return fail("not-a-mapping", f"the file holds {kind}; it must be a mapping of fields such as 'id:' and 'name:'")
+        kind = {list: "list", str: "text", int: "number", float: "number", bool: "boolean"}.get(type(data), "unknown")
+        return fail("not-a-mapping", Message("problem.not_a_mapping", kind=Message(f"problem.holds.{kind}")))
     doc.data = data
     for at in list(invisible(text))[:_MAX_INVISIBLE]:
         line, col = position_of(text, at)
-        doc.problems.append(Problem(rel, line, col, "invisible-character",
-                                    f"text holds the invisible character {describe(text[at])}, which makes what a reviewer reads differ from "
-                                    "what users see (it hides text or turns its direction); delete the character at this position"))
+        doc.problems.append(Problem(rel, line, col, "invisible-character", Message("problem.invisible", char=describe(text[at]))))
     if "\\" in text or _MAY_BE_NOT_FINITE.search(text):  # only escapes make control characters, and only these spellings non-numbers
         for rule, pointer, message, on_key in _unsafe_values(data):
             doc.problems.append(doc.problem(rule, message, pointer, key=on_key))
@@ -433,7 +428,7 @@ def read_in(layout: Layout, path: Path, limits: Limits = _DEFAULT_LIMITS) -> Yam
 _MAY_BE_NOT_FINITE = re.compile(r"\.(?:nan|inf)|[0-9][eE][-+]?[0-9]{3}|[0-9]{300}", re.IGNORECASE)
 
 
-def _unsafe_values(data: Any) -> Iterator[tuple[str, str, str, bool]]:
+def _unsafe_values(data: Any) -> Iterator[tuple[str, str, Message, bool]]:
     """(rule, JSON pointer, message, on the key?) for every key or text holding a control character
     (which a double-quoted YAML string can carry as an escape) and every number that is not
     finite (``.nan``, ``.inf``), which no JSON output can hold."""
@@ -446,8 +441,7 @@ def _unsafe_values(data: Any) -> Iterator[tuple[str, str, str, bool]]:
                 yield "control-character", pointer, _control_message(value[at]), False
         elif isinstance(value, float) and not math.isfinite(value):
             spelled = ".nan" if math.isnan(value) else ".inf" if value > 0 else "-.inf"
-            yield "number", pointer, (f"{spelled} is not a number: .nan, .inf and -.inf cannot be compared, sorted or written as JSON; "
-                            "write the figure as a plain number or leave the field out"), False
+            yield "number", pointer, Message("problem.not_finite", value=spelled), False
         elif isinstance(value, dict):
             for k, v in value.items():
                 child = f"{pointer}/{escape_pointer(k)}"
@@ -459,6 +453,5 @@ def _unsafe_values(data: Any) -> Iterator[tuple[str, str, str, bool]]:
             stack.extend((f"{pointer}/{i}", v) for i, v in enumerate(value))
 
 
-def _control_message(char: str) -> str:
-    return (f"text holds the control character {describe(char)}, written as an escape such as \\e, \\x1b, \\0 or \\u001b; "
-            "remove it (control characters can hide text or take over a terminal)")
+def _control_message(char: str) -> Message:
+    return Message("problem.control_character", char=describe(char))

@@ -23,8 +23,8 @@ from jwtool.catalogue.limits import DEFAULT_MAX_FILE_SIZE, MAX_FILE_SIZE_CAP, Li
 from jwtool.catalogue.load import load_catalogue, read_entry
 from jwtool.catalogue.sources import OldFormatError
 from jwtool.catalogue.text import first_hidden, visible
-from jwtool.cli.framework import Settings, choice, message, one_run_per_process, settings, unknown_value  # noqa: F401 - choice, unknown_value: for the commands
-from jwtool.labels import DEFAULT_LANG, LANGS
+from jwtool.cli.framework import Settings, choice, message, message_lang, one_run_per_process, settings, unknown_value  # noqa: F401 - choice, unknown_value: for the commands
+from jwtool.labels import DEFAULT_LANG, LANGS, os_error, worded
 from jwtool.query.refs import RefError, resolve_ref
 
 if TYPE_CHECKING:
@@ -171,24 +171,26 @@ def err(text: str) -> None:
     sys.stderr.write(visible(text.rstrip("\n") + "\n"))
 
 
-def fail(text: str, code: int = EXIT_PROBLEMS) -> NoReturn:
-    """One line on stderr and an exit code; never a traceback."""
-    err(message("cli.error", message=text))
+def fail(text: str | BaseException, code: int = EXIT_PROBLEMS) -> NoReturn:
+    """One line on stderr and an exit code; never a traceback. ``text``: words of the CLI, or the
+    library's :class:`jwtool.labels.Message` (or an exception carrying one), worded in the
+    message language."""
+    err(message("cli.error", message=worded(text, message_lang())))
     raise typer.Exit(code)
 
 
-def usage_error(text: str) -> NoReturn:
+def usage_error(text: str | BaseException) -> NoReturn:
     fail(text, EXIT_USAGE)
 
 
-def warn(text: str) -> None:
+def warn(text: str | BaseException) -> None:
     """A warning on stderr: the run goes on."""
-    err(message("cli.warning", message=text))
+    err(message("cli.warning", message=worded(text, message_lang())))
 
 
-def note(text: str) -> None:
+def note(text: str | BaseException) -> None:
     """What a command did or found, on stderr ("jwtool: …"), beside its output on stdout."""
-    err(message("cli.note", message=text))
+    err(message("cli.note", message=worded(text, message_lang())))
 
 
 def limits(max_file_size: int | None = None) -> Any:
@@ -209,7 +211,7 @@ def root(catalogue: Path | None) -> Path:
     try:
         return find_root(catalogue if catalogue is not None else settings().catalogue)
     except CatalogueError as exc:
-        usage_error(str(exc))
+        usage_error(exc)
 
 
 def open_catalogue(ctx: typer.Context, catalogue: Path | None, *, summary: bool = False) -> Catalogue:
@@ -221,7 +223,7 @@ def open_catalogue(ctx: typer.Context, catalogue: Path | None, *, summary: bool 
     try:
         cat = load_catalogue(root(catalogue), limits(), use_cache=use_cache(ctx), summary=summary)
     except OldFormatError as exc:
-        fail(str(exc))
+        fail(exc)
     if one_run_per_process.called:  # type: ignore[attr-defined]
         gc.freeze()  # the catalogue lives to the end of the run: collections (Jinja makes many) need not walk it
     warn_broken(cat.broken)
@@ -248,9 +250,9 @@ def write_output(data: str | bytes | Iterable[str], output: Path | None, layout:
     try:
         return write_atomic(output, data, layout, force, new_folder)
     except OutputError as exc:
-        usage_error(str(exc))
+        usage_error(exc)
     except OSError as exc:
-        fail(message("cli.cannot_write", path=output, error=exc.strerror or exc))
+        fail(message("cli.cannot_write", path=output, error=os_error(exc)))
 
 
 def check_output(output: Path | None, catalogue: Path | None, force: bool, new_folder: bool = False) -> None:
@@ -262,7 +264,7 @@ def check_output(output: Path | None, catalogue: Path | None, force: bool, new_f
     try:
         check_target(output, Layout(root(catalogue)), force, new_folder)
     except OutputError as exc:
-        usage_error(str(exc))
+        usage_error(exc)
 
 
 def formats(name: str, names: Iterable[str]) -> Any:

@@ -82,7 +82,7 @@ def compare(
         else:
             comparison = run_compare(entries, cat.vocab, cat.meta, lang)
     except ValueError as exc:
-        usage_error(str(exc))
+        usage_error(exc)
     REPORTERS[fmt.value](comparison, lang)
 
 

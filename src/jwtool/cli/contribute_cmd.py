@@ -43,8 +43,10 @@ from jwtool.contribute.scaffold import (
     render,
     write_new,
 )
+from jwtool.labels import Message, os_error
 from jwtool.query.export import json_text
 from jwtool.query.refs import RefError, resolve_ref
+from jwtool.validate.rules import term_key
 
 _KEY = "panel.new.key"
 
@@ -63,7 +65,7 @@ def _ask(label: str, convert: Callable[[str], Any], default: str = "") -> Any:
         try:
             return convert(answer)
         except ScaffoldError as exc:
-            note(str(exc))
+            note(exc)
 
 
 def new(
@@ -112,7 +114,7 @@ def new(
     try:
         draft, chosen = draft_from_options(options, vocab, library, lambda: _claimed_rows(ctx, base))
     except ScaffoldError as exc:
-        usage_error(str(exc))
+        usage_error(exc)
     if from_issue is not None:
         ask = False  # the form holds every answer
 
@@ -149,7 +151,7 @@ def _write_files(layout: Layout, path: Path, text: str, chosen: Any) -> None:
             done.unlink(missing_ok=True)
         if isinstance(exc, FileExistsError):
             fail(message("cli.new.exists", file=layout.rel(target)))
-        fail(message("cli.cannot_write", path=layout.rel(target), error=exc.strerror or exc))
+        fail(message("cli.cannot_write", path=layout.rel(target), error=os_error(exc)))
     for done in [path] + [w for w in written if w != path]:  # the entry first: scripts read its path from the first line
         out(layout.rel(done))
     left = sum(content.count(f'"{PLACEHOLDER_START}') for _, content in files)
@@ -163,10 +165,10 @@ def _prompt_missing(draft: Any, vocab: dict[str, Any], library: Any, chosen: Any
     if draft.summary is None:
         draft.summary = _ask(message("prompt.new.summary"), lambda s: s)
     if not draft.phases:
-        draft.phases = _ask(message("prompt.new.phases"), lambda s: check_terms([s], vocab["phases"], "phase")) or []
+        draft.phases = _ask(message("prompt.new.phases"), lambda s: check_terms([s], vocab["phases"], Message(term_key("phases")))) or []
     if draft.evidence_level is None:
         default = "niet-onderzocht" if draft.kind == "praktijkvoorbeeld" else ""
-        draft.evidence_level = _ask(message("prompt.new.evidence_level", ladder=ladder), lambda s: check_terms([s], vocab["evidence-levels"], "evidence level")[0], default)
+        draft.evidence_level = _ask(message("prompt.new.evidence_level", ladder=ladder), lambda s: check_terms([s], vocab["evidence-levels"], Message(term_key("evidence-levels")))[0], default)
     if chosen is None:
         known = sorted(library.sources)
         shown = ", ".join(known[:5]) + (", …" if len(known) > 5 else "")
@@ -180,7 +182,7 @@ def _prompt_missing(draft: Any, vocab: dict[str, Any], library: Any, chosen: Any
         if str(record["title"]).startswith(PLACEHOLDER_START):
             record["title"] = _ask(message("prompt.new.source_title"), lambda s: s) or record["title"]
         if str(record["kind"]).startswith(PLACEHOLDER_START):
-            new_kind = _ask(message("prompt.new.source_kind", kinds=", ".join(SOURCE_KINDS)), lambda s: check_choice(s, SOURCE_KINDS, "source kind"))
+            new_kind = _ask(message("prompt.new.source_kind", kinds=", ".join(SOURCE_KINDS)), lambda s: check_choice(s, SOURCE_KINDS, Message("error.what.source_kind")))
             if new_kind:
                 record["kind"], record["type"] = new_kind, CSL_TYPE[new_kind]
     if not draft.sections:
@@ -193,7 +195,7 @@ def _prompt_missing(draft: Any, vocab: dict[str, Any], library: Any, chosen: Any
 
 def _claimed_rows(ctx: typer.Context, base: Path) -> dict[tuple[str, str, int], str]:
     """Every table row an entry holds, with the file that holds it."""
-    return {(s, t, r): f"held by {e.file}" for e in _entries(ctx, base) for s, t, r in e.rows}
+    return {(s, t, r): e.file for e in _entries(ctx, base) for s, t, r in e.rows}
 
 
 def _entries(ctx: typer.Context, base: Path) -> list[Any]:
@@ -225,7 +227,7 @@ def diff(
     try:
         result = catalogue_diff(base, rev, rev2, limits())
     except GitError as exc:
-        usage_error(str(exc))
+        usage_error(exc)
     reporters = {"text": to_text, "md": to_markdown, "json": to_json}  # one per DiffFormat
     out(reporters[fmt.value](result))
 
@@ -251,7 +253,7 @@ def history(
         changes = git_history(base, rel)
         changes, cut = history_cut(base, changes)
     except GitError as exc:
-        usage_error(str(exc))
+        usage_error(exc)
     if cut:
         warn(message("cli.history.shallow", file=rel, commit=cut[:10], hint=UNSHALLOW_HINT))
     if fmt == "json":
@@ -291,4 +293,4 @@ def _history_target(ctx: typer.Context, base: Path, ref: str) -> tuple[str, str,
                 return gone, ref, ref
         except GitError:
             pass
-        usage_error(str(exc))
+        usage_error(exc)

@@ -26,6 +26,7 @@ from jwtool.cli.common import (
 )
 from jwtool.cli.filters import resolved, with_filters
 from jwtool.cli.framework import message
+from jwtool.labels import os_error
 from jwtool.query import dataset
 from jwtool.query import export as ex
 from jwtool.query.filters import RawFilters, filter_entries
@@ -102,7 +103,7 @@ def _dataset(ctx: typer.Context, fmt: str, output: Optional[Path], force: bool, 
         try:
             check_folder(output, Layout(root(catalogue)), force)
         except OutputError as exc:
-            usage_error(str(exc))
+            usage_error(exc)
     else:
         check_output(output, catalogue, force)
     cat = open_catalogue(ctx, catalogue)
@@ -112,9 +113,9 @@ def _dataset(ctx: typer.Context, fmt: str, output: Optional[Path], force: bool, 
         try:
             written = write_folder_atomic(output, dataset.datapackage_files(tables, cat.meta), cat.layout, force)
         except OutputError as exc:
-            usage_error(str(exc))
+            usage_error(exc)
         except OSError as exc:
-            fail(message("cli.cannot_write", path=output, error=exc.strerror or exc))
+            fail(message("cli.cannot_write", path=output, error=os_error(exc)))
         note(message("cli.export.wrote_datapackage", n=len(entries), tables=len(tables), path=f"{written}/"))
         return
     with tempfile.TemporaryDirectory(prefix="jwtool-sqlite-") as tmp:

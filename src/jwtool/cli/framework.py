@@ -35,7 +35,7 @@ from typer.models import CommandInfo
 
 from jwtool.catalogue.text import visible
 from jwtool.catalogue.vocabularies import suggest
-from jwtool.labels import DEFAULT_LANG, LANGS, label_or
+from jwtool.labels import DEFAULT_LANG, LANGS, Message, label_or, worded
 
 _click = typer._click  # noqa: SLF001 - typer's own copy of click, whose classes its commands are
 
@@ -407,8 +407,9 @@ def message_lang() -> str:
 def message(key: str, **values: Any) -> str:
     """The label ``key`` in the message language, ``{placeholders}`` filled."""
 
-    text = label_or(key, message_lang(), key)
-    return text.format(**values) if values else text
+    lang = message_lang()
+    text = label_or(key, lang, key)
+    return text.format(**{k: worded(v, lang) if isinstance(v, (Message, BaseException)) else v for k, v in values.items()}) if values else text
 
 
 def choice(value: str, options: list[str], option: str) -> str:

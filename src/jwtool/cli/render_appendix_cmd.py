@@ -54,14 +54,14 @@ def appendix(
     if reference_docx is not None and not reference_docx.is_file():
         usage_error(message("cli.no_such_file", option="--reference-docx", path=reference_docx))
     if fmt == "pdf" and soffice() is None:
-        fail(MISSING)
+        fail(message(MISSING))
     check_output(output, catalogue, force)
     cat = open_catalogue(ctx, catalogue, summary=True)
 
     try:
         sid, tables = report_tables(cat, source, style)
     except AppendixError as exc:
-        usage_error(str(exc))
+        usage_error(exc)
     shown = appendix_entries(filter_entries(cat.entries, resolved(filters, cat)), sid, tables)
     if not any(shown.values()):
         warn(message("cli.render.empty"))
@@ -70,5 +70,5 @@ def appendix(
     try:
         data = render_appendix(cat, entries, fmt, style, lang, tdir, reference_docx, sid)
     except RenderError as exc:
-        fail(str(exc))
+        fail(exc)
     emit(data, output, force, cat, binary=fmt in ("docx", "pdf"))

@@ -13,6 +13,7 @@ from jwtool.catalogue.layout import Layout
 from jwtool.cli.common import CatalogueOpt, check_output, cli_lang, fail, format_option, formats, note, open_catalogue, root, usage_error
 from jwtool.cli.framework import message
 from jwtool.cli.render_options import ForceOpt, LangOpt, TemplatesOpt, emit, templates_folder
+from jwtool.labels import os_error
 from jwtool.render.environment import FORMATS_OVERVIEW, RenderError
 from jwtool.render.overview import overview_chunks
 from jwtool.render.site import site_files
@@ -57,7 +58,7 @@ def overview(
     try:
         emit(overview_chunks(cat, fmt, lang, tdir), output, force, cat, new_folder=new_folder)
     except RenderError as exc:
-        fail(str(exc))
+        fail(exc)
 
 
 def _site(ctx: typer.Context, output: Path, force: bool, tdir: Optional[Path], lang: str, catalogue: Optional[Path]) -> None:
@@ -65,15 +66,15 @@ def _site(ctx: typer.Context, output: Path, force: bool, tdir: Optional[Path], l
     try:
         check_folder(output, Layout(root(catalogue)), force)
     except OutputError as exc:
-        usage_error(str(exc))
+        usage_error(exc)
     cat = open_catalogue(ctx, catalogue, summary=True)  # each page reads its entry in full
     progress.enable()
     try:
         written = write_folder_atomic(output, site_files(cat, lang, tdir), cat.layout, force)
     except RenderError as exc:
-        fail(str(exc))
+        fail(exc)
     except OutputError as exc:
-        usage_error(str(exc))
+        usage_error(exc)
     except OSError as exc:
-        fail(message("cli.cannot_write", path=output, error=exc.strerror or exc))
+        fail(message("cli.cannot_write", path=output, error=os_error(exc)))
     note(message("cli.wrote", path=f"{written}/"))

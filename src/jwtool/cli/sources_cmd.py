@@ -39,7 +39,7 @@ def cite(
         entry = resolve_ref(cat.entries, ref)
     except RefError as exc:
         if source is None:
-            fail(str(exc))
+            fail(exc)
         chosen = [source]
     else:
         ids = list(dict.fromkeys(c["source"] for c in entry.cites if isinstance(c.get("source"), str)))
@@ -69,7 +69,7 @@ def upgrade(
     try:
         result = upgrade_catalogue(root(catalogue), limits())  # $JWTOOL_MAX_FILE_SIZE, as every reader
     except UpgradeError as exc:
-        fail(str(exc))
+        fail(exc)
     for rel in result.created:
         note(message("cli.created", path=rel))
     for rel in result.written:

@@ -24,18 +24,20 @@ from jwtool.cli.common import (
     root,
     usage_error,
 )
-from jwtool.cli.framework import message
+from jwtool.cli.framework import message, message_lang
 from jwtool.contribute.git import GitError, changed_entry_files
 from jwtool.validate.rules import validate as run
 from jwtool.validate.studies import SILENCED
 
 # --format: how the problems are printed, one reporter per format. A warning a reviewed marker
 # silences is in the JSON (severity "silenced") and counted in the summary line; as text only with
-# --show-reviewed, so that a source's own contradiction stays one command away.
+# --show-reviewed, so that a source's own contradiction stays one command away. Text and GitHub
+# annotations speak the message language; JSON is the same in every language (its messages are
+# English, see jwtool.catalogue.problems), so scripts can rely on it.
 REPORTERS: dict[str, Callable[[list[Problem]], Iterable[str]]] = {
-    "text": lambda problems: (p.format() for p in problems if p.severity != SILENCED),
+    "text": lambda problems: (p.format(message_lang()) for p in problems if p.severity != SILENCED),
     "json": lambda problems: [problems_to_json(problems)],
-    "github": lambda problems: (p.format_github() for p in problems if p.severity != SILENCED),
+    "github": lambda problems: (p.format_github(message_lang()) for p in problems if p.severity != SILENCED),
 }
 Format = formats("ValidateFormat", REPORTERS)
 
@@ -67,7 +69,7 @@ def validate(
         try:
             changed = changed_entry_files(base, changed_since)
         except GitError as exc:
-            usage_error(str(exc))
+            usage_error(exc)
         selected = [p for p in changed if selected is None or any(p == s or s in p.parents for s in selected)]
 
 
@@ -75,13 +77,13 @@ def validate(
     report = run(base, selected, lim) if selected is None or selected else _only_catalogue_checks(base, lim)
     problems = report.problems
     if show_reviewed and fmt.value == "text":
-        problems = [replace(p, severity="warning (reviewed)") if p.severity == SILENCED else p for p in problems]
+        problems = [replace(p, severity="reviewed") if p.severity == SILENCED else p for p in problems]
     for line in REPORTERS[fmt.value](problems):
         out(line)
-    silenced = f", {report.silenced} reviewed warning(s) silenced" if report.silenced else ""
-    hint = " (--show-reviewed lists the silenced ones)" if report.silenced and not show_reviewed and fmt.value == "text" else ""
-    summary = f"{report.errors} error(s), {report.warnings} warning(s){silenced} in {report.files_checked} file(s) checked{hint}"
-    err(("jwtool: " if report.errors or report.warnings else "jwtool: ok: ") + summary)
+    silenced = message("cli.validate.silenced", n=report.silenced) if report.silenced else ""
+    hint = message("cli.validate.show_reviewed") if report.silenced and not show_reviewed and fmt.value == "text" else ""
+    summary = message("cli.validate.summary", errors=report.errors, warnings=report.warnings, silenced=silenced, files=report.files_checked, hint=hint)
+    err(message("cli.note" if report.errors or report.warnings else "cli.validate.ok", message=summary))
     raise typer.Exit(EXIT_PROBLEMS if report.errors else EXIT_OK)
 
 

@@ -12,13 +12,15 @@ import os
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+from jwtool.labels import Message
 
 ENTRY_SUFFIXES = (".yaml", ".yml")
 WORKING_TREE = "working tree"
 
 
 class GitError(Exception):
-    """git is missing, the folder is not a repository, or a revision does not exist."""
+    """git is missing, the folder is not a repository, or a revision does not exist (the
+    argument: a :class:`jwtool.labels.Message`)."""
 
 
 # A repository is input too: a clone of a pull request, or a catalogue from a stranger, brings its
@@ -38,7 +40,7 @@ def _run(root: Path, args: list[str], input_bytes: bytes | None = None) -> subpr
         return subprocess.run(["git", "-C", str(root), *(a for c in _SAFE_CONFIG for a in ("-c", c)), *args],
                               input=input_bytes, capture_output=True, check=False, env={**env, **_SAFE_ENV})
     except FileNotFoundError:
-        raise GitError("git is not installed (or not on PATH); this command needs git") from None
+        raise GitError(Message("error.git.missing")) from None
 
 
 def _no_filters(root: Path) -> list[str]:
@@ -58,8 +60,8 @@ def _git(root: Path, *args: str, input_bytes: bytes | None = None) -> bytes:
     if proc.returncode != 0:
         message = proc.stderr.decode("utf-8", "replace").strip()
         if "not a git repository" in message:
-            raise GitError(f"{root} is not inside a git repository; this command needs the catalogue's git history")
-        raise GitError(f"git {args[0]} failed: {message.splitlines()[-1] if message else f'exit code {proc.returncode}'}")
+            raise GitError(Message("error.git.no_repository", path=str(root)))
+        raise GitError(Message("error.git.failed", command=args[0], detail=message.splitlines()[-1] if message else f"exit code {proc.returncode}"))
     return proc.stdout
 
 
@@ -67,7 +69,7 @@ def check_repo(root: Path) -> None:
     _git(root, "rev-parse", "--git-dir")
 
 
-UNSHALLOW_HINT = "run 'git fetch --unshallow' (in GitHub Actions: actions/checkout with fetch-depth: 0)"
+UNSHALLOW_HINT = Message("error.git.unshallow")
 
 
 def shallow_cuts(root: Path) -> list[str]:
@@ -87,15 +89,14 @@ def resolve(root: Path, rev: str) -> str:
     shallow clone, with how to fetch the missing history)."""
     check_repo(root)
     if not rev or rev.startswith("-") or any(c in rev for c in "\0\n"):
-        raise GitError(f"{rev!r} is not a git revision")
+        raise GitError(Message("error.git.not_a_revision", rev=repr(rev)))
     try:
         return _git(root, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}").decode().strip()
     except GitError:
         cuts = shallow_cuts(root)
         if cuts:
-            raise GitError(f"unknown git revision {rev!r}: this is a shallow clone, its history is cut at commit "
-                           f"{', '.join(c[:10] for c in cuts)}, so older commits are missing; {UNSHALLOW_HINT}") from None
-        raise GitError(f"unknown git revision {rev!r} (a commit, branch or tag such as HEAD~1 or origin/main)") from None
+            raise GitError(Message("error.git.shallow", rev=repr(rev), commits=", ".join(c[:10] for c in cuts), hint=UNSHALLOW_HINT)) from None
+        raise GitError(Message("error.git.unknown_revision", rev=repr(rev))) from None
 
 
 def short(root: Path, commit: str) -> str:

@@ -31,6 +31,8 @@ from jwtool.catalogue.text import http_url
 from jwtool.catalogue.vocabularies import Vocabulary
 from jwtool.contribute.newsource import SOURCE_KINDS, SourceChoice, SourceError, by_id, new_or_existing
 from jwtool.contribute.scaffold import KINDS, Draft, ScaffoldError, check_choice, check_name, check_sections, check_slug, check_terms
+from jwtool.labels import Message, os_error
+from jwtool.validate.rules import term_key
 
 MAX_BODY = 65_536  # characters: GitHub's limit for an issue body
 MAX_ANSWER = 20_000  # characters in one answer (a verbatim description fits many times over)
@@ -106,10 +108,10 @@ def _clean(question: Question, text: str) -> str:
         if ch in "\n\t":
             continue
         if unicodedata.category(ch) == "Cc" or ch in _BIDI:
-            raise IssueFormError(f"the answer to {question.label!r} holds the invisible character U+{ord(ch):04X}; remove it (retype the text)")
+            raise IssueFormError(Message("error.form.invisible", question=repr(question.label), char=f"U+{ord(ch):04X}"))
     limit = MAX_ANSWER if question.kind == "textarea" else MAX_LINE_ANSWER
     if len(text) > limit:
-        raise IssueFormError(f"the answer to {question.label!r} is {len(text)} characters long; at most {limit} fit, give the source's own words only")
+        raise IssueFormError(Message("error.form.too_long", question=repr(question.label), length=len(text), limit=limit))
     return text
 
 
@@ -119,13 +121,13 @@ def read_body(path: Path) -> str:
         with path.open("rb") as fh:
             raw = fh.read(MAX_BODY * 4 + 1)  # UTF-8: at most 4 bytes a character
     except OSError as exc:
-        raise IssueFormError(f"cannot read {path}: {exc.strerror or exc}") from None
+        raise IssueFormError(Message("error.cannot_read", path=str(path), error=os_error(exc))) from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
-        raise IssueFormError(f"{path} is not UTF-8 text; save the issue body as it is") from None
+        raise IssueFormError(Message("error.form.not_utf8", path=str(path))) from None
     if len(raw) > MAX_BODY * 4 or len(text) > MAX_BODY:
-        raise IssueFormError(f"{path} is longer than an issue body can be ({MAX_BODY} characters)")
+        raise IssueFormError(Message("error.form.body_too_long", path=str(path), limit=MAX_BODY))
     return text
 
 
@@ -142,8 +144,7 @@ def parse_body(body: str) -> dict[str, str]:
             if label == CHECKS_LABEL:
                 starts.append(len(lines))
                 break
-            raise IssueFormError(f"the issue body has no question {label!r} (after the ones before it): it is not a filled-in "
-                                 "'Nieuwe interventie of praktijkvoorbeeld' form; open a new issue with that form")
+            raise IssueFormError(Message("error.form.no_question", question=repr(label)))
         starts.append(found)
         at = found + 1
     answers: dict[str, str] = {}
@@ -157,7 +158,7 @@ def parse_body(body: str) -> dict[str, str]:
 
 def _one_line(question: Question, text: str) -> str:
     if "\n" in text:
-        raise IssueFormError(f"the answer to {question.label!r} must be one line")
+        raise IssueFormError(Message("error.form.one_line", question=repr(question.label)))
     return text.strip()
 
 
@@ -176,14 +177,14 @@ def draft_from_answers(answers: dict[str, str], vocab: dict[str, Vocabulary], li
     q = {x.id: x for x in QUESTIONS}
     for question in QUESTIONS:
         if question.required and not answers.get(question.id):
-            raise IssueFormError(f"the question {question.label!r} is unanswered; it is required")
+            raise IssueFormError(Message("error.form.unanswered", question=repr(question.label)))
     draft = Draft(name=check_name(_one_line(q["name"], answers["name"])))
     draft.id = check_slug(draft.slug)
-    draft.kind = check_choice(answers["kind"], KINDS, "kind")
+    draft.kind = check_choice(answers["kind"], KINDS, Message("error.what.kind"))
     draft.summary = answers["summary"]
-    draft.phases = check_terms([answers["phases"]], vocab["phases"], "phase")
+    draft.phases = check_terms([answers["phases"]], vocab["phases"], Message(term_key("phases")))
     level = answers["evidence_level"]
-    draft.evidence_level = None if level == DONT_KNOW else check_terms([level], vocab["evidence-levels"], "evidence level")[0]
+    draft.evidence_level = None if level == DONT_KNOW else check_terms([level], vocab["evidence-levels"], Message(term_key("evidence-levels")))[0]
     draft.sections = check_sections([_one_line(q["sections"], answers["sections"])]) if answers["sections"] else []
     chosen = _source(answers, q, library)
     draft.source = chosen.id
@@ -210,19 +211,19 @@ def _source(answers: dict[str, str], q: dict[str, Question], library: Library) -
     """The source the entry cites: an id of sources/, or a new (or known) source by its link or title."""
     given = _one_line(q["source"], answers["source"])
     title = _one_line(q["source_title"], answers["source_title"]) or None
-    kind = check_choice(answers["source_kind"], SOURCE_KINDS, "source kind") if answers["source_kind"] else None
+    kind = check_choice(answers["source_kind"], SOURCE_KINDS, Message("error.what.source_kind")) if answers["source_kind"] else None
     if library.get(given) is not None:
         return by_id(library, given)
     if http_url(given):
         chosen = new_or_existing(library, title, given, kind)
     elif "://" in given or given.lower().startswith(("javascript:", "data:", "vbscript:")):
-        raise SourceError(f"the answer to {q['source'].label!r} is a link that is not http(s): {given[:80]!r}; only http:// and https:// links are allowed")
+        raise SourceError(Message("error.form.not_http", question=repr(q["source"].label), value=repr(given[:80])))
     else:  # a source without a link: known by its title
         chosen = new_or_existing(library, title or given, None, kind)
     year = answers["source_year"].strip()
     if chosen.record is not None and year:
         if not re.fullmatch(r"(19|20)\d\d", year):
-            raise IssueFormError(f"the answer to {q['source_year'].label!r} is no year: {year[:20]!r}; write it as 2025")
+            raise IssueFormError(Message("error.form.no_year", question=repr(q["source_year"].label), value=repr(year[:20])))
         chosen.record["issued"] = {"date-parts": [[int(year)]]}
     return chosen
 

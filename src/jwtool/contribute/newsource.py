@@ -22,6 +22,7 @@ from jwtool.catalogue.text import fold, http_url, placeholder, slugify
 from jwtool.catalogue.vocabularies import close_matches, did_you_mean
 from jwtool.catalogue.yamlfile import read_yaml
 from jwtool.contribute.scaffold import ScaffoldError, column_hints
+from jwtool.labels import Message
 
 SOURCE_KINDS = ("evaluatie", "factsheet", "beschrijving", "databank", "website", "rapport")
 # The CSL item type that fits each kind of source (reference managers need a type).
@@ -65,8 +66,8 @@ def by_id(library: Library, source_id: str, option: str = "--source") -> SourceC
     if source is None:
         known = sorted(library.sources)
         hint = did_you_mean(close_matches(source_id, known))
-        raise SourceError(f"unknown {option} {source_id!r}{hint}; give an id from sources/ ({', '.join(known[:8]) or 'none yet'}"
-                          f"{' …' if len(known) > 8 else ''}), or a new source with --source-url and --source-title")
+        shown = ", ".join(known[:8]) + (" …" if len(known) > 8 else "") if known else Message("error.new.no_sources_yet")
+        raise SourceError(Message("error.new.unknown_source", option=option, id=repr(source_id), hint=hint, known=shown))
     return _existing(source)
 
 
@@ -95,7 +96,7 @@ def from_answer(library: Library, answer: str) -> SourceChoice:
     if http_url(answer):
         return new_or_existing(library, None, answer, None)
     if "://" in answer or answer.lower().startswith(("javascript:", "data:")):
-        raise SourceError(f"{answer!r} is not an http(s) URL; only http:// and https:// links are allowed")
+        raise SourceError(Message("problem.url", value=repr(answer)))
     return new_or_existing(library, answer, None, None)
 
 
@@ -105,14 +106,14 @@ def check_row(choice: SourceChoice, table: str | None, row: int | None, claimed:
     if table is None and row is None:
         return
     if table is None or row is None:
-        raise SourceError("a table row needs both --table and --order (or neither: an entry need not be a row of a report)")
+        raise SourceError(Message("error.new.row_half"))
     if table not in choice.tables:
-        declared = ", ".join(choice.tables) or "no tables"
-        raise SourceError(f"source {choice.id!r} has no table {table!r} (it declares {declared}); leave out --table and --order for an entry that is not a row of it")
+        declared = ", ".join(choice.tables) or Message("problem.citation.no_tables")
+        raise SourceError(Message("error.new.no_table", id=repr(choice.id), table=repr(table), declared=declared))
     if not 1 <= row <= choice.tables[table]:
-        raise SourceError(f"table {table} of {choice.id!r} has {choice.tables[table]} rows, so there is no row {row}; an entry that is not a row of the source's table needs no --table/--order")
+        raise SourceError(Message("error.new.no_row", table=table, id=repr(choice.id), rows=choice.tables[table], row=row))
     if (choice.id, table, row) in claimed:
-        raise SourceError(f"row {row} of table {table} is already {claimed[(choice.id, table, row)]}; to correct that row, edit that file")
+        raise SourceError(Message("error.new.row_taken", row=row, table=table, file=claimed[(choice.id, table, row)]))
 
 
 def render_record(record: dict[str, Any]) -> str:

@@ -28,6 +28,7 @@ from jwtool.contribute.scaffold import (
     check_terms,
     check_url,
 )
+from jwtool.labels import Message
 
 
 @dataclass
@@ -61,10 +62,10 @@ def draft_from_options(o: NewOptions, vocab: dict[str, Any], library: Any, claim
         given = (o.name, o.kind, o.slug, o.summary, o.evidence_level, o.source, o.source_url, o.source_title, o.source_kind, o.report, o.table,
                  o.order, o.last_reviewed)
         if any(v is not None for v in given) or o.phase or o.section:
-            raise ScaffoldError("--from-issue takes every answer from the form: give no NAME and no other option (only --catalogue)")
+            raise ScaffoldError(Message("error.new.from_issue_alone"))
         return draft_from_issue(o.from_issue, vocab, library)  # type: ignore[no-any-return]
     if o.name is None:
-        raise ScaffoldError("give the NAME of the intervention as its source writes it (or --from-issue FILE)")
+        raise ScaffoldError(Message("error.new.no_name"))
     draft = Draft(name=check_name(o.name))
     draft.kind = check_choice(o.kind, KINDS, "--kind") if o.kind else "interventie"
     draft.id = check_slug(o.slug if o.slug is not None else draft.slug)
@@ -75,9 +76,9 @@ def draft_from_options(o: NewOptions, vocab: dict[str, Any], library: Any, claim
     title = o.source_title.strip() or None if o.source_title is not None else None
     new_kind = check_choice(o.source_kind, SOURCE_KINDS, "--source-kind") if o.source_kind else None
     if o.source is not None and o.report is not None and o.source != o.report:
-        raise ScaffoldError("--report is the old name of --source; give one of them")
+        raise ScaffoldError(Message("error.new.report_and_source"))
     if (o.source or o.report) is not None and (url or title):
-        raise ScaffoldError("give --source ID for an existing source, or --source-url/--source-title for a new one, not both")
+        raise ScaffoldError(Message("error.new.source_twice"))
     chosen = None
     if (o.source or o.report) is not None:
         chosen = by_id(library, str(o.source or o.report), "--source" if o.source else "--report")
@@ -85,7 +86,7 @@ def draft_from_options(o: NewOptions, vocab: dict[str, Any], library: Any, claim
         chosen = new_or_existing(library, title, url, new_kind)
     if o.table is not None or o.order is not None:
         if chosen is None:
-            raise ScaffoldError("--table and --order claim a row of a source's table: name the source with --source")
+            raise ScaffoldError(Message("error.new.row_without_source"))
         check_row(chosen, o.table, o.order, claimed_rows())
     draft.table, draft.order = o.table, o.order
     draft.column_hints = chosen.hints(o.table) if chosen is not None else {}

@@ -25,6 +25,7 @@ from jwtool.catalogue.files import FileTaken, OutputError, write_atomic
 from jwtool.catalogue.layout import Layout
 from jwtool.catalogue.text import http_url, placeholder, slugify
 from jwtool.catalogue.vocabularies import Vocabulary, did_you_mean, suggest
+from jwtool.labels import Message
 from jwtool.labels.view import column_fields, column_label
 from jwtool.validate.rules import VOCAB_REFS
 
@@ -36,7 +37,8 @@ _YAML_WORDS = {"true", "false", "null", "yes", "no", "on", "off", "y", "n"}
 
 
 class ScaffoldError(ValueError):
-    """A value given for the new entry that cannot be used (a usage error)."""
+    """A value given for the new entry that cannot be used (a usage error); the argument is a
+    :class:`jwtool.labels.Message`."""
 
 
 @dataclass
@@ -68,25 +70,27 @@ class Draft:
 def check_name(name: str) -> str:
     name = " ".join(name.split())
     if not name:
-        raise ScaffoldError("the name is empty; give the name as the source writes it")
+        raise ScaffoldError(Message("error.new.empty_name"))
     return name
 
 
 def check_slug(slug: str) -> str:
     if not slug:
-        raise ScaffoldError("cannot make an id from this name; pass one with --id, e.g. --id mijn-aanpak")
+        raise ScaffoldError(Message("error.new.no_id"))
     if not _SLUG.match(slug) or len(slug) > 80:
-        raise ScaffoldError(f"{slug!r} is not a valid id: use lower-case letters, digits and hyphens, e.g. {slugify(slug) or 'mijn-aanpak'!r}")
+        raise ScaffoldError(Message("problem.schema.id", value=repr(slug), example=repr(slugify(slug) or "mijn-aanpak")))
     return slug
 
 
-def check_choice(value: str, options: tuple[str, ...], what: str) -> str:
+def check_choice(value: str, options: tuple[str, ...], what: str | Message) -> str:
+    """``value`` if it is one of ``options``; ``what`` names it in a message (an option, or a
+    label such as ``problem.term.phases``)."""
     if value not in options:
-        raise ScaffoldError(f"unknown {what} {value!r}{did_you_mean(suggest(value, options))}; choose one of: {', '.join(options)}")
+        raise ScaffoldError(Message("cli.unknown_value", option=what, value=value, hint=did_you_mean(suggest(value, options)), choices=", ".join(options)))
     return value
 
 
-def check_terms(values: list[str], vocab: Vocabulary, what: str) -> list[str]:
+def check_terms(values: list[str], vocab: Vocabulary, what: str | Message) -> list[str]:
     """Vocabulary ids for ids, labels or synonyms; an unknown value lists the valid ids."""
     out: list[str] = []
     for raw in values:
@@ -95,7 +99,7 @@ def check_terms(values: list[str], vocab: Vocabulary, what: str) -> list[str]:
                 continue
             term = vocab.resolve(value)
             if term is None:
-                raise ScaffoldError(f"unknown {what} {value!r}; choose one of: {', '.join(t.id for t in vocab.ordered())}")
+                raise ScaffoldError(Message("cli.unknown_value", option=what, value=value, hint="", choices=", ".join(t.id for t in vocab.ordered())))
             if term not in out:
                 out.append(term)
     return out
@@ -104,7 +108,7 @@ def check_terms(values: list[str], vocab: Vocabulary, what: str) -> list[str]:
 def check_url(url: str) -> str:
     url = url.strip()
     if not http_url(url):
-        raise ScaffoldError(f"{url!r} is not an http(s) URL; only http:// and https:// links are allowed")
+        raise ScaffoldError(Message("problem.url", value=repr(url)))
     return url
 
 
@@ -112,9 +116,9 @@ def check_date(value: str) -> str:
     try:
         day = _dt.date.fromisoformat(value.strip())
     except ValueError:
-        raise ScaffoldError(f"{value!r} is not a date; write YYYY-MM-DD, e.g. 2026-11-28") from None
+        raise ScaffoldError(Message("problem.date", value=repr(value))) from None
     if day > _dt.date.today():
-        raise ScaffoldError(f"{value} lies in the future")
+        raise ScaffoldError(Message("error.new.future", date=value))
     return day.isoformat()
 
 
@@ -170,7 +174,7 @@ def entry_schema(layout: Layout | None = None) -> dict[str, Any]:
 
 
 # Which vocabulary lists the valid ids of a field (from validate's vocabulary checks).
-_VOCAB_OF = {".".join(step for step in steps if step): name for name, steps, _ in VOCAB_REFS}
+_VOCAB_OF = {".".join(step for step in steps if step): name for name, steps in VOCAB_REFS}
 _VOCAB_LIMIT = 12  # ids shown in a comment; longer vocabularies say how many there are
 
 
@@ -349,4 +353,4 @@ def write_new(path: Path, text: str) -> None:
     except FileTaken:
         raise
     except OutputError as exc:  # a folder or a device by that name: the name is taken all the same
-        raise FileTaken(str(exc)) from None
+        raise FileTaken(*exc.args) from None

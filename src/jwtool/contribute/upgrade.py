@@ -34,7 +34,7 @@ from jwtool.catalogue.progress import track
 from jwtool.catalogue.sources import SCHEMA_VERSION, format_version
 from jwtool.catalogue.text import key, slugify
 from jwtool.catalogue.yamlfile import YamlFile, read_in
-from jwtool.labels import label
+from jwtool.labels import Message, label
 from jwtool.render.environment import FULL_COLUMNS, SUMMARY_COLUMNS
 
 # The two tables of each kind that version 1 knew (its schema allowed no others).
@@ -46,7 +46,7 @@ CSL_TYPE = {"evaluatie": "report", "rapport": "report", "beschrijving": "documen
 
 
 class UpgradeError(Exception):
-    """A file the upgrade cannot read; nothing has been written."""
+    """A file the upgrade cannot read; nothing has been written (the argument: a :class:`Message`)."""
 
 
 @dataclass
@@ -72,15 +72,13 @@ def _load(layout: Layout, path: Path, limits: Limits) -> Any:
     doc = read_in(layout, path, limits)
     refused = [p for p in doc.problems if p.rule not in ("empty-file", "not-a-mapping")] if doc.data is None else []
     if refused:
-        raise UpgradeError(f"{refused[0].format()}; cannot upgrade a file that cannot be read safely: fix it (jwtool validate) "
-                           "and run jwtool upgrade again (nothing has been written)")
+        raise UpgradeError(Message("error.upgrade.unsafe", problem=refused[0].located()))
     if not isinstance(doc.data, dict):
         return None
     try:
         return _yaml().load(doc.text)
     except YAMLError as exc:
-        raise UpgradeError(f"{doc.rel}: cannot upgrade a file that cannot be read: {str(exc).splitlines()[0] if str(exc) else exc!r}; "
-                           "fix it (jwtool validate) and run jwtool upgrade again (nothing has been written)") from exc
+        raise UpgradeError(Message("error.upgrade.unreadable", file=doc.rel, detail=str(exc).splitlines()[0] if str(exc) else repr(exc))) from exc
 
 
 def _dump(data: Any) -> str:
@@ -262,9 +260,8 @@ def upgrade(root: Path, limits: Limits = Limits()) -> Result:
     except OutputError as exc:
         for rel in result.created:
             (layout.root / rel).unlink(missing_ok=True)
-        taken_by = "exists" if isinstance(exc, FileTaken) else "cannot be written"
-        raise UpgradeError(f"{exc}: upgrade would create this source file, but it {taken_by}; rename or move it and run jwtool upgrade again "
-                           "(nothing has been written)") from None
+        said = "error.upgrade.source_exists" if isinstance(exc, FileTaken) else "error.upgrade.source_unwritable"
+        raise UpgradeError(Message(said, error=exc.args[0])) from None
     for path, rel, data in rewrites:  # files the upgrade read and changes in place
         write_atomic(path, _dump(data), force=True)
         result.written.append(rel)

@@ -6,10 +6,15 @@ are a few hundred short strings looked up by key (not by English source text), a
 compile step, no Babel and no extra dependency. Text may hold ``{placeholders}`` filled with
 :meth:`str.format`; a count is worded by :func:`plural` (keys ``<key>.one`` and ``<key>.other``).
 Entry content is never translated, only the words around it.
+
+A message the library gives (a validation problem, an error) is a :class:`Message`: a label key
+with its values, worded in English where it is used as text (``str``, JSON, logs) and in the
+command's language where the CLI prints it (:meth:`Message.text`).
 """
 
 from __future__ import annotations
 
+import errno
 import functools
 from pathlib import Path
 from typing import Any
@@ -43,7 +48,7 @@ def labels(lang: str) -> dict[str, str]:
     return data
 
 
-def label(key: str, lang: str, **values: Any) -> str:
+def label(key: str, lang: str, /, **values: Any) -> str:
     """The text of ``key`` in ``lang``, with ``{placeholders}`` filled from ``values``."""
     text = labels(lang).get(key)
     if text is None:
@@ -51,7 +56,7 @@ def label(key: str, lang: str, **values: Any) -> str:
     return text.format(**values) if values else text
 
 
-def plural(key: str, n: int, lang: str, **values: Any) -> str:
+def plural(key: str, n: int, lang: str, /, **values: Any) -> str:
     """``key.one`` for a count of 1, else ``key.other``; ``{n}`` is the count."""
     return label(f"{key}.{'one' if n == 1 else 'other'}", lang, n=n, **values)
 
@@ -59,3 +64,47 @@ def plural(key: str, n: int, lang: str, **values: Any) -> str:
 def label_or(key: str, lang: str, default: str) -> str:
     """The text of ``key``, or ``default`` when there is none (a vocabulary value without a label)."""
     return labels(lang).get(key, default)
+
+
+class Message(str):
+    """A message from the library to a person: a label key and its values, so that it can be
+    worded in any language (:meth:`text`). As a ``str`` it is its English wording, so that JSON,
+    logs and ``str(exc)`` are the same whatever language a command speaks. A value may itself be a
+    :class:`Message` (a hint), worded in the same language as the message around it."""
+
+    key: str
+    values: tuple[tuple[str, Any], ...]
+
+    def __new__(cls, key: str, /, **values: Any) -> Message:
+        self = super().__new__(cls, label(key, "en", **values))
+        self.key, self.values = key, tuple(values.items())
+        return self
+
+    def __reduce__(self) -> Any:  # copy and pickle rebuild it from its key and values
+        return _rebuild, (self.key, self.values)
+
+    def text(self, lang: str) -> str:
+        """The message in ``lang``."""
+        return label(self.key, lang, **{k: v.text(lang) if isinstance(v, Message) else v for k, v in self.values})
+
+
+def _rebuild(key: str, values: tuple[tuple[str, Any], ...]) -> Message:
+    return Message(key, **dict(values))
+
+
+def worded(text: object, lang: str) -> str:
+    """A library's message in ``lang``: a :class:`Message`, an exception that carries one (its
+    first argument), or plain text (shown as it is)."""
+    if isinstance(text, BaseException) and text.args:
+        text = text.args[0]
+    return text.text(lang) if isinstance(text, Message) else str(text)
+
+
+OS_ERRORS = ("ENOENT", "EACCES", "EPERM", "EISDIR", "ENOTDIR", "ENOSPC", "EROFS", "ELOOP", "EEXIST", "EIO")  # worded by labels error.os.*
+
+
+def os_error(exc: OSError) -> Message | str:
+    """What the system says about a failed read or write: a message (``error.os.enospc``) for
+    the common errors, whose English is the system's own wording; else the system's words."""
+    name = errno.errorcode.get(exc.errno or -1, "")
+    return Message(f"error.os.{name.lower()}") if name in OS_ERRORS else (exc.strerror or str(exc))

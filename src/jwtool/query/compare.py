@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from jwtool.catalogue.model import Entry
 from jwtool.catalogue.vocabularies import Vocabulary
-from jwtool.labels import DEFAULT_LANG, fields, label
+from jwtool.labels import DEFAULT_LANG, Message, fields, label
 from jwtool.labels.view import EntryView, entry_view, label_key
 
 # The rows of a comparison, in order: (key in the JSON, the field whose label names the row, the
@@ -105,10 +105,10 @@ def compare(entries: Sequence[Entry], vocab: dict[str, Vocabulary] | None = None
     vocabulary terms in ``term_lang``, by default ``lang`` too)."""
     term_lang = term_lang or lang
     if len(entries) < 2:
-        raise ValueError("compare needs at least two entries")
+        raise ValueError(Message("cli.compare.too_few"))
     ids = [e.id for e in entries]
     if len(set(ids)) != len(ids):
-        raise ValueError("compare needs different entries; " + ", ".join(sorted({i for i in ids if ids.count(i) > 1})) + " is named twice")
+        raise ValueError(Message("error.compare.twice", ids=", ".join(sorted({i for i in ids if ids.count(i) > 1}))))
     sets = [set(e.elements_from("all")) for e in entries]  # the working elements and the components' elements
     order: list[str] = []
     for e in entries:

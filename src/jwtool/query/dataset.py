@@ -25,6 +25,7 @@ from typing import Any
 from jwtool.catalogue.model import Entry
 from jwtool.catalogue.sources import Source
 from jwtool.catalogue.vocabularies import Vocabulary
+from jwtool.labels import Message
 from jwtool.query.export import neutralise
 
 DATASET_NAME = "jwtool-catalogue"
@@ -314,7 +315,7 @@ def write_sqlite(path: str, all_tables: Sequence[Table], meta: dict[str, Any]) -
                                                                  ("title", str(meta.get("title") or "")), ("license", str(meta.get("license") or ""))])
         problems = con.execute("PRAGMA foreign_key_check").fetchall()
         if problems:
-            raise ValueError(f"{len(problems)} row(s) point to nothing (first: table {problems[0][0]}); run 'jwtool validate'")
+            raise ValueError(Message("error.dataset.dangling", n=len(problems), table=problems[0][0]))
         con.execute("VACUUM")
     finally:
         con.close()

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from jwtool.catalogue.model import Entry
 from jwtool.catalogue.sources import Source, Table
 from jwtool.catalogue.text import http_url
-from jwtool.labels import fields, label
+from jwtool.labels import Message, fields, label
 from jwtool.labels import labels as table_of
 from jwtool.labels.view import EntryView, column_fields, column_label, entry_view
 from jwtool.query.filters import KINDS
@@ -90,16 +90,16 @@ def report_tables(cat: Catalogue, source_id: str | None, style: str = "full") ->
     source = cat.library.get(sid)
     if source is None:
         cited = sorted({str(c.get("source")) for e in cat.entries for c in e.cites if c.get("source")} & set(cat.library.sources))
-        raise AppendixError(f"no source {sid!r} in sources/; sources that entries cite: {', '.join(cited) or 'none'}")
+        raise AppendixError(Message("error.appendix.no_source", id=repr(sid), cited=", ".join(cited) or Message("error.appendix.none")))
     if not source.tables:
         kinds = [k for k in KINDS if any(e.kind == k and cited_by(e, sid) for e in cat.entries)]
         if not kinds:
-            raise AppendixError(f"no entry cites source {sid!r}, so it has no appendix; cite it in an entry's cites (or a study's)")
+            raise AppendixError(Message("error.appendix.uncited", id=repr(sid)))
         columns = ("interventie", *(SUMMARY_COLUMNS if style == "summary" else FULL_COLUMNS))
         return sid, [Table(kind, "", 0, columns, style == "summary") for kind in kinds]
     tables = [t for t in source.tables.values() if t.summary == (style == "summary")]
     if not tables:
-        raise AppendixError(f"source {sid!r} declares no {'summary ' if style == 'summary' else ''}tables to render; see its tables in {source.file}")
+        raise AppendixError(Message("error.appendix.no_summary_tables" if style == "summary" else "error.appendix.no_tables", id=repr(sid), file=source.file))
     return sid, tables
 
 

@@ -26,6 +26,8 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from jwtool.labels import Message
+
 DEFAULT_SECONDS = 30.0
 DEFAULT_MEMORY = 256 * 1024 * 1024
 _POLL = 0.02  # seconds between two looks of the watchdog
@@ -55,7 +57,7 @@ class RenderLimits:
                 except ValueError:
                     value = -1.0
                 if not math.isfinite(value) or value <= 0:
-                    raise ValueError(f"${name}={raw} is not a positive number ({'seconds' if scale == 1 else 'MiB'})")
+                    raise ValueError(Message("error.template.bad_bound_seconds" if scale == 1 else "error.template.bad_bound_memory", setting=f"${name}={raw}"))
                 out[field] = value if scale == 1 else int(value * scale)
         return cls(**out)
 
@@ -69,10 +71,10 @@ def check_binop(limits: RenderLimits, operator: str, left: Any, right: Any) -> N
     if operator == "*":
         seq, times = (left, right) if isinstance(right, int) else (right, left)
         if isinstance(seq, (str, bytes, list, tuple)) and isinstance(times, int) and len(seq) * max(times, 0) * (1 if isinstance(seq, (str, bytes)) else 8) > limits.memory:
-            raise ValueError(f"repeating a value of length {len(seq):,} {times:,} times needs more than the memory bound of {limits.describe()[1]}")
+            raise ValueError(Message("error.template.repeat", length=len(seq), times=times, memory=limits.describe()[1]))
     elif operator == "**" and isinstance(left, int) and isinstance(right, int) and right > 0 and abs(left) > 1:
         if right * math.log2(abs(left)) > _MAX_POWER_BITS:
-            raise ValueError(f"{left} ** {right} is a number of more than {_MAX_POWER_BITS:,} bits")
+            raise ValueError(Message("error.template.power", left=left, right=right, bits=_MAX_POWER_BITS))
 
 
 def _resident() -> int | None:
@@ -131,11 +133,10 @@ class Watch:
             _raise_in(self.thread, None)  # a raise still on its way would land outside the template
             raise TemplateLimit
 
-    def message(self) -> str:
-        seconds, memory = self.limits.describe()
+    def message(self) -> Message:
         if self.passed == "time":
-            return f"took longer than {seconds} (a loop without end?); the bound is set by $JWTOOL_TEMPLATE_SECONDS"
-        return f"needed more than {memory} of memory; the bound is set by $JWTOOL_TEMPLATE_MEMORY (MiB)"
+            return Message("error.template.time", seconds=f"{self.limits.seconds:g}")
+        return Message("error.template.memory", memory=self.limits.describe()[1])
 
     @classmethod
     def _watch(cls) -> None:

@@ -39,7 +39,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor, Twips
 
 from jwtool.catalogue.text import http_url
-from jwtool.labels import label
+from jwtool.labels import Message, label
 from jwtool.labels.fields import clean
 from jwtool.render.columns import Text, column_widths
 from jwtool.render.docxrows import PAGE_SHARE, Cell, Metrics, fitting_rows, paragraph_height
@@ -407,7 +407,7 @@ def appendix_docx(context: dict[str, Any], reference: Path | None = None) -> byt
         doc = Document(str(reference)) if reference else Document()
     except Exception as exc:  # noqa: BLE001 - python-docx raises several types for a bad file
 
-        raise RenderError(f"{reference}: not a usable Word reference document: {exc}") from None
+        raise RenderError(Message("error.docx.reference", file=str(reference), detail=str(exc))) from None
     if reference:
         _clear_body(doc)
     else:

@@ -26,7 +26,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from jwtool.catalogue.files import Outside, confine
 from jwtool.catalogue.text import http_url, visible
-from jwtool.labels import LabelError, label
+from jwtool.labels import LabelError, Message, label
 from jwtool.render.bounds import RenderLimits, TemplateLimit, Watch, check_binop
 from jwtool.render.escaping import HTML_FILTERS, MARKDOWN_FILTERS, markdown_finalize
 
@@ -62,7 +62,7 @@ def _label_filter(lang: str) -> Any:
         try:
             return label(key, lang, **kwargs)
         except LabelError as exc:
-            raise RenderError(str(exc)) from None
+            raise RenderError(*exc.args) from None
 
     return label_filter
 
@@ -75,7 +75,8 @@ def template_dirs(cat: Catalogue, extra: Path | None = None) -> list[Path]:
     try:
         cat.layout.confine(cat.layout.templates)
     except Outside as exc:
-        raise RenderError(f"{cat.layout.rel(cat.layout.templates)}: {exc.message.replace('cannot read file', 'cannot read folder')}") from None
+        raise RenderError(Message("error.in_file", file=cat.layout.rel(cat.layout.templates),
+                                  message=Message("problem.folder_loop") if exc.rule == "unreadable" else exc.message)) from None
     dirs.append(cat.layout.templates)
     return dirs
 
@@ -86,7 +87,7 @@ def confined(path: Path, folder: Path) -> Path:
     try:
         confine(path, folder)
     except Outside as exc:
-        raise RenderError(f"{path}: {exc.message}") from None
+        raise RenderError(Message("error.in_file", file=str(path), message=exc.message)) from None
     return path
 
 
@@ -115,7 +116,7 @@ class BoundedSandbox(SandboxedEnvironment):
         try:
             self.limits = RenderLimits.from_env()
         except ValueError as exc:
-            raise RenderError(str(exc)) from None
+            raise RenderError(*exc.args) from None
 
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
         check_binop(self.limits, operator, left, right)
@@ -186,25 +187,31 @@ def template_chunks(env: Environment, dirs: Sequence[Path], name: str, context: 
                 last = text
                 yield visible(text, start=False)  # a control character that reached a page is shown, not kept raw
     except TemplateLimit:
-        raise RenderError(f"template {name}: stopped: it {watch.message()}") from None
+        raise RenderError(Message("error.template.stopped", name=name, why=watch.message())) from None
     except MemoryError:
-        raise RenderError(f"template {name}: stopped: it needed more memory than the system allows "
-                          f"(the bound for a template is {watch.limits.describe()[1]}, set by $JWTOOL_TEMPLATE_MEMORY in MiB)") from None
+        raise RenderError(Message("error.template.system_memory", name=name, memory=watch.limits.describe()[1])) from None
     except TemplateNotFound as exc:
-        raise RenderError(f"template {exc.name!r} not found in {', '.join(str(d) for d in dirs)}") from None
+        raise RenderError(Message("error.template.not_found", name=repr(exc.name), dirs=", ".join(str(d) for d in dirs))) from None
     except TemplateSyntaxError as exc:
-        raise RenderError(f"{exc.filename or exc.name}:{exc.lineno}: template syntax error: {exc.message}") from None
+        raise RenderError(Message("error.template.syntax", file=exc.filename or exc.name, line=exc.lineno, detail=str(exc.message))) from None
     except TemplateError as exc:
-        where = _template_line(exc)
-        raise RenderError(f"template {name}{where}: {exc}") from None
+        raise RenderError(Message("error.template.failed", name=name, where=_template_line(exc), detail=Message("error.template.quoted", detail=str(exc)))) from None
     except (ArithmeticError, LookupError, TypeError, ValueError, RecursionError) as exc:
         # a template is code from a pull request: what it does wrong ({{ 1/0 }}, range(10**9) in
         # the sandbox) is the template's error, reported at its line
-        raise RenderError(f"template {name}{_template_line(exc)}: {type(exc).__name__}: {exc}") from None
+        raise RenderError(Message("error.template.failed", name=name, where=_template_line(exc), detail=_exception(exc))) from None
     finally:
         watch.stop()
     if not last.endswith("\n"):
         yield "\n"
+
+
+def _exception(exc: BaseException) -> Message:
+    """What went wrong in a template: jwtool's own words (a bound), or Python's, quoted."""
+    said = exc.args[0] if exc.args else None
+    if isinstance(said, Message):
+        return Message("error.template.exception", kind=type(exc).__name__, detail=said)
+    return Message("error.template.exception", kind=type(exc).__name__, detail=Message("error.template.quoted", detail=str(exc)))
 
 
 def _template_line(exc: BaseException) -> str:
@@ -235,13 +242,13 @@ def inline_asset(dirs: Sequence[Path], *names: str) -> str:
 def _asset(dirs: Sequence[Path], name: str) -> str:
     path = find_template(dirs, name)
     if path is None:
-        raise RenderError(f"template {name!r} not found in {', '.join(str(d) for d in dirs)}")
+        raise RenderError(Message("error.template.not_found", name=repr(name), dirs=", ".join(str(d) for d in dirs)))
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise RenderError(f"{path}: cannot read: {exc}") from None
+        raise RenderError(Message("error.cannot_read", path=str(path), error=str(exc))) from None
     if "</" in text:
-        raise RenderError(f"{path}: an inlined asset may not contain '</' (it would end the <style>/<script> element)")
+        raise RenderError(Message("error.template.asset_end", path=str(path)))
     return text.replace("\r\n", "\n")
 
 

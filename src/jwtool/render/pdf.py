@@ -13,11 +13,11 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from jwtool.labels import Message
 from jwtool.render.environment import RenderError
 
 TIMEOUT = 300  # seconds: a first start of LibreOffice with a fresh profile takes a few seconds
-MISSING = ("--format pdf needs LibreOffice (soffice), which is not installed or not on PATH; "
-           "install LibreOffice, or render --format docx and convert that")
+MISSING = "error.pdf.missing"
 
 
 def soffice() -> str | None:
@@ -29,7 +29,7 @@ def docx_to_pdf(docx: bytes) -> bytes:
     """PDF bytes of a .docx, by LibreOffice; a RenderError says why when it cannot convert."""
     program = soffice()
     if program is None:
-        raise RenderError(MISSING)
+        raise RenderError(Message(MISSING))
     with tempfile.TemporaryDirectory(prefix="jwtool-pdf-") as tmp:
         folder = Path(tmp)
         source = folder / "bijlage.docx"
@@ -43,9 +43,9 @@ def docx_to_pdf(docx: bytes) -> bytes:
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.communicate()
-                raise RenderError(f"LibreOffice did not convert the appendix to PDF within {TIMEOUT} s") from None
+                raise RenderError(Message("error.pdf.timeout", seconds=TIMEOUT)) from None
         pdf = folder / "bijlage.pdf"
         if proc.returncode != 0 or not pdf.is_file():
             detail = " ".join(errors.split())[-300:] or f"exit status {proc.returncode}"
-            raise RenderError(f"LibreOffice could not convert the appendix to PDF: {detail}")
+            raise RenderError(Message("error.pdf.failed", detail=detail))
         return pdf.read_bytes()

@@ -17,6 +17,7 @@ from jwtool.catalogue.problems import WARNING, Finding, Problem
 from jwtool.catalogue.sources import Library, Source, cites, read_sources
 from jwtool.catalogue.vocabularies import close_matches, did_you_mean
 from jwtool.catalogue.yamlfile import YamlFile
+from jwtool.labels import Message
 from jwtool.validate.schema import SchemaChecker
 from jwtool.validate.studies import study_citations
 
@@ -53,11 +54,11 @@ def check_sources(layout: Layout, meta: Any, checker: SchemaChecker | None, limi
             problems += [doc.problem(r, m, p, key=k) for r, p, m, k in checker.check(doc.data)]
         sid, stem = doc.data.get("id"), doc.path.name.rsplit(".", 1)[0]
         if isinstance(sid, str) and sid != stem:
-            problems.append(doc.problem("id-filename", f"id {sid!r} differs from the file name {stem!r}; rename the file to {sid}.yaml or change the id", "/id"))
+            problems.append(doc.problem("id-filename", Message("problem.id_filename", id=repr(sid), stem=repr(stem), file=f"{sid}.yaml"), "/id"))
         if isinstance(sid, str):
             files.library.sources.setdefault(sid, Source(doc.data, doc.rel))
     if files.library.main and layout.meta_file.is_file() and files.library.main not in files.library.sources:
-        problems.append(Problem("catalogue.yaml", 1, 1, "citation", f"main_source {files.library.main!r} is not a file in sources/; add sources/{files.library.main}.yaml or name another source"))
+        problems.append(Problem("catalogue.yaml", 1, 1, "citation", Message("problem.main_source", id=repr(files.library.main), file=f"sources/{files.library.main}.yaml")))
     return files, problems
 
 
@@ -65,15 +66,16 @@ def entry_findings(data: dict[str, Any], library: Library) -> Iterator[Finding]:
     """A wrong locator, in words a researcher understands."""
     for old in ("provenance", "sources"):
         if old in data:
-            yield "old-format", f"/{old}", f"'{old}' is the old format (schema version 1): entries now cite sources under 'cites'; run `jwtool upgrade` to move it", True
-    yield from citation_findings(cites(data), "/cites", library, "an entry")
+            yield "old-format", f"/{old}", Message("problem.old_field", field=repr(old)), True
+    yield from citation_findings(cites(data), "/cites", library, "problem.citation.not_a_row.entry")
     for base, items in study_citations(data):
-        yield from citation_findings([c for c in items if isinstance(c, dict)], base, library, "a study")
+        yield from citation_findings([c for c in items if isinstance(c, dict)], base, library, "problem.citation.not_a_row.study")
 
 
-def citation_findings(items: list[dict[str, Any]], base: str, library: Library, who: str) -> Iterator[Finding]:
+def citation_findings(items: list[dict[str, Any]], base: str, library: Library, not_a_row: str) -> Iterator[Finding]:
     """Each citation of ``items`` (at JSON pointer ``base``) names a source in sources/, and only
-    tables and rows that source declares; ``who`` cites (an entry, a study), for the messages."""
+    tables and rows that source declares; ``not_a_row``: the label that says what to do when the
+    citing entry or study is not a row of the table."""
     known = sorted(library.sources)
     for i, c in enumerate(items):
         sid = c.get("source")
@@ -81,7 +83,7 @@ def citation_findings(items: list[dict[str, Any]], base: str, library: Library, 
             continue
         source = library.get(sid)
         if source is None:
-            yield "citation", f"{base}/{i}/source", f"source {sid!r} is not in sources/{did_you_mean(close_matches(sid, known))}; add sources/{sid}.yaml (jwtool new can create it) or cite an existing source", False
+            yield "citation", f"{base}/{i}/source", Message("problem.citation.source", id=repr(sid), hint=did_you_mean(close_matches(sid, known)), file=f"sources/{sid}.yaml"), False
             continue
         tables = source.tables
         rows = c.get("rows") if isinstance(c.get("rows"), list) else []
@@ -90,10 +92,10 @@ def citation_findings(items: list[dict[str, Any]], base: str, library: Library, 
                 continue
             table, row = r.get("table"), r.get("row")
             if isinstance(table, str) and table not in tables:
-                declared = ", ".join(tables) or "no tables"
-                yield "citation", f"{base}/{i}/rows/{j}/table", f"{source.title!r} has no table {table!r} (it declares {declared}); a row can only be claimed in a table the source declares in {source.file}", False
+                declared = ", ".join(tables) or Message("problem.citation.no_tables")
+                yield "citation", f"{base}/{i}/rows/{j}/table", Message("problem.citation.table", title=repr(source.title), table=repr(table), declared=declared, file=source.file), False
             elif isinstance(table, str) and isinstance(row, int) and not isinstance(row, bool) and row > tables[table].rows:
-                yield "citation", f"{base}/{i}/rows/{j}/row", f"table {table} of {source.title!r} has {tables[table].rows} rows, so there is no row {row}; {who} that is not a row of its table needs no rows at all", False
+                yield "citation", f"{base}/{i}/rows/{j}/row", Message("problem.citation.row", table=table, title=repr(source.title), rows=tables[table].rows, row=row, hint=Message(not_a_row)), False
 
 
 def without_old_format_echoes(findings: list[Finding]) -> list[Finding]:
@@ -102,7 +104,7 @@ def without_old_format_echoes(findings: list[Finding]) -> list[Finding]:
     old = {f[1] for f in findings if f[0] == "old-format"}
     if not old:
         return findings
-    return [f for f in findings if f[0] != "schema" or not (f[1].startswith(tuple(old)) or f[1] == "" and "'cites'" in f[2])]
+    return [f for f in findings if f[0] != "schema" or not (f[1].startswith(tuple(old)) or f[1] == "" and dict(f[2].values).get("field") == "'cites'")]
 
 
 
@@ -116,7 +118,7 @@ def source_findings(files: SourceFiles, claimed: dict[tuple[str, str, int], Any]
         if source is None or source.file != doc.rel:
             continue
         if sid not in cited and sid != files.library.main:
-            yield doc.problem("unused-source", f"no entry cites {sid!r}, not even in a study; cite it from an entry (cites: - source: {sid}) or a study, or remove the file", "", severity=WARNING)
+            yield doc.problem("unused-source", Message("problem.unused_source", id=repr(sid), source=sid), "", severity=WARNING)
         for k, t in enumerate(doc.data.get("tables") or []):
             table = source.tables.get(t.get("id")) if isinstance(t, dict) else None
             if table is None:
@@ -124,4 +126,4 @@ def source_findings(files: SourceFiles, claimed: dict[tuple[str, str, int], Any]
             missing = [n for n in range(1, table.rows + 1) if (sid, table.id, n) not in claimed]
             if missing:
                 shown = ", ".join(str(n) for n in missing[:10]) + (" ..." if len(missing) > 10 else "")
-                yield doc.problem("row-gap", f"table {table.id} declares {table.rows} rows but no entry is row {shown}; add the entry for that row or lower rows", f"/tables/{k}/rows")
+                yield doc.problem("row-gap", Message("problem.row_gap", table=table.id, rows=table.rows, missing=shown), f"/tables/{k}/rows")

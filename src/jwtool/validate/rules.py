@@ -30,6 +30,7 @@ from jwtool.catalogue.yamlfile import (
     read_in,
     read_yaml,
 )
+from jwtool.labels import Message
 from jwtool.validate import citations as citation_rules
 from jwtool.validate import studies as study_rules
 from jwtool.validate.schema import schema_checker
@@ -118,22 +119,28 @@ def _items(data: Any) -> list[tuple[int, Any]]:
 def id_matches_file_name(data: dict[str, Any], doc: YamlFile, ctx: Context) -> Iterator[Finding]:
     stem = doc.path.name.rsplit(".", 1)[0]
     if isinstance(data.get("id"), str) and data["id"] != stem:
-        yield "id-filename", "/id", f"id {data['id']!r} differs from the file name {stem!r}; rename the file to {data['id']}.yaml or change the id", False
+        yield "id-filename", "/id", Message("problem.id_filename", id=repr(data["id"]), stem=repr(stem), file=f"{data['id']}.yaml"), False
 
 
-# (vocabulary name, JSON pointer pattern as steps, label for messages)
-VOCAB_REFS: list[tuple[str, tuple[str | None, ...], str]] = [
-    ("phases", ("phases", None), "phase"),
-    ("education-levels", ("target_group", "education_levels", None), "education level"),
-    ("target-characteristics", ("target_group", "characteristics", None), "target characteristic"),
-    ("goal-tags", ("goals", "tags", None), "goal tag"),
-    ("evidence-levels", ("evidence", "level"), "level"),
-    ("working-elements", ("working_elements", None, "elements", None), "working element"),
-    ("success-factors", ("success_factors", None, "factor"), "success factor"),
-    ("working-elements", ("components", None, "elements", None), "working element"),
-    ("study-designs", ("evidence", "studies", None, "designs", None), "study design"),
-    ("outcome-domains", ("evidence", "studies", None, "findings", None, "outcome"), "outcome"),
+# (vocabulary name, JSON pointer pattern as steps); a message names the kind of value by the
+# label problem.term.<vocabulary name, with _ for ->
+VOCAB_REFS: list[tuple[str, tuple[str | None, ...]]] = [
+    ("phases", ("phases", None)),
+    ("education-levels", ("target_group", "education_levels", None)),
+    ("target-characteristics", ("target_group", "characteristics", None)),
+    ("goal-tags", ("goals", "tags", None)),
+    ("evidence-levels", ("evidence", "level")),
+    ("working-elements", ("working_elements", None, "elements", None)),
+    ("success-factors", ("success_factors", None, "factor")),
+    ("working-elements", ("components", None, "elements", None)),
+    ("study-designs", ("evidence", "studies", None, "designs", None)),
+    ("outcome-domains", ("evidence", "studies", None, "findings", None, "outcome")),
 ]
+
+
+def term_key(vocabulary: str) -> str:
+    """The label that names a value of ``vocabulary`` in a message ("fase", "werkzaam element")."""
+    return f"problem.term.{vocabulary.replace('-', '_')}"
 
 
 def _walk_steps(data: Any, steps: tuple[str | None, ...], pointer: str = "") -> Iterator[tuple[str, Any]]:
@@ -164,7 +171,7 @@ def _values(data: Any, steps: tuple[str | None, ...]) -> Iterator[Any]:
 
 @entry_rule
 def vocabulary_terms_exist(data: dict[str, Any], doc: YamlFile, ctx: Context) -> Iterator[Finding]:
-    for name, steps, label in VOCAB_REFS:
+    for name, steps in VOCAB_REFS:
         if name not in ctx.vocab_ok:
             continue
         vocab = ctx.vocab[name]
@@ -173,15 +180,15 @@ def vocabulary_terms_exist(data: dict[str, Any], doc: YamlFile, ctx: Context) ->
         for pointer, value in _walk_steps(data, steps):
             if isinstance(value, str) and value not in vocab:
                 resolved = vocab.resolve(value)
-                hint = f" (did you mean {resolved!r}?)" if resolved else did_you_mean(vocab.suggest(value))
-                yield "vocabulary", pointer, f"{value!r} is not a known {label}{hint}; see schemas/vocabularies/{name}.yaml", False
+                hint = did_you_mean([resolved] if resolved else vocab.suggest(value))
+                yield "vocabulary", pointer, Message("problem.vocabulary", value=repr(value), term=Message(term_key(name)), hint=hint, name=name), False
 
 
 @entry_rule
 def age_range_is_ordered(data: dict[str, Any], doc: YamlFile, ctx: Context) -> Iterator[Finding]:
     lo, hi = _get(data, "target_group", "age", "min"), _get(data, "target_group", "age", "max")
     if isinstance(lo, int) and isinstance(hi, int) and lo > hi:
-        yield "age-range", "/target_group/age/min", f"minimum age {lo} is above maximum age {hi}", False
+        yield "age-range", "/target_group/age/min", Message("problem.age_range", low=lo, high=hi), False
 
 
 @entry_rule
@@ -191,18 +198,18 @@ def figures_are_consistent(data: dict[str, Any], doc: YamlFile, ctx: Context) ->
         if not isinstance(value, (int, float)) or isinstance(value, bool) or value != value or value in (float("inf"), float("-inf")):
             continue  # (.nan and .inf are the 'number' rule's)
         if unit == "procent" and not 0 <= value <= 100:
-            yield "percentage", f"{base}/value", f"percentage {value} is outside 0-100; check the number against the source, or use unit aantal if it is a count", False
+            yield "percentage", f"{base}/value", Message("problem.percentage", value=value), False
         if unit == "aantal" and value < 0:
-            yield "count", f"{base}/value", f"count {value} is negative", False
+            yield "count", f"{base}/value", Message("problem.count.negative", value=value), False
         if unit == "aantal" and isinstance(n, int) and value > n:
-            yield "count", f"{base}/value", f"count {value} is larger than its total n = {n}", False
+            yield "count", f"{base}/value", Message("problem.count.above_n", value=value, n=n), False
     scale = _get(data, "course", "scale")
     if isinstance(scale, dict):
         parts = scale.get("participants")
         for k in ("schools", "municipalities"):
             v = scale.get(k)
             if isinstance(v, int) and isinstance(parts, int) and parts and v > parts and k == "schools":
-                yield "count", f"/course/scale/{k}", f"{v} schools for {parts} participants; check the numbers", False
+                yield "count", f"/course/scale/{k}", Message("problem.count.schools", schools=v, participants=parts), False
 
 
 _YEAR_FIELDS = [
@@ -217,16 +224,16 @@ def years_are_plausible(data: dict[str, Any], doc: YamlFile, ctx: Context) -> It
     found += [(f"{base}/year", f.get("year")) for base, f in study_rules.figures(data)]
     for pointer, year in found:
         if isinstance(year, int) and not isinstance(year, bool) and not 1950 <= year <= latest:
-            yield "year", pointer, f"year {year} is implausible (expected 1950-{latest})", False
+            yield "year", pointer, Message("problem.year", year=year, latest=latest), False
     start, end = _get(data, "course", "start_year"), _get(data, "course", "end_year")
     if isinstance(start, int) and isinstance(end, int) and end < start:
-        yield "year", "/course/end_year", f"end year {end} is before start year {start}", False
-    dates = [("/last_reviewed", "last_reviewed", data.get("last_reviewed"))]
-    dates += [(f"/reviewed_warnings/{i}/reviewed", "the marker's reviewed date", m.get("reviewed"))
+        yield "year", "/course/end_year", Message("problem.year.end_before_start", end=end, start=start), False
+    dates = [("/last_reviewed", "problem.future.last_reviewed", data.get("last_reviewed"))]
+    dates += [(f"/reviewed_warnings/{i}/reviewed", "problem.future.marker", m.get("reviewed"))
               for i, m in _items(data.get("reviewed_warnings")) if isinstance(m, dict)]
-    for pointer, what, reviewed in dates:
+    for pointer, key, reviewed in dates:
         if study_rules.in_the_future(reviewed, ctx.today):
-            yield "year", pointer, f"{what} {reviewed} lies in the future; write the day it was reviewed", False
+            yield "year", pointer, Message(key, date=reviewed), False
 
 
 @entry_rule
@@ -271,7 +278,7 @@ def no_placeholders(data: dict[str, Any], doc: YamlFile, ctx: Context) -> Iterat
         return  # nothing in the file could be a placeholder: skip walking every string
     for pointer, text in _strings(data):
         if PLACEHOLDER.search(text):
-            yield "placeholder", pointer, f"still holds a placeholder ({short(text)}); fill in the source's text or remove the field", False
+            yield "placeholder", pointer, Message("problem.placeholder", text=short(text)), False
 
 
 def _place(doc: YamlFile, finding: Finding) -> Problem:
@@ -431,7 +438,7 @@ class _Facts:
                  for c in cs if isinstance(c, dict) and isinstance(c.get("source"), str)}
         return cls(doc.path, doc.rel, limits, data.get("id"), names, rows, cited, study_rules.study_ids(data))
 
-    def problem(self, rule: str, message: str, pointer: str) -> Problem:
+    def problem(self, rule: str, message: Message, pointer: str) -> Problem:
         return read_yaml(self.path, self.rel, self.limits).problem(rule, message, pointer)
 
 
@@ -444,7 +451,7 @@ def _catalogue_rules(entries: list[_Facts]) -> Iterator[Problem]:
     for entry in entries:
         if isinstance(entry.id, str):
             if entry.id in first_id:
-                yield entry.problem("unique-id", f"id {entry.id!r} is also used by {first_id[entry.id].rel}", "/id")
+                yield entry.problem("unique-id", Message("problem.unique_id", id=repr(entry.id), file=first_id[entry.id].rel), "/id")
             else:
                 first_id[entry.id] = entry
         own: set[str] = set()
@@ -455,17 +462,17 @@ def _catalogue_rules(entries: list[_Facts]) -> Iterator[Problem]:
             own.add(k)
             if k in first_name and first_name[k][0] is not entry:
                 other, other_name = first_name[k]
-                yield entry.problem("unique-alias", f"{name!r} also names {other.rel} ({other_name}); a name or alias must identify one entry", pointer)
+                yield entry.problem("unique-alias", Message("problem.unique_alias", name=repr(name), file=other.rel, other=other_name), pointer)
             else:
                 first_name.setdefault(k, (entry, name))
         for sid, table, row, pointer in entry.rows:
             other = first_row.setdefault((sid, table, row), entry)
             if other is not entry:
-                yield entry.problem("unique-order", f"row {row} of table {table} of {sid!r} is also claimed by {other.rel}; one row is one entry: correct the row number here or there", pointer)
+                yield entry.problem("unique-order", Message("problem.unique_order", row=row, table=table, source=repr(sid), file=other.rel), pointer)
         here: set[str] = set()
         for pointer, sid in entry.studies:
-            where = "this entry" if sid in here else first_study[sid].rel if sid in first_study else ""
+            where = Message("problem.this_entry") if sid in here else first_study[sid].rel if sid in first_study else ""
             if where:
-                yield entry.problem("unique-id", f"study id {sid!r} is also used in {where}; a study id must be unique in the catalogue: rename one of them", pointer)
+                yield entry.problem("unique-id", Message("problem.unique_study", id=repr(sid), where=where), pointer)
             first_study.setdefault(sid, entry)
             here.add(sid)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -33,13 +33,13 @@ from jwtool.catalogue.layout import Layout
 from jwtool.catalogue.problems import Finding, Problem, position_of, short
 from jwtool.catalogue.text import slugify
 from jwtool.catalogue.vocabularies import close_matches, did_you_mean
-from jwtool.catalogue.yamlfile import (
-    escape_pointer,
-)
+from jwtool.catalogue.yamlfile import escape_pointer
+from jwtool.labels import Message
 
 
 class SchemaRefused(Exception):
-    """A schema asks for something jwtool will not do; the message says what and how to fix it."""
+    """A schema asks for something jwtool will not do; the message (a :class:`Message`) says what
+    and how to fix it."""
 
 
 @lru_cache(maxsize=256)
@@ -52,8 +52,7 @@ def regex(pattern: str) -> Any:
         return re2.compile(pattern, options)
     except re2.error as exc:
         reason = exc.args[0].decode("utf-8", "replace") if exc.args and isinstance(exc.args[0], bytes) else str(exc)
-        raise SchemaRefused(f"pattern {pattern!r} cannot be run in linear time ({reason}); write it without lookaround "
-                            "or backreferences") from None
+        raise SchemaRefused(Message("problem.schema_file.pattern", pattern=repr(pattern), reason=reason)) from None
 
 
 class LocalSchemas:
@@ -77,18 +76,18 @@ class LocalSchemas:
         if rel is None and not urlsplit(uri).scheme:
             rel = uri  # a relative reference in a schema without $id
         if rel is None:
-            raise SchemaRefused(f"{uri!r} is outside the catalogue's schemas/ folder; only files in schemas/ can be referenced")
+            raise SchemaRefused(Message("problem.schema_file.outside", uri=repr(uri)))
         try:
             target = (self.folder / unquote(rel)).resolve()
         except (OSError, RuntimeError):
             target = None
         if target is None or not target.is_relative_to(self.folder):
-            raise SchemaRefused(f"{uri!r} is outside the catalogue's schemas/ folder; only files in schemas/ can be referenced")
+            raise SchemaRefused(Message("problem.schema_file.outside", uri=repr(uri)))
         if target not in self._loaded:
             try:
                 self._loaded[target] = json.loads(target.read_text(encoding="utf-8"))
             except (OSError, ValueError) as exc:
-                raise SchemaRefused(f"schemas/{target.relative_to(self.folder).as_posix()} cannot be read as JSON ({exc})") from None
+                raise SchemaRefused(Message("problem.schema_file.unreadable", file=f"schemas/{target.relative_to(self.folder).as_posix()}", error=str(exc))) from None
         return self._loaded[target]
 
     def registry(self) -> Any:
@@ -99,7 +98,7 @@ class LocalSchemas:
 
         return Registry(retrieve=retrieve)  # type: ignore[call-arg]
 
-    def refusals(self, schema: dict[str, Any]) -> list[tuple[str, str]]:
+    def refusals(self, schema: dict[str, Any]) -> list[tuple[str, Message]]:
         """Why the schema cannot be used, as (the offending $ref or pattern, message): every
         ``$ref`` is resolved now (so a bad one is one clear problem, not an error halfway through
         validating an entry) and every pattern compiled. The JSON Schema meta-schemas, which
@@ -107,7 +106,7 @@ class LocalSchemas:
 
         root = Resource.from_contents(schema, default_specification=DRAFT202012)
         resolver = SPECIFICATIONS.combine(self.registry()).resolver_with_root(root)
-        out: list[tuple[str, str]] = []
+        out: list[tuple[str, Message]] = []
         seen = {id(SPECIFICATIONS[uri].contents) for uri in SPECIFICATIONS}
         uses = {"patternProperties": False, "unevaluatedProperties": False}
         stack: list[tuple[str, Any, Any]] = [("", schema, resolver)]
@@ -127,7 +126,7 @@ class LocalSchemas:
                     try:
                         found = res.lookup(ref)
                     except Unresolvable as exc:
-                        out.append((ref, f"{where or '/'}: {kw} {ref!r} cannot be used: {_reason(exc)}"))
+                        out.append((ref, Message("problem.schema_file.ref", where=where or "/", keyword=kw, ref=repr(ref), reason=_reason(exc))))
                     else:
                         stack.append((f"{where}/{kw}", found.contents, found.resolver))
             patterns = [node["pattern"]] if isinstance(node.get("pattern"), str) else []
@@ -139,11 +138,10 @@ class LocalSchemas:
                 try:
                     regex(pattern)
                 except SchemaRefused as exc:
-                    out.append((pattern, f"{where or '/'}: {exc}"))
+                    out.append((pattern, Message("error.in_file", file=where or "/", message=exc.args[0])))
             stack.extend((f"{where}/{k}", v, res) for k, v in node.items())
         if all(uses.values()):
-            out.append(("unevaluatedProperties", "patternProperties together with unevaluatedProperties is not supported (its patterns would run "
-                       "on a backtracking engine); use additionalProperties instead"))
+            out.append(("unevaluatedProperties", Message("problem.schema_file.unevaluated")))
         return sorted(set(out))
 
     def fast_validator(self, schema: dict[str, Any]) -> Any:
@@ -162,18 +160,18 @@ class LocalSchemas:
         return _re2_validator_class()(schema, registry=self.registry(), format_checker=FormatChecker())
 
 
-def _reason(exc: BaseException) -> str:
+def _reason(exc: BaseException) -> Message:
     """What went wrong with a $ref: jwtool's refusal where there was one (``referencing`` wraps
     it), else the kind of failure without the whole target document."""
 
     seen: BaseException | None = exc
     while seen is not None:
         if isinstance(seen, SchemaRefused):
-            return str(seen)
+            return seen.args[0]  # type: ignore[no-any-return]
         seen = seen.__cause__ or seen.__context__
     if isinstance(exc, (PointerToNowhere, NoSuchAnchor)):
-        return "the part after '#' names nothing in the referenced schema"
-    return f"it cannot be resolved ({type(exc).__name__})"
+        return Message("problem.schema_file.anchor")
+    return Message("problem.schema_file.unresolvable", kind=type(exc).__name__)
 
 
 # ------------------------------------------------- jsonschema keywords that match regexes, on RE2
@@ -254,71 +252,86 @@ class SchemaChecker:
             yield from self._explain(err)
 
     def _explain(self, err: Any) -> Iterator[Finding]:
+        """A jsonschema error as findings: one per unknown or missing field, else the first row
+        of :data:`EXPLANATIONS` that fits (none for an error another rule reports)."""
         pointer = "".join(f"/{escape_pointer(p)}" for p in err.absolute_path)
-        kw, inst, sch = err.validator, err.instance, err.schema
-        if kw == "additionalProperties" and isinstance(inst, dict):
-            allowed = sorted(sch.get("properties", {}))
-            for extra in sorted(set(inst) - set(allowed), key=str):
-                hint = did_you_mean(close_matches(str(extra), allowed))
-                yield "schema", f"{pointer}/{escape_pointer(extra)}", f"unknown field {str(extra)!r}{hint}; allowed here: {', '.join(allowed)}", True
-        elif kw == "required":
-            missing = re.findall(r"'([^']+)' is a required property", err.message) or [str(err.validator_value)]
-            for m in missing:
-                hint = _REQUIRED_HINTS.get(m, "") if pointer.rsplit("/", 2)[-2:-1] == ["findings"] else ""
-                yield "schema", pointer, f"missing required field {m!r} in {_where(pointer)}{hint}", bool(pointer)
-        elif kw == "type":
-            expected = err.validator_value if isinstance(err.validator_value, str) else "/".join(err.validator_value)
-            names = {"string": "a text", "integer": "a whole number", "number": "a number", "object": "a mapping of fields", "array": "a list", "boolean": "true or false"}
-            hint = ' (put it in quotes to make it text, e.g. "2010")' if expected == "string" and isinstance(inst, (int, float, bool)) else ""
-            hint = hint or (" (use a list: one '- item' per line)" if expected == "array" and isinstance(inst, str) else "")
-            yield "schema", pointer, f"expected {names.get(expected, expected)}, got {_type_name(inst)} {short(inst)}{hint}", False
-        elif kw == "enum":
-            options = [str(o) for o in err.validator_value]
-            hint = did_you_mean(close_matches(str(inst), options))
-            yield "schema", pointer, f"{short(inst)} is not one of: {', '.join(options)}{hint}", False
-        elif kw in ("pattern", "minLength") and sch.get("pattern") == r"\S" or kw == "minLength" and sch.get("minLength") == 1:
-            yield "empty-string", pointer, "text is empty; fill it in or leave the field out", False
-        elif kw == "pattern" and str(sch.get("pattern", "")).startswith("^https?://"):
-            yield "url", pointer, f"{short(inst)} is not an http(s) URL; only http:// and https:// links are allowed", False
-        elif kw == "pattern" and str(sch.get("pattern", "")).startswith("^10\\."):
-            yield "doi", pointer, f"{short(inst)} is not a DOI; write it as 10.<registrant>/<suffix>, e.g. 10.1234/abcd, without https://doi.org/", False
-        elif kw == "pattern" and "a-z0-9" in str(sch.get("pattern", "")):
-            yield "schema", pointer, f"{short(inst)} is not a valid id: use lower-case letters, digits and hyphens, e.g. {slugify(str(inst))!r}", False
-        elif kw == "format" and err.validator_value == "date" or kw == "pattern" and "\\d{4}" in str(sch.get("pattern", "")):
-            if kw == "format" or not _is_date_like(inst):
-                yield "year" if kw == "format" else "schema", pointer, f"{short(inst)} is not a valid date; write YYYY-MM-DD, e.g. 2026-11-28", False
-        elif kw in ("minimum", "maximum") and sch.get("title") == "Jaar":
-            return  # the 'year' rule reports implausible years with the plausible range
-        elif kw == "uniqueItems":
-            yield "schema", pointer, "the list contains the same item twice; remove the repeat", False
-        elif kw == "minItems":
-            yield "schema", pointer, f"the list needs at least {err.validator_value} item(s)", False
-        elif kw == "maxLength" and isinstance(inst, str):
-            yield "schema", pointer, f"{short(inst)} is too long: {len(inst):,} characters, at most {err.validator_value} here; shorten it", False
+        if err.validator == "additionalProperties" and isinstance(err.instance, dict):
+            allowed = sorted(err.schema.get("properties", {}))
+            for extra in sorted(set(err.instance) - set(allowed), key=str):
+                yield "schema", f"{pointer}/{escape_pointer(extra)}", Message(
+                    "problem.schema.unknown_field", field=repr(str(extra)), hint=did_you_mean(close_matches(str(extra), allowed)), allowed=", ".join(allowed)), True
+        elif err.validator == "required":
+            for missing in re.findall(r"'([^']+)' is a required property", err.message) or [str(err.validator_value)]:
+                in_finding = pointer.rsplit("/", 2)[-2:-1] == ["findings"]
+                hint = Message(f"problem.schema.required.{missing}") if in_finding and missing in _REQUIRED_HINTS else ""
+                yield "schema", pointer, Message("problem.schema.required", field=repr(missing), where=_where(pointer), hint=hint), bool(pointer)
         else:
-            message = err.message if len(err.message) < 200 else err.message[:200] + "…"
-            yield "schema", pointer, message, False
+            rule, key, values = next((row[1:] for row in EXPLANATIONS if row[0](err)), FALLBACK)
+            if key:
+                yield rule, pointer, Message(key, **values(err)), False
 
 
-# What a missing field of a finding is for (the message stands at the finding)
-_REQUIRED_HINTS = {"quote": ": every finding rests on the source's own words; add quote: with the sentence(s) it rests on, verbatim"}
+def _regex_of(err: Any) -> str:
+    """The regular expression a ``pattern`` error is about ("" for other keywords)."""
+    return str(err.schema.get("pattern", "")) if err.validator == "pattern" else ""
 
 
-def _where(pointer: str) -> str:
+def _type_values(err: Any) -> dict[str, Any]:
+    expected = err.validator_value if isinstance(err.validator_value, str) else "/".join(err.validator_value)
+    inst = err.instance
+    hint = ("problem.schema.type.quote" if expected == "string" and isinstance(inst, (int, float, bool))
+            else "problem.schema.type.list" if expected == "array" and isinstance(inst, str) else "")
+    got = {str: "text", int: "number", float: "number", bool: "boolean", list: "list", dict: "mapping", type(None): "nothing"}.get(type(inst), "unknown")
+    return {"expected": Message(f"problem.schema.expected.{expected}") if expected in _TYPES else expected,
+            "got": Message(f"problem.schema.got.{got}"), "value": short(inst), "hint": Message(hint) if hint else ""}
+
+
+_TYPES = ("string", "integer", "number", "object", "array", "boolean")
+_REQUIRED_HINTS = ("quote",)  # a missing field of a finding whose label says what it is for (problem.schema.required.<field>)
+
+# How a jsonschema error is worded: (does this row fit the error?, rule, label key, values of the
+# label). The first row that fits wins; a row without a key reports nothing, because another
+# rule reports the same thing better (the 'year' rule gives implausible years their range).
+Explanation = tuple[Callable[[Any], bool], str, str, Callable[[Any], dict[str, Any]]]
+EXPLANATIONS: list[Explanation] = [
+    (lambda e: e.validator == "type", "schema", "problem.schema.type", _type_values),
+    (lambda e: e.validator == "enum", "schema", "problem.schema.enum",
+     lambda e: {"value": short(e.instance), "choices": ", ".join(map(str, e.validator_value)),
+                "hint": did_you_mean(close_matches(str(e.instance), [str(o) for o in e.validator_value]))}),
+    (lambda e: (e.validator in ("pattern", "minLength") and e.schema.get("pattern") == r"\S") or (e.validator == "minLength" and e.schema.get("minLength") == 1),
+     "empty-string", "problem.empty_string", lambda e: {}),
+    (lambda e: _regex_of(e).startswith("^https?://"), "url", "problem.url", lambda e: {"value": short(e.instance)}),
+    (lambda e: _regex_of(e).startswith("^10\\."), "doi", "problem.doi", lambda e: {"value": short(e.instance)}),
+    (lambda e: "a-z0-9" in _regex_of(e), "schema", "problem.schema.id", lambda e: {"value": short(e.instance), "example": repr(slugify(str(e.instance)))}),
+    (lambda e: e.validator == "format" and e.validator_value == "date", "year", "problem.date", lambda e: {"value": short(e.instance)}),
+    (lambda e: "\\d{4}" in _regex_of(e) and not _is_date_like(e.instance), "schema", "problem.date", lambda e: {"value": short(e.instance)}),
+    (lambda e: "\\d{4}" in _regex_of(e), "schema", "", dict),  # a date that matches its form: nothing to say
+    (lambda e: e.validator in ("minimum", "maximum") and e.schema.get("title") == "Jaar", "year", "", dict),
+    (lambda e: e.validator == "pattern", "schema", "problem.schema.pattern", lambda e: {"value": short(e.instance), "pattern": repr(e.validator_value)}),
+    (lambda e: e.validator == "minimum", "schema", "problem.schema.minimum", lambda e: {"value": short(e.instance), "limit": e.validator_value}),
+    (lambda e: e.validator == "maximum", "schema", "problem.schema.maximum", lambda e: {"value": short(e.instance), "limit": e.validator_value}),
+    (lambda e: e.validator == "uniqueItems", "schema", "problem.schema.unique_items", lambda e: {}),
+    (lambda e: e.validator == "minItems", "schema", "problem.schema.min_items", lambda e: {"n": e.validator_value}),
+    (lambda e: e.validator == "maxLength" and isinstance(e.instance, str), "schema", "problem.schema.max_length",
+     lambda e: {"value": short(e.instance), "length": len(e.instance), "limit": e.validator_value}),
+]
+# Any other keyword: jsonschema's own (English) words, cut short
+FALLBACK = ("schema", "problem.schema.unexplained", lambda e: {"detail": e.message if len(e.message) < 200 else e.message[:200] + "…"})
+
+
+def _where(pointer: str) -> str | Message:
     """``/evidence/studies/0/findings/1`` → ``evidence.studies[0].findings[1]``; "the entry" for ""."""
     out = ""
     for part in pointer.split("/")[1:]:
         part = part.replace("~1", "/").replace("~0", "~")
         out += f"[{part}]" if part.isdigit() else (f".{part}" if out else part)
-    return out or "the entry"
+    return out or Message("problem.the_entry")
 
 
 def _is_date_like(value: Any) -> bool:
     return isinstance(value, str) and bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", value))
 
 
-def _type_name(value: Any) -> str:
-    return {str: "text", int: "number", float: "number", bool: "boolean", list: "a list", dict: "a mapping", type(None): "nothing"}.get(type(value), type(value).__name__)
 
 
 
@@ -334,10 +347,11 @@ def load_schema(layout: Layout, path: Path, rel: str) -> tuple[dict[str, Any] | 
     except Outside as exc:
         return None, [Problem(rel, 1, 1, exc.rule, exc.message)]
     except FileNotFoundError:
-        return None, [Problem(rel, 1, 1, "schema-file", "schema file is missing")]
+        return None, [Problem(rel, 1, 1, "schema-file", Message("problem.schema_file.missing"))]
     except (OSError, ValueError) as exc:
         line, col = (getattr(exc, "lineno", 1), getattr(exc, "colno", 1))
-        return None, [Problem(rel, line, col, "schema-file", f"schema file is not valid JSON: {getattr(exc, 'msg', exc)}")]
+        detail = getattr(exc, "msg", exc)
+        return None, [Problem(rel, line, col, "schema-file", Message("problem.schema_file.not_json", detail=detail if isinstance(detail, Message) else str(detail)))]
 
 
 def schema_checker(layout: Layout, name: str) -> tuple[SchemaChecker | None, list[Problem]]:
@@ -349,10 +363,10 @@ def schema_checker(layout: Layout, name: str) -> tuple[SchemaChecker | None, lis
     if schema is None:
         return None, problems
     local = LocalSchemas(layout.schemas, path, schema)
-    refused = local.refusals(schema) if isinstance(schema, dict) else [("", "the schema is not a JSON object")]
+    refused = local.refusals(schema) if isinstance(schema, dict) else [("", Message("problem.schema_file.not_object"))]
     if refused:
         text = path.read_text(encoding="utf-8")
-        return None, [Problem(rel, *_line_of(text, json.dumps(literal, ensure_ascii=False)), "schema-file", f"{message}; no file was checked against this schema")
+        return None, [Problem(rel, *_line_of(text, json.dumps(literal, ensure_ascii=False)), "schema-file", Message("problem.schema_file.unused", message=message))
                       for literal, message in refused]
     return SchemaChecker(schema, local), []
 

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from jwtool.catalogue.problems import WARNING, Finding, Problem, short
 from jwtool.catalogue.vocabularies import Criteria, Vocabulary, close_matches, did_you_mean
+from jwtool.labels import Message
 
 if TYPE_CHECKING:
     from jwtool.catalogue.yamlfile import YamlFile
@@ -37,9 +38,6 @@ WARNING_RULES = ("evidence-level-not-carried", "comparison-study-not-studied")
 RENAMED = {"evidence-level-without-comparison": "evidence-level-not-carried"}  # old rule -> its successor, for markers
 SILENCED = "silenced"  # the severity of a warning a reviewed marker silences
 NOT_STUDIED = "niet-onderzocht"
-_SILENCE_HINT = "; if the source itself says so"
-_HOW_TO_SILENCE = ("if the source itself says so, explain the contradiction in a note and add "
-                   "reviewed_warnings: [{rule: %s, note: <the note's first words>, reviewed: YYYY-MM-DD}]")
 
 
 def _list(value: Any) -> list[Any]:
@@ -75,16 +73,16 @@ def study_ids(data: dict[str, Any]) -> list[tuple[str, str]]:
     return [(f"/evidence/studies/{i}/id", s["id"]) for i, s in _studies(data) if isinstance(s.get("id"), str)]
 
 
-def comparison_of(study: dict[str, Any], designs: Vocabulary | None) -> str:
+def comparison_of(study: dict[str, Any], designs: Vocabulary | None) -> Message | str:
     """Why a study counts as comparing ("" when it does not): a finding with ``comparison: true``
     or a design whose vocabulary term compares."""
     for j, finding in enumerate(_list(study.get("findings"))):
         if isinstance(finding, dict) and finding.get("comparison") is True:
-            return f"finding {j + 1} has comparison: true"
+            return Message("problem.compares.finding", n=j + 1)
     for d in _list(study.get("designs")):
         term = designs.terms.get(d) if designs is not None and isinstance(d, str) else None
         if term is not None and term.comparison:
-            return f"its design {d!r} compares"
+            return Message("problem.compares.design", design=repr(d))
     return ""
 
 
@@ -111,13 +109,13 @@ def carried_level(studies: list[dict[str, Any]], levels: Vocabulary) -> str:
     return carried
 
 
-def _asked(c: Criteria) -> str:
+def _asked(c: Criteria) -> Message:
     """What one counted study needs, in a line."""
-    ways = [f"a design among {', '.join(c.designs)}"] if c.designs else []
-    if c.comparison_finding:
-        ways.append("a finding with comparison: true")
-    need = " or ".join(ways) or "any design"
-    return need + (f", and a finding {c.direction!r}" if c.direction else "")
+    design = Message("problem.asked.design", designs=", ".join(c.designs)) if c.designs else None
+    comparison = Message("problem.asked.comparison") if c.comparison_finding else None
+    need = (Message("problem.asked.either", first=design, second=comparison) if design and comparison
+            else design or comparison or Message("problem.asked.any"))
+    return Message("problem.asked.direction", need=need, direction=repr(c.direction)) if c.direction else need
 
 
 def level_findings(data: dict[str, Any], vocab: dict[str, Vocabulary], ok: set[str]) -> Iterator[Finding]:
@@ -133,28 +131,23 @@ def level_findings(data: dict[str, Any], vocab: dict[str, Vocabulary], ok: set[s
     if criteria is not None and criteria.studies:
         counted = [s.get("id") for _, s in studies if counts_for(s, criteria)]
         if len(counted) < criteria.studies:
-            if not studies:
-                what = "it records no study"
-            elif not counted:
-                what = f"none of its {len(studies)} studies does"
-            else:
-                what = f"only {len(counted)} of its {len(studies)} studies does ({', '.join(map(repr, counted))})"
+            what = (Message("problem.carried.no_study") if not studies
+                    else Message("problem.carried.none", n=len(studies)) if not counted
+                    else Message("problem.carried.only", k=len(counted), n=len(studies), ids=", ".join(map(repr, counted))))
             carried = carried_level([s for _, s in studies], levels)
             lowest = next((t.id for t in levels.ordered() if t.criteria is not None and t.criteria.studies), level)
-            lower = (f"or lower the level to {carried!r}, which its studies carry" if carried else
-                     f"or lower the level below {lowest!r} (its studies carry no level of effect)")
-            need = f"{criteria.studies} stud{'y' if criteria.studies == 1 else 'ies'}"
+            lower = (Message("problem.carried.lower_to", level=repr(carried)) if carried else Message("problem.carried.lower_below", level=repr(lowest)))
+            need = Message(f"problem.studies.{'one' if criteria.studies == 1 else 'other'}", n=criteria.studies)
             yield ("evidence-level-not-carried", "/evidence/level",
-                   f"level {level!r} asks for at least {need} with {_asked(criteria)} (the ladder's criteria in "
-                   f"schemas/vocabularies/evidence-levels.yaml), but {what}; record the studies the source describes, {lower}; "
-                   + _HOW_TO_SILENCE % "evidence-level-not-carried", False)
+                   Message("problem.not_carried", level=repr(level), need=need, asked=_asked(criteria), what=what, lower=lower,
+                           silence=Message("problem.how_to_silence", rule="evidence-level-not-carried")), False)
     if level == NOT_STUDIED:
         for i, s in studies:
             why = comparison_of(s, designs)
             if why:
                 yield ("comparison-study-not-studied", f"/evidence/studies/{i}",
-                       f"study {s.get('id')!r} compares ({why}) but the level is {NOT_STUDIED!r}; raise the level or correct the study; "
-                       + _HOW_TO_SILENCE % "comparison-study-not-studied", False)
+                       Message("problem.not_studied", id=repr(s.get("id")), why=why, level=repr(NOT_STUDIED),
+                               silence=Message("problem.how_to_silence", rule="comparison-study-not-studied")), False)
 
 
 def _notes(data: dict[str, Any]) -> list[str]:
@@ -187,20 +180,24 @@ def with_reviewed_markers(doc: YamlFile, problems: list[Problem], today: _dt.dat
             continue
         if rule not in WARNING_RULES:
             close = [RENAMED[rule]] if rule in RENAMED else close_matches(rule, WARNING_RULES)
-            out.append(doc.problem("reviewed-warning", f"{rule!r} is not a warning a marker can silence{did_you_mean(close)}; "
-                                   f"a marker silences one of: {', '.join(WARNING_RULES)}", f"{where}/rule"))
+            out.append(doc.problem("reviewed-warning", Message("problem.marker.rule", rule=repr(rule), hint=did_you_mean(close), rules=", ".join(WARNING_RULES)),
+                                   f"{where}/rule"))
             continue
         begins = [k for k, n in enumerate(notes) if n.startswith(note)]
         if len(begins) != 1:
-            found = "begins none of the entry's notes" if not begins else f"begins {len(begins)} notes ({', '.join(f'notes[{k}]' for k in begins)})"
-            fix = "copy the first words of the note that explains the contradiction" if not begins else "write more of the note's first words, so they begin that note only"
-            out.append(doc.problem("reviewed-warning", f"the marker's note {short(note)} {found}; {fix}", f"{where}/note"))
+            said = (Message("problem.marker.note_none", note=short(note)) if not begins
+                    else Message("problem.marker.note_many", note=short(note), n=len(begins), notes=", ".join(f"notes[{k}]" for k in begins)))
+            out.append(doc.problem("reviewed-warning", said, f"{where}/note"))
             continue
         fired = [p for p in out if p.rule == rule and p.severity == WARNING]
         if not fired:
-            out.append(doc.problem("stale-reviewed-warning", f"the warning {rule!r} no longer fires for this entry; remove this marker",
-                                   where, severity=WARNING))
-        reviewed = marker.get("reviewed")
-        silenced = f" (reviewed {reviewed}: the source contradicts itself, as the note beginning {note!r} explains)"
-        out = [replace(p, severity=SILENCED, message=p.message.split(_SILENCE_HINT)[0] + silenced) if p in fired else p for p in out]
+            out.append(doc.problem("stale-reviewed-warning", Message("problem.marker.stale", rule=repr(rule)), where, severity=WARNING))
+        out = [replace(p, severity=SILENCED, message=_silenced(p.message, marker.get("reviewed"), note)) if p in fired else p for p in out]
     return out
+
+
+def _silenced(message: Message, reviewed: Any, note: str) -> Message:
+    """A warning's message once a marker silences it: without the hint how to silence it, with
+    the date and note of the review."""
+    without_hint = Message(message.key, **{**dict(message.values), "silence": ""})
+    return Message("problem.silenced", message=without_hint, reviewed=str(reviewed), note=repr(note))

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from jwtool.catalogue.problems import Problem
 from jwtool.catalogue.text import key
 from jwtool.catalogue.vocabularies import did_you_mean
+from jwtool.labels import Message
 
 if TYPE_CHECKING:
     from jwtool.catalogue.vocabularies import Vocabulary
@@ -28,7 +29,7 @@ def check_vocabulary(doc: YamlFile, name: str, checker: SchemaChecker | None, ot
     if checker:
         out += [doc.problem(r, m, p, key=k) for r, p, m, k in checker.check(data)]
     if data.get("vocabulary") not in (None, name):
-        out.append(doc.problem("vocabulary-file", f"vocabulary is named {data.get('vocabulary')!r} but the file is {name}.yaml", "/vocabulary"))
+        out.append(doc.problem("vocabulary-file", Message("problem.vocabulary_file.name", name=repr(data.get("vocabulary")), file=f"{name}.yaml"), "/vocabulary"))
     terms = [t for t in data.get("terms") or [] if isinstance(t, dict)] if isinstance(data.get("terms"), list) else []
     ids = [t.get("id") for t in terms]
     groups = {g.get("id") for g in data.get("groups") or [] if isinstance(g, dict)} if isinstance(data.get("groups"), list) else set()
@@ -36,30 +37,30 @@ def check_vocabulary(doc: YamlFile, name: str, checker: SchemaChecker | None, ot
     for i, term in enumerate(terms):
         tid = term.get("id")
         if ids.count(tid) > 1 and ids.index(tid) != i:
-            out.append(doc.problem("vocabulary-file", f"term id {tid!r} is defined twice", f"/terms/{i}/id"))
+            out.append(doc.problem("vocabulary-file", Message("problem.vocabulary_file.twice", id=repr(tid)), f"/terms/{i}/id"))
         if term.get("broader") and term["broader"] not in ids:
-            out.append(doc.problem("vocabulary-file", f"broader term {term['broader']!r} does not exist in this vocabulary", f"/terms/{i}/broader"))
+            out.append(doc.problem("vocabulary-file", Message("problem.vocabulary_file.broader", id=repr(term["broader"])), f"/terms/{i}/broader"))
         if term.get("group") and term["group"] not in groups:
-            out.append(doc.problem("vocabulary-file", f"group {term['group']!r} is not defined under 'groups'", f"/terms/{i}/group"))
+            out.append(doc.problem("vocabulary-file", Message("problem.vocabulary_file.group", id=repr(term["group"])), f"/terms/{i}/group"))
         criteria = term.get("criteria")
         designs = (others or {}).get("study-designs")
         if isinstance(criteria, dict) and isinstance(criteria.get("designs"), list) and designs is not None and len(designs):
             for j, d in enumerate(criteria["designs"]):
                 if isinstance(d, str) and d not in designs:
-                    out.append(doc.problem("vocabulary-file", f"{d!r} is not a design in study-designs.yaml{did_you_mean(designs.suggest(d))}; "
-                                           "the criteria would never count a study", f"/terms/{i}/criteria/designs/{j}"))
+                    out.append(doc.problem("vocabulary-file", Message("problem.vocabulary_file.design", design=repr(d), hint=did_you_mean(designs.suggest(d))),
+                                           f"/terms/{i}/criteria/designs/{j}"))
         if name in RANKED and not isinstance(term.get("rank"), int):
-            out.append(doc.problem("vocabulary-file", f"every term of {name} needs an integer 'rank' (its place on the ladder)", f"/terms/{i}"))
+            out.append(doc.problem("vocabulary-file", Message("problem.vocabulary_file.rank", name=name), f"/terms/{i}"))
         for j, syn in enumerate([tid, term.get("label"), *(term.get("synonyms") or [])]):
             if not isinstance(syn, str):
                 continue
             k = key(syn)
             if k in seen_keys and seen_keys[k] != tid:
                 where = f"/terms/{i}/synonyms/{j - 2}" if j >= 2 else f"/terms/{i}/id"
-                out.append(doc.problem("vocabulary-file", f"{syn!r} also names term {seen_keys[k]!r}; a synonym must point to one term", where))
+                out.append(doc.problem("vocabulary-file", Message("problem.vocabulary_file.synonym", name=repr(syn), term=repr(seen_keys[k])), where))
             seen_keys.setdefault(k, str(tid))
     if name in RANKED:
         ranks = [t.get("rank") for t in terms if isinstance(t.get("rank"), int)]
         if len(set(ranks)) != len(ranks):
-            out.append(doc.problem("vocabulary-file", f"the terms of {name} must have distinct ranks", "/terms"))
+            out.append(doc.problem("vocabulary-file", Message("problem.vocabulary_file.ranks", name=name), "/terms"))
     return out
