@@ -65,8 +65,8 @@ def appendix(
     shown = appendix_entries(filter_entries(cat.entries, resolved(filters, cat)), sid, tables)
     if not any(shown.values()):
         warn(message("cli.render.empty"))
-    # chosen among the summaries; only the entries the tables show are read in full
-    entries = list(cat.full({e.file: e for rows in shown.values() for e in rows}.values()))
+    # chosen among the summaries; the render reads each entry the tables show in full as it writes its row
+    entries = list({e.file: e for rows in shown.values() for e in rows}.values())
     try:
         data = render_appendix(cat, entries, fmt, style, lang, tdir, reference_docx, sid)
     except RenderError as exc:

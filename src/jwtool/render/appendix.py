@@ -129,7 +129,10 @@ def short_citation(source: Source, lang: str) -> str:
 
 
 def appendix_context(cat: Catalogue, entries: Sequence[Entry], style: str = "full", lang: str = "nl", source_id: str | None = None) -> dict[str, Any]:
-    """The view model of ``render appendix``: tables of rows, their columns and numbered sources."""
+    """The view model of ``render appendix``: tables of rows, their columns and numbered sources.
+
+    ``entries`` may be summaries (:func:`jwtool.catalogue.load.load_catalogue` with ``summary=True``):
+    each row reads its entry in full as it is made, so a large appendix never holds every record."""
     labels = table_of(lang)
     sid, declared = report_tables(cat, source_id, style)
     made = not declared[0].rows  # tables made from the entries that cite a source without tables
@@ -142,7 +145,7 @@ def appendix_context(cat: Catalogue, entries: Sequence[Entry], style: str = "ful
     tables = []
     for table_id, rows in appendix_entries(entries, sid, declared).items():
         out_rows = []
-        for e in rows:
+        for e in cat.full(rows):  # one full record at a time: a catalogue of summaries never holds them all
             view = entry_view(e, cat.vocab, lang)
             refs = [sources.number(s) for s in e.sources if s.get("id") != sid] if style == "full" else []
             out_rows.append({"id": e.id, "anchor": anchors[e.id], "name": view.name,
