@@ -220,6 +220,7 @@ def _whole_page(cat: Catalogue, chosen: Sequence[Entry], lang: str, fmt: str, an
     return {
         "date": fields.catalogue_date(chosen),
         "facets": facet_views(cat, chosen, lang, data) if fmt == "html" else [],
+        "filter_data": data,  # the site's Bewijskaart page selects as the index does (jwtool.render.site.map_json)
         "filter_json": Streamed(data, lambda: page_texts(cat, chosen)) if fmt == "html" else "",
         "ladder": ladder(cat, chosen, lang),
         "gap": gap_maps(chosen, cat, lang, anchors),

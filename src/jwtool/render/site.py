@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from jwtool.catalogue.model import Entry
 from jwtool.catalogue.progress import track
 from jwtool.render.environment import ADDRESSES, csp, environment, inline_asset, svg_styles, template_chunks, template_dirs
-from jwtool.render.filterdata import as_json, filter_data, fold_tables
+from jwtool.render.filterdata import as_json, fold_tables
 from jwtool.render.gapmap import page_data
 from jwtool.render.overview import Pieces, overview_context
 
@@ -68,7 +68,7 @@ def _pages(cat: Catalogue, lang: str, templates: Path | None, entries: Sequence[
         folder = "" if page == "index" else ADDRESSES[page]
         root = "../" if folder else ""
         page_script = scripts.get(page, "")
-        extra = {"gapmap_json": map_json(cat, chosen, lang, pieces.anchors, context["facets"])} if page == "gapmap" else {}
+        extra = {"gapmap_json": map_json(cat, chosen, lang, pieces.anchors, context["facets"], context["filter_data"])} if page == "gapmap" else {}
         page_context = {**context, **extra, "page": page, "site_root": root, "entries": [e.at(root) for e in context["entries"]], "css": css, "script": page_script,
                         "csp": csp(style_hashes=[css, *(map_styles if page == "map" else [])],
                                     script_hashes=[page_script] if page_script else [])}
@@ -82,11 +82,11 @@ def _pages(cat: Catalogue, lang: str, templates: Path | None, entries: Sequence[
         yield entry_path(pieces.anchors[e.id][2:]), template_chunks(env, dirs, "site/entry.html.j2", {**entry_context, "entry": e})
 
 
-def map_json(cat: Catalogue, chosen: Sequence[Entry], lang: str, anchors: dict[str, str], facets: list[dict[str, Any]]) -> str:
+def map_json(cat: Catalogue, chosen: Sequence[Entry], lang: str, anchors: dict[str, str], facets: list[dict[str, Any]], data: dict[str, Any]) -> str:
     """The Bewijskaart page's data: which entries each filter value selects (as on the index, so a
     link means the same on both pages), the names of the facets and values (to say in words what
-    is selected), and what the map is drawn from (:func:`jwtool.render.gapmap.page_data`)."""
-    data = filter_data(cat, chosen, with_text=False)
+    is selected), and what the map is drawn from (:func:`jwtool.render.gapmap.page_data`).
+    ``data``: the index's :func:`filter_data <jwtool.render.filterdata.filter_data>`, computed once."""
     words = {f["name"]: {"label": f["label"], "values": {o["id"]: o["label"] for o in f["options"]}} for f in facets}
     return as_json({"ids": data["ids"], "facets": data["facets"], "facet_order": data["facet_order"],
                     "spellings": data["spellings"], "words": words, **page_data(chosen, cat, lang, anchors),
