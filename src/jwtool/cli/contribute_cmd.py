@@ -14,7 +14,6 @@ from jwtool.catalogue.load import load_catalogue, load_vocabularies
 from jwtool.catalogue.text import PLACEHOLDER_START, key
 from jwtool.cli.common import (
     CatalogueOpt,
-    cli_lang,
     fail,
     format_option,
     formats,
@@ -44,7 +43,7 @@ from jwtool.contribute.scaffold import (
     render,
     write_new,
 )
-from jwtool.labels import Message, label, os_error, plural
+from jwtool.labels import Message, os_error
 from jwtool.query.export import json_text
 from jwtool.query.refs import RefError, resolve_ref
 from jwtool.validate.rules import term_key
@@ -213,7 +212,6 @@ DiffFormat = formats("DiffFormat", ["text", "md", "json"])
 
 
 def diff(
-    ctx: typer.Context,
     rev: Annotated[str, typer.Argument(metavar="REV", help="opt.diff.rev", show_default=False)],
     rev2: Annotated[Optional[str], typer.Argument(metavar="REV2", help="opt.diff.rev2", show_default=False)] = None,
     fmt: Annotated[DiffFormat, format_option("opt.diff.format")] = DiffFormat.text,
@@ -231,7 +229,7 @@ def diff(
     except GitError as exc:
         usage_error(exc)
     reporters = {"text": to_text, "md": to_markdown, "json": to_json}  # one per DiffFormat
-    out(reporters[fmt.value](result, cli_lang(ctx)))
+    out(reporters[fmt.value](result))
 
 
 HistoryFormat = formats("HistoryFormat", ["text", "json"])
@@ -267,14 +265,12 @@ def history(
     if not changes and not cut:
         note(message("cli.history.none", file=rel))
         return
-    lang = cli_lang(ctx)
-    since = f" {label('history.since_cut', lang, commit=cut[:10])}" if cut else ""
-    out(f"{entry_name} ({rel}): {plural('history.changes', len(changes), lang)}{since}")
+    out(f"{entry_name} ({rel}): {len(changes)} change(s){f' since the cut at {cut[:10]} (shallow clone)' if cut else ''}")
     for c in changes:
         moved = f"  [{c.file}]" if c.file != rel else ""
         out(f"{c.date[:10]}  {c.commit[:10]}  {c.author}: {c.message}{moved}")
     if cut:
-        out(f"…  {label('history.cut', lang, commit=cut[:10])}")
+        out(f"…  history cut here at {cut[:10]}: older changes are not in this clone")
 
 
 def _history_target(ctx: typer.Context, base: Path, ref: str) -> tuple[str, str, str]:

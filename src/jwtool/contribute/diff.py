@@ -23,7 +23,6 @@ from jwtool.catalogue.files import Outside
 from jwtool.catalogue.layout import Layout, discover
 from jwtool.catalogue.yamlfile import Limits, read_yaml
 from jwtool.contribute import git as gitlog
-from jwtool.labels import DEFAULT_LANG, label
 from jwtool.query.export import dumps
 from jwtool.render.escaping import cell, escape
 
@@ -43,9 +42,8 @@ class FieldChange:
         return {"path": self.path, "change": self.change, "old": self.old, "new": self.new}
 
 
-# The kinds of files compared (jwtool.contribute.git.FILE_KINDS), in the reports' order; each is
-# titled by its label diff.kind.<kind>, a status by diff.status.<status>
-KINDS = ("entries", "sources", "catalogue", "vocabularies", "schemas")
+# The kinds of files compared (jwtool.contribute.git.FILE_KINDS), with their titles in the reports.
+KIND_TITLES = {"entries": "Entries", "sources": "Sources", "catalogue": "catalogue.yaml", "vocabularies": "Vocabularies", "schemas": "Schemas"}
 
 
 @dataclass
@@ -102,8 +100,8 @@ class CatalogueDiff:
             "from": {"rev": self.old.label, "commit": self.old.commit},
             "to": {"rev": self.new.label, "commit": self.new.commit},
             "summary": self.counts(),
-            "by_kind": {k: self.counts(k) for k in KINDS},
-            **{k: [e.to_dict() for e in self.of(k)] for k in KINDS},
+            "by_kind": {k: self.counts(k) for k in KIND_TITLES},
+            **{k: [e.to_dict() for e in self.of(k)] for k in KIND_TITLES},
         }
 
 
@@ -267,7 +265,7 @@ def _whole(doc: _Doc, kind: str, status: str) -> list[FieldChange]:
 def compare_snapshots(old: dict[str, _Doc], new: dict[str, _Doc]) -> list[EntryChange]:
     """The changes from ``old`` to ``new``, kind by kind (a file is never renamed into another kind)."""
     changes: list[EntryChange] = []
-    for kind in KINDS:
+    for kind in KIND_TITLES:
         part = lambda snap: {rel: doc for rel, doc in snap.items() if gitlog.file_kind(rel) == kind}  # noqa: E731
         changes += [replace(c, kind=kind) for c in _compare_kind(part(old), part(new), kind)]
     return changes
@@ -347,20 +345,18 @@ def show(value: Any, width: int = 80) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def _counted(c: dict[str, int], lang: str) -> str:
-    return ", ".join(f"{c[s]} {label(f'diff.status.{s}', lang)}" for s in STATUS_ORDER if c[s])
+def _counted(c: dict[str, int]) -> str:
+    return ", ".join(f"{c[s]} {s}" for s in STATUS_ORDER if c[s])
 
 
-def _summary(d: CatalogueDiff, lang: str) -> str:
+def _summary(d: CatalogueDiff) -> str:
     """The entries' changes (or "no entry changed"), then every other kind that changed."""
-    parts = [_counted(d.counts(), lang) or label("diff.none", lang)]
-    parts += [f"{label(f'diff.kind.{k}', lang)}: {_counted(d.counts(k), lang)}" for k in KINDS if k != "entries" and d.of(k)]
+    parts = [_counted(d.counts()) or "no entry changed"]
+    parts += [f"{KIND_TITLES[k]}: {_counted(d.counts(k))}" for k in KIND_TITLES if k != "entries" and d.of(k)]
     return "; ".join(parts)
 
 
-def _side(s: Side, lang: str) -> str:
-    if s.label == gitlog.WORKING_TREE:
-        return label("diff.working_tree", lang)
+def _side(s: Side) -> str:
     return f"{s.label} ({s.commit[:12]})" if s.commit and s.commit[:12] != s.label[:12] else s.label
 
 
@@ -372,27 +368,20 @@ def _field_line(f: FieldChange) -> str:
     return f"{f.path}: {show(f.old)} → {show(f.new)}"
 
 
-def _same(e: EntryChange, lang: str) -> str:
-    return label("diff.same", lang, percent=round((e.similarity or 0) * 100))
-
-
-def to_text(d: CatalogueDiff, lang: str = DEFAULT_LANG) -> str:
-    """The changes for a terminal or a log: a summary line, then per file its status and fields."""
-    lines = [label("diff.heading", lang, old=_side(d.old, lang), new=_side(d.new, lang), summary=_summary(d, lang))]
-    width = max(len(label(f"diff.status.{s}", lang)) for s in STATUS_ORDER) + 1
-    for kind in KINDS:
+def to_text(d: CatalogueDiff) -> str:
+    lines = [f"Catalogue changes from {_side(d.old)} to {_side(d.new)}: {_summary(d)}"]
+    for kind in KIND_TITLES:
         group = d.of(kind)
         if kind != "entries" and group:
-            lines.append(f"{label(f'diff.kind.{kind}', lang)}: {_counted(d.counts(kind), lang)}")
+            lines.append(f"{KIND_TITLES[kind]}: {_counted(d.counts(kind))}")
         for e in group:
-            status = label(f"diff.status.{e.status}", lang).ljust(width)
             if e.status == "renamed":
-                head = f"{status} {e.old_id} → {e.id}  {e.name}  ({e.old_file} → {e.file}, {_same(e, lang)})"
+                head = f"renamed  {e.old_id} → {e.id}  {e.name}  ({e.old_file} → {e.file}, {round((e.similarity or 0) * 100)}% same)"
             else:
-                head = f"{status} {e.id}  {e.name}  ({e.file or e.old_file})"
+                head = f"{e.status:<8} {e.id}  {e.name}  ({e.file or e.old_file})"
             lines.append(head)
             if e.problem:
-                lines.append(f"  {label('diff.unreadable', lang, problem=e.problem)}")
+                lines.append(f"  cannot be read: {e.problem}")
             lines += [f"  {_field_line(f)}" for f in e.fields]
     return "\n".join(lines) + "\n"
 
@@ -400,27 +389,26 @@ def to_text(d: CatalogueDiff, lang: str = DEFAULT_LANG) -> str:
 MARKER = "<!-- jwtool-diff -->"
 
 
-def to_markdown(d: CatalogueDiff, lang: str = DEFAULT_LANG) -> str:
+def to_markdown(d: CatalogueDiff) -> str:
     """A PR comment: every piece of entry text escaped, so a contributor's text stays text."""
 
-    heading = label("diff.heading.md", lang, old=escape(_side(d.old, lang)), new=escape(_side(d.new, lang)))
-    out = [MARKER, f"### {heading}", "", f"**{escape(_summary(d, lang))}**", ""]
-    for kind in KINDS:
+    out = [MARKER, f"### Catalogue changes: {escape(_side(d.old))} → {escape(_side(d.new))}", "", f"**{escape(_summary(d))}**", ""]
+    titles = {"added": "Added", "renamed": "Renamed", "changed": "Changed", "removed": "Removed"}
+    for kind in KIND_TITLES:
         for status in STATUS_ORDER:
             group = [e for e in d.of(kind) if e.status == status]
             if not group:
                 continue
-            word = label(f"diff.status.{status}", lang)
-            title = word[:1].upper() + word[1:] if kind == "entries" else f"{label(f'diff.kind.{kind}', lang)}: {word}"
-            out += [f"#### {escape(title)} ({len(group)})", ""]
+            what = "" if kind == "entries" else f"{KIND_TITLES[kind]}: "
+            out += [f"#### {escape(what)}{titles[status] if not what else titles[status].lower()} ({len(group)})", ""]
             for e in group:
                 where = f"{escape(e.old_file)} → {escape(e.file)}" if status == "renamed" else escape(e.file or e.old_file)
-                extra = f", id {escape(e.old_id)} → {escape(e.id)}, {_same(e, lang)}" if status == "renamed" else f", id {escape(e.id)}"
+                extra = f", id {escape(e.old_id)} → {escape(e.id)}, {round((e.similarity or 0) * 100)}% same" if status == "renamed" else f", id {escape(e.id)}"
                 out.append(f"- **{escape(e.name)}** ({where}{extra})")
                 if e.problem:
-                    out.append(f"  - {label('diff.unreadable', lang, problem=escape(e.problem))}")
+                    out.append(f"  - cannot be read: {escape(e.problem)}")
                 if e.fields and (status != "added" or kind != "entries"):
-                    out += ["", f"  | {label('diff.field', lang)} | {label('diff.old', lang)} | {label('diff.new', lang)} |", "  | --- | --- | --- |"]
+                    out += ["", "  | Field | Old | New |", "  | --- | --- | --- |"]
                     for f in e.fields:
                         old = "" if f.change == "added" else cell(show(f.old, 200))
                         new = "" if f.change == "removed" else cell(show(f.new, 200))
@@ -431,6 +419,5 @@ def to_markdown(d: CatalogueDiff, lang: str = DEFAULT_LANG) -> str:
     return re.sub(r"\n{3,}", "\n\n", text)
 
 
-def to_json(d: CatalogueDiff, lang: str = DEFAULT_LANG) -> str:
-    """One JSON document with ids and statuses, the same in every language."""
+def to_json(d: CatalogueDiff) -> str:
     return dumps(d.to_dict())
