@@ -18,7 +18,8 @@ from jwtool.catalogue.text import fold
 from jwtool.query.compare import compare
 from jwtool.query.refs import RefError, resolve_ref
 from jwtool.query.search import search
-from jwtool.render.views import card_text, comparison_text, hit_row, render_rows
+from jwtool.render.rows import hit_row, render_rows
+from jwtool.render.views import card_text, comparison_text
 
 
 def _strings(value: Any) -> Iterator[str]:

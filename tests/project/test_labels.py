@@ -19,7 +19,7 @@ TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 
 # The modules that put words in front of people (the renders, the map, show/compare/list).
 OUTPUT_MODULES = ["render/appendix.py", "render/overview.py", "render/environment.py", "render/docx.py", "labels/fields.py", "labels/view.py",
-                  "render/views.py", "query/compare.py", "graph/svg.py", "cli/find_cmd.py", "cli/show_cmd.py", "cli/compare_cmd.py", "cli/graph_cmd.py", "cli/map_cmd.py", "cli/tables.py",
+                  "render/views.py", "render/rows.py", "query/compare.py", "graph/svg.py", "cli/find_cmd.py", "cli/show_cmd.py", "cli/compare_cmd.py", "cli/graph_cmd.py", "cli/map_cmd.py", "cli/tables.py",
                   "render/gapmap.py", "cli/gaps_cmd.py"]
 # Prose in those modules that is not a label: the Word styles' names (a report restyles them by
 # name), the document keywords and a value of the compare JSON (data for scripts).

@@ -35,7 +35,7 @@ from jwtool.labels import label, plural
 from jwtool.query.filters import RawFilters, filter_entries
 from jwtool.query.search import FUZZY
 from jwtool.query.search import search as run_search
-from jwtool.render.views import ROW_FORMATS, hit_row, render_rows, shown, summary
+from jwtool.render.rows import ROW_FORMATS, hit_row, render_rows, shown, summary
 
 if TYPE_CHECKING:
     from jwtool.catalogue.load import Catalogue
