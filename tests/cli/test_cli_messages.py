@@ -275,3 +275,12 @@ def test_a_library_message_is_english_as_text_and_worded_on_request() -> None:
         assert copied.text("nl") == said.text("nl")
     hint = Message("problem.vocabulary", value="'x'", term=Message("problem.term.phases"), hint="", name="phases")
     assert hint.text("nl") == "onbekende waarde 'x' voor fase; zie schemas/vocabularies/phases.yaml"  # a value in the same language
+
+
+@pytest.mark.parametrize("fmt", ["text", "md"])
+def test_diff_speaks_the_language_of_the_command(run_cli, repo_root: Path, fmt: str) -> None:  # type: ignore[no-untyped-def]
+    said = {lang: run_cli("diff", "HEAD", "--format", fmt, "--catalogue", repo_root, env={"JWTOOL_LANG": lang}) for lang in ("nl", "en")}
+    for lang, result in said.items():
+        assert result.exit_code == 0, result.stderr
+        speaks(result.stdout.splitlines()[0 if fmt == "text" else 1], lang)  # the title and its summary
+    assert said["nl"].stdout != said["en"].stdout

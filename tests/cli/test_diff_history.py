@@ -138,7 +138,7 @@ def test_outside_a_git_repository_is_a_usage_error(catalogue_copy: Path, run_cli
 # ----------------------------------------------------------------------------- diff: everything a pull request can change
 
 
-def test_diff_shows_a_new_source_file_and_a_changed_source_title_old_to_new(repo: Repo, run_cli) -> None:
+def test_diff_shows_a_new_source_file_and_a_changed_source_title_old_to_new(repo: Repo, run_cli, english) -> None:
     """The researcher's pull request: an entry citing a new evaluation, and a corrected title."""
     new_rel = add_entry(repo, run_cli)  # writes sources/evaluatie-proefaanpak.yaml too
     repo.edit("sources/folder-resultaten-ja.yaml", "title: ", "title: Gecorrigeerd - ")
@@ -168,7 +168,7 @@ def test_diff_shows_a_removed_source_with_what_it_held(repo: Repo, run_cli) -> N
     assert {f["path"]: f["change"] for f in gone["fields"]}["title"] == "removed"
 
 
-def test_diff_shows_catalogue_yaml_vocabulary_terms_by_id_and_the_schema(repo: Repo, run_cli) -> None:
+def test_diff_shows_catalogue_yaml_vocabulary_terms_by_id_and_the_schema(repo: Repo, run_cli, english) -> None:
     repo.edit("catalogue.yaml", "title: Interventies aanpak jeugdwerkloosheid", "title: Interventies tegen jeugdwerkloosheid")
     repo.edit("schemas/vocabularies/phases.yaml", "label: Na de overgang (nazorg)", "label: Nazorg na school")
     vocab = repo.path / "schemas" / "vocabularies" / "goal-tags.yaml"
@@ -212,7 +212,7 @@ def test_diff_never_reads_a_symlinked_source(repo: Repo, run_cli, tmp_path: Path
 # ----------------------------------------------------------------------------- diff
 
 
-def test_diff_defaults_to_the_working_tree(repo: Repo, run_cli) -> None:
+def test_diff_defaults_to_the_working_tree(repo: Repo, run_cli, english) -> None:
     repo.edit(BORIS, "  - Boris\n", "  - Boris\n  - BBB\n")
     result = run_cli("diff", "HEAD", "--catalogue", repo.path)
     assert result.exit_code == 0
@@ -220,7 +220,7 @@ def test_diff_defaults_to_the_working_tree(repo: Repo, run_cli) -> None:
     assert '  aliases: ["Boris brengt je bij een baan", "Boris"] → ["Boris brengt je bij een baan", "Boris", "BBB"]' in result.stdout
 
 
-def test_no_changes_says_so(repo: Repo, run_cli) -> None:
+def test_no_changes_says_so(repo: Repo, run_cli, english) -> None:
     result = run_cli("diff", "HEAD", "--catalogue", repo.path)
     assert result.exit_code == 0
     assert result.stdout.splitlines()[0].endswith(": no entry changed")
@@ -269,7 +269,7 @@ def test_diff_json_is_one_document_with_ids_and_names(repo: Repo, run_cli) -> No
     assert run_cli("diff", "HEAD", "--format", "json", "--catalogue", repo.path).stdout == result.stdout
 
 
-def test_diff_markdown_is_a_pr_comment_that_escapes_entry_text(repo: Repo, run_cli) -> None:
+def test_diff_markdown_is_a_pr_comment_that_escapes_entry_text(repo: Repo, run_cli, english) -> None:
     repo.edit(BORIS, "name: Boris brengt je bij ‘n baan", "name: \"<script>x</script> [klik](javascript:alert(1)) | *\"")
     result = run_cli("diff", "HEAD", "--format", "md", "--catalogue", repo.path)
     assert result.exit_code == 0
@@ -283,7 +283,7 @@ def test_diff_markdown_is_a_pr_comment_that_escapes_entry_text(repo: Repo, run_c
     assert row.count(" | ") == 3  # the | in the name cannot add a column
 
 
-def test_an_unreadable_file_is_reported_not_a_crash(repo: Repo, run_cli) -> None:
+def test_an_unreadable_file_is_reported_not_a_crash(repo: Repo, run_cli, english) -> None:
     (repo.path / BORIS).write_text("id: [unclosed\n", encoding="utf-8")
     result = run_cli("diff", "HEAD", "--catalogue", repo.path)
     assert result.exit_code == 0
@@ -304,7 +304,7 @@ def test_diff_help_has_an_example(run_cli) -> None:
 # ----------------------------------------------------------------------------- history
 
 
-def test_history_lists_the_commits_of_an_entry_newest_first(repo: Repo, run_cli) -> None:
+def test_history_lists_the_commits_of_an_entry_newest_first(repo: Repo, run_cli, english) -> None:
     repo.edit(BORIS, "level: niet-onderzocht", "level: eerste-aanwijzingen")
     repo.commit("Boris: bewijskracht herzien", author="Bea Reviewer")
     repo.edit("interventions/bridge.yaml", "kind: interventie", "kind: interventie\n")
@@ -348,7 +348,7 @@ def test_history_of_a_new_uncommitted_entry_is_empty(repo: Repo, run_cli) -> Non
     assert doc["changes"] == []
 
 
-def test_history_of_an_unknown_entry_is_a_usage_error(repo: Repo, run_cli) -> None:
+def test_history_of_an_unknown_entry_is_a_usage_error(repo: Repo, run_cli, english) -> None:
     result = run_cli("history", "bestaat-niet", "--catalogue", repo.path)
     assert result.exit_code == 2
     assert "no entry 'bestaat-niet'" in result.stderr
@@ -374,8 +374,8 @@ def test_history_in_a_shallow_clone_says_where_it_is_cut(shallow: Path, run_cli)
     assert result.exit_code == 0, result.stderr
     lines = result.stdout.splitlines()
     # the cut commit is where the clone's history starts, not a known change of the file
-    assert lines[0].endswith(f"({BORIS}): 0 change(s) since the cut at {head[:10]} (shallow clone)")
-    assert lines[-1] == f"…  history cut here at {head[:10]}: older changes are not in this clone"
+    assert lines[0].endswith(f"({BORIS}): 0 wijziging(en) sinds de afkapping bij {head[:10]} (ondiepe kloon)")
+    assert lines[-1] == f"…  geschiedenis hier afgekapt bij {head[:10]}: oudere wijzigingen staan niet in deze kloon"
     assert f"de geschiedenis van {BORIS} is afgekapt bij commit {head[:10]}" in result.stderr
     assert "git fetch --unshallow" in result.stderr and "fetch-depth: 0" in result.stderr
     doc = json.loads(run_cli("history", "boris", "--format", "json", "--catalogue", shallow).stdout)

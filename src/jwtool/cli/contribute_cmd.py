@@ -25,7 +25,7 @@ from jwtool.cli.common import (
     use_cache,
     warn,
 )
-from jwtool.cli.framework import message
+from jwtool.cli.framework import message, message_lang
 from jwtool.contribute.diff import catalogue_diff, to_json, to_markdown, to_text
 from jwtool.contribute.git import UNSHALLOW_HINT, GitError, history_cut
 from jwtool.contribute.git import history as git_history
@@ -228,8 +228,8 @@ def diff(
         result = catalogue_diff(base, rev, rev2, limits())
     except GitError as exc:
         usage_error(exc)
-    reporters = {"text": to_text, "md": to_markdown, "json": to_json}  # one per DiffFormat
-    out(reporters[fmt.value](result))
+    reporters = {"text": to_text, "md": to_markdown}  # one per DiffFormat; JSON is the same in every language
+    out(reporters[fmt.value](result, message_lang()) if fmt.value in reporters else to_json(result))
 
 
 HistoryFormat = formats("HistoryFormat", ["text", "json"])
@@ -265,12 +265,12 @@ def history(
     if not changes and not cut:
         note(message("cli.history.none", file=rel))
         return
-    out(f"{entry_name} ({rel}): {len(changes)} change(s){f' since the cut at {cut[:10]} (shallow clone)' if cut else ''}")
+    out(message("cli.history.title", name=entry_name, file=rel, n=len(changes), since=message("cli.history.since_cut", commit=cut[:10]) if cut else ""))
     for c in changes:
         moved = f"  [{c.file}]" if c.file != rel else ""
         out(f"{c.date[:10]}  {c.commit[:10]}  {c.author}: {c.message}{moved}")
     if cut:
-        out(f"…  history cut here at {cut[:10]}: older changes are not in this clone")
+        out(message("cli.history.cut", commit=cut[:10]))
 
 
 def _history_target(ctx: typer.Context, base: Path, ref: str) -> tuple[str, str, str]:

@@ -23,6 +23,7 @@ from jwtool.catalogue.files import Outside
 from jwtool.catalogue.layout import Layout, discover
 from jwtool.catalogue.yamlfile import Limits, read_yaml
 from jwtool.contribute import git as gitlog
+from jwtool.labels import DEFAULT_LANG, Message, label, worded
 from jwtool.query.export import dumps
 from jwtool.render.escaping import cell, escape
 
@@ -42,8 +43,9 @@ class FieldChange:
         return {"path": self.path, "change": self.change, "old": self.old, "new": self.new}
 
 
-# The kinds of files compared (jwtool.contribute.git.FILE_KINDS), with their titles in the reports.
-KIND_TITLES = {"entries": "Entries", "sources": "Sources", "catalogue": "catalogue.yaml", "vocabularies": "Vocabularies", "schemas": "Schemas"}
+# The kinds of files compared (jwtool.contribute.git.FILE_KINDS); their titles in the reports are
+# the labels diff.kind.<kind>, a status is worded by diff.status.<status>.
+KIND_TITLES = ("entries", "sources", "catalogue", "vocabularies", "schemas")
 
 
 @dataclass
@@ -58,7 +60,7 @@ class EntryChange:
     old_id: str = ""
     similarity: float | None = None
     fields: list[FieldChange] = field(default_factory=list)
-    problem: str = ""  # why a side could not be read, if so
+    problem: str = ""  # why a side could not be read, if so (a Message)
     kind: str = "entries"
 
     def to_dict(self) -> dict[str, Any]:
@@ -119,11 +121,11 @@ def _parse(rel: str, path: Path, limits: Limits) -> _Doc:
     if rel.endswith(".json"):
         try:
             if path.stat().st_size > limits.max_file_size:
-                return _Doc(None, f"{rel}: larger than {limits.max_file_size} bytes")
+                return _Doc(None, Message("error.in_file", file=rel, message=Message("problem.file_size.growing", limit=limits.max_file_size)))
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:
-            return _Doc(None, f"{rel}: not valid JSON ({exc})")
-        return _Doc(data) if isinstance(data, dict) else _Doc(None, "not a mapping of fields")
+            return _Doc(None, Message("error.in_file", file=rel, message=Message("problem.schema_file.not_json", detail=str(exc))))
+        return _Doc(data) if isinstance(data, dict) else _Doc(None, Message("diff.not_a_mapping"))
     return _doc(read_yaml(path, rel, limits))
 
 
@@ -141,8 +143,8 @@ def _parse_blobs(blobs: dict[str, bytes], limits: Limits) -> dict[str, _Doc]:
 def _doc(yf: Any) -> _Doc:
     errors = [p for p in yf.problems if p.severity == "error" and p.rule != "line-endings"]
     if isinstance(yf.data, dict):
-        return _Doc(yf.data, errors[0].format() if errors else "")
-    return _Doc(None, errors[0].format() if errors else "not a mapping of fields")
+        return _Doc(yf.data, errors[0].located() if errors else "")
+    return _Doc(None, errors[0].located() if errors else Message("diff.not_a_mapping"))
 
 
 def snapshot_at(root: Path, rev: str, limits: Limits = Limits()) -> dict[str, _Doc]:
@@ -345,19 +347,20 @@ def show(value: Any, width: int = 80) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def _counted(c: dict[str, int]) -> str:
-    return ", ".join(f"{c[s]} {s}" for s in STATUS_ORDER if c[s])
+def _counted(c: dict[str, int], lang: str) -> str:
+    return ", ".join(f"{c[s]} {label(f'diff.status.{s}', lang)}" for s in STATUS_ORDER if c[s])
 
 
-def _summary(d: CatalogueDiff) -> str:
+def _summary(d: CatalogueDiff, lang: str) -> str:
     """The entries' changes (or "no entry changed"), then every other kind that changed."""
-    parts = [_counted(d.counts()) or "no entry changed"]
-    parts += [f"{KIND_TITLES[k]}: {_counted(d.counts(k))}" for k in KIND_TITLES if k != "entries" and d.of(k)]
+    parts = [_counted(d.counts(), lang) or label("diff.none", lang)]
+    parts += [f"{label(f'diff.kind.{k}', lang)}: {_counted(d.counts(k), lang)}" for k in KIND_TITLES if k != "entries" and d.of(k)]
     return "; ".join(parts)
 
 
-def _side(s: Side) -> str:
-    return f"{s.label} ({s.commit[:12]})" if s.commit and s.commit[:12] != s.label[:12] else s.label
+def _side(s: Side, lang: str) -> str:
+    name = label("diff.working_tree", lang) if s.label == gitlog.WORKING_TREE else s.label
+    return f"{name} ({s.commit[:12]})" if s.commit and s.commit[:12] != s.label[:12] else name
 
 
 def _field_line(f: FieldChange) -> str:
@@ -368,20 +371,23 @@ def _field_line(f: FieldChange) -> str:
     return f"{f.path}: {show(f.old)} → {show(f.new)}"
 
 
-def to_text(d: CatalogueDiff) -> str:
-    lines = [f"Catalogue changes from {_side(d.old)} to {_side(d.new)}: {_summary(d)}"]
+def to_text(d: CatalogueDiff, lang: str = DEFAULT_LANG) -> str:
+    """The changes as plain text, worded in ``lang``."""
+    lines = [label("diff.title", lang, old=_side(d.old, lang), new=_side(d.new, lang), summary=_summary(d, lang))]
+    width = max(len(label(f"diff.status.{s}", lang)) for s in STATUS_ORDER) + 1
     for kind in KIND_TITLES:
         group = d.of(kind)
         if kind != "entries" and group:
-            lines.append(f"{KIND_TITLES[kind]}: {_counted(d.counts(kind))}")
+            lines.append(f"{label(f'diff.kind.{kind}', lang)}: {_counted(d.counts(kind), lang)}")
         for e in group:
+            status = label(f"diff.status.{e.status}", lang).ljust(width)
             if e.status == "renamed":
-                head = f"renamed  {e.old_id} → {e.id}  {e.name}  ({e.old_file} → {e.file}, {round((e.similarity or 0) * 100)}% same)"
+                head = f"{status} {e.old_id} → {e.id}  {e.name}  ({e.old_file} → {e.file}, {label('diff.same', lang, n=round((e.similarity or 0) * 100))})"
             else:
-                head = f"{e.status:<8} {e.id}  {e.name}  ({e.file or e.old_file})"
+                head = f"{status} {e.id}  {e.name}  ({e.file or e.old_file})"
             lines.append(head)
             if e.problem:
-                lines.append(f"  cannot be read: {e.problem}")
+                lines.append(f"  {label('diff.unreadable', lang, problem=worded(e.problem, lang))}")
             lines += [f"  {_field_line(f)}" for f in e.fields]
     return "\n".join(lines) + "\n"
 
@@ -389,26 +395,28 @@ def to_text(d: CatalogueDiff) -> str:
 MARKER = "<!-- jwtool-diff -->"
 
 
-def to_markdown(d: CatalogueDiff) -> str:
-    """A PR comment: every piece of entry text escaped, so a contributor's text stays text."""
+def to_markdown(d: CatalogueDiff, lang: str = DEFAULT_LANG) -> str:
+    """A PR comment, worded in ``lang``: every piece of entry text escaped, so a contributor's text stays text."""
 
-    out = [MARKER, f"### Catalogue changes: {escape(_side(d.old))} → {escape(_side(d.new))}", "", f"**{escape(_summary(d))}**", ""]
-    titles = {"added": "Added", "renamed": "Renamed", "changed": "Changed", "removed": "Removed"}
+    out = [MARKER, f"### {escape(label('diff.md.title', lang, old=_side(d.old, lang), new=_side(d.new, lang)))}", "", f"**{escape(_summary(d, lang))}**", ""]
     for kind in KIND_TITLES:
         for status in STATUS_ORDER:
             group = [e for e in d.of(kind) if e.status == status]
             if not group:
                 continue
-            what = "" if kind == "entries" else f"{KIND_TITLES[kind]}: "
-            out += [f"#### {escape(what)}{titles[status] if not what else titles[status].lower()} ({len(group)})", ""]
+            title = label(f"diff.status.{status}", lang)
+            heading = title.capitalize() if kind == "entries" else f"{label(f'diff.kind.{kind}', lang)}: {title}"
+            out += [f"#### {escape(heading)} ({len(group)})", ""]
             for e in group:
                 where = f"{escape(e.old_file)} → {escape(e.file)}" if status == "renamed" else escape(e.file or e.old_file)
-                extra = f", id {escape(e.old_id)} → {escape(e.id)}, {round((e.similarity or 0) * 100)}% same" if status == "renamed" else f", id {escape(e.id)}"
+                same = label("diff.same", lang, n=round((e.similarity or 0) * 100))
+                extra = f", id {escape(e.old_id)} → {escape(e.id)}, {same}" if status == "renamed" else f", id {escape(e.id)}"
                 out.append(f"- **{escape(e.name)}** ({where}{extra})")
                 if e.problem:
-                    out.append(f"  - cannot be read: {escape(e.problem)}")
+                    out.append(f"  - {escape(label('diff.unreadable', lang, problem=worded(e.problem, lang)))}")
                 if e.fields and (status != "added" or kind != "entries"):
-                    out += ["", "  | Field | Old | New |", "  | --- | --- | --- |"]
+                    columns = " | ".join(label(f"diff.column.{c}", lang) for c in ("field", "old", "new"))
+                    out += ["", f"  | {columns} |", "  | --- | --- | --- |"]
                     for f in e.fields:
                         old = "" if f.change == "added" else cell(show(f.old, 200))
                         new = "" if f.change == "removed" else cell(show(f.new, 200))

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from jwtool.catalogue.model import Entry
 from jwtool.catalogue.text import fold, key
-from jwtool.labels import label
+from jwtool.labels import Message
 
 SUGGEST_CUTOFF = 80  # rapidfuzz WRatio, 0-100: "borris-brengt" → Boris brengt … (86), "zeppelin" → nothing (60)
 SUGGEST_MAX = 5
@@ -19,16 +19,13 @@ class RefError(LookupError):
 
     def __init__(self, ref: str, candidates: Sequence[Entry], ambiguous: bool) -> None:
         self.ref, self.candidates, self.ambiguous = ref, list(candidates), ambiguous
-        super().__init__(self.message("en"))  # str(exc): English, for logs and Python callers
+        names = ", ".join(f"{e.id!r} ({e.name})" for e in self.candidates[:8])
+        super().__init__(Message("ref.ambiguous", ref=repr(ref), n=len(self.candidates), names=names) if ambiguous
+                         else Message("ref.suggest", ref=repr(ref), names=names) if self.candidates else Message("ref.unknown", ref=repr(ref)))
 
     def message(self, lang: str) -> str:
         """The message in ``lang``: "did you mean …?" / "bedoelde u …?" with the candidates."""
-        names = ", ".join(f"{e.id!r} ({e.name})" for e in self.candidates[:8])
-        if self.ambiguous:
-            return label("ref.ambiguous", lang, ref=repr(self.ref), n=len(self.candidates), names=names)
-        if self.candidates:
-            return label("ref.suggest", lang, ref=repr(self.ref), names=names)
-        return label("ref.unknown", lang, ref=repr(self.ref))
+        return self.args[0].text(lang)  # type: ignore[no-any-return]
 
 
 def _names(entry: Entry) -> list[str]:
