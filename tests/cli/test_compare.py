@@ -128,7 +128,7 @@ def test_compare_needs_two_refs(run_cli, mini_catalogue: Path) -> None:
     assert r.exit_code == 2 and "minstens twee vermeldingen" in r.stderr
 
 
-def test_compare_the_same_entry_twice_is_a_usage_error(run_cli, mini_catalogue: Path) -> None:
+def test_compare_the_same_entry_twice_is_a_usage_error(run_cli, mini_catalogue: Path, english) -> None:
     r = run_cli("compare", "alpha", "Alfa naar werk", "--catalogue", mini_catalogue)
     assert r.exit_code == 2 and "alpha is named twice" in r.stderr
 

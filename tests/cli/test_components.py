@@ -149,7 +149,7 @@ def test_upgrade_from_version_2_tags_components_and_turns_study_urls_into_citati
     for name in ("alpha", "beta"):
         shutil.copy(DATA / "v2" / "interventions" / f"{name}.yaml", cat / "interventions" / f"{name}.yaml")
     refused = run_cli("list", "--catalogue", cat)
-    assert refused.exit_code == 1 and "schema version 2" in refused.stderr and "jwtool upgrade" in refused.stderr
+    assert refused.exit_code == 1 and "schemaversie 2" in refused.stderr and "jwtool upgrade" in refused.stderr
 
     assert run_cli("upgrade", "--catalogue", cat).exit_code == 0
     after = {p: p.read_bytes() for p in sorted(cat.rglob("*.yaml"))}

@@ -137,7 +137,7 @@ def test_output_file_is_not_overwritten_without_force(run_cli, mini_catalogue: P
     out = mini_catalogue.parent / "e.json"
     out.write_text("keep me", encoding="utf-8")
     r = run_cli("export", "-o", out, "--catalogue", mini_catalogue)
-    assert r.exit_code == 2 and "already exists; use --force" in r.stderr
+    assert r.exit_code == 2 and "bestaat al; overschrijf het met --force" in r.stderr
     assert out.read_text(encoding="utf-8") == "keep me"
     r = run_cli("export", "-o", out, "--force", "--catalogue", mini_catalogue)
     assert r.exit_code == 0 and "5 vermeldingen naar" in r.stderr
@@ -145,13 +145,13 @@ def test_output_file_is_not_overwritten_without_force(run_cli, mini_catalogue: P
     assert [p.name for p in out.parent.iterdir() if p.name.endswith(".tmp")] == []
 
 
-def test_output_is_never_written_into_the_catalogue_data(run_cli, mini_catalogue: Path) -> None:
+def test_output_is_never_written_into_the_catalogue_data(run_cli, mini_catalogue: Path, english) -> None:
     r = run_cli("export", "-o", mini_catalogue / "interventions" / "all.json", "--catalogue", mini_catalogue)
     assert r.exit_code == 2 and "refusing to write" in r.stderr
     assert not (mini_catalogue / "interventions" / "all.json").exists()
 
 
-def test_output_into_a_missing_folder_is_a_usage_error(run_cli, mini_catalogue: Path) -> None:
+def test_output_into_a_missing_folder_is_a_usage_error(run_cli, mini_catalogue: Path, english) -> None:
     r = run_cli("export", "-o", mini_catalogue.parent / "no" / "such" / "x.json", "--catalogue", mini_catalogue)
     assert r.exit_code == 2 and "does not exist" in r.stderr
 

@@ -320,7 +320,7 @@ def test_search_without_matches_says_so_on_stderr(run_cli, mini_catalogue: Path)
     assert json.loads(run_cli("search", "zeppelin", "-f", "json", "--catalogue", mini_catalogue).stdout) == []
 
 
-def test_missing_catalogue_is_a_usage_error(run_cli, tmp_path: Path) -> None:
+def test_missing_catalogue_is_a_usage_error(run_cli, tmp_path: Path, english) -> None:
     r = run_cli("list", "--catalogue", tmp_path / "nowhere")
     assert r.exit_code == 2 and "is not a catalogue" in r.stderr
 

@@ -297,7 +297,7 @@ def test_export_refuses_to_overwrite_without_force(run_cli, tmp_path: Path, mini
     assert r.exit_code == 0 and path.read_text(encoding="utf-8").startswith("<?xml")
 
 
-def test_export_never_writes_into_the_catalogue_data(run_cli, mini_catalogue: Path) -> None:
+def test_export_never_writes_into_the_catalogue_data(run_cli, mini_catalogue: Path, english) -> None:
     path = mini_catalogue / "interventions" / "map.json"
     r = run_cli("map", "-o", path, "--catalogue", mini_catalogue)
     assert r.exit_code == 2 and "refusing" in r.stderr and not path.exists()

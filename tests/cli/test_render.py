@@ -352,7 +352,7 @@ def test_rendering_twice_gives_identical_bytes(run_cli, tmp_path: Path, command:
     assert len(a.read_bytes()) > 1000
 
 
-def test_an_existing_output_is_replaced_only_with_force(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_an_existing_output_is_replaced_only_with_force(run_cli, tmp_path: Path, english) -> None:  # type: ignore[no-untyped-def]
     out = tmp_path / "bijlage.md"
     out.write_text("oud\n", encoding="utf-8")
     r = run_cli("render", "appendix", "-o", out)
@@ -366,7 +366,7 @@ def test_an_existing_output_is_replaced_only_with_force(run_cli, tmp_path: Path)
 
 
 @pytest.mark.parametrize("folder", ["interventions", "schemas"])
-def test_output_is_never_written_into_the_catalogue_data(run_cli, catalogue_copy: Path, folder: str) -> None:  # type: ignore[no-untyped-def]
+def test_output_is_never_written_into_the_catalogue_data(run_cli, catalogue_copy: Path, folder: str, english) -> None:  # type: ignore[no-untyped-def]
     target = catalogue_copy / folder / "bijlage.md"
     r = run_cli("render", "appendix", "--catalogue", catalogue_copy, "-o", target)
     assert r.exit_code == 2
@@ -409,7 +409,7 @@ def test_an_undefined_variable_in_a_template_is_an_error_naming_the_template(run
     assert "Traceback" not in r.output
 
 
-def test_a_template_syntax_error_names_file_and_line(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_template_syntax_error_names_file_and_line(run_cli, tmp_path: Path, english) -> None:  # type: ignore[no-untyped-def]
     house = tmp_path / "house"
     house.mkdir()
     (house / "appendix.html.j2").write_text("<p>\n{% for x in %}\n", encoding="utf-8")
@@ -575,7 +575,7 @@ def test_hostile_text_is_harmless_in_word(run_cli, hostile_catalogue: Path, tmp_
     assert links == ["https://example.org/x?a=1&b=2"]
 
 
-def test_overview_into_a_new_folder_creates_it(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_overview_into_a_new_folder_creates_it(run_cli, tmp_path: Path, english) -> None:  # type: ignore[no-untyped-def]
     r = run_cli("render", "overview", "-o", f"{tmp_path}/site/")
     assert r.exit_code == 0, r.stderr
     assert (tmp_path / "site" / "index.html").is_file()
@@ -583,7 +583,7 @@ def test_overview_into_a_new_folder_creates_it(run_cli, tmp_path: Path) -> None:
     assert r.exit_code == 2 and "does not exist" in r.stderr
 
 
-def test_overview_folder_inside_the_catalogue_data_is_refused(run_cli, catalogue_copy: Path) -> None:  # type: ignore[no-untyped-def]
+def test_overview_folder_inside_the_catalogue_data_is_refused(run_cli, catalogue_copy: Path, english) -> None:  # type: ignore[no-untyped-def]
     r = run_cli("render", "overview", "--catalogue", catalogue_copy, "-o", catalogue_copy / "interventions" / "site")
     assert r.exit_code == 2 and "refusing to write" in r.stderr
     assert not (catalogue_copy / "interventions" / "site").exists()

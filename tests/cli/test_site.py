@@ -67,7 +67,7 @@ def test_a_rerender_is_byte_identical(run_cli, tmp_path: Path) -> None:  # type:
 
 
 @pytest.mark.slow
-def test_the_folder_is_written_whole_and_replaced_only_with_force(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_the_folder_is_written_whole_and_replaced_only_with_force(run_cli, tmp_path: Path, english) -> None:  # type: ignore[no-untyped-def]
     out = tmp_path / "site"
     assert run_cli("render", "overview", "-o", out).exit_code == 0
     first = _files(out)

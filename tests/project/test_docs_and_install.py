@@ -88,7 +88,7 @@ def test_the_catalogue_is_found_from_env_and_option(tmp_path: Path, mini_catalog
     by_env = run_cli("list", "--format", "csv", cwd=tmp_path, env={"JWTOOL_CATALOGUE": str(mini_catalogue)})
     assert by_env.exit_code == 0 and by_env.stdout.count("\n") == 6  # header + 5 entries
     not_a_catalogue = run_cli("list", "--catalogue", tmp_path)
-    assert not_a_catalogue.exit_code == 2 and "not a catalogue" in not_a_catalogue.stderr
+    assert not_a_catalogue.exit_code == 2 and "is geen catalogus" in not_a_catalogue.stderr
 
 
 def test_outside_any_checkout_the_bundled_catalogue_is_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

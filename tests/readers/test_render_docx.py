@@ -347,7 +347,7 @@ def test_pdf_without_libreoffice_is_a_clear_error(run_cli, tmp_path: Path, monke
     out = tmp_path / "bijlage.pdf"
     r = run_cli("render", "appendix", "-f", "pdf", "-o", out)
     assert r.exit_code == 1
-    assert r.stderr.strip() == ("jwtool: fout: --format pdf needs LibreOffice (soffice), which is not installed or not on PATH; "
-                                "install LibreOffice, or render --format docx and convert that")
+    assert r.stderr.strip() == ("jwtool: fout: --format pdf heeft LibreOffice (soffice) nodig, dat niet geïnstalleerd is of niet in PATH staat; "
+                                "installeer LibreOffice, of maak --format docx en zet dat om")
     assert "Traceback" not in r.output
     assert not out.exists()
