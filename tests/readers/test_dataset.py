@@ -124,7 +124,7 @@ def test_the_same_catalogue_gives_the_same_bytes(exported: Path, repo_root: Path
             assert (tmp_path / "again" / path.relative_to(exported / "catalogue-data")).read_bytes() == path.read_bytes()
 
 
-def test_a_folder_jwtool_did_not_write_is_never_replaced(run_cli, tmp_path: Path, mini_catalogue: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_folder_jwtool_did_not_write_is_never_replaced(run_cli, tmp_path: Path, mini_catalogue: Path, english) -> None:  # type: ignore[no-untyped-def]
     mine = tmp_path / "mine"
     mine.mkdir()
     (mine / "notes.txt").write_text("keep", encoding="utf-8")

@@ -40,7 +40,7 @@ def test_check_jsonschema_accepts_every_file(repo_root: Path, files: str, schema
     assert "validation done" in run.stdout
 
 
-def test_validate_warns_about_a_date_without_quotes_with_its_position_and_fix(run_cli, catalogue_copy: Path) -> None:  # type: ignore[no-untyped-def]
+def test_validate_warns_about_a_date_without_quotes_with_its_position_and_fix(run_cli, catalogue_copy: Path, english) -> None:  # type: ignore[no-untyped-def]
     path = catalogue_copy / "interventions" / "zowhat.yaml"
     text = path.read_text(encoding="utf-8")
     date = yaml.safe_load(text)["last_reviewed"]
