@@ -228,7 +228,7 @@ def help_record(param: Any, ctx: Any) -> tuple[str, str] | None:
     record = param.get_help_record(ctx)
     if record is None:
         return None
-    names = metavars(record[0].replace(" <str>", "").replace(" <path>", ""))
+    names = metavars(re.sub(r" <(?:str|path|int|float|list\[\w+\])>", "", record[0]))  # a Python type is no help
     extra = []
     default = param.default
     if param.param_type_name == "option" and param.show_default is not False and default not in (None, False, True, (), []) and not callable(default):
