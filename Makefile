@@ -1,7 +1,8 @@
 # Two commands on a fresh machine with only Python 3.11+ and make:
 #   make demo   set up .venv with jwtool, validate the bundled catalogue and print an overview
 #   make test   add the test tools to .venv and run the test suite (in a random order; see README)
-#   make check  the inner loop: the fast tests only (no subprocess-heavy, browser or benchmark tests)
+#   make check  the inner loop: the fast tests only (no subprocess-heavy, browser or benchmark tests),
+#               on every core (pytest-xdist)
 # Dependencies install at the versions in constraints.txt (the tested set); CONSTRAINTS= installs
 # the newest versions instead (.github/workflows/newest.yml).
 PYTHON ?= python3
@@ -36,7 +37,7 @@ test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 check: $(VENV)/.installed-test
-	$(BIN)/python -m pytest -q -m 'not slow and not browser' $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -q -n auto -m 'not slow and not browser' $(PYTEST_ARGS)
 
 # Write the versions installed in .venv (after a passing `make test`) into constraints.txt.
 constraints: $(VENV)/.installed-test

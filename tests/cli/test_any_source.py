@@ -75,6 +75,7 @@ def test_the_html_and_word_appendix_of_a_source_without_tables(run_cli, catalogu
     assert "Niveau van bewijskracht: Effectief volgens eerste aanwijzingen" in doc.tables[0].rows[1].cells[6].text
 
 
+@pytest.mark.slow
 def test_the_pdf_appendix_of_a_source_without_tables(run_cli, catalogue_2025: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     require(shutil.which("soffice") is not None, "LibreOffice (soffice)")
     require(shutil.which("pdftotext") is not None, "pdftotext (poppler-utils)")

