@@ -162,6 +162,15 @@ def repo_root() -> Path:
     return REPO
 
 
+@pytest.fixture(scope="session")
+def bundled():  # type: ignore[no-untyped-def]
+    """The bundled catalogue (the repository's own), loaded once for the whole session: read it, never
+    change it (a writable copy is ``catalogue_copy``)."""
+    from jwtool.catalogue.load import load_catalogue
+
+    return load_catalogue(REPO)
+
+
 def _copy_catalogue(dest: Path) -> Path:
     dest.mkdir()
     for name in ("interventions", "sources", "schemas", "templates"):

@@ -14,13 +14,11 @@ from typing import Any
 import pytest
 
 from conftest import BROKEN_WORDS, HOSTILE_TEXT, require, serious_axe_violations
-from jwtool.catalogue.load import load_catalogue
 from jwtool.query.filters import RawFilters, filter_entries, resolve_filters
 from jwtool.query.search import search
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 expect = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install -e '.[test]')").expect
-REPO = Path(__file__).resolve().parents[2]
 SCREENSHOT = Path("/tmp/jwtool-overview.png")
 
 
@@ -65,17 +63,12 @@ def open_page(chromium) -> Iterator[Any]:  # type: ignore[no-untyped-def]
         p.close()
 
 
-@pytest.fixture(scope="module")
-def cat():  # type: ignore[no-untyped-def]
-    return load_catalogue(REPO)
-
-
 def ids(cat, **filters: list[str]) -> list[str]:  # type: ignore[no-untyped-def]
     f = resolve_filters(RawFilters(**filters), cat.vocab)
     return ["e-" + e.id for e in filter_entries(cat.entries, f)]
 
 
-def test_overview_works_offline_and_its_filter_and_links_work(run_cli, open_page, cat, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_overview_works_offline_and_its_filter_and_links_work(run_cli, open_page, bundled, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     site = tmp_path / "site"
     site.mkdir()
     assert run_cli("render", "overview", "-o", site / "index.html").exit_code == 0  # the one-page form
@@ -87,7 +80,7 @@ def test_overview_works_offline_and_its_filter_and_links_work(run_cli, open_page
     assert o.failed == [] and o.errors == []
     assert page.evaluate("document.documentElement.lang") == "nl"
     assert page.is_visible("#filter")  # the script ran under the page's CSP
-    everyone = ["e-" + e.id for e in cat.entries]
+    everyone = ["e-" + e.id for e in bundled.entries]
     # keyboard: the first Tab reaches the skip link, which is then visible
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.className") == "skip"
@@ -98,27 +91,27 @@ def test_overview_works_offline_and_its_filter_and_links_work(run_cli, open_page
     # pick a phase (its facet opens by hand): only entries in that phase stay
     page.click("details[data-facet='phase'] > summary")
     page.check("#facet-phase input[value='nazorg']")
-    assert o.visible_rows() == ids(cat, phase=["nazorg"])
-    assert page.inner_text("#filter-count").startswith(f"{len(ids(cat, phase=['nazorg']))} van ")
+    assert o.visible_rows() == ids(bundled, phase=["nazorg"])
+    assert page.inner_text("#filter-count").startswith(f"{len(ids(bundled, phase=['nazorg']))} van ")
     # and a target group on top of it (AND)
     page.click("details[data-facet='target'] > summary")
     page.check("#facet-target input[value='vso']")
-    assert o.visible_rows() == ids(cat, phase=["nazorg"], target=["vso"])
-    assert 0 < len(o.visible_rows()) < len(ids(cat, phase=["nazorg"]))
+    assert o.visible_rows() == ids(bundled, phase=["nazorg"], target=["vso"])
+    assert 0 < len(o.visible_rows()) < len(ids(bundled, phase=["nazorg"]))
     # entry sections follow the rows
     hidden = set(everyone) - set(o.visible_rows())
     assert all(page.eval_on_selector(f"#{a}", "el => el.hidden") for a in hidden)
     # clear; pick a working element
     page.click("button[type=reset]")  # the page re-filters after the form has reset, in a timeout
     expect(page.locator("#index-table tbody tr:not([hidden])")).to_have_count(len(everyone))
-    element = "ouderbetrokkenheid" if "ouderbetrokkenheid" in cat.vocab["working-elements"] else cat.entries[0].element_ids[0]
+    element = "ouderbetrokkenheid" if "ouderbetrokkenheid" in bundled.vocab["working-elements"] else bundled.entries[0].element_ids[0]
     page.click("details[data-facet='element'] > summary")
     page.check(f"#facet-element input[value='{element}']")
-    assert o.visible_rows() == ids(cat, element=[element])
+    assert o.visible_rows() == ids(bundled, element=[element])
     page.uncheck(f"#facet-element input[value='{element}']")
     # type text: accents and case do not matter
     page.fill("#filter-text", "BORIS")
-    assert o.visible_rows() == ["e-" + h.entry.id for h in sorted(search(cat.entries, "boris", cat.vocab), key=lambda h: h.entry.sort_key())]
+    assert o.visible_rows() == ["e-" + h.entry.id for h in sorted(search(bundled.entries, "boris", bundled.vocab), key=lambda h: h.entry.sort_key())]
     assert "e-boris-brengt-je-bij-een-baan" in o.visible_rows()
     page.fill("#filter-text", "loopbaanorientatie")
     assert "e-boris-brengt-je-bij-een-baan" in o.visible_rows()

@@ -12,7 +12,7 @@ from data_audit import verbatim_fields as _verbatim_fields
 
 from conftest import REPORT, require
 from jwtool.catalogue.layout import Layout
-from jwtool.catalogue.load import load_catalogue, load_vocabularies
+from jwtool.catalogue.load import load_vocabularies
 from jwtool.catalogue.yamlfile import read_yaml
 
 REPO = Path(__file__).resolve().parents[2]
@@ -34,11 +34,6 @@ EIGHT_COLUMNS = [("providers", "description"), ("target_group", "description"), 
                  ("working_elements",)]
 
 
-@pytest.fixture(scope="module")
-def catalogue():  # type: ignore[no-untyped-def]
-    return load_catalogue(REPO)
-
-
 @pytest.mark.parametrize("path", ENTRY_FILES, ids=lambda p: p.stem)
 def test_entry_loads_without_problems(path: Path) -> None:
     doc = read_yaml(path, path.name)
@@ -48,16 +43,16 @@ def test_entry_loads_without_problems(path: Path) -> None:
 
 
 @pytest.mark.parametrize(("table", "ids"), [("B2.1", B21), ("B2.2", B22)])
-def test_appendix_table_has_exactly_the_report_rows_in_order(catalogue, table: str, ids: list[str]) -> None:  # type: ignore[no-untyped-def]
-    rows = sorted((e for e in catalogue.entries if e.table == table), key=lambda e: e.order)
+def test_appendix_table_has_exactly_the_report_rows_in_order(bundled, table: str, ids: list[str]) -> None:  # type: ignore[no-untyped-def]
+    rows = sorted((e for e in bundled.entries if e.table == table), key=lambda e: e.order)
     assert [e.id for e in rows] == ids
     assert [e.order for e in rows] == list(range(1, len(ids) + 1))
     assert all(e.kind == "interventie" for e in rows)
 
 
 @pytest.mark.parametrize("entry_id", B21 + B22)
-def test_appendix_row_carries_all_eight_columns(catalogue, entry_id: str) -> None:  # type: ignore[no-untyped-def]
-    data = catalogue.by_id()[entry_id].data
+def test_appendix_row_carries_all_eight_columns(bundled, entry_id: str) -> None:  # type: ignore[no-untyped-def]
+    data = bundled.by_id()[entry_id].data
     for path in EIGHT_COLUMNS:
         value = data
         for step in path:
@@ -65,16 +60,16 @@ def test_appendix_row_carries_all_eight_columns(catalogue, entry_id: str) -> Non
         assert value, f"{entry_id}: column {'.'.join(path)} is empty"
 
 
-def test_the_eighteen_interventions_are_named_as_in_the_appendix(catalogue) -> None:  # type: ignore[no-untyped-def]
-    names = {e.id: e.name for e in catalogue.entries if e.table}
+def test_the_eighteen_interventions_are_named_as_in_the_appendix(bundled) -> None:  # type: ignore[no-untyped-def]
+    names = {e.id: e.name for e in bundled.entries if e.table}
     assert names["boris-brengt-je-bij-een-baan"] == "Boris brengt je bij ‘n baan"
     assert names["zowhat"] == "ZoWh@t"
     assert names["tops4jobs"] == "TOPs4JOBs"
     assert len(names) == 18
 
 
-def test_the_seven_case_studies_of_bijlage_1_are_practice_examples(catalogue) -> None:  # type: ignore[no-untyped-def]
-    by_id = catalogue.by_id()
+def test_the_seven_case_studies_of_bijlage_1_are_practice_examples(bundled) -> None:  # type: ignore[no-untyped-def]
+    by_id = bundled.by_id()
     for case in CASES:
         entry = by_id[case]
         assert entry.kind == "praktijkvoorbeeld"
@@ -82,8 +77,8 @@ def test_the_seven_case_studies_of_bijlage_1_are_practice_examples(catalogue) ->
         assert "bijlage 1" in entry.provenance["sections"]
 
 
-def test_regional_practice_examples_of_chapters_4_to_6(catalogue) -> None:  # type: ignore[no-untyped-def]
-    ids = {e.id for e in catalogue.entries if e.kind == "praktijkvoorbeeld"}
+def test_regional_practice_examples_of_chapters_4_to_6(bundled) -> None:  # type: ignore[no-untyped-def]
+    ids = {e.id for e in bundled.entries if e.kind == "praktijkvoorbeeld"}
     assert {"matchtafels-achterhoek", "rode-loper-achterhoek", "harrie-training", "route-arbeid", "school-als-wijk",
             "leerwerkmakelaars", "vouchers-en-cheques", "transitiecoach-vso-pro",
             # 5.1 sociale werkbedrijven, 5.2 Entree in het mbo voor pro-leerlingen, 5.3 outreachende
@@ -93,8 +88,8 @@ def test_regional_practice_examples_of_chapters_4_to_6(catalogue) -> None:  # ty
 
 
 @pytest.mark.parametrize("entry_id", REGIONAL_EXAMPLES_ADDED_IN_SECOND_PASS)
-def test_practice_examples_of_chapter_5_rest_on_the_report_only(catalogue, entry_id: str) -> None:  # type: ignore[no-untyped-def]
-    entry = catalogue.by_id()[entry_id]
+def test_practice_examples_of_chapter_5_rest_on_the_report_only(bundled, entry_id: str) -> None:  # type: ignore[no-untyped-def]
+    entry = bundled.by_id()[entry_id]
     assert entry.kind == "praktijkvoorbeeld"
     assert entry.evidence_level == "niet-onderzocht"
     assert set(entry.provenance["sections"]) & {"5.1", "5.2", "5.3"}
@@ -102,8 +97,8 @@ def test_practice_examples_of_chapter_5_rest_on_the_report_only(catalogue, entry
     assert entry.data.get("notes"), "every choice made in a practice example is explained in a note"
 
 
-def test_section_3_2_boxes_are_linked_to_their_success_factor(catalogue) -> None:  # type: ignore[no-untyped-def]
-    linked = {(e.id, f) for e in catalogue.entries for f in e.factor_ids}
+def test_section_3_2_boxes_are_linked_to_their_success_factor(bundled) -> None:  # type: ignore[no-untyped-def]
+    linked = {(e.id, f) for e in bundled.entries for f in e.factor_ids}
     assert linked >= {
         ("jongeren-aan-zet", "consensus"), ("kix", "heldere-afspraken"),
         ("boris-brengt-je-bij-een-baan", "samenwerking-disciplines"), ("transitieroute", "continuiteit"),
@@ -173,8 +168,8 @@ def test_a_start_year_is_a_year_the_course_text_says_something_started(path: Pat
     ("soepelere-overgang-naar-werk", "In 2018 – 2019 deden zes regio’s mee aan de pilot"),
     ("aanpak-drechtsteden", "Deze aanpak is ontwikkeld in 2015"),
 ])
-def test_a_participation_period_or_development_year_gives_no_start_or_end_year(catalogue, entry_id: str, words: str) -> None:  # type: ignore[no-untyped-def]
-    data = catalogue.by_id()[entry_id].data
+def test_a_participation_period_or_development_year_gives_no_start_or_end_year(bundled, entry_id: str, words: str) -> None:  # type: ignore[no-untyped-def]
+    data = bundled.by_id()[entry_id].data
     assert words in " ".join(data["course"]["description"].split())
     assert "start_year" not in data["course"] and "end_year" not in data["course"]
     assert any(words in " ".join(n.split()) for n in data["notes"]), "the decision is recorded with the report's words"
@@ -193,8 +188,8 @@ def test_a_count_of_another_unit_is_not_recorded_as_participants_or_schools(path
 
 
 @pytest.mark.parametrize("entry_id", ["de-navigator", "transitieroute"])
-def test_registrations_and_institutions_of_a_parent_pilot_give_no_scale(catalogue, entry_id: str) -> None:  # type: ignore[no-untyped-def]
-    assert "scale" not in catalogue.by_id()[entry_id].data["course"]
+def test_registrations_and_institutions_of_a_parent_pilot_give_no_scale(bundled, entry_id: str) -> None:  # type: ignore[no-untyped-def]
+    assert "scale" not in bundled.by_id()[entry_id].data["course"]
 
 
 @pytest.mark.parametrize("path", ENTRY_FILES, ids=lambda p: p.stem)
@@ -221,8 +216,8 @@ def test_a_region_is_named_by_the_text_not_taken_from_a_provider_name(path: Path
         assert _norm(name) in elsewhere or f"regio {name}" in described, f"region {name!r} only in a provider name"
 
 
-def test_zowhat_has_no_region_from_its_provider_name(catalogue) -> None:  # type: ignore[no-untyped-def]
-    data = catalogue.by_id()["zowhat"].data
+def test_zowhat_has_no_region_from_its_provider_name(bundled) -> None:  # type: ignore[no-untyped-def]
+    data = bundled.by_id()["zowhat"].data
     assert "WSP Noord-Holland Noord" in data["providers"]["organisations"]
     assert "region" not in data
 
@@ -244,10 +239,10 @@ def test_an_element_the_report_names_in_parentheses_is_mapped_to_that_element_on
     ("stabiliteit-en-flexibiliteit", "In geen van de beschrijvingen of evaluaties van de eerdergenoemde interventies "
                                      "werden echter stabiliteit en/of flexibiliteit als succesfactoren genoemd"),
 ])
-def test_a_success_factor_no_intervention_names_says_so_in_its_definition(catalogue, report: str, factor: str, words: str) -> None:  # type: ignore[no-untyped-def]
+def test_a_success_factor_no_intervention_names_says_so_in_its_definition(bundled, report: str, factor: str, words: str) -> None:  # type: ignore[no-untyped-def]
     vocab, _, _ = load_vocabularies(Layout(REPO))
     term = vocab["success-factors"].terms[factor]
     assert _norm(words) in report
     assert words in " ".join(term.definition.split())
     assert "3.2" in term.source
-    assert not [e.id for e in catalogue.entries if factor in e.factor_ids], "the report: no intervention names it"
+    assert not [e.id for e in bundled.entries if factor in e.factor_ids], "the report: no intervention names it"

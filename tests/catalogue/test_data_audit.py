@@ -20,16 +20,10 @@ import yaml
 from data_audit import Problem, audit_entry, flat, norm, says
 
 from conftest import REPORT, require
-from jwtool.catalogue.load import load_catalogue
 
 REPO = Path(__file__).resolve().parents[2]
 ENTRY_FILES = sorted((REPO / "interventions").glob("*.yaml"))
 VOCAB = REPO / "schemas" / "vocabularies"
-
-
-@pytest.fixture(scope="module")
-def catalogue():  # type: ignore[no-untyped-def]
-    return load_catalogue(REPO)
 
 
 @pytest.fixture(scope="module")
@@ -272,8 +266,8 @@ ADDED_IN_SECOND_AUDIT = {
 
 
 @pytest.mark.parametrize(("entry_id", "section"), ADDED_IN_SECOND_AUDIT.items())
-def test_the_practice_examples_of_the_second_audit_rest_on_the_report(catalogue, entry_id: str, section: str) -> None:  # type: ignore[no-untyped-def]
-    entry = catalogue.by_id()[entry_id]
+def test_the_practice_examples_of_the_second_audit_rest_on_the_report(bundled, entry_id: str, section: str) -> None:  # type: ignore[no-untyped-def]
+    entry = bundled.by_id()[entry_id]
     assert entry.kind == "praktijkvoorbeeld" and entry.evidence_level == "niet-onderzocht"
     assert section in entry.provenance["sections"]
     assert "region" not in entry.data, "the report names none of their regions"

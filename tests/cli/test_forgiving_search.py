@@ -9,14 +9,9 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO
-from jwtool.catalogue.load import Catalogue, load_catalogue
+from jwtool.catalogue.load import Catalogue
 from jwtool.query.refs import RefError, resolve_ref
 from jwtool.query.search import FUZZY, search
-
-
-@pytest.fixture(scope="module")
-def bundled() -> Catalogue:
-    return load_catalogue(REPO)
 
 
 def found(run_cli, *args: str) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]

@@ -22,7 +22,6 @@ from pathlib import Path
 import pytest
 
 from conftest import HOSTILE_TEXT, require
-from jwtool.catalogue.load import load_catalogue
 from jwtool.labels import fields
 from jwtool.query.filters import RawFilters, filter_entries, resolve_filters
 from jwtool.render.appendix import render_appendix
@@ -31,11 +30,6 @@ from jwtool.render.overview import render_overview
 
 EIGHT = ["Interventie", "Doelgroep", "Doelstelling", "Aanpak / activiteiten", "Verloop", "Resultaten / ervaringen",
          "Effecten / bewijskracht", "(Mogelijk) werkzame elementen"]
-
-
-@pytest.fixture(scope="module")
-def cat():  # type: ignore[no-untyped-def]
-    return load_catalogue(Path(__file__).resolve().parents[2])
 
 
 def appendix_rows(cat, table: str) -> list:  # type: ignore[no-untyped-def]
@@ -113,7 +107,7 @@ def sha(text: str) -> str:
 # --- Appendix ---------------------------------------------------------------------------------
 
 
-def test_markdown_appendix_has_every_appendix_row_with_eight_columns_in_report_order(run_cli, cat) -> None:  # type: ignore[no-untyped-def]
+def test_markdown_appendix_has_every_appendix_row_with_eight_columns_in_report_order(run_cli, bundled) -> None:  # type: ignore[no-untyped-def]
     r = run_cli("render", "appendix", "--format", "md")
     assert r.exit_code == 0, r.stderr
     b21, b22 = r.stdout.split("## Tabel B2.2 Interventies voor (voortijdige) schoolverlaters")
@@ -122,7 +116,7 @@ def test_markdown_appendix_has_every_appendix_row_with_eight_columns_in_report_o
         lines = [line for line in text.splitlines() if line.startswith("| ")]
         assert md_cells(lines[0]) == EIGHT
         rows = [md_cells(line) for line in lines[1:] if not line.startswith("| ---")]
-        expected = appendix_rows(cat, table)
+        expected = appendix_rows(bundled, table)
         assert len(rows) == len(expected) > 0
         for cells, entry in zip(rows, expected):
             assert len(cells) == 8
@@ -132,18 +126,18 @@ def test_markdown_appendix_has_every_appendix_row_with_eight_columns_in_report_o
         assert names == [e.name for e in expected]
 
 
-def test_markdown_appendix_numbers_the_sources_as_footnote_links(run_cli, cat) -> None:  # type: ignore[no-untyped-def]
+def test_markdown_appendix_numbers_the_sources_as_footnote_links(run_cli, bundled) -> None:  # type: ignore[no-untyped-def]
     r = run_cli("render", "appendix")
     refs = [int(n) for n in re.findall(r"\[\\\[(\d+)\\\]\]\(#bron-\1\)", r.stdout)]
     assert refs and refs[0] == 1
     footnotes = re.findall(r"^(\d+)\. <a id=\"bron-(\d+)\"></a>", r.stdout, flags=re.M)
     assert [int(a) for a, _ in footnotes] == list(range(1, len(footnotes) + 1))
     assert set(refs) == {int(b) for _, b in footnotes}
-    boris = cat.by_id()["boris-brengt-je-bij-een-baan"].sources[0]["url"]
+    boris = bundled.by_id()["boris-brengt-je-bij-een-baan"].sources[0]["url"]
     assert f" <{boris}>" in r.stdout  # an autolink: the address shown once, as its own link
 
 
-def test_the_appendix_source_list_is_the_readers_each_address_once_and_the_date_apart(run_cli, cat, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_the_appendix_source_list_is_the_readers_each_address_once_and_the_date_apart(run_cli, bundled, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """No editors' notes ("Linktekst ...") in the list, each URL written once, no empty "()" for
     a source without one, and the closing date a paragraph of its own after a rule."""
     md = run_cli("render", "appendix").stdout
@@ -151,7 +145,7 @@ def test_the_appendix_source_list_is_the_readers_each_address_once_and_the_date_
     items = re.findall(r"^\d+\. .*$", listed, flags=re.M)
     assert len(items) == 20
     assert "Linktekst" not in md and "()" not in md
-    for url in {s["url"] for e in cat.entries for s in e.sources if s.get("url", "").startswith("http")}:
+    for url in {s["url"] for e in bundled.entries for s in e.sources if s.get("url", "").startswith("http")}:
         assert md.count(url) <= 1 or md.count(f"<{url}>") == 1, url
         assert sum(item.count(url) for item in items) <= 1
     assert re.search(r"\n\n---\n\n\*Stand van de catalogus: \d{4}-\d\d-\d\d\.\*\n$", md)
@@ -159,14 +153,14 @@ def test_the_appendix_source_list_is_the_readers_each_address_once_and_the_date_
     run_cli("render", "appendix", "--format", "html", "-o", out)
     html_text = re.sub(r"<[^>]+>", "", out.read_text(encoding="utf-8"))
     assert "Linktekst" not in html_text and "()" not in html_text
-    for url in {s["url"] for e in cat.entries for s in e.sources if s.get("url", "").startswith("http")}:
+    for url in {s["url"] for e in bundled.entries for s in e.sources if s.get("url", "").startswith("http")}:
         assert html_text.count(url) <= 1, url
     run_cli("render", "overview", "--format", "html", "-o", tmp_path / "overzicht.html")
     shown = re.sub(r"<(script|style)[^>]*>.*?</\1>", "", (tmp_path / "overzicht.html").read_text(encoding="utf-8"), flags=re.S)
     assert "()" not in re.sub(r"<[^>]+>", "", shown)  # a source without a URL shows no empty brackets
 
 
-def test_html_appendix_has_semantic_tables_in_report_order(run_cli, cat, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_html_appendix_has_semantic_tables_in_report_order(run_cli, bundled, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     out = tmp_path / "bijlage.html"
     r = run_cli("render", "appendix", "--format", "html", "-o", out)
     assert r.exit_code == 0, r.stderr
@@ -176,7 +170,7 @@ def test_html_appendix_has_semantic_tables_in_report_order(run_cli, cat, tmp_pat
     for table, tid in zip(page.tables, ("B2.1", "B2.2")):
         head, *rows = table["rows"]
         assert [(tag, scope, text) for tag, scope, text in head["cells"]] == [("th", "col", c) for c in EIGHT]
-        assert [row["id"] for row in rows] == ["e-" + e.id for e in appendix_rows(cat, tid)]
+        assert [row["id"] for row in rows] == ["e-" + e.id for e in appendix_rows(bundled, tid)]
         for row in rows:
             assert [c[:2] for c in row["cells"]] == [("th", "row")] + [("td", "")] * 7
             assert all(c[2] for c in row["cells"])
@@ -184,27 +178,27 @@ def test_html_appendix_has_semantic_tables_in_report_order(run_cli, cat, tmp_pat
     assert externals and all(a.get("rel") == "noopener noreferrer" for a in externals)
 
 
-def test_summary_style_gives_the_short_tables_of_chapter_3(run_cli, cat) -> None:  # type: ignore[no-untyped-def]
+def test_summary_style_gives_the_short_tables_of_chapter_3(run_cli, bundled) -> None:  # type: ignore[no-untyped-def]
     r = run_cli("render", "appendix", "--style", "summary")
     assert r.exit_code == 0, r.stderr
     assert "## Tabel 3.1 Interventies tijdens de schoolloopbaan" in r.stdout
     assert "## Tabel 3.2 Interventies voor (voortijdige) schoolverlaters" in r.stdout
     header = next(line for line in r.stdout.splitlines() if line.startswith("| Interventie"))
     assert md_cells(header) == ["Interventie", "Doelgroep", "Doelstelling", "Onderdelen"]
-    boris = cat.by_id()["boris-brengt-je-bij-een-baan"]
+    boris = bundled.by_id()["boris-brengt-je-bij-een-baan"]
     row = next(md_cells(line) for line in r.stdout.splitlines() if "Boris" in line and line.startswith("| "))
     assert row[1] == "Vso/pro met uitstroomprofiel werk" == boris.target_group["summary"]
     assert row[3] == "<br>".join("• " + c for c in boris.component_texts)
-    in_summary = [e for e in cat.entries if e.provenance.get("summary_table")]
+    in_summary = [e for e in bundled.entries if e.provenance.get("summary_table")]
     assert sum(1 for line in r.stdout.splitlines() if line.startswith("| **")) == len(in_summary)
 
 
-def test_search_filters_choose_the_appendix_rows(run_cli, cat) -> None:  # type: ignore[no-untyped-def]
+def test_search_filters_choose_the_appendix_rows(run_cli, bundled) -> None:  # type: ignore[no-untyped-def]
     r = run_cli("render", "appendix", "--target", "vso", "--phase", "nazorg")
     assert r.exit_code == 0, r.stderr
-    wanted = filter_entries(cat.entries, resolve_filters(RawFilters(target=["vso"], phase=["nazorg"]), cat.vocab))
+    wanted = filter_entries(bundled.entries, resolve_filters(RawFilters(target=["vso"], phase=["nazorg"]), bundled.vocab))
     wanted_rows = [e for e in wanted if e.table]
-    assert 0 < len(wanted_rows) < len([e for e in cat.entries if e.table])
+    assert 0 < len(wanted_rows) < len([e for e in bundled.entries if e.table])
     shown = [line for line in r.stdout.splitlines() if line.startswith("| **")]
     assert len(shown) == len(wanted_rows)
     for e in wanted_rows:
@@ -224,13 +218,13 @@ def test_an_unknown_filter_value_is_a_usage_error(run_cli) -> None:  # type: ign
     assert "nazorg" in r.stderr
 
 
-def test_english_labels_keep_the_dutch_content(run_cli, cat) -> None:  # type: ignore[no-untyped-def]
+def test_english_labels_keep_the_dutch_content(run_cli, bundled) -> None:  # type: ignore[no-untyped-def]
     r = run_cli("render", "appendix", "--lang", "en")
     assert r.exit_code == 0, r.stderr
     header = next(line for line in r.stdout.splitlines() if line.startswith("| Intervention"))
     assert md_cells(header)[1:3] == ["Target group", "Goal"]
     assert "## Table B2.1 Interventions during the school career" in r.stdout
-    assert cat.by_id()["bridge"].target_group["description"].split(".")[0] in r.stdout
+    assert bundled.by_id()["bridge"].target_group["description"].split(".")[0] in r.stdout
 
 
 @pytest.mark.parametrize(("args", "message"), [
@@ -255,7 +249,7 @@ def _docx(path: Path):  # type: ignore[no-untyped-def]
     return Document(str(path))
 
 
-def test_word_appendix_has_real_tables_with_repeating_header_rows_on_landscape_pages(run_cli, cat, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_word_appendix_has_real_tables_with_repeating_header_rows_on_landscape_pages(run_cli, bundled, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     from docx.enum.section import WD_ORIENT
     from docx.oxml.ns import qn
 
@@ -270,7 +264,7 @@ def test_word_appendix_has_real_tables_with_repeating_header_rows_on_landscape_p
         assert flag is not None and flag.get(qn("w:val")) in ("true", "1", None)
         assert [c.text for c in header.cells] == EIGHT
         names = [row.cells[0].paragraphs[0].text for row in table.rows[1:]]
-        assert names == [e.name for e in appendix_rows(cat, tid)]
+        assert names == [e.name for e in appendix_rows(bundled, tid)]
         for row in table.rows[1:]:
             assert all(c.text.strip() for c in row.cells)
         assert all(row._tr.trPr is None or row._tr.trPr.find(qn("w:tblHeader")) is None for row in table.rows[1:])
@@ -307,13 +301,13 @@ def test_a_reference_docx_in_the_templates_folder_gives_the_house_style(run_cli,
     assert len(doc.tables) == 2
 
 
-def test_word_text_has_no_control_characters(cat) -> None:  # type: ignore[no-untyped-def]
+def test_word_text_has_no_control_characters(bundled) -> None:  # type: ignore[no-untyped-def]
     from jwtool.catalogue.model import Entry
 
-    boris = cat.by_id()["boris-brengt-je-bij-een-baan"]
+    boris = bundled.by_id()["boris-brengt-je-bij-een-baan"]
     data = dict(boris.data, activities="stap\x01 een\x0b twee\x1f drie\x7f\tvier", name="Boris\x00 x")
     data = dict(data, provenance=dict(boris.provenance))
-    blob = render_appendix(cat, [Entry(data, boris.file)], "docx")
+    blob = render_appendix(bundled, [Entry(data, boris.file)], "docx")
     xml = zipfile.ZipFile(io.BytesIO(blob)).read("word/document.xml").decode("utf-8")
     assert "stap een twee drie vier" in xml
     assert "Boris x" in xml
@@ -430,7 +424,7 @@ def test_html_templates_are_autoescaped_even_in_a_house_template(run_cli, tmp_pa
 # --- Overview ------------------------------------------------------------------------------------
 
 
-def test_html_overview_is_one_self_contained_page_with_everything(run_cli, cat, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_html_overview_is_one_self_contained_page_with_everything(run_cli, bundled, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     out = tmp_path / "overzicht.html"
     r = run_cli("render", "overview", "-o", out)
     assert r.exit_code == 0, r.stderr
@@ -439,21 +433,21 @@ def test_html_overview_is_one_self_contained_page_with_everything(run_cli, cat, 
     assert '<html lang="nl">' in html
     # every entry: in the index (linking to its section) and as a section with its fields
     index = next(t for t in page.tables if t["id"] == "index-table")
-    assert [row["cells"][0][2].removesuffix(" " + fields.kind(e, "nl")) for row, e in zip(index["rows"][1:], cat.entries)] == [e.name for e in cat.entries]
-    for e in cat.entries:
+    assert [row["cells"][0][2].removesuffix(" " + fields.kind(e, "nl")) for row, e in zip(index["rows"][1:], bundled.entries)] == [e.name for e in bundled.entries]
+    for e in bundled.entries:
         assert f'<article class="entry" id="e-{e.id}"' in html
         assert f'<a href="#e-{e.id}">' in html
     # evidence gap maps: elements × phases and × evidence levels, cells linking to entries
     gap = {t["id"]: t for t in page.tables if (t["id"] or "").startswith("gap-")}
     assert set(gap) == {"gap-phases", "gap-levels"}
-    assert [c[2] for c in gap["gap-phases"]["rows"][0]["cells"][1:]] == [t.label for t in cat.vocab["phases"]]
-    assert len(gap["gap-levels"]["rows"][0]["cells"]) == 1 + len(cat.vocab["evidence-levels"])
-    assert len(gap["gap-phases"]["rows"]) == 1 + len(cat.vocab["working-elements"])
+    assert [c[2] for c in gap["gap-phases"]["rows"][0]["cells"][1:]] == [t.label for t in bundled.vocab["phases"]]
+    assert len(gap["gap-levels"]["rows"][0]["cells"]) == 1 + len(bundled.vocab["evidence-levels"])
+    assert len(gap["gap-phases"]["rows"]) == 1 + len(bundled.vocab["working-elements"])
     # map, caveat, source report, date of the catalogue
     assert "<svg" in html and 'class="jwg-map"' in html
-    assert " ".join(cat.meta["caveat"].split()) in html
-    assert cat.report()["citation"] in html
-    newest = max(str(e.data["last_reviewed"]) for e in cat.entries)
+    assert " ".join(bundled.meta["caveat"].split()) in html
+    assert bundled.report()["citation"] in html
+    newest = max(str(e.data["last_reviewed"]) for e in bundled.entries)
     assert f'<time datetime="{newest}">' in html
     # nothing from the network: no src/href to other files or hosts except outbound links
     assert not re.search(r'\ssrc=', html)
@@ -481,7 +475,7 @@ def test_html_has_no_inline_event_handlers_or_style_attributes(run_cli) -> None:
     assert not re.search(r"<[^>]+\sstyle=", html)
 
 
-def test_markdown_overview_renders_on_github(run_cli, cat) -> None:  # type: ignore[no-untyped-def]
+def test_markdown_overview_renders_on_github(run_cli, bundled) -> None:  # type: ignore[no-untyped-def]
     r = run_cli("render", "overview", "-f", "md")
     assert r.exit_code == 0, r.stderr
     md = r.stdout
@@ -489,10 +483,10 @@ def test_markdown_overview_renders_on_github(run_cli, cat) -> None:  # type: ign
     anchors = set(re.findall(r'<a id="([^"]+)"></a>', md))
     targets = re.findall(r"\]\(#([^)]+)\)", md)
     assert targets and set(targets) <= anchors
-    assert {f"e-{e.id}" for e in cat.entries} <= anchors
+    assert {f"e-{e.id}" for e in bundled.entries} <= anchors
     assert not re.search(r"\]\((?!#|<https?://)", md)  # only in-page anchors and web links
     assert "### Werkzame elementen per fase" in md and "### Werkzame elementen per niveau van bewijskracht" in md
-    assert " ".join(cat.meta["caveat"].split()) in md
+    assert " ".join(bundled.meta["caveat"].split()) in md
 
 
 def test_english_overview_labels(run_cli) -> None:  # type: ignore[no-untyped-def]
@@ -501,14 +495,14 @@ def test_english_overview_labels(run_cli) -> None:  # type: ignore[no-untyped-de
     assert '<dd lang="nl">' in r.stdout  # the Dutch content is marked as Dutch
 
 
-def test_an_english_appendix_marks_the_source_s_dutch_part_title_as_dutch(cat) -> None:  # type: ignore[no-untyped-def]
-    en = render_appendix(cat, cat.entries, "html", lang="en").decode("utf-8")
+def test_an_english_appendix_marks_the_source_s_dutch_part_title_as_dutch(bundled) -> None:  # type: ignore[no-untyped-def]
+    en = render_appendix(bundled, bundled.entries, "html", lang="en").decode("utf-8")
     assert '<h1 lang="nl">Bijlage 2 Overzicht van interventies</h1>' in en and '<html lang="en">' in en
-    assert "<h1>Bijlage 2 Overzicht van interventies</h1>" in render_appendix(cat, cat.entries, "html").decode("utf-8")
+    assert "<h1>Bijlage 2 Overzicht van interventies</h1>" in render_appendix(bundled, bundled.entries, "html").decode("utf-8")
 
 
-def test_a_selection_on_the_one_page_overview_says_its_maps_are_the_whole_catalogue_s(cat) -> None:  # type: ignore[no-untyped-def]
-    page = render_overview(cat, "html").decode("utf-8")
+def test_a_selection_on_the_one_page_overview_says_its_maps_are_the_whole_catalogue_s(bundled) -> None:  # type: ignore[no-untyped-def]
+    page = render_overview(bundled, "html").decode("utf-8")
     summary = page[page.index('<div class="selection" id="filter-summary" hidden>'):]
     summary = summary[:summary.index("</div>")]  # shown only with a selection
     assert "tonen de hele catalogus, niet alleen deze selectie" in summary
@@ -520,10 +514,10 @@ def test_overview_for_the_mini_catalogue(run_cli, mini_catalogue: Path) -> None:
     assert r.stdout.count('<article class="entry"') == 5
 
 
-def test_the_library_renders_without_the_command_line(cat) -> None:  # type: ignore[no-untyped-def]
-    md = render_appendix(cat, cat.entries, "md").decode("utf-8")
+def test_the_library_renders_without_the_command_line(bundled) -> None:  # type: ignore[no-untyped-def]
+    md = render_appendix(bundled, bundled.entries, "md").decode("utf-8")
     assert md.startswith("# Bijlage 2 Overzicht van interventies\n")
-    assert render_overview(cat, "html").startswith(b"<!DOCTYPE html>")
+    assert render_overview(bundled, "html").startswith(b"<!DOCTYPE html>")
 
 
 def test_render_command_module_imports_no_heavy_libraries() -> None:

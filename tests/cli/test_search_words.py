@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import REPO, Result
-from jwtool.catalogue.load import Catalogue, load_catalogue
+from jwtool.catalogue.load import Catalogue
 from jwtool.catalogue.text import fold
 from jwtool.query.compare import compare
 from jwtool.query.refs import RefError, resolve_ref
@@ -50,11 +50,6 @@ def catalogue_words() -> list[str]:
 
 
 WORDS = catalogue_words()
-
-
-@pytest.fixture(scope="module")
-def bundled() -> Catalogue:
-    return load_catalogue(REPO)
 
 
 def test_a_word_only_in_a_working_element_id_is_found_with_a_snippet(bundled: Catalogue) -> None:

@@ -12,7 +12,6 @@ import pytest
 import yaml
 from markupsafe import escape
 
-from jwtool.catalogue.load import load_catalogue
 from jwtool.catalogue.text import fold
 from jwtool.query.filters import RawFilters, filter_entries, resolve_filters
 from jwtool.render.filterdata import filter_data
@@ -20,24 +19,19 @@ from jwtool.render.filterdata import filter_data
 REPO = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture(scope="module")
-def cat():  # type: ignore[no-untyped-def]
-    return load_catalogue(REPO)
-
-
 def _files(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def test_the_site_has_an_index_a_page_per_entry_the_maps_and_the_evidence_ladder(run_cli, cat, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_the_site_has_an_index_a_page_per_entry_the_maps_and_the_evidence_ladder(run_cli, bundled, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     out = tmp_path / "site"
     assert run_cli("render", "overview", "-o", out).exit_code == 0
     files = _files(out)
     assert {"index.html", "kaart/index.html", "bewijskaart/index.html", "elementen-per-fase/index.html", "studiekaart/index.html", "bewijsniveaus/index.html"} <= set(files)
-    assert {f"interventies/{e.id}/index.html" for e in cat.entries} <= set(files)
+    assert {f"interventies/{e.id}/index.html" for e in bundled.entries} <= set(files)
     ladder = files["bewijsniveaus/index.html"].decode()
     assert "Erkenningscommissie" in ladder and "geen oordeel of erkenning" in ladder
-    for t in cat.vocab["evidence-levels"]:
+    for t in bundled.vocab["evidence-levels"]:
         assert str(escape(" ".join(t.definition.split()))) in ladder
     for name, data in files.items():
         text = data.decode()
@@ -45,10 +39,10 @@ def test_the_site_has_an_index_a_page_per_entry_the_maps_and_the_evidence_ladder
         assert not re.search(r"""(src|href)=["']?(https?:)?//""", text.split("<body>")[0]), name  # nothing loaded from outside
 
 
-def test_editor_notes_are_collapsed_and_not_in_the_readers_text(run_cli, cat, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_editor_notes_are_collapsed_and_not_in_the_readers_text(run_cli, bundled, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     out = tmp_path / "site"
     assert run_cli("render", "overview", "-o", out).exit_code == 0
-    noted = [e for e in cat.entries if e.data.get("notes") or any(s.get("note") for s in e.sources)]
+    noted = [e for e in bundled.entries if e.data.get("notes") or any(s.get("note") for s in e.sources)]
     assert noted
     for e in noted:
         page = (out / "interventies" / e.id / "index.html").read_text()
@@ -92,10 +86,10 @@ def test_one_page_and_markdown_still_work(run_cli, tmp_path: Path) -> None:  # t
     assert (tmp_path / "md" / "README.md").read_text().startswith("#")
 
 
-def test_the_filter_data_is_what_the_cli_selects_and_searches(cat) -> None:  # type: ignore[no-untyped-def]
-    data = filter_data(cat, cat.entries)
+def test_the_filter_data_is_what_the_cli_selects_and_searches(bundled) -> None:  # type: ignore[no-untyped-def]
+    data = filter_data(bundled, bundled.entries)
     for value, ids in data["facets"]["target"].items():
-        assert ids == [e.id for e in filter_entries(cat.entries, resolve_filters(RawFilters(target=[value]), cat.vocab))]
+        assert ids == [e.id for e in filter_entries(bundled.entries, resolve_filters(RawFilters(target=[value]), bundled.vocab))]
     assert data["spellings"]["target"]["mbo2"] == "mbo-2"
     assert all(t == fold(t) for t in data["text"].values())
     json.dumps(data)
@@ -122,11 +116,11 @@ def test_a_trailing_slash_makes_a_folder_even_when_the_name_has_a_dot(run_cli, t
     assert (notes / "README.md").is_file()
 
 
-def test_the_streamed_filter_json_is_the_json_of_the_whole_filter_data(cat) -> None:  # type: ignore[no-untyped-def]
+def test_the_streamed_filter_json_is_the_json_of_the_whole_filter_data(bundled) -> None:  # type: ignore[no-untyped-def]
     from jwtool.render.filterdata import as_json, filter_data, page_texts
 
-    whole = as_json(filter_data(cat, cat.entries))
-    assert as_json(filter_data(cat, cat.entries, with_text=False), page_texts(cat, cat.entries)) == whole
+    whole = as_json(filter_data(bundled, bundled.entries))
+    assert as_json(filter_data(bundled, bundled.entries, with_text=False), page_texts(bundled, bundled.entries)) == whole
     assert whole.isascii() and "<" not in whole and json.loads(whole)["text"]
 
 

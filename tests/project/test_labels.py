@@ -234,13 +234,6 @@ def test_the_literal_scan_finds_a_label_written_in_code(tmp_path: Path) -> None:
 # --- the map speaks the language of its page ------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def bundled():  # type: ignore[no-untyped-def]
-    from jwtool.catalogue.load import load_catalogue
-
-    return load_catalogue(Path(__file__).resolve().parents[2])
-
-
 @pytest.mark.parametrize(("lang", "wanted", "foreign"), [
     ("nl", ["(werkzaam element, 1 interventie)", "(interventie)", "(praktijkvoorbeeld)", "Interventie (rij in bijlagetabel B2.1, B2.2)", "interventies en"],
      ["working element", "entries", "(entry)", "Intervention (row of"]),

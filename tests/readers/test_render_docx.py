@@ -32,13 +32,8 @@ TEXT_WIDTH = 15138  # twips: A4 landscape less 2 x 1.5 cm margins
 
 
 @pytest.fixture(scope="module")
-def cat():  # type: ignore[no-untyped-def]
-    return load_catalogue(Path(__file__).resolve().parents[2])
-
-
-@pytest.fixture(scope="module")
-def word(cat) -> bytes:  # type: ignore[no-untyped-def]
-    return render_appendix(cat, cat.entries, "docx")
+def word(bundled) -> bytes:  # type: ignore[no-untyped-def]
+    return render_appendix(bundled, bundled.entries, "docx")
 
 
 def part(docx: bytes, name: str) -> str:
@@ -64,13 +59,13 @@ def arial_metrics_installed() -> bool:
 
 
 @pytest.fixture(scope="module")
-def pdf_words(cat, word: bytes, tmp_path_factory: pytest.TempPathFactory) -> list[str]:  # type: ignore[no-untyped-def]
+def pdf_words(bundled, word: bytes, tmp_path_factory: pytest.TempPathFactory) -> list[str]:  # type: ignore[no-untyped-def]
     """The words of the appendix as LibreOffice sets them in its PDF, line by line (pdftotext)."""
     require(shutil.which("soffice") is not None, "LibreOffice (soffice)")
     require(shutil.which("pdftotext") is not None, "pdftotext (poppler-utils)")
     require(arial_metrics_installed(), "Arial or Liberation Sans (fonts-liberation)")
     pdf = tmp_path_factory.mktemp("pdf") / "bijlage.pdf"
-    pdf.write_bytes(render_appendix(cat, cat.entries, "pdf"))
+    pdf.write_bytes(render_appendix(bundled, bundled.entries, "pdf"))
     boxes = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     return [html.unescape(w) for w in re.findall(r"<word [^>]*>([^<]*)</word>", boxes)]
 
@@ -152,27 +147,27 @@ def test_every_page_has_its_number_in_the_footer(word: bytes) -> None:
     assert [fields(part(word, n)) for n in footers] == [["PAGE"]]
 
 
-def test_table_captions_carry_the_reports_numbers_as_text(cat, word: bytes) -> None:  # type: ignore[no-untyped-def]
+def test_table_captions_carry_the_reports_numbers_as_text(bundled, word: bytes) -> None:  # type: ignore[no-untyped-def]
     from docx import Document
 
     assert fields(part(word, "word/document.xml")) == []  # no SEQ field a report could renumber
     captions = [p.text for p in Document(io.BytesIO(word)).paragraphs if p.style.name == "Caption"]
     assert captions == ["Tabel B2.1 Interventies tijdens de schoolloopbaan", "Tabel B2.2 Interventies voor (voortijdige) schoolverlaters"]
-    leavers = [e for e in cat.entries if e.table == "B2.2"]
-    only = [p.text for p in Document(io.BytesIO(render_appendix(cat, leavers, "docx"))).paragraphs if p.style.name == "Caption"]
+    leavers = [e for e in bundled.entries if e.table == "B2.2"]
+    only = [p.text for p in Document(io.BytesIO(render_appendix(bundled, leavers, "docx"))).paragraphs if p.style.name == "Caption"]
     assert only == ["Tabel B2.2 Interventies voor (voortijdige) schoolverlaters"]
-    english = [p.text for p in Document(io.BytesIO(render_appendix(cat, cat.entries, "docx", lang="en"))).paragraphs if p.style.name == "Caption"]
+    english = [p.text for p in Document(io.BytesIO(render_appendix(bundled, bundled.entries, "docx", lang="en"))).paragraphs if p.style.name == "Caption"]
     assert english == ["Table B2.1 Interventions during the school career", "Table B2.2 Interventions for (early) school leavers"]
 
 
-def test_the_heading_names_the_appendix_as_the_report_does(cat, word: bytes) -> None:  # type: ignore[no-untyped-def]
+def test_the_heading_names_the_appendix_as_the_report_does(bundled, word: bytes) -> None:  # type: ignore[no-untyped-def]
     from docx import Document
 
     def heading(blob: bytes) -> str:
         return next(p.text for p in Document(io.BytesIO(blob)).paragraphs if p.style.name == "Heading 1")
 
     assert heading(word) == "Bijlage 2 Overzicht van interventies"  # sources/kwetsbare-jongeren-2023.yaml: tables[].part
-    assert heading(render_appendix(cat, cat.entries, "docx", style="summary")) == "3.1 Interventies"
+    assert heading(render_appendix(bundled, bundled.entries, "docx", style="summary")) == "3.1 Interventies"
 
 
 EARLIER_CAPTION = ('<w:p><w:pPr><w:pStyle w:val="Caption"/></w:pPr><w:r><w:t xml:space="preserve">Tabel 3.</w:t></w:r>'
@@ -317,10 +312,10 @@ def test_a_reference_docx_keeps_its_own_look_and_footer(run_cli, tmp_path: Path)
     assert r.exit_code == 2 and "--reference-docx" in r.stderr and "dit bestand bestaat niet" in r.stderr
 
 
-def test_sources_are_listed_by_their_citation_without_editor_notes(cat, word: bytes) -> None:  # type: ignore[no-untyped-def]
+def test_sources_are_listed_by_their_citation_without_editor_notes(bundled, word: bytes) -> None:  # type: ignore[no-untyped-def]
     from docx import Document
 
-    notes = {s["note"] for e in cat.entries if e.table for s in e.sources if len(str(s.get("note") or "").split()) > 3}
+    notes = {s["note"] for e in bundled.entries if e.table for s in e.sources if len(str(s.get("note") or "").split()) > 3}
     assert notes  # the catalogue has editor notes on sources
     text = "\n".join(p.text for p in Document(io.BytesIO(word)).paragraphs)
     assert "[1]\t" in text

@@ -18,7 +18,6 @@ from jwtool.graph.network import build_graph, communities, graph_for, project, s
 from jwtool.graph.svg import group_colours, render_svg
 from jwtool.query.filters import RawFilters, filter_entries, resolve_filters
 
-REPO = Path(__file__).resolve().parents[2]
 MINI = Path(__file__).resolve().parents[1] / "fixtures" / "mini"
 
 # Section 3.1 of the report, "Onderdelen en werkzame factoren": the elements it names as recurring.
@@ -27,14 +26,9 @@ REPORT_3_1_RECURRING = {"individuele-begeleiding", "werkervaring", "loopbaancomp
 
 
 @pytest.fixture(scope="module")
-def real() -> Catalogue:
-    return load_catalogue(REPO)
-
-
-@pytest.fixture(scope="module")
-def mini() -> Catalogue:
+def mini(bundled: Catalogue) -> Catalogue:
     cat = load_catalogue(MINI)
-    cat.vocab = load_catalogue(REPO).vocab  # the mini catalogue uses the real vocabularies
+    cat.vocab = bundled.vocab  # the mini catalogue uses the real vocabularies
     return cat
 
 
@@ -143,11 +137,11 @@ def test_bipartite_graph_has_entry_attributes_and_element_groups(mini: Catalogue
     assert g.number_of_nodes() == 5 + 6 and g.number_of_edges() == 3 + 3 + 2 + 2 + 1
 
 
-def test_success_factors_and_target_groups_are_further_node_types(mini: Catalogue, real: Catalogue) -> None:
+def test_success_factors_and_target_groups_are_further_node_types(mini: Catalogue, bundled: Catalogue) -> None:
     g = build_graph(mini.entries, mini.vocab, include=["targets"])
     assert g.nodes["level:vso"]["type"] == "target" and g.nodes["level:vso"]["entry_count"] == 2
     assert g.has_edge("entry:alpha", "trait:beperking")
-    boris = build_graph(real.entries, real.vocab, include=["factors"])
+    boris = build_graph(bundled.entries, bundled.vocab, include=["factors"])
     assert boris.has_edge("entry:boris-brengt-je-bij-een-baan", "factor:samenwerking-disciplines")
     with pytest.raises(ValueError, match="factors, targets"):
         build_graph(mini.entries, mini.vocab, include=["colours"])
@@ -192,9 +186,9 @@ def test_summarize_finds_the_two_groups_and_the_element_that_bridges_them(mini: 
     assert [e.id for e in s.unconnected] == ["loner"]
 
 
-def test_communities_are_the_same_for_the_same_seed(real: Catalogue) -> None:
-    first = [[e.id for e in c] for c in communities(real.entries, real.vocab, seed=7)]
-    again = [[e.id for e in c] for c in communities(list(reversed(real.entries)), real.vocab, seed=7)]
+def test_communities_are_the_same_for_the_same_seed(bundled: Catalogue) -> None:
+    first = [[e.id for e in c] for c in communities(bundled.entries, bundled.vocab, seed=7)]
+    again = [[e.id for e in c] for c in communities(list(reversed(bundled.entries)), bundled.vocab, seed=7)]
     assert first == again
 
 
@@ -212,8 +206,8 @@ def test_summarize_on_the_mini_catalogue(mini: Catalogue) -> None:
 # --- the real catalogue against the report ------------------------------------------------------
 
 
-def test_the_most_shared_elements_of_the_interventions_are_those_section_3_1_names(real: Catalogue) -> None:
-    uses = element_use(interventions(real), real.vocab)
+def test_the_most_shared_elements_of_the_interventions_are_those_section_3_1_names(bundled: Catalogue) -> None:
+    uses = element_use(interventions(bundled), bundled.vocab)
     top3 = {u.id for u in uses[:3]}
     assert top3 <= REPORT_3_1_RECURRING, [(u.id, u.count) for u in uses[:5]]
     # "Individuele begeleiding komt in een groot deel van de bovenstaande interventies terug"
@@ -221,35 +215,35 @@ def test_the_most_shared_elements_of_the_interventions_are_those_section_3_1_nam
     assert count["individuele-begeleiding"] == max(count.values())
 
 
-def test_every_element_section_3_1_calls_recurring_recurs(real: Catalogue) -> None:
-    count = {u.id: u.count for u in element_use(interventions(real), real.vocab)}
+def test_every_element_section_3_1_calls_recurring_recurs(bundled: Catalogue) -> None:
+    count = {u.id: u.count for u in element_use(interventions(bundled), bundled.vocab)}
     assert {e: count.get(e, 0) for e in REPORT_3_1_RECURRING if count.get(e, 0) < 2} == {}
 
 
-def test_proof_of_learning_is_boris_and_praktijkleren_as_the_report_says(real: Catalogue) -> None:
+def test_proof_of_learning_is_boris_and_praktijkleren_as_the_report_says(bundled: Catalogue) -> None:
     # "bij twee van de interventies (Boris en Praktijkleren met praktijkverklaring)"
-    uses = {u.id: u for u in element_use(interventions(real), real.vocab)}
+    uses = {u.id: u for u in element_use(interventions(bundled), bundled.vocab)}
     assert [e.id for e in uses["bewijs-van-leren"].entries] == ["boris-brengt-je-bij-een-baan", "praktijkleren-met-de-praktijkverklaring"]
     # the report's two examples of aftercare
     assert {"doorstroomprogramma-alliantie-mbo-arbeidsmarkt", "soepelere-overgang-naar-werk"} <= {e.id for e in uses["nazorg"].entries}
 
 
-def test_career_orientation_is_most_common_during_school(real: Catalogue) -> None:
+def test_career_orientation_is_most_common_during_school(bundled: Catalogue) -> None:
     # "Dit onderdeel komt vaker voor bij interventies die tijdens de schoolloopbaan starten."
-    tab = crosstab(interventions(real), real.vocab, "phase")
+    tab = crosstab(interventions(bundled), bundled.vocab, "phase")
     row = next(r for r in tab.rows if r.id == "loopbaanorientatie")
     cols = [c for c, _ in tab.columns]
     assert row.counts[cols.index("tijdens-school")] == max(row.counts)
 
 
-def test_similar_to_boris_is_praktijkleren_which_the_report_groups_with_it(real: Catalogue) -> None:
-    by_id = real.by_id()
+def test_similar_to_boris_is_praktijkleren_which_the_report_groups_with_it(bundled: Catalogue) -> None:
+    by_id = bundled.by_id()
     boris, praktijk = by_id["boris-brengt-je-bij-een-baan"], by_id["praktijkleren-met-de-praktijkverklaring"]
-    among_interventions = similar(boris, interventions(real))
+    among_interventions = similar(boris, interventions(bundled))
     assert among_interventions[0].entry.id == praktijk.id
     assert "bewijs-van-leren" in among_interventions[0].shared
-    assert praktijk.id in [m.entry.id for m in similar(boris, real.entries, top=3)]
-    assert boris.id in [m.entry.id for m in similar(praktijk, real.entries, top=3)]
+    assert praktijk.id in [m.entry.id for m in similar(boris, bundled.entries, top=3)]
+    assert boris.id in [m.entry.id for m in similar(praktijk, bundled.entries, top=3)]
 
 
 # --- SVG ----------------------------------------------------------------------------------------
@@ -282,11 +276,11 @@ def test_render_svg_escapes_entry_text(mini: Catalogue) -> None:
     assert '&lt;script&gt;alert("x")&lt;/script&gt; &amp; "Co"' in svg
 
 
-def test_the_element_network_is_the_elements_projection_without_entry_lists(real: Catalogue) -> None:
+def test_the_element_network_is_the_elements_projection_without_entry_lists(bundled: Catalogue) -> None:
     from jwtool.graph.network import element_network
 
-    direct = element_network(real.entries, real.vocab)
-    projected = graph_for(real.entries, real.vocab, "elements")
+    direct = element_network(bundled.entries, bundled.vocab)
+    projected = graph_for(bundled.entries, bundled.vocab, "elements")
     assert list(direct.nodes(data=True)) == list(projected.nodes(data=True))
     weights = {frozenset((a, b)): w for a, b, w in projected.edges(data="weight")}
     assert {frozenset((a, b)): w for a, b, w in direct.edges(data="weight")} == weights
