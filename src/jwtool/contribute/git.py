@@ -12,6 +12,7 @@ import os
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+
 from jwtool.labels import Message
 
 ENTRY_SUFFIXES = (".yaml", ".yml")
