@@ -384,7 +384,7 @@ def test_a_changed_template_label_or_python_function_shows_in_the_next_command(c
     assert "Nazorg na school" in jwtool_says(*overview)
     jwtool_says("list")  # whatever list keeps is up to date with the catalogue now
 
-    edit(site / "jwtool" / "render" / "views.py", '"\\t".join(c.replace', '" | ".join(c.replace')  # the row format of list
+    edit(site / "jwtool" / "render" / "rows.py", '"\\t".join(c.replace', '" | ".join(c.replace')  # the row format of list
     assert "boris-brengt-je-bij-een-baan | Boris brengt je bij ‘n baan | " in jwtool_says("list")
 
     edit(site / "jwtool" / "catalogue" / "model.py", "        out[key] = value\n", "        out[key] = value.upper() if key == 'name' and isinstance(value, str) else value\n")
