@@ -36,8 +36,10 @@ demo: $(VENV)/.installed-run
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
+# PYTHONDONTWRITEBYTECODE= : pytest keeps the test modules it rewrites (and Python jwtool's) in __pycache__
+# even where the environment says not to, so the inner loop does not compile them on every run.
 check: $(VENV)/.installed-test
-	$(BIN)/python -m pytest -q -n auto -m 'not slow and not browser' $(PYTEST_ARGS)
+	PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest -q -n auto -m 'not slow and not browser' $(PYTEST_ARGS)
 
 # Write the versions installed in .venv (after a passing `make test`) into constraints.txt.
 constraints: $(VENV)/.installed-test

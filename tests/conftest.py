@@ -186,6 +186,26 @@ def catalogue_copy(tmp_path: Path) -> Path:
     return _copy_catalogue(tmp_path / "catalogue")
 
 
+@pytest.fixture(scope="session")
+def committed_catalogue(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real catalogue as a git repository with one commit, packed: made once, cloned by ``repo``."""
+    path = git_repo(_copy_catalogue(tmp_path_factory.mktemp("committed") / "catalogue")).path
+    subprocess.run(["git", "-C", str(path), "repack", "-a", "-d", "-q"], check=True, capture_output=True, env={**os.environ, **GIT_ENV})
+    return path
+
+
+@pytest.fixture
+def repo(committed_catalogue: Path, tmp_path: Path) -> Repo:
+    """The real catalogue as a fresh git repository with one commit (a clone of
+    ``committed_catalogue`` without its remote: a quarter of the files and work of copying and
+    committing each time)."""
+    dest = tmp_path / "catalogue"
+    subprocess.run(["git", "clone", "-q", str(committed_catalogue), str(dest)], check=True, capture_output=True, env={**os.environ, **GIT_ENV})
+    clone = Repo(dest)
+    clone.git("remote", "remove", "origin")
+    return clone
+
+
 # Test studies in the shape of evidence.studies (issue 18), so the outcome and design filters
 # select non-trivial sets whatever studies the catalogue holds itself: entry id -> (designs,
 # outcomes) per study. They are appended to the entry's own studies, with ids "test-<entry>-<n>".

@@ -264,8 +264,8 @@ COMMANDS = [
 
 @pytest.mark.parametrize("args", COMMANDS, ids=[" ".join(c) for c in COMMANDS])
 @pytest.mark.parametrize("fmt", ["text", "json", "csv"])
-def test_cold_warm_and_no_cache_print_the_same(args: list[str], fmt: str, run_cli, catalogue_copy: Path) -> None:  # type: ignore[no-untyped-def]
-    command = [*args, "--format", fmt, "--catalogue", catalogue_copy]
+def test_cold_warm_and_no_cache_print_the_same(args: list[str], fmt: str, run_cli, repo_root: Path) -> None:  # type: ignore[no-untyped-def]
+    command = [*args, "--format", fmt, "--catalogue", repo_root]  # read only; the cache is private_cache, empty at the start
     cold = run_cli(*command)  # fills the cache
     warm = run_cli(*command)
     uncached = run_cli("--no-cache", *command)

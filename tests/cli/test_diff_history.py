@@ -12,17 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import GIT_ENV, Repo, git_repo
+from conftest import GIT_ENV, Repo
 from jwtool.catalogue.problems import Problem
 from jwtool.catalogue.vocabularies import VOCABULARY_NAMES
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
-
-@pytest.fixture
-def repo(catalogue_copy: Path) -> Repo:
-    """The real catalogue as a fresh git repository with one commit."""
-    return git_repo(catalogue_copy)
-
 
 def add_entry(repo: Repo, run_cli, name: str = "Proefaanpak") -> str:
     """A new, filled-in entry from a new evaluation (jwtool new + the researcher's text); returns its file."""
