@@ -148,6 +148,36 @@ def test_a_max_file_size_that_is_no_size_is_a_usage_error(value: str, empty_cata
     assert "interne fout" not in option.output + env.output
 
 
+def test_a_path_outside_the_catalogue_is_a_usage_error_never_an_ok(empty_catalogue: Path, tmp_path: Path, run_cli) -> None:
+    """Nothing would check a file that is no file of the catalogue: saying "ok" would be a lie."""
+    broken = tmp_path / "x.yaml"
+    broken.write_text("id: x\nname: 12\n", encoding="utf-8")
+    other = tmp_path / "other"
+    (other / "interventions").mkdir(parents=True)
+    shutil.copyfile(broken, other / "interventions" / "x.yaml")
+    (empty_catalogue / "docs").mkdir()
+    for path, cwd in ((broken, None), (empty_catalogue / "docs", None), (Path("docs"), empty_catalogue), (Path("/etc/passwd"), None)):
+        result = run_cli("validate", "--catalogue", empty_catalogue, path, cwd=cwd)
+        assert result.exit_code == 2 and result.stdout == "", result.output
+        assert f"{path} is not a file or folder of the catalogue at {empty_catalogue}" in result.stderr and "--catalogue DIR" in result.stderr
+        assert "ok" not in result.stderr
+    json_run = run_cli("validate", "--format", "json", "--catalogue", empty_catalogue, broken)
+    assert json_run.exit_code == 2 and json_run.stdout == ""
+    foreign = run_cli("validate", "--catalogue", empty_catalogue, Path("../other/interventions/x.yaml"), cwd=empty_catalogue.parent / "empty")
+    assert foreign.exit_code == 2
+    assert "belongs to the catalogue at ../other" in foreign.stderr
+    assert "jwtool --catalogue ../other validate ../other/interventions/x.yaml" in foreign.stderr
+    own = run_cli("--catalogue", "../other", "validate", "../other/interventions/x.yaml", cwd=empty_catalogue)
+    assert own.exit_code == 1 and "interventions/x.yaml" in own.stdout
+
+
+def test_a_source_schema_or_catalogue_file_checks_the_whole_catalogue(empty_catalogue: Path, run_cli) -> None:
+    add(empty_catalogue, "broken.yaml", "id: broken\n")
+    for path in ("sources", "schemas", "catalogue.yaml", ".", "interventions"):
+        result = run_cli("validate", "--catalogue", empty_catalogue, empty_catalogue / path)
+        assert result.exit_code == 1 and "interventions/broken.yaml" in result.stdout, (path, result.output)
+
+
 def test_the_largest_max_file_size_is_one_gib(empty_catalogue: Path, run_cli) -> None:
     add(empty_catalogue, "minimal.yaml", minimal("minimal"))
     assert run_cli("validate", "--catalogue", empty_catalogue, "--max-file-size", "1073741824").exit_code == 0

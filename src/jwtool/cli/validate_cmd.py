@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import replace
+import os
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -64,7 +65,11 @@ def validate(
         missing = [str(p) for p in paths if not p.exists() and not p.is_symlink()]
         if missing:
             usage_error(message("cli.validate.missing", paths=", ".join(missing)))
-        selected = [p.absolute() for p in paths]
+        for p in paths:
+            if not _in_catalogue(p, base):
+                usage_error(_not_in_catalogue(p, base))
+        if not any(_whole_catalogue(p, base) for p in paths):
+            selected = [p.absolute() for p in paths]
     if changed_since is not None:
         try:
             changed = changed_entry_files(base, changed_since)
@@ -85,6 +90,47 @@ def validate(
     summary = message("cli.validate.summary", errors=report.errors, warnings=report.warnings, silenced=silenced, files=report.files_checked, hint=hint)
     err(message("cli.note" if report.errors or report.warnings else "cli.validate.ok", message=summary))
     raise typer.Exit(EXIT_PROBLEMS if report.errors else EXIT_OK)
+
+
+# What a named PATH may be: the catalogue itself, or a file or folder of its entries, sources,
+# schemas or catalogue.yaml. Anything else (a file elsewhere, another catalogue's entry, docs/)
+# would be checked by nothing, and "ok" would be a lie, so it is a usage error.
+_PARTS = ("interventions", "sources", "schemas", "catalogue.yaml")
+
+
+def _under(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
+def _spellings(path: Path) -> list[Path]:
+    """``path`` as given (made absolute, ``..`` folded) and with its links resolved."""
+    try:
+        return [Path(os.path.abspath(path)), path.resolve()]
+    except (OSError, RuntimeError):
+        return [Path(os.path.abspath(path))]
+
+
+def _whole_catalogue(path: Path, base: Path) -> bool:
+    """The catalogue, its interventions/ folder, or a file every entry depends on (a source, a
+    schema or vocabulary, catalogue.yaml): checking it means checking the whole catalogue."""
+    return any(
+        p in (b, b / "interventions") or any(_under(p, b / part) for part in _PARTS[1:]) for p in _spellings(path) for b in _spellings(base)
+    )
+
+
+def _in_catalogue(path: Path, base: Path) -> bool:
+    return any(p == b or any(_under(p, b / part) for part in _PARTS) for p in _spellings(path) for b in _spellings(base))
+
+
+def _not_in_catalogue(path: Path, base: Path) -> str:
+    """The usage error for a PATH outside the catalogue, naming the catalogue it belongs to when
+    it sits in another catalogue's interventions/ or sources/ folder."""
+    here = Path(os.path.abspath(path))
+    for folder in (here, *here.parents):
+        if folder.name in ("interventions", "sources") and (folder.parent / "interventions").is_dir():
+            other = os.path.relpath(folder.parent)
+            return message("cli.validate.other_catalogue", path=str(path), catalogue=str(base), other=other)
+    return message("cli.validate.outside", path=str(path), catalogue=str(base))
 
 
 def _only_catalogue_checks(base: Path, lim: object):  # type: ignore[no-untyped-def]
