@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import shlex
 import sys
 from pathlib import Path
 from typing import Any
@@ -169,13 +170,28 @@ def test_new_writes_the_entry_file_and_prints_its_path(empty_catalogue: Path, ru
     result = run_cli("new", "Proefaanpak Jongerencoach", "--no-input", "--catalogue", empty_catalogue)
     assert result.exit_code == 0, result.stderr
     assert result.stdout == "interventions/proefaanpak-jongerencoach.yaml\n"
-    assert "jwtool validate interventions/proefaanpak-jongerencoach.yaml" in result.stderr
     text = (empty_catalogue / "interventions" / "proefaanpak-jongerencoach.yaml").read_text(encoding="utf-8")
     assert text.splitlines()[0] == MODELINE
     data = yaml.safe_load(text)
     assert data["id"] == "proefaanpak-jongerencoach"
     assert data["name"] == "Proefaanpak Jongerencoach"
     assert data["kind"] == "interventie"
+
+
+def test_the_hinted_validate_command_works_from_the_users_folder(empty_catalogue: Path, tmp_path: Path, run_cli) -> None:
+    """The hint is a command to type where the user is: with --catalogue when jwtool would not
+    find the catalogue there, and the entry's path relative to that folder."""
+    elsewhere = tmp_path / "elders"
+    elsewhere.mkdir()
+    result = run_cli("new", "Proefaanpak Jongerencoach", "--no-input", "--catalogue", "../empty", cwd=elsewhere)
+    assert result.exit_code == 0, result.stderr
+    hinted = "jwtool --catalogue ../empty validate ../empty/interventions/proefaanpak-jongerencoach.yaml"
+    assert hinted in result.stderr
+    check = run_cli(*shlex.split(hinted)[1:], cwd=elsewhere)
+    assert check.exit_code == 1 and "interventions/proefaanpak-jongerencoach.yaml" in check.stdout and "[placeholder]" in check.stdout
+    inside = run_cli("new", "Tweede Aanpak", "--no-input", cwd=empty_catalogue / "interventions")
+    assert inside.exit_code == 0, inside.stderr
+    assert "jwtool validate tweede-aanpak.yaml" in inside.stderr
 
 
 def test_the_new_file_holds_every_field_of_the_schema(empty_catalogue: Path, repo_root: Path, run_cli) -> None:

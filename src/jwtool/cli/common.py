@@ -8,6 +8,7 @@ from __future__ import annotations
 import enum
 import gc
 import os
+import shlex
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -212,6 +213,17 @@ def root(catalogue: Path | None) -> Path:
         return find_root(catalogue if catalogue is not None else settings().catalogue)
     except CatalogueError as exc:
         usage_error(exc)
+
+
+def command_here(base: Path, command: str, path: Path) -> str:
+    """``jwtool COMMAND PATH`` as the user can type it in the folder they are in: PATH relative to
+    that folder, and ``--catalogue DIR`` unless jwtool would find ``base`` there on its own."""
+    try:
+        found = find_root()
+    except CatalogueError:
+        found = None
+    where = "" if found is not None and found.resolve() == base.resolve() else f"--catalogue {shlex.quote(os.path.relpath(base))} "
+    return f"jwtool {where}{command} {shlex.quote(os.path.relpath(path))}"
 
 
 def open_catalogue(ctx: typer.Context, catalogue: Path | None, *, summary: bool = False) -> Catalogue:

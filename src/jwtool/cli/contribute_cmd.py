@@ -14,6 +14,7 @@ from jwtool.catalogue.load import load_catalogue, load_vocabularies
 from jwtool.catalogue.text import PLACEHOLDER_START, key
 from jwtool.cli.common import (
     CatalogueOpt,
+    command_here,
     fail,
     format_option,
     formats,
@@ -155,7 +156,7 @@ def _write_files(layout: Layout, path: Path, text: str, chosen: Any) -> None:
     for done in [path] + [w for w in written if w != path]:  # the entry first: scripts read its path from the first line
         out(layout.rel(done))
     left = sum(content.count(f'"{PLACEHOLDER_START}') for _, content in files)
-    note(message("cli.new.created", files=message("cli.and").join(str(layout.rel(w)) for w in written), n=left, file=layout.rel(path)))
+    note(message("cli.new.created", files=message("cli.and").join(str(layout.rel(w)) for w in written), n=left, command=command_here(layout.root, "validate", path)))
 
 
 def _prompt_missing(draft: Any, vocab: dict[str, Any], library: Any, chosen: Any) -> Any:
