@@ -342,9 +342,9 @@ def test_history_of_a_new_uncommitted_entry_is_empty(repo: Repo, run_cli) -> Non
     assert doc["changes"] == []
 
 
-def test_history_of_an_unknown_entry_is_a_usage_error(repo: Repo, run_cli, english) -> None:
+def test_history_of_an_unknown_entry_exits_1_like_show(repo: Repo, run_cli, english) -> None:
     result = run_cli("history", "bestaat-niet", "--catalogue", repo.path)
-    assert result.exit_code == 2
+    assert result.exit_code == 1  # "no such entry", as show, compare and cite (README)
     assert "no entry 'bestaat-niet'" in result.stderr
 
 

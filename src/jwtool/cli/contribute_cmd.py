@@ -294,4 +294,4 @@ def _history_target(ctx: typer.Context, base: Path, ref: str) -> tuple[str, str,
                 return gone, ref, ref
         except GitError:
             pass
-        usage_error(exc)
+        fail(exc)  # "no such entry" is 1, as in show, compare and cite (README: exit codes)
