@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import pty
+import re
 import select
 import subprocess
 import sys
@@ -61,11 +62,47 @@ def test_a_quick_run_never_shows_a_bar(monkeypatch: pytest.MonkeyPatch) -> None:
     assert "rich.progress" not in sys.modules
 
 
+def test_the_site_bar_counts_every_page_it_writes_and_no_more(bundled, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The bar's total is the number of pages (the old folders' redirects too): it never ends at 48/47."""
+    from jwtool.render import site
+
+    totals: list[int] = []
+    monkeypatch.setattr(site, "track", lambda items, total, what: totals.append(total) or items)
+    pages = list(site.site_files(bundled))
+    assert totals == [len(pages)]
+
+
+def test_a_bar_is_named_from_the_label_catalogue_in_the_commands_language(monkeypatch: pytest.MonkeyPatch) -> None:
+    from jwtool.labels import label
+
+    names: list[str] = []
+
+    class Progress:  # rich's, as far as track uses it
+        def __init__(self, *columns: object, **options: object) -> None: ...
+        def __enter__(self) -> Progress: return self
+        def __exit__(self, *exc: object) -> None: ...
+        def add_task(self, name: str, **options: object) -> int: names.append(name); return 0
+        def advance(self, task: int) -> None: ...
+
+    monkeypatch.setattr("rich.progress.Progress", Progress)
+    monkeypatch.setattr(progress, "wanted", lambda: True)
+    monkeypatch.setattr(progress, "DELAY", 0)
+    for lang in ("nl", "en"):
+        progress.enable(True, lang)
+        for what in ("site", "validate", "export", "upgrade"):
+            assert list(progress.track(range(3), 3, what)) == [0, 1, 2]
+    progress.enable(False)
+    assert names == [label(f"progress.{what}", lang) for lang in ("nl", "en") for what in ("site", "validate", "export", "upgrade")]
+    assert names[1] == "controleren" and names[5] == "validate"
+
+
 @pytest.mark.slow
 def test_validate_in_a_terminal_shows_a_bar_on_stderr_and_leaves_stdout_alone(repo_root: Path) -> None:
-    out, terminal = in_a_terminal(["validate", "--format", "text"], quiet_env(), repo_root)
-    assert BAR in terminal and "validate" in terminal
+    out, terminal = in_a_terminal(["validate", "--format", "text"], {**quiet_env(), "JWTOOL_LANG": "nl"}, repo_root)
+    assert BAR in terminal and "controleren" in terminal  # the bar's name in the command's language
     assert BAR not in out
+    out, terminal = in_a_terminal(["--lang", "en", "validate", "--format", "text"], quiet_env(), repo_root)
+    assert BAR in terminal and "validate" in terminal
 
 
 @pytest.mark.slow
@@ -91,5 +128,7 @@ def test_the_site_and_an_export_show_a_bar_in_a_terminal(repo_root: Path, tmp_pa
     _, terminal = in_a_terminal(["render", "overview", "-o", str(tmp_path / "site") + "/"], quiet_env(), repo_root)
     assert BAR in terminal and "site" in terminal
     assert (tmp_path / "site" / "index.html").is_file()
+    counts = [(int(m), int(n)) for m, n in re.findall(r"(\d+)/(\d+)", re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", terminal))]
+    assert counts and all(m <= n for m, n in counts), counts  # never past its total (was 48/47)
     _, terminal = in_a_terminal(["export", "--format", "csv", "-o", str(tmp_path / "all.csv")], quiet_env(), repo_root)
     assert BAR in terminal and "export" in terminal

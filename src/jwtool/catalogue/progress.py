@@ -6,6 +6,7 @@ bars with :func:`enable` (the CLI does, except under ``--format json``), stderr 
 the run is not in CI. Even then the bar appears only once the work has taken a second, so a quick
 run never flashes one, and it is removed when the work ends: what stays on the screen is the
 command's own output. rich's bar, as the rest of the CLI; rich is imported only when one is drawn.
+The bar's name is the label ``progress.<what>`` in the language the command speaks.
 """
 
 from __future__ import annotations
@@ -16,16 +17,20 @@ import time
 from collections.abc import Iterable, Iterator
 from typing import TypeVar
 
+from jwtool.labels import DEFAULT_LANG, label
+
 T = TypeVar("T")
 
 DELAY = 1.0  # seconds of work before a bar appears
 _enabled = False
+_lang = DEFAULT_LANG
 
 
-def enable(on: bool = True) -> None:
-    """Let :func:`track` draw bars in this process (the CLI's choice; off for a library user)."""
-    global _enabled
-    _enabled = on
+def enable(on: bool = True, lang: str = DEFAULT_LANG) -> None:
+    """Let :func:`track` draw bars in this process (the CLI's choice; off for a library user),
+    named in ``lang``."""
+    global _enabled, _lang
+    _enabled, _lang = on, lang
 
 
 def wanted() -> bool:
@@ -36,7 +41,8 @@ def wanted() -> bool:
 
 
 def track(items: Iterable[T], total: int, what: str) -> Iterator[T]:
-    """``items`` unchanged, with a bar of ``total`` steps named ``what`` once they take a second."""
+    """``items`` unchanged, with a bar of ``total`` steps named by the label ``progress.<what>``
+    once they take a second. ``total`` is the number of items (the bar never counts past it)."""
     if not wanted():
         yield from items
         return
@@ -54,7 +60,7 @@ def track(items: Iterable[T], total: int, what: str) -> Iterator[T]:
 
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task(what, total=total, completed=done)
+        task = bar.add_task(label(f"progress.{what}", _lang), total=total, completed=done)
         for item in iterator:
             yield item
             bar.advance(task)

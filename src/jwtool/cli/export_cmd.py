@@ -25,7 +25,7 @@ from jwtool.cli.common import (
     write_output,
 )
 from jwtool.cli.filters import resolved, with_filters
-from jwtool.cli.framework import message
+from jwtool.cli.framework import message, message_lang
 from jwtool.labels import os_error
 from jwtool.query import dataset
 from jwtool.query import export as ex
@@ -88,7 +88,7 @@ def export(
             note(message("cli.export.wrote_sources", n=len(sources), path=path))
         return
     entries = filter_entries(cat.entries, resolved(filters, cat))
-    progress.enable(fmt.value != "json")
+    progress.enable(fmt.value != "json", lang=message_lang())
     data = EXPORTERS[fmt.value](entries, cat, filters)
     path = write_output(data, output, cat.layout, force)
     if path is not None:

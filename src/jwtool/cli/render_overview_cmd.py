@@ -11,7 +11,7 @@ from jwtool.catalogue import progress
 from jwtool.catalogue.files import OutputError, check_folder, write_folder_atomic
 from jwtool.catalogue.layout import Layout
 from jwtool.cli.common import CatalogueOpt, check_output, cli_lang, fail, format_option, formats, note, open_catalogue, root, usage_error
-from jwtool.cli.framework import message
+from jwtool.cli.framework import message, message_lang
 from jwtool.cli.render_options import ForceOpt, LangOpt, TemplatesOpt, emit, templates_folder
 from jwtool.labels import os_error
 from jwtool.render.environment import FORMATS_OVERVIEW, RenderError
@@ -68,7 +68,7 @@ def _site(ctx: typer.Context, output: Path, force: bool, tdir: Optional[Path], l
     except OutputError as exc:
         usage_error(exc)
     cat = open_catalogue(ctx, catalogue, summary=True)  # each page reads its entry in full
-    progress.enable()
+    progress.enable(lang=message_lang())
     try:
         written = write_folder_atomic(output, site_files(cat, lang, tdir), cat.layout, force)
     except RenderError as exc:

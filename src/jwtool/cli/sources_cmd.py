@@ -9,7 +9,7 @@ import typer
 from jwtool.catalogue import progress
 from jwtool.catalogue.sources import Source
 from jwtool.cli.common import CatalogueOpt, choice, fail, limits, note, open_catalogue, out, root
-from jwtool.cli.framework import message
+from jwtool.cli.framework import message, message_lang
 from jwtool.contribute.upgrade import UpgradeError
 from jwtool.contribute.upgrade import upgrade as upgrade_catalogue
 from jwtool.query.refs import RefError, resolve_ref
@@ -65,7 +65,7 @@ def upgrade(
 
     Example: jwtool upgrade && git diff --stat
     """
-    progress.enable()
+    progress.enable(lang=message_lang())
     try:
         result = upgrade_catalogue(root(catalogue), limits())  # $JWTOOL_MAX_FILE_SIZE, as every reader
     except UpgradeError as exc:

@@ -51,7 +51,7 @@ def site_files(cat: Catalogue, lang: str = "nl", templates: Path | None = None,
     """Every page of the site as (path inside the site, its text as a stream), in a fixed order,
     with a progress bar (:mod:`jwtool.catalogue.progress`) as they are written."""
     chosen = entries if entries is not None else cat.entries
-    return track(_pages(cat, lang, templates, chosen), len(PAGES) + len(chosen), "site")
+    return track(_pages(cat, lang, templates, chosen), len(PAGES) + len(MOVED) + len(chosen), "site")
 
 
 def _pages(cat: Catalogue, lang: str, templates: Path | None, entries: Sequence[Entry]) -> Iterator[tuple[str, Iterator[str]]]:
