@@ -135,7 +135,7 @@ def test_the_outcome_and_design_combinations_select_something_and_not_everything
 def test_a_forgiven_typo_says_so_on_the_page_as_the_cli_does(run_cli, page, site: Path, studied_catalogue: Path) -> None:  # type: ignore[no-untyped-def]
     assert "deze namen lijken erop" in run_cli("search", "Borris", "--catalogue", studied_catalogue).stderr
     page.goto((site / "index.html").as_uri() + "?q=Borris")
-    expect(page.locator("#filter-fuzzy")).to_have_text("Geen interventie bevat 'Borris' zo geschreven; deze namen lijken erop.")
+    expect(page.locator("#filter-fuzzy")).to_have_text("Geen vermelding bevat 'Borris' zo geschreven; deze namen lijken erop.")
     page.goto((site / "index.html").as_uri() + "?q=boris")  # written as in the catalogue: no guess, no note
     expect(page.locator("#filter-fuzzy")).to_be_hidden()
 
@@ -150,7 +150,7 @@ def test_an_empty_answer_says_which_facet_to_drop_with_the_cli_counts(run_cli, p
 
     r = run_cli("search", *[a for n, v in options for a in (f"--{n}", v)], "--catalogue", studied_catalogue)
     assert r.stdout.splitlines()[1:] == []
-    cli_counts = [int(n) for n in re.findall(r": (\d+) interventie", r.stderr)]
+    cli_counts = [int(n) for n in re.findall(r": (\d+) vermelding", r.stderr)]
     page.goto((site / "index.html").as_uri() + "?" + urlencode(options))
     expect(page.locator("#filter-none")).to_be_visible()
     shown = page.locator("#filter-without").text_content() or ""
@@ -307,7 +307,7 @@ def test_the_bewijskaart_takes_the_index_filters_and_agrees_with_gaps(run_cli, p
     colours = design_colours(load_catalogue(studied_catalogue).vocab)
     page.goto((site / "bewijskaart" / "index.html").as_uri() + ("?" + urlencode(options) if options else ""))
     total = len(cli_ids(run_cli, [], "", studied_catalogue))
-    expect(page.locator("#selection-count")).to_have_text(__import__("re").compile(rf"^{doc['entries']} van {total} interventies, "))
+    expect(page.locator("#selection-count")).to_have_text(__import__("re").compile(rf"^{doc['entries']} van {total} vermeldingen, "))
     text = page.eval_on_selector_all("#gapmap-table tbody tr", "rows => rows.map(r => [r.dataset.row, [...r.cells].slice(1).map(c => c.textContent)])")
     marks = page.eval_on_selector_all("#gapmap tbody tr", """rows => rows.map(r => [r.dataset.row, [...r.cells].slice(1).map(c => {
         const dot = c.querySelector('circle'); return dot ? [dot.getAttribute('class'), Number(dot.getAttribute('r')),
@@ -317,7 +317,7 @@ def test_the_bewijskaart_takes_the_index_filters_and_agrees_with_gaps(run_cli, p
     for row in doc["map"]:
         carried = bool(row["entries"])
         want_text.append([row["id"], [f"{c['count']} {design_short(c['design'], 'nl')}" if c["count"] else ("·" if carried else "–") for c in row["cells"]]])
-        want_marks.append([row["id"], [[f"design-{colours[c['design']]}", None, [names[e] for e in c["entries"]]] if c["count"] else ("·" + ("geen studie: een leemte" if carried else "geen geselecteerde interventie heeft dit werkzaam element, er valt niets te onderzoeken")) for c in row["cells"]]])
+        want_marks.append([row["id"], [[f"design-{colours[c['design']]}", None, [names[e] for e in c["entries"]]] if c["count"] else ("·" + ("geen studie: een leemte" if carried else "geen geselecteerde vermelding heeft dit werkzaam element, er valt niets te onderzoeken")) for c in row["cells"]]])
     assert text == want_text
     assert [[r, [[m[0], None, m[2]] if isinstance(m, list) else m for m in cells]] for r, cells in marks] == [
         [r, [m if isinstance(m, list) else m.replace("·", "–", 1) if "geselecteerde" in m else m for m in cells]] for r, cells in want_marks]

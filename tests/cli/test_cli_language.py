@@ -83,7 +83,7 @@ def test_json_keeps_ids_and_the_compare_document_its_english_aspect_labels(run_c
     (("search", "--kind", "interventie"), "Id\tNaam\tSoort\tFasen\tNiveaus\tBewijskracht", "Id\tName\tKind\tPhases\tLevels\tEvidence"),
     (("search", "stage"), "Id\tNaam\tSoort\tFasen\tNiveaus\tBewijskracht\tVeld\tFragment",
      "Id\tName\tKind\tPhases\tLevels\tEvidence\tField\tSnippet"),
-    (("elements",), "AANTAL\tAANDEEL\tWERKZAAM ELEMENT\tINTERVENTIES", "COUNT\tSHARE\tELEMENT\tENTRIES"),
+    (("elements",), "AANTAL\tAANDEEL\tWERKZAAM ELEMENT\tVERMELDINGEN", "COUNT\tSHARE\tELEMENT\tENTRIES"),
     (("elements", "--by", "kind"), "WERKZAAM ELEMENT\tInterventie\tPraktijkvoorbeeld\tTOTAAL", "ELEMENT\tIntervention\tPractice example\tTOTAL"),
     (("similar", "alpha"), "#\tSCORE\tID\tNAAM\tGEDEELDE ELEMENTEN", "#\tSCORE\tID\tNAME\tSHARED ELEMENTS"),
 ])
@@ -97,8 +97,8 @@ def test_piped_output_starts_with_a_header_row_in_the_chosen_language(run_cli, m
 def test_map_is_worded_in_the_chosen_language(run_cli, mini_catalogue: Path) -> None:  # type: ignore[no-untyped-def]
     dutch = run_cli("map", "--catalogue", mini_catalogue).stdout
     english = run_cli("map", "--lang", "en", "--catalogue", mini_catalogue).stdout
-    assert "Clusters: 3 groepen van de 5 interventies die elementen noemen (Louvain, seed 42)\n#\tINTERVENTIES\tKENMERKENDE ELEMENTEN\tLEDEN\n" in dutch
-    assert "Vaakst samen genoemde elementen\nINTERVENTIES\tSAMEN GENOEMDE ELEMENTEN\tDOOR\n" in dutch
+    assert "Clusters: 3 groepen van de 5 vermeldingen die elementen noemen (Louvain, seed 42)\n#\tVERMELDINGEN\tKENMERKENDE ELEMENTEN\tLEDEN\n" in dutch
+    assert "Vaakst samen genoemde elementen\nVERMELDINGEN\tSAMEN GENOEMDE ELEMENTEN\tDOOR\n" in dutch
     assert "Clusters: 3 groups of the 5 entries that name elements (Louvain, seed 42)\n#\tENTRIES\tCHARACTERISTIC ELEMENTS\tMEMBERS\n" in english
     assert "Most frequent pairs of elements" in english and "Individual guidance + Gaining work experience" in english
 
@@ -106,7 +106,7 @@ def test_map_is_worded_in_the_chosen_language(run_cli, mini_catalogue: Path) -> 
 def test_the_map_drawing_is_worded_in_the_chosen_language(run_cli, mini_catalogue: Path) -> None:  # type: ignore[no-untyped-def]
     dutch = run_cli("map", "--export", "svg", "--catalogue", mini_catalogue).stdout
     english = run_cli("map", "--export", "svg", "--lang", "en", "--catalogue", mini_catalogue).stdout
-    assert "<title>Interventies en hun werkzame elementen</title>" in dutch
+    assert "<title>Vermeldingen en hun werkzame elementen</title>" in dutch
     assert "<title>Entries and their working elements</title>" in english
 
 
@@ -144,3 +144,12 @@ def test_compare_marks_shared_elements_in_the_language_of_the_command(run_cli) -
     dutch = run_cli("compare", "boris", "learn2work").stdout
     assert "[uniek]" in dutch and "[alle]" in dutch and "[unique]" not in dutch
     assert "[unique]" in run_cli("compare", "boris", "learn2work", "--lang", "en").stdout
+
+
+@pytest.mark.parametrize("command", [("show", "xyzabc"), ("compare", "alpha", "xyzabc"), ("history", "xyzabc")])
+def test_no_such_entry_says_vermelding_in_dutch_entry_in_english_and_exits_1(run_cli, mini_catalogue: Path, command: tuple[str, ...]) -> None:  # type: ignore[no-untyped-def]
+    """Any entry, an intervention or a practice example, is a "vermelding" (as English says "entry")."""
+    r = run_cli(*command, "--catalogue", mini_catalogue, env={"JWTOOL_LANG": "nl"})
+    assert (r.exit_code, r.stderr) == (1, "jwtool: fout: geen vermelding 'xyzabc'; 'jwtool list' toont alle vermeldingen\n")
+    r = run_cli(*command, "--catalogue", mini_catalogue, env={"JWTOOL_LANG": "en"})
+    assert (r.exit_code, r.stderr) == (1, "jwtool: error: no entry 'xyzabc'; run 'jwtool list' to see all entries\n")

@@ -33,7 +33,7 @@ def test_a_typo_in_a_name_still_finds_the_entry(run_cli, text: str, expected: li
 def test_a_fuzzy_answer_says_so_on_stderr_in_the_chosen_language(run_cli) -> None:  # type: ignore[no-untyped-def]
     r = run_cli("search", "Borris", "--catalogue", REPO)
     assert r.stdout.splitlines()[1].startswith("boris-brengt-je-bij-een-baan\t")
-    assert "jwtool: geen interventie bevat 'Borris' zo geschreven; deze namen lijken erop" in r.stderr
+    assert "jwtool: geen vermelding bevat 'Borris' zo geschreven; deze namen lijken erop" in r.stderr
     r = run_cli("search", "Borris", "--lang", "en", "--catalogue", REPO)
     assert "jwtool: no entry holds 'Borris' as written; these names are like it" in r.stderr
 
@@ -67,7 +67,7 @@ def test_a_mistyped_ref_suggests_the_entry_in_dutch(run_cli, command: tuple[str,
     args = [command[0], "borris-brengt", *command[1:]]
     r = run_cli(*args, "--catalogue", REPO)
     assert r.exit_code == 1 and r.stdout == ""
-    assert "jwtool: fout: geen interventie 'borris-brengt'; bedoelde u 'boris-brengt-je-bij-een-baan' (Boris brengt je bij ‘n baan)?" in r.stderr
+    assert "jwtool: fout: geen vermelding 'borris-brengt'; bedoelde u 'boris-brengt-je-bij-een-baan' (Boris brengt je bij ‘n baan)?" in r.stderr
 
 
 def test_a_mistyped_ref_suggests_the_entry_in_english(run_cli) -> None:  # type: ignore[no-untyped-def]
@@ -92,7 +92,7 @@ def test_an_empty_filtered_search_says_which_single_filter_to_drop(run_cli, mini
     r = run_cli("search", "--target", "vso", "--phase", "nazorg", "--catalogue", mini_catalogue)
     assert r.exit_code == 0 and r.stdout == ""
     assert r.stderr.splitlines() == ["jwtool: geen interventies of praktijkvoorbeelden gevonden",
-                                     "jwtool: zonder --target vso: 3 interventies; zonder --phase nazorg: 2 interventies"]
+                                     "jwtool: zonder --target vso: 3 vermeldingen; zonder --phase nazorg: 2 vermeldingen"]
     r = run_cli("search", "--target", "vso", "--phase", "nazorg", "--kind", "interventie", "--lang", "en", "--catalogue", mini_catalogue)
     assert r.stderr.splitlines() == ["jwtool: no entries match", "jwtool: without --target vso: 2 entries; without --phase nazorg: 1 entry"]
 

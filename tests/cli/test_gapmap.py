@@ -220,15 +220,15 @@ def test_on_a_narrow_terminal_each_row_lists_its_outcomes_with_studies(run_cli, 
     terminal(80)
     r = run_cli("gaps", "--catalogue", gapmap_catalogue, "--from", "working-elements")
     lines = [line.rstrip() for line in r.stdout.splitlines()]
-    assert lines[0] == "Studies per uitkomst: 5 studies in 5 interventies"
+    assert lines[0] == "Studies per uitkomst: 5 studies in 5 vermeldingen"
     at = lines.index("Individuele begeleiding")
     assert lines[at + 1:at + 3] == ["  Werk 3 CG · Onderwijs en terugkeer naar school 1 RCT ·",  # an outcome stays with its count
                                     "  Welzijn en participatie 1 KWAL · Ervaringen en tevredenheid 1 MON"]
     at = lines.index("Loopbaanoriëntatie")  # gamma has it, without a study: a gap
     assert lines[at + 1] == "  · geen studie: een leemte"
     at = lines.index("Intensieve begeleiding")  # no entry has it: nothing to study
-    assert lines[at + 1] == "  – geen geselecteerde interventie heeft dit werkzaam element, er valt niets te"
-    assert "· = geen studie, een leemte. – = geen geselecteerde interventie heeft dit werkzaam element" in " ".join(lines)
+    assert lines[at + 1] == "  – geen geselecteerde vermelding heeft dit werkzaam element, er valt niets te"
+    assert "· = geen studie, een leemte. – = geen geselecteerde vermelding heeft dit werkzaam element" in " ".join(lines)
 
 
 # --- a gap, or no entry at all -----------------------------------------------------------------
@@ -255,18 +255,18 @@ def test_the_html_gap_map_marks_rows_without_entries_and_explains_every_marker(r
     section = out.read_text(encoding="utf-8").split('<section id="bewijskaart"')[1].split("</section>")[0]
     row = section.split('<th scope="row">Intensieve begeleiding</th>')[1].split("</tr>")[0]
     none = ('<td class="gap-cell no-entries"><span aria-hidden="true">–</span><span class="visually-hidden">'
-            "geen geselecteerde interventie heeft dit werkzaam element, er valt niets te onderzoeken</span></td>")
+            "geen geselecteerde vermelding heeft dit werkzaam element, er valt niets te onderzoeken</span></td>")
     assert row.count(none) == len(OUTCOMES) and "leemte" not in row
     gap = section.split('<th scope="row">Loopbaanoriëntatie</th>')[1].split("</tr>")[0]
     assert 'class="gap-cell"' in gap and "no-entries" not in gap
     legend = section.split('<div class="gap-legend" id="gapmap-legend">')[1].split('<p class="map-caption"')[0]  # above the map
     assert '<li><span class="swatch gap-cell" aria-hidden="true">·</span> geen studie: een leemte</li>' in legend
-    assert '<li><span class="swatch gap-cell no-entries" aria-hidden="true">–</span> geen geselecteerde interventie heeft dit werkzaam element' in legend
+    assert '<li><span class="swatch gap-cell no-entries" aria-hidden="true">–</span> geen geselecteerde vermelding heeft dit werkzaam element' in legend
     assert '<li><span class="swatch empty-row" aria-hidden="true">Werkzaam element</span> grijze naam: geen enkele studie in deze rij</li>' in legend
     md = run_cli("render", "overview", "--catalogue", gapmap_catalogue, "--format", "md", "-o", tmp_path / "o.md")
     assert md.exit_code == 0
     text = (tmp_path / "o.md").read_text(encoding="utf-8")
-    assert "| Intensieve begeleiding | – |" in text and "; – = geen geselecteerde interventie heeft dit werkzaam element" in text
+    assert "| Intensieve begeleiding | – |" in text and "; – = geen geselecteerde vermelding heeft dit werkzaam element" in text
 
 
 def test_the_search_filters_apply(run_cli, gapmap_catalogue: Path) -> None:  # type: ignore[no-untyped-def]

@@ -38,7 +38,7 @@ def test_elements_lists_counts_shares_and_entries_most_shared_first(run_cli, min
     r = run_cli("elements", "--catalogue", mini_catalogue)
     assert r.exit_code == 0, r.stderr
     header, *lines = [line.split("\t") for line in r.stdout.splitlines()]
-    assert header == ["AANTAL", "AANDEEL", "WERKZAAM ELEMENT", "INTERVENTIES"]
+    assert header == ["AANTAL", "AANDEEL", "WERKZAAM ELEMENT", "VERMELDINGEN"]
     assert lines[0] == ["3", "60%", "Individuele begeleiding", "alpha, beta, delta"]
     assert [line[2] for line in lines] == ["Individuele begeleiding", "Werkervaring opdoen", "Maatwerk",
                                            "Trainen van (loopbaan)competenties", "Loopbaanoriëntatie", "Nazorg"]
@@ -68,7 +68,7 @@ def test_elements_by_phase_is_a_gap_map(run_cli, mini_catalogue: Path) -> None:
     rows = [line.split("\t") for line in r.stdout.splitlines()]
     assert rows[0] == ["WERKZAAM ELEMENT", "Tijdens school", "De overgang van school naar vervolg", "Na de overgang (nazorg)", "TOTAAL"]
     assert ["Maatwerk", "-", "1", "2", "2"] in rows  # "-": no entry, a gap
-    assert rows[-1] == ["(interventies)", "1", "2", "3", "5"]
+    assert rows[-1] == ["(vermeldingen)", "1", "2", "3", "5"]
 
 
 @pytest.mark.parametrize("by, column", [("evidence", "goed-beschreven"), ("target", "vso"), ("kind", "praktijkvoorbeeld")])
@@ -102,7 +102,7 @@ def test_elements_from_components_says_no_entry_has_tagged_components(run_cli, m
     assert r.exit_code == 0 and r.stdout == ""
     assert "none of the 5 entries selected has tagged components" in r.stderr and "names a working element" not in r.stderr
     r = run_cli("elements", "--from", "components", "--catalogue", mini_catalogue)
-    assert "geen van de 5 interventies in de selectie heeft onderdelen met werkzame elementen" in r.stderr
+    assert "geen van de 5 vermeldingen in de selectie heeft onderdelen met werkzame elementen" in r.stderr
 
 
 # --- similar ------------------------------------------------------------------------------------
@@ -159,7 +159,7 @@ def test_similar_on_the_real_catalogue_groups_boris_with_praktijkleren(run_cli, 
 def test_map_prints_clusters_bridges_and_pairs(run_cli, mini_catalogue: Path) -> None:
     r = run_cli("map", "--catalogue", mini_catalogue)
     assert r.exit_code == 0, r.stderr
-    assert r.stdout.startswith("Kaart van 5 interventies en 6 werkzame elementen\n")
+    assert r.stdout.startswith("Kaart van 5 vermeldingen en 6 werkzame elementen\n")
     assert "1\t3\tIndividuele begeleiding · Werkervaring opdoen\tAlfa naar werk, Bèta Perspectief, Delta Coach" in r.stdout
     assert "2\t1\tLoopbaanoriëntatie · Maatwerk\tGamma Route" in r.stdout
     assert "0.300\t1, 2\t2\tMaatwerk" in r.stdout

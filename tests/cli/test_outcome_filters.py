@@ -87,13 +87,13 @@ def test_summary_loads_filter_on_studies_as_full_loads_do(studied_mini: Path) ->
 def test_the_drop_one_filter_hint_names_outcome_and_design(run_cli, studied_mini: Path) -> None:  # type: ignore[no-untyped-def]
     r = run_cli("search", "--outcome", "work", "--min-design", "comparison", "--target", "mbo-2", "--catalogue", studied_mini)
     assert r.exit_code == 0 and r.stdout.splitlines()[1:] == []
-    assert "zonder --target mbo-2: 1 interventie" in r.stderr
+    assert "zonder --target mbo-2: 1 vermelding" in r.stderr
     r = run_cli("search", "--outcome", "ervaringen", "--target", "mbo-2", "--catalogue", studied_mini)
     # without the outcome, mbo-2 finds beta and epsilon (it says "mbo" without a level)
-    assert "zonder --outcome ervaringen: 2 interventies; zonder --target mbo-2: 1 interventie" in r.stderr
-    assert "zonder --target mbo-2: 1 interventie" in r.stderr
+    assert "zonder --outcome ervaringen: 2 vermeldingen; zonder --target mbo-2: 1 vermelding" in r.stderr
+    assert "zonder --target mbo-2: 1 vermelding" in r.stderr
     r = run_cli("search", "--min-design", "controlegroep", "--target", "mbo-2", "--catalogue", studied_mini)
-    assert "zonder --min-design controlegroep: 2 interventies; zonder --target mbo-2: 1 interventie" in r.stderr
+    assert "zonder --min-design controlegroep: 2 vermeldingen; zonder --target mbo-2: 1 vermelding" in r.stderr
 
 
 def test_the_json_rows_keep_their_shape(run_cli, studied_mini: Path) -> None:  # type: ignore[no-untyped-def]

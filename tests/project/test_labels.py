@@ -47,8 +47,8 @@ def test_a_count_has_a_form_for_one_and_for_many() -> None:
         stems = {k.rsplit(".", 1)[0] for k in table if k.endswith((".one", ".other"))}
         for stem in stems:
             assert f"{stem}.one" in table and f"{stem}.other" in table, stem
-    assert plural("map.entries", 1, "nl") == "1 interventie"
-    assert plural("map.entries", 3, "nl") == "3 interventies"
+    assert plural("map.entries", 1, "nl") == "1 vermelding"
+    assert plural("map.entries", 3, "nl") == "3 vermeldingen"
     assert plural("map.entries", 1, "en") == "1 entry"
     assert plural("map.entries", 0, "en") == "0 entries"
 
@@ -235,7 +235,7 @@ def test_the_literal_scan_finds_a_label_written_in_code(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("lang", "wanted", "foreign"), [
-    ("nl", ["(werkzaam element, 1 interventie)", "(interventie)", "(praktijkvoorbeeld)", "Interventie (rij in bijlagetabel B2.1, B2.2)", "interventies en"],
+    ("nl", ["(werkzaam element, 1 vermelding)", "(interventie)", "(praktijkvoorbeeld)", "Interventie (rij in bijlagetabel B2.1, B2.2)", "vermeldingen en"],
      ["working element", "entries", "(entry)", "Intervention (row of"]),
     ("en", ["(working element, 1 entry)", "(intervention)", "(practice example)", "Intervention (row of appendix table B2.1, B2.2)", "entries and"],
      ["werkzaam element", "1 entries", "Interventie (rij", "(entry)"]),
@@ -344,3 +344,22 @@ def test_scaffold_holds_no_copy_of_the_schema_s_help_text(repo_root: Path) -> No
     source = (SRC / "contribute" / "scaffold.py").read_text(encoding="utf-8")
     for text in ("Letterlijke kolom", "Voorbeeld: boris", "alleen als genoemd"):
         assert text not in source
+
+
+# --- words: an entry is "vermelding" where it may be a practice example -----------------------------
+
+# Labels that name or count any entry (an intervention or a practice example): English says "entry",
+# so Dutch says "vermelding", as the --help texts do; "interventie" is only for kind: interventie.
+ANY_ENTRY = ["ref.ambiguous", "ref.suggest", "ref.unknown", "map.entries.one", "map.entries.other", "gapmap.selection.count",
+             "gapmap.rows.entries", "graph.col.entries", "gapmap.none.elements", "search.fuzzy", "site.fuzzy", "search.without.other", "graph.pairs.none"]
+
+
+@pytest.mark.parametrize("key", ANY_ENTRY)
+def test_a_label_about_any_entry_says_vermelding_not_interventie(key: str) -> None:
+    assert "entr" in labels("en")[key].lower()
+    assert "vermelding" in labels("nl")[key].lower() and "interventie" not in labels("nl")[key].lower()
+
+
+def test_a_folder_is_de_map_and_a_missing_field_at_the_top_is_missing_in_the_file() -> None:
+    assert label("error.output.folder_exists", "nl", path="site") == "de map site bestaat al en is niet leeg; vervang die met --force"
+    assert label("problem.the_entry", "nl") == "het bestand"  # an entry's, a source's or catalogue.yaml's top level
