@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -13,6 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from jwtool.catalogue.yamlfile import read_yaml
 from jwtool.validate.rules import RULES, validate
 
 pytestmark = pytest.mark.usefixtures("english")  # these tests read the English wording of messages
@@ -223,9 +225,62 @@ def test_a_catalogue_of_an_older_format_gets_one_problem_naming_the_upgrade(empt
     assert "jwtool upgrade" in problem.message
 
 
+@pytest.mark.parametrize("declared, words", [
+    ("99", ("schema version 99, newer than the version 3 this jwtool reads", "update jwtool")),
+    ('"3"', ("schema_version must be a whole number such as 3, not \"3\"", "without quotes")),
+])
+def test_a_catalogue_newer_than_jwtool_or_a_quoted_version_is_refused_by_every_command(declared: str, words: tuple[str, ...], empty_catalogue: Path, run_cli) -> None:
+    (empty_catalogue / "catalogue.yaml").write_text(f"schema_version: {declared}\ntitle: Een catalogus\nmain_source: kwetsbare-jongeren-2023\n", encoding="utf-8")
+    add(empty_catalogue, "minimal.yaml", minimal("minimal"))
+    [problem] = validate(empty_catalogue).problems
+    assert (problem.file, problem.rule, problem.line, problem.column) == ("catalogue.yaml", "format-version", 1, 17)
+    assert all(w in problem.message for w in words) and "jwtool upgrade" not in problem.message and "version 1" not in problem.message
+    before = (empty_catalogue / "catalogue.yaml").read_text(encoding="utf-8")
+    for command in (["list"], ["show", "minimal"], ["upgrade"], ["new", "Nog Een", "--no-input"], ["export", "--format", "json"]):
+        result = run_cli(*command, "--catalogue", empty_catalogue)
+        assert result.exit_code == 1, (command, result.output)
+        assert all(w in result.stderr for w in words) and "internal error" not in result.stderr, (command, result.stderr)
+    assert (empty_catalogue / "catalogue.yaml").read_text(encoding="utf-8") == before
+    assert sorted(p.name for p in (empty_catalogue / "interventions").iterdir()) == ["minimal.yaml"]
+
+
+@pytest.mark.parametrize("text, place, dutch", [
+    ("a: [1, 2\nb: 3\n", (2, 2), "de lijst tussen [ ] die op regel 1 begint, wordt niet gesloten of mist een komma"),
+    ("a: {x: 1\nb: 3\n", (2, 2), "de verzameling tussen { } die op regel 1 begint"),
+    ("a:\n\tb: 1\n", (2, 1), "vervang de tab door spaties"),
+    ("a: 1\n\tb: 2\n", (2, 1), "vervang de tab door spaties"),
+    ("a: b: c\n", (1, 5), "zet tekst met ': ' tussen aanhalingstekens"),
+    ("a: 1\nb\nc: 2\n", (2, 1), "zet ':' achter de veldnaam"),
+    ("a: *x\n", (1, 4), "zet tekst die met '*' begint tussen aanhalingstekens"),
+    ("a: @x\n", (1, 4), "een waarde kan niet met '@' beginnen; zet de waarde tussen aanhalingstekens"),
+    ("a: ]\n", (1, 4), "een waarde kan niet met ']' beginnen"),
+    ("a:\n  b: 1\n c: 2\n", (3, 2), "laat velden van één niveau in dezelfde kolom beginnen"),
+    ("- a\nb: 1\n", (2, 1), "staat een regel zonder '- '"),
+    ('a: "\\q"\n', (1, 5), "schrijf '\\\\' voor een backslash"),
+    ("a: 1\n--- x\n", (2, 1), "een vermelding is één document"),
+    ('a: "abc\n', (1, 1), "wordt nergens gesloten (YAML loopt er pas op regel 2 op vast)"),
+])
+def test_common_yaml_mistakes_are_worded_with_a_fix_not_in_pyyamls_english(text: str, place: tuple[int, int], dutch: str, tmp_path: Path) -> None:
+    path = tmp_path / "x.yaml"
+    path.write_text(text, encoding="utf-8")
+    [problem] = read_yaml(path, "x.yaml").problems
+    assert (problem.rule, problem.line, problem.column) == ("yaml-syntax", *place)
+    worded = problem.format("nl")
+    assert dutch in worded, worded
+    assert not re.search(r"while |found |expected |could not|not allowed", worded), worded
+    assert not re.search(r"while |found |expected |could not", problem.format("en")), problem.format("en")
+
+
+def test_a_rare_yaml_mistake_quotes_the_parser_and_still_says_where_to_look(tmp_path: Path) -> None:
+    path = tmp_path / "x.yaml"
+    path.write_text("a: &\n", encoding="utf-8")
+    [problem] = read_yaml(path, "x.yaml").problems
+    assert problem.format("nl").endswith('geen geldige YAML: "while scanning an anchor, did not find expected alphabetic or numeric character"; controleer deze regel en de regels erboven [yaml-syntax]')
+
+
 def test_every_rule_id_is_exercised_by_a_test() -> None:
     in_corpus = {rule for problems in EXPECTED.values() for rule, _, _ in problems}
-    elsewhere = {"unique-id", "unique-alias", "unique-order", "file-name", "symlink", "file-size", "vocabulary-file", "schema-file", "unreadable", "catalogue-file",
+    elsewhere = {"unique-id", "unique-alias", "unique-order", "file-name", "symlink", "file-size", "vocabulary-file", "schema-file", "unreadable", "catalogue-file", "format-version",
                  "evidence-level-not-carried", "comparison-study-not-studied", "stale-reviewed-warning",  # warnings: tests/cli/test_studies.py
                  "unquoted-date"}  # a warning: tests/readers/test_standard_readers.py
     assert set(RULES) <= in_corpus | elsewhere

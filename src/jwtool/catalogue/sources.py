@@ -13,6 +13,8 @@ is refused with one message that names ``jwtool upgrade``.
 
 from __future__ import annotations
 
+import json
+
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -28,7 +30,8 @@ SCHEMA_VERSION = 3  # the shape of catalogue.yaml, sources/ and interventions/ t
 
 
 class OldFormatError(CatalogueError):
-    """The catalogue is in an older format: it must be upgraded before anything can use it."""
+    """The catalogue is in another format than this jwtool reads (an older one: upgrade it; a
+    newer one: update jwtool): nothing can use it until then."""
 
 
 @dataclass(frozen=True)
@@ -98,11 +101,26 @@ def old_format_message(version: int) -> Message:
     return Message("problem.old_catalogue", version=version, current=SCHEMA_VERSION)
 
 
+def format_problem(meta: Any) -> Message | None:
+    """Why this jwtool cannot read a catalogue with this catalogue.yaml, or None: an older format
+    (upgrade it), a newer one (update jwtool), or a schema_version that is no whole number (a
+    quoted "3" is not taken for the old format that declared none)."""
+    version = meta.get("schema_version") if isinstance(meta, dict) else None
+    if version is None:
+        return old_format_message(1)
+    if not isinstance(version, int) or isinstance(version, bool):
+        return Message("problem.schema_version_type", value=json.dumps(version, ensure_ascii=False, default=str), current=SCHEMA_VERSION)
+    if version > SCHEMA_VERSION:
+        return Message("problem.newer_catalogue", version=version, current=SCHEMA_VERSION)
+    return old_format_message(version) if version < SCHEMA_VERSION else None
+
+
 def check_format(meta: Any, readable: bool) -> None:
-    """Refuse an old-format catalogue with one message naming the upgrade (OldFormatError);
-    ``readable``: catalogue.yaml exists and was read cleanly."""
-    if readable and format_version(meta) < SCHEMA_VERSION:
-        raise OldFormatError(Message("error.in_file", file="catalogue.yaml", message=old_format_message(format_version(meta))))
+    """Refuse a catalogue of another format with one message (OldFormatError); ``readable``:
+    catalogue.yaml exists and was read cleanly."""
+    problem = format_problem(meta) if readable else None
+    if problem is not None:
+        raise OldFormatError(Message("error.in_file", file="catalogue.yaml", message=problem))
 
 
 def read_sources(layout: Layout, limits: Limits = Limits()) -> list[YamlFile]:

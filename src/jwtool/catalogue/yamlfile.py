@@ -286,20 +286,47 @@ def _unclosed_quote_line(text: str, before_line: int) -> int | None:
     return None
 
 
+# PyYAML's common problems, worded with a fix (labels problem.yaml.*): (words in PyYAML's
+# ``problem`` — libyaml's or the pure-Python parser's spelling —, label, whether the start of
+# the construct (``context_mark``) is the place to show). Anything else quotes PyYAML.
+_WORDED: tuple[tuple[str, str, bool], ...] = (
+    ("tab character", "problem.yaml.tab", False),
+    ("expected ',' or ']'", "problem.yaml.flow_sequence", False),
+    ("expected ',' or '}'", "problem.yaml.flow_mapping", False),
+    ("mapping values are not allowed", "problem.yaml.mapping_values", False),
+    ("could not find expected ':'", "problem.yaml.no_colon", True),
+    ("found undefined alias", "problem.yaml.undefined_alias", False),
+    ("unexpected end of stream", "problem.yaml.end_of_stream", False),
+    ("cannot start any token", "problem.yaml.bad_character", False),
+    ("expected node content", "problem.yaml.bad_character", False),
+    ("expected <block end>", "problem.yaml.indent", False),
+    ("did not find expected key", "problem.yaml.indent", False),
+    ("expected '-' indicator", "problem.yaml.dash", False),
+    ("unknown escape character", "problem.yaml.escape", False),
+    ("but found another document", "problem.yaml.two_documents", False),
+)
+
+
 def _syntax_problem(exc: yaml.MarkedYAMLError, text: str) -> tuple[Message, int, int]:
-    """Message, line and column for a YAML syntax error, with a hint where a common cause is
-    likely. The parser's own words (``detail``) are English; the Dutch message quotes them."""
+    """Message, line and column for a YAML syntax error: the common causes worded with a fix
+    (``_WORDED``); any other quotes the parser's own (English) words."""
     mark = exc.problem_mark or exc.context_mark
     line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    start = exc.context_mark.line + 1 if exc.context_mark else line
     detail = ", ".join(p for p in (exc.context, exc.problem) if p) or "invalid YAML"
     at = mark.index if mark else -1
+    char = text[at] if 0 <= at < len(text) else ""
     quote_line = _unclosed_quote_line(text, line)
-    if not (0 <= at < len(text) and text[at] == "\t" or "\t" in detail) and quote_line is not None and quote_line < line:
+    if char == "\t" or "\t" in detail:
+        return Message("problem.yaml.tab"), line, col
+    if quote_line is not None and quote_line < line:
         return Message("problem.unclosed_quote", detail=detail, line=line), quote_line, 1
-    hint = ("problem.yaml_syntax.tabs" if 0 <= at < len(text) and text[at] == "\t" or "\t" in detail
-            else "problem.yaml_syntax.colon" if "mapping values are not allowed" in detail
-            else "problem.yaml_syntax.indent" if "did not find expected key" in detail or "expected <block end>" in detail else "")
-    return Message("problem.yaml_syntax", detail=detail, hint=Message(hint) if hint else ""), line, col
+    for words, key, at_start in _WORDED:
+        if words in (exc.problem or ""):
+            if at_start and exc.context_mark:
+                line, col = exc.context_mark.line + 1, exc.context_mark.column + 1
+            return Message(key, start=start, char=char), line, col
+    return Message("problem.yaml_syntax", detail=detail), line, col
 
 
 def read_yaml(path: Path, rel: str, limits: Limits = _DEFAULT_LIMITS, inside: Path | None = None) -> YamlFile:

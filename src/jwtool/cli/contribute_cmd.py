@@ -11,6 +11,7 @@ import typer
 
 from jwtool.catalogue.layout import Layout, is_bundled
 from jwtool.catalogue.load import load_catalogue, load_vocabularies
+from jwtool.catalogue.sources import OldFormatError
 from jwtool.catalogue.text import PLACEHOLDER_START, key
 from jwtool.cli.common import (
     CatalogueOpt,
@@ -200,7 +201,10 @@ def _claimed_rows(ctx: typer.Context, base: Path) -> dict[tuple[str, str, int], 
 
 
 def _entries(ctx: typer.Context, base: Path) -> list[Any]:
-    return load_catalogue(base, limits(), use_cache=use_cache(ctx), summary=True).entries
+    try:
+        return load_catalogue(base, limits(), use_cache=use_cache(ctx), summary=True).entries
+    except OldFormatError as exc:  # a catalogue of another format: one message, nothing written
+        fail(exc)
 
 
 def _same_name(entry: Any, name: str) -> bool:

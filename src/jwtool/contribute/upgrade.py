@@ -31,7 +31,7 @@ from jwtool.catalogue.files import FileTaken, OutputError, check_target, write_a
 from jwtool.catalogue.layout import Layout, discover
 from jwtool.catalogue.limits import Limits
 from jwtool.catalogue.progress import track
-from jwtool.catalogue.sources import SCHEMA_VERSION, format_version
+from jwtool.catalogue.sources import SCHEMA_VERSION, format_problem, format_version
 from jwtool.catalogue.text import key, slugify
 from jwtool.catalogue.yamlfile import YamlFile, read_in
 from jwtool.labels import Message, label
@@ -182,6 +182,9 @@ def upgrade(root: Path, limits: Limits = Limits()) -> Result:
     layout = Layout(root)
     result = Result()
     meta = _load(layout, layout.meta_file, limits) if layout.meta_file.is_file() else None
+    wrong = format_problem(meta) if isinstance(meta, dict) and "schema_version" in meta else None
+    if wrong is not None and wrong.key != "problem.old_catalogue":  # a newer format, or "3" in quotes: not ours to convert
+        raise UpgradeError(Message("error.in_file", file="catalogue.yaml", message=wrong))
     files, _ = discover(layout)  # (a link out of the catalogue or a loop is left alone; validate reports it)
     # Only the files that need it are loaded with ruamel (slow, and heavy: every file of 10,000 at
     # once took far more memory than the catalogue); the safe reader picks them out first, and a

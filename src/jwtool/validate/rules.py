@@ -20,7 +20,7 @@ from jwtool.catalogue.layout import Layout, discover, links_out
 from jwtool.catalogue.load import load_vocabularies
 from jwtool.catalogue.problems import ERROR, WARNING, Finding, Problem, short, sort_problems
 from jwtool.catalogue.progress import track
-from jwtool.catalogue.sources import SCHEMA_VERSION, Library, format_version, old_format_message, rows_of
+from jwtool.catalogue.sources import Library, format_problem, rows_of
 from jwtool.catalogue.text import key
 from jwtool.catalogue.vocabularies import Vocabulary, did_you_mean
 from jwtool.catalogue.yamlfile import (
@@ -70,6 +70,7 @@ RULES: dict[str, str] = {
     "schema-file": "A JSON Schema file of the catalogue is broken.",
     "vocabulary-file": "A vocabulary file is broken or inconsistent.",
     "catalogue-file": "catalogue.yaml is broken.",
+    "format-version": "catalogue.yaml declares a schema_version newer than this jwtool reads, or one that is no whole number.",
     **citation_rules.RULES,
     **study_rules.RULES,
 }
@@ -336,9 +337,11 @@ def validate(root: Path, paths: list[Path] | None = None, limits: Limits = Limit
         meta = read_in(layout, layout.meta_file, limits)
         problems += meta.problems
         meta_data = meta.data
-        if isinstance(meta.data, dict) and format_version(meta.data) < SCHEMA_VERSION:
-            # One clear message instead of a problem for every entry of an old catalogue.
-            return Report([meta.problem("old-format", old_format_message(format_version(meta.data)), "")], 1)
+        wrong = format_problem(meta.data) if isinstance(meta.data, dict) else None
+        if wrong is not None:
+            # One clear message instead of a problem for every entry of a catalogue of another format.
+            rule = "old-format" if wrong.key == "problem.old_catalogue" else "format-version"
+            return Report([meta.problem(rule, wrong, "/schema_version" if "schema_version" in meta.data else "")], 1)
         if isinstance(meta.data, dict) and cchecker:
             problems += [_place(meta, f) for f in cchecker.check(meta.data)]
     source_files, source_problems = citation_rules.check_sources(layout, meta_data, schecker, limits)
