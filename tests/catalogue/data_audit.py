@@ -8,7 +8,9 @@ checks; `tests/catalogue/test_data_audit.py` runs them per entry under pytest (i
 
 Checked, per entry:
 - verbatim fields (descriptions, summaries, activities, verdict, components, working elements,
-  success-factor examples): every line occurs in the report;
+  success-factor examples, a scale's note): every line occurs in the report; the entry's own
+  `summary` too where the entry is a practice example (an intervention's summary joins the
+  words of several table cells and is "in the source's words where possible", ENTRY-FORMAT.md);
 - quotes (results.figures, studies' findings and their figures, cites): each occurs in the report;
 - figures: the value, its base `n`, `year` and `period` are said by the figure's quote or by the
   text it comes from (results.description, the study's description); a finding's figure is one of
@@ -37,7 +39,7 @@ KNOWN_EDITS = {
     # footnote marker "30" removed from inside the quoted passage
     ("transitiecoach", "target_group.description"), ("transitiecoach", "activities"),
     # footnote marker "23" after "Extra begeleiding en nazorg mbo" removed
-    ("toekomstplan-extra-begeleiding-mbo", "activities"),
+    ("toekomstplan-extra-begeleiding-mbo", "activities"), ("toekomstplan-extra-begeleiding-mbo", "summary"),
 }
 
 # Scale numbers that are the sum of numbers the course text states, with those words (noted in the entry).
@@ -97,7 +99,10 @@ def verbatim_fields(data: dict) -> dict[str, str]:  # type: ignore[type-arg]
         "target_group.summary": g("target_group", "summary"), "goals.description": g("goals", "description"),
         "goals.summary": g("goals", "summary"), "activities": g("activities"), "course.description": g("course", "description"),
         "results.description": g("results", "description"), "evidence.verdict": g("evidence", "verdict"),
+        "course.scale.note": g("course", "scale", "note"),
     }
+    if data.get("kind") == "praktijkvoorbeeld":
+        fields["summary"] = data.get("summary")
     for i, c in enumerate(data.get("components") or []):
         fields[f"components[{i}]"] = c.get("text") if isinstance(c, dict) else c
     fields.update({f"working_elements[{i}]": w.get("text") for i, w in enumerate(data.get("working_elements") or [])})

@@ -86,11 +86,23 @@ def test_the_audit_passes_an_entry_that_says_what_the_report_says() -> None:
      "evidence.studies[0].findings[0].figure"),
     # a verbatim field the report does not contain
     (lambda d: d.update(activities="Jongeren krijgen een laptop."), "activities"),
+    # a practice example's summary and a scale's note are the report's words too
+    (lambda d: d.update(kind="praktijkvoorbeeld", summary="Jongeren krijgen een laptop."), "summary"),
+    (lambda d: d["course"].update(scale={"regions": 2, "note": "In twee regio's krijgen jongeren een laptop."}),
+     "course.scale.note"),
 ])
 def test_the_audit_finds_what_the_report_does_not_say(change, field: str) -> None:  # type: ignore[no-untyped-def]
     data = _entry()
     change(data)
     assert field in _fields(audit_entry("x", data, AUDIT_REPORT))
+
+
+def test_an_interventions_summary_joins_cells_and_is_not_held_to_one_passage() -> None:
+    """ENTRY-FORMAT.md: an intervention's summary is "in the source's words where possible" (it joins
+    the cells of tables 3.1/3.2 and bijlage 2); a practice example's summary is one passage."""
+    data = _entry(kind="interventie", summary="Het project bestaat sinds 2010, twee derde heeft werk gevonden.")
+    assert "summary" not in _fields(audit_entry("x", data, AUDIT_REPORT))
+    assert "summary" in _fields(audit_entry("x", {**data, "kind": "praktijkvoorbeeld"}, AUDIT_REPORT))
 
 
 def test_numbers_are_read_as_the_report_writes_them() -> None:
