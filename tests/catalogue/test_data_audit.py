@@ -290,5 +290,6 @@ def test_each_practice_example_left_out_is_recorded_with_its_reason() -> None:
     mapping = flat((VOCAB / "MAPPING.md").read_text(encoding="utf-8"))
     left_out = mapping[mapping.index("Left out:"):]
     assert "Life-coaching pilots for mbo and vso/pro" in left_out
+    assert "Transitiecoaches op Entree-niveau in two regions" in left_out
     for entry_id in ADDED_IN_SECOND_AUDIT:
         assert f"`{entry_id}`" in mapping
