@@ -268,6 +268,8 @@ def test_a_printed_index_says_what_it_shows(run_cli, page, site: Path, studied_c
     page.emulate_media(media="print")
     expect(page.locator("#filter-summary")).to_be_visible()
     expect(page.locator("#filter")).to_be_hidden()  # the form is not printed, its state is
+    page.set_viewport_size({"width": 1280, "height": 900})  # a wide page: the filter's column is not kept empty
+    assert page.locator(".filter-results").bounding_box()["x"] < page.locator("#index-h").bounding_box()["x"] + 5
     require(shutil.which("pdftotext") is not None, "pdftotext (apt-get install poppler-utils)")
     pdf = tmp_path / "index.pdf"
     pdf.write_bytes(page.pdf())
