@@ -392,6 +392,9 @@ def test_the_old_folder_of_the_bewijskaart_sends_the_reader_on(page, site: Path)
     page.goto((site / "studiekaart" / "index.html").as_uri())
     page.wait_for_url("**/bewijskaart/index.html")
     expect(page.locator("h1")).to_have_text(__import__("re").compile("^Bewijskaart"))
+    page.goto((site / "studiekaart" / "index.html").as_uri() + "?target=vso#gapmap")  # an old link with a selection keeps it
+    page.wait_for_url("**/bewijskaart/index.html?target=vso#gapmap")
+    expect(page.locator("#gapmap-selection, .selection").first).to_contain_text("vso")
 
 
 def test_facets_open_where_the_link_selects_and_stay_closed_elsewhere(page, site: Path) -> None:  # type: ignore[no-untyped-def]

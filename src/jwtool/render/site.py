@@ -11,7 +11,7 @@ name ``index.html`` so the site also works opened from disk):
   ``jwtool gaps`` takes them. Like ``gaps`` it has no text search: a ``q=`` is named, not applied.
 - ``elementen-per-fase/index.html``: the working elements per phase and per evidence level
 - ``studiekaart/index.html``: a page that sends an old link on to ``bewijskaart/`` (the folder's
-  name until the folders were named after their pages)
+  name until the folders were named after their pages), with the link's selection (``moved.js``)
 - ``bewijsniveaus/index.html``: what each evidence level requires, and what the levels are not
 
 The index and the Bewijskaart have a script each (``selection.js`` before their own: the selection
@@ -64,6 +64,7 @@ def _pages(cat: Catalogue, lang: str, templates: Path | None, entries: Sequence[
     script = inline_asset(dirs, "selection.js", "overview.js")
     map_styles = svg_styles(context["map_svg"])
     scripts = {"index": script, "gapmap": inline_asset(dirs, "selection.js", "gapmap.js")}
+    forward = inline_asset(dirs, "moved.js")
     for page, template in PAGES.items():
         folder = "" if page == "index" else ADDRESSES[page]
         root = "../" if folder else ""
@@ -74,7 +75,8 @@ def _pages(cat: Catalogue, lang: str, templates: Path | None, entries: Sequence[
                                     script_hashes=[page_script] if page_script else [])}
         yield (f"{folder}/index.html" if folder else "index.html"), template_chunks(env, dirs, template, page_context)
     for old, new in MOVED.items():
-        moved = {**context, "page": "", "site_root": "../", "css": css, "script": "", "csp": csp(style_hashes=[css]), "moved_to": ADDRESSES[new], "moved_page": new}
+        moved = {**context, "page": "", "site_root": "../", "css": css, "script": forward, "csp": csp(style_hashes=[css], script_hashes=[forward]),
+                 "moved_to": ADDRESSES[new], "moved_page": new}
         yield f"{old}/index.html", template_chunks(env, dirs, "site/moved.html.j2", moved)
     below = [e.at("../../") for e in context["entries"]]  # as an entry's own page links them
     entry_context = {**context, "page": "", "site_root": "../../", "entries": below, "css": css, "script": "", "csp": csp(style_hashes=[css])}
