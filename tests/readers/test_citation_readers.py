@@ -32,7 +32,10 @@ def _hostile_sources() -> list[Source]:
                    "publisher": "Regioplan, Amsterdam and Partners", "genre": "Eindrapport",
                    "issued": {"date-parts": [[2019, 10, 31]]}, "URL": "https://example.org/rapport_1%20a.pdf"})
            for i, title in enumerate(HOSTILE)]
-    out.append(Source({"id": "webpage", "type": "webpage", "title": "Pagina", "URL": "https://example.org/p"}))
+    # biblatex has no publisher for @online and @misc: their publisher is an organization
+    out.append(Source({"id": "webpage", "type": "webpage", "title": "Pagina", "publisher": "Divosa, Utrecht", "URL": "https://example.org/p"}))
+    out.append(Source({"id": "document", "type": "document", "title": "Notitie", "author": people[:1], "publisher": "Movisie",
+                       "issued": {"date-parts": [[2018]]}}))
     return out
 
 
@@ -124,7 +127,7 @@ def _pybtex_read(text: str) -> dict[str, dict[str, Any]]:
             rec["author"] = [_latex_to_text(" ".join(p.first_names + p.middle_names + p.prelast_names + p.last_names)) for p in entry.persons["author"]]
         if "date" in f:
             rec["year"] = f["date"][:4]
-        for field in ("institution", "publisher"):
+        for field in ("institution", "organization", "publisher"):
             if field in f:
                 rec["publisher"] = _latex_to_text(f[field])
         if "url" in f:
@@ -160,7 +163,7 @@ def _biber_read(text: str, tmp_path: Path) -> tuple[dict[str, dict[str, Any]], l
         date = entry.find("b:date", ns)
         if date is not None:
             rec["year"] = (date.text or "")[:4]
-        for field in ("institution", "publisher"):
+        for field in ("institution", "organization", "publisher"):
             items = entry.findall(f"b:{field}/b:list/b:item", ns)
             if items:
                 assert len(items) == 1, f"{field} read as {len(items)} items"
@@ -203,7 +206,7 @@ def test_bibtex_reads_back_the_same_in_biber_pybtex_and_pandoc(which: str, tmp_p
     # biblatex's data model: the only complaints are fields the source does not have
     by_id = {s.id: s.data for s in sources}
     csl_for = {"date, year": "issued", "author, editor": "author", "author": "author", "institution": "publisher", "type": "genre",
-               "date": "issued", "url": "URL", "title": "title", "editor": "editor"}
+               "date": "issued", "url": "URL", "title": "title", "editor": "editor", "url, doi, eprint": "URL"}
     for line in warnings:
         if "WARNINGS:" in line:
             continue

@@ -117,6 +117,9 @@ def _dated_title(item: dict[str, Any]) -> str:
 # type without its own biblatex type is @misc.
 _BIBTEX_TYPE = {"report": "report", "webpage": "online", "document": "misc", "dataset": "dataset",
                 "book": "book", "article-journal": "article", "thesis": "thesis"}
+# The field biblatex's data model gives a publisher in each type (biber --validate-datamodel calls
+# any other "Invalid field"); pandoc reads each of them back as the publisher.
+_BIBTEX_PUBLISHER = {"report": "institution", "thesis": "institution", "online": "organization", "misc": "organization"}
 _BIBLATEX_LANG = {"nl": "dutch", "en": "english", "de": "german", "fr": "french"}
 # LaTeX's special characters as text-mode commands. Braces are the hard case: BibTeX, biber and
 # pybtex count every brace in a value, escaped or not, so a lone "\{" runs the value on into the
@@ -211,7 +214,7 @@ def bibtex(sources: Sequence[Source]) -> str:
             fields.append(("journaltitle" if kind == "article" else "booktitle", latex_text(str(item["container-title"]))))
         if item.get("genre"):
             fields.append(("type", latex_text(str(item["genre"]))))
-        for csl, bib in (("publisher", "institution" if kind in ("report", "thesis") else "publisher"), ("publisher-place", "location")):
+        for csl, bib in (("publisher", _BIBTEX_PUBLISHER.get(kind, "publisher")), ("publisher-place", "location")):
             if item.get(csl):  # biblatex lists, split at "and": braced, the publisher is one item
                 fields.append((bib, "{" + latex_text(str(item[csl])) + "}"))
         for csl, bib in (("number", "number"), ("page", "pages"), ("note", "note")):
