@@ -237,6 +237,22 @@ def test_json_schema_rejects_a_broken_export(run_cli, mini_catalogue: Path, repo
     assert list(jsonschema.Draft202012Validator(schema).iter_errors(doc))
 
 
+@pytest.mark.parametrize("texts", [None, [], [""], ["  "]])
+def test_json_schema_requires_the_wording_on_every_element_link(run_cli, mini_catalogue: Path, repo_root: Path, texts: list[str] | None) -> None:  # type: ignore[no-untyped-def]
+    """An element link without the entry's wording (the empty strings of issue 25) fails the schema."""
+    import jsonschema
+
+    schema = json.loads((repo_root / "schemas" / "graph-export.schema.json").read_text(encoding="utf-8"))
+    doc = json.loads(export(run_cli, mini_catalogue, "json"))
+    link = next(link for link in doc["links"] if link["relation"] == "element")
+    assert link["texts"] and not list(jsonschema.Draft202012Validator(schema).iter_errors(doc))
+    if texts is None:
+        del link["texts"]
+    else:
+        link["texts"] = texts
+    assert list(jsonschema.Draft202012Validator(schema).iter_errors(doc))
+
+
 def test_dot_export_escapes_text(run_cli, hostile_catalogue: Path) -> None:
     dot = export(run_cli, hostile_catalogue, "dot")
     assert 'label="Evil \\"quote\\" <script>alert(1)</script> # [x] {y} | end; \\\\N & co"' in dot

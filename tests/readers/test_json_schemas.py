@@ -1,6 +1,6 @@
 """Every JSON output has a JSON Schema in schemas/ that real outputs meet, and its documentation
 names exactly the schema's keys: `export --format json`, `validate --format json`, `gaps --format
-json` and the graph export (`map --export json`, tested in test_graph_cli.py)."""
+json` and the graph export (`map --export json`: outputs validated in test_graph_cli.py, docs/graph-format.md checked here)."""
 
 from __future__ import annotations
 
@@ -137,3 +137,31 @@ def test_every_json_output_schema_is_listed_in_the_docs() -> None:
     outputs = {"export.schema.json", "graph-export.schema.json", "validate-report.schema.json", "gaps.schema.json"}
     assert outputs <= {p.name for p in SCHEMAS.glob("*.schema.json")}
     assert all(f"schemas/{name}" in doc for name in outputs)
+
+
+def _ticked(text: str) -> set[str]:
+    return set(re.findall(r"`([a-z][a-z_-]*)`", text))
+
+
+def test_graph_format_doc_names_exactly_the_schemas_keys() -> None:
+    """docs/graph-format.md against schemas/graph-export.schema.json: the top-level table, the
+    `graph` row, each node type's attributes and each projection's link keys."""
+    doc = (REPO / "docs" / "graph-format.md").read_text(encoding="utf-8")
+    schema = json.loads((SCHEMAS / "graph-export.schema.json").read_text(encoding="utf-8"))
+    top = doc.split("## Top level", 1)[1].split("\n## ", 1)[0]
+    assert [line.split("|")[1].strip().strip("`") for line in top.splitlines() if line.startswith("| `")] == list(schema["properties"])
+    rows = {line.split("|")[1].strip(): line for line in doc.splitlines() if line.startswith("| `")}
+    graph = schema["properties"]["graph"]["properties"]
+    values = {str(v) for p in graph.values() for v in p.get("enum", []) + p.get("items", {}).get("enum", [])}
+    assert _ticked(rows["`graph`"].split("|")[2]) - values == set(graph)
+    node = schema["$defs"]["node"]
+    common = set(node["properties"])
+    for case in node["allOf"]:
+        types = case["if"]["properties"]["type"]
+        attributes = set(case["then"]["properties"]) - common
+        row = rows[" ".join(f"`{t}`," for t in types.get("enum", [types.get("const")]))[:-1]]
+        assert _ticked(row.split("|")[2]) - {"interventie", "praktijkvoorbeeld"} - set(case["then"]["properties"].get("vocabulary", {}).get("enum", [])) == attributes, row
+    link = schema["$defs"]["link"]
+    relations = set(link["properties"]["relation"]["enum"])
+    named = set().union(*(_ticked(rows[f"`{p}`"].split("|")[3]) for p in ("bipartite", "entries", "elements")))
+    assert named - relations == set(link["properties"]) - {"source", "target"}
