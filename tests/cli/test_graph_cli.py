@@ -238,7 +238,8 @@ def test_json_schema_rejects_a_broken_export(run_cli, mini_catalogue: Path, repo
 
 
 @pytest.mark.parametrize("texts", [None, [], [""], ["  "]])
-def test_json_schema_requires_the_wording_on_every_element_link(run_cli, mini_catalogue: Path, repo_root: Path, texts: list[str] | None) -> None:  # type: ignore[no-untyped-def]
+def test_json_schema_requires_the_wording_on_every_element_link(run_cli, mini_catalogue: Path, repo_root: Path,  # type: ignore[no-untyped-def]
+                                                              texts: list[str] | None) -> None:
     """An element link without the entry's wording (the empty strings of issue 25) fails the schema."""
     import jsonschema
 

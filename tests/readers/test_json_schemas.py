@@ -160,7 +160,8 @@ def test_graph_format_doc_names_exactly_the_schemas_keys() -> None:
         types = case["if"]["properties"]["type"]
         attributes = set(case["then"]["properties"]) - common
         row = rows[" ".join(f"`{t}`," for t in types.get("enum", [types.get("const")]))[:-1]]
-        assert _ticked(row.split("|")[2]) - {"interventie", "praktijkvoorbeeld"} - set(case["then"]["properties"].get("vocabulary", {}).get("enum", [])) == attributes, row
+        values = {"interventie", "praktijkvoorbeeld", *case["then"]["properties"].get("vocabulary", {}).get("enum", [])}
+        assert _ticked(row.split("|")[2]) - values == attributes, row
     link = schema["$defs"]["link"]
     relations = set(link["properties"]["relation"]["enum"])
     named = set().union(*(_ticked(rows[f"`{p}`"].split("|")[3]) for p in ("bipartite", "entries", "elements")))
