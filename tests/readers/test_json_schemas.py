@@ -119,10 +119,73 @@ def test_the_export_query_keys_are_the_filters_jwtool_has() -> None:
     assert set(schema["properties"]["query"]["properties"]) == {f.name for f in fields(RawFilters)}
 
 
+# Every other JSON output, from the bundled catalogue (its git history for history and diff) and
+# from a hostile one, for which a JSON Schema in schemas/ holds
+OUTPUTS = [
+    ("list.schema.json", ("list",)), ("list.schema.json", ("search", "leerbedrijf")), ("list.schema.json", ("search", "zowat")),
+    ("list.schema.json", ("search", "--target", "vso")),
+    ("compare.schema.json", ("compare", "boris", "zowhat", "transitieroute")),
+    ("elements.schema.json", ("elements",)), ("elements.schema.json", ("elements", "--by", "phase", "--from", "components")),
+    ("similar.schema.json", ("similar", "boris")), ("map.schema.json", ("map",)), ("map.schema.json", ("map", "--from", "working-elements")),
+]
+HOSTILE_OUTPUTS = [("list.schema.json", ("list",)), ("list.schema.json", ("search", "script")), ("elements.schema.json", ("elements", "--by", "kind")),
+                   ("similar.schema.json", ("similar", "hostile")), ("map.schema.json", ("map",))]
+
+
+@pytest.mark.parametrize(("schema", "command"), OUTPUTS)
+def test_every_other_json_output_meets_its_schema(run_cli, repo_root: Path, schema: str, command: tuple[str, ...]) -> None:  # type: ignore[no-untyped-def]
+    r = run_cli(*command, "--format", "json", "--catalogue", repo_root)
+    assert r.exit_code == 0, r.stderr
+    doc = json.loads(r.stdout)
+    assert doc and _errors(schema, doc) == []
+
+
+@pytest.mark.parametrize(("schema", "command"), HOSTILE_OUTPUTS)
+def test_json_outputs_of_a_hostile_catalogue_meet_their_schemas(run_cli, hostile_catalogue: Path,  # type: ignore[no-untyped-def]
+                                                                schema: str, command: tuple[str, ...]) -> None:
+    r = run_cli(*command, "--format", "json", "--catalogue", hostile_catalogue)
+    assert r.exit_code == 0, r.stderr
+    assert _errors(schema, json.loads(r.stdout)) == []
+
+
+def test_history_and_diff_json_meet_their_schemas(repo, run_cli) -> None:  # type: ignore[no-untyped-def]
+    boris = "interventions/boris-brengt-je-bij-een-baan.yaml"
+    repo.edit(boris, "level: niet-onderzocht", "level: eerste-aanwijzingen")
+    repo.commit("Boris: eerste aanwijzingen")
+    repo.git("mv", boris, "interventions/boris.yaml")
+    (repo.path / "sources" / "hanzen-2015.yaml").unlink()
+    for schema, command in (("history.schema.json", ("history", "boris")), ("diff.schema.json", ("diff", "HEAD~1", "HEAD")),
+                            ("diff.schema.json", ("diff", "HEAD"))):
+        r = run_cli(*command, "--format", "json", "--catalogue", repo.path)
+        assert r.exit_code == 0, r.stderr
+        doc = json.loads(r.stdout)
+        assert _errors(schema, doc) == []
+    assert doc["by_kind"]["entries"]["renamed"] == 1 and doc["sources"][0]["status"] == "removed"
+
+
+def test_show_json_is_the_entry_and_meets_the_entry_schema(run_cli) -> None:  # type: ignore[no-untyped-def]
+    assert _errors("intervention.schema.json", json.loads(run_cli("show", "boris", "--format", "json").stdout)) == []
+
+
+def test_the_output_schemas_refuse_what_jwtool_never_writes(run_cli) -> None:  # type: ignore[no-untyped-def]
+    rows = json.loads(run_cli("search", "leerbedrijf", "--format", "json").stdout)
+    assert _errors("list.schema.json", [rows[0] | {"score": 0}]) and _errors("list.schema.json", [{k: v for k, v in rows[0].items() if k != "match"}])
+    similar = json.loads(run_cli("similar", "boris", "--format", "json").stdout)
+    assert _errors("similar.schema.json", similar | {"similar": [similar["similar"][0] | {"shared": []}]})
+
+
 @pytest.mark.parametrize(("heading", "schema", "pointer"), [
     ("## `jwtool validate --format json`", "validate-report.schema.json", ("items",)),
     ("## `jwtool gaps --format json`", "gaps.schema.json", ()),
     ("Each cell (`map[].cells[]`):", "gaps.schema.json", ("properties", "map", "items", "properties", "cells", "items")),
+    ("## `jwtool list --format json` and `jwtool search --format json`", "list.schema.json", ("items",)),
+    ("## `jwtool compare --format json`", "compare.schema.json", ()),
+    ("## `jwtool elements --format json`", "elements.schema.json", ("oneOf", 0)),
+    ("With `--by phase|evidence|target|kind`:", "elements.schema.json", ("oneOf", 1)),
+    ("## `jwtool similar --format json`", "similar.schema.json", ()),
+    ("## `jwtool map --format json`", "map.schema.json", ()),
+    ("## `jwtool history --format json`", "history.schema.json", ()),
+    ("## `jwtool diff --format json`", "diff.schema.json", ()),
 ])
 def test_json_outputs_doc_names_exactly_the_schemas_keys(heading: str, schema: str, pointer: tuple[str, ...]) -> None:
     doc = (REPO / "docs" / "json-outputs.md").read_text(encoding="utf-8")
@@ -134,9 +197,11 @@ def test_json_outputs_doc_names_exactly_the_schemas_keys(heading: str, schema: s
 
 def test_every_json_output_schema_is_listed_in_the_docs() -> None:
     doc = (REPO / "docs" / "json-outputs.md").read_text(encoding="utf-8")
-    outputs = {"export.schema.json", "graph-export.schema.json", "validate-report.schema.json", "gaps.schema.json"}
-    assert outputs <= {p.name for p in SCHEMAS.glob("*.schema.json")}
-    assert all(f"schemas/{name}" in doc for name in outputs)
+    inputs = {"intervention.schema.json", "source.schema.json", "catalogue.schema.json", "vocabulary.schema.json"}
+    outputs = {p.name for p in SCHEMAS.glob("*.schema.json")} - inputs
+    assert {"export.schema.json", "graph-export.schema.json", "validate-report.schema.json", "gaps.schema.json"} <= outputs
+    assert all(f"../schemas/{name}" in doc for name in outputs | {"intervention.schema.json"})
+    assert {name for name, _ in OUTPUTS} <= outputs
 
 
 def _ticked(text: str) -> set[str]:
