@@ -76,6 +76,8 @@ def test_tidy_tables_hold_what_the_entries_say(exported: Path, repo_root: Path) 
     entries = {r["id"]: r for r in _csv_rows(data / "entries.csv")}
     assert len(entries) == len(list((repo_root / "interventions").glob("*.yaml")))
     assert entries[boris["id"]]["last_reviewed"] == boris["last_reviewed"]
+    listed = yaml.safe_load((repo_root / "interventions" / "de-navigator.yaml").read_text(encoding="utf-8"))
+    assert listed["activities"].startswith("- ") and entries["de-navigator"]["activities"] == listed["activities"]  # the text as written
 
 
 def test_sqlite_has_the_same_tables_foreign_keys_and_full_text_search(exported: Path) -> None:
@@ -85,8 +87,13 @@ def test_sqlite_has_the_same_tables_foreign_keys_and_full_text_search(exported: 
         tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '%_fts%'")}
         csvs = {p.stem for p in (exported / "catalogue-data" / "data").glob("*.csv")}
         assert csvs <= tables
-        for name in csvs:
-            assert con.execute(f'SELECT COUNT(*) FROM "{name}"').fetchone()[0] == len(_csv_rows(exported / "catalogue-data" / "data" / f"{name}.csv")), name
+        for name in csvs:  # the same rows with the same texts: a data package is data, not a spreadsheet to defuse
+            con.row_factory = sqlite3.Row
+            stored = [{k: "" if r[k] is None else str(r[k]) for k in r.keys()} for r in con.execute(f'SELECT * FROM "{name}"')]
+            con.row_factory = None
+            rows = _csv_rows(exported / "catalogue-data" / "data" / f"{name}.csv")
+            texts = [{k: v for k, v in r.items() if k in {"text", "activities", "name", "title"}} for r in rows]
+            assert texts == [{k: v for k, v in r.items() if k in {"text", "activities", "name", "title"}} for r in stored], name
         assert con.execute("SELECT COUNT(*) FROM pragma_foreign_key_list('findings')").fetchone()[0] >= 2
         hits = [r[0] for r in con.execute("SELECT e.id FROM entries_fts JOIN entries e ON e.rowid = entries_fts.rowid WHERE entries_fts MATCH 'leerbedrijf'")]
         assert "boris-brengt-je-bij-een-baan" in hits

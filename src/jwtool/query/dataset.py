@@ -26,7 +26,6 @@ from jwtool.catalogue.model import Entry
 from jwtool.catalogue.sources import Source
 from jwtool.catalogue.vocabularies import Vocabulary
 from jwtool.labels import Message
-from jwtool.query.export import neutralise
 
 DATASET_NAME = "jwtool-catalogue"
 DATASET_VERSION = 1  # raise when a table or column is removed or renamed
@@ -238,7 +237,7 @@ def _cell(value: Any, kind: str) -> str:
     if kind == "boolean":
         return "true" if value else "false"
     if kind == "string":
-        return neutralise(str(value))  # a spreadsheet never runs a text as a formula (as export --format csv)
+        return str(value)  # as written: data tools read it (a spreadsheet gets export --format csv, which defuses formulas)
     return str(value)
 
 
@@ -332,8 +331,9 @@ def markdown() -> str:
            "a test keeps the two equal.", "",
            "`--format datapackage -o DIR` writes `DIR/datapackage.json` (a Frictionless Tabular Data Package: every column's "
            "type, the primary and foreign keys, the catalogue's licence from `catalogue.yaml`) and one CSV file per table in "
-           "`DIR/data/` (UTF-8, a header row, an empty cell for a missing value; a text that a spreadsheet would run as a "
-           "formula starts with a `'`). `--format sqlite -o FILE` writes the same tables to one SQLite database with the same "
+           "`DIR/data/` (UTF-8, a header row, an empty cell for a missing value; every text exactly as the catalogue holds it, "
+           "also one that begins with `-` or `=`: open the tables with a data tool, or in a spreadsheet through "
+           "`export --format csv`, whose cells a spreadsheet never runs as a formula). `--format sqlite -o FILE` writes the same tables to one SQLite database with the same "
            "keys, full-text search tables `entries_fts` and `findings_fts` (FTS5, `content=` the table, as Datasette and "
            "sqlite-utils expect) and a table `_jwtool` (format, version, title, licence). Positions count from 1 in the order "
            "of the entry; a field path such as `course.scale.year` is explained in schemas/ENTRY-FORMAT.md. The same catalogue "
