@@ -281,6 +281,18 @@ def test_a_source_link_out_of_the_catalogue_is_refused_and_never_read(run_cli, m
     assert SECRET not in exported.stdout and "root:" not in exported.stdout
 
 
+@pytest.mark.parametrize("command", [["list"], ["export", "--format", "csl-json"], ["cite", "alpha"]])
+def test_a_source_link_out_of_the_catalogue_is_named_by_every_reading_command(run_cli, mini_catalogue: Path, tmp_path: Path,
+                                                                             command: list[str], english) -> None:
+    """As for an entry: a source left out (a link out of the catalogue, a loop) is never silently missing."""
+    (tmp_path / "elders.yaml").write_text(f"id: elders\ntype: report\nkind: evaluatie\ntitle: {SECRET}\n", encoding="utf-8")
+    (mini_catalogue / "sources" / "elders.yaml").symlink_to(tmp_path / "elders.yaml")
+    (mini_catalogue / "sources" / "loop.yaml").symlink_to("loop.yaml")
+    result = run_cli(*command, "--catalogue", mini_catalogue)
+    assert SECRET not in result.output
+    assert "warning: 2 file(s) have problems and may be incomplete (sources/elders.yaml, sources/loop.yaml)" in result.stderr
+
+
 def test_a_schema_or_vocabulary_link_out_of_the_catalogue_is_refused(run_cli, mini_catalogue: Path, tmp_path: Path, english) -> None:
     (tmp_path / "levels.yaml").write_text(f"vocabulary: evidence-levels\nterms: [{{id: {SECRET.lower()}}}]\n", encoding="utf-8")
     vocab = mini_catalogue / "schemas" / "vocabularies" / "evidence-levels.yaml"

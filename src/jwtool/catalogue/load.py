@@ -136,5 +136,5 @@ def _assemble(root: Path, layout: Layout, vocab: dict[str, Vocabulary], records:
     library = load_library(layout, meta, limits)
     entries = [Entry(data, rel, library=library) for rel, (data, _) in records if isinstance(data, dict)]
     entries.sort(key=Entry.sort_key)
-    broken = sorted({*(skipped or ()), *(rel for rel, (data, clean) in records if not clean)})
+    broken = sorted({*(skipped or ()), *library.broken, *(rel for rel, (data, clean) in records if not clean)})
     return Catalogue(root=root, entries=entries, vocab=vocab, meta=meta, broken=broken, summary=summary, library=library)

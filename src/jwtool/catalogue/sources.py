@@ -86,6 +86,7 @@ class Library:
 
     sources: dict[str, Source] = field(default_factory=dict)
     main: str = ""
+    broken: list[str] = field(default_factory=list)  # files of sources/ that could not be read cleanly (as Catalogue.broken)
 
     def get(self, source_id: str) -> Source | None:
         return self.sources.get(source_id)
@@ -133,13 +134,17 @@ def read_sources(layout: Layout, limits: Limits = Limits()) -> list[YamlFile]:
 
 
 def load_library(layout: Layout, meta: Any, limits: Limits = Limits()) -> Library:
-    """The sources of a catalogue (files that do not hold a mapping are left out; validate reports them)."""
+    """The sources of a catalogue (files that do not hold a mapping are left out; validate reports
+    them, and ``broken`` lists every file read with problems, as for entries)."""
     sources = {}
+    broken = []
     for doc in read_sources(layout, limits):
         if isinstance(doc.data, dict) and isinstance(doc.data.get("id"), str):
             sources.setdefault(doc.data["id"], Source(doc.data, doc.rel))
+        if doc.data is None or doc.problems:
+            broken.append(doc.rel)
     main = meta.get("main_source") if isinstance(meta, dict) else None
-    return Library(sources, main if isinstance(main, str) else "")
+    return Library(sources, main if isinstance(main, str) else "", broken)
 
 
 def cites(data: Any) -> list[dict[str, Any]]:
