@@ -321,11 +321,27 @@ def test_a_template_link_out_of_the_catalogue_is_refused_naming_the_file(run_cli
     entry = partials / "entry.md.j2"
     entry.write_text('{% include "partials/env.md.j2" %}\n' + entry.read_text(encoding="utf-8"), encoding="utf-8")
     validated = run_cli("validate", "--catalogue", catalogue_copy)
-    assert "templates/partials/env.md.j2:1:1: error: symbolic link points outside the catalogue" in validated.stdout
+    assert "templates/partials/env.md.j2:1:1: error: symbolic link points outside its templates folder" in validated.stdout
     result = run_cli("--no-cache", "render", "overview", "--format", "md", "--catalogue", catalogue_copy)
     assert result.exit_code == 1 and "internal error" not in result.output
     assert SECRET not in result.output
-    assert f"{partials / 'env.md.j2'}: symbolic link points outside the catalogue ({tmp_path / 'environ'})" in result.stderr
+    assert f"{partials / 'env.md.j2'}: symbolic link points outside its templates folder {catalogue_copy / 'templates'} ({tmp_path / 'environ'})" in result.stderr
+
+
+def test_a_template_link_to_the_catalogues_git_config_is_named_by_validate_and_refused_by_render(run_cli, catalogue_copy: Path, english) -> None:
+    """A template (raw text, unlike an entry) may be a link only inside its templates folder: a
+    clone's .git/config is inside the catalogue and holds CI's token (actions/checkout)."""
+    (catalogue_copy / ".git").mkdir()
+    (catalogue_copy / ".git" / "config").write_text(f'[http "https://github.com/"]\n\textraheader = AUTHORIZATION: basic {SECRET}\n', encoding="utf-8")
+    partials = catalogue_copy / "templates" / "partials"
+    (partials / "env.md.j2").symlink_to("../../.git/config")
+    entry = partials / "entry.md.j2"
+    entry.write_text('{% include "partials/env.md.j2" %}\n' + entry.read_text(encoding="utf-8"), encoding="utf-8")
+    says = f"symbolic link points outside its templates folder {catalogue_copy / 'templates'} ({catalogue_copy / '.git' / 'config'})"
+    validated = run_cli("validate", "--catalogue", catalogue_copy)
+    assert validated.exit_code == 1 and f"templates/partials/env.md.j2:1:1: error: {says}" in validated.stdout
+    result = run_cli("--no-cache", "render", "overview", "--format", "md", "--catalogue", catalogue_copy)
+    assert result.exit_code == 1 and SECRET not in result.output and f"{partials / 'env.md.j2'}: {says}" in result.stderr
 
 
 def test_a_template_link_out_of_the_templates_option_folder_is_refused(run_cli, mini_catalogue: Path, tmp_path: Path, english) -> None:
@@ -335,7 +351,7 @@ def test_a_template_link_out_of_the_templates_option_folder_is_refused(run_cli, 
     (house / "appendix.md.j2").write_text('# Bijlage\n{% include "env.md.j2" %}\n', encoding="utf-8")
     result = run_cli("render", "appendix", "--format", "md", "--templates", house, "--catalogue", mini_catalogue)
     assert result.exit_code == 1 and SECRET not in result.output and "internal error" not in result.output
-    assert f"{house / 'env.md.j2'}: symbolic link points outside the catalogue" in result.stderr
+    assert f"{house / 'env.md.j2'}: symbolic link points outside its templates folder" in result.stderr
 
 
 @pytest.mark.parametrize("asset", ["overview.css", "overview.js"])
@@ -345,7 +361,7 @@ def test_an_inlined_asset_linked_out_of_the_catalogue_is_refused(run_cli, catalo
     target.symlink_to(_secret_file(tmp_path))
     result = run_cli("--no-cache", "render", "overview", "--format", "html", "--catalogue", catalogue_copy)
     assert result.exit_code == 1 and SECRET not in result.output
-    assert f"{target}: symbolic link points outside the catalogue" in result.stderr
+    assert f"{target}: symbolic link points outside its templates folder" in result.stderr
 
 
 def test_a_templates_folder_that_is_a_link_out_of_the_catalogue_is_refused(run_cli, mini_catalogue: Path, tmp_path: Path, english) -> None:

@@ -56,13 +56,16 @@ class Outside(ValueError):
         self.rule, self.message = rule, message
 
 
-def confine(path: Path, root: Path) -> Path:
+def confine(path: Path, root: Path, *, templates: bool = False) -> Path:
     """``path`` with every symbolic link resolved, if it stays inside ``root``; else :class:`Outside`.
 
     The one confinement rule for everything jwtool reads from a catalogue (entries, sources,
     schemas, vocabularies, catalogue.yaml, templates and the CSS/JS they inline) and from
     ``--templates DIR``. Git stores symbolic links, so a pull request can add one: a link to
     ``/proc/self/environ`` or ``~/.ssh`` must never be read, let alone printed into an output.
+    ``templates``: ``root`` is a templates folder, which a template or what it inlines may not
+    leave even for another place in the catalogue (a template is put into outputs as it is, and a
+    clone's ``.git/config`` holds CI's token), and the message says so.
     """
     try:
         target = Path(os.path.realpath(path, strict=True))
@@ -71,6 +74,8 @@ def confine(path: Path, root: Path) -> Path:
     except (OSError, RuntimeError):  # a loop: a.yaml -> b.yaml -> a.yaml
         raise Outside("unreadable", Message("problem.link_loop")) from None
     if not target.is_relative_to(os.path.realpath(root)):
+        if templates:
+            raise Outside("symlink", Message("problem.link_outside_templates", folder=str(root), target=str(target)))
         raise Outside("symlink", Message("problem.link_outside", target=str(target)))
     return target
 

@@ -171,18 +171,23 @@ def _is_file(entry: os.DirEntry[str]) -> bool:
 
 
 def links_out(layout: Layout, folder: Path) -> list[Problem]:
-    """A problem for every symbolic link under ``folder`` (and the folder itself) that leaves the
-    catalogue or loops: ``validate`` names them before any render would refuse them."""
+    """A problem for every symbolic link in the templates ``folder`` that leaves it or loops (and
+    for the folder itself, if it leaves the catalogue): ``validate`` names what a render refuses
+    (:func:`jwtool.render.environment.confined`, the same rule)."""
+    try:
+        layout.confine(folder)
+    except Outside as exc:
+        return [Problem(layout.rel(folder), 1, 1, exc.rule, Message("problem.folder_loop") if exc.rule == "unreadable" else exc.message)]
     problems = []
-    paths = [folder]
+    paths = []
     for top, dirs, names in os.walk(folder):
         paths += [Path(top) / n for n in sorted(dirs + names)]
     for path in paths:
         if path.is_symlink():
             try:
-                layout.confine(path)
-            except Outside as exc:
-                problems.append(Problem(layout.rel(path), 1, 1, exc.rule, exc.message))
+                confine(path, folder, templates=True)
+            except Outside as exc:  # named by the link itself (layout.rel would name where it leads)
+                problems.append(Problem(path.relative_to(layout.root).as_posix(), 1, 1, exc.rule, exc.message))
     return problems
 
 

@@ -85,7 +85,7 @@ def confined(path: Path, folder: Path) -> Path:
     """``path`` (a template or asset found in ``folder``) if its links keep it in that folder, else
     a :class:`RenderError` naming it: a template linked to ``/proc/self/environ`` is never read."""
     try:
-        confine(path, folder)
+        confine(path, folder, templates=True)
     except Outside as exc:
         raise RenderError(Message("error.in_file", file=str(path), message=exc.message)) from None
     return path
