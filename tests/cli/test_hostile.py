@@ -576,10 +576,37 @@ def test_a_template_under_a_process_memory_limit_is_a_clear_error_not_a_memory_e
         resource.setrlimit(resource.RLIMIT_AS, (1536 * 1024 * 1024, 1536 * 1024 * 1024))  # `ulimit -v`
 
     proc = subprocess.run([sys.executable, "-m", "jwtool", "render", "appendix", "--format", "md", "--templates", str(house),
-                           "--catalogue", str(mini_catalogue)], capture_output=True, text=True, preexec_fn=limited, timeout=120)
+                           "--catalogue", str(mini_catalogue)], capture_output=True, text=True, preexec_fn=limited, timeout=120,
+                          env={**os.environ, "JWTOOL_TEMPLATE_MEMORY": "8192"})  # the system's limit is the lower one
     assert proc.returncode == 1, proc.stderr
     assert "MemoryError" not in proc.stderr and "internal error" not in proc.stderr
     assert "template appendix.md.j2: stopped: it needed more memory than the system allows" in proc.stderr
+
+
+@pytest.mark.parametrize("body", ['{{ "a"|center(300000000)|length }}', '{{ "a".ljust(300000000)|length }}',
+                                  '{{ "%300000000s"|format("a")|length }}', '{{ "x"|indent(300000000, true)|length }}'],
+                         ids=["center", "ljust", "format", "indent"])
+def test_one_step_of_a_template_cannot_take_more_than_its_memory_bound(mini_catalogue: Path, tmp_path: Path, body: str) -> None:
+    """One call that makes a huge text in C is over before the watchdog looks: the console
+    script's process bounds its address space while a template runs, so it never gets the memory."""
+    proc = subprocess.run([sys.executable, "-m", "jwtool", "--lang", "en", "render", "appendix", "--format", "md",
+                           "--templates", str(_house(tmp_path, body)), "--catalogue", str(mini_catalogue)],
+                          capture_output=True, text=True, timeout=120, env={**os.environ, "JWTOOL_TEMPLATE_MEMORY": "64"})
+    assert proc.returncode == 1, proc.stdout[-300:]
+    assert "internal error" not in proc.stderr
+    assert "template appendix.md.j2: stopped: it needed more than 64 MiB of memory" in proc.stderr
+
+
+def test_the_library_renders_without_touching_the_process_limits(mini_catalogue: Path, tmp_path: Path) -> None:
+    import resource
+
+    from jwtool.catalogue.load import load_catalogue
+    from jwtool.render.appendix import render_appendix
+
+    before = resource.getrlimit(resource.RLIMIT_AS)
+    cat = load_catalogue(mini_catalogue, use_cache=False)
+    assert render_appendix(cat, cat.entries, "md")
+    assert resource.getrlimit(resource.RLIMIT_AS) == before
 
 
 def test_a_template_bound_that_is_no_number_is_an_error_naming_it(run_cli, mini_catalogue: Path, english) -> None:

@@ -1,4 +1,5 @@
-"""Resource bounds for untrusted files, which :mod:`jwtool.catalogue.yamlfile` enforces.
+"""Resource bounds for untrusted files, which :mod:`jwtool.catalogue.yamlfile` enforces, and
+whether the process is one run of the console script (which may then tune the process itself).
 
 Apart from the loader so that knowing the size limit does not import PyYAML.
 """
@@ -18,3 +19,13 @@ class Limits:
 
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     max_depth: int = MAX_DEPTH
+
+
+def one_run_per_process() -> None:
+    """Called by the console script: the process is this one run, so it may tune the collector
+    (:func:`jwtool.cli.common.open_catalogue`) and bound its address space while a template runs
+    (:mod:`jwtool.render.bounds`); the library, used by a notebook or a server, leaves both alone."""
+    one_run_per_process.called = True  # type: ignore[attr-defined]
+
+
+one_run_per_process.called = False  # type: ignore[attr-defined]

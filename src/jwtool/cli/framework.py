@@ -33,6 +33,7 @@ from typer.core import TyperCommand, TyperGroup, _TyperParameter  # noqa: PLC270
 from typer.main import get_command_from_info
 from typer.models import CommandInfo
 
+from jwtool.catalogue.limits import one_run_per_process  # noqa: F401 - for the console script and the commands
 from jwtool.catalogue.text import visible
 from jwtool.catalogue.vocabularies import suggest
 from jwtool.labels import DEFAULT_LANG, LANGS, Message, label_or, worded
@@ -48,15 +49,6 @@ class Settings:
     use_cache: bool = True
     lang: str | None = None
     catalogue: Path | None = None
-
-
-def one_run_per_process() -> None:
-    """Called by the console script: the process is this one run, so it may tune the collector
-    (:func:`jwtool.cli.common.open_catalogue`); the library, used by a notebook or a server, leaves it alone."""
-    one_run_per_process.called = True  # type: ignore[attr-defined]
-
-
-one_run_per_process.called = False  # type: ignore[attr-defined]
 
 
 def settings() -> Settings:

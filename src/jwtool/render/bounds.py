@@ -9,11 +9,16 @@ template renders under two bounds, by default 30 seconds and 256 MiB, configurab
   (repeating a text or list, a power of whole numbers: :func:`check_binop`);
 - a watchdog thread looks at the clock and at the process's resident memory every 20 ms while a
   template renders, and when either bound is passed raises :class:`TemplateLimit` in the thread
-  that renders, between two steps of the template (:class:`Watch`).
+  that renders, between two steps of the template (:class:`Watch`);
+- one step that makes a huge text in C (``"a"|center(10**10)``, ``ljust``, ``%``-formatting) is
+  over before the watchdog looks, so the console script's process (only it: see
+  :func:`jwtool.catalogue.limits.one_run_per_process`) also bounds its address space while the
+  template runs, to what it had when the template started plus the bound: such a step then gets
+  no memory and the render ends with the memory bound's message.
 
-The time counts only while the template itself runs, not while its output is written. jwtool
-itself stays untouched: no signal handler, no process-wide resource limit, nothing that outlives
-the render.
+The time counts only while the template itself runs, not while its output is written. The library
+leaves the process untouched: no signal handler, no process-wide resource limit, nothing that
+outlives the render.
 """
 
 from __future__ import annotations
@@ -26,7 +31,13 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from jwtool.catalogue.limits import one_run_per_process
 from jwtool.labels import Message
+
+try:
+    import resource
+except ImportError:  # pragma: no cover - Windows: the watchdog alone
+    resource = None  # type: ignore[assignment]
 
 DEFAULT_SECONDS = 30.0
 DEFAULT_MEMORY = 256 * 1024 * 1024
@@ -77,11 +88,12 @@ def check_binop(limits: RenderLimits, operator: str, left: Any, right: Any) -> N
             raise ValueError(Message("error.template.power", left=left, right=right, bits=_MAX_POWER_BITS))
 
 
-def _resident() -> int | None:
-    """The process's resident memory in bytes (Linux), or None where it cannot be read."""
+def _resident(field: int = 1) -> int | None:
+    """The process's resident memory in bytes (Linux; ``field=0``: its address space), or None
+    where it cannot be read."""
     try:
         with open("/proc/self/statm", "rb") as fh:
-            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+            return int(fh.read().split()[field]) * os.sysconf("SC_PAGE_SIZE")
     except (OSError, ValueError, IndexError):
         return None
 
@@ -103,6 +115,9 @@ class Watch:
         self.thread = threading.get_ident()
         self.running = False
         self.passed = ""  # which bound was passed ("" while none)
+        self.cap: int | None = None  # the address space a step may use (the console script only)
+        self.saved: list[tuple[int, int]] = []  # the address-space limits to put back, one per step
+        self.capped = False  # the last step ran under this render's address-space bound (not a lower one of the system)
 
     def start(self) -> None:
         """Put the render under watch (once per template; :meth:`stop` when it ends)."""
@@ -112,6 +127,8 @@ class Watch:
                 Watch._thread = threading.Thread(target=Watch._watch, name="jwtool-template-watchdog", daemon=True)
                 Watch._thread.start()
         Watch._wake.set()
+        size = _resident(0) if one_run_per_process.called and resource is not None else None  # type: ignore[attr-defined]
+        self.cap = size + self.limits.memory if size is not None else None
 
     def stop(self) -> None:
         with Watch._lock:
@@ -121,10 +138,18 @@ class Watch:
         """The template runs (from here to :meth:`leave`): its clock runs."""
         with Watch._lock:
             self.since, self.running = time.monotonic(), True
+        if self.cap is not None:
+            soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+            self.saved.append((soft, hard))
+            self.capped = _below(self.cap, soft) and _below(self.cap, hard)
+            if self.capped:
+                resource.setrlimit(resource.RLIMIT_AS, (self.cap, hard))
 
     def leave(self) -> None:
         """Stop the clock; :class:`TemplateLimit` if a bound was passed (also when the watchdog
         raised it too late to land inside the template: it is then taken back)."""
+        if self.saved:
+            resource.setrlimit(resource.RLIMIT_AS, self.saved.pop())
         with Watch._lock:
             self.used += time.monotonic() - self.since
             self.running = False
@@ -156,6 +181,10 @@ class Watch:
                         w.passed = "memory"
                     if w.passed:
                         _raise_in(w.thread, TemplateLimit)
+
+
+def _below(value: int, limit: int) -> bool:
+    return limit == resource.RLIM_INFINITY or value < limit
 
 
 def _raise_in(thread: int, exc: type[BaseException] | None) -> None:
