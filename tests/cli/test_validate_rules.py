@@ -364,3 +364,11 @@ def test_one_run_over_the_whole_corpus_reports_every_file(empty_catalogue: Path,
     result = run_cli("validate", "--catalogue", empty_catalogue)
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert len(result.stdout.splitlines()) == len(expected)
+
+
+def test_a_problem_in_a_link_inside_the_catalogue_is_placed_at_the_link(mini_catalogue: Path) -> None:
+    """A source (like catalogue.yaml or a schema) read through a link to another file of the
+    catalogue: its problems name the link, the file the reviewer sees in the pull request."""
+    (mini_catalogue / "sources" / "copy.yaml").symlink_to("../interventions/alpha.yaml")
+    files = {p.file for p in validate(mini_catalogue).problems}
+    assert "sources/copy.yaml" in files and "interventions/alpha.yaml" not in files

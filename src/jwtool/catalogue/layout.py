@@ -97,14 +97,16 @@ class Layout:
         return self.root / "catalogue.yaml"
 
     def rel(self, path: Path) -> str:
-        """Path relative to the catalogue root, as problems show it."""
+        """Path relative to the catalogue root, as problems show it: a symbolic link by its own
+        name (the file a reviewer sees), not by the file it leads to."""
+        try:
+            return Path(os.path.abspath(path)).relative_to(os.path.abspath(self.root)).as_posix()
+        except ValueError:  # reached another way (a linked folder, a path through a link to the root)
+            pass
         try:
             return path.resolve().relative_to(self.root.resolve()).as_posix()
         except (ValueError, OSError, RuntimeError):  # outside, or a link that cannot be followed (a loop)
-            try:
-                return path.absolute().relative_to(self.root.absolute()).as_posix()
-            except ValueError:
-                return path.as_posix()
+            return path.as_posix()
 
     def base_of(self, path: Path) -> Path:
         """What ``path`` must stay inside (:func:`confine`): the catalogue, or for the schemas and
@@ -186,8 +188,8 @@ def links_out(layout: Layout, folder: Path) -> list[Problem]:
         if path.is_symlink():
             try:
                 confine(path, folder, templates=True)
-            except Outside as exc:  # named by the link itself (layout.rel would name where it leads)
-                problems.append(Problem(path.relative_to(layout.root).as_posix(), 1, 1, exc.rule, exc.message))
+            except Outside as exc:
+                problems.append(Problem(layout.rel(path), 1, 1, exc.rule, exc.message))
     return problems
 
 
