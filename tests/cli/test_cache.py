@@ -308,7 +308,7 @@ def test_a_changed_vocabulary_is_noticed(run_cli, mini_catalogue: Path) -> None:
 def test_another_size_limit_is_noticed(run_cli, mini_catalogue: Path) -> None:  # type: ignore[no-untyped-def]
     run_cli("list", "--catalogue", mini_catalogue)
     result = run_cli("list", "--catalogue", mini_catalogue, env={"JWTOOL_MAX_FILE_SIZE": "400"})
-    assert result.stdout == "" and "5 bestand(en) hebben problemen" in result.stderr
+    assert result.stdout == "" and "6 bestand(en) hebben problemen" in result.stderr  # the five entries and the report's source
 
 
 def test_broken_files_are_never_hidden_behind_the_cache(run_cli, mini_catalogue: Path) -> None:  # type: ignore[no-untyped-def]
