@@ -248,6 +248,7 @@ def test_upgrade_reads_every_file_through_the_safe_reader(run_cli, v1_catalogue:
     result = run_cli("upgrade", "--catalogue", v1_catalogue)
     assert result.exit_code == 1 and "internal error" not in result.output
     assert "interventions/alpha.yaml:" in result.stderr and f"[{rule}]" in result.stderr
+    assert result.stderr.count("fout") == 1, result.stderr  # "jwtool: fout: FILE:LINE:COL: what [rule]; ...", one "fout"
     assert snapshot(v1_catalogue) == before
 
 

@@ -72,7 +72,9 @@ def _load(layout: Layout, path: Path, limits: Limits) -> Any:
     doc = read_in(layout, path, limits)
     refused = [p for p in doc.problems if p.rule not in ("empty-file", "not-a-mapping")] if doc.data is None else []
     if refused:
-        raise UpgradeError(Message("error.upgrade.unsafe", problem=refused[0].located()))
+        p = refused[0]  # the command says it is an error: the problem's place and words, without a second "error:"
+        raise UpgradeError(Message("error.upgrade.unsafe", file=p.file, line=p.line, column=p.column, field=f"{p.dotted}: " if p.path else "",
+                                   message=p.message, rule=p.rule))
     if not isinstance(doc.data, dict):
         return None
     try:
