@@ -181,9 +181,23 @@ def test_diff_shows_catalogue_yaml_vocabulary_terms_by_id_and_the_schema(repo: R
     assert "  title: Interventies aanpak jeugdwerkloosheid → Interventies tegen jeugdwerkloosheid" in lines
     assert "  terms.nazorg.label: Na de overgang (nazorg) → Nazorg na school" in lines  # by the term's id, not its position
     assert not any("goal-tags" in line for line in lines)  # reordering terms changes nothing a user reads
-    assert any(line.startswith("  required: [") for line in lines)
+    assert any(line.startswith("  required: ") and line.endswith(', "goals"]') for line in lines)  # the change in sight
     [schema_change] = json.loads(run_cli("diff", "HEAD", "--format", "json", "--catalogue", repo.path).stdout)["schemas"]
     assert schema_change["file"] == "schemas/intervention.schema.json" and schema_change["fields"][0]["new"][-1] == "goals"
+
+
+def test_a_change_at_the_end_of_a_long_text_is_shown_not_cut_off(repo: Repo, run_cli) -> None:
+    """Shortened to one line, both sides of a change start just before the first word that differs,
+    so that a reviewer sees what changed even at the end of a long text (text and md alike)."""
+    repo.edit("interventions/zowhat.yaml", "jobcoaching en loonkostensubsidie.", "jobcoaching en loonkostensubsidies.")
+    text = run_cli("diff", "HEAD", "--catalogue", repo.path).stdout
+    [line] = [line for line in text.splitlines() if line.startswith("  activities: ")]
+    old, new = line.removeprefix("  activities: ").split(" → ")
+    assert old.startswith("…") and old.endswith("jobcoaching en loonkostensubsidie.") and new.endswith("jobcoaching en loonkostensubsidies.")
+    assert len(old) <= 80 and len(new) <= 80
+    md = run_cli("diff", "HEAD", "--format", "md", "--catalogue", repo.path).stdout
+    [row] = [line for line in md.splitlines() if line.strip().startswith("| activities |")]
+    assert "loonkostensubsidie. |" in row and "loonkostensubsidies. |" in row
 
 
 def test_diff_markdown_escapes_source_text(repo: Repo, run_cli) -> None:

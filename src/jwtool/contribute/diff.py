@@ -340,11 +340,38 @@ def catalogue_diff(root: Path, old_rev: str, new_rev: str | None = None, limits:
 # ----------------------------------------------------------------------------- presenting
 
 
+def _one_line(value: Any) -> str:
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    return " ".join(str(text).split())
+
+
+def _window(text: str, start: int, width: int) -> str:
+    """At most ``width`` characters of ``text`` from ``start``, with "…" where it is cut."""
+    head = "…" if start else ""
+    rest = text[start:]
+    room = width - len(head)
+    return head + (rest if len(rest) <= room else rest[: room - 1] + "…")
+
+
 def show(value: Any, width: int = 80) -> str:
     """A value on one line, shortened for text and Markdown."""
-    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-    text = " ".join(str(text).split())
-    return text if len(text) <= width else text[: width - 1] + "…"
+    return _window(_one_line(value), 0, width)
+
+
+def show_change(old: Any, new: Any, width: int = 80) -> tuple[str, str]:
+    """Both sides of a change on one line each, shortened so that the change stays in sight: when
+    the texts differ only past what a shortened line shows, both start a little before the word
+    where they part (a reviewer would otherwise read the same cut-off text twice)."""
+    a, b = _one_line(old), _one_line(new)
+    same = 0
+    while same < min(len(a), len(b)) and a[same] == b[same]:
+        same += 1
+    start = 0
+    if same > width - width // 4:  # as much as fits before the change, from the start of a word
+        start = max(1, min(same - width // 4, max(len(a), len(b)) - width + 1))
+        space = a.find(" ", start - 1, same)
+        start = space + 1 if space != -1 else start
+    return _window(a, start, width), _window(b, start, width)
 
 
 def _counted(c: dict[str, int], lang: str) -> str:
@@ -368,7 +395,7 @@ def _field_line(f: FieldChange) -> str:
         return f"{f.path}: + {show(f.new)}"
     if f.change == "removed":
         return f"{f.path}: - {show(f.old)}"
-    return f"{f.path}: {show(f.old)} → {show(f.new)}"
+    return "{}: {} → {}".format(f.path, *show_change(f.old, f.new))
 
 
 def to_text(d: CatalogueDiff, lang: str = DEFAULT_LANG) -> str:
@@ -418,8 +445,9 @@ def to_markdown(d: CatalogueDiff, lang: str = DEFAULT_LANG) -> str:
                     columns = " | ".join(label(f"diff.column.{c}", lang) for c in ("field", "old", "new"))
                     out += ["", f"  | {columns} |", "  | --- | --- | --- |"]
                     for f in e.fields:
-                        old = "" if f.change == "added" else cell(show(f.old, 200))
-                        new = "" if f.change == "removed" else cell(show(f.new, 200))
+                        old, new = show_change(f.old, f.new, 200)
+                        old = "" if f.change == "added" else cell(old)
+                        new = "" if f.change == "removed" else cell(new)
                         out.append(f"  | {cell(f.path)} | {old} | {new} |")
                     out.append("")
             out.append("")
