@@ -305,7 +305,9 @@ def test_diff_rejects_an_unknown_format(repo: Repo, run_cli) -> None:
 
 
 def test_diff_help_has_an_example(run_cli) -> None:
-    assert "Voorbeeld: jwtool diff" in run_cli("diff", "--help").stdout
+    diff_help = " ".join(run_cli("diff", "--help").stdout.split())
+    assert "Voorbeeld: jwtool diff" in diff_help
+    assert all(part in diff_help for part in ("bronnen (sources/)", "catalogue.yaml", "woordenlijsten", "schema's"))  # all it covers
     assert "Voorbeeld: jwtool history" in run_cli("history", "--help").stdout
 
 
