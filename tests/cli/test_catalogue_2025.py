@@ -110,6 +110,15 @@ def test_the_appendix_as_pdf_does_not_mention_the_2023_report(catalogue_2025: Pa
     assert not _mentions({"bijlage.pdf": _text_of(tmp_path / "bijlage.pdf")})
 
 
+def test_the_ladder_page_shows_no_other_report_s_wordings_as_its_own(catalogue_2025: Path, tmp_path: Path, run_cli) -> None:
+    """The bundled evidence levels list how the 2023 report words each verdict; a catalogue without
+    that report shows the levels and what they ask, not those wordings as if its sources used them."""
+    assert run_cli("render", "overview", "-o", tmp_path / "site", "--catalogue", catalogue_2025).exit_code == 0
+    ladder = (tmp_path / "site" / "bewijsniveaus" / "index.html").read_text(encoding="utf-8")
+    assert "Effectief volgens goede aanwijzingen" in ladder and "Zo staat het in" not in ladder
+    assert "good practice (VNG)" not in ladder and "het rapport over onderzoek" not in ladder
+
+
 def test_new_diff_and_history_do_not_mention_the_2023_report(catalogue_2025: Path, run_cli) -> None:
     """A researcher adds an entry from the 2025 report: the scaffold, diff and history speak of it."""
     require(shutil.which("git") is not None, "git")

@@ -31,6 +31,8 @@ def test_the_site_has_an_index_a_page_per_entry_the_maps_and_the_evidence_ladder
     assert {f"interventies/{e.id}/index.html" for e in bundled.entries} <= set(files)
     ladder = files["bewijsniveaus/index.html"].decode()
     assert "Erkenningscommissie" in ladder and "geen oordeel of erkenning" in ladder
+    # the verdicts' wordings are credited to the report they come from (wordings_source), by its citation
+    assert "Zo staat het in Kwetsbare jongeren van school naar werk (Regioplan, 2023):" in ladder and "“good practice (VNG)”" in ladder
     for t in bundled.vocab["evidence-levels"]:
         assert str(escape(" ".join(t.definition.split()))) in ladder
     for name, data in files.items():

@@ -92,6 +92,7 @@ class Vocabulary:
     terms: dict[str, Term] = field(default_factory=dict)
     groups: dict[str, dict[str, str]] = field(default_factory=dict)
     version: int = 1
+    wordings_source: str = ""  # the source whose words the terms' report_wordings quote (evidence levels)
     _lookup: dict[str, str] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -147,7 +148,8 @@ class Vocabulary:
                 terms[d["id"]] = Term.from_dict(d)
         groups = {g["id"]: g for g in data.get("groups") or [] if isinstance(g, dict) and isinstance(g.get("id"), str)}
         version = data.get("version") if isinstance(data.get("version"), int) else 1
-        return cls(name=name, terms=terms, groups=groups, version=version)
+        source = data.get("wordings_source")
+        return cls(name=name, terms=terms, groups=groups, version=version, wordings_source=source if isinstance(source, str) else "")
 
 
 CLOSE_CUTOFF = 60  # rapidfuzz's normalised Indel similarity, 0-100: 'sterk-aanwijzing' -> 'sterke-aanwijzingen'

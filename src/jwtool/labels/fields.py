@@ -18,6 +18,7 @@ from jwtool.labels import label, label_or, labels, plural
 
 if TYPE_CHECKING:
     from jwtool.catalogue.load import Catalogue
+    from jwtool.catalogue.sources import Source
     from jwtool.catalogue.vocabularies import Vocabulary
 
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
@@ -181,6 +182,17 @@ def catalogue_date(entries: Iterable[Entry]) -> str:
     """The newest ``last_reviewed`` of the entries: the date the output was rendered from."""
     dates = [d for d in (text(e.data.get("last_reviewed")) for e in entries) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", d)]
     return max(dates) if dates else ""
+
+
+def short_citation(source: Source, lang: str) -> str:
+    """A source as a caption names it: its title, then its authors (or publisher) and year
+    ("Evaluatierapport Werkroutes 2025 (Vermeulen & Osei, 2025)")."""
+    families = [str(a.get("family") or a.get("literal") or "") for a in source.data.get("author") or [] if isinstance(a, dict)]
+    families = [f for f in families if f]
+    who = (" & ".join(families) if len(families) <= 2 else label("citation.et_al", lang, name=families[0])) or text(source.data.get("publisher"))
+    after = ", ".join(x for x in (who, report_year(source.data)) if x)
+    title = text(source.data.get("title")) or source.id
+    return f"{title} ({after})" if after else title
 
 
 def report_year(record: dict[str, Any]) -> str:

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from jwtool.catalogue.model import Entry
-from jwtool.catalogue.sources import Source, Table
+from jwtool.catalogue.sources import Table
 from jwtool.catalogue.text import http_url
 from jwtool.labels import Message, fields, label
 from jwtool.labels import labels as table_of
@@ -117,17 +117,6 @@ def appendix_entries(entries: Iterable[Entry], source_id: str, tables: Sequence[
     return out
 
 
-def short_citation(source: Source, lang: str) -> str:
-    """A source as a caption names it: its title, then its authors (or publisher) and year
-    ("Evaluatierapport Werkroutes 2025 (Vermeulen & Osei, 2025)")."""
-    families = [str(a.get("family") or a.get("literal") or "") for a in source.data.get("author") or [] if isinstance(a, dict)]
-    families = [f for f in families if f]
-    who = (" & ".join(families) if len(families) <= 2 else label("citation.et_al", lang, name=families[0])) or _str(source.data.get("publisher"))
-    after = ", ".join(x for x in (who, fields.report_year(source.data)) if x)
-    title = _str(source.data.get("title")) or source.id
-    return f"{title} ({after})" if after else title
-
-
 def appendix_context(cat: Catalogue, entries: Sequence[Entry], style: str = "full", lang: str = "nl", source_id: str | None = None) -> dict[str, Any]:
     """The view model of ``render appendix``: tables of rows, their columns and numbered sources.
 
@@ -154,7 +143,7 @@ def appendix_context(cat: Catalogue, entries: Sequence[Entry], style: str = "ful
         kind = table_id if made else "interventie"
         columns = [{"key": k, "label": column_label(k, lang, kind)} for k in ("interventie", *keys)]
         if made:
-            title = label("appendix.made.title", lang, kinds=label(f"kinds.{table_id}", lang), source=short_citation(cat.library.sources[sid], lang))
+            title = label("appendix.made.title", lang, kinds=label(f"kinds.{table_id}", lang), source=fields.short_citation(cat.library.sources[sid], lang))
             tables.append({"id": "", "kind": kind, "title": title, "columns": columns, "rows": out_rows})
             continue
         title = label(f"table.{table_id}", lang) if f"table.{table_id}" in labels else next(t.title for t in declared if t.id == table_id)

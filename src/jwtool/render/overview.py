@@ -259,12 +259,15 @@ def ladder(cat: Catalogue, entries: Sequence[Entry], lang: str) -> list[dict[str
     vocab = cat.vocab.get("evidence-levels")
     if vocab is None:
         return []
+    # the verdicts' wordings, credited to the source they quote; none in a catalogue without it
+    source = cat.library.sources.get(vocab.wordings_source)
+    wordings_in = label("site.ladder.wordings_in", lang, source=fields.short_citation(source, lang)) if source else ""
     steps = []
     for t in vocab.ordered():
         n = sum(1 for e in entries if e.evidence_level == t.id)
         steps.append({"id": t.id, "label": clean(t.label_for(lang)), "definition": " ".join(t.definition.split()),
-                      "wordings": list(t.report_wordings), "rank": evidence_rank(cat, t.id),
-                      "count": plural("site.ladder.entries", n, lang)})
+                      "wordings": list(t.report_wordings) if source else [], "wordings_in": wordings_in,
+                      "rank": evidence_rank(cat, t.id), "count": plural("site.ladder.entries", n, lang)})
     return steps[::-1]
 
 
