@@ -111,6 +111,13 @@ def test_each_entry_s_vindplaats_comes_from_its_citations(run_cli, catalogue_202
     assert "**Vindplaats:** Paragrafen: 4.1, 4.2; p. 31-38" in md
 
 
+def test_the_editor_notes_name_the_source_id_as_a_source_not_a_report(run_cli, catalogue_2025: Path) -> None:  # type: ignore[no-untyped-def]
+    html = run_cli("render", "overview", "-f", "html", "--catalogue", catalogue_2025).stdout
+    assert "<dt>Bron (id in de catalogus)</dt>" in html and "Rapport (id in de catalogus)" not in html
+    english = run_cli("render", "overview", "-f", "html", "--lang", "en", "--catalogue", catalogue_2025).stdout
+    assert "<dt>Source (id in the catalogue)</dt>" in english
+
+
 def _add_2025_entry(root: Path) -> None:
     shutil.copy(CATALOGUE_2025 / "sources" / f"{MAIN}.yaml", root / "sources")
     shutil.copy(CATALOGUE_2025 / "interventions" / "startbaan-online.yaml", root / "interventions")
