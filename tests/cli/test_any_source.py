@@ -6,6 +6,7 @@ That no output of the fictional catalogue mentions the 2023 report is tests/cli/
 from __future__ import annotations
 
 import io
+import json
 import shutil
 import subprocess
 from pathlib import Path
@@ -116,6 +117,15 @@ def test_the_editor_notes_name_the_source_id_as_a_source_not_a_report(run_cli, c
     assert "<dt>Bron (id in de catalogus)</dt>" in html and "Rapport (id in de catalogus)" not in html
     english = run_cli("render", "overview", "-f", "html", "--lang", "en", "--catalogue", catalogue_2025).stdout
     assert "<dt>Source (id in the catalogue)</dt>" in english
+
+
+def test_list_puts_an_intervention_that_is_no_row_among_the_other_entries_by_id_as_its_help_says(run_cli, mini_catalogue: Path) -> None:  # type: ignore[no-untyped-def]
+    _add_2025_entry(mini_catalogue)
+    ids = [line.split("\t")[0] for line in run_cli("list", "--catalogue", mini_catalogue).stdout.splitlines()[1:]]
+    rows = [i for i in ids if any(c.get("rows") for c in json.loads(run_cli("show", i, "--format", "json", "--catalogue", mini_catalogue).stdout)["cites"])]
+    assert ids[:len(rows)] == rows and ids[len(rows):] == sorted(ids[len(rows):]) and "startbaan-online" in ids[len(rows):]
+    usage = " ".join(run_cli("list", "--help").stdout.split())
+    assert "dan elke andere vermelding op id" in usage and "dan de praktijkvoorbeelden" not in usage
 
 
 def _add_2025_entry(root: Path) -> None:

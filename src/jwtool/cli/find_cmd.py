@@ -97,7 +97,7 @@ def list_entries(
 ) -> None:
     """List every entry: id, name, kind, phases, education levels, evidence level.
 
-    Report order: appendix B2.1, then B2.2, then the practice examples.
+    Order: the rows of the tables the sources declare (for the 2023 report: B2.1, then B2.2), then every other entry by id.
 
     Example: jwtool list --format csv > entries.csv
     """
