@@ -42,6 +42,7 @@ def test_a_source_without_tables_gets_a_table_per_kind_of_the_entries_that_cite_
     assert "| Praktijkvoorbeeld | " + " | ".join(FULL_HEADER) + " |" in tables[1]  # the first column names the table's kind
     assert "Stapstenen meer jongeren aan werk helpt.<br>Niveau van bewijskracht: Effectief volgens goede aanwijzingen |" in md
     assert f"Bronrapport: {APA}" in md  # no citation in the record: APA from its fields
+    assert md.startswith("# Overzicht van interventies en praktijkvoorbeelden\n")  # the heading names the kinds shown
     assert run_cli("render", "appendix", "--catalogue", catalogue_2025).stdout == md  # the main source by default
 
 
@@ -49,16 +50,21 @@ def test_a_source_cited_by_one_entry_gets_one_table(run_cli, catalogue_2025: Pat
     md = run_cli("render", "appendix", "--source", "effectstudie-stapstenen-2024", "--catalogue", catalogue_2025).stdout
     assert "## Tabel 1 Interventies beschreven in Stapstenen naar werk vergeleken met de gewone route (Baran, 2024)\n" in md
     assert "Tabel 2" not in md and _names(md) == ["Stapstenen naar werk"]
+    assert md.startswith("# Overzicht van interventies\n")
 
 
 def test_the_summary_style_of_a_source_without_tables_has_the_summary_columns(run_cli, catalogue_2025: Path) -> None:  # type: ignore[no-untyped-def]
     md = run_cli("render", "appendix", "--style", "summary", "--catalogue", catalogue_2025).stdout
     assert "| Interventie | Doelgroep | Doelstelling | Onderdelen |" in md and f"## Tabel 2 {CAPTION_2}" in md
+    assert md.startswith("# Interventies en praktijkvoorbeelden in het kort\n")
 
 
 def test_filters_keep_the_tables_numbered_as_shown(run_cli, catalogue_2025: Path) -> None:  # type: ignore[no-untyped-def]
     md = run_cli("render", "appendix", "--kind", "praktijkvoorbeeld", "--catalogue", catalogue_2025).stdout
     assert f"## Tabel 1 {CAPTION_2}" in md and "Tabel 2" not in md
+    assert md.startswith("# Overzicht van praktijkvoorbeelden\n")
+    english = run_cli("render", "appendix", "--kind", "praktijkvoorbeeld", "--lang", "en", "--catalogue", catalogue_2025).stdout
+    assert english.startswith("# Overview of practice examples\n")
 
 
 def test_the_html_and_word_appendix_of_a_source_without_tables(run_cli, catalogue_2025: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

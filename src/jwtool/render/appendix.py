@@ -117,6 +117,13 @@ def appendix_entries(entries: Iterable[Entry], source_id: str, tables: Sequence[
     return out
 
 
+def _heading(made: list[dict[str, Any]], style: str) -> str:
+    """The label heading an appendix: of interventions, or, for tables made per kind, of the kinds they show."""
+    kinds = [t["kind"] for t in made]
+    which = "" if kinds in ([], ["interventie"]) else ".praktijkvoorbeeld" if kinds == ["praktijkvoorbeeld"] else ".both"
+    return f"appendix.title{which}" + (".summary" if style == "summary" else "")
+
+
 def appendix_context(cat: Catalogue, entries: Sequence[Entry], style: str = "full", lang: str = "nl", source_id: str | None = None) -> dict[str, Any]:
     """The view model of ``render appendix``: tables of rows, their columns and numbered sources.
 
@@ -158,7 +165,7 @@ def appendix_context(cat: Catalogue, entries: Sequence[Entry], style: str = "ful
         "labels": labels, "lang": lang, "style": style,
         # the report's own heading of the part holding the tables (Bijlage 2 Overzicht van interventies),
         # in the source's language (Dutch, as the entries' text) whatever the labels' language
-        "title": part or label("appendix.title.summary" if style == "summary" else "appendix.title", lang),
+        "title": part or label(_heading(shown if made else [], style), lang),
         "title_lang": "nl" if part else lang,
         "catalogue_title": _str(cat.meta.get("title")),
         "columns": tables[0]["columns"], "tables": shown, "all_tables": tables,
