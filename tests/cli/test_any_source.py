@@ -41,7 +41,7 @@ def test_a_source_without_tables_gets_a_table_per_kind_of_the_entries_that_cite_
     assert "| Interventie | " + " | ".join(FULL_HEADER) + " |" in tables[0]  # the columns of the declared tables
     assert "| Praktijkvoorbeeld | " + " | ".join(FULL_HEADER) + " |" in tables[1]  # the first column names the table's kind
     assert "Stapstenen meer jongeren aan werk helpt.<br>Niveau van bewijskracht: Effectief volgens goede aanwijzingen |" in md
-    assert f"Bronrapport: {APA}" in md  # no citation in the record: APA from its fields
+    assert f"Bron: {APA}" in md  # no citation in the record: APA from its fields
     assert md.startswith("# Overzicht van interventies en praktijkvoorbeelden\n")  # the heading names the kinds shown
     assert run_cli("render", "appendix", "--catalogue", catalogue_2025).stdout == md  # the main source by default
 

@@ -208,7 +208,7 @@ def test_search_filters_choose_the_appendix_rows(run_cli, bundled) -> None:  # t
 def test_filters_that_match_nothing_warn_and_render_empty_tables(run_cli) -> None:  # type: ignore[no-untyped-def]
     r = run_cli("render", "appendix", "--kind", "praktijkvoorbeeld")
     assert r.exit_code == 0
-    assert "geen interventies uit de bijlage voldoen" in r.stderr
+    assert "geen vermelding van de tabellen voldoet aan de filters" in r.stderr
     assert "Geen interventies die aan de selectie voldoen." in r.stdout
 
 
