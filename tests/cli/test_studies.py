@@ -74,8 +74,8 @@ def test_a_level_of_first_indications_on_monitoring_figures_only_is_a_warning_wi
     assert found(empty_catalogue) == [("interventions/level-without-comparison.yaml", "warning", "evidence-level-not-carried", 10, 10)]
     result = run_cli("validate", "--catalogue", empty_catalogue)
     assert result.exit_code == 0  # a warning, not an error
-    assert ("warning: evidence.level: level 'eerste-aanwijzingen' asks for at least 1 study with a design among voor-nameting, "
-            "vergelijking-andere-projecten, controlegroep, gerandomiseerd or a finding with comparison: true, and a finding 'positief'") in result.stdout
+    assert ("warning: evidence.level: level 'eerste-aanwijzingen' asks for at least 1 study with a design (voor-nameting, "
+            "vergelijking-andere-projecten, controlegroep or gerandomiseerd) or a finding with comparison: true, and a finding 'positief'") in result.stdout
     assert "but none of its 1 studies does; record the studies the source describes, or lower the level below 'eerste-aanwijzingen'" in result.stdout
     assert "reviewed_warnings: [{rule: evidence-level-not-carried, note:" in result.stdout  # how to silence it
 

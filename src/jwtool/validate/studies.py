@@ -111,7 +111,9 @@ def carried_level(studies: list[dict[str, Any]], levels: Vocabulary) -> str:
 
 def _asked(c: Criteria) -> Message:
     """What one counted study needs, in a line."""
-    design = Message("problem.asked.design", designs=", ".join(c.designs)) if c.designs else None
+    names = list(c.designs)
+    designs = Message("problem.asked.either", first=", ".join(names[:-1]), second=names[-1]) if len(names) > 1 else "".join(names)
+    design = Message("problem.asked.design", designs=designs) if names else None
     comparison = Message("problem.asked.comparison") if c.comparison_finding else None
     need = (Message("problem.asked.either", first=design, second=comparison) if design and comparison
             else design or comparison or Message("problem.asked.any"))
