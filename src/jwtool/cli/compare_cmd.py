@@ -60,16 +60,7 @@ def compare(
     catalogue: CatalogueOpt = None,
     lang: LangOpt = None,
 ) -> None:
-    """Compare entries side by side: providers, phases, target group, ages, goals, components,
-    course, working elements, evidence and results.
-
-    Working elements (those tagged on the working elements and on the components) are marked shared
-    by all, shared by some or unique; with three or more entries a similarity (Jaccard) matrix of
-    them follows. The evidence row lists each study and what it found per outcome. The report's caveat
-    that results are not comparable is always printed under the results.
-
-    Example: jwtool compare boris learn2work zowhat --format md
-    """
+    """Compare entries side by side: providers, phases, target group, ages, goals, components, course, working elements, evidence and results."""
     lang = cli_lang(ctx, lang)
     if len(refs) < 2:
         usage_error(message("cli.compare.too_few"))

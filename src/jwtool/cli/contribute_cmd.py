@@ -91,17 +91,7 @@ def new(
     no_input: Annotated[bool, typer.Option("--no-input", help="opt.new.no_input")] = False,
     catalogue: CatalogueOpt = None,
 ) -> None:
-    """Create interventions/<id>.yaml with every field, a Dutch comment above each and placeholders.
-
-    The entry cites its source: an existing one (--source ID) or a new one (--source-url and/or
-    --source-title: writes sources/<id>.yaml too). It is a row of a table of its source only when
-    --table and --order say so. The new files fail 'jwtool validate' until every '<vul in: …>'
-    is filled in or removed. On a terminal, key fields that no option gives are asked for; an
-    empty answer keeps the placeholder. With --from-issue FILE everything comes from a submitted
-    issue form instead. Refuses to overwrite an existing file (exit 1).
-
-    Example: jwtool new "Proefaanpak" --source-url https://example.org/evaluatie.pdf --source-title "Evaluatie Proefaanpak" --no-input
-    """
+    """Create interventions/<id>.yaml with every field, a Dutch comment above each and placeholders."""
 
     base = root(catalogue)
     if is_bundled(base):
@@ -222,11 +212,7 @@ def diff(
     fmt: Annotated[DiffFormat, format_option("opt.diff.format")] = DiffFormat.text,
     catalogue: CatalogueOpt = None,
 ) -> None:
-    """Show what changed in the catalogue between two git revisions: entries added, removed,
-    renamed, and every changed field (old → new).
-
-    Example: jwtool diff origin/main --format md
-    """
+    """Show what changed in the catalogue between two git revisions: entries added, removed, renamed, and every changed field (old → new)."""
 
     base = root(catalogue)
     try:
@@ -246,11 +232,7 @@ def history(
     fmt: Annotated[HistoryFormat, format_option("opt.history.format")] = HistoryFormat.text,
     catalogue: CatalogueOpt = None,
 ) -> None:
-    """Show an entry's change log from git: date, author and message of every commit that
-    changed its file, newest first, following renames.
-
-    Example: jwtool history boris-brengt-je-bij-een-baan
-    """
+    """Show an entry's change log from git: date, author and message of every commit that changed its file, newest first, following renames."""
 
     base = root(catalogue)
     rel, entry_id, entry_name = _history_target(ctx, base, ref)

@@ -62,20 +62,7 @@ def export(
     catalogue: CatalogueOpt = None,
     filters: RawFilters = RawFilters(),
 ) -> None:
-    """Export the full records of the matching entries (all entries without filters).
-
-    CSV has one row per entry, nested fields as dotted columns (target_group.age.min), lists
-    joined with " | ", UTF-8 with a byte order mark so Excel reads Dutch text correctly, and
-    cells that a spreadsheet would run as a formula prefixed with a quote.
-
-    --format csl-json, bibtex or ris exports every source instead (filters do not apply).
-
-    --format datapackage -o DIR and --format sqlite -o FILE write the catalogue as a dataset:
-    tables of entries, studies, findings, components, element tags, target groups, citations,
-    sources and vocabularies, joined by keys (filters choose the entries).
-
-    Example: jwtool export --format csv --target vso -o vso.csv
-    """
+    """Export the full records of the matching entries (all entries without filters)."""
     if fmt.value in DATASET_FORMATS:
         _dataset(ctx, fmt.value, output, force, catalogue, filters)
         return

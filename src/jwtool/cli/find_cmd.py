@@ -95,12 +95,7 @@ def list_entries(
     catalogue: CatalogueOpt = None,
     lang: LangOpt = None,
 ) -> None:
-    """List every entry: id, name, kind, phases, education levels, evidence level.
-
-    Order: the rows of the tables the sources declare (for the 2023 report: B2.1, then B2.2), then every other entry by id.
-
-    Example: jwtool list --format csv > entries.csv
-    """
+    """List every entry: id, name, kind, phases, education levels, evidence level."""
 
     lang = cli_lang(ctx, lang)
     cat = open_catalogue(ctx, catalogue, summary=True)
@@ -116,17 +111,7 @@ def search(
     lang: LangOpt = None,
     filters: RawFilters = RawFilters(),
 ) -> None:
-    """Find entries by text and filters.
-
-    Filters combine with AND; a repeated filter combines with OR. TEXT matches every text field;
-    hits in the name rank first, then hits in working elements, then the rest, and each result
-    shows the matching snippet. A word that no entry holds as written finds names, aliases and
-    ids like it (one typo forgiven: Borris finds Boris). When filters leave nothing, a line on
-    stderr says which one filter to drop for results. An unknown filter value lists the valid
-    ones (exit 2).
-
-    Example: jwtool search orientatie --target vso --target pro --phase nazorg --min-evidence goed-beschreven
-    """
+    """Find entries by text and filters."""
     lang = cli_lang(ctx, lang)
     words = (text or "").strip()
     cat = open_catalogue(ctx, catalogue, summary=True)  # a text search reads each full text in turn

@@ -34,17 +34,7 @@ def gaps(
     lang: LangOpt = None,
     filters: RawFilters = RawFilters(),
 ) -> None:
-    """Print the evidence gap map: working elements × outcome domains.
-
-    Each cell counts the studies with a finding on that outcome among the entries that carry the
-    row's element (a study counts once per cell), with the strongest design among them (RCT, CG,
-    ...; the legend explains them). An empty cell "·" is a gap: no study of those entries says
-    anything about that outcome; "–" fills a row that no selected entry carries (nothing to
-    study). --rows groups uses the element groups, --rows entries each entry's own studies. All
-    search filters apply. A terminal too narrow for the table gets each row's outcomes on a line.
-
-    Example: jwtool gaps --kind interventie --from components --format csv > gaps.csv
-    """
+    """Print the evidence gap map: working elements × outcome domains."""
     lang = cli_lang(ctx, lang)
     choice(rows, list(ROW_KINDS), "--rows")
     cat = open_catalogue(ctx, catalogue, summary=True)

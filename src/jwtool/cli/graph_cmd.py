@@ -59,16 +59,7 @@ def elements(
     lang: LangOpt = None,
     filters: RawFilters = RawFilters(),
 ) -> None:
-    """List the working elements with how many entries name them, most shared first.
-
-    Each element shows its count, its share of the selected entries and the entries that name it.
-    With --by, a table of elements × phase (or evidence level, education level, kind) shows where
-    an element is used and where it is not (the gaps). All search filters apply. --from chooses
-    the elements of the working elements, of the components (as section 3.1 of the report reads
-    them) or of both (all, the default).
-
-    Example: jwtool elements --kind interventie --from components
-    """
+    """List the working elements with how many entries name them, most shared first."""
     lang = cli_lang(ctx, lang)
     if by is not None:
         choice(by, list(BY_CHOICES), "--by")
@@ -128,14 +119,7 @@ def similar(
     lang: LangOpt = None,
     filters: RawFilters = RawFilters(),
 ) -> None:
-    """Show the entries most alike REF by the working elements they share.
-
-    Likeness is the Jaccard index: shared elements divided by all elements of the two entries.
-    Ties go to the entry with more shared elements, then report order. Filters limit the
-    candidates (REF itself may lie outside them); --from chooses whose elements count.
-
-    Example: jwtool similar boris --top 3 --kind interventie
-    """
+    """Show the entries most alike REF by the working elements they share."""
     lang = cli_lang(ctx, lang)
     cat = open_catalogue(ctx, catalogue, summary=True)
 

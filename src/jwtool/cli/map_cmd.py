@@ -50,18 +50,7 @@ def map_(
     lang: LangOpt = None,
     filters: RawFilters = RawFilters(),
 ) -> None:
-    """Show how entries cluster around shared working elements, or export the graph.
-
-    Prints the clusters of entries that share elements (Louvain communities with a fixed seed,
-    each labelled by its most characteristic elements), the elements that bridge clusters
-    (betweenness centrality) and the pairs of elements most often named together. With --export
-    (or -o FILE.graphml/.gexf/.json/.dot/.mmd/.svg) it writes the graph instead: GraphML and GEXF
-    for Gephi and Cytoscape, node-link JSON (docs/graph-format.md), DOT for Graphviz, a Mermaid
-    block for GitHub Markdown, or an SVG drawing. All search filters apply; --from chooses
-    whose elements count (working elements, components or all).
-
-    Example: jwtool map --kind interventie --export graphml -o map.graphml
-    """
+    """Show how entries cluster around shared working elements, or export the graph."""
 
     lang = cli_lang(ctx, lang)
     choice(projection, list(PROJECTIONS), "--projection")

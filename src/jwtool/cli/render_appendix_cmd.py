@@ -33,19 +33,7 @@ def appendix(
     catalogue: CatalogueOpt = None,
     filters: RawFilters = RawFilters(),  # noqa: B008 - replaced by the filter options
 ) -> None:
-    """Render a report's tables from the entries that cite their rows, in the report's order:
-    for the 2023 report, interventions during the school career (B2.1) and for (early) school
-    leavers (B2.2), with their sources as numbered links. An entry that is no row of the
-    report never appears. A source that declares no tables gets a table per kind (interventions,
-    practice examples) of the entries that cite it, with the same columns.
-
-    All search filters apply. Word output has real tables with columns sized to their text and a
-    header row that repeats on every page, rows kept whole on a page, captions with the report's
-    own numbers (text, so a report's field update keeps them), page numbers, Dutch as its
-    language, landscape pages and named styles (JW Tabelkop, JW Tabeltekst, ...).
-
-    Example: jwtool render appendix --format docx --target vso -o bijlage-vso.docx
-    """
+    """Render a report's tables from the entries that cite their rows, in the report's order."""
 
     fmt = fmt.value
     choice(style, list(STYLES), "--style")

@@ -30,14 +30,7 @@ def overview(
     lang: LangOpt = None,
     catalogue: CatalogueOpt = None,
 ) -> None:
-    """Render the whole catalogue for reading: an index of every entry, one section per entry
-    with all fields and sources, the working-element map, an evidence gap map, the
-    comparability caveat, the source report and the date of the catalogue.
-
-    The HTML page works offline from disk (no network, no CDN) and can be printed.
-
-    Example: jwtool render overview --format html -o site/
-    """
+    """Render the whole catalogue for reading: an index, a section per entry, the element map and the gap map."""
 
     fmt = fmt.value
     lang = cli_lang(ctx, lang)

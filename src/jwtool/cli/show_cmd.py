@@ -53,13 +53,7 @@ def show(
     catalogue: CatalogueOpt = None,
     lang: LangOpt = None,
 ) -> None:
-    """Show one entry in full, as a card or as JSON, YAML or Markdown.
-
-    REF may be the id, an alias, or the name in any case and with or without accents; a unique
-    prefix works. An unknown or ambiguous REF suggests entries (typos forgiven) and exits 1.
-
-    Example: jwtool show "boris brengt" --format md
-    """
+    """Show one entry in full, as a card or as JSON, YAML or Markdown."""
     lang = cli_lang(ctx, lang)
     cat = open_catalogue(ctx, catalogue, summary=True)
     entry = entry_ref(cat, ref, lang=lang)

@@ -23,13 +23,7 @@ def cite(
     lang: Annotated[str, typer.Option("--lang", metavar="LANG", help="opt.cite.lang")] = "nl",
     catalogue: CatalogueOpt = None,
 ) -> None:
-    """Print the sources an entry cites as references, for a report or a reference manager.
-
-    APA by default, as Dutch research reports cite; --format bibtex, ris or csl-json for
-    Zotero, EndNote and Mendeley.
-
-    Example: jwtool cite boris --format bibtex > boris.bib
-    """
+    """Print the sources an entry cites as references, for a report or a reference manager."""
     choice(fmt, list(citations.FORMATS), "--format")
     choice(lang, ["nl", "en"], "--lang")
     cat = open_catalogue(ctx, catalogue, summary=True)
@@ -55,16 +49,7 @@ def cite(
 def upgrade(
     catalogue: CatalogueOpt = None,
 ) -> None:
-    """Migrate a catalogue in place to the current format (schema version 3).
-
-    From version 1: moves the reports of catalogue.yaml and the sources written inside entries to
-    sources/ (one file per source, each once), and rewrites every entry's provenance and sources
-    as cites with locators. From version 2: turns each plain-text component into {text,
-    elements: []} and drops each evidence.studies URL that a cited source has (any other URL
-    becomes a source and a cite). Comments and key order are kept; running it again changes nothing.
-
-    Example: jwtool upgrade && git diff --stat
-    """
+    """Migrate a catalogue in place to the current format (schema version 3)."""
     progress.enable(lang=message_lang())
     try:
         result = upgrade_catalogue(root(catalogue), limits())  # $JWTOOL_MAX_FILE_SIZE, as every reader

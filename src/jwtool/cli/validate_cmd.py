@@ -51,13 +51,7 @@ def validate(
     catalogue: CatalogueOpt = None,
     max_file_size: MaxSizeOpt = None,
 ) -> None:
-    """Check the catalogue: YAML syntax, duplicate keys, schema, ids, vocabularies, numbers, URLs.
-
-    Prints one problem a line, sorted, as FILE:LINE:COLUMN: SEVERITY: FIELD: MESSAGE [RULE].
-    Exit 0 when clean, 1 when a problem is found, 2 for usage errors.
-
-    Example: jwtool validate interventions/learn2work.yaml --format json
-    """
+    """Check the catalogue: YAML syntax, duplicate keys, schema, ids, vocabularies, numbers, URLs."""
     lim = limits(max_file_size)
     base = root(catalogue)
     selected: list[Path] | None = None
