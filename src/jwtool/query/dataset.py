@@ -236,9 +236,7 @@ def _cell(value: Any, kind: str) -> str:
         return ""
     if kind == "boolean":
         return "true" if value else "false"
-    if kind == "string":
-        return str(value)  # as written: data tools read it (a spreadsheet gets export --format csv, which defuses formulas)
-    return str(value)
+    return str(value)  # text as written: data tools read it (a spreadsheet gets export --format csv, which defuses formulas)
 
 
 def _csv(table: Table) -> str:
