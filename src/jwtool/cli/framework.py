@@ -208,8 +208,6 @@ class Texts:
 
 def metavars(text: str) -> str:
     """Placeholders of values (FILE, DIR, TEXT, ...) in the message language (labels ``metavar.*``)."""
-
-
     lang = message_lang()
     return re.sub(r"\b[A-Z]{2,}\b", lambda m: label_or(f"metavar.{m.group().lower()}", lang, m.group()), text)
 
