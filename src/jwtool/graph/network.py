@@ -216,10 +216,6 @@ class MapSummary:
     labels: dict[str, str]  # element id -> label
     source: str = DEFAULT_SOURCE  # where the element ids came from (ELEMENT_SOURCES)
 
-    @property
-    def cluster_of(self) -> dict[str, int]:
-        return {e.id: c.number for c in self.clusters for e in c.entries}
-
 
 def _sorted_ids(entries: Sequence[Entry], key: Any, source: str = DEFAULT_SOURCE) -> list[list[str]]:
     """Each entry's element ids in vocabulary order, without repeats."""
