@@ -50,7 +50,7 @@ def build_graph(entries: Sequence[Entry], vocab: dict[str, Vocabulary], include:
     if unknown:
         raise ValueError(f"unknown node type(s) {', '.join(sorted(unknown))}; choose from: {', '.join(EXTRA_TYPES)}")
     g = nx.Graph(projection="bipartite", elements_from=source, node_types=[ENTRY, ELEMENT] + [EXTRA_TYPES[k] for k in EXTRA_TYPES if k in include])
-    wev, ev = vocabulary(vocab, "working-elements"), vocabulary(vocab, "evidence-levels")
+    ev = vocabulary(vocab, "evidence-levels")
     ranks = {t.id: (t.rank if t.rank is not None else i) for i, t in enumerate(ev.ordered())}
     entries = sorted(entries, key=Entry.sort_key)
     for e in entries:
@@ -63,10 +63,7 @@ def build_graph(entries: Sequence[Entry], vocab: dict[str, Vocabulary], include:
         if e.evidence_level in ranks:
             attrs["evidence_rank"] = ranks[e.evidence_level]
         g.add_node(node_id(ENTRY, e.id), **attrs)
-    for use in sorted(element_use(entries, vocab, source), key=lambda u: order_key(element_order(vocab))(u.id)):
-        group = use.group
-        g.add_node(node_id(ELEMENT, use.id), type=ELEMENT, ref=use.id, label=use.label, bipartite=1,
-                   group=group, group_label=group_label(wev.groups.get(group, {}), fallback=group), entry_count=use.count)
+    _add_elements(g, entries, vocab, source)
     if "factors" in include:
         _add_side(g, entries, vocabulary(vocab, "success-factors"), FACTOR, lambda e: e.factor_ids)
     if "targets" in include:
@@ -92,6 +89,15 @@ def build_graph(entries: Sequence[Entry], vocab: dict[str, Vocabulary], include:
             for cid in dict.fromkeys(e.characteristics):
                 g.add_edge(node_id(ENTRY, e.id), node_id("trait", cid), relation=TARGET)
     return g
+
+
+def _add_elements(g: nx.Graph, entries: Sequence[Entry], vocab: dict[str, Vocabulary], source: str) -> None:
+    """A node for every element ``entries`` name, in vocabulary order."""
+    wev = vocabulary(vocab, "working-elements")
+    order = order_key(element_order(vocab))
+    for use in sorted(element_use(entries, vocab, source), key=lambda u: order(u.id)):
+        g.add_node(node_id(ELEMENT, use.id), type=ELEMENT, ref=use.id, label=use.label, bipartite=1,
+                   group=use.group, group_label=group_label(wev.groups.get(use.group, {}), fallback=use.group), entry_count=use.count)
 
 
 def _add_side(g: nx.Graph, entries: Sequence[Entry], v: Vocabulary, kind: str, ids: Any, prefix: str = "") -> None:
@@ -144,21 +150,10 @@ def project(g: nx.Graph, onto: str) -> nx.Graph:
 
 def element_network(entries: Sequence[Entry], vocab: dict[str, Vocabulary], source: str = DEFAULT_SOURCE) -> nx.Graph:
     """The ``elements`` projection of :func:`project` without its per-edge entry lists, built in one
-    pass over the entries: the overview draws it for catalogues too large to draw every entry."""
-
-
-    wev = vocabulary(vocab, "working-elements")
-    order = order_key(element_order(vocab))
+    pass over the entries (:func:`cooccurrence`): the overview draws it for catalogues too large to draw every entry."""
     p = nx.Graph(projection="elements", elements_from=source, node_types=[ELEMENT])
-    for use in sorted(element_use(entries, vocab, source), key=lambda u: order(u.id)):
-        p.add_node(node_id(ELEMENT, use.id), type=ELEMENT, ref=use.id, label=use.label, bipartite=1,
-                   group=use.group, group_label=group_label(wev.groups.get(use.group, {}), fallback=use.group), entry_count=use.count)
-    weights: dict[tuple[str, str], int] = {}
-    for e in entries:
-        for a, b in combinations(sorted(set(e.elements_from(source)), key=order), 2):
-            weights[(a, b)] = weights.get((a, b), 0) + 1
-    for (a, b), w in sorted(weights.items(), key=lambda kv: (order(kv[0][0]), order(kv[0][1]))):
-        p.add_edge(node_id(ELEMENT, a), node_id(ELEMENT, b), weight=w)
+    _add_elements(p, entries, vocab, source)
+    p.add_weighted_edges_from((node_id(ELEMENT, a), node_id(ELEMENT, b), w) for a, b, w in cooccurrence(entries, vocab, source=source).edges(data="weight"))
     return p
 
 
@@ -229,8 +224,6 @@ def cooccurrence(entries: Sequence[Entry], vocab: dict[str, Vocabulary], sorted_
     Its size depends on the vocabulary, not on the catalogue: it stays small at 10,000 entries,
     where the entries projection would have tens of millions of edges.
     """
-
-
     order = element_order(vocab)
     key = order_key(order)
     weights: dict[tuple[str, str], int] = {}
