@@ -71,7 +71,6 @@ def validate(
             usage_error(exc)
         selected = [p for p in changed if selected is None or any(p == s or s in p.parents for s in selected)]
 
-
     progress.enable(fmt.value != "json", lang=message_lang())
     report = run(base, selected, lim) if selected is None or selected else _only_catalogue_checks(base, lim)
     problems = report.problems
