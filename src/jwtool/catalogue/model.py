@@ -17,12 +17,24 @@ def _dict(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def _list(value: Any) -> list[Any]:
+def as_list(value: Any) -> list[Any]:
+    """``value`` if it is a list, else an empty one: a field of an entry not yet validated."""
     return value if isinstance(value, list) else []
 
 
+def dig(data: Any, *path: str | int) -> Any:
+    """The value at ``path`` (keys of mappings, indexes of lists) in a document not yet
+    validated, or None where the path does not lead."""
+    for step in path:
+        if isinstance(step, int):
+            data = data[step] if isinstance(data, list) and 0 <= step < len(data) else None
+        else:
+            data = data.get(step) if isinstance(data, dict) else None
+    return data
+
+
 def _strs(value: Any) -> list[str]:
-    return [v for v in _list(value) if isinstance(v, str)]
+    return [v for v in as_list(value) if isinstance(v, str)]
 
 
 # The fields that list, filters and the graph need; everything else is long verbatim text.
@@ -65,7 +77,7 @@ def _study_summary(study: dict[str, Any]) -> dict[str, Any]:
     """A study without its verbatim texts: what the outcome and design filters need, and its title
     (the gap map's cell lists name each study by it)."""
     findings = [{k: f[k] for k in ("outcome", "direction", "comparison") if k in f}
-                for f in _list(study.get("findings")) if isinstance(f, dict)]
+                for f in as_list(study.get("findings")) if isinstance(f, dict)]
     return {k: study[k] for k in ("id", "title", "designs") if k in study} | {"findings": findings}
 
 
@@ -104,12 +116,12 @@ class Study:
             Finding(outcome=f["outcome"] if isinstance(f.get("outcome"), str) else "", direction=str(f.get("direction", "")),
                     comparison=f.get("comparison") is True, quote=str(f.get("quote", "")),
                     figure=f["figure"] if isinstance(f.get("figure"), dict) else None, note=str(f.get("note", "")))
-            for f in _list(d.get("findings")) if isinstance(f, dict))
+            for f in as_list(d.get("findings")) if isinstance(f, dict))
         participants = d.get("participants")
         return cls(id=str(d.get("id", "")), designs=tuple(_strs(d.get("designs"))), findings=findings,
                    title=str(d.get("title", "")), description=str(d.get("description", "")),
                    participants=participants if isinstance(participants, int) and not isinstance(participants, bool) else None,
-                   period=str(d.get("period", "")), cites=tuple(c for c in _list(d.get("cites")) if isinstance(c, dict)),
+                   period=str(d.get("period", "")), cites=tuple(c for c in as_list(d.get("cites")) if isinstance(c, dict)),
                    notes=tuple(_strs(d.get("notes"))))
 
     @property
@@ -197,7 +209,7 @@ class Entry:
 
     @property
     def working_elements(self) -> list[dict[str, Any]]:
-        return [w for w in _list(self.data.get("working_elements")) if isinstance(w, dict)]
+        return [w for w in as_list(self.data.get("working_elements")) if isinstance(w, dict)]
 
     @cached_property
     def element_ids(self) -> list[str]:
@@ -216,7 +228,7 @@ class Entry:
     @property
     def components(self) -> list[dict[str, Any]]:
         """The components (Onderdelen): verbatim ``text`` and the ``elements`` each is an instance of."""
-        return [c for c in _list(self.data.get("components")) if isinstance(c, dict)]
+        return [c for c in as_list(self.data.get("components")) if isinstance(c, dict)]
 
     @property
     def component_texts(self) -> list[str]:
@@ -247,18 +259,18 @@ class Entry:
     @cached_property
     def studies(self) -> list[Study]:
         """The evaluations behind the evidence level, with their findings per outcome."""
-        return [Study.from_dict(s) for s in _list(self.evidence.get("studies")) if isinstance(s, dict)]
+        return [Study.from_dict(s) for s in as_list(self.evidence.get("studies")) if isinstance(s, dict)]
 
     @property
     def contradictions(self) -> list[str]:
         """The first words of the notes that reviewed_warnings markers name: where the report
         contradicts itself about this entry's evidence (the validator keeps the warning silenced)."""
-        return list(dict.fromkeys(str(m["note"]) for m in _list(self.data.get("reviewed_warnings"))
+        return list(dict.fromkeys(str(m["note"]) for m in as_list(self.data.get("reviewed_warnings"))
                                   if isinstance(m, dict) and isinstance(m.get("note"), str)))
 
     @property
     def success_factors(self) -> list[dict[str, Any]]:
-        return [s for s in _list(self.data.get("success_factors")) if isinstance(s, dict)]
+        return [s for s in as_list(self.data.get("success_factors")) if isinstance(s, dict)]
 
     @property
     def factor_ids(self) -> list[str]:
@@ -267,7 +279,7 @@ class Entry:
     @property
     def cites(self) -> list[dict[str, Any]]:
         """The entry's citations: which source, and where in it (rows, sections, page, quote)."""
-        return [c for c in _list(self.data.get("cites")) if isinstance(c, dict)]
+        return [c for c in as_list(self.data.get("cites")) if isinstance(c, dict)]
 
     @property
     def rows(self) -> list[tuple[str, str, int]]:

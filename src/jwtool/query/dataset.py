@@ -22,7 +22,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from jwtool.catalogue.model import Entry
+from jwtool.catalogue.model import Entry, as_list, dig
 from jwtool.catalogue.sources import Source
 from jwtool.catalogue.vocabularies import Vocabulary
 from jwtool.labels import Message
@@ -53,19 +53,9 @@ class Table:
         self.rows.append(tuple(values))
 
 
-def _get(data: Any, *path: str) -> Any:
-    for key in path:
-        data = data.get(key) if isinstance(data, dict) else None
-    return data
-
-
-def _list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else []
-
-
 def _dicts(value: Any) -> Iterator[tuple[int, dict[str, Any]]]:
     """(1-based position, item) for the mappings of a list."""
-    for i, item in enumerate(_list(value), 1):
+    for i, item in enumerate(as_list(value), 1):
         if isinstance(item, dict):
             yield i, item
 
@@ -83,7 +73,7 @@ def _bool(value: Any) -> bool | None:
 
 
 def _joined(value: Any) -> str | None:
-    items = [str(v) for v in _list(value) if v is not None]
+    items = [str(v) for v in as_list(value) if v is not None]
     return " | ".join(items) if items else None
 
 
@@ -174,37 +164,37 @@ def tables(entries: Sequence[Entry], sources: Sequence[Source], vocab: dict[str,
         d = e.data
         t["entries"].add(
             e.id, _text(d.get("name")), _text(d.get("kind")), _text(d.get("summary")), _text(d.get("activities")),
-            _text(_get(d, "providers", "description")), _text(_get(d, "region", "scope")), _text(_get(d, "target_group", "description")),
-            _text(_get(d, "target_group", "summary")), _int(_get(d, "target_group", "age", "min")), _int(_get(d, "target_group", "age", "max")),
-            _text(_get(d, "goals", "description")), _text(_get(d, "goals", "summary")), _text(_get(d, "course", "description")),
-            _int(_get(d, "course", "start_year")), _int(_get(d, "course", "end_year")), _text(_get(d, "course", "status")),
-            *(_int(_get(d, "course", "scale", k)) for k in ("participants", "schools", "municipalities", "regions", "year")),
-            _text(_get(d, "course", "scale", "note")), _text(_get(d, "results", "description")), _text(_get(d, "evidence", "verdict")),
-            _text(_get(d, "evidence", "level")), _bool(_get(d, "evidence", "control_group")), _bool(_get(d, "evidence", "cost_benefit")),
+            _text(dig(d, "providers", "description")), _text(dig(d, "region", "scope")), _text(dig(d, "target_group", "description")),
+            _text(dig(d, "target_group", "summary")), _int(dig(d, "target_group", "age", "min")), _int(dig(d, "target_group", "age", "max")),
+            _text(dig(d, "goals", "description")), _text(dig(d, "goals", "summary")), _text(dig(d, "course", "description")),
+            _int(dig(d, "course", "start_year")), _int(dig(d, "course", "end_year")), _text(dig(d, "course", "status")),
+            *(_int(dig(d, "course", "scale", k)) for k in ("participants", "schools", "municipalities", "regions", "year")),
+            _text(dig(d, "course", "scale", "note")), _text(dig(d, "results", "description")), _text(dig(d, "evidence", "verdict")),
+            _text(dig(d, "evidence", "level")), _bool(dig(d, "evidence", "control_group")), _bool(dig(d, "evidence", "cost_benefit")),
             _text(d.get("last_reviewed")))
         for path in ("aliases", "providers.organisations", "providers.commissioned_by", "providers.developed_by", "region.names", "notes"):
-            for pos, value in enumerate(_list(_get(d, *path.split("."))), 1):
+            for pos, value in enumerate(as_list(dig(d, *path.split("."))), 1):
                 t["entry_lists"].add(e.id, path, pos, _text(value))
-        for table, values in (("phases", d.get("phases")), ("education_levels", _get(d, "target_group", "education_levels")),
-                              ("characteristics", _get(d, "target_group", "characteristics")), ("goal_tags", _get(d, "goals", "tags"))):
-            for pos, value in enumerate(dict.fromkeys(v for v in _list(values) if isinstance(v, str)), 1):
+        for table, values in (("phases", d.get("phases")), ("education_levels", dig(d, "target_group", "education_levels")),
+                              ("characteristics", dig(d, "target_group", "characteristics")), ("goal_tags", dig(d, "goals", "tags"))):
+            for pos, value in enumerate(dict.fromkeys(v for v in as_list(values) if isinstance(v, str)), 1):
                 t[table].add(e.id, pos, value)
         for section in ("components", "working_elements"):
             for pos, item in _dicts(d.get(section)):
                 t["components"].add(e.id, section, pos, _text(item.get("text")))
-                for element in dict.fromkeys(x for x in _list(item.get("elements")) if isinstance(x, str)):
+                for element in dict.fromkeys(x for x in as_list(item.get("elements")) if isinstance(x, str)):
                     t["element_tags"].add(e.id, section, pos, element)
-        for pos, study in _dicts(_get(d, "evidence", "studies")):
+        for pos, study in _dicts(dig(d, "evidence", "studies")):
             sid = _text(study.get("id"))
             t["studies"].add(e.id, sid, pos, _text(study.get("title")), _text(study.get("description")), _int(study.get("participants")), _text(study.get("period")))
-            for design in dict.fromkeys(x for x in _list(study.get("designs")) if isinstance(x, str)):
+            for design in dict.fromkeys(x for x in as_list(study.get("designs")) if isinstance(x, str)):
                 t["study_designs"].add(e.id, sid, design)
             for fpos, f in _dicts(study.get("findings")):
                 t["findings"].add(e.id, sid, fpos, _text(f.get("outcome")), _text(f.get("direction")), _bool(f.get("comparison")),
                                   _text(f.get("quote")), _text(f.get("note")))
             for cpos, c in _dicts(study.get("cites")):
                 t["study_citations"].add(e.id, sid, cpos, *_cite_locators(c))
-        for pos, fig in _dicts(_get(d, "results", "figures")):
+        for pos, fig in _dicts(dig(d, "results", "figures")):
             value = fig.get("value")
             t["figures"].add(e.id, pos, _text(fig.get("measure")), value if isinstance(value, (int, float)) and not isinstance(value, bool) else None,
                              _text(fig.get("unit")), _int(fig.get("n")), _int(fig.get("year")), _text(fig.get("period")), _text(fig.get("quote")))
@@ -214,7 +204,7 @@ def tables(entries: Sequence[Entry], sources: Sequence[Source], vocab: dict[str,
             t["citations"].add(e.id, pos, *_cite_locators(c))
     for src in sources:
         sd = src.data
-        parts = _get(sd, "issued", "date-parts")
+        parts = dig(sd, "issued", "date-parts")
         year = parts[0][0] if isinstance(parts, list) and parts and isinstance(parts[0], list) and parts[0] else None
         t["sources"].add(src.id, _text(sd.get("type")), _text(sd.get("kind")), _text(sd.get("title")), _int(year), _text(sd.get("publisher")),
                          _text(sd.get("publisher-place")), _text(sd.get("genre")), _text(sd.get("URL")), _text(sd.get("DOI")), _text(sd.get("citation")))

@@ -18,6 +18,7 @@ from typing import Any
 
 from jwtool.catalogue.layout import Layout, discover, links_out
 from jwtool.catalogue.load import load_vocabularies
+from jwtool.catalogue.model import dig
 from jwtool.catalogue.problems import ERROR, WARNING, Finding, Problem, short, sort_problems
 from jwtool.catalogue.progress import track
 from jwtool.catalogue.sources import Library, format_problem, rows_of
@@ -100,15 +101,6 @@ def entry_rule(fn: EntryRule) -> EntryRule:
     return fn
 
 
-def _get(data: Any, *path: str | int) -> Any:
-    for step in path:
-        if isinstance(step, int):
-            data = data[step] if isinstance(data, list) and step < len(data) else None
-        else:
-            data = data.get(step) if isinstance(data, dict) else None
-    return data
-
-
 def _items(data: Any) -> list[tuple[int, Any]]:
     return list(enumerate(data)) if isinstance(data, list) else []
 
@@ -187,7 +179,7 @@ def vocabulary_terms_exist(data: dict[str, Any], doc: YamlFile, ctx: Context) ->
 
 @entry_rule
 def age_range_is_ordered(data: dict[str, Any], doc: YamlFile, ctx: Context) -> Iterator[Finding]:
-    lo, hi = _get(data, "target_group", "age", "min"), _get(data, "target_group", "age", "max")
+    lo, hi = dig(data, "target_group", "age", "min"), dig(data, "target_group", "age", "max")
     if isinstance(lo, int) and isinstance(hi, int) and lo > hi:
         yield "age-range", "/target_group/age/min", Message("problem.age_range", low=lo, high=hi), False
 
@@ -204,7 +196,7 @@ def figures_are_consistent(data: dict[str, Any], doc: YamlFile, ctx: Context) ->
             yield "count", f"{base}/value", Message("problem.count.negative", value=value), False
         if unit == "aantal" and isinstance(n, int) and value > n:
             yield "count", f"{base}/value", Message("problem.count.above_n", value=value, n=n), False
-    scale = _get(data, "course", "scale")
+    scale = dig(data, "course", "scale")
     if isinstance(scale, dict):
         parts = scale.get("participants")
         for k in ("schools", "municipalities"):
@@ -221,12 +213,12 @@ _YEAR_FIELDS = [
 @entry_rule
 def years_are_plausible(data: dict[str, Any], doc: YamlFile, ctx: Context) -> Iterator[Finding]:
     latest = ctx.today.year + 1
-    found: list[tuple[str, Any]] = [("/" + "/".join(p), _get(data, *p)) for p in _YEAR_FIELDS]
+    found: list[tuple[str, Any]] = [("/" + "/".join(p), dig(data, *p)) for p in _YEAR_FIELDS]
     found += [(f"{base}/year", f.get("year")) for base, f in study_rules.figures(data)]
     for pointer, year in found:
         if isinstance(year, int) and not isinstance(year, bool) and not 1950 <= year <= latest:
             yield "year", pointer, Message("problem.year", year=year, latest=latest), False
-    start, end = _get(data, "course", "start_year"), _get(data, "course", "end_year")
+    start, end = dig(data, "course", "start_year"), dig(data, "course", "end_year")
     if isinstance(start, int) and isinstance(end, int) and end < start:
         yield "year", "/course/end_year", Message("problem.year.end_before_start", end=end, start=start), False
     dates = [("/last_reviewed", "problem.future.last_reviewed", data.get("last_reviewed"))]

@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+from jwtool.catalogue.model import as_list
 from jwtool.catalogue.problems import WARNING, Finding, Problem, short
 from jwtool.catalogue.vocabularies import Criteria, Vocabulary, close_matches, did_you_mean
 from jwtool.labels import Message
@@ -40,24 +41,20 @@ SILENCED = "silenced"  # the severity of a warning a reviewed marker silences
 NOT_STUDIED = "niet-onderzocht"
 
 
-def _list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else []
-
-
 def _studies(data: dict[str, Any]) -> list[tuple[int, dict[str, Any]]]:
     evidence = data.get("evidence")
     studies = evidence.get("studies") if isinstance(evidence, dict) else None
-    return [(i, s) for i, s in enumerate(_list(studies)) if isinstance(s, dict)]
+    return [(i, s) for i, s in enumerate(as_list(studies)) if isinstance(s, dict)]
 
 
 def figures(data: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
     """Every figure of an entry with its JSON pointer: ``results.figures`` and each finding's ``figure``."""
     results = data.get("results")
-    for i, fig in enumerate(_list(results.get("figures") if isinstance(results, dict) else None)):
+    for i, fig in enumerate(as_list(results.get("figures") if isinstance(results, dict) else None)):
         if isinstance(fig, dict):
             yield f"/results/figures/{i}", fig
     for i, study in _studies(data):
-        for j, finding in enumerate(_list(study.get("findings"))):
+        for j, finding in enumerate(as_list(study.get("findings"))):
             if isinstance(finding, dict) and isinstance(finding.get("figure"), dict):
                 yield f"/evidence/studies/{i}/findings/{j}/figure", finding["figure"]
 
@@ -65,7 +62,7 @@ def figures(data: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
 def study_citations(data: dict[str, Any]) -> Iterator[tuple[str, list[Any]]]:
     """The ``cites`` list of every study, with the JSON pointer of that list."""
     for i, study in _studies(data):
-        yield f"/evidence/studies/{i}/cites", _list(study.get("cites"))
+        yield f"/evidence/studies/{i}/cites", as_list(study.get("cites"))
 
 
 def study_ids(data: dict[str, Any]) -> list[tuple[str, str]]:
@@ -76,10 +73,10 @@ def study_ids(data: dict[str, Any]) -> list[tuple[str, str]]:
 def comparison_of(study: dict[str, Any], designs: Vocabulary | None) -> Message | str:
     """Why a study counts as comparing ("" when it does not): a finding with ``comparison: true``
     or a design whose vocabulary term compares."""
-    for j, finding in enumerate(_list(study.get("findings"))):
+    for j, finding in enumerate(as_list(study.get("findings"))):
         if isinstance(finding, dict) and finding.get("comparison") is True:
             return Message("problem.compares.finding", n=j + 1)
-    for d in _list(study.get("designs")):
+    for d in as_list(study.get("designs")):
         term = designs.terms.get(d) if designs is not None and isinstance(d, str) else None
         if term is not None and term.comparison:
             return Message("problem.compares.design", design=repr(d))
@@ -89,8 +86,8 @@ def comparison_of(study: dict[str, Any], designs: Vocabulary | None) -> Message 
 def counts_for(study: dict[str, Any], criteria: Criteria) -> bool:
     """Whether ``study`` is one of the studies ``criteria`` asks for: a design among its designs
     (or a comparing finding, where that counts) and a finding in its direction."""
-    findings = [f for f in _list(study.get("findings")) if isinstance(f, dict)]
-    designed = any(d in criteria.designs for d in _list(study.get("designs")))
+    findings = [f for f in as_list(study.get("findings")) if isinstance(f, dict)]
+    designed = any(d in criteria.designs for d in as_list(study.get("designs")))
     compared = criteria.comparison_finding and any(f.get("comparison") is True for f in findings)
     return (designed or compared) and (not criteria.direction or any(f.get("direction") == criteria.direction for f in findings))
 
@@ -153,7 +150,7 @@ def level_findings(data: dict[str, Any], vocab: dict[str, Vocabulary], ok: set[s
 
 
 def _notes(data: dict[str, Any]) -> list[str]:
-    return [n for n in _list(data.get("notes")) if isinstance(n, str)]
+    return [n for n in as_list(data.get("notes")) if isinstance(n, str)]
 
 
 def in_the_future(day: Any, today: _dt.date) -> bool:
