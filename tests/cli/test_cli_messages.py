@@ -104,6 +104,15 @@ def test_click_errors_are_worded_by_jwtool(run_cli) -> None:  # type: ignore[no-
     assert r.stderr.splitlines()[-1] == "jwtool: error: missing argument 'REF'"
 
 
+def test_an_extra_argument_is_worded_by_jwtool(run_cli) -> None:  # type: ignore[no-untyped-def]
+    # typer's own copy of click says "Got unexpected extra argument(s) (werk)"
+    r = run_cli("search", "vso", "werk")
+    assert r.exit_code == 2
+    assert r.stderr.splitlines()[-1] == "jwtool: fout: onverwacht extra argument (werk)"
+    r = run_cli("--lang", "en", "show", "boris", "werk")
+    assert r.stderr.splitlines()[-1] == "jwtool: error: unexpected extra argument (werk)"
+
+
 @pytest.mark.parametrize("where", ["before", "after", "between"])
 def test_global_options_work_before_and_after_the_command(run_cli, mini_catalogue: Path, where: str) -> None:  # type: ignore[no-untyped-def]
     options = ["--catalogue", str(mini_catalogue), "--lang", "en", "--no-cache"]

@@ -354,7 +354,7 @@ def usage_message(exc: Any) -> str:
     patterns = {
         r"Option '(?P<name>[^']*)' requires (an argument|\d+ arguments)\.": "click.needs_value",
         r"Option '(?P<name>[^']*)' does not take a value\.": "click.takes_no_value",
-        r"Got unexpected extra arguments? \((?P<name>.*)\)": "click.extra_arguments",
+        r"Got unexpected extra argument(?:s|\(s\))? \((?P<name>.*)\)": "click.extra_arguments",  # click; typer's own copy says 'argument(s)'
         r"Missing command\.": "click.missing_command",
         r"Argument '(?P<name>[^']*)' takes \d+ values\.": "click.bad_value_count",
     }
