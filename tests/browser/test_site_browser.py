@@ -468,6 +468,24 @@ def test_a_finding_s_one_word_cells_never_break_inside_the_word(chromium, site: 
         page.close()
 
 
+def test_a_printed_entry_s_figure_and_finding_tables_break_no_word(chromium, site: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Printed on A4 portrait, the tables of figures and findings keep their columns as wide as
+    their longest word, as on screen: no 'Uitko / mst', 'deelne / mers' in a column a fifth of
+    the half page beside the labels."""
+    page = chromium.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        page.goto((site / "interventies" / "aanpak-drechtsteden" / "index.html").as_uri())
+        pdf = tmp_path / "entry.pdf"
+        pdf.write_bytes(page.pdf(format="A4"))
+    finally:
+        page.close()
+    require(shutil.which("pdftotext") is not None, "pdftotext (apt-get install poppler-utils)")
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    words = set(text.split())
+    assert {"Uitkomst", "Richting", "Vergelijking", "Maat", "Waarde", "deelnemers", "participatieplek."} <= words, sorted(words)
+    assert not {"Uitko", "Richti", "Vergel", "deelne", "deelnem"} & words
+
+
 @pytest.mark.parametrize("width", [1280, 1024])
 def test_no_name_in_the_index_breaks_inside_a_word_beside_the_facets(chromium, site: Path, width: int) -> None:  # type: ignore[no-untyped-def]
     page = chromium.new_page(viewport={"width": width, "height": 900})
