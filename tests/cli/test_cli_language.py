@@ -124,6 +124,13 @@ def test_show_and_compare_speak_the_chosen_language(run_cli, mini_catalogue: Pat
     assert "\nPhases\n  Alfa naar werk: During school\n" in compared_en
 
 
+def test_a_source_s_kind_is_worded_in_the_chosen_language(run_cli, repo_root: Path) -> None:  # type: ignore[no-untyped-def]
+    shown = run_cli("show", "boris", "--catalogue", repo_root).stdout
+    assert "boris-evaluatie-project.pdf — evaluatie\n" in shown
+    shown_en = run_cli("show", "boris", "--lang", "en", "--catalogue", repo_root).stdout
+    assert "boris-evaluatie-project.pdf — evaluation\n" in shown_en
+
+
 @pytest.mark.parametrize("args", [("list",), ("show", "alpha"), ("search", "werk"), ("compare", "alpha", "beta"), ("elements",),
                                   ("similar", "alpha"), ("map",), ("export", "-f", "json"), ("render", "appendix")],
                          ids=lambda a: a[0])

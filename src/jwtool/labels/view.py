@@ -165,7 +165,8 @@ def entry_view(entry: Entry, vocab: dict[str, Vocabulary] | None, lang: str, ter
     factors = tuple({"factor": fields.vocab_label(vocab, "success-factors", _str(s.get("factor")), term_lang), "title": _str(s.get("title")),
                      "example": _str(s.get("example")), "section": _str(s.get("section"))} for s in entry.success_factors)
     sources = tuple({"title": _str(s.get("title")) or _str(s.get("url")), "url": _str(s.get("url")), "link": http_url(s.get("url")),
-                     "kind": _str(s.get("kind")), "note": _str(s.get("note"))} for s in entry.sources)
+                     "kind": label_or(f"source_kind.{_str(s.get('kind'))}", lang, _str(s.get("kind"))) if s.get("kind") else "",
+                     "note": _str(s.get("note"))} for s in entry.sources)
     prov = provenance(entry, lang)
     level = fields.vocab_label(vocab, "evidence-levels", entry.evidence_level, term_lang) if entry.evidence_level else ""
     values: dict[str, Any] = {
