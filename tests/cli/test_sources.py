@@ -204,6 +204,15 @@ def test_export_writes_every_source(fmt: str, run_cli, repo_root: Path) -> None:
         assert path.stem in out
 
 
+def test_export_with_filters_writes_the_sources_the_matching_entries_cite(run_cli) -> None:  # type: ignore[no-untyped-def]
+    ids = json.loads(run_cli("search", "--target", "vso", "--format", "json").stdout)
+    cited = {c["source"] for i in ids for c in json.loads(run_cli("show", i["id"], "--format", "json").stdout)["cites"]}
+    result = run_cli("export", "--format", "csl-json", "--target", "vso")
+    assert result.exit_code == 0
+    assert {item["id"] for item in json.loads(result.stdout)} == cited  # not every source: the filter is not ignored
+    assert len(cited) < len(json.loads(run_cli("export", "--format", "csl-json").stdout))
+
+
 def test_citation_cff_is_valid_citation_file_format(repo_root: Path) -> None:
     import jsonschema
 

@@ -69,7 +69,11 @@ def export(
     check_output(output, catalogue, force)
     cat = open_catalogue(ctx, catalogue, summary=True)  # the full records are read as they are written
     if fmt in citations.EXPORT_FORMATS:
-        sources = [cat.library.sources[k] for k in sorted(cat.library.sources)]
+        ids = sorted(cat.library.sources)
+        if filters.given():  # the references behind the matching entries
+            cited = {c.get("source") for e in filter_entries(cat.entries, resolved(filters, cat)) for c in e.cites}
+            ids = [i for i in ids if i in cited]
+        sources = [cat.library.sources[k] for k in ids]
         path = write_output(citations.render(sources, fmt.value), output, cat.layout, force)
         if path is not None:
             note(message("cli.export.wrote_sources", n=len(sources), path=path))
