@@ -6,6 +6,7 @@ hand, by `jwtool new` and by `jwtool upgrade`, and `jwtool validate` says where 
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -54,6 +55,16 @@ def test_validate_warns_about_a_date_without_quotes_with_its_position_and_fix(ru
     assert f'write it as "{date}"' in warning
     as_json = json.loads(run_cli("validate", "--format", "json", "--catalogue", catalogue_copy).stdout)
     assert any(p["rule"] == "unquoted-date" and p["line"] == line and p["severity"] == "warning" for p in as_json)
+
+
+def test_a_sources_date_written_as_a_date_is_one_error_that_gives_the_csl_form(run_cli, catalogue_copy: Path, english) -> None:  # type: ignore[no-untyped-def]
+    path = catalogue_copy / "sources" / "aa-et-al-2016.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(re.sub(r"(?m)^issued:.*$", "issued: 2016-03-01", text), encoding="utf-8")
+    r = run_cli("validate", "--catalogue", catalogue_copy)
+    said = [ln for ln in r.stdout.splitlines() if ln.startswith("sources/aa-et-al-2016.yaml:")]
+    assert r.exit_code == 1 and len(said) == 1, said  # not also "quote it", which the schema would refuse too
+    assert "write issued: {date-parts: [[2016, 3, 1]]}" in said[0] and "[schema]" in said[0]
 
 
 def test_upgrade_quotes_every_date_and_keeps_the_rest_of_the_file(run_cli, catalogue_copy: Path) -> None:  # type: ignore[no-untyped-def]

@@ -369,7 +369,14 @@ def validate(root: Path, paths: list[Path] | None = None, limits: Limits = Limit
         claimed = {(sid, table, row) for f in facts for sid, table, row, _ in f.rows}
         cited = {sid for f in facts for sid in f.cited}
         problems += citation_rules.source_findings(source_files, claimed, cited)
-    return Report(problems=sort_problems(problems), files_checked=len(selected) + len(vocab_docs))
+    return Report(problems=sort_problems(_one_per_mistake(problems)), files_checked=len(selected) + len(vocab_docs))
+
+
+def _one_per_mistake(problems: list[Problem]) -> list[Problem]:
+    """Without the unquoted-date warning where an error already stands on the same line: a date
+    where the schema wants something else (a source's CSL date) is that error, not a quoting matter."""
+    errors = {(p.file, p.line) for p in problems if p.severity == ERROR}
+    return [p for p in problems if not (p.rule == "unquoted-date" and (p.file, p.line) in errors)]
 
 
 def _value_at(data: Any, pointer: str) -> Any:

@@ -279,11 +279,16 @@ def _regex_of(err: Any) -> str:
 def _type_values(err: Any) -> dict[str, Any]:
     expected = err.validator_value if isinstance(err.validator_value, str) else "/".join(err.validator_value)
     inst = err.instance
-    hint = ("problem.schema.type.quote" if expected == "string" and isinstance(inst, (int, float, bool))
-            else "problem.schema.type.list" if expected == "array" and isinstance(inst, str) else "")
+    key = ("problem.schema.type.quote" if expected == "string" and isinstance(inst, (int, float, bool))
+           else "problem.schema.type.list" if expected == "array" and isinstance(inst, str) else "")
+    hint = Message(key) if key else ""
+    parts = re.fullmatch(r"(\d{4})(?:-(\d\d)(?:-(\d\d))?)?", inst.strip()) if isinstance(inst, str) else None
+    if expected == "object" and "date-parts" in err.schema.get("properties", {}) and parts:  # a source's date written as text
+        hint = Message("problem.schema.type.csl_date", field=str(err.absolute_path[-1]) if err.absolute_path else "issued",
+                       parts=", ".join(str(int(p)) for p in parts.groups() if p))
     got = {str: "text", int: "number", float: "number", bool: "boolean", list: "list", dict: "mapping", type(None): "nothing"}.get(type(inst), "unknown")
     return {"expected": Message(f"problem.schema.expected.{expected}") if expected in _TYPES else expected,
-            "got": Message(f"problem.schema.got.{got}"), "value": short(inst), "hint": Message(hint) if hint else ""}
+            "got": Message(f"problem.schema.got.{got}"), "value": short(inst), "hint": hint}
 
 
 _TYPES = ("string", "integer", "number", "object", "array", "boolean")
