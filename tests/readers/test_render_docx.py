@@ -337,6 +337,12 @@ def test_pdf_output_is_the_word_appendix_converted_by_libreoffice(run_cli, tmp_p
     assert boxes and all(w > h for _, _, w, h in boxes)  # landscape pages
     assert b"/Lang(nl-NL)" in data
     assert [p.name for p in tmp_path.iterdir()] == ["bijlage.pdf"]  # no temporary files left
+    again = tmp_path / "again" / "bijlage.pdf"
+    again.parent.mkdir()
+    assert run_cli("render", "appendix", "-f", "pdf", "--style", "summary", "-o", again).exit_code == 0
+    assert again.read_bytes() == data  # the same catalogue, the same bytes: LibreOffice's stamps are made reproducible
+    info = subprocess.run(["pdfinfo", str(out)], capture_output=True, text=True, check=True).stdout  # and the PDF still reads
+    assert re.search(r"CreationDate:\s+\S+ \S+\s+\d+ 00:00:00 \d{4}", info), info
 
 
 def test_pdf_without_libreoffice_is_a_clear_error(run_cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]

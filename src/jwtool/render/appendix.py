@@ -177,13 +177,13 @@ def appendix_context(cat: Catalogue, entries: Sequence[Entry], style: str = "ful
 def render_appendix(cat: Catalogue, entries: Sequence[Entry], fmt: str = "md", style: str = "full", lang: str = "nl",
                     templates: Path | None = None, reference: Path | None = None, source_id: str | None = None) -> bytes:
     """The tables of one report (default: the main report) as Markdown, HTML, Word or PDF (bytes;
-    deterministic except the PDF's creation time). Word takes its styles from ``reference``, else
+    deterministic). Word takes its styles from ``reference``, else
     a templates' reference.docx."""
     context = appendix_context(cat, entries, style, lang, source_id)
     dirs = template_dirs(cat, templates)
     if fmt in ("docx", "pdf"):
         docx = appendix_docx(context, reference=reference or find_template(dirs, "reference.docx"))
-        return docx_to_pdf(docx) if fmt == "pdf" else docx
+        return docx_to_pdf(docx, context.get("date") or "") if fmt == "pdf" else docx
     context["css"] = inline_asset(dirs, "appendix.css") if fmt == "html" else ""
     context["csp"] = csp(style_hashes=[context["css"]]) if fmt == "html" else ""
     return render_template(dirs, f"appendix.{fmt}.j2", fmt, lang, context).encode("utf-8")

@@ -2,12 +2,16 @@
 
 LibreOffice runs headless in a temporary folder with a profile of its own
 (``-env:UserInstallation``), so it neither reads nor changes the user's LibreOffice settings and
-does not collide with a LibreOffice the user has open. The PDF is as LibreOffice makes it: it
-carries LibreOffice's creation time, so unlike the .docx it is not byte-identical between runs.
+does not collide with a LibreOffice the user has open. The three things LibreOffice stamps on each
+run (creation time, file identifier, checksum) are replaced by values of the same length drawn
+from the catalogue's date and the document (:func:`stamped`), so the same catalogue gives the same
+PDF bytes, as it gives the same .docx.
 """
 
 from __future__ import annotations
 
+import hashlib
+import re
 import shutil
 import subprocess
 import tempfile
@@ -25,8 +29,9 @@ def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def docx_to_pdf(docx: bytes) -> bytes:
-    """PDF bytes of a .docx, by LibreOffice; a RenderError says why when it cannot convert."""
+def docx_to_pdf(docx: bytes, date: str = "") -> bytes:
+    """PDF bytes of a .docx, by LibreOffice, stamped with ``date`` (YYYY-MM-DD, the catalogue's;
+    :func:`stamped`); a RenderError says why when it cannot convert."""
     program = soffice()
     if program is None:
         raise RenderError(Message(MISSING))
@@ -48,4 +53,16 @@ def docx_to_pdf(docx: bytes) -> bytes:
         if proc.returncode != 0 or not pdf.is_file():
             detail = " ".join(errors.split())[-300:] or f"exit status {proc.returncode}"
             raise RenderError(Message("error.pdf.failed", detail=detail))
-        return pdf.read_bytes()
+        return stamped(pdf.read_bytes(), docx, date)
+
+
+def stamped(pdf: bytes, docx: bytes, date: str) -> bytes:
+    """``pdf`` with LibreOffice's run-dependent fields made reproducible, each the same length (so
+    the cross-reference offsets stay right): the creation time becomes ``date`` at midnight, the
+    file identifier a digest of the .docx, and the checksum a digest of the PDF without it."""
+    day = re.sub(r"\D", "", date)[:8].ljust(8, "0") if date else "20000101"
+    pdf = re.sub(rb"/CreationDate\(D:\d{14}", b"/CreationDate(D:" + day.encode() + b"000000", pdf)
+    digest = hashlib.md5(docx, usedforsecurity=False).hexdigest().upper().encode()
+    pdf = re.sub(rb"/ID \[ <[0-9A-F]{32}>\s<[0-9A-F]{32}> \]", lambda m: re.sub(rb"<[0-9A-F]{32}>", b"<" + digest + b">", m.group(0)), pdf)
+    blank = re.sub(rb"(/DocChecksum /)[0-9A-F]{32}", rb"\g<1>" + b"0" * 32, pdf)
+    return re.sub(rb"(/DocChecksum /)[0-9A-F]{32}", rb"\g<1>" + hashlib.md5(blank, usedforsecurity=False).hexdigest().upper().encode(), pdf)
