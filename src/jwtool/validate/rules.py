@@ -373,10 +373,14 @@ def validate(root: Path, paths: list[Path] | None = None, limits: Limits = Limit
 
 
 def _one_per_mistake(problems: list[Problem]) -> list[Problem]:
-    """Without the unquoted-date warning where an error already stands on the same line: a date
-    where the schema wants something else (a source's CSL date) is that error, not a quoting matter."""
+    """One message for one mistake: no unquoted-date warning where an error already stands on the
+    same line (a date where the schema wants something else, such as a source's CSL date, is that
+    error, not a quoting matter), and no general schema error where the vocabulary rule reports the
+    same value ('VSO': 'unknown value ... did you mean vso?', not also 'not a valid id')."""
     errors = {(p.file, p.line) for p in problems if p.severity == ERROR}
-    return [p for p in problems if not (p.rule == "unquoted-date" and (p.file, p.line) in errors)]
+    specific = {(p.file, p.line, p.column, p.path) for p in problems if p.rule == "vocabulary"}
+    return [p for p in problems if not (p.rule == "unquoted-date" and (p.file, p.line) in errors)
+            and not (p.rule == "schema" and (p.file, p.line, p.column, p.path) in specific)]
 
 
 def _value_at(data: Any, pointer: str) -> Any:
