@@ -104,6 +104,9 @@
     var t = el("span", "tip", studiesWord(c.count) + " · " + designLabel);
     t.setAttribute("aria-hidden", "true");
     summary.appendChild(t);
+    var printed = el("span", "mark-print", c.count + " " + (data.design_short[c.design] || c.design));  // on paper: "2 MON"
+    printed.setAttribute("aria-hidden", "true");
+    summary.appendChild(printed);
     summary.appendChild(el("span", "visually-hidden", rowLabel + ", " + outcomeLabel + ": " + studiesWord(c.count) + "; " + words_.strongest + ": " + designLabel));
     details.appendChild(summary);
     var list = el("div", "cell-list"), ul = el("ul");

@@ -4,7 +4,10 @@ filters work with the keyboard alone."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -191,7 +194,7 @@ def test_the_filters_work_with_the_keyboard_alone(page, site: Path) -> None:  # 
     first = page.evaluate("document.activeElement.name + '=' + document.activeElement.value")
     assert first.startswith("target=")
     page.keyboard.press("Space")
-    expect(page).to_have_url(__import__("re").compile(r"[?&]target="))
+    expect(page).to_have_url(re.compile(r"[?&]target="))
     expect(page.locator("details[data-facet='target'] summary")).to_have_text("Doelgroep (1 gekozen)")
     expect(page.locator("details[data-facet='target']")).to_have_attribute("open", "")  # stays open while in use
     page.keyboard.press("Space")
@@ -205,7 +208,7 @@ def test_the_filters_work_with_the_keyboard_alone(page, site: Path) -> None:  # 
     # the sort menu and the reset button answer to the keyboard too
     page.focus("#sort")
     page.keyboard.press("ArrowDown")  # order -> name
-    expect(page).to_have_url(__import__("re").compile(r"sort=name"))
+    expect(page).to_have_url(re.compile(r"sort=name"))
     page.click("details[data-facet='phase'] > summary")
     page.check("#facet-phase input[value='nazorg']")
     page.focus("button[type=reset]")
@@ -263,7 +266,7 @@ def test_a_printed_index_says_what_it_shows(run_cli, page, site: Path, studied_c
     total = page.locator("#index-table tbody tr").count()
     words = (f"Selectie: Doelgroep: Voortgezet speciaal onderwijs (vso); Uitkomst (bevinding van een studie): Werk. "
              f"{len(expected)} van {total} getoond.")
-    expect(page.locator("#filter-summary")).to_have_text(__import__("re").compile(__import__("re").escape(words)))
+    expect(page.locator("#filter-summary")).to_have_text(re.compile(re.escape(words)))
     expect(page.locator("#index-h")).to_have_text("Interventies en praktijkvoorbeelden in deze selectie")
     page.emulate_media(media="print")
     expect(page.locator("#filter-summary")).to_be_visible()
@@ -309,7 +312,7 @@ def test_the_bewijskaart_takes_the_index_filters_and_agrees_with_gaps(run_cli, p
     colours = design_colours(load_catalogue(studied_catalogue).vocab)
     page.goto((site / "bewijskaart" / "index.html").as_uri() + ("?" + urlencode(options) if options else ""))
     total = len(cli_ids(run_cli, [], "", studied_catalogue))
-    expect(page.locator("#selection-count")).to_have_text(__import__("re").compile(rf"^{doc['entries']} van {total} vermeldingen, "))
+    expect(page.locator("#selection-count")).to_have_text(re.compile(rf"^{doc['entries']} van {total} vermeldingen, "))
     text = page.eval_on_selector_all("#gapmap-table tbody tr", "rows => rows.map(r => [r.dataset.row, [...r.cells].slice(1).map(c => c.textContent)])")
     marks = page.eval_on_selector_all("#gapmap tbody tr", """rows => rows.map(r => [r.dataset.row, [...r.cells].slice(1).map(c => {
         const dot = c.querySelector('circle'); return dot ? [dot.getAttribute('class'), Number(dot.getAttribute('r')),
@@ -334,7 +337,7 @@ def test_the_bewijskaart_says_it_does_not_search_text(run_cli, page, site: Path,
     doc = gaps_doc(run_cli, [("target", "vso")], studied_catalogue)
     page.goto((site / "bewijskaart" / "index.html").as_uri() + "?target=vso&q=zzzz")
     expect(page.locator("#selection-text")).to_have_text("De bewijskaart filtert niet op zoektekst ('zzzz'), net als jwtool gaps; het overzicht doet dat wel.")
-    expect(page.locator("#selection-count")).to_have_text(__import__("re").compile(rf"^{doc['entries']} van "))
+    expect(page.locator("#selection-count")).to_have_text(re.compile(rf"^{doc['entries']} van "))
     page.goto((site / "bewijskaart" / "index.html").as_uri() + "?target=vso")
     expect(page.locator("#selection-text")).to_be_hidden()
 
@@ -353,14 +356,14 @@ def test_the_bewijskaart_reads_at_a_glance_by_mouse_keyboard_and_screen_reader(p
     expect(tip).to_be_hidden()
     cell.locator("summary").hover()
     expect(tip).to_be_visible()
-    expect(tip).to_have_text(__import__("re").compile(r"^\d+ studies? · \S"))
+    expect(tip).to_have_text(re.compile(r"^\d+ studies? · \S"))
     page.mouse.move(0, 0)
     expect(tip).to_be_hidden()
     page.focus("#gapmap td.mark-cell summary >> nth=1")  # reached by keyboard
     second = page.locator("#gapmap td.mark-cell").nth(1)
     expect(second.locator(".tip")).to_be_visible()
     name = second.locator("summary .visually-hidden").text_content()
-    assert __import__("re").fullmatch(r"[^,]+, [^:]+: \d+ studies?; sterkste opzet: .+", name or ""), name  # what a screen reader reads
+    assert re.fullmatch(r"[^,]+, [^:]+: \d+ studies?; sterkste opzet: .+", name or ""), name  # what a screen reader reads
     page.keyboard.press("Enter")
     expect(second.locator(".cell-list")).to_be_visible()
     links = second.locator(".cell-list a")
@@ -391,7 +394,7 @@ def test_on_a_phone_the_bewijskaart_keeps_its_row_names_in_view(chromium, site: 
 def test_the_old_folder_of_the_bewijskaart_sends_the_reader_on(page, site: Path) -> None:  # type: ignore[no-untyped-def]
     page.goto((site / "studiekaart" / "index.html").as_uri())
     page.wait_for_url("**/bewijskaart/index.html")
-    expect(page.locator("h1")).to_have_text(__import__("re").compile("^Bewijskaart"))
+    expect(page.locator("h1")).to_have_text(re.compile("^Bewijskaart"))
     page.goto((site / "studiekaart" / "index.html").as_uri() + "?target=vso#gapmap")  # an old link with a selection keeps it
     page.wait_for_url("**/bewijskaart/index.html?target=vso#gapmap")
     expect(page.locator("#gapmap-selection, .selection").first).to_contain_text("vso")
@@ -484,6 +487,26 @@ def test_a_printed_entry_s_figure_and_finding_tables_break_no_word(chromium, sit
     words = set(text.split())
     assert {"Uitkomst", "Richting", "Vergelijking", "Maat", "Waarde", "deelnemers", "participatieplek."} <= words, sorted(words)
     assert not {"Uitko", "Richti", "Vergel", "deelne", "deelnem"} & words
+
+
+def test_a_printed_bewijskaart_writes_each_marks_count_and_design(chromium, site: Path, run_cli, studied_catalogue: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """On paper (also in grey) a mark says what its size and colour say, '1 MON', cell by cell as
+    `jwtool gaps` counts them; also in the cells the page's script draws for a selection."""
+    require(shutil.which("pdftotext") is not None, "pdftotext (apt-get install poppler-utils)")
+    rows = csv.DictReader(io.StringIO(run_cli("gaps", "--format", "csv", "--target", "vso", "--catalogue", studied_catalogue).stdout.lstrip("\ufeff")))
+    counts = [r["count"] for r in rows if r["count"] != "0"]
+    page = chromium.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        page.goto((site / "bewijskaart" / "index.html").as_uri() + "?target=vso")
+        expect(page.locator("#gapmap .mark-print")).to_have_count(len(counts))
+        marks = page.eval_on_selector_all("#gapmap .mark-print", "els => els.map(e => e.textContent)")
+        pdf = tmp_path / "bewijskaart.pdf"
+        pdf.write_bytes(page.pdf(format="A4"))
+    finally:
+        page.close()
+    assert [m.split()[0] for m in marks] == counts and all(re.fullmatch(r"\d+ [A-Z]+", m) for m in marks), marks
+    text = " ".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout.split())
+    assert all(m in text for m in marks), (marks, text[:500])
 
 
 @pytest.mark.parametrize("width", [1280, 1024])
