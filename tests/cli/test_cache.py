@@ -308,20 +308,20 @@ def test_a_changed_vocabulary_is_noticed(run_cli, mini_catalogue: Path) -> None:
 def test_another_size_limit_is_noticed(run_cli, mini_catalogue: Path) -> None:  # type: ignore[no-untyped-def]
     run_cli("list", "--catalogue", mini_catalogue)
     result = run_cli("list", "--catalogue", mini_catalogue, env={"JWTOOL_MAX_FILE_SIZE": "400"})
-    assert result.stdout == "" and "6 bestand(en) hebben problemen" in result.stderr  # the five entries and the report's source
+    assert result.stdout == "" and "6 bestanden hebben problemen" in result.stderr  # the five entries and the report's source
 
 
 def test_broken_files_are_never_hidden_behind_the_cache(run_cli, mini_catalogue: Path) -> None:  # type: ignore[no-untyped-def]
     (mini_catalogue / "interventions" / "kapot.yaml").write_text("id: kapot\nname: [\n", encoding="utf-8")
     for _ in range(2):
         result = run_cli("search", "--target", "vso", "--catalogue", mini_catalogue)
-        assert "1 bestand(en) hebben problemen en zijn misschien onvolledig (interventions/kapot.yaml)" in result.stderr
+        assert "1 bestand heeft problemen en is misschien onvolledig (interventions/kapot.yaml)" in result.stderr
 
 
 def test_a_file_that_cannot_be_read_at_all_is_named_too(run_cli, mini_catalogue: Path) -> None:  # type: ignore[no-untyped-def]
     (mini_catalogue / "interventions" / "lus.yaml").symlink_to("lus.yaml")  # a link to itself: never readable
     result = run_cli("list", "--catalogue", mini_catalogue)
-    assert result.exit_code == 0 and "1 bestand(en) hebben problemen en zijn misschien onvolledig (interventions/lus.yaml)" in result.stderr
+    assert result.exit_code == 0 and "1 bestand heeft problemen en is misschien onvolledig (interventions/lus.yaml)" in result.stderr
 
 
 @pytest.mark.parametrize("how", [["--no-cache"], []], ids=["--no-cache", "JWTOOL_NO_CACHE=1"])

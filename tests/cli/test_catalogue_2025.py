@@ -85,7 +85,7 @@ def test_the_fixture_is_marked_fictional_and_its_main_source_has_no_tables(catal
 def test_the_fixture_validates_without_a_word(catalogue_2025: Path, run_cli, english) -> None:
     result = run_cli("validate", "--catalogue", catalogue_2025)
     assert result.exit_code == 0, result.output
-    assert "0 error(s), 0 warning(s)" in result.output
+    assert "0 errors, 0 warnings" in result.output
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c).replace("{out}/", ""))

@@ -291,7 +291,7 @@ def test_a_source_link_out_of_the_catalogue_is_named_by_every_reading_command(ru
     (mini_catalogue / "sources" / "loop.yaml").symlink_to("loop.yaml")
     result = run_cli(*command, "--catalogue", mini_catalogue)
     assert SECRET not in result.output
-    assert "warning: 2 file(s) have problems and may be incomplete (sources/elders.yaml, sources/loop.yaml)" in result.stderr
+    assert "warning: 2 files have problems and may be incomplete (sources/elders.yaml, sources/loop.yaml)" in result.stderr
 
 
 def test_a_schema_or_vocabulary_link_out_of_the_catalogue_is_refused(run_cli, mini_catalogue: Path, tmp_path: Path, english) -> None:

@@ -201,8 +201,8 @@ def test_a_reviewed_marker_silences_the_warning_which_stays_visible_in_json_and_
     assert found(empty_catalogue) == [("interventions/comparison-not-studied.yaml", "silenced", "comparison-study-not-studied", 12, 7)]
     text = run_cli("validate", "--catalogue", empty_catalogue)
     assert (text.exit_code, text.stdout) == (0, "")
-    assert "jwtool: ok: 0 error(s), 0 warning(s), 1 reviewed warning(s) silenced in " in text.stderr
-    assert text.stderr.endswith(" file(s) checked (--show-reviewed lists the silenced ones)\n")
+    assert "jwtool: ok: 0 errors, 0 warnings, 1 reviewed warning silenced in " in text.stderr
+    assert text.stderr.endswith(" files checked (--show-reviewed lists the silenced ones)\n")
     shown = run_cli("validate", "--show-reviewed", "--catalogue", empty_catalogue)
     assert shown.exit_code == 0 and shown.stdout.startswith("interventions/comparison-not-studied.yaml:12:7: warning (reviewed): ")
     [item] = json.loads(run_cli("validate", "--format", "json", "--catalogue", empty_catalogue).stdout)
@@ -248,7 +248,7 @@ def test_a_marker_whose_warning_no_longer_fires_is_a_warning_to_remove_it(empty_
 def test_the_mini_catalogue_has_one_reviewed_warning(mini_catalogue: Path, run_cli, english) -> None:
     result = run_cli("validate", "--catalogue", mini_catalogue)
     assert (result.exit_code, result.stdout) == (0, "")
-    assert "1 reviewed warning(s) silenced" in result.stderr
+    assert "1 reviewed warning silenced" in result.stderr
 
 
 # --- display ---------------------------------------------------------------------------------------
@@ -310,7 +310,7 @@ def test_the_marker_and_its_review_are_documented(repo_root: Path) -> None:
     fmt = " ".join((repo_root / "schemas" / "ENTRY-FORMAT.md").read_text(encoding="utf-8").split())
     for rule in ("evidence-level-not-carried", "comparison-study-not-studied", "reviewed-warning", "stale-reviewed-warning"):
         assert f"`{rule}`" in fmt
-    assert "reviewed_warnings:" in fmt and "1 reviewed warning(s) silenced" in fmt and '"severity": "silenced"' in fmt
+    assert "reviewed_warnings:" in fmt and "1 reviewed warning silenced" in fmt and '"severity": "silenced"' in fmt
     contributing = " ".join((repo_root / "CONTRIBUTING.md").read_text(encoding="utf-8").split())
     assert "**Reviewed warnings**: for every `reviewed_warnings` marker, read the note it names against the report" in contributing
 

@@ -24,7 +24,7 @@ from jwtool.catalogue.limits import DEFAULT_MAX_FILE_SIZE, MAX_FILE_SIZE_CAP, Li
 from jwtool.catalogue.load import load_catalogue, read_entry
 from jwtool.catalogue.sources import OldFormatError
 from jwtool.catalogue.text import first_hidden, visible
-from jwtool.cli.framework import Settings, choice, message, message_lang, one_run_per_process, settings, unknown_value  # noqa: F401 - choice, unknown_value: for the commands
+from jwtool.cli.framework import Settings, choice, counted, message, message_lang, one_run_per_process, settings, unknown_value  # noqa: F401 - choice, unknown_value: for the commands
 from jwtool.labels import DEFAULT_LANG, LANGS, os_error, worded
 from jwtool.query.refs import RefError, resolve_ref
 
@@ -244,7 +244,7 @@ def open_catalogue(ctx: typer.Context, catalogue: Path | None, *, summary: bool 
 
 def warn_broken(broken: list[str]) -> None:
     if broken:
-        warn(message("cli.broken_files", n=len(broken), files=", ".join(broken[:3]) + (", …" if len(broken) > 3 else "")))
+        warn(counted("cli.broken_files", len(broken), files=", ".join(broken[:3]) + (", …" if len(broken) > 3 else "")))
 
 
 def write_output(data: str | bytes | Iterable[str], output: Path | None, layout: Any, force: bool, new_folder: bool = False) -> Path | None:

@@ -394,6 +394,11 @@ def message_lang() -> str:
     return env if env in LANGS else DEFAULT_LANG
 
 
+def counted(stem: str, n: int, **values: Any) -> str:
+    """``stem.one`` for a count of 1, else ``stem.other``, in the message language ("1 fout", "3 fouten")."""
+    return message(f"{stem}.{'one' if n == 1 else 'other'}", n=n, **values)
+
+
 def message(key: str, **values: Any) -> str:
     """The label ``key`` in the message language, ``{placeholders}`` filled."""
 

@@ -25,7 +25,7 @@ from jwtool.cli.common import (
     root,
     usage_error,
 )
-from jwtool.cli.framework import message, message_lang
+from jwtool.cli.framework import counted, message, message_lang
 from jwtool.contribute.git import GitError, changed_entry_files
 from jwtool.validate.rules import validate as run
 from jwtool.validate.studies import SILENCED
@@ -78,9 +78,10 @@ def validate(
         problems = [replace(p, severity="reviewed") if p.severity == SILENCED else p for p in problems]
     for line in REPORTERS[fmt.value](problems):
         out(line)
-    silenced = message("cli.validate.silenced", n=report.silenced) if report.silenced else ""
+    silenced = ", " + counted("count.silenced", report.silenced) if report.silenced else ""
     hint = message("cli.validate.show_reviewed") if report.silenced and not show_reviewed and fmt.value == "text" else ""
-    summary = message("cli.validate.summary", errors=report.errors, warnings=report.warnings, silenced=silenced, files=report.files_checked, hint=hint)
+    summary = message("cli.validate.summary", errors=counted("count.errors", report.errors), warnings=counted("count.warnings", report.warnings),
+                      silenced=silenced, files=counted("count.files", report.files_checked), hint=hint)
     err(message("cli.note" if report.errors or report.warnings else "cli.validate.ok", message=summary))
     raise typer.Exit(EXIT_PROBLEMS if report.errors else EXIT_OK)
 
