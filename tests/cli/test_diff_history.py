@@ -322,7 +322,7 @@ def test_history_lists_the_commits_of_an_entry_newest_first(repo: Repo, run_cli,
     result = run_cli("history", "boris", "--catalogue", repo.path)
     assert result.exit_code == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0] == f"Boris brengt je bij ‘n baan ({BORIS}): 2 change(s)"
+    assert lines[0] == f"Boris brengt je bij ‘n baan ({BORIS}): 2 changes"
     assert lines[1].startswith("2024-03-01  ") and lines[1].endswith("  Bea Reviewer: Boris: bewijskracht herzien")
     assert lines[2].endswith("  Ada Onderzoeker: Catalogus")
     assert len(lines) == 3
@@ -384,7 +384,7 @@ def test_history_in_a_shallow_clone_says_where_it_is_cut(shallow: Path, run_cli)
     assert result.exit_code == 0, result.stderr
     lines = result.stdout.splitlines()
     # the cut commit is where the clone's history starts, not a known change of the file
-    assert lines[0].endswith(f"({BORIS}): 0 wijziging(en) sinds de afkapping bij {head[:10]} (ondiepe kloon)")
+    assert lines[0].endswith(f"({BORIS}): 0 wijzigingen sinds de afkapping bij {head[:10]} (ondiepe kloon)")
     assert lines[-1] == f"…  geschiedenis hier afgekapt bij {head[:10]}: oudere wijzigingen staan niet in deze kloon"
     assert f"de geschiedenis van {BORIS} is afgekapt bij commit {head[:10]}" in result.stderr
     assert "git fetch --unshallow" in result.stderr and "fetch-depth: 0" in result.stderr

@@ -27,7 +27,7 @@ from jwtool.cli.common import (
     use_cache,
     warn,
 )
-from jwtool.cli.framework import message, message_lang
+from jwtool.cli.framework import counted, message, message_lang
 from jwtool.contribute.diff import catalogue_diff, to_json, to_markdown, to_text
 from jwtool.contribute.git import UNSHALLOW_HINT, GitError, history_cut
 from jwtool.contribute.git import history as git_history
@@ -147,7 +147,7 @@ def _write_files(layout: Layout, path: Path, text: str, chosen: Any) -> None:
     for done in [path] + [w for w in written if w != path]:  # the entry first: scripts read its path from the first line
         out(layout.rel(done))
     left = sum(content.count(f'"{PLACEHOLDER_START}') for _, content in files)
-    note(message("cli.new.created", files=message("cli.and").join(str(layout.rel(w)) for w in written), n=left, command=command_here(layout.root, "validate", path)))
+    note(counted("cli.new.created", left, files=message("cli.and").join(str(layout.rel(w)) for w in written), command=command_here(layout.root, "validate", path)))
 
 
 def _prompt_missing(draft: Any, vocab: dict[str, Any], library: Any, chosen: Any) -> Any:
@@ -252,7 +252,7 @@ def history(
     if not changes and not cut:
         note(message("cli.history.none", file=rel))
         return
-    out(message("cli.history.title", name=entry_name, file=rel, n=len(changes), since=message("cli.history.since_cut", commit=cut[:10]) if cut else ""))
+    out(counted("cli.history.title", len(changes), name=entry_name, file=rel, since=message("cli.history.since_cut", commit=cut[:10]) if cut else ""))
     for c in changes:
         moved = f"  [{c.file}]" if c.file != rel else ""
         out(f"{c.date[:10]}  {c.commit[:10]}  {c.author}: {c.message}{moved}")
