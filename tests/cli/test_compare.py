@@ -185,3 +185,10 @@ def test_compare_of_four_on_a_wide_terminal_is_one_column_per_entry(run_cli, rep
     r = run_cli("compare", *FOUR, "--catalogue", repo_root)
     header = " ".join(r.stdout.splitlines()[1].split())
     assert header == "Boris brengt je bij ‘n baan Learn2Work ZoWh@t Transitiecoach voor vso-/pro-leerlingen"
+
+
+def test_a_verdict_that_ends_a_sentence_is_not_followed_by_a_semicolon(run_cli) -> None:  # type: ignore[no-untyped-def]
+    result = run_cli("compare", "boris", "bridge")
+    assert result.exit_code == 0
+    assert ".;" not in result.stdout
+    assert "doorstroom naar werk. Studie (" in " ".join(result.stdout.split())

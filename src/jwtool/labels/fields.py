@@ -31,6 +31,15 @@ def clean(value: Any) -> str:
     return _CONTROL.sub("", text)
 
 
+def clauses(parts: Iterable[str]) -> str:
+    """Parts of one line separated by "; ", or by a space after a part that ends a sentence
+    ("… werk. Studie …", not "… werk.; Studie …")."""
+    out = ""
+    for part in parts:
+        out += (" " if out.endswith((".", "!", "?")) else "; ") + part if out else part
+    return out
+
+
 def text(value: Any) -> str:
     """A scalar as clean text without surrounding blanks; "" for anything else (lists, maps, booleans)."""
     return clean(value).strip() if isinstance(value, (str, int, float)) and not isinstance(value, bool) else ""

@@ -75,7 +75,7 @@ def _lines(view: EntryView, spec: str) -> list[str]:
     if "|" in spec:
         return next((_lines(view, s) for s in spec.split("|") if view.field(s)), [])
     if ";" in spec:
-        return ["; ".join(x for s in spec.split(";") for x in _lines(view, s))] if any(view.field(s) for s in spec.split(";")) else []
+        return [fields.clauses(x for s in spec.split(";") for x in _lines(view, s))] if any(view.field(s) for s in spec.split(";")) else []
     f = view.field(spec)
     if f.items:  # tagged texts: one line each, without the tags (the elements have a row of their own)
         return [_one_line(x["text"]) for x in f.items]

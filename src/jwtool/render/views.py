@@ -136,7 +136,7 @@ def comparison_text(c: Comparison, lang: str = DEFAULT_LANG) -> str:
     for a in c.aspects:
         lines += ["", a.label]
         for e, value in zip(c.entries, a.values):
-            lines.append(f"  {e.name}: " + ("; ".join(value) if value else "–"))
+            lines.append(f"  {e.name}: " + (fields.clauses(value) if value else "–"))
         if a.key == "results":
             lines += ["", caveat_line(c, lang)]
     lines += ["", label("compare.elements", lang)]
