@@ -330,3 +330,10 @@ def test_a_reviewed_contradiction_stands_next_to_the_level_in_show_and_the_overv
     assert "Tegenstrijdig" not in run_cli("show", "alpha", "--catalogue", mini_catalogue).stdout  # no marker, no line
     page = run_cli("render", "overview", "--format", "md", "--catalogue", mini_catalogue).stdout
     assert page.count("**Tegenstrijdig in de bron:**") == 1
+
+
+def test_a_studys_sources_say_what_their_locators_are(run_cli) -> None:  # type: ignore[no-untyped-def]
+    card = " ".join(run_cli("show", "learn2work").stdout.split())
+    assert "Kwetsbare jongeren van school naar werk, in bijlage 2" in card  # not a bare "..., bijlage 2" or "..., 4.2"
+    page = run_cli("show", "learn2work", "--format", "md").stdout
+    assert ", in bijlage 2" in page

@@ -55,7 +55,8 @@ def card(entry: Entry, vocab: Vocab | None = None, lang: str = DEFAULT_LANG) -> 
 def _study_section(study: dict[str, Any], lang: str) -> tuple[str, list[Field]]:
     """A study as a section of the card, right after the evidence level it stands behind."""
     t = lambda key: label(key, lang)  # noqa: E731
-    sources = [", ".join(x for x in (c["title"], label("study.page", lang, page=c["page"]) if c["page"] else "", ", ".join(c["sections"])) if x)
+    sources = [", ".join(x for x in (c["title"], label("study.page", lang, page=c["page"]) if c["page"] else "",
+                                       label("study.sections", lang, sections=", ".join(c["sections"])) if c["sections"] else "") if x)
                for c in study["sources"]]
     return (label("study.heading", lang, title=study["title"]), [
         (t("study.id"), study["id"] if study["title"] != study["id"] else ""), (t("study.designs"), ", ".join(study["designs"])),
