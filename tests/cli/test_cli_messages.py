@@ -22,9 +22,11 @@ from jwtool.cli import COMMANDS, app, main
 # praktijkvoorbeeld) and file names are the same in both, so only common function words count.
 ENGLISH = {"the", "and", "with", "are", "to", "for", "show", "usage", "options", "error", "default", "required", "no", "not", "such",
            "missing", "invalid", "value", "command", "file", "folder", "entry", "choose", "it", "its", "this", "than", "has", "cannot",
-           "does", "only", "write", "remove", "warning"}
+           "does", "only", "write", "remove", "warning", "got", "unexpected", "expected", "found", "must", "should", "please", "see",
+           "use", "which", "there", "from", "when", "an", "be", "or", "at", "on", "was", "were", "given"}
 DUTCH = {"de", "het", "een", "van", "voor", "niet", "gebruik", "opties", "fout", "standaard", "verplicht", "bestand", "vermeldingen",
-         "vermelding", "kies", "waarde", "onbekende", "toon", "zie", "hulp", "geen", "ontbreekt", "verwijder", "regel", "waarschuwing"}
+         "vermelding", "kies", "waarde", "onbekende", "toon", "zie", "hulp", "geen", "ontbreekt", "verwijder", "regel", "waarschuwing",
+         "onverwacht", "verwacht", "gevonden", "moet", "welke", "wordt", "zijn", "bij", "naar", "uit", "ook", "dan", "maar"}
 
 
 def words(text: str) -> set[str]:
