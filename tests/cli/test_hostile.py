@@ -598,16 +598,24 @@ def test_one_step_of_a_template_cannot_take_more_than_its_memory_bound(mini_cata
     assert "template appendix.md.j2: stopped: it needed more than 64 MiB of memory" in proc.stderr
 
 
-def test_the_library_renders_without_touching_the_process_limits(mini_catalogue: Path, tmp_path: Path) -> None:
+def test_the_library_renders_without_touching_the_process_limits(mini_catalogue: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import resource
 
     from jwtool.catalogue.load import load_catalogue
     from jwtool.render.appendix import render_appendix
 
-    before = resource.getrlimit(resource.RLIMIT_AS)
+    def refuse(*args: object) -> None:
+        raise AssertionError(f"the library set a process limit: {args}")
+
+    monkeypatch.setattr(resource, "setrlimit", refuse)
     cat = load_catalogue(mini_catalogue, use_cache=False)
     assert render_appendix(cat, cat.entries, "md")
-    assert resource.getrlimit(resource.RLIMIT_AS) == before
+
+
+def test_a_memory_bound_larger_than_any_process_limit_sets_none(mini_catalogue: Path) -> None:
+    proc = subprocess.run([sys.executable, "-m", "jwtool", "--lang", "en", "render", "appendix", "--format", "md", "--catalogue", str(mini_catalogue)],
+                          capture_output=True, text=True, timeout=120, env={**os.environ, "JWTOOL_TEMPLATE_MEMORY": "1e14"})
+    assert proc.returncode == 0, proc.stderr  # was: OverflowError from setrlimit, blamed on the template
 
 
 def test_a_template_bound_that_is_no_number_is_an_error_naming_it(run_cli, mini_catalogue: Path, english) -> None:

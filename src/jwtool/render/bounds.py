@@ -128,9 +128,14 @@ class Watch:
                 Watch._thread.start()
         Watch._wake.set()
         size = _resident(0) if one_run_per_process.called and resource is not None else None  # type: ignore[attr-defined]
-        self.cap = size + self.limits.memory if size is not None else None
+        self.cap = size + self.limits.memory if size is not None and size + self.limits.memory < _LARGEST_LIMIT else None
 
     def stop(self) -> None:
+        """End the watch; the address-space limit is back as it was before the render even when
+        the watchdog's raise landed between setting it and the step's ``try``."""
+        if self.saved:
+            resource.setrlimit(resource.RLIMIT_AS, self.saved[0])
+            self.saved.clear()
         with Watch._lock:
             Watch._active.discard(self)
 
@@ -181,6 +186,9 @@ class Watch:
                         w.passed = "memory"
                     if w.passed:
                         _raise_in(w.thread, TemplateLimit)
+
+
+_LARGEST_LIMIT = 2**63 - 1  # what setrlimit takes; a bound beyond it (JWTOOL_TEMPLATE_MEMORY=1e14 and more) sets no limit
 
 
 def _below(value: int, limit: int) -> bool:
