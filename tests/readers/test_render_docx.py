@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html
 import io
+import os
 import re
 import shutil
 import subprocess
@@ -326,7 +327,7 @@ def test_sources_are_listed_by_their_citation_without_editor_notes(bundled, word
 
 
 @pytest.mark.slow
-def test_pdf_output_is_the_word_appendix_converted_by_libreoffice(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_pdf_output_is_the_word_appendix_converted_by_libreoffice(run_cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     require(shutil.which("soffice") is not None, "LibreOffice (soffice)")
     out = tmp_path / "bijlage.pdf"
     r = run_cli("render", "appendix", "-f", "pdf", "--style", "summary", "-o", out)
@@ -339,9 +340,11 @@ def test_pdf_output_is_the_word_appendix_converted_by_libreoffice(run_cli, tmp_p
     assert [p.name for p in tmp_path.iterdir()] == ["bijlage.pdf"]  # no temporary files left
     again = tmp_path / "again" / "bijlage.pdf"
     again.parent.mkdir()
+    monkeypatch.setenv("TZ", "Asia/Kolkata")  # another machine's time zone: the same bytes still
     assert run_cli("render", "appendix", "-f", "pdf", "--style", "summary", "-o", again).exit_code == 0
     assert again.read_bytes() == data  # the same catalogue, the same bytes: LibreOffice's stamps are made reproducible
-    info = subprocess.run(["pdfinfo", str(out)], capture_output=True, text=True, check=True).stdout  # and the PDF still reads
+    info = subprocess.run(["pdfinfo", str(out)], capture_output=True, text=True, check=True,
+                          env={**os.environ, "TZ": "UTC"}).stdout  # and the PDF still reads
     assert re.search(r"CreationDate:\s+\S+ \S+\s+\d+ 00:00:00 \d{4}", info), info
 
 

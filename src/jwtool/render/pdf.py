@@ -11,6 +11,7 @@ PDF bytes, as it gives the same .docx.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import shutil
 import subprocess
@@ -42,7 +43,7 @@ def docx_to_pdf(docx: bytes, date: str = "") -> bytes:
         command = [program, f"-env:UserInstallation={(folder / 'profile').as_uri()}", "--headless", "--norestore",
                    "--convert-to", "pdf", "--outdir", str(folder), str(source)]
         with subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              text=True, errors="replace") as proc:
+                              text=True, errors="replace", env={**os.environ, "TZ": "UTC"}) as proc:  # its stamps carry no local offset
             try:
                 _, errors = proc.communicate(timeout=TIMEOUT)
             except subprocess.TimeoutExpired:
