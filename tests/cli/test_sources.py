@@ -206,11 +206,21 @@ def test_export_writes_every_source(fmt: str, run_cli, repo_root: Path) -> None:
 
 def test_export_with_filters_writes_the_sources_the_matching_entries_cite(run_cli) -> None:  # type: ignore[no-untyped-def]
     ids = json.loads(run_cli("search", "--target", "vso", "--format", "json").stdout)
-    cited = {c["source"] for i in ids for c in json.loads(run_cli("show", i["id"], "--format", "json").stdout)["cites"]}
+    shown = [json.loads(run_cli("show", i["id"], "--format", "json").stdout) for i in ids]
+    cited = {c["source"] for e in shown for c in e["cites"] + [c for s in e["evidence"].get("studies", []) for c in s.get("cites", [])]}
     result = run_cli("export", "--format", "csl-json", "--target", "vso")
     assert result.exit_code == 0
     assert {item["id"] for item in json.loads(result.stdout)} == cited  # not every source: the filter is not ignored
     assert len(cited) < len(json.loads(run_cli("export", "--format", "csl-json").stdout))
+
+
+def test_a_source_only_a_study_cites_is_among_the_entrys_references(run_cli, mini_catalogue: Path) -> None:  # type: ignore[no-untyped-def]
+    alpha = mini_catalogue / "interventions" / "alpha.yaml"
+    alpha.write_text(alpha.read_text(encoding="utf-8").replace("  - source: evaluatie-alfa\n", ""), encoding="utf-8")
+    assert run_cli("validate", "--catalogue", mini_catalogue).exit_code == 0  # a study's citation is a citation
+    for args in (("cite", "alpha", "--format", "csl-json"), ("export", "--format", "csl-json", "--kind", "interventie")):
+        ids = {item["id"] for item in json.loads(run_cli(*args, "--catalogue", mini_catalogue).stdout)}
+        assert "evaluatie-alfa" in ids, args
 
 
 def test_citation_cff_is_valid_citation_file_format(repo_root: Path) -> None:

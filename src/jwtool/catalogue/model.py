@@ -74,11 +74,12 @@ def summary_view(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _study_summary(study: dict[str, Any]) -> dict[str, Any]:
-    """A study without its verbatim texts: what the outcome and design filters need, and its title
-    (the gap map's cell lists name each study by it)."""
+    """A study without its verbatim texts: what the outcome and design filters need, its title
+    (the gap map's cell lists name each study by it) and the sources it cites (Entry.cited)."""
     findings = [{k: f[k] for k in ("outcome", "direction", "comparison") if k in f}
                 for f in as_list(study.get("findings")) if isinstance(f, dict)]
-    return {k: study[k] for k in ("id", "title", "designs") if k in study} | {"findings": findings}
+    cites = [{"source": c["source"]} for c in as_list(study.get("cites")) if isinstance(c, dict) and "source" in c]
+    return {k: study[k] for k in ("id", "title", "designs") if k in study} | {"findings": findings, "cites": cites}
 
 
 ELEMENT_SOURCES = ("all", "components", "working-elements")  # where an entry's element ids come from
@@ -260,6 +261,13 @@ class Entry:
     def studies(self) -> list[Study]:
         """The evaluations behind the evidence level, with their findings per outcome."""
         return [Study.from_dict(s) for s in as_list(self.evidence.get("studies")) if isinstance(s, dict)]
+
+    @property
+    def cited(self) -> list[str]:
+        """The ids of the sources the entry cites, itself or through one of its studies, each once
+        and in order: what `cite` lists and filtered citation exports write."""
+        ids = [c.get("source") for c in self.cites] + [c.get("source") for s in self.studies for c in s.cites]
+        return list(dict.fromkeys(i for i in ids if isinstance(i, str)))
 
     @property
     def contradictions(self) -> list[str]:

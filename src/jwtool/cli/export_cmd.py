@@ -71,7 +71,7 @@ def export(
     if fmt in citations.EXPORT_FORMATS:
         ids = sorted(cat.library.sources)
         if filters.given():  # the references behind the matching entries
-            cited = {c.get("source") for e in filter_entries(cat.entries, resolved(filters, cat)) for c in e.cites}
+            cited = {i for e in filter_entries(cat.entries, resolved(filters, cat)) for i in e.cited}
             ids = [i for i in ids if i in cited]
         sources = [cat.library.sources[k] for k in ids]
         path = write_output(citations.render(sources, fmt.value), output, cat.layout, force)

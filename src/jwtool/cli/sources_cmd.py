@@ -36,7 +36,7 @@ def cite(
             fail(exc)
         chosen = [source]
     else:
-        ids = list(dict.fromkeys(c["source"] for c in entry.cites if isinstance(c.get("source"), str)))
+        ids = entry.cited
         missing = [i for i in ids if cat.library.get(i) is None]
         if missing:
             fail(message("cli.cite.missing", file=entry.file, ids=", ".join(repr(m) for m in missing)))
