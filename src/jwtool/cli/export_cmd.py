@@ -25,7 +25,7 @@ from jwtool.cli.common import (
     write_output,
 )
 from jwtool.cli.filters import resolved, with_filters
-from jwtool.cli.framework import message, message_lang
+from jwtool.cli.framework import counted, message, message_lang
 from jwtool.labels import os_error
 from jwtool.query import dataset
 from jwtool.query import export as ex
@@ -76,14 +76,14 @@ def export(
         sources = [cat.library.sources[k] for k in ids]
         path = write_output(citations.render(sources, fmt.value), output, cat.layout, force)
         if path is not None:
-            note(message("cli.export.wrote_sources", n=len(sources), path=path))
+            note(counted("cli.export.wrote_sources", len(sources), path=path))
         return
     entries = filter_entries(cat.entries, resolved(filters, cat))
     progress.enable(fmt.value != "json", lang=message_lang())
     data = EXPORTERS[fmt.value](entries, cat, filters)
     path = write_output(data, output, cat.layout, force)
     if path is not None:
-        note(message("cli.export.wrote_entries", n=len(entries), path=path))
+        note(counted("cli.export.wrote_entries", len(entries), path=path))
 
 
 def _dataset(ctx: typer.Context, fmt: str, output: Optional[Path], force: bool, catalogue: Optional[Path], filters: RawFilters) -> None:
@@ -107,7 +107,7 @@ def _dataset(ctx: typer.Context, fmt: str, output: Optional[Path], force: bool, 
             usage_error(exc)
         except OSError as exc:
             fail(message("cli.cannot_write", path=output, error=os_error(exc)))
-        note(message("cli.export.wrote_datapackage", n=len(entries), tables=len(tables), path=f"{written}/"))
+        note(counted("cli.export.wrote_datapackage", len(entries), tables=len(tables), path=f"{written}/"))
         return
     with tempfile.TemporaryDirectory(prefix="jwtool-sqlite-") as tmp:
         db = Path(tmp) / "catalogue.sqlite"
@@ -116,4 +116,4 @@ def _dataset(ctx: typer.Context, fmt: str, output: Optional[Path], force: bool, 
         except ValueError as exc:
             fail(message("cli.cannot_write", path=output, error=exc))
         path = write_output(db.read_bytes(), output, cat.layout, force)
-    note(message("cli.export.wrote_sqlite", n=len(entries), tables=len(tables), path=path))
+    note(counted("cli.export.wrote_sqlite", len(entries), tables=len(tables), path=path))
