@@ -259,9 +259,10 @@ def ladder(cat: Catalogue, entries: Sequence[Entry], lang: str) -> list[dict[str
     vocab = cat.vocab.get("evidence-levels")
     if vocab is None:
         return []
-    # the verdicts' wordings, credited to the source they quote (a vocabulary that does not say: the
-    # catalogue's main report); none in a catalogue without that source
-    source = cat.library.sources.get(vocab.wordings_source or cat.library.main)
+    # the verdicts' wordings, credited to the source they quote; none in a catalogue without that
+    # source, and none from a vocabulary that does not say which source it is (a copy made before
+    # wordings_source quotes the 2023 report, whatever the catalogue's main source now is)
+    source = cat.library.sources.get(vocab.wordings_source) if vocab.wordings_source else None
     wordings_in = label("site.ladder.wordings_in", lang, source=fields.short_citation(source, lang)) if source else ""
     steps = []
     for t in vocab.ordered():
