@@ -138,3 +138,12 @@ def test_the_site_s_addresses_are_spelled_in_one_table(repo_root: Path) -> None:
     assert spelled == []
     assert ADDRESSES == {"index": "index", "map": "kaart", "gaps": "elementen-per-fase", "gapmap": "bewijskaart", "evidence": "bewijsniveaus",
                          "entries": "interventies"}  # the URLs stay as they are
+
+
+def test_a_catalogue_s_own_templates_without_moved_js_still_send_an_old_link_on(run_cli, catalogue_copy: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Templates copied before the old folder's page had its script: the page forwards by its meta
+    refresh alone (without the link's selection) instead of the whole site failing on a missing asset."""
+    (catalogue_copy / "templates" / "moved.js").unlink()
+    assert run_cli("render", "overview", "-o", tmp_path / "site", "--catalogue", catalogue_copy).exit_code == 0
+    moved = (tmp_path / "site" / "studiekaart" / "index.html").read_text(encoding="utf-8")
+    assert 'http-equiv="refresh" content="0; url=../bewijskaart/index.html"' in moved and "<script" not in moved

@@ -422,7 +422,7 @@ def appendix_docx(context: dict[str, Any], reference: Path | None = None) -> byt
     doc.add_heading(docx_text(context["title"]), level=1)
     report = context.get("report") or {}
     if report.get("citation"):
-        doc.add_paragraph(f"{label('appendix.source', lang)}: {docx_text(report['citation'])}", style=STYLE_NOTE)
+        doc.add_paragraph(f"{label('source_report', lang)}: {docx_text(report['citation'])}", style=STYLE_NOTE)
 
     section = doc.sections[-1]
     width = (section.page_width - section.left_margin - section.right_margin) // 635  # EMU → twips

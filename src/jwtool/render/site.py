@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from jwtool.catalogue.model import Entry
 from jwtool.catalogue.progress import track
-from jwtool.render.environment import ADDRESSES, csp, environment, inline_asset, svg_styles, template_chunks, template_dirs
+from jwtool.render.environment import ADDRESSES, csp, environment, find_template, inline_asset, svg_styles, template_chunks, template_dirs
 from jwtool.render.filterdata import as_json, fold_tables
 from jwtool.render.gapmap import page_data
 from jwtool.render.overview import Pieces, overview_context
@@ -64,7 +64,8 @@ def _pages(cat: Catalogue, lang: str, templates: Path | None, entries: Sequence[
     script = inline_asset(dirs, "selection.js", "overview.js")
     map_styles = svg_styles(context["map_svg"])
     scripts = {"index": script, "gapmap": inline_asset(dirs, "selection.js", "gapmap.js")}
-    forward = inline_asset(dirs, "moved.js")
+    # an old folder's page keeps a link's selection with moved.js; templates from before it send the reader on without
+    forward = inline_asset(dirs, "moved.js") if find_template(dirs, "moved.js") is not None else ""
     for page, template in PAGES.items():
         folder = "" if page == "index" else ADDRESSES[page]
         root = "../" if folder else ""
@@ -75,7 +76,7 @@ def _pages(cat: Catalogue, lang: str, templates: Path | None, entries: Sequence[
                                     script_hashes=[page_script] if page_script else [])}
         yield (f"{folder}/index.html" if folder else "index.html"), template_chunks(env, dirs, template, page_context)
     for old, new in MOVED.items():
-        moved = {**context, "page": "", "site_root": "../", "css": css, "script": forward, "csp": csp(style_hashes=[css], script_hashes=[forward]),
+        moved = {**context, "page": "", "site_root": "../", "css": css, "script": forward, "csp": csp(style_hashes=[css], script_hashes=[forward] if forward else []),
                  "moved_to": ADDRESSES[new], "moved_page": new}
         yield f"{old}/index.html", template_chunks(env, dirs, "site/moved.html.j2", moved)
     below = [e.at("../../") for e in context["entries"]]  # as an entry's own page links them
