@@ -359,7 +359,7 @@ def validate(root: Path, paths: list[Path] | None = None, limits: Limits = Limit
                 for rule in ENTRY_RULES:
                     findings += rule(doc.data, doc, ctx)
                 findings = citation_rules.without_old_format_echoes(findings)
-                placed = [_place(doc, f) for f in _without_placeholder_echoes(doc.data, findings)]
+                placed = [_place(doc, f) for f in _without_echoes(doc.data, findings)]
                 problems += study_rules.with_reviewed_markers(doc, placed, ctx.today)
         if isinstance(doc.data, dict):
             facts.append(_Facts.of(doc, limits))
@@ -373,14 +373,12 @@ def validate(root: Path, paths: list[Path] | None = None, limits: Limits = Limit
 
 
 def _one_per_mistake(problems: list[Problem]) -> list[Problem]:
-    """One message for one mistake: no unquoted-date warning where an error already stands on the
-    same line (a date where the schema wants something else, such as a source's CSL date, is that
-    error, not a quoting matter), and no general schema error where the vocabulary rule reports the
-    same value ('VSO': 'unknown value ... did you mean vso?', not also 'not a valid id')."""
+    """No unquoted-date warning (the YAML reader's, for entries and sources alike) where an error
+    already stands on the same line: a date where the schema wants something else, such as a
+    source's CSL date, is that error, not a quoting matter (findings within one entry lose their
+    echoes earlier: :func:`_without_echoes`)."""
     errors = {(p.file, p.line) for p in problems if p.severity == ERROR}
-    specific = {(p.file, p.line, p.column, p.path) for p in problems if p.rule == "vocabulary"}
-    return [p for p in problems if not (p.rule == "unquoted-date" and (p.file, p.line) in errors)
-            and not (p.rule == "schema" and (p.file, p.line, p.column, p.path) in specific)]
+    return [p for p in problems if not (p.rule == "unquoted-date" and (p.file, p.line) in errors)]
 
 
 def _value_at(data: Any, pointer: str) -> Any:
@@ -407,12 +405,17 @@ def _with_source_placeholders(docs: list[YamlFile], problems: list[Problem], ctx
     return out
 
 
-def _without_placeholder_echoes(data: Any, findings: list[Finding]) -> list[Finding]:
-    """A field that still holds ``<vul in: ...>`` gets one 'placeholder' problem, not also a
-    schema or vocabulary complaint about the same value (a fresh ``jwtool new`` file stays readable)."""
+def _without_echoes(data: Any, findings: list[Finding]) -> list[Finding]:
+    """One message for one mistake in a value: a field that still holds ``<vul in: ...>`` gets one
+    'placeholder' problem, not also a schema or vocabulary complaint (a fresh ``jwtool new`` file
+    stays readable); a value the vocabulary rule reports ('VSO': unknown, did you mean 'vso'?) is not
+    also the schema's 'not a valid id'."""
+    in_vocabulary = {f[1] for f in findings if f[0] == "vocabulary"}
     out = []
     for f in findings:
         rule, pointer = f[0], f[1]
+        if rule == "schema" and pointer in in_vocabulary:
+            continue
         if rule != "placeholder":
             value = _value_at(data, pointer)
             if isinstance(value, str) and PLACEHOLDER.search(value):
