@@ -36,7 +36,7 @@ from typer.models import CommandInfo
 from jwtool.catalogue.limits import one_run_per_process  # noqa: F401 - for the console script and the commands
 from jwtool.catalogue.text import visible
 from jwtool.catalogue.vocabularies import suggest
-from jwtool.labels import DEFAULT_LANG, LANGS, Message, label_or, worded
+from jwtool.labels import DEFAULT_LANG, LANGS, Message, label_or, plural_key, worded
 
 _click = typer._click  # noqa: SLF001 - typer's own copy of click, whose classes its commands are
 
@@ -396,7 +396,7 @@ def message_lang() -> str:
 
 def counted(stem: str, n: int, **values: Any) -> str:
     """``stem.one`` for a count of 1, else ``stem.other``, in the message language ("1 fout", "3 fouten")."""
-    return message(f"{stem}.{'one' if n == 1 else 'other'}", n=n, **values)
+    return message(plural_key(stem, n), n=n, **values)
 
 
 def message(key: str, **values: Any) -> str:

@@ -56,9 +56,14 @@ def label(key: str, lang: str, /, **values: Any) -> str:
     return text.format(**values) if values else text
 
 
+def plural_key(key: str, n: int) -> str:
+    """``key.one`` for a count of 1, else ``key.other``: the label that words ``n`` things."""
+    return f"{key}.{'one' if n == 1 else 'other'}"
+
+
 def plural(key: str, n: int, lang: str, /, **values: Any) -> str:
-    """``key.one`` for a count of 1, else ``key.other``; ``{n}`` is the count."""
-    return label(f"{key}.{'one' if n == 1 else 'other'}", lang, n=n, **values)
+    """The label :func:`plural_key` chooses; ``{n}`` is the count."""
+    return label(plural_key(key, n), lang, n=n, **values)
 
 
 def label_or(key: str, lang: str, default: str) -> str:
