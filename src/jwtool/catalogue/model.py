@@ -212,19 +212,10 @@ class Entry:
     def working_elements(self) -> list[dict[str, Any]]:
         return [w for w in as_list(self.data.get("working_elements")) if isinstance(w, dict)]
 
-    @cached_property
+    @property
     def element_ids(self) -> list[str]:
-        """Canonical working-element ids, in the order the report names them, without repeats.
-
-        Cached: the graph commands ask for it several times per entry, and entries are not
-        changed after loading.
-        """
-        out: list[str] = []
-        for w in self.working_elements:
-            for e in _strs(w.get("elements")):
-                if e not in out:
-                    out.append(e)
-        return out
+        """Canonical working-element ids, in the order the report names them, without repeats."""
+        return self.elements_from("working-elements")
 
     @property
     def components(self) -> list[dict[str, Any]]:
@@ -243,14 +234,9 @@ class Entry:
         (about a hundred times an entry)."""
         found = self._elements.get(source)
         if found is None:
-            items = {"working-elements": self.working_elements, "components": self.components}.get(source)
-            if items is None:
-                items = self.working_elements + self.components
-            found = self._elements[source] = []
-            for w in items:
-                for e in _strs(w.get("elements")):
-                    if e not in found:
-                        found.append(e)
+            items = {"working-elements": self.working_elements, "components": self.components}.get(
+                source, self.working_elements + self.components)
+            found = self._elements[source] = list(dict.fromkeys(e for w in items for e in _strs(w.get("elements"))))
         return found
 
     @cached_property
@@ -352,11 +338,7 @@ class Entry:
 
     @cached_property
     def _sort_key(self) -> tuple[int, str, int, str]:
-        """Report order: the rows of the first table the entry is in, then entries without a row by id."""
-        rows = self.rows
-        if rows:
-            return (0, rows[0][1], rows[0][2], self.id)
-        return (1, "", 10_000, self.id)
+        return (0 if self.rows else 1, self.table, self.order, self.id)
 
     def sort_key(self) -> tuple[int, str, int, str]:
         """Report order: table rows (B2.1, then B2.2, ...), then entries without a row by id."""
