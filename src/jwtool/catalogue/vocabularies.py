@@ -115,7 +115,7 @@ class Vocabulary:
 
     def suggest(self, value: str, n: int = 1) -> list[str]:
         """Closest ids for a mistyped value ("did you mean ..."), matched on ids, labels and synonyms."""
-        return list(dict.fromkeys(self._lookup[h] for h in _close_keys(value, list(self._lookup))))[:n]
+        return _closest(value, self._lookup, n)
 
     def narrower(self, term_id: str) -> set[str]:
         """The term and every term whose ``broader`` chain leads to it."""
@@ -164,14 +164,14 @@ def close_matches(value: str, options: Iterable[str], n: int = 1) -> list[str]:
     return [match for match, _, _ in process.extract(value, list(options), scorer=fuzz.ratio, limit=n, score_cutoff=CLOSE_CUTOFF)]
 
 
-def _close_keys(value: str, keys: list[str]) -> list[str]:
-    """The folded keys closest to ``value``: by spelling, else those it starts or ends a prefix of
-    ('sterk' -> 'sterke-aanwijzingen')."""
+def _closest(value: str, by_key: dict[str, str], n: int) -> list[str]:
+    """The ``n`` values of ``by_key`` whose folded keys are closest to ``value``: by spelling, else
+    those it starts or ends a prefix of ('sterk' -> 'sterke-aanwijzingen')."""
     k = key(value)
-    hits = close_matches(k, keys, n=5)
+    hits = close_matches(k, by_key, n=5)
     if not hits and k:
-        hits = [name for name in keys if name.startswith(k) or (len(name) >= 3 and k.startswith(name))]
-    return hits
+        hits = [name for name in by_key if name.startswith(k) or (len(name) >= 3 and k.startswith(name))]
+    return list(dict.fromkeys(by_key[h] for h in hits))[:n]
 
 
 def suggest(value: str, options: Iterable[str], n: int = 1) -> list[str]:
@@ -180,7 +180,7 @@ def suggest(value: str, options: Iterable[str], n: int = 1) -> list[str]:
     by_key: dict[str, str] = {}
     for option in options:
         by_key.setdefault(key(option), option)
-    return list(dict.fromkeys(by_key[h] for h in _close_keys(value, list(by_key))))[:n]
+    return _closest(value, by_key, n)
 
 
 def did_you_mean(suggestions: list[str]) -> Message | str:
