@@ -37,16 +37,12 @@ def _is_catalogue(path: Path) -> bool:
 
 
 def find_root(explicit: str | os.PathLike[str] | None = None, cwd: Path | None = None) -> Path:
-    if explicit:
-        root = Path(explicit).expanduser()
-        if not _is_catalogue(root):
-            raise CatalogueError(Message("error.not_a_catalogue", path=str(root)))
-        return root.resolve()
     env = os.environ.get(ENV_VAR)
-    if env:
-        root = Path(env).expanduser()
+    given = explicit or env
+    if given:
+        root = Path(given).expanduser()
         if not _is_catalogue(root):
-            raise CatalogueError(Message("error.not_a_catalogue", path=f"${ENV_VAR}={env}"))
+            raise CatalogueError(Message("error.not_a_catalogue", path=str(root) if explicit else f"${ENV_VAR}={env}"))
         return root.resolve()
     here = (cwd or Path.cwd()).resolve()
     for candidate in (here, *here.parents):
@@ -172,15 +168,22 @@ def _is_file(entry: os.DirEntry[str]) -> bool:
         return False
 
 
-def links_out(layout: Layout, folder: Path) -> list[Problem]:
-    """A problem for every symbolic link in the templates ``folder`` that leaves it or loops (and
-    for the folder itself, if it leaves the catalogue): ``validate`` names what a render refuses
-    (:func:`jwtool.render.environment.confined`, the same rule)."""
+def _folder_outside(layout: Layout, folder: Path) -> list[Problem]:
+    """The problem of a folder that a symbolic link takes out of the catalogue, or that loops."""
     try:
         layout.confine(folder)
     except Outside as exc:
         return [Problem(layout.rel(folder), 1, 1, exc.rule, Message("problem.folder_loop") if exc.rule == "unreadable" else exc.message)]
-    problems = []
+    return []
+
+
+def links_out(layout: Layout, folder: Path) -> list[Problem]:
+    """A problem for every symbolic link in the templates ``folder`` that leaves it or loops (and
+    for the folder itself, if it leaves the catalogue): ``validate`` names what a render refuses
+    (:func:`jwtool.render.environment.confined`, the same rule)."""
+    problems = _folder_outside(layout, folder)
+    if problems:
+        return problems
     paths = []
     for top, dirs, names in os.walk(folder):
         paths += [Path(top) / n for n in sorted(dirs + names)]
@@ -204,10 +207,9 @@ def discover(layout: Layout, paths: list[Path] | None = None) -> tuple[list[tupl
     found: dict[str, tuple[Path, str, bool, bool]] = {}  # key → (path, rel, is_symlink, is_file)
     for base in paths if paths is not None else [layout.interventions]:
         if base.is_dir():
-            try:
-                layout.confine(base)  # the folder itself may be the link that leaves the catalogue
-            except Outside as exc:
-                problems.append(Problem(layout.rel(base), 1, 1, exc.rule, Message("problem.folder_loop") if exc.rule == "unreadable" else exc.message))
+            outside = _folder_outside(layout, base)  # the folder itself may be the link that leaves the catalogue
+            if outside:
+                problems += outside
                 continue
             prefix = layout.rel(base)
             with os.scandir(base) as it:
