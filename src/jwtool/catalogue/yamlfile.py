@@ -28,7 +28,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from jwtool.catalogue.files import Outside, confine
 from jwtool.catalogue.layout import Layout
-from jwtool.catalogue.limits import DEFAULT_MAX_FILE_SIZE, MAX_DEPTH, Limits  # noqa: F401 - the loader's bounds, importable from here
+from jwtool.catalogue.limits import Limits
 from jwtool.catalogue.problems import Problem, position_of
 from jwtool.catalogue.text import describe, first_control, invisible
 from jwtool.labels import Message, os_error
@@ -111,8 +111,7 @@ def _unquoted_date(loader: _FastLoader, node: ScalarNode) -> str:
     return SafeConstructor.construct_yaml_str(loader, node)  # type: ignore[no-any-return]
 
 
-_FastLoader.add_constructor("tag:yaml.org,2002:timestamp", _unquoted_date)
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", _unquoted_date)
+_FastLoader.add_constructor("tag:yaml.org,2002:timestamp", _unquoted_date)  # _Loader shares its constructors
 
 
 class _NotPlain(Exception):
@@ -205,6 +204,11 @@ class YamlFile:
         return self._index
 
 
+def _at(mark: Any) -> tuple[int, int]:
+    """1-based line and column of a PyYAML mark; (1, 1) without one."""
+    return (mark.line + 1, mark.column + 1) if mark else (1, 1)
+
+
 def escape_pointer(token: object) -> str:
     return str(token).replace("~", "~0").replace("/", "~1")
 
@@ -217,7 +221,7 @@ def build_position_index(text: str) -> dict[str, tuple[int, int, int, int]]:
         return {}
     if root is None:
         return {}
-    index: dict[str, tuple[int, int, int, int]] = {"": (0, 0, root.start_mark.line + 1, root.start_mark.column + 1)}
+    index: dict[str, tuple[int, int, int, int]] = {"": (0, 0, *_at(root.start_mark))}
     stack: list[tuple[str, Node]] = [("", root)]
     while stack:
         pointer, node = stack.pop()
@@ -225,13 +229,12 @@ def build_position_index(text: str) -> dict[str, tuple[int, int, int, int]]:
             for key_node, value_node in node.value:
                 child = f"{pointer}/{escape_pointer(key_node.value if isinstance(key_node, ScalarNode) else '?')}"
                 if child not in index:  # first occurrence wins, as for duplicate keys the message names both
-                    km, vm = key_node.start_mark, value_node.start_mark
-                    index[child] = (km.line + 1, km.column + 1, vm.line + 1, vm.column + 1)
+                    index[child] = (*_at(key_node.start_mark), *_at(value_node.start_mark))
                     stack.append((child, value_node))
         elif isinstance(node, SequenceNode):
             for i, item in enumerate(node.value):
                 child = f"{pointer}/{i}"
-                index[child] = (0, 0, item.start_mark.line + 1, item.start_mark.column + 1)
+                index[child] = (0, 0, *_at(item.start_mark))
                 stack.append((child, item))
     return index
 
@@ -311,7 +314,7 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str) -> tuple[Message, int,
     """Message, line and column for a YAML syntax error: the common causes worded with a fix
     (``_WORDED``); any other quotes the parser's own (English) words."""
     mark = exc.problem_mark or exc.context_mark
-    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    line, col = _at(mark)
     start = exc.context_mark.line + 1 if exc.context_mark else line
     detail = ", ".join(p for p in (exc.context, exc.problem) if p) or "invalid YAML"
     at = mark.index if mark else -1
@@ -324,7 +327,7 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str) -> tuple[Message, int,
     for words, key, at_start in _WORDED:
         if words in (exc.problem or ""):
             if at_start and exc.context_mark:
-                line, col = exc.context_mark.line + 1, exc.context_mark.column + 1
+                line, col = _at(exc.context_mark)
             return Message(key, start=start, char=char), line, col
     return Message("problem.yaml_syntax", detail=detail), line, col
 
@@ -361,16 +364,13 @@ def read_yaml(path: Path, rel: str, limits: Limits = _DEFAULT_LIMITS, inside: Pa
         doc.problems.append(Problem(rel, 1, 1, "encoding", Message("problem.bom")))
         raw = raw[len(codecs.BOM_UTF8):]
     nul = raw.find(b"\x00")
-    if nul >= 0:
-        line = raw.count(b"\n", 0, nul) + 1
-        col = nul - (raw.rfind(b"\n", 0, nul) + 1) + 1
-        return fail("encoding", Message("problem.nul_byte"), line, col)
+    if nul >= 0:  # positions in bytes: latin-1 keeps one character per byte
+        return fail("encoding", Message("problem.nul_byte"), *position_of(raw[:nul].decode("latin-1"), nul))
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        return fail("encoding", Message("problem.not_utf8", byte=f"0x{raw[exc.start]:02x}"), line, col)
+        at = position_of(raw[:exc.start].decode("latin-1"), exc.start)
+        return fail("encoding", Message("problem.not_utf8", byte=f"0x{raw[exc.start]:02x}"), *at)
     if "\r" in text:
         line, col = position_of(text, text.index("\r"))
         doc.problems.append(Problem(rel, line, col, "line-endings", Message("problem.line_endings")))
@@ -401,14 +401,11 @@ def read_yaml(path: Path, rel: str, limits: Limits = _DEFAULT_LIMITS, inside: Pa
             except _NotPlain:
                 data = loader.construct_document(root)
     except _Refused as exc:
-        mark = exc.node.start_mark
-        return fail(exc.rule, exc.message, mark.line + 1, mark.column + 1)
+        return fail(exc.rule, exc.message, *_at(exc.node.start_mark))
     except ConstructorError as exc:
         if exc.problem and "could not determine a constructor" in exc.problem:
-            mark = exc.problem_mark or exc.context_mark
-            line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
             tag = exc.problem.split("tag", 1)[-1].strip()
-            return fail("yaml-tag", Message("problem.yaml_tag", tag=tag), line, col)
+            return fail("yaml-tag", Message("problem.yaml_tag", tag=tag), *_at(exc.problem_mark or exc.context_mark))
         return fail("yaml-syntax", *_syntax_problem(exc, text))
     except yaml.MarkedYAMLError as exc:
         return fail("yaml-syntax", *_syntax_problem(exc, text))
@@ -422,15 +419,11 @@ def read_yaml(path: Path, rel: str, limits: Limits = _DEFAULT_LIMITS, inside: Pa
         loader.dispose()
 
     for key, first, second in loader.duplicates:
-        doc.problems.append(Problem(
-            rel, second.start_mark.line + 1, second.start_mark.column + 1, "duplicate-key",
-            Message("problem.duplicate_key", name=repr(key), line=first.start_mark.line + 1),
-        ))
+        message = Message("problem.duplicate_key", name=repr(key), line=first.start_mark.line + 1)
+        doc.problems.append(Problem(rel, *_at(second.start_mark), "duplicate-key", message))
     for node in loader.unquoted_dates:
-        doc.problems.append(Problem(
-            rel, node.start_mark.line + 1, node.start_mark.column + 1, "unquoted-date",
-            Message("problem.unquoted_date", date=node.value), severity="warning",
-        ))
+        message = Message("problem.unquoted_date", date=node.value)
+        doc.problems.append(Problem(rel, *_at(node.start_mark), "unquoted-date", message, severity="warning"))
     if data is None:
         return fail("empty-file", Message("problem.no_content"))
     if not isinstance(data, dict):

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from jwtool.catalogue.layout import Layout, discover, links_out
+from jwtool.catalogue.limits import Limits
 from jwtool.catalogue.load import load_vocabularies
 from jwtool.catalogue.model import dig
 from jwtool.catalogue.problems import ERROR, WARNING, Finding, Problem, short, sort_problems
@@ -24,13 +25,7 @@ from jwtool.catalogue.progress import track
 from jwtool.catalogue.sources import Library, format_problem, rows_of
 from jwtool.catalogue.text import key
 from jwtool.catalogue.vocabularies import Vocabulary, did_you_mean
-from jwtool.catalogue.yamlfile import (
-    Limits,
-    YamlFile,
-    escape_pointer,
-    read_in,
-    read_yaml,
-)
+from jwtool.catalogue.yamlfile import YamlFile, escape_pointer, read_in, read_yaml
 from jwtool.labels import Message
 from jwtool.validate import citations as citation_rules
 from jwtool.validate import studies as study_rules
