@@ -32,12 +32,7 @@ class Problem:
 
     @property
     def dotted(self) -> str:
-        """The JSON Pointer as a readable field path: ``/evidence/level`` → ``evidence.level``."""
-        parts = [p.replace("~1", "/").replace("~0", "~") for p in self.path.split("/")[1:]]
-        out = ""
-        for part in parts:
-            out += f"[{part}]" if part.isdigit() else (f".{part}" if out else part)
-        return out
+        return dotted(self.path)
 
     def text(self, lang: str = "en") -> str:
         """``FIELD: MESSAGE [RULE]`` in ``lang``."""
@@ -64,6 +59,15 @@ class Problem:
     def to_dict(self) -> dict[str, object]:
         d = asdict(self)
         return {k: d[k] for k in ("file", "line", "column", "severity", "rule", "path", "message")}
+
+
+def dotted(pointer: str) -> str:
+    """A JSON Pointer as a readable field path: ``/evidence/studies/0/id`` → ``evidence.studies[0].id``."""
+    out = ""
+    for part in pointer.split("/")[1:]:
+        part = part.replace("~1", "/").replace("~0", "~")
+        out += f"[{part}]" if part.isdigit() else (f".{part}" if out else part)
+    return out
 
 
 def sort_problems(problems: list[Problem]) -> list[Problem]:

@@ -30,7 +30,7 @@ from referencing.jsonschema import DRAFT202012
 
 from jwtool.catalogue.files import Outside
 from jwtool.catalogue.layout import Layout
-from jwtool.catalogue.problems import Finding, Problem, position_of, short
+from jwtool.catalogue.problems import Finding, Problem, dotted, position_of, short
 from jwtool.catalogue.text import slugify
 from jwtool.catalogue.vocabularies import close_matches, did_you_mean
 from jwtool.catalogue.yamlfile import escape_pointer
@@ -45,7 +45,6 @@ class SchemaRefused(Exception):
 @lru_cache(maxsize=256)
 def regex(pattern: str) -> Any:
     """``pattern`` compiled by RE2, or SchemaRefused when RE2 cannot run it."""
-
     options = re2.Options()
     options.log_errors = False  # RE2 would print its own message on stderr
     try:
@@ -92,7 +91,6 @@ class LocalSchemas:
 
     def registry(self) -> Any:
         """A ``referencing`` registry whose only retrieval is :meth:`contents`."""
-
         def retrieve(uri: str) -> Any:
             return Resource.from_contents(self.contents(uri), default_specification=DRAFT202012)
 
@@ -103,7 +101,6 @@ class LocalSchemas:
         ``$ref`` is resolved now (so a bad one is one clear problem, not an error halfway through
         validating an entry) and every pattern compiled. The JSON Schema meta-schemas, which
         ``referencing`` bundles, are served but not walked: they are not the catalogue's."""
-
         root = Resource.from_contents(schema, default_specification=DRAFT202012)
         resolver = SPECIFICATIONS.combine(self.registry()).resolver_with_root(root)
         out: list[tuple[str, Message]] = []
@@ -156,14 +153,12 @@ class LocalSchemas:
 
     def full_validator(self, schema: dict[str, Any]) -> Any:
         """The Python ``jsonschema`` validator under the same rules (it explains the errors)."""
-
         return _re2_validator_class()(schema, registry=self.registry(), format_checker=FormatChecker())
 
 
 def _reason(exc: BaseException) -> Message:
     """What went wrong with a $ref: jwtool's refusal where there was one (``referencing`` wraps
     it), else the kind of failure without the whole target document."""
-
     seen: BaseException | None = exc
     while seen is not None:
         if isinstance(seen, SchemaRefused):
@@ -223,7 +218,6 @@ def _re2_validator_class() -> Any:
 # --- the checker: JSON Schema errors worded for contributors
 
 
-
 @dataclass
 class SchemaChecker:
     """JSON Schema validation with messages that say what to do, placed on the key or value.
@@ -261,10 +255,11 @@ class SchemaChecker:
                 yield "schema", f"{pointer}/{escape_pointer(extra)}", Message(
                     "problem.schema.unknown_field", field=repr(str(extra)), hint=did_you_mean(close_matches(str(extra), allowed)), allowed=", ".join(allowed)), True
         elif err.validator == "required":
+            where = dotted(pointer) or Message("problem.the_entry")
+            in_finding = pointer.rsplit("/", 2)[-2:-1] == ["findings"]
             for missing in re.findall(r"'([^']+)' is a required property", err.message) or [str(err.validator_value)]:
-                in_finding = pointer.rsplit("/", 2)[-2:-1] == ["findings"]
                 hint = Message(f"problem.schema.required.{missing}") if in_finding and missing in _REQUIRED_HINTS else ""
-                yield "schema", pointer, Message("problem.schema.required", field=repr(missing), where=_where(pointer), hint=hint), bool(pointer)
+                yield "schema", pointer, Message("problem.schema.required", field=repr(missing), where=where, hint=hint), bool(pointer)
         else:
             rule, key, values = next((row[1:] for row in EXPLANATIONS if row[0](err)), FALLBACK)
             if key:
@@ -324,20 +319,8 @@ EXPLANATIONS: list[Explanation] = [
 FALLBACK = ("schema", "problem.schema.unexplained", lambda e: {"detail": e.message if len(e.message) < 200 else e.message[:200] + "…"})
 
 
-def _where(pointer: str) -> str | Message:
-    """``/evidence/studies/0/findings/1`` → ``evidence.studies[0].findings[1]``; "the entry" for ""."""
-    out = ""
-    for part in pointer.split("/")[1:]:
-        part = part.replace("~1", "/").replace("~0", "~")
-        out += f"[{part}]" if part.isdigit() else (f".{part}" if out else part)
-    return out or Message("problem.the_entry")
-
-
 def _is_date_like(value: Any) -> bool:
     return isinstance(value, str) and bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", value))
-
-
-
 
 
 @lru_cache(maxsize=8)
@@ -345,10 +328,14 @@ def _load_schema_cached(path: str, mtime: float) -> Any:
     return Layout(Path(path).parent).read_json(Path(path))
 
 
-def load_schema(layout: Layout, path: Path, rel: str) -> tuple[dict[str, Any] | None, list[Problem]]:
+def schema_checker(layout: Layout, name: str) -> tuple[SchemaChecker | None, list[Problem]]:
+    """The checker for ``schemas/NAME``, or the problems that make that schema unusable: not
+    JSON, a $ref outside schemas/, a pattern that cannot run in linear time."""
+    path = layout.schemas / name
+    rel = layout.rel(path)
     try:
         layout.confine(path)
-        return _load_schema_cached(str(path), path.stat().st_mtime), []
+        schema = _load_schema_cached(str(path), path.stat().st_mtime)
     except Outside as exc:
         return None, [Problem(rel, 1, 1, exc.rule, exc.message)]
     except FileNotFoundError:
@@ -357,30 +344,15 @@ def load_schema(layout: Layout, path: Path, rel: str) -> tuple[dict[str, Any] | 
         line, col = (getattr(exc, "lineno", 1), getattr(exc, "colno", 1))
         detail = getattr(exc, "msg", exc)
         return None, [Problem(rel, line, col, "schema-file", Message("problem.schema_file.not_json", detail=detail if isinstance(detail, Message) else str(detail)))]
-
-
-def schema_checker(layout: Layout, name: str) -> tuple[SchemaChecker | None, list[Problem]]:
-    """The checker for ``schemas/NAME``, or the problems that make that schema unusable: not
-    JSON, a $ref outside schemas/, a pattern that cannot run in linear time."""
-    path = layout.schemas / name
-    rel = layout.rel(path)
-    schema, problems = load_schema(layout, path, rel)
-    if schema is None:
-        return None, problems
+    if schema is None:  # a file holding JSON null: no checker, and (as before) no problem
+        return None, []
     local = LocalSchemas(layout.schemas, path, schema)
     refused = local.refusals(schema) if isinstance(schema, dict) else [("", Message("problem.schema_file.not_object"))]
-    if refused:
-        text = path.read_text(encoding="utf-8")
-        return None, [Problem(rel, *_line_of(text, json.dumps(literal, ensure_ascii=False)), "schema-file", Message("problem.schema_file.unused", message=message))
-                      for literal, message in refused]
-    return SchemaChecker(schema, local), []
-
-
-def _line_of(text: str, needle: str) -> tuple[int, int]:
-    """Line and column of the first ``needle`` in ``text`` (1, 1 when absent): where a refused
-    $ref or pattern stands in a schema file."""
-
-    at = text.find(needle)
-    return position_of(text, at) if at >= 0 else (1, 1)
-
-
+    if not refused:
+        return SchemaChecker(schema, local), []
+    text = path.read_text(encoding="utf-8")
+    problems = []
+    for literal, message in refused:  # placed where the refused $ref or pattern stands in the file
+        at = text.find(json.dumps(literal, ensure_ascii=False))
+        problems.append(Problem(rel, *(position_of(text, at) if at >= 0 else (1, 1)), "schema-file", Message("problem.schema_file.unused", message=message)))
+    return None, problems
