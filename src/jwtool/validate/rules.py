@@ -219,9 +219,9 @@ def years_are_plausible(data: dict[str, Any], doc: YamlFile, ctx: Context) -> It
     dates = [("/last_reviewed", "problem.future.last_reviewed", data.get("last_reviewed"))]
     dates += [(f"/reviewed_warnings/{i}/reviewed", "problem.future.marker", m.get("reviewed"))
               for i, m in _items(data.get("reviewed_warnings")) if isinstance(m, dict)]
-    for pointer, key, reviewed in dates:
+    for pointer, label, reviewed in dates:
         if study_rules.in_the_future(reviewed, ctx.today):
-            yield "year", pointer, Message(key, date=reviewed), False
+            yield "year", pointer, Message(label, date=reviewed), False
 
 
 @entry_rule
@@ -301,13 +301,9 @@ class Report:
 def validate(root: Path, paths: list[Path] | None = None, limits: Limits = Limits()) -> Report:
     """Validate the catalogue at ``root`` (or only ``paths`` in it, plus catalogue-wide checks)."""
     layout = Layout(root)
-    problems: list[Problem] = []
-
-    checker, schema_problems = schema_checker(layout, "intervention.schema.json")
-    vchecker, vschema_problems = schema_checker(layout, "vocabulary.schema.json")
-    cchecker, cschema_problems = schema_checker(layout, "catalogue.schema.json")
-    schecker, sschema_problems = schema_checker(layout, "source.schema.json")
-    problems += schema_problems + vschema_problems + cschema_problems + sschema_problems
+    made = [schema_checker(layout, f"{name}.schema.json") for name in ("intervention", "vocabulary", "catalogue", "source")]
+    checker, vchecker, cchecker, schecker = (c for c, _ in made)
+    problems: list[Problem] = [p for _, found in made for p in found]
 
     vocab, vocab_docs, vocab_problems = load_vocabularies(layout, limits)
     problems += vocab_problems

@@ -149,10 +149,6 @@ def level_findings(data: dict[str, Any], vocab: dict[str, Vocabulary], ok: set[s
                                silence=Message("problem.how_to_silence", rule="comparison-study-not-studied")), False)
 
 
-def _notes(data: dict[str, Any]) -> list[str]:
-    return [n for n in as_list(data.get("notes")) if isinstance(n, str)]
-
-
 def in_the_future(day: Any, today: _dt.date) -> bool:
     """Whether ``day`` is an ISO date after ``today`` (a date that is no date is the schema's to report)."""
     try:
@@ -169,7 +165,7 @@ def with_reviewed_markers(doc: YamlFile, problems: list[Problem], today: _dt.dat
     markers = data.get("reviewed_warnings") if isinstance(data, dict) else None
     if not isinstance(markers, list):
         return problems
-    out, notes = list(problems), _notes(data)
+    out, notes = list(problems), [n for n in as_list(data.get("notes")) if isinstance(n, str)]
     for i, marker in enumerate(markers):
         if not isinstance(marker, dict) or not isinstance(marker.get("rule"), str) or not isinstance(marker.get("note"), str) \
                 or not marker["note"].strip():
