@@ -14,7 +14,6 @@ is refused with one message that names ``jwtool upgrade``.
 from __future__ import annotations
 
 import json
-
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -134,11 +133,16 @@ def read_sources(layout: Layout, limits: Limits = Limits()) -> list[YamlFile]:
 
 
 def load_library(layout: Layout, meta: Any, limits: Limits = Limits()) -> Library:
-    """The sources of a catalogue (files that do not hold a mapping are left out; validate reports
-    them, and ``broken`` lists every file read with problems, as for entries)."""
+    """The sources of a catalogue (see :func:`library_of`)."""
+    return library_of(read_sources(layout, limits), meta)
+
+
+def library_of(docs: list[YamlFile], meta: Any) -> Library:
+    """The library of the parsed source files (files that do not hold a mapping are left out;
+    validate reports them, and ``broken`` lists every file read with problems, as for entries)."""
     sources = {}
     broken = []
-    for doc in read_sources(layout, limits):
+    for doc in docs:
         if isinstance(doc.data, dict) and isinstance(doc.data.get("id"), str):
             sources.setdefault(doc.data["id"], Source(doc.data, doc.rel))
         if doc.data is None or doc.problems:

@@ -8,13 +8,13 @@ declared row is claimed (no gap); a source file that no entry cites is worth a w
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from jwtool.catalogue.layout import Layout
 from jwtool.catalogue.limits import Limits
 from jwtool.catalogue.problems import WARNING, Finding, Problem
-from jwtool.catalogue.sources import Library, Source, cites, read_sources
+from jwtool.catalogue.sources import Library, cites, library_of, read_sources
 from jwtool.catalogue.vocabularies import close_matches, did_you_mean
 from jwtool.catalogue.yamlfile import YamlFile
 from jwtool.labels import Message
@@ -33,20 +33,18 @@ RULES: dict[str, str] = {
 
 @dataclass
 class SourceFiles:
-    """The parsed source files and the library made of the clean ones."""
+    """The parsed source files and the library made of them."""
 
-    docs: list[YamlFile] = field(default_factory=list)
-    library: Library = field(default_factory=Library)
+    docs: list[YamlFile]
+    library: Library
 
 
 def check_sources(layout: Layout, meta: Any, checker: SchemaChecker | None, limits: Limits) -> tuple[SourceFiles, list[Problem]]:
     """Every source file: readable, matching source.schema.json, id = file name."""
     problems: list[Problem] = []
-    files = SourceFiles()
-    main = meta.get("main_source") if isinstance(meta, dict) else None
-    files.library.main = main if isinstance(main, str) else ""
-    for doc in read_sources(layout, limits):
-        files.docs.append(doc)
+    docs = read_sources(layout, limits)
+    files = SourceFiles(docs, library_of(docs, meta))
+    for doc in docs:
         problems += doc.problems
         if not isinstance(doc.data, dict):
             continue
@@ -55,8 +53,6 @@ def check_sources(layout: Layout, meta: Any, checker: SchemaChecker | None, limi
         sid, stem = doc.data.get("id"), doc.path.name.rsplit(".", 1)[0]
         if isinstance(sid, str) and sid != stem:
             problems.append(doc.problem("id-filename", Message("problem.id_filename", id=repr(sid), stem=repr(stem), file=f"{sid}.yaml"), "/id"))
-        if isinstance(sid, str):
-            files.library.sources.setdefault(sid, Source(doc.data, doc.rel))
     if files.library.main and layout.meta_file.is_file() and files.library.main not in files.library.sources:
         problems.append(Problem("catalogue.yaml", 1, 1, "citation", Message("problem.main_source", id=repr(files.library.main), file=f"sources/{files.library.main}.yaml")))
     return files, problems
@@ -105,7 +101,6 @@ def without_old_format_echoes(findings: list[Finding]) -> list[Finding]:
     if not old:
         return findings
     return [f for f in findings if f[0] != "schema" or not (f[1].startswith(tuple(old)) or f[1] == "" and dict(f[2].values).get("field") == "'cites'")]
-
 
 
 def source_findings(files: SourceFiles, claimed: dict[tuple[str, str, int], Any], cited: set[str]) -> Iterator[Problem]:
