@@ -89,7 +89,6 @@ def load_catalogue(root: Path, limits: Limits = Limits(), *, use_cache: bool = T
     is False. ``summary=True`` gives entries without their long verbatim texts
     (:func:`jwtool.catalogue.model.summary_view`): enough for listing and filtering, and fast.
     """
-
     layout = Layout(root)
     meta, readable = _read_meta(layout, limits)
     check_format(meta, readable)
@@ -110,9 +109,11 @@ def load_catalogue(root: Path, limits: Limits = Limits(), *, use_cache: bool = T
         records = [(rel, read(path, rel)) for path, rel in files]
         if summary:
             records = [(rel, (summary_view(d) if isinstance(d, dict) else d, ok)) for rel, (d, ok) in records]
-    cat = _assemble(root, layout, vocab, records, meta, limits, summary=summary, skipped=skipped)
-    cat.limits, cat.cache_key = limits, key
-    return cat
+    library = load_library(layout, meta, limits)
+    entries = sorted((Entry(data, rel, library=library) for rel, (data, _) in records if isinstance(data, dict)), key=Entry.sort_key)
+    broken = sorted({*skipped, *library.broken, *(rel for rel, (_, clean) in records if not clean)})
+    return Catalogue(root=root, entries=entries, vocab=vocab, meta=meta, broken=broken, summary=summary, library=library,
+                     limits=limits, cache_key=key)
 
 
 def read_entry(root: Path, rel: str, limits: Limits = Limits(), library: Library | None = None) -> Entry | None:
@@ -129,12 +130,3 @@ def _read_meta(layout: Layout, limits: Limits) -> tuple[dict[str, Any], bool]:
         return {}, False
     m = read_in(layout, layout.meta_file, limits)
     return (m.data, not m.problems) if isinstance(m.data, dict) else ({}, False)
-
-
-def _assemble(root: Path, layout: Layout, vocab: dict[str, Vocabulary], records: list[tuple[str, tuple[Any, bool]]], meta: dict[str, Any],
-              limits: Limits, summary: bool = False, skipped: list[str] | None = None) -> Catalogue:
-    library = load_library(layout, meta, limits)
-    entries = [Entry(data, rel, library=library) for rel, (data, _) in records if isinstance(data, dict)]
-    entries.sort(key=Entry.sort_key)
-    broken = sorted({*(skipped or ()), *library.broken, *(rel for rel, (data, clean) in records if not clean)})
-    return Catalogue(root=root, entries=entries, vocab=vocab, meta=meta, broken=broken, summary=summary, library=library)
