@@ -22,9 +22,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import suppress
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -113,10 +115,8 @@ class Cache:
 
     def close(self) -> None:
         if self._db is not None:
-            try:
+            with suppress(sqlite3.Error):
                 self._db.close()
-            except sqlite3.Error:
-                pass
         self._db = None
 
     def __enter__(self) -> Cache:
@@ -200,10 +200,8 @@ class Cache:
                 rows = [(rel, st, self.key, dumps(data), dumps(summary_view(data) if isinstance(data, dict) else data)) for rel, st, data in fresh[i:i + BATCH]]
                 db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?, ?)", rows)
 
-        try:
+        with suppress(TypeError, ValueError):  # something JSON cannot hold: that run is simply not cached
             self._write(work)
-        except (TypeError, ValueError):  # something JSON cannot hold: that run is simply not cached
-            pass
 
 
 def exact_in_json(value: Any) -> bool:
@@ -219,7 +217,7 @@ def exact_in_json(value: Any) -> bool:
         elif isinstance(v, list):
             stack.extend(v)
         elif isinstance(v, float):
-            if v != v or v in (float("inf"), float("-inf")):
+            if not math.isfinite(v):
                 return False
         elif v is not None and type(v) not in (str, int, bool):
             return False
@@ -233,10 +231,8 @@ def _damaged(exc: BaseException | None) -> bool:
 
 def _remove(path: Path) -> None:
     for suffix in ("", "-wal", "-shm"):
-        try:
+        with suppress(OSError):
             os.unlink(f"{path}{suffix}")
-        except OSError:
-            pass
 
 
 def _connect(path: Path) -> sqlite3.Connection:
@@ -256,13 +252,11 @@ def open_cache(root: Path, key: str) -> Cache:
     """The cache of the catalogue at ``root`` for ``key`` (see :func:`cache_key`); an
     unusable database is deleted and made again once, else the cache is off for this run."""
     path = cache_path(root)
-    try:
-        return Cache(_connect(path), key, path)
-    except (sqlite3.Error, OSError) as exc:
-        if not _damaged(exc):
-            return Cache(None)
-        _remove(path)
-    try:
-        return Cache(_connect(path), key, path)
-    except (sqlite3.Error, OSError):
-        return Cache(None)
+    for attempt in (1, 2):
+        try:
+            return Cache(_connect(path), key, path)
+        except (sqlite3.Error, OSError) as exc:
+            if attempt == 2 or not _damaged(exc):
+                break
+            _remove(path)
+    return Cache(None)
