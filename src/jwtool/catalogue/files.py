@@ -32,7 +32,7 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import suppress
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 from jwtool.labels import Message, os_error
 
@@ -183,9 +183,7 @@ def write_atomic(path: Path, data: bytes | str | Iterable[str], layout: Layout |
     folder of ``path`` is made only once the file is complete (the temporary file waits in the
     folder above), so a failed run leaves no empty folder.
     """
-
     target = check_target(path, layout, force, new_folder)
-    chunks: Iterable[str | bytes] = [data] if isinstance(data, (str, bytes)) else data
     where = target.parent.parent if new_folder else target.parent
     sweep_stale(where, target.name)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=where)
@@ -194,8 +192,7 @@ def write_atomic(path: Path, data: bytes | str | Iterable[str], layout: Layout |
     made = False
     try:
         with os.fdopen(fd, "wb") as fh:
-            for chunk in chunks:
-                fh.write(chunk.encode("utf-8") if isinstance(chunk, str) else chunk)
+            _write_chunks(fh, data)
             fh.flush()
             os.fsync(fh.fileno())
         umask = os.umask(0)
@@ -212,13 +209,19 @@ def write_atomic(path: Path, data: bytes | str | Iterable[str], layout: Layout |
         if made:
             with suppress(OSError):
                 target.parent.rmdir()
-        close = getattr(chunks, "close", None)
+        close = getattr(data, "close", None)
         if close is not None:  # finish a half-read stream now, not at interpreter shutdown
             close()
         raise
     finally:
         os.close(lock)
     return target
+
+
+def _write_chunks(fh: BinaryIO, content: str | bytes | Iterable[str]) -> None:
+    """Write text (UTF-8 encoded), bytes, or a stream of text chunks."""
+    for chunk in [content] if isinstance(content, (str, bytes)) else content:
+        fh.write(chunk.encode("utf-8") if isinstance(chunk, str) else chunk)
 
 
 def _place(tmp: str, target: Path, path: Path, force: bool) -> None:
@@ -325,12 +328,9 @@ DATAPACKAGE_MARK = b'"generator": "jwtool"'  # in the datapackage.json of every 
 def _written_by_jwtool(folder: Path) -> bool:
     """A site (its index.html) or a data package (its datapackage.json) that jwtool wrote."""
     for name, mark in (("index.html", SITE_MARK), ("datapackage.json", DATAPACKAGE_MARK)):
-        try:
-            with open(folder / name, "rb") as fh:
-                if mark in fh.read(4096):
-                    return True
-        except OSError:
-            pass
+        with suppress(OSError), open(folder / name, "rb") as fh:
+            if mark in fh.read(4096):
+                return True
     return False
 
 
@@ -344,7 +344,6 @@ def write_folder_atomic(path: Path, files: Iterable[tuple[str, str | bytes | Ite
     flushed to disk one by one (an fsync per page made a site of 10,000 entries take 27 s): a
     reader never sees half a site, and a site lost to a power cut is rendered again.
     """
-
     target = check_folder(path, layout, force)
     sweep_stale(target.parent, target.name)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
@@ -360,8 +359,7 @@ def write_folder_atomic(path: Path, files: Iterable[tuple[str, str | bytes | Ite
                 raise OutputError(Message("error.output.outside_site", name=name))
             dest.parent.mkdir(parents=True, exist_ok=True)
             with open(dest, "xb") as fh:
-                for chunk in [content] if isinstance(content, (str, bytes)) else content:
-                    fh.write(chunk.encode("utf-8") if isinstance(chunk, str) else chunk)
+                _write_chunks(fh, content)
             os.chmod(dest, 0o666 & ~umask)
         for folder in sorted({p for p in tmp.rglob("*") if p.is_dir()} | {tmp}):
             os.chmod(folder, 0o777 & ~umask)
