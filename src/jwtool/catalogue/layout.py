@@ -202,7 +202,6 @@ def discover(layout: Layout, paths: list[Path] | None = None) -> tuple[list[tupl
     Uses ``os.scandir`` (one directory read, no ``realpath`` per file); only symbolic links
     are resolved.
     """
-
     problems: list[Problem] = []
     found: dict[str, tuple[Path, str, bool, bool]] = {}  # key → (path, rel, is_symlink, is_file)
     for base in paths if paths is not None else [layout.interventions]:
