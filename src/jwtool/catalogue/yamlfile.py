@@ -80,18 +80,13 @@ class _FastLoader(_BaseLoader):  # type: ignore[misc, valid-type]
     def construct_mapping(self, node: Node, deep: bool = False) -> dict[Any, Any]:
         mapping = super().construct_mapping(node, deep)
         if isinstance(node, MappingNode) and len(mapping) != len(node.value):
-            self._record_duplicates(node)
+            seen: dict[tuple[str, str], Node] = {}
+            for key_node, _ in node.value:
+                if isinstance(key_node, ScalarNode):
+                    first = seen.setdefault((key_node.tag, key_node.value), key_node)
+                    if first is not key_node:
+                        self.duplicates.append((key_node.value, first, key_node))
         return mapping  # type: ignore[no-any-return]
-
-    def _record_duplicates(self, node: MappingNode) -> None:
-        seen: dict[tuple[str, str], Node] = {}
-        for key_node, _ in node.value:
-            if isinstance(key_node, ScalarNode):
-                k = (key_node.tag, key_node.value)
-                if k in seen:
-                    self.duplicates.append((key_node.value, seen[k], key_node))
-                else:
-                    seen[k] = key_node
 
 
 class _Loader(_FastLoader):
@@ -186,22 +181,15 @@ class YamlFile:
 
     def position(self, pointer: str, *, key: bool = False) -> tuple[int, int]:
         """Line and column of the value at a JSON Pointer (or of its key), or its nearest parent."""
-        index = self._positions()
+        if self._index is None:
+            self._index = build_position_index(self.text) if self.text is not None and self.data is not None else {}
         probe = pointer
-        while True:
-            if probe in index:
-                kl, kc, vl, vc = index[probe]
-                if key and probe == pointer and kl:
-                    return kl, kc
-                return (vl, vc) if probe == pointer or not kl else (kl, kc)
+        while probe not in self._index:
             if not probe:
                 return 1, 1
             probe = probe.rsplit("/", 1)[0]
-
-    def _positions(self) -> dict[str, tuple[int, int, int, int]]:
-        if self._index is None:
-            self._index = build_position_index(self.text) if self.text is not None and self.data is not None else {}
-        return self._index
+        kl, kc, vl, vc = self._index[probe]
+        return (kl, kc) if kl and (key or probe != pointer) else (vl, vc)
 
 
 def _at(mark: Any) -> tuple[int, int]:
