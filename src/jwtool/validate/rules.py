@@ -191,18 +191,12 @@ def figures_are_consistent(data: dict[str, Any], doc: YamlFile, ctx: Context) ->
             yield "count", f"{base}/value", Message("problem.count.negative", value=value), False
         if unit == "aantal" and isinstance(n, int) and value > n:
             yield "count", f"{base}/value", Message("problem.count.above_n", value=value, n=n), False
-    scale = dig(data, "course", "scale")
-    if isinstance(scale, dict):
-        parts = scale.get("participants")
-        for k in ("schools", "municipalities"):
-            v = scale.get(k)
-            if isinstance(v, int) and isinstance(parts, int) and parts and v > parts and k == "schools":
-                yield "count", f"/course/scale/{k}", Message("problem.count.schools", schools=v, participants=parts), False
+    schools, parts = dig(data, "course", "scale", "schools"), dig(data, "course", "scale", "participants")
+    if isinstance(schools, int) and isinstance(parts, int) and parts and schools > parts:
+        yield "count", "/course/scale/schools", Message("problem.count.schools", schools=schools, participants=parts), False
 
 
-_YEAR_FIELDS = [
-    ("course", "start_year"), ("course", "end_year"), ("course", "scale", "year"),
-]
+_YEAR_FIELDS = [("course", "start_year"), ("course", "end_year"), ("course", "scale", "year")]
 
 
 @entry_rule
