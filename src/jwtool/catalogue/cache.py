@@ -1,21 +1,14 @@
 """One cache per catalogue: a SQLite database of parsed entries.
 
-A stored entry depends on two things, and both are checked on every read. First the file it
-came from, by its :func:`stamp` (size, mtime, ctime, inode; ctime because a copy or an editor can
-restore an mtime, but the kernel sets ctime on every change). Second a key naming everything else
-it was made with (:func:`cache_key`): jwtool's own files (code and label catalogues) and
-everything that shapes a parse (limits, PyYAML and its C parser, Python: :func:`reader_key
-<jwtool.catalogue.yamlfile.reader_key>`). An entry stored with another stamp or key is read from its
-file again. What is served is exactly what a fresh parse gives: an entry that JSON cannot hold
-as it is (a mapping key that is a number, such as ``2019:``) is never stored. Nothing made from
-templates, vocabularies or ``catalogue.yaml`` is stored: they are read on every run
-(milliseconds), so a change to them, or to jwtool, is never served stale. Only files that loaded
-without problems are stored, so every warning is still seen.
+A stored entry is served only while its file's :func:`stamp` (size, mtime, ctime, inode: ctime
+because a copy or an editor can restore an mtime) and the :func:`cache_key` (jwtool's own files and
+:func:`reader_key <jwtool.catalogue.yamlfile.reader_key>`) still match, and only files that loaded
+cleanly and that JSON holds exactly are stored: what is served is what a fresh parse gives, and every
+warning is still seen. Templates, vocabularies and ``catalogue.yaml`` are read on every run.
 
 The database lives outside the catalogue (``$JWTOOL_CACHE_DIR``, else ``$XDG_CACHE_HOME/jwtool``,
-else ``~/.cache/jwtool``). SQLite makes several processes at once safe (WAL, immediate write
-transactions). Any database error switches the cache off for the run, and a file that is not a
-database is deleted and made afresh: slower then, never wrong, never a traceback.
+else ``~/.cache/jwtool``). SQLite (WAL, immediate write transactions) makes concurrent runs safe; a
+database error switches the cache off for the run, and a damaged file is deleted and made afresh.
 """
 
 from __future__ import annotations

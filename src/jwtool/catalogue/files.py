@@ -1,23 +1,12 @@
 """Files, safely: the one module every layer reads and writes through.
 
-Reading: :func:`confine` keeps every read inside its catalogue (a symbolic link that leaves it, or
-a loop, is :class:`Outside`).
-
-Writing: stdout whole or an error, files atomically, never over a file by surprise. Every document printed goes through :func:`write_stdout`, which continues a short write and turns
-a failed one (a full disk, ``/dev/full``, a closed stdout) into :class:`OutputLost`, so the command
-ends with a message and exit 1 instead of a cut-off file and exit 0.
-
-Every file jwtool writes goes through :func:`write_atomic`: the bytes go to a temporary file in the
-same folder, are flushed to disk and only then put in place, in one step that never writes through
-a symbolic link, so a reader never sees half a file and an interrupted run leaves nothing behind.
-
-One rule for every writer: **jwtool never replaces a file it did not create**. A new file claims
-its name in one step that fails if anything is there (:class:`FileTaken`), also a file that
-appeared meanwhile. Only what the user handed over is replaced: the ``-o FILE`` of a run with
-``--force``, the catalogue files ``jwtool upgrade`` rewrites in place, and a site folder that
-holds jwtool's mark (:data:`SITE_MARK`). A temporary file or folder is locked while its run works
-on it; one left by a run that was killed (``kill -9``, a power cut) is removed by the next write
-beside it (:func:`sweep_stale`).
+Reading: :func:`confine` keeps every read inside its catalogue. Writing: :func:`write_stdout`
+prints a document whole or raises :class:`OutputLost` (exit 1, never a cut-off file and exit 0);
+:func:`write_atomic` and :func:`write_folder_atomic` fill a temporary file or folder and put it in
+place in one step that never writes through a symbolic link. jwtool never replaces a file it did not
+create (:class:`FileTaken`): only the ``-o FILE`` of a run with ``--force``, the files ``jwtool
+upgrade`` rewrites and a site folder holding :data:`SITE_MARK`. A temporary is locked while its run
+works on it; one left by a killed run is removed by the next write beside it (:func:`sweep_stale`).
 """
 
 from __future__ import annotations
@@ -59,13 +48,10 @@ class Outside(ValueError):
 def confine(path: Path, root: Path, *, templates: bool = False) -> Path:
     """``path`` with every symbolic link resolved, if it stays inside ``root``; else :class:`Outside`.
 
-    The one confinement rule for everything jwtool reads from a catalogue (entries, sources,
-    schemas, vocabularies, catalogue.yaml, templates and the CSS/JS they inline) and from
-    ``--templates DIR``. Git stores symbolic links, so a pull request can add one: a link to
-    ``/proc/self/environ`` or ``~/.ssh`` must never be read, let alone printed into an output.
-    ``templates``: ``root`` is a templates folder, which a template or what it inlines may not
-    leave even for another place in the catalogue (a template is put into outputs as it is, and a
-    clone's ``.git/config`` holds CI's token), and the message says so.
+    The one confinement rule for all jwtool reads from a catalogue or ``--templates DIR``: a link that a
+    pull request adds must never lead to ``/proc/self/environ`` or ``~/.ssh``. ``templates``: ``root``
+    is a templates folder, which nothing may leave, not even for elsewhere in the catalogue (a template
+    goes into outputs as it is, and a clone's ``.git/config`` holds CI's token).
     """
     try:
         target = Path(os.path.realpath(path, strict=True))
@@ -93,12 +79,9 @@ class OutputLost(Exception):
 
 
 def write_stdout(data: str | bytes) -> None:
-    """Write ``data`` to standard output whole, or raise :class:`OutputLost`.
-
-    Text is encoded as ``sys.stdout`` would encode it. A short write (a nearly full disk; under
-    PYTHONUNBUFFERED stdout has no buffer that would retry) is continued where it stopped, so the
-    next write reports the error. ``BrokenPipeError`` (the reader went away) passes unchanged.
-    """
+    """Write ``data`` to standard output whole (text encoded as ``sys.stdout`` would), or raise
+    :class:`OutputLost`; a short write is continued, so the next one reports the error.
+    ``BrokenPipeError`` (the reader went away) passes unchanged."""
     stream = sys.stdout
     if stream is None:  # started with stdout closed (`jwtool list >&-`)
         raise OutputLost(Message("error.stdout_closed"))
@@ -135,11 +118,9 @@ def gathered(pieces: Iterable[str], size: int = 1 << 16) -> Iterator[str]:
 
 
 def check_target(path: Path, layout: Layout | None = None, force: bool = False, new_folder: bool = False) -> Path:
-    """Where ``path`` will be written (its folder resolved, the name itself not, so a symbolic
-    link is replaced rather than followed), or :class:`OutputError` if writing there is refused.
-
-    ``new_folder``: the folder of ``path`` does not exist yet and is made when the file is placed.
-    """
+    """Where ``path`` will be written (its folder resolved, the name not, so a symbolic link is
+    replaced rather than followed), or :class:`OutputError` if writing there is refused.
+    ``new_folder``: the folder of ``path`` is made when the file is placed."""
     path = Path(path).expanduser()
     target = path.parent.resolve() / path.name
     if layout is not None:
@@ -176,13 +157,9 @@ def _replaceable(target: Path, path: Path, force: bool) -> None:
 
 def write_atomic(path: Path, data: bytes | str | Iterable[str], layout: Layout | None = None, force: bool = False,
                  new_folder: bool = False) -> Path:
-    """Write ``data`` (text is UTF-8 encoded) to ``path`` atomically; returns where it was written.
-
-    ``data`` may be a stream of text chunks (a large page is then never whole in memory); an
-    exception while it is produced leaves the old file as it was. With ``new_folder`` the missing
-    folder of ``path`` is made only once the file is complete (the temporary file waits in the
-    folder above), so a failed run leaves no empty folder.
-    """
+    """Write ``data`` (text is UTF-8 encoded, or a stream of text chunks) to ``path`` atomically;
+    returns where it was written. An exception while ``data`` is produced leaves the old file as it
+    was; with ``new_folder`` the missing folder is made only once the file is complete."""
     target = check_target(path, layout, force, new_folder)
     where = target.parent.parent if new_folder else target.parent
     sweep_stale(where, target.name)
@@ -225,12 +202,9 @@ def _write_chunks(fh: BinaryIO, content: str | bytes | Iterable[str]) -> None:
 
 
 def _place(tmp: str, target: Path, path: Path, force: bool) -> None:
-    """Put the finished temporary file at ``target`` in one step.
-
-    Without ``force`` a hard link claims the name and fails if anything is there by now (no gap
-    between a check and the write); ``os.replace`` (with ``force``) swaps the directory entry, so
-    a symbolic link is replaced, never followed.
-    """
+    """Put the finished temporary file at ``target`` in one step: without ``force`` a hard link claims
+    the name and fails if anything is there by now (no gap between check and write); with it
+    ``os.replace`` swaps the directory entry, so a symbolic link is replaced, never followed."""
     if force:
         _replaceable(target, path, force)
         os.replace(tmp, target)
@@ -338,11 +312,10 @@ def write_folder_atomic(path: Path, files: Iterable[tuple[str, str | bytes | Ite
                         force: bool = False) -> Path:
     """Write ``files`` (path inside the folder, content) as the folder ``path``, whole or not at all.
 
-    The files go to a temporary folder beside ``path``, and the folder is then renamed into place
-    in one step; an existing site (``--force``) is first moved aside and removed only once the new
-    one is in place. An error or interrupt leaves no temporary folder behind. The files are not
-    flushed to disk one by one (an fsync per page made a site of 10,000 entries take 27 s): a
-    reader never sees half a site, and a site lost to a power cut is rendered again.
+    The files go to a temporary folder beside ``path``, renamed into place in one step; a site replaced
+    with ``--force`` is moved aside and removed only once the new one is in place. The files are not
+    fsynced one by one (that made a site of 10,000 entries take 27 s): a site lost to a power cut is
+    rendered again.
     """
     target = check_folder(path, layout, force)
     sweep_stale(target.parent, target.name)

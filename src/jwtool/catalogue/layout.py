@@ -197,11 +197,8 @@ def links_out(layout: Layout, folder: Path) -> list[Problem]:
 
 
 def discover(layout: Layout, paths: list[Path] | None = None) -> tuple[list[tuple[Path, str]], list[Problem]]:
-    """Entry files to read (sorted by path) and problems with file names or symlinks.
-
-    Uses ``os.scandir`` (one directory read, no ``realpath`` per file); only symbolic links
-    are resolved.
-    """
+    """Entry files to read (sorted by path) and problems with file names or symlinks; one
+    ``os.scandir`` per folder, and only symbolic links are resolved."""
     problems: list[Problem] = []
     found: dict[str, tuple[Path, str, bool, bool]] = {}  # key → (path, rel, is_symlink, is_file)
     for base in paths if paths is not None else [layout.interventions]:

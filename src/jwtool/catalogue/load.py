@@ -85,9 +85,9 @@ class Catalogue:
 def load_catalogue(root: Path, limits: Limits = Limits(), *, use_cache: bool = True, summary: bool = False) -> Catalogue:
     """Read entries, vocabularies and catalogue.yaml; unreadable files are listed in ``broken``.
 
-    Parsed entries come from the catalogue's cache (:mod:`jwtool.catalogue.cache`) unless ``use_cache``
-    is False. ``summary=True`` gives entries without their long verbatim texts
-    (:func:`jwtool.catalogue.model.summary_view`): enough for listing and filtering, and fast.
+    Entries come from the catalogue's cache (:mod:`jwtool.catalogue.cache`) unless ``use_cache`` is
+    False. ``summary=True``: entries without their long verbatim texts (:func:`summary_view`), enough for
+    listing and filtering, and fast.
     """
     layout = Layout(root)
     meta, readable = _read_meta(layout, limits)
@@ -110,10 +110,10 @@ def load_catalogue(root: Path, limits: Limits = Limits(), *, use_cache: bool = T
         if summary:
             records = [(rel, (summary_view(d) if isinstance(d, dict) else d, ok)) for rel, (d, ok) in records]
     library = load_library(layout, meta, limits)
-    entries = sorted((Entry(data, rel, library=library) for rel, (data, _) in records if isinstance(data, dict)), key=Entry.sort_key)
+    entries = [Entry(data, rel, library=library) for rel, (data, _) in records if isinstance(data, dict)]
     broken = sorted({*skipped, *library.broken, *(rel for rel, (_, clean) in records if not clean)})
-    return Catalogue(root=root, entries=entries, vocab=vocab, meta=meta, broken=broken, summary=summary, library=library,
-                     limits=limits, cache_key=key)
+    return Catalogue(root=root, entries=sorted(entries, key=Entry.sort_key), vocab=vocab, meta=meta, broken=broken,
+                     summary=summary, library=library, limits=limits, cache_key=key)
 
 
 def read_entry(root: Path, rel: str, limits: Limits = Limits(), library: Library | None = None) -> Entry | None:

@@ -227,11 +227,9 @@ class Entry:
         return [str(c["text"]) for c in self.components if isinstance(c.get("text"), (str, int))]
 
     def elements_from(self, source: str = "all") -> list[str]:
-        """Element ids tagged on the working elements, the components or both (``ELEMENT_SOURCES``),
-        in the order the entry names them, without repeats.
-
-        Cached per source, as :attr:`element_ids`: the site's facets ask once per working element
-        (about a hundred times an entry)."""
+        """Element ids tagged on the working elements, the components or both (``ELEMENT_SOURCES``), in
+        the order the entry names them, without repeats; cached per source (the site's facets ask about a
+        hundred times an entry)."""
         found = self._elements.get(source)
         if found is None:
             items = {"working-elements": self.working_elements, "components": self.components}.get(

@@ -1,10 +1,8 @@
 """Problems found in catalogue files, and how they are printed.
 
-A problem always carries a position (``file:line:column``, 1-based) and a stable rule id, so
-that editors, CI annotations and tests can rely on it. Its message is a
-:class:`jwtool.labels.Message` (a label key and its values): printed as text or a GitHub
-annotation in the command's language, and in English in JSON, so that ``--format json`` is the
-same in every language and scripts that read it keep working.
+A problem carries a position (``file:line:column``, 1-based) and a stable rule id, for editors, CI
+annotations and tests. Its message is a :class:`jwtool.labels.Message`: worded in the command's
+language as text, in English in JSON (so ``--format json`` is the same in every language).
 """
 
 from __future__ import annotations

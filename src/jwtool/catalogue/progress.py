@@ -1,12 +1,9 @@
 """A progress bar on stderr for work that takes more than about a second.
 
-The library marks its long loops with :func:`track` (validating every file, writing the pages of a
-site, exporting every entry, upgrading every file); it draws nothing unless a command asked for
-bars with :func:`enable` (the CLI does, except under ``--format json``), stderr is a terminal and
-the run is not in CI. Even then the bar appears only once the work has taken a second, so a quick
-run never flashes one, and it is removed when the work ends: what stays on the screen is the
-command's own output. rich's bar, as the rest of the CLI; rich is imported only when one is drawn.
-The bar's name is the label ``progress.<what>`` in the language the command speaks.
+The library marks its long loops with :func:`track`; a bar (rich's, named by the label
+``progress.<what>``) is drawn only when a command asked for bars with :func:`enable`, stderr is a
+terminal, the run is not in CI and the work has taken a second. It is removed when the work ends,
+so what stays on the screen is the command's own output.
 """
 
 from __future__ import annotations

@@ -1,14 +1,10 @@
 """Sources as records: one YAML file per source in ``sources/``, and the format version.
 
-A source is what an entry's facts come from: a report, an evaluation study, a factsheet, a
-databank page, a website. Its fields are CSL-JSON's (``type``, ``title``, ``author``, ``issued``,
-``publisher``, ``publisher-place``, ``URL``, ``DOI``, ``note``, ...) so that it can be exported to
-a reference manager as it stands, plus what the catalogue needs: ``kind``, ``commissioned_by``,
-``research_questions`` and, for a report whose tables entries are rows of, ``tables``.
-
-Entries point at sources with ``cites`` (source id plus locators: table rows, sections, page,
-quote). The catalogue's ``schema_version`` says which shape its files have; an older catalogue
-is refused with one message that names ``jwtool upgrade``.
+A source (a report, an evaluation, a factsheet, a website) has CSL-JSON's fields, so that it exports
+to a reference manager as it stands, plus what the catalogue needs: ``kind``, ``commissioned_by``,
+``research_questions`` and the ``tables`` entries are rows of. Entries point at sources with
+``cites``. A catalogue of another ``schema_version`` is refused with one message that names
+``jwtool upgrade``.
 """
 
 from __future__ import annotations

@@ -1,13 +1,10 @@
 """Read YAML files safely and remember where every value stands.
 
-This is the one place that deals with PyYAML's traps (see STYLE.md): duplicate keys are
-reported instead of silently dropped, anchors/aliases and merge keys are refused (so no
-"billion laughs" expansion ever reaches the rest of jwtool), unknown tags are refused, dates
-stay strings, and files that are too big, too deep, not UTF-8 or empty get a positioned problem
-instead of a traceback.
-
-Speed: files are parsed once with libyaml's C parser (``CSafeLoader``) when available. Line and
-column of a field are only recovered (by composing the file again) when a problem needs them.
+The one place that deals with PyYAML's traps (see STYLE.md): duplicate keys are reported, anchors,
+aliases, merge keys and unknown tags are refused (no "billion laughs" reaches the rest of jwtool),
+dates stay strings, and a file too big, too deep, not UTF-8 or empty gets a positioned problem
+instead of a traceback. Files are parsed once with libyaml's ``CSafeLoader`` where available; a
+field's line and column are composed again only when a problem needs them.
 """
 
 from __future__ import annotations
@@ -59,9 +56,9 @@ class _Refused(Exception):
 class _FastLoader(_BaseLoader):  # type: ignore[misc, valid-type]
     """Safe loader that refuses merge keys and notices duplicate keys; used for text without anchors.
 
-    Merge keys are refused here, on the resolved tag, so every spelling (``<<``, ``!!merge``, a
-    verbatim or %-escaped tag) is caught. A mapping with a duplicate key constructs into a dict
-    with fewer keys than the node has pairs; only then are the pairs looked at.
+    Merge keys are refused on the resolved tag, so every spelling (``<<``, ``!!merge``, a verbatim or
+    %-escaped tag) is caught. Only a mapping that constructs into fewer keys than it has pairs is
+    searched for the duplicate.
     """
 
     def __init__(self, stream: str) -> None:
@@ -122,15 +119,13 @@ _PLAIN_SCALARS = {
 
 
 def _construct_plain(loader: _FastLoader, node: Node) -> Any:
-    """The value of a composed document made of plain mappings, lists and scalars, or _NotPlain.
+    """The value of a document of plain mappings, lists and scalars, or _NotPlain.
 
-    PyYAML's general constructor (generators, recursion bookkeeping, per-node dispatch) is half of
-    the load time; entries are plain data, so they are built directly. Everything else (another
-    tag, a merge key, a duplicate key, a non-scalar key) goes to the general constructor, which
-    handles or reports it, so the result never differs. Anchors never reach here (see read_yaml),
-    and nesting is already bounded by the depth check. (A module-level function, not a closure:
-    a recursive closure is a reference cycle that would keep every file's nodes alive until the
-    collector runs.)
+    PyYAML's general constructor is half the load time, and entries are plain data, so they are built
+    directly; anything else (another tag, a merge or duplicate key, a non-scalar key) goes to the
+    general constructor, so the result never differs. Anchors never reach here (see read_yaml) and
+    nesting is bounded before. A module-level function: a recursive closure would keep every file's
+    nodes alive until the collector runs.
     """
     cls = node.__class__
     if cls is ScalarNode:
@@ -231,11 +226,8 @@ _DEEP_INDENT = "\n" + " " * 200  # block nesting this deep needs at least this m
 
 
 def _too_deep(text: str, max_depth: int) -> int | None:
-    """Index where nesting exceeds ``max_depth``, or None.
-
-    libyaml's composer recurses in C and crashes the interpreter on ~100,000 nested brackets, so
-    suspicious files are first walked as a flat event stream, which costs nothing to nest.
-    """
+    """Index where nesting exceeds ``max_depth``, or None. libyaml's composer recurses in C and crashes
+    on ~100,000 nested brackets, so a suspicious file is first walked as a flat event stream."""
     openers = text.count("[") + text.count("{") + text.count("- -")
     if openers <= max_depth and _DEEP_INDENT not in text:
         return None
@@ -260,11 +252,8 @@ _OPEN_QUOTE = re.compile(r"""^[^#'"]*?:\s+(["'])""")
 
 
 def _unclosed_quote_line(text: str, before_line: int) -> int | None:
-    """First line (1-based) before ``before_line`` whose quoted value never closes on that line.
-
-    libyaml reports an unclosed quote far below where it starts; pointing at the opening quote
-    is what a contributor needs.
-    """
+    """First line (1-based) before ``before_line`` whose quoted value does not close on it: libyaml
+    reports an unclosed quote far below where it starts, where a contributor needs the opening quote."""
     for number, line in enumerate(text.splitlines()[:before_line], start=1):
         m = _OPEN_QUOTE.match(line)
         if not m:
@@ -321,11 +310,9 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str) -> tuple[Message, int,
 
 
 def read_yaml(path: Path, rel: str, limits: Limits = _DEFAULT_LIMITS, inside: Path | None = None) -> YamlFile:
-    """Read one YAML file into a :class:`YamlFile`; never raises for bad content.
-
-    The one reader of every YAML file jwtool takes from a catalogue (validate, load, upgrade,
-    diff). ``inside``: the folder the file must stay in (see :func:`jwtool.catalogue.files.confine`;
-    :func:`read_in` passes it)."""
+    """Read one YAML file into a :class:`YamlFile`; never raises for bad content. The one reader of
+    every YAML file jwtool takes from a catalogue; ``inside``: the folder the file must stay in
+    (:func:`jwtool.catalogue.files.confine`)."""
     doc = YamlFile(path=path, rel=rel)
 
     def fail(rule: str, message: Message, line: int = 1, column: int = 1) -> YamlFile:

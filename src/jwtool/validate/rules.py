@@ -1,10 +1,8 @@
 """Validation: rules that turn a catalogue into a sorted list of positioned problems.
 
-Pipeline per file: read (``load.read_yaml``: syntax, encoding, duplicates, aliases, size) →
-JSON Schema (every message positioned on the offending key or value) → entry rules (one small
-function each, registered in ``ENTRY_RULES``) → catalogue rules across all entries
-(``CATALOGUE_RULES``: uniqueness, cross references). Vocabularies and ``catalogue.yaml`` are
-validated too, because a broken vocabulary would make every reference check meaningless.
+Per file: read (:func:`jwtool.catalogue.yamlfile.read_yaml`), JSON Schema, then the entry rules
+(``ENTRY_RULES``); across entries, the catalogue rules (uniqueness, cross references). Vocabularies
+and ``catalogue.yaml`` are validated too: a broken vocabulary makes every reference check meaningless.
 """
 
 from __future__ import annotations
@@ -193,7 +191,8 @@ def figures_are_consistent(data: dict[str, Any], doc: YamlFile, ctx: Context) ->
             yield "count", f"{base}/value", Message("problem.count.above_n", value=value, n=n), False
     schools, parts = dig(data, "course", "scale", "schools"), dig(data, "course", "scale", "participants")
     if isinstance(schools, int) and isinstance(parts, int) and parts and schools > parts:
-        yield "count", "/course/scale/schools", Message("problem.count.schools", schools=schools, participants=parts), False
+        message = Message("problem.count.schools", schools=schools, participants=parts)
+        yield "count", "/course/scale/schools", message, False
 
 
 _YEAR_FIELDS = [("course", "start_year"), ("course", "end_year"), ("course", "scale", "year")]
@@ -295,7 +294,8 @@ class Report:
 def validate(root: Path, paths: list[Path] | None = None, limits: Limits = Limits()) -> Report:
     """Validate the catalogue at ``root`` (or only ``paths`` in it, plus catalogue-wide checks)."""
     layout = Layout(root)
-    made = [schema_checker(layout, f"{name}.schema.json") for name in ("intervention", "vocabulary", "catalogue", "source")]
+    made = [schema_checker(layout, f"{name}.schema.json")
+            for name in ("intervention", "vocabulary", "catalogue", "source")]
     checker, vchecker, cchecker, schecker = (c for c, _ in made)
     problems: list[Problem] = [p for _, found in made for p in found]
 

@@ -1,13 +1,10 @@
 """A catalogue's JSON Schemas are input, not code: they arrive by pull request like its entries.
 
-So two things a schema can ask for are bounded here. A ``$ref`` is served only from files inside
-the catalogue's ``schemas/`` folder: never the network, never a file elsewhere (``file:///etc/...``
-or ``../../``). And every regular expression (``pattern``, ``patternProperties``) runs on RE2,
-whose matching time is linear in the text, so a pattern such as ``^(a+)+$`` cannot hang a
-validation; a pattern RE2 cannot run (lookaround, backreferences) is refused when the schema
-loads. Both validators obey this: the Python ``jsonschema`` one through a ``referencing``
-registry and RE2 keyword functions, the Rust ``jsonschema-rs`` one through its ``retriever``
-and its linear ``regex`` engine.
+So a ``$ref`` is served only from files inside the catalogue's ``schemas/`` folder (never the
+network, never ``file:///etc/...`` or ``../../``), and every regular expression runs on RE2, in time
+linear in the text (``^(a+)+$`` cannot hang a validation; a pattern RE2 cannot run is refused when
+the schema loads). Both validators obey this: ``jsonschema`` through a ``referencing`` registry and
+RE2 keyword functions, ``jsonschema-rs`` through its ``retriever`` and linear ``regex`` engine.
 """
 
 from __future__ import annotations
@@ -220,11 +217,8 @@ def _re2_validator_class() -> Any:
 
 @dataclass
 class SchemaChecker:
-    """JSON Schema validation with messages that say what to do, placed on the key or value.
-
-    The schema is the catalogue's own, so ``local`` bounds what it may reach (see
-    :mod:`jwtool.validate.schema`): $refs only inside schemas/, regexes on a linear-time engine.
-    """
+    """JSON Schema validation with messages that say what to do, placed on the key or value; ``local``
+    bounds what the catalogue's own schema may reach ($refs only inside schemas/, regexes on RE2)."""
 
     schema: dict[str, Any]
     local: LocalSchemas
@@ -259,7 +253,8 @@ class SchemaChecker:
             in_finding = pointer.rsplit("/", 2)[-2:-1] == ["findings"]
             for missing in re.findall(r"'([^']+)' is a required property", err.message) or [str(err.validator_value)]:
                 hint = Message(f"problem.schema.required.{missing}") if in_finding and missing in _REQUIRED_HINTS else ""
-                yield "schema", pointer, Message("problem.schema.required", field=repr(missing), where=where, hint=hint), bool(pointer)
+                message = Message("problem.schema.required", field=repr(missing), where=where, hint=hint)
+                yield "schema", pointer, message, bool(pointer)
         else:
             rule, key, values = next((row[1:] for row in EXPLANATIONS if row[0](err)), FALLBACK)
             if key:
@@ -354,5 +349,7 @@ def schema_checker(layout: Layout, name: str) -> tuple[SchemaChecker | None, lis
     problems = []
     for literal, message in refused:  # placed where the refused $ref or pattern stands in the file
         at = text.find(json.dumps(literal, ensure_ascii=False))
-        problems.append(Problem(rel, *(position_of(text, at) if at >= 0 else (1, 1)), "schema-file", Message("problem.schema_file.unused", message=message)))
+        line, column = position_of(text, at) if at >= 0 else (1, 1)
+        problems.append(Problem(rel, line, column, "schema-file",
+                                Message("problem.schema_file.unused", message=message)))
     return None, problems

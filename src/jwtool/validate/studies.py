@@ -1,15 +1,11 @@
 """Rules for the studies behind an evidence level, and the reviewed markers that silence a warning.
 
-The level (``evidence.level``) and the studies (``evidence.studies``) are two readings of the same
-source; when they disagree the validator warns. What a level asks of its studies is data: the
-``criteria`` of each level in ``evidence-levels.yaml``, after the Dutch recognition ladder (how
-many studies, with which designs, finding what). A study that compares does not sit under
-niet-onderzocht.
-
-Where the source itself is inconsistent, the entry explains it in a note and silences the warning
-with a marker in ``reviewed_warnings`` (``{rule, note, reviewed}``) whose ``note`` is the beginning
-of exactly one of the entry's notes. A silenced warning is still reported, as silenced, so the
-contradiction stays visible; a marker whose warning no longer fires is itself a warning.
+What a level asks of its studies (``evidence.studies``) is data: the ``criteria`` of each level in
+``evidence-levels.yaml``, after the Dutch recognition ladder; when they disagree with the level the
+validator warns, as it does for a study that compares under niet-onderzocht. Where the source itself
+is inconsistent, the entry explains it in a note and silences the warning with a marker in
+``reviewed_warnings`` (``{rule, note, reviewed}``, ``note`` the beginning of exactly one note). A
+silenced warning is still reported, as silenced; a marker whose warning no longer fires is a warning.
 """
 
 from __future__ import annotations
