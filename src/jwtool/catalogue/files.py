@@ -128,7 +128,7 @@ def check_target(path: Path, layout: Layout | None = None, force: bool = False, 
         for folder in layout.protected():
             if any(t == folder or folder in t.parents for t in (target, real)):
                 raise OutputError(Message("error.output.in_catalogue", path=str(path), folder=folder.name))
-        if target in layout.protected_files() or real in layout.protected_files():
+        if layout.meta_file.resolve() in (target, real):  # no output replaces catalogue.yaml
             raise OutputError(Message("error.output.catalogue_file", path=str(path)))
     if target.is_dir():
         raise OutputError(Message("error.output.is_folder", path=str(path)))

@@ -133,10 +133,6 @@ class Layout:
         """Folders that jwtool never writes output into."""
         return [self.interventions.resolve(), self.sources.resolve(), (self.root / "schemas").resolve(), (self.root / "templates").resolve()]
 
-    def protected_files(self) -> list[Path]:
-        """Catalogue files that no output may replace."""
-        return [self.meta_file.resolve()]
-
 
 def _first_existing(name: str) -> Path:
     for base in (BUNDLED, _SOURCE_TREE):
