@@ -41,7 +41,6 @@ _STR_TAG = "tag:yaml.org,2002:str"
 # An anchor is "&name" where a node starts (line start, after a blank or a flow indicator). The
 # pattern leads with the literal "&" so the regex engine can skip to candidates.
 _MAY_ANCHOR = re.compile(r"(?<![^\s\[\{,:])&[^\s\[\]\{\},]")
-_DEFAULT_LIMITS = Limits()
 _MAX_INVISIBLE = 10  # invisible characters reported per file
 
 
@@ -309,7 +308,7 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str) -> tuple[Message, int,
     return Message("problem.yaml_syntax", detail=detail), line, col
 
 
-def read_yaml(path: Path, rel: str, limits: Limits = _DEFAULT_LIMITS, inside: Path | None = None) -> YamlFile:
+def read_yaml(path: Path, rel: str, limits: Limits = Limits(), inside: Path | None = None) -> YamlFile:
     """Read one YAML file into a :class:`YamlFile`; never raises for bad content. The one reader of
     every YAML file jwtool takes from a catalogue; ``inside``: the folder the file must stay in
     (:func:`jwtool.catalogue.files.confine`)."""
@@ -414,7 +413,7 @@ def read_yaml(path: Path, rel: str, limits: Limits = _DEFAULT_LIMITS, inside: Pa
     return doc
 
 
-def read_in(layout: Layout, path: Path, limits: Limits = _DEFAULT_LIMITS) -> YamlFile:
+def read_in(layout: Layout, path: Path, limits: Limits = Limits()) -> YamlFile:
     """One YAML file of the catalogue through :func:`read_yaml`, confined to the catalogue."""
     return read_yaml(path, layout.rel(path), limits, inside=layout.base_of(path))
 
