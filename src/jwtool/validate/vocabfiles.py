@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from jwtool.catalogue.model import as_list
 from jwtool.catalogue.problems import Problem
 from jwtool.catalogue.text import key
 from jwtool.catalogue.vocabularies import did_you_mean
@@ -22,7 +23,7 @@ def check_vocabulary(doc: YamlFile, name: str, checker: SchemaChecker | None, ot
     """The problems of one vocabulary file: schema, name, duplicate ids, broader terms and
     groups that exist, synonyms that name one term, distinct ranks on a ladder, and study
     designs that exist in the criteria of an evidence level."""
-    out = [p for p in doc.problems]
+    out = list(doc.problems)
     data = doc.data
     if not isinstance(data, dict):
         return out
@@ -30,10 +31,11 @@ def check_vocabulary(doc: YamlFile, name: str, checker: SchemaChecker | None, ot
         out += [doc.problem(r, m, p, key=k) for r, p, m, k in checker.check(data)]
     if data.get("vocabulary") not in (None, name):
         out.append(doc.problem("vocabulary-file", Message("problem.vocabulary_file.name", name=repr(data.get("vocabulary")), file=f"{name}.yaml"), "/vocabulary"))
-    terms = [t for t in data.get("terms") or [] if isinstance(t, dict)] if isinstance(data.get("terms"), list) else []
+    terms = [t for t in as_list(data.get("terms")) if isinstance(t, dict)]
     ids = [t.get("id") for t in terms]
-    groups = {g.get("id") for g in data.get("groups") or [] if isinstance(g, dict)} if isinstance(data.get("groups"), list) else set()
+    groups = {g.get("id") for g in as_list(data.get("groups")) if isinstance(g, dict)}
     seen_keys: dict[str, str] = {}
+    designs = (others or {}).get("study-designs")
     for i, term in enumerate(terms):
         tid = term.get("id")
         if ids.count(tid) > 1 and ids.index(tid) != i:
@@ -43,7 +45,6 @@ def check_vocabulary(doc: YamlFile, name: str, checker: SchemaChecker | None, ot
         if term.get("group") and term["group"] not in groups:
             out.append(doc.problem("vocabulary-file", Message("problem.vocabulary_file.group", id=repr(term["group"])), f"/terms/{i}/group"))
         criteria = term.get("criteria")
-        designs = (others or {}).get("study-designs")
         if isinstance(criteria, dict) and isinstance(criteria.get("designs"), list) and designs is not None and len(designs):
             for j, d in enumerate(criteria["designs"]):
                 if isinstance(d, str) and d not in designs:
