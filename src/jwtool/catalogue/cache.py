@@ -189,9 +189,9 @@ class Cache:
 
         def work(db: sqlite3.Connection) -> None:
             db.executemany("DELETE FROM entries WHERE file = ?", [(rel,) for rel in gone])
-            for i in range(0, len(fresh), BATCH):
-                rows = [(rel, st, self.key, dumps(data), dumps(summary_view(data) if isinstance(data, dict) else data)) for rel, st, data in fresh[i:i + BATCH]]
-                db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?, ?)", rows)
+            rows = [(rel, st, self.key, dumps(data), dumps(summary_view(data) if isinstance(data, dict) else data))
+                    for rel, st, data in fresh]  # at most BATCH: load stores as it goes
+            db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?, ?)", rows)
 
         with suppress(TypeError, ValueError):  # something JSON cannot hold: that run is simply not cached
             self._write(work)
