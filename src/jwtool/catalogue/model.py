@@ -336,7 +336,8 @@ class Entry:
 
     @cached_property
     def _sort_key(self) -> tuple[int, str, int, str]:
-        return (0 if self.rows else 1, self.table, self.order, self.id)
+        rows = self.rows  # report order: the first table row, then entries without a row by id
+        return (0, rows[0][1], rows[0][2], self.id) if rows else (1, "", 10_000, self.id)
 
     def sort_key(self) -> tuple[int, str, int, str]:
         """Report order: table rows (B2.1, then B2.2, ...), then entries without a row by id."""
