@@ -8,7 +8,6 @@ declared row is claimed (no gap); a source file that no entry cites is worth a w
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from jwtool.catalogue.layout import Layout
@@ -31,19 +30,13 @@ RULES: dict[str, str] = {
 }
 
 
-@dataclass
-class SourceFiles:
-    """The parsed source files and the library made of them."""
-
-    docs: list[YamlFile]
-    library: Library
-
-
-def check_sources(layout: Layout, meta: Any, checker: SchemaChecker | None, limits: Limits) -> tuple[SourceFiles, list[Problem]]:
-    """Every source file: readable, matching source.schema.json, id = file name."""
+def check_sources(layout: Layout, meta: Any, checker: SchemaChecker | None,
+                  limits: Limits) -> tuple[list[YamlFile], Library, list[Problem]]:
+    """The parsed source files, the library made of them, and their problems: every source file
+    readable, matching source.schema.json, id = file name."""
     problems: list[Problem] = []
     docs = read_sources(layout, limits)
-    files = SourceFiles(docs, library_of(docs, meta))
+    library = library_of(docs, meta)
     for doc in docs:
         problems += doc.problems
         if not isinstance(doc.data, dict):
@@ -53,9 +46,9 @@ def check_sources(layout: Layout, meta: Any, checker: SchemaChecker | None, limi
         sid, stem = doc.data.get("id"), doc.path.name.rsplit(".", 1)[0]
         if isinstance(sid, str) and sid != stem:
             problems.append(doc.problem("id-filename", Message("problem.id_filename", id=repr(sid), stem=repr(stem), file=f"{sid}.yaml"), "/id"))
-    if files.library.main and layout.meta_file.is_file() and files.library.main not in files.library.sources:
-        problems.append(Problem("catalogue.yaml", 1, 1, "citation", Message("problem.main_source", id=repr(files.library.main), file=f"sources/{files.library.main}.yaml")))
-    return files, problems
+    if library.main and layout.meta_file.is_file() and library.main not in library.sources:
+        problems.append(Problem("catalogue.yaml", 1, 1, "citation", Message("problem.main_source", id=repr(library.main), file=f"sources/{library.main}.yaml")))
+    return docs, library, problems
 
 
 def entry_findings(data: dict[str, Any], library: Library) -> Iterator[Finding]:
@@ -103,16 +96,17 @@ def without_old_format_echoes(findings: list[Finding]) -> list[Finding]:
     return [f for f in findings if f[0] != "schema" or not (f[1].startswith(tuple(old)) or f[1] == "" and dict(f[2].values).get("field") == "'cites'")]
 
 
-def source_findings(files: SourceFiles, claimed: dict[tuple[str, str, int], Any], cited: set[str]) -> Iterator[Problem]:
+def source_findings(docs: list[YamlFile], library: Library, claimed: dict[tuple[str, str, int], Any],
+                    cited: set[str]) -> Iterator[Problem]:
     """Per source file: rows nobody claims (a gap), and a source nobody cites (a warning)."""
-    for doc in files.docs:
+    for doc in docs:
         if not isinstance(doc.data, dict) or not isinstance(doc.data.get("id"), str):
             continue
         sid = doc.data["id"]
-        source = files.library.get(sid)
+        source = library.get(sid)
         if source is None or source.file != doc.rel:
             continue
-        if sid not in cited and sid != files.library.main:
+        if sid not in cited and sid != library.main:
             yield doc.problem("unused-source", Message("problem.unused_source", id=repr(sid), source=sid), "", severity=WARNING)
         for k, t in enumerate(doc.data.get("tables") or []):
             table = source.tables.get(t.get("id")) if isinstance(t, dict) else None

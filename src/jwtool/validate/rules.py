@@ -321,9 +321,8 @@ def validate(root: Path, paths: list[Path] | None = None, limits: Limits = Limit
             return Report([meta.problem(rule, wrong, "/schema_version" if "schema_version" in meta.data else "")], 1)
         if isinstance(meta.data, dict) and cchecker:
             problems += [_place(meta, f) for f in cchecker.check(meta.data)]
-    source_files, source_problems = citation_rules.check_sources(layout, meta_data, schecker, limits)
-    problems += _with_source_placeholders(source_files.docs, source_problems, ctx)
-    ctx.library = source_files.library
+    source_docs, ctx.library, source_problems = citation_rules.check_sources(layout, meta_data, schecker, limits)
+    problems += _with_source_placeholders(source_docs, source_problems, ctx)
 
     selected, discover_problems = discover(layout, paths)
     problems += discover_problems
@@ -353,7 +352,7 @@ def validate(root: Path, paths: list[Path] | None = None, limits: Limits = Limit
     if paths is None:
         claimed = {(sid, table, row) for f in facts for sid, table, row, _ in f.rows}
         cited = {sid for f in facts for sid in f.cited}
-        problems += citation_rules.source_findings(source_files, claimed, cited)
+        problems += citation_rules.source_findings(source_docs, ctx.library, claimed, cited)
     return Report(problems=sort_problems(_one_per_mistake(problems)), files_checked=len(selected) + len(vocab_docs))
 
 
