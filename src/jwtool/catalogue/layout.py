@@ -207,8 +207,7 @@ def discover(layout: Layout, paths: list[Path] | None = None) -> tuple[list[tupl
             with os.scandir(base) as it:
                 for d in it:
                     if d.name.endswith((".yaml", ".yml")) and not d.name.startswith("."):
-                        link = d.is_symlink()
-                        found[d.path] = (Path(d.path), f"{prefix}/{d.name}" if prefix != "." else d.name, link, _is_file(d))
+                        found[d.path] = (Path(d.path), f"{prefix}/{d.name}" if prefix != "." else d.name, d.is_symlink(), _is_file(d))
         else:
             found[str(base)] = (base, layout.rel(base), base.is_symlink(), base.is_file())
     files: list[tuple[Path, str]] = []
