@@ -92,10 +92,8 @@ def cache_key(context: str) -> str:
 
 
 class Cache:
-    """The database of one catalogue, used under one key; use :func:`open_cache`.
-
-    Every method is safe after the database broke: it then behaves as empty and forgets writes.
-    """
+    """The database of one catalogue under one key (see :func:`open_cache`); once the database broke,
+    every method behaves as empty and forgets writes."""
 
     def __init__(self, db: sqlite3.Connection | None, key: str = "", path: Path | None = None) -> None:
         self._db, self.key, self.path = db, key, path

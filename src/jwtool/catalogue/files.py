@@ -35,10 +35,8 @@ if TYPE_CHECKING:
 
 
 class Outside(ValueError):
-    """A file that jwtool refuses to read: a symbolic link that leaves its catalogue, or a loop.
-
-    ``rule`` is the validation rule it is reported under; the message names no content. (A
-    ValueError, so that code which handles an unreadable file handles this one too.)"""
+    """A file jwtool refuses to read (a symbolic link that leaves its catalogue, or a loop), reported
+    under ``rule``; a ValueError, so code that handles an unreadable file handles this one too."""
 
     def __init__(self, rule: str, message: Message) -> None:
         super().__init__(message)
@@ -239,10 +237,9 @@ def _hold(fd: int) -> None:
 
 
 def sweep_stale(folder: Path, name: str) -> list[str]:
-    """Remove the temporary files and folders that runs writing ``name`` in ``folder`` left behind
-    when they were killed (their lock is free); returns their names. Only names :func:`write_atomic`
-    and :func:`write_folder_atomic` make (``.NAME.XXXXXXXX.tmp`` / ``.old``) are touched, never
-    through a symbolic link, and never one whose run is still at work."""
+    """Remove what runs writing ``name`` in ``folder`` left behind when killed (temporaries whose lock is
+    free, named as :func:`write_atomic` and :func:`write_folder_atomic` name them; never through a
+    symbolic link); returns their names."""
     if fcntl is None:
         return []
     pattern = re.compile(rf"\.{re.escape(name)}\.[A-Za-z0-9_]{{8}}\.(?:tmp|old)")

@@ -62,10 +62,8 @@ class Catalogue:
         return {e.id: e for e in self.entries}
 
     def full(self, entries: Iterable[Entry]) -> Iterator[Entry]:
-        """Each of ``entries`` with every field, one at a time: the entries themselves when the
-        catalogue was loaded in full, else each one's full record, from the cache where its file is
-        unchanged, or from its file. So a render or an export of a catalogue loaded as summaries
-        holds one full record at a time, never all of them."""
+        """Each of ``entries`` with every field, one at a time: as loaded, or for a catalogue of summaries
+        each one's full record from the cache or its file, so a render or export holds one at a time."""
         for e in entries:
             if not self.summary:
                 yield e

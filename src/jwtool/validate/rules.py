@@ -357,10 +357,8 @@ def validate(root: Path, paths: list[Path] | None = None, limits: Limits = Limit
 
 
 def _one_per_mistake(problems: list[Problem]) -> list[Problem]:
-    """No unquoted-date warning (the YAML reader's, for entries and sources alike) where an error
-    already stands on the same line: a date where the schema wants something else, such as a
-    source's CSL date, is that error, not a quoting matter (findings within one entry lose their
-    echoes earlier: :func:`_without_echoes`)."""
+    """No unquoted-date warning where an error stands on the same line: a date where the schema wants
+    something else (a source's CSL date) is that error, not a quoting matter."""
     errors = {(p.file, p.line) for p in problems if p.severity == ERROR}
     return [p for p in problems if not (p.rule == "unquoted-date" and (p.file, p.line) in errors)]
 
