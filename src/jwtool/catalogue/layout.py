@@ -71,8 +71,7 @@ class Layout:
 
     @property
     def schemas(self) -> Path:
-        own = self.root / "schemas"
-        return own if own.is_dir() else _first_existing("schemas")
+        return _first_folder("schemas", self.root)
 
     @property
     def vocabularies(self) -> Path:
@@ -80,8 +79,7 @@ class Layout:
 
     @property
     def templates(self) -> Path:
-        own = self.root / "templates"
-        return own if own.is_dir() else _first_existing("templates")
+        return _first_folder("templates", self.root)
 
     @property
     def sources(self) -> Path:
@@ -134,8 +132,9 @@ class Layout:
         return [self.interventions.resolve(), self.sources.resolve(), (self.root / "schemas").resolve(), (self.root / "templates").resolve()]
 
 
-def _first_existing(name: str) -> Path:
-    for base in (BUNDLED, _SOURCE_TREE):
+def _first_folder(name: str, root: Path) -> Path:
+    """The catalogue's own folder ``name``, else jwtool's (bundled, or in a source checkout)."""
+    for base in (root, BUNDLED, _SOURCE_TREE):
         if (base / name).is_dir():
             return base / name
     return BUNDLED / name
