@@ -36,10 +36,7 @@ _TABLE = "CREATE TABLE IF NOT EXISTS entries (file TEXT PRIMARY KEY, stamp TEXT 
 
 def cache_dir() -> Path:
     explicit = os.environ.get("JWTOOL_CACHE_DIR")
-    if explicit:
-        return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "jwtool"
+    return Path(explicit) if explicit else Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "jwtool"
 
 
 def cache_path(root: Path) -> Path:
