@@ -120,13 +120,8 @@ class Vocabulary:
     def narrower(self, term_id: str) -> set[str]:
         """The term and every term whose ``broader`` chain leads to it."""
         out = {term_id}
-        changed = True
-        while changed:
-            changed = False
-            for t in self.terms.values():
-                if t.broader in out and t.id not in out:
-                    out.add(t.id)
-                    changed = True
+        while new := {t.id for t in self.terms.values() if t.broader in out} - out:
+            out |= new
         return out
 
     def label(self, term_id: str, lang: str = "nl") -> str:
