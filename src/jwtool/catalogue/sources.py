@@ -93,22 +93,20 @@ def format_version(meta: Any) -> int:
     return version if isinstance(version, int) and not isinstance(version, bool) else 1
 
 
-def old_format_message(version: int) -> Message:
-    return Message("problem.old_catalogue", version=version, current=SCHEMA_VERSION)
-
-
 def format_problem(meta: Any) -> Message | None:
     """Why this jwtool cannot read a catalogue with this catalogue.yaml, or None: an older format
     (upgrade it), a newer one (update jwtool), or a schema_version that is no whole number (a
     quoted "3" is not taken for the old format that declared none)."""
     version = meta.get("schema_version") if isinstance(meta, dict) else None
     if version is None:
-        return old_format_message(1)
+        version = 1  # the old format declared none
     if not isinstance(version, int) or isinstance(version, bool):
         return Message("problem.schema_version_type", value=json.dumps(version, ensure_ascii=False, default=str), current=SCHEMA_VERSION)
     if version > SCHEMA_VERSION:
         return Message("problem.newer_catalogue", version=version, current=SCHEMA_VERSION)
-    return old_format_message(version) if version < SCHEMA_VERSION else None
+    if version < SCHEMA_VERSION:
+        return Message("problem.old_catalogue", version=version, current=SCHEMA_VERSION)
+    return None
 
 
 def check_format(meta: Any, readable: bool) -> None:
