@@ -355,8 +355,7 @@ def read_yaml(path: Path, rel: str, limits: Limits = Limits(), inside: Path | No
 
     deep_at = _too_deep(text, limits.max_depth)
     if deep_at is not None:
-        line, col = position_of(text, deep_at)
-        return fail("nesting", Message("problem.nesting", depth=limits.max_depth), line, col)
+        return fail("nesting", Message("problem.nesting", depth=limits.max_depth), *position_of(text, deep_at))
 
     # An alias needs an anchor (libyaml refuses an undefined one); without "&name" where a node
     # starts, the loader without the per-node alias check is safe. ("Mbo & Arbeidsmarkt" or "W&I"
@@ -376,12 +375,10 @@ def read_yaml(path: Path, rel: str, limits: Limits = Limits(), inside: Path | No
                 data = loader.construct_document(root)
     except _Refused as exc:
         return fail(exc.rule, exc.message, *_at(exc.node.start_mark))
-    except ConstructorError as exc:
-        if exc.problem and "could not determine a constructor" in exc.problem:
+    except yaml.MarkedYAMLError as exc:
+        if isinstance(exc, ConstructorError) and exc.problem and "could not determine a constructor" in exc.problem:
             tag = exc.problem.split("tag", 1)[-1].strip()
             return fail("yaml-tag", Message("problem.yaml_tag", tag=tag), *_at(exc.problem_mark or exc.context_mark))
-        return fail("yaml-syntax", *_syntax_problem(exc, text))
-    except yaml.MarkedYAMLError as exc:
         return fail("yaml-syntax", *_syntax_problem(exc, text))
     except yaml.reader.ReaderError as exc:
         line, col = position_of(text, exc.position)
@@ -405,8 +402,8 @@ def read_yaml(path: Path, rel: str, limits: Limits = Limits(), inside: Path | No
         return fail("not-a-mapping", Message("problem.not_a_mapping", kind=Message(f"problem.holds.{kind}")))
     doc.data = data
     for at in list(invisible(text))[:_MAX_INVISIBLE]:
-        line, col = position_of(text, at)
-        doc.problems.append(Problem(rel, line, col, "invisible-character", Message("problem.invisible", char=describe(text[at]))))
+        message = Message("problem.invisible", char=describe(text[at]))
+        doc.problems.append(Problem(rel, *position_of(text, at), "invisible-character", message))
     if "\\" in text or _MAY_BE_NOT_FINITE.search(text):  # only escapes make control characters, and only these spellings non-numbers
         for rule, pointer, message, on_key in _unsafe_values(data):
             doc.problems.append(doc.problem(rule, message, pointer, key=on_key))
