@@ -31,10 +31,6 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 Full = Callable[[Iterable[Entry]], Iterator[Entry]]  # summaries -> full entries, one at a time (Catalogue.full)
 
 
-def _as_is(entries: Iterable[Entry]) -> Iterator[Entry]:
-    return iter(entries)
-
-
 class Streamed(list):  # type: ignore[type-arg]
     """A list that JSON's encoder (the indenting one :func:`dump_chunks` uses) walks item by item:
     its length is known up front, its items are made as they are written, so an export of a
@@ -87,7 +83,7 @@ def dump_chunks(data: Any) -> Iterator[str]:
 
 def export_document(entries: Sequence[Entry], meta: dict[str, Any] | None = None,
                     vocab_versions: dict[str, int] | None = None, query: dict[str, Any] | None = None,
-                    full: Full = _as_is) -> dict[str, Any]:
+                    full: Full = iter) -> dict[str, Any]:
     """The versioned export envelope (see docs/export-format.md); ``full`` gives each entry's full
     record as the document is written (:meth:`jwtool.catalogue.load.Catalogue.full`)."""
     return {
@@ -211,7 +207,7 @@ def csv_rows(rows: Iterable[Sequence[str]]) -> str:
     return buf.getvalue()
 
 
-def csv_chunks(entries: Sequence[Entry], columns: Sequence[str] = (), bom: bool = True, full: Full = _as_is) -> Iterator[str]:
+def csv_chunks(entries: Sequence[Entry], columns: Sequence[str] = (), bom: bool = True, full: Full = iter) -> Iterator[str]:
     """One row per entry; the schema's columns first (all of them), then any others alphabetically.
 
     A stream of text, 500 rows at a time, so an export of 10,000 entries is written without the

@@ -4,12 +4,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from jwtool.catalogue.model import Entry
 from jwtool.catalogue.text import fold
 from jwtool.catalogue.vocabularies import Vocabulary
+from jwtool.query.export import Full
 
 NAME_FIELDS = ("id", "name", "aliases")
 ELEMENT_FIELDS = ("working_elements",)
@@ -116,15 +117,8 @@ def searchable_text(entry: Entry, vocab: dict[str, Vocabulary] | None = None) ->
     return "\n".join(f for _, _, f in _search_fields(entry, elements))
 
 
-Full = Callable[[Iterable[Entry]], Iterator[Entry]]  # entries -> the same entries with every field (Catalogue.full)
-
-
-def _as_is(entries: Iterable[Entry]) -> Iterator[Entry]:
-    return iter(entries)
-
-
 def search(entries: Iterable[Entry], text: str, vocab: dict[str, Vocabulary] | None = None, *, fuzzy: bool = False,
-           full: Full = _as_is) -> list[Hit]:
+           full: Full = iter) -> list[Hit]:
     """Entries that contain every word of ``text`` somewhere (case- and accent-insensitive).
 
     Ranking: a word found in the name, id or an alias counts most, then one found in a working
@@ -149,7 +143,7 @@ def search(entries: Iterable[Entry], text: str, vocab: dict[str, Vocabulary] | N
     return fuzzy_search(entries, words, elements, full)
 
 
-def _exact(entries: list[Entry], words: list[str], elements: Vocabulary | None, full: Full = _as_is) -> list[Hit]:
+def _exact(entries: list[Entry], words: list[str], elements: Vocabulary | None, full: Full) -> list[Hit]:
     phrase = " ".join(words)
     hits: list[Hit] = []
     for entry, whole in zip(entries, full(entries)):
@@ -195,7 +189,7 @@ def name_tokens(entry: Entry) -> list[str]:
     return list(dict.fromkeys(t for _, _, tokens in _name_words(entry) for t in tokens))
 
 
-def fuzzy_search(entries: Iterable[Entry], words: list[str], elements: Vocabulary | None = None, full: Full = _as_is) -> list[Hit]:
+def fuzzy_search(entries: Iterable[Entry], words: list[str], elements: Vocabulary | None = None, full: Full = iter) -> list[Hit]:
     """The forgiving pass of :func:`search`: a word that no entry holds exactly may match a word of
     an entry's name, alias or id that differs by a typo (rapidfuzz similarity >= FUZZY_CUTOFF;
     words of FUZZY_MIN_LENGTH letters or more); every other word must still occur as written.
