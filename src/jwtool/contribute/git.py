@@ -155,26 +155,23 @@ def changed_entry_files(root: Path, rev: str) -> list[Path]:
     return [(root / rel).absolute() for rel in rels if (root / rel).is_file()]
 
 
-# The files a pull request can change that alter what users read, by kind: relative path -> kind.
+# The kinds of files a pull request can change that alter what users read.
 FILE_KINDS = ("entries", "sources", "catalogue", "vocabularies", "schemas")
+
+
+_KIND_OF_FOLDER = {"interventions": ("entries", ENTRY_SUFFIXES), "sources": ("sources", ENTRY_SUFFIXES),
+                   "schemas/vocabularies": ("vocabularies", ENTRY_SUFFIXES), "schemas": ("schemas", (".json",))}
 
 
 def file_kind(rel: str) -> str | None:
     """Which kind of catalogue file ``rel`` is (see :data:`FILE_KINDS`), or None for any other file."""
-    name = rel.rsplit("/", 1)[-1]
+    folder, _, name = rel.rpartition("/")
     if name.startswith("."):
         return None
-    if _entry_file(rel):
-        return "entries"
-    if rel.startswith("sources/") and rel.count("/") == 1 and rel.endswith(ENTRY_SUFFIXES):
-        return "sources"
     if rel == "catalogue.yaml":
         return "catalogue"
-    if rel.startswith("schemas/vocabularies/") and rel.count("/") == 2 and rel.endswith(ENTRY_SUFFIXES):
-        return "vocabularies"
-    if rel.startswith("schemas/") and rel.count("/") == 1 and rel.endswith(".json"):
-        return "schemas"
-    return None
+    kind, suffixes = _KIND_OF_FOLDER.get(folder, (None, ()))
+    return kind if name.endswith(suffixes) else None
 
 
 def catalogue_blobs(root: Path, rev: str) -> dict[str, bytes]:
