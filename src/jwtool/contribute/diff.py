@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import os
 import re
 import tempfile
 from dataclasses import dataclass, field, replace
@@ -43,11 +44,8 @@ class FieldChange:
         return {"path": self.path, "change": self.change, "old": self.old, "new": self.new}
 
 
-# The kinds of files compared (jwtool.contribute.git.FILE_KINDS); their titles in the reports are
-# the labels diff.kind.<kind>, a status is worded by diff.status.<status>.
-KIND_TITLES = ("entries", "sources", "catalogue", "vocabularies", "schemas")
-
-
+# The kinds of files compared are gitlog.FILE_KINDS; the reports title them by the labels
+# diff.kind.<kind> and word a status by diff.status.<status>.
 @dataclass
 class EntryChange:
     """A changed file: an entry, a source, catalogue.yaml, a vocabulary or a schema (``kind``)."""
@@ -102,8 +100,8 @@ class CatalogueDiff:
             "from": {"rev": self.old.label, "commit": self.old.commit},
             "to": {"rev": self.new.label, "commit": self.new.commit},
             "summary": self.counts(),
-            "by_kind": {k: self.counts(k) for k in KIND_TITLES},
-            **{k: [e.to_dict() for e in self.of(k)] for k in KIND_TITLES},
+            "by_kind": {k: self.counts(k) for k in gitlog.FILE_KINDS},
+            **{k: [e.to_dict() for e in self.of(k)] for k in gitlog.FILE_KINDS},
         }
 
 
@@ -129,17 +127,6 @@ def _parse(rel: str, path: Path, limits: Limits) -> _Doc:
     return _doc(read_yaml(path, rel, limits))
 
 
-def _parse_blobs(blobs: dict[str, bytes], limits: Limits) -> dict[str, _Doc]:
-    """Parse files from git with the same safe loader as files on disk (via a private temp dir)."""
-    out: dict[str, _Doc] = {}
-    with tempfile.TemporaryDirectory(prefix="jwtool-diff-") as tmp:
-        for i, (rel, raw) in enumerate(sorted(blobs.items())):
-            path = Path(tmp) / f"{i}-{rel.rsplit('/', 1)[-1]}"
-            path.write_bytes(raw)
-            out[rel] = _parse(rel, path, limits)
-    return out
-
-
 def _doc(yf: Any) -> _Doc:
     errors = [p for p in yf.problems if p.severity == "error" and p.rule != "line-endings"]
     if isinstance(yf.data, dict):
@@ -148,8 +135,15 @@ def _doc(yf: Any) -> _Doc:
 
 
 def snapshot_at(root: Path, rev: str, limits: Limits = Limits()) -> dict[str, _Doc]:
-    """Every catalogue file at ``rev`` (see :func:`jwtool.contribute.git.file_kind`), parsed."""
-    return _parse_blobs(gitlog.catalogue_blobs(root, rev), limits)
+    """Every catalogue file at ``rev`` (see :func:`jwtool.contribute.git.file_kind`), parsed with
+    the same safe loader as files on disk (through a private temporary folder)."""
+    out: dict[str, _Doc] = {}
+    with tempfile.TemporaryDirectory(prefix="jwtool-diff-") as tmp:
+        for i, (rel, raw) in enumerate(sorted(gitlog.catalogue_blobs(root, rev).items())):
+            path = Path(tmp) / f"{i}-{rel.rsplit('/', 1)[-1]}"
+            path.write_bytes(raw)
+            out[rel] = _parse(rel, path, limits)
+    return out
 
 
 def _inside(layout: Layout, path: Path) -> bool:
@@ -260,22 +254,21 @@ def _whole(doc: _Doc, kind: str, status: str) -> list[FieldChange]:
     entry is shown by its id and name only, as before: its file is the review)."""
     if kind == "entries" or doc.data is None:
         return []
-    data = _by_id(doc.data, kind)
+    data = doc.data
     return [FieldChange(k, status, data[k] if status == "removed" else None, data[k] if status == "added" else None) for k in data]
 
 
 def compare_snapshots(old: dict[str, _Doc], new: dict[str, _Doc]) -> list[EntryChange]:
     """The changes from ``old`` to ``new``, kind by kind (a file is never renamed into another kind)."""
     changes: list[EntryChange] = []
-    for kind in KIND_TITLES:
-        part = lambda snap: {rel: doc for rel, doc in snap.items() if gitlog.file_kind(rel) == kind}  # noqa: E731
+    for kind in gitlog.FILE_KINDS:
+        part = lambda snap: {rel: d if d.data is None else _Doc(_by_id(d.data, kind), d.problem)  # noqa: E731
+                             for rel, d in snap.items() if gitlog.file_kind(rel) == kind}
         changes += [replace(c, kind=kind) for c in _compare_kind(part(old), part(new), kind)]
     return changes
 
 
 def _compare_kind(old: dict[str, _Doc], new: dict[str, _Doc], kind: str) -> list[EntryChange]:
-    old = {rel: _Doc(_by_id(d.data, kind), d.problem) if d.data is not None else d for rel, d in old.items()}
-    new = {rel: _Doc(_by_id(d.data, kind), d.problem) if d.data is not None else d for rel, d in new.items()}
     changes: list[EntryChange] = []
     for rel in sorted(set(old) & set(new)):
         a, b = old[rel], new[rel]
@@ -363,9 +356,7 @@ def show_change(old: Any, new: Any, width: int = 80) -> tuple[str, str]:
     the texts differ only past what a shortened line shows, both start a little before the word
     where they part (a reviewer would otherwise read the same cut-off text twice)."""
     a, b = _one_line(old), _one_line(new)
-    same = 0
-    while same < min(len(a), len(b)) and a[same] == b[same]:
-        same += 1
+    same = len(os.path.commonprefix((a, b)))
     start = 0
     if same > width - width // 4:  # as much as fits before the change, from the start of a word
         start = max(1, min(same - width // 4, max(len(a), len(b)) - width + 1))
@@ -381,7 +372,8 @@ def _counted(c: dict[str, int], lang: str) -> str:
 def _summary(d: CatalogueDiff, lang: str) -> str:
     """The entries' changes (or "no entry changed"), then every other kind that changed."""
     parts = [_counted(d.counts(), lang) or label("diff.none", lang)]
-    parts += [f"{label(f'diff.kind.{k}', lang)}: {_counted(d.counts(k), lang)}" for k in KIND_TITLES if k != "entries" and d.of(k)]
+    parts += [f"{label(f'diff.kind.{k}', lang)}: {_counted(d.counts(k), lang)}"
+              for k in gitlog.FILE_KINDS if k != "entries" and d.of(k)]
     return "; ".join(parts)
 
 
@@ -402,7 +394,7 @@ def to_text(d: CatalogueDiff, lang: str = DEFAULT_LANG) -> str:
     """The changes as plain text, worded in ``lang``."""
     lines = [label("diff.title", lang, old=_side(d.old, lang), new=_side(d.new, lang), summary=_summary(d, lang))]
     width = max(len(label(f"diff.status.{s}", lang)) for s in STATUS_ORDER) + 1
-    for kind in KIND_TITLES:
+    for kind in gitlog.FILE_KINDS:
         group = d.of(kind)
         if kind != "entries" and group:
             lines.append(f"{label(f'diff.kind.{kind}', lang)}: {_counted(d.counts(kind), lang)}")
@@ -426,7 +418,7 @@ def to_markdown(d: CatalogueDiff, lang: str = DEFAULT_LANG) -> str:
     """A PR comment, worded in ``lang``: every piece of entry text escaped, so a contributor's text stays text."""
 
     out = [MARKER, f"### {escape(label('diff.md.title', lang, old=_side(d.old, lang), new=_side(d.new, lang)))}", "", f"**{escape(_summary(d, lang))}**", ""]
-    for kind in KIND_TITLES:
+    for kind in gitlog.FILE_KINDS:
         for status in STATUS_ORDER:
             group = [e for e in d.of(kind) if e.status == status]
             if not group:
