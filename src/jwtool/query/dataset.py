@@ -85,20 +85,34 @@ def _vocab_fk(column: str, vocabulary: str) -> tuple[list[str], str, list[str]]:
     return ([column], VOCAB_TABLES[vocabulary], ["id"])
 
 
+# The columns of the table entries: (field path, type); a column is named by its path (see _entry_column).
+_ENTRY_FIELDS = (
+    ("id", "string"), ("name", "string"), ("kind", "string"), ("summary", "string"), ("activities", "string"),
+    ("providers.description", "string"), ("region.scope", "string"), ("target_group.description", "string"),
+    ("target_group.summary", "string"), ("target_group.age.min", "integer"), ("target_group.age.max", "integer"),
+    ("goals.description", "string"), ("goals.summary", "string"), ("course.description", "string"),
+    ("course.start_year", "integer"), ("course.end_year", "integer"), ("course.status", "string"),
+    *((f"course.scale.{k}", "integer") for k in ("participants", "schools", "municipalities", "regions", "year")),
+    ("course.scale.note", "string"), ("results.description", "string"), ("evidence.verdict", "string"),
+    ("evidence.level", "string"), ("evidence.control_group", "boolean"), ("evidence.cost_benefit", "boolean"),
+    ("last_reviewed", "date"))
+_ENTRY_MEANING = {"id": "Entry id (its file name)", "name": "Name as the source writes it", "kind": "interventie or praktijkvoorbeeld",
+                  "evidence.verdict": "The source's own words on the evidence",
+                  "evidence.level": "Step on the evidence ladder (vocab_evidence_levels)",
+                  "last_reviewed": "Date the entry was last checked against its sources"}
+_VALUE = {"string": _text, "date": _text, "integer": _int, "boolean": _bool}
+
+
+def _entry_column(path: str) -> str:
+    return path.replace("target_group.age.", "age_").replace("course.scale.", "scale_").replace(".", "_")
+
+
 def _schema() -> list[Table]:
-    s, i, n, b, d = "string", "integer", "number", "boolean", "date"
+    s, i, n, b = "string", "integer", "number", "boolean"
     return [
-        Table("entries", "One row per intervention or practice example.", [
-            ("id", s, "Entry id (its file name)"), ("name", s, "Name as the source writes it"), ("kind", s, "interventie or praktijkvoorbeeld"),
-            ("summary", s, "The entry's summary"), ("activities", s, "The entry's activities"), ("providers_description", s, "The entry's providers.description"), ("region_scope", s, "The entry's region.scope"),
-            ("target_group_description", s, "The entry's target_group.description"), ("target_group_summary", s, "The entry's target_group.summary"), ("age_min", i, "The entry's target_group.age.min"), ("age_max", i, "The entry's target_group.age.max"),
-            ("goals_description", s, "The entry's goals.description"), ("goals_summary", s, "The entry's goals.summary"), ("course_description", s, "The entry's course.description"), ("course_start_year", i, "The entry's course.start_year"),
-            ("course_end_year", i, "The entry's course.end_year"), ("course_status", s, "The entry's course.status"), ("scale_participants", i, "The entry's course.scale.participants"), ("scale_schools", i, "The entry's course.scale.schools"),
-            ("scale_municipalities", i, "The entry's course.scale.municipalities"), ("scale_regions", i, "The entry's course.scale.regions"), ("scale_year", i, "The entry's course.scale.year"), ("scale_note", s, "The entry's course.scale.note"),
-            ("results_description", s, "The entry's results.description"), ("evidence_verdict", s, "The source's own words on the evidence"),
-            ("evidence_level", s, "Step on the evidence ladder (vocab_evidence_levels)"), ("evidence_control_group", b, "The entry's evidence.control_group"),
-            ("evidence_cost_benefit", b, "The entry's evidence.cost_benefit"), ("last_reviewed", d, "Date the entry was last checked against its sources")],
-            ["id"], [_vocab_fk("evidence_level", "evidence-levels")]),
+        Table("entries", "One row per intervention or practice example.",
+              [(_entry_column(path), kind, _ENTRY_MEANING.get(path, f"The entry's {path}")) for path, kind in _ENTRY_FIELDS],
+              ["id"], [_vocab_fk("evidence_level", "evidence-levels")]),
         Table("entry_lists", "The entries' plain lists, one item a row: aliases, providers.organisations, providers.commissioned_by, "
               "providers.developed_by, region.names, notes.", [(E, s, ""), ("list", s, "Field path in the entry"), ("position", i, ""), ("value", s, "")],
               [E, "list", "position"], [TO_ENTRY]),
@@ -162,16 +176,7 @@ def tables(entries: Sequence[Entry], sources: Sequence[Source], vocab: dict[str,
     t = {table.name: table for table in _schema()}
     for e in entries:
         d = e.data
-        t["entries"].add(
-            e.id, _text(d.get("name")), _text(d.get("kind")), _text(d.get("summary")), _text(d.get("activities")),
-            _text(dig(d, "providers", "description")), _text(dig(d, "region", "scope")), _text(dig(d, "target_group", "description")),
-            _text(dig(d, "target_group", "summary")), _int(dig(d, "target_group", "age", "min")), _int(dig(d, "target_group", "age", "max")),
-            _text(dig(d, "goals", "description")), _text(dig(d, "goals", "summary")), _text(dig(d, "course", "description")),
-            _int(dig(d, "course", "start_year")), _int(dig(d, "course", "end_year")), _text(dig(d, "course", "status")),
-            *(_int(dig(d, "course", "scale", k)) for k in ("participants", "schools", "municipalities", "regions", "year")),
-            _text(dig(d, "course", "scale", "note")), _text(dig(d, "results", "description")), _text(dig(d, "evidence", "verdict")),
-            _text(dig(d, "evidence", "level")), _bool(dig(d, "evidence", "control_group")), _bool(dig(d, "evidence", "cost_benefit")),
-            _text(d.get("last_reviewed")))
+        t["entries"].add(e.id, *(_VALUE[kind](dig(d, *path.split("."))) for path, kind in _ENTRY_FIELDS[1:]))
         for path in ("aliases", "providers.organisations", "providers.commissioned_by", "providers.developed_by", "region.names", "notes"):
             for pos, value in enumerate(as_list(dig(d, *path.split("."))), 1):
                 t["entry_lists"].add(e.id, path, pos, _text(value))
