@@ -41,16 +41,12 @@ def resolve_ref(entries: Sequence[Entry], ref: str) -> Entry:
     for e in entries:
         if e.id == ref:
             return e
-    exact = [e for e in entries if any(key(n) == wanted for n in _names(e))]
-    if len(exact) == 1:
-        return exact[0]
-    if exact:
-        raise RefError(ref, exact, ambiguous=True)
-    prefixed = [e for e in entries if any(key(n).startswith(wanted) for n in _names(e))]
-    if len(prefixed) == 1:
-        return prefixed[0]
-    if prefixed:
-        raise RefError(ref, prefixed, ambiguous=True)
+    for fits in (str.__eq__, str.startswith):  # the same name, else the start of one
+        found = [e for e in entries if any(fits(key(n), wanted) for n in _names(e))]
+        if len(found) == 1:
+            return found[0]
+        if found:
+            raise RefError(ref, found, ambiguous=True)
     raise RefError(ref, suggestions(entries, ref), ambiguous=False)
 
 
