@@ -110,15 +110,12 @@ def compare(entries: Sequence[Entry], vocab: dict[str, Vocabulary] | None = None
     if len(set(ids)) != len(ids):
         raise ValueError(Message("error.compare.twice", ids=", ".join(sorted({i for i in ids if ids.count(i) > 1}))))
     sets = [set(e.elements_from("all")) for e in entries]  # the working elements and the components' elements
-    order: list[str] = []
-    for e in entries:
-        order.extend(x for x in e.elements_from("all") if x not in order)
     share: dict[str, str] = {}
-    for el in order:
+    for el in dict.fromkeys(x for e in entries for x in e.elements_from("all")):
         n = sum(el in s for s in sets)
         share[el] = SHARED_ALL if n == len(entries) else SHARED_SOME if n > 1 else UNIQUE
-    rank = {SHARED_ALL: 0, SHARED_SOME: 1, UNIQUE: 2}
-    share = dict(sorted(share.items(), key=lambda kv: (rank[kv[1]], order.index(kv[0]))))
+    rank = (SHARED_ALL, SHARED_SOME, UNIQUE)
+    share = dict(sorted(share.items(), key=lambda kv: rank.index(kv[1])))  # a stable sort: first named first
     v = (vocab or {}).get("working-elements")
     labels = {el: v.label(el, term_lang) if v else el for el in share}
     views = [entry_view(e, vocab, lang, term_lang) for e in entries]
