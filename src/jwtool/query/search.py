@@ -12,8 +12,7 @@ from jwtool.catalogue.text import fold
 from jwtool.catalogue.vocabularies import Vocabulary
 from jwtool.query.export import Full
 
-NAME_FIELDS = ("id", "name", "aliases")
-ELEMENT_FIELDS = ("working_elements",)
+_TIERS = {"id": "name", "name": "name", "aliases": "name", "working_elements": "element"}  # top-level field -> tier; else "body"
 WEIGHTS = {"name": 100, "element": 10, "body": 1}
 FUZZY = "fuzzy"  # the tier of a hit by a name, alias or id that is like a word of the text, not the word itself
 
@@ -44,12 +43,13 @@ def text_fields(data: object, path: str = "") -> Iterable[tuple[str, str]]:
 
 
 def _tier(path: str) -> str:
-    top = path.split(".", 1)[0].split("[", 1)[0]
-    if top in NAME_FIELDS:
-        return "name"
-    if top in ELEMENT_FIELDS:
-        return "element"
-    return "body"
+    return _TIERS.get(path.split(".", 1)[0].split("[", 1)[0], "body")
+
+
+def _best(fields: list[tuple[str, str, str]], needle: str) -> tuple[int, int, str, str] | None:
+    """(-weight, field number, path, original text) of the weightiest field (the first of those)
+    whose folded text holds ``needle``; None if none does."""
+    return min(((-WEIGHTS[_tier(p)], i, p, s) for i, (p, s, f) in enumerate(fields) if needle in f), default=None)
 
 
 def _folded_with_map(text: str) -> tuple[str, list[int]]:
@@ -151,18 +151,17 @@ def _exact(entries: list[Entry], words: list[str], elements: Vocabulary | None, 
         score = 0
         tops: list[tuple[int, int, str, str]] = []  # (-weight, field number, path, original text)
         for word in words:
-            found = [(-WEIGHTS[_tier(p)], i, p, s) for i, (p, s, f) in enumerate(fields) if word in f]
-            if not found:
+            top = _best(fields, word)
+            if top is None:
                 break
-            tops.append(min(found))
-            score += -tops[-1][0]
+            tops.append(top)
+            score += -top[0]
         else:
             best = min(tops)
-            if len(words) > 1:
-                in_phrase = [(-WEIGHTS[_tier(p)], i, p, s) for i, (p, s, f) in enumerate(fields) if phrase in f]
-                if in_phrase:
-                    score += -min(in_phrase)[0]
-                    best = min(min(in_phrase), best, key=lambda t: t[0])
+            in_phrase = _best(fields, phrase) if len(words) > 1 else None
+            if in_phrase:
+                score += -in_phrase[0]
+                best = min(in_phrase, best, key=lambda t: t[0])
             flat = fields[best[1]][2]  # the best field's folded text: it holds the phrase or a word
             needle = phrase if phrase in flat else next(w for w in words if w in flat)
             hits.append(Hit(entry, score, _tier(best[2]), best[2], snippet(best[3], needle)))
@@ -221,10 +220,10 @@ def fuzzy_search(entries: Iterable[Entry], words: list[str], elements: Vocabular
                 score += round(WEIGHTS["name"] * top[0] / 200)
                 best = best or top
             else:
-                found = [(-WEIGHTS[_tier(p)], i) for i, (p, _, f) in enumerate(fields) if word in f]
-                if not found:
+                found = _best(fields, word)
+                if found is None:
                     break
-                score += -min(found)[0]
+                score += -found[0]
         else:
             if best is not None:  # always: at least one word is missing, and it matched
                 _, _, path, text, token = best
