@@ -164,12 +164,8 @@ def _one_line(question: Question, text: str) -> str:
 
 def _items(text: str) -> list[str]:
     """One item per non-empty line, a leading list marker removed."""
-    out = []
-    for line in text.split("\n"):
-        line = re.sub(r"^\s*(?:[-*•]|\d+[.)])\s+", "", line).strip()
-        if line:
-            out.append(line)
-    return out
+    items = (re.sub(r"^\s*(?:[-*•]|\d+[.)])\s+", "", line).strip() for line in text.split("\n"))
+    return [item for item in items if item]
 
 
 def draft_from_answers(answers: dict[str, str], vocab: dict[str, Vocabulary], library: Library) -> tuple[Draft, SourceChoice]:

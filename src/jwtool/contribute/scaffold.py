@@ -93,15 +93,12 @@ def check_choice(value: str, options: tuple[str, ...], what: str | Message) -> s
 def check_terms(values: list[str], vocab: Vocabulary, what: str | Message) -> list[str]:
     """Vocabulary ids for ids, labels or synonyms; an unknown value lists the valid ids."""
     out: list[str] = []
-    for raw in values:
-        for value in (v.strip() for v in raw.split(",")):
-            if not value:
-                continue
-            term = vocab.resolve(value)
-            if term is None:
-                raise ScaffoldError(Message("cli.unknown_value", option=what, value=value, hint="", choices=", ".join(t.id for t in vocab.ordered())))
-            if term not in out:
-                out.append(term)
+    for value in check_sections(values):
+        term = vocab.resolve(value)
+        if term is None:
+            raise ScaffoldError(Message("cli.unknown_value", option=what, value=value, hint="", choices=", ".join(t.id for t in vocab.ordered())))
+        if term not in out:
+            out.append(term)
     return out
 
 
@@ -123,12 +120,8 @@ def check_date(value: str) -> str:
 
 
 def check_sections(values: list[str]) -> list[str]:
-    out: list[str] = []
-    for raw in values:
-        for value in (v.strip() for v in raw.split(",")):
-            if value and value not in out:
-                out.append(value)
-    return out
+    """The comma-separated items of ``values``, stripped, once each."""
+    return list(dict.fromkeys(v.strip() for raw in values for v in raw.split(",") if v.strip()))
 
 
 # ----------------------------------------------------------------------------- a table's columns
