@@ -109,6 +109,16 @@ def _source_id(title: str, taken: set[str]) -> str:
     return candidate
 
 
+def _source_for(dedupe: str, name: str, src: dict[str, Any], existing: dict[str, str], taken: set[str],
+                new_sources: dict[str, dict[str, Any]]) -> str:
+    """The id of the source known by ``dedupe`` (a URL, or a folded title); a new record of ``src``,
+    with an id made of ``name``, when there is none yet."""
+    if dedupe not in existing:
+        existing[dedupe] = sid = _source_id(name, taken)
+        new_sources[sid] = _inline_source(src, sid)
+    return existing[dedupe]
+
+
 def _report_source(report: dict[str, Any], tables: list[dict[str, Any]]) -> dict[str, Any]:
     """A version-1 report of catalogue.yaml as a version-2 source record (CSL-JSON field names)."""
 
@@ -320,13 +330,8 @@ def _entry_cites(data: Any, summary_rows: dict[tuple[str, str], dict[str, int]],
             continue
         url, title = src.get("url"), src.get("title")
         dedupe = url if isinstance(url, str) and url else key(str(title or ""))
-        sid = existing.get(dedupe)
-        if sid is None:
-            sid = _source_id(str(title or url or "bron"), taken)
-            existing[dedupe] = sid
-            new_sources[sid] = _inline_source(src, sid)
         cite = CommentedMap()
-        cite["source"] = sid
+        cite["source"] = _source_for(dedupe, str(title or url or "bron"), src, existing, taken, new_sources)
         if src.get("note"):
             cite["note"] = src["note"]
         out.append(cite)
@@ -365,11 +370,7 @@ def _study_urls(data: Any, existing: dict[str, str], taken: set[str], new_source
         data["cites"] = CommentedSeq()
     cited = {c.get("source") for c in data["cites"] if isinstance(c, dict)}
     for url in (s for s in studies if isinstance(s, str)):
-        sid = existing.get(url)
-        if sid is None:
-            sid = _source_id(url.split("://", 1)[-1], taken)
-            existing[url] = sid
-            new_sources[sid] = _inline_source({"title": url, "url": url, "kind": "evaluatie"}, sid)
+        sid = _source_for(url, url.split("://", 1)[-1], {"title": url, "url": url, "kind": "evaluatie"}, existing, taken, new_sources)
         if sid not in cited:
             cite = CommentedMap()
             cite["source"] = sid
