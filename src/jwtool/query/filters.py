@@ -106,13 +106,11 @@ def resolve_filters(raw: RawFilters, vocab: dict[str, Vocabulary]) -> Filters:
         candidates = [t.id for t in levels_vocab] + [t.id for t in chars_vocab]
         sugg = levels_vocab.suggest(value) or chars_vocab.suggest(value)
         raise FilterError("--target", value, candidates, sugg[:1])
-    kinds = []
+    kind_of = {n: k for k, names in KINDS.items() for n in names}
+    kind_of_key = {key(n): k for n, k in kind_of.items()}
     for value in raw.kind:
-        found = [k for k, names in KINDS.items() if key(value) in {key(n) for n in names}]
-        if not found:
-            names = {n: k for k, ns in KINDS.items() for n in ns}
-            raise FilterError("--kind", value, list(KINDS), [names[n] for n in suggest(value, names)])
-        kinds.append(found[0])
+        if key(value) not in kind_of_key:
+            raise FilterError("--kind", value, list(KINDS), [kind_of[n] for n in suggest(value, kind_of)])
     ev, designs = vocab["evidence-levels"], vocab["study-designs"]
     ranks, design_ranks = _ranks(ev), _ranks(designs)
     min_rank = ranks[_resolve(ev, raw.min_evidence, "--min-evidence")] if raw.min_evidence else None
@@ -131,7 +129,7 @@ def resolve_filters(raw: RawFilters, vocab: dict[str, Vocabulary]) -> Filters:
         min_rank=min_rank,
         ages=tuple(raw.age),
         providers=tuple(fold(p) for p in raw.provider),
-        kinds=tuple(kinds),
+        kinds=tuple(kind_of_key[key(v)] for v in raw.kind),
         regions=tuple(fold(r) for r in raw.region),
         outcomes=tuple(_resolve(vocab["outcome-domains"], v, "--outcome") for v in raw.outcome),
         min_design_rank=min_design,
