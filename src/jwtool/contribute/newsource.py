@@ -123,8 +123,7 @@ def render_record(record: dict[str, Any]) -> str:
              "#   author: [{family: Jansen, given: A.}]",
              "#   issued: {date-parts: [[2025]]}",
              "#   publisher: Naam van de uitgever"]
-    for key, value in record.items():
-        lines.append(f"{key}: {json.dumps(value, ensure_ascii=False)}")
+    lines += [f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in record.items()]
     return "\n".join(lines) + "\n"
 
 

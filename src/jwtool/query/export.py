@@ -146,10 +146,7 @@ def flatten(data: dict[str, Any], prefix: str = "") -> dict[str, str]:
             flat.update(flatten(value, name + "."))
         elif isinstance(value, list) and any(isinstance(v, dict) for v in value):
             items = [flatten(v) if isinstance(v, dict) else {"": _scalar(v)} for v in value]
-            subkeys: list[str] = []
-            for item in items:
-                subkeys.extend(s for s in item if s not in subkeys)
-            for sub in subkeys:
+            for sub in dict.fromkeys(s for item in items for s in item):
                 flat[f"{name}.{sub}" if sub else name] = LIST_SEPARATOR.join(item.get(sub, "") for item in items)
         elif isinstance(value, list):
             if not value:  # an empty list says nothing; its column (from the schema) stays empty

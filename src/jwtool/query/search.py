@@ -73,7 +73,7 @@ def snippet(text: str, needle: str, width: int = 80) -> str:
     folded, where = _folded_with_map(flat)
     at = folded.find(fold(needle))
     if at < 0:
-        return flat[:width] + ("…" if len(flat) > width else "")
+        return flat[:width] + "…"
     start_o = where[at]
     end_o = where[min(at + len(fold(needle)), len(where)) - 1] + 1
     room = max(0, width - (end_o - start_o))
