@@ -146,15 +146,6 @@ def snapshot_at(root: Path, rev: str, limits: Limits = Limits()) -> dict[str, _D
     return out
 
 
-def _inside(layout: Layout, path: Path) -> bool:
-    """Whether a symbolic link does not take ``path`` (or its folder) out of the catalogue."""
-    try:
-        layout.confine(path)
-    except Outside:
-        return False
-    return True
-
-
 def snapshot_working_tree(root: Path, limits: Limits = Limits()) -> dict[str, _Doc]:
     """Every catalogue file in the working tree, parsed; a file a symbolic link takes out of the
     catalogue is left out (:func:`jwtool.catalogue.files.confine`: nothing outside is read)."""
@@ -165,8 +156,13 @@ def snapshot_working_tree(root: Path, limits: Limits = Limits()) -> dict[str, _D
               *sorted((root / "schemas" / "vocabularies").glob("*"))]
     for path in others:
         rel = path.relative_to(root).as_posix()
-        if gitlog.file_kind(rel) and path.is_file() and _inside(layout, path):
-            out[rel] = _parse(rel, path, limits)
+        if not (gitlog.file_kind(rel) and path.is_file()):
+            continue
+        try:
+            layout.confine(path)
+        except Outside:
+            continue
+        out[rel] = _parse(rel, path, limits)
     return out
 
 
@@ -251,7 +247,7 @@ def _ident(doc: _Doc, rel: str) -> tuple[str, str]:
 
 def _whole(doc: _Doc, kind: str, status: str) -> list[FieldChange]:
     """An added or removed source, catalogue.yaml, vocabulary or schema field by field (an added
-    entry is shown by its id and name only, as before: its file is the review)."""
+    entry is shown by its id and name only: its file is the review)."""
     if kind == "entries" or doc.data is None:
         return []
     data = doc.data
