@@ -1,12 +1,7 @@
-"""What a change does to the catalogue, file by file and field by field.
-
-A line diff of YAML tells a reviewer which lines moved; this tells them that the evidence level
-of one intervention went from ``niet-onderzocht`` to ``eerste-aanwijzingen``, that an entry was
-renamed, that a source's title changed or a vocabulary term's label. Everything a pull request
-can change that alters what users read is compared: entries, ``sources/``, ``catalogue.yaml``,
-the vocabularies and the JSON Schemas. Files are matched by path; unmatched ones of the same kind
-by id, then by similar content (a file renamed together with its id is a rename, not a removal
-plus an addition). Vocabulary terms and a source's tables are compared by id, not by position.
+"""What a change does to the catalogue, file by file and field by field (a line diff of YAML
+shows only which lines moved): entries, ``sources/``, ``catalogue.yaml``, vocabularies, schemas.
+Files are matched by path, then by id, then by similar content (a file renamed with its id is a
+rename); vocabulary terms and a source's tables are compared by id, not by position.
 """
 
 from __future__ import annotations
@@ -86,10 +81,6 @@ class CatalogueDiff:
 
     def of(self, kind: str) -> list[EntryChange]:
         return [c for c in self.changes if c.kind == kind]
-
-    @property
-    def entries(self) -> list[EntryChange]:
-        return self.of("entries")
 
     def counts(self, kind: str = "entries") -> dict[str, int]:
         return {s: sum(e.status == s for e in self.of(kind)) for s in STATUS_ORDER}

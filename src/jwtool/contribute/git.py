@@ -1,9 +1,8 @@
 """What git knows about the catalogue: changed files, files at a revision, an entry's history.
 
-Reviewers and CI ask "what does this pull request change?"; git has the answer. git is always
-run with an argument list (never a shell), revisions are checked before use and may not start
-with '-' (so they can never be read as options), and every failure becomes a :class:`GitError`
-with a message for people, which the CLI turns into a usage error.
+git runs from an argument list (never a shell) with the repository's own commands switched off
+(see _SAFE_ENV); a revision may not start with '-' (it would read as an option); every failure
+is a :class:`GitError` with a message for people.
 """
 
 from __future__ import annotations
@@ -100,10 +99,6 @@ def resolve(root: Path, rev: str) -> str:
         raise GitError(Message("error.git.unknown_revision", rev=repr(rev))) from None
 
 
-def short(root: Path, commit: str) -> str:
-    return _git(root, "rev-parse", "--short", commit).decode().strip()
-
-
 def _entry_file(rel: str) -> bool:
     return rel.startswith("interventions/") and rel.endswith(ENTRY_SUFFIXES) and "/" not in rel[len("interventions/"):]
 
@@ -142,12 +137,8 @@ def changed_files(root: Path, rev: str) -> tuple[list[str], bool]:
 
 
 def changed_entry_files(root: Path, rev: str) -> list[Path]:
-    """Entry files to validate after changes since ``rev``: those that changed or were added.
-
-    If anything under ``schemas/`` changed (a vocabulary term renamed, the schema tightened), or a
-    source or ``catalogue.yaml`` (a table shortened, a cited source removed), entries that did not
-    change can break too, so then every entry file is returned.
-    """
+    """Entry files to validate after changes since ``rev``: those changed or added, or every entry
+    file when ``schemas/``, a source or ``catalogue.yaml`` changed (unchanged entries can break then)."""
     rels, schemas_changed = changed_files(root, rev)
     folder = root / "interventions"
     if schemas_changed and folder.is_dir():

@@ -1,21 +1,13 @@
-"""A new entry from a submitted issue form: contributors without git fill in a form on GitHub, a
-workflow hands the issue body to ``jwtool new --from-issue FILE``, and the answers become the
-scaffolded entry (and, for a new source, its source record).
+"""A new entry from a submitted GitHub issue form (``jwtool new --from-issue FILE``), for
+contributors without git.
 
-GitHub writes a submitted form as Markdown: every question's label as a ``### `` heading, the
-answer below it, ``_No response_`` for an empty one, a dropdown's choices comma-separated and a
-checkbox as ``- [X] label``. :data:`QUESTIONS` is the form (``.github/ISSUE_TEMPLATE`` is written
-after it and a test keeps the two the same); headings are looked for in that order only, so an
-answer cannot reorder or repeat a question.
-
-The body is untrusted text. It is bounded (GitHub's own limit, and a limit per answer), a control
-character or a bidirectional override is refused with the question it is in, and every answer
-goes through the same checks as the options of ``jwtool new`` (vocabulary ids, an http(s) URL, a
-year). Answers become YAML scalars written by the scaffold (quoted JSON strings), so no answer can
-add a key, a document or a tag; Markdown or HTML in an answer stays text for the renders to escape.
-An unanswered question leaves its field out (the form says: leave it empty when the source says
-nothing); what the form does not ask keeps the scaffold's placeholder, so ``jwtool validate`` says
-what is left for the maintainer.
+GitHub writes a form as Markdown: each question's label as a ``### `` heading, the answer below
+(``_No response_`` when empty), a dropdown's choices comma-separated, a checkbox as ``- [X] label``.
+Headings are looked for in the order of :data:`QUESTIONS` only (a test keeps
+``.github/ISSUE_TEMPLATE`` equal to it), so an answer cannot reorder or repeat a question.
+The body is untrusted: bounded, control and bidirectional-override characters refused, every
+answer checked as ``jwtool new`` checks its options and written by the scaffold as one YAML scalar
+(no answer can add a key, a document or a tag). An unanswered question leaves its field out.
 """
 
 from __future__ import annotations

@@ -1,10 +1,8 @@
 """The source a new entry cites: an existing record of ``sources/``, or a new source file.
 
-``jwtool new`` asks for the source, not for a row of a report: a new intervention usually comes
-from a new evaluation, factsheet or website. A URL or title that an existing source already has
-reuses that source (each source is one file, cited by every entry that uses it); anything else
-becomes a new file ``sources/<id>.yaml``. A table row is claimed only when asked for explicitly,
-and only in a table the source declares, with a row that exists and that no entry holds yet.
+A URL or title that an existing source has reuses that source; anything else becomes a new file
+``sources/<id>.yaml``. A table row is claimed only when asked for, in a table the source declares,
+with a row that exists and that no entry holds yet.
 """
 
 from __future__ import annotations

@@ -1,10 +1,6 @@
-"""Which options of ``jwtool new`` go together, and the draft entry they describe.
-
-The command line only collects the options (:class:`NewOptions`); :func:`draft_from_options`
-checks each value and the rules between them (an existing source or a new one, not both; a row
-of a table only with the source that declares the table; a practice example is no row; an issue
-form instead of every other option) and returns the draft and the source it cites. Every
-problem is a :class:`~jwtool.contribute.scaffold.ScaffoldError` (a usage error on the command line).
+"""Which options of ``jwtool new`` go together, and the draft entry they describe: the command
+line collects them (:class:`NewOptions`), :func:`draft_from_options` checks each value and the
+rules between them; every problem is a :class:`~jwtool.contribute.scaffold.ScaffoldError`.
 """
 
 from __future__ import annotations

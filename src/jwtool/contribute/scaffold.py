@@ -1,14 +1,10 @@
 """A new entry to fill in: every field of the schema, a Dutch comment above each, placeholders.
 
-Contributors mostly know YAML and git only a little; a file that already holds every field,
-says in Dutch what belongs there (with an example) and fails ``jwtool validate`` until each
-``<vul in: …>`` is replaced or removed, guides them better than a blank page.
-
-The comments speak of "the source" whatever the entry comes from. Only an entry that claims a row
-of a table its source declares gets, beside the fields that the table's columns fill, the name of
-that column (the table's own words, as ``render appendix`` heads it).
-
-The file is written as text, not dumped, so that comments sit above the fields they explain.
+A file that holds every field, says in Dutch what belongs there (with an example) and fails
+``jwtool validate`` until each ``<vul in: …>`` is replaced or removed guides contributors better
+than a blank page. An entry that claims a row of a source's table also gets the name of the
+column beside each field it fills. The file is written as text, not dumped, so that comments sit
+above the fields they explain.
 """
 
 from __future__ import annotations

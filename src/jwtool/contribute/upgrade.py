@@ -1,17 +1,12 @@
 """``jwtool upgrade``: move a catalogue of schema version 1 or 2 to version 3, in place.
 
-Version 1 welded entries to one report: ``catalogue.yaml`` listed ``reports``, and every entry
-had ``provenance`` (report, appendix table, summary table, row) and free-text ``sources``.
-Version 2 has a ``sources/`` folder with one CSL-JSON-shaped record per source, the main
-report's declared tables, and entries that ``cite`` sources with locators.
-Version 3 tags components like working elements (``{text, elements}``) and makes
-``evidence.studies`` study records: a version-2 study was a URL, which is dropped when a source
-the entry cites has that URL, and otherwise becomes a source record and a citation.
-
-The upgrade is idempotent (a version-3 file is left as it is) and rewrites files with
-ruamel.yaml's round trip, so comments, key order, quoting and block scalars stay as written.
-Inline sources become source files, once each: the same URL, or without a URL the same title,
-is one source; an existing source file with that URL, title or one of its ``aliases`` is reused.
+Version 1: ``catalogue.yaml`` listed ``reports``; entries had ``provenance`` and free-text
+``sources``. Version 2: a ``sources/`` folder of CSL-JSON-shaped records that entries ``cite``.
+Version 3: components tagged like working elements (``{text, elements}``) and ``evidence.studies``
+as study records (a version-2 study URL is dropped when a cited source has it, else it becomes a
+source and a citation). An inline source becomes a source file once (the same URL, or the same
+title), or reuses a source file with that URL, title or alias. A second run changes nothing;
+ruamel.yaml's round trip keeps comments, key order, quoting and block scalars.
 """
 
 from __future__ import annotations
@@ -198,9 +193,8 @@ def upgrade(root: Path, limits: Limits = Limits()) -> Result:
     if wrong is not None and wrong.key != "problem.old_catalogue":  # a newer format, or "3" in quotes: not ours to convert
         raise UpgradeError(Message("error.in_file", file="catalogue.yaml", message=wrong))
     files, _ = discover(layout)  # (a link out of the catalogue or a loop is left alone; validate reports it)
-    # Only the files that need it are loaded with ruamel (slow, and heavy: every file of 10,000 at
-    # once took far more memory than the catalogue); the safe reader picks them out first, and a
-    # file it cannot read stops the upgrade before anything is written (_load says why).
+    # Only the files that need it are loaded with ruamel (slow, and heavy on memory); a file it
+    # cannot read stops the upgrade before anything is written (_load says why).
     docs = [(path, rel, _load(layout, path, limits)) for path, rel in track(files, len(files), "upgrade")
             if _needs_upgrade(read_in(layout, path, limits))]
     old = [d for _, _, d in docs if isinstance(d, dict) and "provenance" in d and isinstance(d["provenance"], dict)]

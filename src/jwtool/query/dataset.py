@@ -1,15 +1,7 @@
-"""The catalogue as a dataset: tidy tables for pandas, R and SQL.
-
-One table per kind of thing, one row per thing, joined by keys: entries; their lists (aliases,
-providers, regions, notes), phases, education levels, target characteristics and goal tags;
-components and working elements with their element tags; studies with their designs and
-findings; result figures; success factors; citations of entries and of studies; sources and
-their authors; and one table per vocabulary (``vocab_working_elements`` …), which the tags point
-to. :func:`tables` builds them; :func:`datapackage_files` writes them as a Frictionless Tabular
-Data Package (CSV + ``datapackage.json`` with types, primary and foreign keys and the licence),
-:func:`sqlite_bytes` as one SQLite database with the same tables, foreign keys and full-text
-search (FTS5) over entries and findings, which Datasette serves as it is. The layout is documented
-in docs/dataset-format.md.
+"""The catalogue as a dataset: tidy tables for pandas, R and SQL, one per kind of thing, joined
+by keys (:func:`tables`; docs/dataset-format.md is made by :func:`markdown`).
+:func:`datapackage_files` writes them as a Frictionless Tabular Data Package, :func:`write_sqlite`
+as one SQLite database with foreign keys and FTS5 full-text search, which Datasette serves as it is.
 """
 
 from __future__ import annotations

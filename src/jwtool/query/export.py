@@ -1,9 +1,7 @@
 """Full records for analysis elsewhere (pandas, R, Excel): JSON, JSON Lines and flat CSV.
 
-The JSON layout is versioned and documented in docs/export-format.md; change
-:data:`EXPORT_VERSION` when a consumer would have to change. CSV flattens every entry into one
-row whose columns follow the entry schema, so every export has the same columns in the same
-order, whatever the filters.
+The JSON layout is versioned (docs/export-format.md: raise :data:`EXPORT_VERSION` when a
+consumer would have to change); CSV has a row per entry and always the schema's columns.
 """
 
 from __future__ import annotations
@@ -205,12 +203,9 @@ def csv_rows(rows: Iterable[Sequence[str]]) -> str:
 
 
 def csv_chunks(entries: Sequence[Entry], columns: Sequence[str] = (), bom: bool = True, full: Full = iter) -> Iterator[str]:
-    """One row per entry; the schema's columns first (all of them), then any others alphabetically.
-
-    A stream of text, 500 rows at a time, so an export of 10,000 entries is written without the
-    whole table in memory; ``full`` gives each entry's full record, twice (the columns are known
-    only once every entry was seen), so only one is held at a time.
-    """
+    """One row per entry: the schema's columns first (all of them), then any others alphabetically.
+    Streamed 500 rows at a time; ``full`` is walked twice (the header needs every entry's fields),
+    so only one full record is held at a time."""
     header = list(dict.fromkeys(columns))
     header += sorted({k for e in full(entries) for k in flatten(e.data)} - set(header))
     yield (BOM if bom else "") + csv_rows([header])

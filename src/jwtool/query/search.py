@@ -89,14 +89,9 @@ def snippet(text: str, needle: str, width: int = 80) -> str:
 
 
 def _search_fields(entry: Entry, elements: Vocabulary | None) -> list[tuple[str, str, str]]:
-    """(path, original text, folded text) of every string; the name before the id, and the label
-    of an element (of a working element or a component) before its bare id, so snippets read well.
-
-    The folded text is always the fold of the original text, so a word found in a field is also
-    found in its snippet: a working element's id is a field of its own, not folded into its
-    label's text (a word only in the id, such as "leren" in ``bewijs-van-leren``, crashed the
-    snippet).
-    """
+    """(path, original text, folded text) of every string; the name before the id, and an
+    element's label before its bare id, so snippets read well. The folded text is the fold of the
+    original, so a word found in a field is found in its snippet too."""
     texts: list[tuple[str, str]] = []
     ids: list[tuple[str, str]] = []
     for path, text in text_fields(entry.data):
@@ -119,19 +114,10 @@ def searchable_text(entry: Entry, vocab: dict[str, Vocabulary] | None = None) ->
 
 def search(entries: Iterable[Entry], text: str, vocab: dict[str, Vocabulary] | None = None, *, fuzzy: bool = False,
            full: Full = iter) -> list[Hit]:
-    """Entries that contain every word of ``text`` somewhere (case- and accent-insensitive).
-
-    Ranking: a word found in the name, id or an alias counts most, then one found in a working
-    element (its text or the label of its element), then anything else; the whole phrase found in
-    one field adds a bonus. Equal scores keep report order.
-
-    ``fuzzy`` forgives typos in names, ids and aliases (``Borris`` finds Boris), but only for a
-    word that no entry holds as written, so an exact answer is never mixed with guesses: see
-    :func:`fuzzy_search`.
-
-    ``entries`` may be summaries: ``full`` gives each one's full record as it is searched, one
-    at a time (:meth:`jwtool.catalogue.load.Catalogue.full`); a hit holds the entry as given.
-    """
+    """Entries that contain every word of ``text`` somewhere (case- and accent-insensitive),
+    ranked by :data:`WEIGHTS` of where each word is found, plus the whole phrase in one field;
+    equal scores keep report order. ``fuzzy`` forgives typos in names (:func:`fuzzy_search`).
+    ``full`` gives each entry's full record as it is searched (``entries`` may be summaries)."""
     entries = list(entries)
     words = fold(text).split()
     if not words:
