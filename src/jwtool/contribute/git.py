@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import subprocess
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 
 from jwtool.labels import Message
@@ -115,15 +116,11 @@ def changed_files(root: Path, rev: str) -> tuple[list[str], bool]:
     ``catalogue.yaml``."""
     commit = resolve(root, rev)
     shared = ("schemas", "sources", "catalogue.yaml")
-    out = _split_z(_git(root, "diff", "--name-status", "-z", "-M", "--relative", commit, "--", "interventions", *shared))
+    listing = iter(_split_z(_git(root, "diff", "--name-status", "-z", "-M", "--relative", commit, "--", "interventions", *shared)))
     changed: set[str] = set()
     schemas = False
-    i = 0
-    while i < len(out):
-        status = out[i]
-        n = 2 if status[:1] in ("R", "C") else 1
-        paths = out[i + 1:i + 1 + n]
-        i += 1 + n
+    for status in listing:  # a status, then its path (a rename or copy: both paths)
+        paths = list(islice(listing, 2 if status[:1] in ("R", "C") else 1))
         if any(p.startswith("schemas/") or p == "catalogue.yaml" or (p.startswith("sources/") and not status.startswith("A")) for p in paths):
             schemas = True  # a new source breaks no entry; a changed or removed one may
         if paths and not status.startswith("D") and _entry_file(paths[-1]):

@@ -6,7 +6,7 @@ rules between them; every problem is a :class:`~jwtool.contribute.scaffold.Scaff
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -55,9 +55,7 @@ def draft_from_options(o: NewOptions, vocab: dict[str, Any], library: Any, claim
     ``claimed_rows`` gives the table rows other entries already claim; it is called only when
     ``--table``/``--order`` are given (it reads the catalogue)."""
     if o.from_issue is not None:
-        given = (o.name, o.kind, o.slug, o.summary, o.evidence_level, o.source, o.source_url, o.source_title, o.source_kind, o.report, o.table,
-                 o.order, o.last_reviewed)
-        if any(v is not None for v in given) or o.phase or o.section:
+        if any(getattr(o, f.name) not in (None, []) for f in fields(o) if f.name != "from_issue"):
             raise ScaffoldError(Message("error.new.from_issue_alone"))
         return draft_from_issue(o.from_issue, vocab, library)  # type: ignore[no-any-return]
     if o.name is None:
