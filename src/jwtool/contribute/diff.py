@@ -11,7 +11,7 @@ import json
 import os
 import re
 import tempfile
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -34,9 +34,6 @@ class FieldChange:
     change: str  # added | removed | changed
     old: Any = None
     new: Any = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"path": self.path, "change": self.change, "old": self.old, "new": self.new}
 
 
 # The kinds of files compared are gitlog.FILE_KINDS; the reports title them by the labels
@@ -61,7 +58,7 @@ class EntryChange:
             "id": self.id, "name": self.name, "status": self.status, "file": self.file,
             "old_file": self.old_file or None, "old_id": self.old_id or None,
             "similarity": self.similarity, "problem": self.problem or None,
-            "fields": [f.to_dict() for f in self.fields],
+            "fields": [asdict(f) for f in self.fields],
         }
 
 
