@@ -13,7 +13,6 @@ answer checked as ``jwtool new`` checks its options and written by the scaffold 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -90,17 +89,14 @@ class IssueFormError(ScaffoldError):
     """An issue body that is not a filled-in form, or an answer that cannot be used (a usage error)."""
 
 
-# Characters that no answer may hold: control characters other than tab and newline, and the
-# bidirectional overrides that make text read differently from how it is stored.
-_BIDI = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# Characters that no answer may hold: control characters (Unicode's Cc) other than tab and newline,
+# and the bidirectional overrides that make text read differently from how it is stored.
+_INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def _clean(question: Question, text: str) -> str:
-    for ch in text:
-        if ch in "\n\t":
-            continue
-        if unicodedata.category(ch) == "Cc" or ch in _BIDI:
-            raise IssueFormError(Message("error.form.invisible", question=repr(question.label), char=f"U+{ord(ch):04X}"))
+    if bad := _INVISIBLE.search(text):
+        raise IssueFormError(Message("error.form.invisible", question=repr(question.label), char=f"U+{ord(bad.group()):04X}"))
     limit = MAX_ANSWER if question.kind == "textarea" else MAX_LINE_ANSWER
     if len(text) > limit:
         raise IssueFormError(Message("error.form.too_long", question=repr(question.label), length=len(text), limit=limit))
