@@ -47,9 +47,7 @@ class Table:
 
 def _dicts(value: Any) -> Iterator[tuple[int, dict[str, Any]]]:
     """(1-based position, item) for the mappings of a list."""
-    for i, item in enumerate(as_list(value), 1):
-        if isinstance(item, dict):
-            yield i, item
+    return ((i, item) for i, item in enumerate(as_list(value), 1) if isinstance(item, dict))
 
 
 def _text(value: Any) -> str | None:
