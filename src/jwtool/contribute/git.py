@@ -116,7 +116,8 @@ def changed_files(root: Path, rev: str) -> tuple[list[str], bool]:
     ``catalogue.yaml``."""
     commit = resolve(root, rev)
     shared = ("schemas", "sources", "catalogue.yaml")
-    listing = iter(_split_z(_git(root, "diff", "--name-status", "-z", "-M", "--relative", commit, "--", "interventions", *shared)))
+    diff = _git(root, "diff", "--name-status", "-z", "-M", "--relative", commit, "--", "interventions", *shared)
+    listing = iter(_split_z(diff))
     changed: set[str] = set()
     schemas = False
     for status in listing:  # a status, then its path (a rename or copy: both paths)

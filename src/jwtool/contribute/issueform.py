@@ -96,7 +96,8 @@ _INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]
 
 def _clean(question: Question, text: str) -> str:
     if bad := _INVISIBLE.search(text):
-        raise IssueFormError(Message("error.form.invisible", question=repr(question.label), char=f"U+{ord(bad.group()):04X}"))
+        char = f"U+{ord(bad.group()):04X}"
+        raise IssueFormError(Message("error.form.invisible", question=repr(question.label), char=char))
     limit = MAX_ANSWER if question.kind == "textarea" else MAX_LINE_ANSWER
     if len(text) > limit:
         raise IssueFormError(Message("error.form.too_long", question=repr(question.label), length=len(text), limit=limit))

@@ -364,7 +364,8 @@ def _study_urls(data: Any, existing: dict[str, str], taken: set[str], new_source
         data["cites"] = CommentedSeq()
     cited = {c.get("source") for c in data["cites"] if isinstance(c, dict)}
     for url in (s for s in studies if isinstance(s, str)):
-        sid = _source_for(url, url.split("://", 1)[-1], {"title": url, "url": url, "kind": "evaluatie"}, existing, taken, new_sources)
+        src = {"title": url, "url": url, "kind": "evaluatie"}
+        sid = _source_for(url, url.split("://", 1)[-1], src, existing, taken, new_sources)
         if sid not in cited:
             cite = CommentedMap()
             cite["source"] = sid

@@ -86,7 +86,8 @@ _ENTRY_FIELDS = (
     ("course.scale.note", "string"), ("results.description", "string"), ("evidence.verdict", "string"),
     ("evidence.level", "string"), ("evidence.control_group", "boolean"), ("evidence.cost_benefit", "boolean"),
     ("last_reviewed", "date"))
-_ENTRY_MEANING = {"id": "Entry id (its file name)", "name": "Name as the source writes it", "kind": "interventie or praktijkvoorbeeld",
+_ENTRY_MEANING = {"id": "Entry id (its file name)", "name": "Name as the source writes it",
+                  "kind": "interventie or praktijkvoorbeeld",
                   "evidence.verdict": "The source's own words on the evidence",
                   "evidence.level": "Step on the evidence ladder (vocab_evidence_levels)",
                   "last_reviewed": "Date the entry was last checked against its sources"}
@@ -101,7 +102,8 @@ def _schema() -> list[Table]:
     s, i, n, b = "string", "integer", "number", "boolean"
     return [
         Table("entries", "One row per intervention or practice example.",
-              [(_entry_column(path), kind, _ENTRY_MEANING.get(path, f"The entry's {path}")) for path, kind in _ENTRY_FIELDS],
+              [(_entry_column(path), kind, _ENTRY_MEANING.get(path, f"The entry's {path}"))
+               for path, kind in _ENTRY_FIELDS],
               ["id"], [_vocab_fk("evidence_level", "evidence-levels")]),
         Table("entry_lists", "The entries' plain lists, one item a row: aliases, providers.organisations, providers.commissioned_by, "
               "providers.developed_by, region.names, notes.", [(E, s, ""), ("list", s, "Field path in the entry"), ("position", i, ""), ("value", s, "")],

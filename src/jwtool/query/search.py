@@ -12,7 +12,8 @@ from jwtool.catalogue.text import fold
 from jwtool.catalogue.vocabularies import Vocabulary
 from jwtool.query.export import Full
 
-_TIERS = {"id": "name", "name": "name", "aliases": "name", "working_elements": "element"}  # top-level field -> tier; else "body"
+# The tier of a top-level field (any other: "body").
+_TIERS = {"id": "name", "name": "name", "aliases": "name", "working_elements": "element"}
 WEIGHTS = {"name": 100, "element": 10, "body": 1}
 FUZZY = "fuzzy"  # the tier of a hit by a name, alias or id that is like a word of the text, not the word itself
 
