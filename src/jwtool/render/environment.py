@@ -135,11 +135,11 @@ def environment(dirs: Sequence[Path], fmt: str, lang: str) -> Environment:
     loader = ChoiceLoader([ConfinedLoader(d) for d in dirs])
     if fmt == "html":
         env = BoundedSandbox(loader=loader, autoescape=True, undefined=StrictUndefined,
-                                   keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
+                                   keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True, auto_reload=False)
         env.filters.update(HTML_FILTERS)
     else:
         env = BoundedSandbox(loader=loader, autoescape=False, undefined=StrictUndefined, finalize=markdown_finalize,
-                                   keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
+                                   keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True, auto_reload=False)
         env.filters.update(MARKDOWN_FILTERS)
     env.filters["http_url"] = http_url
     env.filters["label"] = _label_filter(lang)
