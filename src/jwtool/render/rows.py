@@ -12,15 +12,11 @@ from typing import Any
 from jwtool.catalogue.model import Entry
 from jwtool.catalogue.vocabularies import Vocabulary
 from jwtool.labels import DEFAULT_LANG, label, label_or
+from jwtool.labels.fields import vocab_label
 from jwtool.query.export import csv_rows, dumps
 from jwtool.query.search import Hit
 
 Vocab = dict[str, Vocabulary]
-
-
-def _label(vocab: Vocab | None, name: str, term: str, lang: str = DEFAULT_LANG) -> str:
-    v = (vocab or {}).get(name)
-    return v.label(term, lang) if v else term
 
 
 def summary(entry: Entry) -> dict[str, Any]:
@@ -55,10 +51,11 @@ def shown(row: dict[str, Any], vocab: Vocab | None, lang: str) -> dict[str, Any]
     """A summary or hit row for people: kind, phases and evidence level as their labels in
     ``lang`` (education levels keep their short names: vso, pro, mbo-2), the field of a hit by its
     name. JSON and CSV keep ids and paths."""
+    vocab, level = vocab or {}, row["evidence_level"]
     out = row | {
         "kind": label_or(f"kind.{row['kind']}", lang, row["kind"]) if row["kind"] else "",
-        "phases": [_label(vocab, "phases", p, lang) for p in row["phases"]],
-        "evidence_level": _label(vocab, "evidence-levels", row["evidence_level"], lang) if row["evidence_level"] else "",
+        "phases": [vocab_label(vocab, "phases", p, lang) for p in row["phases"]],
+        "evidence_level": vocab_label(vocab, "evidence-levels", level, lang) if level else "",
     }
     if row.get("match"):
         out["match"] = row["match"] | {"field": field_label(str(row["match"].get("field", "")), lang)}
