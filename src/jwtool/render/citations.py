@@ -29,7 +29,6 @@ CSL_FIELDS = ("id", "type", "title", "author", "editor", "issued", "accessed", "
               "container-title", "URL", "DOI", "note", "page", "number", "language")
 _RIS_TYPE = {"report": "RPRT", "webpage": "ELEC", "book": "BOOK", "article-journal": "JOUR", "dataset": "DATA", "thesis": "THES"}
 _LOCALE = {"nl": "nl-NL", "en": "en-US"}
-_SPACE = re.compile(r"\s+")
 
 
 def csl_item(source: Source) -> dict[str, Any]:
@@ -44,7 +43,7 @@ def csl_json(sources: Sequence[Source]) -> str:
 def _one_line(value: Any) -> Any:
     """Strings with every run of whitespace (line breaks too) as one space, for line-based formats."""
     if isinstance(value, str):
-        return _SPACE.sub(" ", value).strip()
+        return " ".join(value.split())
     if isinstance(value, list):
         return [_one_line(v) for v in value]
     if isinstance(value, dict):
@@ -85,7 +84,7 @@ def apa(sources: Sequence[Source], lang: str = "nl") -> str:
     dated = {i["id"]: _dated_title(i) for i in items}
     refs = []
     for cited, ref in zip(bib.items, bib.bibliography()):
-        text = _SPACE.sub(" ", str(ref)).strip()
+        text = " ".join(str(ref).split())
         head = dated[cited.key]
         if head and text.startswith(head):  # "Aa et al. (2016)." rather than "Aa et al. (2016). (2016)."
             text = head + _DATE_AFTER_HEAD.sub(".", text[len(head):], count=1)
@@ -150,7 +149,7 @@ def latex_text(text: str) -> str:
     """``text`` as the value of a BibTeX field: UTF-8 kept as it is (biber, pandoc and pybtex read
     it; no ``{\\textendash}``), white space as one space, LaTeX's special characters escaped, braces
     balanced (see _LONE_BRACE), so a title can neither end its field nor start an entry."""
-    text = _SPACE.sub(" ", text).strip()
+    text = " ".join(text.split())
     paired = paired_braces(text)
 
     def one(m: re.Match[str]) -> str:
@@ -182,7 +181,7 @@ def _bib_name(name: dict[str, Any]) -> str:
     family = " ".join(part(name[k]) for k in ("dropping-particle", "non-dropping-particle", "family") if name.get(k))
     given = part(name["given"]) if name.get("given") else ""
     suffix = part(name["suffix"]) if name.get("suffix") else ""
-    return ", ".join(x for x in (family, suffix, given) if x) if suffix else ", ".join(x for x in (family, given) if x)
+    return ", ".join(x for x in (family, suffix, given) if x)
 
 
 def _bib_date(value: Any) -> str:
@@ -281,10 +280,5 @@ def ris(sources: Sequence[Source]) -> str:
 
 def render(sources: Sequence[Source], fmt: str, lang: str = "nl") -> str:
     """The sources in one of FORMATS."""
-    if fmt == "csl-json":
-        return csl_json(sources)
-    if fmt == "bibtex":
-        return bibtex(sources)
-    if fmt == "ris":
-        return ris(sources)
-    return apa(sources, lang)
+    writers = {"csl-json": csl_json, "bibtex": bibtex, "ris": ris}
+    return writers[fmt](sources) if fmt in writers else apa(sources, lang)
