@@ -27,24 +27,18 @@ _str = fields.text
 PIECE_TEMPLATES = {"row": "partials/index-row.{fmt}.j2", "section": "partials/entry.{fmt}.j2"}
 
 
-def row_view(entry: Entry, cat: Catalogue, lang: str, anchors: dict[str, str]) -> dict[str, Any]:
-    """What the overview's index row shows of one entry (the filter's data comes from
-    :mod:`jwtool.render.filterdata`, not from the row)."""
-    return _heading_view(entry, cat, lang, anchors)
-
-
 def evidence_rank(cat: Catalogue, level: str) -> int:
     """The rank of an evidence level (-1 for none), as ``--min-evidence`` compares them."""
     vocab = cat.vocab.get("evidence-levels")
-    ordered = [t.id for t in vocab.ordered()] if vocab is not None else []
     term = vocab.terms.get(level) if vocab is not None else None
     if term is None:
         return -1
-    return term.rank if term.rank is not None else ordered.index(level)
+    return term.rank if term.rank is not None else [t.id for t in vocab.ordered()].index(level)
 
 
-def _heading_view(entry: Entry, cat: Catalogue, lang: str, anchors: dict[str, str]) -> dict[str, Any]:
-    """The fields an index row and a section both show."""
+def row_view(entry: Entry, cat: Catalogue, lang: str, anchors: dict[str, str]) -> dict[str, Any]:
+    """What the overview's index row shows of one entry, and its section too (the filter's data
+    comes from :mod:`jwtool.render.filterdata`, not from the row)."""
     vocab = cat.vocab
     return {
         "id": entry.id, "anchor": anchors[entry.id], "name": _str(entry.name) or entry.id,
@@ -65,7 +59,7 @@ def entry_view(entry: Entry, cat: Catalogue, lang: str, anchors: dict[str, str])
     its section of the overview: each field's value by its path (``e.target_group.summary``),
     ``e.view`` the view itself, and what its index row shows."""
     view = full_view(entry, cat.vocab, lang)
-    return {**_heading_view(entry, cat, lang, anchors), **view.tree(), "view": view}
+    return {**row_view(entry, cat, lang, anchors), **view.tree(), "view": view}
 
 
 def entry_document(cat: Catalogue, entry: Entry, fmt: str = "md", lang: str = "nl", templates: Path | None = None) -> str:
