@@ -132,20 +132,14 @@ def environment(dirs: Sequence[Path], fmt: str, lang: str) -> Environment:
     The refusal is a ``SecurityError``, reported like any other template error.
     """
 
+    html = fmt == "html"
     loader = ChoiceLoader([ConfinedLoader(d) for d in dirs])
-    if fmt == "html":
-        env = BoundedSandbox(loader=loader, autoescape=True, undefined=StrictUndefined,
-                                   keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True, auto_reload=False)
-        env.filters.update(HTML_FILTERS)
-    else:
-        env = BoundedSandbox(loader=loader, autoescape=False, undefined=StrictUndefined, finalize=markdown_finalize,
-                                   keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True, auto_reload=False)
-        env.filters.update(MARKDOWN_FILTERS)
-    env.filters["http_url"] = http_url
-    env.filters["label"] = _label_filter(lang)
+    env = BoundedSandbox(loader=loader, autoescape=html, finalize=None if html else markdown_finalize,
+                         undefined=StrictUndefined, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True,
+                         auto_reload=False)
+    env.filters.update(HTML_FILTERS if html else MARKDOWN_FILTERS, http_url=http_url, label=_label_filter(lang))
     env.tests["http_url"] = lambda v: bool(http_url(v))
-    env.globals["lang"] = lang
-    env.globals["addresses"] = ADDRESSES
+    env.globals.update(lang=lang, addresses=ADDRESSES)
     return env
 
 
@@ -256,9 +250,7 @@ def _asset(dirs: Sequence[Path], name: str) -> str:
 
 def svg_styles(svg: str | None) -> list[str]:
     """Contents of <style> elements inside the inlined SVG map: they need a CSP hash too."""
-    if not svg:
-        return []
-    return re.findall(r"<style[^>]*>(.*?)</style>", svg, flags=re.DOTALL)
+    return re.findall(r"<style[^>]*>(.*?)</style>", svg, flags=re.DOTALL) if svg else []
 
 
 def _sha256(text: str) -> str:
