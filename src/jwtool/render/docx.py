@@ -40,7 +40,7 @@ from docx.shared import Cm, Pt, RGBColor, Twips
 
 from jwtool.catalogue.text import http_url
 from jwtool.labels import Message, label
-from jwtool.labels.fields import clean
+from jwtool.labels.fields import clean as docx_text  # Word takes no control characters (XML 1.0 forbids most)
 from jwtool.render.columns import Text, column_widths
 from jwtool.render.docxrows import PAGE_SHARE, Cell, Metrics, fitting_rows, paragraph_height
 from jwtool.render.environment import RenderError
@@ -60,11 +60,6 @@ HOUSE_COLOR = (0x1A, 0x1A, 0x1A)
 CELL_MARGIN = 57  # twips (0.1 cm) left and right in a table cell: narrow, as in the report's tables
 CELL_PADDING = 2 * CELL_MARGIN / 20 + 1.5  # points a cell's text is narrower than its column (margins, borders)
 _FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
-
-
-def docx_text(value: Any) -> str:
-    """Text that Word accepts: no control characters (XML 1.0 forbids most of them)."""
-    return clean(value)
 
 
 CORE_PROPERTY_LIMIT = 255  # characters: the Office Open XML core properties allow no more
@@ -191,9 +186,7 @@ def _language(doc: Any) -> None:
 def _landscape(section: Any) -> None:
     section.orientation = WD_ORIENT.LANDSCAPE
     section.page_width, section.page_height = Cm(29.7), Cm(21.0)
-    for side in ("left_margin", "right_margin"):
-        setattr(section, side, Cm(1.5))
-    for side in ("top_margin", "bottom_margin"):
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
         setattr(section, side, Cm(1.5))
 
 
@@ -255,13 +248,11 @@ def _add_hyperlink(paragraph: Any, url: str, text: str) -> None:
 
 def _fill_cell(cell: Any, paragraphs: Cell) -> None:
     """Write (style, text) paragraphs into a cell, reusing its first empty paragraph."""
-    first = True
-    for style, text in paragraphs:
-        p = cell.paragraphs[0] if first else cell.add_paragraph()
-        first = False
+    for i, (style, text) in enumerate(paragraphs):
+        p = cell.paragraphs[0] if i == 0 else cell.add_paragraph()
         p.style = style
         p.add_run(text)
-    if first:
+    if not paragraphs:
         cell.paragraphs[0].style = STYLE_CELL
 
 
@@ -365,9 +356,8 @@ def _clear_body(doc: Any) -> None:
     """Drop a reference document's body content but keep its final section properties."""
     body = doc.element.body
     for child in list(body):
-        if child.tag.endswith("}sectPr"):
-            continue
-        body.remove(child)
+        if not child.tag.endswith("}sectPr"):
+            body.remove(child)
 
 
 def _normalise_zip(data: bytes) -> bytes:
