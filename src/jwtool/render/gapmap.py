@@ -12,7 +12,7 @@ from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from jwtool.catalogue.model import Entry
-from jwtool.catalogue.vocabularies import Vocabulary, group_label
+from jwtool.catalogue.vocabularies import Term, Vocabulary, group_label
 from jwtool.graph.gapmap import GapCell, GapMap, design_ranks, gap_map
 from jwtool.labels import fields, label, label_or, plural
 from jwtool.labels.fields import clean
@@ -33,6 +33,11 @@ def _designs(vocab: dict[str, Vocabulary]) -> Vocabulary:
     return vocab.get("study-designs") or Vocabulary(name="study-designs")
 
 
+def _ranked_designs(vocab: dict[str, Vocabulary]) -> list[Term]:
+    """The study designs, strongest first."""
+    return sorted(_designs(vocab), key=lambda t: -(t.rank or 0))
+
+
 def design_short(design: str, lang: str) -> str:
     """A design's short label (RCT, CG, ...; label keys spell the id's hyphens as underscores), or
     its id when there is none."""
@@ -43,16 +48,14 @@ def row_label(gm: GapMap, row_id: str, name: str, vocab: dict[str, Vocabulary], 
     """A row's name in ``lang``: an element or group by its vocabulary label, an entry by its name."""
     wev = vocab.get("working-elements")
     if gm.rows_by == "elements":
-        return fields.vocab_label(vocab, "working-elements", row_id, lang) if wev is not None else row_id
+        return fields.vocab_label(vocab, "working-elements", row_id, lang)
     if gm.rows_by == "groups" and wev is not None:
-        group = wev.groups.get(row_id, {})
-        return clean(group_label(group, lang, row_id))
+        return clean(group_label(wev.groups.get(row_id, {}), lang, row_id))
     return clean(name)
 
 
 def column_label(outcome: str, vocab: dict[str, Vocabulary], lang: str) -> str:
-    domains = vocab.get("outcome-domains")
-    return clean(domains.label(outcome, lang)) if domains is not None else outcome
+    return fields.vocab_label(vocab, "outcome-domains", outcome, lang)
 
 
 def cell_text(c: GapCell, lang: str, carried: bool = True) -> str:
@@ -72,8 +75,7 @@ def none_label(rows_by: str, lang: str) -> str:
 def legend(gm: GapMap, vocab: dict[str, Vocabulary], lang: str) -> str:
     """One line under a table: what a cell says, the designs' short labels (strongest first), the
     gap marker and (rows of elements or groups) the no-entries marker."""
-    designs = sorted(_designs(vocab), key=lambda t: -(t.rank or 0))
-    named = "; ".join(f"{design_short(t.id, lang)} = {clean(t.label_for(lang))}" for t in designs)
+    named = "; ".join(f"{design_short(t.id, lang)} = {clean(t.label_for(lang))}" for t in _ranked_designs(vocab))
     text = label("gapmap.legend", lang, designs=named, gap=GAP_MARKER)
     none = none_label(gm.rows_by, lang)
     return f"{text} {NONE_MARKER} = {none}." if none else text
@@ -82,11 +84,10 @@ def legend(gm: GapMap, vocab: dict[str, Vocabulary], lang: str) -> str:
 def document(gm: GapMap, vocab: dict[str, Vocabulary]) -> dict[str, Any]:
     """The map as one JSON document: ids throughout, names from the vocabularies, each cell with its
     count, strongest design, entries and studies."""
-    designs = _designs(vocab)
     return {
         "rows": gm.rows_by, "from": gm.source, "entries": len(gm.entries),
         "columns": [{"id": c, "name": name} for c, name in gm.columns],
-        "designs": [{"id": t.id, "name": t.label, "rank": t.rank} for t in sorted(designs, key=lambda t: -(t.rank or 0))],
+        "designs": [{"id": t.id, "name": t.label, "rank": t.rank} for t in _ranked_designs(vocab)],
         "map": [{"id": r.id, "name": r.label, **({"group": r.group} if gm.rows_by == "elements" else {}),
                  "entries": [e.id for e in r.entries], "studies": r.count,
                  "cells": [{"outcome": c.outcome, "count": c.count, "design": c.design or None,
@@ -131,7 +132,7 @@ def mark_radius(count: int, most: int) -> float:
 
 def design_colours(vocab: dict[str, Vocabulary]) -> dict[str, int]:
     """Design id -> its colour (1 = the strongest design's, darkest), in rank order."""
-    return {t.id: i for i, t in enumerate(sorted(_designs(vocab), key=lambda t: -(t.rank or 0)), 1)}
+    return {t.id: i for i, t in enumerate(_ranked_designs(vocab), 1)}
 
 
 def _studies_in(entry: Entry, outcome: str, vocab: dict[str, Vocabulary], lang: str) -> list[dict[str, str]]:
@@ -151,7 +152,6 @@ def view(entries: Sequence[Entry], cat: Catalogue, lang: str, anchors: dict[str,
     the no-entries marker with its words."""
     vocab = cat.vocab
     gm = gap_map(entries, vocab, rows_by, source)
-    designs = sorted(_designs(vocab), key=lambda t: -(t.rank or 0))
     colours = design_colours(vocab)
     most = max((c.count for r in gm.rows for c in r.cells), default=1)
     rows = []
@@ -173,7 +173,8 @@ def view(entries: Sequence[Entry], cat: Catalogue, lang: str, anchors: dict[str,
         "rows_by": rows_by, "corner": label(f"gapmap.rows.{rows_by}", lang),
         "columns": [{"id": c, "label": column_label(c, vocab, lang)} for c, _ in gm.columns],
         "rows": rows, "gap_marker": GAP_MARKER, "none_marker": NONE_MARKER, "none_label": none_label(rows_by, lang),
-        "designs": [{"id": t.id, "short": design_short(t.id, lang), "label": clean(t.label_for(lang)), "colour": colours[t.id]} for t in designs],
+        "designs": [{"id": t.id, "short": design_short(t.id, lang), "label": clean(t.label_for(lang)),
+                     "colour": colours[t.id]} for t in _ranked_designs(vocab)],
         "studies": len({s.id for e in gm.entries for s in e.studies}), "entries": len(gm.entries),
         "most": most, "box": MARK_BOX, "sizes": sorted({1, (most + 1) // 2, most}),
         "radii": {n: mark_radius(n, most) for n in {1, (most + 1) // 2, most}},
