@@ -66,13 +66,6 @@ def cell(text: str) -> str:
     return "<br>".join(no_mentions(_SPECIAL.sub(r"\\\g<0>", line)) for line in lines if line)
 
 
-def url(link: str) -> str:
-    """A link target, only for http(s) URLs; anything else is returned as escaped text."""
-    if http_url(link) and not re.search(r"[()]", link):
-        return f"<{link}>"
-    return escape(link)
-
-
 # --- Safe text -------------------------------------------------------------------------------
 
 _MAX_ANCHOR = 82  # "e-" and the longest id the schema allows (80)
@@ -113,7 +106,6 @@ def _md_cell(value: Any) -> Any:
 
 def _md_text(value: Any) -> Any:
     """A paragraph of escaped Markdown; line breaks are kept as hard breaks."""
-
     lines = [escape(" ".join(line.split())) for line in clean(value).split("\n")]
     return Markup("  \n".join(line for line in lines if line))
 
