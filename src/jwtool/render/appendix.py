@@ -151,10 +151,9 @@ def appendix_context(cat: Catalogue, entries: Sequence[Entry], style: str = "ful
         columns = [{"key": k, "label": column_label(k, lang, kind)} for k in ("interventie", *keys)]
         if made:
             title = label("appendix.made.title", lang, kinds=label(f"kinds.{table_id}", lang), source=fields.short_citation(cat.library.sources[sid], lang))
-            tables.append({"id": "", "kind": kind, "title": title, "columns": columns, "rows": out_rows})
-            continue
-        title = label(f"table.{table_id}", lang) if f"table.{table_id}" in labels else next(t.title for t in declared if t.id == table_id)
-        tables.append({"id": table_id, "kind": kind, "title": title, "columns": columns, "rows": out_rows})
+        else:
+            title = label(f"table.{table_id}", lang) if f"table.{table_id}" in labels else next(t.title for t in declared if t.id == table_id)
+        tables.append({"id": "" if made else table_id, "kind": kind, "title": title, "columns": columns, "rows": out_rows})
     shown = [t for t in tables if t["rows"]]
     if made:  # numbered as shown: Tabel 1, Tabel 2
         for number, t in enumerate(shown, start=1):
