@@ -97,14 +97,9 @@ def gap_maps(entries: Sequence[Entry], cat: Catalogue, lang: str, anchors: dict[
 
 
 def mermaid_map(entries: Sequence[Entry], cat: Catalogue, lang: str) -> str:
-    """The working-element map as a Mermaid flowchart (without the fence) for the Markdown overview.
-
-    Drawn by :func:`jwtool.graph.exports.to_mermaid` (the same map ``jwtool map`` exports), so both
-    commands show one picture; labels are escaped there. Above :data:`MAP_ENTRIES_MAX` entries the
-    elements named together, as in :func:`map_svg` (a diagram of thousands of entries is one
-    GitHub refuses to draw).
-    """
-
+    """The working-element map as a Mermaid flowchart (without the fence) for the Markdown overview:
+    the map ``jwtool map`` exports (:func:`jwtool.graph.exports.to_mermaid`, which escapes the
+    labels), of the elements only above :data:`MAP_ENTRIES_MAX` entries (GitHub draws no more)."""
     return to_mermaid(_map_graph(entries, cat), cat.vocab).rstrip("\n")
 
 
@@ -113,14 +108,11 @@ MAP_ENTRIES_MAX = 200  # beyond this a map of every entry is unreadable: the ele
 
 def _map_graph(entries: Sequence[Entry], cat: Catalogue) -> Any:
     """What the overview's map draws: every entry and its elements, or only the elements."""
-
     return (element_network if len(entries) > MAP_ENTRIES_MAX else build_graph)(list(entries), cat.vocab)
 
 
 def map_svg(entries: Sequence[Entry], cat: Catalogue, lang: str) -> str:
-    """The working-element map as inline SVG, drawn by :func:`jwtool.graph.svg.render_svg` (see
-    :func:`_map_graph`; a drawing of 10,000 rows helps nobody and took seconds)."""
-
+    """The working-element map (:func:`_map_graph`) as inline SVG, by :func:`jwtool.graph.svg.render_svg`."""
     return render_svg(_map_graph(entries, cat), cat.vocab, title=label("overview.map", lang), lang=lang, kinds=kind_legend(entries, lang))
 
 
@@ -178,11 +170,8 @@ class Pieces:
 def overview_context(cat: Catalogue, entries: Sequence[Entry] | None = None, lang: str = "nl", fmt: str = "html",
                      pieces: Pieces | None = None) -> dict[str, Any]:
     """The view model of ``render overview``: index, entries, map, gap maps, caveat, source, date.
-
-    ``entries`` are :class:`OverviewEntry` items whose row and section render on demand through
-    ``pieces`` (by default from the catalogue's templates).
-    """
-
+    ``entries`` become :class:`OverviewEntry` items whose row and section render on demand through
+    ``pieces`` (by default from the catalogue's templates)."""
     labels = table_of(lang)
     chosen = sorted(entries if entries is not None else cat.entries, key=Entry.sort_key)
     if pieces is None:
