@@ -1,26 +1,15 @@
 """Time and memory bounds for rendering one template: a template is code from a pull request.
 
-Jinja's sandbox keeps a template away from Python's internals, but not from work without end:
-two nested ``range(100000)`` loops run for hours and ``"a" * 400000000`` takes 400 MB. So every
-template renders under two bounds, by default 30 seconds and 256 MiB, configurable with
-``$JWTOOL_TEMPLATE_SECONDS`` and ``$JWTOOL_TEMPLATE_MEMORY`` (MiB):
-
-- the sandbox refuses, before it starts, one operation whose result alone would break the bound
-  (repeating a text or list, a power of whole numbers: :func:`check_binop`);
-- a watchdog thread looks at the clock and at the process's resident memory every 20 ms while a
-  template renders, and when either bound is passed raises :class:`TemplateLimit` in the thread
-  that renders, between two steps of the template (:class:`Watch`);
-- one step that makes a huge text in C (``"a"|center(10**10)``, ``ljust``, ``%``-formatting) is
-  over before the watchdog looks, so the console script's process (only it: see
-  :func:`jwtool.catalogue.limits.one_run_per_process`) also bounds its address space while the
-  template runs, to what it had when the template started plus the bound: such a step then gets
-  no memory and the render ends with the memory bound's message.
-
-The time counts only while the template itself runs, not while its output is written. The library
-leaves the process untouched: no signal handler, no process-wide resource limit, nothing that
-outlives the render.
+Jinja's sandbox keeps a template from Python's internals, not from work without end (nested
+``range(100000)`` loops, ``"a" * 400000000``). Every template renders under 30 seconds and 256 MiB
+by default (``$JWTOOL_TEMPLATE_SECONDS``, ``$JWTOOL_TEMPLATE_MEMORY`` in MiB): the sandbox refuses
+one operation whose result alone would pass them (:func:`check_binop`); a watchdog thread looks at
+the clock and the resident memory every 20 ms and raises :class:`TemplateLimit` in the rendering
+thread (:class:`Watch`); and since one C step (``"a"|center(10**10)``) is over before the watchdog
+looks, the console script's process (only it: :func:`jwtool.catalogue.limits.one_run_per_process`)
+also caps its address space while the template runs. Time counts only while the template runs, not
+while its output is written; the library leaves no signal handler or process-wide limit behind.
 """
-
 from __future__ import annotations
 
 import ctypes

@@ -1,17 +1,11 @@
 """Column widths of a Word table in proportion to its text, as the report's own tables are set.
 
-Each column gets a share of the table width in proportion to the amount of text it holds, but
-never less than its longest unbreakable word (plus the cell padding), so that Word or
-LibreOffice never has to break a word inside ("Doorstroomprogr amma"). Only a word wider than
-the whole table's fair share can still be broken: when the longest words of all columns together
-do not fit, every column is scaled down alike.
-
-Text is measured with the metrics of Helvetica, which Arial (the house font) and its stand-in
-Liberation Sans share glyph for glyph; the metrics are a table in :mod:`jwtool.render.fontmetrics`,
-not read from a font file on this machine, so the widths (and the document's bytes) are the same
-everywhere.
+Each column's share of the table width follows the amount of text it holds, but is never less
+than its longest unbreakable word plus the cell padding, so Word or LibreOffice never breaks a word
+inside ("Doorstroomprogr amma"); when the longest words together do not fit, all are scaled alike.
+Text is measured with Helvetica's metrics (:mod:`jwtool.render.fontmetrics`), which Arial and
+Liberation Sans share, from a table rather than a font file, so the widths are the same everywhere.
 """
-
 from __future__ import annotations
 
 import math
