@@ -72,7 +72,6 @@ def _title_as_author(item: dict[str, Any]) -> dict[str, Any]:
 
 def apa(sources: Sequence[Source], lang: str = "nl") -> str:
     """A reference list in APA style (7th edition), one reference a line, in APA's order."""
-
     items = [_title_as_author(_one_line(csl_item(s))) for s in sources]
     if not items:
         return ""
@@ -246,7 +245,6 @@ def _ris_name(name: dict[str, Any]) -> str:
 
 def ris(sources: Sequence[Source]) -> str:
     """RIS records (rispy), one per source; line breaks in values become spaces (RIS is line-based)."""
-
     records = []
     for s in sources:
         item = _one_line(csl_item(s))

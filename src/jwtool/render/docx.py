@@ -1,24 +1,16 @@
 """The appendix as a Word document (python-docx), from the same view model as the templates.
 
-What report writers need from it: real Word tables (not text laid out with tabs) whose column
-widths follow their text (no word broken inside), a header row that Word repeats on every page
-(``w:tblHeader``), rows kept on one page (``w:cantSplit``; a row higher than a page continues in
-rows that name their intervention, "(vervolg)"), captions that keep the report's numbers (plain
-text in the Caption style, never a field a pasting report would renumber),
-page numbers in the footer, Dutch as the document language (spelling is checked as Dutch),
-landscape A4 pages, and a sober sans-serif house style with named paragraph styles
-("JW Tabelkop", "JW Tabeltekst", ...) that a report can restyle once for the whole appendix.
+Real Word tables whose columns follow their text (no word broken inside), a header row repeated
+on every page, rows kept on one page (a row higher than a page continues in rows headed
+"<name> (vervolg)"), plain-text captions that keep the report's numbers, page numbers, Dutch as
+the document language, landscape A4, and named paragraph styles ("JW Tabelkop", ...) that a report
+can restyle once. A ``reference.docx`` (templates folder or ``--reference-docx``) gives its styles,
+page setup and headers/footers instead; its body text is dropped, as pandoc's reference-doc does.
 
-An organisation can put a ``reference.docx`` in its templates folder (or pass ``--reference-docx``):
-then its styles, page setup and headers/footers are used instead of the house style, and its body
-text is dropped (as pandoc's reference-doc does).
-
-Entry text is untrusted: control characters are removed, nothing in it becomes a field or formula
-(the only fields are the page number and caption numbers jwtool writes itself), and only http(s)
-URLs become hyperlinks. The bytes are deterministic: fixed zip timestamps and document properties
-taken from the catalogue's own date.
+Entry text is untrusted: control characters are removed, nothing in it becomes a field or formula,
+and only http(s) URLs become hyperlinks. The bytes are deterministic: fixed zip timestamps and
+document properties from the catalogue's own date.
 """
-
 from __future__ import annotations
 
 import io
@@ -81,7 +73,6 @@ def _paragraphs(text: str) -> list[str]:
 
 def _ensure_styles(doc: Any) -> None:
     """Add jwtool's named styles (and Word's Caption and Footer) where the document lacks them."""
-
     styles = doc.styles
     names = {s.name for s in styles}
 
@@ -115,7 +106,6 @@ def _ensure_styles(doc: Any) -> None:
 def _house_style(doc: Any) -> None:
     """A sober look instead of python-docx's template (Cambria, blue headings): one sans-serif
     font, dark grey headings and captions. Not applied over a reference.docx."""
-
     for fonts in doc.styles.element.iter(qn("w:rFonts")):  # theme fonts (Cambria, Calibri) → Arial
         themed = [key for key in fonts.attrib if key.lower().endswith("theme")]
         if themed or fonts.getparent().getparent().tag == qn("w:rPrDefault"):
@@ -151,7 +141,6 @@ def _element(tag: str, attrs: dict[str, str] | None = None, *children: Any) -> A
 
 def _child(parent: Any, tag: str, first: bool = False) -> Any:
     """``parent``'s child element ``tag`` (for example "w:lang"), added if missing."""
-
     found = parent.find(qn(tag))
     if found is None:
         found = OxmlElement(tag)
@@ -162,7 +151,6 @@ def _child(parent: Any, tag: str, first: bool = False) -> Any:
 def _language(doc: Any) -> None:
     """Dutch as the language of every style, of the document defaults and of the core properties,
     so Word and LibreOffice check spelling (and choose quotes and hyphenation) as Dutch."""
-
     styles = doc.styles.element
     defaults = _child(_child(_child(styles, "w:docDefaults", first=True), "w:rPrDefault", first=True), "w:rPr")
     _child(defaults, "w:lang")
@@ -193,7 +181,6 @@ def _landscape(section: Any) -> None:
 def _field(paragraph: Any, instruction: str, result: str) -> None:
     """A Word field (``PAGE``) at the end of ``paragraph``; ``result`` is the value
     shown until Word or LibreOffice computes it again."""
-
     def run(tag: str, attrs: dict[str, str] | None = None) -> Any:
         child = _element(tag, attrs)
         paragraph._p.append(_element("w:r", None, child))
@@ -208,7 +195,6 @@ def _field(paragraph: Any, instruction: str, result: str) -> None:
 
 def _page_numbers(section: Any) -> None:
     """The page number (a PAGE field) centred in the footer, unless the reference has a footer."""
-
     if not section.footer.is_linked_to_previous:
         return  # the reference document's own footer
     paragraph = section.footer.paragraphs[0]
@@ -230,15 +216,8 @@ def _caption(doc: Any, word: str, table_id: str, title: str) -> None:
 # --- Tables --------------------------------------------------------------------------------------
 
 
-def _repeat_header(row: Any) -> None:
-    """Mark a row as a header row that Word repeats at the top of every page."""
-
-    row._tr.get_or_add_trPr().append(_element("w:tblHeader", {"w:val": "true"}))
-
-
 def _add_hyperlink(paragraph: Any, url: str, text: str) -> None:
     """A real Word hyperlink (only ever called with a checked http(s) URL)."""
-
     r_id = paragraph.part.relate_to(url, RT.HYPERLINK, is_external=True)
     t = _element("w:t", {"xml:space": "preserve"})
     t.text = docx_text(text)
@@ -277,7 +256,6 @@ def _style_metrics(doc: Any, name: str) -> tuple[float, bool, float, float]:
 
 def _table_layout(table: Any, width: int) -> None:
     """A fixed table ``width`` (twips) and narrow left and right cell margins."""
-
     props = table._tbl.tblPr
     table_width = props.find(qn("w:tblW"))
     table_width.set(qn("w:type"), "dxa")
@@ -298,7 +276,6 @@ def _add_table(doc: Any, header: list[Cell], rows: list[tuple[str, list[Cell]]],
     in proportion to their text, each at least as wide as its longest word. Every row is kept on
     one page; a row higher than a page (``height`` twips of text) becomes several that each name
     their intervention (``continued``)."""
-
     every = [header, *(cells for _, cells in rows)]
     metrics: Metrics = {name: _style_metrics(doc, name) for name in {s for row in every for cell in row for s, _ in cell}}
     metrics.setdefault(STYLE_NAME, _style_metrics(doc, STYLE_NAME))
@@ -316,7 +293,7 @@ def _add_table(doc: Any, header: list[Cell], rows: list[tuple[str, list[Cell]]],
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
     _table_layout(table, width)
-    _repeat_header(table.rows[0])
+    table.rows[0]._tr.get_or_add_trPr().append(_element("w:tblHeader", {"w:val": "true"}))  # repeated on every page
     _keep_row_together(table.rows[0])
     for cell, paragraphs in zip(table.rows[0].cells, header):
         _fill_cell(cell, paragraphs)
@@ -391,12 +368,10 @@ def _properties(doc: Any, context: dict[str, Any]) -> None:
 
 def appendix_docx(context: dict[str, Any], reference: Path | None = None) -> bytes:
     """The appendix view model (:func:`jwtool.render.appendix.appendix_context`) as .docx bytes."""
-
     lang = context["lang"]
     try:
         doc = Document(str(reference)) if reference else Document()
     except Exception as exc:  # noqa: BLE001 - python-docx raises several types for a bad file
-
         raise RenderError(Message("error.docx.reference", file=str(reference), detail=str(exc))) from None
     if reference:
         _clear_body(doc)

@@ -131,7 +131,6 @@ def environment(dirs: Sequence[Path], fmt: str, lang: str) -> Environment:
     ``__subclasses__``, ``__globals__``...), which is how a template would reach ``os.popen``.
     The refusal is a ``SecurityError``, reported like any other template error.
     """
-
     html = fmt == "html"
     loader = ChoiceLoader([ConfinedLoader(d) for d in dirs])
     env = BoundedSandbox(loader=loader, autoescape=html, finalize=None if html else markdown_finalize,
