@@ -238,20 +238,18 @@ def _fill_cell(cell: Any, paragraphs: Cell) -> None:
 def _style_metrics(doc: Any, name: str) -> tuple[float, bool, float, float]:
     """Font size (points), bold, left indent and space after (points) of a paragraph style,
     following its base styles; a reference.docx may set them differently from jwtool's own styles."""
-    size: float | None = None
-    bold: bool | None = None
-    indent: float | None = None
-    after: float | None = None
+    chain = []
     style = doc.styles[name]
     while style is not None:
-        size = size if size is not None or style.font.size is None else style.font.size.pt
-        bold = bold if bold is not None else style.font.bold
-        left = style.paragraph_format.left_indent
-        indent = indent if indent is not None or left is None else left.pt
-        space = style.paragraph_format.space_after
-        after = after if after is not None or space is None else space.pt
+        chain.append(style)
         style = style.base_style
-    return size or 11.0, bool(bold), max(indent or 0.0, 0.0), after or 0.0
+
+    def first(get: Callable[[Any], Any]) -> Any:  # from the nearest style that sets it
+        return next((v for v in map(get, chain) if v is not None), None)
+
+    size, bold = first(lambda s: s.font.size), first(lambda s: s.font.bold)
+    indent, after = first(lambda s: s.paragraph_format.left_indent), first(lambda s: s.paragraph_format.space_after)
+    return size.pt if size else 11.0, bool(bold), max(indent.pt if indent else 0.0, 0.0), after.pt if after else 0.0
 
 
 def _table_layout(table: Any, width: int) -> None:
