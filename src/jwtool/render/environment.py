@@ -204,9 +204,8 @@ def template_chunks(env: Environment, dirs: Sequence[Path], name: str, context: 
 def _exception(exc: BaseException) -> Message:
     """What went wrong in a template: jwtool's own words (a bound), or Python's, quoted."""
     said = exc.args[0] if exc.args else None
-    if isinstance(said, Message):
-        return Message("error.template.exception", kind=type(exc).__name__, detail=said)
-    return Message("error.template.exception", kind=type(exc).__name__, detail=Message("error.template.quoted", detail=str(exc)))
+    detail = said if isinstance(said, Message) else Message("error.template.quoted", detail=str(exc))
+    return Message("error.template.exception", kind=type(exc).__name__, detail=detail)
 
 
 def _template_line(exc: BaseException) -> str:
