@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 # --- View models ---------------------------------------------------------------------------------
 
 
-_str, _strs = fields.text, fields.texts
+_str = fields.text
 
 
 @dataclass
