@@ -18,55 +18,36 @@ import typer
 from rich.console import Console
 from rich.text import Span, Text
 
-from jwtool.catalogue.files import OutputError, check_target, write_atomic, write_stdout
+from jwtool.catalogue.files import OutputError, check_folder, check_target, write_atomic, write_folder_atomic, write_stdout
 from jwtool.catalogue.layout import CatalogueError, Layout, find_root
 from jwtool.catalogue.limits import DEFAULT_MAX_FILE_SIZE, MAX_FILE_SIZE_CAP, Limits
 from jwtool.catalogue.load import load_catalogue, read_entry
 from jwtool.catalogue.sources import OldFormatError
 from jwtool.catalogue.text import first_hidden, visible
-from jwtool.cli.framework import Settings, choice, counted, message, message_lang, one_run_per_process, settings, unknown_value  # noqa: F401 - choice, unknown_value: for the commands
+from jwtool.cli.framework import choice, counted, message, message_lang, one_run_per_process, settings, unknown_value  # noqa: F401 - choice, unknown_value: for the commands
 from jwtool.labels import DEFAULT_LANG, LANGS, os_error, worded
 from jwtool.query.refs import RefError, resolve_ref
 
 if TYPE_CHECKING:
-
-    from rich.console import Console
-
     from jwtool.catalogue.load import Catalogue
     from jwtool.catalogue.model import Entry
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
-CatalogueOpt = Annotated[
-    Optional[Path],
-    typer.Option(
-        "--catalogue",
-        metavar="DIR",
-        help="opt.catalogue",
-        show_default=False,
-    ),
-]
 MaxSizeOpt = Annotated[
     Optional[int],
     typer.Option("--max-file-size", metavar="BYTES", min=1, max=MAX_FILE_SIZE_CAP,
                  help="opt.max_file_size", show_default=False),
 ]
 
-LangOpt = Annotated[
-    Optional[str],
-    typer.Option("--lang", metavar="nl|en",
-                 help="opt.lang",
-                 show_default=False),
-]
-
 _consoles: dict[str, Any] = {}
 
 
-def cli_lang(ctx: typer.Context, lang: str | None = None) -> str:
-    """The language of a command's words: its own ``--lang``, else the root's ``--lang``, else
-    ``$JWTOOL_LANG``, else Dutch. An unknown language is a usage error (exit 2), never ignored."""
-    found = ctx.find_object(Settings)
-    chosen = lang or (found.lang if found is not None else None)
+def cli_lang(lang: str | None = None) -> str:
+    """The language of a command's words: its own ``--lang`` (render's), else the global
+    ``--lang``, else ``$JWTOOL_LANG``, else Dutch. An unknown language is a usage error (exit 2),
+    never ignored."""
+    chosen = lang or settings().lang
     if chosen is None:
         env = os.environ.get("JWTOOL_LANG", "").strip()
         if env and env not in LANGS:
@@ -75,10 +56,9 @@ def cli_lang(ctx: typer.Context, lang: str | None = None) -> str:
     return choice(chosen, list(LANGS), "--lang")
 
 
-def use_cache(ctx: typer.Context) -> bool:
+def use_cache() -> bool:
     """Whether this command line may use the cache (not under ``--no-cache`` or ``JWTOOL_NO_CACHE=1``)."""
-    found = ctx.find_object(Settings)
-    return found.use_cache if found is not None else True
+    return settings().use_cache
 
 
 def console(stderr: bool = False) -> Console:
@@ -208,7 +188,7 @@ def limits(max_file_size: int | None = None) -> Any:
     return Limits(max_file_size=max_file_size)
 
 
-def root(catalogue: Path | None) -> Path:
+def root(catalogue: Path | None = None) -> Path:
     try:
         return find_root(catalogue if catalogue is not None else settings().catalogue)
     except CatalogueError as exc:
@@ -226,14 +206,14 @@ def command_here(base: Path, command: str, path: Path) -> str:
     return f"jwtool {where}{command} {shlex.quote(os.path.relpath(path))}"
 
 
-def open_catalogue(ctx: typer.Context, catalogue: Path | None, *, summary: bool = False) -> Catalogue:
+def open_catalogue(*, summary: bool = False) -> Catalogue:
     """Load the catalogue for a read-only command; warn (stderr) about files that could not be read.
 
     ``summary=True`` (list, filters, graph) loads entries without their long verbatim texts.
     """
 
     try:
-        cat = load_catalogue(root(catalogue), limits(), use_cache=use_cache(ctx), summary=summary)
+        cat = load_catalogue(root(), limits(), use_cache=use_cache(), summary=summary)
     except OldFormatError as exc:
         fail(exc)
     if one_run_per_process.called:  # type: ignore[attr-defined]
@@ -247,12 +227,13 @@ def warn_broken(broken: list[str]) -> None:
         warn(counted("cli.broken_files", len(broken), files=", ".join(broken[:3]) + (", …" if len(broken) > 3 else "")))
 
 
-def write_output(data: str | bytes | Iterable[str], output: Path | None, layout: Any, force: bool, new_folder: bool = False) -> Path | None:
+def write_output(data: Any, output: Path | None, layout: Any, force: bool, new_folder: bool = False, folder: bool = False) -> Path | None:
     """Data to stdout, or atomically to ``-o FILE`` (refused into the catalogue or over an existing
     file: exit 2; a disk or permission error: exit 1). Returns the written path, or None for stdout.
 
     A stream of text chunks goes to the file as it comes; for stdout it is collected first, so a
-    failure half-way prints nothing. ``new_folder``: see :func:`jwtool.catalogue.files.write_atomic`.
+    failure half-way prints nothing. ``new_folder``: see :func:`jwtool.catalogue.files.write_atomic`;
+    ``folder``: ``data`` is a folder's (name, content) files, written whole (a site, a data package).
     """
 
     if output is None:
@@ -260,6 +241,8 @@ def write_output(data: str | bytes | Iterable[str], output: Path | None, layout:
         write_stdout(visible(text).encode("utf-8") if isinstance(text, str) else text)  # a document is UTF-8, as its file would be
         return None
     try:
+        if folder:
+            return write_folder_atomic(output, data, layout, force)
         return write_atomic(output, data, layout, force, new_folder)
     except OutputError as exc:
         usage_error(exc)
@@ -267,14 +250,16 @@ def write_output(data: str | bytes | Iterable[str], output: Path | None, layout:
         fail(message("cli.cannot_write", path=output, error=os_error(exc)))
 
 
-def check_output(output: Path | None, catalogue: Path | None, force: bool, new_folder: bool = False) -> None:
+def check_output(output: Path | None, force: bool, new_folder: bool = False, folder: bool = False) -> None:
     """Refuse a bad ``-o`` (exists without --force, inside the catalogue, no such folder) before
     the catalogue is loaded, not after seconds of work (the write itself checks again)."""
     if output is None:
         return
-
     try:
-        check_target(output, Layout(root(catalogue)), force, new_folder)
+        if folder:
+            check_folder(output, Layout(root()), force)
+        else:
+            check_target(output, Layout(root()), force, new_folder)
     except OutputError as exc:
         usage_error(exc)
 

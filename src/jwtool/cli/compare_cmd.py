@@ -18,8 +18,6 @@ from rich.table import Table
 from rich.text import Text
 
 from jwtool.cli.common import (
-    CatalogueOpt,
-    LangOpt,
     cli_lang,
     console,
     entry_ref,
@@ -54,17 +52,14 @@ CompareFormat = formats("CompareFormat", REPORTERS)
 
 
 def compare(
-    ctx: typer.Context,
     refs: Annotated[list[str], typer.Argument(metavar="REF REF [REF...]", help="opt.compare.refs", show_default=False)],
     fmt: Annotated[CompareFormat, format_option("opt.compare.format")] = CompareFormat.text,
-    catalogue: CatalogueOpt = None,
-    lang: LangOpt = None,
 ) -> None:
     """Compare entries side by side: providers, phases, target group, ages, goals, components, course, working elements, evidence and results."""
-    lang = cli_lang(ctx, lang)
+    lang = cli_lang()
     if len(refs) < 2:
         usage_error(message("cli.compare.too_few"))
-    cat = open_catalogue(ctx, catalogue, summary=True)
+    cat = open_catalogue(summary=True)
     entries = [entry_ref(cat, r, lang=lang) for r in refs]
 
     try:

@@ -14,7 +14,6 @@ from jwtool.catalogue.load import load_catalogue, load_vocabularies
 from jwtool.catalogue.sources import OldFormatError
 from jwtool.catalogue.text import PLACEHOLDER_START, key
 from jwtool.cli.common import (
-    CatalogueOpt,
     command_here,
     fail,
     format_option,
@@ -71,7 +70,6 @@ def _ask(label: str, convert: Callable[[str], Any], default: str = "") -> Any:
 
 
 def new(
-    ctx: typer.Context,
     name: Annotated[Optional[str], typer.Argument(metavar="NAME", help="opt.new.name", show_default=False)] = None,
     kind: Annotated[Optional[str], typer.Option("--kind", "-k", help="opt.new.kind", show_default=False)] = None,
     slug: Annotated[Optional[str], typer.Option("--id", metavar="SLUG", help="opt.new.slug", show_default=False)] = None,
@@ -89,11 +87,10 @@ def new(
     last_reviewed: Annotated[Optional[str], typer.Option("--last-reviewed", metavar="YYYY-MM-DD", help="opt.new.last_reviewed", rich_help_panel=_KEY, show_default=False)] = None,
     from_issue: Annotated[Optional[Path], typer.Option("--from-issue", metavar="FILE", help="opt.new.from_issue", show_default=False)] = None,
     no_input: Annotated[bool, typer.Option("--no-input", help="opt.new.no_input")] = False,
-    catalogue: CatalogueOpt = None,
 ) -> None:
     """Create interventions/<id>.yaml with every field, a Dutch comment above each and placeholders."""
 
-    base = root(catalogue)
+    base = root()
     if is_bundled(base):
         usage_error(message("cli.new.no_catalogue"))
     layout = Layout(base)
@@ -104,7 +101,7 @@ def new(
                          source_url=source_url, source_title=source_title, source_kind=source_kind, report=report, table=table, order=order,
                          section=section or [], last_reviewed=last_reviewed, from_issue=from_issue)
     try:
-        draft, chosen = draft_from_options(options, vocab, library, lambda: _claimed_rows(ctx, base))
+        draft, chosen = draft_from_options(options, vocab, library, lambda: _claimed_rows(base))
     except ScaffoldError as exc:
         usage_error(exc)
     if from_issue is not None:
@@ -114,7 +111,7 @@ def new(
     if path.exists() or path.is_symlink():
         fail(message("cli.new.exists", file=layout.rel(path)))
     try:
-        other = resolve_ref(_entries(ctx, base), draft.name)
+        other = resolve_ref(_entries(base), draft.name)
         if _same_name(other, draft.name):
             fail(message("cli.new.name_taken", name=draft.name, file=other.file))
     except RefError:
@@ -185,14 +182,14 @@ def _prompt_missing(draft: Any, vocab: dict[str, Any], library: Any, chosen: Any
     return chosen
 
 
-def _claimed_rows(ctx: typer.Context, base: Path) -> dict[tuple[str, str, int], str]:
+def _claimed_rows(base: Path) -> dict[tuple[str, str, int], str]:
     """Every table row an entry holds, with the file that holds it."""
-    return {(s, t, r): e.file for e in _entries(ctx, base) for s, t, r in e.rows}
+    return {(s, t, r): e.file for e in _entries(base) for s, t, r in e.rows}
 
 
-def _entries(ctx: typer.Context, base: Path) -> list[Any]:
+def _entries(base: Path) -> list[Any]:
     try:
-        return load_catalogue(base, limits(), use_cache=use_cache(ctx), summary=True).entries
+        return load_catalogue(base, limits(), use_cache=use_cache(), summary=True).entries
     except OldFormatError as exc:  # a catalogue of another format: one message, nothing written
         fail(exc)
 
@@ -210,11 +207,10 @@ def diff(
     rev: Annotated[str, typer.Argument(metavar="REV", help="opt.diff.rev", show_default=False)],
     rev2: Annotated[Optional[str], typer.Argument(metavar="REV2", help="opt.diff.rev2", show_default=False)] = None,
     fmt: Annotated[DiffFormat, format_option("opt.diff.format")] = DiffFormat.text,
-    catalogue: CatalogueOpt = None,
 ) -> None:
     """Show what changed in the catalogue between two git revisions: entries added, removed, renamed, and every changed field (old → new)."""
 
-    base = root(catalogue)
+    base = root()
     try:
         result = catalogue_diff(base, rev, rev2, limits())
     except GitError as exc:
@@ -227,15 +223,13 @@ HistoryFormat = formats("HistoryFormat", ["text", "json"])
 
 
 def history(
-    ctx: typer.Context,
     ref: Annotated[str, typer.Argument(metavar="REF", help="opt.history.ref", show_default=False)],
     fmt: Annotated[HistoryFormat, format_option("opt.history.format")] = HistoryFormat.text,
-    catalogue: CatalogueOpt = None,
 ) -> None:
     """Show an entry's change log from git: date, author and message of every commit that changed its file, newest first, following renames."""
 
-    base = root(catalogue)
-    rel, entry_id, entry_name = _history_target(ctx, base, ref)
+    base = root()
+    rel, entry_id, entry_name = _history_target(base, ref)
     try:
         changes = git_history(base, rel)
         changes, cut = history_cut(base, changes)
@@ -260,7 +254,7 @@ def history(
         out(message("cli.history.cut", commit=cut[:10]))
 
 
-def _history_target(ctx: typer.Context, base: Path, ref: str) -> tuple[str, str, str]:
+def _history_target(base: Path, ref: str) -> tuple[str, str, str]:
     """The file (relative to the catalogue), id and name that ``ref`` names; removed entries by file or id."""
 
     layout = Layout(base)
@@ -271,7 +265,7 @@ def _history_target(ctx: typer.Context, base: Path, ref: str) -> tuple[str, str,
         stem = Path(rel).stem
         return rel, stem, stem
     try:
-        entry = resolve_ref(_entries(ctx, base), ref)
+        entry = resolve_ref(_entries(base), ref)
         return entry.file, entry.id, entry.name
     except RefError as exc:
         gone = f"interventions/{ref}.yaml"

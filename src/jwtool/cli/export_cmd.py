@@ -10,23 +10,18 @@ from typing import TYPE_CHECKING, Annotated, Optional
 import typer
 
 from jwtool.catalogue import progress
-from jwtool.catalogue.files import OutputError, check_folder, write_folder_atomic
 from jwtool.cli.common import (
-    CatalogueOpt,
-    Layout,
     check_output,
     fail,
     format_option,
     formats,
     note,
     open_catalogue,
-    root,
     usage_error,
     write_output,
 )
 from jwtool.cli.filters import resolved, with_filters
 from jwtool.cli.framework import counted, message, message_lang
-from jwtool.labels import os_error
 from jwtool.query import dataset
 from jwtool.query import export as ex
 from jwtool.query.filters import RawFilters, filter_entries
@@ -55,19 +50,17 @@ ExportFormat = formats("ExportFormat", [*EXPORTERS, *citations.EXPORT_FORMATS, *
 
 @with_filters
 def export(
-    ctx: typer.Context,
     fmt: Annotated[ExportFormat, format_option("opt.export.format")] = ExportFormat.json,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE", help="opt.export.output", show_default=False)] = None,
     force: Annotated[bool, typer.Option("--force", help="opt.export.force")] = False,
-    catalogue: CatalogueOpt = None,
     filters: RawFilters = RawFilters(),
 ) -> None:
     """Export the full records of the matching entries (all entries without filters)."""
     if fmt.value in DATASET_FORMATS:
-        _dataset(ctx, fmt.value, output, force, catalogue, filters)
+        _dataset(fmt.value, output, force, filters)
         return
-    check_output(output, catalogue, force)
-    cat = open_catalogue(ctx, catalogue, summary=True)  # the full records are read as they are written
+    check_output(output, force)
+    cat = open_catalogue(summary=True)  # the full records are read as they are written
     if fmt in citations.EXPORT_FORMATS:
         ids = sorted(cat.library.sources)
         if filters.given():  # the references behind the matching entries
@@ -86,27 +79,16 @@ def export(
         note(counted("cli.export.wrote_entries", len(entries), path=path))
 
 
-def _dataset(ctx: typer.Context, fmt: str, output: Optional[Path], force: bool, catalogue: Optional[Path], filters: RawFilters) -> None:
+def _dataset(fmt: str, output: Optional[Path], force: bool, filters: RawFilters) -> None:
     """Write the matching entries as a Frictionless data package (a folder) or an SQLite file."""
     if output is None:
         usage_error(message(f"cli.export.{fmt}_needs_output"))
-    if fmt == "datapackage":
-        try:
-            check_folder(output, Layout(root(catalogue)), force)
-        except OutputError as exc:
-            usage_error(exc)
-    else:
-        check_output(output, catalogue, force)
-    cat = open_catalogue(ctx, catalogue)
+    check_output(output, force, folder=fmt == "datapackage")
+    cat = open_catalogue()
     entries = filter_entries(cat.entries, resolved(filters, cat))
     tables = dataset.tables(entries, [cat.library.sources[k] for k in sorted(cat.library.sources)], cat.vocab)
     if fmt == "datapackage":
-        try:
-            written = write_folder_atomic(output, dataset.datapackage_files(tables, cat.meta), cat.layout, force)
-        except OutputError as exc:
-            usage_error(exc)
-        except OSError as exc:
-            fail(message("cli.cannot_write", path=output, error=os_error(exc)))
+        written = write_output(dataset.datapackage_files(tables, cat.meta), output, cat.layout, force, folder=True)
         note(counted("cli.export.wrote_datapackage", len(entries), tables=len(tables), path=f"{written}/"))
         return
     with tempfile.TemporaryDirectory(prefix="jwtool-sqlite-") as tmp:

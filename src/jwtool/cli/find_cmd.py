@@ -18,8 +18,6 @@ from rich.table import Table
 from rich.text import Text
 
 from jwtool.cli.common import (
-    CatalogueOpt,
-    LangOpt,
     cli_lang,
     console,
     err,
@@ -90,31 +88,25 @@ def _rows_compact(rows: list[dict[str, Any]], with_match: bool) -> None:
 
 
 def list_entries(
-    ctx: typer.Context,
     fmt: Annotated[ListFormat, format_option("opt.list.format")] = ListFormat.text,
-    catalogue: CatalogueOpt = None,
-    lang: LangOpt = None,
 ) -> None:
     """List every entry: id, name, kind, phases, education levels, evidence level."""
 
-    lang = cli_lang(ctx, lang)
-    cat = open_catalogue(ctx, catalogue, summary=True)
+    lang = cli_lang()
+    cat = open_catalogue(summary=True)
     _rows_out([summary(e) for e in cat.entries], fmt, False, cat, lang)
 
 
 @with_filters
 def search(
-    ctx: typer.Context,
     text: Annotated[Optional[str], typer.Argument(metavar="TEXT", help="opt.search.text", show_default=False)] = None,
     fmt: Annotated[ListFormat, format_option("opt.list.format")] = ListFormat.text,
-    catalogue: CatalogueOpt = None,
-    lang: LangOpt = None,
     filters: RawFilters = RawFilters(),
 ) -> None:
     """Find entries by text and filters."""
-    lang = cli_lang(ctx, lang)
+    lang = cli_lang()
     words = (text or "").strip()
-    cat = open_catalogue(ctx, catalogue, summary=True)  # a text search reads each full text in turn
+    cat = open_catalogue(summary=True)  # a text search reads each full text in turn
     chosen = filter_entries(cat.entries, resolved(filters, cat))
     if words:
         hits = run_search(chosen, words, cat.vocab, fuzzy=True, full=cat.full)

@@ -12,7 +12,7 @@ import typer
 from rich.padding import Padding
 from rich.text import Text
 
-from jwtool.cli.common import CatalogueOpt, LangOpt, choice, cli_lang, console, err, format_option, formats, is_terminal, note, open_catalogue, out
+from jwtool.cli.common import choice, cli_lang, console, err, format_option, formats, is_terminal, note, open_catalogue, out
 from jwtool.cli.filters import resolved, with_filters
 from jwtool.cli.framework import message
 from jwtool.cli.tables import print_table
@@ -27,17 +27,14 @@ GapsFormat = formats("GapsFormat", ["table", "json", "csv", "md"])
 
 @with_filters
 def gaps(
-    ctx: typer.Context,
     rows: Annotated[str, typer.Option("--rows", metavar="elements|groups|entries", help="opt.gaps.rows")] = "elements",
     fmt: Annotated[GapsFormat, format_option("opt.gaps.format")] = GapsFormat.table,
-    catalogue: CatalogueOpt = None,
-    lang: LangOpt = None,
     filters: RawFilters = RawFilters(),
 ) -> None:
     """Print the evidence gap map: working elements × outcome domains."""
-    lang = cli_lang(ctx, lang)
+    lang = cli_lang()
     choice(rows, list(ROW_KINDS), "--rows")
-    cat = open_catalogue(ctx, catalogue, summary=True)
+    cat = open_catalogue(summary=True)
     selected = filter_entries(cat.entries, resolved(filters, cat))
     if not selected:
         note(message("cli.no_match"))

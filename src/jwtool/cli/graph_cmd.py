@@ -13,8 +13,6 @@ from typing import TYPE_CHECKING, Annotated, Optional
 import typer
 
 from jwtool.cli.common import (
-    CatalogueOpt,
-    LangOpt,
     choice,
     cli_lang,
     entry_ref,
@@ -52,18 +50,15 @@ def _column_label(cat: "Catalogue", by: str, column: str, lang: str) -> str:
 
 @with_filters
 def elements(
-    ctx: typer.Context,
     by: Annotated[Optional[str], typer.Option("--by", metavar="phase|evidence|target|kind", help="opt.elements.by", show_default=False)] = None,
     fmt: FormatOpt = GraphFormat.text,
-    catalogue: CatalogueOpt = None,
-    lang: LangOpt = None,
     filters: RawFilters = RawFilters(),
 ) -> None:
     """List the working elements with how many entries name them, most shared first."""
-    lang = cli_lang(ctx, lang)
+    lang = cli_lang()
     if by is not None:
         choice(by, list(BY_CHOICES), "--by")
-    cat = open_catalogue(ctx, catalogue, summary=True)
+    cat = open_catalogue(summary=True)
     selected = filter_entries(cat.entries, resolved(filters, cat))
     if not selected:
         note(message("cli.no_match"))
@@ -111,17 +106,14 @@ def _crosstab(cat: "Catalogue", selected: list["Entry"], by: str, fmt: str, lang
 
 @with_filters
 def similar(
-    ctx: typer.Context,
     ref: Annotated[str, typer.Argument(metavar="REF", help="opt.similar.ref", show_default=False)],
     top: Annotated[int, typer.Option("--top", "-n", metavar="K", min=1, help="opt.similar.top")] = 5,
     fmt: FormatOpt = GraphFormat.text,
-    catalogue: CatalogueOpt = None,
-    lang: LangOpt = None,
     filters: RawFilters = RawFilters(),
 ) -> None:
     """Show the entries most alike REF by the working elements they share."""
-    lang = cli_lang(ctx, lang)
-    cat = open_catalogue(ctx, catalogue, summary=True)
+    lang = cli_lang()
+    cat = open_catalogue(summary=True)
 
     entry = entry_ref(cat, ref, full=False, lang=lang)  # the working elements are in the summary
     candidates = filter_entries(cat.entries, resolved(filters, cat))

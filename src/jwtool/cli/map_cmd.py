@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
-from jwtool.cli.common import CatalogueOpt, LangOpt, check_output, choice, cli_lang, note, open_catalogue, out, usage_error, write_output
+from jwtool.cli.common import check_output, choice, cli_lang, note, open_catalogue, out, usage_error, write_output
 from jwtool.cli.filters import resolved, with_filters
 from jwtool.cli.framework import message
 from jwtool.cli.tables import FormatOpt, GraphFormat, clean, column_headers, element_namer, id_and_name, print_table
@@ -37,7 +37,6 @@ if TYPE_CHECKING:
 
 @with_filters
 def map_(
-    ctx: typer.Context,
     export: Annotated[Optional[str], typer.Option("--export", "-x", metavar="graphml|gexf|json|dot|mermaid|svg", help="opt.map.export", show_default=False)] = None,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE", help="opt.map.output", show_default=False)] = None,
     force: Annotated[bool, typer.Option("--force", help="opt.export.force")] = False,
@@ -46,13 +45,11 @@ def map_(
     top: Annotated[int, typer.Option("--top", "-n", metavar="N", min=1, help="opt.map.top")] = 10,
     seed: Annotated[int, typer.Option("--seed", metavar="N", help="opt.map.seed")] = 42,
     fmt: FormatOpt = GraphFormat.text,
-    catalogue: CatalogueOpt = None,
-    lang: LangOpt = None,
     filters: RawFilters = RawFilters(),
 ) -> None:
     """Show how entries cluster around shared working elements, or export the graph."""
 
-    lang = cli_lang(ctx, lang)
+    lang = cli_lang()
     choice(projection, list(PROJECTIONS), "--projection")
     for value in include or []:
         choice(value, list(EXTRA_TYPES), "--include")
@@ -69,8 +66,8 @@ def map_(
     elif force or projection != "bipartite" or include:
         what = "--force" if force else "--projection" if projection != "bipartite" else "--include"
         usage_error(message("cli.map.needs_export", option=what))
-    check_output(output, catalogue, force)
-    cat = open_catalogue(ctx, catalogue, summary=True)
+    check_output(output, force)
+    cat = open_catalogue(summary=True)
     selected = filter_entries(cat.entries, resolved(filters, cat))
     if not selected:
         note(message("cli.no_match"))

@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from jwtool.cli.common import CatalogueOpt, check_output, choice, cli_lang, fail, format_option, formats, open_catalogue, usage_error, warn
+from jwtool.cli.common import check_output, choice, cli_lang, fail, format_option, formats, open_catalogue, usage_error, warn
 from jwtool.cli.filters import resolved, with_filters
 from jwtool.cli.framework import message
 from jwtool.cli.render_options import ForceOpt, LangOpt, OutputOpt, TemplatesOpt, emit, templates_folder
@@ -21,7 +21,6 @@ AppendixFormat = formats("AppendixFormat", FORMATS_APPENDIX)
 
 @with_filters
 def appendix(
-    ctx: typer.Context,
     fmt: Annotated[AppendixFormat, format_option("opt.appendix.format")] = AppendixFormat.md,
     style: Annotated[str, typer.Option("--style", metavar="full|summary", help="opt.appendix.style")] = "full",
     output: OutputOpt = None,
@@ -30,21 +29,20 @@ def appendix(
     reference_docx: Annotated[Optional[Path], typer.Option("--reference-docx", metavar="FILE", help="opt.appendix.reference_docx", show_default=False)] = None,
     lang: LangOpt = None,
     source: Annotated[Optional[str], typer.Option("--source", metavar="ID", help="opt.appendix.source", show_default=False)] = None,
-    catalogue: CatalogueOpt = None,
     filters: RawFilters = RawFilters(),  # noqa: B008 - replaced by the filter options
 ) -> None:
     """Render a report's tables from the entries that cite their rows, in the report's order."""
 
     fmt = fmt.value
     choice(style, list(STYLES), "--style")
-    lang = cli_lang(ctx, lang)
+    lang = cli_lang(lang)
     tdir = templates_folder(templates)
     if reference_docx is not None and not reference_docx.is_file():
         usage_error(message("cli.no_such_file", option="--reference-docx", path=reference_docx))
     if fmt == "pdf" and soffice() is None:
         fail(message(MISSING))
-    check_output(output, catalogue, force)
-    cat = open_catalogue(ctx, catalogue, summary=True)
+    check_output(output, force)
+    cat = open_catalogue(summary=True)
 
     try:
         sid, tables = report_tables(cat, source, style)

@@ -8,12 +8,9 @@ from typing import Annotated, Optional
 import typer
 
 from jwtool.catalogue import progress
-from jwtool.catalogue.files import OutputError, check_folder, write_folder_atomic
-from jwtool.catalogue.layout import Layout
-from jwtool.cli.common import CatalogueOpt, check_output, cli_lang, fail, format_option, formats, note, open_catalogue, root, usage_error
+from jwtool.cli.common import check_output, cli_lang, fail, format_option, formats, note, open_catalogue, write_output
 from jwtool.cli.framework import message, message_lang
 from jwtool.cli.render_options import ForceOpt, LangOpt, TemplatesOpt, emit, templates_folder
-from jwtool.labels import os_error
 from jwtool.render.environment import FORMATS_OVERVIEW, RenderError
 from jwtool.render.overview import overview_chunks
 from jwtool.render.site import site_files
@@ -22,18 +19,16 @@ OverviewFormat = formats("OverviewFormat", FORMATS_OVERVIEW)
 
 
 def overview(
-    ctx: typer.Context,
     fmt: Annotated[OverviewFormat, format_option("opt.overview.format")] = OverviewFormat.html,
     output_arg: Annotated[Optional[str], typer.Option("--output", "-o", metavar="PATH", help="opt.overview.output_arg", show_default=False)] = None,
     force: ForceOpt = False,
     templates: TemplatesOpt = None,
     lang: LangOpt = None,
-    catalogue: CatalogueOpt = None,
 ) -> None:
     """Render the whole catalogue for reading: an index, a section per entry, the element map and the gap map."""
 
     fmt = fmt.value
-    lang = cli_lang(ctx, lang)
+    lang = cli_lang(lang)
     tdir = templates_folder(templates)
 
     # `-o site` (or `-o site.v2/`): a folder, like a static-site generator. HTML: the site of pages
@@ -41,33 +36,26 @@ def overview(
     output = Path(output_arg) if output_arg else None
     is_folder = output is not None and (output_arg.endswith(("/", os.sep)) or output.is_dir() or (not output.exists() and not output.suffix))
     if is_folder and fmt == "html":
-        _site(ctx, output, force, tdir, lang, catalogue)
+        _site(output, force, tdir, lang)
         return
     new_folder = is_folder and not output.is_dir()
     if output is not None and is_folder:
         output = output / "README.md"
-    check_output(output, catalogue, force, new_folder)
-    cat = open_catalogue(ctx, catalogue, summary=True)  # each section reads its entry in full
+    check_output(output, force, new_folder)
+    cat = open_catalogue(summary=True)  # each section reads its entry in full
     try:
         emit(overview_chunks(cat, fmt, lang, tdir), output, force, cat, new_folder=new_folder)
     except RenderError as exc:
         fail(exc)
 
 
-def _site(ctx: typer.Context, output: Path, force: bool, tdir: Optional[Path], lang: str, catalogue: Optional[Path]) -> None:
+def _site(output: Path, force: bool, tdir: Optional[Path], lang: str) -> None:
     """Write the overview as a site into the folder ``output`` (see :mod:`jwtool.render.site`)."""
-    try:
-        check_folder(output, Layout(root(catalogue)), force)
-    except OutputError as exc:
-        usage_error(exc)
-    cat = open_catalogue(ctx, catalogue, summary=True)  # each page reads its entry in full
+    check_output(output, force, folder=True)
+    cat = open_catalogue(summary=True)  # each page reads its entry in full
     progress.enable(lang=message_lang())
     try:
-        written = write_folder_atomic(output, site_files(cat, lang, tdir), cat.layout, force)
+        written = write_output(site_files(cat, lang, tdir), output, cat.layout, force, folder=True)
     except RenderError as exc:
         fail(exc)
-    except OutputError as exc:
-        usage_error(exc)
-    except OSError as exc:
-        fail(message("cli.cannot_write", path=output, error=os_error(exc)))
     note(message("cli.wrote", path=f"{written}/"))

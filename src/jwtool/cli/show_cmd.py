@@ -11,7 +11,7 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
-from jwtool.cli.common import CatalogueOpt, LangOpt, cli_lang, console, entry_ref, format_option, formats, is_terminal, open_catalogue, out
+from jwtool.cli.common import cli_lang, console, entry_ref, format_option, formats, is_terminal, open_catalogue, out
 from jwtool.query.export import dumps
 from jwtool.render.entry import entry_document
 from jwtool.render.views import card, card_text
@@ -47,15 +47,12 @@ ShowFormat = formats("ShowFormat", SHOW_REPORTERS)
 
 
 def show(
-    ctx: typer.Context,
     ref: Annotated[str, typer.Argument(metavar="REF", help="opt.show.ref", show_default=False)],
     fmt: Annotated[ShowFormat, format_option("opt.show.format")] = ShowFormat.text,
-    catalogue: CatalogueOpt = None,
-    lang: LangOpt = None,
 ) -> None:
     """Show one entry in full, as a card or as JSON, YAML or Markdown."""
-    lang = cli_lang(ctx, lang)
-    cat = open_catalogue(ctx, catalogue, summary=True)
+    lang = cli_lang()
+    cat = open_catalogue(summary=True)
     entry = entry_ref(cat, ref, lang=lang)
     SHOW_REPORTERS[fmt.value](entry, cat, lang)
 

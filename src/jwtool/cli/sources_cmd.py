@@ -8,7 +8,7 @@ import typer
 
 from jwtool.catalogue import progress
 from jwtool.catalogue.sources import Source
-from jwtool.cli.common import CatalogueOpt, choice, fail, limits, note, open_catalogue, out, root
+from jwtool.cli.common import choice, fail, limits, note, open_catalogue, out, root
 from jwtool.cli.framework import message, message_lang
 from jwtool.contribute.upgrade import UpgradeError
 from jwtool.contribute.upgrade import upgrade as upgrade_catalogue
@@ -17,16 +17,14 @@ from jwtool.render import citations
 
 
 def cite(
-    ctx: typer.Context,
     ref: Annotated[str, typer.Argument(metavar="REF", help="opt.cite.ref", show_default=False)],
     fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help="opt.cite.fmt")] = "apa",
     lang: Annotated[str, typer.Option("--lang", metavar="LANG", help="opt.cite.lang")] = "nl",
-    catalogue: CatalogueOpt = None,
 ) -> None:
     """Print the sources an entry cites as references, for a report or a reference manager."""
     choice(fmt, list(citations.FORMATS), "--format")
     choice(lang, ["nl", "en"], "--lang")
-    cat = open_catalogue(ctx, catalogue, summary=True)
+    cat = open_catalogue(summary=True)
     chosen: list[Source]
     source = cat.library.get(ref)
     try:
@@ -46,13 +44,11 @@ def cite(
     out(citations.render(chosen, fmt, lang))
 
 
-def upgrade(
-    catalogue: CatalogueOpt = None,
-) -> None:
+def upgrade() -> None:
     """Migrate a catalogue in place to the current format (schema version 3)."""
     progress.enable(lang=message_lang())
     try:
-        result = upgrade_catalogue(root(catalogue), limits())  # $JWTOOL_MAX_FILE_SIZE, as every reader
+        result = upgrade_catalogue(root(), limits())  # $JWTOOL_MAX_FILE_SIZE, as every reader
     except UpgradeError as exc:
         fail(exc)
     for rel in result.created:

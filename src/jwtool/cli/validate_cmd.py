@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import replace
-import os
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -15,7 +15,6 @@ from jwtool.catalogue.problems import Problem, problems_to_json
 from jwtool.cli.common import (
     EXIT_OK,
     EXIT_PROBLEMS,
-    CatalogueOpt,
     MaxSizeOpt,
     err,
     format_option,
@@ -48,7 +47,7 @@ def validate(
     fmt: Annotated[Format, format_option("opt.validate.format")] = Format.text,
     changed_since: Annotated[Optional[str], typer.Option("--changed-since", metavar="REV", help="opt.validate.changed_since")] = None,
     show_reviewed: Annotated[bool, typer.Option("--show-reviewed", help="opt.validate.show_reviewed")] = False,
-    catalogue: CatalogueOpt = None,
+    catalogue: Annotated[Optional[Path], typer.Option("--catalogue", metavar="DIR", help="opt.catalogue", show_default=False)] = None,
     max_file_size: MaxSizeOpt = None,
 ) -> None:
     """Check the catalogue: YAML syntax, duplicate keys, schema, ids, vocabularies, numbers, URLs."""
@@ -72,7 +71,7 @@ def validate(
         selected = [p for p in changed if selected is None or any(p == s or s in p.parents for s in selected)]
 
     progress.enable(fmt.value != "json", lang=message_lang())
-    report = run(base, selected, lim) if selected is None or selected else _only_catalogue_checks(base, lim)
+    report = run(base, selected, lim)  # no changed entries ([]) still checks vocabularies and catalogue.yaml
     problems = report.problems
     if show_reviewed and fmt.value == "text":
         problems = [replace(p, severity="reviewed") if p.severity == SILENCED else p for p in problems]
@@ -126,8 +125,3 @@ def _not_in_catalogue(path: Path, base: Path) -> str:
             return message("cli.validate.other_catalogue", path=str(path), catalogue=str(base), other=other)
     return message("cli.validate.outside", path=str(path), catalogue=str(base))
 
-
-def _only_catalogue_checks(base: Path, lim: object):  # type: ignore[no-untyped-def]
-    """--changed-since with no changed entries still checks vocabularies and catalogue.yaml."""
-
-    return run(base, [], lim)  # type: ignore[arg-type]
