@@ -20,11 +20,11 @@ from jwtool.cli.common import (
     usage_error,
     write_output,
 )
-from jwtool.cli.filters import resolved, with_filters
+from jwtool.cli.filters import matching, with_filters
 from jwtool.cli.framework import counted, message, message_lang
 from jwtool.query import dataset
 from jwtool.query import export as ex
-from jwtool.query.filters import RawFilters, filter_entries
+from jwtool.query.filters import RawFilters
 from jwtool.render import citations
 
 if TYPE_CHECKING:
@@ -64,14 +64,14 @@ def export(
     if fmt in citations.EXPORT_FORMATS:
         ids = sorted(cat.library.sources)
         if filters.given():  # the references behind the matching entries
-            cited = {i for e in filter_entries(cat.entries, resolved(filters, cat)) for i in e.cited}
+            cited = {i for e in matching(filters, cat) for i in e.cited}
             ids = [i for i in ids if i in cited]
         sources = [cat.library.sources[k] for k in ids]
         path = write_output(citations.render(sources, fmt.value), output, cat.layout, force)
         if path is not None:
             note(counted("cli.export.wrote_sources", len(sources), path=path))
         return
-    entries = filter_entries(cat.entries, resolved(filters, cat))
+    entries = matching(filters, cat)
     progress.enable(fmt.value != "json", lang=message_lang())
     data = EXPORTERS[fmt.value](entries, cat, filters)
     path = write_output(data, output, cat.layout, force)
@@ -85,7 +85,7 @@ def _dataset(fmt: str, output: Optional[Path], force: bool, filters: RawFilters)
         usage_error(message(f"cli.export.{fmt}_needs_output"))
     check_output(output, force, folder=fmt == "datapackage")
     cat = open_catalogue()
-    entries = filter_entries(cat.entries, resolved(filters, cat))
+    entries = matching(filters, cat)
     tables = dataset.tables(entries, [cat.library.sources[k] for k in sorted(cat.library.sources)], cat.vocab)
     if fmt == "datapackage":
         written = write_output(dataset.datapackage_files(tables, cat.meta), output, cat.layout, force, folder=True)

@@ -2,7 +2,7 @@
 
 Decorate a command with :func:`with_filters` and give it a ``filters: RawFilters`` parameter; the
 decorator adds ``--target``, ``--phase``, ... to its signature so typer shows them, and hands
-the values over as one object. Resolve them with :func:`resolved`.
+the values over as one object; :func:`matching` gives the entries they select.
 """
 
 from __future__ import annotations
@@ -16,13 +16,13 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional
 import typer
 
 from jwtool.catalogue.model import ELEMENT_SOURCES
-from jwtool.cli.common import unknown_value, usage_error
+from jwtool.cli.common import note, unknown_value, usage_error
 from jwtool.cli.framework import message
-from jwtool.query.filters import AGES, FilterError, RawFilters, resolve_filters
+from jwtool.query.filters import AGES, FilterError, RawFilters, filter_entries, resolve_filters
 
 if TYPE_CHECKING:
     from jwtool.catalogue.load import Catalogue
-    from jwtool.query.filters import Filters
+    from jwtool.catalogue.model import Entry
 
 _PANEL = "panel.filters"
 
@@ -72,12 +72,17 @@ def with_filters(fn: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def resolved(raw: RawFilters, cat: Catalogue) -> Filters:
-    """Resolve against the catalogue's vocabularies; an unknown value is a usage error (exit 2)."""
+def matching(raw: RawFilters, cat: Catalogue, *, say_none: bool = False) -> list[Entry]:
+    """The catalogue's entries that pass the filters, resolved against its vocabularies: an
+    unknown value is a usage error (exit 2). ``say_none``: a note on stderr when none passes."""
 
     try:
-        return resolve_filters(raw, cat.vocab)
+        filters = resolve_filters(raw, cat.vocab)
     except FilterError as exc:
         if exc.option == "--age":
             usage_error(message("cli.bad_age", value=exc.value, low=AGES.start, high=AGES.stop - 1))
         usage_error(unknown_value(exc.option, exc.value, exc.valid, exc.suggestions))
+    found = filter_entries(cat.entries, filters)
+    if say_none and not found:
+        note(message("cli.no_match"))
+    return found

@@ -20,7 +20,6 @@ from rich.text import Text
 from jwtool.cli.common import (
     cli_lang,
     console,
-    err,
     format_option,
     formats,
     is_terminal,
@@ -28,9 +27,9 @@ from jwtool.cli.common import (
     open_catalogue,
     out,
 )
-from jwtool.cli.filters import resolved, with_filters
+from jwtool.cli.filters import matching, with_filters
 from jwtool.labels import label, plural
-from jwtool.query.filters import RawFilters, filter_entries
+from jwtool.query.filters import RawFilters
 from jwtool.query.search import FUZZY
 from jwtool.query.search import search as run_search
 from jwtool.render.rows import ROW_FORMATS, hit_row, render_rows, shown, summary
@@ -107,32 +106,26 @@ def search(
     lang = cli_lang()
     words = (text or "").strip()
     cat = open_catalogue(summary=True)  # a text search reads each full text in turn
-    chosen = filter_entries(cat.entries, resolved(filters, cat))
-    if words:
-        hits = run_search(chosen, words, cat.vocab, fuzzy=True, full=cat.full)
-        _rows_out([hit_row(h) for h in hits], fmt, True, cat, lang)
-        count = len(hits)
-        if hits and hits[0].tier == FUZZY:
-            err(f"jwtool: {label('search.fuzzy', lang, text=repr(words))}")
-    else:
-        _rows_out([summary(e) for e in chosen], fmt, False, cat, lang)
-        count = len(chosen)
-    total = len(cat.entries)
-    if not count:
+    chosen = matching(filters, cat)
+    hits = run_search(chosen, words, cat.vocab, fuzzy=True, full=cat.full) if words else []
+    rows = [hit_row(h) for h in hits] if words else [summary(e) for e in chosen]
+    _rows_out(rows, fmt, bool(words), cat, lang)
+    if hits and hits[0].tier == FUZZY:
+        note(label("search.fuzzy", lang, text=repr(words)))
+    if not rows:
         note(label("search.none", lang))
         hint = _dropped_filter_hint(cat, filters, words, lang)
         if hint:
             note(hint)
     elif fmt == "text" and is_terminal():
-        err(f"jwtool: {plural('search.count', count, lang, total=total)}")
-
+        note(plural("search.count", len(rows), lang, total=len(cat.entries)))
 
 def _dropped_filter_hint(cat: "Catalogue", filters: RawFilters, words: str, lang: str) -> str:
     """For a search that found nothing: each filter option that, dropped on its own, gives results,
     with how many ("zonder --phase nazorg: 3 interventies"), most results first; "" without filters."""
     counts: list[tuple[int, str]] = []
     for name, value in filters.given().items():
-        fewer = filter_entries(cat.entries, resolved(replace(filters, **{name: [] if isinstance(value, list) else None}), cat))
+        fewer = matching(replace(filters, **{name: [] if isinstance(value, list) else None}), cat)
         n = len(run_search(fewer, words, cat.vocab, fuzzy=True, full=cat.full)) if words else len(fewer)
         option = "--" + name.replace("_", "-")
         typed = " ".join(f"{option} {v}" for v in (value if isinstance(value, list) else [value]))

@@ -12,17 +12,22 @@ import typer
 from rich.padding import Padding
 from rich.text import Text
 
-from jwtool.cli.common import choice, cli_lang, console, err, format_option, formats, is_terminal, note, open_catalogue, out
-from jwtool.cli.filters import resolved, with_filters
-from jwtool.cli.framework import message
+from jwtool.cli.common import choice, cli_lang, console, err, format_option, formats, is_terminal, open_catalogue, out
+from jwtool.cli.filters import matching, with_filters
 from jwtool.cli.tables import print_table
 from jwtool.graph.gapmap import ROW_KINDS, GapMap, gap_map
 from jwtool.labels import label, plural
 from jwtool.query.export import dumps
-from jwtool.query.filters import RawFilters, filter_entries
+from jwtool.query.filters import RawFilters
 from jwtool.render import gapmap as doc
 
-GapsFormat = formats("GapsFormat", ["table", "json", "csv", "md"])
+# --format: the table, or one of the map's documents (jwtool.render.gapmap)
+DOCUMENTS = {
+    "json": lambda gm, vocab, lang: dumps(doc.document(gm, vocab)),
+    "csv": lambda gm, vocab, lang: "".join(doc.csv_chunks(gm, vocab)),
+    "md": doc.markdown,
+}
+GapsFormat = formats("GapsFormat", ["table", *DOCUMENTS])
 
 
 @with_filters
@@ -35,18 +40,10 @@ def gaps(
     lang = cli_lang()
     choice(rows, list(ROW_KINDS), "--rows")
     cat = open_catalogue(summary=True)
-    selected = filter_entries(cat.entries, resolved(filters, cat))
-    if not selected:
-        note(message("cli.no_match"))
+    selected = matching(filters, cat, say_none=True)
     gm = gap_map(selected, cat.vocab, rows, filters.element_source or "all")
-    if fmt == "json":
-        out(dumps(doc.document(gm, cat.vocab)))
-        return
-    if fmt == "csv":
-        out("".join(doc.csv_chunks(gm, cat.vocab)))
-        return
-    if fmt == "md":
-        out(doc.markdown(gm, cat.vocab, lang))
+    if fmt != "table":
+        out(DOCUMENTS[fmt.value](gm, cat.vocab, lang))
         return
     headers = [label(f"gapmap.rows.{rows}", lang)] + [doc.column_label(c, cat.vocab, lang) for c, _ in gm.columns]
     names = [doc.row_label(gm, r.id, r.label, cat.vocab, lang) for r in gm.rows]
@@ -54,7 +51,7 @@ def gaps(
     studies = len({s.id for e in gm.entries for s in e.studies})
     title = label("gapmap.title", lang, studies=plural("gapmap.studies", studies, lang), entries=plural("map.entries", len(selected), lang))
     if not is_terminal():  # stdout stays one header line and tab-separated rows
-        print_table(headers, table, title, piped_header=True, piped_title=False)
+        print_table(headers, table, title)
         err(doc.legend(gm, cat.vocab, lang))
         return
 

@@ -16,19 +16,18 @@ from jwtool.cli.common import (
     choice,
     cli_lang,
     entry_ref,
-    err,
     note,
     open_catalogue,
     out,
 )
-from jwtool.cli.filters import resolved, with_filters
+from jwtool.cli.filters import matching, with_filters
 from jwtool.cli.framework import message
 from jwtool.cli.tables import FormatOpt, GraphFormat, column_headers, element_namer, id_and_name, print_table
 from jwtool.graph.analysis import BY_CHOICES, crosstab, element_use, percent
 from jwtool.graph.analysis import similar as find
 from jwtool.labels import label, label_or, plural
 from jwtool.query.export import dumps
-from jwtool.query.filters import RawFilters, filter_entries
+from jwtool.query.filters import RawFilters
 
 if TYPE_CHECKING:
     from jwtool.catalogue.load import Catalogue
@@ -59,9 +58,7 @@ def elements(
     if by is not None:
         choice(by, list(BY_CHOICES), "--by")
     cat = open_catalogue(summary=True)
-    selected = filter_entries(cat.entries, resolved(filters, cat))
-    if not selected:
-        note(message("cli.no_match"))
+    selected = matching(filters, cat, say_none=True)
     if by:
         _crosstab(cat, selected, by, fmt, lang, filters.element_source)
         return
@@ -74,12 +71,12 @@ def elements(
         return
     if not uses:
         if selected:
-            err("jwtool: " + label(f"graph.elements.none.{filters.element_source.replace('-', '_')}", lang, entries=plural("map.entries", len(selected), lang)))
+            note(label(f"graph.elements.none.{filters.element_source.replace('-', '_')}", lang, entries=plural("map.entries", len(selected), lang)))
         return
     name = element_namer(cat, lang)
     rows = [[u.count, percent(u.share), name(u.id), ", ".join(e.id for e in u.entries)] for u in uses]
     title = label("graph.elements.title", lang, elements=plural("graph.elements", len(uses), lang), entries=plural("map.entries", len(selected), lang))
-    print_table(column_headers(lang, "count", "share", "element", "entries"), rows, title, right=(0, 1), piped_header=True, piped_title=False)
+    print_table(column_headers(lang, "count", "share", "element", "entries"), rows, title, right=(0, 1))
 
 
 def _crosstab(cat: "Catalogue", selected: list["Entry"], by: str, fmt: str, lang: str, source: str) -> None:
@@ -98,7 +95,7 @@ def _crosstab(cat: "Catalogue", selected: list["Entry"], by: str, fmt: str, lang
     rows: list[list[object]] = [[name(r.id)] + [n or "-" for n in r.counts] + [u.count] for r, u in zip(tab.rows, tab.uses)]
     rows.append([label("graph.row.entries", lang)] + [len(es) or "-" for es in tab.column_entries] + [len(selected)])
     title = label("graph.crosstab.title", lang, by=label(f"graph.by.{by}", lang), entries=plural("map.entries", len(selected), lang))
-    print_table(headers, rows, title, right=tuple(range(1, len(headers))), piped_header=True, piped_title=False)
+    print_table(headers, rows, title, right=tuple(range(1, len(headers))))
 
 
 # --- similar -----------------------------------------------------------------------------------
@@ -116,7 +113,7 @@ def similar(
     cat = open_catalogue(summary=True)
 
     entry = entry_ref(cat, ref, full=False, lang=lang)  # the working elements are in the summary
-    candidates = filter_entries(cat.entries, resolved(filters, cat))
+    candidates = matching(filters, cat)
 
     source = filters.element_source
     matches = find(entry, candidates, top, source)
@@ -135,4 +132,4 @@ def similar(
     name = element_namer(cat, lang)
     rows = [[i, f"{m.score:.2f}", m.entry.id, m.entry.name, ", ".join(name(e) for e in m.shared)] for i, m in enumerate(matches, 1)]
     title = label("graph.similar.title", lang, name=entry.name, id=entry.id)
-    print_table(["#", *column_headers(lang, "score", "id", "name", "shared")], rows, title, right=(0, 1), piped_header=True, piped_title=False)
+    print_table(["#", *column_headers(lang, "score", "id", "name", "shared")], rows, title, right=(0, 1))

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional
 import typer
 
 from jwtool.cli.common import check_output, choice, cli_lang, note, open_catalogue, out, usage_error, write_output
-from jwtool.cli.filters import resolved, with_filters
+from jwtool.cli.filters import matching, with_filters
 from jwtool.cli.framework import message
 from jwtool.cli.tables import FormatOpt, GraphFormat, clean, column_headers, element_namer, id_and_name, print_table
 from jwtool.graph.analysis import EXTRA_TYPES, PROJECTIONS
@@ -24,7 +24,7 @@ from jwtool.graph.exports import export as render
 from jwtool.graph.network import graph_for, summarize
 from jwtool.labels import label, plural
 from jwtool.query.export import dumps
-from jwtool.query.filters import RawFilters, filter_entries
+from jwtool.query.filters import RawFilters
 
 if TYPE_CHECKING:
     from jwtool.catalogue.load import Catalogue
@@ -68,9 +68,7 @@ def map_(
         usage_error(message("cli.map.needs_export", option=what))
     check_output(output, force)
     cat = open_catalogue(summary=True)
-    selected = filter_entries(cat.entries, resolved(filters, cat))
-    if not selected:
-        note(message("cli.no_match"))
+    selected = matching(filters, cat, say_none=True)
     if export is not None:
         _export(cat, selected, export, output, force, projection, include or [], lang, filters.element_source)
         return
@@ -126,17 +124,17 @@ def _print_summary(s: Any, cat: "Catalogue", lang: str) -> None:
     _blank()
     rows = [[c.number, len(c.entries), " · ".join(name(e) for e in c.characteristic) or "-", ", ".join(e.name for e in c.entries)] for c in s.clusters]
     title = label("graph.clusters.title", lang, groups=plural("graph.groups", len(s.clusters), lang), linked=plural("map.entries", linked, lang), seed=s.seed)
-    print_table(["#", *column_headers(lang, "entries", "characteristic", "members")], rows, title, right=(0, 1), piped_header=True)
+    print_table(["#", *column_headers(lang, "entries", "characteristic", "members")], rows, title, right=(0, 1), piped_title=True)
     _blank()
     if s.bridges:
         rows = [[f"{b.centrality:.3f}", ", ".join(str(c) for c in b.clusters), b.count, name(b.id)] for b in s.bridges]
-        print_table(column_headers(lang, "betweenness", "clusters", "entries", "element"), rows, label("graph.bridges.title", lang), right=(0, 2), piped_header=True)
+        print_table(column_headers(lang, "betweenness", "clusters", "entries", "element"), rows, label("graph.bridges.title", lang), right=(0, 2), piped_title=True)
     else:
         out(label("graph.bridges.none", lang))
     _blank()
     if s.pairs:
         rows = [[p.count, f"{name(p.a)} + {name(p.b)}", ", ".join(e.id for e in p.entries)] for p in s.pairs]
-        print_table(column_headers(lang, "entries", "pair", "by"), rows, label("graph.pairs.title", lang), right=(0,), piped_header=True)
+        print_table(column_headers(lang, "entries", "pair", "by"), rows, label("graph.pairs.title", lang), right=(0,), piped_title=True)
     else:
         out(label("graph.pairs.none", lang))
     if s.unconnected:

@@ -8,10 +8,10 @@ from typing import Annotated, Optional
 import typer
 
 from jwtool.cli.common import check_output, choice, cli_lang, fail, format_option, formats, open_catalogue, usage_error, warn
-from jwtool.cli.filters import resolved, with_filters
+from jwtool.cli.filters import matching, with_filters
 from jwtool.cli.framework import message
 from jwtool.cli.render_options import ForceOpt, LangOpt, OutputOpt, TemplatesOpt, emit, templates_folder
-from jwtool.query.filters import RawFilters, filter_entries
+from jwtool.query.filters import RawFilters
 from jwtool.render.appendix import AppendixError, appendix_entries, render_appendix, report_tables
 from jwtool.render.environment import FORMATS_APPENDIX, STYLES, RenderError
 from jwtool.render.pdf import MISSING, soffice
@@ -48,7 +48,7 @@ def appendix(
         sid, tables = report_tables(cat, source, style)
     except AppendixError as exc:
         usage_error(exc)
-    shown = appendix_entries(filter_entries(cat.entries, resolved(filters, cat)), sid, tables)
+    shown = appendix_entries(matching(filters, cat), sid, tables)
     if not any(shown.values()):
         warn(message("cli.render.empty"))
     # chosen among the summaries; the render reads each entry the tables show in full as it writes its row

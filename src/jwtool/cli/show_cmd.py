@@ -21,14 +21,6 @@ if TYPE_CHECKING:
     from jwtool.catalogue.model import Entry
 
 
-def _show_yaml(entry: "Entry", cat: "Catalogue", lang: str) -> None:
-    out(yaml.safe_dump(entry.data, allow_unicode=True, sort_keys=False, width=100))
-
-
-def _entry_markdown(entry: "Entry", cat: "Catalogue", lang: str) -> str:
-    return entry_document(cat, entry, "md", lang)
-
-
 def _show_text(entry: "Entry", cat: "Catalogue", lang: str) -> None:
     if is_terminal():
         _card_rich(entry, cat, lang)
@@ -40,8 +32,8 @@ def _show_text(entry: "Entry", cat: "Catalogue", lang: str) -> None:
 SHOW_REPORTERS: dict[str, Callable[["Entry", "Catalogue", str], None]] = {
     "text": _show_text,
     "json": lambda entry, cat, lang: out(dumps(entry.data).rstrip("\n")),
-    "yaml": _show_yaml,
-    "md": lambda entry, cat, lang: out(_entry_markdown(entry, cat, lang)),
+    "yaml": lambda entry, cat, lang: out(yaml.safe_dump(entry.data, allow_unicode=True, sort_keys=False, width=100)),
+    "md": lambda entry, cat, lang: out(entry_document(cat, entry, "md", lang)),
 }
 ShowFormat = formats("ShowFormat", SHOW_REPORTERS)
 

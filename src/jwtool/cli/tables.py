@@ -27,8 +27,8 @@ def clean(text: object) -> str:
     return " ".join(text.split())
 
 
-def print_table(headers: Sequence[str], rows: Sequence[Sequence[object]], title: str = "", right: Sequence[int] = (), piped_header: bool = True,
-           piped_title: bool = True, whole_words: bool = False) -> bool:
+def print_table(headers: Sequence[str], rows: Sequence[Sequence[object]], title: str = "", right: Sequence[int] = (),
+                piped_title: bool = False, whole_words: bool = False) -> bool:
     """A rich table on a terminal. Piped: a line of column names, then one tab-separated line per
     row, like ``list`` and ``search``; with ``piped_title`` (the map's several tables) the title
     above them.
@@ -50,10 +50,9 @@ def print_table(headers: Sequence[str], rows: Sequence[Sequence[object]], title:
             table.add_row(*row)
         con.print(table)
         return True
-    if piped_header:
-        if title and piped_title:
-            out(title)
-        out("\t".join(headers))
+    if title and piped_title:
+        out(title)
+    out("\t".join(headers))
     for row in cells:
         out("\t".join(row))
     return True
