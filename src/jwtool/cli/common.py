@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from jwtool.catalogue.load import Catalogue
     from jwtool.catalogue.model import Entry
 
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
 MaxSizeOpt = Annotated[
     Optional[int],
@@ -218,13 +218,10 @@ def open_catalogue(*, summary: bool = False) -> Catalogue:
         fail(exc)
     if one_run_per_process.called:  # type: ignore[attr-defined]
         gc.freeze()  # the catalogue lives to the end of the run: collections (Jinja makes many) need not walk it
-    warn_broken(cat.broken)
+    if cat.broken:
+        shown = ", ".join(cat.broken[:3]) + (", …" if len(cat.broken) > 3 else "")
+        warn(counted("cli.broken_files", len(cat.broken), files=shown))
     return cat
-
-
-def warn_broken(broken: list[str]) -> None:
-    if broken:
-        warn(counted("cli.broken_files", len(broken), files=", ".join(broken[:3]) + (", …" if len(broken) > 3 else "")))
 
 
 def write_output(data: Any, output: Path | None, layout: Any, force: bool, new_folder: bool = False, folder: bool = False) -> Path | None:

@@ -62,11 +62,9 @@ def compare(
     cat = open_catalogue(summary=True)
     entries = [entry_ref(cat, r, lang=lang) for r in refs]
 
+    langs = (JSON_LANG, JSON_TERM_LANG) if fmt == "json" else (lang, None)  # labels, terms
     try:
-        if fmt == "json":
-            comparison = run_compare(entries, cat.vocab, cat.meta, JSON_LANG, JSON_TERM_LANG)
-        else:
-            comparison = run_compare(entries, cat.vocab, cat.meta, lang)
+        comparison = run_compare(entries, cat.vocab, cat.meta, *langs)
     except ValueError as exc:
         usage_error(exc)
     REPORTERS[fmt.value](comparison, lang)

@@ -52,10 +52,6 @@ from jwtool.validate.rules import term_key
 _KEY = "panel.new.key"
 
 
-def _interactive(no_input: bool) -> bool:
-    return not no_input and sys.stdin is not None and sys.stdin.isatty()
-
-
 def _ask(label: str, convert: Callable[[str], Any], default: str = "") -> Any:
     """Prompt until the answer converts; an empty answer keeps the placeholder (None)."""
 
@@ -96,28 +92,27 @@ def new(
     layout = Layout(base)
     vocab, _, _ = load_vocabularies(layout, limits())
     library = read_library(layout, limits())
-    ask = _interactive(no_input)
     options = NewOptions(name=name, kind=kind, slug=slug, summary=summary, phase=phase or [], evidence_level=evidence_level, source=source,
                          source_url=source_url, source_title=source_title, source_kind=source_kind, report=report, table=table, order=order,
                          section=section or [], last_reviewed=last_reviewed, from_issue=from_issue)
     try:
-        draft, chosen = draft_from_options(options, vocab, library, lambda: _claimed_rows(base))
+        draft, chosen = draft_from_options(options, vocab, library,  # the rows entries hold, read only if needed
+                                           lambda: {(s, t, r): e.file for e in _entries(base) for s, t, r in e.rows})
     except ScaffoldError as exc:
         usage_error(exc)
-    if from_issue is not None:
-        ask = False  # the form holds every answer
 
     path = entry_path(layout, draft.id)
     if path.exists() or path.is_symlink():
         fail(message("cli.new.exists", file=layout.rel(path)))
     try:
         other = resolve_ref(_entries(base), draft.name)
-        if _same_name(other, draft.name):
+        if any(key(n) == key(draft.name) for n in (other.id, other.name, *other.aliases)):
             fail(message("cli.new.name_taken", name=draft.name, file=other.file))
     except RefError:
         pass
 
-    if ask:
+    # ask for what is missing, on a terminal; an issue form holds every answer
+    if not no_input and from_issue is None and sys.stdin is not None and sys.stdin.isatty():
         chosen = _prompt_missing(draft, vocab, library, chosen)
     if chosen is not None:
         draft.source = chosen.id
@@ -182,20 +177,11 @@ def _prompt_missing(draft: Any, vocab: dict[str, Any], library: Any, chosen: Any
     return chosen
 
 
-def _claimed_rows(base: Path) -> dict[tuple[str, str, int], str]:
-    """Every table row an entry holds, with the file that holds it."""
-    return {(s, t, r): e.file for e in _entries(base) for s, t, r in e.rows}
-
-
 def _entries(base: Path) -> list[Any]:
     try:
         return load_catalogue(base, limits(), use_cache=use_cache(), summary=True).entries
     except OldFormatError as exc:  # a catalogue of another format: one message, nothing written
         fail(exc)
-
-
-def _same_name(entry: Any, name: str) -> bool:
-    return any(key(n) == key(name) for n in (entry.id, entry.name, *entry.aliases))
 
 
 # ----------------------------------------------------------------------------- diff and history

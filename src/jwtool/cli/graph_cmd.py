@@ -25,7 +25,7 @@ from jwtool.cli.framework import message
 from jwtool.cli.tables import FormatOpt, GraphFormat, column_headers, element_namer, id_and_name, print_table
 from jwtool.graph.analysis import BY_CHOICES, crosstab, element_use, percent
 from jwtool.graph.analysis import similar as find
-from jwtool.labels import label, label_or, plural
+from jwtool.labels import DEFAULT_LANG, label, label_or, plural
 from jwtool.query.export import dumps
 from jwtool.query.filters import RawFilters
 
@@ -117,8 +117,7 @@ def similar(
 
     source = filters.element_source
     matches = find(entry, candidates, top, source)
-    wev = cat.vocab.get("working-elements")
-    term = (lambda e: wev.label(e)) if wev else (lambda e: e)
+    term = element_namer(cat, DEFAULT_LANG)  # JSON: the vocabulary's own labels
     if fmt == "json":
         out(dumps({"from": source, "ref": id_and_name(entry) | {"elements": [{"id": e, "name": term(e)} for e in entry.elements_from(source)]},
                "similar": [id_and_name(m.entry) | {"score": round(m.score, 4), "shared": [{"id": e, "name": term(e)} for e in m.shared]} for m in matches]}))

@@ -110,10 +110,6 @@ def _summary_json(s: Any) -> dict[str, Any]:
     }
 
 
-def _blank() -> None:
-    out("\n")
-
-
 def _print_summary(s: Any, cat: "Catalogue", lang: str) -> None:
     name = element_namer(cat, lang)
     linked = len(s.entries) - len(s.unconnected)
@@ -121,22 +117,22 @@ def _print_summary(s: Any, cat: "Catalogue", lang: str) -> None:
     if not s.clusters:
         note(message("cli.map.no_elements"))
         return
-    _blank()
+    out("\n")
     rows = [[c.number, len(c.entries), " · ".join(name(e) for e in c.characteristic) or "-", ", ".join(e.name for e in c.entries)] for c in s.clusters]
     title = label("graph.clusters.title", lang, groups=plural("graph.groups", len(s.clusters), lang), linked=plural("map.entries", linked, lang), seed=s.seed)
     print_table(["#", *column_headers(lang, "entries", "characteristic", "members")], rows, title, right=(0, 1), piped_title=True)
-    _blank()
+    out("\n")
     if s.bridges:
         rows = [[f"{b.centrality:.3f}", ", ".join(str(c) for c in b.clusters), b.count, name(b.id)] for b in s.bridges]
         print_table(column_headers(lang, "betweenness", "clusters", "entries", "element"), rows, label("graph.bridges.title", lang), right=(0, 2), piped_title=True)
     else:
         out(label("graph.bridges.none", lang))
-    _blank()
+    out("\n")
     if s.pairs:
         rows = [[p.count, f"{name(p.a)} + {name(p.b)}", ", ".join(e.id for e in p.entries)] for p in s.pairs]
         print_table(column_headers(lang, "entries", "pair", "by"), rows, label("graph.pairs.title", lang), right=(0,), piped_title=True)
     else:
         out(label("graph.pairs.none", lang))
     if s.unconnected:
-        _blank()
+        out("\n")
         out(plural("graph.unconnected", len(s.unconnected), lang) + ": " + ", ".join(clean(e.id) for e in s.unconnected))

@@ -68,7 +68,7 @@ def validate(
             changed = changed_entry_files(base, changed_since)
         except GitError as exc:
             usage_error(exc)
-        selected = [p for p in changed if selected is None or any(p == s or s in p.parents for s in selected)]
+        selected = [p for p in changed if selected is None or any(p.is_relative_to(s) for s in selected)]
 
     progress.enable(fmt.value != "json", lang=message_lang())
     report = run(base, selected, lim)  # no changed entries ([]) still checks vocabularies and catalogue.yaml
@@ -91,10 +91,6 @@ def validate(
 _PARTS = ("interventions", "sources", "schemas", "catalogue.yaml")
 
 
-def _under(path: Path, folder: Path) -> bool:
-    return path == folder or folder in path.parents
-
-
 def _spellings(path: Path) -> list[Path]:
     """``path`` as given (made absolute, ``..`` folded) and with its links resolved."""
     try:
@@ -106,13 +102,13 @@ def _spellings(path: Path) -> list[Path]:
 def _whole_catalogue(path: Path, base: Path) -> bool:
     """The catalogue, its interventions/ folder, or a file every entry depends on (a source, a
     schema or vocabulary, catalogue.yaml): checking it means checking the whole catalogue."""
-    return any(
-        p in (b, b / "interventions") or any(_under(p, b / part) for part in _PARTS[1:]) for p in _spellings(path) for b in _spellings(base)
-    )
+    return any(p in (b, b / "interventions") or any(p.is_relative_to(b / part) for part in _PARTS[1:])
+               for p in _spellings(path) for b in _spellings(base))
 
 
 def _in_catalogue(path: Path, base: Path) -> bool:
-    return any(p == b or any(_under(p, b / part) for part in _PARTS) for p in _spellings(path) for b in _spellings(base))
+    return any(p == b or any(p.is_relative_to(b / part) for part in _PARTS)
+               for p in _spellings(path) for b in _spellings(base))
 
 
 def _not_in_catalogue(path: Path, base: Path) -> str:
