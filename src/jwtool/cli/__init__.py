@@ -18,11 +18,8 @@ import typer
 
 from jwtool import __version__
 from jwtool.__main__ import exit_interrupted
-from jwtool.catalogue.text import visible
-from jwtool.cli.framework import LazyGroup, Settings, choice, message, one_run_per_process, show_usage_error
+from jwtool.cli.framework import EXIT_INTERRUPTED, EXIT_PROBLEMS, LazyGroup, Settings, choice, err, message, one_run_per_process, show_usage_error
 from jwtool.labels import LANGS
-
-EXIT_PROBLEMS, EXIT_INTERRUPTED = 1, 130
 
 # name -> "module:attribute" (a command function), or for a group of commands (render) a dict of
 # its subcommands alike; in the order `jwtool --help` lists them. Each command's help is the label
@@ -116,15 +113,15 @@ def main(argv: list[str] | None = None) -> None:
     try:
         code = app(args=argv, prog_name="jwtool", standalone_mode=False)
         if code == EXIT_INTERRUPTED:
-            _err(message("cli.interrupted"))  # typer turns Ctrl-C into a silent exit code 130
+            err(message("cli.interrupted"))  # typer turns Ctrl-C into a silent exit code 130
     except typer.Exit as exc:
         code = exc.exit_code
     except (typer.Abort, KeyboardInterrupt):
-        _err(message("cli.interrupted"))
+        err(message("cli.interrupted"))
         code = EXIT_INTERRUPTED
     except Terminated as exc:
         with suppress(OSError):  # after SIGHUP the terminal may be gone
-            _err(message("cli.terminated", signal=signal.Signals(exc.signum).name))
+            err(message("cli.terminated", signal=signal.Signals(exc.signum).name))
         code = exc.code
     except BrokenPipeError:
         # the reader (e.g. `| head`) went away: not an error of ours
@@ -134,11 +131,11 @@ def main(argv: list[str] | None = None) -> None:
         code = show_usage_error(exc)
     except Exception as exc:  # noqa: BLE001 - the last line of defence against tracebacks
         if _raised("jwtool.catalogue.files", "OutputLost", exc):
-            _err(message("cli.output_lost", error=exc))
+            err(message("cli.output_lost", error=exc))
             code = EXIT_PROBLEMS
         elif _raised("jwtool.query.export", "NotJSONError", exc):
             # a value JSON cannot hold, met while writing JSON: bad data, not a bug of jwtool
-            _err(message("cli.error", message=message("cli.not_json")))
+            err(message("cli.error", message=message("cli.not_json")))
             code = EXIT_PROBLEMS
         elif hasattr(exc, "show") and hasattr(exc, "exit_code"):  # other click exceptions
             exc.show()
@@ -146,7 +143,7 @@ def main(argv: list[str] | None = None) -> None:
         elif os.environ.get("JWTOOL_DEBUG") or "--debug" in (argv if argv is not None else sys.argv):
             raise
         else:
-            _err(message("cli.internal_error", name=type(exc).__name__, error=exc))
+            err(message("cli.internal_error", name=type(exc).__name__, error=exc))
             code = EXIT_PROBLEMS
     if code == EXIT_INTERRUPTED:
         exit_interrupted()
@@ -158,10 +155,6 @@ def _raised(module: str, name: str, exc: Exception) -> bool:
     has imported it."""
     loaded = sys.modules.get(module)
     return loaded is not None and isinstance(exc, getattr(loaded, name))
-
-
-def _err(text: str) -> None:
-    sys.stderr.write(visible(text.rstrip("\n") + "\n"))
 
 
 def _tolerant_output() -> None:

@@ -1,4 +1,4 @@
-"""What every command shares: the catalogue option, output formats, consoles and exit codes.
+"""What every command shares: its catalogue and language, output formats, consoles and messages.
 
 Consoles are built lazily (never at import), plain when piped, and respect NO_COLOR.
 """
@@ -12,7 +12,7 @@ import shlex
 import sys
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn, Optional
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -24,7 +24,7 @@ from jwtool.catalogue.limits import DEFAULT_MAX_FILE_SIZE, MAX_FILE_SIZE_CAP, Li
 from jwtool.catalogue.load import load_catalogue, read_entry
 from jwtool.catalogue.sources import OldFormatError
 from jwtool.catalogue.text import first_hidden, visible
-from jwtool.cli.framework import choice, counted, message, message_lang, one_run_per_process, settings, unknown_value  # noqa: F401 - choice, unknown_value: for the commands
+from jwtool.cli.framework import EXIT_PROBLEMS, EXIT_USAGE, choice, counted, err, message, message_lang, one_run_per_process, settings, unknown_value  # noqa: F401
 from jwtool.labels import DEFAULT_LANG, LANGS, os_error, worded
 from jwtool.query.refs import RefError, resolve_ref
 
@@ -32,13 +32,6 @@ if TYPE_CHECKING:
     from jwtool.catalogue.load import Catalogue
     from jwtool.catalogue.model import Entry
 
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
-
-MaxSizeOpt = Annotated[
-    Optional[int],
-    typer.Option("--max-file-size", metavar="BYTES", min=1, max=MAX_FILE_SIZE_CAP,
-                 help="opt.max_file_size", show_default=False),
-]
 
 _consoles: dict[str, Any] = {}
 
@@ -144,12 +137,6 @@ def out(text: str = "") -> None:
     meaning); checked (see :func:`jwtool.catalogue.files.write_stdout`)."""
 
     write_stdout(visible(text if text.endswith("\n") or not text else text + "\n"))
-
-
-def err(text: str) -> None:
-    """A diagnostic line on stderr; control characters (e.g. in a file name) shown as escapes."""
-
-    sys.stderr.write(visible(text.rstrip("\n") + "\n"))
 
 
 def fail(text: str | BaseException, code: int = EXIT_PROBLEMS) -> NoReturn:

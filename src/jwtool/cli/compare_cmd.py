@@ -29,7 +29,7 @@ from jwtool.cli.common import (
     usage_error,
 )
 from jwtool.cli.framework import message
-from jwtool.labels import DEFAULT_LANG, label
+from jwtool.labels import label
 from jwtool.query.compare import compare as run_compare
 from jwtool.query.export import dumps
 from jwtool.render.views import JSON_LANG, JSON_TERM_LANG, caveat_line, comparison_dict, comparison_markdown, comparison_text, element_summary, similarity_value
@@ -70,14 +70,7 @@ def compare(
     REPORTERS[fmt.value](comparison, lang)
 
 
-def _text(c: Comparison, lang: str) -> None:
-    if is_terminal():
-        render(console(), c, lang)
-    else:
-        out(comparison_text(c, lang))
-
-
-def _cell(lines: tuple[str, ...], key: str, lang: str = DEFAULT_LANG) -> Any:
+def _cell(lines: tuple[str, ...], key: str, lang: str) -> Any:
     if not lines:
         return Text("–", style="dim")
     if key != "working_elements":
@@ -93,7 +86,7 @@ def _cell(lines: tuple[str, ...], key: str, lang: str = DEFAULT_LANG) -> Any:
 ASPECT_WIDTH_MAX = 14  # a longer aspect label wraps at its spaces, leaving the entries room
 
 
-def _table(c: Comparison, lang: str = DEFAULT_LANG) -> Any:
+def _table(c: Comparison, lang: str) -> Any:
     table = Table(box=box.SIMPLE_HEAD, show_lines=True, header_style="bold", pad_edge=False)
     longest_word = max((len(w) for a in c.aspects for w in a.label.split()), default=0)
     table.add_column("", style="bold", overflow="fold", min_width=longest_word, max_width=max(longest_word, ASPECT_WIDTH_MAX))
@@ -111,9 +104,13 @@ def _fits(con: Console, renderable: Any) -> bool:
     return Measurement.get(con, unbounded, renderable).minimum <= con.width
 
 
-def render(con: Console, c: Comparison, lang: str = DEFAULT_LANG) -> None:
-    """The comparison for a terminal of ``con.width`` columns (used by tests with width 80), in ``lang``."""
-
+def _text(c: Comparison, lang: str) -> None:
+    """Piped: plain text. On a terminal: the table at its width, or a block per aspect when a word
+    would not fit its column."""
+    if not is_terminal():
+        out(comparison_text(c, lang))
+        return
+    con = console()
     table = _table(c, lang)
     if _fits(con, table):
         con.print(table)

@@ -172,7 +172,6 @@ def _prompt_missing(draft: Any, vocab: dict[str, Any], library: Any, chosen: Any
     if not draft.sections:
         draft.sections = _ask(message("prompt.new.sections"), lambda s: check_sections([s])) or []
     if draft.last_reviewed is None:
-
         draft.last_reviewed = _ask(message("prompt.new.last_reviewed"), check_date, _dt.date.today().isoformat())
     return chosen
 

@@ -39,6 +39,7 @@ from jwtool.catalogue.vocabularies import suggest
 from jwtool.labels import DEFAULT_LANG, LANGS, Message, label_or, plural_key, worded
 
 _click = typer._click  # noqa: SLF001 - typer's own copy of click, whose classes its commands are
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
 @dataclass
@@ -61,9 +62,7 @@ def settings() -> Settings:
 def _set(ctx: Any, name: str, value: Any) -> None:
     if value is None or value is False or ctx.resilient_parsing:
         return
-    target = ctx.find_object(Settings)
-    if target is None:
-        target = ctx.ensure_object(Settings)
+    target = ctx.ensure_object(Settings)
     if name == "no_cache":
         target.use_cache = False
     elif name != "debug":  # --debug is read from the command line itself, see jwtool.cli.main
@@ -392,6 +391,11 @@ def message_lang() -> str:
             return lang
     env = os.environ.get("JWTOOL_LANG", "").strip()
     return env if env in LANGS else DEFAULT_LANG
+
+
+def err(text: str) -> None:
+    """A diagnostic line on stderr; control characters (e.g. in a file name) shown as escapes."""
+    sys.stderr.write(visible(text.rstrip("\n") + "\n"))
 
 
 def counted(stem: str, n: int, **values: Any) -> str:

@@ -11,12 +11,9 @@ from typing import Annotated, Optional
 import typer
 
 from jwtool.catalogue import progress
+from jwtool.catalogue.limits import MAX_FILE_SIZE_CAP
 from jwtool.catalogue.problems import Problem, problems_to_json
 from jwtool.cli.common import (
-    EXIT_OK,
-    EXIT_PROBLEMS,
-    MaxSizeOpt,
-    err,
     format_option,
     formats,
     limits,
@@ -24,7 +21,7 @@ from jwtool.cli.common import (
     root,
     usage_error,
 )
-from jwtool.cli.framework import counted, message, message_lang
+from jwtool.cli.framework import EXIT_OK, EXIT_PROBLEMS, counted, err, message, message_lang
 from jwtool.contribute.git import GitError, changed_entry_files
 from jwtool.validate.rules import validate as run
 from jwtool.validate.studies import SILENCED
@@ -47,8 +44,10 @@ def validate(
     fmt: Annotated[Format, format_option("opt.validate.format")] = Format.text,
     changed_since: Annotated[Optional[str], typer.Option("--changed-since", metavar="REV", help="opt.validate.changed_since")] = None,
     show_reviewed: Annotated[bool, typer.Option("--show-reviewed", help="opt.validate.show_reviewed")] = False,
+    # declared here, not left to the global --catalogue, so that --help lists it before --max-file-size
     catalogue: Annotated[Optional[Path], typer.Option("--catalogue", metavar="DIR", help="opt.catalogue", show_default=False)] = None,
-    max_file_size: MaxSizeOpt = None,
+    max_file_size: Annotated[Optional[int], typer.Option("--max-file-size", metavar="BYTES", help="opt.max_file_size",
+                                                         min=1, max=MAX_FILE_SIZE_CAP, show_default=False)] = None,
 ) -> None:
     """Check the catalogue: YAML syntax, duplicate keys, schema, ids, vocabularies, numbers, URLs."""
     lim = limits(max_file_size)
