@@ -60,7 +60,7 @@ def settings() -> Settings:
 
 
 def _set(ctx: Any, name: str, value: Any) -> None:
-    if value is None or value is False or ctx.resilient_parsing:
+    if value is None or value is False or value == "" or ctx.resilient_parsing:  # `--lang ""`: as if not given
         return
     target = ctx.ensure_object(Settings)
     if name == "no_cache":
