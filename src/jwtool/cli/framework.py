@@ -82,13 +82,6 @@ def _global_options(
     """The options every command accepts (see the module docstring); they store into :class:`Settings`."""
 
 
-def global_options() -> list[Any]:
-    """Fresh click options for :func:`_global_options` (each command gets its own)."""
-    command = get_command_from_info(CommandInfo(name="global", callback=_global_options), pretty_exceptions_short=True, rich_markup_mode=None)
-    use_plain_checks(command)
-    return command.params
-
-
 class Plain(RuntimeParam):
     """An option value checked and converted without pydantic: text, yes/no, whole or decimal
     numbers (within ``min``/``max``), paths and fixed choices (an Enum), alone or repeated."""
@@ -159,9 +152,13 @@ def _plain(param: Any) -> None:
 
 
 def add_global_options(command: Any) -> None:
-    """Add the global options ``command`` does not declare itself (see the module docstring)."""
+    """Add the global options ``command`` does not declare itself (see the module docstring), fresh
+    click options for each command."""
     taken = {opt for p in command.params for opt in (*p.opts, *p.secondary_opts)}
-    command.params.extend(o for o in global_options() if not set(o.opts) & taken)
+    fresh = get_command_from_info(CommandInfo(name="global", callback=_global_options),
+                                  pretty_exceptions_short=True, rich_markup_mode=None)
+    use_plain_checks(fresh)
+    command.params.extend(o for o in fresh.params if not set(o.opts) & taken)
 
 
 class Texts:
@@ -280,8 +277,9 @@ class LazyGroup(Texts, TyperGroup):
 
     def format_commands(self, ctx: Any, formatter: Any) -> None:
         """The list of commands, each with the first sentence of its help, without importing it."""
-        width = formatter.width - 6 - max(map(len, self.lazy_commands))
-        rows = [(name, short_help(message(f"{self.commands_key}.{name}"), width)) for name in self.lazy_commands]
+        width = max(formatter.width - 6 - max(map(len, self.lazy_commands)), 20)
+        cut = _click.utils.make_default_short_help  # as click cuts a command's help
+        rows = [(name, cut(message(f"{self.commands_key}.{name}"), width)) for name in self.lazy_commands]
         with formatter.section(message("click.commands")):
             formatter.write_dl(rows)
 
@@ -312,11 +310,6 @@ def command_modules(commands: dict[str, Any]) -> set[str]:
     """The modules of every command in ``commands`` (:data:`jwtool.cli.COMMANDS`), subcommands too."""
     return {module for target in commands.values()
             for module in (command_modules(target) if isinstance(target, dict) else {target.partition(":")[0]})}
-
-
-def short_help(text: str, limit: int) -> str:
-    """The first sentence of a help text, cut to ``limit`` characters as click cuts it."""
-    return _click.utils.make_default_short_help(text, max(limit, 20))
 
 
 def show_usage_error(exc: Any) -> int:
