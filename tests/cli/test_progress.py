@@ -81,7 +81,10 @@ def test_a_bar_is_named_from_the_label_catalogue_in_the_commands_language(monkey
         def __init__(self, *columns: object, **options: object) -> None: ...
         def __enter__(self) -> Progress: return self
         def __exit__(self, *exc: object) -> None: ...
-        def add_task(self, name: str, **options: object) -> int: names.append(name); return 0
+        def add_task(self, name: str, **options: object) -> int:
+            names.append(name)
+            return 0
+
         def advance(self, task: int) -> None: ...
 
     monkeypatch.setattr("rich.progress.Progress", Progress)
