@@ -334,8 +334,9 @@ def usage_message(exc: Any) -> str:
     """What is wrong on the command line, in the message language, from the parts click keeps."""
 
     errors = _click.exceptions
-    hint = (lambda p: exc.param_hint if isinstance(exc.param_hint, str) else " / ".join(exc.param_hint)) if getattr(exc, "param_hint", None) else None
-    name = hint(exc) if hint else exc.param.get_error_hint() if getattr(exc, "param", None) is not None else ""
+    hint = getattr(exc, "param_hint", None)
+    name = ((hint if isinstance(hint, str) else " / ".join(hint)) if hint
+            else exc.param.get_error_hint() if getattr(exc, "param", None) is not None else "")
     if isinstance(exc, errors.MissingParameter):
         kind = exc.param_type or (exc.param.param_type_name if exc.param is not None else "option")
         return message("click.missing_argument" if kind == "argument" else "click.missing_option", name=name)
