@@ -7,6 +7,7 @@ Counting and likeness, which need no graph, are in :mod:`jwtool.graph.analysis`.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import combinations
@@ -49,7 +50,8 @@ def build_graph(entries: Sequence[Entry], vocab: dict[str, Vocabulary], include:
     unknown = include - set(EXTRA_TYPES)
     if unknown:
         raise ValueError(f"unknown node type(s) {', '.join(sorted(unknown))}; choose from: {', '.join(EXTRA_TYPES)}")
-    g = nx.Graph(projection="bipartite", elements_from=source, node_types=[ENTRY, ELEMENT] + [EXTRA_TYPES[k] for k in EXTRA_TYPES if k in include])
+    g = nx.Graph(projection="bipartite", elements_from=source,
+                 node_types=[ENTRY, ELEMENT] + [EXTRA_TYPES[k] for k in EXTRA_TYPES if k in include])
     ev = vocabulary(vocab, "evidence-levels")
     ranks = {t.id: (t.rank if t.rank is not None else i) for i, t in enumerate(ev.ordered())}
     entries = sorted(entries, key=Entry.sort_key)
@@ -64,11 +66,13 @@ def build_graph(entries: Sequence[Entry], vocab: dict[str, Vocabulary], include:
             attrs["evidence_rank"] = ranks[e.evidence_level]
         g.add_node(node_id(ENTRY, e.id), **attrs)
     _add_elements(g, entries, vocab, source)
-    if "factors" in include:
-        _add_side(g, entries, vocabulary(vocab, "success-factors"), FACTOR, lambda e: e.factor_ids)
+    # the further node types: (node id prefix, type, vocabulary, an entry's ids)
+    sides = [(FACTOR, FACTOR, "success-factors", lambda e: e.factor_ids)] if "factors" in include else []
     if "targets" in include:
-        _add_side(g, entries, vocabulary(vocab, "education-levels"), TARGET, lambda e: e.education_levels, "level")
-        _add_side(g, entries, vocabulary(vocab, "target-characteristics"), TARGET, lambda e: e.characteristics, "trait")
+        sides += [("level", TARGET, "education-levels", lambda e: e.education_levels),
+                  ("trait", TARGET, "target-characteristics", lambda e: e.characteristics)]
+    for prefix, kind, name, ids in sides:
+        _add_side(g, entries, vocabulary(vocab, name), kind, ids, prefix)
     order = order_key(element_order(vocab))
     for e in entries:
         texts: dict[str, list[str]] = {}
@@ -78,16 +82,10 @@ def build_graph(entries: Sequence[Entry], vocab: dict[str, Vocabulary], include:
                     texts.setdefault(eid, []).append(" ".join(str(w.get("text", "")).split()))
         for eid in sorted(texts, key=order):
             g.add_edge(node_id(ENTRY, e.id), node_id(ELEMENT, eid), relation=ELEMENT, texts=texts[eid])
-    if "factors" in include:
+    for prefix, kind, _, ids in sides:  # after the elements: an entry's links list its elements first
         for e in entries:
-            for fid in dict.fromkeys(e.factor_ids):
-                g.add_edge(node_id(ENTRY, e.id), node_id(FACTOR, fid), relation=FACTOR)
-    if "targets" in include:
-        for e in entries:
-            for lid in dict.fromkeys(e.education_levels):
-                g.add_edge(node_id(ENTRY, e.id), node_id("level", lid), relation=TARGET)
-            for cid in dict.fromkeys(e.characteristics):
-                g.add_edge(node_id(ENTRY, e.id), node_id("trait", cid), relation=TARGET)
+            for i in dict.fromkeys(ids(e)):
+                g.add_edge(node_id(ENTRY, e.id), node_id(prefix, i), relation=kind)
     return g
 
 
@@ -96,18 +94,15 @@ def _add_elements(g: nx.Graph, entries: Sequence[Entry], vocab: dict[str, Vocabu
     wev = vocabulary(vocab, "working-elements")
     order = order_key(element_order(vocab))
     for use in sorted(element_use(entries, vocab, source), key=lambda u: order(u.id)):
-        g.add_node(node_id(ELEMENT, use.id), type=ELEMENT, ref=use.id, label=use.label, bipartite=1,
-                   group=use.group, group_label=group_label(wev.groups.get(use.group, {}), fallback=use.group), entry_count=use.count)
+        g.add_node(node_id(ELEMENT, use.id), type=ELEMENT, ref=use.id, label=use.label, bipartite=1, group=use.group,
+                   group_label=group_label(wev.groups.get(use.group, {}), fallback=use.group), entry_count=use.count)
 
 
-def _add_side(g: nx.Graph, entries: Sequence[Entry], v: Vocabulary, kind: str, ids: Any, prefix: str = "") -> None:
-    counts: dict[str, int] = {}
-    for e in entries:
-        for i in dict.fromkeys(ids(e)):
-            counts[i] = counts.get(i, 0) + 1
+def _add_side(g: nx.Graph, entries: Sequence[Entry], v: Vocabulary, kind: str, ids: Any, prefix: str) -> None:
+    counts = Counter(i for e in entries for i in dict.fromkeys(ids(e)))
     pos = {t.id: n for n, t in enumerate(v)}
     for i in sorted(counts, key=lambda x: (pos.get(x, len(pos)), x)):
-        g.add_node(node_id(prefix or kind, i), type=kind, ref=i, label=v.label(i), bipartite=1, vocabulary=v.name, entry_count=counts[i])
+        g.add_node(node_id(prefix, i), type=kind, ref=i, label=v.label(i), bipartite=1, vocabulary=v.name, entry_count=counts[i])
 
 
 def nodes_of(g: nx.Graph, kind: str) -> list[str]:
@@ -127,24 +122,19 @@ def project(g: nx.Graph, onto: str) -> nx.Graph:
     side, other = (ENTRY, ELEMENT) if onto == "entries" else (ELEMENT, ENTRY)
     p = nx.Graph(projection=onto, elements_from=g.graph.get("elements_from", DEFAULT_SOURCE), node_types=[side])
     keep = nodes_of(g, side)
-    for n in keep:
-        p.add_node(n, **g.nodes[n])
-    pos = {n: i for i, n in enumerate(keep)}
-    others = nodes_of(g, other)
-    opos = {n: i for i, n in enumerate(others)}
-    link: dict[tuple[str, str], list[str]] = {}
-    for a in keep:
-        na = {x for x in g[a] if g.nodes[x]["type"] == other}
-        for b in keep[pos[a] + 1:]:
-            nb = {x for x in g[b] if g.nodes[x]["type"] == other}
-            shared = na & nb
-            if shared:
-                link[(a, b)] = sorted(shared, key=opos.__getitem__)
-                if onto == "entries":
-                    jac = len(shared) / len(na | nb)
-                    p.add_edge(a, b, weight=len(shared), jaccard=round(jac, 4), shared=[g.nodes[x]["ref"] for x in link[(a, b)]])
-                else:
-                    p.add_edge(a, b, weight=len(shared), entries=[g.nodes[x]["ref"] for x in link[(a, b)]])
+    p.add_nodes_from((n, g.nodes[n]) for n in keep)
+    opos = {n: i for i, n in enumerate(nodes_of(g, other))}
+    near = {n: {x for x in g[n] if x in opos} for n in keep}
+    for i, a in enumerate(keep):
+        for b in keep[i + 1:]:
+            shared = sorted(near[a] & near[b], key=opos.__getitem__)
+            if not shared:
+                continue
+            refs = [g.nodes[x]["ref"] for x in shared]
+            if onto == "entries":
+                p.add_edge(a, b, weight=len(shared), jaccard=round(len(shared) / len(near[a] | near[b]), 4), shared=refs)
+            else:
+                p.add_edge(a, b, weight=len(shared), entries=refs)
     return p
 
 
@@ -153,7 +143,8 @@ def element_network(entries: Sequence[Entry], vocab: dict[str, Vocabulary], sour
     pass over the entries (:func:`cooccurrence`): the overview draws it for catalogues too large to draw every entry."""
     p = nx.Graph(projection="elements", elements_from=source, node_types=[ELEMENT])
     _add_elements(p, entries, vocab, source)
-    p.add_weighted_edges_from((node_id(ELEMENT, a), node_id(ELEMENT, b), w) for a, b, w in cooccurrence(entries, vocab, source=source).edges(data="weight"))
+    pairs = cooccurrence(entries, vocab, source=source).edges(data="weight")
+    p.add_weighted_edges_from((node_id(ELEMENT, a), node_id(ELEMENT, b), w) for a, b, w in pairs)
     return p
 
 
@@ -224,14 +215,10 @@ def cooccurrence(entries: Sequence[Entry], vocab: dict[str, Vocabulary], sorted_
     Its size depends on the vocabulary, not on the catalogue: it stays small at 10,000 entries,
     where the entries projection would have tens of millions of edges.
     """
-    order = element_order(vocab)
-    key = order_key(order)
-    weights: dict[tuple[str, str], int] = {}
-    named: set[str] = set()
-    for ids in sorted_ids if sorted_ids is not None else _sorted_ids(entries, key, source):
-        named.update(ids)
-        for pair in combinations(ids, 2):
-            weights[pair] = weights.get(pair, 0) + 1
+    key = order_key(element_order(vocab))
+    ids_of = sorted_ids if sorted_ids is not None else _sorted_ids(entries, key, source)
+    weights = Counter(pair for ids in ids_of for pair in combinations(ids, 2))
+    named = {x for ids in ids_of for x in ids}
     g = nx.Graph()
     g.add_nodes_from(sorted(named, key=key))
     g.add_weighted_edges_from((a, b, w) for (a, b), w in sorted(weights.items(), key=lambda kv: (key(kv[0][0]), key(kv[0][1]))))
@@ -250,17 +237,13 @@ def communities(entries: Sequence[Entry], vocab: dict[str, Vocabulary], seed: in
     g = network if network is not None else cooccurrence(entries, vocab, source=source)
     if g.number_of_nodes() == 0:
         return []
-    order = element_order(vocab)
-    key = order_key(order)
+    key = order_key(element_order(vocab))
     found = [sorted(c, key=key) for c in nx.community.louvain_communities(g, weight="weight", seed=seed)]
     found.sort(key=lambda c: key(c[0]))
     community_of = {el: i for i, c in enumerate(found) for el in c}
     groups: dict[int, list[Entry]] = {}
     for e in entries:
-        votes: dict[int, int] = {}
-        for el in set(e.elements_from(source)):
-            if el in community_of:
-                votes[community_of[el]] = votes.get(community_of[el], 0) + 1
+        votes = Counter(community_of[el] for el in set(e.elements_from(source)) if el in community_of)
         if votes:
             best = min(votes, key=lambda c: (-votes[c], -len(found[c]), c))
             groups.setdefault(best, []).append(e)
@@ -272,10 +255,7 @@ def communities(entries: Sequence[Entry], vocab: dict[str, Vocabulary], seed: in
 def _characteristic(members: Sequence[Entry], uses: Sequence[ElementUse], order: dict[str, int], n: int = 3, source: str = DEFAULT_SOURCE) -> tuple[tuple[str, ...], dict[str, int]]:
     """Elements most typical of a cluster: common inside it (coverage) and rare outside it
     (precision); score = (inside / cluster size) × (inside / everywhere)."""
-    counts: dict[str, int] = {}
-    for e in members:  # one pass over the members' elements
-        for eid in e.elements_from(source):
-            counts[eid] = counts.get(eid, 0) + 1
+    counts = Counter(eid for e in members for eid in e.elements_from(source))
     total = {u.id: u.count for u in uses}
     need = 2 if len(members) > 1 else 1
     scored = [(-(c / len(members)) * (c / total[k]), -c, order.get(k, len(order)), k) for k, c in counts.items() if c >= need]
@@ -294,30 +274,25 @@ def summarize(entries: Sequence[Entry], vocab: dict[str, Vocabulary], seed: int 
     key = order_key(order)
     sorted_ids = _sorted_ids(entries, key, source)  # for the network and the pairs: one sort per entry
     network = cooccurrence(entries, vocab, sorted_ids)
-    groups = communities(entries, vocab, seed, network, source)
-    clusters = []
-    for i, members in enumerate(groups, 1):
-        characteristic, counts = _characteristic(members, uses, order, source=source)
-        clusters.append(Cluster(i, tuple(members), characteristic, counts))
+    clusters = [Cluster(i, tuple(members), *_characteristic(members, uses, order, source=source))
+                for i, members in enumerate(communities(entries, vocab, seed, network, source), 1)]
     cluster_of = {e.id: c.number for c in clusters for e in c.entries}
 
     # bridges: elements named in two or more clusters, ranked by betweenness in the element network
-    g = network
-    betweenness = nx.betweenness_centrality(g, normalized=True) if g.number_of_nodes() > 2 else {}
+    betweenness = nx.betweenness_centrality(network, normalized=True) if network.number_of_nodes() > 2 else {}
     bridges = []
     for u in uses:
         spans = tuple(sorted({cluster_of[e.id] for e in u.entries if e.id in cluster_of}))
         if len(spans) >= 2:
             c = round(betweenness.get(u.id, 0.0), 4)
             bridges.append(Bridge(u.id, u.label, c, spans, u.count))
-    bridges.sort(key=lambda b: (-b.centrality, -len(b.clusters), order.get(b.id, len(order)), b.id))
+    bridges.sort(key=lambda b: (-b.centrality, -len(b.clusters), *key(b.id)))
 
     # pairs: one pass over the entries (k elements give k(k-1)/2 pairs), not over all element pairs
     holders: dict[tuple[str, str], list[Entry]] = {}
     for e, ids in zip(entries, sorted_ids):
-        for i, a in enumerate(ids):
-            for b in ids[i + 1:]:
-                holders.setdefault((a, b), []).append(e)
+        for pair in combinations(ids, 2):
+            holders.setdefault(pair, []).append(e)
     pairs = [Pair(a, b, tuple(both)) for (a, b), both in holders.items() if len(both) >= 2]  # one entry is not yet a pattern
     pairs.sort(key=lambda p: (-p.count, order.get(p.a, len(order)), order.get(p.b, len(order)), p.a, p.b))
 
