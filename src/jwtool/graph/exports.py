@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -34,21 +35,16 @@ def format_for(path: Path) -> str | None:
     return SUFFIXES.get(path.suffix.lower())
 
 
-def _scalar(value: Any) -> Any:
-    if isinstance(value, (list, tuple)):
-        return LIST_SEPARATOR.join(str(v) for v in value)
-    return value
+def _scalars(attrs: dict[str, Any]) -> dict[str, Any]:
+    return {k: LIST_SEPARATOR.join(map(str, v)) if isinstance(v, (list, tuple)) else v
+            for k, v in attrs.items() if v is not None}
 
 
 def _scalar_copy(g: nx.Graph) -> nx.Graph:
     """GraphML and GEXF hold scalars only: lists are joined with ``"; "``."""
-
-    h = nx.Graph()
-    h.graph.update({k: _scalar(v) for k, v in g.graph.items()})
-    for n, d in g.nodes(data=True):
-        h.add_node(n, **{k: _scalar(v) for k, v in d.items() if v is not None})
-    for a, b, d in g.edges(data=True):
-        h.add_edge(a, b, **{k: _scalar(v) for k, v in d.items() if v is not None})
+    h = nx.Graph(**_scalars(g.graph))
+    h.add_nodes_from((n, _scalars(d)) for n, d in g.nodes(data=True))
+    h.add_edges_from((a, b, _scalars(d)) for a, b, d in g.edges(data=True))
     return h
 
 
@@ -85,9 +81,7 @@ def to_json_data(g: nx.Graph) -> dict[str, Any]:
     schemas/graph-export.schema.json. ``networkx.node_link_graph(doc, edges="links")`` reads it."""
     graph = {"projection": g.graph.get("projection", "bipartite"), "node_types": list(g.graph.get("node_types", [])),
              "nodes": g.number_of_nodes(), "links": g.number_of_edges(), "elements_from": g.graph.get("elements_from", "all")}
-    links = []
-    for a, b, d in g.edges(data=True):
-        links.append({"source": a, "target": b} | {k: d[k] for k in sorted(d)})
+    links = [{"source": a, "target": b} | {k: d[k] for k in sorted(d)} for a, b, d in g.edges(data=True)]
     return {"format": FORMAT_NAME, "version": FORMAT_VERSION, "directed": False, "multigraph": False,
             "graph": graph, "nodes": [_node_json(n, d) for n, d in g.nodes(data=True)], "links": links}
 
@@ -108,11 +102,7 @@ def dot_quote(text: str) -> str:
 
 
 def _dot_attrs(attrs: dict[str, Any]) -> str:
-    parts = []
-    for k, v in attrs.items():
-        if isinstance(v, float):
-            v = f"{v:.4g}"
-        parts.append(f"{k}={dot_quote(str(v))}")
+    parts = [f"{k}={dot_quote(f'{v:.4g}' if isinstance(v, float) else str(v))}" for k, v in attrs.items()]
     return " [" + ", ".join(parts) + "]" if parts else ""
 
 
@@ -135,10 +125,8 @@ def to_dot(g: nx.Graph, vocab: dict[str, Vocabulary]) -> str:
         else:
             attrs |= {"shape": "diamond"}
         lines.append(f"  {dot_quote(n)}{_dot_attrs(attrs)};")
-    for a, b, d in g.edges(data=True):
-        attrs = {}
-        if "weight" in d:
-            attrs = {"weight": d["weight"], "penwidth": min(6, 0.5 + 0.5 * int(d["weight"]))}
+    for a, b, w in g.edges(data="weight"):
+        attrs = {"weight": w, "penwidth": min(6, 0.5 + 0.5 * int(w))} if w is not None else {}
         lines.append(f"  {dot_quote(a)} -- {dot_quote(b)}{_dot_attrs(attrs)};")
     lines.append("}")
     return "\n".join(lines) + "\n"
@@ -157,6 +145,7 @@ def mermaid_label(text: str) -> str:
     return _MERMAID_UNSAFE.sub(lambda m: f"#{ord(m.group(0))};", flat)
 
 
+_MERMAID_SHAPE = {"entry": ('["', '"]'), "element": ('(["', '"])')}  # anything else: a rhombus
 _MERMAID_PREFIX = {"entry": "E", "element": "W", "factor": "F", "level": "L", "trait": "T"}
 
 
@@ -185,15 +174,9 @@ def to_mermaid(g: nx.Graph, vocab: dict[str, Vocabulary]) -> str:
     ids = mermaid_ids(list(g.nodes()))
     lines = ["flowchart LR"]
     for n, d in g.nodes(data=True):
-        label = mermaid_label(str(d.get("label", n)))
-        if d.get("type") == "entry":
-            lines.append(f'  {ids[n]}["{label}"]')
-        elif d.get("type") == "element":
-            lines.append(f'  {ids[n]}(["{label}"])')
-        else:
-            lines.append(f'  {ids[n]}{{"{label}"}}')
-    for a, b, d in g.edges(data=True):
-        w = d.get("weight")
+        start, end = _MERMAID_SHAPE.get(str(d.get("type")), ('{"', '"}'))
+        lines.append(f"  {ids[n]}{start}{mermaid_label(str(d.get('label', n)))}{end}")
+    for a, b, w in g.edges(data="weight"):
         lines.append(f"  {ids[a]} ---|{int(w)}| {ids[b]}" if isinstance(w, int) and w > 1 else f"  {ids[a]} --- {ids[b]}")
     for group, colour in colours.items():
         cls = "grp_" + re.sub(r"[^A-Za-z0-9]+", "_", group)
@@ -215,16 +198,9 @@ def fenced(diagram: str) -> str:
 
 def export(g: nx.Graph, fmt: str, vocab: dict[str, Vocabulary], lang: str = DEFAULT_LANG) -> str:
     """The graph as text in ``fmt`` (one of :data:`FORMATS`); the SVG drawing's own words in ``lang``."""
-    if fmt == "graphml":
-        return to_graphml(g)
-    if fmt == "gexf":
-        return to_gexf(g)
-    if fmt == "json":
-        return to_json(g)
-    if fmt == "dot":
-        return to_dot(g, vocab)
-    if fmt == "mermaid":
-        return to_mermaid(g, vocab)
-    if fmt == "svg":
-        return render_svg(g, vocab, lang=lang)
-    raise ValueError(f"unknown export format {fmt!r}; choose one of: {', '.join(FORMATS)}")
+    writers: dict[str, Callable[[nx.Graph], str]] = {
+        "graphml": to_graphml, "gexf": to_gexf, "json": to_json, "dot": lambda g: to_dot(g, vocab),
+        "mermaid": lambda g: to_mermaid(g, vocab), "svg": lambda g: render_svg(g, vocab, lang=lang)}
+    if fmt not in writers:
+        raise ValueError(f"unknown export format {fmt!r}; choose one of: {', '.join(FORMATS)}")
+    return writers[fmt](g)
