@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from jwtool.catalogue.vocabularies import Vocabulary, group_label
 from jwtool.graph import nx
+from jwtool.graph.analysis import NODE_TYPES, vocabulary
 from jwtool.graph.network import build_graph
 from jwtool.labels import DEFAULT_LANG, label, label_or, plural
 
@@ -42,8 +43,7 @@ MAX_LABEL = 48
 
 def group_colours(vocab: dict[str, Vocabulary]) -> dict[str, str]:
     """A colour per working-element group, in the order the vocabulary lists the groups."""
-    groups = list((vocab.get("working-elements") or Vocabulary(name="working-elements")).groups)
-    return {g: PALETTE[i % len(PALETTE)] for i, g in enumerate(groups)}
+    return {g: PALETTE[i % len(PALETTE)] for i, g in enumerate(vocabulary(vocab, "working-elements").groups)}
 
 
 def _short(text: str) -> str:
@@ -51,8 +51,9 @@ def _short(text: str) -> str:
     return text if len(text) <= MAX_LABEL else text[: MAX_LABEL - 1].rstrip() + "…"
 
 
-def _width(text: str) -> float:
-    return len(_short(text)) * CHAR_WIDTH
+def _widest(g: nx.Graph, nodes: list[str]) -> float:
+    """The room the longest label of ``nodes`` takes."""
+    return max((len(_short(str(g.nodes[n].get("label", "")))) * CHAR_WIDTH for n in nodes), default=0.0)
 
 
 def _n(x: float) -> str:
@@ -61,15 +62,21 @@ def _n(x: float) -> str:
     return s[:-2] if s.endswith(".0") else s
 
 
+def _square(x: float, y: float, fill: str) -> str:
+    return (f'<rect x="{_n(x - 4.5)}" y="{_n(y - 4.5)}" width="9" height="9" fill="{fill}"'
+            ' stroke="#444444" stroke-width="1.5"/>')
+
+
+def _disc(x: float, y: float, radius: float, fill: str) -> str:
+    return f'<circle cx="{_n(x)}" cy="{_n(y)}" r="{_n(radius)}" fill="{fill}" stroke="#333333" stroke-width="0.8"/>'
+
+
 def _colour(data: dict[str, Any], colours: dict[str, str]) -> str:
     if data.get("type") == "element":
         return colours.get(str(data.get("group", "")), OTHER)
     if data.get("type") == "entry":
         return "#444444"
     return "#777777"
-
-
-NODE_TYPES = ("entry", "element", "factor", "target")
 
 
 def _title(data: dict[str, Any], lang: str) -> str:
@@ -88,10 +95,9 @@ def _node(x: float, y: float, data: dict[str, Any], colours: dict[str, str], anc
     css = kind if kind in NODE_TYPES else "other"
     out = [f'<g class="jwg-node jwg-{css}">', f"<title>{escape(_title(data, lang))}</title>"]
     if kind == "entry":
-        fill = ENTRY_FILL.get(str(data.get("kind", "")), "#BBBBBB")
-        out.append(f'<rect x="{_n(x - 4.5)}" y="{_n(y - 4.5)}" width="9" height="9" fill="{fill}" stroke="#444444" stroke-width="1.5"/>')
+        out.append(_square(x, y, ENTRY_FILL.get(str(data.get("kind", "")), "#BBBBBB")))
     else:
-        out.append(f'<circle cx="{_n(x)}" cy="{_n(y)}" r="{_n(radius)}" fill="{_colour(data, colours)}" stroke="#333333" stroke-width="0.8"/>')
+        out.append(_disc(x, y, radius, _colour(data, colours)))
     dx = -(radius + 6) if anchor == "end" else radius + 6
     out.append(f'<text x="{_n(x + dx)}" y="{_n(y + FONT * 0.35)}" text-anchor="{anchor}">{escape(_short(str(data.get("label", ""))))}</text>')
     out.append("</g>")
@@ -105,18 +111,16 @@ def _radius(data: dict[str, Any]) -> float:
 
 def _legend(colours: dict[str, str], vocab: dict[str, Vocabulary], x: float, y: float, entries: bool, lang: str,
             kinds: dict[str, str] | None = None) -> tuple[list[str], float]:
-    wev = vocab.get("working-elements") or Vocabulary(name="working-elements")
+    wev = vocabulary(vocab, "working-elements")
     out = ['<g class="jwg-legend">']
-    items: list[tuple[str, str]] = []
+    items: list[tuple[Any, str]] = []  # (how the mark is drawn at a height, text)
     if entries:
-        items += [("rect:" + ENTRY_FILL[k], (kinds or {}).get(k) or label(f"kind.{k}", lang)) for k in ("interventie", "praktijkvoorbeeld")]
-    items += [(colours[g], group_label(wev.groups[g], lang, g)) for g in colours]
-    for i, (colour, text) in enumerate(items):
+        items += [(lambda cy, f=ENTRY_FILL[k]: _square(x, cy, f), (kinds or {}).get(k) or label(f"kind.{k}", lang))
+                  for k in ("interventie", "praktijkvoorbeeld")]
+    items += [(lambda cy, f=colours[g]: _disc(x, cy, 5, f), group_label(wev.groups[g], lang, g)) for g in colours]
+    for i, (mark, text) in enumerate(items):
         cy = y + i * ROW
-        if colour.startswith("rect:"):
-            out.append(f'<rect x="{_n(x - 4.5)}" y="{_n(cy - 4.5)}" width="9" height="9" fill="{colour[5:]}" stroke="#444444" stroke-width="1.5"/>')
-        else:
-            out.append(f'<circle cx="{_n(x)}" cy="{_n(cy)}" r="5" fill="{colour}" stroke="#333333" stroke-width="0.8"/>')
+        out.append(mark(cy))
         out.append(f'<text x="{_n(x + 12)}" y="{_n(cy + FONT * 0.35)}">{escape(text)}</text>')
     out.append("</g>")
     return out, len(items) * ROW
@@ -124,20 +128,18 @@ def _legend(colours: dict[str, str], vocab: dict[str, Vocabulary], x: float, y: 
 
 def _bipartite_layout(g: nx.Graph) -> tuple[list[str], list[str]]:
     """Left: entries; right: the other nodes, elements grouped, most shared first in a group.
-    Entries sit at the mean height of the elements they name (the barycentre heuristic)."""
+    Entries sit at the mean height of the elements they name (the barycentre heuristic). The
+    sorts are stable: ties keep graph order."""
     right = [n for n, t in g.nodes(data="type") if t != "entry"]
-    group_pos: dict[str, int] = {}
-    for n in right:  # groups in order of first appearance (vocabulary order)
-        group_pos.setdefault(f"{g.nodes[n].get('type')}:{g.nodes[n].get('group', '')}", len(group_pos))
-    index = {n: i for i, n in enumerate(right)}
-    right.sort(key=lambda n: (group_pos[f"{g.nodes[n].get('type')}:{g.nodes[n].get('group', '')}"], -int(g.nodes[n].get("entry_count", 0)), index[n]))
+    group = {n: f"{g.nodes[n].get('type')}:{g.nodes[n].get('group', '')}" for n in right}
+    group_pos = {k: i for i, k in enumerate(dict.fromkeys(group.values()))}  # in order of first appearance
+    right.sort(key=lambda n: (group_pos[group[n]], -int(g.nodes[n].get("entry_count", 0))))
     rpos = {n: i for i, n in enumerate(right)}
     left = [n for n, t in g.nodes(data="type") if t == "entry"]
-    lindex = {n: i for i, n in enumerate(left)}
 
-    def centre(n: str) -> tuple[int, float, int]:
+    def centre(n: str) -> tuple[int, float]:
         ys = [rpos[m] for m in g[n] if m in rpos]
-        return (0, sum(ys) / len(ys), lindex[n]) if ys else (1, 0.0, lindex[n])
+        return (0, sum(ys) / len(ys)) if ys else (1, 0.0)
 
     left.sort(key=centre)
     return left, right
@@ -147,9 +149,7 @@ def _draw_bipartite(g: nx.Graph, vocab: dict[str, Vocabulary], title: str, lang:
     colours = group_colours(vocab)
     left, right = _bipartite_layout(g)
     margin, top = 16.0, 44.0
-    lw = max((_width(str(g.nodes[n].get("label", ""))) for n in left), default=0.0)
-    rw = max((_width(str(g.nodes[n].get("label", ""))) for n in right), default=0.0)
-    x1 = margin + lw + 12
+    x1 = margin + _widest(g, left) + 12
     x2 = x1 + 360
     rows = max(len(left), len(right), 1)
     y_of: dict[str, float] = {}
@@ -159,7 +159,7 @@ def _draw_bipartite(g: nx.Graph, vocab: dict[str, Vocabulary], title: str, lang:
             y_of[n] = offset + i * ROW
     legend_y = top + rows * ROW + 16
     legend, legend_h = _legend(colours, vocab, x1, legend_y, entries=True, lang=lang, kinds=kinds)
-    width = x2 + 12 + rw + margin
+    width = x2 + 12 + _widest(g, right) + margin
     height = legend_y + legend_h + 8
     desc = label("map.desc.bipartite", lang, entries=plural("map.entries", len(left), lang), linked=plural("map.linked", len(right), lang))
     parts = _head(width, height, title, desc)
@@ -183,10 +183,9 @@ def _arc_order(g: nx.Graph) -> list[str]:
     nodes = list(g.nodes())
     idx = {n: i for i, n in enumerate(nodes)}
     if nodes and g.nodes[nodes[0]].get("type") == "element":
-        gpos: dict[str, int] = {}
-        for n in nodes:
-            gpos.setdefault(str(g.nodes[n].get("group", "")), len(gpos))
-        return sorted(nodes, key=lambda n: (gpos[str(g.nodes[n].get("group", ""))], idx[n]))
+        group = {n: str(g.nodes[n].get("group", "")) for n in nodes}
+        gpos = {k: i for i, k in enumerate(dict.fromkeys(group.values()))}
+        return sorted(nodes, key=lambda n: gpos[group[n]])  # stable: graph order within a group
     linked = g.subgraph([n for n in nodes if g.degree(n)])
     found = nx.community.louvain_communities(linked, weight="jaccard", seed=42) if linked.number_of_nodes() else []
     groups = sorted((sorted(c, key=idx.__getitem__) for c in found), key=lambda c: (-len(c), idx[c[0]]))
@@ -200,8 +199,7 @@ def _draw_arcs(g: nx.Graph, vocab: dict[str, Vocabulary], title: str, lang: str,
     colours = group_colours(vocab)
     nodes = _arc_order(g)
     margin, top = 16.0, 44.0
-    lw = max((_width(str(g.nodes[n].get("label", ""))) for n in nodes), default=0.0)
-    x = margin + lw + 16
+    x = margin + _widest(g, nodes) + 16
     y_of = {n: top + i * ROW for i, n in enumerate(nodes)}
     span = (len(nodes) - 1) * ROW if nodes else 0
     entries = bool(nodes) and g.nodes[nodes[0]].get("type") == "entry"
@@ -244,10 +242,7 @@ def render_svg(graph_or_entries: nx.Graph | Sequence[Entry], vocab: dict[str, Vo
     its words in ``lang`` (Dutch unless told otherwise). ``kinds``: the legend's text per kind of
     entry (:func:`jwtool.labels.view.kind_legend`), by default the kind's label."""
 
-    if isinstance(graph_or_entries, nx.Graph):
-        g = graph_or_entries
-    else:
-        g = build_graph(list(graph_or_entries), vocab)
+    g = graph_or_entries if isinstance(graph_or_entries, nx.Graph) else build_graph(list(graph_or_entries), vocab)
     projection = str(g.graph.get("projection", "bipartite"))
     if title is None:
         title = label(f"map.title.{projection if projection in ('entries', 'elements') else 'bipartite'}", lang)
