@@ -113,26 +113,21 @@ class CrossTab:
     uses: tuple[ElementUse, ...]
 
 
+# Per --by choice: an entry's values, and the terms that are the columns (in the order shown).
+_VALUES = {"phase": lambda e: e.phases, "evidence": lambda e: [e.evidence_level] if e.evidence_level else [],
+           "target": lambda e: e.education_levels, "kind": lambda e: [e.kind] if e.kind else []}
+_TERMS = {"phase": lambda v: vocabulary(v, "phases"), "evidence": lambda v: vocabulary(v, "evidence-levels").ordered(),
+          "target": lambda v: vocabulary(v, "education-levels")}
+
+
 def _values(entry: Entry, by: str) -> list[str]:
-    if by == "phase":
-        return entry.phases
-    if by == "evidence":
-        return [entry.evidence_level] if entry.evidence_level else []
-    if by == "target":
-        return entry.education_levels
-    if by == "kind":
-        return [entry.kind] if entry.kind else []
-    raise ValueError(f"unknown cross-tabulation {by!r}; choose one of: {', '.join(BY_CHOICES)}")
+    if by not in _VALUES:
+        raise ValueError(f"unknown cross-tabulation {by!r}; choose one of: {', '.join(BY_CHOICES)}")
+    return _VALUES[by](entry)
 
 
 def _columns(by: str, vocab: dict[str, Vocabulary]) -> list[tuple[str, str]]:
-    if by == "phase":
-        return [(t.id, t.label) for t in vocabulary(vocab, "phases")]
-    if by == "evidence":
-        return [(t.id, t.label) for t in vocabulary(vocab, "evidence-levels").ordered()]
-    if by == "target":
-        return [(t.id, t.label) for t in vocabulary(vocab, "education-levels")]
-    return [(k, k) for k in KINDS]
+    return [(t.id, t.label) for t in _TERMS[by](vocab)] if by in _TERMS else [(k, k) for k in KINDS]
 
 
 def crosstab(entries: Sequence[Entry], vocab: dict[str, Vocabulary], by: str, source: str = DEFAULT_SOURCE) -> CrossTab:
