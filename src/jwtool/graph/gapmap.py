@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from jwtool.catalogue.model import ELEMENT_SOURCES, Entry, Study
 from jwtool.catalogue.vocabularies import Vocabulary
+from jwtool.graph.analysis import vocabulary
 
 ROW_KINDS = ("elements", "groups", "entries")
 
@@ -61,32 +62,18 @@ class GapMap:
 
 def design_ranks(vocab: dict[str, Vocabulary]) -> dict[str, int]:
     """Design id -> rank (higher is stronger); a design without a rank counts as weakest."""
-    designs = vocab.get("study-designs") or Vocabulary(name="study-designs")
-    return {t.id: t.rank if t.rank is not None else 0 for t in designs}
+    return {t.id: t.rank if t.rank is not None else 0 for t in vocabulary(vocab, "study-designs")}
 
 
 def strongest(studies: Sequence[Study], ranks: dict[str, int]) -> str:
     """The highest-ranked design among the studies; ties (equal or unknown ranks) go to the design
     named first. Unknown designs rank below every known one."""
-    best, best_rank = "", None
-    for study in studies:
-        for d in study.designs:
-            r = ranks.get(d, -1)
-            if best_rank is None or r > best_rank:
-                best, best_rank = d, r
-    return best
-
-
-def _columns(vocab: dict[str, Vocabulary]) -> list[tuple[str, str]]:
-    """The outcome domains, in vocabulary order. An outcome the vocabulary does not know is no
-    column: it is an error that validate reports, not a domain of the map."""
-    domains = vocab.get("outcome-domains") or Vocabulary(name="outcome-domains")
-    return [(t.id, t.label) for t in domains]
+    return max((d for study in studies for d in study.designs), key=lambda d: ranks.get(d, -1), default="")
 
 
 def _row_keys(entries: Sequence[Entry], vocab: dict[str, Vocabulary], rows_by: str, source: str) -> list[tuple[str, str, str]]:
     """(id, label, group) of every row, in a fixed order."""
-    wev = vocab.get("working-elements") or Vocabulary(name="working-elements")
+    wev = vocabulary(vocab, "working-elements")
     if rows_by == "entries":
         return [(e.id, e.name, "") for e in entries]
     if rows_by == "groups":
@@ -98,7 +85,7 @@ def _row_keys(entries: Sequence[Entry], vocab: dict[str, Vocabulary], rows_by: s
 
 def _carriers(entries: Sequence[Entry], vocab: dict[str, Vocabulary], rows_by: str, source: str) -> dict[str, list[Entry]]:
     """Row id -> the entries that carry it, in report order."""
-    wev = vocab.get("working-elements") or Vocabulary(name="working-elements")
+    wev = vocabulary(vocab, "working-elements")
     out: dict[str, list[Entry]] = {}
     for e in entries:
         if rows_by == "entries":
@@ -119,7 +106,8 @@ def gap_map(entries: Sequence[Entry], vocab: dict[str, Vocabulary], rows_by: str
     if source not in ELEMENT_SOURCES:
         raise ValueError(f"unknown element source {source!r}; choose one of: {', '.join(ELEMENT_SOURCES)}")
     chosen = sorted(entries, key=Entry.sort_key)
-    columns = _columns(vocab)
+    # the outcome domains; one the vocabulary does not know is an error validate reports, not a column
+    columns = [(t.id, t.label) for t in vocabulary(vocab, "outcome-domains")]
     ranks = design_ranks(vocab)
     carriers = _carriers(chosen, vocab, rows_by, source)
     findings = {e.id: _by_outcome(e) for e in chosen}
