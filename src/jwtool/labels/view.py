@@ -200,8 +200,7 @@ def entry_view(entry: Entry, vocab: dict[str, Vocabulary] | None, lang: str, ter
         "notes": tuple(_strs(d.get("notes"))), "last_reviewed": _str(d.get("last_reviewed")),
     }
     lines = {  # the structured fields as lines of text
-        "components": lambda xs: tuple(_tagged(x["text"], x["elements"]) for x in xs),
-        "working_elements": lambda xs: tuple(_tagged(x["text"], x["elements"]) for x in xs),
+        "components": _tagged, "working_elements": _tagged,
         "results.figures": lambda xs: tuple(fields.figure_line(f, lang) for f in xs),
         "evidence.studies": lambda xs: tuple(x["title"] for x in xs),
         "success_factors": lambda xs: tuple(f"{x['factor']}: {x['title']}" + (f" ({x['section']})" if x["section"] else "") for x in xs),
@@ -209,23 +208,18 @@ def entry_view(entry: Entry, vocab: dict[str, Vocabulary] | None, lang: str, ter
         "provenance": lambda xs: tuple(x["text"] for x in xs),
     }
     by_key: dict[str, Field] = {}
-    sections = []
-    for skey, keys in SECTIONS:
-        out = []
-        for key in keys:
-            raw = values[key]
-            items = raw if key in lines else ()
-            f = Field(key, label(label_key(key), lang), lines[key](raw) if key in lines else raw, items, key in BLOCKS)
-            by_key[key] = f
-            out.append(f)
-        sections.append(Section(skey, label(label_key(skey), lang) if skey else "", tuple(out)))
+    for key in (k for _, keys in SECTIONS for k in keys):
+        raw = values[key]
+        shown, items = (lines[key](raw), raw) if key in lines else (raw, ())
+        by_key[key] = Field(key, label(label_key(key), lang), shown, items, key in BLOCKS)
+    sections = tuple(Section(s, label(label_key(s), lang) if s else "", tuple(by_key[k] for k in keys)) for s, keys in SECTIONS)
     return EntryView(entry.id, _str(entry.name) or entry.id, values["kind"], entry.kind, values["phases"], level, entry.evidence_level,
-                     tuple(sections), by_key)
+                     sections, by_key)
 
 
-def _tagged(text: str, labels: list[str]) -> str:
-    """A text with the labels of its elements after an arrow; untagged, only its text."""
-    return f"{text} → {', '.join(labels)}" if labels else text
+def _tagged(items: Iterable[dict[str, Any]]) -> tuple[str, ...]:
+    """Each text with the labels of its elements after an arrow; untagged, only its text."""
+    return tuple(f"{x['text']} → {', '.join(x['elements'])}" if x["elements"] else x["text"] for x in items)
 
 
 def provenance(entry: Entry, lang: str) -> tuple[dict[str, Any], ...]:
