@@ -258,10 +258,10 @@ def _characteristic(members: Sequence[Entry], uses: Sequence[ElementUse], order:
     counts = Counter(eid for e in members for eid in e.elements_from(source))
     total = {u.id: u.count for u in uses}
     need = 2 if len(members) > 1 else 1
-    scored = [(-(c / len(members)) * (c / total[k]), -c, order.get(k, len(order)), k) for k, c in counts.items() if c >= need]
-    scored.sort()
-    ordered = dict(sorted(counts.items(), key=lambda kv: (-kv[1], order.get(kv[0], len(order)), kv[0])))
-    return tuple(s[3] for s in scored[:n]), ordered
+    key = order_key(order)
+    scored = sorted((-(c / len(members)) * (c / total[k]), -c, key(k)) for k, c in counts.items() if c >= need)
+    ordered = dict(sorted(counts.items(), key=lambda kv: (-kv[1], key(kv[0]))))
+    return tuple(s[-1][1] for s in scored[:n]), ordered
 
 
 def summarize(entries: Sequence[Entry], vocab: dict[str, Vocabulary], seed: int = DEFAULT_SEED, top: int = 10, source: str = DEFAULT_SOURCE) -> MapSummary:

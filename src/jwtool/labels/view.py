@@ -129,12 +129,7 @@ class EntryView:
 
     def shown(self) -> list[Section]:
         """The sections with something to show, and in them only the fields with a value."""
-        out = []
-        for s in self.sections:
-            kept = tuple(f for f in s.fields if f)
-            if kept:
-                out.append(Section(s.key, s.label, kept))
-        return out
+        return [Section(s.key, s.label, kept) for s in self.sections if (kept := tuple(f for f in s.fields if f))]
 
     def tree(self) -> dict[str, Any]:
         """Every field's :meth:`value` by its path (``target_group.summary`` under ``target_group``), for templates."""
