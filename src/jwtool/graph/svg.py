@@ -167,8 +167,6 @@ def _draw_bipartite(g: nx.Graph, vocab: dict[str, Vocabulary], title: str, lang:
     mid = (x1 + x2) / 2
     for a, b in g.edges():
         a, b = (a, b) if a in left or b not in left else (b, a)
-        if a not in y_of or b not in y_of:
-            continue
         ya, yb = y_of[a], y_of[b]
         parts.append(f'<path d="M{_n(x1)} {_n(ya)}C{_n(mid)} {_n(ya)} {_n(mid)} {_n(yb)} {_n(x2)} {_n(yb)}" stroke="{_colour(g.nodes[b], colours)}"/>')
     parts.append("</g>")
