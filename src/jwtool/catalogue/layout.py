@@ -226,3 +226,51 @@ def discover(layout: Layout, paths: list[Path] | None = None) -> tuple[list[tupl
             problems.append(name_problem)
         files.append((path, rel))
     return files, problems
+
+
+# What a PATH named to validate may be: the catalogue itself, or a file or folder of its entries,
+# sources, schemas or catalogue.yaml. Anything else (a file elsewhere, another catalogue's entry,
+# docs/) would be checked by nothing, and "ok" would be a lie, so it is a CatalogueError.
+_PARTS = ("interventions", "sources", "schemas", "catalogue.yaml")
+
+
+def named_paths(paths: list[Path], base: Path) -> list[Path] | None:
+    """The files and folders of the catalogue in ``base`` that ``paths`` name (absolute), or None:
+    the whole catalogue (no path, or one that every entry depends on)."""
+    missing = [str(p) for p in paths if not p.exists() and not p.is_symlink()]
+    if missing:
+        raise CatalogueError(Message("cli.validate.missing", paths=", ".join(missing)))
+    for p in paths:
+        if not _in_catalogue(p, base):
+            raise CatalogueError(_not_in_catalogue(p, base))
+    return [p.absolute() for p in paths] if paths and not any(_whole_catalogue(p, base) for p in paths) else None
+
+
+def _spellings(path: Path) -> list[Path]:
+    """``path`` as given (made absolute, ``..`` folded) and with its links resolved."""
+    try:
+        return [Path(os.path.abspath(path)), path.resolve()]
+    except (OSError, RuntimeError):
+        return [Path(os.path.abspath(path))]
+
+
+def _whole_catalogue(path: Path, base: Path) -> bool:
+    """The catalogue, its interventions/ folder, or a file every entry depends on (a source, a
+    schema or vocabulary, catalogue.yaml): checking it means checking the whole catalogue."""
+    return any(p in (b, b / "interventions") or any(p.is_relative_to(b / part) for part in _PARTS[1:])
+               for p in _spellings(path) for b in _spellings(base))
+
+
+def _in_catalogue(path: Path, base: Path) -> bool:
+    return any(p == b or any(p.is_relative_to(b / part) for part in _PARTS)
+               for p in _spellings(path) for b in _spellings(base))
+
+
+def _not_in_catalogue(path: Path, base: Path) -> Message:
+    """The error for a PATH outside the catalogue, naming the catalogue it belongs to when it sits
+    in another catalogue's interventions/ or sources/ folder."""
+    here = Path(os.path.abspath(path))
+    for folder in (here, *here.parents):
+        if folder.name in ("interventions", "sources") and (folder.parent / "interventions").is_dir():
+            return Message("cli.validate.other_catalogue", path=str(path), catalogue=str(base), other=os.path.relpath(folder.parent))
+    return Message("cli.validate.outside", path=str(path), catalogue=str(base))
