@@ -15,6 +15,7 @@ are rounded before they leave this module. The graphs themselves (networkx) are 
 from __future__ import annotations
 
 import math
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -77,18 +78,27 @@ def tagged_items(entry: Entry, source: str = DEFAULT_SOURCE) -> list[dict[str, A
     return entry.working_elements if source == "working-elements" else entry.components if source == "components" else entry.working_elements + entry.components
 
 
+def _check(value: str, choices: Sequence[str], what: str) -> None:
+    if value not in choices:
+        raise ValueError(f"unknown {what} {value!r}; choose one of: {', '.join(choices)}")
+
+
 def element_use(entries: Sequence[Entry], vocab: dict[str, Vocabulary], source: str = DEFAULT_SOURCE) -> list[ElementUse]:
     """Every element ``entries`` name in ``source`` (:data:`ELEMENT_SOURCES`), most shared first (ties: vocabulary order)."""
-    if source not in ELEMENT_SOURCES:
-        raise ValueError(f"unknown element source {source!r}; choose one of: {', '.join(ELEMENT_SOURCES)}")
-    order = element_order(vocab)
-    wev = vocabulary(vocab, "working-elements")
-    holders: dict[str, list[Entry]] = {}
+    _check(source, ELEMENT_SOURCES, "element source")
+    holders: dict[str, list[Entry]] = defaultdict(list)
     for entry in entries:
         for eid in entry.elements_from(source):
-            holders.setdefault(eid, []).append(entry)
+            holders[eid].append(entry)
+    return _ranked(holders, vocab, len(entries))
+
+
+def _ranked(holders: dict[str, list[Entry]], vocab: dict[str, Vocabulary], total: int) -> list[ElementUse]:
+    """The uses of the elements in ``holders`` (element -> the entries that name it), in :func:`element_use`'s order."""
+    order = element_order(vocab)
+    wev = vocabulary(vocab, "working-elements")
     ids = sorted(holders, key=lambda e: (-len(holders[e]), *order_key(order)(e)))
-    return [ElementUse(e, wev.label(e), wev.terms[e].group if e in wev.terms else "", tuple(holders[e]), len(entries)) for e in ids]
+    return [ElementUse(e, wev.label(e), wev.terms[e].group if e in wev.terms else "", tuple(holders[e]), total) for e in ids]
 
 
 @dataclass(frozen=True)
@@ -113,36 +123,33 @@ class CrossTab:
     uses: tuple[ElementUse, ...]
 
 
-# Per --by choice: an entry's values, and the terms that are the columns (in the order shown).
+# Per --by choice: an entry's values, and the vocabulary whose terms are the columns (kind: KINDS).
 _VALUES = {"phase": lambda e: e.phases, "evidence": lambda e: [e.evidence_level] if e.evidence_level else [],
            "target": lambda e: e.education_levels, "kind": lambda e: [e.kind] if e.kind else []}
-_TERMS = {"phase": lambda v: vocabulary(v, "phases"), "evidence": lambda v: vocabulary(v, "evidence-levels").ordered(),
-          "target": lambda v: vocabulary(v, "education-levels")}
-
-
-def _values(entry: Entry, by: str) -> list[str]:
-    if by not in _VALUES:
-        raise ValueError(f"unknown cross-tabulation {by!r}; choose one of: {', '.join(BY_CHOICES)}")
-    return _VALUES[by](entry)
-
-
-def _columns(by: str, vocab: dict[str, Vocabulary]) -> list[tuple[str, str]]:
-    return [(t.id, t.label) for t in _TERMS[by](vocab)] if by in _TERMS else [(k, k) for k in KINDS]
+_TERMS = {"phase": "phases", "evidence": "evidence-levels", "target": "education-levels"}
 
 
 def crosstab(entries: Sequence[Entry], vocab: dict[str, Vocabulary], by: str, source: str = DEFAULT_SOURCE) -> CrossTab:
-    """Every column of the vocabulary is kept, also when empty: an empty column is a gap too."""
-    columns = _columns(by, vocab)
-    known = {c for c, _ in columns}
-    extra = sorted({v for e in entries for v in _values(e, by)} - known)  # values outside the vocabulary
-    columns += [(v, v) for v in extra]
-    uses = element_use(entries, vocab, source)
-    rows = []
-    for use in uses:
-        cells = tuple(tuple(e for e in use.entries if col in _values(e, by)) for col, _ in columns)
-        rows.append(CrossRow(use.id, use.label, cells))
-    column_entries = tuple(tuple(e for e in entries if col in _values(e, by)) for col, _ in columns)
-    return CrossTab(by, tuple(columns), column_entries, tuple(rows), tuple(uses))
+    """Every column of the vocabulary is kept (in rank order where ranked), also when empty: an
+    empty column is a gap too. One pass over the entries: each entry's values once, then its elements."""
+    _check(by, BY_CHOICES, "cross-tabulation")
+    _check(source, ELEMENT_SOURCES, "element source")
+    holders: dict[str, list[Entry]] = defaultdict(list)  # element -> the entries with it (the uses)
+    column_entries: dict[str, list[Entry]] = defaultdict(list)  # value -> the entries with it
+    cells: dict[str, dict[str, list[Entry]]] = defaultdict(lambda: defaultdict(list))  # element -> value -> the entries with both
+    for entry in entries:
+        values = dict.fromkeys(_VALUES[by](entry))
+        for v in values:
+            column_entries[v].append(entry)
+        for el in entry.elements_from(source):
+            holders[el].append(entry)
+            for v in values:
+                cells[el][v].append(entry)
+    columns = [(t.id, t.label) for t in vocabulary(vocab, _TERMS[by]).ordered()] if by in _TERMS else [(k, k) for k in KINDS]
+    columns += [(v, v) for v in sorted(column_entries.keys() - {c for c, _ in columns})]  # values outside the vocabulary
+    uses = _ranked(holders, vocab, len(entries))
+    rows = tuple(CrossRow(u.id, u.label, tuple(tuple(cells[u.id].get(c, ())) for c, _ in columns)) for u in uses)
+    return CrossTab(by, tuple(columns), tuple(tuple(column_entries.get(c, ())) for c, _ in columns), rows, tuple(uses))
 
 
 # --- Likeness ---------------------------------------------------------------------------------
