@@ -140,7 +140,8 @@ def fold_tables() -> dict[str, Any]:
     ``lower()`` (``ß`` → ``ss``)."""
     # every code point in one string (decoded, not chr'd one by one: a third of the time), searched
     # with C loops; casefold is compared per block of 256, then per character where a block differs
-    everything = array("I", range(sys.maxunicode + 1)).tobytes().decode("utf-32-le", "surrogatepass")
+    codes = array("I", range(sys.maxunicode + 1))  # 4 bytes each, in the machine's byte order
+    everything = codes.tobytes().decode(f"utf-32-{sys.byteorder[0]}e", "surrogatepass")
     marks = _runs(compress(count(), map(unicodedata.combining, everything)))
     spaces = _runs(m.start() for m in re.finditer(r"\s", everything))  # \s is str.isspace
     casefold: dict[str, str] = {}
