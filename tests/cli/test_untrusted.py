@@ -137,6 +137,19 @@ def test_a_pattern_that_needs_backtracking_is_refused_where_it_stands(run_cli, m
     assert result.stderr.count("\n") == 1  # only jwtool's summary: RE2 itself prints nothing
 
 
+@pytest.mark.parametrize("name, text", [("intervention", "null"), ("source", "null"), ("catalogue", "null"), ("vocabulary", "null"),
+                                        ("intervention", "[]")])
+def test_a_schema_that_is_not_a_json_object_fails_validate_with_one_problem(run_cli, mini_catalogue: Path, name: str, text: str, english) -> None:
+    """A pull request that replaces a schema with ``null`` (or any other non-object) must not
+    switch that schema's checks off silently: validate fails and names the file."""
+    (mini_catalogue / "schemas" / f"{name}.schema.json").write_text(f"{text}\n", encoding="utf-8")
+    result = run_cli("validate", "--catalogue", mini_catalogue)
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [f"schemas/{name}.schema.json:1:1: error: the schema is not a JSON object; "
+                                          "no file was checked against this schema [schema-file]"]
+    assert "Traceback" not in result.output and "internal error" not in result.output
+
+
 ESCAPE = ("{% for c in ''.__class__.__mro__[1].__subclasses__() %}{% if c.__name__ == 'catch_warnings' %}"
           "{{ c()._module.__builtins__['__import__']('os').popen('echo ran > ' ~ marker).read() }}{% endif %}{% endfor %}\n")
 

@@ -325,7 +325,8 @@ def _load_schema_cached(path: str, mtime: float) -> Any:
 
 def schema_checker(layout: Layout, name: str) -> tuple[SchemaChecker | None, list[Problem]]:
     """The checker for ``schemas/NAME``, or the problems that make that schema unusable: not
-    JSON, a $ref outside schemas/, a pattern that cannot run in linear time."""
+    JSON, not a JSON object (``null`` too: a schema replaced by ``null`` must not switch its
+    checks off unnoticed), a $ref outside schemas/, a pattern that cannot run in linear time."""
     path = layout.schemas / name
     rel = layout.rel(path)
     try:
@@ -339,8 +340,6 @@ def schema_checker(layout: Layout, name: str) -> tuple[SchemaChecker | None, lis
         line, col = (getattr(exc, "lineno", 1), getattr(exc, "colno", 1))
         detail = getattr(exc, "msg", exc)
         return None, [Problem(rel, line, col, "schema-file", Message("problem.schema_file.not_json", detail=detail if isinstance(detail, Message) else str(detail)))]
-    if schema is None:  # a file holding JSON null: no checker, and (as before) no problem
-        return None, []
     local = LocalSchemas(layout.schemas, path, schema)
     refused = local.refusals(schema) if isinstance(schema, dict) else [("", Message("problem.schema_file.not_object"))]
     if not refused:
