@@ -309,6 +309,18 @@ def test_a_new_evaluation_becomes_a_source_file_and_the_entry_cites_it(empty_cat
     assert PLACEHOLDER_TEXT.fullmatch(study["id"]) and PLACEHOLDER_TEXT.fullmatch(study["findings"][0]["quote"])
 
 
+@pytest.mark.parametrize("kind, csl_type", [("evaluatie", "report"), ("rapport", "report"), ("factsheet", "document"),
+                                            ("beschrijving", "document"), ("databank", "dataset"), ("website", "webpage")])
+def test_a_new_source_gets_the_csl_type_of_its_kind(kind: str, csl_type: str, empty_catalogue: Path, run_cli) -> None:
+    """One table for new and upgrade. A beschrijving is a document: the bundled catalogue's
+    beschrijvingen are all PDFs describing an intervention, each with type document."""
+    result = run_cli("new", "Proefaanpak", "--source-url", "https://example.org/p.pdf", "--source-title", "Over Proefaanpak",
+                     "--source-kind", kind, "--no-input", "--catalogue", empty_catalogue)
+    assert result.exit_code == 0, result.stderr
+    record = yaml.safe_load((empty_catalogue / "sources" / "over-proefaanpak.yaml").read_text(encoding="utf-8"))
+    assert (record["kind"], record["type"]) == (kind, csl_type)
+
+
 def test_the_new_entry_and_its_new_source_validate_once_filled_in(empty_catalogue: Path, run_cli) -> None:
     run_cli("new", "Proefaanpak", "--source-url", "https://example.org/e.pdf", "--no-input", "--catalogue", empty_catalogue)
     path = empty_catalogue / "interventions" / "proefaanpak.yaml"

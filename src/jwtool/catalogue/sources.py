@@ -22,6 +22,12 @@ if TYPE_CHECKING:
     from jwtool.catalogue.yamlfile import YamlFile
 
 SCHEMA_VERSION = 3  # the shape of catalogue.yaml, sources/ and interventions/ this jwtool reads
+# The CSL item type each kind of source gets when jwtool writes a new source record (``jwtool new``,
+# or ``jwtool upgrade`` moving a version-1 inline source out), so reference managers know what it
+# is. One table for both, taken from the catalogue's own records: a beschrijving is a document (a
+# PDF that describes an intervention), not a web page.
+CSL_TYPE = {"evaluatie": "report", "rapport": "report", "factsheet": "document", "beschrijving": "document",
+            "databank": "dataset", "website": "webpage"}
 
 
 class OldFormatError(CatalogueError):

@@ -11,7 +11,7 @@ import typer
 
 from jwtool.catalogue.layout import Layout, is_bundled
 from jwtool.catalogue.load import load_catalogue, load_vocabularies
-from jwtool.catalogue.sources import OldFormatError
+from jwtool.catalogue.sources import CSL_TYPE, OldFormatError
 from jwtool.catalogue.text import PLACEHOLDER_START, key
 from jwtool.cli.common import (
     command_here,
@@ -30,7 +30,7 @@ from jwtool.cli.framework import counted, message, message_lang
 from jwtool.contribute.diff import catalogue_diff, to_json, to_markdown, to_text
 from jwtool.contribute.git import UNSHALLOW_HINT, GitError, history_cut
 from jwtool.contribute.git import history as git_history
-from jwtool.contribute.newsource import CSL_TYPE, SOURCE_KINDS, from_answer, read_library, render_record, source_path
+from jwtool.contribute.newsource import SOURCE_KINDS, from_answer, read_library, render_record, source_path
 from jwtool.contribute.options import NewOptions, draft_from_options
 from jwtool.contribute.scaffold import (
     ScaffoldError,

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from jwtool.catalogue.layout import Layout
 from jwtool.catalogue.limits import Limits
-from jwtool.catalogue.sources import Library, Source, Table, load_library
+from jwtool.catalogue.sources import CSL_TYPE, Library, Source, Table, load_library
 from jwtool.catalogue.text import fold, http_url, placeholder, slugify
 from jwtool.catalogue.vocabularies import close_matches, did_you_mean
 from jwtool.catalogue.yamlfile import read_yaml
@@ -23,8 +23,6 @@ from jwtool.contribute.scaffold import ScaffoldError, column_hints
 from jwtool.labels import Message
 
 SOURCE_KINDS = ("evaluatie", "factsheet", "beschrijving", "databank", "website", "rapport")
-# The CSL item type that fits each kind of source (reference managers need a type).
-CSL_TYPE = {"evaluatie": "report", "rapport": "report", "factsheet": "document", "beschrijving": "webpage", "databank": "dataset", "website": "webpage"}
 MODELINE = "# yaml-language-server: $schema=../schemas/source.schema.json"
 
 

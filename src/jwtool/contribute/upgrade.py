@@ -26,7 +26,7 @@ from jwtool.catalogue.files import FileTaken, OutputError, check_target, write_a
 from jwtool.catalogue.layout import Layout, discover
 from jwtool.catalogue.limits import Limits
 from jwtool.catalogue.progress import track
-from jwtool.catalogue.sources import SCHEMA_VERSION, format_problem, format_version
+from jwtool.catalogue.sources import CSL_TYPE, SCHEMA_VERSION, format_problem, format_version
 from jwtool.catalogue.text import key, slugify
 from jwtool.catalogue.yamlfile import YamlFile, read_in
 from jwtool.labels import Message, label
@@ -35,9 +35,6 @@ from jwtool.render.environment import FULL_COLUMNS, SUMMARY_COLUMNS
 # The two tables of each kind that version 1 knew (its schema allowed no others).
 _V1_FULL = ("B2.1", "B2.2")
 _V1_SUMMARY = ("3.1", "3.2")
-# Version 1's source kinds and the CSL type each one exports as.
-CSL_TYPE = {"evaluatie": "report", "rapport": "report", "beschrijving": "document", "factsheet": "document",
-            "website": "webpage", "databank": "dataset"}
 
 
 class UpgradeError(Exception):
