@@ -150,6 +150,18 @@ def test_a_schema_that_is_not_a_json_object_fails_validate_with_one_problem(run_
     assert "Traceback" not in result.output and "internal error" not in result.output
 
 
+@pytest.mark.parametrize("text, at", [('[1, ""]\n', "1:1"), ('\n  ["", {"type": "string"}]\n', "2:3"), ('\t""\n', "1:2")],
+                         ids=["list", "after-blank-lines", "string"])
+def test_a_schema_that_is_not_a_json_object_is_reported_where_its_value_starts(run_cli, mini_catalogue: Path, text: str, at: str, english) -> None:
+    """The whole value is wrong, so the problem stands where it begins: not at an empty string
+    inside it, which is where a refused $ref or pattern would be looked for."""
+    (mini_catalogue / "schemas" / "intervention.schema.json").write_text(text, encoding="utf-8")
+    result = run_cli("validate", "--catalogue", mini_catalogue)
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [f"schemas/intervention.schema.json:{at}: error: the schema is not a JSON object; "
+                                          "no file was checked against this schema [schema-file]"]
+
+
 ESCAPE = ("{% for c in ''.__class__.__mro__[1].__subclasses__() %}{% if c.__name__ == 'catch_warnings' %}"
           "{{ c()._module.__builtins__['__import__']('os').popen('echo ran > ' ~ marker).read() }}{% endif %}{% endfor %}\n")
 

@@ -340,8 +340,12 @@ def schema_checker(layout: Layout, name: str) -> tuple[SchemaChecker | None, lis
         line, col = (getattr(exc, "lineno", 1), getattr(exc, "colno", 1))
         detail = getattr(exc, "msg", exc)
         return None, [Problem(rel, line, col, "schema-file", Message("problem.schema_file.not_json", detail=detail if isinstance(detail, Message) else str(detail)))]
+    if not isinstance(schema, dict):  # the whole value is wrong: placed where it starts
+        text = path.read_text(encoding="utf-8")
+        line, column = position_of(text, len(text) - len(text.lstrip(" \t\r\n")))
+        return None, [Problem(rel, line, column, "schema-file", Message("problem.schema_file.unused", message=Message("problem.schema_file.not_object")))]
     local = LocalSchemas(layout.schemas, path, schema)
-    refused = local.refusals(schema) if isinstance(schema, dict) else [("", Message("problem.schema_file.not_object"))]
+    refused = local.refusals(schema)
     if not refused:
         return SchemaChecker(schema, local), []
     text = path.read_text(encoding="utf-8")
