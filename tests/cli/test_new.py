@@ -545,3 +545,23 @@ def test_new_never_writes_into_the_catalogue_bundled_with_the_package(empty_cata
     assert result.exit_code == 2
     assert "hier is geen catalogus om aan toe te voegen" in result.stderr
     assert list((empty_catalogue / "interventions").iterdir()) == []
+
+
+@pytest.mark.parametrize("text", ["null\n", "[]\n", '\n  [1, ""]\n', '{"type": \n', None], ids=["null", "list", "list-after-blank-lines", "not-json", "missing"])
+def test_an_entry_schema_that_cannot_be_used_stops_new_with_the_problem_validate_reports(
+        text: str | None, empty_catalogue: Path, run_cli, monkeypatch: pytest.MonkeyPatch, english) -> None:
+    """The schema arrives by pull request: one that is missing, not JSON or not a JSON object
+    stops ``new`` with validate's line for it (on stderr; stdout holds only written paths) and exit
+    1, before any question, with no traceback and no file written."""
+    schema = empty_catalogue / "schemas" / "intervention.schema.json"
+    schema.unlink() if text is None else schema.write_text(text, encoding="utf-8")
+    reported = [line for line in run_cli("validate", "--catalogue", empty_catalogue).stdout.splitlines() if line.startswith("schemas/")]
+    assert len(reported) == 1 and "[schema-file]" in reported[0]
+    stdin = _Terminal("Een coach voor elke jongere.\n" * 10)
+    monkeypatch.setattr(sys, "stdin", stdin)
+    result = run_cli("new", "Proefaanpak", "--source-title", "Evaluatie Proef", "--source-kind", "evaluatie", "--catalogue", empty_catalogue)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == reported and result.stdout == ""
+    assert stdin.tell() == 0
+    assert list((empty_catalogue / "interventions").iterdir()) == []
+    assert sorted(p.name for p in (empty_catalogue / "sources").iterdir()) == ["kwetsbare-jongeren-2023.yaml"]

@@ -26,7 +26,7 @@ from jwtool.cli.common import (
     use_cache,
     warn,
 )
-from jwtool.cli.framework import counted, message, message_lang
+from jwtool.cli.framework import EXIT_PROBLEMS, counted, err, message, message_lang
 from jwtool.contribute.diff import catalogue_diff, to_json, to_markdown, to_text
 from jwtool.contribute.git import UNSHALLOW_HINT, GitError, history_cut
 from jwtool.contribute.git import history as git_history
@@ -34,6 +34,7 @@ from jwtool.contribute.newsource import SOURCE_KINDS, from_answer, read_library,
 from jwtool.contribute.options import NewOptions, draft_from_options
 from jwtool.contribute.scaffold import (
     ScaffoldError,
+    SchemaFileError,
     check_choice,
     check_date,
     check_sections,
@@ -90,6 +91,7 @@ def new(
     if is_bundled(base):
         usage_error(message("cli.new.no_catalogue"))
     layout = Layout(base)
+    schema = _entry_schema(layout)  # before any question: a broken schema must not cost the answers
     vocab, _, _ = load_vocabularies(layout, limits())
     library = read_library(layout, limits())
     options = NewOptions(name=name, kind=kind, slug=slug, summary=summary, phase=phase or [], evidence_level=evidence_level, source=source,
@@ -116,7 +118,19 @@ def new(
         chosen = _prompt_missing(draft, vocab, library, chosen)
     if chosen is not None:
         draft.source = chosen.id
-    _write_files(layout, path, render(draft, vocab, entry_schema(layout)), chosen)
+    _write_files(layout, path, render(draft, vocab, schema), chosen)
+
+
+def _entry_schema(layout: Layout) -> dict[str, Any]:
+    """The catalogue's entry schema; one that cannot be used stops ``new`` with the problem lines
+    ``jwtool validate`` prints for it (on stderr: stdout holds the paths of written files) and exit 1."""
+
+    try:
+        return entry_schema(layout)
+    except SchemaFileError as exc:
+        for problem in exc.args[0]:
+            err(problem.format(message_lang()))
+        raise typer.Exit(EXIT_PROBLEMS) from None
 
 
 def _write_files(layout: Layout, path: Path, text: str, chosen: Any) -> None:

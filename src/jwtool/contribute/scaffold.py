@@ -24,6 +24,7 @@ from jwtool.catalogue.vocabularies import Vocabulary, did_you_mean, suggest
 from jwtool.labels import Message
 from jwtool.labels.view import column_fields, column_label
 from jwtool.validate.rules import VOCAB_REFS
+from jwtool.validate.schema import read_schema
 
 MODELINE = "# yaml-language-server: $schema=../schemas/intervention.schema.json"
 KINDS = ("interventie", "praktijkvoorbeeld")
@@ -156,10 +157,20 @@ class Items:
     items: list[Map]
 
 
+class SchemaFileError(ValueError):
+    """The entry schema cannot be used (missing, not JSON, not a JSON object); the argument is the
+    list of :class:`jwtool.catalogue.problems.Problem` that ``jwtool validate`` reports for it."""
+
+
 def entry_schema(layout: Layout | None = None) -> dict[str, Any]:
-    """The entry schema of a catalogue (the bundled one when its folder has no schemas/)."""
+    """The entry schema of a catalogue (the bundled one when its folder has no schemas/), or
+    :class:`SchemaFileError`: the schema arrives by pull request, and a file that is not a JSON
+    object gets validate's problem, not a traceback."""
     layout = layout if layout is not None else Layout(Path("."))
-    return dict(layout.read_json(layout.schemas / "intervention.schema.json"))  # type: ignore[call-overload]
+    schema, problems = read_schema(layout, "intervention.schema.json")
+    if schema is None:
+        raise SchemaFileError(problems)
+    return schema
 
 
 # Which vocabulary lists the valid ids of a field (from validate's vocabulary checks).

@@ -323,10 +323,11 @@ def _load_schema_cached(path: str, mtime: float) -> Any:
     return Layout(Path(path).parent).read_json(Path(path))
 
 
-def schema_checker(layout: Layout, name: str) -> tuple[SchemaChecker | None, list[Problem]]:
-    """The checker for ``schemas/NAME``, or the problems that make that schema unusable: not
-    JSON, not a JSON object (``null`` too: a schema replaced by ``null`` must not switch its
-    checks off unnoticed), a $ref outside schemas/, a pattern that cannot run in linear time."""
+def read_schema(layout: Layout, name: str) -> tuple[dict[str, Any] | None, list[Problem]]:
+    """The JSON object in ``schemas/NAME``, or the problem that makes it unusable: missing, a link
+    out of the catalogue, not JSON, or not a JSON object (``null`` too: a schema replaced by
+    ``null`` must not switch its checks off unnoticed). ``jwtool validate`` and ``jwtool new``
+    report the same problem for the same file."""
     path = layout.schemas / name
     rel = layout.rel(path)
     try:
@@ -344,6 +345,17 @@ def schema_checker(layout: Layout, name: str) -> tuple[SchemaChecker | None, lis
         text = path.read_text(encoding="utf-8")
         line, column = position_of(text, len(text) - len(text.lstrip(" \t\r\n")))
         return None, [Problem(rel, line, column, "schema-file", Message("problem.schema_file.unused", message=Message("problem.schema_file.not_object")))]
+    return schema, []
+
+
+def schema_checker(layout: Layout, name: str) -> tuple[SchemaChecker | None, list[Problem]]:
+    """The checker for ``schemas/NAME``, or the problems that make that schema unusable: those of
+    :func:`read_schema`, a $ref outside schemas/, a pattern that cannot run in linear time."""
+    schema, problems = read_schema(layout, name)
+    if schema is None:
+        return None, problems
+    path = layout.schemas / name
+    rel = layout.rel(path)
     local = LocalSchemas(layout.schemas, path, schema)
     refused = local.refusals(schema)
     if not refused:
