@@ -14,8 +14,11 @@ from typing import Any
 import pytest
 import yaml
 
+from jwtool.catalogue.sources import CSL_TYPE
 from jwtool.catalogue.yamlfile import build_position_index, read_yaml
+from jwtool.contribute.newsource import SOURCE_KINDS
 from jwtool.contribute.scaffold import MODELINE, Draft, render
+from jwtool.labels import label
 from jwtool.validate.rules import PLACEHOLDER
 
 PLACEHOLDER_TEXT = re.compile(r"<vul in: [^>]+>")
@@ -319,6 +322,16 @@ def test_a_new_source_gets_the_csl_type_of_its_kind(kind: str, csl_type: str, em
     assert result.exit_code == 0, result.stderr
     record = yaml.safe_load((empty_catalogue / "sources" / "over-proefaanpak.yaml").read_text(encoding="utf-8"))
     assert (record["kind"], record["type"]) == (kind, csl_type)
+
+
+def test_the_source_kinds_are_one_list_that_the_schema_and_the_help_agree_with(repo_root: Path) -> None:
+    """new offers the kinds of the CSL type table, in its order (help, prompt, issue form); they are
+    the kinds source.schema.json allows, and --help names them in that order in both languages."""
+    schema = json.loads((repo_root / "schemas" / "source.schema.json").read_text(encoding="utf-8"))
+    assert SOURCE_KINDS == tuple(CSL_TYPE)
+    assert sorted(SOURCE_KINDS) == sorted(schema["properties"]["kind"]["enum"])
+    for lang in ("nl", "en"):
+        assert re.findall(rf"\b({'|'.join(SOURCE_KINDS)})\b", label("opt.new.source_kind", lang)) == list(SOURCE_KINDS)
 
 
 def test_the_new_entry_and_its_new_source_validate_once_filled_in(empty_catalogue: Path, run_cli) -> None:

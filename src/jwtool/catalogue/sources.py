@@ -25,9 +25,11 @@ SCHEMA_VERSION = 3  # the shape of catalogue.yaml, sources/ and interventions/ t
 # The CSL item type each kind of source gets when jwtool writes a new source record (``jwtool new``,
 # or ``jwtool upgrade`` moving a version-1 inline source out), so reference managers know what it
 # is. One table for both, taken from the catalogue's own records: a beschrijving is a document (a
-# PDF that describes an intervention), not a web page.
-CSL_TYPE = {"evaluatie": "report", "rapport": "report", "factsheet": "document", "beschrijving": "document",
-            "databank": "dataset", "website": "webpage"}
+# PDF that describes an intervention), not a web page. Its keys, in this order, are the kinds
+# ``jwtool new`` offers (SOURCE_KINDS: its help, prompt and issue form list them so); the enum of
+# schemas/source.schema.json must hold the same kinds.
+CSL_TYPE = {"evaluatie": "report", "factsheet": "document", "beschrijving": "document", "databank": "dataset",
+            "website": "webpage", "rapport": "report"}
 
 
 class OldFormatError(CatalogueError):

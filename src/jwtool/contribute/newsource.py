@@ -22,7 +22,7 @@ from jwtool.catalogue.yamlfile import read_yaml
 from jwtool.contribute.scaffold import ScaffoldError, column_hints
 from jwtool.labels import Message
 
-SOURCE_KINDS = ("evaluatie", "factsheet", "beschrijving", "databank", "website", "rapport")
+SOURCE_KINDS = tuple(CSL_TYPE)  # every kind has a CSL type: one list, in the order new offers them
 MODELINE = "# yaml-language-server: $schema=../schemas/source.schema.json"
 
 
