@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from conftest import default_signals
-from jwtool.catalogue.files import OutputError, write_atomic
+from jwtool.catalogue.files import OutputError, write_atomic, write_folder_atomic
 
 JWTOOL = [sys.executable, "-m", "jwtool"]
 NO_SPACE = "jwtool: kan de uitvoer niet schrijven: geen ruimte meer op het apparaat"
@@ -194,6 +194,30 @@ def test_a_new_folder_is_made_with_its_page(run_cli, mini_catalogue: Path, tmp_p
     assert placed(tmp_path / "site") == ["README.md"]
     again = run_cli("render", "overview", "--format", "md", "-o", tmp_path / "site", "--catalogue", mini_catalogue)
     assert (again.exit_code, again.stderr) == (2, f"jwtool: fout: {tmp_path / 'site' / 'README.md'} bestaat al; overschrijf het met --force\n")
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o077])
+def test_a_site_gets_the_modes_of_any_new_file(mini_catalogue: Path, tmp_path: Path, umask: int) -> None:
+    """Readable by others where the umask lets new files be, private where it does not: the
+    temporary folder's own private mode is not what the site keeps."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    script = f"import os, sys; os.umask({umask}); from jwtool.cli import main; sys.argv[0] = 'jwtool'; main()"
+    site = tmp_path / "site"
+    done = subprocess.run([sys.executable, "-c", script, "render", "overview", "--format", "html", "-o", str(site),
+                           "--catalogue", str(mini_catalogue)], env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    folders = [site, *(p for p in site.rglob("*") if p.is_dir())]
+    files = [p for p in site.rglob("*") if p.is_file()]
+    assert len(folders) > 3 and len(files) > 3
+    assert {stat.S_IMODE(p.stat().st_mode) for p in folders} == {0o777 & ~umask}
+    assert {stat.S_IMODE(p.stat().st_mode) for p in files} == {0o666 & ~umask}
+
+
+@pytest.mark.parametrize("name", ["../buiten.html", "a/../../buiten.html", "/tmp/buiten.html", ""])
+def test_a_folder_takes_no_file_named_outside_it(tmp_path: Path, name: str) -> None:
+    with pytest.raises(OutputError, match="outside|buiten"):
+        write_folder_atomic(tmp_path / "site", [("index.html", "<p>een</p>\n"), (name, "<p>twee</p>\n")])
+    assert placed(tmp_path) == []
 
 
 # --- SIGTERM and SIGHUP -------------------------------------------------------------------------

@@ -20,7 +20,7 @@ import sys
 import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import suppress
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, BinaryIO
 
 from jwtool.labels import Message, os_error
@@ -321,18 +321,17 @@ def write_folder_atomic(path: Path, files: Iterable[tuple[str, str | bytes | Ite
     _hold(held[0])
     old: Path | None = None
     try:
-        umask = os.umask(0)
-        os.umask(umask)
         for name, content in files:
-            dest = tmp / name
-            if dest.resolve().parent != tmp and tmp not in dest.resolve().parents:
+            parts = PurePosixPath(name).parts
+            if not parts or parts[0] == "/" or ".." in parts:  # a plain path inside; tmp is new, so no link in it leads out
                 raise OutputError(Message("error.output.outside_site", name=name))
-            dest.parent.mkdir(parents=True, exist_ok=True)
+            dest = tmp / name
+            dest.parent.mkdir(parents=True, exist_ok=True)  # folders and files get the umask's modes, as any new file
             with open(dest, "xb") as fh:
                 _write_chunks(fh, content)
-            os.chmod(dest, 0o666 & ~umask)
-        for folder in sorted({p for p in tmp.rglob("*") if p.is_dir()} | {tmp}):
-            os.chmod(folder, 0o777 & ~umask)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o777 & ~umask)  # mkdtemp made it private
         check_folder(path, layout, force)  # again: something may have appeared meanwhile
         if os.path.lexists(target):
             if any(target.iterdir()):
