@@ -15,6 +15,7 @@ import compileall
 import functools
 import os
 import platform
+import shlex
 import shutil
 import statistics
 import subprocess
@@ -256,7 +257,14 @@ def main(argv: list[str] | None = None) -> int:
             ("jwtool render overview --format html -o page.html (repeated: entries from the cache)", render, env),
         ], runs)
         t["render-edited"] = measure("jwtool render overview --format html -o page.html (repeated, after editing one entry)", render, runs, env, before=functools.partial(edit_one, cat))
-        t["site"] = measure("jwtool render overview --format html -o site/ (the site: a page per entry)", site, runs, env)
+        # the site, round-robin with what the file system alone takes to make and remove its
+        # folders and files (as the site's own --force run does): the part no rendering change can save
+        subprocess.run(site, env=env, check=True, capture_output=True)
+        copy = f"cp -r {shlex.quote(str(work / f'site-{n}'))} {shlex.quote(str(work / 'site-copy'))} && rm -rf {shlex.quote(str(work / 'site-copy'))}"
+        t["site-floor"], t["site"] = measure_together([
+            ("floor: the site's folders and files made and removed by the file system (cp -r of the site, rm -rf of the copy)", ["sh", "-c", copy], None),
+            ("jwtool render overview --format html -o site/ (the site: a page per entry)", site, env),
+        ], runs)
         # every other command that reads every entry in full, once each: peak memory holds for all
         for key, label, cmd in [
             ("export-json", "jwtool export --format json -o FILE", ["export", "--format", "json", "-o", str(work / f"export-{n}.json")]),
@@ -288,7 +296,7 @@ def main(argv: list[str] | None = None) -> int:
         lines += ["", f"## Start-up, {case}", "", STARTUP_CASES[case], "", "| command | time | × minimal typer app | peak memory |", "|---|---|---|---|"]
         for r in rows:
             lines.append(f"| {r.label} | {r.cell()} | {r.note} | {r.peak_mib:.0f} MiB |")
-    shown = ("floor", "validate", "check-jsonschema", "search-cold", "search", "search-nocache", "map", "render-cold", "render", "render-edited", "site",
+    shown = ("floor", "validate", "check-jsonschema", "search-cold", "search", "search-nocache", "map", "render-cold", "render", "render-edited", "site-floor", "site",
              "export-json", "export-csv", "overview-md", "appendix-md", "upgrade")
     for n, t in per_size.items():
         size_mb = sum(p.stat().st_size for p in (work / f"cat{n}" / "interventions").iterdir()) / 1e6
@@ -324,7 +332,7 @@ def main(argv: list[str] | None = None) -> int:
         peak = max(r.peak_mib for r in tb.values() if not r.label.startswith(("check-jsonschema", "floor")))
         worst = max((r for r in tb.values() if not r.label.startswith(("check-jsonschema", "floor"))), key=lambda r: r.peak_mib)
         checks.append((f"peak memory of every jwtool command at {big:,}: < 250 MiB (largest: `{worst.label.split(' (')[0]}`)", f"{peak:.0f} MiB", peak < 250))
-        checks.append((f"the site at {big:,}: ≤ 10 s", f"{tb['site'].median:.1f} s", tb["site"].median <= 10))
+        checks.append((f"the site at {big:,}: ≤ 10 s", f"{tb['site'].median:.1f} s (file system floor {tb['site-floor'].median:.1f} s)", tb["site"].median <= 10))
         if len(per_size) >= 2:
             for key in ("validate", "search", "map", "render", "site"):
                 g = per_size[big][key].median / per_size[small][key].median

@@ -37,7 +37,8 @@ def test_the_benchmark_script_writes_its_table(tmp_path: Path) -> None:
                 "first render: fills the cache", "after editing one entry", "repeated: entries from the cache", "## Targets (issues 16 and 28)",
                 "## Start-up, with bytecode cache", "## Start-up, without bytecode cache", "jwtool render --help", "× minimal typer app",
                 "with bytecode cache: `jwtool --help` ≤ 1.0× minimal typer app", "without bytecode cache: every command's start ≤ 1.3×",
-                "repeated `render overview --format html -o page.html` at 12: ≤ 2.5 s", "linear growth of `render`"):
+                "repeated `render overview --format html -o page.html` at 12: ≤ 2.5 s", "linear growth of `render`",
+                "floor: the site's folders and files made and removed by the file system", "(file system floor "):
         assert row in table, row
     for row in ("jwtool export --format json -o FILE", "jwtool export --format csv -o FILE", "jwtool upgrade", "the site at 24: ≤ 10 s",
                 "peak memory of every jwtool command at 24: < 250 MiB", "linear growth of `site`"):  # issue 28 item 6
