@@ -560,12 +560,14 @@ def test_new_never_writes_into_the_catalogue_bundled_with_the_package(empty_cata
     assert list((empty_catalogue / "interventions").iterdir()) == []
 
 
-@pytest.mark.parametrize("text", ["null\n", "[]\n", '\n  [1, ""]\n', '{"type": \n', None], ids=["null", "list", "list-after-blank-lines", "not-json", "missing"])
+@pytest.mark.parametrize("text", ["null\n", "[]\n", '\n  [1, ""]\n', '{"type": \n', None, '{"properties": null}\n', '{"properties": {"id": null}}\n',
+                                  '{"required": 5, "properties": {}}\n'],
+                         ids=["null", "list", "list-after-blank-lines", "not-json", "missing", "properties-null", "property-null", "required-number"])
 def test_an_entry_schema_that_cannot_be_used_stops_new_with_the_problem_validate_reports(
         text: str | None, empty_catalogue: Path, run_cli, monkeypatch: pytest.MonkeyPatch, english) -> None:
-    """The schema arrives by pull request: one that is missing, not JSON or not a JSON object
-    stops ``new`` with validate's line for it (on stderr; stdout holds only written paths) and exit
-    1, before any question, with no traceback and no file written."""
+    """The schema arrives by pull request: one that is missing, not JSON, not a JSON object or no
+    valid JSON Schema stops ``new`` with validate's line for it (on stderr; stdout holds only
+    written paths) and exit 1, before any question, with no traceback and no file written."""
     schema = empty_catalogue / "schemas" / "intervention.schema.json"
     schema.unlink() if text is None else schema.write_text(text, encoding="utf-8")
     reported = [line for line in run_cli("validate", "--catalogue", empty_catalogue).stdout.splitlines() if line.startswith("schemas/")]

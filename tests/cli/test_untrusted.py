@@ -162,6 +162,46 @@ def test_a_schema_that_is_not_a_json_object_is_reported_where_its_value_starts(r
                                           "no file was checked against this schema [schema-file]"]
 
 
+NOT_JSON_SCHEMA = [  # (schema text, where the offending value stands, JSON pointer, what jsonschema says of it)
+    ('{\n  "type": "object",\n  "properties": null\n}\n', "3:17", "/properties", "None is not of type 'object'"),
+    ('{\n  "properties": {\n    "id": null\n  }\n}\n', "3:11", "/properties/id", "None is not of type 'object', 'boolean'"),
+    ('{\n  "required": 5,\n  "properties": {}\n}\n', "2:15", "/required", "5 is not of type 'array'"),
+]
+
+
+@pytest.mark.parametrize("text, at, pointer, detail", NOT_JSON_SCHEMA, ids=["properties-null", "property-null", "required-number"])
+def test_an_object_that_is_not_json_schema_fails_validate_at_the_offending_value(
+        run_cli, mini_catalogue: Path, text: str, at: str, pointer: str, detail: str, english) -> None:
+    """A JSON object is not yet a schema: both validators would stop halfway through an entry
+    (AttributeError, TypeError). The meta-schema finds the value at fault, and says how to fix it."""
+    (mini_catalogue / "schemas" / "intervention.schema.json").write_text(text, encoding="utf-8")
+    result = run_cli("validate", "--catalogue", mini_catalogue)
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        f'schemas/intervention.schema.json:{at}: error: {pointer}: not valid JSON Schema (draft 2020-12): "{detail}"; correct the schema there, '
+        "or restore the file from the jwtool release; no file was checked against this schema [schema-file]"]
+    assert "internal error" not in result.output
+
+
+@pytest.mark.parametrize("ref", ["#/notes", "extra.json"], ids=["unknown-keyword", "other-file"])
+def test_a_ref_to_something_that_is_not_json_schema_is_refused_where_the_ref_stands(run_cli, mini_catalogue: Path, ref: str, english) -> None:
+    """What a $ref reaches outside the schema's own keywords (under a keyword JSON Schema does not
+    know, or in another file of schemas/) is checked too: ``{"type": 5}`` crashed jsonschema."""
+    (mini_catalogue / "schemas" / "extra.json").write_text('{"type": 5}', encoding="utf-8")
+    path = mini_catalogue / "schemas" / "intervention.schema.json"
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    schema["notes"] = {"type": 5}
+    path.write_text(json.dumps(schema, indent=2), encoding="utf-8")
+    _set_schema_property(mini_catalogue, "summary", {"$ref": ref})
+    result = run_cli("validate", "--catalogue", mini_catalogue)
+    assert result.exit_code == 1
+    (line,) = result.stdout.splitlines()
+    row = next(i for i, t in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if f'"$ref": "{ref}"' in t)
+    assert line.startswith(f"schemas/intervention.schema.json:{row}:")
+    assert (f"/properties/summary: $ref '{ref}' cannot be used: /type: not valid JSON Schema (draft 2020-12): "
+            '"5 is not valid under any of the given schemas"') in line and line.endswith("[schema-file]")
+
+
 ESCAPE = ("{% for c in ''.__class__.__mro__[1].__subclasses__() %}{% if c.__name__ == 'catch_warnings' %}"
           "{{ c()._module.__builtins__['__import__']('os').popen('echo ran > ' ~ marker).read() }}{% endif %}{% endfor %}\n")
 

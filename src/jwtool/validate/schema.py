@@ -19,7 +19,7 @@ from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 
 import re2
-from jsonschema import Draft202012Validator, FormatChecker, ValidationError, validators
+from jsonschema import Draft202012Validator, FormatChecker, SchemaError, ValidationError, validators
 from jsonschema_specifications import REGISTRY as SPECIFICATIONS
 from referencing import Registry, Resource
 from referencing.exceptions import NoSuchAnchor, PointerToNowhere, Unresolvable
@@ -30,7 +30,7 @@ from jwtool.catalogue.layout import Layout
 from jwtool.catalogue.problems import Finding, Problem, dotted, position_of, short
 from jwtool.catalogue.text import slugify
 from jwtool.catalogue.vocabularies import close_matches, did_you_mean
-from jwtool.catalogue.yamlfile import escape_pointer
+from jwtool.catalogue.yamlfile import YamlFile, escape_pointer
 from jwtool.labels import Message
 
 
@@ -121,8 +121,12 @@ class LocalSchemas:
                         found = res.lookup(ref)
                     except Unresolvable as exc:
                         out.append((ref, Message("problem.schema_file.ref", where=where or "/", keyword=kw, ref=repr(ref), reason=_reason(exc))))
-                    else:
-                        stack.append((f"{where}/{kw}", found.contents, found.resolver))
+                    else:  # a target outside what read_schema checked (another file, an unknown keyword) is checked here
+                        wrong = _not_json_schema(found.contents)
+                        if wrong is not None:
+                            out.append((ref, Message("problem.schema_file.ref", where=where or "/", keyword=kw, ref=repr(ref), reason=wrong[1])))
+                        else:
+                            stack.append((f"{where}/{kw}", found.contents, found.resolver))
             patterns = [node["pattern"]] if isinstance(node.get("pattern"), str) else []
             if isinstance(node.get("patternProperties"), dict):
                 uses["patternProperties"] = True
@@ -325,9 +329,9 @@ def _load_schema_cached(path: str, mtime: float) -> Any:
 
 def read_schema(layout: Layout, name: str) -> tuple[dict[str, Any] | None, list[Problem]]:
     """The JSON object in ``schemas/NAME``, or the problem that makes it unusable: missing, a link
-    out of the catalogue, not JSON, or not a JSON object (``null`` too: a schema replaced by
-    ``null`` must not switch its checks off unnoticed). ``jwtool validate`` and ``jwtool new``
-    report the same problem for the same file."""
+    out of the catalogue, not JSON, not a JSON object (``null`` too: a schema replaced by ``null``
+    must not switch its checks off unnoticed), or no valid JSON Schema. ``jwtool validate`` and
+    ``jwtool new`` report the same problem for the same file."""
     path = layout.schemas / name
     rel = layout.rel(path)
     try:
@@ -345,12 +349,43 @@ def read_schema(layout: Layout, name: str) -> tuple[dict[str, Any] | None, list[
         text = path.read_text(encoding="utf-8")
         line, column = position_of(text, len(text) - len(text.lstrip(" \t\r\n")))
         return None, [Problem(rel, line, column, "schema-file", Message("problem.schema_file.unused", message=Message("problem.schema_file.not_object")))]
+    wrong = _not_json_schema(schema)
+    if wrong is not None:  # placed on the offending value, found through the file as YAML
+        pointer, message = wrong
+        line, column = YamlFile(path, rel, text=path.read_text(encoding="utf-8"), data=schema).position(pointer)
+        return None, [Problem(rel, line, column, "schema-file", Message("problem.schema_file.unused", message=message))]
     return schema, []
+
+
+def _not_json_schema(schema: Any) -> tuple[str, Message] | None:
+    """Where and why ``schema`` is no valid JSON Schema (draft 2020-12, which the ``jsonschema``
+    validator uses whatever its ``$schema`` says), or None: that validator would fail halfway
+    through an entry on, say, ``"required": 5`` (``jsonschema-rs`` refuses to be built from it).
+    ``jsonschema-rs`` says yes or no in a millisecond; ``jsonschema`` explains a no (it takes
+    ~30 ms for the entry schema). Formats are not checked: patterns are RE2's to judge."""
+    try:
+        import jsonschema_rs
+
+        as_2020 = {**schema, "$schema": Draft202012Validator.META_SCHEMA["$id"]} if isinstance(schema, dict) else schema
+        if jsonschema_rs.meta.is_valid(as_2020):
+            return None
+    except Exception:  # noqa: BLE001 - not installed, too old, or a $schema it cannot load: jsonschema decides
+        pass
+    try:
+        Draft202012Validator.check_schema(schema, format_checker=None)
+    except SchemaError as exc:
+        pointer = "".join(f"/{escape_pointer(p)}" for p in exc.path)
+        detail = exc.message if len(exc.message) < 200 else exc.message[:200] + "…"
+        return pointer, Message("problem.schema_file.invalid", where=pointer or "/", detail=detail)
+    except RecursionError:
+        return "", Message("problem.too_deep")
+    return None
 
 
 def schema_checker(layout: Layout, name: str) -> tuple[SchemaChecker | None, list[Problem]]:
     """The checker for ``schemas/NAME``, or the problems that make that schema unusable: those of
-    :func:`read_schema`, a $ref outside schemas/, a pattern that cannot run in linear time."""
+    :func:`read_schema`, a $ref outside schemas/ or to no valid JSON Schema, a pattern that cannot
+    run in linear time."""
     schema, problems = read_schema(layout, name)
     if schema is None:
         return None, problems
