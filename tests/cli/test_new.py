@@ -561,12 +561,13 @@ def test_new_never_writes_into_the_catalogue_bundled_with_the_package(empty_cata
 
 
 @pytest.mark.parametrize("text", ["null\n", "[]\n", '\n  [1, ""]\n', '{"type": \n', None, '{"properties": null}\n', '{"properties": {"id": null}}\n',
-                                  '{"required": 5, "properties": {}}\n'],
-                         ids=["null", "list", "list-after-blank-lines", "not-json", "missing", "properties-null", "property-null", "required-number"])
+                                  '{"required": 5, "properties": {}}\n', '{"properties": {"name": {"$ref": "#/$defs/nope"}}}\n'],
+                         ids=["null", "list", "list-after-blank-lines", "not-json", "missing", "properties-null", "property-null", "required-number",
+                              "dangling-ref"])
 def test_an_entry_schema_that_cannot_be_used_stops_new_with_the_problem_validate_reports(
         text: str | None, empty_catalogue: Path, run_cli, monkeypatch: pytest.MonkeyPatch, english) -> None:
-    """The schema arrives by pull request: one that is missing, not JSON, not a JSON object or no
-    valid JSON Schema stops ``new`` with validate's line for it (on stderr; stdout holds only
+    """The schema arrives by pull request: one that is missing, not JSON, not a JSON object, no
+    valid JSON Schema or with a $ref to nothing stops ``new`` with validate's line for it (on stderr; stdout holds only
     written paths) and exit 1, before any question, with no traceback and no file written."""
     schema = empty_catalogue / "schemas" / "intervention.schema.json"
     schema.unlink() if text is None else schema.write_text(text, encoding="utf-8")
@@ -580,3 +581,50 @@ def test_an_entry_schema_that_cannot_be_used_stops_new_with_the_problem_validate
     assert stdin.tell() == 0
     assert list((empty_catalogue / "interventions").iterdir()) == []
     assert sorted(p.name for p in (empty_catalogue / "sources").iterdir()) == ["kwetsbare-jongeren-2023.yaml"]
+
+
+@pytest.mark.parametrize("text", ["{}\n", '{"properties": {}}\n', '{"$ref": "#/$defs/entry", "$defs": {"entry": {"type": "object"}}}\n'],
+                         ids=["empty", "no-properties", "ref-to-no-properties"])
+def test_an_entry_schema_without_fields_stops_new_with_a_schema_file_problem(text: str, empty_catalogue: Path, run_cli, english) -> None:
+    """Valid JSON Schema that validate accepts, but with no fields to fill in (new took
+    ``schema["properties"]``: KeyError): a problem line in validate's form, exit 1, nothing written."""
+    (empty_catalogue / "schemas" / "intervention.schema.json").write_text(text, encoding="utf-8")
+    result = run_cli("new", "Proefaanpak", "--no-input", "--catalogue", empty_catalogue)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        'schemas/intervention.schema.json:1:1: error: the schema names no fields under "properties", so jwtool new has nothing to fill in; '
+        "list the fields of an entry there, or restore the file from the jwtool release [schema-file]"]
+    assert result.stdout == "" and list((empty_catalogue / "interventions").iterdir()) == []
+
+
+def _nested(depth: int) -> dict[str, Any]:
+    node: dict[str, Any] = {"type": "string"}
+    for _ in range(depth):
+        node = {"type": "object", "properties": {"a": node}}
+    return node
+
+
+ODD_SCHEMAS = [  # (schema that validate accepts, the entry new writes from it)
+    ({"properties": {"x": {"enum": []}}}, {"x": "<vul in: waarde>"}),  # IndexError
+    ({"$defs": {"n": {"type": "object", "properties": {"kid": {"$ref": "#/$defs/n"}}}}, "properties": {"x": {"$ref": "#/$defs/n"}}},
+     {"x": {"kid": "<vul in: waarde>"}}),  # RecursionError: the $ref inside itself is not expanded again
+    ({"$ref": "#/$defs/entry", "$defs": {"entry": {"properties": {"id": {"type": "string"}, "b": True, "t": {"type": "array", "items": {"type": "object"}},
+                                                                  "again": {"$ref": "#"}}}}},
+     {"id": "proefaanpak", "b": "<vul in: waarde>", "t": ["<vul in: waarde>"], "again": "<vul in: waarde>"}),  # AttributeError, KeyError
+    (_nested(390), None),  # RecursionError: past 20 levels a field gets a placeholder
+]
+
+
+@pytest.mark.parametrize("schema, expected", ODD_SCHEMAS, ids=["empty-enum", "recursive-defs", "root-ref-true-and-bare-items", "deep"])
+def test_new_writes_an_entry_from_any_schema_validate_accepts(schema: dict[str, Any], expected: Any, empty_catalogue: Path, run_cli) -> None:
+    path = empty_catalogue / "schemas" / "intervention.schema.json"
+    path.write_text(json.dumps(schema), encoding="utf-8")
+    assert "[schema-file]" not in run_cli("validate", "--catalogue", empty_catalogue).stdout
+    result = run_cli("new", "Proefaanpak", "--no-input", "--catalogue", empty_catalogue)
+    assert result.exit_code == 0, result.stderr
+    data = entry(empty_catalogue / "interventions" / "proefaanpak.yaml")
+    if expected is None:
+        expected = "<vul in: waarde>"
+        for _ in range(21):
+            expected = {"a": expected}
+    assert data == expected

@@ -16,15 +16,17 @@ import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from jwtool.catalogue.files import FileTaken, OutputError, write_atomic
 from jwtool.catalogue.layout import Layout
+from jwtool.catalogue.problems import Problem
 from jwtool.catalogue.text import http_url, placeholder, slugify
 from jwtool.catalogue.vocabularies import Vocabulary, did_you_mean, suggest
 from jwtool.labels import Message
 from jwtool.labels.view import column_fields, column_label
 from jwtool.validate.rules import VOCAB_REFS
-from jwtool.validate.schema import read_schema
+from jwtool.validate.schema import schema_checker
 
 MODELINE = "# yaml-language-server: $schema=../schemas/intervention.schema.json"
 KINDS = ("interventie", "praktijkvoorbeeld")
@@ -158,19 +160,24 @@ class Items:
 
 
 class SchemaFileError(ValueError):
-    """The entry schema cannot be used (missing, not JSON, not a JSON object); the argument is the
-    list of :class:`jwtool.catalogue.problems.Problem` that ``jwtool validate`` reports for it."""
+    """The entry schema cannot be used (missing, not JSON, no JSON Schema, a $ref validate refuses,
+    no fields); the argument is the list of :class:`jwtool.catalogue.problems.Problem` to report,
+    those of ``jwtool validate`` where it has one."""
 
 
 def entry_schema(layout: Layout | None = None) -> dict[str, Any]:
     """The entry schema of a catalogue (the bundled one when its folder has no schemas/), or
-    :class:`SchemaFileError`: the schema arrives by pull request, and a file that is not a JSON
-    object gets validate's problem, not a traceback."""
+    :class:`SchemaFileError`: the schema arrives by pull request, and a file validate cannot use,
+    or one that names no fields to fill in, gets a problem, not a traceback."""
     layout = layout if layout is not None else Layout(Path("."))
-    schema, problems = read_schema(layout, "intervention.schema.json")
-    if schema is None:
+    checker, problems = schema_checker(layout, "intervention.schema.json")
+    if checker is None:
         raise SchemaFileError(problems)
-    return schema
+    fields = _resolve(checker.schema, checker.schema)[0].get("properties")
+    if not (isinstance(fields, dict) and fields):
+        rel = layout.rel(layout.schemas / "intervention.schema.json")
+        raise SchemaFileError([Problem(rel, 1, 1, "schema-file", Message("problem.schema_file.no_fields"))])
+    return checker.schema
 
 
 # Which vocabulary lists the valid ids of a field (from validate's vocabulary checks).
@@ -190,14 +197,40 @@ def _choices(vocab: dict[str, Vocabulary], name: str) -> str:
     return shown + (f" … ({len(terms)} in totaal)" if len(terms) > _VOCAB_LIMIT else "")
 
 
-def _resolve(schema: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
-    """``node`` with a local ``$ref`` merged in (the node's own title and description win)."""
+Seen = frozenset[str]  # the $refs being expanded on the way to a field
+
+
+def _resolve(schema: dict[str, Any], node: Any, seen: Seen = frozenset()) -> tuple[dict[str, Any], Seen]:
+    """``node`` with a ``$ref`` inside the schema merged in (the node's own title and description
+    win), and the $refs expanded to get there. A $ref already being expanded stays as it is, so a
+    recursive schema ends in a placeholder; a $ref to another file is not followed. ``true`` and
+    ``false`` say nothing about a field: ``{}``."""
+    if not isinstance(node, dict):
+        return {}, seen
     ref = node.get("$ref")
-    if isinstance(ref, str) and ref.startswith("#/$defs/"):
-        return {**_resolve(schema, schema["$defs"][ref.rsplit("/", 1)[1]]), **{k: v for k, v in node.items() if k != "$ref"}}
-    return node
+    target = _pointer(schema, ref[1:]) if isinstance(ref, str) and ref.startswith("#") and ref not in seen else None
+    if target is None:
+        return node, seen
+    merged, seen = _resolve(schema, target, seen | {ref})
+    return {**merged, **{k: v for k, v in node.items() if k != "$ref"}}, seen
 
 
+def _pointer(doc: Any, pointer: str) -> Any:
+    """The value at a JSON Pointer (percent-encoded, as in a $ref), or None."""
+    if pointer and not pointer.startswith("/"):
+        return None  # an anchor name
+    for token in pointer.split("/")[1:]:
+        token = unquote(token).replace("~1", "/").replace("~0", "~")
+        if isinstance(doc, list) and token.isdigit() and int(token) < len(doc):
+            doc = doc[int(token)]
+        elif isinstance(doc, dict) and token in doc:
+            doc = doc[token]
+        else:
+            return None
+    return doc
+
+
+_DEPTH = 20  # fields nested deeper get a placeholder: no entry needs more, and Python's stack would not hold hundreds
 _TYPED = re.compile(r"^([-+]?[\d.]+|true|false|null|yes|no|on|off|~|\d{4}-\d\d?-\d\d?.*)$", re.IGNORECASE)  # read as no text (a date: as a date)
 _FLOW_PLAIN = re.compile(r"^[^\s,\[\]{}:#\"'&*!|>%@`-][^,\[\]{}:#\"]*$")
 
@@ -230,7 +263,7 @@ def _comment_of(node: dict[str, Any], required: bool, path: str, vocab: dict[str
 
 def _placeholder_of(node: dict[str, Any]) -> str:
     """What a placeholder asks for: the allowed values, an address, yes/no, or the field's title."""
-    if isinstance(node.get("enum"), list):
+    if isinstance(node.get("enum"), list) and node["enum"]:
         options = [str(o) for o in node["enum"]]
         return placeholder(", ".join(options[:-1]) + " of " + options[-1] if len(options) > 1 else options[0])
     if "http" in str(node.get("pattern", "")):
@@ -240,32 +273,34 @@ def _placeholder_of(node: dict[str, Any]) -> str:
     return placeholder(str(node.get("title") or "waarde").lower())
 
 
-def _field(schema: dict[str, Any], key: str, node: dict[str, Any], required: bool, path: str,
-           given: dict[str, Any], vocab: dict[str, Vocabulary], hints: dict[str, str]) -> Field:
-    node = _resolve(schema, node)
+def _field(schema: dict[str, Any], key: str, node: Any, required: bool, path: str,
+           given: dict[str, Any], vocab: dict[str, Vocabulary], hints: dict[str, str], seen: Seen) -> Field:
+    node, seen = _resolve(schema, node, seen)
     comment = _comment_of(node, required, path, vocab, hints)
     if path in given:
         value = given[path]
         if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):  # known items of a list of mappings
-            items = _resolve(schema, node.get("items") or {})
-            return Field(key, comment, Items([Map(_fields(schema, items, f"{path}.", {**given, **{f"{path}.{k}": v for k, v in item.items()}}, vocab, hints))
+            items, inner = _resolve(schema, node.get("items"), seen)
+            return Field(key, comment, Items([Map(_fields(schema, items, f"{path}.", {**given, **{f"{path}.{k}": v for k, v in item.items()}}, vocab, hints, inner))
                                               for item in value]))
         return Field(key, comment, value)
+    if path.count(".") >= _DEPTH:
+        return Field(key, comment, _placeholder_of(node))
     if node.get("type") == "object" and isinstance(node.get("properties"), dict):
-        return Field(key, comment, Map(_fields(schema, node, f"{path}.", given, vocab, hints)))
+        return Field(key, comment, Map(_fields(schema, node, f"{path}.", given, vocab, hints, seen)))
     if node.get("type") == "array":
-        items = _resolve(schema, node.get("items") or {})
-        if items.get("type") == "object":
-            return Field(key, comment, Items([Map(_fields(schema, items, f"{path}.", given, vocab, hints))]))
+        items, inner = _resolve(schema, node.get("items"), seen)
+        if items.get("type") == "object" and isinstance(items.get("properties"), dict):
+            return Field(key, comment, Items([Map(_fields(schema, items, f"{path}.", given, vocab, hints, inner))]))
         return Field(key, comment, [_placeholder_of(items) if "enum" in items or "http" in str(items.get("pattern", "")) else placeholder(str(node.get("title", "waarde")).lower())])
     return Field(key, comment, _placeholder_of(node))
 
 
 def _fields(schema: dict[str, Any], node: dict[str, Any], prefix: str, given: dict[str, Any], vocab: dict[str, Vocabulary],
-            hints: dict[str, str]) -> list[Field]:
+            hints: dict[str, str], seen: Seen) -> list[Field]:
     required = set(node.get("required") or [])
-    return [_field(schema, key, sub, key in required, prefix + key, given, vocab, hints)
-            for key, sub in node["properties"].items() if given.get(prefix + key, True) is not None]
+    return [_field(schema, key, sub, key in required, prefix + key, given, vocab, hints, seen)
+            for key, sub in (node.get("properties") or {}).items() if given.get(prefix + key, True) is not None]
 
 
 def template(draft: Draft, vocab: dict[str, Vocabulary], schema: dict[str, Any] | None = None) -> list[Field]:
@@ -288,7 +323,8 @@ def template(draft: Draft, vocab: dict[str, Vocabulary], schema: dict[str, Any] 
     # A reviewed warning is marked after a review of the validator's warning, never in a new file.
     given["evidence.studies.cites.rows"] = given["reviewed_warnings"] = None
     given.update(d.values)
-    return _fields(schema, schema, "", given, vocab, d.column_hints)
+    root, seen = _resolve(schema, schema)
+    return _fields(schema, root, "", given, vocab, d.column_hints, seen)
 
 
 # ----------------------------------------------------------------------------- rendering
