@@ -57,8 +57,8 @@ def _rows_table(rows: list[dict[str, Any]], with_match: bool, lang: str) -> None
         return
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, header_style="bold")
     table.add_column(label("list.name", lang), overflow="fold", min_width=20)
-    table.add_column(label("list.kind", lang), no_wrap=True)
-    table.add_column(label("list.phases", lang), max_width=16)
+    table.add_column(label("f.kind", lang), no_wrap=True)
+    table.add_column(label("f.phases", lang), max_width=16)
     table.add_column(label("list.levels", lang), max_width=14)
     table.add_column(label("list.evidence", lang), no_wrap=True)
     if with_match:

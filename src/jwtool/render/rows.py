@@ -64,7 +64,7 @@ def shown(row: dict[str, Any], vocab: Vocab | None, lang: str) -> dict[str, Any]
 
 def text_header(with_match: bool, lang: str) -> list[str]:
     """The column names of piped ``list`` and ``search`` text, in ``lang``."""
-    names = ["list.id", "list.title", "list.kind", "list.phases", "list.levels", "list.evidence"]
+    names = ["f.id", "f.name", "f.kind", "f.phases", "list.levels", "list.evidence"]  # a field's own label where the column is the field
     return [label(n, lang) for n in names + (["list.field", "list.snippet"] if with_match else [])]
 
 
