@@ -15,8 +15,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import typer
-from rich.console import Console
-from rich.text import Span, Text
 
 from jwtool.catalogue.files import OutputError, check_folder, check_target, write_atomic, write_folder_atomic, write_stdout
 from jwtool.catalogue.layout import CatalogueError, Layout, find_root
@@ -24,6 +22,7 @@ from jwtool.catalogue.limits import DEFAULT_MAX_FILE_SIZE, MAX_FILE_SIZE_CAP, Li
 from jwtool.catalogue.load import load_catalogue, read_entry
 from jwtool.catalogue.sources import OldFormatError
 from jwtool.catalogue.text import first_hidden, visible
+from jwtool.cli import draw
 from jwtool.cli.framework import EXIT_PROBLEMS, EXIT_USAGE, choice, counted, err, message, message_lang, one_run_per_process, settings, unknown_value  # noqa: F401
 from jwtool.labels import DEFAULT_LANG, LANGS, os_error, worded
 from jwtool.query.refs import RefError, resolve_ref
@@ -54,7 +53,7 @@ def use_cache() -> bool:
     return settings().use_cache
 
 
-def console(stderr: bool = False) -> Console:
+def console(stderr: bool = False) -> draw.Console:
     """A rich console for stdout or stderr; colour only on a TTY and without NO_COLOR."""
     name = "err" if stderr else "out"
     if name not in _consoles:
@@ -65,11 +64,11 @@ def console(stderr: bool = False) -> Console:
     return _consoles[name]  # type: ignore[no-any-return]
 
 
-def make_console(stream: Any, *, terminal: bool, colour: bool, width: int | None) -> Console:
+def make_console(stream: Any, *, terminal: bool, colour: bool, width: int | None) -> draw.Console:
     """A rich console that shows control characters in what it prints as visible escapes
     (:func:`jwtool.catalogue.text.visible`), before layout, so they are measured as what is shown."""
 
-    def shown(text: Text) -> Text:
+    def shown(text: draw.Text) -> draw.Text:
         if first_hidden(text.plain) is None:
             return text
         cuts = sorted({i + d for i, c in enumerate(text.plain) if first_hidden(c) is not None for d in (0, 1)})
@@ -77,16 +76,16 @@ def make_console(stream: Any, *, terminal: bool, colour: bool, width: int | None
         for part in text.divide(cuts):
             if first_hidden(part.plain) is not None:
                 escaped = visible(part.plain)
-                part = Text(escaped, style=part.style, spans=[Span(0, len(escaped), s.style) for s in part.spans])
+                part = draw.Text(escaped, style=part.style, spans=[draw.Span(0, len(escaped), s.style) for s in part.spans])
             out.append_text(part)
         return out
 
-    class SafeConsole(Console):
-        def render_str(self, text: str, **kwargs: Any) -> Text:
+    class SafeConsole(draw.Console):
+        def render_str(self, text: str, **kwargs: Any) -> draw.Text:
             return super().render_str(visible(text), **kwargs)
 
         def render(self, renderable: Any, options: Any = None) -> Any:
-            return super().render(shown(renderable) if isinstance(renderable, Text) else renderable, options)
+            return super().render(shown(renderable) if isinstance(renderable, draw.Text) else renderable, options)
 
     return SafeConsole(
         file=stream,

@@ -11,12 +11,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich import box
-from rich.measure import Measurement
-from rich.padding import Padding
-from rich.table import Table
-from rich.text import Text
 
+from jwtool.cli import draw
 from jwtool.cli.common import (
     cli_lang,
     console,
@@ -72,10 +68,10 @@ def compare(
 
 def _cell(lines: tuple[str, ...], key: str, lang: str) -> Any:
     if not lines:
-        return Text("–", style="dim")
+        return draw.Text("–", style="dim")
     if key != "working_elements":
-        return Text("\n".join(lines))
-    text = Text()
+        return draw.Text("\n".join(lines))
+    text = draw.Text()
     for i, line in enumerate(lines):
         mark = line.rsplit("[", 1)[-1].rstrip("]")  # the share, as compare.mark.* words it
         styles = {label(f"compare.mark.{share}", lang): style for share, style in SHARE_STYLE.items()}
@@ -87,7 +83,7 @@ ASPECT_WIDTH_MAX = 14  # a longer aspect label wraps at its spaces, leaving the 
 
 
 def _table(c: Comparison, lang: str) -> Any:
-    table = Table(box=box.SIMPLE_HEAD, show_lines=True, header_style="bold", pad_edge=False)
+    table = draw.Table(box=draw.box.SIMPLE_HEAD, show_lines=True, header_style="bold", pad_edge=False)
     longest_word = max((len(w) for a in c.aspects for w in a.label.split()), default=0)
     table.add_column("", style="bold", overflow="fold", min_width=longest_word, max_width=max(longest_word, ASPECT_WIDTH_MAX))
     for e in c.entries:
@@ -101,7 +97,7 @@ def _fits(con: Console, renderable: Any) -> bool:
     """True when every word of every cell fits its column at this width."""
 
     unbounded = con.options.update_width(1_000_000)  # measurements are clamped to the width given
-    return Measurement.get(con, unbounded, renderable).minimum <= con.width
+    return draw.Measurement.get(con, unbounded, renderable).minimum <= con.width
 
 
 def _text(c: Comparison, lang: str) -> None:
@@ -114,26 +110,26 @@ def _text(c: Comparison, lang: str) -> None:
     table = _table(c, lang)
     if _fits(con, table):
         con.print(table)
-        con.print(Padding(Text(caveat_line(c, lang), style="italic"), (0, 0, 1, 0)))
+        con.print(draw.Padding(draw.Text(caveat_line(c, lang), style="italic"), (0, 0, 1, 0)))
     else:
         for a in c.aspects:
-            con.print(Text(a.label, style="bold cyan"))
+            con.print(draw.Text(a.label, style="bold cyan"))
             for e, v in zip(c.entries, a.values):
-                con.print(Padding(Text(e.name, style="bold"), (0, 0, 0, 2)))
-                con.print(Padding(_cell(v, a.key, lang), (0, 0, 0, 4)))
+                con.print(draw.Padding(draw.Text(e.name, style="bold"), (0, 0, 0, 2)))
+                con.print(draw.Padding(_cell(v, a.key, lang), (0, 0, 0, 4)))
             if a.key == "results":
-                con.print(Padding(Text(caveat_line(c, lang), style="italic"), (1, 0, 0, 0)))
+                con.print(draw.Padding(draw.Text(caveat_line(c, lang), style="italic"), (1, 0, 0, 0)))
             con.print()
-    con.print(Text(label("compare.elements", lang), style="bold cyan"))
+    con.print(draw.Text(label("compare.elements", lang), style="bold cyan"))
     for head, text in element_summary(c, lang) or [("–", "")]:
-        con.print(Padding(Text.assemble((head + ": ", "bold"), text), (0, 0, 0, 2)))
+        con.print(draw.Padding(draw.Text.assemble((head + ": ", "bold"), text), (0, 0, 0, 2)))
     if c.similarity is not None:
         con.print()
-        con.print(Text(label("compare.similarity", lang), style="bold cyan"))
-        grid = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
+        con.print(draw.Text(label("compare.similarity", lang), style="bold cyan"))
+        grid = draw.Table(show_header=True, header_style="bold", box=None, pad_edge=False)
         grid.add_column("", overflow="fold")
         for i in range(len(c.entries)):
             grid.add_column(str(i + 1), justify="right", no_wrap=True)
         for i, (e, row) in enumerate(zip(c.entries, c.similarity), start=1):
             grid.add_row(f"{i}. {e.name}", *[similarity_value(v) for v in row])
-        con.print(Padding(grid, (0, 0, 0, 2)))
+        con.print(draw.Padding(grid, (0, 0, 0, 2)))

@@ -12,11 +12,8 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
-from rich import box
-from rich.padding import Padding
-from rich.table import Table
-from rich.text import Text
 
+from jwtool.cli import draw
 from jwtool.cli.common import (
     cli_lang,
     console,
@@ -55,7 +52,7 @@ def _rows_table(rows: list[dict[str, Any]], with_match: bool, lang: str) -> None
     if con.width < WIDE + (40 if with_match else 0):
         _rows_compact(rows, with_match)
         return
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, header_style="bold")
+    table = draw.Table(box=draw.box.SIMPLE_HEAD, pad_edge=False, header_style="bold")
     table.add_column(label("list.name", lang), overflow="fold", min_width=20)
     table.add_column(label("f.kind", lang), no_wrap=True)
     table.add_column(label("f.phases", lang), max_width=16)
@@ -64,11 +61,11 @@ def _rows_table(rows: list[dict[str, Any]], with_match: bool, lang: str) -> None
     if with_match:
         table.add_column(label("list.match", lang), overflow="fold", min_width=24)
     for r in rows:
-        name = Text.assemble((r["name"], "bold"), "\n", (r["id"], "dim"))
+        name = draw.Text.assemble((r["name"], "bold"), "\n", (r["id"], "dim"))
         cells: list[Any] = [name, r["kind"], ", ".join(r["phases"]), ", ".join(r["education_levels"]), r["evidence_level"]]
         if with_match:
             m = r.get("match") or {}
-            cells.append(Text.assemble(m.get("snippet", ""), "\n", (m.get("field", ""), "dim")))
+            cells.append(draw.Text.assemble(m.get("snippet", ""), "\n", (m.get("field", ""), "dim")))
         table.add_row(*cells)
     con.print(table)
 
@@ -78,12 +75,12 @@ def _rows_compact(rows: list[dict[str, Any]], with_match: bool) -> None:
 
     con = console()
     for r in rows:
-        con.print(Text.assemble((r["name"], "bold"), "  ", (r["id"], "dim")))
+        con.print(draw.Text.assemble((r["name"], "bold"), "  ", (r["id"], "dim")))
         facts = " · ".join(x for x in (r["kind"], ", ".join(r["phases"]), ", ".join(r["education_levels"]), r["evidence_level"]) if x)
-        con.print(Padding(Text(facts), (0, 0, 0, 2)))
+        con.print(draw.Padding(draw.Text(facts), (0, 0, 0, 2)))
         m = r.get("match") if with_match else None
         if m:
-            con.print(Padding(Text.assemble(m["snippet"], "  ", (f"({m['field']})", "dim")), (0, 0, 0, 2)))
+            con.print(draw.Padding(draw.Text.assemble(m["snippet"], "  ", (f"({m['field']})", "dim")), (0, 0, 0, 2)))
 
 
 def list_entries(

@@ -9,9 +9,8 @@ documents (JSON, CSV, Markdown) are written by :mod:`jwtool.render.gapmap`.
 from typing import Annotated
 
 import typer
-from rich.padding import Padding
-from rich.text import Text
 
+from jwtool.cli import draw
 from jwtool.cli.common import choice, cli_lang, console, err, format_option, formats, is_terminal, open_catalogue, out
 from jwtool.cli.filters import matching, with_filters
 from jwtool.cli.tables import print_table
@@ -57,7 +56,7 @@ def gaps(
 
     if not print_table(headers, table, title, right=tuple(range(1, len(headers))), whole_words=True):
         _compact(gm, names, headers[1:], table, title, lang)
-    console().print(Text(doc.legend(gm, cat.vocab, lang)))  # wrapped at spaces, as the table is
+    console().print(draw.Text(doc.legend(gm, cat.vocab, lang)))  # wrapped at spaces, as the table is
 
 
 def _compact(gm: GapMap, names: list[str], outcomes: list[str], table: list[list[str]], title: str, lang: str) -> None:
@@ -66,15 +65,15 @@ def _compact(gm: GapMap, names: list[str], outcomes: list[str], table: list[list
     from its count; a row without any says in words whether it is a gap or has no entries."""
 
     con = console()
-    con.print(Text(title, style="italic"))
-    con.print(Text(label("gapmap.compact", lang)))
+    con.print(draw.Text(title, style="italic"))
+    con.print(draw.Text(label("gapmap.compact", lang)))
     for name, row, cells in zip(names, gm.rows, table):
         found = [f"{o} {t}" for o, t, c in zip(outcomes, cells[1:], row.cells) if c.count]
         if not found:
             found = [f"{doc.GAP_MARKER} {label('gapmap.legend.gap', lang)}" if row.entries else f"{doc.NONE_MARKER} {doc.none_label(gm.rows_by, lang)}"]
-        con.print(Text(name, style="bold"))
+        con.print(draw.Text(name, style="bold"))
         for line in _pack(found, con.width - 2):
-            con.print(Padding(Text(line), (0, 0, 0, 2)))
+            con.print(draw.Padding(draw.Text(line), (0, 0, 0, 2)))
 
 
 def _pack(items: list[str], width: int) -> list[str]:

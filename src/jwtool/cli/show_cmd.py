@@ -6,11 +6,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 import yaml
-from rich.padding import Padding
-from rich.rule import Rule
-from rich.table import Table
-from rich.text import Text
 
+from jwtool.cli import draw
 from jwtool.cli.common import cli_lang, console, entry_ref, format_option, formats, is_terminal, open_catalogue, out
 from jwtool.query.export import dumps
 from jwtool.render.entry import entry_document
@@ -60,25 +57,25 @@ def _card_rich(entry: "Entry", cat: "Catalogue", lang: str) -> None:
     """
 
     con = console()
-    con.print(Text(f"{entry.name}  ({entry.id})", style="bold", overflow="fold"))
-    con.print(Rule(characters="─" if con.options.encoding.lower().startswith("utf") else "-", style="dim"))  # cp1252 has no "─"
+    con.print(draw.Text(f"{entry.name}  ({entry.id})", style="bold", overflow="fold"))
+    con.print(draw.Rule(characters="─" if con.options.encoding.lower().startswith("utf") else "-", style="dim"))  # cp1252 has no "─"
     sections = card(entry, cat.vocab, lang)
     label_width = min(24, max((len(name) for title, fields in sections for name, _ in fields if name != title), default=0))
     beside = con.width >= label_width + 2 + CARD_VALUE_MIN
     for title, fields in sections:
         if title:
-            con.print(Text(title, style="bold cyan", overflow="fold"))
-        grid = Table.grid(padding=(0, 2))
+            con.print(draw.Text(title, style="bold cyan", overflow="fold"))
+        grid = draw.Table.grid(padding=(0, 2))
         if beside:
             grid.add_column(style="dim", width=label_width, overflow="fold")
         grid.add_column(overflow="fold")
         for name, value in fields:
-            text = Text("\n".join(f"• {v}" for v in value) if isinstance(value, list) else value, overflow="fold")
+            text = draw.Text("\n".join(f"• {v}" for v in value) if isinstance(value, list) else value, overflow="fold")
             shown_label = "" if name == title else name
             if beside:
                 grid.add_row(shown_label, text)
             else:
                 if shown_label:
-                    grid.add_row(Text(shown_label, style="dim", overflow="fold"))
-                grid.add_row(Padding(text, (0, 0, 0, 2)))
+                    grid.add_row(draw.Text(shown_label, style="dim", overflow="fold"))
+                grid.add_row(draw.Padding(text, (0, 0, 0, 2)))
         con.print(grid)

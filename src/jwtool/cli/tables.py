@@ -4,9 +4,7 @@ commands that print tables of counts: elements, similar, map and gaps."""
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Annotated
 
-from rich import box
-from rich.table import Table
-
+from jwtool.cli import draw
 from jwtool.cli.common import console, format_option, formats, is_terminal, out
 from jwtool.labels import label
 
@@ -43,7 +41,7 @@ def print_table(headers: Sequence[str], rows: Sequence[Sequence[object]], title:
         widths = fit_columns([clean(h) for h in headers], cells, con.width) if whole_words else None
         if whole_words and widths is None:
             return False
-        table = Table(title=title or None, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False, header_style="bold")
+        table = draw.Table(title=title or None, title_justify="left", box=draw.box.SIMPLE_HEAD, pad_edge=False, header_style="bold")
         for i, h in enumerate(headers):
             table.add_column(h, justify="right" if i in right else "left", overflow="fold", width=widths[i] if widths else None)
         for row in cells:
