@@ -560,14 +560,29 @@ def test_new_never_writes_into_the_catalogue_bundled_with_the_package(empty_cata
     assert list((empty_catalogue / "interventions").iterdir()) == []
 
 
+def _nested(depth: int) -> dict[str, Any]:
+    node: dict[str, Any] = {"type": "string"}
+    for _ in range(depth):
+        node = {"type": "object", "properties": {"a": node}}
+    return node
+
+
+def _ref_chain(length: int) -> dict[str, Any]:
+    """name a $ref to d0, d0 a $ref to d1, ..., d<length> a text."""
+    defs: dict[str, Any] = {f"d{i}": {"$ref": f"#/$defs/d{i + 1}"} for i in range(length)}
+    return {"properties": {"name": {"$ref": "#/$defs/d0"}}, "$defs": {**defs, f"d{length}": {"type": "string"}}}
+
+
 @pytest.mark.parametrize("text", ["null\n", "[]\n", '\n  [1, ""]\n', '{"type": \n', None, '{"properties": null}\n', '{"properties": {"id": null}}\n',
-                                  '{"required": 5, "properties": {}}\n', '{"properties": {"name": {"$ref": "#/$defs/nope"}}}\n'],
+                                  '{"required": 5, "properties": {}}\n', '{"properties": {"name": {"$ref": "#/$defs/nope"}}}\n',
+                                  json.dumps(_ref_chain(1200)), json.dumps(_nested(390))],
                          ids=["null", "list", "list-after-blank-lines", "not-json", "missing", "properties-null", "property-null", "required-number",
-                              "dangling-ref"])
+                              "dangling-ref", "ref-chain", "deep"])
 def test_an_entry_schema_that_cannot_be_used_stops_new_with_the_problem_validate_reports(
         text: str | None, empty_catalogue: Path, run_cli, monkeypatch: pytest.MonkeyPatch, english) -> None:
     """The schema arrives by pull request: one that is missing, not JSON, not a JSON object, no
-    valid JSON Schema or with a $ref to nothing stops ``new`` with validate's line for it (on stderr; stdout holds only
+    valid JSON Schema, with a $ref to nothing or deeper than 64 levels (a chain of 1,200 $refs
+    overflowed Python's stack: RecursionError) stops ``new`` with validate's line for it (on stderr; stdout holds only
     written paths) and exit 1, before any question, with no traceback and no file written."""
     schema = empty_catalogue / "schemas" / "intervention.schema.json"
     schema.unlink() if text is None else schema.write_text(text, encoding="utf-8")
@@ -597,13 +612,6 @@ def test_an_entry_schema_without_fields_stops_new_with_a_schema_file_problem(tex
     assert result.stdout == "" and list((empty_catalogue / "interventions").iterdir()) == []
 
 
-def _nested(depth: int) -> dict[str, Any]:
-    node: dict[str, Any] = {"type": "string"}
-    for _ in range(depth):
-        node = {"type": "object", "properties": {"a": node}}
-    return node
-
-
 ODD_SCHEMAS = [  # (schema that validate accepts, the entry new writes from it)
     ({"properties": {"x": {"enum": []}}}, {"x": "<vul in: waarde>"}),  # IndexError
     ({"$defs": {"n": {"type": "object", "properties": {"kid": {"$ref": "#/$defs/n"}}}}, "properties": {"x": {"$ref": "#/$defs/n"}}},
@@ -611,7 +619,7 @@ ODD_SCHEMAS = [  # (schema that validate accepts, the entry new writes from it)
     ({"$ref": "#/$defs/entry", "$defs": {"entry": {"properties": {"id": {"type": "string"}, "b": True, "t": {"type": "array", "items": {"type": "object"}},
                                                                   "again": {"$ref": "#"}}}}},
      {"id": "proefaanpak", "b": "<vul in: waarde>", "t": ["<vul in: waarde>"], "again": "<vul in: waarde>"}),  # AttributeError, KeyError
-    (_nested(390), None),  # RecursionError: past 20 levels a field gets a placeholder
+    (_nested(30), None),  # past 20 levels a field gets a placeholder (a 390-level schema overflowed Python's stack; now validate refuses it)
 ]
 
 

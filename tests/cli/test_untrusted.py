@@ -202,6 +202,73 @@ def test_a_ref_to_something_that_is_not_json_schema_is_refused_where_the_ref_sta
             '"5 is not valid under any of the given schemas"') in line and line.endswith("[schema-file]")
 
 
+def _chain_of_refs(catalogue: Path, length: int) -> Path:
+    """The entry schema with summary a $ref to d0, d0 a $ref to d1, ..., d<length> a text."""
+    path = catalogue / "schemas" / "intervention.schema.json"
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    schema["$defs"].update({f"d{i}": {"$ref": f"#/$defs/d{i + 1}"} for i in range(length)})
+    schema["$defs"][f"d{length}"] = {"type": "string"}
+    schema["properties"]["summary"] = {"$ref": "#/$defs/d0"}
+    path.write_text(json.dumps(schema, indent=2), encoding="utf-8")
+    return path
+
+
+def _fail_alpha(catalogue: Path, line: str) -> None:
+    """alpha.yaml with one more line that the schema rejects, so that jsonschema (not only the
+    faster jsonschema-rs, which says yes or no) explains it."""
+    alpha = catalogue / "interventions" / "alpha.yaml"
+    alpha.write_text(alpha.read_text(encoding="utf-8") + line + "\n", encoding="utf-8")
+
+
+def test_a_chain_of_refs_deeper_than_the_bound_is_refused_at_the_ref_that_passes_it(run_cli, mini_catalogue: Path, english) -> None:
+    """1,200 $defs each a $ref to the next: jsonschema follows them two Python frames a $ref and
+    stopped with RecursionError (an internal error) on the first entry it had to explain."""
+    path = _chain_of_refs(mini_catalogue, 1200)
+    _fail_alpha(mini_catalogue, "unknown_field: 1")
+    result = run_cli("validate", "--catalogue", mini_catalogue)
+    assert result.exit_code == 1
+    (line,) = result.stdout.splitlines()
+    # root, properties, summary, then a level a $ref: d62 is the 65th level
+    row = next(i for i, t in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if t.strip() == '"$ref": "#/$defs/d62"')
+    assert line.startswith(f"schemas/intervention.schema.json:{row}:")
+    assert ("the schema goes more than 64 levels deep here (each object, list and $ref followed counts as one; "
+            "jwtool's own schemas need at most 20)") in line and line.endswith("no file was checked against this schema [schema-file]")
+    assert "internal error" not in result.output
+
+
+def test_nesting_deeper_than_the_bound_is_refused_where_it_passes_it(run_cli, mini_catalogue: Path, english) -> None:
+    """Without a $ref on the way, the problem stands on the level that passes the bound."""
+    node: dict[str, object] = {"type": "string"}
+    for _ in range(100):
+        node = {"allOf": [node]}
+    _set_schema_property(mini_catalogue, "summary", node)
+    result = run_cli("validate", "--catalogue", mini_catalogue)
+    assert result.exit_code == 1
+    (line,) = result.stdout.splitlines()
+    lines = (mini_catalogue / "schemas" / "intervention.schema.json").read_text(encoding="utf-8").splitlines()
+    # root, properties, summary, then two levels an allOf (its list, the item): the 32nd list is the 65th level
+    row = [i for i, t in enumerate(lines, 1) if '"allOf": [' in t][31]
+    assert line.startswith(f"schemas/intervention.schema.json:{row}:{lines[row - 1].index('[') + 1}: ")
+    assert "more than 64 levels deep" in line and line.endswith("[schema-file]")
+
+
+def test_a_schema_too_deep_for_python_is_a_problem_of_the_entry_not_an_internal_error(run_cli, mini_catalogue: Path, english) -> None:
+    """Two $defs that refer to each other: within the bound, but jsonschema follows them for ever
+    (jsonschema-rs takes anything there). The RecursionError becomes the entry's problem."""
+    path = mini_catalogue / "schemas" / "intervention.schema.json"
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    schema["$defs"].update({"ping": {"$ref": "#/$defs/pong"}, "pong": {"$ref": "#/$defs/ping"}})
+    schema["properties"]["summary"] = {"$ref": "#/$defs/ping"}
+    path.write_text(json.dumps(schema, indent=2), encoding="utf-8")
+    _fail_alpha(mini_catalogue, "unknown_field: 1")
+    result = run_cli("validate", "--catalogue", mini_catalogue)
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        "interventions/alpha.yaml:2:1: error: schemas/intervention.schema.json could not check this file: its $refs lead deeper than "
+        "Python can follow (a $ref that comes back to itself?); correct the schema, or restore it from the jwtool release [schema-file]"]
+    assert "internal error" not in result.output
+
+
 ESCAPE = ("{% for c in ''.__class__.__mro__[1].__subclasses__() %}{% if c.__name__ == 'catch_warnings' %}"
           "{{ c()._module.__builtins__['__import__']('os').popen('echo ran > ' ~ marker).read() }}{% endif %}{% endfor %}\n")
 

@@ -33,6 +33,13 @@ from jwtool.catalogue.vocabularies import close_matches, did_you_mean
 from jwtool.catalogue.yamlfile import YamlFile, escape_pointer
 from jwtool.labels import Message
 
+# How deep a schema may go from its root, each object, list and $ref followed a level (a $ref back
+# to a level on the way, as in a recursive schema, is not followed again). jsonschema spends about
+# two Python frames a level: a chain of 1,200 $refs overflowed Python's stack (1,000 frames), and
+# `jwtool new` one frame a $ref. jwtool's own schemas go 20 levels deep (export), the entry schema
+# 16. What the bound cannot see (a $ref that leads back to itself) SchemaChecker.check catches.
+MAX_SCHEMA_DEPTH = 64
+
 
 class SchemaRefused(Exception):
     """A schema asks for something jwtool will not do; the message (a :class:`Message`) says what
@@ -93,15 +100,17 @@ class LocalSchemas:
 
         return Registry(retrieve=retrieve)  # type: ignore[call-arg]
 
-    def refusals(self, schema: dict[str, Any]) -> list[tuple[str, Message]]:
-        """Why the schema cannot be used, as (the offending $ref or pattern, message): every
-        ``$ref`` is resolved now (so a bad one is one clear problem, not an error halfway through
-        validating an entry) and every pattern compiled. The JSON Schema meta-schemas, which
-        ``referencing`` bundles, are served but not walked: they are not the catalogue's."""
+    def refusals(self, schema: dict[str, Any]) -> list[tuple[str, Message, str]]:
+        """Why the schema cannot be used, as (the offending $ref or pattern, message, or "" and the
+        JSON pointer to place it at): every ``$ref`` is resolved now (so a bad one is one clear
+        problem, not an error halfway through validating an entry), every pattern compiled and the
+        depth measured. The JSON Schema meta-schemas, which ``referencing`` bundles, are served but
+        not walked: they are not the catalogue's."""
         root = Resource.from_contents(schema, default_specification=DRAFT202012)
         resolver = SPECIFICATIONS.combine(self.registry()).resolver_with_root(root)
-        out: list[tuple[str, Message]] = []
+        out: list[tuple[str, Message, str]] = []
         seen = {id(SPECIFICATIONS[uri].contents) for uri in SPECIFICATIONS}
+        below: dict[int, list[Link]] = {}  # the walked objects and lists -> the levels right below each
         uses = {"patternProperties": False, "unevaluatedProperties": False}
         stack: list[tuple[str, Any, Any]] = [("", schema, resolver)]
         while stack:
@@ -109,7 +118,9 @@ class LocalSchemas:
             if id(node) in seen or not isinstance(node, (dict, list)):
                 continue
             seen.add(id(node))
+            links = below[id(node)] = []
             if isinstance(node, list):
+                links += [(v, str(i), "") for i, v in enumerate(node)]
                 stack.extend((f"{where}/{i}", v, res) for i, v in enumerate(node))
                 continue
             if isinstance(node.get("$id"), str) and node is not schema:
@@ -120,12 +131,13 @@ class LocalSchemas:
                     try:
                         found = res.lookup(ref)
                     except Unresolvable as exc:
-                        out.append((ref, Message("problem.schema_file.ref", where=where or "/", keyword=kw, ref=repr(ref), reason=_reason(exc))))
+                        out.append((ref, Message("problem.schema_file.ref", where=where or "/", keyword=kw, ref=repr(ref), reason=_reason(exc)), ""))
                     else:  # a target outside what read_schema checked (another file, an unknown keyword) is checked here
                         wrong = _not_json_schema(found.contents)
                         if wrong is not None:
-                            out.append((ref, Message("problem.schema_file.ref", where=where or "/", keyword=kw, ref=repr(ref), reason=wrong[1])))
+                            out.append((ref, Message("problem.schema_file.ref", where=where or "/", keyword=kw, ref=repr(ref), reason=wrong[1]), ""))
                         else:
+                            links.append((found.contents, kw, ref))
                             stack.append((f"{where}/{kw}", found.contents, found.resolver))
             patterns = [node["pattern"]] if isinstance(node.get("pattern"), str) else []
             if isinstance(node.get("patternProperties"), dict):
@@ -136,10 +148,15 @@ class LocalSchemas:
                 try:
                     regex(pattern)
                 except SchemaRefused as exc:
-                    out.append((pattern, Message("error.in_file", file=where or "/", message=exc.args[0])))
+                    out.append((pattern, Message("error.in_file", file=where or "/", message=exc.args[0]), ""))
+            links += [(v, str(k), "") for k, v in node.items()]
             stack.extend((f"{where}/{k}", v, res) for k, v in node.items())
         if all(uses.values()):
-            out.append(("unevaluatedProperties", Message("problem.schema_file.unevaluated")))
+            out.append(("unevaluatedProperties", Message("problem.schema_file.unevaluated"), ""))
+        too_deep = _too_deep(schema, below)
+        if too_deep is not None:
+            ref, pointer = too_deep
+            out.append((ref, Message("problem.schema_file.too_deep", depth=MAX_SCHEMA_DEPTH), pointer))
         return sorted(set(out))
 
     def fast_validator(self, schema: dict[str, Any]) -> Any:
@@ -155,6 +172,36 @@ class LocalSchemas:
     def full_validator(self, schema: dict[str, Any]) -> Any:
         """The Python ``jsonschema`` validator under the same rules (it explains the errors)."""
         return _re2_validator_class()(schema, registry=self.registry(), format_checker=FormatChecker())
+
+
+Link = tuple[Any, str, str]  # a level below an object or list: its value, its key, the $ref followed to it ("" for a value inside)
+
+
+def _too_deep(root: Any, below: dict[int, list[Link]]) -> tuple[str, str] | None:
+    """Where the deepest way down from ``root`` passes :data:`MAX_SCHEMA_DEPTH`: at the last $ref
+    followed before it, as ``(ref, "")``, or without one at the level itself, as ``("", pointer)``;
+    None within the bound. Each level is measured once (its height: the most levels below it), so
+    definitions that refer to one another many times over cost no more than the walk."""
+    height: dict[int, int] = {}
+    deepest: dict[int, Link] = {}  # the level below each on its deepest way down
+    stack: list[tuple[Any, list[Link] | None]] = [(root, None)]  # (level, None) to enter it, (level, its links) to leave it
+    while stack:
+        node, links = stack.pop()
+        if links:
+            deepest[id(node)] = max(links, key=lambda link: height[id(link[0])])
+            height[id(node)] = 1 + height[id(deepest[id(node)][0])]
+        elif links is None and id(node) not in height:
+            height[id(node)] = 0  # on the way down: a $ref back to it (a recursive schema) adds no more
+            links = [link for link in below.get(id(node), []) if isinstance(link[0], (dict, list))]
+            stack.append((node, links))
+            stack.extend((link[0], None) for link in links)
+    if height[id(root)] <= MAX_SCHEMA_DEPTH:
+        return None
+    node, ref, pointer = root, "", ""
+    for _ in range(MAX_SCHEMA_DEPTH + 1):
+        node, key, via = deepest[id(node)]
+        ref, pointer = (via, "") if via else (ref, f"{pointer}/{escape_pointer(key)}")
+    return ref, "" if ref else pointer
 
 
 def _reason(exc: BaseException) -> Message:
@@ -222,10 +269,12 @@ def _re2_validator_class() -> Any:
 @dataclass
 class SchemaChecker:
     """JSON Schema validation with messages that say what to do, placed on the key or value; ``local``
-    bounds what the catalogue's own schema may reach ($refs only inside schemas/, regexes on RE2)."""
+    bounds what the catalogue's own schema may reach ($refs only inside schemas/, regexes on RE2);
+    ``rel`` names the schema file in a message."""
 
     schema: dict[str, Any]
     local: LocalSchemas
+    rel: str = ""
 
     def __post_init__(self) -> None:
         self._full: Any = None
@@ -238,9 +287,14 @@ class SchemaChecker:
                     return
             except Exception:  # noqa: BLE001 - e.g. values JSON cannot hold; let jsonschema explain
                 pass
-        if self._full is None:
-            self._full = self.local.full_validator(self.schema)
-        for err in self._full.iter_errors(data):
+        try:
+            if self._full is None:
+                self._full = self.local.full_validator(self.schema)
+            errors = list(self._full.iter_errors(data))
+        except RecursionError:  # a $ref that leads back to itself, say: within the depth bound, yet endless
+            yield "schema-file", "", Message("problem.schema_file.recursion", schema=self.rel), False
+            return
+        for err in errors:
             yield from self._explain(err)
 
     def _explain(self, err: Any) -> Iterator[Finding]:
@@ -394,12 +448,13 @@ def schema_checker(layout: Layout, name: str) -> tuple[SchemaChecker | None, lis
     local = LocalSchemas(layout.schemas, path, schema)
     refused = local.refusals(schema)
     if not refused:
-        return SchemaChecker(schema, local), []
+        return SchemaChecker(schema, local, rel), []
     text = path.read_text(encoding="utf-8")
     problems = []
-    for literal, message in refused:  # placed where the refused $ref or pattern stands in the file
-        at = text.find(json.dumps(literal, ensure_ascii=False))
-        line, column = position_of(text, at) if at >= 0 else (1, 1)
+    for literal, message, pointer in refused:  # placed where the refused $ref or pattern stands in the file
+        at = text.find(json.dumps(literal, ensure_ascii=False)) if literal else -1
+        line, column = (position_of(text, at) if at >= 0 else
+                        YamlFile(path, rel, text=text, data=schema).position(pointer) if pointer else (1, 1))
         problems.append(Problem(rel, line, column, "schema-file",
                                 Message("problem.schema_file.unused", message=message)))
     return None, problems
