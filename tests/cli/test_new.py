@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
+import resource
 import shlex
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -610,6 +613,52 @@ def test_an_entry_schema_without_fields_stops_new_with_a_schema_file_problem(tex
         'schemas/intervention.schema.json:1:1: error: the schema names no fields under "properties", so jwtool new has nothing to fill in; '
         "list the fields of an entry there, or restore the file from the jwtool release [schema-file]"]
     assert result.stdout == "" and list((empty_catalogue / "interventions").iterdir()) == []
+
+
+def _multiplying(width: int, levels: int) -> dict[str, Any]:
+    """x is d0; d0 has ``width`` fields that are all d1, d1 as many that are all d2, ...: ``width``
+    to the power ``levels`` fields, though no $ref repeats on a way down and validate accepts it."""
+    defs = {f"d{i}": {"type": "object", "properties": {k: {"$ref": f"#/$defs/d{i + 1}"} for k in "abcdefgh"[:width]}} for i in range(levels)}
+    return {"properties": {"id": {"type": "string"}, "x": {"$ref": "#/$defs/d0"}}, "$defs": {**defs, f"d{levels}": {"type": "string"}}}
+
+
+TOO_MANY_FIELDS = ("schemas/intervention.schema.json:1:1: error: the schema makes more than 2000 fields for a new entry (jwtool's own makes about 100): "
+                   "its definitions refer to one another several times over, so their fields multiply; refer to each definition from fewer places, "
+                   "or restore the file from the jwtool release [schema-file]")
+
+
+def test_an_entry_schema_whose_fields_multiply_stops_new_with_a_schema_file_problem(empty_catalogue: Path, run_cli, english) -> None:
+    """3 fields a level, 7 levels: 3,279 fields, where the bundled schema makes about 100. new
+    stops before any question, with exit 1 and nothing written; validate has nothing against it."""
+    (empty_catalogue / "schemas" / "intervention.schema.json").write_text(json.dumps(_multiplying(3, 7)), encoding="utf-8")
+    assert "[schema-file]" not in run_cli("validate", "--catalogue", empty_catalogue).stdout
+    result = run_cli("new", "Proefaanpak", "--no-input", "--catalogue", empty_catalogue)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [TOO_MANY_FIELDS]
+    assert result.stdout == "" and list((empty_catalogue / "interventions").iterdir()) == []
+
+
+def _bounded() -> None:
+    """At most 2 GiB of address space, so that a runaway stops with MemoryError."""
+    resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+
+
+@pytest.mark.slow
+def test_new_stops_quickly_on_a_schema_of_millions_of_fields(empty_catalogue: Path) -> None:
+    """8 fields a level, 8 levels: 16 million fields. new ran for a minute and then ran out of
+    2 GiB (MemoryError); it now stops at the bound, in a subprocess bounded in time and memory."""
+    (empty_catalogue / "schemas" / "intervention.schema.json").write_text(json.dumps(_multiplying(8, 8)), encoding="utf-8")
+    with subprocess.Popen([sys.executable, "-m", "jwtool", "new", "Proefaanpak", "--no-input", "--catalogue", str(empty_catalogue)],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, "JWTOOL_LANG": "en"},
+                          preexec_fn=_bounded) as proc:
+        try:
+            stdout, stderr = proc.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.communicate()
+            pytest.fail("new ran away on a schema whose fields multiply")
+    assert (proc.returncode, stderr.splitlines(), stdout) == (1, [TOO_MANY_FIELDS], "")
+    assert list((empty_catalogue / "interventions").iterdir()) == []
 
 
 ODD_SCHEMAS = [  # (schema that validate accepts, the entry new writes from it)

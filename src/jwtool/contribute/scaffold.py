@@ -10,9 +10,11 @@ above the fields they explain.
 from __future__ import annotations
 
 import datetime as _dt
+import itertools
 import json
 import re
 import textwrap
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -168,15 +170,20 @@ class SchemaFileError(ValueError):
 def entry_schema(layout: Layout | None = None) -> dict[str, Any]:
     """The entry schema of a catalogue (the bundled one when its folder has no schemas/), or
     :class:`SchemaFileError`: the schema arrives by pull request, and a file validate cannot use,
-    or one that names no fields to fill in, gets a problem, not a traceback."""
+    one that names no fields to fill in, or one whose fields multiply past :data:`_MAX_FIELDS`,
+    gets a problem, not a traceback or a run that fills the memory."""
     layout = layout if layout is not None else Layout(Path("."))
     checker, problems = schema_checker(layout, "intervention.schema.json")
     if checker is None:
         raise SchemaFileError(problems)
     fields = _resolve(checker.schema, checker.schema)[0].get("properties")
+    rel = layout.rel(layout.schemas / "intervention.schema.json")
     if not (isinstance(fields, dict) and fields):
-        rel = layout.rel(layout.schemas / "intervention.schema.json")
         raise SchemaFileError([Problem(rel, 1, 1, "schema-file", Message("problem.schema_file.no_fields"))])
+    try:
+        template(Draft(name="-"), {}, checker.schema, most=_MAX_FIELDS)
+    except _TooManyFields:
+        raise SchemaFileError([Problem(rel, 1, 1, "schema-file", Message("problem.schema_file.too_many_fields", limit=_MAX_FIELDS))]) from None
     return checker.schema
 
 
@@ -231,8 +238,16 @@ def _pointer(doc: Any, pointer: str) -> Any:
 
 
 _DEPTH = 20  # fields nested deeper get a placeholder: no entry needs more, and Python's stack would not hold hundreds
+# Fields in a new entry from the schema alone: the bundled schema makes 101 to 104. Definitions
+# that refer to one another several times over multiply (8 fields a level that are all the next
+# definition, 8 levels: 16 million fields, a minute and gigabytes) though no $ref repeats on a way down.
+_MAX_FIELDS = 2_000
 _TYPED = re.compile(r"^([-+]?[\d.]+|true|false|null|yes|no|on|off|~|\d{4}-\d\d?-\d\d?.*)$", re.IGNORECASE)  # read as no text (a date: as a date)
 _FLOW_PLAIN = re.compile(r"^[^\s,\[\]{}:#\"'&*!|>%@`-][^,\[\]{}:#\"]*$")
+
+
+class _TooManyFields(Exception):
+    """The schema makes more than _MAX_FIELDS fields."""
 
 
 def _example(value: Any, top: bool = True) -> str:
@@ -274,38 +289,42 @@ def _placeholder_of(node: dict[str, Any]) -> str:
 
 
 def _field(schema: dict[str, Any], key: str, node: Any, required: bool, path: str,
-           given: dict[str, Any], vocab: dict[str, Vocabulary], hints: dict[str, str], seen: Seen) -> Field:
+           given: dict[str, Any], vocab: dict[str, Vocabulary], hints: dict[str, str], seen: Seen, made: Iterator[int]) -> Field:
+    if next(made, None) is None:  # the fields allowed are used up
+        raise _TooManyFields
     node, seen = _resolve(schema, node, seen)
     comment = _comment_of(node, required, path, vocab, hints)
     if path in given:
         value = given[path]
         if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):  # known items of a list of mappings
             items, inner = _resolve(schema, node.get("items"), seen)
-            return Field(key, comment, Items([Map(_fields(schema, items, f"{path}.", {**given, **{f"{path}.{k}": v for k, v in item.items()}}, vocab, hints, inner))
+            return Field(key, comment, Items([Map(_fields(schema, items, f"{path}.", {**given, **{f"{path}.{k}": v for k, v in item.items()}}, vocab, hints, inner, made))
                                               for item in value]))
         return Field(key, comment, value)
     if path.count(".") >= _DEPTH:
         return Field(key, comment, _placeholder_of(node))
     if node.get("type") == "object" and isinstance(node.get("properties"), dict):
-        return Field(key, comment, Map(_fields(schema, node, f"{path}.", given, vocab, hints, seen)))
+        return Field(key, comment, Map(_fields(schema, node, f"{path}.", given, vocab, hints, seen, made)))
     if node.get("type") == "array":
         items, inner = _resolve(schema, node.get("items"), seen)
         if items.get("type") == "object" and isinstance(items.get("properties"), dict):
-            return Field(key, comment, Items([Map(_fields(schema, items, f"{path}.", given, vocab, hints, inner))]))
+            return Field(key, comment, Items([Map(_fields(schema, items, f"{path}.", given, vocab, hints, inner, made))]))
         return Field(key, comment, [_placeholder_of(items) if "enum" in items or "http" in str(items.get("pattern", "")) else placeholder(str(node.get("title", "waarde")).lower())])
     return Field(key, comment, _placeholder_of(node))
 
 
 def _fields(schema: dict[str, Any], node: dict[str, Any], prefix: str, given: dict[str, Any], vocab: dict[str, Vocabulary],
-            hints: dict[str, str], seen: Seen) -> list[Field]:
+            hints: dict[str, str], seen: Seen, made: Iterator[int]) -> list[Field]:
     required = set(node.get("required") or [])
-    return [_field(schema, key, sub, key in required, prefix + key, given, vocab, hints, seen)
+    return [_field(schema, key, sub, key in required, prefix + key, given, vocab, hints, seen, made)
             for key, sub in (node.get("properties") or {}).items() if given.get(prefix + key, True) is not None]
 
 
-def template(draft: Draft, vocab: dict[str, Vocabulary], schema: dict[str, Any] | None = None) -> list[Field]:
+def template(draft: Draft, vocab: dict[str, Vocabulary], schema: dict[str, Any] | None = None, most: int | None = None) -> list[Field]:
     """Every field of the entry schema, in its order, each with the schema's Dutch guidance as a
-    comment; what the draft already knows is filled in, the rest holds a placeholder."""
+    comment; what the draft already knows is filled in, the rest holds a placeholder. More than
+    ``most`` fields is :class:`_TooManyFields` (:func:`entry_schema` asks, with a bare draft: the
+    items a draft brings, from an issue form, add fields in proportion, not by multiplying)."""
     schema = schema if schema is not None else entry_schema()
     d = draft
     practice = d.kind == "praktijkvoorbeeld"
@@ -324,7 +343,8 @@ def template(draft: Draft, vocab: dict[str, Vocabulary], schema: dict[str, Any] 
     given["evidence.studies.cites.rows"] = given["reviewed_warnings"] = None
     given.update(d.values)
     root, seen = _resolve(schema, schema)
-    return _fields(schema, root, "", given, vocab, d.column_hints, seen)
+    made = iter(range(most)) if most is not None else itertools.count()
+    return _fields(schema, root, "", given, vocab, d.column_hints, seen, made)
 
 
 # ----------------------------------------------------------------------------- rendering
