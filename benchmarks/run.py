@@ -259,7 +259,7 @@ def main(argv: list[str] | None = None) -> int:
         t["render-edited"] = measure("jwtool render overview --format html -o page.html (repeated, after editing one entry)", render, runs, env, before=functools.partial(edit_one, cat))
         # the site, round-robin with what the file system alone takes to make and remove its
         # folders and files (as the site's own --force run does): the part no rendering change can save
-        subprocess.run(site, env=env, check=True, capture_output=True)
+        subprocess.run(site, env={**os.environ, **env}, check=True, capture_output=True)
         copy = f"cp -r {shlex.quote(str(work / f'site-{n}'))} {shlex.quote(str(work / 'site-copy'))} && rm -rf {shlex.quote(str(work / 'site-copy'))}"
         t["site-floor"], t["site"] = measure_together([
             ("floor: the site's folders and files made and removed by the file system (cp -r of the site, rm -rf of the copy)", ["sh", "-c", copy], None),
