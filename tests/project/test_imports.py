@@ -55,6 +55,8 @@ def test_help_and_version_import_no_command_and_no_heavy_library(args: list[str]
     (["render", "overview", "--help"], "jwtool.cli.render_overview_cmd"),
     (["render", "appendix", "--help"], "jwtool.cli.render_appendix_cmd"),
     (["validate", "--help"], "jwtool.cli.validate_cmd"),
+    (["diff", "--help"], "jwtool.cli.history_cmd"),
+    (["new", "--help"], "jwtool.cli.contribute_cmd"),
 ])
 def test_a_command_imports_its_own_module_and_no_other(args: list[str], module: str, repo_root: Path) -> None:
     modules = loaded(*args, cwd=repo_root)
@@ -71,6 +73,8 @@ def test_a_command_imports_its_own_module_and_no_other(args: list[str], module: 
     (["render", "appendix", "--help"], {"networkx"}),  # the overview's map is not the appendix's
     (["map", "--help"], {"networkx"}),  # networkx loads when a graph is built (jwtool.graph)
     (["render", "overview", "--help"], {"networkx"}),
+    (["diff", "--help"], {"jsonschema", "jinja2", "networkx"}),  # git and the diff only: new's schema stack is new's
+    (["history", "--help"], {"jsonschema", "jinja2", "networkx"}),
 ])
 def test_a_command_imports_no_heavy_library_it_does_not_use(args: list[str], unused: set[str], repo_root: Path) -> None:
     assert {m.partition(".")[0] for m in loaded(*args, cwd=repo_root)} & unused == set()

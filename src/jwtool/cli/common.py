@@ -210,6 +210,15 @@ def open_catalogue(*, summary: bool = False) -> Catalogue:
     return cat
 
 
+def catalogue_entries(base: Path) -> list[Any]:
+    """The summaries of the entries of the catalogue at ``base``, quietly (no warning about
+    unreadable files: ``new`` and ``history`` only look up an entry by them)."""
+    try:
+        return load_catalogue(base, limits(), use_cache=use_cache(), summary=True).entries
+    except OldFormatError as exc:  # a catalogue of another format: one message, nothing written
+        fail(exc)
+
+
 def write_output(data: Any, output: Path | None, layout: Any, force: bool, new_folder: bool = False, folder: bool = False) -> Path | None:
     """Data to stdout, or atomically to ``-o FILE`` (refused into the catalogue or over an existing
     file: exit 2; a disk or permission error: exit 1). Returns the written path, or None for stdout.

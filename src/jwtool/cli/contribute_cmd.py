@@ -1,4 +1,4 @@
-"""Contributing by pull request: ``jwtool new``, ``jwtool diff`` and ``jwtool history``."""
+"""Contributing by pull request: ``jwtool new`` writes a new entry (and, if needed, its source) from the schema."""
 
 from __future__ import annotations
 
@@ -10,26 +10,11 @@ from typing import Annotated, Any, Callable, Optional
 import typer
 
 from jwtool.catalogue.layout import Layout, is_bundled
-from jwtool.catalogue.load import load_catalogue, load_vocabularies
-from jwtool.catalogue.sources import CSL_TYPE, OldFormatError
+from jwtool.catalogue.load import load_vocabularies
+from jwtool.catalogue.sources import CSL_TYPE
 from jwtool.catalogue.text import PLACEHOLDER_START, key
-from jwtool.cli.common import (
-    command_here,
-    fail,
-    format_option,
-    formats,
-    limits,
-    note,
-    out,
-    root,
-    usage_error,
-    use_cache,
-    warn,
-)
+from jwtool.cli.common import catalogue_entries, command_here, fail, limits, note, out, root, usage_error
 from jwtool.cli.framework import EXIT_PROBLEMS, counted, err, message, message_lang
-from jwtool.contribute.diff import catalogue_diff, to_json, to_markdown, to_text
-from jwtool.contribute.git import UNSHALLOW_HINT, GitError, history_cut
-from jwtool.contribute.git import history as git_history
 from jwtool.contribute.newsource import SOURCE_KINDS, from_answer, read_library, render_record, source_path
 from jwtool.contribute.options import NewOptions, draft_from_options
 from jwtool.contribute.scaffold import (
@@ -46,7 +31,6 @@ from jwtool.contribute.scaffold import (
     write_new,
 )
 from jwtool.labels import Message, os_error
-from jwtool.query.export import json_text
 from jwtool.query.refs import RefError, resolve_ref
 from jwtool.validate.rules import term_key
 
@@ -99,7 +83,7 @@ def new(
                          section=section or [], last_reviewed=last_reviewed, from_issue=from_issue)
     try:
         draft, chosen = draft_from_options(options, vocab, library,  # the rows entries hold, read only if needed
-                                           lambda: {(s, t, r): e.file for e in _entries(base) for s, t, r in e.rows})
+                                           lambda: {(s, t, r): e.file for e in catalogue_entries(base) for s, t, r in e.rows})
     except ScaffoldError as exc:
         usage_error(exc)
 
@@ -107,7 +91,7 @@ def new(
     if path.exists() or path.is_symlink():
         fail(message("cli.new.exists", file=layout.rel(path)))
     try:
-        other = resolve_ref(_entries(base), draft.name)
+        other = resolve_ref(catalogue_entries(base), draft.name)
         if any(key(n) == key(draft.name) for n in (other.id, other.name, *other.aliases)):
             fail(message("cli.new.name_taken", name=draft.name, file=other.file))
     except RefError:
@@ -188,89 +172,3 @@ def _prompt_missing(draft: Any, vocab: dict[str, Any], library: Any, chosen: Any
     if draft.last_reviewed is None:
         draft.last_reviewed = _ask(message("prompt.new.last_reviewed"), check_date, _dt.date.today().isoformat())
     return chosen
-
-
-def _entries(base: Path) -> list[Any]:
-    try:
-        return load_catalogue(base, limits(), use_cache=use_cache(), summary=True).entries
-    except OldFormatError as exc:  # a catalogue of another format: one message, nothing written
-        fail(exc)
-
-
-# ----------------------------------------------------------------------------- diff and history
-
-DiffFormat = formats("DiffFormat", ["text", "md", "json"])
-
-
-def diff(
-    rev: Annotated[str, typer.Argument(metavar="REV", help="opt.diff.rev", show_default=False)],
-    rev2: Annotated[Optional[str], typer.Argument(metavar="REV2", help="opt.diff.rev2", show_default=False)] = None,
-    fmt: Annotated[DiffFormat, format_option("opt.diff.format")] = DiffFormat.text,
-) -> None:
-    """Show what changed in the catalogue between two git revisions: entries added, removed, renamed, and every changed field (old → new)."""
-
-    base = root()
-    try:
-        result = catalogue_diff(base, rev, rev2, limits())
-    except GitError as exc:
-        usage_error(exc)
-    reporters = {"text": to_text, "md": to_markdown}  # one per DiffFormat; JSON is the same in every language
-    out(reporters[fmt.value](result, message_lang()) if fmt.value in reporters else to_json(result))
-
-
-HistoryFormat = formats("HistoryFormat", ["text", "json"])
-
-
-def history(
-    ref: Annotated[str, typer.Argument(metavar="REF", help="opt.history.ref", show_default=False)],
-    fmt: Annotated[HistoryFormat, format_option("opt.history.format")] = HistoryFormat.text,
-) -> None:
-    """Show an entry's change log from git: date, author and message of every commit that changed its file, newest first, following renames."""
-
-    base = root()
-    rel, entry_id, entry_name = _history_target(base, ref)
-    try:
-        changes = git_history(base, rel)
-        changes, cut = history_cut(base, changes)
-    except GitError as exc:
-        usage_error(exc)
-    if cut:
-        warn(message("cli.history.shallow", file=rel, commit=cut[:10], hint=UNSHALLOW_HINT))
-    if fmt == "json":
-        doc: dict[str, object] = {"id": entry_id, "name": entry_name, "file": rel, "changes": [c.to_dict() for c in changes]}
-        if cut:
-            doc["cut_at"] = cut  # a shallow clone: changes before this commit are not known
-        out(json_text(doc))
-        return
-    if not changes and not cut:
-        note(message("cli.history.none", file=rel))
-        return
-    out(counted("cli.history.title", len(changes), name=entry_name, file=rel, since=message("cli.history.since_cut", commit=cut[:10]) if cut else ""))
-    for c in changes:
-        moved = f"  [{c.file}]" if c.file != rel else ""
-        out(f"{c.date[:10]}  {c.commit[:10]}  {c.author}: {c.message}{moved}")
-    if cut:
-        out(message("cli.history.cut", commit=cut[:10]))
-
-
-def _history_target(base: Path, ref: str) -> tuple[str, str, str]:
-    """The file (relative to the catalogue), id and name that ``ref`` names; removed entries by file or id."""
-
-    layout = Layout(base)
-    as_path = Path(ref)
-    if ref.endswith((".yaml", ".yml")):
-        candidate = as_path if as_path.is_absolute() else (Path.cwd() / as_path)
-        rel = layout.rel(candidate) if candidate.exists() else (ref if ref.startswith("interventions/") else f"interventions/{as_path.name}")
-        stem = Path(rel).stem
-        return rel, stem, stem
-    try:
-        entry = resolve_ref(_entries(base), ref)
-        return entry.file, entry.id, entry.name
-    except RefError as exc:
-        gone = f"interventions/{ref}.yaml"
-        try:
-            if git_history(base, gone):  # an entry that was removed: its history is still there
-                return gone, ref, ref
-        except GitError:
-            pass
-        fail(exc)  # "no such entry" is 1, as in show, compare and cite (README: exit codes)
