@@ -162,10 +162,10 @@ def test_a_schema_that_is_not_a_json_object_is_reported_where_its_value_starts(r
                                           "no file was checked against this schema [schema-file]"]
 
 
-NOT_JSON_SCHEMA = [  # (schema text, where the offending value stands, JSON pointer, what jsonschema says of it)
-    ('{\n  "type": "object",\n  "properties": null\n}\n', "3:17", "/properties", "None is not of type 'object'"),
-    ('{\n  "properties": {\n    "id": null\n  }\n}\n', "3:11", "/properties/id", "None is not of type 'object', 'boolean'"),
-    ('{\n  "required": 5,\n  "properties": {}\n}\n', "2:15", "/required", "5 is not of type 'array'"),
+NOT_JSON_SCHEMA = [  # (schema text, where the offending value stands, JSON pointer, what is wrong, worded as an entry's error)
+    ('{\n  "type": "object",\n  "properties": null\n}\n', "3:17", "/properties", "expected a mapping of fields, got nothing"),
+    ('{\n  "properties": {\n    "id": null\n  }\n}\n', "3:11", "/properties/id", "expected object/boolean, got nothing"),
+    ('{\n  "required": 5,\n  "properties": {}\n}\n', "2:15", "/required", "expected a list, got number 5"),
 ]
 
 
@@ -178,9 +178,18 @@ def test_an_object_that_is_not_json_schema_fails_validate_at_the_offending_value
     result = run_cli("validate", "--catalogue", mini_catalogue)
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
-        f'schemas/intervention.schema.json:{at}: error: {pointer}: not valid JSON Schema (draft 2020-12): "{detail}"; correct the schema there, '
+        f"schemas/intervention.schema.json:{at}: error: {pointer}: not valid JSON Schema (draft 2020-12): {detail}; correct the schema there, "
         "or restore the file from the jwtool release; no file was checked against this schema [schema-file]"]
     assert "internal error" not in result.output
+
+
+def test_what_is_wrong_with_a_schema_is_said_in_dutch(run_cli, mini_catalogue: Path) -> None:
+    """Worded as the same error in an entry would be: no English from jsonschema, no Python None."""
+    (mini_catalogue / "schemas" / "intervention.schema.json").write_text(NOT_JSON_SCHEMA[0][0], encoding="utf-8")
+    result = run_cli("validate", "--catalogue", mini_catalogue)
+    assert result.exit_code == 1
+    assert ": fout: /properties: geen geldig JSON Schema (draft 2020-12): verwacht: een verzameling velden, gevonden: niets; " in result.stdout
+    assert "None" not in result.stdout and "is not of type" not in result.stdout
 
 
 @pytest.mark.parametrize("ref", ["#/notes", "extra.json"], ids=["unknown-keyword", "other-file"])
@@ -199,7 +208,7 @@ def test_a_ref_to_something_that_is_not_json_schema_is_refused_where_the_ref_sta
     row = next(i for i, t in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if f'"$ref": "{ref}"' in t)
     assert line.startswith(f"schemas/intervention.schema.json:{row}:")
     assert (f"/properties/summary: $ref '{ref}' cannot be used: /type: not valid JSON Schema (draft 2020-12): "
-            '"5 is not valid under any of the given schemas"') in line and line.endswith("[schema-file]")
+            "5 is not valid under any of the given schemas") in line and line.endswith("[schema-file]")
 
 
 def _chain_of_refs(catalogue: Path, length: int) -> Path:

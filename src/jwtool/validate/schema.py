@@ -336,7 +336,7 @@ def _type_values(err: Any) -> dict[str, Any]:
                        parts=", ".join(str(int(p)) for p in parts.groups() if p))
     got = {str: "text", int: "number", float: "number", bool: "boolean", list: "list", dict: "mapping", type(None): "nothing"}.get(type(inst), "unknown")
     return {"expected": Message(f"problem.schema.expected.{expected}") if expected in _TYPES else expected,
-            "got": Message(f"problem.schema.got.{got}"), "value": short(inst), "hint": hint}
+            "got": Message(f"problem.schema.got.{got}"), "value": "" if inst is None else f" {short(inst)}", "hint": hint}
 
 
 _TYPES = ("string", "integer", "number", "object", "array", "boolean")
@@ -429,8 +429,8 @@ def _not_json_schema(schema: Any) -> tuple[str, Message] | None:
         Draft202012Validator.check_schema(schema, format_checker=None)
     except SchemaError as exc:
         pointer = "".join(f"/{escape_pointer(p)}" for p in exc.path)
-        detail = exc.message if len(exc.message) < 200 else exc.message[:200] + "…"
-        return pointer, Message("problem.schema_file.invalid", where=pointer or "/", detail=detail)
+        _, key, values = next((row[1:] for row in EXPLANATIONS if row[2] and row[0](exc)), FALLBACK)  # worded as an entry's error
+        return pointer, Message("problem.schema_file.invalid", where=pointer or "/", detail=Message(key, **values(exc)))
     except RecursionError:
         return "", Message("problem.too_deep")
     return None
