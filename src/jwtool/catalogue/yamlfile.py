@@ -195,6 +195,19 @@ def escape_pointer(token: object) -> str:
     return str(token).replace("~", "~0").replace("/", "~1")
 
 
+def value_at(data: Any, pointer: str) -> Any:
+    """The value at a JSON Pointer ("/a/0/b") in ``data``, or None where there is none."""
+    for token in pointer.split("/")[1:]:
+        token = token.replace("~1", "/").replace("~0", "~")
+        if isinstance(data, dict):
+            data = data.get(token)
+        elif isinstance(data, list) and token.isdigit() and int(token) < len(data):
+            data = data[int(token)]
+        else:
+            return None
+    return data
+
+
 def build_position_index(text: str) -> dict[str, tuple[int, int, int, int]]:
     """JSON Pointer → (key line, key column, value line, value column), 1-based."""
     try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import sys
 from pathlib import Path
 from typing import Annotated, Any, Callable, Optional
@@ -81,9 +82,9 @@ def new(
     options = NewOptions(name=name, kind=kind, slug=slug, summary=summary, phase=phase or [], evidence_level=evidence_level, source=source,
                          source_url=source_url, source_title=source_title, source_kind=source_kind, report=report, table=table, order=order,
                          section=section or [], last_reviewed=last_reviewed, from_issue=from_issue)
+    entries = functools.cache(lambda: catalogue_entries(base))  # read once, and only if needed
     try:
-        draft, chosen = draft_from_options(options, vocab, library,  # the rows entries hold, read only if needed
-                                           lambda: {(s, t, r): e.file for e in catalogue_entries(base) for s, t, r in e.rows})
+        draft, chosen = draft_from_options(options, vocab, library, lambda: {(s, t, r): e.file for e in entries() for s, t, r in e.rows})
     except ScaffoldError as exc:
         usage_error(exc)
 
@@ -91,7 +92,7 @@ def new(
     if path.exists() or path.is_symlink():
         fail(message("cli.new.exists", file=layout.rel(path)))
     try:
-        other = resolve_ref(catalogue_entries(base), draft.name)
+        other = resolve_ref(entries(), draft.name)
         if any(key(n) == key(draft.name) for n in (other.id, other.name, *other.aliases)):
             fail(message("cli.new.name_taken", name=draft.name, file=other.file))
     except RefError:

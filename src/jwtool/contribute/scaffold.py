@@ -25,6 +25,7 @@ from jwtool.catalogue.layout import Layout
 from jwtool.catalogue.problems import Problem
 from jwtool.catalogue.text import http_url, placeholder, slugify
 from jwtool.catalogue.vocabularies import Vocabulary, did_you_mean, suggest
+from jwtool.catalogue.yamlfile import value_at
 from jwtool.labels import Message
 from jwtool.labels.view import column_fields, column_label
 from jwtool.validate.rules import VOCAB_REFS
@@ -215,26 +216,12 @@ def _resolve(schema: dict[str, Any], node: Any, seen: Seen = frozenset()) -> tup
     if not isinstance(node, dict):
         return {}, seen
     ref = node.get("$ref")
-    target = _pointer(schema, ref[1:]) if isinstance(ref, str) and ref.startswith("#") and ref not in seen else None
+    local = isinstance(ref, str) and (ref == "#" or ref.startswith("#/")) and ref not in seen  # a pointer into this schema, not an anchor
+    target = value_at(schema, unquote(ref[1:])) if local else None  # a $ref's fragment is percent-encoded
     if target is None:
         return node, seen
     merged, seen = _resolve(schema, target, seen | {ref})
     return {**merged, **{k: v for k, v in node.items() if k != "$ref"}}, seen
-
-
-def _pointer(doc: Any, pointer: str) -> Any:
-    """The value at a JSON Pointer (percent-encoded, as in a $ref), or None."""
-    if pointer and not pointer.startswith("/"):
-        return None  # an anchor name
-    for token in pointer.split("/")[1:]:
-        token = unquote(token).replace("~1", "/").replace("~0", "~")
-        if isinstance(doc, list) and token.isdigit() and int(token) < len(doc):
-            doc = doc[int(token)]
-        elif isinstance(doc, dict) and token in doc:
-            doc = doc[token]
-        else:
-            return None
-    return doc
 
 
 _DEPTH = 20  # fields nested deeper get a placeholder: no entry needs more, and Python's stack would not hold hundreds

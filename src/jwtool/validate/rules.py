@@ -23,7 +23,7 @@ from jwtool.catalogue.progress import track
 from jwtool.catalogue.sources import Library, format_problem, rows_of
 from jwtool.catalogue.text import key
 from jwtool.catalogue.vocabularies import Vocabulary, did_you_mean
-from jwtool.catalogue.yamlfile import YamlFile, escape_pointer, read_in, read_yaml
+from jwtool.catalogue.yamlfile import YamlFile, escape_pointer, read_in, read_yaml, value_at
 from jwtool.labels import Message
 from jwtool.validate import citations as citation_rules
 from jwtool.validate import studies as study_rules
@@ -363,18 +363,6 @@ def _one_per_mistake(problems: list[Problem]) -> list[Problem]:
     return [p for p in problems if not (p.rule == "unquoted-date" and (p.file, p.line) in errors)]
 
 
-def _value_at(data: Any, pointer: str) -> Any:
-    for token in pointer.split("/")[1:]:
-        token = token.replace("~1", "/").replace("~0", "~")
-        if isinstance(data, dict):
-            data = data.get(token)
-        elif isinstance(data, list) and token.isdigit() and int(token) < len(data):
-            data = data[int(token)]
-        else:
-            return None
-    return data
-
-
 def _with_source_placeholders(docs: list[YamlFile], problems: list[Problem], ctx: Context) -> list[Problem]:
     """A new source file from ``jwtool new`` holds placeholders too: each is one 'placeholder'
     problem, instead of a schema complaint about the same value."""
@@ -399,7 +387,7 @@ def _without_echoes(data: Any, findings: list[Finding]) -> list[Finding]:
         if rule == "schema" and pointer in in_vocabulary:
             continue
         if rule != "placeholder":
-            value = _value_at(data, pointer)
+            value = value_at(data, pointer)
             if isinstance(value, str) and PLACEHOLDER.search(value):
                 continue
         out.append(f)
