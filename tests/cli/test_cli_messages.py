@@ -31,11 +31,13 @@ DUTCH = {"de", "het", "een", "van", "voor", "niet", "gebruik", "opties", "fout",
 def words(text: str) -> set[str]:
     """The words of a text, leaving out what is the same in both languages: command lines
     ("jwtool show ..."), command names in a list, quoted values, option names, ids (nazorg,
-    voor-nameting), field paths (evidence.level), paths, placeholders and environment variables."""
+    voor-nameting), field paths (evidence.level), paths, placeholders, environment variables and
+    anything holding a digit (a commit id such as ff1886be631d holds "be")."""
     text = re.sub(r"-\n\s+", "-", text)
     text = re.sub(r"jwtool [^\n]*|^  [a-z]+(?=  )", " ", text, flags=re.M)
     text = re.sub(r"\b\w+(\[\d+\])*(\.\w+(\[\d+\])*)+", " ", text)  # field paths: target_group.age.min, results.figures[0].value
     text = re.sub(r"'[^']*'|\"[^\"]*\"|--?[\w-]+|\w+(-\w+)+|\S+/\S*|<[^>]*>|\$?\b[A-Z][A-Z_]*_[A-Z_]+\b(=\S*)?|\w+\|[\w|]+", " ", text)
+    text = re.sub(r"\w*\d\w*", " ", text)
     return {w.lower() for w in re.findall(r"[A-Za-zÀ-ÿ]+", text)}
 
 
