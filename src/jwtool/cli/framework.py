@@ -326,7 +326,7 @@ def show_usage_error(exc: Any) -> int:
             sys.stderr.write(message("click.try_help", command=f"{ctx.command_path} {ctx.help_option_names[0]}") + "\n")
         sys.stderr.write("\n")
 
-    sys.stderr.write(visible(message("click.error", message=usage_message(exc))) + "\n")
+    sys.stderr.write(visible(message("cli.error", message=usage_message(exc))) + "\n")
     return exc.exit_code  # type: ignore[no-any-return]
 
 

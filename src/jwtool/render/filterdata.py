@@ -25,12 +25,11 @@ from typing import TYPE_CHECKING, Any
 from jwtool.catalogue.files import gathered
 from jwtool.catalogue.model import Entry
 from jwtool.catalogue.text import key
-from jwtool.query.filters import KINDS, RawFilters, filter_entries, resolve_filters, study_outcomes
+from jwtool.query.filters import KINDS, RawFilters, filter_entries, resolve_filters
 from jwtool.query.search import FUZZY_CUTOFF, FUZZY_MIN_LENGTH, name_tokens, searchable_text
 
 if TYPE_CHECKING:
     from jwtool.catalogue.load import Catalogue
-    from jwtool.catalogue.vocabularies import Vocabulary
 
 # facet name (the CLI's option name, also the URL parameter) -> vocabulary it takes values from
 FACETS = (("target", ("education-levels", "target-characteristics")), ("phase", ("phases",)),
@@ -48,33 +47,20 @@ def _raw(facet: str, value: str) -> RawFilters:
     return RawFilters(**{facet: [value]})
 
 
-def _terms(vocab: Vocabulary | None, used: set[str]) -> list[str]:
-    """The vocabulary's ids in its order, each only if some entry uses it (evidence levels: all)."""
-    return [t.id for t in vocab.ordered()] if vocab is not None else sorted(used)
-
-
-def facet_values(cat: Catalogue, entries: Sequence[Entry]) -> dict[str, list[str]]:
-    """The values each facet offers, in vocabulary order: those at least one entry carries (a
-    broader education level such as ``mbo`` counts through its narrower ones)."""
-    used = {"target": {x for e in entries for x in e.education_levels + e.characteristics},
-            "phase": {p for e in entries for p in e.phases},
-            "element": {x for e in entries for x in e.elements_from(RawFilters().element_source)},  # what --element looks in
-            "kind": {e.kind for e in entries},
-            "outcome": {o for e in entries for o in study_outcomes(e)}}
-    out: dict[str, list[str]] = {}
+def facet_sets(cat: Catalogue, entries: Sequence[Entry]) -> dict[str, dict[str, list[str]]]:
+    """Per facet, the values it offers in vocabulary order, each with the ids of the entries
+    ``resolve_filters`` + ``matches`` select for it (in the order of ``entries``): a value that
+    selects none is left out (a broader education level such as ``mbo`` selects through its
+    narrower ones), except in :data:`ALL_VALUES`."""
+    sets: dict[str, dict[str, list[str]]] = {}
     for facet, names in FACETS:
-        if facet == "kind":
-            out[facet] = [k for k in KINDS if k in used["kind"]]
-            continue
-        values = [v for n in names for v in _terms(cat.vocab.get(n), set())]
-        if facet not in ALL_VALUES:
-            values = [v for v in values if v in used[facet] or _selects_any(cat, entries, facet, v)]
-        out[facet] = list(dict.fromkeys(values))
-    return out
-
-
-def _selects_any(cat: Catalogue, entries: Sequence[Entry], facet: str, value: str) -> bool:
-    return bool(filter_entries(entries, resolve_filters(_raw(facet, value), cat.vocab)))
+        values = list(KINDS) if facet == "kind" else [t.id for n in names if (vocab := cat.vocab.get(n)) is not None for t in vocab.ordered()]
+        sets[facet] = {}
+        for v in dict.fromkeys(values):
+            ids = [e.id for e in filter_entries(entries, resolve_filters(_raw(facet, v), cat.vocab))]
+            if ids or facet in ALL_VALUES:
+                sets[facet][v] = ids
+    return sets
 
 
 def _spellings(cat: Catalogue, facet: str, value: str) -> set[str]:
@@ -96,13 +82,11 @@ def filter_data(cat: Catalogue, entries: Sequence[Entry], with_text: bool = True
     spellings a URL may use for a value, each entry's searchable text (:func:`page_texts`; left
     out with ``with_text=False``, for :func:`as_json` to stream) and :func:`fold_tables`."""
     chosen = sorted(entries, key=Entry.sort_key)
-    sets: dict[str, dict[str, list[str]]] = {}
+    sets = facet_sets(cat, chosen)
     spellings: dict[str, dict[str, str]] = {}
-    for facet, values in facet_values(cat, chosen).items():
-        sets[facet] = {}
+    for facet, values in sets.items():
         spellings[facet] = {}
         for v in values:
-            sets[facet][v] = [e.id for e in filter_entries(chosen, resolve_filters(_raw(facet, v), cat.vocab))]
             for s in sorted(_spellings(cat, facet, v)):
                 spellings[facet].setdefault(s, v)
     return {"ids": [e.id for e in chosen], "facets": sets, "facet_order": list(sets), "spellings": spellings,

@@ -30,7 +30,7 @@ from jwtool.render.environment import (
     template_dirs,
 )
 from jwtool.render.escaping import anchor_ids
-from jwtool.render.filterdata import FACETS, SINGLE, Streamed, facet_values, filter_data, page_texts
+from jwtool.render.filterdata import FACETS, SINGLE, Streamed, filter_data, page_texts
 from jwtool.render.gapmap import view as gapmap_view
 
 if TYPE_CHECKING:
@@ -187,7 +187,7 @@ def _whole_page(cat: Catalogue, chosen: Sequence[Entry], lang: str, fmt: str, an
     data = filter_data(cat, chosen, with_text=False) if fmt == "html" else {}
     return {
         "date": fields.catalogue_date(chosen),
-        "facets": facet_views(cat, chosen, lang, data) if fmt == "html" else [],
+        "facets": facet_views(cat, lang, data) if fmt == "html" else [],
         "filter_data": data,  # the site's Bewijskaart page selects as the index does (jwtool.render.site.map_json)
         "filter_json": Streamed(data, lambda: page_texts(cat, chosen)) if fmt == "html" else "",
         "ladder": ladder(cat, chosen, lang),
@@ -202,12 +202,12 @@ def _whole_page(cat: Catalogue, chosen: Sequence[Entry], lang: str, fmt: str, an
 FACET_VOCABS = dict(FACETS)
 
 
-def facet_views(cat: Catalogue, entries: Sequence[Entry], lang: str, data: dict[str, Any]) -> list[dict[str, Any]]:
+def facet_views(cat: Catalogue, lang: str, data: dict[str, Any]) -> list[dict[str, Any]]:
     """The index's facets: name (the CLI option and URL parameter), label, and per value its
     label and how many entries it selects (``data``: :func:`filter_data`; the page updates the
     counts as filters change)."""
     out = []
-    for facet, values in facet_values(cat, entries).items():
+    for facet, values in data["facets"].items():
         opts = []
         for v in values:
             if facet == "kind":
@@ -215,7 +215,7 @@ def facet_views(cat: Catalogue, entries: Sequence[Entry], lang: str, data: dict[
             else:
                 text = next((fields.vocab_label(cat.vocab, n, v, lang) for n in FACET_VOCABS[facet]
                              if cat.vocab.get(n) is not None and v in cat.vocab[n]), v)
-            opts.append({"id": v, "label": text, "count": len(data["facets"][facet][v])})
+            opts.append({"id": v, "label": text, "count": len(values[v])})
         out.append({"name": facet, "label": label(f"site.facet.{facet.replace('-', '_')}", lang), "options": opts,
                     "single": facet in SINGLE})
     return out
