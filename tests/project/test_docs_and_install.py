@@ -4,6 +4,7 @@ CliRunner, and a wheel that carries the catalogue for use outside any checkout."
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import zipfile
@@ -126,3 +127,27 @@ def test_the_readme_python_example_runs(repo_root: Path, monkeypatch: pytest.Mon
     exec(compile(code, "README.md", "exec"), {})  # noqa: S102 - the README's own example
     printed = capsys.readouterr().out.splitlines()
     assert "Boris brengt je bij ‘n baan" in printed[0] and printed[1].startswith("[")
+
+
+def _transcripts(text: str) -> list[tuple[str, str]]:
+    """Each ``$ jwtool …`` line of the README's ```text blocks with the lines shown below it."""
+    out: list[tuple[str, str]] = []
+    for block in re.findall(r"```text\n(.*?)```", text, flags=re.S):
+        for part in re.split(r"^\$ ", block, flags=re.M)[1:]:
+            command, _, shown = part.partition("\n")
+            out.append((command, shown))
+    return out
+
+
+# the validate example shows a broken entry that the bundled catalogue does not hold
+ILLUSTRATIONS = {"jwtool validate", "jwtool validate --lang en"}
+
+
+@pytest.mark.parametrize(("command", "shown"), [t for t in _transcripts(README) if t[0] not in ILLUSTRATIONS])
+def test_the_readme_s_example_output_is_what_jwtool_prints(command: str, shown: str) -> None:
+    """The transcripts in the README are run as written on the bundled catalogue, piped."""
+    env = {**os.environ, "NO_COLOR": "1", "JWTOOL_NO_CACHE": "1"}
+    env.pop("JWTOOL_LANG", None)
+    line = command.replace("jwtool ", f"{sys.executable} -m jwtool ", 1)
+    result = subprocess.run(["sh", "-c", line + " 2>&1"], cwd=REPO, env=env, capture_output=True, text=True, timeout=60)
+    assert result.stdout == shown
