@@ -328,6 +328,13 @@ def test_history_lists_the_commits_of_an_entry_newest_first(repo: Repo, run_cli,
     assert len(lines) == 3
 
 
+def test_history_of_an_entry_named_by_its_file_shows_its_name(repo: Repo, run_cli) -> None:
+    by_file = json.loads(run_cli("history", BORIS, "--format", "json", "--catalogue", repo.path, cwd=repo.path).stdout)
+    by_id = json.loads(run_cli("history", "boris", "--format", "json", "--catalogue", repo.path).stdout)
+    assert by_file == by_id
+    assert by_file["name"] == "Boris brengt je bij ‘n baan"
+
+
 def test_history_follows_renames(repo: Repo, run_cli) -> None:
     repo.git("mv", "interventions/bridge.yaml", "interventions/bridge-rotterdam.yaml")
     repo.edit("interventions/bridge-rotterdam.yaml", "id: bridge\n", "id: bridge-rotterdam\n")

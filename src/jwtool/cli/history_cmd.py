@@ -78,8 +78,8 @@ def _history_target(base: Path, ref: str) -> tuple[str, str, str]:
     if ref.endswith((".yaml", ".yml")):
         candidate = as_path if as_path.is_absolute() else (Path.cwd() / as_path)
         rel = layout.rel(candidate) if candidate.exists() else (ref if ref.startswith("interventions/") else f"interventions/{as_path.name}")
-        stem = Path(rel).stem
-        return rel, stem, stem
+        entry = next((e for e in catalogue_entries(base) if e.file == rel), None)
+        return (rel, entry.id, entry.name) if entry is not None else (rel, Path(rel).stem, Path(rel).stem)
     try:
         entry = resolve_ref(catalogue_entries(base), ref)
         return entry.file, entry.id, entry.name
