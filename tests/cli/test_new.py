@@ -576,16 +576,20 @@ def _ref_chain(length: int) -> dict[str, Any]:
     return {"properties": {"name": {"$ref": "#/$defs/d0"}}, "$defs": {**defs, f"d{length}": {"type": "string"}}}
 
 
+# name a $ref to a, a to b, b to a: no value is ever checked there (jsonschema-rs took any)
+_REF_LOOP = {"properties": {"name": {"$ref": "#/$defs/a"}}, "$defs": {"a": {"$ref": "#/$defs/b"}, "b": {"$ref": "#/$defs/a"}}}
+
+
 @pytest.mark.parametrize("text", ["null\n", "[]\n", '\n  [1, ""]\n', '{"type": \n', None, '{"properties": null}\n', '{"properties": {"id": null}}\n',
                                   '{"required": 5, "properties": {}}\n', '{"properties": {"name": {"$ref": "#/$defs/nope"}}}\n',
-                                  json.dumps(_ref_chain(1200)), json.dumps(_nested(390))],
+                                  json.dumps(_ref_chain(1200)), json.dumps(_nested(390)), json.dumps(_REF_LOOP)],
                          ids=["null", "list", "list-after-blank-lines", "not-json", "missing", "properties-null", "property-null", "required-number",
-                              "dangling-ref", "ref-chain", "deep"])
+                              "dangling-ref", "ref-chain", "deep", "ref-loop"])
 def test_an_entry_schema_that_cannot_be_used_stops_new_with_the_problem_validate_reports(
         text: str | None, empty_catalogue: Path, run_cli, monkeypatch: pytest.MonkeyPatch, english) -> None:
     """The schema arrives by pull request: one that is missing, not JSON, not a JSON object, no
     valid JSON Schema, with a $ref to nothing or deeper than 64 levels (a chain of 1,200 $refs
-    overflowed Python's stack: RecursionError) stops ``new`` with validate's line for it (on stderr; stdout holds only
+    overflowed Python's stack: RecursionError) or in a loop that checks nothing stops ``new`` with validate's line for it (on stderr; stdout holds only
     written paths) and exit 1, before any question, with no traceback and no file written."""
     schema = empty_catalogue / "schemas" / "intervention.schema.json"
     schema.unlink() if text is None else schema.write_text(text, encoding="utf-8")

@@ -261,21 +261,80 @@ def test_nesting_deeper_than_the_bound_is_refused_where_it_passes_it(run_cli, mi
     assert "more than 64 levels deep" in line and line.endswith("[schema-file]")
 
 
-def test_a_schema_too_deep_for_python_is_a_problem_of_the_entry_not_an_internal_error(run_cli, mini_catalogue: Path, english) -> None:
-    """Two $defs that refer to each other: within the bound, but jsonschema follows them for ever
-    (jsonschema-rs takes anything there). The RecursionError becomes the entry's problem."""
-    path = mini_catalogue / "schemas" / "intervention.schema.json"
+def _with_defs(catalogue: Path, defs: dict[str, object], properties: dict[str, object]) -> Path:
+    """The entry schema with ``defs`` added to its $defs and ``properties`` set in its properties."""
+    path = catalogue / "schemas" / "intervention.schema.json"
     schema = json.loads(path.read_text(encoding="utf-8"))
-    schema["$defs"].update({"ping": {"$ref": "#/$defs/pong"}, "pong": {"$ref": "#/$defs/ping"}})
-    schema["properties"]["summary"] = {"$ref": "#/$defs/ping"}
+    schema["$defs"].update(defs)
+    schema["properties"].update(properties)
     path.write_text(json.dumps(schema, indent=2), encoding="utf-8")
-    _fail_alpha(mini_catalogue, "unknown_field: 1")
+    return path
+
+
+def _summary_5(catalogue: Path) -> None:
+    """alpha.yaml with ``summary: 5`` where the entry schema wants a text."""
+    alpha = catalogue / "interventions" / "alpha.yaml"
+    text = alpha.read_text(encoding="utf-8")
+    alpha.write_text("\n".join("summary: 5" if line.startswith("summary:") else line for line in text.splitlines()) + "\n", encoding="utf-8")
+
+
+# $defs whose $refs lead from a back to a without going into a property or item of the value, as
+# (defs, the $ref the problem stands on: the last line in the file that holds it)
+REF_LOOPS = [
+    ({"a": {"$ref": "#/$defs/b"}, "b": {"$ref": "#/$defs/a"}}, "#/$defs/b"),
+    ({"a": {"$ref": "#/$defs/a"}}, "#/$defs/a"),
+    ({"a": {"allOf": [{"$ref": "#/$defs/b"}]}, "b": {"not": {"$ref": "#/$defs/a"}}}, "#/$defs/b"),
+    ({"a": {"anyOf": [{"type": "string"}, {"$ref": "#/$defs/a"}]}}, "#/$defs/a"),  # checks beside the loop: jsonschema-rs still took 5
+    ({"a": {"type": "string", "if": {"minLength": 1}, "then": {"$ref": "#/$defs/a"}}}, "#/$defs/a"),  # jsonschema: RecursionError
+]
+
+
+@pytest.mark.parametrize("defs, ref", REF_LOOPS, ids=["mutual", "self", "allOf-not", "anyOf-beside-a-type", "if-then"])
+def test_a_ref_loop_that_checks_no_part_of_the_value_is_refused_at_a_ref_of_the_loop(
+        run_cli, mini_catalogue: Path, defs: dict[str, object], ref: str, english) -> None:
+    """jsonschema-rs took any value where such a loop stands (``summary: 5`` passed validate without
+    a word), jsonschema followed it until RecursionError; neither is bounded by the depth, as no $ref
+    is followed twice. Now the schema is refused, like one too deep, at a $ref of the loop."""
+    path = _with_defs(mini_catalogue, defs, {"summary": {"$ref": "#/$defs/a"}})
+    _summary_5(mini_catalogue)
     result = run_cli("validate", "--catalogue", mini_catalogue)
     assert result.exit_code == 1
-    assert result.stdout.splitlines() == [
-        "interventions/alpha.yaml:2:1: error: schemas/intervention.schema.json could not check this file: its $refs lead deeper than "
-        "Python can follow (a $ref that comes back to itself?); correct the schema, or restore it from the jwtool release [schema-file]"]
+    (line,) = result.stdout.splitlines()
+    lines = path.read_text(encoding="utf-8").splitlines()
+    row = max(i for i, t in enumerate(lines, 1) if t.strip().startswith(f'"$ref": "{ref}"'))
+    assert line.startswith(f"schemas/intervention.schema.json:{row}:{lines[row - 1].index(chr(34) + '#') + 1}: error: ")
+    assert (f"$ref '{ref}' leads in a loop back to itself without describing a property or item on the way "
+            "(only through $ref, allOf/anyOf/oneOf/not, if/then/else or dependentSchemas), so a value there cannot be checked; "
+            "let the loop describe a property or item, or remove it; no file was checked against this schema [schema-file]") in line
     assert "internal error" not in result.output
+
+
+def test_a_ref_loop_is_said_in_dutch(run_cli, mini_catalogue: Path) -> None:
+    _with_defs(mini_catalogue, REF_LOOPS[0][0], {"summary": {"$ref": "#/$defs/a"}})
+    result = run_cli("validate", "--catalogue", mini_catalogue)
+    assert result.exit_code == 1
+    assert ("$ref '#/$defs/b' verwijst in een kring naar zichzelf zonder onderweg een eigenschap of item te beschrijven "
+            "(alleen via $ref, allOf/anyOf/oneOf/not, if/then/else of dependentSchemas), zodat een waarde daar niet te controleren is; "
+            "laat de kring een eigenschap of item beschrijven of verwijder hem; ") in result.stdout
+
+
+# $refs that come back to where they started, but only inside a property or item of the value
+RECURSIVE = [
+    ({"node": {"type": "array", "items": {"$ref": "#/$defs/node"}}}, {"summary": {"anyOf": [{"type": "string"}, {"$ref": "#/$defs/node"}]}}),
+    ({}, {"again": {"$ref": "#"}}),
+    ({"node": {"anyOf": [{"type": "string"}, {"allOf": [{"type": "object", "properties": {"x": {"$ref": "#/$defs/node"}}}]}]}}, {"summary": {"$ref": "#/$defs/node"}}),
+]
+
+
+@pytest.mark.parametrize("defs, properties", RECURSIVE, ids=["items", "root-from-a-property", "allOf-then-properties"])
+def test_a_recursive_schema_that_goes_into_the_value_is_accepted(
+        run_cli, mini_catalogue: Path, defs: dict[str, object], properties: dict[str, object], english) -> None:
+    _with_defs(mini_catalogue, defs, properties)
+    result = run_cli("validate", "--catalogue", mini_catalogue)
+    assert result.exit_code == 0 and "[schema-file]" not in result.stdout
+    _summary_5(mini_catalogue)
+    result = run_cli("validate", "--catalogue", mini_catalogue)
+    assert result.exit_code == 1 and result.stdout.startswith("interventions/alpha.yaml:")
 
 
 ESCAPE = ("{% for c in ''.__class__.__mro__[1].__subclasses__() %}{% if c.__name__ == 'catch_warnings' %}"

@@ -37,7 +37,8 @@ from jwtool.labels import Message
 # to a level on the way, as in a recursive schema, is not followed again). jsonschema spends about
 # two Python frames a level: a chain of 1,200 $refs overflowed Python's stack (1,000 frames), and
 # `jwtool new` one frame a $ref. jwtool's own schemas go 20 levels deep (export), the entry schema
-# 16. What the bound cannot see (a $ref that leads back to itself) SchemaChecker.check catches.
+# 16. What the bound cannot see, a loop of $refs that never goes into a part of the value, _ref_loop
+# finds; should one still recurse without end, SchemaChecker.check makes that the entry's problem.
 MAX_SCHEMA_DEPTH = 64
 
 
@@ -103,9 +104,10 @@ class LocalSchemas:
     def refusals(self, schema: dict[str, Any]) -> list[tuple[str, Message, str]]:
         """Why the schema cannot be used, as (the offending $ref or pattern, message, or "" and the
         JSON pointer to place it at): every ``$ref`` is resolved now (so a bad one is one clear
-        problem, not an error halfway through validating an entry), every pattern compiled and the
-        depth measured. The JSON Schema meta-schemas, which ``referencing`` bundles, are served but
-        not walked: they are not the catalogue's."""
+        problem, not an error halfway through validating an entry), every pattern compiled, the
+        depth measured and a loop of $refs that checks no part of the value looked for. The JSON
+        Schema meta-schemas, which ``referencing`` bundles, are served but not walked: they are not
+        the catalogue's."""
         root = Resource.from_contents(schema, default_specification=DRAFT202012)
         resolver = SPECIFICATIONS.combine(self.registry()).resolver_with_root(root)
         out: list[tuple[str, Message, str]] = []
@@ -157,6 +159,12 @@ class LocalSchemas:
         if too_deep is not None:
             ref, pointer = too_deep
             out.append((ref, Message("problem.schema_file.too_deep", depth=MAX_SCHEMA_DEPTH), pointer))
+        loop = _ref_loop(schema, below)
+        if loop:  # placed at a $ref of the loop in this file, the first by its pointer; else named by its ref
+            pointers = _pointers(schema)
+            holder, kw = min(loop, key=lambda step: (id(step[0]) not in pointers, pointers.get(id(step[0]), ""), step[1]))
+            message = Message("problem.schema_file.ref_loop", keyword=kw, ref=repr(holder[kw]))
+            out.append(("", message, f"{pointers[id(holder)]}/{kw}") if id(holder) in pointers else (holder[kw], message, ""))
         return sorted(set(out))
 
     def fast_validator(self, schema: dict[str, Any]) -> Any:
@@ -202,6 +210,67 @@ def _too_deep(root: Any, below: dict[int, list[Link]]) -> tuple[str, str] | None
         node, key, via = deepest[id(node)]
         ref, pointer = (via, "") if via else (ref, f"{pointer}/{escape_pointer(key)}")
     return ref, "" if ref else pointer
+
+
+# The keywords whose schemas apply to the value itself, not to a property or item of it (then and
+# else only beside an if): a loop of schemas through these and $refs alone never reaches a smaller
+# part of the value, so checking a value there never ends (jsonschema-rs took any value instead).
+_SAME_VALUE = ("allOf", "anyOf", "oneOf", "not", "if", "then", "else", "dependentSchemas")
+
+
+def _same_value(node: Any, below: dict[int, list[Link]]) -> Iterator[tuple[Any, str]]:
+    """The schemas checked against the same value as ``node``, each with the keyword of the $ref
+    followed to it ("" for one inside ``node``)."""
+    for value, key, via in below.get(id(node), []):
+        if via:
+            yield value, key
+        elif key in _SAME_VALUE and isinstance(node, dict) and (key not in ("then", "else") or "if" in node):
+            # any value, as what is under a keyword JSON Schema does not know was never checked
+            subs = value.values() if key == "dependentSchemas" and isinstance(value, dict) else value if key.endswith("Of") and isinstance(value, list) else [value]
+            yield from ((sub, "") for sub in subs if isinstance(sub, dict))
+
+
+def _ref_loop(root: Any, below: dict[int, list[Link]]) -> list[tuple[dict[str, Any], str]]:
+    """The $refs of a loop of schemas that :func:`_same_value` leads round, as (the object holding
+    the $ref, its keyword), or [] without one. A recursive schema that goes into a property or item
+    on the way is no such loop; :func:`_too_deep` cannot see one, as no $ref is followed twice.
+    Each walked level is entered once: time linear in the walk."""
+    state: dict[int, int] = {}  # 1 while on the way down from the current start, 2 once left
+    starts = (value for links in below.values() for value, _, _ in links)
+    for start in (root, *starts):
+        if not isinstance(start, dict) or id(start) in state:
+            continue
+        way: list[tuple[Any, Iterator[tuple[Any, str]], str]] = [(start, _same_value(start, below), "")]  # level, what is left below it, the $ref taken
+        at = {id(start): 0}  # a level on the way -> its place in it
+        state[id(start)] = 1
+        while way:
+            node, rest, _ = way[-1]
+            target, kw = next(rest, (None, ""))
+            if target is None:
+                state[id(node)] = 2
+                del at[id(node)]
+                way.pop()
+                continue
+            way[-1] = (node, rest, kw)
+            if state.get(id(target)) == 1:  # back to a level on the way: a loop
+                return [(level, taken) for level, _, taken in way[at[id(target)]:] if taken]
+            if id(target) not in state:
+                state[id(target)] = 1
+                at[id(target)] = len(way)
+                way.append((target, _same_value(target, below), ""))
+    return []
+
+
+def _pointers(root: Any) -> dict[int, str]:
+    """The JSON Pointer of each object and list in ``root``, by its id."""
+    out: dict[int, str] = {}
+    stack: list[tuple[str, Any]] = [("", root)]
+    while stack:
+        pointer, node = stack.pop()
+        out[id(node)] = pointer
+        items = node.items() if isinstance(node, dict) else enumerate(node)
+        stack.extend((f"{pointer}/{escape_pointer(k)}", v) for k, v in items if isinstance(v, (dict, list)))
+    return out
 
 
 def _reason(exc: BaseException) -> Message:
@@ -291,7 +360,7 @@ class SchemaChecker:
             if self._full is None:
                 self._full = self.local.full_validator(self.schema)
             errors = list(self._full.iter_errors(data))
-        except RecursionError:  # a $ref that leads back to itself, say: within the depth bound, yet endless
+        except RecursionError:  # endless within the depth bound, though refusals() found no $ref loop: a last net
             yield "schema-file", "", Message("problem.schema_file.recursion", schema=self.rel), False
             return
         for err in errors:
@@ -439,7 +508,7 @@ def _not_json_schema(schema: Any) -> tuple[str, Message] | None:
 def schema_checker(layout: Layout, name: str) -> tuple[SchemaChecker | None, list[Problem]]:
     """The checker for ``schemas/NAME``, or the problems that make that schema unusable: those of
     :func:`read_schema`, a $ref outside schemas/ or to no valid JSON Schema, a pattern that cannot
-    run in linear time."""
+    run in linear time, a schema too deep or a loop of $refs that checks nothing."""
     schema, problems = read_schema(layout, name)
     if schema is None:
         return None, problems
