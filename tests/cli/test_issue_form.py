@@ -17,6 +17,7 @@ import yaml
 from conftest import require
 from jwtool.catalogue.layout import Layout
 from jwtool.catalogue.load import load_vocabularies
+from jwtool.catalogue.text import PLACEHOLDER_START
 from jwtool.contribute.issueform import MAX_ANSWER, MAX_BODY, NO_RESPONSE, QUESTIONS, form, parse_body
 
 REPO = Path(__file__).resolve().parents[2]
@@ -103,6 +104,20 @@ def test_a_filled_form_becomes_the_entry_and_its_new_source(catalogue_2025: Path
     problems = json.loads(run_cli("validate", "--format", "json", "--catalogue", catalogue_2025).stdout)
     rules = {p["rule"] for p in problems if p["file"] == "interventions/werkstart-noord.yaml" and p["severity"] == "error"}
     assert rules == {"placeholder"}  # what the form does not ask is left for the maintainer, and nothing else is wrong
+
+
+@pytest.mark.parametrize("kind", ["interventie", "praktijkvoorbeeld"])
+def test_weet_ik_niet_leaves_the_level_for_the_maintainer_to_choose(kind: str, catalogue_2025: Path, run_cli) -> None:
+    """The form promises that the maintainer decides: no level is chosen for them, not even the
+    one new starts a praktijkvoorbeeld on, and validate asks for it."""
+    body = (FORMS / "filled.md").read_text(encoding="utf-8")
+    body = body.replace("### Soort (kind)\n\ninterventie", f"### Soort (kind)\n\n{kind}")
+    body = body.replace("### Niveau op de bewijsladder (evidence.level)\n\neerste-aanwijzingen", "### Niveau op de bewijsladder (evidence.level)\n\nweet ik niet")
+    result = from_issue(run_cli, catalogue_2025, body)
+    assert result.exit_code == 0, result.stderr
+    assert entry(catalogue_2025)["evidence"]["level"].startswith(PLACEHOLDER_START)
+    problems = json.loads(run_cli("validate", "--format", "json", "--catalogue", catalogue_2025).stdout)
+    assert any(p["rule"] == "placeholder" and p["path"] == "/evidence/level" for p in problems)
 
 
 def test_an_existing_source_is_cited_by_its_id_and_no_source_file_is_written(catalogue_2025: Path, run_cli) -> None:

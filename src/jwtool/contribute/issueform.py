@@ -169,7 +169,7 @@ def draft_from_answers(answers: dict[str, str], vocab: dict[str, Vocabulary], li
     draft.summary = answers["summary"]
     draft.phases = check_terms([answers["phases"]], vocab["phases"], Message(term_key("phases")))
     level = answers["evidence_level"]
-    draft.evidence_level = None if level == DONT_KNOW else check_terms([level], vocab["evidence-levels"], Message(term_key("evidence-levels")))[0]
+    draft.evidence_level = "" if level == DONT_KNOW else check_terms([level], vocab["evidence-levels"], Message(term_key("evidence-levels")))[0]
     draft.sections = check_sections([_one_line(q["sections"], answers["sections"])]) if answers["sections"] else []
     chosen = _source(answers, q, library)
     draft.source = chosen.id

@@ -52,7 +52,7 @@ class Draft:
     id: str = ""
     summary: str | None = None
     phases: list[str] = field(default_factory=list)
-    evidence_level: str | None = None
+    evidence_level: str | None = None  # None: new's default (niet-onderzocht for a praktijkvoorbeeld); "": left open for the maintainer
     source: str | None = None  # id of the source in sources/ the entry cites
     table: str | None = None  # a row of a table the source declares, only when asked for
     order: int | None = None
@@ -317,8 +317,9 @@ def template(draft: Draft, vocab: dict[str, Vocabulary], schema: dict[str, Any] 
     practice = d.kind == "praktijkvoorbeeld"
     # Values known before the file is opened; None leaves a field out.
     given: dict[str, Any] = {"id": d.slug, "name": d.name, "kind": d.kind}
+    level = "niet-onderzocht" if d.evidence_level is None and practice else d.evidence_level
     optional = {
-        "summary": d.summary, "phases": d.phases or None, "evidence.level": d.evidence_level or ("niet-onderzocht" if practice else None),
+        "summary": d.summary, "phases": d.phases or None, "evidence.level": level or None,
         "cites.source": d.source, "evidence.studies.cites.source": d.source,
         "cites.rows.table": d.table, "cites.rows.row": d.order, "cites.sections": d.sections or None, "last_reviewed": d.last_reviewed,
     }
