@@ -301,6 +301,15 @@ def test_export_format_from_the_file_suffix(run_cli, tmp_path: Path, mini_catalo
         assert marker in path.read_text(encoding="utf-8")
 
 
+def test_an_export_format_that_contradicts_the_file_suffix_is_a_usage_error(run_cli, tmp_path: Path, mini_catalogue: Path, english) -> None:
+    path = tmp_path / "map.graphml"
+    r = run_cli("map", "--export", "svg", "-o", path, "--catalogue", mini_catalogue)
+    assert r.exit_code == 2 and not path.exists()
+    assert "'map.graphml' names a graphml file, but --export svg writes svg" in r.stderr
+    for name, fmt in (("map.txt", "svg"), ("map.mmd", "mermaid")):  # a suffix that says nothing, or the same
+        assert run_cli("map", "--export", fmt, "-o", tmp_path / name, "--catalogue", mini_catalogue).exit_code == 0
+
+
 def test_export_to_stdout_without_output(run_cli, mini_catalogue: Path) -> None:
     assert export(run_cli, mini_catalogue, "mermaid").startswith("flowchart LR\n")
 

@@ -280,6 +280,22 @@ def test_word_appendix_has_real_tables_with_repeating_header_rows_on_landscape_p
     assert links and all(http_url(u) for u in links)
 
 
+def test_a_reference_docx_that_is_no_word_document_is_named_in_the_language_of_the_command(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    bad = tmp_path / "stijl.docx"
+    bad.write_text("geen zip", encoding="utf-8")
+    r = run_cli("render", "appendix", "-f", "docx", "--reference-docx", bad, "-o", tmp_path / "b.docx")
+    assert r.exit_code == 1 and not (tmp_path / "b.docx").exists()
+    assert r.stderr == f"jwtool: fout: {bad}: geen bruikbaar Word-voorbeelddocument: het opent niet als Word-document (.docx); sla het in Word op als Word-document (.docx)\n"
+
+
+def test_a_reference_docx_for_a_format_that_has_no_use_for_it_is_a_usage_error(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    ref = tmp_path / "stijl.docx"
+    ref.write_bytes(b"")
+    r = run_cli("render", "appendix", "-f", "md", "--reference-docx", ref, "-o", tmp_path / "b.md")
+    assert r.exit_code == 2 and not (tmp_path / "b.md").exists()
+    assert "--reference-docx geldt alleen voor --format docx en pdf, niet voor md" in r.stderr
+
+
 def test_a_reference_docx_in_the_templates_folder_gives_the_house_style(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     from docx import Document
     from docx.shared import Pt

@@ -61,6 +61,9 @@ def map_(
             usage_error(message("cli.map.unknown_suffix", name=output.name, suffixes=", ".join(SUFFIXES)))
     if export is not None:
         choice(export, list(EXPORTS), "--export")
+        implied = format_for(output) if output is not None else None
+        if implied not in (None, export):
+            usage_error(message("cli.map.suffix_mismatch", name=output.name, implied=implied, export=export))
         if fmt != "text":
             usage_error(message("cli.map.format_with_export"))
     elif force or projection != "bipartite" or include:

@@ -37,6 +37,8 @@ def appendix(
     choice(style, list(STYLES), "--style")
     lang = cli_lang(lang)
     tdir = templates_folder(templates)
+    if reference_docx is not None and fmt not in ("docx", "pdf"):
+        usage_error(message("cli.appendix.reference_docx_format", format=fmt))
     if reference_docx is not None and not reference_docx.is_file():
         usage_error(message("cli.no_such_file", option="--reference-docx", path=reference_docx))
     if fmt == "pdf" and soffice() is None:

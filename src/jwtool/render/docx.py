@@ -369,8 +369,8 @@ def appendix_docx(context: dict[str, Any], reference: Path | None = None) -> byt
     lang = context["lang"]
     try:
         doc = Document(str(reference)) if reference else Document()
-    except Exception as exc:  # noqa: BLE001 - python-docx raises several types for a bad file
-        raise RenderError(Message("error.docx.reference", file=str(reference), detail=str(exc))) from None
+    except Exception:  # noqa: BLE001 - python-docx raises several types (in English) for a bad file
+        raise RenderError(Message("error.docx.reference", file=str(reference))) from None
     if reference:
         _clear_body(doc)
     else:
