@@ -370,7 +370,7 @@ def test_a_catalogue_template_cannot_reach_os_popen(run_cli, catalogue_copy: Pat
     result = run_cli("--no-cache", "render", "overview", "--format", "md", "--catalogue", catalogue_copy, "-o", tmp_path / "out.md")
     assert result.exit_code == 1
     assert not (tmp_path / "ran").exists() and not (tmp_path / "out.md").exists()
-    assert "entry.md.j2" in result.stderr and "is unsafe" in result.stderr
+    assert "entry.md.j2" in result.stderr and "niet gebruiken (sjablonen draaien afgeschermd); haal het weg" in result.stderr
     assert "interne fout" not in result.output
 
 

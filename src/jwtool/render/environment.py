@@ -190,7 +190,7 @@ def template_chunks(env: Environment, dirs: Sequence[Path], name: str, context: 
     except TemplateSyntaxError as exc:
         raise RenderError(Message("error.template.syntax", file=exc.filename or exc.name, line=exc.lineno, detail=str(exc.message))) from None
     except TemplateError as exc:
-        raise RenderError(Message("error.template.failed", name=name, where=_template_line(exc), detail=Message("error.template.quoted", detail=str(exc)))) from None
+        raise RenderError(Message("error.template.failed", name=name, where=_template_line(exc), detail=_jinja_detail(str(exc)))) from None
     except (ArithmeticError, LookupError, TypeError, ValueError, RecursionError) as exc:
         # a template is code from a pull request: what it does wrong ({{ 1/0 }}, range(10**9) in
         # the sandbox) is the template's error, reported at its line
@@ -199,6 +199,23 @@ def template_chunks(env: Environment, dirs: Sequence[Path], name: str, context: 
         watch.stop()
     if not last.endswith("\n"):
         yield "\n"
+
+
+# Jinja's own (English) words for the mistakes a template writer makes most -> jwtool's label
+_JINJA_WORDS = {
+    r"'(?P<name>[^']*)' is undefined": "error.template.undefined",
+    r"'(?P<object>.*?)(?: object)?' (?:object )?has no attribute '(?P<name>[^']*)'": "error.template.no_attribute",
+    r"access to attribute '(?P<name>[^']*)' of '(?P<object>[^']*)' object is unsafe\.": "error.template.unsafe",
+}
+
+
+def _jinja_detail(text: str) -> Message:
+    """A template's error in jwtool's words, with what to do; any other quotes Jinja's own."""
+    for pattern, key in _JINJA_WORDS.items():
+        found = re.fullmatch(pattern, text)
+        if found:
+            return Message(key, **found.groupdict())
+    return Message("error.template.quoted", detail=text)
 
 
 def _exception(exc: BaseException) -> Message:
