@@ -347,6 +347,17 @@ def test_map_usage_errors(run_cli, tmp_path: Path, mini_catalogue: Path, args: t
     assert message in r.stderr and "Traceback" not in r.output
 
 
+@pytest.mark.parametrize(("lang", "text", "not_there"), [
+    ("nl", "Overschrijf het BESTAND van -o als het al bestaat (alleen bij een export).", "datapakket"),
+    ("en", "Overwrite the -o FILE if it exists (only with an export).", "data package"),
+])
+def test_map_s_force_help_speaks_of_its_own_export_file(run_cli, lang: str, text: str, not_there: str) -> None:
+    r = run_cli("map", "--help", env={"JWTOOL_LANG": lang})
+    assert r.exit_code == 0
+    shown = " ".join(r.stdout.split())  # the help text wrapped into lines
+    assert f"--force {text}" in shown and not_there not in shown
+
+
 # --- help and start-up --------------------------------------------------------------------------
 
 

@@ -75,7 +75,7 @@ def test_the_folder_is_written_whole_and_replaced_only_with_force(run_cli, tmp_p
     other.mkdir()
     (other / "notes.txt").write_text("keep me")
     refused = run_cli("render", "overview", "-o", other, "--force")
-    assert refused.exit_code == 2 and "not a folder written by jwtool" in refused.stderr
+    assert refused.exit_code == 2 and "not a site written by jwtool" in refused.stderr
     assert (other / "notes.txt").read_text() == "keep me"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["mine", "site"]  # no temporary folder left
 

@@ -193,7 +193,54 @@ def test_a_new_folder_is_made_with_its_page(run_cli, mini_catalogue: Path, tmp_p
     assert result.exit_code == 0, result.stderr
     assert placed(tmp_path / "site") == ["README.md"]
     again = run_cli("render", "overview", "--format", "md", "-o", tmp_path / "site", "--catalogue", mini_catalogue)
-    assert (again.exit_code, again.stderr) == (2, f"jwtool: fout: {tmp_path / 'site' / 'README.md'} bestaat al; overschrijf het met --force\n")
+    readme = tmp_path / "site" / "README.md"
+    assert (again.exit_code, again.stderr) == (2, f"jwtool: fout: {readme} bestaat al; in een map vervangt jwtool alleen een bestand dat u zelf noemt: "
+                                                  f"noem het (-o {readme} --force) of kies een andere map\n")
+
+
+# --force replaces only the -o FILE the user named: `-o DIR/` names a folder, so the README.md that
+# the Markdown overview writes into it is new or nothing is written, and the catalogue's own folder
+# (where a repository's README.md lives) takes no README.md at all, as it takes no site.
+
+
+@pytest.mark.parametrize("force", [[], ["--force"]], ids=["plain", "force"])
+def test_a_folder_s_own_readme_is_never_replaced_even_with_force(run_cli, mini_catalogue: Path, tmp_path: Path, force: list[str]) -> None:
+    project = tmp_path / "proj"
+    project.mkdir()
+    readme = project / "README.md"
+    readme.write_text("# Mijn project\n", encoding="utf-8")
+    result = run_cli("render", "overview", "--format", "md", "-o", f"{project}/", *force, "--catalogue", mini_catalogue)
+    assert (result.exit_code, result.stderr) == (2, f"jwtool: fout: {readme} bestaat al; in een map vervangt jwtool alleen een bestand dat u zelf noemt: "
+                                                    f"noem het (-o {readme} --force) of kies een andere map\n")
+    assert readme.read_text(encoding="utf-8") == "# Mijn project\n"
+    assert placed(project) == ["README.md"]  # no temporary file left
+    named = run_cli("render", "overview", "--format", "md", "-o", readme, "--force", "--catalogue", mini_catalogue)  # what the refusal says to do
+    assert named.exit_code == 0, named.stderr
+    assert readme.read_text(encoding="utf-8").startswith("# ") and readme.read_text(encoding="utf-8") != "# Mijn project\n"
+
+
+def test_the_refusal_of_a_folder_s_readme_says_what_to_do_in_english(run_cli, mini_catalogue: Path, tmp_path: Path, english) -> None:
+    readme = tmp_path / "README.md"
+    readme.write_text("mine\n", encoding="utf-8")
+    result = run_cli("render", "overview", "--format", "md", "-o", f"{tmp_path}/", "--force", "--catalogue", mini_catalogue)
+    assert (result.exit_code, result.stderr) == (2, f"jwtool: error: {readme} already exists; in a folder jwtool replaces only a file you name: "
+                                                    f"name it (-o {readme} --force) or choose another folder\n")
+    assert readme.read_text(encoding="utf-8") == "mine\n"
+
+
+@pytest.mark.parametrize("has_readme", [True, False], ids=["readme", "no-readme"])
+@pytest.mark.parametrize("force", [[], ["--force"]], ids=["plain", "force"])
+def test_the_markdown_overview_is_never_written_into_the_catalogue_s_own_folder(run_cli, mini_catalogue: Path, force: list[str], has_readme: bool) -> None:
+    readme = mini_catalogue / "README.md"
+    if has_readme:
+        readme.write_text("# De catalogus\n", encoding="utf-8")
+    before = sorted(p.name for p in mini_catalogue.iterdir())
+    for where in ("./", f"{mini_catalogue}/", str(mini_catalogue)):  # from inside it, and by its path
+        result = run_cli("render", "overview", "--format", "md", "-o", where, *force, cwd=mini_catalogue)
+        assert (result.exit_code, result.stderr) == (2, f"jwtool: fout: {Path(where)} is de map van de catalogus; daar schrijft jwtool geen README.md in: "
+                                                        "kies een andere map of noem een bestand (-o overzicht.md)\n"), where
+    assert sorted(p.name for p in mini_catalogue.iterdir()) == before
+    assert (readme.read_text(encoding="utf-8") if has_readme else readme.exists()) == ("# De catalogus\n" if has_readme else False)
 
 
 @pytest.mark.parametrize("umask", [0o022, 0o077])

@@ -136,7 +136,7 @@ def test_a_folder_jwtool_did_not_write_is_never_replaced(run_cli, tmp_path: Path
     mine.mkdir()
     (mine / "notes.txt").write_text("keep", encoding="utf-8")
     r = run_cli("export", "--format", "datapackage", "-o", mine, "--force", "--catalogue", mini_catalogue)
-    assert r.exit_code == 2 and "not a folder written by jwtool" in r.stderr and (mine / "notes.txt").read_text(encoding="utf-8") == "keep"
+    assert r.exit_code == 2 and "not a data package written by jwtool" in r.stderr and (mine / "notes.txt").read_text(encoding="utf-8") == "keep"
     pkg = tmp_path / "pkg"
     assert run_cli("export", "--format", "datapackage", "-o", pkg, "--catalogue", mini_catalogue).exit_code == 0
     again = run_cli("export", "--format", "datapackage", "-o", pkg, "--catalogue", mini_catalogue)
@@ -147,6 +147,37 @@ def test_a_folder_jwtool_did_not_write_is_never_replaced(run_cli, tmp_path: Path
     db.write_text("keep", encoding="utf-8")
     assert run_cli("export", "--format", "sqlite", "-o", db, "--catalogue", mini_catalogue).exit_code == 2 and db.read_text(encoding="utf-8") == "keep"
     assert run_cli("export", "--format", "datapackage", "-o", mini_catalogue / "interventions" / "x", "--catalogue", mini_catalogue).exit_code == 2
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_force_replaces_a_site_only_with_a_site_and_a_data_package_only_with_a_data_package(run_cli, tmp_path: Path, mini_catalogue: Path) -> None:  # type: ignore[no-untyped-def]
+    site, pkg = tmp_path / "site", tmp_path / "pkg"
+    assert run_cli("render", "overview", "--format", "html", "-o", f"{site}/", "--catalogue", mini_catalogue).exit_code == 0
+    assert run_cli("export", "--format", "datapackage", "-o", pkg, "--catalogue", mini_catalogue).exit_code == 0
+    sites, packages = _tree(site), _tree(pkg)
+    r = run_cli("export", "--format", "datapackage", "-o", site, "--force", "--catalogue", mini_catalogue)
+    assert (r.exit_code, r.stderr) == (2, f"jwtool: fout: {site} is geen datapakket dat jwtool schreef (geen datapackage.json van jwtool); "
+                                          "ook met --force wordt die map niet vervangen: kies een andere map\n")
+    r = run_cli("render", "overview", "--format", "html", "-o", f"{pkg}/", "--force", "--catalogue", mini_catalogue)
+    assert (r.exit_code, r.stderr) == (2, f"jwtool: fout: {pkg} is geen site die jwtool schreef (geen index.html van jwtool); "
+                                          "ook met --force wordt die map niet vervangen: kies een andere map\n")
+    assert (_tree(site), _tree(pkg)) == (sites, packages)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mini", "pkg", "site"]  # no temporary folder left
+    # each still replaces its own kind
+    assert run_cli("export", "--format", "datapackage", "-o", pkg, "--force", "--catalogue", mini_catalogue).exit_code == 0
+    assert run_cli("render", "overview", "--format", "html", "-o", f"{site}/", "--force", "--catalogue", mini_catalogue).exit_code == 0
+    assert (_tree(site), _tree(pkg)) == (sites, packages)
+
+
+def test_the_refusal_of_a_folder_of_the_other_kind_speaks_english(run_cli, tmp_path: Path, mini_catalogue: Path, english) -> None:  # type: ignore[no-untyped-def]
+    pkg = tmp_path / "pkg"
+    assert run_cli("export", "--format", "datapackage", "-o", pkg, "--catalogue", mini_catalogue).exit_code == 0
+    r = run_cli("render", "overview", "-o", f"{pkg}/", "--force", "--catalogue", mini_catalogue)
+    assert (r.exit_code, r.stderr) == (2, f"jwtool: error: {pkg} is not a site written by jwtool (no index.html from jwtool); "
+                                          "refusing to replace it even with --force: choose another folder\n")
 
 
 # --- the README's questions -------------------------------------------------------------------

@@ -4,8 +4,9 @@ Reading: :func:`confine` keeps every read inside its catalogue. Writing: :func:`
 prints a document whole or raises :class:`OutputLost` (exit 1, never a cut-off file and exit 0);
 :func:`write_atomic` and :func:`write_folder_atomic` fill a temporary file or folder and put it in
 place in one step that never writes through a symbolic link. jwtool never replaces a file it did not
-create (:class:`FileTaken`): only the ``-o FILE`` of a run with ``--force``, the files ``jwtool
-upgrade`` rewrites and a site folder holding :data:`SITE_MARK`. A temporary is locked while its run
+create (:class:`FileTaken`): only the ``-o FILE`` the user named in full with ``--force`` (never a
+file jwtool names in a folder the user gave: ``named=False``), the files ``jwtool upgrade`` rewrites,
+and a site or data package folder holding that kind's mark (:data:`FOLDER_MARKS`). A temporary is locked while its run
 works on it; one left by a killed run is removed by the next write beside it (:func:`sweep_stale`).
 """
 
@@ -14,6 +15,7 @@ from __future__ import annotations
 import errno
 import os
 import re
+import shlex
 import shutil
 import stat
 import sys
@@ -115,13 +117,17 @@ def gathered(pieces: Iterable[str], size: int = 1 << 16) -> Iterator[str]:
         yield "".join(batch)
 
 
-def check_target(path: Path, layout: Layout | None = None, force: bool = False, new_folder: bool = False) -> Path:
+def check_target(path: Path, layout: Layout | None = None, force: bool = False, new_folder: bool = False, named: bool = True) -> Path:
     """Where ``path`` will be written (its folder resolved, the name not, so a symbolic link is
     replaced rather than followed), or :class:`OutputError` if writing there is refused.
-    ``new_folder``: the folder of ``path`` is made when the file is placed."""
+    ``new_folder``: the folder of ``path`` is made when the file is placed. ``named=False``: the user
+    named only the folder and jwtool the file (``render overview --format md -o DIR/``): it is never
+    written over an existing file, ``force`` or not, nor into the catalogue's own folder."""
     path = Path(path).expanduser()
     target = path.parent.resolve() / path.name
     if layout is not None:
+        if not named and target.parent == layout.root.resolve():
+            raise OutputError(Message("error.output.catalogue_root", path=str(path.parent)))
         real = Path(os.path.realpath(path))  # a link to a catalogue file counts as that file (a loop: itself)
         for folder in layout.protected():
             if any(t == folder or folder in t.parents for t in (target, real)):
@@ -133,11 +139,11 @@ def check_target(path: Path, layout: Layout | None = None, force: bool = False, 
     folder = target.parent.parent if new_folder else target.parent
     if not folder.is_dir():
         raise OutputError(Message("error.output.no_folder", path=str(path.parent.parent if new_folder else path.parent)))
-    _replaceable(target, path, force)
+    _replaceable(target, path, force, named)
     return target
 
 
-def _replaceable(target: Path, path: Path, force: bool) -> None:
+def _replaceable(target: Path, path: Path, force: bool, named: bool = True) -> None:
     """:class:`OutputError` unless ``target`` is free, or (with ``force``) a regular file or a
     symbolic link; a device, pipe or socket is never replaced."""
     try:
@@ -149,16 +155,18 @@ def _replaceable(target: Path, path: Path, force: bool) -> None:
     if stat.S_ISLNK(mode) and os.path.exists(target) and not os.path.isfile(target):
         # e.g. /dev/stdout: a link to a stream or device is not a file to replace; print instead
         raise OutputError(Message("error.output.links_to_device", path=str(path)))
-    if not force:
-        raise _exists(path)
+    if not (force and named):
+        raise _exists(path, named)
 
 
 def write_atomic(path: Path, data: bytes | str | Iterable[str], layout: Layout | None = None, force: bool = False,
-                 new_folder: bool = False) -> Path:
+                 new_folder: bool = False, named: bool = True) -> Path:
     """Write ``data`` (text is UTF-8 encoded, or a stream of text chunks) to ``path`` atomically;
     returns where it was written. An exception while ``data`` is produced leaves the old file as it
-    was; with ``new_folder`` the missing folder is made only once the file is complete."""
-    target = check_target(path, layout, force, new_folder)
+    was; with ``new_folder`` the missing folder is made only once the file is complete. ``named``:
+    see :func:`check_target` (a file the user did not name is only ever made new)."""
+    target = check_target(path, layout, force, new_folder, named)
+    force = force and named
     where = target.parent.parent if new_folder else target.parent
     sweep_stale(where, target.name)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=where)
@@ -177,7 +185,7 @@ def write_atomic(path: Path, data: bytes | str | Iterable[str], layout: Layout |
             with suppress(FileExistsError):  # made by a run alongside: then it is not ours to remove
                 target.parent.mkdir()
                 made = True
-        _place(tmp, target, Path(path), force)
+        _place(tmp, target, Path(path), force, named)
     except BaseException:  # incl. KeyboardInterrupt, SIGTERM: never leave the temporary file behind
         with suppress(OSError):
             os.unlink(tmp)
@@ -199,7 +207,7 @@ def _write_chunks(fh: BinaryIO, content: str | bytes | Iterable[str]) -> None:
         fh.write(chunk.encode("utf-8") if isinstance(chunk, str) else chunk)
 
 
-def _place(tmp: str, target: Path, path: Path, force: bool) -> None:
+def _place(tmp: str, target: Path, path: Path, force: bool, named: bool = True) -> None:
     """Put the finished temporary file at ``target`` in one step: without ``force`` a hard link claims
     the name and fails if anything is there by now (no gap between check and write); with it
     ``os.replace`` swaps the directory entry, so a symbolic link is replaced, never followed."""
@@ -210,7 +218,7 @@ def _place(tmp: str, target: Path, path: Path, force: bool) -> None:
     try:
         os.link(tmp, target)
     except FileExistsError:
-        raise _exists(path) from None
+        raise _exists(path, named) from None
     except OSError as exc:
         if exc.errno not in (errno.EPERM, errno.EOPNOTSUPP, errno.ENOSYS):
             raise
@@ -218,13 +226,17 @@ def _place(tmp: str, target: Path, path: Path, force: bool) -> None:
         try:
             os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
         except FileExistsError:
-            raise _exists(path) from None
+            raise _exists(path, named) from None
         os.replace(tmp, target)
     else:
         os.unlink(tmp)
 
 
-def _exists(path: Path) -> FileTaken:
+def _exists(path: Path, named: bool = True) -> FileTaken:
+    """The name is taken: ``--force`` replaces a file the user named; one jwtool names in the user's
+    folder never, so the message says to name it (or choose another folder) instead."""
+    if not named:
+        return FileTaken(Message("error.output.unnamed_exists", path=str(path), named=shlex.quote(str(path))))
     return FileTaken(Message("error.output.exists", path=str(path)))
 
 
@@ -268,12 +280,20 @@ def sweep_stale(folder: Path, name: str) -> list[str]:
 
 
 SITE_MARK = b'<meta name="generator" content="jwtool">'  # in the index.html of every site jwtool writes
+DATAPACKAGE_MARK = b'"generator": "jwtool"'  # in the datapackage.json of every data package jwtool writes
+# A folder of each kind jwtool writes: the file that holds its mark, the mark, and the refusal to replace
+# a folder that lacks it. A site replaces only a site, a data package only a data package.
+FOLDER_MARKS = {
+    "site": ("index.html", SITE_MARK, "error.output.foreign_site"),
+    "datapackage": ("datapackage.json", DATAPACKAGE_MARK, "error.output.foreign_datapackage"),
+}
 
 
-def check_folder(path: Path, layout: Layout | None = None, force: bool = False) -> Path:
+def check_folder(path: Path, layout: Layout | None = None, force: bool = False, kind: str = "site") -> Path:
     """Where the folder ``path`` will be written, or :class:`OutputError` if that is refused:
     inside the catalogue, its parent missing, a file there, or a folder that is not empty (without
-    ``--force``; with it, only a site jwtool wrote before is replaced, never any other folder)."""
+    ``--force``; with it, only a folder of the same ``kind`` (a key of :data:`FOLDER_MARKS`) that
+    jwtool wrote before is replaced, never any other folder)."""
     path = Path(path).expanduser()
     target = path.parent.resolve() / path.name if path.name else path.resolve()
     if layout is not None:
@@ -288,33 +308,31 @@ def check_folder(path: Path, layout: Layout | None = None, force: bool = False) 
         if any(target.iterdir()):
             if not force:
                 raise OutputError(Message("error.output.folder_exists", path=str(path)))
-            if not _written_by_jwtool(target):
-                raise OutputError(Message("error.output.foreign_folder", path=str(path)))
+            if not _written_by_jwtool(target, kind):
+                raise OutputError(Message(FOLDER_MARKS[kind][2], path=str(path)))
     return target
 
 
-DATAPACKAGE_MARK = b'"generator": "jwtool"'  # in the datapackage.json of every data package jwtool writes
-
-
-def _written_by_jwtool(folder: Path) -> bool:
-    """A site (its index.html) or a data package (its datapackage.json) that jwtool wrote."""
-    for name, mark in (("index.html", SITE_MARK), ("datapackage.json", DATAPACKAGE_MARK)):
-        with suppress(OSError), open(folder / name, "rb") as fh:
-            if mark in fh.read(4096):
-                return True
+def _written_by_jwtool(folder: Path, kind: str) -> bool:
+    """A folder of ``kind`` that jwtool wrote: its mark file (a site's index.html, a data package's
+    datapackage.json) holds that kind's mark near its top; the other kind's mark does not count."""
+    name, mark, _ = FOLDER_MARKS[kind]
+    with suppress(OSError), open(folder / name, "rb") as fh:
+        return mark in fh.read(4096)
     return False
 
 
 def write_folder_atomic(path: Path, files: Iterable[tuple[str, str | bytes | Iterable[str]]], layout: Layout | None = None,
-                        force: bool = False) -> Path:
-    """Write ``files`` (path inside the folder, content) as the folder ``path``, whole or not at all.
+                        force: bool = False, kind: str = "site") -> Path:
+    """Write ``files`` (path inside the folder, content) as the folder ``path`` of ``kind`` (see
+    :func:`check_folder`), whole or not at all.
 
     The files go to a temporary folder beside ``path``, renamed into place in one step; a site replaced
     with ``--force`` is moved aside and removed only once the new one is in place. The files are not
     fsynced one by one (that made a site of 10,000 entries take 27 s): a site lost to a power cut is
     rendered again.
     """
-    target = check_folder(path, layout, force)
+    target = check_folder(path, layout, force, kind)
     sweep_stale(target.parent, target.name)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
     held = [os.open(tmp, os.O_RDONLY)]
@@ -332,7 +350,7 @@ def write_folder_atomic(path: Path, files: Iterable[tuple[str, str | bytes | Ite
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o777 & ~umask)  # mkdtemp made it private
-        check_folder(path, layout, force)  # again: something may have appeared meanwhile
+        check_folder(path, layout, force, kind)  # again: something may have appeared meanwhile
         if os.path.lexists(target):
             if any(target.iterdir()):
                 old = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent))

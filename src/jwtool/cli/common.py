@@ -219,13 +219,16 @@ def catalogue_entries(base: Path) -> list[Any]:
         fail(exc)
 
 
-def write_output(data: Any, output: Path | None, layout: Any, force: bool, new_folder: bool = False, folder: bool = False) -> Path | None:
+def write_output(data: Any, output: Path | None, layout: Any, force: bool, new_folder: bool = False, folder: str | None = None,
+                 named: bool = True) -> Path | None:
     """Data to stdout, or atomically to ``-o FILE`` (refused into the catalogue or over an existing
     file: exit 2; a disk or permission error: exit 1). Returns the written path, or None for stdout.
 
     A stream of text chunks goes to the file as it comes; for stdout it is collected first, so a
-    failure half-way prints nothing. ``new_folder``: see :func:`jwtool.catalogue.files.write_atomic`;
-    ``folder``: ``data`` is a folder's (name, content) files, written whole (a site, a data package).
+    failure half-way prints nothing. ``new_folder`` and ``named`` (False: the user named only the
+    folder of ``output``, so no existing file is replaced): see :func:`jwtool.catalogue.files.write_atomic`;
+    ``folder``: ``data`` is the (name, content) files of a folder of that kind ("site",
+    "datapackage"), written whole, replacing with ``force`` only a folder of the same kind.
     """
 
     if output is None:
@@ -234,24 +237,24 @@ def write_output(data: Any, output: Path | None, layout: Any, force: bool, new_f
         return None
     try:
         if folder:
-            return write_folder_atomic(output, data, layout, force)
-        return write_atomic(output, data, layout, force, new_folder)
+            return write_folder_atomic(output, data, layout, force, folder)
+        return write_atomic(output, data, layout, force, new_folder, named)
     except OutputError as exc:
         usage_error(exc)
     except OSError as exc:
         fail(message("cli.cannot_write", path=output, error=os_error(exc)))
 
 
-def check_output(output: Path | None, force: bool, new_folder: bool = False, folder: bool = False) -> None:
+def check_output(output: Path | None, force: bool, new_folder: bool = False, folder: str | None = None, named: bool = True) -> None:
     """Refuse a bad ``-o`` (exists without --force, inside the catalogue, no such folder) before
     the catalogue is loaded, not after seconds of work (the write itself checks again)."""
     if output is None:
         return
     try:
         if folder:
-            check_folder(output, Layout(root()), force)
+            check_folder(output, Layout(root()), force, folder)
         else:
-            check_target(output, Layout(root()), force, new_folder)
+            check_target(output, Layout(root()), force, new_folder, named)
     except OutputError as exc:
         usage_error(exc)
 

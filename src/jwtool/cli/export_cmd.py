@@ -83,12 +83,12 @@ def _dataset(fmt: str, output: Optional[Path], force: bool, filters: RawFilters)
     """Write the matching entries as a Frictionless data package (a folder) or an SQLite file."""
     if output is None:
         usage_error(message(f"cli.export.{fmt}_needs_output"))
-    check_output(output, force, folder=fmt == "datapackage")
+    check_output(output, force, folder="datapackage" if fmt == "datapackage" else None)
     cat = open_catalogue()
     entries = matching(filters, cat)
     tables = dataset.tables(entries, [cat.library.sources[k] for k in sorted(cat.library.sources)], cat.vocab)
     if fmt == "datapackage":
-        written = write_output(dataset.datapackage_files(tables, cat.meta), output, cat.layout, force, folder=True)
+        written = write_output(dataset.datapackage_files(tables, cat.meta), output, cat.layout, force, folder="datapackage")
         note(counted("cli.export.wrote_datapackage", len(entries), tables=len(tables), path=f"{written}/"))
         return
     with tempfile.TemporaryDirectory(prefix="jwtool-sqlite-") as tmp:

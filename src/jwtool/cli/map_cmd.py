@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 def map_(
     export: Annotated[Optional[str], typer.Option("--export", "-x", metavar="graphml|gexf|json|dot|mermaid|svg", help="opt.map.export", show_default=False)] = None,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE", help="opt.map.output", show_default=False)] = None,
-    force: Annotated[bool, typer.Option("--force", help="opt.export.force")] = False,
+    force: Annotated[bool, typer.Option("--force", help="opt.map.force")] = False,
     projection: Annotated[str, typer.Option("--projection", metavar="bipartite|entries|elements", help="opt.map.projection")] = "bipartite",
     include: Annotated[Optional[list[str]], typer.Option("--include", metavar="factors|targets", help="opt.map.include", show_default=False)] = None,
     top: Annotated[int, typer.Option("--top", "-n", metavar="N", min=1, help="opt.map.top")] = 10,

@@ -30,10 +30,12 @@ def templates_folder(path: Optional[Path]) -> Optional[Path]:
     return path.resolve()
 
 
-def emit(data: "bytes | Iterable[str]", output: Optional[Path], force: bool, cat: "Catalogue", binary: bool = False, new_folder: bool = False) -> None:
-    """Write a rendered document to ``output`` (stdout when None; never a binary one to a terminal)."""
+def emit(data: "bytes | Iterable[str]", output: Optional[Path], force: bool, cat: "Catalogue", binary: bool = False, new_folder: bool = False,
+         named: bool = True) -> None:
+    """Write a rendered document to ``output`` (stdout when None; never a binary one to a terminal);
+    ``named=False``: jwtool chose the file's name in the user's folder (see ``write_output``)."""
     if output is None and binary and is_terminal():
         usage_error(message("cli.render.binary"))
-    written = write_output(data, output, cat.layout, force, new_folder)
+    written = write_output(data, output, cat.layout, force, new_folder, named=named)
     if written is not None:
         note(message("cli.wrote", path=written))

@@ -32,7 +32,9 @@ def overview(
     tdir = templates_folder(templates)
 
     # `-o site` (or `-o site.v2/`): a folder, like a static-site generator. HTML: the site of pages
-    # (jwtool.render.site), written whole; Markdown: README.md in it, made only once complete.
+    # (jwtool.render.site), written whole; Markdown: README.md in it, made only once complete, and
+    # only as a new file (the user named the folder, not README.md: --force replaces only a named
+    # file), never in the catalogue's own folder.
     output = Path(output_arg) if output_arg else None
     is_folder = output is not None and (output_arg.endswith(("/", os.sep)) or output.is_dir() or (not output.exists() and not output.suffix))
     if is_folder and fmt == "html":
@@ -41,21 +43,21 @@ def overview(
     new_folder = is_folder and not output.is_dir()
     if output is not None and is_folder:
         output = output / "README.md"
-    check_output(output, force, new_folder)
+    check_output(output, force, new_folder, named=not is_folder)
     cat = open_catalogue(summary=True)  # each section reads its entry in full
     try:
-        emit(overview_chunks(cat, fmt, lang, tdir), output, force, cat, new_folder=new_folder)
+        emit(overview_chunks(cat, fmt, lang, tdir), output, force, cat, new_folder=new_folder, named=not is_folder)
     except RenderError as exc:
         fail(exc)
 
 
 def _site(output: Path, force: bool, tdir: Optional[Path], lang: str) -> None:
     """Write the overview as a site into the folder ``output`` (see :mod:`jwtool.render.site`)."""
-    check_output(output, force, folder=True)
+    check_output(output, force, folder="site")
     cat = open_catalogue(summary=True)  # each page reads its entry in full
     progress.enable(lang=message_lang())
     try:
-        written = write_output(site_files(cat, lang, tdir), output, cat.layout, force, folder=True)
+        written = write_output(site_files(cat, lang, tdir), output, cat.layout, force, folder="site")
     except RenderError as exc:
         fail(exc)
     note(message("cli.wrote", path=f"{written}/"))
