@@ -258,7 +258,15 @@ def test_a_catalogue_newer_than_jwtool_or_a_quoted_version_is_refused_by_every_c
     ("- a\nb: 1\n", (2, 1), "staat een regel zonder '- '"),
     ('a: "\\q"\n', (1, 5), "schrijf '\\\\' voor een backslash"),
     ("a: 1\n--- x\n", (2, 1), "een vermelding is één document"),
-    ('a: "abc\n', (1, 1), "wordt nergens gesloten (YAML loopt er pas op regel 2 op vast)"),
+    ('a: "abc\n', (1, 4), "wordt nergens gesloten (YAML loopt er pas op regel 2 op vast)"),
+    ('a: "abc\n---\nb: 1\n', (1, 4), "wordt nergens gesloten (YAML loopt er pas op regel 2 op vast)"),
+    ('a: "abc\nb: 1\nc: "x"\n', (1, 4), "wordt nergens gesloten (YAML loopt er pas op regel 3 op vast)"),
+    ('organisations: ["Stichting Schoor]\n', (1, 17), "de tekst tussen aanhalingstekens die hier begint, wordt nergens gesloten"),
+    ("foo: [\n", (1, 6), "de lijst tussen [ ] die hier begint, wordt nergens gesloten; zet ']' achter de laatste waarde"),
+    ("a: [1, [2, 3]\n", (1, 4), "de lijst tussen [ ] die hier begint, wordt nergens gesloten"),
+    ("a: {x: [1]\n", (1, 4), "de verzameling tussen { } die hier begint, wordt nergens gesloten; zet '}' achter het laatste veld"),
+    ('a: "abc\n  def"x\n', (2, 7), "na een waarde tussen aanhalingstekens staat nog tekst"),
+    ('a:\n  b: "abc\n  c: 1\n  d: "x"\n', (2, 6), "wordt nergens gesloten (YAML loopt er pas op regel 4 op vast)"),
 ])
 def test_common_yaml_mistakes_are_worded_with_a_fix_not_in_pyyamls_english(text: str, place: tuple[int, int], dutch: str, tmp_path: Path) -> None:
     path = tmp_path / "x.yaml"
@@ -276,6 +284,43 @@ def test_a_rare_yaml_mistake_quotes_the_parser_and_still_says_where_to_look(tmp_
     path.write_text("a: &\n", encoding="utf-8")
     [problem] = read_yaml(path, "x.yaml").problems
     assert problem.format("nl").endswith('geen geldige YAML: "while scanning an anchor, did not find expected alphabetic or numeric character"; controleer deze regel en de regels erboven [yaml-syntax]')
+
+
+# A realistic entry whose prose holds quotes and apostrophes that open nothing: in folded text
+# (also after "word: ", as a field would), in a comment and in plain text (d'r, Schoor's).
+PROSE = minimal("proza").replace("Een korte samenvatting.", "Jongeren gaan d'r op uit in Schoor's werkplaats.") + """\
+notes:
+  # citaat: "letterlijk, en 't klopt
+  - >-
+    Taal van het rapport ongewijzigd overgenomen: "door een kwalificatie te halen en door
+    voldoende voorbereid zijn".
+  - >-
+    De coach zegt: 'we gaan d'r samen voor'. Zie de links "Evaluatie" en
+    "Zie ook de evaluatie." in de kolom 'Resultaten'.
+"""
+AFTER = PROSE.count("\n") + 1  # the first line of a tail added to PROSE
+
+
+@pytest.mark.parametrize("tail, place, dutch, english", [
+    ("tags: [a, b\n", (AFTER, 7), "de lijst tussen [ ] die hier begint, wordt nergens gesloten; zet ']' achter de laatste waarde",
+     "the list in [ ] that starts here is never closed; put ']' after its last value"),
+    ("x: {a: 1\n", (AFTER, 4), "de verzameling tussen { } die hier begint, wordt nergens gesloten; zet '}' achter het laatste veld",
+     "the mapping in { } that starts here is never closed; put '}' after its last field"),
+    ('x: "open\n', (AFTER, 4), f"de tekst tussen aanhalingstekens die hier begint, wordt nergens gesloten (YAML loopt er pas op regel {AFTER + 1} op vast)",
+     f"quoted text that starts here is never closed (YAML only trips over it at line {AFTER + 1}); add the closing quote"),
+    ("x: 'open\n", (AFTER, 4), "de tekst tussen aanhalingstekens die hier begint, wordt nergens gesloten", "quoted text that starts here is never closed"),
+    ("---\nid: x\n", (AFTER, 1), "een vermelding is één document, verwijder de '---' en wat erna komt, of zet dat in een eigen bestand",
+     "an entry is one document, remove the '---' and what follows it, or move that into a file of its own"),
+])
+def test_a_broken_tail_after_prose_with_quotes_names_its_own_line_and_cause(tail: str, place: tuple[int, int], dutch: str, english: str,
+                                                                          empty_catalogue: Path) -> None:
+    add(empty_catalogue, "proza.yaml", PROSE)
+    assert problems_of(empty_catalogue) == []
+    add(empty_catalogue, "proza.yaml", PROSE + tail)
+    [problem] = validate(empty_catalogue).problems
+    assert (problem.file, problem.rule, problem.line, problem.column) == ("interventions/proza.yaml", "yaml-syntax", *place)
+    assert dutch in problem.format("nl"), problem.format("nl")
+    assert english in problem.format("en"), problem.format("en")
 
 
 def test_every_rule_id_is_exercised_by_a_test() -> None:

@@ -260,22 +260,36 @@ def _too_deep(text: str, max_depth: int) -> int | None:
     return None
 
 
-_OPEN_QUOTE = re.compile(r"""^[^#'"]*?:\s+(["'])""")
+_UNCLOSED = {"[": "problem.yaml.unclosed_sequence", "{": "problem.yaml.unclosed_mapping"}
 
 
-def _unclosed_quote_line(text: str, before_line: int) -> int | None:
-    """First line (1-based) before ``before_line`` whose quoted value does not close on it: libyaml
-    reports an unclosed quote far below where it starts, where a contributor needs the opening quote."""
-    for number, line in enumerate(text.splitlines()[:before_line], start=1):
-        m = _OPEN_QUOTE.match(line)
-        if not m:
-            continue
-        rest = line[m.end():]
-        quote = m.group(1)
-        closed = rest.replace('\\\\', "").replace('\\"', "").count(quote) if quote == '"' else rest.replace("''", "").count("'")
-        if closed == 0 and not rest.rstrip().endswith(quote):
-            return number
-    return None
+def _unclosed(exc: yaml.MarkedYAMLError, text: str, at: int) -> tuple[str, Any] | None:
+    """(label, mark where it opens) of what a syntax error at index ``at`` leaves open, or None: a
+    quoted text the file (or its document) ends in, or that runs on to the error (its closing quote
+    was meant to open the next text); where the file ends, the innermost [ or { still open. Taken
+    from PyYAML's own tokens, so a quote in a block scalar, a comment or plain text (d'r, Schoor's)
+    never counts, where libyaml itself reports an unclosed quote only far below its start."""
+    if exc.context == "while scanning a quoted scalar" and re.search("end of stream|unexpected document", exc.problem or ""):
+        return "problem.unclosed_quote", exc.context_mark
+    opened: list[tuple[str, Any]] = []
+    last = None
+    try:
+        for token in yaml.scan(text, Loader=_BaseLoader):
+            if token.start_mark.index >= at:
+                break
+            last = token
+            if isinstance(token, (yaml.FlowSequenceStartToken, yaml.FlowMappingStartToken)):
+                opened.append((_UNCLOSED[token.id], token.start_mark))
+            elif isinstance(token, (yaml.FlowSequenceEndToken, yaml.FlowMappingEndToken)) and opened:
+                opened.pop()
+    except yaml.YAMLError:
+        pass
+    if isinstance(last, yaml.ScalarToken) and last.style in ('"', "'") and last.end_mark.index == at:
+        first, *rest = text.split("\n")[last.start_mark.line:last.end_mark.line + 1]
+        depth = len(first) - len(first.lstrip(" "))  # a line in it indented no further is a field, no continuation
+        if any(line.strip() and not line.startswith(" " * (depth + 1)) for line in rest):
+            return "problem.unclosed_quote", last.start_mark
+    return opened[-1] if opened and not text[at:].strip() else None
 
 
 # PyYAML's common problems, worded with a fix (labels problem.yaml.*): (words in PyYAML's
@@ -308,11 +322,11 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str) -> tuple[Message, int,
     detail = ", ".join(p for p in (exc.context, exc.problem) if p) or "invalid YAML"
     at = mark.index if mark else -1
     char = text[at] if 0 <= at < len(text) else ""
-    quote_line = _unclosed_quote_line(text, line)
     if char == "\t" or "\t" in detail:
         return Message("problem.yaml.tab"), line, col
-    if quote_line is not None and quote_line < line:
-        return Message("problem.unclosed_quote", detail=detail, line=line), quote_line, 1
+    unclosed = _unclosed(exc, text, at) if mark else None
+    if unclosed is not None:  # shown where it opens; the quote's label says where YAML tripped
+        return Message(unclosed[0], line=line), *_at(unclosed[1])
     for words, key, at_start in _WORDED:
         if words in (exc.problem or ""):
             if at_start and exc.context_mark:
