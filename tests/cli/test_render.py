@@ -597,3 +597,15 @@ def test_overview_folder_inside_the_catalogue_data_is_refused(run_cli, catalogue
     r = run_cli("render", "overview", "--catalogue", catalogue_copy, "-o", catalogue_copy / "interventions" / "site")
     assert r.exit_code == 2 and "refusing to write" in r.stderr
     assert not (catalogue_copy / "interventions" / "site").exists()
+
+
+def test_an_appendix_missing_a_row_of_the_report_is_refused_naming_the_row_and_the_unreadable_file(run_cli, catalogue_copy: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """An entry that cannot be read would silently leave its row out of a report's appendix."""
+    with open(catalogue_copy / "interventions" / "learn2work.yaml", "a", encoding="utf-8") as fh:
+        fh.write("phases: [nazorg\n")
+    out = tmp_path / "bijlage.md"
+    r = run_cli("render", "appendix", "-o", out, "--catalogue", catalogue_copy)
+    assert r.exit_code == 1 and not out.exists()
+    assert "geen vermelding vult tabel B2.2 rij 7 (niet te lezen: interventions/learn2work.yaml)" in r.stderr
+    r = run_cli("render", "appendix", "--target", "vso", "-o", out, "--catalogue", catalogue_copy)  # a chosen part
+    assert r.exit_code == 0 and out.exists()

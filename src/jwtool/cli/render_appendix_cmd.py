@@ -12,7 +12,7 @@ from jwtool.cli.filters import matching, with_filters
 from jwtool.cli.framework import message
 from jwtool.cli.render_options import ForceOpt, LangOpt, OutputOpt, TemplatesOpt, emit, templates_folder
 from jwtool.query.filters import RawFilters
-from jwtool.render.appendix import AppendixError, appendix_entries, render_appendix, report_tables
+from jwtool.render.appendix import AppendixError, appendix_entries, missing_rows, render_appendix, report_tables
 from jwtool.render.environment import FORMATS_APPENDIX, STYLES, RenderError
 from jwtool.render.pdf import MISSING, soffice
 
@@ -51,6 +51,10 @@ def appendix(
     except AppendixError as exc:
         usage_error(exc)
     shown = appendix_entries(matching(filters, cat), sid, tables)
+    gaps = missing_rows(shown, sid, tables) if not filters.given() else {}
+    if gaps:  # the whole report's tables, yet a row is missing: the appendix would not be the report's
+        rows = "; ".join(message("cli.appendix.table_rows", table=t, rows=", ".join(map(str, ns))) for t, ns in gaps.items())
+        fail(message("cli.appendix.missing_rows", rows=rows, hint=message("cli.appendix.broken_hint", files=", ".join(cat.broken)) if cat.broken else ""))
     if not any(shown.values()):
         warn(message("cli.render.empty"))
     # chosen among the summaries; the render reads each entry the tables show in full as it writes its row

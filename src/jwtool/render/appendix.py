@@ -117,6 +117,17 @@ def appendix_entries(entries: Iterable[Entry], source_id: str, tables: Sequence[
     return out
 
 
+def missing_rows(shown: dict[str, list[Entry]], source_id: str, tables: Sequence[Table]) -> dict[str, list[int]]:
+    """The rows of each declared table (``rows`` > 0) that no shown entry fills, by table id."""
+    out = {}
+    for t in tables:
+        filled = {e.row_in(source_id, t.id) for e in shown.get(t.id, [])}
+        gaps = [n for n in range(1, t.rows + 1) if n not in filled]
+        if gaps:
+            out[t.id] = gaps
+    return out
+
+
 def _heading(made: list[dict[str, Any]], style: str) -> str:
     """The label heading an appendix: of interventions, or, for tables made per kind, of the kinds they show."""
     kinds = [t["kind"] for t in made]
