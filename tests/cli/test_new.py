@@ -453,6 +453,8 @@ def test_new_refuses_a_name_that_an_entry_already_uses(catalogue_copy: Path, run
     (["X", "--kind", "project"], "unknown --kind value 'project'; choose one of: interventie, praktijkvoorbeeld"),
     (["X", "--phase", "later"], "unknown --phase value 'later'; choose one of: tijdens-school, overgang, nazorg"),
     (["X", "--evidence-level", "super"], "unknown --evidence-level value 'super'"),
+    (["X", "--phase", "nazrg"], "unknown --phase value 'nazrg' (did you mean 'nazorg'?)"),  # as search's filters suggest
+    (["X", "--evidence-level", "sterk"], "unknown --evidence-level value 'sterk' (did you mean 'sterke-aanwijzingen'?)"),
     (["X", "--source-url", "javascript:alert(1)"], "is not an http(s) URL"),
     (["X", "--source-kind", "boek"], "unknown --source-kind value 'boek'"),
     (["X", "--source", "ander-rapport"], "unknown --source 'ander-rapport'; give an id from sources/ (kwetsbare-jongeren-2023)"),

@@ -98,7 +98,7 @@ def check_terms(values: list[str], vocab: Vocabulary, what: str | Message) -> li
     for value in check_sections(values):
         term = vocab.resolve(value)
         if term is None:
-            raise ScaffoldError(Message("cli.unknown_value", option=what, value=value, hint="", choices=", ".join(t.id for t in vocab.ordered())))
+            raise ScaffoldError(Message("cli.unknown_value", option=what, value=value, hint=did_you_mean(vocab.suggest(value)), choices=", ".join(t.id for t in vocab.ordered())))
         if term not in out:
             out.append(term)
     return out
