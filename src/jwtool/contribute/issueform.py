@@ -225,7 +225,7 @@ def form(vocab: dict[str, Vocabulary]) -> dict[str, Any]:
                "evidence_level": (*(t.id for t in vocab["evidence-levels"].ordered()), DONT_KNOW)}
     body: list[dict[str, Any]] = [{"type": "markdown", "attributes": {"value": (
         "Neem de tekst **letterlijk** over uit de bron (ook tikfouten); vat niet samen. Laat een vraag leeg als de bron er "
-        "niets over zegt. Na het versturen maakt een workflow er een pull request van met de nieuwe entry (en de bron), "
+        "niets over zegt. Na het versturen maakt een workflow er een pull request van met de nieuwe vermelding (en de bron), "
         "controleert die met `jwtool validate` en zet de uitkomst hier als reactie. Zie CONTRIBUTING.md.")}}]
     for question in QUESTIONS:
         attributes: dict[str, Any] = {"label": question.label, "description": question.description}
@@ -240,4 +240,4 @@ def form(vocab: dict[str, Vocabulary]) -> dict[str, Any]:
         body.append(block)
     body.append({"type": "checkboxes", "id": "checks", "attributes": {"label": CHECKS_LABEL, "options": [{"label": c, "required": True} for c in CHECKS]}})
     return {"name": "Nieuwe interventie of praktijkvoorbeeld", "description": "Stel een interventie of praktijkvoorbeeld uit een bron voor, zonder git.",
-            "title": "Nieuwe entry: ", "labels": ["nieuwe-entry"], "body": body}
+            "title": "Nieuwe vermelding: ", "labels": ["nieuwe-entry"], "body": body}

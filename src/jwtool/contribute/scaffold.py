@@ -376,7 +376,7 @@ def render(draft: Draft, vocab: dict[str, Vocabulary], schema: dict[str, Any] | 
     """The text of the new entry file; its first line is the schema modeline for editors."""
     out = [
         MODELINE,
-        f"# Nieuwe entry. Vervang elke {placeholder('…')} door de tekst van de bron, of haal het veld weg",
+        f"# Nieuwe vermelding. Vervang elke {placeholder('…')} door de tekst van de bron, of haal het veld weg",
         "# als de bron er niets over zegt (velden met '(verplicht)' moeten blijven). Zie",
         "# schemas/ENTRY-FORMAT.md en CONTRIBUTING.md. Controleer daarna met:",
         f"#   jwtool validate interventions/{draft.slug}.yaml",
