@@ -399,11 +399,13 @@ def test_json_format_is_an_array_of_positioned_problems(empty_catalogue: Path, r
 
 
 def test_one_run_over_the_whole_corpus_reports_every_file(empty_catalogue: Path, run_cli) -> None:
-    """A broken file never stops the others from being checked."""
+    """A broken file never stops the others from being checked. (Unclaimed rows and uncited sources
+    are judged only when every entry file could be read, which is not so here: each of those cases
+    is checked on its own by test_broken_file_is_reported_at_its_position.)"""
     expected = []
     for case, problems in EXPECTED.items():
         rel = place(case, empty_catalogue)
-        expected += [(rel, rule, line, col) for rule, line, col in problems]
+        expected += [(rel, rule, line, col) for rule, line, col in problems if rule not in ("row-gap", "unused-source")]
     assert len({Path(c).name for c in EXPECTED}) == len(EXPECTED), "corpus file names must be unique"
     assert sorted(problems_of(empty_catalogue)) == sorted(expected)
     result = run_cli("validate", "--catalogue", empty_catalogue)

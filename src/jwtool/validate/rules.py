@@ -349,7 +349,10 @@ def validate(root: Path, paths: list[Path] | None = None, limits: Limits = Limit
             facts.append(_Facts.of(doc, limits))
 
     problems += [p for p in _catalogue_rules(facts) if p.file in selected_rels]
-    if paths is None:
+    # A row no entry claims and a source no entry cites are judged on every entry: while one entry
+    # file cannot be read (its own problem says why), they would blame the sources for it.
+    every_entry_read = len(facts) == len(everything) and not any(p.file not in selected_rels for p in discover_problems)
+    if paths is None and every_entry_read:
         claimed = {(sid, table, row) for f in facts for sid, table, row, _ in f.rows}
         cited = {sid for f in facts for sid in f.cited}
         problems += citation_rules.source_findings(source_docs, ctx.library, claimed, cited)
