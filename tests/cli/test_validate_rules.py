@@ -217,6 +217,44 @@ def test_a_broken_catalogue_file(empty_catalogue: Path) -> None:
     assert ("catalogue.yaml", "schema", 3, 14) in problems_of(empty_catalogue)
 
 
+def test_a_catalogue_yaml_that_cannot_be_read_is_reported_by_the_commands_that_read_it(mini_catalogue: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    """Not silently left out: list and compare go on (without its title and caveat) but say where
+    catalogue.yaml is broken; render appendix, which needs its main source, says that, not "no source ''"."""
+    (mini_catalogue / "catalogue.yaml").write_text("foo: [\n", encoding="utf-8")
+    for command in (["list"], ["compare", "alpha", "beta"]):
+        result = run_cli(*command, "--catalogue", mini_catalogue)
+        assert result.exit_code == 0 and re.search(
+            r"^jwtool: warning: catalogue\.yaml:\d+:\d+: not valid YAML: .+; until that is fixed, jwtool uses nothing of catalogue\.yaml \(title, main source, caveat\)$",
+            result.stderr, re.MULTILINE), (command, result.stderr)
+    result = run_cli("render", "appendix", "--catalogue", mini_catalogue)
+    assert result.exit_code == 2 and "no source ''" not in result.stderr
+    assert result.stderr.splitlines()[-1] == ("jwtool: error: catalogue.yaml could not be read, so the main source to render is unknown; "
+                                              "fix catalogue.yaml ('jwtool validate' says what is wrong) or give --source ID")
+    dutch = run_cli("render", "appendix", "--catalogue", mini_catalogue, env={"JWTOOL_LANG": "nl"}).stderr.splitlines()
+    assert re.match(r"jwtool: waarschuwing: catalogue\.yaml:\d+:\d+: geen geldige YAML: .+; tot dat hersteld is, gebruikt jwtool niets uit catalogue\.yaml", dutch[0])
+    assert dutch[-1] == ("jwtool: fout: catalogue.yaml kon niet gelezen worden, dus het hoofdrapport om weer te geven is onbekend; "
+                         "herstel catalogue.yaml ('jwtool validate' zegt wat er mis is) of geef --source ID")
+
+
+def test_a_catalogue_without_catalogue_yaml_is_valid_and_render_appendix_says_how_to_name_its_main_source(mini_catalogue: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    """catalogue.yaml is optional (export writes "catalogue": {}); only render appendix without
+    --source needs the main source it names."""
+    meta = mini_catalogue / "catalogue.yaml"
+    meta.unlink()
+    assert run_cli("validate", "--catalogue", mini_catalogue).exit_code == 0
+    listed = run_cli("list", "--catalogue", mini_catalogue)
+    assert listed.exit_code == 0 and listed.stderr == ""
+    result = run_cli("render", "appendix", "--catalogue", mini_catalogue)
+    assert (result.exit_code, result.stderr) == (2, "jwtool: error: the catalogue has no catalogue.yaml to name the main source to render; "
+                                                    "add one with 'schema_version: 3', 'title: …' and 'main_source: ID' "
+                                                    "(a source entries cite: evaluatie-alfa, kwetsbare-jongeren-2023) or give --source ID\n")
+    assert run_cli("render", "appendix", "--source", "kwetsbare-jongeren-2023", "--catalogue", mini_catalogue).exit_code == 0
+    meta.write_text("schema_version: 3\ntitle: Mini\n", encoding="utf-8")
+    result = run_cli("render", "appendix", "--catalogue", mini_catalogue, env={"JWTOOL_LANG": "nl"})
+    assert (result.exit_code, result.stderr) == (2, "jwtool: fout: catalogue.yaml noemt geen hoofdrapport om weer te geven; voeg 'main_source: ID' toe "
+                                                    "(een bron waarnaar vermeldingen verwijzen: evaluatie-alfa, kwetsbare-jongeren-2023) of geef --source ID\n")
+
+
 def test_a_catalogue_of_an_older_format_gets_one_problem_naming_the_upgrade(empty_catalogue: Path) -> None:
     (empty_catalogue / "catalogue.yaml").write_text("title: Een catalogus\nreports: []\n", encoding="utf-8")
     add(empty_catalogue, "minimal.yaml", minimal("minimal"))

@@ -204,6 +204,9 @@ def open_catalogue(*, summary: bool = False) -> Catalogue:
         fail(exc)
     if one_run_per_process.called:  # type: ignore[attr-defined]
         gc.freeze()  # the catalogue lives to the end of the run: collections (Jinja makes many) need not walk it
+    if cat.meta_problem is not None:  # the title, main source and caveat are missing: say where and why
+        p = cat.meta_problem
+        warn(message("cli.broken_meta", file=p.file, line=p.line, column=p.column, field=f"{p.dotted}: " if p.path else "", message=worded(p.message, message_lang())))
     if cat.broken:
         shown = ", ".join(cat.broken[:3]) + (", …" if len(cat.broken) > 3 else "")
         warn(counted("cli.broken_files", len(cat.broken), files=shown))
