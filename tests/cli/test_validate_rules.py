@@ -94,6 +94,10 @@ def test_two_entries_with_one_id(empty_catalogue: Path) -> None:
     found = problems_of(empty_catalogue)
     assert ("interventions/twee.yaml", "unique-id", 1, 5) in found
     assert ("interventions/twee.yaml", "id-filename", 1, 5) in found
+    [problem] = [p for p in validate(empty_catalogue).problems if p.rule == "unique-id"]
+    assert problem.message == "id 'een' is also used by interventions/een.yaml; an id must be unique in the catalogue: give each entry the id of its own file name"
+    assert problem.message.text("nl") == ("het id 'een' wordt ook gebruikt door interventions/een.yaml; een id moet uniek zijn in de catalogus: "  # type: ignore[attr-defined]
+                                          "geef elke vermelding het id van haar eigen bestandsnaam")
 
 
 def test_a_name_or_alias_identifies_one_entry(empty_catalogue: Path) -> None:
