@@ -106,6 +106,16 @@ def test_a_name_or_alias_identifies_one_entry(empty_catalogue: Path) -> None:
     assert problems_of(empty_catalogue) == [("interventions/twee.yaml", "unique-alias", 3, 11)]
 
 
+def test_a_placeholder_is_no_name_alias_or_study_id_of_two_entries(empty_catalogue: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    """Two fresh files of `jwtool new` both hold '<vul in: andere namen>' as an alias and '<vul in: id>'
+    as a study id: each is a 'placeholder' problem of its own, not also a name or id of two entries."""
+    for name in ("A one", "B two"):
+        assert run_cli("new", name, "--no-input", "--catalogue", empty_catalogue).exit_code == 0
+    problems = validate(empty_catalogue).problems
+    assert {p.rule for p in problems if p.rule.startswith("unique-")} == set()
+    assert any(p.rule == "placeholder" and p.path == "/aliases/0" for p in problems)
+
+
 def test_two_entries_cannot_claim_one_row_of_a_table(empty_catalogue: Path) -> None:
     (empty_catalogue / "sources" / "rapport.yaml").write_text(
         "id: rapport\ntype: report\nkind: rapport\ntitle: Rapport\ntables:\n  - {id: T1, title: Interventies, rows: 1, columns: [interventie]}\n",

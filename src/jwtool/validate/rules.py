@@ -418,7 +418,11 @@ class _Facts:
         rows = [(sid, table, row, f"/cites/{i}/rows/{j}/row") for i, j, sid, table, row in rows_of(data)]
         cited = {c["source"] for _, cs in [("", data.get("cites")), *study_rules.study_citations(data)] if isinstance(cs, list)
                  for c in cs if isinstance(c, dict) and isinstance(c.get("source"), str)}
-        return cls(doc.path, doc.rel, limits, data.get("id"), names, rows, cited, study_rules.study_ids(data))
+        # A placeholder ('<vul in: andere namen>' in every file `jwtool new` writes) is no name or id
+        # yet: the 'placeholder' rule reports it, and two fresh files do not share it as a name.
+        names = [(pointer, n) for pointer, n in names if not (isinstance(n, str) and PLACEHOLDER.search(n))]
+        studies = [(pointer, sid) for pointer, sid in study_rules.study_ids(data) if not PLACEHOLDER.search(sid)]
+        return cls(doc.path, doc.rel, limits, data.get("id"), names, rows, cited, studies)
 
     def problem(self, rule: str, message: Message, pointer: str) -> Problem:
         return read_yaml(self.path, self.rel, self.limits).problem(rule, message, pointer)
