@@ -160,3 +160,17 @@ def test_no_such_entry_says_vermelding_in_dutch_entry_in_english_and_exits_1(run
     assert (r.exit_code, r.stderr) == (1, "jwtool: fout: geen vermelding 'xyzabc'; 'jwtool list' toont alle vermeldingen\n")
     r = run_cli(*command, "--catalogue", mini_catalogue, env={"JWTOOL_LANG": "en"})
     assert (r.exit_code, r.stderr) == (1, "jwtool: error: no entry 'xyzabc'; run 'jwtool list' to see all entries\n")
+
+
+@pytest.mark.parametrize("command", [("show", "alpha"), ("compare", "beta", "alpha"), ("history", "alpha")])
+def test_an_entry_whose_file_cannot_be_read_is_not_said_to_be_missing(run_cli, mini_catalogue: Path, command: tuple[str, ...]) -> None:  # type: ignore[no-untyped-def]
+    """The file is there: the message names it and the command that says what is wrong, not 'jwtool list'."""
+    (mini_catalogue / "interventions" / "alpha.yaml").write_text("id: alpha\nphases: [nazorg\n", encoding="utf-8")
+    r = run_cli(*command, "--catalogue", mini_catalogue, cwd=mini_catalogue, env={"JWTOOL_LANG": "nl"})
+    assert r.exit_code == 1 and r.stderr.splitlines()[-1] == (
+        "jwtool: fout: interventions/alpha.yaml kon niet als vermelding gelezen worden; "
+        "voer 'jwtool validate interventions/alpha.yaml' uit om te zien wat er mis is, en herstel het")
+    r = run_cli(*command, "--catalogue", mini_catalogue, cwd=mini_catalogue, env={"JWTOOL_LANG": "en"})
+    assert r.exit_code == 1 and r.stderr.splitlines()[-1] == (
+        "jwtool: error: interventions/alpha.yaml could not be read as an entry; "
+        "run 'jwtool validate interventions/alpha.yaml' to see what is wrong, and fix it")

@@ -188,7 +188,8 @@ def test_json_and_rule_ids_are_the_same_in_every_language(empty_catalogue: Path,
     outputs = {lang: run_cli("validate", "--catalogue", cat, "--format", "json", "--lang", lang) for lang in ("nl", "en")}
     assert outputs["nl"].stdout == outputs["en"].stdout
     problems = json.loads(outputs["nl"].stdout)
-    assert {p["rule"] for p in problems} >= {str(r) for ps in EXPECTED.values() for r, *_ in ps}
+    # all but the rules judged only when every entry file could be read (the corpus holds unreadable ones)
+    assert {p["rule"] for p in problems} >= {str(r) for ps in EXPECTED.values() for r, *_ in ps} - {"row-gap", "unused-source"}
     # the JSON holds the English wording, as the English text output does
     english = run_cli("validate", "--catalogue", cat, "--lang", "en").stdout
     for p in problems:

@@ -322,6 +322,8 @@ def test_search_without_matches_says_so_on_stderr(run_cli, mini_catalogue: Path)
 
 def test_missing_catalogue_is_a_usage_error(run_cli, tmp_path: Path, english) -> None:
     r = run_cli("list", "--catalogue", tmp_path / "nowhere")
+    assert r.exit_code == 2 and "nowhere does not exist" in r.stderr
+    r = run_cli("list", "--catalogue", tmp_path)
     assert r.exit_code == 2 and "is not a catalogue" in r.stderr
 
 

@@ -94,6 +94,16 @@ def test_a_declared_row_nobody_claims_and_a_source_nobody_cites_are_reported(cat
     assert "sources/niemand.yaml:1:1: warning: no entry cites 'niemand'" in out
 
 
+def test_no_row_gap_or_unused_source_is_blamed_on_the_sources_while_an_entry_file_cannot_be_read(catalogue_copy: Path, run_cli, english) -> None:  # type: ignore[no-untyped-def]
+    """learn2work.yaml claims rows and cites a source: while it cannot be read, "add the entry for
+    that row" and "remove the source file" would be wrong fixes. Its own error is the one line."""
+    path = catalogue_copy / "interventions" / "learn2work.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("phases: [nazorg]\n", "phases: [nazorg\n", 1), encoding="utf-8")
+    result = run_cli("validate", "--catalogue", catalogue_copy)
+    assert result.exit_code == 1
+    assert [line.split(":")[0] + " " + line.rsplit(" ", 1)[1] for line in result.stdout.splitlines()] == ["interventions/learn2work.yaml [yaml-syntax]"]
+
+
 def test_a_doi_or_url_that_is_not_one_is_an_error_at_its_line(catalogue_copy: Path, run_cli, english) -> None:  # type: ignore[no-untyped-def]
     _new_intervention(catalogue_copy)
     path = catalogue_copy / "sources" / "evaluatie-2025.yaml"

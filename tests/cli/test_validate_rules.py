@@ -94,12 +94,26 @@ def test_two_entries_with_one_id(empty_catalogue: Path) -> None:
     found = problems_of(empty_catalogue)
     assert ("interventions/twee.yaml", "unique-id", 1, 5) in found
     assert ("interventions/twee.yaml", "id-filename", 1, 5) in found
+    [problem] = [p for p in validate(empty_catalogue).problems if p.rule == "unique-id"]
+    assert problem.message == "id 'een' is also used by interventions/een.yaml; an id must be unique in the catalogue: give each entry the id of its own file name"
+    assert problem.message.text("nl") == ("het id 'een' wordt ook gebruikt door interventions/een.yaml; een id moet uniek zijn in de catalogus: "  # type: ignore[attr-defined]
+                                          "geef elke vermelding het id van haar eigen bestandsnaam")
 
 
 def test_a_name_or_alias_identifies_one_entry(empty_catalogue: Path) -> None:
     add(empty_catalogue, "een.yaml", minimal("een", "Jongeren aan Zet"))
     add(empty_catalogue, "twee.yaml", minimal("twee").replace("kind:", "aliases: [jongeren aan zét]\nkind:"))
     assert problems_of(empty_catalogue) == [("interventions/twee.yaml", "unique-alias", 3, 11)]
+
+
+def test_a_placeholder_is_no_name_alias_or_study_id_of_two_entries(empty_catalogue: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    """Two fresh files of `jwtool new` both hold '<vul in: andere namen>' as an alias and '<vul in: id>'
+    as a study id: each is a 'placeholder' problem of its own, not also a name or id of two entries."""
+    for name in ("A one", "B two"):
+        assert run_cli("new", name, "--no-input", "--catalogue", empty_catalogue).exit_code == 0
+    problems = validate(empty_catalogue).problems
+    assert {p.rule for p in problems if p.rule.startswith("unique-")} == set()
+    assert any(p.rule == "placeholder" and p.path == "/aliases/0" for p in problems)
 
 
 def test_two_entries_cannot_claim_one_row_of_a_table(empty_catalogue: Path) -> None:
@@ -215,6 +229,44 @@ def test_a_broken_schema_file(empty_catalogue: Path) -> None:
 def test_a_broken_catalogue_file(empty_catalogue: Path) -> None:
     (empty_catalogue / "catalogue.yaml").write_text("schema_version: 3\ntitle: Een catalogus\nmain_source: [geen, id]\n", encoding="utf-8")
     assert ("catalogue.yaml", "schema", 3, 14) in problems_of(empty_catalogue)
+
+
+def test_a_catalogue_yaml_that_cannot_be_read_is_reported_by_the_commands_that_read_it(mini_catalogue: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    """Not silently left out: list and compare go on (without its title and caveat) but say where
+    catalogue.yaml is broken; render appendix, which needs its main source, says that, not "no source ''"."""
+    (mini_catalogue / "catalogue.yaml").write_text("foo: [\n", encoding="utf-8")
+    for command in (["list"], ["compare", "alpha", "beta"]):
+        result = run_cli(*command, "--catalogue", mini_catalogue)
+        assert result.exit_code == 0 and re.search(
+            r"^jwtool: warning: catalogue\.yaml:\d+:\d+: not valid YAML: .+; until that is fixed, jwtool uses nothing of catalogue\.yaml \(title, main source, caveat\)$",
+            result.stderr, re.MULTILINE), (command, result.stderr)
+    result = run_cli("render", "appendix", "--catalogue", mini_catalogue)
+    assert result.exit_code == 2 and "no source ''" not in result.stderr
+    assert result.stderr.splitlines()[-1] == ("jwtool: error: catalogue.yaml could not be read, so the main source to render is unknown; "
+                                              "fix catalogue.yaml ('jwtool validate' says what is wrong) or give --source ID")
+    dutch = run_cli("render", "appendix", "--catalogue", mini_catalogue, env={"JWTOOL_LANG": "nl"}).stderr.splitlines()
+    assert re.match(r"jwtool: waarschuwing: catalogue\.yaml:\d+:\d+: geen geldige YAML: .+; tot dat hersteld is, gebruikt jwtool niets uit catalogue\.yaml", dutch[0])
+    assert dutch[-1] == ("jwtool: fout: catalogue.yaml kon niet gelezen worden, dus het hoofdrapport om weer te geven is onbekend; "
+                         "herstel catalogue.yaml ('jwtool validate' zegt wat er mis is) of geef --source ID")
+
+
+def test_a_catalogue_without_catalogue_yaml_is_valid_and_render_appendix_says_how_to_name_its_main_source(mini_catalogue: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    """catalogue.yaml is optional (export writes "catalogue": {}); only render appendix without
+    --source needs the main source it names."""
+    meta = mini_catalogue / "catalogue.yaml"
+    meta.unlink()
+    assert run_cli("validate", "--catalogue", mini_catalogue).exit_code == 0
+    listed = run_cli("list", "--catalogue", mini_catalogue)
+    assert listed.exit_code == 0 and listed.stderr == ""
+    result = run_cli("render", "appendix", "--catalogue", mini_catalogue)
+    assert (result.exit_code, result.stderr) == (2, "jwtool: error: the catalogue has no catalogue.yaml to name the main source to render; "
+                                                    "add one with 'schema_version: 3', 'title: …' and 'main_source: ID' "
+                                                    "(a source entries cite: evaluatie-alfa, kwetsbare-jongeren-2023) or give --source ID\n")
+    assert run_cli("render", "appendix", "--source", "kwetsbare-jongeren-2023", "--catalogue", mini_catalogue).exit_code == 0
+    meta.write_text("schema_version: 3\ntitle: Mini\n", encoding="utf-8")
+    result = run_cli("render", "appendix", "--catalogue", mini_catalogue, env={"JWTOOL_LANG": "nl"})
+    assert (result.exit_code, result.stderr) == (2, "jwtool: fout: catalogue.yaml noemt geen hoofdrapport om weer te geven; voeg 'main_source: ID' toe "
+                                                    "(een bron waarnaar vermeldingen verwijzen: evaluatie-alfa, kwetsbare-jongeren-2023) of geef --source ID\n")
 
 
 def test_a_catalogue_of_an_older_format_gets_one_problem_naming_the_upgrade(empty_catalogue: Path) -> None:
@@ -399,11 +451,13 @@ def test_json_format_is_an_array_of_positioned_problems(empty_catalogue: Path, r
 
 
 def test_one_run_over_the_whole_corpus_reports_every_file(empty_catalogue: Path, run_cli) -> None:
-    """A broken file never stops the others from being checked."""
+    """A broken file never stops the others from being checked. (Unclaimed rows and uncited sources
+    are judged only when every entry file could be read, which is not so here: each of those cases
+    is checked on its own by test_broken_file_is_reported_at_its_position.)"""
     expected = []
     for case, problems in EXPECTED.items():
         rel = place(case, empty_catalogue)
-        expected += [(rel, rule, line, col) for rule, line, col in problems]
+        expected += [(rel, rule, line, col) for rule, line, col in problems if rule not in ("row-gap", "unused-source")]
     assert len({Path(c).name for c in EXPECTED}) == len(EXPECTED), "corpus file names must be unique"
     assert sorted(problems_of(empty_catalogue)) == sorted(expected)
     result = run_cli("validate", "--catalogue", empty_catalogue)

@@ -92,6 +92,15 @@ def test_the_catalogue_is_found_from_env_and_option(tmp_path: Path, mini_catalog
     assert not_a_catalogue.exit_code == 2 and "is geen catalogus" in not_a_catalogue.stderr
 
 
+def test_a_catalogue_path_that_does_not_exist_is_said_not_to_exist(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    """Not "is no catalogue: it has no interventions/ folder", which sends one looking for a folder that is not there."""
+    missing = tmp_path / "nergens"
+    r = run_cli("list", "--catalogue", missing, env={"JWTOOL_LANG": "nl"})
+    assert (r.exit_code, r.stderr) == (2, f"jwtool: fout: {missing} bestaat niet; geef de map van een catalogus (een map met interventions/)\n")
+    r = run_cli("list", env={"JWTOOL_LANG": "en", "JWTOOL_CATALOGUE": str(missing)})
+    assert (r.exit_code, r.stderr) == (2, f"jwtool: error: $JWTOOL_CATALOGUE={missing} does not exist; give the folder of a catalogue (a folder with interventions/)\n")
+
+
 def test_outside_any_checkout_the_bundled_catalogue_is_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import jwtool.catalogue.layout as catalogue
 

@@ -42,7 +42,10 @@ def find_root(explicit: str | os.PathLike[str] | None = None, cwd: Path | None =
     if given:
         root = Path(given).expanduser()
         if not _is_catalogue(root):
-            raise CatalogueError(Message("error.not_a_catalogue", path=str(root) if explicit else f"${ENV_VAR}={env}"))
+            named = str(root) if explicit else f"${ENV_VAR}={env}"
+            if not root.exists():
+                raise CatalogueError(Message("error.no_such_catalogue", path=named))
+            raise CatalogueError(Message("error.not_a_catalogue", path=named))
         return root.resolve()
     here = (cwd or Path.cwd()).resolve()
     for candidate in (here, *here.parents):

@@ -48,6 +48,7 @@ class Catalogue:
     vocab: dict[str, Vocabulary]
     meta: dict[str, Any] = field(default_factory=dict)
     broken: list[str] = field(default_factory=list)  # files that could not be read as entries
+    meta_problem: Problem | None = None  # why catalogue.yaml, which is there, could not be read as a mapping (meta is then {})
     summary: bool = False  # entries hold only the fields of jwtool.catalogue.model.summary_view
     library: Library = field(default_factory=Library)  # the sources of sources/
     limits: Limits = field(default_factory=Limits, repr=False)
@@ -88,7 +89,7 @@ def load_catalogue(root: Path, limits: Limits = Limits(), *, use_cache: bool = T
     listing and filtering, and fast.
     """
     layout = Layout(root)
-    meta, readable = _read_meta(layout, limits)
+    meta, readable, meta_problem = _read_meta(layout, limits)
     check_format(meta, readable)
     vocab, _, _ = load_vocabularies(layout, limits)
     files, found = discover(layout)
@@ -110,7 +111,7 @@ def load_catalogue(root: Path, limits: Limits = Limits(), *, use_cache: bool = T
     library = load_library(layout, meta, limits)
     entries = [Entry(data, rel, library=library) for rel, (data, _) in records if isinstance(data, dict)]
     broken = sorted({*skipped, *library.broken, *(rel for rel, (_, clean) in records if not clean)})
-    return Catalogue(root=root, entries=sorted(entries, key=Entry.sort_key), vocab=vocab, meta=meta, broken=broken,
+    return Catalogue(root=root, entries=sorted(entries, key=Entry.sort_key), vocab=vocab, meta=meta, broken=broken, meta_problem=meta_problem,
                      summary=summary, library=library, limits=limits, cache_key=key)
 
 
@@ -121,10 +122,14 @@ def read_entry(root: Path, rel: str, limits: Limits = Limits(), library: Library
     return Entry(doc.data, rel, library=library or Library()) if isinstance(doc.data, dict) else None
 
 
-def _read_meta(layout: Layout, limits: Limits) -> tuple[dict[str, Any], bool]:
-    """catalogue.yaml's fields, and whether it was read cleanly as a mapping: only a file that was
-    read can be of an older format (a file over the size limit or broken is reported as such)."""
-    if not layout.meta_file.is_file():
-        return {}, False
+def _read_meta(layout: Layout, limits: Limits) -> tuple[dict[str, Any], bool, Problem | None]:
+    """catalogue.yaml's fields, whether it was read cleanly as a mapping (only a file that was read
+    can be of an older format: a file over the size limit or broken is reported as such), and the
+    problem that kept a catalogue.yaml that is there from being read as a mapping at all. No
+    catalogue.yaml is no problem: a catalogue may do without one."""
+    if not layout.meta_file.is_file() and not layout.meta_file.is_symlink():
+        return {}, False, None
     m = read_in(layout, layout.meta_file, limits)
-    return (m.data, not m.problems) if isinstance(m.data, dict) else ({}, False)
+    if isinstance(m.data, dict):
+        return m.data, not m.problems, None
+    return {}, False, next((p for p in m.problems if p.severity == "error"), None)

@@ -11,7 +11,7 @@ import os
 import shlex
 import sys
 from collections.abc import Iterable
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import typer
@@ -21,7 +21,7 @@ from jwtool.catalogue.layout import CatalogueError, Layout, find_root
 from jwtool.catalogue.limits import DEFAULT_MAX_FILE_SIZE, MAX_FILE_SIZE_CAP, Limits
 from jwtool.catalogue.load import load_catalogue, read_entry
 from jwtool.catalogue.sources import OldFormatError
-from jwtool.catalogue.text import first_hidden, visible
+from jwtool.catalogue.text import first_hidden, key, visible
 from jwtool.cli import draw
 from jwtool.cli.framework import EXIT_PROBLEMS, EXIT_USAGE, choice, counted, err, message, message_lang, one_run_per_process, settings, unknown_value  # noqa: F401
 from jwtool.labels import DEFAULT_LANG, LANGS, os_error, worded
@@ -204,19 +204,40 @@ def open_catalogue(*, summary: bool = False) -> Catalogue:
         fail(exc)
     if one_run_per_process.called:  # type: ignore[attr-defined]
         gc.freeze()  # the catalogue lives to the end of the run: collections (Jinja makes many) need not walk it
+    if cat.meta_problem is not None:  # the title, main source and caveat are missing: say where and why
+        p = cat.meta_problem
+        warn(message("cli.broken_meta", file=p.file, line=p.line, column=p.column, field=f"{p.dotted}: " if p.path else "", message=worded(p.message, message_lang())))
     if cat.broken:
         shown = ", ".join(cat.broken[:3]) + (", …" if len(cat.broken) > 3 else "")
         warn(counted("cli.broken_files", len(cat.broken), files=shown))
     return cat
 
 
-def catalogue_entries(base: Path) -> list[Any]:
-    """The summaries of the entries of the catalogue at ``base``, quietly (no warning about
+def quiet_catalogue(base: Path) -> Catalogue:
+    """The catalogue at ``base`` with its entries as summaries, quietly (no warning about
     unreadable files: ``new`` and ``history`` only look up an entry by them)."""
     try:
-        return load_catalogue(base, limits(), use_cache=use_cache(), summary=True).entries
+        return load_catalogue(base, limits(), use_cache=use_cache(), summary=True)
     except OldFormatError as exc:  # a catalogue of another format: one message, nothing written
         fail(exc)
+
+
+def catalogue_entries(base: Path) -> list[Any]:
+    """The summaries of the entries of the catalogue at ``base`` (see :func:`quiet_catalogue`)."""
+    return quiet_catalogue(base).entries
+
+
+def not_found(cat: Catalogue, ref: str, exc: RefError, lang: str | None = None) -> NoReturn:
+    """Exit 1 for a REF that names no entry: "no entry REF, did you mean …?", unless REF is the
+    file name of an entry file that could not be read. That entry is there: the message names its
+    file and the ``validate`` that says what is wrong with it."""
+    if not exc.ambiguous:
+        read = {e.file for e in cat.entries}
+        for rel in cat.broken:
+            file = PurePosixPath(rel)
+            if file.parts[0] == "interventions" and rel not in read and key(file.stem) == key(ref):
+                fail(message("cli.unreadable_ref", file=rel, command=command_here(cat.root, "validate", cat.root / rel)))
+    fail(exc.message(lang or message_lang()))
 
 
 def write_output(data: Any, output: Path | None, layout: Any, force: bool, new_folder: bool = False, folder: str | None = None,
@@ -281,7 +302,7 @@ def entry_ref(cat: Catalogue, ref: str, *, full: bool = True, lang: str = DEFAUL
     try:
         found = resolve_ref(cat.entries, ref)
     except RefError as exc:
-        fail(exc.message(lang))
+        not_found(cat, ref, exc, lang)
     if not (full and cat.summary):
         return found
     whole = read_entry(cat.root, found.file, limits(), cat.library)

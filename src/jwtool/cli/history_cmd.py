@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from jwtool.catalogue.layout import Layout
-from jwtool.cli.common import catalogue_entries, fail, format_option, formats, limits, note, out, root, usage_error, warn
+from jwtool.cli.common import catalogue_entries, format_option, formats, limits, not_found, note, out, quiet_catalogue, root, usage_error, warn
 from jwtool.cli.framework import counted, message, message_lang
 from jwtool.contribute.diff import catalogue_diff, to_json, to_markdown, to_text
 from jwtool.contribute.git import UNSHALLOW_HINT, GitError, history_cut
@@ -80,14 +80,15 @@ def _history_target(base: Path, ref: str) -> tuple[str, str, str]:
         rel = layout.rel(candidate) if candidate.exists() else (ref if ref.startswith("interventions/") else f"interventions/{as_path.name}")
         entry = next((e for e in catalogue_entries(base) if e.file == rel), None)
         return (rel, entry.id, entry.name) if entry is not None else (rel, Path(rel).stem, Path(rel).stem)
+    cat = quiet_catalogue(base)
     try:
-        entry = resolve_ref(catalogue_entries(base), ref)
+        entry = resolve_ref(cat.entries, ref)
         return entry.file, entry.id, entry.name
     except RefError as exc:
         gone = f"interventions/{ref}.yaml"
         try:
-            if git_history(base, gone):  # an entry that was removed: its history is still there
+            if git_history(base, gone):  # an entry that was removed (or cannot be read now): its history is still there
                 return gone, ref, ref
         except GitError:
             pass
-        fail(exc)  # "no such entry" is 1, as in show, compare and cite (README: exit codes)
+        not_found(cat, ref, exc)  # "no such entry" is 1, as in show, compare and cite (README: exit codes)

@@ -8,7 +8,7 @@ import typer
 
 from jwtool.catalogue import progress
 from jwtool.catalogue.sources import Source
-from jwtool.cli.common import choice, fail, limits, note, open_catalogue, out, root
+from jwtool.cli.common import choice, fail, limits, not_found, note, open_catalogue, out, root
 from jwtool.cli.framework import message, message_lang
 from jwtool.contribute.upgrade import UpgradeError
 from jwtool.contribute.upgrade import upgrade as upgrade_catalogue
@@ -31,7 +31,7 @@ def cite(
         entry = resolve_ref(cat.entries, ref)
     except RefError as exc:
         if source is None:
-            fail(exc)
+            not_found(cat, ref, exc)
         chosen = [source]
     else:
         ids = entry.cited

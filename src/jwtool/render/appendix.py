@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from jwtool.catalogue.model import Entry
-from jwtool.catalogue.sources import Table
+from jwtool.catalogue.sources import SCHEMA_VERSION, Table
 from jwtool.catalogue.text import http_url
 from jwtool.labels import Message, fields, label
 from jwtool.labels import labels as table_of
@@ -89,8 +89,14 @@ def report_tables(cat: Catalogue, source_id: str | None, style: str = "full") ->
     sid = source_id or cat.library.main
     source = cat.library.get(sid)
     if source is None:
-        cited = sorted({str(c.get("source")) for e in cat.entries for c in e.cites if c.get("source")} & set(cat.library.sources))
-        raise AppendixError(Message("error.appendix.no_source", id=repr(sid), cited=", ".join(cited) or Message("error.appendix.none")))
+        cited = ", ".join(sorted({str(c.get("source")) for e in cat.entries for c in e.cites if c.get("source")} & set(cat.library.sources)))
+        if not sid:  # no --source, and catalogue.yaml names no main source: say why, and how to name one
+            if cat.meta_problem is not None:
+                raise AppendixError(Message("error.appendix.broken_meta"))
+            there = cat.layout.meta_file.is_file()
+            raise AppendixError(Message("error.appendix.no_main" if there else "error.appendix.no_meta",
+                                        cited=cited or Message("error.appendix.none"), version=SCHEMA_VERSION))
+        raise AppendixError(Message("error.appendix.no_source", id=repr(sid), cited=cited or Message("error.appendix.none")))
     if not source.tables:
         kinds = [k for k in KINDS if any(e.kind == k and cited_by(e, sid) for e in cat.entries)]
         if not kinds:
