@@ -243,6 +243,20 @@ def test_the_markdown_overview_is_never_written_into_the_catalogue_s_own_folder(
     assert (readme.read_text(encoding="utf-8") if has_readme else readme.exists()) == ("# De catalogus\n" if has_readme else False)
 
 
+@pytest.mark.parametrize("args", [["render", "appendix"], ["export", "--format", "csv"], ["export", "--format", "sqlite"], ["map"]])
+def test_an_output_that_ends_in_a_slash_where_a_file_goes_is_a_usage_error(run_cli, mini_catalogue: Path, tmp_path: Path, args: list[str]) -> None:
+    """-o out/ means a folder; these write one file, and a file named 'out' is not what was asked."""
+    r = run_cli(*args, "-o", f"{tmp_path / 'out'}/", "--catalogue", mini_catalogue)
+    assert r.exit_code == 2 and not (tmp_path / "out").exists()
+    assert f"'{tmp_path / 'out'}/' is een map (het eindigt op '/'), maar hier hoort een bestand" in r.stderr
+
+
+def test_a_data_package_takes_a_folder_that_ends_in_a_slash(run_cli, mini_catalogue: Path, tmp_path: Path) -> None:
+    r = run_cli("export", "--format", "datapackage", "-o", f"{tmp_path / 'pakket'}/", "--catalogue", mini_catalogue)
+    assert r.exit_code == 0, r.stderr
+    assert (tmp_path / "pakket" / "datapackage.json").is_file()
+
+
 @pytest.mark.parametrize("umask", [0o022, 0o077])
 def test_a_site_gets_the_modes_of_any_new_file(mini_catalogue: Path, tmp_path: Path, umask: int) -> None:
     """Readable by others where the umask lets new files be, private where it does not: the

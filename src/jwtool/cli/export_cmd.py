@@ -2,6 +2,7 @@
 
 # No `from __future__ import annotations` here: `with_filters` copies the signature, and typer
 # would then see the options' annotations as unevaluated strings.
+import os
 import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -51,11 +52,14 @@ ExportFormat = formats("ExportFormat", [*EXPORTERS, *citations.EXPORT_FORMATS, *
 @with_filters
 def export(
     fmt: Annotated[ExportFormat, format_option("opt.export.format")] = ExportFormat.json,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE", help="opt.export.output", show_default=False)] = None,
+    output_arg: Annotated[Optional[str], typer.Option("--output", "-o", metavar="PATH", help="opt.export.output", show_default=False)] = None,
     force: Annotated[bool, typer.Option("--force", help="opt.export.force")] = False,
     filters: RawFilters = RawFilters(),
 ) -> None:
     """Export the full records of the matching entries (all entries without filters)."""
+    output = Path(output_arg) if output_arg else None  # a folder only for a data package (-o pkg/)
+    if output_arg and output_arg.endswith(("/", os.sep)) and fmt.value != "datapackage":
+        usage_error(message("click.folder_for_file", value=output_arg))
     if fmt.value in DATASET_FORMATS:
         _dataset(fmt.value, output, force, filters)
         return

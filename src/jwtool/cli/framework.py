@@ -103,6 +103,8 @@ class Plain(RuntimeParam):
                 return str(value).lower() in ("1", "true", "yes", "ja")
             raise _click.exceptions.BadParameter(message("click.not_a_choice", value=value, hint="", choices="true, false"), ctx=ctx, param=param)
         if kind is Path:
+            if isinstance(value, str) and value.endswith(("/", os.sep)) and param.metavar == "FILE":  # Path() would drop the slash
+                raise _click.exceptions.BadParameter(message("click.folder_for_file", value=value), ctx=ctx, param=param)
             return value if isinstance(value, Path) else Path(value)
         if kind in (int, float):
             try:
