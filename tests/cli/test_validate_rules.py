@@ -309,7 +309,7 @@ def test_a_catalogue_newer_than_jwtool_or_a_quoted_version_is_refused_by_every_c
     ("a:\n  b: 1\n c: 2\n", (3, 2), "laat velden van één niveau in dezelfde kolom beginnen"),
     ("- a\nb: 1\n", (2, 1), "staat een regel zonder '- '"),
     ('a: "\\q"\n', (1, 5), "schrijf '\\\\' voor een backslash"),
-    ("a: 1\n--- x\n", (2, 1), "een vermelding is één document"),
+    ("a: 1\n--- x\n", (2, 1), "het bestand is één document"),
     ('a: "abc\n', (1, 4), "wordt nergens gesloten (YAML loopt er pas op regel 2 op vast)"),
     ('a: "abc\n---\nb: 1\n', (1, 4), "wordt nergens gesloten (YAML loopt er pas op regel 2 op vast)"),
     ('a: "abc\nb: 1\nc: "x"\n', (1, 4), "wordt nergens gesloten (YAML loopt er pas op regel 3 op vast)"),
@@ -361,8 +361,8 @@ AFTER = PROSE.count("\n") + 1  # the first line of a tail added to PROSE
     ('x: "open\n', (AFTER, 4), f"de tekst tussen aanhalingstekens die hier begint, wordt nergens gesloten (YAML loopt er pas op regel {AFTER + 1} op vast)",
      f"quoted text that starts here is never closed (YAML only trips over it at line {AFTER + 1}); add the closing quote"),
     ("x: 'open\n", (AFTER, 4), "de tekst tussen aanhalingstekens die hier begint, wordt nergens gesloten", "quoted text that starts here is never closed"),
-    ("---\nid: x\n", (AFTER, 1), "een vermelding is één document, verwijder de '---' en wat erna komt, of zet dat in een eigen bestand",
-     "an entry is one document, remove the '---' and what follows it, or move that into a file of its own"),
+    ("---\nid: x\n", (AFTER, 1), "het bestand is één document: verwijder de '---' en wat erna komt, of zet dat in een eigen bestand",
+     "the file is one document: remove the '---' and what follows it, or move that into a file of its own"),
 ])
 def test_a_broken_tail_after_prose_with_quotes_names_its_own_line_and_cause(tail: str, place: tuple[int, int], dutch: str, english: str,
                                                                           empty_catalogue: Path) -> None:
