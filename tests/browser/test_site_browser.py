@@ -517,3 +517,45 @@ def test_no_name_in_the_index_breaks_inside_a_word_beside_the_facets(chromium, s
         assert page.evaluate(BROKEN_WORDS, "#index-table th, #index-table td") == []
     finally:
         page.close()
+
+
+def _pdf_pages(pdf: Path) -> list[str]:
+    """The text of each page of a PDF (pdftotext puts a form feed after each page)."""
+    return subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout.split("\f")[:-1]
+
+
+def _word_height(pdf: Path, word: str) -> float:
+    """The height in points of the first `word` in the PDF: the same word in the same style is as
+    high on every page unless Chromium shrank the page to fit something too wide."""
+    bbox = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    m = re.search(r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">' + re.escape(word) + "</word>", bbox)
+    assert m, word
+    return float(m[2]) - float(m[1])
+
+
+@pytest.mark.parametrize("slug", ["jongerenpunten", "boris-brengt-je-bij-een-baan", "learn2work", "rode-loper-achterhoek"])
+def test_a_printed_entry_starts_its_fields_on_page_one_at_full_size_and_ends_with_more_than_the_footer(
+        chromium, site: Path, tmp_path: Path, slug: str) -> None:  # type: ignore[no-untyped-def]
+    """Printed on A4 (as from the browser's print dialog), an entry's field list follows its summary
+    on page 1 (a grid of all fields with break-after: avoid on every dt went whole to page 2); a
+    table of figures or findings prints inside the margins at 100% (too wide beside the labels,
+    Chromium shrank the page to ~77%); and the last page holds more than the footer."""
+    require(shutil.which("pdftotext") is not None, "pdftotext (apt-get install poppler-utils)")
+    pdfs, titles = {}, {}
+    page = chromium.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        for name in ("jongerenpunten", slug):
+            page.goto((site / "interventies" / name / "index.html").as_uri())
+            page.emulate_media(media="print")
+            labels = page.eval_on_selector_all("article.entry > dl.fields dt", "dts => dts.map(d => d.textContent.trim())")
+            footer = " ".join(page.locator("footer.site").inner_text().split())
+            titles[name] = page.locator("h1").inner_text().split()[0]
+            pdfs[name] = tmp_path / f"{name}.pdf"
+            pdfs[name].write_bytes(page.pdf(format="A4", prefer_css_page_size=True))
+    finally:
+        page.close()
+    pages = [" ".join(p.split()) for p in _pdf_pages(pdfs[slug])]
+    assert labels and labels[0] in pages[0] and labels[1] in pages[0], (labels[:2], pages[0][:300])
+    assert pages[-1] != footer and len(pages[-1]) > len(footer), pages[-1]
+    # the title's first word, 1.9rem on every entry: as high here as on an entry without tables
+    assert _word_height(pdfs[slug], titles[slug]) == pytest.approx(_word_height(pdfs["jongerenpunten"], titles["jongerenpunten"]), abs=0.05)
