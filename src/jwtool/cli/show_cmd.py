@@ -56,7 +56,8 @@ def _card_rich(entry: "Entry", cat: "Catalogue", lang: str) -> None:
     """The card at the terminal's width: every word wraps, nothing is cut.
 
     Labels stand beside their values where a value keeps at least CARD_VALUE_MIN columns,
-    above them on a narrower terminal. A URL is never broken (so it can be clicked and copied) and is a link where
+    above them on a narrower terminal. The items of a list hang under their first word, after
+    their bullet. A URL is never broken (so it can be clicked and copied) and is a link where
     the terminal shows links: one longer than its column gets a line of its own, running past
     the edge of the terminal if need be.
     """
@@ -107,8 +108,12 @@ def _card_rich(entry: "Entry", cat: "Catalogue", lang: str) -> None:
                         con.print(line, no_wrap=True, crop=False, overflow="ignore")
                         continue
                     text = _linked(piece)
-                    if bulleted:
-                        row(shown_label, draw.Text("• " if i == 0 else "  ") + text)
+                    if bulleted:  # a hanging indent: the text's lines start under its first word
+                        items = draw.Table.grid(padding=(0, 1))
+                        items.add_column(width=1, no_wrap=True)
+                        items.add_column(overflow="fold")
+                        items.add_row("•" if i == 0 else "", text)
+                        row(shown_label, items)
                     else:
                         row(shown_label, text)
                     shown_label = ""
