@@ -12,7 +12,7 @@ from typing import Any
 
 # name -> the rich module that holds it (``box`` is the module itself)
 _FROM = {"Console": "rich.console", "Text": "rich.text", "Span": "rich.text", "Table": "rich.table", "Padding": "rich.padding",
-         "Rule": "rich.rule", "Measurement": "rich.measure", "box": "rich.box"}
+         "Rule": "rich.rule", "Style": "rich.style", "Measurement": "rich.measure", "box": "rich.box"}
 
 
 def __getattr__(name: str) -> Any:

@@ -25,6 +25,7 @@ from jwtool.cli.common import (
     out,
 )
 from jwtool.cli.filters import matching, with_filters
+from jwtool.cli.tables import share_columns
 from jwtool.labels import label, plural
 from jwtool.query.filters import RawFilters
 from jwtool.query.search import FUZZY
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
     from jwtool.catalogue.load import Catalogue
 
 ListFormat = formats("ListFormat", ROW_FORMATS)
-WIDE = 100  # below this many columns a table of six columns squeezes words; list entries instead
+WIDE = 100  # below this many columns a table of five columns is too cramped; list entries instead
 
 
 def _rows_out(rows: list[dict[str, Any]], fmt: str, with_match: bool, cat: "Catalogue", lang: str) -> None:
@@ -46,27 +47,36 @@ def _rows_out(rows: list[dict[str, Any]], fmt: str, with_match: bool, cat: "Cata
 
 
 def _rows_table(rows: list[dict[str, Any]], with_match: bool, lang: str) -> None:
-    """Name with the id under it, so the widest column holds the longest text; slugs fold, words wrap."""
+    """Name with the id under it, so the widest column holds the longest text. No word is cut,
+    above all no id (what users type into ``show``): every column is at least as wide as its
+    longest word and the rest is shared out (:func:`jwtool.cli.tables.share_columns`), so the
+    short columns (kind, evidence) stay on one line. Where that does not fit: a few lines per entry."""
 
     con = console()
-    if con.width < WIDE + (40 if with_match else 0):
+    headers = [label(k, lang) for k in ("list.name", "f.kind", "f.phases", "list.levels", "list.evidence")]
+    if with_match:
+        headers.append(label("list.match", lang))
+    cells = []
+    for r in rows:
+        row = [f"{r['name']}\n{r['id']}", r["kind"], ", ".join(r["phases"]), ", ".join(r["education_levels"]), r["evidence_level"]]
+        if with_match:
+            m = r.get("match") or {}
+            row.append(f"{m.get('snippet', '')}\n{m.get('field', '')}")
+        cells.append(row)
+    widths = share_columns(headers, cells, con.width, keep=(1, 4)) if con.width >= WIDE + (40 if with_match else 0) else None
+    if widths is None:
         _rows_compact(rows, with_match)
         return
     table = draw.Table(box=draw.box.SIMPLE_HEAD, pad_edge=False, header_style="bold")
-    table.add_column(label("list.name", lang), overflow="fold", min_width=20)
-    table.add_column(label("f.kind", lang), no_wrap=True)
-    table.add_column(label("f.phases", lang), max_width=16)
-    table.add_column(label("list.levels", lang), max_width=14)
-    table.add_column(label("list.evidence", lang), no_wrap=True)
-    if with_match:
-        table.add_column(label("list.match", lang), overflow="fold", min_width=24)
-    for r in rows:
+    for h, w in zip(headers, widths):
+        table.add_column(h, overflow="fold", width=w)
+    for r, row in zip(rows, cells):
         name = draw.Text.assemble((r["name"], "bold"), "\n", (r["id"], "dim"))
-        cells: list[Any] = [name, r["kind"], ", ".join(r["phases"]), ", ".join(r["education_levels"]), r["evidence_level"]]
+        shown_cells: list[Any] = [name, *row[1:5]]
         if with_match:
             m = r.get("match") or {}
-            cells.append(draw.Text.assemble(m.get("snippet", ""), "\n", (m.get("field", ""), "dim")))
-        table.add_row(*cells)
+            shown_cells.append(draw.Text.assemble(m.get("snippet", ""), "\n", (m.get("field", ""), "dim")))
+        table.add_row(*shown_cells)
     con.print(table)
 
 

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
-from jwtool.cli.common import check_output, choice, cli_lang, note, open_catalogue, out, usage_error, write_output
+from jwtool.cli import draw
+from jwtool.cli.common import check_output, choice, cli_lang, console, is_terminal, note, open_catalogue, out, usage_error, write_output
 from jwtool.cli.filters import matching, with_filters
 from jwtool.cli.framework import message
 from jwtool.cli.tables import FormatOpt, GraphFormat, clean, column_headers, element_namer, id_and_name, print_table
@@ -138,4 +139,8 @@ def _print_summary(s: Any, cat: "Catalogue", lang: str) -> None:
         out(label("graph.pairs.none", lang))
     if s.unconnected:
         out("\n")
-        out(plural("graph.unconnected", len(s.unconnected), lang) + ": " + ", ".join(clean(e.id) for e in s.unconnected))
+        line = plural("graph.unconnected", len(s.unconnected), lang) + ": " + ", ".join(clean(e.id) for e in s.unconnected)
+        if is_terminal():  # wrapped at spaces to the terminal's width: an id is never cut
+            console().print(draw.Text(line, overflow="fold"))
+        else:
+            out(line)
