@@ -56,3 +56,44 @@ def test_on_a_desktop_the_map_needs_no_scroll_hint(chromium, site: Path) -> None
         assert not page.locator(".map-hint").is_visible()
     finally:
         page.close()
+
+
+INSIDE = """(el) => { const r = el.getBoundingClientRect(), box = el.closest('.gap-scroll').getBoundingClientRect();
+  const left = Math.max(0, box.left), right = Math.min(document.documentElement.clientWidth, box.right);
+  return {left: r.left, right: r.right, inside: r.width > 0 && r.left >= left - 0.5 && r.right <= right + 0.5, box: [left, right]}; }"""
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_bewijskaart_tips_stay_inside_the_screen_and_the_map(chromium, site: Path, width: int) -> None:  # type: ignore[no-untyped-def]
+    page = open_page(chromium, site, "bewijskaart/index.html", width)
+    try:
+        columns = page.locator("#gapmap thead th").count() - 1
+        for column in range(columns):  # a mark in every column
+            summary = page.locator(f"#gapmap tbody td:nth-child({column + 2}).mark-cell summary").first
+            if not summary.count():
+                continue
+            summary.hover()
+            tip = summary.locator(".tip")
+            assert tip.is_visible()
+            where = tip.evaluate(INSIDE)
+            assert where["inside"], (width, column, tip.text_content(), where)
+        page.mouse.move(0, 0)
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_a_bewijskaart_list_stays_inside_and_opening_one_closes_the_other(chromium, site: Path, width: int) -> None:  # type: ignore[no-untyped-def]
+    page = open_page(chromium, site, "bewijskaart/index.html", width)
+    try:
+        marks = page.locator("#gapmap tbody tr").first.locator("td.mark-cell summary")
+        assert marks.count() >= 2
+        for i in (0, marks.count() - 1):  # "Individuele begeleiding · Werk", then the row's last mark
+            marks.nth(i).click()
+            cell_list = marks.nth(i).locator("xpath=..").locator(".cell-list")
+            assert cell_list.is_visible()
+            where = cell_list.evaluate(INSIDE)
+            assert where["inside"], (width, i, where)
+            assert page.locator("#gapmap details.mark[open]").count() == 1
+    finally:
+        page.close()
