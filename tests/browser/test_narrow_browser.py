@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 
+from conftest import BROKEN_WORDS
+
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install -e '.[test]')")
 
@@ -95,5 +97,18 @@ def test_a_bewijskaart_list_stays_inside_and_opening_one_closes_the_other(chromi
             where = cell_list.evaluate(INSIDE)
             assert where["inside"], (width, i, where)
             assert page.locator("#gapmap details.mark[open]").count() == 1
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_bewijskaart_text_table_fits_a_desktop_and_breaks_no_header_word(chromium, site: Path, width: int) -> None:  # type: ignore[no-untyped-def]
+    page = open_page(chromium, site, "bewijskaart/index.html", width)
+    try:
+        page.locator("#gapmap-text > summary").click()
+        box = page.locator(".gap-scroll:has(#gapmap-table)")
+        if width == 1280:  # was 1251 in 1208
+            assert box.evaluate("el => el.scrollWidth <= el.clientWidth"), box.evaluate("el => [el.scrollWidth, el.clientWidth]")
+        assert page.evaluate(BROKEN_WORDS, "#gapmap-table thead th") == []  # was "Ervaringe|n", "tevreden|heid"
     finally:
         page.close()
