@@ -112,3 +112,21 @@ def test_the_bewijskaart_text_table_fits_a_desktop_and_breaks_no_header_word(chr
         assert page.evaluate(BROKEN_WORDS, "#gapmap-table thead th") == []  # was "Ervaringe|n", "tevreden|heid"
     finally:
         page.close()
+
+
+def test_on_a_phone_the_tables_of_elements_per_phase_keep_their_names_in_view(chromium, site: Path) -> None:  # type: ignore[no-untyped-def]
+    page = open_page(chromium, site, "elementen-per-fase/index.html", 390)
+    try:
+        for table in ("#gap-phases", "#gap-levels"):
+            box = page.locator(f".gap-scroll:has({table})")
+            box.scroll_into_view_if_needed()
+            assert box.evaluate("el => el.scrollWidth > el.clientWidth")
+            box.evaluate("el => { el.scrollLeft = el.scrollWidth; }")
+            assert box.evaluate("el => el.scrollLeft > 0")
+            name = page.locator(f"{table} tbody th").first.bounding_box()
+            inner = box.evaluate("el => [el.getBoundingClientRect().left, el.clientWidth]")
+            assert name and inner[0] - 0.5 <= name["x"] and name["x"] + name["width"] <= 390  # sticks to the left edge
+            assert name["width"] <= 0.4 * inner[1], (table, name["width"], inner)  # was 224 of 366: one data column beside it
+        assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
+    finally:
+        page.close()
