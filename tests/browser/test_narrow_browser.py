@@ -130,3 +130,17 @@ def test_on_a_phone_the_tables_of_elements_per_phase_keep_their_names_in_view(ch
         assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
     finally:
         page.close()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_no_control_sticks_out_of_the_filter_panel(chromium, site: Path, width: int) -> None:  # type: ignore[no-untyped-def]
+    page = chromium.new_page(viewport={"width": width, "height": 900})
+    try:
+        page.goto((site / "index.html").as_uri() + "?q=Borris")
+        out = page.evaluate("""() => { const f = document.querySelector('.filter').getBoundingClientRect();
+          return [...document.querySelectorAll('.filter select, .filter input[type=search], .filter input[type=text], .filter button')]
+            .map(e => [e.id || e.tagName, e.getBoundingClientRect()]).filter(([, r]) => r.width && (r.right > f.right || r.left < f.left))
+            .map(([id, r]) => [id, r.right, f.right]); }""")
+        assert out == []  # was the Sort list at 316 in a panel ending at 308
+    finally:
+        page.close()
