@@ -285,3 +285,25 @@ def test_the_element_network_is_the_elements_projection_without_entry_lists(bund
     weights = {frozenset((a, b)): w for a, b, w in projected.edges(data="weight")}
     assert {frozenset((a, b)): w for a, b, w in direct.edges(data="weight")} == weights
     assert direct.graph["projection"] == "elements"
+
+
+def test_render_svg_shows_long_names_whole_where_the_width_allows(mini: Catalogue) -> None:
+    """A name longer than MAX_LABEL is no longer cut at 48 characters: it takes the width the map
+    has left (up to WIDTH_BUDGET), else two lines when its neighbours take one; the drawing stays
+    the same bytes for the same entries and well-formed."""
+    from jwtool.graph.svg import MAX_LABEL, WIDTH_BUDGET
+
+    long_one = "Doorstroomprogramma van de Alliantie Mbo & Arbeidsmarkt"  # 55 characters
+    longest = " ".join(["Aandacht voor het toekomstplan met middelen Extra begeleiding en nazorg mbo"] * 2)  # 151: more than the width has
+    entries = [make("a", ["maatwerk"], 1, name="Kort"), make("b", ["maatwerk"], 1, name=long_one),
+               make("c", ["maatwerk"], 1, name="Ook kort"), make("d", ["maatwerk"], 1, name=longest), make("e", ["maatwerk"], 1, name="Kort ook")]
+    assert len(long_one) > MAX_LABEL
+    svg = render_svg(entries, mini.vocab)
+    assert svg == render_svg(list(entries), mini.vocab)
+    root = ET.fromstring(svg)
+    ns = "{http://www.w3.org/2000/svg}"
+    shown = ["".join(t.itertext()) for t in root.iter(f"{ns}text")]
+    assert long_one in shown and "…" not in "".join(shown)
+    lines = [[s.text for s in t.iter(f"{ns}tspan")] for t in root.iter(f"{ns}text")]
+    assert [line for line in lines if line] and " ".join(next(line for line in lines if line)) == longest  # on two lines
+    assert float(root.get("width", "0")) <= WIDTH_BUDGET

@@ -38,7 +38,9 @@ ENTRY_FILL = {"interventie": "#444444", "praktijkvoorbeeld": "#FFFFFF"}
 FONT = 12
 ROW = 20
 CHAR_WIDTH = 6.6  # average advance of a 12px sans-serif character, for reserving label space
-MAX_LABEL = 48
+MAX_LABEL = 48  # a label is never cut shorter than this
+WIDTH_BUDGET = 1200.0  # the two-column map's width: whole labels where that leaves room (a 1280 px screen shows it unscaled)
+LINE = 13.0  # the distance between the two lines of a wrapped label
 
 
 def group_colours(vocab: dict[str, Vocabulary]) -> dict[str, str]:
@@ -46,14 +48,55 @@ def group_colours(vocab: dict[str, Vocabulary]) -> dict[str, str]:
     return {g: PALETTE[i % len(PALETTE)] for i, g in enumerate(vocabulary(vocab, "working-elements").groups)}
 
 
-def _short(text: str) -> str:
+def _short(text: str, cap: int = MAX_LABEL) -> str:
     text = " ".join(text.split())
-    return text if len(text) <= MAX_LABEL else text[: MAX_LABEL - 1].rstrip() + "…"
+    return text if len(text) <= cap else text[: cap - 1].rstrip() + "…"
 
 
 def _widest(g: nx.Graph, nodes: list[str]) -> float:
     """The room the longest label of ``nodes`` takes."""
     return max((len(_short(str(g.nodes[n].get("label", "")))) * CHAR_WIDTH for n in nodes), default=0.0)
+
+
+def _caps(left: int, right: int, room: float) -> tuple[int, int]:
+    """The longest label, in characters, of each column, so that both fit ``room`` characters:
+    whole labels if they fit, else the longer column gives way (never below MAX_LABEL)."""
+    if left + right <= room:
+        return left, right
+    if min(left, right) <= room / 2:
+        give = int(room) - min(left, right)
+        left, right = (give, right) if left >= right else (left, give)
+    else:
+        left = right = int(room // 2)
+    return max(left, MAX_LABEL), max(right, MAX_LABEL)
+
+
+def _two_lines(text: str, cap: int) -> list[str] | None:
+    """``text`` on two lines of at most ``cap`` characters, split at the space nearest its middle; None if it cannot be."""
+    words = text.split(" ")
+    splits = [(abs(len(" ".join(words[:i])) - len(" ".join(words[i:]))), i) for i in range(1, len(words))]
+    for _, i in sorted(splits):
+        first, second = " ".join(words[:i]), " ".join(words[i:])
+        if len(first) <= cap and len(second) <= cap:
+            return [first, second]
+    return None
+
+
+def _lines(g: nx.Graph, column: list[str], cap: int) -> dict[str, list[str]]:
+    """Each node's label as lines: whole on one line if it fits ``cap`` characters, else on two
+    lines if its neighbours in the column take one each (so no two labels touch), else cut."""
+    text = {n: " ".join(str(g.nodes[n].get("label", "")).split()) for n in column}
+    out: dict[str, list[str]] = {}
+    for i, n in enumerate(column):
+        if len(text[n]) <= cap:
+            out[n] = [text[n]]
+            continue
+        before = column[i - 1] if i else None
+        after = column[i + 1] if i + 1 < len(column) else None
+        free = (before is None or len(out[before]) == 1) and (after is None or len(text[after]) <= cap)
+        two = _two_lines(text[n], cap) if free else None
+        out[n] = two or [_short(text[n], cap)]
+    return out
 
 
 def _n(x: float) -> str:
@@ -90,7 +133,8 @@ def _title(data: dict[str, Any], lang: str) -> str:
     return f"{data.get('label', '')} [{data.get('ref', '')}] ({', '.join(what)})"
 
 
-def _node(x: float, y: float, data: dict[str, Any], colours: dict[str, str], anchor: str, radius: float, lang: str) -> list[str]:
+def _node(x: float, y: float, data: dict[str, Any], colours: dict[str, str], anchor: str, radius: float, lang: str,
+          lines: list[str] | None = None) -> list[str]:
     kind = str(data.get("type", ""))
     css = kind if kind in NODE_TYPES else "other"
     out = [f'<g class="jwg-node jwg-{css}">', f"<title>{escape(_title(data, lang))}</title>"]
@@ -99,7 +143,13 @@ def _node(x: float, y: float, data: dict[str, Any], colours: dict[str, str], anc
     else:
         out.append(_disc(x, y, radius, _colour(data, colours)))
     dx = -(radius + 6) if anchor == "end" else radius + 6
-    out.append(f'<text x="{_n(x + dx)}" y="{_n(y + FONT * 0.35)}" text-anchor="{anchor}">{escape(_short(str(data.get("label", ""))))}</text>')
+    lines = lines or [_short(str(data.get("label", "")))]
+    if len(lines) == 1:
+        out.append(f'<text x="{_n(x + dx)}" y="{_n(y + FONT * 0.35)}" text-anchor="{anchor}">{escape(lines[0])}</text>')
+    else:  # two lines around the mark's height
+        first = y + FONT * 0.35 - LINE / 2
+        spans = "".join(f'<tspan x="{_n(x + dx)}" y="{_n(first + i * LINE)}">{escape(line)}</tspan>' for i, line in enumerate(lines))
+        out.append(f'<text text-anchor="{anchor}">{spans}</text>')
     out.append("</g>")
     return out
 
@@ -149,7 +199,15 @@ def _draw_bipartite(g: nx.Graph, vocab: dict[str, Vocabulary], title: str, lang:
     colours = group_colours(vocab)
     left, right = _bipartite_layout(g)
     margin, top = 16.0, 44.0
-    x1 = margin + _widest(g, left) + 12
+    fixed = 2 * margin + 12 + 360 + 12
+    full = [max((len(" ".join(str(g.nodes[n].get("label", "")).split())) for n in c), default=0) for c in (left, right)]
+    cap_left, cap_right = _caps(full[0], full[1], (WIDTH_BUDGET - fixed) / CHAR_WIDTH)
+    lines = {**_lines(g, left, cap_left), **_lines(g, right, cap_right)}
+
+    def widest(column: list[str]) -> float:
+        return max((len(line) * CHAR_WIDTH for n in column for line in lines[n]), default=0.0)
+
+    x1 = margin + widest(left) + 12
     x2 = x1 + 360
     rows = max(len(left), len(right), 1)
     y_of: dict[str, float] = {}
@@ -159,7 +217,7 @@ def _draw_bipartite(g: nx.Graph, vocab: dict[str, Vocabulary], title: str, lang:
             y_of[n] = offset + i * ROW
     legend_y = top + rows * ROW + 16
     legend, legend_h = _legend(colours, vocab, x1, legend_y, entries=True, lang=lang, kinds=kinds)
-    width = x2 + 12 + _widest(g, right) + margin
+    width = x2 + 12 + widest(right) + margin
     height = legend_y + legend_h + 8
     desc = label("map.desc.bipartite", lang, entries=plural("map.entries", len(left), lang), linked=plural("map.linked", len(right), lang))
     parts = _head(width, height, title, desc)
@@ -170,8 +228,8 @@ def _draw_bipartite(g: nx.Graph, vocab: dict[str, Vocabulary], title: str, lang:
         ya, yb = y_of[a], y_of[b]
         parts.append(f'<path d="M{_n(x1)} {_n(ya)}C{_n(mid)} {_n(ya)} {_n(mid)} {_n(yb)} {_n(x2)} {_n(yb)}" stroke="{_colour(g.nodes[b], colours)}"/>')
     parts.append("</g>")
-    nodes = [line for n in left for line in _node(x1, y_of[n], g.nodes[n], colours, "end", 4.5, lang)]
-    nodes += [line for n in right for line in _node(x2, y_of[n], g.nodes[n], colours, "start", _radius(g.nodes[n]), lang)]
+    nodes = [line for n in left for line in _node(x1, y_of[n], g.nodes[n], colours, "end", 4.5, lang, lines[n])]
+    nodes += [line for n in right for line in _node(x2, y_of[n], g.nodes[n], colours, "start", _radius(g.nodes[n]), lang, lines[n])]
     return _finish(parts, nodes, legend)
 
 

@@ -244,6 +244,12 @@ def find_template(dirs: Sequence[Path], name: str) -> Path | None:
     return None
 
 
+def marks_js(dirs: Sequence[Path]) -> tuple[str, ...]:
+    """``("marks.js",)``, the script that keeps the Bewijskaart's tips and lists on the screen, if
+    the templates folders have it (a folder of templates from before it still renders without)."""
+    return ("marks.js",) if find_template(dirs, "marks.js") is not None else ()
+
+
 def inline_asset(dirs: Sequence[Path], *names: str) -> str:
     """CSS or JS files from the templates folders, inlined one after the other (the page then
     needs no other file)."""

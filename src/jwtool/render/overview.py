@@ -25,6 +25,7 @@ from jwtool.render.environment import (
     csp,
     environment,
     inline_asset,
+    marks_js,
     svg_styles,
     template_chunks,
     template_dirs,
@@ -259,6 +260,6 @@ def overview_chunks(cat: Catalogue, fmt: str = "html", lang: str = "nl", templat
     context = overview_context(cat, chosen, lang, fmt, pieces)
     if fmt == "html":
         context["css"] = inline_asset(dirs, "overview.css")
-        context["script"] = inline_asset(dirs, "selection.js", "overview.js")
+        context["script"] = inline_asset(dirs, "selection.js", "overview.js", *marks_js(dirs))
         context["csp"] = csp(style_hashes=[context["css"], *svg_styles(context["map_svg"])], script_hashes=[context["script"]])
     yield from template_chunks(env, dirs, f"overview.{fmt}.j2", context)

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from jwtool.catalogue.model import Entry
 from jwtool.catalogue.progress import track
-from jwtool.render.environment import ADDRESSES, csp, environment, find_template, inline_asset, svg_styles, template_chunks, template_dirs
+from jwtool.render.environment import ADDRESSES, csp, environment, find_template, inline_asset, marks_js, svg_styles, template_chunks, template_dirs
 from jwtool.render.filterdata import as_json, fold_tables
 from jwtool.render.gapmap import page_data
 from jwtool.render.overview import Pieces, overview_context
@@ -63,7 +63,7 @@ def _pages(cat: Catalogue, lang: str, templates: Path | None, entries: Sequence[
     css = inline_asset(dirs, "overview.css")
     script = inline_asset(dirs, "selection.js", "overview.js")
     map_styles = svg_styles(context["map_svg"])
-    scripts = {"index": script, "gapmap": inline_asset(dirs, "selection.js", "gapmap.js")}
+    scripts = {"index": script, "gapmap": inline_asset(dirs, "selection.js", "gapmap.js", *marks_js(dirs))}
     # an old folder's page keeps a link's selection with moved.js; templates from before it send the reader on without
     forward = inline_asset(dirs, "moved.js") if find_template(dirs, "moved.js") is not None else ""
     for page, template in PAGES.items():
