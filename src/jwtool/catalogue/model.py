@@ -42,7 +42,7 @@ _SUMMARY_FIELDS: dict[str, tuple[str, ...] | None] = {
     "id": None, "name": None, "aliases": None, "kind": None, "phases": None, "last_reviewed": None,
     "region": None, "cites": None,
     "providers": ("organisations", "commissioned_by", "developed_by", "description"),
-    "target_group": ("summary", "education_levels", "age", "characteristics"),
+    "target_group": ("summary", "education_levels", "age", "characteristics", "description"),  # description: the index's fallback
     "goals": ("tags",),
     "evidence": ("level", "studies"),
     "working_elements": None, "components": None, "success_factors": None,
