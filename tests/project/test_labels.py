@@ -351,7 +351,11 @@ def test_scaffold_holds_no_copy_of_the_schema_s_help_text(repo_root: Path) -> No
 # Labels that name or count any entry (an intervention or a practice example): English says "entry",
 # so Dutch says "vermelding", as the --help texts do; "interventie" is only for kind: interventie.
 ANY_ENTRY = ["ref.ambiguous", "ref.suggest", "ref.unknown", "map.entries.one", "map.entries.other", "gapmap.selection.count",
-             "gapmap.rows.entries", "graph.col.entries", "gapmap.none.elements", "search.fuzzy", "site.fuzzy", "search.without.other", "graph.pairs.none"]
+             "gapmap.rows.entries", "graph.col.entries", "gapmap.none.elements", "search.fuzzy", "site.fuzzy", "search.without.other", "graph.pairs.none",
+             # the site and the maps count and name every entry, practice examples too
+             "site.ladder.entries.one", "site.ladder.entries.other", "site.ladder.lead", "overview.gap.intro", "site.none",
+             "site.entry.back", "overview.map.alt", "overview.map.alt.elements", "overview.map.pending", "map.type.entry",
+             "map.desc.entries", "gapmap.legend.open"]
 
 
 @pytest.mark.parametrize("key", ANY_ENTRY)
