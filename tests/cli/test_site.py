@@ -171,3 +171,20 @@ def test_the_index_names_a_target_group_for_every_entry_that_has_one_in_html_and
     en = _index_cells((tmp_path / "en" / "index.html").read_text())
     assert en["rode-loper-achterhoek"] == "<td>16 to 27 years</td>" and en["harrie-training"] == "<td>Disability</td>"
     assert en["jongerenpunten"] == '<td lang="nl">de jongere</td>'
+
+
+def test_the_english_site_marks_the_source_s_dutch_words_and_only_those(run_cli, bundled, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from jwtool.render.entry import entry_document
+
+    assert run_cli("--lang", "en", "render", "overview", "-o", tmp_path / "all.html").exit_code == 0
+    page = (tmp_path / "all.html").read_text()
+    # catalogue.yaml's caveat and its source are the report's words
+    assert '<p class="caveat-source">— <span lang="nl">Kwetsbare jongeren van school naar werk (Regioplan, 2023), paragraaf 3.1, Resultaten en effecten.</span></p>' in page
+    # where to find it: jwtool's words in English, the report's section names marked Dutch
+    entry = next(e for e in bundled.entries if e.id == "2getthere")
+    html = entry_document(bundled, entry, "html", "en")
+    assert '<dd>Appendix table B2.2, row 1; Table 3.1, row 8; Sections: <span lang="nl">3.1, bijlage 2</span></dd>' in html
+    assert "Appendix table B2.2, row 1; Table 3.1, row 8; Sections: 3.1, bijlage 2" in entry_document(bundled, entry, "md", "en")
+    # the appendix's heading is the report's own (Bijlage 2 Overzicht van interventies), marked so
+    appendix = run_cli("--lang", "en", "render", "appendix", "--format", "html").stdout
+    assert '<h1 lang="nl">Bijlage 2 Overzicht van interventies</h1>' in appendix and "<caption" in appendix
