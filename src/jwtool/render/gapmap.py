@@ -44,6 +44,12 @@ def design_short(design: str, lang: str) -> str:
     return label_or(f"gapmap.design.{design.replace('-', '_')}", lang, design)
 
 
+def design_meaning(short: str, full: str) -> str:
+    """What a short label stands for in a legend "RCT = …": the design's label without a short
+    label it repeats at its end ("Gerandomiseerd onderzoek (RCT)" → "Gerandomiseerd onderzoek")."""
+    return full.removesuffix(f" ({short})") if full.endswith(f" ({short})") and full != f" ({short})" else full
+
+
 def row_label(gm: GapMap, row_id: str, name: str, vocab: dict[str, Vocabulary], lang: str) -> str:
     """A row's name in ``lang``: an element or group by its vocabulary label, an entry by its name."""
     wev = vocab.get("working-elements")
@@ -75,7 +81,7 @@ def none_label(rows_by: str, lang: str) -> str:
 def legend(gm: GapMap, vocab: dict[str, Vocabulary], lang: str) -> str:
     """One line under a table: what a cell says, the designs' short labels (strongest first), the
     gap marker and (rows of elements or groups) the no-entries marker."""
-    named = "; ".join(f"{design_short(t.id, lang)} = {clean(t.label_for(lang))}" for t in _ranked_designs(vocab))
+    named = "; ".join(f"{design_short(t.id, lang)} = {design_meaning(design_short(t.id, lang), clean(t.label_for(lang)))}" for t in _ranked_designs(vocab))
     text = label("gapmap.legend", lang, designs=named, gap=GAP_MARKER)
     none = none_label(gm.rows_by, lang)
     return f"{text} {NONE_MARKER} = {none}." if none else text
@@ -174,6 +180,7 @@ def view(entries: Sequence[Entry], cat: Catalogue, lang: str, anchors: dict[str,
         "columns": [{"id": c, "label": column_label(c, vocab, lang)} for c, _ in gm.columns],
         "rows": rows, "gap_marker": GAP_MARKER, "none_marker": NONE_MARKER, "none_label": none_label(rows_by, lang),
         "designs": [{"id": t.id, "short": design_short(t.id, lang), "label": clean(t.label_for(lang)),
+                     "meaning": design_meaning(design_short(t.id, lang), clean(t.label_for(lang))),
                      "colour": colours[t.id]} for t in _ranked_designs(vocab)],
         "studies": len({s.id for e in gm.entries for s in e.studies}), "entries": len(gm.entries),
         "most": most, "box": MARK_BOX, "sizes": sorted({1, (most + 1) // 2, most}),
