@@ -329,7 +329,7 @@ def test_the_html_overview_has_the_gap_map_with_shaded_cells_links_legend_and_ga
     assert '<span class="tip" aria-hidden="true">3 studies · Vergelijking met een controle- of vergelijkingsgroep</span>' in werk  # hover, focus
     assert "Individuele begeleiding, Werk: 3 studies; sterkste opzet: Vergelijking met een controle- of vergelijkingsgroep" in werk  # read out
     assert '<a href="#e-alpha">Alfa naar werk</a>' in werk and '<a href="#e-beta">Bèta Perspectief</a>' in werk
-    assert "alpha-vergelijking <span class=\"designs\">(Vergelijking met een controle- of vergelijkingsgroep)</span>" in werk  # its studies
+    assert "Studie naar Alfa naar werk <span class=\"designs\">(Vergelijking met een controle- of vergelijkingsgroep)</span>" in werk  # its studies, untitled: named in words
     onderwijs = first.split("</td>")[1]
     assert f'<circle class="design-1" cx="16.0" cy="16.0" r="{mark_radius(1, 3)}"/>' in onderwijs and mark_radius(1, 3) < mark_radius(3, 3)
     assert 'class="gap-cell"' in first and "geen studie: een leemte" in first
