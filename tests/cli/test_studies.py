@@ -366,3 +366,11 @@ def test_a_study_without_a_title_is_named_in_words_not_by_its_id_wherever_a_titl
             assert f"- **{title}** ({sid})" in md and f"**{sid}**" not in md
             html = entry_document(bundled, entry, "html", lang)
             assert f'<p class="study-title"><strong>{title}</strong> <span class="study-id">({sid})</span></p>' in html
+
+
+def test_an_untitled_study_is_named_the_same_in_a_render_from_summaries(run_cli, bundled, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # render overview reads summaries for its maps: the gap map's pop-up names a study as its entry's page does
+    assert run_cli("render", "overview", "-o", tmp_path / "all.html").exit_code == 0
+    page = (tmp_path / "all.html").read_text()
+    for title, _ in UNTITLED.values():
+        assert f"<li>{title} <span class=\"designs\">" in page
