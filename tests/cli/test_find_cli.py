@@ -193,7 +193,7 @@ def test_show_piped_is_plain_text(run_cli, mini_catalogue: Path) -> None:
     r = run_cli("show", "alpha", "--lang", "en", "--catalogue", mini_catalogue)
     assert r.stdout.startswith("Alfa naar werk (alpha)\n")
     assert "  Strength of evidence: Well described" in r.stdout
-    assert "(Possibly) effective elements\n  - Individuele begeleiding → " in r.stdout
+    assert "(Possibly) working elements\n  - Individuele begeleiding → " in r.stdout
     assert "\x1b[" not in r.stdout
 
 
@@ -292,7 +292,7 @@ def test_search_csv_has_match_columns(run_cli, mini_catalogue: Path) -> None:
 def test_search_piped_text_has_field_and_snippet(run_cli, mini_catalogue: Path) -> None:
     r = run_cli("search", "sollicitatie", "--lang", "en", "--catalogue", mini_catalogue)
     assert r.stdout == ("Id\tName\tKind\tPhases\tLevels\tEvidence\tField\tSnippet\n"
-                        "epsilon\tEpsilon Training\tPractice example\tAfter the transition (aftercare)\tmbo\tNot studied\t(Possibly) effective elements\tSollicitatietraining\n")  # the field by its name
+                        "epsilon\tEpsilon Training\tPractice example\tAfter the transition (aftercare)\tmbo\tNot studied\t(Possibly) working elements\tSollicitatietraining\n")  # the field by its name
 
 
 def test_search_on_a_terminal_is_a_table_with_the_match(run_cli, mini_catalogue: Path, terminal) -> None:

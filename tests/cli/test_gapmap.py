@@ -169,7 +169,8 @@ def test_piped_the_table_is_a_header_and_tab_separated_rows_and_the_legend_goes_
     assert lines[1].split("\t")[:4] == ["Individuele begeleiding", "3 CG", "1 RCT", "·"]
     assert "Loopbaanoriëntatie\t·\t·" in r.stdout  # only gamma names it as a working element, and has no study
     assert "\x1b" not in r.stdout
-    assert "RCT = Gerandomiseerd onderzoek (RCT)" in r.stderr and "· = geen studie, een leemte" in r.stderr
+    assert "RCT = Gerandomiseerd onderzoek;" in r.stderr and "· = geen studie, een leemte" in r.stderr
+    assert "(RCT)" not in r.stderr  # the legend does not repeat the short label it explains
 
 
 def test_on_a_terminal_a_table_with_the_legend_under_it(run_cli, terminal, gapmap_catalogue: Path) -> None:  # type: ignore[no-untyped-def]
@@ -267,6 +268,8 @@ def test_the_html_gap_map_marks_rows_without_entries_and_explains_every_marker(r
     assert md.exit_code == 0
     text = (tmp_path / "o.md").read_text(encoding="utf-8")
     assert "| Intensieve begeleiding | – |" in text and "; – = geen geselecteerde vermelding heeft dit werkzaam element" in text
+    assert "RCT = Gerandomiseerd onderzoek;" in text and "= Gerandomiseerd onderzoek (RCT)" not in text  # no "RCT = … (RCT)"
+    assert "RCT = Gerandomiseerd onderzoek;" in section and "= Gerandomiseerd onderzoek (RCT)" not in section
 
 
 def test_the_search_filters_apply(run_cli, gapmap_catalogue: Path) -> None:  # type: ignore[no-untyped-def]
@@ -326,7 +329,7 @@ def test_the_html_overview_has_the_gap_map_with_shaded_cells_links_legend_and_ga
     assert '<span class="tip" aria-hidden="true">3 studies · Vergelijking met een controle- of vergelijkingsgroep</span>' in werk  # hover, focus
     assert "Individuele begeleiding, Werk: 3 studies; sterkste opzet: Vergelijking met een controle- of vergelijkingsgroep" in werk  # read out
     assert '<a href="#e-alpha">Alfa naar werk</a>' in werk and '<a href="#e-beta">Bèta Perspectief</a>' in werk
-    assert "alpha-vergelijking <span class=\"designs\">(Vergelijking met een controle- of vergelijkingsgroep)</span>" in werk  # its studies
+    assert "Studie naar Alfa naar werk <span class=\"designs\">(Vergelijking met een controle- of vergelijkingsgroep)</span>" in werk  # its studies, untitled: named in words
     onderwijs = first.split("</td>")[1]
     assert f'<circle class="design-1" cx="16.0" cy="16.0" r="{mark_radius(1, 3)}"/>' in onderwijs and mark_radius(1, 3) < mark_radius(3, 3)
     assert 'class="gap-cell"' in first and "geen studie: een leemte" in first
@@ -361,7 +364,7 @@ def test_the_markdown_overview_has_the_gap_map_table(run_cli, gapmap_catalogue: 
     assert run_cli("render", "overview", "--catalogue", gapmap_catalogue, "--format", "md", "-o", out).exit_code == 0
     md = out.read_text(encoding="utf-8").split('<a id="bewijskaart"></a>')[1].split('<a id="interventies"></a>')[0]
     assert "| Individuele begeleiding | 3 CG<br>[Alfa naar werk](#e-alpha)<br>[Bèta Perspectief](#e-beta) | 1 RCT<br>[Bèta Perspectief](#e-beta) | · |" in md
-    assert "RCT = Gerandomiseerd onderzoek (RCT)" in md
+    assert "RCT = Gerandomiseerd onderzoek;" in md and "(RCT)" not in md
 
 
 @pytest.fixture

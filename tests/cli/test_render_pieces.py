@@ -179,7 +179,7 @@ def test_the_markdown_map_of_a_large_catalogue_draws_the_elements_too(many) -> N
     assert mermaid.startswith("flowchart") and "Boris" not in mermaid and "---|" in mermaid  # weighted element pairs
     assert "Boris brengt je bij" in mermaid_map(entries[:MAP_ENTRIES_MAX], cat, "nl")
     assert map_alt(entries, "nl", "map.mermaid_note") == map_alt(entries, "nl")
-    assert map_alt(entries[:MAP_ENTRIES_MAX], "nl", "map.mermaid_note").startswith("Interventies (links)")
+    assert map_alt(entries[:MAP_ENTRIES_MAX], "nl", "map.mermaid_note").startswith("Vermeldingen (links)")
 
 
 def _fold_reference(text: str) -> str:

@@ -147,3 +147,44 @@ def test_a_catalogue_s_own_templates_without_moved_js_still_send_an_old_link_on(
     assert run_cli("render", "overview", "-o", tmp_path / "site", "--catalogue", catalogue_copy).exit_code == 0
     moved = (tmp_path / "site" / "studiekaart" / "index.html").read_text(encoding="utf-8")
     assert 'http-equiv="refresh" content="0; url=../bewijskaart/index.html"' in moved and "<script" not in moved
+
+
+def _index_cells(page: str) -> dict[str, str]:
+    """The Doelgroep cell (with its tag) of each row of the site's index, by entry id."""
+    return {m[1]: m[2] for m in re.finditer(r'<tr data-id="([^"]+)".*?</th>\s*(<td[^>]*>.*?</td>)', page, re.S)}
+
+
+def test_the_index_names_a_target_group_for_every_entry_that_has_one_in_html_and_markdown(run_cli, bundled, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # summary, else education levels, else characteristics and ages in words, else the description's first words
+    described = {e.id for e in bundled.entries if any(e.target_group.get(k) for k in ("summary", "description", "education_levels", "characteristics", "age"))}
+    assert {"rode-loper-achterhoek", "jongerenpunten", "harrie-training"} <= described
+    assert run_cli("render", "overview", "-o", tmp_path / "nl").exit_code == 0
+    nl = _index_cells((tmp_path / "nl" / "index.html").read_text())
+    assert all(not re.fullmatch(r"<td[^>]*></td>", nl[i]) for i in described), [i for i in described if re.fullmatch(r"<td[^>]*></td>", nl[i])]
+    assert nl["rode-loper-achterhoek"] == "<td>16 tot en met 27 jaar</td>"  # its ages, worded as on its page
+    assert nl["jongerenpunten"] == "<td>de jongere</td>"  # the description as the report words it
+    md = run_cli("render", "overview", "--format", "md").stdout
+    assert "| [Rode Loper](#e-rode-loper-achterhoek) | Praktijkvoorbeeld | Tijdens school, Na de overgang (nazorg) | 16 tot en met 27 jaar |" in md
+    assert "| [Jongerenpunten](#e-jongerenpunten) | Praktijkvoorbeeld | Na de overgang (nazorg) | de jongere |" in md
+    # in English, words of jwtool's own (ages, labels) are not marked Dutch; the report's words are
+    assert run_cli("--lang", "en", "render", "overview", "-o", tmp_path / "en").exit_code == 0
+    en = _index_cells((tmp_path / "en" / "index.html").read_text())
+    assert en["rode-loper-achterhoek"] == "<td>16 to 27 years</td>" and en["harrie-training"] == "<td>Disability</td>"
+    assert en["jongerenpunten"] == '<td lang="nl">de jongere</td>'
+
+
+def test_the_english_site_marks_the_source_s_dutch_words_and_only_those(run_cli, bundled, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from jwtool.render.entry import entry_document
+
+    assert run_cli("--lang", "en", "render", "overview", "-o", tmp_path / "all.html").exit_code == 0
+    page = (tmp_path / "all.html").read_text()
+    # catalogue.yaml's caveat and its source are the report's words
+    assert '<p class="caveat-source">— <span lang="nl">Kwetsbare jongeren van school naar werk (Regioplan, 2023), paragraaf 3.1, Resultaten en effecten.</span></p>' in page
+    # where to find it: jwtool's words in English, the report's section names marked Dutch
+    entry = next(e for e in bundled.entries if e.id == "2getthere")
+    html = entry_document(bundled, entry, "html", "en")
+    assert '<dd>Appendix table B2.2, row 1; Table 3.1, row 8; Sections: <span lang="nl">3.1, bijlage 2</span></dd>' in html
+    assert "Appendix table B2.2, row 1; Table 3.1, row 8; Sections: 3.1, bijlage 2" in entry_document(bundled, entry, "md", "en")
+    # the appendix's heading is the report's own (Bijlage 2 Overzicht van interventies), marked so
+    appendix = run_cli("--lang", "en", "render", "appendix", "--format", "html").stdout
+    assert '<h1 lang="nl">Bijlage 2 Overzicht van interventies</h1>' in appendix and "<caption" in appendix

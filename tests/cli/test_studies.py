@@ -337,3 +337,40 @@ def test_a_studys_sources_say_what_their_locators_are(run_cli) -> None:  # type:
     assert "Kwetsbare jongeren van school naar werk, in bijlage 2" in card  # not a bare "..., bijlage 2" or "..., 4.2"
     page = run_cli("show", "learn2work", "--format", "md").stdout
     assert ", in bijlage 2" in page
+
+
+UNTITLED = {"2getthere-resultaten-2014": ("Studie naar 2GetThere (2014)", "Study of 2GetThere (2014)"),
+            "aanpak-drechtsteden-resultaten-2016": ("Studie naar Aanpak in de regio Drechtsteden (2016)", "Study of Aanpak in de regio Drechtsteden (2016)"),
+            "de-navigator-resultaten-2014": ("Studie naar De Navigator (2014)", "Study of De Navigator (2014)"),
+            "project-ja-resultaten-2018": ("Studie naar Project JA (2018)", "Study of Project JA (2018)"),
+            "zowhat-resultaten-2017": ("Studie naar ZoWh@t (2017)", "Study of ZoWh@t (2017)")}
+
+
+def test_a_study_without_a_title_is_named_in_words_not_by_its_id_wherever_a_title_shows(bundled) -> None:  # type: ignore[no-untyped-def]
+    # the record's own title never invented: "Studie naar <entry> (<year of its figures>)", the id beside it
+    from jwtool.render import gapmap
+    from jwtool.render.entry import entry_document
+    from jwtool.render.escaping import anchor_ids
+
+    anchors = anchor_ids(bundled.entries)
+    untitled = {s.id: e for e in bundled.entries for s in e.studies if not s.title}
+    assert set(untitled) == set(UNTITLED)
+    for lang, i in (("nl", 0), ("en", 1)):
+        page = gapmap.page_data(bundled.entries, bundled, lang, anchors)
+        shown = {s["key"]: s["title"] for e in page["entries"].values() for s in e["studies"]}
+        cells = {s["title"] for r in gapmap.view(bundled.entries, bundled, lang, anchors)["rows"] for c in r["cells"] for x in c["entries"] for s in x["studies"]}
+        for sid, entry in untitled.items():
+            title = UNTITLED[sid][i]
+            assert shown[sid] == title and title in cells and sid not in cells
+            md = entry_document(bundled, entry, "md", lang)
+            assert f"- **{title}** ({sid})" in md and f"**{sid}**" not in md
+            html = entry_document(bundled, entry, "html", lang)
+            assert f'<p class="study-title"><strong>{title}</strong> <span class="study-id">({sid})</span></p>' in html
+
+
+def test_an_untitled_study_is_named_the_same_in_a_render_from_summaries(run_cli, bundled, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # render overview reads summaries for its maps: the gap map's pop-up names a study as its entry's page does
+    assert run_cli("render", "overview", "-o", tmp_path / "all.html").exit_code == 0
+    page = (tmp_path / "all.html").read_text()
+    for title, _ in UNTITLED.values():
+        assert f"<li>{title} <span class=\"designs\">" in page

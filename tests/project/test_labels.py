@@ -351,13 +351,25 @@ def test_scaffold_holds_no_copy_of_the_schema_s_help_text(repo_root: Path) -> No
 # Labels that name or count any entry (an intervention or a practice example): English says "entry",
 # so Dutch says "vermelding", as the --help texts do; "interventie" is only for kind: interventie.
 ANY_ENTRY = ["ref.ambiguous", "ref.suggest", "ref.unknown", "map.entries.one", "map.entries.other", "gapmap.selection.count",
-             "gapmap.rows.entries", "graph.col.entries", "gapmap.none.elements", "search.fuzzy", "site.fuzzy", "search.without.other", "graph.pairs.none"]
+             "gapmap.rows.entries", "graph.col.entries", "gapmap.none.elements", "search.fuzzy", "site.fuzzy", "search.without.other", "graph.pairs.none",
+             # the site and the maps count and name every entry, practice examples too
+             "site.ladder.entries.one", "site.ladder.entries.other", "site.ladder.lead", "overview.gap.intro", "site.none",
+             "site.entry.back", "overview.map.alt", "overview.map.alt.elements", "overview.map.pending", "map.type.entry",
+             "map.desc.entries", "gapmap.legend.open", "map.mermaid_note"]
 
 
 @pytest.mark.parametrize("key", ANY_ENTRY)
 def test_a_label_about_any_entry_says_vermelding_not_interventie(key: str) -> None:
     assert "entr" in labels("en")[key].lower()
     assert "vermelding" in labels("nl")[key].lower() and "interventie" not in labels("nl")[key].lower()
+
+
+def test_english_says_working_element_for_a_werkzaam_element_never_effective_element() -> None:
+    # one term for one thing on the English site: the gap map, Elementen per fase, the map, the fields
+    english = labels("en")
+    assert not [k for k, v in english.items() if re.search(r"effective\s+elements?\b", v, re.I)]
+    assert english["overview.map"] == "Map of working elements" and english["overview.gap.element"] == "Working element"
+    assert sum("working element" in v.lower() for v in english.values()) >= 40
 
 
 def test_a_folder_is_de_map_and_a_missing_field_at_the_top_is_missing_in_the_file() -> None:

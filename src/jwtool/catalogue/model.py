@@ -42,7 +42,7 @@ _SUMMARY_FIELDS: dict[str, tuple[str, ...] | None] = {
     "id": None, "name": None, "aliases": None, "kind": None, "phases": None, "last_reviewed": None,
     "region": None, "cites": None,
     "providers": ("organisations", "commissioned_by", "developed_by", "description"),
-    "target_group": ("summary", "education_levels", "age", "characteristics"),
+    "target_group": ("summary", "education_levels", "age", "characteristics", "description"),  # description: the index's fallback
     "goals": ("tags",),
     "evidence": ("level", "studies"),
     "working_elements": None, "components": None, "success_factors": None,
@@ -74,12 +74,15 @@ def summary_view(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _study_summary(study: dict[str, Any]) -> dict[str, Any]:
-    """A study without its verbatim texts: what the outcome and design filters need, its title
-    (the gap map's cell lists name each study by it) and the sources it cites (Entry.cited)."""
+    """A study without its verbatim texts: what the outcome and design filters need, its title,
+    period and figures' years (the gap map's cell lists name each study by them) and the sources
+    it cites (Entry.cited)."""
     findings = [{k: f[k] for k in ("outcome", "direction", "comparison") if k in f}
+                | ({"figure": {"year": f["figure"]["year"]}} if isinstance(f.get("figure"), dict) and "year" in f["figure"] else {})
                 for f in as_list(study.get("findings")) if isinstance(f, dict)]
     cites = [{"source": c["source"]} for c in as_list(study.get("cites")) if isinstance(c, dict) and "source" in c]
-    return {k: study[k] for k in ("id", "title", "designs") if k in study} | {"findings": findings, "cites": cites}
+    # title, period and the figures' years: a study without a title is named by them (labels.fields.study_title)
+    return {k: study[k] for k in ("id", "title", "designs", "period") if k in study} | {"findings": findings, "cites": cites}
 
 
 ELEMENT_SOURCES = ("all", "components", "working-elements")  # where an entry's element ids come from

@@ -18,6 +18,7 @@ from jwtool.labels import label, label_or, labels, plural
 
 if TYPE_CHECKING:
     from jwtool.catalogue.load import Catalogue
+    from jwtool.catalogue.model import Study
     from jwtool.catalogue.sources import Source
     from jwtool.catalogue.vocabularies import Vocabulary
 
@@ -134,9 +135,22 @@ def figure(f: dict[str, Any], lang: str) -> dict[str, str]:
             "year": text(f.get("year")), "period": text(f.get("period")), "quote": text(f.get("quote"))}
 
 
+def study_title(study: Study, entry: Entry, lang: str) -> tuple[str, bool]:
+    """A study's title and whether it is the record's own: its ``title``; without one, a title in
+    jwtool's words from what the record says, never the id: "Studie naar <entry> (<year>)", the
+    year being its period or the one year its figures give ("Studie naar <entry>" without)."""
+    own = line(study.title)
+    if own:
+        return own, True
+    years = {text(f.figure.get("year")) for f in study.findings if f.figure} - {""}
+    year = line(study.period) or (years.pop() if len(years) == 1 else "")
+    name = line(entry.name) or entry.id
+    return (label("study.untitled.year", lang, name=name, year=year) if year else label("study.untitled", lang, name=name)), False
+
+
 def studies(entry: Entry, vocab: dict[str, Vocabulary], lang: str) -> list[dict[str, Any]]:
-    """Each study behind the evidence level, as every output shows it: id, title (the id when it
-    has none), design labels, participants, period, the sources it cites (title, URL, page,
+    """Each study behind the evidence level, as every output shows it: id, title (:func:`study_title`;
+    ``title_is_source`` when the record gives it), design labels, participants, period, the sources it cites (title, URL, page,
     sections) and its findings (outcome and direction as labels, with or without comparison,
     the figure on one line, the verbatim quote). Ids are kept beside the labels."""
     out = []
@@ -153,7 +167,8 @@ def studies(entry: Entry, vocab: dict[str, Vocabulary], lang: str) -> list[dict[
                      "comparison": label("finding.with_comparison" if f.comparison else "finding.without_comparison", lang),
                      "figure": figure_line(figure(f.figure, lang), lang) if f.figure else "", "quote": text(f.quote)}
                     for f in s.findings]
-        out.append({"id": s.id, "title": text(s.title) or s.id, "description": text(s.description),
+        title, own = study_title(s, entry, lang)
+        out.append({"id": s.id, "title": title, "title_is_source": own, "description": text(s.description),
                     "designs": [vocab_label(vocab, "study-designs", d, lang) for d in s.designs],
                     "participants": text(s.participants) if s.participants is not None else "", "period": text(s.period),
                     "sources": sources, "findings": findings})

@@ -221,7 +221,8 @@ def provenance(entry: Entry, lang: str) -> tuple[dict[str, Any], ...]:
     """Where the entry is found, per source it cites with a locator (table rows, sections, page):
     the source, its rows (a table its source renders as an appendix is a "Bijlagetabel", a summary
     table a "Tabel"), sections and page, and all of it as one line of text, which names the source
-    unless it is the catalogue's main report."""
+    unless it is the catalogue's main report; ``pieces`` is that line as jwtool's words around the
+    source's own (its title, its section names), for an output that marks their language."""
     out = []
     for c in entry.cites:
         sid = _str(c.get("source"))
@@ -231,18 +232,22 @@ def provenance(entry: Entry, lang: str) -> tuple[dict[str, Any], ...]:
         sections, page = _strs(c.get("sections")), _str(c.get("page"))
         if not (rows or sections or page):
             continue
-        parts = []
+        parts = []  # (jwtool's words before, the source's own words, jwtool's words after)
         for t, r in rows:
             word = "prov.summary_table" if t in tables and tables[t].summary else "prov.table"
-            parts.append(label(word, lang, table=t, row=r))
-        if sections:
-            parts.append(label("prov.sections", lang, sections=", ".join(sections)))
+            parts.append((label(word, lang, table=t, row=r), "", ""))
+        if sections:  # the source's own names of its sections ("3.1", "bijlage 2"), in its language
+            before, _, after = label("prov.sections", lang, sections="\0").partition("\0")
+            parts.append((before, ", ".join(sections), after))
         if page:
-            parts.append(label("study.page", lang, page=page))
+            parts.append((label("study.page", lang, page=page), "", ""))
         title = (_str(record.data.get("title")) if record is not None else "") or sid
         credit = sid != entry.library.main  # the catalogue's main report goes without saying
+        pieces = ([{"before": "", "own": title, "after": ": "}] if credit else []) + [
+            {"before": ("; " if i else "") + b, "own": o, "after": a} for i, (b, o, a) in enumerate(parts)]
         out.append({"source": sid, "title": title, "main": not credit, "rows": [{"table": t, "row": r} for t, r in rows],
-                    "sections": sections, "page": page, "text": (f"{title}: " if credit else "") + "; ".join(parts)})
+                    "sections": sections, "page": page, "pieces": pieces,
+                    "text": "".join(x["before"] + x["own"] + x["after"] for x in pieces)})
     return tuple(out)
 
 

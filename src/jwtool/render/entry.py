@@ -36,6 +36,27 @@ def evidence_rank(cat: Catalogue, level: str) -> int:
     return term.rank if term.rank is not None else [t.id for t in vocab.ordered()].index(level)
 
 
+DESCRIPTION_WORDS = 12
+
+
+def target_cell(entry: Entry, cat: Catalogue, lang: str) -> tuple[str, bool]:
+    """What the index's Doelgroep column says of an entry, from its own data, and whether that is
+    the source's (Dutch) wording: the target group's summary; else its education levels; else its
+    characteristics and ages in words; else the first words of its description ("…" when cut)."""
+    vocab, group = cat.vocab, entry.target_group
+    summary = fields.text(group.get("summary"))
+    if summary:
+        return summary, True
+    if entry.education_levels:
+        return ", ".join(fields.vocab_label(vocab, "education-levels", x, lang) for x in entry.education_levels), False
+    described = [fields.vocab_label(vocab, "target-characteristics", x, lang) for x in entry.characteristics]
+    described += [a for a in (fields.age(entry, lang),) if a]
+    if described:
+        return ", ".join(described), False
+    words = fields.line(group.get("description")).split()
+    return " ".join(words[:DESCRIPTION_WORDS]) + (" …" if len(words) > DESCRIPTION_WORDS else ""), True
+
+
 def row_view(entry: Entry, cat: Catalogue, lang: str, anchors: dict[str, str]) -> dict[str, Any]:
     """What the overview's index row shows of one entry, and its section too (the filter's data
     comes from :mod:`jwtool.render.filterdata`, not from the row)."""
@@ -45,7 +66,8 @@ def row_view(entry: Entry, cat: Catalogue, lang: str, anchors: dict[str, str]) -
         "kind": fields.kind(entry, lang), "kind_id": entry.kind,
         "phases": [fields.vocab_label(vocab, "phases", p, lang) for p in entry.phases],
         "target_group": {"summary": _str(entry.target_group.get("summary")),
-                         "levels": [fields.vocab_label(vocab, "education-levels", x, lang) for x in entry.education_levels]},
+                         "levels": [fields.vocab_label(vocab, "education-levels", x, lang) for x in entry.education_levels],
+                         **dict(zip(("cell", "cell_is_source"), target_cell(entry, cat, lang), strict=True))},
         "evidence": {"level": fields.vocab_label(vocab, "evidence-levels", entry.evidence_level, lang) if entry.evidence_level else ""},
         "element_labels": [fields.vocab_label(vocab, "working-elements", i, lang) for i in entry.elements_from(DEFAULT_SOURCE)],
         "evidence_level_id": entry.evidence_level,

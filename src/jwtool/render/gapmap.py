@@ -44,6 +44,12 @@ def design_short(design: str, lang: str) -> str:
     return label_or(f"gapmap.design.{design.replace('-', '_')}", lang, design)
 
 
+def design_meaning(short: str, full: str) -> str:
+    """What a short label stands for in a legend "RCT = …": the design's label without a short
+    label it repeats at its end ("Gerandomiseerd onderzoek (RCT)" → "Gerandomiseerd onderzoek")."""
+    return full.removesuffix(f" ({short})") if full.endswith(f" ({short})") and full != f" ({short})" else full
+
+
 def row_label(gm: GapMap, row_id: str, name: str, vocab: dict[str, Vocabulary], lang: str) -> str:
     """A row's name in ``lang``: an element or group by its vocabulary label, an entry by its name."""
     wev = vocab.get("working-elements")
@@ -75,7 +81,7 @@ def none_label(rows_by: str, lang: str) -> str:
 def legend(gm: GapMap, vocab: dict[str, Vocabulary], lang: str) -> str:
     """One line under a table: what a cell says, the designs' short labels (strongest first), the
     gap marker and (rows of elements or groups) the no-entries marker."""
-    named = "; ".join(f"{design_short(t.id, lang)} = {clean(t.label_for(lang))}" for t in _ranked_designs(vocab))
+    named = "; ".join(f"{design_short(t.id, lang)} = {design_meaning(design_short(t.id, lang), clean(t.label_for(lang)))}" for t in _ranked_designs(vocab))
     text = label("gapmap.legend", lang, designs=named, gap=GAP_MARKER)
     none = none_label(gm.rows_by, lang)
     return f"{text} {NONE_MARKER} = {none}." if none else text
@@ -136,12 +142,12 @@ def design_colours(vocab: dict[str, Vocabulary]) -> dict[str, int]:
 
 
 def _studies_in(entry: Entry, outcome: str, vocab: dict[str, Vocabulary], lang: str) -> list[dict[str, str]]:
-    """The entry's studies with a finding on ``outcome``: title (or id) and designs in words."""
+    """The entry's studies with a finding on ``outcome``: title (:func:`jwtool.labels.fields.study_title`) and designs in words."""
     out = []
-    for i, study in enumerate(entry.studies):
+    for study in entry.studies:
         if outcome in study.outcomes:
             designs = ", ".join(fields.vocab_label(vocab, "study-designs", d, lang) for d in study.designs)
-            out.append({"title": clean(study.title) or study.id or f"{entry.id}#{i + 1}", "designs": designs})
+            out.append({"title": fields.study_title(study, entry, lang)[0], "designs": designs})
     return out
 
 
@@ -174,6 +180,7 @@ def view(entries: Sequence[Entry], cat: Catalogue, lang: str, anchors: dict[str,
         "columns": [{"id": c, "label": column_label(c, vocab, lang)} for c, _ in gm.columns],
         "rows": rows, "gap_marker": GAP_MARKER, "none_marker": NONE_MARKER, "none_label": none_label(rows_by, lang),
         "designs": [{"id": t.id, "short": design_short(t.id, lang), "label": clean(t.label_for(lang)),
+                     "meaning": design_meaning(design_short(t.id, lang), clean(t.label_for(lang))),
                      "colour": colours[t.id]} for t in _ranked_designs(vocab)],
         "studies": len({s.id for e in gm.entries for s in e.studies}), "entries": len(gm.entries),
         "most": most, "box": MARK_BOX, "sizes": sorted({1, (most + 1) // 2, most}),
@@ -191,7 +198,7 @@ def page_data(entries: Sequence[Entry], cat: Catalogue, lang: str, anchors: dict
     chosen = sorted(entries, key=Entry.sort_key)
     return {
         "entries": {e.id: {"name": clean(e.name) or e.id, "anchor": anchors[e.id][2:], "elements": list(dict.fromkeys(e.elements_from(source))),
-                           "studies": [{"key": s.id or f"{e.id}#{i + 1}", "title": clean(s.title) or s.id or f"{e.id}#{i + 1}",
+                           "studies": [{"key": s.id or f"{e.id}#{i + 1}", "title": fields.study_title(s, e, lang)[0],
                                         "designs": list(s.designs), "outcomes": list(dict.fromkeys(s.outcomes))}
                                        for i, s in enumerate(e.studies)]} for e in chosen},
         "order": [e.id for e in chosen],

@@ -165,6 +165,7 @@ def overview_context(cat: Catalogue, entries: Sequence[Entry] | None = None, lan
         "title": _str(cat.meta.get("title")) or label("overview.title", lang),
         "description": " ".join(_str(cat.meta.get("description")).split()),
         "report": fields.report(cat), "origins": origins(cat, chosen, lang), "caveat": caveat, "caveat_source": caveat_source,
+        "caveat_is_source": caveat != label("caveat.default", lang),  # catalogue.yaml's words (Dutch), or jwtool's own
         "entries": [OverviewEntry(e, i, anchors[e.id], pieces) for i, e in enumerate(chosen)],
         **whole,
         "map_svg": Markup(whole["map_svg"]) if whole["map_svg"] else None,
