@@ -435,6 +435,19 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
 
 
 @pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory, studied_catalogue: Path) -> Path:
+    """The site of ``studied_catalogue``, rendered once for the session's browser tests (read only)."""
+    from typer.testing import CliRunner
+
+    from jwtool.cli import app
+
+    out = tmp_path_factory.mktemp("site") / "site"
+    result = CliRunner().invoke(app, ["render", "overview", "--format", "html", "-o", str(out), "--catalogue", str(studied_catalogue)])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+@pytest.fixture(scope="session")
 def chromium():  # type: ignore[no-untyped-def]
     """Headless Debian Chromium driven by Playwright (never `playwright install`)."""
     try:

@@ -15,18 +15,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install -e '.[test]')")
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory, studied_catalogue: Path) -> Path:
-    from typer.testing import CliRunner
-
-    from jwtool.cli import app
-
-    out = tmp_path_factory.mktemp("site") / "site"
-    result = CliRunner().invoke(app, ["render", "overview", "--format", "html", "-o", str(out), "--catalogue", str(studied_catalogue)])
-    assert result.exit_code == 0, result.output
-    return out
-
-
 def open_page(chromium: Any, site: Path, path: str, width: int) -> Any:
     page = chromium.new_page(viewport={"width": width, "height": 844 if width < 600 else 900})
     page.goto((site / path).as_uri())

@@ -80,18 +80,6 @@ COMBINATIONS: list[tuple[list[tuple[str, str]], str]] = [
 ]
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory, studied_catalogue: Path) -> Path:
-    from typer.testing import CliRunner
-
-    from jwtool.cli import app
-
-    out = tmp_path_factory.mktemp("site") / "site"
-    result = CliRunner().invoke(app, ["render", "overview", "--format", "html", "-o", str(out), "--catalogue", str(studied_catalogue)])
-    assert result.exit_code == 0, result.output
-    return out
-
-
 @pytest.fixture
 def page(chromium) -> Any:  # type: ignore[no-untyped-def]
     p = chromium.new_page(viewport={"width": 1280, "height": 900})
