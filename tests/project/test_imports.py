@@ -68,6 +68,7 @@ def test_a_command_imports_its_own_module_and_no_other(args: list[str], module: 
 @pytest.mark.parametrize(("args", "unused"), [
     (["search", "--target", "vso"], {"networkx", "jinja2", "rapidfuzz", "rich"}),  # no text to forgive typos in, no Markdown card; piped: no table
     (["list"], {"networkx", "jinja2", "rapidfuzz", "rich"}),
+    *((args, {"rich"}) for args in (["show", "boris"], ["compare", "boris", "learn2work"], ["elements"], ["gaps"], ["similar", "boris"], ["map"])),  # piped: plain text
     (["elements", "--help"], {"networkx"}),  # counting needs no graph; that is map's
     (["similar", "--help"], {"networkx"}),
     (["render", "appendix", "--help"], {"networkx"}),  # the overview's map is not the appendix's

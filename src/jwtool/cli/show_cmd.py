@@ -133,7 +133,7 @@ def _pieces(text: str, room: int) -> list[tuple[str, bool]]:
     return [(p, alone) for p, alone in pieces if p] or [("", False)]
 
 
-def _linked(text: str) -> draw.Text:
+def _linked(text: str) -> "draw.Text":  # quoted: typer reads this module's annotations, and draw.Text would load rich
     """``text`` with each URL in it a terminal hyperlink (where the terminal has colours; rich
     leaves the link out otherwise), wrapped at spaces, folded only when a word is longer than its column."""
     shown = draw.Text(text, overflow="fold")
