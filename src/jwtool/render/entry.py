@@ -50,7 +50,9 @@ def target_cell(entry: Entry, cat: Catalogue, lang: str) -> tuple[str, bool]:
     if entry.education_levels:
         return ", ".join(fields.vocab_label(vocab, "education-levels", x, lang) for x in entry.education_levels), False
     described = [fields.vocab_label(vocab, "target-characteristics", x, lang) for x in entry.characteristics]
-    described += [a for a in (fields.age(entry, lang),) if a]
+    age = fields.age(entry, lang)
+    if age:
+        described.append(age)
     if described:
         return ", ".join(described), False
     words = fields.line(group.get("description")).split()
@@ -61,13 +63,14 @@ def row_view(entry: Entry, cat: Catalogue, lang: str, anchors: dict[str, str]) -
     """What the overview's index row shows of one entry, and its section too (the filter's data
     comes from :mod:`jwtool.render.filterdata`, not from the row)."""
     vocab = cat.vocab
+    cell, cell_is_source = target_cell(entry, cat, lang)
     return {
         "id": entry.id, "anchor": anchors[entry.id], "name": _str(entry.name) or entry.id,
         "kind": fields.kind(entry, lang), "kind_id": entry.kind,
         "phases": [fields.vocab_label(vocab, "phases", p, lang) for p in entry.phases],
         "target_group": {"summary": _str(entry.target_group.get("summary")),
                          "levels": [fields.vocab_label(vocab, "education-levels", x, lang) for x in entry.education_levels],
-                         **dict(zip(("cell", "cell_is_source"), target_cell(entry, cat, lang), strict=True))},
+                         "cell": cell, "cell_is_source": cell_is_source},
         "evidence": {"level": fields.vocab_label(vocab, "evidence-levels", entry.evidence_level, lang) if entry.evidence_level else ""},
         "element_labels": [fields.vocab_label(vocab, "working-elements", i, lang) for i in entry.elements_from(DEFAULT_SOURCE)],
         "evidence_level_id": entry.evidence_level,

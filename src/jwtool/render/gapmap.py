@@ -47,7 +47,7 @@ def design_short(design: str, lang: str) -> str:
 def design_meaning(short: str, full: str) -> str:
     """What a short label stands for in a legend "RCT = …": the design's label without a short
     label it repeats at its end ("Gerandomiseerd onderzoek (RCT)" → "Gerandomiseerd onderzoek")."""
-    return full.removesuffix(f" ({short})") if full.endswith(f" ({short})") and full != f" ({short})" else full
+    return full.removesuffix(f" ({short})") or full
 
 
 def row_label(gm: GapMap, row_id: str, name: str, vocab: dict[str, Vocabulary], lang: str) -> str:
