@@ -15,6 +15,7 @@ outputs escape them for Markdown, HTML, Word or a terminal.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -85,6 +86,12 @@ def label_key(key: str) -> str:
     return f"f.{MAIN.get(key, key)}"
 
 
+@functools.cache
+def section_labels(lang: str) -> dict[str, str]:
+    """The label of every field and section (:func:`label_key`) in ``lang``; "" for the untitled sections."""
+    return {"": "", **{k: label(label_key(k), lang) for s, keys in SECTIONS for k in (s, *keys) if k}}
+
+
 @dataclass(frozen=True)
 class Field:
     key: str
@@ -95,6 +102,10 @@ class Field:
 
     def __bool__(self) -> bool:
         return bool(self.value)
+
+    def data(self) -> Any:
+        """The structured items where the field has them, else its value (lines as a list)."""
+        return list(self.items) if self.items else (list(self.value) if isinstance(self.value, tuple) else self.value)
 
 
 @dataclass(frozen=True)
@@ -120,12 +131,12 @@ class EntryView:
 
     def field(self, key: str) -> Field:
         """The field ``key`` (empty when the entry does not state it)."""
-        return self._by_key.get(key) or Field(key, "", "")
+        f = self._by_key.get(key)
+        return Field(key, "", "") if f is None else f
 
     def value(self, key: str) -> Any:
         """The field's structured items where it has them, else its value."""
-        f = self.field(key)
-        return list(f.items) if f.items else (list(f.value) if isinstance(f.value, tuple) else f.value)
+        return self.field(key).data()
 
     def shown(self) -> list[Section]:
         """The sections with something to show, and in them only the fields with a value."""
@@ -134,12 +145,12 @@ class EntryView:
     def tree(self) -> dict[str, Any]:
         """Every field's :meth:`value` by its path (``target_group.summary`` under ``target_group``), for templates."""
         out: dict[str, Any] = {}
-        for key in self._by_key:
+        for key, f in self._by_key.items():
             head, _, rest = key.partition(".")
             if rest:
-                out.setdefault(head, {})[rest] = self.value(key)
+                out.setdefault(head, {})[rest] = f.data()
             else:
-                out[head] = self.value(key)
+                out[head] = f.data()
         return out
 
 
@@ -202,12 +213,13 @@ def entry_view(entry: Entry, vocab: dict[str, Vocabulary] | None, lang: str, ter
         "sources": lambda xs: tuple(" — ".join(y for y in (x["title"], x["url"], x["kind"]) if y) for x in xs),
         "provenance": lambda xs: tuple(x["text"] for x in xs),
     }
+    names = section_labels(lang)
     by_key: dict[str, Field] = {}
     for key in (k for _, keys in SECTIONS for k in keys):
         raw = values[key]
         shown, items = (lines[key](raw), raw) if key in lines else (raw, ())
-        by_key[key] = Field(key, label(label_key(key), lang), shown, items, key in BLOCKS)
-    sections = tuple(Section(s, label(label_key(s), lang) if s else "", tuple(by_key[k] for k in keys)) for s, keys in SECTIONS)
+        by_key[key] = Field(key, names[key], shown, items, key in BLOCKS)
+    sections = tuple(Section(s, names[s], tuple(by_key[k] for k in keys)) for s, keys in SECTIONS)
     return EntryView(entry.id, _str(entry.name) or entry.id, values["kind"], entry.kind, values["phases"], level, entry.evidence_level,
                      sections, by_key)
 

@@ -105,6 +105,9 @@ class ConfinedLoader(FileSystemLoader):
         return super().get_source(environment, template)
 
 
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
 class BoundedSandbox(SandboxedEnvironment):
     """Jinja's sandbox with the bounds of :mod:`jwtool.render.bounds` (``env.limits``): an
     operation whose result alone would pass them is refused before it runs."""
@@ -117,6 +120,13 @@ class BoundedSandbox(SandboxedEnvironment):
             self.limits = RenderLimits.from_env()
         except ValueError as exc:
             raise RenderError(*exc.args) from None
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        # View models are dicts: for a key that names no dict attribute, Jinja's lookup ends at
+        # obj[attribute] after a failed getattr; take it directly (the same value, no exception)
+        if type(obj) is dict and attribute in obj and attribute not in _DICT_ATTRIBUTES:
+            return obj[attribute]
+        return super().getattr(obj, attribute)
 
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
         check_binop(self.limits, operator, left, right)
