@@ -15,6 +15,7 @@
   var data = JSON.parse(block.textContent);
   var params = new URLSearchParams(location.search);
   var SVG = "http://www.w3.org/2000/svg";
+  var pageLang = document.documentElement.lang;
 
   // the selection (selection.js): per facet the values the link names; a value the page does not
   // know is named. A search text (q=, which the index also takes) is named as not applied: the
@@ -117,7 +118,9 @@
       li.appendChild(a);
       c.studies.forEach(function (s) {
         if (e.studies.indexOf(s) < 0) { return; }
-        var item = el("li", "", s.title + " ");
+        var item = el("li"), title = item.appendChild(s.own && pageLang !== "nl" ? el("span", "", s.title) : document.createTextNode(s.title));
+        if (title.nodeType === 1) { title.setAttribute("lang", "nl"); }  // the record's own title, in the catalogue's Dutch
+        item.appendChild(document.createTextNode(" "));
         item.appendChild(el("span", "designs", "(" + s.designs.map(function (d) { return data.design_labels[d] || d; }).join(", ") + ")"));
         sub.appendChild(item);
       });

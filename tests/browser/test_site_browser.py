@@ -320,6 +320,22 @@ def test_the_bewijskaart_takes_the_index_filters_and_agrees_with_gaps(run_cli, p
         expect(page.locator("#selection-words")).not_to_have_text("Geen selectie: alle interventies en praktijkvoorbeelden.")
 
 
+@pytest.mark.parametrize("query", ["", "?target=vso"])
+def test_an_english_bewijskaart_marks_the_records_own_study_titles_as_dutch(run_cli, page, studied_catalogue: Path, tmp_path: Path, query: str) -> None:  # type: ignore[no-untyped-def]
+    # a study's own title is the catalogue's Dutch, jwtool's "Study of ..." is the page's English;
+    # as the page is rendered ("") and as its script draws it again for a selection ("?target=vso")
+    from jwtool.labels.fields import study_title
+
+    assert run_cli("render", "overview", "--format", "html", "--lang", "en", "-o", str(tmp_path / "site"), "--catalogue", str(studied_catalogue)).exit_code == 0
+    cat = load_catalogue(studied_catalogue)
+    own = {own: {study_title(s, e, "en")[0] for e in cat.entries for s in e.studies if study_title(s, e, "en")[1] is own} for own in (True, False)}
+    page.goto((tmp_path / "site" / "bewijskaart" / "index.html").as_uri() + query)
+    shown = page.eval_on_selector_all("#gapmap .cell-list ul.studies > li", """items => items.map(li => {
+        const first = li.firstChild; return [first.nodeType === 1 ? first.getAttribute('lang') : null, first.textContent.trim()]; })""")
+    assert {t for _, t in shown} & own[True] and {t for _, t in shown} & own[False]  # the map shows titles of both kinds
+    assert all(lang == ("nl" if t in own[True] else None) for lang, t in shown), [x for x in shown if (x[0] == "nl") != (x[1] in own[True])][:3]
+
+
 def test_the_bewijskaart_says_it_does_not_search_text(run_cli, page, site: Path, studied_catalogue: Path) -> None:  # type: ignore[no-untyped-def]
     # `jwtool gaps` has no text search; the map, which agrees with it, names a q= and maps the facets
     doc = gaps_doc(run_cli, [("target", "vso")], studied_catalogue)

@@ -142,12 +142,14 @@ def design_colours(vocab: dict[str, Vocabulary]) -> dict[str, int]:
 
 
 def _studies_in(entry: Entry, outcome: str, vocab: dict[str, Vocabulary], lang: str) -> list[dict[str, str]]:
-    """The entry's studies with a finding on ``outcome``: title (:func:`jwtool.labels.fields.study_title`) and designs in words."""
+    """The entry's studies with a finding on ``outcome``: title (:func:`jwtool.labels.fields.study_title`;
+    ``own`` when it is the record's, in the catalogue's Dutch) and designs in words."""
     out = []
     for study in entry.studies:
         if outcome in study.outcomes:
             designs = ", ".join(fields.vocab_label(vocab, "study-designs", d, lang) for d in study.designs)
-            out.append({"title": fields.study_title(study, entry, lang)[0], "designs": designs})
+            title, own = fields.study_title(study, entry, lang)
+            out.append({"title": title, "own": own, "designs": designs})
     return out
 
 
@@ -198,7 +200,7 @@ def page_data(entries: Sequence[Entry], cat: Catalogue, lang: str, anchors: dict
     chosen = sorted(entries, key=Entry.sort_key)
     return {
         "entries": {e.id: {"name": clean(e.name) or e.id, "anchor": anchors[e.id][2:], "elements": list(dict.fromkeys(e.elements_from(source))),
-                           "studies": [{"key": s.id or f"{e.id}#{i + 1}", "title": fields.study_title(s, e, lang)[0],
+                           "studies": [{"key": s.id or f"{e.id}#{i + 1}", **dict(zip(("title", "own"), fields.study_title(s, e, lang))),
                                         "designs": list(s.designs), "outcomes": list(dict.fromkeys(s.outcomes))}
                                        for i, s in enumerate(e.studies)]} for e in chosen},
         "order": [e.id for e in chosen],
