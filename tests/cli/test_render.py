@@ -209,7 +209,7 @@ def test_filters_that_match_nothing_warn_and_render_empty_tables(run_cli) -> Non
     r = run_cli("render", "appendix", "--kind", "praktijkvoorbeeld")
     assert r.exit_code == 0
     assert "geen vermelding van de tabellen voldoet aan de filters" in r.stderr
-    assert "Geen interventies die aan de selectie voldoen." in r.stdout
+    assert "Geen vermeldingen die aan de selectie voldoen." in r.stdout
 
 
 def test_an_unknown_filter_value_is_a_usage_error(run_cli) -> None:  # type: ignore[no-untyped-def]
