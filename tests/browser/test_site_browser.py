@@ -547,3 +547,34 @@ def test_a_printed_entry_starts_its_fields_on_page_one_at_full_size_and_ends_wit
     assert pages[-1] != footer and len(pages[-1]) > len(footer), pages[-1]
     # the title's first word, 1.9rem on every entry: as high here as on an entry without tables
     assert _word_height(pdfs[slug], titles[slug]) == pytest.approx(_word_height(pdfs["jongerenpunten"], titles["jongerenpunten"]), abs=0.05)
+
+
+def _print_a4(chromium, url: str, pdf: Path) -> None:  # type: ignore[no-untyped-def]
+    """The page printed on A4 as from a desktop browser's print dialog (1280 px window, the page's
+    own @page sizes, so a landscape table gets its landscape pages)."""
+    page = chromium.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        page.goto(url)
+        pdf.write_bytes(page.pdf(format="A4", prefer_css_page_size=True))
+    finally:
+        page.close()
+
+
+PRINT_ENDS = ["elementen-per-fase/index.html",
+              *(f"interventies/{slug}/index.html" for slug in ("2getthere", "project-ja", "doorstroomprogramma-alliantie-mbo-arbeidsmarkt"))]
+
+
+@pytest.mark.parametrize("path", PRINT_ENDS)
+def test_a_printed_page_never_ends_on_a_page_of_only_the_footer(chromium, site: Path, tmp_path: Path, path: str) -> None:  # type: ignore[no-untyped-def]
+    """Printed on A4, the last page holds part of the page's content, never the footer alone (at
+    the end, a footer that did not fit under the last field took a page of its own; after the
+    landscape table of elementen-per-fase the change of page type always forced one) nor nothing."""
+    require(shutil.which("pdftotext") is not None, "pdftotext (apt-get install poppler-utils)")
+    pdf = tmp_path / "page.pdf"
+    _print_a4(chromium, (site / path).as_uri(), pdf)
+    footer = " ".join((site / path).read_text(encoding="utf-8").split('<footer class="site">')[1].split("</footer>")[0].split())
+    footer = " ".join(re.sub(r"<[^>]+>", "", footer).split())
+    pages = [" ".join(p.split()) for p in _pdf_pages(pdf)]
+    assert footer.startswith("Gemaakt met jwtool") and footer in " ".join(pages), footer  # printed once, whole
+    last = pages[-1].replace(footer, "").strip()
+    assert last, (len(pages), pages[-1])
