@@ -578,3 +578,22 @@ def test_a_printed_page_never_ends_on_a_page_of_only_the_footer(chromium, site: 
     assert footer.startswith("Gemaakt met jwtool") and footer in " ".join(pages), footer  # printed once, whole
     last = pages[-1].replace(footer, "").strip()
     assert last, (len(pages), pages[-1])
+
+
+def test_a_printed_index_breaks_no_name_inside_a_word(chromium, site: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Printed on A4 from a wide window, the index is a table whose name column is as wide as its
+    longest word ('Doorstroomprogramma', 'Combinatiefunctionarissen'), as on screen; a name breaks
+    only between words or after a hyphen."""
+    require(shutil.which("pdftotext") is not None, "pdftotext (apt-get install poppler-utils)")
+    page = chromium.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        page.goto((site / "index.html").as_uri())
+        names = page.eval_on_selector_all("#index-table tbody th a", "links => links.map(a => a.textContent)")
+        pdf = tmp_path / "index.pdf"
+        pdf.write_bytes(page.pdf(format="A4", prefer_css_page_size=True))
+    finally:
+        page.close()
+    words = set(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout.split())
+    whole = {w for n in names for w in n.split() if "-" not in w}
+    assert len(names) > 20 and "Doorstroomprogramma" in whole
+    assert sorted(whole - words) == []
