@@ -560,7 +560,7 @@ def _print_a4(chromium, url: str, pdf: Path) -> None:  # type: ignore[no-untyped
         page.close()
 
 
-PRINT_ENDS = ["elementen-per-fase/index.html",
+PRINT_ENDS = ["elementen-per-fase/index.html", "bewijskaart/index.html",
               *(f"interventies/{slug}/index.html" for slug in ("2getthere", "project-ja", "doorstroomprogramma-alliantie-mbo-arbeidsmarkt"))]
 
 
@@ -578,6 +578,27 @@ def test_a_printed_page_never_ends_on_a_page_of_only_the_footer(chromium, site: 
     assert footer.startswith("Gemaakt met jwtool") and footer in " ".join(pages), footer  # printed once, whole
     last = pages[-1].replace(footer, "").strip()
     assert last, (len(pages), pages[-1])
+
+
+def test_a_printed_bewijskaart_ends_with_more_than_one_row(chromium, site: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The study map prints on landscape pages; its last page holds more than one row of the table
+    (a row taller than needed, its name on three lines in a 10rem column, and the footer that
+    carried the last row along made a fifth page of one row under the repeated header)."""
+    require(shutil.which("pdftotext") is not None, "pdftotext (apt-get install poppler-utils)")
+    page = chromium.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        page.goto((site / "bewijskaart" / "index.html").as_uri())
+        rows = page.eval_on_selector_all("#gapmap tbody th", "ths => ths.map(th => th.textContent.trim())")
+        pdf = tmp_path / "bewijskaart.pdf"
+        pdf.write_bytes(page.pdf(format="A4", prefer_css_page_size=True))
+    finally:
+        page.close()
+    # in content order (-raw) a name on two lines reads as one; -layout puts its row's marks between them
+    raw = subprocess.run(["pdftotext", "-raw", str(pdf), "-"], capture_output=True, text=True, check=True).stdout.split("\f")[:-1]
+    pages = [" ".join(p.split()) for p in raw]
+    on_page = [[r for r in rows if " ".join(r.split()) in p] for p in pages]
+    assert sum(map(len, on_page)) == len(rows), on_page  # every row printed, each name whole on one page
+    assert len(on_page[-1]) > 1, (len(pages), on_page[-1])
 
 
 def test_a_printed_index_breaks_no_name_inside_a_word(chromium, site: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
