@@ -563,3 +563,74 @@ def test_a_printed_entry_starts_its_fields_on_page_one_at_full_size_and_ends_wit
     assert pages[-1] != footer and len(pages[-1]) > len(footer), pages[-1]
     # the title's first word, 1.9rem on every entry: as high here as on an entry without tables
     assert _word_height(pdfs[slug], titles[slug]) == pytest.approx(_word_height(pdfs["jongerenpunten"], titles["jongerenpunten"]), abs=0.05)
+
+
+def _print_a4(chromium, url: str, pdf: Path) -> None:  # type: ignore[no-untyped-def]
+    """The page printed on A4 as from a desktop browser's print dialog (1280 px window, the page's
+    own @page sizes, so a landscape table gets its landscape pages)."""
+    page = chromium.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        page.goto(url)
+        pdf.write_bytes(page.pdf(format="A4", prefer_css_page_size=True))
+    finally:
+        page.close()
+
+
+PRINT_ENDS = ["elementen-per-fase/index.html", "bewijskaart/index.html",
+              *(f"interventies/{slug}/index.html" for slug in ("2getthere", "project-ja", "doorstroomprogramma-alliantie-mbo-arbeidsmarkt"))]
+
+
+@pytest.mark.parametrize("path", PRINT_ENDS)
+def test_a_printed_page_never_ends_on_a_page_of_only_the_footer(chromium, site: Path, tmp_path: Path, path: str) -> None:  # type: ignore[no-untyped-def]
+    """Printed on A4, the last page holds part of the page's content, never the footer alone (at
+    the end, a footer that did not fit under the last field took a page of its own; after the
+    landscape table of elementen-per-fase the change of page type always forced one) nor nothing."""
+    require(shutil.which("pdftotext") is not None, "pdftotext (apt-get install poppler-utils)")
+    pdf = tmp_path / "page.pdf"
+    _print_a4(chromium, (site / path).as_uri(), pdf)
+    footer = " ".join((site / path).read_text(encoding="utf-8").split('<footer class="site">')[1].split("</footer>")[0].split())
+    footer = " ".join(re.sub(r"<[^>]+>", "", footer).split())
+    pages = [" ".join(p.split()) for p in _pdf_pages(pdf)]
+    assert footer.startswith("Gemaakt met jwtool") and footer in " ".join(pages), footer  # printed once, whole
+    last = pages[-1].replace(footer, "").strip()
+    assert last, (len(pages), pages[-1])
+
+
+def test_a_printed_bewijskaart_ends_with_more_than_one_row(chromium, site: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The study map prints on landscape pages; its last page holds more than one row of the table
+    (a row taller than needed, its name on three lines in a 10rem column, and the footer that
+    carried the last row along made a fifth page of one row under the repeated header)."""
+    require(shutil.which("pdftotext") is not None, "pdftotext (apt-get install poppler-utils)")
+    page = chromium.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        page.goto((site / "bewijskaart" / "index.html").as_uri())
+        rows = page.eval_on_selector_all("#gapmap tbody th", "ths => ths.map(th => th.textContent.trim())")
+        pdf = tmp_path / "bewijskaart.pdf"
+        pdf.write_bytes(page.pdf(format="A4", prefer_css_page_size=True))
+    finally:
+        page.close()
+    # in content order (-raw) a name on two lines reads as one; -layout puts its row's marks between them
+    raw = subprocess.run(["pdftotext", "-raw", str(pdf), "-"], capture_output=True, text=True, check=True).stdout.split("\f")[:-1]
+    pages = [" ".join(p.split()) for p in raw]
+    on_page = [[r for r in rows if " ".join(r.split()) in p] for p in pages]
+    assert sum(map(len, on_page)) == len(rows), on_page  # every row printed, each name whole on one page
+    assert len(on_page[-1]) > 1, (len(pages), on_page[-1])
+
+
+def test_a_printed_index_breaks_no_name_inside_a_word(chromium, site: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Printed on A4 from a wide window, the index is a table whose name column is as wide as its
+    longest word ('Doorstroomprogramma', 'Combinatiefunctionarissen'), as on screen; a name breaks
+    only between words or after a hyphen."""
+    require(shutil.which("pdftotext") is not None, "pdftotext (apt-get install poppler-utils)")
+    page = chromium.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        page.goto((site / "index.html").as_uri())
+        names = page.eval_on_selector_all("#index-table tbody th a", "links => links.map(a => a.textContent)")
+        pdf = tmp_path / "index.pdf"
+        pdf.write_bytes(page.pdf(format="A4", prefer_css_page_size=True))
+    finally:
+        page.close()
+    words = set(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout.split())
+    whole = {w for n in names for w in n.split() if "-" not in w}
+    assert len(names) > 20 and "Doorstroomprogramma" in whole
+    assert sorted(whole - words) == []
