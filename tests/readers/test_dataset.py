@@ -16,6 +16,7 @@ import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
 from tests.conftest import REPO, require
@@ -178,6 +179,81 @@ def test_the_refusal_of_a_folder_of_the_other_kind_speaks_english(run_cli, tmp_p
     r = run_cli("render", "overview", "-o", f"{pkg}/", "--force", "--catalogue", mini_catalogue)
     assert (r.exit_code, r.stderr) == (2, f"jwtool: error: {pkg} is not a site written by jwtool (no index.html from jwtool); "
                                           "refusing to replace it even with --force: choose another folder\n")
+
+
+
+# --- every fact the JSON export holds: a finding's figure, a source's date of issue ----------------
+
+
+def _fields(package: Path) -> dict[str, list[tuple[str, str]]]:
+    """(column, Frictionless type) of each table, as datapackage.json declares them."""
+    descriptor = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
+    return {r["name"]: [(f["name"], f["type"]) for f in r["schema"]["fields"]] for r in descriptor["resources"]}
+
+
+def _figure(cells: dict[str, Any], types: dict[str, str]) -> dict[str, Any] | None:
+    """A finding's figure from its figure_* cells (CSV text or SQLite values), typed as declared; None when all are empty."""
+    as_type = {"integer": int, "number": float, "string": str}
+    fig = {name.removeprefix("figure_"): as_type[types[name]](v) for name, v in cells.items()
+           if name.startswith("figure_") and v not in ("", None)}
+    return fig or None
+
+
+def test_a_figure_has_the_same_columns_in_figures_and_findings_one_for_every_field_of_the_schema(exported: Path, repo_root: Path) -> None:
+    schema = json.loads((repo_root / "schemas" / "intervention.schema.json").read_text(encoding="utf-8"))
+    fields = _fields(exported / "catalogue-data")
+    in_figures = [(name, kind) for name, kind in fields["figures"] if name not in ("entry_id", "position")]
+    in_findings = [(name.removeprefix("figure_"), kind) for name, kind in fields["findings"] if name.startswith("figure_")]
+    assert [name for name, _ in in_figures] == list(schema["$defs"]["figure"]["properties"])
+    assert in_findings == in_figures
+
+
+def test_every_finding_holds_its_figure_as_the_json_export_does(exported: Path, repo_root: Path, tmp_path: Path) -> None:
+    run = subprocess.run([sys.executable, "-m", "jwtool", "export", "--format", "json", "-o", str(tmp_path / "export.json"), "--catalogue", str(repo_root)],
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    export = json.loads((tmp_path / "export.json").read_text(encoding="utf-8"))
+    expected = {(e["id"], study["id"], str(pos)): finding.get("figure") for e in export["entries"]
+                for study in (e.get("evidence") or {}).get("studies") or [] for pos, finding in enumerate(study["findings"], 1)}
+    assert sum(fig is not None for fig in expected.values()) >= 10  # the bundled catalogue's findings with a figure
+    types = dict(_fields(exported / "catalogue-data")["findings"])
+    in_csv = {(r["entry_id"], r["study_id"], r["position"]): _figure(r, types) for r in _csv_rows(exported / "catalogue-data" / "data" / "findings.csv")}
+    assert in_csv == expected
+    con = sqlite3.connect(exported / "catalogue.sqlite")
+    con.row_factory = sqlite3.Row
+    try:
+        in_sqlite = {(r["entry_id"], r["study_id"], str(r["position"])): _figure(dict(r), types) for r in con.execute("SELECT * FROM findings")}
+    finally:
+        con.close()
+    assert in_sqlite == expected
+
+
+def test_a_source_keeps_its_date_of_issue_beside_its_year(run_cli, mini_catalogue: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    sources = mini_catalogue / "sources"
+    report = sources / "kwetsbare-jongeren-2023.yaml"
+    report.write_text(report.read_text(encoding="utf-8").replace("issued: {date-parts: [[2023]]}", "issued: {date-parts: [[2026, 9]]}"), encoding="utf-8")
+    with (sources / "evaluatie-alfa.yaml").open("a", encoding="utf-8") as f:
+        f.write("issued: {date-parts: [[2019, 10, 31], [2020, 2]]}\n")  # a range: from a day to a month
+    (sources / "jaarverslag.yaml").write_text("id: jaarverslag\ntype: report\nkind: rapport\ntitle: Jaarverslag\nissued: {date-parts: [[2015]]}\n",
+                                              encoding="utf-8")
+    (sources / "zonder-datum.yaml").write_text("id: zonder-datum\ntype: report\nkind: rapport\ntitle: Zonder datum\n", encoding="utf-8")
+    for fmt, name in (("datapackage", "pkg"), ("sqlite", "c.sqlite"), ("json", "export.json")):
+        r = run_cli("export", "--format", fmt, "-o", tmp_path / name, "--catalogue", mini_catalogue)
+        assert r.exit_code == 0, r.stderr
+    expected = {"evaluatie-alfa": ("2019", "2019-10-31/2020-02"), "jaarverslag": ("2015", "2015"),
+                "kwetsbare-jongeren-2023": ("2026", "2026-09"), "zonder-datum": ("", "")}
+    assert {r["id"]: (r["issued_year"], r["issued"]) for r in _csv_rows(tmp_path / "pkg" / "data" / "sources.csv")} == expected
+    con = sqlite3.connect(tmp_path / "c.sqlite")
+    try:
+        stored = {i: ("" if y is None else str(y), d or "") for i, y, d in con.execute("SELECT id, issued_year, issued FROM sources")}
+    finally:
+        con.close()
+    assert stored == expected
+    cited = json.loads((tmp_path / "export.json").read_text(encoding="utf-8"))["sources"]
+    assert set(cited) == {"evaluatie-alfa", "kwetsbare-jongeren-2023"}
+    for source_id, record in cited.items():  # the JSON export's CSL date, read back from the text
+        parts = [[int(n) for n in d.split("-")] for d in expected[source_id][1].split("/")]
+        assert record["issued"] == {"date-parts": parts}
 
 
 # --- the README's questions -------------------------------------------------------------------

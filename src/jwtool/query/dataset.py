@@ -62,6 +62,20 @@ def _bool(value: Any) -> bool | None:
     return value if isinstance(value, bool) else None
 
 
+def _number(value: Any) -> int | float | None:
+    return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def _edtf(date: Any) -> str | None:
+    """A CSL date as EDTF (level 0, ISO 8601), as biblatex's ``date`` writes it: ``{date-parts: [[2019]]}``
+    is 2019, ``[[2019, 10]]`` 2019-10, ``[[2019, 10, 31]]`` 2019-10-31, a range of two dates 2019-10/2020-02;
+    None without date-parts or with any part that is no whole number."""
+    parts = as_list(date.get("date-parts") if isinstance(date, dict) else None)
+    if not parts or not all(as_list(p) and all(_int(n) is not None for n in p) for p in parts):
+        return None
+    return "/".join("-".join(f"{n:04d}" if i == 0 else f"{n:02d}" for i, n in enumerate(p)) for p in parts)
+
+
 def _joined(value: Any) -> str | None:
     items = [str(v) for v in as_list(value) if v is not None]
     return " | ".join(items) if items else None
@@ -91,7 +105,20 @@ _ENTRY_MEANING = {"id": "Entry id (its file name)", "name": "Name as the source 
                   "evidence.verdict": "The source's own words on the evidence",
                   "evidence.level": "Step on the evidence ladder (vocab_evidence_levels)",
                   "last_reviewed": "Date the entry was last checked against its sources"}
-_VALUE = {"string": _text, "date": _text, "integer": _int, "boolean": _bool}
+_VALUE = {"string": _text, "date": _text, "integer": _int, "number": _number, "boolean": _bool}
+# The fields of a figure (schemas/intervention.schema.json, $defs/figure), as columns: of the table figures for
+# results.figures, of findings (named figure_<field>) for a finding's figure; the same fields, types and meanings.
+_FIGURE_COLUMNS = (
+    ("measure", "string", "What was measured"), ("value", "number", "The number as the source gives it"),
+    ("unit", "string", "aantal, procent, euro, jaar or maanden"), ("n", "integer", "Base of a percentage or total, where the source gives it"),
+    ("year", "integer", "Year the figure refers to"), ("period", "string", "Period as the source writes it"),
+    ("quote", "string", "The source's sentence the figure comes from, verbatim"))
+
+
+def _figure(fig: Any) -> tuple[Any, ...]:
+    """A figure's values in the order of _FIGURE_COLUMNS; all None for no figure."""
+    fig = fig if isinstance(fig, dict) else {}
+    return tuple(_VALUE[kind](fig.get(name)) for name, kind, _ in _FIGURE_COLUMNS)
 
 
 def _entry_column(path: str) -> str:
@@ -99,7 +126,7 @@ def _entry_column(path: str) -> str:
 
 
 def _schema() -> list[Table]:
-    s, i, n, b = "string", "integer", "number", "boolean"
+    s, i, b = "string", "integer", "boolean"
     return [
         Table("entries", "One row per intervention or practice example.",
               [(_entry_column(path), kind, _ENTRY_MEANING.get(path, f"The entry's {path}"))
@@ -128,13 +155,14 @@ def _schema() -> list[Table]:
             [E, "study_id"], [TO_ENTRY]),
         Table("study_designs", "The designs of each study.", [(E, s, ""), ("study_id", s, ""), ("design", s, "")], [E, "study_id", "design"],
               [([E, "study_id"], "studies", [E, "study_id"]), _vocab_fk("design", "study-designs")]),
-        Table("findings", "What a study found on one outcome domain, with the quote it rests on.", [
+        Table("findings", "What a study found on one outcome domain, with the quote it rests on and, if the source gives one, "
+              "the finding's figure: the columns figure_* hold the fields the table figures holds (all empty without a figure).", [
             (E, s, ""), ("study_id", s, ""), ("position", i, ""), ("outcome", s, ""), ("direction", s, ""), ("comparison", b, "Found against a comparison group"),
-            ("quote", s, ""), ("note", s, "")], [E, "study_id", "position"],
+            ("quote", s, ""), ("note", s, ""), *((f"figure_{c}", k, f"{desc} (the finding's figure.{c})") for c, k, desc in _FIGURE_COLUMNS)],
+            [E, "study_id", "position"],
             [([E, "study_id"], "studies", [E, "study_id"]), _vocab_fk("outcome", "outcome-domains")]),
-        Table("figures", "Result figures an entry reports.", [
-            (E, s, ""), ("position", i, ""), ("measure", s, ""), ("value", n, ""), ("unit", s, ""), ("n", i, ""), ("year", i, ""), ("period", s, ""),
-            ("quote", s, "")], [E, "position"], [TO_ENTRY]),
+        Table("figures", "Result figures an entry reports (results.figures; a study finding's figure is in findings).",
+              [(E, s, ""), ("position", i, ""), *_FIGURE_COLUMNS], [E, "position"], [TO_ENTRY]),
         Table("success_factors", "Success factors (section 3.2) an entry illustrates.", [
             (E, s, ""), ("position", i, ""), ("factor", s, ""), ("title", s, ""), ("example", s, ""), ("section", s, "")], [E, "position"],
             [TO_ENTRY, _vocab_fk("factor", "success-factors")]),
@@ -147,7 +175,8 @@ def _schema() -> list[Table]:
             ("quote", s, ""), ("note", s, "")], [E, "study_id", "position"],
             [([E, "study_id"], "studies", [E, "study_id"]), (["source_id"], "sources", ["id"])]),
         Table("sources", "The sources entries cite (CSL-JSON fields).", [
-            ("id", s, ""), ("type", s, "CSL type"), ("kind", s, ""), ("title", s, ""), ("issued_year", i, ""), ("publisher", s, ""),
+            ("id", s, ""), ("type", s, "CSL type"), ("kind", s, ""), ("title", s, ""), ("issued_year", i, "Year of issue (the first year of issued)"),
+            ("issued", s, "Date of issue (CSL issued) in EDTF: 2019, 2019-10, 2019-10-31, or a range 2019/2020"), ("publisher", s, ""),
             ("publisher_place", s, ""), ("genre", s, ""), ("url", s, ""), ("doi", s, ""), ("citation", s, "The source's own reference text")],
             ["id"]),
         Table("source_authors", "Authors of each source: a person (family, given) or an organisation (literal).", [
@@ -188,13 +217,11 @@ def tables(entries: Sequence[Entry], sources: Sequence[Source], vocab: dict[str,
                 t["study_designs"].add(e.id, sid, design)
             for fpos, f in _dicts(study.get("findings")):
                 t["findings"].add(e.id, sid, fpos, _text(f.get("outcome")), _text(f.get("direction")), _bool(f.get("comparison")),
-                                  _text(f.get("quote")), _text(f.get("note")))
+                                  _text(f.get("quote")), _text(f.get("note")), *_figure(f.get("figure")))
             for cpos, c in _dicts(study.get("cites")):
                 t["study_citations"].add(e.id, sid, cpos, *_cite_locators(c))
         for pos, fig in _dicts(dig(d, "results", "figures")):
-            value = fig.get("value")
-            t["figures"].add(e.id, pos, _text(fig.get("measure")), value if isinstance(value, (int, float)) and not isinstance(value, bool) else None,
-                             _text(fig.get("unit")), _int(fig.get("n")), _int(fig.get("year")), _text(fig.get("period")), _text(fig.get("quote")))
+            t["figures"].add(e.id, pos, *_figure(fig))
         for pos, sf in _dicts(d.get("success_factors")):
             t["success_factors"].add(e.id, pos, _text(sf.get("factor")), _text(sf.get("title")), _text(sf.get("example")), _text(sf.get("section")))
         for pos, c in _dicts(d.get("cites")):
@@ -203,8 +230,8 @@ def tables(entries: Sequence[Entry], sources: Sequence[Source], vocab: dict[str,
         sd = src.data
         parts = dig(sd, "issued", "date-parts")
         year = parts[0][0] if isinstance(parts, list) and parts and isinstance(parts[0], list) and parts[0] else None
-        t["sources"].add(src.id, _text(sd.get("type")), _text(sd.get("kind")), _text(sd.get("title")), _int(year), _text(sd.get("publisher")),
-                         _text(sd.get("publisher-place")), _text(sd.get("genre")), _text(sd.get("URL")), _text(sd.get("DOI")), _text(sd.get("citation")))
+        t["sources"].add(src.id, _text(sd.get("type")), _text(sd.get("kind")), _text(sd.get("title")), _int(year), _edtf(sd.get("issued")),
+                         _text(sd.get("publisher")), _text(sd.get("publisher-place")), _text(sd.get("genre")), _text(sd.get("URL")), _text(sd.get("DOI")), _text(sd.get("citation")))
         for pos, name in _dicts(sd.get("author")):
             family = " ".join(str(name[k]) for k in ("non-dropping-particle", "family") if name.get(k)) or None
             t["source_authors"].add(src.id, pos, family, _text(name.get("given")), _text(name.get("literal")))
