@@ -71,7 +71,7 @@ def test_changed_since_validates_only_changed_files(repo: Repo, run_cli) -> None
 
 
 def test_changed_since_includes_uncommitted_untracked_and_renamed_files(repo: Repo, run_cli) -> None:
-    from jwtool.contribute.git import changed_entry_files
+    from jwtool.contribute.git import changed_entry_files, entry_changes
 
     repo.edit(BORIS, "level: niet-onderzocht", "level: goed-beschreven")  # not committed
     (repo.path / "interventions" / "nieuw.yaml").write_text("id: nieuw\n", encoding="utf-8")  # untracked
@@ -79,6 +79,8 @@ def test_changed_since_includes_uncommitted_untracked_and_renamed_files(repo: Re
     (repo.path / "interventions" / "kix.yaml").unlink()  # deleted: nothing to validate
     files = [p.relative_to(repo.path).as_posix() for p in changed_entry_files(repo.path, "HEAD")]
     assert files == ["interventions/boris-brengt-je-bij-een-baan.yaml", "interventions/bridge-2.yaml", "interventions/nieuw.yaml"]
+    _, added = entry_changes(repo.path, "HEAD")
+    assert [p.relative_to(repo.path).as_posix() for p in added] == ["interventions/nieuw.yaml"]  # a renamed entry is no new one
 
 
 def test_a_changed_vocabulary_rechecks_every_entry(repo: Repo, run_cli) -> None:
@@ -109,6 +111,51 @@ def test_changed_since_with_nothing_changed_still_checks_the_vocabularies(repo: 
     result = run_cli("validate", "--changed-since", "HEAD", "--catalogue", repo.path)
     assert result.exit_code == 0
     assert f"in {len(VOCABULARY_NAMES)} files checked" in result.stderr  # every vocabulary, no entry
+
+
+NEW = "interventions/aanpak-boris-zwolle.yaml"  # sorts before the entries it shares values with
+
+
+def add_copy_of_learn2work(repo: Repo) -> None:
+    """A new entry copied from learn2work (its study id and its table rows with it), id and name
+    changed, with Boris's alias; committed."""
+    text = (repo.path / "interventions" / "learn2work.yaml").read_text(encoding="utf-8")
+    text = text.replace("id: learn2work\nname: Learn2Work\n", "id: aanpak-boris-zwolle\nname: Aanpak Zwolle\naliases: [Boris]\n", 1)
+    (repo.path / NEW).write_text(text, encoding="utf-8")
+    repo.commit("Aanpak Zwolle toegevoegd")
+
+
+def test_a_new_entry_that_repeats_a_name_or_study_id_is_told_by_the_checks_a_contributor_runs(repo: Repo, run_cli) -> None:
+    """CONTRIBUTING: `validate FILE` until it says ok; CI and reviewers: `--changed-since`. Both report
+    every value the new file shares with another entry, in the new file, naming the other."""
+    add_copy_of_learn2work(repo)
+    expected = [
+        f"{NEW}:4:11: fout: aliases[0]: 'Boris' is ook een naam van {BORIS} (Boris); een naam of alias moet één vermelding aanduiden: "
+        "kies een andere voor deze vermelding, of verwijder de alias [unique-alias]",
+        f"{NEW}:76:11: fout: evidence.studies[0].id: het studie-id 'learn2work-evaluatie-2013' wordt ook gebruikt in interventions/learn2work.yaml; "
+        "een studie-id moet uniek zijn in de catalogus: hernoem er een [unique-id]",
+    ]
+    for args in (["--changed-since", "HEAD~1"], [NEW]):
+        result = run_cli("validate", *args, cwd=repo.path)
+        assert result.exit_code == 1, args
+        lines = result.stdout.splitlines()
+        assert all(line.startswith(f"{NEW}:") for line in lines), args
+        assert expected[0] in lines and expected[1] in lines, args
+        assert sum("[unique-order]" in line and "interventions/learn2work.yaml" in line for line in lines) == 2  # its two table rows
+    github = run_cli("validate", "--format", "github", "--changed-since", "HEAD~1", "--catalogue", repo.path).stdout.splitlines()
+    assert len(github) == 4 and all(line.startswith(f"::error file={NEW},line=") for line in github)
+    full = run_cli("validate", "--catalogue", repo.path)  # each clash once; which file is new it cannot know
+    assert full.exit_code == 1 and len(full.stdout.splitlines()) == 4
+
+
+def test_when_every_entry_is_checked_a_shared_value_is_placed_on_the_added_entry(repo: Repo, run_cli) -> None:
+    add_copy_of_learn2work(repo)
+    source = repo.path / "sources" / "hanzen-2015.yaml"
+    source.write_text(source.read_text(encoding="utf-8") + "\n", encoding="utf-8")  # a changed source: every entry is checked
+    result = run_cli("validate", "--changed-since", "HEAD~1", "--catalogue", repo.path)
+    lines = result.stdout.splitlines()
+    assert result.exit_code == 1 and len(lines) == 4
+    assert all(line.startswith(f"{NEW}:") for line in lines)
 
 
 @pytest.mark.parametrize("rev", ["no-such-branch", "--output={tmp}/x", ""])

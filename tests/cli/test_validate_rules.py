@@ -126,6 +126,88 @@ def test_two_entries_cannot_claim_one_row_of_a_table(empty_catalogue: Path) -> N
     assert problems_of(empty_catalogue) == [("interventions/twee.yaml", "unique-order", 16, 29)]
 
 
+# --- a value two entries share, when only some files are checked ------------------------------
+# A contributor checks the file they add (`validate FILE`, `--changed-since`); its name sorts
+# before the entry it clashes with ("aa-nieuw" < "zz-oud") and must still be told.
+
+STUDY = """  studies:
+    - id: {sid}
+      designs: [monitoring]
+      description: De jongeren zijn gevolgd.
+      cites:
+        - source: kwetsbare-jongeren-2023
+          sections: ["5.2"]
+      findings:
+        - outcome: werk
+          direction: positief
+          comparison: false
+          quote: Zes van de tien jongeren vonden werk.
+"""
+ROW = "  - source: rapport\n    rows: [{table: T1, row: 1}]\n"
+
+
+def sharing(root: Path, what: str, entry_id: str) -> str:
+    """An entry ``entry_id`` that holds the one value of ``what`` every entry made so holds."""
+    text = minimal(entry_id)
+    if what == "id":
+        return text.replace(f"id: {entry_id}", "id: gedeeld", 1)
+    if what == "alias":
+        return text.replace("kind:", "aliases: [Boris]\nkind:")
+    if what == "study id":
+        return text.replace("  level: niet-onderzocht\n", "  level: niet-onderzocht\n" + STUDY.format(sid="gedeelde-evaluatie"))
+    (root / "sources" / "rapport.yaml").write_text(
+        "id: rapport\ntype: report\nkind: rapport\ntitle: Rapport\ntables:\n  - {id: T1, title: Interventies, rows: 1, columns: [interventie]}\n",
+        encoding="utf-8")
+    return text.replace("kind: praktijkvoorbeeld", "kind: interventie").replace("cites:\n", "cites:\n" + ROW)
+
+
+# what is shared -> (rule, line and column of the value in the file, the message's start)
+SHARED = {
+    "id": ("unique-id", 1, 5, "id 'gedeeld' is also used by interventions/{other}"),
+    "alias": ("unique-alias", 3, 11, "'Boris' also names interventions/{other} (Boris); "),
+    "study id": ("unique-id", 12, 11, "study id 'gedeelde-evaluatie' is also used in interventions/{other}"),
+    "row": ("unique-order", 16, 29, "row 1 of table T1 of 'rapport' is also claimed by interventions/{other}"),
+}
+
+
+def clashes(root: Path, paths: list[Path] | None = None, added: list[Path] | None = None) -> list[tuple[str, str, int, int, str]]:
+    return [(p.file, p.rule, p.line, p.column, str(p.message)) for p in validate(root, paths, added=added).problems if p.rule in ("unique-id", "unique-alias", "unique-order")]
+
+
+@pytest.mark.parametrize("what", sorted(SHARED))
+def test_a_checked_file_that_sorts_first_is_told_it_shares_a_value_with_an_unchecked_one(what: str, empty_catalogue: Path) -> None:
+    old = add(empty_catalogue, "zz-oud.yaml", sharing(empty_catalogue, what, "zz-oud"))
+    new = add(empty_catalogue, "aa-nieuw.yaml", sharing(empty_catalogue, what, "aa-nieuw"))
+    rule, line, column, message = SHARED[what]
+    [(file, found_rule, found_line, found_column, text)] = clashes(empty_catalogue, [new])
+    assert (file, found_rule, found_line, found_column) == ("interventions/aa-nieuw.yaml", rule, line, column)
+    assert text.startswith(message.format(other="zz-oud.yaml"))
+    [(file, *_, text)] = clashes(empty_catalogue, [old])  # the other way round: the old file is the one checked
+    assert file == "interventions/zz-oud.yaml" and text.startswith(message.format(other="aa-nieuw.yaml"))
+
+
+@pytest.mark.parametrize("what", sorted(SHARED))
+def test_a_full_run_reports_a_shared_value_once_on_the_added_file_when_it_is_known(what: str, empty_catalogue: Path) -> None:
+    add(empty_catalogue, "zz-oud.yaml", sharing(empty_catalogue, what, "zz-oud"))
+    new = add(empty_catalogue, "aa-nieuw.yaml", sharing(empty_catalogue, what, "aa-nieuw"))
+    rule, line, column, message = SHARED[what]
+    [(file, *_)] = clashes(empty_catalogue)  # no file is known to be new: the later one, as always
+    assert file == "interventions/zz-oud.yaml"
+    for paths in (None, [new, empty_catalogue / "interventions" / "zz-oud.yaml"]):  # both checked, one of them added
+        [(file, found_rule, found_line, found_column, text)] = clashes(empty_catalogue, paths, added=[new])
+        assert (file, found_rule, found_line, found_column) == ("interventions/aa-nieuw.yaml", rule, line, column)
+        assert text.startswith(message.format(other="zz-oud.yaml"))
+
+
+def test_a_name_of_three_entries_is_one_problem_in_each_checked_file_that_repeats_it(empty_catalogue: Path) -> None:
+    for stem in ("bb-oud", "cc-oud"):
+        add(empty_catalogue, f"{stem}.yaml", sharing(empty_catalogue, "alias", stem))
+    new = add(empty_catalogue, "aa-nieuw.yaml", sharing(empty_catalogue, "alias", "aa-nieuw"))
+    assert [(f, line) for f, _, line, *_ in clashes(empty_catalogue, [new])] == [("interventions/aa-nieuw.yaml", 3)]
+    assert [f for f, *_ in clashes(empty_catalogue)] == ["interventions/bb-oud.yaml", "interventions/cc-oud.yaml"]
+    assert [f for f, *_ in clashes(empty_catalogue, added=[new])] == ["interventions/aa-nieuw.yaml", "interventions/cc-oud.yaml"]
+
+
 def test_file_names_with_spaces_or_non_ascii_letters(empty_catalogue: Path) -> None:
     add(empty_catalogue, "met spatie.yaml", minimal("met spatie"))
     add(empty_catalogue, "één.yaml", minimal("een"))

@@ -15,7 +15,7 @@ from jwtool.catalogue.limits import MAX_FILE_SIZE_CAP
 from jwtool.catalogue.problems import Problem, problems_to_json
 from jwtool.cli.common import format_option, formats, limits, out, root, usage_error
 from jwtool.cli.framework import EXIT_OK, EXIT_PROBLEMS, counted, err, message, message_lang
-from jwtool.contribute.git import GitError, changed_entry_files
+from jwtool.contribute.git import GitError, entry_changes
 from jwtool.validate.rules import validate as run
 from jwtool.validate.studies import SILENCED
 
@@ -45,15 +45,17 @@ def validate(
     """Check the catalogue: YAML syntax, duplicate keys, schema, ids, vocabularies, numbers, URLs."""
     lim = limits(max_file_size)
     base = root(catalogue)
+    added: list[Path] = []
     try:
         selected = named_paths(paths or [], base)
         if changed_since is not None:
-            selected = [p for p in changed_entry_files(base, changed_since) if selected is None or any(p.is_relative_to(s) for s in selected)]
+            changed, added = entry_changes(base, changed_since)
+            selected = [p for p in changed if selected is None or any(p.is_relative_to(s) for s in selected)]
     except (CatalogueError, GitError) as exc:
         usage_error(exc)
 
     progress.enable(fmt.value != "json", lang=message_lang())
-    report = run(base, selected, lim)  # no changed entries ([]) still checks vocabularies and catalogue.yaml
+    report = run(base, selected, lim, added=added)  # no changed entries ([]) still checks vocabularies and catalogue.yaml
     problems = report.problems
     if show_reviewed and fmt.value == "text":
         problems = [replace(p, severity="reviewed") if p.severity == SILENCED else p for p in problems]

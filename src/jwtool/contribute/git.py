@@ -108,17 +108,18 @@ def _split_z(data: bytes) -> list[str]:
     return [p for p in data.decode("utf-8", "surrogateescape").split("\0") if p]
 
 
-def changed_files(root: Path, rev: str) -> tuple[list[str], bool]:
+def changed_files(root: Path, rev: str) -> tuple[list[str], bool, list[str]]:
     """Files under ``interventions/`` that differ between ``rev`` and the working tree (paths
-    relative to ``root``; a renamed file by its new name; new untracked files included), and
-    whether anything that every entry depends on changed: ``schemas/``, an existing source in
+    relative to ``root``; a renamed file by its new name; new untracked files included), whether
+    anything that every entry depends on changed: ``schemas/``, an existing source in
     ``sources/`` (a table's rows, a removed source; a new source breaks nothing) or
-    ``catalogue.yaml``."""
+    ``catalogue.yaml``, and which of those entry files are new (added or untracked, not renamed)."""
     commit = resolve(root, rev)
     shared = ("schemas", "sources", "catalogue.yaml")
     diff = _git(root, "diff", "--name-status", "-z", "-M", "--relative", commit, "--", "interventions", *shared)
     listing = iter(_split_z(diff))
     changed: set[str] = set()
+    added: set[str] = set()
     schemas = False
     for status in listing:  # a status, then its path (a rename or copy: both paths)
         paths = list(islice(listing, 2 if status[:1] in ("R", "C") else 1))
@@ -126,22 +127,32 @@ def changed_files(root: Path, rev: str) -> tuple[list[str], bool]:
             schemas = True  # a new source breaks no entry; a changed or removed one may
         if paths and not status.startswith("D") and _entry_file(paths[-1]):
             changed.add(paths[-1])
+            if status.startswith("A"):  # (a renamed entry is no new one)
+                added.add(paths[-1])
     for p in _split_z(_git(root, "ls-files", "--others", "--exclude-standard", "-z", "--", "interventions", *shared)):
         if p.startswith("schemas/") or p == "catalogue.yaml":  # an untracked source is a new one
             schemas = True
         elif _entry_file(p):
             changed.add(p)
-    return sorted(changed), schemas
+            added.add(p)
+    return sorted(changed), schemas, sorted(added)
 
 
 def changed_entry_files(root: Path, rev: str) -> list[Path]:
     """Entry files to validate after changes since ``rev``: those changed or added, or every entry
     file when ``schemas/``, a source or ``catalogue.yaml`` changed (unchanged entries can break then)."""
-    rels, schemas_changed = changed_files(root, rev)
+    return entry_changes(root, rev)[0]
+
+
+def entry_changes(root: Path, rev: str) -> tuple[list[Path], list[Path]]:
+    """:func:`changed_entry_files`, and the entry files added since ``rev`` (validate places a
+    clash over a name, alias or id between a new and an older entry on the new one)."""
+    rels, schemas_changed, added = changed_files(root, rev)
     folder = root / "interventions"
+    new = [(root / rel).absolute() for rel in added if (root / rel).is_file()]
     if schemas_changed and folder.is_dir():
-        return sorted(p.absolute() for p in folder.iterdir() if p.suffix in ENTRY_SUFFIXES and not p.name.startswith(".") and p.is_file())
-    return [(root / rel).absolute() for rel in rels if (root / rel).is_file()]
+        return sorted(p.absolute() for p in folder.iterdir() if p.suffix in ENTRY_SUFFIXES and not p.name.startswith(".") and p.is_file()), new
+    return [(root / rel).absolute() for rel in rels if (root / rel).is_file()], new
 
 
 # The kinds of files a pull request can change that alter what users read.

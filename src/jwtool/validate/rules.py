@@ -291,8 +291,10 @@ class Report:
         return sum(p.severity == study_rules.SILENCED for p in self.problems)
 
 
-def validate(root: Path, paths: list[Path] | None = None, limits: Limits = Limits()) -> Report:
-    """Validate the catalogue at ``root`` (or only ``paths`` in it, plus catalogue-wide checks)."""
+def validate(root: Path, paths: list[Path] | None = None, limits: Limits = Limits(), added: list[Path] | None = None) -> Report:
+    """Validate the catalogue at ``root`` (or only ``paths`` in it, plus catalogue-wide checks).
+    ``added``: entry files new since a revision; a value two entries share is reported on the
+    checked file, and of two checked files on the added one (see :func:`_catalogue_rules`)."""
     layout = Layout(root)
     made = [schema_checker(layout, f"{name}.schema.json")
             for name in ("intervention", "vocabulary", "catalogue", "source")]
@@ -348,7 +350,7 @@ def validate(root: Path, paths: list[Path] | None = None, limits: Limits = Limit
         if isinstance(doc.data, dict):
             facts.append(_Facts.of(doc, limits))
 
-    problems += [p for p in _catalogue_rules(facts) if p.file in selected_rels]
+    problems += _catalogue_rules(facts, selected_rels, {layout.rel(p) for p in added or []})
     # A row no entry claims and a source no entry cites are judged on every entry: while one entry
     # file cannot be read (its own problem says why), they would blame the sources for it.
     every_entry_read = len(facts) == len(everything) and not any(p.file not in selected_rels for p in discover_problems)
@@ -428,37 +430,58 @@ class _Facts:
         return read_yaml(self.path, self.rel, self.limits).problem(rule, message, pointer)
 
 
-def _catalogue_rules(entries: list[_Facts]) -> Iterator[Problem]:
-    """Uniqueness across entries: ids, names/aliases, appendix rows, study ids."""
-    first_id: dict[str, _Facts] = {}
-    first_study: dict[str, _Facts] = {}
-    first_name: dict[str, tuple[_Facts, str]] = {}
-    first_row: dict[tuple[str, str, int], _Facts] = {}
+_Holder = tuple[_Facts, str, Any]  # an entry, the JSON pointer of a value in it, the value as written
+
+
+def _catalogue_rules(entries: list[_Facts], checked: set[str], added: set[str]) -> list[Problem]:
+    """Uniqueness across entries: ids, names/aliases, appendix rows, study ids; problems in the
+    ``checked`` files only.
+
+    Of the entries that share a value, one keeps it and every other one gets the problem, naming
+    that one. The keeper is an entry that is not checked if there is one, else one that was not
+    ``added``, else the first by file name. So a clash is reported once: on the file a contributor
+    checks (``validate FILE``, ``--changed-since``), whichever file name sorts first; in a full
+    run on the later file, or on the new one when the new files are known."""
+    ids: dict[str, list[_Holder]] = {}
+    names: dict[str, list[_Holder]] = {}
+    rows: dict[tuple[str, str, int], list[_Holder]] = {}
+    studies: dict[str, list[_Holder]] = {}
+    problems: list[Problem] = []
+
+    def hold(shared: dict[Any, list[_Holder]], k: Any, entry: _Facts, pointer: str, value: Any) -> bool:
+        """Note that ``entry`` holds ``k``; False if it held it already (entries come one by one)."""
+        holders = shared.setdefault(k, [])
+        if holders and holders[-1][0] is entry:
+            return False
+        holders.append((entry, pointer, value))
+        return True
+
     for entry in entries:
         if isinstance(entry.id, str):
-            if entry.id in first_id:
-                yield entry.problem("unique-id", Message("problem.unique_id", id=repr(entry.id), file=first_id[entry.id].rel), "/id")
-            else:
-                first_id[entry.id] = entry
-        own: set[str] = set()
+            hold(ids, entry.id, entry, "/id", entry.id)
         for pointer, name in entry.names:
             k = key(name) if isinstance(name, str) else ""
-            if not k or k in own:
-                continue
-            own.add(k)
-            if k in first_name and first_name[k][0] is not entry:
-                other, other_name = first_name[k]
-                yield entry.problem("unique-alias", Message("problem.unique_alias", name=repr(name), file=other.rel, other=other_name), pointer)
-            else:
-                first_name.setdefault(k, (entry, name))
+            if k:
+                hold(names, k, entry, pointer, name)  # the same name twice in one entry is no clash
         for sid, table, row, pointer in entry.rows:
-            other = first_row.setdefault((sid, table, row), entry)
-            if other is not entry:
-                yield entry.problem("unique-order", Message("problem.unique_order", row=row, table=table, source=repr(sid), file=other.rel), pointer)
-        here: set[str] = set()
+            hold(rows, (sid, table, row), entry, pointer, row)
         for pointer, sid in entry.studies:
-            where = Message("problem.this_entry") if sid in here else first_study[sid].rel if sid in first_study else ""
-            if where:
-                yield entry.problem("unique-id", Message("problem.unique_study", id=repr(sid), where=where), pointer)
-            first_study.setdefault(sid, entry)
-            here.add(sid)
+            if not hold(studies, sid, entry, pointer, sid) and entry.rel in checked:
+                problems.append(entry.problem("unique-id", Message("problem.unique_study", id=repr(sid), where=Message("problem.this_entry")), pointer))
+
+    def clashes(shared: dict[Any, list[_Holder]]) -> Iterator[tuple[Any, _Holder, _Holder]]:
+        """(the shared key, a checked holder to report, the keeper it clashes with)."""
+        for k, holders in shared.items():
+            if len(holders) > 1:
+                keeper = min(holders, key=lambda h: (h[0].rel in checked, h[0].rel in added))  # min: the first of equals
+                yield from ((k, h, keeper) for h in holders if h is not keeper and h[0].rel in checked)
+
+    for _, (entry, pointer, value), (other, _, _) in clashes(ids):
+        problems.append(entry.problem("unique-id", Message("problem.unique_id", id=repr(value), file=other.rel), pointer))
+    for _, (entry, pointer, value), (other, _, other_name) in clashes(names):
+        problems.append(entry.problem("unique-alias", Message("problem.unique_alias", name=repr(value), file=other.rel, other=other_name), pointer))
+    for (sid, table, row), (entry, pointer, _), (other, _, _) in clashes(rows):
+        problems.append(entry.problem("unique-order", Message("problem.unique_order", row=row, table=table, source=repr(sid), file=other.rel), pointer))
+    for _, (entry, pointer, value), (other, _, _) in clashes(studies):
+        problems.append(entry.problem("unique-id", Message("problem.unique_study", id=repr(value), where=other.rel), pointer))
+    return problems
