@@ -189,10 +189,14 @@ def figure_line(figure: dict[str, str], lang: str) -> str:
     return " ".join(f"{figure['measure']}: {value}".split()) + (f" ({' '.join(extra.split())})" if extra else "")
 
 
-def caveat(meta: dict[str, Any], lang: str) -> tuple[str, str]:
-    """The catalogue's caveat on comparing results and its source, as catalogue.yaml quotes them;
-    without one, jwtool's own general caveat in ``lang`` (``caveat.default``), which cites no source."""
+def caveat(meta: dict[str, Any], lang: str, entries: Iterable[Entry] | None = None) -> tuple[str, str]:
+    """The catalogue's caveat on comparing results and its source, as catalogue.yaml quotes them
+    from its main source; without one, or for ``entries`` none of which cites that main source (a
+    comparison of entries from other sources, which it does not speak of), jwtool's own general
+    caveat in ``lang`` (``caveat.default``), which cites no source."""
     own = line(meta.get("caveat"))
+    if entries is not None and not any(meta.get("main_source") in e.cited for e in entries):
+        own = ""
     return (own, line(meta.get("caveat_source"))) if own else (label("caveat.default", lang), "")
 
 
