@@ -471,3 +471,11 @@ def test_a_problem_in_a_link_inside_the_catalogue_is_placed_at_the_link(mini_cat
     (mini_catalogue / "sources" / "copy.yaml").symlink_to("../interventions/alpha.yaml")
     files = {p.file for p in validate(mini_catalogue).problems}
     assert "sources/copy.yaml" in files and "interventions/alpha.yaml" not in files
+
+
+def test_a_review_date_in_the_future_is_named_once(mini_catalogue: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    path = mini_catalogue / "interventions" / "alpha.yaml"
+    path.write_text(re.sub(r"(?m)^last_reviewed: .*$", 'last_reviewed: "2999-01-01"', path.read_text(encoding="utf-8")), encoding="utf-8")
+    result = run_cli("validate", "--catalogue", mini_catalogue)
+    assert result.exit_code == 1
+    assert "last_reviewed: 2999-01-01 lies in the future; write the day it was reviewed [year]" in result.stdout + result.stderr
