@@ -479,3 +479,13 @@ def test_a_review_date_in_the_future_is_named_once(mini_catalogue: Path, run_cli
     result = run_cli("validate", "--catalogue", mini_catalogue)
     assert result.exit_code == 1
     assert "last_reviewed: 2999-01-01 lies in the future; write the day it was reviewed [year]" in result.stdout + result.stderr
+
+
+def test_a_source_whose_id_is_not_its_file_name_is_named_by_its_file(catalogue_copy: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    # one cause, said where it is: the citations point at the file, no "add sources/hanzen-2015.yaml" (it is there), no unused source
+    path = catalogue_copy / "sources" / "hanzen-2015.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("id: hanzen-2015", "id: hanzen"), encoding="utf-8")
+    result = run_cli("validate", "--format", "json", "--catalogue", catalogue_copy)
+    problems = [(p["file"], p["rule"], p["message"]) for p in json.loads(result.stdout) if p["severity"] != "silenced"]
+    assert sorted({(f, r) for f, r, _ in problems}) == [("interventions/kix.yaml", "citation"), ("sources/hanzen-2015.yaml", "id-filename")]
+    assert all("the source 'hanzen-2015' is sources/hanzen-2015.yaml, but that file has the id 'hanzen'" in m for _, r, m in problems if r == "citation")
