@@ -356,7 +356,8 @@ def validate(root: Path, paths: list[Path] | None = None, limits: Limits = Limit
         claimed = {(sid, table, row) for f in facts for sid, table, row, _ in f.rows}
         cited = {sid for f in facts for sid in f.cited}
         problems += citation_rules.source_findings(source_docs, ctx.library, claimed, cited)
-    return Report(problems=sort_problems(_one_per_mistake(problems)), files_checked=len(selected) + len(vocab_docs))
+    read = len(selected) + len(vocab_docs) + len(source_docs) + layout.meta_file.is_file()  # every file whose problems are listed
+    return Report(problems=sort_problems(_one_per_mistake(problems)), files_checked=read)
 
 
 def _one_per_mistake(problems: list[Problem]) -> list[Problem]:
