@@ -489,3 +489,13 @@ def test_a_source_whose_id_is_not_its_file_name_is_named_by_its_file(catalogue_c
     problems = [(p["file"], p["rule"], p["message"]) for p in json.loads(result.stdout) if p["severity"] != "silenced"]
     assert sorted({(f, r) for f, r, _ in problems}) == [("interventions/kix.yaml", "citation"), ("sources/hanzen-2015.yaml", "id-filename")]
     assert all("the source 'hanzen-2015' is sources/hanzen-2015.yaml, but that file has the id 'hanzen'" in m for _, r, m in problems if r == "citation")
+
+
+def test_a_date_that_is_no_date_is_one_error(mini_catalogue: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    # the schema's date format and the year rule word it alike: said once
+    path = mini_catalogue / "interventions" / "alpha.yaml"
+    path.write_text(re.sub(r"(?m)^last_reviewed: .*$", 'last_reviewed: "7-12-2026"', path.read_text(encoding="utf-8")), encoding="utf-8")
+    result = run_cli("validate", "--catalogue", mini_catalogue)
+    assert result.exit_code == 1
+    said = [line for line in result.stdout.splitlines() if "last_reviewed" in line]
+    assert len(said) == 1 and said[0].startswith("interventions/alpha.yaml:72:16: error: last_reviewed: '7-12-2026' is not a valid date; write YYYY-MM-DD")

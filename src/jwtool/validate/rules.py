@@ -362,9 +362,17 @@ def validate(root: Path, paths: list[Path] | None = None, limits: Limits = Limit
 
 def _one_per_mistake(problems: list[Problem]) -> list[Problem]:
     """No unquoted-date warning where an error stands on the same line: a date where the schema wants
-    something else (a source's CSL date) is that error, not a quoting matter."""
+    something else (a source's CSL date) is that error, not a quoting matter. And a message once
+    where two rules word one mistake alike (a date that is no date: the schema's and the year rule's)."""
     errors = {(p.file, p.line) for p in problems if p.severity == ERROR}
-    return [p for p in problems if not (p.rule == "unquoted-date" and (p.file, p.line) in errors)]
+    said: set[tuple[object, ...]] = set()
+    out = []
+    for p in problems:
+        said_here = (p.file, p.line, p.column, p.severity, str(p.message))
+        if not (p.rule == "unquoted-date" and (p.file, p.line) in errors) and said_here not in said:
+            said.add(said_here)
+            out.append(p)
+    return out
 
 
 def _with_source_placeholders(docs: list[YamlFile], problems: list[Problem], ctx: Context) -> list[Problem]:
