@@ -378,7 +378,7 @@ def test_a_broken_tail_after_prose_with_quotes_names_its_own_line_and_cause(tail
 def test_every_rule_id_is_exercised_by_a_test() -> None:
     in_corpus = {rule for problems in EXPECTED.values() for rule, _, _ in problems}
     elsewhere = {"unique-id", "unique-alias", "unique-order", "file-name", "symlink", "file-size", "vocabulary-file", "schema-file", "unreadable", "catalogue-file", "format-version",
-                 "evidence-level-not-carried", "comparison-study-not-studied", "stale-reviewed-warning",  # warnings: tests/cli/test_studies.py
+                 "evidence-level-not-carried", "comparison-study-not-studied", "evidence-flag-contradicts-design", "stale-reviewed-warning",  # warnings: tests/cli/test_studies.py
                  "unquoted-date"}  # a warning: tests/readers/test_standard_readers.py
     assert set(RULES) <= in_corpus | elsewhere
 

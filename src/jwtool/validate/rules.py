@@ -227,6 +227,11 @@ def level_agrees_with_studies(data: dict[str, Any], doc: YamlFile, ctx: Context)
     yield from study_rules.level_findings(data, ctx.vocab, ctx.vocab_ok)
 
 
+@entry_rule
+def flags_agree_with_designs(data: dict[str, Any], doc: YamlFile, ctx: Context) -> Iterator[Finding]:
+    yield from study_rules.flag_findings(data, ctx.vocab, ctx.vocab_ok)
+
+
 def _strings(data: Any, pointer: str = "", depth: int = 0) -> Iterator[tuple[str, str]]:
     stack: list[tuple[str, Any, int]] = [(pointer, data, depth)]
     while stack:
