@@ -162,7 +162,7 @@ def test_no_such_entry_says_vermelding_in_dutch_entry_in_english_and_exits_1(run
     assert (r.exit_code, r.stderr) == (1, "jwtool: error: no entry 'xyzabc'; run 'jwtool list' to see all entries\n")
 
 
-@pytest.mark.parametrize("command", [("show", "alpha"), ("compare", "beta", "alpha"), ("history", "alpha")])
+@pytest.mark.parametrize("command", [("show", "alpha"), ("compare", "beta", "alpha"), ("history", "alpha"), ("show", "alp")])
 def test_an_entry_whose_file_cannot_be_read_is_not_said_to_be_missing(run_cli, mini_catalogue: Path, command: tuple[str, ...]) -> None:  # type: ignore[no-untyped-def]
     """The file is there: the message names it and the command that says what is wrong, not 'jwtool list'."""
     (mini_catalogue / "interventions" / "alpha.yaml").write_text("id: alpha\nphases: [nazorg\n", encoding="utf-8")

@@ -63,6 +63,15 @@ def test_the_caveat_comes_from_catalogue_yaml(mini) -> None:
     assert c.caveat_source.startswith("Kwetsbare jongeren van school naar werk (Regioplan, 2023), paragraaf 3.1")
 
 
+def test_the_caveat_quotes_the_main_source_only_where_an_entry_comes_from_it(mini, catalogue_2025: Path) -> None:
+    # mini's catalogue.yaml quotes its main source, the 2023 report; the 2025 entries never cite it
+    other = load_catalogue(catalogue_2025)
+    c = compare(other.entries[:2], other.vocab, mini.meta)
+    assert (c.caveat, c.caveat_source) == (label("caveat.default", "nl"), "")
+    c = compare([mini.entries[0], other.entries[0]], mini.vocab, mini.meta)
+    assert c.caveat == CAVEAT and c.caveat_source.startswith("Kwetsbare jongeren van school naar werk (Regioplan, 2023)")
+
+
 def test_the_caveat_is_there_even_without_catalogue_yaml(mini) -> None:
     # jwtool's own general caveat, in the language asked for, quoting no source
     c = compare(resolve_refs(mini.entries, ["alpha", "beta"]), mini.vocab, {})

@@ -53,7 +53,8 @@ def test_diff_and_changed_since_on_a_pull_request_with_a_changed_and_an_added_en
 
     result = run_cli("validate", "--changed-since", "HEAD~1", "--catalogue", repo.path)
     assert result.exit_code == 0, result.stdout
-    assert f"in {2 + len(VOCABULARY_NAMES)} files checked" in result.stderr  # the two changed entries + every vocabulary
+    others = len(VOCABULARY_NAMES) + len(list((repo.path / "sources").glob("*.yaml"))) + 1  # every vocabulary and source, catalogue.yaml
+    assert f"in {2 + others} files checked" in result.stderr  # the two changed entries + the files every run checks
 
 
 def test_changed_since_validates_only_changed_files(repo: Repo, run_cli) -> None:
@@ -110,7 +111,8 @@ def test_a_removed_source_is_reported_by_changed_since_at_the_entries_that_cite_
 def test_changed_since_with_nothing_changed_still_checks_the_vocabularies(repo: Repo, run_cli, english) -> None:
     result = run_cli("validate", "--changed-since", "HEAD", "--catalogue", repo.path)
     assert result.exit_code == 0
-    assert f"in {len(VOCABULARY_NAMES)} files checked" in result.stderr  # every vocabulary, no entry
+    others = len(VOCABULARY_NAMES) + len(list((repo.path / "sources").glob("*.yaml"))) + 1
+    assert f"in {others} files checked" in result.stderr  # every vocabulary and source and catalogue.yaml, no entry
 
 
 NEW = "interventions/aanpak-boris-zwolle.yaml"  # sorts before the entries it shares values with

@@ -83,7 +83,7 @@ def test_csv_is_one_row_per_entry_with_dotted_columns_and_joined_lists(run_cli, 
     assert alpha["working_elements.text"] == "Individuele begeleiding | Werkervaring opdoen | Nazorg"
     assert alpha["working_elements.elements"] == "individuele-begeleiding | werkervaring | nazorg"
     assert alpha["results.figures.value"] == "75 | 30"
-    assert alpha["evidence.control_group"] == "false"
+    assert alpha["evidence.control_group"] == "true"
     assert rows[1]["name"] == "Bèta Perspectief"  # UTF-8 survives
     assert alpha["components.text"] == "Loopbaanoriëntatie | Stage" and alpha["components.elements"] == ""  # both untagged
     assert rows[1]["components.text"] == ""

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from jwtool.catalogue.load import load_catalogue
 from jwtool.catalogue.yamlfile import read_yaml
 
 MINI_ORDER = ["alpha", "beta", "gamma", "delta", "epsilon"]
@@ -63,6 +64,16 @@ def test_a_hit_names_its_field_as_people_know_it_and_json_keeps_the_path(run_cli
     assert [r[-2] for r in rows][:2] == fields
     paths = [r["match"]["field"] for r in json.loads(run_cli("search", "boris", "-f", "json", "--catalogue", repo_root).stdout)]
     assert paths[0] == "name" and paths[1].startswith("notes[")
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_every_field_of_an_entry_a_hit_can_be_in_has_a_name(repo_root: Path, lang: str) -> None:
+    from jwtool.query.search import text_fields
+    from jwtool.render.rows import field_label
+
+    searched = {path.split(".")[0].split("[")[0] for e in load_catalogue(repo_root).entries for path, _ in text_fields(e.data)}
+    assert "cites" in searched
+    assert {top: field_label(f"{top}[0].source", lang) for top in searched if "[" in field_label(f"{top}[0].source", lang)} == {}
 
 
 def test_list_json_has_the_summary_columns_in_report_order(run_cli, mini_catalogue: Path) -> None:

@@ -10,6 +10,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from conftest import REPO
+from jwtool.catalogue.load import load_catalogue
+
 DATA = Path(__file__).resolve().parents[1] / "fixtures"
 HOSTILE_TITLE = "Werk {en} 50% & meer\nover twee regels"
 
@@ -62,6 +65,13 @@ def test_render_appendix_of_a_source_without_tables_lists_the_entries_citing_it(
     result = run_cli("render", "appendix", "--source", "aa-et-al-2016")
     assert result.exit_code == 0, result.stderr
     assert "## Tabel 1 Interventies beschreven in " in result.stdout and "| **" in result.stdout
+
+
+@pytest.mark.parametrize("source", ["aa-et-al-2016", "hanzen-2015"])
+def test_a_caption_names_a_title_that_ends_in_its_year_without_a_second_year(run_cli, source: str) -> None:  # type: ignore[no-untyped-def]
+    title = load_catalogue(REPO).library.get(source).data["title"]  # "Hanzen (2015)", a placeholder title
+    result = run_cli("render", "appendix", "--source", source)
+    assert f"## Tabel 1 Interventies beschreven in {title}\n" in result.stdout, result.stdout[:300]
 
 
 def test_render_appendix_of_a_source_nobody_cites_or_without_the_tables_asked_is_a_usage_error(run_cli, catalogue_copy: Path, english) -> None:  # type: ignore[no-untyped-def]

@@ -186,6 +186,25 @@ def test_a_comparing_study_under_niet_onderzocht_is_a_warning_at_the_study(empty
     assert "study 'comparison-not-studied-evaluatie' compares (its design 'controlegroep' compares)" in problem.message
 
 
+@pytest.mark.parametrize(("design", "flag"), [("controlegroep", "control_group"), ("gerandomiseerd", "control_group"), ("kosten-baten", "cost_benefit")])
+def test_a_flag_that_says_false_beside_a_design_that_implies_it_is_a_warning_at_the_flag(empty_catalogue: Path, design: str, flag: str) -> None:
+    text = case("comparison-not-studied").replace("designs: [controlegroep]", f"designs: [{design}]")
+    add(empty_catalogue, "flag.yaml", text.replace("  level: niet-onderzocht\n", f"  level: niet-onderzocht\n  {flag}: false\n"))
+    problems = [p for p in validate(empty_catalogue).problems if p.rule == "evidence-flag-contradicts-design"]
+    assert [(p.severity, p.line, p.column) for p in problems] == [("warning", 11, 3 + len(flag) + 2)]
+    assert f"false, yet study 'comparison-not-studied-evaluatie' has the design '{design}', which makes {flag} true; set {flag}: true" in problems[0].message
+    add(empty_catalogue, "flag.yaml", text.replace("  level: niet-onderzocht\n", f"  level: niet-onderzocht\n  {flag}: true\n"))
+    assert not [p for p in validate(empty_catalogue).problems if p.rule == "evidence-flag-contradicts-design"]
+
+
+def test_a_design_without_a_flag_it_implies_is_no_contradiction(empty_catalogue: Path) -> None:
+    # control_group left out says nothing; monitoring implies neither flag
+    add(empty_catalogue, "flag.yaml", case("comparison-not-studied").replace("designs: [controlegroep]", "designs: [monitoring]")
+        .replace("  level: niet-onderzocht\n", "  level: niet-onderzocht\n  control_group: false\n  cost_benefit: false\n"))
+    add(empty_catalogue, "unflagged.yaml", case("comparison-not-studied", "unflagged"))
+    assert not [p for p in validate(empty_catalogue).problems if p.rule == "evidence-flag-contradicts-design"]
+
+
 # --- reviewed markers ----------------------------------------------------------------------------
 
 NOTE = '  - "Bewijskracht: het rapport noemt een controlegroep maar beoordeelt het niveau als niet onderzocht."\n'

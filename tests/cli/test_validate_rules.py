@@ -460,7 +460,7 @@ def test_a_broken_tail_after_prose_with_quotes_names_its_own_line_and_cause(tail
 def test_every_rule_id_is_exercised_by_a_test() -> None:
     in_corpus = {rule for problems in EXPECTED.values() for rule, _, _ in problems}
     elsewhere = {"unique-id", "unique-alias", "unique-order", "file-name", "symlink", "file-size", "vocabulary-file", "schema-file", "unreadable", "catalogue-file", "format-version",
-                 "evidence-level-not-carried", "comparison-study-not-studied", "stale-reviewed-warning",  # warnings: tests/cli/test_studies.py
+                 "evidence-level-not-carried", "comparison-study-not-studied", "evidence-flag-contradicts-design", "stale-reviewed-warning",  # warnings: tests/cli/test_studies.py
                  "unquoted-date"}  # a warning: tests/readers/test_standard_readers.py
     assert set(RULES) <= in_corpus | elsewhere
 
@@ -553,3 +553,31 @@ def test_a_problem_in_a_link_inside_the_catalogue_is_placed_at_the_link(mini_cat
     (mini_catalogue / "sources" / "copy.yaml").symlink_to("../interventions/alpha.yaml")
     files = {p.file for p in validate(mini_catalogue).problems}
     assert "sources/copy.yaml" in files and "interventions/alpha.yaml" not in files
+
+
+def test_a_review_date_in_the_future_is_named_once(mini_catalogue: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    path = mini_catalogue / "interventions" / "alpha.yaml"
+    path.write_text(re.sub(r"(?m)^last_reviewed: .*$", 'last_reviewed: "2999-01-01"', path.read_text(encoding="utf-8")), encoding="utf-8")
+    result = run_cli("validate", "--catalogue", mini_catalogue)
+    assert result.exit_code == 1
+    assert "last_reviewed: 2999-01-01 lies in the future; write the day it was reviewed [year]" in result.stdout + result.stderr
+
+
+def test_a_source_whose_id_is_not_its_file_name_is_named_by_its_file(catalogue_copy: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    # one cause, said where it is: the citations point at the file, no "add sources/hanzen-2015.yaml" (it is there), no unused source
+    path = catalogue_copy / "sources" / "hanzen-2015.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("id: hanzen-2015", "id: hanzen"), encoding="utf-8")
+    result = run_cli("validate", "--format", "json", "--catalogue", catalogue_copy)
+    problems = [(p["file"], p["rule"], p["message"]) for p in json.loads(result.stdout) if p["severity"] != "silenced"]
+    assert sorted({(f, r) for f, r, _ in problems}) == [("interventions/kix.yaml", "citation"), ("sources/hanzen-2015.yaml", "id-filename")]
+    assert all("the source 'hanzen-2015' is sources/hanzen-2015.yaml, but that file has the id 'hanzen'" in m for _, r, m in problems if r == "citation")
+
+
+def test_a_date_that_is_no_date_is_one_error(mini_catalogue: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    # the schema's date format and the year rule word it alike: said once
+    path = mini_catalogue / "interventions" / "alpha.yaml"
+    path.write_text(re.sub(r"(?m)^last_reviewed: .*$", 'last_reviewed: "7-12-2026"', path.read_text(encoding="utf-8")), encoding="utf-8")
+    result = run_cli("validate", "--catalogue", mini_catalogue)
+    assert result.exit_code == 1
+    said = [line for line in result.stdout.splitlines() if "last_reviewed" in line]
+    assert len(said) == 1 and said[0].startswith("interventions/alpha.yaml:72:16: error: last_reviewed: '7-12-2026' is not a valid date; write YYYY-MM-DD")

@@ -62,6 +62,7 @@ class Term:
     rank: int | None = None
     source: tuple[str, ...] = ()
     comparison: bool = False  # study designs: compares with young people or projects without the intervention
+    implies: str = ""  # study designs: the yes/no field of evidence a study of this design makes true
     criteria: Criteria | None = None  # evidence levels: what the ladder asks of the studies behind the level
 
     def label_for(self, lang: str = "nl") -> str:
@@ -75,7 +76,7 @@ class Term:
             definition=str(d.get("definition", "")), synonyms=tup("synonyms"), phrasings=tup("phrasings"),
             report_wordings=tup("report_wordings"), broader=str(d.get("broader", "")), group=str(d.get("group", "")),
             rank=d.get("rank") if isinstance(d.get("rank"), int) else None, source=tup("source"),
-            comparison=d.get("comparison") is True,
+            comparison=d.get("comparison") is True, implies=str(d.get("implies") or ""),
             criteria=Criteria.from_dict(d["criteria"]) if isinstance(d.get("criteria"), dict) else None,
         )
 

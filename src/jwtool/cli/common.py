@@ -229,14 +229,15 @@ def catalogue_entries(base: Path) -> list[Any]:
 
 def not_found(cat: Catalogue, ref: str, exc: RefError, lang: str | None = None) -> NoReturn:
     """Exit 1 for a REF that names no entry: "no entry REF, did you mean …?", unless REF is the
-    file name of an entry file that could not be read. That entry is there: the message names its
-    file and the ``validate`` that says what is wrong with it."""
+    file name, or the start of the file name, of one entry file that could not be read. That entry
+    is there: the message names its file and the ``validate`` that says what is wrong with it."""
     if not exc.ambiguous:
-        read = {e.file for e in cat.entries}
-        for rel in cat.broken:
-            file = PurePosixPath(rel)
-            if file.parts[0] == "interventions" and rel not in read and key(file.stem) == key(ref):
-                fail(message("cli.unreadable_ref", file=rel, command=command_here(cat.root, "validate", cat.root / rel)))
+        read, wanted = {e.file for e in cat.entries}, key(ref)
+        unread = [rel for rel in cat.broken if PurePosixPath(rel).parts[0] == "interventions" and rel not in read]
+        named = [rel for rel in unread if key(PurePosixPath(rel).stem) == wanted] or [
+            rel for rel in unread if len(wanted) >= 3 and key(PurePosixPath(rel).stem).startswith(wanted)]
+        if len(named) == 1:
+            fail(message("cli.unreadable_ref", file=named[0], command=command_here(cat.root, "validate", cat.root / named[0])))
     fail(exc.message(lang or message_lang()))
 
 

@@ -189,10 +189,14 @@ def figure_line(figure: dict[str, str], lang: str) -> str:
     return " ".join(f"{figure['measure']}: {value}".split()) + (f" ({' '.join(extra.split())})" if extra else "")
 
 
-def caveat(meta: dict[str, Any], lang: str) -> tuple[str, str]:
-    """The catalogue's caveat on comparing results and its source, as catalogue.yaml quotes them;
-    without one, jwtool's own general caveat in ``lang`` (``caveat.default``), which cites no source."""
+def caveat(meta: dict[str, Any], lang: str, entries: Iterable[Entry] | None = None) -> tuple[str, str]:
+    """The catalogue's caveat on comparing results and its source, as catalogue.yaml quotes them
+    from its main source; without one, or for ``entries`` none of which cites that main source (a
+    comparison of entries from other sources, which it does not speak of), jwtool's own general
+    caveat in ``lang`` (``caveat.default``), which cites no source."""
     own = line(meta.get("caveat"))
+    if entries is not None and not any(meta.get("main_source") in e.cited for e in entries):
+        own = ""
     return (own, line(meta.get("caveat_source"))) if own else (label("caveat.default", lang), "")
 
 
@@ -210,13 +214,25 @@ def catalogue_date(entries: Iterable[Entry]) -> str:
 
 def short_citation(source: Source, lang: str) -> str:
     """A source as a caption names it: its title, then its authors (or publisher) and year
-    ("Evaluatierapport Werkroutes 2025 (Vermeulen & Osei, 2025)")."""
+    ("Evaluatierapport Werkroutes 2025 (Vermeulen & Osei, 2025)"); a title that already ends in
+    that year ("Hanzen (2015)") does not get it a second time."""
     families = [str(a.get("family") or a.get("literal") or "") for a in source.data.get("author") or [] if isinstance(a, dict)]
     families = [f for f in families if f]
     who = (" & ".join(families) if len(families) <= 2 else label("citation.et_al", lang, name=families[0])) or text(source.data.get("publisher"))
-    after = ", ".join(x for x in (who, report_year(source.data)) if x)
     title = text(source.data.get("title")) or source.id
+    year = report_year(source.data)
+    after = ", ".join(x for x in (who, "" if year == title_year(title) else year) if x)
     return f"{title} ({after})" if after else title
+
+
+_TITLE_YEAR = re.compile(r"\((?:[^()]*\D)?(\d{4})\)$")  # "Aa et al. (2016)", "Een goed gesprek (ECBO, 2018)"
+
+
+def title_year(title: str) -> str:
+    """The year a title ends in, in brackets of its own ("Aa et al. (2016)", "Een goed gesprek
+    (ECBO, 2018)"): a placeholder title that names its work by author and year; else ""."""
+    m = _TITLE_YEAR.search(title)
+    return m.group(1) if m else ""
 
 
 def report_year(record: dict[str, Any]) -> str:

@@ -124,5 +124,5 @@ def compare(entries: Sequence[Entry], vocab: dict[str, Vocabulary] | None = None
     similarity = None
     if len(entries) >= 3:
         similarity = tuple(tuple(jaccard(a, b) for b in sets) for a in sets)
-    caveat, source = fields.caveat(meta or {}, lang)
+    caveat, source = fields.caveat(meta or {}, lang, entries)
     return Comparison(tuple(entries), aspects, share, labels, similarity, caveat, source)

@@ -20,6 +20,7 @@ from citeproc import Citation, CitationItem, CitationStylesBibliography, Citatio
 from citeproc.source.json import CiteProcJSON
 
 from jwtool.catalogue.sources import Source
+from jwtool.labels import fields
 from jwtool.query.export import json_text
 
 FORMATS = ("apa", "bibtex", "ris", "csl-json")
@@ -91,8 +92,6 @@ def apa(sources: Sequence[Source], lang: str = "nl") -> str:
     return "".join(refs)
 
 
-# A title that ends in its own date: "Aa et al. (2016)", "Een goed gesprek (ECBO, 2018)"
-_TITLE_YEAR = re.compile(r"\((?:[^()]*\D)?(\d{4})\)$")
 _DATE_AFTER_HEAD = re.compile(r"^\. \([^()]*\)\.")
 
 
@@ -103,11 +102,11 @@ def _dated_title(item: dict[str, Any]) -> str:
     work whose year stands right there. Empty for every other work."""
     names = item.get("author") or []
     literal = str(names[0].get("literal", "")) if len(names) == 1 and isinstance(names[0], dict) else ""
-    m = _TITLE_YEAR.search(literal)
-    if not m or item.get("title"):
+    own = fields.title_year(literal)
+    if not own or item.get("title"):
         return ""
     year = _year(item)
-    return literal if not year or year == m.group(1) else ""
+    return literal if not year or year == own else ""
 
 
 # --- BibTeX ---------------------------------------------------------------------------------------

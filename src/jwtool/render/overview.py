@@ -157,7 +157,7 @@ def overview_context(cat: Catalogue, entries: Sequence[Entry] | None = None, lan
     if pieces is None:
         pieces = Pieces(cat, environment(template_dirs(cat), fmt, lang), fmt, lang, chosen)
     anchors = pieces.anchors
-    caveat, caveat_source = fields.caveat(cat.meta, lang)
+    caveat, caveat_source = fields.caveat(cat.meta, lang, chosen)
     whole = _whole_page(cat, chosen, lang, fmt, anchors)
     return {
         "site_root": None, "page": "",

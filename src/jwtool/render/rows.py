@@ -40,11 +40,15 @@ def hit_row(hit: Hit) -> dict[str, Any]:
 
 def field_label(path: str, lang: str) -> str:
     """The name people know a field by, for the path of a search hit: ``notes[5]`` is "Notities",
-    ``evidence.studies[0].findings[1].quote`` "Evaluatiestudies". JSON and CSV keep the path."""
+    ``evidence.studies[0].findings[1].quote`` "Evaluatiestudies", ``cites[0].source`` "Bronnen".
+    JSON and CSV keep the path."""
     top = path.split(".")[0].split("[")[0]
     if top == "evidence" and path.startswith("evidence.studies"):
         top = "evidence.studies"
-    return label_or(f"f.{top}", lang, path)
+    return label_or(f"f.{FIELD_NAMED_BY.get(top, top)}", lang, path)
+
+
+FIELD_NAMED_BY = {"cites": "sources", "reviewed_warnings": "notes"}  # fields shown under another's name: the sources an entry cites, editors' notes on a warning
 
 
 def shown(row: dict[str, Any], vocab: Vocab | None, lang: str) -> dict[str, Any]:

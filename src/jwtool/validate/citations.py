@@ -72,7 +72,10 @@ def citation_findings(items: list[dict[str, Any]], base: str, library: Library, 
             continue
         source = library.get(sid)
         if source is None:
-            yield "citation", f"{base}/{i}/source", Message("problem.citation.source", id=repr(sid), hint=did_you_mean(close_matches(sid, known)), file=f"sources/{sid}.yaml"), False
+            named = next((s for s in library.sources.values() if s.file == f"sources/{sid}.yaml"), None)  # its file, under another id
+            yield "citation", f"{base}/{i}/source", (
+                Message("problem.citation.other_id", id=repr(sid), file=named.file, other=repr(named.id)) if named is not None else
+                Message("problem.citation.source", id=repr(sid), hint=did_you_mean(close_matches(sid, known)), file=f"sources/{sid}.yaml")), False
             continue
         tables = source.tables
         rows = c.get("rows") if isinstance(c.get("rows"), list) else []
@@ -106,7 +109,7 @@ def source_findings(docs: list[YamlFile], library: Library, claimed: dict[tuple[
         source = library.get(sid)
         if source is None or source.file != doc.rel:
             continue
-        if sid not in cited and sid != library.main:
+        if sid not in cited and sid != library.main and doc.path.stem == sid:  # under another id than its name: id-filename says so
             yield doc.problem("unused-source", Message("problem.unused_source", id=repr(sid), source=sid), "", severity=WARNING)
         for k, t in enumerate(doc.data.get("tables") or []):
             table = source.tables.get(t.get("id")) if isinstance(t, dict) else None

@@ -227,6 +227,11 @@ def level_agrees_with_studies(data: dict[str, Any], doc: YamlFile, ctx: Context)
     yield from study_rules.level_findings(data, ctx.vocab, ctx.vocab_ok)
 
 
+@entry_rule
+def flags_agree_with_designs(data: dict[str, Any], doc: YamlFile, ctx: Context) -> Iterator[Finding]:
+    yield from study_rules.flag_findings(data, ctx.vocab, ctx.vocab_ok)
+
+
 def _strings(data: Any, pointer: str = "", depth: int = 0) -> Iterator[tuple[str, str]]:
     stack: list[tuple[str, Any, int]] = [(pointer, data, depth)]
     while stack:
@@ -358,14 +363,23 @@ def validate(root: Path, paths: list[Path] | None = None, limits: Limits = Limit
         claimed = {(sid, table, row) for f in facts for sid, table, row, _ in f.rows}
         cited = {sid for f in facts for sid in f.cited}
         problems += citation_rules.source_findings(source_docs, ctx.library, claimed, cited)
-    return Report(problems=sort_problems(_one_per_mistake(problems)), files_checked=len(selected) + len(vocab_docs))
+    read = len(selected) + len(vocab_docs) + len(source_docs) + layout.meta_file.is_file()  # every file whose problems are listed
+    return Report(problems=sort_problems(_one_per_mistake(problems)), files_checked=read)
 
 
 def _one_per_mistake(problems: list[Problem]) -> list[Problem]:
     """No unquoted-date warning where an error stands on the same line: a date where the schema wants
-    something else (a source's CSL date) is that error, not a quoting matter."""
+    something else (a source's CSL date) is that error, not a quoting matter. And a message once
+    where two rules word one mistake alike (a date that is no date: the schema's and the year rule's)."""
     errors = {(p.file, p.line) for p in problems if p.severity == ERROR}
-    return [p for p in problems if not (p.rule == "unquoted-date" and (p.file, p.line) in errors)]
+    said: set[tuple[object, ...]] = set()
+    out = []
+    for p in problems:
+        said_here = (p.file, p.line, p.column, p.severity, str(p.message))
+        if not (p.rule == "unquoted-date" and (p.file, p.line) in errors) and said_here not in said:
+            said.add(said_here)
+            out.append(p)
+    return out
 
 
 def _with_source_placeholders(docs: list[YamlFile], problems: list[Problem], ctx: Context) -> list[Problem]:

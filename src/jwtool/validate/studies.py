@@ -26,12 +26,13 @@ if TYPE_CHECKING:
 RULES: dict[str, str] = {
     "evidence-level-not-carried": "The entry's studies do not carry its evidence level: fewer studies with the designs and findings the ladder asks for it (criteria in evidence-levels.yaml) (warning).",
     "comparison-study-not-studied": "A study that compares sits under the evidence level niet-onderzocht (warning).",
+    "evidence-flag-contradicts-design": "evidence.control_group or cost_benefit is false, yet a study has a design that implies it (warning).",
     "reviewed-warning": "A reviewed_warnings marker names a rule that cannot be silenced, or a note that is not the beginning of exactly one note.",
     "stale-reviewed-warning": "A reviewed_warnings marker silences a warning that no longer fires (warning).",
 }
 
 # The warnings a reviewed marker may silence: the entry's own, about what the source says.
-WARNING_RULES = ("evidence-level-not-carried", "comparison-study-not-studied")
+WARNING_RULES = ("evidence-level-not-carried", "comparison-study-not-studied", "evidence-flag-contradicts-design")
 RENAMED = {"evidence-level-without-comparison": "evidence-level-not-carried"}  # old rule -> its successor, for markers
 SILENCED = "silenced"  # the severity of a warning a reviewed marker silences
 NOT_STUDIED = "niet-onderzocht"
@@ -143,6 +144,22 @@ def level_findings(data: dict[str, Any], vocab: dict[str, Vocabulary], ok: set[s
                 yield ("comparison-study-not-studied", f"/evidence/studies/{i}",
                        Message("problem.not_studied", id=repr(s.get("id")), why=why, level=repr(NOT_STUDIED),
                                silence=Message("problem.how_to_silence", rule="comparison-study-not-studied")), False)
+
+
+def flag_findings(data: dict[str, Any], vocab: dict[str, Vocabulary], ok: set[str]) -> Iterator[Finding]:
+    """``evidence.control_group: false`` (or ``cost_benefit``) beside a study whose design implies
+    true (the design's ``implies`` in study-designs.yaml): a warning, as the source may say both."""
+    designs = vocab.get("study-designs") if "study-designs" in ok else None
+    evidence = data.get("evidence")
+    if designs is None or not isinstance(evidence, dict):
+        return
+    for i, s in _studies(data):
+        for d in as_list(s.get("designs")):
+            term = designs.terms.get(d) if isinstance(d, str) else None
+            if term is not None and term.implies and evidence.get(term.implies) is False:
+                yield ("evidence-flag-contradicts-design", f"/evidence/{term.implies}",
+                       Message("problem.flag_contradicts", field=term.implies, id=repr(s.get("id") or i + 1), design=repr(d),
+                               silence=Message("problem.how_to_silence", rule="evidence-flag-contradicts-design")), False)
 
 
 def in_the_future(day: Any, today: _dt.date) -> bool:
