@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from jwtool.catalogue.layout import Layout
-from jwtool.cli.common import catalogue_entries, format_option, formats, limits, not_found, note, out, quiet_catalogue, root, usage_error, warn
+from jwtool.cli.common import format_option, formats, limits, not_found, note, out, quiet_catalogue, root, usage_error, warn
 from jwtool.cli.framework import counted, message, message_lang
 from jwtool.contribute.diff import catalogue_diff, to_json, to_markdown, to_text
 from jwtool.contribute.git import UNSHALLOW_HINT, GitError, history_cut
@@ -78,7 +78,7 @@ def _history_target(base: Path, ref: str) -> tuple[str, str, str]:
     if ref.endswith((".yaml", ".yml")):
         candidate = as_path if as_path.is_absolute() else (Path.cwd() / as_path)
         rel = layout.rel(candidate) if candidate.exists() else (ref if ref.startswith("interventions/") else f"interventions/{as_path.name}")
-        entry = next((e for e in catalogue_entries(base) if e.file == rel), None)
+        entry = next((e for e in quiet_catalogue(base).entries if e.file == rel), None)
         return (rel, entry.id, entry.name) if entry is not None else (rel, Path(rel).stem, Path(rel).stem)
     cat = quiet_catalogue(base)
     try:
