@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as _dt
 import functools
 import sys
+from contextlib import suppress
 from pathlib import Path
 from typing import Annotated, Any, Callable, Optional
 
@@ -91,12 +92,10 @@ def new(
     path = entry_path(layout, draft.id)
     if path.exists() or path.is_symlink():
         fail(message("cli.new.exists", file=layout.rel(path)))
-    try:
+    with suppress(RefError):
         other = resolve_ref(entries(), draft.name)
         if any(key(n) == key(draft.name) for n in (other.id, other.name, *other.aliases)):
             fail(message("cli.new.name_taken", name=draft.name, file=other.file))
-    except RefError:
-        pass
 
     # ask for what is missing, on a terminal; an issue form holds every answer
     if not no_input and from_issue is None and sys.stdin is not None and sys.stdin.isatty():
