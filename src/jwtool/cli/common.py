@@ -54,8 +54,7 @@ def console(stderr: bool = False) -> draw.Console:
     if name not in _consoles:
         stream = sys.stderr if stderr else _Stdout()
         tty = stream.isatty()
-        colour = tty and "NO_COLOR" not in os.environ
-        _consoles[name] = make_console(stream, terminal=tty, colour=colour, width=None if tty else int(os.environ.get("COLUMNS", "0") or 0) or 100)
+        _consoles[name] = make_console(stream, terminal=tty, colour=tty and "NO_COLOR" not in os.environ, width=None if tty else int(os.environ.get("COLUMNS", "0") or 0) or 100)
     return _consoles[name]  # type: ignore[no-any-return]
 
 

@@ -169,10 +169,8 @@ def draft_from_answers(answers: dict[str, str], vocab: dict[str, Vocabulary], li
     values: dict[str, Any] = {}
     if answers["page"]:
         values["cites.page"] = _one_line(q["page"], answers["page"])
-    for question in QUESTIONS:
+    for question in [x for x in QUESTIONS if x.target]:
         text = answers.get(question.id, "")
-        if not question.target:
-            continue
         if not text:  # "leave a question empty if the source says nothing about it": no field, not a placeholder
             values[question.target] = None
         elif question.lines:
