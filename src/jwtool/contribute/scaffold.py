@@ -314,10 +314,9 @@ def template(draft: Draft, vocab: dict[str, Vocabulary], schema: dict[str, Any] 
     items a draft brings, from an issue form, add fields in proportion, not by multiplying)."""
     schema = schema if schema is not None else entry_schema()
     d = draft
-    practice = d.kind == "praktijkvoorbeeld"
     # Values known before the file is opened; None leaves a field out.
     given: dict[str, Any] = {"id": d.slug, "name": d.name, "kind": d.kind}
-    level = "niet-onderzocht" if d.evidence_level is None and practice else d.evidence_level
+    level = "niet-onderzocht" if d.evidence_level is None and d.kind == "praktijkvoorbeeld" else d.evidence_level
     optional = {
         "summary": d.summary, "phases": d.phases or None, "evidence.level": level or None,
         "cites.source": d.source, "evidence.studies.cites.source": d.source,
