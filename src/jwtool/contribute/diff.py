@@ -234,8 +234,7 @@ def _whole(doc: _Doc, kind: str, status: str) -> list[FieldChange]:
     entry is shown by its id and name only: its file is the review)."""
     if kind == "entries" or doc.data is None:
         return []
-    data = doc.data
-    return [FieldChange(k, status, data[k] if status == "removed" else None, data[k] if status == "added" else None) for k in data]
+    return [FieldChange(k, status, *((v, None) if status == "removed" else (None, v))) for k, v in doc.data.items()]
 
 
 def compare_snapshots(old: dict[str, _Doc], new: dict[str, _Doc]) -> list[EntryChange]:
