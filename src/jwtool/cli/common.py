@@ -48,19 +48,13 @@ def cli_lang(lang: str | None = None) -> str:
     return choice(chosen, list(LANGS), "--lang")
 
 
-def use_cache() -> bool:
-    """Whether this command line may use the cache (not under ``--no-cache`` or ``JWTOOL_NO_CACHE=1``)."""
-    return settings().use_cache
-
-
 def console(stderr: bool = False) -> draw.Console:
     """A rich console for stdout or stderr; colour only on a TTY and without NO_COLOR."""
     name = "err" if stderr else "out"
     if name not in _consoles:
         stream = sys.stderr if stderr else _Stdout()
         tty = stream.isatty()
-        colour = tty and "NO_COLOR" not in os.environ
-        _consoles[name] = make_console(stream, terminal=tty, colour=colour, width=None if tty else int(os.environ.get("COLUMNS", "0") or 0) or 100)
+        _consoles[name] = make_console(stream, terminal=tty, colour=tty and "NO_COLOR" not in os.environ, width=None if tty else int(os.environ.get("COLUMNS", "0") or 0) or 100)
     return _consoles[name]  # type: ignore[no-any-return]
 
 
@@ -166,11 +160,9 @@ def limits(max_file_size: int | None = None) -> Any:
 
     if max_file_size is None:
         env = os.environ.get("JWTOOL_MAX_FILE_SIZE", "").strip()
-        max_file_size = DEFAULT_MAX_FILE_SIZE
-        if env:
-            if not (env.isascii() and env.isdigit() and 1 <= int(env) <= MAX_FILE_SIZE_CAP):
-                usage_error(message("cli.bad_env_max_file_size", value=env, cap=MAX_FILE_SIZE_CAP))
-            max_file_size = int(env)
+        if env and not (env.isascii() and env.isdigit() and 1 <= int(env) <= MAX_FILE_SIZE_CAP):
+            usage_error(message("cli.bad_env_max_file_size", value=env, cap=MAX_FILE_SIZE_CAP))
+        max_file_size = int(env) if env else DEFAULT_MAX_FILE_SIZE
     return Limits(max_file_size=max_file_size)
 
 
@@ -198,10 +190,7 @@ def open_catalogue(*, summary: bool = False) -> Catalogue:
     ``summary=True`` (list, filters, graph) loads entries without their long verbatim texts.
     """
 
-    try:
-        cat = load_catalogue(root(), limits(), use_cache=use_cache(), summary=summary)
-    except OldFormatError as exc:
-        fail(exc)
+    cat = quiet_catalogue(root(), summary=summary)
     if one_run_per_process.called:  # type: ignore[attr-defined]
         gc.freeze()  # the catalogue lives to the end of the run: collections (Jinja makes many) need not walk it
     if cat.meta_problem is not None:  # the title, main source and caveat are missing: say where and why
@@ -213,18 +202,13 @@ def open_catalogue(*, summary: bool = False) -> Catalogue:
     return cat
 
 
-def quiet_catalogue(base: Path) -> Catalogue:
-    """The catalogue at ``base`` with its entries as summaries, quietly (no warning about
-    unreadable files: ``new`` and ``history`` only look up an entry by them)."""
+def quiet_catalogue(base: Path, summary: bool = True) -> Catalogue:
+    """The catalogue at ``base`` (cached unless ``--no-cache``), quietly: no warning about
+    unreadable files (``new`` and ``history`` only look up an entry by them)."""
     try:
-        return load_catalogue(base, limits(), use_cache=use_cache(), summary=True)
+        return load_catalogue(base, limits(), use_cache=settings().use_cache, summary=summary)
     except OldFormatError as exc:  # a catalogue of another format: one message, nothing written
         fail(exc)
-
-
-def catalogue_entries(base: Path) -> list[Any]:
-    """The summaries of the entries of the catalogue at ``base`` (see :func:`quiet_catalogue`)."""
-    return quiet_catalogue(base).entries
 
 
 def not_found(cat: Catalogue, ref: str, exc: RefError, lang: str | None = None) -> NoReturn:

@@ -72,9 +72,9 @@ def _cell(lines: tuple[str, ...], key: str, lang: str) -> Any:
     if key != "working_elements":
         return draw.Text("\n".join(lines))
     text = draw.Text()
+    styles = {label(f"compare.mark.{share}", lang): style for share, style in SHARE_STYLE.items()}
     for i, line in enumerate(lines):
         mark = line.rsplit("[", 1)[-1].rstrip("]")  # the share, as compare.mark.* words it
-        styles = {label(f"compare.mark.{share}", lang): style for share, style in SHARE_STYLE.items()}
         text.append(("\n" if i else "") + line, style=styles.get(mark, ""))
     return text
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as _dt
 import functools
 import sys
+from contextlib import suppress
 from pathlib import Path
 from typing import Annotated, Any, Callable, Optional
 
@@ -14,7 +15,7 @@ from jwtool.catalogue.layout import Layout, is_bundled
 from jwtool.catalogue.load import load_vocabularies
 from jwtool.catalogue.sources import CSL_TYPE
 from jwtool.catalogue.text import PLACEHOLDER_START, key
-from jwtool.cli.common import catalogue_entries, command_here, fail, limits, note, out, root, usage_error
+from jwtool.cli.common import command_here, fail, limits, note, out, quiet_catalogue, root, usage_error
 from jwtool.cli.framework import EXIT_PROBLEMS, counted, err, message, message_lang
 from jwtool.contribute.newsource import SOURCE_KINDS, from_answer, read_library, render_record, source_path
 from jwtool.contribute.options import NewOptions, draft_from_options
@@ -82,7 +83,7 @@ def new(
     options = NewOptions(name=name, kind=kind, slug=slug, summary=summary, phase=phase or [], evidence_level=evidence_level, source=source,
                          source_url=source_url, source_title=source_title, source_kind=source_kind, report=report, table=table, order=order,
                          section=section or [], last_reviewed=last_reviewed, from_issue=from_issue)
-    entries = functools.cache(lambda: catalogue_entries(base))  # read once, and only if needed
+    entries = functools.cache(lambda: quiet_catalogue(base).entries)  # read once, and only if needed
     try:
         draft, chosen = draft_from_options(options, vocab, library, lambda: {(s, t, r): e.file for e in entries() for s, t, r in e.rows})
     except ScaffoldError as exc:
@@ -91,12 +92,10 @@ def new(
     path = entry_path(layout, draft.id)
     if path.exists() or path.is_symlink():
         fail(message("cli.new.exists", file=layout.rel(path)))
-    try:
+    with suppress(RefError):
         other = resolve_ref(entries(), draft.name)
         if any(key(n) == key(draft.name) for n in (other.id, other.name, *other.aliases)):
             fail(message("cli.new.name_taken", name=draft.name, file=other.file))
-    except RefError:
-        pass
 
     # ask for what is missing, on a terminal; an issue form holds every answer
     if not no_input and from_issue is None and sys.stdin is not None and sys.stdin.isatty():

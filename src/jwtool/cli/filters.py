@@ -55,20 +55,13 @@ def with_filters(fn: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(fn)
     def wrapper(**kwargs: Any) -> Any:
         raw = {name: kwargs.pop(name, None) for name in _FILTER_PARAMS}
-        kwargs["filters"] = RawFilters(
-            target=raw["target"] or [], phase=raw["phase"] or [], element=raw["element"] or [],
-            goal=raw["goal"] or [], min_evidence=raw["min_evidence"], age=raw["age"] or [],
-            provider=raw["provider"] or [], kind=raw["kind"] or [], region=raw["region"] or [],
-            outcome=raw["outcome"] or [], min_design=raw["min_design"],
-            element_source=raw["element_source"] or "all",
-        )
+        # not given: [] for a repeatable option, "all" for --from; --min-evidence and --min-design as they come
+        kwargs["filters"] = RawFilters(**{k: v if k in ("min_evidence", "min_design") else v or _FILTER_PARAMS[k][1] or [] for k, v in raw.items()})
         return fn(**kwargs)
 
     params = [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in kept] + extra
     wrapper.__signature__ = sig.replace(parameters=params)  # type: ignore[attr-defined]
-    annotations = {k: v for k, v in hints.items() if k != "filters"}
-    annotations.update({name: ann for name, (ann, _) in _FILTER_PARAMS.items()})
-    wrapper.__annotations__ = annotations
+    wrapper.__annotations__ = {k: v for k, v in hints.items() if k != "filters"} | {name: ann for name, (ann, _) in _FILTER_PARAMS.items()}
     return wrapper
 
 

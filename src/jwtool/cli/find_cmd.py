@@ -121,8 +121,7 @@ def search(
         note(label("search.fuzzy", lang, text=repr(words)))
     if not rows:
         note(label("search.none", lang))
-        hint = _dropped_filter_hint(cat, filters, words, lang)
-        if hint:
+        if hint := _dropped_filter_hint(cat, filters, words, lang):
             note(hint)
     elif fmt == "text" and is_terminal():
         note(plural("search.count", len(rows), lang, total=len(cat.entries)))

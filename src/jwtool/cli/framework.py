@@ -39,6 +39,7 @@ from jwtool.catalogue.vocabularies import suggest
 from jwtool.labels import DEFAULT_LANG, LANGS, Message, label_or, plural_key, worded
 
 _click = typer._click  # noqa: SLF001 - typer's own copy of click, whose classes its commands are
+_BOOLS = {"1": True, "true": True, "yes": True, "ja": True, "0": False, "false": False, "no": False, "nee": False}
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
@@ -97,10 +98,8 @@ class Plain(RuntimeParam):
         if kind is str:
             return str(value)
         if kind is bool:
-            if isinstance(value, bool):
-                return value
-            if str(value).lower() in ("1", "true", "yes", "ja", "0", "false", "no", "nee"):
-                return str(value).lower() in ("1", "true", "yes", "ja")
+            if str(value).lower() in _BOOLS:  # (True and False too)
+                return _BOOLS[str(value).lower()]
             raise _click.exceptions.BadParameter(message("click.not_a_choice", value=value, hint="", choices="true, false"), ctx=ctx, param=param)
         if kind is Path:
             if isinstance(value, str) and value.endswith(("/", os.sep)) and param.metavar == "FILE":  # Path() would drop the slash
@@ -112,7 +111,8 @@ class Plain(RuntimeParam):
             except (TypeError, ValueError):
                 raise _click.exceptions.BadParameter(message("click.not_a_number" if kind is int else "click.not_a_decimal", value=value), ctx=ctx, param=param) from None
             if (info.min is not None and number < info.min) or (info.max is not None and number > info.max):
-                raise _click.exceptions.BadParameter(_range_text(value, info.min, info.max), ctx=ctx, param=param)
+                raise _click.exceptions.BadParameter(_bounded(info.min, info.max, ("click.out_of_range", "click.too_small", "click.too_large"), value=value),
+                                                     ctx=ctx, param=param)
             return number
         # an Enum of fixed choices
         if isinstance(value, kind):
@@ -224,8 +224,7 @@ def help_record(param: Any, ctx: Any) -> tuple[str, str] | None:
         extra.append(message("click.default", default=shown))
     info = getattr(getattr(param, "type_descriptor", None), "parameter_info", None)
     if info is not None and (info.min is not None or info.max is not None):
-        extra.append(message("click.bounds", low=info.min, high=info.max) if info.min is not None and info.max is not None
-                     else message("click.at_least", low=info.min) if info.min is not None else message("click.at_most", high=info.max))
+        extra.append(_bounded(info.min, info.max, ("click.bounds", "click.at_least", "click.at_most")))
     if param.required:
         extra.append(message("click.required"))
     text = message(param.help) if param.help else ""
@@ -318,16 +317,15 @@ def show_usage_error(exc: Any) -> int:
     """Print a usage error as click does (usage line, where to find help, the problem), worded in
     the message language; returns its exit code (2)."""
 
-    if isinstance(exc, _click.exceptions.NoArgsIsHelpError):
-        sys.stderr.write(exc.ctx.get_help() + "\n")
-        return exc.exit_code  # type: ignore[no-any-return]
     ctx = exc.ctx
+    if isinstance(exc, _click.exceptions.NoArgsIsHelpError):
+        sys.stderr.write(ctx.get_help() + "\n")
+        return exc.exit_code  # type: ignore[no-any-return]
     if ctx is not None:
         sys.stderr.write(ctx.get_usage() + "\n")
         if ctx.command.get_help_option(ctx) is not None:
             sys.stderr.write(message("click.try_help", command=f"{ctx.command_path} {ctx.help_option_names[0]}") + "\n")
         sys.stderr.write("\n")
-
     sys.stderr.write(visible(message("cli.error", message=usage_message(exc))) + "\n")
     return exc.exit_code  # type: ignore[no-any-return]
 
@@ -428,9 +426,6 @@ def _closest(value: str, options: list[str]) -> str:
     return message("click.did_you_mean", names=", ".join(repr(s) for s in found)) if found else ""
 
 
-def _range_text(value: Any, low: Any, high: Any) -> str:
-    if low is not None and high is not None:
-        return message("click.out_of_range", value=value, low=low, high=high)
-    if low is not None:
-        return message("click.too_small", value=value, low=low)
-    return message("click.too_large", value=value, high=high)
+def _bounded(low: Any, high: Any, keys: tuple[str, str, str], **values: Any) -> str:
+    """The first of ``keys`` for both bounds, the second for ``low`` only, the third for ``high`` only."""
+    return message(keys[0] if low is not None and high is not None else keys[1] if low is not None else keys[2], low=low, high=high, **values)

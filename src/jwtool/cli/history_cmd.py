@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from jwtool.catalogue.layout import Layout
-from jwtool.cli.common import catalogue_entries, format_option, formats, limits, not_found, note, out, quiet_catalogue, root, usage_error, warn
+from jwtool.cli.common import format_option, formats, limits, not_found, note, out, quiet_catalogue, root, usage_error, warn
 from jwtool.cli.framework import counted, message, message_lang
 from jwtool.contribute.diff import catalogue_diff, to_json, to_markdown, to_text
 from jwtool.contribute.git import UNSHALLOW_HINT, GitError, history_cut
@@ -47,8 +47,7 @@ def history(
     base = root()
     rel, entry_id, entry_name = _history_target(base, ref)
     try:
-        changes = git_history(base, rel)
-        changes, cut = history_cut(base, changes)
+        changes, cut = history_cut(base, git_history(base, rel))
     except GitError as exc:
         usage_error(exc)
     if cut:
@@ -73,12 +72,10 @@ def history(
 def _history_target(base: Path, ref: str) -> tuple[str, str, str]:
     """The file (relative to the catalogue), id and name that ``ref`` names; removed entries by file or id."""
 
-    layout = Layout(base)
-    as_path = Path(ref)
     if ref.endswith((".yaml", ".yml")):
-        candidate = as_path if as_path.is_absolute() else (Path.cwd() / as_path)
-        rel = layout.rel(candidate) if candidate.exists() else (ref if ref.startswith("interventions/") else f"interventions/{as_path.name}")
-        entry = next((e for e in catalogue_entries(base) if e.file == rel), None)
+        candidate = Path.cwd() / ref  # (an absolute path stays itself)
+        rel = Layout(base).rel(candidate) if candidate.exists() else (ref if ref.startswith("interventions/") else f"interventions/{Path(ref).name}")
+        entry = next((e for e in quiet_catalogue(base).entries if e.file == rel), None)
         return (rel, entry.id, entry.name) if entry is not None else (rel, Path(rel).stem, Path(rel).stem)
     cat = quiet_catalogue(base)
     try:

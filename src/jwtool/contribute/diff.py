@@ -173,14 +173,10 @@ def diff_values(old: Any, new: Any, path: str = "") -> list[FieldChange]:
         return [FieldChange(path, "removed", old, None)]
     if old == new and type(old) is type(new):
         return []
-    if isinstance(old, dict) and isinstance(new, dict):
-        keys = list(old) + [k for k in new if k not in old]
-        out: list[FieldChange] = []
-        for k in keys:
-            out += diff_values(old.get(k, _MISSING), new.get(k, _MISSING), _join(path, k))
-        return out
+    if isinstance(old, dict) and isinstance(new, dict):  # old's keys in their order, then the new ones
+        return [c for k in {**old, **new} for c in diff_values(old.get(k, _MISSING), new.get(k, _MISSING), _join(path, k))]
     if isinstance(old, list) and isinstance(new, list) and any(isinstance(v, dict) for v in old + new):
-        out = []
+        out: list[FieldChange] = []
         matcher = difflib.SequenceMatcher(None, [_canon(v) for v in old], [_canon(v) for v in new], autojunk=False)
         for tag, i1, i2, j1, j2 in matcher.get_opcodes():
             if tag == "equal":
@@ -238,8 +234,7 @@ def _whole(doc: _Doc, kind: str, status: str) -> list[FieldChange]:
     entry is shown by its id and name only: its file is the review)."""
     if kind == "entries" or doc.data is None:
         return []
-    data = doc.data
-    return [FieldChange(k, status, data[k] if status == "removed" else None, data[k] if status == "added" else None) for k in data]
+    return [FieldChange(k, status, *((v, None) if status == "removed" else (None, v))) for k, v in doc.data.items()]
 
 
 def compare_snapshots(old: dict[str, _Doc], new: dict[str, _Doc]) -> list[EntryChange]:
@@ -256,13 +251,12 @@ def _compare_kind(old: dict[str, _Doc], new: dict[str, _Doc], kind: str) -> list
     changes: list[EntryChange] = []
     for rel in sorted(set(old) & set(new)):
         a, b = old[rel], new[rel]
-        eid, name = _ident(b, rel)
         if a.data is not None and b.data is not None:
             fields = diff_values(a.data, b.data)
             if fields:
-                changes.append(EntryChange("changed", eid, name, rel, fields=fields))
+                changes.append(EntryChange("changed", *_ident(b, rel), rel, fields=fields))
         elif a.problem != b.problem or (a.data is None) != (b.data is None):
-            changes.append(EntryChange("changed", eid, name, rel, problem=b.problem or a.problem))
+            changes.append(EntryChange("changed", *_ident(b, rel), rel, problem=b.problem or a.problem))
 
     gone = sorted(set(old) - set(new))
     came = sorted(set(new) - set(old))
@@ -276,28 +270,17 @@ def _compare_kind(old: dict[str, _Doc], new: dict[str, _Doc], kind: str) -> list
             score = similarity(a.data, b.data)
             if same_id or score >= RENAME_SIMILARITY:
                 pairs.append((2.0 if same_id else score, o, n))
-    used_old: set[str] = set()
-    used_new: set[str] = set()
-    for score, o, n in sorted(pairs, key=lambda p: (-p[0], p[1], p[2])):
-        if o in used_old or n in used_new:
+    paired: set[str] = set()  # the old and the new paths of renames (no path is both)
+    for _, o, n in sorted(pairs, key=lambda p: (-p[0], p[1], p[2])):
+        if o in paired or n in paired:
             continue
-        used_old.add(o)
-        used_new.add(n)
+        paired |= {o, n}
         a, b = old[o], new[n]
-        eid, name = _ident(b, n)
-        changes.append(EntryChange(
-            "renamed", eid, name, n, old_file=o, old_id=_ident(a, o)[0],
-            similarity=round(similarity(a.data or {}, b.data or {}), 2),
-            fields=diff_values(a.data, b.data),
-        ))
-    for n in came:
-        if n not in used_new:
-            eid, name = _ident(new[n], n)
-            changes.append(EntryChange("added", eid, name, n, problem=new[n].problem, fields=_whole(new[n], kind, "added")))
-    for o in gone:
-        if o not in used_old:
-            eid, name = _ident(old[o], o)
-            changes.append(EntryChange("removed", eid, name, "", old_file=o, problem=old[o].problem, fields=_whole(old[o], kind, "removed")))
+        changes.append(EntryChange("renamed", *_ident(b, n), n, old_file=o, old_id=_ident(a, o)[0],
+                                   similarity=round(similarity(a.data or {}, b.data or {}), 2), fields=diff_values(a.data, b.data)))
+    changes += [EntryChange("added", *_ident(new[n], n), n, problem=new[n].problem, fields=_whole(new[n], kind, "added")) for n in came if n not in paired]
+    changes += [EntryChange("removed", *_ident(old[o], o), "", old_file=o, problem=old[o].problem, fields=_whole(old[o], kind, "removed"))
+                for o in gone if o not in paired]
     changes.sort(key=lambda c: (STATUS_ORDER.index(c.status), c.id, c.file or c.old_file))
     return changes
 

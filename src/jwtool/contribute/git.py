@@ -190,10 +190,9 @@ def catalogue_blobs(root: Path, rev: str) -> dict[str, bytes]:
     raw = _git(root, "cat-file", "--batch", input_bytes="".join(f"{sha}\n" for _, sha in wanted).encode())
     blobs: dict[str, bytes] = {}
     pos = 0
-    for path, _sha in wanted:
-        header_end = raw.index(b"\n", pos)
-        size = int(raw[pos:header_end].split()[2])
-        start = header_end + 1
+    for path, _sha in wanted:  # "<sha> blob <size>\n<content>\n" each
+        start = raw.index(b"\n", pos) + 1
+        size = int(raw[pos:start].split()[2])
         blobs[path] = raw[start:start + size]
         pos = start + size + 1  # the content is followed by a newline
     return blobs
@@ -241,7 +240,7 @@ def history(root: Path, rel: str) -> list[Change]:
         if len(fields) != 4:
             continue
         files = [line for line in rest.splitlines() if line.strip()]
-        changes.append(Change(fields[0], fields[1], fields[2], fields[3], _relative(root, top, files[0]) if files else rel))
+        changes.append(Change(*fields, _relative(root, top, files[0]) if files else rel))
     return changes
 
 

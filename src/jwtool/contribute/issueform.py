@@ -123,24 +123,17 @@ def read_body(path: Path) -> str:
 def parse_body(body: str) -> dict[str, str]:
     """Question id -> answer ("" when unanswered) from a form body as GitHub writes it."""
     lines = body.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    labels = [q.label for q in QUESTIONS] + [CHECKS_LABEL]
-    starts: list[int] = []
-    at = 0
-    for label in labels:
-        heading = f"### {label}"
-        found = next((i for i in range(at, len(lines)) if lines[i].strip() == heading), None)
-        if found is None:
-            if label == CHECKS_LABEL:
-                starts.append(len(lines))
-                break
+    starts: list[int] = []  # the line of each heading; the checks' may be missing (then: the end)
+    for label in [*(q.label for q in QUESTIONS), CHECKS_LABEL]:
+        found = next((i for i in range(starts[-1] + 1 if starts else 0, len(lines)) if lines[i].strip() == f"### {label}"), None)
+        if found is None and label != CHECKS_LABEL:
             raise IssueFormError(Message("error.form.no_question", question=repr(label)))
-        starts.append(found)
-        at = found + 1
+        starts.append(len(lines) if found is None else found)
     answers: dict[str, str] = {}
     for n, q in enumerate(QUESTIONS):
         text = "\n".join(lines[starts[n] + 1:starts[n + 1]]).strip()
         answers[q.id] = "" if text == NO_RESPONSE else _clean(q, text)
-    checks = "\n".join(lines[starts[-1] + 1:]) if starts[-1] < len(lines) else ""
+    checks = "\n".join(lines[starts[-1] + 1:])
     answers["checks"] = ",".join(str(i) for i, label in enumerate(CHECKS) if f"- [X] {label}" in checks or f"- [x] {label}" in checks)
     return answers
 
@@ -176,10 +169,8 @@ def draft_from_answers(answers: dict[str, str], vocab: dict[str, Vocabulary], li
     values: dict[str, Any] = {}
     if answers["page"]:
         values["cites.page"] = _one_line(q["page"], answers["page"])
-    for question in QUESTIONS:
+    for question in [x for x in QUESTIONS if x.target]:
         text = answers.get(question.id, "")
-        if not question.target:
-            continue
         if not text:  # "leave a question empty if the source says nothing about it": no field, not a placeholder
             values[question.target] = None
         elif question.lines:

@@ -63,21 +63,19 @@ def draft_from_options(o: NewOptions, vocab: dict[str, Any], library: Any, claim
     draft = Draft(name=check_name(o.name))
     draft.kind = check_choice(o.kind, KINDS, "--kind") if o.kind else "interventie"
     draft.id = check_slug(o.slug if o.slug is not None else draft.slug)
-    draft.summary = o.summary.strip() or None if o.summary is not None else None
+    draft.summary = (o.summary or "").strip() or None
     draft.phases = check_terms(o.phase, vocab["phases"], "--phase")
     draft.evidence_level = check_terms([o.evidence_level], vocab["evidence-levels"], "--evidence-level")[0] if o.evidence_level else None
     url = check_url(o.source_url) if o.source_url else None
-    title = o.source_title.strip() or None if o.source_title is not None else None
+    title = (o.source_title or "").strip() or None
     new_kind = check_choice(o.source_kind, SOURCE_KINDS, "--source-kind") if o.source_kind else None
     if o.source is not None and o.report is not None and o.source != o.report:
         raise ScaffoldError(Message("error.new.report_and_source"))
-    if (o.source or o.report) is not None and (url or title):
+    given = o.source or o.report
+    if given is not None and (url or title):
         raise ScaffoldError(Message("error.new.source_twice"))
-    chosen = None
-    if (o.source or o.report) is not None:
-        chosen = by_id(library, str(o.source or o.report), "--source" if o.source else "--report")
-    elif url or title:
-        chosen = new_or_existing(library, title, url, new_kind)
+    chosen = (by_id(library, str(given), "--source" if o.source else "--report") if given is not None
+              else new_or_existing(library, title, url, new_kind) if url or title else None)
     if o.table is not None or o.order is not None:
         if chosen is None:
             raise ScaffoldError(Message("error.new.row_without_source"))

@@ -128,12 +128,12 @@ def check_sections(values: list[str]) -> list[str]:
 
 # ----------------------------------------------------------------------------- a table's columns
 
-def column_hints(table_id: str, columns: tuple[str, ...], summary: bool, lang: str = "nl") -> dict[str, str]:
-    """For an entry that is a row of table ``table_id``: each field a column fills -> a comment
-    naming that column (its heading in the label catalogue)."""
+def column_hints(table_id: str, columns: tuple[str, ...], summary: bool) -> dict[str, str]:
+    """For an entry that is a row of table ``table_id``: each field a column fills -> a Dutch
+    comment naming that column (its heading in the label catalogue)."""
     hints: dict[str, str] = {}
     for column in columns:
-        heading = column_label(column, lang)
+        heading = column_label(column, "nl")
         for path in column_fields(column, summary):
             where = "de tekst onder de naam in kolom" if path == "providers.description" else "kolom"
             hints[path] = f"In tabel {table_id} van de bron: {where} '{heading}'."
@@ -255,8 +255,8 @@ def _comment_of(node: dict[str, Any], required: bool, path: str, vocab: dict[str
     parts.append(str(node.get("description") or node.get("title") or ""))
     if path in hints:
         parts.append(hints[path])
-    if path in _VOCAB_OF and _choices(vocab, _VOCAB_OF[path]):
-        parts.append(f"Keuze uit: {_choices(vocab, _VOCAB_OF[path])}.")
+    if path in _VOCAB_OF and (choices := _choices(vocab, _VOCAB_OF[path])):
+        parts.append(f"Keuze uit: {choices}.")
     examples = node.get("examples")
     if isinstance(examples, list) and examples:
         parts.append(f"Voorbeeld: {_example(examples[0])}")
@@ -314,10 +314,9 @@ def template(draft: Draft, vocab: dict[str, Vocabulary], schema: dict[str, Any] 
     items a draft brings, from an issue form, add fields in proportion, not by multiplying)."""
     schema = schema if schema is not None else entry_schema()
     d = draft
-    practice = d.kind == "praktijkvoorbeeld"
     # Values known before the file is opened; None leaves a field out.
     given: dict[str, Any] = {"id": d.slug, "name": d.name, "kind": d.kind}
-    level = "niet-onderzocht" if d.evidence_level is None and practice else d.evidence_level
+    level = "niet-onderzocht" if d.evidence_level is None and d.kind == "praktijkvoorbeeld" else d.evidence_level
     optional = {
         "summary": d.summary, "phases": d.phases or None, "evidence.level": level or None,
         "cites.source": d.source, "evidence.studies.cites.source": d.source,
@@ -356,8 +355,7 @@ def _comment(text: str, indent: int, out: list[str]) -> None:
 
 def _render(fields: list[Field], indent: int, out: list[str], first_lead: str | None = None) -> None:
     for i, f in enumerate(fields):
-        pad = " " * indent
-        lead = first_lead if first_lead is not None and i == 0 else pad
+        lead = first_lead if first_lead is not None and i == 0 else " " * indent
         _comment(f.comment, len(lead) - 2 if lead is first_lead else indent, out)
         if isinstance(f.value, Map):
             out.append(f"{lead}{f.key}:")

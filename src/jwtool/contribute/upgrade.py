@@ -114,11 +114,7 @@ def _source_for(dedupe: str, name: str, src: dict[str, Any], existing: dict[str,
 def _report_source(report: dict[str, Any], tables: list[dict[str, Any]]) -> dict[str, Any]:
     """A version-1 report of catalogue.yaml as a version-2 source record (CSL-JSON field names)."""
 
-    out = CommentedMap()
-    out["id"] = report["id"]
-    out["type"] = "report"
-    out["kind"] = "rapport"
-    out["title"] = report["title"]
+    out = CommentedMap({"id": report["id"], "type": "report", "kind": "rapport", "title": report["title"]})
     if report.get("subtitle"):
         out["genre"] = report["subtitle"]
     if report.get("authors"):
@@ -134,12 +130,8 @@ def _report_source(report: dict[str, Any], tables: list[dict[str, Any]]) -> dict
 
 
 def _inline_source(src: dict[str, Any], sid: str) -> dict[str, Any]:
-    out = CommentedMap()
-    out["id"] = sid
     kind = str(src.get("kind", "website"))
-    out["type"] = CSL_TYPE.get(kind, "document")
-    out["kind"] = kind
-    out["title"] = src.get("title")
+    out = CommentedMap({"id": sid, "type": CSL_TYPE.get(kind, "document"), "kind": kind, "title": src.get("title")})
     if isinstance(src.get("year"), int):
         out["issued"] = _issued(src["year"])
     if src.get("url"):
@@ -241,16 +233,12 @@ def upgrade(root: Path, limits: Limits = Limits()) -> Result:
     for path, rel, data in docs:
         if not isinstance(data, dict):
             continue
-        changed = False
-        if "cites" not in data and ("provenance" in data or "sources" in data):  # 1 → 2
-            data_cites = _entry_cites(data, summary_rows, existing, taken, new_sources)
-            _replace_key(data, "sources" if "sources" in data else "provenance", "cites", data_cites)
+        v1 = "cites" not in data and ("provenance" in data or "sources" in data)
+        if v1:  # 1 → 2
+            _replace_key(data, "sources" if "sources" in data else "provenance", "cites", _entry_cites(data, summary_rows, existing, taken, new_sources))
             if "provenance" in data:
                 del data["provenance"]
-            changed = True
-        changed = _tag_components(data) | _study_urls(data, existing, taken, new_sources) or changed  # 2 → 3
-        changed = _quote_dates(data) or changed
-        if changed:
+        if v1 | _tag_components(data) | _study_urls(data, existing, taken, new_sources) | _quote_dates(data):  # 2 → 3, then dates; every step runs
             rewrites.append((path, rel, data))
 
     created = [(layout.sources / f"{sid}.yaml", "# yaml-language-server: $schema=../schemas/source.schema.json\n" + _dump(rec))
@@ -271,9 +259,7 @@ def upgrade(root: Path, limits: Limits = Limits()) -> Result:
     for path, rel, data in rewrites:  # files the upgrade read and changes in place
         write_atomic(path, _dump(data), force=True)
         result.written.append(rel)
-    if isinstance(meta, dict) and _quote_dates(meta):
-        meta_changed = True
-    if meta_changed:
+    if isinstance(meta, dict) and _quote_dates(meta) or meta_changed:
         write_atomic(layout.meta_file, _dump(meta), force=True)
         result.written.insert(0, "catalogue.yaml")
     return result
@@ -302,8 +288,7 @@ def _entry_cites(data: Any, summary_rows: dict[tuple[str, str], dict[str, int]],
     out = CommentedSeq()
     prov = data.get("provenance") if isinstance(data.get("provenance"), dict) else {}
     if isinstance(prov.get("report"), str):
-        first = CommentedMap()
-        first["source"] = prov["report"]
+        first = CommentedMap({"source": prov["report"]})
         rows = CommentedSeq()
         if prov.get("table") and isinstance(prov.get("order"), int):
             rows.append(_flow({"table": prov["table"], "row": prov["order"]}))
@@ -321,8 +306,7 @@ def _entry_cites(data: Any, summary_rows: dict[tuple[str, str], dict[str, int]],
             continue
         url, title = src.get("url"), src.get("title")
         dedupe = url if isinstance(url, str) and url else key(str(title or ""))
-        cite = CommentedMap()
-        cite["source"] = _source_for(dedupe, str(title or url or "bron"), src, existing, taken, new_sources)
+        cite = CommentedMap({"source": _source_for(dedupe, str(title or url or "bron"), src, existing, taken, new_sources)})
         if src.get("note"):
             cite["note"] = src["note"]
         out.append(cite)
@@ -339,9 +323,7 @@ def _tag_components(data: Any) -> bool:
         components.fa.set_block_style()  # [a, b] would become a line of mappings
     for i, c in enumerate(components):
         if isinstance(c, (str, int, float)) and not isinstance(c, bool):
-            item = CommentedMap()
-            item["text"] = c
-            item["elements"] = _flow_seq([])
+            item = CommentedMap({"text": c, "elements": _flow_seq([])})
             comment = (components.ca.items.pop(i, None) or [None])[0] if hasattr(components, "ca") else None
             if comment is not None:  # the item's end-of-line comment moves to its text
                 item.yaml_add_eol_comment(comment.value.strip(), "text")
@@ -364,9 +346,7 @@ def _study_urls(data: Any, existing: dict[str, str], taken: set[str], new_source
         src = {"title": url, "url": url, "kind": "evaluatie"}
         sid = _source_for(url, url.split("://", 1)[-1], src, existing, taken, new_sources)
         if sid not in cited:
-            cite = CommentedMap()
-            cite["source"] = sid
-            data["cites"].append(cite)
+            data["cites"].append(CommentedMap({"source": sid}))
             cited.add(sid)
     records = CommentedSeq(s for s in studies if not isinstance(s, str))
     if records:
