@@ -166,14 +166,11 @@ def entry_view(entry: Entry, vocab: dict[str, Vocabulary] | None, lang: str, ter
         return tuple({"text": _str(w.get("text")), "elements": list(terms("working-elements", _strs(w.get("elements"))))}
                      for w in items if _str(w.get("text")))
 
-    figures = tuple(fields.figures(entry, lang))
-    studies = tuple(fields.studies(entry, vocab, term_lang))
     factors = tuple({"factor": fields.vocab_label(vocab, "success-factors", _str(s.get("factor")), term_lang), "title": _str(s.get("title")),
                      "example": _str(s.get("example")), "section": _str(s.get("section"))} for s in entry.success_factors)
     sources = tuple({"title": _str(s.get("title")) or _str(s.get("url")), "url": _str(s.get("url")), "link": http_url(s.get("url")),
                      "kind": label_or(f"source_kind.{_str(s.get('kind'))}", lang, _str(s.get("kind"))) if s.get("kind") else "",
                      "note": _str(s.get("note"))} for s in entry.sources)
-    prov = provenance(entry, lang)
     level = fields.vocab_label(vocab, "evidence-levels", entry.evidence_level, term_lang) if entry.evidence_level else ""
     values: dict[str, Any] = {
         "id": entry.id, "kind": fields.kind(entry, lang) if entry.kind else "", "aliases": tuple(_strs(entry.aliases)),
@@ -195,14 +192,14 @@ def entry_view(entry: Entry, vocab: dict[str, Vocabulary] | None, lang: str, ter
         "activities": _str(d.get("activities")),
         "course.description": _str(course.get("description")), "course.period": fields.period(course, lang),
         "course.status": fields.status(course, lang), "course.scale": tuple(fields.scale(course, lang)),
-        "results.description": _str(results.get("description")), "results.figures": figures,
+        "results.description": _str(results.get("description")), "results.figures": tuple(fields.figures(entry, lang)),
         "evidence.verdict": _str(ev.get("verdict")), "evidence.level": level,
         "evidence.contradiction": fields.contradictions(entry, lang),
         "evidence.control_group": fields.yes_no(ev.get("control_group"), lang),
         "evidence.cost_benefit": fields.yes_no(ev.get("cost_benefit"), lang),
-        "evidence.studies": studies,
+        "evidence.studies": tuple(fields.studies(entry, vocab, term_lang)),
         "working_elements": tagged(entry.working_elements),
-        "success_factors": factors, "sources": sources, "provenance": prov,
+        "success_factors": factors, "sources": sources, "provenance": provenance(entry, lang),
         "notes": tuple(_strs(d.get("notes"))), "last_reviewed": _str(d.get("last_reviewed")),
     }
     lines = {  # the structured fields as lines of text

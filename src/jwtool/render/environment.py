@@ -160,15 +160,13 @@ def render_template(dirs: Sequence[Path], name: str, fmt: str, lang: str, contex
 def template_chunks(env: Environment, dirs: Sequence[Path], name: str, context: dict[str, Any]) -> Iterator[str]:
     """The filled template as a stream of text that ends with a newline; Jinja2 problems (also
     in pieces rendered on the way) become a :class:`RenderError` with file and line."""
-
     last = ""
     watch = Watch(getattr(env, "limits", RenderLimits()))
     watch.start()
     try:
         watch.enter()
         try:
-            template = env.get_template(name)
-            chunks = template.generate(**context)
+            chunks = env.get_template(name).generate(**context)
         finally:
             watch.leave()
         while True:
@@ -284,13 +282,12 @@ def svg_styles(svg: str | None) -> list[str]:
     return re.findall(r"<style[^>]*>(.*?)</style>", svg, flags=re.DOTALL) if svg else []
 
 
-def _sha256(text: str) -> str:
-    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"
+def _hashes(texts: Sequence[str]) -> str:
+    """The CSP sources that allow exactly these inline texts (their SHA-256), or 'none'."""
+    return " ".join(sorted({"'sha256-" + base64.b64encode(hashlib.sha256(t.encode("utf-8")).digest()).decode("ascii") + "'" for t in texts})) or "'none'"
 
 
 def csp(style_hashes: Sequence[str] = (), script_hashes: Sequence[str] = ()) -> str:
     """A Content-Security-Policy for a page that loads nothing: only its own hashed inline CSS/JS."""
-    styles = " ".join(sorted({_sha256(s) for s in style_hashes})) or "'none'"
-    scripts = " ".join(sorted({_sha256(s) for s in script_hashes})) or "'none'"
-    return (f"default-src 'none'; img-src 'self' data:; style-src {styles}; script-src {scripts}; "
+    return (f"default-src 'none'; img-src 'self' data:; style-src {_hashes(style_hashes)}; script-src {_hashes(script_hashes)}; "
             "base-uri 'none'; form-action 'none'")

@@ -99,9 +99,7 @@ def map_svg(entries: Sequence[Entry], cat: Catalogue, lang: str) -> str:
 def map_alt(entries: Sequence[Entry], lang: str, small: str = "overview.map.alt") -> str:
     """The map's caption (``small``: the label for a map of every entry); what the map shows
     depends on the number of entries (see :func:`_map_graph`)."""
-    if len(entries) > MAP_ENTRIES_MAX:
-        return label("overview.map.alt.elements", lang, n=len(entries))
-    return label(small, lang)
+    return label("overview.map.alt.elements", lang, n=len(entries)) if len(entries) > MAP_ENTRIES_MAX else label(small, lang)
 
 
 class OverviewEntry:
@@ -201,9 +199,6 @@ def _whole_page(cat: Catalogue, chosen: Sequence[Entry], lang: str, fmt: str, an
     }
 
 
-FACET_VOCABS = dict(FACETS)
-
-
 def facet_views(cat: Catalogue, lang: str, data: dict[str, Any]) -> list[dict[str, Any]]:
     """The index's facets: name (the CLI option and URL parameter), label, and per value its
     label and how many entries it selects (``data``: :func:`filter_data`; the page updates the
@@ -215,7 +210,7 @@ def facet_views(cat: Catalogue, lang: str, data: dict[str, Any]) -> list[dict[st
             if facet == "kind":
                 text = label_or(f"kind.{v}", lang, v)
             else:
-                text = next((fields.vocab_label(cat.vocab, n, v, lang) for n in FACET_VOCABS[facet]
+                text = next((fields.vocab_label(cat.vocab, n, v, lang) for n in FACETS[facet]
                              if cat.vocab.get(n) is not None and v in cat.vocab[n]), v)
             opts.append({"id": v, "label": text, "count": len(values[v])})
         out.append({"name": facet, "label": label(f"site.facet.{facet.replace('-', '_')}", lang), "options": opts,
