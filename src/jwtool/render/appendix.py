@@ -113,13 +113,13 @@ def appendix_entries(entries: Iterable[Entry], source_id: str, tables: Sequence[
     """The rows of each table of one source, in its row order: only entries that cite that row.
     A table made for a source without tables (``rows`` 0, its id a kind) holds the entries of
     that kind that cite the source, in the catalogue's order."""
-    out: dict[str, list[Entry]] = {t.id: [] for t in tables}
+    out: dict[str, list[Entry]] = {}
     for t in tables:
-        if not t.rows:
+        if t.rows:
+            rows = ((e.row_in(source_id, t.id), e) for e in entries)
+            out[t.id] = [e for n, e in sorted(((n, e) for n, e in rows if n is not None), key=lambda r: (r[0], r[1].id))]
+        else:
             out[t.id] = sorted((e for e in entries if e.kind == t.id and cited_by(e, source_id)), key=Entry.sort_key)
-            continue
-        rows = [(e.row_in(source_id, t.id), e) for e in entries]
-        out[t.id] = [e for n, e in sorted(((n, e) for n, e in rows if n is not None), key=lambda r: (r[0], r[1].id))]
     return out
 
 

@@ -76,31 +76,28 @@ def _ensure_styles(doc: Any) -> None:
     styles = doc.styles
     names = {s.name for s in styles}
 
-    def para(name: str, size: float, bold: bool = False, base: str = "Normal", after: float = 0.0) -> None:
+    def para(name: str, size: float, bold: bool = False, after: float = 0.0) -> Any:
         if name in names:
-            return  # a reference.docx defines it: keep the house style
+            return None  # a reference.docx defines it: keep the house style
         style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
-        style.base_style = styles[base]
+        style.base_style = styles["Normal"]
         style.quick_style = True
         style.font.size = Pt(size)
         style.font.bold = bold
         style.paragraph_format.space_after = Pt(after)
         style.paragraph_format.space_before = Pt(0)
+        return style
 
     para("Caption", 9, bold=True, after=3)
     para("Footer", 8)
     para(STYLE_HEADER, 8.5, bold=True)
     para(STYLE_CELL, 8, after=2)
-    para(STYLE_ITEM, 8, after=1)
+    if item := para(STYLE_ITEM, 8, after=1):
+        item.paragraph_format.left_indent, item.paragraph_format.first_line_indent = Cm(0.3), Cm(-0.3)
     para(STYLE_NAME, 8.5, bold=True, after=2)
     para(STYLE_SOURCE, 8.5, after=2)
-    para(STYLE_NOTE, 9, after=4)
-    if STYLE_ITEM not in names:
-        fmt = styles[STYLE_ITEM].paragraph_format
-        fmt.left_indent = Cm(0.3)
-        fmt.first_line_indent = Cm(-0.3)
-    if STYLE_NOTE not in names:
-        styles[STYLE_NOTE].font.color.rgb = RGBColor(0x3D, 0x3D, 0x3D)
+    if note := para(STYLE_NOTE, 9, after=4):
+        note.font.color.rgb = RGBColor(0x3D, 0x3D, 0x3D)
 
 
 def _house_style(doc: Any) -> None:
