@@ -181,12 +181,11 @@ def template_chunks(env: Environment, dirs: Sequence[Path], name: str, context: 
                         break
             finally:
                 watch.leave()
-            if not batch:
-                break
             text = "".join(batch)
-            if text:
-                last = text
-                yield visible(text, start=False)  # a control character that reached a page is shown, not kept raw
+            if not text:  # a batch short of _BATCH ran to the end of the chunks
+                break
+            last = text
+            yield visible(text, start=False)  # a control character that reached a page is shown, not kept raw
     except TemplateLimit:
         raise RenderError(Message("error.template.stopped", name=name, why=watch.message())) from None
     except MemoryError:
