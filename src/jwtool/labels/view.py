@@ -275,15 +275,11 @@ def appendix_rows(entry: Entry) -> list[tuple[str, str]]:
 def kind_legend(entries: Iterable[Entry], lang: str) -> dict[str, str]:
     """How a map's legend names each kind of entry: its label, and when every entry of that kind
     is a row of a source's appendix tables, which ("Interventie (rij in bijlagetabel B2.1, B2.2)")."""
-    by_kind: dict[str, list[Entry]] = {}
+    rows: dict[str, list[list[tuple[str, str]]]] = {}  # kind -> each entry's appendix rows
     for e in entries:
-        by_kind.setdefault(e.kind, []).append(e)
+        rows.setdefault(e.kind, []).append(appendix_rows(e))
     out = {}
-    for kind, members in by_kind.items():
-        rows = [appendix_rows(e) for e in members]
+    for kind, found in rows.items():
         name = label_or(f"kind.{kind}", lang, kind)
-        if all(rows):
-            tables = ", ".join(sorted({t for r in rows for _, t in r}))
-            name = label("map.legend.rows", lang, kind=name, tables=tables)
-        out[kind] = name
+        out[kind] = label("map.legend.rows", lang, kind=name, tables=", ".join(sorted({t for r in found for _, t in r}))) if all(found) else name
     return out

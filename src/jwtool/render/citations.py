@@ -178,9 +178,7 @@ def _bib_name(name: dict[str, Any]) -> str:
     if name.get("literal"):
         return "{" + latex_text(str(name["literal"])) + "}"
     family = " ".join(part(name[k]) for k in ("dropping-particle", "non-dropping-particle", "family") if name.get(k))
-    given = part(name["given"]) if name.get("given") else ""
-    suffix = part(name["suffix"]) if name.get("suffix") else ""
-    return ", ".join(x for x in (family, suffix, given) if x)
+    return ", ".join(x for x in (family, *(part(name[k]) for k in ("suffix", "given") if name.get(k))) if x)
 
 
 def _bib_date(value: Any) -> str:

@@ -127,12 +127,14 @@ def _house_style(doc: Any) -> None:
     styles["Caption"].paragraph_format.keep_with_next = True
 
 
-def _element(tag: str, attrs: dict[str, str] | None = None, *children: Any) -> Any:
-    """An Office Open XML element with its attributes (``{"w:val": "true"}``) and children."""
+def _element(tag: str, attrs: dict[str, str] | None = None, *children: Any, text: str | None = None) -> Any:
+    """An Office Open XML element with its attributes (``{"w:val": "true"}``), children or text."""
     element = OxmlElement(tag)
     for name, value in (attrs or {}).items():
         element.set(qn(name), value)
     element.extend(children)
+    if text is not None:
+        element.text = text
     return element
 
 
@@ -178,9 +180,7 @@ def _page_numbers(section: Any) -> None:
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     for tag, attrs, text in (("w:fldChar", {"w:fldCharType": "begin"}, None), ("w:instrText", {"xml:space": "preserve"}, " PAGE "),
                              ("w:fldChar", {"w:fldCharType": "separate"}, None), ("w:t", None, "1"), ("w:fldChar", {"w:fldCharType": "end"}, None)):
-        child = _element(tag, attrs)
-        child.text = text
-        paragraph._p.append(_element("w:r", None, child))
+        paragraph._p.append(_element("w:r", None, _element(tag, attrs, text=text)))
 
 
 # --- Tables --------------------------------------------------------------------------------------
@@ -189,8 +189,7 @@ def _page_numbers(section: Any) -> None:
 def _add_hyperlink(paragraph: Any, url: str, text: str) -> None:
     """A real Word hyperlink (only ever called with a checked http(s) URL)."""
     r_id = paragraph.part.relate_to(url, RT.HYPERLINK, is_external=True)
-    t = _element("w:t", {"xml:space": "preserve"})
-    t.text = docx_text(text)
+    t = _element("w:t", {"xml:space": "preserve"}, text=docx_text(text))
     props = _element("w:rPr", None, _element("w:color", {"w:val": "0B4F9C"}), _element("w:u", {"w:val": "single"}))
     paragraph._p.append(_element("w:hyperlink", {"r:id": r_id}, _element("w:r", None, props, t)))
 
@@ -273,13 +272,8 @@ def _row_cells(row_ctx: dict[str, Any], lang: str) -> list[Cell]:
     if row_ctx["refs"]:
         refs = " ".join(f"[{r['n']}]" for r in row_ctx["refs"])
         first.append((STYLE_CELL, f"{label('sources', lang)}: {refs}"))
-    cells = [first]
-    for cell_ctx in row_ctx["cells"]:
-        if cell_ctx["items"]:
-            cells.append([(STYLE_ITEM, "• " + " ".join(docx_text(i).split())) for i in cell_ctx["items"]])
-        else:
-            cells.append([(STYLE_CELL, p) for p in _paragraphs(cell_ctx["text"])])
-    return cells
+    return [first, *([(STYLE_ITEM, "• " + " ".join(docx_text(i).split())) for i in c["items"]] if c["items"]  # a bullet per item
+                     else [(STYLE_CELL, p) for p in _paragraphs(c["text"])] for c in row_ctx["cells"])]
 
 
 # --- The document --------------------------------------------------------------------------------

@@ -190,8 +190,8 @@ def template_chunks(env: Environment, dirs: Sequence[Path], name: str, context: 
         raise RenderError(Message("error.template.stopped", name=name, why=watch.message())) from None
     except MemoryError:
         if watch.capped:  # the console script's own bound (jwtool.render.bounds)
-            raise RenderError(Message("error.template.stopped", name=name, why=Message("error.template.memory", memory=watch.limits.describe()[1]))) from None
-        raise RenderError(Message("error.template.system_memory", name=name, memory=watch.limits.describe()[1])) from None
+            raise RenderError(Message("error.template.stopped", name=name, why=Message("error.template.memory", memory=watch.limits.memory_text()))) from None
+        raise RenderError(Message("error.template.system_memory", name=name, memory=watch.limits.memory_text())) from None
     except TemplateNotFound as exc:
         raise RenderError(Message("error.template.not_found", name=repr(exc.name), dirs=", ".join(str(d) for d in dirs))) from None
     except TemplateSyntaxError as exc:

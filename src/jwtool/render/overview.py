@@ -229,13 +229,10 @@ def ladder(cat: Catalogue, entries: Sequence[Entry], lang: str) -> list[dict[str
     # wordings_source quotes the 2023 report, whatever the catalogue's main source now is)
     source = cat.library.sources.get(vocab.wordings_source) if vocab.wordings_source else None
     wordings_in = label("site.ladder.wordings_in", lang, source=fields.short_citation(source, lang)) if source else ""
-    steps = []
-    for t in vocab.ordered():
-        n = sum(1 for e in entries if e.evidence_level == t.id)
-        steps.append({"id": t.id, "label": clean(t.label_for(lang)), "definition": " ".join(t.definition.split()),
-                      "wordings": list(t.report_wordings) if source else [], "wordings_in": wordings_in,
-                      "rank": evidence_rank(cat, t.id), "count": plural("site.ladder.entries", n, lang)})
-    return steps[::-1]
+    return [{"id": t.id, "label": clean(t.label_for(lang)), "definition": " ".join(t.definition.split()),
+             "wordings": list(t.report_wordings) if source else [], "wordings_in": wordings_in, "rank": evidence_rank(cat, t.id),
+             "count": plural("site.ladder.entries", sum(1 for e in entries if e.evidence_level == t.id), lang)}
+            for t in reversed(vocab.ordered())]
 
 
 def render_overview(cat: Catalogue, fmt: str = "html", lang: str = "nl", templates: Path | None = None,
