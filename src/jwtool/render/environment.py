@@ -16,6 +16,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+import traceback
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -233,14 +234,9 @@ def _exception(exc: BaseException) -> Message:
 
 
 def _template_line(exc: BaseException) -> str:
-    tb = exc.__traceback__
-    found = ""
-    while tb is not None:
-        filename = tb.tb_frame.f_code.co_filename
-        if filename.endswith(".j2"):
-            found = f" ({filename}:{tb.tb_lineno})"
-        tb = tb.tb_next
-    return found
+    """Where in a template the exception was raised, as " (<file>:<line>)" of the innermost one; "" if in none."""
+    found = [f" ({f.f_code.co_filename}:{n})" for f, n in traceback.walk_tb(exc.__traceback__) if f.f_code.co_filename.endswith(".j2")]
+    return found[-1] if found else ""
 
 
 def find_template(dirs: Sequence[Path], name: str) -> Path | None:
