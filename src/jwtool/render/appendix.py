@@ -93,8 +93,7 @@ def report_tables(cat: Catalogue, source_id: str | None, style: str = "full") ->
         if not sid:  # no --source, and catalogue.yaml names no main source: say why, and how to name one
             if cat.meta_problem is not None:
                 raise AppendixError(Message("error.appendix.broken_meta"))
-            there = cat.layout.meta_file.is_file()
-            raise AppendixError(Message("error.appendix.no_main" if there else "error.appendix.no_meta",
+            raise AppendixError(Message("error.appendix.no_main" if cat.layout.meta_file.is_file() else "error.appendix.no_meta",
                                         cited=cited or Message("error.appendix.none"), version=SCHEMA_VERSION))
         raise AppendixError(Message("error.appendix.no_source", id=repr(sid), cited=cited or Message("error.appendix.none")))
     if not source.tables:

@@ -354,8 +354,7 @@ def appendix_docx(context: dict[str, Any], reference: Path | None = None) -> byt
         doc.add_heading(label("sources", lang), level=2)
         for s in context["sources"]:  # the citation only: editor notes are not for readers
             p = doc.add_paragraph(style=STYLE_SOURCE)
-            p.paragraph_format.left_indent = Cm(0.8)
-            p.paragraph_format.first_line_indent = Cm(-0.8)
+            p.paragraph_format.left_indent, p.paragraph_format.first_line_indent = Cm(0.8), Cm(-0.8)
             p.add_run(f"[{s['n']}]\t")
             p.add_run(docx_text(s["title"]))
             link = http_url(s["url"])
@@ -364,8 +363,7 @@ def appendix_docx(context: dict[str, Any], reference: Path | None = None) -> byt
                 _add_hyperlink(p, link, link)
             elif s["url"] and s["url"] != s["title"]:
                 p.add_run(f" ({docx_text(s['url'])})")  # not a web address: shown as text only
-    date = context.get("date") or ""
-    if date:
+    if date := context.get("date"):
         doc.add_paragraph(f"{label('catalogue_date', lang)}: {date}", style=STYLE_NOTE).runs[0].font.size = Pt(8)
 
     buffer = io.BytesIO()
