@@ -241,10 +241,9 @@ def provenance(entry: Entry, lang: str) -> tuple[dict[str, Any], ...]:
         sections, page = _strs(c.get("sections")), _str(c.get("page"))
         if not (rows or sections or page):
             continue
-        parts = []  # (jwtool's words before, the source's own words, jwtool's words after)
-        for t, r in rows:
-            word = "prov.summary_table" if t in tables and tables[t].summary else "prov.table"
-            parts.append((label(word, lang, table=t, row=r), "", ""))
+        # (jwtool's words before, the source's own words, jwtool's words after)
+        parts = [(label("prov.summary_table" if t in tables and tables[t].summary else "prov.table", lang, table=t, row=r), "", "")
+                 for t, r in rows]
         if sections:  # the source's own names of its sections ("3.1", "bijlage 2"), in its language
             before, _, after = label("prov.sections", lang, sections="\0").partition("\0")
             parts.append((before, ", ".join(sections), after))

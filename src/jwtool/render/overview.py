@@ -207,11 +207,8 @@ def facet_views(cat: Catalogue, lang: str, data: dict[str, Any]) -> list[dict[st
     for facet, values in data["facets"].items():
         opts = []
         for v in values:
-            if facet == "kind":
-                text = label_or(f"kind.{v}", lang, v)
-            else:
-                text = next((fields.vocab_label(cat.vocab, n, v, lang) for n in FACETS[facet]
-                             if cat.vocab.get(n) is not None and v in cat.vocab[n]), v)
+            text = label_or(f"kind.{v}", lang, v) if facet == "kind" else next(
+                (fields.vocab_label(cat.vocab, n, v, lang) for n in FACETS[facet] if cat.vocab.get(n) is not None and v in cat.vocab[n]), v)
             opts.append({"id": v, "label": text, "count": len(values[v])})
         out.append({"name": facet, "label": label(f"site.facet.{facet.replace('-', '_')}", lang), "options": opts,
                     "single": facet in SINGLE})
