@@ -67,25 +67,15 @@ def _int(value: Any) -> int | None:
 def age(entry: Entry, lang: str) -> str:
     """The target group's ages: "16 tot en met 27 jaar", "vanaf 16 jaar", ... ("" when not stated)."""
     lo, hi = entry.age
-    if lo is not None and hi is not None:
-        return label("age.range", lang, min=lo, max=hi)
-    if lo is not None:
-        return label("age.min", lang, min=lo)
-    if hi is not None:
-        return label("age.max", lang, max=hi)
-    return ""
+    key = "age.range" if lo is not None and hi is not None else "age.min" if lo is not None else "age.max" if hi is not None else ""
+    return label(key, lang, min=lo, max=hi) if key else ""
 
 
 def period(course: Any, lang: str) -> str:
     """The years an entry ran (``course.start_year``/``end_year``): "2010–2016", "sinds 2010", ..."""
     start, end = _int(as_dict(course).get("start_year")), _int(as_dict(course).get("end_year"))
-    if start and end:
-        return label("period.range", lang, start=start, end=end)
-    if start:
-        return label("period.start", lang, start=start)
-    if end:
-        return label("period.end", lang, end=end)
-    return ""
+    key = "period.range" if start and end else "period.start" if start else "period.end" if end else ""
+    return label(key, lang, start=start, end=end) if key else ""
 
 
 def region(entry: Entry, lang: str) -> str:
@@ -245,8 +235,7 @@ def report_year(record: dict[str, Any]) -> str:
 def report(cat: Catalogue, source_id: str | None = None) -> dict[str, str]:
     """A report (default: the catalogue's main report), as strings for the page header and the source list."""
     r = cat.report(source_id)
-    year = report_year(r)
-    return {"title": text(r.get("title")), "citation": text(r.get("citation")), "year": year,
+    return {"title": text(r.get("title")), "citation": text(r.get("citation")), "year": report_year(r),
             "publisher": text(r.get("publisher")), "id": text(r.get("id"))}
 
 

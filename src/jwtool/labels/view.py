@@ -166,14 +166,11 @@ def entry_view(entry: Entry, vocab: dict[str, Vocabulary] | None, lang: str, ter
         return tuple({"text": _str(w.get("text")), "elements": list(terms("working-elements", _strs(w.get("elements"))))}
                      for w in items if _str(w.get("text")))
 
-    figures = tuple(fields.figures(entry, lang))
-    studies = tuple(fields.studies(entry, vocab, term_lang))
     factors = tuple({"factor": fields.vocab_label(vocab, "success-factors", _str(s.get("factor")), term_lang), "title": _str(s.get("title")),
                      "example": _str(s.get("example")), "section": _str(s.get("section"))} for s in entry.success_factors)
     sources = tuple({"title": _str(s.get("title")) or _str(s.get("url")), "url": _str(s.get("url")), "link": http_url(s.get("url")),
                      "kind": label_or(f"source_kind.{_str(s.get('kind'))}", lang, _str(s.get("kind"))) if s.get("kind") else "",
                      "note": _str(s.get("note"))} for s in entry.sources)
-    prov = provenance(entry, lang)
     level = fields.vocab_label(vocab, "evidence-levels", entry.evidence_level, term_lang) if entry.evidence_level else ""
     values: dict[str, Any] = {
         "id": entry.id, "kind": fields.kind(entry, lang) if entry.kind else "", "aliases": tuple(_strs(entry.aliases)),
@@ -195,14 +192,14 @@ def entry_view(entry: Entry, vocab: dict[str, Vocabulary] | None, lang: str, ter
         "activities": _str(d.get("activities")),
         "course.description": _str(course.get("description")), "course.period": fields.period(course, lang),
         "course.status": fields.status(course, lang), "course.scale": tuple(fields.scale(course, lang)),
-        "results.description": _str(results.get("description")), "results.figures": figures,
+        "results.description": _str(results.get("description")), "results.figures": tuple(fields.figures(entry, lang)),
         "evidence.verdict": _str(ev.get("verdict")), "evidence.level": level,
         "evidence.contradiction": fields.contradictions(entry, lang),
         "evidence.control_group": fields.yes_no(ev.get("control_group"), lang),
         "evidence.cost_benefit": fields.yes_no(ev.get("cost_benefit"), lang),
-        "evidence.studies": studies,
+        "evidence.studies": tuple(fields.studies(entry, vocab, term_lang)),
         "working_elements": tagged(entry.working_elements),
-        "success_factors": factors, "sources": sources, "provenance": prov,
+        "success_factors": factors, "sources": sources, "provenance": provenance(entry, lang),
         "notes": tuple(_strs(d.get("notes"))), "last_reviewed": _str(d.get("last_reviewed")),
     }
     lines = {  # the structured fields as lines of text
@@ -244,10 +241,9 @@ def provenance(entry: Entry, lang: str) -> tuple[dict[str, Any], ...]:
         sections, page = _strs(c.get("sections")), _str(c.get("page"))
         if not (rows or sections or page):
             continue
-        parts = []  # (jwtool's words before, the source's own words, jwtool's words after)
-        for t, r in rows:
-            word = "prov.summary_table" if t in tables and tables[t].summary else "prov.table"
-            parts.append((label(word, lang, table=t, row=r), "", ""))
+        # (jwtool's words before, the source's own words, jwtool's words after)
+        parts = [(label("prov.summary_table" if t in tables and tables[t].summary else "prov.table", lang, table=t, row=r), "", "")
+                 for t, r in rows]
         if sections:  # the source's own names of its sections ("3.1", "bijlage 2"), in its language
             before, _, after = label("prov.sections", lang, sections="\0").partition("\0")
             parts.append((before, ", ".join(sections), after))
@@ -278,15 +274,11 @@ def appendix_rows(entry: Entry) -> list[tuple[str, str]]:
 def kind_legend(entries: Iterable[Entry], lang: str) -> dict[str, str]:
     """How a map's legend names each kind of entry: its label, and when every entry of that kind
     is a row of a source's appendix tables, which ("Interventie (rij in bijlagetabel B2.1, B2.2)")."""
-    by_kind: dict[str, list[Entry]] = {}
+    rows: dict[str, list[list[tuple[str, str]]]] = {}  # kind -> each entry's appendix rows
     for e in entries:
-        by_kind.setdefault(e.kind, []).append(e)
+        rows.setdefault(e.kind, []).append(appendix_rows(e))
     out = {}
-    for kind, members in by_kind.items():
-        rows = [appendix_rows(e) for e in members]
+    for kind, found in rows.items():
         name = label_or(f"kind.{kind}", lang, kind)
-        if all(rows):
-            tables = ", ".join(sorted({t for r in rows for _, t in r}))
-            name = label("map.legend.rows", lang, kind=name, tables=tables)
-        out[kind] = name
+        out[kind] = label("map.legend.rows", lang, kind=name, tables=", ".join(sorted({t for r in found for _, t in r}))) if all(found) else name
     return out

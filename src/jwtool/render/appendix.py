@@ -93,8 +93,7 @@ def report_tables(cat: Catalogue, source_id: str | None, style: str = "full") ->
         if not sid:  # no --source, and catalogue.yaml names no main source: say why, and how to name one
             if cat.meta_problem is not None:
                 raise AppendixError(Message("error.appendix.broken_meta"))
-            there = cat.layout.meta_file.is_file()
-            raise AppendixError(Message("error.appendix.no_main" if there else "error.appendix.no_meta",
+            raise AppendixError(Message("error.appendix.no_main" if cat.layout.meta_file.is_file() else "error.appendix.no_meta",
                                         cited=cited or Message("error.appendix.none"), version=SCHEMA_VERSION))
         raise AppendixError(Message("error.appendix.no_source", id=repr(sid), cited=cited or Message("error.appendix.none")))
     if not source.tables:
@@ -113,13 +112,13 @@ def appendix_entries(entries: Iterable[Entry], source_id: str, tables: Sequence[
     """The rows of each table of one source, in its row order: only entries that cite that row.
     A table made for a source without tables (``rows`` 0, its id a kind) holds the entries of
     that kind that cite the source, in the catalogue's order."""
-    out: dict[str, list[Entry]] = {t.id: [] for t in tables}
+    out: dict[str, list[Entry]] = {}
     for t in tables:
-        if not t.rows:
+        if t.rows:
+            rows = ((e.row_in(source_id, t.id), e) for e in entries)
+            out[t.id] = [e for n, e in sorted(((n, e) for n, e in rows if n is not None), key=lambda r: (r[0], r[1].id))]
+        else:
             out[t.id] = sorted((e for e in entries if e.kind == t.id and cited_by(e, source_id)), key=Entry.sort_key)
-            continue
-        rows = [(e.row_in(source_id, t.id), e) for e in entries]
-        out[t.id] = [e for n, e in sorted(((n, e) for n, e in rows if n is not None), key=lambda r: (r[0], r[1].id))]
     return out
 
 

@@ -61,8 +61,8 @@ class RenderLimits:
                 out[field] = value if scale == 1 else int(value * scale)
         return cls(**out)
 
-    def describe(self) -> tuple[str, str]:
-        return f"{self.seconds:g} seconds", f"{self.memory / 1024 / 1024:g} MiB"
+    def memory_text(self) -> str:
+        return f"{self.memory / 1024 / 1024:g} MiB"
 
 
 def check_binop(limits: RenderLimits, operator: str, left: Any, right: Any) -> None:
@@ -71,7 +71,7 @@ def check_binop(limits: RenderLimits, operator: str, left: Any, right: Any) -> N
     if operator == "*":
         seq, times = (left, right) if isinstance(right, int) else (right, left)
         if isinstance(seq, (str, bytes, list, tuple)) and isinstance(times, int) and len(seq) * max(times, 0) * (1 if isinstance(seq, (str, bytes)) else 8) > limits.memory:
-            raise ValueError(Message("error.template.repeat", length=len(seq), times=times, memory=limits.describe()[1]))
+            raise ValueError(Message("error.template.repeat", length=len(seq), times=times, memory=limits.memory_text()))
     elif operator == "**" and isinstance(left, int) and isinstance(right, int) and right > 0 and abs(left) > 1:
         if right * math.log2(abs(left)) > _MAX_POWER_BITS:
             raise ValueError(Message("error.template.power", left=left, right=right, bits=_MAX_POWER_BITS))
@@ -160,7 +160,7 @@ class Watch:
     def message(self) -> Message:
         if self.passed == "time":
             return Message("error.template.time", seconds=f"{self.limits.seconds:g}")
-        return Message("error.template.memory", memory=self.limits.describe()[1])
+        return Message("error.template.memory", memory=self.limits.memory_text())
 
     @classmethod
     def _watch(cls) -> None:

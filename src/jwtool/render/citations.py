@@ -177,9 +177,7 @@ def _bib_name(name: dict[str, Any]) -> str:
     if name.get("literal"):
         return "{" + latex_text(str(name["literal"])) + "}"
     family = " ".join(part(name[k]) for k in ("dropping-particle", "non-dropping-particle", "family") if name.get(k))
-    given = part(name["given"]) if name.get("given") else ""
-    suffix = part(name["suffix"]) if name.get("suffix") else ""
-    return ", ".join(x for x in (family, suffix, given) if x)
+    return ", ".join(x for x in (family, *(part(name[k]) for k in ("suffix", "given") if name.get(k))) if x)
 
 
 def _bib_date(value: Any) -> str:
@@ -205,29 +203,22 @@ def bibtex(sources: Sequence[Source]) -> str:
             names = [n for n in item.get(role) or [] if isinstance(n, dict)]
             if names:
                 fields.append((role, " and ".join(_bib_name(n) for n in names)))
-        if item.get("title"):
-            fields.append(("title", "{" + latex_text(str(item["title"])) + "}"))  # inner braces: the source's capitals kept
-        if item.get("container-title"):
-            fields.append(("journaltitle" if kind == "article" else "booktitle", latex_text(str(item["container-title"]))))
-        if item.get("genre"):
-            fields.append(("type", latex_text(str(item["genre"]))))
-        for csl, bib in (("publisher", _BIBTEX_PUBLISHER.get(kind, "publisher")), ("publisher-place", "location")):
-            if item.get(csl):  # biblatex lists, split at "and": braced, the publisher is one item
-                fields.append((bib, "{" + latex_text(str(item[csl])) + "}"))
-        for csl, bib in (("number", "number"), ("page", "pages"), ("note", "note")):
+        # braced: the title's inner braces keep the source's capitals; publisher and place are
+        # biblatex lists, split at "and", so braced each is one item
+        for csl, bib, braced in (("title", "title", True), ("container-title", "journaltitle" if kind == "article" else "booktitle", False),
+                                 ("genre", "type", False), ("publisher", _BIBTEX_PUBLISHER.get(kind, "publisher"), True),
+                                 ("publisher-place", "location", True), ("number", "number", False), ("page", "pages", False), ("note", "note", False)):
             if item.get(csl):
-                fields.append((bib, latex_text(str(item[csl]))))
-        if _bib_date(item.get("issued")):
-            fields.append(("date", _bib_date(item["issued"])))
+                text = latex_text(str(item[csl]))
+                fields.append((bib, "{" + text + "}" if braced else text))
+        if issued := _bib_date(item.get("issued")):
+            fields.append(("date", issued))
         if item.get("language"):
             lang = str(item["language"])
             fields.append(("langid", _BIBLATEX_LANG[lang]) if lang in _BIBLATEX_LANG else ("language", latex_text(lang)))
-        if item.get("DOI"):
-            fields.append(("doi", _safe_url(str(item["DOI"]))))
-        if item.get("URL"):
-            fields.append(("url", _safe_url(str(item["URL"]))))
-        if _bib_date(item.get("accessed")):
-            fields.append(("urldate", _bib_date(item["accessed"])))
+        fields += [(bib, _safe_url(str(item[csl]))) for csl, bib in (("DOI", "doi"), ("URL", "url")) if item.get(csl)]
+        if accessed := _bib_date(item.get("accessed")):
+            fields.append(("urldate", accessed))
         body = "".join(f"  {name} = {{{value}}},\n" for name, value in fields)
         out.append(f"@{kind}{{{s.id},\n{body}}}\n")
     return "\n".join(out)
@@ -255,9 +246,9 @@ def ris(sources: Sequence[Source]) -> str:
             names = [_ris_name(n) for n in item.get(csl) or [] if isinstance(n, dict)]
             if names:
                 rec[key] = names
-        if _year(item):
-            rec["year"] = _year(item)
-        parts = item["issued"]["date-parts"][0] if _year(item) else []
+        if year := _year(item):
+            rec["year"] = year
+        parts = item["issued"]["date-parts"][0] if year else []
         if len(parts) > 1:  # RIS's DA: YYYY/MM/DD/ (an empty day when only the month is known)
             rec["date"] = "/".join([f"{parts[0]:04d}", *(f"{p:02d}" for p in parts[1:3])] + [""] * (4 - len(parts[:3])))
         if item.get("URL"):

@@ -76,31 +76,28 @@ def _ensure_styles(doc: Any) -> None:
     styles = doc.styles
     names = {s.name for s in styles}
 
-    def para(name: str, size: float, bold: bool = False, base: str = "Normal", after: float = 0.0) -> None:
+    def para(name: str, size: float, bold: bool = False, after: float = 0.0) -> Any:
         if name in names:
-            return  # a reference.docx defines it: keep the house style
+            return None  # a reference.docx defines it: keep the house style
         style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
-        style.base_style = styles[base]
+        style.base_style = styles["Normal"]
         style.quick_style = True
         style.font.size = Pt(size)
         style.font.bold = bold
         style.paragraph_format.space_after = Pt(after)
         style.paragraph_format.space_before = Pt(0)
+        return style
 
     para("Caption", 9, bold=True, after=3)
     para("Footer", 8)
     para(STYLE_HEADER, 8.5, bold=True)
     para(STYLE_CELL, 8, after=2)
-    para(STYLE_ITEM, 8, after=1)
+    if item := para(STYLE_ITEM, 8, after=1):
+        item.paragraph_format.left_indent, item.paragraph_format.first_line_indent = Cm(0.3), Cm(-0.3)
     para(STYLE_NAME, 8.5, bold=True, after=2)
     para(STYLE_SOURCE, 8.5, after=2)
-    para(STYLE_NOTE, 9, after=4)
-    if STYLE_ITEM not in names:
-        fmt = styles[STYLE_ITEM].paragraph_format
-        fmt.left_indent = Cm(0.3)
-        fmt.first_line_indent = Cm(-0.3)
-    if STYLE_NOTE not in names:
-        styles[STYLE_NOTE].font.color.rgb = RGBColor(0x3D, 0x3D, 0x3D)
+    if note := para(STYLE_NOTE, 9, after=4):
+        note.font.color.rgb = RGBColor(0x3D, 0x3D, 0x3D)
 
 
 def _house_style(doc: Any) -> None:
@@ -130,12 +127,14 @@ def _house_style(doc: Any) -> None:
     styles["Caption"].paragraph_format.keep_with_next = True
 
 
-def _element(tag: str, attrs: dict[str, str] | None = None, *children: Any) -> Any:
-    """An Office Open XML element with its attributes (``{"w:val": "true"}``) and children."""
+def _element(tag: str, attrs: dict[str, str] | None = None, *children: Any, text: str | None = None) -> Any:
+    """An Office Open XML element with its attributes (``{"w:val": "true"}``), children or text."""
     element = OxmlElement(tag)
     for name, value in (attrs or {}).items():
         element.set(qn(name), value)
     element.extend(children)
+    if text is not None:
+        element.text = text
     return element
 
 
@@ -171,46 +170,17 @@ def _language(doc: Any) -> None:
 # --- Page setup, fields --------------------------------------------------------------------------
 
 
-def _landscape(section: Any) -> None:
-    section.orientation = WD_ORIENT.LANDSCAPE
-    section.page_width, section.page_height = Cm(29.7), Cm(21.0)
-    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-        setattr(section, side, Cm(1.5))
-
-
-def _field(paragraph: Any, instruction: str, result: str) -> None:
-    """A Word field (``PAGE``) at the end of ``paragraph``; ``result`` is the value
-    shown until Word or LibreOffice computes it again."""
-    def run(tag: str, attrs: dict[str, str] | None = None) -> Any:
-        child = _element(tag, attrs)
-        paragraph._p.append(_element("w:r", None, child))
-        return child
-
-    run("w:fldChar", {"w:fldCharType": "begin"})
-    run("w:instrText", {"xml:space": "preserve"}).text = f" {instruction} "
-    run("w:fldChar", {"w:fldCharType": "separate"})
-    run("w:t").text = result
-    run("w:fldChar", {"w:fldCharType": "end"})
-
-
 def _page_numbers(section: Any) -> None:
-    """The page number (a PAGE field) centred in the footer, unless the reference has a footer."""
+    """The page number centred in the footer, unless the reference has a footer: a Word field
+    (``PAGE``) showing "1" until Word or LibreOffice computes it again."""
     if not section.footer.is_linked_to_previous:
         return  # the reference document's own footer
     paragraph = section.footer.paragraphs[0]
     paragraph.style = "Footer"
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _field(paragraph, "PAGE", "1")
-
-
-def _caption(doc: Any, word: str, table_id: str, title: str) -> None:
-    """A caption "Tabel B2.1 <title>" in Word's Caption style, its number plain text: pasted into
-    a report that numbers its own tables with ``SEQ Tabel`` fields, an updated field would count
-    the report's tables too and renumber the appendix (B2.1 becoming B2.3). The number is the
-    report's, so it must not be computed; a table of figures can still collect the Caption style."""
-    paragraph = doc.add_paragraph(style="Caption")
-    paragraph.paragraph_format.keep_with_next = True
-    paragraph.add_run(" ".join(part for part in (word, table_id, title) if part))
+    for tag, attrs, text in (("w:fldChar", {"w:fldCharType": "begin"}, None), ("w:instrText", {"xml:space": "preserve"}, " PAGE "),
+                             ("w:fldChar", {"w:fldCharType": "separate"}, None), ("w:t", None, "1"), ("w:fldChar", {"w:fldCharType": "end"}, None)):
+        paragraph._p.append(_element("w:r", None, _element(tag, attrs, text=text)))
 
 
 # --- Tables --------------------------------------------------------------------------------------
@@ -219,20 +189,9 @@ def _caption(doc: Any, word: str, table_id: str, title: str) -> None:
 def _add_hyperlink(paragraph: Any, url: str, text: str) -> None:
     """A real Word hyperlink (only ever called with a checked http(s) URL)."""
     r_id = paragraph.part.relate_to(url, RT.HYPERLINK, is_external=True)
-    t = _element("w:t", {"xml:space": "preserve"})
-    t.text = docx_text(text)
+    t = _element("w:t", {"xml:space": "preserve"}, text=docx_text(text))
     props = _element("w:rPr", None, _element("w:color", {"w:val": "0B4F9C"}), _element("w:u", {"w:val": "single"}))
     paragraph._p.append(_element("w:hyperlink", {"r:id": r_id}, _element("w:r", None, props, t)))
-
-
-def _fill_cell(cell: Any, paragraphs: Cell) -> None:
-    """Write (style, text) paragraphs into a cell, reusing its first empty paragraph."""
-    for i, (style, text) in enumerate(paragraphs):
-        p = cell.paragraphs[0] if i == 0 else cell.add_paragraph()
-        p.style = style
-        p.add_run(text)
-    if not paragraphs:
-        cell.paragraphs[0].style = STYLE_CELL
 
 
 def _style_metrics(doc: Any, name: str) -> tuple[float, bool, float, float]:
@@ -250,22 +209,6 @@ def _style_metrics(doc: Any, name: str) -> tuple[float, bool, float, float]:
     size, bold = first(lambda s: s.font.size), first(lambda s: s.font.bold)
     indent, after = first(lambda s: s.paragraph_format.left_indent), first(lambda s: s.paragraph_format.space_after)
     return size.pt if size else 11.0, bool(bold), max(indent.pt if indent else 0.0, 0.0), after.pt if after else 0.0
-
-
-def _table_layout(table: Any, width: int) -> None:
-    """A fixed table ``width`` (twips) and narrow left and right cell margins."""
-    props = table._tbl.tblPr
-    table_width = props.find(qn("w:tblW"))
-    table_width.set(qn("w:type"), "dxa")
-    table_width.set(qn("w:w"), str(width))
-    margins = _element("w:tblCellMar", None, *(_element(f"w:{side}", {"w:w": str(CELL_MARGIN), "w:type": "dxa"}) for side in ("left", "right")))
-    look = props.find(qn("w:tblLook"))
-    look.addprevious(margins) if look is not None else props.append(margins)
-
-
-def _keep_row_together(row: Any) -> None:
-    """Word and LibreOffice move a row that does not fit the rest of a page to the next one whole."""
-    row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
 
 
 def _add_table(doc: Any, header: list[Cell], rows: list[tuple[str, list[Cell]]], width: int, height: int,
@@ -290,17 +233,31 @@ def _add_table(doc: Any, header: list[Cell], rows: list[tuple[str, list[Cell]]],
         pass  # a reference document without "Table Grid": its default table look applies
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
-    _table_layout(table, width)
+    props = table._tbl.tblPr  # a fixed width, narrow left and right cell margins
+    table_width = props.find(qn("w:tblW"))
+    table_width.set(qn("w:type"), "dxa")
+    table_width.set(qn("w:w"), str(width))
+    margins = _element("w:tblCellMar", None, *(_element(f"w:{side}", {"w:w": str(CELL_MARGIN), "w:type": "dxa"}) for side in ("left", "right")))
+    look = props.find(qn("w:tblLook"))
+    look.addprevious(margins) if look is not None else props.append(margins)
+
+    def fill(row: Any, cells: list[Cell]) -> None:
+        """Word and LibreOffice move a row that does not fit the rest of a page to the next one
+        whole; each cell's (style, text) paragraphs go in its first empty paragraph and after."""
+        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+        for cell, paragraphs in zip(row.cells, cells):
+            for i, (style, text) in enumerate(paragraphs):
+                p = cell.paragraphs[0] if i == 0 else cell.add_paragraph()
+                p.style = style
+                p.add_run(text)
+            if not paragraphs:
+                cell.paragraphs[0].style = STYLE_CELL
+
     table.rows[0]._tr.get_or_add_trPr().append(_element("w:tblHeader", {"w:val": "true"}))  # repeated on every page
-    _keep_row_together(table.rows[0])
-    for cell, paragraphs in zip(table.rows[0].cells, header):
-        _fill_cell(cell, paragraphs)
+    fill(table.rows[0], header)
     for name, cells in rows:
         for part in fitting_rows(name, cells, text_widths, budget, metrics, continued, STYLE_NAME):
-            row = table.add_row()
-            _keep_row_together(row)
-            for cell, paragraphs in zip(row.cells, part):
-                _fill_cell(cell, paragraphs)
+            fill(table.add_row(), part)
     for column, twips in zip(table.columns, widths):
         column.width = Twips(twips)
     for row in table.rows:
@@ -315,24 +272,11 @@ def _row_cells(row_ctx: dict[str, Any], lang: str) -> list[Cell]:
     if row_ctx["refs"]:
         refs = " ".join(f"[{r['n']}]" for r in row_ctx["refs"])
         first.append((STYLE_CELL, f"{label('sources', lang)}: {refs}"))
-    cells = [first]
-    for cell_ctx in row_ctx["cells"]:
-        if cell_ctx["items"]:
-            cells.append([(STYLE_ITEM, "• " + " ".join(docx_text(i).split())) for i in cell_ctx["items"]])
-        else:
-            cells.append([(STYLE_CELL, p) for p in _paragraphs(cell_ctx["text"])])
-    return cells
+    return [first, *([(STYLE_ITEM, "• " + " ".join(docx_text(i).split())) for i in c["items"]] if c["items"]  # a bullet per item
+                     else [(STYLE_CELL, p) for p in _paragraphs(c["text"])] for c in row_ctx["cells"])]
 
 
 # --- The document --------------------------------------------------------------------------------
-
-
-def _clear_body(doc: Any) -> None:
-    """Drop a reference document's body content but keep its final section properties."""
-    body = doc.element.body
-    for child in list(body):
-        if not child.tag.endswith("}sectPr"):
-            body.remove(child)
 
 
 def _normalise_zip(data: bytes) -> bytes:
@@ -353,15 +297,12 @@ def _properties(doc: Any, context: dict[str, Any]) -> None:
     props = doc.core_properties
     props.title = _property_text(context["title"])
     props.subject = _property_text(context.get("catalogue_title") or "")
-    props.author = "jwtool"
-    props.last_modified_by = "jwtool"
+    props.author = props.last_modified_by = "jwtool"
     props.revision = 1
     props.comments = ""
     props.keywords = "jeugdwerkloosheid; interventies"
     stamp = datetime.strptime(date, "%Y-%m-%d").replace(tzinfo=timezone.utc) if date else datetime(2000, 1, 1, tzinfo=timezone.utc)
-    props.created = stamp
-    props.modified = stamp
-    props.last_printed = stamp
+    props.created = props.modified = props.last_printed = stamp
 
 
 def appendix_docx(context: dict[str, Any], reference: Path | None = None) -> bytes:
@@ -371,14 +312,18 @@ def appendix_docx(context: dict[str, Any], reference: Path | None = None) -> byt
         doc = Document(str(reference)) if reference else Document()
     except Exception:  # noqa: BLE001 - python-docx raises several types (in English) for a bad file
         raise RenderError(Message("error.docx.reference", file=str(reference))) from None
-    if reference:
-        _clear_body(doc)
+    if reference:  # its body goes, its final section properties stay
+        for child in list(doc.element.body):
+            if not child.tag.endswith("}sectPr"):
+                doc.element.body.remove(child)
     else:
         _house_style(doc)
     _ensure_styles(doc)
     _language(doc)
-    for section in doc.sections:
-        _landscape(section)
+    for section in doc.sections:  # landscape A4
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = Cm(29.7), Cm(21.0)
+        section.left_margin = section.right_margin = section.top_margin = section.bottom_margin = Cm(1.5)
         _page_numbers(section)
     _properties(doc, context)
 
@@ -394,7 +339,12 @@ def appendix_docx(context: dict[str, Any], reference: Path | None = None) -> byt
     if not tables:
         doc.add_paragraph(label("no_rows", lang), style=STYLE_NOTE)
     for table_ctx in tables:
-        _caption(doc, docx_text(label("table.caption", lang)), docx_text(table_ctx["id"]), docx_text(table_ctx["title"]))
+        # "Tabel B2.1 <title>" in Word's Caption style, its number plain text: pasted into a report that
+        # numbers its own tables with ``SEQ Tabel`` fields, an updated field would count the report's
+        # tables too and renumber the appendix (B2.1 becoming B2.3); a table of figures still collects it
+        caption = doc.add_paragraph(style="Caption")
+        caption.paragraph_format.keep_with_next = True
+        caption.add_run(" ".join(filter(None, map(docx_text, (label("table.caption", lang), table_ctx["id"], table_ctx["title"])))))
         header = [[(STYLE_HEADER, docx_text(col["label"]))] for col in table_ctx["columns"]]  # the first names the table's kind
         rows = [(docx_text(row["name"]), _row_cells(row, lang)) for row in table_ctx["rows"]]
         _add_table(doc, header, rows, width, height, lambda name: docx_text(label("table.continued", lang, name=name)))
@@ -404,8 +354,7 @@ def appendix_docx(context: dict[str, Any], reference: Path | None = None) -> byt
         doc.add_heading(label("sources", lang), level=2)
         for s in context["sources"]:  # the citation only: editor notes are not for readers
             p = doc.add_paragraph(style=STYLE_SOURCE)
-            p.paragraph_format.left_indent = Cm(0.8)
-            p.paragraph_format.first_line_indent = Cm(-0.8)
+            p.paragraph_format.left_indent, p.paragraph_format.first_line_indent = Cm(0.8), Cm(-0.8)
             p.add_run(f"[{s['n']}]\t")
             p.add_run(docx_text(s["title"]))
             link = http_url(s["url"])
@@ -414,8 +363,7 @@ def appendix_docx(context: dict[str, Any], reference: Path | None = None) -> byt
                 _add_hyperlink(p, link, link)
             elif s["url"] and s["url"] != s["title"]:
                 p.add_run(f" ({docx_text(s['url'])})")  # not a web address: shown as text only
-    date = context.get("date") or ""
-    if date:
+    if date := context.get("date"):
         doc.add_paragraph(f"{label('catalogue_date', lang)}: {date}", style=STYLE_NOTE).runs[0].font.size = Pt(8)
 
     buffer = io.BytesIO()

@@ -16,6 +16,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+import traceback
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -160,15 +161,13 @@ def render_template(dirs: Sequence[Path], name: str, fmt: str, lang: str, contex
 def template_chunks(env: Environment, dirs: Sequence[Path], name: str, context: dict[str, Any]) -> Iterator[str]:
     """The filled template as a stream of text that ends with a newline; Jinja2 problems (also
     in pieces rendered on the way) become a :class:`RenderError` with file and line."""
-
     last = ""
     watch = Watch(getattr(env, "limits", RenderLimits()))
     watch.start()
     try:
         watch.enter()
         try:
-            template = env.get_template(name)
-            chunks = template.generate(**context)
+            chunks = env.get_template(name).generate(**context)
         finally:
             watch.leave()
         while True:
@@ -183,18 +182,17 @@ def template_chunks(env: Environment, dirs: Sequence[Path], name: str, context: 
                         break
             finally:
                 watch.leave()
-            if not batch:
-                break
             text = "".join(batch)
-            if text:
-                last = text
-                yield visible(text, start=False)  # a control character that reached a page is shown, not kept raw
+            if not text:  # a batch short of _BATCH ran to the end of the chunks
+                break
+            last = text
+            yield visible(text, start=False)  # a control character that reached a page is shown, not kept raw
     except TemplateLimit:
         raise RenderError(Message("error.template.stopped", name=name, why=watch.message())) from None
     except MemoryError:
         if watch.capped:  # the console script's own bound (jwtool.render.bounds)
-            raise RenderError(Message("error.template.stopped", name=name, why=Message("error.template.memory", memory=watch.limits.describe()[1]))) from None
-        raise RenderError(Message("error.template.system_memory", name=name, memory=watch.limits.describe()[1])) from None
+            raise RenderError(Message("error.template.stopped", name=name, why=Message("error.template.memory", memory=watch.limits.memory_text()))) from None
+        raise RenderError(Message("error.template.system_memory", name=name, memory=watch.limits.memory_text())) from None
     except TemplateNotFound as exc:
         raise RenderError(Message("error.template.not_found", name=repr(exc.name), dirs=", ".join(str(d) for d in dirs))) from None
     except TemplateSyntaxError as exc:
@@ -236,14 +234,9 @@ def _exception(exc: BaseException) -> Message:
 
 
 def _template_line(exc: BaseException) -> str:
-    tb = exc.__traceback__
-    found = ""
-    while tb is not None:
-        filename = tb.tb_frame.f_code.co_filename
-        if filename.endswith(".j2"):
-            found = f" ({filename}:{tb.tb_lineno})"
-        tb = tb.tb_next
-    return found
+    """Where in a template the exception was raised, as " (<file>:<line>)" of the innermost one; "" if in none."""
+    found = [f" ({f.f_code.co_filename}:{n})" for f, n in traceback.walk_tb(exc.__traceback__) if f.f_code.co_filename.endswith(".j2")]
+    return found[-1] if found else ""
 
 
 def find_template(dirs: Sequence[Path], name: str) -> Path | None:
@@ -284,13 +277,12 @@ def svg_styles(svg: str | None) -> list[str]:
     return re.findall(r"<style[^>]*>(.*?)</style>", svg, flags=re.DOTALL) if svg else []
 
 
-def _sha256(text: str) -> str:
-    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"
+def _hashes(texts: Sequence[str]) -> str:
+    """The CSP sources that allow exactly these inline texts (their SHA-256), or 'none'."""
+    return " ".join(sorted({"'sha256-" + base64.b64encode(hashlib.sha256(t.encode("utf-8")).digest()).decode("ascii") + "'" for t in texts})) or "'none'"
 
 
 def csp(style_hashes: Sequence[str] = (), script_hashes: Sequence[str] = ()) -> str:
     """A Content-Security-Policy for a page that loads nothing: only its own hashed inline CSS/JS."""
-    styles = " ".join(sorted({_sha256(s) for s in style_hashes})) or "'none'"
-    scripts = " ".join(sorted({_sha256(s) for s in script_hashes})) or "'none'"
-    return (f"default-src 'none'; img-src 'self' data:; style-src {styles}; script-src {scripts}; "
+    return (f"default-src 'none'; img-src 'self' data:; style-src {_hashes(style_hashes)}; script-src {_hashes(script_hashes)}; "
             "base-uri 'none'; form-action 'none'")

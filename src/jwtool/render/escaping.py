@@ -54,9 +54,7 @@ def escape(text: str) -> str:
 
 def _escape_marker(m: re.Match[str]) -> str:
     # "- x" → "\- x"; "1. x" → "1\. x" (a backslash before a digit would stay visible)
-    if m.group(2):
-        return f"{m.group(1)}\\{m.group(2)}"
-    return f"{m.group(1)}{m.group(3)}\\{m.group(4)}"
+    return f"{m.group(1)}\\{m.group(2)}" if m.group(2) else f"{m.group(1)}{m.group(3)}\\{m.group(4)}"
 
 
 def cell(text: str) -> str:
@@ -91,11 +89,7 @@ def anchor_ids(entries: Sequence[Entry]) -> dict[str, str]:
 
 
 def markdown_finalize(value: Any) -> Any:
-    if isinstance(value, Markup):
-        return value
-    if value is None:
-        return ""
-    return escape(clean(value))
+    return value if isinstance(value, Markup) else "" if value is None else escape(clean(value))
 
 
 def _md_cell(value: Any) -> Any:
@@ -113,10 +107,7 @@ def _md_text(value: Any) -> Any:
 def _md_link(url: Any, text: Any = None) -> Any:
     label = escape(" ".join(clean(text if text is not None else url).split()))
     target = http_url(url)
-    if not target:
-        return Markup(label)
-    target = target.replace("(", "%28").replace(")", "%29")
-    return Markup(f"[{label}](<{target}>)")
+    return Markup(f"[{label}](<{target.replace('(', '%28').replace(')', '%29')}>)" if target else label)
 
 
 def _md_autolink(url: Any) -> Any:
@@ -135,9 +126,7 @@ def _md_anchor_link(anchor: str, text: Any) -> Any:
 def _html_link(url: Any, text: Any = None) -> Any:
     label = html_escape(clean(text if text is not None else url))
     target = http_url(url)
-    if not target:
-        return label
-    return Markup('<a href="{0}" rel="noopener noreferrer">{1}</a>').format(target, label)
+    return Markup('<a href="{0}" rel="noopener noreferrer">{1}</a>').format(target, label) if target else label
 
 
 def _html_text(value: Any) -> Any:

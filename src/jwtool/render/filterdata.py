@@ -32,19 +32,12 @@ if TYPE_CHECKING:
     from jwtool.catalogue.load import Catalogue
 
 # facet name (the CLI's option name, also the URL parameter) -> vocabulary it takes values from
-FACETS = (("target", ("education-levels", "target-characteristics")), ("phase", ("phases",)),
-          ("element", ("working-elements",)), ("min-evidence", ("evidence-levels",)), ("kind", ()),
-          ("outcome", ("outcome-domains",)), ("min-design", ("study-designs",)))
+FACETS = {"target": ("education-levels", "target-characteristics"), "phase": ("phases",), "element": ("working-elements",),
+          "min-evidence": ("evidence-levels",), "kind": (), "outcome": ("outcome-domains",), "min-design": ("study-designs",)}
 # facets that offer every vocabulary value, used or not: a minimum is a step on a ladder, and an
 # outcome no study reports on is a gap worth seeing (0), not a value to hide
 ALL_VALUES = ("min-evidence", "min-design", "outcome")
 SINGLE = ("min-evidence", "min-design")  # one value at a time, as the CLI's option
-
-
-def _raw(facet: str, value: str) -> RawFilters:
-    if facet in SINGLE:
-        return RawFilters(**{facet.replace("-", "_"): value})
-    return RawFilters(**{facet: [value]})
 
 
 def facet_sets(cat: Catalogue, entries: Sequence[Entry]) -> dict[str, dict[str, list[str]]]:
@@ -53,11 +46,12 @@ def facet_sets(cat: Catalogue, entries: Sequence[Entry]) -> dict[str, dict[str, 
     selects none is left out (a broader education level such as ``mbo`` selects through its
     narrower ones), except in :data:`ALL_VALUES`."""
     sets: dict[str, dict[str, list[str]]] = {}
-    for facet, names in FACETS:
+    for facet, names in FACETS.items():
         values = list(KINDS) if facet == "kind" else [t.id for n in names if (vocab := cat.vocab.get(n)) is not None for t in vocab.ordered()]
         sets[facet] = {}
         for v in dict.fromkeys(values):
-            ids = [e.id for e in filter_entries(entries, resolve_filters(_raw(facet, v), cat.vocab))]
+            raw = RawFilters(**({facet.replace("-", "_"): v} if facet in SINGLE else {facet: [v]}))
+            ids = [e.id for e in filter_entries(entries, resolve_filters(raw, cat.vocab))]
             if ids or facet in ALL_VALUES:
                 sets[facet][v] = ids
     return sets
@@ -68,8 +62,7 @@ def _spellings(cat: Catalogue, facet: str, value: str) -> set[str]:
     ``?target=mbo2`` selects what ``--target mbo2`` does."""
     if facet == "kind":
         return {key(n) for n in KINDS[value]}
-    names = dict(FACETS)[facet]
-    for n in names:
+    for n in FACETS[facet]:
         vocab = cat.vocab.get(n)
         term = vocab.terms.get(value) if vocab is not None else None
         if term is not None:
@@ -83,9 +76,8 @@ def filter_data(cat: Catalogue, entries: Sequence[Entry], with_text: bool = True
     out with ``with_text=False``, for :func:`as_json` to stream) and :func:`fold_tables`."""
     chosen = sorted(entries, key=Entry.sort_key)
     sets = facet_sets(cat, chosen)
-    spellings: dict[str, dict[str, str]] = {}
+    spellings: dict[str, dict[str, str]] = {facet: {} for facet in sets}
     for facet, values in sets.items():
-        spellings[facet] = {}
         for v in values:
             for s in sorted(_spellings(cat, facet, v)):
                 spellings[facet].setdefault(s, v)

@@ -99,9 +99,7 @@ def map_svg(entries: Sequence[Entry], cat: Catalogue, lang: str) -> str:
 def map_alt(entries: Sequence[Entry], lang: str, small: str = "overview.map.alt") -> str:
     """The map's caption (``small``: the label for a map of every entry); what the map shows
     depends on the number of entries (see :func:`_map_graph`)."""
-    if len(entries) > MAP_ENTRIES_MAX:
-        return label("overview.map.alt.elements", lang, n=len(entries))
-    return label(small, lang)
+    return label("overview.map.alt.elements", lang, n=len(entries)) if len(entries) > MAP_ENTRIES_MAX else label(small, lang)
 
 
 class OverviewEntry:
@@ -201,9 +199,6 @@ def _whole_page(cat: Catalogue, chosen: Sequence[Entry], lang: str, fmt: str, an
     }
 
 
-FACET_VOCABS = dict(FACETS)
-
-
 def facet_views(cat: Catalogue, lang: str, data: dict[str, Any]) -> list[dict[str, Any]]:
     """The index's facets: name (the CLI option and URL parameter), label, and per value its
     label and how many entries it selects (``data``: :func:`filter_data`; the page updates the
@@ -212,11 +207,8 @@ def facet_views(cat: Catalogue, lang: str, data: dict[str, Any]) -> list[dict[st
     for facet, values in data["facets"].items():
         opts = []
         for v in values:
-            if facet == "kind":
-                text = label_or(f"kind.{v}", lang, v)
-            else:
-                text = next((fields.vocab_label(cat.vocab, n, v, lang) for n in FACET_VOCABS[facet]
-                             if cat.vocab.get(n) is not None and v in cat.vocab[n]), v)
+            text = label_or(f"kind.{v}", lang, v) if facet == "kind" else next(
+                (fields.vocab_label(cat.vocab, n, v, lang) for n in FACETS[facet] if cat.vocab.get(n) is not None and v in cat.vocab[n]), v)
             opts.append({"id": v, "label": text, "count": len(values[v])})
         out.append({"name": facet, "label": label(f"site.facet.{facet.replace('-', '_')}", lang), "options": opts,
                     "single": facet in SINGLE})
@@ -234,13 +226,10 @@ def ladder(cat: Catalogue, entries: Sequence[Entry], lang: str) -> list[dict[str
     # wordings_source quotes the 2023 report, whatever the catalogue's main source now is)
     source = cat.library.sources.get(vocab.wordings_source) if vocab.wordings_source else None
     wordings_in = label("site.ladder.wordings_in", lang, source=fields.short_citation(source, lang)) if source else ""
-    steps = []
-    for t in vocab.ordered():
-        n = sum(1 for e in entries if e.evidence_level == t.id)
-        steps.append({"id": t.id, "label": clean(t.label_for(lang)), "definition": " ".join(t.definition.split()),
-                      "wordings": list(t.report_wordings) if source else [], "wordings_in": wordings_in,
-                      "rank": evidence_rank(cat, t.id), "count": plural("site.ladder.entries", n, lang)})
-    return steps[::-1]
+    return [{"id": t.id, "label": clean(t.label_for(lang)), "definition": " ".join(t.definition.split()),
+             "wordings": list(t.report_wordings) if source else [], "wordings_in": wordings_in, "rank": evidence_rank(cat, t.id),
+             "count": plural("site.ladder.entries", sum(1 for e in entries if e.evidence_level == t.id), lang)}
+            for t in reversed(vocab.ordered())]
 
 
 def render_overview(cat: Catalogue, fmt: str = "html", lang: str = "nl", templates: Path | None = None,

@@ -21,14 +21,8 @@ Vocab = dict[str, Vocabulary]
 
 def summary(entry: Entry) -> dict[str, Any]:
     """The columns of ``jwtool list``: id, name, kind, phases, education levels, evidence level."""
-    return {
-        "id": entry.id,
-        "name": entry.name,
-        "kind": entry.kind,
-        "phases": entry.phases,
-        "education_levels": entry.education_levels,
-        "evidence_level": entry.evidence_level,
-    }
+    return {"id": entry.id, "name": entry.name, "kind": entry.kind, "phases": entry.phases,
+            "education_levels": entry.education_levels, "evidence_level": entry.evidence_level}
 
 
 def hit_row(hit: Hit) -> dict[str, Any]:

@@ -61,9 +61,8 @@ def _pages(cat: Catalogue, lang: str, templates: Path | None, entries: Sequence[
     pieces = Pieces(cat, env, "html", lang, chosen)
     context = overview_context(cat, chosen, lang, "html", pieces)
     css = inline_asset(dirs, "overview.css")
-    script = inline_asset(dirs, "selection.js", "overview.js")
     map_styles = svg_styles(context["map_svg"])
-    scripts = {"index": script, "gapmap": inline_asset(dirs, "selection.js", "gapmap.js", *marks_js(dirs))}
+    scripts = {"index": inline_asset(dirs, "selection.js", "overview.js"), "gapmap": inline_asset(dirs, "selection.js", "gapmap.js", *marks_js(dirs))}
     # an old folder's page keeps a link's selection with moved.js; templates from before it send the reader on without
     forward = inline_asset(dirs, "moved.js") if find_template(dirs, "moved.js") is not None else ""
     for page, template in PAGES.items():

@@ -74,14 +74,12 @@ def card_text(entry: Entry, vocab: Vocab | None = None, lang: str = DEFAULT_LANG
             lines.append(title)
         for name, value in items:
             indent = "  " if title else ""
+            below = [f"- {v}" for v in value] if isinstance(value, list) else value.splitlines()  # lines under a heading
             if name == title:
-                lines.extend(f"  - {v}" for v in value) if isinstance(value, list) else lines.extend(f"  {v}" for v in value.splitlines())
-            elif isinstance(value, list):
+                lines.extend(f"  {v}" for v in below)
+            elif isinstance(value, list) or "\n" in value:
                 lines.append(f"{indent}{name}:")
-                lines.extend(f"{indent}  - {v}" for v in value)
-            elif "\n" in value:
-                lines.append(f"{indent}{name}:")
-                lines.extend(f"{indent}  {v}" for v in value.splitlines())
+                lines.extend(f"{indent}  {v}" for v in below)
             else:
                 lines.append(f"{indent}{name}: {value}")
     return "\n".join(lines) + "\n"
@@ -97,19 +95,17 @@ def similarity_value(value: float | None) -> str:
 def comparison_dict(c: Comparison) -> dict[str, Any]:
     """The comparison as one JSON document; the caveat is part of it, always."""
     ids = [e.id for e in c.entries]
-    doc: dict[str, Any] = {
+    return {
         "entries": [{"id": e.id, "name": e.name, "kind": e.kind} for e in c.entries],
         "aspects": [{"aspect": a.key, "label": a.label,
                      "values": [{"id": i, "lines": list(v)} for i, v in zip(ids, a.values)]} for a in c.aspects],
         "working_elements": [{"id": el, "label": c.element_labels[el], "shared": share,
                               "entries": [e.id for e in c.holders(el)]} for el, share in c.element_share.items()],
-        "similarity": None,
+        "similarity": None if c.similarity is None else {
+            "method": "jaccard", "of": "working elements", "ids": ids,
+            "matrix": [[None if v is None else round(v, 3) for v in row] for row in c.similarity]},
         "caveat": {"text": c.caveat, "source": c.caveat_source},
     }
-    if c.similarity is not None:
-        doc["similarity"] = {"method": "jaccard", "of": "working elements", "ids": ids,
-                             "matrix": [[None if v is None else round(v, 3) for v in row] for row in c.similarity]}
-    return doc
 
 
 def caveat_line(c: Comparison, lang: str = DEFAULT_LANG) -> str:
@@ -123,10 +119,8 @@ def element_summary(c: Comparison, lang: str = DEFAULT_LANG) -> list[tuple[str, 
         els = c.elements_by_share(share)
         if not els:
             continue
-        if share == "all":
-            text = ", ".join(c.element_labels[e] for e in els)
-        else:
-            text = "; ".join(f"{c.element_labels[e]} ({', '.join(h.name for h in c.holders(e))})" for e in els)
+        text = (", ".join(c.element_labels[e] for e in els) if share == "all" else
+                "; ".join(f"{c.element_labels[e]} ({', '.join(h.name for h in c.holders(e))})" for e in els))
         out.append((label(f"compare.share.{share}", lang), text))
     return out
 
