@@ -363,6 +363,34 @@ def test_a_known_url_reuses_the_existing_source(catalogue_copy: Path, run_cli) -
     assert entry(catalogue_copy / "interventions" / "proefaanpak.yaml")["cites"][0]["source"] == boris["id"]
 
 
+def test_new_names_every_file_it_wrote_and_committing_them_gives_a_clone_that_validates_alike(empty_catalogue: Path, run_cli, english) -> None:
+    """CONTRIBUTING step 7 committed only the entry: its new source stayed untracked, validate and
+    the pre-commit hook (the working tree) said ok and the pull request's clone failed. new now says
+    to commit every file it wrote; doing what it says, the clone validates as the folder does."""
+    env = {**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull}
+    git = ["git", "-c", "user.name=T", "-c", "user.email=t@example.org", "-c", "commit.gpgsign=false"]
+    subprocess.run([*git, "init", "-q"], cwd=empty_catalogue, check=True, env=env)
+    subprocess.run([*git, "add", "-A"], cwd=empty_catalogue, check=True, env=env)
+    subprocess.run([*git, "commit", "-q", "-m", "basis"], cwd=empty_catalogue, check=True, env=env)
+    result = run_cli("new", "Proefaanpak", "--source-url", "https://example.org/e.pdf", "--source-title", "Evaluatie Proefaanpak",
+                     "--no-input", cwd=empty_catalogue)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == "interventions/proefaanpak.yaml\nsources/evaluatie-proefaanpak.yaml\n"
+    text = " ".join(result.stderr.split())
+    assert "created interventions/proefaanpak.yaml and sources/evaluatie-proefaanpak.yaml with " in text
+    said = re.search(r"commit all 2 new files together \(.*\): (git add .*)$", text)
+    assert said and shlex.split(said.group(1)) == ["git", "add", "interventions/proefaanpak.yaml", "sources/evaluatie-proefaanpak.yaml"], text
+    subprocess.run([*git, *shlex.split(said.group(1))[1:]], cwd=empty_catalogue, check=True, env=env)
+    subprocess.run([*git, "commit", "-q", "-m", "Proefaanpak"], cwd=empty_catalogue, check=True, env=env)
+    clone = empty_catalogue.parent / "clone"
+    subprocess.run(["git", "clone", "-q", str(empty_catalogue), str(clone)], check=True, env=env)
+    here = run_cli("validate", "--format", "json", "--catalogue", empty_catalogue).stdout
+    there = run_cli("validate", "--format", "json", "--catalogue", clone).stdout
+    assert json.loads(there) == json.loads(here)  # nothing validate saw is missing from the commit
+    one = run_cli("new", "Tweede", "--source", "kwetsbare-jongeren-2023", "--no-input", cwd=empty_catalogue)
+    assert " ".join(one.stderr.split()).endswith("commit the new file: git add interventions/tweede.yaml")
+
+
 def test_a_row_is_claimed_only_when_asked_and_only_if_it_exists_and_is_free(catalogue_copy: Path, run_cli, english) -> None:
     base = ["--source", "kwetsbare-jongeren-2023", "--no-input", "--catalogue", catalogue_copy]
     taken = run_cli("new", "Proefaanpak", "--table", "B2.2", "--order", "3", *base)

@@ -175,6 +175,29 @@ def test_pre_commit_config_of_this_repository_runs_jwtool_validate_from_source()
     assert files.search("interventions/kix.yaml") and files.search("sources/kix.yaml") and files.search("catalogue.yaml") and not files.search("src/jwtool/catalogue/yamlfile.py")
 
 
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_the_pre_commit_hooks_warn_about_untracked_files_that_validate_read(tmp_path: Path) -> None:
+    """validate checks the working tree: a new source left out of the commit passes it. A second
+    hook names such files (verbose: its output shows although it passes)."""
+    config = yaml.safe_load((REPO / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
+    [hook] = [h for r in config["repos"] if r["repo"] == "local" for h in r["hooks"] if h["id"] == "untracked-catalogue-files"]
+    assert hook["verbose"] is True and hook["pass_filenames"] is False and re.compile(hook["files"]).search("interventions/x.yaml")
+    program, *args = shlex.split(hook["entry"])
+    assert program == "python"
+    env = {**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull}
+    (tmp_path / "interventions").mkdir()
+    (tmp_path / "sources").mkdir()
+    (tmp_path / "interventions" / "proefaanpak.yaml").write_text("id: proefaanpak\n", encoding="utf-8")
+    git = ["git", "-C", str(tmp_path), "-c", "user.name=T", "-c", "user.email=t@example.org", "-c", "commit.gpgsign=false"]
+    subprocess.run([*git, "init", "-q"], check=True, env=env)
+    subprocess.run([*git, "add", "interventions"], check=True, env=env)
+    quiet = subprocess.run([sys.executable, *args], cwd=tmp_path, env=env, capture_output=True, text=True, check=True)
+    assert quiet.stdout == ""
+    (tmp_path / "sources" / "evaluatie-proefaanpak.yaml").write_text("id: evaluatie-proefaanpak\n", encoding="utf-8")
+    loud = subprocess.run([sys.executable, *args], cwd=tmp_path, env=env, capture_output=True, text=True, check=True)
+    assert loud.stdout.startswith("warning: ") and "\n  sources/evaluatie-proefaanpak.yaml\n" in loud.stdout
+
+
 @pytest.mark.slow
 def test_pre_commit_runs_on_a_fresh_clone_without_an_activated_environment(tmp_path: Path) -> None:
     """`pre-commit run --all-files` in a clone, with no jwtool on PATH: the hook installs itself."""
@@ -216,6 +239,17 @@ def test_contributing_covers_each_step() -> None:
                    "## 4. Choose working elements", "## 5. Choose the evidence level", "## 6. Propose a new vocabulary term",
                    "## 8. What reviewers check", "<vul in: …>", "pre-commit install"):
         assert needle in text, needle
+
+
+def test_every_git_add_the_docs_show_commits_the_new_source_too() -> None:
+    """Step 7 said `git add interventions/<id>.yaml`: the sources/<id>.yaml that jwtool new wrote
+    stayed untracked, validate and the pre-commit hook (the working tree) passed, CI's clone failed."""
+    step7 = (REPO / "CONTRIBUTING.md").read_text(encoding="utf-8").split("## 7. ", 1)[1].split("\n## ", 1)[0]
+    assert re.search(r"^git add ", step7, re.M), "step 7 shows no git add"
+    for doc in ("CONTRIBUTING.md", "README.md"):
+        for line in re.findall(r"git add [^`#\n]*", (REPO / doc).read_text(encoding="utf-8")):
+            words = shlex.split(line)[2:]
+            assert any(w == "sources" or w.startswith("sources/") for w in words), f"{doc}: {line}"
 
 
 # ----------------------------------------------------------------------------- editor support

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
+import os
+import shlex
 import sys
 from pathlib import Path
 from typing import Annotated, Any, Callable, Optional
@@ -135,10 +137,13 @@ def _write_files(layout: Layout, path: Path, text: str, chosen: Any) -> None:
         if isinstance(exc, FileExistsError):
             fail(message("cli.new.exists", file=layout.rel(target)))
         fail(message("cli.cannot_write", path=layout.rel(target), error=os_error(exc)))
-    for done in [path] + [w for w in written if w != path]:  # the entry first: scripts read its path from the first line
+    ordered = [path] + [w for w in written if w != path]  # the entry first: scripts read its path from the first line
+    for done in ordered:
         out(layout.rel(done))
     left = sum(content.count(f'"{PLACEHOLDER_START}') for _, content in files)
-    note(counted("cli.new.created", left, files=message("cli.and").join(str(layout.rel(w)) for w in written), command=command_here(layout.root, "validate", path)))
+    note(counted("cli.new.created", left, files=message("cli.and").join(str(layout.rel(w)) for w in ordered), command=command_here(layout.root, "validate", path)))
+    # every file belongs in the commit: an entry whose new source stays untracked fails in a clone
+    note(counted("cli.new.commit", len(written), paths=" ".join(shlex.quote(os.path.relpath(w)) for w in ordered)))
 
 
 def _prompt_missing(draft: Any, vocab: dict[str, Any], library: Any, chosen: Any) -> Any:
