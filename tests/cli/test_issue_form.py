@@ -129,6 +129,25 @@ def test_an_existing_source_is_cited_by_its_id_and_no_source_file_is_written(cat
     assert entry(catalogue_2025)["cites"][0]["source"] == "werkroutes-2025"
 
 
+def test_a_known_link_names_the_source_it_reuses_and_warns_about_the_title_and_year_it_drops(catalogue_2025: Path, run_cli, english) -> None:
+    """The form's title and year are for a new source: for a link the catalogue has, they were
+    dropped silently. Now new names the source and warns about each value the record says otherwise."""
+    body = (FORMS / "filled.md").read_text(encoding="utf-8")
+    body = body.replace(answer(body, "Bron (source)"), "https://example.org/fictief/werkroutes-2025.pdf")
+    body = body.replace("### Jaar van de bron (source year)\n\n2025", "### Jaar van de bron (source year)\n\n2024")
+    before = sorted(p.name for p in (catalogue_2025 / "sources").iterdir())
+    result = from_issue(run_cli, catalogue_2025, body)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == "interventions/werkstart-noord.yaml\n" and sorted(p.name for p in (catalogue_2025 / "sources").iterdir()) == before
+    assert entry(catalogue_2025)["cites"][0]["source"] == "werkroutes-2025"
+    assert "the entry cites it: werkroutes-2025 ('Evaluatierapport Werkroutes 2025', sources/werkroutes-2025.yaml)" in " ".join(result.stderr.split())
+    warnings = [" ".join(w.split()) for w in result.stderr.split("jwtool: ")[1:] if w.startswith("warning:")]
+    assert len(warnings) == 2, result.stderr  # the kind (evaluatie) agrees
+    assert "you gave 'Evaluatie Werkstart Noord' as the source's title, but the existing source werkroutes-2025 has 'Evaluatierapport Werkroutes 2025'" in warnings[0]
+    assert "you gave '2024' as the source's year, but the existing source werkroutes-2025 has '2025'" in warnings[1]
+    assert "sources/werkroutes-2025.yaml" in warnings[1] and "make a new file in sources/" in warnings[1]
+
+
 def test_markup_in_answers_is_kept_as_text(catalogue_2025: Path, run_cli) -> None:
     body = (FORMS / "hostile-markup.md").read_text(encoding="utf-8")
     assert from_issue(run_cli, catalogue_2025, FORMS / "hostile-markup.md").exit_code == 0

@@ -363,6 +363,60 @@ def test_a_known_url_reuses_the_existing_source(catalogue_copy: Path, run_cli) -
     assert entry(catalogue_copy / "interventions" / "proefaanpak.yaml")["cites"][0]["source"] == boris["id"]
 
 
+def test_a_known_url_says_which_source_it_reuses_and_warns_about_a_title_it_drops(catalogue_copy: Path, run_cli, english) -> None:
+    """A different title for a known URL was dropped silently: now new names the source the entry
+    cites and warns with both titles and how to make a new source instead."""
+    boris = yaml.safe_load((catalogue_copy / "sources" / "evaluatie-project-boris-brengt-je-bij-een-baan.yaml").read_text(encoding="utf-8"))
+    result = run_cli("new", "Nieuwe X", "--source-url", boris["URL"], "--source-title", "Andere titel", "--source-kind", boris["kind"],
+                     "--no-input", "--catalogue", catalogue_copy)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == "interventions/nieuwe-x.yaml\n"
+    text = " ".join(result.stderr.split())
+    assert f"the source already exists, the entry cites it: {boris['id']} ('{boris['title']}', sources/{boris['id']}.yaml); no new source was made" in text
+    [warning] = [line for line in result.stderr.splitlines() if line.startswith("jwtool: warning:")]
+    assert f"you gave 'Andere titel' as the source's title, but the existing source {boris['id']} has '{boris['title']}'" in warning
+    assert "make a new file in sources/" in warning  # how to make a new source instead
+    assert entry(catalogue_copy / "interventions" / "nieuwe-x.yaml")["cites"][0]["source"] == boris["id"]
+    same = run_cli("new", "Nieuwe Y", "--source-url", boris["URL"], "--source-title", boris["title"].upper(), "--no-input", "--catalogue", catalogue_copy)
+    assert "warning" not in same.stderr and f"the entry cites it: {boris['id']}" in same.stderr  # the same title: named, no warning
+
+
+def test_the_reused_source_is_named_in_dutch_too(catalogue_copy: Path, run_cli) -> None:
+    boris = yaml.safe_load((catalogue_copy / "sources" / "evaluatie-project-boris-brengt-je-bij-een-baan.yaml").read_text(encoding="utf-8"))
+    result = run_cli("new", "Nieuwe X", "--source-url", boris["URL"], "--source-title", "Andere titel", "--no-input", "--catalogue", catalogue_copy)
+    text = " ".join(result.stderr.split())
+    assert f"de bron bestaat al, de vermelding citeert die: {boris['id']}" in text
+    assert f"jwtool: waarschuwing: u gaf als titel van de bron 'Andere titel', maar de bestaande bron {boris['id']} heeft '{boris['title']}'" in text
+
+
+def test_new_names_every_file_it_wrote_and_committing_them_gives_a_clone_that_validates_alike(empty_catalogue: Path, run_cli, english) -> None:
+    """CONTRIBUTING step 7 committed only the entry: its new source stayed untracked, validate and
+    the pre-commit hook (the working tree) said ok and the pull request's clone failed. new now says
+    to commit every file it wrote; doing what it says, the clone validates as the folder does."""
+    env = {**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull}
+    git = ["git", "-c", "user.name=T", "-c", "user.email=t@example.org", "-c", "commit.gpgsign=false"]
+    subprocess.run([*git, "init", "-q"], cwd=empty_catalogue, check=True, env=env)
+    subprocess.run([*git, "add", "-A"], cwd=empty_catalogue, check=True, env=env)
+    subprocess.run([*git, "commit", "-q", "-m", "basis"], cwd=empty_catalogue, check=True, env=env)
+    result = run_cli("new", "Proefaanpak", "--source-url", "https://example.org/e.pdf", "--source-title", "Evaluatie Proefaanpak",
+                     "--no-input", cwd=empty_catalogue)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == "interventions/proefaanpak.yaml\nsources/evaluatie-proefaanpak.yaml\n"
+    text = " ".join(result.stderr.split())
+    assert "created interventions/proefaanpak.yaml and sources/evaluatie-proefaanpak.yaml with " in text
+    said = re.search(r"commit all 2 new files together \(.*\): (git add .*)$", text)
+    assert said and shlex.split(said.group(1)) == ["git", "add", "interventions/proefaanpak.yaml", "sources/evaluatie-proefaanpak.yaml"], text
+    subprocess.run([*git, *shlex.split(said.group(1))[1:]], cwd=empty_catalogue, check=True, env=env)
+    subprocess.run([*git, "commit", "-q", "-m", "Proefaanpak"], cwd=empty_catalogue, check=True, env=env)
+    clone = empty_catalogue.parent / "clone"
+    subprocess.run(["git", "clone", "-q", str(empty_catalogue), str(clone)], check=True, env=env)
+    here = run_cli("validate", "--format", "json", "--catalogue", empty_catalogue).stdout
+    there = run_cli("validate", "--format", "json", "--catalogue", clone).stdout
+    assert json.loads(there) == json.loads(here)  # nothing validate saw is missing from the commit
+    one = run_cli("new", "Tweede", "--source", "kwetsbare-jongeren-2023", "--no-input", cwd=empty_catalogue)
+    assert " ".join(one.stderr.split()).endswith("commit the new file: git add interventions/tweede.yaml")
+
+
 def test_a_row_is_claimed_only_when_asked_and_only_if_it_exists_and_is_free(catalogue_copy: Path, run_cli, english) -> None:
     base = ["--source", "kwetsbare-jongeren-2023", "--no-input", "--catalogue", catalogue_copy]
     taken = run_cli("new", "Proefaanpak", "--table", "B2.2", "--order", "3", *base)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
+import os
+import shlex
 import sys
 from contextlib import suppress
 from pathlib import Path
@@ -15,7 +17,7 @@ from jwtool.catalogue.layout import Layout, is_bundled
 from jwtool.catalogue.load import load_vocabularies
 from jwtool.catalogue.sources import CSL_TYPE
 from jwtool.catalogue.text import PLACEHOLDER_START, key
-from jwtool.cli.common import command_here, fail, limits, note, out, quiet_catalogue, root, usage_error
+from jwtool.cli.common import command_here, fail, limits, note, out, quiet_catalogue, root, usage_error, warn
 from jwtool.cli.framework import EXIT_PROBLEMS, counted, err, message, message_lang
 from jwtool.contribute.newsource import SOURCE_KINDS, from_answer, read_library, render_record, source_path
 from jwtool.contribute.options import NewOptions, draft_from_options
@@ -134,10 +136,26 @@ def _write_files(layout: Layout, path: Path, text: str, chosen: Any) -> None:
         if isinstance(exc, FileExistsError):
             fail(message("cli.new.exists", file=layout.rel(target)))
         fail(message("cli.cannot_write", path=layout.rel(target), error=os_error(exc)))
-    for done in [path] + [w for w in written if w != path]:  # the entry first: scripts read its path from the first line
+    ordered = [path] + [w for w in written if w != path]  # the entry first: scripts read its path from the first line
+    for done in ordered:
         out(layout.rel(done))
+    if chosen is not None and chosen.reused is not None:
+        _say_reused(chosen)
     left = sum(content.count(f'"{PLACEHOLDER_START}') for _, content in files)
-    note(counted("cli.new.created", left, files=message("cli.and").join(str(layout.rel(w)) for w in written), command=command_here(layout.root, "validate", path)))
+    note(counted("cli.new.created", left, files=message("cli.and").join(str(layout.rel(w)) for w in ordered), command=command_here(layout.root, "validate", path)))
+    # every file belongs in the commit: an entry whose new source stays untracked fails in a clone
+    note(counted("cli.new.commit", len(written), paths=" ".join(shlex.quote(os.path.relpath(w)) for w in ordered)))
+
+
+def _say_reused(chosen: Any) -> None:
+    """Which existing source the entry cites instead of a new one, and each value given for the
+    new one that the existing record says differently (it was not written anywhere)."""
+
+    source = chosen.reused
+    note(message("cli.new.source_reused", id=source.id, title=source.title, file=source.file))
+    for field, given, has in chosen.differs:
+        warn(message("cli.new.source_differs", field=message(f"cli.new.source_field.{field}"), given=repr(given), id=source.id, file=source.file,
+                     has=repr(has) if has else message("cli.new.source_none")))
 
 
 def _prompt_missing(draft: Any, vocab: dict[str, Any], library: Any, chosen: Any) -> Any:

@@ -20,7 +20,7 @@ from typing import Any
 from jwtool.catalogue.sources import Library
 from jwtool.catalogue.text import http_url
 from jwtool.catalogue.vocabularies import Vocabulary
-from jwtool.contribute.newsource import SOURCE_KINDS, SourceChoice, SourceError, by_id, new_or_existing
+from jwtool.contribute.newsource import SOURCE_KINDS, SourceChoice, SourceError, by_id, compare, new_or_existing
 from jwtool.contribute.scaffold import KINDS, Draft, ScaffoldError, check_choice, check_name, check_sections, check_slug, check_terms
 from jwtool.labels import Message, os_error
 from jwtool.validate.rules import term_key
@@ -184,22 +184,25 @@ def draft_from_answers(answers: dict[str, str], vocab: dict[str, Vocabulary], li
 
 
 def _source(answers: dict[str, str], q: dict[str, Question], library: Library) -> SourceChoice:
-    """The source the entry cites: an id of sources/, or a new (or known) source by its link or title."""
+    """The source the entry cites: an id of sources/, or a new (or known) source by its link or title.
+    Title, kind and year are for a new source; given for one that exists, each that the record says
+    differently is noted on the choice (``differs``), so the contributor hears it was not used."""
     given = _one_line(q["source"], answers["source"])
     title = _one_line(q["source_title"], answers["source_title"]) or None
     kind = check_choice(answers["source_kind"], SOURCE_KINDS, Message("error.what.source_kind")) if answers["source_kind"] else None
-    if library.get(given) is not None:
-        return by_id(library, given)
+    year = answers["source_year"].strip()
+    if year and not re.fullmatch(r"(19|20)\d\d", year):
+        raise IssueFormError(Message("error.form.no_year", question=repr(q["source_year"].label), value=repr(year[:20])))
+    known = library.get(given)
+    if known is not None:
+        return compare(by_id(library, given), known, title, kind, year)
     if http_url(given):
-        chosen = new_or_existing(library, title, given, kind)
+        chosen = new_or_existing(library, title, given, kind, year)
     elif "://" in given or given.lower().startswith(("javascript:", "data:", "vbscript:")):
         raise SourceError(Message("error.form.not_http", question=repr(q["source"].label), value=repr(given[:80])))
     else:  # a source without a link: known by its title
-        chosen = new_or_existing(library, title or given, None, kind)
-    year = answers["source_year"].strip()
+        chosen = new_or_existing(library, title or given, None, kind, year)
     if chosen.record is not None and year:
-        if not re.fullmatch(r"(19|20)\d\d", year):
-            raise IssueFormError(Message("error.form.no_year", question=repr(q["source_year"].label), value=repr(year[:20])))
         chosen.record["issued"] = {"date-parts": [[int(year)]]}
     return chosen
 

@@ -1,6 +1,7 @@
 """The source a new entry cites: an existing record of ``sources/``, or a new source file.
 
-A URL or title that an existing source has reuses that source; anything else becomes a new file
+A URL or title that an existing source has reuses that source (the choice says so, and what the
+contributor gave for it that the record says differently); anything else becomes a new file
 ``sources/<id>.yaml``. A table row is claimed only when asked for, in a table the source declares,
 with a row that exists and that no entry holds yet.
 """
@@ -21,6 +22,7 @@ from jwtool.catalogue.vocabularies import close_matches, did_you_mean
 from jwtool.catalogue.yamlfile import read_yaml
 from jwtool.contribute.scaffold import ScaffoldError, column_hints
 from jwtool.labels import Message
+from jwtool.labels.fields import report_year
 
 SOURCE_KINDS = tuple(CSL_TYPE)  # every kind has a CSL type: one list, in the order new offers them
 MODELINE = "# yaml-language-server: $schema=../schemas/source.schema.json"
@@ -39,6 +41,8 @@ class SourceChoice:
     record: dict[str, Any] | None = None
     tables: dict[str, int] = field(default_factory=dict)  # table id -> number of rows
     declared: dict[str, Table] = field(default_factory=dict)  # the tables themselves, with their columns
+    reused: Source | None = None  # the existing source a URL, title (or the form's id) chose, for a new one's details
+    differs: list[tuple[str, str, str]] = field(default_factory=list)  # (field, given, the record's) where they disagree
 
     def hints(self, table: str | None) -> dict[str, str]:
         """The column of the claimed table beside each field it fills ({} when no row is claimed)."""
@@ -57,6 +61,16 @@ def _existing(source: Source) -> SourceChoice:
     return SourceChoice(source.id, source.url, None, {t.id: t.rows for t in source.tables.values()}, dict(source.tables))
 
 
+def compare(choice: SourceChoice, source: Source, title: str | None = None, kind: str | None = None, year: str | None = None) -> SourceChoice:
+    """Note on ``choice`` each value given for a new source that the existing ``source`` (which
+    the entry will cite instead) says differently: the given one is not written anywhere."""
+    choice.reused = source
+    for name, given, has in (("title", title, source.title), ("kind", kind, source.kind), ("year", year, report_year(source.data))):
+        if given and fold(" ".join(given.split())) != fold(" ".join(has.split())):
+            choice.differs.append((name, given, has))
+    return choice
+
+
 def by_id(library: Library, source_id: str, option: str = "--source") -> SourceChoice:
     source = library.get(source_id)
     if source is None:
@@ -67,11 +81,11 @@ def by_id(library: Library, source_id: str, option: str = "--source") -> SourceC
     return _existing(source)
 
 
-def new_or_existing(library: Library, title: str | None, url: str | None, kind: str | None) -> SourceChoice:
+def new_or_existing(library: Library, title: str | None, url: str | None, kind: str | None, year: str | None = None) -> SourceChoice:
     """The existing source with this URL (or, without a URL, this title), else a new record."""
     for source in library.sources.values():
         if url and source.url == url or not url and title and fold(source.title) == fold(title):
-            return _existing(source)
+            return compare(_existing(source), source, title, kind, year)
     base = slugify(title or _words_of(url or "")) or "bron"
     sid, n = base[:72], 2
     while sid in library.sources:
