@@ -217,18 +217,12 @@ def years_are_plausible(data: dict[str, Any], doc: YamlFile, ctx: Context) -> It
             yield "year", pointer, Message(label, date=reviewed), False
 
 
-@entry_rule
-def citations_fit_their_sources(data: dict[str, Any], doc: YamlFile, ctx: Context) -> Iterator[Finding]:
-    yield from citation_rules.entry_findings(data, ctx.library)
+ENTRY_RULES += [lambda data, doc, ctx: citation_rules.entry_findings(data, ctx.library),  # citations fit their sources
+                lambda data, doc, ctx: study_rules.level_findings(data, ctx.vocab, ctx.vocab_ok)]  # the level agrees with the studies
 
 
-@entry_rule
-def level_agrees_with_studies(data: dict[str, Any], doc: YamlFile, ctx: Context) -> Iterator[Finding]:
-    yield from study_rules.level_findings(data, ctx.vocab, ctx.vocab_ok)
-
-
-def _strings(data: Any, pointer: str = "", depth: int = 0) -> Iterator[tuple[str, str]]:
-    stack: list[tuple[str, Any, int]] = [(pointer, data, depth)]
+def _strings(data: Any) -> Iterator[tuple[str, str]]:
+    stack: list[tuple[str, Any, int]] = [("", data, 0)]
     while stack:
         ptr, value, d = stack.pop()
         if isinstance(value, str):
@@ -384,17 +378,8 @@ def _without_echoes(data: Any, findings: list[Finding]) -> list[Finding]:
     stays readable); a value the vocabulary rule reports ('VSO': unknown, did you mean 'vso'?) is not
     also the schema's 'not a valid id'."""
     in_vocabulary = {f[1] for f in findings if f[0] == "vocabulary"}
-    out = []
-    for f in findings:
-        rule, pointer = f[0], f[1]
-        if rule == "schema" and pointer in in_vocabulary:
-            continue
-        if rule != "placeholder":
-            value = value_at(data, pointer)
-            if isinstance(value, str) and PLACEHOLDER.search(value):
-                continue
-        out.append(f)
-    return out
+    return [f for f in findings if not (f[0] == "schema" and f[1] in in_vocabulary)
+            and (f[0] == "placeholder" or not (isinstance(value := value_at(data, f[1]), str) and PLACEHOLDER.search(value)))]
 
 
 @dataclass
