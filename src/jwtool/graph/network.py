@@ -26,11 +26,11 @@ from jwtool.graph.analysis import (
     PROJECTIONS,
     TARGET,
     ElementUse,
+    check_choice,
     element_order,
     element_use,
     node_id,
     order_key,
-    tagged_items,
     vocabulary,
 )
 
@@ -76,7 +76,7 @@ def build_graph(entries: Sequence[Entry], vocab: dict[str, Vocabulary], include:
     order = order_key(element_order(vocab))
     for e in entries:
         texts: dict[str, list[str]] = {}
-        for w in tagged_items(e, source):
+        for w in e.tagged_items(source):
             for eid in w.get("elements") or []:
                 if isinstance(eid, str):
                     texts.setdefault(eid, []).append(" ".join(str(w.get("text", "")).split()))
@@ -150,8 +150,7 @@ def element_network(entries: Sequence[Entry], vocab: dict[str, Vocabulary], sour
 
 def graph_for(entries: Sequence[Entry], vocab: dict[str, Vocabulary], projection: str = "bipartite", include: Iterable[str] = (), source: str = DEFAULT_SOURCE) -> nx.Graph:
     """The graph an export writes: the bipartite graph or one of its projections."""
-    if projection not in PROJECTIONS:
-        raise ValueError(f"unknown projection {projection!r}; choose one of: {', '.join(PROJECTIONS)}")
+    check_choice(projection, PROJECTIONS, "projection")
     include = list(include)
     if include and projection != "bipartite":
         raise ValueError("further node types (--include) only apply to the bipartite graph; projections link entries or elements through shared working elements")
