@@ -279,12 +279,8 @@ def summarize(entries: Sequence[Entry], vocab: dict[str, Vocabulary], seed: int 
 
     # bridges: elements named in two or more clusters, ranked by betweenness in the element network
     betweenness = nx.betweenness_centrality(network, normalized=True) if network.number_of_nodes() > 2 else {}
-    bridges = []
-    for u in uses:
-        spans = tuple(sorted({cluster_of[e.id] for e in u.entries if e.id in cluster_of}))
-        if len(spans) >= 2:
-            c = round(betweenness.get(u.id, 0.0), 4)
-            bridges.append(Bridge(u.id, u.label, c, spans, u.count))
+    spans = {u.id: tuple(sorted({cluster_of[e.id] for e in u.entries if e.id in cluster_of})) for u in uses}
+    bridges = [Bridge(u.id, u.label, round(betweenness.get(u.id, 0.0), 4), spans[u.id], u.count) for u in uses if len(spans[u.id]) >= 2]
     bridges.sort(key=lambda b: (-b.centrality, -len(b.clusters), *key(b.id)))
 
     # pairs: one pass over the entries (k elements give k(k-1)/2 pairs), not over all element pairs

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from jwtool.catalogue.model import as_list, dig
+from jwtool.catalogue.model import as_list
 from jwtool.catalogue.problems import WARNING, Finding, Problem, short
 from jwtool.catalogue.vocabularies import Criteria, Vocabulary, close_matches, did_you_mean
 from jwtool.labels import Message
@@ -38,12 +38,15 @@ NOT_STUDIED = "niet-onderzocht"
 
 
 def _studies(data: dict[str, Any]) -> list[tuple[int, dict[str, Any]]]:
-    return [(i, s) for i, s in enumerate(as_list(dig(data, "evidence", "studies"))) if isinstance(s, dict)]
+    evidence = data.get("evidence")
+    studies = evidence.get("studies") if isinstance(evidence, dict) else None
+    return [(i, s) for i, s in enumerate(as_list(studies)) if isinstance(s, dict)]
 
 
 def figures(data: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
     """Every figure of an entry with its JSON pointer: ``results.figures`` and each finding's ``figure``."""
-    for i, fig in enumerate(as_list(dig(data, "results", "figures"))):
+    results = data.get("results")
+    for i, fig in enumerate(as_list(results.get("figures") if isinstance(results, dict) else None)):
         if isinstance(fig, dict):
             yield f"/results/figures/{i}", fig
     for i, study in _studies(data):
@@ -113,7 +116,8 @@ def _asked(c: Criteria) -> Message:
 def level_findings(data: dict[str, Any], vocab: dict[str, Vocabulary], ok: set[str]) -> Iterator[Finding]:
     """The level against the studies: warnings (see :data:`WARNING_RULES`)."""
     levels = vocab.get("evidence-levels") if "evidence-levels" in ok else None
-    level = dig(data, "evidence", "level")
+    evidence = data.get("evidence")
+    level = evidence.get("level") if isinstance(evidence, dict) else None
     if levels is None or not isinstance(level, str) or level not in levels.terms:
         return
     designs = vocab.get("study-designs") if "study-designs" in ok else None
