@@ -88,11 +88,8 @@ def _carriers(entries: Sequence[Entry], vocab: dict[str, Vocabulary], rows_by: s
     wev = vocabulary(vocab, "working-elements")
     out: dict[str, list[Entry]] = {}
     for e in entries:
-        if rows_by == "entries":
-            keys = [e.id]
-        else:
-            elements = e.elements_from(source)
-            keys = elements if rows_by == "elements" else [wev.terms[x].group for x in elements if x in wev.terms and wev.terms[x].group]
+        keys = ([e.id] if rows_by == "entries" else e.elements_from(source) if rows_by == "elements"
+                else [wev.terms[x].group for x in e.elements_from(source) if x in wev.terms and wev.terms[x].group])
         for k in dict.fromkeys(keys):
             out.setdefault(k, []).append(e)
     return out
