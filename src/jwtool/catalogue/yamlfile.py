@@ -357,7 +357,7 @@ def read_yaml(path: Path, rel: str, limits: Limits = Limits(), inside: Path | No
             if len(raw) > limits.max_file_size:
                 size = os.fstat(fh.fileno()).st_size
                 return add("file-size", Message("problem.file_size", size=size, limit=limits.max_file_size) if size > limits.max_file_size
-                            else Message("problem.file_size.growing", limit=limits.max_file_size))
+                           else Message("problem.file_size.growing", limit=limits.max_file_size))
     except OSError as exc:
         return add("unreadable", Message("problem.unreadable", error=os_error(exc)))
 
