@@ -100,8 +100,7 @@ def _add_elements(g: nx.Graph, entries: Sequence[Entry], vocab: dict[str, Vocabu
 
 def _add_side(g: nx.Graph, entries: Sequence[Entry], v: Vocabulary, kind: str, ids: Any, prefix: str) -> None:
     counts = Counter(i for e in entries for i in dict.fromkeys(ids(e)))
-    pos = {t.id: n for n, t in enumerate(v)}
-    for i in sorted(counts, key=lambda x: (pos.get(x, len(pos)), x)):
+    for i in sorted(counts, key=order_key({t.id: n for n, t in enumerate(v)})):
         g.add_node(node_id(prefix, i), type=kind, ref=i, label=v.label(i), bipartite=1, vocabulary=v.name, entry_count=counts[i])
 
 

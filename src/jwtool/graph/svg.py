@@ -110,11 +110,8 @@ def _disc(x: float, y: float, radius: float, fill: str) -> str:
 
 
 def _colour(data: dict[str, Any], colours: dict[str, str]) -> str:
-    if data.get("type") == "element":
-        return colours.get(str(data.get("group", "")), OTHER)
-    if data.get("type") == "entry":
-        return "#444444"
-    return "#777777"
+    kind = data.get("type")
+    return colours.get(str(data.get("group", "")), OTHER) if kind == "element" else "#444444" if kind == "entry" else "#777777"
 
 
 def _title(data: dict[str, Any], lang: str) -> str:
