@@ -30,6 +30,7 @@ FORMAT = "1"  # raise when the table or what it holds changes (it names the data
 Stamp = str
 Record = tuple[Any, bool]  # (data or None, loaded cleanly)
 BATCH = 500  # rows written per statement: bounded memory
+_compact = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode  # json.dumps as the rows hold JSON
 
 _TABLE = "CREATE TABLE IF NOT EXISTS entries (file TEXT PRIMARY KEY, stamp TEXT NOT NULL, key TEXT NOT NULL, data TEXT NOT NULL, summary TEXT NOT NULL)"
 
@@ -179,12 +180,9 @@ class Cache:
             return None
 
     def _store(self, fresh: list[tuple[str, str, Any]], gone: list[str]) -> None:
-        def dumps(value: Any) -> str:
-            return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-
         def work(db: sqlite3.Connection) -> None:
             db.executemany("DELETE FROM entries WHERE file = ?", [(rel,) for rel in gone])
-            rows = [(rel, st, self.key, dumps(data), dumps(summary_view(data) if isinstance(data, dict) else data))
+            rows = [(rel, st, self.key, _compact(data), _compact(summary_view(data) if isinstance(data, dict) else data))
                     for rel, st, data in fresh]  # at most BATCH: load stores as it goes
             db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?, ?)", rows)
 

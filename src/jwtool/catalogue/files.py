@@ -170,8 +170,7 @@ def write_atomic(path: Path, data: bytes | str | Iterable[str], layout: Layout |
     where = target.parent.parent if new_folder else target.parent
     sweep_stale(where, target.name)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=where)
-    lock = os.dup(fd)  # held until the file is in place (the writing below closes fd)
-    _hold(lock)
+    lock = _hold(os.dup(fd))  # held until the file is in place (the writing below closes fd)
     made = False
     try:
         with os.fdopen(fd, "wb") as fh:
@@ -240,12 +239,13 @@ def _exists(path: Path, named: bool = True) -> FileTaken:
     return FileTaken(Message("error.output.exists", path=str(path)))
 
 
-def _hold(fd: int) -> None:
-    """Lock a temporary file or folder for as long as this process has it open: the kernel lets go
-    when the process ends however it ends, so a lock that can be taken means its run is gone."""
+def _hold(fd: int) -> int:
+    """Lock a temporary file or folder (``fd``, returned) for as long as this process has it open: the
+    kernel lets go when the process ends however it ends, so a lock that can be taken means its run is gone."""
     if fcntl is not None:
         with suppress(OSError):  # no flock on some network file systems: never swept
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    return fd
 
 
 def sweep_stale(folder: Path, name: str) -> list[str]:
@@ -335,8 +335,7 @@ def write_folder_atomic(path: Path, files: Iterable[tuple[str, str | bytes | Ite
     target = check_folder(path, layout, force, kind)
     sweep_stale(target.parent, target.name)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
-    held = [os.open(tmp, os.O_RDONLY)]
-    _hold(held[0])
+    held = [_hold(os.open(tmp, os.O_RDONLY))]
     old: Path | None = None
     try:
         for name, content in files:
@@ -354,8 +353,7 @@ def write_folder_atomic(path: Path, files: Iterable[tuple[str, str | bytes | Ite
         if os.path.lexists(target):
             if any(target.iterdir()):
                 old = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent))
-                held.append(os.open(old, os.O_RDONLY))
-                _hold(held[-1])
+                held.append(_hold(os.open(old, os.O_RDONLY)))
                 os.replace(target, old / "site")
             else:
                 target.rmdir()
@@ -364,12 +362,10 @@ def write_folder_atomic(path: Path, files: Iterable[tuple[str, str | bytes | Ite
         shutil.rmtree(tmp, ignore_errors=True)
         if old is not None and not os.path.lexists(target) and (old / "site").is_dir():
             os.replace(old / "site", target)  # put the old site back
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
         raise
     finally:
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
         for fd in held:
             os.close(fd)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
     return target

@@ -146,16 +146,16 @@ def _first_folder(name: str, root: Path) -> Path:
 _SPACE = re.compile(r"\s")
 
 
-def _name_problem(rel: str, name: str) -> Problem | None:
+def _name_problems(rel: str, name: str) -> list[Problem]:
     stem = name.rsplit(".", 1)[0]
     if _SPACE.search(name):
-        return Problem(rel, 1, 1, "file-name", Message("problem.file_name.spaces", name=repr(name), example=repr(stem.replace(" ", "-").lower())))
+        return [Problem(rel, 1, 1, "file-name", Message("problem.file_name.spaces", name=repr(name), example=repr(stem.replace(" ", "-").lower())))]
     if not name.isascii():
         ascii_name = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode().lower()
-        return Problem(rel, 1, 1, "file-name", Message("problem.file_name.ascii", name=repr(name), example=repr(ascii_name)))
+        return [Problem(rel, 1, 1, "file-name", Message("problem.file_name.ascii", name=repr(name), example=repr(ascii_name)))]
     if name.endswith(".yml"):
-        return Problem(rel, 1, 1, "file-name", Message("problem.file_name.yml"))
-    return None
+        return [Problem(rel, 1, 1, "file-name", Message("problem.file_name.yml"))]
+    return []
 
 
 def _is_file(entry: os.DirEntry[str]) -> bool:
@@ -182,15 +182,13 @@ def links_out(layout: Layout, folder: Path) -> list[Problem]:
     problems = _folder_outside(layout, folder)
     if problems:
         return problems
-    paths = []
     for top, dirs, names in os.walk(folder):
-        paths += [Path(top) / n for n in sorted(dirs + names)]
-    for path in paths:
-        if path.is_symlink():
-            try:
-                confine(path, folder, templates=True)
-            except Outside as exc:
-                problems.append(Problem(layout.rel(path), 1, 1, exc.rule, exc.message))
+        for path in (Path(top) / n for n in sorted(dirs + names)):
+            if path.is_symlink():
+                try:
+                    confine(path, folder, templates=True)
+                except Outside as exc:
+                    problems.append(Problem(layout.rel(path), 1, 1, exc.rule, exc.message))
     return problems
 
 
@@ -224,9 +222,7 @@ def discover(layout: Layout, paths: list[Path] | None = None) -> tuple[list[tupl
         if not is_file:
             problems.append(Problem(rel, 1, 1, "unreadable", Message("problem.not_a_file")))
             continue
-        name_problem = _name_problem(rel, path.name)
-        if name_problem:
-            problems.append(name_problem)
+        problems += _name_problems(rel, path.name)
         files.append((path, rel))
     return files, problems
 

@@ -229,15 +229,17 @@ class Entry:
     def component_texts(self) -> list[str]:
         return [str(c["text"]) for c in self.components if isinstance(c.get("text"), (str, int))]
 
+    def tagged_items(self, source: str = "all") -> list[dict[str, Any]]:
+        """The items whose ``elements`` count for ``source`` (``ELEMENT_SOURCES``): working elements, components or both."""
+        return self.working_elements if source == "working-elements" else self.components if source == "components" else self.working_elements + self.components
+
     def elements_from(self, source: str = "all") -> list[str]:
         """Element ids tagged on the working elements, the components or both (``ELEMENT_SOURCES``), in
         the order the entry names them, without repeats; cached per source (the site's facets ask about a
         hundred times an entry)."""
         found = self._elements.get(source)
         if found is None:
-            items = {"working-elements": self.working_elements, "components": self.components}.get(
-                source, self.working_elements + self.components)
-            found = self._elements[source] = list(dict.fromkeys(e for w in items for e in _strs(w.get("elements"))))
+            found = self._elements[source] = list(dict.fromkeys(e for w in self.tagged_items(source) for e in _strs(w.get("elements"))))
         return found
 
     @cached_property

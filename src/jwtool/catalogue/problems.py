@@ -49,8 +49,7 @@ class Problem:
     def format_github(self, lang: str = "en") -> str:
         """A GitHub Actions workflow command, so the problem shows as a PR annotation."""
         level = "error" if self.severity == ERROR else "warning"
-        text = self.text(lang)
-        text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        text = self.text(lang).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
         file = self.file.replace("%", "%25").replace(",", "%2C").replace(":", "%3A")
         return f"::{level} file={file},line={self.line},col={self.column},title={self.rule}::{text}"
 

@@ -161,11 +161,6 @@ def cites(data: Any) -> list[dict[str, Any]]:
 
 def rows_of(data: Any) -> list[tuple[int, int, str, str, int]]:
     """Every table row an entry claims: (cite index, row index, source id, table id, row number)."""
-    out = []
-    for i, c in enumerate(cites(data)):
-        rows = c.get("rows")
-        for j, r in enumerate(rows if isinstance(rows, list) else []):
-            if isinstance(r, dict) and isinstance(c.get("source"), str) and isinstance(r.get("table"), str) \
-                    and isinstance(r.get("row"), int) and not isinstance(r.get("row"), bool):
-                out.append((i, j, c["source"], r["table"], r["row"]))
-    return out
+    return [(i, j, c["source"], r["table"], r["row"]) for i, c in enumerate(cites(data)) if isinstance(c.get("source"), str)
+            for j, r in enumerate(c["rows"] if isinstance(c.get("rows"), list) else [])
+            if isinstance(r, dict) and isinstance(r.get("table"), str) and isinstance(r.get("row"), int) and not isinstance(r.get("row"), bool)]

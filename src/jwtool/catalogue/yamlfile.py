@@ -341,48 +341,47 @@ def read_yaml(path: Path, rel: str, limits: Limits = Limits(), inside: Path | No
     (:func:`jwtool.catalogue.files.confine`)."""
     doc = YamlFile(path=path, rel=rel)
 
-    def fail(rule: str, message: Message, line: int = 1, column: int = 1) -> YamlFile:
-        doc.problems.append(Problem(rel, line, column, rule, message))
+    def add(rule: str, message: Message, line: int = 1, column: int = 1, severity: str = "error") -> YamlFile:
+        doc.problems.append(Problem(rel, line, column, rule, message, severity=severity))
         return doc
 
     if inside is not None:
         try:
             confine(path, inside)
         except Outside as exc:
-            return fail(exc.rule, exc.message)
+            return add(exc.rule, exc.message)
 
     try:
         with open(path, "rb") as fh:  # reading one byte past the limit bounds memory for any file
             raw = fh.read(limits.max_file_size + 1)
             if len(raw) > limits.max_file_size:
                 size = os.fstat(fh.fileno()).st_size
-                return fail("file-size", Message("problem.file_size", size=size, limit=limits.max_file_size) if size > limits.max_file_size
-                            else Message("problem.file_size.growing", limit=limits.max_file_size))
+                return add("file-size", Message("problem.file_size", size=size, limit=limits.max_file_size) if size > limits.max_file_size
+                           else Message("problem.file_size.growing", limit=limits.max_file_size))
     except OSError as exc:
-        return fail("unreadable", Message("problem.unreadable", error=os_error(exc)))
+        return add("unreadable", Message("problem.unreadable", error=os_error(exc)))
 
     if raw.startswith(codecs.BOM_UTF8):
-        doc.problems.append(Problem(rel, 1, 1, "encoding", Message("problem.bom")))
+        add("encoding", Message("problem.bom"))
         raw = raw[len(codecs.BOM_UTF8):]
     nul = raw.find(b"\x00")
     if nul >= 0:  # positions in bytes: latin-1 keeps one character per byte
-        return fail("encoding", Message("problem.nul_byte"), *position_of(raw[:nul].decode("latin-1"), nul))
+        return add("encoding", Message("problem.nul_byte"), *position_of(raw[:nul].decode("latin-1"), nul))
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         at = position_of(raw[:exc.start].decode("latin-1"), exc.start)
-        return fail("encoding", Message("problem.not_utf8", byte=f"0x{raw[exc.start]:02x}"), *at)
+        return add("encoding", Message("problem.not_utf8", byte=f"0x{raw[exc.start]:02x}"), *at)
     if "\r" in text:
-        line, col = position_of(text, text.index("\r"))
-        doc.problems.append(Problem(rel, line, col, "line-endings", Message("problem.line_endings")))
+        add("line-endings", Message("problem.line_endings"), *position_of(text, text.index("\r")))
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     doc.text = text
     if not text.strip():
-        return fail("empty-file", Message("problem.empty_file"))
+        return add("empty-file", Message("problem.empty_file"))
 
     deep_at = _too_deep(text, limits.max_depth)
     if deep_at is not None:
-        return fail("nesting", Message("problem.nesting", depth=limits.max_depth), *position_of(text, deep_at))
+        return add("nesting", Message("problem.nesting", depth=limits.max_depth), *position_of(text, deep_at))
 
     # An alias needs an anchor (libyaml refuses an undefined one); without "&name" where a node
     # starts, the loader without the per-node alias check is safe. ("Mbo & Arbeidsmarkt" or "W&I"
@@ -401,39 +400,35 @@ def read_yaml(path: Path, rel: str, limits: Limits = Limits(), inside: Path | No
             except _NotPlain:
                 data = loader.construct_document(root)
     except _Refused as exc:
-        return fail(exc.rule, exc.message, *_at(exc.node.start_mark))
+        return add(exc.rule, exc.message, *_at(exc.node.start_mark))
     except yaml.MarkedYAMLError as exc:
         if isinstance(exc, ConstructorError) and exc.problem and "could not determine a constructor" in exc.problem:
             tag = exc.problem.split("tag", 1)[-1].strip()
-            return fail("yaml-tag", Message("problem.yaml_tag", tag=tag), *_at(exc.problem_mark or exc.context_mark))
-        return fail("yaml-syntax", *_syntax_problem(exc, text))
+            return add("yaml-tag", Message("problem.yaml_tag", tag=tag), *_at(exc.problem_mark or exc.context_mark))
+        return add("yaml-syntax", *_syntax_problem(exc, text))
     except yaml.reader.ReaderError as exc:
         line, col = position_of(text, exc.position)
         code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "\0")
-        return fail("encoding", Message("problem.control_in_yaml", code=f"U+{code:04X}"), line, col)
+        return add("encoding", Message("problem.control_in_yaml", code=f"U+{code:04X}"), line, col)
     except (yaml.YAMLError, RecursionError, ValueError, TypeError) as exc:
-        return fail("yaml-syntax", Message("problem.yaml_unparsable", detail=str(exc)))
+        return add("yaml-syntax", Message("problem.yaml_unparsable", detail=str(exc)))
     finally:
         loader.dispose()
 
     for key, first, second in loader.duplicates:
-        message = Message("problem.duplicate_key", name=repr(key), line=first.start_mark.line + 1)
-        doc.problems.append(Problem(rel, *_at(second.start_mark), "duplicate-key", message))
+        add("duplicate-key", Message("problem.duplicate_key", name=repr(key), line=first.start_mark.line + 1), *_at(second.start_mark))
     for node in loader.unquoted_dates:
-        message = Message("problem.unquoted_date", date=node.value)
-        doc.problems.append(Problem(rel, *_at(node.start_mark), "unquoted-date", message, severity="warning"))
+        add("unquoted-date", Message("problem.unquoted_date", date=node.value), *_at(node.start_mark), severity="warning")
     if data is None:
-        return fail("empty-file", Message("problem.no_content"))
+        return add("empty-file", Message("problem.no_content"))
     if not isinstance(data, dict):
         kind = {list: "list", str: "text", int: "number", float: "number", bool: "boolean"}.get(type(data), "unknown")
-        return fail("not-a-mapping", Message("problem.not_a_mapping", kind=Message(f"problem.holds.{kind}")))
+        return add("not-a-mapping", Message("problem.not_a_mapping", kind=Message(f"problem.holds.{kind}")))
     doc.data = data
     for at in list(invisible(text))[:_MAX_INVISIBLE]:
-        message = Message("problem.invisible", char=describe(text[at]))
-        doc.problems.append(Problem(rel, *position_of(text, at), "invisible-character", message))
+        add("invisible-character", Message("problem.invisible", char=describe(text[at])), *position_of(text, at))
     if "\\" in text or _MAY_BE_NOT_FINITE.search(text):  # only escapes make control characters, and only these spellings non-numbers
-        for rule, pointer, message, on_key in _unsafe_values(data):
-            doc.problems.append(doc.problem(rule, message, pointer, key=on_key))
+        doc.problems += [doc.problem(rule, message, pointer, key=on_key) for rule, pointer, message, on_key in _unsafe_values(data)]
     return doc
 
 
@@ -456,7 +451,7 @@ def _unsafe_values(data: Any) -> Iterator[tuple[str, str, Message, bool]]:
         if isinstance(value, str):
             at = first_control(value)
             if at is not None:
-                yield "control-character", pointer, _control_message(value[at]), False
+                yield "control-character", pointer, Message("problem.control_character", char=describe(value[at])), False
         elif isinstance(value, float) and not math.isfinite(value):
             spelled = ".nan" if math.isnan(value) else ".inf" if value > 0 else "-.inf"
             yield "number", pointer, Message("problem.not_finite", value=spelled), False
@@ -465,11 +460,7 @@ def _unsafe_values(data: Any) -> Iterator[tuple[str, str, Message, bool]]:
                 child = f"{pointer}/{escape_pointer(k)}"
                 at = first_control(k) if isinstance(k, str) else None
                 if at is not None:
-                    yield "control-character", child, _control_message(k[at]), True
+                    yield "control-character", child, Message("problem.control_character", char=describe(k[at])), True
                 stack.append((child, v))
         elif isinstance(value, list):
             stack.extend((f"{pointer}/{i}", v) for i, v in enumerate(value))
-
-
-def _control_message(char: str) -> Message:
-    return Message("problem.control_character", char=describe(char))

@@ -73,19 +73,15 @@ class ElementUse:
         return self.count / self.total if self.total else 0.0
 
 
-def tagged_items(entry: Entry, source: str = DEFAULT_SOURCE) -> list[dict[str, Any]]:
-    """The items whose ``elements`` count for ``source``: working elements, components or both."""
-    return entry.working_elements if source == "working-elements" else entry.components if source == "components" else entry.working_elements + entry.components
-
-
-def _check(value: str, choices: Sequence[str], what: str) -> None:
+def check_choice(value: str, choices: Sequence[str], what: str) -> None:
+    """ValueError unless ``value`` is one of ``choices``, naming them."""
     if value not in choices:
         raise ValueError(f"unknown {what} {value!r}; choose one of: {', '.join(choices)}")
 
 
 def element_use(entries: Sequence[Entry], vocab: dict[str, Vocabulary], source: str = DEFAULT_SOURCE) -> list[ElementUse]:
     """Every element ``entries`` name in ``source`` (:data:`ELEMENT_SOURCES`), most shared first (ties: vocabulary order)."""
-    _check(source, ELEMENT_SOURCES, "element source")
+    check_choice(source, ELEMENT_SOURCES, "element source")
     holders: dict[str, list[Entry]] = defaultdict(list)
     for entry in entries:
         for eid in entry.elements_from(source):
@@ -132,8 +128,8 @@ _TERMS = {"phase": "phases", "evidence": "evidence-levels", "target": "education
 def crosstab(entries: Sequence[Entry], vocab: dict[str, Vocabulary], by: str, source: str = DEFAULT_SOURCE) -> CrossTab:
     """Every column of the vocabulary is kept (in rank order where ranked), also when empty: an
     empty column is a gap too. One pass over the entries: each entry's values once, then its elements."""
-    _check(by, BY_CHOICES, "cross-tabulation")
-    _check(source, ELEMENT_SOURCES, "element source")
+    check_choice(by, BY_CHOICES, "cross-tabulation")
+    check_choice(source, ELEMENT_SOURCES, "element source")
     holders: dict[str, list[Entry]] = defaultdict(list)  # element -> the entries with it (the uses)
     column_entries: dict[str, list[Entry]] = defaultdict(list)  # value -> the entries with it
     cells: dict[str, dict[str, list[Entry]]] = defaultdict(lambda: defaultdict(list))  # element -> value -> the entries with both

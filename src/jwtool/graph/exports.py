@@ -182,12 +182,10 @@ def to_mermaid(g: nx.Graph, vocab: dict[str, Vocabulary]) -> str:
         cls = "grp_" + re.sub(r"[^A-Za-z0-9]+", "_", group)
         members = [ids[n] for n, d in g.nodes(data=True) if d.get("type") == "element" and d.get("group") == group]
         if members:
-            lines.append(f"  classDef {cls} fill:{colour},stroke:#333333,color:#000000")
-            lines.append(f"  class {','.join(members)} {cls}")
+            lines += [f"  classDef {cls} fill:{colour},stroke:#333333,color:#000000", f"  class {','.join(members)} {cls}"]
     interventions = [ids[n] for n, d in g.nodes(data=True) if d.get("type") == "entry" and d.get("kind") == "interventie"]
     if interventions:
-        lines.append("  classDef interventie fill:#DDDDDD,stroke:#444444")
-        lines.append(f"  class {','.join(interventions)} interventie")
+        lines += ["  classDef interventie fill:#DDDDDD,stroke:#444444", f"  class {','.join(interventions)} interventie"]
     return "\n".join(lines) + "\n"
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from jwtool.catalogue.model import ELEMENT_SOURCES, Entry, Study
 from jwtool.catalogue.vocabularies import Vocabulary
-from jwtool.graph.analysis import vocabulary
+from jwtool.graph.analysis import check_choice, vocabulary
 
 ROW_KINDS = ("elements", "groups", "entries")
 
@@ -88,11 +88,8 @@ def _carriers(entries: Sequence[Entry], vocab: dict[str, Vocabulary], rows_by: s
     wev = vocabulary(vocab, "working-elements")
     out: dict[str, list[Entry]] = {}
     for e in entries:
-        if rows_by == "entries":
-            keys = [e.id]
-        else:
-            elements = e.elements_from(source)
-            keys = elements if rows_by == "elements" else [wev.terms[x].group for x in elements if x in wev.terms and wev.terms[x].group]
+        keys = ([e.id] if rows_by == "entries" else e.elements_from(source) if rows_by == "elements"
+                else [wev.terms[x].group for x in e.elements_from(source) if x in wev.terms and wev.terms[x].group])
         for k in dict.fromkeys(keys):
             out.setdefault(k, []).append(e)
     return out
@@ -101,10 +98,8 @@ def _carriers(entries: Sequence[Entry], vocab: dict[str, Vocabulary], rows_by: s
 def gap_map(entries: Sequence[Entry], vocab: dict[str, Vocabulary], rows_by: str = "elements", source: str = "all") -> GapMap:
     """The map of ``entries``: rows by ``rows_by`` (:data:`ROW_KINDS`), element tags from ``source``
     (:data:`jwtool.catalogue.model.ELEMENT_SOURCES`), one column per outcome domain."""
-    if rows_by not in ROW_KINDS:
-        raise ValueError(f"unknown rows {rows_by!r}; choose one of: {', '.join(ROW_KINDS)}")
-    if source not in ELEMENT_SOURCES:
-        raise ValueError(f"unknown element source {source!r}; choose one of: {', '.join(ELEMENT_SOURCES)}")
+    check_choice(rows_by, ROW_KINDS, "rows")
+    check_choice(source, ELEMENT_SOURCES, "element source")
     chosen = sorted(entries, key=Entry.sort_key)
     # the outcome domains; one the vocabulary does not know is an error validate reports, not a column
     columns = [(t.id, t.label) for t in vocabulary(vocab, "outcome-domains")]

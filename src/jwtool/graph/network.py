@@ -26,11 +26,11 @@ from jwtool.graph.analysis import (
     PROJECTIONS,
     TARGET,
     ElementUse,
+    check_choice,
     element_order,
     element_use,
     node_id,
     order_key,
-    tagged_items,
     vocabulary,
 )
 
@@ -76,7 +76,7 @@ def build_graph(entries: Sequence[Entry], vocab: dict[str, Vocabulary], include:
     order = order_key(element_order(vocab))
     for e in entries:
         texts: dict[str, list[str]] = {}
-        for w in tagged_items(e, source):
+        for w in e.tagged_items(source):
             for eid in w.get("elements") or []:
                 if isinstance(eid, str):
                     texts.setdefault(eid, []).append(" ".join(str(w.get("text", "")).split()))
@@ -100,8 +100,7 @@ def _add_elements(g: nx.Graph, entries: Sequence[Entry], vocab: dict[str, Vocabu
 
 def _add_side(g: nx.Graph, entries: Sequence[Entry], v: Vocabulary, kind: str, ids: Any, prefix: str) -> None:
     counts = Counter(i for e in entries for i in dict.fromkeys(ids(e)))
-    pos = {t.id: n for n, t in enumerate(v)}
-    for i in sorted(counts, key=lambda x: (pos.get(x, len(pos)), x)):
+    for i in sorted(counts, key=order_key({t.id: n for n, t in enumerate(v)})):
         g.add_node(node_id(prefix, i), type=kind, ref=i, label=v.label(i), bipartite=1, vocabulary=v.name, entry_count=counts[i])
 
 
@@ -150,8 +149,7 @@ def element_network(entries: Sequence[Entry], vocab: dict[str, Vocabulary], sour
 
 def graph_for(entries: Sequence[Entry], vocab: dict[str, Vocabulary], projection: str = "bipartite", include: Iterable[str] = (), source: str = DEFAULT_SOURCE) -> nx.Graph:
     """The graph an export writes: the bipartite graph or one of its projections."""
-    if projection not in PROJECTIONS:
-        raise ValueError(f"unknown projection {projection!r}; choose one of: {', '.join(PROJECTIONS)}")
+    check_choice(projection, PROJECTIONS, "projection")
     include = list(include)
     if include and projection != "bipartite":
         raise ValueError("further node types (--include) only apply to the bipartite graph; projections link entries or elements through shared working elements")
@@ -280,12 +278,8 @@ def summarize(entries: Sequence[Entry], vocab: dict[str, Vocabulary], seed: int 
 
     # bridges: elements named in two or more clusters, ranked by betweenness in the element network
     betweenness = nx.betweenness_centrality(network, normalized=True) if network.number_of_nodes() > 2 else {}
-    bridges = []
-    for u in uses:
-        spans = tuple(sorted({cluster_of[e.id] for e in u.entries if e.id in cluster_of}))
-        if len(spans) >= 2:
-            c = round(betweenness.get(u.id, 0.0), 4)
-            bridges.append(Bridge(u.id, u.label, c, spans, u.count))
+    spans = {u.id: tuple(sorted({cluster_of[e.id] for e in u.entries if e.id in cluster_of})) for u in uses}
+    bridges = [Bridge(u.id, u.label, round(betweenness.get(u.id, 0.0), 4), spans[u.id], u.count) for u in uses if len(spans[u.id]) >= 2]
     bridges.sort(key=lambda b: (-b.centrality, -len(b.clusters), *key(b.id)))
 
     # pairs: one pass over the entries (k elements give k(k-1)/2 pairs), not over all element pairs

@@ -53,11 +53,6 @@ def _short(text: str, cap: int = MAX_LABEL) -> str:
     return text if len(text) <= cap else text[: cap - 1].rstrip() + "…"
 
 
-def _widest(g: nx.Graph, nodes: list[str]) -> float:
-    """The room the longest label of ``nodes`` takes."""
-    return max((len(_short(str(g.nodes[n].get("label", "")))) * CHAR_WIDTH for n in nodes), default=0.0)
-
-
 def _caps(left: int, right: int, room: float) -> tuple[int, int]:
     """The longest label, in characters, of each column, so that both fit ``room`` characters:
     whole labels if they fit, else the longer column gives way (never below MAX_LABEL)."""
@@ -115,11 +110,8 @@ def _disc(x: float, y: float, radius: float, fill: str) -> str:
 
 
 def _colour(data: dict[str, Any], colours: dict[str, str]) -> str:
-    if data.get("type") == "element":
-        return colours.get(str(data.get("group", "")), OTHER)
-    if data.get("type") == "entry":
-        return "#444444"
-    return "#777777"
+    kind = data.get("type")
+    return colours.get(str(data.get("group", "")), OTHER) if kind == "element" else "#444444" if kind == "entry" else "#777777"
 
 
 def _title(data: dict[str, Any], lang: str) -> str:
@@ -138,10 +130,7 @@ def _node(x: float, y: float, data: dict[str, Any], colours: dict[str, str], anc
     kind = str(data.get("type", ""))
     css = kind if kind in NODE_TYPES else "other"
     out = [f'<g class="jwg-node jwg-{css}">', f"<title>{escape(_title(data, lang))}</title>"]
-    if kind == "entry":
-        out.append(_square(x, y, ENTRY_FILL.get(str(data.get("kind", "")), "#BBBBBB")))
-    else:
-        out.append(_disc(x, y, radius, _colour(data, colours)))
+    out.append(_square(x, y, ENTRY_FILL.get(str(data.get("kind", "")), "#BBBBBB")) if kind == "entry" else _disc(x, y, radius, _colour(data, colours)))
     dx = -(radius + 6) if anchor == "end" else radius + 6
     lines = lines or [_short(str(data.get("label", "")))]
     if len(lines) == 1:
@@ -170,8 +159,7 @@ def _legend(colours: dict[str, str], vocab: dict[str, Vocabulary], x: float, y: 
     items += [(lambda cy, f=colours[g]: _disc(x, cy, 5, f), group_label(wev.groups[g], lang, g)) for g in colours]
     for i, (mark, text) in enumerate(items):
         cy = y + i * ROW
-        out.append(mark(cy))
-        out.append(f'<text x="{_n(x + 12)}" y="{_n(cy + FONT * 0.35)}">{escape(text)}</text>')
+        out += [mark(cy), f'<text x="{_n(x + 12)}" y="{_n(cy + FONT * 0.35)}">{escape(text)}</text>']
     out.append("</g>")
     return out, len(items) * ROW
 
@@ -210,11 +198,7 @@ def _draw_bipartite(g: nx.Graph, vocab: dict[str, Vocabulary], title: str, lang:
     x1 = margin + widest(left) + 12
     x2 = x1 + 360
     rows = max(len(left), len(right), 1)
-    y_of: dict[str, float] = {}
-    for column in (left, right):
-        offset = top + (rows - len(column)) * ROW / 2
-        for i, n in enumerate(column):
-            y_of[n] = offset + i * ROW
+    y_of = {n: top + (rows - len(column)) * ROW / 2 + i * ROW for column in (left, right) for i, n in enumerate(column)}
     legend_y = top + rows * ROW + 16
     legend, legend_h = _legend(colours, vocab, x1, legend_y, entries=True, lang=lang, kinds=kinds)
     width = x2 + 12 + widest(right) + margin
@@ -255,7 +239,7 @@ def _draw_arcs(g: nx.Graph, vocab: dict[str, Vocabulary], title: str, lang: str,
     colours = group_colours(vocab)
     nodes = _arc_order(g)
     margin, top = 16.0, 44.0
-    x = margin + _widest(g, nodes) + 16
+    x = margin + max((len(_short(str(g.nodes[n].get("label", "")))) * CHAR_WIDTH for n in nodes), default=0.0) + 16  # the longest label
     y_of = {n: top + i * ROW for i, n in enumerate(nodes)}
     span = (len(nodes) - 1) * ROW if nodes else 0
     entries = bool(nodes) and g.nodes[nodes[0]].get("type") == "entry"

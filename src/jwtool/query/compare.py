@@ -121,8 +121,6 @@ def compare(entries: Sequence[Entry], vocab: dict[str, Vocabulary] | None = None
     views = [entry_view(e, vocab, lang, term_lang) for e in entries]
     aspects = tuple(Aspect(k, label(label_key(field), lang), tuple(_aspect_values(v, e, k, specs, share, labels, lang) for v, e in zip(views, entries)))
                     for k, field, specs in ASPECTS)
-    similarity = None
-    if len(entries) >= 3:
-        similarity = tuple(tuple(jaccard(a, b) for b in sets) for a in sets)
+    similarity = tuple(tuple(jaccard(a, b) for b in sets) for a in sets) if len(entries) >= 3 else None
     caveat, source = fields.caveat(meta or {}, lang, entries)
     return Comparison(tuple(entries), aspects, share, labels, similarity, caveat, source)

@@ -171,12 +171,9 @@ def _any(wanted: Iterable[str], have: Iterable[str]) -> bool:
 
 def matches(entry: Entry, f: Filters) -> bool:
     """True when the entry passes every active filter."""
-    if f.levels or f.characteristics:
-        # --target values OR together, whether they are levels or characteristics
-        by_level = any(group & set(entry.education_levels) for group in f.levels)
-        by_char = _any(f.characteristics, entry.characteristics)
-        if not (by_level or by_char):
-            return False
+    if (f.levels or f.characteristics) and not (  # --target values OR together, whether they are levels or characteristics
+            any(group & set(entry.education_levels) for group in f.levels) or _any(f.characteristics, entry.characteristics)):
+        return False
     if f.phases and not _any(f.phases, entry.phases):
         return False
     if f.elements and not _any(f.elements, entry.elements_from(f.element_source)):
@@ -187,9 +184,7 @@ def matches(entry: Entry, f: Filters) -> bool:
         return False
     if f.ages:
         lo, hi = entry.age
-        if lo is None and hi is None:
-            return False
-        if not any((lo is None or lo <= a) and (hi is None or a <= hi) for a in f.ages):
+        if (lo is None and hi is None) or not any((lo is None or lo <= a) and (hi is None or a <= hi) for a in f.ages):
             return False
     if f.providers:
         haystack = provider_text(entry)

@@ -57,13 +57,8 @@ def _folded_with_map(text: str) -> tuple[str, list[int]]:
     """``fold(text)`` and, for each folded character, the index of the original character."""
     if text.isascii():  # folding ASCII is lower-casing, one character for one
         return text.lower(), list(range(len(text)))
-    out: list[str] = []
-    where: list[int] = []
-    for i, c in enumerate(text):
-        f = fold(c)
-        out.append(f)
-        where.extend([i] * len(f))
-    return "".join(out), where
+    folded = [fold(c) for c in text]
+    return "".join(folded), [i for i, f in enumerate(folded) for _ in f]
 
 
 def snippet(text: str, needle: str, width: int = 80) -> str:

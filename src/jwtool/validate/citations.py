@@ -12,6 +12,7 @@ from typing import Any
 
 from jwtool.catalogue.layout import Layout
 from jwtool.catalogue.limits import Limits
+from jwtool.catalogue.model import as_list
 from jwtool.catalogue.problems import WARNING, Finding, Problem
 from jwtool.catalogue.sources import Library, cites, library_of, read_sources
 from jwtool.catalogue.vocabularies import close_matches, did_you_mean
@@ -78,8 +79,7 @@ def citation_findings(items: list[dict[str, Any]], base: str, library: Library, 
                 Message("problem.citation.source", id=repr(sid), hint=did_you_mean(close_matches(sid, known)), file=f"sources/{sid}.yaml")), False
             continue
         tables = source.tables
-        rows = c.get("rows") if isinstance(c.get("rows"), list) else []
-        for j, r in enumerate(rows):
+        for j, r in enumerate(as_list(c.get("rows"))):
             if not isinstance(r, dict):
                 continue
             table, row = r.get("table"), r.get("row")

@@ -17,7 +17,7 @@ from typing import Any
 from jwtool.catalogue.layout import Layout, discover, links_out
 from jwtool.catalogue.limits import Limits
 from jwtool.catalogue.load import load_vocabularies
-from jwtool.catalogue.model import dig
+from jwtool.catalogue.model import as_list, dig
 from jwtool.catalogue.problems import ERROR, WARNING, Finding, Problem, short, sort_problems
 from jwtool.catalogue.progress import track
 from jwtool.catalogue.sources import Library, format_problem, rows_of
@@ -94,10 +94,6 @@ def entry_rule(fn: EntryRule) -> EntryRule:
     return fn
 
 
-def _items(data: Any) -> list[tuple[int, Any]]:
-    return list(enumerate(data)) if isinstance(data, list) else []
-
-
 # ----------------------------------------------------------------------------- entry rules
 
 
@@ -135,7 +131,7 @@ def _walk_steps(data: Any, steps: tuple[str | None, ...], pointer: str = "") -> 
         return
     head, rest = steps[0], steps[1:]
     if head is None:
-        for i, item in _items(data):
+        for i, item in enumerate(as_list(data)):
             yield from _walk_steps(item, rest, f"{pointer}/{i}")
     elif isinstance(data, dict) and head in data:
         yield from _walk_steps(data[head], rest, f"{pointer}/{head}")
@@ -211,29 +207,19 @@ def years_are_plausible(data: dict[str, Any], doc: YamlFile, ctx: Context) -> It
         yield "year", "/course/end_year", Message("problem.year.end_before_start", end=end, start=start), False
     dates = [("/last_reviewed", "problem.future.last_reviewed", data.get("last_reviewed"))]
     dates += [(f"/reviewed_warnings/{i}/reviewed", "problem.future.marker", m.get("reviewed"))
-              for i, m in _items(data.get("reviewed_warnings")) if isinstance(m, dict)]
+              for i, m in enumerate(as_list(data.get("reviewed_warnings"))) if isinstance(m, dict)]
     for pointer, label, reviewed in dates:
         if study_rules.in_the_future(reviewed, ctx.today):
             yield "year", pointer, Message(label, date=reviewed), False
 
 
-@entry_rule
-def citations_fit_their_sources(data: dict[str, Any], doc: YamlFile, ctx: Context) -> Iterator[Finding]:
-    yield from citation_rules.entry_findings(data, ctx.library)
+ENTRY_RULES += [lambda data, doc, ctx: citation_rules.entry_findings(data, ctx.library),  # citations fit their sources
+                lambda data, doc, ctx: study_rules.level_findings(data, ctx.vocab, ctx.vocab_ok),  # the level agrees with the studies
+                lambda data, doc, ctx: study_rules.flag_findings(data, ctx.vocab, ctx.vocab_ok)]  # so do control_group and cost_benefit
 
 
-@entry_rule
-def level_agrees_with_studies(data: dict[str, Any], doc: YamlFile, ctx: Context) -> Iterator[Finding]:
-    yield from study_rules.level_findings(data, ctx.vocab, ctx.vocab_ok)
-
-
-@entry_rule
-def flags_agree_with_designs(data: dict[str, Any], doc: YamlFile, ctx: Context) -> Iterator[Finding]:
-    yield from study_rules.flag_findings(data, ctx.vocab, ctx.vocab_ok)
-
-
-def _strings(data: Any, pointer: str = "", depth: int = 0) -> Iterator[tuple[str, str]]:
-    stack: list[tuple[str, Any, int]] = [(pointer, data, depth)]
+def _strings(data: Any) -> Iterator[tuple[str, str]]:
+    stack: list[tuple[str, Any, int]] = [("", data, 0)]
     while stack:
         ptr, value, d = stack.pop()
         if isinstance(value, str):
@@ -400,17 +386,8 @@ def _without_echoes(data: Any, findings: list[Finding]) -> list[Finding]:
     stays readable); a value the vocabulary rule reports ('VSO': unknown, did you mean 'vso'?) is not
     also the schema's 'not a valid id'."""
     in_vocabulary = {f[1] for f in findings if f[0] == "vocabulary"}
-    out = []
-    for f in findings:
-        rule, pointer = f[0], f[1]
-        if rule == "schema" and pointer in in_vocabulary:
-            continue
-        if rule != "placeholder":
-            value = value_at(data, pointer)
-            if isinstance(value, str) and PLACEHOLDER.search(value):
-                continue
-        out.append(f)
-    return out
+    return [f for f in findings if not (f[0] == "schema" and f[1] in in_vocabulary)
+            and (f[0] == "placeholder" or not (isinstance(value := value_at(data, f[1]), str) and PLACEHOLDER.search(value)))]
 
 
 @dataclass
@@ -430,7 +407,7 @@ class _Facts:
     @classmethod
     def of(cls, doc: YamlFile, limits: Limits) -> _Facts:
         data = doc.data
-        names = [("/name", data.get("name"))] + [(f"/aliases/{i}", a) for i, a in _items(data.get("aliases"))]
+        names = [("/name", data.get("name"))] + [(f"/aliases/{i}", a) for i, a in enumerate(as_list(data.get("aliases")))]
         rows = [(sid, table, row, f"/cites/{i}/rows/{j}/row") for i, j, sid, table, row in rows_of(data)]
         cited = {c["source"] for _, cs in [("", data.get("cites")), *study_rules.study_citations(data)] if isinstance(cs, list)
                  for c in cs if isinstance(c, dict) and isinstance(c.get("source"), str)}

@@ -319,7 +319,8 @@ EXPLANATIONS: list[Explanation] = [
     (lambda e: _regex_of(e).startswith("^10\\."), "doi", "problem.doi", lambda e: {"value": short(e.instance)}),
     (lambda e: "a-z0-9" in _regex_of(e), "schema", "problem.schema.id", lambda e: {"value": short(e.instance), "example": repr(slugify(str(e.instance)))}),
     (lambda e: e.validator == "format" and e.validator_value == "date", "year", "problem.date", lambda e: {"value": short(e.instance)}),
-    (lambda e: "\\d{4}" in _regex_of(e) and not _is_date_like(e.instance), "schema", "problem.date", lambda e: {"value": short(e.instance)}),
+    (lambda e: "\\d{4}" in _regex_of(e) and not (isinstance(e.instance, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", e.instance)),
+     "schema", "problem.date", lambda e: {"value": short(e.instance)}),
     (lambda e: "\\d{4}" in _regex_of(e), "schema", "", dict),  # a date that matches its form: nothing to say
     (lambda e: e.validator in ("minimum", "maximum") and e.schema.get("title") == "Jaar", "year", "", dict),
     (lambda e: e.validator == "pattern", "schema", "problem.schema.pattern", lambda e: {"value": short(e.instance), "pattern": repr(e.validator_value)}),
@@ -332,10 +333,6 @@ EXPLANATIONS: list[Explanation] = [
 ]
 # Any other keyword: jsonschema's own (English) words, cut short
 FALLBACK = ("schema", "problem.schema.unexplained", lambda e: {"detail": e.message if len(e.message) < 200 else e.message[:200] + "…"})
-
-
-def _is_date_like(value: Any) -> bool:
-    return isinstance(value, str) and bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", value))
 
 
 @lru_cache(maxsize=8)
