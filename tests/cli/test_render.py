@@ -205,6 +205,21 @@ def test_search_filters_choose_the_appendix_rows(run_cli, bundled) -> None:  # t
         assert any(f"**{cell(e.name)}**" in line for line in shown)
 
 
+@pytest.mark.parametrize("command", [["render", "overview", "--format", "md"], ["render", "overview", "--format", "html", "-o", "SITE/"], ["render", "appendix"]])
+def test_a_render_names_the_entries_a_reader_would_see_unfinished(run_cli, catalogue_copy: Path, tmp_path: Path, english, command: list[str]) -> None:  # type: ignore[no-untyped-def]
+    args = [str(tmp_path / "site") + "/" if a == "SITE/" else a for a in command]
+    assert "not finished" not in run_cli(*args, "--catalogue", catalogue_copy, "--force").stderr  # the bundled catalogue is finished
+    zowhat = catalogue_copy / "interventions" / "zowhat.yaml"  # a row of the appendix, a term no vocabulary knows
+    zowhat.write_text(re.sub(r"(?m)^phases: .*$", "phases: [nazrog]", zowhat.read_text(encoding="utf-8")), encoding="utf-8")
+    assert run_cli("new", "Nog Leeg", "--catalogue", catalogue_copy, "--no-input").exit_code == 0  # placeholders
+    result = run_cli(*args, "--catalogue", catalogue_copy, "--force")
+    assert result.exit_code == 0, result.stderr
+    [line] = [x for x in result.stderr.splitlines() if "not finished" in x]
+    named = set(line.split("): ")[1].split(";")[0].split(", "))
+    assert named == ({"zowhat"} if command[1] == "appendix" else {"nog-leeg", "zowhat"}), line  # the new entry is no row of the appendix
+    assert line.endswith("says what is wrong")
+
+
 def test_filters_that_match_nothing_warn_and_render_empty_tables(run_cli) -> None:  # type: ignore[no-untyped-def]
     r = run_cli("render", "appendix", "--kind", "praktijkvoorbeeld")
     assert r.exit_code == 0

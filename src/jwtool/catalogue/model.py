@@ -6,6 +6,7 @@ write); the properties below are the few structured views every command needs.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -47,6 +48,35 @@ _SUMMARY_FIELDS: dict[str, tuple[str, ...] | None] = {
     "evidence": ("level", "studies"),
     "working_elements": None, "components": None, "success_factors": None,
 }
+
+
+# Where an entry names the terms of each vocabulary: the keys to walk, None for every item of a list.
+VOCAB_REFS: list[tuple[str, tuple[str | None, ...]]] = [
+    ("phases", ("phases", None)),
+    ("education-levels", ("target_group", "education_levels", None)),
+    ("target-characteristics", ("target_group", "characteristics", None)),
+    ("goal-tags", ("goals", "tags", None)),
+    ("evidence-levels", ("evidence", "level")),
+    ("working-elements", ("working_elements", None, "elements", None)),
+    ("success-factors", ("success_factors", None, "factor")),
+    ("working-elements", ("components", None, "elements", None)),
+    ("study-designs", ("evidence", "studies", None, "designs", None)),
+    ("outcome-domains", ("evidence", "studies", None, "findings", None, "outcome")),
+]
+
+
+def values_at(data: Any, steps: tuple[str | None, ...]) -> Iterator[Any]:
+    """The values at ``steps`` in an entry's data (keys, None for every item of a list): see :data:`VOCAB_REFS`."""
+    if not steps:
+        yield data
+        return
+    head, rest = steps[0], steps[1:]
+    if head is None:
+        if isinstance(data, list):
+            for item in data:
+                yield from values_at(item, rest)
+    elif isinstance(data, dict) and head in data:
+        yield from values_at(data[head], rest)
 
 
 def summary_view(data: dict[str, Any]) -> dict[str, Any]:

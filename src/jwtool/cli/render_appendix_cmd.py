@@ -10,7 +10,7 @@ import typer
 from jwtool.cli.common import check_output, choice, cli_lang, fail, format_option, formats, open_catalogue, usage_error, warn
 from jwtool.cli.filters import matching, with_filters
 from jwtool.cli.framework import message
-from jwtool.cli.render_options import ForceOpt, LangOpt, OutputOpt, TemplatesOpt, emit, templates_folder
+from jwtool.cli.render_options import ForceOpt, LangOpt, OutputOpt, TemplatesOpt, emit, templates_folder, warn_unfinished
 from jwtool.query.filters import RawFilters
 from jwtool.render.appendix import AppendixError, appendix_entries, missing_rows, render_appendix, report_tables
 from jwtool.render.environment import FORMATS_APPENDIX, STYLES, RenderError
@@ -59,6 +59,7 @@ def appendix(
         warn(message("cli.render.empty"))
     # chosen among the summaries; the render reads each entry the tables show in full as it writes its row
     entries = list({e.file: e for rows in shown.values() for e in rows}.values())
+    warn_unfinished(cat, entries)
     try:
         data = render_appendix(cat, entries, fmt, style, lang, tdir, reference_docx, sid)
     except RenderError as exc:

@@ -7,13 +7,15 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from jwtool.cli.common import is_terminal, note, usage_error, write_output
-from jwtool.cli.framework import message
+from jwtool.cli.common import command_here, is_terminal, note, usage_error, warn, write_output
+from jwtool.cli.framework import counted, message
+from jwtool.validate.unfinished import unfinished
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from jwtool.catalogue.load import Catalogue
+    from jwtool.catalogue.model import Entry
 
 OutputOpt = Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE", help="opt.render.output", show_default=False)]
 ForceOpt = Annotated[bool, typer.Option("--force", help="opt.render.force")]
@@ -28,6 +30,19 @@ def templates_folder(path: Optional[Path]) -> Optional[Path]:
     if not path.is_dir():
         usage_error(message("cli.no_such_folder", option="--templates", path=path))
     return path.resolve()
+
+
+def warn_unfinished(cat: "Catalogue", entries: "Iterable[Entry]") -> None:
+    """Say which of the entries a render hands on a reader would see unfinished
+    (:func:`jwtool.validate.unfinished.unfinished`), and the command that says what is wrong."""
+    ids = unfinished(entries, cat.vocab)
+    if ids:
+        shown = ", ".join(ids[:UNFINISHED_NAMED]) + (" …" if len(ids) > UNFINISHED_NAMED else "")
+        warn(message("cli.render.unfinished", entries=counted("map.entries", len(ids)), ids=shown,
+                     command=command_here(cat.root, "validate", cat.root)))
+
+
+UNFINISHED_NAMED = 10  # the warning names this many entries at most
 
 
 def emit(data: "bytes | Iterable[str]", output: Optional[Path], force: bool, cat: "Catalogue", binary: bool = False, new_folder: bool = False,

@@ -10,7 +10,7 @@ import typer
 from jwtool.catalogue import progress
 from jwtool.cli.common import check_output, cli_lang, fail, format_option, formats, note, open_catalogue, write_output
 from jwtool.cli.framework import message, message_lang
-from jwtool.cli.render_options import ForceOpt, LangOpt, TemplatesOpt, emit, templates_folder
+from jwtool.cli.render_options import ForceOpt, LangOpt, TemplatesOpt, emit, templates_folder, warn_unfinished
 from jwtool.render.environment import FORMATS_OVERVIEW, RenderError
 from jwtool.render.overview import overview_chunks
 from jwtool.render.site import site_files
@@ -45,6 +45,7 @@ def overview(
         output = output / "README.md"
     check_output(output, force, new_folder, named=not is_folder)
     cat = open_catalogue(summary=True)  # each section reads its entry in full
+    warn_unfinished(cat, cat.entries)
     try:
         emit(overview_chunks(cat, fmt, lang, tdir), output, force, cat, new_folder=new_folder, named=not is_folder)
     except RenderError as exc:
@@ -55,6 +56,7 @@ def _site(output: Path, force: bool, tdir: Optional[Path], lang: str) -> None:
     """Write the overview as a site into the folder ``output`` (see :mod:`jwtool.render.site`)."""
     check_output(output, force, folder="site")
     cat = open_catalogue(summary=True)  # each page reads its entry in full
+    warn_unfinished(cat, cat.entries)
     progress.enable(lang=message_lang())
     try:
         written = write_output(site_files(cat, lang, tdir), output, cat.layout, force, folder="site")

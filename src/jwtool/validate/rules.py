@@ -17,7 +17,7 @@ from typing import Any
 from jwtool.catalogue.layout import Layout, discover, links_out
 from jwtool.catalogue.limits import Limits
 from jwtool.catalogue.load import load_vocabularies
-from jwtool.catalogue.model import as_list, dig
+from jwtool.catalogue.model import VOCAB_REFS, as_list, dig, values_at
 from jwtool.catalogue.problems import ERROR, WARNING, Finding, Problem, short, sort_problems
 from jwtool.catalogue.progress import track
 from jwtool.catalogue.sources import Library, format_problem, rows_of
@@ -106,18 +106,6 @@ def id_matches_file_name(data: dict[str, Any], doc: YamlFile, ctx: Context) -> I
 
 # (vocabulary name, JSON pointer pattern as steps); a message names the kind of value by the
 # label problem.term.<vocabulary name, with _ for ->
-VOCAB_REFS: list[tuple[str, tuple[str | None, ...]]] = [
-    ("phases", ("phases", None)),
-    ("education-levels", ("target_group", "education_levels", None)),
-    ("target-characteristics", ("target_group", "characteristics", None)),
-    ("goal-tags", ("goals", "tags", None)),
-    ("evidence-levels", ("evidence", "level")),
-    ("working-elements", ("working_elements", None, "elements", None)),
-    ("success-factors", ("success_factors", None, "factor")),
-    ("working-elements", ("components", None, "elements", None)),
-    ("study-designs", ("evidence", "studies", None, "designs", None)),
-    ("outcome-domains", ("evidence", "studies", None, "findings", None, "outcome")),
-]
 
 
 def term_key(vocabulary: str) -> str:
@@ -137,27 +125,13 @@ def _walk_steps(data: Any, steps: tuple[str | None, ...], pointer: str = "") -> 
         yield from _walk_steps(data[head], rest, f"{pointer}/{head}")
 
 
-def _values(data: Any, steps: tuple[str | None, ...]) -> Iterator[Any]:
-    """The values :func:`_walk_steps` reaches, without building their JSON pointers."""
-    if not steps:
-        yield data
-        return
-    head, rest = steps[0], steps[1:]
-    if head is None:
-        if isinstance(data, list):
-            for item in data:
-                yield from _values(item, rest)
-    elif isinstance(data, dict) and head in data:
-        yield from _values(data[head], rest)
-
-
 @entry_rule
 def vocabulary_terms_exist(data: dict[str, Any], doc: YamlFile, ctx: Context) -> Iterator[Finding]:
     for name, steps in VOCAB_REFS:
         if name not in ctx.vocab_ok:
             continue
         vocab = ctx.vocab[name]
-        if all(not isinstance(v, str) or v in vocab for v in _values(data, steps)):
+        if all(not isinstance(v, str) or v in vocab for v in values_at(data, steps)):
             continue  # the common case: pointers are only worked out for a file with an unknown term
         for pointer, value in _walk_steps(data, steps):
             if isinstance(value, str) and value not in vocab:
