@@ -434,6 +434,15 @@ def shallow(repo: Repo, tmp_path: Path) -> Path:
     return clone
 
 
+def test_a_long_insertion_is_shown_whole(repo: Repo, run_cli) -> None:
+    # the text diff shows each side up to the end of what changed in it, not the first 80 characters of the change
+    added = " en een vaste werkmeester die hen helpt bij het vinden van werk en bij het leren van de vaardigheden die daarvoor nodig zijn"
+    repo.edit("interventions/zowhat.yaml", "jobcoaching en loonkostensubsidie.", f"jobcoaching en loonkostensubsidie{added}.")
+    [line] = [line for line in run_cli("diff", "HEAD", "--catalogue", repo.path).stdout.splitlines() if line.startswith("  activities: ")]
+    old, new = line.removeprefix("  activities: ").split(" → ")
+    assert old.endswith("loonkostensubsidie.") and new.endswith(f"loonkostensubsidie{added}.")
+
+
 def test_history_in_a_shallow_clone_says_where_it_is_cut(shallow: Path, run_cli) -> None:
     head = Repo(shallow).git("rev-parse", "HEAD").strip()
     result = run_cli("history", "boris", "--catalogue", shallow)

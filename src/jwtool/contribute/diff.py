@@ -318,10 +318,15 @@ def show(value: Any, width: int = 80) -> str:
     return _window(_one_line(value), 0, width)
 
 
+CHANGE_MAX = 400  # a side of a change shows at most this many characters of what changed
+
+
 def show_change(old: Any, new: Any, width: int = 80) -> tuple[str, str]:
     """Both sides of a change on one line each, shortened so that the change stays in sight: when
     the texts differ only past what a shortened line shows, both start a little before the word
-    where they part (a reviewer would otherwise read the same cut-off text twice)."""
+    where they part (a reviewer would otherwise read the same cut-off text twice), and each side
+    runs on to the end of what changed in it (up to :data:`CHANGE_MAX`), so that a long insertion
+    is read whole, not cut off after ``width`` characters."""
     a, b = _one_line(old), _one_line(new)
     same = len(os.path.commonprefix((a, b)))
     start = 0
@@ -329,7 +334,8 @@ def show_change(old: Any, new: Any, width: int = 80) -> tuple[str, str]:
         start = max(1, min(same - width // 4, max(len(a), len(b)) - width + 1))
         space = a.find(" ", start - 1, same)
         start = space + 1 if space != -1 else start
-    return _window(a, start, width), _window(b, start, width)
+    tail = len(os.path.commonprefix((a[same:][::-1], b[same:][::-1])))  # what both end with, after they part
+    return tuple(_window(t, start, min(max(width, len(t) - tail - start + width // 8), CHANGE_MAX)) for t in (a, b))  # type: ignore[return-value]
 
 
 def _counted(c: dict[str, int], lang: str) -> str:
