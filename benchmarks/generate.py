@@ -43,6 +43,17 @@ def _levels() -> list:  # type: ignore[type-arg]
         return Vocabulary.from_data("evidence-levels", yaml.safe_load(fh)).ordered()
 
 
+@functools.cache
+def _implies() -> dict[str, str]:
+    """Study design -> the yes/no field of evidence it makes true (``implies`` in study-designs.yaml)."""
+    with (REPO / "schemas" / "vocabularies" / "study-designs.yaml").open(encoding="utf-8") as fh:
+        return {t["id"]: t["implies"] for t in yaml.safe_load(fh)["terms"] if t.get("implies")}
+
+
+def _implied(studies: list[dict]) -> set[str]:  # type: ignore[type-arg]
+    return {_implies()[d] for s in studies for d in s.get("designs", []) if d in _implies()}
+
+
 def _carried(studies: list[dict]) -> list[str]:  # type: ignore[type-arg]
     """The evidence levels that ``studies`` carry: every level whose criteria (evidence-levels.yaml) they meet."""
     from jwtool.validate.studies import counts_for
@@ -94,6 +105,8 @@ def synthetic_entry(i: int, rng: random.Random, pool: list[dict], vocab: dict[st
                                     for k, s in enumerate(base["evidence"]["studies"])]
     # a level its studies carry (as in a reviewed catalogue), by the ladder's criteria in evidence-levels.yaml
     e["evidence"]["level"] = rng.choice(_carried(e["evidence"].get("studies", [])))
+    for flag in _implied(e["evidence"].get("studies", [])):  # and the yes/no fields its studies' designs make true
+        e["evidence"][flag] = True
     if "notes" in base and rng.random() < 0.3:
         e["notes"] = base["notes"]
     e["last_reviewed"] = f"2026-{rng.randint(1, 11):02d}-{rng.randint(1, 28):02d}"
