@@ -3,7 +3,7 @@
 :func:`run_each` runs ``job(0)`` … ``job(count - 1)`` in worker processes forked from this one, so
 each worker has everything the jobs need (templates, view models, the catalogue) without pickling
 it, and reports each job as it is done. It runs them in this process instead where forking is not
-available or not worth it: one core, few jobs, ``JWTOOL_JOBS=1``. A job's exception is raised here
+safe (other than Linux) or not worth it: one core, few jobs, ``JWTOOL_JOBS=1``. A job's exception is raised here
 (the first one; the other workers are stopped), so an error reads the same either way; a worker that
 dies is an error too, never a hang.
 """
@@ -14,6 +14,7 @@ import gc
 import multiprocessing
 import os
 import signal
+import sys
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
 
@@ -40,7 +41,7 @@ def run_each(count: int, job: Callable[[int], None]) -> Iterator[int]:
     the order they finish, so a progress bar can count them). The jobs must not depend on each
     other's order, and whatever they make must not depend on which process made it."""
     many = min(workers(), -(-count // BATCH))
-    if many < 2 or count < MIN_JOBS or "fork" not in multiprocessing.get_all_start_methods():
+    if many < 2 or count < MIN_JOBS or not sys.platform.startswith("linux"):  # fork is safe on Linux only
         for i in range(count):
             job(i)
             yield i
