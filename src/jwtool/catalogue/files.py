@@ -26,7 +26,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, BinaryIO
 
 from jwtool.catalogue.progress import track
-from jwtool.catalogue.workers import run_each
+from jwtool.catalogue.workers import in_order
 from jwtool.labels import Message, os_error
 
 try:
@@ -330,7 +330,7 @@ def write_folder_atomic(path: Path, files: Sequence[tuple[str, Content | Callabl
                         force: bool = False, kind: str = "site") -> Path:
     """Write ``files`` (path inside the folder, content or a function that makes it) as the folder
     ``path`` of ``kind`` (see :func:`check_folder`), whole or not at all. Many files are made and
-    written by worker processes (:func:`jwtool.catalogue.workers.run_each`), with a progress bar
+    written by worker processes (:func:`jwtool.catalogue.workers.in_order`), with a progress bar
     named ``progress.<kind>``.
 
     The files go to a temporary folder beside ``path``, renamed into place in one step; a site replaced
@@ -356,7 +356,7 @@ def write_folder_atomic(path: Path, files: Sequence[tuple[str, Content | Callabl
             with open(dest, "xb") as fh:
                 _write_chunks(fh, content() if callable(content) else content)
 
-        for _ in track(run_each(len(files), write), len(files), kind):
+        for _ in track(in_order(len(files), write), len(files), kind):
             pass
         umask = os.umask(0)
         os.umask(umask)

@@ -1,11 +1,12 @@
-"""Many independent jobs on every core: the pages of a site.
+"""Many independent jobs on every core: the pages of a site, the sections of a page.
 
-:func:`run_each` runs ``job(0)`` … ``job(count - 1)`` in worker processes forked from this one, so
-each worker has everything the jobs need (templates, view models, the catalogue) without pickling
-it, and reports each job as it is done. It runs them in this process instead where forking is not
-safe (other than Linux) or not worth it: one core, few jobs, ``JWTOOL_JOBS=1``. A job's exception is raised here
-(the first one; the other workers are stopped), so an error reads the same either way; a worker that
-dies is an error too, never a hang.
+:func:`in_order` gives ``job(0)`` … ``job(count - 1)`` in that order, computed by worker processes
+forked from this one, so each worker has everything the jobs need (templates, view models, the
+catalogue) without pickling it. It runs them in this process instead where forking is not safe
+(other than Linux) or not worth it: one core, few jobs, ``JWTOOL_JOBS=1``. A job's exception is
+raised here when its result is due, so an error reads the same either way (it must pickle: raise
+jwtool's own errors, which carry a :class:`~jwtool.labels.Message`); a worker that dies is an
+error too (``BrokenProcessPool``), never a hang.
 """
 
 from __future__ import annotations
@@ -15,13 +16,17 @@ import multiprocessing
 import os
 import signal
 import sys
+from collections import deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 MIN_JOBS = 100  # fewer jobs than this run here: starting workers takes longer than they save
 BATCH = 25  # jobs a worker takes at a time
 
-_job: Callable[[int], None] | None = None  # the job the workers run, inherited through fork
+_job: Callable[[int], Any] | None = None  # in a worker: the job it runs
 
 
 def workers() -> int:
@@ -36,41 +41,43 @@ def workers() -> int:
         return os.cpu_count() or 1
 
 
-def run_each(count: int, job: Callable[[int], None]) -> Iterator[int]:
-    """Run ``job(i)`` for every ``i`` below ``count``; yields each ``i`` once its job is done (in
-    the order they finish, so a progress bar can count them). The jobs must not depend on each
-    other's order, and whatever they make must not depend on which process made it."""
+def in_order(count: int, job: Callable[[int], T], ahead: int | None = None) -> Iterator[T]:
+    """``job(i)`` for every ``i`` below ``count``, in order. Workers run at most ``ahead`` batches
+    each beyond the one being read (None: as far as they get), so results that take memory do not
+    pile up. The jobs must not depend on each other, and what they make must not depend on which
+    process made it."""
     many = min(workers(), -(-count // BATCH))
     if many < 2 or count < MIN_JOBS or not sys.platform.startswith("linux"):  # fork is safe on Linux only
-        for i in range(count):
-            job(i)
-            yield i
+        yield from map(job, range(count))
         return
-    global _job
-    _job = job
     frozen = gc.get_freeze_count()
     gc.freeze()  # what the workers inherit stays out of their collections: they then never touch (and copy) it
-    pool = ProcessPoolExecutor(many, mp_context=multiprocessing.get_context("fork"), initializer=_quiet)
+    pool = ProcessPoolExecutor(many, mp_context=multiprocessing.get_context("fork"), initializer=_start, initargs=(job,))
+    starts = iter(range(0, count, BATCH))
+    pending: deque[Future[list[T]]] = deque()
     try:
-        pending = {pool.submit(_run, start, min(start + BATCH, count)) for start in range(0, count, BATCH)}
-        while pending:
-            done, pending = wait(pending, return_when=FIRST_EXCEPTION)
-            for future in done:
-                yield from future.result()  # a job's exception, or BrokenProcessPool for a worker that died
+        while True:
+            for start in starts:  # keep the workers busy, up to the bound
+                pending.append(pool.submit(_run, start, min(start + BATCH, count)))
+                if ahead is not None and len(pending) >= many * (ahead + 1):
+                    break
+            if not pending:
+                return
+            yield from pending.popleft().result()  # a job's exception, or BrokenProcessPool for a worker that died
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
         if not frozen:  # a library user's collector as it was
             gc.unfreeze()
-        _job = None
 
 
-def _quiet() -> None:
-    """A worker leaves Ctrl-C to the main process, which stops the workers and cleans up."""
+def _start(job: Callable[[int], Any]) -> None:
+    """A worker's start: the job comes with the fork, not pickled; Ctrl-C is the main process's to
+    handle (it stops the workers and cleans up)."""
+    global _job
+    _job = job
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _run(start: int, stop: int) -> range:
+def _run(start: int, stop: int) -> list[Any]:
     assert _job is not None
-    for i in range(start, stop):
-        _job(i)
-    return range(start, stop)
+    return [_job(i) for i in range(start, stop)]
