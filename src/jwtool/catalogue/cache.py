@@ -30,7 +30,10 @@ FORMAT = "1"  # raise when the table or what it holds changes (it names the data
 Stamp = str
 Record = tuple[Any, bool]  # (data or None, loaded cleanly)
 BATCH = 500  # rows written per statement: bounded memory
-_compact = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode  # json.dumps as the rows hold JSON
+# How rows hold JSON: compact, and ASCII (other characters as \u escapes): the texts of 10,000 stored
+# entries join into one document (Cache.load) several times faster than when a quarter of them hold
+# a ’ and Python must widen every text to two bytes a character.
+_compact = json.JSONEncoder(separators=(",", ":")).encode
 
 _TABLE = "CREATE TABLE IF NOT EXISTS entries (file TEXT PRIMARY KEY, stamp TEXT NOT NULL, key TEXT NOT NULL, data TEXT NOT NULL, summary TEXT NOT NULL)"
 

@@ -166,6 +166,10 @@ class Study:
 
 @dataclass
 class Entry:
+    """One entry. Its data is not changed once the entry is made: the views that filters and
+    listings ask for again and again (the site's facets ask each entry about a hundred times)
+    are computed once, on first use, and shared; do not change a list they give."""
+
     data: dict[str, Any]
     file: str = ""  # path relative to the catalogue root
     library: Library = field(default_factory=Library, repr=False)  # the catalogue's sources, to resolve cites
@@ -178,7 +182,7 @@ class Entry:
     def name(self) -> str:
         return str(self.data.get("name", self.id))
 
-    @property
+    @cached_property
     def kind(self) -> str:
         return str(self.data.get("kind", ""))
 
@@ -190,7 +194,7 @@ class Entry:
     def summary(self) -> str:
         return str(self.data.get("summary", ""))
 
-    @property
+    @cached_property
     def phases(self) -> list[str]:
         return _strs(self.data.get("phases"))
 
@@ -198,15 +202,15 @@ class Entry:
     def target_group(self) -> dict[str, Any]:
         return _dict(self.data.get("target_group"))
 
-    @property
+    @cached_property
     def education_levels(self) -> list[str]:
         return _strs(self.target_group.get("education_levels"))
 
-    @property
+    @cached_property
     def characteristics(self) -> list[str]:
         return _strs(self.target_group.get("characteristics"))
 
-    @property
+    @cached_property
     def age(self) -> tuple[int | None, int | None]:
         age = _dict(self.target_group.get("age"))
         lo, hi = age.get("min"), age.get("max")
@@ -216,7 +220,7 @@ class Entry:
     def goals(self) -> dict[str, Any]:
         return _dict(self.data.get("goals"))
 
-    @property
+    @cached_property
     def goal_tags(self) -> list[str]:
         return _strs(self.goals.get("tags"))
 
@@ -237,7 +241,7 @@ class Entry:
     def evidence(self) -> dict[str, Any]:
         return _dict(self.data.get("evidence"))
 
-    @property
+    @cached_property
     def evidence_level(self) -> str:
         return str(self.evidence.get("level", ""))
 
@@ -280,6 +284,16 @@ class Entry:
     def studies(self) -> list[Study]:
         """The evaluations behind the evidence level, with their findings per outcome."""
         return [Study.from_dict(s) for s in as_list(self.evidence.get("studies")) if isinstance(s, dict)]
+
+    @cached_property
+    def study_outcomes(self) -> frozenset[str]:
+        """The outcome domains some study of the entry has a finding on (what ``--outcome`` looks at)."""
+        return frozenset(f.outcome for s in self.studies for f in s.findings)
+
+    @cached_property
+    def study_designs(self) -> frozenset[str]:
+        """The designs of the entry's studies, all together (``--min-design`` takes the strongest)."""
+        return frozenset(d for s in self.studies for d in s.designs)
 
     @property
     def cited(self) -> list[str]:

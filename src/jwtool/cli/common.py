@@ -190,9 +190,13 @@ def open_catalogue(*, summary: bool = False) -> Catalogue:
     ``summary=True`` (list, filters, graph) loads entries without their long verbatim texts.
     """
 
+    once = one_run_per_process.called  # type: ignore[attr-defined]
+    if once:
+        gc.disable()  # until the catalogue is frozen: a collection right after loading would walk all of it once more
     cat = quiet_catalogue(root(), summary=summary)
-    if one_run_per_process.called:  # type: ignore[attr-defined]
+    if once:
         gc.freeze()  # the catalogue lives to the end of the run: collections (Jinja makes many) need not walk it
+        gc.enable()
     if cat.meta_problem is not None:  # the title, main source and caveat are missing: say where and why
         p = cat.meta_problem
         warn(message("cli.broken_meta", file=p.file, line=p.line, column=p.column, field=f"{p.dotted}: " if p.path else "", message=worded(p.message, message_lang())))

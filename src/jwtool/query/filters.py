@@ -7,7 +7,7 @@ is an error that lists the valid values instead of an empty result.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -153,57 +153,66 @@ def region_text(entry: Entry) -> str:
     return fold(" ".join([str(region.get("scope", ""))] + [str(n) for n in names]))
 
 
-def study_outcomes(entry: Entry) -> set[str]:
-    """The outcome domains ``--outcome`` looks at: those some study of the entry has a finding on."""
-    return {o for s in entry.studies for o in s.outcomes}
+Check = Callable[[Entry], bool]
 
 
-def strongest_design(entry: Entry, design_ranks: dict[str, int]) -> int | None:
-    """The rank ``--min-design`` compares: the highest rank of any design of any study of the
-    entry (a study combining designs counts as its strongest one); None without ranked designs."""
-    ranks = [design_ranks[d] for s in entry.studies for d in s.designs if d in design_ranks]
-    return max(ranks, default=None)
+def checks(f: Filters) -> list[Check]:
+    """One check per active filter, each with its wanted values made into a set once: what
+    :func:`matches` asks of an entry, in a form that costs little per entry (the HTML overview
+    runs a filter per facet value over every entry)."""
+    out: list[Check] = []
+    if f.levels or f.characteristics:  # --target values OR together, whether they are levels or characteristics
+        levels, chars = frozenset().union(*f.levels), frozenset(f.characteristics)
+        out.append(lambda e: not levels.isdisjoint(e.education_levels) or not chars.isdisjoint(e.characteristics))
+    if f.phases:
+        phases = frozenset(f.phases)
+        out.append(lambda e: not phases.isdisjoint(e.phases))
+    if f.elements:
+        elements, source = frozenset(f.elements), f.element_source
+        out.append(lambda e: not elements.isdisjoint(e.elements_from(source)))
+    if f.goals:
+        goals = frozenset(f.goals)
+        out.append(lambda e: not goals.isdisjoint(e.goal_tags))
+    if f.min_rank is not None:
+        ranks, min_rank = f.evidence_ranks, f.min_rank
+        out.append(lambda e: ranks.get(e.evidence_level, -1) >= min_rank)
+    if f.ages:
+        out.append(lambda e: _of_age(e.age, f.ages))
+    if f.providers:
+        out.append(lambda e: _any_in(f.providers, provider_text(e)))
+    if f.kinds:
+        kinds = frozenset(f.kinds)
+        out.append(lambda e: e.kind in kinds)
+    if f.regions:
+        out.append(lambda e: _any_in(f.regions, region_text(e)))
+    if f.outcomes:
+        outcomes = frozenset(f.outcomes)
+        out.append(lambda e: not outcomes.isdisjoint(e.study_outcomes))
+    if f.min_design_rank is not None:  # the strongest design of any study ranks high enough: one of them does
+        strong = frozenset(d for d, rank in f.design_ranks.items() if rank >= f.min_design_rank)
+        out.append(lambda e: not strong.isdisjoint(e.study_designs))
+    return out
 
 
-def _any(wanted: Iterable[str], have: Iterable[str]) -> bool:
-    return bool(set(wanted) & set(have))
+def _of_age(span: tuple[int | None, int | None], ages: tuple[int, ...]) -> bool:
+    """Whether one of ``ages`` lies in an entry's age span (open at a missing end); never for an entry without one."""
+    lo, hi = span
+    return not (lo is None and hi is None) and any((lo is None or lo <= a) and (hi is None or a <= hi) for a in ages)
+
+
+def _any_in(needles: tuple[str, ...], haystack: str) -> bool:
+    return any(n in haystack for n in needles)
 
 
 def matches(entry: Entry, f: Filters) -> bool:
     """True when the entry passes every active filter."""
-    if (f.levels or f.characteristics) and not (  # --target values OR together, whether they are levels or characteristics
-            any(group & set(entry.education_levels) for group in f.levels) or _any(f.characteristics, entry.characteristics)):
-        return False
-    if f.phases and not _any(f.phases, entry.phases):
-        return False
-    if f.elements and not _any(f.elements, entry.elements_from(f.element_source)):
-        return False
-    if f.goals and not _any(f.goals, entry.goal_tags):
-        return False
-    if f.min_rank is not None and f.evidence_ranks.get(entry.evidence_level, -1) < f.min_rank:
-        return False
-    if f.ages:
-        lo, hi = entry.age
-        if (lo is None and hi is None) or not any((lo is None or lo <= a) and (hi is None or a <= hi) for a in f.ages):
-            return False
-    if f.providers:
-        haystack = provider_text(entry)
-        if not any(p in haystack for p in f.providers):
-            return False
-    if f.kinds and entry.kind not in f.kinds:
-        return False
-    if f.regions:
-        haystack = region_text(entry)
-        if not any(r in haystack for r in f.regions):
-            return False
-    if f.outcomes and not _any(f.outcomes, study_outcomes(entry)):
-        return False
-    if f.min_design_rank is not None:
-        best = strongest_design(entry, f.design_ranks)
-        if best is None or best < f.min_design_rank:
-            return False
-    return True
+    return all(check(entry) for check in checks(f))
 
 
 def filter_entries(entries: Iterable[Entry], f: Filters) -> list[Entry]:
-    return [e for e in entries if matches(e, f)]
+    """The entries that pass every active filter, in their order: one filter at a time over
+    what the filters before it kept."""
+    chosen = list(entries)
+    for check in checks(f):
+        chosen = [e for e in chosen if check(e)]
+    return chosen
