@@ -281,9 +281,12 @@ def main(argv: list[str] | None = None) -> int:
         ]:
             t[key] = measure(label, [*JWTOOL, *cmd, "--catalogue", str(cat), *(["--force"] if "-o" in cmd else [])], 1, env)
         t["search-nocache"] = measure("jwtool search --target vso --no-cache", [*JWTOOL, "--no-cache", "search", "--target", "vso", "--catalogue", str(cat)], max(1, min(runs, 3)), env)
-        t["floor"], t["validate"] = measure_together([
+        # validate reads the entries the commands above stored in the cache; --no-cache parses every
+        # file, as a first run or one in CI does
+        t["floor"], t["validate"], t["validate-nocache"] = measure_together([
             ("floor: CSafeLoader loads every file", [sys.executable, str(floor_py), str(cat)], None),
             ("jwtool validate", [*JWTOOL, "validate", "--catalogue", str(cat)], env),
+            ("jwtool validate --no-cache (every file parsed)", [*JWTOOL, "--no-cache", "validate", "--catalogue", str(cat)], env),
         ], runs)
         if check_jsonschema and not args.no_check_jsonschema:
             files = sorted(str(p) for p in (cat / "interventions").glob("*.yaml"))
@@ -301,7 +304,7 @@ def main(argv: list[str] | None = None) -> int:
         lines += ["", f"## Start-up, {case}", "", STARTUP_CASES[case], "", "| command | time | × minimal typer app | peak memory |", "|---|---|---|---|"]
         for r in rows:
             lines.append(f"| {r.label} | {r.cell()} | {r.note} | {r.peak_mib:.0f} MiB |")
-    shown = ("floor", "validate", "check-jsonschema", "search-cold", "search", "search-nocache", "map", "render-cold", "render", "render-edited", "site-floor", "site",
+    shown = ("floor", "validate", "validate-nocache", "check-jsonschema", "search-cold", "search", "search-nocache", "map", "render-cold", "render", "render-edited", "site-floor", "site",
              "export-json", "export-csv", "overview-md", "appendix-md", "upgrade")
     for n, t in per_size.items():
         size_mb = sum(p.stat().st_size for p in (work / f"cat{n}" / "interventions").iterdir()) / 1e6
@@ -328,7 +331,8 @@ def main(argv: list[str] | None = None) -> int:
             ratio = tb["check-jsonschema"].median / tb["validate"].median
             checks.append((f"validate at {big:,}: ≥ 10× faster than check-jsonschema", f"{ratio:.1f}×", ratio >= 10))
         ratio = tb["validate"].median / tb["floor"].median
-        checks.append((f"validate at {big:,}: ≤ 1.5× the CSafeLoader floor", f"{ratio:.2f}×", ratio <= 1.5))
+        uncached = tb["validate-nocache"].median / tb["floor"].median
+        checks.append((f"validate at {big:,}: ≤ 1.5× the CSafeLoader floor", f"{ratio:.2f}× (`--no-cache`: {uncached:.2f}×)", ratio <= 1.5))
         small = min(per_size)
         ts = per_size[small]
         checks.append((f"repeated `search --target vso` at {small:,}: ≤ 0.3 s", f"{ts['search'].median:.3f} s", ts["search"].median <= 0.3))

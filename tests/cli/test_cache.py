@@ -324,6 +324,32 @@ def test_a_file_that_cannot_be_read_at_all_is_named_too(run_cli, mini_catalogue:
     assert result.exit_code == 0 and "1 bestand heeft problemen en is misschien onvolledig (interventions/lus.yaml)" in result.stderr
 
 
+def test_validate_reads_parsed_entries_from_the_cache_and_never_writes_it(run_cli, mini_catalogue: Path, private_cache: Path,  # type: ignore[no-untyped-def]
+                                                                        parsed_files: Callable[[], list[str]]) -> None:
+    (mini_catalogue / "interventions" / "kapot.yaml").write_text("id: kapot\nname: [\n", encoding="utf-8")
+    path = mini_catalogue / "interventions" / "gamma.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("name: Gamma Route", "name: Gamma Route  # TODO"), encoding="utf-8")
+    alpha = mini_catalogue / "interventions" / "alpha.yaml"
+    alpha.write_text(alpha.read_text(encoding="utf-8").replace("education_levels: [vso, pro]", "education_levels: [vso, pro, hbo-master]"), encoding="utf-8")
+
+    def outputs() -> list[tuple[int, str, str]]:
+        return [(r.exit_code, r.stdout, r.stderr) for r in (run_cli("validate", *fmt, "--catalogue", mini_catalogue) for fmt in ([], ["--format", "json"]))]
+
+    uncached = outputs()
+    assert not private_cache.exists()  # no database is made for validate
+    assert "hbo-master" in uncached[0][1] and uncached[0][0] == 1
+    run_cli("list", "--catalogue", mini_catalogue)  # stores the clean parses
+    stored = stored_files(mini_catalogue)
+    parsed = parsed_files()
+    assert outputs() == uncached  # the unknown term is found, at its line, in a stored entry too
+    assert sorted(set(parsed)) == ["interventions/kapot.yaml"] and "interventions/alpha.yaml" in stored
+    assert stored_files(mini_catalogue) == stored
+    later(alpha)
+    parsed.clear()
+    assert outputs() == uncached
+    assert sorted(set(parsed)) == ["interventions/alpha.yaml", "interventions/kapot.yaml"]
+
+
 @pytest.mark.parametrize("how", [["--no-cache"], []], ids=["--no-cache", "JWTOOL_NO_CACHE=1"])
 def test_no_cache_neither_reads_nor_writes_the_cache(how: list[str], run_cli, mini_catalogue: Path, private_cache: Path, parsed_files: Callable[[], list[str]]) -> None:  # type: ignore[no-untyped-def]
     env = {} if how else {"JWTOOL_NO_CACHE": "1"}

@@ -51,9 +51,13 @@ def cache_path(root: Path) -> Path:
 def stamp(path: str | os.PathLike[str]) -> Stamp | None:
     """What changes whenever a file's content can have changed; None when it cannot be read."""
     try:
-        st = os.stat(path)
+        return stamp_of(os.stat(path))
     except OSError:
         return None
+
+
+def stamp_of(st: os.stat_result) -> Stamp:
+    """The :func:`stamp` of a file's ``os.stat`` (or ``os.fstat`` of the file it has open)."""
     return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from jwtool.catalogue import cache
 from jwtool.catalogue.layout import Layout, discover
@@ -18,11 +18,8 @@ from jwtool.catalogue.model import Entry, summary_view
 from jwtool.catalogue.problems import Problem
 from jwtool.catalogue.sources import Library, check_format, load_library
 from jwtool.catalogue.vocabularies import VOCABULARY_NAMES, Vocabulary
-from jwtool.catalogue.yamlfile import read_in, read_yaml, reader_key
+from jwtool.catalogue.yamlfile import YamlFile, read_in, read_yaml, reader_key
 from jwtool.labels import Message
-
-if TYPE_CHECKING:
-    from jwtool.catalogue.yamlfile import YamlFile
 
 
 def load_vocabularies(layout: Layout, limits: Limits = Limits()) -> tuple[dict[str, Vocabulary], list[YamlFile], list[Problem]]:
@@ -140,6 +137,38 @@ def _load(root: Path, limits: Limits, use_cache: bool, summary: bool) -> Catalog
     broken = sorted({*skipped, *library.broken, *(rel for rel, (_, clean) in records if not clean)})
     return Catalogue(root=root, entries=sorted(entries, key=Entry.sort_key), vocab=vocab, meta=meta, broken=broken, meta_problem=meta_problem,
                      summary=summary, library=library, limits=limits, cache_key=key)
+
+
+def read_entries(root: Path, files: Sequence[tuple[Path, str]], limits: Limits = Limits(), *, use_cache: bool = True) -> Iterator[YamlFile]:
+    """Each of ``files`` (path, name in the catalogue) as :func:`read_yaml` reads it, one at a time.
+    A file the catalogue's cache holds a parse of for its current stamp (stored by the commands that
+    load the catalogue, see :func:`load_catalogue`) is not parsed again: a parse is stored only when
+    it was clean, so it has no problems to report, and the file's text is read for the positions of
+    what validation finds. Nothing is written (nor a database made): a first run, or one in CI, costs
+    no more than without the cache. ``use_cache=False``: every file is parsed."""
+    if not use_cache or not cache.cache_path(root).is_file():
+        yield from (read_yaml(path, rel, limits) for path, rel in files)
+        return
+    with cache.open_cache(root, cache.cache_key(reader_key(limits))) as stored:
+        for path, rel in files:
+            yield _stored_entry(stored, path, rel, limits) or read_yaml(path, rel, limits)
+
+
+def _stored_entry(stored: cache.Cache, path: Path, rel: str, limits: Limits) -> YamlFile | None:
+    """The file as its stored parse, with its text; None when the cache has none for its stamp or
+    the file changed while it was read."""
+    now = cache.stamp(path)
+    data = stored.get(rel, now)
+    if not isinstance(data, dict):
+        return None
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read(limits.max_file_size + 1)
+            if cache.stamp_of(os.fstat(fh.fileno())) != now:
+                return None
+        return YamlFile(path=path, rel=rel, text=raw.decode("utf-8"), data=data)
+    except (OSError, UnicodeDecodeError):  # (gone, or changed within the stamp's resolution: parse it)
+        return None
 
 
 def read_entry(root: Path, rel: str, limits: Limits = Limits(), library: Library | None = None) -> Entry | None:

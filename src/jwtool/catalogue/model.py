@@ -6,7 +6,6 @@ write); the properties below are the few structured views every command needs.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -65,18 +64,17 @@ VOCAB_REFS: list[tuple[str, tuple[str | None, ...]]] = [
 ]
 
 
-def values_at(data: Any, steps: tuple[str | None, ...]) -> Iterator[Any]:
-    """The values at ``steps`` in an entry's data (keys, None for every item of a list): see :data:`VOCAB_REFS`."""
-    if not steps:
-        yield data
-        return
-    head, rest = steps[0], steps[1:]
-    if head is None:
-        if isinstance(data, list):
-            for item in data:
-                yield from values_at(item, rest)
-    elif isinstance(data, dict) and head in data:
-        yield from values_at(data[head], rest)
+def values_at(data: Any, steps: tuple[str | None, ...]) -> list[Any]:
+    """The values at ``steps`` in an entry's data (keys, None for every item of a list), in the
+    order they stand: see :data:`VOCAB_REFS`. Step by step over all values at once: every entry's
+    validation asks it ten times."""
+    values = [data]
+    for step in steps:
+        if step is None:
+            values = [item for v in values if isinstance(v, list) for item in v]
+        else:
+            values = [v[step] for v in values if isinstance(v, dict) and step in v]
+    return values
 
 
 def summary_view(data: dict[str, Any]) -> dict[str, Any]:

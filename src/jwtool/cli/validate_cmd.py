@@ -14,7 +14,7 @@ from jwtool.catalogue.layout import CatalogueError, named_paths
 from jwtool.catalogue.limits import MAX_FILE_SIZE_CAP
 from jwtool.catalogue.problems import Problem, problems_to_json
 from jwtool.cli.common import format_option, formats, limits, out, root, usage_error
-from jwtool.cli.framework import EXIT_OK, EXIT_PROBLEMS, counted, err, message, message_lang
+from jwtool.cli.framework import EXIT_OK, EXIT_PROBLEMS, counted, err, message, message_lang, settings
 from jwtool.contribute.git import GitError, entry_changes
 from jwtool.validate.rules import validate as run
 from jwtool.validate.studies import SILENCED
@@ -55,7 +55,7 @@ def validate(
         usage_error(exc)
 
     progress.enable(fmt.value != "json", lang=message_lang())
-    report = run(base, selected, lim, added=added)  # no changed entries ([]) still checks vocabularies and catalogue.yaml
+    report = run(base, selected, lim, added=added, use_cache=settings().use_cache)  # no changed entries ([]) still checks vocabularies and catalogue.yaml
     problems = report.problems
     if show_reviewed and fmt.value == "text":
         problems = [replace(p, severity="reviewed") if p.severity == SILENCED else p for p in problems]

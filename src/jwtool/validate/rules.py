@@ -16,7 +16,7 @@ from typing import Any
 
 from jwtool.catalogue.layout import Layout, discover, links_out
 from jwtool.catalogue.limits import Limits
-from jwtool.catalogue.load import load_vocabularies
+from jwtool.catalogue.load import load_vocabularies, read_entries
 from jwtool.catalogue.model import VOCAB_REFS, as_list, dig, values_at
 from jwtool.catalogue.problems import ERROR, WARNING, Finding, Problem, short, sort_problems
 from jwtool.catalogue.progress import track
@@ -131,7 +131,7 @@ def vocabulary_terms_exist(data: dict[str, Any], doc: YamlFile, ctx: Context) ->
         if name not in ctx.vocab_ok:
             continue
         vocab = ctx.vocab[name]
-        if all(not isinstance(v, str) or v in vocab for v in values_at(data, steps)):
+        if all(not isinstance(v, str) or v in vocab.terms for v in values_at(data, steps)):
             continue  # the common case: pointers are only worked out for a file with an unknown term
         for pointer, value in _walk_steps(data, steps):
             if isinstance(value, str) and value not in vocab:
@@ -256,10 +256,12 @@ class Report:
         return sum(p.severity == study_rules.SILENCED for p in self.problems)
 
 
-def validate(root: Path, paths: list[Path] | None = None, limits: Limits = Limits(), added: list[Path] | None = None) -> Report:
+def validate(root: Path, paths: list[Path] | None = None, limits: Limits = Limits(), added: list[Path] | None = None, *,
+             use_cache: bool = False) -> Report:
     """Validate the catalogue at ``root`` (or only ``paths`` in it, plus catalogue-wide checks).
     ``added``: entry files new since a revision; a value two entries share is reported on the
-    checked file, and of two checked files on the added one (see :func:`_catalogue_rules`)."""
+    checked file, and of two checked files on the added one (see :func:`_catalogue_rules`).
+    ``use_cache``: entries parsed before come from the catalogue's cache (:func:`read_entries`)."""
     layout = Layout(root)
     made = [schema_checker(layout, f"{name}.schema.json")
             for name in ("intervention", "vocabulary", "catalogue", "source")]
@@ -301,9 +303,8 @@ def validate(root: Path, paths: list[Path] | None = None, limits: Limits = Limit
     # One pass, one file at a time: check it, keep only the few facts the catalogue-wide rules
     # need, and let the rest go (10,000 entries stay a few MB instead of hundreds).
     facts: list[_Facts] = []
-    for path, rel in track(everything, len(everything), "validate"):
-        doc = read_yaml(path, rel, limits)
-        if rel in selected_rels:
+    for doc in track(read_entries(root, everything, limits, use_cache=use_cache), len(everything), "validate"):
+        if doc.rel in selected_rels:
             problems += doc.problems
             if isinstance(doc.data, dict):
                 findings: list[Finding] = list(checker.check(doc.data)) if checker else []
