@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Any
 from markupsafe import Markup
 
 from jwtool.catalogue.model import Entry
-from jwtool.catalogue.workers import in_order
 from jwtool.catalogue.vocabularies import group_label
+from jwtool.catalogue.workers import in_order
 from jwtool.graph.analysis import DEFAULT_SOURCE, crosstab, element_order, order_key, vocabulary
 from jwtool.graph.exports import to_mermaid
 from jwtool.graph.network import build_graph, element_network
