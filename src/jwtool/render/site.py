@@ -64,15 +64,18 @@ def site_files(cat: Catalogue, lang: str = "nl", templates: Path | None = None,
     def page(template: str, page_context: dict[str, Any], extra: Callable[[], dict[str, Any]] | None = None) -> Callable[[], Iterator[str]]:
         return lambda: template_chunks(env, dirs, template, {**page_context, **(extra() if extra else {})})
 
+    def linked(root: str, gapmap: bool) -> Callable[[], dict[str, Any]]:  # made by the page's worker, not here
+        return lambda: {"entries": [e.at(root) for e in context["entries"]],
+                        **({"gapmap_json": map_json(cat, chosen, lang, pieces.anchors, context["facets"], context["filter_data"])} if gapmap else {})}
+
     files = []
     for name, template in PAGES.items():
         folder = "" if name == "index" else ADDRESSES[name]
         root = "../" if folder else ""
         page_script = scripts.get(name, "")
-        extra = (lambda: {"gapmap_json": map_json(cat, chosen, lang, pieces.anchors, context["facets"], context["filter_data"])}) if name == "gapmap" else None
-        page_context = {**context, "page": name, "site_root": root, "entries": [e.at(root) for e in context["entries"]], "css": css, "script": page_script,
+        page_context = {**context, "page": name, "site_root": root, "css": css, "script": page_script,
                         "csp": csp(style_hashes=[css, *(map_styles if name == "map" else [])], script_hashes=[page_script] if page_script else [])}
-        files.append((f"{folder}/index.html" if folder else "index.html", page(template, page_context, extra)))
+        files.append((f"{folder}/index.html" if folder else "index.html", page(template, page_context, linked(root, name == "gapmap"))))
     for old, new in MOVED.items():
         moved = {**context, "page": "", "site_root": "../", "css": css, "script": forward, "csp": csp(style_hashes=[css], script_hashes=[forward] if forward else []),
                  "moved_to": ADDRESSES[new], "moved_page": new}
