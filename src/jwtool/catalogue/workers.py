@@ -6,7 +6,7 @@ catalogue) without pickling it. It runs them in this process instead where forki
 (other than Linux) or not worth it: one core, few jobs, ``JWTOOL_JOBS=1``. A job's exception is
 raised here when its result is due, so an error reads the same either way (it must pickle: raise
 jwtool's own errors, which carry a :class:`~jwtool.labels.Message`); a worker that dies is an
-error too (``BrokenProcessPool``), never a hang.
+error too (an ``OSError``: the output could not be made), never a hang.
 """
 
 from __future__ import annotations
@@ -19,7 +19,10 @@ import sys
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
+
+from jwtool.labels import Message
 
 T = TypeVar("T")
 
@@ -63,7 +66,11 @@ def in_order(count: int, job: Callable[[int], T], ahead: int | None = None) -> I
                     break
             if not pending:
                 return
-            yield from pending.popleft().result()  # a job's exception, or BrokenProcessPool for a worker that died
+            try:
+                results = pending.popleft().result()  # a job's exception is raised here
+            except BrokenProcessPool:  # a worker died (killed, out of memory): the output is not made
+                raise OSError(None, Message("error.workers.lost")) from None
+            yield from results
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
         if not frozen:  # a library user's collector as it was
