@@ -169,6 +169,7 @@ def test_learn2work_keeps_its_comparison_as_a_reviewed_contradiction_without_a_c
     assert "een vergelijking tussen interventies of met een" in flat(note) and "geen uitspraken" in note
 
 
+@pytest.mark.slow
 def test_control_group_is_true_only_over_a_study_with_a_group_that_did_not_get_the_intervention() -> None:
     designs = {t["id"]: t for t in yaml.safe_load((VOCAB / "study-designs.yaml").read_text(encoding="utf-8"))["terms"]}
     control_rank = designs["controlegroep"]["rank"]

@@ -36,6 +36,7 @@ def _check(problems: list[Any]) -> None:
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=YAMLISH)
+@pytest.mark.slow
 def test_loader_never_raises_on_yaml_like_text(text: str) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "x.yaml"
@@ -56,6 +57,7 @@ def _read_text(text: str) -> Any:
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=YAMLISH)
 @example(text="a: !\n")  # the non-specific tag: libyaml and the YAML spec say '', pure-Python PyYAML None
+@pytest.mark.slow
 def test_a_file_that_loads_cleanly_holds_what_pyyaml_reads_in_it(text: str) -> None:
     # jwtool builds plain documents itself (faster); the result must be what PyYAML's C loader,
     # which jwtool parses with, builds, value for value
@@ -70,6 +72,7 @@ def test_a_file_that_loads_cleanly_holds_what_pyyaml_reads_in_it(text: str) -> N
 
 @settings(max_examples=200, deadline=None)
 @given(value=VALUES)
+@pytest.mark.slow
 def test_any_plain_data_loads_as_pyyaml_loads_it(value: Any) -> None:
     text = yaml.safe_dump({"k": value}, allow_unicode=True)
     assert _read_text(text).data == yaml.safe_load(text)  # (not always == value: PyYAML folds "\x85")
