@@ -1,7 +1,7 @@
 # Two commands on a fresh machine with only Python 3.11+ and make:
 #   make demo   set up .venv with jwtool, validate the bundled catalogue and print an overview
 #   make test   add the test tools to .venv and run the test suite (in a random order; see README)
-#   make check  the inner loop: the fast tests only (no subprocess-heavy, browser or benchmark tests),
+#   make check  the inner loop: the tests not marked slow or browser (the rule: tests/README.md),
 #               on every core (pytest-xdist)
 # Dependencies install at the versions in constraints.txt (the tested set); CONSTRAINTS= installs
 # the newest versions instead (.github/workflows/newest.yml).

@@ -5,6 +5,7 @@ Tests read like specifications; put new shared fixtures here instead of copying 
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import signal
@@ -305,12 +306,20 @@ def empty_catalogue(tmp_path: Path) -> Path:
 def _report_without_tables(dest: Path) -> None:
     """sources/ with only the main report, its tables left out: entries may cite it by section,
     and no declared row waits for an entry (which would be a row-gap problem)."""
+    (dest / "sources").mkdir(exist_ok=True)
+    (dest / "sources" / "kwetsbare-jongeren-2023.yaml").write_text(report_text_without_tables(), encoding="utf-8")
+
+
+@functools.cache
+def report_text_without_tables() -> str:
+    """The main report's source file with its tables left out, made once per test process: reading
+    and writing it again with pure-Python YAML took most of ``empty_catalogue``'s time (and of
+    ``hostile_catalogue``'s). Tests never change the repository's file, so the text holds for the run."""
     import yaml
 
-    (dest / "sources").mkdir(exist_ok=True)
     record = yaml.safe_load((REPO / "sources" / "kwetsbare-jongeren-2023.yaml").read_text(encoding="utf-8"))
     record.pop("tables", None)
-    (dest / "sources" / "kwetsbare-jongeren-2023.yaml").write_text(yaml.safe_dump(record, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return yaml.safe_dump(record, allow_unicode=True, sort_keys=False)
 
 
 @pytest.fixture

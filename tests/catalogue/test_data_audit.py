@@ -136,8 +136,14 @@ def test_process_evaluations_and_positive_experiences_do_not_make_an_entry_well_
     assert not {"procesevaluatie", "positieve ervaringen"} & {w.lower() for w in described["report_wordings"]}
 
 
-@pytest.mark.parametrize("path", [p for p in ENTRY_FILES if (_d := yaml.safe_load(p.read_text(encoding="utf-8")))
-                                  and (_d.get("evidence") or {}).get("verdict")], ids=lambda p: p.stem)
+def _has_verdict(path: Path) -> bool:
+    """Whether the entry has an evidence verdict; read with libyaml where installed, since every
+    pytest process runs this at import (the pure-Python reader takes a quarter of a second here)."""
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    return bool(data and (data.get("evidence") or {}).get("verdict"))
+
+
+@pytest.mark.parametrize("path", [p for p in ENTRY_FILES if _has_verdict(p)], ids=lambda p: p.stem)
 def test_a_verdict_holds_a_wording_of_its_own_level_and_of_no_other(path: Path) -> None:
     """The mapping agrees with its entries: 'Nog niet onderzocht.' is niet-onderzocht whatever the
     results column says (K!X, Bridge, Praktijkleren); a verdict naming no level is niet-onderzocht."""
@@ -163,6 +169,7 @@ def test_learn2work_keeps_its_comparison_as_a_reviewed_contradiction_without_a_c
     assert "een vergelijking tussen interventies of met een" in flat(note) and "geen uitspraken" in note
 
 
+@pytest.mark.slow
 def test_control_group_is_true_only_over_a_study_with_a_group_that_did_not_get_the_intervention() -> None:
     designs = {t["id"]: t for t in yaml.safe_load((VOCAB / "study-designs.yaml").read_text(encoding="utf-8"))["terms"]}
     control_rank = designs["controlegroep"]["rank"]

@@ -103,6 +103,7 @@ def test_the_2023_tables_show_the_level_s_label_beside_the_verdict(run_cli, mini
 # --- products say where each entry comes from --------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_the_intro_names_the_sources_entries_come_from_with_counts(run_cli, catalogue_2025: Path) -> None:  # type: ignore[no-untyped-def]
     md = run_cli("render", "overview", "-f", "md", "--catalogue", catalogue_2025).stdout
     assert f"**Ontleend aan:** {APA} https://example.org/fictief/werkroutes-2025.pdf (3 interventies, 1 praktijkvoorbeeld)" in md
@@ -118,6 +119,7 @@ def test_each_entry_s_vindplaats_comes_from_its_citations(run_cli, catalogue_202
     assert "**Vindplaats:** Paragrafen: 4.1, 4.2; p. 31-38" in md
 
 
+@pytest.mark.slow
 def test_the_editor_notes_name_the_source_id_as_a_source_not_a_report(run_cli, catalogue_2025: Path) -> None:  # type: ignore[no-untyped-def]
     html = run_cli("render", "overview", "-f", "html", "--catalogue", catalogue_2025).stdout
     assert "<dt>Bron (id in de catalogus)</dt>" in html and "Rapport (id in de catalogus)" not in html

@@ -191,6 +191,7 @@ def test_a_locked_cache_only_costs_time(mini_catalogue: Path, monkeypatch: pytes
     assert len(stored_files(mini_catalogue)) == 5  # busy is not damaged: nothing was deleted
 
 
+@pytest.mark.slow
 def test_many_loads_at_once_leave_a_complete_cache(mini_catalogue: Path) -> None:
     def work() -> None:
         assert len(load_catalogue(mini_catalogue, summary=True).entries) == 5
@@ -264,6 +265,7 @@ COMMANDS = [
 
 @pytest.mark.parametrize("args", COMMANDS, ids=[" ".join(c) for c in COMMANDS])
 @pytest.mark.parametrize("fmt", ["text", "json", "csv"])
+@pytest.mark.slow
 def test_cold_warm_and_no_cache_print_the_same(args: list[str], fmt: str, run_cli, repo_root: Path) -> None:  # type: ignore[no-untyped-def]
     command = [*args, "--format", fmt, "--catalogue", repo_root]  # read only; the cache is private_cache, empty at the start
     cold = run_cli(*command)  # fills the cache

@@ -89,6 +89,7 @@ def test_the_fixture_validates_without_a_word(catalogue_2025: Path, run_cli, eng
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c).replace("{out}/", ""))
+@pytest.mark.slow
 def test_no_output_mentions_the_2023_report(command: list[str], catalogue_2025: Path, tmp_path: Path, run_cli, english) -> None:
     out = tmp_path / "out"
     out.mkdir()
@@ -120,6 +121,7 @@ def test_the_ladder_page_shows_no_other_report_s_wordings_as_its_own(catalogue_2
 
 
 @pytest.mark.parametrize("which", ["catalogue_copy", "catalogue_2025"])
+@pytest.mark.slow
 def test_evidence_levels_that_do_not_say_where_their_wordings_come_from_show_none(which: str, request: pytest.FixtureRequest, tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
     """A catalogue's own evidence-levels.yaml written before ``wordings_source`` quotes the 2023
     report, whatever the catalogue's main source: its wordings are credited to no source, so not shown."""
@@ -135,6 +137,7 @@ def test_evidence_levels_that_do_not_say_where_their_wordings_come_from_show_non
     assert "Zo staat het in" not in ladder and "good practice (VNG)" not in ladder
 
 
+@pytest.mark.slow
 def test_new_diff_and_history_do_not_mention_the_2023_report(catalogue_2025: Path, run_cli) -> None:
     """A researcher adds an entry from the 2025 report: the scaffold, diff and history speak of it."""
     require(shutil.which("git") is not None, "git")

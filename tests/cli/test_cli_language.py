@@ -139,6 +139,7 @@ def test_every_command_takes_the_root_lang_option(run_cli, mini_catalogue: Path,
     assert r.exit_code == 0, r.stderr
 
 
+@pytest.mark.slow
 def test_render_lang_works_as_before_and_follows_jwtool_lang_when_not_given(run_cli, mini_catalogue: Path) -> None:  # type: ignore[no-untyped-def]
     args = ("render", "overview", "--format", "md", "--catalogue", mini_catalogue)
     dutch, english = run_cli(*args).stdout, run_cli(*args, "--lang", "en").stdout

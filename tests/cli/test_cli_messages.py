@@ -169,6 +169,7 @@ def _problem_lines(stdout: str) -> list[re.Match[str]]:
 
 
 @pytest.mark.parametrize("case", ONE_PER_RULE)
+@pytest.mark.slow
 def test_every_problem_rule_speaks_the_language_of_the_command(case: str, empty_catalogue: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
     cat = _broken_catalogue(empty_catalogue, [case])
     dutch = run_cli("validate", "--catalogue", cat)
@@ -183,6 +184,7 @@ def test_every_problem_rule_speaks_the_language_of_the_command(case: str, empty_
         assert n["message"] != e["message"], n.string  # worded in Dutch, not left in English
 
 
+@pytest.mark.slow
 def test_json_and_rule_ids_are_the_same_in_every_language(empty_catalogue: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
     cat = _broken_catalogue(empty_catalogue, sorted(EXPECTED))
     outputs = {lang: run_cli("validate", "--catalogue", cat, "--format", "json", "--lang", lang) for lang in ("nl", "en")}
@@ -291,6 +293,7 @@ def test_a_library_message_is_english_as_text_and_worded_on_request() -> None:
 
 
 @pytest.mark.parametrize("fmt", ["text", "md"])
+@pytest.mark.slow
 def test_diff_speaks_the_language_of_the_command(run_cli, repo_root: Path, fmt: str) -> None:  # type: ignore[no-untyped-def]
     said = {lang: run_cli("diff", "HEAD", "--format", fmt, "--catalogue", repo_root, env={"JWTOOL_LANG": lang}) for lang in ("nl", "en")}
     for lang, result in said.items():

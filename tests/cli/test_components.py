@@ -142,6 +142,7 @@ def test_every_component_is_a_tagged_record(repo_root: Path) -> None:
             assert isinstance(c, dict) and isinstance(c["text"], str) and isinstance(c["elements"], list), path.name
 
 
+@pytest.mark.slow
 def test_upgrade_from_version_2_tags_components_and_turns_study_urls_into_citations(mini_catalogue: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
     cat = mini_catalogue
     meta = cat / "catalogue.yaml"

@@ -36,6 +36,7 @@ BORIS = "interventions/boris-brengt-je-bij-een-baan.yaml"
 # ----------------------------------------------------------------------------- done when
 
 
+@pytest.mark.slow
 def test_diff_and_changed_since_on_a_pull_request_with_a_changed_and_an_added_entry(repo: Repo, run_cli, english) -> None:
     repo.edit(BORIS, "level: niet-onderzocht", "level: eerste-aanwijzingen")
     new_rel = add_entry(repo, run_cli)
@@ -57,6 +58,7 @@ def test_diff_and_changed_since_on_a_pull_request_with_a_changed_and_an_added_en
     assert f"in {2 + others} files checked" in result.stderr  # the two changed entries + the files every run checks
 
 
+@pytest.mark.slow
 def test_changed_since_validates_only_changed_files(repo: Repo, run_cli) -> None:
     repo.edit("interventions/bridge.yaml", "kind: interventie", "kind: project")  # broken before the PR
     repo.commit("Kapotte entry")
@@ -127,6 +129,7 @@ def add_copy_of_learn2work(repo: Repo) -> None:
     repo.commit("Aanpak Zwolle toegevoegd")
 
 
+@pytest.mark.slow
 def test_a_new_entry_that_repeats_a_name_or_study_id_is_told_by_the_checks_a_contributor_runs(repo: Repo, run_cli) -> None:
     """CONTRIBUTING: `validate FILE` until it says ok; CI and reviewers: `--changed-since`. Both report
     every value the new file shares with another entry, in the new file, naming the other."""
@@ -181,6 +184,7 @@ def test_outside_a_git_repository_is_a_usage_error(catalogue_copy: Path, run_cli
 # ----------------------------------------------------------------------------- diff: everything a pull request can change
 
 
+@pytest.mark.slow
 def test_diff_shows_a_new_source_file_and_a_changed_source_title_old_to_new(repo: Repo, run_cli, english) -> None:
     """The researcher's pull request: an entry citing a new evaluation, and a corrected title."""
     new_rel = add_entry(repo, run_cli)  # writes sources/evaluatie-proefaanpak.yaml too
@@ -203,6 +207,7 @@ def test_diff_shows_a_new_source_file_and_a_changed_source_title_old_to_new(repo
     assert "#### Sources: added (1)" in md and "#### Sources: changed (1)" in md
 
 
+@pytest.mark.slow
 def test_diff_shows_a_removed_source_with_what_it_held(repo: Repo, run_cli) -> None:
     (repo.path / "sources" / "hanzen-2015.yaml").unlink()
     doc = json.loads(run_cli("diff", "HEAD", "--format", "json", "--catalogue", repo.path).stdout)
@@ -211,6 +216,7 @@ def test_diff_shows_a_removed_source_with_what_it_held(repo: Repo, run_cli) -> N
     assert {f["path"]: f["change"] for f in gone["fields"]}["title"] == "removed"
 
 
+@pytest.mark.slow
 def test_diff_shows_catalogue_yaml_vocabulary_terms_by_id_and_the_schema(repo: Repo, run_cli, english) -> None:
     repo.edit("catalogue.yaml", "title: Interventies aanpak jeugdwerkloosheid", "title: Interventies tegen jeugdwerkloosheid")
     repo.edit("schemas/vocabularies/phases.yaml", "label: Na de overgang (nazorg)", "label: Nazorg na school")
@@ -235,6 +241,7 @@ def test_diff_shows_catalogue_yaml_vocabulary_terms_by_id_and_the_schema(repo: R
     assert schema_change["file"] == "schemas/intervention.schema.json" and schema_change["fields"][0]["new"][-1] == "goals"
 
 
+@pytest.mark.slow
 def test_a_change_at_the_end_of_a_long_text_is_shown_not_cut_off(repo: Repo, run_cli) -> None:
     """Shortened to one line, both sides of a change start just before the first word that differs,
     so that a reviewer sees what changed even at the end of a long text (text and md alike)."""
@@ -257,6 +264,7 @@ def test_diff_markdown_escapes_source_text(repo: Repo, run_cli) -> None:
     assert row.count(" | ") == 3
 
 
+@pytest.mark.slow
 def test_diff_never_reads_a_symlinked_source(repo: Repo, run_cli, tmp_path: Path) -> None:
     secret = tmp_path / "geheim.yaml"
     secret.write_text("id: geheim\ntitle: GEHEIM\n", encoding="utf-8")
@@ -283,6 +291,7 @@ def test_no_changes_says_so(repo: Repo, run_cli, english) -> None:
     assert result.stdout.splitlines()[0].endswith(": no entry changed")
 
 
+@pytest.mark.slow
 def test_a_renamed_file_with_a_new_id_is_a_rename_not_a_removal(repo: Repo, run_cli) -> None:
     repo.git("mv", "interventions/bridge.yaml", "interventions/bridge-rotterdam.yaml")
     repo.edit("interventions/bridge-rotterdam.yaml", "id: bridge\n", "id: bridge-rotterdam\n")
@@ -297,6 +306,7 @@ def test_a_renamed_file_with_a_new_id_is_a_rename_not_a_removal(repo: Repo, run_
     assert entry["similarity"] > 0.9
 
 
+@pytest.mark.slow
 def test_a_removed_entry_and_an_unrelated_added_entry_are_not_a_rename(repo: Repo, run_cli) -> None:
     (repo.path / "interventions" / "kix.yaml").unlink()
     add_entry(repo, run_cli)
@@ -305,6 +315,7 @@ def test_a_removed_entry_and_an_unrelated_added_entry_are_not_a_rename(repo: Rep
     assert doc["entries"][1]["old_file"] == "interventions/kix.yaml" and doc["entries"][1]["file"] == ""
 
 
+@pytest.mark.slow
 def test_items_of_a_list_are_aligned_not_shifted(repo: Repo, run_cli) -> None:
     repo.edit(BORIS, "working_elements:\n", "working_elements:\n  - text: Nieuw element\n    elements: [maatwerk]\n")
     doc = json.loads(run_cli("diff", "HEAD", "--format", "json", "--catalogue", repo.path).stdout)
@@ -313,6 +324,7 @@ def test_items_of_a_list_are_aligned_not_shifted(repo: Repo, run_cli) -> None:
     ]
 
 
+@pytest.mark.slow
 def test_diff_json_is_one_document_with_ids_and_names(repo: Repo, run_cli) -> None:
     repo.edit(BORIS, "level: niet-onderzocht", "level: eerste-aanwijzingen")
     result = run_cli("diff", "HEAD", "--format", "json", "--catalogue", repo.path)
@@ -384,6 +396,7 @@ def test_history_of_an_entry_named_by_its_file_shows_its_name(repo: Repo, run_cl
     assert by_file["name"] == "Boris brengt je bij ‘n baan"
 
 
+@pytest.mark.slow
 def test_history_follows_renames(repo: Repo, run_cli) -> None:
     repo.git("mv", "interventions/bridge.yaml", "interventions/bridge-rotterdam.yaml")
     repo.edit("interventions/bridge-rotterdam.yaml", "id: bridge\n", "id: bridge-rotterdam\n")
@@ -443,6 +456,7 @@ def test_a_long_insertion_is_shown_whole(repo: Repo, run_cli) -> None:
     assert old.endswith("loonkostensubsidie.") and new.endswith(f"loonkostensubsidie{added}.")
 
 
+@pytest.mark.slow
 def test_history_in_a_shallow_clone_says_where_it_is_cut(shallow: Path, run_cli) -> None:
     head = Repo(shallow).git("rev-parse", "HEAD").strip()
     result = run_cli("history", "boris", "--catalogue", shallow)
@@ -465,6 +479,7 @@ def test_a_revision_beyond_a_shallow_clone_says_how_to_fetch_it(shallow: Path, r
     assert "git fetch --unshallow" in result.stderr and "fetch-depth: 0" in result.stderr
 
 
+@pytest.mark.slow
 def test_a_complete_history_has_no_cut(repo: Repo, run_cli) -> None:
     result = run_cli("history", "boris", "--catalogue", repo.path)
     assert "cut" not in result.output and "shallow" not in result.output
@@ -499,6 +514,7 @@ def test_github_format_with_changed_since(repo: Repo, run_cli, english) -> None:
     assert "did you mean 'sterke-aanwijzingen'?" in result.stdout
 
 
+@pytest.mark.slow
 def test_diff_markdown_mentions_nobody(repo: Repo, run_cli) -> None:
     repo.edit(BORIS, "name: Boris brengt je bij ‘n baan", "name: \"Dank aan @octocat en @github/reviewers (mail info@example.org)\"")
     md = run_cli("diff", "HEAD", "--format", "md", "--catalogue", repo.path).stdout

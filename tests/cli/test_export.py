@@ -190,6 +190,7 @@ JSONISH = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(all
 
 
 @given(JSONISH)
+@pytest.mark.slow
 def test_the_streamed_json_is_the_json_text(data: object) -> None:
     # the export file is written from the stream; stdout and other commands use dumps
     assert "".join(dump_chunks(data)) == dumps(data)

@@ -167,6 +167,7 @@ def test_show_markdown_is_the_overview_s_section_with_escaped_text(run_cli, mini
     assert "<script>" not in r.stdout
 
 
+@pytest.mark.slow
 def test_show_markdown_links_only_http_urls(run_cli, mini_catalogue: Path) -> None:
     # as on the overview: an http(s) address is a link, anything else stays text
     r = run_cli("show", "alpha", "-f", "md", "--catalogue", mini_catalogue)

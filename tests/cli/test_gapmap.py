@@ -250,6 +250,7 @@ def test_a_row_no_selected_entry_carries_is_marked_apart_from_a_gap(run_cli, gap
     assert row["entries"] == [] and {c["count"] for c in row["cells"]} == {0}  # JSON as before: entries say it
 
 
+@pytest.mark.slow
 def test_the_html_gap_map_marks_rows_without_entries_and_explains_every_marker(run_cli, gapmap_catalogue: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     out = tmp_path / "page.html"
     assert run_cli("render", "overview", "--catalogue", gapmap_catalogue, "-o", out).exit_code == 0

@@ -193,6 +193,7 @@ def export(run_cli, catalogue: Path, fmt: str, *extra: str) -> str:
 
 @pytest.mark.parametrize("fmt", ["graphml", "gexf", "json", "dot", "mermaid", "svg"])
 @pytest.mark.parametrize("projection", ["bipartite", "entries", "elements"])
+@pytest.mark.slow
 def test_every_export_gives_identical_bytes_twice(run_cli, tmp_path: Path, repo_root: Path, fmt: str, projection: str) -> None:
     a, b = tmp_path / f"a.{fmt}", tmp_path / f"b.{fmt}"
     for path in (a, b):
@@ -214,6 +215,7 @@ def test_graphml_and_gexf_load_back_with_their_attributes(run_cli, tmp_path: Pat
         assert g.has_edge("entry:beta", "element:maatwerk")
 
 
+@pytest.mark.slow
 def test_json_export_validates_against_its_schema_and_loads_into_networkx(run_cli, hostile_catalogue: Path, repo_root: Path) -> None:
     import jsonschema
 

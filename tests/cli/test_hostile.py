@@ -542,6 +542,7 @@ def _house(tmp_path: Path, body: str) -> Path:
     return house
 
 
+@pytest.mark.slow
 def test_a_template_that_runs_without_end_is_stopped_at_its_time_bound(run_cli, mini_catalogue: Path, tmp_path: Path, english) -> None:
     import time
 
@@ -587,6 +588,7 @@ def test_a_template_under_a_process_memory_limit_is_a_clear_error_not_a_memory_e
 @pytest.mark.parametrize("body", ['{{ "a"|center(300000000)|length }}', '{{ "a".ljust(300000000)|length }}',
                                   '{{ "%300000000s"|format("a")|length }}', '{{ "x"|indent(300000000, true)|length }}'],
                          ids=["center", "ljust", "format", "indent"])
+@pytest.mark.slow
 def test_one_step_of_a_template_cannot_take_more_than_its_memory_bound(mini_catalogue: Path, tmp_path: Path, body: str) -> None:
     """One call that makes a huge text in C is over before the watchdog looks: the console
     script's process bounds its address space while a template runs, so it never gets the memory."""
@@ -612,6 +614,7 @@ def test_the_library_renders_without_touching_the_process_limits(mini_catalogue:
     assert render_appendix(cat, cat.entries, "md")
 
 
+@pytest.mark.slow
 def test_a_memory_bound_larger_than_any_process_limit_sets_none(mini_catalogue: Path) -> None:
     proc = subprocess.run([sys.executable, "-m", "jwtool", "--lang", "en", "render", "appendix", "--format", "md", "--catalogue", str(mini_catalogue)],
                           capture_output=True, text=True, timeout=120, env={**os.environ, "JWTOOL_TEMPLATE_MEMORY": "1e14"})
@@ -652,6 +655,7 @@ def test_an_unknown_finding_outcome_is_an_error_not_a_column_of_the_gap_map(run_
         assert "['werk']" not in shown.stdout and "[&#39;werk&#39;]" not in shown.stdout and "werkk" not in shown.stdout
 
 
+@pytest.mark.slow
 def test_an_id_too_long_for_a_file_name_is_an_error_and_the_site_still_renders(run_cli, mini_catalogue: Path, tmp_path: Path, english) -> None:
     long_id = "a" * 300
     beta = mini_catalogue / "interventions" / "beta.yaml"

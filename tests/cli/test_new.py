@@ -389,6 +389,7 @@ def test_the_reused_source_is_named_in_dutch_too(catalogue_copy: Path, run_cli) 
     assert f"jwtool: waarschuwing: u gaf als titel van de bron 'Andere titel', maar de bestaande bron {boris['id']} heeft '{boris['title']}'" in text
 
 
+@pytest.mark.slow
 def test_new_names_every_file_it_wrote_and_committing_them_gives_a_clone_that_validates_alike(empty_catalogue: Path, run_cli, english) -> None:
     """CONTRIBUTING step 7 committed only the entry: its new source stayed untracked, validate and
     the pre-commit hook (the working tree) said ok and the pull request's clone failed. new now says
@@ -449,6 +450,7 @@ def comment_above(lines: list[str], *keys: str) -> str:
     return " ".join(above)
 
 
+@pytest.mark.slow
 def test_a_praktijkvoorbeeld_may_be_a_row_too_kind_says_what_it_is_not_where_it_comes_from(catalogue_copy: Path, run_cli) -> None:
     record = catalogue_copy / "sources" / "kwetsbare-jongeren-2023.yaml"
     record.write_text(record.read_text(encoding="utf-8").replace("rows: 11", "rows: 12"), encoding="utf-8")
@@ -582,6 +584,7 @@ def test_on_a_terminal_missing_key_fields_are_asked_for(empty_catalogue: Path, r
     assert data["last_reviewed"] == datetime.date.today().isoformat()
 
 
+@pytest.mark.slow
 def test_on_a_terminal_an_existing_source_id_is_cited_as_it_is(empty_catalogue: Path, run_cli, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sys, "stdin", _Terminal("\n".join(["", "", "", "kwetsbare-jongeren-2023", "", ""]) + "\n"))
     result = run_cli("new", "Proefaanpak", "--catalogue", empty_catalogue)

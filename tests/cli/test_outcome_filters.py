@@ -41,6 +41,7 @@ def ids(run_cli, catalogue: Path, *args: str) -> list[str]:  # type: ignore[no-u
     (["--min-design", "gerandomiseerd"], []),
     (["--min-design", "monitoring", "--outcome", "onderwijs"], ["beta"]),
 ])
+@pytest.mark.slow
 def test_outcome_and_design_filters_select_from_the_studies(run_cli, studied_mini: Path, args: list[str], expected: list[str]) -> None:  # type: ignore[no-untyped-def]
     assert ids(run_cli, studied_mini, *args) == expected
 

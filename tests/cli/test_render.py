@@ -137,6 +137,7 @@ def test_markdown_appendix_numbers_the_sources_as_footnote_links(run_cli, bundle
     assert f" <{boris}>" in r.stdout  # an autolink: the address shown once, as its own link
 
 
+@pytest.mark.slow
 def test_the_appendix_source_list_is_the_readers_each_address_once_and_the_date_apart(run_cli, bundled, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """No editors' notes ("Linktekst ...") in the list, each URL written once, no empty "()" for
     a source without one, and the closing date a paragraph of its own after a rule."""
@@ -206,6 +207,7 @@ def test_search_filters_choose_the_appendix_rows(run_cli, bundled) -> None:  # t
 
 
 @pytest.mark.parametrize("command", [["render", "overview", "--format", "md"], ["render", "overview", "--format", "html", "-o", "SITE/"], ["render", "appendix"]])
+@pytest.mark.slow
 def test_a_render_names_the_entries_a_reader_would_see_unfinished(run_cli, catalogue_copy: Path, tmp_path: Path, english, command: list[str]) -> None:  # type: ignore[no-untyped-def]
     args = [str(tmp_path / "site") + "/" if a == "SITE/" else a for a in command]
     assert "not finished" not in run_cli(*args, "--catalogue", catalogue_copy, "--force").stderr  # the bundled catalogue is finished
@@ -264,6 +266,7 @@ def _docx(path: Path):  # type: ignore[no-untyped-def]
     return Document(str(path))
 
 
+@pytest.mark.slow
 def test_word_appendix_has_real_tables_with_repeating_header_rows_on_landscape_pages(run_cli, bundled, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     from docx.enum.section import WD_ORIENT
     from docx.oxml.ns import qn
@@ -311,6 +314,7 @@ def test_a_reference_docx_for_a_format_that_has_no_use_for_it_is_a_usage_error(r
     assert "--reference-docx geldt alleen voor --format docx en pdf, niet voor md" in r.stderr
 
 
+@pytest.mark.slow
 def test_a_reference_docx_in_the_templates_folder_gives_the_house_style(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     from docx import Document
     from docx.shared import Pt
@@ -369,6 +373,7 @@ def test_word_appendix_converts_to_pdf_with_libreoffice(run_cli, tmp_path: Path)
 
 @pytest.mark.parametrize(("command", "fmt"), [("appendix", "md"), ("appendix", "html"), ("appendix", "docx"),
                                               ("overview", "md"), ("overview", "html")])
+@pytest.mark.slow
 def test_rendering_twice_gives_identical_bytes(run_cli, tmp_path: Path, command: str, fmt: str) -> None:  # type: ignore[no-untyped-def]
     a, b = tmp_path / f"a.{fmt}", tmp_path / f"b.{fmt}"
     assert run_cli("render", command, "-f", fmt, "-o", a).exit_code == 0
@@ -399,6 +404,7 @@ def test_output_is_never_written_into_the_catalogue_data(run_cli, catalogue_copy
     assert not target.exists()
 
 
+@pytest.mark.slow
 def test_overview_into_a_folder_writes_index_html_and_replaces_it_only_with_force(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     site = tmp_path / "site"
     site.mkdir()
@@ -455,6 +461,7 @@ def test_html_templates_are_autoescaped_even_in_a_house_template(run_cli, tmp_pa
 # --- Overview ------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_html_overview_is_one_self_contained_page_with_everything(run_cli, bundled, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     out = tmp_path / "overzicht.html"
     r = run_cli("render", "overview", "-o", out)
@@ -487,6 +494,7 @@ def test_html_overview_is_one_self_contained_page_with_everything(run_cli, bundl
     assert externals and all(a["href"].startswith(("https://", "http://")) and a.get("rel") == "noopener noreferrer" for a in externals)
 
 
+@pytest.mark.slow
 def test_html_overview_content_security_policy_pins_its_inline_css_and_script(run_cli) -> None:  # type: ignore[no-untyped-def]
     r = run_cli("render", "overview")
     page = parse(r.stdout)
@@ -500,6 +508,7 @@ def test_html_overview_content_security_policy_pins_its_inline_css_and_script(ru
     assert len(page.scripts) == 1
 
 
+@pytest.mark.slow
 def test_html_has_no_inline_event_handlers_or_style_attributes(run_cli) -> None:  # type: ignore[no-untyped-def]
     html = run_cli("render", "overview").stdout
     assert not re.search(r"<[^>]+\son[a-z]+=", html)
@@ -520,6 +529,7 @@ def test_markdown_overview_renders_on_github(run_cli, bundled) -> None:  # type:
     assert " ".join(bundled.meta["caveat"].split()) in md
 
 
+@pytest.mark.slow
 def test_english_overview_labels(run_cli) -> None:  # type: ignore[no-untyped-def]
     r = run_cli("render", "overview", "--lang", "en")
     assert '<html lang="en">' in r.stdout and "Evidence gap map" in r.stdout
@@ -532,6 +542,7 @@ def test_an_english_appendix_marks_the_source_s_dutch_part_title_as_dutch(bundle
     assert "<h1>Bijlage 2 Overzicht van interventies</h1>" in render_appendix(bundled, bundled.entries, "html").decode("utf-8")
 
 
+@pytest.mark.slow
 def test_a_selection_on_the_one_page_overview_says_its_maps_are_the_whole_catalogue_s(bundled) -> None:  # type: ignore[no-untyped-def]
     page = render_overview(bundled, "html").decode("utf-8")
     summary = page[page.index('<div class="selection" id="filter-summary" hidden>'):]
@@ -545,6 +556,7 @@ def test_overview_for_the_mini_catalogue(run_cli, mini_catalogue: Path) -> None:
     assert r.stdout.count('<article class="entry"') == 5
 
 
+@pytest.mark.slow
 def test_the_library_renders_without_the_command_line(bundled) -> None:  # type: ignore[no-untyped-def]
     md = render_appendix(bundled, bundled.entries, "md").decode("utf-8")
     assert md.startswith("# Bijlage 2 Overzicht van interventies\n")
@@ -600,6 +612,7 @@ def test_hostile_text_is_harmless_in_word(run_cli, hostile_catalogue: Path, tmp_
     assert links == ["https://example.org/x?a=1&b=2"]
 
 
+@pytest.mark.slow
 def test_overview_into_a_new_folder_creates_it(run_cli, tmp_path: Path, english) -> None:  # type: ignore[no-untyped-def]
     r = run_cli("render", "overview", "-o", f"{tmp_path}/site/")
     assert r.exit_code == 0, r.stderr

@@ -3,6 +3,7 @@ text at all: exit 0 or 1 with a message, never an internal error (issue 15)."""
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -34,9 +35,12 @@ def _strings(value: Any) -> Iterator[str]:
         yield str(value)
 
 
+@functools.cache
 def catalogue_words() -> list[str]:
     """Every token (run of letters and digits, folded) of every name, label, id and text in the
-    bundled catalogue's YAML files, plus every whole id such as ``bewijs-van-leren``; deduplicated."""
+    bundled catalogue's YAML files, plus every whole id such as ``bewijs-van-leren``; deduplicated.
+    Read when a test first needs it, not at import: only slow tests do, and every pytest process
+    imports this module (a quarter of a second of pure-Python YAML at each start)."""
     files = sorted((REPO / "interventions").glob("*.yaml")) + sorted((REPO / "schemas" / "vocabularies").glob("*.yaml")) + [REPO / "catalogue.yaml"]
     words: set[str] = set()
     for path in files:
@@ -47,9 +51,6 @@ def catalogue_words() -> list[str]:
         if isinstance(data.get("id"), str):
             words.add(fold(data["id"]))
     return sorted(words)
-
-
-WORDS = catalogue_words()
 
 
 def test_a_word_only_in_a_working_element_id_is_found_with_a_snippet(bundled: Catalogue) -> None:
@@ -69,9 +70,10 @@ def test_search_leren_on_the_command_line(run_cli: Callable[..., Result]) -> Non
 def test_every_catalogue_word_searches_shows_and_compares(bundled: Catalogue) -> None:
     """What search, show and compare do for each word, through the library and the views that
     print it; the only failure allowed is "no such entry" (exit 1 on the command line)."""
-    assert len(WORDS) > 1000  # the catalogue was really read
+    words = catalogue_words()
+    assert len(words) > 1000  # the catalogue was really read
     other = bundled.entries[0]
-    for word in WORDS:
+    for word in words:
         hits = search(bundled.entries, word, bundled.vocab)
         render_rows([hit_row(h) for h in hits], "text", True)
         assert all(word in fold(h.snippet) for h in hits), word
@@ -92,7 +94,7 @@ def _answers_with_a_message(result: Result, codes: tuple[int, ...] = (0, 1)) -> 
         assert result.stderr.startswith("jwtool: fout: "), result.output
 
 
-COMMAND_TEXT = st.one_of(st.sampled_from(WORDS), st.text(min_size=1, max_size=30).filter(lambda t: t.strip() and not t.startswith("-") and "\x00" not in t))
+COMMAND_TEXT = st.one_of(st.deferred(lambda: st.sampled_from(catalogue_words())), st.text(min_size=1, max_size=30).filter(lambda t: t.strip() and not t.startswith("-") and "\x00" not in t))
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])

@@ -23,6 +23,7 @@ def _files(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+@pytest.mark.slow
 def test_the_site_has_an_index_a_page_per_entry_the_maps_and_the_evidence_ladder(run_cli, bundled, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     out = tmp_path / "site"
     assert run_cli("render", "overview", "-o", out).exit_code == 0
@@ -41,6 +42,7 @@ def test_the_site_has_an_index_a_page_per_entry_the_maps_and_the_evidence_ladder
         assert not re.search(r"""(src|href)=["']?(https?:)?//""", text.split("<body>")[0]), name  # nothing loaded from outside
 
 
+@pytest.mark.slow
 def test_editor_notes_are_collapsed_and_not_in_the_readers_text(run_cli, bundled, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     out = tmp_path / "site"
     assert run_cli("render", "overview", "-o", out).exit_code == 0
@@ -80,6 +82,7 @@ def test_the_folder_is_written_whole_and_replaced_only_with_force(run_cli, tmp_p
     assert sorted(p.name for p in tmp_path.iterdir()) == ["mine", "site"]  # no temporary folder left
 
 
+@pytest.mark.slow
 def test_one_page_and_markdown_still_work(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     assert run_cli("render", "overview", "-o", tmp_path / "all.html").exit_code == 0
     page = (tmp_path / "all.html").read_text()
@@ -140,6 +143,7 @@ def test_the_site_s_addresses_are_spelled_in_one_table(repo_root: Path) -> None:
                          "entries": "interventies"}  # the URLs stay as they are
 
 
+@pytest.mark.slow
 def test_a_catalogue_s_own_templates_without_moved_js_still_send_an_old_link_on(run_cli, catalogue_copy: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """Templates copied before the old folder's page had its script: the page forwards by its meta
     refresh alone (without the link's selection) instead of the whole site failing on a missing asset."""
@@ -154,6 +158,7 @@ def _index_cells(page: str) -> dict[str, str]:
     return {m[1]: m[2] for m in re.finditer(r'<tr data-id="([^"]+)".*?</th>\s*(<td[^>]*>.*?</td>)', page, re.S)}
 
 
+@pytest.mark.slow
 def test_the_index_names_a_target_group_for_every_entry_that_has_one_in_html_and_markdown(run_cli, bundled, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     # summary, else education levels, else characteristics and ages in words, else the description's first words
     described = {e.id for e in bundled.entries if any(e.target_group.get(k) for k in ("summary", "description", "education_levels", "characteristics", "age"))}
@@ -173,6 +178,7 @@ def test_the_index_names_a_target_group_for_every_entry_that_has_one_in_html_and
     assert en["jongerenpunten"] == '<td lang="nl">de jongere</td>'
 
 
+@pytest.mark.slow
 def test_the_english_site_marks_the_source_s_dutch_words_and_only_those(run_cli, bundled, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     from jwtool.render.entry import entry_document
 

@@ -224,6 +224,7 @@ def test_export_writes_every_source(fmt: str, run_cli, repo_root: Path) -> None:
         assert path.stem in out
 
 
+@pytest.mark.slow
 def test_export_with_filters_writes_the_sources_the_matching_entries_cite(run_cli) -> None:  # type: ignore[no-untyped-def]
     ids = json.loads(run_cli("search", "--target", "vso", "--format", "json").stdout)
     shown = [json.loads(run_cli("show", i["id"], "--format", "json").stdout) for i in ids]

@@ -273,6 +273,7 @@ def test_the_mini_catalogue_has_one_reviewed_warning(mini_catalogue: Path, run_c
 # --- display ---------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_the_overview_shows_each_study_as_a_table_of_findings(mini_catalogue: Path, run_cli) -> None:
     html = run_cli("render", "overview", "-f", "html", "--catalogue", mini_catalogue).stdout
     study = html[html.index('<div class="study" data-study="alpha-evaluatie-2016">'):]
@@ -294,6 +295,7 @@ def test_the_site_page_of_an_entry_shows_its_studies(mini_catalogue: Path, run_c
     assert '<div class="study" data-study="beta-gesprekken">' in page and '<td data-label="Vergelijking">zonder vergelijking</td>' in page
 
 
+@pytest.mark.slow
 def test_a_figures_table_has_a_column_only_where_some_figure_has_a_value(mini_catalogue: Path, run_cli, tmp_path: Path) -> None:
     assert run_cli("render", "overview", "-o", tmp_path / "site", "--catalogue", mini_catalogue).exit_code == 0
     page = (tmp_path / "site" / "interventies" / "alpha" / "index.html").read_text(encoding="utf-8")
@@ -365,6 +367,7 @@ UNTITLED = {"2getthere-resultaten-2014": ("Studie naar 2GetThere (2014)", "Study
             "zowhat-resultaten-2017": ("Studie naar ZoWh@t (2017)", "Study of ZoWh@t (2017)")}
 
 
+@pytest.mark.slow
 def test_a_study_without_a_title_is_named_in_words_not_by_its_id_wherever_a_title_shows(bundled) -> None:  # type: ignore[no-untyped-def]
     # the record's own title never invented: "Studie naar <entry> (<year of its figures>)", the id beside it
     from jwtool.render import gapmap

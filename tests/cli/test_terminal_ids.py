@@ -32,6 +32,7 @@ def id_counts(text: str, ids: list[str]) -> Counter[str]:
 
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("args", COMMANDS, ids=" ".join)
+@pytest.mark.slow
 def test_no_entry_id_is_cut_on_a_terminal(args: list[str], width: int, repo_root: Path, run_cli: Callable[..., Result],
                                           terminal: Callable[[int], None]) -> None:
     ids = bundled_ids(repo_root)

@@ -130,6 +130,7 @@ def test_rendered_pages_hold_no_raw_control_character(fmt: str, control_catalogu
 
 @pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 @pytest.mark.parametrize("fmt", ["text", "md", "json"])
+@pytest.mark.slow
 def test_diff_prints_no_raw_control_character(fmt: str, catalogue_copy: Path, run_cli: Callable[..., Result]) -> None:
     env = {**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull}
     git = ["git", "-C", str(catalogue_copy), "-c", "user.name=Ada", "-c", "user.email=ada@example.org", "-c", "commit.gpgsign=false"]

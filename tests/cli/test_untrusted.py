@@ -50,6 +50,7 @@ def schema_server() -> Iterator[tuple[str, list[str]]]:
             thread.join()
 
 
+@pytest.mark.slow
 def test_a_schema_ref_to_the_network_is_refused_without_a_request(run_cli, mini_catalogue: Path, schema_server: tuple[str, list[str]], english) -> None:
     url, requests = schema_server
     _set_schema_property(mini_catalogue, "summary", {"$ref": f"{url}/summary.json"})
@@ -86,6 +87,7 @@ def test_a_schema_ref_to_another_file_in_schemas_works(run_cli, mini_catalogue: 
     assert "schema-file" not in result.stdout
 
 
+@pytest.mark.slow
 def test_neither_validator_fetches_or_reads_a_ref_outside_schemas(mini_catalogue: Path, schema_server: tuple[str, list[str]]) -> None:
     """Both libraries, asked directly (not through the up-front check): jsonschema-rs cannot be
     built and jsonschema reports the $ref as unresolvable, though the server and the file would
@@ -391,6 +393,7 @@ def test_a_symlink_loop_is_one_problem_per_file_and_other_commands_skip_it(run_c
         assert "interne fout" not in other.output
 
 
+@pytest.mark.slow
 def test_a_catalogue_title_longer_than_word_allows_is_cut_in_the_metadata_only(run_cli, mini_catalogue: Path, tmp_path: Path) -> None:
     from docx import Document
 

@@ -37,6 +37,7 @@ def place(case: str, root: Path) -> str:
 
 
 @pytest.mark.parametrize("case", sorted(EXPECTED))
+@pytest.mark.slow
 def test_broken_file_is_reported_at_its_position(case: str, empty_catalogue: Path, run_cli) -> None:
     rel = place(case, empty_catalogue)
     expected = sorted((rel, rule, line, col) for rule, line, col in EXPECTED[case])
@@ -473,6 +474,7 @@ def test_billion_laughs_is_refused_without_expanding_it(empty_catalogue: Path) -
     assert problems_of(empty_catalogue) == [("interventions/laughs.yaml", "yaml-alias", 1, 4)]
 
 
+@pytest.mark.slow
 def test_reading_entries_leaves_no_reference_cycles_behind() -> None:
     # loading runs with the collector paused (it is faster); a cycle per file would keep every
     # file's parse tree alive until the end: at 10,000 entries hundreds of MB

@@ -77,6 +77,7 @@ def placed(folder: Path) -> list[str]:
 
 
 @pytest.mark.parametrize("command", DOCUMENTS, ids=" ".join)
+@pytest.mark.slow
 def test_a_short_write_to_stdout_is_continued_so_the_document_arrives_whole(run_cli, repo_root: Path, monkeypatch: pytest.MonkeyPatch, command: list[str]) -> None:
     expected = run_cli(*command, "--catalogue", repo_root).stdout.encode("utf-8")
     disk = Disk(room=10 << 20)
@@ -105,6 +106,7 @@ def test_stdout_on_dev_full_is_exit_1_with_the_reason(mini_catalogue: Path, comm
     assert (proc.returncode, stderr.decode()) == (1, NO_SPACE + "\n")
 
 
+@pytest.mark.slow
 def test_a_closed_stdout_is_exit_1_with_the_reason(mini_catalogue: Path) -> None:
     # `jwtool list >&-`
     with subprocess.Popen(["sh", "-c", 'exec "$@" >&-', "sh", *JWTOOL, "list", "--catalogue", str(mini_catalogue)],
@@ -204,6 +206,7 @@ def test_a_new_folder_is_made_with_its_page(run_cli, mini_catalogue: Path, tmp_p
 
 
 @pytest.mark.parametrize("force", [[], ["--force"]], ids=["plain", "force"])
+@pytest.mark.slow
 def test_a_folder_s_own_readme_is_never_replaced_even_with_force(run_cli, mini_catalogue: Path, tmp_path: Path, force: list[str]) -> None:
     project = tmp_path / "proj"
     project.mkdir()
@@ -258,6 +261,7 @@ def test_a_data_package_takes_a_folder_that_ends_in_a_slash(run_cli, mini_catalo
 
 
 @pytest.mark.parametrize("umask", [0o022, 0o077])
+@pytest.mark.slow
 def test_a_site_gets_the_modes_of_any_new_file(mini_catalogue: Path, tmp_path: Path, umask: int) -> None:
     """Readable by others where the umask lets new files be, private where it does not: the
     temporary folder's own private mode is not what the site keeps."""
@@ -304,6 +308,7 @@ main()
 
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
+@pytest.mark.slow
 def test_sigterm_and_sighup_remove_the_temporary_file_and_exit_128_plus_the_signal(mini_catalogue: Path, tmp_path: Path, signum: int) -> None:
     # (the cache is a SQLite database: no temporary file; see test_cache.py for a signal mid-write)
     out, cache = tmp_path / "out", tmp_path / "cache"
@@ -324,6 +329,7 @@ def test_sigterm_and_sighup_remove_the_temporary_file_and_exit_128_plus_the_sign
     assert not (out / "export.json").exists()
 
 
+@pytest.mark.slow
 def test_an_ignored_sighup_stays_ignored(mini_catalogue: Path, tmp_path: Path) -> None:
     # `nohup jwtool ...`: the shell ignores SIGHUP before jwtool starts
     out = tmp_path / "out"

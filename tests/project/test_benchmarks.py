@@ -12,6 +12,7 @@ import pytest
 BENCH = Path(__file__).resolve().parents[2] / "benchmarks"
 
 
+@pytest.mark.slow
 def test_generated_catalogues_are_valid(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     sys.path.insert(0, str(BENCH))
     from generate import generate

@@ -215,6 +215,7 @@ def test_pre_commit_runs_on_a_fresh_clone_without_an_activated_environment(tmp_p
     assert re.search(r"jwtool validate\.+Passed", done.stdout), done.stdout
 
 
+@pytest.mark.slow
 def test_the_hook_entry_is_a_working_command(repo_root: Path, run_cli) -> None:
     [hook] = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
     program, *args = shlex.split(hook["entry"])
@@ -406,6 +407,7 @@ needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="git is not i
 
 @needs_git
 @pytest.mark.parametrize("amend", [False, True], ids=["a commit of their own", "the bot's commit amended"])
+@pytest.mark.slow
 def test_editing_the_issue_never_discards_a_maintainers_work_on_the_branch(tmp_path: Path, amend: bool) -> None:
     """Run 1 (issue opened) makes the branch; a maintainer pushes to it; run 2 (issue edited) must
     leave it as the maintainer left it (a fresh branch force-pushed from main lost their commit)."""
@@ -426,6 +428,7 @@ def test_editing_the_issue_never_discards_a_maintainers_work_on_the_branch(tmp_p
 
 
 @needs_git
+@pytest.mark.slow
 def test_a_branch_with_only_the_bots_commits_is_replaced_from_the_default_branch(tmp_path: Path) -> None:
     remote = IssueRemote(tmp_path)
     assert remote.run(_entry_files("Eerste versie."))[1] == "created"
@@ -443,6 +446,7 @@ def test_a_branch_with_only_the_bots_commits_is_replaced_from_the_default_branch
 
 
 @needs_git
+@pytest.mark.slow
 def test_a_maintainers_push_during_the_run_makes_the_replacing_push_fail_not_overwrite(tmp_path: Path) -> None:
     """The lease is the commit the run inspected: a push that lands after that is not overwritten."""
     remote = IssueRemote(tmp_path)

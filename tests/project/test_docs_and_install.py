@@ -153,6 +153,7 @@ ILLUSTRATIONS = {"jwtool validate", "jwtool validate --lang en"}
 
 
 @pytest.mark.parametrize(("command", "shown"), [t for t in _transcripts(README) if t[0] not in ILLUSTRATIONS])
+@pytest.mark.slow
 def test_the_readme_s_example_output_is_what_jwtool_prints(command: str, shown: str) -> None:
     """The transcripts in the README are run as written on the bundled catalogue, piped."""
     env = {**os.environ, "NO_COLOR": "1", "JWTOOL_NO_CACHE": "1"}

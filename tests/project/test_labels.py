@@ -102,6 +102,7 @@ def test_every_key_a_message_is_built_from_exists_in_both_languages() -> None:
         assert sorted(built - set(labels(lang))) == [], lang
 
 
+@pytest.mark.slow
 def test_the_key_scan_finds_the_library_s_messages() -> None:
     used = _keys_used_in_code()
     assert {"problem.placeholder", "error.not_a_catalogue", "error.output.exists", "problem.schema.unknown_field", "cli.validate.summary"} <= used
@@ -116,6 +117,7 @@ def _keys_used_in_templates() -> set[str]:
     return used
 
 
+@pytest.mark.slow
 def test_every_key_used_in_code_and_templates_exists() -> None:
     code, templates = _keys_used_in_code(), _keys_used_in_templates()
     assert len(code) > 30 and len(templates) > 50  # the scans find the lookups
@@ -142,6 +144,7 @@ def unused_labels(table: dict[str, str], text: str, used: set[str]) -> list[str]
             and not (k.endswith((".one", ".other")) and quoted(k.rsplit(".", 1)[0]))]
 
 
+@pytest.mark.slow
 def test_every_label_is_used() -> None:
     # no label is left behind when the output that showed it changes
     text = "\n".join(p.read_text(encoding="utf-8") for p in [*SRC.rglob("*.py"), *TEMPLATES.rglob("*.j2"), *TEMPLATES.rglob("*.js")])
@@ -282,6 +285,7 @@ def test_years_region_scale_and_figures_are_worded_by_the_label_catalogue() -> N
     assert fields.figure_line(figure, "en") == "aan het werk: 30 % (n=40, 2021)"
 
 
+@pytest.mark.slow
 def test_show_compare_and_the_overview_word_a_field_alike(run_cli, mini_catalogue: Path) -> None:  # type: ignore[no-untyped-def]
     shown = run_cli("show", "alpha", "--lang", "en", "--catalogue", mini_catalogue).stdout
     compared = run_cli("compare", "alpha", "beta", "--lang", "en", "--catalogue", mini_catalogue).stdout

@@ -6,6 +6,8 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import pytest
+
 SRC = Path(__file__).resolve().parents[2] / "src" / "jwtool"
 STEPS = ["catalogue", "validate", "query", "graph", "render", "contribute", "labels", "cli"]
 MAX_LINES = 500
@@ -56,6 +58,7 @@ def test_no_module_level_import_cycle() -> None:
     assert cycles == []
 
 
+@pytest.mark.slow
 def test_the_steps_depend_on_earlier_steps_only() -> None:
     # catalogue → validate → query → graph → render → contribute → cli; labels (words and the
     # wording of fields) sit just above catalogue and serve every later step. The label lookup
@@ -75,6 +78,7 @@ def test_no_module_is_longer_than_a_reader_can_hold() -> None:
     assert long == {}
 
 
+@pytest.mark.slow
 def test_jwtool_modules_are_imported_at_the_top() -> None:
     # what keeps start-up fast is the one boundary where a command's module is imported when it
     # runs (jwtool.cli.framework.load_command); below it every module imports like any library
@@ -104,6 +108,7 @@ def private_imports(path: Path, known: dict[str, Path]) -> list[str]:
     return found
 
 
+@pytest.mark.slow
 def test_no_module_uses_another_modules_private_names() -> None:
     # a name with a leading underscore is its module's own; what another module needs is public
     known = modules()

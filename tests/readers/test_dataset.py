@@ -63,6 +63,7 @@ def test_frictionless_finds_a_finding_that_points_to_no_study(exported: Path, tm
     assert not report.valid and "foreign-key" in {row[0] for row in report.flatten(["type"])}
 
 
+@pytest.mark.slow
 def test_tidy_tables_hold_what_the_entries_say(exported: Path, repo_root: Path) -> None:
     import yaml
 
@@ -121,6 +122,7 @@ def test_datasette_serves_the_database_with_search(exported: Path) -> None:
     assert findings["rows"] and all(r["outcome"] == "werk" for r in findings["rows"])
 
 
+@pytest.mark.slow
 def test_the_same_catalogue_gives_the_same_bytes(exported: Path, repo_root: Path, tmp_path: Path) -> None:
     for fmt, name in (("datapackage", "again"), ("sqlite", "again.sqlite")):
         run = subprocess.run([sys.executable, "-m", "jwtool", "export", "--format", fmt, "-o", str(tmp_path / name), "--catalogue", str(repo_root)],
@@ -154,6 +156,7 @@ def _tree(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+@pytest.mark.slow
 def test_force_replaces_a_site_only_with_a_site_and_a_data_package_only_with_a_data_package(run_cli, tmp_path: Path, mini_catalogue: Path) -> None:  # type: ignore[no-untyped-def]
     site, pkg = tmp_path / "site", tmp_path / "pkg"
     assert run_cli("render", "overview", "--format", "html", "-o", f"{site}/", "--catalogue", mini_catalogue).exit_code == 0

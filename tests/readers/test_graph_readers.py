@@ -35,6 +35,7 @@ def test_every_element_link_carries_the_entries_wording(run_cli, repo_root: Path
 
 
 @pytest.mark.parametrize("extra", PROJECTIONS)
+@pytest.mark.slow
 def test_gexf_is_valid_against_the_official_schema_and_reads_into_networkx(run_cli, repo_root: Path, hostile_catalogue: Path, extra: tuple[str, ...]) -> None:  # type: ignore[no-untyped-def]
     import xmlschema
 

@@ -61,6 +61,7 @@ def test_export_of_a_catalogue_without_catalogue_yaml_meets_the_schema(run_cli, 
     assert doc["catalogue"] == {} and _errors("export.schema.json", doc) == []
 
 
+@pytest.mark.slow
 def test_validate_json_meets_its_schema(run_cli, catalogue_copy: Path, hostile_catalogue: Path) -> None:  # type: ignore[no-untyped-def]
     path = catalogue_copy / "interventions" / "zowhat.yaml"
     text = path.read_text(encoding="utf-8")
@@ -148,6 +149,7 @@ def test_json_outputs_of_a_hostile_catalogue_meet_their_schemas(run_cli, hostile
     assert _errors(schema, json.loads(r.stdout)) == []
 
 
+@pytest.mark.slow
 def test_history_and_diff_json_meet_their_schemas(repo, run_cli) -> None:  # type: ignore[no-untyped-def]
     boris = "interventions/boris-brengt-je-bij-een-baan.yaml"
     repo.edit(boris, "level: niet-onderzocht", "level: eerste-aanwijzingen")

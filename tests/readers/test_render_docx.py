@@ -86,6 +86,7 @@ def test_no_word_in_the_tables_is_broken_inside_in_the_pdf(word: bytes, pdf_word
     assert len(in_cells) > 1000
 
 
+@pytest.mark.slow
 def test_columns_share_the_text_width_in_proportion_to_their_text(word: bytes) -> None:
     xml = part(word, "word/document.xml")
     grids = [[int(w) for w in re.findall(r'<w:gridCol w:w="(\d+)"/>', grid)] for grid in re.findall(r"<w:tblGrid>(.*?)</w:tblGrid>", xml)]
@@ -148,6 +149,7 @@ def test_every_page_has_its_number_in_the_footer(word: bytes) -> None:
     assert [fields(part(word, n)) for n in footers] == [["PAGE"]]
 
 
+@pytest.mark.slow
 def test_table_captions_carry_the_reports_numbers_as_text(bundled, word: bytes) -> None:  # type: ignore[no-untyped-def]
     from docx import Document
 

@@ -18,6 +18,7 @@ SCHEMAS = [("interventions/*.yaml", "intervention.schema.json"), ("sources/*.yam
 
 
 @pytest.mark.parametrize(("files", "schema"), SCHEMAS)
+@pytest.mark.slow
 def test_every_file_loaded_with_safe_load_meets_its_schema_under_jsonschema(repo_root: Path, files: str, schema: str) -> None:
     import jsonschema
 

@@ -14,15 +14,13 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
+from conftest import report_text_without_tables
 from jwtool.catalogue.yamlfile import _FastLoader, read_yaml
 from jwtool.validate.rules import RULES, validate
 
 REPO = Path(__file__).resolve().parents[2]
 BASE = yaml.safe_load((Path(__file__).resolve().parents[1] / "fixtures" / "valid" / "minimal.yaml").read_text(encoding="utf-8"))
 BASE["last_reviewed"] = str(BASE["last_reviewed"])
-# The main report that BASE cites, by section only: without its tables, no row waits for an entry.
-REPORT = yaml.safe_dump({k: v for k, v in yaml.safe_load((REPO / "sources" / "kwetsbare-jongeren-2023.yaml").read_text(encoding="utf-8")).items() if k != "tables"},
-                        allow_unicode=True, sort_keys=False)
 
 TOKENS = list("abcé: -\n\t[]{},&*!|>'\"#%@`?\\0123456789") + ["\r", "\ufeff", "\x00", "<<: ", "---\n", "!!python/object:os.system ", "&a ", "*a", "id: ", "name: "]
 YAMLISH = st.lists(st.sampled_from(TOKENS), max_size=120).map("".join)
@@ -39,6 +37,7 @@ def _check(problems: list[Any]) -> None:
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=YAMLISH)
+@pytest.mark.slow
 def test_loader_never_raises_on_yaml_like_text(text: str) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "x.yaml"
@@ -59,6 +58,7 @@ def _read_text(text: str) -> Any:
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=YAMLISH)
 @example(text="a: !\n")  # the non-specific tag: libyaml and the YAML spec say '', pure-Python PyYAML None
+@pytest.mark.slow
 def test_a_file_that_loads_cleanly_holds_what_pyyaml_reads_in_it(text: str) -> None:
     # jwtool builds plain documents itself (faster); the result must be what PyYAML's C loader,
     # which jwtool parses with, builds, value for value
@@ -73,6 +73,7 @@ def test_a_file_that_loads_cleanly_holds_what_pyyaml_reads_in_it(text: str) -> N
 
 @settings(max_examples=200, deadline=None)
 @given(value=VALUES)
+@pytest.mark.slow
 def test_any_plain_data_loads_as_pyyaml_loads_it(value: Any) -> None:
     text = yaml.safe_dump({"k": value}, allow_unicode=True)
     assert _read_text(text).data == yaml.safe_load(text)  # (not always == value: PyYAML folds "\x85")
@@ -140,7 +141,8 @@ def test_validator_never_raises_on_mutated_entries(entry: dict[str, Any]) -> Non
         (root / "interventions").mkdir()
         shutil.copy(REPO / "catalogue.yaml", root / "catalogue.yaml")
         (root / "sources").mkdir()
-        (root / "sources" / "kwetsbare-jongeren-2023.yaml").write_text(REPORT, encoding="utf-8")
+        # the main report that BASE cites, by section only: without its tables, no row waits for an entry
+        (root / "sources" / "kwetsbare-jongeren-2023.yaml").write_text(report_text_without_tables(), encoding="utf-8")
         (root / "interventions" / "minimal.yaml").write_text(yaml.safe_dump(entry, allow_unicode=True), encoding="utf-8")
         report = validate(root)
         _check(report.problems)
