@@ -444,8 +444,8 @@ def test_site_pages_collected_before_rendering_link_from_where_each_page_is(mini
     from jwtool.catalogue.load import load_catalogue
     from jwtool.render.site import site_files
 
-    pages = list(site_files(load_catalogue(mini_catalogue, use_cache=False)))
-    texts = {path: "".join(chunks) for path, chunks in pages}
+    pages = site_files(load_catalogue(mini_catalogue, use_cache=False))
+    texts = {path: "".join(make()) for path, make in pages}
     assert 'href="interventies/alpha/index.html"' in texts["index.html"]
     assert "../" not in texts["index.html"]
     assert 'href="../../index.html"' in texts["interventies/alpha/index.html"]

@@ -62,14 +62,16 @@ def test_a_quick_run_never_shows_a_bar(monkeypatch: pytest.MonkeyPatch) -> None:
     assert "rich.progress" not in sys.modules
 
 
-def test_the_site_bar_counts_every_page_it_writes_and_no_more(bundled, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_site_bar_counts_every_page_it_writes_and_no_more(bundled, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """The bar's total is the number of pages (the old folders' redirects too): it never ends at 48/47."""
+    from jwtool.catalogue import files
     from jwtool.render import site
 
-    totals: list[int] = []
-    monkeypatch.setattr(site, "track", lambda items, total, what: totals.append(total) or items)
-    pages = list(site.site_files(bundled))
-    assert totals == [len(pages)]
+    counted: list[tuple[int, int]] = []
+    monkeypatch.setattr(files, "track", lambda items, total, what: counted.append((total, len(list(items)))) or [])
+    pages = site.site_files(bundled)
+    files.write_folder_atomic(tmp_path / "site", pages)
+    assert counted == [(len(pages), len(pages))]
 
 
 def test_a_bar_is_named_from_the_label_catalogue_in_the_commands_language(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -92,11 +94,11 @@ def test_a_bar_is_named_from_the_label_catalogue_in_the_commands_language(monkey
     monkeypatch.setattr(progress, "DELAY", 0)
     for lang in ("nl", "en"):
         progress.enable(True, lang)
-        for what in ("site", "validate", "export", "upgrade"):
+        for what in ("site", "validate", "export", "upgrade", "datapackage"):
             assert list(progress.track(range(3), 3, what)) == [0, 1, 2]
     progress.enable(False)
-    assert names == [label(f"progress.{what}", lang) for lang in ("nl", "en") for what in ("site", "validate", "export", "upgrade")]
-    assert names[1] == "controleren" and names[5] == "validate"
+    assert names == [label(f"progress.{what}", lang) for lang in ("nl", "en") for what in ("site", "validate", "export", "upgrade", "datapackage")]
+    assert names[1] == "controleren" and names[6] == "validate"
 
 
 @pytest.mark.slow

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -198,3 +199,33 @@ def test_one_fold_for_every_search_drops_every_combining_mark_and_folds_case(tex
 def test_the_fold_reads_sharp_s_as_ss_like_casefold() -> None:
     assert fold("Straße") == fold("STRASSE") == "strasse"
     assert fold("Oriëntatie") == "orientatie"
+
+
+@pytest.mark.parametrize("fmt", ["html", "md"])
+def test_sections_rendered_by_worker_processes_make_the_page_rendered_in_one(run_cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str) -> None:  # type: ignore[no-untyped-def]
+    from jwtool.catalogue import workers
+
+    monkeypatch.setattr(workers, "MIN_JOBS", 1)  # the bundled catalogue is too small to be worth workers
+    pages = {}
+    for jobs in ("1", "2"):
+        out = tmp_path / f"{jobs}.{fmt}"
+        assert run_cli("render", "overview", "--format", fmt, "-o", out, env={"JWTOOL_JOBS": jobs}).exit_code == 0
+        pages[jobs] = out.read_bytes()
+    assert pages["1"] == pages["2"] and pages["1"].count(b'class="entry"' if fmt == "html" else b"\n### ") > 40
+
+
+def test_a_worker_stops_a_section_template_at_its_time_bound(run_cli, catalogue_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, english) -> None:  # type: ignore[no-untyped-def]
+    import time
+
+    from jwtool.catalogue import workers
+
+    monkeypatch.setattr(workers, "MIN_JOBS", 1)
+    section = catalogue_copy / "templates" / "partials" / "entry.html.j2"
+    section.write_text("{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}\n", encoding="utf-8")
+    started = time.monotonic()
+    result = run_cli("render", "overview", "--format", "html", "-o", tmp_path / "page.html", "--catalogue", catalogue_copy,
+                     env={"JWTOOL_JOBS": "2", "JWTOOL_TEMPLATE_SECONDS": "1"})
+    assert time.monotonic() - started < 30
+    # the page's own bound counts the time it waits for its sections, so it may be the one that stops
+    assert result.exit_code == 1 and re.search(r"template (overview|partials/entry)\.html\.j2: stopped: it took longer than 1 seconds", result.stderr)
+    assert not (tmp_path / "page.html").exists()

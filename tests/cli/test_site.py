@@ -194,3 +194,27 @@ def test_the_english_site_marks_the_source_s_dutch_words_and_only_those(run_cli,
     # the appendix's heading is the report's own (Bijlage 2 Overzicht van interventies), marked so
     appendix = run_cli("--lang", "en", "render", "appendix", "--format", "html").stdout
     assert '<h1 lang="nl">Bijlage 2 Overzicht van interventies</h1>' in appendix and "<caption" in appendix
+
+
+def test_pages_rendered_by_worker_processes_are_the_pages_rendered_in_one(run_cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    from jwtool.catalogue import workers
+
+    monkeypatch.setattr(workers, "MIN_JOBS", 1)  # the bundled catalogue is too small to be worth workers
+    for jobs in ("1", "2"):
+        assert run_cli("render", "overview", "-o", tmp_path / jobs, env={"JWTOOL_JOBS": jobs}).exit_code == 0
+    assert _files(tmp_path / "1") == _files(tmp_path / "2")
+
+
+def test_a_worker_stops_an_entry_page_template_at_its_time_bound(run_cli, catalogue_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, english) -> None:  # type: ignore[no-untyped-def]
+    import time
+
+    from jwtool.catalogue import workers
+
+    monkeypatch.setattr(workers, "MIN_JOBS", 1)
+    entry = catalogue_copy / "templates" / "site" / "entry.html.j2"
+    entry.write_text(entry.read_text(encoding="utf-8").replace("{{ entry.section }}", "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}"), encoding="utf-8")
+    started = time.monotonic()
+    result = run_cli("render", "overview", "-o", tmp_path / "site", "--catalogue", catalogue_copy, env={"JWTOOL_JOBS": "2", "JWTOOL_TEMPLATE_SECONDS": "1"})
+    assert time.monotonic() - started < 30
+    assert result.exit_code == 1 and "template site/entry.html.j2: stopped: it took longer than 1 seconds" in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["catalogue"]  # no site, no temporary folder left

@@ -20,11 +20,13 @@ import shutil
 import stat
 import sys
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import suppress
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, BinaryIO
 
+from jwtool.catalogue.progress import track
+from jwtool.catalogue.workers import in_order
 from jwtool.labels import Message, os_error
 
 try:
@@ -34,6 +36,8 @@ except ImportError:  # pragma: no cover - Windows: no flock, so temporary files 
 
 if TYPE_CHECKING:
     from jwtool.catalogue.layout import Layout
+
+Content = str | bytes | Iterable[str]  # what a file is written from: text, bytes, or a stream of text chunks
 
 
 class Outside(ValueError):
@@ -200,7 +204,7 @@ def write_atomic(path: Path, data: bytes | str | Iterable[str], layout: Layout |
     return target
 
 
-def _write_chunks(fh: BinaryIO, content: str | bytes | Iterable[str]) -> None:
+def _write_chunks(fh: BinaryIO, content: Content) -> None:
     """Write text (UTF-8 encoded), bytes, or a stream of text chunks."""
     for chunk in [content] if isinstance(content, (str, bytes)) else content:
         fh.write(chunk.encode("utf-8") if isinstance(chunk, str) else chunk)
@@ -322,10 +326,12 @@ def _written_by_jwtool(folder: Path, kind: str) -> bool:
     return False
 
 
-def write_folder_atomic(path: Path, files: Iterable[tuple[str, str | bytes | Iterable[str]]], layout: Layout | None = None,
+def write_folder_atomic(path: Path, files: Sequence[tuple[str, Content | Callable[[], Content]]], layout: Layout | None = None,
                         force: bool = False, kind: str = "site") -> Path:
-    """Write ``files`` (path inside the folder, content) as the folder ``path`` of ``kind`` (see
-    :func:`check_folder`), whole or not at all.
+    """Write ``files`` (path inside the folder, content or a function that makes it) as the folder
+    ``path`` of ``kind`` (see :func:`check_folder`), whole or not at all. Many files are made and
+    written by worker processes (:func:`jwtool.catalogue.workers.in_order`), with a progress bar
+    named ``progress.<kind>``.
 
     The files go to a temporary folder beside ``path``, renamed into place in one step; a site replaced
     with ``--force`` is moved aside and removed only once the new one is in place. The files are not
@@ -338,14 +344,20 @@ def write_folder_atomic(path: Path, files: Iterable[tuple[str, str | bytes | Ite
     held = [_hold(os.open(tmp, os.O_RDONLY))]
     old: Path | None = None
     try:
-        for name, content in files:
+        for name, _ in files:
             parts = PurePosixPath(name).parts
             if not parts or parts[0] == "/" or ".." in parts:  # a plain path inside; tmp is new, so no link in it leads out
                 raise OutputError(Message("error.output.outside_site", name=name))
+
+        def write(i: int) -> None:
+            name, content = files[i]
             dest = tmp / name
             dest.parent.mkdir(parents=True, exist_ok=True)  # folders and files get the umask's modes, as any new file
             with open(dest, "xb") as fh:
-                _write_chunks(fh, content)
+                _write_chunks(fh, content() if callable(content) else content)
+
+        for _ in track(in_order(len(files), write), len(files), kind):
+            pass
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o777 & ~umask)  # mkdtemp made it private

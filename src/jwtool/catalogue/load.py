@@ -53,7 +53,9 @@ class Catalogue:
     library: Library = field(default_factory=Library)  # the sources of sources/
     limits: Limits = field(default_factory=Limits, repr=False)
     cache_key: str = ""  # the key of the cache the entries came from ("": read without the cache)
-    _records: cache.Cache | None = field(default=None, repr=False)  # opened by :meth:`full` on first use
+    # per process, opened by :meth:`full` on first use: a forked worker (jwtool.catalogue.workers) opens
+    # its own and never touches its parent's (an SQLite connection must not cross a fork)
+    _records: dict[int, cache.Cache | None] = field(default_factory=dict, repr=False)
 
     @property
     def layout(self) -> Layout:
@@ -69,9 +71,11 @@ class Catalogue:
             if not self.summary:
                 yield e
                 continue
-            if self._records is None and self.cache_key:
-                self._records = cache.open_cache(self.root, self.cache_key)
-            data = self._records.get(e.file, cache.stamp(self.root / e.file)) if self._records is not None else None
+            pid = os.getpid()
+            if pid not in self._records:
+                self._records[pid] = cache.open_cache(self.root, self.cache_key) if self.cache_key else None
+            records = self._records[pid]
+            data = records.get(e.file, cache.stamp(self.root / e.file)) if records is not None else None
             whole = Entry(data, e.file, library=self.library) if isinstance(data, dict) else read_entry(self.root, e.file, self.limits, self.library)
             yield whole if whole is not None else e
 

@@ -28,6 +28,8 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\u
 def clean(value: Any) -> str:
     """Text without control characters (tabs become spaces, line ends become ``\\n``)."""
     text = "" if value is None else str(value)
+    if text.isprintable():  # most values: no line end, tab or control character (all unprintable)
+        return text
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
     return _CONTROL.sub("", text)
 

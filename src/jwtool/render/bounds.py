@@ -182,6 +182,14 @@ class Watch:
                         _raise_in(w.thread, TemplateLimit)
 
 
+def _forked() -> None:
+    """A forked worker (jwtool.catalogue.workers) starts its own watchdog: the parent's thread is not
+    in it, and the parent's lock may have been held at the fork."""
+    Watch._lock, Watch._wake, Watch._thread, Watch._active = threading.Lock(), threading.Event(), None, set()
+
+
+os.register_at_fork(after_in_child=_forked)
+
 _LARGEST_LIMIT = 2**63 - 1  # what setrlimit takes; a bound beyond it (JWTOOL_TEMPLATE_MEMORY=1e14 and more) sets no limit
 
 

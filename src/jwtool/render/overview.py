@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -11,6 +12,7 @@ from markupsafe import Markup
 
 from jwtool.catalogue.model import Entry
 from jwtool.catalogue.vocabularies import group_label
+from jwtool.catalogue.workers import in_order
 from jwtool.graph.analysis import DEFAULT_SOURCE, crosstab, element_order, order_key, vocabulary
 from jwtool.graph.exports import to_mermaid
 from jwtool.graph.network import build_graph, element_network
@@ -128,21 +130,51 @@ class OverviewEntry:
 
 
 class Pieces:
-    """Renders an entry's index row or section through its partial template."""
+    """Renders an entry's index row or section through its partial template; with :meth:`ahead`,
+    the sections of a page are rendered in worker processes while the page is written."""
 
     def __init__(self, cat: Catalogue, env: Environment, fmt: str, lang: str, entries: Sequence[Entry]) -> None:
         self.cat, self.env, self.fmt, self.lang = cat, env, fmt, lang
         self.anchors = anchor_ids(entries)
         self._templates: dict[str, Any] = {}
+        self._ahead: tuple[Sequence[Entry], Iterator[str]] | None = None
+        self._at = 0
 
     def render(self, kind: str, entry: Entry, site_root: str | None = None) -> Any:
         """``site_root``: the way from the page the piece is on to the site's top ("../"), None on one page."""
+        if kind == "section" and site_root is None and self._ahead is not None:
+            entries, texts = self._ahead
+            if self._at < len(entries) and entries[self._at] is entry:  # the one the workers rendered next
+                self._at += 1
+                return Markup(next(texts))
+        return Markup(self._template(kind).render(**self._context(kind, entry, site_root)))
+
+    def _template(self, kind: str) -> Any:
         if kind not in self._templates:
             self._templates[kind] = self.env.get_template(PIECE_TEMPLATES[kind].format(fmt=self.fmt))
+        return self._templates[kind]
+
+    def _context(self, kind: str, entry: Entry, site_root: str | None) -> dict[str, Any]:
         if kind == "section":  # the full record, read now: a catalogue of summaries never holds them all
             entry = next(self.cat.full([entry]))
         view = (row_view if kind == "row" else entry_view)(entry, self.cat, self.lang, self.anchors)
-        return Markup(self._templates[kind].render(e=view, labels=table_of(self.lang), lang=self.lang, site_root=site_root, alone=False))
+        return {"e": view, "labels": table_of(self.lang), "lang": self.lang, "site_root": site_root, "alone": False}
+
+    @contextmanager
+    def ahead(self, entries: Sequence[Entry], dirs: Sequence[Path]) -> Iterator[None]:
+        """Within the block the sections of ``entries`` on one page are rendered in their order by
+        worker processes (:func:`jwtool.catalogue.workers.in_order`), each under its own bounds
+        (:func:`template_chunks`), as the page asks for them in that order; a section asked for out
+        of that order is rendered when asked."""
+        name = PIECE_TEMPLATES["section"].format(fmt=self.fmt)
+        self._template("section")  # a template that does not load fails here, once
+        texts = in_order(len(entries), lambda i: "".join(template_chunks(self.env, dirs, name, self._context("section", entries[i], None))), ahead=4)
+        self._ahead, self._at = (entries, texts), 0
+        try:
+            yield
+        finally:
+            texts.close()
+            self._ahead = None
 
 
 def overview_context(cat: Catalogue, entries: Sequence[Entry] | None = None, lang: str = "nl", fmt: str = "html",
@@ -252,4 +284,5 @@ def overview_chunks(cat: Catalogue, fmt: str = "html", lang: str = "nl", templat
         context["css"] = inline_asset(dirs, "overview.css")
         context["script"] = inline_asset(dirs, "selection.js", "overview.js", *marks_js(dirs))
         context["csp"] = csp(style_hashes=[context["css"], *svg_styles(context["map_svg"])], script_hashes=[context["script"]])
-    yield from template_chunks(env, dirs, f"overview.{fmt}.j2", context)
+    with pieces.ahead(chosen, dirs):
+        yield from template_chunks(env, dirs, f"overview.{fmt}.j2", context)

@@ -20,12 +20,11 @@ both make as ``jwtool search`` does). The files are produced in a fixed order fr
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from jwtool.catalogue.model import Entry
-from jwtool.catalogue.progress import track
 from jwtool.render.environment import ADDRESSES, csp, environment, find_template, inline_asset, marks_js, svg_styles, template_chunks, template_dirs
 from jwtool.render.filterdata import as_json, fold_tables
 from jwtool.render.gapmap import page_data
@@ -47,17 +46,13 @@ def entry_path(slug: str) -> str:
 
 
 def site_files(cat: Catalogue, lang: str = "nl", templates: Path | None = None,
-               entries: Sequence[Entry] | None = None) -> Iterator[tuple[str, Iterator[str]]]:
-    """Every page of the site as (path inside the site, its text as a stream), in a fixed order,
-    with a progress bar (:mod:`jwtool.catalogue.progress`) as they are written."""
-    chosen = entries if entries is not None else cat.entries
-    return track(_pages(cat, lang, templates, chosen), len(PAGES) + len(MOVED) + len(chosen), "site")
-
-
-def _pages(cat: Catalogue, lang: str, templates: Path | None, entries: Sequence[Entry]) -> Iterator[tuple[str, Iterator[str]]]:
+               entries: Sequence[Entry] | None = None) -> list[tuple[str, Callable[[], Iterator[str]]]]:
+    """Every page of the site as (path inside the site, a function that renders its text as a
+    stream), in a fixed order: what :func:`jwtool.catalogue.files.write_folder_atomic` writes, on
+    every core. What the pages share is made here, once; each page is rendered when it is written."""
+    chosen = sorted(entries if entries is not None else cat.entries, key=Entry.sort_key)
     dirs = template_dirs(cat, templates)
     env = environment(dirs, "html", lang)
-    chosen = sorted(entries, key=Entry.sort_key)
     pieces = Pieces(cat, env, "html", lang, chosen)
     context = overview_context(cat, chosen, lang, "html", pieces)
     css = inline_asset(dirs, "overview.css")
@@ -65,23 +60,30 @@ def _pages(cat: Catalogue, lang: str, templates: Path | None, entries: Sequence[
     scripts = {"index": inline_asset(dirs, "selection.js", "overview.js"), "gapmap": inline_asset(dirs, "selection.js", "gapmap.js", *marks_js(dirs))}
     # an old folder's page keeps a link's selection with moved.js; templates from before it send the reader on without
     forward = inline_asset(dirs, "moved.js") if find_template(dirs, "moved.js") is not None else ""
-    for page, template in PAGES.items():
-        folder = "" if page == "index" else ADDRESSES[page]
+
+    def page(template: str, page_context: dict[str, Any], extra: Callable[[], dict[str, Any]] | None = None) -> Callable[[], Iterator[str]]:
+        return lambda: template_chunks(env, dirs, template, {**page_context, **(extra() if extra else {})})
+
+    def linked(root: str, gapmap: bool) -> Callable[[], dict[str, Any]]:  # made by the page's worker, not here
+        return lambda: {"entries": [e.at(root) for e in context["entries"]],
+                        **({"gapmap_json": map_json(cat, chosen, lang, pieces.anchors, context["facets"], context["filter_data"])} if gapmap else {})}
+
+    files = []
+    for name, template in PAGES.items():
+        folder = "" if name == "index" else ADDRESSES[name]
         root = "../" if folder else ""
-        page_script = scripts.get(page, "")
-        extra = {"gapmap_json": map_json(cat, chosen, lang, pieces.anchors, context["facets"], context["filter_data"])} if page == "gapmap" else {}
-        page_context = {**context, **extra, "page": page, "site_root": root, "entries": [e.at(root) for e in context["entries"]], "css": css, "script": page_script,
-                        "csp": csp(style_hashes=[css, *(map_styles if page == "map" else [])],
-                                    script_hashes=[page_script] if page_script else [])}
-        yield (f"{folder}/index.html" if folder else "index.html"), template_chunks(env, dirs, template, page_context)
+        page_script = scripts.get(name, "")
+        page_context = {**context, "page": name, "site_root": root, "css": css, "script": page_script,
+                        "csp": csp(style_hashes=[css, *(map_styles if name == "map" else [])], script_hashes=[page_script] if page_script else [])}
+        files.append((f"{folder}/index.html" if folder else "index.html", page(template, page_context, linked(root, name == "gapmap"))))
     for old, new in MOVED.items():
         moved = {**context, "page": "", "site_root": "../", "css": css, "script": forward, "csp": csp(style_hashes=[css], script_hashes=[forward] if forward else []),
                  "moved_to": ADDRESSES[new], "moved_page": new}
-        yield f"{old}/index.html", template_chunks(env, dirs, "site/moved.html.j2", moved)
+        files.append((f"{old}/index.html", page("site/moved.html.j2", moved)))
     below = [e.at("../../") for e in context["entries"]]  # as an entry's own page links them
     entry_context = {**context, "page": "", "site_root": "../../", "entries": below, "css": css, "script": "", "csp": csp(style_hashes=[css])}
-    for e in below:
-        yield entry_path(pieces.anchors[e.id][2:]), template_chunks(env, dirs, "site/entry.html.j2", {**entry_context, "entry": e})
+    files += [(entry_path(pieces.anchors[e.id][2:]), page("site/entry.html.j2", {**entry_context, "entry": e})) for e in below]
+    return files
 
 
 def map_json(cat: Catalogue, chosen: Sequence[Entry], lang: str, anchors: dict[str, str], facets: list[dict[str, Any]], data: dict[str, Any]) -> str:
