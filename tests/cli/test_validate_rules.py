@@ -583,3 +583,11 @@ def test_a_date_that_is_no_date_is_one_error(mini_catalogue: Path, run_cli) -> N
     assert result.exit_code == 1
     said = [line for line in result.stdout.splitlines() if "last_reviewed" in line]
     assert len(said) == 1 and said[0].startswith("interventions/alpha.yaml:72:16: error: last_reviewed: '7-12-2026' is not a valid date; write YYYY-MM-DD")
+
+
+@pytest.mark.parametrize("summary", ["todo, aanvullen", "Tbd", '"TO\\x44O"', '"\\u007b\\u007b naam }}"'])
+def test_a_placeholder_is_found_in_any_case_and_behind_an_escape(empty_catalogue: Path, summary: str) -> None:
+    """The placeholder check ignores case, and so does the quick look at the file's text that skips
+    files without one; an escape in a quoted string can spell a placeholder the text does not show."""
+    add(empty_catalogue, "een.yaml", minimal("een").replace("summary: Een korte samenvatting.", f"summary: {summary}"))
+    assert ("interventions/een.yaml", "placeholder", 4, 10) in problems_of(empty_catalogue)

@@ -210,9 +210,11 @@ _ELLIPSIS_AT_END = re.compile(r"(?:\.\.\.|…)[\"']?[ \t]*$", re.MULTILINE)
 
 def _may_hold_placeholder(text: str) -> bool:
     """A cheap superset of PLACEHOLDER on the raw file text (substring tests first): when it
-    says no, no string in the file can be a placeholder and the strings need not be walked."""
+    says no, no string in the file can be a placeholder and the strings need not be walked. A
+    backslash may be an escape in a quoted string, which can spell anything ("TO\\x44O")."""
+    low = text.lower()  # PLACEHOLDER ignores case
     return (
-        "TODO" in text or "FIXME" in text or "TBD" in text or "{{" in text or "}}" in text
+        "\\" in text or "todo" in low or "fixme" in low or "tbd" in low or "{{" in text or "}}" in text
         or ("<" in text and _VUL_IN.search(text) is not None)
         or (("..." in text or "…" in text) and _ELLIPSIS_AT_END.search(text) is not None)
     )
