@@ -19,7 +19,8 @@ from jwtool.cli import COMMANDS
 from jwtool.cli.framework import command_modules
 
 COMMAND_MODULES = sorted(command_modules(COMMANDS))
-HEAVY = ["networkx", "jinja2", "jsonschema", "jsonschema_rs", "docx", "rich", "pydantic", "rapidfuzz", "ruamel", "citeproc", "bibtexparser"]
+HEAVY = ["networkx", "jinja2", "jsonschema", "jsonschema_rs", "docx", "rich", "pydantic", "rapidfuzz", "ruamel", "citeproc", "bibtexparser",
+         "multiprocessing", "concurrent"]  # the last two: worker processes (jwtool.catalogue.workers), only when they start
 
 PROBE = """
 import json, sys
@@ -66,8 +67,8 @@ def test_a_command_imports_its_own_module_and_no_other(args: list[str], module: 
 
 @pytest.mark.slow
 @pytest.mark.parametrize(("args", "unused"), [
-    (["search", "--target", "vso"], {"networkx", "jinja2", "rapidfuzz", "rich"}),  # no text to forgive typos in, no Markdown card; piped: no table
-    (["list"], {"networkx", "jinja2", "rapidfuzz", "rich"}),
+    (["search", "--target", "vso"], {"networkx", "jinja2", "rapidfuzz", "rich", "multiprocessing"}),  # no text to forgive typos in, no Markdown card; piped: no table
+    (["list"], {"networkx", "jinja2", "rapidfuzz", "rich", "multiprocessing"}),
     *((args, {"rich"}) for args in (["show", "boris"], ["compare", "boris", "learn2work"], ["elements"], ["gaps"], ["similar", "boris"], ["map"])),  # piped: plain text
     (["elements", "--help"], {"networkx"}),  # counting needs no graph; that is map's
     (["similar", "--help"], {"networkx"}),

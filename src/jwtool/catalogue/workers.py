@@ -12,17 +12,17 @@ error too (an ``OSError``: the output could not be made), never a hang.
 from __future__ import annotations
 
 import gc
-import multiprocessing
 import os
 import signal
 import sys
 from collections import deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from jwtool.labels import Message
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 T = TypeVar("T")
 
@@ -53,6 +53,12 @@ def in_order(count: int, job: Callable[[int], T], ahead: int | None = None) -> I
     if many < 2 or count < MIN_JOBS or not sys.platform.startswith("linux"):  # fork is safe on Linux only
         yield from map(job, range(count))
         return
+    # the pool's modules load only when there are workers to start: every command imports this
+    # module (through jwtool.catalogue.files), and they cost a tenth of a start
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     frozen = gc.get_freeze_count()
     gc.freeze()  # what the workers inherit stays out of their collections: they then never touch (and copy) it
     pool = ProcessPoolExecutor(many, mp_context=multiprocessing.get_context("fork"), initializer=_start, initargs=(job,))
