@@ -229,3 +229,14 @@ def test_a_worker_stops_a_section_template_at_its_time_bound(run_cli, catalogue_
     # the page's own bound counts the time it waits for its sections, so it may be the one that stops
     assert result.exit_code == 1 and re.search(r"template (overview|partials/entry)\.html\.j2: stopped: it took longer than 1 seconds", result.stderr)
     assert not (tmp_path / "page.html").exists()
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_section_template_that_does_not_parse_is_reported_at_its_line(run_cli, catalogue_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, english, jobs: str) -> None:  # type: ignore[no-untyped-def]
+    from jwtool.catalogue import workers
+
+    monkeypatch.setattr(workers, "MIN_JOBS", 1)
+    (catalogue_copy / "templates" / "partials" / "entry.html.j2").write_text("<p>\n{% if %}\n", encoding="utf-8")
+    result = run_cli("render", "overview", "--format", "html", "-o", tmp_path / "page.html", "--catalogue", catalogue_copy, env={"JWTOOL_JOBS": jobs})
+    assert result.exit_code == 1 and "internal error" not in result.stderr
+    assert "templates/partials/entry.html.j2:2:" in result.stderr and not (tmp_path / "page.html").exists()

@@ -167,7 +167,6 @@ class Pieces:
         (:func:`template_chunks`), as the page asks for them in that order; a section asked for out
         of that order is rendered when asked."""
         name = PIECE_TEMPLATES["section"].format(fmt=self.fmt)
-        self._template("section")  # a template that does not load fails here, once
         texts = in_order(len(entries), lambda i: "".join(template_chunks(self.env, dirs, name, self._context("section", entries[i], None))), ahead=4)
         self._ahead, self._at = (entries, texts), 0
         try:
