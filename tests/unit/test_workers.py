@@ -66,3 +66,28 @@ def test_the_collector_is_left_as_it_was(two_workers: None) -> None:
     assert gc.get_freeze_count() == 0
     assert sum(workers.in_order(100, lambda i: i)) == sum(range(100))
     assert gc.get_freeze_count() == 0
+
+
+class TwoArguments(Exception):
+    def __init__(self, rule: str, message: str) -> None:  # pickle rebuilds it from args alone, and fails
+        super().__init__(message)
+        self.rule = rule
+
+
+def test_an_error_that_does_not_pickle_comes_back_named_not_as_a_lost_worker(two_workers: None) -> None:
+    def job(i: int) -> int:
+        if i == 50:
+            raise TwoArguments("rule", "what went wrong")
+        return i
+
+    with pytest.raises(RuntimeError, match="TwoArguments: what went wrong"):
+        list(workers.in_order(100, job))
+
+
+def test_workers_are_the_cpus_at_most_eight_unless_jwtool_jobs_says(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("JWTOOL_JOBS", raising=False)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(64)))
+    assert workers.workers() == workers.MAX_WORKERS == 8
+    for value, expected in (("3", 3), ("0", 8), ("veel", 8)):
+        monkeypatch.setenv("JWTOOL_JOBS", value)
+        assert workers.workers() == expected

@@ -12,7 +12,7 @@ from markupsafe import Markup
 
 from jwtool.catalogue.model import Entry
 from jwtool.catalogue.vocabularies import group_label
-from jwtool.catalogue.workers import in_order
+from jwtool.catalogue.workers import started
 from jwtool.graph.analysis import DEFAULT_SOURCE, crosstab, element_order, order_key, vocabulary
 from jwtool.graph.exports import to_mermaid
 from jwtool.graph.network import build_graph, element_network
@@ -163,17 +163,17 @@ class Pieces:
     @contextmanager
     def ahead(self, entries: Sequence[Entry], dirs: Sequence[Path]) -> Iterator[None]:
         """Within the block the sections of ``entries`` on one page are rendered in their order by
-        worker processes (:func:`jwtool.catalogue.workers.in_order`), each under its own bounds
+        worker processes (:func:`jwtool.catalogue.workers.started`), each under its own bounds
         (:func:`template_chunks`), as the page asks for them in that order; a section asked for out
         of that order is rendered when asked."""
         name = PIECE_TEMPLATES["section"].format(fmt=self.fmt)
-        texts = in_order(len(entries), lambda i: "".join(template_chunks(self.env, dirs, name, self._context("section", entries[i], None))), ahead=4)
-        self._ahead, self._at = (entries, texts), 0
-        try:
-            yield
-        finally:
-            texts.close()
-            self._ahead = None
+        job = lambda i: "".join(template_chunks(self.env, dirs, name, self._context("section", entries[i], None)))  # noqa: E731
+        with started(len(entries), job, ahead=4) as texts:  # before the page's bounded render, not in it
+            self._ahead, self._at = (entries, texts), 0
+            try:
+                yield
+            finally:
+                self._ahead = None
 
 
 def overview_context(cat: Catalogue, entries: Sequence[Entry] | None = None, lang: str = "nl", fmt: str = "html",
