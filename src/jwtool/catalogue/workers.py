@@ -31,11 +31,10 @@ T = TypeVar("T")
 
 MIN_JOBS = 100  # fewer jobs than this run here: starting workers takes longer than they save
 BATCH = 25  # jobs a worker takes at a time
+MAX_WORKERS = 8  # beyond this the parts that are not shared out (and the disk) decide; a container's CPU quota is not seen
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 _job: Callable[[int], Any] | None = None  # in a worker: the job it runs
-
-
-MAX_WORKERS = 8  # beyond this the parts that are not shared out (and the disk) decide; a container's CPU quota is not seen
 
 
 def workers() -> int:
@@ -126,9 +125,6 @@ def _start(job: Callable[[int], Any], parent: int) -> None:
         ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != parent:  # the main process ended before the line above
         os._exit(1)
-
-
-_PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 def _run(start: int, stop: int) -> list[Any]:

@@ -158,7 +158,7 @@ Check = Callable[[Entry], bool]
 
 def checks(f: Filters) -> list[Check]:
     """One check per active filter, each with its wanted values made into a set once: what
-    :func:`matches` asks of an entry, in a form that costs little per entry (the HTML overview
+    :func:`filter_entries` asks of an entry, in a form that costs little per entry (the HTML overview
     runs a filter per facet value over every entry)."""
     out: list[Check] = []
     if f.levels or f.characteristics:  # --target values OR together, whether they are levels or characteristics
@@ -202,11 +202,6 @@ def _of_age(span: tuple[int | None, int | None], ages: tuple[int, ...]) -> bool:
 
 def _any_in(needles: tuple[str, ...], haystack: str) -> bool:
     return any(n in haystack for n in needles)
-
-
-def matches(entry: Entry, f: Filters) -> bool:
-    """True when the entry passes every active filter."""
-    return all(check(entry) for check in checks(f))
 
 
 def filter_entries(entries: Iterable[Entry], f: Filters) -> list[Entry]:

@@ -1,7 +1,7 @@
 """What the HTML overview filters on, computed by the code ``jwtool search`` runs.
 
 The page never decides a match itself: for every value of every facet it gets the ids of the
-entries that ``resolve_filters`` + ``matches`` select for that one value, and for every entry the
+entries that ``resolve_filters`` + ``filter_entries`` select for that one value, and for every entry the
 folded text :func:`jwtool.query.search.search` looks in. The page then only unites the sets of
 one facet (a repeated option is OR) and intersects the facets (different options are AND), as
 the CLI combines them, and checks that every typed word occurs in an entry's text. When no
@@ -42,7 +42,7 @@ SINGLE = ("min-evidence", "min-design")  # one value at a time, as the CLI's opt
 
 def facet_sets(cat: Catalogue, entries: Sequence[Entry]) -> dict[str, dict[str, list[str]]]:
     """Per facet, the values it offers in vocabulary order, each with the ids of the entries
-    ``resolve_filters`` + ``matches`` select for it (in the order of ``entries``): a value that
+    ``resolve_filters`` + ``filter_entries`` select for it (in the order of ``entries``): a value that
     selects none is left out (a broader education level such as ``mbo`` selects through its
     narrower ones), except in :data:`ALL_VALUES`."""
     sets: dict[str, dict[str, list[str]]] = {}
